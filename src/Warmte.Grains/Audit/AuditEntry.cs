@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Warmte.Audit;
+
+/// <summary>One change: when (Instant), who (the token's name), what kind of change, and what changed in Dutch.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AuditEntry(
+    [property: Id(0)] Instant At,
+    [property: Id(1)] string Actor,
+    [property: Id(2)] string Action,
+    [property: Id(3)] string Summary);
+
+/// <summary>A page of an audit trail, newest first.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AuditPage(
+    [property: Id(0)] int Page,
+    [property: Id(1)] int PageSize,
+    [property: Id(2)] int Total,
+    [property: Id(3)] ImmutableArray<AuditEntry> Entries);
+
+public static class AuditTrail
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Page <paramref name="page"/> (1-based) of <paramref name="entries"/> stored oldest first, returned newest first.</summary>
+    public static AuditPage Page(IReadOnlyList<AuditEntry> entries, int page, int pageSize)
+    {
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var skip = (long)(page - 1) * pageSize;
+        var slice = skip >= entries.Count
+            ? ImmutableArray<AuditEntry>.Empty
+            : [.. Enumerable.Range(0, (int)Math.Min(pageSize, entries.Count - skip))
+                .Select(i => entries[entries.Count - 1 - (int)skip - i])];
+        return new AuditPage(page, pageSize, entries.Count, slice);
+    }
+}
+
+/// <summary>A domain change: the new value plus the audit action and Dutch summary describing it.</summary>
+public sealed record Change<T>(T Value, string Action, string Summary);

@@ -1,0 +1,19 @@
+using System.Globalization;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Warmte;
+
+/// <summary>nl-NL formatting for text people read: 14-12-2024, € 7.800.000,00.</summary>
+public static class DutchFormat
+{
+    public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("nl-NL");
+
+    private static readonly LocalDatePattern DatePattern = LocalDatePattern.Create("dd-MM-uuuu", Culture);
+
+    public static string Date(LocalDate date) => DatePattern.Format(date);
+
+    public static string Money(decimal euros) => "€ " + euros.ToString("#,##0.00", Culture);
+
+    public static string Number(decimal value) => value.ToString("#,##0.##", Culture);
+}

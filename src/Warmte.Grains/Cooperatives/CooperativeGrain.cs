@@ -1,0 +1,92 @@
+using NodaTime;
+using Orleans.Runtime;
+using Warmte.Audit;
+using Warmte.Common;
+using Warmte.Registry;
+using Warmte.Projects;
+using Warmte.Umbrellas;
+
+namespace Warmte.Cooperatives;
+
+/// <summary>Thin shell around <see cref="CooperativeRules"/>; fans out to its project grains for overviews.</summary>
+public sealed class CooperativeGrain(
+    [PersistentState("cooperative", StorageNames.Grains)] IPersistentState<RecordState<CooperativeRecord>> state,
+    IClock clock) : Grain, ICooperativeGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+
+    private LocalDate Today => AmsterdamTime.Today(clock);
+
+    public async Task<Outcome<CooperativeView>> Create(CreateCooperative command, string actor)
+    {
+        if (state.State.Record is not null)
+        {
+            // Re-registering repairs a directory entry lost to a crash between the two writes.
+            await GrainFactory.GetGrain<IRegistryGrain>(0).AddCooperative(Id);
+            return Refusal.Conflict("already-exists", $"Coöperatie '{Id}' bestaat al.");
+        }
+        if (command.Id != Id) return Refusal.Invalid("id", $"'{command.Id}' hoort niet bij deze coöperatie ('{Id}').");
+
+        var outcome = CooperativeRules.Create(command, Today, clock.GetCurrentInstant());
+        if (outcome.IsOk)
+        {
+            var unknown = new List<FieldError>();
+            var umbrellas = outcome.Value!.Value.Umbrellas;
+            for (var i = 0; i < umbrellas.Length; i++)
+                if (!await GrainFactory.GetGrain<IUmbrellaGrain>(umbrellas[i]).Exists())
+                    unknown.Add(new FieldError($"umbrellas[{i}]", $"koepel '{umbrellas[i]}' bestaat niet."));
+            if (unknown.Count > 0) return Refusal.Invalid(unknown);
+        }
+        if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
+
+        await GrainFactory.GetGrain<IRegistryGrain>(0).AddCooperative(Id);
+        foreach (var umbrella in state.State.Record!.Umbrellas)
+            await GrainFactory.GetGrain<IUmbrellaGrain>(umbrella).AddMember(Id, actor);
+        return Outcome<CooperativeView>.Ok((await Get())!);
+    }
+
+    public async Task<CooperativeView?> Get()
+    {
+        if (state.State.Record is not { } cooperative) return null;
+        var summaries = await Task.WhenAll(cooperative.Projects.Select(p => GrainFactory.GetGrain<IProjectGrain>(p).GetSummary()));
+        return new CooperativeView { Cooperative = cooperative, Projects = [.. summaries.OfType<ProjectSummary>()] };
+    }
+
+    public async Task<Outcome<CooperativeView>> Update(UpdateCooperative command, string actor)
+    {
+        if (state.State.Record is not { } cooperative) return Refusal.NotFound("Coöperatie", Id);
+        var outcome = CooperativeRules.Update(cooperative, command, Today);
+        if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
+        return Outcome<CooperativeView>.Ok((await Get())!);
+    }
+
+    public async Task<Outcome<ProjectView>> CreateProject(CreateProject command, string actor)
+    {
+        if (state.State.Record is not { } cooperative) return Refusal.NotFound("Coöperatie", Id);
+        var v = new Validation();
+        Slug.Check(v, "id", command.Id);
+        if (v.HasErrors) return v.ToRefusal();
+        if (cooperative.Projects.Length >= CooperativeRules.MaxProjects)
+            return Refusal.Conflict("too-many-projects", $"Een coöperatie heeft maximaal {CooperativeRules.MaxProjects} projecten.");
+
+        var created = await GrainFactory.GetGrain<IProjectGrain>(command.Id!).Create(Id, command, actor);
+        if (!created.IsOk) return created;
+        var link = CooperativeRules.AddProject(state.State.Record!, command.Id!, created.Value!.Name);
+        if (await state.ApplyAsync(link, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
+        return created;
+    }
+
+    public async Task<Outcome<CooperativeView>> JoinUmbrella(string umbrellaId, string actor)
+    {
+        if (state.State.Record is not { } cooperative) return Refusal.NotFound("Coöperatie", Id);
+        if (!Slug.IsValid(umbrellaId) || !await GrainFactory.GetGrain<IUmbrellaGrain>(umbrellaId).Exists())
+            return Refusal.NotFound("Koepel", umbrellaId);
+        var outcome = CooperativeRules.JoinUmbrella(cooperative, umbrellaId);
+        if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
+        await GrainFactory.GetGrain<IUmbrellaGrain>(umbrellaId).AddMember(Id, actor);
+        return Outcome<CooperativeView>.Ok((await Get())!);
+    }
+
+    public Task<AuditPage?> GetAudit(int page, int pageSize) =>
+        Task.FromResult(state.State.Record is null ? null : AuditTrail.Page(state.State.Audit, page, pageSize));
+}

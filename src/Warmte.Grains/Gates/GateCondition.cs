@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Phases;
+using Warmte.Projects;
+
+namespace Warmte.Gates;
+
+/// <summary>
+/// Everything a gate condition may look at. Later capabilities (votes, tenant consent, financing)
+/// add their facts here, so a condition stays a pure function of its context.
+/// </summary>
+public sealed record GateContext(ProjectRecord Project, LocalDate Today);
+
+/// <summary>
+/// One condition on a gate's checklist. Conditions are pluggable: anything that can say
+/// met/unmet with evidence from a <see cref="GateContext"/> can stand on a checklist.
+/// </summary>
+public interface IGateCondition
+{
+    /// <summary>Stable key, e.g. "realisatiebesluit".</summary>
+    string Key { get; }
+
+    /// <summary>Dutch description shown on the checklist.</summary>
+    string Description { get; }
+
+    ConditionResult Evaluate(GateContext context);
+}
+
+/// <summary>A condition's verdict: met or not, and the evidence (or what is missing) in Dutch.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ConditionResult(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Description,
+    [property: Id(2)] bool Met,
+    [property: Id(3)] string Evidence);
+
+/// <summary>The checklist of the gate from <see cref="From"/> into <see cref="To"/>, evaluated now.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GateChecklist(
+    [property: Id(0)] Phase From,
+    [property: Id(1)] Phase To,
+    [property: Id(2)] ImmutableArray<ConditionResult> Conditions)
+{
+    public bool AllMet => Conditions.All(c => c.Met);
+
+    public IEnumerable<ConditionResult> Unmet => Conditions.Where(c => !c.Met);
+}
+
+/// <summary>Met when the project has marked the named deliverable present.</summary>
+public sealed class DeliverableCondition(DeliverableDefinition definition) : IGateCondition
+{
+    public DeliverableDefinition Definition { get; } = definition;
+
+    public string Key => Definition.Key;
+
+    public string Description => Definition.Name;
+
+    public ConditionResult Evaluate(GateContext context)
+    {
+        var found = context.Project.Deliverables.FirstOrDefault(d => d.Key == Key);
+        if (found is null)
+            return new ConditionResult(Key, Description, false, "Nog niet aanwezig.");
+        var evidence = $"Aanwezig sinds {DutchFormat.Date(found.PresentOn)}"
+                       + (found.Reference is null ? "." : $" ({found.Reference}).");
+        return new ConditionResult(Key, Description, true, evidence);
+    }
+}

@@ -1,0 +1,47 @@
+using NodaTime;
+using Orleans.Runtime;
+using Warmte.Common;
+using Warmte.Cooperatives;
+using Warmte.Registry;
+
+namespace Warmte.Umbrellas;
+
+public sealed class UmbrellaGrain(
+    [PersistentState("umbrella", StorageNames.Grains)] IPersistentState<RecordState<UmbrellaRecord>> state,
+    IClock clock) : Grain, IUmbrellaGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<Outcome<UmbrellaRecord>> Create(CreateUmbrella command, string actor)
+    {
+        if (state.State.Record is not null) return Refusal.Conflict("already-exists", $"Koepel '{Id}' bestaat al.");
+        var outcome = UmbrellaRules.Create(Id, command, clock.GetCurrentInstant());
+        if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
+        await GrainFactory.GetGrain<IRegistryGrain>(0).AddUmbrella(Id);
+        return Outcome<UmbrellaRecord>.Ok(state.State.Record!);
+    }
+
+    public Task<bool> Exists() => Task.FromResult(state.State.Record is not null);
+
+    public Task<UmbrellaRecord?> Get() => Task.FromResult(state.State.Record);
+
+    public async Task AddMember(string cooperativeId, string actor)
+    {
+        if (state.State.Record is not { } umbrella) return;
+        var change = UmbrellaRules.AddMember(umbrella, cooperativeId);
+        await state.ApplyAsync(Outcome<Audit.Change<UmbrellaRecord>>.Ok(change), actor, clock.GetCurrentInstant(), DeactivateOnIdle);
+    }
+
+    public async Task<UmbrellaComparison?> Compare()
+    {
+        if (state.State.Record is not { } umbrella) return null;
+        var views = await Task.WhenAll(umbrella.Members.Select(m => GrainFactory.GetGrain<ICooperativeGrain>(m).Get()));
+        return new UmbrellaComparison
+        {
+            Id = umbrella.Id,
+            Name = umbrella.Name,
+            AsOf = AmsterdamTime.Today(clock),
+            Rows = UmbrellaRules.Rows(views.OfType<CooperativeView>()),
+        };
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Audit;
+using Warmte.Common;
+using Warmte.Cooperatives;
+using Warmte.Phases;
+
+namespace Warmte.Umbrellas;
+
+/// <summary>An umbrella of cooperatives, such as APEC (Amsterdamse Producerende Energiecoöperaties).</summary>
+[GenerateSerializer, Immutable]
+public sealed record UmbrellaRecord
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public ImmutableArray<string> Members { get; init; } = [];
+    [Id(3)] public required Instant CreatedAt { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CreateUmbrella
+{
+    [Id(0)] public string? Name { get; init; }
+}
+
+/// <summary>One line of the side-by-side comparison: a cooperative with one of its projects (or none yet).</summary>
+[GenerateSerializer, Immutable]
+public sealed record UmbrellaRow
+{
+    [Id(0)] public required string CooperativeId { get; init; }
+    [Id(1)] public required string CooperativeName { get; init; }
+    [Id(2)] public required CooperativeKind Kind { get; init; }
+    [Id(3)] public string? ProjectId { get; init; }
+    [Id(4)] public string? ProjectName { get; init; }
+    [Id(5)] public Phase? Phase { get; init; }
+    [Id(6)] public int? MonthsInPhase { get; init; }
+    [Id(7)] public int? Woningequivalenten { get; init; }
+    [Id(8)] public string? NextUnmetCondition { get; init; }
+    [Id(9)] public Instant? LastChangeAt { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record UmbrellaComparison
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required LocalDate AsOf { get; init; }
+    [Id(3)] public required ImmutableArray<UmbrellaRow> Rows { get; init; }
+}
+
+public static class UmbrellaRules
+{
+    public static Outcome<Change<UmbrellaRecord>> Create(string id, CreateUmbrella command, Instant now)
+    {
+        var v = new Validation();
+        Slug.Check(v, "id", id);
+        var name = v.Text("name", command.Name);
+        if (v.HasErrors) return v.ToRefusal();
+        return Outcome<Change<UmbrellaRecord>>.Ok(new(new UmbrellaRecord { Id = id, Name = name, CreatedAt = now },
+            "umbrella.created", $"Koepel '{name}' aangemaakt."));
+    }
+
+    public static Change<UmbrellaRecord> AddMember(UmbrellaRecord umbrella, string cooperativeId) =>
+        umbrella.Members.Contains(cooperativeId)
+            ? new(umbrella, "umbrella.member-added", $"'{cooperativeId}' was al lid.")
+            : new(umbrella with { Members = umbrella.Members.Add(cooperativeId) }, "umbrella.member-added", $"'{cooperativeId}' is lid geworden.");
+
+    /// <summary>The comparison rows, cooperatives in name order, each with its projects in name order.</summary>
+    public static ImmutableArray<UmbrellaRow> Rows(IEnumerable<CooperativeView> members) =>
+    [
+        .. members
+            .OrderBy(m => m.Cooperative.StatutoryName, StringComparer.Create(DutchFormat.Culture, true))
+            .SelectMany(m => m.Projects.IsEmpty
+                ? [Row(m.Cooperative, null)]
+                : m.Projects.OrderBy(p => p.Name, StringComparer.Create(DutchFormat.Culture, true)).Select(p => Row(m.Cooperative, p))),
+    ];
+
+    private static UmbrellaRow Row(CooperativeRecord cooperative, ProjectSummary? project) => new()
+    {
+        CooperativeId = cooperative.Id,
+        CooperativeName = cooperative.StatutoryName,
+        Kind = cooperative.Kind,
+        ProjectId = project?.Id,
+        ProjectName = project?.Name,
+        Phase = project?.Phase,
+        MonthsInPhase = project?.MonthsInPhase,
+        Woningequivalenten = project?.Woningequivalenten,
+        NextUnmetCondition = project?.NextUnmetCondition,
+        LastChangeAt = project?.LastChangeAt,
+    };
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Warmte.Common;
+using Warmte.Serialization;
+
+namespace Warmte.Silo.Api;
+
+/// <summary>
+/// RFC 7807 problem details for every refusal: a status, a stable "code", a Dutch title and
+/// detail, and for bad input an "errors" object mapping each field to its reasons.
+/// </summary>
+public static class Problems
+{
+    public static IResult From(Refusal refusal)
+    {
+        var (status, title) = refusal.Kind switch
+        {
+            RefusalKind.Invalid => (StatusCodes.Status400BadRequest, "Ongeldige invoer"),
+            RefusalKind.NotFound => (StatusCodes.Status404NotFound, "Niet gevonden"),
+            _ => (StatusCodes.Status409Conflict, "Niet mogelijk in de huidige toestand"),
+        };
+        return Result(status, refusal.Code, title, refusal.Message, refusal.Errors);
+    }
+
+    public static IResult Invalid(string field, string reason) => From(Refusal.Invalid(field, reason));
+
+    public static IResult NotFound(string what, string id) => From(Refusal.NotFound(what, id));
+
+    public static IResult Forbidden(string detail) =>
+        Result(StatusCodes.Status403Forbidden, "forbidden", "Geen toegang", detail, []);
+
+    public static IResult Result(int status, string code, string title, string detail, IEnumerable<FieldError> errors)
+    {
+        var problem = Build(status, code, title, detail, errors);
+        return Results.Json(problem, WarmteJson.Default, "application/problem+json", status);
+    }
+
+    public static Task Write(HttpContext context, int status, string code, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(Build(status, code, title, detail, []), WarmteJson.Default));
+    }
+
+    private static ProblemDetails Build(int status, string code, string title, string detail, IEnumerable<FieldError> errors)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Type = $"https://warmtenet.local/problems/{code}",
+        };
+        problem.Extensions["code"] = code;
+        var grouped = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
+        if (grouped.Count > 0) problem.Extensions["errors"] = grouped;
+        return problem;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Warmte.Common;
+
+namespace Warmte.Silo.Auth;
+
+/// <summary>
+/// The roles a token can carry: admin; board:&lt;cooperative&gt; (writes its own cooperative and its
+/// projects); financier (municipality); coordinator (umbrella); reader.
+/// </summary>
+public static class Role
+{
+    public const string Admin = "admin";
+    public const string Financier = "financier";
+    public const string Coordinator = "coordinator";
+    public const string Reader = "reader";
+    public const string BoardPrefix = "board:";
+
+    public static string Board(string cooperativeId) => BoardPrefix + cooperativeId;
+
+    public static bool IsValid(string? role) =>
+        role is Admin or Financier or Coordinator or Reader
+        || (role is not null && role.StartsWith(BoardPrefix, StringComparison.Ordinal) && Slug.IsValid(role[BoardPrefix.Length..]));
+
+    public const string Description = "admin, financier, coordinator, reader of board:<coöperatie-id>";
+}
+
+/// <summary>What the caller may do, read from the claims the bearer-token handler set.</summary>
+public static class Access
+{
+    public static string Actor(this ClaimsPrincipal user) => user.Identity?.Name ?? "onbekend";
+
+    public static string RoleOf(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? "";
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.RoleOf() == Role.Admin;
+
+    /// <summary>Admins everywhere; a board only its own cooperative (and, through it, its projects).</summary>
+    public static bool CanWriteCooperative(this ClaimsPrincipal user, string cooperativeId) =>
+        user.IsAdmin() || user.RoleOf() == Role.Board(cooperativeId);
+}

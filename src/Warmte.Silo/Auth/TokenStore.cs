@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using NodaTime;
+using Warmte.Silo.Storage;
+
+namespace Warmte.Silo.Auth;
+
+/// <summary>A token as listed: never the token itself, which is shown once at creation.</summary>
+public sealed record TokenInfo(string Id, string Name, string Role, Instant CreatedAt, string CreatedBy, Instant? RevokedAt);
+
+/// <summary>A newly created token: the secret is in <see cref="Token"/> and nowhere else.</summary>
+public sealed record CreatedToken(TokenInfo Info, string Token);
+
+/// <summary>
+/// API tokens in the service's database, stored as SHA-256 hashes (tokens are 256-bit random,
+/// so a plain hash suffices; no salt or slow hash needed). Lookups are cached for a few seconds,
+/// so a revocation takes effect within <see cref="CacheFor"/> on every silo.
+/// </summary>
+public sealed class TokenStore(Database database, IClock clock)
+{
+    public static readonly Duration CacheFor = Duration.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (TokenInfo? Info, Instant Until)> _cache = new();
+
+    public const string Prefix = "wt_";
+
+    public static string Hash(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public async Task<CreatedToken> CreateAsync(string name, string role, string createdBy, string? presetToken = null)
+    {
+        if (!Role.IsValid(role)) throw new ArgumentException($"Onbekende rol '{role}'; kies uit {Role.Description}.", nameof(role));
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("Een token heeft een naam nodig.", nameof(name));
+        var token = presetToken ?? Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var info = new TokenInfo("tok-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name.Trim(), role,
+            clock.GetCurrentInstant(), createdBy, null);
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO warmte_api_token (id, name, role, token_hash, created_at, created_by, revoked_at)
+            VALUES (@id, @name, @role, @hash, @at, @by, NULL)
+            """;
+        Database.Parameter(cmd, "id", info.Id);
+        Database.Parameter(cmd, "name", info.Name);
+        Database.Parameter(cmd, "role", info.Role);
+        Database.Parameter(cmd, "hash", Hash(token));
+        Database.Parameter(cmd, "at", info.CreatedAt.ToString());
+        Database.Parameter(cmd, "by", createdBy);
+        await cmd.ExecuteNonQueryAsync();
+        return new CreatedToken(info, token);
+    }
+
+    /// <summary>The active token with this secret, or null (unknown or revoked).</summary>
+    public async Task<TokenInfo?> FindActiveAsync(string token)
+    {
+        var hash = Hash(token);
+        var now = clock.GetCurrentInstant();
+        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now) return cached.Info;
+        var found = (await QueryAsync("WHERE token_hash = @hash AND revoked_at IS NULL", ("hash", hash))).FirstOrDefault();
+        _cache[hash] = (found, now + CacheFor);
+        return found;
+    }
+
+    public Task<IReadOnlyList<TokenInfo>> ListAsync() => QueryAsync("ORDER BY created_at, id");
+
+    public async Task<bool> AnyActiveAdminAsync() =>
+        (await QueryAsync("WHERE role = @role AND revoked_at IS NULL", ("role", Role.Admin))).Count > 0;
+
+    /// <summary>Revokes a token by id; false when there is no active token with that id.</summary>
+    public async Task<bool> RevokeAsync(string id)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "UPDATE warmte_api_token SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL";
+        Database.Parameter(cmd, "at", clock.GetCurrentInstant().ToString());
+        Database.Parameter(cmd, "id", id);
+        var changed = await cmd.ExecuteNonQueryAsync() > 0;
+        _cache.Clear();
+        return changed;
+    }
+
+    private async Task<IReadOnlyList<TokenInfo>> QueryAsync(string where, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT id, name, role, created_at, created_by, revoked_at FROM warmte_api_token {where}";
+        foreach (var (n, v) in parameters) Database.Parameter(cmd, n, v);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var list = new List<TokenInfo>();
+        while (await reader.ReadAsync())
+            list.Add(new TokenInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                ParseInstant(reader.GetString(3)), reader.GetString(4),
+                reader.IsDBNull(5) ? null : ParseInstant(reader.GetString(5))));
+        return list;
+    }
+
+    private static Instant ParseInstant(string text) => NodaTime.Text.InstantPattern.ExtendedIso.Parse(text).Value;
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

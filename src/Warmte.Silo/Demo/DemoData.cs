@@ -1,0 +1,138 @@
+using NodaTime;
+using Warmte.Common;
+using Warmte.Cooperatives;
+using Warmte.Projects;
+using Warmte.Umbrellas;
+
+namespace Warmte.Silo.Demo;
+
+/// <summary>
+/// Seeds the APEC umbrella with KetelhuisWG, built from the facts in the domain brief, and a few
+/// cooperatives of other kinds that are fictional and say so in their names. Dates the sources
+/// give only roughly are marked "(datum bij benadering)" where they are used. Loading twice
+/// changes nothing.
+/// </summary>
+public sealed class DemoData(IGrainFactory grains)
+{
+    public const string Actor = "demo";
+    private const string Approx = " (demo: datum bij benadering)";
+
+    public sealed record Result(bool Loaded, string Message, IReadOnlyList<string> Cooperatives);
+
+    public async Task<Result> LoadAsync()
+    {
+        var apec = grains.GetGrain<IUmbrellaGrain>("apec");
+        if (await apec.Get() is { } existing && existing.Members.Contains("ketelhuiswg"))
+            return new Result(false, "De demogegevens waren al geladen.", existing.Members);
+
+        await Ensure(apec.Create(new CreateUmbrella { Name = "Amsterdamse Producerende Energiecoöperaties (APEC)" }, Actor));
+
+        await KetelhuisWg();
+        await Cooperative("zonnedak-oost", "Coöperatie Zonnedak Oost U.A. (fictief voorbeeld)", CooperativeKind.LocalGeneration,
+            new LocalDate(2021, 4, 12), "zonnedak-sporthal", "Zonnedak sporthal Oost (fictief)", 0, 0,
+            "Zonnepanelen op het dak van de sporthal; leden delen in de opbrengst.", new LocalDate(2022, 1, 10),
+            ("intentieverklaring", new LocalDate(2022, 2, 1)), ("bewonersgroep", new LocalDate(2022, 1, 10)));
+        await Cooperative("stadswind", "Stadswind Amsterdam U.A. (fictief voorbeeld)", CooperativeKind.CityWideGeneration,
+            new LocalDate(2016, 9, 1), "windturbine-haven", "Windturbine Havengebied (fictief)", 0, 0,
+            "Eén windturbine in het havengebied voor leden in de hele stad.", new LocalDate(2020, 5, 1),
+            ("bewonersgroep", new LocalDate(2020, 5, 1)), ("intentieverklaring", new LocalDate(2020, 6, 15)));
+        await Cooperative("warmte-noord", "Buurtwarmte Noord U.A. (fictief voorbeeld)", CooperativeKind.HeatNetwork,
+            new LocalDate(2023, 3, 20), "warmtenet-noord", "Warmtenet Tuindorp Noord (fictief)", 400, 380,
+            "Collectieve bodemwarmtepomp voor een tuindorp van 380 woningen.", new LocalDate(2023, 3, 20),
+            ("bewonersgroep", new LocalDate(2023, 3, 20)));
+        await Cooperative("energiek-buurt", "Energiek in de Buurt (fictief voorbeeld)", CooperativeKind.Communication,
+            new LocalDate(2019, 11, 1), null, null, 0, 0, null, null);
+
+        var members = (await apec.Get())!.Members;
+        return new Result(true, "Demogegevens geladen: APEC met KetelhuisWG en fictieve voorbeelden.", members);
+    }
+
+    private async Task KetelhuisWg()
+    {
+        var coop = grains.GetGrain<ICooperativeGrain>("ketelhuiswg");
+        await Ensure(coop.Create(new CreateCooperative
+        {
+            Id = "ketelhuiswg", StatutoryName = "Coöperatie KetelhuisWG U.A.", Kind = nameof(CooperativeKind.HeatNetwork),
+            Municipality = "Amsterdam", FoundedOn = new LocalDate(2019, 12, 18), Umbrellas = ["apec"],
+        }, Actor));
+        await Ensure(coop.CreateProject(new CreateProject
+        {
+            Id = "wg-terrein", Name = "Warmtenet WG-terrein", Woningequivalenten = 1500, PlannedConnections = 1000,
+            Technology = "Aquathermie: zomerwarmte uit de gracht (TEO) opgeslagen in een WKO; in de winter tillen buurtwarmtepompen 18 °C naar 70 °C. "
+                         + "Bron: 1500 woningequivalenten (seed); waterschap AGV noemt 1.270 woningen.",
+            StartedOn = new LocalDate(2018, 1, 1),
+        }, Actor));
+        var project = grains.GetGrain<IProjectGrain>("wg-terrein");
+
+        await Deliver(project, "bewonersgroep", new LocalDate(2018, 1, 1), "Bewonersinitiatief 2018: fossielvrij, betaalbaar (Niet Meer Dan Nu), zelfbestuur" + Approx);
+        await Deliver(project, "intentieverklaring", new LocalDate(2019, 12, 18), "Notariële oprichtingsakte coöperatie 18-12-2019");
+        await Go(project, "Haalbaarheid", new LocalDate(2019, 12, 18), "Oprichtingsvergadering",
+            "Coöperatie opgericht; gemeente verleent haalbaarheidssubsidie zonder prestatieverplichting.");
+
+        foreach (var key in new[] { "haalbaarheidsstudie", "schetsontwerp", "eerste-businesscase", "juridische-knelpunten" })
+            await Deliver(project, key, new LocalDate(2021, 6, 30), "Haalbaarheidsfase" + Approx);
+        await Deliver(project, "ontwikkelfinanciering", new LocalDate(2021, 7, 1), "PAW-bijdrage € 7.700.000,00, in tranches van € 1.000.000,00" + Approx);
+        await Go(project, "Ontwikkeling", new LocalDate(2021, 7, 1), "Bestuur KetelhuisWG",
+            "Haalbaarheid aangetoond; ontwikkeling gefinancierd uit PAW-tranches." + Approx);
+
+        await Deliver(project, "definitief-ontwerp", new LocalDate(2024, 6, 1), "Definitief ontwerp" + Approx);
+        await Deliver(project, "contracten", new LocalDate(2024, 11, 1), "Aannemerscontract" + Approx);
+        await Deliver(project, "businesscase-financieringsvoorstel", new LocalDate(2024, 11, 1),
+            "Investering € 30.000.000,00: TEO € 2.500.000,00 (AGV), ruim € 13 mln subsidies, bijna € 7 mln aansluitbijdragen en afkoop, € 7.800.000,00 lening gemeente (~3%, 30 jaar)");
+        await Deliver(project, "vergunningen", new LocalDate(2024, 12, 1), "Vergunningen" + Approx);
+        await Deliver(project, "realisatiebesluit", new LocalDate(2024, 12, 14), "ALV 14-12-2024: realisatiebesluit met 96% van de stemmen");
+        await Deliver(project, "financial-close", new LocalDate(2024, 12, 20), "Financial close met gemeentelijke lening" + Approx);
+        await Deliver(project, "huurdersinstemming", new LocalDate(2025, 3, 31), "Akkoordverklaringen Stadgenoot, ≥ 70% per complex" + Approx);
+        await Go(project, "Realisatie", new LocalDate(2025, 4, 1), "Stuurgroep (KetelhuisWG, Stadgenoot, gemeente, AGV)",
+            "Realisatiebesluit, huurdersinstemming en financiering rond; start bouw mei 2025." + Approx);
+
+        await Milestone(project, "realisatiebesluit-alv", "Realisatiebesluit ALV", new LocalDate(2024, 12, 14), new LocalDate(2024, 12, 14));
+        await Milestone(project, "voorbereidende-werken", "Voorbereidende werken", new LocalDate(2025, 1, 6), new LocalDate(2025, 1, 6));
+        await Milestone(project, "start-bouw", "Start bouw", new LocalDate(2025, 5, 1), new LocalDate(2025, 5, 1));
+        await Milestone(project, "laatste-aansluiting", "Laatste aansluiting", new LocalDate(2027, 8, 31), null);
+    }
+
+    private async Task Cooperative(
+        string id, string name, CooperativeKind kind, LocalDate founded, string? projectId, string? projectName,
+        int weq, int connections, string? technology, LocalDate? startedOn, params (string Key, LocalDate On)[] deliverables)
+    {
+        var coop = grains.GetGrain<ICooperativeGrain>(id);
+        await Ensure(coop.Create(new CreateCooperative
+        {
+            Id = id, StatutoryName = name, Kind = kind.ToString(), Municipality = "Amsterdam", FoundedOn = founded, Umbrellas = ["apec"],
+        }, Actor));
+        if (projectId is null) return;
+        await Ensure(coop.CreateProject(new CreateProject
+        {
+            Id = projectId, Name = projectName, Woningequivalenten = weq, PlannedConnections = connections,
+            Technology = technology, StartedOn = startedOn,
+        }, Actor));
+        var project = grains.GetGrain<IProjectGrain>(projectId);
+        foreach (var (key, on) in deliverables) await Deliver(project, key, on, "Fictief voorbeeld");
+        // A fictional project whose first gate is complete moves on, so the umbrella shows several phases.
+        if (deliverables.Length >= 2)
+            await Go(project, "Haalbaarheid", deliverables.Max(d => d.On), "Ledenvergadering (fictief)", "Fictief voorbeeld.");
+    }
+
+    private static Task Deliver(IProjectGrain project, string key, LocalDate on, string reference) =>
+        Ensure(project.RecordDeliverable(key, new RecordDeliverable { PresentOn = on, Reference = reference }, Actor));
+
+    private static async Task Go(IProjectGrain project, string to, LocalDate on, string by, string rationale)
+    {
+        // Only a go from the phase just before: on a re-run after a partial load the project may
+        // already be further, and a "go" to an earlier phase would otherwise be a no-go.
+        if (Phases.PhaseMachine.Next((await project.Get())!.Phase)?.ToString() != to) return;
+        await Ensure(project.Transition(new TransitionRequest { To = to, DecidedOn = on, DecidedBy = by, Rationale = rationale }, Actor));
+    }
+
+    private static Task Milestone(IProjectGrain project, string key, string name, LocalDate planned, LocalDate? actual) =>
+        Ensure(project.SetMilestone(key, new SetMilestone { Name = name, PlannedOn = planned, ActualOn = actual }, Actor));
+
+    /// <summary>Demo steps may meet data a previous partial load wrote; "already there" is fine, anything else is a bug.</summary>
+    private static async Task Ensure<T>(Task<Outcome<T>> step)
+    {
+        var outcome = await step;
+        if (outcome.Refusal is { } r && r.Code is not ("already-exists" or "already-in-phase"))
+            throw new InvalidOperationException($"Demo data refused: {r.Code}: {r.Message} {string.Join("; ", r.Errors.Select(e => $"{e.Field}: {e.Reason}"))}");
+    }
+}

@@ -1,0 +1,209 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Warmte.Common;
+using Warmte.Serialization;
+using Warmte.Silo.Api;
+using Warmte.Silo.Auth;
+using Warmte.Silo.Demo;
+using Warmte.Silo.Storage;
+
+namespace Warmte.Silo.Hosting;
+
+/// <summary>
+/// Builds the service: one process that is an Orleans silo and the HTTP API in front of it.
+/// Embedded by default (SQLite file, localhost clustering); cluster mode on PostgreSQL with
+/// Storage:Provider=PostgreSQL.
+/// </summary>
+public static class WarmteHost
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Turns the documented switches (--data-dir, --demo) into configuration keys.</summary>
+    public static string[] NormaliseArgs(string[] args)
+    {
+        var result = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg == "--demo") result.Add("--Demo=true");
+            else if (arg == "--data-dir") result.Add("--DataDir");
+            else if (arg.StartsWith("--data-dir=", StringComparison.Ordinal)) result.Add("--DataDir=" + arg["--data-dir=".Length..]);
+            else result.Add(arg);
+        }
+        return [.. result];
+    }
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(NormaliseArgs(args));
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var storage = StorageSettings.From(builder.Configuration);
+        builder.Services.TryAddSingleton<IClock>(NodaTime.SystemClock.Instance);
+        builder.Services.AddSingleton(storage);
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<DemoData>();
+
+        ConfigureOrleans(builder, storage);
+        ConfigureHttp(builder);
+
+        var app = builder.Build();
+
+        // The schema must exist before Orleans opens its tables, and the first admin token before anyone can call.
+        await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+        await BootstrapAdminTokenAsync(app);
+
+        MapHttp(app);
+        if (builder.Configuration.GetValue<bool>("Demo"))
+            app.Lifetime.ApplicationStarted.Register(() => LoadDemoInBackground(app));
+        return app;
+    }
+
+    private static void ConfigureOrleans(WebApplicationBuilder builder, StorageSettings storage)
+    {
+        var config = builder.Configuration;
+        var siloPort = config.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+        var gatewayPort = config.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+        var clusterId = config["Orleans:ClusterId"] ?? "warmtenet";
+        var serviceId = config["Orleans:ServiceId"] ?? "warmtenet";
+
+        builder.UseOrleans(silo =>
+        {
+            if (storage.Provider == StorageProvider.PostgreSQL)
+            {
+                silo.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
+                var advertised = config["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
+                silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: advertised != IPAddress.Loopback);
+                silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
+                silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+            }
+            silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
+            {
+                o.Invariant = storage.Invariant;
+                o.ConnectionString = storage.ConnectionString;
+            });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+        });
+        // Stored state is JSON with ISO dates, so it does not depend on .NET type names or layouts.
+        builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => WarmteJson.Configure(o.JsonSerializerOptions));
+    }
+
+    private static void ConfigureHttp(WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o => WarmteJson.Configure(o.SerializerOptions));
+        builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, _ => { });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddOpenApi();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+    }
+
+    private static void MapHttp(WebApplication app)
+    {
+        app.UseExceptionHandler(handler => handler.Run(WriteUnhandled));
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Response.HasStarted || http.Response.ContentLength > 0) return;
+            var status = http.Response.StatusCode;
+            var (code, title) = status switch
+            {
+                404 => ("not-found", "Niet gevonden"),
+                405 => ("method-not-allowed", "Methode niet toegestaan"),
+                415 => ("unsupported-media-type", "Stuur JSON"),
+                _ => ("http-" + status, "Fout"),
+            };
+            await Problems.Write(http, status, code, title, $"{http.Request.Method} {http.Request.Path} kan niet beantwoord worden.");
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGet("/health", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+
+        var api = app.MapGroup("/api");
+        api.MapServiceEndpoints();
+        api.MapCooperativeEndpoints();
+        api.MapProjectEndpoints();
+        api.MapUmbrellaEndpoints();
+    }
+
+    /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>
+    private static async Task WriteUnhandled(HttpContext http)
+    {
+        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Warmte.Api");
+        switch (error)
+        {
+            case InconsistentStateException:
+                await Problems.Write(http, StatusCodes.Status409Conflict, "concurrent-change", "Gelijktijdige wijziging",
+                    "Iemand anders wijzigde dit tegelijk; er is niets opgeslagen. Lees opnieuw en probeer het nog eens.");
+                break;
+            case BadHttpRequestException bad:
+                await Problems.Write(http, bad.StatusCode, "bad-request", "Ongeldig verzoek", bad.Message);
+                break;
+            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException:
+                http.Response.Headers.RetryAfter = "2";
+                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
+                    "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
+                break;
+            default:
+                logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+                await Problems.Write(http, StatusCodes.Status500InternalServerError, "internal-error", "Interne fout",
+                    "Er ging iets mis in de dienst; de fout is gelogd.");
+                break;
+        }
+    }
+
+    private static async Task BootstrapAdminTokenAsync(WebApplication app)
+    {
+        var tokens = app.Services.GetRequiredService<TokenStore>();
+        if (await tokens.AnyActiveAdminAsync()) return;
+        var preset = app.Configuration["Auth:BootstrapAdminToken"];
+        if (preset is not null && (preset.Length < 32 || preset.Length > 200))
+            throw new ConfigurationException("Auth:BootstrapAdminToken must be 32 to 200 characters long.");
+        var created = await tokens.CreateAsync("Beheerder (eerste start)", Role.Admin, "warmte-silo", preset);
+        if (preset is not null) return; // the operator chose it and knows it
+        // Printed once to the console, never to the log: the database keeps only its hash.
+        Console.WriteLine();
+        Console.WriteLine("==================================================================");
+        Console.WriteLine(" Warmtenet: eerste beheerderstoken (wordt maar één keer getoond):");
+        Console.WriteLine($"   {created.Token}");
+        Console.WriteLine(" Bewaar het veilig; maak meer tokens met: token create --role ...");
+        Console.WriteLine("==================================================================");
+        Console.WriteLine();
+    }
+
+    private static void LoadDemoInBackground(WebApplication app)
+    {
+        _ = Task.Run(async () =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warmte.Demo");
+            try
+            {
+                var result = await app.Services.GetRequiredService<DemoData>().LoadAsync();
+                logger.LogInformation("Demo: {Message}", result.Message);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Loading the demo data failed");
+            }
+        });
+    }
+}
