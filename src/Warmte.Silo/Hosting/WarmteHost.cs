@@ -92,15 +92,25 @@ public static class WarmteHost
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
             }
-            silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
-            {
-                o.Invariant = storage.Invariant;
-                o.ConnectionString = storage.ConnectionString;
-            });
-            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddWarmteGrainStorage(storage);
         });
-        // Stored state is JSON with ISO dates, so it does not depend on .NET type names or layouts.
-        builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => WarmteJson.Configure(o.JsonSerializerOptions));
+    }
+
+    /// <summary>
+    /// The grains' storage: Orleans' ADO.NET provider on SQLite or PostgreSQL, state serialised as
+    /// JSON with ISO dates, so stored state does not depend on .NET type names or layouts.
+    /// Shared by the host and the grain tests.
+    /// </summary>
+    public static ISiloBuilder AddWarmteGrainStorage(this ISiloBuilder silo, StorageSettings storage)
+    {
+        silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
+        {
+            o.Invariant = storage.Invariant;
+            o.ConnectionString = storage.ConnectionString;
+        });
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => WarmteJson.Configure(o.JsonSerializerOptions));
+        return silo;
     }
 
     private static void ConfigureHttp(WebApplicationBuilder builder)

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Warmte.Serialization;
+
+namespace Warmte.Tests.Infrastructure;
+
+/// <summary>Small helpers for calling the API in tests: send JSON, get status and parsed body.</summary>
+public static class ApiCalls
+{
+    public sealed record Answer(HttpStatusCode Status, JsonElement Body, string Raw, string? ContentType)
+    {
+        public string Code => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("code", out var c) ? c.GetString()! : "";
+
+        public IReadOnlyList<string> ErrorFields =>
+            Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("errors", out var e)
+                ? [.. e.EnumerateObject().Select(p => p.Name)]
+                : [];
+
+        public string Text(string property) => Body.GetProperty(property).ToString();
+    }
+
+    public static Task<Answer> Get(this HttpClient client, string path) => Send(client, HttpMethod.Get, path, null);
+
+    public static Task<Answer> Post(this HttpClient client, string path, object body) => Send(client, HttpMethod.Post, path, body);
+
+    public static Task<Answer> Put(this HttpClient client, string path, object body) => Send(client, HttpMethod.Put, path, body);
+
+    public static Task<Answer> Patch(this HttpClient client, string path, object body) => Send(client, HttpMethod.Patch, path, body);
+
+    public static Task<Answer> Delete(this HttpClient client, string path) => Send(client, HttpMethod.Delete, path, null);
+
+    /// <summary>Sends raw text as the JSON body, for malformed-input tests.</summary>
+    public static Task<Answer> PostRaw(this HttpClient client, string path, string json) =>
+        Send(client, HttpMethod.Post, path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private static async Task<Answer> Send(HttpClient client, HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        request.Content = body switch
+        {
+            null => null,
+            HttpContent content => content,
+            _ => JsonContent.Create(body, options: WarmteJson.Default),
+        };
+        using var response = await client.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        var parsed = string.IsNullOrWhiteSpace(raw) ? default : TryParse(raw);
+        return new Answer(response.StatusCode, parsed, raw, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static JsonElement TryParse(string raw)
+    {
+        try { return JsonDocument.Parse(raw).RootElement.Clone(); }
+        catch (JsonException) { return default; }
+    }
+
+    /// <summary>Creates a cooperative and one project in it through the API; returns the project id.</summary>
+    public static async Task<string> SeedCooperativeWithProject(HttpClient admin, string cooperativeId, string projectId)
+    {
+        var coop = await admin.Post("api/cooperatives", new
+        {
+            id = cooperativeId, statutoryName = $"Coöperatie {cooperativeId} U.A.", kind = "HeatNetwork",
+            municipality = "Amsterdam", foundedOn = "2019-12-18",
+        });
+        if (coop.Status != HttpStatusCode.Created) throw new InvalidOperationException(coop.Raw);
+        var project = await admin.Post($"api/cooperatives/{cooperativeId}/projects", new
+        {
+            id = projectId, name = "Warmtenet " + projectId, woningequivalenten = 1500, plannedConnections = 1000, startedOn = "2018-01-01",
+        });
+        if (project.Status != HttpStatusCode.Created) throw new InvalidOperationException(project.Raw);
+        return projectId;
+    }
+}
