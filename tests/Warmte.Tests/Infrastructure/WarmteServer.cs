@@ -38,7 +38,7 @@ public sealed class WarmteServer : IAsyncDisposable
     public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "warmte-test-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>Starts a server; pass the same <paramref name="dataDir"/> or connection string again to restart on the same data.</summary>
-    public static async Task<WarmteServer> StartAsync(string? dataDir = null, string? postgres = null, IClock? clock = null, bool demo = false)
+    public static async Task<WarmteServer> StartAsync(string? dataDir = null, string? postgres = null, IClock? clock = null, bool demo = false, string[]? extraArgs = null)
     {
         dataDir ??= NewDataDir();
         var args = new List<string>
@@ -53,6 +53,7 @@ public sealed class WarmteServer : IAsyncDisposable
         };
         if (postgres is not null) args.AddRange(["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres]);
         if (demo) args.Add("--demo");
+        if (extraArgs is not null) args.AddRange(extraArgs);
         var app = await WarmteHost.BuildAsync([.. args], builder =>
         {
             if (clock is not null) builder.Services.AddSingleton(clock);
