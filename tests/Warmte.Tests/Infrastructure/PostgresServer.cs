@@ -67,8 +67,25 @@ public sealed class PostgresServer
         }
     }
 
-    private static Task RunAsPostgresAsync(bool asRoot, string tool, params string[] args) =>
-        asRoot ? RunAsync("runuser", ["-u", "postgres", "--", tool, .. args]) : RunAsync(tool, args);
+    private static Task RunAsPostgresAsync(bool asRoot, string tool, params string[] args)
+    {
+        var path = Resolve(tool);
+        return asRoot ? RunAsync("runuser", ["-u", "postgres", "--", path, .. args]) : RunAsync(path, args);
+    }
+
+    /// <summary>initdb/pg_ctl from PATH, else from Debian's versioned directory (the newest installed).</summary>
+    private static string Resolve(string tool)
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, tool)).FirstOrDefault(File.Exists);
+        if (onPath is not null) return onPath;
+        var debian = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d, StringComparer.Ordinal)
+                .Select(d => Path.Combine(d, "bin", tool)).FirstOrDefault(File.Exists)
+            : null;
+        return debian ?? throw new InvalidOperationException(
+            $"PostgreSQL server tool '{tool}' not found on PATH or in /usr/lib/postgresql/*/bin; install Debian's postgresql package (see README).");
+    }
 
     private static async Task RunAsync(string file, params string[] args)
     {

@@ -1,0 +1,233 @@
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Warmte.Client;
+
+/// <summary>A positional argument, e.g. the id in <c>warmte project show &lt;id&gt;</c>.</summary>
+internal sealed record ArgumentSpec(string Name, string Description);
+
+/// <summary>One command: its words, arguments, options, help text and what it does.</summary>
+internal sealed record CommandSpec(
+    string Name,
+    string Summary,
+    string Description,
+    IReadOnlyList<ArgumentSpec> Arguments,
+    IReadOnlyList<OptionSpec> Options,
+    IReadOnlyList<string> Examples,
+    Func<CommandContext, Task<int>> Run)
+{
+    public IReadOnlyList<string> Words { get; } = Name.Split(' ');
+
+    public string Usage =>
+        "warmte " + Name + string.Concat(Arguments.Select(a => $" <{a.Name}>")) + " [opties]";
+}
+
+/// <summary>Bad input the CLI found itself after parsing (e.g. no next phase). Exit code 1, no usage text.</summary>
+internal sealed class InputException(string message) : Exception(message);
+
+/// <summary>Everything a running command needs.</summary>
+internal sealed class CommandContext(
+    Invocation invocation, ApiClient api, TextWriter stdout, TextWriter stderr, Func<LocalDate> today)
+{
+    public Invocation Invocation { get; } = invocation;
+    public ApiClient Api { get; } = api;
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Err { get; } = stderr;
+    public Func<LocalDate> Today { get; } = today;
+
+    public bool Json => Invocation.Flag(GlobalOptions.Json);
+
+    public string Argument(int index) => Invocation.Arguments[index].Trim();
+
+    public string? Option(OptionSpec option) => Invocation.Option(option);
+}
+
+/// <summary>The commands of <c>warmte</c>.</summary>
+internal static class Commands
+{
+    public static readonly OptionSpec To = new("to", "fase",
+        "Fase waarheen het besluit gaat: de volgende fase (go), één fase terug (no-go) of Gestopt. "
+        + "Zonder --to: de volgende fase (Initiatief → Haalbaarheid → Ontwikkeling → Realisatie → Beheer)");
+    public static readonly OptionSpec Date = new("date", "JJJJ-MM-DD",
+        "Datum van het besluit (standaard vandaag; 14-12-2024 mag ook)");
+    public static readonly OptionSpec By = new("by", "wie",
+        "Wie besloot, bijv. \"ALV\" of \"Stuurgroep\" (verplicht)");
+    public static readonly OptionSpec Rationale = new("rationale", "waarom",
+        "Motivering van het besluit (verplicht)");
+
+    /// <summary>The working phases in order; a project without --to moves to the one after its current phase.</summary>
+    public static readonly IReadOnlyList<string> PhaseOrder = ["Initiatief", "Haalbaarheid", "Ontwikkeling", "Realisatie", "Beheer"];
+
+    private static readonly ArgumentSpec CooperativeId = new("id", "de id van de coöperatie (bijv. ketelhuiswg)");
+    private static readonly ArgumentSpec ProjectId = new("id", "de id van het project (bijv. wg-terrein)");
+
+    public static readonly CommandSpec Status = new(
+        "status",
+        "Toestand van de dienst en wie u bent",
+        "Toont versie, opslag, aantal actieve silo's, de datum volgens de dienst, met welk token u bent aangemeld "
+        + "en hoeveel coöperaties en koepels er zijn. Handig om adres en token te controleren.",
+        [], [],
+        ["warmte status --url https://warmtenet.example.nl"],
+        RunStatus);
+
+    public static readonly CommandSpec CooperativeList = new(
+        "cooperative list",
+        "Alle coöperaties met hun projecten",
+        "Toont per coöperatie de soort, gemeente, oprichtingsdatum, het aantal projecten, "
+        + "de woningequivalenten en de fasen van haar projecten.",
+        [], [],
+        ["warmte cooperative list", "warmte cooperative list --json > cooperaties.json"],
+        RunCooperativeList);
+
+    public static readonly CommandSpec CooperativeShow = new(
+        "cooperative show",
+        "Eén coöperatie met haar projecten",
+        "Toont de gegevens van één coöperatie en per project de fase, hoe lang het daar al staat "
+        + "en de eerste voorwaarde van de volgende poort die nog open staat.",
+        [CooperativeId], [],
+        ["warmte cooperative show ketelhuiswg"],
+        RunCooperativeShow);
+
+    public static readonly CommandSpec ProjectShow = new(
+        "project show",
+        "Fase, fasehistorie, poortchecklist en mijlpalen van een project",
+        "Toont het project: fase en sinds wanneer, de fasebesluiten (datum, van → naar, door wie, waarom), "
+        + "de checklist van de volgende poort (✔ vervuld / ✘ open, met bewijs) en de mijlpalen met hun uitloop.",
+        [ProjectId], [],
+        ["warmte project show wg-terrein"],
+        RunProjectShow);
+
+    public static readonly CommandSpec ProjectAdvance = new(
+        "project advance",
+        "Poortbesluit vastleggen: project naar de volgende fase",
+        "Legt een poortbesluit vast. Een go naar de volgende fase lukt alleen als alle voorwaarden van de poort "
+        + "vervuld zijn; anders toont de dienst welke nog open staan. Zonder --to gaat het project naar de fase "
+        + "na de huidige; zonder --date geldt vandaag.",
+        [ProjectId], [To, Date, By, Rationale],
+        [
+            "warmte project advance wg-terrein --to Realisatie --date 2024-12-14 --by \"ALV\" --rationale \"Realisatiebesluit met 96% van de stemmen\"",
+            "warmte project advance zonnedak-sporthal --by \"Bestuur\" --rationale \"Haalbaarheid aangetoond\"",
+        ],
+        RunProjectAdvance);
+
+    public static readonly IReadOnlyList<CommandSpec> All = [Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance];
+
+    /// <summary>First words that only group subcommands ("cooperative", "project").</summary>
+    public static IReadOnlySet<string> Groups { get; } =
+        All.Where(c => c.Words.Count > 1).Select(c => c.Words[0]).ToHashSet(StringComparer.Ordinal);
+
+    public static IEnumerable<string> TopWords => All.Select(c => c.Words[0]).Distinct();
+
+    public static IEnumerable<CommandSpec> InGroup(string group) =>
+        All.Where(c => c.Words.Count > 1 && c.Words[0] == group);
+
+    private static Task<int> RunStatus(CommandContext context) =>
+        ShowAsync(context, "/api/status", (root, output) => Views.Status(root, context.Api.BaseUrl, output));
+
+    private static Task<int> RunCooperativeList(CommandContext context) =>
+        ShowAsync(context, "/api/cooperatives", Views.CooperativeList);
+
+    private static Task<int> RunCooperativeShow(CommandContext context) =>
+        ShowAsync(context, "/api/cooperatives/" + ApiClient.Segment(context.Argument(0)), Views.Cooperative);
+
+    private static Task<int> RunProjectShow(CommandContext context) =>
+        ShowAsync(context, "/api/projects/" + ApiClient.Segment(context.Argument(0)), Views.Project);
+
+    private static async Task<int> ShowAsync(CommandContext context, string path, Action<JsonElement, TextWriter> view)
+    {
+        var response = await context.Api.GetAsync(path);
+        using var document = Parse(response);
+        if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
+        else view(document.RootElement, context.Out);
+        return 0;
+    }
+
+    private static async Task<int> RunProjectAdvance(CommandContext context)
+    {
+        var id = context.Argument(0);
+        var decidedBy = Required(context, By);
+        var rationale = Required(context, Rationale);
+        var decidedOn = ParseDate(context.Option(Date)) ?? context.Today();
+        var to = context.Option(To)?.Trim();
+        if (to is { Length: 0 })
+            throw new UsageException("Optie --to mag niet leeg zijn; laat haar weg voor de volgende fase.", ProjectAdvance);
+
+        var path = "/api/projects/" + ApiClient.Segment(id);
+        if (to is null)
+        {
+            using var current = Parse(await context.Api.GetAsync(path));
+            var phase = current.RootElement.Str("phase");
+            to = NextPhase(phase) ?? throw new InputException(
+                $"Project '{id}' staat in fase {phase ?? "onbekend"}; daarna komt geen fase meer. "
+                + "Geef met --to op waarheen het besluit gaat (bijv. --to Gestopt).");
+        }
+
+        var body = JsonSerializer.Serialize(new
+        {
+            to,
+            decidedOn = LocalDatePattern.Iso.Format(decidedOn),
+            decidedBy,
+            rationale,
+        });
+        ApiResponse response;
+        try
+        {
+            response = await context.Api.PostJsonAsync(path + "/transitions", body);
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode is 400 or 409)
+        {
+            throw new ApiException(refused.Response) { Hint = AdvanceHint(refused.Response, id) };
+        }
+        using var document = Parse(response);
+        if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
+        else Views.Advanced(document.RootElement, context.Out);
+        return 0;
+    }
+
+    /// <summary>What to do after a refused gate decision: read the checklist, or which option a field error is about.</summary>
+    private static string? AdvanceHint(ApiResponse response, string id)
+    {
+        if (response.StatusCode == 400)
+            return "De velden horen bij deze opties: to = --to, decidedOn = --date, decidedBy = --by, rationale = --rationale.";
+        using var problem = response.TryParse();
+        return problem?.RootElement.Str("code") == "gate-conditions-unmet"
+            ? $"Leg de ontbrekende stukken vast en bekijk de poortchecklist met: warmte project show {id}"
+            : null;
+    }
+
+    /// <summary>The phase after <paramref name="phase"/>; null after Beheer, for Gestopt and for unknown text.</summary>
+    public static string? NextPhase(string? phase)
+    {
+        var index = PhaseOrder.ToList().FindIndex(p => string.Equals(p, phase?.Trim(), StringComparison.OrdinalIgnoreCase));
+        return index >= 0 && index + 1 < PhaseOrder.Count ? PhaseOrder[index + 1] : null;
+    }
+
+    /// <summary>JJJJ-MM-DD, or the Dutch DD-MM-JJJJ; null when not given.</summary>
+    public static LocalDate? ParseDate(string? text)
+    {
+        if (text is null) return null;
+        var trimmed = text.Trim();
+        var iso = LocalDatePattern.Iso.Parse(trimmed);
+        if (iso.Success) return iso.Value;
+        var dutch = LocalDatePattern.CreateWithInvariantCulture("dd-MM-uuuu").Parse(trimmed);
+        if (dutch.Success) return dutch.Value;
+        throw new UsageException(
+            $"'{Tokens.Shorten(text)}' is geen geldige datum voor --date; gebruik JJJJ-MM-DD, bijv. 2024-12-14.", ProjectAdvance);
+    }
+
+    private static string Required(CommandContext context, OptionSpec option)
+    {
+        var value = context.Option(option);
+        if (string.IsNullOrWhiteSpace(value))
+            throw new UsageException($"Optie --{option.Name} is verplicht: {option.Description.Replace(" (verplicht)", "", StringComparison.Ordinal)}.",
+                context.Invocation.Command);
+        return value.Trim();
+    }
+
+    /// <summary>The body of a 2xx answer as JSON; anything else means the address is not this service.</summary>
+    private static JsonDocument Parse(ApiResponse response) =>
+        response.TryParse() ?? throw new UnexpectedAnswerException(
+            $"De dienst gaf HTTP {response.StatusCode} maar geen geldige JSON"
+            + (response.MediaType is { } type ? $" ({type})" : "") + ". Is dit wel het adres van de Warmtenet-dienst?");
+}

@@ -1,0 +1,146 @@
+namespace Warmte.Client;
+
+/// <summary>The Dutch help texts: general, per group and per command, each with examples.</summary>
+internal static class Help
+{
+    public static void Write(HelpRequest request, TextWriter output)
+    {
+        if (request.Command is { } command) WriteCommand(command, output);
+        else if (request.Group is { } group) WriteGroup(group, output);
+        else WriteGeneral(output);
+    }
+
+    public static void WriteGeneral(TextWriter output)
+    {
+        output.WriteLine("warmte: werken met Warmtenet, het volgsysteem voor coöperatieve warmtenetten.");
+        output.WriteLine();
+        output.WriteLine("Gebruik:");
+        output.WriteLine("  warmte <opdracht> [argumenten] [opties]");
+        output.WriteLine();
+        output.WriteLine("Opdrachten:");
+        WriteCommandList(Commands.All, output);
+        output.WriteLine();
+        WriteGlobalOptions(output);
+        output.WriteLine();
+        output.WriteLine("Voorbeelden:");
+        foreach (var command in Commands.All)
+            output.WriteLine("  " + command.Examples[0]);
+        output.WriteLine();
+        output.WriteLine("Meer over één opdracht: warmte <opdracht> --help, bijv. warmte project advance --help");
+        output.WriteLine();
+        WriteExitCodes(output);
+    }
+
+    public static void WriteGroup(string group, TextWriter output)
+    {
+        var commands = Commands.InGroup(group).ToList();
+        output.WriteLine("Gebruik:");
+        output.WriteLine($"  warmte {group} <opdracht> [argumenten] [opties]");
+        output.WriteLine();
+        output.WriteLine("Opdrachten:");
+        WriteCommandList(commands, output);
+        output.WriteLine();
+        output.WriteLine("Voorbeelden:");
+        foreach (var command in commands)
+            output.WriteLine("  " + command.Examples[0]);
+        output.WriteLine();
+        output.WriteLine($"Meer over één opdracht: warmte {group} <opdracht> --help");
+    }
+
+    public static void WriteCommand(CommandSpec command, TextWriter output)
+    {
+        output.WriteLine($"warmte {command.Name}: {command.Summary}");
+        output.WriteLine();
+        output.WriteLine("Gebruik:");
+        output.WriteLine("  " + command.Usage);
+        output.WriteLine();
+        foreach (var line in Wrap(command.Description, 78)) output.WriteLine(line);
+        if (command.Arguments.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Argumenten:");
+            WriteRows(command.Arguments.Select(a => ($"<{a.Name}>", a.Description)), output);
+        }
+        if (command.Options.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Opties:");
+            WriteRows(command.Options.Select(o => (o.Display, o.Description)), output);
+        }
+        output.WriteLine();
+        WriteGlobalOptions(output);
+        output.WriteLine();
+        output.WriteLine(command.Examples.Count == 1 ? "Voorbeeld:" : "Voorbeelden:");
+        foreach (var example in command.Examples) output.WriteLine("  " + example);
+    }
+
+    /// <summary>A usage error's short reminder: the command's usage line and where to find more.</summary>
+    public static void WriteUsageHint(CommandSpec? command, string? group, TextWriter output)
+    {
+        if (command is null && group is not null)
+        {
+            output.WriteLine($"Gebruik: warmte {group} <opdracht> [argumenten] [opties]");
+            foreach (var member in Commands.InGroup(group)) output.WriteLine("  " + member.Usage);
+            output.WriteLine($"Meer hulp: warmte {group} --help");
+            return;
+        }
+        if (command is null)
+        {
+            output.WriteLine("Gebruik: warmte <opdracht> [argumenten] [opties]");
+            output.WriteLine("Opdrachten: " + string.Join(", ", Commands.All.Select(c => c.Name)));
+            output.WriteLine("Meer hulp: warmte --help");
+            return;
+        }
+        output.WriteLine("Gebruik: " + command.Usage);
+        output.WriteLine("Voorbeeld: " + command.Examples[0]);
+        output.WriteLine($"Meer hulp: warmte {command.Name} --help");
+    }
+
+    private static void WriteCommandList(IEnumerable<CommandSpec> commands, TextWriter output) =>
+        WriteRows(commands.Select(c => (c.Name + string.Concat(c.Arguments.Select(a => $" <{a.Name}>")), c.Summary)), output);
+
+    private static void WriteGlobalOptions(TextWriter output)
+    {
+        output.WriteLine("Algemene opties:");
+        WriteRows(GlobalOptions.All.Select(o => (o == GlobalOptions.Help ? "-h, --help" : o.Display, o.Description)), output);
+    }
+
+    private static void WriteExitCodes(TextWriter output)
+    {
+        output.WriteLine("Afsluitcodes:");
+        WriteRows(
+        [
+            ("0", "gelukt"),
+            ("1", "ongeldige invoer: verkeerd gebruik, of de dienst weigert het verzoek (400, 404, 409)"),
+            ("2", "probleem met de dienst of de aanmelding: onbereikbaar, time-out, 401, 403 of 5xx"),
+        ], output);
+    }
+
+    private static void WriteRows(IEnumerable<(string Left, string Right)> rows, TextWriter output)
+    {
+        var list = rows.ToList();
+        var width = list.Max(r => r.Left.Length) + 2;
+        foreach (var (left, right) in list)
+        {
+            var lines = Wrap(right, Math.Max(30, 78 - width - 2)).ToList();
+            output.WriteLine("  " + left.PadRight(width) + lines[0]);
+            foreach (var more in lines.Skip(1)) output.WriteLine("  " + new string(' ', width) + more);
+        }
+    }
+
+    /// <summary>Greedy word wrap to lines of at most <paramref name="width"/> characters (longer words stay whole).</summary>
+    internal static IEnumerable<string> Wrap(string text, int width)
+    {
+        var line = "";
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line;
+                line = word;
+            }
+            else line = line.Length == 0 ? word : line + " " + word;
+        }
+        yield return line;
+    }
+}

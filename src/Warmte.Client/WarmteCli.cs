@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+using NodaTime;
+
+namespace Warmte.Client;
+
+/// <summary>
+/// The <c>warmte</c> command-line program. It only talks HTTP to the service, with a bearer token.
+/// Exit codes: 0 ok; 1 bad input (usage error, or HTTP 400/404/409); 2 service or sign-in problem
+/// (unreachable, time-out, 401, 403, 5xx). Failures are explained in Dutch on stderr, never as a stack trace.
+/// </summary>
+public static class WarmteCli
+{
+    public const int Ok = 0;
+    public const int BadInput = 1;
+    public const int ServiceProblem = 2;
+
+    public const string UrlVariable = "WARMTE_URL";
+    public const string TokenVariable = "WARMTE_TOKEN";
+    /// <summary>When set to 1, unexpected errors are printed in full (for developers).</summary>
+    public const string DebugVariable = "WARMTE_DEBUG";
+
+    /// <summary>Runs one command line. <paramref name="handler"/> replaces the network (tests); it is not disposed.</summary>
+    public static Task<int> RunAsync(
+        string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment, HttpMessageHandler? handler = null) =>
+        // Decision dates are Amsterdam calendar dates, whatever the laptop's own time zone.
+        RunAsync(args, stdout, stderr, environment, handler,
+            () => SystemClock.Instance.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Europe/Amsterdam"]).Date);
+
+    /// <summary>As above, with the local date supplied (the default for <c>--date</c>).</summary>
+    internal static async Task<int> RunAsync(
+        string[] args, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment,
+        HttpMessageHandler? handler, Func<LocalDate> today)
+    {
+        Settings? settings = null;
+        Invocation? invocation = null;
+        try
+        {
+            var request = CommandLine.Parse(args);
+            if (request is HelpRequest help)
+            {
+                Help.Write(help, stdout);
+                return Ok;
+            }
+            invocation = (Invocation)request;
+            settings = Settings.From(invocation, environment);
+
+            using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+            http.Timeout = settings.Timeout;
+            var api = new ApiClient(http, settings.BaseUrl, settings.Token);
+            return await invocation.Command.Run(new CommandContext(invocation, api, stdout, stderr, today));
+        }
+        catch (UsageException usage)
+        {
+            stderr.WriteLine(usage.Message);
+            Help.WriteUsageHint(usage.Command, usage.Group, stderr);
+            return BadInput;
+        }
+        catch (InputException input)
+        {
+            stderr.WriteLine(input.Message);
+            return BadInput;
+        }
+        catch (ApiException refused) when (settings is not null)
+        {
+            return Report(refused, settings, invocation?.Flag(GlobalOptions.Json) == true, stdout, stderr);
+        }
+        catch (HttpRequestException unreachable) when (settings is not null)
+        {
+            stderr.WriteLine($"Kan de dienst op {Display(settings.BaseUrl)} niet bereiken: {Reason(unreachable, settings.BaseUrl)}.");
+            stderr.WriteLine($"Controleer het adres (--url of {UrlVariable}) en of de dienst draait.");
+            return ServiceProblem;
+        }
+        catch (OperationCanceledException) when (settings is not null)
+        {
+            stderr.WriteLine($"De dienst op {Display(settings.BaseUrl)} antwoordde niet binnen {Nl.Count((long)settings.Timeout.TotalSeconds, "seconde", "seconden")}.");
+            stderr.WriteLine("Probeer het later opnieuw, of geef meer tijd met --timeout <seconden>.");
+            return ServiceProblem;
+        }
+        catch (UnexpectedAnswerException unexpected)
+        {
+            stderr.WriteLine(unexpected.Message);
+            return ServiceProblem;
+        }
+        catch (Exception bug)
+        {
+            stderr.WriteLine($"Onverwachte fout in warmte: {bug.Message}");
+            if (environment.TryGetValue(DebugVariable, out var debug) && debug == "1") stderr.WriteLine(bug);
+            else stderr.WriteLine($"Zet {DebugVariable}=1 voor technische details.");
+            return ServiceProblem;
+        }
+    }
+
+    /// <summary>The exit code for an HTTP refusal: the caller's input (1) or the service or sign-in (2).</summary>
+    public static int ExitCodeFor(int status) => status switch
+    {
+        401 or 403 or 407 or 408 or 429 => ServiceProblem,
+        >= 400 and < 500 => BadInput,
+        _ => ServiceProblem,
+    };
+
+    private static int Report(ApiException refused, Settings settings, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        var response = refused.Response;
+        using var problem = response.TryParse();
+        if (json && problem is not null) stdout.WriteLine(JsonRead.Pretty(problem));
+        var root = problem?.RootElement;
+        var title = root?.Str("title");
+        var detail = root?.Str("detail");
+
+        switch (response.StatusCode)
+        {
+            case 401:
+                stderr.WriteLine(settings.Token is null
+                    ? "Niet aangemeld (HTTP 401): er is geen token opgegeven."
+                    : $"Niet aangemeld (HTTP 401): de dienst op {Display(settings.BaseUrl)} accepteert het token niet (onbekend, ingetrokken of onvolledig gekopieerd).");
+                stderr.WriteLine(settings.Token is null
+                    ? $"Geef een token mee met --token of zet de omgevingsvariabele {TokenVariable}."
+                    : $"Controleer --token of {TokenVariable}, of vraag de beheerder om een nieuw token.");
+                return ServiceProblem;
+            case 403:
+                stderr.WriteLine($"{title ?? "Geen toegang"} (HTTP 403){(detail is null ? "." : ": " + detail)}");
+                stderr.WriteLine("Uw token heeft niet de rol die hiervoor nodig is; vraag de beheerder om een token met de juiste rol.");
+                return ServiceProblem;
+        }
+
+        if (root is { ValueKind: JsonValueKind.Object } body && (title is not null || detail is not null))
+        {
+            stderr.WriteLine($"{title ?? "Fout"} (HTTP {response.StatusCode})");
+            if (detail is not null) stderr.WriteLine(detail);
+            foreach (var line in ErrorLines(body)) stderr.WriteLine(line);
+        }
+        else
+        {
+            stderr.WriteLine($"De dienst op {Display(settings.BaseUrl)} antwoordde met HTTP {response.StatusCode}"
+                             + (string.IsNullOrWhiteSpace(response.Body) ? "." : ":"));
+            if (!string.IsNullOrWhiteSpace(response.Body)) stderr.WriteLine("  " + Excerpt(response.Body));
+        }
+
+        var exit = ExitCodeFor(response.StatusCode);
+        if (exit == ServiceProblem)
+            stderr.WriteLine("Dit ligt aan de dienst, niet aan uw invoer. Probeer het later opnieuw; blijft het misgaan, meld het dan bij de beheerder.");
+        else if (refused.Hint is not null)
+            stderr.WriteLine(refused.Hint);
+        return exit;
+    }
+
+    /// <summary>Each reason in a problem's "errors" object (field → reasons) as "  field: reason".</summary>
+    internal static IEnumerable<string> ErrorLines(JsonElement problem)
+    {
+        if (problem.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) yield break;
+        foreach (var field in errors.EnumerateObject())
+        {
+            if (field.Value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var reason in field.Value.EnumerateArray())
+                    yield return $"  {field.Name}: {(reason.ValueKind == JsonValueKind.String ? reason.GetString() : reason.GetRawText())}";
+            }
+            else if (field.Value.ValueKind == JsonValueKind.String)
+                yield return $"  {field.Name}: {field.Value.GetString()}";
+            else
+                yield return $"  {field.Name}: {field.Value.GetRawText()}";
+        }
+    }
+
+    private static string Reason(HttpRequestException exception, Uri baseUrl)
+    {
+        var socket = Inner<SocketException>(exception);
+        return exception.HttpRequestError switch
+        {
+            _ when socket?.SocketErrorCode == SocketError.ConnectionRefused => "de verbinding werd geweigerd (draait de dienst, en klopt de poort?)",
+            HttpRequestError.NameResolutionError => $"de naam '{baseUrl.Host}' is onbekend",
+            HttpRequestError.SecureConnectionError => "er kwam geen beveiligde verbinding (TLS) tot stand (klopt http of https?)",
+            HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded =>
+                "het antwoord was geen geldig HTTP (is dit wel het adres van de Warmtenet-dienst, en klopt http of https?)",
+            _ when socket is not null => $"geen verbinding mogelijk ({socket.SocketErrorCode})",
+            _ => exception.Message,
+        };
+    }
+
+    private static T? Inner<T>(Exception exception) where T : Exception
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+            if (e is T found) return found;
+        return null;
+    }
+
+    /// <summary>The address as shown to people: without any user name or password in it.</summary>
+    internal static string Display(Uri url) =>
+        new UriBuilder(url) { UserName = "", Password = "" }.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+
+    private static string Excerpt(string body)
+    {
+        var flat = string.Join(' ', body.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return flat.Length <= 300 ? flat : flat[..300] + "…";
+    }
+
+    /// <summary>Where to reach the service and how: from the options, else the environment, else the defaults.</summary>
+    internal sealed record Settings(Uri BaseUrl, string? Token, TimeSpan Timeout)
+    {
+        public static Settings From(Invocation invocation, IDictionary<string, string?> environment)
+        {
+            var fromOption = invocation.Option(GlobalOptions.Url);
+            var urlText = NonBlank(fromOption) ?? NonBlank(Lookup(environment, UrlVariable)) ?? GlobalOptions.DefaultUrl;
+            var source = NonBlank(fromOption) is not null ? "--url" : NonBlank(Lookup(environment, UrlVariable)) is not null ? UrlVariable : "standaard";
+            if (!Uri.TryCreate(urlText.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
+                || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment))
+                throw new UsageException(
+                    $"'{Tokens.Shorten(urlText)}' ({source}) is geen geldig adres van de dienst; gebruik bijv. {GlobalOptions.DefaultUrl}.",
+                    invocation.Command);
+
+            if (invocation.Options.ContainsKey(GlobalOptions.Token.Name) && NonBlank(invocation.Option(GlobalOptions.Token)) is null)
+                throw new UsageException("Optie --token mag niet leeg zijn.", invocation.Command);
+            var token = NonBlank(invocation.Option(GlobalOptions.Token)) ?? NonBlank(Lookup(environment, TokenVariable));
+            token = token?.Trim();
+            if (token is not null && token.Any(c => c <= ' ' || c > '~'))
+                throw new UsageException("Het token bevat ongeldige tekens (spaties, regeleinden of letters met accenten); kopieer het opnieuw.",
+                    invocation.Command);
+
+            var timeout = GlobalOptions.DefaultTimeoutSeconds;
+            if (invocation.Option(GlobalOptions.Timeout) is { } timeoutText
+                && (!int.TryParse(timeoutText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out timeout)
+                    || timeout < 1 || timeout > GlobalOptions.MaxTimeoutSeconds))
+                throw new UsageException(
+                    $"'{Tokens.Shorten(timeoutText)}' is geen geldige waarde voor --timeout; geef een heel aantal seconden van 1 tot {GlobalOptions.MaxTimeoutSeconds}.",
+                    invocation.Command);
+
+            return new Settings(url, token, TimeSpan.FromSeconds(timeout));
+        }
+
+        private static string? Lookup(IDictionary<string, string?> environment, string name) =>
+            environment.TryGetValue(name, out var value) ? value : null;
+
+        private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+}

@@ -1,0 +1,197 @@
+using NodaTime;
+using Warmte.Client;
+
+namespace Warmte.Tests.Cli;
+
+/// <summary>Argument parsing, help and usage errors: no service involved.</summary>
+public sealed class CommandLineTests
+{
+    private static Invocation Invocation(params string[] args) => Assert.IsType<Invocation>(CommandLine.Parse(args));
+
+    private static HelpRequest HelpFor(params string[] args) => Assert.IsType<HelpRequest>(CommandLine.Parse(args));
+
+    private static UsageException UsageError(params string[] args) => Assert.Throws<UsageException>(() => CommandLine.Parse(args));
+
+    [Fact]
+    public void Options_may_stand_before_between_and_after_the_words()
+    {
+        var call = Invocation("--json", "project", "--url", "http://x:1", "show", "wg-terrein", "--token", "wt_abc");
+        Assert.Same(Commands.ProjectShow, call.Command);
+        Assert.Equal(["wg-terrein"], call.Arguments);
+        Assert.True(call.Flag(GlobalOptions.Json));
+        Assert.Equal("http://x:1", call.Option(GlobalOptions.Url));
+        Assert.Equal("wt_abc", call.Option(GlobalOptions.Token));
+    }
+
+    [Fact]
+    public void Advance_takes_its_options_as_separate_words_or_with_an_equals_sign()
+    {
+        var call = Invocation("project", "advance", "wg-terrein", "--to=Realisatie", "--date", "2024-12-14",
+            "--by", "ALV", "--rationale=Realisatiebesluit met 96% = ruim genoeg");
+        Assert.Same(Commands.ProjectAdvance, call.Command);
+        Assert.Equal("Realisatie", call.Option(Commands.To));
+        Assert.Equal("2024-12-14", call.Option(Commands.Date));
+        Assert.Equal("ALV", call.Option(Commands.By));
+        Assert.Equal("Realisatiebesluit met 96% = ruim genoeg", call.Option(Commands.Rationale));
+    }
+
+    [Fact]
+    public void The_word_after_a_value_option_is_its_value_even_when_it_starts_with_a_dash()
+    {
+        var call = Invocation("project", "advance", "p1", "--by", "-", "--rationale", "--geen reden--");
+        Assert.Equal("-", call.Option(Commands.By));
+        Assert.Equal("--geen reden--", call.Option(Commands.Rationale));
+    }
+
+    [Fact]
+    public void A_double_dash_ends_the_options()
+    {
+        var call = Invocation("project", "show", "--", "--raar-id");
+        Assert.Equal(["--raar-id"], call.Arguments);
+    }
+
+    [Theory]
+    [InlineData(new[] { "status" }, "status")]
+    [InlineData(new[] { "cooperative", "list" }, "cooperative list")]
+    [InlineData(new[] { "cooperative", "show", "ketelhuiswg" }, "cooperative show")]
+    [InlineData(new[] { "project", "show", "wg-terrein" }, "project show")]
+    [InlineData(new[] { "project", "advance", "wg-terrein", "--by", "ALV", "--rationale", "r" }, "project advance")]
+    public void Every_command_is_recognised(string[] args, string name) =>
+        Assert.Equal(name, Invocation(args).Command.Name);
+
+    [Fact]
+    public void Help_is_asked_for_in_several_ways()
+    {
+        Assert.Equal(new HelpRequest(null, null), HelpFor("--help"));
+        Assert.Equal(new HelpRequest(null, null), HelpFor("-h"));
+        Assert.Equal(new HelpRequest(null, null), HelpFor("help"));
+        Assert.Equal(new HelpRequest(null, "project"), HelpFor("project", "--help"));
+        Assert.Equal(new HelpRequest(null, "cooperative"), HelpFor("help", "cooperative"));
+        Assert.Equal(Commands.ProjectAdvance, HelpFor("project", "advance", "-h").Command);
+        Assert.Equal(Commands.ProjectShow, HelpFor("help", "project", "show").Command);
+        // Help wins over a missing argument: the user is asking how to use it.
+        Assert.Equal(Commands.CooperativeShow, HelpFor("cooperative", "show", "--help").Command);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "Geef een opdracht op")]
+    [InlineData(new[] { "frobnicate" }, "Onbekende opdracht 'frobnicate'")]
+    [InlineData(new[] { "project" }, "Geef bij 'warmte project' een opdracht op: show, advance")]
+    [InlineData(new[] { "project", "delete", "p1" }, "Onbekende opdracht 'warmte project delete'")]
+    [InlineData(new[] { "project", "show" }, "Geef de id van het project")]
+    [InlineData(new[] { "cooperative", "show" }, "Geef de id van de coöperatie")]
+    [InlineData(new[] { "project", "show", "a", "b" }, "Onverwacht argument 'b'")]
+    [InlineData(new[] { "status", "extra" }, "Onverwacht argument 'extra'")]
+    [InlineData(new[] { "project", "show", " " }, "mag niet leeg zijn")]
+    [InlineData(new[] { "status", "--to", "Beheer" }, "Optie --to hoort niet bij 'warmte status'")]
+    [InlineData(new[] { "status", "--bogus" }, "Onbekende optie '--bogus'")]
+    [InlineData(new[] { "status", "-x" }, "Onbekende optie '-x'")]
+    [InlineData(new[] { "status", "--url" }, "Optie --url verwacht een waarde")]
+    [InlineData(new[] { "status", "--json=ja" }, "Optie --json neemt geen waarde")]
+    [InlineData(new[] { "status", "--json", "--json" }, "Optie --json is meer dan eens opgegeven")]
+    public void Wrong_command_lines_are_usage_errors_with_a_dutch_message(string[] args, string message) =>
+        Assert.Contains(message, UsageError(args).Message);
+
+    [Theory]
+    [InlineData("Initiatief", "Haalbaarheid")]
+    [InlineData("haalbaarheid", "Ontwikkeling")]
+    [InlineData("Ontwikkeling", "Realisatie")]
+    [InlineData("Realisatie", "Beheer")]
+    [InlineData("Beheer", null)]
+    [InlineData("Gestopt", null)]
+    [InlineData(null, null)]
+    public void The_next_phase_follows_the_phase_order(string? phase, string? next) =>
+        Assert.Equal(next, Commands.NextPhase(phase));
+
+    [Fact]
+    public void Dates_are_read_as_iso_or_as_dutch_day_month_year()
+    {
+        Assert.Equal(new LocalDate(2024, 12, 14), Commands.ParseDate("2024-12-14"));
+        Assert.Equal(new LocalDate(2024, 12, 14), Commands.ParseDate(" 14-12-2024 "));
+        Assert.Null(Commands.ParseDate(null));
+        Assert.Contains("JJJJ-MM-DD", Assert.Throws<UsageException>(() => Commands.ParseDate("14/12/2024")).Message);
+        Assert.Throws<UsageException>(() => Commands.ParseDate("2024-02-30"));
+    }
+
+    [Fact]
+    public async Task General_help_lists_every_command_with_an_example_and_the_exit_codes()
+    {
+        var result = await CliHarness.Run(null, null, "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Err);
+        foreach (var command in Commands.All)
+        {
+            Assert.Contains(command.Name, result.Out);
+            Assert.Contains(command.Examples[0], result.Out);
+        }
+        Assert.Contains("WARMTE_URL", result.Out);
+        Assert.Contains("WARMTE_TOKEN", result.Out);
+        Assert.Contains("Afsluitcodes", result.Out);
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("cooperative list")]
+    [InlineData("cooperative show")]
+    [InlineData("project show")]
+    [InlineData("project advance")]
+    public async Task Every_command_has_dutch_help_with_an_example(string name)
+    {
+        var result = await CliHarness.Run(null, null, [.. name.Split(' '), "--help"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Gebruik:", result.Out);
+        Assert.Contains("Voorbeeld", result.Out);
+        Assert.Contains($"  warmte {name}", result.Out);
+    }
+
+    [Fact]
+    public async Task Advance_help_explains_the_defaults_of_to_and_date()
+    {
+        var result = await CliHarness.Run(null, null, "project", "advance", "--help");
+        Assert.Contains("--to <fase>", result.Out);
+        Assert.Contains("--date <JJJJ-MM-DD>", result.Out);
+        Assert.Contains("standaard vandaag", result.Out);
+        Assert.Contains("Zonder --to", result.Out);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("project|show")]
+    [InlineData("status|--url|localhost:5080")]
+    [InlineData("status|--url|ftp://example.nl")]
+    [InlineData("status|--timeout|0")]
+    [InlineData("status|--timeout|tien")]
+    [InlineData("status|--token| ")]
+    [InlineData("project|advance|p1|--rationale|r")]
+    [InlineData("project|advance|p1|--by|ALV")]
+    [InlineData("project|advance|p1|--by|ALV|--rationale|r|--date|morgen")]
+    [InlineData("project|advance|p1|--by|ALV|--rationale|r|--to| ")]
+    public async Task A_usage_error_exits_1_with_usage_on_stderr_and_calls_nothing(string commandLine)
+    {
+        string[] args = commandLine.Length == 0 ? [] : commandLine.Split('|');
+        var api = new FakeApi().Get("/api/projects/p1", Samples.Project("p1", "Initiatief"));
+        var result = await CliHarness.Run(CliHarness.Env(url: "http://127.0.0.1:9"), api, args);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("Gebruik:", result.Err);
+        Assert.Empty(api.Requests);
+        CliHarness.AssertNoStackTrace(result);
+    }
+
+    [Fact]
+    public async Task A_missing_required_option_of_advance_is_named()
+    {
+        var result = await CliHarness.Run(null, new FakeApi(), "project", "advance", "p1", "--by", "ALV");
+        Assert.Contains("Optie --rationale is verplicht", result.Err);
+        Assert.Contains("warmte project advance <id> [opties]", result.Err);
+    }
+
+    [Fact]
+    public async Task A_token_with_spaces_or_line_breaks_is_refused_without_echoing_it()
+    {
+        var result = await CliHarness.Run(CliHarness.Env(token: "wt_geheim deel2"), new FakeApi(), "status");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("ongeldige tekens", result.Err);
+        Assert.DoesNotContain("geheim", result.Err);
+    }
+}
