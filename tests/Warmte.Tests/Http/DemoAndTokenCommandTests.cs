@@ -1,0 +1,97 @@
+using System.Net;
+using Warmte.Silo.Auth;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Http;
+
+public sealed class DemoAndTokenCommandTests
+{
+    [Fact]
+    public async Task The_demo_seeds_apec_with_ketelhuiswg_from_the_domain_facts_and_loads_only_once()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var admin = server.Client();
+        var first = await admin.Post("api/demo", new { });
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.True(first.Body.GetProperty("loaded").GetBoolean());
+
+        var project = await admin.Get("api/projects/wg-terrein");
+        Assert.Equal("Realisatie", project.Text("phase"));
+        Assert.Equal(1500, project.Body.GetProperty("woningequivalenten").GetInt32());
+        var realisatiebesluit = project.Body.GetProperty("deliverables").EnumerateArray().Single(d => d.GetProperty("key").GetString() == "realisatiebesluit");
+        Assert.Equal("2024-12-14", realisatiebesluit.GetProperty("presentOn").GetString());
+        Assert.Contains("96%", realisatiebesluit.GetProperty("reference").GetString());
+        var lastConnection = project.Body.GetProperty("milestones").EnumerateArray().Single(m => m.GetProperty("key").GetString() == "laatste-aansluiting");
+        Assert.Equal("2027-08-31", lastConnection.GetProperty("plannedOn").GetString());
+        var coop = await admin.Get("api/cooperatives/ketelhuiswg");
+        Assert.Equal("2019-12-18", coop.Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
+
+        var apec = await admin.Get("api/umbrellas/apec");
+        var rows = apec.Body.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(5, rows.Select(r => r.GetProperty("cooperativeId").GetString()).Distinct().Count());
+        // Everything that is not KetelhuisWG says it is fictional.
+        Assert.All(rows.Where(r => r.GetProperty("cooperativeId").GetString() != "ketelhuiswg"),
+            r => Assert.Contains("fictief", r.GetProperty("cooperativeName").GetString()));
+        Assert.Equal(4, rows.Select(r => r.GetProperty("kind").GetString()).Distinct().Count());
+
+        var auditBefore = (await admin.Get("api/projects/wg-terrein/audit")).Body.GetProperty("total").GetInt32();
+        var second = await admin.Post("api/demo", new { });
+        Assert.False(second.Body.GetProperty("loaded").GetBoolean());
+        Assert.Equal(auditBefore, (await admin.Get("api/projects/wg-terrein/audit")).Body.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_token_command_creates_and_revokes_tokens_in_the_database_of_a_running_silo()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        int created;
+        try
+        {
+            created = await TokenCommand.RunAsync(["create", "--role", "board:ketelhuiswg", "--name", "Bestuur KetelhuisWG", "--data-dir", server.DataDir]);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        Assert.Equal(0, created);
+        var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var token = Assert.Single(lines, l => l.StartsWith(TokenStore.Prefix, StringComparison.Ordinal));
+        var id = lines[0].Split(' ')[1];
+
+        var status = await server.Client(token).Get("api/status");
+        Assert.Equal(HttpStatusCode.OK, status.Status);
+        Assert.Equal("board:ketelhuiswg", status.Body.GetProperty("caller").GetProperty("role").GetString());
+
+        Assert.Equal(0, await TokenCommand.RunAsync(["revoke", id, "--data-dir", server.DataDir]));
+        Assert.Equal(1, await TokenCommand.RunAsync(["revoke", id, "--data-dir", server.DataDir]));
+        Assert.Equal(1, await TokenCommand.RunAsync(["create", "--role", "koning", "--name", "x", "--data-dir", server.DataDir]));
+        // The silo caches token lookups for a few seconds; after that the revoked token is refused.
+        await Task.Delay(TokenStore.CacheFor.ToTimeSpan() + TimeSpan.FromMilliseconds(500));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client(token).Get("api/status")).Status);
+    }
+
+    [Fact]
+    public async Task A_board_updates_its_cooperative_and_bad_updates_change_nothing()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var admin = server.Client();
+        await ApiCalls.SeedCooperativeWithProject(admin, "ketelhuiswg", "wg-terrein");
+        var board = server.Client((await admin.Post("api/tokens", new { name = "Bestuur", role = "board:ketelhuiswg" })).Text("token"));
+
+        var ok = await board.Patch("api/cooperatives/ketelhuiswg", new { statutoryName = "Coöperatie KetelhuisWG U.A." });
+        Assert.Equal(HttpStatusCode.OK, ok.Status);
+        Assert.Equal("Coöperatie KetelhuisWG U.A.", ok.Body.GetProperty("cooperative").GetProperty("statutoryName").GetString());
+
+        var bad = await board.Patch("api/cooperatives/ketelhuiswg", new { statutoryName = "Nieuw", kind = "Kolencentrale" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(["kind"], bad.ErrorFields);
+        var read = await admin.Get("api/cooperatives/ketelhuiswg");
+        Assert.Equal("Coöperatie KetelhuisWG U.A.", read.Body.GetProperty("cooperative").GetProperty("statutoryName").GetString());
+
+        var project = await board.Patch("api/projects/wg-terrein", new { woningequivalenten = 1270 });
+        Assert.Equal(1270, project.Body.GetProperty("woningequivalenten").GetInt32());
+    }
+}
