@@ -1,0 +1,272 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+using NodaTime.Text;
+using Warmte.BusinessCase.Engine;
+using Warmte.BusinessCase.Finance;
+using Warmte.Common;
+
+namespace Warmte.BusinessCase.Model;
+
+/// <summary>
+/// Reads a model file (JSON, format version 1) into validated <see cref="Inputs"/>, or refuses it
+/// with every problem named by its field path ("sources.loans[0].termYears") and reason. A model
+/// is either valid as a whole or not evaluated at all.
+/// </summary>
+public static class ModelReader
+{
+    public const int CurrentFormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    public static Outcome<Inputs> Read(string json)
+    {
+        BusinessCaseModel? model;
+        try
+        {
+            model = JsonSerializer.Deserialize<BusinessCaseModel>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is null or "$" ? "model" : ex.Path.TrimStart('$', '.');
+            var unmapped = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
+            if (unmapped)
+            {
+                var start = ex.Message.IndexOf('\'');
+                var end = start < 0 ? -1 : ex.Message.IndexOf('\'', start + 1);
+                if (end > start) field = (field is "model" ? "" : field + ".") + ex.Message[(start + 1)..end];
+            }
+            return Refusal.Invalid(field, unmapped ? "is geen bekend veld van het modelformaat." : "heeft een ongeldige waarde of is geen geldige JSON.");
+        }
+        return model is null ? Refusal.Invalid("model", "is leeg.") : Validate(model);
+    }
+
+    public static Outcome<Inputs> Validate(BusinessCaseModel model)
+    {
+        var v = new Validation();
+        if (model.FormatVersion != CurrentFormatVersion)
+            v.Add("formatVersion", model.FormatVersion is null ? "is verplicht (1)." : $"{model.FormatVersion} wordt niet ondersteund; dit is formaat {CurrentFormatVersion}.");
+        var name = v.Text("name", model.Name);
+        var start = Required(v, "startYear", model.StartYear, 1900, 2200);
+        var horizon = Required(v, "horizonYears", model.HorizonYears, 1, 60);
+        var baseYear = model.PriceBaseYear is null ? start : Required(v, "priceBaseYear", model.PriceBaseYear, 1900, 2200);
+        var discount = Rate(v, "discountRate", model.DiscountRate, required: true);
+        var end = start + horizon - 1;
+
+        var constructionStart = Month(v, "construction.startMonth", model.Construction?.StartMonth, required: true);
+        var constructionEnd = Month(v, "construction.endMonth", model.Construction?.EndMonth, required: true);
+        if (constructionStart is { } cs && constructionEnd is { } ce)
+        {
+            if (ce < cs) v.Add("construction.endMonth", "ligt vóór construction.startMonth.");
+            if (cs.Year < start || ce.Year > end) v.Add("construction", $"moet binnen de looptijd {start}–{end} vallen.");
+        }
+
+        var investments = ImmutableArray.CreateBuilder<InvestmentItem>();
+        if (model.Investments is not { Count: > 0 }) v.Add("investments", "is verplicht: minstens één investering.");
+        for (var i = 0; i < (model.Investments?.Count ?? 0); i++)
+        {
+            var item = model.Investments![i];
+            var p = $"investments[{i}]";
+            if (item is null) { v.Add(p, "is leeg."); continue; }
+            var itemName = v.Text($"{p}.name", item.Name);
+            var amount = Money(v, $"{p}.amount", item.Amount, required: true);
+            var from = Month(v, $"{p}.from", item.From, required: true);
+            var to = item.To is null ? from : Month(v, $"{p}.to", item.To, required: true);
+            if (from is { } f && to is { } t)
+            {
+                if (t < f) v.Add($"{p}.to", "ligt vóór from.");
+                if (f.Year < start || t.Year > end) v.Add($"{p}.from", $"moet binnen de looptijd {start}–{end} vallen.");
+            }
+            if (item.LifetimeYears is { } life && life is < 1 or > 200) v.Add($"{p}.lifetimeYears", "moet tussen 1 en 200 liggen.");
+            var share = Share(v, $"{p}.replacementShare", item.ReplacementShare ?? 1m, max: 10m);
+            var idx = Rate(v, $"{p}.indexation", item.Indexation ?? 0m, required: false);
+            var owner = v.OptionalText($"{p}.ownedBy", item.OwnedBy, 200);
+            if (from is { } ff && to is { } tt)
+                investments.Add(new InvestmentItem(itemName, amount, ff, tt, item.LifetimeYears, share, idx, owner));
+        }
+
+        var subsidies = ImmutableArray.CreateBuilder<SubsidyItem>();
+        var sources = model.Sources;
+        for (var i = 0; i < (sources?.Subsidies?.Count ?? 0); i++)
+        {
+            var s = sources!.Subsidies![i];
+            var p = $"sources.subsidies[{i}]";
+            if (s is null) { v.Add(p, "is leeg."); continue; }
+            var subsidyName = v.Text($"{p}.name", s.Name);
+            var funder = v.Text($"{p}.funder", s.Funder);
+            var amount = Money(v, $"{p}.amount", s.Amount, required: true);
+            var year = Required(v, $"{p}.year", s.Year, start, end);
+            subsidies.Add(new SubsidyItem(subsidyName, funder, amount, year));
+        }
+        var fee = Money(v, "sources.connectionFees.amountPerConnection", sources?.ConnectionFees?.AmountPerConnection ?? 0m, required: false);
+        var buyOff = Money(v, "sources.connectionFees.boilerBuyOffPerConnection", sources?.ConnectionFees?.BoilerBuyOffPerConnection ?? 0m, required: false);
+        var memberCapital = Money(v, "sources.memberCapital", sources?.MemberCapital ?? 0m, required: false);
+
+        var loans = ImmutableArray.CreateBuilder<LoanItem>();
+        for (var i = 0; i < (sources?.Loans?.Count ?? 0); i++)
+        {
+            var l = sources!.Loans![i];
+            var p = $"sources.loans[{i}]";
+            if (l is null) { v.Add(p, "is leeg."); continue; }
+            var lender = v.Text($"{p}.lender", l.Lender);
+            var principal = Money(v, $"{p}.principal", l.Principal, required: true);
+            if (l.Principal is 0m) v.Add($"{p}.principal", "moet groter dan 0 zijn.");
+            var rate = LoanRate(v, $"{p}.annualRate", l.AnnualRate);
+            var term = Required(v, $"{p}.termYears", l.TermYears, 1, 100);
+            var grace = l.GraceYears ?? 0;
+            if (grace < 0 || (term > 0 && grace >= term)) v.Add($"{p}.graceYears", "moet 0 of meer zijn en kleiner dan termYears.");
+            var type = RepaymentType.Annuity;
+            if (l.Repayment is null) v.Add($"{p}.repayment", "is verplicht (Annuity, Linear of Bullet).");
+            else if (l.Repayment.Any(char.IsDigit) || !Enum.TryParse(l.Repayment, ignoreCase: true, out type) || !Enum.IsDefined(type))
+                v.Add($"{p}.repayment", $"'{Slug.Truncate(l.Repayment)}' is geen aflossingsvorm; kies Annuity, Linear of Bullet.");
+            var drawdown = Required(v, $"{p}.drawdownYear", l.DrawdownYear, start, end);
+            var guarantee = Rate(v, $"{p}.guaranteeFeeRate", l.GuaranteeFeeRate ?? 0m, required: false);
+            if (!v.HasErrors)
+                loans.Add(new LoanItem(lender, new LoanTerms(principal, rate, term, type, grace), drawdown, guarantee));
+        }
+
+        var r = model.Revenues;
+        var weq = Required(v, "revenues.woningequivalenten", r?.Woningequivalenten, 0, 1_000_000);
+        var connections = r?.Connections is null ? weq : Required(v, "revenues.connections", r.Connections, 0, 1_000_000);
+        var rampUp = ImmutableArray.CreateBuilder<(int, decimal)>();
+        if (r?.RampUp is not { Count: > 0 }) v.Add("revenues.rampUp", "is verplicht: het volloopplan, per jaar het aandeel aangesloten.");
+        var previousYear = int.MinValue;
+        var previousShare = 0m;
+        for (var i = 0; i < (r?.RampUp?.Count ?? 0); i++)
+        {
+            var step = r!.RampUp![i];
+            var p = $"revenues.rampUp[{i}]";
+            if (step is null) { v.Add(p, "is leeg."); continue; }
+            var year = Required(v, $"{p}.year", step.Year, start, end);
+            if (step.ConnectedShare is not { } share) { v.Add($"{p}.connectedShare", "is verplicht."); continue; }
+            if (share is < 0m or > 1m) v.Add($"{p}.connectedShare", "moet tussen 0 en 1 liggen (0% tot 100% aangesloten).");
+            else if (share < previousShare) v.Add($"{p}.connectedShare", "mag niet dalen: het is het aandeel aangesloten aan het eind van het jaar.");
+            if (year <= previousYear) v.Add($"{p}.year", "jaren moeten oplopen.");
+            previousYear = year;
+            previousShare = share;
+            rampUp.Add((year, share));
+        }
+        var demand = Positive(v, "revenues.heatDemandGjPerWeq", r?.HeatDemandGjPerWeq, 1000m);
+        var fixedTariff = Money(v, "revenues.fixedTariffPerYear", r?.FixedTariffPerYear, required: true);
+        var variableTariff = Money(v, "revenues.variableTariffPerGj", r?.VariableTariffPerGj, required: true);
+        var vat = Share(v, "revenues.vatRate", r?.VatRate ?? 0m, max: 1m);
+        var revIdx = Rate(v, "revenues.indexation", r?.Indexation ?? 0m, required: false);
+        var gasRef = Money(v, "revenues.referenceGasCostPerYear", r?.ReferenceGasCostPerYear, required: true);
+        var gasIdx = Rate(v, "revenues.referenceGasIndexation", r?.ReferenceGasIndexation ?? 0m, required: false);
+        var caps = ImmutableArray.CreateBuilder<(int, decimal, decimal)>();
+        for (var i = 0; i < (r?.AcmCaps?.Count ?? 0); i++)
+        {
+            var c = r!.AcmCaps![i];
+            var p = $"revenues.acmCaps[{i}]";
+            if (c is null) { v.Add(p, "is leeg."); continue; }
+            var year = Required(v, $"{p}.year", c.Year, 1900, 2200);
+            caps.Add((year, Money(v, $"{p}.variablePerGj", c.VariablePerGj, true), Money(v, $"{p}.fixedPerYear", c.FixedPerYear, true)));
+        }
+
+        var o = model.OperatingCosts;
+        var cop = Positive(v, "operatingCosts.heatPumpCop", o?.HeatPumpCop, 20m);
+        var electricity = Money(v, "operatingCosts.electricityPricePerKwh", o?.ElectricityPricePerKwh, required: true);
+        var elecIdx = Rate(v, "operatingCosts.electricityIndexation", o?.ElectricityIndexation ?? 0m, required: false);
+        var maintenance = Share(v, "operatingCosts.maintenanceShareOfInvestment", o?.MaintenanceShareOfInvestment ?? 0m, max: 1m);
+        var organisation = Money(v, "operatingCosts.organisationPerYear", o?.OrganisationPerYear ?? 0m, required: false);
+        var insurance = Money(v, "operatingCosts.insurancePerYear", o?.InsurancePerYear ?? 0m, required: false);
+        var thirdPartyFee = Money(v, "operatingCosts.thirdPartyFeePerYear", o?.ThirdPartyFeePerYear ?? 0m, required: false);
+        var opexIdx = Rate(v, "operatingCosts.indexation", o?.Indexation ?? 0m, required: false);
+
+        var dsra = model.Reserves?.DsraMonths ?? 0;
+        if (dsra is < 0 or > 24) v.Add("reserves.dsraMonths", "moet tussen 0 en 24 maanden liggen.");
+        var minDscr = model.Lender?.MinDscr ?? 1.2m;
+        if (minDscr is <= 0m or > 10m) v.Add("lender.minDscr", "moet groter dan 0 en hoogstens 10 zijn.");
+        var targetDscr = model.Lender?.TargetDscr ?? minDscr;
+        if (targetDscr is <= 0m or > 10m) v.Add("lender.targetDscr", "moet groter dan 0 en hoogstens 10 zijn.");
+
+        var assumptions = ImmutableArray.CreateBuilder<AssumptionNote>();
+        for (var i = 0; i < (model.Assumptions?.Count ?? 0); i++)
+        {
+            var a = model.Assumptions![i];
+            var p = $"assumptions[{i}]";
+            if (a is null) { v.Add(p, "is leeg."); continue; }
+            assumptions.Add(new AssumptionNote(v.Text($"{p}.field", a.Field), v.Text($"{p}.reasoning", a.Reasoning, 4000), v.OptionalText($"{p}.source", a.Source, 1000)));
+        }
+
+        if (v.HasErrors) return v.ToRefusal();
+        return Outcome<Inputs>.Ok(new Inputs
+        {
+            Name = name, StartYear = start, HorizonYears = horizon, PriceBaseYear = baseYear, DiscountRate = discount,
+            ConstructionStart = constructionStart!.Value, ConstructionEnd = constructionEnd!.Value,
+            Investments = investments.ToImmutable(), Subsidies = subsidies.ToImmutable(),
+            FeePerConnection = fee, BoilerBuyOffPerConnection = buyOff, MemberCapital = memberCapital, Loans = loans.ToImmutable(),
+            Revenue = new RevenueInputs(weq, connections, rampUp.ToImmutable(), demand, fixedTariff, variableTariff, vat, revIdx,
+                gasRef, gasIdx, caps.ToImmutable()),
+            Opex = new OpexInputs(cop, electricity, elecIdx, maintenance, organisation, insurance, thirdPartyFee, opexIdx),
+            DsraMonths = dsra, MinDscr = minDscr, TargetDscr = targetDscr,
+            Assumptions = assumptions.ToImmutable(),
+        });
+    }
+
+    private static int Required(Validation v, string field, int? value, int min, int max)
+    {
+        if (value is null) { v.Add(field, "is verplicht."); return min; }
+        if (value < min || value > max) v.Add(field, $"moet tussen {min} en {max} liggen.");
+        return value.Value;
+    }
+
+    private static decimal Money(Validation v, string field, decimal? value, bool required)
+    {
+        if (value is null)
+        {
+            if (required) v.Add(field, "is verplicht.");
+            return 0m;
+        }
+        if (value < 0m) v.Add(field, "mag niet negatief zijn.");
+        else if (value > 100_000_000_000m) v.Add(field, "is onwaarschijnlijk groot (meer dan € 100 miljard).");
+        else if (decimal.Round(value.Value, 6) != value.Value) v.Add(field, "heeft te veel decimalen.");
+        return value.Value;
+    }
+
+    private static decimal Positive(Validation v, string field, decimal? value, decimal max)
+    {
+        if (value is null) { v.Add(field, "is verplicht."); return 1m; }
+        if (value <= 0m || value > max) v.Add(field, $"moet groter dan 0 en hoogstens {max} zijn.");
+        return value.Value;
+    }
+
+    private static decimal Rate(Validation v, string field, decimal? value, bool required)
+    {
+        if (value is null)
+        {
+            if (required) v.Add(field, "is verplicht (als fractie, 0.03 = 3%).");
+            return 0m;
+        }
+        if (value is < -0.05m or > 0.5m) v.Add(field, "moet tussen −5% en 50% liggen (als fractie: −0.05 tot 0.5).");
+        return value.Value;
+    }
+
+    private static decimal LoanRate(Validation v, string field, decimal? value) => Rate(v, field, value, required: true);
+
+    private static decimal Share(Validation v, string field, decimal value, decimal max)
+    {
+        if (value < 0m || value > max) v.Add(field, $"moet tussen 0 en {max} liggen.");
+        return value;
+    }
+
+    private static YearMonth? Month(Validation v, string field, string? text, bool required)
+    {
+        if (text is null)
+        {
+            if (required) v.Add(field, "is verplicht (JJJJ-MM, bijv. 2025-05).");
+            return null;
+        }
+        var parsed = YearMonthPattern.Iso.Parse(text.Trim());
+        if (parsed.Success) return parsed.Value;
+        v.Add(field, $"'{Slug.Truncate(text)}' is geen maand; gebruik JJJJ-MM, bijv. 2025-05.");
+        return null;
+    }
+}
