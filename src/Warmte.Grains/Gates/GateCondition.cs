@@ -9,7 +9,7 @@ namespace Warmte.Gates;
 /// Everything a gate condition may look at. Later capabilities (votes, tenant consent, financing)
 /// add their facts here, so a condition stays a pure function of its context.
 /// </summary>
-public sealed record GateContext(ProjectRecord Project, LocalDate Today);
+public sealed record GateContext(ProjectRecord Project, LocalDate Today, BusinessCase.Versions.FinancingStatus? Financing = null);
 
 /// <summary>
 /// One condition on a gate's checklist. Conditions are pluggable: anything that can say

@@ -40,12 +40,14 @@ public sealed class GateRules
         new("aansluitingen-gerealiseerd", "Aansluitingen gerealiseerd volgens volloopplan", Phase.Beheer),
     ];
 
-    public static readonly GateRules Default = new(
+    public static readonly GateRules Default = new GateRules(
         Deliverables
             .GroupBy(d => d.Gate)
             .ToImmutableDictionary(
                 g => g.Key,
-                g => g.Select(d => (IGateCondition)new DeliverableCondition(d)).ToImmutableArray()));
+                g => g.Select(d => (IGateCondition)new DeliverableCondition(d)).ToImmutableArray()))
+        // Computed conditions: the saved business case must close before construction starts.
+        .With(Phase.Realisatie, new FinancingClosedCondition());
 
     public static DeliverableDefinition? FindDeliverable(string key) =>
         Deliverables.FirstOrDefault(d => d.Key == key);

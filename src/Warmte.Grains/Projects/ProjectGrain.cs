@@ -1,6 +1,8 @@
 using NodaTime;
 using Orleans.Runtime;
 using Warmte.Audit;
+using Warmte.BusinessCase.Versions;
+using Warmte.Phases;
 using Warmte.Common;
 using Warmte.Cooperatives;
 using Warmte.Gates;
@@ -27,26 +29,35 @@ public sealed class ProjectGrain(
         return await Apply(actor, _ => ProjectRules.Create(cooperativeId, command, Today, clock.GetCurrentInstant()), mustExist: false);
     }
 
-    public Task<ProjectView?> Get() =>
-        Task.FromResult(state.State.Record is { } p ? ProjectView.Of(p, Rules, Today) : null);
+    public async Task<ProjectView?> Get() =>
+        state.State.Record is { } p ? ProjectView.Of(p, Rules, Today, await Financing(p)) : null;
 
-    public Task<ProjectSummary?> GetSummary()
+    public async Task<ProjectSummary?> GetSummary()
     {
-        if (state.State.Record is not { } p) return Task.FromResult<ProjectSummary?>(null);
-        var view = ProjectView.Of(p, Rules, Today);
-        return Task.FromResult<ProjectSummary?>(new ProjectSummary
+        if (state.State.Record is not { } p) return null;
+        var view = ProjectView.Of(p, Rules, Today, await Financing(p));
+        return new ProjectSummary
         {
             Id = p.Id, Name = p.Name, Phase = p.Phase, PhaseSince = p.PhaseSince, MonthsInPhase = view.MonthsInPhase,
             Woningequivalenten = p.Woningequivalenten, NextUnmetCondition = view.NextUnmetCondition,
             LastChangeAt = state.State.Audit.Count > 0 ? state.State.Audit[^1].At : p.CreatedAt,
-        });
+        };
     }
+
+    /// <summary>The business case matters only at the gate into Realisatie; other phases skip the call.</summary>
+    private async Task<FinancingStatus?> Financing(ProjectRecord project) =>
+        PhaseMachine.Next(project.Phase) == Phase.Realisatie
+            ? await GrainFactory.GetGrain<IBusinessCaseGrain>(project.Id).Financing()
+            : null;
 
     public Task<Outcome<ProjectView>> Update(UpdateProject command, string actor) =>
         Apply(actor, p => ProjectRules.Update(p, command));
 
-    public Task<Outcome<ProjectView>> Transition(TransitionRequest request, string actor) =>
-        Apply(actor, p => ProjectRules.Transition(p, request, Rules, Today, actor, clock.GetCurrentInstant()));
+    public async Task<Outcome<ProjectView>> Transition(TransitionRequest request, string actor)
+    {
+        var financing = state.State.Record is { } current ? await Financing(current) : null;
+        return await Apply(actor, p => ProjectRules.Transition(p, request, Rules, Today, actor, clock.GetCurrentInstant(), financing));
+    }
 
     public Task<Outcome<ProjectView>> RecordDeliverable(string key, RecordDeliverable command, string actor) =>
         Apply(actor, p => ProjectRules.RecordDeliverable(p, key, command, Today, actor, clock.GetCurrentInstant()));
@@ -69,6 +80,6 @@ public sealed class ProjectGrain(
         var current = state.State.Record;
         if (mustExist && current is null) return Refusal.NotFound("Project", Id);
         var refusal = await state.ApplyAsync(rule(current!), actor, clock.GetCurrentInstant(), DeactivateOnIdle);
-        return refusal ?? Outcome<ProjectView>.Ok(ProjectView.Of(state.State.Record!, Rules, Today));
+        return refusal ?? Outcome<ProjectView>.Ok((await Get())!);
     }
 }

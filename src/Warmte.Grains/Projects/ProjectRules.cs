@@ -75,7 +75,8 @@ public static class ProjectRules
     /// Gestopt is possible from any phase and final. Skipping is never possible.
     /// </summary>
     public static Outcome<Change<ProjectRecord>> Transition(
-        ProjectRecord project, TransitionRequest request, GateRules rules, LocalDate today, string actor, Instant now)
+        ProjectRecord project, TransitionRequest request, GateRules rules, LocalDate today, string actor, Instant now,
+        BusinessCase.Versions.FinancingStatus? financing = null)
     {
         var v = new Validation();
         var to = Phase.Initiatief;
@@ -101,7 +102,7 @@ public static class ProjectRules
 
         if (kind == TransitionKind.Go)
         {
-            var checklist = rules.Evaluate(from, to, new GateContext(project, today));
+            var checklist = rules.Evaluate(from, to, new GateContext(project, today, financing));
             if (!checklist.AllMet)
                 return Refusal.Conflict("gate-conditions-unmet",
                     $"De poort van {from} naar {to} is nog niet gehaald: {checklist.Unmet.Count()} voorwaarde(n) niet vervuld.",

@@ -32,7 +32,7 @@ public sealed record ProjectView
     public string? NextUnmetCondition =>
         NextGate?.Unmet.FirstOrDefault() is { } c ? c.Description : null;
 
-    public static ProjectView Of(ProjectRecord record, GateRules rules, LocalDate today) => new()
+    public static ProjectView Of(ProjectRecord record, GateRules rules, LocalDate today, BusinessCase.Versions.FinancingStatus? financing = null) => new()
     {
         Id = record.Id,
         CooperativeId = record.CooperativeId,
@@ -45,7 +45,7 @@ public sealed record ProjectView
         MonthsInPhase = record.PhaseSince > today ? 0 : Period.Between(record.PhaseSince, today, PeriodUnits.Months).Months,
         StartedOn = record.StartedOn,
         History = record.History,
-        NextGate = rules.NextGate(new GateContext(record, today)),
+        NextGate = rules.NextGate(new GateContext(record, today, financing)),
         Deliverables = record.Deliverables,
         Milestones = [.. record.Milestones.OrderBy(m => m.PlannedOn).Select(m => MilestoneStatus.Of(m, today))],
         CreatedAt = record.CreatedAt,

@@ -82,6 +82,7 @@ public sealed class DemoData(IGrainFactory grains)
         await Deliver(project, "vergunningen", new LocalDate(2024, 12, 1), "Vergunningen" + Approx);
         await Deliver(project, "realisatiebesluit", new LocalDate(2024, 12, 14), "ALV 14-12-2024: realisatiebesluit met 96% van de stemmen");
         await Deliver(project, "financial-close", new LocalDate(2024, 12, 20), "Financial close met gemeentelijke lening" + Approx);
+        await SaveBusinessCase("wg-terrein", "ketelhuiswg.json", "Referentiemodel KetelhuisWG bij financial close (demo)");
         await Deliver(project, "huurdersinstemming", new LocalDate(2025, 3, 31), "Akkoordverklaringen Stadgenoot, ≥ 70% per complex" + Approx);
         await Go(project, "Realisatie", new LocalDate(2025, 4, 1), "Stuurgroep (KetelhuisWG, Stadgenoot, gemeente, AGV)",
             "Realisatiebesluit, huurdersinstemming en financiering rond; start bouw mei 2025." + Approx);
@@ -109,9 +110,21 @@ public sealed class DemoData(IGrainFactory grains)
         }, Actor));
         var project = grains.GetGrain<IProjectGrain>(projectId);
         foreach (var (key, on) in deliverables) await Deliver(project, key, on, "Fictief voorbeeld");
+        if (projectId == "zonnedak-sporthal")
+            await SaveBusinessCase(projectId, "zonnedak-sporthal.json", "Fictief voorbeeld van een zonnedak");
         // A fictional project whose first gate is complete moves on, so the umbrella shows several phases.
         if (deliverables.Length >= 2)
             await Go(project, "Haalbaarheid", deliverables.Max(d => d.On), "Ledenvergadering (fictief)", "Fictief voorbeeld.");
+    }
+
+    private async Task SaveBusinessCase(string projectId, string modelFile, string note)
+    {
+        var grain = grains.GetGrain<BusinessCase.Versions.IBusinessCaseGrain>(projectId);
+        if ((await grain.List()).Length > 0) return;
+        await using var stream = typeof(DemoData).Assembly.GetManifestResourceStream("models/" + modelFile)
+            ?? throw new InvalidOperationException($"Embedded model {modelFile} is missing.");
+        using var reader = new StreamReader(stream);
+        await Ensure(grain.Save(await reader.ReadToEndAsync(), note, Actor));
     }
 
     private static Task Deliver(IProjectGrain project, string key, LocalDate on, string reference) =>

@@ -152,6 +152,7 @@ public static class WarmteHost
         api.MapCooperativeEndpoints();
         api.MapProjectEndpoints();
         api.MapUmbrellaEndpoints();
+        api.MapBusinessCaseEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

@@ -35,14 +35,9 @@ public static class ModelReader
         }
         catch (JsonException ex)
         {
+            // For an unknown key the path already ends in that key: "$.sources.loans[0].rentevoet".
             var field = ex.Path is null or "$" ? "model" : ex.Path.TrimStart('$', '.');
             var unmapped = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
-            if (unmapped)
-            {
-                var start = ex.Message.IndexOf('\'');
-                var end = start < 0 ? -1 : ex.Message.IndexOf('\'', start + 1);
-                if (end > start) field = (field is "model" ? "" : field + ".") + ex.Message[(start + 1)..end];
-            }
             return Refusal.Invalid(field, unmapped ? "is geen bekend veld van het modelformaat." : "heeft een ongeldige waarde of is geen geldige JSON.");
         }
         return model is null ? Refusal.Invalid("model", "is leeg.") : Validate(model);

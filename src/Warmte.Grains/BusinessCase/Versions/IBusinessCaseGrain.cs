@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using Warmte.Common;
+
+namespace Warmte.BusinessCase.Versions;
+
+/// <summary>The business-case versions of one project; the key is the project's id.</summary>
+public interface IBusinessCaseGrain : IGrainWithStringKey
+{
+    /// <summary>Saves a new version (validated and evaluated as a whole), numbered 1, 2, 3…</summary>
+    Task<Outcome<BusinessCaseVersionInfo>> Save(string modelJson, string? note, string actor);
+
+    Task<ImmutableArray<BusinessCaseVersionInfo>> List();
+
+    /// <summary>A version with its model text; null when there is no such version.</summary>
+    Task<BusinessCaseVersion?> Get(int version);
+
+    /// <summary>The latest version's financing verdict; null when no version was saved.</summary>
+    Task<FinancingStatus?> Financing();
+}

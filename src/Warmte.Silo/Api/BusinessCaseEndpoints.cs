@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Warmte.BusinessCase.Analysis;
+using Warmte.BusinessCase.Engine;
+using Warmte.BusinessCase.Finance;
+using Warmte.BusinessCase.Model;
+using Warmte.BusinessCase.Versions;
+using Warmte.Common;
+using Warmte.Projects;
+using Warmte.Silo.Auth;
+
+namespace Warmte.Silo.Api;
+
+public sealed record SaveBusinessCaseRequest(string? Note, JsonElement? Model);
+
+public sealed record EvaluateRequest(JsonElement? Model);
+
+public sealed record LoanGridRequest(decimal[]? Rates, int[]? Terms, string[]? Types, int[]? Graces, int? Loan);
+
+public sealed record MonteCarloRequest(int? Runs, int? Seed);
+
+/// <summary>Business-case versions per project, and evaluation, loan grid, stress tests and Monte Carlo on them.</summary>
+public static class BusinessCaseEndpoints
+{
+    public const int MaxGridCells = 2_000;
+    public const int MaxApiRuns = 100_000;
+
+    public static void MapBusinessCaseEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/business-cases/evaluate", async (HttpContext http) =>
+        {
+            var (body, problem) = await RequestBody.ReadAsync<EvaluateRequest>(http.Request);
+            if (problem is not null) return problem;
+            if (body!.Model is not { ValueKind: JsonValueKind.Object } model) return Problems.Invalid("model", "is verplicht: het model als JSON-object.");
+            var read = ModelReader.Read(model.GetRawText());
+            if (!read.IsOk) return Problems.From(Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "model." + e.Field })));
+            return Answers.Ok(Full(read.Value!));
+        }).WithTags("Business case").WithSummary("Een model doorrekenen zonder het te bewaren");
+
+        var group = api.MapGroup("/projects/{id}/business-cases").WithTags("Business case");
+
+        group.MapGet("/", async (string id, IGrainFactory grains) =>
+            await ProjectExists(id, grains) is { } missing ? missing : Answers.Ok(await grains.GetGrain<IBusinessCaseGrain>(id).List()))
+            .WithSummary("Bewaarde versies met hun KPI's");
+
+        group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(project.CooperativeId))
+                return Problems.Forbidden($"Alleen het bestuur van '{project.CooperativeId}' of een beheerder bewaart hier een business case.");
+            var (body, problem) = await RequestBody.ReadAsync<SaveBusinessCaseRequest>(http.Request);
+            if (problem is not null) return problem;
+            if (body!.Model is not { ValueKind: JsonValueKind.Object } model) return Problems.Invalid("model", "is verplicht: het model als JSON-object.");
+            var saved = await grains.GetGrain<IBusinessCaseGrain>(id).Save(model.GetRawText(), body.Note, http.User.Actor());
+            return saved.IsOk ? Answers.Created(saved, $"/api/projects/{id}/business-cases/{saved.Value!.Version}") : Problems.From(saved.Refusal!);
+        }).WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend)");
+
+        group.MapGet("/{version:int}", async (string id, int version, IGrainFactory grains) =>
+        {
+            if (await Version(id, version, grains) is not { } saved) return Problems.NotFound("Business-caseversie", $"{id}/{version}");
+            var inputs = ModelReader.Read(saved.ModelJson).Value!;
+            return Answers.Ok(new
+            {
+                version = BusinessCaseVersionInfo.Of(saved),
+                model = JsonDocument.Parse(saved.ModelJson).RootElement,
+                result = Full(inputs),
+            });
+        }).WithSummary("Eén versie: het model, de doorrekening en de opgeloste waarden");
+
+        group.MapGet("/compare", async (string id, int? from, int? to, IGrainFactory grains) =>
+        {
+            if (from is null || to is null) return Problems.From(Refusal.Invalid(
+                new[] { ("from", from), ("to", to) }.Where(p => p.Item2 is null).Select(p => new FieldError(p.Item1, "is verplicht (versienummer)."))));
+            if (await Version(id, from.Value, grains) is not { } a) return Problems.NotFound("Business-caseversie", $"{id}/{from}");
+            if (await Version(id, to.Value, grains) is not { } b) return Problems.NotFound("Business-caseversie", $"{id}/{to}");
+            return Answers.Ok(new
+            {
+                from = BusinessCaseVersionInfo.Of(a),
+                to = BusinessCaseVersionInfo.Of(b),
+                difference = new
+                {
+                    uses = b.Kpis.Uses - a.Kpis.Uses,
+                    sources = b.Kpis.Sources - a.Kpis.Sources,
+                    surplus = b.Kpis.Surplus - a.Kpis.Surplus,
+                    npv = b.Kpis.Npv - a.Kpis.Npv,
+                    irr = b.Kpis.Irr - a.Kpis.Irr,
+                    minDscr = b.Kpis.MinDscr - a.Kpis.MinDscr,
+                    lowestCashBalance = b.Kpis.LowestCashBalance - a.Kpis.LowestCashBalance,
+                    financingCloses = new { from = a.Kpis.FinancingCloses, to = b.Kpis.FinancingCloses },
+                },
+            });
+        }).WithSummary("Twee versies naast elkaar");
+
+        group.MapPost("/{version:int}/loan-grid", async (string id, int version, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Version(id, version, grains) is not { } saved) return Problems.NotFound("Business-caseversie", $"{id}/{version}");
+            var (body, problem) = await RequestBody.ReadAsync<LoanGridRequest>(http.Request);
+            if (problem is not null) return problem;
+            var inputs = ModelReader.Read(saved.ModelJson).Value!;
+            var v = new Validation();
+            var rates = body!.Rates ?? [];
+            var terms = body.Terms ?? [];
+            var graces = body.Graces ?? [0];
+            var loan = body.Loan ?? 0;
+            if (rates.Length == 0) v.Add("rates", "is verplicht: rentes als fractie, bijv. [0.02, 0.03].");
+            for (var i = 0; i < rates.Length; i++) if (rates[i] is < -0.05m or > 0.5m) v.Add($"rates[{i}]", "moet tussen −0.05 en 0.5 liggen.");
+            if (terms.Length == 0) v.Add("terms", "is verplicht: looptijden in jaren, bijv. [20, 30].");
+            for (var i = 0; i < terms.Length; i++) if (terms[i] is < 1 or > 100) v.Add($"terms[{i}]", "moet tussen 1 en 100 jaar liggen.");
+            for (var i = 0; i < graces.Length; i++) if (graces[i] is < 0 or > 99) v.Add($"graces[{i}]", "moet tussen 0 en 99 jaar liggen.");
+            var types = new List<RepaymentType>();
+            var typeTexts = body.Types ?? ["Annuity"];
+            for (var i = 0; i < typeTexts.Length; i++)
+                if (Enum.TryParse<RepaymentType>(typeTexts[i], true, out var t) && Enum.IsDefined(t) && !typeTexts[i].Any(char.IsDigit)) types.Add(t);
+                else v.Add($"types[{i}]", "kies Annuity, Linear of Bullet.");
+            if (loan < 0 || loan >= inputs.Loans.Length) v.Add("loan", $"het model heeft {inputs.Loans.Length} lening(en); kies 0 tot {inputs.Loans.Length - 1}.");
+            if ((long)rates.Length * terms.Length * Math.Max(1, types.Count) * graces.Length > MaxGridCells)
+                v.Add("rates", $"te veel combinaties (maximaal {MaxGridCells} cellen per verzoek).");
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            return Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(), types.Distinct().ToArray(), graces.Distinct().ToArray(), loan));
+        }).WithSummary("Leningraster: rentes × looptijden × aflossingsvormen × aflossingsvrije jaren");
+
+        group.MapGet("/{version:int}/stress", async (string id, int version, IGrainFactory grains) =>
+        {
+            if (await Version(id, version, grains) is not { } saved) return Problems.NotFound("Business-caseversie", $"{id}/{version}");
+            var inputs = ModelReader.Read(saved.ModelJson).Value!;
+            return Answers.Ok(new { scenarios = StressTests.Run(inputs), tornado = StressTests.Tornado(inputs) });
+        }).WithSummary("Stresstests en gevoeligheid (tornado)");
+
+        group.MapPost("/{version:int}/montecarlo", async (string id, int version, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Version(id, version, grains) is not { } saved) return Problems.NotFound("Business-caseversie", $"{id}/{version}");
+            var (body, problem) = await RequestBody.ReadAsync<MonteCarloRequest>(http.Request);
+            if (problem is not null) return problem;
+            var runs = body!.Runs ?? 10_000;
+            if (runs is < 1 or > MaxApiRuns) return Problems.Invalid("runs", $"moet tussen 1 en {MaxApiRuns} liggen.");
+            var inputs = ModelReader.Read(saved.ModelJson).Value!;
+            return Answers.Ok(await Task.Run(() => MonteCarlo.Run(inputs, runs, body.Seed ?? 1)));
+        }).WithSummary("Monte Carlo: P10/P50/P90 van NPV en min. DSCR (zelfde seed, zelfde uitkomst)");
+    }
+
+    private static object Full(Inputs inputs) => new
+    {
+        evaluation = BusinessCaseEngine.Evaluate(inputs),
+        solutions = new
+        {
+            breakEvenTariff = Solvers.BreakEvenTariff(inputs),
+            highestAffordableRate = Solvers.HighestAffordableRate(inputs),
+            largestLoan = Solvers.LargestLoan(inputs),
+        },
+    };
+
+    private static async Task<IResult?> ProjectExists(string id, IGrainFactory grains) =>
+        Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null ? null : Problems.NotFound("Project", id);
+
+    private static async Task<BusinessCaseVersion?> Version(string id, int version, IGrainFactory grains) =>
+        Slug.IsValid(id) ? await grains.GetGrain<IBusinessCaseGrain>(id).Get(version) : null;
+}
