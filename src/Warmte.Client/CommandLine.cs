@@ -20,13 +20,19 @@ internal static class GlobalOptions
     public static readonly OptionSpec Token = new("token", "token",
         "Toegangstoken (anders WARMTE_TOKEN; de omgevingsvariabele is veiliger, want opties zijn zichtbaar voor andere gebruikers van de computer)");
     public static readonly OptionSpec Json = new("json", null,
-        "Toon het JSON-antwoord van de dienst in plaats van een tabel");
+        "Toon JSON in plaats van een tabel: het antwoord van de dienst, of bij model en loan het rekenresultaat");
     public static readonly OptionSpec Timeout = new("timeout", "seconden",
         $"Maximale wachttijd per verzoek (standaard {DefaultTimeoutSeconds})");
     public static readonly OptionSpec Help = new("help", null,
         "Toon hulp bij warmte of bij één opdracht");
 
     public static readonly IReadOnlyList<OptionSpec> All = [Url, Token, Json, Timeout, Help];
+
+    /// <summary>The options of a command that works without the service: no address, token or time-out.</summary>
+    public static readonly IReadOnlyList<OptionSpec> Offline = [Json, Help];
+
+    /// <summary>The general options <paramref name="command"/> accepts.</summary>
+    public static IReadOnlyList<OptionSpec> For(CommandSpec command) => command.Offline ? Offline : All;
 }
 
 /// <summary>A usage error: wrong command, missing argument, bad option value. Exit code 1.</summary>
@@ -158,7 +164,7 @@ internal static class CommandLine
 
         if (tokens.Help) return new HelpRequest(command, null);
 
-        var allowed = GlobalOptions.All.Concat(command.Options).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var allowed = GlobalOptions.For(command).Concat(command.Options).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var name in tokens.Options.Keys)
             if (!allowed.Contains(name))
                 throw new UsageException($"Optie --{name} hoort niet bij 'warmte {command.Name}'.", command);

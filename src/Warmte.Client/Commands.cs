@@ -19,6 +19,9 @@ internal sealed record CommandSpec(
 {
     public IReadOnlyList<string> Words { get; } = Name.Split(' ');
 
+    /// <summary>Runs on this computer without the service: no address, token or network.</summary>
+    public bool Offline { get; init; }
+
     public string Usage =>
         "warmte " + Name + string.Concat(Arguments.Select(a => $" <{a.Name}>")) + " [opties]";
 }
@@ -28,10 +31,13 @@ internal sealed class InputException(string message) : Exception(message);
 
 /// <summary>Everything a running command needs.</summary>
 internal sealed class CommandContext(
-    Invocation invocation, ApiClient api, TextWriter stdout, TextWriter stderr, Func<LocalDate> today)
+    Invocation invocation, ApiClient? api, TextWriter stdout, TextWriter stderr, Func<LocalDate> today)
 {
     public Invocation Invocation { get; } = invocation;
-    public ApiClient Api { get; } = api;
+
+    /// <summary>The service; offline commands have none.</summary>
+    public ApiClient Api => api ?? throw new InvalidOperationException($"'warmte {Invocation.Command.Name}' works without the service.");
+
     public TextWriter Out { get; } = stdout;
     public TextWriter Err { get; } = stderr;
     public Func<LocalDate> Today { get; } = today;
@@ -111,7 +117,12 @@ internal static class Commands
         ],
         RunProjectAdvance);
 
-    public static readonly IReadOnlyList<CommandSpec> All = [Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance];
+    public static readonly IReadOnlyList<CommandSpec> All =
+    [
+        Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance,
+        BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
+        BusinessCaseCommands.LoanSimulate,
+    ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>
     public static IReadOnlySet<string> Groups { get; } =

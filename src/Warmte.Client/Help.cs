@@ -26,6 +26,9 @@ internal static class Help
         foreach (var command in Commands.All)
             output.WriteLine("  " + command.Examples[0]);
         output.WriteLine();
+        output.WriteLine("De opdrachten model en loan rekenen een modelbestand (JSON) door op deze computer; daarvoor zijn");
+        output.WriteLine("de dienst, --url en een token niet nodig. Voorbeeldmodellen staan in de map models.");
+        output.WriteLine();
         output.WriteLine("Meer over één opdracht: warmte <opdracht> --help, bijv. warmte project advance --help");
         output.WriteLine();
         WriteExitCodes(output);
@@ -68,7 +71,8 @@ internal static class Help
             WriteRows(command.Options.Select(o => (o.Display, o.Description)), output);
         }
         output.WriteLine();
-        WriteGlobalOptions(output);
+        if (command.Offline) WriteOfflineOptions(output);
+        else WriteGlobalOptions(output);
         output.WriteLine();
         output.WriteLine(command.Examples.Count == 1 ? "Voorbeeld:" : "Voorbeelden:");
         foreach (var example in command.Examples) output.WriteLine("  " + example);
@@ -105,13 +109,26 @@ internal static class Help
         WriteRows(GlobalOptions.All.Select(o => (o == GlobalOptions.Help ? "-h, --help" : o.Display, o.Description)), output);
     }
 
+    /// <summary>The general options of a command that works without the service.</summary>
+    private static void WriteOfflineOptions(TextWriter output)
+    {
+        output.WriteLine("Algemene opties:");
+        WriteRows(
+        [
+            (GlobalOptions.Json.Display, "Toon het resultaat als JSON in plaats van tabellen"),
+            ("-h, --help", GlobalOptions.Help.Description),
+        ], output);
+        output.WriteLine("Deze opdracht werkt zonder de dienst; --url, --token en --timeout horen er niet bij.");
+        output.WriteLine("Afsluitcode 1: het bestand ontbreekt of is onleesbaar, het model is ongeldig of een optie klopt niet.");
+    }
+
     private static void WriteExitCodes(TextWriter output)
     {
         output.WriteLine("Afsluitcodes:");
         WriteRows(
         [
             ("0", "gelukt"),
-            ("1", "ongeldige invoer: verkeerd gebruik, of de dienst weigert het verzoek (400, 404, 409)"),
+            ("1", "ongeldige invoer: verkeerd gebruik, een ongeldig modelbestand, of de dienst weigert het verzoek (400, 404, 409)"),
             ("2", "probleem met de dienst of de aanmelding: onbereikbaar, time-out, 401, 403 of 5xx"),
         ], output);
     }

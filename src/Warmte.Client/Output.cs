@@ -44,6 +44,47 @@ internal static class Nl
     /// <summary>A number the service may leave out: "—" when it did.</summary>
     public static string Number(int? value) => value is { } v ? Number((long)v) : None;
 
+    /// <summary>Euros to the cent: "€ 7.800.000,00", "€ -1.250,50".</summary>
+    public static string Money(decimal euros) => "€ " + Signed(euros).ToString("#,##0.00", Culture);
+
+    /// <summary>Whole euros: "€ 7.800.000".</summary>
+    public static string Euros(decimal euros) => "€ " + Amount(euros);
+
+    /// <summary>Whole euros without the sign, for wide tables: "7.800.000", "-1.251".</summary>
+    public static string Amount(decimal euros) =>
+        Signed(decimal.Round(euros, 0, MidpointRounding.AwayFromZero)).ToString("#,##0", Culture);
+
+    /// <summary>A fraction as a percentage: 0.03 → "3,00%".</summary>
+    public static string Percent(decimal fraction, int decimals = 2) =>
+        Signed(decimal.Round(fraction * 100m, decimals, MidpointRounding.AwayFromZero)).ToString("#,##0." + new string('0', decimals), Culture) + "%";
+
+    /// <summary>A ratio such as a DSCR to two decimals, "1,35"; "—" when there is none.</summary>
+    public static string Ratio(decimal? ratio) =>
+        ratio is { } r ? Signed(decimal.Round(r, 2, MidpointRounding.AwayFromZero)).ToString("0.00", Culture) : None;
+
+    /// <summary>A number with at most <paramref name="decimals"/> decimals: 1.5 → "1,5", 20 → "20".</summary>
+    public static string Number(decimal value, int decimals) =>
+        Signed(decimal.Round(value, decimals, MidpointRounding.AwayFromZero)).ToString("#,##0." + new string('#', decimals), Culture);
+
+    /// <summary>Years as short ranges: "2028–2030, 2035"; "geen" when there are none.</summary>
+    public static string Years(IEnumerable<int> years)
+    {
+        var sorted = years.Distinct().Order().ToList();
+        if (sorted.Count == 0) return "geen";
+        var parts = new List<string>();
+        for (var i = 0; i < sorted.Count;)
+        {
+            var j = i;
+            while (j + 1 < sorted.Count && sorted[j + 1] == sorted[j] + 1) j++;
+            parts.Add(j == i ? sorted[i].ToString(CultureInfo.InvariantCulture) : $"{sorted[i]}–{sorted[j]}");
+            i = j + 1;
+        }
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>Rounding can leave a negative zero, which would print as "-0".</summary>
+    private static decimal Signed(decimal value) => value == 0m ? 0m : value;
+
     /// <summary>"1 maand", "19 maanden".</summary>
     public static string Count(long value, string singular, string plural) =>
         $"{Number(value)} {(value is 1 or -1 ? singular : plural)}";

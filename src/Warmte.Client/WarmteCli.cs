@@ -6,8 +6,9 @@ using NodaTime;
 namespace Warmte.Client;
 
 /// <summary>
-/// The <c>warmte</c> command-line program. It only talks HTTP to the service, with a bearer token.
-/// Exit codes: 0 ok; 1 bad input (usage error, or HTTP 400/404/409); 2 service or sign-in problem
+/// The <c>warmte</c> command-line program. It talks HTTP to the service, with a bearer token; the business-case
+/// commands (<c>model</c>, <c>loan</c>) instead compute a local model file with the engine, without the service.
+/// Exit codes: 0 ok; 1 bad input (usage error, invalid model file, or HTTP 400/404/409); 2 service or sign-in problem
 /// (unreachable, time-out, 401, 403, 5xx). Failures are explained in Dutch on stderr, never as a stack trace.
 /// </summary>
 public static class WarmteCli
@@ -44,6 +45,8 @@ public static class WarmteCli
                 return Ok;
             }
             invocation = (Invocation)request;
+            if (invocation.Command.Offline)
+                return await invocation.Command.Run(new CommandContext(invocation, null, stdout, stderr, today));
             settings = Settings.From(invocation, environment);
 
             using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);

@@ -17,6 +17,9 @@ public static class DutchFormat
 
     public static string Number(decimal value) => value.ToString("#,##0.##", Culture);
 
+    /// <summary>A ratio such as a DSCR, always with two decimals: 1,30.</summary>
+    public static string Ratio(decimal value) => value.ToString("0.00", Culture);
+
     /// <summary>A fraction as a Dutch percentage: 0.0325 → "3,25%".</summary>
     public static string Percent(decimal fraction, int decimals = 2) =>
         (fraction * 100m).ToString("0." + new string('0', decimals), Culture) + "%";

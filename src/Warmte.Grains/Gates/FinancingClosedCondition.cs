@@ -18,7 +18,7 @@ public sealed class FinancingClosedCondition : IGateCondition
             return new ConditionResult(Key, Description, false, "Nog geen business case bewaard.");
         var k = f.Kpis;
         var dscr = k.MinDscr is { } min
-            ? $"min. DSCR {DutchFormat.Number(min)} ({k.MinDscrYear}) tegen minimum {DutchFormat.Number(k.LenderMinDscr)}"
+            ? $"min. DSCR {DutchFormat.Ratio(min)} ({k.MinDscrYear}) tegen minimum {DutchFormat.Ratio(k.LenderMinDscr)}"
             : "geen lening";
         var evidence = $"Versie {f.Version} van {DutchFormat.Date(Common.AmsterdamTime.DateOf(f.SavedAt))}: bronnen {DutchFormat.Money(k.Sources)}, bestedingen {DutchFormat.Money(k.Uses)} ({(k.Surplus >= 0 ? "overschot" : "tekort")} {DutchFormat.Money(Math.Abs(k.Surplus))}); {dscr}.";
         return new ConditionResult(Key, Description, k.FinancingCloses, evidence);

@@ -8,7 +8,8 @@ public sealed record Uncertainty(string Input, decimal Low, decimal High);
 
 public sealed record MonteCarloResult(
     int Runs, int Seed, decimal NpvP10, decimal NpvP50, decimal NpvP90, decimal MinDscrP10, decimal MinDscrP50, decimal MinDscrP90,
-    decimal ProbabilityMinDscrBelowOne, decimal ProbabilityFinancingFails, ImmutableArray<Uncertainty> Uncertainties);
+    decimal ProbabilityMinDscrBelowOne, decimal ProbabilityCovenantBreach, decimal ProbabilityFundingGap,
+    decimal ProbabilityFinancingFails, ImmutableArray<Uncertainty> Uncertainties);
 
 /// <summary>
 /// Seeded Monte Carlo over the uncertain inputs. Runs are split into fixed blocks, each with its
@@ -37,6 +38,8 @@ public static class MonteCarlo
         var npv = new decimal[runs];
         var minDscr = new decimal[runs];
         var closes = new bool[runs];
+        var breach = new bool[runs];
+        var gap = new bool[runs];
         var blocks = (runs + BlockSize - 1) / BlockSize;
         Parallel.For(0, blocks, block =>
         {
@@ -51,6 +54,8 @@ public static class MonteCarlo
                 // No debt: nothing to cover, a DSCR of "infinity" is represented by a large number.
                 minDscr[i] = kpis.MinDscr ?? 99m;
                 closes[i] = kpis.FinancingCloses;
+                breach[i] = !kpis.CovenantBreaches.IsEmpty;
+                gap[i] = !kpis.SourcesAndUses.Covered;
             }
         });
         Array.Sort(npv);
@@ -58,8 +63,10 @@ public static class MonteCarlo
         return new MonteCarloResult(runs, seed,
             Percentile(npv, 0.10m), Percentile(npv, 0.50m), Percentile(npv, 0.90m),
             Percentile(minDscr, 0.10m), Percentile(minDscr, 0.50m), Percentile(minDscr, 0.90m),
-            decimal.Round((decimal)minDscr.Count(d => d < 1m) / runs, 4),
-            decimal.Round((decimal)closes.Count(c => !c) / runs, 4),
+            Share(minDscr.Count(d => d < 1m), runs),
+            Share(breach.Count(b => b), runs),
+            Share(gap.Count(g => g), runs),
+            Share(closes.Count(c => !c), runs),
             ranges);
     }
 
@@ -75,6 +82,8 @@ public static class MonteCarlo
         "tarief" => x with { TariffFactor = x.TariffFactor * value },
         _ => throw new ArgumentException($"Unknown uncertain input '{input}'.", nameof(input)),
     };
+
+    private static decimal Share(int count, int runs) => decimal.Round((decimal)count / runs, 4, MidpointRounding.AwayFromZero);
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
     private static decimal Percentile(decimal[] sorted, decimal p)

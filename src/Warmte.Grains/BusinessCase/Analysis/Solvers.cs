@@ -56,7 +56,7 @@ public static class Solvers
             if (MeetsTarget(x, Evaluate(WithRate(mid)))) low = mid; else high = mid;
         }
         var rate = Math.Floor(low * 100_000m) / 100_000m;
-        return new(rate, $"Hoogste rente op de lening van {x.Loans[loanIndex].Lender} waarbij de DSCR elk jaar ten minste {DutchFormat.Number(x.TargetDscr)} is: {DutchFormat.Percent(rate, 3)}.");
+        return new(rate, $"Hoogste rente op de lening van {x.Loans[loanIndex].Lender} waarbij de DSCR elk jaar ten minste {DutchFormat.Ratio(x.TargetDscr)} is: {DutchFormat.Percent(rate, 3)}.");
     }
 
     /// <summary>The largest principal of loan <paramref name="loanIndex"/> the cash flows carry at the target DSCR (debt sizing), in whole euros.</summary>
@@ -73,7 +73,7 @@ public static class Solvers
             var mid = Math.Floor((low + high) / 2m);
             if (MeetsTarget(x, Evaluate(WithPrincipal(mid)))) low = mid; else high = mid;
         }
-        return new(low, $"Grootste lening van {x.Loans[loanIndex].Lender} bij een DSCR van ten minste {DutchFormat.Number(x.TargetDscr)}: {DutchFormat.Money(low)}.");
+        return new(low, $"Grootste lening van {x.Loans[loanIndex].Lender} bij een DSCR van ten minste {DutchFormat.Ratio(x.TargetDscr)}: {DutchFormat.Money(low)}.");
     }
 
     private static Evaluation Evaluate(Inputs x) => BusinessCaseEngine.Evaluate(x, EvaluationDepth.Ratios);

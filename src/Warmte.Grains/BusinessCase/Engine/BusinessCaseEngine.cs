@@ -31,25 +31,31 @@ public static class BusinessCaseEngine
         var h = x.HorizonYears;
         var start = x.StartYear;
 
-        // Initial investments, month by month.
+        // Initial investments, month by month: per year for the table, per month for the construction period.
         var capexOwn = new decimal[h];
         var capexThirdParty = new decimal[h];
-        var byMonth = new Dictionary<YearMonth, decimal>();
+        var constructionMonths = MonthsBetween(x.ConstructionStart, x.ConstructionEnd) + 1;
+        var byConstructionMonth = new decimal[constructionMonths];
+        var beforeConstruction = 0m;
         decimal ownTotal = 0m, thirdPartyTotal = 0m;
         foreach (var item in x.Investments)
         {
             var amount = Cents(item.Amount * x.CapexFactor);
             if (item.ThirdPartyOwned) thirdPartyTotal += amount; else ownTotal += amount;
+            var target = item.ThirdPartyOwned ? capexThirdParty : capexOwn;
             var months = item.Months;
             var perMonth = Cents(amount / months);
-            var month = item.From;
-            for (var m = 0; m < months; m++, month = month.PlusMonths(1))
+            var offset = MonthsBetween(x.ConstructionStart, item.From);
+            var year = item.From.Year;
+            var monthOfYear = item.From.Month;
+            for (var m = 0; m < months; m++, offset++)
             {
                 // The last month takes the rounding remainder, so the months add up to the amount.
                 var spend = m == months - 1 ? amount - perMonth * (months - 1) : perMonth;
-                var target = item.ThirdPartyOwned ? capexThirdParty : capexOwn;
-                target[month.Year - start] += spend;
-                byMonth[month] = byMonth.GetValueOrDefault(month) + spend;
+                target[year - start] += spend;
+                if (offset < 0) beforeConstruction += spend;
+                else if (offset < constructionMonths) byConstructionMonth[offset] += spend;
+                if (++monthOfYear > 12) { monthOfYear = 1; year++; }
             }
         }
 
@@ -59,13 +65,19 @@ public static class BusinessCaseEngine
         var guaranteeFee = new decimal[h];
         var drawdowns = new decimal[h];
         var openingDebt = new decimal[h];
+        var debtAtEnd = 0m;
         foreach (var loan in x.Loans)
         {
             drawdowns[loan.DrawdownYear - start] += loan.Terms.Principal;
             foreach (var period in LoanSchedule.Build(loan.Terms))
             {
                 var t = loan.DrawdownYear + period.Year - 1 - start;
-                if (t >= h) break;
+                if (t >= h)
+                {
+                    // Debt the horizon does not repay: a refinancing risk the KPIs must show.
+                    debtAtEnd += period.OpeningBalance;
+                    break;
+                }
                 interest[t] += period.Interest;
                 principal[t] += period.Principal;
                 guaranteeFee[t] += Cents(period.OpeningBalance * loan.GuaranteeFeeRate);
@@ -80,62 +92,54 @@ public static class BusinessCaseEngine
 
         var r = x.Revenue;
         var o = x.Opex;
-        var capsByYear = r.AcmCaps.ToDictionary(c => c.Year);
-        var years = ImmutableArray.CreateBuilder<YearResult>(h);
+        var shares = new decimal[h + 1]; // shares[t] = connected at the end of year start + t − 1
+        for (var t = 0; t <= h; t++) shares[t] = r.ShareAtEndOf(start + t - 1);
+        var firstOperatingYear = -1;
+        for (var t = 0; t < h && firstOperatingYear < 0; t++) if (shares[t + 1] > 0m) firstOperatingYear = t;
+
+        var (replacements, mraContributions) = Replacements(x, firstOperatingYear);
+
+        // Price indices, year by year from the base year: one multiplication per year.
+        var tariffIndex = IndexSeries(r.Indexation, x.PriceBaseYear, start, h, x.TariffFactor);
+        var opexIndex = IndexSeries(o.Indexation, x.PriceBaseYear, start, h, 1m);
+        var electricityIndex = IndexSeries(o.ElectricityIndexation, x.PriceBaseYear, start, h, 1m);
+        var gasIndex = IndexSeries(r.ReferenceGasIndexation, x.PriceBaseYear, start, h, 1m);
+        var electricityPerGj = decimal.Round(KwhPerGj / o.HeatPumpCop * o.ElectricityPricePerKwh, 12, MidpointRounding.AwayFromZero);
+        var vatDivisor = 1m + r.VatRate;
+
+        var years = new YearResult[h];
         decimal cash = 0m;
         decimal mraBalance = 0m;
         for (var t = 0; t < h; t++)
         {
             var y = start + t;
-            var shareStart = r.ShareAtEndOf(y - 1);
-            var shareEnd = r.ShareAtEndOf(y);
+            var shareStart = shares[t];
+            var shareEnd = shares[t + 1];
             // Average of the twelve month-end shares of a linear ramp within the year: start + Δ·(1+…+12)/144.
-            var averageShare = shareStart + (shareEnd - shareStart) * 13m / 24m;
+            var averageShare = decimal.Round(shareStart + (shareEnd - shareStart) * (13m / 24m), 12, MidpointRounding.AwayFromZero);
             var connectedWeq = r.Woningequivalenten * averageShare;
             var heatGj = connectedWeq * r.HeatDemandGjPerWeq;
-            var priceYears = y - x.PriceBaseYear;
 
-            var tariffIndex = Pow(1m + r.Indexation, priceYears) * x.TariffFactor;
-            var fixedTariff = r.FixedTariffPerYear * tariffIndex;
-            var variableTariff = r.VariableTariffPerGj * tariffIndex;
-            var revenue = Cents((connectedWeq * fixedTariff + heatGj * variableTariff) / (1m + r.VatRate));
+            var fixedTariff = r.FixedTariffPerYear * tariffIndex[t];
+            var variableTariff = r.VariableTariffPerGj * tariffIndex[t];
+            var revenue = Cents((connectedWeq * fixedTariff + heatGj * variableTariff) / vatDivisor);
 
             var operating = shareEnd > 0m;
-            var opexIndex = Pow(1m + o.Indexation, priceYears);
-            var electricity = Cents(heatGj * KwhPerGj / o.HeatPumpCop * o.ElectricityPricePerKwh * Pow(1m + o.ElectricityIndexation, priceYears));
-            var maintenance = operating ? Cents(o.MaintenanceShareOfInvestment * ownTotal * opexIndex) : 0m;
-            var organisation = Cents(o.OrganisationPerYear * opexIndex);
-            var insurance = operating ? Cents(o.InsurancePerYear * opexIndex) : 0m;
-            var thirdPartyFee = operating ? Cents(o.ThirdPartyFeePerYear * opexIndex) : 0m;
+            var electricity = Cents(heatGj * electricityPerGj * electricityIndex[t]);
+            var maintenance = operating ? Cents(o.MaintenanceShareOfInvestment * ownTotal * opexIndex[t]) : 0m;
+            var organisation = Cents(o.OrganisationPerYear * opexIndex[t]);
+            var insurance = operating ? Cents(o.InsurancePerYear * opexIndex[t]) : 0m;
+            var thirdPartyFee = operating ? Cents(o.ThirdPartyFeePerYear * opexIndex[t]) : 0m;
             var opex = electricity + maintenance + organisation + insurance + thirdPartyFee;
             var ebitda = revenue - opex;
 
-            // Replacements fall due a lifetime after an item's last month of spending, and again each
-            // lifetime after that. The reserve saves for the coming one in equal parts over the
-            // lifetime, for replacements that fall due within the horizon (later ones are the next
-            // business case's).
-            var replacements = 0m;
-            var mraContribution = 0m;
-            foreach (var item in x.Investments)
-            {
-                if (item.ThirdPartyOwned || item.LifetimeYears is not { } life) continue;
-                var sinceEnd = y - item.To.Year;
-                if (sinceEnd <= 0) continue;
-                var dueYear = item.To.Year + (sinceEnd + life - 1) / life * life;
-                var dueCost = item.Amount * x.CapexFactor * item.ReplacementShare * Pow(1m + item.Indexation, dueYear - x.PriceBaseYear);
-                if (dueYear == y) replacements += Cents(dueCost);
-                if (operating && dueYear <= x.EndYear) mraContribution += Cents(dueCost / life);
-            }
-            mraBalance += mraContribution - replacements;
-            var cfads = ebitda - mraContribution;
+            mraBalance += mraContributions[t] - replacements[t];
+            var cfads = ebitda - mraContributions[t];
 
             var ds = debtService[t];
-            var tested = ds > 0m && principal[t] > 0m;
-            var newConnections = r.Connections * (shareEnd - shareStart);
-            var connectionFees = Cents(newConnections * (x.FeePerConnection + x.BoilerBuyOffPerConnection));
+            var connectionFees = Cents(r.Connections * (shareEnd - shareStart) * (x.FeePerConnection + x.BoilerBuyOffPerConnection));
             var memberCapital = t == 0 ? x.MemberCapital : 0m;
-            var net = revenue - opex - replacements - ds - capexOwn[t] - capexThirdParty[t]
-                      + subsidies[t] + connectionFees + drawdowns[t] + memberCapital + capexThirdParty[t];
+            var net = revenue - opex - replacements[t] - ds - capexOwn[t] + subsidies[t] + connectionFees + drawdowns[t] + memberCapital;
             cash += net;
 
             var dsraTarget = t + 1 < h ? Cents(x.DsraMonths / 12m * debtService[t + 1]) : 0m;
@@ -143,12 +147,12 @@ public static class BusinessCaseEngine
             var dsraBalance = Math.Min(Math.Max(0m, cash - Math.Max(0m, mraBalance)), Math.Max(0m, dsraTarget));
 
             var householdCost = Cents(fixedTariff + r.HeatDemandGjPerWeq * variableTariff);
-            var gasCost = Cents(r.ReferenceGasCostPerYear * Pow(1m + r.ReferenceGasIndexation, priceYears));
-            bool? withinCap = capsByYear.TryGetValue(y, out var cap)
-                ? fixedTariff <= cap.FixedPerYear && variableTariff <= cap.VariablePerGj
-                : null;
+            var gasCost = Cents(r.ReferenceGasCostPerYear * gasIndex[t]);
+            bool? withinCap = null;
+            foreach (var cap in r.AcmCaps)
+                if (cap.Year == y) withinCap = fixedTariff <= cap.FixedPerYear && variableTariff <= cap.VariablePerGj;
 
-            years.Add(new YearResult
+            years[t] = new YearResult
             {
                 Year = y,
                 ConnectedShareAtEnd = shareEnd,
@@ -162,14 +166,15 @@ public static class BusinessCaseEngine
                 ThirdPartyFee = thirdPartyFee,
                 Opex = opex,
                 Ebitda = ebitda,
-                Replacements = replacements,
+                Replacements = replacements[t],
+                MraContribution = mraContributions[t],
                 Cfads = cfads,
                 Interest = interest[t],
                 Principal = principal[t],
                 GuaranteeFee = guaranteeFee[t],
                 DebtService = ds,
                 Dscr = ds > 0m ? Ratio(cfads / ds) : null,
-                CovenantTested = tested,
+                CovenantTested = ds > 0m && principal[t] > 0m,
                 InitialInvestment = capexOwn[t] + capexThirdParty[t],
                 Subsidies = subsidies[t],
                 ConnectionFees = connectionFees,
@@ -180,93 +185,155 @@ public static class BusinessCaseEngine
                 CashBalance = cash,
                 DsraTarget = dsraTarget,
                 DsraBalance = dsraBalance,
-                MraContribution = mraContribution,
                 MraBalance = mraBalance,
-                ProjectCashFlow = revenue - opex - replacements - capexOwn[t] + subsidies[t] + connectionFees,
+                ProjectCashFlow = revenue - opex - replacements[t] - capexOwn[t] + subsidies[t] + connectionFees,
                 HouseholdHeatCost = householdCost,
                 ReferenceGasCost = gasCost,
                 NietMeerDanNu = householdCost <= gasCost,
                 WithinAcmCap = withinCap,
-            });
+            };
         }
-        var table = years.MoveToImmutable();
-        return new Evaluation(x.Name, table, ConstructionMonths(x, byMonth), Kpis(x, table, openingDebt, ownTotal, thirdPartyTotal, depth), x.Assumptions);
-    }
-
-    private static ImmutableArray<ConstructionMonth> ConstructionMonths(Inputs x, Dictionary<YearMonth, decimal> byMonth)
-    {
-        var result = ImmutableArray.CreateBuilder<ConstructionMonth>();
-        var cumulative = byMonth.Where(kv => kv.Key < x.ConstructionStart).Sum(kv => kv.Value);
-        for (var month = x.ConstructionStart; month <= x.ConstructionEnd; month = month.PlusMonths(1))
+        var table = ImmutableArray.Create(years);
+        var monthTable = ImmutableArray.CreateBuilder<ConstructionMonth>(constructionMonths);
+        var cumulative = beforeConstruction;
+        var month = x.ConstructionStart;
+        for (var m = 0; m < constructionMonths; m++, month = month.PlusMonths(1))
         {
-            var spend = byMonth.GetValueOrDefault(month);
-            cumulative += spend;
-            var before = x.Revenue.ShareAtEndOf(month.Year - 1);
-            var after = x.Revenue.ShareAtEndOf(month.Year);
-            result.Add(new ConstructionMonth(month, spend, cumulative, before + (after - before) * month.Month / 12m));
+            cumulative += byConstructionMonth[m];
+            var before = shares[month.Year - start];
+            var after = shares[month.Year - start + 1];
+            monthTable.Add(new ConstructionMonth(month, byConstructionMonth[m], cumulative, before + (after - before) * month.Month / 12m));
         }
-        return result.ToImmutable();
+        return new Evaluation(x.Name, table, monthTable.MoveToImmutable(),
+            Kpis(x, table, openingDebt, debtAtEnd, ownTotal, thirdPartyTotal, depth), x.Assumptions);
     }
 
-    private static Kpis Kpis(Inputs x, ImmutableArray<YearResult> years, decimal[] openingDebt, decimal ownTotal, decimal thirdPartyTotal, EvaluationDepth depth)
+    /// <summary>
+    /// Replacements fall due a lifetime after an item's last month of spending, and again each
+    /// lifetime after that. The maintenance reserve saves for each in equal parts over the
+    /// lifetime before it (from the first year with connections), for replacements that fall due
+    /// within the horizon: later ones are the next business case's.
+    /// </summary>
+    private static (decimal[] Replacements, decimal[] Contributions) Replacements(Inputs x, int firstOperatingYear)
     {
+        var h = x.HorizonYears;
+        var replacements = new decimal[h];
+        var contributions = new decimal[h];
+        foreach (var item in x.Investments)
+        {
+            if (item.ThirdPartyOwned || item.LifetimeYears is not { } life) continue;
+            for (var due = item.To.Year + life; due <= x.EndYear; due += life)
+            {
+                var cost = item.Amount * x.CapexFactor * item.ReplacementShare * Pow(1m + item.Indexation, due - x.PriceBaseYear);
+                replacements[due - x.StartYear] += Cents(cost);
+                var saving = Cents(cost / life);
+                for (var y = Math.Max(due - life + 1, x.StartYear); y <= due; y++)
+                    if (y - x.StartYear >= firstOperatingYear && firstOperatingYear >= 0) contributions[y - x.StartYear] += saving;
+            }
+        }
+        return (replacements, contributions);
+    }
+
+    private static decimal[] IndexSeries(decimal rate, int baseYear, int startYear, int years, decimal factor)
+    {
+        var series = new decimal[years];
+        var value = Pow(1m + rate, startYear - baseYear) * factor;
+        var step = 1m + rate;
+        // Twelve decimals are far below a cent on any amount here, and keep decimal arithmetic on its fast path.
+        for (var t = 0; t < years; t++, value *= step) series[t] = decimal.Round(value, 12, MidpointRounding.AwayFromZero);
+        return series;
+    }
+
+    private static int MonthsBetween(YearMonth from, YearMonth to) => (to.Year - from.Year) * 12 + to.Month - from.Month;
+
+    private static Kpis Kpis(
+        Inputs x, ImmutableArray<YearResult> years, decimal[] openingDebt, decimal debtAtEnd, decimal ownTotal, decimal thirdPartyTotal,
+        EvaluationDepth depth)
+    {
+        var h = years.Length;
         var finalShare = x.Revenue.ShareAtEndOf(x.EndYear);
         var fees = Cents(x.Revenue.Connections * finalShare * x.FeePerConnection);
         var buyOff = Cents(x.Revenue.Connections * finalShare * x.BoilerBuyOffPerConnection);
-        var subsidyTotal = x.Subsidies.Sum(s => s.Amount);
-        var loanTotal = x.Loans.Sum(l => l.Terms.Principal);
+        var subsidyTotal = 0m;
+        foreach (var s in x.Subsidies) subsidyTotal += s.Amount;
+        var loanTotal = 0m;
+        var weightedRate = 0m;
+        var lastMaturity = int.MinValue;
+        foreach (var l in x.Loans)
+        {
+            loanTotal += l.Terms.Principal;
+            weightedRate += l.Terms.Principal * l.Terms.AnnualRate;
+            lastMaturity = Math.Max(lastMaturity, l.MaturityYear);
+        }
         var uses = ownTotal + thirdPartyTotal;
         var sources = subsidyTotal + thirdPartyTotal + fees + buyOff + x.MemberCapital + loanTotal;
         var sourcesAndUses = new SourcesAndUses(uses, subsidyTotal, thirdPartyTotal, fees, buyOff, x.MemberCapital, loanTotal, sources, sources - uses);
 
-        var flows = years.Select(y => y.ProjectCashFlow).ToArray();
-        var npv = Cents(SpreadsheetFunctions.Npv(x.DiscountRate, flows));
-        var irr = depth == EvaluationDepth.Full ? SpreadsheetFunctions.Irr(flows) : null;
-
+        var flows = new decimal[h];
+        var equityFlows = new decimal[h];
+        decimal? minDscr = null;
+        int? minDscrYear = null;
+        var dscrSum = 0m;
+        var tested = 0;
+        var firstTested = -1;
+        var breaches = ImmutableArray.CreateBuilder<int>();
+        var nmdnBreaches = ImmutableArray.CreateBuilder<int>();
+        var totalInterest = 0m;
+        var lowest = years[0];
         int? payback = null;
         var cumulative = 0m;
         var wasNegative = false;
-        foreach (var y in years)
+        for (var t = 0; t < h; t++)
         {
+            var y = years[t];
+            flows[t] = y.ProjectCashFlow;
+            equityFlows[t] = y.NetCashFlow - y.MemberCapital;
+            totalInterest += y.Interest;
+            if (y.CashBalance < lowest.CashBalance) lowest = y;
+            if (y.ConnectedWeq > 0m && !y.NietMeerDanNu) nmdnBreaches.Add(y.Year);
             cumulative += y.ProjectCashFlow;
             if (cumulative < 0m) wasNegative = true;
             else if (wasNegative && payback is null) payback = y.Year;
+            if (!y.CovenantTested || y.Dscr is not { } dscr) continue;
+            if (firstTested < 0) firstTested = t;
+            tested++;
+            dscrSum += y.Cfads / y.DebtService;
+            if (minDscr is null || dscr < minDscr) { minDscr = dscr; minDscrYear = y.Year; }
+            if (dscr < x.MinDscr) breaches.Add(y.Year);
         }
         if (!wasNegative) payback = x.StartYear;
         else if (cumulative < 0m) payback = null;
 
-        var tested = years.Where(y => y.CovenantTested && y.Dscr is not null).ToList();
-        var min = tested.MinBy(y => y.Dscr!.Value);
-        decimal? average = tested.Count > 0 ? Ratio(tested.Average(y => y.Cfads / y.DebtService)) : null;
-
         decimal? llcr = null;
-        if (tested.Count > 0)
+        if (firstTested >= 0 && openingDebt[firstTested] > 0m)
         {
-            var first = tested[0].Year - x.StartYear;
-            var maturity = Math.Min(x.Loans.Max(l => l.MaturityYear), x.EndYear) - x.StartYear;
-            var rate = x.Loans.Sum(l => l.Terms.Principal * l.Terms.AnnualRate) / x.Loans.Sum(l => l.Terms.Principal);
-            var cfads = years.Skip(first).Take(maturity - first + 1).Select(y => y.Cfads).ToArray();
-            if (openingDebt[first] > 0m) llcr = Ratio(SpreadsheetFunctions.Npv(rate, cfads) / openingDebt[first]);
+            var rate = weightedRate / loanTotal;
+            var maturity = Math.Min(lastMaturity, x.EndYear) - x.StartYear;
+            var cfads = new decimal[maturity - firstTested + 1];
+            for (var t = firstTested; t <= maturity; t++) cfads[t - firstTested] = years[t].Cfads;
+            llcr = Ratio(SpreadsheetFunctions.Npv(rate, cfads) / openingDebt[firstTested]);
         }
 
-        var breaches = tested.Where(y => y.Dscr < x.MinDscr).Select(y => y.Year).ToImmutableArray();
-        var lowest = years.MinBy(y => y.CashBalance)!;
+        var irr = depth == EvaluationDepth.Full ? SpreadsheetFunctions.Irr(flows) : null;
+        var covenantBreaches = breaches.ToImmutable();
         return new Kpis
         {
             SourcesAndUses = sourcesAndUses,
-            Npv = npv,
+            Npv = Cents(SpreadsheetFunctions.Npv(x.DiscountRate, flows)),
+            NpvAfterFinancing = Cents(SpreadsheetFunctions.Npv(x.DiscountRate, equityFlows)),
             Irr = irr is { } i ? decimal.Round(i, 6, MidpointRounding.AwayFromZero) : null,
             PaybackYear = payback,
-            MinDscr = min?.Dscr,
-            MinDscrYear = min?.Year,
-            AverageDscr = average,
+            MinDscr = minDscr,
+            MinDscrYear = minDscrYear,
+            AverageDscr = tested > 0 ? Ratio(dscrSum / tested) : null,
             Llcr = llcr,
-            CovenantBreaches = breaches,
-            TotalInterest = years.Sum(y => y.Interest),
+            CovenantBreaches = covenantBreaches,
+            TotalInterest = totalInterest,
+            DebtOutstandingAtEnd = debtAtEnd,
             LowestCashBalance = lowest.CashBalance,
             LowestCashBalanceYear = lowest.Year,
-            NietMeerDanNuBreaches = [.. years.Where(y => y.ConnectedWeq > 0m && !y.NietMeerDanNu).Select(y => y.Year)],
-            FinancingCloses = sourcesAndUses.Covered && breaches.IsEmpty,
+            NietMeerDanNuBreaches = nmdnBreaches.ToImmutable(),
+            FinancingCloses = sourcesAndUses.Covered && covenantBreaches.IsEmpty && debtAtEnd == 0m,
         };
     }
 

@@ -76,6 +76,8 @@ public sealed record Kpis
 {
     public required SourcesAndUses SourcesAndUses { get; init; }
     public required decimal Npv { get; init; }
+    /// <summary>NPV of the cooperative's own cash flows after financing (net cash flow without member capital): what the loan terms change.</summary>
+    public required decimal NpvAfterFinancing { get; init; }
     /// <summary>Project IRR; null when the cash flows have none.</summary>
     public decimal? Irr { get; init; }
     /// <summary>First year the cumulative project cash flow is back at or above zero; null if never within the horizon.</summary>
@@ -88,12 +90,14 @@ public sealed record Kpis
     /// <summary>Years whose DSCR is below the lender's minimum.</summary>
     public required ImmutableArray<int> CovenantBreaches { get; init; }
     public required decimal TotalInterest { get; init; }
+    /// <summary>Loan balance not repaid within the horizon: a refinancing risk. Financing only closes when it is zero.</summary>
+    public required decimal DebtOutstandingAtEnd { get; init; }
     /// <summary>Lowest cash balance over the horizon and its year: below zero is a funding gap in time.</summary>
     public required decimal LowestCashBalance { get; init; }
     public required int LowestCashBalanceYear { get; init; }
     /// <summary>Years where the household pays more than for gas.</summary>
     public required ImmutableArray<int> NietMeerDanNuBreaches { get; init; }
-    /// <summary>Financing closes: sources cover uses and every tested DSCR meets the lender's minimum.</summary>
+    /// <summary>Financing closes: sources cover uses, every tested DSCR meets the lender's minimum, and the loans are repaid within the horizon.</summary>
     public required bool FinancingCloses { get; init; }
 }
 

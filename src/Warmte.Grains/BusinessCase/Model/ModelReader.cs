@@ -150,7 +150,7 @@ public static class ModelReader
         }
         var demand = Positive(v, "revenues.heatDemandGjPerWeq", r?.HeatDemandGjPerWeq, 1000m);
         var fixedTariff = Money(v, "revenues.fixedTariffPerYear", r?.FixedTariffPerYear, required: true);
-        var variableTariff = Money(v, "revenues.variableTariffPerGj", r?.VariableTariffPerGj, required: true);
+        var variableTariff = Price(v, "revenues.variableTariffPerGj", r?.VariableTariffPerGj, required: true);
         var vat = Share(v, "revenues.vatRate", r?.VatRate ?? 0m, max: 1m);
         var revIdx = Rate(v, "revenues.indexation", r?.Indexation ?? 0m, required: false);
         var gasRef = Money(v, "revenues.referenceGasCostPerYear", r?.ReferenceGasCostPerYear, required: true);
@@ -162,12 +162,12 @@ public static class ModelReader
             var p = $"revenues.acmCaps[{i}]";
             if (c is null) { v.Add(p, "is leeg."); continue; }
             var year = Required(v, $"{p}.year", c.Year, 1900, 2200);
-            caps.Add((year, Money(v, $"{p}.variablePerGj", c.VariablePerGj, true), Money(v, $"{p}.fixedPerYear", c.FixedPerYear, true)));
+            caps.Add((year, Price(v, $"{p}.variablePerGj", c.VariablePerGj, true), Money(v, $"{p}.fixedPerYear", c.FixedPerYear, true)));
         }
 
         var o = model.OperatingCosts;
         var cop = Positive(v, "operatingCosts.heatPumpCop", o?.HeatPumpCop, 20m);
-        var electricity = Money(v, "operatingCosts.electricityPricePerKwh", o?.ElectricityPricePerKwh, required: true);
+        var electricity = Price(v, "operatingCosts.electricityPricePerKwh", o?.ElectricityPricePerKwh, required: true);
         var elecIdx = Rate(v, "operatingCosts.electricityIndexation", o?.ElectricityIndexation ?? 0m, required: false);
         var maintenance = Share(v, "operatingCosts.maintenanceShareOfInvestment", o?.MaintenanceShareOfInvestment ?? 0m, max: 1m);
         var organisation = Money(v, "operatingCosts.organisationPerYear", o?.OrganisationPerYear ?? 0m, required: false);
@@ -213,7 +213,13 @@ public static class ModelReader
         return value.Value;
     }
 
-    private static decimal Money(Validation v, string field, decimal? value, bool required)
+    /// <summary>An amount that is booked (investments, subsidies, principals, fees): euros with at most 2 decimals.</summary>
+    private static decimal Money(Validation v, string field, decimal? value, bool required) => Amount(v, field, value, required, 2);
+
+    /// <summary>A unit price (per kWh, per GJ): up to 6 decimals.</summary>
+    private static decimal Price(Validation v, string field, decimal? value, bool required) => Amount(v, field, value, required, 6);
+
+    private static decimal Amount(Validation v, string field, decimal? value, bool required, int decimals)
     {
         if (value is null)
         {
@@ -222,7 +228,7 @@ public static class ModelReader
         }
         if (value < 0m) v.Add(field, "mag niet negatief zijn.");
         else if (value > 100_000_000_000m) v.Add(field, "is onwaarschijnlijk groot (meer dan € 100 miljard).");
-        else if (decimal.Round(value.Value, 6) != value.Value) v.Add(field, "heeft te veel decimalen.");
+        else if (decimal.Round(value.Value, decimals) != value.Value) v.Add(field, $"heeft te veel decimalen (maximaal {decimals}).");
         return value.Value;
     }
 

@@ -1,0 +1,246 @@
+using System.Collections.Immutable;
+using Warmte.BusinessCase.Analysis;
+using Warmte.BusinessCase.Engine;
+using Warmte.BusinessCase.Finance;
+
+namespace Warmte.Client;
+
+/// <summary>How the business-case results are shown to people: Dutch text, nl-NL numbers.</summary>
+internal static class BusinessCaseViews
+{
+    public static void Evaluation(Inputs model, Evaluation evaluation, BusinessCaseCommands.Solutions solutions, string file, TextWriter output)
+    {
+        var k = evaluation.Kpis;
+        output.WriteLine($"Business case: {evaluation.Name}");
+        Fields(output,
+            ("Modelbestand", file),
+            ("Looptijd", $"{model.StartYear}–{model.EndYear} ({Nl.Count(model.HorizonYears, "jaar", "jaar")}), prijspeil {model.PriceBaseYear}"),
+            ("Bouwperiode", $"{Month(model.ConstructionStart)} t/m {Month(model.ConstructionEnd)} "
+                            + $"({Nl.Count(evaluation.ConstructionMonths.Length, "maand", "maanden")})"),
+            ("Financier", model.Loans.IsEmpty
+                ? "geen lening"
+                : $"minimale DSCR {Nl.Ratio(model.MinDscr)} (convenant), doel-DSCR {Nl.Ratio(model.TargetDscr)}"));
+
+        output.WriteLine();
+        SourcesAndUses(k.SourcesAndUses, output);
+
+        output.WriteLine();
+        output.WriteLine("Kengetallen");
+        var hasDebt = k.MinDscr is not null;
+        var capYears = evaluation.Years.Where(y => y.WithinAcmCap is not null).ToList();
+        var kpis = new List<(string, string)>
+        {
+            ($"NPV project (disconteringsvoet {Nl.Percent(model.DiscountRate)})", Nl.Money(k.Npv)),
+            ("NPV na financiering", Nl.Money(k.NpvAfterFinancing)),
+            ("Schuld na de looptijd", k.DebtOutstandingAtEnd == 0m ? "geen" : Nl.Money(k.DebtOutstandingAtEnd) + " (herfinancieringsrisico)"),
+            ("IRR", k.Irr is { } irr ? Nl.Percent(irr) : "geen IRR"),
+            ("Terugverdiend in", k.PaybackYear is { } payback ? payback.ToString(Nl.Culture) : "niet binnen de looptijd"),
+            ("Laagste DSCR", hasDebt ? $"{Nl.Ratio(k.MinDscr)} ({k.MinDscrYear})" : "geen getoetste schuldendienst"),
+            ("Gemiddelde DSCR", Nl.Ratio(k.AverageDscr)),
+            ("LLCR", Nl.Ratio(k.Llcr)),
+            ($"Convenantsbreuken (DSCR < {Nl.Ratio(model.MinDscr)})", Nl.Years(k.CovenantBreaches)),
+            ("Totale rente", Nl.Money(k.TotalInterest)),
+            ("Laagste kasstand", $"{Nl.Money(k.LowestCashBalance)} ({k.LowestCashBalanceYear})"),
+            ("Niet Meer Dan Nu geschonden", Nl.Years(k.NietMeerDanNuBreaches)),
+        };
+        if (capYears.Count > 0)
+            kpis.Add(("Boven ACM-maximumtarief", Nl.Years(capYears.Where(y => y.WithinAcmCap == false).Select(y => y.Year))));
+        kpis.Add(("Financiering sluit", k.FinancingCloses ? "ja" : "nee"));
+        Fields(output, [.. kpis]);
+
+        output.WriteLine();
+        output.WriteLine(model.Loans.IsEmpty
+            ? "Opgeloste waarden (zonder lening: NPV ten minste 0)"
+            : $"Opgeloste waarden (elk getoetst jaar een DSCR van ten minste {Nl.Ratio(model.TargetDscr)}, de doel-DSCR)");
+        Solved(output,
+            ("Break-even tarief", solutions.BreakEvenTariff, v => $"{Nl.Percent(v)} van de tarieven in het model"),
+            ("Hoogste betaalbare rente", solutions.HighestAffordableRate, v => Nl.Percent(v, 3)),
+            ("Grootste lening", solutions.LargestLoan, Nl.Money));
+
+        output.WriteLine();
+        output.WriteLine("Per jaar (bedragen in hele euro's)");
+        var table = new TextTable("Jaar", "Aangesl.", "Omzet", "Opex", "EBITDA", "MRA-res.", "CFADS", "Rente", "Aflossing", "DSCR", "Kasstand", "NMDN")
+            .AlignRight(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        var untested = false;
+        foreach (var y in evaluation.Years)
+        {
+            var dscr = Nl.Ratio(y.Dscr);
+            if (y.Dscr is not null && !y.CovenantTested)
+            {
+                dscr += "*";
+                untested = true;
+            }
+            else if (y.Dscr is not null) dscr += " ";
+            table.Add(
+                y.Year.ToString(Nl.Culture),
+                Nl.Percent(y.ConnectedShareAtEnd, 0),
+                Nl.Amount(y.Revenue),
+                Nl.Amount(y.Opex),
+                Nl.Amount(y.Ebitda),
+                Nl.Amount(y.MraContribution),
+                Nl.Amount(y.Cfads),
+                Nl.Amount(y.Interest),
+                Nl.Amount(y.Principal),
+                dscr,
+                Nl.Amount(y.CashBalance),
+                y.ConnectedWeq == 0m ? Nl.None : y.NietMeerDanNu ? Views.Met : Views.Unmet);
+        }
+        table.WriteTo(output, "  ");
+        output.WriteLine("  Aangesl. = aandeel woningequivalenten aangesloten aan het eind van het jaar; MRA-res. = reservering voor vervangingen;");
+        output.WriteLine($"  NMDN = Niet Meer Dan Nu: een huishouden betaalt niet meer dan voor gas ({Views.Met} ja, {Views.Unmet} nee).");
+        if (untested)
+            output.WriteLine("  * niet getoetst aan het convenant: in dat jaar wordt alleen rente betaald, nog niet afgelost.");
+
+        output.WriteLine();
+        if (evaluation.Assumptions.IsEmpty)
+        {
+            output.WriteLine("Aannames: geen vastgelegd in het model.");
+            return;
+        }
+        output.WriteLine($"Aannames ({Nl.Number(evaluation.Assumptions.Length)})");
+        foreach (var a in evaluation.Assumptions)
+        {
+            var text = $"{a.Field}: {a.Reasoning}" + (a.Source is { } source ? $" (bron: {source})" : "");
+            var lines = Help.Wrap(text, 96).ToList();
+            output.WriteLine("  " + lines[0]);
+            foreach (var more in lines.Skip(1)) output.WriteLine("    " + more);
+        }
+    }
+
+    public static void SourcesAndUses(SourcesAndUses s, TextWriter output)
+    {
+        output.WriteLine("Bronnen en bestedingen");
+        var table = new TextTable("Post", "Bedrag").AlignRight(1);
+        table.Add("Bestedingen: investeringen", Nl.Money(s.Uses));
+        table.Add("Subsidies", Nl.Money(s.Subsidies));
+        table.Add("Gefinancierd door derden (eigendom derden)", Nl.Money(s.ThirdParty));
+        table.Add("Aansluitbijdragen", Nl.Money(s.ConnectionFees));
+        table.Add("Afkoop vermeden ketelkosten", Nl.Money(s.BoilerBuyOff));
+        table.Add("Ledenkapitaal", Nl.Money(s.MemberCapital));
+        table.Add("Leningen", Nl.Money(s.Loans));
+        table.Add("Totaal bronnen", Nl.Money(s.Sources));
+        table.Add(s.Covered ? "Overschot" : "Tekort", Nl.Money(Math.Abs(s.Surplus)));
+        table.WriteTo(output, "  ");
+        output.WriteLine(s.Covered
+            ? $"  Dekking: gedekt; de bronnen dekken de bestedingen (overschot {Nl.Money(s.Surplus)})."
+            : $"  Dekking: tekort; er ontbreekt {Nl.Money(-s.Surplus)} om de bestedingen te dekken.");
+    }
+
+    public static void Stress(Inputs model, ImmutableArray<ScenarioResult> scenarios, ImmutableArray<SensitivityBar> tornado, TextWriter output)
+    {
+        output.WriteLine($"Stresstests: {model.Name}");
+        output.WriteLine($"Elk scenario apart op het basisscenario; sluit = bronnen dekken bestedingen en elk getoetst jaar DSCR ≥ {Nl.Ratio(model.MinDscr)}.");
+        var table = new TextTable("Scenario", "NPV project", "NPV na financiering", "Min. DSCR (jaar)", "Laagste kasstand", "Sluit").AlignRight(1, 2, 3, 4);
+        foreach (var s in scenarios)
+            table.Add(s.Description, Nl.Euros(s.Npv), Nl.Euros(s.NpvAfterFinancing), Dscr(s.MinDscr, s.MinDscrYear), Nl.Euros(s.LowestCashBalance), s.Closes ? "ja" : "nee");
+        table.WriteTo(output, "  ");
+        output.WriteLine($"  {Nl.Number(scenarios.Count(s => s.Closes))} van {Nl.Count(scenarios.Length, "scenario", "scenario's")} sluiten.");
+
+        output.WriteLine();
+        output.WriteLine("Gevoeligheid (tornado): elke invoer 10% lager en 10% hoger, gesorteerd op de uitslag van de NPV");
+        var bars = new TextTable("Invoer", "NPV bij −10%", "NPV bij +10%", "Uitslag NPV", "Min. DSCR −10%", "Min. DSCR +10%").AlignRight(1, 2, 3, 4, 5);
+        foreach (var b in tornado.OrderByDescending(b => b.NpvSwing))
+            bars.Add(b.Description, Nl.Euros(b.NpvLow), Nl.Euros(b.NpvHigh), Nl.Euros(b.NpvSwing), Nl.Ratio(b.MinDscrLow), Nl.Ratio(b.MinDscrHigh));
+        bars.WriteTo(output, "  ");
+    }
+
+    public static void MonteCarlo(Inputs model, MonteCarloResult r, TextWriter output)
+    {
+        output.WriteLine($"Monte Carlo: {model.Name}");
+        Fields(output, ("Trekkingen", Nl.Number(r.Runs)), ("Seed", r.Seed.ToString(Nl.Culture)));
+        output.WriteLine();
+        var table = new TextTable("", "P10", "P50", "P90").AlignRight(1, 2, 3);
+        table.Add($"NPV ({Nl.Percent(model.DiscountRate)})", Nl.Euros(r.NpvP10), Nl.Euros(r.NpvP50), Nl.Euros(r.NpvP90));
+        if (!model.Loans.IsEmpty)
+            table.Add("Laagste DSCR", Nl.Ratio(r.MinDscrP10), Nl.Ratio(r.MinDscrP50), Nl.Ratio(r.MinDscrP90));
+        table.WriteTo(output, "  ");
+        output.WriteLine("  P10: 10% van de trekkingen komt hierop of lager uit; P50 is de mediaan.");
+        output.WriteLine();
+        Fields(output,
+            ("Kans laagste DSCR onder 1", model.Loans.IsEmpty ? "geen lening" : Nl.Percent(r.ProbabilityMinDscrBelowOne)),
+            ("Kans op convenantbreuk (DSCR onder minimum)", model.Loans.IsEmpty ? "geen lening" : Nl.Percent(r.ProbabilityCovenantBreach)),
+            ("Kans op tekort bronnen t.o.v. bestedingen", Nl.Percent(r.ProbabilityFundingGap)),
+            ("Kans dat de financiering niet sluit", Nl.Percent(r.ProbabilityFinancingFails)));
+        output.WriteLine();
+        output.WriteLine("Onzekerheden (elk uniform verdeeld, onafhankelijk van elkaar)");
+        var ranges = new TextTable("Invoer", "Bandbreedte");
+        foreach (var u in r.Uncertainties) ranges.Add(u.Input, Range(u));
+        ranges.WriteTo(output, "  ");
+    }
+
+    public static void LoanGrid(Inputs model, int loanIndex, ImmutableArray<LoanGridCell> cells, long skipped, TextWriter output)
+    {
+        var loan = model.Loans[loanIndex];
+        output.WriteLine($"Leningvoorwaarden: {model.Name}");
+        Fields(output,
+            ("Lening", $"sources.loans[{loanIndex}] van {loan.Lender}, {Nl.Money(loan.Terms.Principal)} in {loan.DrawdownYear}"),
+            ("In het model", $"{Nl.Percent(loan.Terms.AnnualRate)}, {Nl.Count(loan.Terms.TermYears, "jaar", "jaar")}, "
+                             + $"{Repayment(loan.Terms.Type)}, {Nl.Count(loan.Terms.GraceYears, "jaar", "jaar")} aflossingsvrij"),
+            ("Sluit", $"bronnen dekken bestedingen en elk getoetst jaar DSCR ≥ {Nl.Ratio(model.MinDscr)}"));
+        output.WriteLine();
+        var table = new TextTable("Rente", "Looptijd", "Vorm", "Aflossingsvrij", "Min. DSCR (jaar)", "Totale rente", "NPV na financiering", "Sluit")
+            .AlignRight(0, 1, 3, 4, 5, 6);
+        foreach (var c in cells)
+            table.Add(
+                Nl.Percent(c.AnnualRate),
+                Nl.Count(c.TermYears, "jaar", "jaar"),
+                Repayment(c.Repayment),
+                Nl.Count(c.GraceYears, "jaar", "jaar"),
+                Dscr(c.MinDscr, c.MinDscrYear),
+                Nl.Euros(c.TotalInterest),
+                Nl.Euros(c.NpvAfterFinancing),
+                c.Closes ? "ja" : "nee");
+        table.WriteTo(output, "  ");
+        output.WriteLine();
+        output.WriteLine($"{Nl.Number(cells.Count(c => c.Closes))} van {Nl.Count(cells.Length, "combinatie sluit", "combinaties sluiten")}.");
+        if (skipped > 0)
+            output.WriteLine($"{Nl.Count(skipped, "combinatie", "combinaties")} overgeslagen: evenveel of meer aflossingsvrije jaren dan looptijd.");
+    }
+
+    /// <summary>The Dutch name of a repayment type.</summary>
+    public static string Repayment(RepaymentType type) => type switch
+    {
+        RepaymentType.Annuity => "annuïteit",
+        RepaymentType.Linear => "lineair",
+        RepaymentType.Bullet => "bullet",
+        _ => type.ToString(),
+    };
+
+    private static string Range(Uncertainty u) => u.Input switch
+    {
+        "investering" => $"{Factor(u)} van de investeringen in het model",
+        "volloopvertraging-jaren" => $"volloopplan {Nl.Number(u.Low, 2)} tot {Nl.Number(u.High, 2)} jaar later",
+        "stroomprijs" => $"{Factor(u)} van de elektriciteitsprijs in het model",
+        "rente-punten" => $"rente {Points(u.Low)} tot {Points(u.High)} procentpunt ten opzichte van het model",
+        "warmtevraag" => $"{Factor(u)} van de warmtevraag per woningequivalent in het model",
+        "tarief" => $"{Factor(u)} van de tarieven in het model",
+        _ => $"{Nl.Number(u.Low, 4)} tot {Nl.Number(u.High, 4)}",
+    };
+
+    /// <summary>A factor range as percentages: "95% tot 130%".</summary>
+    private static string Factor(Uncertainty u) => $"{Nl.Number(u.Low * 100m, 2)}% tot {Nl.Number(u.High * 100m, 2)}%";
+
+    private static string Points(decimal fraction) =>
+        (fraction > 0m ? "+" : "") + Nl.Number(fraction * 100m, 2);
+
+    private static string Dscr(decimal? dscr, int? year) => dscr is null ? Nl.None : $"{Nl.Ratio(dscr)} ({year})";
+
+    private static string Month(NodaTime.YearMonth month) => $"{month.Month:00}-{month.Year}";
+
+    private static void Solved(TextWriter output, params (string Label, Solution Solution, Func<decimal, string> Format)[] solved)
+    {
+        var width = solved.Max(s => s.Label.Length) + 1;
+        foreach (var (label, solution, format) in solved)
+        {
+            output.WriteLine($"  {(label + ":").PadRight(width)}  {(solution.Value is { } v ? format(v) : "geen")}");
+            foreach (var line in Help.Wrap(solution.Explanation, 90)) output.WriteLine($"  {new string(' ', width)}  {line}");
+        }
+    }
+
+    private static void Fields(TextWriter output, params (string Label, string Value)[] fields)
+    {
+        var width = fields.Max(f => f.Label.Length) + 1;
+        foreach (var (label, value) in fields)
+            output.WriteLine($"  {(label + ":").PadRight(width)}  {value}");
+    }
+}
