@@ -135,31 +135,42 @@ internal static class RootFinder
         return (SignChangesAfterShift(above), SignChangesAfterShift(below));
     }
 
-    /// <summary>Sign changes in the coefficients of p(x+1), where p has the given coefficients (lowest first).</summary>
+    /// <summary>
+    /// Sign changes in the coefficients of p(x+1), where p has the given coefficients (lowest first), or
+    /// int.MaxValue when a coefficient is too close to 0 for its sign to be trusted after rounding.
+    /// </summary>
     private static int SignChangesAfterShift(decimal[] a)
     {
         try
         {
+            // Every shifted coefficient is Σ binomial·a_j, so |c| ≤ Σ|a_j|·2^(n−1) bounds all intermediates;
+            // decimal keeps ~28 significant digits of that, and n² additions at most lose n² of them.
+            var n = a.Length;
+            var magnitude = 0m;
+            foreach (var c in a) magnitude += Math.Abs(c);
+            var uncertainty = magnitude * DecimalMath.PowInt(2m, n - 1) * n * n * 1e-26m;
+
             // Taylor shift by 1 with additions only (O(n²)).
-            var m = a.Length - 1;
+            var m = n - 1;
             for (var i = 0; i < m; i++)
                 for (var j = m - 1; j >= i; j--)
                     a[j] += a[j + 1];
+
+            var changes = 0;
+            var last = 0;
+            foreach (var c in a)
+            {
+                if (Math.Abs(c) <= uncertainty) return int.MaxValue;
+                var sign = Math.Sign(c);
+                if (last != 0 && sign != last) changes++;
+                last = sign;
+            }
+            return changes;
         }
         catch (OverflowException)
         {
             return int.MaxValue;
         }
-        var changes = 0;
-        var last = 0;
-        foreach (var c in a)
-        {
-            var sign = Math.Sign(c);
-            if (sign == 0) continue;
-            if (last != 0 && sign != last) changes++;
-            last = sign;
-        }
-        return changes;
     }
 
     private static decimal HighRate(decimal z) => 1m / z - 1m;

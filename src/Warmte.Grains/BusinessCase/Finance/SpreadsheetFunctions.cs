@@ -14,7 +14,10 @@ namespace Warmte.BusinessCase.Finance;
 /// payments at the start is 0 (Gnumeric returns the end-of-period interest divided by 1 + rate there).
 /// IRR and XIRR do not imitate the spreadsheets' plain Newton iteration, which may return a different
 /// root or fail depending on the guess; they return the root closest to the guess (see <see cref="Irr"/>).
-/// Results too large for decimal throw <see cref="OverflowException"/> naming the function.
+/// Results too large for decimal throw <see cref="OverflowException"/> naming the function. The formulas are
+/// rearranged so that only powers of magnitude at most 1 occur: long terms and high rates neither overflow
+/// nor cancel (where (1+r)^n exceeds ~1e12 a double-based spreadsheet's IPMT/PPMT lose all digits:
+/// Gnumeric gives IPMT(5;100;100;1e6) = 1.05e66 instead of −4,166,666.67).
 /// </remarks>
 public static class SpreadsheetFunctions
 {
@@ -101,11 +104,13 @@ public static class SpreadsheetFunctions
     /// to <paramref name="guess"/> (default 10%, as in spreadsheets) is returned; on a tie the lower rate.
     /// </returns>
     /// <remarks>
-    /// Never returns a value that is not a root. With a single sign change there is exactly one root
-    /// (Descartes' rule of signs), found by bracketing over the whole range. With several, roots are isolated
-    /// on a grid, and a pair of roots between two grid points is found where the slope changes sign; roots
-    /// where the NPV only touches zero without crossing (even multiplicity) may be missed.
-    /// Solved to about 1e-25 in the rate.
+    /// Never returns a value that is not a root. Descartes' rule of signs, applied separately to rates above
+    /// and below 0, usually shows at most one root on each side (always so with a single sign change in the
+    /// values); that root is then bracketed over the whole side and solved by safeguarded Newton from the
+    /// guess. Otherwise the side is scanned on a grid of 100 cells, and a pair of roots inside one cell is
+    /// found where the slope changes sign; roots where the NPV only touches zero without crossing (even
+    /// multiplicity), or pairs closer than ~1e-15, may be missed. Solved to about 1e-25 in the rate.
+    /// Cost: ~10 NPV evaluations on the fast path (tens of µs for 30 years), ~1 ms when a grid scan is needed.
     /// </remarks>
     public static decimal? Irr(IReadOnlyList<decimal> values, decimal? guess = null)
     {
@@ -153,6 +158,10 @@ public static class SpreadsheetFunctions
     /// root between −99.99% and +1,000,000%). Several roots: the one closest to <paramref name="guess"/>,
     /// as for <see cref="Irr"/>.
     /// </summary>
+    /// <remarks>
+    /// Fractional powers go through decimal exp/ln, so XIRR is slower than IRR: about 1 ms for 30 dated
+    /// flows with one sign change, tens of ms when several sign changes force a grid scan.
+    /// </remarks>
     public static decimal? Xirr(IReadOnlyList<decimal> values, IReadOnlyList<LocalDate> dates, decimal? guess = null)
     {
         var years = YearFractions(values, dates);

@@ -225,4 +225,48 @@ public sealed class FinanceProperties
             Assert.Equal(irr is null, xirr is null);
             if (irr is { } a && xirr is { } b) Assert.True(Math.Abs(a - b) <= 1e-18m * (1 + Math.Abs(a)), $"IRR {a} vs XIRR {b}");
         });
+
+    /// <summary>
+    /// Flows with known IRRs: the coefficients of −1000·Π(y − (1 + r_k))·(y² − 2ay + a² + b²)^c in y = 1 + r
+    /// (the optional quadratic adds a complex pair, which is not an IRR). Roots are whole tenths of a percent.
+    /// </summary>
+    private static Arbitrary<(decimal[] Values, decimal[] Roots, decimal Guess)> KnownRoots() =>
+        (from roots in Gen.Choose(-600, 1500).Select(r => r / 1000m).ArrayOf().Where(a => a.Length is >= 1 and <= 4)
+         from complexPair in Gen.Elements(true, false)
+         from guess in Gen.Choose(-500, 1600).Select(g => g / 1000m)
+         select (Expand(roots.Distinct().ToArray(), complexPair), roots.Distinct().ToArray(), guess))
+            .ToArbitrary();
+
+    private static decimal[] Expand(decimal[] roots, bool complexPair)
+    {
+        decimal[] poly = [-1000m]; // highest power first
+        IEnumerable<decimal[]> factors = roots.Select(r => new[] { 1m, -(1m + r) });
+        if (complexPair) factors = factors.Append([1m, -2.2m, 1.21m + 0.09m]); // y = 1.1 ± 0.3i
+        foreach (var f in factors)
+        {
+            var next = new decimal[poly.Length + f.Length - 1];
+            for (var i = 0; i < poly.Length; i++)
+                for (var j = 0; j < f.Length; j++)
+                    next[i + j] += poly[i] * f[j];
+            poly = next;
+        }
+        // Σ v_i y^(d−i) = 0: the values are the coefficients from the highest power down.
+        return poly;
+    }
+
+    [Property(MaxTest = 200)]
+    public Property Irr_and_xirr_return_the_known_root_closest_to_the_guess() =>
+        Prop.ForAll(KnownRoots(), c =>
+        {
+            var ordered = c.Roots.OrderBy(r => Math.Abs(r - c.Guess)).ThenBy(r => r).ToArray();
+            // Skip near-ties, where rounding in the last digits may legitimately pick either.
+            if (ordered.Length > 1 && Math.Abs(Math.Abs(ordered[0] - c.Guess) - Math.Abs(ordered[1] - c.Guess)) < 1e-9m) return;
+            var expected = ordered[0];
+            var irr = Irr(c.Values, c.Guess);
+            Assert.True(irr is { } r && Math.Abs(r - expected) <= 1e-18m,
+                $"IRR {irr} for flows [{string.Join(", ", c.Values)}], roots [{string.Join(", ", c.Roots)}], guess {c.Guess}; expected {expected}");
+            var dates = c.Values.Select((_, i) => new LocalDate(2030, 1, 1).PlusDays(365 * i)).ToArray();
+            var xirr = Xirr(c.Values, dates, c.Guess);
+            Assert.True(xirr is { } x && Math.Abs(x - expected) <= 1e-18m, $"XIRR {xirr}, expected {expected}");
+        });
 }

@@ -191,7 +191,7 @@ public sealed class SpreadsheetEngineTests(ITestOutputHelper output)
 
         output.WriteLine($"{cases.Count} formulas recalculated by Gnumeric; largest difference: money {worstMoney} " +
                          $"({worstMoneyRelative} relative to the amounts), rates {worstRate}; " +
-                         $"{quirks} showed Gnumeric's IPMT/PPMT first-period deviation. Files in {dir.FullName}");
+                         $"{quirks} showed Gnumeric's IPMT/PPMT first-period deviation.");
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} disagree (files kept in {dir.FullName}):\n" + string.Join("\n", failures));
         dir.Delete(recursive: true);
     }

@@ -62,7 +62,6 @@ public sealed class SpreadsheetFunctionsTests
     [Fact]
     public void Ipmt_and_ppmt_follow_excel()
     {
-        Near(-90.909090909090909091m, Ipmt(0.1m, 1, 3, 1000m) / 1.1m, 1e-15m);
         Assert.Equal(-100m, Ipmt(0.1m, 1, 3, 1000m));
         // Payments at the start: no interest in the first period (Excel, LibreOffice; Gnumeric differs).
         Assert.Equal(0m, Ipmt(0.1m, 1, 3, 1000m, 0, atStart: true));
