@@ -11,6 +11,7 @@ namespace Warmte.Benchmarks;
 /// 500 cells, and 10,000 Monte Carlo runs. Targets (issue 3): under 50 µs and under 1 s.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class BusinessCaseBenchmarks
 {
     private Inputs _inputs = null!;

@@ -104,7 +104,7 @@ public static class BusinessCaseEngine
         var opexIndex = IndexSeries(o.Indexation, x.PriceBaseYear, start, h, 1m);
         var electricityIndex = IndexSeries(o.ElectricityIndexation, x.PriceBaseYear, start, h, 1m);
         var gasIndex = IndexSeries(r.ReferenceGasIndexation, x.PriceBaseYear, start, h, 1m);
-        var electricityPerGj = decimal.Round(KwhPerGj / o.HeatPumpCop * o.ElectricityPricePerKwh, 12, MidpointRounding.AwayFromZero);
+        var electricityPerGj = Factor(KwhPerGj / o.HeatPumpCop * o.ElectricityPricePerKwh);
         var vatDivisor = 1m + r.VatRate;
 
         var years = new YearResult[h];
@@ -116,7 +116,7 @@ public static class BusinessCaseEngine
             var shareStart = shares[t];
             var shareEnd = shares[t + 1];
             // Average of the twelve month-end shares of a linear ramp within the year: start + Δ·(1+…+12)/144.
-            var averageShare = decimal.Round(shareStart + (shareEnd - shareStart) * (13m / 24m), 12, MidpointRounding.AwayFromZero);
+            var averageShare = Factor(shareStart + (shareEnd - shareStart) * (13m / 24m));
             var connectedWeq = r.Woningequivalenten * averageShare;
             var heatGj = connectedWeq * r.HeatDemandGjPerWeq;
 
@@ -239,8 +239,7 @@ public static class BusinessCaseEngine
         var series = new decimal[years];
         var value = Pow(1m + rate, startYear - baseYear) * factor;
         var step = 1m + rate;
-        // Twelve decimals are far below a cent on any amount here, and keep decimal arithmetic on its fast path.
-        for (var t = 0; t < years; t++, value *= step) series[t] = decimal.Round(value, 12, MidpointRounding.AwayFromZero);
+        for (var t = 0; t < years; t++, value = Factor(value * step)) series[t] = Factor(value);
         return series;
     }
 
@@ -338,7 +337,15 @@ public static class BusinessCaseEngine
     }
 
     /// <summary>Money is booked in whole cents, half away from zero.</summary>
-    internal static decimal Cents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
+    internal static decimal Cents(decimal amount) =>
+        amount.Scale <= 2 ? amount : decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// Rounds a factor (index, share, unit price) to ten decimals: far below a cent on any amount
+    /// here, and it keeps products within decimal's 28 digits, where arithmetic is many times faster.
+    /// </summary>
+    private static decimal Factor(decimal value) =>
+        value.Scale <= 10 ? value : decimal.Round(value, 10, MidpointRounding.AwayFromZero);
 
     /// <summary>Ratios (DSCR, LLCR) are reported to four decimals.</summary>
     private static decimal Ratio(decimal value) => decimal.Round(value, 4, MidpointRounding.AwayFromZero);

@@ -63,6 +63,7 @@ public sealed record RevenueInputs(
     /// <summary>Share of the woningequivalenten connected at the end of <paramref name="year"/>.</summary>
     public decimal ShareAtEndOf(int year)
     {
+        if (RampUpDelayYears == 0m) return PlannedShareAtEndOf(year);
         // A stress test may slow the ramp-up: the plan shifts later by whole and fractional years.
         var shifted = year - RampUpDelayYears;
         var whole = (int)Math.Floor(shifted);
