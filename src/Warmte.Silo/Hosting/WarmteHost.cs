@@ -153,6 +153,7 @@ public static class WarmteHost
         api.MapProjectEndpoints();
         api.MapUmbrellaEndpoints();
         api.MapBusinessCaseEndpoints();
+        api.MapGrantEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Audit;
+using Warmte.Common;
+
+namespace Warmte.Grants;
+
+/// <summary>
+/// The tranche rules, as pure functions: a tranche goes Gepland → Aangevraagd → Verantwoording
+/// ingediend → Goedgekeurd (or Afgekeurd, then resubmitted) → Uitbetaald; with the grant's
+/// default setting a tranche is paid only after the previous tranche's accounting was approved;
+/// the total paid never exceeds the grant; amounts are positive with at most two decimals; step
+/// dates never run backwards and never lie in the future.
+/// </summary>
+public static class GrantRules
+{
+    public const int MaxTranches = 100;
+    public const int MaxDocuments = 50;
+    public const decimal MaxAmount = 10_000_000_000m;
+
+    public static Outcome<Change<Grant>> Create(
+        string projectId, CreateGrant command, IEnumerable<string> existingIds, LocalDate today, Instant now)
+    {
+        var v = new Validation();
+        var id = Slug.Check(v, "id", command.Id);
+        if (existingIds.Contains(id)) return Refusal.Conflict("already-exists", $"Subsidie '{id}' bestaat al bij dit project.");
+        var funder = v.Text("funder", command.Funder);
+        var scheme = v.Text("scheme", command.Scheme);
+        var amount = Amount(v, "amountGranted", command.AmountGranted);
+        if (command.DecidedOn is not { } decidedOn) { v.Add("decidedOn", "is verplicht."); decidedOn = today; }
+        else if (decidedOn > today) v.Add("decidedOn", $"{DutchFormat.Date(decidedOn)} ligt in de toekomst.");
+        var conditions = v.OptionalText("conditions", command.Conditions, 4000);
+        var planned = command.Tranches ?? [];
+        if (planned.Length > MaxTranches) v.Add("tranches", $"maximaal {MaxTranches} tranches.");
+        var tranches = ImmutableArray.CreateBuilder<Tranche>();
+        var plannedTotal = 0m;
+        for (var i = 0; i < planned.Length && i < MaxTranches; i++)
+        {
+            var trancheAmount = Amount(v, $"tranches[{i}].amount", planned[i]?.Amount);
+            plannedTotal += trancheAmount;
+            tranches.Add(new Tranche { Number = i + 1, PlannedAmount = trancheAmount, PlannedOn = planned[i]?.PlannedOn, Status = TrancheStatus.Gepland });
+        }
+        if (!v.HasErrors && plannedTotal > amount)
+            v.Add("tranches", $"de tranches ({DutchFormat.Money(plannedTotal)}) zijn samen meer dan de toekenning ({DutchFormat.Money(amount)}).");
+        if (v.HasErrors) return v.ToRefusal();
+
+        var grant = new Grant
+        {
+            Id = id, ProjectId = projectId, Funder = funder, Scheme = scheme, AmountGranted = amount, DecidedOn = decidedOn,
+            Conditions = conditions, EarnedBack = command.EarnedBack ?? false, PreviousAccountingFirst = command.PreviousAccountingFirst ?? true,
+            Tranches = tranches.ToImmutable(), CreatedAt = now,
+        };
+        return Outcome<Change<Grant>>.Ok(new(grant, "grant.created",
+            $"Subsidie '{scheme}' van {funder}: {DutchFormat.Money(amount)} toegekend op {DutchFormat.Date(decidedOn)}, {grant.Tranches.Length} tranche(s) gepland."));
+    }
+
+    /// <summary>One step on tranche <paramref name="number"/>.</summary>
+    public static Outcome<Change<Grant>> Step(
+        Grant grant, int number, TrancheCommand command, LocalDate today, string actor, Instant now)
+    {
+        var index = grant.Tranches.IndexOf(grant.Tranches.FirstOrDefault(t => t.Number == number)!);
+        if (index < 0) return Refusal.NotFound("Tranche", $"{grant.Id}/{number}");
+        var tranche = grant.Tranches[index];
+
+        var v = new Validation();
+        if (command.On is not { } on) { v.Add("on", "is verplicht (de datum van deze stap)."); on = today; }
+        else if (on > today) v.Add("on", $"{DutchFormat.Date(on)} ligt in de toekomst.");
+        else if (tranche.LastStepOn is { } last && on < last)
+            v.Add("on", $"{DutchFormat.Date(on)} ligt vóór de vorige stap van deze tranche ({DutchFormat.Date(last)}); data lopen niet terug.");
+        else if (on < grant.DecidedOn)
+            v.Add("on", $"{DutchFormat.Date(on)} ligt vóór het subsidiebesluit ({DutchFormat.Date(grant.DecidedOn)}).");
+
+        var (from, to) = command.Action switch
+        {
+            TrancheAction.Request => (new[] { TrancheStatus.Gepland }, TrancheStatus.Aangevraagd),
+            TrancheAction.SubmitAccounting => (new[] { TrancheStatus.Aangevraagd, TrancheStatus.Afgekeurd }, TrancheStatus.VerantwoordingIngediend),
+            TrancheAction.Approve => (new[] { TrancheStatus.VerantwoordingIngediend }, TrancheStatus.Goedgekeurd),
+            TrancheAction.Reject => (new[] { TrancheStatus.VerantwoordingIngediend }, TrancheStatus.Afgekeurd),
+            _ => (new[] { TrancheStatus.Goedgekeurd }, TrancheStatus.Uitbetaald),
+        };
+
+        var updated = tranche with { Status = to };
+        string? detail = null;
+        switch (command.Action)
+        {
+            case TrancheAction.SubmitAccounting:
+                var spent = Amount(v, "amount", command.Amount);
+                if (command.PeriodFrom is not { } periodFrom) { v.Add("periodFrom", "is verplicht."); periodFrom = on; }
+                if (command.PeriodTo is not { } periodTo) { v.Add("periodTo", "is verplicht."); periodTo = on; }
+                if (periodTo < periodFrom) v.Add("periodTo", "ligt vóór periodFrom.");
+                if (periodTo > on) v.Add("periodTo", "ligt na de datum van indienen.");
+                var documents = command.Documents ?? [];
+                if (documents.Length > MaxDocuments) v.Add("documents", $"maximaal {MaxDocuments} documentverwijzingen.");
+                for (var i = 0; i < documents.Length && i < MaxDocuments; i++) v.Text($"documents[{i}]", documents[i], 500);
+                updated = updated with
+                {
+                    Accounting = new Accounting { AmountSpent = spent, PeriodFrom = periodFrom, PeriodTo = periodTo, Documents = [.. documents.Select(d => d?.Trim() ?? "")] },
+                    RejectionReason = null,
+                };
+                detail = $"besteed {DutchFormat.Money(spent)} in {DutchFormat.Date(periodFrom)} – {DutchFormat.Date(periodTo)}";
+                break;
+            case TrancheAction.Reject:
+                var reason = v.Text("reason", command.Reason, 2000);
+                updated = updated with { RejectionReason = reason };
+                detail = reason;
+                break;
+            case TrancheAction.Pay:
+                var paid = Amount(v, "amount", command.Amount);
+                updated = updated with { PaidAmount = paid };
+                detail = DutchFormat.Money(paid);
+                break;
+        }
+        if (v.HasErrors) return v.ToRefusal();
+
+        if (!from.Contains(tranche.Status))
+            return Refusal.Conflict("tranche-state",
+                $"Tranche {number} staat op {Label(tranche.Status)}; {Label(to)} kan alleen vanuit {string.Join(" of ", from.Select(Label))}.");
+        if (command.Action == TrancheAction.Pay && grant.PreviousAccountingFirst
+            && grant.Tranches.FirstOrDefault(t => t.Number == number - 1) is { } previous
+            && previous.Status is not (TrancheStatus.Goedgekeurd or TrancheStatus.Uitbetaald))
+            return Refusal.Conflict("previous-accounting-not-approved",
+                $"Tranche {number} wordt pas uitbetaald als de verantwoording van tranche {number - 1} is goedgekeurd (die staat op {Label(previous.Status)}).");
+
+        if (command.Action == TrancheAction.Pay && updated.PaidAmount > grant.Outstanding)
+            return Refusal.Conflict("exceeds-grant",
+                $"Uitbetalen van {DutchFormat.Money(updated.PaidAmount.Value)} zou de toekenning overschrijden: er is nog {DutchFormat.Money(grant.Outstanding)} over van {DutchFormat.Money(grant.AmountGranted)}.");
+
+        updated = updated with { Steps = tranche.Steps.Add(new TrancheStep { To = to, On = on, Actor = actor, RecordedAt = now, Detail = detail }) };
+        return Outcome<Change<Grant>>.Ok(new(grant with { Tranches = grant.Tranches.SetItem(index, updated) },
+            $"tranche.{command.Action.ToString().ToLowerInvariant()}",
+            $"{grant.Scheme}, tranche {number}: {Label(to)} op {DutchFormat.Date(on)}" + (detail is null ? "." : $" ({detail}).")));
+    }
+
+    public static string Label(TrancheStatus status) => status switch
+    {
+        TrancheStatus.Gepland => "gepland",
+        TrancheStatus.Aangevraagd => "aangevraagd",
+        TrancheStatus.VerantwoordingIngediend => "verantwoording ingediend",
+        TrancheStatus.Goedgekeurd => "goedgekeurd",
+        TrancheStatus.Afgekeurd => "afgekeurd",
+        _ => "uitbetaald",
+    };
+
+    private static decimal Amount(Validation v, string field, decimal? value)
+    {
+        if (value is not { } amount) { v.Add(field, "is verplicht."); return 0m; }
+        if (amount <= 0m) v.Add(field, "moet groter dan 0 zijn.");
+        else if (amount > MaxAmount) v.Add(field, "is onwaarschijnlijk groot.");
+        else if (decimal.Round(amount, 2) != amount) v.Add(field, "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
+        return amount;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using Warmte.Audit;
+using Warmte.Common;
+
+namespace Warmte.Grants;
+
+/// <summary>
+/// The grants of one project and their tranches; the key is the project's id. Every command may
+/// carry an idempotency key: the same key with the same command has one effect, however often it
+/// is sent; the same key with a different command is refused.
+/// </summary>
+public interface IFundingGrain : IGrainWithStringKey
+{
+    Task<ImmutableArray<GrantView>> Grants();
+
+    Task<GrantView?> Grant(string grantId);
+
+    Task<Outcome<GrantView>> CreateGrant(CreateGrant command, string actor, string? idempotencyKey);
+
+    Task<Outcome<GrantView>> Step(string grantId, int tranche, TrancheCommand command, string actor, string? idempotencyKey);
+
+    Task<AuditPage> GetAudit(int page, int pageSize);
+}

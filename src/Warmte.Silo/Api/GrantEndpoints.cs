@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using Warmte.Common;
+using Warmte.Grants;
+using Warmte.Projects;
+using Warmte.Silo.Auth;
+
+namespace Warmte.Silo.Api;
+
+public sealed record PlannedTrancheRequest(decimal? Amount, string? PlannedOn);
+
+public sealed record CreateGrantRequest(
+    string? Id, string? Funder, string? Scheme, decimal? AmountGranted, string? DecidedOn, string? Conditions,
+    bool? EarnedBack, bool? PreviousAccountingFirst, PlannedTrancheRequest[]? Tranches)
+{
+    public CreateGrant ToCommand(Validation v) => new()
+    {
+        Id = Id, Funder = Funder, Scheme = Scheme, AmountGranted = AmountGranted, DecidedOn = RequestBody.Date(v, "decidedOn", DecidedOn),
+        Conditions = Conditions, EarnedBack = EarnedBack, PreviousAccountingFirst = PreviousAccountingFirst,
+        Tranches = Tranches is null ? null : [.. Tranches.Select((t, i) => new PlannedTranche
+        {
+            Amount = t?.Amount, PlannedOn = RequestBody.Date(v, $"tranches[{i}].plannedOn", t?.PlannedOn),
+        })],
+    };
+}
+
+public sealed record TrancheStepRequest(string? On, decimal? Amount, string? PeriodFrom, string? PeriodTo, string[]? Documents, string? Reason)
+{
+    public TrancheCommand ToCommand(TrancheAction action, Validation v) => new()
+    {
+        Action = action, On = RequestBody.Date(v, "on", On), Amount = Amount,
+        PeriodFrom = RequestBody.Date(v, "periodFrom", PeriodFrom), PeriodTo = RequestBody.Date(v, "periodTo", PeriodTo),
+        Documents = Documents is null ? null : [.. Documents], Reason = Reason,
+    };
+}
+
+/// <summary>
+/// Grants and their tranches. Requesting and accounting are the cooperative board's; approving,
+/// rejecting and paying the financier's. Send an Idempotency-Key header to make a retry safe.
+/// </summary>
+public static class GrantEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    private static readonly ImmutableDictionary<string, TrancheAction> Actions = new Dictionary<string, TrancheAction>
+    {
+        ["request"] = TrancheAction.Request,
+        ["accounting"] = TrancheAction.SubmitAccounting,
+        ["approve"] = TrancheAction.Approve,
+        ["reject"] = TrancheAction.Reject,
+        ["pay"] = TrancheAction.Pay,
+    }.ToImmutableDictionary();
+
+    public static void MapGrantEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/projects/{id}/grants").WithTags("Subsidies en tranches");
+
+        group.MapGet("/", async (string id, IGrainFactory grains) =>
+            await Project(id, grains) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).Grants()))
+            .WithSummary("Subsidies van een project met betaald, openstaand en doorlooptijden");
+
+        group.MapGet("/{grantId}", async (string id, string grantId, IGrainFactory grains) =>
+            await Project(id, grains) is not null && await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } grant
+                ? Answers.Ok(grant)
+                : Problems.NotFound("Subsidie", $"{id}/{grantId}")).WithSummary("Eén subsidie met zijn tranches en hun stappen");
+
+        group.MapGet("/audit", async (string id, int? page, int? pageSize, IGrainFactory grains) =>
+        {
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            return await Project(id, grains) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).GetAudit(p, size));
+        }).WithSummary("Audittrail van de subsidies van een project");
+
+        group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Project(id, grains) is not { } project) return Problems.NotFound("Project", id);
+            var user = http.User;
+            if (!(user.CanWriteCooperative(project.CooperativeId) || user.RoleOf() == Role.Financier))
+                return Problems.Forbidden("Een subsidie vastleggen kan het bestuur van de coöperatie, de financier of een beheerder.");
+            if (IdempotencyKey(http, out var key) is { } badKey) return badKey;
+            var (body, problem) = await RequestBody.ReadAsync<CreateGrantRequest>(http.Request);
+            if (problem is not null) return problem;
+            var v = new Validation();
+            var command = body!.ToCommand(v);
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            var outcome = await grains.GetGrain<IFundingGrain>(id).CreateGrant(command, user.Actor(), key);
+            return Answers.Created(outcome, $"/api/projects/{id}/grants/{command.Id}");
+        }).WithSummary("Subsidie met trancheplan vastleggen");
+
+        group.MapPost("/{grantId}/tranches/{number:int}/{action}", async (string id, string grantId, int number, string action, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Project(id, grains) is not { } project) return Problems.NotFound("Project", id);
+            if (!Actions.TryGetValue(action, out var trancheAction)) return Problems.NotFound("Trancheactie", action);
+            var user = http.User;
+            var boardStep = trancheAction is TrancheAction.Request or TrancheAction.SubmitAccounting;
+            if (boardStep && !user.CanWriteCooperative(project.CooperativeId))
+                return Problems.Forbidden($"Aanvragen en verantwoorden doet het bestuur van '{project.CooperativeId}' (of een beheerder).");
+            if (!boardStep && !(user.IsAdmin() || user.RoleOf() == Role.Financier))
+                return Problems.Forbidden("Goedkeuren, afkeuren en uitbetalen doet de financier (of een beheerder).");
+            if (IdempotencyKey(http, out var key) is { } badKey) return badKey;
+            var (body, problem) = await RequestBody.ReadAsync<TrancheStepRequest>(http.Request);
+            if (problem is not null) return problem;
+            var v = new Validation();
+            var command = body!.ToCommand(trancheAction, v);
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            return Answers.From(await grains.GetGrain<IFundingGrain>(id).Step(grantId, number, command, user.Actor(), key));
+        }).WithSummary("Trancheslag: request, accounting, approve, reject of pay");
+    }
+
+    private static async Task<ProjectView?> Project(string id, IGrainFactory grains) =>
+        Slug.IsValid(id) ? await grains.GetGrain<IProjectGrain>(id).Get() : null;
+
+    private static IResult? IdempotencyKey(HttpContext http, out string? key)
+    {
+        key = http.Request.Headers[IdempotencyHeader].FirstOrDefault();
+        if (key is null) return null;
+        key = key.Trim();
+        return key.Length is 0 or > 200 ? Problems.Invalid(IdempotencyHeader, "moet 1 tot 200 tekens zijn.") : null;
+    }
+}

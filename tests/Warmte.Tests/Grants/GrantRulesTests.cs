@@ -1,0 +1,149 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using Warmte.Common;
+using Warmte.Grants;
+
+namespace Warmte.Tests.Grants;
+
+public sealed class GrantRulesTests
+{
+    private static readonly LocalDate Today = new(2026, 11, 22);
+    private static readonly Instant Now = Instant.FromUtc(2026, 11, 22, 12, 0);
+
+    internal static Grant Paw(bool previousAccountingFirst = true) =>
+        GrantRules.Create("wg-terrein", new CreateGrant
+        {
+            Id = "paw", Funder = "Rijk via gemeente Amsterdam", Scheme = "Programma Aardgasvrije Wijken", AmountGranted = 7_700_000m,
+            DecidedOn = new LocalDate(2020, 1, 1), PreviousAccountingFirst = previousAccountingFirst,
+            Tranches = [.. Enumerable.Range(0, 7).Select(_ => new PlannedTranche { Amount = 1_000_000m }), new PlannedTranche { Amount = 700_000m }],
+        }, [], Today, Now).Value!.Value;
+
+    private static Outcome<Audit.Change<Grant>> Do(Grant g, int n, TrancheAction action, LocalDate on, decimal? amount = null, string? reason = null) =>
+        GrantRules.Step(g, n, new TrancheCommand
+        {
+            Action = action, On = on, Amount = amount, Reason = reason,
+            PeriodFrom = action == TrancheAction.SubmitAccounting ? on.PlusMonths(-6) : null,
+            PeriodTo = action == TrancheAction.SubmitAccounting ? on : null,
+            Documents = action == TrancheAction.SubmitAccounting ? ["verantwoording.pdf"] : null,
+        }, Today, "test", Now);
+
+    internal static Grant Through(Grant g, int n, LocalDate on, TrancheStatus until)
+    {
+        g = Do(g, n, TrancheAction.Request, on).Value!.Value;
+        if (until == TrancheStatus.Aangevraagd) return g;
+        g = Do(g, n, TrancheAction.SubmitAccounting, on, 900_000m).Value!.Value;
+        if (until == TrancheStatus.VerantwoordingIngediend) return g;
+        g = Do(g, n, TrancheAction.Approve, on.PlusMonths(10)).Value!.Value;
+        if (until == TrancheStatus.Goedgekeurd) return g;
+        return Do(g, n, TrancheAction.Pay, on.PlusMonths(11), g.Tranches[n - 1].PlannedAmount).Value!.Value;
+    }
+
+    [Fact]
+    public void A_tranche_walks_through_every_step_and_records_who_and_when()
+    {
+        var g = Through(Paw(), 1, new LocalDate(2020, 2, 1), TrancheStatus.Uitbetaald);
+        var t = g.Tranches[0];
+        Assert.Equal(TrancheStatus.Uitbetaald, t.Status);
+        Assert.Equal([TrancheStatus.Aangevraagd, TrancheStatus.VerantwoordingIngediend, TrancheStatus.Goedgekeurd, TrancheStatus.Uitbetaald], t.Steps.Select(s => s.To));
+        Assert.All(t.Steps, s => Assert.Equal("test", s.Actor));
+        Assert.Equal(1_000_000m, g.TotalPaid);
+        Assert.Equal(6_700_000m, g.Outstanding);
+    }
+
+    [Fact]
+    public void A_rejected_accounting_can_be_resubmitted()
+    {
+        var g = Through(Paw(), 1, new LocalDate(2020, 2, 1), TrancheStatus.VerantwoordingIngediend);
+        g = Do(g, 1, TrancheAction.Reject, new LocalDate(2020, 3, 1), reason: "Facturen ontbreken").Value!.Value;
+        Assert.Equal(TrancheStatus.Afgekeurd, g.Tranches[0].Status);
+        Assert.Equal("Facturen ontbreken", g.Tranches[0].RejectionReason);
+        g = Do(g, 1, TrancheAction.SubmitAccounting, new LocalDate(2020, 4, 1), 950_000m).Value!.Value;
+        Assert.Equal(TrancheStatus.VerantwoordingIngediend, g.Tranches[0].Status);
+        Assert.Null(g.Tranches[0].RejectionReason);
+        Assert.Equal("reason", Assert.Single(Do(g, 1, TrancheAction.Reject, new LocalDate(2020, 4, 2)).Refusal!.Errors).Field);
+    }
+
+    [Fact]
+    public void The_next_tranche_is_paid_only_after_the_previous_accounting_was_approved()
+    {
+        var g = Through(Paw(), 1, new LocalDate(2020, 2, 1), TrancheStatus.VerantwoordingIngediend);
+        g = Through(g, 2, new LocalDate(2020, 3, 1), TrancheStatus.Goedgekeurd);
+        var refused = Do(g, 2, TrancheAction.Pay, new LocalDate(2021, 2, 1), 1_000_000m);
+        Assert.Equal("previous-accounting-not-approved", refused.Refusal!.Code);
+
+        // The per-grant setting turns the rule off (e.g. pre-financing).
+        var free = Through(Paw(previousAccountingFirst: false), 1, new LocalDate(2020, 2, 1), TrancheStatus.VerantwoordingIngediend);
+        free = Through(free, 2, new LocalDate(2020, 3, 1), TrancheStatus.Goedgekeurd);
+        Assert.True(Do(free, 2, TrancheAction.Pay, new LocalDate(2021, 2, 1), 1_000_000m).IsOk);
+    }
+
+    [Fact]
+    public void Steps_out_of_order_amounts_and_dates_are_refused()
+    {
+        var g = Paw();
+        Assert.Equal("tranche-state", Do(g, 1, TrancheAction.Approve, new LocalDate(2020, 2, 1)).Refusal!.Code);
+        Assert.Equal("tranche-state", Do(g, 1, TrancheAction.Pay, new LocalDate(2020, 2, 1), 1m).Refusal!.Code);
+        Assert.Equal(RefusalKind.NotFound, Do(g, 9, TrancheAction.Request, new LocalDate(2020, 2, 1)).Refusal!.Kind);
+        g = Do(g, 1, TrancheAction.Request, new LocalDate(2020, 2, 1)).Value!.Value;
+        Assert.Equal(["on"], Do(g, 1, TrancheAction.SubmitAccounting, new LocalDate(2020, 1, 31), 5m).Refusal!.Errors.Select(e => e.Field));
+        Assert.Equal(["on"], Do(g, 1, TrancheAction.SubmitAccounting, Today.PlusDays(1), 5m).Refusal!.Errors.Select(e => e.Field));
+        Assert.Equal(["amount"], Do(g, 1, TrancheAction.SubmitAccounting, new LocalDate(2020, 3, 1), 10.005m).Refusal!.Errors.Select(e => e.Field));
+        Assert.Equal(["amount"], Do(g, 1, TrancheAction.SubmitAccounting, new LocalDate(2020, 3, 1), -1m).Refusal!.Errors.Select(e => e.Field));
+    }
+
+    [Fact]
+    public void The_total_paid_never_exceeds_the_grant()
+    {
+        var g = Through(Paw(), 1, new LocalDate(2020, 2, 1), TrancheStatus.Goedgekeurd);
+        Assert.Equal("exceeds-grant", Do(g, 1, TrancheAction.Pay, new LocalDate(2021, 2, 1), 7_700_000.01m).Refusal!.Code);
+        Assert.True(Do(g, 1, TrancheAction.Pay, new LocalDate(2021, 2, 1), 7_700_000m).IsOk);
+    }
+
+    [Fact]
+    public void A_tranche_plan_larger_than_the_grant_is_refused()
+    {
+        var outcome = GrantRules.Create("p", new CreateGrant
+        {
+            Id = "xx", Funder = "f", Scheme = "s", AmountGranted = 100m, DecidedOn = Today,
+            Tranches = [new PlannedTranche { Amount = 60m }, new PlannedTranche { Amount = 60m }],
+        }, [], Today, Now);
+        Assert.Equal("tranches", Assert.Single(outcome.Refusal!.Errors).Field);
+    }
+
+    [Fact]
+    public void Lead_times_are_the_median_of_what_happened()
+    {
+        var g = Paw();
+        g = Through(g, 1, new LocalDate(2020, 2, 1), TrancheStatus.Uitbetaald);
+        g = Through(g, 2, new LocalDate(2021, 2, 1), TrancheStatus.Uitbetaald);
+        var lead = LeadTimes.Of(g.Tranches);
+        Assert.Equal(2, lead.Observations);
+        Assert.InRange(lead.RequestToPaymentDays!.Value, 330, 336); // eleven months
+        Assert.InRange(lead.ApprovalToPaymentDays!.Value, 28, 31);
+    }
+
+    /// <summary>Random sequences of tranche steps with random amounts: whatever is accepted, the total paid stays within the grant.</summary>
+    [Property(MaxTest = 200)]
+    public Property Paid_total_never_exceeds_the_grant() =>
+        Prop.ForAll(
+            (from n in Gen.Choose(1, 8)
+             from action in Gen.Elements(Enum.GetValues<TrancheAction>())
+             from cents in Gen.Choose(1, 300_000_000)
+             select (n, action, amount: cents / 100m)).ArrayOf().ToArbitrary(),
+            steps =>
+            {
+                var g = Paw(previousAccountingFirst: false);
+                var on = new LocalDate(2020, 1, 1);
+                foreach (var (n, action, amount) in steps)
+                {
+                    on = on.PlusDays(3);
+                    if (on > Today) break;
+                    var outcome = Do(g, n, action, on, amount, reason: "r");
+                    if (outcome.IsOk) g = outcome.Value!.Value;
+                    Assert.True(g.TotalPaid <= g.AmountGranted);
+                    Assert.Equal(g.Tranches.Sum(t => t.PaidAmount ?? 0m), g.TotalPaid);
+                }
+            });
+}

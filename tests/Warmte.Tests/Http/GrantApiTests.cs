@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using Warmte.Serialization;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Http;
+
+public sealed class GrantApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private WarmteServer Server => fixture.Server;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<(string Project, HttpClient Board, HttpClient Financier)> Setup()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var board = Server.Client((await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token"));
+        var financier = Server.Client((await admin.Post("api/tokens", new { name = "Gemeente Amsterdam", role = "financier" })).Text("token"));
+        var grant = await financier.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk via gemeente", scheme = "PAW", amountGranted = 7_700_000m, decidedOn = "2020-01-01",
+            tranches = new[] { new { amount = 1_000_000m }, new { amount = 1_000_000m } },
+        });
+        Assert.Equal(HttpStatusCode.Created, grant.Status);
+        return (project, board, financier);
+    }
+
+    private static async Task<ApiCalls.Answer> Step(HttpClient client, string project, int n, string action, object body, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/projects/{project}/grants/paw/tranches/{n}/{action}")
+        {
+            Content = JsonContent.Create(body, options: WarmteJson.Default),
+        };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        return new ApiCalls.Answer(response.StatusCode, System.Text.Json.JsonDocument.Parse(raw).RootElement.Clone(), raw, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_board_requests_and_accounts_the_financier_approves_and_pays()
+    {
+        var (project, board, financier) = await Setup();
+        Assert.Equal(HttpStatusCode.OK, (await Step(board, project, 1, "request", new { on = "2020-02-01" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Step(board, project, 1, "accounting",
+            new { on = "2020-02-15", amount = 250_000m, periodFrom = "2020-01-01", periodTo = "2020-02-14", documents = new[] { "DMS-2020-014" } })).Status);
+        // Each role keeps to its own steps.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Step(board, project, 1, "approve", new { on = "2020-03-01" })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Step(financier, project, 2, "request", new { on = "2020-03-01" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Step(financier, project, 1, "approve", new { on = "2020-11-01" })).Status);
+        var paid = await Step(financier, project, 1, "pay", new { on = "2020-12-01", amount = 1_000_000m });
+        Assert.Equal(HttpStatusCode.OK, paid.Status);
+        Assert.Equal(1_000_000m, paid.Body.GetProperty("totalPaid").GetDecimal());
+        Assert.Equal(6_700_000m, paid.Body.GetProperty("outstanding").GetDecimal());
+        var steps = paid.Body.GetProperty("grant").GetProperty("tranches")[0].GetProperty("steps");
+        Assert.Equal("Gemeente Amsterdam", steps[3].GetProperty("actor").GetString());
+        Assert.Equal(304, paid.Body.GetProperty("leadTimes").GetProperty("requestToPaymentDays").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_same_request_sent_twice_with_one_idempotency_key_has_one_effect()
+    {
+        var (project, board, financier) = await Setup();
+        await Step(board, project, 1, "request", new { on = "2020-02-01" });
+        await Step(board, project, 1, "accounting", new { on = "2020-02-15", amount = 250_000m, periodFrom = "2020-01-01", periodTo = "2020-02-14" });
+        await Step(financier, project, 1, "approve", new { on = "2020-11-01" });
+
+        var key = Guid.NewGuid().ToString();
+        var first = await Step(financier, project, 1, "pay", new { on = "2020-12-01", amount = 1_000_000m }, key);
+        var retry = await Step(financier, project, 1, "pay", new { on = "2020-12-01", amount = 1_000_000m }, key);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+        Assert.Equal(1_000_000m, retry.Body.GetProperty("totalPaid").GetDecimal());
+        var audit = await Server.Client().Get($"api/projects/{project}/grants/audit");
+        Assert.Single(audit.Body.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "tranche.pay");
+
+        var reused = await Step(financier, project, 1, "pay", new { on = "2020-12-02", amount = 1_000_000m }, key);
+        Assert.Equal(HttpStatusCode.Conflict, reused.Status);
+        Assert.Equal("idempotency-key-reused", reused.Code);
+        // Without a key, a second payment of a paid tranche is simply refused by the rules.
+        Assert.Equal("tranche-state", (await Step(financier, project, 1, "pay", new { on = "2020-12-01", amount = 1_000_000m })).Code);
+    }
+
+    [Fact]
+    public async Task Bad_tranche_input_is_400_naming_the_field_and_unknown_things_are_404()
+    {
+        var (project, board, _) = await Setup();
+        var bad = await Step(board, project, 1, "request", new { on = "1-2-2020" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(["on"], bad.ErrorFields);
+        // Bad input is named first, whatever the tranche's state; a well-formed step in the wrong state is 409.
+        var money = await Step(board, project, 1, "accounting", new { on = "2020-02-15", amount = 12.345m, periodFrom = "2020-01-01", periodTo = "2020-02-14" });
+        Assert.Equal(HttpStatusCode.BadRequest, money.Status);
+        var early = await Step(board, project, 1, "accounting", new { on = "2020-02-15", amount = 12.34m, periodFrom = "2020-01-01", periodTo = "2020-02-14" });
+        Assert.Equal("tranche-state", early.Code);
+        await Step(board, project, 1, "request", new { on = "2020-02-01" });
+        var money2 = await Step(board, project, 1, "accounting", new { on = "2020-02-15", amount = 12.345m, periodFrom = "2020-01-01", periodTo = "2020-02-14" });
+        Assert.Equal(HttpStatusCode.BadRequest, money2.Status);
+        Assert.Equal(["amount"], money2.ErrorFields);
+        Assert.Equal(HttpStatusCode.NotFound, (await Step(board, project, 7, "request", new { on = "2020-02-01" })).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Step(board, project, 1, "opeten", new { on = "2020-02-01" })).Status);
+        var reader = Server.Client((await Server.Client().Post("api/tokens", new { name = "Lezer", role = "reader" })).Text("token"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.Post($"api/projects/{project}/grants", new { id = "x" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await reader.Get($"api/projects/{project}/grants/paw")).Status);
+    }
+}
