@@ -87,6 +87,8 @@ public sealed class DemoData(IGrainFactory grains)
         await Go(project, "Realisatie", new LocalDate(2025, 4, 1), "Stuurgroep (KetelhuisWG, Stadgenoot, gemeente, AGV)",
             "Realisatiebesluit, huurdersinstemming en financiering rond; start bouw mei 2025." + Approx);
 
+        await PawTranches();
+
         await Milestone(project, "realisatiebesluit-alv", "Realisatiebesluit ALV", new LocalDate(2024, 12, 14), new LocalDate(2024, 12, 14));
         await Milestone(project, "voorbereidende-werken", "Voorbereidende werken", new LocalDate(2025, 1, 6), new LocalDate(2025, 1, 6));
         await Milestone(project, "start-bouw", "Start bouw", new LocalDate(2025, 5, 1), new LocalDate(2025, 5, 1));
@@ -116,6 +118,50 @@ public sealed class DemoData(IGrainFactory grains)
         if (deliverables.Length >= 2)
             await Go(project, "Haalbaarheid", deliverables.Max(d => d.On), "Ledenvergadering (fictief)", "Fictief voorbeeld.");
     }
+
+    /// <summary>
+    /// The PAW grant in € 1 M tranches, each paid only after the previous accounting was approved.
+    /// The dates are approximations (the seed gives the pattern, not the dates): some 6-9 months of
+    /// work per tranche, then 9-12 months from request to payment.
+    /// </summary>
+    private async Task PawTranches()
+    {
+        var funding = grains.GetGrain<Grants.IFundingGrain>("wg-terrein");
+        if ((await funding.Grants()).Length > 0) return;
+        await Ensure(funding.CreateGrant(new Grants.CreateGrant
+        {
+            Id = "paw", Funder = "Rijk (PAW) via gemeente Amsterdam", Scheme = "Programma Aardgasvrije Wijken", AmountGranted = 7_700_000m,
+            DecidedOn = new LocalDate(2019, 12, 20),
+            Conditions = "Uitbetaling in tranches van € 1.000.000,00; elke volgende tranche pas na goedkeuring van de verantwoording van de vorige." + Approx,
+            PreviousAccountingFirst = true,
+            Tranches = [.. Enumerable.Range(0, 7).Select(_ => new Grants.PlannedTranche { Amount = 1_000_000m }), new Grants.PlannedTranche { Amount = 700_000m }],
+        }, Actor, "demo-paw-grant"));
+        (int N, LocalDate Requested, LocalDate Approved, LocalDate Paid)[] history =
+        [
+            (1, new LocalDate(2020, 1, 15), new LocalDate(2020, 3, 1), new LocalDate(2020, 3, 16)),
+            (2, new LocalDate(2020, 10, 1), new LocalDate(2021, 8, 2), new LocalDate(2021, 9, 1)),
+            (3, new LocalDate(2022, 5, 2), new LocalDate(2023, 3, 1), new LocalDate(2023, 4, 3)),
+            (4, new LocalDate(2023, 12, 1), new LocalDate(2024, 9, 16), new LocalDate(2024, 10, 15)),
+            (5, new LocalDate(2025, 6, 2), new LocalDate(2026, 4, 1), new LocalDate(2026, 5, 1)),
+        ];
+        foreach (var (n, requested, approved, paid) in history)
+        {
+            await Step(funding, n, Grants.TrancheAction.Request, requested);
+            await Step(funding, n, Grants.TrancheAction.SubmitAccounting, requested.PlusDays(14), 1_000_000m, requested.PlusMonths(-8), requested);
+            await Step(funding, n, Grants.TrancheAction.Approve, approved);
+            await Step(funding, n, Grants.TrancheAction.Pay, paid, 1_000_000m);
+        }
+        // Tranche 6: requested and accounted, waiting for approval today.
+        await Step(funding, 6, Grants.TrancheAction.Request, new LocalDate(2026, 10, 1));
+        await Step(funding, 6, Grants.TrancheAction.SubmitAccounting, new LocalDate(2026, 10, 20), 1_000_000m, new LocalDate(2026, 5, 1), new LocalDate(2026, 10, 1));
+    }
+
+    private static Task Step(Grants.IFundingGrain funding, int n, Grants.TrancheAction action, LocalDate on, decimal? amount = null, LocalDate? from = null, LocalDate? to = null) =>
+        Ensure(funding.Step("paw", n, new Grants.TrancheCommand
+        {
+            Action = action, On = on, Amount = amount, PeriodFrom = from, PeriodTo = to,
+            Documents = action == Grants.TrancheAction.SubmitAccounting ? [$"Verantwoording tranche {n} (demo)"] : null,
+        }, Actor, $"demo-paw-{n}-{action}"));
 
     private async Task SaveBusinessCase(string projectId, string modelFile, string note)
     {

@@ -34,6 +34,15 @@ public sealed class DemoAndTokenCommandTests
             r => Assert.Contains("fictief", r.GetProperty("cooperativeName").GetString()));
         Assert.Equal(4, rows.Select(r => r.GetProperty("kind").GetString()).Distinct().Count());
 
+        // The PAW grant shows the stall pattern: € 1 M tranches, 9-12 months from request to payment.
+        var paw = await admin.Get("api/projects/wg-terrein/grants/paw");
+        Assert.Equal(7_700_000m, paw.Body.GetProperty("grant").GetProperty("amountGranted").GetDecimal());
+        Assert.Equal(5_000_000m, paw.Body.GetProperty("totalPaid").GetDecimal());
+        Assert.InRange(paw.Body.GetProperty("leadTimes").GetProperty("requestToPaymentDays").GetInt32(), 270, 370);
+        Assert.Equal("VerantwoordingIngediend", paw.Body.GetProperty("grant").GetProperty("tranches")[5].GetProperty("status").GetString());
+        var businessCases = await admin.Get("api/projects/wg-terrein/business-cases");
+        Assert.True(businessCases.Body[0].GetProperty("kpis").GetProperty("financingCloses").GetBoolean());
+
         var auditBefore = (await admin.Get("api/projects/wg-terrein/audit")).Body.GetProperty("total").GetInt32();
         var second = await admin.Post("api/demo", new { });
         Assert.False(second.Body.GetProperty("loaded").GetBoolean());
