@@ -26,7 +26,7 @@ public sealed class RestartTests
 
     private static async Task WriteRestartRead(string? dataDir, string? postgres)
     {
-        string projectBefore, cooperativeBefore, auditBefore, token;
+        string projectBefore, cooperativeBefore, auditBefore, grantsBefore, businessCasesBefore, token;
         await using (var first = await WarmteServer.StartAsync(dataDir, postgres))
         {
             dataDir = first.DataDir;
@@ -39,10 +39,19 @@ public sealed class RestartTests
             Assert.Equal(HttpStatusCode.OK, go.Status);
             await admin.Put("api/projects/wg-terrein/milestones/laatste-aansluiting", new { name = "Laatste aansluiting", plannedOn = "2027-08-31" });
             token = (await admin.Post("api/tokens", new { name = "Gemeente Amsterdam", role = "financier" })).Text("token");
+            await admin.Post("api/projects/wg-terrein/grants", new
+            {
+                id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = 7_700_000m, decidedOn = "2019-12-20",
+                tranches = new[] { new { amount = 1_000_000m } },
+            });
+            await admin.Post("api/projects/wg-terrein/grants/paw/tranches/1/request", new { on = "2020-01-15" });
+            await admin.Post("api/projects/wg-terrein/business-cases", new { model = System.Text.Json.Nodes.JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg.json")) });
 
             projectBefore = (await admin.Get("api/projects/wg-terrein")).Raw;
             cooperativeBefore = (await admin.Get("api/cooperatives/ketelhuiswg")).Raw;
             auditBefore = (await admin.Get("api/projects/wg-terrein/audit")).Raw;
+            grantsBefore = (await admin.Get("api/projects/wg-terrein/grants")).Raw;
+            businessCasesBefore = (await admin.Get("api/projects/wg-terrein/business-cases")).Raw;
         }
 
         await using var second = await WarmteServer.StartAsync(dataDir, postgres);
@@ -50,6 +59,9 @@ public sealed class RestartTests
         Assert.Equal(projectBefore, (await again.Get("api/projects/wg-terrein")).Raw);
         Assert.Equal(cooperativeBefore, (await again.Get("api/cooperatives/ketelhuiswg")).Raw);
         Assert.Equal(auditBefore, (await again.Get("api/projects/wg-terrein/audit")).Raw);
+        Assert.Equal(grantsBefore, (await again.Get("api/projects/wg-terrein/grants")).Raw);
+        Assert.Equal(businessCasesBefore, (await again.Get("api/projects/wg-terrein/business-cases")).Raw);
+        Assert.Contains("Aangevraagd", grantsBefore);
         var project = await again.Get("api/projects/wg-terrein");
         Assert.Equal("Haalbaarheid", project.Text("phase"));
         Assert.Equal("2019-12-18", project.Text("phaseSince"));
