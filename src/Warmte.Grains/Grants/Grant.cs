@@ -76,6 +76,10 @@ public sealed record Grant
     [Id(8)] public required bool PreviousAccountingFirst { get; init; }
     [Id(9)] public ImmutableArray<Tranche> Tranches { get; init; } = [];
     [Id(10)] public required Instant CreatedAt { get; init; }
+    /// <summary>The funder's own norm for handling a request, in days (default 90): longer raises an alert.</summary>
+    [Id(11)] public int ReviewNormDays { get; init; } = DefaultReviewNormDays;
+
+    public const int DefaultReviewNormDays = 90;
 
     public decimal TotalPaid => Tranches.Sum(t => t.PaidAmount ?? 0m);
 
@@ -103,6 +107,7 @@ public sealed record CreateGrant
     [Id(6)] public bool? EarnedBack { get; init; }
     [Id(7)] public bool? PreviousAccountingFirst { get; init; }
     [Id(8)] public ImmutableArray<PlannedTranche>? Tranches { get; init; }
+    [Id(9)] public int? ReviewNormDays { get; init; }
 }
 
 /// <summary>One step on a tranche: which, when, and the step's own details.</summary>

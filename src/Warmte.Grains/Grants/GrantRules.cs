@@ -30,6 +30,8 @@ public static class GrantRules
         if (command.DecidedOn is not { } decidedOn) { v.Add("decidedOn", "is verplicht."); decidedOn = today; }
         else if (decidedOn > today) v.Add("decidedOn", $"{DutchFormat.Date(decidedOn)} ligt in de toekomst.");
         var conditions = v.OptionalText("conditions", command.Conditions, 4000);
+        var norm = command.ReviewNormDays ?? Grant.DefaultReviewNormDays;
+        if (norm is < 1 or > 3650) v.Add("reviewNormDays", "moet tussen 1 en 3650 dagen liggen.");
         var planned = command.Tranches ?? [];
         if (planned.Length > MaxTranches) v.Add("tranches", $"maximaal {MaxTranches} tranches.");
         var tranches = ImmutableArray.CreateBuilder<Tranche>();
@@ -48,7 +50,7 @@ public static class GrantRules
         {
             Id = id, ProjectId = projectId, Funder = funder, Scheme = scheme, AmountGranted = amount, DecidedOn = decidedOn,
             Conditions = conditions, EarnedBack = command.EarnedBack ?? false, PreviousAccountingFirst = command.PreviousAccountingFirst ?? true,
-            Tranches = tranches.ToImmutable(), CreatedAt = now,
+            Tranches = tranches.ToImmutable(), CreatedAt = now, ReviewNormDays = norm,
         };
         return Outcome<Change<Grant>>.Ok(new(grant, "grant.created",
             $"Subsidie '{scheme}' van {funder}: {DutchFormat.Money(amount)} toegekend op {DutchFormat.Date(decidedOn)}, {grant.Tranches.Length} tranche(s) gepland."));

@@ -10,12 +10,12 @@ public sealed record PlannedTrancheRequest(decimal? Amount, string? PlannedOn);
 
 public sealed record CreateGrantRequest(
     string? Id, string? Funder, string? Scheme, decimal? AmountGranted, string? DecidedOn, string? Conditions,
-    bool? EarnedBack, bool? PreviousAccountingFirst, PlannedTrancheRequest[]? Tranches)
+    bool? EarnedBack, bool? PreviousAccountingFirst, PlannedTrancheRequest[]? Tranches, int? ReviewNormDays)
 {
     public CreateGrant ToCommand(Validation v) => new()
     {
         Id = Id, Funder = Funder, Scheme = Scheme, AmountGranted = AmountGranted, DecidedOn = RequestBody.Date(v, "decidedOn", DecidedOn),
-        Conditions = Conditions, EarnedBack = EarnedBack, PreviousAccountingFirst = PreviousAccountingFirst,
+        Conditions = Conditions, EarnedBack = EarnedBack, PreviousAccountingFirst = PreviousAccountingFirst, ReviewNormDays = ReviewNormDays,
         Tranches = Tranches is null ? null : [.. Tranches.Select((t, i) => new PlannedTranche
         {
             Amount = t?.Amount, PlannedOn = RequestBody.Date(v, $"tranches[{i}].plannedOn", t?.PlannedOn),

@@ -154,6 +154,7 @@ public static class WarmteHost
         api.MapUmbrellaEndpoints();
         api.MapBusinessCaseEndpoints();
         api.MapGrantEndpoints();
+        api.MapAlertEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

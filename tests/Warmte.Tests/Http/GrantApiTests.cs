@@ -106,3 +106,33 @@ public sealed class GrantApiTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal(HttpStatusCode.OK, (await reader.Get($"api/projects/{project}/grants/paw")).Status);
     }
 }
+
+public sealed class PortfolioApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task The_portfolio_lists_funded_projects_with_their_alerts()
+    {
+        var admin = fixture.Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var today = NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(Warmte.Common.AmsterdamTime.Zone).Date;
+        await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = 2_000_000m, decidedOn = today.PlusDays(-400).ToString("yyyy-MM-dd", null),
+            reviewNormDays = 30, tranches = new[] { new { amount = 1_000_000m }, new { amount = 1_000_000m } },
+        });
+        await admin.Post($"api/projects/{project}/grants/paw/tranches/1/request", new { on = today.PlusDays(-100).ToString("yyyy-MM-dd", null) });
+        await admin.Post($"api/projects/{project}/grants/paw/tranches/1/accounting", new
+        {
+            on = today.PlusDays(-95).ToString("yyyy-MM-dd", null), amount = 500_000m,
+            periodFrom = today.PlusDays(-300).ToString("yyyy-MM-dd", null), periodTo = today.PlusDays(-96).ToString("yyyy-MM-dd", null),
+        });
+
+        var alerts = await admin.Get($"api/projects/{project}/alerts");
+        Assert.Equal("tranche-request-pending", Assert.Single(alerts.Body.EnumerateArray()).GetProperty("kind").GetString());
+        var portfolio = await admin.Get("api/portfolio");
+        var row = portfolio.Body.GetProperty("projects").EnumerateArray().Single(r => r.GetProperty("projectId").GetString() == project);
+        Assert.Equal(2_000_000m, row.GetProperty("outstanding").GetDecimal());
+        Assert.Equal("High", row.GetProperty("alerts")[0].GetProperty("severity").GetString());
+    }
+}

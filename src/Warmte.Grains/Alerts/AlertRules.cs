@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Grants;
+using Warmte.Projects;
+
+namespace Warmte.Alerts;
+
+public enum AlertSeverity { Low = 1, Medium = 2, High = 3 }
+
+/// <summary>Something a board or funder should act on, with since when it is true.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Alert(
+    [property: Id(0)] string ProjectId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] AlertSeverity Severity,
+    [property: Id(3)] LocalDate Since,
+    [property: Id(4)] string Message);
+
+/// <summary>
+/// The alerts of a project, derived from its current state and today's date, so they are never
+/// stale: re-evaluating after a change or on a new day gives the current set. Pure.
+/// </summary>
+public static class AlertRules
+{
+    /// <summary>A request not yet accounted for after this many days is the board's overdue accounting.</summary>
+    public const int AccountingDueDays = 60;
+
+    public static ImmutableArray<Alert> For(ProjectView project, IEnumerable<GrantView> grants, LocalDate today)
+    {
+        var alerts = ImmutableArray.CreateBuilder<Alert>();
+        if (project.Phase == Phases.Phase.Gestopt) return [];
+
+        foreach (var m in project.Milestones.Where(m => !m.Done))
+        {
+            if (m.Overdue)
+            {
+                var late = Days(m.PlannedOn, today);
+                alerts.Add(new Alert(project.Id, "milestone-overdue", late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
+                    $"Mijlpaal '{m.Name}' is {late} dagen over de geplande datum {DutchFormat.Date(m.PlannedOn)}."));
+            }
+            else if (m.SlipMonths > 0)
+                alerts.Add(new Alert(project.Id, "milestone-slipping", m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
+                    $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} maand(en): gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}."));
+        }
+
+        foreach (var view in grants)
+        {
+            var grant = view.Grant;
+            foreach (var t in grant.Tranches)
+            {
+                var requested = t.DateOf(TrancheStatus.Aangevraagd);
+                if (requested is not { } r) continue;
+                var waiting = Days(r, today);
+                if (t.Status == TrancheStatus.VerantwoordingIngediend && waiting > grant.ReviewNormDays)
+                    alerts.Add(new Alert(project.Id, "tranche-request-pending",
+                        waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} dagen nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen)."));
+                if (t.Status == TrancheStatus.Aangevraagd && waiting > AccountingDueDays)
+                    alerts.Add(new Alert(project.Id, "accounting-overdue", AlertSeverity.Medium, r,
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} dagen nog niet ingediend."));
+                if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > 30)
+                    alerts.Add(new Alert(project.Id, "accounting-overdue", AlertSeverity.Medium, rejected,
+                        $"{grant.Scheme}, tranche {t.Number}: verantwoording afgekeurd op {DutchFormat.Date(rejected)} ({t.RejectionReason}) en nog niet opnieuw ingediend."));
+                if (t.Status == TrancheStatus.Goedgekeurd && t.DateOf(TrancheStatus.Goedgekeurd) is { } approved && Days(approved, today) > 30)
+                    alerts.Add(new Alert(project.Id, "payment-pending", AlertSeverity.Medium, approved,
+                        $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} dagen nog niet uitbetaald."));
+            }
+        }
+        return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
+    }
+
+    private static int Days(LocalDate from, LocalDate to) => Period.Between(from, to, PeriodUnits.Days).Days;
+}

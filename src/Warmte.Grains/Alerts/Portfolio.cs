@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Grants;
+using Warmte.Projects;
+
+namespace Warmte.Alerts;
+
+/// <summary>One funded project in the financier's portfolio.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PortfolioRow(
+    [property: Id(0)] string ProjectId,
+    [property: Id(1)] string ProjectName,
+    [property: Id(2)] string CooperativeId,
+    [property: Id(3)] Phases.Phase Phase,
+    [property: Id(4)] decimal Granted,
+    [property: Id(5)] decimal Paid,
+    [property: Id(6)] decimal Outstanding,
+    [property: Id(7)] LocalDate? NextExpectedPayment,
+    [property: Id(8)] decimal? NextExpectedAmount,
+    [property: Id(9)] ImmutableArray<Alert> Alerts)
+{
+    public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
+}
+
+public static class Portfolio
+{
+    /// <summary>
+    /// A project's row: money granted, paid and outstanding over all its grants, the next payment
+    /// expected (the first unpaid tranche that was requested, expected after the funder's median
+    /// request-to-payment time on this project, or its review norm while there is no history).
+    /// </summary>
+    public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today)
+    {
+        LocalDate? nextDate = null;
+        decimal? nextAmount = null;
+        foreach (var view in grants)
+        {
+            var next = view.Grant.Tranches.FirstOrDefault(t => t.Status != TrancheStatus.Uitbetaald && t.DateOf(TrancheStatus.Aangevraagd) is not null);
+            if (next is null) continue;
+            var days = view.LeadTimes.RequestToPaymentDays ?? view.Grant.ReviewNormDays;
+            var expected = next.DateOf(TrancheStatus.Aangevraagd)!.Value.PlusDays(days);
+            if (expected < today) expected = today; // overdue: expected now at the earliest
+            if (nextDate is null || expected < nextDate) { nextDate = expected; nextAmount = next.PlannedAmount; }
+        }
+        return new PortfolioRow(project.Id, project.Name, project.CooperativeId, project.Phase,
+            grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
+            nextDate, nextAmount, AlertRules.For(project, grants, today));
+    }
+
+    /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>
+    public static ImmutableArray<PortfolioRow> Sort(IEnumerable<PortfolioRow> rows) =>
+    [
+        .. rows.OrderByDescending(r => (int?)r.WorstSeverity ?? 0)
+            .ThenByDescending(r => r.Alerts.Length)
+            .ThenBy(r => r.NextExpectedPayment ?? LocalDate.MaxIsoValue)
+            .ThenBy(r => r.ProjectId, StringComparer.Ordinal),
+    ];
+}
