@@ -1,7 +1,11 @@
 using NodaTime;
 using Orleans.Runtime;
 using Warmte.Common;
+using Warmte.Alerts;
+using Warmte.BusinessCase.Versions;
 using Warmte.Cooperatives;
+using Warmte.Grants;
+using Warmte.Projects;
 using Warmte.Registry;
 
 namespace Warmte.Umbrellas;
@@ -35,13 +39,25 @@ public sealed class UmbrellaGrain(
     public async Task<UmbrellaComparison?> Compare()
     {
         if (state.State.Record is not { } umbrella) return null;
-        var views = await Task.WhenAll(umbrella.Members.Select(m => GrainFactory.GetGrain<ICooperativeGrain>(m).Get()));
+        var today = AmsterdamTime.Today(clock);
+        var views = (await Task.WhenAll(umbrella.Members.Select(m => GrainFactory.GetGrain<ICooperativeGrain>(m).Get()))).OfType<CooperativeView>().ToList();
+        // Every project's money side, gathered in parallel from its funding and business-case grains.
+        var finance = await Task.WhenAll(views.SelectMany(v => v.Projects).Select(async p =>
+        {
+            var grantsTask = GrainFactory.GetGrain<IFundingGrain>(p.Id).Grants();
+            var businessCaseTask = GrainFactory.GetGrain<IBusinessCaseGrain>(p.Id).Financing();
+            var projectTask = GrainFactory.GetGrain<IProjectGrain>(p.Id).Get();
+            var grants = await grantsTask;
+            var project = await projectTask;
+            var alerts = project is null ? 0 : AlertRules.For(project, grants, today).Length;
+            return (p.Id, UmbrellaRules.Finance(grants, await businessCaseTask, alerts));
+        }));
         return new UmbrellaComparison
         {
             Id = umbrella.Id,
             Name = umbrella.Name,
-            AsOf = AmsterdamTime.Today(clock),
-            Rows = UmbrellaRules.Rows(views.OfType<CooperativeView>()),
+            AsOf = today,
+            Rows = UmbrellaRules.Rows(views, finance.ToDictionary(f => f.Item1, f => f.Item2)),
         };
     }
 }

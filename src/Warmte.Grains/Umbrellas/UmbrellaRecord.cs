@@ -37,6 +37,23 @@ public sealed record UmbrellaRow
     [Id(7)] public int? Woningequivalenten { get; init; }
     [Id(8)] public string? NextUnmetCondition { get; init; }
     [Id(9)] public Instant? LastChangeAt { get; init; }
+    [Id(10)] public ProjectFinance? Finance { get; init; }
+}
+
+/// <summary>The money side of a project in the comparison: grants and the latest business case.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProjectFinance
+{
+    [Id(0)] public required decimal SubsidiesGranted { get; init; }
+    [Id(1)] public required decimal SubsidiesPaid { get; init; }
+    [Id(2)] public required decimal SubsidiesOutstanding { get; init; }
+    /// <summary>From the latest saved business-case version; null when none was saved.</summary>
+    [Id(3)] public decimal? Investment { get; init; }
+    [Id(4)] public decimal? SourcesMinusUses { get; init; }
+    [Id(5)] public decimal? Npv { get; init; }
+    [Id(6)] public decimal? MinDscr { get; init; }
+    [Id(7)] public bool? FinancingCloses { get; init; }
+    [Id(8)] public required int OpenAlerts { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -66,16 +83,17 @@ public static class UmbrellaRules
             : new(umbrella with { Members = umbrella.Members.Add(cooperativeId) }, "umbrella.member-added", $"'{cooperativeId}' is lid geworden.");
 
     /// <summary>The comparison rows, cooperatives in name order, each with its projects in name order.</summary>
-    public static ImmutableArray<UmbrellaRow> Rows(IEnumerable<CooperativeView> members) =>
+    public static ImmutableArray<UmbrellaRow> Rows(IEnumerable<CooperativeView> members, IReadOnlyDictionary<string, ProjectFinance>? finance = null) =>
     [
         .. members
             .OrderBy(m => m.Cooperative.StatutoryName, StringComparer.Create(DutchFormat.Culture, true))
             .SelectMany(m => m.Projects.IsEmpty
-                ? [Row(m.Cooperative, null)]
-                : m.Projects.OrderBy(p => p.Name, StringComparer.Create(DutchFormat.Culture, true)).Select(p => Row(m.Cooperative, p))),
+                ? [Row(m.Cooperative, null, null)]
+                : m.Projects.OrderBy(p => p.Name, StringComparer.Create(DutchFormat.Culture, true))
+                    .Select(p => Row(m.Cooperative, p, finance?.GetValueOrDefault(p.Id)))),
     ];
 
-    private static UmbrellaRow Row(CooperativeRecord cooperative, ProjectSummary? project) => new()
+    private static UmbrellaRow Row(CooperativeRecord cooperative, ProjectSummary? project, ProjectFinance? finance) => new()
     {
         CooperativeId = cooperative.Id,
         CooperativeName = cooperative.StatutoryName,
@@ -87,5 +105,20 @@ public static class UmbrellaRules
         Woningequivalenten = project?.Woningequivalenten,
         NextUnmetCondition = project?.NextUnmetCondition,
         LastChangeAt = project?.LastChangeAt,
+        Finance = finance,
+    };
+
+    public static ProjectFinance Finance(
+        ImmutableArray<Grants.GrantView> grants, BusinessCase.Versions.FinancingStatus? businessCase, int openAlerts) => new()
+    {
+        SubsidiesGranted = grants.Sum(g => g.Grant.AmountGranted),
+        SubsidiesPaid = grants.Sum(g => g.TotalPaid),
+        SubsidiesOutstanding = grants.Sum(g => g.Outstanding),
+        Investment = businessCase?.Kpis.Uses,
+        SourcesMinusUses = businessCase?.Kpis.Surplus,
+        Npv = businessCase?.Kpis.Npv,
+        MinDscr = businessCase?.Kpis.MinDscr,
+        FinancingCloses = businessCase?.Kpis.FinancingCloses,
+        OpenAlerts = openAlerts,
     };
 }

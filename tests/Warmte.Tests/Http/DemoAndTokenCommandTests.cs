@@ -33,6 +33,12 @@ public sealed class DemoAndTokenCommandTests
         Assert.All(rows.Where(r => r.GetProperty("cooperativeId").GetString() != "ketelhuiswg"),
             r => Assert.Contains("fictief", r.GetProperty("cooperativeName").GetString()));
         Assert.Equal(4, rows.Select(r => r.GetProperty("kind").GetString()).Distinct().Count());
+        // The comparison carries the money side: grants and the latest business case.
+        var wg = rows.Single(r => r.GetProperty("projectId").GetString() == "wg-terrein").GetProperty("finance");
+        Assert.Equal(7_700_000m, wg.GetProperty("subsidiesGranted").GetDecimal());
+        Assert.Equal(2_700_000m, wg.GetProperty("subsidiesOutstanding").GetDecimal());
+        Assert.Equal(30_000_000m, wg.GetProperty("investment").GetDecimal());
+        Assert.True(wg.GetProperty("financingCloses").GetBoolean());
 
         // The PAW grant shows the stall pattern: € 1 M tranches, 9-12 months from request to payment.
         var paw = await admin.Get("api/projects/wg-terrein/grants/paw");
