@@ -20,7 +20,7 @@ internal static class GlobalOptions
     public static readonly OptionSpec Token = new("token", "token",
         "Toegangstoken (anders WARMTE_TOKEN; de omgevingsvariabele is veiliger, want opties zijn zichtbaar voor andere gebruikers van de computer)");
     public static readonly OptionSpec Json = new("json", null,
-        "Toon JSON in plaats van een tabel: het antwoord van de dienst, of bij model en loan het rekenresultaat");
+        "Toon JSON in plaats van een tabel: het antwoord van de dienst, of bij model, loan en cashflow simulate het rekenresultaat");
     public static readonly OptionSpec Timeout = new("timeout", "seconden",
         $"Maximale wachttijd per verzoek (standaard {DefaultTimeoutSeconds})");
     public static readonly OptionSpec Help = new("help", null,

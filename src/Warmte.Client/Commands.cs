@@ -121,7 +121,7 @@ internal static class Commands
     [
         Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
-        BusinessCaseCommands.LoanSimulate,
+        BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

@@ -26,8 +26,8 @@ internal static class Help
         foreach (var command in Commands.All)
             output.WriteLine("  " + command.Examples[0]);
         output.WriteLine();
-        output.WriteLine("De opdrachten model en loan rekenen een modelbestand (JSON) door op deze computer; daarvoor zijn");
-        output.WriteLine("de dienst, --url en een token niet nodig. Voorbeeldmodellen staan in de map models.");
+        output.WriteLine("De opdrachten model, loan en cashflow simulate rekenen een model- of planbestand (JSON) door op deze");
+        output.WriteLine("computer; daarvoor zijn de dienst, --url en een token niet nodig. Voorbeelden staan in de map models.");
         output.WriteLine();
         output.WriteLine("Meer over één opdracht: warmte <opdracht> --help, bijv. warmte project advance --help");
         output.WriteLine();

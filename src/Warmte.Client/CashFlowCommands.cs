@@ -1,0 +1,155 @@
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Text;
+using Warmte.CashFlow;
+using Warmte.Serialization;
+
+namespace Warmte.Client;
+
+/// <summary>
+/// <c>warmte cashflow simulate</c>: reads a development plan and simulates its cash flow and stalls on
+/// this computer, without the service. An invalid plan is refused with every field path and reason (exit 1).
+/// </summary>
+internal static class CashFlowCommands
+{
+    /// <summary>Plan files are a few kilobytes; anything this large is not one.</summary>
+    public const long MaxPlanBytes = 10 * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions JsonOptions = new(WarmteJson.Default) { WriteIndented = true };
+
+    private static readonly ArgumentSpec PlanFile = new("plan", "het planbestand (JSON, bijv. models/ketelhuiswg-ontwikkeling.json)");
+
+    public static readonly OptionSpec RegimeOption = new("regime", "regime",
+        "Eén regime doorrekenen en de kasstroom per maand tonen: tranches (tranches na verantwoording), "
+        + "milestones (voorfinanciering per fase op mijlpalen) of bridge (tranches plus overbruggingslening). "
+        + "Zonder --regime: de regimes naast elkaar");
+    public static readonly OptionSpec Today = new("today", "JJJJ-MM",
+        "De maand waarop de vooruitblik (resterende maanden werk, volgende windstilte) wordt genomen. "
+        + "Standaard 'today' uit het plan, anders de startmaand");
+
+    public static readonly CommandSpec Simulate = new(
+        "cashflow simulate",
+        "Kasstroom en windstiltes van een ontwikkelplan, per financieringsregime",
+        "Rekent het ontwikkelplan maand voor maand door op deze computer (de dienst is niet nodig): beginsaldo plus "
+        + "ontvangen betalingen min uitgaven. Het werk gaat door zolang de kas het dekt boven de buffer; anders valt het "
+        + "stil (windstilte) en lopen alleen de vaste kosten door, tot de volgende betaling binnen is. Zonder --regime "
+        + "staan de regimes naast elkaar (tranches na verantwoording, voorfinanciering per fase op mijlpalen, en "
+        + "tranches met overbruggingslening als het plan die heeft): doorlooptijd, maanden stil, meerkosten, rente en "
+        + "piekblootstelling van de financiers, met de windstiltes van het huidige regime. Met --regime de kasstroom "
+        + "per maand met de stille maanden gemarkeerd. Een ongeldig plan wordt geweigerd met per veld de reden; het "
+        + "planformaat staat in docs/cashflow-plan.md.",
+        [PlanFile], [RegimeOption, Today],
+        [
+            "warmte cashflow simulate models/ketelhuiswg-ontwikkeling.json",
+            "warmte cashflow simulate models/ketelhuiswg-ontwikkeling.json --regime tranches",
+            "warmte cashflow simulate models/ketelhuiswg-ontwikkeling.json --regime bridge --today 2021-06 --json",
+        ],
+        RunSimulate) { Offline = true };
+
+    private static Task<int> RunSimulate(CommandContext context)
+    {
+        var regime = ParseRegime(context);
+        var today = ParseToday(context);
+        if (Load(context) is not { } plan) return Task.FromResult(WarmteCli.BadInput);
+        if (regime == Regime.Bridge && plan.BridgeLoan is null)
+            throw new InputException(
+                "Het plan heeft geen overbruggingslening (bridgeLoan met size en annualRate); zonder lening valt regime bridge niet door te rekenen.");
+
+        if (regime is { } one)
+        {
+            var result = CashFlowSimulator.Simulate(plan, one, today);
+            if (context.Json) WriteJson(context, result);
+            else CashFlowViews.Timeline(plan, result, context.Argument(0), context.Out);
+            return Task.FromResult(WarmteCli.Ok);
+        }
+
+        var comparison = CashFlowSimulator.Compare(plan, today);
+        if (context.Json)
+            WriteJson(context, new
+            {
+                name = plan.Name,
+                leadTimes = plan.LeadTimes,
+                // The months are left out here: --regime gives one regime's timeline.
+                regimes = comparison.Results.Select(r => new { regime = r.Regime, summary = r.Summary, stalls = r.Stalls, milestones = r.Milestones, outlook = r.Outlook }),
+                assumptions = plan.Assumptions,
+            });
+        else CashFlowViews.Comparison(plan, comparison, context.Argument(0), context.Out);
+        return Task.FromResult(WarmteCli.Ok);
+    }
+
+    /// <summary>The regime named by --regime (tranches, milestones, bridge or 1, 2, 3); null when not given.</summary>
+    internal static Regime? ParseRegime(CommandContext context)
+    {
+        if (context.Option(RegimeOption) is not { } text) return null;
+        return text.Trim().ToLowerInvariant() switch
+        {
+            "tranches" or "1" => Regime.Tranches,
+            "milestones" or "2" => Regime.Milestones,
+            "bridge" or "3" => Regime.Bridge,
+            _ => throw new UsageException(
+                $"'{Tokens.Shorten(text)}' is geen regime voor --regime; kies tranches, milestones of bridge.", context.Invocation.Command),
+        };
+    }
+
+    private static YearMonth? ParseToday(CommandContext context)
+    {
+        if (context.Option(Today) is not { } text) return null;
+        var parsed = YearMonthPattern.Iso.Parse(text.Trim());
+        if (parsed.Success && parsed.Value.Year is >= 1900 and <= 2200) return parsed.Value;
+        throw new UsageException($"'{Tokens.Shorten(text)}' is geen maand voor --today; gebruik JJJJ-MM, bijv. 2021-06.", context.Invocation.Command);
+    }
+
+    /// <summary>
+    /// Reads and validates the plan file named by the first argument. Null (after explaining why on stderr)
+    /// when the plan is refused; an <see cref="InputException"/> when the file cannot be read.
+    /// </summary>
+    private static CashFlowPlan? Load(CommandContext context)
+    {
+        var path = context.Argument(0);
+        var outcome = PlanReader.Read(ReadFile(path));
+        if (outcome.IsOk) return outcome.Value!;
+
+        var errors = outcome.Refusal!.Errors;
+        if (context.Json) WriteJson(context, new { title = "Het plan is niet geldig.", file = path, errors });
+        context.Err.WriteLine($"Het plan in '{Tokens.Shorten(path)}' is niet geldig ({Nl.Count(errors.Length, "probleem", "problemen")}):");
+        foreach (var error in errors) context.Err.WriteLine($"  {error.Field}: {error.Reason}");
+        context.Err.WriteLine("Het planformaat staat beschreven in docs/cashflow-plan.md.");
+        return null;
+    }
+
+    private static string ReadFile(string path)
+    {
+        var shown = Tokens.Shorten(path);
+        try
+        {
+            if (Directory.Exists(path))
+                throw new InputException($"'{shown}' is een map, geen planbestand. Geef het pad van een JSON-bestand, bijv. models/ketelhuiswg-ontwikkeling.json.");
+            var file = new FileInfo(path);
+            if (!file.Exists)
+                throw new InputException($"Planbestand '{shown}' bestaat niet (gezocht vanuit {Environment.CurrentDirectory}).");
+            if (file.Length > MaxPlanBytes)
+                throw new InputException($"'{shown}' is te groot voor een planbestand (meer dan {Nl.Number(MaxPlanBytes / 1024 / 1024)} MB).");
+            return File.ReadAllText(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new InputException($"Geen toegang tot planbestand '{shown}': u mag het niet lezen.");
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException($"Kan planbestand '{shown}' niet lezen: {e.Message}");
+        }
+    }
+
+    private static void WriteJson<T>(CommandContext context, T value) =>
+        context.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>The Dutch name of a regime, as funders say it.</summary>
+    public static string RegimeName(Regime regime) => regime switch
+    {
+        Regime.Tranches => "Tranches na verantwoording",
+        Regime.Milestones => "Voorfinanciering per fase (mijlpalen)",
+        Regime.Bridge => "Tranches + overbruggingslening",
+        _ => regime.ToString(),
+    };
+}

@@ -1,0 +1,315 @@
+using NodaTime;
+using Warmte.CashFlow;
+
+namespace Warmte.Client;
+
+/// <summary>How cash-flow simulations are shown to people: Dutch text, nl-NL numbers, months as 10-2019.</summary>
+internal static class CashFlowViews
+{
+    /// <summary>Marks a stalled month in the timeline so the windstiltes stand out.</summary>
+    public const string StallMark = "STIL";
+
+    public static void Comparison(CashFlowPlan plan, RegimeComparison comparison, string file, TextWriter output)
+    {
+        output.WriteLine($"Kasstroom en windstiltes: {plan.Name}");
+        PlanFields(plan, file, output);
+
+        output.WriteLine();
+        output.WriteLine("Regimes naast elkaar");
+        var table = new TextTable("Regime", "Klaar in", "Doorlooptijd", "Stil", "Windstiltes", "Meerkosten", "Rente", "Piekblootstelling")
+            .AlignRight(2, 3, 4, 5, 6, 7);
+        foreach (var r in comparison.Results)
+        {
+            var s = r.Summary;
+            table.Add(
+                CashFlowCommands.RegimeName(r.Regime),
+                s.CompletedIn is { } done ? Month(done) : "niet klaar",
+                Nl.Count(s.DurationMonths, "maand", "maanden"),
+                Nl.Count(s.MonthsStalled, "maand", "maanden"),
+                Nl.Number(s.StallCount),
+                Nl.Euros(s.ExtraCost),
+                Nl.Euros(s.InterestCost),
+                Nl.Euros(s.PeakExposure));
+        }
+        table.WriteTo(output, "  ");
+        output.WriteLine("  Doorlooptijd: kalendermaanden vanaf de start tot het werk klaar is (financial close).");
+        output.WriteLine("  Meerkosten: vaste kosten die doorliepen tijdens windstiltes plus herstartkosten; rente apart.");
+        output.WriteLine("  Piekblootstelling: het hoogste bedrag dat de financiers hadden uitbetaald of uitgeleend en dat nog niet");
+        output.WriteLine("  verantwoord (goedgekeurd) of terugbetaald was.");
+        foreach (var r in comparison.Results.Where(r => !r.Summary.Completed))
+            output.WriteLine($"  {CashFlowCommands.RegimeName(r.Regime)}: het geld raakt op na {Nl.Count(r.Summary.WorkMonthsDone, "werkmaand", "werkmaanden")} "
+                             + $"van de {Nl.Number(r.Summary.PlannedWorkMonths)}; het werk komt niet af.");
+
+        if (comparison[Regime.Tranches] is { } current)
+        {
+            output.WriteLine();
+            output.WriteLine($"Windstiltes bij {CashFlowCommands.RegimeName(Regime.Tranches).ToLowerInvariant()}");
+            Stalls(plan, current, output);
+            output.WriteLine();
+            Outlook(plan, current, output);
+        }
+        output.WriteLine();
+        Assumptions(plan, output);
+    }
+
+    public static void Timeline(CashFlowPlan plan, CashFlowResult result, string file, TextWriter output)
+    {
+        output.WriteLine($"Kasstroom per maand: {plan.Name}");
+        output.WriteLine($"Regime: {CashFlowCommands.RegimeName(result.Regime)}");
+        PlanFields(plan, file, output);
+
+        output.WriteLine();
+        output.WriteLine("Per maand (bedragen in hele euro's)");
+        var table = new TextTable("Maand", "Status", "Werkmnd", "Fase", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Blootstelling", "Gebeurtenissen")
+            .AlignRight(2, 4, 5, 6, 7, 8);
+        foreach (var m in result.Months)
+            table.Add(
+                Month(m.Month),
+                m.Status == MonthStatus.Stalled ? StallMark : "werk",
+                Nl.Number(m.WorkMonth),
+                m.Phase,
+                Nl.Amount(m.Opening),
+                Nl.Amount(m.Received),
+                Nl.Amount(m.Spent),
+                Nl.Amount(m.Closing),
+                Nl.Amount(m.Exposure),
+                string.Join("; ", m.Events.Select(Event)));
+        table.WriteTo(output, "  ");
+        output.WriteLine($"  {StallMark} = windstilte: de kas dekt het werk niet boven de buffer van {Nl.Money(plan.CashBuffer)}; alleen de vaste kosten lopen door.");
+        output.WriteLine("  Werkmnd = de maand van het werkplan die gedaan wordt, of waarop het werk wacht. Ontvangen = betalingen"
+                         + (result.Regime == Regime.Bridge ? " en opnames van de overbruggingslening; Uitgegeven = kosten en aflossing." : "; Uitgegeven = kosten."));
+
+        output.WriteLine();
+        Summary(result, output);
+        output.WriteLine();
+        output.WriteLine("Windstiltes");
+        Stalls(plan, result, output);
+        output.WriteLine();
+        Milestones(result, output);
+        output.WriteLine();
+        Outlook(plan, result, output);
+        output.WriteLine();
+        Assumptions(plan, output);
+    }
+
+    private static void PlanFields(CashFlowPlan plan, string file, TextWriter output)
+    {
+        var g = plan.Grant;
+        var lead = plan.LeadTimes;
+        var fields = new List<(string, string)>
+        {
+            ("Planbestand", file),
+            ("Start", $"{Month(plan.StartMonth)}; {Nl.Count(plan.WorkMonths, "werkmaand", "werkmaanden")} gepland in "
+                      + $"{Nl.Count(plan.Phases.Length, "fase", "fasen")}, geplande kosten {Nl.Money(plan.PlannedCost)}"),
+            ("Subsidie", $"{g.Name} ({g.Funder}): {Nl.Money(g.Amount)} in {Tranches(g)}"
+                         + (g.WaitsForAccounting ? "; elke volgende tranche pas na goedgekeurde verantwoording" : "")),
+            ("Doorlooptijd financier", $"{Nl.Count(lead.RequestToApprovedMonths, "maand", "maanden")} van aanvraag tot goedgekeurde verantwoording, "
+                                       + $"{Nl.Count(lead.ApprovedToPaidMonths, "maand", "maanden")} tot betaling ("
+                                       + (lead.Source == LeadTimeSource.ObservedMedian
+                                           ? $"mediaan van {Nl.Count(lead.Observations, "waarneming", "waarnemingen")})"
+                                           : "instelling; nog geen waarnemingen)")),
+            ("Kas", $"beginsaldo {Nl.Money(plan.OpeningBalance)}, buffer {Nl.Money(plan.CashBuffer)}, herstartkosten {Nl.Money(plan.RestartCost)} per windstilte"),
+        };
+        if (plan.BridgeLoan is { } bridge)
+            fields.Add(("Overbruggingslening", $"tot {Nl.Money(bridge.Size)} tegen {Nl.Percent(bridge.AnnualRate)} per jaar, afgelost uit de volgende tranche"));
+        Fields(output, [.. fields]);
+    }
+
+    /// <summary>"7 × € 1.000.000,00 + € 700.000,00"; runs of equal tranches are grouped.</summary>
+    private static string Tranches(PlanGrant grant)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < grant.Tranches.Length;)
+        {
+            var j = i;
+            while (j + 1 < grant.Tranches.Length && grant.Tranches[j + 1] == grant.Tranches[i]) j++;
+            var count = j - i + 1;
+            parts.Add(count == 1 ? Nl.Money(grant.Tranches[i]) : $"{Nl.Number(count)} × {Nl.Money(grant.Tranches[i])}");
+            i = j + 1;
+        }
+        return $"{Nl.Count(grant.Tranches.Length, "tranche", "tranches")} ({string.Join(" + ", parts)})";
+    }
+
+    private static void Summary(CashFlowResult result, TextWriter output)
+    {
+        var s = result.Summary;
+        output.WriteLine("Samenvatting");
+        var fields = new List<(string, string)>
+        {
+            ("Klaar", s.CompletedIn is { } done
+                ? $"{Month(done)}, na {Nl.Count(s.DurationMonths, "maand", "maanden")} ({Nl.Count(s.PlannedWorkMonths, "werkmaand", "werkmaanden")} gepland)"
+                : $"niet klaar: het geld raakt op na {Nl.Count(s.WorkMonthsDone, "werkmaand", "werkmaanden")} van de {Nl.Number(s.PlannedWorkMonths)}"),
+            ("Stil", $"{Nl.Count(s.MonthsStalled, "maand", "maanden")} in {Nl.Count(s.StallCount, "windstilte", "windstiltes")}"),
+            ("Meerkosten", $"{Nl.Money(s.ExtraCost)} (vaste kosten tijdens windstiltes {Nl.Money(s.StallFixedCosts)}, herstart {Nl.Money(s.RestartCosts)})"),
+            ("Uitgegeven aan het werk", $"{Nl.Money(s.WorkSpent)} (gepland {Nl.Money(s.PlannedCost)})"),
+            ("Subsidie ontvangen", Nl.Money(s.GrantPaid)),
+            ("Piekblootstelling financiers", s.PeakExposureMonth is { } peak ? $"{Nl.Money(s.PeakExposure)} ({Month(peak)})" : Nl.Money(0m)),
+            ("Laagste kasstand", $"{Nl.Money(s.LowestCash)} ({Month(s.LowestCashMonth)})"),
+        };
+        if (result.Regime == Regime.Bridge)
+        {
+            fields.Add(("Rente overbruggingslening", Nl.Money(s.InterestCost)));
+            fields.Add(("Hoogste stand lening", Nl.Money(s.PeakBridgeOutstanding)));
+            fields.Add(("Lening open aan het eind", s.BridgeOutstandingAtEnd == 0m
+                ? Nl.Money(0m)
+                : Nl.Money(s.BridgeOutstandingAtEnd) + (s.BridgeRepaidIn is { } repaid
+                    ? $", afgelost uit de tranche van {Month(repaid)} (rente tot dan meegeteld)"
+                    : ", niet afgelost uit een tranche die al onderweg is")));
+        }
+        Fields(output, [.. fields]);
+    }
+
+    private static void Stalls(CashFlowPlan plan, CashFlowResult result, TextWriter output)
+    {
+        if (result.Stalls.IsEmpty)
+        {
+            output.WriteLine("  Geen: het werk ligt geen maand stil.");
+            return;
+        }
+        var table = new TextTable("Nr", "Van", "T/m", "Maanden", "Fase", "Stilgevallen werk", "Vaste kosten", "Herstart", "Kosten")
+            .AlignRight(0, 3, 6, 7, 8);
+        var number = 0;
+        foreach (var stall in result.Stalls)
+            table.Add(
+                Nl.Number(++number),
+                Month(stall.Start),
+                stall.ResumedIn is null ? "(geen geld meer)" : Month(stall.End),
+                Nl.Number(stall.Months),
+                stall.Phase,
+                StoppedKinds(plan, stall),
+                Nl.Euros(stall.FixedCosts),
+                Nl.Euros(stall.RestartCost),
+                Nl.Euros(stall.Cost));
+        table.WriteTo(output, "  ");
+        var working = WorkingPeriods(result);
+        if (working.Count > 1)
+            output.WriteLine($"  Werkperiodes tussen de windstiltes: {string.Join(", ", working.Select(w => Nl.Number(w)))} maanden.");
+    }
+
+    /// <summary>The kinds of work that stopped, in Dutch ("ontwerp, adviseurs"): the names are in --json.</summary>
+    private static string StoppedKinds(CashFlowPlan plan, Stall stall)
+    {
+        var kinds = plan.WorkPlan.Where(p => stall.StoppedWork.Contains(p.Name)).Select(p => Kind(p.Kind)).Distinct().ToList();
+        return kinds.Count == 0 ? Nl.None : string.Join(", ", kinds);
+    }
+
+    public static string Kind(WorkKind kind) => kind switch
+    {
+        WorkKind.Design => "ontwerp",
+        WorkKind.BusinessCase => "businesscase",
+        WorkKind.Contracts => "contracten",
+        WorkKind.Communication => "communicatie",
+        WorkKind.Organisation => "organisatie",
+        WorkKind.Advisers => "adviseurs",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>The lengths of the runs of working months: how long each payment kept the work going.</summary>
+    internal static List<int> WorkingPeriods(CashFlowResult result)
+    {
+        var periods = new List<int>();
+        var run = 0;
+        foreach (var m in result.Months)
+        {
+            if (m.Status == MonthStatus.Working) run++;
+            else if (run > 0) { periods.Add(run); run = 0; }
+        }
+        if (run > 0) periods.Add(run);
+        return periods;
+    }
+
+    private static void Milestones(CashFlowResult result, TextWriter output)
+    {
+        output.WriteLine("Mijlpalen");
+        if (result.Milestones.IsEmpty)
+        {
+            output.WriteLine("  Geen gehaald.");
+            return;
+        }
+        var table = new TextTable("Mijlpaal", "Fase", "Werkmnd", "Gehaald in").AlignRight(2);
+        foreach (var m in result.Milestones) table.Add(m.Name, m.Phase, Nl.Number(m.WorkMonth), Month(m.Month));
+        table.WriteTo(output, "  ");
+    }
+
+    private static void Outlook(CashFlowPlan plan, CashFlowResult result, TextWriter output)
+    {
+        var o = result.Outlook;
+        output.WriteLine($"Vooruitblik per {Month(o.Today)} ({CashFlowCommands.RegimeName(result.Regime).ToLowerInvariant()})");
+        var payment = result.Regime == Regime.Milestones ? "het volgende fasebudget" : "de volgende tranche";
+        var lines = o.State switch
+        {
+            OutlookState.Finished => ["Het werk is dan al klaar."],
+            OutlookState.OutOfFunding => ["Het geld is dan al op; het werk komt zonder nieuwe financiering niet af."],
+            OutlookState.NoGapAhead => [$"Nog {Nl.Count(o.RunwayMonths, "maand", "maanden")} werk tot het werk klaar is; er komt geen windstilte meer."],
+            OutlookState.InStall =>
+            [
+                $"Het werk ligt stil sinds {Month(o.GapStart!.Value)} ({Nl.Count(o.GapMonths ?? 0, "maand", "maanden")} in totaal).",
+                o.MoneyExpected is { } expected ? $"Het geld wordt verwacht in {Month(expected)}." : "Er komt geen geld meer: het werk komt niet af.",
+            ],
+            _ => GapLines(plan, o, payment),
+        };
+        foreach (var line in lines)
+            foreach (var wrapped in Help.Wrap(line, 96)) output.WriteLine("  " + wrapped);
+    }
+
+    private static List<string> GapLines(CashFlowPlan plan, Outlook o, string payment)
+    {
+        var lines = new List<string>
+        {
+            $"Nog {Nl.Count(o.RunwayMonths, "maand", "maanden")} werk; vanaf {Month(o.GapStart!.Value)} dreigt een windstilte "
+            + $"van {Nl.Count(o.GapMonths ?? 0, "maand", "maanden")}.",
+            o.MoneyExpected is { } expected
+                ? $"Om die te voorkomen moet {payment} uiterlijk in {Month(o.MoneyNeededBy!.Value)} binnen zijn; verwacht wordt {Month(expected)}."
+                : $"Om die te voorkomen moet er uiterlijk in {Month(o.MoneyNeededBy!.Value)} geld bij; er komt geen betaling meer.",
+        };
+        if (o.RequestBy is { } requestBy)
+            lines.Add(requestBy < o.Today
+                ? $"Met {Nl.Count(plan.LeadTimes.RequestToPaidMonths, "maand", "maanden")} doorlooptijd bij de financier had de aanvraag met verantwoording "
+                  + $"al in {Month(requestBy)} de deur uit moeten zijn."
+                : $"Met {Nl.Count(plan.LeadTimes.RequestToPaidMonths, "maand", "maanden")} doorlooptijd bij de financier moet de aanvraag met verantwoording "
+                  + $"uiterlijk in {Month(requestBy)} de deur uit.");
+        return lines;
+    }
+
+    private static void Assumptions(CashFlowPlan plan, TextWriter output)
+    {
+        if (plan.Assumptions.IsEmpty)
+        {
+            output.WriteLine("Aannames: geen vastgelegd in het plan.");
+            return;
+        }
+        output.WriteLine($"Aannames ({Nl.Number(plan.Assumptions.Length)})");
+        foreach (var a in plan.Assumptions)
+        {
+            var text = $"{a.Field}: {a.Reasoning}" + (a.Source is { } source ? $" (bron: {source})" : "");
+            var lines = Help.Wrap(text, 96).ToList();
+            output.WriteLine("  " + lines[0]);
+            foreach (var more in lines.Skip(1)) output.WriteLine("    " + more);
+        }
+    }
+
+    private static string Event(CashFlowEvent e) => e.Kind switch
+    {
+        EventKind.TranchePaid => $"tranche {e.Number} ontvangen ({Nl.Euros(e.Amount)})",
+        EventKind.PhaseBudgetPaid => $"fasebudget {e.Number} ontvangen ({Nl.Euros(e.Amount)})",
+        EventKind.TrancheRequested => $"tranche {e.Number} aangevraagd",
+        EventKind.AccountingSubmitted => $"verantwoording ingediend ({Nl.Euros(e.Amount)})",
+        EventKind.AccountingApproved => "verantwoording goedgekeurd",
+        EventKind.BridgeDrawn => $"overbrugging opgenomen ({Nl.Euros(e.Amount)})",
+        EventKind.BridgeRepaid => $"overbrugging afgelost ({Nl.Euros(e.Amount)})",
+        EventKind.StallStarted => "windstilte begint",
+        EventKind.WorkResumed => e.Amount > 0m ? $"werk hervat (herstart {Nl.Euros(e.Amount)})" : "werk hervat",
+        EventKind.MilestoneMet => $"mijlpaal: {e.Name}",
+        EventKind.WorkCompleted => "werk klaar",
+        _ => e.Kind.ToString(),
+    };
+
+    internal static string Month(YearMonth month) => $"{month.Month:00}-{month.Year}";
+
+    private static void Fields(TextWriter output, params (string Label, string Value)[] fields)
+    {
+        var width = fields.Max(f => f.Label.Length) + 1;
+        foreach (var (label, value) in fields)
+            output.WriteLine($"  {(label + ":").PadRight(width)}  {value}");
+    }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Warmte.CashFlow;
+
+// The validated development plan one simulation runs on: what PlanReader makes of a plan file, or
+// what a grain builds from a project's recorded grants and spending plan. Time inside the work
+// programme is counted in *work months* (1..WorkMonths): a stall does not move the work forward,
+// so the calendar month a work month falls in is only known after simulating.
+
+/// <summary>What a work package pays for; the six kinds of development work in a cooperative's expenditure plan.</summary>
+public enum WorkKind
+{
+    Design,
+    BusinessCase,
+    Contracts,
+    Communication,
+    Organisation,
+    Advisers,
+}
+
+/// <summary>
+/// One line of the expenditure plan: a monthly cost over a range of work months. A package that
+/// <see cref="RunsDuringStall"/> (organisation, communication) is a fixed cost: it is also paid in
+/// stalled months, for as long as the stall waits on a work month inside its range.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkPackage(
+    [property: Id(0)] string Name,
+    [property: Id(1)] WorkKind Kind,
+    [property: Id(2)] decimal MonthlyCost,
+    [property: Id(3)] int FromMonth,
+    [property: Id(4)] int ToMonth,
+    [property: Id(5)] bool RunsDuringStall)
+{
+    public bool ActiveIn(int workMonth) => workMonth >= FromMonth && workMonth <= ToMonth;
+}
+
+/// <summary>A milestone, met at the end of work month <paramref name="WorkMonth"/> (counted over the whole programme).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanMilestone([property: Id(0)] string Name, [property: Id(1)] int WorkMonth);
+
+/// <summary>
+/// A phase of the development: a run of work months with the budget a funder pre-finances at its
+/// start in the milestone regime, and the milestones that close it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanPhase(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int FirstMonth,
+    [property: Id(2)] int LastMonth,
+    [property: Id(3)] decimal Budget,
+    [property: Id(4)] ImmutableArray<PlanMilestone> Milestones)
+{
+    public int Months => LastMonth - FirstMonth + 1;
+
+    public bool Contains(int workMonth) => workMonth >= FirstMonth && workMonth <= LastMonth;
+}
+
+/// <summary>The grant: its amount and the tranches it is paid in (they add up to the amount).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanGrant(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Funder,
+    [property: Id(2)] decimal Amount,
+    [property: Id(3)] ImmutableArray<decimal> Tranches,
+    [property: Id(4)] bool WaitsForAccounting);
+
+/// <summary>Where the lead times come from: a setting, or the median of what the funder did so far.</summary>
+public enum LeadTimeSource
+{
+    Setting,
+    ObservedMedian,
+}
+
+/// <summary>One tranche as it went: the months of request, approval of the accounting, and payment.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LeadTimeObservation(
+    [property: Id(0)] YearMonth Requested,
+    [property: Id(1)] YearMonth Approved,
+    [property: Id(2)] YearMonth Paid)
+{
+    public int RequestToApprovedMonths => MonthsBetween(Requested, Approved);
+
+    public int ApprovedToPaidMonths => MonthsBetween(Approved, Paid);
+
+    internal static int MonthsBetween(YearMonth from, YearMonth to) => (to.Year - from.Year) * 12 + to.Month - from.Month;
+}
+
+/// <summary>
+/// How long the funder takes, in whole months: from the request (with the accounting of the previous
+/// tranche) to the approved accounting, and from approval to payment.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record FunderLeadTimes(
+    [property: Id(0)] int RequestToApprovedMonths,
+    [property: Id(1)] int ApprovedToPaidMonths,
+    [property: Id(2)] LeadTimeSource Source,
+    [property: Id(3)] int Observations)
+{
+    /// <summary>
+    /// Months from the request to the payment. A payment lands at the earliest in the month after the
+    /// request: the simulation decides a month's work before that month's requests are sent.
+    /// </summary>
+    public int RequestToPaidMonths => Math.Max(1, RequestToApprovedMonths + ApprovedToPaidMonths);
+
+    public static FunderLeadTimes Setting(int requestToApprovedMonths, int approvedToPaidMonths) =>
+        new(requestToApprovedMonths, approvedToPaidMonths, LeadTimeSource.Setting, 0);
+
+    /// <summary>
+    /// The median of each step over the observations. With an even count the upper of the two middle
+    /// values: a whole month, no averaging, and a gap warning should rather err on the late side.
+    /// </summary>
+    public static FunderLeadTimes FromObservations(IReadOnlyCollection<LeadTimeObservation> observations)
+    {
+        if (observations.Count == 0) throw new ArgumentException("At least one observation is needed.", nameof(observations));
+        return new(
+            UpperMedian(observations.Select(o => o.RequestToApprovedMonths)),
+            UpperMedian(observations.Select(o => o.ApprovedToPaidMonths)),
+            LeadTimeSource.ObservedMedian,
+            observations.Count);
+    }
+
+    private static int UpperMedian(IEnumerable<int> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
+
+/// <summary>A bridge loan (overbruggingslening): drawn up to <see cref="Size"/> when cash would fall below the buffer.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BridgeLoan([property: Id(0)] decimal Size, [property: Id(1)] decimal AnnualRate);
+
+/// <summary>A value that is not taken from a source, with its reasoning; shown wherever the plan is shown.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlanAssumption([property: Id(0)] string Field, [property: Id(1)] string Reasoning, [property: Id(2)] string? Source);
+
+/// <summary>A validated development plan. Amounts in euros with at most two decimals.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CashFlowPlan
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public string? Description { get; init; }
+    /// <summary>The calendar month of work month 1; the first tranche (or phase budget) is paid in it.</summary>
+    [Id(2)] public required YearMonth StartMonth { get; init; }
+    /// <summary>The month the runway outlook is taken at, unless the caller gives another; null = the start.</summary>
+    [Id(3)] public YearMonth? Today { get; init; }
+    [Id(4)] public required decimal OpeningBalance { get; init; }
+    /// <summary>Work only proceeds if cash stays at or above this after the month's spending.</summary>
+    [Id(5)] public required decimal CashBuffer { get; init; }
+    /// <summary>Paid in the month work resumes after a stall (re-mobilising advisers, updating stale work).</summary>
+    [Id(6)] public required decimal RestartCost { get; init; }
+    [Id(7)] public required ImmutableArray<PlanPhase> Phases { get; init; }
+    [Id(8)] public required ImmutableArray<WorkPackage> WorkPlan { get; init; }
+    [Id(9)] public required PlanGrant Grant { get; init; }
+    [Id(10)] public required FunderLeadTimes LeadTimes { get; init; }
+    [Id(11)] public BridgeLoan? BridgeLoan { get; init; }
+    [Id(12)] public ImmutableArray<PlanAssumption> Assumptions { get; init; } = [];
+
+    /// <summary>Length of the work programme: the last work month of the last phase.</summary>
+    public int WorkMonths => Phases[^1].LastMonth;
+
+    /// <summary>What the planned work costs when nothing stalls: every package over its work months.</summary>
+    public decimal PlannedCost => WorkPlan.Sum(p => p.MonthlyCost * (Math.Min(p.ToMonth, WorkMonths) - p.FromMonth + 1));
+
+    public PlanPhase PhaseOf(int workMonth) => Phases.First(p => p.Contains(Math.Clamp(workMonth, 1, WorkMonths)));
+}

@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Warmte.CashFlow;
+
+/// <summary>How the grant reaches the project. The CLI names are tranches, milestones and bridge.</summary>
+public enum Regime
+{
+    /// <summary>Today's regime: each next tranche after the previous one's accounting, with the funder's lead times.</summary>
+    Tranches,
+    /// <summary>The Danish model: each phase's budget is pre-financed at the start of the phase once the previous phase's milestones are met.</summary>
+    Milestones,
+    /// <summary>Tranches as today, plus a bridge loan drawn when cash would fall below the buffer and repaid from the next tranche.</summary>
+    Bridge,
+}
+
+public enum MonthStatus
+{
+    /// <summary>The next work month was done.</summary>
+    Working,
+    /// <summary>Windstilte: cash did not cover the work; only the fixed costs ran on.</summary>
+    Stalled,
+}
+
+public enum EventKind
+{
+    TranchePaid,
+    PhaseBudgetPaid,
+    /// <summary>The next tranche was requested; it is paid after the funder's lead time.</summary>
+    TrancheRequested,
+    /// <summary>The accounting of what was paid so far, sent with the request for the next tranche (or at a phase's end).</summary>
+    AccountingSubmitted,
+    AccountingApproved,
+    BridgeDrawn,
+    BridgeRepaid,
+    StallStarted,
+    WorkResumed,
+    MilestoneMet,
+    WorkCompleted,
+}
+
+/// <summary>
+/// Something that happened in a month. <see cref="Number"/> is the tranche or phase number (1-based)
+/// where that applies; <see cref="Amount"/> the money involved, else 0.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CashFlowEvent(
+    [property: Id(0)] EventKind Kind,
+    [property: Id(1)] decimal Amount = 0m,
+    [property: Id(2)] int? Number = null,
+    [property: Id(3)] string? Name = null);
+
+/// <summary>
+/// One calendar month. Received = grant payments + bridge draws; Spent = work, fixed costs during a
+/// stall, restart cost and bridge repayment. Closing − Opening = Received − Spent, to the cent.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MonthResult
+{
+    [Id(0)] public required YearMonth Month { get; init; }
+    [Id(1)] public required MonthStatus Status { get; init; }
+    /// <summary>The work month done this month, or the one waiting when stalled.</summary>
+    [Id(2)] public required int WorkMonth { get; init; }
+    [Id(3)] public required string Phase { get; init; }
+    [Id(4)] public required decimal Opening { get; init; }
+    [Id(5)] public required decimal GrantReceived { get; init; }
+    [Id(6)] public required decimal BridgeDrawn { get; init; }
+    [Id(7)] public required decimal Received { get; init; }
+    /// <summary>The planned cost of the work month (fixed and variable packages) when working.</summary>
+    [Id(8)] public required decimal WorkCost { get; init; }
+    /// <summary>The fixed costs that ran on in a stalled month.</summary>
+    [Id(9)] public required decimal StallCost { get; init; }
+    [Id(10)] public required decimal RestartCost { get; init; }
+    /// <summary>Bridge principal and capitalised interest repaid from a tranche.</summary>
+    [Id(11)] public required decimal BridgeRepaid { get; init; }
+    [Id(12)] public required decimal Spent { get; init; }
+    [Id(13)] public required decimal Closing { get; init; }
+    [Id(14)] public required decimal BridgeInterest { get; init; }
+    [Id(15)] public required decimal BridgeOutstanding { get; init; }
+    /// <summary>Funders' money out and not yet accounted for (approved) or repaid, at the month's end.</summary>
+    [Id(16)] public required decimal Exposure { get; init; }
+    [Id(17)] public required ImmutableArray<CashFlowEvent> Events { get; init; }
+}
+
+/// <summary>A windstilte: consecutive months in which the work waited for money.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Stall
+{
+    [Id(0)] public required YearMonth Start { get; init; }
+    [Id(1)] public required int Months { get; init; }
+    /// <summary>The month work resumed; null when the money never came (the plan ran out of funding).</summary>
+    [Id(2)] public YearMonth? ResumedIn { get; init; }
+    [Id(3)] public required int WorkMonth { get; init; }
+    [Id(4)] public required string Phase { get; init; }
+    /// <summary>The packages that stopped: those planned for the waiting work month that do not run during a stall.</summary>
+    [Id(5)] public required ImmutableArray<string> StoppedWork { get; init; }
+    [Id(6)] public required decimal FixedCosts { get; init; }
+    [Id(7)] public required decimal RestartCost { get; init; }
+
+    public decimal Cost => FixedCosts + RestartCost;
+
+    public YearMonth End => Start.PlusMonths(Months - 1);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record MilestoneReached(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Phase,
+    [property: Id(2)] int WorkMonth,
+    [property: Id(3)] YearMonth Month);
+
+public enum OutlookState
+{
+    /// <summary>Work is running and a stall lies ahead.</summary>
+    GapAhead,
+    /// <summary>Work is running and the money lasts until the work is done.</summary>
+    NoGapAhead,
+    /// <summary>Today falls in a stall.</summary>
+    InStall,
+    /// <summary>The work was done before today.</summary>
+    Finished,
+    /// <summary>The simulation ended before today with the work unfinished: the money ran out.</summary>
+    OutOfFunding,
+}
+
+/// <summary>
+/// The runway at "today": how many months work can go on, when the next gap starts, and by when the
+/// money must arrive (and so the request go out) to avoid it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record Outlook
+{
+    [Id(0)] public required YearMonth Today { get; init; }
+    [Id(1)] public required OutlookState State { get; init; }
+    /// <summary>Months from today (inclusive) that work proceeds before the next stall or the end of the work.</summary>
+    [Id(2)] public required int RunwayMonths { get; init; }
+    [Id(3)] public YearMonth? GapStart { get; init; }
+    [Id(4)] public int? GapMonths { get; init; }
+    /// <summary>The next payment must be there in this month (it is usable in the month it arrives) to avoid the gap.</summary>
+    [Id(5)] public YearMonth? MoneyNeededBy { get; init; }
+    /// <summary>When the money is expected, under this regime: the month the gap ends.</summary>
+    [Id(6)] public YearMonth? MoneyExpected { get; init; }
+    /// <summary>With the funder's lead time, the request (with the accounting) must go out by this month to arrive by MoneyNeededBy.</summary>
+    [Id(7)] public YearMonth? RequestBy { get; init; }
+}
+
+/// <summary>One regime's totals: what the funders decide on.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CashFlowSummary
+{
+    [Id(0)] public required bool Completed { get; init; }
+    /// <summary>The month the last work month was done (financial close in a development plan).</summary>
+    [Id(1)] public YearMonth? CompletedIn { get; init; }
+    /// <summary>Calendar months from the start to completion (or to the end of the simulation when unfinished).</summary>
+    [Id(2)] public required int DurationMonths { get; init; }
+    [Id(3)] public required int PlannedWorkMonths { get; init; }
+    [Id(4)] public required int WorkMonthsDone { get; init; }
+    [Id(5)] public required int MonthsStalled { get; init; }
+    [Id(6)] public required int StallCount { get; init; }
+    [Id(7)] public required decimal PlannedCost { get; init; }
+    /// <summary>Everything spent on the work: planned work done, fixed costs during stalls, restart costs (no bridge repayments).</summary>
+    [Id(8)] public required decimal WorkSpent { get; init; }
+    [Id(9)] public required decimal StallFixedCosts { get; init; }
+    [Id(10)] public required decimal RestartCosts { get; init; }
+    /// <summary>Cost caused by stalls: fixed costs during stalls plus restart costs. Interest is counted apart.</summary>
+    [Id(11)] public required decimal ExtraCost { get; init; }
+    /// <summary>
+    /// Bridge interest until the loan is repaid by the tranche already on its way when the work is done
+    /// (so also after the last simulated month), or until the simulation ends when none is.
+    /// </summary>
+    [Id(12)] public required decimal InterestCost { get; init; }
+    [Id(13)] public required decimal GrantPaid { get; init; }
+    /// <summary>The largest amount of funders' money out and not yet accounted for or repaid, at a month's end.</summary>
+    [Id(14)] public required decimal PeakExposure { get; init; }
+    [Id(15)] public YearMonth? PeakExposureMonth { get; init; }
+    [Id(16)] public required decimal PeakBridgeOutstanding { get; init; }
+    /// <summary>The bridge loan still outstanding in the last simulated month.</summary>
+    [Id(17)] public required decimal BridgeOutstandingAtEnd { get; init; }
+    [Id(18)] public required decimal LowestCash { get; init; }
+    [Id(19)] public required YearMonth LowestCashMonth { get; init; }
+    [Id(20)] public required decimal ClosingCash { get; init; }
+    /// <summary>The month the bridge loan is repaid in full: when the work is done, or by the tranche then on its way; null when not.</summary>
+    [Id(21)] public YearMonth? BridgeRepaidIn { get; init; }
+}
+
+/// <summary>The whole simulation of one regime on one plan.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CashFlowResult
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public required Regime Regime { get; init; }
+    [Id(2)] public required FunderLeadTimes LeadTimes { get; init; }
+    [Id(3)] public required CashFlowSummary Summary { get; init; }
+    [Id(4)] public required ImmutableArray<Stall> Stalls { get; init; }
+    [Id(5)] public required ImmutableArray<MilestoneReached> Milestones { get; init; }
+    [Id(6)] public required Outlook Outlook { get; init; }
+    [Id(7)] public required ImmutableArray<MonthResult> Months { get; init; }
+}
+
+/// <summary>The regimes side by side on the same plan; the bridge regime only when the plan has a bridge loan.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegimeComparison(
+    [property: Id(0)] string Name,
+    [property: Id(1)] ImmutableArray<CashFlowResult> Results)
+{
+    public CashFlowResult? this[Regime regime] => Results.FirstOrDefault(r => r.Regime == regime);
+}

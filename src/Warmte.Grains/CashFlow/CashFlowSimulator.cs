@@ -1,0 +1,416 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Warmte.CashFlow;
+
+/// <summary>
+/// The cash-flow and stall (windstilte) simulator: a development plan month by month under one
+/// financing regime. Pure and deterministic: no clock, no I/O; money is booked in cents.
+/// </summary>
+/// <remarks>
+/// Each month, in this order:
+/// 1. payments due this month arrive (a payment is usable in the month it arrives); in the bridge
+///    regime a tranche first repays the bridge loan;
+/// 2. the next work month is done if cash after its cost (plus the restart cost after a stall) stays
+///    at or above the buffer, drawing the bridge loan if that is what it takes; otherwise the month
+///    is stalled and only the fixed costs (packages that run during a stall) are paid, even if cash
+///    goes below the buffer or below zero (unpaid bills are still costs);
+/// 3. interest on the bridge loan accrues and is added to it;
+/// 4. at the month's end, requests and accountings go out and approvals come in.
+/// The simulation ends when the work is done, or when the work is stalled and no payment is on its
+/// way (the plan's money has run out).
+/// </remarks>
+public static class CashFlowSimulator
+{
+    /// <summary>A safety stop; any valid plan ends long before (≤ 360 work months, ≤ 100 payments, each ≤ 120 months away).</summary>
+    public const int MaxMonths = 20_000;
+
+    /// <summary>
+    /// Simulates one regime. <paramref name="today"/> is where the runway outlook is taken (default the
+    /// plan's today, else its start). The bridge regime needs a plan with a bridge loan.
+    /// </summary>
+    public static CashFlowResult Simulate(CashFlowPlan plan, Regime regime, YearMonth? today = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        // PlanReader guarantees these; a plan built in code must too.
+        if (plan.Phases.IsDefaultOrEmpty || plan.WorkPlan.IsDefault || plan.Grant.Tranches.IsDefaultOrEmpty)
+            throw new ArgumentException("A plan needs at least one phase and one tranche.", nameof(plan));
+        if (regime == Regime.Bridge && plan.BridgeLoan is null)
+            throw new ArgumentException("The bridge regime needs a plan with a bridge loan.", nameof(regime));
+        return new Run(plan, regime).Execute(today ?? plan.Today ?? plan.StartMonth);
+    }
+
+    /// <summary>The regimes this plan can be compared on: the bridge regime only when it has a bridge loan.</summary>
+    public static ImmutableArray<Regime> RegimesFor(CashFlowPlan plan) =>
+        plan.BridgeLoan is null ? [Regime.Tranches, Regime.Milestones] : [Regime.Tranches, Regime.Milestones, Regime.Bridge];
+
+    /// <summary>Every regime the plan allows, on the same plan, side by side.</summary>
+    public static RegimeComparison Compare(CashFlowPlan plan, YearMonth? today = null) =>
+        new(plan.Name, [.. RegimesFor(plan).Select(r => Simulate(plan, r, today))]);
+
+    /// <summary>Money is booked in cents, half away from zero.</summary>
+    internal static decimal Cents(decimal euros) => decimal.Round(euros, 2, MidpointRounding.AwayFromZero);
+
+    private sealed record Payment(YearMonth Month, decimal Amount, int Number);
+
+    private sealed record Approval(YearMonth Month, decimal Accounted, int Number);
+
+    /// <summary>The state of one simulation; used once.</summary>
+    private sealed class Run
+    {
+        private readonly CashFlowPlan _plan;
+        private readonly Regime _regime;
+        private readonly BridgeLoan? _bridge;
+        private readonly int _workMonths;
+        // Cost of work month w (index w, 1-based): everything, and the part that runs on during a stall.
+        private readonly decimal[] _fullCost;
+        private readonly decimal[] _fixedCost;
+
+        private readonly List<Payment> _payments = [];
+        private readonly List<Approval> _approvals = [];
+        private readonly List<MonthResult> _months = [];
+        private readonly List<MilestoneReached> _milestones = [];
+
+        private decimal _cash;
+        private int _done;
+        private decimal _paid;
+        private decimal _spent;
+        private decimal _submitted;
+        private decimal _approved;
+        private decimal _bridgeOutstanding;
+        private decimal _interest;
+        private int _nextTranche;
+        private bool _requestOpen;
+
+        public Run(CashFlowPlan plan, Regime regime)
+        {
+            _plan = plan;
+            _regime = regime;
+            _bridge = regime == Regime.Bridge ? plan.BridgeLoan : null;
+            _workMonths = plan.WorkMonths;
+            _fullCost = new decimal[_workMonths + 2];
+            _fixedCost = new decimal[_workMonths + 2];
+            foreach (var package in plan.WorkPlan)
+                for (var w = package.FromMonth; w <= Math.Min(package.ToMonth, _workMonths); w++)
+                {
+                    _fullCost[w] += package.MonthlyCost;
+                    if (package.RunsDuringStall) _fixedCost[w] += package.MonthlyCost;
+                }
+        }
+
+        private bool UsesTranches => _regime != Regime.Milestones;
+
+        public CashFlowResult Execute(YearMonth today)
+        {
+            var month = _plan.StartMonth;
+            _cash = _plan.OpeningBalance;
+            // The plan starts at the grant decision: the first tranche, or the first phase's budget, comes with it.
+            if (UsesTranches)
+            {
+                _payments.Add(new Payment(month, _plan.Grant.Tranches[0], 1));
+                _nextTranche = 1;
+                _requestOpen = true;
+            }
+            else _payments.Add(new Payment(month, _plan.Phases[0].Budget, 1));
+
+            var completed = false;
+            var stalledBefore = false;
+            for (var i = 0; i < MaxMonths; i++, month = month.PlusMonths(1))
+            {
+                var working = Step(month, stalledBefore, out var result);
+                _months.Add(result);
+                if (working && _done == _workMonths) { completed = true; break; }
+                if (!working && _payments.Count == 0) break;
+                stalledBefore = !working;
+            }
+            var repaidIn = completed ? SettleBridge(month) : null;
+            return Result(completed, today, repaidIn);
+        }
+
+        /// <summary>
+        /// After the work is done the bridge loan still runs until the tranche already on its way repays
+        /// it; its interest until then is part of the regime's cost. Returns the month it is repaid in
+        /// full, or null when that payment does not cover it (or none is coming).
+        /// </summary>
+        private YearMonth? SettleBridge(YearMonth completedIn)
+        {
+            if (_bridge is null || _bridgeOutstanding == 0m) return _bridge is null ? null : completedIn;
+            if (_payments.Count == 0) return null;
+            var payment = _payments.MinBy(p => p.Month)!;
+            var outstanding = _bridgeOutstanding;
+            for (var m = completedIn.PlusMonths(1); m < payment.Month; m = m.PlusMonths(1))
+            {
+                var interest = Cents(outstanding * _bridge.AnnualRate / 12m);
+                outstanding += interest;
+                _interest += interest;
+            }
+            return payment.Amount >= outstanding ? payment.Month : null;
+        }
+
+        /// <summary>One calendar month; true when the work went on.</summary>
+        private bool Step(YearMonth month, bool stalledBefore, out MonthResult result)
+        {
+            var events = new List<CashFlowEvent>();
+            var opening = _cash;
+
+            // 1. Payments due this month.
+            var grant = 0m;
+            foreach (var payment in _payments.Where(p => p.Month == month).ToList())
+            {
+                grant += payment.Amount;
+                _payments.Remove(payment);
+                events.Add(new CashFlowEvent(UsesTranches ? EventKind.TranchePaid : EventKind.PhaseBudgetPaid, payment.Amount, payment.Number));
+                if (UsesTranches) _requestOpen = false;
+            }
+            _paid += grant;
+            var repaid = 0m;
+            if (_bridge is not null && grant > 0m && _bridgeOutstanding > 0m)
+            {
+                // "Repaid from the next tranche": as much of the loan as the tranche covers.
+                repaid = Math.Min(_bridgeOutstanding, grant);
+                _bridgeOutstanding -= repaid;
+            }
+            _cash += grant - repaid;
+
+            // 2. Work or stall.
+            var next = _done + 1;
+            var full = _fullCost[next];
+            var restart = stalledBefore ? _plan.RestartCost : 0m;
+            // A bridge only bridges to money that is still to come; it is not extra funding once the grant is all paid.
+            var drawRoom = _bridge is not null && (_payments.Count > 0 || _nextTranche < _plan.Grant.Tranches.Length)
+                ? Math.Max(0m, _bridge.Size - _bridgeOutstanding)
+                : 0m;
+            var draw = 0m;
+            var afterWork = _cash - full - restart;
+            var working = afterWork >= _plan.CashBuffer;
+            if (!working && _plan.CashBuffer - afterWork <= drawRoom)
+            {
+                draw = _plan.CashBuffer - afterWork;
+                working = true;
+            }
+
+            decimal workCost = 0m, stallCost = 0m, restartCost = 0m;
+            if (working)
+            {
+                workCost = full;
+                restartCost = restart;
+            }
+            else
+            {
+                stallCost = _fixedCost[next];
+                var shortOfBuffer = _plan.CashBuffer - (_cash - stallCost);
+                if (shortOfBuffer > 0m) draw = Math.Min(shortOfBuffer, drawRoom);
+            }
+            if (draw > 0m && repaid > 0m)
+            {
+                // Repaying from a tranche and drawing again in the same month is one net movement; the
+                // loan and the cash end the same either way.
+                var net = Math.Min(draw, repaid);
+                _cash += net;
+                _bridgeOutstanding += net;
+                draw -= net;
+                repaid -= net;
+            }
+            _bridgeOutstanding += draw;
+            if (repaid > 0m) events.Add(new CashFlowEvent(EventKind.BridgeRepaid, repaid));
+            if (draw > 0m) events.Add(new CashFlowEvent(EventKind.BridgeDrawn, draw));
+            _cash += draw - workCost - stallCost - restartCost;
+            _spent += workCost + stallCost + restartCost;
+
+            var phase = _plan.PhaseOf(next);
+            if (working)
+            {
+                _done = next;
+                if (stalledBefore) events.Add(new CashFlowEvent(EventKind.WorkResumed, restartCost));
+                foreach (var milestone in phase.Milestones.Where(m => m.WorkMonth == _done))
+                {
+                    _milestones.Add(new MilestoneReached(milestone.Name, phase.Name, _done, month));
+                    events.Add(new CashFlowEvent(EventKind.MilestoneMet, Name: milestone.Name));
+                }
+            }
+            else if (!stalledBefore) events.Add(new CashFlowEvent(EventKind.StallStarted, Name: phase.Name));
+
+            // 3. Interest on the bridge, monthly on the balance at the month's end, added to the loan.
+            var interest = 0m;
+            if (_bridge is not null && _bridgeOutstanding > 0m)
+            {
+                interest = Cents(_bridgeOutstanding * _bridge.AnnualRate / 12m);
+                _bridgeOutstanding += interest;
+                _interest += interest;
+            }
+
+            // 4. Requests, accountings and approvals at the month's end.
+            var finished = working && _done == _workMonths;
+            if (finished)
+            {
+                // The final accounting, for the last tranche paid (or the last phase).
+                Account(month, UsesTranches ? (_requestOpen ? _nextTranche - 1 : _nextTranche) : _plan.Phases.Length, events);
+                events.Add(new CashFlowEvent(EventKind.WorkCompleted));
+            }
+            else if (UsesTranches) RequestTranche(month, working, events);
+            else if (working && _done == phase.LastMonth)
+            {
+                // The Danish model: the phase's milestones are met, so the next phase's budget is there when it starts.
+                var number = _plan.Phases.IndexOf(phase) + 1;
+                Account(month, number, events);
+                _payments.Add(new Payment(month.PlusMonths(1), _plan.Phases[number].Budget, number + 1));
+            }
+            foreach (var approval in _approvals.Where(a => a.Month <= month).ToList())
+            {
+                _approvals.Remove(approval);
+                _approved = Math.Max(_approved, approval.Accounted);
+                events.Add(new CashFlowEvent(EventKind.AccountingApproved, approval.Accounted, approval.Number));
+            }
+
+            var received = grant + draw;
+            var spent = workCost + stallCost + restartCost + repaid;
+            result = new MonthResult
+            {
+                Month = month,
+                Status = working ? MonthStatus.Working : MonthStatus.Stalled,
+                WorkMonth = next,
+                Phase = phase.Name,
+                Opening = opening,
+                GrantReceived = grant,
+                BridgeDrawn = draw,
+                Received = received,
+                WorkCost = workCost,
+                StallCost = stallCost,
+                RestartCost = restartCost,
+                BridgeRepaid = repaid,
+                Spent = spent,
+                Closing = _cash,
+                BridgeInterest = interest,
+                BridgeOutstanding = _bridgeOutstanding,
+                Exposure = _paid - _approved + _bridgeOutstanding,
+                Events = [.. events],
+            };
+            return working;
+        }
+
+        /// <summary>
+        /// Today's regime: the request for the next tranche goes out with the accounting of what was paid
+        /// so far, once that money is spent or the work has stalled for want of it. Without the
+        /// accounting rule, each request goes out as soon as the previous tranche is paid.
+        /// </summary>
+        private void RequestTranche(YearMonth month, bool working, List<CashFlowEvent> events)
+        {
+            if (_requestOpen || _nextTranche >= _plan.Grant.Tranches.Length) return;
+            if (_plan.Grant.WaitsForAccounting && working && _spent < _paid) return;
+            var lead = _plan.LeadTimes;
+            Account(month, _nextTranche, events);
+            var amount = _plan.Grant.Tranches[_nextTranche];
+            events.Add(new CashFlowEvent(EventKind.TrancheRequested, amount, _nextTranche + 1));
+            _payments.Add(new Payment(month.PlusMonths(lead.RequestToPaidMonths), amount, _nextTranche + 1));
+            _nextTranche++;
+            _requestOpen = true;
+        }
+
+        /// <summary>Accounts for what was paid and spent so far (never more than was paid); approved after the funder's review time.</summary>
+        private void Account(YearMonth month, int number, List<CashFlowEvent> events)
+        {
+            var accountable = Math.Min(_spent, _paid);
+            if (accountable <= _submitted) return;
+            events.Add(new CashFlowEvent(EventKind.AccountingSubmitted, accountable - _submitted, number));
+            _submitted = accountable;
+            _approvals.Add(new Approval(month.PlusMonths(_plan.LeadTimes.RequestToApprovedMonths), accountable, number));
+        }
+
+        private CashFlowResult Result(bool completed, YearMonth today, YearMonth? bridgeRepaidIn)
+        {
+            var months = _months.ToImmutableArray();
+            var stalls = Stalls(months);
+            var peak = months.MaxBy(m => m.Exposure)!;
+            var lowest = months.MinBy(m => m.Closing)!;
+            var stallFixed = stalls.Sum(s => s.FixedCosts);
+            var restarts = months.Sum(m => m.RestartCost);
+            return new CashFlowResult
+            {
+                Name = _plan.Name,
+                Regime = _regime,
+                LeadTimes = _plan.LeadTimes,
+                Summary = new CashFlowSummary
+                {
+                    Completed = completed,
+                    CompletedIn = completed ? months[^1].Month : null,
+                    DurationMonths = months.Length,
+                    PlannedWorkMonths = _workMonths,
+                    WorkMonthsDone = _done,
+                    MonthsStalled = stalls.Sum(s => s.Months),
+                    StallCount = stalls.Length,
+                    PlannedCost = _plan.PlannedCost,
+                    WorkSpent = _spent,
+                    StallFixedCosts = stallFixed,
+                    RestartCosts = restarts,
+                    ExtraCost = stallFixed + restarts,
+                    InterestCost = _interest,
+                    GrantPaid = _paid,
+                    PeakExposure = peak.Exposure,
+                    PeakExposureMonth = peak.Exposure > 0m ? peak.Month : null,
+                    PeakBridgeOutstanding = months.Max(m => m.BridgeOutstanding),
+                    BridgeOutstandingAtEnd = _bridgeOutstanding,
+                    BridgeRepaidIn = bridgeRepaidIn,
+                    LowestCash = lowest.Closing,
+                    LowestCashMonth = lowest.Month,
+                    ClosingCash = _cash,
+                },
+                Stalls = stalls,
+                Milestones = [.. _milestones],
+                Outlook = OutlookAt(today, months, stalls, completed),
+                Months = months,
+            };
+        }
+
+        private ImmutableArray<Stall> Stalls(ImmutableArray<MonthResult> months)
+        {
+            var stalls = ImmutableArray.CreateBuilder<Stall>();
+            for (var i = 0; i < months.Length; i++)
+            {
+                if (months[i].Status != MonthStatus.Stalled) continue;
+                var start = i;
+                while (i + 1 < months.Length && months[i + 1].Status == MonthStatus.Stalled) i++;
+                var resumed = i + 1 < months.Length ? months[i + 1] : null;
+                var waiting = months[start].WorkMonth;
+                stalls.Add(new Stall
+                {
+                    Start = months[start].Month,
+                    Months = i - start + 1,
+                    ResumedIn = resumed?.Month,
+                    WorkMonth = waiting,
+                    Phase = months[start].Phase,
+                    StoppedWork = [.. _plan.WorkPlan.Where(p => p.ActiveIn(waiting) && !p.RunsDuringStall).Select(p => p.Name)],
+                    FixedCosts = months.Skip(start).Take(i - start + 1).Sum(m => m.StallCost),
+                    RestartCost = resumed?.RestartCost ?? 0m,
+                });
+            }
+            return stalls.ToImmutable();
+        }
+
+        private Outlook OutlookAt(YearMonth today, ImmutableArray<MonthResult> months, ImmutableArray<Stall> stalls, bool completed)
+        {
+            var at = today < _plan.StartMonth ? _plan.StartMonth : today;
+            var index = LeadTimeObservation.MonthsBetween(_plan.StartMonth, at);
+            if (index >= months.Length)
+                return new Outlook { Today = at, State = completed ? OutlookState.Finished : OutlookState.OutOfFunding, RunwayMonths = 0 };
+
+            var inStall = months[index].Status == MonthStatus.Stalled;
+            var gap = inStall
+                ? stalls.Last(s => s.Start <= at)
+                : stalls.FirstOrDefault(s => s.Start > at);
+            if (gap is null)
+                return new Outlook { Today = at, State = OutlookState.NoGapAhead, RunwayMonths = months.Length - index };
+            return new Outlook
+            {
+                Today = at,
+                State = inStall ? OutlookState.InStall : OutlookState.GapAhead,
+                RunwayMonths = inStall ? 0 : LeadTimeObservation.MonthsBetween(at, gap.Start),
+                GapStart = gap.Start,
+                GapMonths = gap.Months,
+                MoneyNeededBy = gap.Start,
+                MoneyExpected = gap.ResumedIn,
+                // Only a tranche is requested; a phase budget comes with the milestones.
+                RequestBy = UsesTranches ? gap.Start.PlusMonths(-_plan.LeadTimes.RequestToPaidMonths) : null,
+            };
+        }
+    }
+}
