@@ -25,7 +25,11 @@ public static class AlertRules
     /// <summary>A request not yet accounted for after this many days is the board's overdue accounting.</summary>
     public const int AccountingDueDays = 60;
 
-    public static ImmutableArray<Alert> For(ProjectView project, IEnumerable<GrantView> grants, LocalDate today)
+    /// <summary>Work months of runway at or below which a coming stall is an alert.</summary>
+    public const int RunwayAlertMonths = 3;
+
+    public static ImmutableArray<Alert> For(
+        ProjectView project, IEnumerable<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
     {
         var alerts = ImmutableArray.CreateBuilder<Alert>();
         if (project.Phase == Phases.Phase.Gestopt) return [];
@@ -65,6 +69,19 @@ public static class AlertRules
                     alerts.Add(new Alert(project.Id, "payment-pending", AlertSeverity.Medium, approved,
                         $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} dagen nog niet uitbetaald."));
             }
+        }
+        if (outlook is { } o)
+        {
+            if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
+                alerts.Add(new Alert(project.Id, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
+                    $"Nog {o.RunwayMonths} maand(en) werk; vanaf {gap.Month:00}-{gap.Year} dreigt een windstilte van {o.GapMonths} maanden. "
+                    + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {by.Month:00}-{by.Year} binnen zijn" : "")
+                    + (o.MoneyExpected is { } expected ? $"; verwacht {expected.Month:00}-{expected.Year}." : ".")));
+            else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
+                alerts.Add(new Alert(project.Id, "in-stall", AlertSeverity.High, today,
+                    o.State == CashFlow.OutlookState.InStall
+                        ? "Het werk ligt volgens het kasstroomplan nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {e.Month:00}-{e.Year}." : ".")
+                        : "Volgens het kasstroomplan is het geld op en komt er geen tranche meer."));
         }
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
     }

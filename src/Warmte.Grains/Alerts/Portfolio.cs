@@ -17,7 +17,8 @@ public sealed record PortfolioRow(
     [property: Id(6)] decimal Outstanding,
     [property: Id(7)] LocalDate? NextExpectedPayment,
     [property: Id(8)] decimal? NextExpectedAmount,
-    [property: Id(9)] ImmutableArray<Alert> Alerts)
+    [property: Id(9)] ImmutableArray<Alert> Alerts,
+    [property: Id(10)] int? RunwayMonths)
 {
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }
@@ -29,7 +30,7 @@ public static class Portfolio
     /// expected (the first unpaid tranche that was requested, expected after the funder's median
     /// request-to-payment time on this project, or its review norm while there is no history).
     /// </summary>
-    public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today)
+    public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
     {
         LocalDate? nextDate = null;
         decimal? nextAmount = null;
@@ -44,7 +45,7 @@ public static class Portfolio
         }
         return new PortfolioRow(project.Id, project.Name, project.CooperativeId, project.Phase,
             grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
-            nextDate, nextAmount, AlertRules.For(project, grants, today));
+            nextDate, nextAmount, AlertRules.For(project, grants, today, outlook), outlook?.RunwayMonths);
     }
 
     /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>

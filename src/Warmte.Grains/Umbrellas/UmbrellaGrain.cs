@@ -47,9 +47,10 @@ public sealed class UmbrellaGrain(
             var grantsTask = GrainFactory.GetGrain<IFundingGrain>(p.Id).Grants();
             var businessCaseTask = GrainFactory.GetGrain<IBusinessCaseGrain>(p.Id).Financing();
             var projectTask = GrainFactory.GetGrain<IProjectGrain>(p.Id).Get();
+            var outlookTask = GrainFactory.GetGrain<CashFlow.ICashPlanGrain>(p.Id).Outlook(new YearMonth(today.Year, today.Month));
             var grants = await grantsTask;
             var project = await projectTask;
-            var alerts = project is null ? 0 : AlertRules.For(project, grants, today).Length;
+            var alerts = project is null ? 0 : AlertRules.For(project, grants, today, await outlookTask).Length;
             return (p.Id, UmbrellaRules.Finance(grants, await businessCaseTask, alerts));
         }));
         return new UmbrellaComparison

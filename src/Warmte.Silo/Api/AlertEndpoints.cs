@@ -1,5 +1,6 @@
 using NodaTime;
 using Warmte.Alerts;
+using Warmte.CashFlow;
 using Warmte.Common;
 using Warmte.Cooperatives;
 using Warmte.Grants;
@@ -17,7 +18,8 @@ public static class AlertEndpoints
         {
             if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
             var grants = await grains.GetGrain<IFundingGrain>(id).Grants();
-            return Answers.Ok(AlertRules.For(project, grants, AmsterdamTime.Today(clock)));
+            var outlook = await grains.GetGrain<ICashPlanGrain>(id).Outlook(CashFlowEndpoints.ThisMonth(clock));
+            return Answers.Ok(AlertRules.For(project, grants, AmsterdamTime.Today(clock), outlook));
         }).WithTags("Signalen").WithSummary("Signalen van een project, ernstigste eerst");
 
         api.MapGet("/portfolio", async (IGrainFactory grains, IClock clock) =>
@@ -31,7 +33,8 @@ public static class AlertEndpoints
                 var grants = await grains.GetGrain<IFundingGrain>(id).Grants();
                 if (grants.IsEmpty) return null;
                 var project = await grains.GetGrain<IProjectGrain>(id).Get();
-                return project is null ? null : Portfolio.Row(project, grants, today);
+                var outlook = await grains.GetGrain<ICashPlanGrain>(id).Outlook(CashFlowEndpoints.ThisMonth(clock));
+                return project is null ? null : Portfolio.Row(project, grants, today, outlook);
             }));
             var funded = rows.OfType<PortfolioRow>().ToList();
             return Answers.Ok(new

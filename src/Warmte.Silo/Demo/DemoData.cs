@@ -88,6 +88,7 @@ public sealed class DemoData(IGrainFactory grains)
             "Realisatiebesluit, huurdersinstemming en financiering rond; start bouw mei 2025." + Approx);
 
         await PawTranches();
+        await SaveCashPlan("wg-terrein", "ketelhuiswg-ontwikkeling.json");
 
         await Milestone(project, "realisatiebesluit-alv", "Realisatiebesluit ALV", new LocalDate(2024, 12, 14), new LocalDate(2024, 12, 14));
         await Milestone(project, "voorbereidende-werken", "Voorbereidende werken", new LocalDate(2025, 1, 6), new LocalDate(2025, 1, 6));
@@ -162,6 +163,16 @@ public sealed class DemoData(IGrainFactory grains)
             Action = action, On = on, Amount = amount, PeriodFrom = from, PeriodTo = to,
             Documents = action == Grants.TrancheAction.SubmitAccounting ? [$"Verantwoording tranche {n} (demo)"] : null,
         }, Actor, $"demo-paw-{n}-{action}"));
+
+    private async Task SaveCashPlan(string projectId, string planFile)
+    {
+        var grain = grains.GetGrain<CashFlow.ICashPlanGrain>(projectId);
+        if (await grain.Get() is not null) return;
+        await using var stream = typeof(DemoData).Assembly.GetManifestResourceStream("models/" + planFile)
+            ?? throw new InvalidOperationException($"Embedded plan {planFile} is missing.");
+        using var reader = new StreamReader(stream);
+        await Ensure(grain.Save(await reader.ReadToEndAsync(), Actor));
+    }
 
     private async Task SaveBusinessCase(string projectId, string modelFile, string note)
     {

@@ -155,6 +155,7 @@ public static class WarmteHost
         api.MapBusinessCaseEndpoints();
         api.MapGrantEndpoints();
         api.MapAlertEndpoints();
+        api.MapCashFlowEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using NodaTime;
+using Warmte.CashFlow;
+using Warmte.Common;
+using Warmte.Projects;
+using Warmte.Silo.Auth;
+
+namespace Warmte.Silo.Api;
+
+public sealed record SaveCashPlanRequest(JsonElement? Plan);
+
+/// <summary>
+/// A project's cash-flow plan and its simulation: the monthly cash line, stalls and today's
+/// outlook under each financing regime, with the funder's lead times observed on this project.
+/// </summary>
+public static class CashFlowEndpoints
+{
+    public static void MapCashFlowEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/projects/{id}").WithTags("Kasstroom");
+
+        group.MapPut("/cashflow-plan", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(project.CooperativeId))
+                return Problems.Forbidden($"Alleen het bestuur van '{project.CooperativeId}' of een beheerder legt het kasstroomplan vast.");
+            var (body, problem) = await RequestBody.ReadAsync<SaveCashPlanRequest>(http.Request);
+            if (problem is not null) return problem;
+            if (body!.Plan is not { ValueKind: JsonValueKind.Object } plan) return Problems.Invalid("plan", "is verplicht: het plan als JSON-object.");
+            var saved = await grains.GetGrain<ICashPlanGrain>(id).Save(plan.GetRawText(), http.User.Actor());
+            return saved.IsOk ? Answers.Ok(Info(saved.Value!)) : Problems.From(saved.Refusal!);
+        }).WithSummary("Kasstroomplan (ontwikkelbudget, werkplan, subsidie, doorlooptijden) vastleggen");
+
+        group.MapGet("/cashflow-plan", async (string id, IGrainFactory grains) =>
+            Slug.IsValid(id) && await grains.GetGrain<ICashPlanGrain>(id).Get() is { } info
+                ? Answers.Ok(new { name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt, plan = JsonDocument.Parse(info.PlanJson).RootElement })
+                : Problems.NotFound("Kasstroomplan van project", id)).WithSummary("Het vastgelegde kasstroomplan");
+
+        group.MapGet("/cashflow", async (string id, string? regime, IGrainFactory grains, IClock clock) =>
+        {
+            if (!Slug.IsValid(id)) return Problems.NotFound("Project", id);
+            var chosen = Regime.Tranches;
+            if (regime is not null && (regime.Any(char.IsDigit) || !Enum.TryParse(regime, ignoreCase: true, out chosen) || !Enum.IsDefined(chosen)))
+                return Problems.Invalid("regime", "kies Tranches, Milestones of Bridge.");
+            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).Simulate(chosen, ThisMonth(clock)));
+        }).WithSummary("Kaspositie per maand, windstiltes en de vooruitblik vanaf vandaag");
+
+        group.MapGet("/regimes", async (string id, IGrainFactory grains, IClock clock) =>
+            Slug.IsValid(id) && await grains.GetGrain<ICashPlanGrain>(id).Compare(ThisMonth(clock)) is { } comparison
+                ? Answers.Ok(comparison)
+                : Problems.NotFound("Kasstroomplan van project", id)).WithSummary("Financieringsregimes naast elkaar");
+    }
+
+    internal static YearMonth ThisMonth(IClock clock)
+    {
+        var today = AmsterdamTime.Today(clock);
+        return new YearMonth(today.Year, today.Month);
+    }
+
+    private static object Info(CashPlanInfo info) => new { name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt };
+}

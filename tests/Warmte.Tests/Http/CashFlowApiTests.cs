@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Http;
+
+public sealed class CashFlowApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private WarmteServer Server => fixture.Server;
+
+    private static JsonNode Plan() => JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json"))!;
+
+    [Fact]
+    public async Task A_saved_plan_shows_the_stall_pattern_today_and_the_regimes_side_by_side()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/projects/{project}/cashflow")).Status);
+
+        var saved = await admin.Put($"api/projects/{project}/cashflow-plan", new { plan = Plan() });
+        Assert.Equal(HttpStatusCode.OK, saved.Status);
+
+        var tranches = await admin.Get($"api/projects/{project}/cashflow");
+        Assert.Equal(HttpStatusCode.OK, tranches.Status);
+        Assert.True(tranches.Body.GetProperty("stalls").GetArrayLength() >= 3);
+        Assert.True(tranches.Body.GetProperty("months").GetArrayLength() > 60);
+        Assert.Equal("Setting", tranches.Body.GetProperty("leadTimes").GetProperty("source").GetString());
+
+        var regimes = await admin.Get($"api/projects/{project}/regimes");
+        var results = regimes.Body.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("regime").GetString()!);
+        Assert.Equal(0, results["Milestones"].GetProperty("summary").GetProperty("monthsStalled").GetInt32());
+        Assert.True(results["Tranches"].GetProperty("summary").GetProperty("monthsStalled").GetInt32() > 0);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Get($"api/projects/{project}/cashflow?regime=Chaos")).Status);
+    }
+
+    [Fact]
+    public async Task The_lead_times_observed_on_the_project_replace_the_plans_setting()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        await admin.Put($"api/projects/{project}/cashflow-plan", new { plan = Plan() });
+        await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = 7_700_000m, decidedOn = "2019-01-01",
+            tranches = new[] { new { amount = 1_000_000m } },
+        });
+        foreach (var (step, body) in new (string, object)[]
+                 {
+                     ("request", new { on = "2019-02-01" }),
+                     ("accounting", new { on = "2019-02-10", amount = 100_000m, periodFrom = "2019-01-01", periodTo = "2019-01-31" }),
+                     ("approve", new { on = "2019-06-03" }),
+                     ("pay", new { on = "2019-07-01", amount = 1_000_000m }),
+                 })
+            Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/grants/paw/tranches/1/{step}", body)).Status);
+
+        var result = await admin.Get($"api/projects/{project}/cashflow");
+        var lead = result.Body.GetProperty("leadTimes");
+        Assert.Equal("ObservedMedian", lead.GetProperty("source").GetString());
+        Assert.Equal(4, lead.GetProperty("requestToApprovedMonths").GetInt32());
+        Assert.Equal(1, lead.GetProperty("approvedToPaidMonths").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_bad_plan_is_refused_with_field_paths_and_nothing_is_saved()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var plan = Plan();
+        plan["openingBalance"] = -5;
+        var refused = await admin.Put($"api/projects/{project}/cashflow-plan", new { plan });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.All(refused.ErrorFields, f => Assert.StartsWith("plan.", f));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/projects/{project}/cashflow-plan")).Status);
+    }
+}
