@@ -22,14 +22,6 @@ public static class PlanReader
     public const int MaxPhases = 50;
     public const int MaxWorkPackages = 200;
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
-
     private static readonly IReadOnlyDictionary<string, WorkKind> Kinds = new Dictionary<string, WorkKind>(StringComparer.OrdinalIgnoreCase)
     {
         ["design"] = WorkKind.Design,
@@ -42,19 +34,8 @@ public static class PlanReader
 
     public static Outcome<CashFlowPlan> Read(string json)
     {
-        PlanFile? file;
-        try
-        {
-            file = JsonSerializer.Deserialize<PlanFile>(json, Options);
-        }
-        catch (JsonException ex)
-        {
-            // For an unknown key the path already ends in that key: "$.grant.tranchegrootte".
-            var field = ex.Path is null or "$" ? "plan" : ex.Path.TrimStart('$', '.');
-            var unmapped = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
-            return Refusal.Invalid(field, unmapped ? "is geen bekend veld van het planformaat." : "heeft een ongeldige waarde of is geen geldige JSON.");
-        }
-        return file is null ? Refusal.Invalid("plan", "is leeg.") : Validate(file);
+        var file = JsonFile.Read<PlanFile>(json, "plan", "planformaat");
+        return file.IsOk ? Validate(file.Value!) : file.Refusal!;
     }
 
     public static Outcome<CashFlowPlan> Validate(PlanFile file)

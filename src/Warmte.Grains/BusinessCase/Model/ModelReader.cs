@@ -18,29 +18,10 @@ public static class ModelReader
 {
     public const int CurrentFormatVersion = 1;
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
-
     public static Outcome<Inputs> Read(string json)
     {
-        BusinessCaseModel? model;
-        try
-        {
-            model = JsonSerializer.Deserialize<BusinessCaseModel>(json, Options);
-        }
-        catch (JsonException ex)
-        {
-            // For an unknown key the path already ends in that key: "$.sources.loans[0].rentevoet".
-            var field = ex.Path is null or "$" ? "model" : ex.Path.TrimStart('$', '.');
-            var unmapped = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
-            return Refusal.Invalid(field, unmapped ? "is geen bekend veld van het modelformaat." : "heeft een ongeldige waarde of is geen geldige JSON.");
-        }
-        return model is null ? Refusal.Invalid("model", "is leeg.") : Validate(model);
+        var file = JsonFile.Read<BusinessCaseModel>(json, "model", "modelformaat");
+        return file.IsOk ? Validate(file.Value!) : file.Refusal!;
     }
 
     public static Outcome<Inputs> Validate(BusinessCaseModel model)
