@@ -60,14 +60,20 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl, string? token)
     public Task<ApiResponse> PostJsonAsync(string path, string json, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Post, path, json, cancel);
 
+    /// <summary>A POST with extra request headers, e.g. an <c>Idempotency-Key</c>.</summary>
+    public Task<ApiResponse> PostJsonAsync(string path, string json, IReadOnlyDictionary<string, string> headers, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Post, path, json, cancel, headers);
+
     /// <summary>Sends the request and throws <see cref="ApiException"/> unless the answer is 2xx.</summary>
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancel)
+    public async Task<ApiResponse> SendAsync(
+        HttpMethod method, string path, string? json, CancellationToken cancel, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, Combine(BaseUrl, path));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
         request.Headers.UserAgent.ParseAdd(UserAgent);
         if (HasToken) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
         if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
 
         using var answer = await http.SendAsync(request, cancel);

@@ -29,7 +29,7 @@ internal static class CashFlowCommands
 
     public static readonly CommandSpec Simulate = new(
         "cashflow simulate",
-        "Kasstroom en windstiltes van een ontwikkelplan, per financieringsregime",
+        "Kasstroom en windstiltes van een planbestand, per financieringsregime (zonder de dienst)",
         "Rekent het ontwikkelplan maand voor maand door op deze computer (de dienst is niet nodig): beginsaldo plus "
         + "ontvangen betalingen min uitgaven. Het werk gaat door zolang de kas het dekt boven de buffer; anders valt het "
         + "stil (windstilte) en lopen alleen de vaste kosten door, tot de volgende betaling binnen is. Zonder --regime "
@@ -37,7 +37,8 @@ internal static class CashFlowCommands
         + "tranches met overbruggingslening als het plan die heeft): doorlooptijd, maanden stil, meerkosten, rente en "
         + "piekblootstelling van de financiers, met de windstiltes van het huidige regime. Met --regime de kasstroom "
         + "per maand met de stille maanden gemarkeerd. Een ongeldig plan wordt geweigerd met per veld de reden; het "
-        + "planformaat staat in docs/cashflow-plan.md.",
+        + "planformaat staat in docs/cashflow-plan.md. Het plan dat bij de dienst voor een project is opgeslagen, met de "
+        + "doorlooptijden die de financier daar werkelijk haalde: warmte cashflow <project> en warmte regimes <project>.",
         [PlanFile], [RegimeOption, Today],
         [
             "warmte cashflow simulate models/ketelhuiswg-ontwikkeling.json",
@@ -45,6 +46,127 @@ internal static class CashFlowCommands
             "warmte cashflow simulate models/ketelhuiswg-ontwikkeling.json --regime bridge --today 2021-06 --json",
         ],
         RunSimulate) { Offline = true };
+
+    private static readonly ArgumentSpec ProjectId = new("project", "de id van het project (bijv. wg-terrein)");
+
+    public static readonly OptionSpec OnlineRegime = new("regime", "regime",
+        "Welk regime: tranches (tranches na verantwoording; standaard), milestones (voorfinanciering per fase op "
+        + "mijlpalen) of bridge (tranches plus overbruggingslening, als het plan die heeft)");
+
+    public static readonly CommandSpec Project = new(
+        "cashflow",
+        "Kasstroom per maand van een project, volgens de dienst",
+        "Rekent het kasstroomplan dat bij de dienst voor het project is opgeslagen maand voor maand door, met de "
+        + "doorlooptijden die de financier bij dit project werkelijk haalde (zodra er een tranche van aanvraag tot "
+        + "betaling is doorlopen; anders de instelling uit het plan), en toont de kasstroom per maand met de stille "
+        + "maanden gemarkeerd, de windstiltes, de mijlpalen en de vooruitblik per vandaag. De regimes naast elkaar: "
+        + "warmte regimes <project>. Een planbestand op deze computer doorrekenen, zonder de dienst: "
+        + "warmte cashflow simulate <plan>.",
+        [ProjectId], [OnlineRegime],
+        [
+            "warmte cashflow wg-terrein",
+            "warmte cashflow wg-terrein --regime bridge",
+            "warmte cashflow wg-terrein --regime milestones --json > kasstroom.json",
+        ],
+        RunProject);
+
+    public static readonly CommandSpec Regimes = new(
+        "regimes",
+        "Financieringsregimes naast elkaar voor een project, volgens de dienst",
+        "Rekent het kasstroomplan dat bij de dienst voor het project is opgeslagen door voor elk regime (tranches na "
+        + "verantwoording, voorfinanciering per fase op mijlpalen, en tranches met overbruggingslening als het plan "
+        + "die heeft) en zet doorlooptijd, maanden stil, meerkosten, rente en piekblootstelling naast elkaar, met de "
+        + "windstiltes en de vooruitblik van het huidige regime. Eén regime per maand: warmte cashflow <project> --regime <regime>.",
+        [ProjectId], [],
+        ["warmte regimes wg-terrein", "warmte regimes wg-terrein --json"],
+        RunRegimes);
+
+    private static async Task<int> RunProject(CommandContext context)
+    {
+        var project = ProjectArgument(context);
+        var regime = ParseRegime(context, OnlineRegime) ?? Regime.Tranches;
+        var response = await WithPlanHint(context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/cashflow?regime={regime}"), project);
+        using var document = Commands.Parse(response);
+        if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
+        else CashFlowViews.OnlineTimeline(Read<CashFlowResult>(response), await StoredPlanAsync(context, project), project, context.Out);
+        return WarmteCli.Ok;
+    }
+
+    /// <summary>A 404 here is mostly a project without a saved plan: say how to get one.</summary>
+    private static async Task<ApiResponse> WithPlanHint(Task<ApiResponse> call, string project)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 404)
+        {
+            throw new ApiException(refused.Response)
+            {
+                Hint = $"Bestaat project '{project}' en is er een kasstroomplan voor vastgelegd (PUT /api/projects/{project}/cashflow-plan)? "
+                       + "Een planbestand rekent u zonder de dienst door met: warmte cashflow simulate <plan>",
+            };
+        }
+    }
+
+    /// <summary>
+    /// The project's saved plan, for what the simulation's answer does not carry (grant, cash buffer, kinds of
+    /// work, assumptions). Null when the service does not give it; the output then does without.
+    /// </summary>
+    private static async Task<StoredPlan?> StoredPlanAsync(CommandContext context, string project)
+    {
+        ApiResponse response;
+        try
+        {
+            response = await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/cashflow-plan");
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode is >= 400 and < 500)
+        {
+            return null;
+        }
+        using var document = response.TryParse();
+        if (document?.RootElement is not { ValueKind: JsonValueKind.Object } root) return null;
+        var plan = root.Prop("plan") is { ValueKind: JsonValueKind.Object } raw && PlanReader.Read(raw.GetRawText()) is { IsOk: true } read
+            ? read.Value
+            : null;
+        return new StoredPlan(plan, root.Str("savedBy"), root.Str("savedAt"));
+    }
+
+    private static async Task<int> RunRegimes(CommandContext context)
+    {
+        var project = ProjectArgument(context);
+        var response = await WithPlanHint(context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/regimes"), project);
+        using var document = Commands.Parse(response);
+        if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
+        else CashFlowViews.OnlineComparison(Read<RegimeComparison>(response), await StoredPlanAsync(context, project), project, context.Out);
+        return WarmteCli.Ok;
+    }
+
+    /// <summary>The project id; a file name here most likely meant <c>cashflow simulate</c>.</summary>
+    private static string ProjectArgument(CommandContext context)
+    {
+        var project = context.Argument(0);
+        if (project.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || project.Contains('/') || project.Contains('\\'))
+            throw new UsageException(
+                $"'{Tokens.Shorten(project)}' lijkt een bestand, geen project. Een planbestand rekent u door met: "
+                + $"warmte cashflow simulate {Tokens.Shorten(project)}", context.Invocation.Command);
+        return project;
+    }
+
+    /// <summary>The service's answer as the engine's records, so the offline views show it.</summary>
+    private static T Read<T>(ApiResponse response) where T : class
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize<T>(response.Body, WarmteJson.Default) is { } value) return value;
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+        }
+        throw new UnexpectedAnswerException(
+            "Het antwoord van de dienst is geen kasstroomberekening die deze versie van warmte kan tonen. "
+            + "Met --json ziet u het antwoord zoals het is; werk warmte zo nodig bij.");
+    }
 
     private static Task<int> RunSimulate(CommandContext context)
     {
@@ -78,9 +200,9 @@ internal static class CashFlowCommands
     }
 
     /// <summary>The regime named by --regime (tranches, milestones, bridge or 1, 2, 3); null when not given.</summary>
-    internal static Regime? ParseRegime(CommandContext context)
+    internal static Regime? ParseRegime(CommandContext context, OptionSpec? option = null)
     {
-        if (context.Option(RegimeOption) is not { } text) return null;
+        if (context.Option(option ?? RegimeOption) is not { } text) return null;
         return text.Trim().ToLowerInvariant() switch
         {
             "tranches" or "1" => Regime.Tranches,

@@ -13,7 +13,25 @@ internal static class CashFlowViews
     {
         output.WriteLine($"Kasstroom en windstiltes: {plan.Name}");
         PlanFields(plan, file, output);
+        ComparisonBody(plan, comparison, output);
+    }
 
+    /// <summary>
+    /// The service's comparison of a project's regimes (<c>warmte regimes</c>). The service sends the results, not
+    /// the plan: what needs the plan (its grant, cash buffer, kinds of work and assumptions) is left out or named
+    /// from the results.
+    /// </summary>
+    public static void OnlineComparison(RegimeComparison comparison, StoredPlan? stored, string projectId, TextWriter output)
+    {
+        output.WriteLine($"Kasstroom en windstiltes: {comparison.Name}");
+        var plan = stored?.Plan is { } p && comparison.Results.FirstOrDefault() is { } first ? p with { LeadTimes = first.LeadTimes } : null;
+        if (plan is not null) PlanFields(plan, ("Project", stored!.Describe(projectId)), output);
+        else OnlineFields(projectId, comparison.Results.FirstOrDefault()?.LeadTimes, output);
+        ComparisonBody(plan, comparison, output);
+    }
+
+    private static void ComparisonBody(CashFlowPlan? plan, RegimeComparison comparison, TextWriter output)
+    {
         output.WriteLine();
         output.WriteLine("Regimes naast elkaar");
         var table = new TextTable("Regime", "Klaar in", "Doorlooptijd", "Stil", "Windstiltes", "Meerkosten", "Rente", "Piekblootstelling")
@@ -48,8 +66,11 @@ internal static class CashFlowViews
             output.WriteLine();
             Outlook(plan, current, output);
         }
-        output.WriteLine();
-        Assumptions(plan, output);
+        if (plan is not null)
+        {
+            output.WriteLine();
+            Assumptions(plan, output);
+        }
     }
 
     public static void Timeline(CashFlowPlan plan, CashFlowResult result, string file, TextWriter output)
@@ -57,7 +78,23 @@ internal static class CashFlowViews
         output.WriteLine($"Kasstroom per maand: {plan.Name}");
         output.WriteLine($"Regime: {CashFlowCommands.RegimeName(result.Regime)}");
         PlanFields(plan, file, output);
+        TimelineBody(plan, result, output);
+    }
 
+    /// <summary>The service's simulation of one regime for a project (<c>warmte cashflow</c>); see <see cref="OnlineComparison"/>.</summary>
+    public static void OnlineTimeline(CashFlowResult result, StoredPlan? stored, string projectId, TextWriter output)
+    {
+        output.WriteLine($"Kasstroom per maand: {result.Name}");
+        output.WriteLine($"Regime: {CashFlowCommands.RegimeName(result.Regime)}");
+        // The service simulates with the lead times observed on the project; show those, not the plan's setting.
+        var plan = stored?.Plan is { } p ? p with { LeadTimes = result.LeadTimes } : null;
+        if (plan is not null) PlanFields(plan, ("Project", stored!.Describe(projectId)), output);
+        else OnlineFields(projectId, result.LeadTimes, output);
+        TimelineBody(plan, result, output);
+    }
+
+    private static void TimelineBody(CashFlowPlan? plan, CashFlowResult result, TextWriter output)
+    {
         output.WriteLine();
         output.WriteLine("Per maand (bedragen in hele euro's)");
         var table = new TextTable("Maand", "Status", "Werkmnd", "Fase", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Blootstelling", "Gebeurtenissen")
@@ -75,7 +112,8 @@ internal static class CashFlowViews
                 Nl.Amount(m.Exposure),
                 string.Join("; ", m.Events.Select(Event)));
         table.WriteTo(output, "  ");
-        output.WriteLine($"  {StallMark} = windstilte: de kas dekt het werk niet boven de buffer van {Nl.Money(plan.CashBuffer)}; alleen de vaste kosten lopen door.");
+        output.WriteLine($"  {StallMark} = windstilte: de kas dekt het werk niet boven de buffer"
+                         + (plan is null ? "" : $" van {Nl.Money(plan.CashBuffer)}") + "; alleen de vaste kosten lopen door.");
         output.WriteLine("  Werkmnd = de maand van het werkplan die gedaan wordt, of waarop het werk wacht. Ontvangen = betalingen"
                          + (result.Regime == Regime.Bridge ? " en opnames van de overbruggingslening; Uitgegeven = kosten en aflossing." : "; Uitgegeven = kosten."));
 
@@ -88,26 +126,42 @@ internal static class CashFlowViews
         Milestones(result, output);
         output.WriteLine();
         Outlook(plan, result, output);
-        output.WriteLine();
-        Assumptions(plan, output);
+        if (plan is not null)
+        {
+            output.WriteLine();
+            Assumptions(plan, output);
+        }
     }
 
-    private static void PlanFields(CashFlowPlan plan, string file, TextWriter output)
+    /// <summary>What the service's answer tells about the plan: the project and the funder's lead times it used.</summary>
+    private static void OnlineFields(string projectId, FunderLeadTimes? lead, TextWriter output)
+    {
+        var fields = new List<(string, string)> { ("Project", projectId + " (kasstroomplan bij de dienst)") };
+        if (lead is not null) fields.Add(("Doorlooptijd financier", LeadTimeText(lead)));
+        Fields(output, [.. fields]);
+    }
+
+    private static string LeadTimeText(FunderLeadTimes lead) =>
+        $"{Nl.Count(lead.RequestToApprovedMonths, "maand", "maanden")} van aanvraag tot goedgekeurde verantwoording, "
+        + $"{Nl.Count(lead.ApprovedToPaidMonths, "maand", "maanden")} tot betaling ("
+        + (lead.Source == LeadTimeSource.ObservedMedian
+            ? $"mediaan van {Nl.Count(lead.Observations, "waarneming", "waarnemingen")})"
+            : "instelling; nog geen waarnemingen)");
+
+    private static void PlanFields(CashFlowPlan plan, string file, TextWriter output) => PlanFields(plan, ("Planbestand", file), output);
+
+    private static void PlanFields(CashFlowPlan plan, (string Label, string Value) source, TextWriter output)
     {
         var g = plan.Grant;
         var lead = plan.LeadTimes;
         var fields = new List<(string, string)>
         {
-            ("Planbestand", file),
+            source,
             ("Start", $"{Month(plan.StartMonth)}; {Nl.Count(plan.WorkMonths, "werkmaand", "werkmaanden")} gepland in "
                       + $"{Nl.Count(plan.Phases.Length, "fase", "fasen")}, geplande kosten {Nl.Money(plan.PlannedCost)}"),
             ("Subsidie", $"{g.Name} ({g.Funder}): {Nl.Money(g.Amount)} in {Tranches(g)}"
                          + (g.WaitsForAccounting ? "; elke volgende tranche pas na goedgekeurde verantwoording" : "")),
-            ("Doorlooptijd financier", $"{Nl.Count(lead.RequestToApprovedMonths, "maand", "maanden")} van aanvraag tot goedgekeurde verantwoording, "
-                                       + $"{Nl.Count(lead.ApprovedToPaidMonths, "maand", "maanden")} tot betaling ("
-                                       + (lead.Source == LeadTimeSource.ObservedMedian
-                                           ? $"mediaan van {Nl.Count(lead.Observations, "waarneming", "waarnemingen")})"
-                                           : "instelling; nog geen waarnemingen)")),
+            ("Doorlooptijd financier", LeadTimeText(lead)),
             ("Kas", $"beginsaldo {Nl.Money(plan.OpeningBalance)}, buffer {Nl.Money(plan.CashBuffer)}, herstartkosten {Nl.Money(plan.RestartCost)} per windstilte"),
         };
         if (plan.BridgeLoan is { } bridge)
@@ -159,7 +213,7 @@ internal static class CashFlowViews
         Fields(output, [.. fields]);
     }
 
-    private static void Stalls(CashFlowPlan plan, CashFlowResult result, TextWriter output)
+    private static void Stalls(CashFlowPlan? plan, CashFlowResult result, TextWriter output)
     {
         if (result.Stalls.IsEmpty)
         {
@@ -186,9 +240,13 @@ internal static class CashFlowViews
             output.WriteLine($"  Werkperiodes tussen de windstiltes: {string.Join(", ", working.Select(w => Nl.Number(w)))} maanden.");
     }
 
-    /// <summary>The kinds of work that stopped, in Dutch ("ontwerp, adviseurs"): the names are in --json.</summary>
-    private static string StoppedKinds(CashFlowPlan plan, Stall stall)
+    /// <summary>
+    /// The kinds of work that stopped, in Dutch ("ontwerp, adviseurs"): the names are in --json. Without the
+    /// plan (an answer of the service) the names of the work packages themselves.
+    /// </summary>
+    private static string StoppedKinds(CashFlowPlan? plan, Stall stall)
     {
+        if (plan is null) return stall.StoppedWork.IsDefaultOrEmpty ? Nl.None : string.Join(", ", stall.StoppedWork);
         var kinds = plan.WorkPlan.Where(p => stall.StoppedWork.Contains(p.Name)).Select(p => Kind(p.Kind)).Distinct().ToList();
         return kinds.Count == 0 ? Nl.None : string.Join(", ", kinds);
     }
@@ -231,7 +289,7 @@ internal static class CashFlowViews
         table.WriteTo(output, "  ");
     }
 
-    private static void Outlook(CashFlowPlan plan, CashFlowResult result, TextWriter output)
+    private static void Outlook(CashFlowPlan? plan, CashFlowResult result, TextWriter output)
     {
         var o = result.Outlook;
         output.WriteLine($"Vooruitblik per {Month(o.Today)} ({CashFlowCommands.RegimeName(result.Regime).ToLowerInvariant()})");
@@ -246,13 +304,13 @@ internal static class CashFlowViews
                 $"Het werk ligt stil sinds {Month(o.GapStart!.Value)} ({Nl.Count(o.GapMonths ?? 0, "maand", "maanden")} in totaal).",
                 o.MoneyExpected is { } expected ? $"Het geld wordt verwacht in {Month(expected)}." : "Er komt geen geld meer: het werk komt niet af.",
             ],
-            _ => GapLines(plan, o, payment),
+            _ => GapLines(plan?.LeadTimes ?? result.LeadTimes, o, payment),
         };
         foreach (var line in lines)
             foreach (var wrapped in Help.Wrap(line, 96)) output.WriteLine("  " + wrapped);
     }
 
-    private static List<string> GapLines(CashFlowPlan plan, Outlook o, string payment)
+    private static List<string> GapLines(FunderLeadTimes lead, Outlook o, string payment)
     {
         var lines = new List<string>
         {
@@ -264,9 +322,9 @@ internal static class CashFlowViews
         };
         if (o.RequestBy is { } requestBy)
             lines.Add(requestBy < o.Today
-                ? $"Met {Nl.Count(plan.LeadTimes.RequestToPaidMonths, "maand", "maanden")} doorlooptijd bij de financier had de aanvraag met verantwoording "
+                ? $"Met {Nl.Count(lead.RequestToPaidMonths, "maand", "maanden")} doorlooptijd bij de financier had de aanvraag met verantwoording "
                   + $"al in {Month(requestBy)} de deur uit moeten zijn."
-                : $"Met {Nl.Count(plan.LeadTimes.RequestToPaidMonths, "maand", "maanden")} doorlooptijd bij de financier moet de aanvraag met verantwoording "
+                : $"Met {Nl.Count(lead.RequestToPaidMonths, "maand", "maanden")} doorlooptijd bij de financier moet de aanvraag met verantwoording "
                   + $"uiterlijk in {Month(requestBy)} de deur uit.");
         return lines;
     }
@@ -312,4 +370,12 @@ internal static class CashFlowViews
         foreach (var (label, value) in fields)
             output.WriteLine($"  {(label + ":").PadRight(width)}  {value}");
     }
+}
+
+/// <summary>A project's cash-flow plan as saved at the service: the plan itself (null when it cannot be read), who saved it and when.</summary>
+internal sealed record StoredPlan(CashFlowPlan? Plan, string? SavedBy, string? SavedAt)
+{
+    public string Describe(string projectId) =>
+        projectId + "; kasstroomplan bij de dienst"
+        + (SavedBy is null ? "" : $", vastgelegd door {SavedBy}" + (SavedAt is null ? "" : $" op {Nl.Instant(SavedAt)}"));
 }

@@ -6,6 +6,9 @@ internal sealed record OptionSpec(string Name, string? ValueName, string Descrip
     public bool TakesValue => ValueName is not null;
 
     public string Display => TakesValue ? $"--{Name} <{ValueName}>" : $"--{Name}";
+
+    /// <summary>May be given more than once (<c>--doc a --doc b</c>); every value is kept, in order.</summary>
+    public bool Repeatable { get; init; }
 }
 
 /// <summary>The options every command accepts.</summary>
@@ -52,6 +55,9 @@ internal sealed class Tokens
 
     public Dictionary<string, string?> Options { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every value of each option that takes one, in order (more than one only for repeatable options).</summary>
+    public Dictionary<string, List<string>> Values { get; } = new(StringComparer.Ordinal);
+
     public bool Help => Options.ContainsKey(GlobalOptions.Help.Name);
 
     /// <summary>
@@ -91,7 +97,7 @@ internal sealed class Tokens
             string? inlineValue = equals < 0 ? null : body[(equals + 1)..];
             if (!options.TryGetValue(name, out var spec))
                 throw new UsageException($"Onbekende optie '--{Shorten(name)}'.");
-            if (result.Options.ContainsKey(name))
+            if (result.Options.ContainsKey(name) && !spec.Repeatable)
                 throw new UsageException($"Optie --{name} is meer dan eens opgegeven.");
 
             string? value = null;
@@ -104,6 +110,11 @@ internal sealed class Tokens
             else if (inlineValue is not null)
                 throw new UsageException($"Optie --{name} neemt geen waarde.");
             result.Options[name] = value;
+            if (value is not null)
+            {
+                if (!result.Values.TryGetValue(name, out var values)) result.Values[name] = values = [];
+                values.Add(value);
+            }
         }
         return result;
     }
@@ -118,9 +129,15 @@ internal abstract record Request;
 internal sealed record HelpRequest(CommandSpec? Command, string? Group) : Request;
 
 /// <summary>Run <paramref name="Command"/> with its positional arguments and the options given.</summary>
-internal sealed record Invocation(CommandSpec Command, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string?> Options) : Request
+internal sealed record Invocation(
+    CommandSpec Command, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string?> Options,
+    IReadOnlyDictionary<string, List<string>>? Values = null) : Request
 {
     public string? Option(OptionSpec option) => Options.TryGetValue(option.Name, out var value) ? value : null;
+
+    /// <summary>Every value given for a repeatable option, in order; empty when it was not given.</summary>
+    public IReadOnlyList<string> All(OptionSpec option) =>
+        Values is not null && Values.TryGetValue(option.Name, out var values) ? values : [];
 
     public bool Flag(OptionSpec option) => Options.ContainsKey(option.Name);
 }
@@ -178,7 +195,7 @@ internal static class CommandLine
             if (string.IsNullOrWhiteSpace(value))
                 throw new UsageException($"{Capitalise(argument.Description)} mag niet leeg zijn.", command);
 
-        return new Invocation(command, arguments, tokens.Options);
+        return new Invocation(command, arguments, tokens.Options, tokens.Values);
     }
 
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

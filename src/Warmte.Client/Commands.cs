@@ -47,6 +47,14 @@ internal sealed class CommandContext(
     public string Argument(int index) => Invocation.Arguments[index].Trim();
 
     public string? Option(OptionSpec option) => Invocation.Option(option);
+
+    /// <summary>
+    /// Set by a write that may be retried: how to retry it safely (e.g. with the same idempotency key).
+    /// Shown after a failure whose outcome is unknown: no answer, a time-out or a 5xx.
+    /// </summary>
+    public string? RetryNote { get; set; }
+
+    public Task<int> Run() => Invocation.Command.Run(this);
 }
 
 /// <summary>The commands of <c>warmte</c>.</summary>
@@ -119,7 +127,11 @@ internal static class Commands
 
     public static readonly IReadOnlyList<CommandSpec> All =
     [
-        Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance,
+        Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance, FundingCommands.ProjectAlerts,
+        FundingCommands.GrantList, FundingCommands.GrantShow,
+        FundingCommands.TrancheRequest, FundingCommands.TrancheAccount, FundingCommands.TrancheApprove,
+        FundingCommands.TrancheReject, FundingCommands.TranchePay,
+        FundingCommands.Portfolio, CashFlowCommands.Project, CashFlowCommands.Regimes,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
     ];
@@ -145,7 +157,7 @@ internal static class Commands
     private static Task<int> RunProjectShow(CommandContext context) =>
         ShowAsync(context, "/api/projects/" + ApiClient.Segment(context.Argument(0)), Views.Project);
 
-    private static async Task<int> ShowAsync(CommandContext context, string path, Action<JsonElement, TextWriter> view)
+    internal static async Task<int> ShowAsync(CommandContext context, string path, Action<JsonElement, TextWriter> view)
     {
         var response = await context.Api.GetAsync(path);
         using var document = Parse(response);
@@ -214,8 +226,11 @@ internal static class Commands
         return index >= 0 && index + 1 < PhaseOrder.Count ? PhaseOrder[index + 1] : null;
     }
 
-    /// <summary>JJJJ-MM-DD, or the Dutch DD-MM-JJJJ; null when not given.</summary>
-    public static LocalDate? ParseDate(string? text)
+    /// <summary>
+    /// JJJJ-MM-DD, or the Dutch DD-MM-JJJJ; null when not given. A bad date is a usage error of
+    /// <paramref name="command"/> (default: project advance) naming <paramref name="option"/> (default: --date).
+    /// </summary>
+    public static LocalDate? ParseDate(string? text, OptionSpec? option = null, CommandSpec? command = null)
     {
         if (text is null) return null;
         var trimmed = text.Trim();
@@ -224,10 +239,11 @@ internal static class Commands
         var dutch = LocalDatePattern.CreateWithInvariantCulture("dd-MM-uuuu").Parse(trimmed);
         if (dutch.Success) return dutch.Value;
         throw new UsageException(
-            $"'{Tokens.Shorten(text)}' is geen geldige datum voor --date; gebruik JJJJ-MM-DD, bijv. 2024-12-14.", ProjectAdvance);
+            $"'{Tokens.Shorten(text)}' is geen geldige datum voor --{(option ?? Date).Name}; gebruik JJJJ-MM-DD, bijv. 2024-12-14.",
+            command ?? ProjectAdvance);
     }
 
-    private static string Required(CommandContext context, OptionSpec option)
+    internal static string Required(CommandContext context, OptionSpec option)
     {
         var value = context.Option(option);
         if (string.IsNullOrWhiteSpace(value))
@@ -237,7 +253,7 @@ internal static class Commands
     }
 
     /// <summary>The body of a 2xx answer as JSON; anything else means the address is not this service.</summary>
-    private static JsonDocument Parse(ApiResponse response) =>
+    internal static JsonDocument Parse(ApiResponse response) =>
         response.TryParse() ?? throw new UnexpectedAnswerException(
             $"De dienst gaf HTTP {response.StatusCode} maar geen geldige JSON"
             + (response.MediaType is { } type ? $" ({type})" : "") + ". Is dit wel het adres van de Warmtenet-dienst?");

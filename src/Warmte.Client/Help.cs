@@ -18,7 +18,17 @@ internal static class Help
         output.WriteLine("  warmte <opdracht> [argumenten] [opties]");
         output.WriteLine();
         output.WriteLine("Opdrachten:");
-        WriteCommandList(Commands.All, output);
+        // Long command lines ("tranche account <project> <subsidie> <nr>") get their summary on the next line.
+        var width = Math.Min(ListWidth, Commands.All.Max(c => ListName(c).Length) + 2);
+        var sections = Sections
+            .Select(section => (Title: section.Title, Members: Commands.All.Where(c => section.Words.Contains(c.Words[0])).ToList()))
+            .Append((Title: "Overig", Members: Commands.All.Where(c => !Sections.Any(section => section.Words.Contains(c.Words[0]))).ToList()))
+            .Where(section => section.Members.Count > 0);
+        foreach (var section in sections)
+        {
+            output.WriteLine($" {section.Title}");
+            WriteRows(section.Members.Select(c => (ListName(c), c.Summary)), output, width);
+        }
         output.WriteLine();
         WriteGlobalOptions(output);
         output.WriteLine();
@@ -28,6 +38,12 @@ internal static class Help
         output.WriteLine();
         output.WriteLine("De opdrachten model, loan en cashflow simulate rekenen een model- of planbestand (JSON) door op deze");
         output.WriteLine("computer; daarvoor zijn de dienst, --url en een token niet nodig. Voorbeelden staan in de map models.");
+        output.WriteLine("warmte cashflow <project> en warmte regimes <project> rekenen het kasstroomplan dat bij de dienst is");
+        output.WriteLine("opgeslagen, met de doorlooptijden die de financier bij het project werkelijk haalde.");
+        output.WriteLine();
+        output.WriteLine("Tranchestappen (warmte tranche ...) gaan met een idempotentiesleutel naar de dienst en de uitvoer noemt");
+        output.WriteLine("haar. Mislukt de verbinding of verloopt de wachttijd, herhaal dan dezelfde opdracht met");
+        output.WriteLine("--idempotency-key <sleutel>: de stap wordt hoogstens één keer vastgelegd.");
         output.WriteLine();
         output.WriteLine("Meer over één opdracht: warmte <opdracht> --help, bijv. warmte project advance --help");
         output.WriteLine();
@@ -76,7 +92,30 @@ internal static class Help
         output.WriteLine();
         output.WriteLine(command.Examples.Count == 1 ? "Voorbeeld:" : "Voorbeelden:");
         foreach (var example in command.Examples) output.WriteLine("  " + example);
+
+        // "warmte cashflow" is a command and also the group of "warmte cashflow simulate": name the others.
+        var related = Commands.InGroup(command.Name).Where(c => c != command).ToList();
+        if (related.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"Verwante opdrachten (meer hulp: warmte {command.Name} <opdracht> --help):");
+            WriteRows(related.Select(c => (c.Usage, c.Summary)), output);
+        }
     }
+
+    /// <summary>The widest left column of the general command list; longer command lines wrap.</summary>
+    private const int ListWidth = 30;
+
+    /// <summary>The sections of the general command list, by first word.</summary>
+    private static readonly (string Title, string[] Words)[] Sections =
+    [
+        ("Dienst, coöperaties en projecten", ["status", "cooperative", "project"]),
+        ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
+        ("Kasstroom en windstiltes", ["cashflow", "regimes"]),
+        ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
+    ];
+
+    private static string ListName(CommandSpec c) => c.Name + string.Concat(c.Arguments.Select(a => $" <{a.Name}>"));
 
     /// <summary>A usage error's short reminder: the command's usage line and where to find more.</summary>
     public static void WriteUsageHint(CommandSpec? command, string? group, TextWriter output)
@@ -101,7 +140,7 @@ internal static class Help
     }
 
     private static void WriteCommandList(IEnumerable<CommandSpec> commands, TextWriter output) =>
-        WriteRows(commands.Select(c => (c.Name + string.Concat(c.Arguments.Select(a => $" <{a.Name}>")), c.Summary)), output);
+        WriteRows(commands.Select(c => (ListName(c), c.Summary)), output);
 
     private static void WriteGlobalOptions(TextWriter output)
     {
@@ -133,13 +172,19 @@ internal static class Help
         ], output);
     }
 
-    private static void WriteRows(IEnumerable<(string Left, string Right)> rows, TextWriter output)
+    private static void WriteRows(IEnumerable<(string Left, string Right)> rows, TextWriter output, int? leftWidth = null)
     {
         var list = rows.ToList();
-        var width = list.Max(r => r.Left.Length) + 2;
+        var width = leftWidth ?? list.Max(r => r.Left.Length) + 2;
         foreach (var (left, right) in list)
         {
             var lines = Wrap(right, Math.Max(30, 78 - width - 2)).ToList();
+            if (left.Length + 2 > width)
+            {
+                output.WriteLine("  " + left);
+                foreach (var line in lines) output.WriteLine("  " + new string(' ', width) + line);
+                continue;
+            }
             output.WriteLine("  " + left.PadRight(width) + lines[0]);
             foreach (var more in lines.Skip(1)) output.WriteLine("  " + new string(' ', width) + more);
         }

@@ -108,6 +108,51 @@ internal static class Nl
         _ => kind,
     };
 
+    /// <summary>The Dutch label of a tranche status, as the cooperatives and funders say it.</summary>
+    public static string TrancheStatus(string? status) => status switch
+    {
+        "Gepland" => "gepland",
+        "Aangevraagd" => "aangevraagd",
+        "VerantwoordingIngediend" => "verantwoording ingediend",
+        "Goedgekeurd" => "goedgekeurd",
+        "Afgekeurd" => "afgekeurd",
+        "Uitbetaald" => "uitbetaald",
+        null or "" => None,
+        _ => status,
+    };
+
+    /// <summary>The Dutch label of an alert's severity: laag, middel, hoog.</summary>
+    public static string Severity(string? severity) => severity switch
+    {
+        "Low" => "laag",
+        "Medium" => "middel",
+        "High" => "hoog",
+        null or "" => None,
+        _ => severity,
+    };
+
+    /// <summary>The Dutch label of an alert's kind.</summary>
+    public static string AlertKind(string? kind) => kind switch
+    {
+        "milestone-overdue" => "mijlpaal te laat",
+        "milestone-slipping" => "mijlpaal schuift",
+        "tranche-request-pending" => "beoordeling duurt lang",
+        "accounting-overdue" => "verantwoording te laat",
+        "payment-pending" => "betaling blijft uit",
+        null or "" => None,
+        _ => kind,
+    };
+
+    public static string YesNo(bool? value) => value switch
+    {
+        true => "ja",
+        false => "nee",
+        null => None,
+    };
+
+    /// <summary>Euros to the cent, or "—" when the service left the amount out.</summary>
+    public static string Money(decimal? euros) => euros is { } e ? Money(e) : None;
+
     /// <summary>The Dutch label of a transition kind.</summary>
     public static string Transition(string? kind) => kind switch
     {
@@ -136,6 +181,10 @@ internal static class JsonRead
 
     public static int? Int(this JsonElement element, string name) =>
         element.Prop(name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var value) ? value : null;
+
+    /// <summary>A number as an exact decimal (amounts in euros), or null.</summary>
+    public static decimal? Dec(this JsonElement element, string name) =>
+        element.Prop(name) is { ValueKind: JsonValueKind.Number } n && n.TryGetDecimal(out var value) ? value : null;
 
     public static bool? Bool(this JsonElement element, string name) => element.Prop(name) switch
     {

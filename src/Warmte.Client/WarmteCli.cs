@@ -36,6 +36,7 @@ public static class WarmteCli
     {
         Settings? settings = null;
         Invocation? invocation = null;
+        CommandContext? context = null;
         try
         {
             var request = CommandLine.Parse(args);
@@ -52,7 +53,8 @@ public static class WarmteCli
             using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
             http.Timeout = settings.Timeout;
             var api = new ApiClient(http, settings.BaseUrl, settings.Token);
-            return await invocation.Command.Run(new CommandContext(invocation, api, stdout, stderr, today));
+            context = new CommandContext(invocation, api, stdout, stderr, today);
+            return await context.Run();
         }
         catch (UsageException usage)
         {
@@ -67,18 +69,22 @@ public static class WarmteCli
         }
         catch (ApiException refused) when (settings is not null)
         {
-            return Report(refused, settings, invocation?.Flag(GlobalOptions.Json) == true, stdout, stderr);
+            var exit = Report(refused, settings, invocation?.Flag(GlobalOptions.Json) == true, stdout, stderr);
+            if (refused.Response.StatusCode is >= 500 or 408 or 429) WriteRetryNote(context, stderr);
+            return exit;
         }
         catch (HttpRequestException unreachable) when (settings is not null)
         {
             stderr.WriteLine($"Kan de dienst op {Display(settings.BaseUrl)} niet bereiken: {Reason(unreachable, settings.BaseUrl)}.");
             stderr.WriteLine($"Controleer het adres (--url of {UrlVariable}) en of de dienst draait.");
+            WriteRetryNote(context, stderr);
             return ServiceProblem;
         }
         catch (OperationCanceledException) when (settings is not null)
         {
             stderr.WriteLine($"De dienst op {Display(settings.BaseUrl)} antwoordde niet binnen {Nl.Count((long)settings.Timeout.TotalSeconds, "seconde", "seconden")}.");
             stderr.WriteLine("Probeer het later opnieuw, of geef meer tijd met --timeout <seconden>.");
+            WriteRetryNote(context, stderr);
             return ServiceProblem;
         }
         catch (UnexpectedAnswerException unexpected)
@@ -93,6 +99,15 @@ public static class WarmteCli
             else stderr.WriteLine($"Zet {DebugVariable}=1 voor technische details.");
             return ServiceProblem;
         }
+    }
+
+    /// <summary>
+    /// After a failure whose effect is unknown (no answer, time-out, 5xx), how to retry a write without doing it twice:
+    /// the command's own note, e.g. its idempotency key.
+    /// </summary>
+    private static void WriteRetryNote(CommandContext? context, TextWriter stderr)
+    {
+        if (context?.RetryNote is { } note) stderr.WriteLine(note);
     }
 
     /// <summary>The exit code for an HTTP refusal: the caller's input (1) or the service or sign-in (2).</summary>

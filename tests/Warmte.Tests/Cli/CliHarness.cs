@@ -54,7 +54,7 @@ public static class CliHarness
 /// </summary>
 public sealed class FakeApi : HttpMessageHandler
 {
-    public sealed record Seen(HttpMethod Method, Uri Uri, string? Authorization, string? Body);
+    public sealed record Seen(HttpMethod Method, Uri Uri, string? Authorization, string? Body, string? IdempotencyKey = null);
 
     private readonly Dictionary<(string Method, string Path), (HttpStatusCode Status, string Body, string MediaType)> _routes = [];
 
@@ -76,7 +76,8 @@ public sealed class FakeApi : HttpMessageHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        Requests.Add(new Seen(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body));
+        var key = request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null;
+        Requests.Add(new Seen(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body, key));
         if (!_routes.TryGetValue((request.Method.Method, request.RequestUri!.AbsolutePath), out var route))
             route = (HttpStatusCode.NotFound,
                 """{"title":"Niet gevonden","status":404,"detail":"Geen route in de test.","code":"not-found"}""", "application/problem+json");

@@ -119,12 +119,22 @@ public sealed class RestartTests
         var starts = await Task.WhenAll(WarmteServer.StartAsync(postgres: database, extraArgs: clusterArgs), WarmteServer.StartAsync(postgres: database, extraArgs: clusterArgs));
         await using var a = starts[0];
         await using var b = starts[1];
+        // Membership converges within seconds of both silos starting; wait for it instead of racing it.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        int active;
+        do
+        {
+            active = (await b.Client().Get("api/status")).Body.GetProperty("activeSilos").GetInt32();
+            if (active == 2) break;
+            await Task.Delay(500);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Equal(2, active);
+
         await ApiCalls.SeedCooperativeWithProject(a.Client(), "ketelhuiswg", "wg-terrein");
         // Written through one silo, read through the other: one cluster, one state.
         var project = await b.Client().Get("api/projects/wg-terrein");
         Assert.Equal(HttpStatusCode.OK, project.Status);
-        var status = await b.Client().Get("api/status");
-        Assert.Equal(2, status.Body.GetProperty("activeSilos").GetInt32());
+        Assert.Equal("ketelhuiswg", project.Text("cooperativeId"));
     }
 
     private static IConfiguration Config(params (string Key, string Value)[] values) =>

@@ -109,7 +109,8 @@ public static class SpreadsheetFunctions
     /// values); that root is then bracketed over the whole side and solved by safeguarded Newton from the
     /// guess. Otherwise the side is scanned on a grid of 100 cells, and a pair of roots inside one cell is
     /// found where the slope changes sign; roots where the NPV only touches zero without crossing (even
-    /// multiplicity), or pairs closer than ~1e-15, may be missed. Solved to about 1e-25 in the rate.
+    /// multiplicity), pairs closer than ~1e-15, and three or more roots inside one grid cell (rates
+    /// within a few thousandths of each other) may be missed. Solved to about 1e-25 in the rate.
     /// Cost: ~10 NPV evaluations on the fast path (tens of µs for 30 years), ~1 ms when a grid scan is needed.
     /// </remarks>
     public static decimal? Irr(IReadOnlyList<decimal> values, decimal? guess = null)
