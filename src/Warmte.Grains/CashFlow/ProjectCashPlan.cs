@@ -29,11 +29,24 @@ public interface ICashPlanGrain : IGrainWithStringKey
 
     /// <summary>Today's outlook under the current regime (tranches after accounting); null without a plan.</summary>
     Task<Outlook?> Outlook(YearMonth today);
+
+    /// <summary>Books money actually spent; the same idempotency key books once.</summary>
+    Task<Outcome<SpendingBooking>> Book(BookSpending command, string actor, string? idempotencyKey);
+
+    Task<ImmutableArray<SpendingBooking>> Bookings();
+
+    /// <summary>The actual cash line up to <paramref name="today"/>: the plan's opening balance, tranches paid, spending booked.</summary>
+    Task<ActualCashPosition> Position(YearMonth today);
 }
 
 public sealed class CashPlanState
 {
     public CashPlanInfo? Plan { get; set; }
+
+    public List<SpendingBooking> Bookings { get; set; } = [];
+
+    /// <summary>Idempotency keys of bookings (key → booking id), the last thousand.</summary>
+    public List<KeyValuePair<string, string>> BookingKeys { get; set; } = [];
 }
 
 public sealed class CashPlanGrain(
@@ -78,6 +91,55 @@ public sealed class CashPlanGrain(
 
     public async Task<Outlook?> Outlook(YearMonth today) =>
         await Plan() is { } plan ? CashFlowSimulator.Simulate(plan, Regime.Tranches, today).Outlook : null;
+
+    public async Task<Outcome<SpendingBooking>> Book(BookSpending command, string actor, string? idempotencyKey)
+    {
+        if (idempotencyKey is not null && state.State.BookingKeys.FirstOrDefault(k => k.Key == idempotencyKey) is { Value: { } seenId }
+            && state.State.Bookings.FirstOrDefault(b => b.Id == seenId) is { } seen)
+            return Same(seen, command) ? Outcome<SpendingBooking>.Ok(seen)
+                : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking.");
+        var today = AmsterdamTime.Today(clock);
+        var outcome = ActualCash.Book(command, state.State.Bookings.Count, new YearMonth(today.Year, today.Month),
+            "b-" + Guid.NewGuid().ToString("N")[..12], actor, clock.GetCurrentInstant());
+        if (!outcome.IsOk) return outcome;
+        state.State.Bookings.Add(outcome.Value!);
+        if (idempotencyKey is not null)
+        {
+            state.State.BookingKeys.Add(new(idempotencyKey, outcome.Value!.Id));
+            if (state.State.BookingKeys.Count > 1000) state.State.BookingKeys.RemoveAt(0);
+        }
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Bookings.RemoveAt(state.State.Bookings.Count - 1);
+            if (idempotencyKey is not null) state.State.BookingKeys.RemoveAll(k => k.Key == idempotencyKey);
+            DeactivateOnIdle();
+            throw;
+        }
+        return outcome;
+    }
+
+    public Task<ImmutableArray<SpendingBooking>> Bookings() => Task.FromResult(state.State.Bookings.ToImmutableArray());
+
+    public async Task<ActualCashPosition> Position(YearMonth today)
+    {
+        var plan = state.State.Plan is { } info ? PlanReader.Read(info.PlanJson).Value : null;
+        var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
+        var received = grants.SelectMany(g => g.Grant.Tranches)
+            .Where(t => t.PaidAmount is not null && t.DateOf(TrancheStatus.Uitbetaald) is not null)
+            .Select(t => (Month(t.DateOf(TrancheStatus.Uitbetaald)!.Value), t.PaidAmount!.Value));
+        return ActualCash.Position(plan?.OpeningBalance ?? 0m, plan?.StartMonth, received, state.State.Bookings, today);
+    }
+
+    private static bool Same(SpendingBooking booked, BookSpending command) =>
+        booked.Month == command.Month && booked.Amount == command.Amount
+        && booked.Note == (string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim())
+        && string.Equals(booked.Kind.ToString(), command.Kind?.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    private static YearMonth Month(LocalDate date) => new(date.Year, date.Month);
 
     private async Task<CashFlowPlan?> Plan()
     {

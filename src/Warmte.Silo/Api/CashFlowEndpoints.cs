@@ -9,6 +9,21 @@ namespace Warmte.Silo.Api;
 
 public sealed record SaveCashPlanRequest(JsonElement? Plan);
 
+public sealed record BookSpendingRequest(string? Month, string? Kind, decimal? Amount, string? Note)
+{
+    public BookSpending ToCommand(Validation v)
+    {
+        YearMonth? month = null;
+        if (Month is not null)
+        {
+            var parsed = NodaTime.Text.YearMonthPattern.Iso.Parse(Month.Trim());
+            if (parsed.Success) month = parsed.Value;
+            else v.Add("month", $"'{Slug.Truncate(Month)}' is geen maand; gebruik JJJJ-MM, bijv. 2026-10.");
+        }
+        return new BookSpending { Month = month, Kind = Kind, Amount = Amount, Note = Note };
+    }
+}
+
 /// <summary>
 /// A project's cash-flow plan and its simulation: the monthly cash line, stalls and today's
 /// outlook under each financing regime, with the funder's lead times observed on this project.
@@ -44,6 +59,31 @@ public static class CashFlowEndpoints
                 return Problems.Invalid("regime", "kies Tranches, Milestones of Bridge.");
             return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).Simulate(chosen, ThisMonth(clock)));
         }).WithSummary("Kaspositie per maand, windstiltes en de vooruitblik vanaf vandaag");
+
+        group.MapPost("/spending", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(project.CooperativeId))
+                return Problems.Forbidden($"Uitgaven boekt het bestuur van '{project.CooperativeId}' (of een beheerder).");
+            var key = http.Request.Headers[GrantEndpoints.IdempotencyHeader].FirstOrDefault()?.Trim();
+            if (key is { Length: 0 or > 200 }) return Problems.Invalid(GrantEndpoints.IdempotencyHeader, "moet 1 tot 200 tekens zijn.");
+            var (body, problem) = await RequestBody.ReadAsync<BookSpendingRequest>(http.Request);
+            if (problem is not null) return problem;
+            var v = new Validation();
+            var command = body!.ToCommand(v);
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            return Answers.Created(await grains.GetGrain<ICashPlanGrain>(id).Book(command, http.User.Actor(), key), $"/api/projects/{id}/spending");
+        }).WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
+
+        group.MapGet("/spending", async (string id, IGrainFactory grains) =>
+            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null
+                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Bookings())
+                : Problems.NotFound("Project", id)).WithSummary("Geboekte uitgaven");
+
+        group.MapGet("/cash-position", async (string id, IGrainFactory grains, IClock clock) =>
+            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null
+                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Position(ThisMonth(clock)))
+                : Problems.NotFound("Project", id)).WithSummary("Werkelijke kaspositie per maand tot vandaag: betaalde tranches en geboekte uitgaven");
 
         group.MapGet("/regimes", async (string id, IGrainFactory grains, IClock clock) =>
             Slug.IsValid(id) && await grains.GetGrain<ICashPlanGrain>(id).Compare(ThisMonth(clock)) is { } comparison

@@ -74,3 +74,50 @@ public sealed class CashFlowApiTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/projects/{project}/cashflow-plan")).Status);
     }
 }
+
+public sealed class SpendingApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Booked_spending_and_paid_tranches_make_the_actual_cash_line_and_a_retry_books_once()
+    {
+        var admin = fixture.Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = 1_000_000m, decidedOn = "2024-01-01",
+            tranches = new[] { new { amount = 1_000_000m } },
+        });
+        foreach (var (step, body) in new (string, object)[]
+                 {
+                     ("request", new { on = "2024-02-01" }),
+                     ("accounting", new { on = "2024-02-10", amount = 10_000m, periodFrom = "2024-01-01", periodTo = "2024-01-31" }),
+                     ("approve", new { on = "2024-03-01" }),
+                     ("pay", new { on = "2024-03-15", amount = 1_000_000m }),
+                 })
+            await admin.Post($"api/projects/{project}/grants/paw/tranches/1/{step}", body);
+
+        var board = fixture.Server.Client((await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token"));
+        // Sent twice with one idempotency key (a retry after a time-out): booked once.
+        for (var i = 0; i < 2; i++)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, $"api/projects/{project}/spending")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { month = "2024-04", kind = "Design", amount = 85_000.25m, note = "ontwerpbureau" }),
+            };
+            message.Headers.Add("Idempotency-Key", "boeking-april-ontwerp");
+            using var response = await board.SendAsync(message);
+            Assert.True(response.IsSuccessStatusCode);
+        }
+        Assert.Single((await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray());
+        var bad = await board.Post($"api/projects/{project}/spending", new { month = "april", kind = "Design", amount = 1m });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(["month"], bad.ErrorFields);
+
+        var position = await admin.Get($"api/projects/{project}/cash-position");
+        Assert.Equal(1_000_000m, position.Body.GetProperty("totalReceived").GetDecimal());
+        Assert.Equal(85_000.25m, position.Body.GetProperty("totalSpent").GetDecimal());
+        Assert.Equal(914_999.75m, position.Body.GetProperty("balance").GetDecimal());
+        Assert.Equal("2024-03", position.Body.GetProperty("from").GetString());
+    }
+}
