@@ -14,7 +14,8 @@ public sealed record Alert(
     [property: Id(1)] string Kind,
     [property: Id(2)] AlertSeverity Severity,
     [property: Id(3)] LocalDate Since,
-    [property: Id(4)] string Message);
+    [property: Id(4)] string Message,
+    [property: Id(5)] string Subject);
 
 /// <summary>
 /// The alerts of a project, derived from its current state and today's date, so they are never
@@ -40,11 +41,11 @@ public static class AlertRules
             {
                 var late = Days(m.PlannedOn, today);
                 alerts.Add(new Alert(project.Id, "milestone-overdue", late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
-                    $"Mijlpaal '{m.Name}' is {late} dagen over de geplande datum {DutchFormat.Date(m.PlannedOn)}."));
+                    $"Mijlpaal '{m.Name}' is {late} dagen over de geplande datum {DutchFormat.Date(m.PlannedOn)}.", $"mijlpaal/{m.Key}"));
             }
             else if (m.SlipMonths > 0)
                 alerts.Add(new Alert(project.Id, "milestone-slipping", m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
-                    $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} maand(en): gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}."));
+                    $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} maand(en): gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}.", $"mijlpaal/{m.Key}"));
         }
 
         foreach (var view in grants)
@@ -58,16 +59,16 @@ public static class AlertRules
                 if (t.Status == TrancheStatus.VerantwoordingIngediend && waiting > grant.ReviewNormDays)
                     alerts.Add(new Alert(project.Id, "tranche-request-pending",
                         waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
-                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} dagen nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen)."));
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} dagen nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen).", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Aangevraagd && waiting > AccountingDueDays)
                     alerts.Add(new Alert(project.Id, "accounting-overdue", AlertSeverity.Medium, r,
-                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} dagen nog niet ingediend."));
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} dagen nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > 30)
                     alerts.Add(new Alert(project.Id, "accounting-overdue", AlertSeverity.Medium, rejected,
-                        $"{grant.Scheme}, tranche {t.Number}: verantwoording afgekeurd op {DutchFormat.Date(rejected)} ({t.RejectionReason}) en nog niet opnieuw ingediend."));
+                        $"{grant.Scheme}, tranche {t.Number}: verantwoording afgekeurd op {DutchFormat.Date(rejected)} ({t.RejectionReason}) en nog niet opnieuw ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Goedgekeurd && t.DateOf(TrancheStatus.Goedgekeurd) is { } approved && Days(approved, today) > 30)
                     alerts.Add(new Alert(project.Id, "payment-pending", AlertSeverity.Medium, approved,
-                        $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} dagen nog niet uitbetaald."));
+                        $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} dagen nog niet uitbetaald.", $"tranche/{grant.Id}/{t.Number}"));
             }
         }
         if (outlook is { } o)
@@ -76,12 +77,12 @@ public static class AlertRules
                 alerts.Add(new Alert(project.Id, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
                     $"Nog {o.RunwayMonths} maand(en) werk; vanaf {gap.Month:00}-{gap.Year} dreigt een windstilte van {o.GapMonths} maanden. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {by.Month:00}-{by.Year} binnen zijn" : "")
-                    + (o.MoneyExpected is { } expected ? $"; verwacht {expected.Month:00}-{expected.Year}." : ".")));
+                    + (o.MoneyExpected is { } expected ? $"; verwacht {expected.Month:00}-{expected.Year}." : "."), "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
                 alerts.Add(new Alert(project.Id, "in-stall", AlertSeverity.High, today,
                     o.State == CashFlow.OutlookState.InStall
                         ? "Het werk ligt volgens het kasstroomplan nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {e.Month:00}-{e.Year}." : ".")
-                        : "Volgens het kasstroomplan is het geld op en komt er geen tranche meer."));
+                        : "Volgens het kasstroomplan is het geld op en komt er geen tranche meer.", "kas"));
         }
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
     }

@@ -73,6 +73,7 @@ public sealed class CashPlanGrain(
             DeactivateOnIdle();
             throw;
         }
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
         return Outcome<CashPlanInfo>.Ok(state.State.Plan);
     }
 
@@ -119,6 +120,7 @@ public sealed class CashPlanGrain(
             DeactivateOnIdle();
             throw;
         }
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
         return outcome;
     }
 

@@ -73,6 +73,7 @@ public sealed class CooperativeGrain(
         if (!created.IsOk) return created;
         var link = CooperativeRules.AddProject(state.State.Record!, command.Id!, created.Value!.Name);
         if (await state.ApplyAsync(link, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(command.Id!).Watch();
         return created;
     }
 

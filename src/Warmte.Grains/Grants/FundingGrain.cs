@@ -90,6 +90,7 @@ public sealed class FundingGrain(
             DeactivateOnIdle();
             throw;
         }
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // one-way: alerts follow every change
         return Outcome<GrantView>.Ok(GrantView.Of(change.Value));
     }
 

@@ -80,6 +80,8 @@ public sealed class ProjectGrain(
         var current = state.State.Record;
         if (mustExist && current is null) return Refusal.NotFound("Project", Id);
         var refusal = await state.ApplyAsync(rule(current!), actor, clock.GetCurrentInstant(), DeactivateOnIdle);
-        return refusal ?? Outcome<ProjectView>.Ok((await Get())!);
+        if (refusal is not null) return refusal;
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(Id).Evaluate(); // one-way: alerts follow every change
+        return Outcome<ProjectView>.Ok((await Get())!);
     }
 }

@@ -22,6 +22,11 @@ public static class AlertEndpoints
             return Answers.Ok(AlertRules.For(project, grants, AmsterdamTime.Today(clock), outlook));
         }).WithTags("Signalen").WithSummary("Signalen van een project, ernstigste eerst");
 
+        api.MapGet("/projects/{id}/alerts/history", async (string id, IGrainFactory grains) =>
+            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null
+                ? Answers.Ok(await grains.GetGrain<IAlertWatchGrain>(id).History())
+                : Problems.NotFound("Project", id)).WithTags("Signalen").WithSummary("Wanneer elk signaal opkwam en verdween");
+
         api.MapGet("/portfolio", async (IGrainFactory grains, IClock clock) =>
         {
             var today = AmsterdamTime.Today(clock);

@@ -65,8 +65,7 @@ public static class WarmteHost
         await BootstrapAdminTokenAsync(app);
 
         MapHttp(app);
-        if (builder.Configuration.GetValue<bool>("Demo"))
-            app.Lifetime.ApplicationStarted.Register(() => LoadDemoInBackground(app));
+        app.Lifetime.ApplicationStarted.Register(() => AlertWatchStartup.Start(app, loadDemoFirst: builder.Configuration.GetValue<bool>("Demo")));
         return app;
     }
 
@@ -91,9 +90,12 @@ public static class WarmteHost
             else
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+                // Embedded: reminders live in memory; AlertWatchStartup registers them again at every start.
+                silo.UseInMemoryReminderService();
             }
             silo.AddWarmteGrainStorage(storage);
         });
+        builder.Services.Configure<Alerts.AlertWatchOptions>(builder.Configuration.GetSection("Alerts"));
     }
 
     /// <summary>
@@ -202,22 +204,5 @@ public static class WarmteHost
         Console.WriteLine(" Bewaar het veilig; maak meer tokens met: token create --role ...");
         Console.WriteLine("==================================================================");
         Console.WriteLine();
-    }
-
-    private static void LoadDemoInBackground(WebApplication app)
-    {
-        _ = Task.Run(async () =>
-        {
-            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warmte.Demo");
-            try
-            {
-                var result = await app.Services.GetRequiredService<DemoData>().LoadAsync();
-                logger.LogInformation("Demo: {Message}", result.Message);
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Loading the demo data failed");
-            }
-        });
     }
 }

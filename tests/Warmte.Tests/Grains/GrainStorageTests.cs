@@ -43,7 +43,7 @@ public sealed class GrainStorageTests
         var builder = new InProcessTestClusterBuilder(1);
         // Stored rows are keyed by service id: clusters that must see the same state share it.
         builder.Options.ServiceId = "warmtenet-tests";
-        builder.ConfigureSilo((_, silo) => silo.AddWarmteGrainStorage(settings));
+        builder.ConfigureSilo((_, silo) => silo.AddWarmteGrainStorage(settings).UseInMemoryReminderService());
         builder.ConfigureSiloHost((_, host) => host.Services.AddSingleton<IClock>(Clock));
         var cluster = builder.Build();
         await cluster.DeployAsync();

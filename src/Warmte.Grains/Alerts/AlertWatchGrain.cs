@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using Warmte.CashFlow;
+using Warmte.Common;
+using Warmte.Grants;
+using Warmte.Projects;
+
+namespace Warmte.Alerts;
+
+/// <summary>How often every project's alerts are re-evaluated when nothing changes (default daily).</summary>
+public sealed class AlertWatchOptions
+{
+    public TimeSpan Period { get; set; } = TimeSpan.FromDays(1);
+}
+
+/// <summary>An alert as watched over time: when it was first raised, and when it cleared.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WatchedAlert(
+    [property: Id(0)] string Key, [property: Id(1)] Alert Alert, [property: Id(2)] Instant RaisedAt, [property: Id(3)] Instant? ClearedAt);
+
+[GenerateSerializer, Immutable]
+public sealed record AlertHistory(
+    [property: Id(0)] Instant? LastEvaluatedAt,
+    [property: Id(1)] ImmutableArray<WatchedAlert> Active,
+    [property: Id(2)] ImmutableArray<WatchedAlert> Cleared);
+
+/// <summary>
+/// Watches one project's alerts (key: the project's id): re-evaluates them after every change and
+/// on a reminder (daily), and records when each alert was raised and cleared. Raising an alert is
+/// logged, so operators and a future notifier can act on it.
+/// </summary>
+public interface IAlertWatchGrain : IGrainWithStringKey
+{
+    /// <summary>Makes sure the periodic reminder is registered, then evaluates. Idempotent; called at start and on project creation.</summary>
+    Task Watch();
+
+    /// <summary>Re-evaluates now; sent after a change, without waiting for the answer.</summary>
+    [OneWay]
+    Task Evaluate();
+
+    Task<AlertHistory> History();
+}
+
+public sealed class AlertWatchState
+{
+    public Instant? LastEvaluatedAt { get; set; }
+
+    public List<WatchedAlert> Active { get; set; } = [];
+
+    /// <summary>The last cleared alerts, newest last.</summary>
+    public List<WatchedAlert> Cleared { get; set; } = [];
+}
+
+public sealed class AlertWatchGrain(
+    [PersistentState("alertwatch", StorageNames.Grains)] IPersistentState<AlertWatchState> state,
+    IClock clock, IOptions<AlertWatchOptions> options, ILogger<AlertWatchGrain> logger) : Grain, IAlertWatchGrain, IRemindable
+{
+    public const string ReminderName = "alerts";
+    private const int MaxCleared = 200;
+
+    private string ProjectId => this.GetPrimaryKeyString();
+
+    public async Task Watch()
+    {
+        var period = options.Value.Period;
+        await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        await Evaluate();
+    }
+
+    public async Task Evaluate()
+    {
+        var today = AmsterdamTime.Today(clock);
+        var project = await GrainFactory.GetGrain<IProjectGrain>(ProjectId).Get();
+        if (project is null) return;
+        var grants = await GrainFactory.GetGrain<IFundingGrain>(ProjectId).Grants();
+        var outlook = await GrainFactory.GetGrain<ICashPlanGrain>(ProjectId).Outlook(new YearMonth(today.Year, today.Month));
+        var current = AlertRules.For(project, grants, today, outlook).ToDictionary(KeyOf);
+
+        var now = clock.GetCurrentInstant();
+        var active = new List<WatchedAlert>();
+        var cleared = new List<WatchedAlert>();
+        foreach (var watched in state.State.Active)
+            if (current.TryGetValue(watched.Key, out var still)) active.Add(watched with { Alert = still });
+            else cleared.Add(watched with { ClearedAt = now });
+        foreach (var (key, alert) in current)
+            if (active.All(a => a.Key != key))
+            {
+                active.Add(new WatchedAlert(key, alert, now, null));
+                logger.LogWarning("Alert raised on {Project}: {Kind} ({Severity}) {Message}", ProjectId, alert.Kind, alert.Severity, alert.Message);
+            }
+
+        state.State.Active = active;
+        state.State.Cleared.AddRange(cleared);
+        if (state.State.Cleared.Count > MaxCleared) state.State.Cleared.RemoveRange(0, state.State.Cleared.Count - MaxCleared);
+        state.State.LastEvaluatedAt = now;
+        await state.WriteStateAsync();
+    }
+
+    public Task<AlertHistory> History() =>
+        Task.FromResult(new AlertHistory(state.State.LastEvaluatedAt, [.. state.State.Active], [.. state.State.Cleared]));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Evaluate();
+
+    /// <summary>An alert is the same alert across evaluations when its kind and subject are (its message counts days and changes).</summary>
+    private static string KeyOf(Alert alert) => $"{alert.Kind}|{alert.Subject}";
+}
