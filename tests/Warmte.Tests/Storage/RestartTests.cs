@@ -26,7 +26,7 @@ public sealed class RestartTests
 
     private static async Task WriteRestartRead(string? dataDir, string? postgres)
     {
-        string projectBefore, cooperativeBefore, auditBefore, grantsBefore, businessCasesBefore, token;
+        string projectBefore, cooperativeBefore, auditBefore, grantsBefore, businessCasesBefore, cashBefore, token;
         await using (var first = await WarmteServer.StartAsync(dataDir, postgres))
         {
             dataDir = first.DataDir;
@@ -46,12 +46,15 @@ public sealed class RestartTests
             });
             await admin.Post("api/projects/wg-terrein/grants/paw/tranches/1/request", new { on = "2020-01-15" });
             await admin.Post("api/projects/wg-terrein/business-cases", new { model = System.Text.Json.Nodes.JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg.json")) });
+            await admin.Put("api/projects/wg-terrein/cashflow-plan", new { plan = System.Text.Json.Nodes.JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json")) });
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/projects/wg-terrein/spending", new { month = "2020-02", kind = "Design", amount = 12_345.67m })).Status);
 
             projectBefore = (await admin.Get("api/projects/wg-terrein")).Raw;
             cooperativeBefore = (await admin.Get("api/cooperatives/ketelhuiswg")).Raw;
             auditBefore = (await admin.Get("api/projects/wg-terrein/audit")).Raw;
             grantsBefore = (await admin.Get("api/projects/wg-terrein/grants")).Raw;
             businessCasesBefore = (await admin.Get("api/projects/wg-terrein/business-cases")).Raw;
+            cashBefore = (await admin.Get("api/projects/wg-terrein/cash-position")).Raw + (await admin.Get("api/projects/wg-terrein/regimes")).Raw;
         }
 
         await using var second = await WarmteServer.StartAsync(dataDir, postgres);
@@ -62,6 +65,8 @@ public sealed class RestartTests
         Assert.Equal(grantsBefore, (await again.Get("api/projects/wg-terrein/grants")).Raw);
         Assert.Equal(businessCasesBefore, (await again.Get("api/projects/wg-terrein/business-cases")).Raw);
         Assert.Contains("Aangevraagd", grantsBefore);
+        Assert.Equal(cashBefore, (await again.Get("api/projects/wg-terrein/cash-position")).Raw + (await again.Get("api/projects/wg-terrein/regimes")).Raw);
+        Assert.Contains("12345.67", cashBefore);
         var project = await again.Get("api/projects/wg-terrein");
         Assert.Equal("Haalbaarheid", project.Text("phase"));
         Assert.Equal("2019-12-18", project.Text("phaseSince"));
