@@ -111,7 +111,7 @@ internal static class Help
     [
         ("Dienst, coöperaties en projecten", ["status", "cooperative", "project"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
-        ("Kasstroom en windstiltes", ["cashflow", "regimes"]),
+        ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
     ];
 

@@ -1,0 +1,47 @@
+using Warmte.Client;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Cli;
+
+/// <summary>The board books spending with the CLI; the actual cash position shows it, and a retried booking counts once.</summary>
+public sealed class SpendingCliTests
+{
+    private static async Task<(int Code, string Out, string Err)> Run(WarmteServer server, string token, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var env = new Dictionary<string, string?> { ["WARMTE_URL"] = server.BaseUrl, ["WARMTE_TOKEN"] = token };
+        var code = await WarmteCli.RunAsync(args, stdout, stderr, env);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Booked_spending_appears_in_the_cash_position_once_per_idempotency_key()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var admin = server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+
+        for (var i = 0; i < 2; i++)
+        {
+            var booked = await Run(server, board, "spending", "book", project, "--month", "2026-01", "--kind", "Design",
+                "--amount", "85.000,25", "--note", "Ontwerpbureau", "--idempotency-key", "jan-ontwerp");
+            Assert.Equal(0, booked.Code);
+            Assert.Contains("€ 85.000,25", booked.Out);
+        }
+        var list = await Run(server, board, "spending", "list", project);
+        Assert.Contains("Totaal: € 85.000,25", list.Out);
+
+        var position = await Run(server, board, "cash-position", project);
+        Assert.Equal(0, position.Code);
+        Assert.Contains("uitgegeven € 85.000,25", position.Out);
+
+        var future = await Run(server, board, "spending", "book", project, "--month", "2099-01", "--kind", "Design", "--amount", "10");
+        Assert.Equal(1, future.Code);
+        Assert.Contains("month", future.Err);
+        var badMonth = await Run(server, board, "spending", "book", project, "--month", "januari", "--kind", "Design", "--amount", "10");
+        Assert.Equal(1, badMonth.Code);
+    }
+}
