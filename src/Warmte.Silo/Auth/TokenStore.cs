@@ -25,18 +25,56 @@ public sealed class TokenStore(Database database, IClock clock)
 
     public const string Prefix = "wt_";
 
+    /// <summary>Advisory lock key for the first-admin bootstrap ("wrmtok" in ASCII); any constant shared by all silos works.</summary>
+    private const long BootstrapLockKey = 0x77726D746F6B;
+
     public static string Hash(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
+    /// <summary>
+    /// Creates the first admin token unless an active admin token exists, atomically: silos starting
+    /// together on one database create at most one (PostgreSQL: an advisory lock; SQLite: an
+    /// immediate transaction). Returns null when there already was one.
+    /// </summary>
+    public async Task<CreatedToken?> CreateFirstAdminAsync(string name, string createdBy, string? presetToken)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        if (database.IsPostgres)
+        {
+            await using var lockCommand = connection.CreateCommand();
+            lockCommand.Transaction = tx;
+            lockCommand.CommandText = $"SELECT pg_advisory_xact_lock({BootstrapLockKey})";
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+        await using (var check = connection.CreateCommand())
+        {
+            check.Transaction = tx;
+            check.CommandText = "SELECT COUNT(*) FROM warmte_api_token WHERE role = @role AND revoked_at IS NULL";
+            Database.Parameter(check, "role", Role.Admin);
+            if (Convert.ToInt64(await check.ExecuteScalarAsync()) > 0) return null;
+        }
+        var created = await InsertAsync(connection, tx, name, Role.Admin, createdBy, presetToken);
+        await tx.CommitAsync();
+        return created;
+    }
+
     public async Task<CreatedToken> CreateAsync(string name, string role, string createdBy, string? presetToken = null)
+    {
+        await using var connection = await database.OpenAsync();
+        return await InsertAsync(connection, null, name, role, createdBy, presetToken);
+    }
+
+    private async Task<CreatedToken> InsertAsync(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx, string name, string role, string createdBy, string? presetToken)
     {
         if (!Role.IsValid(role)) throw new ArgumentException($"Onbekende rol '{role}'; kies uit {Role.Description}.", nameof(role));
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("Een token heeft een naam nodig.", nameof(name));
         var token = presetToken ?? Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var info = new TokenInfo("tok-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name.Trim(), role,
             clock.GetCurrentInstant(), createdBy, null);
-        await using var connection = await database.OpenAsync();
         await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = """
             INSERT INTO warmte_api_token (id, name, role, token_hash, created_at, created_by, revoked_at)
             VALUES (@id, @name, @role, @hash, @at, @by, NULL)
@@ -63,9 +101,6 @@ public sealed class TokenStore(Database database, IClock clock)
     }
 
     public Task<IReadOnlyList<TokenInfo>> ListAsync() => QueryAsync("ORDER BY created_at, id");
-
-    public async Task<bool> AnyActiveAdminAsync() =>
-        (await QueryAsync("WHERE role = @role AND revoked_at IS NULL", ("role", Role.Admin))).Count > 0;
 
     /// <summary>Revokes a token by id; false when there is no active token with that id.</summary>
     public async Task<bool> RevokeAsync(string id)

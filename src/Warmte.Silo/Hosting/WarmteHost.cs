@@ -190,12 +190,11 @@ public static class WarmteHost
     private static async Task BootstrapAdminTokenAsync(WebApplication app)
     {
         var tokens = app.Services.GetRequiredService<TokenStore>();
-        if (await tokens.AnyActiveAdminAsync()) return;
         var preset = app.Configuration["Auth:BootstrapAdminToken"];
         if (preset is not null && (preset.Length < 32 || preset.Length > 200))
             throw new ConfigurationException("Auth:BootstrapAdminToken must be 32 to 200 characters long.");
-        var created = await tokens.CreateAsync("Beheerder (eerste start)", Role.Admin, "warmte-silo", preset);
-        if (preset is not null) return; // the operator chose it and knows it
+        var created = await tokens.CreateFirstAdminAsync("Beheerder (eerste start)", "warmte-silo", preset);
+        if (created is null || preset is not null) return; // there was one already, or the operator chose it and knows it
         // Printed once to the console, never to the log: the database keeps only its hash.
         Console.WriteLine();
         Console.WriteLine("==================================================================");

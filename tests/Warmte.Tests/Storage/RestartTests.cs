@@ -142,6 +142,27 @@ public sealed class RestartTests
         Assert.Equal("ketelhuiswg", project.Text("cooperativeId"));
     }
 
+    [Fact]
+    public async Task Silos_bootstrapping_at_once_create_exactly_one_first_admin_token_on_both_engines()
+    {
+        var pg = await PostgresServer.GetAsync();
+        var engines = new[]
+        {
+            StorageSettings.From(Config(("DataDir", WarmteServer.NewDataDir()))),
+            StorageSettings.From(Config(("Storage:Provider", "PostgreSQL"), ("Storage:ConnectionString", await pg.CreateDatabaseAsync()))),
+        };
+        foreach (var settings in engines)
+        {
+            var database = new Database(settings);
+            await new SchemaMigrator(database, NodaTime.SystemClock.Instance,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+            var store = new Warmte.Silo.Auth.TokenStore(database, NodaTime.SystemClock.Instance);
+            var created = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => store.CreateFirstAdminAsync("Beheerder", "test", null))));
+            Assert.Single(created, c => c is not null);
+            Assert.Single(await store.ListAsync());
+        }
+    }
+
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 }
