@@ -53,6 +53,16 @@ internal static class CashFlowCommands
         "Welk regime: tranches (tranches na verantwoording; standaard), milestones (voorfinanciering per fase op "
         + "mijlpalen) of bridge (tranches plus overbruggingslening, als het plan die heeft)");
 
+    public static readonly CommandSpec Save = new(
+        "cashflow save",
+        "Kasstroomplan van een project bij de dienst vastleggen (bestuur)",
+        "Controleert het planbestand op deze computer en legt het daarna bij de dienst vast als het kasstroomplan van "
+        + "het project. Daarna rekenen warmte cashflow <project>, warmte regimes <project> en de signalen ermee, met de "
+        + "doorlooptijden die de financier bij dit project werkelijk haalde. Het formaat staat in docs/cashflow-plan.md.",
+        [ProjectId, new ArgumentSpec("plan", "het planbestand (JSON)")], [],
+        ["warmte cashflow save wg-terrein models/ketelhuiswg-ontwikkeling.json"],
+        RunSave);
+
     public static readonly CommandSpec Project = new(
         "cashflow",
         "Kasstroom per maand van een project, volgens de dienst",
@@ -237,6 +247,34 @@ internal static class CashFlowCommands
         foreach (var error in errors) context.Err.WriteLine($"  {error.Field}: {error.Reason}");
         context.Err.WriteLine("Het planformaat staat beschreven in docs/cashflow-plan.md.");
         return null;
+    }
+
+    private static async Task<int> RunSave(CommandContext context)
+    {
+        var project = context.Argument(0);
+        var path = context.Argument(1);
+        var text = ReadFile(path);
+        // Checked here first, so a broken file is explained without a round trip; the service checks again.
+        var read = Warmte.CashFlow.PlanReader.Read(text);
+        if (!read.IsOk)
+        {
+            var errors = read.Refusal!.Errors;
+            context.Err.WriteLine($"Het plan in '{Tokens.Shorten(path)}' is niet geldig ({Nl.Count(errors.Length, "probleem", "problemen")}):");
+            foreach (var error in errors) context.Err.WriteLine($"  {error.Field}: {error.Reason}");
+            return WarmteCli.BadInput;
+        }
+        // The file may hold comments; the API takes plain JSON.
+        using var file = System.Text.Json.JsonDocument.Parse(text, new System.Text.Json.JsonDocumentOptions
+        {
+            CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true,
+        });
+        var body = "{\"plan\":" + System.Text.Json.JsonSerializer.Serialize(file.RootElement) + "}";
+        var response = await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{ApiClient.Segment(project)}/cashflow-plan", body, CancellationToken.None);
+        using var document = Commands.Parse(response);
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        context.Out.WriteLine($"Kasstroomplan '{document.RootElement.Str("name")}' vastgelegd voor {project}.");
+        context.Out.WriteLine($"Bekijk het met: warmte cashflow {project}  of  warmte regimes {project}");
+        return WarmteCli.Ok;
     }
 
     private static string ReadFile(string path)

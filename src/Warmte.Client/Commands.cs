@@ -132,7 +132,7 @@ internal static class Commands
         FundingCommands.TrancheRequest, FundingCommands.TrancheAccount, FundingCommands.TrancheApprove,
         FundingCommands.TrancheReject, FundingCommands.TranchePay,
         FundingCommands.Portfolio, CashFlowCommands.Project, CashFlowCommands.Regimes,
-        SpendingCommands.Book, SpendingCommands.List, SpendingCommands.Position,
+        CashFlowCommands.Save, SpendingCommands.Book, SpendingCommands.List, SpendingCommands.Position,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
     ];

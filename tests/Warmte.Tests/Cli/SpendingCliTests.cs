@@ -44,4 +44,26 @@ public sealed class SpendingCliTests
         var badMonth = await Run(server, board, "spending", "book", project, "--month", "januari", "--kind", "Design", "--amount", "10");
         Assert.Equal(1, badMonth.Code);
     }
+
+    [Fact]
+    public async Task The_board_saves_a_cash_flow_plan_from_a_file_and_a_broken_file_is_explained_without_sending()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var admin = server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+
+        var saved = await Run(server, board, "cashflow", "save", project, RepoFiles.Path("models", "ketelhuiswg-ontwikkeling.json"));
+        Assert.Equal(0, saved.Code);
+        Assert.Contains("vastgelegd", saved.Out);
+        var regimes = await Run(server, board, "regimes", project);
+        Assert.Equal(0, regimes.Code);
+
+        var broken = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(broken, "{ \"formatVersion\": 1, // comment\n \"openingBalance\": -1 }");
+        var refused = await Run(server, board, "cashflow", "save", project, broken);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("openingBalance", refused.Err);
+    }
 }
