@@ -225,7 +225,7 @@ internal static class BusinessCaseViews
 
     private static string Dscr(decimal? dscr, int? year) => dscr is null ? Nl.None : $"{Nl.Ratio(dscr)} ({year})";
 
-    private static string Month(NodaTime.YearMonth month) => $"{month.Month:00}-{month.Year}";
+    private static string Month(NodaTime.YearMonth month) => DutchFormat.Month(month);
 
     private static void Solved(TextWriter output, params (string Label, Solution Solution, Func<decimal, string> Format)[] solved)
     {

@@ -235,10 +235,13 @@ internal static class CashFlowCommands
     /// Reads and validates the plan file named by the first argument. Null (after explaining why on stderr)
     /// when the plan is refused; an <see cref="InputException"/> when the file cannot be read.
     /// </summary>
-    private static CashFlowPlan? Load(CommandContext context)
+    private static CashFlowPlan? Load(CommandContext context) => Load(context, context.Argument(0), out _);
+
+    /// <summary>As above for the file at <paramref name="path"/>; <paramref name="text"/> is what the file holds.</summary>
+    private static CashFlowPlan? Load(CommandContext context, string path, out string text)
     {
-        var path = context.Argument(0);
-        var outcome = PlanReader.Read(ReadFile(path));
+        text = ReadFile(path);
+        var outcome = PlanReader.Read(text);
         if (outcome.IsOk) return outcome.Value!;
 
         var errors = outcome.Refusal!.Errors;
@@ -253,16 +256,8 @@ internal static class CashFlowCommands
     {
         var project = context.Argument(0);
         var path = context.Argument(1);
-        var text = ReadFile(path);
         // Checked here first, so a broken file is explained without a round trip; the service checks again.
-        var read = Warmte.CashFlow.PlanReader.Read(text);
-        if (!read.IsOk)
-        {
-            var errors = read.Refusal!.Errors;
-            context.Err.WriteLine($"Het plan in '{Tokens.Shorten(path)}' is niet geldig ({Nl.Count(errors.Length, "probleem", "problemen")}):");
-            foreach (var error in errors) context.Err.WriteLine($"  {error.Field}: {error.Reason}");
-            return WarmteCli.BadInput;
-        }
+        if (Load(context, path, out var text) is null) return WarmteCli.BadInput;
         // The file may hold comments; the API takes plain JSON.
         using var file = System.Text.Json.JsonDocument.Parse(text, new System.Text.Json.JsonDocumentOptions
         {

@@ -362,7 +362,7 @@ internal static class CashFlowViews
         _ => e.Kind.ToString(),
     };
 
-    internal static string Month(YearMonth month) => $"{month.Month:00}-{month.Year}";
+    internal static string Month(YearMonth month) => DutchFormat.Month(month);
 
     private static void Fields(TextWriter output, params (string Label, string Value)[] fields)
     {

@@ -54,7 +54,7 @@ internal static class SpendingCommands
         var command = context.Invocation.Command;
         var project = context.Argument(0);
         var today = context.Today();
-        var month = new YearMonth(today.Year, today.Month);
+        var month = today.ToYearMonth();
         if (context.Option(Month) is { } text)
         {
             var parsed = YearMonthPattern.Iso.Parse(text.Trim());

@@ -75,13 +75,13 @@ public static class AlertRules
         {
             if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
                 alerts.Add(new Alert(project.Id, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
-                    $"Nog {o.RunwayMonths} maand(en) werk; vanaf {gap.Month:00}-{gap.Year} dreigt een windstilte van {o.GapMonths} maanden. "
-                    + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {by.Month:00}-{by.Year} binnen zijn" : "")
-                    + (o.MoneyExpected is { } expected ? $"; verwacht {expected.Month:00}-{expected.Year}." : "."), "kas"));
+                    $"Nog {o.RunwayMonths} maand(en) werk; vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
+                    + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
+                    + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : "."), "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
                 alerts.Add(new Alert(project.Id, "in-stall", AlertSeverity.High, today,
                     o.State == CashFlow.OutlookState.InStall
-                        ? "Het werk ligt volgens het kasstroomplan nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {e.Month:00}-{e.Year}." : ".")
+                        ? "Het werk ligt volgens het kasstroomplan nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".")
                         : "Volgens het kasstroomplan is het geld op en komt er geen tranche meer.", "kas"));
         }
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];

@@ -35,7 +35,7 @@ public sealed record AlertHistory(
 /// </summary>
 public interface IAlertWatchGrain : IGrainWithStringKey
 {
-    /// <summary>Makes sure the periodic reminder is registered, then evaluates. Idempotent; called at start and on project creation.</summary>
+    /// <summary>Makes sure the periodic reminder is registered. Idempotent; called at start and on project creation.</summary>
     Task Watch();
 
     /// <summary>Re-evaluates now; sent after a change, without waiting for the answer.</summary>
@@ -64,21 +64,24 @@ public sealed class AlertWatchGrain(
 
     private string ProjectId => this.GetPrimaryKeyString();
 
+    /// <summary>
+    /// Registers the reminder, due when the next evaluation is: a period after the last one, or in a
+    /// minute when that has passed. Called for every project at start, so it evaluates nothing
+    /// itself: start-up stays cheap and the reminders spread the work.
+    /// </summary>
     public async Task Watch()
     {
         var period = options.Value.Period;
-        await this.RegisterOrUpdateReminder(ReminderName, period, period);
-        await Evaluate();
+        var sinceLast = state.State.LastEvaluatedAt is { } last ? (clock.GetCurrentInstant() - last).ToTimeSpan() : period;
+        var due = period - sinceLast;
+        if (due < TimeSpan.FromMinutes(1)) due = period < TimeSpan.FromMinutes(1) ? period : TimeSpan.FromMinutes(1);
+        await this.RegisterOrUpdateReminder(ReminderName, due, period);
     }
 
     public async Task Evaluate()
     {
-        var today = AmsterdamTime.Today(clock);
-        var project = await GrainFactory.GetGrain<IProjectGrain>(ProjectId).Get();
-        if (project is null) return;
-        var grants = await GrainFactory.GetGrain<IFundingGrain>(ProjectId).Grants();
-        var outlook = await GrainFactory.GetGrain<ICashPlanGrain>(ProjectId).Outlook(new YearMonth(today.Year, today.Month));
-        var current = AlertRules.For(project, grants, today, outlook).ToDictionary(KeyOf);
+        if (await ProjectFacts.LoadAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock)) is not { } facts) return;
+        var current = facts.Alerts.ToDictionary(KeyOf);
 
         var now = clock.GetCurrentInstant();
         var active = new List<WatchedAlert>();
@@ -97,7 +100,7 @@ public sealed class AlertWatchGrain(
         state.State.Cleared.AddRange(cleared);
         if (state.State.Cleared.Count > MaxCleared) state.State.Cleared.RemoveRange(0, state.State.Cleared.Count - MaxCleared);
         state.State.LastEvaluatedAt = now;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
     }
 
     public Task<AlertHistory> History() =>

@@ -30,6 +30,8 @@ public static class Portfolio
     /// expected (the first unpaid tranche that was requested, expected after the funder's median
     /// request-to-payment time on this project, or its review norm while there is no history).
     /// </summary>
+    public static PortfolioRow Row(ProjectFacts facts) => Row(facts.Project, facts.Grants, facts.Today, facts.Outlook);
+
     public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
     {
         LocalDate? nextDate = null;

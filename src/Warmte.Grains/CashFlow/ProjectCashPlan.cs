@@ -55,24 +55,20 @@ public sealed class CashPlanGrain(
 {
     public const int MaxPlanBytes = 512 * 1024;
 
+    // The stored plan parsed once, and the last outlook: portfolio, umbrella and alert reads ask
+    // for the same outlook many times a day, and it only changes with the plan, the lead times or
+    // the month.
+    private (CashPlanInfo Info, CashFlowPlan Plan)? _parsed;
+    private (CashFlowPlan Plan, YearMonth Today, Outlook Outlook)? _lastOutlook;
+
     public async Task<Outcome<CashPlanInfo>> Save(string planJson, string actor)
     {
         if (string.IsNullOrWhiteSpace(planJson)) return Refusal.Invalid("plan", "is verplicht.");
         if (planJson.Length > MaxPlanBytes) return Refusal.Invalid("plan", $"is te groot (maximaal {MaxPlanBytes / 1024} kB).");
         var read = PlanReader.Read(planJson);
         if (!read.IsOk) return Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "plan." + e.Field }));
-        var previous = state.State.Plan;
         state.State.Plan = new CashPlanInfo(read.Value!.Name, actor, clock.GetCurrentInstant(), planJson);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Plan = previous;
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
         return Outcome<CashPlanInfo>.Ok(state.State.Plan);
     }
@@ -90,8 +86,14 @@ public sealed class CashPlanGrain(
     public async Task<RegimeComparison?> Compare(YearMonth today) =>
         await Plan() is { } plan ? CashFlowSimulator.Compare(plan, today) : null;
 
-    public async Task<Outlook?> Outlook(YearMonth today) =>
-        await Plan() is { } plan ? CashFlowSimulator.Simulate(plan, Regime.Tranches, today).Outlook : null;
+    public async Task<Outlook?> Outlook(YearMonth today)
+    {
+        if (await Plan() is not { } plan) return null;
+        if (_lastOutlook is { } last && last.Today == today && last.Plan == plan) return last.Outlook;
+        var outlook = CashFlowSimulator.Simulate(plan, Regime.Tranches, today).Outlook;
+        _lastOutlook = (plan, today, outlook);
+        return outlook;
+    }
 
     public async Task<Outcome<SpendingBooking>> Book(BookSpending command, string actor, string? idempotencyKey)
     {
@@ -100,7 +102,7 @@ public sealed class CashPlanGrain(
             return Same(seen, command) ? Outcome<SpendingBooking>.Ok(seen)
                 : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking.");
         var today = AmsterdamTime.Today(clock);
-        var outcome = ActualCash.Book(command, state.State.Bookings.Count, new YearMonth(today.Year, today.Month),
+        var outcome = ActualCash.Book(command, state.State.Bookings.Count, today.ToYearMonth(),
             "b-" + Guid.NewGuid().ToString("N")[..12], actor, clock.GetCurrentInstant());
         if (!outcome.IsOk) return outcome;
         state.State.Bookings.Add(outcome.Value!);
@@ -109,17 +111,7 @@ public sealed class CashPlanGrain(
             state.State.BookingKeys.Add(new(idempotencyKey, outcome.Value!.Id));
             if (state.State.BookingKeys.Count > 1000) state.State.BookingKeys.RemoveAt(0);
         }
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Bookings.RemoveAt(state.State.Bookings.Count - 1);
-            if (idempotencyKey is not null) state.State.BookingKeys.RemoveAll(k => k.Key == idempotencyKey);
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
         return outcome;
     }
@@ -128,7 +120,7 @@ public sealed class CashPlanGrain(
 
     public async Task<ActualCashPosition> Position(YearMonth today)
     {
-        var plan = state.State.Plan is { } info ? PlanReader.Read(info.PlanJson).Value : null;
+        var plan = StoredPlan();
         var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
         var received = grants.SelectMany(g => g.Grant.Tranches)
             .Where(t => t.PaidAmount is not null && t.DateOf(TrancheStatus.Uitbetaald) is not null)
@@ -143,10 +135,17 @@ public sealed class CashPlanGrain(
 
     private static YearMonth Month(LocalDate date) => new(date.Year, date.Month);
 
-    private async Task<CashFlowPlan?> Plan()
+    private CashFlowPlan? StoredPlan()
     {
         if (state.State.Plan is not { } info) return null;
-        var plan = PlanReader.Read(info.PlanJson).Value!;
+        if (_parsed is not { } parsed || !ReferenceEquals(parsed.Info, info))
+            _parsed = parsed = (info, PlanReader.Read(info.PlanJson).Value!);
+        return parsed.Plan;
+    }
+
+    private async Task<CashFlowPlan?> Plan()
+    {
+        if (StoredPlan() is not { } plan) return null;
         var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
         return ObservedLeadTimes.From(grants) is { } observed ? plan with { LeadTimes = observed } : plan;
     }

@@ -13,6 +13,9 @@ public static class DutchFormat
 
     public static string Date(LocalDate date) => DatePattern.Format(date);
 
+    /// <summary>A month as people write it: 03-2027.</summary>
+    public static string Month(YearMonth month) => $"{month.Month:00}-{month.Year}";
+
     public static string Money(decimal euros) => "€ " + euros.ToString("#,##0.00", Culture);
 
     public static string Number(decimal value) => value.ToString("#,##0.##", Culture);

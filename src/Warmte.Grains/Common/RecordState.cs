@@ -1,6 +1,5 @@
 using NodaTime;
 using Orleans.Runtime;
-using Orleans.Storage;
 using Warmte.Audit;
 
 namespace Warmte.Common;
@@ -19,33 +18,40 @@ public sealed class RecordState<T> where T : class
 public static class RecordStateExtensions
 {
     /// <summary>
+    /// Writes the state; if that fails, takes back what storage holds (also its version), so memory
+    /// never keeps a change the database did not take and a retry starts from the stored state.
+    /// When even reading fails, the grain is deactivated so its next call loads afresh.
+    /// </summary>
+    public static async Task WriteOrReloadAsync<TState>(this IPersistentState<TState> state, Action deactivate)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            try { await state.ReadStateAsync(); }
+            catch { deactivate(); }
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Applies a domain outcome: on success stores the new record with its audit entry; on a
-    /// refusal stores nothing. A failed write restores the in-memory state, so memory never holds
-    /// a change the database did not take; a version conflict also lets the grain reload.
+    /// refusal stores nothing (see <see cref="WriteOrReloadAsync{TState}"/> for failed writes).
     /// </summary>
     public static async Task<Refusal?> ApplyAsync<T>(
         this IPersistentState<RecordState<T>> state, Outcome<Change<T>> outcome, string actor, Instant now,
-        Action onVersionConflict) where T : class
+        Action deactivate) where T : class
     {
         if (!outcome.IsOk) return outcome.Refusal;
         var change = outcome.Value!;
         var previous = state.State.Record;
         if (ReferenceEquals(previous, change.Value)) return null; // nothing changed, nothing to store
-        var auditCount = state.State.Audit.Count;
         state.State.Record = change.Value;
         state.State.Audit.Add(new AuditEntry(now, actor, change.Action, change.Summary));
-        try
-        {
-            await state.WriteStateAsync();
-            return null;
-        }
-        catch (Exception ex)
-        {
-            state.State.Record = previous;
-            state.State.Audit.RemoveRange(auditCount, state.State.Audit.Count - auditCount);
-            if (ex is InconsistentStateException) onVersionConflict();
-            throw;
-        }
+        await state.WriteOrReloadAsync(deactivate);
+        return null;
     }
 }
 

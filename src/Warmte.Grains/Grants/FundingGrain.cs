@@ -73,23 +73,10 @@ public sealed class FundingGrain(
         }
         var change = outcome.Value!;
         var index = state.State.Grants.FindIndex(g => g.Id == change.Value.Id);
-        var previous = index >= 0 ? state.State.Grants[index] : null;
         if (index >= 0) state.State.Grants[index] = change.Value; else state.State.Grants.Add(change.Value);
         state.State.Audit.Add(new AuditEntry(clock.GetCurrentInstant(), actor, change.Action, change.Summary));
-        var remembered = key is not null;
-        if (remembered) AddKey(key!, fingerprint, null);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            if (previous is not null) state.State.Grants[index] = previous; else state.State.Grants.RemoveAt(state.State.Grants.Count - 1);
-            state.State.Audit.RemoveAt(state.State.Audit.Count - 1);
-            if (remembered) state.State.Idempotency.RemoveAt(state.State.Idempotency.Count - 1);
-            DeactivateOnIdle();
-            throw;
-        }
+        if (key is not null) AddKey(key, fingerprint, null);
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // one-way: alerts follow every change
         return Outcome<GrantView>.Ok(GrantView.Of(change.Value));
     }
@@ -97,16 +84,7 @@ public sealed class FundingGrain(
     private async Task Remember(string key, string fingerprint, Refusal refusal)
     {
         AddKey(key, fingerprint, refusal);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Idempotency.RemoveAt(state.State.Idempotency.Count - 1);
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
     }
 
     private void AddKey(string key, string fingerprint, Refusal? refusal)

@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using Warmte.Common;
 using System.Collections.Immutable;
 
 namespace Warmte.Registry;
@@ -39,15 +40,6 @@ public sealed class RegistryGrain(
     private async Task Add(SortedSet<string> set, string id)
     {
         if (!set.Add(id)) return;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            set.Remove(id);
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
     }
 }

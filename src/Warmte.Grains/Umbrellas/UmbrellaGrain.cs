@@ -44,14 +44,9 @@ public sealed class UmbrellaGrain(
         // Every project's money side, gathered in parallel from its funding and business-case grains.
         var finance = await Task.WhenAll(views.SelectMany(v => v.Projects).Select(async p =>
         {
-            var grantsTask = GrainFactory.GetGrain<IFundingGrain>(p.Id).Grants();
-            var businessCaseTask = GrainFactory.GetGrain<IBusinessCaseGrain>(p.Id).Financing();
-            var projectTask = GrainFactory.GetGrain<IProjectGrain>(p.Id).Get();
-            var outlookTask = GrainFactory.GetGrain<CashFlow.ICashPlanGrain>(p.Id).Outlook(new YearMonth(today.Year, today.Month));
-            var grants = await grantsTask;
-            var project = await projectTask;
-            var alerts = project is null ? 0 : AlertRules.For(project, grants, today, await outlookTask).Length;
-            return (p.Id, UmbrellaRules.Finance(grants, await businessCaseTask, alerts));
+            var businessCase = GrainFactory.GetGrain<IBusinessCaseGrain>(p.Id).Financing();
+            var facts = await ProjectFacts.LoadAsync(GrainFactory, p.Id, today);
+            return (p.Id, UmbrellaRules.Finance(facts?.Grants ?? [], await businessCase, facts?.Alerts.Length ?? 0));
         }));
         return new UmbrellaComparison
         {

@@ -16,31 +16,22 @@ public static class AlertEndpoints
     {
         api.MapGet("/projects/{id}/alerts", async (string id, IGrainFactory grains, IClock clock) =>
         {
-            if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
-            var grants = await grains.GetGrain<IFundingGrain>(id).Grants();
-            var outlook = await grains.GetGrain<ICashPlanGrain>(id).Outlook(CashFlowEndpoints.ThisMonth(clock));
-            return Answers.Ok(AlertRules.For(project, grants, AmsterdamTime.Today(clock), outlook));
+            return Slug.IsValid(id) && await ProjectFacts.LoadAsync(grains, id, AmsterdamTime.Today(clock)) is { } facts
+                ? Answers.Ok(facts.Alerts)
+                : Problems.NotFound("Project", id);
         }).WithTags("Signalen").WithSummary("Signalen van een project, ernstigste eerst");
 
         api.MapGet("/projects/{id}/alerts/history", async (string id, IGrainFactory grains) =>
-            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null
+            await Answers.ProjectExists(grains, id)
                 ? Answers.Ok(await grains.GetGrain<IAlertWatchGrain>(id).History())
                 : Problems.NotFound("Project", id)).WithTags("Signalen").WithSummary("Wanneer elk signaal opkwam en verdween");
 
         api.MapGet("/portfolio", async (IGrainFactory grains, IClock clock) =>
         {
             var today = AmsterdamTime.Today(clock);
-            var cooperatives = await grains.GetGrain<IRegistryGrain>(0).Cooperatives();
-            var views = await Task.WhenAll(cooperatives.Select(c => grains.GetGrain<ICooperativeGrain>(c).Get()));
-            var projectIds = views.OfType<CooperativeView>().SelectMany(v => v.Cooperative.Projects).Distinct();
-            var rows = await Task.WhenAll(projectIds.Select(async id =>
-            {
-                var grants = await grains.GetGrain<IFundingGrain>(id).Grants();
-                if (grants.IsEmpty) return null;
-                var project = await grains.GetGrain<IProjectGrain>(id).Get();
-                var outlook = await grains.GetGrain<ICashPlanGrain>(id).Outlook(CashFlowEndpoints.ThisMonth(clock));
-                return project is null ? null : Portfolio.Row(project, grants, today, outlook);
-            }));
+            var facts = await Task.WhenAll((await ProjectDirectory.AllProjectIdsAsync(grains)).Select(id => ProjectFacts.LoadAsync(grains, id, today)));
+            // Only funded projects are in the portfolio.
+            var rows = facts.OfType<ProjectFacts>().Where(f => !f.Grants.IsEmpty).Select(Portfolio.Row);
             var funded = rows.OfType<PortfolioRow>().ToList();
             return Answers.Ok(new
             {

@@ -28,6 +28,23 @@ public static class Answers
         }
     }
 
+    /// <summary>The project, or null when the id is not a slug or no such project exists (answer 404).</summary>
+    public static async Task<Projects.ProjectView?> Project(IGrainFactory grains, string id) =>
+        Slug.IsValid(id) ? await grains.GetGrain<Projects.IProjectGrain>(id).Get() : null;
+
+    /// <summary>Whether a project exists, without computing its full view.</summary>
+    public static async Task<bool> ProjectExists(IGrainFactory grains, string id) =>
+        Slug.IsValid(id) && await grains.GetGrain<Projects.IProjectGrain>(id).GetSummary() is not null;
+
+    /// <summary>Reads the optional Idempotency-Key header; a present but empty or over-long key is a 400.</summary>
+    public static IResult? IdempotencyKey(HttpContext http, out string? key)
+    {
+        key = http.Request.Headers[IdempotencyHeader].FirstOrDefault()?.Trim();
+        return key is { Length: 0 or > 200 } ? Problems.Invalid(IdempotencyHeader, "moet 1 tot 200 tekens zijn.") : null;
+    }
+
+    public const string IdempotencyHeader = "Idempotency-Key";
+
     /// <summary>Validates page/pageSize query values for audit trails.</summary>
     public static IResult? Paging(int? page, int? pageSize, out int p, out int size)
     {

@@ -39,12 +39,12 @@ public static class BusinessCaseEndpoints
         var group = api.MapGroup("/projects/{id}/business-cases").WithTags("Business case");
 
         group.MapGet("/", async (string id, IGrainFactory grains) =>
-            await ProjectExists(id, grains) is { } missing ? missing : Answers.Ok(await grains.GetGrain<IBusinessCaseGrain>(id).List()))
+            await Answers.ProjectExists(grains, id) ? Answers.Ok(await grains.GetGrain<IBusinessCaseGrain>(id).List()) : Problems.NotFound("Project", id))
             .WithSummary("Bewaarde versies met hun KPI's");
 
         group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
+            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Alleen het bestuur van '{project.CooperativeId}' of een beheerder bewaart hier een business case.");
             var (body, problem) = await RequestBody.ReadAsync<SaveBusinessCaseRequest>(http.Request);
@@ -147,9 +147,6 @@ public static class BusinessCaseEndpoints
             largestLoan = Solvers.LargestLoan(inputs),
         },
     };
-
-    private static async Task<IResult?> ProjectExists(string id, IGrainFactory grains) =>
-        Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null ? null : Problems.NotFound("Project", id);
 
     private static async Task<BusinessCaseVersion?> Version(string id, int version, IGrainFactory grains) =>
         Slug.IsValid(id) ? await grains.GetGrain<IBusinessCaseGrain>(id).Get(version) : null;

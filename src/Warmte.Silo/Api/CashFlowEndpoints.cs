@@ -36,7 +36,7 @@ public static class CashFlowEndpoints
 
         group.MapPut("/cashflow-plan", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
+            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Alleen het bestuur van '{project.CooperativeId}' of een beheerder legt het kasstroomplan vast.");
             var (body, problem) = await RequestBody.ReadAsync<SaveCashPlanRequest>(http.Request);
@@ -62,11 +62,10 @@ public static class CashFlowEndpoints
 
         group.MapPost("/spending", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (!Slug.IsValid(id) || await grains.GetGrain<IProjectGrain>(id).Get() is not { } project) return Problems.NotFound("Project", id);
+            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Uitgaven boekt het bestuur van '{project.CooperativeId}' (of een beheerder).");
-            var key = http.Request.Headers[GrantEndpoints.IdempotencyHeader].FirstOrDefault()?.Trim();
-            if (key is { Length: 0 or > 200 }) return Problems.Invalid(GrantEndpoints.IdempotencyHeader, "moet 1 tot 200 tekens zijn.");
+            if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<BookSpendingRequest>(http.Request);
             if (problem is not null) return problem;
             var v = new Validation();
@@ -76,12 +75,12 @@ public static class CashFlowEndpoints
         }).WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
 
         group.MapGet("/spending", async (string id, IGrainFactory grains) =>
-            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null
+            await Answers.ProjectExists(grains, id)
                 ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Bookings())
                 : Problems.NotFound("Project", id)).WithSummary("Geboekte uitgaven");
 
         group.MapGet("/cash-position", async (string id, IGrainFactory grains, IClock clock) =>
-            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetSummary() is not null
+            await Answers.ProjectExists(grains, id)
                 ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Position(ThisMonth(clock)))
                 : Problems.NotFound("Project", id)).WithSummary("Werkelijke kaspositie per maand tot vandaag: betaalde tranches en geboekte uitgaven");
 
@@ -91,11 +90,7 @@ public static class CashFlowEndpoints
                 : Problems.NotFound("Kasstroomplan van project", id)).WithSummary("Financieringsregimes naast elkaar");
     }
 
-    internal static YearMonth ThisMonth(IClock clock)
-    {
-        var today = AmsterdamTime.Today(clock);
-        return new YearMonth(today.Year, today.Month);
-    }
+    private static YearMonth ThisMonth(IClock clock) => AmsterdamTime.Today(clock).ToYearMonth();
 
     private static object Info(CashPlanInfo info) => new { name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt };
 }

@@ -39,8 +39,6 @@ public sealed record TrancheStepRequest(string? On, decimal? Amount, string? Per
 /// </summary>
 public static class GrantEndpoints
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-
     private static readonly ImmutableDictionary<string, TrancheAction> Actions = new Dictionary<string, TrancheAction>
     {
         ["request"] = TrancheAction.Request,
@@ -55,27 +53,27 @@ public static class GrantEndpoints
         var group = api.MapGroup("/projects/{id}/grants").WithTags("Subsidies en tranches");
 
         group.MapGet("/", async (string id, IGrainFactory grains) =>
-            await Project(id, grains) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).Grants()))
+            await Answers.Project(grains, id) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).Grants()))
             .WithSummary("Subsidies van een project met betaald, openstaand en doorlooptijden");
 
         group.MapGet("/{grantId}", async (string id, string grantId, IGrainFactory grains) =>
-            await Project(id, grains) is not null && await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } grant
+            await Answers.Project(grains, id) is not null && await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } grant
                 ? Answers.Ok(grant)
                 : Problems.NotFound("Subsidie", $"{id}/{grantId}")).WithSummary("Eén subsidie met zijn tranches en hun stappen");
 
         group.MapGet("/audit", async (string id, int? page, int? pageSize, IGrainFactory grains) =>
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
-            return await Project(id, grains) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).GetAudit(p, size));
+            return await Answers.Project(grains, id) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).GetAudit(p, size));
         }).WithSummary("Audittrail van de subsidies van een project");
 
         group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Project(id, grains) is not { } project) return Problems.NotFound("Project", id);
+            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             var user = http.User;
             if (!(user.CanWriteCooperative(project.CooperativeId) || user.RoleOf() == Role.Financier))
                 return Problems.Forbidden("Een subsidie vastleggen kan het bestuur van de coöperatie, de financier of een beheerder.");
-            if (IdempotencyKey(http, out var key) is { } badKey) return badKey;
+            if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<CreateGrantRequest>(http.Request);
             if (problem is not null) return problem;
             var v = new Validation();
@@ -87,7 +85,7 @@ public static class GrantEndpoints
 
         group.MapPost("/{grantId}/tranches/{number:int}/{action}", async (string id, string grantId, int number, string action, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Project(id, grains) is not { } project) return Problems.NotFound("Project", id);
+            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!Actions.TryGetValue(action, out var trancheAction)) return Problems.NotFound("Trancheactie", action);
             var user = http.User;
             var boardStep = trancheAction is TrancheAction.Request or TrancheAction.SubmitAccounting;
@@ -95,7 +93,7 @@ public static class GrantEndpoints
                 return Problems.Forbidden($"Aanvragen en verantwoorden doet het bestuur van '{project.CooperativeId}' (of een beheerder).");
             if (!boardStep && !(user.IsAdmin() || user.RoleOf() == Role.Financier))
                 return Problems.Forbidden("Goedkeuren, afkeuren en uitbetalen doet de financier (of een beheerder).");
-            if (IdempotencyKey(http, out var key) is { } badKey) return badKey;
+            if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<TrancheStepRequest>(http.Request);
             if (problem is not null) return problem;
             var v = new Validation();
@@ -103,16 +101,5 @@ public static class GrantEndpoints
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.From(await grains.GetGrain<IFundingGrain>(id).Step(grantId, number, command, user.Actor(), key));
         }).WithSummary("Trancheslag: request, accounting, approve, reject of pay");
-    }
-
-    private static async Task<ProjectView?> Project(string id, IGrainFactory grains) =>
-        Slug.IsValid(id) ? await grains.GetGrain<IProjectGrain>(id).Get() : null;
-
-    private static IResult? IdempotencyKey(HttpContext http, out string? key)
-    {
-        key = http.Request.Headers[IdempotencyHeader].FirstOrDefault();
-        if (key is null) return null;
-        key = key.Trim();
-        return key.Length is 0 or > 200 ? Problems.Invalid(IdempotencyHeader, "moet 1 tot 200 tekens zijn.") : null;
     }
 }

@@ -11,12 +11,12 @@ public static class ProjectEndpoints
         var group = api.MapGroup("/projects").WithTags("Projecten");
 
         group.MapGet("/{id}", async (string id, IGrainFactory grains) =>
-            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).Get() is { } view
+            await Answers.Project(grains, id) is { } view
                 ? Answers.Ok(view)
                 : Problems.NotFound("Project", id)).WithSummary("Eén project: fase, historie, poortchecklist, mijlpalen");
 
         group.MapGet("/{id}/gate", async (string id, IGrainFactory grains) =>
-            Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).Get() is { } view
+            await Answers.Project(grains, id) is { } view
                 ? Answers.Ok(new { project = view.Id, phase = view.Phase, nextGate = view.NextGate })
                 : Problems.NotFound("Project", id)).WithSummary("Checklist van de volgende poort");
 

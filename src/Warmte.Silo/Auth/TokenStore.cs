@@ -21,6 +21,8 @@ public sealed class TokenStore(Database database, IClock clock)
 {
     public static readonly Duration CacheFor = Duration.FromSeconds(5);
 
+    private const int MaxCachedTokens = 10_000;
+
     private readonly ConcurrentDictionary<string, (TokenInfo? Info, Instant Until)> _cache = new();
 
     public const string Prefix = "wt_";
@@ -96,7 +98,12 @@ public sealed class TokenStore(Database database, IClock clock)
         var now = clock.GetCurrentInstant();
         if (_cache.TryGetValue(hash, out var cached) && cached.Until > now) return cached.Info;
         var found = (await QueryAsync("WHERE token_hash = @hash AND revoked_at IS NULL", ("hash", hash))).FirstOrDefault();
-        _cache[hash] = (found, now + CacheFor);
+        // Only known tokens are cached: caching misses would let anyone grow the cache with random tokens.
+        if (found is not null)
+        {
+            if (_cache.Count >= MaxCachedTokens) _cache.Clear();
+            _cache[hash] = (found, now + CacheFor);
+        }
         return found;
     }
 

@@ -168,20 +168,23 @@ public sealed class DemoData(IGrainFactory grains)
     {
         var grain = grains.GetGrain<CashFlow.ICashPlanGrain>(projectId);
         if (await grain.Get() is not null) return;
-        await using var stream = typeof(DemoData).Assembly.GetManifestResourceStream("models/" + planFile)
-            ?? throw new InvalidOperationException($"Embedded plan {planFile} is missing.");
-        using var reader = new StreamReader(stream);
-        await Ensure(grain.Save(await reader.ReadToEndAsync(), Actor));
+        await Ensure(grain.Save(await EmbeddedModel(planFile), Actor));
     }
 
     private async Task SaveBusinessCase(string projectId, string modelFile, string note)
     {
         var grain = grains.GetGrain<BusinessCase.Versions.IBusinessCaseGrain>(projectId);
         if ((await grain.List()).Length > 0) return;
-        await using var stream = typeof(DemoData).Assembly.GetManifestResourceStream("models/" + modelFile)
-            ?? throw new InvalidOperationException($"Embedded model {modelFile} is missing.");
+        await Ensure(grain.Save(await EmbeddedModel(modelFile), note, Actor));
+    }
+
+    /// <summary>A file of models/, embedded in the silo so the demo works without the repository.</summary>
+    private static async Task<string> EmbeddedModel(string file)
+    {
+        await using var stream = typeof(DemoData).Assembly.GetManifestResourceStream("models/" + file)
+            ?? throw new InvalidOperationException($"Embedded model file {file} is missing.");
         using var reader = new StreamReader(stream);
-        await Ensure(grain.Save(await reader.ReadToEndAsync(), note, Actor));
+        return await reader.ReadToEndAsync();
     }
 
     private static Task Deliver(IProjectGrain project, string key, LocalDate on, string reference) =>

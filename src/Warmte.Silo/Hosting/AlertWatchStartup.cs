@@ -33,11 +33,9 @@ public static class AlertWatchStartup
             try
             {
                 var grains = app.Services.GetRequiredService<IGrainFactory>();
-                var cooperatives = await grains.GetGrain<IRegistryGrain>(0).Cooperatives();
-                var views = await Task.WhenAll(cooperatives.Select(c => grains.GetGrain<ICooperativeGrain>(c).Get()));
-                var projects = views.OfType<CooperativeView>().SelectMany(v => v.Cooperative.Projects).ToList();
+                var projects = await ProjectDirectory.AllProjectIdsAsync(grains);
                 await Task.WhenAll(projects.Select(p => grains.GetGrain<IAlertWatchGrain>(p).Watch()));
-                logger.LogInformation("Alert watches registered for {Count} projects", projects.Count);
+                logger.LogInformation("Alert watches registered for {Count} projects", projects.Length);
             }
             catch (Exception ex)
             {

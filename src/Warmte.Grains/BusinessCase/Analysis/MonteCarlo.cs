@@ -70,8 +70,6 @@ public static class MonteCarlo
             ranges);
     }
 
-    public static bool IsKnownInput(string input) => input is "investering" or "volloopvertraging-jaren" or "stroomprijs" or "rente-punten" or "warmtevraag" or "tarief";
-
     private static Inputs Apply(Inputs x, string input, decimal value) => input switch
     {
         "investering" => x with { CapexFactor = x.CapexFactor * value },

@@ -20,16 +20,7 @@ public sealed class BusinessCaseGrain(
         var outcome = BusinessCaseRules.Save(state.State.Versions.Count + 1, modelJson, note, actor, clock.GetCurrentInstant());
         if (!outcome.IsOk) return outcome.Refusal!;
         state.State.Versions.Add(outcome.Value!);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Versions.RemoveAt(state.State.Versions.Count - 1);
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         return Outcome<BusinessCaseVersionInfo>.Ok(BusinessCaseVersionInfo.Of(outcome.Value!));
     }
 

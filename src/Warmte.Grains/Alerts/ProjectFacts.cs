@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.CashFlow;
+using Warmte.Grants;
+using Warmte.Projects;
+
+namespace Warmte.Alerts;
+
+/// <summary>What a project's alerts are computed from: the project, its grants and its cash outlook today.</summary>
+public sealed record ProjectFacts(ProjectView Project, ImmutableArray<GrantView> Grants, Outlook? Outlook, LocalDate Today)
+{
+    public ImmutableArray<Alert> Alerts => AlertRules.For(Project, Grants, Today, Outlook);
+
+    /// <summary>Reads the three grains in parallel; null when the project does not exist.</summary>
+    public static async Task<ProjectFacts?> LoadAsync(IGrainFactory grains, string projectId, LocalDate today)
+    {
+        var project = grains.GetGrain<IProjectGrain>(projectId).Get();
+        var funding = grains.GetGrain<IFundingGrain>(projectId).Grants();
+        var outlook = grains.GetGrain<ICashPlanGrain>(projectId).Outlook(today.ToYearMonth());
+        return await project is { } view ? new ProjectFacts(view, await funding, await outlook, today) : null;
+    }
+}
