@@ -38,4 +38,7 @@ public static class AuditTrail
 }
 
 /// <summary>A domain change: the new value plus the audit action and Dutch summary describing it.</summary>
-public sealed record Change<T>(T Value, string Action, string Summary);
+public sealed record Change<T>(T Value, string Action, string Summary)
+{
+    public static implicit operator Common.Outcome<Change<T>>(Change<T> change) => Common.Outcome<Change<T>>.Ok(change);
+}

@@ -14,7 +14,7 @@ public sealed class FinancingClosedCondition : IGateCondition
 
     public ConditionResult Evaluate(GateContext context)
     {
-        if (context.Financing is not { } f)
+        if (context.Known.Financing is not { } f)
             return new ConditionResult(Key, Description, false, "Nog geen business case bewaard.");
         var k = f.Kpis;
         var dscr = k.MinDscr is { } min

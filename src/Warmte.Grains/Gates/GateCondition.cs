@@ -6,10 +6,26 @@ using Warmte.Projects;
 namespace Warmte.Gates;
 
 /// <summary>
-/// Everything a gate condition may look at. Later capabilities (votes, tenant consent, financing)
-/// add their facts here, so a condition stays a pure function of its context.
+/// Everything a gate condition may look at: the project, today, and the facts other grains hold
+/// (business case, ALV decisions, tenant consent), so a condition stays a pure function of its context.
 /// </summary>
-public sealed record GateContext(ProjectRecord Project, LocalDate Today, BusinessCase.Versions.FinancingStatus? Financing = null);
+public sealed record GateContext(ProjectRecord Project, LocalDate Today, GateFacts? Facts = null)
+{
+    public GateFacts Known => Facts ?? GateFacts.None;
+}
+
+/// <summary>
+/// Facts from outside the project grain that gates look at. Null members mean "not looked up or
+/// not there": a condition reads that as unmet.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record GateFacts(
+    [property: Id(0)] BusinessCase.Versions.FinancingStatus? Financing = null,
+    [property: Id(1)] Alv.DecisionStatus? Realisatiebesluit = null,
+    [property: Id(2)] TenantConsent.ConsentStatus? TenantConsent = null)
+{
+    public static readonly GateFacts None = new();
+}
 
 /// <summary>
 /// One condition on a gate's checklist. Conditions are pluggable: anything that can say

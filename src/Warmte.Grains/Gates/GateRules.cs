@@ -32,8 +32,6 @@ public sealed class GateRules
         new("contracten", "Contracten / aanbesteding afgerond", Phase.Realisatie),
         new("businesscase-financieringsvoorstel", "Business case met financieringsvoorstel", Phase.Realisatie),
         new("vergunningen", "Vergunningen verleend", Phase.Realisatie),
-        new("huurdersinstemming", "Instemming huurders (70% per complex)", Phase.Realisatie),
-        new("realisatiebesluit", "Realisatiebesluit door de ALV", Phase.Realisatie),
         new("financial-close", "Financiering rond (BC2, financial close)", Phase.Realisatie),
         // Realisatie -> Beheer
         new("netwerk-opgeleverd", "Warmtenet opgeleverd", Phase.Beheer),
@@ -46,8 +44,22 @@ public sealed class GateRules
             .ToImmutableDictionary(
                 g => g.Key,
                 g => g.Select(d => (IGateCondition)new DeliverableCondition(d)).ToImmutableArray()))
-        // Computed conditions: the saved business case must close before construction starts.
+        // Computed conditions replace the manual marks of the same key: the ALV's realisatiebesluit
+        // and tenant consent come from their own registers, and the saved business case must close.
+        .With(Phase.Realisatie, new TenantConsentCondition())
+        .With(Phase.Realisatie, new RealisatiebesluitCondition())
         .With(Phase.Realisatie, new FinancingClosedCondition());
+
+    /// <summary>
+    /// Gate conditions that are computed from their own registers and can therefore not be marked
+    /// present by hand, with where they come from.
+    /// </summary>
+    public static readonly ImmutableDictionary<string, string> ComputedConditions = new Dictionary<string, string>
+    {
+        ["realisatiebesluit"] = "volgt uit het gesloten ALV-besluit (Realisatiebesluit) over dit project",
+        ["huurdersinstemming"] = "volgt uit de huurdersinstemming per complex",
+        ["financiering-sluit"] = "volgt uit de laatst bewaarde business case",
+    }.ToImmutableDictionary();
 
     public static DeliverableDefinition? FindDeliverable(string key) =>
         Deliverables.FirstOrDefault(d => d.Key == key);

@@ -15,6 +15,9 @@ public interface IProjectGrain : IGrainWithStringKey
 
     Task<ProjectSummary?> GetSummary();
 
+    /// <summary>The owning cooperative's id, or null when the project does not exist; asks no other grain.</summary>
+    Task<string?> CooperativeId();
+
     Task<Outcome<ProjectView>> Update(UpdateProject command, string actor);
 
     Task<Outcome<ProjectView>> Transition(TransitionRequest request, string actor);
@@ -28,4 +31,9 @@ public interface IProjectGrain : IGrainWithStringKey
     Task<Outcome<ProjectView>> RemoveMilestone(string key, string actor);
 
     Task<AuditPage?> GetAudit(int page, int pageSize);
+
+    /// <summary>The Wet collectieve warmte check of the project as it stands; null when it does not exist.</summary>
+    Task<Wcw.WcwAssessment?> Wcw();
+
+    Task<Outcome<ProjectView>> SetWcwProfile(SetWcwProfile command, string actor);
 }

@@ -1,11 +1,14 @@
 using NodaTime;
 using Orleans.Runtime;
+using Warmte.Alv;
 using Warmte.Audit;
 using Warmte.BusinessCase.Versions;
 using Warmte.Phases;
 using Warmte.Common;
 using Warmte.Cooperatives;
 using Warmte.Gates;
+using Warmte.TenantConsent;
+using Warmte.Wcw;
 
 namespace Warmte.Projects;
 
@@ -30,12 +33,14 @@ public sealed class ProjectGrain(
     }
 
     public async Task<ProjectView?> Get() =>
-        state.State.Record is { } p ? ProjectView.Of(p, Rules, Today, await Financing(p)) : null;
+        state.State.Record is { } p ? ProjectView.Of(p, Rules, Today, await Facts(p)) : null;
+
+    public Task<string?> CooperativeId() => Task.FromResult(state.State.Record?.CooperativeId);
 
     public async Task<ProjectSummary?> GetSummary()
     {
         if (state.State.Record is not { } p) return null;
-        var view = ProjectView.Of(p, Rules, Today, await Financing(p));
+        var view = ProjectView.Of(p, Rules, Today, await Facts(p));
         return new ProjectSummary
         {
             Id = p.Id, Name = p.Name, Phase = p.Phase, PhaseSince = p.PhaseSince, MonthsInPhase = view.MonthsInPhase,
@@ -44,19 +49,32 @@ public sealed class ProjectGrain(
         };
     }
 
-    /// <summary>The business case matters only at the gate into Realisatie; other phases skip the call.</summary>
-    private async Task<FinancingStatus?> Financing(ProjectRecord project) =>
-        PhaseMachine.Next(project.Phase) == Phase.Realisatie
-            ? await GrainFactory.GetGrain<IBusinessCaseGrain>(project.Id).Financing()
-            : null;
+    /// <summary>
+    /// The business case, the ALV's realisatiebesluit and tenant consent matter only at the gate into
+    /// Realisatie; other phases skip the calls.
+    /// </summary>
+    private async Task<GateFacts?> Facts(ProjectRecord project)
+    {
+        if (PhaseMachine.Next(project.Phase) != Phase.Realisatie) return null;
+        var financing = GrainFactory.GetGrain<IBusinessCaseGrain>(project.Id).Financing();
+        var decision = GrainFactory.GetGrain<IAlvGrain>(project.CooperativeId).DecisionFor(project.Id, DecisionType.Realisatiebesluit);
+        var consent = GrainFactory.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
+        return new GateFacts(await financing, await decision, await consent);
+    }
+
+    public Task<WcwAssessment?> Wcw() =>
+        Task.FromResult(state.State.Record is { } p ? WcwCheck.Assess(p.PlannedConnections, p.Wcw) : null);
+
+    public Task<Outcome<ProjectView>> SetWcwProfile(SetWcwProfile command, string actor) =>
+        Apply(actor, p => ProjectRules.SetWcwProfile(p, command));
 
     public Task<Outcome<ProjectView>> Update(UpdateProject command, string actor) =>
         Apply(actor, p => ProjectRules.Update(p, command));
 
     public async Task<Outcome<ProjectView>> Transition(TransitionRequest request, string actor)
     {
-        var financing = state.State.Record is { } current ? await Financing(current) : null;
-        return await Apply(actor, p => ProjectRules.Transition(p, request, Rules, Today, actor, clock.GetCurrentInstant(), financing));
+        var facts = state.State.Record is { } current ? await Facts(current) : null;
+        return await Apply(actor, p => ProjectRules.Transition(p, request, Rules, Today, actor, clock.GetCurrentInstant(), facts));
     }
 
     public Task<Outcome<ProjectView>> RecordDeliverable(string key, RecordDeliverable command, string actor) =>

@@ -25,6 +25,8 @@ public sealed record ProjectRecord
     [Id(10)] public ImmutableArray<Milestone> Milestones { get; init; } = [];
     [Id(11)] public required LocalDate StartedOn { get; init; }
     [Id(12)] public required Instant CreatedAt { get; init; }
+    /// <summary>What the project declared for the Wet collectieve warmte check; null until set.</summary>
+    [Id(13)] public Wcw.WcwProfile? Wcw { get; init; }
 }
 
 // Commands carry what the caller sent, still unvalidated: optional where the caller may omit a
@@ -73,4 +75,16 @@ public sealed record SetMilestone
     [Id(0)] public string? Name { get; init; }
     [Id(1)] public LocalDate? PlannedOn { get; init; }
     [Id(2)] public LocalDate? ActualOn { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record SetWcwProfile
+{
+    [Id(0)] public decimal? PublicSharePercent { get; init; }
+    [Id(1)] public bool? MixedSetup { get; init; }
+    [Id(2)] public bool? LegalEntity { get; init; }
+    [Id(3)] public bool? SustainableMainSource { get; init; }
+    [Id(4)] public bool? NoProfitMotive { get; init; }
+    [Id(5)] public bool? OpenVoluntaryMembership { get; init; }
+    [Id(6)] public bool? MemberControl { get; init; }
 }

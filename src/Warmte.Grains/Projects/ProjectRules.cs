@@ -76,7 +76,7 @@ public static class ProjectRules
     /// </summary>
     public static Outcome<Change<ProjectRecord>> Transition(
         ProjectRecord project, TransitionRequest request, GateRules rules, LocalDate today, string actor, Instant now,
-        BusinessCase.Versions.FinancingStatus? financing = null)
+        GateFacts? facts = null)
     {
         var v = new Validation();
         var to = Phase.Initiatief;
@@ -102,7 +102,7 @@ public static class ProjectRules
 
         if (kind == TransitionKind.Go)
         {
-            var checklist = rules.Evaluate(from, to, new GateContext(project, today, financing));
+            var checklist = rules.Evaluate(from, to, new GateContext(project, today, facts));
             if (!checklist.AllMet)
                 return Refusal.Conflict("gate-conditions-unmet",
                     $"De poort van {from} naar {to} is nog niet gehaald: {checklist.Unmet.Count()} voorwaarde(n) niet vervuld.",
@@ -228,7 +228,9 @@ public static class ProjectRules
     private static DeliverableDefinition? KnownDeliverable(Validation v, string key)
     {
         var definition = GateRules.FindDeliverable(key);
-        if (definition is null)
+        if (definition is null && GateRules.ComputedConditions.TryGetValue(key, out var source))
+            v.Add("key", $"'{key}' markeer je niet met de hand: het {source}.");
+        else if (definition is null)
             v.Add("key", $"'{Slug.Truncate(key)}' is geen bekend document of besluit; kies uit {string.Join(", ", GateRules.Deliverables.Select(d => d.Key))}.");
         return definition;
     }
@@ -237,5 +239,24 @@ public static class ProjectRules
     {
         if (value is < 0 or > MaxCount) v.Add(field, $"moet tussen 0 en {DutchFormat.Number(MaxCount)} liggen.");
         return value;
+    }
+
+    /// <summary>Records the project's Wcw profile (public share and the warmtegemeenschap criteria); unset booleans mean "no".</summary>
+    public static Outcome<Change<ProjectRecord>> SetWcwProfile(ProjectRecord project, SetWcwProfile command)
+    {
+        var v = new Validation();
+        if (command.PublicSharePercent is { } share && (share < 0 || share > 100 || decimal.Round(share, 2) != share))
+            v.Add("publicSharePercent", "moet een percentage van 0 tot 100 zijn, met hoogstens 2 decimalen.");
+        if (v.HasErrors) return v.ToRefusal();
+        var profile = new Wcw.WcwProfile
+        {
+            PublicSharePercent = command.PublicSharePercent, MixedSetup = command.MixedSetup ?? false,
+            LegalEntity = command.LegalEntity ?? false, SustainableMainSource = command.SustainableMainSource ?? false,
+            NoProfitMotive = command.NoProfitMotive ?? false, OpenVoluntaryMembership = command.OpenVoluntaryMembership ?? false,
+            MemberControl = command.MemberControl ?? false,
+        };
+        if (project.Wcw == profile) return new Change<ProjectRecord>(project, "project.wcw-profile-set", "Geen wijzigingen.");
+        var route = Wcw.WcwCheck.Assess(project.PlannedConnections, profile).Route;
+        return new Change<ProjectRecord>(project with { Wcw = profile }, "project.wcw-profile-set", $"Wcw-gegevens vastgelegd; route: {route}.");
     }
 }

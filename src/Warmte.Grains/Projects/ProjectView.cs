@@ -27,12 +27,13 @@ public sealed record ProjectView
     [Id(12)] public required ImmutableArray<Deliverable> Deliverables { get; init; }
     [Id(13)] public required ImmutableArray<MilestoneStatus> Milestones { get; init; }
     [Id(14)] public required Instant CreatedAt { get; init; }
+    [Id(15)] public Wcw.WcwProfile? Wcw { get; init; }
 
     /// <summary>The first unmet condition of the next gate, as "description: evidence"; null if none.</summary>
     public string? NextUnmetCondition =>
         NextGate?.Unmet.FirstOrDefault() is { } c ? c.Description : null;
 
-    public static ProjectView Of(ProjectRecord record, GateRules rules, LocalDate today, BusinessCase.Versions.FinancingStatus? financing = null) => new()
+    public static ProjectView Of(ProjectRecord record, GateRules rules, LocalDate today, GateFacts? facts = null) => new()
     {
         Id = record.Id,
         CooperativeId = record.CooperativeId,
@@ -45,9 +46,10 @@ public sealed record ProjectView
         MonthsInPhase = record.PhaseSince > today ? 0 : Period.Between(record.PhaseSince, today, PeriodUnits.Months).Months,
         StartedOn = record.StartedOn,
         History = record.History,
-        NextGate = rules.NextGate(new GateContext(record, today, financing)),
+        NextGate = rules.NextGate(new GateContext(record, today, facts)),
         Deliverables = record.Deliverables,
         Milestones = [.. record.Milestones.OrderBy(m => m.PlannedOn).Select(m => MilestoneStatus.Of(m, today))],
         CreatedAt = record.CreatedAt,
+        Wcw = record.Wcw,
     };
 }

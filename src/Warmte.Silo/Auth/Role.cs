@@ -36,4 +36,11 @@ public static class Access
     /// <summary>Admins everywhere; a board only its own cooperative (and, through it, its projects).</summary>
     public static bool CanWriteCooperative(this ClaimsPrincipal user, string cooperativeId) =>
         user.IsAdmin() || user.RoleOf() == Role.Board(cooperativeId);
+
+    /// <summary>
+    /// Names, addresses and who-voted-what of a cooperative's members: its own board and admins only;
+    /// every other role gets counts and aggregates.
+    /// </summary>
+    public static bool CanSeePersonalDataOf(this ClaimsPrincipal user, string cooperativeId) =>
+        user.CanWriteCooperative(cooperativeId);
 }

@@ -12,7 +12,7 @@ namespace Warmte.Silo.Demo;
 /// give only roughly are marked "(datum bij benadering)" where they are used. Loading twice
 /// changes nothing.
 /// </summary>
-public sealed class DemoData(IGrainFactory grains)
+public sealed partial class DemoData(IGrainFactory grains)
 {
     public const string Actor = "demo";
     private const string Approx = " (demo: datum bij benadering)";
@@ -80,10 +80,10 @@ public sealed class DemoData(IGrainFactory grains)
         await Deliver(project, "businesscase-financieringsvoorstel", new LocalDate(2024, 11, 1),
             "Investering € 30.000.000,00: TEO € 2.500.000,00 (AGV), ruim € 13 mln subsidies, bijna € 7 mln aansluitbijdragen en afkoop, € 7.800.000,00 lening gemeente (~3%, 30 jaar)");
         await Deliver(project, "vergunningen", new LocalDate(2024, 12, 1), "Vergunningen" + Approx);
-        await Deliver(project, "realisatiebesluit", new LocalDate(2024, 12, 14), "ALV 14-12-2024: realisatiebesluit met 96% van de stemmen");
+        await MembersAndRealisatiebesluit();
         await Deliver(project, "financial-close", new LocalDate(2024, 12, 20), "Financial close met gemeentelijke lening" + Approx);
         await SaveBusinessCase("wg-terrein", "ketelhuiswg.json", "Referentiemodel KetelhuisWG bij financial close (demo)");
-        await Deliver(project, "huurdersinstemming", new LocalDate(2025, 3, 31), "Akkoordverklaringen Stadgenoot, ≥ 70% per complex" + Approx);
+        await TenantConsent();
         await Go(project, "Realisatie", new LocalDate(2025, 4, 1), "Stuurgroep (KetelhuisWG, Stadgenoot, gemeente, AGV)",
             "Realisatiebesluit, huurdersinstemming en financiering rond; start bouw mei 2025." + Approx);
 

@@ -158,6 +158,9 @@ public static class WarmteHost
         api.MapGrantEndpoints();
         api.MapAlertEndpoints();
         api.MapCashFlowEndpoints();
+        api.MapMemberEndpoints();
+        api.MapAlvEndpoints();
+        api.MapConsentEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

@@ -114,7 +114,18 @@ public sealed class ProjectRulesTests
         var outcome = ProjectRules.RecordDeliverable(NewProject(), "koffie", new RecordDeliverable { PresentOn = Today }, Today, "t", Now);
         var error = Assert.Single(outcome.Refusal!.Errors);
         Assert.Equal("key", error.Field);
-        Assert.Contains("realisatiebesluit", error.Reason);
+        Assert.Contains("definitief-ontwerp", error.Reason);
+    }
+
+    [Theory]
+    [InlineData("realisatiebesluit", "ALV")]
+    [InlineData("huurdersinstemming", "complex")]
+    public void Computed_conditions_cannot_be_marked_by_hand(string key, string source)
+    {
+        var outcome = ProjectRules.RecordDeliverable(NewProject(), key, new RecordDeliverable { PresentOn = Today }, Today, "t", Now);
+        var error = Assert.Single(outcome.Refusal!.Errors);
+        Assert.Equal("key", error.Field);
+        Assert.Contains(source, error.Reason);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class GrainStorageTests
 
     private static readonly FakeClock Clock = new(Instant.FromUtc(2026, 11, 22, 10, 0));
 
-    private static async Task<StorageSettings> Storage(string backend)
+    internal static async Task<StorageSettings> Storage(string backend)
     {
         var values = new Dictionary<string, string?>();
         if (backend == "postgresql")
@@ -38,7 +38,7 @@ public sealed class GrainStorageTests
         return settings;
     }
 
-    private static async Task<InProcessTestCluster> Cluster(StorageSettings settings)
+    internal static async Task<InProcessTestCluster> Cluster(StorageSettings settings)
     {
         var builder = new InProcessTestClusterBuilder(1);
         // Stored rows are keyed by service id: clusters that must see the same state share it.
@@ -50,7 +50,7 @@ public sealed class GrainStorageTests
         return cluster;
     }
 
-    private static async Task CreateKetelhuis(IGrainFactory grains)
+    internal static async Task CreateKetelhuis(IGrainFactory grains)
     {
         var created = await grains.GetGrain<ICooperativeGrain>("ketelhuiswg").Create(new CreateCooperative
         {

@@ -78,7 +78,8 @@ public sealed class BusinessCaseApiTests(ServerFixture fixture) : IClassFixture<
     public async Task The_gate_into_realisatie_needs_a_business_case_that_closes()
     {
         var admin = Server.Client();
-        var project = await ApiCalls.SeedCooperativeWithProject(admin, NewId("coop"), NewId("proj"));
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
         var date = new DateOnly(2019, 1, 1);
         foreach (var (to, keys) in new[]
                  {
@@ -91,7 +92,7 @@ public sealed class BusinessCaseApiTests(ServerFixture fixture) : IClassFixture<
             Assert.Equal(HttpStatusCode.OK, go.Status);
             date = date.AddYears(1);
         }
-        foreach (var key in new[] { "definitief-ontwerp", "contracten", "businesscase-financieringsvoorstel", "vergunningen", "huurdersinstemming", "realisatiebesluit", "financial-close" })
+        foreach (var key in new[] { "definitief-ontwerp", "contracten", "businesscase-financieringsvoorstel", "vergunningen", "financial-close" })
             await admin.Put($"api/projects/{project}/deliverables/{key}", new { presentOn = "2024-12-14" });
 
         var commercial = Model();
@@ -99,6 +100,10 @@ public sealed class BusinessCaseApiTests(ServerFixture fixture) : IClassFixture<
         await admin.Post($"api/projects/{project}/business-cases", new { model = commercial });
         var refused = await admin.Post($"api/projects/{project}/transitions", new { to = "Realisatie", decidedOn = "2025-04-01", decidedBy = "Stuurgroep", rationale = "bouwen" });
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal(["conditions.financiering-sluit", "conditions.huurdersinstemming", "conditions.realisatiebesluit"], refused.ErrorFields.Order());
+
+        await ApiCalls.PassRealisatiebesluitWithoutTenants(admin, coop, project);
+        refused = await admin.Post($"api/projects/{project}/transitions", new { to = "Realisatie", decidedOn = "2025-04-01", decidedBy = "Stuurgroep", rationale = "bouwen" });
         Assert.Equal(["conditions.financiering-sluit"], refused.ErrorFields);
 
         await admin.Post($"api/projects/{project}/business-cases", new { model = Model() });

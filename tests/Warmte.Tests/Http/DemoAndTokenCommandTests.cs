@@ -18,9 +18,14 @@ public sealed class DemoAndTokenCommandTests
         var project = await admin.Get("api/projects/wg-terrein");
         Assert.Equal("Realisatie", project.Text("phase"));
         Assert.Equal(1500, project.Body.GetProperty("woningequivalenten").GetInt32());
-        var realisatiebesluit = project.Body.GetProperty("deliverables").EnumerateArray().Single(d => d.GetProperty("key").GetString() == "realisatiebesluit");
-        Assert.Equal("2024-12-14", realisatiebesluit.GetProperty("presentOn").GetString());
-        Assert.Contains("96%", realisatiebesluit.GetProperty("reference").GetString());
+        // The realisatiebesluit is the ALV's decision of 14-12-2024 with the seed's 96% of the votes.
+        var meeting = await admin.Get("api/cooperatives/ketelhuiswg/alv/meetings/alv-2024-12-14");
+        var decision = meeting.Body.GetProperty("proposals")[0];
+        Assert.Equal("Aangenomen", decision.GetProperty("result").GetProperty("outcome").GetString());
+        Assert.Equal(96m, decision.GetProperty("result").GetProperty("forPercent").GetDecimal());
+        var consent = await admin.Get("api/projects/wg-terrein/consent");
+        Assert.True(consent.Body.GetProperty("allReached").GetBoolean());
+        Assert.All(consent.Body.GetProperty("complexes").EnumerateArray(), c => Assert.Equal("Stadgenoot", c.GetProperty("corporation").GetString()));
         var lastConnection = project.Body.GetProperty("milestones").EnumerateArray().Single(m => m.GetProperty("key").GetString() == "laatste-aansluiting");
         Assert.Equal("2027-08-31", lastConnection.GetProperty("plannedOn").GetString());
         var coop = await admin.Get("api/cooperatives/ketelhuiswg");

@@ -72,4 +72,45 @@ public static class ApiCalls
         if (project.Status != HttpStatusCode.Created) throw new InvalidOperationException(project.Raw);
         return projectId;
     }
+
+    /// <summary>Registers three voting members; returns their numbers.</summary>
+    public static async Task<string[]> SeedMembers(HttpClient admin, string cooperativeId, int count = 3)
+    {
+        var numbers = Enumerable.Range(1, count).Select(i => $"L-{i}").ToArray();
+        var answer = await admin.Post($"api/cooperatives/{cooperativeId}/members", new
+        {
+            members = numbers.Select((n, i) => new
+            {
+                number = n, name = $"Lid {n}", category = "eigenaar-bewoner", woningequivalenten = 1,
+                postcode = "1054 AB", huisnummer = i + 1, joinedOn = "2020-01-01",
+            }),
+        });
+        if (answer.Status != HttpStatusCode.OK) throw new InvalidOperationException(answer.Raw);
+        return numbers;
+    }
+
+    /// <summary>
+    /// Has the ALV pass the project's realisatiebesluit (members registered, meeting, ballots, closed)
+    /// and declares that the project connects no rented homes, so both computed Realisatie conditions hold.
+    /// </summary>
+    public static async Task PassRealisatiebesluitWithoutTenants(HttpClient admin, string cooperativeId, string projectId, string meetingDate = "2024-12-14")
+    {
+        var members = await SeedMembers(admin, cooperativeId);
+        var meeting = $"alv-{Guid.NewGuid().ToString("N")[..6]}";
+        var created = await admin.Post($"api/cooperatives/{cooperativeId}/alv/meetings", new
+        {
+            id = meeting, title = "ALV", date = meetingDate, noticeDate = DateOnly.Parse(meetingDate).AddDays(-14).ToString("yyyy-MM-dd"),
+            proposals = new[] { new { id = "realisatiebesluit", title = "Realisatiebesluit", decisionType = "Realisatiebesluit", projectId } },
+        });
+        if (created.Status != HttpStatusCode.Created) throw new InvalidOperationException(created.Raw);
+        foreach (var member in members)
+        {
+            var ballot = await admin.Post($"api/cooperatives/{cooperativeId}/alv/meetings/{meeting}/proposals/realisatiebesluit/ballots", new { memberNumber = member, choice = "Voor" });
+            if (ballot.Status != HttpStatusCode.OK) throw new InvalidOperationException(ballot.Raw);
+        }
+        var closed = await admin.Post($"api/cooperatives/{cooperativeId}/alv/meetings/{meeting}/proposals/realisatiebesluit/close", new { });
+        if (closed.Status != HttpStatusCode.OK) throw new InvalidOperationException(closed.Raw);
+        var consent = await admin.Put($"api/projects/{projectId}/consent/applicability", new { notApplicable = true, reason = "Alleen koopwoningen" });
+        if (consent.Status != HttpStatusCode.OK) throw new InvalidOperationException(consent.Raw);
+    }
 }

@@ -26,7 +26,7 @@ public sealed class RestartTests
 
     private static async Task WriteRestartRead(string? dataDir, string? postgres)
     {
-        string projectBefore, cooperativeBefore, auditBefore, grantsBefore, businessCasesBefore, cashBefore, token;
+        string projectBefore, cooperativeBefore, auditBefore, grantsBefore, businessCasesBefore, cashBefore, decisionsBefore, token;
         await using (var first = await WarmteServer.StartAsync(dataDir, postgres))
         {
             dataDir = first.DataDir;
@@ -49,6 +49,11 @@ public sealed class RestartTests
             await admin.Put("api/projects/wg-terrein/cashflow-plan", new { plan = System.Text.Json.Nodes.JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json")) });
             Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/projects/wg-terrein/spending", new { month = "2020-02", kind = "Design", amount = 12_345.67m })).Status);
 
+            await ApiCalls.PassRealisatiebesluitWithoutTenants(admin, "ketelhuiswg", "wg-terrein");
+            await admin.Put("api/projects/wg-terrein/wcw", new { publicSharePercent = 0, legalEntity = true, sustainableMainSource = true, noProfitMotive = true, openVoluntaryMembership = true, memberControl = true });
+            decisionsBefore = (await admin.Get("api/cooperatives/ketelhuiswg/members")).Raw + (await admin.Get("api/cooperatives/ketelhuiswg/alv/meetings")).Raw
+                              + (await admin.Get("api/projects/wg-terrein/consent")).Raw + (await admin.Get("api/projects/wg-terrein/wcw")).Raw;
+
             projectBefore = (await admin.Get("api/projects/wg-terrein")).Raw;
             cooperativeBefore = (await admin.Get("api/cooperatives/ketelhuiswg")).Raw;
             auditBefore = (await admin.Get("api/projects/wg-terrein/audit")).Raw;
@@ -67,6 +72,10 @@ public sealed class RestartTests
         Assert.Contains("Aangevraagd", grantsBefore);
         Assert.Equal(cashBefore, (await again.Get("api/projects/wg-terrein/cash-position")).Raw + (await again.Get("api/projects/wg-terrein/regimes")).Raw);
         Assert.Contains("12345.67", cashBefore);
+        Assert.Equal(decisionsBefore, (await again.Get("api/cooperatives/ketelhuiswg/members")).Raw + (await again.Get("api/cooperatives/ketelhuiswg/alv/meetings")).Raw
+                                      + (await again.Get("api/projects/wg-terrein/consent")).Raw + (await again.Get("api/projects/wg-terrein/wcw")).Raw);
+        Assert.Contains("Aangenomen", decisionsBefore);
+        Assert.Contains("Warmtegemeenschap", decisionsBefore);
         var project = await again.Get("api/projects/wg-terrein");
         Assert.Equal("Haalbaarheid", project.Text("phase"));
         Assert.Equal("2019-12-18", project.Text("phaseSince"));

@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Warmte.Alv;
+
+/// <summary>
+/// A meeting as a reader sees it. Member numbers (who voted what, who attended) are personal data:
+/// they are filled in only for the cooperative's board and admins; everyone sees the counts.
+/// </summary>
+public sealed record MeetingView
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public required LocalDate Date { get; init; }
+    public required LocalDate NoticeDate { get; init; }
+    public string? SecondMeetingOf { get; init; }
+    public required int PresentCount { get; init; }
+    public ImmutableArray<string>? Present { get; init; }
+    public required ImmutableArray<ProposalView> Proposals { get; init; }
+
+    public static MeetingView Of(Meeting m, Statutes statutes, bool withMembers) => new()
+    {
+        Id = m.Id, Title = m.Title, Date = m.Date, NoticeDate = m.NoticeDate, SecondMeetingOf = m.SecondMeetingOf,
+        PresentCount = m.Present.Length, Present = withMembers ? m.Present : null,
+        Proposals = [.. m.Proposals.Select(p => ProposalView.Of(m, p, statutes, withMembers))],
+    };
+}
+
+public sealed record ProposalView
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public required DecisionType DecisionType { get; init; }
+    public string? ProjectId { get; init; }
+    public string? Corrects { get; init; }
+    public string? CorrectionReason { get; init; }
+    public BallotMode Mode { get; init; }
+    /// <summary>The statutes' rule that applies (or applied, when closed).</summary>
+    public required DecisionRule Rule { get; init; }
+    public required int BallotCount { get; init; }
+    public required int PresentOrRepresentedCount { get; init; }
+    public ImmutableArray<Ballot>? Ballots { get; init; }
+    public Tally? Tally { get; init; }
+    /// <summary>Tally counts without the attendance list, for readers without access to personal data.</summary>
+    public VoteCounts? TallyCounts { get; init; }
+    public required bool IsClosed { get; init; }
+    public DecisionResult? Result { get; init; }
+    public string? ResultText { get; init; }
+    public string? ClosedBy { get; init; }
+    public Instant? ClosedAt { get; init; }
+
+    public static ProposalView Of(Meeting meeting, Proposal p, Statutes statutes, bool withMembers) => new()
+    {
+        Id = p.Id, Title = p.Title, DecisionType = p.DecisionType, ProjectId = p.ProjectId, Corrects = p.Corrects,
+        CorrectionReason = p.CorrectionReason, Mode = p.Mode,
+        Rule = p.Closed?.Result.Rule ?? statutes.RuleFor(p.DecisionType),
+        BallotCount = p.Ballots.Length,
+        PresentOrRepresentedCount = AlvRules.PresentOrRepresented(meeting, p).Length,
+        Ballots = withMembers ? p.Ballots : null,
+        Tally = withMembers ? p.Tally : null,
+        TallyCounts = p.Tally is { } t ? new VoteCounts(t.For, t.Against, t.Abstain) : null,
+        IsClosed = p.Closed is not null,
+        Result = p.Closed?.Result, ResultText = p.Closed?.Result.Describe(),
+        ClosedBy = p.Closed?.ClosedBy, ClosedAt = p.Closed?.ClosedAt,
+    };
+}
+
+public sealed record VoteCounts(long For, long Against, long Abstain);

@@ -1,0 +1,124 @@
+using System.Collections.Immutable;
+using System.Numerics;
+
+namespace Warmte.Alv;
+
+/// <summary>The kinds of ALV decision the statutes may treat differently.</summary>
+public enum DecisionType
+{
+    Realisatiebesluit,
+    Statutenwijziging,
+    Bestuursverkiezing,
+    Tariefbesluit,
+    Overig,
+}
+
+public enum VoteWeighting
+{
+    /// <summary>One member, one vote (the law's default).</summary>
+    OneMemberOneVote,
+    /// <summary>Each vote weighs the member's woningequivalenten.</summary>
+    PerWoningequivalent,
+}
+
+public enum MajorityRule
+{
+    /// <summary>For-votes must exceed the share ("more than half").</summary>
+    MoreThan,
+    /// <summary>For-votes must reach the share ("at least two thirds").</summary>
+    AtLeast,
+}
+
+/// <summary>
+/// An exact share such as 2/3 or 1/2; thresholds are compared by cross-multiplying integers,
+/// never through a floating-point percentage (96 for and 4 against passes 2/3 exactly).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record Share([property: Id(0)] int Numerator, [property: Id(1)] int Denominator)
+{
+    public static readonly Share None = new(0, 1);
+
+    /// <summary>value/total compared with this share: negative below, zero equal, positive above.</summary>
+    public int CompareTo(long value, long total) =>
+        (new BigInteger(value) * Denominator).CompareTo(new BigInteger(Numerator) * total);
+
+    public override string ToString() => Numerator == 0 ? "0" : $"{Numerator}/{Denominator}";
+
+    /// <summary>Parses "2/3", "1/2", "0" or a whole percentage "50%" / "66,67%"; null when it is none of these or outside 0..1.</summary>
+    public static Share? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var t = text.Trim();
+        if (t.EndsWith('%'))
+        {
+            var number = t[..^1].Trim().Replace(',', '.');
+            if (!decimal.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var pct)
+                || pct < 0 || pct > 100 || decimal.Round(pct, 2) != pct) return null;
+            var hundredths = (int)(pct * 100);
+            var gcd = (int)BigInteger.GreatestCommonDivisor(hundredths, 10_000);
+            return hundredths == 0 ? None : new Share(hundredths / gcd, 10_000 / gcd);
+        }
+        var parts = t.Split('/');
+        if (parts.Length == 1 && t == "0") return None;
+        if (parts.Length != 2 || !int.TryParse(parts[0].Trim(), out var num) || !int.TryParse(parts[1].Trim(), out var den)) return null;
+        if (den is < 1 or > 1000 || num < 0 || num > den) return null;
+        return num == 0 ? None : new Share(num, den);
+    }
+}
+
+/// <summary>How one kind of decision is taken: the statutes' settings, per decision type.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DecisionRule
+{
+    /// <summary>Share of eligible members that must be present or represented; 0 means no quorum.</summary>
+    [Id(0)] public required Share Quorum { get; init; }
+    [Id(1)] public required Share Majority { get; init; }
+    [Id(2)] public required MajorityRule MajorityRule { get; init; }
+    /// <summary>Whether abstentions count in the denominator (then abstaining works as voting against).</summary>
+    [Id(3)] public required bool AbstentionsCount { get; init; }
+    /// <summary>Most volmachten one attendee may carry for this decision; 0 forbids voting by proxy.</summary>
+    [Id(4)] public required int MaxProxiesPerAttendee { get; init; }
+    [Id(5)] public required VoteWeighting Weighting { get; init; }
+    /// <summary>Whether a second meeting may decide without quorum when the first had none.</summary>
+    [Id(6)] public required bool SecondMeetingWithoutQuorum { get; init; }
+    [Id(7)] public required int MinimumNoticeDays { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record TypedDecisionRule([property: Id(0)] DecisionType Type, [property: Id(1)] DecisionRule Rule);
+
+/// <summary>A cooperative's statutes as far as the ALV is concerned: a default rule and overrides per decision type.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Statutes
+{
+    [Id(0)] public required DecisionRule Default { get; init; }
+    [Id(1)] public ImmutableArray<TypedDecisionRule> Overrides { get; init; } = [];
+
+    public DecisionRule RuleFor(DecisionType type) =>
+        Overrides.FirstOrDefault(o => o.Type == type)?.Rule ?? Default;
+
+    /// <summary>
+    /// The defaults when a cooperative has set nothing (domain brief, BW book 2): no quorum, more than
+    /// half of the votes cast, abstentions not counted, one member one vote, at least 7 days' notice;
+    /// statute changes need at least two thirds of the votes cast. One volmacht per attendee and a
+    /// second meeting without quorum are common model-statute choices, not the law: set them.
+    /// </summary>
+    public static readonly Statutes LegalDefaults = new()
+    {
+        Default = new DecisionRule
+        {
+            Quorum = Share.None, Majority = new Share(1, 2), MajorityRule = MajorityRule.MoreThan, AbstentionsCount = false,
+            MaxProxiesPerAttendee = 1, Weighting = VoteWeighting.OneMemberOneVote, SecondMeetingWithoutQuorum = true,
+            MinimumNoticeDays = 7,
+        },
+        Overrides =
+        [
+            new TypedDecisionRule(DecisionType.Statutenwijziging, new DecisionRule
+            {
+                Quorum = Share.None, Majority = new Share(2, 3), MajorityRule = MajorityRule.AtLeast, AbstentionsCount = false,
+                MaxProxiesPerAttendee = 1, Weighting = VoteWeighting.OneMemberOneVote, SecondMeetingWithoutQuorum = true,
+                MinimumNoticeDays = 7,
+            }),
+        ],
+    };
+}

@@ -1,0 +1,90 @@
+namespace Warmte.Alv;
+
+public enum VoteChoice
+{
+    Voor,
+    Tegen,
+    Onthouding,
+}
+
+public enum DecisionOutcome
+{
+    Aangenomen,
+    Verworpen,
+    GeenQuorum,
+}
+
+/// <summary>The votes on one proposal, already weighted (one per member, or woningequivalenten).</summary>
+public readonly record struct VoteTotals(long For, long Against, long Abstain)
+{
+    public VoteTotals Add(VoteChoice choice, long weight) => choice switch
+    {
+        VoteChoice.Voor => this with { For = For + weight },
+        VoteChoice.Tegen => this with { Against = Against + weight },
+        _ => this with { Abstain = Abstain + weight },
+    };
+}
+
+/// <summary>
+/// A closed proposal's result with the exact counts behind it. Percentages are for reading only;
+/// the outcome was decided on the integers.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DecisionResult
+{
+    [Id(0)] public required DecisionOutcome Outcome { get; init; }
+    [Id(1)] public required long For { get; init; }
+    [Id(2)] public required long Against { get; init; }
+    [Id(3)] public required long Abstain { get; init; }
+    /// <summary>The votes the majority is measured against (for + against, plus abstentions if they count).</summary>
+    [Id(4)] public required long Denominator { get; init; }
+    [Id(5)] public required int EligibleMembers { get; init; }
+    [Id(6)] public required int PresentOrRepresented { get; init; }
+    [Id(7)] public required bool QuorumMet { get; init; }
+    /// <summary>True when the quorum was waived because this is the second meeting and the statutes allow it.</summary>
+    [Id(8)] public required bool QuorumWaived { get; init; }
+    /// <summary>For-votes as a percentage of <see cref="Denominator"/>, two decimals, half away from zero.</summary>
+    [Id(9)] public required decimal ForPercent { get; init; }
+    [Id(10)] public required DecisionRule Rule { get; init; }
+    [Id(11)] public required int Represented { get; init; }
+
+    /// <summary>One Dutch line: "Aangenomen: 96 voor, 4 tegen, 0 onthoudingen (96,00% van 100; 2/3 vereist)".</summary>
+    public string Describe()
+    {
+        var outcome = Outcome switch
+        {
+            DecisionOutcome.Aangenomen => "Aangenomen",
+            DecisionOutcome.Verworpen => "Verworpen",
+            _ => "Geen quorum",
+        };
+        var need = $"{(Rule.MajorityRule == MajorityRule.MoreThan ? "meer dan" : "minstens")} {Rule.Majority} vereist";
+        var quorum = Rule.Quorum == Share.None ? "" :
+            $"; {PresentOrRepresented} van {EligibleMembers} stemgerechtigden aanwezig of vertegenwoordigd, quorum {Rule.Quorum}{(QuorumWaived ? " (vervalt: tweede vergadering)" : "")}";
+        return $"{outcome}: {For} voor, {Against} tegen, {Abstain} onthouding(en) ({DutchFormat.Number(ForPercent)}% van {Denominator}; {need}{quorum})";
+    }
+}
+
+/// <summary>Decides a proposal from its totals and the statutes' rule, in exact integer arithmetic.</summary>
+public static class VoteCounting
+{
+    public static DecisionResult Decide(
+        DecisionRule rule, VoteTotals totals, int eligibleMembers, int presentOrRepresented, int represented, bool secondMeeting)
+    {
+        var quorumMet = rule.Quorum == Share.None || rule.Quorum.CompareTo(presentOrRepresented, eligibleMembers) >= 0 && eligibleMembers > 0;
+        var waived = !quorumMet && secondMeeting && rule.SecondMeetingWithoutQuorum;
+        var denominator = totals.For + totals.Against + (rule.AbstentionsCount ? totals.Abstain : 0);
+        var compared = denominator == 0 ? -1 : rule.Majority.CompareTo(totals.For, denominator);
+        var passes = rule.MajorityRule == MajorityRule.MoreThan ? compared > 0 : compared >= 0;
+        var outcome = !(quorumMet || waived) ? DecisionOutcome.GeenQuorum
+            : passes && denominator > 0 ? DecisionOutcome.Aangenomen
+            : DecisionOutcome.Verworpen;
+        return new DecisionResult
+        {
+            Outcome = outcome, For = totals.For, Against = totals.Against, Abstain = totals.Abstain, Denominator = denominator,
+            EligibleMembers = eligibleMembers, PresentOrRepresented = presentOrRepresented, Represented = represented,
+            QuorumMet = quorumMet, QuorumWaived = waived,
+            ForPercent = denominator == 0 ? 0m : Math.Round(totals.For * 100m / denominator, 2, MidpointRounding.AwayFromZero),
+            Rule = rule,
+        };
+    }
+}

@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Common;
+
+namespace Warmte.Members;
+
+/// <summary>
+/// The member register of one cooperative (key: the cooperative's id). Personal data leaves this
+/// grain only through <see cref="Members"/>; the API hands that to the cooperative's board and
+/// admins, everyone else gets <see cref="Summary"/>.
+/// </summary>
+public interface IMemberRegisterGrain : IGrainWithStringKey
+{
+    /// <summary>Registers or updates members by member number, all or nothing.</summary>
+    Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor);
+
+    Task<ImmutableArray<Member>> Members();
+
+    Task<Member?> Member(string number);
+
+    Task<MemberSummary> Summary();
+
+    Task<EligibilityCheck> Eligibility(ImmutableArray<string> numbers, LocalDate on);
+
+    Task<Electorate> Electorate(LocalDate on);
+
+    Task<Audit.AuditPage> GetAudit(int page, int pageSize);
+}

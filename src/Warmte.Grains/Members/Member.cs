@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Warmte.Members;
+
+/// <summary>The member categories a heat cooperative distinguishes (domain: owner-occupiers, tenants, businesses).</summary>
+public enum MemberCategory
+{
+    EigenaarBewoner,
+    Huurder,
+    Bedrijf,
+    Overig,
+}
+
+/// <summary>A Dutch address as the register keeps it: postcode "1051 AB", house number, optional addition.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DutchAddress(
+    [property: Id(0)] string Postcode,
+    [property: Id(1)] int Huisnummer,
+    [property: Id(2)] string? Toevoeging)
+{
+    public override string ToString() => $"{Postcode} {Huisnummer}{(Toevoeging is null ? "" : "-" + Toevoeging)}";
+}
+
+/// <summary>
+/// One member of a cooperative. <see cref="EligibleToVote"/> is the statutes' restriction
+/// (e.g. KetelhuisWG: paying members who live or work on the terrain); membership itself runs
+/// from <see cref="JoinedOn"/> up to, not including, <see cref="LeftOn"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record Member
+{
+    [Id(0)] public required string Number { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required MemberCategory Category { get; init; }
+    [Id(3)] public required int Woningequivalenten { get; init; }
+    [Id(4)] public required DutchAddress Address { get; init; }
+    [Id(5)] public required LocalDate JoinedOn { get; init; }
+    [Id(6)] public LocalDate? LeftOn { get; init; }
+    [Id(7)] public required bool EligibleToVote { get; init; }
+
+    public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is not { } left || date < left);
+
+    public bool MayVoteOn(LocalDate date) => EligibleToVote && IsMemberOn(date);
+}
+
+/// <summary>A member as a caller sends it (bulk import or one at a time); every field is checked by <see cref="MemberRules"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MemberInput
+{
+    [Id(0)] public string? Number { get; init; }
+    [Id(1)] public string? Name { get; init; }
+    [Id(2)] public string? Category { get; init; }
+    [Id(3)] public int? Woningequivalenten { get; init; }
+    [Id(4)] public string? Postcode { get; init; }
+    [Id(5)] public int? Huisnummer { get; init; }
+    [Id(6)] public string? Toevoeging { get; init; }
+    [Id(7)] public LocalDate? JoinedOn { get; init; }
+    [Id(8)] public LocalDate? LeftOn { get; init; }
+    [Id(9)] public bool? EligibleToVote { get; init; }
+}
+
+/// <summary>What a bulk registration did: a re-registered member number updates, never duplicates.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegistrationResult(
+    [property: Id(0)] int Created,
+    [property: Id(1)] int Updated,
+    [property: Id(2)] int Unchanged);
+
+/// <summary>
+/// The register without personal data: what every role may see (counts and woningequivalenten
+/// per category, members and eligible voters today).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MemberSummary
+{
+    [Id(0)] public required string CooperativeId { get; init; }
+    [Id(1)] public required LocalDate On { get; init; }
+    [Id(2)] public required int Members { get; init; }
+    [Id(3)] public required int EligibleToVote { get; init; }
+    [Id(4)] public required int Woningequivalenten { get; init; }
+    [Id(5)] public required ImmutableArray<CategoryCount> ByCategory { get; init; }
+    [Id(6)] public required int FormerMembers { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CategoryCount(
+    [property: Id(0)] MemberCategory Category,
+    [property: Id(1)] int Members,
+    [property: Id(2)] int Woningequivalenten);
+
+/// <summary>Who may vote on a date, with each voter's weight in woningequivalenten (for weighted statutes).</summary>
+[GenerateSerializer, Immutable]
+public sealed record Voter(
+    [property: Id(0)] string Number,
+    [property: Id(1)] int Woningequivalenten);
+
+/// <summary>The answer to "may these members vote on this date": the voters found, and why the others may not.</summary>
+[GenerateSerializer, Immutable]
+public sealed record EligibilityCheck(
+    [property: Id(0)] ImmutableArray<Voter> Voters,
+    [property: Id(1)] ImmutableDictionary<string, string> Refused);
+
+/// <summary>The size of the electorate on a date: eligible members and their total woningequivalenten.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Electorate(
+    [property: Id(0)] LocalDate On,
+    [property: Id(1)] int Members,
+    [property: Id(2)] long Woningequivalenten);

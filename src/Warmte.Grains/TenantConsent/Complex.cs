@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Alv;
+using Warmte.Members;
+
+namespace Warmte.TenantConsent;
+
+public enum ConsentResponse
+{
+    Akkoord,
+    Geweigerd,
+}
+
+/// <summary>One tenant household's answer, per address; a later answer from the same address replaces the earlier one.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Declaration
+{
+    [Id(0)] public required DutchAddress Address { get; init; }
+    [Id(1)] public required ConsentResponse Response { get; init; }
+    [Id(2)] public required LocalDate On { get; init; }
+    [Id(3)] public required string RecordedBy { get; init; }
+    [Id(4)] public required Instant RecordedAt { get; init; }
+}
+
+/// <summary>A building complex (bouwkundige eenheid) of a housing corporation whose tenants must consent.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Complex
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    /// <summary>The housing corporation, e.g. Stadgenoot.</summary>
+    [Id(2)] public required string Corporation { get; init; }
+    /// <summary>Rented homes in the complex: every tenant household counts, also those that never answer.</summary>
+    [Id(3)] public required int RentedHomes { get; init; }
+    [Id(4)] public required Share Threshold { get; init; }
+    /// <summary>When the renovation proposal went to the tenants; the objection period runs from here.</summary>
+    [Id(5)] public LocalDate? ProposalDate { get; init; }
+    [Id(6)] public LocalDate? Deadline { get; init; }
+    [Id(7)] public ImmutableArray<Declaration> Declarations { get; init; } = [];
+}
+
+/// <summary>A project's tenant consent: its complexes, or a statement that it connects no rented homes.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ConsentRecord
+{
+    [Id(0)] public ImmutableArray<Complex> Complexes { get; init; } = [];
+    /// <summary>Set when the project connects no rented homes, with the reason; then no consent is needed.</summary>
+    [Id(1)] public string? NotApplicableReason { get; init; }
+
+    public static readonly ConsentRecord Empty = new();
+}
+
+// ---- commands ----
+
+[GenerateSerializer, Immutable]
+public sealed record SetComplex
+{
+    [Id(0)] public string? Name { get; init; }
+    [Id(1)] public string? Corporation { get; init; }
+    [Id(2)] public int? RentedHomes { get; init; }
+    /// <summary>"70%" or "7/10"; default 70%, or every tenant below ten homes.</summary>
+    [Id(3)] public string? Threshold { get; init; }
+    [Id(4)] public LocalDate? ProposalDate { get; init; }
+    [Id(5)] public LocalDate? Deadline { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record DeclarationInput
+{
+    [Id(0)] public string? Postcode { get; init; }
+    [Id(1)] public int? Huisnummer { get; init; }
+    [Id(2)] public string? Toevoeging { get; init; }
+    [Id(3)] public string? Response { get; init; }
+    [Id(4)] public LocalDate? On { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record RecordDeclarations
+{
+    [Id(0)] public ImmutableArray<DeclarationInput?>? Declarations { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record SetApplicability
+{
+    /// <summary>True: the project connects no rented homes (give the reason); false: consent is needed again.</summary>
+    [Id(0)] public bool? NotApplicable { get; init; }
+    [Id(1)] public string? Reason { get; init; }
+}
+
+// ---- views ----
+
+/// <summary>When, at the pace so far, the threshold will be reached.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ConsentForecast
+{
+    /// <summary>Agreements per week since the proposal (or the first answer), two decimals.</summary>
+    [Id(0)] public required decimal AgreementsPerWeek { get; init; }
+    /// <summary>The date the threshold is reached at that pace; null without pace or when out of reach.</summary>
+    [Id(1)] public LocalDate? ExpectedOn { get; init; }
+    /// <summary>Null without a deadline or an expected date.</summary>
+    [Id(2)] public bool? BeforeDeadline { get; init; }
+    [Id(3)] public required string Explanation { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record ComplexStatus
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required string Corporation { get; init; }
+    [Id(3)] public required int RentedHomes { get; init; }
+    [Id(4)] public required int Agreed { get; init; }
+    [Id(5)] public required int Refused { get; init; }
+    /// <summary>Households that have not answered; they count as not agreeing.</summary>
+    [Id(6)] public required int NoResponse { get; init; }
+    [Id(7)] public required Share Threshold { get; init; }
+    /// <summary>The smallest number of agreements that meets the threshold.</summary>
+    [Id(8)] public required int Required { get; init; }
+    [Id(9)] public required bool Reached { get; init; }
+    /// <summary>Agreed as a percentage of all rented homes, two decimals (for reading; the verdict is exact).</summary>
+    [Id(10)] public required decimal AgreedPercent { get; init; }
+    [Id(11)] public LocalDate? ProposalDate { get; init; }
+    [Id(12)] public LocalDate? ObjectionPeriodEnds { get; init; }
+    [Id(13)] public LocalDate? Deadline { get; init; }
+    [Id(14)] public required ConsentForecast Forecast { get; init; }
+    /// <summary>Only for the cooperative's board and admins: the answers per address.</summary>
+    [Id(15)] public ImmutableArray<Declaration>? Declarations { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record ConsentStatus
+{
+    [Id(0)] public required string ProjectId { get; init; }
+    [Id(1)] public required LocalDate On { get; init; }
+    [Id(2)] public required ImmutableArray<ComplexStatus> Complexes { get; init; }
+    [Id(3)] public string? NotApplicableReason { get; init; }
+    /// <summary>Consent is in place: not applicable, or reached in every complex (and there is at least one).</summary>
+    [Id(4)] public required bool AllReached { get; init; }
+    [Id(5)] public required int RentedHomes { get; init; }
+    [Id(6)] public required int Agreed { get; init; }
+    [Id(7)] public required decimal AgreedPercent { get; init; }
+
+    /// <summary>The same status without per-address answers (personal data).</summary>
+    public ConsentStatus WithoutAddresses() =>
+        this with { Complexes = [.. Complexes.Select(c => c with { Declarations = null })] };
+}

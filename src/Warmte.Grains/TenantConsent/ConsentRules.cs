@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Alv;
+using Warmte.Audit;
+using Warmte.Common;
+using Warmte.Members;
+
+namespace Warmte.TenantConsent;
+
+/// <summary>
+/// Tenant consent per complex, pure: registering complexes, recording answers per address,
+/// and counting them exactly against the threshold (70 of 100 passes, 69 of 100 does not).
+/// </summary>
+public static class ConsentRules
+{
+    public const int MaxRentedHomes = 100_000;
+    public const int MaxDeclarationsPerCall = 20_000;
+
+    public static Outcome<Change<ConsentRecord>> SetComplex(ConsentRecord record, string complexId, SetComplex command, LocalDate today)
+    {
+        var v = new Validation();
+        Slug.Check(v, "id", complexId);
+        var name = v.Text("name", command.Name);
+        var corporation = v.Text("corporation", command.Corporation);
+        if (command.RentedHomes is not { } homes) { v.Add("rentedHomes", "is verplicht."); homes = 1; }
+        else if (homes is < 1 or > MaxRentedHomes) v.Add("rentedHomes", $"moet tussen 1 en {MaxRentedHomes} liggen.");
+        var threshold = homes < ConsentThresholds.ComplexMinimumHomes ? ConsentThresholds.SmallComplex : ConsentThresholds.Default;
+        if (command.Threshold is not null)
+        {
+            if (Share.Parse(command.Threshold) is not { } parsed || parsed == Share.None)
+                v.Add("threshold", $"'{Slug.Truncate(command.Threshold)}' is geen drempel; schrijf bijv. \"70%\" of \"7/10\".");
+            else if (homes < ConsentThresholds.ComplexMinimumHomes && parsed != ConsentThresholds.SmallComplex)
+                v.Add("threshold", $"onder {ConsentThresholds.ComplexMinimumHomes} woningen geldt het 70%-vermoeden niet: elke huurder moet instemmen.");
+            else threshold = parsed;
+        }
+        if (command.ProposalDate is { } proposed && proposed > today) v.Add("proposalDate", $"{DutchFormat.Date(proposed)} ligt in de toekomst.");
+        if (command.Deadline is { } deadline && command.ProposalDate is { } from && deadline < from)
+            v.Add("deadline", $"{DutchFormat.Date(deadline)} ligt vóór het voorstel ({DutchFormat.Date(from)}).");
+        var existing = record.Complexes.FirstOrDefault(c => c.Id == complexId);
+        if (existing is not null && existing.Declarations.Length > homes)
+            v.Add("rentedHomes", $"er zijn al {existing.Declarations.Length} adressen met een antwoord; het complex telt er niet minder dan dat.");
+        if (existing is not null && command.ProposalDate is { } p && existing.Declarations.Any(d => d.On < p))
+            v.Add("proposalDate", $"er zijn antwoorden van vóór {DutchFormat.Date(p)}.");
+        if (v.HasErrors) return v.ToRefusal();
+
+        var complex = new Complex
+        {
+            Id = complexId, Name = name, Corporation = corporation, RentedHomes = homes, Threshold = threshold,
+            ProposalDate = command.ProposalDate, Deadline = command.Deadline, Declarations = existing?.Declarations ?? [],
+        };
+        var complexes = existing is null ? record.Complexes.Add(complex) : record.Complexes.Replace(existing, complex);
+        return new Change<ConsentRecord>(record with { Complexes = complexes }, existing is null ? "consent.complex-added" : "consent.complex-updated",
+            $"Complex '{complexId}' ({corporation}, {homes} huurwoningen, drempel {threshold}) {(existing is null ? "toegevoegd" : "bijgewerkt")}.");
+    }
+
+    public static Outcome<Change<ConsentRecord>> SetApplicability(ConsentRecord record, SetApplicability command)
+    {
+        var v = new Validation();
+        if (command.NotApplicable is not { } notApplicable) { v.Add("notApplicable", "is verplicht."); notApplicable = false; }
+        var reason = notApplicable ? v.Text("reason", command.Reason, 1000) : null;
+        if (notApplicable && record.Complexes.Length > 0)
+            v.Add("notApplicable", $"het project heeft {record.Complexes.Length} complex(en) met huurwoningen; verwijder die eerst.");
+        if (v.HasErrors) return v.ToRefusal();
+        return new Change<ConsentRecord>(record with { NotApplicableReason = reason }, "consent.applicability-set",
+            reason is null ? "Huurdersinstemming is weer nodig." : $"Geen huurdersinstemming nodig: {reason}");
+    }
+
+    public static Outcome<Change<ConsentRecord>> RemoveComplex(ConsentRecord record, string complexId)
+    {
+        if (record.Complexes.FirstOrDefault(c => c.Id == complexId) is not { } complex) return Refusal.NotFound("Complex", complexId);
+        if (complex.Declarations.Length > 0)
+            return Refusal.Conflict("complex-has-declarations", $"Complex '{complexId}' heeft al {complex.Declarations.Length} antwoorden; die verdwijnen niet stilletjes.");
+        return new Change<ConsentRecord>(record with { Complexes = record.Complexes.Remove(complex) }, "consent.complex-removed", $"Complex '{complexId}' verwijderd.");
+    }
+
+    /// <summary>
+    /// Records answers per address, all or nothing. The same address again replaces its answer (a
+    /// tenant may change their mind); a complex never holds more answering addresses than rented homes.
+    /// </summary>
+    public static Outcome<Change<ConsentRecord>> RecordDeclarations(
+        ConsentRecord record, string complexId, RecordDeclarations command, LocalDate today, string actor, Instant now)
+    {
+        if (record.Complexes.FirstOrDefault(c => c.Id == complexId) is not { } complex) return Refusal.NotFound("Complex", complexId);
+        var v = new Validation();
+        var inputs = command.Declarations ?? [];
+        if (inputs.Length == 0) v.Add("declarations", "bevat geen antwoorden.");
+        if (inputs.Length > MaxDeclarationsPerCall) v.Add("declarations", $"bevat meer dan {MaxDeclarationsPerCall} antwoorden; splits de invoer.");
+        if (v.HasErrors) return v.ToRefusal();
+        var byAddress = complex.Declarations.ToDictionary(d => d.Address);
+        var seen = new Dictionary<DutchAddress, int>();
+        int added = 0, changed = 0;
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var at = $"declarations[{i}]";
+            if (inputs[i] is not { } input) { v.Add(at, "is leeg."); continue; }
+            var address = MemberRules.Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging);
+            var response = ConsentResponse.Akkoord;
+            if (string.IsNullOrWhiteSpace(input.Response)) v.Add($"{at}.response", "is verplicht.");
+            else if (!Enum.TryParse(input.Response.Trim(), true, out response) || !Enum.IsDefined(response))
+                v.Add($"{at}.response", $"'{Slug.Truncate(input.Response)}' is geen antwoord; kies Akkoord of Geweigerd.");
+            if (input.On is not { } on) { v.Add($"{at}.on", "is verplicht."); on = today; }
+            else if (on > today) v.Add($"{at}.on", $"{DutchFormat.Date(on)} ligt in de toekomst.");
+            else if (complex.ProposalDate is { } proposed && on < proposed)
+                v.Add($"{at}.on", $"{DutchFormat.Date(on)} ligt vóór het voorstel aan de huurders ({DutchFormat.Date(proposed)}).");
+            if (address is null) continue;
+            if (seen.TryGetValue(address, out var first)) { v.Add($"{at}.postcode", $"adres {address} staat ook al in declarations[{first}]."); continue; }
+            seen[address] = i;
+            if (v.HasErrors) continue;
+            var declaration = new Declaration { Address = address, Response = response, On = on, RecordedBy = actor, RecordedAt = now };
+            if (!byAddress.TryGetValue(address, out var known)) added++;
+            else if (known.Response == response && known.On == on) continue;
+            else if (on < known.On) { v.Add($"{at}.on", $"adres {address} antwoordde al later, op {DutchFormat.Date(known.On)}; een ouder antwoord vervangt dat niet."); continue; }
+            else changed++;
+            byAddress[address] = declaration;
+        }
+        if (v.HasErrors) return v.ToRefusal();
+        if (byAddress.Count > complex.RentedHomes)
+            return Refusal.Invalid("declarations", $"complex '{complexId}' telt {complex.RentedHomes} huurwoningen; met deze antwoorden zouden er {byAddress.Count} adressen zijn.");
+        if (added + changed == 0) return new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden.");
+        var updated = complex with { Declarations = [.. byAddress.Values.OrderBy(d => d.Address.Postcode).ThenBy(d => d.Address.Huisnummer).ThenBy(d => d.Address.Toevoeging)] };
+        return new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
+            $"Complex '{complexId}': {added} nieuw(e) en {changed} gewijzigd(e) antwoord(en) vastgelegd.");
+    }
+
+    public static ConsentStatus Status(ConsentRecord record, string projectId, LocalDate today, bool withAddresses)
+    {
+        var complexes = record.Complexes.Select(c => Of(c, today, withAddresses)).ToImmutableArray();
+        var homes = complexes.Sum(c => c.RentedHomes);
+        var agreed = complexes.Sum(c => c.Agreed);
+        return new ConsentStatus
+        {
+            ProjectId = projectId, On = today, Complexes = complexes, NotApplicableReason = record.NotApplicableReason,
+            AllReached = record.NotApplicableReason is not null || complexes.Length > 0 && complexes.All(c => c.Reached),
+            RentedHomes = homes, Agreed = agreed, AgreedPercent = Percent(agreed, homes),
+        };
+    }
+
+    /// <summary>The smallest whole number of agreements meeting <paramref name="threshold"/> of <paramref name="homes"/>.</summary>
+    public static int Required(Share threshold, int homes) =>
+        (int)(((long)threshold.Numerator * homes + threshold.Denominator - 1) / threshold.Denominator);
+
+    public static bool Meets(Share threshold, int agreed, int homes) => threshold.CompareTo(agreed, homes) >= 0;
+
+    public static ComplexStatus Of(Complex complex, LocalDate today, bool withAddresses)
+    {
+        var agreed = complex.Declarations.Count(d => d.Response == ConsentResponse.Akkoord);
+        var refused = complex.Declarations.Length - agreed;
+        var required = Required(complex.Threshold, complex.RentedHomes);
+        var reached = Meets(complex.Threshold, agreed, complex.RentedHomes);
+        return new ComplexStatus
+        {
+            Id = complex.Id, Name = complex.Name, Corporation = complex.Corporation, RentedHomes = complex.RentedHomes,
+            Agreed = agreed, Refused = refused, NoResponse = complex.RentedHomes - agreed - refused,
+            Threshold = complex.Threshold, Required = required, Reached = reached,
+            AgreedPercent = Percent(agreed, complex.RentedHomes),
+            ProposalDate = complex.ProposalDate, ObjectionPeriodEnds = complex.ProposalDate?.Plus(ConsentThresholds.ObjectionPeriod),
+            Deadline = complex.Deadline, Forecast = Forecast(complex, agreed, refused, required, reached, today),
+            Declarations = withAddresses ? complex.Declarations : null,
+        };
+    }
+
+    /// <summary>
+    /// Extrapolates the collection pace so far (agreements per day since the proposal, or since the
+    /// first answer) to the date the threshold would be reached, in whole days, rounding up.
+    /// </summary>
+    private static ConsentForecast Forecast(Complex complex, int agreed, int refused, int required, bool reached, LocalDate today)
+    {
+        var start = complex.ProposalDate ?? (complex.Declarations.Length > 0 ? complex.Declarations.Min(d => d.On) : (LocalDate?)null);
+        var days = start is { } s ? Math.Max(1, Period.DaysBetween(s, today)) : 0;
+        var perWeek = days == 0 ? 0m : Math.Round(agreed * 7m / days, 2, MidpointRounding.AwayFromZero);
+        if (reached)
+            return new ConsentForecast { AgreementsPerWeek = perWeek, ExpectedOn = null, BeforeDeadline = true, Explanation = "Drempel gehaald." };
+        if (required > complex.RentedHomes - refused)
+            return new ConsentForecast
+            {
+                AgreementsPerWeek = perWeek, BeforeDeadline = complex.Deadline is null ? null : false,
+                Explanation = $"Niet meer haalbaar zonder dat weigeraars van mening veranderen: nodig {required}, nog open {complex.RentedHomes - agreed - refused}.",
+            };
+        if (agreed == 0 || days == 0)
+            return new ConsentForecast { AgreementsPerWeek = 0m, Explanation = "Nog geen tempo: er zijn nog geen instemmingen." };
+        var missing = required - agreed;
+        var needDays = (int)(((long)missing * days + agreed - 1) / agreed);
+        var expected = today.PlusDays(needDays);
+        bool? inTime = complex.Deadline is { } deadline ? expected <= deadline : null;
+        var verdict = inTime switch
+        {
+            true => $", vóór de deadline van {DutchFormat.Date(complex.Deadline!.Value)}",
+            false => $", ná de deadline van {DutchFormat.Date(complex.Deadline!.Value)}",
+            null => "",
+        };
+        return new ConsentForecast
+        {
+            AgreementsPerWeek = perWeek, ExpectedOn = expected, BeforeDeadline = inTime,
+            Explanation = $"Bij het tempo tot nu toe ({DutchFormat.Number(perWeek)} per week) zijn de ontbrekende {missing} instemmingen binnen op {DutchFormat.Date(expected)}{verdict}.",
+        };
+    }
+
+    private static decimal Percent(int part, int whole) =>
+        whole == 0 ? 0m : Math.Round(part * 100m / whole, 2, MidpointRounding.AwayFromZero);
+}

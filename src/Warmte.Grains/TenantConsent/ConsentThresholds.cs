@@ -1,0 +1,28 @@
+using NodaTime;
+using Warmte.Alv;
+
+namespace Warmte.TenantConsent;
+
+/// <summary>
+/// The numbers of the tenant-consent rule, as data with their source (domain brief; BW 7:220 lid 3):
+/// a renovation proposal to a building complex of at least ten homes is presumed reasonable when at
+/// least 70% of its tenants agree; non-response counts as not agreeing; Amsterdam asks for 70% per
+/// complex before rented homes are connected. Below ten homes the presumption does not apply, so
+/// every tenant must agree. A tenant who does not agree may ask the court within eight weeks.
+/// </summary>
+public static class ConsentThresholds
+{
+    public const string Source = "BW 7:220 lid 3 (domain brief: 'Tenant consent'); Amsterdam: ≥70% per complex";
+
+    /// <summary>Share of all tenant households of a complex that must agree.</summary>
+    public static readonly Share Default = new(70, 100);
+
+    /// <summary>The presumption needs a complex (bouwkundige eenheid) of at least this many homes.</summary>
+    public const int ComplexMinimumHomes = 10;
+
+    /// <summary>Below <see cref="ComplexMinimumHomes"/>: every tenant.</summary>
+    public static readonly Share SmallComplex = new(1, 1);
+
+    /// <summary>The tenant's objection period after the proposal (to ask the court).</summary>
+    public static readonly Period ObjectionPeriod = Period.FromWeeks(8);
+}

@@ -1,0 +1,44 @@
+using NodaTime;
+using Orleans.Runtime;
+using Warmte.Audit;
+using Warmte.Common;
+
+namespace Warmte.TenantConsent;
+
+/// <summary>Thin shell around <see cref="ConsentRules"/>: load, apply, persist, answer.</summary>
+public sealed class TenantConsentGrain(
+    [PersistentState("consent", StorageNames.Grains)] IPersistentState<RecordState<ConsentRecord>> state,
+    IClock clock) : Grain, ITenantConsentGrain
+{
+    private string ProjectId => this.GetPrimaryKeyString();
+
+    private ConsentRecord Record => state.State.Record ?? ConsentRecord.Empty;
+
+    private LocalDate Today => AmsterdamTime.Today(clock);
+
+    public Task<ConsentStatus> Status(bool withAddresses) =>
+        Task.FromResult(ConsentRules.Status(Record, ProjectId, Today, withAddresses));
+
+    public Task<Outcome<ConsentStatus>> SetComplex(string complexId, SetComplex command, string actor) =>
+        Apply(ConsentRules.SetComplex(Record, complexId, command, Today), actor);
+
+    public Task<Outcome<ConsentStatus>> RemoveComplex(string complexId, string actor) =>
+        Apply(ConsentRules.RemoveComplex(Record, complexId), actor);
+
+    public Task<Outcome<ConsentStatus>> RecordDeclarations(string complexId, RecordDeclarations command, string actor) =>
+        Apply(ConsentRules.RecordDeclarations(Record, complexId, command, Today, actor, clock.GetCurrentInstant()), actor);
+
+    public Task<Outcome<ConsentStatus>> SetApplicability(SetApplicability command, string actor) =>
+        Apply(ConsentRules.SetApplicability(Record, command), actor);
+
+    public Task<AuditPage> GetAudit(int page, int pageSize) => Task.FromResult(AuditTrail.Page(state.State.Audit, page, pageSize));
+
+    private async Task<Outcome<ConsentStatus>> Apply(Outcome<Change<ConsentRecord>> outcome, string actor)
+    {
+        state.State.Record ??= ConsentRecord.Empty; // so the first change is stored, not compared with null
+        var refusal = await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle);
+        if (refusal is not null) return refusal;
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // consent moves a gate
+        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, withAddresses: true));
+    }
+}

@@ -1,0 +1,96 @@
+using Warmte.Alv;
+using Warmte.Common;
+using Warmte.Silo.Auth;
+
+namespace Warmte.Silo.Api;
+
+/// <summary>
+/// The ALV of a cooperative: statutes (decision rules), meetings, proposals, ballots or tallies,
+/// and closing a proposal. Writing is the cooperative's board's (or an admin's); every role reads
+/// the results, only the board and admins see who voted what.
+/// </summary>
+public static class AlvEndpoints
+{
+    public static void MapAlvEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/cooperatives/{id}/alv").WithTags("ALV: statuten, vergaderingen en besluiten");
+
+        group.MapGet("/statutes", async (string id, IGrainFactory grains) =>
+            await MemberEndpoints.Missing(grains, id) ?? Answers.Ok(await Alv(grains, id).Statutes()))
+            .WithSummary("De besluitregels uit de statuten (standaard en per besluitsoort)");
+
+        group.MapPut("/statutes", (string id, HttpContext http, IGrainFactory grains) =>
+            Write<SetStatutes, Statutes>(id, http, grains, (alv, body, actor) => alv.SetStatutes(body, actor)))
+            .WithSummary("Besluitregels vastleggen: quorum, meerderheid, onthoudingen, volmachten, weging, oproeptermijn");
+
+        group.MapGet("/meetings", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            var alv = Alv(grains, id);
+            var statutes = await alv.Statutes();
+            var withMembers = http.User.CanSeePersonalDataOf(id);
+            return Answers.Ok((await alv.Meetings()).Select(m => MeetingView.Of(m, statutes, withMembers)).ToArray());
+        }).WithSummary("Alle ALV-vergaderingen met voorstellen en uitslagen");
+
+        group.MapGet("/meetings/{meetingId}", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            var alv = Alv(grains, id);
+            return await alv.Meeting(meetingId) is { } meeting
+                ? Answers.Ok(MeetingView.Of(meeting, await alv.Statutes(), http.User.CanSeePersonalDataOf(id)))
+                : Problems.NotFound("Vergadering", $"{id}/{meetingId}");
+        }).WithSummary("Eén vergadering");
+
+        group.MapPost("/meetings", (string id, HttpContext http, IGrainFactory grains) =>
+            Write<CreateMeeting, Meeting>(id, http, grains, (alv, body, actor) => alv.CreateMeeting(body, actor), created: m => $"/api/cooperatives/{id}/alv/meetings/{m.Id}"))
+            .WithSummary("Vergadering vastleggen (datum, oproepdatum, agenda)");
+
+        group.MapPost("/meetings/{meetingId}/proposals", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+            Write<ProposalInput, Meeting>(id, http, grains, (alv, body, actor) => alv.AddProposal(meetingId, body, actor)))
+            .WithSummary("Voorstel toevoegen: een agendapunt vóór de vergadering, of een correctie op een gesloten besluit");
+
+        group.MapPost("/meetings/{meetingId}/attendance", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+            Write<RecordAttendance, Meeting>(id, http, grains, (alv, body, actor) => alv.RecordAttendance(meetingId, body, actor)))
+            .WithSummary("Presentielijst aanvullen (aanwezige leden)");
+
+        group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/ballots", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
+            Write<CastBallot, Proposal>(id, http, grains, (alv, body, actor) => alv.CastBallot(meetingId, proposalId, body, actor)))
+            .WithSummary("Stem van één lid (eventueel bij volmacht); een lid stemt één keer per voorstel");
+
+        group.MapPut("/meetings/{meetingId}/proposals/{proposalId}/tally", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
+            Write<RecordTally, Proposal>(id, http, grains, (alv, body, actor) => alv.RecordTally(meetingId, proposalId, body, actor)))
+            .WithSummary("Telling van de papieren stemming met presentielijst en volmachten");
+
+        group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/close", async (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            return Answers.From(await Alv(grains, id).Close(meetingId, proposalId, http.User.Actor()));
+        }).WithSummary("Voorstel sluiten: de uitslag ligt daarna vast");
+
+        group.MapGet("/audit", async (string id, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
+            return Answers.Ok(await Alv(grains, id).GetAudit(p, size));
+        }).WithSummary("Audittrail van de ALV");
+    }
+
+    private static IAlvGrain Alv(IGrainFactory grains, string id) => grains.GetGrain<IAlvGrain>(id);
+
+    private static IResult Forbidden(string id) =>
+        Problems.Forbidden($"Alleen het bestuur van '{id}' of een beheerder legt ALV-vergaderingen en stemmen vast.");
+
+    private static async Task<IResult> Write<TBody, TResult>(
+        string id, HttpContext http, IGrainFactory grains, Func<IAlvGrain, TBody, string, Task<Outcome<TResult>>> command,
+        Func<TResult, string>? created = null) where TBody : class
+    {
+        if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+        if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+        var (body, problem) = await RequestBody.ReadAsync<TBody>(http.Request);
+        if (problem is not null) return problem;
+        var outcome = await command(Alv(grains, id), body!, http.User.Actor());
+        return created is not null && outcome.IsOk ? Answers.Created(outcome, created(outcome.Value!)) : Answers.From(outcome);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Alv;
+using Warmte.Common;
+using Warmte.Members;
+
+namespace Warmte.Tests.Decisions;
+
+public sealed class AlvRulesTests
+{
+    private static readonly LocalDate Date = new(2024, 12, 14);
+    private static readonly Instant Now = Instant.FromUtc(2024, 12, 14, 10, 0);
+
+    private static readonly ImmutableDictionary<string, Member> Register = new[]
+    {
+        Member("L-1", new LocalDate(2020, 1, 1)),
+        Member("L-2", new LocalDate(2020, 1, 1)),
+        Member("L-3", new LocalDate(2020, 1, 1), woningequivalenten: 5),
+        Member("LAAT", new LocalDate(2024, 12, 15)),
+        Member("WEG", new LocalDate(2020, 1, 1), leftOn: new LocalDate(2024, 6, 1)),
+        Member("GEEN-STEM", new LocalDate(2020, 1, 1), eligible: false),
+    }.ToImmutableDictionary(m => m.Number);
+
+    private static Member Member(string number, LocalDate joined, LocalDate? leftOn = null, bool eligible = true, int woningequivalenten = 1) => new()
+    {
+        Number = number, Name = "Lid " + number, Category = MemberCategory.EigenaarBewoner, Woningequivalenten = woningequivalenten,
+        Address = new DutchAddress("1054 AB", 1, null), JoinedOn = joined, LeftOn = leftOn, EligibleToVote = eligible,
+    };
+
+    private static AlvRecord Meeting(AlvRecord? record = null, string decisionType = "Realisatiebesluit", int noticeDays = 14, string? secondOf = null, string id = "alv")
+    {
+        var outcome = AlvRules.CreateMeeting(record ?? AlvRecord.Empty, new CreateMeeting
+        {
+            Id = id, Title = "ALV", Date = Date, NoticeDate = Date.PlusDays(-noticeDays), SecondMeetingOf = secondOf,
+            Proposals = [new ProposalInput { Id = "besluit", Title = "Besluit", DecisionType = decisionType, ProjectId = "wg-terrein" }],
+        }, Date, "bestuur", Now);
+        Assert.True(outcome.IsOk, outcome.Refusal is { } r ? string.Join("; ", r.Errors.Select(e => e.Field + ": " + e.Reason)) : "");
+        return outcome.Value!.Value;
+    }
+
+    private static Outcome<Audit.Change<AlvRecord>> Vote(AlvRecord record, string member, string choice = "Voor", string? proxy = null) =>
+        AlvRules.CastBallot(record, "alv", "besluit", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = proxy },
+            MemberRules.Check(Register, AlvRules.NumbersIn(new CastBallot { MemberNumber = member, ProxyHolder = proxy }), Date), Date, "bestuur", Now);
+
+    private static AlvRecord Ok(Outcome<Audit.Change<AlvRecord>> outcome)
+    {
+        Assert.True(outcome.IsOk, outcome.Refusal?.Message + " " + string.Join("; ", outcome.Refusal?.Errors.Select(e => e.Reason) ?? []));
+        return outcome.Value!.Value;
+    }
+
+    [Theory]
+    [InlineData("LAAT", "pas op 15-12-2024 lid geworden")]
+    [InlineData("WEG", "uitgeschreven")]
+    [InlineData("GEEN-STEM", "niet stemgerechtigd")]
+    [InlineData("X-99", "staat niet in het ledenregister")]
+    public void A_non_member_or_late_member_is_refused_with_the_reason(string member, string reason)
+    {
+        var outcome = Vote(Meeting(), member);
+        var error = Assert.Single(outcome.Refusal!.Errors);
+        Assert.Equal("memberNumber", error.Field);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    [Fact]
+    public void The_same_ballot_again_changes_nothing_and_a_different_one_is_refused()
+    {
+        var record = Ok(Vote(Meeting(), "L-1"));
+        var again = Vote(record, "l-1 ");
+        Assert.Same(record, again.Value!.Value);
+        var changed = Vote(record, "L-1", "Tegen");
+        Assert.Equal("already-voted", changed.Refusal!.Code);
+    }
+
+    [Fact]
+    public void Proxies_are_limited_to_what_the_statutes_allow()
+    {
+        var record = Ok(Vote(Meeting(), "L-2", proxy: "L-1"));
+        var second = Vote(record, "L-3", proxy: "L-1");
+        Assert.Equal("too-many-proxies", second.Refusal!.Code);
+
+        var noProxies = Ok(AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes { Default = new DecisionRuleInput { MaxProxiesPerAttendee = 0 } }));
+        var refused = Vote(Meeting(noProxies), "L-2", proxy: "L-1");
+        Assert.Equal("proxyHolder", Assert.Single(refused.Refusal!.Errors).Field);
+    }
+
+    [Fact]
+    public void Closing_counts_present_and_represented_members_and_fixes_the_result()
+    {
+        var statutes = Ok(AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes { Default = new DecisionRuleInput { Quorum = "1/2" } }));
+        var record = Ok(Vote(Meeting(statutes), "L-1"));
+        record = Ok(Vote(record, "L-2", "Tegen", proxy: "L-3"));
+        var closed = Ok(AlvRules.Close(record, "alv", "besluit", MemberRules.ElectorateOn(Register.Values, Date), Date, "bestuur", Now));
+        var result = closed.Meetings[0].Proposals[0].Closed!.Result;
+        // Eligible on the date: L-1, L-2, L-3 (LAAT joined later, WEG left, GEEN-STEM may not vote).
+        Assert.Equal(3, result.EligibleMembers);
+        Assert.Equal(3, result.PresentOrRepresented);
+        Assert.Equal(1, result.Represented);
+        Assert.Equal((1L, 1L), (result.For, result.Against));
+        Assert.Equal(DecisionOutcome.Verworpen, result.Outcome);
+
+        Assert.Equal("proposal-closed", Vote(closed, "L-3").Refusal!.Code);
+        Assert.Equal("proposal-closed", AlvRules.Close(closed, "alv", "besluit", new Electorate(Date, 3, 3), Date, "b", Now).Refusal!.Code);
+    }
+
+    [Fact]
+    public void A_correction_is_a_new_decision_that_replaces_the_closed_one_for_the_gate()
+    {
+        var record = Ok(Vote(Meeting(), "L-1", "Tegen"));
+        record = Ok(AlvRules.Close(record, "alv", "besluit", new Electorate(Date, 3, 3), Date, "bestuur", Now));
+        Assert.Equal(DecisionOutcome.Verworpen, AlvRules.DecisionFor(record, "wg-terrein", DecisionType.Realisatiebesluit)!.Result.Outcome);
+
+        var noReason = AlvRules.AddProposal(record, "alv", new ProposalInput { Id = "p2", Title = "Correctie", DecisionType = "Realisatiebesluit", ProjectId = "wg-terrein", Corrects = "alv/besluit" }, Date.PlusDays(3));
+        Assert.Equal("body.correctionReason", Assert.Single(noReason.Refusal!.Errors).Field);
+
+        record = Ok(AlvRules.AddProposal(record, "alv", new ProposalInput
+        {
+            Id = "p2", Title = "Correctie", DecisionType = "Realisatiebesluit", ProjectId = "wg-terrein", Corrects = "alv/besluit",
+            CorrectionReason = "Papieren stemmen van de tweede zaal niet meegeteld.",
+        }, Date.PlusDays(3)));
+        record = Ok(AlvRules.RecordTally(record, "alv", "p2", new RecordTally { For = 3, Against = 0, Abstain = 0, Present = ["L-1", "L-2", "L-3"] },
+            MemberRules.Check(Register, ["L-1", "L-2", "L-3"], Date), Date.PlusDays(3), "bestuur", Now));
+        record = Ok(AlvRules.Close(record, "alv", "p2", new Electorate(Date, 3, 3), Date.PlusDays(3), "bestuur", Now));
+        var decision = AlvRules.DecisionFor(record, "wg-terrein", DecisionType.Realisatiebesluit)!;
+        Assert.Equal(("p2", DecisionOutcome.Aangenomen, "alv/besluit"), (decision.ProposalId, decision.Result.Outcome, decision.Corrects));
+        // The original stays as it was.
+        Assert.Equal(DecisionOutcome.Verworpen, record.Meetings[0].Proposals[0].Closed!.Result.Outcome);
+    }
+
+    [Fact]
+    public void A_tally_cannot_hold_more_votes_than_the_attendance_list()
+    {
+        var outcome = AlvRules.RecordTally(Meeting(), "alv", "besluit", new RecordTally { For = 3, Against = 0, Abstain = 0, Present = ["L-1", "L-2"] },
+            MemberRules.Check(Register, ["L-1", "L-2"], Date), Date, "bestuur", Now);
+        Assert.Equal("for", Assert.Single(outcome.Refusal!.Errors).Field);
+    }
+
+    [Fact]
+    public void Weighted_statutes_weigh_votes_by_woningequivalenten()
+    {
+        var weighted = Ok(AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes { Default = new DecisionRuleInput { Weighting = "PerWoningequivalent" } }));
+        var record = Ok(Vote(Meeting(weighted), "L-1"));
+        record = Ok(Vote(record, "L-2"));
+        record = Ok(Vote(record, "L-3", "Tegen"));
+        var result = Ok(AlvRules.Close(record, "alv", "besluit", new Electorate(Date, 3, 7), Date, "b", Now)).Meetings[0].Proposals[0].Closed!.Result;
+        Assert.Equal((2L, 5L, DecisionOutcome.Verworpen), (result.For, result.Against, result.Outcome));
+    }
+
+    [Fact]
+    public void Notice_shorter_than_the_statutes_require_is_refused()
+    {
+        var outcome = AlvRules.CreateMeeting(AlvRecord.Empty, new CreateMeeting
+        {
+            Id = "alv", Title = "ALV", Date = Date, NoticeDate = Date.PlusDays(-6),
+            Proposals = [new ProposalInput { Id = "statuten", Title = "Statuten", DecisionType = "Statutenwijziging" }],
+        }, Date, "b", Now);
+        var error = Assert.Single(outcome.Refusal!.Errors);
+        Assert.Equal("proposals[0].decisionType", error.Field);
+        Assert.Contains("7 dagen", error.Reason);
+    }
+
+    [Fact]
+    public void Statute_changes_need_two_thirds_by_default_and_kinds_can_be_set_per_decision_type()
+    {
+        Assert.Equal(new Share(2, 3), Statutes.LegalDefaults.RuleFor(DecisionType.Statutenwijziging).Majority);
+        Assert.Equal(new Share(1, 2), Statutes.LegalDefaults.RuleFor(DecisionType.Realisatiebesluit).Majority);
+        var set = Ok(AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes
+        {
+            Overrides = [new DecisionRuleInput { DecisionType = "realisatiebesluit", Majority = "2/3", MajorityRule = "AtLeast", Quorum = "1/3" }],
+        }));
+        Assert.Equal(new Share(1, 3), set.EffectiveStatutes.RuleFor(DecisionType.Realisatiebesluit).Quorum);
+        var bad = AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes { Default = new DecisionRuleInput { Quorum = "veel", MajorityRule = "Soms" } });
+        Assert.Equal(["default.majorityRule", "default.quorum"], bad.Refusal!.Errors.Select(e => e.Field).Order());
+    }
+
+    [Fact]
+    public void A_realisatiebesluit_must_name_its_project_and_votes_wait_for_the_meeting_day()
+    {
+        var outcome = AlvRules.CreateMeeting(AlvRecord.Empty, new CreateMeeting
+        {
+            Id = "alv", Title = "ALV", Date = Date, NoticeDate = Date.PlusDays(-14),
+            Proposals = [new ProposalInput { Id = "realisatie", Title = "Realisatie", DecisionType = "Realisatiebesluit" }],
+        }, Date, "b", Now);
+        Assert.Equal("proposals[0].projectId", Assert.Single(outcome.Refusal!.Errors).Field);
+        var early = AlvRules.CastBallot(Meeting(), "alv", "besluit", new CastBallot { MemberNumber = "L-1", Choice = "Voor" },
+            MemberRules.Check(Register, ["L-1"], Date), Date.PlusDays(-1), "b", Now);
+        Assert.Equal("meeting-not-held", early.Refusal!.Code);
+    }
+}

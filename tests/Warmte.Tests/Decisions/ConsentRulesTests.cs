@@ -1,0 +1,116 @@
+using NodaTime;
+using Warmte.Alv;
+using Warmte.TenantConsent;
+
+namespace Warmte.Tests.Decisions;
+
+public sealed class ConsentRulesTests
+{
+    private static readonly LocalDate Proposal = new(2025, 1, 15);
+    private static readonly LocalDate Today = new(2025, 3, 1);
+    private static readonly Instant Now = Instant.FromUtc(2025, 3, 1, 10, 0);
+
+    private static ConsentRecord Complex(int homes, string? threshold = null, LocalDate? deadline = null)
+    {
+        var outcome = ConsentRules.SetComplex(ConsentRecord.Empty, "complex-a", new SetComplex
+        {
+            Name = "Complex A", Corporation = "Stadgenoot", RentedHomes = homes, Threshold = threshold, ProposalDate = Proposal, Deadline = deadline,
+        }, Today);
+        Assert.True(outcome.IsOk, outcome.Refusal?.Message);
+        return outcome.Value!.Value;
+    }
+
+    private static ConsentRecord Answer(ConsentRecord record, int agree, int refuse = 0, int firstNumber = 1, LocalDate? on = null)
+    {
+        var outcome = ConsentRules.RecordDeclarations(record, "complex-a", new RecordDeclarations
+        {
+            Declarations = [.. Enumerable.Range(firstNumber, agree + refuse).Select(n => (DeclarationInput?)new DeclarationInput
+            {
+                Postcode = "1054 AB", Huisnummer = n, Response = n < firstNumber + agree ? "Akkoord" : "Geweigerd", On = on ?? Today,
+            })],
+        }, Today, "bestuur", Now);
+        Assert.True(outcome.IsOk, outcome.Refusal?.Message + string.Join("; ", outcome.Refusal?.Errors.Select(e => e.Field + " " + e.Reason) ?? []));
+        return outcome.Value!.Value;
+    }
+
+    private static ComplexStatus Status(ConsentRecord record) => ConsentRules.Status(record, "p", Today, false).Complexes.Single();
+
+    [Theory]
+    [InlineData(100, 70, true)]
+    [InlineData(100, 69, false)]
+    [InlineData(10, 7, true)]
+    [InlineData(11, 7, false)] // 7/11 = 63.6%
+    [InlineData(11, 8, true)]
+    [InlineData(1000, 699, false)]
+    public void Seventy_percent_of_all_tenant_households_is_compared_exactly(int homes, int agreed, bool reached)
+    {
+        var status = Status(Answer(Complex(homes), agreed));
+        Assert.Equal(reached, status.Reached);
+        Assert.Equal(homes - agreed, status.NoResponse); // non-response counts as not agreeing
+    }
+
+    [Fact]
+    public void Below_ten_homes_every_tenant_must_agree()
+    {
+        Assert.Equal(new Share(1, 1), Status(Complex(8)).Threshold);
+        Assert.False(Status(Answer(Complex(8), 7)).Reached);
+        Assert.True(Status(Answer(Complex(8), 8)).Reached);
+        var lowered = ConsentRules.SetComplex(ConsentRecord.Empty, "complex-a", new SetComplex { Name = "K", Corporation = "S", RentedHomes = 8, Threshold = "70%" }, Today);
+        Assert.Equal("threshold", Assert.Single(lowered.Refusal!.Errors).Field);
+    }
+
+    [Fact]
+    public void The_same_address_answers_once_and_may_change_its_mind_later()
+    {
+        var record = Answer(Complex(20), agree: 0, refuse: 1);
+        record = Answer(record, agree: 1, on: Today);
+        var status = Status(record);
+        Assert.Equal((1, 0), (status.Agreed, status.Refused));
+        var older = ConsentRules.RecordDeclarations(record, "complex-a", new RecordDeclarations
+        {
+            Declarations = [new DeclarationInput { Postcode = "1054AB", Huisnummer = 1, Response = "Geweigerd", On = Proposal.PlusDays(1) }],
+        }, Today, "b", Now);
+        Assert.Equal("declarations[0].on", Assert.Single(older.Refusal!.Errors).Field);
+    }
+
+    [Fact]
+    public void A_complex_never_holds_more_answers_than_rented_homes()
+    {
+        var outcome = ConsentRules.RecordDeclarations(Complex(10), "complex-a", new RecordDeclarations
+        {
+            Declarations = [.. Enumerable.Range(1, 11).Select(n => (DeclarationInput?)new DeclarationInput { Postcode = "1054 AB", Huisnummer = n, Response = "Akkoord", On = Today })],
+        }, Today, "b", Now);
+        Assert.Equal("declarations", Assert.Single(outcome.Refusal!.Errors).Field);
+    }
+
+    [Fact]
+    public void The_forecast_extrapolates_the_pace_so_far_to_the_deadline()
+    {
+        // 45 days since the proposal, 30 agreements: 70 needed, 40 missing at 30 per 45 days = 60 days.
+        var status = Status(Answer(Complex(100, deadline: new LocalDate(2025, 4, 15)), 30));
+        Assert.Equal(Today.PlusDays(60), status.Forecast.ExpectedOn);
+        Assert.False(status.Forecast.BeforeDeadline);
+        Assert.Equal(Proposal.PlusWeeks(8), status.ObjectionPeriodEnds);
+        Assert.Equal(4.67m, status.Forecast.AgreementsPerWeek);
+    }
+
+    [Fact]
+    public void Too_many_refusals_make_the_threshold_unreachable_and_the_forecast_says_so()
+    {
+        var status = Status(Answer(Complex(100), agree: 10, refuse: 31));
+        Assert.Null(status.Forecast.ExpectedOn);
+        Assert.Contains("Niet meer haalbaar", status.Forecast.Explanation);
+    }
+
+    [Fact]
+    public void The_project_needs_every_complex_or_a_statement_that_it_has_no_rented_homes()
+    {
+        Assert.False(ConsentRules.Status(ConsentRecord.Empty, "p", Today, false).AllReached);
+        var record = Answer(Complex(100), 70);
+        record = ConsentRules.SetComplex(record, "complex-b", new SetComplex { Name = "B", Corporation = "Stadgenoot", RentedHomes = 50 }, Today).Value!.Value;
+        Assert.False(ConsentRules.Status(record, "p", Today, false).AllReached);
+        var none = ConsentRules.SetApplicability(ConsentRecord.Empty, new SetApplicability { NotApplicable = true, Reason = "Alleen koopwoningen" }).Value!.Value;
+        Assert.True(ConsentRules.Status(none, "p", Today, false).AllReached);
+        Assert.Equal("notApplicable", Assert.Single(ConsentRules.SetApplicability(record, new SetApplicability { NotApplicable = true, Reason = "x" }).Refusal!.Errors).Field);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Http;
+
+/// <summary>Members, ALV decisions, tenant consent and the Wcw check through the API, with who may see what.</summary>
+public sealed class DecisionsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private WarmteServer Server => fixture.Server;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<HttpClient> Token(string role) =>
+        Server.Client((await Server.Client().Post("api/tokens", new { name = "Test " + role, role })).Text("token"));
+
+    [Fact]
+    public async Task Names_and_addresses_reach_only_the_own_board_and_admins_others_get_counts()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        await ApiCalls.SeedMembers(admin, coop);
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "Complex A", corporation = "Stadgenoot", rentedHomes = 10, proposalDate = "2025-01-15" });
+        await admin.Post($"api/projects/{project}/consent/complexes/complex-a/declarations",
+            new { declarations = new[] { new { postcode = "1054 AB", huisnummer = 3, response = "Akkoord", on = "2025-02-01" } } });
+
+        var board = await Token($"board:{coop}");
+        var members = await board.Get($"api/cooperatives/{coop}/members");
+        Assert.Equal(HttpStatusCode.OK, members.Status);
+        Assert.Equal("1054 AB", members.Body[0].GetProperty("address").GetProperty("postcode").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await board.Get($"api/projects/{project}/consent")).Status);
+        Assert.Equal(3, (await board.Get($"api/projects/{project}/consent")).Body.GetProperty("complexes")[0].GetProperty("declarations")[0].GetProperty("address").GetProperty("huisnummer").GetInt32());
+
+        foreach (var other in new[] { await Token("financier"), await Token("coordinator"), await Token("board:andere-coop") })
+        {
+            var refused = await other.Get($"api/cooperatives/{coop}/members");
+            Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+            Assert.DoesNotContain("Lid L-1", refused.Raw);
+            Assert.Equal(HttpStatusCode.Forbidden, (await other.Get($"api/cooperatives/{coop}/members/L-1")).Status);
+            var summary = await other.Get($"api/cooperatives/{coop}/members/summary");
+            Assert.Equal(3, summary.Body.GetProperty("members").GetInt32());
+            Assert.DoesNotContain("1054", summary.Raw);
+            var consent = await other.Get($"api/projects/{project}/consent");
+            Assert.Equal(1, consent.Body.GetProperty("complexes")[0].GetProperty("agreed").GetInt32());
+            Assert.DoesNotContain("1054", consent.Raw);
+        }
+    }
+
+    [Fact]
+    public async Task Only_the_own_board_writes_the_register_and_the_alv()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var otherBoard = await Token("board:andere-coop");
+        var member = new { members = new[] { new { number = "L-9", name = "X", category = "huurder", postcode = "1054 AB", huisnummer = 1, joinedOn = "2020-01-01" } } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherBoard.Post($"api/cooperatives/{coop}/members", member)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await Token("financier")).Put($"api/cooperatives/{coop}/alv/statutes", new { })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await (await Token($"board:{coop}")).Post($"api/cooperatives/{coop}/members", member)).Status);
+    }
+
+    [Fact]
+    public async Task A_member_who_joined_after_the_meeting_is_refused_naming_the_field_and_the_reason()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        await admin.Put($"api/cooperatives/{coop}/members/L-LAAT", new { name = "Laat", category = "huurder", postcode = "1054 AB", huisnummer = 5, joinedOn = "2025-01-01" });
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+            proposals = new[] { new { id = "realisatiebesluit", title = "R", decisionType = "Realisatiebesluit", projectId = project } },
+        });
+        var before = (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv")).Raw;
+        var refused = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/realisatiebesluit/ballots", new { memberNumber = "L-LAAT", choice = "Voor" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(["memberNumber"], refused.ErrorFields);
+        Assert.Contains("01-01-2025", refused.Raw);
+        Assert.Equal(before, (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv")).Raw);
+
+        var foreign = await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv-2", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+            proposals = new[] { new { id = "realisatiebesluit", title = "R", decisionType = "Realisatiebesluit", projectId = "bestaat-niet" } },
+        });
+        Assert.Equal(["proposals[0].projectId"], foreign.ErrorFields);
+    }
+
+    [Fact]
+    public async Task The_gate_into_realisatie_shows_the_meeting_counts_and_consent_as_evidence()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var date = new DateOnly(2019, 1, 1);
+        foreach (var (to, keys) in new[]
+                 {
+                     ("Haalbaarheid", new[] { "bewonersgroep", "intentieverklaring" }),
+                     ("Ontwikkeling", new[] { "haalbaarheidsstudie", "schetsontwerp", "eerste-businesscase", "juridische-knelpunten", "ontwikkelfinanciering" }),
+                 })
+        {
+            foreach (var key in keys) await admin.Put($"api/projects/{project}/deliverables/{key}", new { presentOn = date.ToString("yyyy-MM-dd") });
+            Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/transitions", new { to, decidedOn = date.ToString("yyyy-MM-dd"), decidedBy = "ALV", rationale = "ok" })).Status);
+            date = date.AddYears(1);
+        }
+        var manual = await admin.Put($"api/projects/{project}/deliverables/realisatiebesluit", new { presentOn = "2024-12-14" });
+        Assert.Equal(["key"], manual.ErrorFields);
+
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "Complex A", corporation = "Stadgenoot", rentedHomes = 10, proposalDate = "2025-01-15" });
+        await admin.Post($"api/projects/{project}/consent/complexes/complex-a/declarations", new
+        {
+            declarations = Enumerable.Range(1, 7).Select(n => new { postcode = "1054 AB", huisnummer = n, response = "Akkoord", on = "2025-02-01" }),
+        });
+        await ApiCalls.SeedMembers(admin, coop);
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv-dec", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+            proposals = new[] { new { id = "realisatiebesluit", title = "R", decisionType = "Realisatiebesluit", projectId = project } },
+        });
+        await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv-dec/proposals/realisatiebesluit/tally",
+            new { @for = 2, against = 1, abstain = 0, present = new[] { "L-1", "L-2", "L-3" } });
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-dec/proposals/realisatiebesluit/close", new { });
+
+        var gate = await admin.Get($"api/projects/{project}/gate");
+        var conditions = gate.Body.GetProperty("nextGate").GetProperty("conditions").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetString()!);
+        Assert.True(conditions["realisatiebesluit"].GetProperty("met").GetBoolean());
+        Assert.Contains("alv-dec", conditions["realisatiebesluit"].GetProperty("evidence").GetString());
+        Assert.Contains("2 voor, 1 tegen", conditions["realisatiebesluit"].GetProperty("evidence").GetString());
+        Assert.True(conditions["huurdersinstemming"].GetProperty("met").GetBoolean());
+        Assert.Contains("7 van 10", conditions["huurdersinstemming"].GetProperty("evidence").GetString());
+
+        // A closed decision does not change; its correction is a new decision.
+        var again = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv-dec/proposals/realisatiebesluit/tally", new { @for = 3, against = 0, abstain = 0, present = new[] { "L-1", "L-2", "L-3" } });
+        Assert.Equal(HttpStatusCode.Conflict, again.Status);
+        Assert.Equal("proposal-closed", again.Code);
+    }
+
+    [Fact]
+    public async Task The_wcw_check_reports_the_route_and_what_is_missing()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, NewId("coop"), NewId("proj"));
+        var before = await admin.Get($"api/projects/{project}/wcw");
+        Assert.Equal("Geen", before.Text("route"));
+        Assert.False(before.Body.GetProperty("profileRecorded").GetBoolean());
+        var bad = await admin.Put($"api/projects/{project}/wcw", new { publicSharePercent = 120 });
+        Assert.Equal(["publicSharePercent"], bad.ErrorFields);
+        var set = await admin.Put($"api/projects/{project}/wcw", new { publicSharePercent = 0, legalEntity = true, sustainableMainSource = true, noProfitMotive = true, openVoluntaryMembership = true, memberControl = true });
+        Assert.Equal("Warmtegemeenschap", set.Text("route"));
+        Assert.Equal("Middel", set.Text("sizeBand"));
+    }
+}
