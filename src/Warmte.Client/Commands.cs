@@ -135,6 +135,8 @@ internal static class Commands
         CashFlowCommands.Save, SpendingCommands.Book, SpendingCommands.List, SpendingCommands.Position,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
+        DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
+        DecisionCommands.Consent, DecisionCommands.Gates,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

@@ -163,7 +163,7 @@ internal static class Views
         }
     }
 
-    private static void Gate(JsonElement project, TextWriter output)
+    internal static void Gate(JsonElement project, TextWriter output)
     {
         if (project.Prop("nextGate") is not { } gate)
         {

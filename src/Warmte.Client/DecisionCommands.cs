@@ -1,0 +1,280 @@
+using System.Text.Json;
+
+namespace Warmte.Client;
+
+/// <summary>
+/// Members, the ALV, tenant consent and the gate checklist: <c>warmte members</c>, <c>warmte alv create|show|vote|close</c>,
+/// <c>warmte consent</c>, <c>warmte gates</c>.
+/// </summary>
+internal static class DecisionCommands
+{
+    private static readonly ArgumentSpec Cooperative = new("coop", "de id van de coöperatie (bijv. ketelhuiswg)");
+    private static readonly ArgumentSpec Project = new("project", "de id van het project (bijv. wg-terrein)");
+    private static readonly ArgumentSpec Meeting = new("vergadering", "de id van de ALV-vergadering (bijv. alv-2024-12-14)");
+    private static readonly ArgumentSpec Proposal = new("voorstel", "de id van het voorstel (bijv. realisatiebesluit)");
+
+    private static readonly OptionSpec MeetingId = new("id", "id", "Id van de vergadering (verplicht), bijv. alv-2024-12-14");
+    private static readonly OptionSpec Title = new("title", "tekst", "Titel van de vergadering (verplicht)");
+    private static readonly OptionSpec MeetingDate = new("date", "JJJJ-MM-DD", "Vergaderdatum (verplicht)");
+    private static readonly OptionSpec NoticeDate = new("notice-date", "JJJJ-MM-DD", "Datum van de oproep (verplicht; de statuten eisen een minimale termijn)");
+    private static readonly OptionSpec ProposalId = new("proposal", "id", "Id van het voorstel op de agenda (verplicht), bijv. realisatiebesluit");
+    private static readonly OptionSpec ProposalTitle = new("proposal-title", "tekst", "Titel van het voorstel (standaard de titel van de vergadering)");
+    private static readonly OptionSpec DecisionType = new("type", "besluitsoort",
+        "Realisatiebesluit, Statutenwijziging, Bestuursverkiezing, Tariefbesluit of Overig (verplicht)");
+    private static readonly OptionSpec ProjectOption = new("project", "id", "Het project waar het besluit over gaat (verplicht bij een realisatiebesluit)");
+    private static readonly OptionSpec Member = new("member", "lidnummer", "Het lid dat stemt (verplicht)");
+    private static readonly OptionSpec Choice = new("choice", "stem", "Voor, Tegen of Onthouding (verplicht)");
+    private static readonly OptionSpec Proxy = new("proxy", "lidnummer", "Het aanwezige lid dat bij volmacht voor --member stemt");
+
+    public static readonly CommandSpec Members = new(
+        "members",
+        "Ledenregister van een coöperatie",
+        "Toont het aantal leden, stemgerechtigden en woningequivalenten per categorie. Het bestuur van de coöperatie en "
+        + "beheerders zien ook de leden zelf (lidnummer, naam, adres, lid sinds, stemrecht); andere rollen alleen de aantallen.",
+        [Cooperative], [],
+        ["warmte members ketelhuiswg", "warmte members ketelhuiswg --json > leden.json"],
+        RunMembers);
+
+    public static readonly CommandSpec AlvCreate = new(
+        "alv create",
+        "ALV-vergadering vastleggen met één voorstel (bestuur)",
+        "Legt een algemene ledenvergadering vast met datum, oproepdatum en een voorstel op de agenda. De dienst controleert "
+        + "de oproeptermijn die de statuten voor deze besluitsoort eisen. Meer voorstellen of een correctie op een gesloten "
+        + "besluit gaan via de API (POST /api/cooperatives/{coop}/alv/meetings/{id}/proposals).",
+        [Cooperative], [MeetingId, Title, MeetingDate, NoticeDate, ProposalId, ProposalTitle, DecisionType, ProjectOption],
+        ["warmte alv create ketelhuiswg --id alv-2024-12-14 --title \"ALV realisatiebesluit\" --date 2024-12-14 --notice-date 2024-11-29 "
+         + "--proposal realisatiebesluit --type Realisatiebesluit --project wg-terrein"],
+        RunAlvCreate);
+
+    public static readonly CommandSpec AlvShow = new(
+        "alv show",
+        "ALV-vergaderingen en hun uitslagen",
+        "Toont per vergadering de voorstellen, hoeveel stemmen er zijn, en van gesloten voorstellen de uitslag met de "
+        + "exacte aantallen en de regel uit de statuten.",
+        [Cooperative], [],
+        ["warmte alv show ketelhuiswg"],
+        RunAlvShow);
+
+    public static readonly CommandSpec AlvVote = new(
+        "alv vote",
+        "Stem van één lid vastleggen (bestuur)",
+        "Legt de stem van één lid op een voorstel vast, eventueel uitgebracht door een gevolmachtigde (--proxy). Alleen leden "
+        + "die op de vergaderdatum lid en stemgerechtigd waren stemmen; een lid stemt één keer per voorstel. Dezelfde stem "
+        + "nog eens sturen is onschadelijk.",
+        [Cooperative, Meeting, Proposal], [Member, Choice, Proxy],
+        ["warmte alv vote ketelhuiswg alv-2024-12-14 realisatiebesluit --member KWG-0001 --choice voor",
+         "warmte alv vote ketelhuiswg alv-2024-12-14 realisatiebesluit --member KWG-0002 --choice tegen --proxy KWG-0003"],
+        RunAlvVote);
+
+    public static readonly CommandSpec AlvClose = new(
+        "alv close",
+        "Voorstel sluiten en de uitslag vastleggen (bestuur)",
+        "Sluit een voorstel: de dienst telt de stemmen (of de ingevoerde telling) tegen quorum en meerderheid uit de "
+        + "statuten, met exacte gehele getallen. Daarna ligt de uitslag vast; een correctie is een nieuw besluit.",
+        [Cooperative, Meeting, Proposal], [],
+        ["warmte alv close ketelhuiswg alv-2024-12-14 realisatiebesluit"],
+        RunAlvClose);
+
+    public static readonly CommandSpec Consent = new(
+        "consent",
+        "Huurdersinstemming per complex",
+        "Toont per complex van de woningcorporatie: huurwoningen, akkoord, geweigerd, geen antwoord (telt als niet akkoord), "
+        + "de drempel (standaard 70%), of die gehaald is, het einde van de bezwaartermijn en de prognose bij het tempo tot nu.",
+        [Project], [],
+        ["warmte consent wg-terrein"],
+        RunConsent);
+
+    public static readonly CommandSpec Gates = new(
+        "gates",
+        "Checklist van de volgende poort",
+        "Toont de voorwaarden van de poort naar de volgende fase, elk vervuld of open met het bewijs: documenten, het "
+        + "realisatiebesluit van de ALV (vergadering en aantallen), de huurdersinstemming per complex en of de business case sluit.",
+        [Project], [],
+        ["warmte gates wg-terrein"],
+        RunGates);
+
+    private static string Coop(CommandContext context) => ApiClient.Segment(context.Argument(0));
+
+    private static async Task<int> RunMembers(CommandContext context)
+    {
+        var coop = context.Argument(0);
+        using var summary = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{Coop(context)}/members/summary"));
+        JsonDocument? list = null;
+        try
+        {
+            list = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{Coop(context)}/members"));
+        }
+        catch (ApiException forbidden) when (forbidden.Response.StatusCode == 403)
+        {
+            // Other roles see aggregates only; that is an answer, not an error.
+        }
+        using (list)
+        {
+            if (context.Json)
+            {
+                context.Out.WriteLine(list is null ? JsonRead.Pretty(summary) : JsonRead.Pretty(list));
+                return WarmteCli.Ok;
+            }
+            var s = summary.RootElement;
+            context.Out.WriteLine($"Ledenregister van {coop} op {Nl.Date(s.Str("on"))}");
+            context.Out.WriteLine($"  {Nl.Count(s.Int("members") ?? 0, "lid", "leden")}, waarvan {Nl.Number(s.Int("eligibleToVote"))} stemgerechtigd; "
+                                  + $"{Nl.Number(s.Int("woningequivalenten"))} woningequivalenten; {Nl.Number(s.Int("formerMembers"))} oud-leden.");
+            var categories = new TextTable("Categorie", "Leden", "Woningequivalenten").AlignRight(1, 2);
+            foreach (var c in s.Items("byCategory")) categories.Add(Category(c.Str("category")), Nl.Number(c.Int("members")), Nl.Number(c.Int("woningequivalenten")));
+            categories.WriteTo(context.Out, "  ");
+            if (list is null)
+            {
+                context.Out.WriteLine("  Namen en adressen zijn alleen zichtbaar voor het bestuur van de coöperatie en beheerders.");
+                return WarmteCli.Ok;
+            }
+            context.Out.WriteLine();
+            var table = new TextTable("Lidnummer", "Naam", "Categorie", "WEQ", "Adres", "Lid sinds", "Uitgeschreven", "Stemrecht").AlignRight(3);
+            foreach (var m in list.RootElement.EnumerateArray())
+            {
+                var a = m.Prop("address");
+                var address = a is { } x ? $"{x.Str("postcode")} {x.Int("huisnummer")}{(x.Str("toevoeging") is { } t ? "-" + t : "")}" : Nl.None;
+                table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Int("woningequivalenten")), address,
+                    Nl.Date(m.Str("joinedOn")), m.Str("leftOn") is null ? "" : Nl.Date(m.Str("leftOn")), Nl.YesNo(m.Bool("eligibleToVote")));
+            }
+            table.WriteTo(context.Out, "  ");
+            return WarmteCli.Ok;
+        }
+    }
+
+    private static string Category(string? category) => category switch
+    {
+        "EigenaarBewoner" => "eigenaar-bewoner",
+        "Huurder" => "huurder",
+        "Bedrijf" => "bedrijf",
+        "Overig" => "overig",
+        _ => category ?? Nl.None,
+    };
+
+    private static async Task<int> RunAlvCreate(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var title = Commands.Required(context, Title);
+        var body = new Dictionary<string, object?>
+        {
+            ["id"] = Commands.Required(context, MeetingId),
+            ["title"] = title,
+            ["date"] = Commands.ParseDate(Commands.Required(context, MeetingDate), MeetingDate, command)!.Value.ToString("uuuu-MM-dd", null),
+            ["noticeDate"] = Commands.ParseDate(Commands.Required(context, NoticeDate), NoticeDate, command)!.Value.ToString("uuuu-MM-dd", null),
+            ["proposals"] = new[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["id"] = Commands.Required(context, ProposalId), ["title"] = context.Option(ProposalTitle) ?? title,
+                    ["decisionType"] = Commands.Required(context, DecisionType), ["projectId"] = context.Option(ProjectOption),
+                },
+            },
+        };
+        using var document = Commands.Parse(await context.Api.PostJsonAsync($"/api/cooperatives/{Coop(context)}/alv/meetings", JsonSerializer.Serialize(body)));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var m = document.RootElement;
+        context.Out.WriteLine($"ALV '{m.Str("id")}' op {Nl.Date(m.Str("date"))} vastgelegd (opgeroepen {Nl.Date(m.Str("noticeDate"))}).");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunAlvShow(CommandContext context)
+    {
+        var coop = context.Argument(0);
+        using var meetings = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{Coop(context)}/alv/meetings"));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(meetings)); return WarmteCli.Ok; }
+        var all = meetings.RootElement.EnumerateArray().ToList();
+        if (all.Count == 0) { context.Out.WriteLine($"{coop} heeft nog geen ALV-vergaderingen vastgelegd."); return WarmteCli.Ok; }
+        foreach (var m in all)
+        {
+            context.Out.WriteLine($"{m.Str("title")} ({m.Str("id")}) op {Nl.Date(m.Str("date"))}, opgeroepen {Nl.Date(m.Str("noticeDate"))}"
+                                  + (m.Str("secondMeetingOf") is { } first ? $"; tweede vergadering na {first}" : ""));
+            foreach (var p in m.Items("proposals"))
+            {
+                var what = $"  {p.Str("id")}: {p.Str("title")} [{p.Str("decisionType")}{(p.Str("projectId") is { } project ? ", " + project : "")}]";
+                context.Out.WriteLine(p.Bool("isClosed") == true
+                    ? $"{what}\n    {p.Str("resultText")}"
+                    : $"{what}\n    Open: {Nl.Count(p.Int("ballotCount") ?? 0, "stem", "stemmen")} per lid vastgelegd"
+                      + (p.Prop("tallyCounts") is { } t ? $", telling {t.Int("for")} voor / {t.Int("against")} tegen / {t.Int("abstain")} onthouding" : "") + ".");
+                if (p.Str("corrects") is { } corrects) context.Out.WriteLine($"    Correctie op {corrects}: {p.Str("correctionReason")}");
+            }
+        }
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunAlvVote(CommandContext context)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["memberNumber"] = Commands.Required(context, Member),
+            ["choice"] = Commands.Required(context, Choice),
+            ["proxyHolder"] = context.Option(Proxy),
+        };
+        var path = $"/api/cooperatives/{Coop(context)}/alv/meetings/{ApiClient.Segment(context.Argument(1))}/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";
+        using var document = Commands.Parse(await context.Api.PostJsonAsync(path, JsonSerializer.Serialize(body)));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        context.Out.WriteLine($"Stem van lid {body["memberNumber"]} vastgelegd; {Nl.Count(document.RootElement.Items("ballots").Count(), "stem", "stemmen")} op dit voorstel.");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunAlvClose(CommandContext context)
+    {
+        var path = $"/api/cooperatives/{Coop(context)}/alv/meetings/{ApiClient.Segment(context.Argument(1))}/proposals/{ApiClient.Segment(context.Argument(2))}/close";
+        using var document = Commands.Parse(await context.Api.PostJsonAsync(path, "{}"));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var result = document.RootElement.Prop("closed")?.Prop("result");
+        context.Out.WriteLine($"Voorstel {context.Argument(2)} gesloten.");
+        if (result is { } r)
+            context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {r.Int("for")} voor, {r.Int("against")} tegen, {r.Int("abstain")} onthouding(en) — "
+                                  + $"{Nl.Percent((r.Dec("forPercent") ?? 0m) / 100m)} van {r.Int("denominator")}; "
+                                  + $"{r.Int("presentOrRepresented")} van {r.Int("eligibleMembers")} stemgerechtigden aanwezig of vertegenwoordigd.");
+        return WarmteCli.Ok;
+    }
+
+    private static string Outcome(string? outcome) => outcome switch
+    {
+        "Aangenomen" => "Aangenomen",
+        "Verworpen" => "Verworpen",
+        "GeenQuorum" => "Geen quorum",
+        _ => outcome ?? Nl.None,
+    };
+
+    private static async Task<int> RunConsent(CommandContext context)
+    {
+        var project = context.Argument(0);
+        using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/consent"));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var c = document.RootElement;
+        if (c.Str("notApplicableReason") is { } reason)
+        {
+            context.Out.WriteLine($"Huurdersinstemming voor {project}: niet van toepassing ({reason}).");
+            return WarmteCli.Ok;
+        }
+        var complexes = c.Items("complexes").ToList();
+        if (complexes.Count == 0)
+        {
+            context.Out.WriteLine($"Voor {project} zijn nog geen complexen met huurwoningen vastgelegd.");
+            return WarmteCli.Ok;
+        }
+        context.Out.WriteLine($"Huurdersinstemming voor {project} op {Nl.Date(c.Str("on"))}: {Nl.Number(c.Int("agreed"))} van {Nl.Number(c.Int("rentedHomes"))} "
+                              + $"huishoudens akkoord ({Nl.Percent((c.Dec("agreedPercent") ?? 0m) / 100m)}); "
+                              + (c.Bool("allReached") == true ? "in elk complex gehaald." : "nog niet in elk complex gehaald."));
+        var table = new TextTable("Complex", "Corporatie", "Woningen", "Akkoord", "Geweigerd", "Geen antwoord", "Nodig", "Gehaald", "Bezwaartermijn tot")
+            .AlignRight(2, 3, 4, 5, 6);
+        foreach (var x in complexes)
+            table.Add(x.Str("name"), x.Str("corporation"), Nl.Number(x.Int("rentedHomes")),
+                $"{Nl.Number(x.Int("agreed"))} ({Nl.Percent((x.Dec("agreedPercent") ?? 0m) / 100m)})", Nl.Number(x.Int("refused")),
+                Nl.Number(x.Int("noResponse")), Nl.Number(x.Int("required")), Nl.YesNo(x.Bool("reached")), Nl.Date(x.Str("objectionPeriodEnds")));
+        table.WriteTo(context.Out, "  ");
+        foreach (var x in complexes.Where(x => x.Bool("reached") != true))
+            context.Out.WriteLine($"  {x.Str("name")}: {x.Prop("forecast")?.Str("explanation")}");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunGates(CommandContext context)
+    {
+        using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(context.Argument(0))}/gate"));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        context.Out.WriteLine($"{document.RootElement.Str("project") ?? context.Argument(0)}: fase {document.RootElement.Str("phase")}");
+        Views.Gate(document.RootElement, context.Out);
+        return WarmteCli.Ok;
+    }
+}

@@ -1,0 +1,82 @@
+using Warmte.Client;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Cli;
+
+/// <summary>The board runs an ALV from the command line; the gate checklist and consent show the result.</summary>
+public sealed class DecisionCliTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
+{
+    private WarmteServer Server => fixture.Server;
+
+    private async Task<(int Code, string Out, string Err)> Run(string token, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var env = new Dictionary<string, string?> { ["WARMTE_URL"] = Server.BaseUrl, ["WARMTE_TOKEN"] = token };
+        var code = await WarmteCli.RunAsync(args, stdout, stderr, env);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task A_board_creates_a_meeting_records_votes_closes_and_the_gate_shows_the_decision()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var members = await ApiCalls.SeedMembers(admin, coop);
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+        var financier = (await admin.Post("api/tokens", new { name = "Gemeente", role = "financier" })).Text("token");
+
+        var created = await Run(board, "alv", "create", coop, "--id", "alv-2024-12-14", "--title", "ALV realisatiebesluit",
+            "--date", "14-12-2024", "--notice-date", "2024-11-29", "--proposal", "realisatiebesluit", "--type", "Realisatiebesluit", "--project", project);
+        Assert.Equal(0, created.Code);
+        Assert.Contains("14-12-2024", created.Out);
+
+        Assert.Equal(0, (await Run(board, "alv", "vote", coop, "alv-2024-12-14", "realisatiebesluit", "--member", members[0], "--choice", "voor")).Code);
+        Assert.Equal(0, (await Run(board, "alv", "vote", coop, "alv-2024-12-14", "realisatiebesluit", "--member", members[1], "--choice", "Voor")).Code);
+        var twice = await Run(board, "alv", "vote", coop, "alv-2024-12-14", "realisatiebesluit", "--member", members[1], "--choice", "tegen");
+        Assert.Equal(1, twice.Code);
+        Assert.Contains("één keer", twice.Err);
+        var outsider = await Run(board, "alv", "vote", coop, "alv-2024-12-14", "realisatiebesluit", "--member", "X-1", "--choice", "voor");
+        Assert.Equal(1, outsider.Code);
+        Assert.Contains("memberNumber", outsider.Err);
+
+        var closed = await Run(board, "alv", "close", coop, "alv-2024-12-14", "realisatiebesluit");
+        Assert.Equal(0, closed.Code);
+        Assert.Contains("Aangenomen: 2 voor, 0 tegen", closed.Out);
+        Assert.Contains("100,00%", closed.Out);
+
+        var shown = await Run(financier, "alv", "show", coop);
+        Assert.Contains("Aangenomen", shown.Out);
+
+        var gates = await Run(financier, "gates", project);
+        Assert.Equal(0, gates.Code);
+        Assert.Contains("Volgende poort: Initiatief → Haalbaarheid", gates.Out);
+
+        var boardView = await Run(board, "members", coop);
+        Assert.Contains("Lid L-1", boardView.Out);
+        Assert.Contains("1054 AB", boardView.Out);
+        var financierView = await Run(financier, "members", coop);
+        Assert.Equal(0, financierView.Code);
+        Assert.Contains("3 leden", financierView.Out);
+        Assert.DoesNotContain("Lid L-1", financierView.Out);
+        Assert.Contains("alleen zichtbaar voor het bestuur", financierView.Out);
+    }
+
+    [Fact]
+    public async Task Consent_shows_each_complex_against_its_threshold_and_the_forecast()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "Complex A", corporation = "Stadgenoot", rentedHomes = 100, proposalDate = "2025-01-15" });
+        await admin.Post($"api/projects/{project}/consent/complexes/complex-a/declarations", new
+        {
+            declarations = Enumerable.Range(1, 69).Select(n => new { postcode = "1054 AB", huisnummer = n, response = "Akkoord", on = "2025-02-01" }),
+        });
+        var output = await Run(WarmteServer.BootstrapAdminToken, "consent", project);
+        Assert.Equal(0, output.Code);
+        Assert.Contains("69 (69,00%)", output.Out);
+        Assert.Contains("nog niet in elk complex gehaald", output.Out);
+        Assert.Contains("Complex A: Bij het tempo tot nu toe", output.Out);
+    }
+}
