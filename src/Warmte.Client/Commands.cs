@@ -137,6 +137,7 @@ internal static class Commands
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
         DecisionCommands.Consent, DecisionCommands.Gates,
+        ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

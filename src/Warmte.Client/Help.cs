@@ -112,7 +112,7 @@ internal static class Help
         ("Dienst, coöperaties en projecten", ["status", "cooperative", "project"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position"]),
-        ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates"]),
+        ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates", "import"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
     ];
 

@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Warmte.Serialization;
+using Warmte.Spreadsheets.Import;
+
+namespace Warmte.Client;
+
+/// <summary>
+/// <c>warmte import members|ballots|consent</c>: read a member list, ballot list or consent list from
+/// .xlsx, .xls or .csv, check every row with the same rules as the service, and send it. All or
+/// nothing unless <c>--skip-invalid</c>; <c>--dry-run</c> shows the mapping and the first rows only.
+/// </summary>
+internal static class ImportCommands
+{
+    private static readonly ArgumentSpec File = new("bestand", "het .xlsx-, .xls- of .csv-bestand");
+    private static readonly ArgumentSpec Cooperative = new("coop", "de id van de coöperatie");
+    private static readonly ArgumentSpec Project = new("project", "de id van het project");
+    private static readonly ArgumentSpec Complex = new("complex", "de id van het complex (bijv. stadgenoot-a)");
+    private static readonly ArgumentSpec Meeting = new("vergadering", "de id van de ALV-vergadering");
+    private static readonly ArgumentSpec Proposal = new("voorstel", "de id van het voorstel");
+
+    public static readonly OptionSpec DryRun = new("dry-run", null, "Alleen lezen en controleren: toon de kolommen en de eerste rijen, verstuur niets");
+    public static readonly OptionSpec SkipInvalid = new("skip-invalid", null,
+        "Sla foute rijen over en verstuur de goede (standaard: bij één foute rij wordt niets verstuurd)");
+
+    private const string Formats = "Het bestand mag .xlsx, .xls (oud Excel) of .csv zijn (';' of ',', decimale komma of punt, UTF-8 of Windows-1252). "
+        + "De kopregel mag in de eerste 20 rijen staan, onder een titel; kolomnamen worden herkend ongeacht hoofdletters, accenten en spaties, "
+        + "in het Nederlands of Engels; andere kolommen worden genegeerd. Elke fout noemt blad, rij, kolom en reden.";
+
+    public static readonly CommandSpec Members = new(
+        "import members",
+        "Ledenlijst inlezen in het ledenregister (bestuur)",
+        "Leest een ledenlijst (lidnummer, naam, categorie, postcode, huisnummer, lid sinds; optioneel toevoeging, woningequivalenten, "
+        + "uitgeschreven, stemgerechtigd) en registreert de leden op lidnummer: een bekend nummer wordt bijgewerkt, nooit verdubbeld; "
+        + "hetzelfde bestand nog eens inlezen verandert niets. " + Formats,
+        [Cooperative, File], [DryRun, SkipInvalid],
+        ["warmte import members ketelhuiswg leden.xlsx --dry-run", "warmte import members ketelhuiswg leden.csv"],
+        RunMembers);
+
+    public static readonly CommandSpec Ballots = new(
+        "import ballots",
+        "Stemlijst van een ALV-voorstel inlezen (bestuur)",
+        "Leest per lid de stem (lidnummer, stem: voor/tegen/onthouding, optioneel gevolmachtigde) en legt elke stem vast op het voorstel. "
+        + "Een stem die er al is, telt niet dubbel. " + Formats,
+        [Cooperative, Meeting, Proposal, File], [DryRun, SkipInvalid],
+        ["warmte import ballots ketelhuiswg alv-2026-12-12 tarief-2027 stemmen.xlsx"],
+        RunBallots);
+
+    public static readonly CommandSpec Consent = new(
+        "import consent",
+        "Akkoordverklaringen van huurders van een complex inlezen (bestuur)",
+        "Leest per adres het antwoord (postcode, huisnummer, toevoeging, antwoord: akkoord/geweigerd, datum) en legt ze vast bij het complex. "
+        + "Een later antwoord van hetzelfde adres vervangt het eerdere. " + Formats,
+        [Project, Complex, File], [DryRun, SkipInvalid],
+        ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],
+        RunConsent);
+
+    private static ImportResult<T> Read<T>(CommandContext context, int fileArgument, Func<ImmutableArray<Sheet>, ImportResult<T>> import)
+    {
+        var path = context.Argument(fileArgument);
+        var sheets = SheetReader.Read(path);
+        if (!sheets.IsOk) throw new InputException($"{sheets.Refusal!.Errors[0].Reason}");
+        return import(sheets.Value!);
+    }
+
+    /// <summary>Shows mapping and problems; returns whether to go on and send.</summary>
+    private static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe)
+    {
+        var output = context.Json ? context.Err : context.Out;
+        if (result.Mapping is { } mapping)
+        {
+            output.WriteLine($"Blad '{mapping.Sheet.Name}', kopregel op rij {mapping.HeaderRow}:");
+            foreach (var (field, column) in mapping.Columns.OrderBy(c => c.Value.Index))
+                output.WriteLine($"  kolom {HeaderMapping.Letter(column.Index)} \"{column.Header}\" → {field}");
+            output.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")}, {Nl.Count(result.BadRows, "foute rij", "foute rijen")}.");
+        }
+        foreach (var problem in result.Problems) context.Err.WriteLine(problem.ToString());
+        if (context.Invocation.Flag(DryRun))
+        {
+            output.WriteLine("Eerste rijen:");
+            foreach (var row in result.Rows.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
+            output.WriteLine("Proefrun: er is niets verstuurd.");
+            return false;
+        }
+        if (result.Mapping is null || (!result.IsClean && !context.Invocation.Flag(SkipInvalid)))
+        {
+            context.Err.WriteLine("Er is niets verstuurd. Verbeter de rijen hierboven, of gebruik --skip-invalid om alleen de goede rijen te versturen.");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>0 when every row was good (also for a dry run), 1 when rows were bad or nothing could be sent.</summary>
+    private static int Finish<T>(ImportResult<T> result, bool sent) =>
+        result.IsClean && (sent || result.Mapping is not null) ? WarmteCli.Ok : WarmteCli.BadInput;
+
+    private static async Task<int> RunMembers(CommandContext context)
+    {
+        var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today()));
+        if (!Report(context, result, m => $"{m.Number} {m.Name} ({m.Category}), {m.Postcode} {m.Huisnummer}{m.Toevoeging}"))
+            return Finish(result, sent: false);
+        var body = JsonSerializer.Serialize(new { members = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
+        using var document = Commands.Parse(await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body));
+        var r = document.RootElement;
+        if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
+        else context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");
+        return Finish(result, sent: true);
+    }
+
+    private static async Task<int> RunConsent(CommandContext context)
+    {
+        var result = Read(context, 2, sheets => Imports.Consent(sheets));
+        if (!Report(context, result, d => $"{d.Postcode} {d.Huisnummer}{d.Toevoeging}: {d.Response} op {d.On}"))
+            return Finish(result, sent: false);
+        var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
+        var body = JsonSerializer.Serialize(new { declarations = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
+        using var document = Commands.Parse(await context.Api.PostJsonAsync(path, body));
+        if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
+        else
+        {
+            var complex = document.RootElement.Items("complexes").FirstOrDefault(c => c.Str("id") == context.Argument(1));
+            context.Out.WriteLine($"Antwoorden vastgelegd: {complex.Int("agreed")} akkoord, {complex.Int("refused")} geweigerd, "
+                                  + $"{complex.Int("noResponse")} zonder antwoord van {complex.Int("rentedHomes")} huurwoningen.");
+        }
+        return Finish(result, sent: true);
+    }
+
+    private static async Task<int> RunBallots(CommandContext context)
+    {
+        var result = Read(context, 3, sheets => Imports.Ballots(sheets));
+        if (!Report(context, result, b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}"))
+            return Finish(result, sent: false);
+        var path = $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/alv/meetings/{ApiClient.Segment(context.Argument(1))}"
+                   + $"/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";
+        var refused = 0;
+        foreach (var row in result.Rows)
+        {
+            try
+            {
+                await context.Api.PostJsonAsync(path, JsonSerializer.Serialize(row.Item, WarmteJson.Default));
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+            {
+                refused++;
+                var detail = refusal.Response.TryParse() is { } problem ? problem.RootElement.Str("detail") ?? "" : "";
+                var fields = refusal.Response.TryParse() is { } p2 ? string.Join("; ", p2.RootElement.Items("errors").Select(e => e.Str("reason"))) : "";
+                context.Err.WriteLine($"Rij {row.Row}: geweigerd door de dienst: {detail} {fields}".TrimEnd());
+            }
+        }
+        context.Out.WriteLine($"{Nl.Count(result.Rows.Length - refused, "stem", "stemmen")} vastgelegd of al aanwezig; {refused} geweigerd.");
+        return refused > 0 ? WarmteCli.BadInput : Finish(result, sent: true);
+    }
+}

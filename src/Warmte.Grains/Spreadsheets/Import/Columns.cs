@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Warmte.Spreadsheets.Import;
+
+/// <summary>A column an import understands: the field it fills, its Dutch label, and the headers people write for it.</summary>
+public sealed record ColumnSpec(string Field, string Label, bool Required, params string[] Synonyms);
+
+/// <summary>One problem in a file: sheet, row and column as a spreadsheet user sees them, and the reason.</summary>
+public sealed record ImportProblem(string Sheet, int Row, string? Column, string Reason)
+{
+    public override string ToString() =>
+        $"Blad '{Sheet}', rij {Row}{(Column is null ? "" : $", kolom {Column}")}: {Reason}";
+}
+
+/// <summary>Where each field was found: the header row and, per field, the column letter and the header text.</summary>
+public sealed record HeaderMapping(Sheet Sheet, int HeaderRow, ImmutableDictionary<string, (int Index, string Header)> Columns)
+{
+    public string ColumnName(string field) =>
+        Columns.TryGetValue(field, out var c) ? $"{Letter(c.Index)} ({c.Header})" : field;
+
+    public static string Letter(int index)
+    {
+        var letters = "";
+        for (var i = index + 1; i > 0; i = (i - 1) / 26) letters = (char)('A' + (i - 1) % 26) + letters;
+        return letters;
+    }
+}
+
+/// <summary>
+/// Finds the header row (anywhere in the first rows, under a title or merged cells) and matches
+/// headers regardless of case, accents, spacing and punctuation, with Dutch and English synonyms.
+/// </summary>
+public static class HeaderMatcher
+{
+    public const int SearchRows = 20;
+
+    public static string Normalise(string text)
+    {
+        var decomposed = text.Trim().ToLowerInvariant().Normalize(NormalizationForm.FormD);
+        var kept = new StringBuilder(decomposed.Length);
+        foreach (var ch in decomposed)
+            if (char.IsLetterOrDigit(ch) && CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark) kept.Append(ch);
+        return kept.ToString();
+    }
+
+    /// <summary>The sheet and row that match the most columns with every required one present; null with the reason otherwise.</summary>
+    public static (HeaderMapping? Mapping, string? Problem) Find(IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs)
+    {
+        HeaderMapping? best = null;
+        var bestCount = 0;
+        foreach (var sheet in sheets)
+        foreach (var row in sheet.Rows.Take(SearchRows))
+        {
+            var found = ImmutableDictionary.CreateBuilder<string, (int, string)>();
+            for (var i = 0; i < row.Cells.Length; i++)
+            {
+                if (row[i] is not string header || Normalise(header) is not { Length: > 0 } key) continue;
+                var spec = specs.FirstOrDefault(s => !found.ContainsKey(s.Field) && s.Synonyms.Any(y => Normalise(y) == key));
+                if (spec is not null) found[spec.Field] = (i, header.Trim());
+            }
+            if (specs.Where(s => s.Required).All(s => found.ContainsKey(s.Field)) && found.Count > bestCount)
+            {
+                best = new HeaderMapping(sheet, row.Number, found.ToImmutable());
+                bestCount = found.Count;
+            }
+        }
+        return best is not null
+            ? (best, null)
+            : (null, $"geen kopregel gevonden in de eerste {SearchRows} rijen met de verplichte kolommen "
+                     + string.Join(", ", specs.Where(s => s.Required).Select(s => $"{s.Label} (bijv. \"{s.Synonyms[0]}\")")) + ".");
+    }
+}
+
+/// <summary>Reads one cell as a typed value, or says why it cannot.</summary>
+public static class Cells
+{
+    private static readonly LocalDatePattern[] DatePatterns =
+    [
+        LocalDatePattern.Iso,
+        LocalDatePattern.CreateWithInvariantCulture("d-M-uuuu"),
+        LocalDatePattern.CreateWithInvariantCulture("d/M/uuuu"),
+        LocalDatePattern.CreateWithInvariantCulture("d.M.uuuu"),
+    ];
+
+    public static string? Text(object? value) => value switch
+    {
+        null => null,
+        string s => string.IsNullOrWhiteSpace(s) ? null : s.Trim(),
+        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => ((long)d).ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString(CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim(),
+    };
+
+    public static (int? Value, string? Problem) WholeNumber(object? value)
+    {
+        var (number, problem) = Decimal(value);
+        if (problem is not null || number is null) return (null, problem);
+        return number == decimal.Truncate(number.Value) && number is >= int.MinValue and <= int.MaxValue
+            ? ((int)number.Value, null)
+            : (null, $"'{Text(value)}' is geen geheel getal.");
+    }
+
+    /// <summary>
+    /// A number as written in a Dutch or English sheet: 1234,56, 1.234,56, 1234.56 or 1,234.56. A lone
+    /// separator followed by exactly three digits (1.234 or 1,234) is ambiguous and refused.
+    /// </summary>
+    public static (decimal? Value, string? Problem) Decimal(object? value)
+    {
+        switch (value)
+        {
+            case null: return (null, null);
+            case double d:
+                // Spreadsheet numbers are doubles; money has cents, so 15 significant digits keep it exact.
+                return (decimal.Parse(d.ToString("G15", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture), null);
+            case int i: return (i, null);
+            case long l: return (l, null);
+            case decimal m: return (m, null);
+        }
+        var text = Text(value);
+        if (text is null) return (null, null);
+        var t = text.Replace("€", "").Replace(" ", "").Replace("\u00A0", "");
+        var comma = t.LastIndexOf(',');
+        var dot = t.LastIndexOf('.');
+        string normalised;
+        if (comma >= 0 && dot >= 0)
+            normalised = comma > dot ? t.Replace(".", "").Replace(',', '.') : t.Replace(",", "");
+        else if (comma >= 0 || dot >= 0)
+        {
+            var sep = comma >= 0 ? ',' : '.';
+            var parts = t.Split(sep);
+            if (parts.Length == 2 && parts[1].Length == 3 && parts[0].TrimStart('-').Length is >= 1 and <= 3)
+                return (null, $"'{text}' is dubbelzinnig (duizendtal of decimaal?); schrijf bijv. 1234,00 of 1.234,00.");
+            normalised = parts.Length == 2 ? parts[0] + "." + parts[1] : t.Replace(sep.ToString(), "");
+        }
+        else normalised = t;
+        return decimal.TryParse(normalised, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed)
+            ? (parsed, null)
+            : (null, $"'{text}' is geen getal.");
+    }
+
+    public static (LocalDate? Value, string? Problem) Date(object? value)
+    {
+        switch (value)
+        {
+            case null: return (null, null);
+            case DateTime t: return (LocalDate.FromDateTime(t), null);
+            case double d when d is > 0 and < 2958466:
+                return (LocalDate.FromDateTime(DateTime.FromOADate(d)), null); // a date cell without date format
+        }
+        var text = Text(value);
+        if (text is null) return (null, null);
+        foreach (var pattern in DatePatterns)
+            if (pattern.Parse(text) is { Success: true } parsed) return (parsed.Value, null);
+        return (null, $"'{text}' is geen datum; schrijf bijv. 14-12-2024 of 2024-12-14.");
+    }
+
+    public static (bool? Value, string? Problem) YesNo(object? value)
+    {
+        if (value is bool b) return (b, null);
+        var text = Text(value);
+        if (text is null) return (null, null);
+        return HeaderMatcher.Normalise(text) switch
+        {
+            "ja" or "j" or "yes" or "y" or "true" or "waar" or "1" or "x" => (true, null),
+            "nee" or "n" or "no" or "false" or "onwaar" or "0" => (false, null),
+            _ => (null, $"'{text}' is geen ja of nee."),
+        };
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Warmte.Spreadsheets.Import;
+
+/// <summary>A row that became an item, with the sheet row it came from.</summary>
+public sealed record ImportedRow<T>(int Row, T Item);
+
+/// <summary>
+/// What reading a file for one import produced: where the columns were found, the good rows, and
+/// every problem with sheet, row, column and reason. <see cref="BadRows"/> rows are left out.
+/// </summary>
+public sealed record ImportResult<T>(
+    HeaderMapping? Mapping,
+    ImmutableArray<ImportedRow<T>> Rows,
+    ImmutableArray<ImportProblem> Problems,
+    int BadRows)
+{
+    public bool IsClean => Problems.IsEmpty;
+}
+
+/// <summary>Reads the cells of one row by field, collecting problems that name the column.</summary>
+public sealed class RowCells(HeaderMapping mapping, SheetRow row, List<ImportProblem> problems)
+{
+    public SheetRow Row { get; } = row;
+
+    private object? Raw(string field) => mapping.Columns.TryGetValue(field, out var c) ? Row[c.Index] : null;
+
+    public void Problem(string field, string reason) =>
+        problems.Add(new ImportProblem(mapping.Sheet.Name, Row.Number, mapping.Columns.ContainsKey(field) ? mapping.ColumnName(field) : null, reason));
+
+    public string? Text(string field) => Cells.Text(Raw(field));
+
+    public int? WholeNumber(string field) => Report(field, Cells.WholeNumber(Raw(field)));
+
+    public decimal? Decimal(string field) => Report(field, Cells.Decimal(Raw(field)));
+
+    public LocalDate? Date(string field) => Report(field, Cells.Date(Raw(field)));
+
+    public bool? YesNo(string field) => Report(field, Cells.YesNo(Raw(field)));
+
+    private TValue? Report<TValue>(string field, (TValue? Value, string? Problem) read) where TValue : struct
+    {
+        if (read.Problem is not null) Problem(field, read.Problem);
+        return read.Value;
+    }
+}
+
+/// <summary>The frame every import shares: find the header, read each non-blank row, then check the batch.</summary>
+public static class RowImport
+{
+    public static ImportResult<T> Read<T>(
+        IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs, Func<RowCells, T?> readRow,
+        Func<HeaderMapping, IReadOnlyList<ImportedRow<T>>, IEnumerable<(int Row, string Field, string Reason)>>? checkBatch = null)
+        where T : class
+    {
+        var list = sheets.ToList();
+        var (mapping, missing) = HeaderMatcher.Find(list, specs);
+        if (mapping is null)
+            return new ImportResult<T>(null, [], [new ImportProblem(list.FirstOrDefault()?.Name ?? "", 1, null, missing!)], 0);
+        var problems = new List<ImportProblem>();
+        var rows = new List<ImportedRow<T>>();
+        var bad = new HashSet<int>();
+        foreach (var row in mapping.Sheet.Rows.Where(r => r.Number > mapping.HeaderRow && !r.IsBlank))
+        {
+            var before = problems.Count;
+            var item = readRow(new RowCells(mapping, row, problems));
+            if (problems.Count > before || item is null) bad.Add(row.Number);
+            else rows.Add(new ImportedRow<T>(row.Number, item));
+        }
+        if (checkBatch is not null)
+            foreach (var (rowNumber, field, reason) in checkBatch(mapping, rows))
+            {
+                problems.Add(new ImportProblem(mapping.Sheet.Name, rowNumber, mapping.Columns.ContainsKey(field) ? mapping.ColumnName(field) : null, reason));
+                bad.Add(rowNumber);
+            }
+        return new ImportResult<T>(mapping, [.. rows.Where(r => !bad.Contains(r.Row))],
+            [.. problems.OrderBy(p => p.Row)], bad.Count);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using System.Text;
+using ExcelDataReader;
+using Warmte.Common;
+
+namespace Warmte.Spreadsheets.Import;
+
+/// <summary>One row as read: its 1-based row number in the sheet and the raw cell values.</summary>
+public sealed record SheetRow(int Number, ImmutableArray<object?> Cells)
+{
+    public object? this[int column] => column < Cells.Length ? Cells[column] : null;
+
+    public bool IsBlank => Cells.All(c => c is null || c is string s && string.IsNullOrWhiteSpace(s));
+}
+
+public sealed record Sheet(string Name, ImmutableArray<SheetRow> Rows);
+
+/// <summary>
+/// Reads the files people keep: .xlsx, the old binary .xls, and .csv with ';' or ',' in UTF-8 or
+/// Windows-1252. Cells come back as the reader gives them (text, number, date); the column readers
+/// interpret them.
+/// </summary>
+public static class SheetReader
+{
+    public const int MaxRows = 100_000;
+
+    static SheetReader()
+    {
+        // ExcelDataReader needs the legacy code pages (also for .xlsx) and CSV files may be Windows-1252.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
+    public static Outcome<ImmutableArray<Sheet>> Read(string path)
+    {
+        if (!File.Exists(path)) return Refusal.Invalid("file", $"'{path}' bestaat niet.");
+        using var stream = File.OpenRead(path);
+        return Read(stream, Path.GetFileName(path));
+    }
+
+    public static Outcome<ImmutableArray<Sheet>> Read(Stream stream, string fileName)
+    {
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        try
+        {
+            using var reader = extension switch
+            {
+                ".csv" or ".txt" => ExcelReaderFactory.CreateCsvReader(Utf8(stream), new ExcelReaderConfiguration
+                {
+                    AutodetectSeparators = [';', ',', '\t'],
+                    FallbackEncoding = Encoding.UTF8,
+                }),
+                ".xlsx" or ".xls" or ".xlsm" => ExcelReaderFactory.CreateReader(stream),
+                _ => null,
+            };
+            if (reader is null)
+                return Refusal.Invalid("file", $"'{fileName}' heeft geen bekend formaat; gebruik .xlsx, .xls of .csv.");
+            var sheets = ImmutableArray.CreateBuilder<Sheet>();
+            do
+            {
+                var rows = ImmutableArray.CreateBuilder<SheetRow>();
+                var number = 0;
+                while (reader.Read())
+                {
+                    number++;
+                    if (number > MaxRows) return Refusal.Invalid("file", $"blad '{reader.Name}' heeft meer dan {MaxRows} rijen; splits het bestand.");
+                    var cells = new object?[reader.FieldCount];
+                    for (var i = 0; i < cells.Length; i++) cells[i] = reader.GetValue(i);
+                    rows.Add(new SheetRow(number, [.. cells]));
+                }
+                sheets.Add(new Sheet(extension == ".csv" ? Path.GetFileNameWithoutExtension(fileName) : reader.Name ?? "Blad1", rows.ToImmutable()));
+            }
+            while (reader.NextResult());
+            return Outcome<ImmutableArray<Sheet>>.Ok(sheets.ToImmutable());
+        }
+        catch (Exception ex) when (ex is ExcelDataReader.Exceptions.ExcelReaderException or InvalidDataException or IOException or NotSupportedException or ArgumentException)
+        {
+            return Refusal.Invalid("file", $"'{fileName}' kan niet gelezen worden als {extension}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// CSV text as UTF-8 with a byte-order mark: UTF-8 files stay as they are, anything that is not
+    /// valid UTF-8 is taken to be Windows-1252 (what Excel on a Dutch Windows saves as "CSV").
+    /// </summary>
+    private static MemoryStream Utf8(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.ToArray();
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            text = Encoding.GetEncoding(1252).GetString(bytes);
+        }
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        return new MemoryStream(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray());
+    }
+}
