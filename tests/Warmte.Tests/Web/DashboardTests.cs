@@ -73,6 +73,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(checklist.Locator("tbody tr")).ToHaveCountAsync(2);
         await Expect(checklist.Locator("[data-met=false]")).ToHaveCountAsync(2);
         await Expect(checklist).ToContainTextAsync("Nog niet aanwezig.");
+        await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "Intentieverklaring (letter of intent)" })).ToBeVisibleAsync();
 
         var lastConnection = page.Locator("#milestones tbody tr", new() { HasText = "Laatste aansluiting" });
         await Expect(lastConnection).ToContainTextAsync("31-08-2027");
@@ -243,12 +244,17 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await page.GetByLabel("Mijlpaal", new() { Exact = true }).SelectOptionAsync("");
         await page.GetByLabel("Sleutel (kleine letters, cijfers, streepjes)").FillAsync("start-bouw");
         await page.GetByLabel("Naam").FillAsync("Start bouw");
-        await page.GetByLabel("Gepland op").FillAsync("2027-05-01");
+        await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("01-05-2027");
         await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
         await Expect(page.Locator("#milestone-form")).ToContainTextAsync("Mijlpaal 'Start bouw' opgeslagen.");
         await Expect(page.Locator("#milestones tbody tr", new() { HasText = "Start bouw" })).ToContainTextAsync("01-05-2027");
 
-        // A bad date is refused with the field named, and nothing changes.
+        // A date that does not exist is refused in the page; an empty name by the service, with the field named.
+        await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("31-02-2027");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
+        await Expect(page.Locator("#milestone-form .message.error")).ToContainTextAsync("Gepland op: geen geldige datum");
+        await Expect(page.GetByLabel("Gepland op (dd-mm-jjjj)")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("01-06-2027");
         await page.GetByLabel("Naam").FillAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
         await Expect(page.Locator("#milestone-form .message.error")).ToContainTextAsync("name");

@@ -137,8 +137,15 @@ export function chart(options) {
 
   const figure = document.createElement('figure');
   figure.className = 'chart-figure';
+  // On a phone the chart scrolls sideways in this frame; tabindex lets the keyboard scroll it too.
+  const frame = document.createElement('div');
+  frame.className = 'chart-scroll';
+  frame.tabIndex = 0;
+  frame.setAttribute('role', 'region');
+  frame.setAttribute('aria-label', title);
+  frame.append(svg);
   const caption = document.createElement('figcaption');
   caption.append(legendList);
-  figure.append(svg, caption);
+  figure.append(frame, caption);
   return figure;
 }

@@ -77,6 +77,16 @@ export function monthShort(ym) {
   return `${SHORT_MONTHS[Number(m) - 1]} ${y}`;
 }
 
+/** Parses a date typed the Dutch way (14-12-2024, also 14-12-2024 with / or .) into ISO 2024-12-14; null if it is not a real date. */
+export function parseDutchDate(text) {
+  const m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(String(text).trim());
+  if (!m) return null;
+  const [day, monthNumber, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(year, monthNumber - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== monthNumber - 1 || check.getUTCDate() !== day) return null;
+  return `${year}-${String(monthNumber).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** Parses a Dutch or English decimal typed by a person: "3,5" or "3.5"; NaN if it is not one. */
 export function parseDecimal(text) {
   const t = String(text).trim().replace(/\s/g, '');

@@ -56,11 +56,11 @@ run(async () => {
       simNote),
     section('Kasstroom en DSCR per jaar', chartsHolder),
     section('Bronnen en bestedingen', sourcesHolder),
-    section('Aannames', table('Aannames van het model', [
+    section('Aannames', h('details', {}, h('summary', {}, `${saved.result.evaluation.assumptions.length} aannames met redenering en bron`), table('Aannames van het model', [
       { label: 'Veld', value: a => a.field, rowHeader: true },
       { label: 'Redenering', value: a => a.reasoning },
       { label: 'Bron', value: a => a.source },
-    ], saved.result.evaluation.assumptions)));
+    ], saved.result.evaluation.assumptions))));
   draw(saved.result.evaluation, false);
 });
 

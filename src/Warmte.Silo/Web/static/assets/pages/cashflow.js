@@ -33,7 +33,7 @@ run(async () => {
 
   const outlookHolder = h('div', { id: 'outlook' });
   const chartHolder = h('div', { id: 'cash-chart-holder' });
-  const picker = h('select', { id: 'regime' }, Object.entries(regimeNames).map(([value, text]) => h('option', { value, selected: value === regime }, text)));
+  const picker = h('select', { id: 'regime', class: 'auto' }, Object.entries(regimeNames).map(([value, text]) => h('option', { value, selected: value === regime }, text)));
   const draw = () => {
     outlookHolder.replaceChildren(outlook(result));
     chartHolder.replaceChildren(cashChart(result, position), summary(result), monthTable(result));

@@ -2,7 +2,7 @@
 // evidence, milestones planned vs actual with slips, deliverables. The board of the project's
 // cooperative (and an admin) can record a milestone here; everyone else reads.
 import { api, download } from '../api.js';
-import { date, instant, number } from '../format.js';
+import { date, instant, number, parseDutchDate } from '../format.js';
 import { boardOf, canWrite, h, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 const ORDER = ['Initiatief', 'Haalbaarheid', 'Ontwikkeling', 'Realisatie', 'Beheer'];
@@ -12,6 +12,9 @@ run(async () => {
   const id = param('id');
   if (!id) { main.append(message('error', 'Geen project gekozen: open een project vanuit het overzicht.')); return; }
   let project = await api(`/api/projects/${encodeURIComponent(id)}`);
+  // The gate catalogue names every deliverable key ("intentieverklaring" → its description).
+  const gates = await api('/api/gates');
+  const describe = new Map(gates.flatMap(g => g.conditions.map(c => [c.key, c.description])));
   setTitle(project.name);
 
   const writable = canWrite(caller, project.cooperativeId);
@@ -42,7 +45,7 @@ run(async () => {
   }
 
   main.append(section('Documenten en besluiten', table('Vastgelegde documenten en besluiten (bewijs voor de poorten)', [
-    { label: 'Onderwerp', value: d => d.key, rowHeader: true },
+    { label: 'Onderwerp', value: d => describe.get(d.key) || d.key, rowHeader: true },
     { label: 'Aanwezig sinds', value: d => date(d.presentOn) },
     { label: 'Verwijzing', value: d => d.reference || '' },
     { label: 'Vastgelegd door', value: d => `${d.recordedBy}, ${instant(d.recordedAt)}` },
@@ -150,8 +153,9 @@ function milestoneForm(project, onSaved) {
     project.milestones.map(m => h('option', { value: m.key }, m.name)), h('option', { value: '' }, 'Nieuwe mijlpaal…'));
   const keyInput = h('input', { id: 'ms-new-key', name: 'newKey', placeholder: 'bijv. start-aansluitingen', 'aria-describedby': 'ms-new-key-hint' });
   const nameInput = h('input', { id: 'ms-name', name: 'name', required: true });
-  const planned = h('input', { id: 'ms-planned', name: 'plannedOn', type: 'date', required: true });
-  const actual = h('input', { id: 'ms-actual', name: 'actualOn', type: 'date' });
+  // Dates as text in the Dutch order, whatever language the browser itself speaks.
+  const planned = h('input', { id: 'ms-planned', name: 'plannedOn', required: true, placeholder: 'dd-mm-jjjj', inputmode: 'numeric', autocomplete: 'off' });
+  const actual = h('input', { id: 'ms-actual', name: 'actualOn', placeholder: 'dd-mm-jjjj', inputmode: 'numeric', autocomplete: 'off' });
   const newKeyField = h('div', { hidden: true }, h('label', { for: 'ms-new-key' }, 'Sleutel (kleine letters, cijfers, streepjes)'), keyInput,
     h('p', { id: 'ms-new-key-hint', class: 'hint' }, 'Wordt het adres van de mijlpaal; niet meer te wijzigen.'));
 
@@ -159,8 +163,8 @@ function milestoneForm(project, onSaved) {
     const m = project.milestones.find(x => x.key === choose.value);
     newKeyField.hidden = !!m;
     nameInput.value = m ? m.name : '';
-    planned.value = m ? m.plannedOn : '';
-    actual.value = m?.actualOn || '';
+    planned.value = m ? date(m.plannedOn) : '';
+    actual.value = m?.actualOn ? date(m.actualOn) : '';
   };
   choose.addEventListener('change', fill);
   fill();
@@ -170,8 +174,8 @@ function milestoneForm(project, onSaved) {
       h('div', {}, h('label', { for: 'ms-key' }, 'Mijlpaal'), choose),
       newKeyField,
       h('div', {}, h('label', { for: 'ms-name' }, 'Naam'), nameInput),
-      h('div', {}, h('label', { for: 'ms-planned' }, 'Gepland op'), planned),
-      h('div', {}, h('label', { for: 'ms-actual' }, 'Werkelijk op (leeg: nog niet)'), actual)),
+      h('div', {}, h('label', { for: 'ms-planned' }, 'Gepland op (dd-mm-jjjj)'), planned),
+      h('div', {}, h('label', { for: 'ms-actual' }, 'Werkelijk op (dd-mm-jjjj; leeg: nog niet)'), actual)),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Mijlpaal opslaan')),
     status);
 
@@ -179,8 +183,20 @@ function milestoneForm(project, onSaved) {
     event.preventDefault();
     const key = choose.value || keyInput.value.trim();
     status.replaceChildren();
+    const plannedOn = parseDutchDate(planned.value);
+    const actualOn = actual.value.trim() ? parseDutchDate(actual.value) : null;
+    const wrong = [];
+    if (!plannedOn) wrong.push(['Gepland op', planned]);
+    if (actual.value.trim() && !actualOn) wrong.push(['Werkelijk op', actual]);
+    [planned, actual].forEach(i => i.removeAttribute('aria-invalid'));
+    if (wrong.length) {
+      wrong.forEach(([, input]) => input.setAttribute('aria-invalid', 'true'));
+      status.replaceChildren(message('error', `${wrong.map(([label]) => label).join(' en ')}: geen geldige datum; gebruik dd-mm-jjjj, bijv. 14-12-2024.`));
+      wrong[0][1].focus();
+      return;
+    }
     try {
-      const body = { name: nameInput.value.trim(), plannedOn: planned.value || null, actualOn: actual.value || null };
+      const body = { name: nameInput.value.trim(), plannedOn, actualOn };
       const updated = await api(`/api/projects/${encodeURIComponent(project.id)}/milestones/${encodeURIComponent(key)}`, { method: 'PUT', body });
       onSaved(updated);
       status.replaceChildren(message('ok', `Mijlpaal '${body.name}' opgeslagen.`));

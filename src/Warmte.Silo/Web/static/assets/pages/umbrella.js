@@ -70,7 +70,7 @@ run(async () => {
       h('div', {}, h('label', { for: 'filter-text' }, 'Zoeken'), search),
       h('div', {}, h('label', { for: 'filter-kind' }, 'Soort'), kind),
       h('div', {}, h('label', { for: 'filter-phase' }, 'Fase'), phase),
-      h('div', {}, h('label', { for: 'filter-alerts' }, onlyAlerts, ' Alleen met open signalen')))));
+      h('div', {}, h('label', { for: 'filter-alerts', class: 'check-label' }, onlyAlerts, 'Alleen met open signalen')))));
 
   let sortKey = 'cooperative';
   let direction = 1;
