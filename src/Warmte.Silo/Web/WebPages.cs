@@ -52,9 +52,6 @@ public static class WebPages
         app.MapGet("/assets/{**file}", (string file, HttpContext http) => Serve(http, "assets/" + file)).AllowAnonymous().ExcludeFromDescription();
     }
 
-    /// <summary>The embedded file names (for tests and diagnostics).</summary>
-    public static IEnumerable<string> FileNames => Files.Keys;
-
     private static IResult Serve(HttpContext http, string file)
     {
         if (!Files.TryGetValue(file, out var body) || !ContentTypes.TryGetValue(Path.GetExtension(file), out var type))

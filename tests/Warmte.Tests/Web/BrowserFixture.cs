@@ -53,6 +53,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         KetelhuisBoardToken = await Token(admin, "board:ketelhuiswg", "Bestuur KetelhuisWG");
         OtherBoardToken = await Token(admin, "board:stadswind", "Bestuur Stadswind");
 
+        // The machine is shared with other builds: give the pages time rather than fail on a busy moment.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -75,7 +77,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = Server.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = "nl-NL",
             TimezoneId = "Europe/Amsterdam",
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         return page;
     }

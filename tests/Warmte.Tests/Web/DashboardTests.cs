@@ -234,20 +234,20 @@ public sealed class DashboardTests(BrowserFixture fixture)
     [Fact]
     public async Task A_board_records_a_milestone_of_its_own_project_in_the_page()
     {
+        // A fictional demo cooperative, so the overview screenshots do not depend on the order the tests run in.
         var admin = fixture.Server.Client();
-        var cooperative = $"web-{Guid.NewGuid().ToString("N")[..8]}";
-        var project = await ApiCalls.SeedCooperativeWithProject(admin, cooperative, cooperative + "-net");
-        var token = await BrowserFixture.Token(admin, "board:" + cooperative, "Bestuur " + cooperative);
+        const string project = "warmtenet-noord";
+        var token = await BrowserFixture.Token(admin, "board:warmte-noord", "Bestuur Buurtwarmte Noord");
 
         var page = await fixture.SignedIn(token);
         await page.GotoAsync($"/app/project?id={project}");
         await page.GetByLabel("Mijlpaal", new() { Exact = true }).SelectOptionAsync("");
-        await page.GetByLabel("Sleutel (kleine letters, cijfers, streepjes)").FillAsync("start-bouw");
-        await page.GetByLabel("Naam").FillAsync("Start bouw");
+        await page.GetByLabel("Sleutel (kleine letters, cijfers, streepjes)").FillAsync("haalbaarheidsstudie-gereed");
+        await page.GetByLabel("Naam").FillAsync("Haalbaarheidsstudie gereed");
         await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("01-05-2027");
         await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
-        await Expect(page.Locator("#milestone-form")).ToContainTextAsync("Mijlpaal 'Start bouw' opgeslagen.");
-        await Expect(page.Locator("#milestones tbody tr", new() { HasText = "Start bouw" })).ToContainTextAsync("01-05-2027");
+        await Expect(page.Locator("#milestone-form")).ToContainTextAsync("Mijlpaal 'Haalbaarheidsstudie gereed' opgeslagen.");
+        await Expect(page.Locator("#milestones tbody tr", new() { HasText = "Haalbaarheidsstudie gereed" })).ToContainTextAsync("01-05-2027");
 
         // A date that does not exist is refused in the page; an empty name by the service, with the field named.
         await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("31-02-2027");
@@ -258,8 +258,9 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await page.GetByLabel("Naam").FillAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
         await Expect(page.Locator("#milestone-form .message.error")).ToContainTextAsync("name");
-        var saved = (await admin.Get($"api/projects/{project}")).Body.GetProperty("milestones")[0];
-        Assert.Equal("Start bouw", saved.GetProperty("name").GetString());
+        var saved = (await admin.Get($"api/projects/{project}")).Body.GetProperty("milestones").EnumerateArray().Single();
+        Assert.Equal("Haalbaarheidsstudie gereed", saved.GetProperty("name").GetString());
+        Assert.Equal("2027-05-01", saved.GetProperty("plannedOn").GetString());
     }
 
     [Fact]

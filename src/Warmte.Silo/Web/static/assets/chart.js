@@ -147,5 +147,11 @@ export function chart(options) {
   const caption = document.createElement('figcaption');
   caption.append(legendList);
   figure.append(frame, caption);
+  // Where the chart is wider than its frame (a phone), start with "today" in view.
+  if (verticals.length) {
+    requestAnimationFrame(() => {
+      if (frame.scrollWidth > frame.clientWidth) frame.scrollLeft = (x(verticals[0].index) / WIDTH) * frame.scrollWidth - frame.clientWidth / 2;
+    });
+  }
   return figure;
 }

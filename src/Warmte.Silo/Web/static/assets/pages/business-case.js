@@ -68,7 +68,7 @@ function kpiList(evaluation, lenderMin) {
   const k = evaluation.kpis;
   const closes = k.financingCloses;
   return kpis([
-    ['Minimale DSCR', `${ratio(k.minDscr)} (${k.minDscrYear ?? '–'})`, { id: 'kpi-min-dscr', class: `kpi ${k.minDscr !== null && k.minDscr < lenderMin ? 'bad' : 'good'}`, 'data-value': k.minDscr }],
+    ['Minimale DSCR', `${ratio(k.minDscr)} (${k.minDscrYear ?? '–'})`, { id: 'kpi-min-dscr', class: `kpi ${k.minDscr !== null && lenderMin !== undefined && k.minDscr < lenderMin ? 'bad' : 'good'}`, 'data-value': k.minDscr }],
     ['Eis financier (min. DSCR)', ratio(lenderMin)],
     ['Gemiddelde DSCR', ratio(k.averageDscr)],
     ['LLCR', ratio(k.llcr)],
@@ -111,13 +111,13 @@ function dscrChart(evaluation, lenderMin, savedEvaluation) {
     series.unshift({ name: 'DSCR bewaarde versie', values: dscr(savedEvaluation), className: 'dscr', dashed: true });
     legend.unshift({ shape: 'dashed', className: 'dscr', label: 'DSCR bewaarde versie' });
   }
-  legend.push({ shape: 'threshold', label: `Eis financier: minimaal ${ratio(lenderMin)}` });
+  if (lenderMin !== null && lenderMin !== undefined) legend.push({ shape: 'threshold', label: `Eis financier: minimaal ${ratio(lenderMin)}` });
   return chart({
     id: 'dscr-chart',
     title: 'DSCR per jaar met de eis van de financier',
     description: `Debt service coverage ratio per getoetst jaar; de minimale DSCR is ${ratio(evaluation.kpis.minDscr)} in ${evaluation.kpis.minDscrYear}, de financier eist ${ratio(lenderMin)}.`,
     labels: years, yFormat: v => ratio(v), series, legend,
-    thresholds: [{ value: lenderMin, label: `min. ${ratio(lenderMin)}` }],
+    thresholds: lenderMin === null || lenderMin === undefined ? [] : [{ value: lenderMin, label: `min. ${ratio(lenderMin)}` }],
   });
 }
 
