@@ -280,6 +280,34 @@ public sealed class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Every_page_of_every_demo_project_renders_without_a_script_error()
+    {
+        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        foreach (var project in new[] { "wg-terrein", "zonnedak-sporthal", "windturbine-haven", "warmtenet-noord" })
+        foreach (var path in new[] { "project", "cashflow", "business-case" })
+        {
+            await page.GotoAsync($"/app/{path}?id={project}");
+            await Expect(page.Locator("main .loading")).ToHaveCountAsync(0);
+            await Expect(page.Locator("main h2, main .message.warning").First).ToBeVisibleAsync();
+            Assert.Equal(0, await page.Locator(".message.error").CountAsync());
+        }
+        foreach (var path in new[] { "/app/", "/app/umbrella", "/app/portfolio" })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.Locator("main h2, main h3").First).ToBeVisibleAsync();
+            Assert.Equal(0, await page.Locator(".message.error").CountAsync());
+        }
+        // An unknown project is said so in the page, not a blank screen.
+        await page.GotoAsync("/app/project?id=bestaat-niet");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("bestaat-niet");
+        // Refused API calls (404 for a project without a plan) are answers the pages handle; a script error is not.
+        Assert.DoesNotContain(errors, e => !e.StartsWith("Failed to load resource: the server responded with a status of 404", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_pages_come_from_the_silo_itself_with_a_policy_that_allows_no_foreign_script()
     {
         var anonymous = fixture.Server.Client(token: null);

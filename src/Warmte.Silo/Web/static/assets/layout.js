@@ -1,5 +1,5 @@
 // What every dashboard page shares: who is signed in, the navigation, headings, messages.
-import { api, signOut, storedToken } from './api.js';
+import { api, ApiError, signOut, storedToken } from './api.js';
 
 /** Creates an element: h('a', { href: '/x', class: 'btn' }, 'tekst', child). Text is always text, never HTML. */
 export function h(tag, attributes = {}, ...children) {
@@ -133,6 +133,7 @@ export function run(main) {
     const element = document.getElementById('main');
     showError(element, error);
     element.querySelector('.loading')?.remove();
-    console.error(error);
+    // A refusal of the API is shown in the page; anything else is a bug worth a console entry too.
+    if (!(error instanceof ApiError)) console.error(error);
   });
 }

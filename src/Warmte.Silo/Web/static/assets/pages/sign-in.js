@@ -43,6 +43,10 @@ form.addEventListener('submit', async event => {
   }
 });
 
+// The button stays disabled until this script handles the form: a plain browser submit would
+// otherwise send the token to the server in the address or body of a request nobody reads.
+document.getElementById('sign-in-button').disabled = false;
+
 // Already signed in in this tab: straight on.
 if (storedToken() && !query.get('reden')) {
   call('/api/status').then(status => location.assign(target(status.caller.role))).catch(() => { /* the token no longer works: stay on the form */ });
