@@ -149,8 +149,8 @@ function sourcesAndUses(evaluation) {
     table('Bronnen tegenover bestedingen', [
       { label: 'Post', value: r => r[0], rowHeader: true },
       { label: 'Bedrag', value: r => euro(r[1]), numeric: true },
-      { label: 'Aandeel in de bronnen', value: r => (su.sources ? percent(r[1] / su.sources, 1) : '–'), numeric: true },
-    ], [...rows, ['Totaal bronnen', su.sources], ['Bestedingen (investering)', su.uses], ['Overschot (bronnen − bestedingen)', su.surplus]], { id: 'sources-uses' }),
+      { label: 'Aandeel in de bronnen', value: r => (r[2] && su.sources ? percent(r[1] / su.sources, 1) : ''), numeric: true },
+    ], [...rows.map(r => [...r, true]), ['Totaal bronnen', su.sources, true], ['Bestedingen (investering)', su.uses, false], ['Overschot (bronnen − bestedingen)', su.surplus, false]], { id: 'sources-uses' }),
     su.covered ? message('ok', 'De bronnen dekken de bestedingen.') : message('error', `De bronnen dekken de bestedingen niet: tekort ${euro(-su.surplus)}.`));
 }
 
