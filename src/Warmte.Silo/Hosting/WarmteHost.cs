@@ -13,6 +13,7 @@ using Warmte.Silo.Api;
 using Warmte.Silo.Auth;
 using Warmte.Silo.Demo;
 using Warmte.Silo.Storage;
+using Warmte.Silo.Web;
 
 namespace Warmte.Silo.Hosting;
 
@@ -161,6 +162,7 @@ public static class WarmteHost
         api.MapMemberEndpoints();
         api.MapAlvEndpoints();
         api.MapConsentEndpoints();
+        app.MapWebPages();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

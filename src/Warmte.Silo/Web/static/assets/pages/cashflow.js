@@ -1,0 +1,216 @@
+// Cash position: the monthly cash line of the project's cash-flow plan under a financing regime,
+// up to today solid and after today dashed (projected), tranche payments as markers, stall
+// months shaded; the runway and "next tranche needed by" in words above the chart; the three
+// regimes side by side as a chart and a table.
+import { api } from '../api.js';
+import { chart } from '../chart.js';
+import { euro, euroShort, month, monthShort, monthWords, regimeNames } from '../format.js';
+import { h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
+
+run(async () => {
+  const { main, setTitle } = await startPage({ title: 'Kaspositie', section: 'overview' });
+  const id = param('id');
+  if (!id) { main.append(message('error', 'Geen project gekozen: open een project vanuit het overzicht.')); return; }
+  const project = await api(`/api/projects/${encodeURIComponent(id)}`);
+  setTitle(`Kaspositie – ${project.name}`);
+  main.append(projectTabs(project.id, 'cashflow'));
+
+  let regime = param('regime') || 'Tranches';
+  let result;
+  try {
+    result = await api(`/api/projects/${encodeURIComponent(id)}/cashflow?regime=${encodeURIComponent(regime)}`);
+  } catch (error) {
+    if (error.status === 404) {
+      main.append(message('warning', 'Dit project heeft nog geen kasstroomplan. Het bestuur legt het vast met "warmte cashflow save" (zie docs/cashflow-plan.md).'));
+      return;
+    }
+    throw error;
+  }
+  const [regimes, position] = await Promise.all([
+    api(`/api/projects/${encodeURIComponent(id)}/regimes`),
+    api(`/api/projects/${encodeURIComponent(id)}/cash-position`),
+  ]);
+
+  const outlookHolder = h('div', { id: 'outlook' });
+  const chartHolder = h('div', { id: 'cash-chart-holder' });
+  const picker = h('select', { id: 'regime', class: 'auto' }, Object.entries(regimeNames).map(([value, text]) => h('option', { value, selected: value === regime }, text)));
+  const draw = () => {
+    outlookHolder.replaceChildren(outlook(result));
+    chartHolder.replaceChildren(cashChart(result, position), summary(result), monthTable(result));
+  };
+  picker.addEventListener('change', async () => {
+    regime = picker.value;
+    result = await api(`/api/projects/${encodeURIComponent(id)}/cashflow?regime=${encodeURIComponent(regime)}`);
+    history.replaceState(null, '', `?id=${encodeURIComponent(id)}&regime=${regime}`);
+    draw();
+  });
+
+  main.append(
+    h('p', { class: 'muted' }, `Kasstroomplan: ${result.name}. Doorlooptijd van de financier: ${result.leadTimes.requestToPaidMonths} maanden van aanvraag tot betaling `
+      + (result.leadTimes.source === 'ObservedMedian' ? `(mediaan van ${result.leadTimes.observations} tranches van dit project).` : '(instelling van het plan; nog geen tranche van aanvraag tot betaling gevolgd).')),
+    outlookHolder,
+    section('Kaspositie per maand',
+      h('div', { class: 'fields' }, h('div', {}, h('label', { for: 'regime' }, 'Financieringsregime'), picker)),
+      chartHolder),
+    section('Regimes vergeleken', regimeChart(regimes), regimeTable(regimes)),
+    section('Werkelijk ontvangen en uitgegeven', actualPart(position)));
+  draw();
+});
+
+function outlook(result) {
+  const o = result.outlook;
+  const lines = [];
+  let calm = false;
+  switch (o.state) {
+    case 'GapAhead': {
+      const lastWorking = previousMonth(o.gapStart);
+      lines.push(`Het geld reikt nog ${o.runwayMonths} ${o.runwayMonths === 1 ? 'maand' : 'maanden'} werk, tot en met ${monthWords(lastWorking)}.`);
+      lines.push(`Volgende tranche nodig vóór ${monthWords(o.moneyNeededBy)}.`);
+      if (o.requestBy) {
+        lines.push(o.requestBy < o.today
+          ? `Met ${result.leadTimes.requestToPaidMonths} maanden van aanvraag tot betaling had de aanvraag al in ${monthWords(o.requestBy)} de deur uit gemoeten.`
+          : `Met ${result.leadTimes.requestToPaidMonths} maanden van aanvraag tot betaling moet de aanvraag uiterlijk in ${monthWords(o.requestBy)} de deur uit.`);
+      }
+      if (o.moneyExpected) lines.push(`Verwacht komt het geld in ${monthWords(o.moneyExpected)}: dan ligt het werk ${o.gapMonths} maanden stil.`);
+      break;
+    }
+    case 'NoGapAhead':
+      calm = true;
+      lines.push('Het geld reikt tot het werk klaar is: er ligt geen windstilte meer in het verschiet.');
+      break;
+    case 'InStall':
+      lines.push('Het werk ligt volgens het plan nu stil: het wacht op de volgende tranche.');
+      if (o.moneyExpected) lines.push(`Volgende tranche verwacht in ${monthWords(o.moneyExpected)}.`);
+      break;
+    case 'Finished':
+      calm = true;
+      lines.push(`Het werk van dit plan is afgerond in ${monthWords(result.summary.completedIn)}.`);
+      break;
+    case 'OutOfFunding':
+      lines.push('Volgens het plan is het geld op en komt er geen tranche meer: het werk kan niet worden afgemaakt.');
+      break;
+    default:
+      lines.push(o.state);
+  }
+  return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
+    h('p', {}, h('strong', {}, `Vandaag (${monthWords(o.today)}), ${regimeNames[result.regime].toLowerCase()}:`)),
+    lines.map(l => h('p', {}, l)));
+}
+
+function previousMonth(ym) {
+  const [y, m] = ym.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+function cashChart(result, position) {
+  const months = result.months.map(m => m.month);
+  const today = result.outlook.today;
+  const todayIndex = months.indexOf(today);
+  const closing = result.months.map(m => m.closing);
+  // Solid up to and including today, dashed from today on (they share today's point).
+  const past = closing.map((v, i) => (months[i] <= today ? v : null));
+  const future = closing.map((v, i) => (months[i] >= today ? v : null));
+  const bands = result.stalls.map(st => ({
+    from: months.indexOf(st.start), to: months.indexOf(st.end), className: 'stall', kind: 'stall',
+    label: `Windstilte ${month(st.start)} t/m ${month(st.end)}: ${st.months} maanden, kosten ${euro(st.cost)}`,
+  })).filter(b => b.from >= 0 && b.to >= 0);
+  const markers = [];
+  result.months.forEach((m, i) => {
+    for (const e of m.events) {
+      if (e.kind === 'TranchePaid' || e.kind === 'PhaseBudgetPaid') {
+        markers.push({ index: i, value: m.closing, className: 'tranche', kind: 'tranche',
+          label: `${e.kind === 'TranchePaid' ? `Tranche ${e.number}` : `Fasebudget ${e.name || ''}`} ${m.month <= today ? 'betaald' : 'verwacht'} in ${month(m.month)}: ${euro(e.amount)}` });
+      }
+    }
+  });
+  const series = [
+    { name: 'tot vandaag', values: past, className: 'cash' },
+    { name: 'verwacht', values: future, className: 'cash', dashed: true },
+  ];
+  // The booked cash line, once the board books its real spending.
+  if (position.totalSpent > 0) {
+    const byMonth = new Map(position.months.map(m => [m.month, m.closing]));
+    series.push({ name: 'werkelijk (geboekt)', values: months.map(mo => (byMonth.has(mo) ? byMonth.get(mo) : null)), className: 'actual' });
+  }
+  const legend = [
+    { shape: 'line', className: 'cash', label: 'Kaspositie tot vandaag' },
+    { shape: 'dashed', className: 'cash', label: 'Verwacht na vandaag' },
+    { shape: 'band', className: 'stall', label: 'Windstilte (werk ligt stil)' },
+    { shape: 'marker', className: 'tranche', label: 'Tranche-uitbetaling' },
+  ];
+  if (position.totalSpent > 0) legend.push({ shape: 'line', className: 'actual', label: 'Werkelijk (geboekte uitgaven)' });
+  return chart({
+    id: 'cash-chart',
+    title: `Kaspositie per maand, ${regimeNames[result.regime]}`,
+    description: `Kaspositie aan het eind van elke maand van ${month(months[0])} tot ${month(months[months.length - 1])}. `
+      + `${result.stalls.length} windstiltes zijn gearceerd, samen ${result.summary.monthsStalled} maanden; ${markers.length} uitbetalingen zijn gemarkeerd.`,
+    labels: months, tickLabel: i => monthShort(months[i]), yFormat: euroShort,
+    series, bands, markers, legend,
+    verticals: todayIndex >= 0 ? [{ index: todayIndex, label: 'vandaag' }] : [],
+  });
+}
+
+function summary(result) {
+  const s = result.summary;
+  return kpis([
+    ['Windstiltes', `${s.stallCount} (samen ${s.monthsStalled} maanden)`, { id: 'kpi-stalls' }],
+    ['Looptijd', `${s.durationMonths} maanden (${s.plannedWorkMonths} werkmaanden)`],
+    ['Klaar', s.completed ? monthWords(s.completedIn) : 'niet (geld op)'],
+    ['Extra kosten door stilstand', euro(s.extraCost)],
+    ['Laagste kaspositie', `${euro(s.lowestCash)} (${month(s.lowestCashMonth)})`],
+    ['Hoogste blootstelling financier', `${euro(s.peakExposure)} (${month(s.peakExposureMonth)})`],
+  ], 'cash-summary');
+}
+
+function monthTable(result) {
+  const statusText = { Working: 'werk', Stalled: 'stil' };
+  return h('details', {}, h('summary', {}, 'Tabel: kaspositie per maand'),
+    table('Kaspositie per maand', [
+      { label: 'Maand', value: m => month(m.month), rowHeader: true },
+      { label: 'Status', value: m => statusText[m.status] || m.status },
+      { label: 'Ontvangen', value: m => euro(m.received), numeric: true },
+      { label: 'Uitgegeven', value: m => euro(m.spent), numeric: true },
+      { label: 'Kaspositie eind maand', value: m => euro(m.closing), numeric: true },
+    ], result.months));
+}
+
+function regimeChart(comparison) {
+  const all = [...new Set(comparison.results.flatMap(r => r.months.map(m => m.month)))].sort();
+  const series = comparison.results.map(r => {
+    const byMonth = new Map(r.months.map(m => [m.month, m.closing]));
+    return { name: regimeNames[r.regime], values: all.map(mo => (byMonth.has(mo) ? byMonth.get(mo) : null)), className: `regime-${r.regime}` };
+  });
+  return chart({
+    id: 'regime-chart',
+    title: 'Kaspositie per maand onder de drie financieringsregimes',
+    description: comparison.results.map(r => `${regimeNames[r.regime]}: klaar in ${monthWords(r.summary.completedIn)}, ${r.summary.monthsStalled} maanden stil`).join('; ') + '.',
+    labels: all, tickLabel: i => monthShort(all[i]), yFormat: euroShort, series,
+    legend: comparison.results.map(r => ({ shape: 'line', className: `regime-${r.regime}`, label: regimeNames[r.regime] })),
+  });
+}
+
+function regimeTable(comparison) {
+  return table('De regimes naast elkaar', [
+    { label: 'Regime', value: r => regimeNames[r.regime] || r.regime, rowHeader: true },
+    { label: 'Looptijd (maanden)', value: r => String(r.summary.durationMonths), numeric: true },
+    { label: 'Klaar', value: r => (r.summary.completed ? month(r.summary.completedIn) : 'niet'), numeric: true },
+    { label: 'Maanden stil', value: r => String(r.summary.monthsStalled), numeric: true },
+    { label: 'Extra kosten', value: r => euro(r.summary.extraCost), numeric: true },
+    { label: 'Rentekosten', value: r => euro(r.summary.interestCost), numeric: true },
+    { label: 'Hoogste blootstelling', value: r => euro(r.summary.peakExposure), numeric: true },
+    { label: 'Laagste kas', value: r => euro(r.summary.lowestCash), numeric: true },
+  ], comparison.results, { id: 'regime-table' });
+}
+
+function actualPart(position) {
+  const payments = position.months.filter(m => m.received > 0);
+  return h('div', {},
+    h('p', {}, `Vanaf ${month(position.from)} tot en met ${month(position.today)}: ontvangen ${euro(position.totalReceived)}, geboekte uitgaven ${euro(position.totalSpent)}, saldo ${euro(position.balance)}.`
+      + (position.totalSpent > 0 ? '' : ' Er zijn nog geen uitgaven geboekt; de lijn hierboven volgt daarom het plan.')),
+    payments.length
+      ? table('Werkelijk uitbetaalde tranches', [
+        { label: 'Maand', value: m => month(m.month), rowHeader: true },
+        { label: 'Ontvangen', value: m => euro(m.received), numeric: true },
+      ], payments, { id: 'actual-payments' })
+      : h('p', {}, 'Nog geen tranche uitbetaald.'));
+}

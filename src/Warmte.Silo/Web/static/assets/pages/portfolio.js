@@ -1,0 +1,44 @@
+// The financier's portfolio: funded projects with granted / paid / outstanding and the next
+// expected payment, and every open alert across them, most urgent first.
+import { api } from '../api.js';
+import { date, euro, severityNames } from '../format.js';
+import { h, kpis, message, run, section, startPage, table } from '../layout.js';
+
+const RANK = { High: 3, Medium: 2, Low: 1 };
+
+run(async () => {
+  const { main } = await startPage({ title: 'Portefeuille', section: 'portfolio' });
+  const portfolio = await api('/api/portfolio');
+  main.append(h('p', { class: 'lead' }, `Gefinancierde projecten op ${date(portfolio.asOf)}: ${portfolio.projects.length}.`),
+    kpis([
+      ['Toegekend', euro(portfolio.granted)],
+      ['Uitbetaald', euro(portfolio.paid)],
+      ['Nog uit te betalen', euro(portfolio.outstanding)],
+    ], 'portfolio-totals'));
+
+  // All alerts, most urgent first: severity, then the longest-standing.
+  const alerts = portfolio.projects.flatMap(p => p.alerts.map(a => ({ ...a, projectName: p.projectName })))
+    .sort((a, b) => (RANK[b.severity] - RANK[a.severity]) || a.since.localeCompare(b.since));
+  main.append(section('Signalen, urgentste eerst',
+    alerts.length
+      ? table('Open signalen in de portefeuille', [
+        { label: 'Urgentie', value: a => h('span', { class: `badge ${a.severity}` }, severityNames[a.severity] || a.severity) },
+        { label: 'Project', value: a => h('a', { href: a.subject === 'kas' ? `/app/cashflow?id=${a.projectId}` : `/app/project?id=${a.projectId}` }, a.projectName) },
+        { label: 'Signaal', value: a => a.message },
+        { label: 'Sinds', value: a => date(a.since) },
+      ], alerts, { id: 'alerts' })
+      : message('ok', 'Geen open signalen.')));
+
+  main.append(section('Projecten',
+    table('Gefinancierde projecten, urgentste eerst', [
+      { label: 'Project', value: p => h('a', { href: `/app/project?id=${p.projectId}` }, p.projectName), rowHeader: true },
+      { label: 'Coöperatie', value: p => p.cooperativeId },
+      { label: 'Fase', value: p => p.phase },
+      { label: 'Toegekend', value: p => euro(p.granted), numeric: true },
+      { label: 'Uitbetaald', value: p => euro(p.paid), numeric: true },
+      { label: 'Nog uit te betalen', value: p => euro(p.outstanding), numeric: true },
+      { label: 'Volgende betaling verwacht', value: p => (p.nextExpectedPayment ? `${date(p.nextExpectedPayment)} (${euro(p.nextExpectedAmount)})` : '–') },
+      { label: 'Geld reikt nog', value: p => (p.runwayMonths === null || p.runwayMonths === undefined ? '–' : h('a', { href: `/app/cashflow?id=${p.projectId}` }, `${p.runwayMonths} maanden`)) },
+      { label: 'Ernstigste signaal', value: p => (p.worstSeverity ? h('span', { class: `badge ${p.worstSeverity}` }, severityNames[p.worstSeverity]) : 'geen') },
+    ], portfolio.projects, { id: 'portfolio' })));
+});

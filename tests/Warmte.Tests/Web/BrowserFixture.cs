@@ -1,0 +1,117 @@
+using System.Net;
+using Microsoft.Playwright;
+using NodaTime;
+using NodaTime.Testing;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Web;
+
+/// <summary>
+/// One real service with the demo data (APEC with KetelhuisWG) and one headless Chromium, shared
+/// by every browser test (starting a browser per test would cost seconds each). The clock is
+/// fixed so the cash outlook, the alerts and the screenshots do not change with the day the
+/// tests run.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    /// <summary>Debian's chromium package; Playwright's own browser download cannot work on a closed network.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    /// <summary>15 January 2027: tranche 6 of the demo waits for approval and the cash runs out in March.</summary>
+    public static readonly Instant Today = Instant.FromUtc(2027, 1, 15, 11, 0);
+
+    public WarmteServer Server { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    private IPlaywright _playwright = null!;
+
+    public string FinancierToken { get; private set; } = "";
+
+    public string CoordinatorToken { get; private set; } = "";
+
+    public string KetelhuisBoardToken { get; private set; } = "";
+
+    public string OtherBoardToken { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        // Fail, never skip: a missing browser must not turn the dashboard tests green.
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException(
+                $"Chromium is missing at {ChromiumPath}: the web dashboard tests need Debian's chromium package. Install it with 'apt-get install -y chromium' (.ci/run does this when it is missing).");
+
+        Server = await WarmteServer.StartAsync(clock: new FakeClock(Today));
+        var admin = Server.Client();
+        var demo = await admin.Post("api/demo", new { });
+        if (demo.Status != HttpStatusCode.OK) throw new InvalidOperationException("Loading the demo failed: " + demo.Raw);
+        FinancierToken = await Token(admin, "financier", "Gemeente Amsterdam, fondsbeheer");
+        CoordinatorToken = await Token(admin, "coordinator", "APEC-coördinator");
+        KetelhuisBoardToken = await Token(admin, "board:ketelhuiswg", "Bestuur KetelhuisWG");
+        OtherBoardToken = await Token(admin, "board:stadswind", "Bestuur Stadswind");
+
+        // The machine is shared with other builds: give the pages time rather than fail on a busy moment.
+        Assertions.SetDefaultExpectTimeout(20_000);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs,
+        });
+    }
+
+    public static async Task<string> Token(HttpClient admin, string role, string name)
+    {
+        var answer = await admin.Post("api/tokens", new { name, role });
+        if (answer.Status != HttpStatusCode.Created) throw new InvalidOperationException(answer.Raw);
+        return answer.Text("token");
+    }
+
+    /// <summary>A fresh browser context (own sessionStorage) at laptop size, or the given size.</summary>
+    public async Task<IPage> NewPage(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = "nl-NL",
+            TimezoneId = "Europe/Amsterdam",
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        return page;
+    }
+
+    /// <summary>Signs in through the sign-in form, as a person would, and waits for the role's start page.</summary>
+    public async Task<IPage> SignedIn(string token, int width = 1280, int height = 900)
+    {
+        var page = await NewPage(width, height);
+        await page.GotoAsync("/");
+        await page.GetByLabel("Token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
+        await page.WaitForURLAsync("**/app/**");
+        await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
+        return page;
+    }
+
+    /// <summary>Keeps a picture of the page for the README (docs/screenshots/), rewritten on every run.</summary>
+    public static async Task Screenshot(IPage page, string name)
+    {
+        var directory = RepoFiles.Path("docs", "screenshots");
+        Directory.CreateDirectory(directory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (Server is not null) await Server.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}

@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Warmte.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Warmte.Tests.Web;
+
+/// <summary>The web dashboard in a real (headless) browser against the real service with the demo data.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DashboardTests(BrowserFixture fixture)
+{
+    private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
+
+    private static decimal Dscr(string text) => decimal.Parse(text.Split(' ')[0], NumberStyles.Number, Dutch);
+
+    /// <summary>Every form control on the page has a label a screen reader can announce.</summary>
+    private static async Task AssertEveryControlIsLabelled(IPage page)
+    {
+        var unlabelled = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('input, select, textarea')].filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).map(e => e.id || e.name)");
+        Assert.Empty(unlabelled);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_refused_and_a_financier_signs_in_to_the_portfolio_with_alerts_most_urgent_first()
+    {
+        var page = await fixture.NewPage();
+        await page.GotoAsync("/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Aanmelden" })).ToBeVisibleAsync();
+        await BrowserFixture.Screenshot(page, "sign-in");
+        await page.GetByLabel("Token").FillAsync("wt_this-token-does-not-exist-000000000000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("onbekend of ingetrokken");
+        Assert.EndsWith("/", page.Url);
+
+        var financier = await fixture.SignedIn(fixture.FinancierToken);
+        Assert.EndsWith("/app/portfolio", financier.Url);
+        await Expect(financier.Locator("#signed-in-as")).ToContainTextAsync("financier");
+        await Expect(financier.Locator("#portfolio-totals")).ToContainTextAsync("€ 7.700.000,00");
+        await Expect(financier.Locator("#portfolio tbody tr")).ToHaveCountAsync(1);
+
+        // The demo on 15-01-2027: tranche 6 waits for approval and the runway is short.
+        var severities = await financier.Locator("#alerts tbody tr td:first-child").AllInnerTextsAsync();
+        Assert.True(severities.Count >= 2, string.Join(", ", severities));
+        var rank = new Dictionary<string, int> { ["Hoog"] = 3, ["Middel"] = 2, ["Laag"] = 1 };
+        var ranks = severities.Select(s => rank[s.Trim()]).ToList();
+        Assert.Equal(ranks.OrderByDescending(r => r), ranks);
+        await BrowserFixture.Screenshot(financier, "portfolio");
+    }
+
+    [Fact]
+    public async Task The_board_opens_the_ketelhuiswg_project_and_sees_the_phases_the_next_gate_and_the_milestones()
+    {
+        var page = await fixture.SignedIn(fixture.KetelhuisBoardToken);
+        Assert.EndsWith("/app/", page.Url);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Coöperatie KetelhuisWG U.A.");
+        await BrowserFixture.Screenshot(page, "overview-board");
+
+        await page.Locator("li.own").GetByRole(AriaRole.Link, new() { Name = "Warmtenet WG-terrein" }).ClickAsync();
+        await page.WaitForURLAsync("**/app/project?id=wg-terrein");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Warmtenet WG-terrein");
+
+        var current = page.Locator(".timeline li[aria-current=step]");
+        await Expect(current).ToHaveAttributeAsync("data-phase", "Realisatie");
+        await Expect(current).ToContainTextAsync("sinds 01-04-2025");
+        await Expect(page.Locator(".timeline li[data-phase=Ontwikkeling]")).ToContainTextAsync("01-07-2021 – 01-04-2025");
+        await Expect(page.Locator(".timeline li[data-phase=Beheer]")).ToContainTextAsync("nog niet");
+
+        var checklist = page.Locator("#gate-checklist");
+        await Expect(checklist.Locator("caption")).ToContainTextAsync("Realisatie → Beheer");
+        await Expect(checklist.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Expect(checklist.Locator("[data-met=false]")).ToHaveCountAsync(2);
+        await Expect(checklist).ToContainTextAsync("Nog niet aanwezig.");
+        await Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "Intentieverklaring (letter of intent)" })).ToBeVisibleAsync();
+
+        var lastConnection = page.Locator("#milestones tbody tr", new() { HasText = "Laatste aansluiting" });
+        await Expect(lastConnection).ToContainTextAsync("31-08-2027");
+        await Expect(lastConnection).ToContainTextAsync("nog niet");
+        // Its own board may record milestones here.
+        await Expect(page.Locator("#milestone-form")).ToBeVisibleAsync();
+        await AssertEveryControlIsLabelled(page);
+        await BrowserFixture.Screenshot(page, "project");
+    }
+
+    [Fact]
+    public async Task The_cash_page_states_the_runway_in_words_and_shades_every_stall_month_on_the_chart()
+    {
+        var api = fixture.Server.Client(fixture.FinancierToken);
+        var simulation = (await api.Get("api/projects/wg-terrein/cashflow")).Body;
+        var stalls = simulation.GetProperty("stalls").GetArrayLength();
+        Assert.True(stalls > 0);
+        var payments = simulation.GetProperty("months").EnumerateArray()
+            .Sum(m => m.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "TranchePaid"));
+
+        var page = await fixture.SignedIn(fixture.FinancierToken);
+        await page.GotoAsync("/app/project?id=wg-terrein");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Kaspositie" }).ClickAsync();
+        await page.WaitForURLAsync("**/app/cashflow?id=wg-terrein");
+
+        var outlook = page.Locator("#outlook");
+        await Expect(outlook).ToContainTextAsync("Vandaag (januari 2027)");
+        await Expect(outlook).ToContainTextAsync("Het geld reikt nog 2 maanden werk, tot en met februari 2027.");
+        await Expect(outlook).ToContainTextAsync("Volgende tranche nodig vóór maart 2027.");
+
+        var chart = page.Locator("#cash-chart");
+        await Expect(chart.Locator("rect[data-kind=stall]")).ToHaveCountAsync(stalls);
+        await Expect(chart.Locator("[data-kind=tranche]")).ToHaveCountAsync(payments);
+        // The first stall of the plan: September 2019 up to and including July 2020.
+        await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-from", "2019-09");
+        await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-to", "2020-07");
+        await Expect(chart.Locator("path[data-series=verwacht]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("dashed"));
+        await Expect(page.Locator("#kpi-stalls")).ToContainTextAsync($"{stalls} (samen");
+
+        var regimes = page.Locator("#regime-table tbody tr");
+        await Expect(regimes).ToHaveCountAsync(3);
+        await Expect(regimes.Filter(new() { HasText = "Voorfinanciering per fase" }).Locator("td").Nth(2)).ToHaveTextAsync("0");
+        await Expect(page.Locator("#regime-chart path.line")).ToHaveCountAsync(3);
+        await BrowserFixture.Screenshot(page, "cashflow");
+
+        // Another regime redraws the chart in place: pre-financing per phase never stalls.
+        await page.GetByLabel("Financieringsregime", new() { Exact = true }).SelectOptionAsync("Milestones");
+        await Expect(chart.Locator("rect[data-kind=stall]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#kpi-stalls")).ToContainTextAsync("0 (samen 0 maanden)");
+        await AssertEveryControlIsLabelled(page);
+    }
+
+    [Fact]
+    public async Task Changing_the_loan_rate_in_the_simulator_changes_the_minimum_dscr_without_a_page_reload()
+    {
+        var page = await fixture.SignedIn(fixture.FinancierToken);
+        await page.GotoAsync("/app/business-case?id=wg-terrein");
+        var minDscr = page.Locator("#kpi-min-dscr dd");
+        await Expect(minDscr).ToHaveTextAsync("1,87 (2028)");
+        await Expect(page.Locator("#dscr-chart [data-kind=threshold]")).ToHaveAttributeAsync("data-value", "1.2");
+        await Expect(page.Locator("#sources-uses")).ToContainTextAsync("€ 30.000.000,00");
+        await Expect(page.GetByLabel("Rente per jaar (%)")).ToHaveValueAsync("3");
+
+        // Marks the document: a reload would lose it.
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+        await page.GetByLabel("Rente per jaar (%)").FillAsync("abc");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Doorrekenen" }).ClickAsync();
+        await Expect(page.Locator("#sim-rate-error")).ToContainTextAsync("Vul een rente in");
+        await Expect(minDscr).ToHaveTextAsync("1,87 (2028)");
+
+        await page.GetByLabel("Rente per jaar (%)").FillAsync("7,5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Doorrekenen" }).ClickAsync();
+        await Expect(page.Locator("#simulation-note")).ToContainTextAsync("Gesimuleerd (niet bewaard): 7,5% rente");
+        await Expect(minDscr).Not.ToHaveTextAsync("1,87 (2028)");
+        var simulated = Dscr(await minDscr.InnerTextAsync());
+        Assert.True(simulated < 1.87m, $"min DSCR at 7.5% was {simulated}");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+        // The saved version stays drawn next to the simulation.
+        await Expect(page.Locator("#dscr-chart path[data-series='DSCR gesimuleerd']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#dscr-chart path[data-series='DSCR bewaarde versie']")).ToHaveCountAsync(1);
+        await AssertEveryControlIsLabelled(page);
+        await BrowserFixture.Screenshot(page, "business-case");
+
+        // A longer term at the same rate lifts it again; nothing was saved.
+        var at33Years = await minDscr.InnerTextAsync();
+        await page.GetByLabel("Looptijd (jaren)").FillAsync("40");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Doorrekenen" }).ClickAsync();
+        await Expect(page.Locator("#simulation-note")).ToContainTextAsync("40 jaar");
+        await Expect(minDscr).Not.ToHaveTextAsync(at33Years);
+        Assert.True(Dscr(await minDscr.InnerTextAsync()) > simulated);
+        var versions = await fixture.Server.Client(fixture.FinancierToken).Get("api/projects/wg-terrein/business-cases");
+        Assert.Equal(1, versions.Body.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_coordinator_sorts_and_filters_the_apec_comparison_and_finds_the_export_link()
+    {
+        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        Assert.EndsWith("/app/umbrella", page.Url);
+        var rows = page.Locator("#comparison tbody tr");
+        await Expect(rows).ToHaveCountAsync(5);
+        await Expect(page.Locator("#export-link")).ToHaveAttributeAsync("href", "/api/umbrellas/apec/export.xlsx");
+
+        // Sort by WEQ: first ascending, then descending puts KetelhuisWG (1.500) on top.
+        var weq = page.Locator("#comparison thead th[data-key=weq]");
+        await weq.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(weq).ToHaveAttributeAsync("aria-sort", "ascending");
+        await weq.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(weq).ToHaveAttributeAsync("aria-sort", "descending");
+        await Expect(rows.First).ToHaveAttributeAsync("data-project", "wg-terrein");
+        await Expect(rows.Nth(1)).ToHaveAttributeAsync("data-project", "warmtenet-noord");
+        await BrowserFixture.Screenshot(page, "umbrella");
+
+        await page.GetByLabel("Soort").SelectOptionAsync("HeatNetwork");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(page.Locator("#row-count")).ToHaveTextAsync("2 van 5 rijen getoond.");
+        await page.GetByLabel("Zoeken").FillAsync("ketelhuis");
+        await Expect(rows).ToHaveCountAsync(1);
+        await page.GetByLabel("Zoeken").FillAsync("");
+        await page.GetByLabel("Soort").SelectOptionAsync("");
+        await page.GetByLabel("Fase").SelectOptionAsync("Haalbaarheid");
+        await Expect(rows).ToHaveCountAsync(2);
+        await AssertEveryControlIsLabelled(page);
+
+        // The sort buttons work from the keyboard.
+        await page.Locator("#comparison thead th[data-key=cooperative] button").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#comparison thead th[data-key=cooperative]")).ToHaveAttributeAsync("aria-sort", "ascending");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#comparison thead th[data-key=cooperative]")).ToHaveAttributeAsync("aria-sort", "descending");
+
+        await page.GotoAsync("/app/project?id=wg-terrein");
+        await Expect(page.Locator("#project-export-link")).ToHaveAttributeAsync("href", "/api/projects/wg-terrein/export.xlsx");
+    }
+
+    [Fact]
+    public async Task A_board_token_reads_another_cooperatives_project_but_its_write_is_refused()
+    {
+        var page = await fixture.SignedIn(fixture.OtherBoardToken);
+        await page.GotoAsync("/app/project?id=wg-terrein");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Warmtenet WG-terrein");
+        await Expect(page.Locator(".message.warning")).ToContainTextAsync("Alleen lezen: u bent aangemeld als bestuur van stadswind");
+        await Expect(page.Locator("#milestone-form")).ToHaveCountAsync(0);
+
+        // Going around the page with the same token from the same tab: the service refuses it.
+        var status = await page.EvaluateAsync<JsonElement>(@"async () => {
+            const { api } = await import('/assets/api.js');
+            try { await api('/api/projects/wg-terrein/milestones/laatste-aansluiting', { method: 'PUT', body: { name: 'Laatste aansluiting', plannedOn: '2026-01-01' } }); return { status: 200 }; }
+            catch (e) { return { status: e.status, code: e.code, message: e.message }; } }");
+        Assert.Equal(403, status.GetProperty("status").GetInt32());
+        Assert.Equal("forbidden", status.GetProperty("code").GetString());
+        Assert.Contains("ketelhuiswg", status.GetProperty("message").GetString());
+        var milestone = (await fixture.Server.Client().Get("api/projects/wg-terrein")).Body.GetProperty("milestones").EnumerateArray()
+            .Single(m => m.GetProperty("key").GetString() == "laatste-aansluiting");
+        Assert.Equal("2027-08-31", milestone.GetProperty("plannedOn").GetString());
+    }
+
+    [Fact]
+    public async Task A_board_records_a_milestone_of_its_own_project_in_the_page()
+    {
+        // A fictional demo cooperative, so the overview screenshots do not depend on the order the tests run in.
+        var admin = fixture.Server.Client();
+        const string project = "warmtenet-noord";
+        var token = await BrowserFixture.Token(admin, "board:warmte-noord", "Bestuur Buurtwarmte Noord");
+
+        var page = await fixture.SignedIn(token);
+        await page.GotoAsync($"/app/project?id={project}");
+        await page.GetByLabel("Mijlpaal", new() { Exact = true }).SelectOptionAsync("");
+        await page.GetByLabel("Sleutel (kleine letters, cijfers, streepjes)").FillAsync("haalbaarheidsstudie-gereed");
+        await page.GetByLabel("Naam").FillAsync("Haalbaarheidsstudie gereed");
+        await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("01-05-2027");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
+        await Expect(page.Locator("#milestone-form")).ToContainTextAsync("Mijlpaal 'Haalbaarheidsstudie gereed' opgeslagen.");
+        await Expect(page.Locator("#milestones tbody tr", new() { HasText = "Haalbaarheidsstudie gereed" })).ToContainTextAsync("01-05-2027");
+
+        // A date that does not exist is refused in the page; an empty name by the service, with the field named.
+        await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("31-02-2027");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
+        await Expect(page.Locator("#milestone-form .message.error")).ToContainTextAsync("Gepland op: geen geldige datum");
+        await Expect(page.GetByLabel("Gepland op (dd-mm-jjjj)")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.GetByLabel("Gepland op (dd-mm-jjjj)").FillAsync("01-06-2027");
+        await page.GetByLabel("Naam").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mijlpaal opslaan" }).ClickAsync();
+        await Expect(page.Locator("#milestone-form .message.error")).ToContainTextAsync("name");
+        var saved = (await admin.Get($"api/projects/{project}")).Body.GetProperty("milestones").EnumerateArray().Single();
+        Assert.Equal("Haalbaarheidsstudie gereed", saved.GetProperty("name").GetString());
+        Assert.Equal("2027-05-01", saved.GetProperty("plannedOn").GetString());
+    }
+
+    [Fact]
+    public async Task At_phone_width_the_cash_page_fits_the_screen_and_the_keyboard_reaches_the_content_first()
+    {
+        var page = await fixture.SignedIn(fixture.KetelhuisBoardToken, width: 390, height: 844);
+        await page.GotoAsync("/app/cashflow?id=wg-terrein");
+        await Expect(page.Locator("#cash-chart")).ToBeVisibleAsync();
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone screen");
+        await BrowserFixture.Screenshot(page, "cashflow-phone");
+
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator(":focus")).ToHaveTextAsync("Naar de inhoud");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#main")).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task Every_page_of_every_demo_project_renders_without_a_script_error()
+    {
+        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        foreach (var project in new[] { "wg-terrein", "zonnedak-sporthal", "windturbine-haven", "warmtenet-noord" })
+        foreach (var path in new[] { "project", "cashflow", "business-case" })
+        {
+            await page.GotoAsync($"/app/{path}?id={project}");
+            await Expect(page.Locator("main .loading")).ToHaveCountAsync(0);
+            await Expect(page.Locator("main h2, main .message.warning").First).ToBeVisibleAsync();
+            Assert.Equal(0, await page.Locator(".message.error").CountAsync());
+        }
+        foreach (var path in new[] { "/app/", "/app/umbrella", "/app/portfolio" })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.Locator("main h2, main h3").First).ToBeVisibleAsync();
+            Assert.Equal(0, await page.Locator(".message.error").CountAsync());
+        }
+        // An unknown project is said so in the page, not a blank screen.
+        await page.GotoAsync("/app/project?id=bestaat-niet");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("bestaat-niet");
+        // Refused API calls (404 for a project without a plan) are answers the pages handle; a script error is not.
+        Assert.DoesNotContain(errors, e => !e.StartsWith("Failed to load resource: the server responded with a status of 404", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_pages_come_from_the_silo_itself_with_a_policy_that_allows_no_foreign_script()
+    {
+        var anonymous = fixture.Server.Client(token: null);
+        foreach (var path in new[] { "/", "/app/", "/app/project", "/app/cashflow", "/app/business-case", "/app/umbrella", "/app/portfolio", "/assets/chart.js", "/assets/site.css" })
+        {
+            using var response = await anonymous.GetAsync(path.TrimStart('/'));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("script-src 'self'", policy);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("http://", body.Replace("http://www.w3.org/2000/svg", ""));
+            Assert.DoesNotContain("https://", body);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("assets/not-there.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("app/not-a-page")).StatusCode);
+        // The data still needs a token.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/projects/wg-terrein")).StatusCode);
+    }
+}
