@@ -45,6 +45,10 @@ internal static class Help
         output.WriteLine("haar. Mislukt de verbinding of verloopt de wachttijd, herhaal dan dezelfde opdracht met");
         output.WriteLine("--idempotency-key <sleutel>: de stap wordt hoogstens één keer vastgelegd.");
         output.WriteLine();
+        output.WriteLine("Adres en token: --url en --token, anders WARMTE_URL en WARMTE_TOKEN, anders het configuratiebestand");
+        output.WriteLine("~/.config/warmte/config (of het pad in WARMTE_CONFIG) met de regels url = https://... en token = wt_...");
+        output.WriteLine("(chmod 600: het token is geheim).");
+        output.WriteLine();
         output.WriteLine("Meer over één opdracht: warmte <opdracht> --help, bijv. warmte project advance --help");
         output.WriteLine();
         WriteExitCodes(output);

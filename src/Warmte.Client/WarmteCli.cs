@@ -19,6 +19,8 @@ public static class WarmteCli
 
     public const string UrlVariable = "WARMTE_URL";
     public const string TokenVariable = "WARMTE_TOKEN";
+    /// <summary>Path of the config file, when not the default ~/.config/warmte/config.</summary>
+    public const string ConfigVariable = "WARMTE_CONFIG";
     /// <summary>When set to 1, unexpected errors are printed in full (for developers).</summary>
     public const string DebugVariable = "WARMTE_DEBUG";
 
@@ -214,14 +216,19 @@ public static class WarmteCli
         return flat.Length <= 300 ? flat : flat[..300] + "…";
     }
 
-    /// <summary>Where to reach the service and how: from the options, else the environment, else the defaults.</summary>
+    /// <summary>
+    /// Where to reach the service and how: from the options, else the environment, else the config file
+    /// (<see cref="ConfigVariable"/>, or ~/.config/warmte/config: lines <c>url = …</c> and <c>token = …</c>), else the defaults.
+    /// </summary>
     internal sealed record Settings(Uri BaseUrl, string? Token, TimeSpan Timeout)
     {
         public static Settings From(Invocation invocation, IDictionary<string, string?> environment)
         {
+            var config = ConfigFile.Read(environment);
             var fromOption = invocation.Option(GlobalOptions.Url);
-            var urlText = NonBlank(fromOption) ?? NonBlank(Lookup(environment, UrlVariable)) ?? GlobalOptions.DefaultUrl;
-            var source = NonBlank(fromOption) is not null ? "--url" : NonBlank(Lookup(environment, UrlVariable)) is not null ? UrlVariable : "standaard";
+            var urlText = NonBlank(fromOption) ?? NonBlank(Lookup(environment, UrlVariable)) ?? NonBlank(config.Url) ?? GlobalOptions.DefaultUrl;
+            var source = NonBlank(fromOption) is not null ? "--url" : NonBlank(Lookup(environment, UrlVariable)) is not null ? UrlVariable
+                : NonBlank(config.Url) is not null ? config.Path! : "standaard";
             if (!Uri.TryCreate(urlText.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")
                 || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment))
                 throw new UsageException(
@@ -230,7 +237,7 @@ public static class WarmteCli
 
             if (invocation.Options.ContainsKey(GlobalOptions.Token.Name) && NonBlank(invocation.Option(GlobalOptions.Token)) is null)
                 throw new UsageException("Optie --token mag niet leeg zijn.", invocation.Command);
-            var token = NonBlank(invocation.Option(GlobalOptions.Token)) ?? NonBlank(Lookup(environment, TokenVariable));
+            var token = NonBlank(invocation.Option(GlobalOptions.Token)) ?? NonBlank(Lookup(environment, TokenVariable)) ?? NonBlank(config.Token);
             token = token?.Trim();
             if (token is not null && token.Any(c => c <= ' ' || c > '~'))
                 throw new UsageException("Het token bevat ongeldige tekens (spaties, regeleinden of letters met accenten); kopieer het opnieuw.",
@@ -251,5 +258,41 @@ public static class WarmteCli
             environment.TryGetValue(name, out var value) ? value : null;
 
         private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    /// <summary>
+    /// The optional config file: <c>url = https://…</c> and <c>token = wt_…</c>, one per line, <c>#</c> for
+    /// comments. Keep it readable by its owner only (chmod 600): it holds a secret.
+    /// </summary>
+    internal sealed record ConfigFile(string? Path, string? Url, string? Token)
+    {
+        public static ConfigFile Read(IDictionary<string, string?> environment)
+        {
+            var path = environment.TryGetValue(ConfigVariable, out var explicitPath) && !string.IsNullOrWhiteSpace(explicitPath)
+                ? explicitPath
+                : environment.TryGetValue("XDG_CONFIG_HOME", out var xdg) && !string.IsNullOrWhiteSpace(xdg)
+                    ? System.IO.Path.Combine(xdg, "warmte", "config")
+                    : environment.TryGetValue("HOME", out var home) && !string.IsNullOrWhiteSpace(home)
+                        ? System.IO.Path.Combine(home, ".config", "warmte", "config")
+                        : null;
+            if (path is null || !File.Exists(path)) return new ConfigFile(null, null, null);
+            string? url = null, token = null;
+            foreach (var raw in File.ReadAllLines(path))
+            {
+                var line = raw.Trim();
+                if (line.Length == 0 || line.StartsWith('#')) continue;
+                var equals = line.IndexOf('=');
+                if (equals < 0)
+                    throw new InputException($"Regel '{Tokens.Shorten(line)}' in {path} is geen 'naam = waarde'; verwacht url = … of token = ….");
+                var (name, value) = (line[..equals].Trim().ToLowerInvariant(), line[(equals + 1)..].Trim());
+                switch (name)
+                {
+                    case "url": url = value; break;
+                    case "token": token = value; break;
+                    default: throw new InputException($"'{Tokens.Shorten(name)}' in {path} is onbekend; alleen url en token mogen erin staan.");
+                }
+            }
+            return new ConfigFile(path, url, token);
+        }
     }
 }

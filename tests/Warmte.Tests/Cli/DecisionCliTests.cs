@@ -80,3 +80,30 @@ public sealed class DecisionCliTests(CliServerFixture fixture) : IClassFixture<C
         Assert.Contains("Complex A: Bij het tempo tot nu toe", output.Out);
     }
 }
+
+/// <summary>The address and token may come from a config file, after options and environment.</summary>
+public sealed class ConfigFileTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
+{
+    [Fact]
+    public async Task The_config_file_supplies_address_and_token_and_options_and_environment_win()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"warmte-config-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(dir, "warmte"));
+        File.WriteAllText(Path.Combine(dir, "warmte", "config"), $"# Warmtenet\nurl = {fixture.Server.BaseUrl}\ntoken = {WarmteServer.BootstrapAdminToken}\n");
+        var stdout = new StringWriter();
+        var code = await WarmteCli.RunAsync(["status"], stdout, new StringWriter(), new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = dir });
+        Assert.Equal(0, code);
+        Assert.Contains("Beheerder", stdout.ToString());
+
+        // The environment's token wins over the file's: a wrong one is refused (exit 2).
+        var refused = await WarmteCli.RunAsync(["status"], new StringWriter(), new StringWriter(),
+            new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = dir, ["WARMTE_TOKEN"] = "wt_wrong-token-000000000000000000000000" });
+        Assert.Equal(2, refused);
+
+        var badFile = Path.Combine(dir, "bad");
+        File.WriteAllText(badFile, "adres: http://x\n");
+        var stderr = new StringWriter();
+        Assert.Equal(1, await WarmteCli.RunAsync(["status"], new StringWriter(), stderr, new Dictionary<string, string?> { ["WARMTE_CONFIG"] = badFile }));
+        Assert.Contains("naam = waarde", stderr.ToString());
+    }
+}
