@@ -158,6 +158,7 @@ public static class WarmteHost
         api.MapGrantEndpoints();
         api.MapAlertEndpoints();
         api.MapCashFlowEndpoints();
+        api.MapExportEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>
