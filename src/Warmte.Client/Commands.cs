@@ -135,6 +135,7 @@ internal static class Commands
         CashFlowCommands.Save, SpendingCommands.Book, SpendingCommands.List, SpendingCommands.Position,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
+        ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>
