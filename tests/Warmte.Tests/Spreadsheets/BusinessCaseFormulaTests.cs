@@ -114,10 +114,10 @@ public sealed class BusinessCaseFormulaTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("warmte-export-");
         var file = Path.Combine(dir.FullName, "model.xlsx");
         BusinessCaseLayout layout;
-        using (var workbook = new XLWorkbook())
+        using (var workbook = XlsxFile.New())
         {
             layout = BusinessCaseSheet.Write(workbook.AddWorksheet("Businesscase"), inputs, 1);
-            workbook.SaveAs(file);
+            File.WriteAllBytes(file, XlsxFile.ToBytes(workbook));
         }
         var failures = Disagreements(Gnumeric.RecalculatedSheet(file, "Businesscase"), layout, BusinessCaseEngine.Evaluate(inputs), out var compared);
         output.WriteLine($"{model}: {compared} formula cells compared with the engine, of {layout.FormulaCells} formulas on the sheet.");

@@ -22,7 +22,7 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
     private string Save(XLWorkbook workbook, string name)
     {
         var file = Path.Combine(_dir.FullName, name);
-        using (workbook) workbook.SaveAs(file);
+        using (workbook) File.WriteAllBytes(file, XlsxFile.ToBytes(workbook));
         return file;
     }
 

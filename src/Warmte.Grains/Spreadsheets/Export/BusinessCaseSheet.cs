@@ -98,6 +98,8 @@ public static class BusinessCaseSheet
         private int Line(string label, string unit, Func<int, string?> formula, string format, bool total = false, BusinessCaseLine? line = null)
         {
             var r = _row++;
+            // The row's format, set before its cells exist, is inherited by them: one style change instead of one per cell.
+            ws.Row(r).Style.NumberFormat.Format = format;
             ws.Cell(r, LabelColumn).SetValue(label);
             ws.Cell(r, UnitColumn).SetValue(unit);
             for (var t = 0; t < _h; t++)
@@ -105,14 +107,8 @@ public static class BusinessCaseSheet
                 var cell = ws.Cell(r, FirstYearColumn + t);
                 if (formula(t) is { } f) Formula(cell, f);
                 else cell.SetValue(0);
-                cell.Style.NumberFormat.Format = format;
             }
-            if (total)
-            {
-                var cell = ws.Cell(r, ValueColumn);
-                Formula(cell, $"SUM({C(0)}{r}:{Last}{r})");
-                cell.Style.NumberFormat.Format = format;
-            }
+            if (total) Formula(ws.Cell(r, ValueColumn), $"SUM({C(0)}{r}:{Last}{r})");
             if (line is { } l)
             {
                 _lines[l] = r;
@@ -234,7 +230,9 @@ public static class BusinessCaseSheet
             var shareRow = _row++;
             ws.Cell(shareRow, 1).SetValue("Aandeel aangesloten aan het eind van het jaar (volloopplan)");
             ws.Cell(shareRow, 2).SetValue("%");
-            for (var t = 0; t < _h; t++) SetInput(ws.Cell(shareRow, FirstYearColumn + t), r.ShareAtEndOf(x.StartYear + t), Percent);
+            ws.Row(shareRow).Style.NumberFormat.Format = Percent;
+            for (var t = 0; t < _h; t++) ws.Cell(shareRow, FirstYearColumn + t).SetValue(r.ShareAtEndOf(x.StartYear + t));
+            ws.Range(shareRow, FirstYearColumn, shareRow, FirstYearColumn + _h - 1).Style.Fill.BackgroundColor = InputFill;
             _lines[BusinessCaseLine.ConnectedShareAtEnd] = shareRow;
             string Share(int t) => $"{C(t)}{shareRow}";
             string ShareBefore(int t) => t == 0 ? shareBefore : $"{C(t - 1)}{shareRow}";
@@ -267,16 +265,13 @@ public static class BusinessCaseSheet
             foreach (var tr in items)
             {
                 var sr = _row++;
+                ws.Row(sr).Style.NumberFormat.Format = Euro;
                 ws.Cell(sr, 1).SetValue("Investering: " + ws.Cell(tr, 1).GetString());
                 Formula(ws.Cell(sr, 2), $"IF($B${tr}=\"\",\"eigen\",\"derde\")");
                 Formula(ws.Cell(sr, 3), $"SUM({C(0)}{sr}:{Last}{sr})");
-                ws.Cell(sr, 3).Style.NumberFormat.Format = Euro;
                 for (var t = 0; t < _h; t++)
-                {
-                    var cell = ws.Cell(sr, FirstYearColumn + t);
-                    Formula(cell, $"$L${tr}*MAX(0,MIN($F${tr}*12+$G${tr},{Y(t)}*12+12)-MAX($D${tr}*12+$E${tr},{Y(t)}*12+1)+1)+IF($F${tr}={Y(t)},$C${tr}-$L${tr}*$K${tr},0)");
-                    cell.Style.NumberFormat.Format = Euro;
-                }
+                    Formula(ws.Cell(sr, FirstYearColumn + t),
+                        $"$L${tr}*MAX(0,MIN($F${tr}*12+$G${tr},{Y(t)}*12+12)-MAX($D${tr}*12+$E${tr},{Y(t)}*12+1)+1)+IF($F${tr}={Y(t)},$C${tr}-$L${tr}*$K${tr},0)");
             }
             var spendLast = _row - 1;
             var hasItems = items.Count > 0;

@@ -10,10 +10,20 @@ public static class XlsxFile
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    /// <summary>
+    /// A new workbook that spreadsheets recalculate when they open it: the formulas are stored without
+    /// cached values (ClosedXML does not compute them), so the first thing Excel or LibreOffice does is compute.
+    /// </summary>
+    public static XLWorkbook New() => new() { FullCalculationOnLoad = true };
+
+    /// <summary>
+    /// The file's bytes. No calculation chain: it is an optional cache that spreadsheets rebuild, and
+    /// writing it costs more than the sheets themselves for thousands of formulas.
+    /// </summary>
     public static byte[] ToBytes(XLWorkbook workbook)
     {
         using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
+        workbook.SaveAs(stream, new SaveOptions { GenerateCalculationChain = false, EvaluateFormulasBeforeSaving = false });
         return stream.ToArray();
     }
 
@@ -30,7 +40,7 @@ public static class UmbrellaWorkbook
 {
     public static XLWorkbook Write(UmbrellaExport export, ExportContext context)
     {
-        var workbook = new XLWorkbook();
+        var workbook = XlsxFile.New();
         var overview = workbook.AddWorksheet(OverviewSheet.Name);
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { OverviewSheet.Name, Toelichting.Name };
         var names = new Dictionary<string, string>();
@@ -48,7 +58,7 @@ public static class ProjectWorkbook
 {
     public static XLWorkbook Write(ProjectExport project, ExportContext context)
     {
-        var workbook = new XLWorkbook();
+        var workbook = XlsxFile.New();
         ProjectSheet.Write(workbook, project, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Toelichting.Name });
         Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, "(geen overzicht: één project)", [], [project]);
         return workbook;
@@ -82,7 +92,7 @@ public static class PortfolioWorkbook
 
     public static XLWorkbook Write(PortfolioExport export, ExportContext context)
     {
-        var workbook = new XLWorkbook();
+        var workbook = XlsxFile.New();
         var sheet = workbook.AddWorksheet(Name);
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Name, Toelichting.Name };
         var projects = export.Rows.Select(r => export.Projects.GetValueOrDefault(r.ProjectId)).OfType<ProjectExport>().ToList();
