@@ -5,13 +5,14 @@ namespace Warmte.Spreadsheets.Export;
 
 /// <summary>
 /// The "Toelichting" sheet: when the export was made, what each overview column means, how the
-/// project sheets work, the choices the export makes, and the assumptions of every business case.
+/// project sheets work, the colours, and the assumptions of every business case. Without an overview
+/// sheet (a single project) the column list is left out.
 /// </summary>
 public static class Toelichting
 {
     public const string Name = "Toelichting";
 
-    public static void Write(IXLWorksheet sheet, ExportContext context, string overviewName, IReadOnlyList<OverviewColumn> columns,
+    public static void Write(IXLWorksheet sheet, ExportContext context, string? overviewName, IReadOnlyList<OverviewColumn> columns,
         IEnumerable<ProjectExport> projects)
     {
         var row = 1;
@@ -28,13 +29,16 @@ public static class Toelichting
         sheet.Cell(row++, 2).SetValue("Warmtenet, stand van de gegevens op het moment van export (tijden in Amsterdamse tijd).");
         row++;
 
-        Section(sheet, row++, $"Kolommen van het blad {overviewName}");
-        foreach (var column in columns)
+        if (overviewName is not null)
         {
-            sheet.Cell(row, 1).SetValue(column.Header).Style.Font.SetBold();
-            sheet.Cell(row++, 2).SetValue(column.Meaning);
+            Section(sheet, row++, $"Kolommen van het blad {overviewName}");
+            foreach (var column in columns)
+            {
+                sheet.Cell(row, 1).SetValue(column.Header).Style.Font.SetBold();
+                sheet.Cell(row++, 2).SetValue(column.Meaning);
+            }
+            row++;
         }
-        row++;
 
         Section(sheet, row++, "Projectbladen");
         string[] notes =

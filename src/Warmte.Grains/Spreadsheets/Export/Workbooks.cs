@@ -60,7 +60,7 @@ public static class ProjectWorkbook
     {
         var workbook = XlsxFile.New();
         ProjectSheet.Write(workbook, project, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Toelichting.Name });
-        Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, "(geen overzicht: één project)", [], [project]);
+        Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, null, [], [project]);
         return workbook;
     }
 }
