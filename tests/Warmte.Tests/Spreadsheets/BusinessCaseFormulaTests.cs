@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClosedXML.Excel;
 using Warmte.BusinessCase.Engine;
+using Warmte.BusinessCase.Finance;
 using Warmte.Spreadsheets.Export;
 using Xunit.Abstractions;
 
@@ -77,8 +78,8 @@ public sealed class BusinessCaseFormulaTests(ITestOutputHelper output)
         (BusinessCaseKpi.FinancingCloses, k => k.FinancingCloses),
     ];
 
-    /// <summary>Every line of the yearly table and every KPI cell on the sheet, against the engine's evaluation of the same inputs.</summary>
-    public static List<string> Disagreements(List<string[]> values, BusinessCaseLayout layout, Evaluation engine, out int compared)
+    /// <summary>Every line of the yearly table, every loan's schedule and every KPI cell on the sheet, against the engine's evaluation of the same inputs.</summary>
+    public static List<string> Disagreements(List<string[]> values, BusinessCaseLayout layout, Inputs inputs, Evaluation engine, out int compared)
     {
         var failures = new List<string>();
         compared = 0;
@@ -91,6 +92,25 @@ public sealed class BusinessCaseFormulaTests(ITestOutputHelper output)
                 var address = $"{SheetFormat.Letters(layout.FirstYearColumn + t)}{row}";
                 if (Disagreement(Cell(values, row, layout.FirstYearColumn + t), value(engine.Years[t])) is { } why)
                     failures.Add($"{line} {engine.Years[t].Year} ({address}): {why}");
+            }
+        }
+        // Each loan's schedule, year by year, against the engine's own LoanSchedule.
+        foreach (var (loan, openingRow) in inputs.Loans.Zip(layout.LoanOpeningRows))
+        {
+            var schedule = LoanSchedule.Build(loan.Terms);
+            for (var t = 0; t < layout.Years; t++)
+            {
+                var k = inputs.StartYear + t - loan.DrawdownYear;
+                var period = k >= 0 && k < schedule.Length ? schedule[k] : null;
+                foreach (var (offset, expected, name) in new[]
+                         {
+                             (0, period?.OpeningBalance ?? 0m, "opening"), (1, period?.Interest ?? 0m, "interest"), (2, period?.Principal ?? 0m, "principal"),
+                         })
+                {
+                    compared++;
+                    if (Disagreement(Cell(values, openingRow + offset, layout.FirstYearColumn + t), expected) is { } why)
+                        failures.Add($"loan {loan.Lender} {name} {inputs.StartYear + t}: {why}");
+                }
             }
         }
         foreach (var (kpi, value) in KpiValues)
@@ -119,7 +139,7 @@ public sealed class BusinessCaseFormulaTests(ITestOutputHelper output)
             layout = BusinessCaseSheet.Write(workbook.AddWorksheet("Businesscase"), inputs, 1);
             File.WriteAllBytes(file, XlsxFile.ToBytes(workbook));
         }
-        var failures = Disagreements(Gnumeric.RecalculatedSheet(file, "Businesscase"), layout, BusinessCaseEngine.Evaluate(inputs), out var compared);
+        var failures = Disagreements(Gnumeric.RecalculatedSheet(file, "Businesscase"), layout, inputs, BusinessCaseEngine.Evaluate(inputs), out var compared);
         output.WriteLine($"{model}: {compared} formula cells compared with the engine, of {layout.FormulaCells} formulas on the sheet.");
         Assert.True(failures.Count == 0, $"{failures.Count} of {compared} disagree (file {file}):\n" + string.Join("\n", failures.Take(60)));
         dir.Delete(recursive: true);

@@ -43,7 +43,7 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
             var layout = Layout(reread, project);
             var values = Gnumeric.RecalculatedSheet(file, project.Project.Id);
             var engine = BusinessCaseEngine.Evaluate(project.BusinessCase!.Inputs);
-            failures.AddRange(BusinessCaseFormulaTests.Disagreements(values, layout.BusinessCase!, engine, out var n)
+            failures.AddRange(BusinessCaseFormulaTests.Disagreements(values, layout.BusinessCase!, project.BusinessCase.Inputs, engine, out var n)
                 .Select(f => $"{project.Project.Id}: {f}"));
             compared += n;
             if (project.CashFlow is { } cash)
@@ -103,7 +103,7 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
         var engine = BusinessCaseEngine.Evaluate(changed);
         Assert.NotEqual(BusinessCaseEngine.Evaluate(inputs).Kpis.MinDscr, engine.Kpis.MinDscr);
         var layout = Layout(new XLWorkbook(file), ketelhuis);
-        var failures = BusinessCaseFormulaTests.Disagreements(Gnumeric.RecalculatedSheet(file, "wg-terrein"), layout.BusinessCase!, engine, out var compared);
+        var failures = BusinessCaseFormulaTests.Disagreements(Gnumeric.RecalculatedSheet(file, "wg-terrein"), layout.BusinessCase!, changed, engine, out var compared);
         Assert.True(failures.Count == 0, $"{failures.Count} of {compared} disagree:\n" + string.Join("\n", failures.Take(40)));
     }
 

@@ -23,10 +23,13 @@ public enum BusinessCaseKpi
     DebtOutstandingAtEnd, LowestCashBalance, LowestCashBalanceYear, FinancingCloses,
 }
 
-/// <summary>Where the business case landed on its sheet: the row of each line, the year columns, the KPI cells.</summary>
+/// <summary>
+/// Where the business case landed on its sheet: the row of each line, the year columns, the KPI cells,
+/// and per loan (in model order) the row of its opening balance, with interest and repayment on the two rows below.
+/// </summary>
 public sealed record BusinessCaseLayout(
     int FirstYearColumn, int Years, ImmutableDictionary<BusinessCaseLine, int> Rows,
-    ImmutableDictionary<BusinessCaseKpi, string> Kpis, int FormulaCells, int NextRow);
+    ImmutableDictionary<BusinessCaseKpi, string> Kpis, ImmutableArray<int> LoanOpeningRows, int FormulaCells, int NextRow);
 
 /// <summary>
 /// Writes a business case as a live spreadsheet model: an input block (yellow cells: the model's
@@ -433,7 +436,7 @@ public static class BusinessCaseSheet
             foreach (var address in _kpis.Values) ws.Cell(address).Style.Font.SetBold();
             _row++;
 
-            return new BusinessCaseLayout(FirstYearColumn, _h, _lines.ToImmutableDictionary(), _kpis.ToImmutableDictionary(), _formulas, _row);
+            return new BusinessCaseLayout(FirstYearColumn, _h, _lines.ToImmutableDictionary(), _kpis.ToImmutableDictionary(), [.. openings], _formulas, _row);
         }
 
         private void TableHeader(params string[] names)
