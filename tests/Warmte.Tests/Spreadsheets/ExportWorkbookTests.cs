@@ -187,6 +187,22 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Text_people_typed_that_looks_like_a_formula_stays_text()
+    {
+        const string Name = "=HYPERLINK(\"http://example.org\",\"klik\")";
+        var record = Domain.ProjectRulesTests.NewProject() with { Id = "formule", Name = Name, Technology = "=1+1" };
+        var project = ReferenceExport.Project(record, "@SUM(A1)", Cooperatives.CooperativeKind.HeatNetwork, ReferenceExport.Model("zonnedak-sporthal.json"), [], null);
+        var file = Save(UmbrellaWorkbook.Write(ReferenceExport.Umbrella(project), ReferenceExport.Context), "formule.xlsx");
+        using var workbook = new XLWorkbook(file);
+        var overview = workbook.Worksheet("Overzicht");
+        Assert.Equal(Name, overview.Cell(2, 3).GetString());
+        Assert.False(overview.Cell(2, 3).HasFormula);
+        var sheet = workbook.Worksheet("formule");
+        Assert.DoesNotContain(sheet.Range(1, 1, 15, 2).CellsUsed(), c => c.HasFormula);
+        Assert.Contains(sheet.Range(1, 1, 15, 2).CellsUsed(), c => c.GetString() == "=1+1");
+    }
+
+    [Fact]
     public void A_project_without_business_case_grants_or_plan_still_exports_and_says_what_is_missing()
     {
         var bare = ReferenceExport.Zonnedak() with { BusinessCase = null };
