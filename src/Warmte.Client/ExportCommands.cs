@@ -22,9 +22,10 @@ internal static class ExportCommands
         "Schrijft de werkmap die de coördinatoren van de koepel gebruiken: blad Overzicht (één rij per coöperatie en "
         + "project, met fase, subsidies, lening, DSCR, NPV, runway, signalen; rood = risico), één blad per project met "
         + "de businesscase als formules (verander een geel invoervak en alles rekent mee), de tranches en de kaspositie "
-        + "per maand met de windstiltes, en blad Toelichting (betekenis van de kolommen, exportdatum, aannames).",
+        + "per maand met de windstiltes, en blad Toelichting (betekenis van de kolommen, exportdatum, aannames). "
+        + "Een grote koepel (honderden projecten) kost de dienst langer dan de standaardwachttijd: geef dan bijv. --timeout 300.",
         [], [Umbrella, Out],
-        ["warmte export apec --out apec.xlsx", "warmte export apec --umbrella apec --out vergelijking-2026-11.xlsx"],
+        ["warmte export apec --out apec.xlsx", "warmte export apec --umbrella apec --out vergelijking-2026-11.xlsx --timeout 300"],
         context => Run(context, "/api/umbrellas/" + ApiClient.Segment(context.Option(Umbrella)?.Trim() is { Length: > 0 } u ? u : "apec") + "/export.xlsx"));
 
     public static readonly CommandSpec ProjectExport = new(
