@@ -119,6 +119,11 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain("error", stderr, StringComparison.OrdinalIgnoreCase);
 
+        // No values are cached with the formulas, so the file asks spreadsheets to calculate on opening.
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(file))
+        using (var reader = new StreamReader(zip.GetEntry("xl/workbook.xml")!.Open()))
+            Assert.Contains("fullCalcOnLoad=\"1\"", reader.ReadToEnd());
+
         using var workbook = new XLWorkbook(file);
         Assert.Equal(["Overzicht", "wg-terrein", "zonnedak-sporthal", "Toelichting"], workbook.Worksheets.Select(s => s.Name));
         var overview = workbook.Worksheet("Overzicht");
