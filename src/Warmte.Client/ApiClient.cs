@@ -82,6 +82,25 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl, string? token)
         return response.IsSuccess ? response : throw new ApiException(response);
     }
 
+    /// <summary>
+    /// Downloads a file (e.g. an .xlsx export): the bytes, the media type and the file name the service suggests.
+    /// A refusal still arrives as problem JSON and becomes an <see cref="ApiException"/>.
+    /// </summary>
+    public async Task<(byte[] Bytes, string? MediaType, string? FileName)> DownloadAsync(string path, string accept, CancellationToken cancel = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Combine(BaseUrl, path));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
+        request.Headers.UserAgent.ParseAdd(UserAgent);
+        if (HasToken) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var answer = await http.SendAsync(request, cancel);
+        var mediaType = answer.Content.Headers.ContentType?.MediaType;
+        if (!answer.IsSuccessStatusCode)
+            throw new ApiException(new ApiResponse(answer.StatusCode, mediaType, await answer.Content.ReadAsStringAsync(cancel)));
+        var bytes = await answer.Content.ReadAsByteArrayAsync(cancel);
+        return (bytes, mediaType, answer.Content.Headers.ContentDisposition?.FileNameStar ?? answer.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
     /// <summary>Appends an API path to the base address, keeping any path prefix the base has.</summary>
     public static Uri Combine(Uri baseUrl, string path) =>
         new(baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + path.TrimStart('/'));

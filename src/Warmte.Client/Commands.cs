@@ -138,6 +138,7 @@ internal static class Commands
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
         DecisionCommands.Consent, DecisionCommands.Gates,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent,
+        ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

@@ -41,6 +41,9 @@ internal static class Help
         output.WriteLine("warmte cashflow <project> en warmte regimes <project> rekenen het kasstroomplan dat bij de dienst is");
         output.WriteLine("opgeslagen, met de doorlooptijden die de financier bij het project werkelijk haalde.");
         output.WriteLine();
+        output.WriteLine("warmte export apec|project|portfolio haalt een Excel-werkmap (.xlsx) bij de dienst en schrijft haar naar --out;");
+        output.WriteLine("de businesscase staat erin als formules over gele invoervakken, zodat u kunt doorrekenen.");
+        output.WriteLine();
         output.WriteLine("Tranchestappen (warmte tranche ...) gaan met een idempotentiesleutel naar de dienst en de uitvoer noemt");
         output.WriteLine("haar. Mislukt de verbinding of verloopt de wachttijd, herhaal dan dezelfde opdracht met");
         output.WriteLine("--idempotency-key <sleutel>: de stap wordt hoogstens één keer vastgelegd.");
@@ -116,8 +119,9 @@ internal static class Help
         ("Dienst, coöperaties en projecten", ["status", "cooperative", "project"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position"]),
-        ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates", "import"]),
+        ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
+        ("Spreadsheets: export (.xlsx) en import (.xlsx, .xls, .csv)", ["export", "import"]),
     ];
 
     private static string ListName(CommandSpec c) => c.Name + string.Concat(c.Arguments.Select(a => $" <{a.Name}>"));

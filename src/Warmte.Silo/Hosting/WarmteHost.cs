@@ -163,6 +163,7 @@ public static class WarmteHost
         api.MapAlvEndpoints();
         api.MapConsentEndpoints();
         app.MapWebPages();
+        api.MapExportEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace Warmte.Client;
+
+/// <summary>
+/// Spreadsheet exports: the CLI downloads the .xlsx the service makes (GET …/export.xlsx) and writes
+/// it to a file. The workbook itself is built by the service, so the CLI and the API give the same file.
+/// </summary>
+internal static class ExportCommands
+{
+    private const string XlsxMediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static readonly OptionSpec Out = new("out", "bestand",
+        "Het .xlsx-bestand dat geschreven wordt (standaard de naam die de dienst voorstelt, in de huidige map); een bestaand bestand wordt overschreven");
+    public static readonly OptionSpec Umbrella = new("umbrella", "id", "De koepel (standaard apec)");
+
+    private static readonly ArgumentSpec Project = new("id", "de id van het project (bijv. wg-terrein)");
+
+    public static readonly CommandSpec Apec = new(
+        "export apec",
+        "Vergelijking van de koepel als spreadsheet (.xlsx)",
+        "Schrijft de werkmap die de coördinatoren van de koepel gebruiken: blad Overzicht (één rij per coöperatie en "
+        + "project, met fase, subsidies, lening, DSCR, NPV, runway, signalen; rood = risico), één blad per project met "
+        + "de businesscase als formules (verander een geel invoervak en alles rekent mee), de tranches en de kaspositie "
+        + "per maand met de windstiltes, en blad Toelichting (betekenis van de kolommen, exportdatum, aannames). "
+        + "Een grote koepel (honderden projecten) kost de dienst langer dan de standaardwachttijd: geef dan bijv. --timeout 300.",
+        [], [Umbrella, Out],
+        ["warmte export apec --out apec.xlsx", "warmte export apec --umbrella apec --out vergelijking-2026-11.xlsx --timeout 300"],
+        context => Run(context, "/api/umbrellas/" + ApiClient.Segment(context.Option(Umbrella)?.Trim() is { Length: > 0 } u ? u : "apec") + "/export.xlsx"));
+
+    public static readonly CommandSpec ProjectExport = new(
+        "export project",
+        "Eén project als spreadsheet (.xlsx)",
+        "Schrijft een werkmap met het projectblad (feiten, businesscase met formules, tranches, kaspositie per maand "
+        + "met de windstiltes) en de Toelichting.",
+        [Project], [Out],
+        ["warmte export project wg-terrein --out wg-terrein.xlsx"],
+        context => Run(context, "/api/projects/" + ApiClient.Segment(context.Argument(0)) + "/export.xlsx"));
+
+    public static readonly CommandSpec Portfolio = new(
+        "export portfolio",
+        "Portefeuille van de financier als spreadsheet (.xlsx)",
+        "Schrijft de portefeuille: alle gefinancierde projecten, urgentste eerst, met toegekend, uitbetaald, "
+        + "openstaand, de volgende verwachte betaling, runway en signalen, met totalen als formules, plus een blad per project.",
+        [], [Out],
+        ["warmte export portfolio --out portefeuille.xlsx"],
+        context => Run(context, "/api/portfolio/export.xlsx"));
+
+    private static async Task<int> Run(CommandContext context, string path)
+    {
+        var command = context.Invocation.Command;
+        var wanted = context.Option(Out);
+        if (wanted is not null)
+        {
+            wanted = wanted.Trim();
+            if (wanted.Length == 0) throw new UsageException("Optie --out mag niet leeg zijn; geef een bestandsnaam zoals apec.xlsx.", command);
+            if (!wanted.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"--out '{Tokens.Shorten(wanted)}' moet op .xlsx eindigen: de export is een Excel-werkmap.", command);
+            CheckFolder(wanted);
+        }
+
+        var (bytes, mediaType, suggested) = await context.Api.DownloadAsync(path, XlsxMediaType);
+        if (mediaType != XlsxMediaType)
+            throw new UnexpectedAnswerException($"De dienst stuurde geen spreadsheet maar '{mediaType ?? "niets"}'; is dit wel de Warmtenet-dienst?");
+        var target = wanted ?? Path.GetFileName(suggested ?? "export.xlsx");
+        CheckFolder(target);
+        try
+        {
+            // Write next to the target first: an interrupted download never leaves half a workbook under the real name.
+            var partial = target + ".deel";
+            await File.WriteAllBytesAsync(partial, bytes);
+            File.Move(partial, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"Kan '{target}' niet schrijven: {e.Message}");
+        }
+
+        if (context.Json)
+            context.Out.WriteLine(JsonSerializer.Serialize(new { file = Path.GetFullPath(target), bytes = bytes.Length }));
+        else
+            context.Out.WriteLine($"Spreadsheet opgeslagen: {target} ({Size(bytes.Length)}).");
+        return WarmteCli.Ok;
+    }
+
+    private static void CheckFolder(string file)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new InputException($"De map '{folder}' bestaat niet; maak haar eerst aan of kies een ander pad voor --out.");
+    }
+
+    private static string Size(long bytes) =>
+        bytes < 1024 * 1024 ? $"{Math.Max(1, bytes / 1024)} kB" : (bytes / (1024m * 1024m)).ToString("0.0", Nl.Culture) + " MB";
+}

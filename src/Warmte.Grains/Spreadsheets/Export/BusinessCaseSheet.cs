@@ -1,0 +1,449 @@
+using System.Collections.Immutable;
+using ClosedXML.Excel;
+using Warmte.BusinessCase.Engine;
+using static Warmte.Spreadsheets.Export.SheetFormat;
+
+namespace Warmte.Spreadsheets.Export;
+
+/// <summary>The computed lines of the yearly table, named as the engine's <see cref="YearResult"/> fields they mirror.</summary>
+public enum BusinessCaseLine
+{
+    Year, ConnectedShareAtEnd, ConnectedWeq, HeatSoldGj, Revenue, ElectricityCost, MaintenanceCost, OrganisationCost,
+    InsuranceCost, ThirdPartyFee, Opex, Ebitda, Replacements, MraContribution, Cfads, Interest, Principal, GuaranteeFee,
+    DebtService, Dscr, CovenantTested, InitialInvestment, ThirdPartyFunding, Subsidies, ConnectionFees, LoanDrawdowns,
+    MemberCapital, NetCashFlow, CashBalance, DsraTarget, DsraBalance, MraBalance, ProjectCashFlow, HouseholdHeatCost,
+    ReferenceGasCost, NietMeerDanNu,
+}
+
+/// <summary>The KPI cells, named as the engine's <see cref="Kpis"/> fields they mirror.</summary>
+public enum BusinessCaseKpi
+{
+    Uses, Subsidies, ThirdParty, ConnectionFees, BoilerBuyOff, MemberCapital, Loans, Sources, Surplus, Npv,
+    NpvAfterFinancing, Irr, PaybackYear, MinDscr, MinDscrYear, AverageDscr, CovenantBreachCount, TotalInterest,
+    DebtOutstandingAtEnd, LowestCashBalance, LowestCashBalanceYear, FinancingCloses,
+}
+
+/// <summary>
+/// Where the business case landed on its sheet: the row of each line, the year columns, the KPI cells,
+/// and per loan (in model order) the row of its opening balance, with interest and repayment on the two rows below.
+/// </summary>
+public sealed record BusinessCaseLayout(
+    int FirstYearColumn, int Years, ImmutableDictionary<BusinessCaseLine, int> Rows,
+    ImmutableDictionary<BusinessCaseKpi, string> Kpis, ImmutableArray<int> LoanOpeningRows, int FormulaCells, int NextRow);
+
+/// <summary>
+/// Writes a business case as a live spreadsheet model: an input block (yellow cells: the model's
+/// values, the subsidies, investments and loans, and the connection ramp-up per year) and the
+/// yearly table and KPIs as formulas over those inputs, mirroring <see cref="BusinessCaseEngine"/>
+/// step by step, with its rounding (ROUND to cents where the engine books cents, to ten decimals
+/// where it rounds a factor). A coordinator who changes an input sees the table follow; left
+/// unchanged, every formula gives the engine's own value to the cent (a test recalculates it).
+/// The model's stress settings (tariff and capex factors, ramp-up delay) are not exported: the
+/// sheet is the model as saved. Not mirrored: the LLCR and the ACM cap check (shown by the API).
+/// </summary>
+public static class BusinessCaseSheet
+{
+    public const int LabelColumn = 1, UnitColumn = 2, ValueColumn = 3, FirstYearColumn = 4;
+
+    public static BusinessCaseLayout Write(IXLWorksheet sheet, Inputs x, int firstRow) => new Writer(sheet, x, firstRow).Write();
+
+    private sealed class Writer(IXLWorksheet ws, Inputs x, int firstRow)
+    {
+        private int _row = firstRow;
+        private int _formulas;
+        private readonly Dictionary<BusinessCaseLine, int> _lines = [];
+        private readonly Dictionary<BusinessCaseKpi, string> _kpis = [];
+        private readonly int _h = x.HorizonYears;
+
+        private static string C(int t) => Letters(FirstYearColumn + t);
+        private string Last => C(_h - 1);
+
+        private void Formula(IXLCell cell, string formula)
+        {
+            cell.FormulaA1 = formula;
+            _formulas++;
+        }
+
+        private string Input(string label, string unit, object value, string format)
+        {
+            ws.Cell(_row, LabelColumn).SetValue(label);
+            ws.Cell(_row, UnitColumn).SetValue(unit);
+            var cell = ws.Cell(_row, ValueColumn);
+            SetInput(cell, value, format);
+            return Absolute(_row++, ValueColumn);
+        }
+
+        private static void SetInput(IXLCell cell, object? value, string format)
+        {
+            switch (value)
+            {
+                case null: break;
+                case decimal d: cell.SetValue(d); break;
+                case int i: cell.SetValue(i); break;
+                case string s: cell.SetValue(s); break;
+                default: throw new ArgumentException($"Unsupported input {value.GetType()}");
+            }
+            cell.Style.NumberFormat.Format = format;
+            cell.Style.Fill.BackgroundColor = InputFill;
+        }
+
+        private string Derived(string label, string unit, string formula, string format)
+        {
+            ws.Cell(_row, LabelColumn).SetValue(label);
+            ws.Cell(_row, UnitColumn).SetValue(unit);
+            var cell = ws.Cell(_row, ValueColumn);
+            Formula(cell, formula);
+            cell.Style.NumberFormat.Format = format;
+            return Absolute(_row++, ValueColumn);
+        }
+
+        /// <summary>One line of the yearly table; <paramref name="formula"/> gives the formula for year index t (null = no formula, value 0).</summary>
+        private int Line(string label, string unit, Func<int, string?> formula, string format, bool total = false, BusinessCaseLine? line = null)
+        {
+            var r = _row++;
+            // The row's format, set before its cells exist, is inherited by them: one style change instead of one per cell.
+            ws.Row(r).Style.NumberFormat.Format = format;
+            ws.Cell(r, LabelColumn).SetValue(label);
+            ws.Cell(r, UnitColumn).SetValue(unit);
+            for (var t = 0; t < _h; t++)
+            {
+                var cell = ws.Cell(r, FirstYearColumn + t);
+                if (formula(t) is { } f) Formula(cell, f);
+                else cell.SetValue(0);
+            }
+            if (total) Formula(ws.Cell(r, ValueColumn), $"SUM({C(0)}{r}:{Last}{r})");
+            if (line is { } l)
+            {
+                _lines[l] = r;
+                ws.Cell(r, LabelColumn).Style.Font.SetBold(l is BusinessCaseLine.Ebitda or BusinessCaseLine.Cfads or BusinessCaseLine.Dscr
+                    or BusinessCaseLine.NetCashFlow or BusinessCaseLine.CashBalance);
+            }
+            return r;
+        }
+
+        private void Kpi(BusinessCaseKpi kpi, string label, string formula, string format) =>
+            _kpis[kpi] = Derived(label, "", formula, format).Replace("$", "");
+
+        public BusinessCaseLayout Write()
+        {
+            var r = x.Revenue;
+            var o = x.Opex;
+            Section(ws, _row++, "Businesscase: " + x.Name);
+            ws.Cell(_row++, 1).SetValue("Gele cellen zijn invoer: verander ze en de tabel en de kengetallen rekenen mee. Bedragen in euro's, tarieven incl. btw.");
+            _row++;
+
+            Section(ws, _row++, "Invoer");
+            var start = Input("Startjaar", "jaar", x.StartYear, Whole);
+            var baseYear = Input("Prijspeiljaar (indexatie telt vanaf hier)", "jaar", x.PriceBaseYear, Whole);
+            var discount = Input("Disconteringsvoet (NPV)", "%", x.DiscountRate, Percent);
+            var weq = Input("Woningequivalenten", "aantal", r.Woningequivalenten, Whole);
+            var connections = Input("Aansluitingen bij volledige aansluiting", "aantal", r.Connections, Whole);
+            var demand = Input("Warmtevraag per woningequivalent", "GJ/jaar", r.HeatDemandGjPerWeq, Number);
+            var fixedTariff = Input("Vast tarief per woningequivalent (incl. btw)", "€/jaar", r.FixedTariffPerYear, Euro);
+            var variableTariff = Input("Variabel tarief (incl. btw)", "€/GJ", r.VariableTariffPerGj, Euro);
+            var vat = Input("Btw", "%", r.VatRate, Percent);
+            var tariffIndexation = Input("Indexatie tarieven", "%/jaar", r.Indexation, Percent);
+            var gas = Input("Referentie: gaskosten per huishouden (Niet Meer Dan Nu)", "€/jaar", r.ReferenceGasCostPerYear, Euro);
+            var gasIndexation = Input("Indexatie gaskosten", "%/jaar", r.ReferenceGasIndexation, Percent);
+            var shareBefore = Input("Aandeel aangesloten vóór het startjaar", "%", r.ShareAtEndOf(x.StartYear - 1), Percent);
+            var cop = Input("COP warmtepompen", "factor", o.HeatPumpCop, Number);
+            var electricityPrice = Input("Elektriciteitsprijs", "€/kWh", o.ElectricityPricePerKwh, "0.0000");
+            var electricityIndexation = Input("Indexatie elektriciteit", "%/jaar", o.ElectricityIndexation, Percent);
+            var maintenanceShare = Input("Onderhoud (deel van eigen investering)", "%/jaar", o.MaintenanceShareOfInvestment, Percent);
+            var organisation = Input("Organisatie", "€/jaar", o.OrganisationPerYear, Euro);
+            var insurance = Input("Verzekering", "€/jaar", o.InsurancePerYear, Euro);
+            var thirdPartyFee = Input("Vergoeding aan eigenaar derde-installaties", "€/jaar", o.ThirdPartyFeePerYear, Euro);
+            var opexIndexation = Input("Indexatie onderhoud, organisatie, verzekering, vergoeding", "%/jaar", o.Indexation, Percent);
+            var fee = Input("Aansluitbijdrage per aansluiting", "€", x.FeePerConnection, Euro);
+            var buyOff = Input("Afkoop vermeden ketelkosten per aansluiting", "€", x.BoilerBuyOffPerConnection, Euro);
+            var memberCapital = Input("Ledenkapitaal (in het startjaar)", "€", x.MemberCapital, Euro);
+            var dsraMonths = Input("Schuldendienstreserve (DSRA): maanden schuldendienst van volgend jaar", "maanden", x.DsraMonths, Whole);
+            var minDscr = Input("Minimale DSCR van de geldgever (convenant)", "factor", x.MinDscr, Ratio);
+            var electricityPerGj = Derived("Elektriciteitskosten per GJ warmte (1 GJ = 277,78 kWh)", "€/GJ",
+                $"ROUND(1000000/3600/{cop}*{electricityPrice},10)", Factor);
+            _row++;
+
+            // Subsidies: one line each; the yearly table sums them by year.
+            Section(ws, _row++, "Subsidies");
+            TableHeader("Naam", "Financier", "Bedrag", "Jaar");
+            var subsidyFirst = _row;
+            foreach (var s in x.Subsidies)
+            {
+                ws.Cell(_row, 1).SetValue(s.Name);
+                SetInput(ws.Cell(_row, 2), s.Funder, "@");
+                SetInput(ws.Cell(_row, 3), s.Amount, Euro);
+                SetInput(ws.Cell(_row, 4), s.Year, Whole);
+                _row++;
+            }
+            var subsidyLast = _row - 1;
+            _row++;
+
+            Section(ws, _row++, "Investeringen");
+            TableHeader("Naam", "Eigenaar (leeg = coöperatie)", "Bedrag", "Van jaar", "Van maand", "Tot jaar", "Tot maand",
+                "Levensduur (jaren)", "Vervangingsaandeel", "Indexatie vervanging", "Maanden", "Per maand");
+            var items = new List<int>();
+            foreach (var item in x.Investments)
+            {
+                var tr = _row++;
+                items.Add(tr);
+                ws.Cell(tr, 1).SetValue(item.Name);
+                SetInput(ws.Cell(tr, 2), item.OwnedBy, "@");
+                SetInput(ws.Cell(tr, 3), item.Amount, Euro);
+                SetInput(ws.Cell(tr, 4), item.From.Year, Whole);
+                SetInput(ws.Cell(tr, 5), item.From.Month, Whole);
+                SetInput(ws.Cell(tr, 6), item.To.Year, Whole);
+                SetInput(ws.Cell(tr, 7), item.To.Month, Whole);
+                SetInput(ws.Cell(tr, 8), item.LifetimeYears, Whole);
+                SetInput(ws.Cell(tr, 9), item.ReplacementShare, Percent);
+                SetInput(ws.Cell(tr, 10), item.Indexation, Percent);
+                Formula(ws.Cell(tr, 11), $"($F${tr}*12+$G${tr})-($D${tr}*12+$E${tr})+1");
+                Formula(ws.Cell(tr, 12), $"ROUND($C${tr}/$K${tr},2)");
+                ws.Cell(tr, 12).Style.NumberFormat.Format = Euro;
+            }
+            _row++;
+
+            Section(ws, _row++, "Leningen");
+            TableHeader("Geldgever", "Aflossing (Annuity, Linear, Bullet)", "Hoofdsom", "Rente", "Looptijd (jaren)",
+                "Aflossingsvrije jaren", "Jaar van opname", "Garantieprovisie");
+            var loans = new List<int>();
+            foreach (var loan in x.Loans)
+            {
+                var lr = _row++;
+                loans.Add(lr);
+                ws.Cell(lr, 1).SetValue(loan.Lender);
+                SetInput(ws.Cell(lr, 2), loan.Terms.Type.ToString(), "@");
+                SetInput(ws.Cell(lr, 3), loan.Terms.Principal, Euro);
+                SetInput(ws.Cell(lr, 4), loan.Terms.AnnualRate, Percent);
+                SetInput(ws.Cell(lr, 5), loan.Terms.TermYears, Whole);
+                SetInput(ws.Cell(lr, 6), loan.Terms.GraceYears, Whole);
+                SetInput(ws.Cell(lr, 7), loan.DrawdownYear, Whole);
+                SetInput(ws.Cell(lr, 8), loan.GuaranteeFeeRate, Percent);
+            }
+            _row++;
+
+            // The yearly table.
+            Section(ws, _row++, "Berekening per jaar");
+            // Inside a line's formula lambda, _row − 1 is the line's own row (Line has moved past it).
+            var yearRow = Line("Jaar", "", t => t == 0 ? start : $"{C(t - 1)}{_row - 1}+1", Whole, line: BusinessCaseLine.Year);
+            ws.Range(yearRow, 1, yearRow, FirstYearColumn + _h - 1).Style.Font.SetBold().Fill.SetBackgroundColor(HeaderFill);
+            ws.Cell(yearRow, ValueColumn).SetValue("Totaal");
+            var end = $"${Last}${yearRow}";
+            string Y(int t) => $"{C(t)}${yearRow}";
+
+            var shareRow = _row++;
+            ws.Cell(shareRow, 1).SetValue("Aandeel aangesloten aan het eind van het jaar (volloopplan)");
+            ws.Cell(shareRow, 2).SetValue("%");
+            ws.Row(shareRow).Style.NumberFormat.Format = Percent;
+            for (var t = 0; t < _h; t++) ws.Cell(shareRow, FirstYearColumn + t).SetValue(r.ShareAtEndOf(x.StartYear + t));
+            ws.Range(shareRow, FirstYearColumn, shareRow, FirstYearColumn + _h - 1).Style.Fill.BackgroundColor = InputFill;
+            _lines[BusinessCaseLine.ConnectedShareAtEnd] = shareRow;
+            string Share(int t) => $"{C(t)}{shareRow}";
+            string ShareBefore(int t) => t == 0 ? shareBefore : $"{C(t - 1)}{shareRow}";
+
+            var avg = Line("Gemiddeld aandeel aangesloten (12 maandeinden)", "%",
+                t => $"ROUND({ShareBefore(t)}+({Share(t)}-{ShareBefore(t)})*13/24,10)", Factor);
+            var weqRow = Line("Woningequivalenten aangesloten (gemiddeld)", "aantal", t => $"{weq}*{C(t)}{avg}", "#,##0.00",
+                line: BusinessCaseLine.ConnectedWeq);
+            var gj = Line("Warmte verkocht", "GJ", t => $"{C(t)}{weqRow}*{demand}", "#,##0.00", true, BusinessCaseLine.HeatSoldGj);
+            int Index(string label, string rate) => Line(label, "factor", t => t switch
+            {
+                0 => $"ROUND((1+{rate})^({start}-{baseYear}),10)",
+                1 => $"ROUND((1+{rate})^({start}-{baseYear})*(1+{rate}),10)",
+                _ => $"ROUND({C(t - 1)}{_row - 1}*(1+{rate}),10)",
+            }, Factor);
+            var tariffIndex = Index("Index tarieven", tariffIndexation);
+            var opexIndex = Index("Index onderhoud, organisatie, verzekering, vergoeding", opexIndexation);
+            var electricityIndex = Index("Index elektriciteit", electricityIndexation);
+            var gasIndex = Index("Index gaskosten", gasIndexation);
+            var fixedRow = Line("Vast tarief (incl. btw)", "€/jaar", t => $"{fixedTariff}*{C(t)}{tariffIndex}", Euro);
+            var variableRow = Line("Variabel tarief (incl. btw)", "€/GJ", t => $"{variableTariff}*{C(t)}{tariffIndex}", Euro);
+
+            var revenue = Line("Omzet (excl. btw)", "€",
+                t => $"ROUND(({C(t)}{weqRow}*{C(t)}{fixedRow}+{C(t)}{gj}*{C(t)}{variableRow})/(1+{vat}),2)", Euro, true, BusinessCaseLine.Revenue);
+            var electricity = Line("Elektriciteit warmtepompen", "€", t => $"ROUND({C(t)}{gj}*{electricityPerGj}*{C(t)}{electricityIndex},2)", Euro, true,
+                BusinessCaseLine.ElectricityCost);
+
+            // Spending per investment per year: whole months at the rounded monthly amount, the last month takes the remainder.
+            var spendFirst = _row;
+            foreach (var tr in items)
+            {
+                var sr = _row++;
+                ws.Row(sr).Style.NumberFormat.Format = Euro;
+                ws.Cell(sr, 1).SetValue("Investering: " + ws.Cell(tr, 1).GetString());
+                Formula(ws.Cell(sr, 2), $"IF($B${tr}=\"\",\"eigen\",\"derde\")");
+                Formula(ws.Cell(sr, 3), $"SUM({C(0)}{sr}:{Last}{sr})");
+                for (var t = 0; t < _h; t++)
+                    Formula(ws.Cell(sr, FirstYearColumn + t),
+                        $"$L${tr}*MAX(0,MIN($F${tr}*12+$G${tr},{Y(t)}*12+12)-MAX($D${tr}*12+$E${tr},{Y(t)}*12+1)+1)+IF($F${tr}={Y(t)},$C${tr}-$L${tr}*$K${tr},0)");
+            }
+            var spendLast = _row - 1;
+            var hasItems = items.Count > 0;
+            var own = hasItems
+                ? Derived("Eigen investering (totaal)", "€", $"SUMIF($B${spendFirst}:$B${spendLast},\"eigen\",$C${spendFirst}:$C${spendLast})", Euro)
+                : Derived("Eigen investering (totaal)", "€", "0", Euro);
+            var thirdParty = hasItems
+                ? Derived("Investering van derden (totaal)", "€", $"SUMIF($B${spendFirst}:$B${spendLast},\"derde\",$C${spendFirst}:$C${spendLast})", Euro)
+                : Derived("Investering van derden (totaal)", "€", "0", Euro);
+
+            string Operating(int t) => $"{Share(t)}>0";
+            var maintenance = Line("Onderhoud", "€", t => $"IF({Operating(t)},ROUND({maintenanceShare}*{own}*{C(t)}{opexIndex},2),0)", Euro, true,
+                BusinessCaseLine.MaintenanceCost);
+            var organisationRow = Line("Organisatie", "€", t => $"ROUND({organisation}*{C(t)}{opexIndex},2)", Euro, true, BusinessCaseLine.OrganisationCost);
+            var insuranceRow = Line("Verzekering", "€", t => $"IF({Operating(t)},ROUND({insurance}*{C(t)}{opexIndex},2),0)", Euro, true,
+                BusinessCaseLine.InsuranceCost);
+            var feeRow = Line("Vergoeding eigenaar derde-installaties", "€", t => $"IF({Operating(t)},ROUND({thirdPartyFee}*{C(t)}{opexIndex},2),0)", Euro, true,
+                BusinessCaseLine.ThirdPartyFee);
+            var opex = Line("Bedrijfskosten (opex)", "€",
+                t => $"{C(t)}{electricity}+{C(t)}{maintenance}+{C(t)}{organisationRow}+{C(t)}{insuranceRow}+{C(t)}{feeRow}", Euro, true, BusinessCaseLine.Opex);
+            var ebitda = Line("EBITDA", "€", t => $"{C(t)}{revenue}-{C(t)}{opex}", Euro, true, BusinessCaseLine.Ebitda);
+
+            // Replacements fall due a lifetime after an item's last month and every lifetime after; the
+            // maintenance reserve saves for each straight-line over the lifetime before it, from the first year with connections.
+            var replacementFirst = _row;
+            foreach (var tr in items)
+            {
+                Line("Vervanging: " + ws.Cell(tr, 1).GetString(), "€",
+                    t => $"IF(AND($B${tr}=\"\",$H${tr}>0,{Y(t)}>$F${tr}),IF(MOD({Y(t)}-$F${tr},$H${tr})=0,ROUND($C${tr}*$I${tr}*(1+$J${tr})^({Y(t)}-{baseYear}),2),0),0)",
+                    Euro, true);
+            }
+            var replacementLast = _row - 1;
+            var savingFirst = _row;
+            foreach (var tr in items)
+            {
+                var due = $"($F${tr}+$H${tr}*ROUNDUP(({{0}}-$F${tr})/$H${tr},0))";
+                Line("Reservering vervanging: " + ws.Cell(tr, 1).GetString(), "€",
+                    t => $"IF(AND($B${tr}=\"\",$H${tr}>0,{Y(t)}>$F${tr},{Operating(t)}),IF({string.Format(due, Y(t))}<={end},ROUND($C${tr}*$I${tr}*(1+$J${tr})^({string.Format(due, Y(t))}-{baseYear})/$H${tr},2),0),0)",
+                    Euro, true);
+            }
+            var savingLast = _row - 1;
+            var replacements = Line("Vervangingsinvesteringen (uit de onderhoudsreserve)", "€",
+                t => hasItems ? $"SUM({C(t)}{replacementFirst}:{C(t)}{replacementLast})" : "0", Euro, true, BusinessCaseLine.Replacements);
+            var saving = Line("Storting onderhoudsreserve (MRA)", "€",
+                t => hasItems ? $"SUM({C(t)}{savingFirst}:{C(t)}{savingLast})" : "0", Euro, true, BusinessCaseLine.MraContribution);
+            var cfads = Line("Kasstroom beschikbaar voor schuldendienst (CFADS)", "€", t => $"{C(t)}{ebitda}-{C(t)}{saving}", Euro, true, BusinessCaseLine.Cfads);
+
+            // Loans: the yearly schedule of each, as LoanSchedule books it.
+            var draws = new List<int>();
+            var interests = new List<int>();
+            var principals = new List<int>();
+            var fees = new List<int>();
+            var openings = new List<int>();
+            foreach (var lr in loans)
+            {
+                var lender = ws.Cell(lr, 1).GetString();
+                string InTerm(int t) => $"AND({Y(t)}>=$G${lr},{Y(t)}<=$G${lr}+$E${lr}-1)";
+                draws.Add(Line($"Opname: {lender}", "€", t => $"IF({Y(t)}=$G${lr},$C${lr},0)", Euro, true));
+                var open = _row;
+                var interest = open + 1;
+                var principal = open + 2;
+                openings.Add(open);
+                Line($"Schuld begin jaar: {lender}", "€",
+                    t => t == 0 ? $"IF({InTerm(t)},$C${lr},0)" : $"IF({InTerm(t)},IF({Y(t)}=$G${lr},$C${lr},{C(t - 1)}{open}-{C(t - 1)}{principal}),0)", Euro);
+                interests.Add(Line($"Rente: {lender}", "€", t => $"ROUND({C(t)}{open}*$D${lr},2)", Euro, true));
+                principals.Add(Line($"Aflossing: {lender}", "€",
+                    t => $"IF({InTerm(t)},IF({Y(t)}=$G${lr}+$E${lr}-1,{C(t)}{open},IF({Y(t)}-$G${lr}+1<=$F${lr},0,MIN({C(t)}{open},"
+                         + $"IF($B${lr}=\"Annuity\",ROUND(-PMT($D${lr},$E${lr}-$F${lr},$C${lr}),2)-{C(t)}{interest},IF($B${lr}=\"Linear\",ROUND($C${lr}/($E${lr}-$F${lr}),2),0))))),0)",
+                    Euro, true));
+                fees.Add(Line($"Garantieprovisie: {lender}", "€", t => $"ROUND({C(t)}{open}*$H${lr},2)", Euro, true));
+            }
+            string SumOf(List<int> rows, int t) => rows.Count == 0 ? "0" : string.Join("+", rows.Select(row => $"{C(t)}{row}"));
+            var interestRow = Line("Rente", "€", t => SumOf(interests, t), Euro, true, BusinessCaseLine.Interest);
+            var principalRow = Line("Aflossing", "€", t => SumOf(principals, t), Euro, true, BusinessCaseLine.Principal);
+            var guaranteeRow = Line("Garantieprovisie", "€", t => SumOf(fees, t), Euro, true, BusinessCaseLine.GuaranteeFee);
+            var debtService = Line("Schuldendienst", "€", t => $"{C(t)}{interestRow}+{C(t)}{principalRow}+{C(t)}{guaranteeRow}", Euro, true,
+                BusinessCaseLine.DebtService);
+            var dscr = Line("DSCR (CFADS / schuldendienst)", "factor", t => $"IF({C(t)}{debtService}>0,ROUND({C(t)}{cfads}/{C(t)}{debtService},4),\"\")", Ratio,
+                line: BusinessCaseLine.Dscr);
+            var tested = Line("Convenant getoetst (schuldendienst met aflossing)", "", t => $"AND({C(t)}{debtService}>0,{C(t)}{principalRow}>0)", "General",
+                line: BusinessCaseLine.CovenantTested);
+            var testedDscr = Line("DSCR in toetsjaren", "factor", t => $"IF({C(t)}{tested},{C(t)}{dscr},\"\")", Ratio);
+            var testedRaw = Line("DSCR in toetsjaren (onafgerond, voor het gemiddelde)", "factor",
+                t => $"IF({C(t)}{tested},{C(t)}{cfads}/{C(t)}{debtService},\"\")", Ratio);
+
+            var ownCapex = Line("Investering coöperatie", "€", t => hasItems ? $"SUMIF($B${spendFirst}:$B${spendLast},\"eigen\",{C(t)}{spendFirst}:{C(t)}{spendLast})" : "0",
+                Euro, true);
+            var thirdCapex = Line("Investering en financiering door derden (loopt door)", "€",
+                t => hasItems ? $"SUMIF($B${spendFirst}:$B${spendLast},\"derde\",{C(t)}{spendFirst}:{C(t)}{spendLast})" : "0", Euro, true,
+                BusinessCaseLine.ThirdPartyFunding);
+            Line("Investering totaal", "€", t => $"{C(t)}{ownCapex}+{C(t)}{thirdCapex}", Euro, true, BusinessCaseLine.InitialInvestment);
+            var subsidies = Line("Subsidies", "€",
+                t => subsidyLast >= subsidyFirst ? $"SUMIF($D${subsidyFirst}:$D${subsidyLast},{Y(t)},$C${subsidyFirst}:$C${subsidyLast})" : "0", Euro, true,
+                BusinessCaseLine.Subsidies);
+            var connectionFees = Line("Aansluitbijdragen en afkoop ketelkosten", "€",
+                t => $"ROUND({connections}*({Share(t)}-{ShareBefore(t)})*({fee}+{buyOff}),2)", Euro, true, BusinessCaseLine.ConnectionFees);
+            var drawdowns = Line("Leningopnames", "€", t => SumOf(draws, t), Euro, true, BusinessCaseLine.LoanDrawdowns);
+            var members = Line("Ledenkapitaal", "€", t => t == 0 ? memberCapital : null, Euro, true, BusinessCaseLine.MemberCapital);
+            var net = Line("Netto kasstroom", "€",
+                t => $"{C(t)}{revenue}-{C(t)}{opex}-{C(t)}{replacements}-{C(t)}{debtService}-{C(t)}{ownCapex}+{C(t)}{subsidies}+{C(t)}{connectionFees}+{C(t)}{drawdowns}+{C(t)}{members}",
+                Euro, true, BusinessCaseLine.NetCashFlow);
+            var cash = Line("Kassaldo eind jaar", "€", t => t == 0 ? $"{C(t)}{net}" : $"{C(t - 1)}{_row - 1}+{C(t)}{net}", Euro, line: BusinessCaseLine.CashBalance);
+            var mra = _row + 2;
+            var target = Line("DSRA-doel", "€", t => t + 1 < _h ? $"ROUND({dsraMonths}/12*{C(t + 1)}{debtService},2)" : null, Euro,
+                line: BusinessCaseLine.DsraTarget);
+            Line("DSRA-saldo (deel van de kas)", "€", t => $"MIN(MAX(0,{C(t)}{cash}-MAX(0,{C(t)}{mra})),MAX(0,{C(t)}{target}))", Euro,
+                line: BusinessCaseLine.DsraBalance);
+            Line("Onderhoudsreserve (MRA) saldo", "€",
+                t => t == 0 ? $"{C(t)}{saving}-{C(t)}{replacements}" : $"{C(t - 1)}{mra}+{C(t)}{saving}-{C(t)}{replacements}", Euro,
+                line: BusinessCaseLine.MraBalance);
+            var projectFlow = Line("Projectkasstroom (basis NPV en IRR)", "€",
+                t => $"{C(t)}{revenue}-{C(t)}{opex}-{C(t)}{replacements}-{C(t)}{ownCapex}+{C(t)}{subsidies}+{C(t)}{connectionFees}", Euro, true,
+                BusinessCaseLine.ProjectCashFlow);
+            var equityFlow = Line("Kasstroom na financiering, zonder ledenkapitaal", "€", t => $"{C(t)}{net}-{C(t)}{members}", Euro, true);
+            var cumulative = _row;
+            Line("Projectkasstroom cumulatief", "€", t => t == 0 ? $"{C(t)}{projectFlow}" : $"{C(t - 1)}{cumulative}+{C(t)}{projectFlow}", Euro);
+            var wasNegative = _row;
+            Line("Cumulatief ooit negatief", "", t => t == 0 ? $"{C(t)}{cumulative}<0" : $"OR({C(t - 1)}{wasNegative},{C(t)}{cumulative}<0)", "General");
+            var candidate = Line("Terugverdiend in dit jaar", "jaar",
+                t => t == 0 ? "\"\"" : $"IF(AND({C(t)}{cumulative}>=0,{C(t - 1)}{wasNegative}),{Y(t)},\"\")", Whole);
+            var household = Line("Warmtekosten per woningequivalent (incl. btw)", "€/jaar", t => $"ROUND({C(t)}{fixedRow}+{demand}*{C(t)}{variableRow},2)", Euro,
+                line: BusinessCaseLine.HouseholdHeatCost);
+            var gasCost = Line("Referentie gaskosten", "€/jaar", t => $"ROUND({gas}*{C(t)}{gasIndex},2)", Euro, line: BusinessCaseLine.ReferenceGasCost);
+            Line("Niet Meer Dan Nu (warmte ≤ gas)", "", t => $"{C(t)}{household}<={C(t)}{gasCost}", "General", line: BusinessCaseLine.NietMeerDanNu);
+            _row++;
+
+            Section(ws, _row++, "Kengetallen");
+            string Range(int row) => $"{C(0)}{row}:{Last}{row}";
+            var finalShare = $"{Last}{shareRow}";
+            Kpi(BusinessCaseKpi.Uses, "Investering (bestedingen)", $"{own}+{thirdParty}", Euro);
+            Kpi(BusinessCaseKpi.Subsidies, "Subsidies", subsidyLast >= subsidyFirst ? $"SUM($C${subsidyFirst}:$C${subsidyLast})" : "0", Euro);
+            Kpi(BusinessCaseKpi.ThirdParty, "Gefinancierd door derden", thirdParty, Euro);
+            Kpi(BusinessCaseKpi.ConnectionFees, "Aansluitbijdragen", $"ROUND({connections}*{finalShare}*{fee},2)", Euro);
+            Kpi(BusinessCaseKpi.BoilerBuyOff, "Afkoop vermeden ketelkosten", $"ROUND({connections}*{finalShare}*{buyOff},2)", Euro);
+            Kpi(BusinessCaseKpi.MemberCapital, "Ledenkapitaal", memberCapital, Euro);
+            Kpi(BusinessCaseKpi.Loans, "Leningen", loans.Count > 0 ? $"SUM($C${loans[0]}:$C${loans[^1]})" : "0", Euro);
+            var k = _kpis;
+            Kpi(BusinessCaseKpi.Sources, "Bronnen", $"{k[BusinessCaseKpi.Subsidies]}+{k[BusinessCaseKpi.ThirdParty]}+{k[BusinessCaseKpi.ConnectionFees]}+"
+                + $"{k[BusinessCaseKpi.BoilerBuyOff]}+{k[BusinessCaseKpi.MemberCapital]}+{k[BusinessCaseKpi.Loans]}", Euro);
+            Kpi(BusinessCaseKpi.Surplus, "Bronnen − bestedingen (overschot, negatief = tekort)", $"{k[BusinessCaseKpi.Sources]}-{k[BusinessCaseKpi.Uses]}", Euro);
+            Kpi(BusinessCaseKpi.Npv, "NPV projectkasstroom", $"ROUND(NPV({discount},{Range(projectFlow)}),2)", Euro);
+            Kpi(BusinessCaseKpi.NpvAfterFinancing, "NPV na financiering", $"ROUND(NPV({discount},{Range(equityFlow)}),2)", Euro);
+            Kpi(BusinessCaseKpi.Irr, "IRR projectkasstroom (#GETAL! = geen IRR)", $"ROUND(IRR({Range(projectFlow)}),6)", Percent);
+            Kpi(BusinessCaseKpi.PaybackYear, "Terugverdienjaar (leeg = niet binnen de looptijd)",
+                $"IF(COUNTIF({Range(cumulative)},\"<0\")=0,{start},IF({Last}{cumulative}<0,\"\",MIN({Range(candidate)})))", Whole);
+            Kpi(BusinessCaseKpi.MinDscr, "Minimale DSCR", $"IF(COUNT({Range(testedDscr)})=0,\"\",MIN({Range(testedDscr)}))", Ratio);
+            Kpi(BusinessCaseKpi.MinDscrYear, "Jaar van de minimale DSCR",
+                $"IF(COUNT({Range(testedDscr)})=0,\"\",INDEX({Range(yearRow)},1,MATCH({k[BusinessCaseKpi.MinDscr]},{Range(testedDscr)},0)))", Whole);
+            Kpi(BusinessCaseKpi.AverageDscr, "Gemiddelde DSCR", $"IF(COUNT({Range(testedRaw)})=0,\"\",ROUND(AVERAGE({Range(testedRaw)}),4))", Ratio);
+            Kpi(BusinessCaseKpi.CovenantBreachCount, "Jaren onder de minimale DSCR (convenantbreuk)", $"COUNTIF({Range(testedDscr)},\"<\"&{minDscr})", Whole);
+            Kpi(BusinessCaseKpi.TotalInterest, "Totale rente", $"SUM({Range(interestRow)})", Euro);
+            Kpi(BusinessCaseKpi.DebtOutstandingAtEnd, "Schuld niet afgelost binnen de looptijd",
+                openings.Count == 0 ? "0" : string.Join("+", openings.Select(open => $"({Last}{open}-{Last}{open + 2})")), Euro);
+            Kpi(BusinessCaseKpi.LowestCashBalance, "Laagste kassaldo", $"MIN({Range(cash)})", Euro);
+            Kpi(BusinessCaseKpi.LowestCashBalanceYear, "Jaar van het laagste kassaldo",
+                $"INDEX({Range(yearRow)},1,MATCH({k[BusinessCaseKpi.LowestCashBalance]},{Range(cash)},0))", Whole);
+            Kpi(BusinessCaseKpi.FinancingCloses, "Financiering sluit (bronnen ≥ bestedingen, geen convenantbreuk, schuld afgelost)",
+                $"AND({k[BusinessCaseKpi.Surplus]}>=0,{k[BusinessCaseKpi.CovenantBreachCount]}=0,{k[BusinessCaseKpi.DebtOutstandingAtEnd]}=0)", "General");
+            foreach (var address in _kpis.Values) ws.Cell(address).Style.Font.SetBold();
+            _row++;
+
+            return new BusinessCaseLayout(FirstYearColumn, _h, _lines.ToImmutableDictionary(), _kpis.ToImmutableDictionary(), [.. openings], _formulas, _row);
+        }
+
+        private void TableHeader(params string[] names)
+        {
+            for (var i = 0; i < names.Length; i++) ws.Cell(_row, i + 1).SetValue(names[i]);
+            Header(ws.Range(_row, 1, _row, names.Length));
+            _row++;
+        }
+    }
+}

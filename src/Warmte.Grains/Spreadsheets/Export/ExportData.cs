@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Alerts;
+using Warmte.BusinessCase.Engine;
+using Warmte.BusinessCase.Model;
+using Warmte.BusinessCase.Versions;
+using Warmte.CashFlow;
+using Warmte.Common;
+using Warmte.Cooperatives;
+using Warmte.Grants;
+using Warmte.Projects;
+using Warmte.Umbrellas;
+
+namespace Warmte.Spreadsheets.Export;
+
+/// <summary>When and by whom an export was made: shown on the Toelichting sheet.</summary>
+public sealed record ExportContext(Instant ExportedAt, string? ExportedBy)
+{
+    public LocalDate Today => AmsterdamTime.DateOf(ExportedAt);
+}
+
+/// <summary>The latest saved business-case version of a project, read back into the engine's inputs.</summary>
+public sealed record BusinessCaseExport(int Version, Instant SavedAt, string SavedBy, Inputs Inputs, KpiSummary Kpis);
+
+/// <summary>Everything one project's sheet shows, loaded before any cell is written.</summary>
+public sealed record ProjectExport
+{
+    public required ProjectView Project { get; init; }
+    public required string CooperativeName { get; init; }
+    public required CooperativeKind Kind { get; init; }
+    public BusinessCaseExport? BusinessCase { get; init; }
+    public ImmutableArray<GrantView> Grants { get; init; } = [];
+    /// <summary>The saved cash-flow plan simulated under today's regime (tranches after accounting); null without a plan.</summary>
+    public CashFlowResult? CashFlow { get; init; }
+    public ImmutableArray<Alert> Alerts { get; init; } = [];
+}
+
+/// <summary>An umbrella's comparison rows plus the detail of each project in it.</summary>
+public sealed record UmbrellaExport(UmbrellaComparison Comparison, ImmutableDictionary<string, ProjectExport> Projects);
+
+/// <summary>The financier's portfolio rows plus the detail of each project in it.</summary>
+public sealed record PortfolioExport(LocalDate AsOf, ImmutableArray<PortfolioRow> Rows, ImmutableDictionary<string, ProjectExport> Projects);
+
+/// <summary>
+/// Reads what an export needs from the grains, read-only and in parallel: the same reads the API's
+/// project, business-case, grant, cash-flow and alert endpoints make.
+/// </summary>
+public static class ExportLoader
+{
+    public static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today)
+    {
+        var factsTask = ProjectFacts.LoadAsync(grains, projectId, today);
+        var financingTask = grains.GetGrain<IBusinessCaseGrain>(projectId).Financing();
+        var cashTask = grains.GetGrain<ICashPlanGrain>(projectId).Simulate(Regime.Tranches, today.ToYearMonth());
+        if (await factsTask is not { } facts) return null;
+        var cooperative = await grains.GetGrain<ICooperativeGrain>(facts.Project.CooperativeId).Get();
+        BusinessCaseExport? businessCase = null;
+        if (await financingTask is { } financing
+            && await grains.GetGrain<IBusinessCaseGrain>(projectId).Get(financing.Version) is { } version
+            && ModelReader.Read(version.ModelJson) is { IsOk: true } read)
+            businessCase = new BusinessCaseExport(version.Version, version.SavedAt, version.SavedBy, read.Value!, version.Kpis);
+        var cash = await cashTask;
+        return new ProjectExport
+        {
+            Project = facts.Project,
+            CooperativeName = cooperative?.Cooperative.StatutoryName ?? facts.Project.CooperativeId,
+            Kind = cooperative?.Cooperative.Kind ?? CooperativeKind.HeatNetwork,
+            BusinessCase = businessCase,
+            Grants = facts.Grants,
+            CashFlow = cash.IsOk ? cash.Value : null,
+            Alerts = facts.Alerts,
+        };
+    }
+
+    public static async Task<ImmutableDictionary<string, ProjectExport>> ProjectsAsync(IGrainFactory grains, IEnumerable<string> projectIds, LocalDate today)
+    {
+        var loaded = await Task.WhenAll(projectIds.Distinct().Select(id => ProjectAsync(grains, id, today)));
+        return loaded.OfType<ProjectExport>().ToImmutableDictionary(p => p.Project.Id);
+    }
+
+    /// <summary>The umbrella's comparison and its projects; null when the umbrella does not exist.</summary>
+    public static async Task<UmbrellaExport?> UmbrellaAsync(IGrainFactory grains, string umbrellaId, LocalDate today)
+    {
+        if (await grains.GetGrain<IUmbrellaGrain>(umbrellaId).Compare() is not { } comparison) return null;
+        var projects = await ProjectsAsync(grains, comparison.Rows.Select(r => r.ProjectId).OfType<string>(), today);
+        return new UmbrellaExport(comparison, projects);
+    }
+
+    /// <summary>Every funded project (one with a grant), most urgent first, as GET /api/portfolio lists them.</summary>
+    public static async Task<PortfolioExport> PortfolioAsync(IGrainFactory grains, LocalDate today)
+    {
+        var ids = await Registry.ProjectDirectory.AllProjectIdsAsync(grains);
+        var projects = await ProjectsAsync(grains, ids, today);
+        var rows = Portfolio.Sort(projects.Values.Where(p => !p.Grants.IsEmpty)
+            .Select(p => Portfolio.Row(p.Project, p.Grants, today, p.CashFlow?.Outlook)));
+        return new PortfolioExport(today, rows, projects.Where(p => rows.Any(r => r.ProjectId == p.Key)).ToImmutableDictionary());
+    }
+}

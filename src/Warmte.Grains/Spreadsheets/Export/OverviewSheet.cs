@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using ClosedXML.Excel;
+using NodaTime;
+using Warmte.Common;
+using Warmte.Cooperatives;
+using Warmte.Umbrellas;
+using static Warmte.Spreadsheets.Export.SheetFormat;
+
+namespace Warmte.Spreadsheets.Export;
+
+/// <summary>A column of an overview sheet: its header, what it means (for the Toelichting), width and format.</summary>
+public sealed record OverviewColumn(string Header, string Meaning, double Width, string? Format = null);
+
+/// <summary>
+/// The umbrella's "Overzicht": one row per cooperative and project, as the umbrella comparison
+/// lists them (cooperatives by name, their projects by name; a cooperative without projects has
+/// one row). Frozen header, autofilter, euro and percentage formats, and a "Risico" column whose
+/// formula marks the row red when the project is at risk.
+/// </summary>
+public static class OverviewSheet
+{
+    public const string Name = "Overzicht";
+
+    /// <summary>Fewer months of runway than this before a foreseen gap marks a project at risk.</summary>
+    public const int RiskRunwayMonths = 6;
+
+    public static readonly ImmutableArray<OverviewColumn> Columns =
+    [
+        new("Coöperatie", "Statutaire naam van de coöperatie.", 34),
+        new("Soort", "Warmtenet, lokale opwek, stadsbrede opwek of communicatie en gedrag.", 18),
+        new("Project", "Naam van het project; leeg als de coöperatie nog geen project heeft.", 30),
+        new("Fase", "Huidige fase: Initiatief, Haalbaarheid, Ontwikkeling, Realisatie, Beheer of Gestopt.", 14),
+        new("Maanden in fase", "Hele maanden sinds het project de huidige fase in ging.", 10, Whole),
+        new("Woningequivalenten", "Omvang van het project in woningequivalenten.", 12, Whole),
+        new("Leden", "Aantal leden van de coöperatie. Nog leeg: het ledenregister komt met de ledenadministratie (ALV en instemming).", 10, Whole),
+        new("Investering", "Totale investering (bestedingen) volgens de laatst opgeslagen businesscase.", 18, Euro),
+        new("Subsidie toegekend", "Som van de toegekende subsidies.", 18, Euro),
+        new("Subsidie uitbetaald", "Som van de uitbetaalde tranches.", 18, Euro),
+        new("Subsidie openstaand", "Toegekend min uitbetaald.", 18, Euro),
+        new("Lening hoofdsom", "Som van de hoofdsommen van de leningen in de businesscase.", 18, Euro),
+        new("Lening rente", "Rente van de leningen, gewogen naar hoofdsom.", 10, Percent),
+        new("Lening looptijd", "Langste looptijd van de leningen, in jaren.", 10, Whole),
+        new("Min. DSCR", "Laagste DSCR (CFADS / schuldendienst) in de jaren waarin de geldgever toetst.", 10, Ratio),
+        new("Min. DSCR geldgever", "De minimale DSCR die de geldgever eist (convenant).", 10, Ratio),
+        new("NPV", "Netto contante waarde van de projectkasstroom bij de disconteringsvoet van de businesscase.", 18, Euro),
+        new("Bronnen − bestedingen", "Financiering min investering bij financial close: negatief is een tekort.", 18, Euro),
+        new("Runway (maanden)", $"Maanden dat het werk doorgaat tot de volgende voorziene windstilte (kasstroomplan, huidig regime). Leeg: geen tekort voorzien of geen plan.", 10, Whole),
+        new("Open signalen", "Aantal open signalen (runway, verantwoording te laat, mijlpaal loopt uit, aanvraag ligt te lang).", 10, Whole),
+        new("Volgende open poortvoorwaarde", "De eerste voorwaarde van de volgende fasepoort die nog niet vervuld is.", 40),
+        new("Laatste wijziging", "Datum en tijd (Amsterdam) van de laatste wijziging aan het project.", 17, "dd-mm-yyyy hh:mm"),
+        new("Risico", $"Formule: ja als de min. DSCR onder die van de geldgever ligt, de bronnen de bestedingen niet dekken, de runway korter is dan {RiskRunwayMonths} maanden of er open signalen zijn. De rij kleurt dan rood.", 8),
+        new("Blad", "Link naar het projectblad met de businesscase, tranches en kaspositie.", 14),
+    ];
+
+    private const int MinDscrColumn = 15, LenderColumn = 16, SurplusColumn = 18, RunwayColumn = 19, AlertsColumn = 20, RiskColumn = 23, SheetColumn = 24;
+
+    public static void Write(IXLWorksheet sheet, UmbrellaComparison comparison, IReadOnlyDictionary<string, ProjectExport> projects,
+        IReadOnlyDictionary<string, string> sheetNames)
+    {
+        for (var i = 0; i < Columns.Length; i++) sheet.Cell(1, i + 1).SetValue(Columns[i].Header);
+        var row = 2;
+        foreach (var r in comparison.Rows)
+        {
+            var detail = r.ProjectId is { } id ? projects.GetValueOrDefault(id) : null;
+            sheet.Cell(row, 1).SetValue(r.CooperativeName);
+            sheet.Cell(row, 2).SetValue(CooperativeRules.DutchKind(r.Kind));
+            sheet.Cell(row, 3).SetValue(r.ProjectName ?? "");
+            if (r.Phase is { } phase) sheet.Cell(row, 4).SetValue(phase.ToString());
+            if (r.MonthsInPhase is { } months) sheet.Cell(row, 5).SetValue(months);
+            if (r.Woningequivalenten is { } weq) sheet.Cell(row, 6).SetValue(weq);
+            if (r.Finance is { } f)
+            {
+                if (f.Investment is { } investment) sheet.Cell(row, 8).SetValue(investment);
+                sheet.Cell(row, 9).SetValue(f.SubsidiesGranted);
+                sheet.Cell(row, 10).SetValue(f.SubsidiesPaid);
+                sheet.Cell(row, 11).SetValue(f.SubsidiesOutstanding);
+                if (f.MinDscr is { } minDscr) sheet.Cell(row, MinDscrColumn).SetValue(minDscr);
+                if (f.Npv is { } npv) sheet.Cell(row, 17).SetValue(npv);
+                if (f.SourcesMinusUses is { } surplus) sheet.Cell(row, SurplusColumn).SetValue(surplus);
+                sheet.Cell(row, AlertsColumn).SetValue(f.OpenAlerts);
+            }
+            if (detail?.BusinessCase is { } bc)
+            {
+                var loans = bc.Inputs.Loans;
+                if (!loans.IsEmpty)
+                {
+                    var principal = loans.Sum(l => l.Terms.Principal);
+                    sheet.Cell(row, 12).SetValue(principal);
+                    sheet.Cell(row, 13).SetValue(decimal.Round(loans.Sum(l => l.Terms.Principal * l.Terms.AnnualRate) / principal, 6));
+                    sheet.Cell(row, 14).SetValue(loans.Max(l => l.Terms.TermYears));
+                }
+                sheet.Cell(row, LenderColumn).SetValue(bc.Kpis.LenderMinDscr);
+            }
+            if (RunwayBeforeGap(detail) is { } runway) sheet.Cell(row, RunwayColumn).SetValue(runway);
+            sheet.Cell(row, 21).SetValue(r.NextUnmetCondition ?? "");
+            if (r.LastChangeAt is { } changed) sheet.Cell(row, 22).SetValue(changed.InZone(AmsterdamTime.Zone).LocalDateTime.ToDateTimeUnspecified());
+            if (r.ProjectId is not null)
+            {
+                string Col(int c) => Letters(c) + row;
+                sheet.Cell(row, RiskColumn).FormulaA1 =
+                    $"IF(OR(AND(ISNUMBER({Col(MinDscrColumn)}),ISNUMBER({Col(LenderColumn)}),{Col(MinDscrColumn)}<{Col(LenderColumn)}),"
+                    + $"AND(ISNUMBER({Col(SurplusColumn)}),{Col(SurplusColumn)}<0),AND(ISNUMBER({Col(RunwayColumn)}),{Col(RunwayColumn)}<{RiskRunwayMonths}),"
+                    + $"{Col(AlertsColumn)}>0),\"ja\",\"nee\")";
+                if (sheetNames.TryGetValue(r.ProjectId, out var target))
+                {
+                    sheet.Cell(row, SheetColumn).SetValue(target);
+                    sheet.Cell(row, SheetColumn).Hyperlink = new XLHyperlink($"{Quoted(target)}!A1");
+                }
+            }
+            row++;
+        }
+        Finish(sheet, Columns, row - 1, $"${Letters(RiskColumn)}2=\"ja\"");
+    }
+
+    /// <summary>Runway only when money runs out ahead (a gap, a stall now, or out of funding); null otherwise.</summary>
+    public static int? RunwayBeforeGap(ProjectExport? project) =>
+        project?.CashFlow?.Outlook is { State: CashFlow.OutlookState.GapAhead or CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding } o
+            ? o.RunwayMonths
+            : null;
+
+    /// <summary>Header style, formats, widths, frozen header, autofilter, and red rows where <paramref name="riskFormula"/> (written for row 2) holds.</summary>
+    public static void Finish(IXLWorksheet sheet, IReadOnlyList<OverviewColumn> columns, int lastRow, string? riskFormula)
+    {
+        Header(sheet.Range(1, 1, 1, columns.Count));
+        sheet.Row(1).Style.Alignment.WrapText = true;
+        for (var i = 0; i < columns.Count; i++)
+        {
+            sheet.Column(i + 1).Width = columns[i].Width;
+            if (columns[i].Format is { } format && lastRow >= 2) sheet.Range(2, i + 1, lastRow, i + 1).Style.NumberFormat.Format = format;
+        }
+        sheet.SheetView.FreezeRows(1);
+        sheet.Range(1, 1, Math.Max(lastRow, 1), columns.Count).SetAutoFilter();
+        if (riskFormula is not null && lastRow >= 2)
+            sheet.Range(2, 1, lastRow, columns.Count).AddConditionalFormat().WhenIsTrue(riskFormula).Fill.SetBackgroundColor(RiskFill);
+    }
+
+    public static DateTime Local(Instant instant) => instant.InZone(AmsterdamTime.Zone).LocalDateTime.ToDateTimeUnspecified();
+}

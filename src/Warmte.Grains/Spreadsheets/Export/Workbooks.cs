@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+using ClosedXML.Excel;
+using Warmte.Alerts;
+using static Warmte.Spreadsheets.Export.SheetFormat;
+
+namespace Warmte.Spreadsheets.Export;
+
+/// <summary>The .xlsx media type and how a workbook becomes the bytes of a download.</summary>
+public static class XlsxFile
+{
+    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// <summary>
+    /// A new workbook that spreadsheets recalculate when they open it: the formulas are stored without
+    /// cached values (ClosedXML does not compute them), so the first thing Excel or LibreOffice does is compute.
+    /// </summary>
+    public static XLWorkbook New() => new() { FullCalculationOnLoad = true };
+
+    /// <summary>
+    /// The file's bytes. No calculation chain: it is an optional cache that spreadsheets rebuild, and
+    /// writing it costs more than the sheets themselves for thousands of formulas.
+    /// </summary>
+    public static byte[] ToBytes(XLWorkbook workbook)
+    {
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream, new SaveOptions { GenerateCalculationChain = false, EvaluateFormulasBeforeSaving = false });
+        return stream.ToArray();
+    }
+
+    /// <summary>A download's file name: what is in it and the date, e.g. "apec-2026-11-22.xlsx".</summary>
+    public static string FileName(string what, ExportContext context) =>
+        $"{what}-{context.Today:yyyy'-'MM'-'dd}.xlsx";
+}
+
+/// <summary>
+/// The umbrella workbook the APEC coordinators compare cooperatives in: "Overzicht", one sheet
+/// per project (in the overview's order), and "Toelichting".
+/// </summary>
+public static class UmbrellaWorkbook
+{
+    public static XLWorkbook Write(UmbrellaExport export, ExportContext context)
+    {
+        var workbook = XlsxFile.New();
+        var overview = workbook.AddWorksheet(OverviewSheet.Name);
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { OverviewSheet.Name, Toelichting.Name };
+        var names = new Dictionary<string, string>();
+        var ordered = export.Comparison.Rows.Select(r => r.ProjectId).OfType<string>().Distinct()
+            .Select(id => export.Projects.GetValueOrDefault(id)).OfType<ProjectExport>().ToList();
+        foreach (var project in ordered) names[project.Project.Id] = ProjectSheet.Write(workbook, project, taken).SheetName;
+        OverviewSheet.Write(overview, export.Comparison, export.Projects, names);
+        Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, OverviewSheet.Name, OverviewSheet.Columns, ordered);
+        return workbook;
+    }
+}
+
+/// <summary>One project: its sheet and the Toelichting.</summary>
+public static class ProjectWorkbook
+{
+    public static XLWorkbook Write(ProjectExport project, ExportContext context)
+    {
+        var workbook = XlsxFile.New();
+        ProjectSheet.Write(workbook, project, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Toelichting.Name });
+        Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, null, [], [project]);
+        return workbook;
+    }
+}
+
+/// <summary>
+/// The financier's portfolio: "Portefeuille" (every funded project, most urgent first, with
+/// totals as formulas), one sheet per project, and "Toelichting".
+/// </summary>
+public static class PortfolioWorkbook
+{
+    public const string Name = "Portefeuille";
+
+    public static readonly ImmutableArray<OverviewColumn> Columns =
+    [
+        new("Project", "Naam van het project.", 30),
+        new("Coöperatie", "Id van de coöperatie.", 18),
+        new("Fase", "Huidige fase van het project.", 14),
+        new("Toegekend", "Som van de toegekende subsidies en voorfinancieringen.", 18, Euro),
+        new("Uitbetaald", "Som van de uitbetaalde tranches.", 18, Euro),
+        new("Openstaand", "Toegekend min uitbetaald.", 18, Euro),
+        new("Volgende betaling verwacht", "Eerste aangevraagde, nog niet betaalde tranche: aanvraagdatum plus de mediane doorlooptijd van deze financier bij dit project (of de norm zolang die er niet is).", 14, Date),
+        new("Verwacht bedrag", "Gepland bedrag van die tranche.", 18, Euro),
+        new("Runway (maanden)", "Maanden dat het werk doorgaat tot de volgende windstilte of het einde van het werk (kasstroomplan).", 10, Whole),
+        new("Open signalen", "Aantal open signalen.", 10, Whole),
+        new("Ernstigste signaal", "hoog, middel of laag; een project met een hoog signaal kleurt rood.", 10),
+        new("Signalen", "De open signalen zelf.", 60),
+        new("Blad", "Link naar het projectblad.", 14),
+    ];
+
+    public static XLWorkbook Write(PortfolioExport export, ExportContext context)
+    {
+        var workbook = XlsxFile.New();
+        var sheet = workbook.AddWorksheet(Name);
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Name, Toelichting.Name };
+        var projects = export.Rows.Select(r => export.Projects.GetValueOrDefault(r.ProjectId)).OfType<ProjectExport>().ToList();
+        var names = projects.ToDictionary(p => p.Project.Id, p => ProjectSheet.Write(workbook, p, taken).SheetName);
+        for (var i = 0; i < Columns.Length; i++) sheet.Cell(1, i + 1).SetValue(Columns[i].Header);
+        var row = 2;
+        foreach (var r in export.Rows)
+        {
+            sheet.Cell(row, 1).SetValue(r.ProjectName);
+            sheet.Cell(row, 2).SetValue(r.CooperativeId);
+            sheet.Cell(row, 3).SetValue(r.Phase.ToString());
+            sheet.Cell(row, 4).SetValue(r.Granted);
+            sheet.Cell(row, 5).SetValue(r.Paid);
+            sheet.Cell(row, 6).SetValue(r.Outstanding);
+            if (r.NextExpectedPayment is { } next) sheet.Cell(row, 7).SetValue(next.ToDateTimeUnspecified());
+            if (r.NextExpectedAmount is { } amount) sheet.Cell(row, 8).SetValue(amount);
+            if (r.RunwayMonths is { } runway) sheet.Cell(row, 9).SetValue(runway);
+            sheet.Cell(row, 10).SetValue(r.Alerts.Length);
+            sheet.Cell(row, 11).SetValue(Severity(r.WorstSeverity));
+            sheet.Cell(row, 12).SetValue(string.Join(" | ", r.Alerts.Select(a => a.Message)));
+            if (names.TryGetValue(r.ProjectId, out var target))
+            {
+                sheet.Cell(row, 13).SetValue(target);
+                sheet.Cell(row, 13).Hyperlink = new XLHyperlink($"{Quoted(target)}!A1");
+            }
+            row++;
+        }
+        var last = row - 1;
+        OverviewSheet.Finish(sheet, Columns, last, "$K2=\"hoog\"");
+        // Totals below the filtered rows, as formulas: they follow a coordinator's corrections.
+        var totals = row + 1;
+        sheet.Cell(totals, 1).SetValue("Totaal").Style.Font.SetBold();
+        for (var c = 4; c <= 6; c++)
+        {
+            var cell = sheet.Cell(totals, c);
+            cell.FormulaA1 = last >= 2 ? $"SUM({Letters(c)}2:{Letters(c)}{last})" : "0";
+            cell.Style.NumberFormat.Format = Euro;
+            cell.Style.Font.SetBold();
+        }
+        Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, Name, Columns, projects);
+        return workbook;
+    }
+
+    /// <summary>The row of the totals (granted, paid, outstanding in columns D, E, F) for a portfolio of <paramref name="projects"/> rows.</summary>
+    public static int TotalsRow(int projects) => projects + 3;
+
+    private static string Severity(AlertSeverity? severity) => severity switch
+    {
+        AlertSeverity.High => "hoog",
+        AlertSeverity.Medium => "middel",
+        AlertSeverity.Low => "laag",
+        _ => "",
+    };
+}
