@@ -124,6 +124,6 @@ public sealed class ExportCliTests(ExportServerFixture fixture) : IClassFixture<
         Assert.Contains("warmte export apec --out apec.xlsx", apec.Out);
         Assert.Contains("--umbrella", apec.Out);
         var general = await Run(null, "--help");
-        Assert.Contains("Spreadsheets (.xlsx)", general.Out);
+        Assert.Contains("Spreadsheets: export (.xlsx) en import", general.Out);
     }
 }
