@@ -107,6 +107,38 @@ public sealed class ExportApiTests(ExportServerFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_project_sheet_carries_the_alv_decision_and_tenant_consent_but_no_names_or_addresses()
+    {
+        var (umbrella, project) = await Seed();
+        var admin = Server.Client();
+        var coop = (await admin.Get($"api/projects/{project}")).Text("cooperativeId");
+        await ApiCalls.PassRealisatiebesluitWithoutTenants(admin, coop, project);
+        await admin.Put($"api/projects/{project}/consent/applicability", new { notApplicable = false });
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "Complex A", corporation = "Stadgenoot", rentedHomes = 10, proposalDate = "2025-01-15" });
+        await admin.Post($"api/projects/{project}/consent/complexes/complex-a/declarations", new
+        {
+            declarations = Enumerable.Range(1, 6).Select(n => new { postcode = "1054 AB", huisnummer = n, response = "Akkoord", on = "2025-02-01" }),
+        });
+
+        var (_, workbook) = await Download(await Reader(), $"api/umbrellas/{umbrella}/export.xlsx");
+        using (workbook)
+        {
+            Assert.Equal(3, workbook!.Worksheet("Overzicht").Cell(2, 7).GetValue<int>()); // Leden
+            var sheet = workbook.Worksheet(project);
+            // Formula cells carry no cached value (the spreadsheet calculates them on opening): read the typed cells only.
+            static string Text(IXLCell c) => c.HasFormula ? "" : c.GetString();
+            var texts = sheet.CellsUsed().Select(Text).ToList();
+            Assert.Contains("Stemmingen en instemming", texts);
+            var decision = sheet.CellsUsed().Single(c => Text(c).StartsWith("Realisatiebesluit (alv-", StringComparison.Ordinal)).Address.RowNumber;
+            Assert.Equal("Aangenomen", sheet.Cell(decision, 3).GetString());
+            Assert.Equal(3, sheet.Cell(decision, 4).GetValue<int>());
+            var complex = sheet.CellsUsed().Single(c => Text(c) == "Complex A").Address.RowNumber;
+            Assert.Equal((6, 7, "nee"), (sheet.Cell(complex, 4).GetValue<int>(), sheet.Cell(complex, 8).GetValue<int>(), sheet.Cell(complex, 9).GetString()));
+            Assert.DoesNotContain(workbook.Worksheets.SelectMany(w => w.CellsUsed()), c => Text(c).Contains("1054 AB") || Text(c).Contains("Lid L-1"));
+        }
+    }
+
+    [Fact]
     public async Task Unknown_targets_are_a_404_in_dutch_and_a_missing_token_a_401()
     {
         var reader = await Reader();

@@ -33,6 +33,12 @@ public sealed record ProjectExport
     /// <summary>The saved cash-flow plan simulated under today's regime (tranches after accounting); null without a plan.</summary>
     public CashFlowResult? CashFlow { get; init; }
     public ImmutableArray<Alert> Alerts { get; init; } = [];
+    /// <summary>Counts of the cooperative's member register (no personal data in exports).</summary>
+    public Members.MemberSummary? Members { get; init; }
+    /// <summary>The ALV's realisatiebesluit in force on this project; null when none was taken.</summary>
+    public Alv.DecisionStatus? Realisatiebesluit { get; init; }
+    /// <summary>Tenant consent per complex, without answers per address.</summary>
+    public TenantConsent.ConsentStatus? Consent { get; init; }
 }
 
 /// <summary>An umbrella's comparison rows plus the detail of each project in it.</summary>
@@ -54,6 +60,9 @@ public static class ExportLoader
         var cashTask = grains.GetGrain<ICashPlanGrain>(projectId).Simulate(Regime.Tranches, today.ToYearMonth());
         if (await factsTask is not { } facts) return null;
         var cooperative = await grains.GetGrain<ICooperativeGrain>(facts.Project.CooperativeId).Get();
+        var members = grains.GetGrain<Members.IMemberRegisterGrain>(facts.Project.CooperativeId).Summary();
+        var decision = grains.GetGrain<Alv.IAlvGrain>(facts.Project.CooperativeId).DecisionFor(projectId, Alv.DecisionType.Realisatiebesluit);
+        var consent = grains.GetGrain<TenantConsent.ITenantConsentGrain>(projectId).Status(withAddresses: false);
         BusinessCaseExport? businessCase = null;
         if (await financingTask is { } financing
             && await grains.GetGrain<IBusinessCaseGrain>(projectId).Get(financing.Version) is { } version
@@ -69,6 +78,9 @@ public static class ExportLoader
             Grants = facts.Grants,
             CashFlow = cash.IsOk ? cash.Value : null,
             Alerts = facts.Alerts,
+            Members = await members,
+            Realisatiebesluit = await decision,
+            Consent = await consent,
         };
     }
 

@@ -32,7 +32,7 @@ public static class OverviewSheet
         new("Fase", "Huidige fase: Initiatief, Haalbaarheid, Ontwikkeling, Realisatie, Beheer of Gestopt.", 14),
         new("Maanden in fase", "Hele maanden sinds het project de huidige fase in ging.", 10, Whole),
         new("Woningequivalenten", "Omvang van het project in woningequivalenten.", 12, Whole),
-        new("Leden", "Aantal leden van de coöperatie. Nog leeg: het ledenregister komt met de ledenadministratie (ALV en instemming).", 10, Whole),
+        new("Leden", "Aantal leden van de coöperatie vandaag volgens het ledenregister (leeg als de coöperatie geen register bijhoudt of geen project heeft).", 10, Whole),
         new("Investering", "Totale investering (bestedingen) volgens de laatst opgeslagen businesscase.", 18, Euro),
         new("Subsidie toegekend", "Som van de toegekende subsidies.", 18, Euro),
         new("Subsidie uitbetaald", "Som van de uitbetaalde tranches.", 18, Euro),
@@ -68,6 +68,7 @@ public static class OverviewSheet
             if (r.Phase is { } phase) sheet.Cell(row, 4).SetValue(phase.ToString());
             if (r.MonthsInPhase is { } months) sheet.Cell(row, 5).SetValue(months);
             if (r.Woningequivalenten is { } weq) sheet.Cell(row, 6).SetValue(weq);
+            if (detail?.Members is { Members: > 0 } register) sheet.Cell(row, 7).SetValue(register.Members);
             if (r.Finance is { } f)
             {
                 if (f.Investment is { } investment) sheet.Cell(row, 8).SetValue(investment);

@@ -16,8 +16,8 @@ public sealed record CashLayout(int FirstRow, int Months, int OpeningColumn, int
 /// <summary>
 /// One project on one sheet, section under section: the project's facts, its business case with
 /// live formulas, its grants' tranche timeline, and the cash position per month with the stall
-/// months marked. Each section is a function (sheet, project, first row) → next free row, so a
-/// later section (votes and tenant consent, "Stemmingen en instemming") is one more entry in
+/// months marked, and the ALV's realisatiebesluit with tenant consent per complex. Each section is
+/// a function (sheet, project, first row) → next free row; a new section is one more entry in
 /// <see cref="Sections"/>.
 /// </summary>
 public static class ProjectSheet
@@ -31,7 +31,7 @@ public static class ProjectSheet
         public CashLayout? Cash { get; set; }
     }
 
-    public static readonly ImmutableArray<Section> Sections = [Facts, BusinessCase, Tranches, CashPosition];
+    public static readonly ImmutableArray<Section> Sections = [Facts, BusinessCase, Tranches, CashPosition, DecisionsAndConsent];
 
     public static ProjectSheetLayout Write(XLWorkbook workbook, ProjectExport project, ISet<string> takenNames)
     {
@@ -198,4 +198,66 @@ public static class ProjectSheet
         EventKind.WorkCompleted => "werk klaar",
         _ => e.Kind.ToString(),
     };
+
+    /// <summary>"Stemmingen en instemming": the realisatiebesluit in force and tenant consent per complex (counts only).</summary>
+    private static int DecisionsAndConsent(IXLWorksheet sheet, ProjectExport p, int row, SectionResults results)
+    {
+        Section(sheet, row++, "Stemmingen en instemming");
+        if (p.Members is { Members: > 0 } m)
+            sheet.Cell(row++, 1).SetValue($"Ledenregister: {m.Members} leden, waarvan {m.EligibleToVote} stemgerechtigd ({DutchFormat.Date(m.On)}).");
+        if (p.Realisatiebesluit is { } d)
+        {
+            var r = d.Result;
+            string[] header = ["Realisatiebesluit (ALV)", "Datum", "Uitslag", "Voor", "Tegen", "Onthouding", "Percentage voor", "Aanwezig of vertegenwoordigd", "Stemgerechtigd"];
+            for (var i = 0; i < header.Length; i++) sheet.Cell(row, i + 1).SetValue(header[i]);
+            Header(sheet.Range(row, 1, row, header.Length));
+            row++;
+            sheet.Cell(row, 1).SetValue($"{d.Title} ({d.MeetingId}/{d.ProposalId}{(d.Corrects is null ? "" : ", correctie op " + d.Corrects)})");
+            sheet.Cell(row, 2).SetDate(d.MeetingDate);
+            sheet.Cell(row, 3).SetValue(r.Outcome switch { Alv.DecisionOutcome.Aangenomen => "Aangenomen", Alv.DecisionOutcome.Verworpen => "Verworpen", _ => "Geen quorum" });
+            sheet.Cell(row, 4).SetValue(r.For);
+            sheet.Cell(row, 5).SetValue(r.Against);
+            sheet.Cell(row, 6).SetValue(r.Abstain);
+            sheet.Cell(row, 7).SetValue(r.ForPercent / 100m);
+            sheet.Cell(row, 7).Style.NumberFormat.Format = "0.00%";
+            sheet.Cell(row, 8).SetValue(r.PresentOrRepresented);
+            sheet.Cell(row, 9).SetValue(r.EligibleMembers);
+            row++;
+            sheet.Cell(row++, 1).SetValue(r.Describe());
+        }
+        else sheet.Cell(row++, 1).SetValue("De ALV heeft over dit project nog geen realisatiebesluit genomen.");
+        row++;
+        if (p.Consent is not { } c) return row;
+        if (c.NotApplicableReason is { } reason)
+        {
+            sheet.Cell(row++, 1).SetValue($"Huurdersinstemming: niet van toepassing ({reason}).");
+            return row;
+        }
+        if (c.Complexes.IsEmpty)
+        {
+            sheet.Cell(row++, 1).SetValue("Huurdersinstemming: nog geen complexen vastgelegd.");
+            return row;
+        }
+        string[] columns = ["Complex (huurdersinstemming)", "Corporatie", "Huurwoningen", "Akkoord", "Geweigerd", "Geen antwoord", "Drempel", "Nodig", "Gehaald", "Bezwaartermijn tot", "Prognose"];
+        for (var i = 0; i < columns.Length; i++) sheet.Cell(row, i + 1).SetValue(columns[i]);
+        Header(sheet.Range(row, 1, row, columns.Length));
+        row++;
+        foreach (var x in c.Complexes)
+        {
+            sheet.Cell(row, 1).SetValue(x.Name);
+            sheet.Cell(row, 2).SetValue(x.Corporation);
+            sheet.Cell(row, 3).SetValue(x.RentedHomes);
+            sheet.Cell(row, 4).SetValue(x.Agreed);
+            sheet.Cell(row, 5).SetValue(x.Refused);
+            sheet.Cell(row, 6).SetValue(x.NoResponse);
+            sheet.Cell(row, 7).SetValue(x.Threshold.ToString());
+            sheet.Cell(row, 8).SetValue(x.Required);
+            sheet.Cell(row, 9).SetValue(x.Reached ? "ja" : "nee");
+            if (x.ObjectionPeriodEnds is { } ends) sheet.Cell(row, 10).SetDate(ends);
+            sheet.Cell(row, 11).SetValue(x.Forecast.Explanation);
+            if (!x.Reached) sheet.Range(row, 1, row, columns.Length).Style.Fill.SetBackgroundColor(XLColor.FromHtml("#F8D7DA"));
+            row++;
+        }
+        return row;
+    }
 }

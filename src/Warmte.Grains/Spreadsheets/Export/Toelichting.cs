@@ -49,7 +49,7 @@ public static class Toelichting
             "De formules volgen de rekenkern: bedragen afgerond op centen waar de kern boekt, omzet naar het gemiddelde aandeel aangesloten over de twaalf maandeinden, leningen per jaar vanaf het jaar van opname, NPV zoals de spreadsheetfunctie NPV (eerste jaar één periode verdisconteerd).",
             "Niet als formule: de LLCR en de toets aan de ACM-maximumtarieven (zie de API of warmte model evaluate).",
             "Kaspositie per maand: de simulatie van het opgeslagen kasstroomplan onder het huidige regime (volgende tranche pas na goedgekeurde verantwoording), met de doorlooptijden die de financier bij dit project werkelijk haalde. Eind = begin + ontvangen − uitgaven is een formule. Rode maanden zijn windstilte.",
-            "Stemmingen (ALV) en instemming van huurders staan nog niet in de export; die komen met de ledenadministratie.",
+            "Stemmingen en instemming: het realisatiebesluit van de ALV met de exacte aantallen en de regel uit de statuten, en de instemming van huurders per complex tegen de drempel (standaard 70% van alle huurhuishoudens; geen antwoord telt als niet akkoord). Namen en adressen van leden en huurders staan nooit in de export.",
         ];
         foreach (var note in notes) sheet.Cell(row++, 1).SetValue(note);
         row++;
