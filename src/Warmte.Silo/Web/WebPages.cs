@@ -23,6 +23,7 @@ public static class WebPages
         ["/app/business-case"] = "app/business-case.html",
         ["/app/umbrella"] = "app/umbrella.html",
         ["/app/portfolio"] = "app/portfolio.html",
+        ["/app/decisions"] = "app/decisions.html",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, string> ContentTypes = new Dictionary<string, string>

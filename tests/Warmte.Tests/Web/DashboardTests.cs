@@ -210,6 +210,84 @@ public sealed class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_decisions_page_shows_the_alv_result_and_the_consent_of_each_complex_in_counts_only()
+    {
+        // The personal data the service holds for KetelhuisWG (an admin may read it): none of it may reach this page.
+        var admin = fixture.Server.Client();
+        var register = (await admin.Get("api/cooperatives/ketelhuiswg/members")).Body.EnumerateArray().ToList();
+        var consentWithAddresses = (await admin.Get("api/projects/wg-terrein/consent")).Body;
+        var personal = register.SelectMany(m => new[] { m.GetProperty("name").GetString()!, m.GetProperty("number").GetString()!, m.GetProperty("address").GetProperty("postcode").GetString()! })
+            .Concat(consentWithAddresses.GetProperty("complexes").EnumerateArray()
+                .SelectMany(c => c.GetProperty("declarations").EnumerateArray().Select(d => d.GetProperty("address").GetProperty("postcode").GetString()!)))
+            .Distinct().ToList();
+        Assert.True(register.Count > 100 && personal.Count > register.Count, "the demo has members and consent per address");
+        var complexes = consentWithAddresses.GetProperty("complexes").EnumerateArray().ToList();
+        Assert.Equal(2, complexes.Count);
+
+        var page = await fixture.SignedIn(fixture.FinancierToken);
+        await page.GotoAsync("/app/project?id=wg-terrein");
+        await page.Locator("nav.tabs").GetByRole(AriaRole.Link, new() { Name = "Stemmingen en instemming" }).ClickAsync();
+        await page.WaitForURLAsync("**/app/decisions?id=wg-terrein");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Stemmingen en instemming – Warmtenet WG-terrein");
+        await Expect(page.Locator("main .lead")).ToContainTextAsync("Coöperatie KetelhuisWG U.A.");
+
+        // The ALV of 14-12-2024: the realisatiebesluit passed with 96 for and 4 against, more than half required.
+        await Expect(page.Locator("[data-meeting='alv-2024-12-14'] h3")).ToContainTextAsync("ALV van 14-12-2024");
+        var proposal = page.Locator("[data-proposal='alv-2024-12-14/realisatiebesluit']");
+        await Expect(proposal.Locator("[data-outcome]")).ToHaveTextAsync("Aangenomen");
+        await Expect(proposal.Locator("[data-count=for] dd")).ToHaveTextAsync("96");
+        await Expect(proposal.Locator("[data-count=against] dd")).ToHaveTextAsync("4");
+        await Expect(proposal.Locator("[data-count=for-percent] dd")).ToHaveTextAsync("96,00%");
+        await Expect(proposal.Locator(".rule")).ToContainTextAsync("meer dan 1/2 van de uitgebrachte stemmen");
+        await Expect(proposal.Locator(".quorum")).ToContainTextAsync("100 van 140 stemgerechtigde leden aanwezig of vertegenwoordigd");
+
+        // Both complexes reached their 70% threshold; the bar's agreed part reaches past the threshold line.
+        foreach (var complex in complexes)
+        {
+            var id = complex.GetProperty("id").GetString()!;
+            var block = page.Locator($"article.complex[data-complex='{id}']");
+            await Expect(block.Locator("[data-reached]")).ToHaveAttributeAsync("data-reached", "true");
+            await Expect(block.Locator("[data-count=agreed] dd")).ToHaveTextAsync(complex.GetProperty("agreed").GetInt32().ToString(Dutch));
+            await Expect(block.Locator("[data-count=required] dd")).ToHaveTextAsync($"{complex.GetProperty("required").GetInt32()} (70%)");
+            await Expect(block).ToContainTextAsync("Bezwaartermijn tot");
+            await Expect(block.Locator(".forecast")).ToContainTextAsync("Drempel gehaald.");
+            var bar = block.Locator("svg.consent-bar");
+            await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Instemming " + complex.GetProperty("name").GetString() })).ToBeVisibleAsync();
+            await Expect(bar.Locator("[data-kind=threshold]")).ToHaveAttributeAsync("data-value", "0.7");
+            await Expect(bar).ToContainTextAsync("drempel 70%");
+            var thresholdX = double.Parse(await bar.Locator("[data-kind=threshold]").GetAttributeAsync("x1") ?? "", CultureInfo.InvariantCulture);
+            var agreedWidth = double.Parse(await bar.Locator("rect[data-kind=agreed]").GetAttributeAsync("width") ?? "", CultureInfo.InvariantCulture);
+            Assert.True(agreedWidth >= thresholdX, $"{id}: agreed {agreedWidth} should reach the threshold line at {thresholdX}");
+        }
+        await Expect(page.Locator("#consent-total")).ToContainTextAsync(
+            $"{consentWithAddresses.GetProperty("agreed").GetInt32()} van {consentWithAddresses.GetProperty("rentedHomes").GetInt32()} huurwoningen akkoord");
+        await Expect(page.Locator("#consent-total")).ToContainTextAsync("Alle complexen hebben hun drempel gehaald.");
+
+        // The Wcw check and the member counts.
+        var wcw = (await admin.Get("api/projects/wg-terrein/wcw")).Body;
+        await Expect(page.Locator("#wcw-missing li")).ToHaveCountAsync(wcw.GetProperty("missing").GetArrayLength());
+        await Expect(page.Locator("#wcw")).ToContainTextAsync("10 tot en met 1.500 aansluitingen");
+        var summary = (await admin.Get("api/cooperatives/ketelhuiswg/members/summary")).Body;
+        await Expect(page.Locator("#member-categories tbody tr")).ToHaveCountAsync(summary.GetProperty("byCategory").GetArrayLength());
+        await Expect(page.Locator("#members [data-count=members] dd")).ToHaveTextAsync(summary.GetProperty("members").GetInt32().ToString(Dutch));
+
+        var text = await page.Locator("body").InnerTextAsync();
+        Assert.DoesNotContain(personal, p => text.Contains(p, StringComparison.Ordinal));
+        await AssertEveryControlIsLabelled(page);
+        await BrowserFixture.Screenshot(page, "decisions");
+
+        // The board's token does receive attendance and consent per address from the API; the page still shows counts only, and fits a phone.
+        var board = await fixture.SignedIn(fixture.KetelhuisBoardToken, width: 390, height: 844);
+        await board.GotoAsync("/app/decisions?id=wg-terrein");
+        await Expect(board.Locator("#consent-total")).ToBeVisibleAsync();
+        await Expect(board.Locator("[data-proposal='alv-2024-12-14/realisatiebesluit'] [data-outcome]")).ToHaveTextAsync("Aangenomen");
+        var boardText = await board.Locator("body").InnerTextAsync();
+        Assert.DoesNotContain(personal, p => boardText.Contains(p, StringComparison.Ordinal));
+        var overflow = await board.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone screen");
+    }
+
+    [Fact]
     public async Task A_board_token_reads_another_cooperatives_project_but_its_write_is_refused()
     {
         var page = await fixture.SignedIn(fixture.OtherBoardToken);
@@ -287,7 +365,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         page.PageError += (_, error) => errors.Add(error);
         page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
         foreach (var project in new[] { "wg-terrein", "zonnedak-sporthal", "windturbine-haven", "warmtenet-noord" })
-        foreach (var path in new[] { "project", "cashflow", "business-case" })
+        foreach (var path in new[] { "project", "cashflow", "business-case", "decisions" })
         {
             await page.GotoAsync($"/app/{path}?id={project}");
             await Expect(page.Locator("main .loading")).ToHaveCountAsync(0);
@@ -311,7 +389,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     public async Task The_pages_come_from_the_silo_itself_with_a_policy_that_allows_no_foreign_script()
     {
         var anonymous = fixture.Server.Client(token: null);
-        foreach (var path in new[] { "/", "/app/", "/app/project", "/app/cashflow", "/app/business-case", "/app/umbrella", "/app/portfolio", "/assets/chart.js", "/assets/site.css" })
+        foreach (var path in new[] { "/", "/app/", "/app/project", "/app/cashflow", "/app/business-case", "/app/umbrella", "/app/portfolio", "/app/decisions", "/assets/chart.js", "/assets/site.css" })
         {
             using var response = await anonymous.GetAsync(path.TrimStart('/'));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -78,14 +78,15 @@ function drawHeader(caller, section) {
       h('button', { type: 'button', class: 'link-button', onclick: () => { signOut(); location.assign('/'); } }, 'Afmelden')));
 }
 
-/** The tabs of one project: project, cash position, business case. */
+/** The tabs of one project: project, cash position, business case, votes and consent. */
 export function projectTabs(projectId, active) {
   const tab = (href, text, key) => h('li', {}, h('a', { href: `${href}?id=${encodeURIComponent(projectId)}`, 'aria-current': active === key ? 'page' : null }, text));
   return h('nav', { class: 'tabs', 'aria-label': 'Onderdelen van het project' },
     h('ul', {},
       tab('/app/project', 'Project', 'project'),
       tab('/app/cashflow', 'Kaspositie', 'cashflow'),
-      tab('/app/business-case', 'Business case', 'business-case')));
+      tab('/app/business-case', 'Business case', 'business-case'),
+      tab('/app/decisions', 'Stemmingen en instemming', 'decisions')));
 }
 
 /** A section with a heading. */

@@ -23,6 +23,8 @@ run(async () => {
   main.append(h('p', { class: 'lead' },
     `Coöperatie ${project.cooperativeId} · ${number(project.woningequivalenten)} woningequivalenten · ${number(project.plannedConnections)} geplande aansluitingen · gestart ${date(project.startedOn)}`));
   if (project.technology) main.append(h('p', { class: 'muted' }, project.technology));
+  main.append(h('p', {}, h('a', { href: `/app/decisions?id=${encodeURIComponent(project.id)}`, id: 'decisions-link' },
+    'Stemmingen en instemming'), ': de besluiten van de ALV, de instemming van de huurders, de Wcw-toets en de leden in aantallen.'));
   main.append(exportLink(project));
   if (board && !writable) {
     main.append(message('warning', `Alleen lezen: u bent aangemeld als bestuur van ${board}; dit project hoort bij ${project.cooperativeId}. Wijzigen kan alleen het bestuur van ${project.cooperativeId} of een beheerder.`));

@@ -1,0 +1,253 @@
+// Stemmingen en instemming: the decisions that open the Realisatie phase, for one project.
+// The ALV results of the project's cooperative (exact counts, the statute rule applied, the
+// quorum), tenant consent per complex against its threshold with the forecast, the project
+// total, the Wet collectieve warmte check and the member counts per category.
+// Only counts are shown: names, addresses, who voted what and consent per address never appear
+// on this page, even for a board whose token receives them from the API (docs/web.md).
+import { api } from '../api.js';
+import { date, number, percent } from '../format.js';
+import { h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+const outcomeNames = { Aangenomen: 'Aangenomen', Verworpen: 'Verworpen', GeenQuorum: 'Geen quorum' };
+const decisionTypeNames = {
+  Realisatiebesluit: 'Realisatiebesluit', Statutenwijziging: 'Statutenwijziging', Bestuursverkiezing: 'Bestuursverkiezing',
+  Tariefbesluit: 'Tariefbesluit', Overig: 'Overig besluit',
+};
+const categoryNames = { EigenaarBewoner: 'Eigenaar-bewoners', Huurder: 'Huurders', Bedrijf: 'Bedrijven', Overig: 'Overig' };
+const routeNames = {
+  Vrijgesteld: 'Vrijgesteld (minder dan 10 aansluitingen)',
+  PubliekMeerderheid: 'Publiek meerderheidsbelang',
+  Warmtegemeenschap: 'Warmtegemeenschap',
+  Geen: 'Nog geen route aangetoond',
+};
+const sizeBandNames = {
+  Klein: 'klein (minder dan 10 aansluitingen)',
+  Middel: 'middel (10 tot en met 1.500 aansluitingen)',
+  Groot: 'groot (meer dan 1.500 aansluitingen: een aangewezen kavel is nodig)',
+};
+
+run(async () => {
+  const { main, setTitle } = await startPage({ title: 'Stemmingen en instemming', section: 'overview' });
+  const id = param('id');
+  if (!id) { main.append(message('error', 'Geen project gekozen: open een project vanuit het overzicht.')); return; }
+  const project = await api(`/api/projects/${encodeURIComponent(id)}`);
+  setTitle(`Stemmingen en instemming – ${project.name}`);
+  main.append(projectTabs(project.id, 'decisions'));
+
+  const coop = encodeURIComponent(project.cooperativeId);
+  const pid = encodeURIComponent(project.id);
+  const [cooperative, meetings, statutes, consent, wcw, members] = await Promise.all([
+    api(`/api/cooperatives/${coop}`),
+    api(`/api/cooperatives/${coop}/alv/meetings`),
+    api(`/api/cooperatives/${coop}/alv/statutes`),
+    api(`/api/projects/${pid}/consent`),
+    api(`/api/projects/${pid}/wcw`),
+    api(`/api/cooperatives/${coop}/members/summary`),
+  ]);
+
+  const coopName = (cooperative.cooperative || cooperative).statutoryName || project.cooperativeId;
+  main.append(h('p', { class: 'lead' },
+    `Besluiten van de algemene ledenvergadering (ALV) van ${coopName}, de instemming van de huurders, de toets aan de Wet collectieve warmte en de leden in aantallen.`));
+  main.append(h('p', { class: 'muted', id: 'privacy-note' },
+    'Deze pagina toont alleen aantallen. Namen, adressen, wie wat stemde en de antwoorden per adres staan niet op het dashboard.'));
+
+  main.append(section('Besluiten van de ALV', alv(meetings, project), statuteTable(statutes)));
+  main.append(section('Instemming van huurders', consentView(consent)));
+  main.append(section('Wet collectieve warmte', wcwView(wcw)));
+  main.append(section('Leden', memberView(members)));
+});
+
+/** A share as people read it: 1/2, 2/3, 70%, 66,67%; "geen" for zero. */
+function shareText(share) {
+  const { numerator: n, denominator: d } = share;
+  if (n === 0) return 'geen';
+  if (d >= 100 && /^10+$/.test(String(d))) return `${number((n * 100) / d, 2)}%`;
+  return `${n}/${d}`;
+}
+
+function ruleText(rule) {
+  const parts = [
+    `${rule.majorityRule === 'AtLeast' ? 'minstens' : 'meer dan'} ${shareText(rule.majority)} van de uitgebrachte stemmen voor`,
+    rule.abstentionsCount ? 'onthoudingen tellen mee in de noemer' : 'onthoudingen tellen niet mee',
+    rule.weighting === 'PerWoningequivalent' ? 'stemmen gewogen per woningequivalent' : 'één lid, één stem',
+    rule.quorum.numerator === 0 ? 'geen quorum' : `quorum ${shareText(rule.quorum)} van de stemgerechtigde leden${rule.secondMeetingWithoutQuorum ? ' (vervalt in een tweede vergadering)' : ''}`,
+    `hoogstens ${rule.maxProxiesPerAttendee} ${rule.maxProxiesPerAttendee === 1 ? 'volmacht' : 'volmachten'} per aanwezige`,
+    `oproeping minstens ${rule.minimumNoticeDays} dagen vooraf`,
+  ];
+  return parts.join('; ');
+}
+
+/** The quorum in one sentence: what the rule asks of the eligible members and what the meeting had. */
+function quorumText(result) {
+  const present = `${number(result.presentOrRepresented)} van ${number(result.eligibleMembers)} stemgerechtigde leden aanwezig of vertegenwoordigd`
+    + (result.represented ? ` (${number(result.represented)} met volmacht)` : '');
+  const q = result.rule.quorum;
+  if (q.numerator === 0) return `Quorum: de statuten vragen geen quorum. ${present}.`;
+  // The smallest whole number of members that meets "at least the quorum share" (exact integers).
+  const needed = Math.floor((result.eligibleMembers * q.numerator + q.denominator - 1) / q.denominator);
+  const state = result.quorumMet ? 'gehaald' : result.quorumWaived ? 'niet gehaald, maar vervalt (tweede vergadering)' : 'niet gehaald';
+  return `Quorum: ${shareText(q)} van ${number(result.eligibleMembers)} stemgerechtigde leden, dus minstens ${number(needed)}; ${present}: ${state}.`;
+}
+
+function alv(meetings, project) {
+  if (!meetings.length) return h('p', { id: 'alv' }, 'Er zijn nog geen ALV-vergaderingen vastgelegd.');
+  // Which closed proposals a later closed correction replaced.
+  const replacedBy = new Map();
+  for (const m of meetings) for (const p of m.proposals) if (p.corrects && p.isClosed) replacedBy.set(p.corrects, `${m.id}/${p.id}`);
+  const sorted = [...meetings].sort((a, b) => b.date.localeCompare(a.date));
+  return h('div', { id: 'alv' }, sorted.map(m => h('article', { class: 'meeting', 'data-meeting': m.id },
+    h('h3', {}, `ALV van ${date(m.date)}: ${m.title}`),
+    h('p', { class: 'muted' }, `Opgeroepen op ${date(m.noticeDate)}`, m.secondMeetingOf ? ` · tweede vergadering na ${m.secondMeetingOf}` : '',
+      ` · ${m.proposals.length} ${m.proposals.length === 1 ? 'voorstel' : 'voorstellen'}`),
+    m.proposals.map(p => proposal(m, p, project, replacedBy)))));
+}
+
+function proposal(meeting, p, project, replacedBy) {
+  const key = `${meeting.id}/${p.id}`;
+  const about = p.projectId ? (p.projectId === project.id ? 'over dit project' : `over project ${p.projectId}`) : 'niet aan een project gebonden';
+  const head = h('h4', {}, `${p.title} `, h('span', { class: 'muted' }, `(${decisionTypeNames[p.decisionType] || p.decisionType}, ${about})`));
+  const extra = [];
+  if (p.corrects) extra.push(h('p', {}, `Correctie van ${p.corrects}: ${p.correctionReason || ''}`));
+  if (replacedBy.has(key)) extra.push(message('warning', `Vervangen door de correctie ${replacedBy.get(key)}; dit besluit geldt niet meer.`));
+  if (!p.isClosed) {
+    const counts = p.tallyCounts ? `${number(p.tallyCounts.for)} voor, ${number(p.tallyCounts.against)} tegen, ${number(p.tallyCounts.abstain)} onthouding(en) (telling)` : `${number(p.ballotCount)} stemmen uitgebracht`;
+    return h('div', { class: 'proposal panel', 'data-proposal': key }, head, ...extra,
+      h('p', {}, h('span', { class: 'badge Open' }, 'Nog niet gesloten'), ` Tot nu toe: ${counts}. De uitslag staat vast zodra het voorstel gesloten is.`),
+      h('p', {}, `Regel uit de statuten: ${ruleText(p.rule)}.`));
+  }
+  const r = p.result;
+  return h('div', { class: 'proposal panel', 'data-proposal': key }, head, ...extra,
+    h('p', { class: 'outcome' }, 'Uitslag: ', h('strong', { class: `badge outcome-${r.outcome}`, 'data-outcome': r.outcome }, outcomeNames[r.outcome] || r.outcome)),
+    kpis([
+      ['Voor', number(r.for), { 'data-count': 'for' }],
+      ['Tegen', number(r.against), { 'data-count': 'against' }],
+      ['Onthouding', number(r.abstain), { 'data-count': 'abstain' }],
+      ['Percentage voor', percent(r.forPercent / 100), { 'data-count': 'for-percent' }],
+    ]),
+    h('p', {}, `${number(r.for)} voor van ${number(r.denominator)} ${r.rule.abstentionsCount ? 'stemmen (met onthoudingen)' : 'uitgebrachte stemmen voor of tegen'}; ${p.mode === 'Tally' ? 'geteld op papier (telling)' : 'stembiljetten per lid'}.`),
+    h('p', { class: 'rule' }, `Regel uit de statuten: ${ruleText(r.rule)}.`),
+    h('p', { class: 'quorum' }, quorumText(r)),
+    h('p', { class: 'muted' }, `Gesloten door ${p.closedBy}.`));
+}
+
+function statuteTable(statutes) {
+  const rows = [{ type: 'Standaard (alle andere besluiten)', rule: statutes.default },
+    ...statutes.overrides.map(o => ({ type: decisionTypeNames[o.type] || o.type, rule: o.rule }))];
+  return h('details', {}, h('summary', {}, 'Besluitregels in de statuten'),
+    table('Besluitregels per soort besluit', [
+      { label: 'Soort besluit', value: x => x.type, rowHeader: true },
+      { label: 'Meerderheid', value: x => `${x.rule.majorityRule === 'AtLeast' ? 'minstens' : 'meer dan'} ${shareText(x.rule.majority)}` },
+      { label: 'Quorum', value: x => shareText(x.rule.quorum) },
+      { label: 'Onthoudingen', value: x => (x.rule.abstentionsCount ? 'tellen mee' : 'tellen niet mee') },
+      { label: 'Weging', value: x => (x.rule.weighting === 'PerWoningequivalent' ? 'per woningequivalent' : 'één lid, één stem') },
+      { label: 'Volmachten per aanwezige', value: x => number(x.rule.maxProxiesPerAttendee), numeric: true },
+      { label: 'Oproeptermijn (dagen)', value: x => number(x.rule.minimumNoticeDays), numeric: true },
+    ], rows, { id: 'statutes' }));
+}
+
+/** One complex as a horizontal bar: agreed, refused, no answer, with the threshold as a line. */
+function consentBar(c) {
+  const width = 600;
+  const height = 64;
+  const barTop = 22;
+  const barHeight = 26;
+  const total = Math.max(c.rentedHomes, 1);
+  const x = n => (n / total) * width;
+  const threshold = c.threshold.numerator / c.threshold.denominator;
+  const thresholdText = shareText(c.threshold);
+  const s = (tag, attributes, ...children) => {
+    const element = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+    for (const child of children.filter(c => c !== null && c !== undefined)) element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    return element;
+  };
+  const titleId = `bar-title-${c.id}`;
+  const descId = `bar-desc-${c.id}`;
+  const segment = (from, count, cls, label) => (count > 0
+    ? s('rect', { x: x(from), y: barTop, width: x(count), height: barHeight, class: `consent-${cls}`, 'data-kind': cls }, s('title', {}, `${label}: ${number(count)}`))
+    : null);
+  const tx = Math.min(Math.max(threshold * width, 1), width - 1);
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'consent-bar', role: 'img', 'aria-labelledby': `${titleId} ${descId}`, 'data-complex': c.id },
+    s('title', { id: titleId }, `Instemming ${c.name}`),
+    s('desc', { id: descId }, `${number(c.agreed)} van ${number(c.rentedHomes)} huishoudens akkoord (${percent(c.agreedPercent / 100)}), ${number(c.refused)} geweigerd, ${number(c.noResponse)} zonder antwoord. Drempel ${thresholdText}: ${number(c.required)} akkoord nodig, ${c.reached ? 'gehaald' : 'nog niet gehaald'}.`),
+    s('rect', { x: 0, y: barTop, width, height: barHeight, class: 'consent-none', 'data-kind': 'none' }, s('title', {}, `Geen antwoord: ${number(c.noResponse)}`)),
+    segment(0, c.agreed, 'agreed', 'Akkoord'),
+    segment(c.agreed, c.refused, 'refused', 'Geweigerd'),
+    s('line', { x1: tx, x2: tx, y1: 14, y2: barTop + barHeight + 6, class: 'consent-threshold', 'data-kind': 'threshold', 'data-value': String(threshold) }),
+    s('text', { x: tx, y: 11, 'text-anchor': tx > width - 80 ? 'end' : 'middle', class: 'consent-threshold-label' }, `drempel ${thresholdText}`));
+  return h('figure', { class: 'chart-figure' }, svg,
+    h('ul', { class: 'legend' },
+      h('li', {}, h('span', { class: 'swatch consent-agreed' }), ` Akkoord ${number(c.agreed)}`),
+      h('li', {}, h('span', { class: 'swatch consent-refused' }), ` Geweigerd ${number(c.refused)}`),
+      h('li', {}, h('span', { class: 'swatch consent-none' }), ` Geen antwoord ${number(c.noResponse)}`),
+      h('li', {}, h('span', { class: 'swatch consent-threshold' }), ` Drempel ${thresholdText} (${number(c.required)} akkoord nodig)`)));
+}
+
+function consentView(consent) {
+  if (consent.notApplicableReason) {
+    return h('p', { id: 'consent' }, `Niet van toepassing: ${consent.notApplicableReason}`);
+  }
+  if (!consent.complexes.length) {
+    return h('div', { id: 'consent' }, message('warning', 'Nog geen complexen met huurwoningen vastgelegd. De poort naar Realisatie vraagt minstens één complex met genoeg instemming, of de verklaring dat het project geen huurwoningen aansluit.'));
+  }
+  const complexes = consent.complexes.map(c => h('article', { class: 'complex', 'data-complex': c.id },
+    h('h3', {}, `${c.name} (${c.corporation})`),
+    h('p', { class: 'consent-state' }, h('strong', { class: c.reached ? 'met' : 'unmet', 'data-reached': String(c.reached) }, c.reached ? '✓ Drempel gehaald' : '✗ Drempel nog niet gehaald'),
+      `: ${number(c.agreed)} van ${number(c.rentedHomes)} huishoudens akkoord (${percent(c.agreedPercent / 100)}); ${number(c.required)} nodig voor de drempel van ${shareText(c.threshold)}. Geen antwoord telt als niet akkoord.`),
+    consentBar(c),
+    kpis([
+      ['Huurwoningen', number(c.rentedHomes)],
+      ['Akkoord', number(c.agreed), { 'data-count': 'agreed' }],
+      ['Geweigerd', number(c.refused), { 'data-count': 'refused' }],
+      ['Geen antwoord', number(c.noResponse), { 'data-count': 'no-response' }],
+      ['Nodig (drempel)', `${number(c.required)} (${shareText(c.threshold)})`, { 'data-count': 'required' }],
+      ['Voorstel verstuurd', date(c.proposalDate)],
+      ['Bezwaartermijn tot', date(c.objectionPeriodEnds)],
+      ['Uiterste datum', date(c.deadline)],
+    ]),
+    h('p', { class: 'forecast' }, `Prognose: ${c.forecast.explanation}`,
+      c.forecast.agreementsPerWeek !== null && c.forecast.agreementsPerWeek !== undefined ? ` Tempo: ${number(c.forecast.agreementsPerWeek)} instemmingen per week.` : '',
+      c.forecast.expectedOn ? ` Drempel verwacht op ${date(c.forecast.expectedOn)}${c.forecast.beforeDeadline ? ', vóór de uiterste datum' : ', ná de uiterste datum'}.` : '')));
+  const total = h('div', { class: 'panel', id: 'consent-total' },
+    h('h3', {}, 'Project totaal'),
+    h('p', {}, `${number(consent.agreed)} van ${number(consent.rentedHomes)} huurwoningen akkoord (${percent(consent.agreedPercent / 100)}) in ${consent.complexes.length} ${consent.complexes.length === 1 ? 'complex' : 'complexen'}. `,
+      h('strong', { class: consent.allReached ? 'met' : 'unmet' }, consent.allReached ? 'Alle complexen hebben hun drempel gehaald.' : 'Nog niet alle complexen hebben hun drempel gehaald.'),
+      ' De drempel geldt per complex, niet voor het totaal.'));
+  return h('div', { id: 'consent' }, complexes, total);
+}
+
+function wcwView(wcw) {
+  return h('div', { id: 'wcw' },
+    kpis([
+      ['Route', routeNames[wcw.route] || wcw.route, { class: wcw.route === 'Geen' ? 'kpi bad' : 'kpi good', 'data-route': wcw.route }],
+      ['Aansluitingen', number(wcw.connections)],
+    ]),
+    h('p', { id: 'wcw-size' }, `Grootteklasse ${sizeBandNames[wcw.sizeBand] || wcw.sizeBand}.`),
+    wcw.missing.length
+      ? h('div', {}, h('h3', {}, 'Wat ontbreekt nog'), h('ul', { id: 'wcw-missing' }, wcw.missing.map(m => h('li', {}, m))))
+      : h('p', {}, 'Er ontbreekt niets voor deze route.'),
+    wcw.notes.length ? h('div', {}, h('h3', {}, 'Opmerkingen'), h('ul', {}, wcw.notes.map(n => h('li', {}, n)))) : null,
+    h('p', { class: 'muted' }, `Bron van de drempels: ${wcw.source}`));
+}
+
+function memberView(summary) {
+  if (!summary.members && !summary.formerMembers) {
+    return h('p', { id: 'members' }, 'Er zijn nog geen leden geregistreerd.');
+  }
+  return h('div', { id: 'members' },
+    h('p', {}, `Stand op ${date(summary.on)}.`),
+    kpis([
+      ['Leden', number(summary.members), { 'data-count': 'members' }],
+      ['Stemgerechtigd', number(summary.eligibleToVote), { 'data-count': 'eligible' }],
+      ['Woningequivalenten', number(summary.woningequivalenten)],
+      ['Oud-leden', number(summary.formerMembers)],
+    ]),
+    table('Leden per categorie', [
+      { label: 'Categorie', value: c => categoryNames[c.category] || c.category, rowHeader: true },
+      { label: 'Leden', value: c => number(c.members), numeric: true },
+      { label: 'Woningequivalenten', value: c => number(c.woningequivalenten), numeric: true },
+    ], summary.byCategory, { id: 'member-categories' }),
+    h('p', { class: 'muted' }, 'Namen en adressen van leden staan bewust niet op het dashboard; het bestuur beheert het ledenregister met de CLI (warmte members) of de API.'));
+}
