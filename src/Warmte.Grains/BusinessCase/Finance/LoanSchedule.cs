@@ -84,7 +84,7 @@ public static class LoanSchedule
     /// <see cref="Build"/> into the caller's arrays (index 0 = year 1), without allocating: the business-case
     /// engine builds thousands of schedules. The terms must be valid.
     /// </summary>
-    internal static void Fill(LoanTerms terms, Span<decimal> opening, Span<decimal> interest, Span<decimal> principal)
+    public static void Fill(LoanTerms terms, Span<decimal> opening, Span<decimal> interest, Span<decimal> principal)
     {
         var repaymentYears = terms.TermYears - terms.GraceYears;
         var annuityPayment = terms.Type == RepaymentType.Annuity
