@@ -40,6 +40,10 @@ internal static class BusinessCaseViews
             ("LLCR", Nl.Ratio(k.Llcr)),
             ($"Convenantsbreuken (DSCR < {Nl.Ratio(model.MinDscr)})", Nl.Years(k.CovenantBreaches)),
             ("Totale rente", Nl.Money(k.TotalInterest)),
+            ("Rente tijdens de bouw (betaald)", Nl.Money(k.InterestDuringConstruction)),
+            ("Hoogste onderhoudsreserve-doel (MRA)", k.PeakMraTargetYear is { } mraYear ? $"{Nl.Money(k.PeakMraTarget)} ({mraYear})" : "geen vervangingen te sparen"),
+            ("Hoogste schuldendienstreserve-doel (DSRA)", k.PeakDsraTargetYear is { } dsraYear ? $"{Nl.Money(k.PeakDsraTarget)} ({dsraYear})" : "geen DSRA"),
+            ("Reserves niet gevuld", Nl.Years(k.ReserveShortfallYears)),
             ("Laagste kasstand", $"{Nl.Money(k.LowestCashBalance)} ({k.LowestCashBalanceYear})"),
             ("Niet Meer Dan Nu geschonden", Nl.Years(k.NietMeerDanNuBreaches)),
         };
@@ -92,6 +96,9 @@ internal static class BusinessCaseViews
             output.WriteLine("  * niet getoetst aan het convenant: in dat jaar wordt alleen rente betaald, nog niet afgelost.");
 
         output.WriteLine();
+        ConstructionMonths(evaluation, output);
+
+        output.WriteLine();
         if (evaluation.Assumptions.IsEmpty)
         {
             output.WriteLine("Aannames: geen vastgelegd in het model.");
@@ -105,6 +112,26 @@ internal static class BusinessCaseViews
             output.WriteLine("  " + lines[0]);
             foreach (var more in lines.Skip(1)) output.WriteLine("    " + more);
         }
+    }
+
+    /// <summary>The construction period month by month: spending, connections and loan drawdowns.</summary>
+    private static void ConstructionMonths(Evaluation evaluation, TextWriter output)
+    {
+        output.WriteLine("Bouwperiode per maand (bedragen in hele euro's)");
+        var table = new TextTable("Maand", "Investering", "Cumulatief", "Aangesl.", "Aansluitingen", "Aansluitbijdr.", "Lening opgenomen", "Totaal opgenomen")
+            .AlignRight(1, 2, 3, 4, 5, 6, 7);
+        foreach (var m in evaluation.ConstructionMonths)
+            table.Add(
+                Month(m.Month),
+                Nl.Amount(m.Investment),
+                Nl.Amount(m.CumulativeInvestment),
+                Nl.Percent(m.ConnectedShareAtEnd, 0),
+                Nl.Number(m.ConnectionsAtEnd, 0),
+                Nl.Amount(m.ConnectionFees),
+                Nl.Amount(m.LoanDrawdown),
+                Nl.Amount(m.LoanDrawn));
+        table.WriteTo(output, "  ");
+        output.WriteLine("  Aansluitbijdr. = aansluitbijdragen en afkoop vermeden ketelkosten; de rente over het opgenomen deel wordt aan het eind van elk jaar betaald.");
     }
 
     public static void SourcesAndUses(SourcesAndUses s, TextWriter output)

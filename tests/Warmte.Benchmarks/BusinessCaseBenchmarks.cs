@@ -16,6 +16,7 @@ public class BusinessCaseBenchmarks
 {
     private Inputs _inputs = null!;
     private decimal[] _rates = null!;
+    private decimal[] _flows = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -23,6 +24,7 @@ public class BusinessCaseBenchmarks
         _inputs = ModelReader.Read(File.ReadAllText(Repo.Path("models", "ketelhuiswg.json"))).Value!;
         // 25 rates (1%..7%, step 0.25) × 5 terms × 2 types × 2 grace = 500 cells.
         _rates = [.. Enumerable.Range(0, 25).Select(i => 0.01m + i * 0.0025m)];
+        _flows = [.. BusinessCaseEngine.Evaluate(_inputs).Years.Select(y => y.ProjectCashFlow)];
     }
 
     [Benchmark(Description = "Evaluate KetelhuisWG (30+3 years, full KPIs incl. IRR)")]
@@ -30,6 +32,9 @@ public class BusinessCaseBenchmarks
 
     [Benchmark(Description = "Evaluate KetelhuisWG (ratios only, as grid and Monte Carlo use it)")]
     public Evaluation EvaluateRatios() => BusinessCaseEngine.Evaluate(_inputs, EvaluationDepth.Ratios);
+
+    [Benchmark(Description = "IRR of the KetelhuisWG project cash flows (33 years, several sign changes)")]
+    public decimal? Irr() => SpreadsheetFunctions.Irr(_flows);
 
     [Benchmark(Description = "Loan grid, 500 cells")]
     public int LoanGrid500() =>

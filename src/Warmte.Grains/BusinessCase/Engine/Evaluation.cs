@@ -45,9 +45,13 @@ public sealed record YearResult
     /// <summary>Net cash movement of the cooperative in the year.</summary>
     public required decimal NetCashFlow { get; init; }
     public required decimal CashBalance { get; init; }
+    /// <summary>Debt-service reserve target: reserves.dsraMonths of next year's debt service.</summary>
     public required decimal DsraTarget { get; init; }
+    /// <summary>The part of the cash held in the DSRA at year end (after the MRA), at most the target; never negative.</summary>
     public required decimal DsraBalance { get; init; }
-    /// <summary>Maintenance reserve after this year's saving and replacements; negative = replacements not yet saved for.</summary>
+    /// <summary>Maintenance reserve target at year end: what the saving plan has set aside for coming replacements (savings minus replacements paid, at least 0).</summary>
+    public required decimal MraTarget { get; init; }
+    /// <summary>The part of the cash held in the MRA at year end, at most the target; never negative. Below the target: the cash does not reach.</summary>
     public required decimal MraBalance { get; init; }
     /// <summary>Unlevered project cash flow after subsidies and connection fees (basis of NPV and IRR).</summary>
     public required decimal ProjectCashFlow { get; init; }
@@ -60,8 +64,18 @@ public sealed record YearResult
     public bool? WithinAcmCap { get; init; }
 }
 
-/// <summary>A month of the construction period: spending and connections month by month.</summary>
-public sealed record ConstructionMonth(YearMonth Month, decimal Investment, decimal CumulativeInvestment, decimal ConnectedShareAtEnd);
+/// <summary>A month of the construction period: spending, connections and loan drawdowns month by month.</summary>
+public sealed record ConstructionMonth(YearMonth Month, decimal Investment, decimal CumulativeInvestment, decimal ConnectedShareAtEnd)
+{
+    /// <summary>Connections made by the end of the month (connections × share connected, rounded to whole connections).</summary>
+    public decimal ConnectionsAtEnd { get; init; }
+    /// <summary>Connection fees and boiler buy-off received in the month (the months of a year add up to the year's).</summary>
+    public decimal ConnectionFees { get; init; }
+    /// <summary>Loan principal drawn at the start of the month, all loans.</summary>
+    public decimal LoanDrawdown { get; init; }
+    /// <summary>Loan principal drawn so far (including drawdowns before the construction period).</summary>
+    public decimal LoanDrawn { get; init; }
+}
 
 /// <summary>Sources against uses at financial close.</summary>
 public sealed record SourcesAndUses(
@@ -90,6 +104,16 @@ public sealed record Kpis
     /// <summary>Years whose DSCR is below the lender's minimum.</summary>
     public required ImmutableArray<int> CovenantBreaches { get; init; }
     public required decimal TotalInterest { get; init; }
+    /// <summary>Interest and guarantee fees paid in the years up to the end of construction (paid from cash, not capitalised).</summary>
+    public required decimal InterestDuringConstruction { get; init; }
+    /// <summary>Highest maintenance-reserve target over the horizon and its year (null: no replacements to save for).</summary>
+    public required decimal PeakMraTarget { get; init; }
+    public int? PeakMraTargetYear { get; init; }
+    /// <summary>Highest debt-service-reserve target and its year (null: no DSRA).</summary>
+    public required decimal PeakDsraTarget { get; init; }
+    public int? PeakDsraTargetYear { get; init; }
+    /// <summary>Years whose cash does not reach the MRA and DSRA targets.</summary>
+    public required ImmutableArray<int> ReserveShortfallYears { get; init; }
     /// <summary>Loan balance not repaid within the horizon: a refinancing risk. Financing only closes when it is zero.</summary>
     public required decimal DebtOutstandingAtEnd { get; init; }
     /// <summary>Lowest cash balance over the horizon and its year: below zero is a funding gap in time.</summary>

@@ -38,9 +38,14 @@ public sealed record Inputs
     public int EndYear => StartYear + HorizonYears - 1;
 }
 
+/// <param name="Amount">At PriceBaseYear prices, or nominal when <paramref name="FixedPrice"/>.</param>
+/// <param name="Indexation">Yearly price increase from PriceBaseYear, applied to the initial spending (unless
+/// <paramref name="FixedPrice"/>) and to every replacement.</param>
+/// <param name="FixedPrice">The initial spending is a fixed contract price in nominal euros and is not indexed;
+/// replacements still are. Format 1 models have this for every item (there indexation applied to replacements only).</param>
 public sealed record InvestmentItem(
     string Name, decimal Amount, YearMonth From, YearMonth To, int? LifetimeYears, decimal ReplacementShare,
-    decimal Indexation, string? OwnedBy)
+    decimal Indexation, string? OwnedBy, bool FixedPrice = false)
 {
     public bool ThirdPartyOwned => OwnedBy is not null;
 
@@ -49,10 +54,41 @@ public sealed record InvestmentItem(
 
 public sealed record SubsidyItem(string Name, string Funder, decimal Amount, int Year);
 
+/// <param name="DrawdownYear">Loan year 1: the calendar year of the first drawdown.</param>
 public sealed record LoanItem(string Lender, LoanTerms Terms, int DrawdownYear, decimal GuaranteeFeeRate)
 {
     public int MaturityYear => DrawdownYear + Terms.TermYears - 1;
+
+    /// <summary>
+    /// Monthly drawdown schedule: months in order, shares of the principal adding up to 1. Empty: the whole
+    /// principal at the start of January of <see cref="DrawdownYear"/> (format 1's only option).
+    /// </summary>
+    public ImmutableArray<Drawdown> Drawdowns { get; init; } = [];
+
+    /// <summary>
+    /// The drawdowns in cents: each month gets the principal × cumulative share, rounded, minus what earlier
+    /// months got, so the amounts are never negative and add up to the principal exactly.
+    /// </summary>
+    public ImmutableArray<(YearMonth Month, decimal Amount)> DrawdownAmounts()
+    {
+        var principal = Terms.Principal;
+        if (Drawdowns.IsDefaultOrEmpty) return [(new YearMonth(DrawdownYear, 1), principal)];
+        var amounts = ImmutableArray.CreateBuilder<(YearMonth, decimal)>(Drawdowns.Length);
+        var cumulativeShare = 0m;
+        var drawn = 0m;
+        for (var i = 0; i < Drawdowns.Length; i++)
+        {
+            cumulativeShare += Drawdowns[i].Share;
+            var upToHere = i == Drawdowns.Length - 1 ? principal : BusinessCaseEngine.Cents(principal * cumulativeShare);
+            amounts.Add((Drawdowns[i].Month, upToHere - drawn));
+            drawn = upToHere;
+        }
+        return amounts.MoveToImmutable();
+    }
 }
+
+/// <summary>One drawdown of a loan: a share of the principal, drawn at the start of the month.</summary>
+public sealed record Drawdown(YearMonth Month, decimal Share);
 
 public sealed record RevenueInputs(
     int Woningequivalenten, int Connections, ImmutableArray<(int Year, decimal Share)> RampUp,
@@ -60,6 +96,13 @@ public sealed record RevenueInputs(
     decimal ReferenceGasCostPerYear, decimal ReferenceGasIndexation, ImmutableArray<(int Year, decimal VariablePerGj, decimal FixedPerYear)> AcmCaps,
     decimal RampUpDelayYears = 0)
 {
+    /// <summary>
+    /// Month-end shares for months inside a year (January..November; December is the year end, from
+    /// <see cref="RampUp"/>): the connection plan month by month where the model gives it. Between these and
+    /// the year ends the share grows linearly.
+    /// </summary>
+    public ImmutableArray<(YearMonth Month, decimal Share)> RampUpMonths { get; init; } = [];
+
     /// <summary>Share of the woningequivalenten connected at the end of <paramref name="year"/>.</summary>
     public decimal ShareAtEndOf(int year)
     {

@@ -69,34 +69,51 @@ public static class LoanSchedule
     {
         ArgumentNullException.ThrowIfNull(terms);
         terms.Validate();
+        var n = terms.TermYears;
+        var opening = new decimal[n];
+        var interest = new decimal[n];
+        var principal = new decimal[n];
+        Fill(terms, opening, interest, principal);
+        var years = ImmutableArray.CreateBuilder<LoanYear>(n);
+        for (var i = 0; i < n; i++)
+            years.Add(new LoanYear(i + 1, opening[i], interest[i], principal[i], interest[i] + principal[i], opening[i] - principal[i]));
+        return years.MoveToImmutable();
+    }
 
+    /// <summary>
+    /// <see cref="Build"/> into the caller's arrays (index 0 = year 1), without allocating: the business-case
+    /// engine builds thousands of schedules. The terms must be valid.
+    /// </summary>
+    public static void Fill(LoanTerms terms, Span<decimal> opening, Span<decimal> interest, Span<decimal> principal)
+    {
         var repaymentYears = terms.TermYears - terms.GraceYears;
         var annuityPayment = terms.Type == RepaymentType.Annuity
             ? Cents(-SpreadsheetFunctions.Pmt(terms.AnnualRate, repaymentYears, terms.Principal))
             : 0m;
         var linearPrincipal = terms.Type == RepaymentType.Linear ? Cents(terms.Principal / repaymentYears) : 0m;
 
-        var years = ImmutableArray.CreateBuilder<LoanYear>(terms.TermYears);
         var balance = terms.Principal;
+        var rate = terms.AnnualRate;
         for (var year = 1; year <= terms.TermYears; year++)
         {
-            var interest = Cents(balance * terms.AnnualRate);
-            decimal principal;
-            if (year == terms.TermYears) principal = balance;
-            else if (year <= terms.GraceYears) principal = 0m;
-            else principal = terms.Type switch
+            var yearInterest = rate == 0m ? 0m : Cents(balance * rate);
+            decimal repaid;
+            if (year == terms.TermYears) repaid = balance;
+            else if (year <= terms.GraceYears) repaid = 0m;
+            else repaid = terms.Type switch
             {
-                RepaymentType.Annuity => annuityPayment - interest,
+                RepaymentType.Annuity => annuityPayment - yearInterest,
                 RepaymentType.Linear => linearPrincipal,
                 _ => 0m,
             };
             // Rounding (a tiny principal split over many years, or a negative rate) must never repay more
             // than is owed before the last year.
-            if (principal > balance) principal = balance;
-            years.Add(new LoanYear(year, balance, interest, principal, interest + principal, balance - principal));
-            balance -= principal;
+            if (repaid > balance) repaid = balance;
+            opening[year - 1] = balance;
+            interest[year - 1] = yearInterest;
+            principal[year - 1] = repaid;
+            balance -= repaid;
         }
-        return years.MoveToImmutable();
     }
 
     private static decimal Cents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero);

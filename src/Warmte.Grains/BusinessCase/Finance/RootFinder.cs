@@ -61,7 +61,7 @@ internal sealed class PowerSumRegion(decimal[] coefficients, decimal[] exponents
     }
 }
 
-/// <summary>Root isolation and refinement for IRR and XIRR.</summary>
+/// <summary>Root isolation and refinement for XIRR (grid scan in decimal); IRR uses <see cref="PolynomialRootFinder"/>, which shares the decimal solver.</summary>
 internal static class RootFinder
 {
     /// <summary>Grid cells per region when the values change sign more than once.</summary>
@@ -114,63 +114,6 @@ internal static class RootFinder
             return Math.Sign(atMin) == Math.Sign(atEnd) ? [] : [Solve(region, zMin, end, atMin, atEnd, start)];
         }
         return Scan(region, zMin);
-    }
-
-    /// <summary>
-    /// Upper bounds on the number of IRRs above and below 0 for flows v_0..v_(n−1) (Descartes' rule of
-    /// signs after the substitutions that map each side onto the positive reals):
-    /// r &gt; 0: Σ v_i (1+r)^(n−1−i) as a polynomial in r; −1 &lt; r &lt; 0: Σ v_i (1+s)^i in s = −r/(1+r).
-    /// int.MaxValue when the expansion leaves the decimal range (very long series).
-    /// </summary>
-    public static (int Above, int Below) DescartesBounds(IReadOnlyList<decimal> values)
-    {
-        var n = values.Count;
-        var above = new decimal[n];
-        var below = new decimal[n];
-        for (var j = 0; j < n; j++)
-        {
-            above[j] = values[n - 1 - j];
-            below[j] = values[j];
-        }
-        return (SignChangesAfterShift(above), SignChangesAfterShift(below));
-    }
-
-    /// <summary>
-    /// Sign changes in the coefficients of p(x+1), where p has the given coefficients (lowest first), or
-    /// int.MaxValue when a coefficient is too close to 0 for its sign to be trusted after rounding.
-    /// </summary>
-    private static int SignChangesAfterShift(decimal[] a)
-    {
-        try
-        {
-            // Every shifted coefficient is Σ binomial·a_j, so |c| ≤ Σ|a_j|·2^(n−1) bounds all intermediates;
-            // decimal keeps ~28 significant digits of that, and n² additions at most lose n² of them.
-            var n = a.Length;
-            var magnitude = 0m;
-            foreach (var c in a) magnitude += Math.Abs(c);
-            var uncertainty = magnitude * DecimalMath.PowInt(2m, n - 1) * n * n * 1e-26m;
-
-            // Taylor shift by 1 with additions only (O(n²)).
-            var m = n - 1;
-            for (var i = 0; i < m; i++)
-                for (var j = m - 1; j >= i; j--)
-                    a[j] += a[j + 1];
-
-            var changes = 0;
-            var last = 0;
-            foreach (var c in a)
-            {
-                if (Math.Abs(c) <= uncertainty) return int.MaxValue;
-                var sign = Math.Sign(c);
-                if (last != 0 && sign != last) changes++;
-                last = sign;
-            }
-            return changes;
-        }
-        catch (OverflowException)
-        {
-            return int.MaxValue;
-        }
     }
 
     private static decimal HighRate(decimal z) => 1m / z - 1m;
@@ -260,7 +203,16 @@ internal static class RootFinder
         // Orient so the value is negative at lo and positive at hi.
         var (lo, hi) = fa < 0 ? (a, b) : (b, a);
         var z = start is { } s && s > Math.Min(a, b) && s < Math.Max(a, b) ? s : Chord(a, b, fa, fb);
-        var dxOld = Math.Abs(b - a);
+        return SolveOriented(region, lo, hi, z);
+    }
+
+    /// <summary>
+    /// <see cref="Solve"/> for a bracket already oriented: the value is negative at <paramref name="lo"/> and
+    /// positive at <paramref name="hi"/> (lo may lie above hi). Starts at <paramref name="z"/>, inside the bracket.
+    /// </summary>
+    internal static decimal SolveOriented(IRootRegion region, decimal lo, decimal hi, decimal z)
+    {
+        var dxOld = Math.Abs(hi - lo);
         var dx = dxOld;
         var (f, df) = region.ValueAndSlope(z);
         for (var i = 0; i < 500; i++)

@@ -1,7 +1,7 @@
 namespace Warmte.BusinessCase.Model;
 
-// The business-case model file, format version 1 (docs/business-case-model.md documents every
-// field and unit). Money is euros at the price level of PriceBaseYear; rates and shares are
+// The business-case model file, format version 2 (docs/business-case-model.md documents every
+// field and unit; format 1 files still load, with format 1's meaning). Money is euros at the price level of PriceBaseYear; rates and shares are
 // fractions (0.03 = 3%). Everything is optional at the type level so that validation can name
 // every missing field at once instead of the JSON reader failing on the first.
 
@@ -60,8 +60,10 @@ public sealed record Investment
     public int? LifetimeYears { get; init; }
     /// <summary>Share of the original amount a replacement costs (default 1).</summary>
     public decimal? ReplacementShare { get; init; }
-    /// <summary>Yearly price increase applied to replacements (default 0).</summary>
+    /// <summary>Yearly price increase from PriceBaseYear (default 0): format 2 applies it to the initial spending (unless FixedPrice) and to replacements; format 1 to replacements only.</summary>
     public decimal? Indexation { get; init; }
+    /// <summary>Format 2: the amount is a fixed contract price in nominal euros, so the initial spending is not indexed (replacements still are). Default false.</summary>
+    public bool? FixedPrice { get; init; }
     /// <summary>Financed and owned by a third party (e.g. the water board's TEO installation): a use and a source of equal size, and no maintenance or replacement for the cooperative.</summary>
     public string? OwnedBy { get; init; }
 }
@@ -101,10 +103,20 @@ public sealed record Loan
     public string? Repayment { get; init; }
     /// <summary>Interest-only years at the start of the term.</summary>
     public int? GraceYears { get; init; }
-    /// <summary>Year the whole principal is drawn; interest and repayment start that year.</summary>
+    /// <summary>Year the whole principal is drawn (at the start of January); interest and repayment start that year. Either this or Drawdowns.</summary>
     public int? DrawdownYear { get; init; }
+    /// <summary>Format 2: drawdowns month by month, shares of the principal adding up to 1. Either this or DrawdownYear.</summary>
+    public List<DrawdownStep>? Drawdowns { get; init; }
     /// <summary>Yearly fee on the outstanding balance for a guarantee (e.g. 0.005).</summary>
     public decimal? GuaranteeFeeRate { get; init; }
+}
+
+public sealed record DrawdownStep
+{
+    /// <summary>Month of the drawdown, "2025-05"; drawn at its start.</summary>
+    public string? Month { get; init; }
+    /// <summary>Share of the principal drawn, fraction.</summary>
+    public decimal? Share { get; init; }
 }
 
 public sealed record Revenues
@@ -114,6 +126,8 @@ public sealed record Revenues
     public int? Connections { get; init; }
     /// <summary>Volloopplan: share of the woningequivalenten connected at the end of each year, non-decreasing, 0..1.</summary>
     public List<RampUpStep>? RampUp { get; init; }
+    /// <summary>Format 2: month-end shares inside years (January..November), where the connection plan is known month by month.</summary>
+    public List<RampUpMonthStep>? RampUpMonths { get; init; }
     /// <summary>Heat sold per woningequivalent per year, GJ.</summary>
     public decimal? HeatDemandGjPerWeq { get; init; }
     /// <summary>Fixed charge per woningequivalent per year, euros incl. VAT.</summary>
@@ -134,6 +148,12 @@ public sealed record Revenues
 public sealed record RampUpStep
 {
     public int? Year { get; init; }
+    public decimal? ConnectedShare { get; init; }
+}
+
+public sealed record RampUpMonthStep
+{
+    public string? Month { get; init; }
     public decimal? ConnectedShare { get; init; }
 }
 

@@ -10,13 +10,19 @@ using Warmte.Common;
 namespace Warmte.BusinessCase.Model;
 
 /// <summary>
-/// Reads a model file (JSON, format version 1) into validated <see cref="Inputs"/>, or refuses it
+/// Reads a model file (JSON, format version 2 or 1) into validated <see cref="Inputs"/>, or refuses it
 /// with every problem named by its field path ("sources.loans[0].termYears") and reason. A model
 /// is either valid as a whole or not evaluated at all.
 /// </summary>
+/// <remarks>
+/// Format 1 files (saved business-case versions among them) load unchanged and keep format 1's meaning:
+/// item indexation applies to replacements only (every item reads as <c>fixedPrice</c>), each loan is drawn
+/// whole in January of its drawdown year, and the ramp-up is yearly. Format 2's fields in a format 1 file
+/// are refused with the advice to set formatVersion 2.
+/// </remarks>
 public static class ModelReader
 {
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     public static Outcome<Inputs> Read(string json)
     {
@@ -27,8 +33,13 @@ public static class ModelReader
     public static Outcome<Inputs> Validate(BusinessCaseModel model)
     {
         var v = new Validation();
-        if (model.FormatVersion != CurrentFormatVersion)
-            v.Add("formatVersion", model.FormatVersion is null ? "is verplicht (1)." : $"{model.FormatVersion} wordt niet ondersteund; dit is formaat {CurrentFormatVersion}.");
+        if (model.FormatVersion is not (1 or 2))
+            v.Add("formatVersion", model.FormatVersion is null
+                ? $"is verplicht ({CurrentFormatVersion})."
+                : $"{model.FormatVersion} wordt niet ondersteund; ondersteund zijn formaat 1 en {CurrentFormatVersion}.");
+        var v1 = model.FormatVersion == 1;
+        void NewerField(string field) =>
+            v.Add(field, "bestaat pas in formaat 2; zet formatVersion op 2 (zie docs/business-case-model.md, 'Format 1 to 2').");
         var name = v.Text("name", model.Name);
         var start = Required(v, "startYear", model.StartYear, 1900, 2200);
         var horizon = Required(v, "horizonYears", model.HorizonYears, 1, 60);
@@ -64,8 +75,11 @@ public static class ModelReader
             var share = Share(v, $"{p}.replacementShare", item.ReplacementShare ?? 1m, max: 10m);
             var idx = Rate(v, $"{p}.indexation", item.Indexation ?? 0m, required: false);
             var owner = v.OptionalText($"{p}.ownedBy", item.OwnedBy, 200);
+            if (v1 && item.FixedPrice is not null) NewerField($"{p}.fixedPrice");
+            // Format 1 indexed replacements only: its amounts are the nominal initial spending.
+            var fixedPrice = v1 || item.FixedPrice == true;
             if (from is { } ff && to is { } tt)
-                investments.Add(new InvestmentItem(itemName, amount, ff, tt, item.LifetimeYears, share, idx, owner));
+                investments.Add(new InvestmentItem(itemName, amount, ff, tt, item.LifetimeYears, share, idx, owner, fixedPrice));
         }
 
         var subsidies = ImmutableArray.CreateBuilder<SubsidyItem>();
@@ -102,10 +116,19 @@ public static class ModelReader
             if (l.Repayment is null) v.Add($"{p}.repayment", "is verplicht (Annuity, Linear of Bullet).");
             else if (l.Repayment.Any(char.IsDigit) || !Enum.TryParse(l.Repayment, ignoreCase: true, out type) || !Enum.IsDefined(type))
                 v.Add($"{p}.repayment", $"'{Slug.Truncate(l.Repayment)}' is geen aflossingsvorm; kies Annuity, Linear of Bullet.");
-            var drawdown = Required(v, $"{p}.drawdownYear", l.DrawdownYear, start, end);
             var guarantee = Rate(v, $"{p}.guaranteeFeeRate", l.GuaranteeFeeRate ?? 0m, required: false);
+            var drawdownYear = start;
+            var drawdowns = ImmutableArray<Drawdown>.Empty;
+            if (l.Drawdowns is not null)
+            {
+                if (v1) NewerField($"{p}.drawdowns");
+                else if (l.DrawdownYear is not null) v.Add($"{p}.drawdownYear", "geef drawdownYear óf drawdowns, niet allebei.");
+                else drawdowns = Drawdowns(v, $"{p}.drawdowns", l.Drawdowns, start, end, Math.Max(1, grace));
+                if (!drawdowns.IsEmpty) drawdownYear = drawdowns[0].Month.Year;
+            }
+            else drawdownYear = Required(v, $"{p}.drawdownYear", l.DrawdownYear, start, end);
             if (!v.HasErrors)
-                loans.Add(new LoanItem(lender, new LoanTerms(principal, rate, term, type, grace), drawdown, guarantee));
+                loans.Add(new LoanItem(lender, new LoanTerms(principal, rate, term, type, grace), drawdownYear, guarantee) { Drawdowns = drawdowns });
         }
 
         var r = model.Revenues;
@@ -128,6 +151,12 @@ public static class ModelReader
             previousYear = year;
             previousShare = share;
             rampUp.Add((year, share));
+        }
+        var rampUpMonths = ImmutableArray<(YearMonth, decimal)>.Empty;
+        if (r?.RampUpMonths is not null)
+        {
+            if (v1) NewerField("revenues.rampUpMonths");
+            else rampUpMonths = RampUpMonths(v, r.RampUpMonths, rampUp.ToImmutable(), start, end);
         }
         var demand = Positive(v, "revenues.heatDemandGjPerWeq", r?.HeatDemandGjPerWeq, 1000m);
         var fixedTariff = Money(v, "revenues.fixedTariffPerYear", r?.FixedTariffPerYear, required: true);
@@ -180,11 +209,84 @@ public static class ModelReader
             Investments = investments.ToImmutable(), Subsidies = subsidies.ToImmutable(),
             FeePerConnection = fee, BoilerBuyOffPerConnection = buyOff, MemberCapital = memberCapital, Loans = loans.ToImmutable(),
             Revenue = new RevenueInputs(weq, connections, rampUp.ToImmutable(), demand, fixedTariff, variableTariff, vat, revIdx,
-                gasRef, gasIdx, caps.ToImmutable()),
+                gasRef, gasIdx, caps.ToImmutable()) { RampUpMonths = rampUpMonths },
             Opex = new OpexInputs(cop, electricity, elecIdx, maintenance, organisation, insurance, thirdPartyFee, opexIdx),
             DsraMonths = dsra, MinDscr = minDscr, TargetDscr = targetDscr,
             Assumptions = assumptions.ToImmutable(),
         });
+    }
+
+    /// <summary>
+    /// A loan's monthly drawdowns: months in order within the horizon, shares above 0 adding up to exactly 1,
+    /// all inside the first <paramref name="drawYears"/> loan years (the grace years; the first year without
+    /// grace), so that repayment starts on the whole principal.
+    /// </summary>
+    private static ImmutableArray<Drawdown> Drawdowns(Validation v, string path, List<DrawdownStep> steps, int start, int end, int drawYears)
+    {
+        if (steps.Count == 0) { v.Add(path, "is leeg: geef minstens één trekking, of laat het veld weg en gebruik drawdownYear."); return []; }
+        var result = ImmutableArray.CreateBuilder<Drawdown>(steps.Count);
+        var total = 0m;
+        YearMonth? previous = null;
+        var firstYear = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var p = $"{path}[{i}]";
+            if (step is null) { v.Add(p, "is leeg."); continue; }
+            var month = Month(v, $"{p}.month", step.Month, required: true);
+            if (step.Share is not { } share) { v.Add($"{p}.share", "is verplicht (deel van de hoofdsom, 0.25 = 25%)."); continue; }
+            if (share is <= 0m or > 1m) v.Add($"{p}.share", "moet groter dan 0 en hoogstens 1 zijn.");
+            total += share;
+            if (month is not { } m) continue;
+            if (m.Year < start || m.Year > end) v.Add($"{p}.month", $"moet binnen de looptijd {start}–{end} vallen.");
+            if (previous is { } before && m <= before) v.Add($"{p}.month", "maanden moeten oplopen.");
+            if (i == 0) firstYear = m.Year;
+            else if (m.Year - firstYear + 1 > drawYears)
+                v.Add($"{p}.month", drawYears == 1
+                    ? "valt na het eerste leenjaar: zonder aflosvrije jaren (graceYears) moet alles in het jaar van de eerste trekking worden opgenomen."
+                    : $"valt na de {drawYears} aflosvrije jaren (graceYears): de hele hoofdsom moet zijn opgenomen voordat de aflossing begint.");
+            previous = m;
+            result.Add(new Drawdown(m, share));
+        }
+        if (total != 1m) v.Add(path, $"de delen tellen op tot {total.ToString(System.Globalization.CultureInfo.InvariantCulture)}; dat moet precies 1 zijn (de hele hoofdsom).");
+        return result.ToImmutable();
+    }
+
+    /// <summary>Month-end shares inside years: in order, not December (the year end is in rampUp), and between the year-end shares around them.</summary>
+    private static ImmutableArray<(YearMonth, decimal)> RampUpMonths(
+        Validation v, List<RampUpMonthStep> steps, ImmutableArray<(int Year, decimal Share)> yearly, int start, int end)
+    {
+        decimal YearEnd(int year)
+        {
+            var share = 0m;
+            foreach (var (y, s) in yearly) if (y <= year) share = s;
+            return share;
+        }
+        var result = ImmutableArray.CreateBuilder<(YearMonth, decimal)>(steps.Count);
+        YearMonth? previous = null;
+        var previousShare = 0m;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var p = $"revenues.rampUpMonths[{i}]";
+            if (step is null) { v.Add(p, "is leeg."); continue; }
+            var month = Month(v, $"{p}.month", step.Month, required: true);
+            if (step.ConnectedShare is not { } share) { v.Add($"{p}.connectedShare", "is verplicht."); continue; }
+            if (month is not { } m) continue;
+            if (m.Year < start || m.Year > end) { v.Add($"{p}.month", $"moet binnen de looptijd {start}–{end} vallen."); continue; }
+            if (m.Month == 12) { v.Add($"{p}.month", "december is het jaareinde: zet dat aandeel in revenues.rampUp."); continue; }
+            if (previous is { } before && m <= before) v.Add($"{p}.month", "maanden moeten oplopen.");
+            var low = YearEnd(m.Year - 1);
+            var high = YearEnd(m.Year);
+            if (share < low || share > high)
+                v.Add($"{p}.connectedShare", $"moet tussen het aandeel eind {m.Year - 1} ({low}) en eind {m.Year} ({high}) liggen (volgens revenues.rampUp).");
+            else if (previous is { } b && b.Year == m.Year && share < previousShare)
+                v.Add($"{p}.connectedShare", "mag niet dalen.");
+            previous = m;
+            previousShare = share;
+            result.Add((m, share));
+        }
+        return result.ToImmutable();
     }
 
     private static int Required(Validation v, string field, int? value, int min, int max)

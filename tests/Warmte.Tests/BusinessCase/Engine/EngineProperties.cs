@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using NodaTime;
 using Warmte.BusinessCase.Engine;
 
 namespace Warmte.Tests.BusinessCase.Engine;
@@ -62,5 +64,79 @@ public sealed class EngineProperties
             var h = BusinessCaseEngine.Evaluate(Reference with { TariffFactor = high }, EvaluationDepth.Ratios).Kpis;
             Assert.True(h.MinDscr >= l.MinDscr);
             Assert.True(h.Npv >= l.Npv);
+        });
+
+    /// <summary>A drawdown schedule: 1..12 months from May 2025 to at most March 2027 (within the construction period and the three grace years), shares of up to 6 decimals adding up to 1.</summary>
+    private static Arbitrary<ImmutableArray<Drawdown>> Schedules() =>
+        (from weights in Gen.Choose(1, 1000).ArrayOf().Where(w => w.Length is >= 1 and <= 12)
+         from gaps in Gen.Choose(0, 1).ArrayOf(weights.Length)
+         select Schedule(weights, gaps))
+            .Where(s => !s.IsEmpty)
+            .ToArbitrary();
+
+    private static ImmutableArray<Drawdown> Schedule(int[] weights, int[] gaps)
+    {
+        var total = weights.Sum();
+        var shares = weights.Select(w => decimal.Round((decimal)w / total, 6)).ToArray();
+        shares[^1] = 1m - shares[..^1].Sum();
+        if (shares.Any(s => s <= 0m)) return [];
+        var month = new YearMonth(2025, 5);
+        var result = ImmutableArray.CreateBuilder<Drawdown>();
+        for (var i = 0; i < shares.Length; i++)
+        {
+            result.Add(new Drawdown(month, shares[i]));
+            month = month.PlusMonths(1 + gaps[i]);
+        }
+        return result.ToImmutable();
+    }
+
+    private static Inputs WithSchedule(ImmutableArray<Drawdown> schedule, decimal principal, decimal rate)
+    {
+        var loan = Reference.Loans[0];
+        return Reference with
+        {
+            Loans = [loan with { DrawdownYear = 2025, Drawdowns = schedule, Terms = loan.Terms with { Principal = principal, AnnualRate = rate } }],
+        };
+    }
+
+    [Property(MaxTest = 60)]
+    public Property Drawdowns_add_up_to_the_principal_to_the_cent() =>
+        Prop.ForAll(Schedules(), Gen.Choose(1, 2_000_000_000).Select(c => c / 100m).ToArbitrary(), (schedule, principal) =>
+        {
+            var x = WithSchedule(schedule, principal, 0.03m);
+            var amounts = x.Loans[0].DrawdownAmounts();
+            Assert.All(amounts, a => Assert.True(a.Amount >= 0m));
+            Assert.Equal(principal, amounts.Sum(a => a.Amount));
+            var e = BusinessCaseEngine.Evaluate(x, EvaluationDepth.Ratios);
+            Assert.Equal(principal, e.Years.Sum(y => y.LoanDrawdowns));
+            Assert.Equal(principal, e.ConstructionMonths[^1].LoanDrawn);
+            Assert.Equal(principal, e.Years.Sum(y => y.Principal));
+        });
+
+    [Property(MaxTest = 40)]
+    public Property Interest_during_construction_is_zero_at_rate_zero_and_never_more_than_on_the_whole_principal() =>
+        Prop.ForAll(Schedules(), schedule =>
+        {
+            Assert.Equal(0m, BusinessCaseEngine.Evaluate(WithSchedule(schedule, 7_800_000m, 0m), EvaluationDepth.Ratios).Kpis.InterestDuringConstruction);
+            var drawnLater = BusinessCaseEngine.Evaluate(WithSchedule(schedule, 7_800_000m, 0.03m), EvaluationDepth.Ratios).Kpis.InterestDuringConstruction;
+            var drawnAtOnce = BusinessCaseEngine.Evaluate(WithSchedule([new Drawdown(new YearMonth(2025, 1), 1m)], 7_800_000m, 0.03m), EvaluationDepth.Ratios).Kpis.InterestDuringConstruction;
+            Assert.InRange(drawnLater, 0m, drawnAtOnce);
+        });
+
+    [Property(MaxTest = 60)]
+    public Property The_reserves_are_never_negative_and_never_above_their_targets() =>
+        Prop.ForAll(Gen.Choose(60, 160).ToArbitrary(), Gen.Choose(80, 130).ToArbitrary(), Gen.Choose(0, 24).ToArbitrary(), (tariff, capex, delayMonths) =>
+        {
+            var x = Reference with
+            {
+                TariffFactor = tariff / 100m, CapexFactor = capex / 100m,
+                Revenue = Reference.Revenue with { RampUpDelayYears = delayMonths / 12m },
+            };
+            foreach (var y in BusinessCaseEngine.Evaluate(x, EvaluationDepth.Ratios).Years)
+            {
+                Assert.InRange(y.MraBalance, 0m, y.MraTarget);
+                Assert.InRange(y.DsraBalance, 0m, Math.Max(0m, y.DsraTarget));
+                Assert.True(y.MraBalance + y.DsraBalance <= Math.Max(0m, y.CashBalance));
+            }
         });
 }

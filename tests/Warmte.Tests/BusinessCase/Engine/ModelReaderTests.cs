@@ -61,7 +61,7 @@ public sealed class ModelReaderTests
     {
         var model = Ketelhuis();
         model["revenues"]!["rampUp"]![2]!["connectedShare"] = 0.3;
-        model["formatVersion"] = 2;
+        model["formatVersion"] = 3;
         var fields = ModelReader.Read(model.ToJsonString()).Refusal!.Errors.Select(e => e.Field).ToList();
         Assert.Contains("revenues.rampUp[2].connectedShare", fields);
         Assert.Contains("formatVersion", fields);

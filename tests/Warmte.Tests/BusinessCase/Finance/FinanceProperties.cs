@@ -231,9 +231,8 @@ public sealed class FinanceProperties
     /// (the optional quadratic adds a complex pair, which is not an IRR). Roots are whole tenths of a percent.
     /// </summary>
     private static Arbitrary<(decimal[] Values, decimal[] Roots, decimal Guess)> KnownRoots() =>
-        // Roots at least 0.1 apart: the root finder scans 100 cells and resolves at most a pair of
-        // roots inside one cell, so three roots a few thousandths apart are outside its contract
-        // (documented on SpreadsheetFunctions.Irr).
+        // Roots at least 0.1 apart: XIRR's root finder scans 100 cells and resolves at most a pair of
+        // roots inside one cell (close roots for IRR: the next property).
         (from roots in Gen.Choose(-600, 1500).Select(r => r / 1000m).ArrayOf()
              .Where(a => a.Length is >= 1 and <= 4 && a.Distinct().Order().Zip(a.Distinct().Order().Skip(1)).All(p => p.Second - p.First >= 0.1m))
          from complexPair in Gen.Elements(true, false)
@@ -272,5 +271,27 @@ public sealed class FinanceProperties
             var dates = c.Values.Select((_, i) => new LocalDate(2030, 1, 1).PlusDays(365 * i)).ToArray();
             var xirr = Xirr(c.Values, dates, c.Guess);
             Assert.True(xirr is { } x && Math.Abs(x - expected) <= 1e-18m, $"XIRR {xirr}, expected {expected}");
+        });
+
+    /// <summary>Two to five roots packed within a few hundredths (each 0.001..0.01 from the next), somewhere in −30%..100%.</summary>
+    private static Arbitrary<(decimal[] Values, decimal[] Roots, decimal Guess)> ClusteredRoots() =>
+        (from first in Gen.Choose(-300, 1000).Select(r => r / 1000m)
+         from gaps in Gen.Choose(1, 10).Select(g => g / 1000m).ArrayOf().Where(a => a.Length is >= 1 and <= 4)
+         from complexPair in Gen.Elements(true, false)
+         from offset in Gen.Choose(-60, 60).Select(g => g / 1000m)
+         let roots = gaps.Aggregate(new List<decimal> { first }, (list, gap) => { list.Add(list[^1] + gap); return list; }).ToArray()
+         select (Expand(roots, complexPair), roots, first + offset))
+            .ToArbitrary();
+
+    [Property(MaxTest = 100)]
+    public Property Irr_finds_the_root_closest_to_the_guess_among_roots_a_thousandth_apart() =>
+        Prop.ForAll(ClusteredRoots(), c =>
+        {
+            var ordered = c.Roots.OrderBy(r => Math.Abs(r - c.Guess)).ThenBy(r => r).ToArray();
+            if (ordered.Length > 1 && Math.Abs(Math.Abs(ordered[0] - c.Guess) - Math.Abs(ordered[1] - c.Guess)) < 1e-9m) return;
+            var irr = Irr(c.Values, c.Guess);
+            // Close roots make the NPV flat between them, so the last digits are less certain than for lone roots.
+            Assert.True(irr is { } r && Math.Abs(r - ordered[0]) <= 1e-14m,
+                $"IRR {irr} for roots [{string.Join(", ", c.Roots)}], guess {c.Guess}; expected {ordered[0]}");
         });
 }

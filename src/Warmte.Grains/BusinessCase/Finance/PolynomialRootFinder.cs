@@ -1,0 +1,285 @@
+namespace Warmte.BusinessCase.Finance;
+
+/// <summary>
+/// The IRR root finder: isolates the roots of a polynomial in <c>double</c> (fast, with certified
+/// error bounds) and refines the one it needs in <c>decimal</c> (exact enough for spreadsheet
+/// semantics). The IRR's two regions are the same as in <see cref="RootFinder"/>: r ≥ 0 as
+/// z = 1/(1+r) in (0, 1], r &lt; 0 as y = 1+r in (0, 1); both polynomials equal the undiscounted sum at 1.
+/// </summary>
+/// <remarks>
+/// Cells of the region are examined nearest to the guess first, and the search stops once every
+/// remaining cell lies further from the guess than the closest root found, so the usual case (a root
+/// near the guess) looks at a handful of cells. Each cell is either proven root-free (|f(m)| exceeds
+/// what f can change over the cell, bounded by f'(m) and a bound on f''), proven monotone (so it holds
+/// a root exactly when the signs at its ends differ), or split in two; rounding errors of the double
+/// evaluation are bounded and counted against the proofs. Any number of roots, however close, is
+/// found down to a cell width of ~1e-13 in z; below that only roots where the values cross zero are
+/// reported (a root where the values touch zero without crossing is not an IRR a spreadsheet finds
+/// either).
+/// </remarks>
+internal static class PolynomialRootFinder
+{
+    private const int InitialCells = 16;
+    private const int MaxCellsExamined = 20_000;
+    private const double MinHalfWidth = 5e-14;
+    private const double Unit = 1.1102230246251565e-16; // 2^−53
+
+    private static readonly double MinHighZ = (double)(1m / (1m + SpreadsheetFunctions.MaximumIrr));
+    private static readonly double MinLowZ = (double)(1m + SpreadsheetFunctions.MinimumIrr);
+
+    private readonly record struct Cell(bool High, double A, double B);
+
+    /// <summary>The root in [−99.99%, +1,000,000%] closest to <paramref name="guess"/> (ties: the lower rate), or null.</summary>
+    public static decimal? ClosestRoot(decimal[] high, decimal[] low, decimal guess)
+    {
+        var sumAtOne = 0m;
+        foreach (var c in high) sumAtOne += c;
+        var highD = new DoublePolynomial(high, Math.Sign(sumAtOne));
+        var lowD = new DoublePolynomial(low, Math.Sign(sumAtOne));
+        var highDec = new PolynomialRegion(high);
+        var lowDec = new PolynomialRegion(low);
+        var g = (double)guess;
+
+        var roots = new List<decimal>(2);
+        var best = double.PositiveInfinity;
+        if (sumAtOne == 0)
+        {
+            roots.Add(0m);
+            best = Math.Abs(g);
+        }
+
+        var queue = new PriorityQueue<Cell, double>(2 * InitialCells);
+        Enqueue(queue, true, MinHighZ, 1.0, InitialCells, g);
+        Enqueue(queue, false, MinLowZ, 1.0, InitialCells, g);
+        var examined = 0;
+        while (queue.TryDequeue(out var cell, out var distance))
+        {
+            // Equal distances may still hold the lower rate of a tie: keep going until strictly further.
+            if (distance > best * (1 + 1e-12) + 1e-15) break;
+            if (++examined > MaxCellsExamined) break;
+            var p = cell.High ? highD : lowD;
+            var m = (cell.A + cell.B) / 2;
+            var h = (cell.B - cell.A) / 2;
+            // A cheap proof first (value, slope and a bound on the curvature); near clustered roots that
+            // bound is far too loose, and the full Taylor expansion at m decides instead.
+            var (f, d, errF, errD) = p.Evaluate(m);
+            var curvature = p.AbsSecondDerivative(cell.B);
+            if (Math.Abs(f) - errF > (Math.Abs(d) + errD) * h + curvature * h * h / 2) continue; // root-free
+            var monotone = Math.Abs(d) - errD > curvature * h;
+            if (!monotone)
+            {
+                var (rootFree, provenMonotone) = p.TaylorProof(m, h);
+                if (rootFree) continue;
+                monotone = provenMonotone;
+            }
+            if (monotone || h < MinHalfWidth)
+            {
+                var fa = p.Sign(cell.A);
+                var fb = p.Sign(cell.B);
+                if (fa == 0 || fb == 0 || fa == fb) continue; // an exact zero at z = 1 is the rate-0 root above
+                var z = Refine(cell.High ? highDec : lowDec, p, cell.A, cell.B, fa);
+                var rate = cell.High ? 1m / z - 1m : z - 1m;
+                roots.Add(rate);
+                best = Math.Min(best, Math.Abs((double)rate - g));
+                continue;
+            }
+            queue.Enqueue(cell with { B = m }, Distance(cell.High, cell.A, m, g));
+            queue.Enqueue(cell with { A = m }, Distance(cell.High, m, cell.B, g));
+        }
+        if (roots.Count == 0) return null;
+        var closest = roots[0];
+        foreach (var r in roots)
+        {
+            var dr = Math.Abs(r - guess);
+            var dc = Math.Abs(closest - guess);
+            if (dr < dc || (dr == dc && r < closest)) closest = r;
+        }
+        return closest;
+    }
+
+    private static void Enqueue(PriorityQueue<Cell, double> queue, bool high, double zMin, double zMax, int cells, double guess)
+    {
+        for (var j = 0; j < cells; j++)
+        {
+            var a = j == 0 ? zMin : zMin + (zMax - zMin) * j / cells;
+            var b = j == cells - 1 ? zMax : zMin + (zMax - zMin) * (j + 1) / cells;
+            queue.Enqueue(new Cell(high, a, b), Distance(high, a, b, guess));
+        }
+    }
+
+    /// <summary>Distance in rate from the guess to the cell's rates (0 when the guess lies inside).</summary>
+    private static double Distance(bool high, double a, double b, double guess)
+    {
+        // High region: rate = 1/z − 1 falls as z rises; low region: rate = z − 1.
+        var (lo, hi) = high ? (1 / b - 1, 1 / a - 1) : (a - 1, b - 1);
+        return guess < lo ? lo - guess : guess > hi ? guess - hi : 0;
+    }
+
+    /// <summary>
+    /// The root inside [a, b] (signs at the ends differ): safeguarded Newton in double to full double
+    /// precision, then Newton in decimal from there. One decimal step suffices when Newton's error
+    /// estimate (|f''/2f'|·step²) is below decimal precision; otherwise the decimal bracketed solver finishes.
+    /// </summary>
+    private static decimal Refine(PolynomialRegion region, DoublePolynomial p, double a, double b, int signA)
+    {
+        // Orient: negative at lo, positive at hi.
+        var (lo, hi) = signA < 0 ? (a, b) : (b, a);
+        var z = (a + b) / 2;
+        for (var i = 0; i < 200; i++)
+        {
+            var (f, d, _, _) = p.Evaluate(z);
+            if (f == 0) break;
+            if (f < 0) lo = z; else hi = z;
+            var next = d != 0 ? z - f / d : double.NaN;
+            if (!(next > Math.Min(lo, hi) && next < Math.Max(lo, hi))) next = (lo + hi) / 2;
+            if (next == z) break;
+            var step = Math.Abs(next - z);
+            z = next;
+            if (step <= 4 * Unit * Math.Abs(z)) break;
+        }
+
+        // One Newton step in decimal: the value in decimal (the digits that matter), the slope from double
+        // (relative error ~1e-15, which costs only that fraction of an already ~1e-16 step). The error after
+        // the step is about |f''/2f'|·dx² + (slope error)·|dx|; when that is below decimal precision, done.
+        var zDec = (decimal)z;
+        var fDec = region.Value(zDec);
+        if (fDec == 0) return zDec;
+        var (_, slope, _, slopeError) = p.Evaluate(z);
+        if (slope != 0 && Math.Abs(slope) > 2 * slopeError && Math.Abs(slope) < 1e27)
+        {
+            var dx = fDec / (decimal)slope;
+            var next = zDec - dx;
+            var k = Math.Abs(p.SecondDerivative(z) / (2 * slope));
+            var dxD = (double)Math.Abs(dx);
+            var error = k * dxD * dxD + slopeError / Math.Abs(slope) * dxD;
+            var lowEnd = (decimal)Math.Min(a, b);
+            var highEnd = (decimal)Math.Max(a, b);
+            if (next > lowEnd && next < highEnd && dxD < 1e-10 && error < 1e-27) return next;
+        }
+        // Slow path: the bracket in decimal, with its signs checked in decimal (double may misjudge a
+        // sign within its rounding error of a root at the end of the cell).
+        var decA = (decimal)a;
+        var decB = (decimal)b;
+        var valueA = region.Value(decA);
+        var valueB = region.Value(decB);
+        if (Math.Sign(valueA) * Math.Sign(valueB) <= 0)
+            return valueA == 0 ? decA : valueB == 0 ? decB : RootFinder.SolveOriented(region, valueA < 0 ? decA : decB, valueA < 0 ? decB : decA, zDec);
+        // The root lies within double's rounding just outside the cell: Newton from the double estimate.
+        var (fDec2, dDec) = region.ValueAndSlope(zDec);
+        fDec = fDec2;
+        for (var i = 0; i < 50 && dDec != 0; i++)
+        {
+            var dx = fDec / dDec;
+            zDec -= dx;
+            if (Math.Abs(dx) < 1e-26m) break;
+            (fDec, dDec) = region.ValueAndSlope(zDec);
+        }
+        return zDec;
+    }
+}
+
+/// <summary>A polynomial Σ c_i z^i in double, with Horner's rounding-error bounds, for z in [0, 1].</summary>
+internal sealed class DoublePolynomial
+{
+    private const double Unit = 1.1102230246251565e-16;
+    private readonly double[] _c;
+    private readonly double[] _abs;
+    private readonly int _signAtOne;
+    private readonly double _gamma;
+
+    /// <param name="signAtOne">The exact sign at z = 1 (from the decimal sum), which double may get wrong.</param>
+    public DoublePolynomial(decimal[] coefficients, int signAtOne)
+    {
+        _c = new double[coefficients.Length];
+        _abs = new double[coefficients.Length];
+        for (var i = 0; i < _c.Length; i++)
+        {
+            _c[i] = (double)coefficients[i];
+            _abs[i] = Math.Abs(_c[i]);
+        }
+        _signAtOne = signAtOne;
+        // Horner's error is at most ~2n·u times Σ|c_i|z^i; doubled for the conversion of the coefficients and margin.
+        _gamma = 4.0 * (coefficients.Length + 2) * Unit;
+    }
+
+    /// <summary>Value and slope at z, each with a bound on its rounding error.</summary>
+    public (double F, double D, double ErrF, double ErrD) Evaluate(double z)
+    {
+        double f = 0, d = 0, af = 0, ad = 0;
+        for (var i = _c.Length - 1; i >= 0; i--)
+        {
+            d = d * z + f;
+            f = f * z + _c[i];
+            ad = ad * z + af;
+            af = af * z + _abs[i];
+        }
+        return (f, d, _gamma * af + double.Epsilon, _gamma * ad + double.Epsilon);
+    }
+
+    public double SecondDerivative(double z)
+    {
+        double f = 0, d = 0, s = 0;
+        for (var i = _c.Length - 1; i >= 0; i--)
+        {
+            s = s * z + d;
+            d = d * z + f;
+            f = f * z + _c[i];
+        }
+        return 2 * s;
+    }
+
+    /// <summary>An upper bound on |f''| over [0, z]: the second derivative of Σ|c_i|x^i at z (it only grows with x ≥ 0).</summary>
+    public double AbsSecondDerivative(double z)
+    {
+        double f = 0, d = 0, s = 0;
+        for (var i = _abs.Length - 1; i >= 0; i--)
+        {
+            s = s * z + d;
+            d = d * z + f;
+            f = f * z + _abs[i];
+        }
+        return 2 * s * (1 + _gamma) + double.Epsilon;
+    }
+
+    /// <summary>
+    /// Proofs over [m − h, m + h] from the Taylor expansion f(m + t) = Σ a_k t^k (repeated synthetic
+    /// division, O(n²)): root-free when |a_0| exceeds Σ_{k≥1} |a_k| h^k, monotone when |a_1| exceeds
+    /// Σ_{k≥2} k|a_k| h^(k−1); every a_k widened by its rounding-error bound (the same expansion of Σ|c_i|x^i).
+    /// </summary>
+    public (bool RootFree, bool Monotone) TaylorProof(double m, double h)
+    {
+        var n = _c.Length;
+        Span<double> a = n <= 128 ? stackalloc double[n] : new double[n];
+        Span<double> e = n <= 128 ? stackalloc double[n] : new double[n];
+        _c.CopyTo(a);
+        _abs.CopyTo(e);
+        for (var k = 0; k < n - 1; k++)
+            for (var i = n - 2; i >= k; i--)
+            {
+                a[i] += m * a[i + 1];
+                e[i] += m * e[i + 1];
+            }
+        double change = 0, slopeChange = 0, power = 1;
+        for (var k = 1; k < n; k++)
+        {
+            var bound = Math.Abs(a[k]) + _gamma * e[k];
+            if (k >= 2) slopeChange += k * bound * power; // power = h^(k−1) here
+            power *= h;
+            change += bound * power;
+        }
+        var rootFree = Math.Abs(a[0]) - _gamma * e[0] > change;
+        var monotone = n >= 2 && Math.Abs(a[1]) - _gamma * e[1] > slopeChange;
+        return (rootFree, monotone);
+    }
+
+    /// <summary>The sign at z as double computes it (the same for both cells sharing z); exact at z = 1, where 0 means rate 0 is a root.</summary>
+    public int Sign(double z)
+    {
+        if (z == 1.0) return _signAtOne;
+        var f = 0.0;
+        for (var i = _c.Length - 1; i >= 0; i--) f = f * z + _c[i];
+        // An exact 0.0 counts as positive: both cells sharing the point see the same sign, so a root
+        // there is reported by exactly one of them.
+        return f >= 0 ? 1 : -1;
+    }
+}
