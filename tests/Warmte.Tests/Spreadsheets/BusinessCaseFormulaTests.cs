@@ -45,6 +45,7 @@ public sealed class BusinessCaseFormulaTests(ITestOutputHelper output)
         (BusinessCaseLine.CashBalance, y => y.CashBalance),
         (BusinessCaseLine.DsraTarget, y => y.DsraTarget),
         (BusinessCaseLine.DsraBalance, y => y.DsraBalance),
+        (BusinessCaseLine.MraTarget, y => y.MraTarget),
         (BusinessCaseLine.MraBalance, y => y.MraBalance),
         (BusinessCaseLine.ProjectCashFlow, y => y.ProjectCashFlow),
         (BusinessCaseLine.HouseholdHeatCost, y => y.HouseholdHeatCost),
@@ -104,7 +105,9 @@ public sealed class BusinessCaseFormulaTests(ITestOutputHelper output)
                 var period = k >= 0 && k < schedule.Length ? schedule[k] : null;
                 foreach (var (offset, expected, name) in new[]
                          {
-                             (0, period?.OpeningBalance ?? 0m, "opening"), (1, period?.Interest ?? 0m, "interest"), (2, period?.Principal ?? 0m, "principal"),
+                             (0, period?.OpeningBalance ?? 0m, "opening"), (1, Warmte.BusinessCase.Engine.BusinessCaseEngine.ConstructionInterestBasis(loan, inputs.StartYear + t) is { } basis
+                                 ? decimal.Round(loan.Terms.AnnualRate * basis, 2, MidpointRounding.AwayFromZero) // drawn during the year: month by month
+                                 : period?.Interest ?? 0m, "interest"), (2, period?.Principal ?? 0m, "principal"),
                          })
                 {
                     compared++;

@@ -110,7 +110,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Runs on its own, after the parallel collections: a browser driving pages against a silo needs the
+/// cores to itself, or its waits time out on a 2-core machine busy with Gnumeric and PostgreSQL tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";

@@ -277,6 +277,38 @@ public static class BusinessCaseEngine
             Kpis(x, table, openingDebt, debtAtEnd, ownTotal, thirdPartyTotal, depth), x.Assumptions);
     }
 
+    /// <summary>
+    /// The average share connected in each year of the horizon, exactly as the evaluation uses it (for the
+    /// spreadsheet export, which takes it as an input when the model has a monthly ramp-up).
+    /// </summary>
+    public static decimal[] AverageConnectedShares(Inputs x)
+    {
+        var h = x.HorizonYears;
+        var shares = new decimal[h + 1];
+        for (var t = 0; t <= h; t++) shares[t] = x.Revenue.ShareAtEndOf(x.StartYear + t - 1);
+        var knots = MonthKnots(x, shares);
+        var result = new decimal[h];
+        for (var t = 0; t < h; t++) result[t] = AverageShare(shares[t], shares[t + 1], knots?[t]);
+        return result;
+    }
+
+    /// <summary>
+    /// The balance interest is charged on in <paramref name="year"/> when the loan is drawn during that year
+    /// (the month-by-month average), or null when the year's opening balance applies. For the export.
+    /// </summary>
+    public static decimal? ConstructionInterestBasis(LoanItem loan, int year)
+    {
+        var amounts = loan.DrawdownAmounts();
+        var lastDrawdownYear = loan.DrawdownYear;
+        foreach (var (month, _) in amounts) lastDrawdownYear = Math.Max(lastDrawdownYear, month.Year);
+        if (year < loan.DrawdownYear || year > lastDrawdownYear || IsWholeYear(amounts, year)) return null;
+        var monthBalances = 0m;
+        foreach (var (month, amount) in amounts)
+            if (month.Year < year) monthBalances += amount * 12;
+            else if (month.Year == year) monthBalances += amount * (13 - month.Month);
+        return monthBalances / 12m;
+    }
+
     /// <summary>Whether a loan's balance is the same in every month of <paramref name="year"/> (nothing drawn after January).</summary>
     private static bool IsWholeYear(ImmutableArray<(YearMonth Month, decimal Amount)> amounts, int year)
     {

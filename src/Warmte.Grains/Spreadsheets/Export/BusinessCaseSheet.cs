@@ -11,7 +11,7 @@ public enum BusinessCaseLine
     Year, ConnectedShareAtEnd, ConnectedWeq, HeatSoldGj, Revenue, ElectricityCost, MaintenanceCost, OrganisationCost,
     InsuranceCost, ThirdPartyFee, Opex, Ebitda, Replacements, MraContribution, Cfads, Interest, Principal, GuaranteeFee,
     DebtService, Dscr, CovenantTested, InitialInvestment, ThirdPartyFunding, Subsidies, ConnectionFees, LoanDrawdowns,
-    MemberCapital, NetCashFlow, CashBalance, DsraTarget, DsraBalance, MraBalance, ProjectCashFlow, HouseholdHeatCost,
+    MemberCapital, NetCashFlow, CashBalance, DsraTarget, DsraBalance, MraTarget, MraBalance, ProjectCashFlow, HouseholdHeatCost,
     ReferenceGasCost, NietMeerDanNu,
 }
 
@@ -240,8 +240,19 @@ public static class BusinessCaseSheet
             string Share(int t) => $"{C(t)}{shareRow}";
             string ShareBefore(int t) => t == 0 ? shareBefore : $"{C(t - 1)}{shareRow}";
 
-            var avg = Line("Gemiddeld aandeel aangesloten (12 maandeinden)", "%",
-                t => $"ROUND({ShareBefore(t)}+({Share(t)}-{ShareBefore(t)})*13/24,10)", Factor);
+            int avg;
+            if (r.RampUpMonths.IsDefaultOrEmpty)
+                avg = Line("Gemiddeld aandeel aangesloten (12 maandeinden)", "%",
+                    t => $"ROUND({ShareBefore(t)}+({Share(t)}-{ShareBefore(t)})*13/24,10)", Factor);
+            else
+            {
+                // A monthly ramp-up plan: the average of the twelve month-ends comes from the plan, as an input.
+                avg = _row++;
+                ws.Cell(avg, 1).SetValue("Gemiddeld aandeel aangesloten (12 maandeinden, uit het maandvolloopplan)");
+                ws.Cell(avg, 2).SetValue("%");
+                var averages = Warmte.BusinessCase.Engine.BusinessCaseEngine.AverageConnectedShares(x);
+                for (var t = 0; t < _h; t++) SetInput(ws.Cell(avg, FirstYearColumn + t), averages[t], Factor);
+            }
             var weqRow = Line("Woningequivalenten aangesloten (gemiddeld)", "aantal", t => $"{weq}*{C(t)}{avg}", "#,##0.00",
                 line: BusinessCaseLine.ConnectedWeq);
             var gj = Line("Warmte verkocht", "GJ", t => $"{C(t)}{weqRow}*{demand}", "#,##0.00", true, BusinessCaseLine.HeatSoldGj);
@@ -332,19 +343,47 @@ public static class BusinessCaseSheet
             {
                 var lender = ws.Cell(lr, 1).GetString();
                 string InTerm(int t) => $"AND({Y(t)}>=$G${lr},{Y(t)}<=$G${lr}+$E${lr}-1)";
-                draws.Add(Line($"Opname: {lender}", "€", t => $"IF({Y(t)}=$G${lr},$C${lr},0)", Euro, true));
+                var item = x.Loans[loans.IndexOf(lr)];
+                if (item.Drawdowns.IsDefaultOrEmpty)
+                    draws.Add(Line($"Opname: {lender}", "€", t => $"IF({Y(t)}=$G${lr},$C${lr},0)", Euro, true));
+                else
+                {
+                    // Drawn month by month: the amounts per year come from the drawdown plan, as inputs.
+                    var drawRow = _row++;
+                    ws.Cell(drawRow, 1).SetValue($"Opname (maandelijks opnameschema): {lender}");
+                    ws.Cell(drawRow, 2).SetValue("€");
+                    var perYear = new decimal[_h];
+                    foreach (var (month, amount) in item.DrawdownAmounts())
+                        if (month.Year - x.StartYear is var t and >= 0 && t < _h) perYear[t] += amount;
+                    for (var t = 0; t < _h; t++) SetInput(ws.Cell(drawRow, FirstYearColumn + t), perYear[t], Euro);
+                    Formula(ws.Cell(drawRow, ValueColumn), $"SUM({C(0)}{drawRow}:{C(_h - 1)}{drawRow})");
+                    draws.Add(drawRow);
+                }
+                // In years the loan is drawn during the year, interest (and the guarantee fee) is charged on the
+                // balance drawn month by month: that average balance is an input; otherwise the opening balance applies.
+                int? basisRow = null;
+                var bases = Enumerable.Range(0, _h).Select(t => Warmte.BusinessCase.Engine.BusinessCaseEngine.ConstructionInterestBasis(item, x.StartYear + t)).ToArray();
+                if (bases.Any(b => b is not null))
+                {
+                    basisRow = _row++;
+                    ws.Cell(basisRow.Value, 1).SetValue($"Rentedragend saldo in opnamejaren (gemiddeld per maand): {lender}");
+                    ws.Cell(basisRow.Value, 2).SetValue("€");
+                    for (var t = 0; t < _h; t++)
+                        if (bases[t] is { } b) SetInput(ws.Cell(basisRow.Value, FirstYearColumn + t), b, Euro);
+                }
                 var open = _row;
                 var interest = open + 1;
                 var principal = open + 2;
+                string Basis(int t) => basisRow is { } br ? $"IF(ISNUMBER({C(t)}{br}),{C(t)}{br},{C(t)}{open})" : $"{C(t)}{open}";
                 openings.Add(open);
                 Line($"Schuld begin jaar: {lender}", "€",
                     t => t == 0 ? $"IF({InTerm(t)},$C${lr},0)" : $"IF({InTerm(t)},IF({Y(t)}=$G${lr},$C${lr},{C(t - 1)}{open}-{C(t - 1)}{principal}),0)", Euro);
-                interests.Add(Line($"Rente: {lender}", "€", t => $"ROUND({C(t)}{open}*$D${lr},2)", Euro, true));
+                interests.Add(Line($"Rente: {lender}", "€", t => $"ROUND({Basis(t)}*$D${lr},2)", Euro, true));
                 principals.Add(Line($"Aflossing: {lender}", "€",
                     t => $"IF({InTerm(t)},IF({Y(t)}=$G${lr}+$E${lr}-1,{C(t)}{open},IF({Y(t)}-$G${lr}+1<=$F${lr},0,MIN({C(t)}{open},"
                          + $"IF($B${lr}=\"Annuity\",ROUND(-PMT($D${lr},$E${lr}-$F${lr},$C${lr}),2)-{C(t)}{interest},IF($B${lr}=\"Linear\",ROUND($C${lr}/($E${lr}-$F${lr}),2),0))))),0)",
                     Euro, true));
-                fees.Add(Line($"Garantieprovisie: {lender}", "€", t => $"ROUND({C(t)}{open}*$H${lr},2)", Euro, true));
+                fees.Add(Line($"Garantieprovisie: {lender}", "€", t => $"ROUND({Basis(t)}*$H${lr},2)", Euro, true));
             }
             string SumOf(List<int> rows, int t) => rows.Count == 0 ? "0" : string.Join("+", rows.Select(row => $"{C(t)}{row}"));
             var interestRow = Line("Rente", "€", t => SumOf(interests, t), Euro, true, BusinessCaseLine.Interest);
@@ -377,14 +416,18 @@ public static class BusinessCaseSheet
                 t => $"{C(t)}{revenue}-{C(t)}{opex}-{C(t)}{replacements}-{C(t)}{debtService}-{C(t)}{ownCapex}+{C(t)}{subsidies}+{C(t)}{connectionFees}+{C(t)}{drawdowns}+{C(t)}{members}",
                 Euro, true, BusinessCaseLine.NetCashFlow);
             var cash = Line("Kassaldo eind jaar", "€", t => t == 0 ? $"{C(t)}{net}" : $"{C(t - 1)}{_row - 1}+{C(t)}{net}", Euro, line: BusinessCaseLine.CashBalance);
-            var mra = _row + 2;
+            // Reserves at the year end, funded from the cash as far as it reaches: first the maintenance
+            // reserve (what the saving plan has set aside for coming replacements), then the DSRA.
+            var plan = _row;
+            Line("Onderhoudsreserve (MRA): spaarplan cumulatief", "€",
+                t => t == 0 ? $"{C(t)}{saving}-{C(t)}{replacements}" : $"{C(t - 1)}{plan}+{C(t)}{saving}-{C(t)}{replacements}", Euro);
+            var mraTarget = Line("MRA-doel", "€", t => $"MAX(0,{C(t)}{plan})", Euro, line: BusinessCaseLine.MraTarget);
+            var mraBalance = Line("MRA-saldo (deel van de kas)", "€", t => $"MIN(MAX(0,{C(t)}{cash}),{C(t)}{mraTarget})", Euro,
+                line: BusinessCaseLine.MraBalance);
             var target = Line("DSRA-doel", "€", t => t + 1 < _h ? $"ROUND({dsraMonths}/12*{C(t + 1)}{debtService},2)" : null, Euro,
                 line: BusinessCaseLine.DsraTarget);
-            Line("DSRA-saldo (deel van de kas)", "€", t => $"MIN(MAX(0,{C(t)}{cash}-MAX(0,{C(t)}{mra})),MAX(0,{C(t)}{target}))", Euro,
+            Line("DSRA-saldo (deel van de kas)", "€", t => $"MIN(MAX(0,{C(t)}{cash})-{C(t)}{mraBalance},MAX(0,{C(t)}{target}))", Euro,
                 line: BusinessCaseLine.DsraBalance);
-            Line("Onderhoudsreserve (MRA) saldo", "€",
-                t => t == 0 ? $"{C(t)}{saving}-{C(t)}{replacements}" : $"{C(t - 1)}{mra}+{C(t)}{saving}-{C(t)}{replacements}", Euro,
-                line: BusinessCaseLine.MraBalance);
             var projectFlow = Line("Projectkasstroom (basis NPV en IRR)", "€",
                 t => $"{C(t)}{revenue}-{C(t)}{opex}-{C(t)}{replacements}-{C(t)}{ownCapex}+{C(t)}{subsidies}+{C(t)}{connectionFees}", Euro, true,
                 BusinessCaseLine.ProjectCashFlow);
