@@ -20,7 +20,7 @@ namespace Warmte.BusinessCase.Finance;
 internal static class PolynomialRootFinder
 {
     private const int InitialCells = 16;
-    private const int MaxCellsExamined = 1_000_000;
+    private const int MaxCellsExamined = 20_000;
     private const double MinHalfWidth = 5e-14;
     private const double Unit = 1.1102230246251565e-16; // 2^−53
 
