@@ -59,7 +59,10 @@ internal static class ExportCommands
             CheckFolder(wanted);
         }
 
-        var (bytes, mediaType, suggested) = await context.Api.DownloadAsync(path, XlsxMediaType);
+        (byte[] Bytes, string? MediaType, string? FileName) download;
+        using (Progress.Start(context.Err, "De dienst stelt de werkmap samen…"))
+            download = await context.Api.DownloadAsync(path, XlsxMediaType);
+        var (bytes, mediaType, suggested) = download;
         if (mediaType != XlsxMediaType)
             throw new UnexpectedAnswerException($"De dienst stuurde geen spreadsheet maar '{mediaType ?? "niets"}'; is dit wel de Warmtenet-dienst?");
         var target = wanted ?? Path.GetFileName(suggested ?? "export.xlsx");

@@ -100,7 +100,10 @@ internal static class ImportCommands
         if (!Report(context, result, m => $"{m.Number} {m.Name} ({m.Category}), {m.Postcode} {m.Huisnummer}{m.Toevoeging}"))
             return Finish(result, sent: false);
         var body = JsonSerializer.Serialize(new { members = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
-        using var document = Commands.Parse(await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body));
+        JsonDocument document;
+        using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "lid", "leden")} versturen; de dienst controleert en bewaart…"))
+            document = Commands.Parse(await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body));
+        using var _ = document;
         var r = document.RootElement;
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");
@@ -133,8 +136,11 @@ internal static class ImportCommands
         var path = $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/alv/meetings/{ApiClient.Segment(context.Argument(1))}"
                    + $"/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";
         var refused = 0;
+        var sent = 0;
+        using var progress = Progress.Start(context.Err, "Stemmen versturen", result.Rows.Length);
         foreach (var row in result.Rows)
         {
+            progress.Report(sent++);
             try
             {
                 await context.Api.PostJsonAsync(path, JsonSerializer.Serialize(row.Item, WarmteJson.Default));

@@ -107,3 +107,21 @@ public sealed class ConfigFileTests(CliServerFixture fixture) : IClassFixture<Cl
         Assert.Contains("naam = waarde", stderr.ToString());
     }
 }
+
+public sealed class ProgressTests
+{
+    [Theory]
+    [InlineData(0, 1000, "[------------------------------]   0% (0 van 1.000)")]
+    [InlineData(200, 1000, "[######------------------------]  20% (200 van 1.000)")]
+    [InlineData(1000, 1000, "[##############################] 100% (1.000 van 1.000)")]
+    public void The_bar_shows_the_share_done_in_dutch(long done, long total, string expected) =>
+        Assert.Equal(expected, Progress.Bar(done, total));
+
+    [Fact]
+    public void Nothing_is_drawn_when_stderr_is_not_the_terminal()
+    {
+        var stderr = new StringWriter();
+        using (var progress = Progress.Start(stderr, "Bezig", 10)) progress.Report(5);
+        Assert.Equal("", stderr.ToString());
+    }
+}
