@@ -89,7 +89,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/");
         await page.GetByLabel("Token").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
-        await page.WaitForURLAsync("**/app/**");
+        // Wait for the navigation to commit, not for every resource's load event: the page's own
+        // content check below is what matters, and a busy CI machine once missed the load within 30 s.
+        await page.WaitForURLAsync("**/app/**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
         return page;
     }

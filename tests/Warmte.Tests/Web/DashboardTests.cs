@@ -169,13 +169,22 @@ public sealed class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task The_coordinator_sorts_and_filters_the_apec_comparison_and_finds_the_export_link()
+    public async Task The_coordinator_sorts_and_filters_the_apec_comparison_and_downloads_the_export()
     {
         var page = await fixture.SignedIn(fixture.CoordinatorToken);
         Assert.EndsWith("/app/umbrella", page.Url);
         var rows = page.Locator("#comparison tbody tr");
         await Expect(rows).ToHaveCountAsync(5);
         await Expect(page.Locator("#export-link")).ToHaveAttributeAsync("href", "/api/umbrellas/apec/export.xlsx");
+        // The download goes with the token (a plain link cannot send it) and is the real workbook.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-link").ClickAsync());
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        using (var file = File.OpenRead(await download.PathAsync()))
+        using (var workbook = new ClosedXML.Excel.XLWorkbook(file))
+        {
+            Assert.Equal("Overzicht", workbook.Worksheets.First().Name);
+            Assert.Contains("wg-terrein", workbook.Worksheets.Select(w => w.Name));
+        }
 
         // Sort by WEQ: first ascending, then descending puts KetelhuisWG (1.500) on top.
         var weq = page.Locator("#comparison thead th[data-key=weq]");
