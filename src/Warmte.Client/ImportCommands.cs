@@ -55,6 +55,31 @@ internal static class ImportCommands
         ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],
         RunConsent);
 
+    private static readonly ArgumentSpec Kind = new("soort", "members, ballots of consent");
+    private static readonly OptionSpec Out = new("out", "bestand", "Het .xlsx-bestand dat geschreven wordt (verplicht)");
+
+    public static readonly CommandSpec Template = new(
+        "template",
+        "Leeg, gedocumenteerd importsjabloon schrijven (zonder de dienst)",
+        "Schrijft een .xlsx met de kopregel die warmte import zoekt (verplichte kolommen vet) en een blad Toelichting met "
+        + "per kolom wat erin hoort en welke kopjes ook herkend worden. Ingevuld leest het zonder fouten in.",
+        [Kind], [Out],
+        ["warmte template members --out leden.xlsx", "warmte template consent --out akkoordverklaringen.xlsx"],
+        RunTemplate) { Offline = true };
+
+    private static Task<int> RunTemplate(CommandContext context)
+    {
+        var kind = context.Argument(0).ToLowerInvariant();
+        if (!Templates.All.TryGetValue(kind, out var template))
+            throw new UsageException($"'{Tokens.Shorten(kind)}' is geen sjabloon; kies {string.Join(", ", Templates.All.Keys.Order())}.", context.Invocation.Command);
+        var path = Commands.Required(context, Out);
+        if (!path.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--out '{Tokens.Shorten(path)}' moet op .xlsx eindigen.", context.Invocation.Command);
+        using (var file = System.IO.File.Create(path)) Templates.Write(template, file);
+        context.Out.WriteLine($"Sjabloon '{template.Title}' geschreven naar {path}. Vul het in en lees het in met warmte import {kind} ….");
+        return Task.FromResult(WarmteCli.Ok);
+    }
+
     private static ImportResult<T> Read<T>(CommandContext context, int fileArgument, Func<ImmutableArray<Sheet>, ImportResult<T>> import)
     {
         var path = context.Argument(fileArgument);
@@ -82,6 +107,11 @@ internal static class ImportCommands
             output.WriteLine("Proefrun: er is niets verstuurd.");
             return false;
         }
+        if (result.Mapping is not null && result.Rows.IsEmpty && result.IsClean)
+        {
+            context.Err.WriteLine("Het bestand heeft een kopregel maar geen ingevulde rijen; er is niets verstuurd.");
+            return false;
+        }
         if (result.Mapping is null || (!result.IsClean && !context.Invocation.Flag(SkipInvalid)))
         {
             context.Err.WriteLine("Er is niets verstuurd. Verbeter de rijen hierboven, of gebruik --skip-invalid om alleen de goede rijen te versturen.");
@@ -91,14 +121,16 @@ internal static class ImportCommands
     }
 
     /// <summary>0 when every row was good (also for a dry run), 1 when rows were bad or nothing could be sent.</summary>
-    private static int Finish<T>(ImportResult<T> result, bool sent) =>
-        result.IsClean && (sent || result.Mapping is not null) ? WarmteCli.Ok : WarmteCli.BadInput;
+    private static int Finish<T>(CommandContext context, ImportResult<T> result, bool sent) =>
+        result.IsClean && result.Mapping is not null && (sent || (context.Invocation.Flag(DryRun) && !result.Rows.IsEmpty))
+            ? WarmteCli.Ok
+            : WarmteCli.BadInput;
 
     private static async Task<int> RunMembers(CommandContext context)
     {
         var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today()));
         if (!Report(context, result, m => $"{m.Number} {m.Name} ({m.Category}), {m.Postcode} {m.Huisnummer}{m.Toevoeging}"))
-            return Finish(result, sent: false);
+            return Finish(context, result, sent: false);
         var body = JsonSerializer.Serialize(new { members = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
         JsonDocument document;
         using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "lid", "leden")} versturen; de dienst controleert en bewaart…"))
@@ -107,14 +139,14 @@ internal static class ImportCommands
         var r = document.RootElement;
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");
-        return Finish(result, sent: true);
+        return Finish(context, result, sent: true);
     }
 
     private static async Task<int> RunConsent(CommandContext context)
     {
         var result = Read(context, 2, sheets => Imports.Consent(sheets));
         if (!Report(context, result, d => $"{d.Postcode} {d.Huisnummer}{d.Toevoeging}: {d.Response} op {d.On}"))
-            return Finish(result, sent: false);
+            return Finish(context, result, sent: false);
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
         var body = JsonSerializer.Serialize(new { declarations = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
         using var document = Commands.Parse(await context.Api.PostJsonAsync(path, body));
@@ -125,14 +157,14 @@ internal static class ImportCommands
             context.Out.WriteLine($"Antwoorden vastgelegd: {complex.Int("agreed")} akkoord, {complex.Int("refused")} geweigerd, "
                                   + $"{complex.Int("noResponse")} zonder antwoord van {complex.Int("rentedHomes")} huurwoningen.");
         }
-        return Finish(result, sent: true);
+        return Finish(context, result, sent: true);
     }
 
     private static async Task<int> RunBallots(CommandContext context)
     {
         var result = Read(context, 3, sheets => Imports.Ballots(sheets));
         if (!Report(context, result, b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}"))
-            return Finish(result, sent: false);
+            return Finish(context, result, sent: false);
         var path = $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/alv/meetings/{ApiClient.Segment(context.Argument(1))}"
                    + $"/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";
         var refused = 0;
@@ -153,7 +185,10 @@ internal static class ImportCommands
                 context.Err.WriteLine($"Rij {row.Row}: geweigerd door de dienst: {detail} {fields}".TrimEnd());
             }
         }
-        context.Out.WriteLine($"{Nl.Count(result.Rows.Length - refused, "stem", "stemmen")} vastgelegd of al aanwezig; {refused} geweigerd.");
-        return refused > 0 ? WarmteCli.BadInput : Finish(result, sent: true);
+        if (context.Json)
+            context.Out.WriteLine(JsonSerializer.Serialize(new { recorded = result.Rows.Length - refused, refused, badRows = result.BadRows }, WarmteJson.Default));
+        else
+            context.Out.WriteLine($"{Nl.Count(result.Rows.Length - refused, "stem", "stemmen")} vastgelegd of al aanwezig; {refused} geweigerd.");
+        return refused > 0 ? WarmteCli.BadInput : Finish(context, result, sent: true);
     }
 }

@@ -199,4 +199,41 @@ public sealed class ImportFileTests(CliServerFixture fixture) : IClassFixture<Cl
         var meeting = await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv");
         Assert.Equal(3, meeting.Body.GetProperty("proposals")[0].GetProperty("ballotCount").GetInt32());
     }
+
+    [Fact]
+    public async Task A_filled_template_imports_cleanly_and_re_importing_it_changes_nothing()
+    {
+        var file = TempFile(".xlsx");
+        var written = await Run("template", "members", "--out", file);
+        Assert.True(written.Code == 0, written.Err);
+        using (var workbook = new ClosedXML.Excel.XLWorkbook(file))
+        {
+            Assert.Equal(["Ledenlijst", "Toelichting"], workbook.Worksheets.Select(w => w.Name));
+            var sheet = workbook.Worksheet("Ledenlijst");
+            Assert.True(sheet.Cell(3, 1).Style.Font.Bold); // required: Lidnummer
+            // In the template's column order: number, name, category, WEQ, postcode, number, addition, joined, left, eligible.
+            string[][] rows = [["L-0012", "Anna Bakker", "huurder", "1", "1054 AB", "7", "b", "14-12-2020", "", "ja"],
+                               ["L-0013", "Bedrijf West", "bedrijf", "3", "1054AC", "9", "", "05-01-2021", "", "nee"]];
+            for (var r = 0; r < rows.Length; r++)
+                for (var c = 0; c < rows[r].Length; c++)
+                    if (rows[r][c] != "") sheet.Cell(4 + r, c + 1).SetValue(rows[r][c]);
+            workbook.Save();
+        }
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(fixture.Server.Client(), coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var imported = await Run("import", "members", coop, file);
+        Assert.True(imported.Code == 0, imported.Err);
+        Assert.Contains("2 nieuw", imported.Out);
+        var members = await fixture.Server.Client().Get($"api/cooperatives/{coop}/members");
+        Assert.Equal(["L-0012", "L-0013"], members.Body.EnumerateArray().Select(m => m.GetProperty("number").GetString()));
+        Assert.Equal("1054 AC", members.Body[1].GetProperty("address").GetProperty("postcode").GetString());
+        Assert.False(members.Body[1].GetProperty("eligibleToVote").GetBoolean());
+        Assert.Contains("0 nieuw, 0 bijgewerkt, 2 ongewijzigd", (await Run("import", "members", coop, file)).Out);
+
+        var empty = TempFile(".xlsx");
+        await Run("template", "consent", "--out", empty);
+        var nothing = await Run("import", "consent", "p", "c", empty);
+        Assert.Equal(1, nothing.Code);
+        Assert.Contains("geen ingevulde rijen", nothing.Err);
+    }
 }
