@@ -292,6 +292,11 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(board.Locator("[data-proposal='alv-2024-12-14/realisatiebesluit'] [data-outcome]")).ToHaveTextAsync("Aangenomen");
         var boardText = await board.Locator("body").InnerTextAsync();
         Assert.DoesNotContain(personal, p => boardText.Contains(p, StringComparison.Ordinal));
+        // Its own register is there for the board, folded until opened; the financier never gets it.
+        await board.Locator("#member-register summary").ClickAsync();
+        await Expect(board.Locator("#member-register-table tbody tr")).ToHaveCountAsync(register.Count);
+        await Expect(board.Locator("#member-register-table")).ToContainTextAsync(register[0].GetProperty("name").GetString()!);
+        await Expect(page.Locator("#member-register")).ToHaveCountAsync(0);
         var overflow = await board.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone screen");
     }

@@ -2,11 +2,12 @@
 // The ALV results of the project's cooperative (exact counts, the statute rule applied, the
 // quorum), tenant consent per complex against its threshold with the forecast, the project
 // total, the Wet collectieve warmte check and the member counts per category.
-// Only counts are shown: names, addresses, who voted what and consent per address never appear
-// on this page, even for a board whose token receives them from the API (docs/web.md).
+// Counts for everyone. The member register itself (names, addresses) is shown only to the
+// cooperative's own board and admins, folded away; who voted what and consent per address never
+// appear on this page (docs/web.md).
 import { api } from '../api.js';
 import { date, number, percent } from '../format.js';
-import { h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
+import { canWrite, h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -29,7 +30,7 @@ const sizeBandNames = {
 };
 
 run(async () => {
-  const { main, setTitle } = await startPage({ title: 'Stemmingen en instemming', section: 'overview' });
+  const { caller, main, setTitle } = await startPage({ title: 'Stemmingen en instemming', section: 'overview' });
   const id = param('id');
   if (!id) { main.append(message('error', 'Geen project gekozen: open een project vanuit het overzicht.')); return; }
   const project = await api(`/api/projects/${encodeURIComponent(id)}`);
@@ -57,7 +58,26 @@ run(async () => {
   main.append(section('Instemming van huurders', consentView(consent)));
   main.append(section('Wet collectieve warmte', wcwView(wcw)));
   main.append(section('Leden', memberView(members)));
+  if (canWrite(caller, project.cooperativeId)) {
+    main.append(registerView(await api(`/api/cooperatives/${coop}/members`)));
+  }
 });
+
+/** The register itself, for the cooperative's own board and admins only, folded until opened. */
+function registerView(register) {
+  const address = m => `${m.address.postcode} ${m.address.huisnummer}${m.address.toevoeging ? '-' + m.address.toevoeging : ''}`;
+  return h('details', { id: 'member-register' },
+    h('summary', {}, `Ledenregister (${number(register.length)} leden; persoonsgegevens, alleen voor het bestuur)`),
+    table('Ledenregister', [
+      { label: 'Lidnummer', value: m => m.number, rowHeader: true },
+      { label: 'Naam', value: m => m.name },
+      { label: 'Categorie', value: m => categoryNames[m.category] || m.category },
+      { label: 'Adres', value: address },
+      { label: 'Lid sinds', value: m => date(m.joinedOn) },
+      { label: 'Uitgeschreven', value: m => (m.leftOn ? date(m.leftOn) : '') },
+      { label: 'Stemrecht', value: m => (m.eligibleToVote ? 'ja' : 'nee') },
+    ], register, { id: 'member-register-table' }));
+}
 
 /** A share as people read it: 1/2, 2/3, 70%, 66,67%; "geen" for zero. */
 function shareText(share) {
@@ -249,5 +269,5 @@ function memberView(summary) {
       { label: 'Leden', value: c => number(c.members), numeric: true },
       { label: 'Woningequivalenten', value: c => number(c.woningequivalenten), numeric: true },
     ], summary.byCategory, { id: 'member-categories' }),
-    h('p', { class: 'muted' }, 'Namen en adressen van leden staan bewust niet op het dashboard; het bestuur beheert het ledenregister met de CLI (warmte members) of de API.'));
+    h('p', { class: 'muted' }, 'Namen en adressen van leden ziet alleen het bestuur van de coöperatie (hieronder, ingeklapt); het bestuur beheert het register met de CLI (warmte members, warmte import members) of de API.'));
 }
