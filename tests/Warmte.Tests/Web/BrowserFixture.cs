@@ -86,12 +86,23 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> SignedIn(string token, int width = 1280, int height = 900)
     {
         var page = await NewPage(width, height);
-        await page.GotoAsync("/");
-        await page.GetByLabel("Token").FillAsync(token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
-        // Wait for the navigation to commit, not for every resource's load event: the page's own
-        // content check below is what matters, and a busy CI machine once missed the load within 30 s.
-        await page.WaitForURLAsync("**/app/**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        // Wait for the navigation to commit, not for every resource's load event. On the loaded 2-core
+        // machine a sign-in once never navigated (about one full run in six, cause not found): try the
+        // form once more before failing, so a lost request does not fail an unrelated test.
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GotoAsync("/");
+            await page.GetByLabel("Token").FillAsync(token);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync("**/app/**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt == 1)
+            {
+            }
+        }
         await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
         return page;
     }
