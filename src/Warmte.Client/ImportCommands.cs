@@ -132,10 +132,10 @@ internal static class ImportCommands
         if (!Report(context, result, m => $"{m.Number} {m.Name} ({m.Category}), {m.Postcode} {m.Huisnummer}{m.Toevoeging}"))
             return Finish(context, result, sent: false);
         var body = JsonSerializer.Serialize(new { members = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
-        JsonDocument document;
+        ApiResponse response;
         using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "lid", "leden")} versturen; de dienst controleert en bewaart…"))
-            document = Commands.Parse(await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body));
-        using var _ = document;
+            response = await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body);
+        using var document = Commands.Parse(response);
         var r = document.RootElement;
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");

@@ -45,6 +45,8 @@ public sealed class CooperativeGrain(
         return Outcome<CooperativeView>.Ok((await Get())!);
     }
 
+    public Task<bool> Exists() => Task.FromResult(state.State.Record is not null);
+
     public async Task<CooperativeView?> Get()
     {
         if (state.State.Record is not { } cooperative) return null;

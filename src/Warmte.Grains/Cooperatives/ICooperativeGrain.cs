@@ -13,6 +13,9 @@ public interface ICooperativeGrain : IGrainWithStringKey
     /// <summary>The cooperative with a line per project, or null when it does not exist.</summary>
     Task<CooperativeView?> Get();
 
+    /// <summary>Whether the cooperative exists, without asking its projects for their summaries.</summary>
+    Task<bool> Exists();
+
     Task<Outcome<CooperativeView>> Update(UpdateCooperative command, string actor);
 
     /// <summary>Creates a project of this cooperative.</summary>

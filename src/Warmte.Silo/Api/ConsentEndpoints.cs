@@ -16,9 +16,9 @@ public static class ConsentEndpoints
         var consent = api.MapGroup("/projects/{id}/consent").WithTags("Huurdersinstemming");
 
         consent.MapGet("/", async (string id, HttpContext http, IGrainFactory grains) =>
-            await Answers.Project(grains, id) is not { } project
+            await Answers.ProjectCooperative(grains, id) is not { } cooperativeId
                 ? Problems.NotFound("Project", id)
-                : Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).Status(http.User.CanSeePersonalDataOf(project.CooperativeId))))
+                : Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).Status(http.User.CanSeePersonalDataOf(cooperativeId))))
             .WithSummary("Instemming per complex en voor het hele project, met prognose");
 
         consent.MapPut("/complexes/{complexId}", (string id, string complexId, HttpContext http, IGrainFactory grains) =>
@@ -27,8 +27,8 @@ public static class ConsentEndpoints
 
         consent.MapDelete("/complexes/{complexId}", async (string id, string complexId, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
-            if (!http.User.CanWriteCooperative(project.CooperativeId)) return Forbidden(project.CooperativeId);
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(cooperativeId)) return Forbidden(cooperativeId);
             return Answers.From(await grains.GetGrain<ITenantConsentGrain>(id).RemoveComplex(complexId, http.User.Actor()));
         }).WithSummary("Complex zonder antwoorden verwijderen");
 
@@ -43,8 +43,8 @@ public static class ConsentEndpoints
         consent.MapGet("/audit", async (string id, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
-            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
-            if (!http.User.CanSeePersonalDataOf(project.CooperativeId)) return MemberEndpoints.PersonalData(project.CooperativeId);
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (!http.User.CanSeePersonalDataOf(cooperativeId)) return MemberEndpoints.PersonalData(cooperativeId);
             return Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).GetAudit(p, size));
         }).WithSummary("Audittrail van de huurdersinstemming");
 
@@ -57,8 +57,8 @@ public static class ConsentEndpoints
 
         wcw.MapPut("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
-            if (!http.User.CanWriteCooperative(project.CooperativeId)) return Forbidden(project.CooperativeId);
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(cooperativeId)) return Forbidden(cooperativeId);
             var (body, problem) = await RequestBody.ReadAsync<SetWcwProfile>(http.Request);
             if (problem is not null) return problem;
             var outcome = await grains.GetGrain<IProjectGrain>(id).SetWcwProfile(body!, http.User.Actor());
@@ -73,8 +73,8 @@ public static class ConsentEndpoints
         string id, HttpContext http, IGrainFactory grains, Func<ITenantConsentGrain, TBody, string, Task<Outcome<ConsentStatus>>> command)
         where TBody : class
     {
-        if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
-        if (!http.User.CanWriteCooperative(project.CooperativeId)) return Forbidden(project.CooperativeId);
+        if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+        if (!http.User.CanWriteCooperative(cooperativeId)) return Forbidden(cooperativeId);
         var (body, problem) = await RequestBody.ReadAsync<TBody>(http.Request);
         if (problem is not null) return problem;
         return Answers.From(await command(grains.GetGrain<ITenantConsentGrain>(id), body!, http.User.Actor()));

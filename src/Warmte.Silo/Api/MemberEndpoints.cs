@@ -77,7 +77,7 @@ public static class MemberEndpoints
 
     /// <summary>404 when the cooperative does not exist; null otherwise.</summary>
     internal static async Task<IResult?> Missing(IGrainFactory grains, string id) =>
-        Slug.IsValid(id) && await grains.GetGrain<ICooperativeGrain>(id).Get() is not null ? null : Problems.NotFound("Coöperatie", id);
+        Slug.IsValid(id) && await grains.GetGrain<ICooperativeGrain>(id).Exists() ? null : Problems.NotFound("Coöperatie", id);
 
     internal static IResult PersonalData(string id) =>
         Problems.Forbidden($"Persoonsgegevens van de leden van '{id}' zijn alleen voor het bestuur van de coöperatie en beheerders; gebruik de samenvatting.");
