@@ -93,6 +93,50 @@ internal static class CashFlowViews
         TimelineBody(plan, result, output);
     }
 
+    /// <summary>One cash line (<c>warmte cash-timeline</c>): the actual months up to today, then the projection from the actual state.</summary>
+    public static void CashTimeline(CashTimeline t, string projectId, TextWriter output)
+    {
+        var state = t.State;
+        var planned = t.Projection?.Summary.PlannedWorkMonths;
+        output.WriteLine($"Kaslijn van {projectId}: werkelijk t/m {Month(t.Today)}, daarna verwacht ({CashFlowCommands.RegimeName(t.Regime).ToLowerInvariant()})");
+        var progress = state.ProgressSource == ProgressSource.Reported && t.Progress is { } p
+            ? $"gemeld per eind {Month(p.Month)}{(p.Stalled ? ", werk lag stil" : "")}"
+            : "geschat uit de geboekte uitgaven (meld de voortgang met warmte progress report)";
+        Fields(output,
+            ("Saldo nu", Nl.Money(t.Actual.Balance)),
+            ("Werk gedaan", $"{Nl.Count(state.WorkMonthsDone, "werkmaand", "werkmaanden")}{(planned is { } n ? $" van {Nl.Number(n)}" : "")}, {progress}"),
+            ("Ontvangen / uitgegeven", $"{Nl.Money(t.Actual.TotalReceived)} / {Nl.Money(t.Actual.TotalSpent)}"),
+            ("Verantwoord / goedgekeurd", $"{Nl.Money(state.AccountingSubmitted)} / {Nl.Money(state.AccountingApproved)}"),
+            ("Onderweg", state.ExpectedPayments.IsDefaultOrEmpty
+                ? Nl.None
+                : string.Join("; ", state.ExpectedPayments.Select(e => $"tranche {e.Number}: {Nl.Money(e.Amount)}, verwacht in {Month(e.Month)}"))));
+        if (t.Projection is { } projection) output.WriteLine($"  Doorlooptijd financier: {LeadTimeText(projection.LeadTimes)}");
+
+        output.WriteLine();
+        output.WriteLine("Per maand (bedragen in hele euro's)");
+        var table = new TextTable("Maand", "", "Status", "Werkmnd", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Gebeurtenissen").AlignRight(3, 4, 5, 6, 7);
+        foreach (var m in t.Actual.Months)
+            table.Add(Month(m.Month), "werkelijk", "", "", Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing), "");
+        foreach (var m in t.Projection?.Months ?? [])
+            table.Add(Month(m.Month), "verwacht", m.Status == MonthStatus.Stalled ? StallMark : "werk", Nl.Number(m.WorkMonth),
+                Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing), string.Join("; ", m.Events.Select(Event)));
+        table.WriteTo(output, "  ");
+        output.WriteLine($"  {StallMark} = windstilte: de kas dekt het werk niet boven de buffer; alleen de vaste kosten lopen door.");
+        if (t.Projection is not { } result)
+        {
+            output.WriteLine();
+            output.WriteLine("  Het werkplan is af; er valt niets meer te projecteren.");
+            return;
+        }
+        output.WriteLine();
+        Summary(result, output);
+        output.WriteLine();
+        output.WriteLine("Windstiltes in de projectie");
+        Stalls(null, result, output);
+        output.WriteLine();
+        Outlook(null, result, output);
+    }
+
     private static void TimelineBody(CashFlowPlan? plan, CashFlowResult result, TextWriter output)
     {
         output.WriteLine();

@@ -133,6 +133,7 @@ internal static class Commands
         FundingCommands.TrancheReject, FundingCommands.TranchePay,
         FundingCommands.Portfolio, CashFlowCommands.Project, CashFlowCommands.Regimes,
         CashFlowCommands.Save, SpendingCommands.Book, SpendingCommands.List, SpendingCommands.Position,
+        ProgressCommands.Report, ProgressCommands.List, ProgressCommands.Timeline,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,

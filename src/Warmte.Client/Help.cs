@@ -118,7 +118,7 @@ internal static class Help
     [
         ("Dienst, coöperaties en projecten", ["status", "cooperative", "project"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
-        ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position"]),
+        ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position", "progress", "cash-timeline"]),
         ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
         ("Spreadsheets: export (.xlsx) en import (.xlsx, .xls, .csv)", ["export", "import", "template"]),

@@ -164,5 +164,19 @@ public sealed record CashFlowPlan
     /// <summary>What the planned work costs when nothing stalls: every package over its work months.</summary>
     public decimal PlannedCost => WorkPlan.Sum(p => p.MonthlyCost * (Math.Min(p.ToMonth, WorkMonths) - p.FromMonth + 1));
 
+    /// <summary>
+    /// The cost of each work month (index = work month, 1-based; two spare slots so a caller may look one
+    /// past the end): all packages, or only the fixed ones that run on during a stall.
+    /// </summary>
+    public decimal[] WorkMonthCosts(bool fixedOnly = false)
+    {
+        var costs = new decimal[WorkMonths + 2];
+        foreach (var package in WorkPlan)
+            if (!fixedOnly || package.RunsDuringStall)
+                for (var w = package.FromMonth; w <= Math.Min(package.ToMonth, WorkMonths); w++)
+                    costs[w] += package.MonthlyCost;
+        return costs;
+    }
+
     public PlanPhase PhaseOf(int workMonth) => Phases.First(p => p.Contains(Math.Clamp(workMonth, 1, WorkMonths)));
 }

@@ -40,6 +40,24 @@ public static class CashFlowSimulator
         return new Run(plan, regime).Execute(today ?? plan.Today ?? plan.StartMonth);
     }
 
+    /// <summary>
+    /// Projects the plan forward from the project's actual state (<see cref="ActualState"/>): the months
+    /// after <c>from.Month</c>, with the payments and approvals already on their way, the plan's later
+    /// tranches requested as its rule says, and the outlook taken at the first projected month. Only the
+    /// tranche regimes apply (the milestone regime pays phase budgets, which an actual tranche history
+    /// does not have); null when the work is already done.
+    /// </summary>
+    public static CashFlowResult? SimulateFrom(CashFlowPlan plan, ActualState from, Regime regime = Regime.Tranches)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(from);
+        if (regime == Regime.Milestones) throw new ArgumentException("Projecting from the actual state needs a tranche regime.", nameof(regime));
+        if (regime == Regime.Bridge && plan.BridgeLoan is null)
+            throw new ArgumentException("The bridge regime needs a plan with a bridge loan.", nameof(regime));
+        if (from.WorkMonthsDone >= plan.WorkMonths) return null;
+        return new Run(plan, regime).ExecuteFrom(from);
+    }
+
     /// <summary>The regimes this plan can be compared on: the bridge regime only when it has a bridge loan.</summary>
     public static ImmutableArray<Regime> RegimesFor(CashFlowPlan plan) =>
         plan.BridgeLoan is null ? [Regime.Tranches, Regime.Milestones] : [Regime.Tranches, Regime.Milestones, Regime.Bridge];
@@ -88,33 +106,46 @@ public static class CashFlowSimulator
             _regime = regime;
             _bridge = regime == Regime.Bridge ? plan.BridgeLoan : null;
             _workMonths = plan.WorkMonths;
-            _fullCost = new decimal[_workMonths + 2];
-            _fixedCost = new decimal[_workMonths + 2];
-            foreach (var package in plan.WorkPlan)
-                for (var w = package.FromMonth; w <= Math.Min(package.ToMonth, _workMonths); w++)
-                {
-                    _fullCost[w] += package.MonthlyCost;
-                    if (package.RunsDuringStall) _fixedCost[w] += package.MonthlyCost;
-                }
+            _fullCost = plan.WorkMonthCosts();
+            _fixedCost = plan.WorkMonthCosts(fixedOnly: true);
         }
 
         private bool UsesTranches => _regime != Regime.Milestones;
 
         public CashFlowResult Execute(YearMonth today)
         {
-            var month = _plan.StartMonth;
             _cash = _plan.OpeningBalance;
             // The plan starts at the grant decision: the first tranche, or the first phase's budget, comes with it.
             if (UsesTranches)
             {
-                _payments.Add(new Payment(month, _plan.Grant.Tranches[0], 1));
+                _payments.Add(new Payment(_plan.StartMonth, _plan.Grant.Tranches[0], 1));
                 _nextTranche = 1;
                 _requestOpen = true;
             }
-            else _payments.Add(new Payment(month, _plan.Phases[0].Budget, 1));
+            else _payments.Add(new Payment(_plan.StartMonth, _plan.Phases[0].Budget, 1));
+            return Simulate(_plan.StartMonth, today, stalledBefore: false);
+        }
 
+        /// <summary>From the actual state at the end of its month onwards (tranche regimes only).</summary>
+        public CashFlowResult ExecuteFrom(ActualState from)
+        {
+            _cash = from.Cash;
+            _done = Math.Clamp(from.WorkMonthsDone, 0, _workMonths);
+            _paid = from.GrantPaid;
+            _spent = from.Spent;
+            _submitted = from.AccountingSubmitted;
+            _approved = from.AccountingApproved;
+            _nextTranche = Math.Min(from.TranchesStarted, _plan.Grant.Tranches.Length);
+            foreach (var payment in from.ExpectedPayments) _payments.Add(new Payment(payment.Month, payment.Amount, payment.Number));
+            foreach (var approval in from.ExpectedApprovals) _approvals.Add(new Approval(approval.Month, approval.AccountedTotal, approval.Number));
+            _requestOpen = _payments.Count > 0;
+            var first = from.Month.PlusMonths(1);
+            return Simulate(first, first, from.Stalled);
+        }
+
+        private CashFlowResult Simulate(YearMonth month, YearMonth today, bool stalledBefore)
+        {
             var completed = false;
-            var stalledBefore = false;
             for (var i = 0; i < MaxMonths; i++, month = month.PlusMonths(1))
             {
                 var working = Step(month, stalledBefore, out var result);
@@ -388,8 +419,9 @@ public static class CashFlowSimulator
 
         private Outlook OutlookAt(YearMonth today, ImmutableArray<MonthResult> months, ImmutableArray<Stall> stalls, bool completed)
         {
-            var at = today < _plan.StartMonth ? _plan.StartMonth : today;
-            var index = LeadTimeObservation.MonthsBetween(_plan.StartMonth, at);
+            var first = months[0].Month;
+            var at = today < first ? first : today;
+            var index = LeadTimeObservation.MonthsBetween(first, at);
             if (index >= months.Length)
                 return new Outlook { Today = at, State = completed ? OutlookState.Finished : OutlookState.OutOfFunding, RunwayMonths = 0 };
 

@@ -37,6 +37,14 @@ public interface ICashPlanGrain : IGrainWithStringKey
 
     /// <summary>The actual cash line up to <paramref name="today"/>: the plan's opening balance, tranches paid, spending booked.</summary>
     Task<ActualCashPosition> Position(YearMonth today);
+
+    /// <summary>The board states how many work months are done by the end of a month (and whether the work stood still).</summary>
+    Task<Outcome<ProgressReport>> ReportProgress(ReportProgress command, string actor);
+
+    Task<ImmutableArray<ProgressReport>> ProgressReports();
+
+    /// <summary>Actual up to <paramref name="today"/>, projected after it from the actual state; refused without a plan.</summary>
+    Task<Outcome<CashTimeline>> Timeline(Regime regime, YearMonth today);
 }
 
 public sealed class CashPlanState
@@ -47,6 +55,9 @@ public sealed class CashPlanState
 
     /// <summary>Idempotency keys of bookings (key → booking id), the last thousand.</summary>
     public List<KeyValuePair<string, string>> BookingKeys { get; set; } = [];
+
+    /// <summary>The board's progress reports, one per month (a later report for a month replaces it).</summary>
+    public List<ProgressReport> Progress { get; set; } = [];
 }
 
 public sealed class CashPlanGrain(
@@ -89,6 +100,10 @@ public sealed class CashPlanGrain(
     public async Task<Outlook?> Outlook(YearMonth today)
     {
         if (await Plan() is not { } plan) return null;
+        // Once the board records actuals (spending or progress), the outlook is taken from where the
+        // project really is; before that, the plan simulated from its start is all there is.
+        if (state.State.Bookings.Count > 0 || state.State.Progress.Count > 0)
+            return (await TimelineOf(plan, Regime.Tranches, today)).Outlook;
         if (_lastOutlook is { } last && last.Today == today && last.Plan == plan) return last.Outlook;
         var outlook = CashFlowSimulator.Simulate(plan, Regime.Tranches, today).Outlook;
         _lastOutlook = (plan, today, outlook);
@@ -120,8 +135,50 @@ public sealed class CashPlanGrain(
 
     public async Task<ActualCashPosition> Position(YearMonth today)
     {
-        var plan = StoredPlan();
         var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
+        return Actual(StoredPlan(), grants, today);
+    }
+
+    public async Task<Outcome<ProgressReport>> ReportProgress(ReportProgress command, string actor)
+    {
+        if (StoredPlan() is not { } plan)
+            return Refusal.Invalid("plan", "dit project heeft nog geen kasstroomplan; de voortgang wordt in werkmaanden van dat plan gemeld.");
+        var outcome = WorkProgress.Check(plan, state.State.Progress, command, AmsterdamTime.Today(clock).ToYearMonth(), actor, clock.GetCurrentInstant());
+        if (!outcome.IsOk) return outcome;
+        var report = outcome.Value!;
+        if (state.State.Progress.FirstOrDefault(r => r.Month == report.Month) is { } same
+            && same.WorkMonthsDone == report.WorkMonthsDone && same.Stalled == report.Stalled)
+            return Outcome<ProgressReport>.Ok(same);
+        state.State.Progress.RemoveAll(r => r.Month == report.Month);
+        state.State.Progress.Add(report);
+        state.State.Progress.Sort((a, b) => a.Month.CompareTo(b.Month));
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
+        return outcome;
+    }
+
+    public Task<ImmutableArray<ProgressReport>> ProgressReports() => Task.FromResult(state.State.Progress.ToImmutableArray());
+
+    public async Task<Outcome<CashTimeline>> Timeline(Regime regime, YearMonth today)
+    {
+        if (await Plan() is not { } plan) return Refusal.NotFound("Kasstroomplan van project", this.GetPrimaryKeyString());
+        if (regime == Regime.Milestones || !CashFlowSimulator.RegimesFor(plan).Contains(regime))
+            return Refusal.Invalid("regime", plan.BridgeLoan is null
+                ? "vanaf de werkelijke stand rekent alleen Tranches (dit plan heeft geen overbruggingslening)."
+                : "vanaf de werkelijke stand rekenen Tranches en Bridge; voorfinanciering per fase vergelijkt u met warmte regimes.");
+        return Outcome<CashTimeline>.Ok(await TimelineOf(plan, regime, today));
+    }
+
+    private async Task<CashTimeline> TimelineOf(CashFlowPlan plan, Regime regime, YearMonth today)
+    {
+        var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
+        var actual = Actual(plan, grants, today);
+        var tranches = grants.SelectMany(g => g.Grant.Tranches.OrderBy(t => t.Number)).ToList();
+        return CashTimeline.Build(plan, regime, actual, tranches, WorkProgress.Latest(state.State.Progress, today));
+    }
+
+    private ActualCashPosition Actual(CashFlowPlan? plan, IEnumerable<GrantView> grants, YearMonth today)
+    {
         var received = grants.SelectMany(g => g.Grant.Tranches)
             .Where(t => t.PaidAmount is not null && t.DateOf(TrancheStatus.Uitbetaald) is not null)
             .Select(t => (Month(t.DateOf(TrancheStatus.Uitbetaald)!.Value), t.PaidAmount!.Value));

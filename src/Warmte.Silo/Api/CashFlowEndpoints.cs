@@ -11,16 +11,26 @@ public sealed record SaveCashPlanRequest(JsonElement? Plan);
 
 public sealed record BookSpendingRequest(string? Month, string? Kind, decimal? Amount, string? Note)
 {
-    public BookSpending ToCommand(Validation v)
+    public BookSpending ToCommand(Validation v) =>
+        new() { Month = Months.Parse(Month, "month", v), Kind = Kind, Amount = Amount, Note = Note };
+}
+
+public sealed record ReportProgressRequest(string? Month, int? WorkMonthsDone, bool? Stalled)
+{
+    public ReportProgress ToCommand(Validation v) =>
+        new() { Month = Months.Parse(Month, "month", v), WorkMonthsDone = WorkMonthsDone, Stalled = Stalled };
+}
+
+/// <summary>A month as JJJJ-MM in a request body.</summary>
+internal static class Months
+{
+    public static YearMonth? Parse(string? text, string field, Validation v)
     {
-        YearMonth? month = null;
-        if (Month is not null)
-        {
-            var parsed = NodaTime.Text.YearMonthPattern.Iso.Parse(Month.Trim());
-            if (parsed.Success) month = parsed.Value;
-            else v.Add("month", $"'{Slug.Truncate(Month)}' is geen maand; gebruik JJJJ-MM, bijv. 2026-10.");
-        }
-        return new BookSpending { Month = month, Kind = Kind, Amount = Amount, Note = Note };
+        if (text is null) return null;
+        var parsed = NodaTime.Text.YearMonthPattern.Iso.Parse(text.Trim());
+        if (parsed.Success) return parsed.Value;
+        v.Add(field, $"'{Slug.Truncate(text)}' is geen maand; gebruik JJJJ-MM, bijv. 2026-10.");
+        return null;
     }
 }
 
@@ -83,6 +93,33 @@ public static class CashFlowEndpoints
             await Answers.ProjectExists(grains, id)
                 ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Position(ThisMonth(clock)))
                 : Problems.NotFound("Project", id)).WithSummary("Werkelijke kaspositie per maand tot vandaag: betaalde tranches en geboekte uitgaven");
+
+        group.MapPut("/progress", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperative) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(cooperative))
+                return Problems.Forbidden($"De voortgang meldt het bestuur van '{cooperative}' (of een beheerder).");
+            var (body, problem) = await RequestBody.ReadAsync<ReportProgressRequest>(http.Request);
+            if (problem is not null) return problem;
+            var v = new Validation();
+            var command = body!.ToCommand(v);
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).ReportProgress(command, http.User.Actor()));
+        }).WithSummary("Voortgang melden: werkmaanden van het plan gedaan aan het eind van een maand (en of het werk stillag)");
+
+        group.MapGet("/progress", async (string id, IGrainFactory grains) =>
+            await Answers.ProjectExists(grains, id)
+                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).ProgressReports())
+                : Problems.NotFound("Project", id)).WithSummary("De voortgangsmeldingen van het bestuur");
+
+        group.MapGet("/cash-timeline", async (string id, string? regime, IGrainFactory grains, IClock clock) =>
+        {
+            if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
+            var chosen = Regime.Tranches;
+            if (regime is not null && (regime.Any(char.IsDigit) || !Enum.TryParse(regime, ignoreCase: true, out chosen) || !Enum.IsDefined(chosen)))
+                return Problems.Invalid("regime", "kies Tranches of Bridge.");
+            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).Timeline(chosen, ThisMonth(clock)));
+        }).WithSummary("Eén kaslijn: werkelijk tot vandaag, daarna geprojecteerd vanaf de werkelijke stand");
 
         group.MapGet("/regimes", async (string id, IGrainFactory grains, IClock clock) =>
             Slug.IsValid(id) && await grains.GetGrain<ICashPlanGrain>(id).Compare(ThisMonth(clock)) is { } comparison

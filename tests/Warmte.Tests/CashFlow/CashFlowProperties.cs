@@ -103,7 +103,7 @@ public sealed class CashFlowProperties
         return outcome.Value!;
     }
 
-    private static Arbitrary<PlanShape> AnyPlan() => Shapes().ToArbitrary();
+    internal static Arbitrary<PlanShape> AnyPlan() => Shapes().ToArbitrary();
 
     private static void AssertCents(decimal amount) => Assert.Equal(decimal.Round(amount, 2), amount);
 

@@ -66,4 +66,35 @@ public sealed class SpendingCliTests
         Assert.Equal(1, refused.Code);
         Assert.Contains("openingBalance", refused.Err);
     }
+
+    [Fact]
+    public async Task The_board_reports_progress_and_the_cash_timeline_joins_the_actual_months_to_the_projection()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var admin = server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+        Assert.Equal(0, (await Run(server, board, "cashflow", "save", project, RepoFiles.Path("models", "ketelhuiswg-ontwikkeling.json"))).Code);
+        var start = System.Text.Json.JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json"),
+            new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })
+            .RootElement.GetProperty("startMonth").GetString()!;
+        Assert.Equal(0, (await Run(server, board, "spending", "book", project, "--month", start, "--kind", "Design", "--amount", "50000")).Code);
+
+        var reported = await Run(server, board, "progress", "report", project, "--month", start, "--work-months-done", "1");
+        Assert.Equal(0, reported.Code);
+        Assert.Contains("1 werkmaand gedaan", reported.Out);
+        var tooMuch = await Run(server, board, "progress", "report", project, "--month", start, "--work-months-done", "9999");
+        Assert.Equal(1, tooMuch.Code);
+        Assert.Contains("workMonthsDone", tooMuch.Err);
+        Assert.Contains("1", (await Run(server, board, "progress", "list", project)).Out);
+
+        var timeline = await Run(server, board, "cash-timeline", project);
+        Assert.Equal(0, timeline.Code);
+        Assert.Contains("werkelijk", timeline.Out);
+        Assert.Contains("verwacht", timeline.Out);
+        Assert.Contains($"gemeld per eind", timeline.Out);
+        Assert.Contains("uitgegeven", timeline.Out, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(0, (await Run(server, board, "cash-timeline", project, "--regime", "milestones")).Code);
+    }
 }

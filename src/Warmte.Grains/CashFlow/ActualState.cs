@@ -1,0 +1,226 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Grants;
+
+namespace Warmte.CashFlow;
+
+/// <summary>Where the work stands: as the board reported it, or estimated from the money spent.</summary>
+public enum ProgressSource
+{
+    /// <summary>The board's latest progress report.</summary>
+    Reported,
+    /// <summary>No report: the work months whose planned cost the booked spending covers.</summary>
+    EstimatedFromSpending,
+}
+
+/// <summary>The board's statement of how far the work programme is: work months done by the end of a month.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProgressReport(
+    [property: Id(0)] YearMonth Month,
+    [property: Id(1)] int WorkMonthsDone,
+    [property: Id(2)] bool Stalled,
+    [property: Id(3)] string ReportedBy,
+    [property: Id(4)] Instant ReportedAt);
+
+/// <summary>A payment on its way: the month it is expected in and its amount.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExpectedPayment([property: Id(0)] YearMonth Month, [property: Id(1)] decimal Amount, [property: Id(2)] int Number);
+
+/// <summary>An accounting under review: the month its approval is expected and the cumulative amount it brings the approved total to.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExpectedApproval([property: Id(0)] YearMonth Month, [property: Id(1)] decimal AccountedTotal, [property: Id(2)] int Number);
+
+/// <summary>
+/// The state of a project's development at the end of <see cref="Month"/>, as it actually is: the
+/// cash, how far the work is, what the funder paid, what was accounted for and what is on its way.
+/// The simulator projects forward from it (<see cref="CashFlowSimulator.SimulateFrom"/>).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ActualState
+{
+    /// <summary>The last month with actual figures (today); the projection starts the month after.</summary>
+    [Id(0)] public required YearMonth Month { get; init; }
+    [Id(1)] public required decimal Cash { get; init; }
+    [Id(2)] public required int WorkMonthsDone { get; init; }
+    [Id(3)] public required ProgressSource ProgressSource { get; init; }
+    /// <summary>The work stood still in <see cref="Month"/>: resuming costs the plan's restart cost.</summary>
+    [Id(4)] public required bool Stalled { get; init; }
+    [Id(5)] public required decimal GrantPaid { get; init; }
+    [Id(6)] public required decimal Spent { get; init; }
+    /// <summary>Accounted for so far (cumulative), approved or under review.</summary>
+    [Id(7)] public required decimal AccountingSubmitted { get; init; }
+    [Id(8)] public required decimal AccountingApproved { get; init; }
+    /// <summary>Tranches requested or further along; the plan's later tranches are still to be requested.</summary>
+    [Id(9)] public required int TranchesStarted { get; init; }
+    [Id(10)] public ImmutableArray<ExpectedPayment> ExpectedPayments { get; init; } = [];
+    [Id(11)] public ImmutableArray<ExpectedApproval> ExpectedApprovals { get; init; } = [];
+
+    /// <summary>
+    /// Builds the state from what was recorded: the actual cash line up to today, the project's
+    /// tranches in order (all its grants), and the board's latest progress report if any. Dates of
+    /// future steps follow the funder's lead times; a step that is already late is expected next month.
+    /// </summary>
+    public static ActualState From(
+        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<Tranche> tranches, ProgressReport? progress)
+    {
+        var today = position.Today;
+        var next = today.PlusMonths(1);
+        var lead = plan.LeadTimes;
+        YearMonth NotBefore(YearMonth m) => m < next ? next : m;
+
+        decimal submitted = 0m, approved = 0m;
+        var payments = ImmutableArray.CreateBuilder<ExpectedPayment>();
+        var approvals = ImmutableArray.CreateBuilder<ExpectedApproval>();
+        var started = 0;
+        foreach (var tranche in tranches)
+        {
+            if (tranche.Status == TrancheStatus.Gepland) continue;
+            started++;
+            var accounted = tranche.Accounting?.AmountSpent ?? 0m;
+            if (tranche.Status is TrancheStatus.VerantwoordingIngediend or TrancheStatus.Goedgekeurd or TrancheStatus.Uitbetaald)
+                submitted += accounted;
+            if (tranche.Status is TrancheStatus.Goedgekeurd or TrancheStatus.Uitbetaald)
+                approved += accounted;
+        }
+        var underReview = approved;
+        var number = 0;
+        foreach (var tranche in tranches)
+        {
+            number++;
+            var requested = tranche.DateOf(TrancheStatus.Aangevraagd) is { } r ? r.ToYearMonth() : today;
+            switch (tranche.Status)
+            {
+                case TrancheStatus.Aangevraagd:
+                    payments.Add(new ExpectedPayment(NotBefore(requested.PlusMonths(lead.RequestToPaidMonths)), tranche.PlannedAmount, number));
+                    break;
+                case TrancheStatus.VerantwoordingIngediend:
+                    var submittedIn = tranche.DateOf(TrancheStatus.VerantwoordingIngediend)!.Value.ToYearMonth();
+                    underReview += tranche.Accounting?.AmountSpent ?? 0m;
+                    approvals.Add(new ExpectedApproval(NotBefore(submittedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, number));
+                    payments.Add(new ExpectedPayment(NotBefore(requested.PlusMonths(lead.RequestToPaidMonths)), tranche.PlannedAmount, number));
+                    break;
+                case TrancheStatus.Goedgekeurd:
+                    var approvedIn = tranche.DateOf(TrancheStatus.Goedgekeurd)!.Value.ToYearMonth();
+                    payments.Add(new ExpectedPayment(NotBefore(approvedIn.PlusMonths(lead.ApprovedToPaidMonths)), tranche.PlannedAmount, number));
+                    break;
+                case TrancheStatus.Afgekeurd:
+                    // A rejected accounting is resubmitted now; the funder's whole lead time starts again.
+                    payments.Add(new ExpectedPayment(NotBefore(today.PlusMonths(lead.RequestToPaidMonths)), tranche.PlannedAmount, number));
+                    break;
+            }
+        }
+
+        var (done, source) = progress is { } p
+            ? (Math.Min(p.WorkMonthsDone, plan.WorkMonths), ProgressSource.Reported)
+            : (WorkMonthsCoveredBy(plan, position.TotalSpent), ProgressSource.EstimatedFromSpending);
+        return new ActualState
+        {
+            Month = today,
+            Cash = position.Balance,
+            WorkMonthsDone = done,
+            ProgressSource = source,
+            Stalled = progress is { Stalled: true } && progress.Month == today,
+            GrantPaid = position.TotalReceived,
+            Spent = position.TotalSpent,
+            AccountingSubmitted = submitted,
+            AccountingApproved = approved,
+            TranchesStarted = started,
+            ExpectedPayments = payments.ToImmutable(),
+            ExpectedApprovals = approvals.ToImmutable(),
+        };
+    }
+
+    /// <summary>
+    /// Without a progress report: the most work months, counted from the first, whose planned cost the
+    /// money spent covers. An estimate that reads fixed costs paid in a stall as progress; a report
+    /// from the board replaces it.
+    /// </summary>
+    public static int WorkMonthsCoveredBy(CashFlowPlan plan, decimal spent)
+    {
+        var costs = plan.WorkMonthCosts();
+        var total = 0m;
+        for (var w = 1; w <= plan.WorkMonths; w++)
+        {
+            total += costs[w];
+            if (total > spent) return w - 1;
+        }
+        return plan.WorkMonths;
+    }
+}
+
+/// <summary>A request to record progress, as it comes in.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReportProgress
+{
+    [Id(0)] public YearMonth? Month { get; init; }
+    [Id(1)] public int? WorkMonthsDone { get; init; }
+    [Id(2)] public bool? Stalled { get; init; }
+}
+
+/// <summary>The rules for the board's progress reports: pure.</summary>
+public static class WorkProgress
+{
+    public const int MaxReports = 1_000;
+
+    /// <summary>
+    /// A report is for a month from the plan's start up to this month; the work done is within the
+    /// plan and never less than an earlier month's report (work done is not undone; a later report
+    /// for the same month replaces it).
+    /// </summary>
+    public static Common.Outcome<ProgressReport> Check(
+        CashFlowPlan plan, IReadOnlyList<ProgressReport> earlier, ReportProgress command, YearMonth thisMonth, string actor, Instant now)
+    {
+        var v = new Common.Validation();
+        if (command.Month is not { } month) { v.Add("month", "is verplicht (JJJJ-MM)."); month = thisMonth; }
+        else if (month > thisMonth) v.Add("month", "ligt in de toekomst; meld voortgang als het werk gedaan is.");
+        else if (month < plan.StartMonth) v.Add("month", $"ligt vóór de start van het plan ({plan.StartMonth:yyyy-MM}).");
+        if (command.WorkMonthsDone is not { } done) { v.Add("workMonthsDone", "is verplicht."); done = 0; }
+        else if (done < 0 || done > plan.WorkMonths)
+            v.Add("workMonthsDone", $"moet tussen 0 en {plan.WorkMonths} liggen (de werkmaanden van het plan).");
+        else if (earlier.Where(r => r.Month < month).Select(r => r.WorkMonthsDone).DefaultIfEmpty(0).Max() is var before && done < before)
+            v.Add("workMonthsDone", $"is lager dan eerder gemeld ({before}); gedaan werk gaat niet terug.");
+        else if (earlier.Where(r => r.Month > month).Select(r => r.WorkMonthsDone).DefaultIfEmpty(int.MaxValue).Min() is var after && done > after)
+            v.Add("workMonthsDone", $"is hoger dan voor een latere maand gemeld ({after}).");
+        if (earlier.Count >= MaxReports && earlier.All(r => r.Month != month)) v.Add("month", $"een project heeft maximaal {MaxReports} voortgangsmeldingen.");
+        if (v.HasErrors) return v.ToRefusal();
+        return Common.Outcome<ProgressReport>.Ok(new ProgressReport(month, done, command.Stalled ?? false, actor, now));
+    }
+
+    /// <summary>The report in force at <paramref name="today"/>: the latest for a month up to it.</summary>
+    public static ProgressReport? Latest(IEnumerable<ProgressReport> reports, YearMonth today) =>
+        reports.Where(r => r.Month <= today).OrderBy(r => r.Month).LastOrDefault();
+}
+
+/// <summary>
+/// One cash line for a project: actual up to today (tranches paid, spending booked) and projected
+/// after it from that actual state, under a tranche regime, with the funder's lead times.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CashTimeline
+{
+    [Id(0)] public required YearMonth Today { get; init; }
+    [Id(1)] public required Regime Regime { get; init; }
+    [Id(2)] public required ActualCashPosition Actual { get; init; }
+    [Id(3)] public required ActualState State { get; init; }
+    [Id(4)] public ProgressReport? Progress { get; init; }
+    /// <summary>The months after today; null when the work is done.</summary>
+    [Id(5)] public CashFlowResult? Projection { get; init; }
+    [Id(6)] public required Outlook Outlook { get; init; }
+
+    public static CashTimeline Build(
+        CashFlowPlan plan, Regime regime, ActualCashPosition actual, IReadOnlyList<Grants.Tranche> tranches, ProgressReport? progress)
+    {
+        var state = ActualState.From(plan, actual, tranches, progress);
+        var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
+        return new CashTimeline
+        {
+            Today = actual.Today,
+            Regime = regime,
+            Actual = actual,
+            State = state,
+            Progress = progress,
+            Projection = projection,
+            Outlook = projection?.Outlook ?? new Outlook { Today = actual.Today, State = OutlookState.Finished, RunwayMonths = 0 },
+        };
+    }
+}
