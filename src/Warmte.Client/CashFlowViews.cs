@@ -51,7 +51,7 @@ internal static class CashFlowViews
         }
         table.WriteTo(output, "  ");
         output.WriteLine("  Doorlooptijd: kalendermaanden vanaf de start tot het werk klaar is (financial close).");
-        output.WriteLine("  Meerkosten: vaste kosten die doorliepen tijdens windstiltes plus herstartkosten; rente apart.");
+        output.WriteLine("  Meerkosten: vaste kosten die doorliepen tijdens windstiltes en tijdens het wachten op mijlpalen, plus herstartkosten; rente apart.");
         output.WriteLine("  Piekblootstelling: het hoogste bedrag dat de financiers hadden uitbetaald of uitgeleend en dat nog niet");
         output.WriteLine("  verantwoord (goedgekeurd) of terugbetaald was.");
         foreach (var r in comparison.Results.Where(r => !r.Summary.Completed))
@@ -118,7 +118,7 @@ internal static class CashFlowViews
         foreach (var m in t.Actual.Months)
             table.Add(Month(m.Month), "werkelijk", "", "", Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing), "");
         foreach (var m in t.Projection?.Months ?? [])
-            table.Add(Month(m.Month), "verwacht", m.Status == MonthStatus.Stalled ? StallMark : "werk", Nl.Number(m.WorkMonth),
+            table.Add(Month(m.Month), "verwacht", Status(m.Status), Nl.Number(m.WorkMonth),
                 Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing), string.Join("; ", m.Events.Select(Event)));
         table.WriteTo(output, "  ");
         output.WriteLine($"  {StallMark} = windstilte: de kas dekt het werk niet boven de buffer; alleen de vaste kosten lopen door.");
@@ -137,6 +137,13 @@ internal static class CashFlowViews
         Outlook(null, result, output);
     }
 
+    private static string Status(MonthStatus status) => status switch
+    {
+        MonthStatus.Stalled => StallMark,
+        MonthStatus.Waiting => "wacht",
+        _ => "werk",
+    };
+
     private static void TimelineBody(CashFlowPlan? plan, CashFlowResult result, TextWriter output)
     {
         output.WriteLine();
@@ -146,7 +153,7 @@ internal static class CashFlowViews
         foreach (var m in result.Months)
             table.Add(
                 Month(m.Month),
-                m.Status == MonthStatus.Stalled ? StallMark : "werk",
+                Status(m.Status),
                 Nl.Number(m.WorkMonth),
                 m.Phase,
                 Nl.Amount(m.Opening),
@@ -238,7 +245,8 @@ internal static class CashFlowViews
                 ? $"{Month(done)}, na {Nl.Count(s.DurationMonths, "maand", "maanden")} ({Nl.Count(s.PlannedWorkMonths, "werkmaand", "werkmaanden")} gepland)"
                 : $"niet klaar: het geld raakt op na {Nl.Count(s.WorkMonthsDone, "werkmaand", "werkmaanden")} van de {Nl.Number(s.PlannedWorkMonths)}"),
             ("Stil", $"{Nl.Count(s.MonthsStalled, "maand", "maanden")} in {Nl.Count(s.StallCount, "windstilte", "windstiltes")}"),
-            ("Meerkosten", $"{Nl.Money(s.ExtraCost)} (vaste kosten tijdens windstiltes {Nl.Money(s.StallFixedCosts)}, herstart {Nl.Money(s.RestartCosts)})"),
+            ("Meerkosten", $"{Nl.Money(s.ExtraCost)} (vaste kosten tijdens windstiltes {Nl.Money(s.StallFixedCosts)}, herstart {Nl.Money(s.RestartCosts)}"
+                           + (s.MonthsWaiting > 0 ? $", wachten op mijlpalen {Nl.Money(s.WaitingCosts)} in {Nl.Count(s.MonthsWaiting, "maand", "maanden")})" : ")")),
             ("Uitgegeven aan het werk", $"{Nl.Money(s.WorkSpent)} (gepland {Nl.Money(s.PlannedCost)})"),
             ("Subsidie ontvangen", Nl.Money(s.GrantPaid)),
             ("Piekblootstelling financiers", s.PeakExposureMonth is { } peak ? $"{Nl.Money(s.PeakExposure)} ({Month(peak)})" : Nl.Money(0m)),
@@ -403,6 +411,8 @@ internal static class CashFlowViews
         EventKind.WorkResumed => e.Amount > 0m ? $"werk hervat (herstart {Nl.Euros(e.Amount)})" : "werk hervat",
         EventKind.MilestoneMet => $"mijlpaal: {e.Name}",
         EventKind.WorkCompleted => "werk klaar",
+        EventKind.MilestoneWaiting => $"mijlpaal {e.Name} bereikt, wacht {Nl.Count(e.Number ?? 0, "maand", "maanden")}",
+        EventKind.BudgetWithheld => $"fase {e.Name} later dan de marge: fasebudget {e.Number} pas na goedgekeurde verantwoording",
         _ => e.Kind.ToString(),
     };
 

@@ -36,9 +36,13 @@ public sealed record WorkPackage(
     public bool ActiveIn(int workMonth) => workMonth >= FromMonth && workMonth <= ToMonth;
 }
 
-/// <summary>A milestone, met at the end of work month <paramref name="WorkMonth"/> (counted over the whole programme).</summary>
+/// <summary>
+/// A milestone, reached at the end of work month <paramref name="WorkMonth"/> (counted over the whole
+/// programme) and met <paramref name="DelayMonths"/> calendar months later: an expected wait the work
+/// cannot shorten (a permit, a vote, tenant consent), during which it stands and the fixed costs run on.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record PlanMilestone([property: Id(0)] string Name, [property: Id(1)] int WorkMonth);
+public sealed record PlanMilestone([property: Id(0)] string Name, [property: Id(1)] int WorkMonth, [property: Id(2)] int DelayMonths = 0);
 
 /// <summary>
 /// A phase of the development: a run of work months with the budget a funder pre-finances at its
@@ -157,6 +161,12 @@ public sealed record CashFlowPlan
     [Id(10)] public required FunderLeadTimes LeadTimes { get; init; }
     [Id(11)] public BridgeLoan? BridgeLoan { get; init; }
     [Id(12)] public ImmutableArray<PlanAssumption> Assumptions { get; init; } = [];
+    /// <summary>
+    /// The milestone regime's agreed margin: a phase's next budget comes at the start of the next phase
+    /// only when the phase closed at most this many months later than planned; later, it waits for the
+    /// approved accounting (the funder's lead time). Null: no margin is agreed, budgets always follow.
+    /// </summary>
+    [Id(13)] public int? MilestoneMarginMonths { get; init; }
 
     /// <summary>Length of the work programme: the last work month of the last phase.</summary>
     public int WorkMonths => Phases[^1].LastMonth;

@@ -20,6 +20,8 @@ public enum MonthStatus
     Working,
     /// <summary>Windstilte: cash did not cover the work; only the fixed costs ran on.</summary>
     Stalled,
+    /// <summary>The work waited for a milestone's expected delay (a permit, a vote); only the fixed costs ran on.</summary>
+    Waiting,
 }
 
 public enum EventKind
@@ -37,6 +39,10 @@ public enum EventKind
     WorkResumed,
     MilestoneMet,
     WorkCompleted,
+    /// <summary>A milestone was reached and now waits its delay (<see cref="CashFlowEvent.Number"/> months) before it is met.</summary>
+    MilestoneWaiting,
+    /// <summary>Milestone regime: the phase closed later than the agreed margin, so the next budget (Number) waits for the approved accounting.</summary>
+    BudgetWithheld,
 }
 
 /// <summary>
@@ -181,6 +187,9 @@ public sealed record CashFlowSummary
     [Id(20)] public required decimal ClosingCash { get; init; }
     /// <summary>The month the bridge loan is repaid in full: when the work is done, or by the tranche then on its way; null when not.</summary>
     [Id(21)] public YearMonth? BridgeRepaidIn { get; init; }
+    /// <summary>Months the work waited for milestones' expected delays, and the fixed costs paid meanwhile (part of ExtraCost).</summary>
+    [Id(22)] public int MonthsWaiting { get; init; }
+    [Id(23)] public decimal WaitingCosts { get; init; }
 }
 
 /// <summary>The whole simulation of one regime on one plan.</summary>

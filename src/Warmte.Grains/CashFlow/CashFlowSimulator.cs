@@ -99,6 +99,11 @@ public static class CashFlowSimulator
         private decimal _interest;
         private int _nextTranche;
         private bool _requestOpen;
+        private bool _finished;
+        // Milestones reached and waited for (their delay), the months still to wait, and waited so far.
+        private readonly List<PlanMilestone> _waitingFor = [];
+        private int _waitLeft;
+        private int _waited;
 
         public Run(CashFlowPlan plan, Regime regime)
         {
@@ -148,11 +153,11 @@ public static class CashFlowSimulator
             var completed = false;
             for (var i = 0; i < MaxMonths; i++, month = month.PlusMonths(1))
             {
-                var working = Step(month, stalledBefore, out var result);
+                var status = Step(month, stalledBefore, out var result);
                 _months.Add(result);
-                if (working && _done == _workMonths) { completed = true; break; }
-                if (!working && _payments.Count == 0) break;
-                stalledBefore = !working;
+                if (_finished) { completed = true; break; }
+                if (status == MonthStatus.Stalled && _payments.Count == 0) break;
+                stalledBefore = status == MonthStatus.Stalled;
             }
             var repaidIn = completed ? SettleBridge(month) : null;
             return Result(completed, today, repaidIn);
@@ -178,8 +183,8 @@ public static class CashFlowSimulator
             return payment.Amount >= outstanding ? payment.Month : null;
         }
 
-        /// <summary>One calendar month; true when the work went on.</summary>
-        private bool Step(YearMonth month, bool stalledBefore, out MonthResult result)
+        /// <summary>One calendar month: the work went on, stalled for want of money, or waited for a milestone.</summary>
+        private MonthStatus Step(YearMonth month, bool stalledBefore, out MonthResult result)
         {
             var events = new List<CashFlowEvent>();
             var opening = _cash;
@@ -203,7 +208,8 @@ public static class CashFlowSimulator
             }
             _cash += grant - repaid;
 
-            // 2. Work or stall.
+            // 2. Work, stall, or wait for a milestone.
+            var waiting = _waitLeft > 0;
             var next = _done + 1;
             var full = _fullCost[next];
             var restart = stalledBefore ? _plan.RestartCost : 0m;
@@ -213,8 +219,8 @@ public static class CashFlowSimulator
                 : 0m;
             var draw = 0m;
             var afterWork = _cash - full - restart;
-            var working = afterWork >= _plan.CashBuffer;
-            if (!working && _plan.CashBuffer - afterWork <= drawRoom)
+            var working = !waiting && afterWork >= _plan.CashBuffer;
+            if (!waiting && !working && _plan.CashBuffer - afterWork <= drawRoom)
             {
                 draw = _plan.CashBuffer - afterWork;
                 working = true;
@@ -228,7 +234,9 @@ public static class CashFlowSimulator
             }
             else
             {
-                stallCost = _fixedCost[next];
+                // Standing still, for want of money or for a milestone: the fixed costs run on (after the last
+                // work month, those of the last one).
+                stallCost = _fixedCost[Math.Min(next, _workMonths)];
                 var shortOfBuffer = _plan.CashBuffer - (_cash - stallCost);
                 if (shortOfBuffer > 0m) draw = Math.Min(shortOfBuffer, drawRoom);
             }
@@ -248,18 +256,32 @@ public static class CashFlowSimulator
             _cash += draw - workCost - stallCost - restartCost;
             _spent += workCost + stallCost + restartCost;
 
-            var phase = _plan.PhaseOf(next);
+            var status = working ? MonthStatus.Working : waiting ? MonthStatus.Waiting : MonthStatus.Stalled;
+            var phase = _plan.PhaseOf(waiting ? _done : next);
+            var closes = false;
             if (working)
             {
                 _done = next;
                 if (stalledBefore) events.Add(new CashFlowEvent(EventKind.WorkResumed, restartCost));
-                foreach (var milestone in phase.Milestones.Where(m => m.WorkMonth == _done))
+                var reached = phase.Milestones.Where(m => m.WorkMonth == _done).ToList();
+                foreach (var milestone in reached.Where(m => m.DelayMonths == 0)) Met(milestone, phase, month, events);
+                _waitingFor.AddRange(reached.Where(m => m.DelayMonths > 0));
+                _waitLeft = _waitingFor.Select(m => m.DelayMonths).DefaultIfEmpty(0).Max();
+                foreach (var milestone in _waitingFor) events.Add(new CashFlowEvent(EventKind.MilestoneWaiting, Number: milestone.DelayMonths, Name: milestone.Name));
+                closes = _waitLeft == 0 && _done == phase.LastMonth;
+            }
+            else if (waiting)
+            {
+                _waitLeft--;
+                foreach (var milestone in _waitingFor.Where(m => m.DelayMonths - 1 == _waited).ToList())
                 {
-                    _milestones.Add(new MilestoneReached(milestone.Name, phase.Name, _done, month));
-                    events.Add(new CashFlowEvent(EventKind.MilestoneMet, Name: milestone.Name));
+                    Met(milestone, phase, month, events);
+                    _waitingFor.Remove(milestone);
                 }
+                closes = _waitLeft == 0 && _done == phase.LastMonth;
             }
             else if (!stalledBefore) events.Add(new CashFlowEvent(EventKind.StallStarted, Name: phase.Name));
+            _waited = waiting && _waitLeft > 0 ? _waited + 1 : 0;
 
             // 3. Interest on the bridge, monthly on the balance at the month's end, added to the loan.
             var interest = 0m;
@@ -271,20 +293,29 @@ public static class CashFlowSimulator
             }
 
             // 4. Requests, accountings and approvals at the month's end.
-            var finished = working && _done == _workMonths;
-            if (finished)
+            _finished = closes && _done == _workMonths;
+            if (_finished)
             {
                 // The final accounting, for the last tranche paid (or the last phase).
                 Account(month, UsesTranches ? (_requestOpen ? _nextTranche - 1 : _nextTranche) : _plan.Phases.Length, events);
                 events.Add(new CashFlowEvent(EventKind.WorkCompleted));
             }
-            else if (UsesTranches) RequestTranche(month, working, events);
-            else if (working && _done == phase.LastMonth)
+            else if (UsesTranches) RequestTranche(month, status != MonthStatus.Stalled, events);
+            else if (closes)
             {
-                // The Danish model: the phase's milestones are met, so the next phase's budget is there when it starts.
+                // The Danish model: the phase's milestones are met, so the next phase's budget is there when it
+                // starts — as long as the phase closed within the agreed margin; later, the budget waits for the
+                // approved accounting like a tranche.
                 var number = _plan.Phases.IndexOf(phase) + 1;
                 Account(month, number, events);
-                _payments.Add(new Payment(month.PlusMonths(1), _plan.Phases[number].Budget, number + 1));
+                var late = LeadTimeObservation.MonthsBetween(_plan.StartMonth, month) - (phase.LastMonth - 1);
+                var paidIn = month.PlusMonths(1);
+                if (_plan.MilestoneMarginMonths is { } margin && late > margin)
+                {
+                    events.Add(new CashFlowEvent(EventKind.BudgetWithheld, _plan.Phases[number].Budget, number + 1, phase.Name));
+                    paidIn = month.PlusMonths(_plan.LeadTimes.RequestToPaidMonths);
+                }
+                _payments.Add(new Payment(paidIn, _plan.Phases[number].Budget, number + 1));
             }
             foreach (var approval in _approvals.Where(a => a.Month <= month).ToList())
             {
@@ -298,8 +329,8 @@ public static class CashFlowSimulator
             result = new MonthResult
             {
                 Month = month,
-                Status = working ? MonthStatus.Working : MonthStatus.Stalled,
-                WorkMonth = next,
+                Status = status,
+                WorkMonth = waiting ? _done : next,
                 Phase = phase.Name,
                 Opening = opening,
                 GrantReceived = grant,
@@ -316,7 +347,13 @@ public static class CashFlowSimulator
                 Exposure = _paid - _approved + _bridgeOutstanding,
                 Events = [.. events],
             };
-            return working;
+            return status;
+        }
+
+        private void Met(PlanMilestone milestone, PlanPhase phase, YearMonth month, List<CashFlowEvent> events)
+        {
+            _milestones.Add(new MilestoneReached(milestone.Name, phase.Name, milestone.WorkMonth, month));
+            events.Add(new CashFlowEvent(EventKind.MilestoneMet, Name: milestone.Name));
         }
 
         /// <summary>
@@ -355,6 +392,7 @@ public static class CashFlowSimulator
             var lowest = months.MinBy(m => m.Closing)!;
             var stallFixed = stalls.Sum(s => s.FixedCosts);
             var restarts = months.Sum(m => m.RestartCost);
+            var waitingCosts = months.Where(m => m.Status == MonthStatus.Waiting).Sum(m => m.StallCost);
             return new CashFlowResult
             {
                 Name = _plan.Name,
@@ -373,7 +411,9 @@ public static class CashFlowSimulator
                     WorkSpent = _spent,
                     StallFixedCosts = stallFixed,
                     RestartCosts = restarts,
-                    ExtraCost = stallFixed + restarts,
+                    ExtraCost = stallFixed + restarts + waitingCosts,
+                    MonthsWaiting = months.Count(m => m.Status == MonthStatus.Waiting),
+                    WaitingCosts = waitingCosts,
                     InterestCost = _interest,
                     GrantPaid = _paid,
                     PeakExposure = peak.Exposure,

@@ -23,6 +23,8 @@ public sealed record PlanFile
     public LeadTimesEntry? LeadTimes { get; init; }
     public BridgeLoanEntry? BridgeLoan { get; init; }
     public List<AssumptionEntry?>? Assumptions { get; init; }
+    /// <summary>Milestone regime: months a phase may close late and still get the next budget at once; absent = no check.</summary>
+    public int? MilestoneMarginMonths { get; init; }
 }
 
 public sealed record PhaseEntry
@@ -40,6 +42,8 @@ public sealed record MilestoneEntry
     public string? Name { get; init; }
     /// <summary>Work month within the phase (1 = its first) at whose end the milestone is met; default the phase's last.</summary>
     public int? Month { get; init; }
+    /// <summary>Calendar months the work waits after reaching it before it is met (a permit, a vote); default 0.</summary>
+    public int? DelayMonths { get; init; }
 }
 
 public sealed record WorkPackageEntry

@@ -17,6 +17,8 @@ public static class PlanReader
     public const int CurrentFormatVersion = 1;
     /// <summary>30 years of development work is already far beyond any real plan.</summary>
     public const int MaxWorkMonths = 360;
+    /// <summary>The longest expected wait at a milestone, and the longest margin: five years.</summary>
+    public const int MaxDelayMonths = 60;
     public const int MaxLeadMonths = 60;
     public const int MaxTranches = 100;
     public const int MaxPhases = 50;
@@ -64,6 +66,7 @@ public static class PlanReader
         }
         var leadTimes = ReadLeadTimes(v, file.LeadTimes);
         var bridge = ReadBridge(v, file.BridgeLoan);
+        var margin = Whole(v, "milestoneMarginMonths", file.MilestoneMarginMonths, 0, MaxDelayMonths, required: false);
 
         var assumptions = ImmutableArray.CreateBuilder<PlanAssumption>();
         for (var i = 0; i < (file.Assumptions?.Count ?? 0); i++)
@@ -80,7 +83,7 @@ public static class PlanReader
             Name = name, Description = description, StartMonth = start!.Value, Today = today,
             OpeningBalance = opening, CashBuffer = buffer, RestartCost = restart,
             Phases = [.. phases], WorkPlan = packages, Grant = grant!, LeadTimes = leadTimes!, BridgeLoan = bridge,
-            Assumptions = assumptions.ToImmutable(),
+            Assumptions = assumptions.ToImmutable(), MilestoneMarginMonths = margin,
         });
     }
 
@@ -111,7 +114,8 @@ public static class PlanReader
                 if (m is null) { v.Add(mp, "is leeg."); continue; }
                 var milestoneName = v.Text($"{mp}.name", m.Name);
                 var within = m.Month is null ? months : Whole(v, $"{mp}.month", m.Month, 1, months, required: true) ?? months;
-                milestones.Add(new PlanMilestone(milestoneName, first + within - 1));
+                var delay = Whole(v, $"{mp}.delayMonths", m.DelayMonths, 0, MaxDelayMonths, required: false) ?? 0;
+                milestones.Add(new PlanMilestone(milestoneName, first + within - 1, delay));
             }
             phases.Add(new PlanPhase(phaseName, first, last, budget, [.. milestones.OrderBy(m => m.WorkMonth)]));
         }

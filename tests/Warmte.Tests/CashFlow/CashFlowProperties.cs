@@ -18,7 +18,12 @@ public sealed class CashFlowProperties
 
     public sealed record PlanShape(
         int[] PhaseMonths, PackageShape[] Packages, int[] BudgetPercent, int ExtraGrantPercent, int Tranches,
-        int ToApproved, int ToPaid, int Opening, int Buffer, int Restart, int Bridge, int RateBasisPoints, bool Waits);
+        int ToApproved, int ToPaid, int Opening, int Buffer, int Restart, int Bridge, int RateBasisPoints, bool Waits,
+        int[] Delays, int Margin)
+    {
+        /// <summary>The same plan without milestone delays or margin.</summary>
+        public PlanShape WithoutDelays() => this with { Delays = [.. Delays.Select(_ => 0)], Margin = -1 };
+    }
 
     private static Gen<PackageShape> Packages() =>
         from cents in Gen.Choose(0, 5_000_000)
@@ -45,7 +50,9 @@ public sealed class CashFlowProperties
         from bridge in Gen.Choose(1, 400_000)
         from rate in Gen.Choose(0, 1_200)
         from waits in Gen.Elements(true, true, false)
-        select new PlanShape(months, packages, budgets, extra, tranches, toApproved, toPaid, opening, buffer, restart, bridge, rate, waits);
+        from delays in Gen.Elements(0, 0, 1, 2, 5).ArrayOf(phaseCount)
+        from margin in Gen.Choose(-1, 4)
+        select new PlanShape(months, packages, budgets, extra, tranches, toApproved, toPaid, opening, buffer, restart, bridge, rate, waits, delays, margin);
 
     /// <summary>The plan file a shape describes; budgets and grant follow from the planned costs so the file is valid.</summary>
     internal static PlanFile File(PlanShape shape)
@@ -88,7 +95,12 @@ public sealed class CashFlowProperties
             OpeningBalance = shape.Opening,
             CashBuffer = shape.Buffer,
             RestartCost = shape.Restart,
-            Phases = [.. phases.Select((p, i) => new PhaseEntry { Name = p.Name, Months = p.Months, Budget = budgets[i] })],
+            Phases = [.. phases.Select((p, i) => new PhaseEntry
+            {
+                Name = p.Name, Months = p.Months, Budget = budgets[i],
+                Milestones = shape.Delays[i] == 0 ? null : [new MilestoneEntry { Name = $"Besluit {i + 1}", DelayMonths = shape.Delays[i] }],
+            })],
+            MilestoneMarginMonths = shape.Margin < 0 ? null : shape.Margin,
             WorkPlan = [.. packages],
             Grant = new GrantEntry { Name = "Subsidie", Funder = "Fonds", Amount = amount, TrancheSize = size, WaitsForAccounting = shape.Waits },
             LeadTimes = new LeadTimesEntry { RequestToApprovedMonths = shape.ToApproved, ApprovedToPaidMonths = shape.ToPaid },
@@ -173,7 +185,7 @@ public sealed class CashFlowProperties
         Prop.ForAll(AnyPlan(), shape =>
         {
             // Budgets at exactly the planned cost, and the buffer from own money: the Danish model's promise.
-            var exact = shape with { BudgetPercent = [.. shape.BudgetPercent.Select(_ => 100)], Buffer = Math.Min(shape.Buffer, shape.Opening) };
+            var exact = shape.WithoutDelays() with { BudgetPercent = [.. shape.BudgetPercent.Select(_ => 100)], Buffer = Math.Min(shape.Buffer, shape.Opening) };
             var result = CashFlowSimulator.Simulate(Plan(exact), Regime.Milestones);
             Assert.True(result.Summary.Completed);
             Assert.Equal(0, result.Summary.MonthsStalled);

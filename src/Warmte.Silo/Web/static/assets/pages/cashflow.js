@@ -163,7 +163,7 @@ function summary(result) {
 }
 
 function monthTable(result) {
-  const statusText = { Working: 'werk', Stalled: 'stil' };
+  const statusText = { Working: 'werk', Stalled: 'stil', Waiting: 'wacht op mijlpaal' };
   return h('details', {}, h('summary', {}, 'Tabel: kaspositie per maand'),
     table('Kaspositie per maand', [
       { label: 'Maand', value: m => month(m.month), rowHeader: true },
