@@ -78,6 +78,12 @@ public sealed record Grant
     [Id(10)] public required Instant CreatedAt { get; init; }
     /// <summary>The funder's own norm for handling a request, in days (default 90): longer raises an alert.</summary>
     [Id(11)] public int ReviewNormDays { get; init; } = DefaultReviewNormDays;
+    /// <summary>
+    /// The funder's account (a slug such as "gemeente-amsterdam"): a token with role
+    /// <c>financier:&lt;funderId&gt;</c> decides on this grant's tranches and sees it in its portfolio.
+    /// Null: only a financier for all funders (or an admin) decides on it.
+    /// </summary>
+    [Id(12)] public string? FunderId { get; init; }
 
     public const int DefaultReviewNormDays = 90;
 
@@ -108,6 +114,7 @@ public sealed record CreateGrant
     [Id(7)] public bool? PreviousAccountingFirst { get; init; }
     [Id(8)] public ImmutableArray<PlannedTranche>? Tranches { get; init; }
     [Id(9)] public int? ReviewNormDays { get; init; }
+    [Id(10)] public string? FunderId { get; init; }
 }
 
 /// <summary>One step on a tranche: which, when, and the step's own details.</summary>

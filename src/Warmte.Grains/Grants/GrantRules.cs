@@ -25,6 +25,7 @@ public static class GrantRules
         var id = Slug.Check(v, "id", command.Id);
         if (existingIds.Contains(id)) return Refusal.Conflict("already-exists", $"Subsidie '{id}' bestaat al bij dit project.");
         var funder = v.Text("funder", command.Funder);
+        var funderId = command.FunderId is null ? null : Slug.Check(v, "funderId", command.FunderId);
         var scheme = v.Text("scheme", command.Scheme);
         var amount = Amount(v, "amountGranted", command.AmountGranted);
         if (command.DecidedOn is not { } decidedOn) { v.Add("decidedOn", "is verplicht."); decidedOn = today; }
@@ -50,7 +51,7 @@ public static class GrantRules
         {
             Id = id, ProjectId = projectId, Funder = funder, Scheme = scheme, AmountGranted = amount, DecidedOn = decidedOn,
             Conditions = conditions, EarnedBack = command.EarnedBack ?? false, PreviousAccountingFirst = command.PreviousAccountingFirst ?? true,
-            Tranches = tranches.ToImmutable(), CreatedAt = now, ReviewNormDays = norm,
+            Tranches = tranches.ToImmutable(), CreatedAt = now, ReviewNormDays = norm, FunderId = funderId,
         };
         return Outcome<Change<Grant>>.Ok(new(grant, "grant.created",
             $"Subsidie '{scheme}' van {funder}: {DutchFormat.Money(amount)} toegekend op {DutchFormat.Date(decidedOn)}, {grant.Tranches.Length} tranche(s) gepland."));

@@ -6,6 +6,7 @@ using Warmte.Cooperatives;
 using Warmte.Grants;
 using Warmte.Projects;
 using Warmte.Registry;
+using Warmte.Silo.Auth;
 
 namespace Warmte.Silo.Api;
 
@@ -26,16 +27,20 @@ public static class AlertEndpoints
                 ? Answers.Ok(await grains.GetGrain<IAlertWatchGrain>(id).History())
                 : Problems.NotFound("Project", id)).WithTags("Signalen").WithSummary("Wanneer elk signaal opkwam en verdween");
 
-        api.MapGet("/portfolio", async (IGrainFactory grains, IClock clock) =>
+        api.MapGet("/portfolio", async (HttpContext http, IGrainFactory grains, IClock clock) =>
         {
             var today = AmsterdamTime.Today(clock);
             var facts = await Task.WhenAll((await ProjectDirectory.AllProjectIdsAsync(grains)).Select(id => ProjectFacts.LoadAsync(grains, id, today)));
-            // Only funded projects are in the portfolio.
-            var rows = facts.OfType<ProjectFacts>().Where(f => !f.Grants.IsEmpty).Select(Portfolio.Row);
+            // Only funded projects are in the portfolio; a financier of one funder sees that funder's grants.
+            var scope = http.User.FunderScope();
+            var rows = facts.OfType<ProjectFacts>()
+                .Select(f => scope is null ? f : f with { Grants = [.. f.Grants.Where(g => g.Grant.FunderId == scope)] })
+                .Where(f => !f.Grants.IsEmpty).Select(Portfolio.Row);
             var funded = rows.OfType<PortfolioRow>().ToList();
             return Answers.Ok(new
             {
                 asOf = today,
+                funderId = scope,
                 granted = funded.Sum(r => r.Granted),
                 paid = funded.Sum(r => r.Paid),
                 outstanding = funded.Sum(r => r.Outstanding),

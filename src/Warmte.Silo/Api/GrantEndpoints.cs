@@ -10,11 +10,11 @@ public sealed record PlannedTrancheRequest(decimal? Amount, string? PlannedOn);
 
 public sealed record CreateGrantRequest(
     string? Id, string? Funder, string? Scheme, decimal? AmountGranted, string? DecidedOn, string? Conditions,
-    bool? EarnedBack, bool? PreviousAccountingFirst, PlannedTrancheRequest[]? Tranches, int? ReviewNormDays)
+    bool? EarnedBack, bool? PreviousAccountingFirst, PlannedTrancheRequest[]? Tranches, int? ReviewNormDays, string? FunderId = null)
 {
     public CreateGrant ToCommand(Validation v) => new()
     {
-        Id = Id, Funder = Funder, Scheme = Scheme, AmountGranted = AmountGranted, DecidedOn = RequestBody.Date(v, "decidedOn", DecidedOn),
+        Id = Id, Funder = Funder, FunderId = FunderId, Scheme = Scheme, AmountGranted = AmountGranted, DecidedOn = RequestBody.Date(v, "decidedOn", DecidedOn),
         Conditions = Conditions, EarnedBack = EarnedBack, PreviousAccountingFirst = PreviousAccountingFirst, ReviewNormDays = ReviewNormDays,
         Tranches = Tranches is null ? null : [.. Tranches.Select((t, i) => new PlannedTranche
         {
@@ -71,7 +71,7 @@ public static class GrantEndpoints
         {
             if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             var user = http.User;
-            if (!(user.CanWriteCooperative(project.CooperativeId) || user.RoleOf() == Role.Financier))
+            if (!(user.CanWriteCooperative(project.CooperativeId) || user.IsFinancier()))
                 return Problems.Forbidden("Een subsidie vastleggen kan het bestuur van de coöperatie, de financier of een beheerder.");
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<CreateGrantRequest>(http.Request);
@@ -79,6 +79,13 @@ public static class GrantEndpoints
             var v = new Validation();
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
+            // A financier of one funder records grants of that funder only.
+            if (user.FunderScope() is { } scope)
+            {
+                if (command.FunderId is { } other && other != scope)
+                    return Problems.Forbidden($"Deze financier legt alleen subsidies van '{scope}' vast, niet van '{Slug.Truncate(other)}'.");
+                command = command with { FunderId = scope };
+            }
             var outcome = await grains.GetGrain<IFundingGrain>(id).CreateGrant(command, user.Actor(), key);
             return Answers.Created(outcome, $"/api/projects/{id}/grants/{command.Id}");
         }).WithSummary("Subsidie met trancheplan vastleggen");
@@ -91,8 +98,11 @@ public static class GrantEndpoints
             var boardStep = trancheAction is TrancheAction.Request or TrancheAction.SubmitAccounting;
             if (boardStep && !user.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Aanvragen en verantwoorden doet het bestuur van '{project.CooperativeId}' (of een beheerder).");
-            if (!boardStep && !(user.IsAdmin() || user.RoleOf() == Role.Financier))
+            if (!boardStep && !(user.IsAdmin() || user.IsFinancier()))
                 return Problems.Forbidden("Goedkeuren, afkeuren en uitbetalen doet de financier (of een beheerder).");
+            if (!boardStep && user.FunderScope() is { } scope
+                && await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } decided && decided.Grant.FunderId != scope)
+                return Problems.Forbidden($"Over subsidie '{grantId}' beslist de financier van '{decided.Grant.FunderId ?? "alle financiers"}', niet '{scope}'.");
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<TrancheStepRequest>(http.Request);
             if (problem is not null) return problem;

@@ -14,14 +14,17 @@ public static class Role
     public const string Coordinator = "coordinator";
     public const string Reader = "reader";
     public const string BoardPrefix = "board:";
+    /// <summary>A financier for one funder's grants: <c>financier:&lt;funderId&gt;</c>; plain <see cref="Financier"/> is for all funders.</summary>
+    public const string FinancierPrefix = "financier:";
 
     public static string Board(string cooperativeId) => BoardPrefix + cooperativeId;
 
     public static bool IsValid(string? role) =>
         role is Admin or Financier or Coordinator or Reader
-        || (role is not null && role.StartsWith(BoardPrefix, StringComparison.Ordinal) && Slug.IsValid(role[BoardPrefix.Length..]));
+        || (role is not null && role.StartsWith(BoardPrefix, StringComparison.Ordinal) && Slug.IsValid(role[BoardPrefix.Length..]))
+        || (role is not null && role.StartsWith(FinancierPrefix, StringComparison.Ordinal) && Slug.IsValid(role[FinancierPrefix.Length..]));
 
-    public const string Description = "admin, financier, coordinator, reader of board:<coöperatie-id>";
+    public const string Description = "admin, financier, financier:<financier-id>, coordinator, reader of board:<coöperatie-id>";
 }
 
 /// <summary>What the caller may do, read from the claims the bearer-token handler set.</summary>
@@ -32,6 +35,14 @@ public static class Access
     public static string RoleOf(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? "";
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.RoleOf() == Role.Admin;
+
+    /// <summary>A financier, for all funders or for one (<c>financier:&lt;funderId&gt;</c>).</summary>
+    public static bool IsFinancier(this ClaimsPrincipal user) =>
+        user.RoleOf() is var role && (role == Role.Financier || role.StartsWith(Role.FinancierPrefix, StringComparison.Ordinal));
+
+    /// <summary>The one funder a financier's token is for; null for every other role and for a financier of all funders.</summary>
+    public static string? FunderScope(this ClaimsPrincipal user) =>
+        user.RoleOf() is var role && role.StartsWith(Role.FinancierPrefix, StringComparison.Ordinal) ? role[Role.FinancierPrefix.Length..] : null;
 
     /// <summary>Admins everywhere; a board only its own cooperative (and, through it, its projects).</summary>
     public static bool CanWriteCooperative(this ClaimsPrincipal user, string cooperativeId) =>

@@ -24,6 +24,7 @@ export const roleNames = { admin: 'beheerder', financier: 'financier', coordinat
 
 export function roleText(role) {
   if (role.startsWith('board:')) return `bestuur van ${role.slice('board:'.length)}`;
+  if (role.startsWith('financier:')) return `financier (${role.slice('financier:'.length)})`;
   return roleNames[role] || role;
 }
 
@@ -37,9 +38,14 @@ export function canWrite(caller, cooperativeId) {
   return caller.role === 'admin' || caller.role === 'board:' + cooperativeId;
 }
 
+/** A financier for all funders, or for one (financier:<id>). */
+export function isFinancier(role) {
+  return role === 'financier' || role.startsWith('financier:');
+}
+
 /** Where a role starts after signing in. */
 export function homeFor(role) {
-  if (role === 'financier') return '/app/portfolio';
+  if (isFinancier(role)) return '/app/portfolio';
   if (role === 'coordinator') return '/app/umbrella';
   return '/app/';
 }

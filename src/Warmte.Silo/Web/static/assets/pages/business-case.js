@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { chart } from '../chart.js';
 import { euro, euroShort, instant, parseDecimal, percent, ratio, repaymentNames } from '../format.js';
-import { boardOf, h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
+import { boardOf, h, isFinancier, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 run(async () => {
   const { caller, main, setTitle } = await startPage({ title: 'Business case', section: 'overview' });
@@ -46,7 +46,7 @@ run(async () => {
   }, () => draw(saved.result.evaluation, false), simNote);
 
   // The financier simulates loan terms; for the other roles the simulator is there but folded away.
-  const forFinancier = caller.role === 'financier' || caller.role === 'admin';
+  const forFinancier = isFinancier(caller.role) || caller.role === 'admin';
   main.append(
     section('Kerncijfers', kpiHolder),
     section('Leningsimulator',
