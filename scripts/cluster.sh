@@ -16,7 +16,7 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DLL="$REPO/src/Warmte.Silo/bin/Release/net10.0/Warmte.Silo.dll"
+DLL="${WARMTE_SILO_DLL:-$REPO/src/Warmte.Silo/bin/Release/net10.0/Warmte.Silo.dll}"  # the tests pass their own build
 START_TIMEOUT="${WARMTE_START_TIMEOUT:-180}"   # seconds per silo; builds and starts are slow on a busy machine
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
@@ -53,15 +53,8 @@ ENV_FILE="$DIR/cluster.env"
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
-# initdb/pg_ctl from PATH (following a symlink to the real bin directory), else Debian's newest.
-pg_bin() {
-  local initdb
-  if initdb="$(command -v initdb 2>/dev/null)"; then dirname "$(readlink -f "$initdb")"; return; fi
-  local newest
-  newest="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-  [ -n "$newest" ] && [ -x "$newest/pg_ctl" ] && { echo "$newest"; return; }
-  die "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin; install Debian's 'postgresql' package"
-}
+# shellcheck source=scripts/pg-tools.sh
+. "$REPO/scripts/pg-tools.sh"
 
 # PostgreSQL refuses to run as root: as root, run its tools as the 'postgres' user (Debian's
 # package creates it), else as a 'warmte-pg' system user created here.
@@ -161,7 +154,7 @@ EOF
 
 case "$COMMAND" in
   start)
-    PG_BIN="$(pg_bin)"; PG_USER="$(pg_user)"
+    PG_BIN="$(pg_bin)" || exit 1; PG_USER="$(pg_user)"
     if [ "$BUILD" = 1 ]; then
       echo "building Release ..."
       (cd "$REPO" && dotnet build -c Release src/Warmte.Silo -nologo -v q) >"$DIR/build.log" 2>&1 || die "build failed, see $DIR/build.log"
