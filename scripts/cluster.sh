@@ -101,7 +101,14 @@ start_postgres() {
 
 # --- silos --------------------------------------------------------------------------------------
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Alive and not a zombie (a killed silo whose parent is gone may stay a zombie where nothing reaps it).
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid; pid="$(cat "$1")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ -r "/proc/$pid/stat" ] || return 0
+  [ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)" != Z ]
+}
 
 healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
 
@@ -207,6 +214,7 @@ case "$COMMAND" in
     [ "$INDEX" -le "$SILOS" ] || die "silo $INDEX does not exist (cluster has $SILOS)"
     pid_alive "$DIR/silo-$INDEX.pid" || die "silo $INDEX is not running"
     kill -KILL "$(cat "$DIR/silo-$INDEX.pid")"
+    for _ in $(seq 1 50); do pid_alive "$DIR/silo-$INDEX.pid" || break; sleep 0.2; done
     echo "silo $INDEX killed (kill -9, pid $(cat "$DIR/silo-$INDEX.pid"))"
     ;;
   restart)

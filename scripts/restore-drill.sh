@@ -100,8 +100,14 @@ WARMTE_ADMIN_TOKEN="$TOKEN" "$REPO/scripts/cluster.sh" start --silos 1 --dir "$W
 before_backup
 "$REPO/scripts/backup.sh" postgres --dir "$WORK/cluster" --to "$WORK/warmtenet-backup.dump"
 after_backup
-kill -TERM "$(cat "$WORK/cluster/silo-1.pid")"
-for _ in $(seq 1 60); do kill -0 "$(cat "$WORK/cluster/silo-1.pid")" 2>/dev/null || break; sleep 1; done
+# Stop the silo (not PostgreSQL) before restoring; a stopped process may linger as a zombie where nothing reaps it.
+SILO_PID="$(cat "$WORK/cluster/silo-1.pid")"
+kill -TERM "$SILO_PID"
+for _ in $(seq 1 60); do
+  kill -0 "$SILO_PID" 2>/dev/null || break
+  [ -r "/proc/$SILO_PID/stat" ] && [ "$(sed 's/.*) //' "/proc/$SILO_PID/stat" | cut -d' ' -f1)" = Z ] && break
+  sleep 1
+done
 "$REPO/scripts/restore.sh" postgres --dir "$WORK/cluster" --from "$WORK/warmtenet-backup.dump"
 "$REPO/scripts/cluster.sh" restart 1 --dir "$WORK/cluster"
 check_restored

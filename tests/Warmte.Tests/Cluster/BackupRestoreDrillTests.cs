@@ -27,7 +27,7 @@ public sealed class BackupRestoreDrillTests(ITestOutputHelper output)
         using var drill = Process.Start(info)!;
         var stdout = drill.StandardOutput.ReadToEndAsync();
         var stderr = drill.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
         try
         {
             await drill.WaitForExitAsync(timeout.Token);

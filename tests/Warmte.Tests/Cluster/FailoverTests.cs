@@ -47,8 +47,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         {
             var clock = Stopwatch.StartNew();
             foreach (var silo in silos) silo.Start();
-            await Task.WhenAll(silos.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(150))));
-            await WaitFor("three active silos", () => ActiveSilos(clients[0], 3), TimeSpan.FromSeconds(60));
+            await Task.WhenAll(silos.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(240))));
+            await WaitFor("three active silos", () => ActiveSilos(clients[0], 3), TimeSpan.FromSeconds(120));
             output.WriteLine($"3 silo processes up and joined after {clock.Elapsed.TotalSeconds:0.0} s (machine under load)");
 
             var projects = await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Setup(clients[w % 3], w)));
@@ -86,7 +86,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             // The killed silo comes back with the same settings, joins as a new generation and serves grains.
             var restartedAt = Stopwatch.StartNew();
             victim.Start();
-            await victim.WaitHealthyAsync(TimeSpan.FromSeconds(150));
+            await victim.WaitHealthyAsync(TimeSpan.FromSeconds(240));
             await WaitFor("the restarted silo Active in the membership table",
                 async () => (await MembershipStatuses(database, victim.SiloPort)).LastOrDefault() == Active, TimeSpan.FromSeconds(60));
             await WaitFor("three active silos again", () => ActiveSilos(clients[1], 3), TimeSpan.FromSeconds(60));
