@@ -183,13 +183,7 @@ public static class WarmteHost
             case BadHttpRequestException bad:
                 await Problems.Write(http, bad.StatusCode, "bad-request", "Ongeldig verzoek", bad.Message);
                 break;
-            // A silo that died mid-call, a gateway or storage connection that broke: nothing is stored twice
-            // (writes carry idempotency keys or are repeat-safe), so the caller may simply try again.
-            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException
-                or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
-                or GatewayTooBusyException or ClientNotAvailableException
-                or Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException
-                or System.Data.Common.DbException { IsTransient: true }:
+            case var transient when IsTransient(transient):
                 http.Response.Headers.RetryAfter = "2";
                 await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
@@ -201,6 +195,18 @@ public static class WarmteHost
                 break;
         }
     }
+
+    /// <summary>
+    /// A silo that died mid-call, a connection to a silo or to the database that broke, a time-out:
+    /// nothing is stored twice on a retry (writes carry idempotency keys or repeat safely), so the
+    /// API answers 503 with Retry-After and the caller sends the same request again, to any silo.
+    /// </summary>
+    public static bool IsTransient(Exception? error) => error is SiloUnavailableException or OrleansMessageRejectionException
+        or TimeoutException or OperationCanceledException
+        or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
+        or GatewayTooBusyException or ClientNotAvailableException
+        or Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException
+        or System.Data.Common.DbException { IsTransient: true };
 
     private static async Task BootstrapAdminTokenAsync(WebApplication app)
     {
