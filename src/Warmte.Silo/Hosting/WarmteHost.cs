@@ -87,6 +87,9 @@ public static class WarmteHost
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: advertised != IPAddress.Loopback);
                 silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
+                // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...): Orleans' production
+                // defaults unless set; the failover test shortens them to see a dead silo in seconds. See docs/operations.md.
+                silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
             }
             else
             {
@@ -180,7 +183,7 @@ public static class WarmteHost
             case BadHttpRequestException bad:
                 await Problems.Write(http, bad.StatusCode, "bad-request", "Ongeldig verzoek", bad.Message);
                 break;
-            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException:
+            case var transient when IsTransient(transient):
                 http.Response.Headers.RetryAfter = "2";
                 await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
@@ -192,6 +195,18 @@ public static class WarmteHost
                 break;
         }
     }
+
+    /// <summary>
+    /// A silo that died mid-call, a connection to a silo or to the database that broke, a time-out:
+    /// nothing is stored twice on a retry (writes carry idempotency keys or repeat safely), so the
+    /// API answers 503 with Retry-After and the caller sends the same request again, to any silo.
+    /// </summary>
+    public static bool IsTransient(Exception? error) => error is SiloUnavailableException or OrleansMessageRejectionException
+        or TimeoutException or OperationCanceledException
+        or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
+        or GatewayTooBusyException or ClientNotAvailableException
+        or Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException
+        or System.Data.Common.DbException { IsTransient: true };
 
     private static async Task BootstrapAdminTokenAsync(WebApplication app)
     {
