@@ -324,6 +324,28 @@ public sealed class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Once_spending_is_booked_the_cash_page_projects_from_the_actual_state()
+    {
+        // A project of its own, so the demo's plan-only pages stay as the other tests expect them.
+        var admin = fixture.Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{suffix}", $"proj-{suffix}");
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan",
+            new { plan = System.Text.Json.Nodes.JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json"),
+                documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) })).Status);
+        var start = (await admin.Get($"api/projects/{project}/cashflow")).Body.GetProperty("months")[0].GetProperty("month").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/spending", new { month = start, kind = "Design", amount = 50_000m })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/progress", new { month = start, workMonthsDone = 1 })).Status);
+
+        var page = await fixture.SignedIn(fixture.FinancierToken);
+        await page.GotoAsync($"/app/cashflow?id={project}");
+        var fromActual = page.Locator("#from-actual");
+        await Expect(fromActual).ToContainTextAsync("Werk gedaan: 1 werkmaand, gemeld door het bestuur per eind");
+        await Expect(fromActual).ToContainTextAsync("geen tranche onderweg");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Vanaf de werkelijke stand" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_board_records_a_milestone_of_its_own_project_in_the_page()
     {
         // A fictional demo cooperative, so the overview screenshots do not depend on the order the tests run in.

@@ -30,6 +30,8 @@ run(async () => {
     api(`/api/projects/${encodeURIComponent(id)}/regimes`),
     api(`/api/projects/${encodeURIComponent(id)}/cash-position`),
   ]);
+  // Once the board books real spending, the projection from where the project really is.
+  const timeline = position.totalSpent > 0 ? await api(`/api/projects/${encodeURIComponent(id)}/cash-timeline`) : null;
 
   const outlookHolder = h('div', { id: 'outlook' });
   const chartHolder = h('div', { id: 'cash-chart-holder' });
@@ -53,7 +55,8 @@ run(async () => {
       h('div', { class: 'fields' }, h('div', {}, h('label', { for: 'regime' }, 'Financieringsregime'), picker)),
       chartHolder),
     section('Regimes vergeleken', regimeChart(regimes), regimeTable(regimes)),
-    section('Werkelijk ontvangen en uitgegeven', actualPart(position)));
+    section('Werkelijk ontvangen en uitgegeven', actualPart(position)),
+    timeline ? section('Vanaf de werkelijke stand', fromActual(timeline)) : null);
   draw();
 });
 
@@ -200,6 +203,24 @@ function regimeTable(comparison) {
     { label: 'Hoogste blootstelling', value: r => euro(r.summary.peakExposure), numeric: true },
     { label: 'Laagste kas', value: r => euro(r.summary.lowestCash), numeric: true },
   ], comparison.results, { id: 'regime-table' });
+}
+
+/** The projection from the actual state: cash now, work done (reported or estimated), money on its way, the outlook. */
+function fromActual(t) {
+  const s = t.state;
+  const progress = s.progressSource === 'Reported' && t.progress
+    ? `gemeld door het bestuur per eind ${month(t.progress.month)}`
+    : 'geschat uit de geboekte uitgaven (het bestuur meldt de voortgang met warmte progress report)';
+  const onTheWay = s.expectedPayments.length
+    ? s.expectedPayments.map(p => `tranche ${p.number}: ${euro(p.amount)}, verwacht in ${monthWords(p.month)}`).join('; ')
+    : 'geen tranche onderweg';
+  const fields = h('div', { id: 'from-actual' },
+    h('p', {}, `Saldo nu ${euro(t.actual.balance)}. Werk gedaan: ${s.workMonthsDone} ${s.workMonthsDone === 1 ? 'werkmaand' : 'werkmaanden'}, ${progress}. Onderweg: ${onTheWay}.`));
+  if (!t.projection) return h('div', {}, fields, h('p', {}, 'Het werkplan is af; er valt niets meer te projecteren.'));
+  return h('div', {}, fields,
+    outlook({ outlook: t.outlook, leadTimes: t.projection.leadTimes, regime: t.regime, summary: t.projection.summary }),
+    h('p', { class: 'muted' }, `Klaar volgens deze projectie: ${monthWords(t.projection.summary.completedIn)}; `
+      + `nog ${t.projection.summary.monthsStalled} maanden stil in ${t.projection.summary.stallCount} windstiltes.`));
 }
 
 function actualPart(position) {
