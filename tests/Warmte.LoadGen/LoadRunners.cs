@@ -69,28 +69,33 @@ public static class LoadRunners
             }
         }
 
-        for (long i = 0; i < total;)
+        // The schedule runs on a thread of its own that sleeps between batches (Thread.Sleep wakes more
+        // punctually than timer-based Task.Delay), never spinning: on a small machine the generator must
+        // not eat the core the service needs. A late wake-up sends the due batch at once.
+        var scheduler = new Thread(() =>
         {
-            var now = clock.Elapsed;
-            var dueCount = Math.Min(total, (long)(now.TotalSeconds * rate) + 1);
-            for (; i < dueCount; i++)
+            for (long i = 0; i < total;)
             {
-                var due = TimeSpan.FromSeconds(i / rate);
-                if (Volatile.Read(ref inFlight) >= maxInFlight)
+                var dueCount = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * rate) + 1);
+                for (; i < dueCount; i++)
                 {
-                    if (i >= firstMeasured) recorder.For("not sent (too many in flight)").Record(0, 0);
-                    continue;
+                    var due = TimeSpan.FromSeconds(i / rate);
+                    if (Volatile.Read(ref inFlight) >= maxInFlight)
+                    {
+                        if (i >= firstMeasured) recorder.For("not sent (too many in flight)").Record(0, 0);
+                        continue;
+                    }
+                    Interlocked.Increment(ref inFlight);
+                    sent++;
+                    pending.Add(One(i, due, new Random(rng.Next())));
                 }
-                Interlocked.Increment(ref inFlight);
-                sent++;
-                pending.Add(One(i, due, new Random(rng.Next())));
+                if (pending.Count > 10_000) pending.RemoveAll(t => t.IsCompleted);
+                var wait = TimeSpan.FromSeconds(i / rate) - clock.Elapsed;
+                Thread.Sleep(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1));
             }
-            if (pending.Count > 10_000) pending.RemoveAll(t => t.IsCompleted);
-            var nextDue = TimeSpan.FromSeconds(i / rate);
-            var wait = nextDue - clock.Elapsed;
-            // Never spin: on a small machine the generator must not eat the core the service needs; a late wake-up sends the due batch at once.
-            await Task.Delay(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1));
-        }
+        }) { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "open-loop schedule" };
+        scheduler.Start();
+        await Task.Run(scheduler.Join);
         await Task.WhenAll(pending);
         return (recorder, duration.TotalSeconds, sent);
     }

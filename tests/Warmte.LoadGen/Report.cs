@@ -115,9 +115,9 @@ public static class Report
     private static string F(double? value) => value switch
     {
         null => "–",
-        >= 1000 => value.Value.ToString("#,0", Invariant),
-        >= 100 => value.Value.ToString("0", Invariant),
-        >= 10 => value.Value.ToString("0.0", Invariant),
+        _ when Math.Abs(value.Value) >= 1000 => value.Value.ToString("#,0", Invariant),
+        _ when Math.Abs(value.Value) >= 100 => value.Value.ToString("0", Invariant),
+        _ when Math.Abs(value.Value) >= 10 => value.Value.ToString("0.0", Invariant),
         _ => value.Value.ToString("0.00", Invariant),
     };
 
