@@ -87,6 +87,9 @@ public static class WarmteHost
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: advertised != IPAddress.Loopback);
                 silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
+                // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...): Orleans' production
+                // defaults unless set; the failover test shortens them to see a dead silo in seconds. See docs/operations.md.
+                silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
             }
             else
             {
@@ -181,7 +184,13 @@ public static class WarmteHost
             case BadHttpRequestException bad:
                 await Problems.Write(http, bad.StatusCode, "bad-request", "Ongeldig verzoek", bad.Message);
                 break;
-            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException:
+            // A silo that died mid-call, a gateway or storage connection that broke: nothing is stored twice
+            // (writes carry idempotency keys or are repeat-safe), so the caller may simply try again.
+            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException
+                or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
+                or GatewayTooBusyException or ClientNotAvailableException
+                or Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException
+                or System.Data.Common.DbException { IsTransient: true }:
                 http.Response.Headers.RetryAfter = "2";
                 await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");

@@ -1,0 +1,352 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Warmte.Serialization;
+using Warmte.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Warmte.Tests.Cluster;
+
+/// <summary>
+/// Three real silo processes on one PostgreSQL database under a steady write load (ALV ballots,
+/// tranche steps, spending bookings). One silo is killed like a crash; clients retry on the other
+/// silos with the same idempotency keys. Afterwards every acknowledged write is there exactly once
+/// and the money reconciles to the cent; the killed silo is started again and rejoins.
+/// </summary>
+public sealed class FailoverTests(ITestOutputHelper output)
+{
+    /// <summary>Seconds instead of Orleans' production defaults, so the test sees the dead silo quickly.</summary>
+    private static readonly string[] FastFailureDetection =
+    [
+        "--Orleans:Membership:ProbeTimeout", "00:00:02",
+        "--Orleans:Membership:NumMissedProbesLimit", "2",
+        "--Orleans:Membership:TableRefreshTimeout", "00:00:02",
+    ];
+
+    private const int Workers = 4;
+    private const int Members = 300;
+    private const int Tranches = 100;
+    private const string StepDate = "2021-01-04";
+
+    // Orleans' SiloStatus values as stored in OrleansMembershipTable.Status.
+    private const int Active = 3;
+    private const int Dead = 6;
+
+    [Fact]
+    public async Task A_silo_killed_under_write_load_loses_and_duplicates_nothing_and_rejoins_after_a_restart()
+    {
+        var pg = await PostgresServer.GetAsync();
+        var database = await pg.CreateDatabaseAsync();
+        var clusterId = "failover-" + Guid.NewGuid().ToString("N")[..6];
+        var silos = Enumerable.Range(1, 3).Select(i => SiloProcess.OnPostgres($"silo {i}", database, clusterId, FastFailureDetection)).ToArray();
+        var clients = silos.Select(s => s.Client()).ToArray();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var silo in silos) silo.Start();
+            await Task.WhenAll(silos.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(150))));
+            await WaitFor("three active silos", () => ActiveSilos(clients[0], 3), TimeSpan.FromSeconds(60));
+            output.WriteLine($"3 silo processes up and joined after {clock.Elapsed.TotalSeconds:0.0} s (machine under load)");
+
+            var projects = await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Setup(clients[w % 3], w)));
+            var log = new LoadLog();
+            using var stop = new CancellationTokenSource();
+            var workers = projects.Select(p => Task.Run(() => RunWorker(p, clients, log, stop.Token))).ToArray();
+
+            await WaitFor("load warmed up", () => Task.FromResult(log.Acknowledged >= Workers * 6), TimeSpan.FromSeconds(60), workers);
+            var victim = silos[1];
+            var killedAt = Stopwatch.StartNew();
+            var ackedAtKill = log.Acknowledged;
+            victim.Kill();
+            await WaitFor("the killed silo marked Dead in the membership table",
+                async () => (await MembershipStatuses(database, victim.SiloPort)).LastOrDefault() == Dead, TimeSpan.FromSeconds(60), workers);
+            var detected = killedAt.Elapsed;
+            var ackedAtDeath = log.Acknowledged;
+            await WaitFor("load continuing on the surviving silos", () => Task.FromResult(log.Acknowledged >= ackedAtDeath + Workers * 8),
+                TimeSpan.FromSeconds(60), workers);
+            var recovered = killedAt.Elapsed;
+            stop.Cancel();
+            await Task.WhenAll(workers);
+            output.WriteLine($"kill -9 → marked Dead after {detected.TotalSeconds:0.0} s; {log.Acknowledged - ackedAtKill} writes acknowledged since the kill, "
+                             + $"{log.Acknowledged - ackedAtDeath} after the death was known ({recovered.TotalSeconds:0.0} s after the kill)");
+            output.WriteLine($"{log.Acknowledged} writes acknowledged; answers on the way: {log.Describe()}");
+            Assert.Empty(log.Unexpected);
+
+            // The answer of a stored write may have been lost with the silo: the client sends it again
+            // with the same key. Do that deliberately for every retried write and the last few of each
+            // worker, on a surviving silo: each must be a no-op that answers success.
+            var replays = projects.SelectMany(p => p.Done.Where(w => w.Retried).Concat(p.Done.TakeLast(5))).Distinct().ToList();
+            foreach (var write in replays)
+                await Deliver(write, [clients[2]], 0, log, TimeSpan.FromSeconds(60));
+            output.WriteLine($"{replays.Count} acknowledged writes sent again with the same key/ballot (lost-answer case)");
+
+            // The killed silo comes back with the same settings, joins as a new generation and serves grains.
+            var restartedAt = Stopwatch.StartNew();
+            victim.Start();
+            await victim.WaitHealthyAsync(TimeSpan.FromSeconds(150));
+            await WaitFor("the restarted silo Active in the membership table",
+                async () => (await MembershipStatuses(database, victim.SiloPort)).LastOrDefault() == Active, TimeSpan.FromSeconds(60));
+            await WaitFor("three active silos again", () => ActiveSilos(clients[1], 3), TimeSpan.FromSeconds(60));
+            output.WriteLine($"restarted silo healthy and Active after {restartedAt.Elapsed.TotalSeconds:0.0} s");
+            var statuses = await MembershipStatuses(database, victim.SiloPort);
+            Assert.Equal([Dead, Active], statuses);
+            var through = await clients[1].Get($"api/projects/{projects[0].Project}");
+            Assert.Equal(HttpStatusCode.OK, through.Status);
+            var booking = projects[0].NextBooking(log);
+            var booked = await Deliver(booking, [clients[1]], 0, log, TimeSpan.FromSeconds(60));
+            Assert.Equal(HttpStatusCode.Created, booked.Status);
+            projects[0].Done.Add(booking);
+
+            foreach (var project in projects) await Verify(project, clients[0]);
+            Assert.Empty(log.Unexpected);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+            foreach (var silo in silos) await silo.DisposeAsync();
+        }
+    }
+
+    // ---- the workload -------------------------------------------------------------------------
+
+    private enum Kind { Ballot, Booking, TrancheStep }
+
+    private sealed record Write(Kind Kind, string Path, object Body, string? Key, decimal Amount, int Tranche, string Step, string? Member)
+    {
+        public bool Retried { get; set; }
+    }
+
+    private sealed class ProjectLoad(int worker, string cooperative, string project, string meeting)
+    {
+        private static readonly string[] Steps = ["request", "accounting", "approve", "pay"];
+        private int _ballots;
+        private int _bookings;
+        private int _steps;
+
+        public int Worker { get; } = worker;
+        public string Cooperative { get; } = cooperative;
+        public string Project { get; } = project;
+        public string Meeting { get; } = meeting;
+        public List<Write> Done { get; } = [];
+
+        public Write? Next(int sequence, LoadLog log) => (sequence % 3) switch
+        {
+            0 when _ballots < Members => NextBallot(),
+            2 when _steps < Tranches * Steps.Length => NextStep(log),
+            _ => NextBooking(log),
+        };
+
+        private Write NextBallot()
+        {
+            var member = $"L-{++_ballots}";
+            return new Write(Kind.Ballot, $"api/cooperatives/{Cooperative}/alv/meetings/{Meeting}/proposals/realisatiebesluit/ballots",
+                new { memberNumber = member, choice = _ballots % 4 == 0 ? "Tegen" : "Voor" }, null, 0m, 0, "", member);
+        }
+
+        public Write NextBooking(LoadLog log)
+        {
+            var n = ++_bookings;
+            var key = $"booking-{Project}-{n}-{log.RunId}";
+            // Odd cents, so the totals have to add up to the cent.
+            var amount = 100m + n * 7.13m + Worker * 0.01m;
+            return new Write(Kind.Booking, $"api/projects/{Project}/spending",
+                new { month = "2024-0" + (1 + n % 9), kind = "Design", amount, note = key }, key, amount, 0, "", null);
+        }
+
+        private Write NextStep(LoadLog log)
+        {
+            var tranche = _steps / Steps.Length + 1;
+            var step = Steps[_steps % Steps.Length];
+            _steps++;
+            var key = $"step-{Project}-{tranche}-{step}-{log.RunId}";
+            var paid = 1_000m + tranche * 0.01m;
+            object body = step switch
+            {
+                "accounting" => new { on = StepDate, amount = 999.99m, periodFrom = "2020-06-01", periodTo = StepDate },
+                "pay" => new { on = StepDate, amount = paid },
+                _ => new { on = StepDate },
+            };
+            return new Write(Kind.TrancheStep, $"api/projects/{Project}/grants/paw/tranches/{tranche}/{step}", body, key,
+                step == "pay" ? paid : 0m, tranche, step, null);
+        }
+    }
+
+    private sealed class LoadLog
+    {
+        private int _acknowledged;
+        private readonly ConcurrentDictionary<string, int> _answers = new();
+
+        public string RunId { get; } = Guid.NewGuid().ToString("N")[..6];
+        public int Acknowledged => Volatile.Read(ref _acknowledged);
+        public ConcurrentQueue<string> Unexpected { get; } = new();
+
+        public void Acknowledge() => Interlocked.Increment(ref _acknowledged);
+        public void Count(string what) => _answers.AddOrUpdate(what, 1, (_, n) => n + 1);
+        public string Describe() => string.Join(", ", _answers.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}"));
+    }
+
+    private static async Task<ProjectLoad> Setup(HttpClient admin, int worker)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var cooperative = $"coop-{worker}-{suffix}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, cooperative, $"proj-{worker}-{suffix}");
+        Expect(await admin.Post($"api/cooperatives/{cooperative}/members", new
+        {
+            members = Enumerable.Range(1, Members).Select(i => new
+            {
+                number = $"L-{i}", name = $"Lid {i}", category = "eigenaar-bewoner", woningequivalenten = 1,
+                postcode = "1054 AB", huisnummer = i, joinedOn = "2020-01-01",
+            }),
+        }), HttpStatusCode.OK);
+        Expect(await admin.Post($"api/cooperatives/{cooperative}/alv/meetings", new
+        {
+            id = "alv-2024", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+            proposals = new[] { new { id = "realisatiebesluit", title = "Realisatiebesluit", decisionType = "Realisatiebesluit", projectId = project } },
+        }), HttpStatusCode.Created);
+        Expect(await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = Tranches * 1_001m, decidedOn = "2020-01-02",
+            tranches = Enumerable.Range(1, Tranches).Select(_ => new { amount = 1_000m }),
+        }), HttpStatusCode.Created);
+        return new ProjectLoad(worker, cooperative, project, "alv-2024");
+    }
+
+    private static void Expect(ApiCalls.Answer answer, HttpStatusCode status)
+    {
+        if (answer.Status != status) throw new InvalidOperationException($"setup: {answer.Status} {answer.Raw}");
+    }
+
+    private static async Task RunWorker(ProjectLoad load, HttpClient[] clients, LoadLog log, CancellationToken stop)
+    {
+        for (var sequence = 0; !stop.IsCancellationRequested; sequence++)
+        {
+            if (load.Next(sequence, log) is not { } write) break;
+            // Spread over all silos, the dead one too: a client does not know which silo died.
+            await Deliver(write, clients, sequence + load.Worker, log, TimeSpan.FromSeconds(90));
+            load.Done.Add(write);
+            log.Acknowledge();
+        }
+    }
+
+    /// <summary>
+    /// Sends a write until a silo acknowledges it, moving to the next silo on a broken connection,
+    /// a 503 or a 409 concurrent-change, always with the same idempotency key and body. Any other
+    /// answer (a 500, a refusal) is recorded as unexpected and ends the attempt.
+    /// </summary>
+    private static async Task<ApiCalls.Answer> Deliver(Write write, HttpClient[] clients, int start, LoadLog log, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        for (var attempt = 0; ; attempt++)
+        {
+            var client = clients[(start + attempt) % clients.Length];
+            try
+            {
+                var answer = await Send(client, write);
+                if ((int)answer.Status is >= 200 and < 300)
+                {
+                    if (attempt > 0) write.Retried = true;
+                    return answer;
+                }
+                if (answer.Status == HttpStatusCode.ServiceUnavailable || answer is { Status: HttpStatusCode.Conflict, Code: "concurrent-change" })
+                    log.Count($"{(int)answer.Status} {answer.Code}");
+                else
+                {
+                    log.Unexpected.Enqueue($"{write.Path} [{write.Key ?? write.Member}] → {(int)answer.Status} {answer.Raw}");
+                    throw new InvalidOperationException($"unexpected answer {(int)answer.Status} to {write.Path}: {answer.Raw}");
+                }
+            }
+            catch (HttpRequestException) { log.Count("connection failed"); }
+            catch (TaskCanceledException) { log.Count("client time-out"); }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{write.Path} not acknowledged within {patience}");
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * (attempt + 1), 1000)));
+        }
+    }
+
+    private static async Task<ApiCalls.Answer> Send(HttpClient client, Write write)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, write.Path) { Content = JsonContent.Create(write.Body, options: WarmteJson.Default) };
+        if (write.Key is not null) request.Headers.Add("Idempotency-Key", write.Key);
+        using var response = await client.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        var body = string.IsNullOrWhiteSpace(raw) ? default : JsonDocument.Parse(raw).RootElement.Clone();
+        return new ApiCalls.Answer(response.StatusCode, body, raw, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    // ---- checks -------------------------------------------------------------------------------
+
+    private static async Task Verify(ProjectLoad load, HttpClient client)
+    {
+        var done = load.Done;
+
+        // Spending: each acknowledged booking exactly once (its note is its key), the sum to the cent.
+        var bookings = (await client.Get($"api/projects/{load.Project}/spending")).Body.EnumerateArray()
+            .Select(b => (Note: b.GetProperty("note").GetString()!, Amount: b.GetProperty("amount").GetDecimal())).ToList();
+        var ackedBookings = done.Where(w => w.Kind == Kind.Booking).ToList();
+        Assert.Equal(ackedBookings.Select(w => w.Key!).Order(), bookings.Select(b => b.Note).Order());
+        var spent = ackedBookings.Sum(w => w.Amount);
+        Assert.Equal(spent, bookings.Sum(b => b.Amount));
+
+        // Tranches: every acknowledged step once, in order; paid tranches and amounts as acknowledged.
+        var grant = (await client.Get($"api/projects/{load.Project}/grants/paw")).Body;
+        var tranches = grant.GetProperty("grant").GetProperty("tranches").EnumerateArray().ToList();
+        var ackedSteps = done.Where(w => w.Kind == Kind.TrancheStep).ToList();
+        foreach (var tranche in tranches)
+        {
+            var number = tranche.GetProperty("number").GetInt32();
+            Assert.Equal(ackedSteps.Count(s => s.Tranche == number), tranche.GetProperty("steps").GetArrayLength());
+        }
+        var pays = ackedSteps.Where(s => s.Step == "pay").ToList();
+        Assert.Equal(pays.Count, tranches.Count(t => t.GetProperty("status").GetString() == "Uitbetaald"));
+        var paid = pays.Sum(s => s.Amount);
+        Assert.Equal(paid, grant.GetProperty("totalPaid").GetDecimal());
+
+        // The money the API reports reconciles with what was acknowledged, to the cent.
+        var cash = (await client.Get($"api/projects/{load.Project}/cash-position")).Body;
+        Assert.Equal(spent, cash.GetProperty("totalSpent").GetDecimal());
+        Assert.Equal(paid, cash.GetProperty("totalReceived").GetDecimal());
+
+        // Ballots: each acknowledged member's ballot once.
+        var proposal = (await client.Get($"api/cooperatives/{load.Cooperative}/alv/meetings/{load.Meeting}")).Body
+            .GetProperty("proposals")[0];
+        var voted = proposal.GetProperty("ballots").EnumerateArray().Select(b => b.GetProperty("memberNumber").GetString()!).ToList();
+        Assert.Equal(done.Where(w => w.Kind == Kind.Ballot).Select(w => w.Member!).Order(), voted.Order());
+    }
+
+    private static async Task<bool> ActiveSilos(HttpClient client, int expected)
+    {
+        try
+        {
+            var status = await client.Get("api/status");
+            return status.Status == HttpStatusCode.OK && status.Body.GetProperty("activeSilos").GetInt32() == expected;
+        }
+        catch (HttpRequestException) { return false; }
+    }
+
+    /// <summary>The statuses of every generation of the silo on <paramref name="siloPort"/>, oldest first.</summary>
+    private static async Task<List<int>> MembershipStatuses(string database, int siloPort)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT status FROM orleansmembershiptable WHERE port = @port ORDER BY generation", connection);
+        cmd.Parameters.AddWithValue("port", siloPort);
+        var statuses = new List<int>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) statuses.Add(reader.GetInt32(0));
+        return statuses;
+    }
+
+    /// <summary>Polls <paramref name="condition"/>; fails early if a load worker has failed.</summary>
+    private static async Task WaitFor(string what, Func<Task<bool>> condition, TimeSpan timeout, Task[]? workers = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (workers?.FirstOrDefault(w => w.IsFaulted) is { } failed) await failed;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {timeout} for {what}");
+            await Task.Delay(200);
+        }
+    }
+}
