@@ -7,7 +7,8 @@
 #   scripts/bench-cluster.sh --quick    smoke run (tiny data, seconds per measurement)
 #
 # Options: --repeat R (runs per measurement, medians reported; default 3, quick 1)
-#          --out DIR (results; default .bench/<UTC time>)  --dir DIR (cluster dir; default .bench-cluster)
+#          --out DIR (results; default .bench/<UTC time>)  --dir DIR (cluster dir; default /tmp/warmte-bench-cluster,
+#          which PostgreSQL's user can reach when this runs as root)
 #          --no-build   --pg-port P (55432)  --http-base P (5081)  --silo-base P (11111)  --gateway-base P (30000)
 # Environment: CLUSTER_SH (default scripts/cluster.sh), WARMTE_ADMIN_TOKEN (else <dir>/admin-token),
 #              BENCH_PG (connection string of the silos' database; else read from the silo's command line).
@@ -15,7 +16,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-quick=0; repeat=""; out=""; dir=".bench-cluster"; build=1
+quick=0; repeat=""; out=""; dir="${TMPDIR:-/tmp}/warmte-bench-cluster"; build=1
 pg_port=55432; http_base=5081; silo_base=11111; gateway_base=30000
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --http-base) http_base=$2; shift 2;;
     --silo-base) silo_base=$2; shift 2;;
     --gateway-base) gateway_base=$2; shift 2;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -58,6 +59,8 @@ if [ $build = 1 ]; then
   dotnet build -c Release tests/Warmte.LoadGen/Warmte.LoadGen.csproj -v q -nologo
 fi
 loadgen=(dotnet tests/Warmte.LoadGen/bin/Release/net10.0/Warmte.LoadGen.dll)
+# Measure the service, not the per-token rate limiter (one admin token sends all the load); the silos inherit this.
+export RateLimit__Enabled=false
 
 stop() { "$cluster" stop --dir "$dir" >/dev/null 2>&1 || true; }
 trap stop EXIT
