@@ -33,6 +33,7 @@ public static class Program
           --mix op=w,…            weights (default view=40,cash-position=10,spending=15,ballot=10,tranche-step=10,evaluate=5,umbrella=5)
           --pg CONNSTR            PostgreSQL connection string (write-compare)
           --umbrella ID           umbrella for `umbrella` (default <prefix>-u000)  --requests N (default 10)  --export
+          --settle S              activate: wait at most S s for the start-up activations to settle (default 180)
           --label TEXT            label in the report (e.g. "1 silo")
           --json FILE             also write the result as JSON (the report command reads these)
         """;
@@ -158,7 +159,19 @@ public static class Program
             {
                 var parallel = o.Int("clients", 64);
                 var projects = set.AllProjectIds().ToArray();
+                // A silo start makes every project's alert watch register its reminder (Hosting/AlertWatchStartup.cs),
+                // which activates one grain per project by itself: wait until the activation count stops moving.
+                var settleClock = Stopwatch.StartNew();
                 var before = await MemoryAsync(api);
+                for (var previous = -1L; settleClock.Elapsed < TimeSpan.FromSeconds(o.Double("settle", 180)) && before.Count > 0;)
+                {
+                    var count = before.Count == 0 ? 0 : ActivationCounts(before[0]).Values.Sum();
+                    if (count == previous) break;
+                    previous = count;
+                    await Task.Delay(TimeSpan.FromSeconds(5));
+                    before = await MemoryAsync(api);
+                }
+                var settleSeconds = settleClock.Elapsed.TotalSeconds;
                 log.WriteLine($"activate: {projects.Length} projects, {parallel} at a time; silo memory before: {Describe(before)}");
                 var recorder = new Recorder();
                 var clock = Stopwatch.StartNew();
@@ -196,8 +209,13 @@ public static class Program
                     figures["RSS per project (KB)"] = (Sum(after, "workingSetBytes") - Sum(before, "workingSetBytes")) / 1024.0 / projects.Length;
                     var grew = ActivationCounts(after[0]).Select(kv => (kv.Key, kv.Value - ActivationCounts(before[0]).GetValueOrDefault(kv.Key)))
                         .Where(kv => kv.Item2 > 0).OrderByDescending(kv => kv.Item2).ToList();
-                    figures["activations added (cluster, by grain type)"] = string.Join(", ", grew.Select(kv => $"{kv.Key.Split('.').Last()} {kv.Item2}"));
+                    figures["activations added (cluster, by grain type)"] = string.Join(", ", grew.Select(kv => $"{kv.Key.Split(',')[0].Split('.').Last()} {kv.Item2}"));
                     figures["activations added per project"] = grew.Sum(kv => kv.Item2) / (double)projects.Length;
+                    figures["activations before the views (after start-up settled, by grain type)"] =
+                        string.Join(", ", ActivationCounts(before[0]).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key.Split(',')[0].Split('.').Last()} {kv.Value}"));
+                    figures["seconds until start-up activations settled (from the first poll)"] = settleSeconds;
+                    figures["managed heap after / projects (upper bound per project, KB)"] = Sum(after, "managedHeapBytes") / 1024.0 / projects.Length;
+                    figures["RSS after / projects (upper bound per project, KB)"] = Sum(after, "workingSetBytes") / 1024.0 / projects.Length;
                 }
                 return new MeasurementResult
                 {
