@@ -36,6 +36,7 @@ public static class Program
           --settle S              activate: wait at most S s for the start-up activations to settle (default 180)
           --label TEXT            label in the report (e.g. "1 silo")
           --json FILE             also write the result as JSON (the report command reads these)
+          --note TEXT             activate: a remark carried into the report
         """;
 
     public static async Task<int> Main(string[] argv)
@@ -161,7 +162,7 @@ public static class Program
                 var projects = set.AllProjectIds().ToArray();
                 // A silo start makes every project's alert watch register its reminder (Hosting/AlertWatchStartup.cs),
                 // which activates one grain per project by itself: wait until the activation count stops moving.
-                var settleClock = Stopwatch.StartNew();
+                var settleClock = Stopwatch.StartNew(); // from the moment the silo answers /health (the script waits for that)
                 var before = await MemoryAsync(api);
                 for (var previous = -1L; settleClock.Elapsed < TimeSpan.FromSeconds(o.Double("settle", 180)) && before.Count > 0;)
                 {
@@ -194,6 +195,7 @@ public static class Program
                     ? r with { PerSecond = r.Succeeded / warmSeconds } : r).ToList();
                 var figures = new Dictionary<string, object?>
                 {
+                    ["note"] = o.Value("note"),
                     ["projects"] = projects.Length,
                     ["time to activate all (s)"] = activateSeconds,
                     ["time to read all again, active (s)"] = warmSeconds,
@@ -280,9 +282,21 @@ public static class Program
         var list = new List<JsonElement>();
         for (var i = 0; i < api.BaseUrls.Count; i++)
         {
-            using var response = await api.Silo(i).GetAsync("api/diagnostics/memory");
-            if (!response.IsSuccessStatusCode) return [];
-            list.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+            // Right after a start the silo may be too busy to answer within the client's time-out: try again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    using var response = await api.Silo(i).GetAsync("api/diagnostics/memory");
+                    if (!response.IsSuccessStatusCode) return [];
+                    list.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+                    break;
+                }
+                catch (Exception e) when (attempt < 5 && e is HttpRequestException or TaskCanceledException)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                }
+            }
         }
         return list;
     }
