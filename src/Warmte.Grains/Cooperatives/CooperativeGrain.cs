@@ -47,6 +47,8 @@ public sealed class CooperativeGrain(
 
     public Task<bool> Exists() => Task.FromResult(state.State.Record is not null);
 
+    public Task<string[]> ProjectIds() => Task.FromResult(state.State.Record is { } cooperative ? cooperative.Projects.ToArray() : []);
+
     public async Task<CooperativeView?> Get()
     {
         if (state.State.Record is not { } cooperative) return null;

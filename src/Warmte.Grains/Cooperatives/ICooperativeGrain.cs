@@ -16,6 +16,9 @@ public interface ICooperativeGrain : IGrainWithStringKey
     /// <summary>Whether the cooperative exists, without asking its projects for their summaries.</summary>
     Task<bool> Exists();
 
+    /// <summary>The ids of its projects (empty when it does not exist), without activating the projects.</summary>
+    Task<string[]> ProjectIds();
+
     Task<Outcome<CooperativeView>> Update(UpdateCooperative command, string actor);
 
     /// <summary>Creates a project of this cooperative.</summary>

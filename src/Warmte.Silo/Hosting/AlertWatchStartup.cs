@@ -13,6 +13,8 @@ namespace Warmte.Silo.Hosting;
 /// </summary>
 public static class AlertWatchStartup
 {
+    private const int WatchesAtOnce = 16;
+
     public static void Start(WebApplication app, bool loadDemoFirst)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warmte.Startup");
@@ -34,8 +36,16 @@ public static class AlertWatchStartup
             {
                 var grains = app.Services.GetRequiredService<IGrainFactory>();
                 var projects = await ProjectDirectory.AllProjectIdsAsync(grains);
-                await Task.WhenAll(projects.Select(p => grains.GetGrain<IAlertWatchGrain>(p).Watch()));
-                logger.LogInformation("Alert watches registered for {Count} projects", projects.Length);
+                // A bounded number at a time: all at once (10,000 projects) exhausted the storage connection
+                // pool and failed activations for minutes after a start (measured in issue 8, docs/performance.md).
+                var failed = 0;
+                await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = WatchesAtOnce }, async (p, _) =>
+                {
+                    try { await grains.GetGrain<IAlertWatchGrain>(p).Watch(); }
+                    catch (Exception) { Interlocked.Increment(ref failed); }
+                });
+                if (failed > 0) logger.LogWarning("Alert watches not registered for {Failed} of {Count} projects; their alerts are still computed on every read", failed, projects.Length);
+                logger.LogInformation("Alert watches registered for {Count} projects", projects.Length - failed);
             }
             catch (Exception ex)
             {

@@ -167,6 +167,7 @@ public static class WarmteHost
         api.MapConsentEndpoints();
         app.MapWebPages();
         api.MapExportEndpoints();
+        api.MapDiagnosticsEndpoints();
     }
 
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>

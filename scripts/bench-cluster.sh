@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The issue-8 measurement set, end to end: PostgreSQL + silos via scripts/cluster.sh, the load
+# generator (tests/Warmte.LoadGen), everything stopped again, and a markdown report ready to paste
+# into docs/performance.md. See docs/performance.md, "Issue 8: cluster under load".
+#
+#   scripts/bench-cluster.sh            full set (about 10 minutes on 2 cores)
+#   scripts/bench-cluster.sh --quick    smoke run (tiny data, seconds per measurement)
+#
+# Options: --repeat R (runs per measurement, medians reported; default 3, quick 1)
+#          --out DIR (results; default .bench/<UTC time>)  --dir DIR (cluster dir; default /tmp/warmte-bench-cluster,
+#          which PostgreSQL's user can reach when this runs as root)
+#          --no-build   --pg-port P (55432)  --http-base P (5081)  --silo-base P (11111)  --gateway-base P (30000)
+# Environment: CLUSTER_SH (default scripts/cluster.sh), WARMTE_ADMIN_TOKEN (else <dir>/admin-token),
+#              BENCH_PG (connection string of the silos' database; else read from the silo's command line).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+quick=0; repeat=""; out=""; dir="${TMPDIR:-/tmp}/warmte-bench-cluster"; build=1
+pg_port=55432; http_base=5081; silo_base=11111; gateway_base=30000
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1; shift;;
+    --repeat) repeat=$2; shift 2;;
+    --out) out=$2; shift 2;;
+    --dir) dir=$2; shift 2;;
+    --no-build) build=0; shift;;
+    --pg-port) pg_port=$2; shift 2;;
+    --http-base) http_base=$2; shift 2;;
+    --silo-base) silo_base=$2; shift 2;;
+    --gateway-base) gateway_base=$2; shift 2;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+cluster=${CLUSTER_SH:-$repo/scripts/cluster.sh}
+[ -x "$cluster" ] || { echo "$cluster not found (it comes with the cluster branch); set CLUSTER_SH" >&2; exit 2; }
+out=${out:-.bench/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out"
+
+if [ $quick = 1 ]; then
+  repeat=${repeat:-1}
+  small="--prefix load --cooperatives 4 --projects 2 --members 10 --umbrella-size 2"
+  big="--prefix big --cooperatives 20 --projects 10 --members 0 --no-grants --umbrella-size 20"
+  timing="--duration 3 --warmup 1"; rate_timing="--duration 3 --warmup 1"; clients=8; rate=200
+else
+  repeat=${repeat:-3}
+  small="--prefix load --cooperatives 20 --projects 5 --members 40 --umbrella-size 10"
+  # 10,000 projects (1,000 cooperatives × 10); umbrellas of 100 cooperatives = 1,000 projects each.
+  big="--prefix big --cooperatives 1000 --projects 10 --members 0 --no-grants --umbrella-size 100"
+  timing="--duration 15 --warmup 3"; rate_timing="--duration 20 --warmup 3"; clients=32; rate=1000
+fi
+start_opts=(--dir "$dir" --pg-port "$pg_port" --http-base "$http_base" --silo-base "$silo_base" --gateway-base "$gateway_base" --no-build)
+url() { echo "http://127.0.0.1:$((http_base + $1 - 1))"; }
+
+if [ $build = 1 ]; then
+  echo "== build (Release)"
+  dotnet build -c Release src/Warmte.Silo/Warmte.Silo.csproj -v q -nologo
+  dotnet build -c Release tests/Warmte.LoadGen/Warmte.LoadGen.csproj -v q -nologo
+fi
+loadgen=(dotnet tests/Warmte.LoadGen/bin/Release/net10.0/Warmte.LoadGen.dll)
+# Measure the service, not the per-token rate limiter (one admin token sends all the load); the silos inherit this.
+export RateLimit__Enabled=false
+
+stop() { "$cluster" stop --dir "$dir" >/dev/null 2>&1 || true; }
+trap stop EXIT
+
+healthy() {
+  for i in $(seq "$1"); do
+    for _ in $(seq 180); do curl -sf "$(url "$i")/health" >/dev/null && continue 2; sleep 1; done
+    echo "silo $i does not answer /health" >&2; exit 1
+  done
+}
+
+# A silo start registers every project's alert watch (Hosting/AlertWatchStartup.cs): with 10,000
+# projects that is minutes of work on a loaded machine. Measurements wait for it to finish.
+declare -A marks
+mark() { for i in $(seq "$1"); do marks[$i]=$(grep -c "Alert watches registered" "$dir/silo-$i.log" 2>/dev/null || true); done; }
+settled() {
+  local t0=$SECONDS
+  for i in $(seq "$1"); do
+    until [ "$(grep -c "Alert watches registered" "$dir/silo-$i.log" 2>/dev/null || true)" -gt "${marks[$i]:-0}" ]; do
+      [ $((SECONDS - t0)) -lt 900 ] || { echo "silo $i: start-up work not finished after 900 s" >&2; break; }
+      sleep 2
+    done
+  done
+  startup=$((SECONDS - t0))
+  echo "   start-up alert watches registered ${startup} s after /health"
+}
+
+# The silos' own connection string, so the raw baseline writes to the very same database.
+pg_connection() {
+  [ -n "${BENCH_PG:-}" ] && { echo "$BENCH_PG"; return; }
+  for pid in $(pgrep -f Warmte.Silo.dll); do
+    [ -r "/proc/$pid/cmdline" ] || continue
+    tr '\0' '\n' < "/proc/$pid/cmdline" | grep -q ":$http_base" || continue
+    local cs; cs=$(tr '\0' '\n' < "/proc/$pid/cmdline" | grep -A1 -x -- '--Storage:ConnectionString' | tail -n +2 | head -1)
+    [ -z "$cs" ] && cs=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | sed -n 's/^Storage__ConnectionString=//p' | head -1)
+    [ -n "$cs" ] && { echo "$cs"; return; }
+  done
+  echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=warmtenet"
+}
+
+n=0
+run() { # run NAME COMMAND OPTIONS… — one measurement, its JSON numbered in run order
+  local name=$1; shift
+  n=$((n + 1))
+  echo "== $(date -u +%H:%M:%S) $name"
+  # One failed measurement is reported and the rest still run (the report shows what is there).
+  "${loadgen[@]}" "$@" --json "$out/$(printf %02d $n)-$name.json" > "$out/$(printf %02d $n)-$name.log" 2>&1 \
+    || { echo "!! $name failed (exit $?), see $out/$(printf %02d $n)-$name.log"; failed="$failed $name"; }
+  sed -n '/^| operation/,/^$/p' "$out/$(printf %02d $n)-$name.log"
+}
+failed=""
+
+echo "== start PostgreSQL + 1 silo"
+stop
+mark 1
+"$cluster" start --silos 1 "${start_opts[@]}"
+healthy 1
+settled 1
+export WARMTE_ADMIN_TOKEN=${WARMTE_ADMIN_TOKEN:-$(cat "$dir/admin-token")}
+pg=$(pg_connection)
+one=$(url 1)
+
+run setup-small setup --url "$one" $small --parallel 16 --label "small data set"
+run setup-10k setup --url "$one" $big --parallel 32 --label "10k projects"
+for r in $(seq "$repeat"); do
+  run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" --label "1 silo, spending booking vs raw upsert"
+  run "rate-$r" rate --url "$one" $small $rate_timing --rate "$rate" --op view --label "1 silo, project view at $rate/s"
+  run "mixed-1-$r" mixed --url "$one" $small $timing --clients "$clients" --label "1 silo"
+done
+
+echo "== restart the silo, so no project is active"
+mark 1
+"$cluster" restart 1 "${start_opts[@]}"
+healthy 1
+settled 1
+run activate-10k activate --url "$one" $big --clients 64 --label "1 silo" --note "start-up (alert watches of all projects) took ${startup} s after /health"
+run umbrella-1000 umbrella --url "$one" $big --umbrella big-u000 --requests 10 --label "1 silo"
+
+echo "== stop, start PostgreSQL + 3 silos"
+stop
+mark 3
+"$cluster" start --silos 3 "${start_opts[@]}"
+healthy 3
+settled 3
+three="$(url 1),$(url 2),$(url 3)"
+run setup-small-3 setup --url "$three" $small --parallel 16 --label "small data set (again, 3 silos)"
+for r in $(seq "$repeat"); do
+  run "mixed-3-$r" mixed --url "$three" $small $timing --clients "$clients" --label "3 silos"
+done
+stop
+trap - EXIT
+
+"${loadgen[@]}" report "$out" > "$out/report.md"
+echo
+echo "== report ($out/report.md), $SECONDS s in all"
+cat "$out/report.md"
+[ -z "$failed" ] || { echo "!! failed measurements:$failed"; exit 1; }

@@ -1,0 +1,351 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Warmte.LoadGen;
+
+/// <summary>
+/// warmte-loadgen: sets up data and measures the service over HTTP (issue 8). See
+/// docs/performance.md, "Issue 8: cluster under load", for the commands and what they measure.
+/// </summary>
+public static class Program
+{
+    private const string Usage = """
+        Usage: dotnet tests/Warmte.LoadGen/bin/Release/net10.0/Warmte.LoadGen.dll <command> [options]
+
+        Commands:
+          setup          create cooperatives × projects with members, grants (tranche plans) and umbrellas (idempotent)
+          mixed          closed-loop mixed read/write workload for a fixed time
+          rate           open-loop fixed-rate load of one operation (default: view) — latency from the due time
+          write-compare  spending bookings through the service vs raw Npgsql upserts on the same database, same clients
+          activate       read every project of a data set once (activates them), with silo memory before/after
+          umbrella       the umbrella comparison (and optionally its .xlsx export) over one umbrella
+          report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
+
+        Options:
+          --url URL[,URL…]        silo base URLs, used round robin (default http://127.0.0.1:5081); repeatable
+          --token T               admin token (default: $WARMTE_ADMIN_TOKEN, or --token-file FILE)
+          --prefix P              data set id prefix (default load)
+          --cooperatives N        (default 20)   --projects M per cooperative (default 5)
+          --members K             members per cooperative (default 40)  --no-grants  --umbrella-size U (default 10)
+          --clients C             concurrent clients (default 32)       --parallel S setup parallelism (default 16)
+          --duration S            measured seconds (default 30)         --warmup S (default 5)
+          --rate R                requests/s for rate (default 1000)    --op NAME operation for rate (default view)
+          --mix op=w,…            weights (default view=40,cash-position=10,spending=15,ballot=10,tranche-step=10,evaluate=5,umbrella=5)
+          --pg CONNSTR            PostgreSQL connection string (write-compare)
+          --umbrella ID           umbrella for `umbrella` (default <prefix>-u000)  --requests N (default 10)  --export
+          --settle S              activate: wait at most S s for the start-up activations to settle (default 180)
+          --label TEXT            label in the report (e.g. "1 silo")
+          --json FILE             also write the result as JSON (the report command reads these)
+          --note TEXT             activate: a remark carried into the report
+        """;
+
+    public static async Task<int> Main(string[] argv)
+    {
+        if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return argv.Length == 0 ? 2 : 0;
+        }
+        ThreadPool.SetMinThreads(Math.Max(64, Environment.ProcessorCount * 8), 64);
+        try
+        {
+            var options = Options.Parse(argv[1..]);
+            if (argv[0] == "report")
+            {
+                var folder = options.Positional.FirstOrDefault() ?? throw new ArgumentException("report needs a folder of JSON results.");
+                Console.Write(Report.Markdown(Report.ReadFolder(folder)));
+                return 0;
+            }
+            var result = await RunAsync(argv[0], options, Console.Out);
+            Console.WriteLine();
+            Console.Write(Report.Markdown([result]));
+            if (options.Value("json") is { } file)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(result, Report.Json));
+            }
+            return result.Operations.Sum(o => o.ServerErrors5xx) == 0 ? 0 : 3;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+
+    public static async Task<MeasurementResult> RunAsync(string command, Options o, TextWriter log)
+    {
+        var urls = o.Values("url").SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (urls.Count == 0) urls.Add("http://127.0.0.1:5081");
+        var token = o.Value("token")
+                    ?? (o.Value("token-file") is { } tf ? File.ReadAllText(tf).Trim() : null)
+                    ?? Environment.GetEnvironmentVariable("WARMTE_ADMIN_TOKEN")
+                    ?? throw new ArgumentException("An admin token is needed: --token, --token-file or WARMTE_ADMIN_TOKEN.");
+        using var api = new ServiceClient(urls, token);
+        var set = new Dataset(o.Value("prefix") ?? "load", o.Int("cooperatives", 20), o.Int("projects", 5), o.Int("members", 40),
+            !o.Flag("no-grants"), o.Int("umbrella-size", 10));
+        var clients = o.Int("clients", 32);
+        var duration = TimeSpan.FromSeconds(o.Double("duration", 30));
+        var warmup = TimeSpan.FromSeconds(o.Double("warmup", 5));
+        var label = o.Value("label") ?? $"{urls.Count} silo URL(s)";
+        var mix = o.Value("mix") is { } m ? MixedWorkload.ParseMix(m) : null;
+        var started = DateTimeOffset.UtcNow;
+
+        switch (command)
+        {
+            case "setup":
+                log.WriteLine($"setup {set.Prefix}: {set.Cooperatives} cooperatives × {set.ProjectsPerCooperative} projects, {set.MembersPerCooperative} members each");
+                return await DatasetSetup.RunAsync(api, set, o.Int("parallel", 16), log, label);
+
+            case "mixed":
+            {
+                var workload = new MixedWorkload(api, set, mix);
+                await workload.PrepareAsync(o.Int("parallel", 16));
+                log.WriteLine($"mixed: {clients} clients, {warmup.TotalSeconds:0} s warm-up + {duration.TotalSeconds:0} s against {string.Join(", ", urls)}");
+                var (recorder, seconds) = await LoadRunners.ClosedLoopAsync(workload.RunOneAsync, clients, duration, warmup);
+                return new MeasurementResult
+                {
+                    Kind = "mixed", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, Concurrency = clients,
+                    Operations = recorder.Results(seconds),
+                    Figures = new() { ["projects"] = set.Projects, ["mix"] = string.Join(",", (mix ?? MixedWorkload.DefaultMix).Select(kv => $"{kv.Key}={kv.Value}")) },
+                };
+            }
+
+            case "rate":
+            {
+                var rate = o.Double("rate", 1000);
+                var op = o.Value("op") ?? "view";
+                var workload = new MixedWorkload(api, set, new Dictionary<string, int> { [op] = 1 });
+                await workload.PrepareAsync(o.Int("parallel", 16));
+                log.WriteLine($"rate: {op} at {rate:0}/s for {warmup.TotalSeconds:0} s warm-up + {duration.TotalSeconds:0} s against {string.Join(", ", urls)}");
+                var (recorder, seconds, sent) = await LoadRunners.OpenLoopAsync(rng => workload.RunAsync(op, rng), rate, duration, warmup);
+                return new MeasurementResult
+                {
+                    Kind = "rate", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, OfferedRate = rate,
+                    Operations = recorder.Results(seconds),
+                    Figures = new() { ["sent"] = sent, ["projects"] = set.Projects },
+                };
+            }
+
+            case "write-compare":
+            {
+                var pg = o.Value("pg") ?? throw new ArgumentException("write-compare needs --pg CONNSTR (the service's database).");
+                var workload = new MixedWorkload(api, set, new Dictionary<string, int> { ["spending"] = 1 });
+                log.WriteLine($"write-compare: service spending bookings, {clients} clients, {duration.TotalSeconds:0} s");
+                var (service, serviceSeconds) = await LoadRunners.ClosedLoopAsync(rng => workload.RunAsync("spending", rng), clients, duration, warmup);
+                var payload = await PostgresBaseline.CashPlanStateBytesAsync(pg) ?? 2048;
+                log.WriteLine($"write-compare: raw upserts of {payload} bytes, {clients} connections, {duration.TotalSeconds:0} s");
+                var (raw, rawSeconds) = await PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects);
+                var serviceOps = service.Results(serviceSeconds);
+                var rawOps = raw.Results(rawSeconds);
+                var servicePerSecond = serviceOps.Where(x => x.Operation == "spending").Sum(x => x.PerSecond);
+                var rawPerSecond = rawOps.Sum(x => x.PerSecond);
+                return new MeasurementResult
+                {
+                    Kind = "write-compare", Label = label, StartedAt = started, Seconds = serviceSeconds, Urls = urls, Concurrency = clients,
+                    Operations = [.. serviceOps, .. rawOps],
+                    Figures = new()
+                    {
+                        ["service writes/s (spending booking)"] = servicePerSecond,
+                        ["raw upserts/s"] = rawPerSecond,
+                        ["service / raw (goal ≥ 0.5)"] = rawPerSecond > 0 ? servicePerSecond / rawPerSecond : 0,
+                        ["payload bytes (avg stored cash plan state)"] = payload,
+                        ["rows (raw) = projects (service)"] = set.Projects,
+                    },
+                };
+            }
+
+            case "activate":
+            {
+                var parallel = o.Int("clients", 64);
+                var projects = set.AllProjectIds().ToArray();
+                // A silo start makes every project's alert watch register its reminder (Hosting/AlertWatchStartup.cs),
+                // which activates one grain per project by itself: wait until the activation count stops moving.
+                var settleClock = Stopwatch.StartNew(); // from the moment the silo answers /health (the script waits for that)
+                var before = await MemoryAsync(api);
+                for (var previous = -1L; settleClock.Elapsed < TimeSpan.FromSeconds(o.Double("settle", 180)) && before.Count > 0;)
+                {
+                    var count = before.Count == 0 ? 0 : ActivationCounts(before[0]).Values.Sum();
+                    if (count == previous) break;
+                    previous = count;
+                    await Task.Delay(TimeSpan.FromSeconds(5));
+                    before = await MemoryAsync(api);
+                }
+                var settleSeconds = settleClock.Elapsed.TotalSeconds;
+                log.WriteLine($"activate: {projects.Length} projects, {parallel} at a time; silo memory before: {Describe(before)}");
+                var recorder = new Recorder();
+                var clock = Stopwatch.StartNew();
+                await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (p, _) =>
+                {
+                    var answer = await api.GetAsync($"api/projects/{p}");
+                    recorder.For("first view (activates)").Record(answer.Status, answer.Micros);
+                });
+                var activateSeconds = clock.Elapsed.TotalSeconds;
+                var after = await MemoryAsync(api);
+                log.WriteLine($"activate: {activateSeconds:0.0} s; silo memory after: {Describe(after)}");
+                clock.Restart();
+                await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (p, _) =>
+                {
+                    var answer = await api.GetAsync($"api/projects/{p}");
+                    recorder.For("second view (all active)").Record(answer.Status, answer.Micros);
+                });
+                var warmSeconds = clock.Elapsed.TotalSeconds;
+                var results = recorder.Results(activateSeconds).Select(r => r.Operation.StartsWith("second", StringComparison.Ordinal)
+                    ? r with { PerSecond = r.Succeeded / warmSeconds } : r).ToList();
+                var figures = new Dictionary<string, object?>
+                {
+                    ["note"] = o.Value("note"),
+                    ["projects"] = projects.Length,
+                    ["time to activate all (s)"] = activateSeconds,
+                    ["time to read all again, active (s)"] = warmSeconds,
+                };
+                if (before.Count > 0 && after.Count > 0)
+                {
+                    long Sum(List<JsonElement> m, string field) => m.Sum(x => x.GetProperty(field).GetInt64());
+                    figures["managed heap before (MB, after full GC, all silos)"] = Sum(before, "managedHeapBytes") / 1048576.0;
+                    figures["managed heap after (MB)"] = Sum(after, "managedHeapBytes") / 1048576.0;
+                    figures["RSS before (MB, all silo processes)"] = Sum(before, "workingSetBytes") / 1048576.0;
+                    figures["RSS after (MB)"] = Sum(after, "workingSetBytes") / 1048576.0;
+                    figures["managed heap per project (KB)"] = (Sum(after, "managedHeapBytes") - Sum(before, "managedHeapBytes")) / 1024.0 / projects.Length;
+                    figures["RSS per project (KB)"] = (Sum(after, "workingSetBytes") - Sum(before, "workingSetBytes")) / 1024.0 / projects.Length;
+                    var grew = ActivationCounts(after[0]).Select(kv => (kv.Key, kv.Value - ActivationCounts(before[0]).GetValueOrDefault(kv.Key)))
+                        .Where(kv => kv.Item2 > 0).OrderByDescending(kv => kv.Item2).ToList();
+                    figures["activations added (cluster, by grain type)"] = string.Join(", ", grew.Select(kv => $"{kv.Key.Split(',')[0].Split('.').Last()} {kv.Item2}"));
+                    figures["activations added per project"] = grew.Sum(kv => kv.Item2) / (double)projects.Length;
+                    figures["activations before the views (after start-up settled, by grain type)"] =
+                        string.Join(", ", ActivationCounts(before[0]).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key.Split(',')[0].Split('.').Last()} {kv.Value}"));
+                    figures["seconds until start-up activations settled (from the first poll)"] = settleSeconds;
+                    figures["managed heap after / projects (upper bound per project, KB)"] = Sum(after, "managedHeapBytes") / 1024.0 / projects.Length;
+                    figures["RSS after / projects (upper bound per project, KB)"] = Sum(after, "workingSetBytes") / 1024.0 / projects.Length;
+                }
+                return new MeasurementResult
+                {
+                    Kind = "activate", Label = label, StartedAt = started, Seconds = activateSeconds, Urls = urls, Concurrency = parallel,
+                    Operations = results, Figures = figures,
+                };
+            }
+
+            case "umbrella":
+            {
+                var id = o.Value("umbrella") ?? set.UmbrellaId(0);
+                var recorder = new Recorder();
+                var clock = Stopwatch.StartNew();
+                int rows = 0;
+                for (var i = 0; i < o.Int("requests", 10); i++)
+                {
+                    var answer = await api.GetAsync($"api/umbrellas/{id}", readBody: i == 0);
+                    recorder.For(i == 0 ? "comparison (first)" : "comparison").Record(answer.Status, answer.Micros);
+                    if (i == 0 && answer.Ok) rows = CountRows(answer.Json());
+                }
+                var figures = new Dictionary<string, object?> { ["umbrella"] = id, ["project rows"] = rows };
+                if (o.Flag("export"))
+                {
+                    var answer = await api.SendAsync(HttpMethod.Get, $"api/umbrellas/{id}/export.xlsx", readBody: false);
+                    recorder.For("export.xlsx").Record(answer.Status, answer.Micros);
+                    figures["export.xlsx (s)"] = answer.Elapsed.TotalSeconds;
+                }
+                var seconds = clock.Elapsed.TotalSeconds;
+                return new MeasurementResult
+                {
+                    Kind = "umbrella", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, Concurrency = 1,
+                    Operations = recorder.Results(seconds), Figures = figures,
+                };
+            }
+
+            default:
+                throw new ArgumentException($"Unknown command '{command}'.");
+        }
+    }
+
+    private static int CountRows(JsonElement comparison)
+    {
+        // The comparison lists cooperatives with their projects; count project rows wherever they sit.
+        var count = 0;
+        void Walk(JsonElement e, string? name)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+                foreach (var p in e.EnumerateObject()) Walk(p.Value, p.Name);
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                if (name is "projects" or "rows") count += e.GetArrayLength();
+                foreach (var item in e.EnumerateArray()) Walk(item, null);
+            }
+        }
+        Walk(comparison, null);
+        return count;
+    }
+
+    /// <summary>Each silo's own memory figures (GET /api/diagnostics/memory forces a full GC on that silo first).</summary>
+    private static async Task<List<JsonElement>> MemoryAsync(ServiceClient api)
+    {
+        var list = new List<JsonElement>();
+        for (var i = 0; i < api.BaseUrls.Count; i++)
+        {
+            // Right after a start the silo may be too busy to answer within the client's time-out: try again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    using var response = await api.Silo(i).GetAsync("api/diagnostics/memory");
+                    if (!response.IsSuccessStatusCode) return [];
+                    list.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+                    break;
+                }
+                catch (Exception e) when (attempt < 5 && e is HttpRequestException or TaskCanceledException)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                }
+            }
+        }
+        return list;
+    }
+
+    private static Dictionary<string, long> ActivationCounts(JsonElement memory) =>
+        memory.GetProperty("activations").EnumerateArray().ToDictionary(a => a.GetProperty("grainType").GetString()!, a => a.GetProperty("count").GetInt64());
+
+    private static string Describe(List<JsonElement> memory) => memory.Count == 0
+        ? "(no /api/diagnostics/memory)"
+        : string.Join("; ", memory.Select(m => $"pid {m.GetProperty("processId")}: RSS {m.GetProperty("workingSetBytes").GetInt64() / 1048576} MB, managed {m.GetProperty("managedHeapBytes").GetInt64() / 1048576} MB"));
+}
+
+/// <summary>`--name value` options (repeatable), `--flag` switches and positional arguments.</summary>
+public sealed class Options
+{
+    private static readonly HashSet<string> Switches = ["no-grants", "export"];
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+
+    public List<string> Positional { get; } = [];
+
+    public static Options Parse(IReadOnlyList<string> args)
+    {
+        var o = new Options();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) { o.Positional.Add(args[i]); continue; }
+            var name = args[i][2..];
+            if (Switches.Contains(name)) { o._flags.Add(name); continue; }
+            if (i + 1 >= args.Count) throw new ArgumentException($"--{name} needs a value.");
+            if (!o._values.TryGetValue(name, out var list)) o._values[name] = list = [];
+            list.Add(args[++i]);
+        }
+        return o;
+    }
+
+    public static Options Of(params string[] args) => Parse(args);
+
+    public string? Value(string name) => _values.TryGetValue(name, out var list) ? list[^1] : null;
+
+    public IEnumerable<string> Values(string name) => _values.TryGetValue(name, out var list) ? list : [];
+
+    public bool Flag(string name) => _flags.Contains(name);
+
+    public int Int(string name, int fallback) => Value(name) is { } v
+        ? int.TryParse(v, out var n) ? n : throw new ArgumentException($"--{name}: '{v}' is not a whole number.")
+        : fallback;
+
+    public double Double(string name, double fallback) => Value(name) is { } v
+        ? double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--{name}: '{v}' is not a number.")
+        : fallback;
+}
