@@ -233,8 +233,8 @@ public static class BusinessCaseEngine
             {
                 Year = y,
                 ConnectedShareAtEnd = shareEnd,
-                ConnectedWeq = decimal.Round(connectedWeq, 2, MidpointRounding.AwayFromZero),
-                HeatSoldGj = decimal.Round(heatGj, 2, MidpointRounding.AwayFromZero),
+                ConnectedWeq = DecimalRounding.AwayFromZero(connectedWeq, 2),
+                HeatSoldGj = DecimalRounding.AwayFromZero(heatGj, 2),
                 Revenue = revenue,
                 ElectricityCost = electricity,
                 MaintenanceCost = maintenance,
@@ -397,7 +397,7 @@ public static class BusinessCaseEngine
             var fees = Cents(feePerShare * share);
             table.Add(new ConstructionMonth(new YearMonth(index / 12, monthOfYear), investment[m], invested, share)
             {
-                ConnectionsAtEnd = decimal.Round(connections * share, 0, MidpointRounding.AwayFromZero),
+                ConnectionsAtEnd = DecimalRounding.AwayFromZero(connections * share, 0),
                 ConnectionFees = fees - previousFees,
                 LoanDrawdown = drawdown[m],
                 LoanDrawn = drawn,
@@ -605,17 +605,17 @@ public static class BusinessCaseEngine
 
     /// <summary>Money is booked in whole cents, half away from zero.</summary>
     internal static decimal Cents(decimal amount) =>
-        amount.Scale <= 2 ? amount : decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
+        DecimalRounding.AwayFromZero(amount, 2);
 
     /// <summary>
     /// Rounds a factor (index, share, unit price) to ten decimals: far below a cent on any amount
     /// here, and it keeps products within decimal's 28 digits, where arithmetic is many times faster.
     /// </summary>
     private static decimal Factor(decimal value) =>
-        value.Scale <= 10 ? value : decimal.Round(value, 10, MidpointRounding.AwayFromZero);
+        DecimalRounding.AwayFromZero(value, 10);
 
     /// <summary>Ratios (DSCR, LLCR) are reported to four decimals.</summary>
-    private static decimal Ratio(decimal value) => decimal.Round(value, 4, MidpointRounding.AwayFromZero);
+    private static decimal Ratio(decimal value) => DecimalRounding.AwayFromZero(value, 4);
 
     /// <summary>x^n for whole n (negative n divides), by repeated squaring.</summary>
     internal static decimal Pow(decimal x, int n)

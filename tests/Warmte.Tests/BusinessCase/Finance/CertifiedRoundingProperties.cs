@@ -54,3 +54,32 @@ public sealed class CertifiedRoundingProperties
         Assert.Equal("-7.3580", CertifiedRounding.TryRound(-7.357951, 1e-9, 4)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
+
+/// <summary>The engine's own rounding to cents, ratios and factors gives decimal.Round's bits, scale and sign included.</summary>
+public sealed class DecimalRoundingProperties
+{
+    private static Arbitrary<(decimal Value, int Decimals)> Cases() =>
+        (from lo in Gen.Choose(int.MinValue, int.MaxValue)
+         from mid in Gen.Choose(int.MinValue, int.MaxValue)
+         from hi in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(0, int.MaxValue)))
+         from small in Gen.Choose(-3_000_000, 3_000_000)
+         from negative in Gen.Elements(true, false)
+         from scale in Gen.Choose(0, 28)
+         from decimals in Gen.Choose(0, 12)
+         from kind in Gen.Choose(0, 3)
+         let value = kind switch
+         {
+             0 => new decimal(lo, mid, hi, negative, (byte)scale),
+             1 => new decimal(small, 0, 0, negative, (byte)scale),
+             // Exactly half a unit of the last kept decimal, at any scale: the midpoints themselves.
+             2 => new decimal(small, 0, 0, negative, (byte)Math.Min(28, decimals + 1)) * 10m + (negative ? -5m : 5m) / (decimal)Math.Pow(10, Math.Min(27, decimals + 1)),
+             _ => new decimal(lo, mid, 0, negative, (byte)scale),
+         }
+         select (value, decimals)).ToArbitrary();
+
+    [Property(MaxTest = 5000)]
+    public Property Equals_decimal_round_away_from_zero_bit_for_bit() =>
+        Prop.ForAll(Cases(), c =>
+            Assert.Equal(decimal.GetBits(decimal.Round(c.Value, c.Decimals, MidpointRounding.AwayFromZero)),
+                decimal.GetBits(DecimalRounding.AwayFromZero(c.Value, c.Decimals))));
+}
