@@ -12,7 +12,10 @@ namespace Warmte.BusinessCase.Finance;
 /// near the guess) looks at a handful of cells. Each cell is either proven root-free (|f(m)| exceeds
 /// what f can change over the cell, bounded by f'(m) and a bound on f''), proven monotone (so it holds
 /// a root exactly when the signs at its ends differ), or split in two; rounding errors of the double
-/// evaluation are bounded and counted against the proofs. Any number of roots, however close, is
+/// evaluation are bounded and counted against the proofs. Where double cannot decide (the value at the
+/// middle within its error bound of zero, as between roots a thousandth apart, or a cell at double's
+/// resolution) the cell is decided in exact arithmetic (<see cref="ExactPolynomial"/>: Descartes' rule of
+/// signs), and any sign at a cell end that double cannot prove is taken exactly. Any number of roots, however close, is
 /// found down to a cell width of ~1e-13 in z; below that only roots where the values cross zero are
 /// reported (a root where the values touch zero without crossing is not an IRR a spreadsheet finds
 /// either).
