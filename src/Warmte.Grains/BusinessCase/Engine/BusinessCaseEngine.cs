@@ -233,8 +233,8 @@ public static class BusinessCaseEngine
             {
                 Year = y,
                 ConnectedShareAtEnd = shareEnd,
-                ConnectedWeq = decimal.Round(connectedWeq, 2, MidpointRounding.AwayFromZero),
-                HeatSoldGj = decimal.Round(heatGj, 2, MidpointRounding.AwayFromZero),
+                ConnectedWeq = DecimalRounding.AwayFromZero(connectedWeq, 2),
+                HeatSoldGj = DecimalRounding.AwayFromZero(heatGj, 2),
                 Revenue = revenue,
                 ElectricityCost = electricity,
                 MaintenanceCost = maintenance,
@@ -250,7 +250,7 @@ public static class BusinessCaseEngine
                 Principal = principal[t],
                 GuaranteeFee = guaranteeFee[t],
                 DebtService = ds,
-                Dscr = ds > 0m ? Ratio(cfads / ds) : null,
+                Dscr = ds > 0m ? Quotient(cfads, ds) : null,
                 CovenantTested = ds > 0m && principal[t] > 0m,
                 InitialInvestment = capex + capexThirdParty[t],
                 Subsidies = subsidies[t],
@@ -271,7 +271,7 @@ public static class BusinessCaseEngine
                 WithinAcmCap = withinCap,
             };
         }
-        var table = ImmutableArray.Create(years);
+        var table = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(years);
         var months = ConstructionTable(x, shares, monthKnots, investmentByMonth, investedBefore, drawdownByMonth, drawnBefore, feePerShare);
         return new Evaluation(x.Name, table, months,
             Kpis(x, table, openingDebt, debtAtEnd, ownTotal, thirdPartyTotal, depth), x.Assumptions);
@@ -397,7 +397,7 @@ public static class BusinessCaseEngine
             var fees = Cents(feePerShare * share);
             table.Add(new ConstructionMonth(new YearMonth(index / 12, monthOfYear), investment[m], invested, share)
             {
-                ConnectionsAtEnd = decimal.Round(connections * share, 0, MidpointRounding.AwayFromZero),
+                ConnectionsAtEnd = DecimalRounding.AwayFromZero(connections * share, 0),
                 ConnectionFees = fees - previousFees,
                 LoanDrawdown = drawdown[m],
                 LoanDrawn = drawn,
@@ -524,17 +524,17 @@ public static class BusinessCaseEngine
             var maturity = Math.Min(lastMaturity, x.EndYear) - x.StartYear;
             var cfads = new decimal[maturity - firstTested + 1];
             for (var t = firstTested; t <= maturity; t++) cfads[t - firstTested] = years[t].Cfads;
-            llcr = Ratio(Npv(rate, cfads) / openingDebt[firstTested]);
+            llcr = LoanLifeCoverage(rate, cfads, openingDebt[firstTested]);
         }
 
-        var irr = depth == EvaluationDepth.Full ? SpreadsheetFunctions.Irr(flows) : null;
+        var irr = depth == EvaluationDepth.Full ? SpreadsheetFunctions.IrrRounded(flows, 6) : null;
         var covenantBreaches = breaches.ToImmutable();
         return new Kpis
         {
             SourcesAndUses = sourcesAndUses,
-            Npv = Cents(Npv(x.DiscountRate, flows)),
-            NpvAfterFinancing = Cents(Npv(x.DiscountRate, equityFlows)),
-            Irr = irr is { } i ? decimal.Round(i, 6, MidpointRounding.AwayFromZero) : null,
+            Npv = NpvInCents(x.DiscountRate, flows),
+            NpvAfterFinancing = NpvInCents(x.DiscountRate, equityFlows),
+            Irr = irr,
             PaybackYear = payback,
             MinDscr = minDscr,
             MinDscrYear = minDscrYear,
@@ -569,22 +569,53 @@ public static class BusinessCaseEngine
         return acc;
     }
 
+    /// <summary>
+    /// Cents(Npv(rate, values)), bit for bit: from the double Horner when its proven error bound decides the
+    /// cent (nearly always), otherwise in decimal (see <see cref="CertifiedRounding"/>).
+    /// </summary>
+    private static decimal NpvInCents(decimal rate, decimal[] values)
+    {
+        var (estimate, error) = CertifiedRounding.Npv(rate, values);
+        return CertifiedRounding.TryRound(estimate, error, 2) ?? Cents(Npv(rate, values));
+    }
+
+    /// <summary>LLCR: Ratio(Npv(rate, cfads) / debt), bit for bit, by the same shortcut as <see cref="NpvInCents"/>.</summary>
+    private static decimal LoanLifeCoverage(decimal rate, decimal[] cfads, decimal debt)
+    {
+        var (estimate, error) = CertifiedRounding.Npv(rate, cfads);
+        var d = (double)debt;
+        // The conversion of the debt and the division add a few roundings; decimal's division far less.
+        var q = estimate / d;
+        var bound = error / Math.Abs(d) * (1 + 8 * CertifiedRounding.Unit) + Math.Abs(q) * (8 * CertifiedRounding.Unit + 1e-24);
+        return CertifiedRounding.TryRound(q, bound, 4) ?? Ratio(Npv(rate, cfads) / debt);
+    }
+
+    /// <summary>
+    /// Ratio(a / b), bit for bit: a double quotient of two decimals is within 10 roundings of the exact one
+    /// (conversions and the division), which nearly always decides the fourth decimal; otherwise in decimal.
+    /// </summary>
+    private static decimal Quotient(decimal a, decimal b)
+    {
+        var q = (double)a / (double)b;
+        return CertifiedRounding.TryRound(q, Math.Abs(q) * (16 * CertifiedRounding.Unit + 1e-24), 4) ?? Ratio(a / b);
+    }
+
     /// <summary>decimal's own zero test (no comparison of scaled values), reachable through INumberBase.</summary>
     private static bool IsZero<T>(T value) where T : System.Numerics.INumberBase<T> => T.IsZero(value);
 
     /// <summary>Money is booked in whole cents, half away from zero.</summary>
     internal static decimal Cents(decimal amount) =>
-        amount.Scale <= 2 ? amount : decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
+        DecimalRounding.AwayFromZero(amount, 2);
 
     /// <summary>
     /// Rounds a factor (index, share, unit price) to ten decimals: far below a cent on any amount
     /// here, and it keeps products within decimal's 28 digits, where arithmetic is many times faster.
     /// </summary>
     private static decimal Factor(decimal value) =>
-        value.Scale <= 10 ? value : decimal.Round(value, 10, MidpointRounding.AwayFromZero);
+        DecimalRounding.AwayFromZero(value, 10);
 
     /// <summary>Ratios (DSCR, LLCR) are reported to four decimals.</summary>
-    private static decimal Ratio(decimal value) => decimal.Round(value, 4, MidpointRounding.AwayFromZero);
+    private static decimal Ratio(decimal value) => DecimalRounding.AwayFromZero(value, 4);
 
     /// <summary>x^n for whole n (negative n divides), by repeated squaring.</summary>
     internal static decimal Pow(decimal x, int n)

@@ -116,5 +116,5 @@ public static class LoanSchedule
         }
     }
 
-    private static decimal Cents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
+    private static decimal Cents(decimal amount) => DecimalRounding.AwayFromZero(amount, 2);
 }

@@ -12,7 +12,10 @@ namespace Warmte.BusinessCase.Finance;
 /// near the guess) looks at a handful of cells. Each cell is either proven root-free (|f(m)| exceeds
 /// what f can change over the cell, bounded by f'(m) and a bound on f''), proven monotone (so it holds
 /// a root exactly when the signs at its ends differ), or split in two; rounding errors of the double
-/// evaluation are bounded and counted against the proofs. Any number of roots, however close, is
+/// evaluation are bounded and counted against the proofs. Where double cannot decide (the value at the
+/// middle within its error bound of zero, as between roots a thousandth apart, or a cell at double's
+/// resolution) the cell is decided in exact arithmetic (<see cref="ExactPolynomial"/>: Descartes' rule of
+/// signs), and any sign at a cell end that double cannot prove is taken exactly. Any number of roots, however close, is
 /// found down to a cell width of ~1e-13 in z; below that only roots where the values cross zero are
 /// reported (a root where the values touch zero without crossing is not an IRR a spreadsheet finds
 /// either).
@@ -30,22 +33,35 @@ internal static class PolynomialRootFinder
     private readonly record struct Cell(bool High, double A, double B);
 
     /// <summary>The root in [−99.99%, +1,000,000%] closest to <paramref name="guess"/> (ties: the lower rate), or null.</summary>
-    public static decimal? ClosestRoot(decimal[] high, decimal[] low, decimal guess)
+    public static decimal? ClosestRoot(decimal[] high, decimal[] low, decimal guess) => ClosestRoot(high, low, guess, null);
+
+    /// <summary>
+    /// As <see cref="ClosestRoot(decimal[], decimal[], decimal)"/>, rounded to <paramref name="roundTo"/> decimals
+    /// (half away from zero) when given. Then a lone root whose double bracket is proven tight enough to decide
+    /// the rounding is answered without the decimal refinement: the same bits as rounding the decimal root.
+    /// </summary>
+    public static decimal? ClosestRoot(decimal[] high, decimal[] low, decimal guess, int? roundTo)
     {
         var sumAtOne = 0m;
         foreach (var c in high) sumAtOne += c;
         var highD = new DoublePolynomial(high, Math.Sign(sumAtOne));
         var lowD = new DoublePolynomial(low, Math.Sign(sumAtOne));
-        var highDec = new PolynomialRegion(high);
-        var lowDec = new PolynomialRegion(low);
         var g = (double)guess;
 
-        var roots = new List<decimal>(2);
-        var best = double.PositiveInfinity;
-        if (sumAtOne == 0)
+        // Roots found: their cells, refined in decimal only at the end (and only if needed).
+        var found = new List<Found>(2);
+        var zeroIsRoot = sumAtOne == 0;
+        var best = zeroIsRoot ? Math.Abs(g) : double.PositiveInfinity;
+
+        ExactPolynomial? highExact = null, lowExact = null;
+        int SignAt(bool inHigh, double z)
         {
-            roots.Add(0m);
-            best = Math.Abs(g);
+            var sign = (inHigh ? highD : lowD).Sign(z, out var proven);
+            if (proven) return sign;
+            var exact = inHigh ? highExact ??= new ExactPolynomial(high) : lowExact ??= new ExactPolynomial(low);
+            // An exact zero counts as positive, as in double: both cells sharing the point see the same sign,
+            // so a root there is reported by exactly one of them.
+            return exact.Sign(z) >= 0 ? 1 : -1;
         }
 
         var queue = new PriorityQueue<Cell, double>(2 * InitialCells);
@@ -72,29 +88,104 @@ internal static class PolynomialRootFinder
                 if (rootFree) continue;
                 monotone = provenMonotone;
             }
-            if (monotone || h < MinHalfWidth)
+            var oneRoot = monotone;
+            if (!monotone && (Math.Abs(f) <= 2 * errF || h < MinHalfWidth))
             {
-                var fa = p.Sign(cell.A);
-                var fb = p.Sign(cell.B);
+                // Double cannot decide here: the value at the middle is within its rounding error of zero
+                // (roots packed closely, where the values between them are tiny) or the cell is at double's
+                // resolution. Exact arithmetic decides instead (Descartes' rule of signs on the cell).
+                var exact = cell.High ? highExact ??= new ExactPolynomial(high) : lowExact ??= new ExactPolynomial(low);
+                var changes = exact.SignChanges(cell.A, cell.B);
+                if (changes == 0) continue; // root-free
+                oneRoot = changes == 1;
+            }
+            if (oneRoot || h < MinHalfWidth)
+            {
+                // One root in the cell (or, at double's resolution, an odd number within ~1e-13): it is there
+                // exactly when the signs at the ends differ. Signs double cannot prove are taken exactly.
+                var fa = SignAt(cell.High, cell.A);
+                var fb = SignAt(cell.High, cell.B);
+                if ((fa == 0 || fb == 0) && !monotone && h >= MinHalfWidth)
+                {
+                    // Rate 0 is a root (z = 1) and Descartes counted one more inside the open cell: split until
+                    // that one lies in a cell of its own.
+                    queue.Enqueue(cell with { B = m }, Distance(cell.High, cell.A, m, g));
+                    queue.Enqueue(cell with { A = m }, Distance(cell.High, m, cell.B, g));
+                    continue;
+                }
                 if (fa == 0 || fb == 0 || fa == fb) continue; // an exact zero at z = 1 is the rate-0 root above
-                var z = Refine(cell.High ? highDec : lowDec, p, cell.A, cell.B, fa);
-                var rate = cell.High ? 1m / z - 1m : z - 1m;
-                roots.Add(rate);
-                best = Math.Min(best, Math.Abs((double)rate - g));
+                var z = RefineDouble(p, cell.A, cell.B, fa);
+                var rate = cell.High ? 1 / z - 1 : z - 1;
+                found.Add(new Found(cell, fa, monotone, z));
+                best = Math.Min(best, Math.Abs(rate - g));
                 continue;
             }
             queue.Enqueue(cell with { B = m }, Distance(cell.High, cell.A, m, g));
             queue.Enqueue(cell with { A = m }, Distance(cell.High, m, cell.B, g));
         }
-        if (roots.Count == 0) return null;
-        var closest = roots[0];
-        foreach (var r in roots)
+        if (found.Count == 0 && !zeroIsRoot) return null;
+        if (roundTo is { } decimals && found.Count == 1 && !zeroIsRoot && found[0].Monotone
+            && Certified(found[0], found[0].Cell.High ? highD : lowD, decimals) is { } shortcut)
+            return shortcut;
+
+        var highDec = new PolynomialRegion(high);
+        var lowDec = new PolynomialRegion(low);
+        decimal? closest = zeroIsRoot ? 0m : null;
+        foreach (var root in found)
         {
+            var cell = root.Cell;
+            var z = Refine(cell.High ? highDec : lowDec, cell.High ? highD : lowD, cell.A, cell.B, root.Z);
+            var r = cell.High ? 1m / z - 1m : z - 1m;
+            if (closest is not { } c) { closest = r; continue; }
             var dr = Math.Abs(r - guess);
-            var dc = Math.Abs(closest - guess);
-            if (dr < dc || (dr == dc && r < closest)) closest = r;
+            var dc = Math.Abs(c - guess);
+            if (dr < dc || (dr == dc && r < c)) closest = r;
         }
-        return closest;
+        return roundTo is { } n && closest is { } result ? decimal.Round(result, n, MidpointRounding.AwayFromZero) : closest;
+    }
+
+    /// <summary>A root's cell (signs differ at its ends), the sign at A, whether the cell is proven monotone, and its double estimate.</summary>
+    private readonly record struct Found(Cell Cell, int SignA, bool Monotone, double Z);
+
+    /// <summary>
+    /// The rate of the only root in a monotone cell, rounded to <paramref name="decimals"/>, when a double bracket
+    /// decides it: the values just either side of the double estimate are evaluated with their rounding-error
+    /// bounds, and where both clear their bound with opposite signs, the root (and so the decimal refinement,
+    /// which finds the cell's only root to ~1e-25) lies between them. Null when the bracket cannot be proven
+    /// or does not decide the rounding.
+    /// </summary>
+    private static decimal? Certified(Found root, DoublePolynomial p, int decimals)
+    {
+        var (a, b) = (root.Cell.A, root.Cell.B);
+        var z = root.Z;
+        var (_, slope, _, errD) = p.Evaluate(z);
+        if (!(Math.Abs(slope) > 2 * errD)) return null;
+        var (_, _, errF, _) = p.Evaluate(z);
+        // Far enough either side that the change of the value (≈ slope·δ) clears the rounding error.
+        var delta = Math.Max(4 * errF / Math.Abs(slope), 8 * Unit * z);
+        var zl = z - delta;
+        var zr = z + delta;
+        if (!(zl > a && zr < b)) return null;
+        var (fl, _, el, _) = p.Evaluate(zl);
+        var (fr, _, er, _) = p.Evaluate(zr);
+        if (!(Math.Abs(fl) > el && Math.Abs(fr) > er && Math.Sign(fl) != Math.Sign(fr))) return null;
+        double estimate, error;
+        if (root.Cell.High)
+        {
+            // rate = 1/z − 1 falls as z rises; each end carries two roundings of at most Unit·(1/z + 1).
+            var rl = 1 / zr - 1;
+            var rh = 1 / zl - 1;
+            estimate = (rl + rh) / 2;
+            error = (rh - rl) / 2 + 8 * Unit * (1 / zl + 1);
+        }
+        else
+        {
+            estimate = z - 1;
+            error = delta + 8 * Unit;
+        }
+        // The decimal refinement lies within ~1e-25 of the root in z (1/z² times that in the rate), and its rate within 1e-27 of that.
+        var refinement = root.Cell.High ? 1e-22 / (zl * zl) : 1e-22;
+        return CertifiedRounding.TryRound(estimate, error + refinement, decimals);
     }
 
     private static void Enqueue(PriorityQueue<Cell, double> queue, bool high, double zMin, double zMax, int cells, double guess)
@@ -115,12 +206,8 @@ internal static class PolynomialRootFinder
         return guess < lo ? lo - guess : guess > hi ? guess - hi : 0;
     }
 
-    /// <summary>
-    /// The root inside [a, b] (signs at the ends differ): safeguarded Newton in double to full double
-    /// precision, then Newton in decimal from there. One decimal step suffices when Newton's error
-    /// estimate (|f''/2f'|·step²) is below decimal precision; otherwise the decimal bracketed solver finishes.
-    /// </summary>
-    private static decimal Refine(PolynomialRegion region, DoublePolynomial p, double a, double b, int signA)
+    /// <summary>The root inside [a, b] (signs at the ends differ): safeguarded Newton in double to full double precision.</summary>
+    private static double RefineDouble(DoublePolynomial p, double a, double b, int signA)
     {
         // Orient: negative at lo, positive at hi.
         var (lo, hi) = signA < 0 ? (a, b) : (b, a);
@@ -137,7 +224,16 @@ internal static class PolynomialRootFinder
             z = next;
             if (step <= 4 * Unit * Math.Abs(z)) break;
         }
+        return z;
+    }
 
+    /// <summary>
+    /// The root inside [a, b] in decimal, from the double estimate <paramref name="z"/> (see <see cref="RefineDouble"/>):
+    /// one Newton step in decimal suffices when Newton's error estimate (|f''/2f'|·step²) is below decimal
+    /// precision; otherwise the decimal bracketed solver finishes.
+    /// </summary>
+    private static decimal Refine(PolynomialRegion region, DoublePolynomial p, double a, double b, double z)
+    {
         // One Newton step in decimal: the value in decimal (the digits that matter), the slope from double
         // (relative error ~1e-15, which costs only that fraction of an already ~1e-16 step). The error after
         // the step is about |f''/2f'|·dx² + (slope error)·|dx|; when that is below decimal precision, done.
@@ -272,14 +368,16 @@ internal sealed class DoublePolynomial
         return (rootFree, monotone);
     }
 
-    /// <summary>The sign at z as double computes it (the same for both cells sharing z); exact at z = 1, where 0 means rate 0 is a root.</summary>
-    public int Sign(double z)
+    /// <summary>
+    /// The sign at z as double computes it, and whether that is proven (the value clears its rounding-error
+    /// bound); exact at z = 1, where 0 means rate 0 is a root.
+    /// </summary>
+    public int Sign(double z, out bool proven)
     {
+        proven = true;
         if (z == 1.0) return _signAtOne;
-        var f = 0.0;
-        for (var i = _c.Length - 1; i >= 0; i--) f = f * z + _c[i];
-        // An exact 0.0 counts as positive: both cells sharing the point see the same sign, so a root
-        // there is reported by exactly one of them.
+        var (f, _, errF, _) = Evaluate(z);
+        proven = Math.Abs(f) > errF;
         return f >= 0 ? 1 : -1;
     }
 }

@@ -274,27 +274,40 @@ public sealed class FinanceProperties
         });
 
     /// <summary>Two to five roots packed within a few hundredths (each 0.001..0.01 from the next), somewhere in −30%..100%.</summary>
-    private static Arbitrary<(decimal[] Values, decimal[] Roots, decimal Guess)> ClusteredRoots() =>
+    private static Arbitrary<(decimal[] Values, decimal[] Roots, decimal Guess)> ClusteredRoots() => ClusteredRoots(1, 4);
+
+    /// <summary><paramref name="minGaps"/> + 1 to <paramref name="maxGaps"/> + 1 roots, each 0.001..0.01 from the next, somewhere in −30%..100%.</summary>
+    private static Arbitrary<(decimal[] Values, decimal[] Roots, decimal Guess)> ClusteredRoots(int minGaps, int maxGaps) =>
         (from first in Gen.Choose(-300, 1000).Select(r => r / 1000m)
-         from gaps in Gen.Choose(1, 10).Select(g => g / 1000m).ArrayOf().Where(a => a.Length is >= 1 and <= 2)
+         from gapCount in Gen.Choose(minGaps, maxGaps)
+         from gaps in Gen.Choose(1, 10).Select(g => g / 1000m).ArrayOf(gapCount)
          from complexPair in Gen.Elements(true, false)
          from offset in Gen.Choose(-60, 60).Select(g => g / 1000m)
          let roots = gaps.Aggregate(new List<decimal> { first }, (list, gap) => { list.Add(list[^1] + gap); return list; }).ToArray()
          select (Expand(roots, complexPair), roots, first + offset))
             .ToArbitrary();
 
-    // Up to three roots a few thousandths apart. Known defect, not hidden: with four or five roots within
-    // about 1.5 points the double-precision isolation can prove a cell root-free that is not, and the
-    // decimal fallback then answers with a root of the cluster that need not be the closest.
-    [Property(MaxTest = 100)]
+    // Up to five roots a few thousandths apart (within 4 points). Between such roots the NPV is smaller than
+    // double's rounding error, so the root finder decides those cells in exact arithmetic (Descartes' rule of
+    // signs); before that it could miss the closest root of a cluster of four or five.
+    [Property(MaxTest = 200)]
     public Property Irr_finds_the_root_closest_to_the_guess_among_roots_a_thousandth_apart() =>
-        Prop.ForAll(ClusteredRoots(), c =>
-        {
-            var ordered = c.Roots.OrderBy(r => Math.Abs(r - c.Guess)).ThenBy(r => r).ToArray();
-            if (ordered.Length > 1 && Math.Abs(Math.Abs(ordered[0] - c.Guess) - Math.Abs(ordered[1] - c.Guess)) < 1e-9m) return;
-            var irr = Irr(c.Values, c.Guess);
-            // Close roots make the NPV flat between them, so the last digits are less certain than for lone roots.
-            Assert.True(irr is { } r && Math.Abs(r - ordered[0]) <= 1e-14m,
-                $"IRR {irr} for roots [{string.Join(", ", c.Roots)}], guess {c.Guess}; expected {ordered[0]}");
-        });
+        Prop.ForAll(ClusteredRoots(), c => AssertClosestRoot(c, 1e-14m));
+
+    // Six to eight such roots: still the closest root. The tolerance only says which root (they are at least
+    // 0.001 apart): with seven or eight roots the expanded flows need more than decimal's 28 digits, so the
+    // flows as generated are rounded and their roots lie up to ~1e-8 from the nominal ones.
+    [Property(MaxTest = 60)]
+    public Property Irr_finds_the_root_closest_to_the_guess_among_six_to_eight_packed_roots() =>
+        Prop.ForAll(ClusteredRoots(5, 7), c => AssertClosestRoot(c, 1e-6m));
+
+    private static void AssertClosestRoot((decimal[] Values, decimal[] Roots, decimal Guess) c, decimal tolerance)
+    {
+        var ordered = c.Roots.OrderBy(r => Math.Abs(r - c.Guess)).ThenBy(r => r).ToArray();
+        if (ordered.Length > 1 && Math.Abs(Math.Abs(ordered[0] - c.Guess) - Math.Abs(ordered[1] - c.Guess)) < 1e-9m) return;
+        var irr = Irr(c.Values, c.Guess);
+        // Close roots make the NPV flat between them, so the last digits are less certain than for lone roots.
+        Assert.True(irr is { } r && Math.Abs(r - ordered[0]) <= tolerance,
+            $"IRR {irr} for roots [{string.Join(", ", c.Roots)}], guess {c.Guess}; expected {ordered[0]}");
+    }
 }
