@@ -96,12 +96,22 @@ public sealed class AlertWatchGrain(
                 logger.LogWarning("Alert raised on {Project}: {Kind} ({Severity}) {Message}", ProjectId, alert.Kind, alert.Severity, alert.Message);
             }
 
+        // Every write to a project re-evaluates its alerts; most change nothing. Write only what changed
+        // (an alert raised, cleared or reworded), and otherwise at most once per half period so the
+        // stored time of the last evaluation still schedules the reminder after a restart.
+        _writtenAt ??= state.State.LastEvaluatedAt;
+        var changed = cleared.Count > 0 || !active.SequenceEqual(state.State.Active);
+        var due = _writtenAt is not { } written || (now - written).ToTimeSpan() >= options.Value.Period / 2;
         state.State.Active = active;
         state.State.Cleared.AddRange(cleared);
         if (state.State.Cleared.Count > MaxCleared) state.State.Cleared.RemoveRange(0, state.State.Cleared.Count - MaxCleared);
         state.State.LastEvaluatedAt = now;
+        if (!changed && !due) return;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
+        _writtenAt = now;
     }
+
+    private Instant? _writtenAt;
 
     public Task<AlertHistory> History() =>
         Task.FromResult(new AlertHistory(state.State.LastEvaluatedAt, [.. state.State.Active], [.. state.State.Cleared]));
