@@ -85,7 +85,7 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
     ];
 
     /// <summary>A body each endpoint accepts (or nearly), keyed by "METHOD pattern"; the campaign mutates it. Endpoints without one get random JSON.</summary>
-    private static readonly Dictionary<string, string> Examples = new()
+    private static readonly Dictionary<string, string> Examples = WithModels(new()
     {
         ["POST /api/cooperatives/"] = """{"id":"camp-new","statutoryName":"Coöperatie Nieuw U.A.","kind":"HeatNetwork","municipality":"Amsterdam","foundedOn":"2019-12-18"}""",
         ["PATCH /api/cooperatives/{id}"] = """{"statutoryName":"Coöperatie Ketelhuis WG U.A.","kind":"HeatNetwork","municipality":"Amsterdam","foundedOn":"2019-12-18"}""",
@@ -114,7 +114,18 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
         ["PUT /api/projects/{id}/wcw/"] = """{"publicSharePercent":0,"mixedSetup":false,"legalEntity":true,"sustainableMainSource":true,"noProfitMotive":true,"openVoluntaryMembership":true,"memberControl":true}""",
         ["POST /api/umbrellas/"] = """{"id":"camp-umb2","name":"APEC 2"}""",
         ["POST /api/tokens/"] = """{"name":"campagne","role":"reader"}""",
-    };
+    });
+
+    /// <summary>The business-case and cash-flow endpoints get the reference models of models/ as their good bodies.</summary>
+    private static Dictionary<string, string> WithModels(Dictionary<string, string> examples)
+    {
+        var model = RepoFiles.Read("models", "ketelhuiswg.json");
+        var plan = RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json");
+        examples["POST /api/business-cases/evaluate"] = $$"""{"model":{{model}}}""";
+        examples["POST /api/projects/{id}/business-cases/"] = $$"""{"note":"campagne","model":{{model}}}""";
+        examples["PUT /api/projects/{id}/cashflow-plan"] = $$"""{"plan":{{plan}}}""";
+        return examples;
+    }
 
     private static IReadOnlyList<Endpoint>? _endpoints;
     private static readonly Dictionary<Caller, string?> Tokens = [];

@@ -104,6 +104,30 @@ public sealed class OperationsTests(OperationsFixture fixture) : IClassFixture<O
         Assert.Equal(["limit", "since"], badSince.ErrorFields.Order());
     }
 
+    [Fact]
+    public async Task The_cli_lists_refused_writes_for_an_admin_and_refuses_other_roles()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var (readerId, readerToken) = await Token("reader");
+        Assert.Equal(HttpStatusCode.Forbidden, (await Server.Client(readerToken).Patch($"api/cooperatives/{coop}", new { municipality = "Diemen" })).Status);
+
+        var listed = await Cli.CliHarness.Run(Cli.CliHarness.Env(Server.BaseUrl, Server.AdminToken), null, "audit", "refusals", "--limit", "1000");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var line = Assert.Single(listed.Out.Split('\n'), l => l.Contains(readerId));
+        Assert.Contains($"PATCH /api/cooperatives/{coop}", line);
+        Assert.Contains("403", line);
+        Assert.Contains("forbidden", line);
+
+        var refused = await Cli.CliHarness.Run(Cli.CliHarness.Env(Server.BaseUrl, readerToken), null, "audit", "refusals");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("beheerder", refused.Err);
+        var badSince = await Cli.CliHarness.Run(Cli.CliHarness.Env(Server.BaseUrl, Server.AdminToken), null, "audit", "refusals", "--since", "gisteren");
+        Assert.Equal(1, badSince.ExitCode);
+        Assert.Contains("--since", badSince.Err);
+    }
+
     private static (string, string, int, string, string?, string) Row(JsonElement r) =>
         (r.GetProperty("method").GetString()!, r.GetProperty("path").GetString()!, r.GetProperty("status").GetInt32(),
          r.GetProperty("code").GetString()!, r.GetProperty("targetId").GetString(), r.GetProperty("role").GetString()!);
