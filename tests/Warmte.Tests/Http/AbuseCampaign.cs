@@ -284,14 +284,14 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
                     using var problem = JsonDocument.Parse(body);
                     Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
                     Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("code").GetString()));
-                    Assert.True(before.All == after.All, $"{endpoint.Key} refused with {status} but changed the state");
+                    Assert.True(before.All == after.All, $"{endpoint.Key} refused with {status} but changed the state: {Difference(before.All, after.All)}");
                 }
                 if (!refusedByServer && c.Caller is Caller.None or Caller.Revoked or Caller.MadeUp)
                     Assert.Equal(401, status);
                 if (status < 400 && c.Caller is Caller.Reader or Caller.Coordinator)
-                    Assert.True(before.All == after.All, $"{c.Caller} changed the state through {endpoint.Key}");
+                    Assert.True(before.All == after.All, $"{c.Caller} changed the state through {endpoint.Key}: {Difference(before.All, after.All)}");
                 if (status < 400 && c.Caller is Caller.OtherBoard)
-                    Assert.True(before.Main == after.Main, $"another cooperative's board changed {Coop} through {endpoint.Key}");
+                    Assert.True(before.Main == after.Main, $"another cooperative's board changed {Coop} through {endpoint.Key}: {Difference(before.Main, after.Main)}");
             });
             // Off xUnit's synchronisation context: the property blocks on HTTP calls.
             await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), property));
@@ -304,6 +304,21 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
             output.WriteLine($"{tried.Values.Sum(),6}  cases in total; answers: {string.Join(", ", statuses.Where(p => p.Key > 0).OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}"
                 + $"; of the 400s, {statuses.GetValueOrDefault(-400)} bare from Kestrel (encoded NUL in the path)");
         }
+    }
+
+    /// <summary>The first snapshot line that differs, around the first differing character.</summary>
+    private static string Difference(string before, string after)
+    {
+        var (a, b) = (before.Split('\n'), after.Split('\n'));
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            if (a[i] == b[i]) continue;
+            var at = 0;
+            while (at < Math.Min(a[i].Length, b[i].Length) && a[i][at] == b[i][at]) at++;
+            string Around(string line) => line.Substring(Math.Max(0, at - 150), Math.Min(line.Length - Math.Max(0, at - 150), 300));
+            return $"{a[i].Split(' ')[0]}\n  before: …{Around(a[i])}…\n  after:  …{Around(b[i])}…";
+        }
+        return "the number of snapshot lines differs";
     }
 
     private async Task<(int Status, string? ContentType, string Body, string Path)> Send(Endpoint endpoint, Case c)
