@@ -15,7 +15,7 @@ public static class OperationsSetup
             builder.Logging.AddJsonConsole(o =>
             {
                 o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             });
         // These categories write request URLs with their query string (where a token may be pasted by
         // mistake); the service's own request log replaces them, so they stay quiet whatever is configured.
