@@ -140,6 +140,7 @@ internal static class Commands
         DecisionCommands.Consent, DecisionCommands.Gates,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportCommands.Template,
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
+        AuditCommands.Refusals,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

@@ -116,7 +116,7 @@ internal static class Help
     /// <summary>The sections of the general command list, by first word.</summary>
     private static readonly (string Title, string[] Words)[] Sections =
     [
-        ("Dienst, coöperaties en projecten", ["status", "cooperative", "project"]),
+        ("Dienst, coöperaties en projecten", ["status", "cooperative", "project", "audit"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position", "progress", "cash-timeline"]),
         ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates"]),

@@ -32,14 +32,25 @@ public static class Problems
     public static IResult Result(int status, string code, string title, string detail, IEnumerable<FieldError> errors)
     {
         var problem = Build(status, code, title, detail, errors);
-        return Results.Json(problem, WarmteJson.Default, "application/problem+json", status);
+        return new CodedResult(code, Results.Json(problem, WarmteJson.Default, "application/problem+json", status));
     }
 
     public static Task Write(HttpContext context, int status, string code, string title, string detail)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
+        context.Items[Operations.RefusalRecording.ProblemCodeItem] = code;
         return context.Response.WriteAsync(JsonSerializer.Serialize(Build(status, code, title, detail, []), WarmteJson.Default));
+    }
+
+    /// <summary>Leaves the problem code where the refusal audit finds it, then writes the document.</summary>
+    private sealed class CodedResult(string code, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Items[Operations.RefusalRecording.ProblemCodeItem] = code;
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     private static ProblemDetails Build(int status, string code, string title, string detail, IEnumerable<FieldError> errors)

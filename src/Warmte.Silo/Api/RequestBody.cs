@@ -27,11 +27,22 @@ public static class RequestBody
 
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
     {
-        if (request.ContentLength > MaxBytes)
-            return (null, Problems.Invalid("body", $"is te groot (maximaal {MaxBytes / 1024} kB)."));
+        // Kestrel refuses a larger body too (MaxRequestBodySize); reading through our own bound keeps
+        // the limit when the app runs behind a server that does not, and covers chunked bodies.
+        if (request.ContentLength > MaxBytes) return (null, TooLarge());
+        byte[]? body;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, request.HttpContext.RequestAborted);
+            body = await ReadAtMostAsync(request.Body, MaxBytes, request.HttpContext.RequestAborted);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            body = null;
+        }
+        if (body is null) return (null, TooLarge());
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(body, Options);
             return value is null ? (null, Problems.Invalid("body", "is verplicht: stuur een JSON-object.")) : (value, null);
         }
         catch (JsonException ex)
@@ -46,6 +57,26 @@ public static class RequestBody
                 field = UnmappedName(ex.Message) ?? field;
             return (null, Problems.Invalid(field, reason));
         }
+    }
+
+    /// <summary>413 with a problem document naming the body; the same answer whether Kestrel or this reader noticed.</summary>
+    public static IResult TooLarge() =>
+        Problems.Result(StatusCodes.Status413PayloadTooLarge, "body-too-large", "Verzoek te groot",
+            $"De body is groter dan {MaxBytes / 1024} kB; stuur minder gegevens per verzoek.",
+            [new FieldError("body", $"is te groot (maximaal {MaxBytes / 1024} kB).")]);
+
+    /// <summary>The whole body, or null when it is longer than <paramref name="max"/> bytes.</summary>
+    private static async Task<byte[]?> ReadAtMostAsync(Stream stream, int max, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     private static string FieldOf(string? path)

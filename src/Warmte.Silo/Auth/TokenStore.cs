@@ -46,7 +46,8 @@ public sealed class TokenStore(Database database, IClock clock)
         {
             await using var lockCommand = connection.CreateCommand();
             lockCommand.Transaction = tx;
-            lockCommand.CommandText = $"SELECT pg_advisory_xact_lock({BootstrapLockKey})";
+            lockCommand.CommandText = "SELECT pg_advisory_xact_lock(@key)";
+            Database.Parameter(lockCommand, "key", BootstrapLockKey);
             await lockCommand.ExecuteNonQueryAsync();
         }
         await using (var check = connection.CreateCommand())
@@ -107,6 +108,10 @@ public sealed class TokenStore(Database database, IClock clock)
         return found;
     }
 
+    /// <summary>The active token with this id (not its secret), or null; for sessions opened with a token.</summary>
+    public async Task<TokenInfo?> FindActiveByIdAsync(string id) =>
+        (await QueryAsync("WHERE id = @id AND revoked_at IS NULL", ("id", id))).FirstOrDefault();
+
     public Task<IReadOnlyList<TokenInfo>> ListAsync() => QueryAsync("ORDER BY created_at, id");
 
     /// <summary>Revokes a token by id; false when there is no active token with that id.</summary>
@@ -122,6 +127,7 @@ public sealed class TokenStore(Database database, IClock clock)
         return changed;
     }
 
+    /// <summary><paramref name="where"/> is SQL written in this class (a constant); values only ever go in as parameters.</summary>
     private async Task<IReadOnlyList<TokenInfo>> QueryAsync(string where, params (string Name, object Value)[] parameters)
     {
         await using var connection = await database.OpenAsync();

@@ -12,6 +12,7 @@ using Warmte.Serialization;
 using Warmte.Silo.Api;
 using Warmte.Silo.Auth;
 using Warmte.Silo.Demo;
+using Warmte.Silo.Operations;
 using Warmte.Silo.Storage;
 using Warmte.Silo.Web;
 
@@ -128,10 +129,12 @@ public static class WarmteHost
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddOpenApi();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+        builder.AddWarmteOperations();
     }
 
     private static void MapHttp(WebApplication app)
     {
+        app.UseWarmteRequestObservation();
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandled));
         app.UseStatusCodePages(async context =>
         {
@@ -148,10 +151,12 @@ public static class WarmteHost
             await Problems.Write(http, status, code, title, $"{http.Request.Method} {http.Request.Path} kan niet beantwoord worden.");
         });
         app.UseAuthentication();
+        app.UseWarmteRateLimiting();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapGet("/health", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapWarmteOperations();
 
         var api = app.MapGroup("/api");
         api.MapServiceEndpoints();
@@ -165,6 +170,7 @@ public static class WarmteHost
         api.MapMemberEndpoints();
         api.MapAlvEndpoints();
         api.MapConsentEndpoints();
+        api.MapRefusalAuditEndpoints();
         app.MapWebPages();
         api.MapExportEndpoints();
         api.MapDiagnosticsEndpoints();

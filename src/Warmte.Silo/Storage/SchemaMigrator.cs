@@ -39,7 +39,7 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         if (database.IsPostgres)
-            await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
+            await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(@key)", cancellationToken, AdvisoryLockKey);
         else
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
         try
@@ -82,15 +82,17 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
         finally
         {
             if (database.IsPostgres)
-                await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+                await ExecuteAsync(connection, null, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, AdvisoryLockKey);
         }
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="sql"/> (an embedded script or a constant); a <paramref name="key"/> goes in as parameter @key.</summary>
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken cancellationToken, long? key = null)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
+        if (key is { } k) Database.Parameter(cmd, "key", k);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 }

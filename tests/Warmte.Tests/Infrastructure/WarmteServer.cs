@@ -38,7 +38,8 @@ public sealed class WarmteServer : IAsyncDisposable
     public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "warmte-test-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>Starts a server; pass the same <paramref name="dataDir"/> or connection string again to restart on the same data.</summary>
-    public static async Task<WarmteServer> StartAsync(string? dataDir = null, string? postgres = null, IClock? clock = null, bool demo = false, string[]? extraArgs = null)
+    public static async Task<WarmteServer> StartAsync(string? dataDir = null, string? postgres = null, IClock? clock = null, bool demo = false, string[]? extraArgs = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         dataDir ??= NewDataDir();
         var args = new List<string>
@@ -50,6 +51,8 @@ public sealed class WarmteServer : IAsyncDisposable
             "--Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..8],
             "--Auth:BootstrapAdminToken", BootstrapAdminToken,
             "--Logging:LogLevel:Default", "Warning",
+            // Properties fire hundreds of requests per token; the limiter has its own tests (extraArgs turn it back on).
+            "--RateLimit:Enabled", "false",
         };
         if (postgres is not null) args.AddRange(["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres]);
         if (demo) args.Add("--demo");
@@ -57,6 +60,7 @@ public sealed class WarmteServer : IAsyncDisposable
         var app = await WarmteHost.BuildAsync([.. args], builder =>
         {
             if (clock is not null) builder.Services.AddSingleton(clock);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

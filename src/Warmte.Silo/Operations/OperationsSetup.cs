@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging.Console;
+
+namespace Warmte.Silo.Operations;
+
+/// <summary>
+/// What an operator needs around the API (docs/operations.md): JSON logs, one log line per request,
+/// rate limiting per token, the refusal audit, readiness and the admin-only Orleans dashboard.
+/// WarmteHost calls these three at their place in the pipeline.
+/// </summary>
+public static class OperationsSetup
+{
+    public static void AddWarmteOperations(this WebApplicationBuilder builder)
+    {
+        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            });
+        // These categories write request URLs with their query string (where a token may be pasted by
+        // mistake); the service's own request log replaces them, so they stay quiet whatever is configured.
+        // Hosting's is off entirely: even at Warning it opens a log scope carrying the raw request path.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
+        builder.Services.AddSingleton<RefusalAuditStore>();
+        RateLimiting.Add(builder.Services, builder.Configuration);
+        DashboardAccess.Add(builder);
+    }
+
+    /// <summary>First in the pipeline, so the request log and the refusal audit see the final status.</summary>
+    public static void UseWarmteRequestObservation(this WebApplication app)
+    {
+        app.UseMiddleware<RequestLogging>();
+        app.UseMiddleware<RefusalRecording>();
+    }
+
+    /// <summary>After authentication (the limiter partitions by token id), before authorization.</summary>
+    public static void UseWarmteRateLimiting(this WebApplication app) => RateLimiting.Use(app);
+
+    public static void MapWarmteOperations(this WebApplication app)
+    {
+        app.MapReadiness();
+        DashboardAccess.Map(app);
+    }
+}

@@ -1,0 +1,425 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Warmte.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Warmte.Tests.Http;
+
+/// <summary>
+/// The bad-input and abuse campaign (docs/operations.md): FsCheck picks a write endpoint (every
+/// POST, PUT, PATCH and DELETE the running app has, read from its endpoint data sources, so new
+/// endpoints are covered without touching this file), route values (real ids, unknown ids, Unicode,
+/// over-long and token-like text), a caller (every role, another cooperative's board, no token, a
+/// revoked or made-up token) and a body (malformed JSON, a known-good body with one or two values
+/// replaced by huge, negative or fractional-cent numbers, dates in year 0, 1 and 9999, Unicode and
+/// NUL characters, 1 MB strings). Every answer must be below 500, every refusal a problem document,
+/// and a refused request — or any request by a role that may not write — leaves the state as it was.
+/// WARMTE_CAMPAIGN_CASES sets the number of cases (default 400, about a minute on a loaded machine).
+/// </summary>
+public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
+{
+    private const string Coop = "camp-coop";
+    private const string Other = "camp-other";
+    private const string Project = "camp-proj";
+    private const string Umbrella = "camp-umb";
+
+    private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("WARMTE_CAMPAIGN_CASES"), out var n) && n > 0 ? n : 400;
+
+    public enum Caller { Admin, Board, OtherBoard, Financier, Coordinator, Reader, None, Revoked, MadeUp }
+
+    public sealed record Endpoint(string Method, RoutePattern Pattern)
+    {
+        public string Key => $"{Method} {Pattern.RawText}";
+    }
+
+    public sealed record Case(int Endpoint, string[] RouteValues, Caller Caller, string Body)
+    {
+        public override string ToString() => $"endpoint {Endpoint}, route [{string.Join(", ", RouteValues.Select(v => Cut(v)))}], {Caller}, body {Cut(Body)}";
+    }
+
+    private static string Cut(string s) => s.Length <= 300 ? s : $"{s[..300]}… ({s.Length} chars)";
+
+    private static readonly string[] Junk =
+    [
+        "onbekend-id", "Coöperatie Ketelhuis WG U.A.", "🔥🏠", "مرحبا", "\u202Eevil", "a\u0000b", "..", "%00", "x", new string('a', 300),
+        "wt_looks-like-a-token-0000000000000000000000", "-1", "0", "99999999999", "L-1", "CAMP-COOP",
+    ];
+
+    /// <summary>Real values for each route parameter name; anything else gets junk.</summary>
+    private static readonly Dictionary<string, string[]> Known = new()
+    {
+        ["id"] = [Coop, Project, Other, Umbrella],
+        ["meetingId"] = ["alv"],
+        ["proposalId"] = ["realisatiebesluit"],
+        ["complexId"] = ["complex-a"],
+        ["grantId"] = ["paw"],
+        ["number"] = ["1", "2", "L-1", "L-2"],
+        ["action"] = ["request", "accounting", "approve", "reject", "pay"],
+        ["key"] = ["bewonersgroep", "intentieverklaring", "start-bouw"],
+        ["version"] = ["1", "2"],
+    };
+
+    private static readonly string[] Nasty =
+    [
+        "0", "-1", "0.001", "-0.01", "0.005", "1e308", "-1e308", "1e-320", "1E+400", "79228162514264337593543950336",
+        "-79228162514264337593543950336", "12345678901234567890.123", "2147483648", "-2147483649", "9999999999999999999999999999.99",
+        "\"0000-01-01\"", "\"0001-01-01\"", "\"9999-12-31\"", "\"10000-01-01\"", "\"2024-02-30\"", "\"-0001-01-01\"", "\"0000-00\"", "\"9999-12\"",
+        "\"Coöperatie Ketelhuis WG U.A.\"", "\"🔥🏠 warmte\"", "\"שלום עולם\"", "\"\\u202Eevil\"", "\"a\\u0000b\"", "\"\\ud800\"", "\"\"", "\" \"",
+        "null", "true", "false", "[]", "{}", "[null]", "[{}]", "\"L-1\"", "\"Voor\"", "\"Realisatie\"", "\"Gestopt\"", "\"2024-12-14\"",
+        "\"70%\"", "\"2/3\"", "\"0/0\"", "\"-5%\"", "\"1/0\"", "\"admin\"", "\"board:camp-other\"", "\"wt_00000000000000000000000000000000\"",
+    ];
+
+    private static string HugeString(int length) => "\"" + new string('é', length / 2) + "\"";
+
+    private static readonly string[] Fragments =
+    [
+        "{", "}", "[", "]", ",", ":", "\"id\"", "\"name\"", "\"amount\"", "\"on\"", "null", "1e999", "-0", "\"\\u0000\"", "\"", "\\", " ", "\"é€\"",
+    ];
+
+    /// <summary>A body each endpoint accepts (or nearly), keyed by "METHOD pattern"; the campaign mutates it. Endpoints without one get random JSON.</summary>
+    private static readonly Dictionary<string, string> Examples = WithModels(new()
+    {
+        ["POST /api/cooperatives/"] = """{"id":"camp-new","statutoryName":"Coöperatie Nieuw U.A.","kind":"HeatNetwork","municipality":"Amsterdam","foundedOn":"2019-12-18"}""",
+        ["PATCH /api/cooperatives/{id}"] = """{"statutoryName":"Coöperatie Ketelhuis WG U.A.","kind":"HeatNetwork","municipality":"Amsterdam","foundedOn":"2019-12-18"}""",
+        ["POST /api/cooperatives/{id}/projects"] = """{"id":"camp-p2","name":"Warmtenet","woningequivalenten":1500,"plannedConnections":1000,"startedOn":"2018-01-01"}""",
+        ["POST /api/cooperatives/{id}/umbrellas"] = """{"umbrellaId":"camp-umb"}""",
+        ["PATCH /api/projects/{id}"] = """{"name":"Warmtenet WG","woningequivalenten":1500,"plannedConnections":1000,"technology":"aquathermie"}""",
+        ["POST /api/projects/{id}/transitions"] = """{"to":"Haalbaarheid","decidedOn":"2024-12-14","decidedBy":"ALV","rationale":"haalbaar"}""",
+        ["PUT /api/projects/{id}/deliverables/{key}"] = """{"presentOn":"2024-01-01","reference":"notulen"}""",
+        ["PUT /api/projects/{id}/milestones/{key}"] = """{"name":"Start bouw","plannedOn":"2025-05-01","actualOn":"2025-05-02"}""",
+        ["POST /api/projects/{id}/business-cases/{version:int}/loan-grid"] = """{"rates":[0.03,0.05],"terms":[30],"types":["Annuity"],"graces":[0],"loan":7800000}""",
+        ["POST /api/projects/{id}/business-cases/{version:int}/montecarlo"] = """{"runs":10,"seed":1}""",
+        ["POST /api/projects/{id}/grants/"] = """{"id":"g2","funder":"Gemeente","scheme":"KFA","amountGranted":1000000.00,"decidedOn":"2021-01-01","tranches":[{"amount":500000,"plannedOn":"2021-06-01"},{"amount":500000}],"reviewNormDays":30}""",
+        ["POST /api/projects/{id}/grants/{grantId}/tranches/{number:int}/{action}"] = """{"on":"2024-01-01","amount":1000000.00,"periodFrom":"2023-01-01","periodTo":"2023-12-31","documents":["verantwoording.pdf"],"reason":"onvolledig"}""",
+        ["POST /api/projects/{id}/spending"] = """{"month":"2024-01","kind":"Design","amount":1234.56,"note":"ontwerp"}""",
+        ["POST /api/cooperatives/{id}/members/"] = """{"members":[{"number":"L-9","name":"Lid Negen","category":"eigenaar-bewoner","woningequivalenten":1,"postcode":"1054 AB","huisnummer":9,"joinedOn":"2020-01-01"}]}""",
+        ["PUT /api/cooperatives/{id}/members/{number}"] = """{"number":"L-1","name":"Lid Een","category":"huurder","woningequivalenten":1,"postcode":"1054 AB","huisnummer":1,"joinedOn":"2020-01-01"}""",
+        ["PUT /api/cooperatives/{id}/alv/statutes"] = """{"default":{"quorum":"1/2","majority":"1/2","majorityRule":"MoreThan","abstentionsCount":false,"minimumNoticeDays":7}}""",
+        ["POST /api/cooperatives/{id}/alv/meetings"] = """{"id":"alv2","title":"ALV","date":"2025-12-14","noticeDate":"2025-11-30","proposals":[{"id":"p1","title":"R","decisionType":"Realisatiebesluit","projectId":"camp-proj"}]}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals"] = """{"id":"p2","title":"Extra","decisionType":"Realisatiebesluit","projectId":"camp-proj"}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/attendance"] = """{"present":["L-1","L-2"]}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals/{proposalId}/ballots"] = """{"memberNumber":"L-1","choice":"Voor"}""",
+        ["PUT /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals/{proposalId}/tally"] = """{"for":2,"against":1,"abstain":0,"present":["L-1","L-2","L-3"]}""",
+        ["PUT /api/projects/{id}/consent/complexes/{complexId}"] = """{"name":"Complex A","corporation":"Stadgenoot","rentedHomes":20,"threshold":"70%","proposalDate":"2025-01-01","deadline":"2025-03-01"}""",
+        ["POST /api/projects/{id}/consent/complexes/{complexId}/declarations"] = """{"declarations":[{"postcode":"1054 AB","huisnummer":1,"response":"Akkoord","on":"2025-01-15"}]}""",
+        ["PUT /api/projects/{id}/consent/applicability"] = """{"notApplicable":true,"reason":"Alleen koopwoningen"}""",
+        ["PUT /api/projects/{id}/wcw/"] = """{"publicSharePercent":0,"mixedSetup":false,"legalEntity":true,"sustainableMainSource":true,"noProfitMotive":true,"openVoluntaryMembership":true,"memberControl":true}""",
+        ["POST /api/umbrellas/"] = """{"id":"camp-umb2","name":"APEC 2"}""",
+        ["POST /api/tokens/"] = """{"name":"campagne","role":"reader"}""",
+    });
+
+    /// <summary>The business-case and cash-flow endpoints get the reference models of models/ as their good bodies.</summary>
+    private static Dictionary<string, string> WithModels(Dictionary<string, string> examples)
+    {
+        var model = RepoFiles.Read("models", "ketelhuiswg.json");
+        var plan = RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json");
+        examples["POST /api/business-cases/evaluate"] = $$"""{"model":{{model}}}""";
+        examples["POST /api/projects/{id}/business-cases/"] = $$"""{"note":"campagne","model":{{model}}}""";
+        examples["PUT /api/projects/{id}/cashflow-plan"] = $$"""{"plan":{{plan}}}""";
+        return examples;
+    }
+
+    private static IReadOnlyList<Endpoint>? _endpoints;
+    private static readonly Dictionary<Caller, string?> Tokens = [];
+    private static readonly SemaphoreSlim SeedLock = new(1, 1);
+
+    private static readonly string[] WriteMethods = ["POST", "PUT", "PATCH", "DELETE"];
+
+    /// <summary>
+    /// The loaded demo data would change the cooperatives list and takes seconds; it is idempotent,
+    /// admin-only and has its own tests. Everything else the app maps is in the campaign.
+    /// </summary>
+    private static readonly string[] Excluded = ["POST /api/demo"];
+
+    private static IReadOnlyList<Endpoint> WriteEndpoints(Microsoft.AspNetCore.Builder.WebApplication app) =>
+        [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
+                .Where(m => WriteMethods.Contains(m)).Select(m => new Endpoint(m, e.RoutePattern)))
+            .Where(e => !Excluded.Contains($"{e.Method} {e.Pattern.RawText}".TrimEnd('/')))
+            .DistinctBy(e => e.Key)
+            .OrderBy(e => e.Key, StringComparer.Ordinal)];
+
+    /// <summary>An {id} takes its kind from the segment before it (a project id after "projects", ...).</summary>
+    private static readonly Dictionary<string, string[]> IdsAfter = new()
+    {
+        ["projects"] = [Project, "camp-other-proj"],
+        ["cooperatives"] = [Coop, Other],
+        ["umbrellas"] = [Umbrella],
+    };
+
+    private static Gen<string> RouteValue(RoutePattern pattern, string name)
+    {
+        var known = Known.GetValueOrDefault(name) ?? [];
+        if (name == "id")
+        {
+            var before = pattern.PathSegments.TakeWhile(s => !s.Parts.OfType<RoutePatternParameterPart>().Any(p => p.Name == "id"))
+                .LastOrDefault()?.Parts.OfType<RoutePatternLiteralPart>().FirstOrDefault()?.Content;
+            known = before is not null && IdsAfter.TryGetValue(before, out var ids) ? ids : known;
+        }
+        return known.Length > 0 ? Gen.Frequency((6, Gen.Elements(known)), (1, Gen.Elements(Junk))) : Gen.Elements(Junk);
+    }
+
+    private static Gen<string> Leaf() =>
+        Gen.Frequency(
+            (30, Gen.Elements(Nasty)),
+            (1, Gen.Constant(HugeString(1024 * 1024))),
+            (2, Gen.Constant(HugeString(100 * 1024))),
+            (3, Gen.Choose(-1_000_000, 1_000_000).Select(i => (i / 1000m).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    private static Gen<string> MalformedBody() => Gen.Elements(Fragments).ArrayOf().Select(string.Concat);
+
+    private static readonly string[] FieldNames =
+    [
+        "id", "name", "amount", "on", "month", "kind", "to", "members", "number", "choice", "declarations", "model", "plan", "rates",
+        "terms", "runs", "seed", "statutoryName", "umbrellaId", "role", "presentOn", "plannedOn", "default", "present", "for",
+    ];
+
+    private static Gen<string> RandomObject() =>
+        from count in Gen.Choose(0, 5)
+        from keys in Gen.Elements(FieldNames).ArrayOf(count)
+        from values in Leaf().ArrayOf(count)
+        select "{" + string.Join(",", keys.Zip(values).DistinctBy(p => p.First).Select(p => $"\"{p.First}\":{p.Second}")) + "}";
+
+    /// <summary>The example with one to three changes: a value replaced by a nasty one, a field removed, or an unknown field added.</summary>
+    private static Gen<string> Mutated(string example) =>
+        from changes in Gen.Choose(1, 3)
+        from picks in Gen.Choose(0, 1000).ArrayOf(changes)
+        from kinds in Gen.Choose(0, 9).ArrayOf(changes)
+        from leaves in Leaf().ArrayOf(changes)
+        select Mutate(example, picks, kinds, leaves);
+
+    private static string Mutate(string example, int[] picks, int[] kinds, string[] leaves)
+    {
+        var root = JsonNode.Parse(example)!;
+        for (var i = 0; i < picks.Length; i++)
+        {
+            var slots = Slots(root).ToList();
+            if (slots.Count == 0) break;
+            var (parent, key, index) = slots[picks[i] % slots.Count];
+            // A placeholder, replaced by the raw leaf afterwards: lone surrogates and out-of-range numbers do not survive JsonNode.
+            JsonNode? value = JsonValue.Create(Placeholder(i));
+            switch (kinds[i])
+            {
+                case 0 when parent is JsonObject o:
+                    o.Remove(key!);
+                    break;
+                case 1 when parent is JsonObject o:
+                    o["onbekendVeld" + i] = value;
+                    break;
+                default:
+                    if (parent is JsonObject obj) obj[key!] = value;
+                    else if (parent is JsonArray arr) arr[index] = value;
+                    break;
+            }
+        }
+        var text = root.ToJsonString();
+        for (var i = 0; i < leaves.Length; i++) text = text.Replace($"\"{Placeholder(i)}\"", leaves[i]);
+        return text;
+    }
+
+    private static string Placeholder(int i) => $"__leaf_{i}__";
+
+    private static IEnumerable<(JsonNode Parent, string? Key, int Index)> Slots(JsonNode node)
+    {
+        if (node is JsonObject o)
+            foreach (var (key, child) in o.ToList())
+            {
+                yield return (o, key, -1);
+                if (child is not null) foreach (var s in Slots(child)) yield return s;
+            }
+        else if (node is JsonArray a)
+            for (var i = 0; i < a.Count; i++)
+            {
+                yield return (a, null, i);
+                if (a[i] is { } child) foreach (var s in Slots(child)) yield return s;
+            }
+    }
+
+    private static Gen<Case> Cases_(IReadOnlyList<Endpoint> endpoints) =>
+        from index in Gen.Choose(0, endpoints.Count - 1)
+        let endpoint = endpoints[index]
+        from values in Gen.CollectToArray(endpoint.Pattern.Parameters.Select(p => RouteValue(endpoint.Pattern, p.Name)))
+        from caller in Gen.Frequency(
+            (8, Gen.Constant(Caller.Admin)), (6, Gen.Constant(Caller.Board)), (2, Gen.Constant(Caller.OtherBoard)),
+            (2, Gen.Constant(Caller.Financier)), (1, Gen.Constant(Caller.Coordinator)), (1, Gen.Constant(Caller.Reader)),
+            (1, Gen.Constant(Caller.None)), (1, Gen.Constant(Caller.Revoked)), (1, Gen.Constant(Caller.MadeUp)))
+        from body in Examples.TryGetValue(endpoint.Key, out var example)
+            ? Gen.Frequency((1, Gen.Constant(example)), (6, Mutated(example)), (1, MalformedBody()), (1, RandomObject()))
+            : Gen.Frequency((2, RandomObject()), (1, MalformedBody()), (1, Gen.Constant("{}")))
+        select new Case(index, [.. values], caller, body);
+
+    [Fact]
+    public async Task No_request_gets_a_5xx_a_refusal_is_always_a_problem_document_and_never_a_partial_write()
+    {
+        var endpoints = await Seed();
+        var tried = new ConcurrentDictionary<string, int>();
+        var statuses = new ConcurrentDictionary<int, int>();
+        var baseline = await Snapshot();
+        try
+        {
+            var property = Prop.ForAll(Cases_(endpoints).ToArbitrary(), c =>
+            {
+                var endpoint = endpoints[c.Endpoint];
+                tried.AddOrUpdate(endpoint.Key, 1, (_, n) => n + 1);
+                var (status, contentType, body, path) = Send(endpoint, c).GetAwaiter().GetResult();
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                var after = Snapshot().GetAwaiter().GetResult();
+                var before = baseline;
+                baseline = status < 400 ? Settled(after).GetAwaiter().GetResult() : after;
+                Assert.True(status < 500, $"{endpoint.Key} answered {status}: {Cut(body)}");
+                // Kestrel itself refuses a path with an encoded NUL as malformed HTTP, bare and before the service sees it.
+                var refusedByServer = status == 400 && body.Length == 0 && path.Contains("%00", StringComparison.Ordinal);
+                if (refusedByServer) statuses.AddOrUpdate(-400, 1, (_, n) => n + 1);
+                if (status >= 400 && !refusedByServer)
+                {
+                    Assert.True(contentType == "application/problem+json", $"{endpoint.Key} answered {status} as {contentType}: {Cut(body)}");
+                    using var problem = JsonDocument.Parse(body);
+                    Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+                    Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("code").GetString()));
+                    Assert.True(before.All == after.All, $"{endpoint.Key} refused with {status} but changed the state: {Difference(before.All, after.All)}");
+                }
+                if (!refusedByServer && c.Caller is Caller.None or Caller.Revoked or Caller.MadeUp)
+                    Assert.Equal(401, status);
+                if (status < 400 && c.Caller is Caller.Reader or Caller.Coordinator)
+                    Assert.True(before.All == after.All, $"{c.Caller} changed the state through {endpoint.Key}: {Difference(before.All, after.All)}");
+                if (status < 400 && c.Caller is Caller.OtherBoard)
+                    Assert.True(before.Main == after.Main, $"another cooperative's board changed {Coop} through {endpoint.Key}: {Difference(before.Main, after.Main)}");
+            });
+            // Off xUnit's synchronisation context: the property blocks on HTTP calls.
+            await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), property));
+        }
+        finally
+        {
+            output.WriteLine($"Write endpoints found in the app: {endpoints.Count} (excluded: {string.Join(", ", Excluded)})");
+            foreach (var endpoint in endpoints)
+                output.WriteLine($"{tried.GetValueOrDefault(endpoint.Key),6}  {endpoint.Key}{(Examples.ContainsKey(endpoint.Key) ? "" : "  (random bodies only)")}");
+            output.WriteLine($"{tried.Values.Sum(),6}  cases in total; answers: {string.Join(", ", statuses.Where(p => p.Key > 0).OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}"
+                + $"; of the 400s, {statuses.GetValueOrDefault(-400)} bare from Kestrel (encoded NUL in the path)");
+        }
+    }
+
+    /// <summary>
+    /// After a write that succeeded, the state once one-way follow-ups (alert evaluation) are done:
+    /// read until two reads agree, so their late effects are not blamed on the next request.
+    /// </summary>
+    private async Task<(string Main, string All)> Settled((string Main, string All) first)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(50);
+            var next = await Snapshot();
+            if (next.All == first.All) return next;
+            first = next;
+        }
+        return first;
+    }
+
+    /// <summary>The first snapshot line that differs, around the first differing character.</summary>
+    private static string Difference(string before, string after)
+    {
+        var (a, b) = (before.Split('\n'), after.Split('\n'));
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            if (a[i] == b[i]) continue;
+            var at = 0;
+            while (at < Math.Min(a[i].Length, b[i].Length) && a[i][at] == b[i][at]) at++;
+            string Around(string line) => line.Substring(Math.Max(0, at - 150), Math.Min(line.Length - Math.Max(0, at - 150), 300));
+            return $"{a[i].Split(' ')[0]}\n  before: …{Around(a[i])}…\n  after:  …{Around(b[i])}…";
+        }
+        return "the number of snapshot lines differs";
+    }
+
+    private async Task<(int Status, string? ContentType, string Body, string Path)> Send(Endpoint endpoint, Case c)
+    {
+        var path = string.Concat(endpoint.Pattern.PathSegments.Select(segment => "/" + string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternParameterPart parameter => Uri.EscapeDataString(c.RouteValues[endpoint.Pattern.Parameters.ToList().FindIndex(p => p.Name == parameter.Name)]),
+            RoutePatternSeparatorPart separator => separator.Content,
+            _ => "",
+        }))));
+        var client = fixture.Server.Client(token: null);
+        using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path.TrimStart('/'))
+        {
+            Content = new StringContent(c.Body, Encoding.UTF8, "application/json"),
+        };
+        if (Tokens[c.Caller] is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), path);
+    }
+
+    /// <summary>The state a write could change: the cooperative under attack and its project in full (Main), plus everything global.</summary>
+    private async Task<(string Main, string All)> Snapshot()
+    {
+        var admin = fixture.Server.Client();
+        string[] main =
+        [
+            $"api/cooperatives/{Coop}", $"api/projects/{Project}", $"api/cooperatives/{Coop}/members", $"api/cooperatives/{Coop}/alv/meetings",
+            $"api/cooperatives/{Coop}/alv/statutes", $"api/projects/{Project}/consent", $"api/projects/{Project}/wcw", $"api/projects/{Project}/grants",
+            $"api/projects/{Project}/spending", $"api/projects/{Project}/cashflow-plan", $"api/projects/{Project}/business-cases",
+            $"api/cooperatives/{Coop}/audit?pageSize=5", $"api/projects/{Project}/audit?pageSize=5",
+        ];
+        string[] global = ["api/cooperatives", "api/umbrellas", "api/tokens", $"api/umbrellas/{Umbrella}"];
+        var answers = await Task.WhenAll(main.Concat(global).Select(async p => p + " " + (await admin.Get(p)).Raw));
+        var mainText = string.Join("\n", answers.Take(main.Length));
+        return (mainText, mainText + "\n" + string.Join("\n", answers.Skip(main.Length)));
+    }
+
+    private async Task<IReadOnlyList<Endpoint>> Seed()
+    {
+        await SeedLock.WaitAsync();
+        try
+        {
+            if (_endpoints is not null) return _endpoints;
+            var admin = fixture.Server.Client();
+            await ApiCalls.SeedCooperativeWithProject(admin, Coop, Project);
+            await ApiCalls.SeedCooperativeWithProject(admin, Other, "camp-other-proj");
+            await ApiCalls.SeedMembers(admin, Coop);
+            await Expect(admin.Post("api/umbrellas", new { id = Umbrella, name = "APEC" }));
+            await Expect(admin.Post($"api/cooperatives/{Coop}/umbrellas", new { umbrellaId = Umbrella }));
+            await Expect(admin.Post($"api/cooperatives/{Coop}/alv/meetings", new
+            {
+                id = "alv", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+                proposals = new[] { new { id = "realisatiebesluit", title = "Realisatiebesluit", decisionType = "Realisatiebesluit", projectId = Project } },
+            }));
+            await Expect(admin.Put($"api/projects/{Project}/consent/complexes/complex-a", new { name = "A", corporation = "Stadgenoot", rentedHomes = 20 }));
+            await Expect(admin.Post($"api/projects/{Project}/grants", new
+            {
+                id = "paw", funder = "Rijk via gemeente", scheme = "PAW", amountGranted = 7_700_000m, decidedOn = "2020-01-01",
+                tranches = new[] { new { amount = 1_000_000m }, new { amount = 1_000_000m } },
+            }));
+            var model = JsonDocument.Parse(File.ReadAllText(RepoFiles.Path("models", "ketelhuiswg.json"))).RootElement;
+            await Expect(admin.Post($"api/projects/{Project}/business-cases", new { note = "campagne", model }));
+
+            async Task<string> NewToken(string role) => (await Expect(admin.Post("api/tokens", new { name = "campagne " + role, role }))).Text("token");
+            Tokens[Caller.Admin] = WarmteServer.BootstrapAdminToken;
+            Tokens[Caller.Board] = await NewToken($"board:{Coop}");
+            Tokens[Caller.OtherBoard] = await NewToken($"board:{Other}");
+            Tokens[Caller.Financier] = await NewToken("financier");
+            Tokens[Caller.Coordinator] = await NewToken("coordinator");
+            Tokens[Caller.Reader] = await NewToken("reader");
+            var revoked = await Expect(admin.Post("api/tokens", new { name = "ingetrokken", role = "admin" }));
+            await admin.Delete($"api/tokens/{revoked.Text("id")}");
+            Tokens[Caller.Revoked] = revoked.Text("token");
+            Tokens[Caller.MadeUp] = "wt_" + new string('q', 43);
+            Tokens[Caller.None] = null;
+            return _endpoints = WriteEndpoints(fixture.Server.App);
+        }
+        finally { SeedLock.Release(); }
+    }
+
+    private static async Task<ApiCalls.Answer> Expect(Task<ApiCalls.Answer> call)
+    {
+        var answer = await call;
+        if ((int)answer.Status >= 300) throw new InvalidOperationException($"Seeding the campaign failed: {answer.Raw}");
+        return answer;
+    }
+}
