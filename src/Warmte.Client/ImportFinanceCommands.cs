@@ -199,7 +199,8 @@ internal static class ImportFinanceCommands
                 + (t.ApprovedOn is { } g ? $", goedgekeurd {Nl.Date(g)}" : "") + (t.PaidOn is { } b ? $", uitbetaald {Nl.Date(b)}" : "")))
             return ImportCommands.Finish(context, result, sent: false);
         var mapping = result.Mapping!;
-        var sync = TrancheImport.Compare(result.Rows, grant);
+        var sync = TrancheImport.Compare(result.Rows, grant,
+            grant is null && context.Option(DecidedOn) is { } decided ? Commands.ParseDate(decided, DecidedOn, command) : null);
         var problems = sync.Problems.Select(p => new ImportProblem(mapping.Sheet.Name, p.Row, mapping.ColumnName(p.Field), p.Reason)).ToList();
         if (problems.Count > 0 && !context.Invocation.Flag(ImportCommands.SkipInvalid)) return Refused(context, problems);
         var badRows = problems.Select(p => p.Row).ToHashSet();

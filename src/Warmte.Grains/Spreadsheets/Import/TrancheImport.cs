@@ -122,9 +122,9 @@ public static class TrancheImport
     /// Compares the file with the grant as the service has it (null: not recorded yet). The plan
     /// changes when amounts or planned dates differ; each step dated in the file and not yet
     /// recorded is to be sent, in order; a step recorded with another date (or amount) is a problem:
-    /// recorded history is not rewritten.
+    /// recorded history is not rewritten. <paramref name="decidedOn"/>: the decision date of a grant still to be created.
     /// </summary>
-    public static TrancheSync Compare(IReadOnlyList<ImportedRow<TrancheRow>> rows, Grant? grant)
+    public static TrancheSync Compare(IReadOnlyList<ImportedRow<TrancheRow>> rows, Grant? grant, LocalDate? decidedOn = null)
     {
         var ordered = rows.OrderBy(r => r.Item.Number).ToList();
         ImmutableArray<PlannedTranche?> plan = [.. ordered.Select(r => (PlannedTranche?)new PlannedTranche { Amount = r.Item.Amount, PlannedOn = r.Item.PlannedOn })];
@@ -137,7 +137,7 @@ public static class TrancheImport
         {
             var (row, r) = (imported.Row, imported.Item);
             var existing = grant?.Tranches.FirstOrDefault(t => t.Number == r.Number);
-            var periodFrom = r.PeriodFrom ?? previousPeriodTo?.PlusDays(1) ?? grant?.DecidedOn;
+            var periodFrom = r.PeriodFrom ?? previousPeriodTo?.PlusDays(1) ?? grant?.DecidedOn ?? decidedOn;
             previousPeriodTo = r.PeriodTo ?? r.AccountedOn ?? existing?.Accounting?.PeriodTo ?? previousPeriodTo;
             (TrancheAction Action, string Field, LocalDate? On, TrancheStatus Status)[] wanted =
             [
