@@ -188,6 +188,31 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Members_and_consent_reach_the_export_as_counts_only()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var members = await FilledTemplate("members",
+            ["L-0012", "Anna Bakker", "huurder", "1", "1054 AB", "7", null, "14-12-2020", null, "ja"],
+            ["L-0013", "Bedrijf West", "bedrijf", "3", "1054 AC", "9", null, "05-01-2021", null, "nee"]);
+        Ok(await As(Server.AdminToken, "import", "members", coop, members));
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "A", corporation = "Stadgenoot", rentedHomes = 4, proposalDate = "2025-01-15" });
+        var consent = await FilledTemplate("consent", ["1054 AB", "7", null, "akkoord", "01-02-2025"], ["1054 AB", "8", null, "geweigerd", "02-02-2025"]);
+        Ok(await As(Server.AdminToken, "import", "consent", project, "complex-a", consent));
+
+        var export = TempFile(".xlsx");
+        Ok(await As(Server.AdminToken, "export", "project", project, "--out", export));
+        using var workbook = new XLWorkbook(export);
+        var cells = workbook.Worksheets.SelectMany(w => w.CellsUsed()).Select(c => c.GetString()).ToList();
+        Assert.Contains(cells, c => c.StartsWith("Ledenregister: 2 leden, waarvan 1 stemgerechtigd", StringComparison.Ordinal));
+        var complex = workbook.Worksheet(project).RowsUsed().First(r => r.Cell(1).GetString() == "A");
+        Assert.Equal((4, 1, 1, 2), ((int)complex.Cell(3).GetDouble(), (int)complex.Cell(4).GetDouble(), (int)complex.Cell(5).GetDouble(), (int)complex.Cell(6).GetDouble()));
+        // No personal data: neither names, member numbers nor addresses are in the workbook, so these do not round-trip.
+        Assert.DoesNotContain(cells, c => c.Contains("Anna Bakker") || c.Contains("L-0012") || c.Contains("1054 AB"));
+    }
+
+    [Fact]
     public async Task What_only_the_service_refuses_is_reported_on_the_row_and_column_it_came_from()
     {
         var admin = Server.Client();

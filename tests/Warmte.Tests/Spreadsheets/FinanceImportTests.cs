@@ -244,6 +244,35 @@ public sealed class FinanceImportTests
         Assert.Equal(new LocalDate(2020, 12, 15), tranches.Rows[0].Item.PaidOn);
     }
 
+    [Fact]
+    public void A_budget_under_merged_title_cells_with_trailing_formatted_rows_reads_from_its_header()
+    {
+        var path = TempFile(".xlsx");
+        using (var workbook = new ClosedXML.Excel.XLWorkbook())
+        {
+            var sheet = workbook.AddWorksheet("Begroting 2025");
+            sheet.Cell(1, 1).SetValue("Begroting en realisatie 2025 — KetelhuisWG");
+            sheet.Range(1, 1, 2, 6).Merge();
+            string[] header = ["Maand", "Post", "Begroot", "Realisatie", "Vaste kosten", "Omschrijving"];
+            for (var c = 0; c < header.Length; c++) sheet.Cell(4, c + 1).SetValue(header[c]);
+            sheet.Cell(5, 1).SetValue(new DateTime(2025, 3, 1));
+            sheet.Cell(5, 2).SetValue("Ontwerp");
+            sheet.Cell(5, 3).SetValue(75_000.25);
+            sheet.Cell(5, 4).SetValue(70_000);
+            sheet.Cell(6, 1).SetValue("april 2025");
+            sheet.Cell(6, 2).SetValue("Organisatie");
+            sheet.Cell(6, 3).SetValue(12_000);
+            sheet.Range(7, 1, 30, 6).Style.Fill.BackgroundColor = ClosedXML.Excel.XLColor.LightYellow; // formatted, empty
+            sheet.Range(7, 1, 30, 6).Style.NumberFormat.Format = "#,##0.00";
+            workbook.SaveAs(path);
+        }
+        var result = ReadBudget(path);
+        Assert.True(result.IsClean, string.Join("\n", result.Problems));
+        Assert.Equal(4, result.Mapping!.HeaderRow);
+        Assert.Equal([(new YearMonth(2025, 3), WorkKind.Design, 75_000.25m), (new YearMonth(2025, 4), WorkKind.Organisation, 12_000m)],
+            result.Rows.Select(r => (r.Item.Month, r.Item.Kind, r.Item.Planned!.Value)));
+    }
+
     private static string Convert(string csv, string extension)
     {
         var to = Path.ChangeExtension(csv, extension);
