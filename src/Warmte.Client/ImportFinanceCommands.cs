@@ -192,7 +192,9 @@ internal static class ImportFinanceCommands
         var names = new[] { grantId, grant?.Scheme ?? context.Option(Scheme), grant is null ? null : $"{grant.Funder}, {grant.Scheme}",
                 context.Option(Funder) is { } f && context.Option(Scheme) is { } s ? $"{f}, {s}" : null }
             .Where(n => n is not null).Select(n => HeaderMatcher.Normalise(n!)).ToHashSet();
-        var result = ImportCommands.Read(context, 2, sheets => TrancheImport.Read(sheets, name => names.Contains(HeaderMatcher.Normalise(name))));
+        // "Rijk via gemeente, PAW" (the export's label) is this grant when either the whole label or its scheme part matches.
+        var result = ImportCommands.Read(context, 2, sheets => TrancheImport.Read(sheets,
+            name => names.Contains(HeaderMatcher.Normalise(name)) || names.Contains(HeaderMatcher.Normalise(name.Split(',')[^1]))));
         if (!ImportCommands.Report(context, result, t =>
                 $"tranche {t.Number}: {Nl.Money(t.Amount)}" + (t.PlannedOn is { } p ? $" gepland {Nl.Date(p)}" : "")
                 + (t.RequestedOn is { } r ? $", aangevraagd {Nl.Date(r)}" : "") + (t.AccountedOn is { } a ? $", verantwoord {Nl.Date(a)}" : "")

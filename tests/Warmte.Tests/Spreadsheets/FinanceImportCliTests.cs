@@ -180,6 +180,9 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         var before = (await admin.Get($"api/projects/{project}/grants/paw")).Raw;
         var export = TempFile(".xlsx");
         Ok(await As(Server.AdminToken, "export", "project", project, "--out", export));
+        var preview = await As(financier, "import", "tranches", project, "paw", export, "--dry-run");
+        Ok(preview);
+        Assert.Contains("3 goede rijen, 0 foute rijen.", preview.Out);
         var roundTrip = await As(financier, "import", "tranches", project, "paw", export);
         Ok(roundTrip);
         Assert.Contains("trancheplan ongewijzigd (3 tranches)", roundTrip.Out);
