@@ -70,14 +70,17 @@ public static class ServiceProblems
             var match = Indexed.Match(field);
             IReadOnlyList<int> rows = defaultRow is { } one ? [one] : [mapping.HeaderRow];
             var rest = field;
+            var placed = false;
             if (match.Success && rowsOf is not null && rowsOf(int.Parse(match.Groups[1].Value)) is { Count: > 0 } found)
             {
                 rows = found;
                 rest = match.Groups[2].Value;
+                placed = true;
             }
             var column = columnOf is null ? rest : columnOf(rest);
             var columnName = column is not null && mapping.Columns.ContainsKey(column) ? mapping.ColumnName(column) : null;
-            var text = columnName is null && !string.IsNullOrEmpty(field) && !match.Success ? $"{field}: {reason}" : reason;
+            // Without a column (or a row of its own) the field path is the only pointer left: keep it.
+            var text = columnName is null && !string.IsNullOrEmpty(field) && !placed ? $"{field}: {reason}" : reason;
             foreach (var row in rows)
                 yield return new ImportProblem(mapping.Sheet.Name, row, columnName, "geweigerd door de dienst: " + text);
         }
