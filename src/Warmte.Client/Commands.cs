@@ -138,7 +138,7 @@ internal static class Commands
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
         DecisionCommands.Consent, DecisionCommands.Gates,
-        ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportCommands.Template,
+        ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
         AuditCommands.Refusals,
     ];

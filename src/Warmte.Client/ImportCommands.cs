@@ -23,7 +23,7 @@ internal static class ImportCommands
     public static readonly OptionSpec SkipInvalid = new("skip-invalid", null,
         "Sla foute rijen over en verstuur de goede (standaard: bij één foute rij wordt niets verstuurd)");
 
-    private const string Formats = "Het bestand mag .xlsx, .xls (oud Excel) of .csv zijn (';' of ',', decimale komma of punt, UTF-8 of Windows-1252). "
+    internal const string Formats = "Het bestand mag .xlsx, .xls (oud Excel) of .csv zijn (';' of ',', decimale komma of punt, UTF-8 of Windows-1252). "
         + "De kopregel mag in de eerste 20 rijen staan, onder een titel; kolomnamen worden herkend ongeacht hoofdletters, accenten en spaties, "
         + "in het Nederlands of Engels; andere kolommen worden genegeerd. Elke fout noemt blad, rij, kolom en reden.";
 
@@ -55,7 +55,7 @@ internal static class ImportCommands
         ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],
         RunConsent);
 
-    private static readonly ArgumentSpec Kind = new("soort", "members, ballots of consent");
+    private static readonly ArgumentSpec Kind = new("soort", "members, ballots, consent, budget of tranches");
     private static readonly OptionSpec Out = new("out", "bestand", "Het .xlsx-bestand dat geschreven wordt (verplicht)");
 
     public static readonly CommandSpec Template = new(
@@ -64,7 +64,7 @@ internal static class ImportCommands
         "Schrijft een .xlsx met de kopregel die warmte import zoekt (verplichte kolommen vet) en een blad Toelichting met "
         + "per kolom wat erin hoort en welke kopjes ook herkend worden. Ingevuld leest het zonder fouten in.",
         [Kind], [Out],
-        ["warmte template members --out leden.xlsx", "warmte template consent --out akkoordverklaringen.xlsx"],
+        ["warmte template members --out leden.xlsx", "warmte template consent --out akkoordverklaringen.xlsx", "warmte template budget --out begroting.xlsx"],
         RunTemplate) { Offline = true };
 
     private static Task<int> RunTemplate(CommandContext context)
@@ -80,7 +80,7 @@ internal static class ImportCommands
         return Task.FromResult(WarmteCli.Ok);
     }
 
-    private static ImportResult<T> Read<T>(CommandContext context, int fileArgument, Func<ImmutableArray<Sheet>, ImportResult<T>> import)
+    internal static ImportResult<T> Read<T>(CommandContext context, int fileArgument, Func<ImmutableArray<Sheet>, ImportResult<T>> import)
     {
         var path = context.Argument(fileArgument);
         var sheets = SheetReader.Read(path);
@@ -89,7 +89,7 @@ internal static class ImportCommands
     }
 
     /// <summary>Shows mapping and problems; returns whether to go on and send.</summary>
-    private static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe)
+    internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe)
     {
         var output = context.Json ? context.Err : context.Out;
         if (result.Mapping is { } mapping)
@@ -121,10 +121,37 @@ internal static class ImportCommands
     }
 
     /// <summary>0 when every row was good (also for a dry run), 1 when rows were bad or nothing could be sent.</summary>
-    private static int Finish<T>(CommandContext context, ImportResult<T> result, bool sent) =>
+    internal static int Finish<T>(CommandContext context, ImportResult<T> result, bool sent) =>
         result.IsClean && result.Mapping is not null && (sent || (context.Invocation.Flag(DryRun) && !result.Rows.IsEmpty))
             ? WarmteCli.Ok
             : WarmteCli.BadInput;
+
+    /// <summary>
+    /// The service's field problems ("errors": {"members[3].postcode": [...]}) as (field path, reason);
+    /// a refusal without field problems as one reason with an empty path.
+    /// </summary>
+    internal static List<(string Field, string Reason)> FieldErrors(ApiResponse response)
+    {
+        using var document = response.TryParse();
+        if (document is null) return [("", $"HTTP {response.StatusCode}")];
+        var root = document.RootElement;
+        var list = new List<(string, string)>();
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+            foreach (var field in errors.EnumerateObject())
+                foreach (var reason in field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                    list.Add((field.Name, reason.GetString() ?? ""));
+        if (list.Count == 0) list.Add(("", root.ValueKind == JsonValueKind.Object ? root.Str("detail") ?? $"HTTP {response.StatusCode}" : $"HTTP {response.StatusCode}"));
+        return list;
+    }
+
+    /// <summary>A bulk request the service refused (all or nothing): each problem on its row and column; nothing was stored.</summary>
+    private static int ServiceRefused<T>(CommandContext context, ImportResult<T> result, ApiException refusal)
+    {
+        foreach (var problem in ServiceProblems.Map(result.Mapping!, FieldErrors(refusal.Response), i => i < result.Rows.Length ? [result.Rows[i].Row] : []).OrderBy(p => p.Row))
+            context.Err.WriteLine(problem.ToString());
+        context.Err.WriteLine("Er is niets opgeslagen: de dienst weigerde de rijen hierboven. Verbeter ze, of laat ze weg en lees opnieuw in.");
+        return WarmteCli.BadInput;
+    }
 
     private static async Task<int> RunMembers(CommandContext context)
     {
@@ -133,8 +160,15 @@ internal static class ImportCommands
             return Finish(context, result, sent: false);
         var body = JsonSerializer.Serialize(new { members = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
         ApiResponse response;
-        using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "lid", "leden")} versturen; de dienst controleert en bewaart…"))
-            response = await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body);
+        try
+        {
+            using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "lid", "leden")} versturen; de dienst controleert en bewaart…"))
+                response = await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body);
+        }
+        catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+        {
+            return ServiceRefused(context, result, refusal);
+        }
         using var document = Commands.Parse(response);
         var r = document.RootElement;
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
@@ -149,7 +183,16 @@ internal static class ImportCommands
             return Finish(context, result, sent: false);
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
         var body = JsonSerializer.Serialize(new { declarations = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
-        using var document = Commands.Parse(await context.Api.PostJsonAsync(path, body));
+        ApiResponse response;
+        try
+        {
+            response = await context.Api.PostJsonAsync(path, body);
+        }
+        catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+        {
+            return ServiceRefused(context, result, refusal);
+        }
+        using var document = Commands.Parse(response);
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else
         {
@@ -180,9 +223,9 @@ internal static class ImportCommands
             catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
             {
                 refused++;
-                var detail = refusal.Response.TryParse() is { } problem ? problem.RootElement.Str("detail") ?? "" : "";
-                var fields = refusal.Response.TryParse() is { } p2 ? string.Join("; ", p2.RootElement.Items("errors").Select(e => e.Str("reason"))) : "";
-                context.Err.WriteLine($"Rij {row.Row}: geweigerd door de dienst: {detail} {fields}".TrimEnd());
+                foreach (var problem in ServiceProblems.Map(result.Mapping!, FieldErrors(refusal.Response), defaultRow: row.Row,
+                             columnOf: f => f.Length == 0 ? "choice" : f))
+                    context.Err.WriteLine(problem.ToString());
             }
         }
         if (context.Json)

@@ -17,6 +17,7 @@ public class ImportBenchmarks
     private const int Rows = 10_000;
     private string _csv = null!;
     private string _xlsx = null!;
+    private string _budget = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -46,6 +47,14 @@ public class ImportBenchmarks
             sheet.Cell(row, 9).Value = "ja";
         }
         File.WriteAllText(_csv, text.ToString(), Encoding.UTF8);
+        // Six years of a monthly budget, six categories, plan and actual side by side (432 rows).
+        _budget = Path.Combine(dir, "begroting.csv");
+        var budget = new StringBuilder("Begroting\r\n\r\nMaand;Categorie;Begroot;Werkelijk\r\n");
+        string[] kinds = ["ontwerp", "businesscase", "contracten", "communicatie", "organisatie", "adviseurs"];
+        for (var m = 0; m < 72; m++)
+            foreach (var kind in kinds)
+                budget.Append($"{new YearMonth(2019, 1).PlusMonths(m):yyyy-MM};{kind};{10_000 + m % 7 * 1_000},00;{9_500 + m % 5 * 1_000},50\r\n");
+        File.WriteAllText(_budget, budget.ToString(), Encoding.UTF8);
         workbook.SaveAs(_xlsx);
     }
 
@@ -57,4 +66,12 @@ public class ImportBenchmarks
 
     [Benchmark(Description = "Import 10,000 members from .xlsx (read + check)")]
     public int Xlsx() => Import(_xlsx);
+
+    [Benchmark(Description = "Import a 6-year monthly budget (432 rows) from .csv: read, check, build the work plan and month totals")]
+    public int Budget()
+    {
+        var result = BudgetImport.Read(SheetReader.Read(_budget).Value!, new YearMonth(2026, 11));
+        var (packages, _) = BudgetImport.WorkPlan(result.Rows, new YearMonth(2019, 1), 72);
+        return packages.Length + BudgetImport.Totals(result.Rows).Length;
+    }
 }

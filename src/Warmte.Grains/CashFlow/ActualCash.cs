@@ -26,6 +26,24 @@ public sealed record BookSpending
     [Id(3)] public string? Note { get; init; }
 }
 
+/// <summary>
+/// A month's total spent on one kind of work, as a treasurer keeps it in a spreadsheet: it becomes
+/// (or replaces) that month and kind's one "total" booking; 0 removes it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MonthTotal
+{
+    [Id(0)] public YearMonth? Month { get; init; }
+    [Id(1)] public string? Kind { get; init; }
+    [Id(2)] public decimal? Amount { get; init; }
+    [Id(3)] public string? Note { get; init; }
+}
+
+/// <summary>What setting month totals did: bookings created, changed, already so, removed (amount 0).</summary>
+[GenerateSerializer, Immutable]
+public sealed record MonthTotalsResult(
+    [property: Id(0)] int Created, [property: Id(1)] int Updated, [property: Id(2)] int Unchanged, [property: Id(3)] int Removed);
+
 /// <summary>One month of the actual cash position: what came in (tranches paid), what went out (booked spending).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ActualMonth(
@@ -60,6 +78,71 @@ public static class ActualCash
         if (existing >= MaxBookings) v.Add("month", $"een project heeft maximaal {MaxBookings} boekingen.");
         if (v.HasErrors) return v.ToRefusal();
         return Outcome<SpendingBooking>.Ok(new SpendingBooking { Id = id, Month = month, Kind = kind, Amount = amount, Note = note, BookedBy = actor, BookedAt = now });
+    }
+
+    /// <summary>The id of the one booking that holds a month's total for a kind of work: the same total twice is one booking.</summary>
+    public static string TotalId(YearMonth month, WorkKind kind) =>
+        $"t-{NodaTime.Text.YearMonthPattern.Iso.Format(month)}-{kind.ToString().ToLowerInvariant()}";
+
+    /// <summary>
+    /// Sets month totals, all or nothing: each (month, kind) gets one total booking (id
+    /// <see cref="TotalId"/>) with the amount, replacing an earlier total of that month and kind;
+    /// 0 removes it. Bookings made one by one are left as they are. Problems name "totals[i].field".
+    /// </summary>
+    public static Outcome<(ImmutableArray<SpendingBooking> Bookings, MonthTotalsResult Result)> SetTotals(
+        IReadOnlyList<SpendingBooking> existing, IReadOnlyList<MonthTotal?> totals, YearMonth thisMonth, string actor, Instant now)
+    {
+        var v = new Validation();
+        if (totals.Count == 0) v.Add("totals", "is verplicht: minstens één maandtotaal.");
+        if (totals.Count > MaxBookings) v.Add("totals", $"maximaal {MaxBookings} maandtotalen per keer.");
+        var wanted = new List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>();
+        var seen = new Dictionary<string, int>();
+        for (var i = 0; i < totals.Count && i < MaxBookings; i++)
+        {
+            var p = $"totals[{i}]";
+            var t = totals[i];
+            if (t is null) { v.Add(p, "is leeg."); continue; }
+            var before = v.Errors.Count;
+            if (t.Month is not { } month) { v.Add($"{p}.month", "is verplicht (JJJJ-MM)."); month = thisMonth; }
+            else if (month > thisMonth) v.Add($"{p}.month", "ligt in de toekomst; boek uitgaven als ze gedaan zijn.");
+            var kind = WorkKind.Organisation;
+            if (string.IsNullOrWhiteSpace(t.Kind)) v.Add($"{p}.kind", "is verplicht.");
+            else if (t.Kind.Any(char.IsDigit) || !Enum.TryParse(t.Kind.Trim(), ignoreCase: true, out kind) || !Enum.IsDefined(kind))
+                v.Add($"{p}.kind", $"'{Slug.Truncate(t.Kind)}' is geen soort werk; kies uit {string.Join(", ", Enum.GetNames<WorkKind>())}.");
+            if (t.Amount is not { } amount) { v.Add($"{p}.amount", "is verplicht (0 haalt het maandtotaal weg)."); amount = 0m; }
+            else if (amount < 0m) v.Add($"{p}.amount", "mag niet negatief zijn.");
+            else if (amount > 1_000_000_000m) v.Add($"{p}.amount", "is onwaarschijnlijk groot.");
+            else if (decimal.Round(amount, 2) != amount) v.Add($"{p}.amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
+            var note = v.OptionalText($"{p}.note", t.Note, 500);
+            if (v.Errors.Count > before) continue;
+            var id = TotalId(month, kind);
+            if (seen.TryGetValue(id, out var first))
+            {
+                v.Add($"{p}.month", $"{NodaTime.Text.YearMonthPattern.Iso.Format(month)} {kind} staat er al in (totals[{first}]); één totaal per maand en soort.");
+                continue;
+            }
+            seen[id] = i;
+            wanted.Add((id, month, kind, amount, note));
+        }
+        if (v.HasErrors) return v.ToRefusal();
+
+        var bookings = existing.ToList();
+        int created = 0, updated = 0, unchanged = 0, removed = 0;
+        foreach (var (id, month, kind, amount, note) in wanted)
+        {
+            var index = bookings.FindIndex(b => b.Id == id);
+            if (amount == 0m)
+            {
+                if (index >= 0) { bookings.RemoveAt(index); removed++; } else unchanged++;
+                continue;
+            }
+            var booking = new SpendingBooking { Id = id, Month = month, Kind = kind, Amount = amount, Note = note, BookedBy = actor, BookedAt = now };
+            if (index < 0) { bookings.Add(booking); created++; }
+            else if (bookings[index].Amount == amount && bookings[index].Note == note) unchanged++;
+            else { bookings[index] = booking; updated++; }
+        }
+        if (bookings.Count > MaxBookings) return Refusal.Invalid("totals", $"een project heeft maximaal {MaxBookings} boekingen.");
+        return Outcome<(ImmutableArray<SpendingBooking>, MonthTotalsResult)>.Ok(([.. bookings], new MonthTotalsResult(created, updated, unchanged, removed)));
     }
 
     /// <summary>

@@ -22,7 +22,8 @@ public static class PlanReader
     public const int MaxLeadMonths = 60;
     public const int MaxTranches = 100;
     public const int MaxPhases = 50;
-    public const int MaxWorkPackages = 200;
+    // A monthly budget per category over six years is 432 packages; the simulator walks them once per month.
+    public const int MaxWorkPackages = 1000;
 
     private static readonly IReadOnlyDictionary<string, WorkKind> Kinds = new Dictionary<string, WorkKind>(StringComparer.OrdinalIgnoreCase)
     {

@@ -35,6 +35,9 @@ public interface ICashPlanGrain : IGrainWithStringKey
 
     Task<ImmutableArray<SpendingBooking>> Bookings();
 
+    /// <summary>Sets month totals per kind of work (a spreadsheet import), all or nothing; the same totals again change nothing.</summary>
+    Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor);
+
     /// <summary>The actual cash line up to <paramref name="today"/>: the plan's opening balance, tranches paid, spending booked.</summary>
     Task<ActualCashPosition> Position(YearMonth today);
 
@@ -129,6 +132,18 @@ public sealed class CashPlanGrain(
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
         return outcome;
+    }
+
+    public async Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor)
+    {
+        var outcome = ActualCash.SetTotals(state.State.Bookings, totals, AmsterdamTime.Today(clock).ToYearMonth(), actor, clock.GetCurrentInstant());
+        if (!outcome.IsOk) return outcome.Refusal!;
+        var (bookings, result) = outcome.Value;
+        if (result.Created + result.Updated + result.Removed == 0) return Outcome<MonthTotalsResult>.Ok(result);
+        state.State.Bookings = [.. bookings];
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
+        return Outcome<MonthTotalsResult>.Ok(result);
     }
 
     public Task<ImmutableArray<SpendingBooking>> Bookings() => Task.FromResult(state.State.Bookings.ToImmutableArray());

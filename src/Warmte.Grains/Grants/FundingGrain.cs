@@ -47,6 +47,13 @@ public sealed class FundingGrain(
                 : Refusal.NotFound("Subsidie", grantId),
             actor);
 
+    public Task<Outcome<GrantView>> Replan(string grantId, ImmutableArray<PlannedTranche?> tranches, string actor)
+    {
+        if (state.State.Grants.FirstOrDefault(g => g.Id == grantId) is not { } grant) return Task.FromResult<Outcome<GrantView>>(Refusal.NotFound("Subsidie", grantId));
+        if (GrantRules.SamePlan(grant, tranches)) return Task.FromResult(Outcome<GrantView>.Ok(GrantView.Of(grant)));
+        return Once(null, "", grantId, () => GrantRules.Replan(grant, tranches), actor);
+    }
+
     public Task<AuditPage> GetAudit(int page, int pageSize) => Task.FromResult(AuditTrail.Page(state.State.Audit, page, pageSize));
 
     private async Task<Outcome<GrantView>> Once(

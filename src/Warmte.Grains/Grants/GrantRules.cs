@@ -57,6 +57,48 @@ public static class GrantRules
             $"Subsidie '{scheme}' van {funder}: {DutchFormat.Money(amount)} toegekend op {DutchFormat.Date(decidedOn)}, {grant.Tranches.Length} tranche(s) gepland."));
     }
 
+    /// <summary>Whether <paramref name="planned"/> is the grant's tranche plan as it stands (amounts and planned dates).</summary>
+    public static bool SamePlan(Grant grant, IReadOnlyList<PlannedTranche?> planned) =>
+        planned.Count == grant.Tranches.Length
+        && grant.Tranches.Select((t, i) => planned[i] is { } p && p.Amount == t.PlannedAmount && p.PlannedOn == t.PlannedOn).All(same => same);
+
+    /// <summary>
+    /// A new tranche plan (amounts and planned dates, in order). Tranches still Gepland may change,
+    /// be added at the end or fall away from the end; a tranche that has been requested keeps its
+    /// plan (it is what was asked for). Together at most the amount granted.
+    /// </summary>
+    public static Outcome<Change<Grant>> Replan(Grant grant, IReadOnlyList<PlannedTranche?> planned)
+    {
+        var v = new Validation();
+        if (planned.Count == 0) v.Add("tranches", "is verplicht: minstens één tranche.");
+        if (planned.Count > MaxTranches) v.Add("tranches", $"maximaal {MaxTranches} tranches.");
+        var tranches = ImmutableArray.CreateBuilder<Tranche>();
+        var total = 0m;
+        for (var i = 0; i < planned.Count && i < MaxTranches; i++)
+        {
+            var amount = Amount(v, $"tranches[{i}].amount", planned[i]?.Amount);
+            var plannedOn = planned[i]?.PlannedOn;
+            total += amount;
+            if (i < grant.Tranches.Length)
+            {
+                var existing = grant.Tranches[i];
+                if (existing.Status != TrancheStatus.Gepland && amount != existing.PlannedAmount)
+                    v.Add($"tranches[{i}].amount", $"tranche {i + 1} is al {Label(existing.Status)}; het geplande bedrag ({DutchFormat.Money(existing.PlannedAmount)}) ligt vast.");
+                if (existing.Status != TrancheStatus.Gepland && plannedOn != existing.PlannedOn)
+                    v.Add($"tranches[{i}].plannedOn", $"tranche {i + 1} is al {Label(existing.Status)}; de geplande datum ligt vast.");
+                tranches.Add(existing with { PlannedAmount = amount, PlannedOn = plannedOn });
+            }
+            else tranches.Add(new Tranche { Number = i + 1, PlannedAmount = amount, PlannedOn = plannedOn, Status = TrancheStatus.Gepland });
+        }
+        foreach (var dropped in grant.Tranches.Skip(planned.Count).Where(t => t.Status != TrancheStatus.Gepland))
+            v.Add("tranches", $"tranche {dropped.Number} is al {Label(dropped.Status)} en kan niet uit het plan vervallen.");
+        if (!v.HasErrors && total > grant.AmountGranted)
+            v.Add("tranches", $"de tranches ({DutchFormat.Money(total)}) zijn samen meer dan de toekenning ({DutchFormat.Money(grant.AmountGranted)}).");
+        if (v.HasErrors) return v.ToRefusal();
+        return Outcome<Change<Grant>>.Ok(new(grant with { Tranches = tranches.ToImmutable() }, "grant.replanned",
+            $"{grant.Scheme}: trancheplan bijgewerkt naar {tranches.Count} tranche(s), samen {DutchFormat.Money(total)}."));
+    }
+
     /// <summary>One step on tranche <paramref name="number"/>.</summary>
     public static Outcome<Change<Grant>> Step(
         Grant grant, int number, TrancheCommand command, LocalDate today, string actor, Instant now)

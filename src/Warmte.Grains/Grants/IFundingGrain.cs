@@ -19,5 +19,8 @@ public interface IFundingGrain : IGrainWithStringKey
 
     Task<Outcome<GrantView>> Step(string grantId, int tranche, TrancheCommand command, string actor, string? idempotencyKey);
 
+    /// <summary>A new tranche plan (see <see cref="GrantRules.Replan"/>); the same plan again changes nothing.</summary>
+    Task<Outcome<GrantView>> Replan(string grantId, ImmutableArray<PlannedTranche?> tranches, string actor);
+
     Task<AuditPage> GetAudit(int page, int pageSize);
 }

@@ -34,6 +34,26 @@ internal static class Months
     }
 }
 
+public sealed record MonthTotalRequest(string? Month, string? Kind, decimal? Amount, string? Note);
+
+public sealed record SetMonthTotalsRequest(MonthTotalRequest?[]? Totals)
+{
+    public System.Collections.Immutable.ImmutableArray<MonthTotal?> ToCommand(Validation v) =>
+        [.. (Totals ?? []).Select((t, i) => t is null ? null : new MonthTotal
+        {
+            Month = Month(v, $"totals[{i}].month", t.Month), Kind = t.Kind, Amount = t.Amount, Note = t.Note,
+        })];
+
+    private static YearMonth? Month(Validation v, string field, string? text)
+    {
+        if (text is null) return null;
+        var parsed = NodaTime.Text.YearMonthPattern.Iso.Parse(text.Trim());
+        if (parsed.Success) return parsed.Value;
+        v.Add(field, $"'{Slug.Truncate(text)}' is geen maand; gebruik JJJJ-MM, bijv. 2026-10.");
+        return null;
+    }
+}
+
 /// <summary>
 /// A project's cash-flow plan and its simulation: the monthly cash line, stalls and today's
 /// outlook under each financing regime, with the funder's lead times observed on this project.
@@ -83,6 +103,19 @@ public static class CashFlowEndpoints
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.Created(await grains.GetGrain<ICashPlanGrain>(id).Book(command, http.User.Actor(), key), $"/api/projects/{id}/spending");
         }).WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
+
+        group.MapPut("/spending/totals", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(project.CooperativeId))
+                return Problems.Forbidden($"Uitgaven boekt het bestuur van '{project.CooperativeId}' (of een beheerder).");
+            var (body, problem) = await RequestBody.ReadAsync<SetMonthTotalsRequest>(http.Request);
+            if (problem is not null) return problem;
+            var v = new Validation();
+            var command = body!.ToCommand(v);
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).SetTotals(command, http.User.Actor()));
+        }).WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
 
         group.MapGet("/spending", async (string id, IGrainFactory grains) =>
             await Answers.ProjectExists(grains, id)

@@ -23,6 +23,15 @@ public sealed record CreateGrantRequest(
     };
 }
 
+public sealed record TranchePlanRequest(PlannedTrancheRequest?[]? Tranches)
+{
+    public ImmutableArray<PlannedTranche?> ToCommand(Validation v) =>
+        [.. (Tranches ?? []).Select((t, i) => t is null ? null : new PlannedTranche
+        {
+            Amount = t.Amount, PlannedOn = RequestBody.Date(v, $"tranches[{i}].plannedOn", t.PlannedOn),
+        })];
+}
+
 public sealed record TrancheStepRequest(string? On, decimal? Amount, string? PeriodFrom, string? PeriodTo, string[]? Documents, string? Reason)
 {
     public TrancheCommand ToCommand(TrancheAction action, Validation v) => new()
@@ -89,6 +98,20 @@ public static class GrantEndpoints
             var outcome = await grains.GetGrain<IFundingGrain>(id).CreateGrant(command, user.Actor(), key);
             return Answers.Created(outcome, $"/api/projects/{id}/grants/{command.Id}");
         }).WithSummary("Subsidie met trancheplan vastleggen");
+
+        group.MapPut("/{grantId}/tranche-plan", async (string id, string grantId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
+            var user = http.User;
+            if (!(user.CanWriteCooperative(project.CooperativeId) || user.RoleOf() == Role.Financier))
+                return Problems.Forbidden("Het trancheplan bijwerken kan het bestuur van de coöperatie, de financier of een beheerder.");
+            var (body, problem) = await RequestBody.ReadAsync<TranchePlanRequest>(http.Request);
+            if (problem is not null) return problem;
+            var v = new Validation();
+            var command = body!.ToCommand(v);
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            return Answers.From(await grains.GetGrain<IFundingGrain>(id).Replan(grantId, command, user.Actor()));
+        }).WithSummary("Trancheplan (bedragen en geplande data) bijwerken; aangevraagde tranches liggen vast");
 
         group.MapPost("/{grantId}/tranches/{number:int}/{action}", async (string id, string grantId, int number, string action, HttpContext http, IGrainFactory grains) =>
         {

@@ -48,12 +48,12 @@ public static class HeaderMatcher
     }
 
     /// <summary>The sheet and row that match the most columns with every required one present; null with the reason otherwise.</summary>
-    public static (HeaderMapping? Mapping, string? Problem) Find(IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs)
+    public static (HeaderMapping? Mapping, string? Problem) Find(IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs, int searchRows = SearchRows)
     {
         HeaderMapping? best = null;
         var bestCount = 0;
         foreach (var sheet in sheets)
-        foreach (var row in sheet.Rows.Take(SearchRows))
+        foreach (var row in sheet.Rows.Take(searchRows))
         {
             var found = ImmutableDictionary.CreateBuilder<string, (int, string)>();
             for (var i = 0; i < row.Cells.Length; i++)
@@ -70,7 +70,7 @@ public static class HeaderMatcher
         }
         return best is not null
             ? (best, null)
-            : (null, $"geen kopregel gevonden in de eerste {SearchRows} rijen met de verplichte kolommen "
+            : (null, (searchRows == SearchRows ? $"geen kopregel gevonden in de eerste {SearchRows} rijen" : "geen kopregel gevonden") + " met de verplichte kolommen "
                      + string.Join(", ", specs.Where(s => s.Required).Select(s => $"{s.Label} (bijv. \"{s.Synonyms[0]}\")")) + ".");
     }
 }
@@ -157,6 +157,44 @@ public static class Cells
         foreach (var pattern in DatePatterns)
             if (pattern.Parse(text) is { Success: true } parsed) return (parsed.Value, null);
         return (null, $"'{text}' is geen datum; schrijf bijv. 14-12-2024 of 2024-12-14.");
+    }
+
+    private static readonly string[][] MonthNames =
+    [
+        ["jan", "januari", "january"], ["feb", "februari", "february"], ["mrt", "maart", "mar", "march"], ["apr", "april"],
+        ["mei", "may"], ["jun", "juni", "june"], ["jul", "juli", "july"], ["aug", "augustus", "august"],
+        ["sep", "sept", "september"], ["okt", "oktober", "oct", "october"], ["nov", "november"], ["dec", "december"],
+    ];
+
+    /// <summary>A calendar month: 2025-03, 03-2025, 3/2025, maart 2025, mrt 2025, or a date (cell or text) in it.</summary>
+    public static (NodaTime.YearMonth? Value, string? Problem) Month(object? value)
+    {
+        if (value is DateTime or double)
+        {
+            var (date, problem) = Date(value);
+            return date is { } d ? (new NodaTime.YearMonth(d.Year, d.Month), null) : (null, problem);
+        }
+        var text = Text(value);
+        if (text is null) return (null, null);
+        var parts = System.Text.RegularExpressions.Regex.Split(text.Trim().ToLowerInvariant(), @"[\s\-/.]+");
+        if (parts.Length == 2)
+        {
+            int year, month = 0;
+            if (int.TryParse(parts[0], out var a) && int.TryParse(parts[1], out var b))
+                (year, month) = parts[0].Length == 4 ? (a, b) : (b, a);
+            else
+            {
+                var name = int.TryParse(parts[0], out _) ? parts[1] : parts[0];
+                var number = int.TryParse(parts[0], out _) ? parts[0] : parts[1];
+                year = int.TryParse(number, out var y) ? y : 0;
+                for (var i = 0; i < MonthNames.Length; i++) if (MonthNames[i].Contains(name)) month = i + 1;
+            }
+            if (year is >= 1900 and <= 2200 && month is >= 1 and <= 12) return (new NodaTime.YearMonth(year, month), null);
+        }
+        var (asDate, _) = Date(text);
+        return asDate is { } day
+            ? (new NodaTime.YearMonth(day.Year, day.Month), null)
+            : (null, $"'{text}' is geen maand; schrijf bijv. 2025-03, 03-2025 of maart 2025.");
     }
 
     public static (bool? Value, string? Problem) YesNo(object? value)

@@ -39,10 +39,51 @@ public sealed class RowCells(HeaderMapping mapping, SheetRow row, List<ImportPro
 
     public bool? YesNo(string field) => Report(field, Cells.YesNo(Raw(field)));
 
+    public NodaTime.YearMonth? Month(string field) => Report(field, Cells.Month(Raw(field)));
+
+    public bool Has(string field) => mapping.Columns.ContainsKey(field);
+
     private TValue? Report<TValue>(string field, (TValue? Value, string? Problem) read) where TValue : struct
     {
         if (read.Problem is not null) Problem(field, read.Problem);
         return read.Value;
+    }
+}
+
+/// <summary>Maps the service's field paths ("members[3].postcode") back to the sheet row and column they came from.</summary>
+public static class ServiceProblems
+{
+    private static readonly System.Text.RegularExpressions.Regex Indexed = new(@"^(?:\w+\.)?\w+\[(\d+)\]\.?(.*)$");
+
+    /// <summary>
+    /// One problem per field error: an indexed path (under an optional prefix such as "plan.") finds
+    /// its rows through <paramref name="rowsOf"/>, its column through <paramref name="columnOf"/>
+    /// (default: the field itself); a path without index goes on <paramref name="defaultRow"/> (the
+    /// row that sent a one-row request) or on the header row.
+    /// </summary>
+    public static IEnumerable<ImportProblem> Map(
+        HeaderMapping mapping, IEnumerable<(string Field, string Reason)> errors,
+        Func<int, IReadOnlyList<int>>? rowsOf = null, Func<string, string?>? columnOf = null, int? defaultRow = null)
+    {
+        foreach (var (field, reason) in errors)
+        {
+            var match = Indexed.Match(field);
+            IReadOnlyList<int> rows = defaultRow is { } one ? [one] : [mapping.HeaderRow];
+            var rest = field;
+            var placed = false;
+            if (match.Success && rowsOf is not null && rowsOf(int.Parse(match.Groups[1].Value)) is { Count: > 0 } found)
+            {
+                rows = found;
+                rest = match.Groups[2].Value;
+                placed = true;
+            }
+            var column = columnOf is null ? rest : columnOf(rest);
+            var columnName = column is not null && mapping.Columns.ContainsKey(column) ? mapping.ColumnName(column) : null;
+            // Without a column (or a row of its own) the field path is the only pointer left: keep it.
+            var text = columnName is null && !string.IsNullOrEmpty(field) && !placed ? $"{field}: {reason}" : reason;
+            foreach (var row in rows)
+                yield return new ImportProblem(mapping.Sheet.Name, row, columnName, "geweigerd door de dienst: " + text);
+        }
     }
 }
 
@@ -51,17 +92,18 @@ public static class RowImport
 {
     public static ImportResult<T> Read<T>(
         IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs, Func<RowCells, T?> readRow,
-        Func<HeaderMapping, IReadOnlyList<ImportedRow<T>>, IEnumerable<(int Row, string Field, string Reason)>>? checkBatch = null)
+        Func<HeaderMapping, IReadOnlyList<ImportedRow<T>>, IEnumerable<(int Row, string Field, string Reason)>>? checkBatch = null,
+        int searchRows = HeaderMatcher.SearchRows, Func<HeaderMapping, SheetRow, bool>? skip = null)
         where T : class
     {
         var list = sheets.ToList();
-        var (mapping, missing) = HeaderMatcher.Find(list, specs);
+        var (mapping, missing) = HeaderMatcher.Find(list, specs, searchRows);
         if (mapping is null)
             return new ImportResult<T>(null, [], [new ImportProblem(list.FirstOrDefault()?.Name ?? "", 1, null, missing!)], 0);
         var problems = new List<ImportProblem>();
         var rows = new List<ImportedRow<T>>();
         var bad = new HashSet<int>();
-        foreach (var row in mapping.Sheet.Rows.Where(r => r.Number > mapping.HeaderRow && !r.IsBlank))
+        foreach (var row in mapping.Sheet.Rows.Where(r => r.Number > mapping.HeaderRow && !r.IsBlank && !(skip?.Invoke(mapping, r) ?? false)))
         {
             var before = problems.Count;
             var item = readRow(new RowCells(mapping, row, problems));

@@ -41,7 +41,36 @@ public static class Templates
             ["response"] = "akkoord of geweigerd (ja/nee mag ook). Geen antwoord: laat de rij weg.",
             ["on"] = "Datum van het antwoord; niet vóór het voorstel aan de huurders.",
         }.ToImmutableDictionary()),
+        new Template("budget", "Begroting en realisatie", BudgetImport.Columns, new Dictionary<string, string>
+        {
+            ["month"] = "Kalendermaand: 2025-03, 03-2025 of maart 2025 (een datum in de maand mag ook). Begroot: binnen het werkprogramma van het kasstroomplan.",
+            ["kind"] = "ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs (Engels mag ook).",
+            ["planned"] = "Begroot bedrag voor die maand en categorie in euro's (1.234,56). Vervangt het werkplan van het kasstroomplan.",
+            ["actual"] = "Werkelijk besteed in die maand en categorie (niet in de toekomst); wordt het maandtotaal van de geboekte uitgaven. 0 haalt een eerder ingelezen totaal weg.",
+            ["runsDuringStall"] = "ja: vaste kosten die doorlopen als het werk stilligt (standaard ja voor organisatie en communicatie, nee voor de rest).",
+            ["name"] = "Naam van het werkpakket (standaard de categorie); zo kunnen twee pakketten van dezelfde categorie in één maand.",
+        }.ToImmutableDictionary()),
+        new Template("tranches", "Tranches", TrancheImport.Columns, new Dictionary<string, string>
+        {
+            ["number"] = "1, 2, 3, … zonder gaten.",
+            ["amount"] = "Gepland bedrag van de tranche; samen hoogstens het toegekende bedrag. Een aangevraagde tranche houdt zijn bedrag.",
+            ["plannedOn"] = "Geplande datum van uitbetaling (mag leeg).",
+            ["requestedOn"] = "Datum van de aanvraag (bestuur).",
+            ["accountedOn"] = "Datum waarop de verantwoording is ingediend (bestuur).",
+            ["accountedAmount"] = "Bedrag dat in de verantwoording als besteed staat; verplicht bij een nieuwe verantwoording.",
+            ["periodFrom"] = "Begin van de verantwoorde periode (standaard de dag na de vorige periode, of het subsidiebesluit).",
+            ["periodTo"] = "Einde van de verantwoorde periode (standaard de datum van indienen).",
+            ["approvedOn"] = "Datum van goedkeuring door de financier: alleen de financier (of een beheerder) legt dit vast.",
+            ["paidOn"] = "Datum van uitbetaling door de financier: alleen de financier (of een beheerder) legt dit vast.",
+            ["paidAmount"] = "Uitbetaald bedrag (standaard het geplande bedrag).",
+            ["grant"] = "Optioneel: staan er tranches van meer subsidies in het blad, dan worden alleen de rijen van deze subsidie gelezen (id, regeling of 'financier, regeling').",
+        }.ToImmutableDictionary()),
     }.ToImmutableDictionary(t => t.Kind);
+
+    private static readonly ImmutableHashSet<string> DateFields =
+        ["joinedOn", "leftOn", "on", "plannedOn", "requestedOn", "accountedOn", "periodFrom", "periodTo", "approvedOn", "paidOn"];
+
+    private static readonly ImmutableHashSet<string> MoneyFields = ["planned", "actual", "amount", "accountedAmount", "paidAmount"];
 
     public const int HeaderRow = 3;
 
@@ -59,7 +88,8 @@ public static class Templates
             cell.Style.Font.Bold = column.Required;
             cell.Style.Fill.BackgroundColor = XLColor.FromHtml("#DDEBF7");
             // Text columns stay text, so "0012" or "1054 AB" is not turned into a number.
-            sheet.Column(i + 1).Style.NumberFormat.Format = column.Field is "joinedOn" or "leftOn" or "on" ? "dd-mm-yyyy" : "@";
+            sheet.Column(i + 1).Style.NumberFormat.Format =
+                DateFields.Contains(column.Field) ? "dd-mm-yyyy" : MoneyFields.Contains(column.Field) ? "#,##0.00" : "@";
             sheet.Column(i + 1).Width = Math.Max(14, column.Label.Length + 4);
         }
         sheet.SheetView.FreezeRows(HeaderRow);

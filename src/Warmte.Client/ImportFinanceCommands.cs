@@ -1,0 +1,310 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Text;
+using Warmte.Grants;
+using Warmte.Serialization;
+using Warmte.Spreadsheets.Import;
+
+namespace Warmte.Client;
+
+/// <summary>
+/// <c>warmte import budget</c> (the development budget and actual spending per month and category)
+/// and <c>warmte import tranches</c> (a grant's tranche plan and history). Same reading, checking and
+/// reporting as the other imports (<see cref="ImportCommands"/>); what the service refuses is reported
+/// on the row and column it came from.
+/// </summary>
+internal static class ImportFinanceCommands
+{
+    private static readonly ArgumentSpec File = new("bestand", "het .xlsx-, .xls- of .csv-bestand");
+    private static readonly ArgumentSpec Project = new("project", "de id van het project");
+    private static readonly ArgumentSpec Grant = new("subsidie", "de id van de subsidie (bijv. paw)");
+
+    private static readonly OptionSpec Funder = new("funder", "naam", "Financier; alleen nodig als de subsidie nog niet bestaat");
+    private static readonly OptionSpec Scheme = new("scheme", "regeling", "Regeling (bijv. PAW); alleen nodig als de subsidie nog niet bestaat");
+    private static readonly OptionSpec Granted = new("granted", "bedrag", "Toegekend bedrag; alleen nodig als de subsidie nog niet bestaat");
+    private static readonly OptionSpec DecidedOn = new("decided-on", "datum", "Datum van het subsidiebesluit; alleen nodig als de subsidie nog niet bestaat");
+
+    public static readonly CommandSpec Budget = new(
+        "import budget",
+        "Ontwikkelbegroting en werkelijke uitgaven per maand en categorie inlezen (bestuur)",
+        "Leest per maand en categorie (ontwerp, businesscase, contracten, communicatie, organisatie, adviseurs) het begrote bedrag "
+        + "en/of het werkelijk bestede bedrag, naast elkaar zoals in een begroting-en-realisatieoverzicht (kolommen Maand, Categorie, "
+        + "Begroot, Werkelijk; optioneel Loopt door bij stilstand, Omschrijving). Begroot vervangt het werkplan van het vastgelegde "
+        + "kasstroomplan (de startmaand van het plan is werkmaand 1); Werkelijk wordt per maand en categorie één geboekt maandtotaal. "
+        + "Hetzelfde bestand nog eens inlezen verandert niets; een bijgewerkt bestand werkt bij, nooit dubbel. " + ImportCommands.Formats,
+        [Project, File], [ImportCommands.DryRun, ImportCommands.SkipInvalid],
+        ["warmte import budget wg-terrein begroting.xlsx --dry-run", "warmte import budget wg-terrein begroting-2025.csv"],
+        RunBudget);
+
+    public static readonly CommandSpec Tranches = new(
+        "import tranches",
+        "Trancheplan en tranchehistorie van een subsidie inlezen",
+        "Leest per tranche het geplande bedrag en de geplande datum, en zover de tranche kwam de data van aanvraag, verantwoording "
+        + "(met verantwoord bedrag en periode), goedkeuring en uitbetaling (met bedrag), zoals de brieven van de financier ze noemen. "
+        + "Het plan wordt bijgewerkt (een aangevraagde tranche houdt zijn bedrag); elke stap die de dienst nog niet heeft, wordt "
+        + "vastgelegd met de rol van wie inleest: aanvragen en verantwoorden doet het bestuur, goedkeuren en uitbetalen de financier — "
+        + "een stap waarvoor uw rol niet volstaat, weigert de dienst en staat met rij en kolom in de lijst. Een vastgelegde stap met "
+        + "een andere datum wordt niet herschreven maar gemeld. Bestaat de subsidie nog niet, geef dan --funder, --scheme, --granted "
+        + "en --decided-on. " + ImportCommands.Formats,
+        [Project, Grant, File], [ImportCommands.DryRun, ImportCommands.SkipInvalid, Funder, Scheme, Granted, DecidedOn],
+        [
+            "warmte import tranches wg-terrein paw tranches.xlsx --dry-run",
+            "warmte import tranches wg-terrein paw tranches.xlsx --funder \"Rijk via gemeente Amsterdam\" --scheme PAW --granted 7700000 --decided-on 2019-06-01",
+        ],
+        RunTranches);
+
+    // ---- budget
+
+    private static async Task<int> RunBudget(CommandContext context)
+    {
+        var project = ApiClient.Segment(context.Argument(0));
+        var result = ImportCommands.Read(context, 1, sheets => BudgetImport.Read(sheets, context.Today().ToYearMonth()));
+        if (!ImportCommands.Report(context, result, b =>
+                $"{BudgetImport.Iso(b.Month)} {BudgetImport.KindLabel(b.Kind)}"
+                + (b.Planned is { } p ? $", begroot {Nl.Money(p)}" : "") + (b.Actual is { } a ? $", werkelijk {Nl.Money(a)}" : "")
+                + (b.RunsDuringStall ? " (loopt door bij stilstand)" : "")))
+            return ImportCommands.Finish(context, result, sent: false);
+        var mapping = result.Mapping!;
+        var rows = result.Rows.ToList();
+        string planText = "geen begrote bedragen in het bestand";
+        string totalsText = "geen werkelijke bedragen in het bestand";
+        var problems = new List<ImportProblem>();
+
+        if (rows.Any(r => r.Item.Planned is > 0m))
+        {
+            string planJson;
+            try
+            {
+                using var saved = Commands.Parse(await context.Api.GetAsync($"/api/projects/{project}/cashflow-plan"));
+                planJson = saved.RootElement.GetProperty("plan").GetRawText();
+            }
+            catch (ApiException missing) when (missing.Response.StatusCode == 404)
+            {
+                context.Err.WriteLine($"Project '{context.Argument(0)}' heeft nog geen kasstroomplan bij de dienst. De begroting wordt het werkplan van dat plan, "
+                                      + "dat ook de fasen, de subsidie en de doorlooptijden beschrijft: leg het eerst vast (warmte cashflow save, zie docs/cashflow-plan.md). "
+                                      + "Er is niets verstuurd.");
+                return WarmteCli.BadInput;
+            }
+            var frame = BudgetImport.Frame(planJson);
+            if (!frame.IsOk) throw new InputException("Het kasstroomplan bij de dienst is niet te lezen: " + frame.Refusal!.Errors[0].Reason);
+            var (start, workMonths, existing) = frame.Value;
+            var (packages, placement) = BudgetImport.WorkPlan(rows, start, workMonths);
+            problems.AddRange(placement.Select(p => new ImportProblem(mapping.Sheet.Name, p.Row, mapping.ColumnName(p.Field), p.Reason)));
+            var newPlan = BudgetImport.WithWorkPlan(planJson, packages);
+            var check = CashFlow.PlanReader.Read(newPlan);
+            if (!check.IsOk)
+                problems.AddRange(ServiceProblems.Map(mapping, check.Refusal!.Errors.Select(e => (e.Field, e.Reason)), i => i < packages.Length ? packages[i].Rows : [], PlanColumn)
+                    .Select(p => p with { Reason = p.Reason.Replace("geweigerd door de dienst: ", "past niet in het kasstroomplan: ") }));
+            if (problems.Count > 0 && !context.Invocation.Flag(ImportCommands.SkipInvalid))
+                return Refused(context, problems);
+            if (check.IsOk && packages.Length > 0)
+            {
+                if (BudgetImport.SameWorkPlan(existing, packages)) planText = $"werkplan ongewijzigd ({Nl.Count(packages.Length, "werkpakket", "werkpakketten")})";
+                else
+                {
+                    try
+                    {
+                        await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/cashflow-plan", $"{{\"plan\":{newPlan}}}", CancellationToken.None);
+                        planText = $"werkplan vervangen door {Nl.Count(packages.Length, "werkpakket", "werkpakketten")} uit {Nl.Count(packages.Sum(p => p.Rows.Length), "rij", "rijen")}";
+                    }
+                    catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+                    {
+                        return Refused(context, ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response),
+                            i => i < packages.Length ? packages[i].Rows : [], PlanColumn).ToList());
+                    }
+                }
+            }
+        }
+
+        var totals = BudgetImport.Totals(rows);
+        var counts = (Created: 0, Updated: 0, Unchanged: 0, Removed: 0);
+        if (!totals.IsEmpty)
+        {
+            var body = JsonSerializer.Serialize(new
+            {
+                totals = totals.Select(t => new { month = BudgetImport.Iso(t.Total.Month!.Value), kind = t.Total.Kind, amount = t.Total.Amount, note = t.Total.Note }),
+            }, WarmteJson.Default);
+            try
+            {
+                using var answer = Commands.Parse(await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/spending/totals", body, CancellationToken.None));
+                var r = answer.RootElement;
+                counts = (r.Int("created") ?? 0, r.Int("updated") ?? 0, r.Int("unchanged") ?? 0, r.Int("removed") ?? 0);
+                totalsText = $"{Nl.Count(totals.Length, "maandtotaal", "maandtotalen")}: {counts.Created} nieuw, {counts.Updated} bijgewerkt, "
+                             + $"{counts.Unchanged} ongewijzigd, {counts.Removed} weggehaald";
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+            {
+                return Refused(context, ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response),
+                    i => i < totals.Length ? totals[i].Rows : [], f => f switch { "amount" => "actual", "note" => null, _ => f }).ToList());
+            }
+        }
+        foreach (var problem in problems) context.Err.WriteLine(problem.ToString());
+        if (context.Json)
+            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, totals = new { counts.Created, counts.Updated, counts.Unchanged, counts.Removed }, badRows = result.BadRows + problems.Select(p => p.Row).Distinct().Count() }, WarmteJson.Default));
+        else
+        {
+            context.Out.WriteLine($"Begroting: {planText}.");
+            context.Out.WriteLine($"Werkelijke uitgaven: {totalsText}.");
+        }
+        return problems.Count > 0 ? WarmteCli.BadInput : ImportCommands.Finish(context, result, sent: true);
+    }
+
+    /// <summary>The plan's field names under workPlan[k] → the budget's columns.</summary>
+    private static string? PlanColumn(string field) => field switch
+    {
+        "monthlyCost" => "planned",
+        "kind" => "kind",
+        "name" => "name",
+        "fromMonth" or "toMonth" or "phase" => "month",
+        "runsDuringStall" => "runsDuringStall",
+        _ => null,
+    };
+
+    private static int Refused(CommandContext context, IReadOnlyList<ImportProblem> problems)
+    {
+        foreach (var problem in problems.OrderBy(p => p.Row)) context.Err.WriteLine(problem.ToString());
+        context.Err.WriteLine("Er is niets verstuurd. Verbeter de rijen hierboven, of gebruik --skip-invalid om alleen de goede rijen te versturen.");
+        return WarmteCli.BadInput;
+    }
+
+    // ---- tranches
+
+    private static async Task<int> RunTranches(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var project = ApiClient.Segment(context.Argument(0));
+        var grantId = context.Argument(1);
+        var grantPath = $"/api/projects/{project}/grants/{ApiClient.Segment(grantId)}";
+        Grant? grant = null;
+        if (!context.Invocation.Flag(ImportCommands.DryRun)) // a dry run reads the file only, like the other imports
+        {
+            try
+            {
+                using var answer = Commands.Parse(await context.Api.GetAsync(grantPath));
+                grant = answer.RootElement.GetProperty("grant").Deserialize<Grant>(WarmteJson.Default);
+            }
+            catch (ApiException missing) when (missing.Response.StatusCode == 404)
+            {
+                grant = null;
+            }
+        }
+        var names = new[] { grantId, grant?.Scheme ?? context.Option(Scheme), grant is null ? null : $"{grant.Funder}, {grant.Scheme}",
+                context.Option(Funder) is { } f && context.Option(Scheme) is { } s ? $"{f}, {s}" : null }
+            .Where(n => n is not null).Select(n => HeaderMatcher.Normalise(n!)).ToHashSet();
+        // "Rijk via gemeente, PAW" (the export's label) is this grant when either the whole label or its scheme part matches.
+        var result = ImportCommands.Read(context, 2, sheets => TrancheImport.Read(sheets,
+            name => names.Contains(HeaderMatcher.Normalise(name)) || names.Contains(HeaderMatcher.Normalise(name.Split(',')[^1]))));
+        if (!ImportCommands.Report(context, result, t =>
+                $"tranche {t.Number}: {Nl.Money(t.Amount)}" + (t.PlannedOn is { } p ? $" gepland {Nl.Date(p)}" : "")
+                + (t.RequestedOn is { } r ? $", aangevraagd {Nl.Date(r)}" : "") + (t.AccountedOn is { } a ? $", verantwoord {Nl.Date(a)}" : "")
+                + (t.ApprovedOn is { } g ? $", goedgekeurd {Nl.Date(g)}" : "") + (t.PaidOn is { } b ? $", uitbetaald {Nl.Date(b)}" : "")))
+            return ImportCommands.Finish(context, result, sent: false);
+        var mapping = result.Mapping!;
+        var sync = TrancheImport.Compare(result.Rows, grant,
+            grant is null && context.Option(DecidedOn) is { } decided ? Commands.ParseDate(decided, DecidedOn, command) : null);
+        var problems = sync.Problems.Select(p => new ImportProblem(mapping.Sheet.Name, p.Row, mapping.ColumnName(p.Field), p.Reason)).ToList();
+        if (problems.Count > 0 && !context.Invocation.Flag(ImportCommands.SkipInvalid)) return Refused(context, problems);
+        var badRows = problems.Select(p => p.Row).ToHashSet();
+        var ordered = result.Rows.OrderBy(r => r.Item.Number).ToList();
+        IReadOnlyList<int> RowOf(int i) => i < ordered.Count ? [ordered[i].Row] : [];
+
+        string planText;
+        if (grant is null)
+        {
+            if (context.Option(Funder) is null || context.Option(Scheme) is null || context.Option(Granted) is null || context.Option(DecidedOn) is null)
+                throw new UsageException($"Subsidie '{Tokens.Shorten(grantId)}' bestaat nog niet bij project '{context.Argument(0)}'; geef --funder, --scheme, "
+                                         + "--granted en --decided-on om haar met dit trancheplan vast te leggen.", command);
+            var body = JsonSerializer.Serialize(new
+            {
+                id = grantId, funder = context.Option(Funder), scheme = context.Option(Scheme),
+                amountGranted = Amounts.Parse(context.Option(Granted)!, Granted, command),
+                decidedOn = LocalDatePattern.Iso.Format(Commands.ParseDate(context.Option(DecidedOn), DecidedOn, command)!.Value),
+                tranches = sync.Plan.Select(t => new { amount = t!.Amount, plannedOn = t.PlannedOn is { } d ? LocalDatePattern.Iso.Format(d) : null }),
+            }, WarmteJson.Default);
+            try
+            {
+                await context.Api.PostJsonAsync($"/api/projects/{project}/grants", body,
+                    new Dictionary<string, string> { [FundingCommands.IdempotencyHeader] = $"import:{context.Argument(0)}:{grantId}:create:{Hash(body)}" });
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 403 or 409)
+            {
+                return Refused(context, ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response), RowOf, PlanField).ToList());
+            }
+            planText = $"subsidie '{grantId}' vastgelegd met {Nl.Count(sync.Plan.Length, "tranche", "tranches")}";
+            // The steps were compared with no grant; the new grant's tranches are all Gepland, which is the same.
+        }
+        else if (sync.PlanChanges)
+        {
+            var body = JsonSerializer.Serialize(new
+            {
+                tranches = sync.Plan.Select(t => new { amount = t!.Amount, plannedOn = t.PlannedOn is { } d ? LocalDatePattern.Iso.Format(d) : null }),
+            }, WarmteJson.Default);
+            try
+            {
+                await context.Api.SendAsync(HttpMethod.Put, $"{grantPath}/tranche-plan", body, CancellationToken.None);
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 403 or 409)
+            {
+                return Refused(context, ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response), RowOf, PlanField).ToList());
+            }
+            planText = $"trancheplan bijgewerkt ({Nl.Count(sync.Plan.Length, "tranche", "tranches")})";
+        }
+        else planText = $"trancheplan ongewijzigd ({Nl.Count(sync.Plan.Length, "tranche", "tranches")})";
+
+        int sent = 0, refused = 0;
+        var failedRows = new HashSet<int>(badRows);
+        using (var progress = Progress.Start(context.Err, "Tranchestappen versturen", sync.Steps.Length))
+            foreach (var step in sync.Steps)
+            {
+                progress.Report(sent + refused);
+                if (failedRows.Contains(step.Row)) continue;
+                var body = JsonSerializer.Serialize(new
+                {
+                    on = LocalDatePattern.Iso.Format(step.Command.On!.Value),
+                    amount = step.Command.Amount,
+                    periodFrom = step.Command.PeriodFrom is { } pf ? LocalDatePattern.Iso.Format(pf) : null,
+                    periodTo = step.Command.PeriodTo is { } pt ? LocalDatePattern.Iso.Format(pt) : null,
+                }, WarmteJson.Default);
+                try
+                {
+                    await context.Api.PostJsonAsync($"{grantPath}/tranches/{step.Number}/{step.Path}", body, new Dictionary<string, string>
+                    {
+                        [FundingCommands.IdempotencyHeader] = $"import:{context.Argument(0)}:{grantId}:{step.Number}:{step.Path}:{Hash(body)}",
+                    });
+                    sent++;
+                }
+                catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 403 or 409)
+                {
+                    refused++;
+                    failedRows.Add(step.Row);
+                    var amountColumn = step.Action == TrancheAction.Pay ? "paidAmount" : "accountedAmount";
+                    foreach (var problem in ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response), defaultRow: step.Row,
+                                 columnOf: f => f switch { "amount" => amountColumn, "periodFrom" or "periodTo" => f, _ => step.Field }))
+                        problems.Add(problem);
+                }
+            }
+        foreach (var problem in problems.OrderBy(p => p.Row)) context.Err.WriteLine(problem.ToString());
+        var stepsText = $"{Nl.Count(sent, "stap", "stappen")} vastgelegd, {sync.StepsAlreadyRecorded} al aanwezig, {refused} geweigerd";
+        if (context.Json)
+            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, stepsRecorded = sent, stepsAlreadyPresent = sync.StepsAlreadyRecorded, stepsRefused = refused, badRows = result.BadRows + failedRows.Count }, WarmteJson.Default));
+        else
+        {
+            context.Out.WriteLine($"Subsidie {grantId}: {planText}.");
+            context.Out.WriteLine($"Tranchestappen: {stepsText}.");
+        }
+        return problems.Count > 0 ? WarmteCli.BadInput : ImportCommands.Finish(context, result, sent: true);
+    }
+
+    /// <summary>The grant's field names (tranches[i].amount) → the tranche file's columns.</summary>
+    private static string? PlanField(string field) => field switch
+    {
+        "amount" => "amount",
+        "plannedOn" => "plannedOn",
+        _ => null,
+    };
+
+    /// <summary>A short stable fingerprint, so the idempotency key of a step changes when its content does.</summary>
+    private static string Hash(string text) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+}

@@ -1,0 +1,214 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NodaTime;
+using NodaTime.Text;
+using Warmte.CashFlow;
+using Warmte.Common;
+
+namespace Warmte.Spreadsheets.Import;
+
+/// <summary>
+/// One line of a development budget as a treasurer keeps it: a month, a category (kind of work),
+/// the amount budgeted ("begroot") and/or the amount actually spent ("werkelijk") side by side.
+/// </summary>
+public sealed record BudgetRow(YearMonth Month, WorkKind Kind, decimal? Planned, decimal? Actual, bool RunsDuringStall, string? Name)
+{
+    /// <summary>The work package's name in the plan: the description, or the category's Dutch name.</summary>
+    public string PackageName => Name ?? BudgetImport.KindLabel(Kind);
+}
+
+/// <summary>A work package of the cash-flow plan made from budget rows, with the rows it came from.</summary>
+public sealed record BudgetPackage(WorkPackageEntry Entry, ImmutableArray<int> Rows);
+
+/// <summary>
+/// The budget import: reading the file (pure) and turning it into the cash-flow plan's work plan
+/// (calendar months → work months of the plan) and into month totals of actual spending.
+/// </summary>
+public static class BudgetImport
+{
+    public static readonly ImmutableArray<ColumnSpec> Columns =
+    [
+        new("month", "Maand", true, "maand", "month", "periode", "boekingsmaand", "jaar maand", "datum"),
+        new("kind", "Categorie", true, "categorie", "category", "post", "begrotingspost", "kostenpost", "kostensoort", "soort werk", "soort", "kind"),
+        new("planned", "Begroot", false, "begroot", "begroting", "budget", "plan", "gepland", "begroot bedrag", "planned", "budgeted"),
+        new("actual", "Werkelijk", false, "werkelijk", "realisatie", "gerealiseerd", "besteed", "uitgegeven", "werkelijk besteed", "actual", "actuals", "spent"),
+        new("runsDuringStall", "Loopt door bij stilstand", false, "loopt door bij stilstand", "loopt door", "vaste kosten", "doorlopend", "vast",
+            "runs during stall", "fixed cost", "fixed costs"),
+        new("name", "Omschrijving", false, "omschrijving", "werkpakket", "activiteit", "toelichting", "description", "work package", "naam"),
+    ];
+
+    private static readonly ImmutableDictionary<string, WorkKind> KindSynonyms = new Dictionary<string, WorkKind>
+    {
+        ["ontwerp"] = WorkKind.Design, ["design"] = WorkKind.Design, ["engineering"] = WorkKind.Design, ["technischontwerp"] = WorkKind.Design,
+        ["businesscase"] = WorkKind.BusinessCase, ["bc"] = WorkKind.BusinessCase, ["financieringsvoorstel"] = WorkKind.BusinessCase,
+        ["businesscaseenfinanciering"] = WorkKind.BusinessCase,
+        ["contracten"] = WorkKind.Contracts, ["contract"] = WorkKind.Contracts, ["contracts"] = WorkKind.Contracts, ["aanbesteding"] = WorkKind.Contracts,
+        ["juridisch"] = WorkKind.Contracts, ["contractenenaanbesteding"] = WorkKind.Contracts,
+        ["communicatie"] = WorkKind.Communication, ["communication"] = WorkKind.Communication, ["voorlichting"] = WorkKind.Communication,
+        ["organisatie"] = WorkKind.Organisation, ["organisation"] = WorkKind.Organisation, ["organization"] = WorkKind.Organisation,
+        ["projectorganisatie"] = WorkKind.Organisation, ["projectbureau"] = WorkKind.Organisation,
+        ["adviseurs"] = WorkKind.Advisers, ["adviseur"] = WorkKind.Advisers, ["advies"] = WorkKind.Advisers, ["advisers"] = WorkKind.Advisers,
+        ["advisors"] = WorkKind.Advisers, ["adviseurskosten"] = WorkKind.Advisers, ["consultancy"] = WorkKind.Advisers,
+    }.ToImmutableDictionary();
+
+    public static string KindLabel(WorkKind kind) => kind switch
+    {
+        WorkKind.Design => "Ontwerp",
+        WorkKind.BusinessCase => "Businesscase",
+        WorkKind.Contracts => "Contracten",
+        WorkKind.Communication => "Communicatie",
+        WorkKind.Organisation => "Organisatie",
+        _ => "Adviseurs",
+    };
+
+    /// <summary>Organisation and communication run on in a stall unless the row says otherwise (the KetelhuisWG experience).</summary>
+    public static bool RunsDuringStallByDefault(WorkKind kind) => kind is WorkKind.Organisation or WorkKind.Communication;
+
+    public static WorkKind? Kind(string? text)
+    {
+        if (text is null) return null;
+        var key = HeaderMatcher.Normalise(text);
+        if (KindSynonyms.TryGetValue(key, out var kind)) return kind;
+        return Enum.TryParse<WorkKind>(key, ignoreCase: true, out var named) && Enum.IsDefined(named) && !key.Any(char.IsDigit) ? named : null;
+    }
+
+    /// <summary>Reads the budget; an actual amount may not lie in a month after <paramref name="thisMonth"/>.</summary>
+    public static ImportResult<BudgetRow> Read(IEnumerable<Sheet> sheets, YearMonth thisMonth) =>
+        RowImport.Read(sheets, Columns, c =>
+        {
+            var month = c.Month("month");
+            if (month is null && c.Text("month") is null) c.Problem("month", "is leeg.");
+            var kindText = c.Text("kind");
+            var kind = Kind(kindText);
+            if (kind is null)
+                c.Problem("kind", kindText is null ? "is leeg." : $"'{kindText}' is geen categorie; kies ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs.");
+            var planned = Money(c, "planned");
+            var actual = Money(c, "actual");
+            if (!c.Has("planned") && !c.Has("actual")) c.Problem("month", "het bestand heeft geen kolom Begroot en geen kolom Werkelijk.");
+            else if (planned is null && actual is null && c.Text("planned") is null && c.Text("actual") is null)
+                c.Problem(c.Has("planned") ? "planned" : "actual", "geen bedrag: vul Begroot of Werkelijk in.");
+            if (actual is not null && month is { } m && m > thisMonth)
+                c.Problem("actual", $"{DutchFormat.Month(m)} ligt in de toekomst; werkelijke uitgaven boekt u als ze gedaan zijn.");
+            var stall = c.YesNo("runsDuringStall");
+            return month is { } mm && kind is { } k
+                ? new BudgetRow(mm, k, planned, actual, stall ?? RunsDuringStallByDefault(k), c.Text("name"))
+                : null;
+        }, (_, rows) => Duplicates(rows));
+
+    private static decimal? Money(RowCells c, string field)
+    {
+        var value = c.Decimal(field);
+        if (value is not { } amount) return null;
+        if (amount < 0m) c.Problem(field, "mag niet negatief zijn.");
+        else if (decimal.Round(amount, 2) != amount) c.Problem(field, "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
+        return amount;
+    }
+
+    private static IEnumerable<(int, string, string)> Duplicates(IReadOnlyList<ImportedRow<BudgetRow>> rows)
+    {
+        var first = new Dictionary<(YearMonth, WorkKind, string), int>();
+        foreach (var row in rows)
+        {
+            var key = (row.Item.Month, row.Item.Kind, HeaderMatcher.Normalise(row.Item.PackageName));
+            if (first.TryGetValue(key, out var at))
+                yield return (row.Row, "kind", $"{DutchFormat.Month(row.Item.Month)} {KindLabel(row.Item.Kind)} ({row.Item.PackageName}) staat er al in op rij {at}.");
+            else first[key] = row.Row;
+        }
+    }
+
+    /// <summary>
+    /// The plan's work packages from the budgeted amounts: calendar month → work month (the plan's
+    /// start month is work month 1), consecutive months with the same category, name, amount and
+    /// stall setting merged into one package. Months outside the programme are problems.
+    /// </summary>
+    public static (ImmutableArray<BudgetPackage> Packages, ImmutableArray<(int Row, string Field, string Reason)> Problems) WorkPlan(
+        IReadOnlyList<ImportedRow<BudgetRow>> rows, YearMonth startMonth, int workMonths)
+    {
+        var problems = ImmutableArray.CreateBuilder<(int, string, string)>();
+        var lastMonth = startMonth.PlusMonths(workMonths - 1);
+        var placed = new List<(ImportedRow<BudgetRow> Row, int WorkMonth)>();
+        foreach (var row in rows.Where(r => r.Item.Planned is > 0m))
+        {
+            var month = row.Item.Month;
+            if (month < startMonth)
+                problems.Add((row.Row, "month", $"{DutchFormat.Month(month)} ligt vóór de start van het kasstroomplan ({DutchFormat.Month(startMonth)})."));
+            else if (month > lastMonth)
+                problems.Add((row.Row, "month", $"{DutchFormat.Month(month)} ligt na het einde van het werkprogramma ({workMonths} werkmaanden, t/m {DutchFormat.Month(lastMonth)}); verleng eerst de fasen van het plan."));
+            else placed.Add((row, (month.Year - startMonth.Year) * 12 + month.Month - startMonth.Month + 1));
+        }
+        var packages = ImmutableArray.CreateBuilder<BudgetPackage>();
+        foreach (var group in placed.GroupBy(p => (p.Row.Item.Kind, p.Row.Item.PackageName, p.Row.Item.RunsDuringStall)))
+        {
+            (int From, int To, decimal Cost, List<int> Rows)? open = null;
+            foreach (var (row, workMonth) in group.OrderBy(p => p.WorkMonth))
+            {
+                var cost = row.Item.Planned!.Value;
+                if (open is { } o && o.To + 1 == workMonth && o.Cost == cost) { o.Rows.Add(row.Row); open = o with { To = workMonth }; continue; }
+                if (open is { } done) packages.Add(Package(group.Key, done));
+                open = (workMonth, workMonth, cost, [row.Row]);
+            }
+            if (open is { } last) packages.Add(Package(group.Key, last));
+        }
+        return (packages.ToImmutable(), problems.ToImmutable());
+    }
+
+    private static BudgetPackage Package((WorkKind Kind, string Name, bool Stall) key, (int From, int To, decimal Cost, List<int> Rows) range) =>
+        new(new WorkPackageEntry
+        {
+            Name = key.Name, Kind = JsonNamingPolicy.CamelCase.ConvertName(key.Kind.ToString()), MonthlyCost = range.Cost,
+            FromMonth = range.From, ToMonth = range.To, RunsDuringStall = key.Stall,
+        }, [.. range.Rows]);
+
+    private static readonly JsonSerializerOptions PlanJson = new()
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    /// <summary>The plan's start month and work months, or why the budget cannot be placed in it.</summary>
+    public static Outcome<(YearMonth Start, int WorkMonths, ImmutableArray<WorkPackageEntry?> WorkPlan)> Frame(string planJson)
+    {
+        var read = PlanReader.Read(planJson);
+        if (!read.IsOk) return read.Refusal!;
+        var plan = read.Value!;
+        var file = JsonSerializer.Deserialize<PlanFile>(planJson, PlanJson)!;
+        return Outcome<(YearMonth, int, ImmutableArray<WorkPackageEntry?>)>.Ok(
+            (plan.StartMonth, plan.Phases.Length == 0 ? 0 : plan.Phases[^1].LastMonth, [.. file.WorkPlan ?? []]));
+    }
+
+    /// <summary>Whether the plan's work plan already is exactly these packages (then importing changes nothing).</summary>
+    public static bool SameWorkPlan(IReadOnlyList<WorkPackageEntry?> existing, IReadOnlyList<BudgetPackage> packages) =>
+        existing.Count == packages.Count
+        && existing.Zip(packages).All(p => p.First is { } e && Same(e, p.Second.Entry));
+
+    private static bool Same(WorkPackageEntry a, WorkPackageEntry b) =>
+        a.Name == b.Name && string.Equals(a.Kind, b.Kind, StringComparison.OrdinalIgnoreCase) && a.MonthlyCost == b.MonthlyCost
+        && a.Phase is null && a.FromMonth == b.FromMonth && (a.ToMonth ?? a.FromMonth) == b.ToMonth && (a.RunsDuringStall ?? false) == b.RunsDuringStall;
+
+    /// <summary>The plan with its work plan replaced by the packages; every other part of the plan stays as it was.</summary>
+    public static string WithWorkPlan(string planJson, IReadOnlyList<BudgetPackage> packages)
+    {
+        var node = JsonNode.Parse(planJson, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        node["workPlan"] = new JsonArray([.. packages.Select(p => (JsonNode)new JsonObject
+        {
+            ["name"] = p.Entry.Name, ["kind"] = p.Entry.Kind, ["monthlyCost"] = p.Entry.MonthlyCost,
+            ["fromMonth"] = p.Entry.FromMonth, ["toMonth"] = p.Entry.ToMonth, ["runsDuringStall"] = p.Entry.RunsDuringStall,
+        })]);
+        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
+    /// <summary>The month totals of actual spending per (month, kind): rows of the same month and kind add up.</summary>
+    public static ImmutableArray<(MonthTotal Total, ImmutableArray<int> Rows)> Totals(IReadOnlyList<ImportedRow<BudgetRow>> rows) =>
+    [
+        .. rows.Where(r => r.Item.Actual is not null)
+            .GroupBy(r => (r.Item.Month, r.Item.Kind))
+            .OrderBy(g => g.Key.Month).ThenBy(g => g.Key.Kind)
+            .Select(g => (new MonthTotal
+            {
+                Month = g.Key.Month, Kind = g.Key.Kind.ToString(), Amount = g.Sum(r => r.Item.Actual!.Value),
+                Note = "uit de begroting/realisatie-spreadsheet",
+            }, g.Select(r => r.Row).ToImmutableArray())),
+    ];
+
+    public static string Iso(YearMonth month) => YearMonthPattern.Iso.Format(month);
+}

@@ -1,0 +1,244 @@
+using System.Net;
+using System.Text.Json;
+using ClosedXML.Excel;
+using Warmte.Tests.Cli;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Spreadsheets;
+
+/// <summary>
+/// warmte import budget|tranches against the real service: template → filled → imported →
+/// re-imported (nothing changes) → updated (updates, never duplicates) → exported, with the
+/// financier's steps refused to a board and reported on their row and column.
+/// </summary>
+public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
+{
+    private WarmteServer Server => fixture.Server;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"warmte-finance-cli-{Guid.NewGuid():N}{extension}");
+
+    private Task<CliResult> As(string token, params string[] args) => CliHarness.Run(CliHarness.Env(Server.BaseUrl, token), null, args);
+
+    private async Task<string> Token(string role, string name)
+    {
+        var answer = await Server.Client().Post("api/tokens", new { name, role });
+        Assert.Equal(HttpStatusCode.Created, answer.Status);
+        return answer.Text("token");
+    }
+
+    /// <summary>Writes the template of <paramref name="kind"/> and fills its rows from row 4, in the template's column order.</summary>
+    private async Task<string> FilledTemplate(string kind, params object?[][] rows)
+    {
+        var file = TempFile(".xlsx");
+        var written = await As(Server.AdminToken, "template", kind, "--out", file);
+        Assert.True(written.ExitCode == 0, written.Err);
+        using var workbook = new XLWorkbook(file);
+        var sheet = workbook.Worksheets.First();
+        for (var r = 0; r < rows.Length; r++)
+            for (var c = 0; c < rows[r].Length; c++)
+                switch (rows[r][c])
+                {
+                    case null: break;
+                    case string s: sheet.Cell(4 + r, c + 1).SetValue(s); break;
+                    case DateTime d: sheet.Cell(4 + r, c + 1).SetValue(d); break;
+                    case var n: sheet.Cell(4 + r, c + 1).SetValue(Convert.ToDecimal(n)); break;
+                }
+        workbook.Save();
+        return file;
+    }
+
+    private static void Ok(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, result.ToString());
+        CliHarness.AssertNoStackTrace(result);
+    }
+
+    [Fact]
+    public async Task A_filled_budget_template_sets_the_work_plan_and_the_month_totals_once_and_reaches_the_export()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, NewId("coop"), NewId("proj"));
+        var plan = JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json")).RootElement;
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan })).Status);
+
+        // Maand, Categorie, Begroot, Werkelijk, Loopt door bij stilstand, Omschrijving
+        object?[][] rows =
+        [
+            ["2019-01", "ontwerp", 75000, 70000, null, null],
+            ["2019-02", "ontwerp", 75000, null, null, null],
+            ["2019-01", "organisatie", 12000, 12500.5, null, null],
+            ["2019-02", "organisatie", 12000, null, null, null],
+        ];
+        var file = await FilledTemplate("budget", rows);
+        var imported = await As(Server.AdminToken, "import", "budget", project, file);
+        Ok(imported);
+        Assert.Contains("Begroting: werkplan vervangen door 2 werkpakketten uit 4 rijen.", imported.Out);
+        Assert.Contains("Werkelijke uitgaven: 2 maandtotalen: 2 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 weggehaald.", imported.Out);
+        var workPlan = (await admin.Get($"api/projects/{project}/cashflow-plan")).Body.GetProperty("plan").GetProperty("workPlan");
+        Assert.Equal([("design", 1, 2, 75000m, false), ("organisation", 1, 2, 12000m, true)], workPlan.EnumerateArray().Select(p =>
+            (p.GetProperty("kind").GetString()!, p.GetProperty("fromMonth").GetInt32(), p.GetProperty("toMonth").GetInt32(),
+             p.GetProperty("monthlyCost").GetDecimal(), p.GetProperty("runsDuringStall").GetBoolean())));
+        Assert.Equal(82_500.50m, (await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
+
+        var again = await As(Server.AdminToken, "import", "budget", project, file);
+        Ok(again);
+        Assert.Contains("werkplan ongewijzigd (2 werkpakketten)", again.Out);
+        Assert.Contains("0 nieuw, 0 bijgewerkt, 2 ongewijzigd", again.Out);
+
+        rows[0][3] = 71000;
+        var updated = await As(Server.AdminToken, "import", "budget", project, await FilledTemplate("budget", rows));
+        Ok(updated);
+        Assert.Contains("0 nieuw, 1 bijgewerkt, 1 ongewijzigd", updated.Out);
+        var bookings = (await admin.Get($"api/projects/{project}/spending")).Body;
+        Assert.Equal(2, bookings.GetArrayLength());
+        Assert.Equal(83_500.50m, bookings.EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
+
+        // The export shows the plan simulated per month: the first month spends what the budget planned for it.
+        var export = TempFile(".xlsx");
+        Ok(await As(Server.AdminToken, "export", "project", project, "--out", export));
+        using var workbook = new XLWorkbook(export);
+        var sheet = workbook.Worksheet(project);
+        var header = sheet.RowsUsed().First(r => r.Cell(1).GetString() == "Maand" && r.Cell(6).GetString() == "Uitgaven");
+        Assert.Equal(87_000m, (decimal)sheet.Cell(header.RowNumber() + 1, 6).GetDouble());
+        Assert.Equal(87_000m, (decimal)sheet.Cell(header.RowNumber() + 2, 6).GetDouble());
+    }
+
+    [Fact]
+    public async Task A_budget_that_does_not_fit_the_plan_is_reported_on_its_rows_and_nothing_is_sent()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, NewId("coop"), NewId("proj"));
+        var file = await FilledTemplate("budget", ["2019-01", "ontwerp", 75000, null, null, null]);
+        var noPlan = await As(Server.AdminToken, "import", "budget", project, file);
+        Assert.Equal(1, noPlan.ExitCode);
+        Assert.Contains("nog geen kasstroomplan", noPlan.Err);
+
+        var plan = JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json")).RootElement;
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan })).Status);
+        var outside = await As(Server.AdminToken, "import", "budget", project,
+            await FilledTemplate("budget", ["2018-06", "ontwerp", 75000, null, null, null], ["2019-01", "adviseurs", 1000, 900, null, null]));
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains("rij 4, kolom A (Maand): 06-2018 ligt vóór de start van het kasstroomplan (01-2019)", outside.Err);
+        Assert.Contains("Er is niets verstuurd", outside.Err);
+        Assert.Equal(0, (await admin.Get($"api/projects/{project}/spending")).Body.GetArrayLength());
+    }
+
+    // Tranche, Gepland bedrag, Gepland op, Aangevraagd, Verantwoording ingediend, Verantwoord bedrag, Periode van, Periode tot,
+    // Goedgekeurd, Uitbetaald, Bedrag uitbetaald, Subsidie
+    private static object?[][] TrancheRows(DateTime? secondRequested = null, decimal thirdAmount = 700_000m) =>
+    [
+        [1, 1_000_000, null, new DateTime(2020, 3, 15), new DateTime(2020, 9, 1), 900_000, null, null, new DateTime(2020, 12, 1), new DateTime(2020, 12, 15), null, null],
+        [2, 1_000_000, null, secondRequested ?? new DateTime(2021, 6, 1), null, null, null, null, null, null, null, null],
+        [3, thirdAmount, new DateTime(2023, 1, 1), null, null, null, null, null, null, null, null, null],
+    ];
+
+    [Fact]
+    public async Task A_tranche_history_is_recorded_step_by_step_with_each_role_and_round_trips_through_the_export()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var board = await Token($"board:{coop}", "Bestuur");
+        var financier = await Token("financier", "Gemeente Amsterdam");
+        var file = await FilledTemplate("tranches", TrancheRows());
+
+        var missing = await As(board, "import", "tranches", project, "paw", file);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("--funder, --scheme, --granted en --decided-on", missing.Err);
+
+        // The board records the grant, its requests and its accounting; approving and paying is refused, on its row and column.
+        var byBoard = await As(board, "import", "tranches", project, "paw", file,
+            "--funder", "Rijk via gemeente", "--scheme", "PAW", "--granted", "2700000", "--decided-on", "2020-01-01");
+        Assert.Equal(1, byBoard.ExitCode);
+        Assert.Contains("Subsidie paw: subsidie 'paw' vastgelegd met 3 tranches.", byBoard.Out);
+        Assert.Contains("Tranchestappen: 3 stappen vastgelegd, 0 al aanwezig, 1 geweigerd.", byBoard.Out);
+        Assert.Contains("rij 4, kolom I (Goedgekeurd): geweigerd door de dienst: Goedkeuren, afkeuren en uitbetalen doet de financier", byBoard.Err);
+
+        var byFinancier = await As(financier, "import", "tranches", project, "paw", file);
+        Ok(byFinancier);
+        Assert.Contains("trancheplan ongewijzigd (3 tranches)", byFinancier.Out);
+        Assert.Contains("2 stappen vastgelegd, 3 al aanwezig, 0 geweigerd", byFinancier.Out);
+        var grant = (await admin.Get($"api/projects/{project}/grants/paw")).Body.GetProperty("grant");
+        Assert.Equal(["Uitbetaald", "Aangevraagd", "Gepland"], grant.GetProperty("tranches").EnumerateArray().Select(t => t.GetProperty("status").GetString()));
+        Assert.Equal(900_000m, grant.GetProperty("tranches")[0].GetProperty("accounting").GetProperty("amountSpent").GetDecimal());
+        Assert.Equal(1_000_000m, grant.GetProperty("tranches")[0].GetProperty("paidAmount").GetDecimal());
+
+        var again = await As(financier, "import", "tranches", project, "paw", file);
+        Ok(again);
+        Assert.Contains("0 stappen vastgelegd, 5 al aanwezig", again.Out);
+
+        // An updated plan updates; a recorded step with another date is reported, not rewritten.
+        Ok(await As(board, "import", "tranches", project, "paw", await FilledTemplate("tranches", TrancheRows(thirdAmount: 650_000m))));
+        Assert.Equal(650_000m, (await admin.Get($"api/projects/{project}/grants/paw")).Body.GetProperty("grant").GetProperty("tranches")[2].GetProperty("plannedAmount").GetDecimal());
+        var conflict = await As(board, "import", "tranches", project, "paw", await FilledTemplate("tranches", TrancheRows(new DateTime(2021, 7, 1), 650_000m)));
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Contains("rij 5, kolom D (Aangevraagd): de dienst heeft 'Aangevraagd' al op 01-06-2021 vastgelegd; het bestand zegt 01-07-2021", conflict.Err);
+
+        // Round trip: the project's export carries the tranche table; importing it changes nothing.
+        var before = (await admin.Get($"api/projects/{project}/grants/paw")).Raw;
+        var export = TempFile(".xlsx");
+        Ok(await As(Server.AdminToken, "export", "project", project, "--out", export));
+        var preview = await As(financier, "import", "tranches", project, "paw", export, "--dry-run");
+        Ok(preview);
+        Assert.Contains("3 goede rijen, 0 foute rijen.", preview.Out);
+        var roundTrip = await As(financier, "import", "tranches", project, "paw", export);
+        Ok(roundTrip);
+        Assert.Contains("trancheplan ongewijzigd (3 tranches)", roundTrip.Out);
+        Assert.Contains("0 stappen vastgelegd, 5 al aanwezig, 0 geweigerd", roundTrip.Out);
+        Assert.Equal(before, (await admin.Get($"api/projects/{project}/grants/paw")).Raw);
+    }
+
+    [Fact]
+    public async Task Members_and_consent_reach_the_export_as_counts_only()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var members = await FilledTemplate("members",
+            ["L-0012", "Anna Bakker", "huurder", "1", "1054 AB", "7", null, "14-12-2020", null, "ja"],
+            ["L-0013", "Bedrijf West", "bedrijf", "3", "1054 AC", "9", null, "05-01-2021", null, "nee"]);
+        Ok(await As(Server.AdminToken, "import", "members", coop, members));
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "A", corporation = "Stadgenoot", rentedHomes = 4, proposalDate = "2025-01-15" });
+        var consent = await FilledTemplate("consent", ["1054 AB", "7", null, "akkoord", "01-02-2025"], ["1054 AB", "8", null, "geweigerd", "02-02-2025"]);
+        Ok(await As(Server.AdminToken, "import", "consent", project, "complex-a", consent));
+
+        var export = TempFile(".xlsx");
+        Ok(await As(Server.AdminToken, "export", "project", project, "--out", export));
+        using var workbook = new XLWorkbook(export);
+        var cells = workbook.Worksheets.SelectMany(w => w.CellsUsed()).Select(c => c.GetString()).ToList();
+        Assert.Contains(cells, c => c.StartsWith("Ledenregister: 2 leden, waarvan 1 stemgerechtigd", StringComparison.Ordinal));
+        var complex = workbook.Worksheet(project).RowsUsed().First(r => r.Cell(1).GetString() == "A");
+        Assert.Equal((4, 1, 1, 2), ((int)complex.Cell(3).GetDouble(), (int)complex.Cell(4).GetDouble(), (int)complex.Cell(5).GetDouble(), (int)complex.Cell(6).GetDouble()));
+        // No personal data: neither names, member numbers nor addresses are in the workbook, so these do not round-trip.
+        Assert.DoesNotContain(cells, c => c.Contains("Anna Bakker") || c.Contains("L-0012") || c.Contains("1054 AB"));
+    }
+
+    [Fact]
+    public async Task What_only_the_service_refuses_is_reported_on_the_row_and_column_it_came_from()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "A", corporation = "Stadgenoot", rentedHomes = 10, proposalDate = "2025-01-15" });
+        var consent = TempFile(".csv");
+        File.WriteAllText(consent, "Postcode;Huisnummer;Toevoeging;Antwoord;Datum\n1054 AB;1;;akkoord;2025-02-01\n1054 AB;2;;akkoord;2025-01-01\n");
+        var refused = await As(Server.AdminToken, "import", "consent", project, "complex-a", consent);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("rij 3, kolom E (Datum): geweigerd door de dienst: 01-01-2025 ligt vóór het voorstel aan de huurders (15-01-2025).", refused.Err);
+        Assert.Contains("Er is niets opgeslagen", refused.Err);
+
+        var members = await ApiCalls.SeedMembers(admin, coop);
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+            proposals = new[] { new { id = "tarief", title = "Tarief", decisionType = "Tariefbesluit" } },
+        });
+        var ballots = TempFile(".csv");
+        File.WriteAllText(ballots, $"Lidnummer;Stem\n{members[0]};voor\nX-999;tegen\n");
+        var vote = await As(Server.AdminToken, "import", "ballots", coop, "alv", "tarief", ballots);
+        Assert.Equal(1, vote.ExitCode);
+        Assert.Contains("rij 3, kolom A (Lidnummer): geweigerd door de dienst: mag niet stemmen", vote.Err);
+    }
+}
