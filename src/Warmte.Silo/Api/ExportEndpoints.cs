@@ -1,4 +1,3 @@
-using ClosedXML.Excel;
 using NodaTime;
 using Warmte.Common;
 using Warmte.Silo.Auth;
@@ -41,8 +40,8 @@ public static class ExportEndpoints
 
     private static ExportContext Context(HttpContext http, IClock clock) => new(clock.GetCurrentInstant(), http.User.Actor());
 
-    private static IResult File(XLWorkbook workbook, string fileName)
+    private static IResult File(ExportWorkbook workbook, string fileName)
     {
-        using (workbook) return Results.File(XlsxFile.ToBytes(workbook), XlsxFile.ContentType, fileName);
+        using (workbook) return Results.File(workbook.ToBytes(), XlsxFile.ContentType, fileName);
     }
 }

@@ -19,7 +19,7 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private string Save(XLWorkbook workbook, string name)
+    private string Save(ExportWorkbook workbook, string name)
     {
         var file = Path.Combine(_dir.FullName, name);
         using (workbook) File.WriteAllBytes(file, XlsxFile.ToBytes(workbook));

@@ -45,55 +45,56 @@ public static class BusinessCaseSheet
 {
     public const int LabelColumn = 1, UnitColumn = 2, ValueColumn = 3, FirstYearColumn = 4;
 
-    public static BusinessCaseLayout Write(IXLWorksheet sheet, Inputs x, int firstRow) => new Writer(sheet, x, firstRow).Write();
+    public static BusinessCaseLayout Write(IXLWorksheet sheet, Inputs x, int firstRow) => Write(new ClosedXmlCells(sheet), x, firstRow);
 
-    private sealed class Writer(IXLWorksheet ws, Inputs x, int firstRow)
+    public static BusinessCaseLayout Write(SheetCells sheet, Inputs x, int firstRow) => new Writer(sheet, x, firstRow).Write();
+
+    private sealed class Writer(SheetCells ws, Inputs x, int firstRow)
     {
         private int _row = firstRow;
         private int _formulas;
         private readonly Dictionary<BusinessCaseLine, int> _lines = [];
         private readonly Dictionary<BusinessCaseKpi, string> _kpis = [];
+        private readonly List<int> _kpiRows = [];
         private readonly int _h = x.HorizonYears;
 
         private static string C(int t) => Letters(FirstYearColumn + t);
         private string Last => C(_h - 1);
 
-        private void Formula(IXLCell cell, string formula)
+        private void Formula(int row, int column, string formula)
         {
-            cell.FormulaA1 = formula;
+            ws.Formula(row, column, formula);
             _formulas++;
         }
 
         private string Input(string label, string unit, object value, string format)
         {
-            ws.Cell(_row, LabelColumn).SetValue(label);
-            ws.Cell(_row, UnitColumn).SetValue(unit);
-            var cell = ws.Cell(_row, ValueColumn);
-            SetInput(cell, value, format);
+            ws.Text(_row, LabelColumn, label);
+            ws.Text(_row, UnitColumn, unit);
+            SetInput(_row, ValueColumn, value, format);
             return Absolute(_row++, ValueColumn);
         }
 
-        private static void SetInput(IXLCell cell, object? value, string format)
+        private void SetInput(int row, int column, object? value, string format)
         {
             switch (value)
             {
                 case null: break;
-                case decimal d: cell.SetValue(d); break;
-                case int i: cell.SetValue(i); break;
-                case string s: cell.SetValue(s); break;
+                case decimal d: ws.Number(row, column, d); break;
+                case int i: ws.Number(row, column, i); break;
+                case string s: ws.Text(row, column, s); break;
                 default: throw new ArgumentException($"Unsupported input {value.GetType()}");
             }
-            cell.Style.NumberFormat.Format = format;
-            cell.Style.Fill.BackgroundColor = InputFill;
+            ws.Format(row, column, format);
+            ws.Fill(row, column, InputFill);
         }
 
         private string Derived(string label, string unit, string formula, string format)
         {
-            ws.Cell(_row, LabelColumn).SetValue(label);
-            ws.Cell(_row, UnitColumn).SetValue(unit);
-            var cell = ws.Cell(_row, ValueColumn);
-            Formula(cell, formula);
-            cell.Style.NumberFormat.Format = format;
+            ws.Text(_row, LabelColumn, label);
+            ws.Text(_row, UnitColumn, unit);
+            Formula(_row, ValueColumn, formula);
+            ws.Format(_row, ValueColumn, format);
             return Absolute(_row++, ValueColumn);
         }
 
@@ -102,37 +103,39 @@ public static class BusinessCaseSheet
         {
             var r = _row++;
             // The row's format, set before its cells exist, is inherited by them: one style change instead of one per cell.
-            ws.Row(r).Style.NumberFormat.Format = format;
-            ws.Cell(r, LabelColumn).SetValue(label);
-            ws.Cell(r, UnitColumn).SetValue(unit);
+            ws.RowFormat(r, format);
+            ws.Text(r, LabelColumn, label);
+            ws.Text(r, UnitColumn, unit);
             for (var t = 0; t < _h; t++)
             {
-                var cell = ws.Cell(r, FirstYearColumn + t);
-                if (formula(t) is { } f) Formula(cell, f);
-                else cell.SetValue(0);
+                if (formula(t) is { } f) Formula(r, FirstYearColumn + t, f);
+                else ws.Number(r, FirstYearColumn + t, 0);
             }
-            if (total) Formula(ws.Cell(r, ValueColumn), $"SUM({C(0)}{r}:{Last}{r})");
+            if (total) Formula(r, ValueColumn, $"SUM({C(0)}{r}:{Last}{r})");
             if (line is { } l)
             {
                 _lines[l] = r;
-                ws.Cell(r, LabelColumn).Style.Font.SetBold(l is BusinessCaseLine.Ebitda or BusinessCaseLine.Cfads or BusinessCaseLine.Dscr
+                ws.Bold(r, LabelColumn, l is BusinessCaseLine.Ebitda or BusinessCaseLine.Cfads or BusinessCaseLine.Dscr
                     or BusinessCaseLine.NetCashFlow or BusinessCaseLine.CashBalance);
             }
             return r;
         }
 
-        private void Kpi(BusinessCaseKpi kpi, string label, string formula, string format) =>
+        private void Kpi(BusinessCaseKpi kpi, string label, string formula, string format)
+        {
+            _kpiRows.Add(_row);
             _kpis[kpi] = Derived(label, "", formula, format).Replace("$", "");
+        }
 
         public BusinessCaseLayout Write()
         {
             var r = x.Revenue;
             var o = x.Opex;
-            Section(ws, _row++, "Businesscase: " + x.Name);
-            ws.Cell(_row++, 1).SetValue("Gele cellen zijn invoer: verander ze en de tabel en de kengetallen rekenen mee. Bedragen in euro's, tarieven incl. btw.");
+            ws.Section(_row++, "Businesscase: " + x.Name);
+            ws.Text(_row++, 1, "Gele cellen zijn invoer: verander ze en de tabel en de kengetallen rekenen mee. Bedragen in euro's, tarieven incl. btw.");
             _row++;
 
-            Section(ws, _row++, "Invoer");
+            ws.Section(_row++, "Invoer");
             var start = Input("Startjaar", "jaar", x.StartYear, Whole);
             var baseYear = Input("Prijspeiljaar (indexatie telt vanaf hier)", "jaar", x.PriceBaseYear, Whole);
             var discount = Input("Disconteringsvoet (NPV)", "%", x.DiscountRate, Percent);
@@ -164,45 +167,48 @@ public static class BusinessCaseSheet
             _row++;
 
             // Subsidies: one line each; the yearly table sums them by year.
-            Section(ws, _row++, "Subsidies");
+            ws.Section(_row++, "Subsidies");
             TableHeader("Naam", "Financier", "Bedrag", "Jaar");
             var subsidyFirst = _row;
             foreach (var s in x.Subsidies)
             {
-                ws.Cell(_row, 1).SetValue(s.Name);
-                SetInput(ws.Cell(_row, 2), s.Funder, "@");
-                SetInput(ws.Cell(_row, 3), s.Amount, Euro);
-                SetInput(ws.Cell(_row, 4), s.Year, Whole);
+                ws.Text(_row, 1, s.Name);
+                SetInput(_row, 2, s.Funder, "@");
+                SetInput(_row, 3, s.Amount, Euro);
+                SetInput(_row, 4, s.Year, Whole);
                 _row++;
             }
             var subsidyLast = _row - 1;
             _row++;
 
-            Section(ws, _row++, "Investeringen");
+            ws.Section(_row++, "Investeringen");
             TableHeader("Naam", "Eigenaar (leeg = coöperatie)", "Bedrag", "Van jaar", "Van maand", "Tot jaar", "Tot maand",
                 "Levensduur (jaren)", "Vervangingsaandeel", "Indexatie vervanging", "Maanden", "Per maand");
+            // The name on each investment and loan row, for the labels of their lines in the yearly table.
+            var names = new Dictionary<int, string>();
             var items = new List<int>();
             foreach (var item in x.Investments)
             {
                 var tr = _row++;
                 items.Add(tr);
-                ws.Cell(tr, 1).SetValue(item.Name);
-                SetInput(ws.Cell(tr, 2), item.OwnedBy, "@");
-                SetInput(ws.Cell(tr, 3), item.Amount, Euro);
-                SetInput(ws.Cell(tr, 4), item.From.Year, Whole);
-                SetInput(ws.Cell(tr, 5), item.From.Month, Whole);
-                SetInput(ws.Cell(tr, 6), item.To.Year, Whole);
-                SetInput(ws.Cell(tr, 7), item.To.Month, Whole);
-                SetInput(ws.Cell(tr, 8), item.LifetimeYears, Whole);
-                SetInput(ws.Cell(tr, 9), item.ReplacementShare, Percent);
-                SetInput(ws.Cell(tr, 10), item.Indexation, Percent);
-                Formula(ws.Cell(tr, 11), $"($F${tr}*12+$G${tr})-($D${tr}*12+$E${tr})+1");
-                Formula(ws.Cell(tr, 12), $"ROUND($C${tr}/$K${tr},2)");
-                ws.Cell(tr, 12).Style.NumberFormat.Format = Euro;
+                ws.Text(tr, 1, item.Name);
+                names[tr] = item.Name;
+                SetInput(tr, 2, item.OwnedBy, "@");
+                SetInput(tr, 3, item.Amount, Euro);
+                SetInput(tr, 4, item.From.Year, Whole);
+                SetInput(tr, 5, item.From.Month, Whole);
+                SetInput(tr, 6, item.To.Year, Whole);
+                SetInput(tr, 7, item.To.Month, Whole);
+                SetInput(tr, 8, item.LifetimeYears, Whole);
+                SetInput(tr, 9, item.ReplacementShare, Percent);
+                SetInput(tr, 10, item.Indexation, Percent);
+                Formula(tr, 11, $"($F${tr}*12+$G${tr})-($D${tr}*12+$E${tr})+1");
+                Formula(tr, 12, $"ROUND($C${tr}/$K${tr},2)");
+                ws.Format(tr, 12, Euro);
             }
             _row++;
 
-            Section(ws, _row++, "Leningen");
+            ws.Section(_row++, "Leningen");
             TableHeader("Geldgever", "Aflossing (Annuity, Linear, Bullet)", "Hoofdsom", "Rente", "Looptijd (jaren)",
                 "Aflossingsvrije jaren", "Jaar van opname", "Garantieprovisie");
             var loans = new List<int>();
@@ -210,32 +216,33 @@ public static class BusinessCaseSheet
             {
                 var lr = _row++;
                 loans.Add(lr);
-                ws.Cell(lr, 1).SetValue(loan.Lender);
-                SetInput(ws.Cell(lr, 2), loan.Terms.Type.ToString(), "@");
-                SetInput(ws.Cell(lr, 3), loan.Terms.Principal, Euro);
-                SetInput(ws.Cell(lr, 4), loan.Terms.AnnualRate, Percent);
-                SetInput(ws.Cell(lr, 5), loan.Terms.TermYears, Whole);
-                SetInput(ws.Cell(lr, 6), loan.Terms.GraceYears, Whole);
-                SetInput(ws.Cell(lr, 7), loan.DrawdownYear, Whole);
-                SetInput(ws.Cell(lr, 8), loan.GuaranteeFeeRate, Percent);
+                ws.Text(lr, 1, loan.Lender);
+                names[lr] = loan.Lender;
+                SetInput(lr, 2, loan.Terms.Type.ToString(), "@");
+                SetInput(lr, 3, loan.Terms.Principal, Euro);
+                SetInput(lr, 4, loan.Terms.AnnualRate, Percent);
+                SetInput(lr, 5, loan.Terms.TermYears, Whole);
+                SetInput(lr, 6, loan.Terms.GraceYears, Whole);
+                SetInput(lr, 7, loan.DrawdownYear, Whole);
+                SetInput(lr, 8, loan.GuaranteeFeeRate, Percent);
             }
             _row++;
 
             // The yearly table.
-            Section(ws, _row++, "Berekening per jaar");
+            ws.Section(_row++, "Berekening per jaar");
             // Inside a line's formula lambda, _row − 1 is the line's own row (Line has moved past it).
             var yearRow = Line("Jaar", "", t => t == 0 ? start : $"{C(t - 1)}{_row - 1}+1", Whole, line: BusinessCaseLine.Year);
-            ws.Range(yearRow, 1, yearRow, FirstYearColumn + _h - 1).Style.Font.SetBold().Fill.SetBackgroundColor(HeaderFill);
-            ws.Cell(yearRow, ValueColumn).SetValue("Totaal");
+            ws.Header(yearRow, 1, FirstYearColumn + _h - 1);
+            ws.Text(yearRow, ValueColumn, "Totaal");
             var end = $"${Last}${yearRow}";
             string Y(int t) => $"{C(t)}${yearRow}";
 
             var shareRow = _row++;
-            ws.Cell(shareRow, 1).SetValue("Aandeel aangesloten aan het eind van het jaar (volloopplan)");
-            ws.Cell(shareRow, 2).SetValue("%");
-            ws.Row(shareRow).Style.NumberFormat.Format = Percent;
-            for (var t = 0; t < _h; t++) ws.Cell(shareRow, FirstYearColumn + t).SetValue(r.ShareAtEndOf(x.StartYear + t));
-            ws.Range(shareRow, FirstYearColumn, shareRow, FirstYearColumn + _h - 1).Style.Fill.BackgroundColor = InputFill;
+            ws.Text(shareRow, 1, "Aandeel aangesloten aan het eind van het jaar (volloopplan)");
+            ws.Text(shareRow, 2, "%");
+            ws.RowFormat(shareRow, Percent);
+            for (var t = 0; t < _h; t++) ws.Number(shareRow, FirstYearColumn + t, r.ShareAtEndOf(x.StartYear + t));
+            ws.Fill(shareRow, FirstYearColumn, FirstYearColumn + _h - 1, InputFill);
             _lines[BusinessCaseLine.ConnectedShareAtEnd] = shareRow;
             string Share(int t) => $"{C(t)}{shareRow}";
             string ShareBefore(int t) => t == 0 ? shareBefore : $"{C(t - 1)}{shareRow}";
@@ -248,10 +255,10 @@ public static class BusinessCaseSheet
             {
                 // A monthly ramp-up plan: the average of the twelve month-ends comes from the plan, as an input.
                 avg = _row++;
-                ws.Cell(avg, 1).SetValue("Gemiddeld aandeel aangesloten (12 maandeinden, uit het maandvolloopplan)");
-                ws.Cell(avg, 2).SetValue("%");
+                ws.Text(avg, 1, "Gemiddeld aandeel aangesloten (12 maandeinden, uit het maandvolloopplan)");
+                ws.Text(avg, 2, "%");
                 var averages = Warmte.BusinessCase.Engine.BusinessCaseEngine.AverageConnectedShares(x);
-                for (var t = 0; t < _h; t++) SetInput(ws.Cell(avg, FirstYearColumn + t), averages[t], Factor);
+                for (var t = 0; t < _h; t++) SetInput(avg, FirstYearColumn + t, averages[t], Factor);
             }
             var weqRow = Line("Woningequivalenten aangesloten (gemiddeld)", "aantal", t => $"{weq}*{C(t)}{avg}", "#,##0.00",
                 line: BusinessCaseLine.ConnectedWeq);
@@ -279,12 +286,12 @@ public static class BusinessCaseSheet
             foreach (var tr in items)
             {
                 var sr = _row++;
-                ws.Row(sr).Style.NumberFormat.Format = Euro;
-                ws.Cell(sr, 1).SetValue("Investering: " + ws.Cell(tr, 1).GetString());
-                Formula(ws.Cell(sr, 2), $"IF($B${tr}=\"\",\"eigen\",\"derde\")");
-                Formula(ws.Cell(sr, 3), $"SUM({C(0)}{sr}:{Last}{sr})");
+                ws.RowFormat(sr, Euro);
+                ws.Text(sr, 1, "Investering: " + names[tr]);
+                Formula(sr, 2, $"IF($B${tr}=\"\",\"eigen\",\"derde\")");
+                Formula(sr, 3, $"SUM({C(0)}{sr}:{Last}{sr})");
                 for (var t = 0; t < _h; t++)
-                    Formula(ws.Cell(sr, FirstYearColumn + t),
+                    Formula(sr, FirstYearColumn + t,
                         $"$L${tr}*MAX(0,MIN($F${tr}*12+$G${tr},{Y(t)}*12+12)-MAX($D${tr}*12+$E${tr},{Y(t)}*12+1)+1)+IF($F${tr}={Y(t)},$C${tr}-$L${tr}*$K${tr},0)");
             }
             var spendLast = _row - 1;
@@ -313,7 +320,7 @@ public static class BusinessCaseSheet
             var replacementFirst = _row;
             foreach (var tr in items)
             {
-                Line("Vervanging: " + ws.Cell(tr, 1).GetString(), "€",
+                Line("Vervanging: " + names[tr], "€",
                     t => $"IF(AND($B${tr}=\"\",$H${tr}>0,{Y(t)}>$F${tr}),IF(MOD({Y(t)}-$F${tr},$H${tr})=0,ROUND($C${tr}*$I${tr}*(1+$J${tr})^({Y(t)}-{baseYear}),2),0),0)",
                     Euro, true);
             }
@@ -322,7 +329,7 @@ public static class BusinessCaseSheet
             foreach (var tr in items)
             {
                 var due = $"($F${tr}+$H${tr}*ROUNDUP(({{0}}-$F${tr})/$H${tr},0))";
-                Line("Reservering vervanging: " + ws.Cell(tr, 1).GetString(), "€",
+                Line("Reservering vervanging: " + names[tr], "€",
                     t => $"IF(AND($B${tr}=\"\",$H${tr}>0,{Y(t)}>$F${tr},{Operating(t)}),IF({string.Format(due, Y(t))}<={end},ROUND($C${tr}*$I${tr}*(1+$J${tr})^({string.Format(due, Y(t))}-{baseYear})/$H${tr},2),0),0)",
                     Euro, true);
             }
@@ -341,7 +348,7 @@ public static class BusinessCaseSheet
             var openings = new List<int>();
             foreach (var lr in loans)
             {
-                var lender = ws.Cell(lr, 1).GetString();
+                var lender = names[lr];
                 string InTerm(int t) => $"AND({Y(t)}>=$G${lr},{Y(t)}<=$G${lr}+$E${lr}-1)";
                 var item = x.Loans[loans.IndexOf(lr)];
                 if (item.Drawdowns.IsDefaultOrEmpty)
@@ -350,13 +357,13 @@ public static class BusinessCaseSheet
                 {
                     // Drawn month by month: the amounts per year come from the drawdown plan, as inputs.
                     var drawRow = _row++;
-                    ws.Cell(drawRow, 1).SetValue($"Opname (maandelijks opnameschema): {lender}");
-                    ws.Cell(drawRow, 2).SetValue("€");
+                    ws.Text(drawRow, 1, $"Opname (maandelijks opnameschema): {lender}");
+                    ws.Text(drawRow, 2, "€");
                     var perYear = new decimal[_h];
                     foreach (var (month, amount) in item.DrawdownAmounts())
                         if (month.Year - x.StartYear is var t and >= 0 && t < _h) perYear[t] += amount;
-                    for (var t = 0; t < _h; t++) SetInput(ws.Cell(drawRow, FirstYearColumn + t), perYear[t], Euro);
-                    Formula(ws.Cell(drawRow, ValueColumn), $"SUM({C(0)}{drawRow}:{C(_h - 1)}{drawRow})");
+                    for (var t = 0; t < _h; t++) SetInput(drawRow, FirstYearColumn + t, perYear[t], Euro);
+                    Formula(drawRow, ValueColumn, $"SUM({C(0)}{drawRow}:{C(_h - 1)}{drawRow})");
                     draws.Add(drawRow);
                 }
                 // In years the loan is drawn during the year, interest (and the guarantee fee) is charged on the
@@ -366,10 +373,10 @@ public static class BusinessCaseSheet
                 if (bases.Any(b => b is not null))
                 {
                     basisRow = _row++;
-                    ws.Cell(basisRow.Value, 1).SetValue($"Rentedragend saldo in opnamejaren (gemiddeld per maand): {lender}");
-                    ws.Cell(basisRow.Value, 2).SetValue("€");
+                    ws.Text(basisRow.Value, 1, $"Rentedragend saldo in opnamejaren (gemiddeld per maand): {lender}");
+                    ws.Text(basisRow.Value, 2, "€");
                     for (var t = 0; t < _h; t++)
-                        if (bases[t] is { } b) SetInput(ws.Cell(basisRow.Value, FirstYearColumn + t), b, Euro);
+                        if (bases[t] is { } b) SetInput(basisRow.Value, FirstYearColumn + t, b, Euro);
                 }
                 var open = _row;
                 var interest = open + 1;
@@ -444,7 +451,7 @@ public static class BusinessCaseSheet
             Line("Niet Meer Dan Nu (warmte ≤ gas)", "", t => $"{C(t)}{household}<={C(t)}{gasCost}", "General", line: BusinessCaseLine.NietMeerDanNu);
             _row++;
 
-            Section(ws, _row++, "Kengetallen");
+            ws.Section(_row++, "Kengetallen");
             string Range(int row) => $"{C(0)}{row}:{Last}{row}";
             var finalShare = $"{Last}{shareRow}";
             Kpi(BusinessCaseKpi.Uses, "Investering (bestedingen)", $"{own}+{thirdParty}", Euro);
@@ -476,7 +483,7 @@ public static class BusinessCaseSheet
                 $"INDEX({Range(yearRow)},1,MATCH({k[BusinessCaseKpi.LowestCashBalance]},{Range(cash)},0))", Whole);
             Kpi(BusinessCaseKpi.FinancingCloses, "Financiering sluit (bronnen ≥ bestedingen, geen convenantbreuk, schuld afgelost)",
                 $"AND({k[BusinessCaseKpi.Surplus]}>=0,{k[BusinessCaseKpi.CovenantBreachCount]}=0,{k[BusinessCaseKpi.DebtOutstandingAtEnd]}=0)", "General");
-            foreach (var address in _kpis.Values) ws.Cell(address).Style.Font.SetBold();
+            foreach (var kpiRow in _kpiRows) ws.Bold(kpiRow, ValueColumn);
             _row++;
 
             return new BusinessCaseLayout(FirstYearColumn, _h, _lines.ToImmutableDictionary(), _kpis.ToImmutableDictionary(), [.. openings], _formulas, _row);
@@ -484,8 +491,8 @@ public static class BusinessCaseSheet
 
         private void TableHeader(params string[] names)
         {
-            for (var i = 0; i < names.Length; i++) ws.Cell(_row, i + 1).SetValue(names[i]);
-            Header(ws.Range(_row, 1, _row, names.Length));
+            for (var i = 0; i < names.Length; i++) ws.Text(_row, i + 1, names[i]);
+            ws.Header(_row, 1, names.Length);
             _row++;
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using NodaTime;
 using Warmte.Alerts;
@@ -53,14 +54,34 @@ public sealed record PortfolioExport(LocalDate AsOf, ImmutableArray<PortfolioRow
 /// </summary>
 public static class ExportLoader
 {
-    public static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today)
+    /// <summary>
+    /// What one export reads once per cooperative, however many of its projects are exported: the
+    /// cooperative itself and its member register's summary (an umbrella of 100 cooperatives × 10
+    /// projects asked each of them ten times before).
+    /// </summary>
+    private sealed class PerCooperative(IGrainFactory grains)
+    {
+        private readonly ConcurrentDictionary<string, Lazy<Task<CooperativeView?>>> _cooperatives = new();
+        private readonly ConcurrentDictionary<string, Lazy<Task<Members.MemberSummary>>> _members = new();
+
+        public Task<CooperativeView?> Cooperative(string id) =>
+            _cooperatives.GetOrAdd(id, key => new Lazy<Task<CooperativeView?>>(() => grains.GetGrain<ICooperativeGrain>(key).Get())).Value;
+
+        public Task<Members.MemberSummary> Members(string id) =>
+            _members.GetOrAdd(id, key => new Lazy<Task<Members.MemberSummary>>(() => grains.GetGrain<Members.IMemberRegisterGrain>(key).Summary())).Value;
+    }
+
+    public static Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today) =>
+        ProjectAsync(grains, projectId, today, new PerCooperative(grains));
+
+    private static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today, PerCooperative shared)
     {
         var factsTask = ProjectFacts.LoadAsync(grains, projectId, today);
         var financingTask = grains.GetGrain<IBusinessCaseGrain>(projectId).Financing();
         var cashTask = grains.GetGrain<ICashPlanGrain>(projectId).Simulate(Regime.Tranches, today.ToYearMonth());
         if (await factsTask is not { } facts) return null;
-        var cooperative = await grains.GetGrain<ICooperativeGrain>(facts.Project.CooperativeId).Get();
-        var members = grains.GetGrain<Members.IMemberRegisterGrain>(facts.Project.CooperativeId).Summary();
+        var cooperative = await shared.Cooperative(facts.Project.CooperativeId);
+        var members = shared.Members(facts.Project.CooperativeId);
         var decision = grains.GetGrain<Alv.IAlvGrain>(facts.Project.CooperativeId).DecisionFor(projectId, Alv.DecisionType.Realisatiebesluit);
         var consent = grains.GetGrain<TenantConsent.ITenantConsentGrain>(projectId).Status(withAddresses: false);
         BusinessCaseExport? businessCase = null;
@@ -86,7 +107,8 @@ public static class ExportLoader
 
     public static async Task<ImmutableDictionary<string, ProjectExport>> ProjectsAsync(IGrainFactory grains, IEnumerable<string> projectIds, LocalDate today)
     {
-        var loaded = await Task.WhenAll(projectIds.Distinct().Select(id => ProjectAsync(grains, id, today)));
+        var shared = new PerCooperative(grains);
+        var loaded = await Task.WhenAll(projectIds.Distinct().Select(id => ProjectAsync(grains, id, today, shared)));
         return loaded.OfType<ProjectExport>().ToImmutableDictionary(p => p.Project.Id);
     }
 

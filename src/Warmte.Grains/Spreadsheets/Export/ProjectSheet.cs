@@ -22,7 +22,7 @@ public sealed record CashLayout(int FirstRow, int Months, int OpeningColumn, int
 /// </summary>
 public static class ProjectSheet
 {
-    public delegate int Section(IXLWorksheet sheet, ProjectExport project, int row, SectionResults results);
+    public delegate int Section(SheetCells sheet, ProjectExport project, int row, SectionResults results);
 
     /// <summary>What the sections report back: the layouts of their formula parts.</summary>
     public sealed class SectionResults
@@ -33,149 +33,165 @@ public static class ProjectSheet
 
     public static readonly ImmutableArray<Section> Sections = [Facts, BusinessCase, Tranches, CashPosition, DecisionsAndConsent];
 
-    public static ProjectSheetLayout Write(XLWorkbook workbook, ProjectExport project, ISet<string> takenNames)
+    /// <summary>The project's sheet through ClosedXML's object model (tests, small workbooks).</summary>
+    public static ProjectSheetLayout Write(XLWorkbook workbook, ProjectExport project, ISet<string> takenNames) =>
+        Write(new ClosedXmlCells(workbook.AddWorksheet(SheetName(project.Project.Id, takenNames))), project);
+
+    /// <summary>The project's sheet as a streamed sheet of <paramref name="workbook"/>, written when it is saved; its name.</summary>
+    public static string Add(ExportWorkbook workbook, ProjectExport project, ISet<string> takenNames)
     {
-        var sheet = workbook.AddWorksheet(SheetName(project.Project.Id, takenNames));
+        var name = SheetName(project.Project.Id, takenNames);
+        workbook.AddStreamedSheet(name, sheet => Write(sheet, project));
+        return name;
+    }
+
+    public static ProjectSheetLayout Write(SheetCells sheet, ProjectExport project)
+    {
         var results = new SectionResults();
         var row = 1;
         foreach (var section in Sections) row = section(sheet, project, row, results) + 1;
         var years = project.BusinessCase?.Inputs.HorizonYears ?? 0;
-        Widths(sheet, [48, 18, 18, .. Enumerable.Repeat(15.0, Math.Max(years, 10))]);
-        sheet.SheetView.FreezeColumns(1);
+        sheet.Widths([48, 18, 18, .. Enumerable.Repeat(15.0, Math.Max(years, 10))]);
+        sheet.FreezeColumns(1);
         return new ProjectSheetLayout(sheet.Name, results.BusinessCase, results.Cash);
     }
 
-    private static int Facts(IXLWorksheet sheet, ProjectExport p, int row, SectionResults results)
+    private static int Facts(SheetCells sheet, ProjectExport p, int row, SectionResults results)
     {
         var project = p.Project;
-        sheet.Cell(row, 1).SetValue($"{project.Name} ({project.Id})").Style.Font.SetBold().Font.SetFontSize(14);
+        sheet.Value(row, 1, $"{project.Name} ({project.Id})");
+        sheet.Bold(row, 1);
+        sheet.FontSize(row, 1, 14);
         row += 2;
-        void Fact(string label, Action<IXLCell> set)
+        void Fact(string label, Action<int> set)
         {
-            sheet.Cell(row, 1).SetValue(label);
-            set(sheet.Cell(row, 2));
+            sheet.Value(row, 1, label);
+            set(row);
             row++;
         }
-        Fact("Coöperatie", c => c.SetValue(p.CooperativeName));
-        Fact("Soort", c => c.SetValue(CooperativeRules.DutchKind(p.Kind)));
-        Fact("Fase", c => c.SetValue(project.Phase.ToString()));
-        Fact("In deze fase sinds", c => c.SetDate(project.PhaseSince));
-        Fact("Maanden in fase", c => c.SetValue(project.MonthsInPhase));
-        Fact("Woningequivalenten", c => c.SetValue(project.Woningequivalenten));
-        Fact("Geplande aansluitingen", c => c.SetValue(project.PlannedConnections));
-        Fact("Techniek", c => c.SetValue(project.Technology ?? ""));
-        Fact("Volgende open poortvoorwaarde", c => c.SetValue(project.NextUnmetCondition ?? "geen"));
-        Fact("Open signalen", c => c.SetValue(p.Alerts.Length));
+        Fact("Coöperatie", r => sheet.Value(r, 2, p.CooperativeName));
+        Fact("Soort", r => sheet.Value(r, 2, CooperativeRules.DutchKind(p.Kind)));
+        Fact("Fase", r => sheet.Value(r, 2, project.Phase.ToString()));
+        Fact("In deze fase sinds", r => sheet.Date(r, 2, project.PhaseSince));
+        Fact("Maanden in fase", r => sheet.Value(r, 2, project.MonthsInPhase));
+        Fact("Woningequivalenten", r => sheet.Value(r, 2, project.Woningequivalenten));
+        Fact("Geplande aansluitingen", r => sheet.Value(r, 2, project.PlannedConnections));
+        Fact("Techniek", r => sheet.Value(r, 2, project.Technology ?? ""));
+        Fact("Volgende open poortvoorwaarde", r => sheet.Value(r, 2, project.NextUnmetCondition ?? "geen"));
+        Fact("Open signalen", r => sheet.Value(r, 2, p.Alerts.Length));
         foreach (var alert in p.Alerts)
         {
-            sheet.Cell(row, 2).SetValue($"{alert.Severity switch { Alerts.AlertSeverity.High => "hoog", Alerts.AlertSeverity.Medium => "middel", _ => "laag" }}: {alert.Message}");
+            sheet.Value(row, 2, $"{alert.Severity switch { Alerts.AlertSeverity.High => "hoog", Alerts.AlertSeverity.Medium => "middel", _ => "laag" }}: {alert.Message}");
             row++;
         }
         return row;
     }
 
-    private static int BusinessCase(IXLWorksheet sheet, ProjectExport p, int row, SectionResults results)
+    private static int BusinessCase(SheetCells sheet, ProjectExport p, int row, SectionResults results)
     {
         if (p.BusinessCase is not { } bc)
         {
-            Section(sheet, row++, "Businesscase");
-            sheet.Cell(row++, 1).SetValue("Er is voor dit project nog geen businesscase opgeslagen.");
+            sheet.Section(row++, "Businesscase");
+            sheet.Value(row++, 1, "Er is voor dit project nog geen businesscase opgeslagen.");
             return row;
         }
-        sheet.Cell(row++, 1).SetValue(
+        sheet.Value(row++, 1, 
             $"Businesscaseversie {bc.Version}, opgeslagen door {bc.SavedBy} op {DutchFormat.Date(Common.AmsterdamTime.DateOf(bc.SavedAt))}.");
         var layout = BusinessCaseSheet.Write(sheet, bc.Inputs, row);
         results.BusinessCase = layout;
         return layout.NextRow;
     }
 
-    private static int Tranches(IXLWorksheet sheet, ProjectExport p, int row, SectionResults results)
+    private static int Tranches(SheetCells sheet, ProjectExport p, int row, SectionResults results)
     {
-        Section(sheet, row++, "Subsidies en tranches");
+        sheet.Section(row++, "Subsidies en tranches");
         if (p.Grants.IsEmpty)
         {
-            sheet.Cell(row++, 1).SetValue("Geen subsidies vastgelegd.");
+            sheet.Value(row++, 1, "Geen subsidies vastgelegd.");
             return row;
         }
         string[] header = ["Subsidie (financier, regeling)", "Tranche", "Gepland bedrag", "Gepland op", "Status", "Aangevraagd",
             "Verantwoording ingediend", "Goedgekeurd", "Afgekeurd", "Uitbetaald", "Bedrag uitbetaald", "Dagen aanvraag → betaling"];
-        for (var i = 0; i < header.Length; i++) sheet.Cell(row, i + 1).SetValue(header[i]);
-        Header(sheet.Range(row, 1, row, header.Length));
+        for (var i = 0; i < header.Length; i++) sheet.Value(row, i + 1, header[i]);
+        sheet.Header(row, 1, header.Length);
         row++;
         foreach (var view in p.Grants)
         {
             var grant = view.Grant;
             foreach (var t in grant.Tranches)
             {
-                sheet.Cell(row, 1).SetValue($"{grant.Funder}, {grant.Scheme}");
-                sheet.Cell(row, 2).SetValue(t.Number);
-                sheet.Cell(row, 3).SetMoney(t.PlannedAmount);
-                sheet.Cell(row, 4).SetDate(t.PlannedOn);
-                sheet.Cell(row, 5).SetValue(TrancheStatusName(t.Status));
-                sheet.Cell(row, 6).SetDate(t.DateOf(TrancheStatus.Aangevraagd));
-                sheet.Cell(row, 7).SetDate(t.DateOf(TrancheStatus.VerantwoordingIngediend));
-                sheet.Cell(row, 8).SetDate(t.DateOf(TrancheStatus.Goedgekeurd));
-                sheet.Cell(row, 9).SetDate(t.DateOf(TrancheStatus.Afgekeurd));
-                sheet.Cell(row, 10).SetDate(t.DateOf(TrancheStatus.Uitbetaald));
-                sheet.Cell(row, 11).SetMoney(t.PaidAmount);
+                sheet.Value(row, 1, $"{grant.Funder}, {grant.Scheme}");
+                sheet.Value(row, 2, t.Number);
+                sheet.Money(row, 3, t.PlannedAmount);
+                sheet.Date(row, 4, t.PlannedOn);
+                sheet.Value(row, 5, TrancheStatusName(t.Status));
+                sheet.Date(row, 6, t.DateOf(TrancheStatus.Aangevraagd));
+                sheet.Date(row, 7, t.DateOf(TrancheStatus.VerantwoordingIngediend));
+                sheet.Date(row, 8, t.DateOf(TrancheStatus.Goedgekeurd));
+                sheet.Date(row, 9, t.DateOf(TrancheStatus.Afgekeurd));
+                sheet.Date(row, 10, t.DateOf(TrancheStatus.Uitbetaald));
+                sheet.Money(row, 11, t.PaidAmount);
                 if (t.DateOf(TrancheStatus.Aangevraagd) is { } requested && t.DateOf(TrancheStatus.Uitbetaald) is { } paid)
-                    sheet.Cell(row, 12).SetValue(NodaTime.Period.DaysBetween(requested, paid));
+                    sheet.Value(row, 12, NodaTime.Period.DaysBetween(requested, paid));
                 row++;
             }
-            sheet.Cell(row, 1).SetValue($"Totaal {grant.Scheme}: toegekend, uitbetaald, openstaand").Style.Font.SetItalic();
-            sheet.Cell(row, 3).SetMoney(grant.AmountGranted);
-            sheet.Cell(row, 11).SetMoney(view.TotalPaid);
-            sheet.Cell(row, 12).SetMoney(view.Outstanding);
+            sheet.Value(row, 1, $"Totaal {grant.Scheme}: toegekend, uitbetaald, openstaand");
+            sheet.Italic(row, 1);
+            sheet.Money(row, 3, grant.AmountGranted);
+            sheet.Money(row, 11, view.TotalPaid);
+            sheet.Money(row, 12, view.Outstanding);
             row++;
         }
         return row;
     }
 
-    private static int CashPosition(IXLWorksheet sheet, ProjectExport p, int row, SectionResults results)
+    private static int CashPosition(SheetCells sheet, ProjectExport p, int row, SectionResults results)
     {
-        Section(sheet, row++, "Kaspositie per maand (huidig regime: tranche na goedgekeurde verantwoording)");
+        sheet.Section(row++, "Kaspositie per maand (huidig regime: tranche na goedgekeurde verantwoording)");
         if (p.CashFlow is not { } cash)
         {
-            sheet.Cell(row++, 1).SetValue("Geen kasstroomplan vastgelegd.");
+            sheet.Value(row++, 1, "Geen kasstroomplan vastgelegd.");
             return row;
         }
         var o = cash.Outlook;
-        sheet.Cell(row++, 1).SetValue(
+        sheet.Value(row++, 1, 
             $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.RunwayMonths} maanden runway"
             + (o.GapStart is { } gap ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} maanden)" : "")
             + (o.MoneyNeededBy is { } by ? $", geld nodig uiterlijk {DutchFormat.Month(by)}" : "")
             + (o.RequestBy is { } request ? $", aanvraag uiterlijk {DutchFormat.Month(request)}" : "") + ".");
-        sheet.Cell(row++, 1).SetValue($"Windstiltes: {cash.Summary.StallCount}, samen {cash.Summary.MonthsStalled} maanden; extra kosten door stilstand:");
-        sheet.Cell(row - 1, 3).SetMoney(cash.Summary.ExtraCost);
-        sheet.Cell(row++, 1).SetValue("Rood gemarkeerde maanden zijn windstilte: het geld dekte het werk niet, alleen de vaste kosten liepen door.");
+        sheet.Value(row++, 1, $"Windstiltes: {cash.Summary.StallCount}, samen {cash.Summary.MonthsStalled} maanden; extra kosten door stilstand:");
+        sheet.Money(row - 1, 3, cash.Summary.ExtraCost);
+        sheet.Value(row++, 1, "Rood gemarkeerde maanden zijn windstilte: het geld dekte het werk niet, alleen de vaste kosten liepen door.");
         string[] header = ["Maand", "Status", "Fase", "Begin", "Ontvangen", "Uitgaven", "Eind (= begin + ontvangen − uitgaven)", "Werkmaand", "Gebeurtenissen"];
-        for (var i = 0; i < header.Length; i++) sheet.Cell(row, i + 1).SetValue(header[i]);
-        Header(sheet.Range(row, 1, row, header.Length));
+        for (var i = 0; i < header.Length; i++) sheet.Value(row, i + 1, header[i]);
+        sheet.Header(row, 1, header.Length);
         row++;
         var first = row;
         foreach (var m in cash.Months)
         {
-            sheet.Cell(row, 1).SetMonth(m.Month);
-            sheet.Cell(row, 2).SetValue(m.Status == MonthStatus.Stalled ? "windstilte" : "werk");
-            sheet.Cell(row, 3).SetValue(m.Phase);
-            if (row == first) sheet.Cell(row, 4).SetMoney(m.Opening);
+            sheet.Month(row, 1, m.Month);
+            sheet.Value(row, 2, m.Status == MonthStatus.Stalled ? "windstilte" : "werk");
+            sheet.Value(row, 3, m.Phase);
+            if (row == first) sheet.Money(row, 4, m.Opening);
             else
             {
-                sheet.Cell(row, 4).FormulaA1 = $"G{row - 1}";
-                sheet.Cell(row, 4).Style.NumberFormat.Format = Euro;
+                sheet.Formula(row, 4, $"G{row - 1}");
+                sheet.Format(row, 4, Euro);
             }
-            sheet.Cell(row, 5).SetMoney(m.Received);
-            sheet.Cell(row, 6).SetMoney(m.Spent);
-            sheet.Cell(row, 7).FormulaA1 = $"D{row}+E{row}-F{row}";
-            sheet.Cell(row, 7).Style.NumberFormat.Format = Euro;
-            sheet.Cell(row, 8).SetValue(m.WorkMonth);
-            sheet.Cell(row, 9).SetValue(string.Join("; ", m.Events.Select(EventText)));
-            if (m.Status == MonthStatus.Stalled) sheet.Range(row, 1, row, header.Length - 1).Style.Fill.BackgroundColor = StallFill;
+            sheet.Money(row, 5, m.Received);
+            sheet.Money(row, 6, m.Spent);
+            sheet.Formula(row, 7, $"D{row}+E{row}-F{row}");
+            sheet.Format(row, 7, Euro);
+            sheet.Value(row, 8, m.WorkMonth);
+            sheet.Value(row, 9, string.Join("; ", m.Events.Select(EventText)));
+            if (m.Status == MonthStatus.Stalled) sheet.Fill(row, 1, header.Length - 1, StallFill);
             row++;
         }
         results.Cash = new CashLayout(first, cash.Months.Length, 4, 7);
         return row;
     }
+
+    private static readonly XLColor ConsentMissedFill = XLColor.FromHtml("#F8D7DA");
 
     public static string TrancheStatusName(TrancheStatus status) => status switch
     {
@@ -200,62 +216,62 @@ public static class ProjectSheet
     };
 
     /// <summary>"Stemmingen en instemming": the realisatiebesluit in force and tenant consent per complex (counts only).</summary>
-    private static int DecisionsAndConsent(IXLWorksheet sheet, ProjectExport p, int row, SectionResults results)
+    private static int DecisionsAndConsent(SheetCells sheet, ProjectExport p, int row, SectionResults results)
     {
-        Section(sheet, row++, "Stemmingen en instemming");
+        sheet.Section(row++, "Stemmingen en instemming");
         if (p.Members is { Members: > 0 } m)
-            sheet.Cell(row++, 1).SetValue($"Ledenregister: {m.Members} leden, waarvan {m.EligibleToVote} stemgerechtigd ({DutchFormat.Date(m.On)}).");
+            sheet.Value(row++, 1, $"Ledenregister: {m.Members} leden, waarvan {m.EligibleToVote} stemgerechtigd ({DutchFormat.Date(m.On)}).");
         if (p.Realisatiebesluit is { } d)
         {
             var r = d.Result;
             string[] header = ["Realisatiebesluit (ALV)", "Datum", "Uitslag", "Voor", "Tegen", "Onthouding", "Percentage voor", "Aanwezig of vertegenwoordigd", "Stemgerechtigd"];
-            for (var i = 0; i < header.Length; i++) sheet.Cell(row, i + 1).SetValue(header[i]);
-            Header(sheet.Range(row, 1, row, header.Length));
+            for (var i = 0; i < header.Length; i++) sheet.Value(row, i + 1, header[i]);
+            sheet.Header(row, 1, header.Length);
             row++;
-            sheet.Cell(row, 1).SetValue($"{d.Title} ({d.MeetingId}/{d.ProposalId}{(d.Corrects is null ? "" : ", correctie op " + d.Corrects)})");
-            sheet.Cell(row, 2).SetDate(d.MeetingDate);
-            sheet.Cell(row, 3).SetValue(r.Outcome switch { Alv.DecisionOutcome.Aangenomen => "Aangenomen", Alv.DecisionOutcome.Verworpen => "Verworpen", _ => "Geen quorum" });
-            sheet.Cell(row, 4).SetValue(r.For);
-            sheet.Cell(row, 5).SetValue(r.Against);
-            sheet.Cell(row, 6).SetValue(r.Abstain);
-            sheet.Cell(row, 7).SetValue(r.ForPercent / 100m);
-            sheet.Cell(row, 7).Style.NumberFormat.Format = "0.00%";
-            sheet.Cell(row, 8).SetValue(r.PresentOrRepresented);
-            sheet.Cell(row, 9).SetValue(r.EligibleMembers);
+            sheet.Value(row, 1, $"{d.Title} ({d.MeetingId}/{d.ProposalId}{(d.Corrects is null ? "" : ", correctie op " + d.Corrects)})");
+            sheet.Date(row, 2, d.MeetingDate);
+            sheet.Value(row, 3, r.Outcome switch { Alv.DecisionOutcome.Aangenomen => "Aangenomen", Alv.DecisionOutcome.Verworpen => "Verworpen", _ => "Geen quorum" });
+            sheet.Value(row, 4, r.For);
+            sheet.Value(row, 5, r.Against);
+            sheet.Value(row, 6, r.Abstain);
+            sheet.Value(row, 7, r.ForPercent / 100m);
+            sheet.Format(row, 7, "0.00%");
+            sheet.Value(row, 8, r.PresentOrRepresented);
+            sheet.Value(row, 9, r.EligibleMembers);
             row++;
-            sheet.Cell(row++, 1).SetValue(r.Describe());
+            sheet.Value(row++, 1, r.Describe());
         }
-        else sheet.Cell(row++, 1).SetValue("De ALV heeft over dit project nog geen realisatiebesluit genomen.");
+        else sheet.Value(row++, 1, "De ALV heeft over dit project nog geen realisatiebesluit genomen.");
         row++;
         if (p.Consent is not { } c) return row;
         if (c.NotApplicableReason is { } reason)
         {
-            sheet.Cell(row++, 1).SetValue($"Huurdersinstemming: niet van toepassing ({reason}).");
+            sheet.Value(row++, 1, $"Huurdersinstemming: niet van toepassing ({reason}).");
             return row;
         }
         if (c.Complexes.IsEmpty)
         {
-            sheet.Cell(row++, 1).SetValue("Huurdersinstemming: nog geen complexen vastgelegd.");
+            sheet.Value(row++, 1, "Huurdersinstemming: nog geen complexen vastgelegd.");
             return row;
         }
         string[] columns = ["Complex (huurdersinstemming)", "Corporatie", "Huurwoningen", "Akkoord", "Geweigerd", "Geen antwoord", "Drempel", "Nodig", "Gehaald", "Bezwaartermijn tot", "Prognose"];
-        for (var i = 0; i < columns.Length; i++) sheet.Cell(row, i + 1).SetValue(columns[i]);
-        Header(sheet.Range(row, 1, row, columns.Length));
+        for (var i = 0; i < columns.Length; i++) sheet.Value(row, i + 1, columns[i]);
+        sheet.Header(row, 1, columns.Length);
         row++;
         foreach (var x in c.Complexes)
         {
-            sheet.Cell(row, 1).SetValue(x.Name);
-            sheet.Cell(row, 2).SetValue(x.Corporation);
-            sheet.Cell(row, 3).SetValue(x.RentedHomes);
-            sheet.Cell(row, 4).SetValue(x.Agreed);
-            sheet.Cell(row, 5).SetValue(x.Refused);
-            sheet.Cell(row, 6).SetValue(x.NoResponse);
-            sheet.Cell(row, 7).SetValue(x.Threshold.ToString());
-            sheet.Cell(row, 8).SetValue(x.Required);
-            sheet.Cell(row, 9).SetValue(x.Reached ? "ja" : "nee");
-            if (x.ObjectionPeriodEnds is { } ends) sheet.Cell(row, 10).SetDate(ends);
-            sheet.Cell(row, 11).SetValue(x.Forecast.Explanation);
-            if (!x.Reached) sheet.Range(row, 1, row, columns.Length).Style.Fill.SetBackgroundColor(XLColor.FromHtml("#F8D7DA"));
+            sheet.Value(row, 1, x.Name);
+            sheet.Value(row, 2, x.Corporation);
+            sheet.Value(row, 3, x.RentedHomes);
+            sheet.Value(row, 4, x.Agreed);
+            sheet.Value(row, 5, x.Refused);
+            sheet.Value(row, 6, x.NoResponse);
+            sheet.Value(row, 7, x.Threshold.ToString());
+            sheet.Value(row, 8, x.Required);
+            sheet.Value(row, 9, x.Reached ? "ja" : "nee");
+            if (x.ObjectionPeriodEnds is { } ends) sheet.Date(row, 10, ends);
+            sheet.Value(row, 11, x.Forecast.Explanation);
+            if (!x.Reached) sheet.Fill(row, 1, columns.Length, ConsentMissedFill);
             row++;
         }
         return row;

@@ -17,15 +17,22 @@ public static class XlsxFile
     public static XLWorkbook New() => new() { FullCalculationOnLoad = true };
 
     /// <summary>
-    /// The file's bytes. No calculation chain: it is an optional cache that spreadsheets rebuild, and
-    /// writing it costs more than the sheets themselves for thousands of formulas.
+    /// Saves through ClosedXML. No calculation chain: it is an optional cache that spreadsheets rebuild,
+    /// and writing it costs more than the sheets themselves for thousands of formulas.
     /// </summary>
+    public static void Save(XLWorkbook workbook, Stream stream) =>
+        workbook.SaveAs(stream, new SaveOptions { GenerateCalculationChain = false, EvaluateFormulasBeforeSaving = false });
+
+    /// <summary>The file's bytes.</summary>
     public static byte[] ToBytes(XLWorkbook workbook)
     {
         using var stream = new MemoryStream();
-        workbook.SaveAs(stream, new SaveOptions { GenerateCalculationChain = false, EvaluateFormulasBeforeSaving = false });
+        Save(workbook, stream);
         return stream.ToArray();
     }
+
+    /// <summary>The file's bytes, the streamed sheets written into it.</summary>
+    public static byte[] ToBytes(ExportWorkbook workbook) => workbook.ToBytes();
 
     /// <summary>A download's file name: what is in it and the date, e.g. "apec-2026-11-22.xlsx".</summary>
     public static string FileName(string what, ExportContext context) =>
@@ -38,15 +45,15 @@ public static class XlsxFile
 /// </summary>
 public static class UmbrellaWorkbook
 {
-    public static XLWorkbook Write(UmbrellaExport export, ExportContext context)
+    public static ExportWorkbook Write(UmbrellaExport export, ExportContext context)
     {
-        var workbook = XlsxFile.New();
+        var workbook = new ExportWorkbook();
         var overview = workbook.AddWorksheet(OverviewSheet.Name);
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { OverviewSheet.Name, Toelichting.Name };
         var names = new Dictionary<string, string>();
         var ordered = export.Comparison.Rows.Select(r => r.ProjectId).OfType<string>().Distinct()
             .Select(id => export.Projects.GetValueOrDefault(id)).OfType<ProjectExport>().ToList();
-        foreach (var project in ordered) names[project.Project.Id] = ProjectSheet.Write(workbook, project, taken).SheetName;
+        foreach (var project in ordered) names[project.Project.Id] = ProjectSheet.Add(workbook, project, taken);
         OverviewSheet.Write(overview, export.Comparison, export.Projects, names);
         Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, OverviewSheet.Name, OverviewSheet.Columns, ordered);
         return workbook;
@@ -56,10 +63,10 @@ public static class UmbrellaWorkbook
 /// <summary>One project: its sheet and the Toelichting.</summary>
 public static class ProjectWorkbook
 {
-    public static XLWorkbook Write(ProjectExport project, ExportContext context)
+    public static ExportWorkbook Write(ProjectExport project, ExportContext context)
     {
-        var workbook = XlsxFile.New();
-        ProjectSheet.Write(workbook, project, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Toelichting.Name });
+        var workbook = new ExportWorkbook();
+        ProjectSheet.Add(workbook, project, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Toelichting.Name });
         Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, null, [], [project]);
         return workbook;
     }
@@ -90,13 +97,13 @@ public static class PortfolioWorkbook
         new("Blad", "Link naar het projectblad.", 14),
     ];
 
-    public static XLWorkbook Write(PortfolioExport export, ExportContext context)
+    public static ExportWorkbook Write(PortfolioExport export, ExportContext context)
     {
-        var workbook = XlsxFile.New();
+        var workbook = new ExportWorkbook();
         var sheet = workbook.AddWorksheet(Name);
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Name, Toelichting.Name };
         var projects = export.Rows.Select(r => export.Projects.GetValueOrDefault(r.ProjectId)).OfType<ProjectExport>().ToList();
-        var names = projects.ToDictionary(p => p.Project.Id, p => ProjectSheet.Write(workbook, p, taken).SheetName);
+        var names = projects.ToDictionary(p => p.Project.Id, p => ProjectSheet.Add(workbook, p, taken));
         for (var i = 0; i < Columns.Length; i++) sheet.Cell(1, i + 1).SetValue(Columns[i].Header);
         var row = 2;
         foreach (var r in export.Rows)
