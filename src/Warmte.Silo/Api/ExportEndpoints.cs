@@ -33,7 +33,7 @@ public static class ExportEndpoints
         api.MapGet("/portfolio/export.xlsx", async (HttpContext http, IGrainFactory grains, IClock clock) =>
         {
             var context = Context(http, clock);
-            var export = await ExportLoader.PortfolioAsync(grains, context.Today);
+            var export = await ExportLoader.PortfolioAsync(grains, context.Today, http.User.FunderScope());
             return File(PortfolioWorkbook.Write(export, context), XlsxFile.FileName("portefeuille", context));
         }).WithTags("Export").WithSummary("Portefeuille van de financier als spreadsheet, met een blad per project");
     }

@@ -74,6 +74,15 @@ public sealed class FinancierAccountTests(ServerFixture fixture) : IClassFixture
         Assert.Equal(project, row.GetProperty("projectId").GetString());
         Assert.Equal(100_000m, portfolio.GetProperty("granted").GetDecimal());
 
+        // Its portfolio workbook is scoped the same way.
+        var bytes = await municipality.GetByteArrayAsync("api/portfolio/export.xlsx");
+        using (var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(bytes)))
+        {
+            var text = string.Join("|", workbook.Worksheet("Portefeuille").CellsUsed().Select(c => c.GetString()));
+            Assert.Contains(project, text);
+            Assert.DoesNotContain(other, text);
+        }
+
         // A financier for all funders sees every funded project, both grants included.
         var all = (await (await Token(admin, "financier")).Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray()
             .ToDictionary(r => r.GetProperty("projectId").GetString()!);

@@ -121,12 +121,15 @@ public static class ExportLoader
     }
 
     /// <summary>Every funded project (one with a grant), most urgent first, as GET /api/portfolio lists them.</summary>
-    public static async Task<PortfolioExport> PortfolioAsync(IGrainFactory grains, LocalDate today)
+    /// <summary>The portfolio; for a financier of one funder (<paramref name="funderId"/>) only that funder's grants, as the API's portfolio.</summary>
+    public static async Task<PortfolioExport> PortfolioAsync(IGrainFactory grains, LocalDate today, string? funderId = null)
     {
         var ids = await Registry.ProjectDirectory.AllProjectIdsAsync(grains);
         var projects = await ProjectsAsync(grains, ids, today);
-        var rows = Portfolio.Sort(projects.Values.Where(p => !p.Grants.IsEmpty)
-            .Select(p => Portfolio.Row(p.Project, p.Grants, today, p.CashFlow?.Outlook)));
+        var rows = Portfolio.Sort(projects.Values
+            .Select(p => (p, Grants: funderId is null ? p.Grants : [.. p.Grants.Where(g => g.Grant.FunderId == funderId)]))
+            .Where(x => !x.Grants.IsEmpty)
+            .Select(x => Portfolio.Row(x.p.Project, x.Grants, today, x.p.CashFlow?.Outlook)));
         return new PortfolioExport(today, rows, projects.Where(p => rows.Any(r => r.ProjectId == p.Key)).ToImmutableDictionary());
     }
 }

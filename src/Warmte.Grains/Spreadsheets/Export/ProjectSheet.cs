@@ -170,7 +170,7 @@ public static class ProjectSheet
         foreach (var m in cash.Months)
         {
             sheet.Month(row, 1, m.Month);
-            sheet.Value(row, 2, m.Status == MonthStatus.Stalled ? "windstilte" : "werk");
+            sheet.Value(row, 2, m.Status switch { MonthStatus.Stalled => "windstilte", MonthStatus.Waiting => "wacht op mijlpaal", _ => "werk" });
             sheet.Value(row, 3, m.Phase);
             if (row == first) sheet.Money(row, 4, m.Opening);
             else
