@@ -85,31 +85,27 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Signs in through the sign-in form, as a person would, and waits for the role's start page.</summary>
     public async Task<IPage> SignedIn(string token, int width = 1280, int height = 900)
     {
-        var page = await NewPage(width, height);
-        // Wait for the navigation to commit, not for every resource's load event. On the loaded 2-core
-        // machine a sign-in once never navigated (about one full run in six, cause not found): try the
-        // form once more before failing, so a lost request does not fail an unrelated test.
-        await page.GotoAsync("/");
-        await page.GetByLabel("Token").FillAsync(token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
-        try
+        // On the loaded 2-core machine a sign-in now and then never navigates (about one full run in six,
+        // always the first wait; cause not found, see docs/web.md). A person would sign in again: do that
+        // in a fresh tab, at most three times, so a lost request does not fail an unrelated test.
+        for (var attempt = 1; ; attempt++)
         {
-            await page.WaitForURLAsync("**/app/**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
-        }
-        catch (TimeoutException)
-        {
-            // The token is stored in the tab once /api/status answered: open the start page again
-            // (it sends a tab without a token back to the sign-in form, which is then filled once more).
-            await page.GotoAsync("/app/", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
-            if (!page.Url.Contains("/app/", StringComparison.Ordinal))
+            var page = await NewPage(width, height);
+            try
             {
+                await page.GotoAsync("/");
                 await page.GetByLabel("Token").FillAsync(token);
                 await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
-                await page.WaitForURLAsync("**/app/**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+                // Wait for the navigation to commit, not for every resource's load event.
+                await page.WaitForURLAsync("**/app/**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+                await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
+                return page;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await page.Context.CloseAsync();
             }
         }
-        await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
-        return page;
     }
 
     /// <summary>Keeps a picture of the page for the README (docs/screenshots/), rewritten on every run.</summary>
