@@ -103,6 +103,17 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         var header = sheet.RowsUsed().First(r => r.Cell(1).GetString() == "Maand" && r.Cell(6).GetString() == "Uitgaven");
         Assert.Equal(87_000m, (decimal)sheet.Cell(header.RowNumber() + 1, 6).GetDouble());
         Assert.Equal(87_000m, (decimal)sheet.Cell(header.RowNumber() + 2, 6).GetDouble());
+
+        // The round trip: the export's "Begroting" sheet is the budget as imported, and importing the
+        // exported workbook again changes nothing.
+        var budget = workbook.Worksheet("Begroting");
+        Assert.Equal(["Maand", "Categorie", "Begroot", "Werkelijk"], Enumerable.Range(1, 4).Select(c => budget.Cell(1, c).GetString()));
+        Assert.Equal(4, budget.RowsUsed().Count() - 1);
+        var reimported = await As(Server.AdminToken, "import", "budget", project, export);
+        Ok(reimported);
+        Assert.Contains("werkplan ongewijzigd (2 werkpakketten)", reimported.Out);
+        Assert.Contains("0 nieuw, 0 bijgewerkt, 2 ongewijzigd", reimported.Out);
+        Assert.Equal(83_500.50m, (await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
     }
 
     [Fact]

@@ -40,6 +40,8 @@ public sealed record ProjectExport
     public Alv.DecisionStatus? Realisatiebesluit { get; init; }
     /// <summary>Tenant consent per complex, without answers per address.</summary>
     public TenantConsent.ConsentStatus? Consent { get; init; }
+    /// <summary>Budget and actual spending per month and category (project export only; see <see cref="BudgetSheet"/>).</summary>
+    public ImmutableArray<Import.BudgetRow> Budget { get; init; } = [];
 }
 
 /// <summary>An umbrella's comparison rows plus the detail of each project in it.</summary>
@@ -71,8 +73,14 @@ public static class ExportLoader
             _members.GetOrAdd(id, key => new Lazy<Task<Members.MemberSummary>>(() => grains.GetGrain<Members.IMemberRegisterGrain>(key).Summary())).Value;
     }
 
-    public static Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today) =>
-        ProjectAsync(grains, projectId, today, new PerCooperative(grains));
+    /// <summary>One project, with its budget sheet's rows (the umbrella and portfolio exports leave those out).</summary>
+    public static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today)
+    {
+        if (await ProjectAsync(grains, projectId, today, new PerCooperative(grains)) is not { } project) return null;
+        var cashPlan = grains.GetGrain<ICashPlanGrain>(projectId);
+        var plan = await cashPlan.Get() is { } info && PlanReader.Read(info.PlanJson) is { IsOk: true } read ? read.Value : null;
+        return project with { Budget = BudgetSheet.Lines(plan, await cashPlan.Bookings()) };
+    }
 
     private static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today, PerCooperative shared)
     {

@@ -66,7 +66,8 @@ public static class ProjectWorkbook
     public static ExportWorkbook Write(ProjectExport project, ExportContext context)
     {
         var workbook = new ExportWorkbook();
-        ProjectSheet.Add(workbook, project, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Toelichting.Name });
+        ProjectSheet.Add(workbook, project, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Toelichting.Name, BudgetSheet.Name });
+        if (!project.Budget.IsEmpty) BudgetSheet.Write(workbook.AddWorksheet(BudgetSheet.Name), project.Budget);
         Toelichting.Write(workbook.AddWorksheet(Toelichting.Name), context, null, [], [project]);
         return workbook;
     }
