@@ -112,6 +112,44 @@ public class EngineVersusSpreadsheetBenchmarks
         if (process.ExitCode != 0) throw new InvalidOperationException("ssconvert failed");
         return (int)new FileInfo(_csv).Length;
     }
+
+    /// <summary>
+    /// LibreOffice headless, a whole process too: a fresh profile that recalculates OOXML files on load
+    /// (OOXMLRecalcMode 0 = always; the default would trust the cached values), read the .xlsx, write
+    /// the sheet as CSV with full precision (not "as shown").
+    /// </summary>
+    [Benchmark(Description = "LibreOffice: soffice --headless --convert-to csv, recalculating on load")]
+    public int LibreOffice()
+    {
+        var outDir = Path.Combine(Path.GetDirectoryName(_file)!, "lo");
+        var start = new ProcessStartInfo("soffice") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-env:UserInstallation=" + new Uri(LibreOfficeProfile()).AbsoluteUri, "--headless", "--norestore",
+                     "--convert-to", "csv:Text - txt - csv (StarCalc):124,34,76,1,,1033,false,true,false", "--outdir", outDir, _file })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var csv = Path.Combine(outDir, "ketelhuiswg.csv");
+        if (process.ExitCode != 0 || !File.Exists(csv)) throw new InvalidOperationException("soffice failed");
+        return (int)new FileInfo(csv).Length;
+    }
+
+    private string? _profile;
+
+    private string LibreOfficeProfile()
+    {
+        if (_profile is not null) return _profile;
+        _profile = Path.Combine(Path.GetDirectoryName(_file)!, "lo-profile");
+        Directory.CreateDirectory(Path.Combine(_profile, "user"));
+        File.WriteAllText(Path.Combine(_profile, "user", "registrymodifications.xcu"), """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+            <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+            </oor:items>
+            """);
+        return _profile;
+    }
 }
 
 /// <summary>Umbrellas of KetelhuisWG-like projects, built in memory as the loader would return them.</summary>
