@@ -93,7 +93,8 @@ public sealed class ExportApiTests(ExportServerFixture fixture) : IClassFixture<
         var (single, projectBook) = await Download(reader, $"api/projects/{project}/export.xlsx");
         Assert.Equal(HttpStatusCode.OK, single.StatusCode);
         Assert.Equal($"{project}-2026-11-22.xlsx", single.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
-        using (projectBook) Assert.Equal([project, "Toelichting"], projectBook!.Worksheets.Select(s => s.Name));
+        // The project has a cash-flow plan, so its budget comes along in the import's layout.
+        using (projectBook) Assert.Equal([project, "Begroting", "Toelichting"], projectBook!.Worksheets.Select(s => s.Name));
 
         var (portfolio, portfolioBook) = await Download(reader, "api/portfolio/export.xlsx");
         Assert.Equal(HttpStatusCode.OK, portfolio.StatusCode);

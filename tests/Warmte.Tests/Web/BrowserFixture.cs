@@ -101,7 +101,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 await Assertions.Expect(page.Locator("#signed-in-as")).ToBeVisibleAsync();
                 return page;
             }
-            catch (PlaywrightException) when (attempt < 3)
+            catch (Exception e) when (attempt < 3 && e is TimeoutException or PlaywrightException)
             {
                 await page.Context.CloseAsync();
             }
