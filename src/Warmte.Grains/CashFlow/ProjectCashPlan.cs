@@ -102,11 +102,11 @@ public sealed class CashPlanGrain(
 
     public async Task<Outlook?> Outlook(YearMonth today)
     {
-        if (await Plan() is not { } plan) return null;
+        if (await PlanWithGrants() is not (var plan, var grants)) return null;
         // Once the board records actuals (spending or progress), the outlook is taken from where the
         // project really is; before that, the plan simulated from its start is all there is.
         if (state.State.Bookings.Count > 0 || state.State.Progress.Count > 0)
-            return (await TimelineOf(plan, Regime.Tranches, today)).Outlook;
+            return TimelineOf(plan, grants, Regime.Tranches, today).Outlook;
         if (_lastOutlook is { } last && last.Today == today && last.Plan == plan) return last.Outlook;
         var outlook = CashFlowSimulator.Simulate(plan, Regime.Tranches, today).Outlook;
         _lastOutlook = (plan, today, outlook);
@@ -176,17 +176,16 @@ public sealed class CashPlanGrain(
 
     public async Task<Outcome<CashTimeline>> Timeline(Regime regime, YearMonth today)
     {
-        if (await Plan() is not { } plan) return Refusal.NotFound("Kasstroomplan van project", this.GetPrimaryKeyString());
+        if (await PlanWithGrants() is not (var plan, var grants)) return Refusal.NotFound("Kasstroomplan van project", this.GetPrimaryKeyString());
         if (regime == Regime.Milestones || !CashFlowSimulator.RegimesFor(plan).Contains(regime))
             return Refusal.Invalid("regime", plan.BridgeLoan is null
                 ? "vanaf de werkelijke stand rekent alleen Tranches (dit plan heeft geen overbruggingslening)."
                 : "vanaf de werkelijke stand rekenen Tranches en Bridge; voorfinanciering per fase vergelijkt u met warmte regimes.");
-        return Outcome<CashTimeline>.Ok(await TimelineOf(plan, regime, today));
+        return Outcome<CashTimeline>.Ok(TimelineOf(plan, grants, regime, today));
     }
 
-    private async Task<CashTimeline> TimelineOf(CashFlowPlan plan, Regime regime, YearMonth today)
+    private CashTimeline TimelineOf(CashFlowPlan plan, ImmutableArray<GrantView> grants, Regime regime, YearMonth today)
     {
-        var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
         var actual = Actual(plan, grants, today);
         var tranches = grants.SelectMany(g => g.Grant.Tranches.OrderBy(t => t.Number)).ToList();
         return CashTimeline.Build(plan, regime, actual, tranches, WorkProgress.Latest(state.State.Progress, today));
@@ -215,11 +214,14 @@ public sealed class CashPlanGrain(
         return parsed.Plan;
     }
 
-    private async Task<CashFlowPlan?> Plan()
+    private async Task<CashFlowPlan?> Plan() => await PlanWithGrants() is (var plan, _) ? plan : null;
+
+    /// <summary>The stored plan with the lead times observed on the project's grants, and those grants (one call to the funding grain).</summary>
+    private async Task<(CashFlowPlan Plan, ImmutableArray<GrantView> Grants)?> PlanWithGrants()
     {
         if (StoredPlan() is not { } plan) return null;
         var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
-        return ObservedLeadTimes.From(grants) is { } observed ? plan with { LeadTimes = observed } : plan;
+        return (ObservedLeadTimes.From(grants) is { } observed ? plan with { LeadTimes = observed } : plan, grants);
     }
 }
 

@@ -84,9 +84,7 @@ public static class CashFlowEndpoints
         group.MapGet("/cashflow", async (string id, string? regime, IGrainFactory grains, IClock clock) =>
         {
             if (!Slug.IsValid(id)) return Problems.NotFound("Project", id);
-            var chosen = Regime.Tranches;
-            if (regime is not null && (regime.Any(char.IsDigit) || !Enum.TryParse(regime, ignoreCase: true, out chosen) || !Enum.IsDefined(chosen)))
-                return Problems.Invalid("regime", "kies Tranches, Milestones of Bridge.");
+            if (ParseRegime(regime) is not { } chosen) return Problems.Invalid("regime", "kies Tranches, Milestones of Bridge.");
             return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).Simulate(chosen, ThisMonth(clock)));
         }).WithSummary("Kaspositie per maand, windstiltes en de vooruitblik vanaf vandaag");
 
@@ -148,9 +146,7 @@ public static class CashFlowEndpoints
         group.MapGet("/cash-timeline", async (string id, string? regime, IGrainFactory grains, IClock clock) =>
         {
             if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
-            var chosen = Regime.Tranches;
-            if (regime is not null && (regime.Any(char.IsDigit) || !Enum.TryParse(regime, ignoreCase: true, out chosen) || !Enum.IsDefined(chosen)))
-                return Problems.Invalid("regime", "kies Tranches of Bridge.");
+            if (ParseRegime(regime) is not { } chosen) return Problems.Invalid("regime", "kies Tranches of Bridge.");
             return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).Timeline(chosen, ThisMonth(clock)));
         }).WithSummary("Eén kaslijn: werkelijk tot vandaag, daarna geprojecteerd vanaf de werkelijke stand");
 
@@ -159,6 +155,12 @@ public static class CashFlowEndpoints
                 ? Answers.Ok(comparison)
                 : Problems.NotFound("Kasstroomplan van project", id)).WithSummary("Financieringsregimes naast elkaar");
     }
+
+    /// <summary>The regime named in the query (default Tranches); null for a name that is not one (numbers too).</summary>
+    private static Regime? ParseRegime(string? text) =>
+        text is null ? Regime.Tranches
+        : !text.Any(char.IsDigit) && Enum.TryParse(text, ignoreCase: true, out Regime chosen) && Enum.IsDefined(chosen) ? chosen
+        : null;
 
     private static YearMonth ThisMonth(IClock clock) => AmsterdamTime.Today(clock).ToYearMonth();
 

@@ -532,8 +532,8 @@ public static class BusinessCaseEngine
         return new Kpis
         {
             SourcesAndUses = sourcesAndUses,
-            Npv = NpvInCents(x.DiscountRate, flows),
-            NpvAfterFinancing = NpvInCents(x.DiscountRate, equityFlows),
+            Npv = Cents(Npv(x.DiscountRate, flows)),
+            NpvAfterFinancing = Cents(Npv(x.DiscountRate, equityFlows)),
             Irr = irr,
             PaybackYear = payback,
             MinDscr = minDscr,
@@ -570,16 +570,10 @@ public static class BusinessCaseEngine
     }
 
     /// <summary>
-    /// Cents(Npv(rate, values)), bit for bit: from the double Horner when its proven error bound decides the
-    /// cent (nearly always), otherwise in decimal (see <see cref="CertifiedRounding"/>).
+    /// LLCR: Ratio(Npv(rate, cfads) / debt), bit for bit: a ratio, not money, so it may come from the double
+    /// Horner when its proven error bound decides the fourth decimal (see <see cref="CertifiedRounding"/>);
+    /// NPVs in euros are always computed in decimal.
     /// </summary>
-    private static decimal NpvInCents(decimal rate, decimal[] values)
-    {
-        var (estimate, error) = CertifiedRounding.Npv(rate, values);
-        return CertifiedRounding.TryRound(estimate, error, 2) ?? Cents(Npv(rate, values));
-    }
-
-    /// <summary>LLCR: Ratio(Npv(rate, cfads) / debt), bit for bit, by the same shortcut as <see cref="NpvInCents"/>.</summary>
     private static decimal LoanLifeCoverage(decimal rate, decimal[] cfads, decimal debt)
     {
         var (estimate, error) = CertifiedRounding.Npv(rate, cfads);

@@ -4,11 +4,12 @@ namespace Warmte.BusinessCase.Finance;
 
 /// <summary>
 /// Rounding of a value known only approximately — a <c>double</c> estimate with a proven bound on its
-/// error — when the bound already decides the answer. The business-case engine books NPVs in cents and
-/// reports ratios and the IRR to a fixed number of decimals; computing those sums in <c>double</c> costs
-/// a fraction of the <c>decimal</c> arithmetic, and whenever the interval of possible values does not
-/// reach a rounding boundary, every value in it (so also the exact <c>decimal</c> result) rounds alike.
-/// Otherwise (about once in 10^6..10^9 for money) the caller computes in <c>decimal</c> as before.
+/// error — when the bound already decides the answer. Used only for dimensionless results the engine
+/// reports to a fixed number of decimals (DSCR, LLCR, the IRR's rate): computing those in <c>double</c>
+/// costs a fraction of the <c>decimal</c> arithmetic, and whenever the interval of possible values does
+/// not reach a rounding boundary, every value in it (so also the exact <c>decimal</c> result) rounds
+/// alike; otherwise the caller computes in <c>decimal</c>. Amounts of money never take this path: the
+/// house rule is decimal for money, and an NPV in euros is computed in decimal.
 /// </summary>
 internal static class CertifiedRounding
 {
