@@ -116,6 +116,26 @@ public sealed record RevenueInputs(
         return a + (b - a) * fraction;
     }
 
+    /// <summary>
+    /// <see cref="ShareAtEndOf"/> for <paramref name="firstYear"/> and each year after it, one per element of
+    /// <paramref name="shares"/>: without a delay in one pass over the plan instead of one pass per year.
+    /// </summary>
+    public void SharesAtEndOf(int firstYear, Span<decimal> shares)
+    {
+        if (RampUpDelayYears != 0m)
+        {
+            for (var t = 0; t < shares.Length; t++) shares[t] = ShareAtEndOf(firstYear + t);
+            return;
+        }
+        var share = 0m;
+        var next = 0;
+        for (var t = 0; t < shares.Length; t++)
+        {
+            while (next < RampUp.Length && RampUp[next].Year <= firstYear + t) share = RampUp[next++].Share;
+            shares[t] = share;
+        }
+    }
+
     private decimal PlannedShareAtEndOf(int year)
     {
         var share = 0m;

@@ -96,7 +96,7 @@ public static class LoanSchedule
         var rate = terms.AnnualRate;
         for (var year = 1; year <= terms.TermYears; year++)
         {
-            var yearInterest = rate == 0m ? 0m : Cents(balance * rate);
+            var yearInterest = rate == 0m ? 0m : DecimalRounding.Product(balance, rate, 2);
             decimal repaid;
             if (year == terms.TermYears) repaid = balance;
             else if (year <= terms.GraceYears) repaid = 0m;

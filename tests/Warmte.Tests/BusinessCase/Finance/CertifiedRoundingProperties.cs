@@ -83,3 +83,103 @@ public sealed class DecimalRoundingProperties
             Assert.Equal(decimal.GetBits(decimal.Round(c.Value, c.Decimals, MidpointRounding.AwayFromZero)),
                 decimal.GetBits(DecimalRounding.AwayFromZero(c.Value, c.Decimals))));
 }
+
+/// <summary>
+/// The engine's fused operations: <c>Product</c> gives decimal's own <c>AwayFromZero(a * b)</c> bit for bit, and
+/// <c>Quotient</c> gives the exact quotient rounded half away from zero (checked against big-integer arithmetic).
+/// </summary>
+public sealed class DecimalProductAndQuotientProperties
+{
+    private static Gen<decimal> Decimals() =>
+        from lo in Gen.Choose(int.MinValue, int.MaxValue)
+        from mid in Gen.Frequency((2, Gen.Constant(0)), (2, Gen.Choose(int.MinValue, int.MaxValue)))
+        from hi in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Choose(0, int.MaxValue)))
+        from negative in Gen.Elements(true, false)
+        from scale in Gen.Choose(0, 28)
+        from zero in Gen.Frequency((30, Gen.Constant(false)), (1, Gen.Constant(true)))
+        select zero ? new decimal(0, 0, 0, negative, (byte)scale) : new decimal(lo, mid, hi, negative, (byte)scale);
+
+    [Property(MaxTest = 5000)]
+    public Property Product_equals_rounding_decimals_own_product_bit_for_bit() =>
+        Prop.ForAll(Decimals().ToArbitrary(), Decimals().ToArbitrary(), Gen.Choose(0, 12).ToArbitrary(), (a, b, decimals) =>
+        {
+            decimal product;
+            try { product = a * b; }
+            catch (OverflowException)
+            {
+                Assert.Throws<OverflowException>(() => DecimalRounding.Product(a, b, decimals));
+                return;
+            }
+            Assert.Equal(decimal.GetBits(DecimalRounding.AwayFromZero(product, decimals)), decimal.GetBits(DecimalRounding.Product(a, b, decimals)));
+        });
+
+    [Property(MaxTest = 500)]
+    public Property Product_of_engine_sized_values_equals_decimal() =>
+        Prop.ForAll(Gen.Choose(-500_000_000, 500_000_000).ToArbitrary(), Gen.Choose(0, 4).ToArbitrary(), Gen.Choose(0, 2_000_000_000).ToArbitrary(),
+            (units, scale, factor) =>
+            {
+                var amount = new decimal(Math.Abs(units), 0, 0, units < 0, (byte)scale);
+                var index = factor / 1_000_000_000m; // a ten-decimal index such as 1.2189944201
+                Assert.Equal(decimal.GetBits(DecimalRounding.AwayFromZero(amount * index, 2)), decimal.GetBits(DecimalRounding.Product(amount, index, 2)));
+            });
+
+    /// <summary>a / b rounded half away from zero to the given decimals, in big integers, as a decimal of that scale (null: too large for one).</summary>
+    private static decimal? Exact(decimal a, decimal b, int decimals)
+    {
+        static (System.Numerics.BigInteger Mantissa, int Scale) Parts(decimal d)
+        {
+            var bits = decimal.GetBits(d);
+            var m = (new System.Numerics.BigInteger((uint)bits[2]) << 64) | (new System.Numerics.BigInteger((uint)bits[1]) << 32) | (uint)bits[0];
+            return (m, (bits[3] >> 16) & 0xFF);
+        }
+        var (ma, sa) = Parts(a);
+        var (mb, sb) = Parts(b);
+        var numerator = ma * System.Numerics.BigInteger.Pow(10, sb + decimals);
+        var denominator = mb * System.Numerics.BigInteger.Pow(10, sa);
+        var q = System.Numerics.BigInteger.DivRem(numerator, denominator, out var r);
+        if (2 * r >= denominator) q++;
+        if (q >= System.Numerics.BigInteger.One << 96) return null;
+        var negative = a < 0 != b < 0;
+        var bytes = q.ToByteArray(isUnsigned: true, isBigEndian: false);
+        Array.Resize(ref bytes, 12);
+        return new decimal(BitConverter.ToInt32(bytes, 0), BitConverter.ToInt32(bytes, 4), BitConverter.ToInt32(bytes, 8), negative, (byte)decimals);
+    }
+
+    private static Gen<decimal> Divisors() =>
+        Gen.OneOf(
+            // 1 + VAT and other rates with a few decimals
+            from bp in Gen.Choose(1, 100_000) from scale in Gen.Choose(0, 5) select new decimal(bp, 0, 0, false, (byte)scale),
+            from units in Gen.Choose(1, int.MaxValue) from negative in Gen.Elements(true, false) from scale in Gen.Choose(0, 7)
+            select new decimal(units, 0, 0, negative, (byte)scale));
+
+    [Property(MaxTest = 5000)]
+    public Property Quotient_is_the_exact_quotient_rounded_half_away_from_zero() =>
+        Prop.ForAll(Decimals().ToArbitrary(), Divisors().ToArbitrary(), Gen.Choose(0, 4).ToArbitrary(), (a, b, decimals) =>
+        {
+            var exactPath = b.Scale + decimals <= 9 && a != 0m;
+            if (exactPath && Exact(a, b, decimals) is { } exact)
+            {
+                Assert.Equal(decimal.GetBits(exact), decimal.GetBits(DecimalRounding.Quotient(a, b, decimals)));
+                return;
+            }
+            decimal quotient;
+            try { quotient = a / b; }
+            catch (OverflowException)
+            {
+                Assert.Throws<OverflowException>(() => DecimalRounding.Quotient(a, b, decimals));
+                return;
+            }
+            Assert.Equal(decimal.GetBits(DecimalRounding.AwayFromZero(quotient, decimals)), decimal.GetBits(DecimalRounding.Quotient(a, b, decimals)));
+        });
+
+    [Property(MaxTest = 2000)]
+    public Property Quotient_rounds_exact_midpoints_away_from_zero() =>
+        Prop.ForAll(Gen.Choose(-1_000_000_000, 1_000_000_000).ToArbitrary(), Gen.Choose(1, 50).ToArbitrary(), (cents, vatPercent) =>
+        {
+            // a = (cents + ½) / 100 × (1 + VAT): exactly a midpoint once divided by 1 + VAT.
+            var onePlusVat = 1m + vatPercent / 100m;
+            var a = (cents + (cents < 0 ? -0.5m : 0.5m)) / 100m * onePlusVat;
+            var expected = (cents + (cents < 0 ? -1m : 1m)) / 100m;
+            Assert.Equal(expected, DecimalRounding.Quotient(a, onePlusVat, 2));
+        });
+}
