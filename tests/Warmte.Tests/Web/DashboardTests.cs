@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Warmte.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -36,7 +37,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         Assert.EndsWith("/", page.Url);
 
         var financier = await fixture.SignedIn(fixture.FinancierToken);
-        Assert.EndsWith("/app/portfolio", financier.Url);
+        await Expect(financier).ToHaveURLAsync(new Regex("/app/portfolio$"));
         await Expect(financier.Locator("#signed-in-as")).ToContainTextAsync("financier");
         await Expect(financier.Locator("#portfolio-totals")).ToContainTextAsync("€ 7.700.000,00");
         await Expect(financier.Locator("#portfolio tbody tr")).ToHaveCountAsync(1);
@@ -54,12 +55,12 @@ public sealed class DashboardTests(BrowserFixture fixture)
     public async Task The_board_opens_the_ketelhuiswg_project_and_sees_the_phases_the_next_gate_and_the_milestones()
     {
         var page = await fixture.SignedIn(fixture.KetelhuisBoardToken);
-        Assert.EndsWith("/app/", page.Url);
+        await Expect(page).ToHaveURLAsync(new Regex("/app/$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Coöperatie KetelhuisWG U.A.");
         await BrowserFixture.Screenshot(page, "overview-board");
 
         await page.Locator("li.own").GetByRole(AriaRole.Link, new() { Name = "Warmtenet WG-terrein" }).ClickAsync();
-        await page.WaitForURLAsync("**/app/project?id=wg-terrein");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/app/project\?id=wg-terrein$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Warmtenet WG-terrein");
 
         var current = page.Locator(".timeline li[aria-current=step]");
@@ -97,7 +98,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         var page = await fixture.SignedIn(fixture.FinancierToken);
         await page.GotoAsync("/app/project?id=wg-terrein");
         await page.GetByRole(AriaRole.Link, new() { Name = "Kaspositie" }).ClickAsync();
-        await page.WaitForURLAsync("**/app/cashflow?id=wg-terrein");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/app/cashflow\?id=wg-terrein$"));
 
         var outlook = page.Locator("#outlook");
         await Expect(outlook).ToContainTextAsync("Vandaag (januari 2027)");
@@ -110,7 +111,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         // The first stall of the plan: September 2019 up to and including July 2020.
         await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-from", "2019-09");
         await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-to", "2020-07");
-        await Expect(chart.Locator("path[data-series=verwacht]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("dashed"));
+        await Expect(chart.Locator("path[data-series=verwacht]")).ToHaveClassAsync(new Regex("dashed"));
         await Expect(page.Locator("#kpi-stalls")).ToContainTextAsync($"{stalls} (samen");
 
         var regimes = page.Locator("#regime-table tbody tr");
@@ -172,7 +173,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     public async Task The_coordinator_sorts_and_filters_the_apec_comparison_and_downloads_the_export()
     {
         var page = await fixture.SignedIn(fixture.CoordinatorToken);
-        Assert.EndsWith("/app/umbrella", page.Url);
+        await Expect(page).ToHaveURLAsync(new Regex("/app/umbrella$"));
         var rows = page.Locator("#comparison tbody tr");
         await Expect(rows).ToHaveCountAsync(5);
         await Expect(page.Locator("#export-link")).ToHaveAttributeAsync("href", "/api/umbrellas/apec/export.xlsx");
@@ -236,7 +237,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         var page = await fixture.SignedIn(fixture.FinancierToken);
         await page.GotoAsync("/app/project?id=wg-terrein");
         await page.Locator("nav.tabs").GetByRole(AriaRole.Link, new() { Name = "Stemmingen en instemming" }).ClickAsync();
-        await page.WaitForURLAsync("**/app/decisions?id=wg-terrein");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/app/decisions\?id=wg-terrein$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Stemmingen en instemming – Warmtenet WG-terrein");
         await Expect(page.Locator("main .lead")).ToContainTextAsync("Coöperatie KetelhuisWG U.A.");
 
