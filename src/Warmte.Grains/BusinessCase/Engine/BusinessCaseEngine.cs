@@ -40,6 +40,7 @@ public static class BusinessCaseEngine
         var investmentByMonth = new decimal[constructionMonths];
         var investedBefore = 0m;
         decimal ownTotal = 0m, thirdPartyTotal = 0m;
+        var priceFactors = new PriceFactors();
         foreach (var item in x.Investments)
         {
             var amount = Cents(item.Amount * x.CapexFactor);
@@ -56,7 +57,7 @@ public static class BusinessCaseEngine
                 var index = from + m;
                 var year = index / 12;
                 var inYear = Math.Min(itemMonths - m, 12 - index % 12);
-                var factor = indexed ? Factor(Pow(1m + item.Indexation, year - x.PriceBaseYear)) : 1m;
+                var factor = indexed ? priceFactors.Of(item.Indexation, year - x.PriceBaseYear) : 1m;
                 var monthly = indexed ? CentsOf(perMonth, factor) : perMonth;
                 var final = m + inYear == itemMonths ? (indexed ? CentsOf(lastMonth, factor) : lastMonth) : monthly;
                 var yearTotal = monthly * (inYear - 1) + final;
@@ -289,7 +290,7 @@ public static class BusinessCaseEngine
                         if (month.Year < year) monthBalances += amount * 12;
                         else if (month.Year == year) monthBalances += amount * (13 - month.Month);
                     interestDue = Cents(terms.AnnualRate * monthBalances / 12m);
-                    feeBasis = monthBalances / 12m;
+                    if (loan.GuaranteeFeeRate != 0m) feeBasis = monthBalances / 12m;
                 }
                 interest[t] += interestDue;
                 principal[t] += repaid[j];
@@ -410,8 +411,12 @@ public static class BusinessCaseEngine
         for (var k = 0; k <= count; k++)
         {
             var (km, ks) = k < count ? knots![k] : (12, end);
-            var step = ks == s0 ? 0m : (ks - s0) / (km - m0);
-            for (var m = m0 + 1; m < km; m++) shares[m - 1] = step == 0m ? s0 : Factor(s0 + step * (m - m0));
+            if (km - m0 > 1)
+            {
+                // Months between two known points: linear. (Consecutive known months need no step.)
+                var step = ks == s0 ? 0m : (ks - s0) / (km - m0);
+                for (var m = m0 + 1; m < km; m++) shares[m - 1] = step == 0m ? s0 : Factor(s0 + step * (m - m0));
+            }
             shares[km - 1] = ks;
             (m0, s0) = (km, ks);
         }
@@ -454,6 +459,24 @@ public static class BusinessCaseEngine
             previousFees = fees;
         }
         return table.MoveToImmutable();
+    }
+
+    /// <summary>
+    /// Factor((1 + rate)^years), remembered: investment items usually share their indexation and years, and each
+    /// power costs a handful of 28-digit multiplications.
+    /// </summary>
+    private sealed class PriceFactors
+    {
+        private readonly List<(decimal Rate, int Years, decimal Factor)> _known = new(8);
+
+        public decimal Of(decimal rate, int years)
+        {
+            foreach (var (r, n, f) in _known)
+                if (n == years && r == rate) return f;
+            var factor = Factor(Pow(1m + rate, years));
+            _known.Add((rate, years, factor));
+            return factor;
+        }
     }
 
     /// <summary>Months counted from year 0: year × 12 + month − 1.</summary>

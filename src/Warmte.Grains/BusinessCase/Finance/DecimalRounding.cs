@@ -80,10 +80,11 @@ internal static class DecimalRounding
 
     /// <summary>
     /// a / b rounded to <paramref name="decimals"/> half away from zero, exactly (no intermediate rounding to
-    /// 28 digits): in 128-bit integers when a's mantissa fits in 96 bits, b's in 32, and b's scale plus
-    /// <paramref name="decimals"/> is at most 9 — amounts divided by a rate such as 1 + VAT. Otherwise
-    /// <c>AwayFromZero(a / b, decimals)</c>, which can differ from the exact result only when a / b lies within
-    /// 10^-28 of a rounding midpoint.
+    /// 28 digits), always with <paramref name="decimals"/> decimals (zero too): in 128-bit integers when a's
+    /// mantissa fits in 96 bits, b's in 32, and b's scale plus <paramref name="decimals"/> is at most 9 —
+    /// amounts divided by a rate such as 1 + VAT. Otherwise <c>AwayFromZero(a / b, decimals)</c>, which can
+    /// differ from the exact result only when a / b lies within 10^-28 of a rounding midpoint, and can carry
+    /// fewer decimals (decimal's division drops trailing zeros).
     /// </summary>
     public static decimal Quotient(decimal a, decimal b, int decimals)
     {
@@ -91,7 +92,7 @@ internal static class DecimalRounding
         var y = Unsafe.As<decimal, Bits>(ref b);
         var scaleA = (int)((x.Flags >> 16) & 0xFF);
         var scaleB = (int)((y.Flags >> 16) & 0xFF);
-        if (y.High == 0 && y.Low <= uint.MaxValue && y.Low != 0 && scaleB + decimals <= 9 && (x.High | x.Low) != 0)
+        if (y.High == 0 && y.Low <= uint.MaxValue && y.Low != 0 && scaleB + decimals <= 9)
         {
             // a / b × 10^decimals = A × 10^(scaleB + decimals) / (B × 10^scaleA), with A < 2^96, B < 2^32.
             var numerator = new UInt128(x.High, x.Low) * PowersOfTen[scaleB + decimals];
