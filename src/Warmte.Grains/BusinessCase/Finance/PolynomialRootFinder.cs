@@ -115,26 +115,35 @@ internal static class PolynomialRootFinder
                 }
                 if (fa == 0 || fb == 0 || fa == fb) continue; // an exact zero at z = 1 is the rate-0 root above
                 var z = RefineDouble(p, cell.A, cell.B, fa);
-                var rate = cell.High ? 1 / z - 1 : z - 1;
-                found.Add(new Found(cell, fa, monotone, z));
-                best = Math.Min(best, Math.Abs(rate - g));
+                // The pruning bound must be proven: the double estimate alone is not (between clustered roots the
+                // values are rounding noise and Newton in double may stop anywhere in the cell, which once pruned
+                // the cell of a closer root). A proven bracket around the estimate bounds where the root is; without
+                // one, the whole cell does. A bracket proves the place only if the cell holds one root.
+                var bracket = oneRoot ? ProvenBracket(p, cell, z) : null;
+                var (lo, hi) = bracket ?? (cell.A, cell.B);
+                found.Add(new Found(cell, fa, monotone, z, lo, hi, bracket is not null));
+                best = Math.Min(best, Reach(cell.High, lo, hi, g));
                 continue;
             }
             queue.Enqueue(cell with { B = m }, Distance(cell.High, cell.A, m, g));
             queue.Enqueue(cell with { A = m }, Distance(cell.High, m, cell.B, g));
         }
         if (found.Count == 0 && !zeroIsRoot) return null;
-        if (roundTo is { } decimals && found.Count == 1 && !zeroIsRoot && found[0].Monotone
-            && Certified(found[0], found[0].Cell.High ? highD : lowD, decimals) is { } shortcut)
+        // Only roots whose enclosure reaches as close to the guess as the best proven bound can be the closest.
+        var candidates = found.Where(root => Distance(root.Cell.High, root.Lo, root.Hi, g) <= best * (1 + 1e-12) + 1e-15).ToList();
+        if (roundTo is { } decimals && candidates.Count == 1 && !(zeroIsRoot && Math.Abs(g) <= best * (1 + 1e-12) + 1e-15)
+            && candidates[0].Monotone && Certified(candidates[0], decimals) is { } shortcut)
             return shortcut;
 
         var highDec = new PolynomialRegion(high);
         var lowDec = new PolynomialRegion(low);
         decimal? closest = zeroIsRoot ? 0m : null;
-        foreach (var root in found)
+        foreach (var root in candidates)
         {
             var cell = root.Cell;
-            var z = Refine(cell.High ? highDec : lowDec, cell.High ? highD : lowD, cell.A, cell.B, root.Z);
+            var z = root.Bracketed
+                ? Refine(cell.High ? highDec : lowDec, cell.High ? highD : lowD, cell.A, cell.B, root.Z)
+                : RefineExactly(cell.High ? highDec : lowDec, cell.High ? highExact ??= new ExactPolynomial(high) : lowExact ??= new ExactPolynomial(low), root);
             var r = cell.High ? 1m / z - 1m : z - 1m;
             if (closest is not { } c) { closest = r; continue; }
             var dr = Math.Abs(r - guess);
@@ -144,31 +153,43 @@ internal static class PolynomialRootFinder
         return roundTo is { } n && closest is { } result ? decimal.Round(result, n, MidpointRounding.AwayFromZero) : closest;
     }
 
-    /// <summary>A root's cell (signs differ at its ends), the sign at A, whether the cell is proven monotone, and its double estimate.</summary>
-    private readonly record struct Found(Cell Cell, int SignA, bool Monotone, double Z);
+    /// <summary>
+    /// A root's cell (signs differ at its ends), the sign at A, whether the cell is proven monotone, its double
+    /// estimate, and where the root is proven to lie: [Lo, Hi], a tight bracket around Z when <paramref name="Bracketed"/>,
+    /// otherwise the cell.
+    /// </summary>
+    private readonly record struct Found(Cell Cell, int SignA, bool Monotone, double Z, double Lo, double Hi, bool Bracketed);
 
     /// <summary>
-    /// The rate of the only root in a monotone cell, rounded to <paramref name="decimals"/>, when a double bracket
-    /// decides it: the values just either side of the double estimate are evaluated with their rounding-error
-    /// bounds, and where both clear their bound with opposite signs, the root (and so the decimal refinement,
-    /// which finds the cell's only root to ~1e-25) lies between them. Null when the bracket cannot be proven
-    /// or does not decide the rounding.
+    /// A bracket around the double estimate <paramref name="z"/> of the only root in <paramref name="cell"/>, proven:
+    /// the values just either side of z are evaluated with their rounding-error bounds, and where both clear their
+    /// bound with opposite signs, the root lies between them. Null when that cannot be proven (as between clustered
+    /// roots, where the values are rounding noise).
     /// </summary>
-    private static decimal? Certified(Found root, DoublePolynomial p, int decimals)
+    private static (double Lo, double Hi)? ProvenBracket(DoublePolynomial p, Cell cell, double z)
     {
-        var (a, b) = (root.Cell.A, root.Cell.B);
-        var z = root.Z;
-        var (_, slope, _, errD) = p.Evaluate(z);
+        var (_, slope, errF, errD) = p.Evaluate(z);
         if (!(Math.Abs(slope) > 2 * errD)) return null;
-        var (_, _, errF, _) = p.Evaluate(z);
         // Far enough either side that the change of the value (≈ slope·δ) clears the rounding error.
         var delta = Math.Max(4 * errF / Math.Abs(slope), 8 * Unit * z);
         var zl = z - delta;
         var zr = z + delta;
-        if (!(zl > a && zr < b)) return null;
+        if (!(zl > cell.A && zr < cell.B)) return null;
         var (fl, _, el, _) = p.Evaluate(zl);
         var (fr, _, er, _) = p.Evaluate(zr);
         if (!(Math.Abs(fl) > el && Math.Abs(fr) > er && Math.Sign(fl) != Math.Sign(fr))) return null;
+        return (zl, zr);
+    }
+
+    /// <summary>
+    /// The rate of the only root in a monotone cell, rounded to <paramref name="decimals"/>, when its proven bracket
+    /// (<see cref="ProvenBracket"/>) decides it: the root (and so the decimal refinement, which finds the cell's
+    /// only root to ~1e-25) lies in the bracket. Null when there is no bracket or it does not decide the rounding.
+    /// </summary>
+    private static decimal? Certified(Found root, int decimals)
+    {
+        if (!root.Bracketed) return null;
+        var (zl, zr, z) = (root.Lo, root.Hi, root.Z);
         double estimate, error;
         if (root.Cell.High)
         {
@@ -181,7 +202,7 @@ internal static class PolynomialRootFinder
         else
         {
             estimate = z - 1;
-            error = delta + 8 * Unit;
+            error = Math.Max(z - zl, zr - z) + 8 * Unit; // both differences exact (Sterbenz)
         }
         // The decimal refinement lies within ~1e-25 of the root in z (1/z² times that in the rate), and its rate within 1e-27 of that.
         var refinement = root.Cell.High ? 1e-22 / (zl * zl) : 1e-22;
@@ -196,6 +217,13 @@ internal static class PolynomialRootFinder
             var b = j == cells - 1 ? zMax : zMin + (zMax - zMin) * (j + 1) / cells;
             queue.Enqueue(new Cell(high, a, b), Distance(high, a, b, guess));
         }
+    }
+
+    /// <summary>The largest distance in rate from the guess to the cell's rates: a root in the cell is at most this far.</summary>
+    private static double Reach(bool high, double a, double b, double guess)
+    {
+        var (lo, hi) = high ? (1 / b - 1, 1 / a - 1) : (a - 1, b - 1);
+        return Math.Max(Math.Abs(lo - guess), Math.Abs(hi - guess));
     }
 
     /// <summary>Distance in rate from the guess to the cell's rates (0 when the guess lies inside).</summary>
@@ -225,6 +253,27 @@ internal static class PolynomialRootFinder
             if (step <= 4 * Unit * Math.Abs(z)) break;
         }
         return z;
+    }
+
+    /// <summary>
+    /// The root of a cell double could not bracket (clustered roots, where the NPV is so flat that decimal's
+    /// rounding error too moves the root by up to ~1e-6): bisection with exact signs down to adjacent doubles
+    /// (~1e-16 in z), then the decimal solver inside that bracket, which cannot leave it.
+    /// </summary>
+    private static decimal RefineExactly(PolynomialRegion region, ExactPolynomial exact, Found root)
+    {
+        var (lo, hi) = exact.Bisect(root.Cell.A, root.Cell.B, root.SignA);
+        if (lo == hi) return ExactPolynomial.ToDecimal(lo);
+        var decLo = ExactPolynomial.ToDecimal(lo);
+        var decHi = ExactPolynomial.ToDecimal(hi);
+        var valueLo = region.Value(decLo);
+        var valueHi = region.Value(decHi);
+        if (valueLo == 0) return decLo;
+        if (valueHi == 0) return decHi;
+        var middle = (decLo + decHi) / 2;
+        // Decimal's signs may be noise here; then the middle of the exact bracket is as close as it gets.
+        if (Math.Sign(valueLo) == Math.Sign(valueHi)) return middle;
+        return RootFinder.SolveOriented(region, valueLo < 0 ? decLo : decHi, valueLo < 0 ? decHi : decLo, middle);
     }
 
     /// <summary>
