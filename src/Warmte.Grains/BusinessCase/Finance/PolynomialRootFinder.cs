@@ -8,7 +8,8 @@ namespace Warmte.BusinessCase.Finance;
 /// </summary>
 /// <remarks>
 /// Cells of the region are examined nearest to the guess first, and the search stops once every
-/// remaining cell lies further from the guess than the closest root found, so the usual case (a root
+/// remaining cell lies further from the guess than a root found is proven to be (its proven bracket, or
+/// its cell: never its double estimate, which between clustered roots is noise), so the usual case (a root
 /// near the guess) looks at a handful of cells. Each cell is either proven root-free (|f(m)| exceeds
 /// what f can change over the cell, bounded by f'(m) and a bound on f''), proven monotone (so it holds
 /// a root exactly when the signs at its ends differ), or split in two; rounding errors of the double
