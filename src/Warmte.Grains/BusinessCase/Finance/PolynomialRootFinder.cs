@@ -85,7 +85,7 @@ internal static class PolynomialRootFinder
             var monotone = Math.Abs(d) - errD > curvature * h;
             if (!monotone)
             {
-                var (rootFree, provenMonotone) = p.TaylorProof(m, h);
+                var (rootFree, provenMonotone) = p.TaylorProof(m, h, cell.B);
                 if (rootFree) continue;
                 monotone = provenMonotone;
             }
@@ -387,12 +387,87 @@ internal sealed class DoublePolynomial
         return 2 * s * (1 + _gamma) + double.Epsilon;
     }
 
+    /// <summary>Taylor coefficients the truncated proof computes exactly; the rest are bounded together.</summary>
+    private const int TruncatedOrder = 4;
+
     /// <summary>
-    /// Proofs over [m − h, m + h] from the Taylor expansion f(m + t) = Σ a_k t^k (repeated synthetic
-    /// division, O(n²)): root-free when |a_0| exceeds Σ_{k≥1} |a_k| h^k, monotone when |a_1| exceeds
-    /// Σ_{k≥2} k|a_k| h^(k−1); every a_k widened by its rounding-error bound (the same expansion of Σ|c_i|x^i).
+    /// Proofs over [m − h, m + h] (m + h ≤ <paramref name="end"/>) from the Taylor expansion f(m + t) = Σ a_k t^k:
+    /// root-free when |a_0| exceeds Σ_{k≥1} |a_k| h^k, monotone when |a_1| exceeds Σ_{k≥2} k|a_k| h^(k−1). First
+    /// truncated after a_4, O(n), the tail bounded by the abs polynomial; where that proves neither, the full
+    /// expansion, O(n²), decides. The truncated bounds are not below the full ones (up to the rounding of the
+    /// last few additions, ~1e-16 relative), so whatever the truncated proof shows the full one shows too: the
+    /// same decisions, only cheaper.
     /// </summary>
-    public (bool RootFree, bool Monotone) TaylorProof(double m, double h)
+    public (bool RootFree, bool Monotone) TaylorProof(double m, double h, double end)
+    {
+        if (_c.Length > TruncatedOrder + 2)
+        {
+            var truncated = TruncatedTaylorProof(m, h, Math.Max(end, m + h));
+            if (truncated.RootFree || truncated.Monotone) return truncated;
+        }
+        return FullTaylorProof(m, h);
+    }
+
+    /// <summary>
+    /// a_0..a_K at m by Horner's rule with K + 1 accumulators (the same operations, so the same bits, as the
+    /// first K + 1 passes of repeated synthetic division), each widened by its rounding-error bound as in
+    /// <see cref="FullTaylorProof"/>. The tail: with P = Σ|c_i|x^i (|a_k| ≤ P's coefficient A_k(m), and every
+    /// derivative of P grows on x ≥ 0) Lagrange's remainder gives Σ_{k>K} |a_k| h^k ≤ A_{K+1}(x) h^(K+1) and
+    /// Σ_{k>K} k|a_k| h^(k−1) ≤ (K+1) A_{K+1}(x) h^K for any x ≥ m + h. A_{K+1}(x) is widened by 4γ, which also
+    /// covers the rounding of the full proof's own tail terms (so this bound is never below that one).
+    /// </summary>
+    private (bool RootFree, bool Monotone) TruncatedTaylorProof(double m, double h, double x)
+    {
+        const int K = TruncatedOrder;
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+        double e0 = 0, e1 = 0, e2 = 0, e3 = 0, e4 = 0;
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0;
+        for (var i = _c.Length - 1; i >= 0; i--)
+        {
+            a4 = a4 * m + a3;
+            a3 = a3 * m + a2;
+            a2 = a2 * m + a1;
+            a1 = a1 * m + a0;
+            a0 = a0 * m + _c[i];
+            e4 = e4 * m + e3;
+            e3 = e3 * m + e2;
+            e2 = e2 * m + e1;
+            e1 = e1 * m + e0;
+            e0 = e0 * m + _abs[i];
+            p5 = p5 * x + p4;
+            p4 = p4 * x + p3;
+            p3 = p3 * x + p2;
+            p2 = p2 * x + p1;
+            p1 = p1 * x + p0;
+            p0 = p0 * x + _abs[i];
+        }
+        var b1 = Math.Abs(a1) + _gamma * e1;
+        var b2 = Math.Abs(a2) + _gamma * e2;
+        var b3 = Math.Abs(a3) + _gamma * e3;
+        var b4 = Math.Abs(a4) + _gamma * e4;
+        var tail = p5 * (1 + 4 * _gamma) + double.Epsilon;
+        // The same order of operations as the full proof's sums, then the tail.
+        double change = 0, slopeChange = 0, power = 1;
+        change += b1 * (power *= h);
+        slopeChange += 2 * b2 * power;
+        change += b2 * (power *= h);
+        slopeChange += 3 * b3 * power;
+        change += b3 * (power *= h);
+        slopeChange += 4 * b4 * power;
+        change += b4 * (power *= h);
+        slopeChange += (K + 1) * tail * power;
+        change += tail * (power * h);
+        var rootFree = Math.Abs(a0) - _gamma * e0 > change;
+        var monotone = Math.Abs(a1) - _gamma * e1 > slopeChange;
+        return (rootFree, monotone);
+    }
+
+    /// <summary>
+    /// The full Taylor expansion f(m + t) = Σ a_k t^k (repeated synthetic division, O(n²)): root-free when |a_0|
+    /// exceeds Σ_{k≥1} |a_k| h^k, monotone when |a_1| exceeds Σ_{k≥2} k|a_k| h^(k−1); every a_k widened by its
+    /// rounding-error bound (the same expansion of Σ|c_i|x^i).
+    /// </summary>
+    private (bool RootFree, bool Monotone) FullTaylorProof(double m, double h)
     {
         var n = _c.Length;
         Span<double> a = n <= 128 ? stackalloc double[n] : new double[n];
