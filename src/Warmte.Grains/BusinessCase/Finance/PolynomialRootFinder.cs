@@ -131,16 +131,21 @@ internal static class PolynomialRootFinder
         }
         if (found.Count == 0 && !zeroIsRoot) return null;
         // Only roots whose enclosure reaches as close to the guess as the best proven bound can be the closest.
-        var candidates = found.Where(root => Distance(root.Cell.High, root.Lo, root.Hi, g) <= best * (1 + 1e-12) + 1e-15).ToList();
-        if (roundTo is { } decimals && candidates.Count == 1 && !(zeroIsRoot && Math.Abs(g) <= best * (1 + 1e-12) + 1e-15)
-            && candidates[0].Monotone && Certified(candidates[0], decimals) is { } shortcut)
+        var reach = best * (1 + 1e-12) + 1e-15;
+        var candidates = 0;
+        var candidate = default(Found);
+        foreach (var root in found)
+            if (Distance(root.Cell.High, root.Lo, root.Hi, g) <= reach) { candidates++; candidate = root; }
+        if (roundTo is { } decimals && candidates == 1 && !(zeroIsRoot && Math.Abs(g) <= reach)
+            && candidate.Monotone && Certified(candidate, decimals) is { } shortcut)
             return shortcut;
 
         var highDec = new PolynomialRegion(high);
         var lowDec = new PolynomialRegion(low);
         decimal? closest = zeroIsRoot ? 0m : null;
-        foreach (var root in candidates)
+        foreach (var root in found)
         {
+            if (Distance(root.Cell.High, root.Lo, root.Hi, g) > reach) continue;
             var cell = root.Cell;
             var z = root.Bracketed
                 ? Refine(cell.High ? highDec : lowDec, cell.High ? highD : lowD, cell.A, cell.B, root.Z)
