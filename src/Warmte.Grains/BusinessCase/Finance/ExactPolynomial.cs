@@ -83,6 +83,33 @@ internal sealed class ExactPolynomial
         return changes;
     }
 
+    /// <summary>
+    /// The root in (a, b) when the exact signs differ there (<paramref name="signA"/> at a, the other at b; a zero
+    /// counts as positive): bisection with exact signs until a and b are adjacent doubles, or a point where the
+    /// value is exactly zero (returned as both ends).
+    /// </summary>
+    public (double Lo, double Hi) Bisect(double a, double b, int signA)
+    {
+        for (var i = 0; i < 2100; i++)
+        {
+            var m = a + (b - a) / 2;
+            if (m <= a || m >= b) break;
+            var sign = Sign(m);
+            if (sign == 0) return (m, m);
+            if (sign == signA) a = m; else b = m;
+        }
+        return (a, b);
+    }
+
+    /// <summary>A double z in [1e-6, 1] as a decimal, to decimal's 28 digits (the cast keeps only 15).</summary>
+    public static decimal ToDecimal(double z)
+    {
+        var (m, k) = Dyadic(z);
+        var power = 1m;
+        for (var i = 0; i < k; i++) power *= 2;
+        return (decimal)m / power;
+    }
+
     /// <summary>z = m / 2^k exactly, for a positive finite double (trailing zero bits dropped, k ≥ 0 for z ≤ 2^52).</summary>
     private static (BigInteger M, int K) Dyadic(double z)
     {

@@ -8,7 +8,8 @@ namespace Warmte.BusinessCase.Finance;
 /// </summary>
 /// <remarks>
 /// Cells of the region are examined nearest to the guess first, and the search stops once every
-/// remaining cell lies further from the guess than the closest root found, so the usual case (a root
+/// remaining cell lies further from the guess than a root found is proven to be (its proven bracket, or
+/// its cell: never its double estimate, which between clustered roots is noise), so the usual case (a root
 /// near the guess) looks at a handful of cells. Each cell is either proven root-free (|f(m)| exceeds
 /// what f can change over the cell, bounded by f'(m) and a bound on f''), proven monotone (so it holds
 /// a root exactly when the signs at its ends differ), or split in two; rounding errors of the double
@@ -84,7 +85,7 @@ internal static class PolynomialRootFinder
             var monotone = Math.Abs(d) - errD > curvature * h;
             if (!monotone)
             {
-                var (rootFree, provenMonotone) = p.TaylorProof(m, h);
+                var (rootFree, provenMonotone) = p.TaylorProof(m, h, cell.B);
                 if (rootFree) continue;
                 monotone = provenMonotone;
             }
@@ -115,17 +116,28 @@ internal static class PolynomialRootFinder
                 }
                 if (fa == 0 || fb == 0 || fa == fb) continue; // an exact zero at z = 1 is the rate-0 root above
                 var z = RefineDouble(p, cell.A, cell.B, fa);
-                var rate = cell.High ? 1 / z - 1 : z - 1;
-                found.Add(new Found(cell, fa, monotone, z));
-                best = Math.Min(best, Math.Abs(rate - g));
+                // The pruning bound must be proven: the double estimate alone is not (between clustered roots the
+                // values are rounding noise and Newton in double may stop anywhere in the cell, which once pruned
+                // the cell of a closer root). A proven bracket around the estimate bounds where the root is; without
+                // one, the whole cell does. A bracket proves the place only if the cell holds one root.
+                var bracket = oneRoot ? ProvenBracket(p, cell, z) : null;
+                var (lo, hi) = bracket ?? (cell.A, cell.B);
+                found.Add(new Found(cell, fa, monotone, z, lo, hi, bracket is not null));
+                best = Math.Min(best, Reach(cell.High, lo, hi, g));
                 continue;
             }
             queue.Enqueue(cell with { B = m }, Distance(cell.High, cell.A, m, g));
             queue.Enqueue(cell with { A = m }, Distance(cell.High, m, cell.B, g));
         }
         if (found.Count == 0 && !zeroIsRoot) return null;
-        if (roundTo is { } decimals && found.Count == 1 && !zeroIsRoot && found[0].Monotone
-            && Certified(found[0], found[0].Cell.High ? highD : lowD, decimals) is { } shortcut)
+        // Only roots whose enclosure reaches as close to the guess as the best proven bound can be the closest.
+        var reach = best * (1 + 1e-12) + 1e-15;
+        var candidates = 0;
+        var candidate = default(Found);
+        foreach (var root in found)
+            if (Distance(root.Cell.High, root.Lo, root.Hi, g) <= reach) { candidates++; candidate = root; }
+        if (roundTo is { } decimals && candidates == 1 && !(zeroIsRoot && Math.Abs(g) <= reach)
+            && candidate.Monotone && Certified(candidate, decimals) is { } shortcut)
             return shortcut;
 
         var highDec = new PolynomialRegion(high);
@@ -133,8 +145,11 @@ internal static class PolynomialRootFinder
         decimal? closest = zeroIsRoot ? 0m : null;
         foreach (var root in found)
         {
+            if (Distance(root.Cell.High, root.Lo, root.Hi, g) > reach) continue;
             var cell = root.Cell;
-            var z = Refine(cell.High ? highDec : lowDec, cell.High ? highD : lowD, cell.A, cell.B, root.Z);
+            var z = root.Bracketed
+                ? Refine(cell.High ? highDec : lowDec, cell.High ? highD : lowD, cell.A, cell.B, root.Z)
+                : RefineExactly(cell.High ? highDec : lowDec, cell.High ? highExact ??= new ExactPolynomial(high) : lowExact ??= new ExactPolynomial(low), root);
             var r = cell.High ? 1m / z - 1m : z - 1m;
             if (closest is not { } c) { closest = r; continue; }
             var dr = Math.Abs(r - guess);
@@ -144,31 +159,43 @@ internal static class PolynomialRootFinder
         return roundTo is { } n && closest is { } result ? decimal.Round(result, n, MidpointRounding.AwayFromZero) : closest;
     }
 
-    /// <summary>A root's cell (signs differ at its ends), the sign at A, whether the cell is proven monotone, and its double estimate.</summary>
-    private readonly record struct Found(Cell Cell, int SignA, bool Monotone, double Z);
+    /// <summary>
+    /// A root's cell (signs differ at its ends), the sign at A, whether the cell is proven monotone, its double
+    /// estimate, and where the root is proven to lie: [Lo, Hi], a tight bracket around Z when <paramref name="Bracketed"/>,
+    /// otherwise the cell.
+    /// </summary>
+    private readonly record struct Found(Cell Cell, int SignA, bool Monotone, double Z, double Lo, double Hi, bool Bracketed);
 
     /// <summary>
-    /// The rate of the only root in a monotone cell, rounded to <paramref name="decimals"/>, when a double bracket
-    /// decides it: the values just either side of the double estimate are evaluated with their rounding-error
-    /// bounds, and where both clear their bound with opposite signs, the root (and so the decimal refinement,
-    /// which finds the cell's only root to ~1e-25) lies between them. Null when the bracket cannot be proven
-    /// or does not decide the rounding.
+    /// A bracket around the double estimate <paramref name="z"/> of the only root in <paramref name="cell"/>, proven:
+    /// the values just either side of z are evaluated with their rounding-error bounds, and where both clear their
+    /// bound with opposite signs, the root lies between them. Null when that cannot be proven (as between clustered
+    /// roots, where the values are rounding noise).
     /// </summary>
-    private static decimal? Certified(Found root, DoublePolynomial p, int decimals)
+    private static (double Lo, double Hi)? ProvenBracket(DoublePolynomial p, Cell cell, double z)
     {
-        var (a, b) = (root.Cell.A, root.Cell.B);
-        var z = root.Z;
-        var (_, slope, _, errD) = p.Evaluate(z);
+        var (_, slope, errF, errD) = p.Evaluate(z);
         if (!(Math.Abs(slope) > 2 * errD)) return null;
-        var (_, _, errF, _) = p.Evaluate(z);
         // Far enough either side that the change of the value (≈ slope·δ) clears the rounding error.
         var delta = Math.Max(4 * errF / Math.Abs(slope), 8 * Unit * z);
         var zl = z - delta;
         var zr = z + delta;
-        if (!(zl > a && zr < b)) return null;
+        if (!(zl > cell.A && zr < cell.B)) return null;
         var (fl, _, el, _) = p.Evaluate(zl);
         var (fr, _, er, _) = p.Evaluate(zr);
         if (!(Math.Abs(fl) > el && Math.Abs(fr) > er && Math.Sign(fl) != Math.Sign(fr))) return null;
+        return (zl, zr);
+    }
+
+    /// <summary>
+    /// The rate of the only root in a monotone cell, rounded to <paramref name="decimals"/>, when its proven bracket
+    /// (<see cref="ProvenBracket"/>) decides it: the root (and so the decimal refinement, which finds the cell's
+    /// only root to ~1e-25) lies in the bracket. Null when there is no bracket or it does not decide the rounding.
+    /// </summary>
+    private static decimal? Certified(Found root, int decimals)
+    {
+        if (!root.Bracketed) return null;
+        var (zl, zr, z) = (root.Lo, root.Hi, root.Z);
         double estimate, error;
         if (root.Cell.High)
         {
@@ -181,7 +208,7 @@ internal static class PolynomialRootFinder
         else
         {
             estimate = z - 1;
-            error = delta + 8 * Unit;
+            error = Math.Max(z - zl, zr - z) + 8 * Unit; // both differences exact (Sterbenz)
         }
         // The decimal refinement lies within ~1e-25 of the root in z (1/z² times that in the rate), and its rate within 1e-27 of that.
         var refinement = root.Cell.High ? 1e-22 / (zl * zl) : 1e-22;
@@ -196,6 +223,13 @@ internal static class PolynomialRootFinder
             var b = j == cells - 1 ? zMax : zMin + (zMax - zMin) * (j + 1) / cells;
             queue.Enqueue(new Cell(high, a, b), Distance(high, a, b, guess));
         }
+    }
+
+    /// <summary>The largest distance in rate from the guess to the cell's rates: a root in the cell is at most this far.</summary>
+    private static double Reach(bool high, double a, double b, double guess)
+    {
+        var (lo, hi) = high ? (1 / b - 1, 1 / a - 1) : (a - 1, b - 1);
+        return Math.Max(Math.Abs(lo - guess), Math.Abs(hi - guess));
     }
 
     /// <summary>Distance in rate from the guess to the cell's rates (0 when the guess lies inside).</summary>
@@ -225,6 +259,27 @@ internal static class PolynomialRootFinder
             if (step <= 4 * Unit * Math.Abs(z)) break;
         }
         return z;
+    }
+
+    /// <summary>
+    /// The root of a cell double could not bracket (clustered roots, where the NPV is so flat that decimal's
+    /// rounding error too moves the root by up to ~1e-6): bisection with exact signs down to adjacent doubles
+    /// (~1e-16 in z), then the decimal solver inside that bracket, which cannot leave it.
+    /// </summary>
+    private static decimal RefineExactly(PolynomialRegion region, ExactPolynomial exact, Found root)
+    {
+        var (lo, hi) = exact.Bisect(root.Cell.A, root.Cell.B, root.SignA);
+        if (lo == hi) return ExactPolynomial.ToDecimal(lo);
+        var decLo = ExactPolynomial.ToDecimal(lo);
+        var decHi = ExactPolynomial.ToDecimal(hi);
+        var valueLo = region.Value(decLo);
+        var valueHi = region.Value(decHi);
+        if (valueLo == 0) return decLo;
+        if (valueHi == 0) return decHi;
+        var middle = (decLo + decHi) / 2;
+        // Decimal's signs may be noise here; then the middle of the exact bracket is as close as it gets.
+        if (Math.Sign(valueLo) == Math.Sign(valueHi)) return middle;
+        return RootFinder.SolveOriented(region, valueLo < 0 ? decLo : decHi, valueLo < 0 ? decHi : decLo, middle);
     }
 
     /// <summary>
@@ -337,12 +392,87 @@ internal sealed class DoublePolynomial
         return 2 * s * (1 + _gamma) + double.Epsilon;
     }
 
+    /// <summary>Taylor coefficients the truncated proof computes exactly; the rest are bounded together.</summary>
+    private const int TruncatedOrder = 4;
+
     /// <summary>
-    /// Proofs over [m − h, m + h] from the Taylor expansion f(m + t) = Σ a_k t^k (repeated synthetic
-    /// division, O(n²)): root-free when |a_0| exceeds Σ_{k≥1} |a_k| h^k, monotone when |a_1| exceeds
-    /// Σ_{k≥2} k|a_k| h^(k−1); every a_k widened by its rounding-error bound (the same expansion of Σ|c_i|x^i).
+    /// Proofs over [m − h, m + h] (m + h ≤ <paramref name="end"/>) from the Taylor expansion f(m + t) = Σ a_k t^k:
+    /// root-free when |a_0| exceeds Σ_{k≥1} |a_k| h^k, monotone when |a_1| exceeds Σ_{k≥2} k|a_k| h^(k−1). First
+    /// truncated after a_4, O(n), the tail bounded by the abs polynomial; where that proves neither, the full
+    /// expansion, O(n²), decides. The truncated bounds are not below the full ones (up to the rounding of the
+    /// last few additions, ~1e-16 relative), so whatever the truncated proof shows the full one shows too: the
+    /// same decisions, only cheaper.
     /// </summary>
-    public (bool RootFree, bool Monotone) TaylorProof(double m, double h)
+    public (bool RootFree, bool Monotone) TaylorProof(double m, double h, double end)
+    {
+        if (_c.Length > TruncatedOrder + 2)
+        {
+            var truncated = TruncatedTaylorProof(m, h, Math.Max(end, m + h));
+            if (truncated.RootFree || truncated.Monotone) return truncated;
+        }
+        return FullTaylorProof(m, h);
+    }
+
+    /// <summary>
+    /// a_0..a_K at m by Horner's rule with K + 1 accumulators (the same operations, so the same bits, as the
+    /// first K + 1 passes of repeated synthetic division), each widened by its rounding-error bound as in
+    /// <see cref="FullTaylorProof"/>. The tail: with P = Σ|c_i|x^i (|a_k| ≤ P's coefficient A_k(m), and every
+    /// derivative of P grows on x ≥ 0) Lagrange's remainder gives Σ_{k>K} |a_k| h^k ≤ A_{K+1}(x) h^(K+1) and
+    /// Σ_{k>K} k|a_k| h^(k−1) ≤ (K+1) A_{K+1}(x) h^K for any x ≥ m + h. A_{K+1}(x) is widened by 4γ, which also
+    /// covers the rounding of the full proof's own tail terms (so this bound is never below that one).
+    /// </summary>
+    private (bool RootFree, bool Monotone) TruncatedTaylorProof(double m, double h, double x)
+    {
+        const int K = TruncatedOrder;
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0;
+        double e0 = 0, e1 = 0, e2 = 0, e3 = 0, e4 = 0;
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0;
+        for (var i = _c.Length - 1; i >= 0; i--)
+        {
+            a4 = a4 * m + a3;
+            a3 = a3 * m + a2;
+            a2 = a2 * m + a1;
+            a1 = a1 * m + a0;
+            a0 = a0 * m + _c[i];
+            e4 = e4 * m + e3;
+            e3 = e3 * m + e2;
+            e2 = e2 * m + e1;
+            e1 = e1 * m + e0;
+            e0 = e0 * m + _abs[i];
+            p5 = p5 * x + p4;
+            p4 = p4 * x + p3;
+            p3 = p3 * x + p2;
+            p2 = p2 * x + p1;
+            p1 = p1 * x + p0;
+            p0 = p0 * x + _abs[i];
+        }
+        var b1 = Math.Abs(a1) + _gamma * e1;
+        var b2 = Math.Abs(a2) + _gamma * e2;
+        var b3 = Math.Abs(a3) + _gamma * e3;
+        var b4 = Math.Abs(a4) + _gamma * e4;
+        var tail = p5 * (1 + 4 * _gamma) + double.Epsilon;
+        // The same order of operations as the full proof's sums, then the tail.
+        double change = 0, slopeChange = 0, power = 1;
+        change += b1 * (power *= h);
+        slopeChange += 2 * b2 * power;
+        change += b2 * (power *= h);
+        slopeChange += 3 * b3 * power;
+        change += b3 * (power *= h);
+        slopeChange += 4 * b4 * power;
+        change += b4 * (power *= h);
+        slopeChange += (K + 1) * tail * power;
+        change += tail * (power * h);
+        var rootFree = Math.Abs(a0) - _gamma * e0 > change;
+        var monotone = Math.Abs(a1) - _gamma * e1 > slopeChange;
+        return (rootFree, monotone);
+    }
+
+    /// <summary>
+    /// The full Taylor expansion f(m + t) = Σ a_k t^k (repeated synthetic division, O(n²)): root-free when |a_0|
+    /// exceeds Σ_{k≥1} |a_k| h^k, monotone when |a_1| exceeds Σ_{k≥2} k|a_k| h^(k−1); every a_k widened by its
+    /// rounding-error bound (the same expansion of Σ|c_i|x^i).
+    /// </summary>
+    private (bool RootFree, bool Monotone) FullTaylorProof(double m, double h)
     {
         var n = _c.Length;
         Span<double> a = n <= 128 ? stackalloc double[n] : new double[n];

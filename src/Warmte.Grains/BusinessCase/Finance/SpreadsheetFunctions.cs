@@ -108,10 +108,12 @@ public static class SpreadsheetFunctions
     /// error bounds (cells nearest the guess first, each proven root-free, proven monotone, or split) and
     /// the chosen one is refined in decimal by Newton's method; when that finds nothing, a scan in decimal
     /// answers. Where double cannot decide (values within their rounding error of zero, as between roots a
-    /// thousandth apart) a cell is decided in exact arithmetic (Descartes' rule of signs, signs at its ends):
-    /// tested with up to eight roots a few thousandths apart. A root where the NPV touches zero without
-    /// crossing it (even multiplicity), or two roots closer than ~1e-13 in 1/(1+r), are not reported. Solved to about 1e-25 in the rate. Cost for 30 years: a few µs
-    /// in double plus one or two decimal NPV evaluations (~7 µs each); see docs/performance.md.
+    /// thousandth apart) a cell is decided in exact arithmetic (Descartes' rule of signs, signs at its ends), and
+    /// a root double cannot bracket is refined by bisection with exact signs: tested with up to eight roots a few
+    /// thousandths apart. A root where the NPV touches zero without crossing it (even multiplicity), or two roots
+    /// closer than ~1e-13 in 1/(1+r), are not reported. Solved to about 1e-25 in the rate (about 1e-15 among
+    /// clustered roots, where the NPV is too flat for more). Cost for 30 years: a few µs in double plus one or two
+    /// decimal NPV evaluations (~7 µs each); clustered roots take milliseconds; see docs/performance.md.
     /// </remarks>
     public static decimal? Irr(IReadOnlyList<decimal> values, decimal? guess = null) => Irr(values, guess, null);
 
