@@ -21,8 +21,11 @@ public sealed class CooperativeGrain(
     {
         if (state.State.Record is not null)
         {
-            // Re-registering repairs a directory entry lost to a crash between the two writes.
+            // Re-registering repairs a directory entry or umbrella membership lost to a crash or a
+            // failed write after the cooperative was stored (each is a no-op when already there).
             await GrainFactory.GetGrain<IRegistryGrain>(0).AddCooperative(Id);
+            foreach (var umbrella in state.State.Record.Umbrellas)
+                await GrainFactory.GetGrain<IUmbrellaGrain>(umbrella).AddMember(Id, actor);
             return Refusal.Conflict("already-exists", $"Coöperatie '{Id}' bestaat al.");
         }
         if (command.Id != Id) return Refusal.Invalid("id", $"'{command.Id}' hoort niet bij deze coöperatie ('{Id}').");
@@ -73,12 +76,27 @@ public sealed class CooperativeGrain(
         if (cooperative.Projects.Length >= CooperativeRules.MaxProjects)
             return Refusal.Conflict("too-many-projects", $"Een coöperatie heeft maximaal {CooperativeRules.MaxProjects} projecten.");
 
-        var created = await GrainFactory.GetGrain<IProjectGrain>(command.Id!).Create(Id, command, actor);
-        if (!created.IsOk) return created;
-        var link = CooperativeRules.AddProject(state.State.Record!, command.Id!, created.Value!.Name);
-        if (await state.ApplyAsync(link, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(command.Id!).Watch();
+        var project = GrainFactory.GetGrain<IProjectGrain>(command.Id!);
+        var created = await project.Create(Id, command, actor);
+        if (!created.IsOk)
+        {
+            // The project is stored before the link to it: when storing the link failed (a version
+            // conflict, a database error), the retry finds the project there and completes the link.
+            if (created.Refusal!.Code == "already-exists" && !cooperative.Projects.Contains(command.Id!)
+                && await project.Get() is { } orphan && orphan.CooperativeId == Id)
+                await Link(orphan.Id, orphan.Name, actor);
+            return created;
+        }
+        if (await Link(command.Id!, created.Value!.Name, actor) is { } refusal) return refusal;
         return created;
+    }
+
+    private async Task<Refusal?> Link(string projectId, string projectName, string actor)
+    {
+        var link = CooperativeRules.AddProject(state.State.Record!, projectId, projectName);
+        if (await state.ApplyAsync(link, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(projectId).Watch();
+        return null;
     }
 
     public async Task<Outcome<CooperativeView>> JoinUmbrella(string umbrellaId, string actor)

@@ -18,7 +18,12 @@ public sealed class UmbrellaGrain(
 
     public async Task<Outcome<UmbrellaRecord>> Create(CreateUmbrella command, string actor)
     {
-        if (state.State.Record is not null) return Refusal.Conflict("already-exists", $"Koepel '{Id}' bestaat al.");
+        if (state.State.Record is not null)
+        {
+            // Re-registering repairs a directory entry lost to a crash or a failed write after the umbrella was stored.
+            await GrainFactory.GetGrain<IRegistryGrain>(0).AddUmbrella(Id);
+            return Refusal.Conflict("already-exists", $"Koepel '{Id}' bestaat al.");
+        }
         var outcome = UmbrellaRules.Create(Id, command, clock.GetCurrentInstant());
         if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
         await GrainFactory.GetGrain<IRegistryGrain>(0).AddUmbrella(Id);
