@@ -49,7 +49,8 @@ public sealed record InvestmentItem(
 {
     public bool ThirdPartyOwned => OwnedBy is not null;
 
-    public int Months => Period.Between(From.OnDayOfMonth(1), To.OnDayOfMonth(1), PeriodUnits.Months).Months + 1;
+    /// <summary>Months of spending, From and To included.</summary>
+    public int Months => (To.Year - From.Year) * 12 + To.Month - From.Month + 1;
 }
 
 public sealed record SubsidyItem(string Name, string Funder, decimal Amount, int Year);
