@@ -93,9 +93,18 @@ internal static class CashFlowViews
         TimelineBody(plan, result, output);
     }
 
-    /// <summary>One cash line (<c>warmte cash-timeline</c>): the actual months up to today, then the projection from the actual state.</summary>
-    public static void CashTimeline(CashTimeline t, string projectId, TextWriter output)
+    /// <summary>Which months of a cash line to show: from a month on (null: from the first), at most so many (null: all).</summary>
+    public sealed record MonthWindow(YearMonth? From, int? Months)
     {
+        public static readonly MonthWindow All = new(null, null);
+
+        public bool Shows(YearMonth month, int shownSoFar) => (From is not { } f || month >= f) && (Months is not { } n || shownSoFar < n);
+    }
+
+    /// <summary>One cash line (<c>warmte cash-timeline</c>): the actual months up to today, then the projection from the actual state.</summary>
+    public static void CashTimeline(CashTimeline t, string projectId, TextWriter output, MonthWindow? window = null)
+    {
+        window ??= MonthWindow.All;
         var state = t.State;
         var planned = t.Projection?.Summary.PlannedWorkMonths;
         output.WriteLine($"Kaslijn van {projectId}: werkelijk t/m {Month(t.Today)}, daarna verwacht ({CashFlowCommands.RegimeName(t.Regime).ToLowerInvariant()})");
@@ -115,12 +124,25 @@ internal static class CashFlowViews
         output.WriteLine();
         output.WriteLine("Per maand (bedragen in hele euro's)");
         var table = new TextTable("Maand", "", "Status", "Werkmnd", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Gebeurtenissen").AlignRight(3, 4, 5, 6, 7);
+        int shown = 0, total = 0;
         foreach (var m in t.Actual.Months)
+        {
+            total++;
+            if (!window.Shows(m.Month, shown)) continue;
+            shown++;
             table.Add(Month(m.Month), "werkelijk", "", "", Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing), "");
+        }
         foreach (var m in t.Projection?.Months ?? [])
+        {
+            total++;
+            if (!window.Shows(m.Month, shown)) continue;
+            shown++;
             table.Add(Month(m.Month), "verwacht", Status(m.Status), Nl.Number(m.WorkMonth),
                 Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing), string.Join("; ", m.Events.Select(Event)));
+        }
         table.WriteTo(output, "  ");
+        if (shown < total)
+            output.WriteLine($"  {Nl.Count(shown, "maand", "maanden")} getoond van {Nl.Number(total)} (--from, --months); de samenvatting hieronder telt alle maanden.");
         output.WriteLine($"  {StallMark} = windstilte: de kas dekt het werk niet boven de buffer; alleen de vaste kosten lopen door.");
         if (t.Projection is not { } result)
         {

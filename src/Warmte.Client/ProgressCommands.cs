@@ -42,6 +42,9 @@ internal static class ProgressCommands
         ["warmte progress list wg-terrein"],
         RunList);
 
+    private static readonly OptionSpec From = new("from", "JJJJ-MM", "Toon de maanden vanaf deze maand (standaard alle maanden sinds het begin van het plan)");
+    private static readonly OptionSpec Months = new("months", "aantal", "Toon ten hoogste zoveel maanden (vanaf --from, of vanaf het begin)");
+
     public static readonly CommandSpec Timeline = new(
         "cash-timeline",
         "Eén kaslijn: werkelijk tot vandaag, daarna verwacht vanaf de werkelijke stand",
@@ -49,8 +52,11 @@ internal static class ProgressCommands
         + "projectie vanaf de werkelijke stand: het saldo nu, de gedane werkmaanden (gemeld of geschat), de tranches die "
         + "onderweg zijn met de doorlooptijd die de financier bij dit project haalde, en de volgende tranches zoals het plan "
         + "ze aanvraagt. Windstiltes in de projectie zijn gemarkeerd; de vooruitblik zegt wanneer het geld er moet zijn.",
-        [Project], [Regime],
-        ["warmte cash-timeline wg-terrein", "warmte cash-timeline wg-terrein --regime bridge", "warmte cash-timeline wg-terrein --json"],
+        [Project], [Regime, From, Months],
+        [
+            "warmte cash-timeline wg-terrein", "warmte cash-timeline wg-terrein --from 2026-06 --months 12",
+            "warmte cash-timeline wg-terrein --regime bridge", "warmte cash-timeline wg-terrein --json",
+        ],
         RunTimeline);
 
     private static async Task<int> RunReport(CommandContext context)
@@ -93,6 +99,7 @@ internal static class ProgressCommands
     {
         var project = context.Argument(0);
         var regime = CashFlowCommands.ParseRegime(context, Regime) ?? CashFlow.Regime.Tranches;
+        var window = ParseWindow(context);
         if (regime == CashFlow.Regime.Milestones)
             throw new UsageException("Vanaf de werkelijke stand rekenen tranches en bridge; voorfinanciering per fase vergelijkt u met warmte regimes.",
                 context.Invocation.Command);
@@ -101,7 +108,28 @@ internal static class ProgressCommands
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var timeline = JsonSerializer.Deserialize<CashTimeline>(response.Body, WarmteJson.Default)
                        ?? throw new UnexpectedAnswerException("Het antwoord van de dienst is geen kaslijn; met --json ziet u het zoals het is.");
-        CashFlowViews.CashTimeline(timeline, project, context.Out);
+        CashFlowViews.CashTimeline(timeline, project, context.Out, window);
         return WarmteCli.Ok;
+    }
+
+    /// <summary>--from and --months: which rows of the table to show (the JSON answer is always whole).</summary>
+    private static CashFlowViews.MonthWindow ParseWindow(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        NodaTime.YearMonth? from = null;
+        if (context.Option(From) is { } text)
+        {
+            var parsed = YearMonthPattern.Iso.Parse(text.Trim());
+            if (!parsed.Success) throw new UsageException($"--from '{Tokens.Shorten(text)}' is geen maand; gebruik JJJJ-MM, bijv. 2026-06.", command);
+            from = parsed.Value;
+        }
+        int? months = null;
+        if (context.Option(Months) is { } count)
+        {
+            if (!int.TryParse(count.Trim(), out var n) || n < 1)
+                throw new UsageException($"--months '{Tokens.Shorten(count)}' is geen aantal maanden van 1 of meer.", command);
+            months = n;
+        }
+        return new CashFlowViews.MonthWindow(from, months);
     }
 }

@@ -96,5 +96,25 @@ public sealed class SpendingCliTests
         Assert.Contains($"gemeld per eind", timeline.Out);
         Assert.Contains("uitgegeven", timeline.Out, StringComparison.OrdinalIgnoreCase);
         Assert.NotEqual(0, (await Run(server, board, "cash-timeline", project, "--regime", "milestones")).Code);
+
+        // --from and --months show a window of the rows: the first row shown is --from, no more than --months rows.
+        var first = NodaTime.Text.YearMonthPattern.Iso.Parse(start).Value;
+        var from = first.PlusMonths(1);
+        var window = await Run(server, board, "cash-timeline", project, "--from", NodaTime.Text.YearMonthPattern.Iso.Format(from), "--months", "3");
+        Assert.Equal(0, window.Code);
+        string Row(NodaTime.YearMonth m) => $"  {m.Month:00}-{m.Year} ";
+        Assert.DoesNotContain(Row(first), window.Out);
+        Assert.Contains(Row(from), window.Out);
+        Assert.Contains(Row(from.PlusMonths(2)), window.Out);
+        Assert.DoesNotContain(Row(from.PlusMonths(3)), window.Out);
+        Assert.Contains("3 maanden getoond van", window.Out);
+        Assert.Contains(Row(first), timeline.Out);
+        Assert.Contains(Row(from.PlusMonths(3)), timeline.Out);
+        var badFrom = await Run(server, board, "cash-timeline", project, "--from", "juni");
+        Assert.Equal(1, badFrom.Code);
+        Assert.Contains("--from", badFrom.Err);
+        var badMonths = await Run(server, board, "cash-timeline", project, "--months", "0");
+        Assert.Equal(1, badMonths.Code);
+        Assert.Contains("--months", badMonths.Err);
     }
 }
