@@ -94,7 +94,7 @@ public static class BusinessCaseEngine
         var (replacements, mraContributions) = Replacements(x, firstOperatingYear);
 
         // Price indices, year by year from the base year: one multiplication per year.
-        // Models usually index several things at the same rate: each distinct rate's series is computed once (a rate equal in value shares it, as before).
+        // Models usually index several things at the same rate: each distinct rate's series is computed once.
         var tariffIndex = IndexSeries(r.Indexation, x.PriceBaseYear, start, h);
         var opexIndex = o.Indexation == r.Indexation ? tariffIndex : IndexSeries(o.Indexation, x.PriceBaseYear, start, h);
         var electricityIndex = o.ElectricityIndexation == r.Indexation ? tariffIndex
@@ -122,6 +122,7 @@ public static class BusinessCaseEngine
             var y = start + t;
             var shareStart = shares[t];
             var shareEnd = shares[t + 1];
+            // A year with month data inside the construction period: its month shares are already worked out.
             var averageShare = monthKnots?[t] is not null && constructionShares.Covers(t)
                 ? AverageOf(constructionShares.Year(t))
                 : AverageShare(shareStart, shareEnd, monthKnots?[t]);

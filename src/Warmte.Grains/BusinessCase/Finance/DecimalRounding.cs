@@ -5,8 +5,10 @@ namespace Warmte.BusinessCase.Finance;
 
 /// <summary>
 /// <c>decimal.Round(value, decimals, MidpointRounding.AwayFromZero)</c>, bit for bit, faster for the values
-/// the engine books (mantissa within 64 bits): one division by a constant power of ten, which the JIT turns
-/// into a multiplication. Other values go to decimal.Round itself.
+/// the engine books: a mantissa within 64 bits takes one division by a constant power of ten (which the JIT
+/// turns into a multiplication), one within 96 bits one 128-bit division. Plus the engine's two fused
+/// operations, <see cref="Product"/> and <see cref="Quotient"/>. All of it is decimal arithmetic done on
+/// decimal's own integer representation: exact, never binary floating point.
 /// </summary>
 internal static class DecimalRounding
 {
