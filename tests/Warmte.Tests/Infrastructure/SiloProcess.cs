@@ -33,6 +33,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
 
+    /// <summary>Whether the silo starts with the tests' admin token (Auth:BootstrapAdminToken); off to see a real first start.</summary>
+    public bool PresetAdminToken { get; set; } = true;
+
     public bool Running => _process is { HasExited: false };
 
     /// <summary>The silo built next to this test assembly, in the same configuration (Debug or Release).</summary>
@@ -96,7 +99,7 @@ public sealed class SiloProcess : IAsyncDisposable
         if (Running) throw new InvalidOperationException($"{Name} is already running");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in _args) info.ArgumentList.Add(a);
-        info.Environment["Auth__BootstrapAdminToken"] = WarmteServer.BootstrapAdminToken;
+        if (PresetAdminToken) info.Environment["Auth__BootstrapAdminToken"] = WarmteServer.BootstrapAdminToken;
         _log ??= new StreamWriter(LogPath, append: true) { AutoFlush = true };
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         _process.OutputDataReceived += (_, e) => WriteLog(e.Data);
