@@ -28,9 +28,13 @@ public static class OperationsSetup
         DashboardAccess.Add(builder);
     }
 
-    /// <summary>Logging:Format=json: the console is what a log shipper reads, one JSON object per line and nothing else.</summary>
+    /// <summary>
+    /// Logging:Format=json (or the standard Logging:Console:FormatterName=json, which alone would leave out
+    /// the timestamps): the console is what a log shipper reads, one JSON object per line and nothing else.
+    /// </summary>
     public static bool JsonLogs(IConfiguration configuration) =>
-        string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>First in the pipeline, so the request log and the refusal audit see the final status.</summary>
     public static void UseWarmteRequestObservation(this WebApplication app)

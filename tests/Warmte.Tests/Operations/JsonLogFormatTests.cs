@@ -53,11 +53,13 @@ public sealed class JsonLogFormatTests
         Assert.Contains(("GET", "/api/projects/[verborgen]", 404), requests);
     }
 
-    [Fact]
-    public async Task A_first_start_with_JSON_logs_shows_no_admin_token_and_says_how_to_make_one()
+    [Theory]
+    [InlineData("--Logging:Format")]
+    [InlineData("--Logging:Console:FormatterName")] // the standard key means the same
+    public async Task A_first_start_with_JSON_logs_shows_no_admin_token_and_says_how_to_make_one(string setting)
     {
         var started = SystemClock.Instance.GetCurrentInstant();
-        await using var silo = SiloProcess.OnSqlite("json-log first start", "--Logging:Format", "json");
+        await using var silo = SiloProcess.OnSqlite("json-log first start", setting, "json");
         silo.PresetAdminToken = false;
         silo.Start();
         await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
