@@ -221,6 +221,14 @@ public static class WarmteHost
         var preset = app.Configuration["Auth:BootstrapAdminToken"];
         if (preset is not null && (preset.Length < 32 || preset.Length > 200))
             throw new ConfigurationException("Auth:BootstrapAdminToken must be 32 to 200 characters long.");
+        if (preset is null && OperationsSetup.JsonLogs(app.Configuration))
+        {
+            // With JSON logs the console goes to a log shipper: the plain-text banner below would break its
+            // one-object-per-line input and put the secret into the log store. The operator makes it offline.
+            if (!(await tokens.ListAsync()).Any(t => t.Role == Role.Admin && t.RevokedAt is null))
+                app.Logger.LogWarning("Er is nog geen beheerderstoken; met JSON-logs wordt er geen aangemaakt of getoond. Maak er een met: token create --role admin --name \"Beheerder\"");
+            return;
+        }
         var created = await tokens.CreateFirstAdminAsync("Beheerder (eerste start)", "warmte-silo", preset);
         if (created is null || preset is not null) return; // there was one already, or the operator chose it and knows it
         // Printed once to the console, never to the log: the database keeps only its hash.

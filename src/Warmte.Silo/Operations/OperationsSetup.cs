@@ -11,7 +11,7 @@ public static class OperationsSetup
 {
     public static void AddWarmteOperations(this WebApplicationBuilder builder)
     {
-        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        if (JsonLogs(builder.Configuration))
             builder.Logging.AddJsonConsole(o =>
             {
                 o.UseUtcTimestamp = true;
@@ -27,6 +27,14 @@ public static class OperationsSetup
         RateLimiting.Add(builder.Services, builder.Configuration);
         DashboardAccess.Add(builder);
     }
+
+    /// <summary>
+    /// Logging:Format=json (or the standard Logging:Console:FormatterName=json, which alone would leave out
+    /// the timestamps): the console is what a log shipper reads, one JSON object per line and nothing else.
+    /// </summary>
+    public static bool JsonLogs(IConfiguration configuration) =>
+        string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>First in the pipeline, so the request log and the refusal audit see the final status.</summary>
     public static void UseWarmteRequestObservation(this WebApplication app)

@@ -14,6 +14,7 @@ namespace Warmte.Tests.Grains;
 /// when the second store fails, the first stays, and the caller's retry must complete the write
 /// instead of answering "already exists" over a half-done one. The failure is a real storage
 /// version conflict: a second cluster on the same database holds a stale copy of the second grain.
+/// Each test runs on both storage engines (SQLite and PostgreSQL), whose version checks differ in SQL.
 /// </summary>
 public sealed class PartialWriteRepairTests
 {
@@ -22,10 +23,11 @@ public sealed class PartialWriteRepairTests
         Id = "tweede", Name = "Warmtenet Tweede", Woningequivalenten = 200, StartedOn = new LocalDate(2020, 1, 1),
     };
 
-    [Fact]
-    public async Task A_project_whose_link_to_its_cooperative_failed_is_linked_by_the_retry()
+    [Theory]
+    [MemberData(nameof(GrainStorageTests.Backends), MemberType = typeof(GrainStorageTests))]
+    public async Task A_project_whose_link_to_its_cooperative_failed_is_linked_by_the_retry(string backend)
     {
-        var settings = await GrainStorageTests.Storage("sqlite");
+        var settings = await GrainStorageTests.Storage(backend);
         var a = await GrainStorageTests.Cluster(settings);
         var b = await GrainStorageTests.Cluster(settings);
         try
@@ -57,10 +59,11 @@ public sealed class PartialWriteRepairTests
         }
     }
 
-    [Fact]
-    public async Task A_project_of_another_cooperative_is_never_linked_by_a_retry()
+    [Theory]
+    [MemberData(nameof(GrainStorageTests.Backends), MemberType = typeof(GrainStorageTests))]
+    public async Task A_project_of_another_cooperative_is_never_linked_by_a_retry(string backend)
     {
-        var settings = await GrainStorageTests.Storage("sqlite");
+        var settings = await GrainStorageTests.Storage(backend);
         var cluster = await GrainStorageTests.Cluster(settings);
         try
         {
@@ -81,10 +84,11 @@ public sealed class PartialWriteRepairTests
         }
     }
 
-    [Fact]
-    public async Task An_umbrella_whose_directory_entry_failed_is_registered_by_the_retry()
+    [Theory]
+    [MemberData(nameof(GrainStorageTests.Backends), MemberType = typeof(GrainStorageTests))]
+    public async Task An_umbrella_whose_directory_entry_failed_is_registered_by_the_retry(string backend)
     {
-        var settings = await GrainStorageTests.Storage("sqlite");
+        var settings = await GrainStorageTests.Storage(backend);
         var a = await GrainStorageTests.Cluster(settings);
         var b = await GrainStorageTests.Cluster(settings);
         try
@@ -110,10 +114,11 @@ public sealed class PartialWriteRepairTests
         }
     }
 
-    [Fact]
-    public async Task A_cooperative_whose_umbrella_membership_failed_joins_on_the_retry()
+    [Theory]
+    [MemberData(nameof(GrainStorageTests.Backends), MemberType = typeof(GrainStorageTests))]
+    public async Task A_cooperative_whose_umbrella_membership_failed_joins_on_the_retry(string backend)
     {
-        var settings = await GrainStorageTests.Storage("sqlite");
+        var settings = await GrainStorageTests.Storage(backend);
         var a = await GrainStorageTests.Cluster(settings);
         var b = await GrainStorageTests.Cluster(settings);
         try

@@ -33,6 +33,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
 
+    /// <summary>Whether the silo starts with the tests' admin token (Auth:BootstrapAdminToken); off to see a real first start.</summary>
+    public bool PresetAdminToken { get; set; } = true;
+
     public bool Running => _process is { HasExited: false };
 
     /// <summary>The silo built next to this test assembly, in the same configuration (Debug or Release).</summary>
@@ -69,13 +72,34 @@ public sealed class SiloProcess : IAsyncDisposable
         return new SiloProcess(name, args, http, silo, Path.Combine(dir, "silo.log"));
     }
 
+    /// <summary>A single silo on a SQLite file in its own data directory; not started yet.</summary>
+    public static SiloProcess OnSqlite(string name, params string[] extraArgs)
+    {
+        var http = FreePort.Next();
+        var silo = FreePort.Next();
+        var dir = Path.Combine(Path.GetTempPath(), "warmte-silo-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(dir);
+        string[] args =
+        [
+            SiloDll,
+            "--urls", $"http://127.0.0.1:{http}",
+            "--data-dir", dir,
+            "--Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..8],
+            "--Orleans:SiloPort", silo.ToString(), "--Orleans:GatewayPort", FreePort.Next().ToString(),
+            "--Logging:LogLevel:Default", "Warning",
+            "--RateLimit:Enabled", "false",
+            .. extraArgs,
+        ];
+        return new SiloProcess(name, args, http, silo, Path.Combine(dir, "silo.log"));
+    }
+
     /// <summary>Starts the process (again, after a kill: same ports, same database, a new Orleans generation).</summary>
     public void Start()
     {
         if (Running) throw new InvalidOperationException($"{Name} is already running");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in _args) info.ArgumentList.Add(a);
-        info.Environment["Auth__BootstrapAdminToken"] = WarmteServer.BootstrapAdminToken;
+        if (PresetAdminToken) info.Environment["Auth__BootstrapAdminToken"] = WarmteServer.BootstrapAdminToken;
         _log ??= new StreamWriter(LogPath, append: true) { AutoFlush = true };
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         _process.OutputDataReceived += (_, e) => WriteLog(e.Data);
@@ -109,6 +133,18 @@ public sealed class SiloProcess : IAsyncDisposable
         if (_process is null) return;
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
+    }
+
+    /// <summary>
+    /// A normal shutdown (SIGTERM, as systemd or `docker stop` sends): waits until the process has
+    /// exited and all of its console output is in the log file.
+    /// </summary>
+    public void Stop()
+    {
+        if (_process is null || _process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) kill.WaitForExit();
+        if (!_process.WaitForExit(30_000)) throw new TimeoutException($"{Name} did not stop within 30 s of SIGTERM:\n{Tail()}");
+        _process.WaitForExit(); // the parameterless overload also waits for the redirected output to drain
     }
 
     public HttpClient Client(string? token = WarmteServer.BootstrapAdminToken)
