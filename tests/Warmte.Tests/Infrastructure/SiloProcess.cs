@@ -50,7 +50,14 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>A silo of cluster <paramref name="clusterId"/> on the PostgreSQL database <paramref name="postgres"/>; not started yet.</summary>
-    public static SiloProcess OnPostgres(string name, string postgres, string clusterId, params string[] extraArgs)
+    public static SiloProcess OnPostgres(string name, string postgres, string clusterId, params string[] extraArgs) =>
+        Create(name, clusterId, ["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres, .. extraArgs]);
+
+    /// <summary>A single silo on a SQLite file in its own data directory; not started yet.</summary>
+    public static SiloProcess OnSqlite(string name, params string[] extraArgs) =>
+        Create(name, "test-" + Guid.NewGuid().ToString("N")[..8], extraArgs);
+
+    private static SiloProcess Create(string name, string clusterId, string[] extraArgs)
     {
         var http = FreePort.Next();
         var silo = FreePort.Next();
@@ -61,32 +68,10 @@ public sealed class SiloProcess : IAsyncDisposable
             SiloDll,
             "--urls", $"http://127.0.0.1:{http}",
             "--data-dir", dir,
-            "--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres,
             "--Orleans:ClusterId", clusterId,
             "--Orleans:SiloPort", silo.ToString(), "--Orleans:GatewayPort", FreePort.Next().ToString(),
             "--Logging:LogLevel:Default", "Warning",
-            // The failover load sends faster than one token may in production; the limiter has its own tests.
-            "--RateLimit:Enabled", "false",
-            .. extraArgs,
-        ];
-        return new SiloProcess(name, args, http, silo, Path.Combine(dir, "silo.log"));
-    }
-
-    /// <summary>A single silo on a SQLite file in its own data directory; not started yet.</summary>
-    public static SiloProcess OnSqlite(string name, params string[] extraArgs)
-    {
-        var http = FreePort.Next();
-        var silo = FreePort.Next();
-        var dir = Path.Combine(Path.GetTempPath(), "warmte-silo-" + Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(dir);
-        string[] args =
-        [
-            SiloDll,
-            "--urls", $"http://127.0.0.1:{http}",
-            "--data-dir", dir,
-            "--Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N")[..8],
-            "--Orleans:SiloPort", silo.ToString(), "--Orleans:GatewayPort", FreePort.Next().ToString(),
-            "--Logging:LogLevel:Default", "Warning",
+            // Tests send faster than one token may in production; the limiter has its own tests.
             "--RateLimit:Enabled", "false",
             .. extraArgs,
         ];
