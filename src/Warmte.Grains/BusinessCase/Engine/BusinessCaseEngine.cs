@@ -605,8 +605,8 @@ public static class BusinessCaseEngine
         return new Kpis
         {
             SourcesAndUses = sourcesAndUses,
-            Npv = Cents(Npv(x.DiscountRate, flows)),
-            NpvAfterFinancing = Cents(Npv(x.DiscountRate, equityFlows)),
+            Npv = NpvToTheCent(x.DiscountRate, flows),
+            NpvAfterFinancing = NpvToTheCent(x.DiscountRate, equityFlows),
             Irr = irr,
             PaybackYear = payback,
             MinDscr = minDscr,
@@ -630,9 +630,9 @@ public static class BusinessCaseEngine
     }
 
     /// <summary>
-    /// NPV as a spreadsheet computes it (the first value discounted one period), by Horner's rule with one
-    /// multiplication per value by 1/(1+rate) (28 digits) instead of a division: the same result to far below
-    /// a cent, at half the cost. <see cref="SpreadsheetFunctions.Npv"/> is the general function.
+    /// NPV to 28 digits, by Horner's rule with one multiplication per value by 1/(1+rate) (28 digits) instead
+    /// of a division: the LLCR's decimal fallback below (a ratio to four decimals). The NPVs in euros use
+    /// <see cref="NpvToTheCent"/>; <see cref="SpreadsheetFunctions.Npv"/> is the general function.
     /// </summary>
     private static decimal Npv(decimal rate, decimal[] values)
     {
@@ -640,6 +640,22 @@ public static class BusinessCaseEngine
         var acc = 0m;
         for (var i = values.Length - 1; i >= 0; i--) acc = (acc + values[i]) * discount;
         return acc;
+    }
+
+    /// <summary>
+    /// NPV in euros as a spreadsheet computes it (the first value discounted one period), to the cent. Horner's
+    /// rule with the discount factor 1/(1+rate) to 18 decimals, the running value rounded to 10 decimals at each
+    /// step, each step one exact multiply-and-round in integers (<see cref="DecimalRounding.ExactProduct"/>):
+    /// all decimal, a third of the cost of carrying 28 digits. The result is within 1e-7 € of the exact NPV
+    /// (33 steps of at most 5e-11 €, grown at most 5.5-fold at a −5% rate, plus the factor's 5e-19 on values
+    /// up to 1e9 €), so its cent is the exact NPV's cent unless that lies within 1e-7 € of a half cent.
+    /// </summary>
+    private static decimal NpvToTheCent(decimal rate, decimal[] values)
+    {
+        var discount = DecimalRounding.AwayFromZero(1m / (1m + rate), 18);
+        var acc = 0m;
+        for (var i = values.Length - 1; i >= 0; i--) acc = DecimalRounding.ExactProduct(acc + values[i], discount, 10);
+        return Cents(acc);
     }
 
     /// <summary>

@@ -81,6 +81,38 @@ internal static class DecimalRounding
     }
 
     /// <summary>
+    /// a × b rounded to <paramref name="decimals"/> half away from zero, exactly (one rounding, never two):
+    /// when both mantissas fit in 64 bits the 128-bit product is rounded in integers, also where decimal's own
+    /// multiplication would first round it to 28 digits. Where decimal's product is exact this is
+    /// <see cref="Product"/>, bit for bit; values beyond 64-bit mantissas go through <see cref="Product"/>.
+    /// </summary>
+    public static decimal ExactProduct(decimal a, decimal b, int decimals)
+    {
+        var x = Unsafe.As<decimal, Bits>(ref a);
+        var y = Unsafe.As<decimal, Bits>(ref b);
+        if ((x.High | y.High) == 0)
+        {
+            var scale = (int)(((x.Flags >> 16) & 0xFF) + ((y.Flags >> 16) & 0xFF));
+            var drop = scale - decimals;
+            if (drop > 0 && drop <= 19)
+            {
+                var high = Math.BigMul(x.Low, y.Low, out var low);
+                var p = PowersOfTen[drop];
+                var q = UInt128.DivRem(new UInt128(high, low), p);
+                var quotient = q.Quotient;
+                var remainder = (ulong)q.Remainder;
+                if (remainder >= p - remainder) quotient++;
+                if (quotient >> 96 == 0 && quotient != 0)
+                {
+                    var result = new Bits { Flags = ((x.Flags ^ y.Flags) & 0x8000_0000u) | ((uint)decimals << 16), High = (uint)(quotient >> 64), Low = (ulong)quotient };
+                    return Unsafe.As<Bits, decimal>(ref result);
+                }
+            }
+        }
+        return Product(a, b, decimals);
+    }
+
+    /// <summary>
     /// a / b rounded to <paramref name="decimals"/> half away from zero, exactly (no intermediate rounding to
     /// 28 digits), always with <paramref name="decimals"/> decimals (zero too): in 128-bit integers when a's
     /// mantissa fits in 96 bits, b's in 32, and b's scale plus <paramref name="decimals"/> is at most 9 —
