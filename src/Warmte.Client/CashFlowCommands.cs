@@ -223,13 +223,7 @@ internal static class CashFlowCommands
         };
     }
 
-    private static YearMonth? ParseToday(CommandContext context)
-    {
-        if (context.Option(Today) is not { } text) return null;
-        var parsed = YearMonthPattern.Iso.Parse(text.Trim());
-        if (parsed.Success && parsed.Value.Year is >= 1900 and <= 2200) return parsed.Value;
-        throw new UsageException($"'{Tokens.Shorten(text)}' is geen maand voor --today; gebruik JJJJ-MM, bijv. 2021-06.", context.Invocation.Command);
-    }
+    private static YearMonth? ParseToday(CommandContext context) => context.MonthOption(Today);
 
     /// <summary>
     /// Reads and validates the plan file named by the first argument. Null (after explaining why on stderr)

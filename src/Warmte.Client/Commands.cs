@@ -48,6 +48,15 @@ internal sealed class CommandContext(
 
     public string? Option(OptionSpec option) => Invocation.Option(option);
 
+    /// <summary>An option that names a month (JJJJ-MM, years 1900–2200); null when not given, a usage error naming the option when it is no month.</summary>
+    public NodaTime.YearMonth? MonthOption(OptionSpec option)
+    {
+        if (Option(option) is not { } text) return null;
+        var parsed = NodaTime.Text.YearMonthPattern.Iso.Parse(text.Trim());
+        if (parsed.Success && parsed.Value.Year is >= 1900 and <= 2200) return parsed.Value;
+        throw new UsageException($"'{Tokens.Shorten(text)}' is geen maand voor --{option.Name}; gebruik JJJJ-MM, bijv. 2026-06.", Invocation.Command);
+    }
+
     /// <summary>
     /// Set by a write that may be retried: how to retry it safely (e.g. with the same idempotency key).
     /// Shown after a failure whose outcome is unknown: no answer, a time-out or a 5xx.

@@ -63,13 +63,7 @@ internal static class ProgressCommands
     {
         var command = context.Invocation.Command;
         var project = context.Argument(0);
-        var month = context.Today().ToYearMonth();
-        if (context.Option(Month) is { } text)
-        {
-            var parsed = YearMonthPattern.Iso.Parse(text.Trim());
-            if (!parsed.Success) throw new UsageException($"--month '{text}' is geen maand; gebruik JJJJ-MM, bijv. 2026-10.", command);
-            month = parsed.Value;
-        }
+        var month = context.MonthOption(Month) ?? context.Today().ToYearMonth();
         var doneText = Commands.Required(context, Done);
         if (!int.TryParse(doneText.Trim(), out var done))
             throw new UsageException($"--work-months-done '{Tokens.Shorten(doneText)}' is geen heel aantal werkmaanden.", command);
@@ -116,13 +110,7 @@ internal static class ProgressCommands
     private static CashFlowViews.MonthWindow ParseWindow(CommandContext context)
     {
         var command = context.Invocation.Command;
-        NodaTime.YearMonth? from = null;
-        if (context.Option(From) is { } text)
-        {
-            var parsed = YearMonthPattern.Iso.Parse(text.Trim());
-            if (!parsed.Success) throw new UsageException($"--from '{Tokens.Shorten(text)}' is geen maand; gebruik JJJJ-MM, bijv. 2026-06.", command);
-            from = parsed.Value;
-        }
+        var from = context.MonthOption(From);
         int? months = null;
         if (context.Option(Months) is { } count)
         {

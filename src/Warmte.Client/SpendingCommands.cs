@@ -54,13 +54,7 @@ internal static class SpendingCommands
         var command = context.Invocation.Command;
         var project = context.Argument(0);
         var today = context.Today();
-        var month = today.ToYearMonth();
-        if (context.Option(Month) is { } text)
-        {
-            var parsed = YearMonthPattern.Iso.Parse(text.Trim());
-            if (!parsed.Success) throw new UsageException($"--month '{text}' is geen maand; gebruik JJJJ-MM, bijv. 2026-10.", command);
-            month = parsed.Value;
-        }
+        var month = context.MonthOption(Month) ?? today.ToYearMonth();
         var body = new Dictionary<string, object?>
         {
             ["month"] = YearMonthPattern.Iso.Format(month),
