@@ -80,6 +80,7 @@ public sealed class AlertWatchGrain(
 
     public async Task Evaluate()
     {
+        if (AlertEvaluation.IsDeferred) return;
         if (await ProjectFacts.LoadAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock)) is not { } facts) return;
         var current = facts.Alerts.ToDictionary(KeyOf);
 

@@ -1,4 +1,5 @@
 using NodaTime;
+using Warmte.Alerts;
 using Warmte.Common;
 using Warmte.Cooperatives;
 using Warmte.Projects;
@@ -25,6 +26,20 @@ public sealed partial class DemoData(IGrainFactory grains)
         if (await apec.Get() is { } existing && existing.Members.Contains("ketelhuiswg"))
             return new Result(false, "De demogegevens waren al geladen.", existing.Members);
 
+        // Alerts are evaluated once the data is complete: evaluated after each write, a half-loaded
+        // project raises alarms its final state does not have (a tranche "requested 2,517 days ago"
+        // whose approval is the next write).
+        using (AlertEvaluation.Defer()) await LoadCooperatives(apec);
+        foreach (var cooperative in (await apec.Get())!.Members)
+            foreach (var projectId in await grains.GetGrain<ICooperativeGrain>(cooperative).ProjectIds())
+                await grains.GetGrain<IAlertWatchGrain>(projectId).Evaluate();
+
+        var members = (await apec.Get())!.Members;
+        return new Result(true, "Demogegevens geladen: APEC met KetelhuisWG en fictieve voorbeelden.", members);
+    }
+
+    private async Task LoadCooperatives(IUmbrellaGrain apec)
+    {
         await Ensure(apec.Create(new CreateUmbrella { Name = "Amsterdamse Producerende Energiecoöperaties (APEC)" }, Actor));
 
         await KetelhuisWg();
@@ -42,9 +57,6 @@ public sealed partial class DemoData(IGrainFactory grains)
             ("bewonersgroep", new LocalDate(2023, 3, 20)));
         await Cooperative("energiek-buurt", "Energiek in de Buurt (fictief voorbeeld)", CooperativeKind.Communication,
             new LocalDate(2019, 11, 1), null, null, 0, 0, null, null);
-
-        var members = (await apec.Get())!.Members;
-        return new Result(true, "Demogegevens geladen: APEC met KetelhuisWG en fictieve voorbeelden.", members);
     }
 
     private async Task KetelhuisWg()
