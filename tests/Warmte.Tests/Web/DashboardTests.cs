@@ -182,6 +182,8 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(percentiles.Locator("tbody tr").Nth(1)).ToContainTextAsync("1,87");
         await Expect(page.Locator("#montecarlo-base-npv")).ToHaveTextAsync(new Regex(@"^NPV: P\d{1,3}: \d{1,3},\d% van de trekkingen komt hierop of lager uit\.$"));
         await Expect(page.Locator("#montecarlo-base-dscr")).ToContainTextAsync("Laagste DSCR: P");
+        await Expect(page.Locator("#montecarlo-probabilities")).ToContainTextAsync("Kans dat de financiering niet sluit: ");
+        await Expect(page.Locator("#montecarlo-probabilities")).ToContainTextAsync("bronnen dekken de bestedingen niet: ");
 
         // One row per uncertainty of the model, largest rank correlation with the NPV first.
         var model = System.Text.Json.JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg.json"));
@@ -195,6 +197,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#montecarlo-drivers")).ToContainTextAsync("Elektriciteitsprijs");
         await Expect(page.Locator("#montecarlo-uncertainties")).ToContainTextAsync("domain.md");
         await AssertEveryControlIsLabelled(page);
+        await BrowserFixture.Screenshot(page, "business-case-montecarlo");
     }
 
     [Fact]

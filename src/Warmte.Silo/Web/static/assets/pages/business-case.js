@@ -280,8 +280,9 @@ function monteCarloResult(r, hasDebt) {
     h('p', { class: 'hint' }, 'P10: 10% van de trekkingen komt hierop of lager uit; P50 is de mediaan.'),
     h('h3', {}, 'Waar het basisscenario valt'),
     h('ul', {}, baseCase),
-    h('p', {}, `Kans dat de financiering niet sluit: ${percent(r.probabilityFinancingFails, 1)}`
-      + (hasDebt ? `; kans op een DSCR onder het minimum van de financier: ${percent(r.probabilityCovenantBreach, 1)}.` : '.')),
+    h('p', { id: 'montecarlo-probabilities' }, `Kans dat de financiering niet sluit: ${percent(r.probabilityFinancingFails, 1)} `
+      + `(bronnen dekken de bestedingen niet: ${percent(r.probabilityFundingGap, 1)}`
+      + (hasDebt ? `; DSCR onder het minimum van de financier: ${percent(r.probabilityCovenantBreach, 1)}).` : ').')),
     table('Wat de spreiding drijft (rangcorrelatie van Spearman, −1 tot 1; grootste eerst)', [
       { label: 'Invoer', value: d => d.description, rowHeader: true },
       { label: 'Met NPV', value: d => correlation(d.npvCorrelation), numeric: true },
