@@ -76,6 +76,7 @@ public static class MonteCarlo
             "Het seizoensrendement van warmtepompen valt in de praktijk vaker tegen dan mee (brontemperatuur, regeling)."),
     ];
 
+    /// <param name="uncertainties">Instead of the model's own (tests, what-if); reported as <see cref="UncertaintyOrigin.Model"/>.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use (−1: as many as the machine has); the result does not depend on it.</param>
     public static MonteCarloResult Run(Inputs x, int runs, int seed, IReadOnlyList<Uncertainty>? uncertainties = null, int maxDegreeOfParallelism = -1)
     {
