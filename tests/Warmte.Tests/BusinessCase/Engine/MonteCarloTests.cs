@@ -242,4 +242,23 @@ public sealed class MonteCarloTests
         empty["uncertainties"] = new JsonArray();
         Assert.Contains("uncertainties", ModelReader.Read(empty.ToJsonString()).Refusal!.Errors.Select(e => e.Field));
     }
+
+    [Property(MaxTest = 100)]
+    public Property Any_entry_within_its_input_limits_is_read_as_given_and_a_reversed_range_is_refused() =>
+        Prop.ForAll(Gen.Elements(UncertainInputs.All.ToArray()).ToArbitrary(), Gen.Elements(Enum.GetValues<Distribution>()).ToArbitrary(),
+            Gen.Choose(0, 10_000).Three().ToArbitrary(), (input, d, points) =>
+        {
+            // Three points spread over the input's limits, in order: low ≤ mostLikely ≤ high.
+            var at = new[] { points.Item1, points.Item2, points.Item3 }.Order()
+                .Select(p => input.Min + (input.Max - input.Min) * p / 10_000m).ToArray();
+            var name = d.ToString().ToLowerInvariant();
+            var ok = WithUncertainties(new { input = input.Key, distribution = name, low = at[0], mostLikely = at[1], high = at[2], reasoning = "r" });
+            var read = ModelReader.Read(ok.ToJsonString());
+            Assert.True(read.IsOk, string.Join("; ", read.Refusal?.Errors.Select(e => $"{e.Field}: {e.Reason}") ?? []));
+            Assert.Equal(new Uncertainty(input.Key, d, at[0], at[1], at[2], "r"), read.Value!.Uncertainties.Single());
+
+            if (at[0] == at[2]) return;
+            var reversed = WithUncertainties(new { input = input.Key, distribution = name, low = at[2], mostLikely = at[1], high = at[0], reasoning = "r" });
+            Assert.Contains("uncertainties[0].high", ModelReader.Read(reversed.ToJsonString()).Refusal!.Errors.Select(e => e.Field));
+        });
 }
