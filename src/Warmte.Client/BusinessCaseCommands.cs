@@ -66,11 +66,13 @@ internal static class BusinessCaseCommands
 
     public static readonly CommandSpec ModelMonteCarlo = new(
         "model montecarlo",
-        "Monte Carlo-simulatie: P10/P50/P90 van NPV en DSCR",
-        "Trekt de onzekere invoer (investering, volloopvertraging, stroomprijs, rente, warmtevraag) willekeurig binnen "
-        + "vaste bandbreedtes en rekent elke trekking door. Toont P10, P50 en P90 van de NPV en de laagste DSCR, "
-        + "de kans dat de laagste DSCR onder 1 komt en de kans dat de financiering niet sluit. Dezelfde --seed geeft "
-        + "altijd dezelfde uitkomst. Werkt zonder de dienst.",
+        "Monte Carlo-simulatie: P10/P50/P90 van NPV en DSCR, basisscenario en drijvende invoer",
+        "Trekt de onzekere invoer willekeurig uit de verdelingen in het model (uncertainties), of uit de gedocumenteerde "
+        + "standaardonzekerheden (investering, volloopvertraging, stroomprijs, rente, warmtevraag, COP) als het model er geen geeft, "
+        + "en rekent elke trekking door. Toont P10, P50 en P90 van de NPV en de laagste DSCR, waar het basisscenario "
+        + "daartussen valt, welke invoer de spreiding het meest drijft (rangcorrelatie), de kans dat de laagste DSCR "
+        + "onder 1 komt en de kans dat de financiering niet sluit. Dezelfde --seed geeft altijd dezelfde uitkomst, "
+        + "op elke computer. Werkt zonder de dienst.",
         [ModelFile], [Runs, Seed],
         ["warmte model montecarlo models/ketelhuiswg.json --runs 10000 --seed 1"],
         RunMonteCarlo) { Offline = true };

@@ -173,27 +173,75 @@ internal static class BusinessCaseViews
 
     public static void MonteCarlo(Inputs model, MonteCarloResult r, TextWriter output)
     {
+        var debt = !model.Loans.IsEmpty;
         output.WriteLine($"Monte Carlo: {model.Name}");
         Fields(output, ("Trekkingen", Nl.Number(r.Runs)), ("Seed", r.Seed.ToString(Nl.Culture)));
         output.WriteLine();
-        var table = new TextTable("", "P10", "P50", "P90").AlignRight(1, 2, 3);
-        table.Add($"NPV ({Nl.Percent(model.DiscountRate)})", Nl.Euros(r.NpvP10), Nl.Euros(r.NpvP50), Nl.Euros(r.NpvP90));
-        if (!model.Loans.IsEmpty)
-            table.Add("Laagste DSCR", Nl.Ratio(r.MinDscrP10), Nl.Ratio(r.MinDscrP50), Nl.Ratio(r.MinDscrP90));
+        var table = new TextTable("", "P10", "P50", "P90", "Basisscenario").AlignRight(1, 2, 3, 4);
+        table.Add($"NPV ({Nl.Percent(model.DiscountRate)})", Nl.Euros(r.NpvP10), Nl.Euros(r.NpvP50), Nl.Euros(r.NpvP90), Nl.Euros(r.BaseCase.Npv));
+        if (debt)
+            table.Add("Laagste DSCR", Nl.Ratio(r.MinDscrP10), Nl.Ratio(r.MinDscrP50), Nl.Ratio(r.MinDscrP90), Nl.Ratio(r.BaseCase.MinDscr));
         table.WriteTo(output, "  ");
         output.WriteLine("  P10: 10% van de trekkingen komt hierop of lager uit; P50 is de mediaan.");
         output.WriteLine();
+        output.WriteLine("Waar het basisscenario (het model zoals het is) valt");
+        if (debt && r.BaseCase.MinDscrPercentile is { } p)
+            Fields(output, ("NPV", Position(r.BaseCase.NpvPercentile)), ("Laagste DSCR", Position(p)));
+        else Fields(output, ("NPV", Position(r.BaseCase.NpvPercentile)));
+        output.WriteLine();
         Fields(output,
-            ("Kans laagste DSCR onder 1", model.Loans.IsEmpty ? "geen lening" : Nl.Percent(r.ProbabilityMinDscrBelowOne)),
-            ("Kans op convenantbreuk (DSCR onder minimum)", model.Loans.IsEmpty ? "geen lening" : Nl.Percent(r.ProbabilityCovenantBreach)),
+            ("Kans laagste DSCR onder 1", debt ? Nl.Percent(r.ProbabilityMinDscrBelowOne) : "geen lening"),
+            ("Kans op convenantbreuk (DSCR onder minimum)", debt ? Nl.Percent(r.ProbabilityCovenantBreach) : "geen lening"),
             ("Kans op tekort bronnen t.o.v. bestedingen", Nl.Percent(r.ProbabilityFundingGap)),
             ("Kans dat de financiering niet sluit", Nl.Percent(r.ProbabilityFinancingFails)));
         output.WriteLine();
-        output.WriteLine("Onzekerheden (elk uniform verdeeld, onafhankelijk van elkaar)");
-        var ranges = new TextTable("Invoer", "Bandbreedte");
-        foreach (var u in r.Uncertainties) ranges.Add(u.Input, Range(u));
+        output.WriteLine("Wat de spreiding drijft (rangcorrelatie van Spearman met de getrokken waarde, −1 tot 1; grootste eerst)");
+        var drivers = debt
+            ? new TextTable("Invoer", "met NPV", "met laagste DSCR").AlignRight(1, 2)
+            : new TextTable("Invoer", "met NPV").AlignRight(1);
+        foreach (var d in r.Drivers)
+            if (debt) drivers.Add(d.Description, Correlation(d.NpvCorrelation), Correlation(d.MinDscrCorrelation));
+            else drivers.Add(d.Description, Correlation(d.NpvCorrelation));
+        drivers.WriteTo(output, "  ");
+        output.WriteLine();
+        output.WriteLine(r.UncertaintyOrigin == UncertaintyOrigin.Model
+            ? "Onzekerheden (uit het model; onafhankelijk van elkaar getrokken)"
+            : "Onzekerheden (standaard: het model geeft er geen, zie docs/business-case-model.md; onafhankelijk van elkaar getrokken)");
+        var ranges = new TextTable("Invoer", "Verdeling", "Laag", "Meest waarschijnlijk", "Hoog").AlignRight(2, 3, 4);
+        foreach (var u in r.Uncertainties)
+            ranges.Add(u.Description, DistributionName(u.Distribution), Value(u, u.Low), u.MostLikely is { } m ? Value(u, m) : Nl.None, Value(u, u.High));
         ranges.WriteTo(output, "  ");
+        output.WriteLine();
+        output.WriteLine("Onderbouwing");
+        foreach (var u in r.Uncertainties)
+        {
+            var text = u.Source is null ? $"{u.Reasoning} (aanname)" : $"{u.Reasoning} Bron: {u.Source}";
+            var lines = Help.Wrap($"{u.Description}: {text}", 100).ToList();
+            for (var i = 0; i < lines.Count; i++) output.WriteLine((i == 0 ? "  - " : "    ") + lines[i]);
+        }
     }
+
+    /// <summary>"P62: 62% van de trekkingen komt hierop of lager uit".</summary>
+    private static string Position(decimal share) =>
+        $"P{Nl.Number(share * 100m, 0)}: {Nl.Percent(share, 1)} van de trekkingen komt hierop of lager uit";
+
+    private static string Correlation(decimal? rho) => rho is { } r ? Nl.Ratio(r) : "geen spreiding";
+
+    private static string DistributionName(Distribution d) => d switch
+    {
+        Distribution.Uniform => "uniform",
+        Distribution.Triangular => "driehoek",
+        Distribution.Pert => "PERT",
+        _ => d.ToString(),
+    };
+
+    /// <summary>An uncertainty's value in its unit: a factor as a percentage of the model's value, years, or rate points.</summary>
+    private static string Value(Uncertainty u, decimal value) => UncertainInputs.Find(u.Input)?.Unit switch
+    {
+        UncertainUnit.Years => $"+{Nl.Number(value, 2)} jaar",
+        UncertainUnit.RatePoints => $"{Points(value)} punt",
+        _ => $"{Nl.Number(value * 100m, 2)}%",
+    };
 
     public static void LoanGrid(Inputs model, int loanIndex, ImmutableArray<LoanGridCell> cells, long skipped, TextWriter output)
     {
@@ -232,20 +280,6 @@ internal static class BusinessCaseViews
         RepaymentType.Bullet => "bullet",
         _ => type.ToString(),
     };
-
-    private static string Range(Uncertainty u) => u.Input switch
-    {
-        "investering" => $"{Factor(u)} van de investeringen in het model",
-        "volloopvertraging-jaren" => $"volloopplan {Nl.Number(u.Low, 2)} tot {Nl.Number(u.High, 2)} jaar later",
-        "stroomprijs" => $"{Factor(u)} van de elektriciteitsprijs in het model",
-        "rente-punten" => $"rente {Points(u.Low)} tot {Points(u.High)} procentpunt ten opzichte van het model",
-        "warmtevraag" => $"{Factor(u)} van de warmtevraag per woningequivalent in het model",
-        "tarief" => $"{Factor(u)} van de tarieven in het model",
-        _ => $"{Nl.Number(u.Low, 4)} tot {Nl.Number(u.High, 4)}",
-    };
-
-    /// <summary>A factor range as percentages: "95% tot 130%".</summary>
-    private static string Factor(Uncertainty u) => $"{Nl.Number(u.Low * 100m, 2)}% tot {Nl.Number(u.High * 100m, 2)}%";
 
     private static string Points(decimal fraction) =>
         (fraction > 0m ? "+" : "") + Nl.Number(fraction * 100m, 2);

@@ -117,7 +117,8 @@ public static class ConsentRules
         if (byAddress.Count > complex.RentedHomes)
             return Refusal.Invalid("declarations", $"complex '{complexId}' telt {complex.RentedHomes} huurwoningen; met deze antwoorden zouden er {byAddress.Count} adressen zijn.");
         if (added + changed == 0) return new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden.");
-        var updated = complex with { Declarations = [.. byAddress.Values.OrderBy(d => d.Address.Postcode).ThenBy(d => d.Address.Huisnummer).ThenBy(d => d.Address.Toevoeging)] };
+        // Ordinal: the stored order must not depend on the silo's culture settings.
+        var updated = complex with { Declarations = [.. byAddress.Values.OrderBy(d => d.Address.Postcode, StringComparer.Ordinal).ThenBy(d => d.Address.Huisnummer).ThenBy(d => d.Address.Toevoeging, StringComparer.Ordinal)] };
         return new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
             $"Complex '{complexId}': {added} nieuw(e) en {changed} gewijzigd(e) antwoord(en) vastgelegd.");
     }

@@ -30,6 +30,7 @@ public static class DiagnosticsEndpoints
                     .GroupBy(s => s.GrainType)
                     .Select(g => new { grainType = g.Key, count = g.Sum(s => s.ActivationCount) })
                     .OrderByDescending(a => a.count)
+                    .ThenBy(a => a.grainType, StringComparer.Ordinal) // equal counts: a fixed order, not the statistics' arrival order
                     .ToArray(),
             });
         }).WithTags("Service").WithSummary("Geheugen van deze silo en activeringen per graansoort (admin)");

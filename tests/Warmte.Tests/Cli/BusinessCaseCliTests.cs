@@ -310,8 +310,49 @@ public sealed class BusinessCaseCliTests
         Assert.Contains("P90", result.Out);
         Assert.Contains("Kans laagste DSCR onder 1", result.Out);
         Assert.Contains("Kans dat de financiering niet sluit", result.Out);
-        Assert.Contains("Onzekerheden", result.Out);
+        Assert.Contains("Onzekerheden (uit het model", result.Out);
         Assert.Contains("Trekkingen:  500", result.Out);
+        // Where the base case falls, and what drives the spread, in Dutch.
+        Assert.Contains("Waar het basisscenario (het model zoals het is) valt", result.Out);
+        Assert.Matches(@"NPV: +P\d+: \d+(,\d)?% van de trekkingen komt hierop of lager uit", result.Out);
+        Assert.Contains("Wat de spreiding drijft", result.Out);
+        Assert.Contains("Elektriciteitsprijs", result.Out);
+        Assert.Contains("Onderbouwing", result.Out);
+        Assert.Contains("Bron: domain.md", result.Out);
+    }
+
+    [Fact]
+    public async Task Monte_carlo_of_a_model_without_uncertainties_says_it_uses_the_defaults()
+    {
+        using var file = Broken(m => m.AsObject().Remove("uncertainties"));
+        var text = await Warmte("model", "montecarlo", file.Path, "--runs", "200");
+        var json = await Warmte("model", "montecarlo", file.Path, "--runs", "200", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("Onzekerheden (standaard: het model geeft er geen", text.Out);
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Equal("Defaults", doc.RootElement.GetProperty("uncertaintyOrigin").GetString());
+        Assert.Equal(MonteCarloDefaults, doc.RootElement.GetProperty("uncertainties").EnumerateArray().Select(u => u.GetProperty("input").GetString()!).ToArray());
+    }
+
+    private static readonly string[] MonteCarloDefaults = ["investering", "volloopvertraging-jaren", "stroomprijs", "rente-punten", "warmtevraag", "cop"];
+
+    [Fact]
+    public async Task Monte_carlo_json_has_the_base_case_position_and_the_drivers_sorted_by_size()
+    {
+        var result = await Warmte("model", "montecarlo", Ketelhuis, "--runs", "500", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        var baseCase = root.GetProperty("baseCase");
+        Assert.InRange(baseCase.GetProperty("npvPercentile").GetDecimal(), 0m, 1m);
+        Assert.InRange(baseCase.GetProperty("minDscrPercentile").GetDecimal(), 0m, 1m);
+        var drivers = root.GetProperty("drivers").EnumerateArray().ToList();
+        Assert.Equal(root.GetProperty("uncertainties").GetArrayLength(), drivers.Count);
+        var sizes = drivers.Select(d => Math.Abs(d.GetProperty("npvCorrelation").GetDecimal())).ToList();
+        Assert.Equal(sizes.OrderByDescending(x => x), sizes);
+        Assert.All(drivers, d => Assert.False(string.IsNullOrEmpty(d.GetProperty("description").GetString())));
     }
 
     [Theory]

@@ -170,6 +170,37 @@ public sealed class DashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task The_monte_carlo_shows_percentiles_where_the_base_case_falls_and_the_drivers_in_dutch()
+    {
+        var page = await fixture.SignedIn(fixture.FinancierToken);
+        await page.GotoAsync("/app/business-case?id=wg-terrein");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Monte Carlo starten (2.000 trekkingen)" }).ClickAsync();
+
+        var percentiles = page.Locator("#montecarlo-percentiles");
+        await Expect(percentiles).ToContainTextAsync("Basisscenario");
+        // The base case column is the saved version's own result, as the KPIs above show it.
+        await Expect(percentiles.Locator("tbody tr").Nth(1)).ToContainTextAsync("1,87");
+        await Expect(page.Locator("#montecarlo-base-npv")).ToHaveTextAsync(new Regex(@"^NPV: P\d{1,3}: \d{1,3},\d% van de trekkingen komt hierop of lager uit\.$"));
+        await Expect(page.Locator("#montecarlo-base-dscr")).ToContainTextAsync("Laagste DSCR: P");
+        await Expect(page.Locator("#montecarlo-probabilities")).ToContainTextAsync("Kans dat de financiering niet sluit: ");
+        await Expect(page.Locator("#montecarlo-probabilities")).ToContainTextAsync("bronnen dekken de bestedingen niet: ");
+
+        // One row per uncertainty of the model, largest rank correlation with the NPV first.
+        var model = System.Text.Json.JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg.json"));
+        var count = model.RootElement.GetProperty("uncertainties").GetArrayLength();
+        var drivers = page.Locator("#montecarlo-drivers tbody tr");
+        await Expect(drivers).ToHaveCountAsync(count);
+        var sizes = new List<decimal>();
+        for (var i = 0; i < count; i++)
+            sizes.Add(Math.Abs(decimal.Parse((await drivers.Nth(i).Locator("td").First.InnerTextAsync()).Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(sizes.OrderByDescending(x => x), sizes);
+        await Expect(page.Locator("#montecarlo-drivers")).ToContainTextAsync("Elektriciteitsprijs");
+        await Expect(page.Locator("#montecarlo-uncertainties")).ToContainTextAsync("domain.md");
+        await AssertEveryControlIsLabelled(page);
+        await BrowserFixture.Screenshot(page, "business-case-montecarlo");
+    }
+
+    [Fact]
     public async Task The_coordinator_sorts_and_filters_the_apec_comparison_and_downloads_the_export()
     {
         var page = await fixture.SignedIn(fixture.CoordinatorToken);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using NodaTime;
+using Warmte.BusinessCase.Analysis;
 using Warmte.BusinessCase.Finance;
 
 namespace Warmte.BusinessCase.Engine;
@@ -28,6 +29,9 @@ public sealed record Inputs
     public required decimal MinDscr { get; init; }
     public required decimal TargetDscr { get; init; }
     public required ImmutableArray<AssumptionNote> Assumptions { get; init; }
+
+    /// <summary>The model's own Monte Carlo inputs (<c>uncertainties</c>); empty: the documented defaults apply. The engine ignores them.</summary>
+    public ImmutableArray<Uncertainty> Uncertainties { get; init; } = [];
 
     /// <summary>Multiplies both tariffs; 1 = as in the model. The break-even solver varies it.</summary>
     public decimal TariffFactor { get; init; } = 1m;

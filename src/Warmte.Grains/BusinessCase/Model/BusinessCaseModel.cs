@@ -27,6 +27,25 @@ public sealed record BusinessCaseModel
     public LenderCovenants? Lender { get; init; }
     /// <summary>Values not taken from a source, each with its reasoning: shown wherever the model is shown.</summary>
     public List<Assumption>? Assumptions { get; init; }
+    /// <summary>Format 2: the Monte Carlo's uncertain inputs with their distributions and reasons; none: the documented defaults.</summary>
+    public List<UncertaintyEntry>? Uncertainties { get; init; }
+}
+
+/// <summary>One uncertain input for the Monte Carlo (docs/business-case-model.md, "Uncertainties").</summary>
+public sealed record UncertaintyEntry
+{
+    /// <summary>Which input: investering, volloopvertraging-jaren, stroomprijs, rente-punten, warmtevraag, tarief, cop, organisatie, onderhoud.</summary>
+    public string? Input { get; init; }
+    /// <summary>uniform, triangular or pert.</summary>
+    public string? Distribution { get; init; }
+    public decimal? Low { get; init; }
+    /// <summary>Required for triangular and pert.</summary>
+    public decimal? MostLikely { get; init; }
+    public decimal? High { get; init; }
+    /// <summary>Why this range: required, shown with every Monte Carlo.</summary>
+    public string? Reasoning { get; init; }
+    /// <summary>Where the range comes from; leave out for a reasoned estimate (an assumption).</summary>
+    public string? Source { get; init; }
 }
 
 public sealed record Assumption

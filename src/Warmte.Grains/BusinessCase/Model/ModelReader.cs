@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
+using Warmte.BusinessCase.Analysis;
 using Warmte.BusinessCase.Engine;
 using Warmte.BusinessCase.Finance;
 using Warmte.Common;
@@ -201,6 +202,13 @@ public static class ModelReader
             assumptions.Add(new AssumptionNote(v.Text($"{p}.field", a.Field), v.Text($"{p}.reasoning", a.Reasoning, 4000), v.OptionalText($"{p}.source", a.Source, 1000)));
         }
 
+        var uncertainties = ImmutableArray<Uncertainty>.Empty;
+        if (model.Uncertainties is not null)
+        {
+            if (v1) NewerField("uncertainties");
+            else uncertainties = Uncertainties(v, model.Uncertainties);
+        }
+
         if (v.HasErrors) return v.ToRefusal();
         return Outcome<Inputs>.Ok(new Inputs
         {
@@ -213,8 +221,65 @@ public static class ModelReader
             Opex = new OpexInputs(cop, electricity, elecIdx, maintenance, organisation, insurance, thirdPartyFee, opexIdx),
             DsraMonths = dsra, MinDscr = minDscr, TargetDscr = targetDscr,
             Assumptions = assumptions.ToImmutable(),
+            Uncertainties = uncertainties,
         });
     }
+
+    /// <summary>
+    /// The Monte Carlo's inputs: each a known input at most once, a distribution, low ≤ mostLikely ≤ high within the
+    /// input's range (mostLikely required for triangular and pert), and a reasoning.
+    /// </summary>
+    private static ImmutableArray<Uncertainty> Uncertainties(Validation v, List<UncertaintyEntry> entries)
+    {
+        if (entries.Count == 0) { v.Add("uncertainties", "is leeg: geef minstens één onzekerheid, of laat het veld weg voor de standaardonzekerheden."); return []; }
+        var result = ImmutableArray.CreateBuilder<Uncertainty>(entries.Count);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            var p = $"uncertainties[{i}]";
+            if (e is null) { v.Add(p, "is leeg."); continue; }
+            var known = string.Join(", ", UncertainInputs.All.Select(u => u.Key));
+            UncertainInput? input = null;
+            if (e.Input is null) v.Add($"{p}.input", $"is verplicht; kies uit {known}.");
+            else if ((input = UncertainInputs.Find(e.Input)) is null) v.Add($"{p}.input", $"'{Slug.Truncate(e.Input)}' is geen onzekere invoer; kies uit {known}.");
+            else if (seen.TryGetValue(input.Key, out var earlier)) v.Add($"{p}.input", $"'{input.Key}' staat al in uncertainties[{earlier}]; elke invoer hoogstens één keer.");
+            else seen[input.Key] = i;
+
+            var distribution = Distribution.Uniform;
+            if (e.Distribution is null) v.Add($"{p}.distribution", "is verplicht (uniform, triangular of pert).");
+            else if (e.Distribution.Any(char.IsDigit) || !Enum.TryParse(e.Distribution, ignoreCase: true, out distribution) || !Enum.IsDefined(distribution))
+                v.Add($"{p}.distribution", $"'{Slug.Truncate(e.Distribution)}' is geen verdeling; kies uniform, triangular of pert.");
+
+            var reasoning = v.Text($"{p}.reasoning", e.Reasoning, 4000);
+            var source = v.OptionalText($"{p}.source", e.Source, 1000);
+            if (e.Low is null) v.Add($"{p}.low", "is verplicht.");
+            if (e.High is null) v.Add($"{p}.high", "is verplicht.");
+            if (e.MostLikely is null && distribution is Distribution.Triangular or Distribution.Pert)
+                v.Add($"{p}.mostLikely", $"is verplicht bij {distribution.ToString().ToLowerInvariant()}: de meest waarschijnlijke waarde.");
+            if (input is not null)
+            {
+                var range = input.Unit switch
+                {
+                    UncertainUnit.Factor => $"een factor op de waarde in het model (1 = ongewijzigd), van {Invariant(input.Min)} tot {Invariant(input.Max)}",
+                    UncertainUnit.Years => $"jaren later dan het volloopplan, van {Invariant(input.Min)} tot {Invariant(input.Max)}",
+                    _ => $"procentpunten als fractie bij de rente opgeteld (0.01 = 1 punt), van {Invariant(input.Min)} tot {Invariant(input.Max)}",
+                };
+                foreach (var (field, value) in new[] { ("low", e.Low), ("mostLikely", e.MostLikely), ("high", e.High) })
+                    if (value is { } d && (d < input.Min || d > input.Max)) v.Add($"{p}.{field}", $"moet liggen binnen {range}.");
+            }
+            if (e.Low is { } lo && e.High is { } hi)
+            {
+                if (hi < lo) v.Add($"{p}.high", "ligt onder low.");
+                else if (e.MostLikely is { } ml && (ml < lo || ml > hi)) v.Add($"{p}.mostLikely", "moet tussen low en high liggen.");
+            }
+            if (!v.HasErrors && input is not null)
+                result.Add(new Uncertainty(input.Key, distribution, e.Low!.Value, e.MostLikely, e.High!.Value, reasoning, source));
+        }
+        return result.ToImmutable();
+    }
+
+    private static string Invariant(decimal value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A loan's monthly drawdowns: months in order within the horizon, shares above 0 adding up to exactly 1,

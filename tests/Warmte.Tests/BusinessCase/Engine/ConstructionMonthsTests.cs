@@ -25,6 +25,7 @@ public sealed class ConstructionMonthsTests
         loan.Remove("drawdowns");
         loan["drawdownYear"] = 2025;
         model["revenues"]!.AsObject().Remove("rampUpMonths");
+        model.Remove("uncertainties");
         return model;
     }
 
@@ -84,7 +85,9 @@ public sealed class ConstructionMonthsTests
         var mixed = KetelhuisAsFormat1();
         mixed["sources"]!["loans"]![0]!["drawdowns"] = new JsonArray(new JsonObject { ["month"] = "2025-05", ["share"] = 1 });
         mixed["investments"]![1]!["fixedPrice"] = false;
+        mixed["uncertainties"] = ModelReaderTests.Ketelhuis()["uncertainties"]!.DeepClone();
         var refusal = ModelReader.Read(mixed.ToJsonString()).Refusal!;
+        Assert.Contains(refusal.Errors, e => e.Field == "uncertainties" && e.Reason.Contains("formatVersion op 2"));
         Assert.Contains(refusal.Errors, e => e.Field == "sources.loans[0].drawdowns" && e.Reason.Contains("formatVersion op 2"));
         Assert.Contains(refusal.Errors, e => e.Field == "investments[1].fixedPrice");
     }

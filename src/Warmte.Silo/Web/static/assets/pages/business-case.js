@@ -1,10 +1,11 @@
 // Business case: the yearly cash flow and DSCR of the latest saved version with the lender's
 // threshold, the KPIs, sources vs uses, and a loan simulator (rate, term, type, grace) that
 // re-evaluates the model through the API (POST /api/business-cases/evaluate, nothing saved) and
-// redraws charts and KPIs in place.
+// redraws charts and KPIs in place. The Monte Carlo section runs the saved version's uncertainties on
+// request (POST …/montecarlo): percentiles, where the base case falls and what drives the spread.
 import { api } from '../api.js';
 import { chart } from '../chart.js';
-import { euro, euroShort, instant, parseDecimal, percent, ratio, repaymentNames } from '../format.js';
+import { euro, euroShort, instant, number, parseDecimal, percent, ratio, repaymentNames } from '../format.js';
 import { boardOf, h, isFinancier, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 run(async () => {
@@ -55,6 +56,7 @@ run(async () => {
       forFinancier ? simulator : h('details', {}, h('summary', {}, 'Leenvoorwaarden aanpassen'), simulator),
       simNote),
     section('Kasstroom en DSCR per jaar', chartsHolder),
+    section('Onzekerheid (Monte Carlo)', monteCarlo(id, saved.version.version, model)),
     section('Bronnen en bestedingen', sourcesHolder),
     section('Aannames', h('details', {}, h('summary', {}, `${saved.result.evaluation.assumptions.length} aannames met redenering en bron`), table('Aannames van het model', [
       { label: 'Veld', value: a => a.field, rowHeader: true },
@@ -225,4 +227,77 @@ function loanSimulator(model, evaluate, reset, note) {
     }
   });
   return form;
+}
+
+const MONTE_CARLO_RUNS = 2000;
+
+/** The Monte Carlo of the saved version: run on request, with the model's own uncertainties or the defaults. */
+function monteCarlo(projectId, version, model) {
+  const result = h('div', { id: 'montecarlo-result', 'aria-live': 'polite' });
+  const hasDebt = (model.sources?.loans || []).length > 0;
+  const button = h('button', { type: 'button', id: 'montecarlo-run' }, `Monte Carlo starten (${number(MONTE_CARLO_RUNS, 0)} trekkingen)`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    result.replaceChildren(message('status', 'Doorrekenen…'));
+    try {
+      const r = await api(`/api/projects/${encodeURIComponent(projectId)}/business-cases/${version}/montecarlo`,
+        { method: 'POST', body: { runs: MONTE_CARLO_RUNS, seed: 1 } });
+      result.replaceChildren(monteCarloResult(r, hasDebt));
+    } catch (error) {
+      result.replaceChildren(message('error', error.message));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', {},
+    h('p', {}, 'Trekt de onzekere invoer willekeurig uit de verdelingen van deze versie en rekent elke trekking door. '
+      + 'Dezelfde versie geeft altijd dezelfde uitkomst (seed 1).'),
+    button, result);
+}
+
+function monteCarloResult(r, hasDebt) {
+  const position = share => `P${number(Math.round(share * 100), 0)}: ${percent(share, 1)} van de trekkingen komt hierop of lager uit`;
+  const rows = [['NPV', euro(r.npvP10, { wholeEuros: true }), euro(r.npvP50, { wholeEuros: true }), euro(r.npvP90, { wholeEuros: true }), euro(r.baseCase.npv, { wholeEuros: true })]];
+  if (hasDebt) rows.push(['Laagste DSCR', ratio(r.minDscrP10), ratio(r.minDscrP50), ratio(r.minDscrP90), ratio(r.baseCase.minDscr)]);
+  const baseCase = [h('li', { id: 'montecarlo-base-npv' }, `NPV: ${position(r.baseCase.npvPercentile)}.`)];
+  if (hasDebt && r.baseCase.minDscrPercentile !== null) baseCase.push(h('li', { id: 'montecarlo-base-dscr' }, `Laagste DSCR: ${position(r.baseCase.minDscrPercentile)}.`));
+  const correlation = v => (v === null || v === undefined ? 'geen spreiding' : ratio(v));
+  const distribution = { Uniform: 'uniform', Triangular: 'driehoek', Pert: 'PERT' };
+  const unitValue = (u, v) => {
+    if (v === null || v === undefined) return '–';
+    if (u.input === 'volloopvertraging-jaren') return `+${number(v, 2)} jaar`;
+    if (u.input === 'rente-punten') return `${v > 0 ? '+' : ''}${number(v * 100, 2)} punt`;
+    return percent(v, 0);
+  };
+  return h('div', {},
+    table(`Uitkomsten van ${number(r.runs, 0)} trekkingen`, [
+      { label: '', value: row => row[0], rowHeader: true },
+      { label: 'P10', value: row => row[1], numeric: true },
+      { label: 'P50', value: row => row[2], numeric: true },
+      { label: 'P90', value: row => row[3], numeric: true },
+      { label: 'Basisscenario', value: row => row[4], numeric: true },
+    ], rows, { id: 'montecarlo-percentiles' }),
+    h('p', { class: 'hint' }, 'P10: 10% van de trekkingen komt hierop of lager uit; P50 is de mediaan.'),
+    h('h3', {}, 'Waar het basisscenario valt'),
+    h('ul', {}, baseCase),
+    h('p', { id: 'montecarlo-probabilities' }, `Kans dat de financiering niet sluit: ${percent(r.probabilityFinancingFails, 1)} `
+      + `(bronnen dekken de bestedingen niet: ${percent(r.probabilityFundingGap, 1)}`
+      + (hasDebt ? `; DSCR onder het minimum van de financier: ${percent(r.probabilityCovenantBreach, 1)}).` : ').')),
+    table('Wat de spreiding drijft (rangcorrelatie van Spearman, −1 tot 1; grootste eerst)', [
+      { label: 'Invoer', value: d => d.description, rowHeader: true },
+      { label: 'Met NPV', value: d => correlation(d.npvCorrelation), numeric: true },
+      ...(hasDebt ? [{ label: 'Met laagste DSCR', value: d => correlation(d.minDscrCorrelation), numeric: true }] : []),
+    ], r.drivers, { id: 'montecarlo-drivers' }),
+    h('details', {}, h('summary', {}, r.uncertaintyOrigin === 'Model'
+      ? `${r.uncertainties.length} onzekerheden uit het model, met onderbouwing`
+      : `${r.uncertainties.length} standaardonzekerheden (het model geeft er geen), met onderbouwing`),
+    table('Onzekerheden', [
+      { label: 'Invoer', value: u => u.description, rowHeader: true },
+      { label: 'Verdeling', value: u => distribution[u.distribution] || u.distribution },
+      { label: 'Laag', value: u => unitValue(u, u.low), numeric: true },
+      { label: 'Meest waarschijnlijk', value: u => unitValue(u, u.mostLikely), numeric: true },
+      { label: 'Hoog', value: u => unitValue(u, u.high), numeric: true },
+      { label: 'Onderbouwing', value: u => u.reasoning },
+      { label: 'Bron', value: u => u.source || 'aanname' },
+    ], r.uncertainties, { id: 'montecarlo-uncertainties' })));
 }
