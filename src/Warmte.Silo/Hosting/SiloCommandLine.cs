@@ -34,8 +34,8 @@ public static class SiloCommandLine
         {
             Description = "Map met de SQLite-database warmtenet.db (standaard ./data)", HelpName = "map", Recursive = true,
         };
-        public readonly Option<bool> Demo = new("--demo") { Description = "Laad bij de start de demogegevens (APEC met KetelhuisWG en fictieve coöperaties)", Arity = ArgumentArity.Zero };
-        public readonly Option<string> Urls = new("--urls") { Description = $"HTTP-adres(sen) van de dienst, gescheiden door ; (standaard {WarmteHost.DefaultUrl})", HelpName = "adressen" };
+        public readonly Option<bool> Demo = new("--demo") { Description = "Laad bij de start de demogegevens (APEC met KetelhuisWG en fictieve coöperaties)", Arity = ArgumentArity.Zero, Recursive = true };
+        public readonly Option<string> Urls = new("--urls") { Description = $"HTTP-adres(sen) van de dienst, gescheiden door ; (standaard {WarmteHost.DefaultUrl})", HelpName = "adressen", Recursive = true };
         public readonly Command Token = new("token", "Beheer API-tokens rechtstreeks in de database (ook terwijl de dienst draait)");
         public readonly Command TokenCreate = new("create", "Maak een token; het geheim wordt één keer getoond");
         public readonly Option<string> Role = new("--role") { Description = $"Rol van het token: {Auth.Role.Description} (verplicht)", HelpName = "rol" };
@@ -261,7 +261,8 @@ public static class SiloCommandLine
             }
         }
 
-        // What System.CommandLine lets through: options in a place where they mean nothing, missing required options.
+        // What System.CommandLine lets through: options in a place where they mean nothing (--demo and --urls are
+        // recursive so that they may stand anywhere and are named here), missing required options.
         foreach (var option in new Option[] { tree.Demo, tree.Urls })
             if (command != tree.Root && result.GetResult(option) is { Implicit: false })
                 return $"Optie {option.Name} hoort bij het starten van de dienst, niet bij '{CommandPath(command)}'.";
