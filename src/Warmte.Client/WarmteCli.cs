@@ -42,6 +42,11 @@ public static class WarmteCli
         try
         {
             var request = CommandLine.Parse(args);
+            if (request is CompletionRequest completion)
+                return await completion.Result.InvokeAsync(new System.CommandLine.InvocationConfiguration
+                {
+                    Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+                });
             if (request is HelpRequest help)
             {
                 Help.Write(help, stdout);
