@@ -24,8 +24,8 @@ public static class BuiltProgram
     public static Task<CliResult> Warmte(params string[] args) =>
         Run("dotnet", [WarmteDll, .. args], new Dictionary<string, string?>
         {
-            // Nothing from the developer's own set-up: no address, token or config file.
-            ["WARMTE_URL"] = null, ["WARMTE_TOKEN"] = null, ["WARMTE_CONFIG"] = "/nonexistent/warmte-config",
+            // Nothing from the developer's own set-up: no token or config file, and an address where nothing listens.
+            ["WARMTE_URL"] = $"http://127.0.0.1:{FreePort.Next()}", ["WARMTE_TOKEN"] = null, ["WARMTE_CONFIG"] = "/nonexistent/warmte-config",
         });
 
     public static async Task<CliResult> Run(string file, IEnumerable<string> args, IDictionary<string, string?>? environment = null,
