@@ -204,7 +204,8 @@ internal static class CommandLine
         // "warmte help project advance" is the same as "warmte project advance --help".
         if (args.Count > 0 && args[0] == "help") args = [.. args.Skip(1), "--help"];
 
-        var result = tree.Root.Parse(args);
+        // No response files: an argument such as "@bestuur" is a value, not a file to read arguments from.
+        var result = tree.Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (result.GetResult(tree.Suggest) is not null) return new CompletionRequest(result);
 
         var command = result.CommandResult.Command;
@@ -226,9 +227,9 @@ internal static class CommandLine
                 throw new UsageException($"Optie --{optionSpec.Name} hoort niet bij 'warmte {spec.Name}'.", spec);
             if (given.IdentifierTokenCount > 1 && !optionSpec.Repeatable)
                 throw new UsageException($"Optie --{optionSpec.Name} is meer dan eens opgegeven.", spec);
-            var given_values = given.Tokens.Select(t => t.Value).ToList();
-            options[optionSpec.Name] = optionSpec.TakesValue ? given_values.LastOrDefault() : null;
-            if (optionSpec.TakesValue) values[optionSpec.Name] = given_values;
+            var givenValues = given.Tokens.Select(t => t.Value).ToList();
+            options[optionSpec.Name] = optionSpec.TakesValue ? givenValues.LastOrDefault() : null;
+            if (optionSpec.TakesValue) values[optionSpec.Name] = givenValues;
         }
 
         var arguments = command.Arguments.Select(a => result.GetResult(a)?.Tokens.FirstOrDefault()?.Value ?? "").ToList();

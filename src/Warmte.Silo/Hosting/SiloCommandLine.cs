@@ -105,7 +105,8 @@ public static class SiloCommandLine
         stderr ??= Console.Error;
         var (overrides, rest, overrideError) = SplitConfigurationOverrides(args);
         var tree = new Tree();
-        var result = tree.Root.Parse(rest);
+        // No response files: an argument such as "@beheer" is a value, not a file to read arguments from.
+        var result = tree.Root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
         overrideError ??= FlagWithValue(tree, rest);
 
         if (result.GetResult(tree.Suggest) is not null)

@@ -47,6 +47,14 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void An_argument_starting_with_an_at_sign_is_a_value_not_a_response_file()
+    {
+        var call = Invocation("project", "advance", "@p1", "--by", "@bestuur", "--rationale", "r");
+        Assert.Equal(["@p1"], call.Arguments);
+        Assert.Equal("@bestuur", call.Option(Commands.By));
+    }
+
+    [Fact]
     public void A_double_dash_ends_the_options()
     {
         var call = Invocation("project", "show", "--", "--raar-id");
