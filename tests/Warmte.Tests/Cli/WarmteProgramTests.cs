@@ -64,6 +64,16 @@ public sealed class WarmteProgramTests
         Assert.Contains("niet bereiken", result.Err);
     }
 
+    [Fact]
+    public async Task Long_work_shows_no_progress_when_stderr_is_not_a_terminal()
+    {
+        // Long enough (seconds) for the progress display to start on a terminal; here stderr is a pipe.
+        var result = await BuiltProgram.Warmte("model", "montecarlo", RepoFiles.Path("models", "ketelhuiswg.json"), "--runs", "100000", "--seed", "3");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("100.000", result.Out);
+        Assert.Equal("", result.Err);
+    }
+
     [Theory]
     [InlineData("warmte project adv", "advance")]
     [InlineData("warmte project advance wg-terrein --to Rea", "Realisatie")]
