@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Warmte.BusinessCase.Analysis;
@@ -220,16 +219,16 @@ internal static class BusinessCaseCommands
     private static void WriteJson<T>(CommandContext context, T value) =>
         context.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
-    /// <summary>Runs <paramref name="work"/>; when it takes longer than a second, says so on stderr until it is done.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/>; when it takes longer than a second, shows the elapsed time until it is done
+    /// (<see cref="Progress"/>: only on an interactive terminal's stderr, nothing in pipes, files or tests).
+    /// </summary>
     private static async Task<T> WithProgress<T>(CommandContext context, string what, Func<T> work)
     {
         var task = Task.Run(work);
         if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(1))) == task) return await task;
-        var watch = Stopwatch.StartNew();
-        context.Err.Write($"{what}…");
-        while (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(2))) != task) context.Err.Write('.');
-        context.Err.WriteLine($" klaar ({Nl.Number((decimal)(watch.Elapsed.TotalSeconds + 1), 1)} s).");
-        return await task;
+        using (Progress.Start(context.Err, what + "…"))
+            return await task;
     }
 
     private static int ParseInt(CommandContext context, OptionSpec option, int fallback, int min, int max, string expected)

@@ -5,7 +5,11 @@ using NodaTime.Text;
 namespace Warmte.Client;
 
 /// <summary>A positional argument, e.g. the id in <c>warmte project show &lt;id&gt;</c>.</summary>
-internal sealed record ArgumentSpec(string Name, string Description);
+internal sealed record ArgumentSpec(string Name, string Description)
+{
+    /// <summary>Values the shell offers on Tab (completion); any other value is still accepted unless the command refuses it.</summary>
+    public IReadOnlyList<string> Suggestions { get; init; } = [];
+}
 
 /// <summary>One command: its words, arguments, options, help text and what it does.</summary>
 internal sealed record CommandSpec(
@@ -71,7 +75,10 @@ internal static class Commands
 {
     public static readonly OptionSpec To = new("to", "fase",
         "Fase waarheen het besluit gaat: de volgende fase (go), één fase terug (no-go) of Gestopt. "
-        + "Zonder --to: de volgende fase (Initiatief → Haalbaarheid → Ontwikkeling → Realisatie → Beheer)");
+        + "Zonder --to: de volgende fase (Initiatief → Haalbaarheid → Ontwikkeling → Realisatie → Beheer)")
+    {
+        Suggestions = ["Initiatief", "Haalbaarheid", "Ontwikkeling", "Realisatie", "Beheer", "Gestopt"],
+    };
     public static readonly OptionSpec Date = new("date", "JJJJ-MM-DD",
         "Datum van het besluit (standaard vandaag; 14-12-2024 mag ook)");
     public static readonly OptionSpec By = new("by", "wie",
@@ -149,7 +156,7 @@ internal static class Commands
         DecisionCommands.Consent, DecisionCommands.Gates,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
-        AuditCommands.Refusals,
+        AuditCommands.Refusals, CompletionCommand.Completion,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

@@ -94,7 +94,7 @@ internal static class Help
             WriteRows(command.Options.Select(o => (o.Display, o.Description)), output);
         }
         output.WriteLine();
-        if (command.Offline) WriteOfflineOptions(output);
+        if (command.Offline) WriteOfflineOptions(command, output);
         else WriteGlobalOptions(output);
         output.WriteLine();
         output.WriteLine(command.Examples.Count == 1 ? "Voorbeeld:" : "Voorbeelden:");
@@ -158,7 +158,7 @@ internal static class Help
     }
 
     /// <summary>The general options of a command that works without the service.</summary>
-    private static void WriteOfflineOptions(TextWriter output)
+    private static void WriteOfflineOptions(CommandSpec command, TextWriter output)
     {
         output.WriteLine("Algemene opties:");
         WriteRows(
@@ -167,7 +167,9 @@ internal static class Help
             ("-h, --help", GlobalOptions.Help.Description),
         ], output);
         output.WriteLine("Deze opdracht werkt zonder de dienst; --url, --token en --timeout horen er niet bij.");
-        output.WriteLine("Afsluitcode 1: het bestand ontbreekt of is onleesbaar, het model is ongeldig of een optie klopt niet.");
+        output.WriteLine(command.Arguments.Count > 0 && command.Arguments[0].Name is "bestand" or "plan"
+            ? "Afsluitcode 1: het bestand ontbreekt of is onleesbaar, het model is ongeldig of een optie klopt niet."
+            : "Afsluitcode 1: verkeerd gebruik of ongeldige invoer, bijv. een onbekende optie of een ontbrekend argument.");
     }
 
     private static void WriteExitCodes(TextWriter output)

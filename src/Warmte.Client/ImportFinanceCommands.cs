@@ -105,7 +105,8 @@ internal static class ImportFinanceCommands
                 {
                     try
                     {
-                        await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/cashflow-plan", $"{{\"plan\":{newPlan}}}", CancellationToken.None);
+                        using (Progress.Start(context.Err, "Werkplan versturen; de dienst controleert en bewaart…"))
+                            await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/cashflow-plan", $"{{\"plan\":{newPlan}}}", CancellationToken.None);
                         planText = $"werkplan vervangen door {Nl.Count(packages.Length, "werkpakket", "werkpakketten")} uit {Nl.Count(packages.Sum(p => p.Rows.Length), "rij", "rijen")}";
                     }
                     catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
@@ -127,7 +128,10 @@ internal static class ImportFinanceCommands
             }, WarmteJson.Default);
             try
             {
-                using var answer = Commands.Parse(await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/spending/totals", body, CancellationToken.None));
+                ApiResponse sent;
+                using (Progress.Start(context.Err, $"{Nl.Count(totals.Length, "maandtotaal", "maandtotalen")} versturen; de dienst controleert en bewaart…"))
+                    sent = await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/spending/totals", body, CancellationToken.None);
+                using var answer = Commands.Parse(sent);
                 var r = answer.RootElement;
                 counts = (r.Int("created") ?? 0, r.Int("updated") ?? 0, r.Int("unchanged") ?? 0, r.Int("removed") ?? 0);
                 totalsText = $"{Nl.Count(totals.Length, "maandtotaal", "maandtotalen")}: {counts.Created} nieuw, {counts.Updated} bijgewerkt, "

@@ -9,7 +9,8 @@ namespace Warmte.Client;
 /// The <c>warmte</c> command-line program. It talks HTTP to the service, with a bearer token; the business-case
 /// commands (<c>model</c>, <c>loan</c>) instead compute a local model file with the engine, without the service.
 /// Exit codes: 0 ok; 1 bad input (usage error, invalid model file, or HTTP 400/404/409); 2 service or sign-in problem
-/// (unreachable, time-out, 401, 403, 5xx). Failures are explained in Dutch on stderr, never as a stack trace.
+/// (unreachable, time-out, 401, 403, 5xx). Usage errors are 1, not the conventional 2, because 2 already meant the
+/// service here. Failures are explained in Dutch on stderr, never as a stack trace. Parsing: <see cref="CommandLine"/>.
 /// </summary>
 public static class WarmteCli
 {
@@ -42,6 +43,11 @@ public static class WarmteCli
         try
         {
             var request = CommandLine.Parse(args);
+            if (request is CompletionRequest completion)
+                return await completion.Result.InvokeAsync(new System.CommandLine.InvocationConfiguration
+                {
+                    Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+                });
             if (request is HelpRequest help)
             {
                 Help.Write(help, stdout);

@@ -5,81 +5,62 @@ using Warmte.Silo.Storage;
 namespace Warmte.Silo.Auth;
 
 /// <summary>
-/// `dotnet run --project src/Warmte.Silo -- token create|list|revoke`: token management on the
-/// database itself, so the first tokens can be made before anyone can call the API. Works while
-/// the silo runs (SQLite waits for the silo's writes; PostgreSQL is shared anyway).
+/// `Warmte.Silo token create|list|revoke`: token management on the database itself, so the first tokens can
+/// be made before anyone can call the API. Works while the silo runs (SQLite waits for the silo's writes;
+/// PostgreSQL is shared anyway). The command line is parsed by <see cref="SiloCommandLine"/>; these methods
+/// get the parsed values and the configuration arguments (--DataDir, --Storage:..., as for the service).
 /// </summary>
 public static class TokenCommand
 {
-    private const string Usage = """
-        Gebruik:
-          token create --role <rol> --name "<naam>"   maak een token; het geheim wordt één keer getoond
-          token list                                  toon alle tokens (zonder geheim)
-          token revoke <token-id>                     trek een token in
-        Rollen: admin, financier, coordinator, reader, board:<coöperatie-id>
-        Opties voor de opslag zoals bij de dienst: --data-dir <map>, --Storage:Provider PostgreSQL --Storage:ConnectionString "..."
-        """;
+    /// <summary>`token ARGS...` as on the silo's command line (the verb "token" left out): the same parser, help and exit codes.</summary>
+    public static Task<int> RunAsync(string[] args) => SiloCommandLine.RunAsync(["token", .. args]);
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> CreateAsync(string[] configuration, string? role, string? name, TextWriter stdout, TextWriter stderr)
     {
-        var (positional, options) = Split(args);
-        if (positional.Count == 0) return Fail(Usage);
+        role = role?.Trim();
+        if (!Role.IsValid(role))
+        {
+            stderr.WriteLine($"--role '{role}' is geen rol; kies uit {Role.Description}.");
+            return SiloCommandLine.Failed;
+        }
+        var store = await OpenAsync(configuration);
+        var created = await store.CreateAsync(name!.Trim(), role!, "token-command");
+        stdout.WriteLine($"Token {created.Info.Id} voor '{created.Info.Name}' ({created.Info.Role}):");
+        stdout.WriteLine(created.Token);
+        stdout.WriteLine("Dit geheim wordt niet opnieuw getoond; alleen de hash is opgeslagen.");
+        return SiloCommandLine.Ok;
+    }
 
+    public static async Task<int> ListAsync(string[] configuration, TextWriter stdout)
+    {
+        var store = await OpenAsync(configuration);
+        foreach (var t in await store.ListAsync())
+            stdout.WriteLine($"{t.Id}\t{t.Role}\t{t.Name}\taangemaakt {t.CreatedAt}" + (t.RevokedAt is { } r ? $"\tingetrokken {r}" : ""));
+        return SiloCommandLine.Ok;
+    }
+
+    public static async Task<int> RevokeAsync(string[] configuration, string id, TextWriter stdout, TextWriter stderr)
+    {
+        var store = await OpenAsync(configuration);
+        if (await store.RevokeAsync(id))
+        {
+            stdout.WriteLine($"Token {id} ingetrokken.");
+            return SiloCommandLine.Ok;
+        }
+        stderr.WriteLine($"Geen actief token met id '{id}'.");
+        return SiloCommandLine.Failed;
+    }
+
+    private static async Task<TokenStore> OpenAsync(string[] configurationArgs)
+    {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(WarmteHost.NormaliseArgs([.. options]))
+            .AddCommandLine(configurationArgs)
             .Build();
-        var storage = StorageSettings.From(configuration);
-        var database = new Database(storage);
+        var database = new Database(StorageSettings.From(configuration));
         using var loggers = LoggerFactory.Create(_ => { });
         await new SchemaMigrator(database, SystemClock.Instance, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync();
-        var store = new TokenStore(database, SystemClock.Instance);
-
-        switch (positional[0])
-        {
-            case "create":
-                var role = configuration["role"];
-                var name = configuration["name"];
-                if (!Role.IsValid(role)) return Fail($"--role '{role}' is geen rol; kies uit {Role.Description}.");
-                if (string.IsNullOrWhiteSpace(name)) return Fail("--name is verplicht, bijv. --name \"Gemeente Amsterdam\".");
-                var created = await store.CreateAsync(name, role!, "token-command");
-                Console.WriteLine($"Token {created.Info.Id} voor '{created.Info.Name}' ({created.Info.Role}):");
-                Console.WriteLine(created.Token);
-                Console.WriteLine("Dit geheim wordt niet opnieuw getoond; alleen de hash is opgeslagen.");
-                return 0;
-            case "list":
-                foreach (var t in await store.ListAsync())
-                    Console.WriteLine($"{t.Id}\t{t.Role}\t{t.Name}\taangemaakt {t.CreatedAt}" + (t.RevokedAt is { } r ? $"\tingetrokken {r}" : ""));
-                return 0;
-            case "revoke" when positional.Count == 2:
-                if (await store.RevokeAsync(positional[1])) { Console.WriteLine($"Token {positional[1]} ingetrokken."); return 0; }
-                return Fail($"Geen actief token met id '{positional[1]}'.");
-            default:
-                return Fail(Usage);
-        }
-    }
-
-    private static (List<string> Positional, List<string> Options) Split(string[] args)
-    {
-        var positional = new List<string>();
-        var options = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                options.Add(args[i]);
-                if (!args[i].Contains('=') && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    options.Add(args[++i]);
-            }
-            else positional.Add(args[i]);
-        }
-        return (positional, options);
-    }
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine(message);
-        return 1;
+        return new TokenStore(database, SystemClock.Instance);
     }
 }

@@ -11,28 +11,24 @@ namespace Warmte.Silo.Storage;
 /// </summary>
 public static class BackupCommand
 {
-    private const string Usage = """
-        Gebruik: backup --to <bestand> [--data-dir <map>]
-          Maakt een consistente kopie van <map>/warmtenet.db (standaard ./data) terwijl de dienst draait.
-          Voor PostgreSQL: scripts/backup.sh postgres (pg_dump).
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// Copies &lt;DataDir&gt;/warmtenet.db to <paramref name="target"/>. <paramref name="configurationArgs"/> are the
+    /// configuration arguments from the command line (--DataDir, --Storage:...), parsed by <see cref="SiloCommandLine"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] configurationArgs, string target, TextWriter stdout, TextWriter stderr)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(WarmteHost.NormaliseArgs(args))
+            .AddCommandLine(configurationArgs)
             .Build();
-        var target = configuration["to"];
-        if (string.IsNullOrWhiteSpace(target)) return Fail(Usage);
         var storage = StorageSettings.From(configuration);
         if (storage.Provider != StorageProvider.Sqlite)
-            return Fail("backup maakt kopieën van de SQLite-opslag; voor PostgreSQL: scripts/backup.sh postgres (pg_dump).");
+            return Fail(stderr, "backup maakt kopieën van de SQLite-opslag; voor PostgreSQL: scripts/backup.sh postgres (pg_dump).");
         var source = Path.Combine(storage.DataDir, "warmtenet.db");
-        if (!File.Exists(source)) return Fail($"{source} bestaat niet; geef de map van de dienst met --data-dir.");
+        if (!File.Exists(source)) return Fail(stderr, $"{source} bestaat niet; geef de map van de dienst met --data-dir.");
         target = Path.GetFullPath(target);
-        if (File.Exists(target)) return Fail($"{target} bestaat al; kies een nieuwe bestandsnaam.");
+        if (File.Exists(target)) return Fail(stderr, $"{target} bestaat al; kies een nieuwe bestandsnaam.");
 
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -43,13 +39,13 @@ public static class BackupCommand
         command.CommandText = "VACUUM INTO @target";
         command.Parameters.AddWithValue("@target", target);
         await command.ExecuteNonQueryAsync();
-        Console.WriteLine($"Kopie van {source} gemaakt: {target} ({new FileInfo(target).Length:N0} bytes).");
-        return 0;
+        stdout.WriteLine($"Kopie van {source} gemaakt: {target} ({new FileInfo(target).Length:N0} bytes).");
+        return SiloCommandLine.Ok;
     }
 
-    private static int Fail(string message)
+    private static int Fail(TextWriter stderr, string message)
     {
-        Console.Error.WriteLine(message);
-        return 2;
+        stderr.WriteLine(message);
+        return SiloCommandLine.Failed;
     }
 }

@@ -3,7 +3,10 @@ using Warmte.Client;
 
 namespace Warmte.Tests.Cli;
 
-/// <summary>Argument parsing, help and usage errors: no service involved.</summary>
+/// <summary>
+/// Argument parsing (System.CommandLine, with its tree built from the command table), help and usage errors:
+/// no service involved.
+/// </summary>
 public sealed class CommandLineTests
 {
     private static Invocation Invocation(params string[] args) => Assert.IsType<Invocation>(CommandLine.Parse(args));
@@ -41,6 +44,14 @@ public sealed class CommandLineTests
         var call = Invocation("project", "advance", "p1", "--by", "-", "--rationale", "--geen reden--");
         Assert.Equal("-", call.Option(Commands.By));
         Assert.Equal("--geen reden--", call.Option(Commands.Rationale));
+    }
+
+    [Fact]
+    public void An_argument_starting_with_an_at_sign_is_a_value_not_a_response_file()
+    {
+        var call = Invocation("project", "advance", "@p1", "--by", "@bestuur", "--rationale", "r");
+        Assert.Equal(["@p1"], call.Arguments);
+        Assert.Equal("@bestuur", call.Option(Commands.By));
     }
 
     [Fact]
@@ -91,6 +102,127 @@ public sealed class CommandLineTests
     [InlineData(new[] { "status", "--json", "--json" }, "Optie --json is meer dan eens opgegeven")]
     public void Wrong_command_lines_are_usage_errors_with_a_dutch_message(string[] args, string message) =>
         Assert.Contains(message, UsageError(args).Message);
+
+    public static TheoryData<string> EveryCommand() => [.. Commands.All.Select(c => c.Name)];
+
+    /// <summary>A command line that gives every argument and every option of <paramref name="command"/>, values made up from their names.</summary>
+    private static string[] FullCommandLine(CommandSpec command) =>
+    [
+        .. command.Words,
+        .. command.Arguments.Select(a => "arg-" + a.Name),
+        .. command.Options.SelectMany(o => o.TakesValue ? new[] { "--" + o.Name, "waarde-" + o.Name } : ["--" + o.Name]),
+    ];
+
+    [Theory]
+    [MemberData(nameof(EveryCommand))]
+    public void Every_command_of_the_table_is_parsed_with_all_its_arguments_and_options(string name)
+    {
+        var command = Commands.All.Single(c => c.Name == name);
+        var call = Invocation(FullCommandLine(command));
+
+        Assert.Same(command, call.Command);
+        Assert.Equal(command.Arguments.Select(a => "arg-" + a.Name), call.Arguments);
+        foreach (var option in command.Options)
+        {
+            Assert.True(call.Flag(option), $"--{option.Name} of {name} was not seen");
+            if (option.TakesValue) Assert.Equal("waarde-" + option.Name, call.Option(option));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCommand))]
+    public void Every_command_of_the_table_takes_its_options_in_any_order_and_in_equals_form(string name)
+    {
+        var command = Commands.All.Single(c => c.Name == name);
+        string[] line =
+        [
+            .. command.Words,
+            .. command.Options.AsEnumerable().Reverse().Select(o => o.TakesValue ? $"--{o.Name}=w={o.Name}" : "--" + o.Name),
+            .. command.Arguments.Select(a => "arg-" + a.Name),
+            "--json",
+        ];
+        var call = Invocation(line);
+        Assert.Same(command, call.Command);
+        Assert.Equal(command.Arguments.Select(a => "arg-" + a.Name), call.Arguments);
+        Assert.True(call.Flag(GlobalOptions.Json));
+        foreach (var option in command.Options.Where(o => o.TakesValue))
+            Assert.Equal("w=" + option.Name, call.Option(option));
+    }
+
+    [Fact]
+    public void No_option_of_a_command_has_the_name_of_a_general_option()
+    {
+        var general = GlobalOptions.All.Select(o => o.Name).ToHashSet();
+        Assert.Empty(Commands.All.SelectMany(c => c.Options.Where(o => general.Contains(o.Name)).Select(o => $"{c.Name} --{o.Name}")));
+    }
+
+    [Fact]
+    public void A_repeatable_option_keeps_every_value_in_order_and_a_single_one_refuses_a_second()
+    {
+        var command = Commands.All.First(c => c.Options.Any(o => o.Repeatable));
+        var repeatable = command.Options.First(o => o.Repeatable);
+        var call = Invocation([.. FullCommandLine(command), "--" + repeatable.Name, "tweede", $"--{repeatable.Name}=derde"]);
+        Assert.Equal(["waarde-" + repeatable.Name, "tweede", "derde"], call.All(repeatable));
+
+        var single = command.Options.First(o => o.TakesValue && !o.Repeatable);
+        Assert.Contains($"Optie --{single.Name} is meer dan eens opgegeven",
+            UsageError([.. FullCommandLine(command), "--" + single.Name, "nog een"]).Message);
+    }
+
+    [Fact]
+    public void The_general_network_options_are_refused_by_name_on_commands_that_work_without_the_service()
+    {
+        foreach (var offline in Commands.All.Where(c => c.Offline))
+        foreach (var option in new[] { GlobalOptions.Url, GlobalOptions.Token, GlobalOptions.Timeout })
+        {
+            Assert.Contains($"Optie --{option.Name} hoort niet bij 'warmte {offline.Name}'",
+                UsageError([.. FullCommandLine(offline), "--" + option.Name, "x"]).Message);
+            Assert.Contains($"Optie --{option.Name} hoort niet bij 'warmte {offline.Name}'",
+                UsageError(["--" + option.Name, "x", .. FullCommandLine(offline)]).Message);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCommand))]
+    public async Task Every_command_of_the_table_has_its_dutch_help_with_examples(string name)
+    {
+        var command = Commands.All.Single(c => c.Name == name);
+        foreach (var help in new[] { "--help", "-h" })
+        {
+            var result = await CliHarness.Run(null, null, [.. command.Words, help]);
+            Assert.Equal(0, result.ExitCode);
+            Assert.Equal("", result.Err);
+            Assert.Contains($"warmte {name}: {command.Summary}", result.Out);
+            Assert.Contains("  " + command.Usage, result.Out);
+            Assert.Contains("  " + command.Examples[0], result.Out);
+            foreach (var option in command.Options) Assert.Contains(option.Display, result.Out);
+            Assert.DoesNotContain("Usage:", result.Out);
+        }
+    }
+
+    [Theory]
+    [InlineData("project adv", "advance")]
+    [InlineData("coop", "cooperative")]
+    [InlineData("project advance p1 --to Real", "Realisatie")]
+    [InlineData("project advance p1 --ra", "--rationale")]
+    [InlineData("--json tranche ", "account")]
+    [InlineData("completion ", "zsh")]
+    public async Task The_suggest_directive_completes_command_lines_from_the_table(string typed, string expected)
+    {
+        var result = await CliHarness.Run(null, null, $"[suggest:{typed.Length}]", typed);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(expected, result.Out.Split('\n', StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task Offline_commands_are_not_offered_the_network_options()
+    {
+        const string typed = "model evaluate m.json --t";
+        var result = await CliHarness.Run(null, null, $"[suggest:{typed.Length}]", typed);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("--token", result.Out);
+        Assert.DoesNotContain("--timeout", result.Out);
+    }
 
     [Theory]
     [InlineData("Initiatief", "Haalbaarheid")]
