@@ -97,4 +97,33 @@ public sealed class JournaledGrainTests
             await b.DisposeAsync();
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task The_stored_state_does_not_grow_with_the_number_of_bookings(string backend)
+    {
+        // Issue 15: grain state holds the aggregate; the bookings are journal rows. 300 bookings in
+        // three months leave the snapshot as large as 10 did (give or take the digits of the sums).
+        var settings = await GrainStorageTests.Storage(backend);
+        var cluster = await GrainStorageTests.Cluster(settings);
+        try
+        {
+            var plan = cluster.Client.GetGrain<ICashPlanGrain>("groei");
+            var store = new Warmte.Silo.Storage.AdoNetJournalStore(new Warmte.Silo.Storage.Database(settings));
+            int after10 = 0;
+            for (var i = 1; i <= 300; i++)
+            {
+                Assert.True((await plan.Book(Spend(1 + i % 3, 1234.56m, "een notitie van enige lengte, zoals besturen ze schrijven"), "bestuur", $"k{i}")).IsOk);
+                if (i == 10) after10 = (await store.LoadAsync(CashPlanGrain.JournalType, "groei"))!.State.Length;
+            }
+            var after300 = (await store.LoadAsync(CashPlanGrain.JournalType, "groei"))!;
+            Assert.InRange(after300.State.Length, after10, after10 + 32);
+            Assert.Equal(300, after300.LastSeq);
+            Assert.Equal(300, await store.CountAsync(CashPlanGrain.JournalType, "groei", "spending"));
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
 }
