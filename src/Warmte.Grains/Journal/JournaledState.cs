@@ -37,7 +37,7 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
         _loaded = true;
     }
 
-    /// <summary>Loads if an earlier failure left the state unknown.</summary>
+    /// <summary>Loads if an earlier failure left the state unknown; every command calls it before its rules.</summary>
     public Task EnsureLoadedAsync() => _loaded ? Task.CompletedTask : LoadAsync();
 
     /// <summary>A fact for <see cref="CommitAsync"/>: <paramref name="payload"/> is serialised as JSON.</summary>
@@ -52,7 +52,8 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     /// </summary>
     public async Task<long> CommitAsync(TState newState, IReadOnlyList<JournalAppend> entries, Instant at, IdempotencyRecord? idempotency = null)
     {
-        await EnsureLoadedAsync();
+        // The new state was computed from State: committing it on a state loaded just now could skip a rule.
+        if (!_loaded) throw new InvalidOperationException($"{GrainType}/{GrainKey}: the state is not loaded; call EnsureLoadedAsync before the rules.");
         var firstSeq = LastSeq + 1;
         var commit = new JournalCommit(GrainType, GrainKey, Version, firstSeq,
             JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at);
