@@ -166,10 +166,9 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
         if (!outcome.IsOk) return outcome;
         var booking = outcome.Value!;
         var fact = new SpendingFact(SpendingChange.Booked, booking);
-        var seq = _journal.LastSeq + 1;
         await _journal.CommitAsync(State.With([fact]), [SpendingEntry(fact)], now,
             idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, Fingerprint(booking),
-                JsonSerializer.Serialize(booking, WarmteJson.Default), seq));
+                JsonSerializer.Serialize(booking, WarmteJson.Default), _journal.NextSeq));
         await ProjectChanged();
         return outcome;
     }

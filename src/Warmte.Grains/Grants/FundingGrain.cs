@@ -109,7 +109,7 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
         var grants = index >= 0 ? Current.SetItem(index, change.Value) : Current.Add(change.Value);
         var audit = JournaledState<FundingState>.Entry(AuditKind, change.Value.Id, now, actor, new AuditFact(change.Action, change.Summary));
         await _journal.CommitAsync(_journal.State with { Grants = grants }, [audit], now,
-            key is null ? null : Key(key, fingerprint, null, _journal.LastSeq + 1));
+            key is null ? null : Key(key, fingerprint, null, _journal.NextSeq));
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // one-way: alerts follow every change
         return Outcome<GrantView>.Ok(GrantView.Of(change.Value));
     }

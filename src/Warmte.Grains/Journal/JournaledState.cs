@@ -28,6 +28,9 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     /// <summary>The seq of the newest journal row.</summary>
     public long LastSeq { get; private set; }
 
+    /// <summary>The seq the first entry of the next commit gets (for an idempotency row that points at it).</summary>
+    public long NextSeq => LastSeq + 1;
+
     public async Task LoadAsync()
     {
         var stored = await store.LoadAsync(GrainType, GrainKey);
