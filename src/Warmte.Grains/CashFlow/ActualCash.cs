@@ -92,6 +92,33 @@ public static class ActualCash
     public static Outcome<(ImmutableArray<SpendingBooking> Bookings, MonthTotalsResult Result)> SetTotals(
         IReadOnlyList<SpendingBooking> existing, IReadOnlyList<MonthTotal?> totals, YearMonth thisMonth, string actor, Instant now)
     {
+        var checkedTotals = CheckTotals(totals, thisMonth);
+        if (!checkedTotals.IsOk) return checkedTotals.Refusal!;
+        var wanted = checkedTotals.Value!;
+
+        var bookings = existing.ToList();
+        int created = 0, updated = 0, unchanged = 0, removed = 0;
+        foreach (var (id, month, kind, amount, note) in wanted)
+        {
+            var index = bookings.FindIndex(b => b.Id == id);
+            if (amount == 0m)
+            {
+                if (index >= 0) { bookings.RemoveAt(index); removed++; } else unchanged++;
+                continue;
+            }
+            var booking = new SpendingBooking { Id = id, Month = month, Kind = kind, Amount = amount, Note = note, BookedBy = actor, BookedAt = now };
+            if (index < 0) { bookings.Add(booking); created++; }
+            else if (bookings[index].Amount == amount && bookings[index].Note == note) unchanged++;
+            else { bookings[index] = booking; updated++; }
+        }
+        if (bookings.Count > MaxBookings) return Refusal.Invalid("totals", $"een project heeft maximaal {MaxBookings} boekingen.");
+        return Outcome<(ImmutableArray<SpendingBooking>, MonthTotalsResult)>.Ok(([.. bookings], new MonthTotalsResult(created, updated, unchanged, removed)));
+    }
+
+    /// <summary>The month totals of a request, validated: (id, month, kind, amount, note) each, or the refusal naming every problem.</summary>
+    private static Outcome<List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>> CheckTotals(
+        IReadOnlyList<MonthTotal?> totals, YearMonth thisMonth)
+    {
         var v = new Validation();
         if (totals.Count == 0) v.Add("totals", "is verplicht: minstens één maandtotaal.");
         if (totals.Count > MaxBookings) v.Add("totals", $"maximaal {MaxBookings} maandtotalen per keer.");
@@ -125,24 +152,7 @@ public static class ActualCash
             wanted.Add((id, month, kind, amount, note));
         }
         if (v.HasErrors) return v.ToRefusal();
-
-        var bookings = existing.ToList();
-        int created = 0, updated = 0, unchanged = 0, removed = 0;
-        foreach (var (id, month, kind, amount, note) in wanted)
-        {
-            var index = bookings.FindIndex(b => b.Id == id);
-            if (amount == 0m)
-            {
-                if (index >= 0) { bookings.RemoveAt(index); removed++; } else unchanged++;
-                continue;
-            }
-            var booking = new SpendingBooking { Id = id, Month = month, Kind = kind, Amount = amount, Note = note, BookedBy = actor, BookedAt = now };
-            if (index < 0) { bookings.Add(booking); created++; }
-            else if (bookings[index].Amount == amount && bookings[index].Note == note) unchanged++;
-            else { bookings[index] = booking; updated++; }
-        }
-        if (bookings.Count > MaxBookings) return Refusal.Invalid("totals", $"een project heeft maximaal {MaxBookings} boekingen.");
-        return Outcome<(ImmutableArray<SpendingBooking>, MonthTotalsResult)>.Ok(([.. bookings], new MonthTotalsResult(created, updated, unchanged, removed)));
+        return Outcome<List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>>.Ok(wanted);
     }
 
     /// <summary>
@@ -151,10 +161,21 @@ public static class ActualCash
     /// </summary>
     public static ActualCashPosition Position(
         decimal openingBalance, YearMonth? start, IEnumerable<(YearMonth Month, decimal Amount)> received,
-        IEnumerable<SpendingBooking> bookings, YearMonth today)
+        IEnumerable<SpendingBooking> bookings, YearMonth today) =>
+        Position(openingBalance, start, received,
+            bookings.Where(b => b.Month <= today).GroupBy(b => b.Month).ToDictionary(g => g.Key, g => g.Sum(b => b.Amount)), today);
+
+    /// <summary>The same from the spending per month (<see cref="SpendingLedger"/>'s aggregate) instead of every booking.</summary>
+    public static ActualCashPosition Position(
+        decimal openingBalance, YearMonth? start, IEnumerable<(YearMonth Month, decimal Amount)> received,
+        IEnumerable<MonthSpending> spent, YearMonth today) =>
+        Position(openingBalance, start, received, spent.Where(m => m.Month <= today && m.Bookings > 0).ToDictionary(m => m.Month, m => m.Amount), today);
+
+    private static ActualCashPosition Position(
+        decimal openingBalance, YearMonth? start, IEnumerable<(YearMonth Month, decimal Amount)> received,
+        Dictionary<YearMonth, decimal> outByMonth, YearMonth today)
     {
         var inByMonth = received.Where(r => r.Month <= today).GroupBy(r => r.Month).ToDictionary(g => g.Key, g => g.Sum(r => r.Amount));
-        var outByMonth = bookings.Where(b => b.Month <= today).GroupBy(b => b.Month).ToDictionary(g => g.Key, g => g.Sum(b => b.Amount));
         var first = new[] { start }.Concat(inByMonth.Keys.Select(k => (YearMonth?)k)).Concat(outByMonth.Keys.Select(k => (YearMonth?)k))
             .Where(m => m is not null).Min();
         var months = ImmutableArray.CreateBuilder<ActualMonth>();

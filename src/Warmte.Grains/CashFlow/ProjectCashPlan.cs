@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using NodaTime;
-using Orleans.Runtime;
+using System.Text.Json;
 using Warmte.Common;
 using Warmte.Grants;
+using Warmte.Journal;
+using Warmte.Serialization;
 
 namespace Warmte.CashFlow;
 
@@ -33,7 +35,8 @@ public interface ICashPlanGrain : IGrainWithStringKey
     /// <summary>Books money actually spent; the same idempotency key books once.</summary>
     Task<Outcome<SpendingBooking>> Book(BookSpending command, string actor, string? idempotencyKey);
 
-    Task<ImmutableArray<SpendingBooking>> Bookings();
+    /// <summary>The bookings as they stand, in the order they were made; only those of <paramref name="month"/> when given.</summary>
+    Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth? month = null);
 
     /// <summary>Sets month totals per kind of work (a spreadsheet import), all or nothing; the same totals again change nothing.</summary>
     Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor);
@@ -50,24 +53,47 @@ public interface ICashPlanGrain : IGrainWithStringKey
     Task<Outcome<CashTimeline>> Timeline(Regime regime, YearMonth today);
 }
 
-public sealed class CashPlanState
+/// <summary>
+/// The cash plan's current aggregate (journal snapshot): the plan, how many bookings there are and
+/// the spending per month, and the progress reports in force (one per month). Its size depends on
+/// the months the project runs, not on how many bookings were made: the bookings themselves are
+/// facts in the journal (<see cref="SpendingLedger"/>).
+/// </summary>
+public sealed record CashPlanState
 {
-    public CashPlanInfo? Plan { get; set; }
+    public CashPlanInfo? Plan { get; init; }
 
-    public List<SpendingBooking> Bookings { get; set; } = [];
+    public int BookingCount { get; init; }
 
-    /// <summary>Idempotency keys of bookings (key → booking id), the last thousand.</summary>
-    public List<KeyValuePair<string, string>> BookingKeys { get; set; } = [];
+    /// <summary>Spending per month, months in order (<see cref="SpendingLedger.Apply"/>).</summary>
+    public ImmutableArray<MonthSpending> Spent { get; init; } = [];
 
-    /// <summary>The board's progress reports, one per month (a later report for a month replaces it).</summary>
-    public List<ProgressReport> Progress { get; set; } = [];
+    /// <summary>The board's progress reports, one per month, in month order (a later report for a month replaces it; the journal keeps both).</summary>
+    public ImmutableArray<ProgressReport> Progress { get; init; } = [];
+
+    /// <summary>The state after <paramref name="facts"/>.</summary>
+    public CashPlanState With(IEnumerable<SpendingFact> facts) => facts.Aggregate(this, (state, fact) => state with
+    {
+        BookingCount = state.BookingCount + SpendingLedger.CountDelta(fact),
+        Spent = SpendingLedger.Apply(state.Spent, fact),
+    });
 }
 
-public sealed class CashPlanGrain(
-    [PersistentState("cashplan", StorageNames.Grains)] IPersistentState<CashPlanState> state,
-    IClock clock) : Grain, ICashPlanGrain
+/// <summary>
+/// Thin shell around <see cref="ActualCash"/>, <see cref="SpendingLedger"/> and <see cref="WorkProgress"/>:
+/// load the journaled state, call the rules, commit the new state with its facts (and the
+/// idempotency key) in one transaction, answer.
+/// </summary>
+public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, ICashPlanGrain
 {
     public const int MaxPlanBytes = 512 * 1024;
+
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "cashplan";
+
+    public const string ProgressKind = "progress";
+
+    private JournaledState<CashPlanState> _journal = null!;
 
     // The stored plan parsed once, and the last outlook: portfolio, umbrella and alert reads ask
     // for the same outlook many times a day, and it only changes with the plan, the lead times or
@@ -75,19 +101,31 @@ public sealed class CashPlanGrain(
     private (CashPlanInfo Info, CashFlowPlan Plan)? _parsed;
     private (CashFlowPlan Plan, YearMonth Today, Outlook Outlook)? _lastOutlook;
 
+    private CashPlanState State => _journal.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _journal = new JournaledState<CashPlanState>(store, JournalType, this.GetPrimaryKeyString());
+        await _journal.LoadAsync();
+    }
+
     public async Task<Outcome<CashPlanInfo>> Save(string planJson, string actor)
     {
         if (string.IsNullOrWhiteSpace(planJson)) return Refusal.Invalid("plan", "is verplicht.");
         if (planJson.Length > MaxPlanBytes) return Refusal.Invalid("plan", $"is te groot (maximaal {MaxPlanBytes / 1024} kB).");
         var read = PlanReader.Read(planJson);
         if (!read.IsOk) return Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "plan." + e.Field }));
-        state.State.Plan = new CashPlanInfo(read.Value!.Name, actor, clock.GetCurrentInstant(), planJson);
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
-        return Outcome<CashPlanInfo>.Ok(state.State.Plan);
+        await _journal.EnsureLoadedAsync();
+        var now = clock.GetCurrentInstant();
+        var info = new CashPlanInfo(read.Value!.Name, actor, now, planJson);
+        // The plan is the aggregate (bounded by MaxPlanBytes); the journal notes that it was saved, not the file.
+        await _journal.CommitAsync(State with { Plan = info },
+            [JournaledState<CashPlanState>.Entry("plan", null, now, actor, new { name = info.Name, bytes = planJson.Length })], now);
+        await ProjectChanged();
+        return Outcome<CashPlanInfo>.Ok(info);
     }
 
-    public Task<CashPlanInfo?> Get() => Task.FromResult(state.State.Plan);
+    public Task<CashPlanInfo?> Get() => Task.FromResult(State.Plan);
 
     public async Task<Outcome<CashFlowResult>> Simulate(Regime regime, YearMonth today)
     {
@@ -105,7 +143,7 @@ public sealed class CashPlanGrain(
         if (await PlanWithGrants() is not (var plan, var grants)) return null;
         // Once the board records actuals (spending or progress), the outlook is taken from where the
         // project really is; before that, the plan simulated from its start is all there is.
-        if (state.State.Bookings.Count > 0 || state.State.Progress.Count > 0)
+        if (State.BookingCount > 0 || State.Progress.Length > 0)
             return TimelineOf(plan, grants, Regime.Tranches, today).Outlook;
         if (_lastOutlook is { } last && last.Today == today && last.Plan == plan) return last.Outlook;
         var outlook = CashFlowSimulator.Simulate(plan, Regime.Tranches, today).Outlook;
@@ -115,38 +153,46 @@ public sealed class CashPlanGrain(
 
     public async Task<Outcome<SpendingBooking>> Book(BookSpending command, string actor, string? idempotencyKey)
     {
-        if (idempotencyKey is not null && state.State.BookingKeys.FirstOrDefault(k => k.Key == idempotencyKey) is { Value: { } seenId }
-            && state.State.Bookings.FirstOrDefault(b => b.Id == seenId) is { } seen)
+        await _journal.EnsureLoadedAsync();
+        if (idempotencyKey is not null && await _journal.FindIdempotencyAsync(idempotencyKey) is { Answer: { } answer })
+        {
+            var seen = JsonSerializer.Deserialize<SpendingBooking>(answer, WarmteJson.Default)!;
             return Same(seen, command) ? Outcome<SpendingBooking>.Ok(seen)
                 : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking.");
-        var today = AmsterdamTime.Today(clock);
-        var outcome = ActualCash.Book(command, state.State.Bookings.Count, today.ToYearMonth(),
-            "b-" + Guid.NewGuid().ToString("N")[..12], actor, clock.GetCurrentInstant());
-        if (!outcome.IsOk) return outcome;
-        state.State.Bookings.Add(outcome.Value!);
-        if (idempotencyKey is not null)
-        {
-            state.State.BookingKeys.Add(new(idempotencyKey, outcome.Value!.Id));
-            if (state.State.BookingKeys.Count > 1000) state.State.BookingKeys.RemoveAt(0);
         }
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
+        var now = clock.GetCurrentInstant();
+        var outcome = ActualCash.Book(command, State.BookingCount, AmsterdamTime.Today(clock).ToYearMonth(),
+            "b-" + Guid.NewGuid().ToString("N")[..12], actor, now);
+        if (!outcome.IsOk) return outcome;
+        var booking = outcome.Value!;
+        var fact = new SpendingFact(SpendingChange.Booked, booking);
+        await _journal.CommitAsync(State.With([fact]), [SpendingEntry(fact)], now,
+            idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, Fingerprint(booking),
+                JsonSerializer.Serialize(booking, WarmteJson.Default), _journal.NextSeq));
+        await ProjectChanged();
         return outcome;
     }
 
     public async Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor)
     {
-        var outcome = ActualCash.SetTotals(state.State.Bookings, totals, AmsterdamTime.Today(clock).ToYearMonth(), actor, clock.GetCurrentInstant());
+        await _journal.EnsureLoadedAsync();
+        // Only the months the request names are read: a total's id holds its month.
+        var existing = new Dictionary<string, SpendingBooking>();
+        foreach (var month in totals.Select(t => t?.Month).OfType<YearMonth>().Distinct())
+            foreach (var booking in await BookingsOf(month))
+                if (booking.Id.StartsWith("t-", StringComparison.Ordinal)) existing[booking.Id] = booking;
+        var now = clock.GetCurrentInstant();
+        var outcome = SpendingLedger.SetTotals(existing, State.BookingCount, totals, AmsterdamTime.Today(clock).ToYearMonth(), actor, now);
         if (!outcome.IsOk) return outcome.Refusal!;
-        var (bookings, result) = outcome.Value;
-        if (result.Created + result.Updated + result.Removed == 0) return Outcome<MonthTotalsResult>.Ok(result);
-        state.State.Bookings = [.. bookings];
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
+        var (facts, result) = outcome.Value;
+        if (facts.IsEmpty) return Outcome<MonthTotalsResult>.Ok(result);
+        await _journal.CommitAsync(State.With(facts), [.. facts.Select(SpendingEntry)], now);
+        await ProjectChanged();
         return Outcome<MonthTotalsResult>.Ok(result);
     }
 
-    public Task<ImmutableArray<SpendingBooking>> Bookings() => Task.FromResult(state.State.Bookings.ToImmutableArray());
+    public async Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth? month = null) =>
+        month is { } m ? await BookingsOf(m) : SpendingLedger.Bookings(await SpendingFacts(null));
 
     public async Task<ActualCashPosition> Position(YearMonth today)
     {
@@ -156,23 +202,24 @@ public sealed class CashPlanGrain(
 
     public async Task<Outcome<ProgressReport>> ReportProgress(ReportProgress command, string actor)
     {
+        await _journal.EnsureLoadedAsync();
         if (StoredPlan() is not { } plan)
             return Refusal.Invalid("plan", "dit project heeft nog geen kasstroomplan; de voortgang wordt in werkmaanden van dat plan gemeld.");
-        var outcome = WorkProgress.Check(plan, state.State.Progress, command, AmsterdamTime.Today(clock).ToYearMonth(), actor, clock.GetCurrentInstant());
+        var now = clock.GetCurrentInstant();
+        var outcome = WorkProgress.Check(plan, State.Progress, command, AmsterdamTime.Today(clock).ToYearMonth(), actor, now);
         if (!outcome.IsOk) return outcome;
         var report = outcome.Value!;
-        if (state.State.Progress.FirstOrDefault(r => r.Month == report.Month) is { } same
+        if (State.Progress.FirstOrDefault(r => r.Month == report.Month) is { } same
             && same.WorkMonthsDone == report.WorkMonthsDone && same.Stalled == report.Stalled)
             return Outcome<ProgressReport>.Ok(same);
-        state.State.Progress.RemoveAll(r => r.Month == report.Month);
-        state.State.Progress.Add(report);
-        state.State.Progress.Sort((a, b) => a.Month.CompareTo(b.Month));
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
+        var progress = State.Progress.Where(r => r.Month != report.Month).Append(report).OrderBy(r => r.Month).ToImmutableArray();
+        await _journal.CommitAsync(State with { Progress = progress },
+            [JournaledState<CashPlanState>.Entry(ProgressKind, SpendingLedger.Tag(report.Month), now, actor, report)], now);
+        await ProjectChanged();
         return outcome;
     }
 
-    public Task<ImmutableArray<ProgressReport>> ProgressReports() => Task.FromResult(state.State.Progress.ToImmutableArray());
+    public Task<ImmutableArray<ProgressReport>> ProgressReports() => Task.FromResult(State.Progress);
 
     public async Task<Outcome<CashTimeline>> Timeline(Regime regime, YearMonth today)
     {
@@ -184,11 +231,28 @@ public sealed class CashPlanGrain(
         return Outcome<CashTimeline>.Ok(TimelineOf(plan, grants, regime, today));
     }
 
+    /// <summary>The journal row of a spending fact: kind "spending", tagged with its month.</summary>
+    public static JournalAppend SpendingEntry(SpendingFact fact) =>
+        JournaledState<CashPlanState>.Entry(SpendingLedger.Kind, SpendingLedger.Tag(fact.Booking.Month), fact.Booking.BookedAt, fact.Booking.BookedBy, fact);
+
+    /// <summary>What an idempotency key of a booking stands for (the replay itself compares the stored booking).</summary>
+    public static string Fingerprint(SpendingBooking booking) =>
+        $"spending:{SpendingLedger.Tag(booking.Month)}:{booking.Kind}:{booking.Amount}:{booking.Note}";
+
+    private async Task<ImmutableArray<SpendingBooking>> BookingsOf(YearMonth month) =>
+        SpendingLedger.Bookings(await SpendingFacts(SpendingLedger.Tag(month)));
+
+    private async Task<IEnumerable<SpendingFact>> SpendingFacts(string? tag) =>
+        (await _journal.ReadAsync(new JournalQuery(SpendingLedger.Kind, tag))).Select(JournaledState<CashPlanState>.Payload<SpendingFact>);
+
+    /// <summary>"Something changed on this project": alerts follow every change (one-way).</summary>
+    private Task ProjectChanged() => GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
+
     private CashTimeline TimelineOf(CashFlowPlan plan, ImmutableArray<GrantView> grants, Regime regime, YearMonth today)
     {
         var actual = Actual(plan, grants, today);
         var tranches = grants.SelectMany(g => g.Grant.Tranches.OrderBy(t => t.Number)).ToList();
-        return CashTimeline.Build(plan, regime, actual, tranches, WorkProgress.Latest(state.State.Progress, today));
+        return CashTimeline.Build(plan, regime, actual, tranches, WorkProgress.Latest(State.Progress, today));
     }
 
     private ActualCashPosition Actual(CashFlowPlan? plan, IEnumerable<GrantView> grants, YearMonth today)
@@ -196,7 +260,7 @@ public sealed class CashPlanGrain(
         var received = grants.SelectMany(g => g.Grant.Tranches)
             .Where(t => t.PaidAmount is not null && t.DateOf(TrancheStatus.Uitbetaald) is not null)
             .Select(t => (Month(t.DateOf(TrancheStatus.Uitbetaald)!.Value), t.PaidAmount!.Value));
-        return ActualCash.Position(plan?.OpeningBalance ?? 0m, plan?.StartMonth, received, state.State.Bookings, today);
+        return ActualCash.Position(plan?.OpeningBalance ?? 0m, plan?.StartMonth, received, State.Spent, today);
     }
 
     private static bool Same(SpendingBooking booked, BookSpending command) =>
@@ -208,7 +272,7 @@ public sealed class CashPlanGrain(
 
     private CashFlowPlan? StoredPlan()
     {
-        if (state.State.Plan is not { } info) return null;
+        if (State.Plan is not { } info) return null;
         if (_parsed is not { } parsed || !ReferenceEquals(parsed.Info, info))
             _parsed = parsed = (info, PlanReader.Read(info.PlanJson).Value!);
         return parsed.Plan;

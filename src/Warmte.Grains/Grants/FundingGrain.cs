@@ -1,104 +1,130 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using NodaTime;
-using Orleans.Runtime;
 using Warmte.Audit;
 using Warmte.Common;
+using Warmte.Journal;
 using Warmte.Serialization;
 
 namespace Warmte.Grants;
 
-public sealed class FundingState
+/// <summary>
+/// The funding grain's current aggregate (journal snapshot): the grants with their tranches. The
+/// audit trail and the idempotency keys live in the journal tables.
+/// </summary>
+public sealed record FundingState
 {
-    public List<Grant> Grants { get; set; } = [];
-
-    public List<AuditEntry> Audit { get; set; } = [];
-
-    /// <summary>Recently used idempotency keys with the command they carried and the refusal, if any.</summary>
-    public List<IdempotencyRecord> Idempotency { get; set; } = [];
+    public ImmutableArray<Grant> Grants { get; init; } = [];
 }
 
-public sealed record IdempotencyRecord(string Key, string Fingerprint, Refusal? Refusal);
+/// <summary>What an idempotency key of a funding command answers on a replay: nothing (the grant as it is now) or the refusal it got.</summary>
+public sealed record FundingAnswer(Refusal? Refusal);
 
-/// <summary>Thin shell around <see cref="GrantRules"/>: load, apply, persist, answer — once per idempotency key.</summary>
-public sealed class FundingGrain(
-    [PersistentState("funding", StorageNames.Grains)] IPersistentState<FundingState> state,
-    IClock clock) : Grain, IFundingGrain
+/// <summary>
+/// Thin shell around <see cref="GrantRules"/>: load, apply, commit the new grants with the audit
+/// entry and the idempotency key in one transaction, answer — once per idempotency key.
+/// </summary>
+public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFundingGrain
 {
-    /// <summary>How many idempotency keys are remembered; clients retry within minutes, not months.</summary>
-    public const int RememberedKeys = 1000;
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "funding";
+
+    public const string AuditKind = "audit";
+
+    private JournaledState<FundingState> _journal = null!;
 
     private string ProjectId => this.GetPrimaryKeyString();
 
-    public Task<ImmutableArray<GrantView>> Grants() => Task.FromResult(state.State.Grants.Select(GrantView.Of).ToImmutableArray());
+    private ImmutableArray<Grant> Current => _journal.State.Grants;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _journal = new JournaledState<FundingState>(store, JournalType, ProjectId);
+        await _journal.LoadAsync();
+    }
+
+    public Task<ImmutableArray<GrantView>> Grants() => Task.FromResult(Current.Select(GrantView.Of).ToImmutableArray());
 
     public Task<GrantView?> Grant(string grantId) =>
-        Task.FromResult(state.State.Grants.FirstOrDefault(g => g.Id == grantId) is { } g ? GrantView.Of(g) : null);
+        Task.FromResult(Current.FirstOrDefault(g => g.Id == grantId) is { } g ? GrantView.Of(g) : null);
 
     public Task<Outcome<GrantView>> CreateGrant(CreateGrant command, string actor, string? idempotencyKey) =>
         Once(idempotencyKey, Fingerprint("create", command), command.Id, () =>
-            GrantRules.Create(ProjectId, command, state.State.Grants.Select(g => g.Id), AmsterdamTime.Today(clock), clock.GetCurrentInstant()),
+            GrantRules.Create(ProjectId, command, Current.Select(g => g.Id), AmsterdamTime.Today(clock), clock.GetCurrentInstant()),
             actor);
 
     public Task<Outcome<GrantView>> Step(string grantId, int tranche, TrancheCommand command, string actor, string? idempotencyKey) =>
         Once(idempotencyKey, Fingerprint($"{grantId}/{tranche}", command), grantId, () =>
-            state.State.Grants.FirstOrDefault(g => g.Id == grantId) is { } grant
+            Current.FirstOrDefault(g => g.Id == grantId) is { } grant
                 ? GrantRules.Step(grant, tranche, command, AmsterdamTime.Today(clock), actor, clock.GetCurrentInstant())
                 : Refusal.NotFound("Subsidie", grantId),
             actor);
 
-    public Task<Outcome<GrantView>> Replan(string grantId, ImmutableArray<PlannedTranche?> tranches, string actor)
+    public async Task<Outcome<GrantView>> Replan(string grantId, ImmutableArray<PlannedTranche?> tranches, string actor)
     {
-        if (state.State.Grants.FirstOrDefault(g => g.Id == grantId) is not { } grant) return Task.FromResult<Outcome<GrantView>>(Refusal.NotFound("Subsidie", grantId));
-        if (GrantRules.SamePlan(grant, tranches)) return Task.FromResult(Outcome<GrantView>.Ok(GrantView.Of(grant)));
-        return Once(null, "", grantId, () => GrantRules.Replan(grant, tranches), actor);
+        await _journal.EnsureLoadedAsync();
+        if (Current.FirstOrDefault(g => g.Id == grantId) is not { } grant) return Refusal.NotFound("Subsidie", grantId);
+        if (GrantRules.SamePlan(grant, tranches)) return Outcome<GrantView>.Ok(GrantView.Of(grant));
+        return await Once(null, "", grantId, () => GrantRules.Replan(grant, tranches), actor);
     }
 
-    public Task<AuditPage> GetAudit(int page, int pageSize) => Task.FromResult(AuditTrail.Page(state.State.Audit, page, pageSize));
+    /// <summary>A page of the audit trail, newest first, read from the journal (<see cref="AuditTrail.Page"/>'s paging).</summary>
+    public async Task<AuditPage> GetAudit(int page, int pageSize)
+    {
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, AuditTrail.MaxPageSize);
+        var total = await _journal.CountAsync(AuditKind);
+        var rows = await _journal.ReadAsync(new JournalQuery(AuditKind, NewestFirst: true, Skip: (long)(page - 1) * pageSize, Take: pageSize));
+        return new AuditPage(page, pageSize, (int)total, [.. rows.Select(AuditOf)]);
+    }
 
     private async Task<Outcome<GrantView>> Once(
         string? key, string fingerprint, string? grantId, Func<Outcome<Change<Grant>>> rule, string actor)
     {
-        if (key is not null && state.State.Idempotency.FirstOrDefault(r => r.Key == key) is { } seen)
+        await _journal.EnsureLoadedAsync();
+        if (key is not null && await _journal.FindIdempotencyAsync(key) is { } seen)
         {
             if (seen.Fingerprint != fingerprint)
                 return Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een ander verzoek.");
-            if (seen.Refusal is not null) return seen.Refusal;
+            if (seen.Answer is { } answer && JsonSerializer.Deserialize<FundingAnswer>(answer, WarmteJson.Default)?.Refusal is { } refused)
+                return refused;
             // Replayed: answer with the grant as it is now, and change nothing.
-            return state.State.Grants.FirstOrDefault(g => g.Id == grantId) is { } g
+            return Current.FirstOrDefault(g => g.Id == grantId) is { } g
                 ? Outcome<GrantView>.Ok(GrantView.Of(g))
                 : Refusal.NotFound("Subsidie", grantId ?? "");
         }
 
         var outcome = rule();
+        var now = clock.GetCurrentInstant();
         if (!outcome.IsOk)
         {
             // Refusals are remembered too, so a retry of a refused request gets the same answer,
             // unless the refusal was about the state, which may change (then the retry is a new try).
-            if (key is not null && outcome.Refusal!.Kind == RefusalKind.Invalid) await Remember(key, fingerprint, outcome.Refusal);
+            if (key is not null && outcome.Refusal!.Kind == RefusalKind.Invalid)
+                await _journal.CommitAsync(_journal.State, [], now, Key(key, fingerprint, outcome.Refusal, null));
             return outcome.Refusal!;
         }
         var change = outcome.Value!;
-        var index = state.State.Grants.FindIndex(g => g.Id == change.Value.Id);
-        if (index >= 0) state.State.Grants[index] = change.Value; else state.State.Grants.Add(change.Value);
-        state.State.Audit.Add(new AuditEntry(clock.GetCurrentInstant(), actor, change.Action, change.Summary));
-        if (key is not null) AddKey(key, fingerprint, null);
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        var index = Current.Select(g => g.Id).ToList().IndexOf(change.Value.Id);
+        var grants = index >= 0 ? Current.SetItem(index, change.Value) : Current.Add(change.Value);
+        var audit = JournaledState<FundingState>.Entry(AuditKind, change.Value.Id, now, actor, new AuditFact(change.Action, change.Summary));
+        await _journal.CommitAsync(_journal.State with { Grants = grants }, [audit], now,
+            key is null ? null : Key(key, fingerprint, null, _journal.NextSeq));
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // one-way: alerts follow every change
         return Outcome<GrantView>.Ok(GrantView.Of(change.Value));
     }
 
-    private async Task Remember(string key, string fingerprint, Refusal refusal)
+    /// <summary>An audit entry's journal payload: what kind of change and its Dutch summary (when and who are columns).</summary>
+    public sealed record AuditFact(string Action, string Summary);
+
+    public static AuditEntry AuditOf(JournalRecord record)
     {
-        AddKey(key, fingerprint, refusal);
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
+        var fact = JournaledState<FundingState>.Payload<AuditFact>(record);
+        return new AuditEntry(record.At, record.Actor ?? "", fact.Action, fact.Summary);
     }
 
-    private void AddKey(string key, string fingerprint, Refusal? refusal)
-    {
-        state.State.Idempotency.Add(new IdempotencyRecord(key, fingerprint, refusal));
-        if (state.State.Idempotency.Count > RememberedKeys) state.State.Idempotency.RemoveAt(0);
-    }
+    public static IdempotencyRecord Key(string key, string fingerprint, Refusal? refusal, long? seq) =>
+        new(key, fingerprint, JsonSerializer.Serialize(new FundingAnswer(refusal), WarmteJson.Default), seq);
 
     private static string Fingerprint<T>(string target, T command) => target + ":" + JsonSerializer.Serialize(command, WarmteJson.Default);
 }

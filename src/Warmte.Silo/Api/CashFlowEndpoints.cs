@@ -115,10 +115,16 @@ public static class CashFlowEndpoints
             return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).SetTotals(command, http.User.Actor()));
         }).WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
 
-        group.MapGet("/spending", async (string id, IGrainFactory grains) =>
-            await Answers.ProjectExists(grains, id)
-                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Bookings())
-                : Problems.NotFound("Project", id)).WithSummary("Geboekte uitgaven");
+        group.MapGet("/spending", async (string id, string? month, IGrainFactory grains) =>
+        {
+            // ?month=JJJJ-MM: that month's bookings only, read from the journal by month.
+            var v = new Validation();
+            var only = month is null ? null : Months.Parse(month, "month", v);
+            if (v.HasErrors) return Problems.From(v.ToRefusal());
+            return await Answers.ProjectExists(grains, id)
+                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Bookings(only))
+                : Problems.NotFound("Project", id);
+        }).WithSummary("Geboekte uitgaven (alle, of van één maand met ?month=JJJJ-MM)");
 
         group.MapGet("/cash-position", async (string id, IGrainFactory grains, IClock clock) =>
             await Answers.ProjectExists(grains, id)

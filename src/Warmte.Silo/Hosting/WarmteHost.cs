@@ -115,6 +115,8 @@ public static class WarmteHost
             o.Invariant = storage.Invariant;
             o.ConnectionString = storage.ConnectionString;
         });
+        // Journaled grains (cash plan, funding) keep snapshot, history and idempotency keys in tables of their own.
+        silo.Services.AddSingleton<Journal.IJournalStore>(new AdoNetJournalStore(new Database(storage)));
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => WarmteJson.Configure(o.JsonSerializerOptions));
         return silo;

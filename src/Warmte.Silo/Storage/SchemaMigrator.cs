@@ -6,7 +6,8 @@ namespace Warmte.Silo.Storage;
 /// <summary>
 /// Applies the embedded SQL scripts under Storage/Schema/{sqlite|postgresql}/ in file-name order,
 /// each once, each in its own transaction, recording it in warmte_schema_version. Running it again
-/// is a no-op; several silos starting at once on PostgreSQL serialise on an advisory lock.
+/// is a no-op; several silos starting at once on PostgreSQL serialise on an advisory lock. Then
+/// the data step of the journal (<see cref="JournalUpgrade"/>) moves what is still in old rows.
 /// </summary>
 public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILogger<SchemaMigrator> logger)
 {
@@ -77,6 +78,8 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
                 logger.LogInformation("Schema script {Script} applied", script.Name);
                 done.Add(script.Name);
             }
+            // Data steps after the scripts: grain types moved to the journal leave OrleansStorage.
+            await new JournalUpgrade(database, clock, logger).RunAsync(connection, cancellationToken);
             return done;
         }
         finally

@@ -411,6 +411,24 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
                 lines.Add((key, $"{state}/{key} v{reader.GetValue(4)} {json.ReplaceLineEndings("\\n")}"));
             }
         }
+        // Journaled grains (docs/storage.md, "The journal"): the snapshot with its version, and how many
+        // journal and idempotency rows each holds (rows are only ever added, so a count shows any write).
+        await using (var journaled = connection.CreateCommand())
+        {
+            journaled.CommandText = """
+                SELECT s.grain_type, s.grain_key, s.version, s.last_seq,
+                       (SELECT COUNT(*) FROM warmte_journal j WHERE j.grain_type = s.grain_type AND j.grain_key = s.grain_key),
+                       (SELECT COUNT(*) FROM warmte_idempotency i WHERE i.grain_type = s.grain_type AND i.grain_key = s.grain_key),
+                       s.state
+                FROM warmte_snapshot s ORDER BY s.grain_type, s.grain_key
+                """;
+            await using var reader = await journaled.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var key = reader.GetString(1);
+                lines.Add((key, $"{reader.GetString(0)}/{key} v{reader.GetValue(2)} seq{reader.GetValue(3)} journal:{reader.GetValue(4)} keys:{reader.GetValue(5)} {reader.GetString(6)}"));
+            }
+        }
         await using (var tokens = connection.CreateCommand())
         {
             tokens.CommandText = "SELECT id, name, role, created_at, created_by, revoked_at FROM warmte_api_token ORDER BY id";

@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Common;
+
+namespace Warmte.CashFlow;
+
+/// <summary>What happened to the booked spending: a booking made, a month total set (new or replacing one), a month total removed.</summary>
+public enum SpendingChange
+{
+    Booked,
+    TotalSet,
+    TotalRemoved,
+}
+
+/// <summary>
+/// One fact of a project's spending, as its journal keeps it (kind "spending", tag the month):
+/// the booking made, set or removed, and for a total that replaced another, the one it replaced.
+/// </summary>
+public sealed record SpendingFact(SpendingChange Change, SpendingBooking Booking, SpendingBooking? Replaced = null);
+
+/// <summary>
+/// The spending of one month, as the cash plan's state keeps it instead of every booking: the sum,
+/// how many bookings make it, and how many of them carry each number of decimals (index = scale),
+/// so that the sum has the decimals the sum of the bookings themselves would have (120.5 + 0.50
+/// − 0.50 is 120.5 again, not 120.50) and answers stay the same to the last digit.
+/// </summary>
+public sealed record MonthSpending(YearMonth Month, decimal Amount, int Bookings, ImmutableArray<int> Scales);
+
+/// <summary>
+/// The booked spending as facts: the rules that turn a request into facts, the fold of facts into
+/// the list of bookings (what <c>GET /spending</c> shows), and the fold into the per-month
+/// aggregate the cash position is computed from. Pure.
+/// </summary>
+public static class SpendingLedger
+{
+    public const string Kind = "spending";
+
+    /// <summary>The journal tag of a month: "2025-03".</summary>
+    public static string Tag(YearMonth month) => NodaTime.Text.YearMonthPattern.Iso.Format(month);
+
+    /// <summary>
+    /// The bookings as they stand after <paramref name="facts"/> (in journal order): a booking or a
+    /// new total goes to the end, a replacing total takes the place of the one it replaces, a
+    /// removed total leaves — the order the bookings list always had.
+    /// </summary>
+    public static ImmutableArray<SpendingBooking> Bookings(IEnumerable<SpendingFact> facts)
+    {
+        var list = new List<SpendingBooking>();
+        var index = new Dictionary<string, int>();
+        var removed = 0;
+        foreach (var fact in facts)
+        {
+            var id = fact.Booking.Id;
+            switch (fact.Change)
+            {
+                case SpendingChange.TotalRemoved:
+                    if (index.Remove(id, out var at)) { list[at] = null!; removed++; }
+                    break;
+                case SpendingChange.TotalSet when index.TryGetValue(id, out var at2):
+                    list[at2] = fact.Booking;
+                    break;
+                default:
+                    index[id] = list.Count;
+                    list.Add(fact.Booking);
+                    break;
+            }
+        }
+        return removed == 0 ? [.. list] : [.. list.Where(b => b is not null)];
+    }
+
+    /// <summary>The per-month aggregate after one more fact; months without bookings are left out, months stay in order.</summary>
+    public static ImmutableArray<MonthSpending> Apply(ImmutableArray<MonthSpending> months, SpendingFact fact)
+    {
+        var result = months;
+        if (fact.Replaced is { } replaced) result = Remove(result, replaced);
+        return fact.Change == SpendingChange.TotalRemoved ? Remove(result, fact.Booking) : Add(result, fact.Booking);
+    }
+
+    /// <summary>How many bookings one fact adds (1), removes (−1) or leaves (0).</summary>
+    public static int CountDelta(SpendingFact fact) => fact.Change switch
+    {
+        SpendingChange.TotalRemoved => -1,
+        SpendingChange.TotalSet when fact.Replaced is not null => 0,
+        _ => 1,
+    };
+
+    /// <summary>
+    /// The facts of a month-totals request (see <see cref="ActualCash.SetTotals"/>, whose rules and
+    /// answer this follows exactly): <paramref name="existingTotals"/> holds the current total
+    /// bookings of the months the request names (by id), <paramref name="bookingCount"/> all bookings.
+    /// </summary>
+    public static Outcome<(ImmutableArray<SpendingFact> Facts, MonthTotalsResult Result)> SetTotals(
+        IReadOnlyDictionary<string, SpendingBooking> existingTotals, int bookingCount, IReadOnlyList<MonthTotal?> totals,
+        YearMonth thisMonth, string actor, Instant now)
+    {
+        // The list rule on the existing totals alone: its answer counts are the same, and which ids
+        // it creates, replaces and removes are the facts.
+        var outcome = ActualCash.SetTotals([.. existingTotals.Values], totals, thisMonth, actor, now);
+        if (!outcome.IsOk) return outcome.Refusal!;
+        var (after, result) = outcome.Value;
+        if (bookingCount + result.Created - result.Removed > ActualCash.MaxBookings)
+            return Refusal.Invalid("totals", $"een project heeft maximaal {ActualCash.MaxBookings} boekingen.");
+        var facts = ImmutableArray.CreateBuilder<SpendingFact>();
+        var afterById = after.ToDictionary(b => b.Id);
+        foreach (var booking in after)
+            if (!existingTotals.TryGetValue(booking.Id, out var before)) facts.Add(new SpendingFact(SpendingChange.TotalSet, booking));
+            else if (!ReferenceEquals(before, booking)) facts.Add(new SpendingFact(SpendingChange.TotalSet, booking, before));
+        foreach (var (id, before) in existingTotals)
+            if (!afterById.ContainsKey(id)) facts.Add(new SpendingFact(SpendingChange.TotalRemoved, before));
+        return Outcome<(ImmutableArray<SpendingFact>, MonthTotalsResult)>.Ok((facts.ToImmutable(), result));
+    }
+
+    /// <summary>The decimals a decimal carries (its scale).</summary>
+    public static int Scale(decimal value) => (decimal.GetBits(value)[3] >> 16) & 0xFF;
+
+    private static ImmutableArray<MonthSpending> Add(ImmutableArray<MonthSpending> months, SpendingBooking booking)
+    {
+        var i = Find(months, booking.Month);
+        var scale = Scale(booking.Amount);
+        if (i < 0)
+        {
+            var scales = new int[scale + 1];
+            scales[scale] = 1;
+            return months.Insert(~i, new MonthSpending(booking.Month, booking.Amount, 1, [.. scales]));
+        }
+        var m = months[i];
+        var counts = m.Scales.ToArray();
+        if (counts.Length <= scale) Array.Resize(ref counts, scale + 1);
+        counts[scale]++;
+        return months.SetItem(i, m with { Amount = m.Amount + booking.Amount, Bookings = m.Bookings + 1, Scales = [.. counts] });
+    }
+
+    private static ImmutableArray<MonthSpending> Remove(ImmutableArray<MonthSpending> months, SpendingBooking booking)
+    {
+        var i = Find(months, booking.Month);
+        if (i < 0) return months;
+        var m = months[i];
+        if (m.Bookings <= 1) return months.RemoveAt(i);
+        var counts = m.Scales.ToArray();
+        var scale = Scale(booking.Amount);
+        if (scale < counts.Length && counts[scale] > 0) counts[scale]--;
+        var length = counts.Length;
+        while (length > 1 && counts[length - 1] == 0) length--;
+        Array.Resize(ref counts, length);
+        return months.SetItem(i, m with { Amount = Rescale(m.Amount - booking.Amount, length - 1), Bookings = m.Bookings - 1, Scales = [.. counts] });
+    }
+
+    /// <summary><paramref name="value"/> with exactly <paramref name="scale"/> decimals (value unchanged: only trailing zeros differ).</summary>
+    private static decimal Rescale(decimal value, int scale)
+    {
+        var rounded = decimal.Round(value, scale);
+        return Scale(rounded) >= scale ? rounded : rounded + new decimal(0, 0, 0, false, (byte)scale);
+    }
+
+    private static int Find(ImmutableArray<MonthSpending> months, YearMonth month)
+    {
+        int lo = 0, hi = months.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var c = months[mid].Month.CompareTo(month);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return ~lo;
+    }
+}

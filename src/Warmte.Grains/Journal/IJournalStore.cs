@@ -1,0 +1,54 @@
+using NodaTime;
+
+namespace Warmte.Journal;
+
+/// <summary>A fact to append to a grain's journal. <see cref="Payload"/> is JSON (WarmteJson).</summary>
+public sealed record JournalAppend(string Kind, string? Tag, Instant At, string? Actor, string Payload);
+
+/// <summary>A stored journal row: the fact and its place (seq, 1, 2, 3, ... per grain).</summary>
+public sealed record JournalRecord(long Seq, string Kind, string? Tag, Instant At, string? Actor, string Payload);
+
+/// <summary>
+/// An idempotency key as stored: the request's fingerprint (the same key with another request is
+/// refused), what a replay answers (JSON, or null), and the seq of the fact it made, if any.
+/// </summary>
+public sealed record IdempotencyRecord(string Key, string Fingerprint, string? Answer, long? Seq);
+
+/// <summary>A grain's snapshot as loaded: its version (0: never committed), last journal seq and state JSON.</summary>
+public sealed record StoredSnapshot(long Version, long LastSeq, string State);
+
+/// <summary>
+/// One commit of one grain: the snapshot moves from <see cref="ExpectedVersion"/> to
+/// <see cref="ExpectedVersion"/> + 1 with its new state, the entries are appended with seqs
+/// <see cref="FirstSeq"/>, <see cref="FirstSeq"/> + 1, ..., and the idempotency key is recorded.
+/// </summary>
+public sealed record JournalCommit(
+    string GrainType, string GrainKey, long ExpectedVersion, long FirstSeq, string State,
+    IReadOnlyList<JournalAppend> Entries, IdempotencyRecord? Idempotency, Instant At);
+
+/// <summary>Which journal rows to read: one kind, optionally one tag, in seq order (or newest first), a window.</summary>
+public sealed record JournalQuery(string Kind, string? Tag = null, bool NewestFirst = false, long Skip = 0, int Take = int.MaxValue);
+
+/// <summary>
+/// Where journaled grains keep their snapshot, history and idempotency keys (the silo implements
+/// it on SQLite and PostgreSQL; docs/storage.md, "The journal"). Grains use it through
+/// <see cref="JournaledState{TState}"/>.
+/// </summary>
+public interface IJournalStore
+{
+    Task<StoredSnapshot?> LoadAsync(string grainType, string grainKey);
+
+    /// <summary>
+    /// All of the commit in one database transaction, or nothing of it. When the snapshot is no
+    /// longer at the expected version (another activation committed first) or the idempotency key
+    /// is already taken, nothing is written and <see cref="Orleans.Storage.InconsistentStateException"/>
+    /// is thrown: the API answers it with 409 concurrent-change, as for Orleans' own grain storage.
+    /// </summary>
+    Task CommitAsync(JournalCommit commit);
+
+    Task<IdempotencyRecord?> FindIdempotencyAsync(string grainType, string grainKey, string idempotencyKey);
+
+    Task<IReadOnlyList<JournalRecord>> ReadAsync(string grainType, string grainKey, JournalQuery query);
+
+    Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using NodaTime;
+using Warmte.Serialization;
+
+namespace Warmte.Journal;
+
+/// <summary>
+/// A grain's journaled state: the current aggregate (<see cref="State"/>, small, replaced as a
+/// whole on each commit) and the journal of facts behind it. The grain's one write shape is:
+/// load, call the rules on <see cref="State"/>, <see cref="CommitAsync"/> the new state with the
+/// facts and the idempotency key — one transaction — and answer. <see cref="State"/> changes only
+/// when a commit succeeded; after a failed commit it is reloaded from the store, so memory never
+/// holds what the database did not take.
+/// </summary>
+public sealed class JournaledState<TState>(IJournalStore store, string grainType, string grainKey) where TState : class, new()
+{
+    private bool _loaded;
+
+    public string GrainType { get; } = grainType;
+
+    public string GrainKey { get; } = grainKey;
+
+    public TState State { get; private set; } = new();
+
+    /// <summary>The stored version this state was loaded at or committed as (0: nothing stored yet).</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The seq of the newest journal row.</summary>
+    public long LastSeq { get; private set; }
+
+    /// <summary>The seq the first entry of the next commit gets (for an idempotency row that points at it).</summary>
+    public long NextSeq => LastSeq + 1;
+
+    public async Task LoadAsync()
+    {
+        var stored = await store.LoadAsync(GrainType, GrainKey);
+        State = stored is null ? new TState() : JsonSerializer.Deserialize<TState>(stored.State, WarmteJson.Default) ?? new TState();
+        Version = stored?.Version ?? 0;
+        LastSeq = stored?.LastSeq ?? 0;
+        _loaded = true;
+    }
+
+    /// <summary>Loads if an earlier failure left the state unknown; every command calls it before its rules.</summary>
+    public Task EnsureLoadedAsync() => _loaded ? Task.CompletedTask : LoadAsync();
+
+    /// <summary>A fact for <see cref="CommitAsync"/>: <paramref name="payload"/> is serialised as JSON.</summary>
+    public static JournalAppend Entry<T>(string kind, string? tag, Instant at, string? actor, T payload) =>
+        new(kind, tag, at, actor, JsonSerializer.Serialize(payload, WarmteJson.Default));
+
+    /// <summary>
+    /// Stores <paramref name="newState"/> and appends <paramref name="entries"/> (and records the
+    /// idempotency key) in one transaction, on the version this state was loaded at. On a conflict
+    /// or any failure nothing is stored, the state is reloaded and the exception goes to the caller.
+    /// Returns the seq of the first entry (0 when there are none).
+    /// </summary>
+    public async Task<long> CommitAsync(TState newState, IReadOnlyList<JournalAppend> entries, Instant at, IdempotencyRecord? idempotency = null)
+    {
+        // The new state was computed from State: committing it on a state loaded just now could skip a rule.
+        if (!_loaded) throw new InvalidOperationException($"{GrainType}/{GrainKey}: the state is not loaded; call EnsureLoadedAsync before the rules.");
+        var firstSeq = LastSeq + 1;
+        var commit = new JournalCommit(GrainType, GrainKey, Version, firstSeq,
+            JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at);
+        try
+        {
+            await store.CommitAsync(commit);
+        }
+        catch
+        {
+            _loaded = false;
+            try { await LoadAsync(); } catch { /* the next call loads again (EnsureLoadedAsync) */ }
+            throw;
+        }
+        State = newState;
+        Version++;
+        LastSeq += entries.Count;
+        return entries.Count == 0 ? 0 : firstSeq;
+    }
+
+    public Task<IdempotencyRecord?> FindIdempotencyAsync(string idempotencyKey) =>
+        store.FindIdempotencyAsync(GrainType, GrainKey, idempotencyKey);
+
+    public Task<IReadOnlyList<JournalRecord>> ReadAsync(JournalQuery query) => store.ReadAsync(GrainType, GrainKey, query);
+
+    public Task<long> CountAsync(string kind, string? tag = null) => store.CountAsync(GrainType, GrainKey, kind, tag);
+
+    /// <summary>A stored payload read back as <typeparamref name="T"/>.</summary>
+    public static T Payload<T>(JournalRecord record) => JsonSerializer.Deserialize<T>(record.Payload, WarmteJson.Default)!;
+}

@@ -1,0 +1,212 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Warmte.Silo.Storage;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Storage;
+
+/// <summary>
+/// A database written by the release before the journal (fixtures in Storage/Fixtures, see its
+/// README) upgrades itself at first start: the cash plans and the funding grains move from
+/// OrleansStorage into snapshot, journal and idempotency rows, and the API answers what the old
+/// rows held — compared here with figures read from the fixture's own JSON, not through the
+/// service's classes. Then retries of old idempotency keys still happen once, and a second start
+/// moves nothing.
+/// </summary>
+public sealed class JournalUpgradeTests
+{
+    /// <summary>The fixtures' admin token (make-fixtures.sh): the restored token table knows only it.</summary>
+    private const string FixtureToken = "fixture-admin-token-0123456789abcdef0123456789";
+
+    [Fact]
+    public async Task A_sqlite_file_of_the_previous_release_upgrades_with_every_record_and_cent()
+    {
+        var dataDir = WarmteServer.NewDataDir();
+        Directory.CreateDirectory(dataDir);
+        File.Copy(RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "pre-journal.sqlite.db"), Path.Combine(dataDir, "warmtenet.db"));
+        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir }).Build());
+        await UpgradesAndAnswersAsTheOldRowsSaid(settings, () => WarmteServer.StartAsync(dataDir));
+    }
+
+    [Fact]
+    public async Task A_postgresql_dump_of_the_previous_release_upgrades_with_every_record_and_cent()
+    {
+        var pg = await PostgresServer.GetAsync();
+        var connectionString = await pg.CreateDatabaseAsync();
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        await Psql(builder, RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "pre-journal.postgresql.sql"));
+        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSQL", ["Storage:ConnectionString"] = connectionString,
+        }).Build());
+        await UpgradesAndAnswersAsTheOldRowsSaid(settings, () => WarmteServer.StartAsync(postgres: connectionString));
+    }
+
+    private static async Task UpgradesAndAnswersAsTheOldRowsSaid(StorageSettings settings, Func<Task<WarmteServer>> start)
+    {
+        var database = new Database(settings);
+        var old = await OldRows(database);
+        var cashPlans = old.Where(r => r.Type == "cashplan").ToDictionary(r => r.Key, r => r.Json);
+        var funding = old.Where(r => r.Type == "funding").ToDictionary(r => r.Key, r => r.Json);
+        Assert.Equal(["wg-terrein", "zonnedak-sporthal"], cashPlans.Keys.Order());
+        Assert.Equal(["wg-terrein"], funding.Keys);
+
+        await using (var server = await start())
+        {
+            var api = server.Client(FixtureToken);
+
+            // The old rows of the converted grains are gone; every record is in the journal tables.
+            Assert.DoesNotContain(await OldRows(database), r => r.Type is "cashplan" or "funding");
+            foreach (var (project, json) in cashPlans)
+            {
+                var bookings = json.GetProperty("bookings").EnumerateArray().ToList();
+                var progress = json.GetProperty("progress").EnumerateArray().ToList();
+                Assert.Equal(bookings.Count + progress.Count, await Count(database, "warmte_journal", "cashplan", project));
+                Assert.Equal(json.GetProperty("bookingKeys").GetArrayLength(), await Count(database, "warmte_idempotency", "cashplan", project));
+
+                // Bookings: the same list, field by field, amounts as written.
+                var answer = await api.Get($"api/projects/{project}/spending");
+                Assert.Equal(HttpStatusCode.OK, answer.Status);
+                Assert.Equal(bookings.Select(Booking), answer.Body.EnumerateArray().Select(Booking));
+
+                // Position: spending per month and in total equals the fixture's bookings summed here.
+                var position = (await api.Get($"api/projects/{project}/cash-position")).Body;
+                var total = bookings.Sum(b => b.GetProperty("amount").GetDecimal());
+                Assert.Equal(total, position.GetProperty("totalSpent").GetDecimal());
+                var perMonth = bookings.GroupBy(b => b.GetProperty("month").GetString()!).ToDictionary(g => g.Key, g => g.Sum(b => b.GetProperty("amount").GetDecimal()));
+                foreach (var month in position.GetProperty("months").EnumerateArray())
+                    Assert.Equal(perMonth.GetValueOrDefault(month.GetProperty("month").GetString()!), month.GetProperty("spent").GetDecimal());
+                Assert.Equal(perMonth.Count, position.GetProperty("months").EnumerateArray().Count(m => m.GetProperty("spent").GetDecimal() != 0m));
+
+                // One month at a time (new paging parameter): the month's share of the same list.
+                var march = (await api.Get($"api/projects/{project}/spending?month=2025-03")).Body.EnumerateArray().Select(Booking);
+                Assert.Equal(bookings.Where(b => b.GetProperty("month").GetString() == "2025-03").Select(Booking), march);
+
+                var reports = (await api.Get($"api/projects/{project}/progress")).Body.EnumerateArray().Select(e => e.GetRawText());
+                Assert.Equal(progress.Select(e => e.GetRawText()), reports);
+            }
+
+            var fund = funding["wg-terrein"];
+            var audit = fund.GetProperty("audit").EnumerateArray().ToList();
+            Assert.Equal(audit.Count, await Count(database, "warmte_journal", "funding", "wg-terrein"));
+            Assert.Equal(fund.GetProperty("idempotency").GetArrayLength(), await Count(database, "warmte_idempotency", "funding", "wg-terrein"));
+            var grants = (await api.Get("api/projects/wg-terrein/grants")).Body.EnumerateArray().Select(g => WithoutNulls(g.GetProperty("grant")));
+            // Orleans' storage left out null properties, the API writes them: compared without nulls.
+            Assert.Equal(fund.GetProperty("grants").EnumerateArray().Select(WithoutNulls), grants);
+            var trail = (await api.Get("api/projects/wg-terrein/grants/audit?pageSize=200")).Body;
+            Assert.Equal(audit.Count, trail.GetProperty("total").GetInt32());
+            Assert.Equal(Enumerable.Reverse(audit).Select(e => e.GetRawText()), trail.GetProperty("entries").EnumerateArray().Select(e => e.GetRawText()));
+            var page2 = (await api.Get("api/projects/wg-terrein/grants/audit?page=2&pageSize=5")).Body;
+            Assert.Equal(Enumerable.Reverse(audit).Skip(5).Take(5).Select(e => e.GetRawText()), page2.GetProperty("entries").EnumerateArray().Select(e => e.GetRawText()));
+
+            // Money reconciles across both grains: paid tranches in, bookings out.
+            var paid = fund.GetProperty("grants").EnumerateArray().SelectMany(g => g.GetProperty("tranches").EnumerateArray())
+                .Where(t => t.TryGetProperty("paidAmount", out var p) && p.ValueKind == JsonValueKind.Number).Sum(t => t.GetProperty("paidAmount").GetDecimal());
+            var wg = (await api.Get("api/projects/wg-terrein/cash-position")).Body;
+            Assert.Equal(paid, wg.GetProperty("totalReceived").GetDecimal());
+
+            // Old idempotency keys still hold: the same booking again books nothing, another body is refused,
+            // a remembered refusal is answered again, a replayed tranche step changes nothing.
+            var firstBooking = cashPlans["wg-terrein"].GetProperty("bookingKeys").EnumerateArray().First();
+            var booked = cashPlans["wg-terrein"].GetProperty("bookings").EnumerateArray().First(b => b.GetProperty("id").GetString() == firstBooking.GetProperty("value").GetString());
+            var retry = await Send(api, "api/projects/wg-terrein/spending", firstBooking.GetProperty("key").GetString()!, new
+            {
+                month = booked.GetProperty("month").GetString(), kind = booked.GetProperty("kind").GetString(),
+                amount = booked.GetProperty("amount").GetDecimal(), note = booked.TryGetProperty("note", out var n) ? n.GetString() : null,
+            });
+            Assert.Equal(booked.GetProperty("id").GetString(), retry.Body.GetProperty("id").GetString());
+            var other = await Send(api, "api/projects/wg-terrein/spending", firstBooking.GetProperty("key").GetString()!, new { month = "2025-01", kind = "Design", amount = 1m });
+            Assert.Equal((HttpStatusCode.Conflict, "idempotency-key-reused"), (other.Status, other.Code));
+            var refused = await Send(api, "api/projects/wg-terrein/grants/fixture-grant/tranches/1/pay", "fixture-t1-pay-bad", new { on = "2025-04-15", amount = -5 });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            var replayed = await Send(api, "api/projects/wg-terrein/grants/fixture-grant/tranches/1/request", "fixture-t1-request", new { on = "2025-02-01" });
+            Assert.Equal(HttpStatusCode.OK, replayed.Status);
+            Assert.Equal((await api.Get($"api/projects/wg-terrein/spending")).Body.GetArrayLength(), cashPlans["wg-terrein"].GetProperty("bookings").GetArrayLength());
+            Assert.Equal(audit.Count, (await api.Get("api/projects/wg-terrein/grants/audit")).Body.GetProperty("total").GetInt32());
+
+            // And the upgraded grains take new facts.
+            var fresh = await Send(api, "api/projects/wg-terrein/spending", "after-upgrade", new { month = "2025-03", kind = "Design", amount = 10.05m });
+            Assert.Equal(HttpStatusCode.Created, fresh.Status);
+            var after = (await api.Get("api/projects/wg-terrein/cash-position")).Body;
+            Assert.Equal(cashPlans["wg-terrein"].GetProperty("bookings").EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()) + 10.05m,
+                after.GetProperty("totalSpent").GetDecimal());
+        }
+
+        // A second start moves nothing and finds everything where it was.
+        var journalRows = await Count(database, "warmte_journal", "cashplan", "wg-terrein");
+        await using (var again = await start())
+        {
+            Assert.Equal(journalRows, await Count(database, "warmte_journal", "cashplan", "wg-terrein"));
+            Assert.Equal(cashPlans["wg-terrein"].GetProperty("bookings").GetArrayLength() + 1,
+                (await again.Client(FixtureToken).Get("api/projects/wg-terrein/spending")).Body.GetArrayLength());
+        }
+    }
+
+    private static string WithoutNulls(JsonElement element)
+    {
+        static System.Text.Json.Nodes.JsonNode? Strip(System.Text.Json.Nodes.JsonNode? node)
+        {
+            if (node is System.Text.Json.Nodes.JsonObject o)
+                foreach (var (name, value) in o.ToList())
+                    if (value is null) o.Remove(name); else Strip(value);
+            else if (node is System.Text.Json.Nodes.JsonArray a) foreach (var item in a) Strip(item);
+            return node;
+        }
+        return Strip(System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText()))!.ToJsonString();
+    }
+
+    private static string Booking(JsonElement b) => string.Join("|",
+        b.GetProperty("id").GetString(), b.GetProperty("month").GetString(), b.GetProperty("kind").GetString(),
+        b.GetProperty("amount").GetRawText(), b.TryGetProperty("note", out var note) ? note.GetString() : null,
+        b.GetProperty("bookedBy").GetString(), b.GetProperty("bookedAt").GetString());
+
+    private static async Task<ApiCalls.Answer> Send(HttpClient api, string path, string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await api.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        return new ApiCalls.Answer(response.StatusCode, raw.Length == 0 ? default : JsonDocument.Parse(raw).RootElement.Clone(), raw, null);
+    }
+
+    private static async Task<List<(string Type, string Key, JsonElement Json)>> OldRows(Database database)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT GrainTypeString, GrainIdExtensionString, PayloadBinary FROM OrleansStorage WHERE GrainIdExtensionString IS NOT NULL";
+        var rows = new List<(string, string, JsonElement)>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetString(0), reader.GetString(1), JsonDocument.Parse((byte[])reader.GetValue(2)).RootElement.Clone()));
+        return rows;
+    }
+
+    private static async Task<long> Count(Database database, string table, string type, string key)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM {table} WHERE grain_type = @type AND grain_key = @key";
+        Database.Parameter(cmd, "type", type);
+        Database.Parameter(cmd, "key", key);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Restores a plain pg_dump with psql (COPY blocks need it), stopping at the first error.</summary>
+    private static async Task Psql(Npgsql.NpgsqlConnectionStringBuilder target, string file)
+    {
+        var info = new ProcessStartInfo("psql") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture),
+                     "-U", target.Username!, "-d", target.Database!, "-f", file })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"psql failed: {await stdout}{await stderr}");
+    }
+}
