@@ -118,9 +118,9 @@ internal static class DecisionCommands
             var s = summary.RootElement;
             context.Out.WriteLine($"Ledenregister van {coop} op {Nl.Date(s.Str("on"))}");
             context.Out.WriteLine($"  {Nl.Count(s.Int("members") ?? 0, "lid", "leden")}, waarvan {Nl.Number(s.Int("eligibleToVote"))} stemgerechtigd; "
-                                  + $"{Nl.Number(s.Int("woningequivalenten"))} woningequivalenten; {Nl.Number(s.Int("formerMembers"))} oud-leden.");
+                                  + $"{Nl.Number(s.Dec("woningequivalenten") ?? 0, 2)} woningequivalenten; {Nl.Number(s.Int("formerMembers"))} oud-leden.");
             var categories = new TextTable("Categorie", "Leden", "Woningequivalenten").AlignRight(1, 2);
-            foreach (var c in s.Items("byCategory")) categories.Add(Category(c.Str("category")), Nl.Number(c.Int("members")), Nl.Number(c.Int("woningequivalenten")));
+            foreach (var c in s.Items("byCategory")) categories.Add(Category(c.Str("category")), Nl.Number(c.Int("members")), Nl.Number(c.Dec("woningequivalenten") ?? 0, 2));
             categories.WriteTo(context.Out, "  ");
             if (list is null)
             {
@@ -132,8 +132,10 @@ internal static class DecisionCommands
             foreach (var m in list.RootElement.EnumerateArray())
             {
                 var a = m.Prop("address");
-                var address = a is { } x ? $"{x.Str("postcode")} {x.Int("huisnummer")}{(x.Str("toevoeging") is { } t ? "-" + t : "")}" : Nl.None;
-                table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Int("woningequivalenten")), address,
+                var address = a is { } x && x.Int("huisnummer") is { } n
+                    ? $"{x.Str("postcode")} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}"
+                    : Nl.None;
+                table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Dec("woningequivalenten") ?? 0, 2), address,
                     Nl.Date(m.Str("joinedOn")), m.Str("leftOn") is null ? "" : Nl.Date(m.Str("leftOn")), Nl.YesNo(m.Bool("eligibleToVote")));
             }
             table.WriteTo(context.Out, "  ");
