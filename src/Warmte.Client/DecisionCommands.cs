@@ -143,6 +143,10 @@ internal static class DecisionCommands
         }
     }
 
+    /// <summary>Votes as counted: whole votes, or woningequivalenten with decimals when weighted ("3,5").</summary>
+    private static string Votes(System.Text.Json.JsonElement element, string name) =>
+        element.Dec(name) is { } votes ? Nl.Number(votes, 2) : Nl.None;
+
     private static string Category(string? category) => category switch
     {
         "EigenaarBewoner" => "eigenaar-bewoner",
@@ -195,7 +199,7 @@ internal static class DecisionCommands
                 context.Out.WriteLine(p.Bool("isClosed") == true
                     ? $"{what}\n    {p.Str("resultText")}"
                     : $"{what}\n    Open: {Nl.Count(p.Int("ballotCount") ?? 0, "stem", "stemmen")} per lid vastgelegd"
-                      + (p.Prop("tallyCounts") is { } t ? $", telling {t.Int("for")} voor / {t.Int("against")} tegen / {t.Int("abstain")} onthouding" : "") + ".");
+                      + (p.Prop("tallyCounts") is { } t ? $", telling {Votes(t, "for")} voor / {Votes(t, "against")} tegen / {Votes(t, "abstain")} onthouding" : "") + ".");
                 if (p.Str("corrects") is { } corrects) context.Out.WriteLine($"    Correctie op {corrects}: {p.Str("correctionReason")}");
             }
         }
@@ -225,8 +229,8 @@ internal static class DecisionCommands
         var result = document.RootElement.Prop("closed")?.Prop("result");
         context.Out.WriteLine($"Voorstel {context.Argument(2)} gesloten.");
         if (result is { } r)
-            context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {r.Int("for")} voor, {r.Int("against")} tegen, {r.Int("abstain")} onthouding(en) — "
-                                  + $"{Nl.Percent((r.Dec("forPercent") ?? 0m) / 100m)} van {r.Int("denominator")}; "
+            context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {Votes(r, "for")} voor, {Votes(r, "against")} tegen, {Votes(r, "abstain")} onthouding(en) — "
+                                  + $"{Nl.Percent((r.Dec("forPercent") ?? 0m) / 100m)} van {Votes(r, "denominator")}; "
                                   + $"{r.Int("presentOrRepresented")} van {r.Int("eligibleMembers")} stemgerechtigden aanwezig of vertegenwoordigd.");
         return WarmteCli.Ok;
     }
