@@ -53,7 +53,8 @@ internal static class ImportCommands
     public static readonly CommandSpec Consent = new(
         "import consent",
         "Akkoordverklaringen van huurders van een complex inlezen (bestuur)",
-        "Leest per adres het antwoord (postcode, huisnummer, toevoeging, antwoord: akkoord/geweigerd, datum) en legt ze vast bij het complex. "
+        "Leest per adres het antwoord (postcode, huisnummer, optioneel huisletter en toevoeging, antwoord: akkoord/geweigerd, datum) en legt ze "
+        + "vast bij het complex. Huisnummers zoals 14-H, 9A of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). "
         + "Een later antwoord van hetzelfde adres vervangt het eerdere. " + Formats,
         [Project, Complex, File], [DryRun, SkipInvalid],
         ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],

@@ -108,7 +108,9 @@ public readonly partial record struct HouseNumber(int Number, string? Letter, st
             yield return $"toevoeging '{Short(addition)}' is langer dan {MaxAdditionLength} tekens.";
     }
 
-    private static string Clean(string? text) => (text ?? "").Replace('\u00A0', ' ').Trim();
+    /// <summary>Trimmed, with a non-breaking space as a space and the dashes word processors make (– — ‐ ‑) as a hyphen.</summary>
+    private static string Clean(string? text) =>
+        (text ?? "").Replace('\u00A0', ' ').Replace('\u2013', '-').Replace('\u2014', '-').Replace('\u2010', '-').Replace('\u2011', '-').Trim();
 
     private static string Short(string text) => text.Length <= 20 ? text : text[..20] + "…";
 }

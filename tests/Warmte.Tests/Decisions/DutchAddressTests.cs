@@ -34,6 +34,7 @@ public sealed class DutchAddressTests
     [InlineData("14A-2", 14, "A", "2")]
     [InlineData("14 a 2", 14, "A", "2")]
     [InlineData("14-1hg", 14, null, "1HG")]
+    [InlineData("14\u2013H", 14, null, "H")]  // an en dash from a word processor
     [InlineData(" 007 ", 7, null, null)]
     [InlineData("99999", 99999, null, null)]
     public void Written_forms_read_as_BAG_parts(string written, int number, string? letter, string? addition)
