@@ -270,3 +270,38 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
             member.Body.GetProperty("address").GetProperty("huisletter").GetString(), member.Body.GetProperty("woningequivalenten").GetDecimal()));
     }
 }
+
+/// <summary>Woningequivalenten as written in a Dutch or English list, read from a CSV cell.</summary>
+public sealed class WoningequivalentenCellTests
+{
+    static WoningequivalentenCellTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static Warmte.Spreadsheets.Import.ImportResult<Warmte.Members.MemberInput> Read(string weq)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"warmte-weq-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, $"Lidnummer;Naam;Categorie;Postcode;Huisnummer;Lid sinds;WEQ\n1;Jan;bedrijf;1091 GM;1;2020-01-01;\"{weq}\"\n");
+        return Warmte.Spreadsheets.Import.Imports.Members(Warmte.Spreadsheets.Import.SheetReader.Read(path).Value!, new NodaTime.LocalDate(2026, 11, 22));
+    }
+
+    [Theory]
+    [InlineData("2,5", "2.5")]
+    [InlineData("2.5", "2.5")]
+    [InlineData("0,25", "0.25")]
+    [InlineData("12", "12")]
+    [InlineData("1.250,5", "1250.5")]
+    [InlineData("", null)]
+    public void Decimal_comma_or_point_up_to_two_decimals(string written, string? expected)
+    {
+        var result = Read(written);
+        Assert.True(result.IsClean, string.Join("\n", result.Problems));
+        Assert.Equal(expected is null ? null : decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), result.Rows[0].Item.Woningequivalenten);
+    }
+
+    [Theory]
+    [InlineData("2,5555", "kolom G (WEQ): 2,5555 heeft meer dan 2 decimalen; rond af op 2 decimalen")]
+    [InlineData("1,255", "kolom G (WEQ): 1,255 heeft meer dan 2 decimalen; rond af op 2 decimalen (bijv. 2,5 of 0,25), of schrijf een duizendtal zonder punt of komma (bijv. 1255).")]
+    [InlineData("1.000", "of schrijf een duizendtal zonder punt of komma (bijv. 1000)")]
+    [InlineData("twee", "kolom G (WEQ): 'twee' is geen getal")]
+    public void More_decimals_or_a_possible_thousands_separator_are_refused_naming_the_column(string written, string expected) =>
+        Assert.Contains(expected, Assert.Single(Read(written).Problems).ToString());
+}

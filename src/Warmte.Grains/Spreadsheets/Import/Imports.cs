@@ -59,22 +59,33 @@ public static partial class Imports
         checkEveryRow: true);
 
     /// <summary>
-    /// Woningequivalenten with a decimal comma or point ("2,5", "2.5", a number cell); a lone separator
-    /// is always the decimal one here (nobody has 2.500 woningequivalenten), so "2,555" is refused for
-    /// its decimals, not as an ambiguous thousands separator.
+    /// Woningequivalenten with a decimal comma or point ("2,5", "2.5", "0,25", a number cell), at most
+    /// two decimals. A lone separator with one, two or four and more digits after it is the decimal one;
+    /// with exactly three ("1,255", "1.000") it could be a thousands separator too, so it is refused with
+    /// both readings named rather than guessed.
     /// </summary>
     private static decimal? Woningequivalenten(RowCells c)
     {
+        const string Round = "rond af op 2 decimalen (bijv. 2,5 of 0,25)";
         var raw = c.Raw("woningequivalenten");
         if (raw is string text && Cells.Text(text) is { } t && t.Count(ch => ch is ',' or '.') == 1)
-            raw = t.Replace(',', '.').Replace(" ", "") is var dotted && decimal.TryParse(dotted, System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
-                ? parsed : text;
+        {
+            var parts = t.Replace(" ", "").Split(',', '.');
+            if (parts[1].Length == 3 && parts[1].All(char.IsAsciiDigit) && parts[0].TrimStart('-').All(char.IsAsciiDigit))
+            {
+                c.Problem("woningequivalenten", $"{t} heeft meer dan {MemberRules.WoningequivalentenDecimals} decimalen; {Round}, "
+                                                + $"of schrijf een duizendtal zonder punt of komma (bijv. {parts[0]}{parts[1]}).");
+                return null;
+            }
+            if (decimal.TryParse(parts[0] + "." + parts[1], System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                raw = parsed;
+        }
         var (value, problem) = Cells.Decimal(raw);
         if (problem is not null) { c.Problem("woningequivalenten", problem); return null; }
         if (value is { } weq && decimal.Round(weq, MemberRules.WoningequivalentenDecimals) != weq)
         {
-            c.Problem("woningequivalenten", $"{weq.ToString(DutchFormat.Culture)} heeft meer dan {MemberRules.WoningequivalentenDecimals} decimalen; "
-                                            + $"rond af op {MemberRules.WoningequivalentenDecimals} decimalen (bijv. 2,5 of 0,25).");
+            c.Problem("woningequivalenten", $"{weq.ToString(DutchFormat.Culture)} heeft meer dan {MemberRules.WoningequivalentenDecimals} decimalen; {Round}.");
             return null;
         }
         return value;
