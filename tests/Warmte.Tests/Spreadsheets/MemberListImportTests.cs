@@ -76,6 +76,7 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         Assert.Contains(row9, l => l.Contains("kolom D (Postcode): '1091 SS' is geen Nederlandse postcode"));
         Assert.Contains(row9, l => l.Contains("kolom E (Huisnr): toevoeging 'ABCDE' is langer dan 4 tekens"));
         Assert.Contains(row9, l => l.Contains("kolom F (WEQ): 1,255 heeft meer dan 2 decimalen"));
+        Assert.Equal(["C", "D", "E", "F"], row9.Select(l => l.Split("kolom ")[1][..1])); // left to right
         Assert.Contains("Proefrun: er is niets verstuurd.", dry.Out);
         Assert.Equal(0, await MemberCount(coop));
     }

@@ -102,6 +102,19 @@ public static class ServiceProblems
 /// <summary>The frame every import shares: find the header, read each non-blank row, then check the batch.</summary>
 public static class RowImport
 {
+    /// <summary>"C (Categorie)" → 3, "AA (…)" → 27; no column → 0 (first).</summary>
+    private static int ColumnOrder(string? column)
+    {
+        if (column is null) return 0;
+        var order = 0;
+        foreach (var ch in column)
+        {
+            if (ch is < 'A' or > 'Z') break;
+            order = order * 26 + (ch - 'A' + 1);
+        }
+        return order;
+    }
+
     /// <param name="missingColumns">
     /// When given, the header row is found even when required columns are missing (title and export-date
     /// rows above it are skipped); this function names each missing column that matters and what to do
@@ -150,6 +163,7 @@ public static class RowImport
                 bad.Add(rowNumber);
             }
         return new ImportResult<T>(mapping, [.. rows.Where(r => !bad.Contains(r.Row))],
-            [.. problems.OrderBy(p => p.Row)], bad.Count);
+            // Per row from left to right (the row's own problems first), as a person reads the sheet.
+            [.. problems.OrderBy(p => p.Row).ThenBy(p => ColumnOrder(p.Column))], bad.Count);
     }
 }
