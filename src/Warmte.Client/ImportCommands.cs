@@ -19,7 +19,7 @@ internal static class ImportCommands
     private static readonly ArgumentSpec Meeting = new("vergadering", "de id van de ALV-vergadering");
     private static readonly ArgumentSpec Proposal = new("voorstel", "de id van het voorstel");
 
-    public static readonly OptionSpec DryRun = new("dry-run", null, "Alleen lezen en controleren: toon de kolommen en de eerste rijen, verstuur niets");
+    public static readonly OptionSpec DryRun = new("dry-run", null, "Alleen lezen en controleren: toon de kolommen, de rijen die ingelezen zouden worden en elke fout; verstuur niets");
     public static readonly OptionSpec SkipInvalid = new("skip-invalid", null,
         "Alleen de goede rijen inlezen: sla foute rijen over en verstuur de goede (standaard: bij één foute rij wordt niets verstuurd)");
     public static readonly OptionSpec JoinedOn = new("joined-on", "JJJJ-MM-DD",
@@ -93,8 +93,11 @@ internal static class ImportCommands
         return import(sheets.Value!);
     }
 
-    /// <summary>Shows mapping and problems; returns whether to go on and send.</summary>
-    internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe, string? note = null)
+    /// <summary>
+    /// Shows mapping and problems; returns whether to go on and send. A dry run lists the rows it
+    /// would import: all of them with <paramref name="allRows"/> (members, consent, ballots), otherwise the first five.
+    /// </summary>
+    internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe, string? note = null, bool allRows = false)
     {
         var output = context.Json ? context.Err : context.Out;
         if (result.Mapping is { } mapping)
@@ -108,8 +111,8 @@ internal static class ImportCommands
         foreach (var problem in result.Problems) context.Err.WriteLine(problem.ToString());
         if (context.Invocation.Flag(DryRun))
         {
-            output.WriteLine(result.Rows.IsEmpty ? "Geen rijen om in te lezen." : "Deze rijen zouden worden ingelezen:");
-            foreach (var row in result.Rows) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
+            output.WriteLine(result.Rows.IsEmpty ? "Geen rijen om in te lezen." : allRows ? "Deze rijen zouden worden ingelezen:" : "Eerste rijen:");
+            foreach (var row in allRows ? result.Rows : result.Rows.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
             if (!result.IsClean)
                 output.WriteLine(context.Invocation.Command.Options.Contains(SkipInvalid)
                     ? "De foute rijen hierboven worden niet ingelezen; zonder --skip-invalid wordt bij een foute rij niets ingelezen."
@@ -172,7 +175,7 @@ internal static class ImportCommands
                 ? $"Lid sinds: uit de kolom; rijen zonder datum krijgen {Nl.Date(all)} (--joined-on)."
                 : $"Lid sinds: {Nl.Date(all)} voor elke rij (--joined-on; het bestand heeft geen kolom Lid sinds)."
             : null;
-        if (!Report(context, result, m => DescribeMember(m, joinedOn), note))
+        if (!Report(context, result, m => DescribeMember(m, joinedOn), note, allRows: true))
             return Finish(context, result, sent: false);
         var body = JsonSerializer.Serialize(new
         {
@@ -211,7 +214,7 @@ internal static class ImportCommands
     private static async Task<int> RunConsent(CommandContext context)
     {
         var result = Read(context, 2, sheets => Imports.Consent(sheets));
-        if (!Report(context, result, d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}"))
+        if (!Report(context, result, d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}", allRows: true))
             return Finish(context, result, sent: false);
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
         var body = JsonSerializer.Serialize(new { declarations = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
@@ -238,7 +241,7 @@ internal static class ImportCommands
     private static async Task<int> RunBallots(CommandContext context)
     {
         var result = Read(context, 3, sheets => Imports.Ballots(sheets));
-        if (!Report(context, result, b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}"))
+        if (!Report(context, result, b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}", allRows: true))
             return Finish(context, result, sent: false);
         var path = $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/alv/meetings/{ApiClient.Segment(context.Argument(1))}"
                    + $"/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";
