@@ -98,6 +98,39 @@ public sealed class OldShapeStateTests
         Assert.Contains("0 akkoord, 1 geweigerd, 9 zonder antwoord van 10", consent.Out);
     }
 
+    // An ALV record as the previous release stored it: ballot weights and counts as whole numbers (long).
+    private const string OldAlv = """
+        {"record":{"statutes":null,"meetings":[{"id":"alv","title":"ALV","date":"2024-12-14","noticeDate":"2024-11-30","secondMeetingOf":null,
+          "proposals":[{"id":"tarief","title":"Tarief","decisionType":"Tariefbesluit","projectId":null,"corrects":null,"correctionReason":null,"mode":"Ballots",
+            "ballots":[{"memberNumber":"L-1","choice":"Voor","proxyHolder":null,"weight":4,"recordedBy":"bestuur","recordedAt":"2024-12-14T11:00:00Z"},
+                       {"memberNumber":"L-2","choice":"Tegen","proxyHolder":null,"weight":1,"recordedBy":"bestuur","recordedAt":"2024-12-14T11:01:00Z"}],
+            "tally":null,
+            "closed":{"result":{"outcome":"Aangenomen","for":4,"against":1,"abstain":0,"denominator":5,"eligibleMembers":2,"presentOrRepresented":2,
+              "quorumMet":true,"quorumWaived":false,"forPercent":80.00,
+              "rule":{"quorum":{"numerator":0,"denominator":1},"majority":{"numerator":1,"denominator":2},"majorityRule":"MoreThan","abstentionsCount":false,
+                      "maxProxiesPerAttendee":1,"weighting":"PerWoningequivalent","secondMeetingWithoutQuorum":true,"minimumNoticeDays":7},
+              "represented":0},"closedBy":"bestuur","closedAt":"2024-12-14T12:00:00Z"}}],
+          "present":[],"createdBy":"bestuur","createdAt":"2024-11-30T10:00:00Z"}]},
+         "audit":[]}
+        """;
+
+    [Fact]
+    public void An_alv_record_with_whole_weights_and_counts_loads_into_the_decimal_fields_and_is_written_back_the_same()
+    {
+        var options = Warmte.Serialization.WarmteJson.Configure(new System.Text.Json.JsonSerializerOptions()); // as the grain storage serializer is configured
+        var state = System.Text.Json.JsonSerializer.Deserialize<Warmte.Common.RecordState<Warmte.Alv.AlvRecord>>(OldAlv, options)!;
+        var proposal = state.Record!.Meetings[0].Proposals[0];
+        Assert.Equal([4m, 1m], proposal.Ballots.Select(b => b.Weight));
+        var result = proposal.Closed!.Result;
+        Assert.Equal((4m, 1m, 0m, 5m), (result.For, result.Against, result.Abstain, result.Denominator));
+        Assert.StartsWith("Aangenomen: 4 voor, 1 tegen, 0 onthouding(en) (80% van 5;", result.Describe());
+        // Written back, whole numbers stay whole ("weight":4, not 4.0): stored state does not churn.
+        var again = System.Text.Json.JsonSerializer.Serialize(state, options);
+        Assert.Contains("\"weight\":4,", again);
+        Assert.Contains("\"for\":4,", again);
+        Assert.Contains("\"denominator\":5,", again);
+    }
+
     private static async Task<int> Replace(SqliteConnection connection, string marker, string oldPayload)
     {
         await using var command = connection.CreateCommand();
