@@ -169,6 +169,8 @@ internal static class ImportCommands
     private static async Task<int> RunMembers(CommandContext context)
     {
         var joinedOn = Commands.ParseDate(context.Option(JoinedOn), JoinedOn, context.Invocation.Command);
+        if (joinedOn is { } future && future > context.Today())
+            throw new UsageException($"--joined-on {Nl.Date(future)} ligt in de toekomst; geef de datum waarop de leden lid werden.", context.Invocation.Command);
         var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today(), joinedOn));
         var note = joinedOn is { } all && result.Mapping is { } m0
             ? m0.Columns.ContainsKey("joinedOn")

@@ -66,7 +66,7 @@ public static partial class MemberRules
         IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null)
     {
         var (members, v) = Each(inputs, today, path, defaultJoinedOn);
-        if (members.IsEmpty && v.Errors.Any(e => e.Field == path)) return v.ToRefusal();
+        if (v.Errors.Any(e => !e.Field.StartsWith(path + "[", StringComparison.Ordinal))) return v.ToRefusal(); // the call as a whole is wrong
         return Outcome<(ImmutableArray<Member>, ImmutableArray<FieldError>)>.Ok((members, [.. v.Errors]));
     }
 
@@ -75,6 +75,7 @@ public static partial class MemberRules
         var v = new Validation();
         if (inputs.Count == 0) v.Add(path, "bevat geen leden.");
         if (inputs.Count > MaxPerCall) v.Add(path, $"bevat meer dan {MaxPerCall} leden; splits de invoer.");
+        if (defaultJoinedOn is { } all && all > today) v.Add("joinedOn", $"{DutchFormat.Date(all)} ligt in de toekomst.");
         if (v.HasErrors) return ([], v);
 
         var members = ImmutableArray.CreateBuilder<Member>(inputs.Count);

@@ -145,6 +145,9 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         var bad = await Run("import", "members", coop, csv, "--joined-on", "1-jan", "--dry-run");
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("'1-jan' is geen geldige datum voor --joined-on; gebruik JJJJ-MM-DD", bad.Err);
+        var future = await Run("import", "members", coop, csv, "--joined-on", "2030-01-01", "--dry-run");
+        Assert.Equal(1, future.ExitCode);
+        Assert.Contains("--joined-on 01-01-2030 ligt in de toekomst", future.Err);
     }
 
     [Fact]
@@ -266,7 +269,10 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal(1, goodOnly.Body.GetProperty("created").GetInt32());
         var skipped = goodOnly.Body.GetProperty("skipped").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
         Assert.Equal(["members[1].woningequivalenten", "members[1].postcode"], skipped);
-        var member = await client.Get($"api/cooperatives/{coop}/members/1");
+        var future = await client.Post($"api/cooperatives/{coop}/members", new { members = new[] { Member("3", 1m) }, joinedOn = "2099-01-01", skipInvalid = true });
+        Assert.Equal(HttpStatusCode.BadRequest, future.Status);
+        Assert.Equal(["joinedOn"], future.ErrorFields);
+                var member = await client.Get($"api/cooperatives/{coop}/members/1");
         Assert.Equal(("2020-01-01", "A", 2.5m), (member.Body.GetProperty("joinedOn").GetString(),
             member.Body.GetProperty("address").GetProperty("huisletter").GetString(), member.Body.GetProperty("woningequivalenten").GetDecimal()));
     }
