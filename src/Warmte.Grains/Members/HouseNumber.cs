@@ -155,7 +155,8 @@ public static partial class AddressLine
         var t = (line ?? "").Replace('\u00A0', ' ').Trim();
         if (t.Length == 0) return (null, null, "is verplicht.");
         string? postcode = null;
-        if (TrailingPostcode().Match(t) is { Success: true } pc)
+        // A trailing postcode, unless it is the house number itself ("Keizersgracht 1234 ab": 1234 with toevoeging AB).
+        if (TrailingPostcode().Match(t) is { Success: true } pc && t[..pc.Index].Any(char.IsAsciiDigit))
         {
             postcode = pc.Groups["postcode"].Value;
             t = t[..pc.Index].Trim();

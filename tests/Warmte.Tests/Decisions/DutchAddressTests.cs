@@ -98,6 +98,7 @@ public sealed class DutchAddressTests
     [InlineData("1e Oosterparkstraat 9a", "9a", null)]
     [InlineData("Wibautstraat 14 1", "14 1", null)]
     [InlineData("Tweede Jan Steenstraat 3-III 1073 VR", "3-III", "1073 VR")]
+    [InlineData("Keizersgracht 1234 ab", "1234 ab", null)] // a four-digit number with toevoeging AB, not a postcode
     public void A_whole_address_line_gives_its_house_number_and_postcode(string line, string number, string? postcode)
     {
         var (text, pc, problem) = AddressLine.Split(line);
