@@ -93,8 +93,8 @@ public static partial class Imports
 
     /// <summary>
     /// The required columns the header row lacks, each with what to do. A whole-address column stands
-    /// in for Huisnummer and Postcode; <paramref name="extra"/> adds advice per field (or, when a field
-    /// is left out of <paramref name="specs"/>' required ones by an option, leave it out of the result).
+    /// in for Huisnummer and Postcode; <paramref name="advice"/> gives the advice for a field. The join
+    /// date is only reported when advice for it is given (without it, --joined-on supplies the date).
     /// </summary>
     private static IEnumerable<string> MissingColumns(HeaderMapping mapping, IReadOnlyList<ColumnSpec> specs, IReadOnlyList<(string Field, string Advice)> advice)
     {
