@@ -118,9 +118,9 @@ internal static class DecisionCommands
             var s = summary.RootElement;
             context.Out.WriteLine($"Ledenregister van {coop} op {Nl.Date(s.Str("on"))}");
             context.Out.WriteLine($"  {Nl.Count(s.Int("members") ?? 0, "lid", "leden")}, waarvan {Nl.Number(s.Int("eligibleToVote"))} stemgerechtigd; "
-                                  + $"{Nl.Number(s.Int("woningequivalenten"))} woningequivalenten; {Nl.Number(s.Int("formerMembers"))} oud-leden.");
+                                  + $"{Nl.Number(s.Dec("woningequivalenten") ?? 0, 2)} woningequivalenten; {Nl.Number(s.Int("formerMembers"))} oud-leden.");
             var categories = new TextTable("Categorie", "Leden", "Woningequivalenten").AlignRight(1, 2);
-            foreach (var c in s.Items("byCategory")) categories.Add(Category(c.Str("category")), Nl.Number(c.Int("members")), Nl.Number(c.Int("woningequivalenten")));
+            foreach (var c in s.Items("byCategory")) categories.Add(Category(c.Str("category")), Nl.Number(c.Int("members")), Nl.Number(c.Dec("woningequivalenten") ?? 0, 2));
             categories.WriteTo(context.Out, "  ");
             if (list is null)
             {
@@ -132,14 +132,20 @@ internal static class DecisionCommands
             foreach (var m in list.RootElement.EnumerateArray())
             {
                 var a = m.Prop("address");
-                var address = a is { } x ? $"{x.Str("postcode")} {x.Int("huisnummer")}{(x.Str("toevoeging") is { } t ? "-" + t : "")}" : Nl.None;
-                table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Int("woningequivalenten")), address,
+                var address = a is { } x && x.Int("huisnummer") is { } n
+                    ? $"{x.Str("postcode")} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}"
+                    : Nl.None;
+                table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Dec("woningequivalenten") ?? 0, 2), address,
                     Nl.Date(m.Str("joinedOn")), m.Str("leftOn") is null ? "" : Nl.Date(m.Str("leftOn")), Nl.YesNo(m.Bool("eligibleToVote")));
             }
             table.WriteTo(context.Out, "  ");
             return WarmteCli.Ok;
         }
     }
+
+    /// <summary>Votes as counted: whole votes, or woningequivalenten with decimals when weighted ("3,5").</summary>
+    private static string Votes(System.Text.Json.JsonElement element, string name) =>
+        element.Dec(name) is { } votes ? Nl.Number(votes, 2) : Nl.None;
 
     private static string Category(string? category) => category switch
     {
@@ -193,7 +199,7 @@ internal static class DecisionCommands
                 context.Out.WriteLine(p.Bool("isClosed") == true
                     ? $"{what}\n    {p.Str("resultText")}"
                     : $"{what}\n    Open: {Nl.Count(p.Int("ballotCount") ?? 0, "stem", "stemmen")} per lid vastgelegd"
-                      + (p.Prop("tallyCounts") is { } t ? $", telling {t.Int("for")} voor / {t.Int("against")} tegen / {t.Int("abstain")} onthouding" : "") + ".");
+                      + (p.Prop("tallyCounts") is { } t ? $", telling {Votes(t, "for")} voor / {Votes(t, "against")} tegen / {Votes(t, "abstain")} onthouding" : "") + ".");
                 if (p.Str("corrects") is { } corrects) context.Out.WriteLine($"    Correctie op {corrects}: {p.Str("correctionReason")}");
             }
         }
@@ -223,8 +229,8 @@ internal static class DecisionCommands
         var result = document.RootElement.Prop("closed")?.Prop("result");
         context.Out.WriteLine($"Voorstel {context.Argument(2)} gesloten.");
         if (result is { } r)
-            context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {r.Int("for")} voor, {r.Int("against")} tegen, {r.Int("abstain")} onthouding(en) — "
-                                  + $"{Nl.Percent((r.Dec("forPercent") ?? 0m) / 100m)} van {r.Int("denominator")}; "
+            context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {Votes(r, "for")} voor, {Votes(r, "against")} tegen, {Votes(r, "abstain")} onthouding(en) — "
+                                  + $"{Nl.Percent((r.Dec("forPercent") ?? 0m) / 100m)} van {Votes(r, "denominator")}; "
                                   + $"{r.Int("presentOrRepresented")} van {r.Int("eligibleMembers")} stemgerechtigden aanwezig of vertegenwoordigd.");
         return WarmteCli.Ok;
     }

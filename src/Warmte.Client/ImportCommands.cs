@@ -19,9 +19,11 @@ internal static class ImportCommands
     private static readonly ArgumentSpec Meeting = new("vergadering", "de id van de ALV-vergadering");
     private static readonly ArgumentSpec Proposal = new("voorstel", "de id van het voorstel");
 
-    public static readonly OptionSpec DryRun = new("dry-run", null, "Alleen lezen en controleren: toon de kolommen en de eerste rijen, verstuur niets");
+    public static readonly OptionSpec DryRun = new("dry-run", null, "Alleen lezen en controleren: toon de kolommen, de rijen die ingelezen zouden worden en elke fout; verstuur niets");
     public static readonly OptionSpec SkipInvalid = new("skip-invalid", null,
-        "Sla foute rijen over en verstuur de goede (standaard: bij één foute rij wordt niets verstuurd)");
+        "Alleen de goede rijen inlezen: sla foute rijen over en verstuur de goede (standaard: bij één foute rij wordt niets verstuurd)");
+    public static readonly OptionSpec JoinedOn = new("joined-on", "JJJJ-MM-DD",
+        "Datum lid sinds voor elke rij zonder eigen datum (ook als de kolom Lid sinds ontbreekt); de proefrun toont hem");
 
     internal const string Formats = "Het bestand mag .xlsx, .xls (oud Excel) of .csv zijn (';' of ',', decimale komma of punt, UTF-8 of Windows-1252). "
         + "De kopregel mag in de eerste 20 rijen staan, onder een titel; kolomnamen worden herkend ongeacht hoofdletters, accenten en spaties, "
@@ -30,11 +32,13 @@ internal static class ImportCommands
     public static readonly CommandSpec Members = new(
         "import members",
         "Ledenlijst inlezen in het ledenregister (bestuur)",
-        "Leest een ledenlijst (lidnummer, naam, categorie, postcode, huisnummer, lid sinds; optioneel toevoeging, woningequivalenten, "
-        + "uitgeschreven, stemgerechtigd) en registreert de leden op lidnummer: een bekend nummer wordt bijgewerkt, nooit verdubbeld; "
-        + "hetzelfde bestand nog eens inlezen verandert niets. " + Formats,
-        [Cooperative, File], [DryRun, SkipInvalid],
-        ["warmte import members ketelhuiswg leden.xlsx --dry-run", "warmte import members ketelhuiswg leden.csv"],
+        "Leest een ledenlijst (lidnummer, naam, categorie, postcode, huisnummer, lid sinds; optioneel huisletter, toevoeging, "
+        + "woningequivalenten met decimale komma, uitgeschreven, stemgerechtigd) en registreert de leden op lidnummer: een bekend nummer "
+        + "wordt bijgewerkt, nooit verdubbeld; hetzelfde bestand nog eens inlezen verandert niets. Huisnummers zoals 14-H, 14H, 9 a, "
+        + "14-III of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). Zonder kolom Lid sinds: geef --joined-on. " + Formats,
+        [Cooperative, File], [DryRun, SkipInvalid, JoinedOn],
+        ["warmte import members ketelhuiswg leden.xlsx --dry-run", "warmte import members ketelhuiswg leden.csv",
+         "warmte import members ketelhuiswg ledenlijst-penningmeester.xlsx --joined-on 2020-01-01 --skip-invalid"],
         RunMembers);
 
     public static readonly CommandSpec Ballots = new(
@@ -49,7 +53,8 @@ internal static class ImportCommands
     public static readonly CommandSpec Consent = new(
         "import consent",
         "Akkoordverklaringen van huurders van een complex inlezen (bestuur)",
-        "Leest per adres het antwoord (postcode, huisnummer, toevoeging, antwoord: akkoord/geweigerd, datum) en legt ze vast bij het complex. "
+        "Leest per adres het antwoord (postcode, huisnummer, optioneel huisletter en toevoeging, antwoord: akkoord/geweigerd, datum) en legt ze "
+        + "vast bij het complex. Huisnummers zoals 14-H, 9A of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). "
         + "Een later antwoord van hetzelfde adres vervangt het eerdere. " + Formats,
         [Project, Complex, File], [DryRun, SkipInvalid],
         ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],
@@ -88,8 +93,11 @@ internal static class ImportCommands
         return import(sheets.Value!);
     }
 
-    /// <summary>Shows mapping and problems; returns whether to go on and send.</summary>
-    internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe)
+    /// <summary>
+    /// Shows mapping and problems; returns whether to go on and send. A dry run lists the rows it
+    /// would import: all of them with <paramref name="allRows"/> (members, consent, ballots), otherwise the first five.
+    /// </summary>
+    internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe, string? note = null, bool allRows = false)
     {
         var output = context.Json ? context.Err : context.Out;
         if (result.Mapping is { } mapping)
@@ -98,12 +106,17 @@ internal static class ImportCommands
             foreach (var (field, column) in mapping.Columns.OrderBy(c => c.Value.Index))
                 output.WriteLine($"  kolom {HeaderMapping.Letter(column.Index)} \"{column.Header}\" → {field}");
             output.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")}, {Nl.Count(result.BadRows, "foute rij", "foute rijen")}.");
+            if (note is not null) output.WriteLine(note);
         }
         foreach (var problem in result.Problems) context.Err.WriteLine(problem.ToString());
         if (context.Invocation.Flag(DryRun))
         {
-            output.WriteLine("Eerste rijen:");
-            foreach (var row in result.Rows.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
+            output.WriteLine(result.Rows.IsEmpty ? "Geen rijen om in te lezen." : allRows ? "Deze rijen zouden worden ingelezen:" : "Eerste rijen:");
+            foreach (var row in allRows ? result.Rows : result.Rows.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
+            if (!result.IsClean)
+                output.WriteLine(context.Invocation.Command.Options.Contains(SkipInvalid)
+                    ? "De foute rijen hierboven worden niet ingelezen; zonder --skip-invalid wordt bij een foute rij niets ingelezen."
+                    : "De foute rijen hierboven worden niet ingelezen.");
             output.WriteLine("Proefrun: er is niets verstuurd.");
             return false;
         }
@@ -155,10 +168,22 @@ internal static class ImportCommands
 
     private static async Task<int> RunMembers(CommandContext context)
     {
-        var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today()));
-        if (!Report(context, result, m => $"{m.Number} {m.Name} ({m.Category}), {m.Postcode} {m.Huisnummer}{m.Toevoeging}"))
+        var joinedOn = Commands.ParseDate(context.Option(JoinedOn), JoinedOn, context.Invocation.Command);
+        if (joinedOn is { } future && future > context.Today())
+            throw new UsageException($"--joined-on {Nl.Date(future)} ligt in de toekomst; geef de datum waarop de leden lid werden.", context.Invocation.Command);
+        var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today(), joinedOn));
+        var note = joinedOn is { } all && result.Mapping is { } m0
+            ? m0.Columns.ContainsKey("joinedOn")
+                ? $"Lid sinds: uit de kolom; rijen zonder datum krijgen {Nl.Date(all)} (--joined-on)."
+                : $"Lid sinds: {Nl.Date(all)} voor elke rij (--joined-on; het bestand heeft geen kolom Lid sinds)."
+            : null;
+        if (!Report(context, result, m => DescribeMember(m, joinedOn), note, allRows: true))
             return Finish(context, result, sent: false);
-        var body = JsonSerializer.Serialize(new { members = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
+        var body = JsonSerializer.Serialize(new
+        {
+            members = result.Rows.Select(r => r.Item),
+            joinedOn,
+        }, WarmteJson.Default);
         ApiResponse response;
         try
         {
@@ -176,10 +201,22 @@ internal static class ImportCommands
         return Finish(context, result, sent: true);
     }
 
+    /// <summary>A member row of the dry run: "L-1 Jan (huurder), 1053 AB 14-H, 2,5 WEQ, lid sinds 01-01-2020".</summary>
+    private static string DescribeMember(Members.MemberInput m, NodaTime.LocalDate? joinedOn)
+    {
+        var joined = m.JoinedOn ?? joinedOn;
+        return $"{m.Number} {m.Name} ({m.Category?.Trim().ToLowerInvariant()}), {m.Postcode} {House(m.Huisnummer, m.Huisletter, m.Toevoeging)}, "
+               + $"{Nl.Number(m.Woningequivalenten ?? 1, 2)} WEQ, lid sinds {(joined is { } j ? Nl.Date(j) : Nl.None)}"
+               + (m.JoinedOn is null && joinedOn is not null ? " (--joined-on)" : "");
+    }
+
+    private static string House(int? number, string? letter, string? addition) =>
+        number is { } n ? new Members.HouseNumber(n, letter, addition).ToString() : Nl.None;
+
     private static async Task<int> RunConsent(CommandContext context)
     {
         var result = Read(context, 2, sheets => Imports.Consent(sheets));
-        if (!Report(context, result, d => $"{d.Postcode} {d.Huisnummer}{d.Toevoeging}: {d.Response} op {d.On}"))
+        if (!Report(context, result, d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}", allRows: true))
             return Finish(context, result, sent: false);
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
         var body = JsonSerializer.Serialize(new { declarations = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
@@ -206,7 +243,7 @@ internal static class ImportCommands
     private static async Task<int> RunBallots(CommandContext context)
     {
         var result = Read(context, 3, sheets => Imports.Ballots(sheets));
-        if (!Report(context, result, b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}"))
+        if (!Report(context, result, b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}", allRows: true))
             return Finish(context, result, sent: false);
         var path = $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/alv/meetings/{ApiClient.Segment(context.Argument(1))}"
                    + $"/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";

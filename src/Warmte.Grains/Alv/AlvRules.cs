@@ -302,11 +302,12 @@ public static class AlvRules
         if (proposal!.Mode == BallotMode.Ballots)
             return Refusal.Conflict("ballots-recorded", "Op dit voorstel zijn al stemmen per lid vastgelegd; een telling erbij zou dubbel tellen.");
         var v = new Validation();
-        var forVotes = Count(v, "for", command.For);
-        var against = Count(v, "against", command.Against);
-        var abstain = Count(v, "abstain", command.Abstain);
-        var present = Numbers(v, "present", command.Present, eligibility, meeting!.Date);
         var rule = record.EffectiveStatutes.RuleFor(proposal.DecisionType);
+        var weighted = rule.Weighting == VoteWeighting.PerWoningequivalent;
+        var forVotes = Count(v, "for", command.For, weighted);
+        var against = Count(v, "against", command.Against, weighted);
+        var abstain = Count(v, "abstain", command.Abstain, weighted);
+        var present = Numbers(v, "present", command.Present, eligibility, meeting!.Date);
         var proxies = ImmutableArray.CreateBuilder<Proxy>();
         var proxyList = command.Proxies ?? [];
         var presentSet = present.ToHashSet();
@@ -333,9 +334,9 @@ public static class AlvRules
         var voters = present.Concat(proxies.Select(p => p.Member)).ToHashSet();
         var capacity = rule.Weighting == VoteWeighting.OneMemberOneVote
             ? voters.Count
-            : eligibility.Voters.Where(x => voters.Contains(x.Number)).Sum(x => (long)x.Woningequivalenten);
+            : eligibility.Voters.Where(x => voters.Contains(x.Number)).Sum(x => x.Woningequivalenten);
         if (forVotes + against + abstain > capacity)
-            return Refusal.Invalid("for", $"de telling ({forVotes} + {against} + {abstain} = {forVotes + against + abstain}) is groter dan wat de presentielijst kan uitbrengen ({capacity}).");
+            return Refusal.Invalid("for", $"de telling ({Votes(forVotes)} + {Votes(against)} + {Votes(abstain)} = {Votes(forVotes + against + abstain)}) is groter dan wat de presentielijst kan uitbrengen ({Votes(capacity)}).");
         var tally = new Tally
         {
             For = forVotes, Against = against, Abstain = abstain, Present = [.. present.Order(StringComparer.Ordinal)],
@@ -343,14 +344,22 @@ public static class AlvRules
         };
         var updated = proposal with { Mode = BallotMode.Tally, Tally = tally };
         return new Change<AlvRecord>(Replace(record, meeting, updated), "alv.tally-recorded",
-            $"Telling op '{meetingId}/{proposalId}': {forVotes} voor, {against} tegen, {abstain} onthouding(en); {present.Length} aanwezig, {proxies.Count} volmacht(en).");
+            $"Telling op '{meetingId}/{proposalId}': {Votes(forVotes)} voor, {Votes(against)} tegen, {Votes(abstain)} onthouding(en); {present.Length} aanwezig, {proxies.Count} volmacht(en).");
     }
 
-    private static long Count(Validation v, string field, long? value)
+    /// <summary>Votes as read in Dutch: "96", "2,5".</summary>
+    private static string Votes(decimal votes) => votes.ToString("0.##", DutchFormat.Culture);
+
+    /// <summary>A count of votes: whole votes, or woningequivalenten with up to two decimals when the rule weighs them.</summary>
+    private static decimal Count(Validation v, string field, decimal? value, bool weighted)
     {
         if (value is not { } n) { v.Add(field, "is verplicht."); return 0; }
         if (n is < 0 or > 100_000_000) v.Add(field, "moet 0 of meer zijn (en niet absurd groot).");
-        return n;
+        else if (!weighted && decimal.Truncate(n) != n)
+            v.Add(field, $"{n.ToString(DutchFormat.Culture)} is geen geheel aantal stemmen (één lid één stem).");
+        else if (decimal.Round(n, Members.MemberRules.WoningequivalentenDecimals) != n)
+            v.Add(field, $"{n.ToString(DutchFormat.Culture)} heeft meer dan {Members.MemberRules.WoningequivalentenDecimals} decimalen.");
+        return Members.MemberRules.Normalise(n);
     }
 
     /// <summary>The member numbers counted as present or represented on a proposal (for the quorum).</summary>

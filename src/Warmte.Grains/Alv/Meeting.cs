@@ -19,7 +19,8 @@ public sealed record Ballot
     [Id(1)] public required VoteChoice Choice { get; init; }
     [Id(2)] public string? ProxyHolder { get; init; }
     /// <summary>The vote's weight under the rule in force: 1, or the member's woningequivalenten.</summary>
-    [Id(3)] public required long Weight { get; init; }
+    /// <remarks>Decimal since woningequivalenten have up to two decimals; weights stored as whole numbers load unchanged.</remarks>
+    [Id(3)] public required decimal Weight { get; init; }
     [Id(4)] public required string RecordedBy { get; init; }
     [Id(5)] public required Instant RecordedAt { get; init; }
 }
@@ -32,9 +33,9 @@ public sealed record Proxy([property: Id(0)] string Member, [property: Id(1)] st
 [GenerateSerializer, Immutable]
 public sealed record Tally
 {
-    [Id(0)] public required long For { get; init; }
-    [Id(1)] public required long Against { get; init; }
-    [Id(2)] public required long Abstain { get; init; }
+    [Id(0)] public required decimal For { get; init; }
+    [Id(1)] public required decimal Against { get; init; }
+    [Id(2)] public required decimal Abstain { get; init; }
     [Id(3)] public required ImmutableArray<string> Present { get; init; }
     [Id(4)] public required ImmutableArray<Proxy> Proxies { get; init; }
     [Id(5)] public required string RecordedBy { get; init; }
@@ -126,9 +127,10 @@ public sealed record ProxyInput
 [GenerateSerializer, Immutable]
 public sealed record RecordTally
 {
-    [Id(0)] public long? For { get; init; }
-    [Id(1)] public long? Against { get; init; }
-    [Id(2)] public long? Abstain { get; init; }
+    /// <summary>Votes (weighted statutes: woningequivalenten, up to two decimals; otherwise whole votes).</summary>
+    [Id(0)] public decimal? For { get; init; }
+    [Id(1)] public decimal? Against { get; init; }
+    [Id(2)] public decimal? Abstain { get; init; }
     [Id(3)] public ImmutableArray<string?>? Present { get; init; }
     [Id(4)] public ImmutableArray<ProxyInput?>? Proxies { get; init; }
 }

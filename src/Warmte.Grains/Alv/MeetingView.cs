@@ -65,4 +65,4 @@ public sealed record ProposalView
     };
 }
 
-public sealed record VoteCounts(long For, long Against, long Abstain);
+public sealed record VoteCounts(decimal For, decimal Against, decimal Abstain);

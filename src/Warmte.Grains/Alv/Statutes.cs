@@ -42,6 +42,27 @@ public sealed record Share([property: Id(0)] int Numerator, [property: Id(1)] in
     public int CompareTo(long value, long total) =>
         (new BigInteger(value) * Denominator).CompareTo(new BigInteger(Numerator) * total);
 
+    /// <summary>
+    /// value/total compared with this share, exactly, for decimal vote totals (weighted by
+    /// woningequivalenten with up to two decimals): both sides are scaled to whole hundredths
+    /// (or finer when needed) and cross-multiplied as big integers.
+    /// </summary>
+    public int CompareTo(decimal value, decimal total)
+    {
+        var scale = Math.Max(value.Scale, total.Scale);
+        return (Whole(value, scale) * Denominator).CompareTo(new BigInteger(Numerator) * Whole(total, scale));
+
+        static BigInteger Whole(decimal d, int scale)
+        {
+            // d = mantissa / 10^d.Scale exactly; bring it to 10^scale.
+            Span<int> bits = stackalloc int[4];
+            decimal.GetBits(d, bits);
+            var mantissa = new BigInteger((uint)bits[0]) | new BigInteger((uint)bits[1]) << 32 | new BigInteger((uint)bits[2]) << 64;
+            if (d < 0) mantissa = -mantissa;
+            return mantissa * BigInteger.Pow(10, scale - d.Scale);
+        }
+    }
+
     public override string ToString() => Numerator == 0 ? "0" : $"{Numerator}/{Denominator}";
 
     /// <summary>Parses "2/3", "1/2", "0" or a whole percentage "50%" / "66,67%"; null when it is none of these or outside 0..1.</summary>

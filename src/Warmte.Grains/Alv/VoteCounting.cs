@@ -14,10 +14,13 @@ public enum DecisionOutcome
     GeenQuorum,
 }
 
-/// <summary>The votes on one proposal, already weighted (one per member, or woningequivalenten).</summary>
-public readonly record struct VoteTotals(long For, long Against, long Abstain)
+/// <summary>
+/// The votes on one proposal, already weighted (one per member, or woningequivalenten with up to two
+/// decimals). Decimal sums of such weights are exact.
+/// </summary>
+public readonly record struct VoteTotals(decimal For, decimal Against, decimal Abstain)
 {
-    public VoteTotals Add(VoteChoice choice, long weight) => choice switch
+    public VoteTotals Add(VoteChoice choice, decimal weight) => choice switch
     {
         VoteChoice.Voor => this with { For = For + weight },
         VoteChoice.Tegen => this with { Against = Against + weight },
@@ -33,11 +36,12 @@ public readonly record struct VoteTotals(long For, long Against, long Abstain)
 public sealed record DecisionResult
 {
     [Id(0)] public required DecisionOutcome Outcome { get; init; }
-    [Id(1)] public required long For { get; init; }
-    [Id(2)] public required long Against { get; init; }
-    [Id(3)] public required long Abstain { get; init; }
+    // Decimal since weighted votes may be fractional (2,5 woningequivalenten); results stored with whole numbers load unchanged.
+    [Id(1)] public required decimal For { get; init; }
+    [Id(2)] public required decimal Against { get; init; }
+    [Id(3)] public required decimal Abstain { get; init; }
     /// <summary>The votes the majority is measured against (for + against, plus abstentions if they count).</summary>
-    [Id(4)] public required long Denominator { get; init; }
+    [Id(4)] public required decimal Denominator { get; init; }
     [Id(5)] public required int EligibleMembers { get; init; }
     [Id(6)] public required int PresentOrRepresented { get; init; }
     [Id(7)] public required bool QuorumMet { get; init; }
@@ -60,11 +64,12 @@ public sealed record DecisionResult
         var need = $"{(Rule.MajorityRule == MajorityRule.MoreThan ? "meer dan" : "minstens")} {Rule.Majority} vereist";
         var quorum = Rule.Quorum == Share.None ? "" :
             $"; {PresentOrRepresented} van {EligibleMembers} stemgerechtigden aanwezig of vertegenwoordigd, quorum {Rule.Quorum}{(QuorumWaived ? " (vervalt: tweede vergadering)" : "")}";
-        return $"{outcome}: {For} voor, {Against} tegen, {Abstain} onthouding(en) ({DutchFormat.Number(ForPercent)}% van {Denominator}; {need}{quorum})";
+        static string Votes(decimal votes) => votes.ToString("0.##", DutchFormat.Culture);
+        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} onthouding(en) ({DutchFormat.Number(ForPercent)}% van {Votes(Denominator)}; {need}{quorum})";
     }
 }
 
-/// <summary>Decides a proposal from its totals and the statutes' rule, in exact integer arithmetic.</summary>
+/// <summary>Decides a proposal from its totals and the statutes' rule, in exact arithmetic (integers, or decimals of at most two places).</summary>
 public static class VoteCounting
 {
     public static DecisionResult Decide(

@@ -14,6 +14,12 @@ public interface IMemberRegisterGrain : IGrainWithStringKey
     /// <summary>Registers or updates members by member number, all or nothing.</summary>
     Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor);
 
+    /// <summary>
+    /// Registers or updates members with options: a join date for members without one, and (only when
+    /// asked) registering the good members and answering the problems of the others.
+    /// </summary>
+    Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor, RegisterOptions options);
+
     Task<ImmutableArray<Member>> Members();
 
     Task<Member?> Member(string number);

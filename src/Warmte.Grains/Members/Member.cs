@@ -12,14 +12,23 @@ public enum MemberCategory
     Overig,
 }
 
-/// <summary>A Dutch address as the register keeps it: postcode "1051 AB", house number, optional addition.</summary>
+/// <summary>
+/// A Dutch address as the register keeps it, in BAG's parts: postcode "1051 AB", huisnummer, optional
+/// huisletter (one letter) and optional huisnummertoevoeging. <see cref="Huisletter"/> was added later
+/// (Id 3, JSON "huisletter"): records stored before have none and load and show as they were.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DutchAddress(
     [property: Id(0)] string Postcode,
     [property: Id(1)] int Huisnummer,
-    [property: Id(2)] string? Toevoeging)
+    [property: Id(2)] string? Toevoeging,
+    [property: Id(3)] string? Huisletter = null)
 {
-    public override string ToString() => $"{Postcode} {Huisnummer}{(Toevoeging is null ? "" : "-" + Toevoeging)}";
+    /// <summary>The house number in BAG/PDOK display: "14", "9A", "14-H", "14A-2".</summary>
+    public string HouseNumberText => new HouseNumber(Huisnummer, Huisletter, Toevoeging).ToString();
+
+    /// <summary>"1051 AB 14-H".</summary>
+    public override string ToString() => $"{Postcode} {HouseNumberText}";
 }
 
 /// <summary>
@@ -33,7 +42,7 @@ public sealed record Member
     [Id(0)] public required string Number { get; init; }
     [Id(1)] public required string Name { get; init; }
     [Id(2)] public required MemberCategory Category { get; init; }
-    [Id(3)] public required int Woningequivalenten { get; init; }
+    [Id(3)] public required decimal Woningequivalenten { get; init; }
     [Id(4)] public required DutchAddress Address { get; init; }
     [Id(5)] public required LocalDate JoinedOn { get; init; }
     [Id(6)] public LocalDate? LeftOn { get; init; }
@@ -51,10 +60,13 @@ public sealed record MemberInput
     [Id(0)] public string? Number { get; init; }
     [Id(1)] public string? Name { get; init; }
     [Id(2)] public string? Category { get; init; }
-    [Id(3)] public int? Woningequivalenten { get; init; }
+    /// <summary>Up to two decimals (a café may count 2.5); default 1.</summary>
+    [Id(3)] public decimal? Woningequivalenten { get; init; }
     [Id(4)] public string? Postcode { get; init; }
     [Id(5)] public int? Huisnummer { get; init; }
     [Id(6)] public string? Toevoeging { get; init; }
+    /// <summary>The BAG huisletter (one letter), e.g. the A of 9A.</summary>
+    [Id(10)] public string? Huisletter { get; init; }
     [Id(7)] public LocalDate? JoinedOn { get; init; }
     [Id(8)] public LocalDate? LeftOn { get; init; }
     [Id(9)] public bool? EligibleToVote { get; init; }
@@ -65,7 +77,22 @@ public sealed record MemberInput
 public sealed record RegistrationResult(
     [property: Id(0)] int Created,
     [property: Id(1)] int Updated,
-    [property: Id(2)] int Unchanged);
+    [property: Id(2)] int Unchanged)
+{
+    /// <summary>With <see cref="RegisterOptions.SkipInvalid"/>: the problems of the members that were left out ("members[3].postcode").</summary>
+    [Id(3)] public ImmutableArray<Common.FieldError> Skipped { get; init; } = [];
+}
+
+/// <summary>How a bulk registration treats the list (API body fields <c>joinedOn</c> and <c>skipInvalid</c>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RegisterOptions
+{
+    /// <summary>The join date of every member sent without one (a treasurer's list without that column).</summary>
+    [Id(0)] public LocalDate? JoinedOn { get; init; }
+
+    /// <summary>Register the good members and answer the problems of the others; default false: all or nothing.</summary>
+    [Id(1)] public bool SkipInvalid { get; init; }
+}
 
 /// <summary>
 /// The register without personal data: what every role may see (counts and woningequivalenten
@@ -78,7 +105,7 @@ public sealed record MemberSummary
     [Id(1)] public required LocalDate On { get; init; }
     [Id(2)] public required int Members { get; init; }
     [Id(3)] public required int EligibleToVote { get; init; }
-    [Id(4)] public required int Woningequivalenten { get; init; }
+    [Id(4)] public required decimal Woningequivalenten { get; init; }
     [Id(5)] public required ImmutableArray<CategoryCount> ByCategory { get; init; }
     [Id(6)] public required int FormerMembers { get; init; }
 }
@@ -87,13 +114,13 @@ public sealed record MemberSummary
 public sealed record CategoryCount(
     [property: Id(0)] MemberCategory Category,
     [property: Id(1)] int Members,
-    [property: Id(2)] int Woningequivalenten);
+    [property: Id(2)] decimal Woningequivalenten);
 
 /// <summary>Who may vote on a date, with each voter's weight in woningequivalenten (for weighted statutes).</summary>
 [GenerateSerializer, Immutable]
 public sealed record Voter(
     [property: Id(0)] string Number,
-    [property: Id(1)] int Woningequivalenten);
+    [property: Id(1)] decimal Woningequivalenten);
 
 /// <summary>The answer to "may these members vote on this date": the voters found, and why the others may not.</summary>
 [GenerateSerializer, Immutable]
@@ -106,4 +133,4 @@ public sealed record EligibilityCheck(
 public sealed record Electorate(
     [property: Id(0)] LocalDate On,
     [property: Id(1)] int Members,
-    [property: Id(2)] long Woningequivalenten);
+    [property: Id(2)] decimal Woningequivalenten);

@@ -38,13 +38,28 @@ public sealed class MemberRegisterGrain(
         }
     }
 
-    public async Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor)
+    public Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor) =>
+        Register(members, actor, new RegisterOptions());
+
+    public async Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor, RegisterOptions options)
     {
-        var validated = MemberRules.Validate(members, Today);
-        if (!validated.IsOk) return validated.Refusal!;
+        ImmutableArray<Member> valid;
+        ImmutableArray<FieldError> skipped = [];
+        if (options.SkipInvalid)
+        {
+            var good = MemberRules.ValidateGoodOnly(members, Today, defaultJoinedOn: options.JoinedOn);
+            if (!good.IsOk) return good.Refusal!;
+            (valid, skipped) = good.Value;
+        }
+        else
+        {
+            var validated = MemberRules.Validate(members, Today, defaultJoinedOn: options.JoinedOn);
+            if (!validated.IsOk) return validated.Refusal!;
+            valid = validated.Value;
+        }
         // Merge into a copy: memory takes the change only together with storage.
         var register = new Dictionary<string, Member>(ByNumber);
-        var result = MemberRules.Merge(register, validated.Value);
+        var result = MemberRules.Merge(register, valid) with { Skipped = skipped };
         if (result.Created + result.Updated == 0) return Outcome<RegistrationResult>.Ok(result);
         state.State.Members = [.. register.Values.OrderBy(m => m.Number, StringComparer.Ordinal)];
         state.State.Audit.Add(new AuditEntry(clock.GetCurrentInstant(), actor, "members.registered",

@@ -19,12 +19,8 @@ public static partial class MemberRules
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9./-]{0,19}$", RegexOptions.CultureInvariant)]
     private static partial Regex NumberPattern();
 
-    // Dutch postcodes: four digits not starting with 0, two letters; SA, SD and SS are never issued.
-    [GeneratedRegex("^([1-9][0-9]{3}) ?([A-Z]{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex PostcodePattern();
-
-    [GeneratedRegex("^[A-Za-z0-9]{1,10}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AdditionPattern();
+    /// <summary>Woningequivalenten have at most this many decimals (2,5 for a café; 0,25 for a small office).</summary>
+    public const int WoningequivalentenDecimals = 2;
 
     private static readonly ImmutableDictionary<string, MemberCategory> Categories =
         new Dictionary<string, MemberCategory>(StringComparer.OrdinalIgnoreCase)
@@ -38,17 +34,15 @@ public static partial class MemberRules
 
     public static string CategoryNames => "eigenaar-bewoner, huurder, bedrijf, overig";
 
-    public static bool TryParseCategory(string? text, out MemberCategory category) =>
-        Categories.TryGetValue((text ?? "").Trim(), out category);
+    /// <summary>A category in any case, with stray spaces or punctuation: "HUURDER", " eigenaar ", "Eigenaar bewoner".</summary>
+    public static bool TryParseCategory(string? text, out MemberCategory category)
+    {
+        var key = Regex.Replace((text ?? "").Trim(), @"[\s_\-]+", "-");
+        return Categories.TryGetValue(key, out category) || Categories.TryGetValue(key.Replace("-", ""), out category);
+    }
 
     /// <summary>The postcode as the register writes it ("1051 AB"), or null when it is not a Dutch postcode.</summary>
-    public static string? NormalisePostcode(string? text)
-    {
-        var match = PostcodePattern().Match((text ?? "").Trim().ToUpperInvariant());
-        if (!match.Success) return null;
-        var letters = match.Groups[2].Value;
-        return letters is "SA" or "SD" or "SS" ? null : $"{match.Groups[1].Value} {letters}";
-    }
+    public static string? NormalisePostcode(string? text) => Postcode.Normalise(text);
 
     /// <summary>Member numbers compare without surrounding spaces and without case ("l-12" is "L-12").</summary>
     public static string NormaliseNumber(string number) => number.Trim().ToUpperInvariant();
@@ -57,12 +51,32 @@ public static partial class MemberRules
     /// Validates every input (fields named "members[i].field"); refuses the lot if any is wrong or
     /// a member number occurs twice in the input.
     /// </summary>
-    public static Outcome<ImmutableArray<Member>> Validate(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members")
+    /// <param name="defaultJoinedOn">The join date of members whose own <c>joinedOn</c> is empty (a list without that column).</param>
+    public static Outcome<ImmutableArray<Member>> Validate(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null)
+    {
+        var (members, v) = Each(inputs, today, path, defaultJoinedOn);
+        return v.HasErrors ? v.ToRefusal() : Outcome<ImmutableArray<Member>>.Ok(members);
+    }
+
+    /// <summary>
+    /// Good rows only (the caller asked to skip bad ones): the members that are valid, and every
+    /// problem of the others. A call that is wrong as a whole (empty, too large) is still refused.
+    /// </summary>
+    public static Outcome<(ImmutableArray<Member> Members, ImmutableArray<FieldError> Skipped)> ValidateGoodOnly(
+        IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null)
+    {
+        var (members, v) = Each(inputs, today, path, defaultJoinedOn);
+        if (v.Errors.Any(e => !e.Field.StartsWith(path + "[", StringComparison.Ordinal))) return v.ToRefusal(); // the call as a whole is wrong
+        return Outcome<(ImmutableArray<Member>, ImmutableArray<FieldError>)>.Ok((members, [.. v.Errors]));
+    }
+
+    private static (ImmutableArray<Member> Members, Validation Problems) Each(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path, LocalDate? defaultJoinedOn)
     {
         var v = new Validation();
         if (inputs.Count == 0) v.Add(path, "bevat geen leden.");
         if (inputs.Count > MaxPerCall) v.Add(path, $"bevat meer dan {MaxPerCall} leden; splits de invoer.");
-        if (v.HasErrors) return v.ToRefusal();
+        if (defaultJoinedOn is { } all && all > today) v.Add("joinedOn", $"{DutchFormat.Date(all)} ligt in de toekomst.");
+        if (v.HasErrors) return ([], v);
 
         var members = ImmutableArray.CreateBuilder<Member>(inputs.Count);
         var firstIndex = new Dictionary<string, int>();
@@ -74,7 +88,7 @@ public static partial class MemberRules
                 v.Add(at, "is leeg.");
                 continue;
             }
-            if (One(v, at, input, today) is { } member)
+            if (One(v, at, input, today, defaultJoinedOn) is { } member)
             {
                 if (firstIndex.TryGetValue(member.Number, out var first))
                     v.Add($"{at}.number", $"lidnummer {member.Number} staat ook al in {path}[{first}].");
@@ -85,10 +99,10 @@ public static partial class MemberRules
                 }
             }
         }
-        return v.HasErrors ? v.ToRefusal() : Outcome<ImmutableArray<Member>>.Ok(members.ToImmutable());
+        return (members.ToImmutable(), v);
     }
 
-    private static Member? One(Validation v, string at, MemberInput input, LocalDate today)
+    private static Member? One(Validation v, string at, MemberInput input, LocalDate today, LocalDate? defaultJoinedOn)
     {
         var before = v.Errors.Count;
         var number = (input.Number ?? "").Trim();
@@ -100,11 +114,9 @@ public static partial class MemberRules
         if (string.IsNullOrWhiteSpace(input.Category)) v.Add($"{at}.category", "is verplicht.");
         else if (!TryParseCategory(input.Category, out category))
             v.Add($"{at}.category", $"'{Slug.Truncate(input.Category)}' is geen categorie; kies uit {CategoryNames}.");
-        var weq = input.Woningequivalenten ?? 1;
-        if (weq is < 0 or > MaxWoningequivalenten)
-            v.Add($"{at}.woningequivalenten", $"moet tussen 0 en {MaxWoningequivalenten} liggen.");
-        var address = Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging);
-        if (input.JoinedOn is not { } joined) { v.Add($"{at}.joinedOn", "is verplicht."); joined = today; }
+        var weq = Woningequivalenten(v, $"{at}.woningequivalenten", input.Woningequivalenten ?? 1);
+        var address = Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
+        if ((input.JoinedOn ?? defaultJoinedOn) is not { } joined) { v.Add($"{at}.joinedOn", "is verplicht."); joined = today; }
         else if (joined > today) v.Add($"{at}.joinedOn", $"{DutchFormat.Date(joined)} ligt in de toekomst.");
         if (input.LeftOn is { } left && left <= joined)
             v.Add($"{at}.leftOn", $"{DutchFormat.Date(left)} ligt niet na de datum van toetreden ({DutchFormat.Date(joined)}).");
@@ -117,19 +129,35 @@ public static partial class MemberRules
         };
     }
 
-    /// <summary>Checks a Dutch address (fields "{at}.postcode", "{at}.huisnummer", "{at}.toevoeging"); null when it is wrong.</summary>
-    public static DutchAddress? Address(Validation v, string at, string? postcode, int? huisnummer, string? toevoeging)
+    /// <summary>
+    /// Woningequivalenten: 0–<see cref="MaxWoningequivalenten"/> with at most two decimals; returned
+    /// without trailing zeros (2,50 is kept as 2,5, so re-sending the same list changes nothing).
+    /// </summary>
+    public static decimal Woningequivalenten(Validation v, string field, decimal weq)
+    {
+        if (weq is < 0 or > MaxWoningequivalenten)
+            v.Add(field, $"moet tussen 0 en {MaxWoningequivalenten} liggen.");
+        else if (decimal.Round(weq, WoningequivalentenDecimals) != weq)
+            v.Add(field, $"{weq.ToString(DutchFormat.Culture)} heeft meer dan {WoningequivalentenDecimals} decimalen; rond af op {WoningequivalentenDecimals} decimalen (bijv. 2,5 of 0,25).");
+        return Normalise(weq);
+    }
+
+    /// <summary>The same number without trailing zeros (2.50 → 2.5, 1.0 → 1).</summary>
+    public static decimal Normalise(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    /// <summary>
+    /// Checks a Dutch address (fields "{at}.postcode", "{at}.huisnummer", "{at}.huisletter",
+    /// "{at}.toevoeging"), naming every problem; null when it is wrong.
+    /// </summary>
+    public static DutchAddress? Address(Validation v, string at, string? postcode, int? huisnummer, string? toevoeging, string? huisletter = null)
     {
         var before = v.Errors.Count;
         var normalised = NormalisePostcode(postcode);
         if (string.IsNullOrWhiteSpace(postcode)) v.Add($"{at}.postcode", "is verplicht.");
         else if (normalised is null) v.Add($"{at}.postcode", $"'{Slug.Truncate(postcode)}' is geen Nederlandse postcode (bijv. 1051 AB).");
-        if (huisnummer is not { } number) { v.Add($"{at}.huisnummer", "is verplicht."); number = 0; }
-        else if (number is < 1 or > 99_999) v.Add($"{at}.huisnummer", "moet tussen 1 en 99999 liggen.");
-        var addition = string.IsNullOrWhiteSpace(toevoeging) ? null : toevoeging.Trim().ToUpperInvariant();
-        if (addition is not null && !AdditionPattern().IsMatch(addition))
-            v.Add($"{at}.toevoeging", "mag alleen 1 tot 10 letters en cijfers bevatten.");
-        return v.Errors.Count > before ? null : new DutchAddress(normalised!, number, addition);
+        var (house, problems) = HouseNumber.Of(huisnummer, huisletter, toevoeging);
+        foreach (var (part, reason) in problems) v.Add($"{at}.{part}", reason);
+        return v.Errors.Count > before ? null : new DutchAddress(normalised!, house!.Value.Number, house.Value.Addition, house.Value.Letter);
     }
 
     /// <summary>Merges validated members into the register by member number: new ones are added, known ones replaced.</summary>
@@ -148,8 +176,9 @@ public static partial class MemberRules
 
     public static MemberSummary Summarise(string cooperativeId, IEnumerable<Member> register, LocalDate on)
     {
-        int members = 0, eligible = 0, weq = 0, former = 0;
-        var byCategory = new Dictionary<MemberCategory, (int Members, int Weq)>();
+        int members = 0, eligible = 0, former = 0;
+        decimal weq = 0;
+        var byCategory = new Dictionary<MemberCategory, (int Members, decimal Weq)>();
         foreach (var m in register)
         {
             if (!m.IsMemberOn(on))
@@ -197,7 +226,7 @@ public static partial class MemberRules
     public static Electorate ElectorateOn(IEnumerable<Member> register, LocalDate on)
     {
         int count = 0;
-        long weq = 0;
+        decimal weq = 0; // exact: at most two decimals each
         foreach (var m in register)
         {
             if (!m.MayVoteOn(on)) continue;

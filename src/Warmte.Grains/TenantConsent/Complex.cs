@@ -72,6 +72,8 @@ public sealed record DeclarationInput
     [Id(2)] public string? Toevoeging { get; init; }
     [Id(3)] public string? Response { get; init; }
     [Id(4)] public LocalDate? On { get; init; }
+    /// <summary>The BAG huisletter (one letter), e.g. the A of 9A.</summary>
+    [Id(5)] public string? Huisletter { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -93,7 +93,7 @@ public static class ConsentRules
         {
             var at = $"declarations[{i}]";
             if (inputs[i] is not { } input) { v.Add(at, "is leeg."); continue; }
-            var address = MemberRules.Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging);
+            var address = MemberRules.Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
             var response = ConsentResponse.Akkoord;
             if (string.IsNullOrWhiteSpace(input.Response)) v.Add($"{at}.response", "is verplicht.");
             else if (!Enum.TryParse(input.Response.Trim(), true, out response) || !Enum.IsDefined(response))
@@ -118,7 +118,7 @@ public static class ConsentRules
             return Refusal.Invalid("declarations", $"complex '{complexId}' telt {complex.RentedHomes} huurwoningen; met deze antwoorden zouden er {byAddress.Count} adressen zijn.");
         if (added + changed == 0) return new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden.");
         // Ordinal: the stored order must not depend on the silo's culture settings.
-        var updated = complex with { Declarations = [.. byAddress.Values.OrderBy(d => d.Address.Postcode, StringComparer.Ordinal).ThenBy(d => d.Address.Huisnummer).ThenBy(d => d.Address.Toevoeging, StringComparer.Ordinal)] };
+        var updated = complex with { Declarations = [.. byAddress.Values.OrderBy(d => d.Address.Postcode, StringComparer.Ordinal).ThenBy(d => d.Address.Huisnummer).ThenBy(d => d.Address.Huisletter, StringComparer.Ordinal).ThenBy(d => d.Address.Toevoeging, StringComparer.Ordinal)] };
         return new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
             $"Complex '{complexId}': {added} nieuw(e) en {changed} gewijzigd(e) antwoord(en) vastgelegd.");
     }

@@ -6,7 +6,9 @@ using Warmte.Silo.Auth;
 
 namespace Warmte.Silo.Api;
 
-public sealed record RegisterMembersRequest(ImmutableArray<MemberInput?>? Members);
+/// <param name="JoinedOn">The join date of every member sent without one.</param>
+/// <param name="SkipInvalid">True: register the good members and list the others' problems under "skipped"; default: all or nothing.</param>
+public sealed record RegisterMembersRequest(ImmutableArray<MemberInput?>? Members, NodaTime.LocalDate? JoinedOn = null, bool? SkipInvalid = null);
 
 /// <summary>
 /// The member register. Names and addresses go only to the cooperative's own board and admins;
@@ -53,8 +55,9 @@ public static class MemberEndpoints
             var (body, problem) = await RequestBody.ReadAsync<RegisterMembersRequest>(http.Request);
             if (problem is not null) return problem;
             if (body!.Members is not { } members) return Problems.Invalid("members", "is verplicht.");
-            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Register(members, http.User.Actor()));
-        }).WithSummary("Leden registreren of bijwerken op lidnummer, alles of niets (bulk)");
+            var options = new RegisterOptions { JoinedOn = body.JoinedOn, SkipInvalid = body.SkipInvalid ?? false };
+            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Register(members, http.User.Actor(), options));
+        }).WithSummary("Leden registreren of bijwerken op lidnummer, alles of niets (bulk; skipInvalid: alleen de goede, joinedOn: datum voor leden zonder)");
 
         group.MapPut("/{number}", async (string id, string number, HttpContext http, IGrainFactory grains) =>
         {

@@ -162,3 +162,73 @@ public sealed class VoteCountingTests
             Assert.Equal(first.Count(b => b.Item2 == VoteChoice.Voor), result.For);
         });
 }
+
+/// <summary>Weighted votes (statutes: per woningequivalent) with fractional woningequivalenten: totals exact, the outcome exact.</summary>
+public sealed class WeightedVoteTests
+{
+    private static readonly LocalDate MeetingDate = new(2024, 12, 14);
+
+    private static AlvRecord Weighted(string majority = "1/2", MajorityRule kind = MajorityRule.MoreThan)
+    {
+        var rule = Statutes.LegalDefaults.Default with { Weighting = VoteWeighting.PerWoningequivalent, Majority = Share.Parse(majority)!, MajorityRule = kind };
+        var created = AlvRules.CreateMeeting(AlvRecord.Empty with { Statutes = new Statutes { Default = rule } }, new CreateMeeting
+        {
+            Id = "alv", Title = "ALV", Date = MeetingDate, NoticeDate = MeetingDate.PlusDays(-14),
+            Proposals = [new ProposalInput { Id = "besluit", Title = "Tariefbesluit", DecisionType = "Tariefbesluit" }],
+        }, MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 10, 0));
+        Assert.True(created.IsOk, created.Refusal?.Message);
+        return created.Value!.Value;
+    }
+
+    private static DecisionResult CastAndClose(AlvRecord record, IReadOnlyList<(decimal Weq, VoteChoice Choice)> votes)
+    {
+        var voters = votes.Select((v, i) => new Voter($"L-{i}", v.Weq)).ToArray();
+        var eligibility = new EligibilityCheck([.. voters], System.Collections.Immutable.ImmutableDictionary<string, string>.Empty);
+        for (var i = 0; i < votes.Count; i++)
+        {
+            var cast = AlvRules.CastBallot(record, "alv", "besluit", new CastBallot { MemberNumber = $"L-{i}", Choice = votes[i].Choice.ToString() },
+                eligibility, MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 11, 0));
+            Assert.True(cast.IsOk, cast.Refusal?.Message);
+            record = cast.Value!.Value;
+        }
+        var closed = AlvRules.Close(record, "alv", "besluit", new Electorate(MeetingDate, votes.Count, votes.Sum(v => v.Weq)), MeetingDate, "t",
+            Instant.FromUtc(2024, 12, 14, 12, 0));
+        return closed.Value!.Value.Meetings[0].Proposals[0].Closed!.Result;
+    }
+
+    [Fact]
+    public void A_cafe_with_two_and_a_half_woningequivalenten_weighs_two_and_a_half()
+    {
+        // 2,5 (café) + 1 for, 1 + 1 + 1 against: 3,5 of 6,5 is more than half.
+        var result = CastAndClose(Weighted(), [(2.5m, VoteChoice.Voor), (1m, VoteChoice.Voor), (1m, VoteChoice.Tegen), (1m, VoteChoice.Tegen), (1m, VoteChoice.Tegen)]);
+        Assert.Equal((3.5m, 3m, 6.5m, DecisionOutcome.Aangenomen), (result.For, result.Against, result.Denominator, result.Outcome));
+        Assert.StartsWith("Aangenomen: 3,5 voor, 3 tegen, 0 onthouding(en) (53,85% van 6,5;", result.Describe());
+    }
+
+    [Fact]
+    public void Exactly_two_thirds_in_hundredths_reaches_at_least_two_thirds_and_a_hundredth_less_does_not()
+    {
+        // 6,66 for and 3,33 against is exactly 2/3; 6,65 for is not.
+        Assert.Equal(DecisionOutcome.Aangenomen, CastAndClose(Weighted("2/3", MajorityRule.AtLeast), [(6.66m, VoteChoice.Voor), (3.33m, VoteChoice.Tegen)]).Outcome);
+        Assert.Equal(DecisionOutcome.Verworpen, CastAndClose(Weighted("2/3", MajorityRule.AtLeast), [(6.65m, VoteChoice.Voor), (3.33m, VoteChoice.Tegen)]).Outcome);
+    }
+
+    private static Gen<(decimal, VoteChoice)[]> Votes() =>
+        from count in Gen.Choose(1, 30)
+        from votes in (from hundredths in Gen.Choose(0, 1_000_000) from choice in Gen.Elements(VoteChoice.Voor, VoteChoice.Tegen, VoteChoice.Onthouding)
+                       select (hundredths / 100m, choice)).ArrayOf(count)
+        select votes;
+
+    [Property(MaxTest = 200)]
+    public Property Weighted_totals_are_the_exact_sums_and_the_outcome_is_decided_on_them() =>
+        Prop.ForAll(Votes().ToArbitrary(), votes =>
+        {
+            var result = CastAndClose(Weighted("2/3", MajorityRule.AtLeast), votes);
+            // Expected, computed independently in whole hundredths (integers).
+            long Hundredths(VoteChoice c) => votes.Where(v => v.Item2 == c).Sum(v => (long)(v.Item1 * 100));
+            long f = Hundredths(VoteChoice.Voor), a = Hundredths(VoteChoice.Tegen), o = Hundredths(VoteChoice.Onthouding);
+            Assert.Equal((f, a, o), ((long)(result.For * 100), (long)(result.Against * 100), (long)(result.Abstain * 100)));
+            var passes = f + a > 0 && 3 * f >= 2 * (f + a);
+            Assert.Equal(passes ? DecisionOutcome.Aangenomen : DecisionOutcome.Verworpen, result.Outcome);
+        });
+}

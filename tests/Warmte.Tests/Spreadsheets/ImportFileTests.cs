@@ -48,7 +48,7 @@ public sealed class ImportFileTests(CliServerFixture fixture) : IClassFixture<Cl
         Assert.Equal(4, result.Mapping!.HeaderRow);
         Assert.Equal([5, 6], result.Rows.Select(r => r.Row));
         var first = result.Rows[0].Item;
-        Assert.Equal(("José Muñoz", "1054 ab", new LocalDate(2020, 12, 14), true), (first.Name, first.Postcode, first.JoinedOn!.Value, first.EligibleToVote!.Value));
+        Assert.Equal(("José Muñoz", "1054 AB", new LocalDate(2020, 12, 14), true), (first.Name, first.Postcode, first.JoinedOn!.Value, first.EligibleToVote!.Value));
         Assert.Equal(4, result.Rows[1].Item.Woningequivalenten);
     }
 

@@ -47,11 +47,19 @@ public static class HeaderMatcher
         return kept.ToString();
     }
 
-    /// <summary>The sheet and row that match the most columns with every required one present; null with the reason otherwise.</summary>
-    public static (HeaderMapping? Mapping, string? Problem) Find(IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs, int searchRows = SearchRows)
+    /// <summary>A row needs at least this many known headers to be taken as the header row when required columns may be missing.</summary>
+    public const int MinimumKnownColumns = 2;
+
+    /// <summary>
+    /// The sheet and row that match the most columns with every required one present; null with the
+    /// reason otherwise. With <paramref name="allowMissing"/> the required columns need not all be
+    /// there: the row with the most known headers (at least <see cref="MinimumKnownColumns"/>) wins,
+    /// and the caller names what is missing and what to do.
+    /// </summary>
+    public static (HeaderMapping? Mapping, string? Problem) Find(IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs, int searchRows = SearchRows, bool allowMissing = false)
     {
         HeaderMapping? best = null;
-        var bestCount = 0;
+        var bestCount = allowMissing ? MinimumKnownColumns - 1 : 0;
         foreach (var sheet in sheets)
         foreach (var row in sheet.Rows.Take(searchRows))
         {
@@ -62,7 +70,7 @@ public static class HeaderMatcher
                 var spec = specs.FirstOrDefault(s => !found.ContainsKey(s.Field) && s.Synonyms.Any(y => Normalise(y) == key));
                 if (spec is not null) found[spec.Field] = (i, header.Trim());
             }
-            if (specs.Where(s => s.Required).All(s => found.ContainsKey(s.Field)) && found.Count > bestCount)
+            if ((allowMissing || specs.Where(s => s.Required).All(s => found.ContainsKey(s.Field))) && found.Count > bestCount)
             {
                 best = new HeaderMapping(sheet, row.Number, found.ToImmutable());
                 bestCount = found.Count;

@@ -13,32 +13,178 @@ namespace Warmte.Spreadsheets.Import;
 /// </summary>
 public static partial class Imports
 {
+    // Address columns shared by the member and consent imports. A whole address in one cell
+    // ("Wibautstraat 14-H", optionally ", 1091 GM Amsterdam") stands in for Huisnummer (and Postcode).
+    private static readonly ColumnSpec PostcodeColumn = new("postcode", "Postcode", true, "postcode", "post code", "pc", "zip", "zip code", "postal code");
+    private static readonly ColumnSpec HouseNumberColumn = new("huisnummer", "Huisnummer", true,
+        "huisnummer", "huisnr", "huis nr", "huisnummer en toevoeging", "huisnummer + toevoeging", "house number", "nr", "nummer huis");
+    private static readonly ColumnSpec LetterColumn = new("huisletter", "Huisletter", false, "huisletter", "letter", "house letter");
+    private static readonly ColumnSpec AdditionColumn = new("toevoeging", "Toevoeging", false,
+        "toevoeging", "huisnummertoevoeging", "huisnummer toevoeging", "toev", "addition", "suffix");
+    private static readonly ColumnSpec AddressColumn = new("address", "Adres", false,
+        "adres", "straat en huisnummer", "straat + huisnummer", "straat huisnummer", "woonadres", "adres lid", "address", "street address");
+
     public static readonly ImmutableArray<ColumnSpec> MemberColumns =
     [
-        new("number", "Lidnummer", true, "lidnummer", "lid nr", "lidnr", "lid nummer", "member number", "membership number", "nummer", "nr lid"),
+        new("number", "Lidnummer", true, "lidnummer", "lid nr", "lidnr", "lid nummer", "lidmaatschapsnummer", "member number", "membership number", "nummer", "nr lid"),
         new("name", "Naam", true, "naam", "name", "volledige naam", "naam lid", "full name"),
-        new("category", "Categorie", true, "categorie", "category", "soort lid", "soort", "type lid"),
-        new("woningequivalenten", "Woningequivalenten", false, "woningequivalenten", "woningequivalent", "weq", "aantal weq", "dwelling equivalents"),
-        new("postcode", "Postcode", true, "postcode", "post code", "zip", "zip code", "postal code"),
-        new("huisnummer", "Huisnummer", true, "huisnummer", "huisnr", "huis nr", "house number", "nr"),
-        new("toevoeging", "Toevoeging", false, "toevoeging", "huisnummertoevoeging", "toev", "addition", "suffix"),
-        new("joinedOn", "Lid sinds", true, "lid sinds", "datum toetreding", "toegetreden", "ingeschreven", "inschrijfdatum", "joined", "join date", "member since"),
+        new("category", "Categorie", true, "categorie", "category", "soort lid", "soort", "type lid", "type"),
+        new("woningequivalenten", "Woningequivalenten", false, "woningequivalenten", "woningequivalent", "weq", "we", "aantal weq", "dwelling equivalents"),
+        PostcodeColumn, HouseNumberColumn, LetterColumn, AdditionColumn, AddressColumn,
+        new("joinedOn", "Lid sinds", true, "lid sinds", "datum toetreding", "toegetreden", "ingeschreven", "inschrijfdatum", "datum lidmaatschap", "joined", "join date", "member since"),
         new("leftOn", "Uitgeschreven", false, "uitgeschreven", "datum uittreding", "uitgetreden", "opgezegd", "left", "left on"),
         new("eligibleToVote", "Stemgerechtigd", false, "stemgerechtigd", "stemrecht", "mag stemmen", "eligible", "voting rights"),
     ];
 
-    public static ImportResult<MemberInput> Members(IEnumerable<Sheet> sheets, NodaTime.LocalDate today) =>
-        RowImport.Read(sheets, MemberColumns, c => new MemberInput
+    /// <summary>
+    /// Reads a member list. <paramref name="joinedOn"/> (the CLI's <c>--joined-on</c>) is the join date
+    /// of every row without one of its own, also when the file has no such column.
+    /// </summary>
+    public static ImportResult<MemberInput> Members(IEnumerable<Sheet> sheets, NodaTime.LocalDate today, NodaTime.LocalDate? joinedOn = null) =>
+        RowImport.Read(sheets, MemberColumns, c =>
         {
-            Number = c.Text("number"), Name = c.Text("name"), Category = c.Text("category"),
-            Woningequivalenten = c.WholeNumber("woningequivalenten"), Postcode = c.Text("postcode"),
-            Huisnummer = c.WholeNumber("huisnummer"), Toevoeging = c.Text("toevoeging"),
-            JoinedOn = c.Date("joinedOn"), LeftOn = c.Date("leftOn"), EligibleToVote = c.YesNo("eligibleToVote"),
-        }, (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today).Refusal));
+            var (postcode, house) = ReadAddress(c);
+            return new MemberInput
+            {
+                Number = c.Text("number"), Name = c.Text("name"), Category = c.Text("category"),
+                Woningequivalenten = Woningequivalenten(c), Postcode = postcode,
+                Huisnummer = house?.Number, Huisletter = house?.Letter, Toevoeging = house?.Addition,
+                JoinedOn = c.Date("joinedOn"), LeftOn = c.Date("leftOn"), EligibleToVote = c.YesNo("eligibleToVote"),
+            };
+        },
+        (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn).Refusal),
+        missingColumns: mapping => MissingColumns(mapping, MemberColumns, joinedOn is not null
+            ? []
+            : [("joinedOn", "voeg die kolom toe, of geef alle leden dezelfde datum met --joined-on JJJJ-MM-DD (bijv. --joined-on 2020-01-01)")]),
+        checkEveryRow: true);
+
+    /// <summary>
+    /// Woningequivalenten with a decimal comma or point ("2,5", "2.5", "0,25", a number cell), at most
+    /// two decimals. A lone separator with one, two or four and more digits after it is the decimal one;
+    /// with exactly three ("1,255", "1.000") it could be a thousands separator too, so it is refused with
+    /// both readings named rather than guessed.
+    /// </summary>
+    private static decimal? Woningequivalenten(RowCells c)
+    {
+        const string Round = "rond af op 2 decimalen (bijv. 2,5 of 0,25)";
+        var raw = c.Raw("woningequivalenten");
+        if (raw is string text && Cells.Text(text) is { } t && t.Count(ch => ch is ',' or '.') == 1)
+        {
+            var parts = t.Replace(" ", "").Split(',', '.');
+            if (parts[1].Length == 3 && parts[1].All(char.IsAsciiDigit) && parts[0].TrimStart('-').All(char.IsAsciiDigit))
+            {
+                c.Problem("woningequivalenten", $"{t} heeft meer dan {MemberRules.WoningequivalentenDecimals} decimalen; {Round}, "
+                                                + $"of schrijf een duizendtal zonder punt of komma (bijv. {parts[0]}{parts[1]}).");
+                return null;
+            }
+            if (decimal.TryParse(parts[0] + "." + parts[1], System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                raw = parsed;
+        }
+        var (value, problem) = Cells.Decimal(raw);
+        if (problem is not null) { c.Problem("woningequivalenten", problem); return null; }
+        if (value is { } weq && decimal.Round(weq, MemberRules.WoningequivalentenDecimals) != weq)
+        {
+            c.Problem("woningequivalenten", $"{weq.ToString(DutchFormat.Culture)} heeft meer dan {MemberRules.WoningequivalentenDecimals} decimalen; {Round}.");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>
+    /// The required columns the header row lacks, each with what to do. A whole-address column stands
+    /// in for Huisnummer and Postcode; <paramref name="advice"/> gives the advice for a field. The join
+    /// date is only reported when advice for it is given (without it, --joined-on supplies the date).
+    /// </summary>
+    private static IEnumerable<string> MissingColumns(HeaderMapping mapping, IReadOnlyList<ColumnSpec> specs, IReadOnlyList<(string Field, string Advice)> advice)
+    {
+        var hasAddress = mapping.Columns.ContainsKey("address");
+        foreach (var spec in specs.Where(s => s.Required && !mapping.Columns.ContainsKey(s.Field)))
+        {
+            if (hasAddress && spec.Field is "huisnummer" or "postcode") continue;
+            var what = advice.FirstOrDefault(a => a.Field == spec.Field).Advice;
+            if (what is null && spec.Field == "joinedOn") continue; // supplied by --joined-on
+            what ??= spec.Field switch
+            {
+                "huisnummer" => "voeg een kolom Huisnummer toe (14, 14-H, 9A …), of een kolom Adres met straat en huisnummer (Wibautstraat 14-H)",
+                "postcode" => "voeg een kolom Postcode toe (1053 AB), of zet de postcode in de kolom Adres (Wibautstraat 14-H, 1091 GM Amsterdam)",
+                _ => "voeg die kolom toe",
+            };
+            var known = string.Join(", ", spec.Synonyms.Take(4).Select(y => $"\"{y}\""));
+            yield return $"kolom {spec.Label} ontbreekt in de kopregel (herkend worden o.a. {known}); {what}.";
+        }
+    }
+
+    /// <summary>
+    /// The address of a row, from the columns there are: Postcode, Huisnummer (which may hold the
+    /// whole house number: 14-H, 9A, 14 hs), Huisletter, Toevoeging, or one Adres cell. Every problem
+    /// is reported on the column it came from; the postcode is returned normalised when it is valid.
+    /// </summary>
+    private static (string? Postcode, HouseNumber? House) ReadAddress(RowCells c)
+    {
+        var postcodeText = c.Text("postcode");
+        string? numberText = null;
+        var numberField = "huisnummer";
+        var raw = c.Raw("huisnummer");
+        if (raw is DateTime date)
+        {
+            c.Problem("huisnummer", $"is door het spreadsheetprogramma als datum gelezen ({date:dd-MM}); zet de kolom op Tekst en typ het huisnummer opnieuw (bijv. 14-1).");
+            c.Covered("huisletter", "toevoeging");
+        }
+        else if (Cells.Text(raw) is { } typed) numberText = typed;
+        else if (c.Has("address") && c.Text("address") is { } line)
+        {
+            numberField = "address";
+            var (part, postcodeInLine, problem) = AddressLine.Split(line);
+            if (problem is not null) { c.Problem("address", problem); c.Covered("huisnummer", "huisletter", "toevoeging", "postcode"); }
+            numberText = part;
+            postcodeText ??= postcodeInLine;
+        }
+        else if (c.Has("huisnummer") || c.Has("address")) { c.Problem(c.Has("huisnummer") ? "huisnummer" : "address", "is leeg."); c.Covered("huisnummer"); }
+
+        // The postcode: its own column, or the end of the Adres cell.
+        string? postcode = null;
+        var postcodeField = c.Has("postcode") || !c.Has("address") ? "postcode" : "address";
+        if (postcodeText is null)
+        {
+            if (!c.ReportedFields.Contains("postcode"))
+                c.Problem(postcodeField, postcodeField == "postcode" ? "is leeg." : "bevat geen postcode en er is geen kolom Postcode (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).");
+        }
+        else if (Postcode.Normalise(postcodeText) is { } normalised) postcode = normalised;
+        else c.Problem(postcodeField, $"'{Common.Slug.Truncate(postcodeText)}' is geen Nederlandse postcode (bijv. 1053 AB of 1053AB).");
+        c.Covered("postcode");
+
+        if (numberText is null) return (postcode ?? postcodeText, null);
+        var (house, problems) = HouseNumber.Parse(numberText);
+        foreach (var p in problems) c.Problem(numberField, numberField == "address" ? $"'{numberText}': {p}" : p);
+        if (house is not { } h) { c.Covered("huisnummer", "huisletter", "toevoeging"); return (postcode ?? postcodeText, null); }
+
+        // Separate Huisletter / Toevoeging columns add to what the house number cell says, never contradict it.
+        var letter = h.Letter;
+        if (c.Text("huisletter") is { } letterText)
+        {
+            var given = letterText.Trim().ToUpperInvariant();
+            if (letter is not null && letter != given)
+                c.Problem("huisletter", $"'{letterText}' verschilt van de huisletter in {c.ColumnLabel(numberField)} ({numberText}); laat één van beide leeg.");
+            letter = given;
+        }
+        var addition = h.Addition;
+        if (c.Text("toevoeging") is { } additionText)
+        {
+            var given = additionText.Trim().TrimStart('-', '/').Trim().ToUpperInvariant();
+            if (addition is not null && addition != given)
+                c.Problem("toevoeging", $"'{additionText}' verschilt van de toevoeging in {c.ColumnLabel(numberField)} ({numberText}); laat één van beide leeg.");
+            addition = given.Length == 0 ? null : given;
+        }
+        var (combined, partProblems) = HouseNumber.Of(h.Number, letter, addition);
+        foreach (var (part, reason) in partProblems) c.Problem(c.Has(part) ? part : numberField, reason);
+        c.Covered("huisnummer", "huisletter", "toevoeging");
+        return (postcode ?? postcodeText, combined ?? h);
+    }
 
     public static readonly ImmutableArray<ColumnSpec> BallotColumns =
     [
-        new("memberNumber", "Lidnummer", true, "lidnummer", "lid nr", "lidnr", "member number", "nummer"),
+        new("memberNumber", "Lidnummer", true, "lidnummer", "lid nr", "lidnr", "lid nummer", "member number", "nummer"),
         new("choice", "Stem", true, "stem", "keuze", "vote", "choice", "stemkeuze"),
         new("proxyHolder", "Gevolmachtigde", false, "gevolmachtigde", "volmacht aan", "volmacht", "proxy", "proxy holder"),
     ];
@@ -49,15 +195,14 @@ public static partial class Imports
             var number = c.Text("memberNumber");
             if (number is null) c.Problem("memberNumber", "is leeg.");
             var choice = Choice(c.Text("choice"));
-            if (choice is null) c.Problem("choice", $"'{c.Text("choice")}' is geen stem; schrijf voor, tegen of onthouding.");
+            if (choice is null) c.Problem("choice", c.Text("choice") is null ? "is leeg." : $"'{c.Text("choice")}' is geen stem; schrijf voor, tegen of onthouding.");
             return new CastBallot { MemberNumber = number, Choice = choice, ProxyHolder = c.Text("proxyHolder") };
-        }, (_, rows) => Duplicates(rows, r => MemberRules.NormaliseNumber(r.MemberNumber!), "memberNumber", "lid {0} staat er al in op rij {1}; een lid stemt één keer."));
+        }, (_, rows) => Duplicates(rows, r => MemberRules.NormaliseNumber(r.MemberNumber!), "memberNumber", "lid {0} staat er al in op rij {1}; een lid stemt één keer."),
+        missingColumns: mapping => MissingColumns(mapping, BallotColumns, []));
 
     public static readonly ImmutableArray<ColumnSpec> ConsentColumns =
     [
-        new("postcode", "Postcode", true, "postcode", "post code", "zip"),
-        new("huisnummer", "Huisnummer", true, "huisnummer", "huisnr", "nr", "house number"),
-        new("toevoeging", "Toevoeging", false, "toevoeging", "toev", "huisnummertoevoeging", "addition"),
+        PostcodeColumn, HouseNumberColumn, LetterColumn, AdditionColumn, AddressColumn,
         new("response", "Antwoord", true, "antwoord", "reactie", "akkoord", "instemming", "response", "answer"),
         new("on", "Datum", true, "datum", "datum antwoord", "ontvangen", "ontvangen op", "date"),
     ];
@@ -65,18 +210,17 @@ public static partial class Imports
     public static ImportResult<DeclarationInput> Consent(IEnumerable<Sheet> sheets) =>
         RowImport.Read(sheets, ConsentColumns, c =>
         {
+            var (postcode, house) = ReadAddress(c);
             var response = Response(c.Text("response"));
-            if (response is null) c.Problem("response", $"'{c.Text("response")}' is geen antwoord; schrijf akkoord of geweigerd.");
+            if (response is null) c.Problem("response", c.Text("response") is null ? "is leeg." : $"'{c.Text("response")}' is geen antwoord; schrijf akkoord of geweigerd.");
             var on = c.Date("on");
             if (on is null && c.Text("on") is null) c.Problem("on", "is leeg.");
-            var v = new Common.Validation();
-            var address = MemberRules.Address(v, "", c.Text("postcode"), c.WholeNumber("huisnummer"), c.Text("toevoeging"));
-            foreach (var e in v.Errors) c.Problem(e.Field.TrimStart('.'), e.Reason);
-            return address is null ? null : new DeclarationInput
+            return house is not { } h || postcode is null ? null : new DeclarationInput
             {
-                Postcode = address.Postcode, Huisnummer = address.Huisnummer, Toevoeging = address.Toevoeging, Response = response, On = on,
+                Postcode = postcode, Huisnummer = h.Number, Huisletter = h.Letter, Toevoeging = h.Addition, Response = response, On = on,
             };
-        }, (_, rows) => Duplicates(rows, r => $"{r.Postcode} {r.Huisnummer} {r.Toevoeging}", "postcode", "adres {0} staat er al in op rij {1}."));
+        }, (_, rows) => Duplicates(rows, r => $"{r.Postcode} {new HouseNumber(r.Huisnummer!.Value, r.Huisletter, r.Toevoeging)}", "postcode", "adres {0} staat er al in op rij {1}."),
+        missingColumns: mapping => MissingColumns(mapping, ConsentColumns, []));
 
     private static string? Choice(string? text) => text is null ? null : HeaderMatcher.Normalise(text) switch
     {

@@ -24,10 +24,22 @@ public sealed class RowCells(HeaderMapping mapping, SheetRow row, List<ImportPro
 {
     public SheetRow Row { get; } = row;
 
-    private object? Raw(string field) => mapping.Columns.TryGetValue(field, out var c) ? Row[c.Index] : null;
+    /// <summary>The fields a problem was reported on (so a later check of the whole batch does not repeat them).</summary>
+    public HashSet<string> ReportedFields { get; } = [];
 
-    public void Problem(string field, string reason) =>
+    public object? Raw(string field) => mapping.Columns.TryGetValue(field, out var c) ? Row[c.Index] : null;
+
+    public void Problem(string field, string reason)
+    {
+        ReportedFields.Add(field);
         problems.Add(new ImportProblem(mapping.Sheet.Name, Row.Number, mapping.Columns.ContainsKey(field) ? mapping.ColumnName(field) : null, reason));
+    }
+
+    /// <summary>"kolom D (Huisnr)" for a field that has a column; the field name otherwise.</summary>
+    public string ColumnLabel(string field) => mapping.Columns.ContainsKey(field) ? $"kolom {mapping.ColumnName(field)}" : field;
+
+    /// <summary>Marks fields as already reported (e.g. the house number when the Adres cell it came from was wrong).</summary>
+    public void Covered(params string[] fields) => ReportedFields.UnionWith(fields);
 
     public string? Text(string field) => Cells.Text(Raw(field));
 
@@ -90,33 +102,68 @@ public static class ServiceProblems
 /// <summary>The frame every import shares: find the header, read each non-blank row, then check the batch.</summary>
 public static class RowImport
 {
+    /// <summary>"C (Categorie)" → 3, "AA (…)" → 27; no column → 0 (first).</summary>
+    private static int ColumnOrder(string? column)
+    {
+        if (column is null) return 0;
+        var order = 0;
+        foreach (var ch in column)
+        {
+            if (ch is < 'A' or > 'Z') break;
+            order = order * 26 + (ch - 'A' + 1);
+        }
+        return order;
+    }
+
+    /// <param name="missingColumns">
+    /// When given, the header row is found even when required columns are missing (title and export-date
+    /// rows above it are skipped); this function names each missing column that matters and what to do
+    /// (nothing when another column or an option stands in for it). Any such problem stops the import
+    /// with the mapping shown; rows are not read.
+    /// </param>
+    /// <param name="checkEveryRow">
+    /// Run <paramref name="checkBatch"/> also over rows whose cells had problems, so every problem of a
+    /// row is reported at once (a problem on a field already reported for that row is not repeated).
+    /// </param>
     public static ImportResult<T> Read<T>(
         IEnumerable<Sheet> sheets, IReadOnlyList<ColumnSpec> specs, Func<RowCells, T?> readRow,
         Func<HeaderMapping, IReadOnlyList<ImportedRow<T>>, IEnumerable<(int Row, string Field, string Reason)>>? checkBatch = null,
-        int searchRows = HeaderMatcher.SearchRows, Func<HeaderMapping, SheetRow, bool>? skip = null)
+        int searchRows = HeaderMatcher.SearchRows, Func<HeaderMapping, SheetRow, bool>? skip = null,
+        Func<HeaderMapping, IEnumerable<string>>? missingColumns = null, bool checkEveryRow = false)
         where T : class
     {
         var list = sheets.ToList();
-        var (mapping, missing) = HeaderMatcher.Find(list, specs, searchRows);
+        var (mapping, missing) = HeaderMatcher.Find(list, specs, searchRows, allowMissing: missingColumns is not null);
         if (mapping is null)
             return new ImportResult<T>(null, [], [new ImportProblem(list.FirstOrDefault()?.Name ?? "", 1, null, missing!)], 0);
+        if (missingColumns?.Invoke(mapping).ToList() is { Count: > 0 } absent)
+            return new ImportResult<T>(mapping, [], [.. absent.Select(reason => new ImportProblem(mapping.Sheet.Name, mapping.HeaderRow, null, reason))], 0);
         var problems = new List<ImportProblem>();
         var rows = new List<ImportedRow<T>>();
+        var reported = new Dictionary<int, HashSet<string>>();
         var bad = new HashSet<int>();
         foreach (var row in mapping.Sheet.Rows.Where(r => r.Number > mapping.HeaderRow && !r.IsBlank && !(skip?.Invoke(mapping, r) ?? false)))
         {
             var before = problems.Count;
-            var item = readRow(new RowCells(mapping, row, problems));
-            if (problems.Count > before || item is null) bad.Add(row.Number);
+            var cells = new RowCells(mapping, row, problems);
+            var item = readRow(cells);
+            reported[row.Number] = cells.ReportedFields;
+            if (problems.Count > before || item is null)
+            {
+                bad.Add(row.Number);
+                if (checkEveryRow && item is not null) rows.Add(new ImportedRow<T>(row.Number, item));
+            }
             else rows.Add(new ImportedRow<T>(row.Number, item));
         }
         if (checkBatch is not null)
             foreach (var (rowNumber, field, reason) in checkBatch(mapping, rows))
             {
+                if (checkEveryRow && reported.TryGetValue(rowNumber, out var fields) && fields.Contains(field)) continue;
                 problems.Add(new ImportProblem(mapping.Sheet.Name, rowNumber, mapping.Columns.ContainsKey(field) ? mapping.ColumnName(field) : null, reason));
                 bad.Add(rowNumber);
             }
         return new ImportResult<T>(mapping, [.. rows.Where(r => !bad.Contains(r.Row))],
-            [.. problems.OrderBy(p => p.Row)], bad.Count);
+            // Per row from left to right (the row's own problems first), as a person reads the sheet.
+            [.. problems.OrderBy(p => p.Row).ThenBy(p => ColumnOrder(p.Column))], bad.Count);
     }
 }

@@ -14,15 +14,17 @@ public static class Templates
 
     public static readonly ImmutableDictionary<string, Template> All = new[]
     {
-        new Template("members", "Ledenlijst", Imports.MemberColumns, new Dictionary<string, string>
+        // The house number column takes the whole number (14-H, 9A); a template needs no Huisletter or Adres column.
+        new Template("members", "Ledenlijst", [.. Imports.MemberColumns.Where(c => c.Field is not ("huisletter" or "address"))], new Dictionary<string, string>
         {
             ["number"] = "Uniek binnen de coöperatie; 1 tot 20 letters, cijfers, '.', '/' of '-'. Een bekend nummer wordt bijgewerkt.",
             ["name"] = "Naam van het lid.",
             ["category"] = "eigenaar-bewoner, huurder, bedrijf of overig.",
-            ["woningequivalenten"] = "Geheel getal, standaard 1.",
-            ["postcode"] = "Nederlandse postcode, bijv. 1054 AB.",
-            ["huisnummer"] = "Geheel getal.",
-            ["toevoeging"] = "Letters en cijfers, bijv. A of 2H.",
+            ["woningequivalenten"] = "Getal met hoogstens 2 decimalen (een café telt bijv. 2,5), standaard 1.",
+            ["postcode"] = "Nederlandse postcode, bijv. 1054 AB of 1054AB.",
+            ["huisnummer"] = "Huisnummer, met huisletter en toevoeging als u wilt: 14, 9A (huisletter A), 14-H of 14-1 (toevoeging H of 1), 14A-2. "
+                             + "Een eigen lijst mag ook één kolom Adres hebben (Wibautstraat 14-H, 1091 GM Amsterdam) in plaats van Postcode en Huisnummer.",
+            ["toevoeging"] = "Huisnummertoevoeging apart (hoogstens 4 letters of cijfers, bijv. H, 1, III, HS), als die niet al bij het huisnummer staat.",
             ["joinedOn"] = "Datum (14-12-2024 of een datumcel); niet in de toekomst.",
             ["leftOn"] = "Datum van uitschrijving; leeg als het lid nog lid is.",
             ["eligibleToVote"] = "ja of nee (standaard ja): stemgerechtigd volgens de statuten.",
@@ -33,11 +35,11 @@ public static class Templates
             ["choice"] = "voor, tegen of onthouding.",
             ["proxyHolder"] = "Lidnummer van de aanwezige gevolmachtigde, als het lid bij volmacht stemt.",
         }.ToImmutableDictionary()),
-        new Template("consent", "Akkoordverklaringen huurders", Imports.ConsentColumns, new Dictionary<string, string>
+        new Template("consent", "Akkoordverklaringen huurders", [.. Imports.ConsentColumns.Where(c => c.Field is not ("huisletter" or "address"))], new Dictionary<string, string>
         {
             ["postcode"] = "Postcode van het huuradres, bijv. 1054 AB.",
-            ["huisnummer"] = "Geheel getal.",
-            ["toevoeging"] = "Letters en cijfers.",
+            ["huisnummer"] = "Huisnummer, met huisletter en toevoeging als u wilt: 14, 9A, 14-H, 14-1, 14A-2.",
+            ["toevoeging"] = "Huisnummertoevoeging apart (hoogstens 4 letters of cijfers), als die niet al bij het huisnummer staat.",
             ["response"] = "akkoord of geweigerd (ja/nee mag ook). Geen antwoord: laat de rij weg.",
             ["on"] = "Datum van het antwoord; niet vóór het voorstel aan de huurders.",
         }.ToImmutableDictionary()),

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Regenerates the spreadsheet fixtures of MemberListImportTests. The tests read the committed files;
+# CI does not need LibreOffice. Needs python3 and LibreOffice Calc (Debian: libreoffice-calc-nogui).
+#
+#   ledenlijst-penningmeester.csv   the treasurer's member list as Excel on a Dutch Windows saves "CSV (;)":
+#                                   Windows-1252, ';', decimal comma, CRLF, a title and an export date above the header
+#   ledenlijst-penningmeester.xlsx  the same list opened in LibreOffice Calc (Dutch locale: 2,5 is the number 2.5)
+#   ledenlijst-penningmeester.xls   and saved as Excel 97-2003
+#   akkoord-adres.csv / .xls        consent answers with the address in one column ("Wibautstraat 14-H")
+#   stemmen-titel.csv               a ballot list with a title row and headers in capitals
+set -eu
+cd "$(dirname "$0")"
+
+python3 - <<'PY'
+rows = [
+    "Ledenlijst Coöperatie Warmtenet Zuid;;;;;",
+    "Geëxporteerd uit de ledenadministratie op 01-11-2026;;;;;",
+    ";;;;;",
+    "Lid nr.;Naam;Categorie;Postcode;Huisnr;WEQ",
+    "1001;Anna de Vries;HUURDER;1091GM;14-H;1",
+    "1002;José Muñoz;eigenaar;1091 gm;9A;1",
+    "1003;Café Oost;Bedrijf;1091 GM;12;2,5",
+    "1004;Els Bakker; huurder ;1091GM;14-2;1",
+    "1005;Piet Jansen;buurman;1091 SS;14-ABCDE;1,255",
+    "1006;Fatima el Amrani;Eigenaar;1091 GN;3 hs;1",
+]
+open("ledenlijst-penningmeester.csv", "wb").write(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+consent = [
+    "Akkoordverklaringen complex A (Stadgenoot);;;",
+    ";;;",
+    "Adres;Postcode;Antwoord;Datum",
+    "Wibautstraat 14-H;1091GM;Akkoord;01-02-2025",
+    "Wibautstraat 14-1;1091 gm;AKKOORD;02-02-2025",
+    "Wibautstraat 9 a;1091 GM;geweigerd;03-02-2025",
+    "Wibautstraat 14 hs;1091 GM;ja;03-02-2025",
+]
+open("akkoord-adres.csv", "wb").write(("\r\n".join(consent) + "\r\n").encode("cp1252"))
+ballots = [
+    "Stemlijst ALV tariefbesluit;;",
+    "LID NR.;STEM;VOLMACHT AAN",
+    "1001;VOOR;",
+    "1002;Tegen;",
+    "1003; voor ;",
+]
+open("stemmen-titel.csv", "wb").write(("\r\n".join(ballots) + "\r\n").encode("cp1252"))
+PY
+
+# CSV import options: ';' (59), '"' (34), Windows-1252 (1), from line 1, column formats (1 = standard,
+# 2 = text), language nl-NL (1043) so "2,5" becomes the number 2.5 (WEQ standard: number cells).
+# Member numbers standard (number cells). House numbers as text: in a standard column Calc (and Excel)
+# turn "14-2" into the date 14 February — a treasurer who keeps such numbers formats the column as
+# text; the import names that mistake (ImportFileTests / MemberListImportTests make such a cell).
+soffice --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xlsx ledenlijst-penningmeester.csv >/dev/null
+soffice --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xls ledenlijst-penningmeester.csv >/dev/null
+soffice --headless --infilter="CSV:59,34,1,1,1/2/2/2/3/2/4/1,1043" --convert-to xls akkoord-adres.csv >/dev/null

@@ -1,0 +1,314 @@
+using System.Net;
+using System.Text;
+using Warmte.Client;
+using Warmte.Tests.Cli;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Spreadsheets;
+
+/// <summary>
+/// The member list as a treasurer keeps it (issue 14, point 3), through the CLI against the real
+/// service: a title and an export date above the header, "Lid nr." and "Huisnr", house numbers such
+/// as 14-H and 9A, postcodes with and without a space, 2,5 woningequivalenten, categories in any
+/// case, one bad row, and no join-date column. The files are in Fixtures/ (the .csv as Excel saves
+/// it, the .xlsx and .xls saved by LibreOffice Calc; make-fixtures.sh says how).
+/// </summary>
+public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
+{
+    static MemberListImportTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static string Fixture(string name) => RepoFiles.Path("tests", "Warmte.Tests", "Spreadsheets", "Fixtures", name);
+
+    private static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"warmte-leden-{Guid.NewGuid():N}{extension}");
+
+    private async Task<CliResult> Run(params string[] args) =>
+        await CliHarness.Run(CliHarness.Env(fixture.Server.BaseUrl, WarmteServer.BootstrapAdminToken), null, args);
+
+    private async Task<string> NewCooperative()
+    {
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(fixture.Server.Client(), coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        return coop;
+    }
+
+    private async Task<int> MemberCount(string coop) =>
+        (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32();
+
+    public static TheoryData<string> TreasurersList => new() { "ledenlijst-penningmeester.csv", "ledenlijst-penningmeester.xlsx", "ledenlijst-penningmeester.xls" };
+
+    [Theory]
+    [MemberData(nameof(TreasurersList))]
+    public async Task Without_a_join_date_column_the_import_says_which_column_is_missing_and_what_to_do(string file)
+    {
+        var coop = await NewCooperative();
+        var result = await Run("import", "members", coop, Fixture(file));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("kopregel op rij 4", result.Out); // the title and the export date above it are skipped
+        Assert.Contains("rij 4: kolom Lid sinds ontbreekt in de kopregel", result.Err);
+        Assert.Contains("geef alle leden dezelfde datum met --joined-on JJJJ-MM-DD", result.Err);
+        Assert.Contains("Er is niets verstuurd", result.Err);
+        Assert.Equal(0, await MemberCount(coop));
+        CliHarness.AssertNoStackTrace(result);
+    }
+
+    [Theory]
+    [MemberData(nameof(TreasurersList))]
+    public async Task The_dry_run_lists_the_rows_it_would_import_with_the_given_join_date_and_every_problem_of_the_bad_row(string file)
+    {
+        var coop = await NewCooperative();
+        var dry = await Run("import", "members", coop, Fixture(file), "--joined-on", "2020-01-01", "--dry-run");
+        Assert.Equal(1, dry.ExitCode); // a bad row: not clean
+        Assert.Contains("kolom A \"Lid nr.\" → number", dry.Out);
+        Assert.Contains("kolom E \"Huisnr\" → huisnummer", dry.Out);
+        Assert.Contains("kolom F \"WEQ\" → woningequivalenten", dry.Out);
+        Assert.Contains("5 goede rijen, 1 foute rij", dry.Out);
+        Assert.Contains("Lid sinds: 01-01-2020 voor elke rij (--joined-on; het bestand heeft geen kolom Lid sinds)", dry.Out);
+        Assert.Contains("rij 5: 1001 Anna de Vries (huurder), 1091 GM 14-H, 1 WEQ, lid sinds 01-01-2020 (--joined-on)", dry.Out);
+        Assert.Contains("rij 6: 1002 José Muñoz (eigenaar), 1091 GM 9A, 1 WEQ", dry.Out);
+        Assert.Contains("rij 7: 1003 Café Oost (bedrijf), 1091 GM 12, 2,5 WEQ", dry.Out);
+        Assert.Contains("rij 8: 1004 Els Bakker (huurder), 1091 GM 14-2, 1 WEQ", dry.Out);
+        Assert.Contains("rij 10: 1006 Fatima el Amrani (eigenaar), 1091 GN 3-HS, 1 WEQ", dry.Out);
+        Assert.DoesNotContain("rij 9:", dry.Out);
+        // Every problem of the bad row, each with its column and value.
+        var row9 = dry.Err.Split('\n').Where(l => l.Contains("rij 9,")).ToList();
+        Assert.Equal(4, row9.Count);
+        Assert.Contains(row9, l => l.Contains("kolom C (Categorie): 'buurman' is geen categorie"));
+        Assert.Contains(row9, l => l.Contains("kolom D (Postcode): '1091 SS' is geen Nederlandse postcode"));
+        Assert.Contains(row9, l => l.Contains("kolom E (Huisnr): toevoeging 'ABCDE' is langer dan 4 tekens"));
+        Assert.Contains(row9, l => l.Contains("kolom F (WEQ): 1,255 heeft meer dan 2 decimalen"));
+        Assert.Equal(["C", "D", "E", "F"], row9.Select(l => l.Split("kolom ")[1][..1])); // left to right
+        Assert.Contains("Proefrun: er is niets verstuurd.", dry.Out);
+        Assert.Equal(0, await MemberCount(coop));
+    }
+
+    [Theory]
+    [MemberData(nameof(TreasurersList))]
+    public async Task Nothing_is_stored_while_a_row_is_bad_and_the_good_rows_are_when_asked(string file)
+    {
+        var coop = await NewCooperative();
+        var refused = await Run("import", "members", coop, Fixture(file), "--joined-on", "2020-01-01");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("rij 9, kolom C (Categorie)", refused.Err);
+        Assert.Contains("gebruik --skip-invalid om alleen de goede rijen te versturen", refused.Err);
+        Assert.Equal(0, await MemberCount(coop));
+
+        var good = await Run("import", "members", coop, Fixture(file), "--joined-on", "2020-01-01", "--skip-invalid");
+        Assert.Equal(1, good.ExitCode); // still 1: a row was left out
+        Assert.Contains("Ledenregister bijgewerkt: 5 nieuw, 0 bijgewerkt, 0 ongewijzigd", good.Out);
+        Assert.Contains("rij 9, kolom C (Categorie)", good.Err);
+
+        var members = (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members")).Body.EnumerateArray().ToDictionary(m => m.GetProperty("number").GetString()!);
+        Assert.Equal(["1001", "1002", "1003", "1004", "1006"], members.Keys.Order());
+        static (string?, int, string?, string?) Address(System.Text.Json.JsonElement m)
+        {
+            var a = m.GetProperty("address");
+            return (a.GetProperty("postcode").GetString(), a.GetProperty("huisnummer").GetInt32(), a.GetProperty("huisletter").GetString(), a.GetProperty("toevoeging").GetString());
+        }
+        Assert.Equal(("1091 GM", 14, null, "H"), Address(members["1001"]));
+        Assert.Equal(("1091 GM", 9, "A", null), Address(members["1002"]));
+        Assert.Equal(("1091 GM", 12, null, null), Address(members["1003"]));
+        Assert.Equal(("1091 GM", 14, null, "2"), Address(members["1004"]));
+        Assert.Equal(("1091 GN", 3, null, "HS"), Address(members["1006"]));
+        Assert.Equal(2.5m, members["1003"].GetProperty("woningequivalenten").GetDecimal());
+        Assert.Equal("Bedrijf", members["1003"].GetProperty("category").GetString());
+        Assert.Equal("EigenaarBewoner", members["1002"].GetProperty("category").GetString());
+        Assert.Equal("Huurder", members["1004"].GetProperty("category").GetString());
+        Assert.All(members.Values, m => Assert.Equal("2020-01-01", m.GetProperty("joinedOn").GetString()));
+        var summary = (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members/summary")).Body;
+        Assert.Equal(6.5m, summary.GetProperty("woningequivalenten").GetDecimal());
+
+        // The same list again changes nothing; the register shows the BAG display.
+        Assert.Contains("0 nieuw, 0 bijgewerkt, 5 ongewijzigd", (await Run("import", "members", coop, Fixture(file), "--joined-on", "2020-01-01", "--skip-invalid")).Out);
+        var shown = await Run("members", coop);
+        Assert.Contains("1091 GM 14-H", shown.Out);
+        Assert.Contains("1091 GM 9A", shown.Out);
+        Assert.Contains("6,5 woningequivalenten", shown.Out);
+    }
+
+    [Fact]
+    public async Task A_join_date_column_wins_and_joined_on_fills_only_its_empty_cells()
+    {
+        var coop = await NewCooperative();
+        var csv = TempFile(".csv");
+        File.WriteAllBytes(csv, Encoding.GetEncoding(1252).GetBytes(
+            "Lidnummer;Naam;Soort;Adres;Lid sinds\r\nA-1;Zoë;huurder;Wibautstraat 14-H, 1091 GM Amsterdam;14-12-2019\r\nA-2;Eva;HUURDER;Wibautstraat 9 a 1091GM;\r\n"));
+        var dry = await Run("import", "members", coop, csv, "--joined-on", "2021-06-01", "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("Lid sinds: uit de kolom; rijen zonder datum krijgen 01-06-2021 (--joined-on).", dry.Out);
+        Assert.Contains("rij 2: A-1 Zoë (huurder), 1091 GM 14-H, 1 WEQ, lid sinds 14-12-2019", dry.Out);
+        Assert.Contains("rij 3: A-2 Eva (huurder), 1091 GM 9A, 1 WEQ, lid sinds 01-06-2021 (--joined-on)", dry.Out);
+        var imported = await Run("import", "members", coop, csv, "--joined-on", "2021-06-01");
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        var members = (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members")).Body;
+        Assert.Equal(["2019-12-14", "2021-06-01"], members.EnumerateArray().Select(m => m.GetProperty("joinedOn").GetString()));
+
+        var bad = await Run("import", "members", coop, csv, "--joined-on", "1-jan", "--dry-run");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("'1-jan' is geen geldige datum voor --joined-on; gebruik JJJJ-MM-DD", bad.Err);
+        var future = await Run("import", "members", coop, csv, "--joined-on", "2030-01-01", "--dry-run");
+        Assert.Equal(1, future.ExitCode);
+        Assert.Contains("--joined-on 01-01-2030 ligt in de toekomst", future.Err);
+    }
+
+    [Fact]
+    public async Task A_missing_required_column_is_named_with_what_to_do_and_an_address_column_stands_in_for_house_number_and_postcode()
+    {
+        var coop = await NewCooperative();
+        var noName = TempFile(".csv");
+        File.WriteAllText(noName, "Ledenlijst\nLid nr.;Categorie;Postcode;Huisnummer;Lid sinds\n1;huurder;1091 GM;14;2020-01-01\n");
+        var result = await Run("import", "members", coop, noName);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("rij 2: kolom Naam ontbreekt in de kopregel (herkend worden o.a. \"naam\", \"name\"", result.Err);
+        Assert.Contains("voeg die kolom toe", result.Err);
+
+        var noAddress = TempFile(".csv");
+        File.WriteAllText(noAddress, "Lid nr.;Naam;Categorie;Lid sinds\n1;Jan;huurder;2020-01-01\n");
+        var missing = await Run("import", "members", coop, noAddress);
+        Assert.Contains("kolom Huisnummer ontbreekt", missing.Err);
+        Assert.Contains("of een kolom Adres met straat en huisnummer (Wibautstraat 14-H)", missing.Err);
+        Assert.Contains("kolom Postcode ontbreekt", missing.Err);
+
+        var addressWithoutPostcode = TempFile(".csv");
+        File.WriteAllText(addressWithoutPostcode, "Lid nr.;Naam;Categorie;Adres;Lid sinds\n1;Jan;huurder;Wibautstraat 14-H;2020-01-01\n2;Piet;huurder;Wibautstraat;2020-01-01\n");
+        var rows = await Run("import", "members", coop, addressWithoutPostcode, "--dry-run");
+        Assert.Contains("rij 2, kolom D (Adres): bevat geen postcode en er is geen kolom Postcode", rows.Err);
+        Assert.Contains("rij 3, kolom D (Adres): 'Wibautstraat' heeft geen huisnummer", rows.Err);
+        Assert.Equal(0, await MemberCount(coop));
+    }
+
+    [Fact]
+    public async Task A_house_number_the_spreadsheet_turned_into_a_date_is_named_as_such()
+    {
+        var coop = await NewCooperative();
+        var xlsx = TempFile(".xlsx");
+        using (var workbook = new ClosedXML.Excel.XLWorkbook())
+        {
+            var sheet = workbook.AddWorksheet("Leden");
+            string[] header = ["Lid nr.", "Naam", "Categorie", "Postcode", "Huisnr", "Lid sinds"];
+            for (var c = 0; c < header.Length; c++) sheet.Cell(1, c + 1).SetValue(header[c]);
+            sheet.Cell(2, 1).SetValue(1); sheet.Cell(2, 2).SetValue("Jan"); sheet.Cell(2, 3).SetValue("huurder"); sheet.Cell(2, 4).SetValue("1091 GM");
+            sheet.Cell(2, 5).SetValue(new DateTime(2026, 1, 14)); // "14-1" as Excel stores it in a standard column
+            sheet.Cell(2, 6).SetValue(new DateTime(2020, 1, 1));
+            workbook.SaveAs(xlsx);
+        }
+        var result = await Run("import", "members", coop, xlsx, "--dry-run");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("rij 2, kolom E (Huisnr): is door het spreadsheetprogramma als datum gelezen (14-01); zet de kolom op Tekst", result.Err);
+    }
+
+    public static TheoryData<string> ConsentFiles => new() { "akkoord-adres.csv", "akkoord-adres.xls" };
+
+    [Theory]
+    [MemberData(nameof(ConsentFiles))]
+    public async Task Consent_answers_with_the_address_in_one_column_are_recorded_per_BAG_address(string file)
+    {
+        var admin = fixture.Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-a", new { name = "A", corporation = "Stadgenoot", rentedHomes = 10, proposalDate = "2025-01-15" });
+        var imported = await Run("import", "consent", project, "complex-a", Fixture(file));
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains("kopregel op rij 3", imported.Out);
+        Assert.Contains("3 akkoord, 1 geweigerd, 6 zonder antwoord van 10", imported.Out);
+
+        var consent = await admin.Get($"api/projects/{project}/consent");
+        var addresses = consent.Body.GetProperty("complexes")[0].GetProperty("declarations").EnumerateArray()
+            .Select(d => d.GetProperty("address"))
+            .Select(a => (a.GetProperty("huisnummer").GetInt32(), a.GetProperty("huisletter").GetString(), a.GetProperty("toevoeging").GetString()))
+            .ToHashSet();
+        Assert.Equal(new HashSet<(int, string?, string?)> { (14, null, "H"), (14, null, "1"), (9, "A", null), (14, null, "HS") }, addresses);
+        // Again: the same answers, nothing new.
+        Assert.Contains("3 akkoord, 1 geweigerd", (await Run("import", "consent", project, "complex-a", Fixture(file))).Out);
+    }
+
+    [Fact]
+    public async Task A_ballot_list_with_a_title_and_capital_headers_imports()
+    {
+        var admin = fixture.Server.Client();
+        var coop = await NewCooperative();
+        Assert.Equal(1, (await Run("import", "members", coop, Fixture("ledenlijst-penningmeester.csv"), "--joined-on", "2020-01-01", "--skip-invalid")).ExitCode);
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+            proposals = new[] { new { id = "tarief", title = "Tarief", decisionType = "Tariefbesluit" } },
+        });
+        var result = await Run("import", "ballots", coop, "alv", "tarief", Fixture("stemmen-titel.csv"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("kopregel op rij 2", result.Out);
+        Assert.Contains("3 stemmen vastgelegd", result.Out);
+        var meeting = await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv");
+        Assert.Equal(3, meeting.Body.GetProperty("proposals")[0].GetProperty("ballotCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_api_takes_a_join_date_for_members_without_one_and_registers_the_good_ones_only_when_asked()
+    {
+        var coop = await NewCooperative();
+        var client = fixture.Server.Client();
+        object Member(string number, decimal weq, string postcode = "1091 GM") =>
+            new { number, name = "Lid " + number, category = "HUURDER", woningequivalenten = weq, postcode, huisnummer = 9, huisletter = "a" };
+
+        var noDate = await client.Post($"api/cooperatives/{coop}/members", new { members = new[] { Member("1", 1m) } });
+        Assert.Equal(HttpStatusCode.BadRequest, noDate.Status);
+        Assert.Contains("members[0].joinedOn", noDate.ErrorFields);
+
+        var allOrNothing = await client.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new[] { Member("1", 2.5m), Member("2", 1.255m, "1091 SS") }, joinedOn = "2020-01-01",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, allOrNothing.Status);
+        Assert.Contains("members[1].woningequivalenten", allOrNothing.ErrorFields);
+        Assert.Contains("members[1].postcode", allOrNothing.ErrorFields);
+        Assert.Equal(0, await MemberCount(coop));
+
+        var goodOnly = await client.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new[] { Member("1", 2.5m), Member("2", 1.255m, "1091 SS") }, joinedOn = "2020-01-01", skipInvalid = true,
+        });
+        Assert.Equal(HttpStatusCode.OK, goodOnly.Status);
+        Assert.Equal(1, goodOnly.Body.GetProperty("created").GetInt32());
+        var skipped = goodOnly.Body.GetProperty("skipped").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
+        Assert.Equal(["members[1].woningequivalenten", "members[1].postcode"], skipped);
+        var future = await client.Post($"api/cooperatives/{coop}/members", new { members = new[] { Member("3", 1m) }, joinedOn = "2099-01-01", skipInvalid = true });
+        Assert.Equal(HttpStatusCode.BadRequest, future.Status);
+        Assert.Equal(["joinedOn"], future.ErrorFields);
+                var member = await client.Get($"api/cooperatives/{coop}/members/1");
+        Assert.Equal(("2020-01-01", "A", 2.5m), (member.Body.GetProperty("joinedOn").GetString(),
+            member.Body.GetProperty("address").GetProperty("huisletter").GetString(), member.Body.GetProperty("woningequivalenten").GetDecimal()));
+    }
+}
+
+/// <summary>Woningequivalenten as written in a Dutch or English list, read from a CSV cell.</summary>
+public sealed class WoningequivalentenCellTests
+{
+    static WoningequivalentenCellTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static Warmte.Spreadsheets.Import.ImportResult<Warmte.Members.MemberInput> Read(string weq)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"warmte-weq-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, $"Lidnummer;Naam;Categorie;Postcode;Huisnummer;Lid sinds;WEQ\n1;Jan;bedrijf;1091 GM;1;2020-01-01;\"{weq}\"\n");
+        return Warmte.Spreadsheets.Import.Imports.Members(Warmte.Spreadsheets.Import.SheetReader.Read(path).Value!, new NodaTime.LocalDate(2026, 11, 22));
+    }
+
+    [Theory]
+    [InlineData("2,5", "2.5")]
+    [InlineData("2.5", "2.5")]
+    [InlineData("0,25", "0.25")]
+    [InlineData("12", "12")]
+    [InlineData("1.250,5", "1250.5")]
+    [InlineData("", null)]
+    public void Decimal_comma_or_point_up_to_two_decimals(string written, string? expected)
+    {
+        var result = Read(written);
+        Assert.True(result.IsClean, string.Join("\n", result.Problems));
+        Assert.Equal(expected is null ? null : decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), result.Rows[0].Item.Woningequivalenten);
+    }
+
+    [Theory]
+    [InlineData("2,5555", "kolom G (WEQ): 2,5555 heeft meer dan 2 decimalen; rond af op 2 decimalen")]
+    [InlineData("1,255", "kolom G (WEQ): 1,255 heeft meer dan 2 decimalen; rond af op 2 decimalen (bijv. 2,5 of 0,25), of schrijf een duizendtal zonder punt of komma (bijv. 1255).")]
+    [InlineData("1.000", "of schrijf een duizendtal zonder punt of komma (bijv. 1000)")]
+    [InlineData("twee", "kolom G (WEQ): 'twee' is geen getal")]
+    public void More_decimals_or_a_possible_thousands_separator_are_refused_naming_the_column(string written, string expected) =>
+        Assert.Contains(expected, Assert.Single(Read(written).Problems).ToString());
+}
