@@ -223,7 +223,8 @@ internal static class ImportCommands
         ApiResponse response;
         try
         {
-            response = await context.Api.PostJsonAsync(path, body);
+            using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "antwoord", "antwoorden")} versturen; de dienst controleert en bewaart…"))
+                response = await context.Api.PostJsonAsync(path, body);
         }
         catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
         {
