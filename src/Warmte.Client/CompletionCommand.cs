@@ -8,7 +8,7 @@ namespace Warmte.Client;
 /// </summary>
 internal static class CompletionCommand
 {
-    public static readonly IReadOnlyList<string> Shells = ["bash", "zsh"];
+    public static IReadOnlyList<string> Shells => CommandLineText.Shells;
 
     public static readonly CommandSpec Completion = new(
         "completion",
@@ -26,30 +26,7 @@ internal static class CompletionCommand
         var shell = context.Argument(0).ToLowerInvariant();
         if (!Shells.Contains(shell))
             throw new UsageException($"Onbekende shell '{Tokens.Shorten(shell)}'; kies uit: {string.Join(", ", Shells)}.", Completion);
-        context.Out.Write(Script(shell, "warmte"));
+        context.Out.Write(CommandLineText.CompletionScript(shell, "warmte"));
         return Task.FromResult(WarmteCli.Ok);
-    }
-
-    internal static string Script(string shell, string program)
-    {
-        var function = "_" + new string(program.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()) + "_complete";
-        var bash = $$"""
-            # Tab completion for {{program}} (bash). Load it with:  source <({{program}} completion bash)
-            {{function}}() {
-                local IFS=$'\n'
-                # The command line up to the cursor, without the program as typed; the program parses it and answers.
-                local line="${COMP_LINE:0:COMP_POINT}"
-                line="${line#"${COMP_WORDS[0]}"}"
-                local candidates
-                candidates=$("${COMP_WORDS[0]}" "[suggest:${#line}]" "${line}" 2>/dev/null) || return 0
-                COMPREPLY=( $(compgen -W "${candidates}" -- "${COMP_WORDS[COMP_CWORD]}") )
-            }
-            complete -o default -F {{function}} {{program}}
-
-            """;
-        return shell == "zsh"
-            ? $"# Tab completion for {program} (zsh, through bash completion). Load it with:  source <({program} completion zsh)\n"
-              + "autoload -U +X bashcompinit && bashcompinit\n" + bash
-            : bash;
     }
 }

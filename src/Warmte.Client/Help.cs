@@ -27,7 +27,7 @@ internal static class Help
         foreach (var section in sections)
         {
             output.WriteLine($" {section.Title}");
-            WriteRows(section.Members.Select(c => (ListName(c), c.Summary)), output, width);
+            CommandLineText.WriteRows(section.Members.Select(c => (ListName(c), c.Summary)), output, width);
         }
         output.WriteLine();
         WriteGlobalOptions(output);
@@ -80,18 +80,18 @@ internal static class Help
         output.WriteLine("Gebruik:");
         output.WriteLine("  " + command.Usage);
         output.WriteLine();
-        foreach (var line in Wrap(command.Description, 78)) output.WriteLine(line);
+        foreach (var line in CommandLineText.Wrap(command.Description, 78)) output.WriteLine(line);
         if (command.Arguments.Count > 0)
         {
             output.WriteLine();
             output.WriteLine("Argumenten:");
-            WriteRows(command.Arguments.Select(a => ($"<{a.Name}>", a.Description)), output);
+            CommandLineText.WriteRows(command.Arguments.Select(a => ($"<{a.Name}>", a.Description)), output);
         }
         if (command.Options.Count > 0)
         {
             output.WriteLine();
             output.WriteLine("Opties:");
-            WriteRows(command.Options.Select(o => (o.Display, o.Description)), output);
+            CommandLineText.WriteRows(command.Options.Select(o => (o.Display, o.Description)), output);
         }
         output.WriteLine();
         if (command.Offline) WriteOfflineOptions(command, output);
@@ -106,7 +106,7 @@ internal static class Help
         {
             output.WriteLine();
             output.WriteLine($"Verwante opdrachten (meer hulp: warmte {command.Name} <opdracht> --help):");
-            WriteRows(related.Select(c => (c.Usage, c.Summary)), output);
+            CommandLineText.WriteRows(related.Select(c => (c.Usage, c.Summary)), output);
         }
     }
 
@@ -149,19 +149,19 @@ internal static class Help
     }
 
     private static void WriteCommandList(IEnumerable<CommandSpec> commands, TextWriter output) =>
-        WriteRows(commands.Select(c => (ListName(c), c.Summary)), output);
+        CommandLineText.WriteRows(commands.Select(c => (ListName(c), c.Summary)), output);
 
     private static void WriteGlobalOptions(TextWriter output)
     {
         output.WriteLine("Algemene opties:");
-        WriteRows(GlobalOptions.All.Select(o => (o == GlobalOptions.Help ? "-h, --help" : o.Display, o.Description)), output);
+        CommandLineText.WriteRows(GlobalOptions.All.Select(o => (o == GlobalOptions.Help ? "-h, --help" : o.Display, o.Description)), output);
     }
 
     /// <summary>The general options of a command that works without the service.</summary>
     private static void WriteOfflineOptions(CommandSpec command, TextWriter output)
     {
         output.WriteLine("Algemene opties:");
-        WriteRows(
+        CommandLineText.WriteRows(
         [
             (GlobalOptions.Json.Display, "Toon het resultaat als JSON in plaats van tabellen"),
             ("-h, --help", GlobalOptions.Help.Description),
@@ -175,7 +175,7 @@ internal static class Help
     private static void WriteExitCodes(TextWriter output)
     {
         output.WriteLine("Afsluitcodes:");
-        WriteRows(
+        CommandLineText.WriteRows(
         [
             ("0", "gelukt"),
             ("1", "ongeldige invoer: verkeerd gebruik, een ongeldig modelbestand, of de dienst weigert het verzoek (400, 404, 409)"),
@@ -183,37 +183,6 @@ internal static class Help
         ], output);
     }
 
-    private static void WriteRows(IEnumerable<(string Left, string Right)> rows, TextWriter output, int? leftWidth = null)
-    {
-        var list = rows.ToList();
-        var width = leftWidth ?? list.Max(r => r.Left.Length) + 2;
-        foreach (var (left, right) in list)
-        {
-            var lines = Wrap(right, Math.Max(30, 78 - width - 2)).ToList();
-            if (left.Length + 2 > width)
-            {
-                output.WriteLine("  " + left);
-                foreach (var line in lines) output.WriteLine("  " + new string(' ', width) + line);
-                continue;
-            }
-            output.WriteLine("  " + left.PadRight(width) + lines[0]);
-            foreach (var more in lines.Skip(1)) output.WriteLine("  " + new string(' ', width) + more);
-        }
-    }
-
-    /// <summary>Greedy word wrap to lines of at most <paramref name="width"/> characters (longer words stay whole).</summary>
-    internal static IEnumerable<string> Wrap(string text, int width)
-    {
-        var line = "";
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.Length > 0 && line.Length + 1 + word.Length > width)
-            {
-                yield return line;
-                line = word;
-            }
-            else line = line.Length == 0 ? word : line + " " + word;
-        }
-        yield return line;
-    }
+    /// <summary>Greedy word wrap (shared with the silo's help).</summary>
+    internal static IEnumerable<string> Wrap(string text, int width) => CommandLineText.Wrap(text, width);
 }

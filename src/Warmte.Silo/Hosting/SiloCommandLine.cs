@@ -54,8 +54,8 @@ public static class SiloCommandLine
             Root.Directives.Clear();
             Root.Directives.Add(Suggest);
             Role.CompletionSources.Add(Auth.Role.Admin, Auth.Role.Financier, Auth.Role.Coordinator, Auth.Role.Reader, Auth.Role.BoardPrefix, Auth.Role.FinancierPrefix);
-            Shell.CompletionSources.Add(CompletionScript.Shells);
-            Shell.AcceptOnlyFromAmong(CompletionScript.Shells);
+            Shell.CompletionSources.Add(CommandLineText.Shells);
+            Shell.AcceptOnlyFromAmong(CommandLineText.Shells);
             Root.Options.Add(Help);
             Root.Options.Add(DataDir);
             Root.Options.Add(Demo);
@@ -146,7 +146,7 @@ public static class SiloCommandLine
                 return await BackupCommand.RunAsync([.. configuration], result.GetValue(tree.To)!, stdout, stderr);
             if (command == tree.Completion)
             {
-                stdout.Write(CompletionScript.For(result.GetValue(tree.Shell)!, ProgramName));
+                stdout.Write(CommandLineText.CompletionScript(result.GetValue(tree.Shell)!, ProgramName));
                 return Ok;
             }
         }
@@ -252,7 +252,7 @@ public static class SiloCommandLine
                 case ArgumentResult argument when argument.Tokens.Count == 0:
                     return $"Geef <{argument.Argument.Name}> op: {argument.Argument.Description}.";
                 case ArgumentResult argument when argument.Argument == tree.Shell:
-                    return $"Onbekende shell '{Shorten(argument.Tokens[0].Value)}'; kies uit: {string.Join(", ", CompletionScript.Shells)}.";
+                    return $"Onbekende shell '{Shorten(argument.Tokens[0].Value)}'; kies uit: {string.Join(", ", CommandLineText.Shells)}.";
                 case ArgumentResult argument:
                     return $"Ongeldige waarde '{Shorten(argument.Tokens[0].Value)}' voor <{argument.Argument.Name}>.";
                 case CommandResult group when group.Command.Subcommands.Count > 0:
@@ -319,13 +319,13 @@ public static class SiloCommandLine
         {
             output.WriteLine();
             output.WriteLine("Opdrachten:");
-            WriteRows(command.Subcommands.Select(c => (c.Name + string.Concat(c.Arguments.Select(a => $" <{a.Name}>")), c.Description ?? "")), output);
+            Rows(command.Subcommands.Select(c => (c.Name + string.Concat(c.Arguments.Select(a => $" <{a.Name}>")), c.Description ?? "")), output);
         }
         if (command.Arguments.Count > 0)
         {
             output.WriteLine();
             output.WriteLine("Argumenten:");
-            WriteRows(command.Arguments.Select(a => ($"<{a.Name}>", a.Description ?? "")), output);
+            Rows(command.Arguments.Select(a => ($"<{a.Name}>", a.Description ?? "")), output);
         }
 
         var options = new List<(string, string)>();
@@ -339,7 +339,7 @@ public static class SiloCommandLine
         options.Add(("-h, --help", tree.Help.Description!));
         output.WriteLine();
         output.WriteLine("Opties:");
-        WriteRows(options, output);
+        Rows(options, output);
 
         var examples = tree.Examples(command);
         if (examples.Count > 0)
@@ -355,7 +355,7 @@ public static class SiloCommandLine
         }
         output.WriteLine();
         output.WriteLine("Afsluitcodes:");
-        WriteRows(
+        Rows(
         [
             ("0", "gelukt"),
             ("1", "de opdracht mislukte: bijv. onbekend token, ongeldige rol, kopie niet mogelijk, of de dienst kon niet starten"),
@@ -366,71 +366,7 @@ public static class SiloCommandLine
     private static string Display(Option option) =>
         option.Arity.MaximumNumberOfValues == 0 ? option.Name : $"{option.Name} <{option.HelpName ?? "waarde"}>";
 
-    private static void WriteRows(IEnumerable<(string Left, string Right)> rows, TextWriter output)
-    {
-        var list = rows.ToList();
-        var width = Math.Min(30, list.Max(r => r.Left.Length) + 2);
-        foreach (var (left, right) in list)
-        {
-            var lines = Wrap(right, Math.Max(30, 78 - width - 2)).ToList();
-            if (left.Length + 2 > width)
-            {
-                output.WriteLine("  " + left);
-                foreach (var line in lines) output.WriteLine("  " + new string(' ', width) + line);
-                continue;
-            }
-            output.WriteLine("  " + left.PadRight(width) + lines[0]);
-            foreach (var more in lines.Skip(1)) output.WriteLine("  " + new string(' ', width) + more);
-        }
-    }
-
-    private static IEnumerable<string> Wrap(string text, int width)
-    {
-        var line = "";
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.Length > 0 && line.Length + 1 + word.Length > width)
-            {
-                yield return line;
-                line = word;
-            }
-            else line = line.Length == 0 ? word : line + " " + word;
-        }
-        yield return line;
-    }
-}
-
-/// <summary>
-/// Shell scripts that ask the program itself for completions through System.CommandLine's <c>[suggest]</c> directive:
-/// <c>program "[suggest:CURSOR]" "COMMAND LINE"</c> prints the candidates, one per line.
-/// </summary>
-public static class CompletionScript
-{
-    public static readonly string[] Shells = ["bash", "zsh"];
-
-    public static string For(string shell, string program)
-    {
-        var function = "_" + new string(program.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()) + "_complete";
-        var bash = $$"""
-            # Tab completion for {{program}} (bash). Load it with:  source <({{program}} completion bash)
-            {{function}}() {
-                local IFS=$'\n'
-                # The command line up to the cursor, without the program as typed; the program parses it and answers.
-                local line="${COMP_LINE:0:COMP_POINT}"
-                line="${line#"${COMP_WORDS[0]}"}"
-                local candidates
-                candidates=$("${COMP_WORDS[0]}" "[suggest:${#line}]" "${line}" 2>/dev/null) || return 0
-                COMPREPLY=( $(compgen -W "${candidates}" -- "${COMP_WORDS[COMP_CWORD]}") )
-            }
-            complete -o default -F {{function}} {{program}}
-
-            """;
-        return shell switch
-        {
-            "bash" => bash,
-            "zsh" => "# Tab completion for " + program + " (zsh, through bash completion). Load it with:  source <(" + program + " completion zsh)\n"
-                     + "autoload -U +X bashcompinit && bashcompinit\n" + bash,
-            _ => throw new ArgumentOutOfRangeException(nameof(shell), shell, "unknown shell"),
-        };
-    }
+    /// <summary>The help's two columns; a long option such as --Sectie:Sleutel gets a line of its own.</summary>
+    private static void Rows(IEnumerable<(string Left, string Right)> rows, TextWriter output) =>
+        CommandLineText.WriteRows(rows, output, maxLeftWidth: 30);
 }
