@@ -12,8 +12,9 @@ namespace Warmte.Tests.Storage;
 
 /// <summary>
 /// A database written by the release before the journal (fixtures in Storage/Fixtures, see its
-/// README) upgrades itself at first start: the cash plans and the funding grains move from
-/// OrleansStorage into snapshot, journal and idempotency rows, and the API answers what the old
+/// README) upgrades itself at first start: the cash plans, the funding grains and the record
+/// grains (projects, cooperatives, umbrella, ALV, consent) move from OrleansStorage into
+/// snapshot, journal and idempotency rows, and the API answers what the old
 /// rows held — compared here with figures read from the fixture's own JSON, not through the
 /// service's classes. Then retries of old idempotency keys still happen once, and a second start
 /// moves nothing.
