@@ -57,6 +57,13 @@ public static class RecordStateExtensions
         if (!outcome.IsOk) return outcome.Refusal;
         var change = outcome.Value!;
         if (ReferenceEquals(state.State.Record ?? unchanged, change.Value)) return null; // nothing changed, nothing to store
+        // An earlier failure left the state unknown (its reload failed too): the rules may have seen a stale
+        // record, so the command is refused as a conflict (409 concurrent-change) and the grain starts afresh.
+        if (!state.IsLoaded)
+        {
+            deactivate();
+            throw new Orleans.Storage.InconsistentStateException($"{state.GrainType}/{state.GrainKey}: state not loaded after a failed write; retry.");
+        }
         var audit = AuditEntryOf(null, new AuditEntry(now, actor, change.Action, change.Summary));
         try
         {
