@@ -52,7 +52,7 @@ public static class AuditTrail
     /// <summary>An <c>audit</c> journal row as the entry the API shows.</summary>
     public static AuditEntry Of(Journal.JournalRecord record)
     {
-        var fact = Journal.JournaledState<Common.RecordState<object>>.Payload<Common.AuditFact>(record);
+        var fact = System.Text.Json.JsonSerializer.Deserialize<Common.AuditFact>(record.Payload, Serialization.WarmteJson.Default)!;
         return new AuditEntry(record.At, record.Actor ?? "", fact.Action, fact.Summary);
     }
 }
