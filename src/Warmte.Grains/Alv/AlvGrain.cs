@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using NodaTime;
-using Orleans.Runtime;
 using Warmte.Audit;
 using Warmte.Common;
 using Warmte.Members;
@@ -9,9 +8,19 @@ namespace Warmte.Alv;
 
 /// <summary>Thin shell around <see cref="AlvRules"/>: load, ask the member register who may vote, apply, persist, answer.</summary>
 public sealed class AlvGrain(
-    [PersistentState("alv", StorageNames.Grains)] IPersistentState<RecordState<AlvRecord>> state,
-    IClock clock) : Grain, IAlvGrain
+    Journal.IJournalStore store, IClock clock) : Grain, IAlvGrain
 {
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "alv";
+
+    private Journal.JournaledState<RecordState<AlvRecord>> state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = new Journal.JournaledState<RecordState<AlvRecord>>(store, JournalType, this.GetPrimaryKeyString());
+        await state.LoadAsync();
+    }
+
     private string CooperativeId => this.GetPrimaryKeyString();
 
     private AlvRecord Record => state.State.Record ?? AlvRecord.Empty;
@@ -87,7 +96,7 @@ public sealed class AlvGrain(
     public Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type) =>
         Task.FromResult(AlvRules.DecisionFor(Record, projectId, type));
 
-    public Task<AuditPage> GetAudit(int page, int pageSize) => Task.FromResult(AuditTrail.Page(state.State.Audit, page, pageSize));
+    public Task<AuditPage> GetAudit(int page, int pageSize) => state.AuditPageAsync(page, pageSize);
 
     /// <summary>A refusal when a proposal names a project that does not exist or belongs to another cooperative.</summary>
     private async Task<Refusal?> ForeignProjects(IReadOnlyList<ProposalInput?> proposals, string? path)
@@ -107,10 +116,7 @@ public sealed class AlvGrain(
     private Proposal ProposalOf(string meetingId, string proposalId) =>
         AlvRules.Find(Record, meetingId)!.Proposals.First(p => p.Id == proposalId);
 
-    private Task<Refusal?> Apply(Outcome<Change<AlvRecord>> outcome, string actor)
-    {
-        // The record starts as Empty rather than null, so the first change is always stored.
-        state.State.Record ??= AlvRecord.Empty;
-        return state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle);
-    }
+    // The rules start from Empty when nothing is stored: Empty given back unchanged stores nothing.
+    private Task<Refusal?> Apply(Outcome<Change<AlvRecord>> outcome, string actor) =>
+        state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle, unchanged: AlvRecord.Empty);
 }

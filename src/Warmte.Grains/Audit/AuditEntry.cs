@@ -35,6 +35,26 @@ public static class AuditTrail
                 .Select(i => entries[entries.Count - 1 - (int)skip - i])];
         return new AuditPage(page, pageSize, entries.Count, slice);
     }
+
+    /// <summary>
+    /// The same page read from a journaled grain's <c>audit</c> rows: newest first, the total counted
+    /// in the database, only the page's rows read.
+    /// </summary>
+    public static async Task<AuditPage> PageAsync<TState>(Journal.JournaledState<TState> journal, int page, int pageSize) where TState : class, new()
+    {
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var total = await journal.CountAsync(Common.RecordStateExtensions.AuditKind);
+        var rows = await journal.ReadAsync(new Journal.JournalQuery(Common.RecordStateExtensions.AuditKind, NewestFirst: true, Skip: (long)(page - 1) * pageSize, Take: pageSize));
+        return new AuditPage(page, pageSize, (int)total, [.. rows.Select(Of)]);
+    }
+
+    /// <summary>An <c>audit</c> journal row as the entry the API shows.</summary>
+    public static AuditEntry Of(Journal.JournalRecord record)
+    {
+        var fact = System.Text.Json.JsonSerializer.Deserialize<Common.AuditFact>(record.Payload, Serialization.WarmteJson.Default)!;
+        return new AuditEntry(record.At, record.Actor ?? "", fact.Action, fact.Summary);
+    }
 }
 
 /// <summary>A domain change: the new value plus the audit action and Dutch summary describing it.</summary>

@@ -1,5 +1,4 @@
 using NodaTime;
-using Orleans.Runtime;
 using Warmte.Audit;
 using Warmte.Common;
 using Warmte.Registry;
@@ -10,9 +9,19 @@ namespace Warmte.Cooperatives;
 
 /// <summary>Thin shell around <see cref="CooperativeRules"/>; fans out to its project grains for overviews.</summary>
 public sealed class CooperativeGrain(
-    [PersistentState("cooperative", StorageNames.Grains)] IPersistentState<RecordState<CooperativeRecord>> state,
-    IClock clock) : Grain, ICooperativeGrain
+    Journal.IJournalStore store, IClock clock) : Grain, ICooperativeGrain
 {
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "cooperative";
+
+    private Journal.JournaledState<RecordState<CooperativeRecord>> state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = new Journal.JournaledState<RecordState<CooperativeRecord>>(store, JournalType, this.GetPrimaryKeyString());
+        await state.LoadAsync();
+    }
+
     private string Id => this.GetPrimaryKeyString();
 
     private LocalDate Today => AmsterdamTime.Today(clock);
@@ -110,6 +119,6 @@ public sealed class CooperativeGrain(
         return Outcome<CooperativeView>.Ok((await Get())!);
     }
 
-    public Task<AuditPage?> GetAudit(int page, int pageSize) =>
-        Task.FromResult(state.State.Record is null ? null : AuditTrail.Page(state.State.Audit, page, pageSize));
+    public async Task<AuditPage?> GetAudit(int page, int pageSize) =>
+        state.State.Record is null ? null : await state.AuditPageAsync(page, pageSize);
 }

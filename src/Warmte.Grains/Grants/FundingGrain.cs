@@ -29,7 +29,7 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
     /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
     public const string JournalType = "funding";
 
-    public const string AuditKind = "audit";
+    public const string AuditKind = RecordStateExtensions.AuditKind;
 
     private JournaledState<FundingState> _journal = null!;
 
@@ -68,15 +68,8 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
         return await Once(null, "", grantId, () => GrantRules.Replan(grant, tranches), actor);
     }
 
-    /// <summary>A page of the audit trail, newest first, read from the journal (<see cref="AuditTrail.Page"/>'s paging).</summary>
-    public async Task<AuditPage> GetAudit(int page, int pageSize)
-    {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, AuditTrail.MaxPageSize);
-        var total = await _journal.CountAsync(AuditKind);
-        var rows = await _journal.ReadAsync(new JournalQuery(AuditKind, NewestFirst: true, Skip: (long)(page - 1) * pageSize, Take: pageSize));
-        return new AuditPage(page, pageSize, (int)total, [.. rows.Select(AuditOf)]);
-    }
+    /// <summary>A page of the audit trail, newest first, read from the journal (<see cref="AuditTrail.PageAsync"/>, as the record grains).</summary>
+    public Task<AuditPage> GetAudit(int page, int pageSize) => AuditTrail.PageAsync(_journal, page, pageSize);
 
     private async Task<Outcome<GrantView>> Once(
         string? key, string fingerprint, string? grantId, Func<Outcome<Change<Grant>>> rule, string actor)
@@ -107,20 +100,11 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
         var change = outcome.Value!;
         var index = Current.Select(g => g.Id).ToList().IndexOf(change.Value.Id);
         var grants = index >= 0 ? Current.SetItem(index, change.Value) : Current.Add(change.Value);
-        var audit = JournaledState<FundingState>.Entry(AuditKind, change.Value.Id, now, actor, new AuditFact(change.Action, change.Summary));
+        var audit = RecordStateExtensions.AuditEntryOf(change.Value.Id, new AuditEntry(now, actor, change.Action, change.Summary));
         await _journal.CommitAsync(_journal.State with { Grants = grants }, [audit], now,
             key is null ? null : Key(key, fingerprint, null, _journal.NextSeq));
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // one-way: alerts follow every change
         return Outcome<GrantView>.Ok(GrantView.Of(change.Value));
-    }
-
-    /// <summary>An audit entry's journal payload: what kind of change and its Dutch summary (when and who are columns).</summary>
-    public sealed record AuditFact(string Action, string Summary);
-
-    public static AuditEntry AuditOf(JournalRecord record)
-    {
-        var fact = JournaledState<FundingState>.Payload<AuditFact>(record);
-        return new AuditEntry(record.At, record.Actor ?? "", fact.Action, fact.Summary);
     }
 
     public static IdempotencyRecord Key(string key, string fingerprint, Refusal? refusal, long? seq) =>

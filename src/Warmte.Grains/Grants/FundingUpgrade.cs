@@ -30,7 +30,7 @@ public static class FundingUpgrade
         var old = JsonSerializer.Deserialize<LegacyFundingState>(legacyJson, WarmteJson.Default) ?? new LegacyFundingState();
         var state = new FundingState { Grants = [.. old.Grants] };
         var entries = old.Audit
-            .Select(a => JournaledState<FundingState>.Entry(FundingGrain.AuditKind, null, a.At, a.Actor, new FundingGrain.AuditFact(a.Action, a.Summary)))
+            .Select(a => RecordStateExtensions.AuditEntryOf(null, a))
             .ToList();
         var keys = old.Idempotency.GroupBy(r => r.Key).Select(g => g.First()) // the old lookup took the first
             .Select(r => FundingGrain.Key(r.Key, r.Fingerprint, r.Refusal, null)).ToList();

@@ -18,6 +18,9 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
 
     public string GrainType { get; } = grainType;
 
+    /// <summary>False after a failed commit whose reload failed too: the state is unknown until loaded again.</summary>
+    public bool IsLoaded => _loaded;
+
     public string GrainKey { get; } = grainKey;
 
     public TState State { get; private set; } = new();

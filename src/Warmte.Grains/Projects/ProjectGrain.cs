@@ -1,5 +1,4 @@
 using NodaTime;
-using Orleans.Runtime;
 using Warmte.Alv;
 using Warmte.Audit;
 using Warmte.BusinessCase.Versions;
@@ -14,9 +13,19 @@ namespace Warmte.Projects;
 
 /// <summary>Thin shell around <see cref="ProjectRules"/>: load, apply, persist, answer.</summary>
 public sealed class ProjectGrain(
-    [PersistentState("project", StorageNames.Grains)] IPersistentState<RecordState<ProjectRecord>> state,
-    IClock clock) : Grain, IProjectGrain
+    Journal.IJournalStore store, IClock clock) : Grain, IProjectGrain
 {
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "project";
+
+    private Journal.JournaledState<RecordState<ProjectRecord>> state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = new Journal.JournaledState<RecordState<ProjectRecord>>(store, JournalType, this.GetPrimaryKeyString());
+        await state.LoadAsync();
+    }
+
     private static readonly GateRules Rules = GateRules.Default;
 
     private string Id => this.GetPrimaryKeyString();
@@ -45,7 +54,7 @@ public sealed class ProjectGrain(
         {
             Id = p.Id, Name = p.Name, Phase = p.Phase, PhaseSince = p.PhaseSince, MonthsInPhase = view.MonthsInPhase,
             Woningequivalenten = p.Woningequivalenten, NextUnmetCondition = view.NextUnmetCondition,
-            LastChangeAt = state.State.Audit.Count > 0 ? state.State.Audit[^1].At : p.CreatedAt,
+            LastChangeAt = state.State.LastChangeAt ?? p.CreatedAt,
         };
     }
 
@@ -89,8 +98,8 @@ public sealed class ProjectGrain(
     public Task<Outcome<ProjectView>> RemoveMilestone(string key, string actor) =>
         Apply(actor, p => ProjectRules.RemoveMilestone(p, key));
 
-    public Task<AuditPage?> GetAudit(int page, int pageSize) =>
-        Task.FromResult(state.State.Record is null ? null : AuditTrail.Page(state.State.Audit, page, pageSize));
+    public async Task<AuditPage?> GetAudit(int page, int pageSize) =>
+        state.State.Record is null ? null : await state.AuditPageAsync(page, pageSize);
 
     private async Task<Outcome<ProjectView>> Apply(
         string actor, Func<ProjectRecord, Outcome<Change<ProjectRecord>>> rule, bool mustExist = true)

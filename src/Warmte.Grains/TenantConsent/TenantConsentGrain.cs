@@ -1,5 +1,4 @@
 using NodaTime;
-using Orleans.Runtime;
 using Warmte.Audit;
 using Warmte.Common;
 
@@ -7,9 +6,19 @@ namespace Warmte.TenantConsent;
 
 /// <summary>Thin shell around <see cref="ConsentRules"/>: load, apply, persist, answer.</summary>
 public sealed class TenantConsentGrain(
-    [PersistentState("consent", StorageNames.Grains)] IPersistentState<RecordState<ConsentRecord>> state,
-    IClock clock) : Grain, ITenantConsentGrain
+    Journal.IJournalStore store, IClock clock) : Grain, ITenantConsentGrain
 {
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "consent";
+
+    private Journal.JournaledState<RecordState<ConsentRecord>> state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = new Journal.JournaledState<RecordState<ConsentRecord>>(store, JournalType, this.GetPrimaryKeyString());
+        await state.LoadAsync();
+    }
+
     private string ProjectId => this.GetPrimaryKeyString();
 
     private ConsentRecord Record => state.State.Record ?? ConsentRecord.Empty;
@@ -31,12 +40,12 @@ public sealed class TenantConsentGrain(
     public Task<Outcome<ConsentStatus>> SetApplicability(SetApplicability command, string actor) =>
         Apply(ConsentRules.SetApplicability(Record, command), actor);
 
-    public Task<AuditPage> GetAudit(int page, int pageSize) => Task.FromResult(AuditTrail.Page(state.State.Audit, page, pageSize));
+    public Task<AuditPage> GetAudit(int page, int pageSize) => state.AuditPageAsync(page, pageSize);
 
     private async Task<Outcome<ConsentStatus>> Apply(Outcome<Change<ConsentRecord>> outcome, string actor)
     {
-        state.State.Record ??= ConsentRecord.Empty; // so the first change is stored, not compared with null
-        var refusal = await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle);
+        // The rules start from Empty when nothing is stored: Empty given back unchanged stores nothing.
+        var refusal = await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle, unchanged: ConsentRecord.Empty);
         if (refusal is not null) return refusal;
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // consent moves a gate
         return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, withAddresses: true));

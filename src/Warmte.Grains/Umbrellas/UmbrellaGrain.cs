@@ -1,5 +1,4 @@
 using NodaTime;
-using Orleans.Runtime;
 using Warmte.Common;
 using Warmte.Alerts;
 using Warmte.BusinessCase.Versions;
@@ -11,9 +10,19 @@ using Warmte.Registry;
 namespace Warmte.Umbrellas;
 
 public sealed class UmbrellaGrain(
-    [PersistentState("umbrella", StorageNames.Grains)] IPersistentState<RecordState<UmbrellaRecord>> state,
-    IClock clock) : Grain, IUmbrellaGrain
+    Journal.IJournalStore store, IClock clock) : Grain, IUmbrellaGrain
 {
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "umbrella";
+
+    private Journal.JournaledState<RecordState<UmbrellaRecord>> state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = new Journal.JournaledState<RecordState<UmbrellaRecord>>(store, JournalType, this.GetPrimaryKeyString());
+        await state.LoadAsync();
+    }
+
     private string Id => this.GetPrimaryKeyString();
 
     public async Task<Outcome<UmbrellaRecord>> Create(CreateUmbrella command, string actor)

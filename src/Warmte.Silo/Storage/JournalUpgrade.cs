@@ -19,6 +19,11 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
     public static readonly IReadOnlyDictionary<string, Func<string, UpgradedGrain>> Converted = new Dictionary<string, Func<string, UpgradedGrain>>
     {
         [CashFlow.CashPlanGrain.JournalType] = CashFlow.CashPlanUpgrade.From,
+        [Projects.ProjectGrain.JournalType] = Common.RecordUpgrade.From<Projects.ProjectRecord>,
+        [Cooperatives.CooperativeGrain.JournalType] = Common.RecordUpgrade.From<Cooperatives.CooperativeRecord>,
+        [Umbrellas.UmbrellaGrain.JournalType] = Common.RecordUpgrade.From<Umbrellas.UmbrellaRecord>,
+        [Alv.AlvGrain.JournalType] = Common.RecordUpgrade.From<Alv.AlvRecord>,
+        [TenantConsent.TenantConsentGrain.JournalType] = Common.RecordUpgrade.From<TenantConsent.ConsentRecord>,
         [Grants.FundingGrain.JournalType] = Grants.FundingUpgrade.From,
     };
 

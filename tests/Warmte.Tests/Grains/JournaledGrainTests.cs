@@ -126,4 +126,47 @@ public sealed class JournaledGrainTests
             await cluster.DisposeAsync();
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_projects_stored_snapshot_does_not_grow_with_its_audit_trail_which_is_paged_from_the_journal(string backend)
+    {
+        // Issue 15: the record grains keep the record; every change's audit entry is a journal row.
+        // 200 renames between two names of one length leave the snapshot as large as after 10.
+        var settings = await GrainStorageTests.Storage(backend);
+        var cluster = await GrainStorageTests.Cluster(settings);
+        try
+        {
+            await GrainStorageTests.CreateKetelhuis(cluster.Client);
+            var project = cluster.Client.GetGrain<Warmte.Projects.IProjectGrain>("wg-terrein");
+            var store = new Warmte.Silo.Storage.AdoNetJournalStore(new Warmte.Silo.Storage.Database(settings));
+            int after10 = 0;
+            for (var i = 1; i <= 200; i++)
+            {
+                var renamed = await project.Update(new Warmte.Projects.UpdateProject { Name = i % 2 == 0 ? "Warmtenet WG-terrein A" : "Warmtenet WG-terrein B" }, $"bestuurder-{i:D3}");
+                Assert.True(renamed.IsOk, renamed.Refusal?.Message);
+                if (i == 10) after10 = (await store.LoadAsync(Warmte.Projects.ProjectGrain.JournalType, "wg-terrein"))!.State.Length;
+            }
+            var after200 = (await store.LoadAsync(Warmte.Projects.ProjectGrain.JournalType, "wg-terrein"))!;
+            Assert.Equal(after10, after200.State.Length);
+            Assert.DoesNotContain("bestuurder-", after200.State); // no audit entry in the snapshot
+            Assert.Equal(201, after200.LastSeq); // "created" and 200 renames
+            Assert.Equal(201, await store.CountAsync(Warmte.Projects.ProjectGrain.JournalType, "wg-terrein", "audit"));
+
+            // Read back after deactivation: newest first, the total, and a page in the middle.
+            await cluster.DeactivateAsync(project);
+            var first = (await project.GetAudit(1, 3))!;
+            Assert.Equal(201, first.Total);
+            Assert.Equal(["bestuurder-200", "bestuurder-199", "bestuurder-198"], first.Entries.Select(e => e.Actor));
+            var fourth = (await project.GetAudit(4, 50))!;
+            Assert.Equal(Enumerable.Range(1, 50).Select(i => $"bestuurder-{i:D3}"), fourth.Entries.Select(e => e.Actor).Reverse());
+            var last = (await project.GetAudit(5, 50))!;
+            Assert.Equal("test", last.Entries.Single().Actor); // the oldest: the project's creation
+            Assert.Empty((await project.GetAudit(6, 50))!.Entries);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
 }

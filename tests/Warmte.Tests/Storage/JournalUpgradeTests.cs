@@ -12,8 +12,9 @@ namespace Warmte.Tests.Storage;
 
 /// <summary>
 /// A database written by the release before the journal (fixtures in Storage/Fixtures, see its
-/// README) upgrades itself at first start: the cash plans and the funding grains move from
-/// OrleansStorage into snapshot, journal and idempotency rows, and the API answers what the old
+/// README) upgrades itself at first start: the cash plans, the funding grains and the record
+/// grains (projects, cooperatives, umbrella, ALV, consent) move from OrleansStorage into
+/// snapshot, journal and idempotency rows, and the API answers what the old
 /// rows held — compared here with figures read from the fixture's own JSON, not through the
 /// service's classes. Then retries of old idempotency keys still happen once, and a second start
 /// moves nothing.
@@ -55,13 +56,20 @@ public sealed class JournalUpgradeTests
         var funding = old.Where(r => r.Type == "funding").ToDictionary(r => r.Key, r => r.Json);
         Assert.Equal(["wg-terrein", "zonnedak-sporthal"], cashPlans.Keys.Order());
         Assert.Equal(["wg-terrein"], funding.Keys);
+        var records = old.Where(r => r.Type is "project" or "cooperative" or "umbrella" or "alv" or "consent").ToDictionary(r => (r.Type, r.Key), r => r.Json);
+        Assert.Contains(("project", "wg-terrein"), records.Keys);
+        Assert.Contains(("cooperative", "ketelhuiswg"), records.Keys);
+        Assert.Contains(("umbrella", "apec"), records.Keys);
+        Assert.Contains(("alv", "ketelhuiswg"), records.Keys);
+        Assert.Contains(("consent", "wg-terrein"), records.Keys);
 
         await using (var server = await start())
         {
             var api = server.Client(FixtureToken);
 
             // The old rows of the converted grains are gone; every record is in the journal tables.
-            Assert.DoesNotContain(await OldRows(database), r => r.Type is "cashplan" or "funding");
+            Assert.DoesNotContain(await OldRows(database), r => r.Type is "cashplan" or "funding" or "project" or "cooperative" or "umbrella" or "alv" or "consent");
+            await RecordGrainsAnswerAsTheOldRowsSaid(api, database, records);
             foreach (var (project, json) in cashPlans)
             {
                 var bookings = json.GetProperty("bookings").EnumerateArray().ToList();
@@ -145,6 +153,113 @@ public sealed class JournalUpgradeTests
             Assert.Equal(cashPlans["wg-terrein"].GetProperty("bookings").GetArrayLength() + 1,
                 (await again.Client(FixtureToken).Get("api/projects/wg-terrein/spending")).Body.GetArrayLength());
         }
+    }
+
+    /// <summary>
+    /// The record grains (project, cooperative, umbrella, ALV, consent): every old audit entry is an
+    /// audit journal row, the trails page newest first with the old totals, and the records answer
+    /// what the old JSON held — the figures read here from that JSON.
+    /// </summary>
+    private static async Task RecordGrainsAnswerAsTheOldRowsSaid(HttpClient api, Database database, Dictionary<(string Type, string Key), JsonElement> records)
+    {
+        foreach (var ((type, key), json) in records)
+            Assert.Equal(json.GetProperty("audit").GetArrayLength(), await Count(database, "warmte_journal", type, key));
+
+        // Audit trails through the API: totals, the whole trail newest first, and a page of five.
+        foreach (var (type, key, path) in new[]
+                 {
+                     ("project", "wg-terrein", "api/projects/wg-terrein/audit"),
+                     ("project", "zonnedak-sporthal", "api/projects/zonnedak-sporthal/audit"),
+                     ("cooperative", "ketelhuiswg", "api/cooperatives/ketelhuiswg/audit"),
+                     ("alv", "ketelhuiswg", "api/cooperatives/ketelhuiswg/alv/audit"),
+                     ("consent", "wg-terrein", "api/projects/wg-terrein/consent/audit"),
+                 })
+        {
+            var audit = records[(type, key)].GetProperty("audit").EnumerateArray().Select(e => e.GetRawText()).ToList();
+            Assert.NotEmpty(audit);
+            var all = await api.Get($"{path}?pageSize=200");
+            Assert.Equal(HttpStatusCode.OK, all.Status);
+            Assert.Equal(audit.Count, all.Body.GetProperty("total").GetInt32());
+            Assert.Equal(Enumerable.Reverse(audit), all.Body.GetProperty("entries").EnumerateArray().Select(e => e.GetRawText()));
+            var page2 = (await api.Get($"{path}?page=2&pageSize=2")).Body;
+            Assert.Equal(audit.Count, page2.GetProperty("total").GetInt32());
+            Assert.Equal(Enumerable.Reverse(audit).Skip(2).Take(2), page2.GetProperty("entries").EnumerateArray().Select(e => e.GetRawText()));
+        }
+
+        // The umbrella has no audit endpoint: its journal rows, oldest first, are the old entries.
+        var umbrellaAudit = records[("umbrella", "apec")].GetProperty("audit").EnumerateArray().ToList();
+        Assert.Equal(umbrellaAudit.Select(e => (e.GetProperty("actor").GetString(), e.GetProperty("action").GetString(), e.GetProperty("summary").GetString())),
+            await AuditRows(database, "umbrella", "apec"));
+
+        // Projects: phase, phase date, deliverables as stored.
+        foreach (var ((type, key), json) in records.Where(r => r.Key.Type == "project"))
+        {
+            var record = json.GetProperty("record");
+            var project = (await api.Get($"api/projects/{key}")).Body;
+            Assert.Equal(record.GetProperty("phase").GetString(), project.GetProperty("phase").GetString());
+            Assert.Equal(record.GetProperty("phaseSince").GetString(), project.GetProperty("phaseSince").GetString());
+            Assert.Equal(record.GetProperty("deliverables").EnumerateArray().Select(d => (d.GetProperty("key").GetString(), d.GetProperty("presentOn").GetString())),
+                project.GetProperty("deliverables").EnumerateArray().Select(d => (d.GetProperty("key").GetString(), d.GetProperty("presentOn").GetString())));
+        }
+
+        // The umbrella's members, and per project its last change: the time of its last old audit entry.
+        var apec = (await api.Get("api/umbrellas/apec")).Body;
+        var members = records[("umbrella", "apec")].GetProperty("record").GetProperty("members").EnumerateArray().Select(m => m.GetString()).ToList();
+        Assert.Equal(members.Order(), apec.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("cooperativeId").GetString()).Distinct().Order());
+        foreach (var row in apec.GetProperty("rows").EnumerateArray().Where(r => r.TryGetProperty("projectId", out var p) && p.ValueKind == JsonValueKind.String))
+        {
+            var lastEntry = records[("project", row.GetProperty("projectId").GetString()!)].GetProperty("audit").EnumerateArray().Last();
+            Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse(lastEntry.GetProperty("at").GetString()!).Value,
+                NodaTime.Text.InstantPattern.ExtendedIso.Parse(row.GetProperty("lastChangeAt").GetString()!).Value);
+        }
+        // Cooperatives: their projects in order.
+        var ketelhuis = (await api.Get("api/cooperatives/ketelhuiswg")).Body;
+        Assert.Equal(records[("cooperative", "ketelhuiswg")].GetProperty("record").GetProperty("projects").EnumerateArray().Select(p => p.GetString()),
+            ketelhuis.GetProperty("projects").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+
+        // ALV: every closed proposal's result as stored.
+        var alv = records[("alv", "ketelhuiswg")].GetProperty("record");
+        foreach (var meeting in alv.GetProperty("meetings").EnumerateArray())
+        {
+            var shown = (await api.Get($"api/cooperatives/ketelhuiswg/alv/meetings/{meeting.GetProperty("id").GetString()}")).Body;
+            foreach (var proposal in meeting.GetProperty("proposals").EnumerateArray().Where(p => p.TryGetProperty("closed", out var c) && c.ValueKind == JsonValueKind.Object))
+            {
+                var result = proposal.GetProperty("closed").GetProperty("result");
+                var view = shown.GetProperty("proposals").EnumerateArray().Single(p => p.GetProperty("id").GetString() == proposal.GetProperty("id").GetString());
+                Assert.True(view.GetProperty("isClosed").GetBoolean());
+                Assert.Equal(result.GetProperty("outcome").GetString(), view.GetProperty("result").GetProperty("outcome").GetString());
+                Assert.Equal((result.GetProperty("for").GetDecimal(), result.GetProperty("against").GetDecimal(), result.GetProperty("abstain").GetDecimal()),
+                    (view.GetProperty("result").GetProperty("for").GetDecimal(), view.GetProperty("result").GetProperty("against").GetDecimal(), view.GetProperty("result").GetProperty("abstain").GetDecimal()));
+            }
+        }
+
+        // Consent: per complex, the answers counted from the stored declarations.
+        var consent = (await api.Get("api/projects/wg-terrein/consent")).Body;
+        foreach (var complex in records[("consent", "wg-terrein")].GetProperty("record").GetProperty("complexes").EnumerateArray())
+        {
+            var declarations = complex.GetProperty("declarations").EnumerateArray().ToList();
+            var status = consent.GetProperty("complexes").EnumerateArray().Single(c => c.GetProperty("id").GetString() == complex.GetProperty("id").GetString());
+            Assert.Equal(declarations.Count(d => d.GetProperty("response").GetString() == "Akkoord"), status.GetProperty("agreed").GetInt32());
+            Assert.Equal(declarations.Count(d => d.GetProperty("response").GetString() == "Geweigerd"), status.GetProperty("refused").GetInt32());
+            Assert.Equal(complex.GetProperty("rentedHomes").GetInt32(), status.GetProperty("rentedHomes").GetInt32());
+        }
+    }
+
+    private static async Task<List<(string?, string?, string?)>> AuditRows(Database database, string type, string key)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT actor, payload FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = 'audit' ORDER BY seq";
+        Database.Parameter(cmd, "type", type);
+        Database.Parameter(cmd, "key", key);
+        var rows = new List<(string?, string?, string?)>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var payload = JsonDocument.Parse(reader.GetValue(1).ToString()!).RootElement;
+            rows.Add((reader.GetString(0), payload.GetProperty("action").GetString(), payload.GetProperty("summary").GetString()));
+        }
+        return rows;
     }
 
     private static string WithoutNulls(JsonElement element)

@@ -131,12 +131,22 @@ public sealed class OldShapeStateTests
         Assert.Contains("\"denominator\":5,", again);
     }
 
+    /// <summary>Overwrites the stored state holding <paramref name="marker"/>: an Orleans grain-storage row or a journal snapshot (consent is on the journal).</summary>
     private static async Task<int> Replace(SqliteConnection connection, string marker, string oldPayload)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE OrleansStorage SET PayloadBinary = $payload WHERE instr(CAST(PayloadBinary AS TEXT), $marker) > 0";
-        command.Parameters.AddWithValue("$payload", Encoding.UTF8.GetBytes(oldPayload));
-        command.Parameters.AddWithValue("$marker", marker);
-        return await command.ExecuteNonQueryAsync();
+        var replaced = 0;
+        foreach (var sql in new[]
+                 {
+                     "UPDATE OrleansStorage SET PayloadBinary = $payload WHERE instr(CAST(PayloadBinary AS TEXT), $marker) > 0",
+                     "UPDATE warmte_snapshot SET state = CAST($payload AS TEXT) WHERE instr(state, $marker) > 0",
+                 })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$payload", Encoding.UTF8.GetBytes(oldPayload));
+            command.Parameters.AddWithValue("$marker", marker);
+            replaced += await command.ExecuteNonQueryAsync();
+        }
+        return replaced;
     }
 }

@@ -92,7 +92,8 @@ public sealed class RestartTests
         await using var connection = new SqliteConnection(settings.ConnectionString);
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT PayloadBinary FROM OrleansStorage";
+        // Orleans' grain storage and the journal snapshots (docs/storage.md): both plain JSON.
+        cmd.CommandText = "SELECT PayloadBinary FROM OrleansStorage UNION ALL SELECT CAST(state AS BLOB) FROM warmte_snapshot";
         var payloads = new List<string>();
         await using (var reader = await cmd.ExecuteReaderAsync())
             while (await reader.ReadAsync())
