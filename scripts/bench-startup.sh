@@ -6,7 +6,7 @@
 # "Alert watches registered for N projects" or "... start-up pass skipped"). See docs/performance.md.
 #
 #   scripts/bench-startup.sh                     2,000 projects (200 cooperatives × 10), 5 starts each
-# Environment: BEFORE_REV (main)  COOPS (200)  PER (10)  STARTS (5)  WORK (a new /tmp directory)  PORT (5181)
+# Environment: NO_BUILD (set: reuse the builds in WORK)  BEFORE_REV (main)  COOPS (200)  PER (10)  STARTS (5)  WORK (a new /tmp directory)  PORT (5181)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 before_rev=${BEFORE_REV:-main}; coops=${COOPS:-200}; per=${PER:-10}; starts=${STARTS:-5}; port=${PORT:-5181}
@@ -16,9 +16,9 @@ mkdir -p "$work/before-src"
 echo "work dir $work" >&2
 
 git -C "$repo" archive "$before_rev" | tar -x -C "$work/before-src"
-dotnet build -c Release -v q -nologo "$work/before-src/src/Warmte.Silo" -o "$work/before-bin" >&2
-dotnet build -c Release -v q -nologo "$repo/src/Warmte.Silo" -o "$work/after-bin" >&2
-dotnet build -c Release -v q -nologo "$repo/tests/Warmte.LoadGen" -o "$work/loadgen" >&2
+[ -n "${NO_BUILD:-}" ] || dotnet build -c Release -v q -nologo "$work/before-src/src/Warmte.Silo" -o "$work/before-bin" >&2
+[ -n "${NO_BUILD:-}" ] || dotnet build -c Release -v q -nologo "$repo/src/Warmte.Silo" -o "$work/after-bin" >&2
+[ -n "${NO_BUILD:-}" ] || dotnet build -c Release -v q -nologo "$repo/tests/Warmte.LoadGen" -o "$work/loadgen" >&2
 
 now() { date +%s.%N; }
 
@@ -43,7 +43,7 @@ start() {
 
 # Seed with the before build (a database as the current release leaves it).
 dotnet "$work/before-bin/Warmte.Silo.dll" --data-dir "$work/seed" --urls "http://127.0.0.1:$port" --Auth:BootstrapAdminToken "$token" \
-  --Logging:LogLevel:Default Warning >"$work/seed.log" 2>&1 &
+  --Logging:LogLevel:Default Warning --RateLimit:Enabled false >"$work/seed.log" 2>&1 &
 seed=$!
 until curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; do sleep 0.2; done
 dotnet "$work/loadgen/Warmte.LoadGen.dll" setup --url "http://127.0.0.1:$port" --token "$token" --prefix bench \
