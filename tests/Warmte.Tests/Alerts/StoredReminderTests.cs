@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Testing;
+using Orleans;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using Warmte.Alerts;
 using Warmte.Silo.Hosting;
 using Warmte.Silo.Storage;
@@ -29,6 +31,41 @@ public sealed class StoredReminderTests
     {
         var pg = await PostgresServer.GetAsync();
         await RestartTwice(dataDir: null, postgres: await pg.CreateDatabaseAsync());
+    }
+
+    /// <summary>
+    /// The SQLite reminder queries (sqlite/0005) through Orleans' own ADO.NET reminder table, key by
+    /// key: upsert and its version, read by grain and by name, both ring-range queries, the
+    /// versioned delete.
+    /// </summary>
+    [Fact]
+    public async Task Every_sqlite_reminder_query_works_through_the_orleans_provider()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var table = server.App.Services.GetRequiredService<IReminderTable>();
+        var grain = GrainId.Create("test", "stored-reminder-" + Guid.NewGuid().ToString("N"));
+        var start = new DateTime(2026, 12, 6, 4, 30, 15, 250, DateTimeKind.Utc);
+
+        var first = Assert.IsType<string>(await table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "a", StartAt = start, Period = TimeSpan.FromDays(1) }));
+        var second = Assert.IsType<string>(await table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "a", StartAt = start.AddHours(1), Period = TimeSpan.FromHours(12) }));
+        Assert.NotEqual(first, second);
+        await table.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "b", StartAt = start, Period = TimeSpan.FromMinutes(5) });
+
+        var a = Assert.IsType<ReminderEntry>(await table.ReadRow(grain, "a"));
+        Assert.Equal(grain, a.GrainId);
+        Assert.Equal(start.AddHours(1), a.StartAt.ToUniversalTime());
+        Assert.Equal(TimeSpan.FromHours(12), a.Period);
+        Assert.Equal(second, a.ETag);
+        Assert.Equal(["a", "b"], (await table.ReadRows(grain)).Reminders.Select(r => r.ReminderName).Order());
+
+        var hash = grain.GetUniformHashCode();
+        Assert.Contains((await table.ReadRows(hash - 1, hash)).Reminders, r => r.GrainId == grain);   // (h-1, h]
+        Assert.DoesNotContain((await table.ReadRows(hash, hash - 1)).Reminders, r => r.GrainId == grain); // wraps: all but h
+        Assert.Contains((await table.ReadRows(hash - 1 - int.MaxValue, hash)).Reminders, r => r.GrainId == grain);
+
+        Assert.False(await table.RemoveRow(grain, "a", first));   // a stale version deletes nothing
+        Assert.True(await table.RemoveRow(grain, "a", second));
+        Assert.Equal(["b"], (await table.ReadRows(grain)).Reminders.Select(r => r.ReminderName));
     }
 
     private static async Task RestartTwice(string? dataDir, string? postgres)
