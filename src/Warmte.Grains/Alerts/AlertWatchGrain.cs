@@ -35,7 +35,7 @@ public sealed record AlertHistory(
 /// </summary>
 public interface IAlertWatchGrain : IGrainWithStringKey
 {
-    /// <summary>Makes sure the periodic reminder is registered. Idempotent; called at start and on project creation.</summary>
+    /// <summary>Makes sure the periodic (stored) reminder is registered. Idempotent; called on project creation and by the once-per-database start-up pass.</summary>
     Task Watch();
 
     /// <summary>Re-evaluates now; sent after a change, without waiting for the answer.</summary>
@@ -66,7 +66,8 @@ public sealed class AlertWatchGrain(
 
     /// <summary>
     /// Registers the reminder, due when the next evaluation is: a period after the last one, or in a
-    /// minute when that has passed. Called for every project at start, so it evaluates nothing
+    /// minute when that has passed. Called when the project is created and by the once-per-database
+    /// start-up pass over every project (AlertWatchStartup), so it evaluates nothing
     /// itself: start-up stays cheap and the reminders spread the work.
     /// </summary>
     public async Task Watch()

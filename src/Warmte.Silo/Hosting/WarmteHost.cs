@@ -87,7 +87,6 @@ public static class WarmteHost
                 var advertised = config["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: advertised != IPAddress.Loopback);
                 silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
-                silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
                 // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...): Orleans' production
                 // defaults unless set; the failover test shortens them to see a dead silo in seconds. See docs/operations.md.
                 silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
@@ -95,9 +94,9 @@ public static class WarmteHost
             else
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
-                // Embedded: reminders live in memory; AlertWatchStartup registers them again at every start.
-                silo.UseInMemoryReminderService();
             }
+            // Reminders are stored on both engines (sqlite/0005, postgresql/0003); AlertWatchStartup registers them once per database.
+            silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
             silo.AddWarmteGrainStorage(storage);
         });
         builder.Services.Configure<Alerts.AlertWatchOptions>(builder.Configuration.GetSection("Alerts"));
