@@ -231,6 +231,9 @@ public static class WarmteHost
                 app.Logger.LogWarning("Er is nog geen beheerderstoken; met JSON-logs wordt er geen aangemaakt of getoond. Maak er een met: token create --role admin --name \"Beheerder\"");
             return;
         }
+        if (preset is not null && await tokens.IsRevokedAsync(preset))
+            // Revoked stays revoked: the start goes on without it (another admin token, or none until one is made offline).
+            app.Logger.LogWarning("The preset admin token (Auth:BootstrapAdminToken) is revoked and stays revoked; remove it from the configuration.");
         var created = await tokens.CreateFirstAdminAsync("Beheerder (eerste start)", "warmte-silo", preset);
         if (created is null || preset is not null) return; // there was one already, or the operator chose it and knows it
         // Printed once to the console, never to the log: the database keeps only its hash.
