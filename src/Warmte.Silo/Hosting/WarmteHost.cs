@@ -62,6 +62,10 @@ public static class WarmteHost
 
         var app = builder.Build();
 
+        var tightened = storage.Provider == StorageProvider.Sqlite ? DataPermissions.Secure(storage.DataDir) : [];
+        foreach (var change in tightened)
+            app.Logger.LogWarning("Data file permissions were looser than owner-only and have been tightened: {Change}", change);
+
         // The schema must exist before Orleans opens its tables, and the first admin token before anyone can call.
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
         await BootstrapAdminTokenAsync(app);

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using Warmte.Tests.Infrastructure;
 
 namespace Warmte.Tests.Operations;
 
 /// <summary>What a real silo process does with its secrets and files at start (docs/operations.md, "Security at start").</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes; the suite runs on Linux
 public sealed class StartupSecurityTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
@@ -28,4 +30,48 @@ public sealed class StartupSecurityTests
         silo.Stop();
         Assert.Contains("is revoked and stays revoked; remove it from the configuration", File.ReadAllText(silo.LogPath));
     }
+
+    [Fact]
+    public async Task The_data_directory_database_and_backups_are_for_the_services_user_only_and_looser_modes_are_tightened_at_start()
+    {
+        await using var silo = SiloProcess.OnSqlite("file modes");
+        var dataDir = Path.GetDirectoryName(silo.LogPath)!;
+        // The test made the directory with the usual umask (0755): the start tightens it.
+        File.SetUnixFileMode(dataDir, (UnixFileMode)Convert.ToInt32("755", 8));
+        silo.Start();
+        await silo.WaitHealthyAsync(StartTimeout);
+        // A write so that SQLite has its -wal and -shm files open.
+        Assert.Equal(HttpStatusCode.Created, (await silo.Client().Post("api/cooperatives", new
+        {
+            id = "modes", statutoryName = "Coöperatie Modes U.A.", kind = "HeatNetwork", municipality = "Amsterdam",
+        })).Status);
+
+        Assert.Equal("700", Mode(dataDir));
+        foreach (var name in new[] { "warmtenet.db", "warmtenet.db-wal", "warmtenet.db-shm" })
+        {
+            var path = Path.Combine(dataDir, name);
+            Assert.True(File.Exists(path), $"{name} is missing");
+            Assert.Equal("600", Mode(path));
+        }
+
+        var backup = Path.Combine(Path.GetTempPath(), "warmte-backup-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { RepoFiles.Path("scripts", "backup.sh"), "sqlite", "--to", backup, "--data-dir", dataDir }) info.ArgumentList.Add(arg);
+        info.Environment["WARMTE_SILO_DLL"] = SiloProcess.SiloDll;
+        info.Environment.Remove("Auth__BootstrapAdminToken");
+        using (var run = Process.Start(info)!)
+        {
+            var output = await run.StandardOutput.ReadToEndAsync() + await run.StandardError.ReadToEndAsync();
+            await run.WaitForExitAsync();
+            Assert.True(run.ExitCode == 0, output);
+        }
+        Assert.Equal("600", Mode(backup));
+        Assert.True(new FileInfo(backup).Length > 0);
+        File.Delete(backup);
+
+        silo.Stop();
+        Assert.Contains("have been tightened: " + dataDir + ": 0755 -> 0700", File.ReadAllText(silo.LogPath));
+    }
+
+    private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);
 }
