@@ -202,7 +202,8 @@ public static class WarmteHost
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
                 break;
             default:
-                logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+                // The same scrubbed path as the request log: a token pasted into the URL must not reach the log here either.
+                logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, LogSafe.Path(http.Request.Path));
                 await Problems.Write(http, StatusCodes.Status500InternalServerError, "internal-error", "Interne fout",
                     "Er ging iets mis in de dienst; de fout is gelogd.");
                 break;
