@@ -228,6 +228,14 @@ public static class WarmteHost
         var preset = app.Configuration["Auth:BootstrapAdminToken"];
         if (preset is not null && (preset.Length < 32 || preset.Length > 200))
             throw new ConfigurationException("Auth:BootstrapAdminToken must be 32 to 200 characters long.");
+        var tokenFile = app.Configuration["Auth:BootstrapTokenFile"] is { Length: > 0 } f ? Path.GetFullPath(f) : null;
+        if (tokenFile is not null)
+        {
+            if (preset is not null)
+                throw new ConfigurationException("Set Auth:BootstrapAdminToken or Auth:BootstrapTokenFile, not both.");
+            await WriteFirstAdminTokenFileAsync(app, tokens, tokenFile);
+            return;
+        }
         if (preset is null && OperationsSetup.JsonLogs(app.Configuration))
         {
             // With JSON logs the console goes to a log shipper: the plain-text banner below would break its
@@ -249,5 +257,47 @@ public static class WarmteHost
         Console.WriteLine(" Bewaar het veilig; maak meer tokens met: token create --role ...");
         Console.WriteLine("==================================================================");
         Console.WriteLine();
+    }
+
+    /// <summary>
+    /// Auth:BootstrapTokenFile: the first admin token goes into a new file readable by the service's user
+    /// only (0600), not to the console, which service managers keep in their logs. An existing file is
+    /// never overwritten: it may be another token, or the operator's. Nothing happens once an admin exists.
+    /// </summary>
+    private static async Task WriteFirstAdminTokenFileAsync(WebApplication app, TokenStore tokens, string path)
+    {
+        if ((await tokens.ListAsync()).Any(t => t.Role == Role.Admin && t.RevokedAt is null)) return;
+        FileStream file;
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = DataPermissions.FileMode;
+            file = new FileStream(path, options);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} exists already and is never overwritten; move it away or choose another path. ({e.Message})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} cannot be created: {e.Message}");
+        }
+        await using (file)
+        {
+            var created = await tokens.CreateFirstAdminAsync("Beheerder (eerste start)", "warmte-silo", presetToken: null);
+            if (created is null)
+            {
+                // Another silo on the same database made the first admin token just now; leave no empty file behind.
+                await file.DisposeAsync();
+                File.Delete(path);
+                return;
+            }
+            await using var writer = new StreamWriter(file);
+            await writer.WriteLineAsync(created.Token);
+        }
+        if (OperationsSetup.JsonLogs(app.Configuration))
+            app.Logger.LogWarning("The first admin token was written to {Path} (readable by this user only).", path);
+        else
+            Console.WriteLine($"Warmtenet: eerste beheerderstoken geschreven naar {path} (alleen leesbaar voor deze gebruiker).");
     }
 }

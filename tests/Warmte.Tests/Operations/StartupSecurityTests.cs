@@ -74,4 +74,39 @@ public sealed class StartupSecurityTests
     }
 
     private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);
+
+    [Fact]
+    public async Task The_first_admin_token_goes_to_a_new_0600_file_only_when_asked_and_an_existing_file_is_never_overwritten()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "warmte-tokenfile-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var tokenFile = Path.Combine(dir, "admin-token");
+        await using var silo = SiloProcess.OnSqlite("token file", "--Auth:BootstrapTokenFile", tokenFile);
+        silo.PresetAdminToken = false;
+        silo.Start();
+        await silo.WaitHealthyAsync(StartTimeout);
+        Assert.Equal("600", Mode(tokenFile));
+        var token = File.ReadAllText(tokenFile).Trim();
+        Assert.StartsWith("wt_", token);
+        Assert.Equal(HttpStatusCode.OK, (await silo.Client(token).Get("api/status")).Status);
+        silo.Stop();
+        // A restart with the setting still there: an admin exists, so the file is neither needed nor touched.
+        silo.Start();
+        await silo.WaitHealthyAsync(StartTimeout);
+        silo.Stop();
+        Assert.Equal(token, File.ReadAllText(tokenFile).Trim());
+        var log = File.ReadAllText(silo.LogPath);
+        Assert.Contains($"eerste beheerderstoken geschreven naar {tokenFile}", log);
+        Assert.DoesNotContain(token, log);
+        Assert.DoesNotContain("wt_", log);
+
+        // A new service pointed at a file that exists already refuses to start rather than overwrite it.
+        await using var other = SiloProcess.OnSqlite("token file exists", "--Auth:BootstrapTokenFile", tokenFile);
+        other.PresetAdminToken = false;
+        other.Start();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => other.WaitHealthyAsync(StartTimeout));
+        Assert.Contains("exists already and is never overwritten", refused.Message);
+        Assert.Equal(token, File.ReadAllText(tokenFile).Trim());
+        Directory.Delete(dir, recursive: true);
+    }
 }
