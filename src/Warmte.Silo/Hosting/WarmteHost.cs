@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
 using Orleans.Configuration;
@@ -136,10 +137,39 @@ public static class WarmteHost
         builder.Services.AddOpenApi();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
         builder.AddWarmteOperations();
+        ConfigureForwardedHeaders(builder);
+    }
+
+    /// <summary>
+    /// Behind a TLS-terminating proxy the silo sees plain HTTP; X-Forwarded-Proto tells it the browser used
+    /// HTTPS (so the dashboard cookie stays Secure). Only from known proxies: anyone else could claim it.
+    /// ForwardedHeaders:KnownProxies (addresses) and ForwardedHeaders:KnownNetworks (CIDR) replace the default,
+    /// loopback. Only the scheme is taken; the client address and host stay as the connection says.
+    /// </summary>
+    private static void ConfigureForwardedHeaders(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("ForwardedHeaders");
+        // Parsed here, so a wrong setting stops the start before anything listens.
+        var proxies = (section.GetSection("KnownProxies").Get<string[]>() ?? []).Select(proxy =>
+            IPAddress.TryParse(proxy.Trim(), out var ip) ? ip
+                : throw new ConfigurationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address.")).ToList();
+        var networks = (section.GetSection("KnownNetworks").Get<string[]>() ?? []).Select(network =>
+            System.Net.IPNetwork.TryParse(network.Trim(), out var net) ? net
+                : throw new ConfigurationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a network in CIDR form (10.0.0.0/24).")).ToList();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedProto;
+            if (proxies.Count == 0 && networks.Count == 0) return; // ASP.NET's default: loopback (127.0.0.0/8, ::1)
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
+            foreach (var network in networks) o.KnownIPNetworks.Add(network);
+        });
     }
 
     private static void MapHttp(WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseWarmteRequestObservation();
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandled));
         app.UseStatusCodePages(async context =>
