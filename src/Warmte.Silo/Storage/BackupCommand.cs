@@ -32,7 +32,11 @@ public static class BackupCommand
 
         // The copy holds members' data: created 0600 before SQLite writes into it (VACUUM INTO accepts an empty file).
         try { DataPermissions.CreatePrivateFile(target); }
-        catch (IOException) { return Fail(stderr, $"{target} bestaat al; kies een nieuwe bestandsnaam."); }
+        catch (IOException) when (File.Exists(target)) { return Fail(stderr, $"{target} bestaat al; kies een nieuwe bestandsnaam."); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(stderr, $"{target} kan niet worden aangemaakt: {e.Message}");
+        }
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = source, Mode = SqliteOpenMode.ReadWrite, DefaultTimeout = 60,

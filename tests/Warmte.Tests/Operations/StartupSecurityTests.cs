@@ -109,4 +109,23 @@ public sealed class StartupSecurityTests
         Assert.Equal(token, File.ReadAllText(tokenFile).Trim());
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task A_backup_into_a_missing_folder_says_so_and_one_onto_an_existing_file_is_refused()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("warmte-backup-target-");
+        File.WriteAllBytes(Path.Combine(dataDir.FullName, "warmtenet.db"), []); // an empty file is an empty SQLite database
+        var missing = Path.Combine(dataDir.FullName, "nope", "copy.db");
+        var err = new StringWriter();
+        Assert.Equal(1, await Warmte.Silo.Storage.BackupCommand.RunAsync(["--DataDir", dataDir.FullName], missing, new StringWriter(), err));
+        Assert.Contains("kan niet worden aangemaakt", err.ToString());
+
+        var existing = Path.Combine(dataDir.FullName, "existing.db");
+        File.WriteAllText(existing, "mine");
+        err = new StringWriter();
+        Assert.Equal(1, await Warmte.Silo.Storage.BackupCommand.RunAsync(["--DataDir", dataDir.FullName], existing, new StringWriter(), err));
+        Assert.Contains("bestaat al", err.ToString());
+        Assert.Equal("mine", File.ReadAllText(existing));
+        dataDir.Delete(recursive: true);
+    }
 }
