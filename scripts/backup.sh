@@ -13,6 +13,8 @@
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DLL="${WARMTE_SILO_DLL:-$REPO/src/Warmte.Silo/bin/Release/net10.0/Warmte.Silo.dll}"
+# Backups hold members' names, addresses and ballots: readable by this user only (files 0600).
+umask 077
 die() { echo "backup.sh: $*" >&2; exit 1; }
 
 MODE="${1:-}"; shift || true

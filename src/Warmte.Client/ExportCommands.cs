@@ -12,6 +12,8 @@ internal static class ExportCommands
 
     public static readonly OptionSpec Out = new("out", "bestand",
         "Het .xlsx-bestand dat geschreven wordt (standaard de naam die de dienst voorstelt, in de huidige map); een bestaand bestand wordt overschreven");
+    public static readonly OptionSpec Force = new("force", null,
+        "Overschrijf een bestaand bestand met de naam die de dienst voorstelt (zonder --out of --force wordt dat geweigerd)");
     public static readonly OptionSpec Umbrella = new("umbrella", "id", "De koepel (standaard apec)");
 
     private static readonly ArgumentSpec Project = new("id", "de id van het project (bijv. wg-terrein)");
@@ -24,7 +26,7 @@ internal static class ExportCommands
         + "de businesscase als formules (verander een geel invoervak en alles rekent mee), de tranches en de kaspositie "
         + "per maand met de windstiltes, en blad Toelichting (betekenis van de kolommen, exportdatum, aannames). "
         + "Een grote koepel (honderden projecten) kost de dienst langer dan de standaardwachttijd: geef dan bijv. --timeout 300.",
-        [], [Umbrella, Out],
+        [], [Umbrella, Out, Force],
         ["warmte export apec --out apec.xlsx", "warmte export apec --umbrella apec --out vergelijking-2026-11.xlsx --timeout 300"],
         context => Run(context, "/api/umbrellas/" + ApiClient.Segment(context.Option(Umbrella)?.Trim() is { Length: > 0 } u ? u : "apec") + "/export.xlsx"));
 
@@ -33,7 +35,7 @@ internal static class ExportCommands
         "Eén project als spreadsheet (.xlsx)",
         "Schrijft een werkmap met het projectblad (feiten, businesscase met formules, tranches, kaspositie per maand "
         + "met de windstiltes) en de Toelichting.",
-        [Project], [Out],
+        [Project], [Out, Force],
         ["warmte export project wg-terrein --out wg-terrein.xlsx"],
         context => Run(context, "/api/projects/" + ApiClient.Segment(context.Argument(0)) + "/export.xlsx"));
 
@@ -42,7 +44,7 @@ internal static class ExportCommands
         "Portefeuille van de financier als spreadsheet (.xlsx)",
         "Schrijft de portefeuille: alle gefinancierde projecten, urgentste eerst, met toegekend, uitbetaald, "
         + "openstaand, de volgende verwachte betaling, runway en signalen, met totalen als formules, plus een blad per project.",
-        [], [Out],
+        [], [Out, Force],
         ["warmte export portfolio --out portefeuille.xlsx"],
         context => Run(context, "/api/portfolio/export.xlsx"));
 
@@ -65,14 +67,18 @@ internal static class ExportCommands
         var (bytes, mediaType, suggested) = download;
         if (mediaType != XlsxMediaType)
             throw new UnexpectedAnswerException($"De dienst stuurde geen spreadsheet maar '{mediaType ?? "niets"}'; is dit wel de Warmtenet-dienst?");
-        var target = wanted ?? Path.GetFileName(suggested ?? "export.xlsx");
+        var target = wanted ?? SafeFileName(suggested);
         CheckFolder(target);
+        // The user chose --out (or --force); a name the service chose never replaces an existing file.
+        var overwrite = wanted is not null || context.Invocation.Flag(Force);
+        if (!overwrite && File.Exists(target))
+            throw new InputException($"'{target}' bestaat al en wordt niet overschreven; kies een naam met --out of overschrijf met --force.");
         try
         {
             // Write next to the target first: an interrupted download never leaves half a workbook under the real name.
             var partial = target + ".deel";
             await File.WriteAllBytesAsync(partial, bytes);
-            File.Move(partial, target, overwrite: true);
+            File.Move(partial, target, overwrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -84,6 +90,23 @@ internal static class ExportCommands
         else
             context.Out.WriteLine($"Spreadsheet opgeslagen: {target} ({Size(bytes.Length)}).");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>
+    /// The name the service suggests (Content-Disposition), reduced to a plain file name in the current
+    /// directory: no folder, no "..", no hidden file, only letters, digits, '-', '_', '.' and spaces, ending in .xlsx;
+    /// anything else becomes export.xlsx. The answer comes from a server, which need not be trusted with paths.
+    /// </summary>
+    internal static string SafeFileName(string? suggested)
+    {
+        const string fallback = "export.xlsx";
+        if (string.IsNullOrWhiteSpace(suggested)) return fallback;
+        var name = suggested.Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..].Trim();
+        if (name.Length is 0 or > 120 || name.StartsWith('.') || !name.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
+            || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ' '))
+            return fallback;
+        return name;
     }
 
     private static void CheckFolder(string file)

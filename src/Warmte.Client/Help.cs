@@ -50,7 +50,8 @@ internal static class Help
         output.WriteLine();
         output.WriteLine("Adres en token: --url en --token, anders WARMTE_URL en WARMTE_TOKEN, anders het configuratiebestand");
         output.WriteLine("~/.config/warmte/config (of het pad in WARMTE_CONFIG) met de regels url = https://... en token = wt_...");
-        output.WriteLine("(chmod 600: het token is geheim).");
+        output.WriteLine("(chmod 600: het token is geheim; een token in een bestand dat anderen kunnen lezen wordt geweigerd).");
+        output.WriteLine("http:// alleen naar deze machine; naar een andere machine https:// (of bewust WARMTE_INSECURE=1).");
         output.WriteLine();
         output.WriteLine("Meer over één opdracht: warmte <opdracht> --help, bijv. warmte project advance --help");
         output.WriteLine();

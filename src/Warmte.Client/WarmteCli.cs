@@ -22,6 +22,8 @@ public static class WarmteCli
     public const string TokenVariable = "WARMTE_TOKEN";
     /// <summary>Path of the config file, when not the default ~/.config/warmte/config.</summary>
     public const string ConfigVariable = "WARMTE_CONFIG";
+    /// <summary>When set to 1, an http:// address of another machine is accepted (the token then travels unencrypted).</summary>
+    public const string InsecureVariable = "WARMTE_INSECURE";
     /// <summary>When set to 1, unexpected errors are printed in full (for developers).</summary>
     public const string DebugVariable = "WARMTE_DEBUG";
 
@@ -241,9 +243,20 @@ public static class WarmteCli
                     $"'{Tokens.Shorten(urlText)}' ({source}) is geen geldig adres van de dienst; gebruik bijv. {GlobalOptions.DefaultUrl}.",
                     invocation.Command);
 
+            // A bearer token over plain HTTP to another machine can be read on the way; loopback never leaves the machine.
+            if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback && Lookup(environment, InsecureVariable)?.Trim() != "1")
+                throw new InputException(
+                    $"'{Display(url)}' ({source}) gebruikt http:// naar een andere machine: het token zou onversleuteld over het netwerk gaan. "
+                    + $"Gebruik https:// in {UrlVariable} of --url, of zet {InsecureVariable}=1 als u dat bewust wilt (bijv. in een afgesloten testnetwerk).");
+
             if (invocation.Options.ContainsKey(GlobalOptions.Token.Name) && NonBlank(invocation.Option(GlobalOptions.Token)) is null)
                 throw new UsageException("Optie --token mag niet leeg zijn.", invocation.Command);
-            var token = NonBlank(invocation.Option(GlobalOptions.Token)) ?? NonBlank(Lookup(environment, TokenVariable)) ?? NonBlank(config.Token);
+            var token = NonBlank(invocation.Option(GlobalOptions.Token)) ?? NonBlank(Lookup(environment, TokenVariable));
+            if (token is null && NonBlank(config.Token) is { } fromFile)
+            {
+                config.RefuseIfOthersMayRead();
+                token = fromFile;
+            }
             token = token?.Trim();
             if (token is not null && token.Any(c => c <= ' ' || c > '~'))
                 throw new UsageException("Het token bevat ongeldige tekens (spaties, regeleinden of letters met accenten); kopieer het opnieuw.",
@@ -299,6 +312,22 @@ public static class WarmteCli
                 }
             }
             return new ConfigFile(path, url, token);
+        }
+
+        /// <summary>
+        /// As ssh does with a private key: a token in a file that group or others may read or write is
+        /// refused, not used, so the mistake is fixed instead of lived with.
+        /// </summary>
+        public void RefuseIfOthersMayRead()
+        {
+            if (Path is null || OperatingSystem.IsWindows()) return;
+            const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+            var mode = File.GetUnixFileMode(Path);
+            if ((mode & others) != 0)
+                throw new InputException(
+                    $"{Path} bevat een token maar is ook voor anderen leesbaar of schrijfbaar (modus {Convert.ToString((int)mode, 8)}); "
+                    + $"het token wordt niet gebruikt. Maak het bestand alleen voor uzelf: chmod 600 {Path}");
         }
     }
 }

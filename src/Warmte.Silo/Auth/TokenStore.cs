@@ -36,7 +36,8 @@ public sealed class TokenStore(Database database, IClock clock)
     /// <summary>
     /// Creates the first admin token unless an active admin token exists, atomically: silos starting
     /// together on one database create at most one (PostgreSQL: an advisory lock; SQLite: an
-    /// immediate transaction). Returns null when there already was one.
+    /// immediate transaction). Returns null when there already was one, or when the preset token exists
+    /// already (active or revoked).
     /// </summary>
     public async Task<CreatedToken?> CreateFirstAdminAsync(string name, string createdBy, string? presetToken)
     {
@@ -49,6 +50,16 @@ public sealed class TokenStore(Database database, IClock clock)
             lockCommand.CommandText = "SELECT pg_advisory_xact_lock(@key)";
             Database.Parameter(lockCommand, "key", BootstrapLockKey);
             await lockCommand.ExecuteNonQueryAsync();
+        }
+        if (presetToken is not null)
+        {
+            // A preset token is created once: inserting it again (after a revocation) would break the unique
+            // hash constraint and the start, and would bring a revoked token back to life.
+            await using var known = connection.CreateCommand();
+            known.Transaction = tx;
+            known.CommandText = "SELECT COUNT(*) FROM warmte_api_token WHERE token_hash = @hash";
+            Database.Parameter(known, "hash", Hash(presetToken));
+            if (Convert.ToInt64(await known.ExecuteScalarAsync()) > 0) return null;
         }
         await using (var check = connection.CreateCommand())
         {
@@ -107,6 +118,10 @@ public sealed class TokenStore(Database database, IClock clock)
         }
         return found;
     }
+
+    /// <summary>Whether a token with this secret exists and is revoked (for the preset admin token's start check).</summary>
+    public async Task<bool> IsRevokedAsync(string token) =>
+        (await QueryAsync("WHERE token_hash = @hash AND revoked_at IS NOT NULL", ("hash", Hash(token)))).Count > 0;
 
     /// <summary>The active token with this id (not its secret), or null; for sessions opened with a token.</summary>
     public async Task<TokenInfo?> FindActiveByIdAsync(string id) =>

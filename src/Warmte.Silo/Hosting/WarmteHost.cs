@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
 using Orleans.Configuration;
@@ -61,6 +62,10 @@ public static class WarmteHost
         ConfigureHttp(builder);
 
         var app = builder.Build();
+
+        var tightened = storage.Provider == StorageProvider.Sqlite ? DataPermissions.Secure(storage.DataDir) : [];
+        foreach (var change in tightened)
+            app.Logger.LogWarning("Data file permissions were looser than owner-only and have been tightened: {Change}", change);
 
         // The schema must exist before Orleans opens its tables, and the first admin token before anyone can call.
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
@@ -131,10 +136,39 @@ public static class WarmteHost
         builder.Services.AddOpenApi();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
         builder.AddWarmteOperations();
+        ConfigureForwardedHeaders(builder);
+    }
+
+    /// <summary>
+    /// Behind a TLS-terminating proxy the silo sees plain HTTP; X-Forwarded-Proto tells it the browser used
+    /// HTTPS (so the dashboard cookie stays Secure). Only from known proxies: anyone else could claim it.
+    /// ForwardedHeaders:KnownProxies (addresses) and ForwardedHeaders:KnownNetworks (CIDR) replace the default,
+    /// loopback. Only the scheme is taken; the client address and host stay as the connection says.
+    /// </summary>
+    private static void ConfigureForwardedHeaders(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("ForwardedHeaders");
+        // Parsed here, so a wrong setting stops the start before anything listens.
+        var proxies = (section.GetSection("KnownProxies").Get<string[]>() ?? []).Select(proxy =>
+            IPAddress.TryParse(proxy.Trim(), out var ip) ? ip
+                : throw new ConfigurationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address.")).ToList();
+        var networks = (section.GetSection("KnownNetworks").Get<string[]>() ?? []).Select(network =>
+            System.Net.IPNetwork.TryParse(network.Trim(), out var net) ? net
+                : throw new ConfigurationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a network in CIDR form (10.0.0.0/24).")).ToList();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedProto;
+            if (proxies.Count == 0 && networks.Count == 0) return; // ASP.NET's default: loopback (127.0.0.0/8, ::1)
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
+            foreach (var network in networks) o.KnownIPNetworks.Add(network);
+        });
     }
 
     private static void MapHttp(WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseWarmteRequestObservation();
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandled));
         app.UseStatusCodePages(async context =>
@@ -197,7 +231,8 @@ public static class WarmteHost
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
                 break;
             default:
-                logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+                // The same scrubbed path as the request log: a token pasted into the URL must not reach the log here either.
+                logger.LogError(error, "Unhandled error on {Method} {Path}", http.Request.Method, LogSafe.Path(http.Request.Path));
                 await Problems.Write(http, StatusCodes.Status500InternalServerError, "internal-error", "Interne fout",
                     "Er ging iets mis in de dienst; de fout is gelogd.");
                 break;
@@ -222,6 +257,14 @@ public static class WarmteHost
         var preset = app.Configuration["Auth:BootstrapAdminToken"];
         if (preset is not null && (preset.Length < 32 || preset.Length > 200))
             throw new ConfigurationException("Auth:BootstrapAdminToken must be 32 to 200 characters long.");
+        var tokenFile = app.Configuration["Auth:BootstrapTokenFile"] is { Length: > 0 } f ? Path.GetFullPath(f) : null;
+        if (tokenFile is not null)
+        {
+            if (preset is not null)
+                throw new ConfigurationException("Set Auth:BootstrapAdminToken or Auth:BootstrapTokenFile, not both.");
+            await WriteFirstAdminTokenFileAsync(app, tokens, tokenFile);
+            return;
+        }
         if (preset is null && OperationsSetup.JsonLogs(app.Configuration))
         {
             // With JSON logs the console goes to a log shipper: the plain-text banner below would break its
@@ -230,6 +273,9 @@ public static class WarmteHost
                 app.Logger.LogWarning("Er is nog geen beheerderstoken; met JSON-logs wordt er geen aangemaakt of getoond. Maak er een met: token create --role admin --name \"Beheerder\"");
             return;
         }
+        if (preset is not null && await tokens.IsRevokedAsync(preset))
+            // Revoked stays revoked: the start goes on without it (another admin token, or none until one is made offline).
+            app.Logger.LogWarning("The preset admin token (Auth:BootstrapAdminToken) is revoked and stays revoked; remove it from the configuration.");
         var created = await tokens.CreateFirstAdminAsync("Beheerder (eerste start)", "warmte-silo", preset);
         if (created is null || preset is not null) return; // there was one already, or the operator chose it and knows it
         // Printed once to the console, never to the log: the database keeps only its hash.
@@ -240,5 +286,47 @@ public static class WarmteHost
         Console.WriteLine(" Bewaar het veilig; maak meer tokens met: token create --role ...");
         Console.WriteLine("==================================================================");
         Console.WriteLine();
+    }
+
+    /// <summary>
+    /// Auth:BootstrapTokenFile: the first admin token goes into a new file readable by the service's user
+    /// only (0600), not to the console, which service managers keep in their logs. An existing file is
+    /// never overwritten: it may be another token, or the operator's. Nothing happens once an admin exists.
+    /// </summary>
+    private static async Task WriteFirstAdminTokenFileAsync(WebApplication app, TokenStore tokens, string path)
+    {
+        if ((await tokens.ListAsync()).Any(t => t.Role == Role.Admin && t.RevokedAt is null)) return;
+        FileStream file;
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = DataPermissions.FileMode;
+            file = new FileStream(path, options);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} exists already and is never overwritten; move it away or choose another path. ({e.Message})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} cannot be created: {e.Message}");
+        }
+        await using (file)
+        {
+            var created = await tokens.CreateFirstAdminAsync("Beheerder (eerste start)", "warmte-silo", presetToken: null);
+            if (created is null)
+            {
+                // Another silo on the same database made the first admin token just now; leave no empty file behind.
+                await file.DisposeAsync();
+                File.Delete(path);
+                return;
+            }
+            await using var writer = new StreamWriter(file);
+            await writer.WriteLineAsync(created.Token);
+        }
+        if (OperationsSetup.JsonLogs(app.Configuration))
+            app.Logger.LogWarning("The first admin token was written to {Path} (readable by this user only).", path);
+        else
+            Console.WriteLine($"Warmtenet: eerste beheerderstoken geschreven naar {path} (alleen leesbaar voor deze gebruiker).");
     }
 }

@@ -30,6 +30,13 @@ public static class BackupCommand
         target = Path.GetFullPath(target);
         if (File.Exists(target)) return Fail(stderr, $"{target} bestaat al; kies een nieuwe bestandsnaam.");
 
+        // The copy holds members' data: created 0600 before SQLite writes into it (VACUUM INTO accepts an empty file).
+        try { DataPermissions.CreatePrivateFile(target); }
+        catch (IOException) when (File.Exists(target)) { return Fail(stderr, $"{target} bestaat al; kies een nieuwe bestandsnaam."); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(stderr, $"{target} kan niet worden aangemaakt: {e.Message}");
+        }
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = source, Mode = SqliteOpenMode.ReadWrite, DefaultTimeout = 60,
@@ -38,7 +45,12 @@ public static class BackupCommand
         await using var command = connection.CreateCommand();
         command.CommandText = "VACUUM INTO @target";
         command.Parameters.AddWithValue("@target", target);
-        await command.ExecuteNonQueryAsync();
+        try { await command.ExecuteNonQueryAsync(); }
+        catch
+        {
+            File.Delete(target); // no empty or half copy left to be mistaken for a backup
+            throw;
+        }
         stdout.WriteLine($"Kopie van {source} gemaakt: {target} ({new FileInfo(target).Length:N0} bytes).");
         return SiloCommandLine.Ok;
     }

@@ -32,7 +32,7 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
             return new StorageSettings(provider, cs, dataDir);
         }
 
-        Directory.CreateDirectory(dataDir);
+        DataPermissions.CreateDirectory(dataDir);
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(dataDir, "warmtenet.db"),

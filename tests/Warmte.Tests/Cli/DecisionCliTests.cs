@@ -82,6 +82,7 @@ public sealed class DecisionCliTests(CliServerFixture fixture) : IClassFixture<C
 }
 
 /// <summary>The address and token may come from a config file, after options and environment.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ConfigFileTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
 {
     [Fact]
@@ -90,6 +91,7 @@ public sealed class ConfigFileTests(CliServerFixture fixture) : IClassFixture<Cl
         var dir = Path.Combine(Path.GetTempPath(), $"warmte-config-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(dir, "warmte"));
         File.WriteAllText(Path.Combine(dir, "warmte", "config"), $"# Warmtenet\nurl = {fixture.Server.BaseUrl}\ntoken = {WarmteServer.BootstrapAdminToken}\n");
+        File.SetUnixFileMode(Path.Combine(dir, "warmte", "config"), UnixFileMode.UserRead | UnixFileMode.UserWrite); // a token: chmod 600
         var stdout = new StringWriter();
         var code = await WarmteCli.RunAsync(["status"], stdout, new StringWriter(), new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = dir });
         Assert.Equal(0, code);

@@ -13,7 +13,7 @@ namespace Warmte.Tests.Cli;
 /// </summary>
 public sealed class FundingCliOutputTests
 {
-    private const string Url = "http://warmte.test";
+    private const string Url = "https://warmte.test"; // a stand-in service; https, as the CLI asks of any host but loopback
 
     private static Task<CliResult> Warmte(FakeApi api, params string[] args) =>
         CliHarness.Run(CliHarness.Env(Url, "wt_test"), api, args);

@@ -25,11 +25,15 @@ public static class CliProcess
         }
     }
 
-    public static async Task<CliProcessResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<CliProcessResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunInAsync(RepoFiles.Root, environment, args);
+
+    /// <summary>As <see cref="RunAsync"/>, in <paramref name="workingDirectory"/> (for files the CLI writes there).</summary>
+    public static async Task<CliProcessResult> RunInAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoFiles.Root,
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory,
         };
         info.ArgumentList.Add(CliDll);
         foreach (var a in args) info.ArgumentList.Add(a);

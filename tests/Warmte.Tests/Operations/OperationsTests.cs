@@ -177,4 +177,20 @@ public sealed class OperationsTests(OperationsFixture fixture) : IClassFixture<O
             Assert.True(leaks.Count == 0, $"A secret is in {leaks.Count} log entries, e.g. {leaks.FirstOrDefault()}");
         }
     }
+
+    [Fact]
+    public async Task A_500_logs_the_scrubbed_path_never_a_token_in_it()
+    {
+        var (_, secret) = await Token("reader");
+        var answer = await Server.Client().Get($"{FaultOnPath.Prefix[1..]}/{secret}/x?token={secret}");
+        Assert.Equal(HttpStatusCode.InternalServerError, answer.Status);
+        Assert.Equal("internal-error", answer.Code);
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!fixture.Logs.Entries.Any(e => e.Contains("Unhandled error on GET")) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var entries = fixture.Logs.Entries.ToList();
+        Assert.Contains(entries, e => e.StartsWith("Error Warmte.Api: Unhandled error on GET /test-fault/[verborgen]/x", StringComparison.Ordinal));
+        var leaks = entries.Where(e => e.Contains(secret[3..], StringComparison.Ordinal)).ToList();
+        Assert.True(leaks.Count == 0, $"The token is in {leaks.Count} log entries, e.g. {leaks.FirstOrDefault()}");
+    }
 }
