@@ -214,6 +214,12 @@ internal static class CommandLine
         if (result.GetResult(tree.HelpOption) is { Implicit: false }) return new HelpRequest(spec, group);
 
         if (FlagWithValue(tree, args, command) is { } flagError) throw new UsageException(flagError, spec, group);
+        // System.CommandLine binds an unknown "--bogus" to a free argument ("project show --bogus" would look up
+        // a project called --bogus). A word with a dash is an argument only after "--", as the old parser had it.
+        var beforeEnd = args.TakeWhile(a => a != "--").ToHashSet(StringComparer.Ordinal);
+        if (command.Arguments.SelectMany(a => result.GetResult(a)?.Tokens ?? []).Select(t => t.Value)
+                .FirstOrDefault(v => v.Length > 1 && v.StartsWith('-') && beforeEnd.Contains(v)) is { } dashed)
+            throw new UsageException(UnknownOption(tree, spec, dashed), spec, group);
         if (ParseError(tree, result, command, spec, group) is { } error) throw new UsageException(error, spec, group);
         if (spec is null)   // the root or a group: ParseError named the missing subcommand already
             throw new UsageException("Geef een opdracht op.");
@@ -251,20 +257,23 @@ internal static class CommandLine
         return null;
     }
 
+    /// <summary>A word with a dash that is no option of this command, in Dutch.</summary>
+    private static string UnknownOption(Tree tree, CommandSpec? spec, string word)
+    {
+        if (!word.StartsWith("--", StringComparison.Ordinal))
+            return $"Onbekende optie '{Tokens.Shorten(word)}'. Opties beginnen met twee streepjes, bijv. --help.";
+        var name = word[2..].Split('=', 2)[0];
+        return spec is not null && tree.AllOptionSpecs.Any(o => o.Name == name)
+            ? $"Optie --{Tokens.Shorten(name)} hoort niet bij 'warmte {spec.Name}'."
+            : $"Onbekende optie '--{Tokens.Shorten(name)}'.";
+    }
+
     /// <summary>The first thing System.CommandLine found wrong, in Dutch; null when nothing.</summary>
     private static string? ParseError(Tree tree, ParseResult result, Command command, CommandSpec? spec, string? group)
     {
         if (result.UnmatchedTokens.FirstOrDefault() is { } unmatched)
         {
-            if (unmatched.Length > 1 && unmatched.StartsWith('-'))
-            {
-                if (!unmatched.StartsWith("--", StringComparison.Ordinal))
-                    return $"Onbekende optie '{Tokens.Shorten(unmatched)}'. Opties beginnen met twee streepjes, bijv. --help.";
-                var name = unmatched[2..].Split('=', 2)[0];
-                return spec is not null && tree.AllOptionSpecs.Any(o => o.Name == name)
-                    ? $"Optie --{Tokens.Shorten(name)} hoort niet bij 'warmte {spec.Name}'."
-                    : $"Onbekende optie '--{Tokens.Shorten(name)}'.";
-            }
+            if (unmatched.Length > 1 && unmatched.StartsWith('-')) return UnknownOption(tree, spec, unmatched);
             if (command == tree.Root)
                 return $"Onbekende opdracht '{Tokens.Shorten(unmatched)}'. Kies uit: {string.Join(", ", Commands.TopWords)}.";
             if (spec is null)
