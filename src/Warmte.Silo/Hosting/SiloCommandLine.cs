@@ -231,6 +231,11 @@ public static class SiloCommandLine
     private static string? UsageMessage(Tree tree, ParseResult result)
     {
         var command = result.CommandResult.Command;
+        // System.CommandLine binds an unknown "--bogus" to a free argument ("token revoke --bogus" would open the
+        // database and look for a token called --bogus); no argument of the silo's verbs starts with a dash.
+        if (command.Arguments.SelectMany(a => result.GetResult(a)?.Tokens ?? []).Select(t => t.Value)
+                .FirstOrDefault(v => v.Length > 1 && v.StartsWith('-')) is { } dashed)
+            return $"Onbekende optie '{Shorten(dashed)}' bij '{CommandPath(command)}'.";
         if (result.UnmatchedTokens.FirstOrDefault() is { } unmatched)
         {
             if (unmatched.StartsWith('-'))

@@ -98,6 +98,7 @@ public sealed class SiloCommandLineTests : IDisposable
     [InlineData("token", "create, list, revoke")]
     [InlineData("token|list|extra", "'extra'")]
     [InlineData("token|revoke", "<token-id>")]
+    [InlineData("token|revoke|--bogus", "'--bogus'")]
     [InlineData("token|list|--demo", "--demo hoort bij het starten van de dienst")]
     [InlineData("backup|--to|x.db|--urls|http://127.0.0.1:1", "--urls hoort bij het starten van de dienst")]
     [InlineData("backup", "--to is verplicht")]
