@@ -5,6 +5,7 @@
 #
 #   scripts/bench-cluster.sh            full set (about 10 minutes on 2 cores)
 #   scripts/bench-cluster.sh --quick    smoke run (tiny data, seconds per measurement)
+#   scripts/bench-cluster.sh --only writes   only the write comparison on 1 silo (about 3 minutes)
 #
 # Options: --repeat R (runs per measurement, medians reported; default 3, quick 1)
 #          --out DIR (results; default .bench/<UTC time>)  --dir DIR (cluster dir; default /tmp/warmte-bench-cluster,
@@ -16,11 +17,12 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-quick=0; repeat=""; out=""; dir="${TMPDIR:-/tmp}/warmte-bench-cluster"; build=1
+quick=0; only=""; repeat=""; out=""; dir="${TMPDIR:-/tmp}/warmte-bench-cluster"; build=1
 pg_port=55432; http_base=5081; silo_base=11111; gateway_base=30000
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1; shift;;
+    --only) only=$2; shift 2;;
     --repeat) repeat=$2; shift 2;;
     --out) out=$2; shift 2;;
     --dir) dir=$2; shift 2;;
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --http-base) http_base=$2; shift 2;;
     --silo-base) silo_base=$2; shift 2;;
     --gateway-base) gateway_base=$2; shift 2;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -124,9 +126,19 @@ pg=$(pg_connection)
 one=$(url 1)
 
 run setup-small setup --url "$one" $small --parallel 16 --label "small data set"
+if [ "$only" = writes ]; then
+  for r in $(seq "$repeat"); do
+    run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" --label "1 silo, spending booking vs raw insert of the booking row"
+  done
+  stop; trap - EXIT
+  "${loadgen[@]}" report "$out" > "$out/report.md"
+  cat "$out/report.md"
+  [ -z "$failed" ] || { echo "!! failed measurements:$failed"; exit 1; }
+  exit 0
+fi
 run setup-10k setup --url "$one" $big --parallel 32 --label "10k projects"
 for r in $(seq "$repeat"); do
-  run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" --label "1 silo, spending booking vs raw upsert"
+  run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" --label "1 silo, spending booking vs raw insert of the booking row"
   run "rate-$r" rate --url "$one" $small $rate_timing --rate "$rate" --op view --label "1 silo, project view at $rate/s"
   run "mixed-1-$r" mixed --url "$one" $small $timing --clients "$clients" --label "1 silo"
 done

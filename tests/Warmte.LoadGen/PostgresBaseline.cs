@@ -4,48 +4,48 @@ using Npgsql;
 namespace Warmte.LoadGen;
 
 /// <summary>
-/// The physical limit for persisted writes: single-row upserts with Npgsql straight into a table
-/// of its own on the service's database (same server, same settings), with a payload of the size
-/// the service writes for one grain state, by the same number of concurrent clients.
+/// The physical limit for a persisted write: inserting the one fact the user sent — one spending
+/// booking row, shaped and indexed like the service's journal row (<c>warmte_journal</c>: primary
+/// key and both indexes), one statement per booking, with PostgreSQL's default durability (fsync
+/// and synchronous_commit on) — with Npgsql straight into a table of its own on the service's
+/// database, by the same number of concurrent clients.
 /// </summary>
 public static class PostgresBaseline
 {
-    public const string Table = "loadgen_raw_upsert";
+    public const string Table = "loadgen_raw_booking";
 
-    /// <summary>Average stored size of the grain states a spending booking rewrites (the project's cash plan), or null when none are stored.</summary>
-    public static async Task<int?> CashPlanStateBytesAsync(string connectionString)
+    /// <summary>A booking's journal payload as the service stored it (so the raw insert writes the same bytes), or null when none is stored.</summary>
+    public static async Task<string?> BookingPayloadAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        // Since the journal (docs/storage.md) a booking writes the cash plan's snapshot plus one journal
-        // row and its key; before, the whole OrleansStorage row. Whichever the database has.
-        string[] queries =
-        [
-            "SELECT avg(octet_length(state::text))::int FROM warmte_snapshot WHERE grain_type = 'cashplan'",
-            "SELECT avg(octet_length(payloadbinary))::int FROM orleansstorage WHERE graintypestring ILIKE '%cashplan%'",
-        ];
-        foreach (var query in queries)
+        try
         {
-            try
-            {
-                await using var cmd = new NpgsqlCommand(query, connection);
-                if (await cmd.ExecuteScalarAsync() is int bytes) return bytes;
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-            {
-                // a database of a release before the journal: the next query
-            }
+            await using var cmd = new NpgsqlCommand(
+                "SELECT payload::text FROM warmte_journal WHERE grain_type = 'cashplan' AND kind = 'spending' ORDER BY seq DESC LIMIT 1", connection);
+            return await cmd.ExecuteScalarAsync() as string;
         }
-        return null;
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null; // a database of a release before the journal
+        }
     }
 
     public static async Task<(Recorder Recorder, double Seconds)> RunAsync(
-        string connectionString, int clients, TimeSpan duration, TimeSpan warmup, int payloadBytes, int rows)
+        string connectionString, int clients, TimeSpan duration, TimeSpan warmup, string payload, int grains)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Math.Max(clients + 2, 10) };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        await using (var create = dataSource.CreateCommand(
-            $"CREATE TABLE IF NOT EXISTS {Table} (id integer PRIMARY KEY, version integer NOT NULL, payload bytea NOT NULL, modified timestamptz NOT NULL DEFAULT now())"))
+        // A fresh table each run, so its indexes start as small as the journal's did.
+        await using (var create = dataSource.CreateCommand($"""
+            DROP TABLE IF EXISTS {Table};
+            CREATE TABLE {Table} (
+                grain_type text NOT NULL, grain_key text NOT NULL, seq bigint NOT NULL, kind text NOT NULL,
+                tag text NULL, at text NOT NULL, actor text NULL, payload jsonb NOT NULL,
+                PRIMARY KEY (grain_type, grain_key, seq));
+            CREATE INDEX ix_{Table}_kind ON {Table} (grain_type, grain_key, kind, seq);
+            CREATE INDEX ix_{Table}_tag ON {Table} (grain_type, grain_key, kind, tag, seq);
+            """))
             await create.ExecuteNonQueryAsync();
 
         var recorder = new Recorder();
@@ -53,35 +53,38 @@ public static class PostgresBaseline
         var end = warmup + duration;
         var workers = Enumerable.Range(0, clients).Select(i => Task.Run(async () =>
         {
+            // Each client writes its own grains' rows (seq per grain, as the service does); no two clients collide.
+            var seqs = new long[Math.Max(1, grains / clients + 1)];
             var rng = new Random(31 * i + 5);
-            var payload = new byte[payloadBytes];
             await using var connection = await dataSource.OpenConnectionAsync();
-            // The same statement shape as the grain storage write: one row, one round trip, version bumped in the row.
-            await using var upsert = new NpgsqlCommand(
-                $"INSERT INTO {Table} (id, version, payload) VALUES (@id, 1, @payload) " +
-                $"ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, version = {Table}.version + 1, modified = now()", connection);
-            var id = new NpgsqlParameter<int>("id", 0);
-            upsert.Parameters.Add(id);
-            var data = new NpgsqlParameter<byte[]>("payload", payload);
-            upsert.Parameters.Add(data);
+            await using var insert = new NpgsqlCommand(
+                $"INSERT INTO {Table} (grain_type, grain_key, seq, kind, tag, at, actor, payload) " +
+                "VALUES ('cashplan', @key, @seq, 'spending', @tag, @at, 'loadgen', @payload::jsonb)", connection);
+            var key = new NpgsqlParameter<string>("key", "");
+            var seq = new NpgsqlParameter<long>("seq", 0L);
+            var tag = new NpgsqlParameter<string>("tag", "");
+            var at = new NpgsqlParameter<string>("at", "");
+            foreach (var p in new NpgsqlParameter[] { key, seq, tag, at, new NpgsqlParameter<string>("payload", payload) }) insert.Parameters.Add(p);
             while (clock.Elapsed < end)
             {
-                rng.NextBytes(payload);
-                id.TypedValue = rng.Next(rows);
-                data.TypedValue = payload;
+                var grain = rng.Next(seqs.Length);
+                key.TypedValue = $"c{i}-p{grain}";
+                seq.TypedValue = ++seqs[grain];
+                tag.TypedValue = $"2026-{1 + rng.Next(12):00}";
+                at.TypedValue = DateTimeOffset.UtcNow.ToString("O");
                 var startedAt = clock.Elapsed;
                 var started = Stopwatch.GetTimestamp();
                 int status;
                 try
                 {
-                    await upsert.ExecuteNonQueryAsync();
+                    await insert.ExecuteNonQueryAsync();
                     status = 200;
                 }
                 catch (NpgsqlException)
                 {
                     status = 500;
                 }
-                if (startedAt >= warmup) recorder.For("raw upsert").Record(status, (long)(Stopwatch.GetElapsedTime(started).TotalMilliseconds * 1000));
+                if (startedAt >= warmup) recorder.For("raw booking insert").Record(status, (long)(Stopwatch.GetElapsedTime(started).TotalMilliseconds * 1000));
             }
         })).ToArray();
         await Task.WhenAll(workers);

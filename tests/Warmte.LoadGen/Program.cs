@@ -16,7 +16,7 @@ public static class Program
           setup          create cooperatives × projects with members, grants (tranche plans) and umbrellas (idempotent)
           mixed          closed-loop mixed read/write workload for a fixed time
           rate           open-loop fixed-rate load of one operation (default: view) — latency from the due time
-          write-compare  spending bookings through the service vs raw Npgsql upserts on the same database, same clients
+          write-compare  spending bookings through the service vs raw Npgsql inserts of one booking row (journal-shaped, indexed), same database, same clients
           activate       read every project of a data set once (activates them), with silo memory before/after
           umbrella       the umbrella comparison (and optionally its .xlsx export) over one umbrella
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
@@ -134,8 +134,10 @@ public static class Program
                 var workload = new MixedWorkload(api, set, new Dictionary<string, int> { ["spending"] = 1 });
                 log.WriteLine($"write-compare: service spending bookings, {clients} clients, {duration.TotalSeconds:0} s");
                 var (service, serviceSeconds) = await LoadRunners.ClosedLoopAsync(rng => workload.RunAsync("spending", rng), clients, duration, warmup);
-                var payload = await PostgresBaseline.CashPlanStateBytesAsync(pg) ?? 2048;
-                log.WriteLine($"write-compare: raw upserts of {payload} bytes, {clients} connections, {duration.TotalSeconds:0} s");
+                // The same bytes the service stored for its last booking (a typical booking when none is stored yet).
+                var payload = await PostgresBaseline.BookingPayloadAsync(pg)
+                    ?? """{"Booking":{"Id":"b-1","Month":"2026-03","Kind":"aanleg","Amount":1234.56,"Description":"Graafwerk fase 2","BookedBy":"loadgen","BookedAt":"2026-03-01T10:00:00Z"}}""";
+                log.WriteLine($"write-compare: raw inserts of one booking row ({payload.Length} bytes, journal indexes, fsync on), {clients} connections, {duration.TotalSeconds:0} s");
                 var (raw, rawSeconds) = await PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects);
                 var serviceOps = service.Results(serviceSeconds);
                 var rawOps = raw.Results(rawSeconds);
@@ -148,10 +150,10 @@ public static class Program
                     Figures = new()
                     {
                         ["service writes/s (spending booking)"] = servicePerSecond,
-                        ["raw upserts/s"] = rawPerSecond,
-                        ["service / raw (goal ≥ 0.5)"] = rawPerSecond > 0 ? servicePerSecond / rawPerSecond : 0,
-                        ["payload bytes (avg stored cash plan state)"] = payload,
-                        ["rows (raw) = projects (service)"] = set.Projects,
+                        ["raw booking inserts/s"] = rawPerSecond,
+                        ["service / raw (goal ≥ 0.8)"] = rawPerSecond > 0 ? servicePerSecond / rawPerSecond : 0,
+                        ["payload bytes (one booking row)"] = payload.Length,
+                        ["grains (raw) = projects (service)"] = set.Projects,
                     },
                 };
             }

@@ -21,7 +21,8 @@ public sealed class LegacyCashPlanState
 /// list (a month total as TotalSet, so the fold gives the same list back), every progress report a
 /// progress fact, every booking key an idempotency row answering with its booking. The order in
 /// which bookings and reports interleaved was not stored; bookings come first. A key whose booking
-/// is gone answered nothing before (the request booked anew) and is not carried over.
+/// is gone answered nothing before (the request booked anew) and is not carried over. The plan
+/// file becomes a plan-file row of its own.
 /// </summary>
 public static class CashPlanUpgrade
 {
@@ -30,7 +31,7 @@ public static class CashPlanUpgrade
         var old = JsonSerializer.Deserialize<LegacyCashPlanState>(legacyJson, WarmteJson.Default) ?? new LegacyCashPlanState();
         var entries = new List<JournalAppend>();
         var seqOf = new Dictionary<string, long>();
-        var state = new CashPlanState { Plan = old.Plan };
+        var state = new CashPlanState { PlanInJournal = old.Plan is not null };
         foreach (var booking in old.Bookings)
         {
             var fact = new SpendingFact(booking.Id.StartsWith("t-", StringComparison.Ordinal) ? SpendingChange.TotalSet : SpendingChange.Booked, booking);
@@ -41,6 +42,8 @@ public static class CashPlanUpgrade
         foreach (var report in old.Progress.OrderBy(r => r.Month))
             entries.Add(JournaledState<CashPlanState>.Entry(CashPlanGrain.ProgressKind, SpendingLedger.Tag(report.Month), report.ReportedAt, report.ReportedBy, report));
         state = state with { Progress = [.. old.Progress.OrderBy(r => r.Month)] };
+        // The plan file last, in its own row, so the seqs counted for the keys above stay right.
+        if (old.Plan is { } plan) entries.Add(CashPlanGrain.PlanFileEntry(plan));
         var byId = old.Bookings.ToDictionary(b => b.Id);
         var keys = old.BookingKeys
             .Where(k => byId.ContainsKey(k.Value))

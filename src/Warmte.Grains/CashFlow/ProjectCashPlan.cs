@@ -54,14 +54,23 @@ public interface ICashPlanGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// The cash plan's current aggregate (journal snapshot): the plan, how many bookings there are and
-/// the spending per month, and the progress reports in force (one per month). Its size depends on
-/// the months the project runs, not on how many bookings were made: the bookings themselves are
-/// facts in the journal (<see cref="SpendingLedger"/>).
+/// The cash plan's current aggregate (journal snapshot): whether a plan is saved, how many bookings
+/// there are and the spending per month, and the progress reports in force (one per month). Its
+/// size depends on the months the project runs, not on how many bookings were made: the bookings
+/// themselves are facts in the journal (<see cref="SpendingLedger"/>). The plan file (up to
+/// <see cref="CashPlanGrain.MaxPlanBytes"/>) is a journal row of its own, written when it is
+/// saved, so a booking does not rewrite it.
 /// </summary>
 public sealed record CashPlanState
 {
+    /// <summary>
+    /// The plan as snapshots before 6-12-2026 held it (inside the snapshot). Read as it is; the
+    /// grain's next commit moves it to a <see cref="CashPlanGrain.PlanFileKind"/> row and clears it.
+    /// </summary>
     public CashPlanInfo? Plan { get; init; }
+
+    /// <summary>The plan in force is the newest <see cref="CashPlanGrain.PlanFileKind"/> journal row.</summary>
+    public bool PlanInJournal { get; init; }
 
     public int BookingCount { get; init; }
 
@@ -93,6 +102,9 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
 
     public const string ProgressKind = "progress";
 
+    /// <summary>Journal rows holding a saved plan file (the newest is the plan in force).</summary>
+    public const string PlanFileKind = "plan-file";
+
     private JournaledState<CashPlanState> _journal = null!;
 
     // The stored plan parsed once, and the last outlook: portfolio, umbrella and alert reads ask
@@ -101,13 +113,55 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
     private (CashPlanInfo Info, CashFlowPlan Plan)? _parsed;
     private (CashFlowPlan Plan, YearMonth Today, Outlook Outlook)? _lastOutlook;
 
+    // The plan in force (from its journal row, or from an old snapshot that still holds it) and
+    // whether the next commit must move it out of such a snapshot.
+    private CashPlanInfo? _plan;
+    private bool _movePlan;
+
     private CashPlanState State => _journal.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _journal = new JournaledState<CashPlanState>(store, JournalType, this.GetPrimaryKeyString());
         await _journal.LoadAsync();
+        await LoadPlanAsync();
     }
+
+    private async Task LoadPlanAsync()
+    {
+        _movePlan = State.Plan is not null;
+        _plan = State.Plan ?? (State.PlanInJournal
+            ? (await _journal.ReadAsync(new JournalQuery(PlanFileKind, NewestFirst: true, Take: 1))).Select(JournaledState<CashPlanState>.Payload<CashPlanInfo>).FirstOrDefault()
+            : null);
+    }
+
+    /// <summary>
+    /// The grain's one commit: <see cref="JournaledState{TState}.CommitAsync"/>, and on the first
+    /// commit over an old snapshot the plan moves out of it (a plan-file row after the entries, so
+    /// the seqs the caller counted on stay right).
+    /// </summary>
+    private async Task Commit(CashPlanState newState, IReadOnlyList<JournalAppend> entries, Instant now, IdempotencyRecord? key = null)
+    {
+        if (_movePlan && _plan is { } plan)
+        {
+            newState = newState with { Plan = null, PlanInJournal = true };
+            entries = [.. entries, PlanFileEntry(plan)];
+        }
+        try
+        {
+            await _journal.CommitAsync(newState, entries, now, key);
+        }
+        catch
+        {
+            try { await LoadPlanAsync(); } catch { /* the journal reloads at the next call; so does the plan */ }
+            throw;
+        }
+        _movePlan = false;
+    }
+
+    /// <summary>The journal row of a saved plan file.</summary>
+    public static JournalAppend PlanFileEntry(CashPlanInfo plan) =>
+        JournaledState<CashPlanState>.Entry(PlanFileKind, null, plan.SavedAt, plan.SavedBy, plan);
 
     public async Task<Outcome<CashPlanInfo>> Save(string planJson, string actor)
     {
@@ -118,14 +172,15 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
         await _journal.EnsureLoadedAsync();
         var now = clock.GetCurrentInstant();
         var info = new CashPlanInfo(read.Value!.Name, actor, now, planJson);
-        // The plan is the aggregate (bounded by MaxPlanBytes); the journal notes that it was saved, not the file.
-        await _journal.CommitAsync(State with { Plan = info },
-            [JournaledState<CashPlanState>.Entry("plan", null, now, actor, new { name = info.Name, bytes = planJson.Length })], now);
+        // The file goes into its own journal row; the snapshot only says there is one.
+        _movePlan = false;
+        await Commit(State with { Plan = null, PlanInJournal = true }, [PlanFileEntry(info)], now);
+        _plan = info;
         await ProjectChanged();
         return Outcome<CashPlanInfo>.Ok(info);
     }
 
-    public Task<CashPlanInfo?> Get() => Task.FromResult(State.Plan);
+    public Task<CashPlanInfo?> Get() => Task.FromResult(_plan);
 
     public async Task<Outcome<CashFlowResult>> Simulate(Regime regime, YearMonth today)
     {
@@ -166,7 +221,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
         if (!outcome.IsOk) return outcome;
         var booking = outcome.Value!;
         var fact = new SpendingFact(SpendingChange.Booked, booking);
-        await _journal.CommitAsync(State.With([fact]), [SpendingEntry(fact)], now,
+        await Commit(State.With([fact]), [SpendingEntry(fact)], now,
             idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, Fingerprint(booking),
                 JsonSerializer.Serialize(booking, WarmteJson.Default), _journal.NextSeq));
         await ProjectChanged();
@@ -186,7 +241,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
         if (!outcome.IsOk) return outcome.Refusal!;
         var (facts, result) = outcome.Value;
         if (facts.IsEmpty) return Outcome<MonthTotalsResult>.Ok(result);
-        await _journal.CommitAsync(State.With(facts), [.. facts.Select(SpendingEntry)], now);
+        await Commit(State.With(facts), [.. facts.Select(SpendingEntry)], now);
         await ProjectChanged();
         return Outcome<MonthTotalsResult>.Ok(result);
     }
@@ -213,7 +268,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
             && same.WorkMonthsDone == report.WorkMonthsDone && same.Stalled == report.Stalled)
             return Outcome<ProgressReport>.Ok(same);
         var progress = State.Progress.Where(r => r.Month != report.Month).Append(report).OrderBy(r => r.Month).ToImmutableArray();
-        await _journal.CommitAsync(State with { Progress = progress },
+        await Commit(State with { Progress = progress },
             [JournaledState<CashPlanState>.Entry(ProgressKind, SpendingLedger.Tag(report.Month), now, actor, report)], now);
         await ProjectChanged();
         return outcome;
@@ -272,7 +327,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
 
     private CashFlowPlan? StoredPlan()
     {
-        if (State.Plan is not { } info) return null;
+        if (_plan is not { } info) return null;
         if (_parsed is not { } parsed || !ReferenceEquals(parsed.Info, info))
             _parsed = parsed = (info, PlanReader.Read(info.PlanJson).Value!);
         return parsed.Plan;

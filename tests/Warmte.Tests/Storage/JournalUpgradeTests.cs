@@ -74,7 +74,20 @@ public sealed class JournalUpgradeTests
             {
                 var bookings = json.GetProperty("bookings").EnumerateArray().ToList();
                 var progress = json.GetProperty("progress").EnumerateArray().ToList();
-                Assert.Equal(bookings.Count + progress.Count, await Count(database, "warmte_journal", "cashplan", project));
+                var hasPlan = json.TryGetProperty("plan", out var plan) && plan.ValueKind == JsonValueKind.Object;
+                // Every booking and report a row, and the plan file a row of its own (not in the snapshot).
+                Assert.Equal(bookings.Count + progress.Count + (hasPlan ? 1 : 0), await Count(database, "warmte_journal", "cashplan", project));
+                if (hasPlan)
+                {
+                    var saved = (await api.Get($"api/projects/{project}/cashflow-plan")).Body;
+                    Assert.Equal(plan.GetProperty("name").GetString(), saved.GetProperty("name").GetString());
+                    Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+                        System.Text.Json.Nodes.JsonNode.Parse(plan.GetProperty("planJson").GetString()!),
+                        System.Text.Json.Nodes.JsonNode.Parse(saved.GetProperty("plan").GetRawText())), "the saved plan file answers as stored");
+                    var snapshot = await SnapshotJson(database, "cashplan", project);
+                    Assert.True(snapshot.GetProperty("planInJournal").GetBoolean());
+                    Assert.False(snapshot.TryGetProperty("plan", out var inSnapshot) && inSnapshot.ValueKind != JsonValueKind.Null);
+                }
                 Assert.Equal(json.GetProperty("bookingKeys").GetArrayLength(), await Count(database, "warmte_idempotency", "cashplan", project));
 
                 // Bookings: the same list, field by field, amounts as written.
@@ -299,6 +312,16 @@ public sealed class JournalUpgradeTests
         while (await reader.ReadAsync())
             rows.Add((reader.GetString(0), reader.GetString(1), JsonDocument.Parse((byte[])reader.GetValue(2)).RootElement.Clone()));
         return rows;
+    }
+
+    private static async Task<JsonElement> SnapshotJson(Database database, string type, string key)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {(database.IsPostgres ? "state::text" : "state")} FROM warmte_snapshot WHERE grain_type = @type AND grain_key = @key";
+        Database.Parameter(cmd, "type", type);
+        Database.Parameter(cmd, "key", key);
+        return JsonDocument.Parse((string)(await cmd.ExecuteScalarAsync())!).RootElement.Clone();
     }
 
     private static async Task<long> Count(Database database, string table, string type, string key)

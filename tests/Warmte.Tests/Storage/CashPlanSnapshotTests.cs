@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Storage;
+
+/// <summary>
+/// The cash plan's file (up to 512 kB) is a journal row of its own: a booking rewrites only the
+/// small snapshot. A snapshot written before that change (the plan inside it) still answers, and
+/// its first write moves the plan out. Real SQLite files; the old shape is written into the file
+/// by hand, as that release stored it.
+/// </summary>
+public sealed class CashPlanSnapshotTests
+{
+    private static string PlanText => RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json");
+
+    [Fact]
+    public async Task Bookings_do_not_rewrite_the_plan_file_and_an_old_snapshot_holding_it_moves_it_out_at_its_first_write()
+    {
+        var dataDir = WarmteServer.NewDataDir();
+        var db = Path.Combine(dataDir, "warmtenet.db");
+        string project;
+        await using (var server = await WarmteServer.StartAsync(dataDir))
+        {
+            var admin = server.Client();
+            project = await ApiCalls.SeedCooperativeWithProject(admin, "snap-coop", "snap-proj");
+            Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan = JsonNode.Parse(PlanText) })).Status);
+            for (var i = 0; i < 20; i++)
+                Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/spending", new { month = "2025-03", kind = "Design", amount = 100.01m })).Status);
+        }
+
+        // Twenty bookings later the snapshot holds counts and months, not the plan file.
+        var (state, _) = Snapshot(db, project);
+        Assert.True(state.Length < PlanText.Length / 4, $"snapshot of {state.Length} characters next to a plan of {PlanText.Length}");
+        Assert.True(JsonNode.Parse(state)!["planInJournal"]!.GetValue<bool>());
+        Assert.Equal(1, PlanFileRows(db, project));
+
+        // The shape the release before wrote: the plan inside the snapshot, no plan-file row.
+        var planInfo = PlanFilePayload(db, project);
+        var old = JsonNode.Parse(state)!.AsObject();
+        old.Remove("planInJournal");
+        old["plan"] = JsonNode.Parse(planInfo);
+        Execute(db, "DELETE FROM warmte_journal WHERE grain_type = 'cashplan' AND grain_key = $key AND kind = 'plan-file'", project);
+        Execute(db, "UPDATE warmte_snapshot SET state = $state WHERE grain_type = 'cashplan' AND grain_key = $key", project, old.ToJsonString());
+
+        await using (var server = await WarmteServer.StartAsync(dataDir))
+        {
+            var admin = server.Client();
+            // Read as it is...
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(PlanText), JsonNode.Parse((await admin.Get($"api/projects/{project}/cashflow-plan")).Body.GetProperty("plan").GetRawText())));
+            Assert.Equal(0, PlanFileRows(db, project));
+            // ...and moved out at the first write, in the same commit as the booking.
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/spending", new { month = "2025-04", kind = "Design", amount = 0.99m })).Status);
+            Assert.Equal(1, PlanFileRows(db, project));
+            var moved = JsonNode.Parse(Snapshot(db, project).State)!;
+            Assert.Null(moved["plan"]);
+            Assert.True(moved["planInJournal"]!.GetValue<bool>());
+            Assert.Equal(20 * 100.01m + 0.99m, (await admin.Get($"api/projects/{project}/cash-position")).Body.GetProperty("totalSpent").GetDecimal());
+        }
+
+        // A new activation reads the plan from its row.
+        await using (var server = await WarmteServer.StartAsync(dataDir))
+        {
+            var plan = (await server.Client().Get($"api/projects/{project}/cashflow-plan")).Body;
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(PlanText), JsonNode.Parse(plan.GetProperty("plan").GetRawText())));
+            Assert.Equal(21, (await server.Client().Get($"api/projects/{project}/spending")).Body.GetArrayLength());
+        }
+    }
+
+    private static (string State, long Version) Snapshot(string db, string key)
+    {
+        using var connection = Open(db);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT state, version FROM warmte_snapshot WHERE grain_type = 'cashplan' AND grain_key = $key";
+        cmd.Parameters.AddWithValue("$key", key);
+        using var reader = cmd.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetString(0), reader.GetInt64(1));
+    }
+
+    private static long PlanFileRows(string db, string key)
+    {
+        using var connection = Open(db);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM warmte_journal WHERE grain_type = 'cashplan' AND grain_key = $key AND kind = 'plan-file'";
+        cmd.Parameters.AddWithValue("$key", key);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    private static string PlanFilePayload(string db, string key)
+    {
+        using var connection = Open(db);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT payload FROM warmte_journal WHERE grain_type = 'cashplan' AND grain_key = $key AND kind = 'plan-file'";
+        cmd.Parameters.AddWithValue("$key", key);
+        return (string)cmd.ExecuteScalar()!;
+    }
+
+    private static void Execute(string db, string sql, string key, string? state = null)
+    {
+        using var connection = Open(db);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$key", key);
+        if (state is not null) cmd.Parameters.AddWithValue("$state", state);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static SqliteConnection Open(string db)
+    {
+        var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+}
