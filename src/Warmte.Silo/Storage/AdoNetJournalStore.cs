@@ -52,53 +52,73 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
 
     /// <summary>
     /// The statements of one commit, inside <paramref name="tx"/>; the upgrade of old grain state
-    /// (<see cref="JournalUpgrade"/>) uses it too, so old and new rows are written alike.
+    /// (<see cref="JournalUpgrade"/>) uses it too, so old and new rows are written alike. On
+    /// PostgreSQL they go to the server as one batch (one round trip, then the commit's); the
+    /// snapshot's version check is read from the batch's first statement afterwards, and a miss
+    /// rolls the whole transaction back.
     /// </summary>
     internal async Task WriteAsync(DbConnection connection, DbTransaction tx, JournalCommit commit)
     {
         var at = InstantPattern.ExtendedIso.Format(commit.At);
         var lastSeq = commit.FirstSeq + commit.Entries.Count - 1;
-        if (commit.ExpectedVersion == 0)
-        {
+        var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
+        statements.Add(commit.ExpectedVersion == 0
             // New grain: the primary key refuses a second first commit (unique violation → conflict).
-            await using var insert = Command(connection, tx,
-                $"INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) VALUES (@type, @key, 1, @last, {Json("state")}, @at)",
-                ("type", commit.GrainType), ("key", commit.GrainKey), ("last", lastSeq), ("state", commit.State), ("at", at));
-            await insert.ExecuteNonQueryAsync();
+            ? ($"INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) VALUES (@type, @key, 1, @last, {Json("state")}, @at)",
+                [("type", commit.GrainType), ("key", commit.GrainKey), ("last", lastSeq), ("state", commit.State), ("at", at)])
+            : ($"UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = {Json("state")}, modified_at = @at " +
+                "WHERE grain_type = @type AND grain_key = @key AND version = @expected",
+                [("type", commit.GrainType), ("key", commit.GrainKey), ("expected", commit.ExpectedVersion), ("last", lastSeq), ("state", commit.State), ("at", at)]));
+        var seq = commit.FirstSeq;
+        foreach (var entry in commit.Entries)
+            statements.Add(($"INSERT INTO warmte_journal (grain_type, grain_key, seq, kind, tag, at, actor, payload) VALUES (@type, @key, @seq, @kind, @tag, @at, @actor, {Json("payload")})",
+                [("type", commit.GrainType), ("key", commit.GrainKey), ("seq", seq++), ("kind", entry.Kind), ("tag", entry.Tag),
+                 ("at", InstantPattern.ExtendedIso.Format(entry.At)), ("actor", entry.Actor), ("payload", entry.Payload)]));
+        if (commit.Idempotency is { } idem) statements.Add(KeyStatement(commit.GrainType, commit.GrainKey, idem, at));
+
+        int snapshotRows;
+        if (connection is NpgsqlConnection pg)
+        {
+            await using var batch = new NpgsqlBatch(pg, (NpgsqlTransaction)tx);
+            foreach (var (sql, parameters) in statements)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                foreach (var (name, value) in parameters)
+                    if (sql.Contains("@" + name, StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
+                batch.BatchCommands.Add(command);
+            }
+            await batch.ExecuteNonQueryAsync();
+            snapshotRows = batch.BatchCommands[0].RecordsAffected;
         }
         else
         {
-            await using var update = Command(connection, tx,
-                $"UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = {Json("state")}, modified_at = @at " +
-                "WHERE grain_type = @type AND grain_key = @key AND version = @expected",
-                ("type", commit.GrainType), ("key", commit.GrainKey), ("expected", commit.ExpectedVersion), ("last", lastSeq),
-                ("state", commit.State), ("at", at));
-            if (await update.ExecuteNonQueryAsync() != 1)
+            snapshotRows = -1;
+            foreach (var (sql, parameters) in statements)
             {
-                await tx.RollbackAsync();
-                throw Conflict(commit, "another activation committed first");
+                await using var command = Command(connection, tx, sql, parameters);
+                var rows = await command.ExecuteNonQueryAsync();
+                if (snapshotRows < 0)
+                {
+                    snapshotRows = rows;
+                    if (rows != 1) break; // the version moved: nothing more to write
+                }
             }
         }
-
-        var seq = commit.FirstSeq;
-        foreach (var entry in commit.Entries)
+        if (snapshotRows != 1)
         {
-            await using var append = Command(connection, tx,
-                $"INSERT INTO warmte_journal (grain_type, grain_key, seq, kind, tag, at, actor, payload) VALUES (@type, @key, @seq, @kind, @tag, @at, @actor, {Json("payload")})",
-                ("type", commit.GrainType), ("key", commit.GrainKey), ("seq", seq++), ("kind", entry.Kind), ("tag", entry.Tag),
-                ("at", InstantPattern.ExtendedIso.Format(entry.At)), ("actor", entry.Actor), ("payload", entry.Payload));
-            await append.ExecuteNonQueryAsync();
+            await tx.RollbackAsync();
+            throw Conflict(commit, "another activation committed first");
         }
-
-        if (commit.Idempotency is { } idem) await WriteKeyAsync(connection, tx, commit.GrainType, commit.GrainKey, idem, at);
     }
+
+    private (string Sql, (string Name, object? Value)[] Parameters) KeyStatement(string grainType, string grainKey, IdempotencyRecord idem, string at) =>
+        ($"INSERT INTO warmte_idempotency (grain_type, grain_key, idem_key, fingerprint, answer, seq, at) VALUES (@type, @key, @idem, @fingerprint, {Json("answer")}, @seq, @at)",
+         [("type", grainType), ("key", grainKey), ("idem", idem.Key), ("fingerprint", idem.Fingerprint), ("answer", idem.Answer), ("seq", idem.Seq), ("at", at)]);
 
     internal async Task WriteKeyAsync(DbConnection connection, DbTransaction tx, string grainType, string grainKey, IdempotencyRecord idem, string at)
     {
-        await using var key = Command(connection, tx,
-            $"INSERT INTO warmte_idempotency (grain_type, grain_key, idem_key, fingerprint, answer, seq, at) VALUES (@type, @key, @idem, @fingerprint, {Json("answer")}, @seq, @at)",
-            ("type", grainType), ("key", grainKey), ("idem", idem.Key), ("fingerprint", idem.Fingerprint),
-            ("answer", idem.Answer), ("seq", idem.Seq), ("at", at));
+        var (sql, parameters) = KeyStatement(grainType, grainKey, idem, at);
+        await using var key = Command(connection, tx, sql, parameters);
         await key.ExecuteNonQueryAsync();
     }
 
