@@ -187,7 +187,9 @@ public sealed class TokenStore(Database database, IClock clock)
         Database.Parameter(cmd, "at", clock.GetCurrentInstant().ToString());
         Database.Parameter(cmd, "id", id);
         var changed = await cmd.ExecuteNonQueryAsync() > 0;
-        _cache.Clear();
+        // Only this token leaves the cache: the others stay known, so they keep passing the lookup limit.
+        foreach (var (hash, entry) in _cache)
+            if (entry.Info?.Id == id) _cache.TryRemove(hash, out _);
         return changed;
     }
 
