@@ -88,7 +88,9 @@ internal static class ImportCommands
     internal static ImportResult<T> Read<T>(CommandContext context, int fileArgument, Func<ImmutableArray<Sheet>, ImportResult<T>> import)
     {
         var path = context.Argument(fileArgument);
-        var sheets = SheetReader.Read(path);
+        var limits = ImportLimits.FromEnvironment();
+        if (!limits.IsOk) throw new InputException($"{limits.Refusal!.Errors[0].Field}: {limits.Refusal.Errors[0].Reason}");
+        var sheets = SheetReader.Read(path, limits.Value);
         if (!sheets.IsOk) throw new InputException($"{sheets.Refusal!.Errors[0].Reason}");
         return import(sheets.Value!);
     }

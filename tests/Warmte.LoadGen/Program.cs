@@ -19,6 +19,8 @@ public static class Program
           write-compare  spending bookings through the service vs raw Npgsql inserts of one booking row (journal-shaped, indexed), same database, same clients
           activate       read every project of a data set once (activates them), with silo memory before/after
           umbrella       the umbrella comparison (and optionally its .xlsx export) over one umbrella
+          costly         --clients parallel costly requests (Monte Carlo, loan grid, workbook) with reader tokens while a
+                         status read runs at --rate/s; silo memory (RSS, peak) and load average (issue 16)
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
 
         Options:
@@ -37,6 +39,9 @@ public static class Program
           --label TEXT            label in the report (e.g. "1 silo")
           --json FILE             also write the result as JSON (the report command reads these)
           --note TEXT             activate: a remark carried into the report
+          costly: --tokens N reader tokens shared by the clients (default 1)  --runs R Monte Carlo runs (default 10000)
+                  --model FILE business-case model (default models/ketelhuiswg.json); --rate is the status reads/s (default 20)
+                  --pause-on-refusal S  a client waits S seconds after a 429 or 503 (default 0: an abusive client)
         """;
 
     public static async Task<int> Main(string[] argv)
@@ -226,6 +231,14 @@ public static class Program
                     Kind = "activate", Label = label, StartedAt = started, Seconds = activateSeconds, Urls = urls, Concurrency = parallel,
                     Operations = results, Figures = figures,
                 };
+            }
+
+            case "costly":
+            {
+                var load = new CostlyLoad(api, urls, set.Prefix);
+                var (costlyTokens, statusToken) = await load.PrepareAsync(o.Value("model") ?? "models/ketelhuiswg.json", o.Int("tokens", 1));
+                return await load.RunAsync(costlyTokens, statusToken, clients, duration, o.Double("rate", 20), o.Int("runs", 10_000),
+                    TimeSpan.FromSeconds(o.Double("pause-on-refusal", 0)), label, log);
             }
 
             case "umbrella":

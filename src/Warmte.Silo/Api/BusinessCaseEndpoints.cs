@@ -90,7 +90,7 @@ public static class BusinessCaseEndpoints
             });
         }).WithSummary("Twee versies naast elkaar");
 
-        group.MapPost("/{version:int}/loan-grid", async (string id, int version, HttpContext http, IGrainFactory grains) =>
+        group.MapPost("/{version:int}/loan-grid", async (string id, int version, HttpContext http, IGrainFactory grains, Operations.CostlyWork costly) =>
         {
             if (await Version(id, version, grains) is not { } saved) return Problems.NotFound("Business-caseversie", $"{id}/{version}");
             var (body, problem) = await RequestBody.ReadAsync<LoanGridRequest>(http.Request);
@@ -115,7 +115,11 @@ public static class BusinessCaseEndpoints
             if ((long)rates.Length * terms.Length * Math.Max(1, types.Count) * graces.Length > MaxGridCells)
                 v.Add("rates", $"te veel combinaties (maximaal {MaxGridCells} cellen per verzoek).");
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(), types.Distinct().ToArray(), graces.Distinct().ToArray(), loan));
+            // The role's limit, before any work (issue 16); then one of the silo's places for costly work.
+            var cells = (long)rates.Distinct().Count() * terms.Distinct().Count() * types.Distinct().Count() * graces.Distinct().Count();
+            if (costly.Refuse(http.User, "rates", "leningrastercellen", cells, s => s.LoanGridCells) is { } tooBig) return tooBig;
+            return await costly.ComputeAsync(http, () => Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(),
+                types.Distinct().ToArray(), graces.Distinct().ToArray(), loan, costly.Settings.ThreadsPerRequest)));
         }).WithSummary("Leningraster: rentes × looptijden × aflossingsvormen × aflossingsvrije jaren");
 
         group.MapGet("/{version:int}/stress", async (string id, int version, IGrainFactory grains) =>
@@ -125,15 +129,16 @@ public static class BusinessCaseEndpoints
             return Answers.Ok(new { scenarios = StressTests.Run(inputs), tornado = StressTests.Tornado(inputs) });
         }).WithSummary("Stresstests en gevoeligheid (tornado)");
 
-        group.MapPost("/{version:int}/montecarlo", async (string id, int version, HttpContext http, IGrainFactory grains) =>
+        group.MapPost("/{version:int}/montecarlo", async (string id, int version, HttpContext http, IGrainFactory grains, Operations.CostlyWork costly) =>
         {
             if (await Version(id, version, grains) is not { } saved) return Problems.NotFound("Business-caseversie", $"{id}/{version}");
             var (body, problem) = await RequestBody.ReadAsync<MonteCarloRequest>(http.Request);
             if (problem is not null) return problem;
             var runs = body!.Runs ?? 10_000;
             if (runs is < 1 or > MaxApiRuns) return Problems.Invalid("runs", $"moet tussen 1 en {MaxApiRuns} liggen.");
+            if (costly.Refuse(http.User, "runs", "Monte Carlo-runs", runs, s => s.MonteCarloRuns) is { } tooBig) return tooBig;
             var inputs = ModelReader.Read(saved.ModelJson).Value!;
-            return Answers.Ok(await Task.Run(() => MonteCarlo.Run(inputs, runs, body.Seed ?? 1)));
+            return await costly.ComputeAsync(http, () => Answers.Ok(MonteCarlo.Run(inputs, runs, body.Seed ?? 1, maxDegreeOfParallelism: costly.Settings.ThreadsPerRequest)));
         }).WithSummary("Monte Carlo: P10/P50/P90 van NPV en min. DSCR (zelfde seed, zelfde uitkomst)");
     }
 

@@ -14,27 +14,38 @@ public static class ExportEndpoints
 {
     public static void MapExportEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/umbrellas/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock) =>
+        api.MapGet("/umbrellas/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
         {
             var context = Context(http, clock);
-            return Slug.IsValid(id) && await ExportLoader.UmbrellaAsync(grains, id, context.Today) is { } export
-                ? File(UmbrellaWorkbook.Write(export, context), XlsxFile.FileName(id, context))
-                : Problems.NotFound("Koepel", id);
+            if (!Slug.IsValid(id) || await grains.GetGrain<Umbrellas.IUmbrellaGrain>(id).Compare() is not { } comparison)
+                return Problems.NotFound("Koepel", id);
+            // The role's limit on the projects read into one workbook, before they are read (issue 16).
+            var count = comparison.Rows.Select(r => r.ProjectId).OfType<string>().Distinct().Count();
+            if (costly.Refuse(http.User, "projects", "projecten in één werkmap", count, s => s.ExportProjects) is { } tooBig) return tooBig;
+            return await costly.RunAsync(http, async () =>
+                File(UmbrellaWorkbook.Write(await ExportLoader.UmbrellaAsync(grains, comparison, context.Today), context), XlsxFile.FileName(id, context)));
         }).WithTags("Export").WithSummary("Vergelijking van de koepel als spreadsheet: Overzicht, een blad per project, Toelichting");
 
-        api.MapGet("/projects/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock) =>
+        api.MapGet("/projects/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
         {
             var context = Context(http, clock);
-            return Slug.IsValid(id) && await ExportLoader.ProjectAsync(grains, id, context.Today) is { } export
+            if (!Slug.IsValid(id)) return Problems.NotFound("Project", id);
+            return await costly.RunAsync(http, async () => await ExportLoader.ProjectAsync(grains, id, context.Today) is { } export
                 ? File(ProjectWorkbook.Write(export, context), XlsxFile.FileName(id, context))
-                : Problems.NotFound("Project", id);
+                : Problems.NotFound("Project", id));
         }).WithTags("Export").WithSummary("Eén project als spreadsheet: businesscase met formules, tranches, kaspositie per maand");
 
-        api.MapGet("/portfolio/export.xlsx", async (HttpContext http, IGrainFactory grains, IClock clock) =>
+        api.MapGet("/portfolio/export.xlsx", async (HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
         {
             var context = Context(http, clock);
-            var export = await ExportLoader.PortfolioAsync(grains, context.Today, http.User.FunderScope());
-            return File(PortfolioWorkbook.Write(export, context), XlsxFile.FileName("portefeuille", context));
+            // Every project is read to find the funded ones: the role's limit counts them all, before any is read.
+            var ids = await Registry.ProjectDirectory.AllProjectIdsAsync(grains);
+            if (costly.Refuse(http.User, "projects", "projecten in één werkmap", ids.Length, s => s.ExportProjects) is { } tooBig) return tooBig;
+            return await costly.RunAsync(http, async () =>
+            {
+                var export = await ExportLoader.PortfolioAsync(grains, ids, context.Today, http.User.FunderScope());
+                return File(PortfolioWorkbook.Write(export, context), XlsxFile.FileName("portefeuille", context));
+            });
         }).WithTags("Export").WithSummary("Portefeuille van de financier als spreadsheet, met een blad per project");
     }
 

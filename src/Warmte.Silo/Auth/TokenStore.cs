@@ -12,10 +12,26 @@ public sealed record TokenInfo(string Id, string Name, string Role, Instant Crea
 /// <summary>A newly created token: the secret is in <see cref="Token"/> and nowhere else.</summary>
 public sealed record CreatedToken(TokenInfo Info, string Token);
 
+/// <summary>What the lookup cache knows about a token, without asking the database.</summary>
+public enum CachedToken
+{
+    /// <summary>Nothing: a lookup would ask the database.</summary>
+    Miss,
+    /// <summary>Active, checked less than <see cref="TokenStore.CacheFor"/> ago.</summary>
+    Active,
+    /// <summary>Unknown or revoked, checked less than <see cref="TokenStore.CacheFor"/> ago: answered without the database.</summary>
+    Unknown,
+    /// <summary>Active when last checked, longer ago: a lookup asks the database, but this is a token someone was given.</summary>
+    KnownBefore,
+}
+
 /// <summary>
 /// API tokens in the service's database, stored as SHA-256 hashes (tokens are 256-bit random,
 /// so a plain hash suffices; no salt or slow hash needed). Lookups are cached for a few seconds,
-/// so a revocation takes effect within <see cref="CacheFor"/> on every silo.
+/// so a revocation takes effect within <see cref="CacheFor"/> on every silo. Hashes found unknown
+/// (or revoked) are cached as such for as long, in a bounded set, so a client repeating a wrong token
+/// costs one query per <see cref="CacheFor"/>, not one per request; a token created on this silo is
+/// taken out of that set at once.
 /// </summary>
 public sealed class TokenStore(Database database, IClock clock)
 {
@@ -23,7 +39,26 @@ public sealed class TokenStore(Database database, IClock clock)
 
     private const int MaxCachedTokens = 10_000;
 
+    /// <summary>Bound of the negative cache; when full it starts again empty (so it never grows with random tokens).</summary>
+    public const int MaxUnknownTokens = 10_000;
+
     private readonly ConcurrentDictionary<string, (TokenInfo? Info, Instant Until)> _cache = new();
+
+    private readonly ConcurrentDictionary<string, Instant> _unknown = new();
+
+    private long _databaseLookups;
+
+    /// <summary>How often <see cref="FindActiveAsync"/> asked the database (since the start), for tests and the load generator.</summary>
+    public long DatabaseLookups => Interlocked.Read(ref _databaseLookups);
+
+    /// <summary>What the cache says about this token now; never asks the database.</summary>
+    public CachedToken Peek(string token)
+    {
+        var hash = Hash(token);
+        var now = clock.GetCurrentInstant();
+        if (_cache.TryGetValue(hash, out var cached)) return cached.Until > now ? CachedToken.Active : CachedToken.KnownBefore;
+        return _unknown.TryGetValue(hash, out var until) && until > now ? CachedToken.Unknown : CachedToken.Miss;
+    }
 
     public const string Prefix = "wt_";
 
@@ -70,13 +105,17 @@ public sealed class TokenStore(Database database, IClock clock)
         }
         var created = await InsertAsync(connection, tx, name, Role.Admin, createdBy, presetToken);
         await tx.CommitAsync();
+        _unknown.TryRemove(Hash(created.Token), out _);
         return created;
     }
 
     public async Task<CreatedToken> CreateAsync(string name, string role, string createdBy, string? presetToken = null)
     {
         await using var connection = await database.OpenAsync();
-        return await InsertAsync(connection, null, name, role, createdBy, presetToken);
+        var created = await InsertAsync(connection, null, name, role, createdBy, presetToken);
+        // A token created just now works at once, even if someone presented it (a preset token) a moment ago.
+        _unknown.TryRemove(Hash(created.Token), out _);
+        return created;
     }
 
     private async Task<CreatedToken> InsertAsync(
@@ -109,12 +148,22 @@ public sealed class TokenStore(Database database, IClock clock)
         var hash = Hash(token);
         var now = clock.GetCurrentInstant();
         if (_cache.TryGetValue(hash, out var cached) && cached.Until > now) return cached.Info;
+        if (_unknown.TryGetValue(hash, out var unknownUntil) && unknownUntil > now) return null;
+        Interlocked.Increment(ref _databaseLookups);
         var found = (await QueryAsync("WHERE token_hash = @hash AND revoked_at IS NULL", ("hash", hash))).FirstOrDefault();
-        // Only known tokens are cached: caching misses would let anyone grow the cache with random tokens.
         if (found is not null)
         {
             if (_cache.Count >= MaxCachedTokens) _cache.Clear();
             _cache[hash] = (found, now + CacheFor);
+            _unknown.TryRemove(hash, out _);
+        }
+        else
+        {
+            // Misses go to their own bounded set: random tokens cannot grow it past MaxUnknownTokens,
+            // and the per-address lookup limit (TokenLookupGate) keeps them from costing a query each.
+            _cache.TryRemove(hash, out _);
+            if (_unknown.Count >= MaxUnknownTokens) _unknown.Clear();
+            _unknown[hash] = now + CacheFor;
         }
         return found;
     }
@@ -138,7 +187,9 @@ public sealed class TokenStore(Database database, IClock clock)
         Database.Parameter(cmd, "at", clock.GetCurrentInstant().ToString());
         Database.Parameter(cmd, "id", id);
         var changed = await cmd.ExecuteNonQueryAsync() > 0;
-        _cache.Clear();
+        // Only this token leaves the cache: the others stay known, so they keep passing the lookup limit.
+        foreach (var (hash, entry) in _cache)
+            if (entry.Info?.Id == id) _cache.TryRemove(hash, out _);
         return changed;
     }
 

@@ -62,12 +62,18 @@ public static class DashboardAccess
         app.MapOrleansDashboard(routePrefix: Prefix).RequireAuthorization(PolicyName).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, TokenStore tokens, DashboardSessions sessions, IConfiguration configuration)
+    private static async Task<IResult> SignInAsync(HttpContext http, TokenLookupGate tokens, DashboardSessions sessions, IConfiguration configuration)
     {
         if (!http.Request.HasFormContentType) return LoginPage("Stuur het formulier.", StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var token = form["token"].ToString().Trim();
-        var info = token.Length is 0 or > 200 ? null : await tokens.FindActiveAsync(token);
+        var lookup = token.Length is 0 or > 200 ? default : await tokens.FindActiveAsync(token, http.Connection.RemoteIpAddress);
+        if (lookup.Limited)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(lookup.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return LoginPage("Te veel pogingen vanaf dit adres; probeer het over enkele seconden opnieuw.", StatusCodes.Status429TooManyRequests);
+        }
+        var info = lookup.Info;
         if (info is null) return LoginPage("Onbekend of ingetrokken token.", StatusCodes.Status401Unauthorized);
         if (info.Role != Role.Admin) return LoginPage("Alleen een beheerderstoken (admin) geeft toegang tot het dashboard.", StatusCodes.Status403Forbidden);
         var lifetime = TimeSpan.FromMinutes(Math.Clamp(configuration.GetValue("Dashboard:SessionMinutes", 60), 1, 24 * 60));

@@ -25,6 +25,7 @@ public static class OperationsSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         builder.Services.AddSingleton<RefusalAuditStore>();
         RateLimiting.Add(builder.Services, builder.Configuration);
+        CostlyWork.Add(builder.Services, builder.Configuration);
         DashboardAccess.Add(builder);
     }
 

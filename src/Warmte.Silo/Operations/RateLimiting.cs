@@ -17,6 +17,15 @@ public sealed class RateLimitSettings
 
     /// <summary>Requests a caller may make at once before the sustained rate applies.</summary>
     public int Burst { get; set; } = 200;
+
+    /// <summary>
+    /// Database lookups of tokens the cache does not know, per second per client address (IPv6: per /64);
+    /// checked before the lookup (Auth/TokenLookupGate). Known tokens never count.
+    /// </summary>
+    public int TokenLookupsPerSecond { get; set; } = 5;
+
+    /// <summary>Such lookups an address may make at once before the sustained rate applies.</summary>
+    public int TokenLookupBurst { get; set; } = 20;
 }
 
 /// <summary>
@@ -31,7 +40,10 @@ public static class RateLimiting
         var settings = configuration.GetSection("RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
         if (settings.PermitsPerSecond < 1 || settings.Burst < 1)
             throw new Storage.ConfigurationException("RateLimit:PermitsPerSecond and RateLimit:Burst must be 1 or more.");
+        if (settings.TokenLookupsPerSecond < 1 || settings.TokenLookupBurst < 1)
+            throw new Storage.ConfigurationException("RateLimit:TokenLookupsPerSecond and RateLimit:TokenLookupBurst must be 1 or more.");
         services.AddSingleton(settings);
+        services.AddSingleton<Auth.TokenLookupGate>();
         if (!settings.Enabled) return;
         services.AddRateLimiter(options =>
         {

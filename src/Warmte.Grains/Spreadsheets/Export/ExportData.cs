@@ -124,15 +124,24 @@ public static class ExportLoader
     public static async Task<UmbrellaExport?> UmbrellaAsync(IGrainFactory grains, string umbrellaId, LocalDate today)
     {
         if (await grains.GetGrain<IUmbrellaGrain>(umbrellaId).Compare() is not { } comparison) return null;
+        return await UmbrellaAsync(grains, comparison, today);
+    }
+
+    /// <summary>The umbrella's projects for a comparison already read (the API counts them first).</summary>
+    public static async Task<UmbrellaExport> UmbrellaAsync(IGrainFactory grains, UmbrellaComparison comparison, LocalDate today)
+    {
         var projects = await ProjectsAsync(grains, comparison.Rows.Select(r => r.ProjectId).OfType<string>(), today);
         return new UmbrellaExport(comparison, projects);
     }
 
     /// <summary>Every funded project (one with a grant), most urgent first, as GET /api/portfolio lists them.</summary>
     /// <summary>The portfolio; for a financier of one funder (<paramref name="funderId"/>) only that funder's grants, as the API's portfolio.</summary>
-    public static async Task<PortfolioExport> PortfolioAsync(IGrainFactory grains, LocalDate today, string? funderId = null)
+    public static async Task<PortfolioExport> PortfolioAsync(IGrainFactory grains, LocalDate today, string? funderId = null) =>
+        await PortfolioAsync(grains, await Registry.ProjectDirectory.AllProjectIdsAsync(grains), today, funderId);
+
+    /// <summary>The portfolio over the projects <paramref name="ids"/> (the API counts them first).</summary>
+    public static async Task<PortfolioExport> PortfolioAsync(IGrainFactory grains, ImmutableArray<string> ids, LocalDate today, string? funderId)
     {
-        var ids = await Registry.ProjectDirectory.AllProjectIdsAsync(grains);
         var projects = await ProjectsAsync(grains, ids, today);
         var rows = Portfolio.Sort(projects.Values
             .Select(p => (p, Grants: funderId is null ? p.Grants : [.. p.Grants.Where(g => g.Grant.FunderId == funderId)]))

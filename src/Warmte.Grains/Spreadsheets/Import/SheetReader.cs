@@ -22,6 +22,7 @@ public sealed record Sheet(string Name, ImmutableArray<SheetRow> Rows);
 /// </summary>
 public static class SheetReader
 {
+    /// <summary>The default cap on rows per sheet (<see cref="ImportLimits.MaxRows"/>).</summary>
     public const int MaxRows = 100_000;
 
     static SheetReader()
@@ -30,18 +31,35 @@ public static class SheetReader
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
     }
 
-    public static Outcome<ImmutableArray<Sheet>> Read(string path)
+    public static Outcome<ImmutableArray<Sheet>> Read(string path, ImportLimits? limits = null)
     {
         if (!File.Exists(path)) return Refusal.Invalid("file", $"'{path}' bestaat niet.");
         using var stream = File.OpenRead(path);
-        return Read(stream, Path.GetFileName(path));
+        return Read(stream, Path.GetFileName(path), limits);
     }
 
-    public static Outcome<ImmutableArray<Sheet>> Read(Stream stream, string fileName)
+    /// <summary>
+    /// Reads every sheet within <paramref name="limits"/> (default <see cref="ImportLimits.Default"/>): an
+    /// .xlsx is checked as a zip first (<see cref="ZipCheck"/>), sheets, rows and columns while reading, each
+    /// before the memory for it is taken. Over a limit: a Dutch refusal on "file" naming the limit.
+    /// </summary>
+    public static Outcome<ImmutableArray<Sheet>> Read(Stream stream, string fileName, ImportLimits? limits = null)
     {
+        limits ??= ImportLimits.Default;
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         try
         {
+            if (extension is ".xlsx" or ".xlsm")
+            {
+                if (!stream.CanSeek)
+                {
+                    var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    copy.Position = 0;
+                    stream = copy;
+                }
+                if (ZipCheck.Check(stream, fileName, limits) is { } refused) return refused;
+            }
             using var reader = extension switch
             {
                 ".csv" or ".txt" => ExcelReaderFactory.CreateCsvReader(Utf8(stream), new ExcelReaderConfiguration
@@ -55,14 +73,20 @@ public static class SheetReader
             if (reader is null)
                 return Refusal.Invalid("file", $"'{fileName}' heeft geen bekend formaat; gebruik .xlsx, .xls of .csv.");
             var sheets = ImmutableArray.CreateBuilder<Sheet>();
+            var dutch = System.Globalization.CultureInfo.GetCultureInfo("nl-NL");
             do
             {
+                if (sheets.Count >= limits.MaxSheets)
+                    return Refusal.Invalid("file", $"'{fileName}' heeft meer dan {limits.MaxSheets.ToString("N0", dutch)} bladen, de grens voor een spreadsheet ({ImportLimits.SheetsVariable}).");
                 var rows = ImmutableArray.CreateBuilder<SheetRow>();
                 var number = 0;
                 while (reader.Read())
                 {
                     number++;
-                    if (number > MaxRows) return Refusal.Invalid("file", $"blad '{reader.Name}' heeft meer dan {MaxRows} rijen; splits het bestand.");
+                    if (number > limits.MaxRows)
+                        return Refusal.Invalid("file", $"blad '{reader.Name}' heeft meer dan {limits.MaxRows.ToString("N0", dutch)} rijen, de grens voor een spreadsheet ({ImportLimits.RowsVariable}); splits het bestand.");
+                    if (reader.FieldCount > limits.MaxColumns)
+                        return Refusal.Invalid("file", $"blad '{reader.Name}' heeft {reader.FieldCount.ToString("N0", dutch)} kolommen; hoogstens {limits.MaxColumns.ToString("N0", dutch)} toegestaan ({ImportLimits.ColumnsVariable}).");
                     var cells = new object?[reader.FieldCount];
                     for (var i = 0; i < cells.Length; i++) cells[i] = reader.GetValue(i);
                     rows.Add(new SheetRow(number, [.. cells]));

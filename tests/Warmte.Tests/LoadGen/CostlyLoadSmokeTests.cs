@@ -1,0 +1,37 @@
+using Warmte.LoadGen;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.LoadGen;
+
+/// <summary>
+/// The load generator's `costly` scenario (issue 16) against a real in-test silo, briefly, with the service's
+/// limiters on: it can set itself up, the silo answers every request without a 5xx, the over-limit Monte Carlo
+/// is refused 400 (never computed), and the silo is still ready afterwards. Speed is not asserted
+/// (docs/performance.md, "Costly requests under load").
+/// </summary>
+public sealed class CostlyLoadSmokeTests
+{
+    [Fact]
+    public async Task The_costly_scenario_runs_without_server_errors_and_refuses_what_a_reader_may_not_ask()
+    {
+        await using var server = await WarmteServer.StartAsync(extraArgs: ["--RateLimit:Enabled", "true", "--CostLimits:MonteCarloRuns:reader", "200"]);
+        using var admin = new ServiceClient([server.BaseUrl], server.AdminToken);
+        var load = new CostlyLoad(admin, [server.BaseUrl], "smoke");
+        var (tokens, statusToken) = await load.PrepareAsync(RepoFiles.Path("models", "ketelhuiswg.json"), tokens: 2);
+
+        var result = await load.RunAsync(tokens, statusToken, clients: 8, TimeSpan.FromSeconds(3), statusRate: 5, runs: 200,
+            TimeSpan.Zero, "smoke", TextWriter.Null);
+
+        Assert.All(result.Operations, o =>
+        {
+            Assert.Equal(0, o.ServerErrors5xx);
+            Assert.Equal(0, o.NoAnswer);
+        });
+        var overLimit = result.Operations.Single(o => o.Operation.StartsWith("montecarlo 100,000", StringComparison.Ordinal));
+        Assert.Equal(0, overLimit.Succeeded);
+        Assert.True(overLimit.ErrorsByStatus.GetValueOrDefault("400") > 0, string.Join(", ", overLimit.ErrorsByStatus));
+        Assert.True(result.Operations.Where(o => o.Operation == "montecarlo").Sum(o => o.Succeeded) > 0, "some Monte Carlo within the limit was answered");
+        Assert.True(result.Operations.Single(o => o.Operation == "status read (GET project)").Succeeded > 0);
+        Assert.Equal(200, result.Figures!["silo answers /health/ready afterwards"]);
+    }
+}
