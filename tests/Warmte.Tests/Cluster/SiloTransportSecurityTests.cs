@@ -99,6 +99,8 @@ public sealed class SiloTransportSecurityTests(ITestOutputHelper output)
                 rogue.Start();
                 var exited = await WaitUntil(() => !rogue.Running, TimeSpan.FromSeconds(180), async () =>
                 {
+                    // Watched while it tries: not once Active (the real silos declare it Dead while it is still Joining).
+                    Assert.DoesNotContain(Active, await MembershipStatuses(database, rogue.SiloPort));
                     using var http = rogue.Client();
                     http.Timeout = TimeSpan.FromSeconds(2);
                     try
