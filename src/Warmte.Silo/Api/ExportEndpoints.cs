@@ -14,26 +14,26 @@ public static class ExportEndpoints
 {
     public static void MapExportEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/umbrellas/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock) =>
+        api.MapGet("/umbrellas/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, ActorNames names) =>
         {
             var context = Context(http, clock);
             return Slug.IsValid(id) && await ExportLoader.UmbrellaAsync(grains, id, context.Today) is { } export
-                ? File(UmbrellaWorkbook.Write(export, context), XlsxFile.FileName(id, context))
+                ? File(UmbrellaWorkbook.Write(export.ShowingActors(await names.ForViewerAsync(http.User)), context), XlsxFile.FileName(id, context))
                 : Problems.NotFound("Koepel", id);
         }).WithTags("Export").WithSummary("Vergelijking van de koepel als spreadsheet: Overzicht, een blad per project, Toelichting");
 
-        api.MapGet("/projects/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock) =>
+        api.MapGet("/projects/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, ActorNames names) =>
         {
             var context = Context(http, clock);
             return Slug.IsValid(id) && await ExportLoader.ProjectAsync(grains, id, context.Today) is { } export
-                ? File(ProjectWorkbook.Write(export, context), XlsxFile.FileName(id, context))
+                ? File(ProjectWorkbook.Write(export.ShowingActors(await names.ForViewerAsync(http.User)), context), XlsxFile.FileName(id, context))
                 : Problems.NotFound("Project", id);
         }).WithTags("Export").WithSummary("Eén project als spreadsheet: businesscase met formules, tranches, kaspositie per maand");
 
-        api.MapGet("/portfolio/export.xlsx", async (HttpContext http, IGrainFactory grains, IClock clock) =>
+        api.MapGet("/portfolio/export.xlsx", async (HttpContext http, IGrainFactory grains, IClock clock, ActorNames names) =>
         {
             var context = Context(http, clock);
-            var export = await ExportLoader.PortfolioAsync(grains, context.Today, http.User.FunderScope());
+            var export = (await ExportLoader.PortfolioAsync(grains, context.Today, http.User.FunderScope())).ShowingActors(await names.ForViewerAsync(http.User));
             return File(PortfolioWorkbook.Write(export, context), XlsxFile.FileName("portefeuille", context));
         }).WithTags("Export").WithSummary("Portefeuille van de financier als spreadsheet, met een blad per project");
     }

@@ -56,6 +56,7 @@ public static class WarmteHost
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<ActorNames>();
         builder.Services.AddSingleton<DemoData>();
 
         ConfigureOrleans(builder, storage);
@@ -204,6 +205,7 @@ public static class WarmteHost
         app.UseAuthentication();
         app.UseWarmteRateLimiting();
         app.UseAuthorization();
+        app.UseActorNames(); // token names shown to whom: Auth/ActorNames.cs
 
         app.MapOpenApi().AllowAnonymous();
         app.MapGet("/health", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
