@@ -53,15 +53,20 @@ public sealed class ActorNames(TokenStore tokens, IClock clock)
         _ => "Gebruiker",
     };
 
-    /// <summary>The roles of the tokens (revoked ones included: their changes stay) with each name; read again after 5 s.</summary>
-    private async Task<IReadOnlyDictionary<string, string[]>> RolesByNameAsync()
+    /// <summary>
+    /// The roles of the tokens (revoked ones included: their changes stay) with each name; read again after 5 s, or
+    /// after 1 s when <paramref name="wanted"/> is not known yet (a token made a moment ago).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string[]>> RolesByNameAsync(string? wanted = null)
     {
         var now = clock.GetCurrentInstant();
-        if (_cache is { } fresh && now - fresh.At < TokenStore.CacheFor) return fresh.Roles;
+        bool Fresh((Instant At, IReadOnlyDictionary<string, string[]> Roles) c) =>
+            now - c.At < TokenStore.CacheFor && (wanted is null || c.Roles.ContainsKey(wanted) || now - c.At < Duration.FromSeconds(1));
+        if (_cache is { } fresh && Fresh(fresh)) return fresh.Roles;
         await _refresh.WaitAsync();
         try
         {
-            if (_cache is { } again && now - again.At < TokenStore.CacheFor) return again.Roles;
+            if (_cache is { } again && Fresh(again)) return again.Roles;
             var all = await tokens.ListAsync();
             var roles = all.GroupBy(t => t.Name, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Select(t => t.Role).Distinct().ToArray(), StringComparer.Ordinal);
@@ -88,10 +93,25 @@ public sealed class ActorNames(TokenStore tokens, IClock clock)
         catch (System.Text.Json.JsonException) { return null; }
         if (root is null) return null;
         var roles = await RolesByNameAsync();
+        var names = new List<string>();
+        Collect(root);
+        if (names.FirstOrDefault(n => !roles.ContainsKey(n)) is { } unknown) roles = await RolesByNameAsync(unknown);
         var viewerRole = viewer.RoleOf();
         var changed = false;
         Walk(root);
         return changed ? root.ToJsonString(WarmteJson.Default) : null;
+
+        void Collect(JsonNode node)
+        {
+            if (node is JsonObject o)
+                foreach (var (key, value) in o)
+                {
+                    if (value is JsonValue v && Fields.Contains(key) && v.TryGetValue<string>(out var name)) names.Add(name);
+                    else if (value is not null) Collect(value);
+                }
+            else if (node is JsonArray a)
+                foreach (var item in a) if (item is not null) Collect(item);
+        }
 
         void Walk(JsonNode node)
         {
@@ -142,6 +162,8 @@ public static class ActorNamesMiddleware
         {
             http.Response.Body = original;
         }
+        // Nothing written: leave the response unstarted, so the status-code pages can still write their problem document.
+        if (buffer.Length == 0) return;
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (http.Response.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && Needles.Any(n => bytes.Span.IndexOf(n) >= 0)
             && await http.RequestServices.GetRequiredService<ActorNames>().RewriteAsync(user, Encoding.UTF8.GetString(bytes.Span)) is { } rewritten)

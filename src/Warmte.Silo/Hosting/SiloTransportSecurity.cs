@@ -80,7 +80,6 @@ public static class SiloTransportSecurity
             options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate; // the peer must show one, in both directions
             options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
             options.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
-            options.HandshakeTimeout = TimeSpan.FromSeconds(5);
             // The policy errors SslStream reports come from the machine's trust store and from host names; silos connect by
             // IP address and trust only the configured CA, so the chain is built again here against that CA alone.
             options.RemoteCertificateValidation = (certificate, _, _) => IsTrustedPeer(certificate, authorities, DateTimeOffset.UtcNow);
