@@ -10,9 +10,11 @@
 #   scripts/cluster.sh kill I [--dir DIR]      # kill -9 silo I (a crash, for failover drills)
 #   scripts/cluster.sh restart I [--dir DIR]   # start silo I again with the settings saved at start
 #
-# Silo i (1..N) listens on HTTP http-base+i-1, silo port silo-base+i-1, gateway port gateway-base+i-1,
-# all on 127.0.0.1. Its pid is in DIR/silo-i.pid, its log in DIR/silo-i.log. The bootstrap admin
-# token comes from WARMTE_ADMIN_TOKEN, else it is generated once into DIR/admin-token (mode 600).
+# Silo i (1..N) listens on HTTP http-base+i-1 and silo port silo-base+i-1, both on 127.0.0.1 (no
+# Orleans client gateway: --gateway-base is accepted for older scripts and ignored). Silo-to-silo
+# traffic is mutual TLS: start makes a throwaway CA and one certificate per silo with openssl in
+# DIR/tls (keys mode 600), once. Its pid is in DIR/silo-i.pid, its log in DIR/silo-i.log. The bootstrap
+# admin token comes from WARMTE_ADMIN_TOKEN, else it is generated once into DIR/admin-token (mode 600).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,7 +23,7 @@ START_TIMEOUT="${WARMTE_START_TIMEOUT:-180}"   # seconds per silo; builds and st
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 COMMAND="${1:-}"; [ -n "$COMMAND" ] || usage
 shift
@@ -99,6 +101,36 @@ start_postgres() {
   [ "$exists" = 1 ] || "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE warmtenet" >/dev/null
 }
 
+# --- TLS: a throwaway CA and one certificate per silo ---------------------------------------------
+
+# Local-cluster certificates only: the CA key stays in DIR/tls next to the silos' keys. For machines of
+# their own, see docs/operations.md ("Silo certificates"): the CA key belongs on none of them.
+make_certs() {
+  command -v openssl >/dev/null 2>&1 || die "openssl is needed for the silos' TLS certificates (Debian: apt-get install openssl)"
+  local tls="$DIR/tls"
+  (umask 077; mkdir -p "$tls")
+  if [ ! -s "$tls/ca.pem" ] || [ ! -s "$tls/ca.key" ]; then
+    (umask 077; openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 30 \
+      -keyout "$tls/ca.key" -out "$tls/ca.pem" -subj "/CN=Warmtenet local cluster CA" \
+      -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      >"$tls/openssl.log" 2>&1) || die "openssl could not make the CA, see $tls/openssl.log"
+    chmod 644 "$tls/ca.pem"
+  fi
+  for i in $(seq 1 "$SILOS"); do
+    [ -s "$tls/silo-$i.pem" ] && [ -s "$tls/silo-$i.key" ] && continue
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+      "extendedKeyUsage=serverAuth,clientAuth" "subjectAltName=IP:127.0.0.1" >"$tls/silo.ext"
+    (umask 077
+     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+       -keyout "$tls/silo-$i.key" -out "$tls/silo-$i.csr" -subj "/CN=warmte-silo-$i" >>"$tls/openssl.log" 2>&1 \
+     && openssl x509 -req -in "$tls/silo-$i.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+       -sha256 -days 30 -extfile "$tls/silo.ext" -out "$tls/silo-$i.pem" >>"$tls/openssl.log" 2>&1) \
+      || die "openssl could not make the certificate of silo $i, see $tls/openssl.log"
+    rm -f "$tls/silo-$i.csr"
+    chmod 644 "$tls/silo-$i.pem"
+  done
+}
+
 # --- silos --------------------------------------------------------------------------------------
 
 # Alive and not a zombie (a killed silo whose parent is gone may stay a zombie where nothing reaps it).
@@ -114,7 +146,7 @@ healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1;
 
 start_silo() {
   local i="$1"
-  local http=$((HTTP_BASE + i - 1)) silo=$((SILO_BASE + i - 1)) gateway=$((GATEWAY_BASE + i - 1))
+  local http=$((HTTP_BASE + i - 1)) silo=$((SILO_BASE + i - 1))
   if pid_alive "$DIR/silo-$i.pid"; then echo "silo $i already running (pid $(cat "$DIR/silo-$i.pid"))"; return; fi
   [ -f "$DLL" ] || die "$DLL is missing; run without --no-build or: dotnet build -c Release src/Warmte.Silo"
   # The token goes through the environment, not the command line, so `ps` does not show it.
@@ -124,10 +156,12 @@ start_silo() {
     --Storage:Provider PostgreSQL \
     --Storage:ConnectionString "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=warmtenet" \
     --Orleans:ClusterId warmtenet --Orleans:ServiceId warmtenet \
-    --Orleans:AdvertisedIP 127.0.0.1 --Orleans:SiloPort "$silo" --Orleans:GatewayPort "$gateway" \
+    --Orleans:AdvertisedIP 127.0.0.1 --Orleans:SiloPort "$silo" \
+    --Orleans:Tls:Certificate "$DIR/tls/silo-$i.pem" --Orleans:Tls:Key "$DIR/tls/silo-$i.key" \
+    --Orleans:Tls:CaCertificates "$DIR/tls/ca.pem" \
     >>"$DIR/silo-$i.log" 2>&1 </dev/null &
   echo $! >"$DIR/silo-$i.pid"
-  echo "silo $i starting (pid $!, http $http, silo $silo, gateway $gateway, log $DIR/silo-$i.log)"
+  echo "silo $i starting (pid $!, http $http, silo port $silo with TLS, log $DIR/silo-$i.log)"
 }
 
 wait_healthy() {
@@ -173,6 +207,7 @@ case "$COMMAND" in
     fi
     chmod 600 "$DIR/admin-token"
     save_env
+    make_certs
     start_postgres
     for i in $(seq 1 "$SILOS"); do start_silo "$i"; done
     for i in $(seq 1 "$SILOS"); do wait_healthy "$i"; done
@@ -226,6 +261,7 @@ case "$COMMAND" in
       if pid_alive "$DIR/silo-$INDEX.pid"; then kill -KILL "$(cat "$DIR/silo-$INDEX.pid")" 2>/dev/null || true; fi
     fi
     pg_running || die "PostgreSQL is not running; use: scripts/cluster.sh start --dir $DIR --no-build"
+    make_certs
     start_silo "$INDEX"
     wait_healthy "$INDEX"
     ;;

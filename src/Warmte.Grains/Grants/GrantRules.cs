@@ -63,6 +63,21 @@ public static class GrantRules
         && grant.Tranches.Select((t, i) => planned[i] is { } p && p.Amount == t.PlannedAmount && p.PlannedOn == t.PlannedOn).All(same => same);
 
     /// <summary>
+    /// Who re-plans a grant's tranches (issue 16). The plan is part of the grant decision (the beschikking sets the
+    /// tranches) and the funder's exposure and expected payments follow from it, so the plan of a grant that names its
+    /// funder's account (<see cref="Grant.FunderId"/>) is that funder's: its own financier (<c>financier:&lt;funderId&gt;</c>),
+    /// a financier for every funder, or an admin changes it, as they approve and pay its tranches. A financier of one
+    /// funder re-plans that funder's grants only. The board re-plans grants without a funder account (funders not in
+    /// the system, whose decision it records); a funder's plan it may send unchanged (importing its sheet again).
+    /// </summary>
+    public static bool BoardMayReplan(Grant grant, IReadOnlyList<PlannedTranche?> planned) =>
+        grant.FunderId is null || SamePlan(grant, planned);
+
+    /// <summary>See <see cref="BoardMayReplan"/>: a financier without a funder scope re-plans every grant, one with a scope only its funder's.</summary>
+    public static bool FinancierMayReplan(Grant grant, string? funderScope) =>
+        funderScope is null || grant.FunderId == funderScope;
+
+    /// <summary>
     /// A new tranche plan (amounts and planned dates, in order). Tranches still Gepland may change,
     /// be added at the end or fall away from the end; a tranche that has been requested keeps its
     /// plan (it is what was asked for). Together at most the amount granted.

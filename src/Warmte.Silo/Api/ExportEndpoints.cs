@@ -14,7 +14,7 @@ public static class ExportEndpoints
 {
     public static void MapExportEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/umbrellas/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
+        api.MapGet("/umbrellas/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly, ActorNames names) =>
         {
             var context = Context(http, clock);
             if (!Slug.IsValid(id) || await grains.GetGrain<Umbrellas.IUmbrellaGrain>(id).Compare() is not { } comparison)
@@ -22,28 +22,31 @@ public static class ExportEndpoints
             // The role's limit on the projects read into one workbook, before they are read (issue 16).
             var count = comparison.Rows.Select(r => r.ProjectId).OfType<string>().Distinct().Count();
             if (costly.Refuse(http.User, "projects", "projecten in één werkmap", count, s => s.ExportProjects) is { } tooBig) return tooBig;
+            var viewer = await names.ForViewerAsync(http.User);
             return await costly.RunAsync(http, async () =>
-                File(UmbrellaWorkbook.Write(await ExportLoader.UmbrellaAsync(grains, comparison, context.Today), context), XlsxFile.FileName(id, context)));
+                File(UmbrellaWorkbook.Write((await ExportLoader.UmbrellaAsync(grains, comparison, context.Today)).ShowingActors(viewer), context), XlsxFile.FileName(id, context)));
         }).WithTags("Export").WithSummary("Vergelijking van de koepel als spreadsheet: Overzicht, een blad per project, Toelichting");
 
-        api.MapGet("/projects/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
+        api.MapGet("/projects/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly, ActorNames names) =>
         {
             var context = Context(http, clock);
             if (!Slug.IsValid(id)) return Problems.NotFound("Project", id);
+            var viewer = await names.ForViewerAsync(http.User);
             return await costly.RunAsync(http, async () => await ExportLoader.ProjectAsync(grains, id, context.Today) is { } export
-                ? File(ProjectWorkbook.Write(export, context), XlsxFile.FileName(id, context))
+                ? File(ProjectWorkbook.Write(export.ShowingActors(viewer), context), XlsxFile.FileName(id, context))
                 : Problems.NotFound("Project", id));
         }).WithTags("Export").WithSummary("Eén project als spreadsheet: businesscase met formules, tranches, kaspositie per maand");
 
-        api.MapGet("/portfolio/export.xlsx", async (HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
+        api.MapGet("/portfolio/export.xlsx", async (HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly, ActorNames names) =>
         {
             var context = Context(http, clock);
             // Every project is read to find the funded ones: the role's limit counts them all, before any is read.
             var ids = await Registry.ProjectDirectory.AllProjectIdsAsync(grains);
             if (costly.Refuse(http.User, "projects", "projecten in één werkmap", ids.Length, s => s.ExportProjects) is { } tooBig) return tooBig;
+            var viewer = await names.ForViewerAsync(http.User);
             return await costly.RunAsync(http, async () =>
             {
-                var export = await ExportLoader.PortfolioAsync(grains, ids, context.Today, http.User.FunderScope());
+                var export = (await ExportLoader.PortfolioAsync(grains, ids, context.Today, http.User.FunderScope())).ShowingActors(viewer);
                 return File(PortfolioWorkbook.Write(export, context), XlsxFile.FileName("portefeuille", context));
             });
         }).WithTags("Export").WithSummary("Portefeuille van de financier als spreadsheet, met een blad per project");

@@ -103,13 +103,23 @@ public static class GrantEndpoints
         {
             if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             var user = http.User;
-            if (!(user.CanWriteCooperative(project.CooperativeId) || user.RoleOf() == Role.Financier))
+            var board = user.CanWriteCooperative(project.CooperativeId) && !user.IsAdmin();
+            if (!(board || user.IsAdmin() || user.IsFinancier()))
                 return Problems.Forbidden("Het trancheplan bijwerken kan het bestuur van de coöperatie, de financier of een beheerder.");
             var (body, problem) = await RequestBody.ReadAsync<TranchePlanRequest>(http.Request);
             if (problem is not null) return problem;
             var v = new Validation();
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
+            // Whose plan it is: GrantRules.BoardMayReplan / FinancierMayReplan (docs/grants-and-tranches.md). An unknown grant is the grain's 404.
+            if (await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } current)
+            {
+                if (user.IsFinancier() && !GrantRules.FinancierMayReplan(current.Grant, user.FunderScope()))
+                    return Problems.Forbidden($"Over het trancheplan van subsidie '{grantId}' beslist de financier van '{current.Grant.FunderId ?? "alle financiers"}', niet '{user.FunderScope()}'.");
+                if (board && !GrantRules.BoardMayReplan(current.Grant, command))
+                    return Problems.Forbidden($"Het trancheplan van subsidie '{grantId}' is een besluit van financier '{current.Grant.FunderId}': "
+                                              + "die (of een beheerder) past het aan. Vraag de financier om het nieuwe plan.");
+            }
             return Answers.From(await grains.GetGrain<IFundingGrain>(id).Replan(grantId, command, user.Actor()));
         }).WithSummary("Trancheplan (bedragen en geplande data) bijwerken; aangevraagde tranches liggen vast");
 

@@ -56,6 +56,7 @@ public static class WarmteHost
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<ActorNames>();
         builder.Services.AddSingleton<DemoData>();
 
         ConfigureOrleans(builder, storage);
@@ -66,6 +67,9 @@ public static class WarmteHost
         var tightened = storage.Provider == StorageProvider.Sqlite ? DataPermissions.Secure(storage.DataDir) : [];
         foreach (var change in tightened)
             app.Logger.LogWarning("Data file permissions were looser than owner-only and have been tightened: {Change}", change);
+        if (app.Services.GetRequiredService<SiloTransportSecurity.Settings>().Insecure)
+            app.Logger.LogWarning("ONVEILIG: Orleans:Tls:Insecure=true. Silo-to-silo traffic is neither encrypted nor authenticated; "
+                                  + "allowed only because every silo is on this machine (loopback). Never use this across machines.");
 
         // The schema must exist before Orleans opens its tables, and the first admin token before anyone can call.
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
@@ -80,17 +84,24 @@ public static class WarmteHost
     {
         var config = builder.Configuration;
         var siloPort = config.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
-        var gatewayPort = config.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+        // No Orleans client gateway: the HTTP API is in this process and calls grains directly, and nothing else may
+        // (a gateway would let anyone who reaches its port call any grain past every role check). Orleans:GatewayPort is
+        // no longer read; 0 tells Orleans to open none. See docs/operations.md (The silo's ports).
+        const int gatewayPort = 0;
         var clusterId = config["Orleans:ClusterId"] ?? "warmtenet";
         var serviceId = config["Orleans:ServiceId"] ?? "warmtenet";
+        var clusterMode = storage.Provider == StorageProvider.PostgreSQL;
+        var advertised = clusterMode && config["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? ParseAdvertised(ip) : IPAddress.Loopback;
+        var tls = SiloTransportSecurity.Read(config, clusterMode, advertised, DateTimeOffset.UtcNow);
+        builder.Services.AddSingleton(tls);
 
         builder.UseOrleans(silo =>
         {
             if (storage.Provider == StorageProvider.PostgreSQL)
             {
                 silo.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
-                var advertised = config["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
-                silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: advertised != IPAddress.Loopback);
+                // The silo port listens on the advertised address only, not on every interface of the machine.
+                silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: false);
                 silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
                 // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...): Orleans' production
                 // defaults unless set; the failover test shortens them to see a dead silo in seconds. See docs/operations.md.
@@ -100,12 +111,18 @@ public static class WarmteHost
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
             }
+            if (tls.Enabled) silo.UseWarmteTls(tls);
             // Reminders are stored on both engines (sqlite/0005, postgresql/0003); AlertWatchStartup registers them once per database.
             silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
             silo.AddWarmteGrainStorage(storage);
         });
         builder.Services.Configure<Alerts.AlertWatchOptions>(builder.Configuration.GetSection("Alerts"));
     }
+
+    private static IPAddress ParseAdvertised(string ip) =>
+        IPAddress.TryParse(ip.Trim(), out var address) && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
+            ? address
+            : throw new ConfigurationException($"Orleans:AdvertisedIP: '{ip}' is geen bruikbaar IP-adres; geef het adres waarop de andere silo's deze machine bereiken (bijv. 10.0.0.11).");
 
     /// <summary>
     /// The grains' storage: Orleans' ADO.NET provider on SQLite or PostgreSQL, state serialised as
@@ -188,6 +205,7 @@ public static class WarmteHost
         app.UseAuthentication();
         app.UseWarmteRateLimiting();
         app.UseAuthorization();
+        app.UseActorNames(); // token names shown to whom: Auth/ActorNames.cs
 
         app.MapOpenApi().AllowAnonymous();
         app.MapGet("/health", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();

@@ -49,9 +49,13 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A silo of cluster <paramref name="clusterId"/> on the PostgreSQL database <paramref name="postgres"/>; not started yet.</summary>
+    /// <summary>
+    /// A silo of cluster <paramref name="clusterId"/> on the PostgreSQL database <paramref name="postgres"/>; not started yet.
+    /// Silo-to-silo TLS with a certificate of the tests' shared CA (cluster mode requires it); extra arguments may override it.
+    /// </summary>
     public static SiloProcess OnPostgres(string name, string postgres, string clusterId, params string[] extraArgs) =>
-        Create(name, clusterId, ["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres, .. extraArgs]);
+        Create(name, clusterId, ["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres,
+            .. TestCertificateAuthority.Shared.SiloArgs(name), .. extraArgs]);
 
     /// <summary>A single silo on a SQLite file in its own data directory; not started yet.</summary>
     public static SiloProcess OnSqlite(string name, params string[] extraArgs) =>

@@ -55,6 +55,8 @@ public sealed class WarmteServer : IAsyncDisposable
             "--RateLimit:Enabled", "false",
         };
         if (postgres is not null) args.AddRange(["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres]);
+        // Cluster mode requires silo-to-silo TLS certificates (docs/operations.md); the tests' shared CA issues them.
+        if (postgres is not null) args.AddRange(TestCertificateAuthority.Shared.SiloArgs("in-process"));
         if (demo) args.Add("--demo");
         if (extraArgs is not null) args.AddRange(extraArgs);
         var app = await WarmteHost.BuildAsync([.. args], builder =>

@@ -147,6 +147,26 @@ public static class ExportLoader
             .Select(p => (p, Grants: funderId is null ? p.Grants : [.. p.Grants.Where(g => g.Grant.FunderId == funderId)]))
             .Where(x => !x.Grants.IsEmpty)
             .Select(x => Portfolio.Row(x.p.Project, x.Grants, today, x.p.CashFlow?.Outlook)));
-        return new PortfolioExport(today, rows, projects.Where(p => rows.Any(r => r.ProjectId == p.Key)).ToImmutableDictionary());
+        // The project sheets too: a financier of one funder sees its own grants there, and the alerts they raise, as in
+        // its portfolio rows; another funder's grant appears nowhere in its workbook (issue 16).
+        return new PortfolioExport(today, rows, projects.Where(p => rows.Any(r => r.ProjectId == p.Key))
+            .ToImmutableDictionary(p => p.Key, p => funderId is null ? p.Value : ScopedTo(p.Value, funderId, today)));
+    }
+
+    /// <summary>The export with every stored actor name (the business case's "saved by") as <paramref name="shown"/> gives it to the caller.</summary>
+    public static ProjectExport ShowingActors(this ProjectExport project, Func<string, string> shown) =>
+        project.BusinessCase is { } bc ? project with { BusinessCase = bc with { SavedBy = shown(bc.SavedBy) } } : project;
+
+    public static UmbrellaExport ShowingActors(this UmbrellaExport export, Func<string, string> shown) =>
+        export with { Projects = export.Projects.ToImmutableDictionary(p => p.Key, p => p.Value.ShowingActors(shown)) };
+
+    public static PortfolioExport ShowingActors(this PortfolioExport export, Func<string, string> shown) =>
+        export with { Projects = export.Projects.ToImmutableDictionary(p => p.Key, p => p.Value.ShowingActors(shown)) };
+
+    /// <summary>A project's sheet data with only <paramref name="funderId"/>'s grants, and the alerts computed from those.</summary>
+    public static ProjectExport ScopedTo(ProjectExport project, string funderId, LocalDate today)
+    {
+        var grants = project.Grants.Where(g => g.Grant.FunderId == funderId).ToImmutableArray();
+        return project with { Grants = grants, Alerts = AlertRules.For(project.Project, grants, today, project.CashFlow?.Outlook) };
     }
 }
