@@ -75,8 +75,21 @@ public sealed class MemberPrivacyTests
         Assert.Equal(("alv-2024", "realisatiebesluit", "Voor"), (ballot.GetProperty("meetingId").GetString(), ballot.GetProperty("proposalId").GetString(), ballot.GetProperty("choice").GetString()));
         var answer = Assert.Single(export.Body.GetProperty("consentAnswers").EnumerateArray());
         Assert.Equal(("complex-x", "Akkoord"), (answer.GetProperty("complexId").GetString(), answer.GetProperty("declaration").GetProperty("response").GetString()));
-        // Other roles get no export; an unknown member is a 404.
+        // Other roles (a reader, another cooperative's board) get no export, no answers per address and
+        // may neither erase nor change or run the retention; an unknown member is a 404.
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/cooperatives/{Coop}/members/L-404/export")).Status);
+        await ApiCalls.SeedCooperativeWithProject(admin, "other-coop", "other-project");
+        foreach (var role in new[] { "reader", "board:other-coop", "financier" })
+        {
+            var outsider = server.Client((await admin.Post("api/tokens", new { name = "Buitenstaander " + role, role })).Text("token"));
+            Assert.Equal(HttpStatusCode.Forbidden, (await outsider.Get($"api/cooperatives/{Coop}/members/L-9/export")).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await outsider.Get($"api/projects/{Project}/consent/complexes/complex-x/declarations")).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await outsider.Get($"api/cooperatives/{Coop}/privacy")).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await outsider.Put($"api/cooperatives/{Coop}/privacy", new { formerMemberRetentionMonths = 0 })).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await outsider.Post($"api/cooperatives/{Coop}/privacy/retention-run", new { })).Status);
+            Assert.Equal(HttpStatusCode.Forbidden, (await outsider.Post($"api/cooperatives/{Coop}/members/L-9/erase", new { })).Status);
+        }
+        Assert.Equal(JsonValueKind.Null, (await admin.Get($"api/cooperatives/{Coop}/privacy")).Body.GetProperty("formerMemberRetentionMonths").ValueKind);
 
         // Erasure on request: refused while L-9 is a member (nothing changes), done once L-9 has left.
         var early = await admin.Post($"api/cooperatives/{Coop}/members/L-9/erase", new { });
