@@ -157,6 +157,7 @@ internal static class Commands
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
         AuditCommands.Refusals, CompletionCommand.Completion,
+        PrivacyCommands.Show, PrivacyCommands.Set, PrivacyCommands.Run, PrivacyCommands.Erase, PrivacyCommands.Export,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

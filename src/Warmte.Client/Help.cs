@@ -120,7 +120,7 @@ internal static class Help
         ("Dienst, coöperaties en projecten", ["status", "cooperative", "project", "audit"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position", "progress", "cash-timeline"]),
-        ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates"]),
+        ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates", "privacy"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
         ("Spreadsheets: export (.xlsx) en import (.xlsx, .xls, .csv)", ["export", "import", "template"]),
     ];

@@ -24,7 +24,27 @@ public sealed record StoredSnapshot(long Version, long LastSeq, string State);
 /// </summary>
 public sealed record JournalCommit(
     string GrainType, string GrainKey, long ExpectedVersion, long FirstSeq, string State,
-    IReadOnlyList<JournalAppend> Entries, IdempotencyRecord? Idempotency, Instant At);
+    IReadOnlyList<JournalAppend> Entries, IdempotencyRecord? Idempotency, Instant At)
+{
+    /// <summary>Current rows written in the same transaction (upserted, or deleted when <see cref="RowChange.Data"/> is null).</summary>
+    public IReadOnlyList<RowChange> Rows { get; init; } = [];
+}
+
+/// <summary>
+/// A current row of a grain (table warmte_row): one entity (a member, a consent answer at an
+/// address), replaced or deleted in place. The only place personal data is stored (docs/storage.md,
+/// "Current rows and personal data"). <see cref="Data"/> is JSON (WarmteJson).
+/// </summary>
+public sealed record CurrentRow(string Kind, string Id, string? Tag, string Data);
+
+/// <summary>A change to a current row in a commit: upsert with <see cref="Data"/>, or delete when it is null.</summary>
+public sealed record RowChange(string Kind, string Id, string? Tag, string? Data)
+{
+    public static RowChange Delete(string kind, string id) => new(kind, id, null, null);
+}
+
+/// <summary>Which current rows to read: one kind, optionally one tag, ordered by entity id, a window.</summary>
+public sealed record RowQuery(string Kind, string? Tag = null, long Skip = 0, int Take = int.MaxValue);
 
 /// <summary>Which journal rows to read: one kind, optionally one tag, in seq order (or newest first), a window.</summary>
 public sealed record JournalQuery(string Kind, string? Tag = null, bool NewestFirst = false, long Skip = 0, int Take = int.MaxValue);
@@ -51,4 +71,9 @@ public interface IJournalStore
     Task<IReadOnlyList<JournalRecord>> ReadAsync(string grainType, string grainKey, JournalQuery query);
 
     Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null);
+
+    /// <summary>Current rows of a grain, ordered by entity id (ordinal), paged.</summary>
+    Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query);
+
+    Task<long> CountRowsAsync(string grainType, string grainKey, string kind, string? tag = null);
 }

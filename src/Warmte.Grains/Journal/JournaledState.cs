@@ -56,13 +56,14 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     /// or any failure nothing is stored, the state is reloaded and the exception goes to the caller.
     /// Returns the seq of the first entry (0 when there are none).
     /// </summary>
-    public async Task<long> CommitAsync(TState newState, IReadOnlyList<JournalAppend> entries, Instant at, IdempotencyRecord? idempotency = null)
+    public async Task<long> CommitAsync(TState newState, IReadOnlyList<JournalAppend> entries, Instant at, IdempotencyRecord? idempotency = null,
+        IReadOnlyList<RowChange>? rows = null)
     {
         // The new state was computed from State: committing it on a state loaded just now could skip a rule.
         if (!_loaded) throw new InvalidOperationException($"{GrainType}/{GrainKey}: the state is not loaded; call EnsureLoadedAsync before the rules.");
         var firstSeq = LastSeq + 1;
         var commit = new JournalCommit(GrainType, GrainKey, Version, firstSeq,
-            JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at);
+            JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at) { Rows = rows ?? [] };
         try
         {
             await store.CommitAsync(commit);
@@ -85,6 +86,14 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     public Task<IReadOnlyList<JournalRecord>> ReadAsync(JournalQuery query) => store.ReadAsync(GrainType, GrainKey, query);
 
     public Task<long> CountAsync(string kind, string? tag = null) => store.CountAsync(GrainType, GrainKey, kind, tag);
+
+    public Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(RowQuery query) => store.ReadRowsAsync(GrainType, GrainKey, query);
+
+    public Task<long> CountRowsAsync(string kind, string? tag = null) => store.CountRowsAsync(GrainType, GrainKey, kind, tag);
+
+    /// <summary>A current row's change for <see cref="CommitAsync"/>: <paramref name="data"/> serialised as JSON.</summary>
+    public static RowChange Row<T>(string kind, string id, string? tag, T data) =>
+        new(kind, id, tag, JsonSerializer.Serialize(data, WarmteJson.Default));
 
     /// <summary>A stored payload read back as <typeparamref name="T"/>.</summary>
     public static T Payload<T>(JournalRecord record) => JsonSerializer.Deserialize<T>(record.Payload, WarmteJson.Default)!;

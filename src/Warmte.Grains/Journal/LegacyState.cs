@@ -6,4 +6,8 @@ namespace Warmte.Journal;
 /// order) and the idempotency keys. Made by the grain type's own pure upgrade function (e.g.
 /// <see cref="CashFlow.CashPlanUpgrade"/>); the silo's upgrade step writes it in one transaction.
 /// </summary>
-public sealed record UpgradedGrain(string State, IReadOnlyList<JournalAppend> Entries, IReadOnlyList<IdempotencyRecord> Keys);
+public sealed record UpgradedGrain(string State, IReadOnlyList<JournalAppend> Entries, IReadOnlyList<IdempotencyRecord> Keys)
+{
+    /// <summary>Current rows (warmte_row) the grain keeps beside its snapshot: members, consent answers.</summary>
+    public IReadOnlyList<RowChange> Rows { get; init; } = [];
+}

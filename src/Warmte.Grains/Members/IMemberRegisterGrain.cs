@@ -31,4 +31,18 @@ public interface IMemberRegisterGrain : IGrainWithStringKey
     Task<Electorate> Electorate(LocalDate on);
 
     Task<Audit.AuditPage> GetAudit(int page, int pageSize);
+
+    /// <summary>The cooperative's retention periods for personal data (AVG).</summary>
+    Task<PrivacySettings> Privacy();
+
+    Task<Outcome<PrivacySettings>> SetPrivacy(SetPrivacySettings command, string actor);
+
+    /// <summary>Erases a former member's name and address (AVG, on request); number, counts and votes stay valid.</summary>
+    Task<Outcome<Member>> Erase(string number, string actor);
+
+    /// <summary>Runs the retention pass now (the daily reminder runs it too): erases former members and consent answers past their period.</summary>
+    Task<RetentionResult> ApplyRetention(string actor);
+
+    /// <summary>What the register stores about one member: the entry and its facts (AVG access); null when unknown.</summary>
+    Task<MemberRecordExport?> Export(string number);
 }

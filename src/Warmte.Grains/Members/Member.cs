@@ -43,10 +43,17 @@ public sealed record Member
     [Id(1)] public required string Name { get; init; }
     [Id(2)] public required MemberCategory Category { get; init; }
     [Id(3)] public required decimal Woningequivalenten { get; init; }
-    [Id(4)] public required DutchAddress Address { get; init; }
+    /// <summary>Null only after erasure (AVG): a former member's address is removed, the number and counts stay.</summary>
+    [Id(4)] public required DutchAddress? Address { get; init; }
     [Id(5)] public required LocalDate JoinedOn { get; init; }
     [Id(6)] public LocalDate? LeftOn { get; init; }
     [Id(7)] public required bool EligibleToVote { get; init; }
+    /// <summary>
+    /// The day the former member's name and address were erased (AVG; on request or after the
+    /// cooperative's retention period). <see cref="Name"/> is then <see cref="MemberPrivacyRules.ErasedName"/>
+    /// and <see cref="Address"/> null; number, category, woningequivalenten and dates stay for counts and votes.
+    /// </summary>
+    [Id(8)] public LocalDate? ErasedOn { get; init; }
 
     public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is not { } left || date < left);
 

@@ -36,7 +36,25 @@ public sealed record Complex
     /// <summary>When the renovation proposal went to the tenants; the objection period runs from here.</summary>
     [Id(5)] public LocalDate? ProposalDate { get; init; }
     [Id(6)] public LocalDate? Deadline { get; init; }
+    /// <summary>
+    /// Only in snapshots of releases before the current rows: the answers per address. The upgrade
+    /// moves them to current rows (<see cref="ConsentUpgrade"/>); new snapshots keep it empty.
+    /// </summary>
     [Id(7)] public ImmutableArray<Declaration> Declarations { get; init; } = [];
+    /// <summary>Addresses that answered Akkoord: the count the gate needs, kept when the answers themselves are removed.</summary>
+    [Id(8)] public int Agreed { get; init; }
+    [Id(9)] public int Refused { get; init; }
+    /// <summary>The earliest answer date (forecast pace, proposal date check).</summary>
+    [Id(10)] public LocalDate? FirstAnswerOn { get; init; }
+    /// <summary>The day the threshold was first met (the gate's decision); null while not met.</summary>
+    [Id(11)] public LocalDate? ReachedOn { get; init; }
+    /// <summary>The day the answers per address were removed after the retention period; only the counts remain.</summary>
+    [Id(12)] public LocalDate? AnswersRemovedOn { get; init; }
+
+    public int Answers => Agreed + Refused;
+
+    /// <summary>When the gate was decided: the day the threshold was met, or else the deadline once it has passed.</summary>
+    public LocalDate? DecidedOn(LocalDate today) => ReachedOn ?? (Deadline is { } d && d < today ? d : null);
 }
 
 /// <summary>A project's tenant consent: its complexes, or a statement that it connects no rented homes.</summary>
@@ -128,7 +146,28 @@ public sealed record ComplexStatus
     [Id(14)] public required ConsentForecast Forecast { get; init; }
     /// <summary>Only for the cooperative's board and admins: the answers per address.</summary>
     [Id(15)] public ImmutableArray<Declaration>? Declarations { get; init; }
+    [Id(16)] public LocalDate? ReachedOn { get; init; }
+    /// <summary>Set when the answers per address were removed after the retention period: then only the counts remain.</summary>
+    [Id(17)] public LocalDate? AnswersRemovedOn { get; init; }
 }
+
+/// <summary>A page of the answers per address of one complex (GET .../complexes/{complexId}/declarations).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DeclarationPage(
+    [property: Id(0)] int Page,
+    [property: Id(1)] int PageSize,
+    [property: Id(2)] int Total,
+    [property: Id(3)] ImmutableArray<Declaration> Entries);
+
+/// <summary>
+/// An answer as a journal fact (kind <c>declaration</c>, tag = the complex): what was answered and
+/// when, never the address (personal data lives only in the answer's current row; docs/storage.md).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DeclarationFact(
+    [property: Id(0)] ConsentResponse Response,
+    [property: Id(1)] LocalDate On,
+    [property: Id(2)] ConsentResponse? Replaced);
 
 [GenerateSerializer, Immutable]
 public sealed record ConsentStatus

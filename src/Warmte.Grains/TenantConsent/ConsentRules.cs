@@ -13,6 +13,9 @@ namespace Warmte.TenantConsent;
 /// </summary>
 public static class ConsentRules
 {
+    public const string RowKind = "declaration";
+    public const string FactKind = "declaration";
+
     public const int MaxRentedHomes = 100_000;
     public const int MaxDeclarationsPerCall = 20_000;
 
@@ -37,17 +40,20 @@ public static class ConsentRules
         if (command.Deadline is { } deadline && command.ProposalDate is { } from && deadline < from)
             v.Add("deadline", $"{DutchFormat.Date(deadline)} ligt vóór het voorstel ({DutchFormat.Date(from)}).");
         var existing = record.Complexes.FirstOrDefault(c => c.Id == complexId);
-        if (existing is not null && existing.Declarations.Length > homes)
-            v.Add("rentedHomes", $"er zijn al {existing.Declarations.Length} adressen met een antwoord; het complex telt er niet minder dan dat.");
-        if (existing is not null && command.ProposalDate is { } p && existing.Declarations.Any(d => d.On < p))
+        if (existing is not null && existing.Answers > homes)
+            v.Add("rentedHomes", $"er zijn al {existing.Answers} adressen met een antwoord; het complex telt er niet minder dan dat.");
+        if (existing is not null && command.ProposalDate is { } p && existing.FirstAnswerOn < p)
             v.Add("proposalDate", $"er zijn antwoorden van vóór {DutchFormat.Date(p)}.");
         if (v.HasErrors) return v.ToRefusal();
 
         var complex = new Complex
         {
             Id = complexId, Name = name, Corporation = corporation, RentedHomes = homes, Threshold = threshold,
-            ProposalDate = command.ProposalDate, Deadline = command.Deadline, Declarations = existing?.Declarations ?? [],
+            ProposalDate = command.ProposalDate, Deadline = command.Deadline,
+            Agreed = existing?.Agreed ?? 0, Refused = existing?.Refused ?? 0, FirstAnswerOn = existing?.FirstAnswerOn,
+            ReachedOn = existing?.ReachedOn, AnswersRemovedOn = existing?.AnswersRemovedOn,
         };
+        complex = WithGate(complex, today);
         var complexes = existing is null ? record.Complexes.Add(complex) : record.Complexes.Replace(existing, complex);
         return new Change<ConsentRecord>(record with { Complexes = complexes }, existing is null ? "consent.complex-added" : "consent.complex-updated",
             $"Complex '{complexId}' ({corporation}, {homes} huurwoningen, drempel {threshold}) {(existing is null ? "toegevoegd" : "bijgewerkt")}.");
@@ -68,25 +74,32 @@ public static class ConsentRules
     public static Outcome<Change<ConsentRecord>> RemoveComplex(ConsentRecord record, string complexId)
     {
         if (record.Complexes.FirstOrDefault(c => c.Id == complexId) is not { } complex) return Refusal.NotFound("Complex", complexId);
-        if (complex.Declarations.Length > 0)
-            return Refusal.Conflict("complex-has-declarations", $"Complex '{complexId}' heeft al {complex.Declarations.Length} antwoorden; die verdwijnen niet stilletjes.");
+        if (complex.Answers > 0)
+            return Refusal.Conflict("complex-has-declarations", $"Complex '{complexId}' heeft al {complex.Answers} antwoorden; die verdwijnen niet stilletjes.");
         return new Change<ConsentRecord>(record with { Complexes = record.Complexes.Remove(complex) }, "consent.complex-removed", $"Complex '{complexId}' verwijderd.");
     }
 
     /// <summary>
     /// Records answers per address, all or nothing. The same address again replaces its answer (a
     /// tenant may change their mind); a complex never holds more answering addresses than rented homes.
+    /// <paramref name="stored"/> holds the complex's answers stored so far (current rows); the result
+    /// names every answer to store with the one it replaces, and the complex's new counts.
     /// </summary>
-    public static Outcome<Change<ConsentRecord>> RecordDeclarations(
-        ConsentRecord record, string complexId, RecordDeclarations command, LocalDate today, string actor, Instant now)
+    public static Outcome<DeclarationsRecorded> RecordDeclarations(
+        ConsentRecord record, string complexId, RecordDeclarations command, IReadOnlyDictionary<DutchAddress, Declaration> stored,
+        LocalDate today, string actor, Instant now)
     {
         if (record.Complexes.FirstOrDefault(c => c.Id == complexId) is not { } complex) return Refusal.NotFound("Complex", complexId);
+        if (complex.AnswersRemovedOn is { } removed)
+            return Refusal.Conflict("declarations-removed",
+                $"De antwoorden per adres van complex '{complexId}' zijn op {DutchFormat.Date(removed)} na de bewaartermijn verwijderd; alleen de aantallen zijn bewaard.");
         var v = new Validation();
         var inputs = command.Declarations ?? [];
         if (inputs.Length == 0) v.Add("declarations", "bevat geen antwoorden.");
         if (inputs.Length > MaxDeclarationsPerCall) v.Add("declarations", $"bevat meer dan {MaxDeclarationsPerCall} antwoorden; splits de invoer.");
         if (v.HasErrors) return v.ToRefusal();
-        var byAddress = complex.Declarations.ToDictionary(d => d.Address);
+        var byAddress = new Dictionary<DutchAddress, Declaration>(stored);
+        var recorded = ImmutableArray.CreateBuilder<(Declaration New, Declaration? Before)>();
         var seen = new Dictionary<DutchAddress, int>();
         int added = 0, changed = 0;
         for (var i = 0; i < inputs.Length; i++)
@@ -112,20 +125,65 @@ public static class ConsentRules
             else if (on < known.On) { v.Add($"{at}.on", $"adres {address} antwoordde al later, op {DutchFormat.Date(known.On)}; een ouder antwoord vervangt dat niet."); continue; }
             else changed++;
             byAddress[address] = declaration;
+            recorded.Add((declaration, known));
         }
         if (v.HasErrors) return v.ToRefusal();
         if (byAddress.Count > complex.RentedHomes)
             return Refusal.Invalid("declarations", $"complex '{complexId}' telt {complex.RentedHomes} huurwoningen; met deze antwoorden zouden er {byAddress.Count} adressen zijn.");
-        if (added + changed == 0) return new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden.");
-        // Ordinal: the stored order must not depend on the silo's culture settings.
-        var updated = complex with { Declarations = [.. byAddress.Values.OrderBy(d => d.Address.Postcode, StringComparer.Ordinal).ThenBy(d => d.Address.Huisnummer).ThenBy(d => d.Address.Huisletter, StringComparer.Ordinal).ThenBy(d => d.Address.Toevoeging, StringComparer.Ordinal)] };
-        return new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
-            $"Complex '{complexId}': {added} nieuw(e) en {changed} gewijzigd(e) antwoord(en) vastgelegd.");
+        if (added + changed == 0)
+            return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden."), []));
+        var agreed = complex.Agreed;
+        var refusedCount = complex.Refused;
+        foreach (var (now2, before) in recorded)
+        {
+            if (before is not null) { if (before.Response == ConsentResponse.Akkoord) agreed--; else refusedCount--; }
+            if (now2.Response == ConsentResponse.Akkoord) agreed++; else refusedCount++;
+        }
+        var firstOn = recorded.Select(r => r.New.On).Append(complex.FirstAnswerOn ?? LocalDate.MaxIsoValue).Min();
+        var updated = WithGate(complex with { Agreed = agreed, Refused = refusedCount, FirstAnswerOn = firstOn, Declarations = [] }, today);
+        return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
+            $"Complex '{complexId}': {added} nieuw(e) en {changed} gewijzigd(e) antwoord(en) vastgelegd."), recorded.ToImmutable()));
     }
 
-    public static ConsentStatus Status(ConsentRecord record, string projectId, LocalDate today, bool withAddresses)
+    /// <summary>The complex with <see cref="Complex.ReachedOn"/> set on the day the threshold is first met, cleared when no longer met.</summary>
+    public static Complex WithGate(Complex complex, LocalDate today) =>
+        complex with { ReachedOn = Meets(complex.Threshold, complex.Agreed, complex.RentedHomes) ? complex.ReachedOn ?? today : null };
+
+    /// <summary>
+    /// The complexes whose answers per address are past the retention period on <paramref name="today"/>:
+    /// decided (<see cref="Complex.DecidedOn"/>) at least <paramref name="months"/> months ago, with
+    /// answers still stored. They keep their counts and get <see cref="Complex.AnswersRemovedOn"/>.
+    /// </summary>
+    public static (ConsentRecord Record, ImmutableArray<Complex> Due) RemoveAnswersPastRetention(ConsentRecord record, int months, LocalDate today)
     {
-        var complexes = record.Complexes.Select(c => Of(c, today, withAddresses)).ToImmutableArray();
+        var due = record.Complexes.Where(c => c.AnswersRemovedOn is null && c.Answers > 0 && c.DecidedOn(today) is { } d && d.PlusMonths(months) <= today).ToImmutableArray();
+        if (due.Length == 0) return (record, []);
+        return (record with { Complexes = [.. record.Complexes.Select(c => due.Contains(c) ? c with { AnswersRemovedOn = today } : c)] }, due);
+    }
+
+    /// <summary>A complex's answer's key among current rows: the complex, then the address in register order (postcode, number, letter, addition).</summary>
+    public static string RowId(string complexId, DutchAddress address) =>
+        $"{complexId}/{address.Postcode}/{address.Huisnummer:00000}/{address.Huisletter}/{address.Toevoeging}";
+
+    /// <summary>
+    /// An old snapshot's complexes with the answers inside become counts (the answers go to current
+    /// rows): what the upgrade does with a snapshot of the release before; unchanged when there are none.
+    /// </summary>
+    public static ConsentRecord CountStoredDeclarations(ConsentRecord record, LocalDate today) => record with
+    {
+        Complexes = [.. record.Complexes.Select(c => c.Declarations.Length == 0 ? c : WithGate(c with
+        {
+            Agreed = c.Declarations.Count(d => d.Response == ConsentResponse.Akkoord),
+            Refused = c.Declarations.Count(d => d.Response != ConsentResponse.Akkoord),
+            FirstAnswerOn = c.Declarations.Min(d => d.On),
+            Declarations = [],
+        }, today))],
+    };
+
+    /// <param name="answers">The answers per address by complex (board and admins), or null: counts only.</param>
+    public static ConsentStatus Status(ConsentRecord record, string projectId, LocalDate today, IReadOnlyDictionary<string, ImmutableArray<Declaration>>? answers)
+    {
+        var complexes = record.Complexes.Select(c => Of(c, today, answers is null ? null : answers.GetValueOrDefault(c.Id, []))).ToImmutableArray();
         var homes = complexes.Sum(c => c.RentedHomes);
         var agreed = complexes.Sum(c => c.Agreed);
         return new ConsentStatus
@@ -142,10 +200,10 @@ public static class ConsentRules
 
     public static bool Meets(Share threshold, int agreed, int homes) => threshold.CompareTo(agreed, homes) >= 0;
 
-    public static ComplexStatus Of(Complex complex, LocalDate today, bool withAddresses)
+    public static ComplexStatus Of(Complex complex, LocalDate today, ImmutableArray<Declaration>? answers)
     {
-        var agreed = complex.Declarations.Count(d => d.Response == ConsentResponse.Akkoord);
-        var refused = complex.Declarations.Length - agreed;
+        var agreed = complex.Agreed;
+        var refused = complex.Refused;
         var required = Required(complex.Threshold, complex.RentedHomes);
         var reached = Meets(complex.Threshold, agreed, complex.RentedHomes);
         return new ComplexStatus
@@ -156,7 +214,7 @@ public static class ConsentRules
             AgreedPercent = Percent(agreed, complex.RentedHomes),
             ProposalDate = complex.ProposalDate, ObjectionPeriodEnds = complex.ProposalDate?.Plus(ConsentThresholds.ObjectionPeriod),
             Deadline = complex.Deadline, Forecast = Forecast(complex, agreed, refused, required, reached, today),
-            Declarations = withAddresses ? complex.Declarations : null,
+            Declarations = answers, ReachedOn = complex.ReachedOn, AnswersRemovedOn = complex.AnswersRemovedOn,
         };
     }
 
@@ -166,7 +224,7 @@ public static class ConsentRules
     /// </summary>
     private static ConsentForecast Forecast(Complex complex, int agreed, int refused, int required, bool reached, LocalDate today)
     {
-        var start = complex.ProposalDate ?? (complex.Declarations.Length > 0 ? complex.Declarations.Min(d => d.On) : (LocalDate?)null);
+        var start = complex.ProposalDate ?? complex.FirstAnswerOn;
         var days = start is { } s ? Math.Max(1, Period.DaysBetween(s, today)) : 0;
         var perWeek = days == 0 ? 0m : Math.Round(agreed * 7m / days, 2, MidpointRounding.AwayFromZero);
         if (reached)
@@ -199,3 +257,6 @@ public static class ConsentRules
     private static decimal Percent(int part, int whole) =>
         whole == 0 ? 0m : Math.Round(part * 100m / whole, 2, MidpointRounding.AwayFromZero);
 }
+
+/// <summary>What recording answers does: the new record (counts) and each answer stored with the one it replaced.</summary>
+public sealed record DeclarationsRecorded(Change<ConsentRecord> Change, ImmutableArray<(Declaration New, Declaration? Before)> Recorded);

@@ -17,4 +17,20 @@ public interface ITenantConsentGrain : IGrainWithStringKey
     Task<Outcome<ConsentStatus>> SetApplicability(SetApplicability command, string actor);
 
     Task<Audit.AuditPage> GetAudit(int page, int pageSize);
+
+    /// <summary>A page of the answers per address of one complex (board and admins), in address order; null when the complex is unknown.</summary>
+    Task<DeclarationPage?> DeclarationsPage(string complexId, int page, int pageSize);
+
+    /// <summary>The stored answers at one address, in every complex (AVG access export).</summary>
+    Task<System.Collections.Immutable.ImmutableArray<AddressAnswer>> AnswersAt(Members.DutchAddress address);
+
+    /// <summary>Removes the answers per address of complexes decided at least <paramref name="months"/> months ago; the counts remain. Returns how many were removed.</summary>
+    Task<int> ApplyRetention(int months, string actor);
 }
+
+/// <summary>A consent answer found at an address (AVG access export).</summary>
+[GenerateSerializer, Immutable]
+public sealed record AddressAnswer(
+    [property: Id(0)] string ProjectId,
+    [property: Id(1)] string ComplexId,
+    [property: Id(2)] Declaration Declaration);

@@ -1,10 +1,20 @@
+using System.Collections.Immutable;
+using System.Text.Json;
 using NodaTime;
 using Warmte.Audit;
 using Warmte.Common;
+using Warmte.Journal;
+using Warmte.Members;
+using Warmte.Serialization;
 
 namespace Warmte.TenantConsent;
 
-/// <summary>Thin shell around <see cref="ConsentRules"/>: load, apply, persist, answer.</summary>
+/// <summary>
+/// Thin shell around <see cref="ConsentRules"/>: load, apply, persist, answer. The snapshot holds the
+/// complexes with their counts (bounded, whatever the number of answers); each answer per address is
+/// a current row (kind <c>declaration</c>, tag = complex) with an address-free <c>declaration</c>
+/// fact in the journal, committed together (docs/storage.md, "Current rows and personal data").
+/// </summary>
 public sealed class TenantConsentGrain(
     Journal.IJournalStore store, IClock clock) : Grain, ITenantConsentGrain
 {
@@ -25,8 +35,55 @@ public sealed class TenantConsentGrain(
 
     private LocalDate Today => AmsterdamTime.Today(clock);
 
-    public Task<ConsentStatus> Status(bool withAddresses) =>
-        Task.FromResult(ConsentRules.Status(Record, ProjectId, Today, withAddresses));
+    public async Task<ConsentStatus> Status(bool withAddresses) =>
+        ConsentRules.Status(Record, ProjectId, Today, withAddresses ? await AnswersAsync() : null);
+
+    /// <summary>Every stored answer per address, by complex (board and admins; read from the current rows).</summary>
+    private async Task<IReadOnlyDictionary<string, ImmutableArray<Declaration>>> AnswersAsync()
+    {
+        if (Record.Complexes.All(c => c.Answers == 0 || c.AnswersRemovedOn is not null)) return ImmutableDictionary<string, ImmutableArray<Declaration>>.Empty;
+        var rows = await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind));
+        return rows.GroupBy(r => r.Tag ?? "").ToDictionary(g => g.Key, g => g.Select(Declaration).ToImmutableArray());
+    }
+
+    private static Declaration Declaration(CurrentRow row) => JsonSerializer.Deserialize<Declaration>(row.Data, WarmteJson.Default)!;
+
+    public async Task<DeclarationPage?> DeclarationsPage(string complexId, int page, int pageSize)
+    {
+        if (Record.Complexes.FirstOrDefault(c => c.Id == complexId) is null) return null;
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, AuditTrail.MaxPageSize);
+        var total = await state.CountRowsAsync(ConsentRules.RowKind, complexId);
+        var rows = await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complexId, (long)(page - 1) * pageSize, pageSize));
+        return new DeclarationPage(page, pageSize, (int)total, [.. rows.Select(Declaration)]);
+    }
+
+    public async Task<ImmutableArray<AddressAnswer>> AnswersAt(DutchAddress address)
+    {
+        var found = ImmutableArray.CreateBuilder<AddressAnswer>();
+        foreach (var complex in Record.Complexes.Where(c => c.Answers > 0 && c.AnswersRemovedOn is null))
+        {
+            // One row per (complex, address): a window of one from its own key would need a key query; the complex's rows are few.
+            var rows = await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id));
+            var id = ConsentRules.RowId(complex.Id, address);
+            found.AddRange(rows.Where(r => r.Id == id).Select(r => new AddressAnswer(ProjectId, complex.Id, Declaration(r))));
+        }
+        return found.ToImmutable();
+    }
+
+    public async Task<int> ApplyRetention(int months, string actor)
+    {
+        var (record, due) = ConsentRules.RemoveAnswersPastRetention(Record, months, Today);
+        if (due.Length == 0) return 0;
+        var rows = new List<RowChange>();
+        foreach (var complex in due)
+            rows.AddRange((await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(r => RowChange.Delete(r.Kind, r.Id)));
+        var now = clock.GetCurrentInstant();
+        var audit = RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "consent.declarations-removed",
+            $"Antwoorden per adres verwijderd na de bewaartermijn ({months} maanden na het besluit): {string.Join(", ", due.Select(c => $"'{c.Id}' ({c.Answers})"))}; de aantallen blijven."));
+        await CommitAsync(record, [audit], rows, now);
+        return rows.Count;
+    }
 
     public Task<Outcome<ConsentStatus>> SetComplex(string complexId, SetComplex command, string actor) =>
         Apply(ConsentRules.SetComplex(Record, complexId, command, Today), actor);
@@ -34,8 +91,43 @@ public sealed class TenantConsentGrain(
     public Task<Outcome<ConsentStatus>> RemoveComplex(string complexId, string actor) =>
         Apply(ConsentRules.RemoveComplex(Record, complexId), actor);
 
-    public Task<Outcome<ConsentStatus>> RecordDeclarations(string complexId, RecordDeclarations command, string actor) =>
-        Apply(ConsentRules.RecordDeclarations(Record, complexId, command, Today, actor, clock.GetCurrentInstant()), actor);
+    public async Task<Outcome<ConsentStatus>> RecordDeclarations(string complexId, RecordDeclarations command, string actor)
+    {
+        var stored = Record.Complexes.Any(c => c.Id == complexId)
+            ? (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complexId))).Select(Declaration).ToDictionary(d => d.Address)
+            : [];
+        var now = clock.GetCurrentInstant();
+        var outcome = ConsentRules.RecordDeclarations(Record, complexId, command, stored, Today, actor, now);
+        if (!outcome.IsOk) return outcome.Refusal!;
+        var (change, recorded) = outcome.Value!;
+        if (recorded.Length == 0) return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()));
+        var entries = recorded.Select(r => JournaledState<RecordState<ConsentRecord>>.Entry(ConsentRules.FactKind, complexId, now, actor,
+            new DeclarationFact(r.New.Response, r.New.On, r.Before?.Response))).ToList();
+        entries.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, change.Action, change.Summary)));
+        var rows = recorded.Select(r => JournaledState<RecordState<ConsentRecord>>.Row(ConsentRules.RowKind, ConsentRules.RowId(complexId, r.New.Address), complexId, r.New)).ToList();
+        await CommitAsync(change.Value, entries, rows, now);
+        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // consent moves a gate
+        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()));
+    }
+
+    /// <summary>Commits the record with facts and current rows in one transaction (as <see cref="RecordStateExtensions.ApplyAsync{T}"/> does for the record alone).</summary>
+    private async Task CommitAsync(ConsentRecord record, IReadOnlyList<JournalAppend> entries, IReadOnlyList<RowChange> rows, Instant now)
+    {
+        if (!state.IsLoaded)
+        {
+            DeactivateOnIdle();
+            throw new Orleans.Storage.InconsistentStateException($"{state.GrainType}/{state.GrainKey}: state not loaded after a failed write; retry.");
+        }
+        try
+        {
+            await state.CommitAsync(state.State with { Record = record, LastChangeAt = now }, entries, now, rows: rows);
+        }
+        catch
+        {
+            if (!state.IsLoaded) DeactivateOnIdle();
+            throw;
+        }
+    }
 
     public Task<Outcome<ConsentStatus>> SetApplicability(SetApplicability command, string actor) =>
         Apply(ConsentRules.SetApplicability(Record, command), actor);
@@ -48,6 +140,25 @@ public sealed class TenantConsentGrain(
         var refusal = await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle, unchanged: ConsentRecord.Empty);
         if (refusal is not null) return refusal;
         await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // consent moves a gate
-        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, withAddresses: true));
+        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()));
+    }
+}
+
+/// <summary>
+/// Upgrades a consent snapshot written by a release that kept the answers inside it: the answers
+/// become current rows (kind <c>declaration</c>, tag = complex), the complexes keep their counts.
+/// Pure; the silo's upgrade step (JournalUpgrade) writes it in one transaction with the snapshot.
+/// </summary>
+public static class ConsentUpgrade
+{
+    /// <summary>The new state and rows, or null when the snapshot holds no answers (already upgraded).</summary>
+    public static (string State, IReadOnlyList<RowChange> Rows)? Split(string stateJson, LocalDate today)
+    {
+        var old = JsonSerializer.Deserialize<RecordState<ConsentRecord>>(stateJson, WarmteJson.Default);
+        if (old?.Record is not { } record || record.Complexes.All(c => c.Declarations.IsDefaultOrEmpty)) return null;
+        var rows = record.Complexes.SelectMany(c => c.Declarations.Select(d =>
+            JournaledState<RecordState<ConsentRecord>>.Row(ConsentRules.RowKind, ConsentRules.RowId(c.Id, d.Address), c.Id, d))).ToList();
+        var state = old with { Record = ConsentRules.CountStoredDeclarations(record, today) };
+        return (JsonSerializer.Serialize(state, WarmteJson.Default), rows);
     }
 }

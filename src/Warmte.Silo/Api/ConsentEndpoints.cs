@@ -48,6 +48,16 @@ public static class ConsentEndpoints
             return Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).GetAudit(p, size));
         }).WithSummary("Audittrail van de huurdersinstemming");
 
+        consent.MapGet("/complexes/{complexId}/declarations", async (string id, string complexId, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (!http.User.CanSeePersonalDataOf(cooperativeId)) return MemberEndpoints.PersonalData(cooperativeId);
+            return await grains.GetGrain<ITenantConsentGrain>(id).DeclarationsPage(complexId, p, size) is { } answers
+                ? Answers.Ok(answers)
+                : Problems.NotFound("Complex", complexId);
+        }).WithSummary("Antwoorden per adres van één complex, per pagina (bestuur en beheerders)");
+
         var wcw = api.MapGroup("/projects/{id}/wcw").WithTags("Wet collectieve warmte");
 
         wcw.MapGet("/", async (string id, IGrainFactory grains) =>

@@ -76,6 +76,48 @@ public static class MemberEndpoints
                 });
             return Answers.Ok(await grains.GetGrain<IMemberRegisterGrain>(id).Member(number));
         }).WithSummary("Eén lid registreren of bijwerken");
+
+        // ---- privacy (AVG): erasure, access, retention ----
+
+        group.MapPost("/{number}/erase", async (string id, string number, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Erase(number, http.User.Actor()));
+        }).WithSummary("Naam en adres van een oud-lid wissen (AVG); lidnummer, aantallen en stemmen blijven geldig");
+
+        group.MapGet("/{number}/export", async (string id, string number, HttpContext http, IGrainFactory grains, NodaTime.IClock clock) =>
+        {
+            if (await Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanSeePersonalDataOf(id)) return PersonalData(id);
+            var export = await MemberDataExport.CollectAsync(grains, id, number, clock.GetCurrentInstant());
+            return export is null ? Problems.NotFound("Lid", $"{id}/{number}") : Answers.Ok(export);
+        }).WithSummary("Alles wat over één lid is opgeslagen, voor dat lid (AVG-inzage): register en historie, ALV, instemming op het adres");
+
+        var privacy = api.MapGroup("/cooperatives/{id}/privacy").WithTags("Ledenregister");
+
+        privacy.MapGet("/", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanSeePersonalDataOf(id)) return PersonalData(id);
+            return Answers.Ok(await grains.GetGrain<IMemberRegisterGrain>(id).Privacy());
+        }).WithSummary("Bewaartermijnen voor persoonsgegevens (oud-leden, antwoorden huurdersinstemming)");
+
+        privacy.MapPut("/", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            var (body, problem) = await RequestBody.ReadAsync<SetPrivacySettings>(http.Request);
+            if (problem is not null) return problem;
+            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).SetPrivacy(body!, http.User.Actor()));
+        }).WithSummary("Bewaartermijnen instellen (maanden; leeg: niet automatisch); een dagelijkse ronde past ze toe");
+
+        privacy.MapPost("/retention-run", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            return Answers.Ok(await grains.GetGrain<IMemberRegisterGrain>(id).ApplyRetention(http.User.Actor()));
+        }).WithSummary("De bewaartermijnen nu toepassen (anders dagelijks)");
     }
 
     /// <summary>404 when the cooperative does not exist; null otherwise.</summary>
@@ -87,4 +129,58 @@ public static class MemberEndpoints
 
     private static IResult Forbidden(string id) =>
         Problems.Forbidden($"Alleen het bestuur van '{id}' of een beheerder houdt het ledenregister bij.");
+}
+
+/// <summary>
+/// Everything stored about one member, for that member (AVG access): the register entry and its
+/// facts, ALV attendance and open ballots (read through IAlvGrain's public reads), and consent
+/// answers at the member's address in the cooperative's projects.
+/// </summary>
+public sealed record MemberDataExport(
+    string CooperativeId, string MemberNumber, NodaTime.Instant ExportedAt, MemberRecordExport Register,
+    ImmutableArray<MemberDataExport.Attendance> AlvAttendance, ImmutableArray<MemberDataExport.BallotCast> AlvBallots,
+    ImmutableArray<TenantConsent.AddressAnswer> ConsentAnswers, string Note)
+{
+    /// <param name="Present">On the attendance list of the meeting (or of a tallied proposal).</param>
+    /// <param name="RepresentedBy">The proxy holder who represented the member in a tallied proposal.</param>
+    /// <param name="HolderFor">Members this member held a proxy for.</param>
+    public sealed record Attendance(string MeetingId, string Title, NodaTime.LocalDate Date, bool Present, string? ProposalId,
+        string? RepresentedBy, ImmutableArray<string> HolderFor);
+
+    public sealed record BallotCast(string MeetingId, string ProposalId, string Title, string Choice, string? ProxyHolder,
+        string? CastFor, decimal Weight, NodaTime.Instant RecordedAt);
+
+    public static async Task<MemberDataExport?> CollectAsync(IGrainFactory grains, string cooperativeId, string number, NodaTime.Instant now)
+    {
+        if (await grains.GetGrain<IMemberRegisterGrain>(cooperativeId).Export(number) is not { } register) return null;
+        var n = register.Member.Number;
+        var attendance = ImmutableArray.CreateBuilder<Attendance>();
+        var ballots = ImmutableArray.CreateBuilder<BallotCast>();
+        foreach (var meeting in await grains.GetGrain<Alv.IAlvGrain>(cooperativeId).Meetings())
+        {
+            if (meeting.Present.Contains(n))
+                attendance.Add(new Attendance(meeting.Id, meeting.Title, meeting.Date, true, null, null, []));
+            foreach (var proposal in meeting.Proposals)
+            {
+                if (proposal.Tally is { } tally)
+                {
+                    var holderFor = tally.Proxies.Where(p => p.Holder == n).Select(p => p.Member).ToImmutableArray();
+                    var by = tally.Proxies.FirstOrDefault(p => p.Member == n)?.Holder;
+                    if (tally.Present.Contains(n) || by is not null || holderFor.Length > 0)
+                        attendance.Add(new Attendance(meeting.Id, meeting.Title, meeting.Date, tally.Present.Contains(n), proposal.Id, by, holderFor));
+                }
+                foreach (var ballot in proposal.Ballots.Where(b => b.MemberNumber == n || b.ProxyHolder == n))
+                    ballots.Add(new BallotCast(meeting.Id, proposal.Id, proposal.Title, ballot.Choice.ToString(), ballot.ProxyHolder,
+                        ballot.MemberNumber == n ? null : ballot.MemberNumber, ballot.Weight, ballot.RecordedAt));
+            }
+        }
+        var consent = ImmutableArray.CreateBuilder<TenantConsent.AddressAnswer>();
+        if (register.Member.Address is { } address)
+            foreach (var project in await grains.GetGrain<ICooperativeGrain>(cooperativeId).ProjectIds())
+                consent.AddRange(await grains.GetGrain<TenantConsent.ITenantConsentGrain>(project).AnswersAt(address));
+        var note = register.Member.ErasedOn is { } erased
+            ? $"Naam en adres zijn op {DutchFormat.Date(erased)} gewist; daarom zijn er geen antwoorden op een adres te vinden."
+            : "Registergegevens, historie van wijzigingen (zonder oude namen en adressen: die bewaren we niet), aanwezigheid en stemmen op ALV's, en antwoorden over huurdersinstemming op dit adres.";
+        return new MemberDataExport(cooperativeId, n, now, register, attendance.ToImmutable(), ballots.ToImmutable(), consent.ToImmutable(), note);
+    }
 }

@@ -37,6 +37,7 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     public async Task CommitAsync(JournalCommit commit)
     {
         await using var connection = await database.OpenAsync();
+        if (commit.Rows.Count > 0) await SecureDeleteAsync(connection);
         await using var tx = await connection.BeginTransactionAsync();
         try
         {
@@ -109,6 +110,87 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
             await tx.RollbackAsync();
             throw Conflict(commit, "another activation committed first");
         }
+        // Current rows after the batch (prepared per row kind; a register's rows are many).
+        if (commit.Rows.Count > 0) await WriteRowsAsync(connection, tx, commit.GrainType, commit.GrainKey, commit.Rows, at);
+    }
+
+    /// <summary>
+    /// Upserts or deletes current rows (warmte_row) inside <paramref name="tx"/>; one prepared
+    /// statement each for upserts and deletes, so a register of thousands is one quick transaction.
+    /// </summary>
+    internal async Task WriteRowsAsync(DbConnection connection, DbTransaction tx, string grainType, string grainKey, IReadOnlyList<RowChange> rows, string at)
+    {
+        DbCommand? upsert = null, delete = null;
+        try
+        {
+            foreach (var row in rows)
+            {
+                if (row.Data is null)
+                {
+                    delete ??= Command(connection, tx,
+                        "DELETE FROM warmte_row WHERE grain_type = @type AND grain_key = @key AND kind = @kind AND entity_id = @id",
+                        ("type", grainType), ("key", grainKey), ("kind", ""), ("id", ""));
+                    delete.Parameters["kind"].Value = row.Kind;
+                    delete.Parameters["id"].Value = row.Id;
+                    await delete.ExecuteNonQueryAsync();
+                }
+                else
+                {
+                    upsert ??= Command(connection, tx,
+                        $"INSERT INTO warmte_row (grain_type, grain_key, kind, entity_id, tag, data, modified_at) VALUES (@type, @key, @kind, @id, @tag, {Json("data")}, @at) " +
+                        "ON CONFLICT (grain_type, grain_key, kind, entity_id) DO UPDATE SET tag = excluded.tag, data = excluded.data, modified_at = excluded.modified_at",
+                        ("type", grainType), ("key", grainKey), ("kind", ""), ("id", ""), ("tag", ""), ("data", ""), ("at", at));
+                    upsert.Parameters["kind"].Value = row.Kind;
+                    upsert.Parameters["id"].Value = row.Id;
+                    upsert.Parameters["tag"].Value = (object?)row.Tag ?? DBNull.Value;
+                    upsert.Parameters["data"].Value = row.Data;
+                    await upsert.ExecuteNonQueryAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (upsert is not null) await upsert.DisposeAsync();
+            if (delete is not null) await delete.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// SQLite: overwrite deleted content with zeros (PRAGMA secure_delete), so an erased name or a
+    /// removed consent answer does not linger in the file's free pages. Per connection; harmless on a
+    /// pooled one. PostgreSQL frees dead tuples at VACUUM (docs/storage.md).
+    /// </summary>
+    private async Task SecureDeleteAsync(DbConnection connection)
+    {
+        if (Pg) return;
+        await using var pragma = Command(connection, null, "PRAGMA secure_delete = ON");
+        await pragma.ExecuteNonQueryAsync();
+    }
+
+    public async Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query)
+    {
+        await using var connection = await database.OpenAsync();
+        var limit = query.Take == int.MaxValue ? "" : " LIMIT @take OFFSET @skip";
+        if (limit.Length == 0 && query.Skip > 0) limit = Pg ? " OFFSET @skip" : " LIMIT -1 OFFSET @skip";
+        // COLLATE "C" on PostgreSQL: byte order, as SQLite's default, so both engines page alike.
+        await using var cmd = Command(connection, null,
+            "SELECT kind, entity_id, tag, " + Text("data") + " FROM warmte_row WHERE grain_type = @type AND grain_key = @key AND kind = @kind" +
+            (query.Tag is null ? "" : " AND tag = @tag") + (Pg ? " ORDER BY entity_id COLLATE \"C\"" : " ORDER BY entity_id") + limit,
+            ("type", grainType), ("key", grainKey), ("kind", query.Kind), ("tag", query.Tag), ("take", query.Take), ("skip", query.Skip));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<CurrentRow>();
+        while (await reader.ReadAsync())
+            rows.Add(new CurrentRow(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3)));
+        return rows;
+    }
+
+    public async Task<long> CountRowsAsync(string grainType, string grainKey, string kind, string? tag = null)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null,
+            "SELECT COUNT(*) FROM warmte_row WHERE grain_type = @type AND grain_key = @key AND kind = @kind" + (tag is null ? "" : " AND tag = @tag"),
+            ("type", grainType), ("key", grainKey), ("kind", kind), ("tag", tag));
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
     private (string Sql, (string Name, object? Value)[] Parameters) KeyStatement(string grainType, string grainKey, IdempotencyRecord idem, string at) =>

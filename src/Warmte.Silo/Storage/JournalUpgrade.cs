@@ -25,6 +25,7 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         [Alv.AlvGrain.JournalType] = Common.RecordUpgrade.From<Alv.AlvRecord>,
         [TenantConsent.TenantConsentGrain.JournalType] = Common.RecordUpgrade.From<TenantConsent.ConsentRecord>,
         [Grants.FundingGrain.JournalType] = Grants.FundingUpgrade.From,
+        [Members.MemberRegisterGrain.JournalType] = Members.MemberUpgrade.From,
     };
 
     /// <summary>Moves what is left; returns how many grains moved.</summary>
@@ -50,7 +51,52 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             }
         }
         if (moved > 0) logger.LogInformation("Journal upgrade: {Count} grain(s) moved from OrleansStorage to the journal tables", moved);
-        return moved;
+        var split = await SplitConsentAnswersAsync(connection, store, cancellationToken);
+        if (split > 0) logger.LogInformation("Journal upgrade: consent answers of {Count} project(s) moved from the snapshot to current rows", split);
+        return moved + split;
+    }
+
+    /// <summary>
+    /// Consent snapshots of the release before the current rows (ba5f89c) hold every answer per
+    /// address: each such snapshot moves its answers to current rows and keeps the counts, in one
+    /// transaction per project on the version it read (a silo committing meanwhile makes it skip;
+    /// the next start picks it up). Snapshots without answers inside are left alone.
+    /// </summary>
+    private async Task<int> SplitConsentAnswersAsync(DbConnection connection, AdoNetJournalStore store, CancellationToken cancellationToken)
+    {
+        var pg = database.IsPostgres;
+        var found = new List<(string Key, long Version, long LastSeq, string State)>();
+        await using (var list = connection.CreateCommand())
+        {
+            // Only snapshots with answers inside: cheap at every start once they are moved.
+            list.CommandText = "SELECT grain_key, version, last_seq, " + (pg ? "state::text" : "state") +
+                " FROM warmte_snapshot WHERE grain_type = @type AND " +
+                // jsonb prints a space after the colon; SQLite keeps the compact JSON the service wrote.
+                (pg ? "state::text LIKE '%\"declarations\": [{%'" : "state LIKE '%\"declarations\":[{%'");
+            Database.Parameter(list, "type", TenantConsent.TenantConsentGrain.JournalType);
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                found.Add((reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)), reader.GetString(3)));
+        }
+        var split = 0;
+        var now = clock.GetCurrentInstant();
+        var today = Common.AmsterdamTime.Today(clock);
+        foreach (var (key, version, lastSeq, state) in found)
+        {
+            if (TenantConsent.ConsentUpgrade.Split(state, today) is not { } upgraded) continue;
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                await store.WriteAsync(connection, tx, new JournalCommit(TenantConsent.TenantConsentGrain.JournalType, key, version, lastSeq + 1, upgraded.State, [], null, now) { Rows = upgraded.Rows });
+                await tx.CommitAsync(cancellationToken);
+                split++;
+            }
+            catch (Orleans.Storage.InconsistentStateException)
+            {
+                logger.LogWarning("Journal upgrade: consent/{Key} changed while its answers were moved; the next start moves them", key);
+            }
+        }
+        return split;
     }
 
     private async Task<bool> MoveAsync(DbConnection connection, AdoNetJournalStore store, string type, string key, string service,
@@ -88,7 +134,7 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         {
             var upgraded = convert(System.Text.Encoding.UTF8.GetString(payload));
             var now = clock.GetCurrentInstant();
-            await store.WriteAsync(connection, tx, new JournalCommit(type, key, 0, 1, upgraded.State, upgraded.Entries, null, now));
+            await store.WriteAsync(connection, tx, new JournalCommit(type, key, 0, 1, upgraded.State, upgraded.Entries, null, now) { Rows = upgraded.Rows });
             foreach (var idem in upgraded.Keys)
                 await store.WriteKeyAsync(connection, tx, type, key, idem, InstantPattern.ExtendedIso.Format(now));
         }

@@ -18,7 +18,7 @@ public sealed class MemberRulesTests
     {
         var outcome = MemberRules.Validate([Input(" l-1 ")], Today);
         var member = Assert.Single(outcome.Value);
-        Assert.Equal(("L-1", "1054 AB", "H", MemberCategory.Huurder), (member.Number, member.Address.Postcode, member.Address.Toevoeging, member.Category));
+        Assert.Equal(("L-1", "1054 AB", "H", MemberCategory.Huurder), (member.Number, member.Address!.Postcode, member.Address.Toevoeging, member.Category));
     }
 
     [Fact]

@@ -61,8 +61,20 @@ public sealed class OldShapeStateTests
         await using (var connection = new SqliteConnection(settings.ConnectionString))
         {
             await connection.OpenAsync();
-            Assert.Equal(1, await Replace(connection, "\"MARK-1\"", OldMembers));
-            Assert.Equal(1, await Replace(connection, "\"9999 ZZ\"", OldConsent));
+            // Since the journal the register and the answers are current rows: put back what the release
+            // before stored (the register in Orleans' grain storage, the answers inside the consent
+            // snapshot), so the next start upgrades from exactly that.
+            await Execute(connection, "DELETE FROM warmte_row WHERE grain_type IN ('members', 'consent')");
+            await Execute(connection, "DELETE FROM warmte_journal WHERE grain_type = 'members' AND grain_key = $key", ("$key", coop));
+            await Execute(connection, "DELETE FROM warmte_snapshot WHERE grain_type = 'members' AND grain_key = $key", ("$key", coop));
+            // The row's other columns copied from any stored grain (the upgrade reads type, key and service).
+            Assert.Equal(1, await Execute(connection, """
+                INSERT INTO OrleansStorage (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString, GrainIdExtensionString, ServiceId, PayloadBinary, ModifiedOn, Version)
+                SELECT GrainIdHash + 1, GrainIdN0, GrainIdN1, GrainTypeHash + 1, 'members', $key, ServiceId, $payload, ModifiedOn, 1
+                FROM OrleansStorage LIMIT 1
+                """, ("$key", coop), ("$payload", Encoding.UTF8.GetBytes(OldMembers))));
+            Assert.Equal(1, await Execute(connection, "UPDATE warmte_snapshot SET state = $payload WHERE grain_type = 'consent' AND grain_key = $key",
+                ("$key", project), ("$payload", OldConsent)));
         }
 
         await using var second = await WarmteServer.StartAsync(dataDir);
@@ -132,21 +144,11 @@ public sealed class OldShapeStateTests
     }
 
     /// <summary>Overwrites the stored state holding <paramref name="marker"/>: an Orleans grain-storage row or a journal snapshot (consent is on the journal).</summary>
-    private static async Task<int> Replace(SqliteConnection connection, string marker, string oldPayload)
+    private static async Task<int> Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        var replaced = 0;
-        foreach (var sql in new[]
-                 {
-                     "UPDATE OrleansStorage SET PayloadBinary = $payload WHERE instr(CAST(PayloadBinary AS TEXT), $marker) > 0",
-                     "UPDATE warmte_snapshot SET state = CAST($payload AS TEXT) WHERE instr(state, $marker) > 0",
-                 })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$payload", Encoding.UTF8.GetBytes(oldPayload));
-            command.Parameters.AddWithValue("$marker", marker);
-            replaced += await command.ExecuteNonQueryAsync();
-        }
-        return replaced;
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteNonQueryAsync();
     }
 }

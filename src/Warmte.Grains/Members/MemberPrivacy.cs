@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Common;
+
+namespace Warmte.Members;
+
+/// <summary>
+/// A cooperative's retention periods for personal data (AVG storage limitation), kept in its member
+/// register. Null: no automatic removal (the board erases on request only).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PrivacySettings
+{
+    /// <summary>Months after a member left (leftOn) until their name and address are erased automatically.</summary>
+    [Id(0)] public int? FormerMemberRetentionMonths { get; init; }
+
+    /// <summary>Months after a complex's consent gate was decided until its answers per address are removed; the counts remain.</summary>
+    [Id(1)] public int? ConsentAnswerRetentionMonths { get; init; }
+}
+
+/// <summary>The body of PUT /cooperatives/{id}/privacy.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SetPrivacySettings
+{
+    [Id(0)] public int? FormerMemberRetentionMonths { get; init; }
+    [Id(1)] public int? ConsentAnswerRetentionMonths { get; init; }
+}
+
+/// <summary>What a retention pass or an erasure did.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RetentionResult(
+    [property: Id(0)] ImmutableArray<string> ErasedMembers,
+    [property: Id(1)] int ConsentAnswersRemoved);
+
+/// <summary>
+/// Everything the register stores about one member, for that member (AVG access): the current
+/// entry and the register's facts about them, oldest first. The API adds ALV and consent data.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MemberRecordExport(
+    [property: Id(0)] Member Member,
+    [property: Id(1)] ImmutableArray<MemberFactView> History);
+
+/// <summary>One register fact about a member as the export shows it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MemberFactView(
+    [property: Id(0)] Instant At,
+    [property: Id(1)] string? Actor,
+    [property: Id(2)] MemberFact Fact);
+
+/// <summary>
+/// A register change as a journal fact (kind <c>member</c>, tag = member number). Never a name or an
+/// address: those are personal data and live only in the member's current row, which erasure can
+/// clear; the journal stays append-only (docs/storage.md, "Current rows and personal data").
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MemberFact
+{
+    /// <summary>"created", "updated" or "erased".</summary>
+    [Id(0)] public required string Change { get; init; }
+    [Id(1)] public required string Number { get; init; }
+    [Id(2)] public MemberCategory Category { get; init; }
+    [Id(3)] public decimal Woningequivalenten { get; init; }
+    [Id(4)] public LocalDate JoinedOn { get; init; }
+    [Id(5)] public LocalDate? LeftOn { get; init; }
+    [Id(6)] public bool EligibleToVote { get; init; }
+    /// <summary>The name changed (its value is not in the journal).</summary>
+    [Id(7)] public bool NameChanged { get; init; }
+    /// <summary>The address changed (its value is not in the journal).</summary>
+    [Id(8)] public bool AddressChanged { get; init; }
+
+    public static MemberFact Of(string change, Member member, Member? before) => new()
+    {
+        Change = change, Number = member.Number, Category = member.Category, Woningequivalenten = member.Woningequivalenten,
+        JoinedOn = member.JoinedOn, LeftOn = member.LeftOn, EligibleToVote = member.EligibleToVote,
+        NameChanged = before is not null && before.Name != member.Name,
+        AddressChanged = before is not null && before.Address != member.Address,
+    };
+}
+
+/// <summary>Rules for members' privacy (AVG), pure: erasure of former members and retention periods.</summary>
+public static class MemberPrivacyRules
+{
+    /// <summary>The name an erased member keeps: it says what happened, not who it was.</summary>
+    public const string ErasedName = "(gewist)";
+
+    /// <summary>Longest retention period one can set: 50 years.</summary>
+    public const int MaxRetentionMonths = 600;
+
+    public static Outcome<PrivacySettings> Set(SetPrivacySettings command)
+    {
+        var v = new Validation();
+        Months(v, "formerMemberRetentionMonths", command.FormerMemberRetentionMonths);
+        Months(v, "consentAnswerRetentionMonths", command.ConsentAnswerRetentionMonths);
+        if (v.HasErrors) return v.ToRefusal();
+        return Outcome<PrivacySettings>.Ok(new PrivacySettings
+        {
+            FormerMemberRetentionMonths = command.FormerMemberRetentionMonths,
+            ConsentAnswerRetentionMonths = command.ConsentAnswerRetentionMonths,
+        });
+    }
+
+    private static void Months(Validation v, string field, int? months)
+    {
+        if (months is { } m && m is < 0 or > MaxRetentionMonths)
+            v.Add(field, $"moet tussen 0 en {MaxRetentionMonths} maanden liggen (of leeg: niet automatisch).");
+    }
+
+    /// <summary>
+    /// The member with name and address erased. Only a former member (left on or before
+    /// <paramref name="today"/>): a current member's data is needed for the register the law asks for.
+    /// An already erased member is returned unchanged.
+    /// </summary>
+    public static Outcome<Member> Erase(Member? member, string number, LocalDate today)
+    {
+        if (member is null) return Refusal.NotFound("Lid", number);
+        if (member.ErasedOn is not null) return Outcome<Member>.Ok(member);
+        if (member.LeftOn is not { } left || left > today)
+            return Refusal.Conflict("member-not-former",
+                $"Lid {member.Number} is nog lid{(member.LeftOn is { } l ? $" tot {DutchFormat.Date(l)}" : "")}; alleen gegevens van oud-leden worden gewist. Schrijf het lid eerst uit (leftOn).");
+        return Outcome<Member>.Ok(Erased(member, today));
+    }
+
+    public static Member Erased(Member member, LocalDate today) =>
+        member with { Name = ErasedName, Address = null, ErasedOn = today };
+
+    /// <summary>Former members whose retention period has passed on <paramref name="today"/> and who are not erased yet, by number.</summary>
+    public static ImmutableArray<Member> DueForErasure(IEnumerable<Member> register, int? months, LocalDate today) =>
+        months is not { } m ? [] :
+        [.. register.Where(x => x.ErasedOn is null && x.LeftOn is { } left && left.PlusMonths(m) <= today)
+            .OrderBy(x => x.Number, StringComparer.Ordinal)];
+}

@@ -1,0 +1,18 @@
+-- Current rows (docs/storage.md, "Current rows and personal data"): one row per entity of a grain
+-- (a member of a register, a consent answer at an address), replaced or deleted in place, written in
+-- the same transaction as the grain's snapshot. They keep grain state small where the current
+-- aggregate itself is large (5,000 members), and they are the only place personal data (names,
+-- addresses) is stored, so erasure and retention can remove it; the journal stays append-only.
+-- kind names the entity family ("member", "declaration"), entity_id the entity within the grain,
+-- tag narrows paged reads (a complex).
+CREATE TABLE warmte_row (
+    grain_type  text  NOT NULL,
+    grain_key   text  NOT NULL,
+    kind        text  NOT NULL,
+    entity_id   text  NOT NULL,
+    tag         text  NULL,
+    data        jsonb NOT NULL,
+    modified_at text  NOT NULL,
+    PRIMARY KEY (grain_type, grain_key, kind, entity_id)
+);
+CREATE INDEX ix_warmte_row_tag ON warmte_row (grain_type, grain_key, kind, tag, entity_id);
