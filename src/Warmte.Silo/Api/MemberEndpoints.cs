@@ -156,21 +156,26 @@ public sealed record MemberDataExport(
         var n = register.Member.Number;
         var attendance = ImmutableArray.CreateBuilder<Attendance>();
         var ballots = ImmutableArray.CreateBuilder<BallotCast>();
-        foreach (var meeting in await grains.GetGrain<Alv.IAlvGrain>(cooperativeId).Meetings())
+        // Ballots, tallies and attendance are journal rows of the ALV grain (docs/members-and-decisions.md,
+        // "Where the votes are kept"): read through its paged reads, every page.
+        var alv = grains.GetGrain<Alv.IAlvGrain>(cooperativeId);
+        foreach (var meeting in await alv.Meetings())
         {
-            if (meeting.Present.Contains(n))
+            if (await AllAttendance(alv, meeting.Id) is var present && (present.Contains(n) || meeting.Present.Contains(n)))
                 attendance.Add(new Attendance(meeting.Id, meeting.Title, meeting.Date, true, null, null, []));
             foreach (var proposal in meeting.Proposals)
             {
-                if (proposal.Tally is { } tally)
+                if ((await alv.TallyOf(meeting.Id, proposal.Id) ?? proposal.Tally) is { } tally)
                 {
                     var holderFor = tally.Proxies.Where(p => p.Holder == n).Select(p => p.Member).ToImmutableArray();
                     var by = tally.Proxies.FirstOrDefault(p => p.Member == n)?.Holder;
                     if (tally.Present.Contains(n) || by is not null || holderFor.Length > 0)
                         attendance.Add(new Attendance(meeting.Id, meeting.Title, meeting.Date, tally.Present.Contains(n), proposal.Id, by, holderFor));
                 }
-                foreach (var ballot in proposal.Ballots.Where(b => b.MemberNumber == n || b.ProxyHolder == n))
-                    ballots.Add(new BallotCast(meeting.Id, proposal.Id, proposal.Title, ballot.Choice.ToString(), ballot.ProxyHolder,
+                // A choice is shown where the board may see it: open ballots of closed proposals (sealed
+                // while open; never for a secret ballot, whose choice is not linked to the member anywhere).
+                foreach (var ballot in (await AllBallots(alv, meeting.Id, proposal.Id)).Where(b => b.MemberNumber == n || b.ProxyHolder == n))
+                    ballots.Add(new BallotCast(meeting.Id, proposal.Id, proposal.Title, ballot.Choice?.ToString() ?? "(niet zichtbaar)", ballot.ProxyHolder,
                         ballot.MemberNumber == n ? null : ballot.MemberNumber, ballot.Weight, ballot.RecordedAt));
             }
         }
@@ -182,5 +187,27 @@ public sealed record MemberDataExport(
             ? $"Naam en adres zijn op {DutchFormat.Date(erased)} gewist; daarom zijn er geen antwoorden op een adres te vinden."
             : "Registergegevens, historie van wijzigingen (zonder oude namen en adressen: die bewaren we niet), aanwezigheid en stemmen op ALV's, en antwoorden over huurdersinstemming op dit adres.";
         return new MemberDataExport(cooperativeId, n, now, register, attendance.ToImmutable(), ballots.ToImmutable(), consent.ToImmutable(), note);
+    }
+
+    private static async Task<List<Alv.BallotLine>> AllBallots(Alv.IAlvGrain alv, string meetingId, string proposalId)
+    {
+        var all = new List<Alv.BallotLine>();
+        for (var page = 1; await alv.Ballots(meetingId, proposalId, page, 500) is { Items.Length: > 0 } p; page++)
+        {
+            all.AddRange(p.Items);
+            if (all.Count >= p.Total) break;
+        }
+        return all;
+    }
+
+    private static async Task<HashSet<string>> AllAttendance(Alv.IAlvGrain alv, string meetingId)
+    {
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        for (var page = 1; await alv.Attendance(meetingId, page, 500) is { Items.Length: > 0 } p; page++)
+        {
+            all.UnionWith(p.Items);
+            if (all.Count >= p.Total) break;
+        }
+        return all;
     }
 }
