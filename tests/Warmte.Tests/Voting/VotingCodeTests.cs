@@ -114,3 +114,40 @@ public sealed class VotingCodeTests
         Assert.NotEqual(hash, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(code))));
     }
 }
+
+public sealed class OnlineVotingRulesTests
+{
+    private static Warmte.Alv.Meeting MeetingOn(NodaTime.LocalDate date) => new()
+    {
+        Id = "alv", Title = "ALV", Date = date, NoticeDate = date.PlusDays(-14), CreatedBy = "t", CreatedAt = NodaTime.Instant.FromUtc(2027, 1, 1, 0, 0),
+        Proposals = [new Warmte.Alv.Proposal { Id = "p", Title = "P", DecisionType = Warmte.Alv.DecisionType.Overig, Mode = Warmte.Alv.BallotMode.Open }],
+    };
+
+    [Property(MaxTest = 300)]
+    public Property Voting_opens_no_earlier_than_the_30th_day_before_the_meeting_and_not_after_it() =>
+        Prop.ForAll(Gen.Choose(-60, 10).ToArbitrary(), offset =>
+        {
+            var meetingDate = new NodaTime.LocalDate(2027, 3, 20);
+            var today = new NodaTime.LocalDate(2027, 1, 1);
+            var outcome = OnlineVotingRules.Open(null, "coop", MeetingOn(meetingDate),
+                new OpenOnlineVoting { Opens = meetingDate.PlusDays(offset), Proposals = [new OnlineProposalInput { ProposalId = "p" }] },
+                today, "bestuur", NodaTime.Instant.FromUtc(2027, 1, 1, 0, 0));
+            return outcome.IsOk == (offset >= -30 && offset <= 0);
+        });
+
+    [Fact]
+    public void Voting_is_planned_then_open_then_closed_at_the_end_of_the_meeting_day()
+    {
+        var voting = new OnlineVoting
+        {
+            CooperativeId = "c", MeetingId = "alv", Proposals = [], Opens = new NodaTime.LocalDate(2027, 3, 1), MeetingDate = new NodaTime.LocalDate(2027, 3, 20),
+            OpenedBy = "b", OpenedAt = NodaTime.Instant.FromUtc(2027, 2, 1, 0, 0),
+        };
+        Assert.Equal("gepland", OnlineVotingRules.Status(voting, new NodaTime.LocalDate(2027, 2, 28)));
+        Assert.Equal("open", OnlineVotingRules.Status(voting, new NodaTime.LocalDate(2027, 3, 1)));
+        Assert.Equal("open", OnlineVotingRules.Status(voting, new NodaTime.LocalDate(2027, 3, 20)));
+        Assert.Equal("gesloten", OnlineVotingRules.Status(voting, new NodaTime.LocalDate(2027, 3, 21)));
+        Assert.Equal("gesloten", OnlineVotingRules.Status(voting with { ClosedAt = NodaTime.Instant.FromUtc(2027, 3, 10, 0, 0) }, new NodaTime.LocalDate(2027, 3, 10)));
+        Assert.False(OnlineVotingRules.AcceptsVotes(voting, new NodaTime.LocalDate(2027, 2, 28)));
+    }
+}
