@@ -72,6 +72,26 @@ public sealed class AlvGrain(
             : Outcome<Proposal>.Ok(ProposalOf(meetingId, proposalId));
     }
 
+    public async Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor)
+    {
+        var outcome = await CastBallot(meetingId, proposalId, command, actor);
+        return outcome.IsOk
+            ? Outcome<CastResult>.Ok(new CastResult { Proposal = outcome.Value!, Receipt = command.Receipt, Channel = command.Channel ?? BallotChannel.Meeting })
+            : outcome.Refusal!;
+    }
+
+    public Task<ReceiptCheck?> CheckReceipt(string meetingId, string proposalId, string receipt) => Task.FromResult<ReceiptCheck?>(null);
+
+    public Task<PublishedReceipts?> Receipts(string meetingId, string proposalId) => Task.FromResult<PublishedReceipts?>(null);
+
+    public Task<Turnout?> Turnout(string meetingId, string proposalId) => Task.FromResult<Turnout?>(null);
+
+    public Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber) => Task.FromResult<VoteMark?>(null);
+
+    public Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize) => Task.FromResult<BallotPage?>(null);
+
+    public Task<AttendancePage?> Attendance(string meetingId, int page, int pageSize) => Task.FromResult<AttendancePage?>(null);
+
     public async Task<Outcome<Proposal>> RecordTally(string meetingId, string proposalId, RecordTally command, string actor)
     {
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);

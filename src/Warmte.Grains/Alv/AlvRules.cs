@@ -23,7 +23,7 @@ public sealed record AlvRecord
 /// Rules of ALV meetings, pure. Who may vote is looked up in the member register by the grain and
 /// handed in as an <see cref="EligibilityCheck"/>, so every rule here is a function of its inputs.
 /// </summary>
-public static class AlvRules
+public static partial class AlvRules
 {
     public const int MaxProposals = 50;
     public const int MaxAttendance = 20_000;
@@ -48,11 +48,41 @@ public static class AlvRules
             overrides.Add(new TypedDecisionRule(type, Rule(v, at, input, @default)));
         }
         if (command.Default?.DecisionType is not null) v.Add("default.decisionType", "hoort alleen bij een uitzondering (overrides).");
+        var electronic = Electronic(v, command.Electronic);
         if (v.HasErrors) return v.ToRefusal();
-        var statutes = new Statutes { Default = @default, Overrides = overrides.ToImmutable() };
+        var statutes = new Statutes { Default = @default, Overrides = overrides.ToImmutable(), Electronic = electronic };
         return new Change<AlvRecord>(record with { Statutes = statutes }, "alv.statutes-set",
             $"Statuten (ALV-regels) vastgelegd: standaard {Describe(@default)}"
-            + string.Concat(statutes.Overrides.Select(o => $"; {o.Type}: {Describe(o.Rule)}")) + ".");
+            + string.Concat(statutes.Overrides.Select(o => $"; {o.Type}: {Describe(o.Rule)}")) + "."
+            + (electronic == ElectronicVoting.Off ? "" : " " + Describe(electronic)));
+    }
+
+    public static string Describe(ElectronicVoting e) =>
+        $"Elektronisch stemmen: {(e.AdvanceVotingAllowed ? $"vooraf toegestaan (vanaf {AdvanceVotingDays} dagen voor de vergadering)" : "niet toegestaan")}"
+        + $", vooraf-stemmers tellen {(e.AdvanceVotersCountAsPresent ? "" : "niet ")}mee als aanwezig"
+        + $", volmacht online {(e.OnlineProxiesAllowed ? "toegestaan" : "niet toegestaan")}"
+        + (e.SecretBallotTypes.IsEmpty ? "" : $", geheime stemming bij {string.Join(", ", e.SecretBallotTypes)}") + ".";
+
+    private static ElectronicVoting Electronic(Validation v, ElectronicVotingInput? input)
+    {
+        if (input is null) return ElectronicVoting.Off;
+        var secret = ImmutableArray.CreateBuilder<DecisionType>();
+        var list = input.SecretBallotTypes ?? [];
+        for (var i = 0; i < list.Length; i++)
+        {
+            if (!TryDecisionType(v, $"electronic.secretBallotTypes[{i}]", list[i], out var type)) continue;
+            if (secret.Contains(type)) v.Add($"electronic.secretBallotTypes[{i}]", $"{type} staat er al eerder in.");
+            else secret.Add(type);
+        }
+        var result = new ElectronicVoting
+        {
+            AdvanceVotingAllowed = input.AdvanceVotingAllowed ?? false,
+            AdvanceVotersCountAsPresent = input.AdvanceVotersCountAsPresent ?? false,
+            OnlineProxiesAllowed = input.OnlineProxiesAllowed ?? false,
+            SecretBallotTypes = [.. secret.Order()],
+        };
+        return result is { AdvanceVotingAllowed: false, AdvanceVotersCountAsPresent: false, OnlineProxiesAllowed: false, SecretBallotTypes.IsEmpty: true }
+            ? ElectronicVoting.Off : result;
     }
 
     public static string Describe(DecisionRule r) =>

@@ -26,6 +26,32 @@ public interface IAlvGrain : IGrainWithStringKey
 
     Task<Outcome<Proposal>> CastBallot(string meetingId, string proposalId, CastBallot command, string actor);
 
+    /// <summary>
+    /// Casts a ballot by any channel (<see cref="CastBallot.Channel"/>) and answers with the receipt
+    /// the caller gave; <see cref="CastBallot(string, string, CastBallot, string)"/> is the same with the proposal only.
+    /// A second vote of the same member on the same proposal (any channel) is refused (409 already-voted,
+    /// naming the channel that counted first).
+    /// </summary>
+    Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor);
+
+    /// <summary>After closing: the choice a receipt is counted under; null when unknown or the proposal is still open.</summary>
+    Task<ReceiptCheck?> CheckReceipt(string meetingId, string proposalId, string receipt);
+
+    /// <summary>After closing: every receipt per choice; null while open or when the proposal does not exist.</summary>
+    Task<PublishedReceipts?> Receipts(string meetingId, string proposalId);
+
+    /// <summary>How many voted so far (no totals); null when the proposal does not exist.</summary>
+    Task<Turnout?> Turnout(string meetingId, string proposalId);
+
+    /// <summary>Whether (and by which channel) a member's vote on a proposal is counted already; null when not.</summary>
+    Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber);
+
+    /// <summary>A page (1-based) of a proposal's ballots, read from the journal; null when the proposal does not exist.</summary>
+    Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize);
+
+    /// <summary>A page (1-based) of a meeting's attendance list, read from the journal; null when the meeting does not exist.</summary>
+    Task<AttendancePage?> Attendance(string meetingId, int page, int pageSize);
+
     Task<Outcome<Proposal>> RecordTally(string meetingId, string proposalId, RecordTally command, string actor);
 
     Task<Outcome<Proposal>> Close(string meetingId, string proposalId, string actor);

@@ -115,6 +115,113 @@ public sealed record CastBallot
     [Id(0)] public string? MemberNumber { get; init; }
     [Id(1)] public string? Choice { get; init; }
     [Id(2)] public string? ProxyHolder { get; init; }
+    /// <summary>How the ballot reaches the ALV; null means <see cref="BallotChannel.Meeting"/> (the board enters it at the meeting).</summary>
+    [Id(3)] public BallotChannel? Channel { get; init; }
+    /// <summary>
+    /// A receipt code the caller generated and gives back to the member (online channel): after
+    /// closing the member checks it is counted under their choice. Letters, digits and dashes, 8–64 characters.
+    /// </summary>
+    [Id(4)] public string? Receipt { get; init; }
+}
+
+/// <summary>
+/// The channels a member's vote can arrive by. One vote per member per proposal across all of them:
+/// the second attempt is refused naming the channel that counted first.
+/// </summary>
+public enum BallotChannel
+{
+    /// <summary>The board enters the member's ballot at the meeting (the default).</summary>
+    Meeting,
+    /// <summary>The member votes online (in advance when the statutes allow, or during the meeting).</summary>
+    Online,
+    /// <summary>The paper count: the member is on the tally's attendance list, or represented by a proxy on it.</summary>
+    Tally,
+}
+
+/// <summary>What a cast ballot gives back: the proposal (sealed: no totals while open) and the receipt to hand the member.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CastResult
+{
+    [Id(0)] public required Proposal Proposal { get; init; }
+    /// <summary>The receipt stored with the ballot (the caller's), or null when none was given.</summary>
+    [Id(1)] public string? Receipt { get; init; }
+    [Id(2)] public required BallotChannel Channel { get; init; }
+    /// <summary>True when this was a harmless repeat of a ballot already counted (nothing changed).</summary>
+    [Id(3)] public bool Repeat { get; init; }
+}
+
+/// <summary>The answer to "is my receipt counted, and under which choice?" (only after the proposal closed).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReceiptCheck
+{
+    [Id(0)] public required string MeetingId { get; init; }
+    [Id(1)] public required string ProposalId { get; init; }
+    [Id(2)] public required string Receipt { get; init; }
+    [Id(3)] public required VoteChoice Choice { get; init; }
+}
+
+/// <summary>After closing: every receipt code per choice (sorted), for members to check theirs.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PublishedReceipts
+{
+    [Id(0)] public required string MeetingId { get; init; }
+    [Id(1)] public required string ProposalId { get; init; }
+    [Id(2)] public required ImmutableArray<string> Voor { get; init; }
+    [Id(3)] public required ImmutableArray<string> Tegen { get; init; }
+    [Id(4)] public required ImmutableArray<string> Onthouding { get; init; }
+}
+
+/// <summary>How many voted on a proposal so far, per channel: what anyone sees while it is open (no totals).</summary>
+[GenerateSerializer, Immutable]
+public sealed record Turnout
+{
+    [Id(0)] public required int Ballots { get; init; }
+    [Id(1)] public required int Online { get; init; }
+    [Id(2)] public required int AtMeeting { get; init; }
+    [Id(3)] public required int ByProxy { get; init; }
+    [Id(4)] public required bool TallyRecorded { get; init; }
+    [Id(5)] public required int PresentOrRepresented { get; init; }
+}
+
+/// <summary>Which channel counted a member's vote on a proposal first (null: not voted).</summary>
+[GenerateSerializer, Immutable]
+public sealed record VoteMark
+{
+    [Id(0)] public required BallotChannel Channel { get; init; }
+    [Id(1)] public string? ProxyHolder { get; init; }
+}
+
+/// <summary>One page of a proposal's ballots from the journal (choices only after closing and never for secret ballots).</summary>
+[GenerateSerializer, Immutable]
+public sealed record BallotPage
+{
+    [Id(0)] public required int Page { get; init; }
+    [Id(1)] public required int PageSize { get; init; }
+    [Id(2)] public required long Total { get; init; }
+    [Id(3)] public required ImmutableArray<BallotLine> Items { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record BallotLine
+{
+    [Id(0)] public required string MemberNumber { get; init; }
+    /// <summary>Null while the proposal is open (sealed) and always for a secret ballot.</summary>
+    [Id(1)] public VoteChoice? Choice { get; init; }
+    [Id(2)] public string? ProxyHolder { get; init; }
+    [Id(3)] public required decimal Weight { get; init; }
+    [Id(4)] public required BallotChannel Channel { get; init; }
+    [Id(5)] public required string RecordedBy { get; init; }
+    [Id(6)] public required Instant RecordedAt { get; init; }
+}
+
+/// <summary>One page of a meeting's attendance list (the members signed in, in order of number).</summary>
+[GenerateSerializer, Immutable]
+public sealed record AttendancePage
+{
+    [Id(0)] public required int Page { get; init; }
+    [Id(1)] public required int PageSize { get; init; }
+    [Id(2)] public required long Total { get; init; }
+    [Id(3)] public required ImmutableArray<string> Items { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -161,6 +268,17 @@ public sealed record SetStatutes
 {
     [Id(0)] public DecisionRuleInput? Default { get; init; }
     [Id(1)] public ImmutableArray<DecisionRuleInput?>? Overrides { get; init; }
+    /// <summary>Electronic voting settings; null keeps them off.</summary>
+    [Id(2)] public ElectronicVotingInput? Electronic { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record ElectronicVotingInput
+{
+    [Id(0)] public bool? AdvanceVotingAllowed { get; init; }
+    [Id(1)] public bool? AdvanceVotersCountAsPresent { get; init; }
+    [Id(2)] public ImmutableArray<string?>? SecretBallotTypes { get; init; }
+    [Id(3)] public bool? OnlineProxiesAllowed { get; init; }
 }
 
 /// <summary>The effective ALV decision on a project's question (e.g. its realisatiebesluit), for gates and overviews.</summary>

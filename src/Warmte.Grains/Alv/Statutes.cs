@@ -105,6 +105,27 @@ public sealed record DecisionRule
     [Id(7)] public required int MinimumNoticeDays { get; init; }
 }
 
+/// <summary>
+/// The statutes' settings for votes cast electronically (BW 2:38a). All off by default: the law
+/// allows electronic voting only where the statutes provide for it.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ElectronicVoting
+{
+    /// <summary>Members may vote online before the meeting, from the 30th day before it (BW 2:38a lid 3).</summary>
+    [Id(0)] public bool AdvanceVotingAllowed { get; init; }
+    /// <summary>Whether members who voted online count as present or represented for the quorum.</summary>
+    [Id(1)] public bool AdvanceVotersCountAsPresent { get; init; }
+    /// <summary>Decision types voted by secret ballot (e.g. Bestuursverkiezing): who voted is kept apart from what was chosen.</summary>
+    [Id(2)] public ImmutableArray<DecisionType> SecretBallotTypes { get; init; } = [];
+    /// <summary>Whether a member may give a proxy online (the statutes' maximum per holder applies).</summary>
+    [Id(3)] public bool OnlineProxiesAllowed { get; init; }
+
+    public static readonly ElectronicVoting Off = new();
+
+    public bool IsSecret(DecisionType type) => SecretBallotTypes.Contains(type);
+}
+
 [GenerateSerializer, Immutable]
 public sealed record TypedDecisionRule([property: Id(0)] DecisionType Type, [property: Id(1)] DecisionRule Rule);
 
@@ -114,6 +135,8 @@ public sealed record Statutes
 {
     [Id(0)] public required DecisionRule Default { get; init; }
     [Id(1)] public ImmutableArray<TypedDecisionRule> Overrides { get; init; } = [];
+    /// <summary>Electronic voting (issue 17); everything off unless the statutes say so.</summary>
+    [Id(2)] public ElectronicVoting Electronic { get; init; } = ElectronicVoting.Off;
 
     public DecisionRule RuleFor(DecisionType type) =>
         Overrides.FirstOrDefault(o => o.Type == type)?.Rule ?? Default;
