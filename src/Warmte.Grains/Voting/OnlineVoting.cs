@@ -105,6 +105,8 @@ public sealed record BallotPaper
     [Id(4)] public required string MemberName { get; init; }
     [Id(5)] public required ImmutableArray<BallotItem> Items { get; init; }
     [Id(6)] public required bool Open { get; init; }
+    /// <summary>Where the member checks receipts after the meeting ("{cooperativeId}/{meetingId}").</summary>
+    [Id(7)] public required string VotingKey { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -131,6 +133,10 @@ public sealed record CastOnline
 public sealed record VoteReceipt(
     [property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Choice,
     [property: Id(3)] string Receipt, [property: Id(4)] Instant At);
+
+/// <summary>A receipt found among a closed proposal's counted votes, with the choice it is counted under.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReceiptAnswer([property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Choice);
 
 /// <summary>The pure rules of online voting; the grain loads, calls these, commits and answers.</summary>
 public static class OnlineVotingRules

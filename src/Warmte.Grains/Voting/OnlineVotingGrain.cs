@@ -30,6 +30,9 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     Task<Outcome<BallotPaper>> Paper(string codeHash);
 
     Task<Outcome<VoteReceipt>> Cast(string codeHash, CastOnline command);
+
+    /// <summary>After closing: under which choice a receipt is counted, per online proposal of this meeting.</summary>
+    Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt);
 }
 
 /// <summary>Which meeting a code hash belongs to: one journal row per issued code, tagged with the hash (an index hit).</summary>
@@ -127,6 +130,11 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         await _state.EnsureLoadedAsync();
         if (await Alv.Meeting(MeetingId) is not { } meeting) return Refusal.NotFound("Vergadering", $"{CooperativeId}/{MeetingId}");
         var now = clock.GetCurrentInstant();
+        // BW 2:38a: only where the statutes provide for electronic voting (the ALV's window rule).
+        if (AlvRules.OnlineVotingWindow(await Alv.Statutes(), meeting) is not { } window)
+            return Refusal.Conflict("online-voting-off", "De statuten staan elektronisch stemmen niet toe (BW 2:38a); leg dat eerst vast in de statuten (electronic.advanceVotingAllowed).");
+        if (command.Opens is { } opens && opens < window.Opens)
+            return Refusal.Invalid("opens", $"mag niet eerder zijn dan {DutchFormat.Date(window.Opens)}: de 30e dag vóór de vergadering, en niet vóór de oproep (BW 2:38a).");
         var opened = OnlineVotingRules.Open(_state.State.Voting, CooperativeId, meeting, command, Today, actor, now);
         if (!opened.IsOk) return opened.Refusal!;
         var voting = opened.Value!;
@@ -206,22 +214,25 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (await Alv.Meeting(MeetingId) is not { } meeting) return UnknownCode;
         var member = await Register.Member(number);
         var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
-        var items = voting.Proposals.Select(p => (online: p, proposal: meeting.Proposals.FirstOrDefault(x => x.Id == p.ProposalId)))
-            .Where(x => x.proposal is not null)
-            .Select(x =>
+        var items = new List<BallotItem>();
+        foreach (var online in voting.Proposals)
+        {
+            if (meeting.Proposals.FirstOrDefault(x => x.Id == online.ProposalId) is not { } proposal) continue;
+            // A secret ballot keeps no choice per member: the member sees that, and how, they voted.
+            var mine = proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number);
+            var via = await Alv.VotedBy(MeetingId, proposal.Id, number) is { } mark ? ChannelOf(mark) : mine is null ? null : ChannelOf(mine);
+            items.Add(new BallotItem
             {
-                var mine = x.proposal!.Ballots.FirstOrDefault(b => b.MemberNumber == number);
-                return new BallotItem
-                {
-                    ProposalId = x.online.ProposalId, Title = x.proposal.Title, Explanation = x.online.Explanation,
-                    DecisionType = x.proposal.DecisionType.ToString(), MyVote = mine?.Choice.ToString(),
-                    VotedVia = mine is null ? null : ChannelOf(mine), Closed = x.proposal.Closed is not null,
-                };
+                ProposalId = online.ProposalId, Title = proposal.Title, Explanation = online.Explanation,
+                DecisionType = proposal.DecisionType.ToString(), MyVote = mine?.Choice.ToString() ?? (via is null ? null : "uitgebracht"),
+                VotedVia = via, Closed = proposal.Closed is not null,
             });
+        }
         return Outcome<BallotPaper>.Ok(new BallotPaper
         {
             CooperativeName = cooperative?.Cooperative.StatutoryName ?? CooperativeId, MeetingTitle = meeting.Title, MeetingDate = meeting.Date,
             MemberNumber = number, MemberName = member?.Name ?? number, Items = [.. items], Open = OnlineVotingRules.AcceptsVotes(voting, Today),
+            VotingKey = this.GetPrimaryKeyString(),
         });
     }
 
@@ -247,18 +258,46 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (proposal.Closed is not null)
             return Refusal.Conflict("proposal-closed", $"Over '{proposal.Title}' is al besloten; stemmen kan niet meer.");
         // One vote per member per proposal, whatever the channel: a second attempt says which one counted.
-        if (proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number) is { } earlier)
-            return Refusal.Conflict("already-voted", $"U heeft over '{proposal.Title}' al gestemd ({ChannelOf(earlier)}); die stem telt.");
+        var counted = await Alv.VotedBy(MeetingId, proposal.Id, number) is { } mark ? ChannelOf(mark)
+            : proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number) is { } earlier ? ChannelOf(earlier) : null;
+        if (counted is not null)
+            return Refusal.Conflict("already-voted", $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt.");
         var receipt = VotingCodes.NewReceipt();
-        var cast = await Alv.CastBallot(MeetingId, proposalId!, new CastBallot { MemberNumber = number, Choice = choice.ToString() }, OnlineActor);
+        var cast = await Alv.Cast(MeetingId, proposalId!,
+            new CastBallot { MemberNumber = number, Choice = choice.ToString(), Channel = BallotChannel.Online, Receipt = receipt }, OnlineActor);
         if (!cast.IsOk) return cast.Refusal!;
+        if (cast.Value!.Repeat) return Refusal.Conflict("already-voted", $"U heeft over '{proposal.Title}' al gestemd; die stem telt.");
         var now = clock.GetCurrentInstant();
-        var firstVote = await _state.CountAsync("voted", number) == 0;
-        // Who voted on what, never what was chosen nor the receipt: turnout for the board.
+        var secret = (await Alv.Statutes()).Electronic.IsSecret(proposal.DecisionType);
+        // Turnout for the board: who voted online, never what was chosen nor the receipt. For a secret
+        // ballot not even a row per member here (its time could be matched with the ALV's receipts).
+        var firstVote = !secret && await _state.CountAsync("voted", number) == 0;
         await _state.CommitAsync(_state.State with { Voting = voting with { Voters = voting.Voters + (firstVote ? 1 : 0), VotesCast = voting.VotesCast + 1 } },
-            [JournaledState<OnlineVotingState>.Entry("voted", number, now, null, new VotedRow(proposalId!))], now);
+            secret ? [] : [JournaledState<OnlineVotingState>.Entry("voted", number, now, null, new VotedRow(proposalId!))], now);
         return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, now));
     }
+
+    public async Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt)
+    {
+        await _state.EnsureLoadedAsync();
+        if (_state.State.Voting is not { } voting || await Alv.Meeting(MeetingId) is not { } meeting) return ReceiptUnknown;
+        var answers = new List<ReceiptAnswer>();
+        var open = new List<string>();
+        foreach (var online in voting.Proposals)
+        {
+            if (meeting.Proposals.FirstOrDefault(p => p.Id == online.ProposalId) is not { } proposal) continue;
+            if (proposal.Closed is null) { open.Add(proposal.Title); continue; }
+            if (await Alv.CheckReceipt(MeetingId, proposal.Id, receipt) is { } check)
+                answers.Add(new ReceiptAnswer(proposal.Id, proposal.Title, check.Choice.ToString()));
+        }
+        if (answers.Count > 0) return Outcome<ImmutableArray<ReceiptAnswer>>.Ok([.. answers]);
+        return open.Count > 0
+            ? Refusal.Conflict("not-closed-yet", $"Nog niet alle voorstellen zijn gesloten ({string.Join(", ", open)}); controleren kan na de uitslag.")
+            : ReceiptUnknown;
+    }
+
+    private static readonly Refusal ReceiptUnknown = new(RefusalKind.NotFound, "unknown-receipt",
+        "Deze ontvangstcode staat niet bij de getelde stemmen van deze vergadering. Controleer de code; klopt die, neem dan contact op met het bestuur.", []);
 
     /// <summary>The member whose current code has this hash, while voting has not closed; null otherwise.</summary>
     private async Task<string?> MemberOf(string codeHash)
@@ -279,6 +318,14 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var rows = await _state.ReadAsync(new JournalQuery("code", JournaledState<OnlineVotingState>.Payload<CodeOfRow>(current[0]).Hash, NewestFirst: true, Take: 1));
         return rows.Count == 1 && JournaledState<OnlineVotingState>.Payload<CodeRow>(rows[0]).Generation == generation;
     }
+
+    private static string ChannelOf(VoteMark mark) => mark.Channel switch
+    {
+        BallotChannel.Online => "online",
+        BallotChannel.Tally => "op de vergadering (papieren stemming)",
+        _ when mark.ProxyHolder is not null => $"bij volmacht door lid {mark.ProxyHolder}",
+        _ => "op de vergadering",
+    };
 
     private static string ChannelOf(Ballot ballot) =>
         ballot.RecordedBy == OnlineActor ? "online"

@@ -76,6 +76,22 @@ public static class OnlineVotingEndpoints
         stem.MapPost("/votes", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
             Member(http, grains, guard, (voting, hash, body) => voting.Cast(hash, new CastOnline { ProposalId = body.ProposalId, Choice = body.Choice })))
             .WithSummary("Stem uitbrengen (Voor, Tegen of Onthouding) op één voorstel; antwoord met ontvangstcode");
+
+        stem.MapPost("/receipt", async (HttpContext http, IGrainFactory grains, StemGuard guard) =>
+        {
+            var address = http.Connection.RemoteIpAddress ?? IPAddress.None;
+            if (guard.Admit(address) is { } wait) return TooMany(http, wait);
+            var (body, problem) = await RequestBody.ReadAsync<ReceiptRequest>(http.Request);
+            if (problem is not null) return problem;
+            var parts = (body!.Meeting ?? "").Split('/');
+            if (parts.Length != 2 || !Slug.IsValid(parts[0]) || !Slug.IsValid(parts[1]))
+                return Problems.Invalid("meeting", "geef de vergadering als 'coöperatie/vergadering', zoals op uw stembevestiging.");
+            if (VotingCodes.ParseReceipt(body.Receipt) is not { } receipt)
+                return Problems.Invalid("receipt", "een ontvangstcode heeft 8 tekens, bijvoorbeeld K7QD-3MXP.");
+            var outcome = await grains.GetGrain<IOnlineVotingGrain>($"{parts[0]}/{parts[1]}").CheckReceipt(receipt);
+            if (outcome.Refusal is { Code: "unknown-receipt" }) guard.Failure(address);
+            return Answers.From(outcome);
+        }).WithSummary("Na de uitslag: onder welke keuze uw ontvangstcode is geteld");
     }
 
     private static IOnlineVotingGrain Voting(IGrainFactory grains, string id, string meetingId) =>
@@ -94,6 +110,13 @@ public static class OnlineVotingEndpoints
         public string? Code { get; init; }
         public string? ProposalId { get; init; }
         public string? Choice { get; init; }
+    }
+
+    public sealed record ReceiptRequest
+    {
+        /// <summary>"{cooperativeId}/{meetingId}", as the confirmation screen shows it.</summary>
+        public string? Meeting { get; init; }
+        public string? Receipt { get; init; }
     }
 
     private static async Task<IResult> Member<T>(

@@ -46,6 +46,11 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
         });
         Assert.Equal(HttpStatusCode.Created, created.Status);
         var board = Server.Client((await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token"));
+        // Without statutes that allow electronic voting the board cannot open it (BW 2:38a).
+        var off = await board.Put($"api/cooperatives/{coop}/alv/meetings/{meeting}/online", new { proposals = new[] { new { proposalId = "tarief" } } });
+        Assert.Equal(HttpStatusCode.Conflict, off.Status);
+        Assert.Equal("online-voting-off", off.Code);
+        Assert.Equal(HttpStatusCode.OK, (await board.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true } })).Status);
         var opened = await board.Put($"api/cooperatives/{coop}/alv/meetings/{meeting}/online", new
         {
             opens = "2027-03-01",
@@ -246,10 +251,11 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
     {
         var (coop, board) = await Opened();
         var codes = await Codes(board, coop);
-        var early = await board.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new { opens = "2027-02-17", proposals = new[] { new { proposalId = "tarief" } } });
+        var early = await board.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new { opens = "2027-02-28", proposals = new[] { new { proposalId = "tarief" } } });
         Assert.Equal(HttpStatusCode.BadRequest, early.Status);
         Assert.Equal(["opens"], early.ErrorFields);
         Assert.Contains("30e dag", early.Raw);
+        Assert.Contains("01-03-2027", early.Raw);
         var unknownProposal = await board.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new { proposals = new[] { new { proposalId = "bestaat-niet" } } });
         Assert.Equal(["proposals[0].proposalId"], unknownProposal.ErrorFields);
         var notMember = await board.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { members = new[] { "L-99" } });
@@ -283,6 +289,23 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.Conflict, late.Status);
         Assert.Equal("proposal-closed", late.Code);
     }
+
+    [Fact]
+    public async Task A_receipt_is_checked_only_after_the_result_and_bad_input_names_the_field()
+    {
+        var (coop, board) = await Opened();
+        var codes = await Codes(board, coop);
+        var vote = await Member().Post("api/stem/votes", new { code = codes["L-1"], proposalId = "tarief", choice = "Tegen" });
+        var receipt = vote.Text("receipt");
+        var paper = await Member().Post("api/stem/paper", new { code = codes["L-1"] });
+        Assert.Equal($"{coop}/alv", paper.Text("votingKey"));
+        var early = await Member().Post("api/stem/receipt", new { meeting = $"{coop}/alv", receipt = receipt.ToLowerInvariant() });
+        Assert.Equal(HttpStatusCode.Conflict, early.Status);
+        Assert.Equal("not-closed-yet", early.Code);
+        Assert.Equal(["receipt"], (await Member().Post("api/stem/receipt", new { meeting = $"{coop}/alv", receipt = "123" })).ErrorFields);
+        Assert.Equal(["meeting"], (await Member().Post("api/stem/receipt", new { meeting = "../../etc", receipt })).ErrorFields);
+        Assert.Equal(HttpStatusCode.NotFound, (await Member().Post("api/stem/receipt", new { meeting = "bestaat/niet", receipt })).Status);
+    }
 }
 
 /// <summary>Guessing: after a few unknown codes from one address that address is locked out, also for valid codes.</summary>
@@ -297,6 +320,7 @@ public sealed class OnlineVotingLockoutTests
         var coop = "coop-lock";
         await ApiCalls.SeedCooperativeWithProject(admin, coop, "proj-lock");
         await ApiCalls.SeedMembers(admin, coop);
+        await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true } });
         await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
         {
             id = "alv", title = "ALV", date = OnlineVotingFixture.MeetingDate, noticeDate = "2027-03-01",

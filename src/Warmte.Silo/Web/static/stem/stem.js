@@ -7,7 +7,7 @@ let paper = null;
 let chosen = [];
 
 function show(step) {
-  for (const s of ["step-code", "step-paper", "step-confirm", "step-done"]) $(s).hidden = s !== step;
+  for (const s of ["step-code", "step-paper", "step-confirm", "step-done", "step-check"]) $(s).hidden = s !== step;
   const heading = $(step).querySelector("h2");
   heading.tabIndex = -1;
   heading.focus();
@@ -155,12 +155,43 @@ $("confirm").addEventListener("click", async () => {
     show("step-confirm");
     return;
   }
+  $("check-link").href = `/stem#controle/${paper.votingKey}`;
   show("step-done");
   if (problems.length > 0) error(problems.join(" "));
 });
 
+function showCheck(meeting) {
+  $("meeting").value = meeting ?? "";
+  show("step-check");
+}
+
+$("check-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  error(null);
+  $("check-result").textContent = "";
+  try {
+    const answers = await post("/api/stem/receipt", { meeting: $("meeting").value.trim(), receipt: $("receipt").value });
+    const list = document.createElement("ul");
+    list.className = "list";
+    list.replaceChildren(...answers.map((a) => {
+      const li = document.createElement("li");
+      li.textContent = `${a.title}: geteld als ${a.choice}`;
+      return li;
+    }));
+    $("check-result").replaceChildren(list);
+  } catch (e) {
+    error(e.message);
+  }
+});
+
+window.addEventListener("hashchange", () => {
+  if (location.hash.startsWith("#controle")) showCheck(decodeURIComponent(location.hash.slice("#controle/".length)));
+});
+
 // A link "/stem#CODE": take the code and drop it from the address bar and the history.
-if (location.hash.length > 1) {
+if (location.hash.startsWith("#controle")) {
+  showCheck(decodeURIComponent(location.hash.slice("#controle/".length)));
+} else if (location.hash.length > 1) {
   code = decodeURIComponent(location.hash.slice(1));
   history.replaceState(null, "", location.pathname);
   openPaper();
