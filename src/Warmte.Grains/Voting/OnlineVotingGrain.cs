@@ -26,6 +26,12 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
 
     Task<Outcome<OnlineVotingView>> Close(string actor);
 
+    /// <summary>
+    /// The demo only (never reachable over HTTP): gives one member a code printed in the README, so
+    /// a new user can try the member page. Refused unless the cooperative is the demo's.
+    /// </summary>
+    Task<Outcome<IssuedCodes>> IssueDemoCode(string memberNumber, string code, string actor);
+
     /// <summary>The ballot paper of the member whose code has this hash; <see cref="OnlineVotingGrain.UnknownCode"/> when it is not valid now.</summary>
     Task<Outcome<BallotPaper>> Paper(string codeHash);
 
@@ -192,6 +198,27 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
         return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, meeting.Title, meeting.Date, voting.Opens, [.. codes],
             cooperative?.Cooperative.StatutoryName ?? CooperativeId));
+    }
+
+    public const string DemoCooperative = "ketelhuiswg";
+
+    public async Task<Outcome<IssuedCodes>> IssueDemoCode(string memberNumber, string code, string actor)
+    {
+        await _state.EnsureLoadedAsync();
+        if (CooperativeId != DemoCooperative || actor != "demo") return Refusal.Conflict("not-demo", "Een vaste stemcode is er alleen in de demo.");
+        if (VotingCodes.ParseCode(code) is not { } canonical) return Refusal.Invalid("code", "is geen stemcode.");
+        if (OnlineVotingRules.MayIssue(_state.State.Voting, Today, MeetingId) is { } refusal) return refusal;
+        var hash = ServiceProvider.GetRequiredService<IVotingCodeHasher>().Hash(canonical);
+        var now = clock.GetCurrentInstant();
+        var voting = _state.State.Voting!;
+        await GrainFactory.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Register(this.GetPrimaryKeyString(), [hash]);
+        await _state.CommitAsync(_state.State,
+        [
+            JournaledState<OnlineVotingState>.Entry("code", hash, now, null, new CodeRow(memberNumber, voting.Generation)),
+            JournaledState<OnlineVotingState>.Entry("code-of", memberNumber, now, null, new CodeOfRow(hash)),
+            Audit(now, actor, "online.codes-issued", $"Demo: vaste stemcode voor {memberNumber}."),
+        ], now);
+        return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, "", voting.MeetingDate, voting.Opens, [], CooperativeId));
     }
 
     public async Task<Outcome<OnlineVotingView>> Close(string actor)
