@@ -217,7 +217,7 @@ internal static class DecisionCommands
         var path = $"/api/cooperatives/{Coop(context)}/alv/meetings/{ApiClient.Segment(context.Argument(1))}/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";
         using var document = Commands.Parse(await context.Api.PostJsonAsync(path, JsonSerializer.Serialize(body)));
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
-        context.Out.WriteLine($"Stem van lid {body["memberNumber"]} vastgelegd; {Nl.Count(document.RootElement.Items("ballots").Count(), "stem", "stemmen")} op dit voorstel.");
+        context.Out.WriteLine($"Stem van lid {body["memberNumber"]} vastgelegd; {Nl.Count(document.RootElement.Int("ballotCount") ?? 0, "stem", "stemmen")} op dit voorstel.");
         return WarmteCli.Ok;
     }
 

@@ -40,7 +40,7 @@ public class DecisionBenchmarks
         }, Today, "b", Instant.FromUtc(2026, 6, 1, 0, 0)).Value!.Value;
         for (var i = 1; i <= 3_000; i++)
             record = AlvRules.CastBallot(record, "alv", "tarief", new CastBallot { MemberNumber = $"L-{i:00000}", Choice = i % 4 == 0 ? "Tegen" : "Voor" },
-                MemberRules.Check(_register, [$"L-{i:00000}"], MeetingDate), Today, "b", Instant.FromUtc(2026, 6, 13, 12, 0)).Value!.Value;
+                MemberRules.Check(_register, [$"L-{i:00000}"], MeetingDate), BallotBook.Empty, Today, "b", Instant.FromUtc(2026, 6, 13, 12, 0)).Value!.Record;
         _withBallots = record;
     }
 
@@ -59,8 +59,8 @@ public class DecisionBenchmarks
 
     [Benchmark(Description = "One ballot on a proposal holding 3,000")]
     public object Ballot() => AlvRules.CastBallot(_withBallots, "alv", "tarief", new CastBallot { MemberNumber = "L-04321", Choice = "Voor" },
-        MemberRules.Check(_register, ["L-04321"], MeetingDate), Today, "b", Instant.FromUtc(2026, 6, 13, 12, 0));
+        MemberRules.Check(_register, ["L-04321"], MeetingDate), BallotBook.Empty, Today, "b", Instant.FromUtc(2026, 6, 13, 12, 0));
 
     [Benchmark(Description = "Close a proposal with 3,000 ballots")]
-    public object Close() => AlvRules.Close(_withBallots, "alv", "tarief", MemberRules.ElectorateOn(_register.Values, MeetingDate), Today, "b", Instant.FromUtc(2026, 6, 13, 20, 0));
+    public object Close() => AlvRules.Close(_withBallots, "alv", "tarief", MemberRules.ElectorateOn(_register.Values, MeetingDate), BallotBook.Empty, Today, "b", Instant.FromUtc(2026, 6, 13, 20, 0));
 }

@@ -53,64 +53,176 @@ public sealed class AlvGrain(
 
     public async Task<Outcome<Meeting>> RecordAttendance(string meetingId, RecordAttendance command, string actor)
     {
+        await state.EnsureLoadedAsync();
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
-        var numbers = (command.Present ?? []).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => MemberRules.NormaliseNumber(n!)).Distinct();
+        var numbers = (command.Present ?? []).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => MemberRules.NormaliseNumber(n!)).Distinct().ToList();
         var eligibility = await Register.Eligibility([.. numbers], meeting.Date);
-        return await Apply(AlvRules.RecordAttendance(Record, meetingId, command, eligibility, Today), actor) is { } refusal
+        var book = BallotBook.Empty;
+        if (numbers.Count <= AlvRules.MaxAttendance)
+        {
+            foreach (var n in numbers)
+                if (await state.CountAsync(AlvFacts.PresentMark, AlvFacts.PresentTag(meetingId, n)) > 0)
+                    book = book with { Present = book.Present.Add(AlvFacts.PresentTag(meetingId, n)) };
+            foreach (var p in meeting.Proposals.Where(p => p.Closed is null && p.Count.Tally is null && p.Count.Extra > 0))
+                book = await WithBallots(book, meetingId, p.Id);
+        }
+        return await Commit(AlvRules.RecordAttendance(Record, meetingId, command, eligibility, book, Today, actor, clock.GetCurrentInstant()), actor) is { } refusal
             ? refusal
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
     }
 
     public async Task<Outcome<Proposal>> CastBallot(string meetingId, string proposalId, CastBallot command, string actor)
     {
-        if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
-        // No other call runs while this one awaits the register (grains are not reentrant), so the
-        // "has this member voted" check and the write below see the same state.
-        var eligibility = await Register.Eligibility(AlvRules.NumbersIn(command), meeting.Date);
-        return await Apply(AlvRules.CastBallot(Record, meetingId, proposalId, command, eligibility, Today, actor, clock.GetCurrentInstant()), actor) is { } refusal
-            ? refusal
-            : Outcome<Proposal>.Ok(ProposalOf(meetingId, proposalId));
+        var outcome = await Cast(meetingId, proposalId, command, actor);
+        return outcome.IsOk ? Outcome<Proposal>.Ok(outcome.Value!.Proposal) : outcome.Refusal!;
     }
 
     public async Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor)
     {
-        var outcome = await CastBallot(meetingId, proposalId, command, actor);
-        return outcome.IsOk
-            ? Outcome<CastResult>.Ok(new CastResult { Proposal = outcome.Value!, Receipt = command.Receipt, Channel = command.Channel ?? BallotChannel.Meeting })
-            : outcome.Refusal!;
+        await state.EnsureLoadedAsync();
+        if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
+        // No other call runs while this one awaits the register or the journal (grains are not reentrant),
+        // and the commit only succeeds on the snapshot version the lookups were made at: the "has this
+        // member voted" check and the write below see the same state.
+        var eligibility = await Register.Eligibility(AlvRules.NumbersIn(command), meeting.Date);
+        var book = BallotBook.Empty;
+        foreach (var n in AlvRules.NumbersIn(command)) book = await WithMember(book, meetingId, proposalId, n);
+        var outcome = AlvRules.CastBallot(Record, meetingId, proposalId, command, eligibility, book, Today, actor, clock.GetCurrentInstant());
+        if (await Commit(outcome, actor) is { } refusal) return refusal;
+        var cast = outcome.Value!.Cast!;
+        return Outcome<CastResult>.Ok(cast with { Proposal = ProposalOf(meetingId, proposalId) });
     }
-
-    public Task<ReceiptCheck?> CheckReceipt(string meetingId, string proposalId, string receipt) => Task.FromResult<ReceiptCheck?>(null);
-
-    public Task<PublishedReceipts?> Receipts(string meetingId, string proposalId) => Task.FromResult<PublishedReceipts?>(null);
-
-    public Task<Turnout?> Turnout(string meetingId, string proposalId) => Task.FromResult<Turnout?>(null);
-
-    public Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber) => Task.FromResult<VoteMark?>(null);
-
-    public Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize) => Task.FromResult<BallotPage?>(null);
-
-    public Task<AttendancePage?> Attendance(string meetingId, int page, int pageSize) => Task.FromResult<AttendancePage?>(null);
 
     public async Task<Outcome<Proposal>> RecordTally(string meetingId, string proposalId, RecordTally command, string actor)
     {
+        await state.EnsureLoadedAsync();
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
-        var eligibility = await Register.Eligibility(AlvRules.NumbersIn(command), meeting.Date);
-        return await Apply(AlvRules.RecordTally(Record, meetingId, proposalId, command, eligibility, Today, actor, clock.GetCurrentInstant()), actor) is { } refusal
+        var numbers = AlvRules.NumbersIn(command);
+        var eligibility = await Register.Eligibility(numbers, meeting.Date);
+        var book = BallotBook.Empty;
+        if (numbers.Length <= 2 * AlvRules.MaxAttendance && meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is { Closed: null } proposal)
+        {
+            foreach (var n in numbers) book = await WithMember(book, meetingId, proposalId, n, present: false);
+            if (proposal.Count.Ballots > 0) book = await WithBallots(book, meetingId, proposalId);
+        }
+        return await Commit(AlvRules.RecordTally(Record, meetingId, proposalId, command, eligibility, book, Today, actor, clock.GetCurrentInstant()), actor) is { } refusal
             ? refusal
             : Outcome<Proposal>.Ok(ProposalOf(meetingId, proposalId));
     }
 
     public async Task<Outcome<Proposal>> Close(string meetingId, string proposalId, string actor)
     {
+        await state.EnsureLoadedAsync();
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         var electorate = await Register.Electorate(meeting.Date);
-        var refusal = await Apply(AlvRules.Close(Record, meetingId, proposalId, electorate, Today, actor, clock.GetCurrentInstant()), actor);
+        var book = BallotBook.Empty;
+        // Receipts of open ballots are in their ballot rows: read once, at closing, to publish them.
+        if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is { Closed: null, Count.Receipts: > 0 } proposal
+            && proposal.Count.Receipts > proposal.Count.SealedReceipts.Length)
+            book = await WithBallots(book, meetingId, proposalId);
+        var refusal = await Commit(AlvRules.Close(Record, meetingId, proposalId, electorate, book, Today, actor, clock.GetCurrentInstant()), actor);
         if (refusal is not null) return refusal;
-        var proposal = ProposalOf(meetingId, proposalId);
+        var closedProposal = ProposalOf(meetingId, proposalId);
         // A realisatiebesluit moves a gate: let the project's alerts look again.
-        if (proposal.ProjectId is { } projectId) await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(projectId).Evaluate();
-        return Outcome<Proposal>.Ok(proposal);
+        if (closedProposal.ProjectId is { } projectId) await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(projectId).Evaluate();
+        return Outcome<Proposal>.Ok(closedProposal);
+    }
+
+    public async Task<ReceiptCheck?> CheckReceipt(string meetingId, string proposalId, string receipt)
+    {
+        if (await Receipts(meetingId, proposalId) is not { } published || string.IsNullOrWhiteSpace(receipt)) return null;
+        var code = receipt.Trim();
+        VoteChoice? choice = published.Voor.Contains(code) ? VoteChoice.Voor
+            : published.Tegen.Contains(code) ? VoteChoice.Tegen
+            : published.Onthouding.Contains(code) ? VoteChoice.Onthouding : null;
+        return choice is { } c ? new ReceiptCheck { MeetingId = meetingId, ProposalId = proposalId, Receipt = code, Choice = c } : null;
+    }
+
+    public async Task<PublishedReceipts?> Receipts(string meetingId, string proposalId)
+    {
+        if (AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { Closed: not null }) return null;
+        var rows = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Receipts, AlvFacts.Tag(meetingId, proposalId), NewestFirst: true, Take: 1));
+        var fact = rows.Count == 0 ? new ReceiptsFact([], [], []) : AlvFacts.Read<ReceiptsFact>(rows[0].Payload);
+        return new PublishedReceipts { MeetingId = meetingId, ProposalId = proposalId, Voor = fact.Voor, Tegen = fact.Tegen, Onthouding = fact.Onthouding };
+    }
+
+    public Task<Turnout?> Turnout(string meetingId, string proposalId)
+    {
+        var meeting = AlvRules.Find(Record, meetingId);
+        return Task.FromResult(meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId) is { } p
+            ? new Turnout
+            {
+                Ballots = p.Count.Ballots, Online = p.Count.Online, AtMeeting = p.Count.AtMeeting, ByProxy = p.Count.ByProxy,
+                TallyRecorded = p.Count.Tally is not null, PresentOrRepresented = AlvRules.PresentOrRepresented(meeting, p),
+            }
+            : null);
+    }
+
+    public async Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber)
+    {
+        if (AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) return null;
+        var book = await WithMember(BallotBook.Empty, meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber), present: false, proxies: false);
+        return AlvRules.CurrentMark(proposal, book.Voter(meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber))) is { } mark
+            ? new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder }
+            : null;
+    }
+
+    public async Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize)
+    {
+        if (AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) return null;
+        var tag = AlvFacts.Tag(meetingId, proposalId);
+        var total = await state.CountAsync(AlvFacts.Ballot, tag);
+        var rows = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Ballot, tag, Skip: (long)(page - 1) * pageSize, Take: pageSize));
+        // Sealed until closed: nobody sees a choice while the proposal is open (a secret ballot's rows have none).
+        var sealedNow = proposal.Closed is null;
+        return new BallotPage
+        {
+            Page = page, PageSize = pageSize, Total = total,
+            Items = [.. rows.Select(r => AlvFacts.Read<BallotFact>(r.Payload)).Select(b => new BallotLine
+            {
+                MemberNumber = b.MemberNumber, Choice = sealedNow ? null : b.Choice, ProxyHolder = b.ProxyHolder, Weight = b.Weight,
+                Channel = b.Channel, RecordedBy = b.RecordedBy, RecordedAt = b.RecordedAt,
+            })],
+        };
+    }
+
+    public async Task<AttendancePage?> Attendance(string meetingId, int page, int pageSize)
+    {
+        if (AlvRules.Find(Record, meetingId) is null) return null;
+        var total = await state.CountAsync(AlvFacts.Attendance, meetingId);
+        var rows = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Attendance, meetingId, Skip: (long)(page - 1) * pageSize, Take: pageSize));
+        return new AttendancePage { Page = page, PageSize = pageSize, Total = total, Items = [.. rows.Select(r => AlvFacts.Read<AttendanceFact>(r.Payload).MemberNumber)] };
+    }
+
+    public async Task<Tally?> TallyOf(string meetingId, string proposalId)
+    {
+        if (AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { Count.Tally: not null }) return null;
+        var rows = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Tally, AlvFacts.Tag(meetingId, proposalId), NewestFirst: true, Take: 1));
+        return rows.Count == 0 ? null : AlvFacts.Read<TallyFact>(rows[0].Payload).Tally;
+    }
+
+    /// <summary>The journal's answers about one member: vote mark, proxies carried, attendance (one indexed lookup each).</summary>
+    private async Task<BallotBook> WithMember(BallotBook book, string meetingId, string proposalId, string member, bool present = true, bool proxies = true)
+    {
+        var tag = AlvFacts.Tag(meetingId, proposalId, member);
+        var marks = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.VoterMark, tag, NewestFirst: true, Take: 1));
+        if (marks.Count > 0) book = book with { Voters = book.Voters.SetItem(tag, AlvFacts.Read<VoterMarkFact>(marks[0].Payload)) };
+        if (proxies)
+        {
+            var carried = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyMark, tag, Take: 101));
+            if (carried.Count > 0) book = book with { Proxies = book.Proxies.SetItem(tag, [.. carried.Select(r => AlvFacts.Read<ProxyMarkFact>(r.Payload))]) };
+        }
+        if (present && await state.CountAsync(AlvFacts.PresentMark, AlvFacts.PresentTag(meetingId, member)) > 0)
+            book = book with { Present = book.Present.Add(AlvFacts.PresentTag(meetingId, member)) };
+        return book;
+    }
+
+    /// <summary>Every ballot row of a proposal: only for the rare commands that recount (attendance, tally, closing with receipts).</summary>
+    private async Task<BallotBook> WithBallots(BallotBook book, string meetingId, string proposalId)
+    {
+        var tag = AlvFacts.Tag(meetingId, proposalId);
+        var rows = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Ballot, tag));
+        return book with { Ballots = book.Ballots.SetItem(tag, [.. rows.Select(r => AlvFacts.Read<BallotFact>(r.Payload))]) };
     }
 
     public Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type) =>
@@ -139,4 +251,33 @@ public sealed class AlvGrain(
     // The rules start from Empty when nothing is stored: Empty given back unchanged stores nothing.
     private Task<Refusal?> Apply(Outcome<Change<AlvRecord>> outcome, string actor) =>
         state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle, unchanged: AlvRecord.Empty);
+
+    /// <summary>
+    /// As <see cref="Apply"/>, with the rule's journal facts (ballots, tally, attendance, marks) in the
+    /// same transaction as the snapshot and its audit row. A refusal or an unchanged record stores nothing.
+    /// </summary>
+    private async Task<Refusal?> Commit(Outcome<AlvChange> outcome, string actor)
+    {
+        if (!outcome.IsOk) return outcome.Refusal;
+        var change = outcome.Value!;
+        if (change.Facts.IsEmpty) return await Apply(Outcome<Change<AlvRecord>>.Ok(change.Change), actor);
+        if (ReferenceEquals(state.State.Record ?? AlvRecord.Empty, change.Record)) return null;
+        if (!state.IsLoaded)
+        {
+            DeactivateOnIdle();
+            throw new Orleans.Storage.InconsistentStateException($"alv/{CooperativeId}: state not loaded after a failed write; retry.");
+        }
+        var now = clock.GetCurrentInstant();
+        var audit = RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, change.Change.Action, change.Change.Summary));
+        try
+        {
+            await state.CommitAsync(state.State with { Record = change.Record, LastChangeAt = now }, [audit, .. change.Facts], now);
+        }
+        catch
+        {
+            if (!state.IsLoaded) DeactivateOnIdle();
+            throw;
+        }
+        return null;
+    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using NodaTime;
 using Warmte.Audit;
 using Warmte.Common;
+using Warmte.Journal;
 using Warmte.Members;
 
 namespace Warmte.Alv;
@@ -233,8 +234,8 @@ public static partial class AlvRules
     public static ImmutableArray<string> NumbersIn(CastBallot command) =>
         [.. new[] { command.MemberNumber, command.ProxyHolder }.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => MemberRules.NormaliseNumber(n!))];
 
-    public static Outcome<Change<AlvRecord>> RecordAttendance(
-        AlvRecord record, string meetingId, RecordAttendance command, EligibilityCheck eligibility, LocalDate today)
+    public static Outcome<AlvChange> RecordAttendance(
+        AlvRecord record, string meetingId, RecordAttendance command, EligibilityCheck eligibility, BallotBook book, LocalDate today, string actor, Instant now)
     {
         if (Find(record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         if (today < meeting.Date)
@@ -242,12 +243,25 @@ public static partial class AlvRules
         var v = new Validation();
         var present = Numbers(v, "present", command.Present, eligibility, meeting.Date);
         if (v.HasErrors) return v.ToRefusal();
-        var added = present.Except(meeting.Present).ToImmutableArray();
-        if (added.Length == 0) return new Change<AlvRecord>(record, "alv.attendance-recorded", "Geen nieuwe aanwezigen.");
-        var updated = meeting with { Present = [.. meeting.Present.Concat(added).Order(StringComparer.Ordinal)] };
-        return new Change<AlvRecord>(Replace(record, updated), "alv.attendance-recorded",
-            $"Presentielijst ALV '{meetingId}': {added.Length} aanwezige(n) bijgeschreven, {updated.Present.Length} in totaal.");
+        var added = present.Where(n => !book.IsPresent(meetingId, n)).Order(StringComparer.Ordinal).ToImmutableArray();
+        if (added.Length == 0) return Outcome<AlvChange>.Ok((AlvChange)new Change<AlvRecord>(record, "alv.attendance-recorded", "Geen nieuwe aanwezigen."));
+        // A member counted through a ballot (not on the list until now) is now on the list: count them once.
+        var addedSet = added.ToHashSet();
+        var proposals = meeting.Proposals.Select(p => p.Closed is not null || p.Count.Tally is not null || p.Count.Extra == 0 ? p
+            : p with { Count = p.Count with { Extra = p.Count.Extra - CountedThroughBallots(book.BallotsOf(meetingId, p.Id)).Count(addedSet.Contains) } });
+        var updated = meeting with { PresentCount = meeting.PresentCount + added.Length, Proposals = [.. proposals] };
+        var facts = added.SelectMany(n => new[]
+        {
+            AlvFacts.Entry(AlvFacts.Attendance, meetingId, now, actor, new AttendanceFact(n)),
+            AlvFacts.Entry(AlvFacts.PresentMark, AlvFacts.PresentTag(meetingId, n), now, actor, new AttendanceFact(n)),
+        });
+        return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, updated), "alv.attendance-recorded",
+            $"Presentielijst ALV '{meetingId}': {added.Length} aanwezige(n) bijgeschreven, {updated.PresentCount} in totaal."), [.. facts]));
     }
+
+    /// <summary>The members a proposal's ballots count as present or represented: voters and proxy holders of counted ballots.</summary>
+    public static IEnumerable<string> CountedThroughBallots(IEnumerable<BallotFact> ballots) =>
+        ballots.Where(b => b.Counted).SelectMany(b => b.ProxyHolder is null ? [b.MemberNumber] : new[] { b.MemberNumber, b.ProxyHolder }).Distinct();
 
     private static ImmutableArray<string> Numbers(Validation v, string field, ImmutableArray<string?>? raw, EligibilityCheck eligibility, LocalDate on)
     {
@@ -265,17 +279,43 @@ public static partial class AlvRules
         return [.. seen];
     }
 
+    /// <summary>How a channel reads in a Dutch message: "online", "op de vergadering", ...</summary>
+    public static string Describe(BallotChannel channel) => channel switch
+    {
+        BallotChannel.Online => "online",
+        BallotChannel.Tally => "via de presentielijst van de papieren telling",
+        _ => "op de vergadering",
+    };
+
+    private static string Via(VoterMarkFact mark) =>
+        Describe(mark.Channel) + (mark.ProxyHolder is { } h ? $", bij volmacht door lid {h}" : "");
+
+    /// <summary>The mark that counts: a mark of a replaced tally does not.</summary>
+    public static VoterMarkFact? CurrentMark(Proposal proposal, VoterMarkFact? mark) =>
+        mark is { Channel: BallotChannel.Tally } && mark.TallyVersion != proposal.Count.TallyVersion ? null : mark;
+
+    /// <summary>Receipt codes: letters, digits and dashes, 8 to 64 characters (the caller makes them; at least 80 bits for online votes).</summary>
+    public static bool IsReceipt(string? receipt) =>
+        receipt is { Length: >= 8 and <= 64 } && receipt.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     /// <summary>
-    /// Records one member's vote. A member votes at most once per proposal: the same ballot again is
-    /// a harmless repeat (a retry), a different one is refused. Only members eligible on the meeting
-    /// date vote; a proxy holder must be eligible too and carries at most the statutes' number of volmachten.
+    /// Records one member's vote by any channel. A member votes at most once per proposal across every
+    /// channel: the same open ballot again by the same channel is a harmless repeat (a retry), anything
+    /// else is refused naming the channel that counted first. Only members eligible on the meeting date
+    /// vote; a proxy holder must be eligible too and carries at most the statutes' number of volmachten.
+    /// For a secret ballot (statutes) the choice goes into the counts only: no row links it to the member.
     /// </summary>
-    public static Outcome<Change<AlvRecord>> CastBallot(
-        AlvRecord record, string meetingId, string proposalId, CastBallot command, EligibilityCheck eligibility,
+    public static Outcome<AlvChange> CastBallot(
+        AlvRecord record, string meetingId, string proposalId, CastBallot command, EligibilityCheck eligibility, BallotBook book,
         LocalDate today, string actor, Instant now)
     {
-        if (Open(record, meetingId, proposalId, today, out var meeting, out var proposal) is { } closed) return closed;
-        if (proposal!.Mode == BallotMode.Tally)
+        var channel = command.Channel ?? BallotChannel.Meeting;
+        if (!Enum.IsDefined(channel) || channel == BallotChannel.Tally)
+            return Refusal.Invalid("channel", "kies Meeting (het bestuur voert de stem in) of Online; de papieren telling gaat via de telling (tally).");
+        if (Open(record, meetingId, proposalId, channel == BallotChannel.Online ? null : today, out var meeting, out var proposal) is { } closed) return closed;
+        var statutes = record.EffectiveStatutes;
+        if (channel == BallotChannel.Online && OnlineVoteAllowed(statutes, meeting!, today) is { } notNow) return notNow;
+        if (channel == BallotChannel.Meeting && proposal!.Count.Tally is not null)
             return Refusal.Conflict("tally-recorded", "Voor dit voorstel is de telling van de papieren stemming ingevoerd; stemmen per lid erbij zou dubbel tellen.");
         var v = new Validation();
         var number = string.IsNullOrWhiteSpace(command.MemberNumber) ? null : MemberRules.NormaliseNumber(command.MemberNumber);
@@ -286,50 +326,110 @@ public static partial class AlvRules
         else if (!Enum.TryParse(command.Choice.Trim(), true, out choice) || !Enum.IsDefined(choice))
             v.Add("choice", $"'{Slug.Truncate(command.Choice)}' is geen stem; kies Voor, Tegen of Onthouding.");
         var holder = string.IsNullOrWhiteSpace(command.ProxyHolder) ? null : MemberRules.NormaliseNumber(command.ProxyHolder);
-        var rule = record.EffectiveStatutes.RuleFor(proposal.DecisionType);
+        var rule = statutes.RuleFor(proposal!.DecisionType);
         if (holder is not null)
         {
             if (holder == number) v.Add("proxyHolder", "een lid is niet zijn eigen gevolmachtigde; laat proxyHolder weg.");
             else if (eligibility.Refused.TryGetValue(holder, out var whyHolder)) v.Add("proxyHolder", $"mag geen volmacht uitoefenen: {whyHolder}");
             else if (rule.MaxProxiesPerAttendee == 0) v.Add("proxyHolder", $"de statuten staan bij een {proposal.DecisionType} geen stemmen bij volmacht toe.");
+            else if (channel == BallotChannel.Online && !statutes.Electronic.OnlineProxiesAllowed)
+                v.Add("proxyHolder", "de statuten staan geen volmacht via online stemmen toe.");
         }
+        var secret = statutes.Electronic.IsSecret(proposal.DecisionType);
+        var receipt = string.IsNullOrWhiteSpace(command.Receipt) ? null : command.Receipt.Trim();
+        if (receipt is not null && !IsReceipt(receipt)) v.Add("receipt", "een ontvangstcode is 8 tot 64 letters, cijfers of streepjes.");
+        else if (receipt is not null && secret && proposal.Count.SealedReceipts.Any(r => r.Receipt == receipt))
+            v.Add("receipt", "deze ontvangstcode is al uitgegeven; maak een nieuwe.");
         if (v.HasErrors) return v.ToRefusal();
 
-        var weight = rule.Weighting == VoteWeighting.OneMemberOneVote ? 1 : eligibility.Voters.First(x => x.Number == number).Woningequivalenten;
-        if (proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number) is { } earlier)
+        if (CurrentMark(proposal, book.Voter(meetingId, proposalId, number!)) is { } earlier)
         {
-            if (earlier.Choice == choice && earlier.ProxyHolder == holder)
-                return new Change<AlvRecord>(record, "alv.ballot-cast", "Dezelfde stem opnieuw ontvangen; niets gewijzigd.");
-            return Refusal.Conflict("already-voted", $"Lid {number} heeft op dit voorstel al gestemd ({earlier.Choice}); een lid stemt één keer.");
+            if (!secret && earlier.Channel == channel && earlier.Choice == choice && earlier.ProxyHolder == holder)
+                return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(record, "alv.ballot-cast", "Dezelfde stem opnieuw ontvangen; niets gewijzigd."), [])
+                {
+                    Cast = new CastResult { Proposal = proposal, Receipt = earlier.Receipt, Channel = channel, Repeat = true },
+                });
+            var message = $"Lid {number} heeft op dit voorstel al gestemd ({Via(earlier)}); een lid stemt één keer.";
+            return Refusal.Conflict("already-voted", message, [new FieldError("memberNumber", message)]);
         }
+        VoterMarkFact? holderMark = null;
         if (holder is not null)
         {
-            if (proposal.Ballots.Any(b => b.MemberNumber == holder && b.ProxyHolder is not null))
+            holderMark = CurrentMark(proposal, book.Voter(meetingId, proposalId, holder));
+            if (holderMark?.ProxyHolder is not null)
                 return Refusal.Conflict("proxy-holder-represented", $"Lid {holder} is zelf bij volmacht vertegenwoordigd en kan geen volmacht uitoefenen.");
-            var carried = proposal.Ballots.Count(b => b.ProxyHolder == holder);
+            var carried = book.ProxiesOf(meetingId, proposalId, holder).Length;
             if (carried >= rule.MaxProxiesPerAttendee)
                 return Refusal.Conflict("too-many-proxies", $"Lid {holder} heeft al {carried} volmacht(en) uitgeoefend; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
+            if (!book.ProxiesOf(meetingId, proposalId, number!).IsEmpty)
+                return Refusal.Conflict("proxy-holder-represented", $"Lid {number} oefent al een volmacht uit en is dus aanwezig; stem zonder volmacht.");
         }
-        if (holder is not null && proposal.Ballots.Any(b => b.ProxyHolder == number))
-            return Refusal.Conflict("proxy-holder-represented", $"Lid {number} oefent al een volmacht uit en is dus aanwezig; stem zonder volmacht.");
 
-        var ballot = new Ballot { MemberNumber = number!, Choice = choice, ProxyHolder = holder, Weight = weight, RecordedBy = actor, RecordedAt = now };
-        var updated = proposal with { Mode = BallotMode.Ballots, Ballots = proposal.Ballots.Add(ballot) };
-        return new Change<AlvRecord>(Replace(record, meeting!, updated), "alv.ballot-cast",
-            $"Stem op '{meetingId}/{proposalId}' van lid {number}{(holder is null ? "" : $" (bij volmacht door {holder})")} vastgelegd.");
+        // Present or represented: a ballot at the meeting counts its voter (and holder); an online ballot
+        // only when the statutes count advance voters as present. Each member once, on top of the base list.
+        var counted = channel == BallotChannel.Meeting || statutes.Electronic.AdvanceVotersCountAsPresent;
+        var extra = 0;
+        if (counted)
+        {
+            bool OnBase(string n) => proposal.Count.Tally is not null
+                ? CurrentMark(proposal, book.Voter(meetingId, proposalId, n)) is { Channel: BallotChannel.Tally }
+                : book.IsPresent(meetingId, n);
+            bool HoldsCounted(string n) => book.ProxiesOf(meetingId, proposalId, n).Any(p => p.Counted);
+            if (!OnBase(number!) && !HoldsCounted(number!)) extra++;
+            if (holder is not null && !OnBase(holder) && holderMark?.Counted != true && !HoldsCounted(holder)) extra++;
+        }
+        var weight = rule.Weighting == VoteWeighting.OneMemberOneVote ? 1 : eligibility.Voters.First(x => x.Number == number).Woningequivalenten;
+        var totals = proposal.Count.Totals.Add(choice, weight);
+        var count = proposal.Count with
+        {
+            For = totals.For, Against = totals.Against, Abstain = totals.Abstain,
+            Ballots = proposal.Count.Ballots + 1,
+            Online = proposal.Count.Online + (channel == BallotChannel.Online ? 1 : 0),
+            AtMeeting = proposal.Count.AtMeeting + (channel == BallotChannel.Meeting ? 1 : 0),
+            ByProxy = proposal.Count.ByProxy + (holder is null ? 0 : 1),
+            Extra = proposal.Count.Extra + extra,
+            Receipts = proposal.Count.Receipts + (receipt is null ? 0 : 1),
+            // Sorted by the code, never by arrival: the list carries no timing.
+            SealedReceipts = secret && receipt is not null
+                ? [.. proposal.Count.SealedReceipts.Add(new SealedReceipt(receipt, choice)).OrderBy(r => r.Receipt, StringComparer.Ordinal)]
+                : proposal.Count.SealedReceipts,
+        };
+        var updated = proposal with { Mode = proposal.Count.Tally is null ? BallotMode.Ballots : BallotMode.Tally, Count = count };
+        var tag = AlvFacts.Tag(meetingId, proposalId);
+        var facts = ImmutableArray.CreateBuilder<JournalAppend>();
+        facts.Add(AlvFacts.Entry(AlvFacts.Ballot, tag, now, actor, new BallotFact
+        {
+            MemberNumber = number!, Choice = secret ? null : choice, ProxyHolder = holder, Weight = weight, Channel = channel,
+            Receipt = secret ? null : receipt, Counted = counted, RecordedBy = actor, RecordedAt = now,
+        }));
+        facts.Add(AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposalId, number!), now, actor, new VoterMarkFact
+        {
+            Channel = channel, Counted = counted, ProxyHolder = holder, Choice = secret ? null : choice, Receipt = secret ? null : receipt,
+        }));
+        if (holder is not null)
+            facts.Add(AlvFacts.Entry(AlvFacts.ProxyMark, AlvFacts.Tag(meetingId, proposalId, holder), now, actor, new ProxyMarkFact(number!, counted)));
+        return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting!, updated), "alv.ballot-cast",
+            $"Stem op '{meetingId}/{proposalId}' van lid {number}{(holder is null ? "" : $" (bij volmacht door {holder})")} vastgelegd ({Describe(channel)})."),
+            facts.ToImmutable())
+        {
+            Cast = new CastResult { Proposal = updated, Receipt = receipt, Channel = channel },
+        });
     }
 
     public static ImmutableArray<string> NumbersIn(RecordTally command) =>
         [.. (command.Present ?? []).Concat((command.Proxies ?? []).SelectMany(p => new[] { p?.Member, p?.Holder }))
             .Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => MemberRules.NormaliseNumber(n!)).Distinct()];
 
-    /// <summary>Enters the paper count with its attendance list; the tally cannot hold more votes than the list has voters.</summary>
-    public static Outcome<Change<AlvRecord>> RecordTally(
-        AlvRecord record, string meetingId, string proposalId, RecordTally command, EligibilityCheck eligibility,
+    /// <summary>
+    /// Enters the paper count with its attendance list; the tally cannot hold more votes than the list
+    /// has voters, and nobody on it may have voted by another channel (online). Entering it again replaces it.
+    /// </summary>
+    public static Outcome<AlvChange> RecordTally(
+        AlvRecord record, string meetingId, string proposalId, RecordTally command, EligibilityCheck eligibility, BallotBook book,
         LocalDate today, string actor, Instant now)
     {
         if (Open(record, meetingId, proposalId, today, out var meeting, out var proposal) is { } closed) return closed;
-        if (proposal!.Mode == BallotMode.Ballots)
+        if (proposal!.Count.AtMeeting > 0)
             return Refusal.Conflict("ballots-recorded", "Op dit voorstel zijn al stemmen per lid vastgelegd; een telling erbij zou dubbel tellen.");
         var v = new Validation();
         var rule = record.EffectiveStatutes.RuleFor(proposal.DecisionType);
@@ -356,8 +456,17 @@ public static partial class AlvRules
             proxies.Add(new Proxy(member, holder));
         }
         if (rule.MaxProxiesPerAttendee == 0 && proxies.Count > 0) v.Add("proxies", $"de statuten staan bij een {proposal.DecisionType} geen stemmen bij volmacht toe.");
-        foreach (var over in proxies.GroupBy(p => p.Holder).Where(g => g.Count() > rule.MaxProxiesPerAttendee && rule.MaxProxiesPerAttendee > 0))
-            v.Add("proxies", $"lid {over.Key} draagt {over.Count()} volmachten; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
+        foreach (var over in proxies.GroupBy(p => p.Holder)
+                     .Select(g => (g.Key, Count: g.Count() + book.ProxiesOf(meetingId, proposalId, g.Key).Length))
+                     .Where(g => g.Count > rule.MaxProxiesPerAttendee && rule.MaxProxiesPerAttendee > 0))
+            v.Add("proxies", $"lid {over.Key} draagt {over.Count} volmachten; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
+        // One vote per member across channels: nobody on the list may have voted online already.
+        for (var i = 0; i < present.Length; i++)
+            if (CurrentMark(proposal, book.Voter(meetingId, proposalId, present[i])) is { Channel: not BallotChannel.Tally } mark)
+                v.Add($"present[{i}]", $"lid {present[i]} heeft al gestemd ({Via(mark)}); een lid stemt één keer.");
+        for (var i = 0; i < proxies.Count; i++)
+            if (CurrentMark(proposal, book.Voter(meetingId, proposalId, proxies[i].Member)) is { Channel: not BallotChannel.Tally } mark)
+                v.Add($"proxies[{i}].member", $"lid {proxies[i].Member} heeft al gestemd ({Via(mark)}); een lid stemt één keer.");
         if (v.HasErrors) return v.ToRefusal();
 
         // The count can hold at most one vote per voter on the list (or their woningequivalenten when weighted).
@@ -372,9 +481,30 @@ public static partial class AlvRules
             For = forVotes, Against = against, Abstain = abstain, Present = [.. present.Order(StringComparer.Ordinal)],
             Proxies = proxies.ToImmutable(), RecordedBy = actor, RecordedAt = now,
         };
-        var updated = proposal with { Mode = BallotMode.Tally, Tally = tally };
-        return new Change<AlvRecord>(Replace(record, meeting, updated), "alv.tally-recorded",
-            $"Telling op '{meetingId}/{proposalId}': {Votes(forVotes)} voor, {Votes(against)} tegen, {Votes(abstain)} onthouding(en); {present.Length} aanwezig, {proxies.Count} volmacht(en).");
+        var version = proposal.Count.TallyVersion + 1;
+        // The tally's list is the base now: ballots (online) count on top for whoever is not on it.
+        var extra = CountedThroughBallots(book.BallotsOf(meetingId, proposalId)).Count(n => !voters.Contains(n));
+        var count = proposal.Count with
+        {
+            Tally = new TallySummary
+            {
+                For = forVotes, Against = against, Abstain = abstain, PresentCount = present.Length, ProxyCount = proxies.Count,
+                RecordedBy = actor, RecordedAt = now,
+            },
+            TallyVersion = version, Extra = extra,
+        };
+        var updated = proposal with { Mode = BallotMode.Tally, Count = count };
+        var facts = ImmutableArray.CreateBuilder<JournalAppend>();
+        facts.Add(AlvFacts.Entry(AlvFacts.Tally, AlvFacts.Tag(meetingId, proposalId), now, actor, new TallyFact { Tally = tally, Version = version }));
+        foreach (var n in tally.Present)
+            facts.Add(AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposalId, n), now, actor,
+                new VoterMarkFact { Channel = BallotChannel.Tally, Counted = true, TallyVersion = version }));
+        foreach (var p in tally.Proxies)
+            facts.Add(AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposalId, p.Member), now, actor,
+                new VoterMarkFact { Channel = BallotChannel.Tally, Counted = true, ProxyHolder = p.Holder, TallyVersion = version }));
+        return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.tally-recorded",
+            $"Telling op '{meetingId}/{proposalId}': {Votes(forVotes)} voor, {Votes(against)} tegen, {Votes(abstain)} onthouding(en); {present.Length} aanwezig, {proxies.Count} volmacht(en)."),
+            facts.ToImmutable()));
     }
 
     /// <summary>Votes as read in Dutch: "96", "2,5".</summary>
@@ -392,33 +522,49 @@ public static partial class AlvRules
         return Members.MemberRules.Normalise(n);
     }
 
-    /// <summary>The member numbers counted as present or represented on a proposal (for the quorum).</summary>
-    public static ImmutableArray<string> PresentOrRepresented(Meeting meeting, Proposal proposal) =>
-        proposal.Mode == BallotMode.Tally && proposal.Tally is { } t
-            ? [.. t.Present.Concat(t.Proxies.Select(p => p.Member)).Distinct()]
-            : [.. meeting.Present
-                .Concat(proposal.Ballots.Select(b => b.MemberNumber))
-                .Concat(proposal.Ballots.Where(b => b.ProxyHolder is not null).Select(b => b.ProxyHolder!))
-                .Distinct()];
+    /// <summary>How many members count as present or represented on a proposal (for the quorum): the base list plus ballots beyond it.</summary>
+    public static int PresentOrRepresented(Meeting meeting, Proposal proposal) =>
+        (proposal.Count.Tally is { } t ? t.PresentCount + t.ProxyCount : meeting.PresentCount) + proposal.Count.Extra;
 
-    /// <summary>Closes a proposal: the result is fixed from then on; a correction is a new proposal that references it.</summary>
-    public static Outcome<Change<AlvRecord>> Close(
-        AlvRecord record, string meetingId, string proposalId, Electorate electorate, LocalDate today, string actor, Instant now)
+    /// <summary>All votes of a proposal: ballots of every channel plus the paper tally.</summary>
+    public static VoteTotals Totals(Proposal proposal) =>
+        proposal.Count.Tally is { } t
+            ? new VoteTotals(proposal.Count.For + t.For, proposal.Count.Against + t.Against, proposal.Count.Abstain + t.Abstain)
+            : proposal.Count.Totals;
+
+    /// <summary>
+    /// Closes a proposal: the result is fixed from then on; a correction is a new proposal that references it.
+    /// The receipts are published (a <c>receipts</c> row, per choice, sorted): for an open ballot from its ballot
+    /// rows (<paramref name="book"/> holds them), for a secret ballot from the sealed list, which leaves the snapshot.
+    /// </summary>
+    public static Outcome<AlvChange> Close(
+        AlvRecord record, string meetingId, string proposalId, Electorate electorate, BallotBook book, LocalDate today, string actor, Instant now)
     {
         if (Open(record, meetingId, proposalId, today, out var meeting, out var proposal) is { } closed) return closed;
         var rule = record.EffectiveStatutes.RuleFor(proposal!.DecisionType);
-        var totals = proposal.Mode == BallotMode.Tally && proposal.Tally is { } t
-            ? new VoteTotals(t.For, t.Against, t.Abstain)
-            : proposal.Ballots.Aggregate(new VoteTotals(), (sum, b) => sum.Add(b.Choice, b.Weight));
-        var attending = PresentOrRepresented(meeting!, proposal);
-        var represented = proposal.Mode == BallotMode.Tally ? proposal.Tally!.Proxies.Length : proposal.Ballots.Count(b => b.ProxyHolder is not null);
-        var result = VoteCounting.Decide(rule, totals, electorate.Members, attending.Length, represented, meeting!.SecondMeetingOf is not null);
-        var updated = proposal with { Closed = new ClosedDecision { Result = result, ClosedBy = actor, ClosedAt = now } };
-        return new Change<AlvRecord>(Replace(record, meeting, updated), "alv.proposal-closed",
-            $"Besluit '{meetingId}/{proposalId}' ({proposal.DecisionType}) gesloten. {result.Describe()}.");
+        var represented = proposal.Count.ByProxy + (proposal.Count.Tally?.ProxyCount ?? 0);
+        var result = VoteCounting.Decide(rule, Totals(proposal), electorate.Members, PresentOrRepresented(meeting!, proposal), represented, meeting!.SecondMeetingOf is not null);
+        var updated = proposal with
+        {
+            Closed = new ClosedDecision { Result = result, ClosedBy = actor, ClosedAt = now },
+            Count = proposal.Count with { SealedReceipts = [] },
+        };
+        var facts = ImmutableArray<JournalAppend>.Empty;
+        if (proposal.Count.Receipts > 0)
+        {
+            var receipts = proposal.Count.SealedReceipts.Select(r => (r.Receipt, r.Choice))
+                .Concat(book.BallotsOf(meetingId, proposalId).Where(b => b is { Receipt: not null, Choice: not null }).Select(b => (b.Receipt!, b.Choice!.Value)))
+                .ToList();
+            ImmutableArray<string> Of(VoteChoice c) => [.. receipts.Where(r => r.Item2 == c).Select(r => r.Item1).Order(StringComparer.Ordinal)];
+            facts = [AlvFacts.Entry(AlvFacts.Receipts, AlvFacts.Tag(meetingId, proposalId), now, actor,
+                new ReceiptsFact(Of(VoteChoice.Voor), Of(VoteChoice.Tegen), Of(VoteChoice.Onthouding)))];
+        }
+        return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.proposal-closed",
+            $"Besluit '{meetingId}/{proposalId}' ({proposal.DecisionType}) gesloten. {result.Describe()}."), facts));
     }
 
-    private static Refusal? Open(AlvRecord record, string meetingId, string proposalId, LocalDate today, out Meeting? meeting, out Proposal? proposal)
+    /// <summary>Checks that a proposal can take votes or be closed; <paramref name="today"/> null skips the meeting-date check (online votes have their own window).</summary>
+    private static Refusal? Open(AlvRecord record, string meetingId, string proposalId, LocalDate? today, out Meeting? meeting, out Proposal? proposal)
     {
         meeting = Find(record, meetingId);
         proposal = meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId);

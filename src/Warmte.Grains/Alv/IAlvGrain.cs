@@ -52,6 +52,9 @@ public interface IAlvGrain : IGrainWithStringKey
     /// <summary>A page (1-based) of a meeting's attendance list, read from the journal; null when the meeting does not exist.</summary>
     Task<AttendancePage?> Attendance(string meetingId, int page, int pageSize);
 
+    /// <summary>The paper count with its attendance list and proxies (from the journal); null when none was entered.</summary>
+    Task<Tally?> TallyOf(string meetingId, string proposalId);
+
     Task<Outcome<Proposal>> RecordTally(string meetingId, string proposalId, RecordTally command, string actor);
 
     Task<Outcome<Proposal>> Close(string meetingId, string proposalId, string actor);

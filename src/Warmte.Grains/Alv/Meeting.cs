@@ -63,10 +63,65 @@ public sealed record Proposal
     [Id(4)] public string? Corrects { get; init; }
     [Id(5)] public string? CorrectionReason { get; init; }
     [Id(6)] public required BallotMode Mode { get; init; }
+    /// <summary>
+    /// Only in snapshots written before ballots moved to the journal (release ba5f89c and older):
+    /// the journal upgrade moves them to <c>ballot</c> rows and empties this. Never filled by the rules.
+    /// </summary>
     [Id(7)] public ImmutableArray<Ballot> Ballots { get; init; } = [];
+    /// <summary>As <see cref="Ballots"/>: the old place of the paper count, moved to a <c>tally</c> row by the upgrade.</summary>
     [Id(8)] public Tally? Tally { get; init; }
     [Id(9)] public ClosedDecision? Closed { get; init; }
+    /// <summary>The running figures a close needs (bounded: no per-member data except sealed receipts of an open secret ballot).</summary>
+    [Id(10)] public ProposalCount Count { get; init; } = ProposalCount.Empty;
 }
+
+/// <summary>
+/// The running figures of one proposal, kept in the snapshot: what closing needs, and nothing that
+/// grows with the number of voters (the ballots themselves are journal rows). For a secret ballot
+/// the receipts wait here, sorted by code (no timing order), until closing publishes them.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ProposalCount
+{
+    /// <summary>Weighted ballots per choice, all ballot channels (the paper tally is in <see cref="Tally"/>).</summary>
+    [Id(0)] public decimal For { get; init; }
+    [Id(1)] public decimal Against { get; init; }
+    [Id(2)] public decimal Abstain { get; init; }
+    [Id(3)] public int Ballots { get; init; }
+    [Id(4)] public int Online { get; init; }
+    [Id(5)] public int AtMeeting { get; init; }
+    /// <summary>Ballots cast by a proxy holder (volmacht).</summary>
+    [Id(6)] public int ByProxy { get; init; }
+    /// <summary>Members counted present or represented through ballots who are not on the base list (attendance or tally list).</summary>
+    [Id(7)] public int Extra { get; init; }
+    [Id(8)] public TallySummary? Tally { get; init; }
+    /// <summary>Bumped each time a tally is (re)entered: voter marks of an older tally no longer count.</summary>
+    [Id(9)] public int TallyVersion { get; init; }
+    /// <summary>Open secret ballot only: receipts with their choice, sorted by receipt, published (and removed here) at closing.</summary>
+    [Id(10)] public ImmutableArray<SealedReceipt> SealedReceipts { get; init; } = [];
+    /// <summary>Ballots that carry a receipt (open ballots: the receipt is in the ballot row).</summary>
+    [Id(11)] public int Receipts { get; init; }
+
+    public static readonly ProposalCount Empty = new();
+
+    public VoteTotals Totals => new(For, Against, Abstain);
+}
+
+/// <summary>The paper count's figures; its attendance list and proxies are in the <c>tally</c> journal row.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TallySummary
+{
+    [Id(0)] public required decimal For { get; init; }
+    [Id(1)] public required decimal Against { get; init; }
+    [Id(2)] public required decimal Abstain { get; init; }
+    [Id(3)] public required int PresentCount { get; init; }
+    [Id(4)] public required int ProxyCount { get; init; }
+    [Id(5)] public required string RecordedBy { get; init; }
+    [Id(6)] public required Instant RecordedAt { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record SealedReceipt([property: Id(0)] string Receipt, [property: Id(1)] VoteChoice Choice);
 
 /// <summary>An ALV meeting: date, notice date, the agenda's proposals and the attendance list.</summary>
 [GenerateSerializer, Immutable]
@@ -79,10 +134,12 @@ public sealed record Meeting
     /// <summary>The earlier meeting without quorum this one repeats (a second meeting).</summary>
     [Id(4)] public string? SecondMeetingOf { get; init; }
     [Id(5)] public required ImmutableArray<Proposal> Proposals { get; init; }
-    /// <summary>Members signed in on the attendance list (present in person).</summary>
+    /// <summary>Only in snapshots of release ba5f89c and older: the attendance list, moved to <c>attendance</c> rows by the upgrade.</summary>
     [Id(6)] public ImmutableArray<string> Present { get; init; } = [];
     [Id(7)] public required string CreatedBy { get; init; }
     [Id(8)] public required Instant CreatedAt { get; init; }
+    /// <summary>How many members are on the attendance list (the list itself: <c>attendance</c> journal rows).</summary>
+    [Id(9)] public int PresentCount { get; init; }
 }
 
 // ---- commands, as callers send them ----

@@ -4,8 +4,9 @@ using NodaTime;
 namespace Warmte.Alv;
 
 /// <summary>
-/// A meeting as a reader sees it. Member numbers (who voted what, who attended) are personal data:
-/// they are filled in only for the cooperative's board and admins; everyone sees the counts.
+/// A meeting as a reader sees it: counts only. Who attended and who voted are personal data, read
+/// page by page from the journal by the board and admins (…/attendance, …/ballots). Sealed until
+/// closed: while a proposal is open nobody, the board included, sees its totals, only the turnout.
 /// </summary>
 public sealed record MeetingView
 {
@@ -21,7 +22,7 @@ public sealed record MeetingView
     public static MeetingView Of(Meeting m, Statutes statutes, bool withMembers) => new()
     {
         Id = m.Id, Title = m.Title, Date = m.Date, NoticeDate = m.NoticeDate, SecondMeetingOf = m.SecondMeetingOf,
-        PresentCount = m.Present.Length, Present = withMembers ? m.Present : null,
+        PresentCount = m.PresentCount, Present = null,
         Proposals = [.. m.Proposals.Select(p => ProposalView.Of(m, p, statutes, withMembers))],
     };
 }
@@ -38,10 +39,15 @@ public sealed record ProposalView
     /// <summary>The statutes' rule that applies (or applied, when closed).</summary>
     public required DecisionRule Rule { get; init; }
     public required int BallotCount { get; init; }
+    public int OnlineCount { get; init; }
+    public int ByProxyCount { get; init; }
+    public bool TallyRecorded { get; init; }
+    /// <summary>A secret ballot (statutes): who voted is never linked to what was chosen.</summary>
+    public bool Secret { get; init; }
     public required int PresentOrRepresentedCount { get; init; }
     public ImmutableArray<Ballot>? Ballots { get; init; }
     public Tally? Tally { get; init; }
-    /// <summary>Tally counts without the attendance list, for readers without access to personal data.</summary>
+    /// <summary>Tally counts (after closing only: sealed while open); the attendance list is at …/tally for the board.</summary>
     public VoteCounts? TallyCounts { get; init; }
     public required bool IsClosed { get; init; }
     public DecisionResult? Result { get; init; }
@@ -54,11 +60,12 @@ public sealed record ProposalView
         Id = p.Id, Title = p.Title, DecisionType = p.DecisionType, ProjectId = p.ProjectId, Corrects = p.Corrects,
         CorrectionReason = p.CorrectionReason, Mode = p.Mode,
         Rule = p.Closed?.Result.Rule ?? statutes.RuleFor(p.DecisionType),
-        BallotCount = p.Ballots.Length,
-        PresentOrRepresentedCount = AlvRules.PresentOrRepresented(meeting, p).Length,
-        Ballots = withMembers ? p.Ballots : null,
-        Tally = withMembers ? p.Tally : null,
-        TallyCounts = p.Tally is { } t ? new VoteCounts(t.For, t.Against, t.Abstain) : null,
+        BallotCount = p.Count.Ballots, OnlineCount = p.Count.Online, ByProxyCount = p.Count.ByProxy, TallyRecorded = p.Count.Tally is not null,
+        Secret = statutes.Electronic.IsSecret(p.DecisionType),
+        PresentOrRepresentedCount = AlvRules.PresentOrRepresented(meeting, p),
+        Ballots = null,
+        Tally = null,
+        TallyCounts = p.Closed is not null && p.Count.Tally is { } t ? new VoteCounts(t.For, t.Against, t.Abstain) : null,
         IsClosed = p.Closed is not null,
         Result = p.Closed?.Result, ResultText = p.Closed?.Result.Describe(),
         ClosedBy = p.Closed?.ClosedBy, ClosedAt = p.Closed?.ClosedAt,

@@ -42,23 +42,23 @@ public static class AlvEndpoints
         }).WithSummary("Eén vergadering");
 
         group.MapPost("/meetings", (string id, HttpContext http, IGrainFactory grains) =>
-            Write<CreateMeeting, Meeting>(id, http, grains, (alv, body, actor) => alv.CreateMeeting(body, actor), created: m => $"/api/cooperatives/{id}/alv/meetings/{m.Id}"))
+            Write<CreateMeeting, Meeting>(id, http, grains, (alv, body, actor) => alv.CreateMeeting(body, actor), created: m => $"/api/cooperatives/{id}/alv/meetings/{m.Id}", view: Sealed))
             .WithSummary("Vergadering vastleggen (datum, oproepdatum, agenda)");
 
         group.MapPost("/meetings/{meetingId}/proposals", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
-            Write<ProposalInput, Meeting>(id, http, grains, (alv, body, actor) => alv.AddProposal(meetingId, body, actor)))
+            Write<ProposalInput, Meeting>(id, http, grains, (alv, body, actor) => alv.AddProposal(meetingId, body, actor), view: Sealed))
             .WithSummary("Voorstel toevoegen: een agendapunt vóór de vergadering, of een correctie op een gesloten besluit");
 
         group.MapPost("/meetings/{meetingId}/attendance", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
-            Write<RecordAttendance, Meeting>(id, http, grains, (alv, body, actor) => alv.RecordAttendance(meetingId, body, actor)))
+            Write<RecordAttendance, Meeting>(id, http, grains, (alv, body, actor) => alv.RecordAttendance(meetingId, body, actor), view: Sealed))
             .WithSummary("Presentielijst aanvullen (aanwezige leden)");
 
         group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/ballots", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
-            Write<CastBallot, Proposal>(id, http, grains, (alv, body, actor) => alv.CastBallot(meetingId, proposalId, body, actor)))
+            Write<CastBallot, Proposal>(id, http, grains, (alv, body, actor) => alv.CastBallot(meetingId, proposalId, body, actor), view: SealedProposal(meetingId)))
             .WithSummary("Stem van één lid (eventueel bij volmacht); een lid stemt één keer per voorstel");
 
         group.MapPut("/meetings/{meetingId}/proposals/{proposalId}/tally", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
-            Write<RecordTally, Proposal>(id, http, grains, (alv, body, actor) => alv.RecordTally(meetingId, proposalId, body, actor)))
+            Write<RecordTally, Proposal>(id, http, grains, (alv, body, actor) => alv.RecordTally(meetingId, proposalId, body, actor), view: SealedProposal(meetingId)))
             .WithSummary("Telling van de papieren stemming met presentielijst en volmachten");
 
         group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/close", async (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
@@ -67,6 +67,53 @@ public static class AlvEndpoints
             if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
             return Answers.From(await Alv(grains, id).Close(meetingId, proposalId, http.User.Actor()));
         }).WithSummary("Voorstel sluiten: de uitslag ligt daarna vast");
+
+        group.MapGet("/meetings/{meetingId}/attendance", async (string id, string meetingId, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
+            return await Alv(grains, id).Attendance(meetingId, p, size) is { } list ? Answers.Ok(list) : Problems.NotFound("Vergadering", $"{id}/{meetingId}");
+        }).WithSummary("Presentielijst van een vergadering, per pagina (uit de journal)");
+
+        group.MapGet("/meetings/{meetingId}/proposals/{proposalId}/ballots", async (string id, string meetingId, string proposalId, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
+            return await Alv(grains, id).Ballots(meetingId, proposalId, p, size) is { } list ? Answers.Ok(list) : Problems.NotFound("Voorstel", $"{id}/{meetingId}/{proposalId}");
+        }).WithSummary("Stemmen op een voorstel, per pagina: wie (en na sluiten wat, behalve bij geheime stemming)");
+
+        group.MapGet("/meetings/{meetingId}/proposals/{proposalId}/tally", async (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
+            var alv = Alv(grains, id);
+            if (await alv.TallyOf(meetingId, proposalId) is not { } tally) return Problems.NotFound("Telling", $"{id}/{meetingId}/{proposalId}");
+            // Sealed until closed: the list is shown, the counts only after closing.
+            var closed = (await alv.Meeting(meetingId))?.Proposals.FirstOrDefault(x => x.Id == proposalId)?.Closed is not null;
+            return Answers.Ok(new
+            {
+                tally.Present, tally.Proxies, tally.RecordedBy, tally.RecordedAt, Sealed = !closed,
+                For = closed ? tally.For : (decimal?)null, Against = closed ? tally.Against : (decimal?)null, Abstain = closed ? tally.Abstain : (decimal?)null,
+            });
+        }).WithSummary("De papieren telling met presentielijst en volmachten (aantallen pas na sluiten)");
+
+        group.MapGet("/meetings/{meetingId}/proposals/{proposalId}/turnout", async (string id, string meetingId, string proposalId, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            return await Alv(grains, id).Turnout(meetingId, proposalId) is { } turnout ? Answers.Ok(turnout) : Problems.NotFound("Voorstel", $"{id}/{meetingId}/{proposalId}");
+        }).WithSummary("Opkomst: hoeveel leden gestemd hebben, per kanaal (geen uitslag zolang het voorstel open is)");
+
+        group.MapGet("/meetings/{meetingId}/proposals/{proposalId}/receipts", async (string id, string meetingId, string proposalId, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            var alv = Alv(grains, id);
+            if (await alv.Receipts(meetingId, proposalId) is { } published) return Answers.Ok(published);
+            return await alv.Turnout(meetingId, proposalId) is null
+                ? Problems.NotFound("Voorstel", $"{id}/{meetingId}/{proposalId}")
+                : Answers.From<PublishedReceipts>(Refusal.Conflict("proposal-open", "De ontvangstcodes worden gepubliceerd als het voorstel gesloten is."));
+        }).WithSummary("Na sluiten: alle ontvangstcodes per keuze, zodat elk lid zijn stem kan nagaan");
 
         group.MapGet("/audit", async (string id, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
@@ -84,13 +131,22 @@ public static class AlvEndpoints
 
     private static async Task<IResult> Write<TBody, TResult>(
         string id, HttpContext http, IGrainFactory grains, Func<IAlvGrain, TBody, string, Task<Outcome<TResult>>> command,
-        Func<TResult, string>? created = null) where TBody : class
+        Func<TResult, string>? created = null, Func<IAlvGrain, TResult, Task<object>>? view = null) where TBody : class
     {
         if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
         if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
         var (body, problem) = await RequestBody.ReadAsync<TBody>(http.Request);
         if (problem is not null) return problem;
-        var outcome = await command(Alv(grains, id), body!, http.User.Actor());
-        return created is not null && outcome.IsOk ? Answers.Created(outcome, created(outcome.Value!)) : Answers.From(outcome);
+        var alv = Alv(grains, id);
+        var outcome = await command(alv, body!, http.User.Actor());
+        if (!outcome.IsOk || view is null) return created is not null && outcome.IsOk ? Answers.Created(outcome, created(outcome.Value!)) : Answers.From(outcome);
+        // Answers show the view: counts, no totals of an open proposal (sealed until closed).
+        var shown = Outcome<object>.Ok(await view(alv, outcome.Value!));
+        return created is not null ? Answers.Created(shown, created(outcome.Value!)) : Answers.From(shown);
     }
+
+    private static async Task<object> Sealed(IAlvGrain alv, Meeting meeting) => MeetingView.Of(meeting, await alv.Statutes(), withMembers: false);
+
+    private static Func<IAlvGrain, Proposal, Task<object>> SealedProposal(string meetingId) => async (alv, proposal) =>
+        await alv.Meeting(meetingId) is { } meeting ? ProposalView.Of(meeting, proposal, await alv.Statutes(), withMembers: false) : proposal;
 }

@@ -19,6 +19,8 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
 {
     private bool Pg => database.IsPostgres;
 
+    internal bool IsPostgres => database.IsPostgres;
+
     // PostgreSQL keeps JSON as jsonb: the text parameter is cast in the statement.
     private string Json(string parameter) => Pg ? $"CAST(@{parameter} AS jsonb)" : "@" + parameter;
 

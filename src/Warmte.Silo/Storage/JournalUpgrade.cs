@@ -22,7 +22,7 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         [Projects.ProjectGrain.JournalType] = Common.RecordUpgrade.From<Projects.ProjectRecord>,
         [Cooperatives.CooperativeGrain.JournalType] = Common.RecordUpgrade.From<Cooperatives.CooperativeRecord>,
         [Umbrellas.UmbrellaGrain.JournalType] = Common.RecordUpgrade.From<Umbrellas.UmbrellaRecord>,
-        [Alv.AlvGrain.JournalType] = Common.RecordUpgrade.From<Alv.AlvRecord>,
+        [Alv.AlvGrain.JournalType] = Alv.AlvUpgrade.From,
         [TenantConsent.TenantConsentGrain.JournalType] = Common.RecordUpgrade.From<TenantConsent.ConsentRecord>,
         [Grants.FundingGrain.JournalType] = Grants.FundingUpgrade.From,
     };
@@ -50,6 +50,52 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             }
         }
         if (moved > 0) logger.LogInformation("Journal upgrade: {Count} grain(s) moved from OrleansStorage to the journal tables", moved);
+        var alv = await MoveAlvHistoryAsync(connection, store, cancellationToken);
+        if (alv > 0) logger.LogInformation("Journal upgrade: ALV history (ballots, tallies, attendance) of {Count} cooperative(s) moved from the snapshot to journal rows", alv);
+        return moved + alv;
+    }
+
+    /// <summary>
+    /// alv: snapshots written by release ba5f89c kept every ballot, tally and attendance list inside the
+    /// record. Each such snapshot is split (<see cref="Alv.AlvUpgrade"/>): the history becomes journal rows
+    /// after the grain's last seq, the snapshot moves to the next version without it — one transaction per
+    /// cooperative, on the version read, so a rerun or a running grain never doubles a ballot.
+    /// </summary>
+    private async Task<int> MoveAlvHistoryAsync(DbConnection connection, AdoNetJournalStore store, CancellationToken cancellationToken)
+    {
+        var candidates = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            // Cheap at every start: only snapshots whose JSON still has a non-empty old list or a tally.
+            list.CommandText = "SELECT grain_key FROM warmte_snapshot WHERE grain_type = @type AND ("
+                + (store.IsPostgres
+                    ? "state::text LIKE '%\"ballots\": [{%' OR state::text LIKE '%\"present\": [\"%' OR state::text LIKE '%\"tally\": {%')"
+                    : "state LIKE '%\"ballots\":[{%' OR state LIKE '%\"present\":[\"%' OR state LIKE '%\"tally\":{%')");
+            Database.Parameter(list, "type", Alv.AlvGrain.JournalType);
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) candidates.Add(reader.GetString(0));
+        }
+        var moved = 0;
+        foreach (var key in candidates)
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            long version, lastSeq;
+            string state;
+            await using (var read = connection.CreateCommand())
+            {
+                read.Transaction = tx;
+                read.CommandText = "SELECT version, last_seq, " + (store.IsPostgres ? "state::text" : "state") + " FROM warmte_snapshot WHERE grain_type = @type AND grain_key = @key";
+                Parameters(read, Alv.AlvGrain.JournalType, key, null);
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken)) continue;
+                (version, lastSeq, state) = (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), reader.GetString(2));
+            }
+            if (Alv.AlvUpgrade.SplitJson(state) is not { } split) { await tx.RollbackAsync(cancellationToken); continue; }
+            var at = split.Facts.IsEmpty ? clock.GetCurrentInstant() : split.Facts.Max(f => f.At);
+            await store.WriteAsync(connection, tx, new JournalCommit(Alv.AlvGrain.JournalType, key, version, lastSeq + 1, split.State, split.Facts, null, at));
+            await tx.CommitAsync(cancellationToken);
+            moved++;
+        }
         return moved;
     }
 

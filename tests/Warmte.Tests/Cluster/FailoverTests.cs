@@ -309,9 +309,15 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.Equal(paid, cash.GetProperty("totalReceived").GetDecimal());
 
         // Ballots: each acknowledged member's ballot once.
-        var proposal = (await client.Get($"api/cooperatives/{load.Cooperative}/alv/meetings/{load.Meeting}")).Body
-            .GetProperty("proposals")[0];
-        var voted = proposal.GetProperty("ballots").EnumerateArray().Select(b => b.GetProperty("memberNumber").GetString()!).ToList();
+        // (the ballots are journal rows, read page by page from the ballots endpoint)
+        var voted = new List<string>();
+        for (var page = 1; ; page++)
+        {
+            var items = (await client.Get($"api/cooperatives/{load.Cooperative}/alv/meetings/{load.Meeting}/proposals/realisatiebesluit/ballots?page={page}&pageSize=200")).Body
+                .GetProperty("items").EnumerateArray().Select(b => b.GetProperty("memberNumber").GetString()!).ToList();
+            if (items.Count == 0) break;
+            voted.AddRange(items);
+        }
         Assert.Equal(done.Where(w => w.Kind == Kind.Ballot).Select(w => w.Member!).Order(), voted.Order());
     }
 

@@ -38,14 +38,37 @@ public sealed class AlvRulesTests
         return outcome.Value!.Value;
     }
 
-    private static Outcome<Audit.Change<AlvRecord>> Vote(AlvRecord record, string member, string choice = "Voor", string? proxy = null) =>
-        AlvRules.CastBallot(record, "alv", "besluit", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = proxy },
-            MemberRules.Check(Register, AlvRules.NumbersIn(new CastBallot { MemberNumber = member, ProxyHolder = proxy }), Date), Date, "bestuur", Now);
+    // The journal's answers travel with each record (the grain reads them from the journal): the book after the facts so far.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AlvRecord, BallotBook> Books = new();
+
+    private static Outcome<AlvChange> Track(AlvRecord before, Outcome<AlvChange> outcome)
+    {
+        if (outcome.IsOk) Books.AddOrUpdate(outcome.Value!.Record, Book(before).With(outcome.Value.Facts));
+        return outcome;
+    }
+
+    private static BallotBook Book(AlvRecord record) => Books.TryGetValue(record, out var book) ? book : BallotBook.Empty;
+
+    private static Outcome<AlvChange> Vote(AlvRecord record, string member, string choice = "Voor", string? proxy = null) =>
+        Track(record, AlvRules.CastBallot(record, "alv", "besluit", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = proxy },
+            MemberRules.Check(Register, AlvRules.NumbersIn(new CastBallot { MemberNumber = member, ProxyHolder = proxy }), Date), Book(record), Date, "bestuur", Now));
+
+    private static Outcome<AlvChange> Close(AlvRecord record, string proposal, Electorate electorate, LocalDate today, string actor) =>
+        Track(record, AlvRules.Close(record, "alv", proposal, electorate, Book(record), today, actor, Now));
+
+    private static Outcome<AlvChange> Tally(AlvRecord record, string proposal, RecordTally tally, EligibilityCheck eligibility, LocalDate today) =>
+        Track(record, AlvRules.RecordTally(record, "alv", proposal, tally, eligibility, Book(record), today, "bestuur", Now));
 
     private static AlvRecord Ok(Outcome<Audit.Change<AlvRecord>> outcome)
     {
         Assert.True(outcome.IsOk, outcome.Refusal?.Message + " " + string.Join("; ", outcome.Refusal?.Errors.Select(e => e.Reason) ?? []));
         return outcome.Value!.Value;
+    }
+
+    private static AlvRecord Ok(Outcome<AlvChange> outcome)
+    {
+        Assert.True(outcome.IsOk, outcome.Refusal?.Message + " " + string.Join("; ", outcome.Refusal?.Errors.Select(e => e.Reason) ?? []));
+        return outcome.Value!.Record;
     }
 
     [Theory]
@@ -66,7 +89,7 @@ public sealed class AlvRulesTests
     {
         var record = Ok(Vote(Meeting(), "L-1"));
         var again = Vote(record, "l-1 ");
-        Assert.Same(record, again.Value!.Value);
+        Assert.Same(record, again.Value!.Record);
         var changed = Vote(record, "L-1", "Tegen");
         Assert.Equal("already-voted", changed.Refusal!.Code);
     }
@@ -89,7 +112,7 @@ public sealed class AlvRulesTests
         var statutes = Ok(AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes { Default = new DecisionRuleInput { Quorum = "1/2" } }));
         var record = Ok(Vote(Meeting(statutes), "L-1"));
         record = Ok(Vote(record, "L-2", "Tegen", proxy: "L-3"));
-        var closed = Ok(AlvRules.Close(record, "alv", "besluit", MemberRules.ElectorateOn(Register.Values, Date), Date, "bestuur", Now));
+        var closed = Ok(Close(record, "besluit", MemberRules.ElectorateOn(Register.Values, Date), Date, "bestuur"));
         var result = closed.Meetings[0].Proposals[0].Closed!.Result;
         // Eligible on the date: L-1, L-2, L-3 (LAAT joined later, WEG left, GEEN-STEM may not vote).
         Assert.Equal(3, result.EligibleMembers);
@@ -99,14 +122,14 @@ public sealed class AlvRulesTests
         Assert.Equal(DecisionOutcome.Verworpen, result.Outcome);
 
         Assert.Equal("proposal-closed", Vote(closed, "L-3").Refusal!.Code);
-        Assert.Equal("proposal-closed", AlvRules.Close(closed, "alv", "besluit", new Electorate(Date, 3, 3), Date, "b", Now).Refusal!.Code);
+        Assert.Equal("proposal-closed", Close(closed, "besluit", new Electorate(Date, 3, 3), Date, "b").Refusal!.Code);
     }
 
     [Fact]
     public void A_correction_is_a_new_decision_that_replaces_the_closed_one_for_the_gate()
     {
         var record = Ok(Vote(Meeting(), "L-1", "Tegen"));
-        record = Ok(AlvRules.Close(record, "alv", "besluit", new Electorate(Date, 3, 3), Date, "bestuur", Now));
+        record = Ok(Close(record, "besluit", new Electorate(Date, 3, 3), Date, "bestuur"));
         Assert.Equal(DecisionOutcome.Verworpen, AlvRules.DecisionFor(record, "wg-terrein", DecisionType.Realisatiebesluit)!.Result.Outcome);
 
         var noReason = AlvRules.AddProposal(record, "alv", new ProposalInput { Id = "p2", Title = "Correctie", DecisionType = "Realisatiebesluit", ProjectId = "wg-terrein", Corrects = "alv/besluit" }, Date.PlusDays(3));
@@ -117,9 +140,9 @@ public sealed class AlvRulesTests
             Id = "p2", Title = "Correctie", DecisionType = "Realisatiebesluit", ProjectId = "wg-terrein", Corrects = "alv/besluit",
             CorrectionReason = "Papieren stemmen van de tweede zaal niet meegeteld.",
         }, Date.PlusDays(3)));
-        record = Ok(AlvRules.RecordTally(record, "alv", "p2", new RecordTally { For = 3, Against = 0, Abstain = 0, Present = ["L-1", "L-2", "L-3"] },
-            MemberRules.Check(Register, ["L-1", "L-2", "L-3"], Date), Date.PlusDays(3), "bestuur", Now));
-        record = Ok(AlvRules.Close(record, "alv", "p2", new Electorate(Date, 3, 3), Date.PlusDays(3), "bestuur", Now));
+        record = Ok(Tally(record, "p2", new RecordTally { For = 3, Against = 0, Abstain = 0, Present = ["L-1", "L-2", "L-3"] },
+            MemberRules.Check(Register, ["L-1", "L-2", "L-3"], Date), Date.PlusDays(3)));
+        record = Ok(Close(record, "p2", new Electorate(Date, 3, 3), Date.PlusDays(3), "bestuur"));
         var decision = AlvRules.DecisionFor(record, "wg-terrein", DecisionType.Realisatiebesluit)!;
         Assert.Equal(("p2", DecisionOutcome.Aangenomen, "alv/besluit"), (decision.ProposalId, decision.Result.Outcome, decision.Corrects));
         // The original stays as it was.
@@ -129,8 +152,8 @@ public sealed class AlvRulesTests
     [Fact]
     public void A_tally_cannot_hold_more_votes_than_the_attendance_list()
     {
-        var outcome = AlvRules.RecordTally(Meeting(), "alv", "besluit", new RecordTally { For = 3, Against = 0, Abstain = 0, Present = ["L-1", "L-2"] },
-            MemberRules.Check(Register, ["L-1", "L-2"], Date), Date, "bestuur", Now);
+        var outcome = Tally(Meeting(), "besluit", new RecordTally { For = 3, Against = 0, Abstain = 0, Present = ["L-1", "L-2"] },
+            MemberRules.Check(Register, ["L-1", "L-2"], Date), Date);
         Assert.Equal("for", Assert.Single(outcome.Refusal!.Errors).Field);
     }
 
@@ -141,7 +164,7 @@ public sealed class AlvRulesTests
         var record = Ok(Vote(Meeting(weighted), "L-1"));
         record = Ok(Vote(record, "L-2"));
         record = Ok(Vote(record, "L-3", "Tegen"));
-        var result = Ok(AlvRules.Close(record, "alv", "besluit", new Electorate(Date, 3, 7), Date, "b", Now)).Meetings[0].Proposals[0].Closed!.Result;
+        var result = Ok(Close(record, "besluit", new Electorate(Date, 3, 7), Date, "b")).Meetings[0].Proposals[0].Closed!.Result;
         Assert.Equal((2L, 5L, DecisionOutcome.Verworpen), (result.For, result.Against, result.Outcome));
     }
 
@@ -182,7 +205,7 @@ public sealed class AlvRulesTests
         }, Date, "b", Now);
         Assert.Equal("proposals[0].projectId", Assert.Single(outcome.Refusal!.Errors).Field);
         var early = AlvRules.CastBallot(Meeting(), "alv", "besluit", new CastBallot { MemberNumber = "L-1", Choice = "Voor" },
-            MemberRules.Check(Register, ["L-1"], Date), Date.PlusDays(-1), "b", Now);
+            MemberRules.Check(Register, ["L-1"], Date), BallotBook.Empty, Date.PlusDays(-1), "b", Now);
         Assert.Equal("meeting-not-held", early.Refusal!.Code);
     }
 }

@@ -113,21 +113,23 @@ public sealed class VoteCountingTests
     private static (AlvRecord Record, int Accepted) Cast(AlvRecord record, IEnumerable<(string Member, VoteChoice Choice)> ballots)
     {
         var accepted = 0;
+        var book = BallotBook.Empty; // what the journal holds: the grain looks the member up there
         foreach (var (member, choice) in ballots)
         {
             var outcome = AlvRules.CastBallot(record, "alv", "besluit", new CastBallot { MemberNumber = member, Choice = choice.ToString() },
-                Everyone(member), MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 11, 0));
+                Everyone(member), book, MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 11, 0));
             if (!outcome.IsOk) continue;
-            if (!ReferenceEquals(outcome.Value!.Value, record)) accepted++;
-            record = outcome.Value!.Value;
+            if (!ReferenceEquals(outcome.Value!.Record, record)) accepted++;
+            record = outcome.Value!.Record;
+            book = book.With(outcome.Value.Facts);
         }
         return (record, accepted);
     }
 
     private static DecisionResult Close(AlvRecord record)
     {
-        var closed = AlvRules.Close(record, "alv", "besluit", new Electorate(MeetingDate, 50, 50), MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 12, 0));
-        return closed.Value!.Value.Meetings[0].Proposals[0].Closed!.Result;
+        var closed = AlvRules.Close(record, "alv", "besluit", new Electorate(MeetingDate, 50, 50), BallotBook.Empty, MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 12, 0));
+        return closed.Value!.Record.Meetings[0].Proposals[0].Closed!.Result;
     }
 
     private static Gen<(string, VoteChoice)[]> Ballots() =>
@@ -187,13 +189,13 @@ public sealed class WeightedVoteTests
         for (var i = 0; i < votes.Count; i++)
         {
             var cast = AlvRules.CastBallot(record, "alv", "besluit", new CastBallot { MemberNumber = $"L-{i}", Choice = votes[i].Choice.ToString() },
-                eligibility, MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 11, 0));
+                eligibility, BallotBook.Empty, MeetingDate, "t", Instant.FromUtc(2024, 12, 14, 11, 0));
             Assert.True(cast.IsOk, cast.Refusal?.Message);
-            record = cast.Value!.Value;
+            record = cast.Value!.Record;
         }
-        var closed = AlvRules.Close(record, "alv", "besluit", new Electorate(MeetingDate, votes.Count, votes.Sum(v => v.Weq)), MeetingDate, "t",
+        var closed = AlvRules.Close(record, "alv", "besluit", new Electorate(MeetingDate, votes.Count, votes.Sum(v => v.Weq)), BallotBook.Empty, MeetingDate, "t",
             Instant.FromUtc(2024, 12, 14, 12, 0));
-        return closed.Value!.Value.Meetings[0].Proposals[0].Closed!.Result;
+        return closed.Value!.Record.Meetings[0].Proposals[0].Closed!.Result;
     }
 
     [Fact]

@@ -36,9 +36,10 @@ public sealed class VoteConcurrencyTests
             var outcomes = await Task.WhenAll(numbers.SelectMany(n => choices.Select(c =>
                 alv.CastBallot("alv", "realisatiebesluit", new CastBallot { MemberNumber = n, Choice = c }, "test"))));
 
-            var proposal = (await alv.Meeting("alv"))!.Proposals.Single();
-            Assert.Equal(numbers.Length, proposal.Ballots.Length);
-            Assert.Equal(numbers.Order(), proposal.Ballots.Select(b => b.MemberNumber).Order());
+            // The ballots are journal rows now: read them back page by page as the API does.
+            var ballots = (await alv.Ballots("alv", "realisatiebesluit", 1, 100))!.Items;
+            Assert.Equal(numbers.Length, ballots.Length);
+            Assert.Equal(numbers.Order(), ballots.Select(b => b.MemberNumber).Order());
             // Whatever came first per member was stored; the different ones after it were refused.
             Assert.All(outcomes.Where(o => !o.IsOk), o => Assert.Equal("already-voted", o.Refusal!.Code));
 

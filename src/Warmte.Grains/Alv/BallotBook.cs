@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using NodaTime;
+using Warmte.Audit;
+using Warmte.Journal;
+using Warmte.Serialization;
+
+namespace Warmte.Alv;
+
+/// <summary>
+/// The journal rows of the ALV's history (docs/members-and-decisions.md, "Where the votes are kept").
+/// Kinds with a tag per proposal or meeting are paged lists; the <c>alv-*</c> marks are tagged per
+/// member and answer "has this member voted / is this member present" with one indexed lookup.
+/// </summary>
+public static class AlvFacts
+{
+    /// <summary>One ballot, tag "meeting/proposal". Choice and receipt are left out for a secret ballot.</summary>
+    public const string Ballot = "ballot";
+    /// <summary>The paper count with its attendance list and proxies, tag "meeting/proposal".</summary>
+    public const string Tally = "tally";
+    /// <summary>One member on a meeting's attendance list, tag "meeting".</summary>
+    public const string Attendance = "attendance";
+    /// <summary>The receipts per choice, written at closing, tag "meeting/proposal".</summary>
+    public const string Receipts = "receipts";
+    /// <summary>"This member's vote counts on this proposal, by this channel", tag "meeting/proposal/member".</summary>
+    public const string VoterMark = "alv-voter";
+    /// <summary>"This member exercised a proxy on this proposal", tag "meeting/proposal/holder".</summary>
+    public const string ProxyMark = "alv-proxy";
+    /// <summary>"This member is on the meeting's attendance list", tag "meeting/member".</summary>
+    public const string PresentMark = "alv-present";
+
+    public static string Tag(string meetingId, string proposalId) => $"{meetingId}/{proposalId}";
+    public static string Tag(string meetingId, string proposalId, string member) => $"{meetingId}/{proposalId}/{member}";
+    public static string PresentTag(string meetingId, string member) => $"{meetingId}/{member}";
+
+    public static JournalAppend Entry<T>(string kind, string tag, Instant at, string? actor, T payload) =>
+        new(kind, tag, at, actor, JsonSerializer.Serialize(payload, WarmteJson.Default));
+
+    public static T Read<T>(string payload) => JsonSerializer.Deserialize<T>(payload, WarmteJson.Default)!;
+}
+
+/// <summary>A ballot as a journal row. <see cref="Counted"/>: whether it put voter and holder among the present or represented.</summary>
+public sealed record BallotFact
+{
+    public required string MemberNumber { get; init; }
+    public VoteChoice? Choice { get; init; }
+    public string? ProxyHolder { get; init; }
+    public required decimal Weight { get; init; }
+    public BallotChannel Channel { get; init; }
+    public string? Receipt { get; init; }
+    public bool Counted { get; init; } = true;
+    public required string RecordedBy { get; init; }
+    public required Instant RecordedAt { get; init; }
+}
+
+/// <summary>The paper count as a journal row (the old <see cref="Alv.Tally"/> with the version it was entered as).</summary>
+public sealed record TallyFact
+{
+    public required Tally Tally { get; init; }
+    public required int Version { get; init; }
+}
+
+/// <summary>A member's vote mark. Choice and receipt are kept for open ballots only (to recognise a retry).</summary>
+public sealed record VoterMarkFact
+{
+    public required BallotChannel Channel { get; init; }
+    public bool Counted { get; init; }
+    public string? ProxyHolder { get; init; }
+    public VoteChoice? Choice { get; init; }
+    public string? Receipt { get; init; }
+    /// <summary>Tally marks only: the tally version; marks of a replaced tally no longer count.</summary>
+    public int? TallyVersion { get; init; }
+}
+
+public sealed record ProxyMarkFact(string Member, bool Counted);
+
+public sealed record AttendanceFact(string MemberNumber);
+
+public sealed record ReceiptsFact(ImmutableArray<string> Voor, ImmutableArray<string> Tegen, ImmutableArray<string> Onthouding);
+
+/// <summary>
+/// What the rules need to know from the journal, as plain data: the grain fills it with indexed
+/// lookups for the members a command names (never by loading every ballot), tests and properties
+/// keep one in memory with <see cref="With"/>. Keys are the facts' tags.
+/// </summary>
+public sealed record BallotBook
+{
+    public ImmutableDictionary<string, VoterMarkFact> Voters { get; init; } = ImmutableDictionary<string, VoterMarkFact>.Empty;
+    public ImmutableHashSet<string> Present { get; init; } = [];
+    public ImmutableDictionary<string, ImmutableArray<ProxyMarkFact>> Proxies { get; init; } = ImmutableDictionary<string, ImmutableArray<ProxyMarkFact>>.Empty;
+    /// <summary>Every ballot of a proposal: filled only for the rare commands that recount (attendance, tally, close with receipts).</summary>
+    public ImmutableDictionary<string, ImmutableArray<BallotFact>> Ballots { get; init; } = ImmutableDictionary<string, ImmutableArray<BallotFact>>.Empty;
+
+    public static readonly BallotBook Empty = new();
+
+    public VoterMarkFact? Voter(string meetingId, string proposalId, string member) =>
+        Voters.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId, member));
+
+    public bool IsPresent(string meetingId, string member) => Present.Contains(AlvFacts.PresentTag(meetingId, member));
+
+    public ImmutableArray<ProxyMarkFact> ProxiesOf(string meetingId, string proposalId, string holder) =>
+        Proxies.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId, holder), []);
+
+    public ImmutableArray<BallotFact> BallotsOf(string meetingId, string proposalId) =>
+        Ballots.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId), []);
+
+    /// <summary>This book after <paramref name="facts"/> were appended (newest voter mark wins, as the grain reads them).</summary>
+    public BallotBook With(IEnumerable<JournalAppend> facts)
+    {
+        var book = this;
+        foreach (var f in facts)
+        {
+            switch (f.Kind)
+            {
+                case AlvFacts.VoterMark: book = book with { Voters = book.Voters.SetItem(f.Tag!, AlvFacts.Read<VoterMarkFact>(f.Payload)) }; break;
+                case AlvFacts.PresentMark: book = book with { Present = book.Present.Add(f.Tag!) }; break;
+                case AlvFacts.ProxyMark:
+                    book = book with { Proxies = book.Proxies.SetItem(f.Tag!, book.Proxies.GetValueOrDefault(f.Tag!, []).Add(AlvFacts.Read<ProxyMarkFact>(f.Payload))) };
+                    break;
+                case AlvFacts.Ballot:
+                    book = book with { Ballots = book.Ballots.SetItem(f.Tag!, book.Ballots.GetValueOrDefault(f.Tag!, []).Add(AlvFacts.Read<BallotFact>(f.Payload))) };
+                    break;
+            }
+        }
+        return book;
+    }
+}
+
+/// <summary>A rule's accepted change: the new record with its audit line, and the journal facts to append with it.</summary>
+public sealed record AlvChange(Change<AlvRecord> Change, ImmutableArray<JournalAppend> Facts)
+{
+    public AlvRecord Record => Change.Value;
+
+    /// <summary>For a cast ballot: what the caller gets back.</summary>
+    public CastResult? Cast { get; init; }
+
+    public static implicit operator AlvChange(Change<AlvRecord> change) => new(change, []);
+}
