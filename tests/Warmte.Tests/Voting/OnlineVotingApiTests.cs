@@ -17,7 +17,9 @@ public sealed class OnlineVotingFixture : IAsyncLifetime
 
     public WarmteServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await WarmteServer.StartAsync(clock: new FakeClock(Now));
+    // The lockout has its own test (OnlineVotingLockoutTests); here the tests' deliberate wrong codes add up across tests.
+    public async Task InitializeAsync() => Server = await WarmteServer.StartAsync(clock: new FakeClock(Now),
+        extraArgs: ["--Voting:FailuresBeforeLockout", "100000"]);
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
@@ -96,13 +98,17 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
         Assert.Matches("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", vote.Text("receipt"));
         Assert.Equal("Voor", vote.Text("choice"));
 
-        // The vote is an ALV ballot, recorded through the online channel.
-        var meeting = await Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv");
-        Assert.Contains("online-stemming", meeting.Raw);
+        // The vote is an ALV ballot, recorded through the online channel (sealed: no choice while open).
+        var ballots = await board.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/realisatiebesluit/ballots");
+        Assert.True(ballots.Status == HttpStatusCode.OK, ballots.Raw);
+        Assert.Equal(1, ballots.Body.GetProperty("total").GetInt32());
+        Assert.Equal("L-1", ballots.Body.GetProperty("items")[0].GetProperty("memberNumber").GetString());
+        Assert.Equal("Online", ballots.Body.GetProperty("items")[0].GetProperty("channel").GetString());
 
         var again = await Member().Post("api/stem/paper", new { code = codes["L-1"] });
-        Assert.Equal("Voor", again.Body.GetProperty("items")[0].GetProperty("myVote").GetString());
+        Assert.NotEqual(JsonValueKind.Null, again.Body.GetProperty("items")[0].GetProperty("myVote").ValueKind);
         Assert.Equal("online", again.Body.GetProperty("items")[0].GetProperty("votedVia").GetString());
+        Assert.Equal(JsonValueKind.Null, again.Body.GetProperty("items")[1].GetProperty("myVote").ValueKind);
 
         // The same request again (a replay) is refused and says which vote counts.
         var replay = await Member().Post("api/stem/votes", new { code = codes["L-1"], proposalId = "realisatiebesluit", choice = "Tegen" });
@@ -275,7 +281,7 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
             Assert.Equal("application/problem+json", answer.ContentType);
         }
         // Nothing of this changed the ballots.
-        Assert.DoesNotContain("online-stemming", (await Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv")).Raw);
+        Assert.Equal(0, (await board.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/ballots")).Body.GetProperty("total").GetInt32());
     }
 
     [Fact]
@@ -305,6 +311,17 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
         Assert.Equal(["receipt"], (await Member().Post("api/stem/receipt", new { meeting = $"{coop}/alv", receipt = "123" })).ErrorFields);
         Assert.Equal(["meeting"], (await Member().Post("api/stem/receipt", new { meeting = "../../etc", receipt })).ErrorFields);
         Assert.Equal(HttpStatusCode.NotFound, (await Member().Post("api/stem/receipt", new { meeting = "bestaat/niet", receipt })).Status);
+
+        // After the result: the receipt is counted under the member's choice; a made-up one is not counted.
+        Assert.Equal(HttpStatusCode.OK, (await board.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/close", new { })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await board.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/realisatiebesluit/close", new { })).Status);
+        var checkedReceipt = await Member().Post("api/stem/receipt", new { meeting = $"{coop}/alv", receipt = receipt.ToLowerInvariant().Replace("-", " ") });
+        Assert.True(checkedReceipt.Status == HttpStatusCode.OK, checkedReceipt.Raw);
+        Assert.Equal("tarief", checkedReceipt.Body[0].GetProperty("proposalId").GetString());
+        Assert.Equal("Tegen", checkedReceipt.Body[0].GetProperty("choice").GetString());
+        var madeUp = await Member().Post("api/stem/receipt", new { meeting = $"{coop}/alv", receipt = receipt == "AAAA-AAAA" ? "BBBB-BBBB" : "AAAA-AAAA" });
+        Assert.Equal(HttpStatusCode.NotFound, madeUp.Status);
+        Assert.Equal("unknown-receipt", madeUp.Code);
     }
 }
 

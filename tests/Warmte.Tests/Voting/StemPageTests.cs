@@ -78,13 +78,14 @@ public sealed class StemPageTests(BrowserFixture fixture)
         Assert.All(receipts, r => Assert.Matches("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", r));
 
         // The votes are the ALV's ballots, cast online.
-        var meeting = await fixture.Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv");
-        Assert.Contains("online-stemming", meeting.Raw);
+        var ballots = await fixture.Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/ballots");
+        Assert.Equal("Online", ballots.Body.GetProperty("items")[0].GetProperty("channel").GetString());
 
         // Back on the ballot paper the member sees the votes, not the choices again.
         var again = await fixture.NewPage(PhoneWidth, PhoneHeight);
         await again.GotoAsync($"/stem#{codes["L-1"]}");
-        await Assertions.Expect(again.Locator("#items")).ToContainTextAsync("U heeft gestemd: Voor (online)");
+        await Assertions.Expect(again.Locator("#items")).ToContainTextAsync("(online)");
+        await Assertions.Expect(again.Locator("#items .voted")).ToHaveCountAsync(2);
         await Assertions.Expect(again.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" })).ToBeHiddenAsync();
 
         // The receipt check: the confirmation links to it with the meeting filled in; before the result it says so.
@@ -94,6 +95,15 @@ public sealed class StemPageTests(BrowserFixture fixture)
         await page.GetByLabel("Ontvangstcode", new() { Exact = true }).FillAsync(receipts[0].ToLowerInvariant());
         await page.GetByRole(AriaRole.Button, new() { Name = "Controleren" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Nog niet alle voorstellen zijn gesloten");
+
+        // After the result the same check shows the choice each receipt is counted under.
+        var admin = fixture.Server.Client();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/realisatiebesluit/close", new { })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/close", new { })).Status);
+        await page.GetByLabel("Ontvangstcode", new() { Exact = true }).FillAsync(receipts[1]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleren" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Tarief 2028: geteld als Tegen");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
         await page.Context.CloseAsync();
         await again.Context.CloseAsync();
     }

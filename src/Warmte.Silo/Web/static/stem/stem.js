@@ -70,7 +70,10 @@ async function openPaper() {
     if (item.myVote) {
       const p = document.createElement("p");
       p.className = "voted";
-      p.textContent = `U heeft gestemd: ${item.myVote} (${item.votedVia}).`;
+      // A sealed or secret ballot shows only that, and how, the member voted.
+      p.textContent = ["Voor", "Tegen", "Onthouding"].includes(item.myVote)
+        ? `U heeft gestemd: ${item.myVote} (${item.votedVia}).`
+        : `U heeft gestemd (${item.votedVia}).`;
       fieldset.append(p);
     } else if (item.closed || !paper.open) {
       const p = document.createElement("p");
