@@ -86,9 +86,14 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl, string? token)
     /// Downloads a file (e.g. an .xlsx export): the bytes, the media type and the file name the service suggests.
     /// A refusal still arrives as problem JSON and becomes an <see cref="ApiException"/>.
     /// </summary>
-    public async Task<(byte[] Bytes, string? MediaType, string? FileName)> DownloadAsync(string path, string accept, CancellationToken cancel = default)
+    public Task<(byte[] Bytes, string? MediaType, string? FileName)> DownloadAsync(string path, string accept, CancellationToken cancel = default) =>
+        DownloadAsync(path, accept, null, cancel);
+
+    /// <summary>A download answered to a POST with a JSON body (e.g. voting codes, which are made by the request).</summary>
+    public async Task<(byte[] Bytes, string? MediaType, string? FileName)> DownloadAsync(string path, string accept, string? postJson, CancellationToken cancel = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Combine(BaseUrl, path));
+        using var request = new HttpRequestMessage(postJson is null ? HttpMethod.Get : HttpMethod.Post, Combine(BaseUrl, path));
+        if (postJson is not null) request.Content = new StringContent(postJson, Encoding.UTF8, "application/json");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
         request.Headers.UserAgent.ParseAdd(UserAgent);

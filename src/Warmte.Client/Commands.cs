@@ -154,6 +154,7 @@ internal static class Commands
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
         DecisionCommands.Consent, DecisionCommands.Gates,
+        OnlineVotingCommands.Open, OnlineVotingCommands.Codes, OnlineVotingCommands.Close,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
         AuditCommands.Refusals, CompletionCommand.Completion,

@@ -13,7 +13,7 @@ namespace Warmte.Silo.Demo;
 /// give only roughly are marked "(datum bij benadering)" where they are used. Loading twice
 /// changes nothing.
 /// </summary>
-public sealed partial class DemoData(IGrainFactory grains)
+public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock)
 {
     public const string Actor = "demo";
     private const string Approx = " (demo: datum bij benadering)";
@@ -93,6 +93,7 @@ public sealed partial class DemoData(IGrainFactory grains)
             "Investering € 30.000.000,00: TEO € 2.500.000,00 (AGV), ruim € 13 mln subsidies, bijna € 7 mln aansluitbijdragen en afkoop, € 7.800.000,00 lening gemeente (~3%, 30 jaar)");
         await Deliver(project, "vergunningen", new LocalDate(2024, 12, 1), "Vergunningen" + Approx);
         await MembersAndRealisatiebesluit();
+        await UpcomingAlvWithOnlineVoting();
         await Deliver(project, "financial-close", new LocalDate(2024, 12, 20), "Financial close met gemeentelijke lening" + Approx);
         await SaveBusinessCase("wg-terrein", "ketelhuiswg.json", "Referentiemodel KetelhuisWG bij financial close (demo)");
         await TenantConsent();

@@ -117,6 +117,11 @@ public static class WarmteHost
             silo.AddWarmteGrainStorage(storage);
         });
         builder.Services.Configure<Alerts.AlertWatchOptions>(builder.Configuration.GetSection("Alerts"));
+        // Online voting (issue 17): the codes' hash key, the member API's abuse limits.
+        var voting = config.GetSection("Voting").Get<Api.VotingSettings>() ?? new Api.VotingSettings();
+        builder.Services.AddSingleton(voting);
+        builder.Services.AddSingleton<Voting.IVotingCodeHasher>(_ => Api.VotingCodeKey.Load(voting, storage));
+        builder.Services.AddSingleton(sp => new Api.StemGuard(voting, TimeProvider.System));
     }
 
     private static IPAddress ParseAdvertised(string ip) =>
@@ -222,6 +227,7 @@ public static class WarmteHost
         api.MapCashFlowEndpoints();
         api.MapMemberEndpoints();
         api.MapAlvEndpoints();
+        api.MapOnlineVotingEndpoints();
         api.MapConsentEndpoints();
         api.MapRefusalAuditEndpoints();
         app.MapWebPages();

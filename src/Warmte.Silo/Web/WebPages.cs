@@ -24,6 +24,7 @@ public static class WebPages
         ["/app/umbrella"] = "app/umbrella.html",
         ["/app/portfolio"] = "app/portfolio.html",
         ["/app/decisions"] = "app/decisions.html",
+        ["/stem"] = "stem/index.html", // members' online voting (issue 17): the code travels in the #fragment
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, string> ContentTypes = new Dictionary<string, string>
@@ -50,6 +51,7 @@ public static class WebPages
             app.MapGet(path, (HttpContext http) => Serve(http, file)).AllowAnonymous().ExcludeFromDescription();
         // Any other address under /app is a page that does not exist (not a request that needs a token).
         app.MapGet("/app/{**rest}", () => Results.NotFound()).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/stem/{file}", (string file, HttpContext http) => Serve(http, "stem/" + file)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/assets/{**file}", (string file, HttpContext http) => Serve(http, "assets/" + file)).AllowAnonymous().ExcludeFromDescription();
     }
 

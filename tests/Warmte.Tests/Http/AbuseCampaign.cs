@@ -145,6 +145,9 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
     /// </summary>
     private static readonly string[] Excluded = ["POST /api/demo"];
 
+    /// <summary>The members' online-voting door needs no token (the voting code is in the body): no 401 there, by design.</summary>
+    private static readonly string[] WithoutToken = ["POST /api/stem/paper", "POST /api/stem/votes", "POST /api/stem/receipt"];
+
     private static IReadOnlyList<Endpoint> WriteEndpoints(Microsoft.AspNetCore.Builder.WebApplication app) =>
         [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
@@ -299,7 +302,7 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
                     Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("code").GetString()));
                     if (Changed(before, after, mainOnly: false) is { } changed) Assert.Fail($"{endpoint.Key} refused with {status} but changed {changed}");
                 }
-                if (!refusedByServer && c.Caller is Caller.None or Caller.Revoked or Caller.MadeUp)
+                if (!refusedByServer && c.Caller is Caller.None or Caller.Revoked or Caller.MadeUp && !WithoutToken.Contains(endpoint.Key.TrimEnd('/')))
                     Assert.Equal(401, status);
                 if (status < 400 && c.Caller is Caller.Reader or Caller.Coordinator && Changed(before, after, mainOnly: false) is { } written)
                     Assert.Fail($"{c.Caller} changed, through {endpoint.Key}, {written}");

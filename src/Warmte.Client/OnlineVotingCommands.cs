@@ -1,0 +1,123 @@
+using System.Text.Json;
+
+namespace Warmte.Client;
+
+/// <summary>warmte alv online open|codes|close: the board's side of online voting (issue 17).</summary>
+internal static class OnlineVotingCommands
+{
+    private static readonly ArgumentSpec Cooperative = new("coop", "de id van de coöperatie (bijv. ketelhuiswg)");
+    private static readonly ArgumentSpec Meeting = new("vergadering", "de id van de ALV-vergadering (bijv. alv-2027-voorjaar)");
+
+    private static readonly OptionSpec Proposals = new("proposals", "id,id", "De voorstellen waarover online gestemd wordt, met komma's (verplicht)");
+    private static readonly OptionSpec Opens = new("opens", "JJJJ-MM-DD", "Eerste stemdag (standaard vandaag; niet eerder dan 30 dagen voor de vergadering)");
+    private static readonly OptionSpec Out = new("out", "bestand", "Waar de codes heen gaan: .xlsx (mail merge) of .html (brieven om af te drukken) (verplicht)");
+    private static readonly OptionSpec Members = new("members", "lidnummer,...", "Alleen voor deze leden een nieuwe code (hun oude code vervalt); standaard alle stemgerechtigden");
+    private static readonly OptionSpec Force = new("force", null, "Een bestaand bestand overschrijven");
+
+    public static readonly CommandSpec Open = new(
+        "alv online open",
+        "Online stemmen openen voor voorstellen van een vergadering (bestuur)",
+        "Opent online stemmen voor de genoemde voorstellen, van --opens tot en met de vergadering (tot het bestuur het sluit). "
+        + "De statuten moeten elektronisch stemmen toestaan; vooraf stemmen kan vanaf de 30e dag vóór de vergadering (BW 2:38a). "
+        + "Opnieuw uitvoeren past de voorstellen of de startdatum aan.",
+        [Cooperative, Meeting], [Proposals, Opens],
+        ["warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --opens 2027-03-01"],
+        RunOpen);
+
+    public static readonly CommandSpec Codes = new(
+        "alv online codes",
+        "Stemcodes uitgeven als mail-merge-bestand of brieven (bestuur)",
+        "Maakt voor elk stemgerechtigd lid een nieuwe persoonlijke stemcode (80 bits, vier groepjes van vier tekens) en schrijft "
+        + "ze naar --out: .xlsx voor mail merge (lidnummer, naam, adres, code, link) of .html met één brief per pagina. De dienst "
+        + "bewaart alleen een sleutel-hash: de codes staan alleen in dit bestand. Opnieuw uitvoeren maakt nieuwe codes voor "
+        + "iedereen en laat de vorige vervallen; met --members alleen voor die leden.",
+        [Cooperative, Meeting], [Out, Members, Force],
+        ["warmte alv online codes ketelhuiswg alv-2027-voorjaar --out stemcodes.xlsx",
+         "warmte alv online codes ketelhuiswg alv-2027-voorjaar --members KWG-0007 --out brief-kwg-0007.html"],
+        RunCodes);
+
+    public static readonly CommandSpec Close = new(
+        "alv online close",
+        "Online stemmen sluiten (bestuur)",
+        "Sluit online stemmen voor de vergadering: alle stemcodes vervallen. De voorstellen zelf sluit u met 'warmte alv close'.",
+        [Cooperative, Meeting], [],
+        ["warmte alv online close ketelhuiswg alv-2027-voorjaar"],
+        RunClose);
+
+    private static string Path(CommandContext context) =>
+        $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/alv/meetings/{ApiClient.Segment(context.Argument(1))}/online";
+
+    private static string[] List(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static async Task<int> RunOpen(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var proposals = List(Commands.Required(context, Proposals));
+        if (proposals.Length == 0) throw new UsageException("Optie --proposals noemt geen voorstel; bijvoorbeeld --proposals jaarrekening,tarief.", command);
+        var body = new Dictionary<string, object?>
+        {
+            ["proposals"] = proposals.Select(p => new Dictionary<string, object?> { ["proposalId"] = p }).ToArray(),
+            ["opens"] = Commands.ParseDate(context.Option(Opens), Opens, command)?.ToString("uuuu-MM-dd", null),
+        };
+        var response = await context.Api.SendAsync(HttpMethod.Put, Path(context), JsonSerializer.Serialize(body), default);
+        using var document = Commands.Parse(response);
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        Describe(context, document.RootElement);
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunCodes(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var target = Commands.Required(context, Out).Trim();
+        var format = target.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx"
+            : target.EndsWith(".html", StringComparison.OrdinalIgnoreCase) ? "letters"
+            : throw new UsageException($"--out '{target}' moet op .xlsx (mail merge) of .html (brieven) eindigen.", command);
+        if (File.Exists(target) && !context.Invocation.Flag(Force))
+            throw new InputException($"'{target}' bestaat al en wordt niet overschreven (de codes erin zouden verloren gaan); kies een andere naam of gebruik --force.");
+        var members = List(context.Option(Members));
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
+        var (bytes, mediaType, _) = await context.Api.DownloadAsync($"{Path(context)}/codes?format={format}",
+            format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html", body);
+        if (mediaType is not ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" or "text/html"))
+            throw new UnexpectedAnswerException($"De dienst stuurde geen codes maar '{mediaType ?? "niets"}'.");
+        try
+        {
+            // Owner-only: the file holds every member's voting code.
+            var partial = target + ".deel";
+            if (OperatingSystem.IsWindows()) await File.WriteAllBytesAsync(partial, bytes);
+            else
+            {
+                await using (var stream = new FileStream(partial, new FileStreamOptions
+                {
+                    Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }))
+                    await stream.WriteAsync(bytes);
+            }
+            File.Move(partial, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"Kan '{target}' niet schrijven: {e.Message} De codes zijn wel uitgegeven; voer het commando opnieuw uit (dat maakt nieuwe codes).");
+        }
+        if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { file = System.IO.Path.GetFullPath(target), bytes = bytes.Length }));
+        else context.Out.WriteLine($"Stemcodes opgeslagen in {target}. Eerder uitgegeven codes van {(members.Length == 0 ? "alle leden" : string.Join(", ", members))} werken niet meer.");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunClose(CommandContext context)
+    {
+        using var document = Commands.Parse(await context.Api.PostJsonAsync($"{Path(context)}/close", "{}"));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        Describe(context, document.RootElement);
+        return WarmteCli.Ok;
+    }
+
+    private static void Describe(CommandContext context, JsonElement v)
+    {
+        context.Out.WriteLine($"Online stemmen voor {v.Str("meetingId")}: {v.Str("status")}, van {Nl.Date(v.Str("opens"))} tot en met {Nl.Date(v.Str("meetingDate"))}.");
+        context.Out.WriteLine($"  Voorstellen: {string.Join(", ", v.Items("proposals").Select(p => p.Str("proposalId")))}");
+        context.Out.WriteLine($"  Codes uitgegeven: {v.Int("codesIssued")} van {v.Int("electorate")} stemgerechtigden; online gestemd: {v.Int("voters")} leden.");
+    }
+}

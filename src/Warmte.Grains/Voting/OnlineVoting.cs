@@ -1,0 +1,200 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Alv;
+using Warmte.Common;
+
+namespace Warmte.Voting;
+
+/// <summary>A proposal put to the online vote, with the explanation (toelichting) members read before they vote.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OnlineProposal([property: Id(0)] string ProposalId, [property: Id(1)] string? Explanation);
+
+/// <summary>
+/// Online voting for one ALV meeting (the snapshot: small, its size does not grow with the members).
+/// Codes, who voted and proxies are journal rows (docs/members-and-decisions.md, "Online voting").
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record OnlineVoting
+{
+    [Id(0)] public required string CooperativeId { get; init; }
+    [Id(1)] public required string MeetingId { get; init; }
+    [Id(2)] public required ImmutableArray<OnlineProposal> Proposals { get; init; }
+    /// <summary>The first day members can vote online (Amsterdam date).</summary>
+    [Id(3)] public required LocalDate Opens { get; init; }
+    /// <summary>The meeting's date: voting ends at the latest when that day ends, or earlier when the board closes it.</summary>
+    [Id(4)] public required LocalDate MeetingDate { get; init; }
+    [Id(5)] public required string OpenedBy { get; init; }
+    [Id(6)] public required Instant OpenedAt { get; init; }
+    [Id(7)] public Instant? ClosedAt { get; init; }
+    [Id(8)] public string? ClosedBy { get; init; }
+    /// <summary>Members holding a valid code (re-issuing replaces, it does not add).</summary>
+    [Id(9)] public int CodesIssued { get; init; }
+    /// <summary>Members who cast at least one vote online (turnout; never what they chose).</summary>
+    [Id(10)] public int Voters { get; init; }
+    [Id(11)] public int VotesCast { get; init; }
+    /// <summary>Raised by every full issue: codes of an earlier generation no longer work.</summary>
+    [Id(12)] public int Generation { get; init; }
+}
+
+public sealed record OnlineVotingState
+{
+    public OnlineVoting? Voting { get; init; }
+}
+
+// ---- commands and answers ----
+
+[GenerateSerializer, Immutable]
+public sealed record OnlineProposalInput
+{
+    [Id(0)] public string? ProposalId { get; init; }
+    [Id(1)] public string? Explanation { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record OpenOnlineVoting
+{
+    [Id(0)] public ImmutableArray<OnlineProposalInput?>? Proposals { get; init; }
+    /// <summary>First voting day; default today.</summary>
+    [Id(1)] public LocalDate? Opens { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record IssueCodes
+{
+    /// <summary>Members to (re-)issue a code for; empty or absent: every eligible member (all earlier codes stop working).</summary>
+    [Id(0)] public ImmutableArray<string?>? Members { get; init; }
+}
+
+/// <summary>One issued code, in plain text: it exists only in this answer (the store keeps its hash).</summary>
+[GenerateSerializer, Immutable]
+public sealed record IssuedCode(
+    [property: Id(0)] string MemberNumber, [property: Id(1)] string Name, [property: Id(2)] string Address, [property: Id(3)] string Code);
+
+[GenerateSerializer, Immutable]
+public sealed record IssuedCodes(
+    [property: Id(0)] string CooperativeId, [property: Id(1)] string MeetingId, [property: Id(2)] string MeetingTitle,
+    [property: Id(3)] LocalDate MeetingDate, [property: Id(4)] LocalDate Opens, [property: Id(5)] ImmutableArray<IssuedCode> Codes,
+    [property: Id(6)] string CooperativeName);
+
+/// <summary>What the board sees: the window, the proposals, codes issued and turnout (never choices).</summary>
+[GenerateSerializer, Immutable]
+public sealed record OnlineVotingView
+{
+    [Id(0)] public required string CooperativeId { get; init; }
+    [Id(1)] public required string MeetingId { get; init; }
+    [Id(2)] public required ImmutableArray<OnlineProposal> Proposals { get; init; }
+    [Id(3)] public required LocalDate Opens { get; init; }
+    [Id(4)] public required LocalDate MeetingDate { get; init; }
+    /// <summary>"gepland", "open" or "gesloten".</summary>
+    [Id(5)] public required string Status { get; init; }
+    [Id(6)] public Instant? ClosedAt { get; init; }
+    [Id(7)] public required int CodesIssued { get; init; }
+    [Id(8)] public required int Voters { get; init; }
+    [Id(9)] public required int VotesCast { get; init; }
+    [Id(10)] public required int Electorate { get; init; }
+}
+
+/// <summary>The ballot paper a valid code opens: the meeting, the proposals and this member's own votes.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BallotPaper
+{
+    [Id(0)] public required string CooperativeName { get; init; }
+    [Id(1)] public required string MeetingTitle { get; init; }
+    [Id(2)] public required LocalDate MeetingDate { get; init; }
+    [Id(3)] public required string MemberNumber { get; init; }
+    [Id(4)] public required string MemberName { get; init; }
+    [Id(5)] public required ImmutableArray<BallotItem> Items { get; init; }
+    [Id(6)] public required bool Open { get; init; }
+    /// <summary>Where the member checks receipts after the meeting ("{cooperativeId}/{meetingId}").</summary>
+    [Id(7)] public required string VotingKey { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record BallotItem
+{
+    [Id(0)] public required string ProposalId { get; init; }
+    [Id(1)] public required string Title { get; init; }
+    [Id(2)] public string? Explanation { get; init; }
+    [Id(3)] public required string DecisionType { get; init; }
+    /// <summary>This member's vote on it, if any (Voor, Tegen, Onthouding), and through which channel.</summary>
+    [Id(4)] public string? MyVote { get; init; }
+    [Id(5)] public string? VotedVia { get; init; }
+    [Id(6)] public required bool Closed { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CastOnline
+{
+    [Id(0)] public string? ProposalId { get; init; }
+    [Id(1)] public string? Choice { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record VoteReceipt(
+    [property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Choice,
+    [property: Id(3)] string Receipt, [property: Id(4)] Instant At);
+
+/// <summary>A receipt found among a closed proposal's counted votes, with the choice it is counted under.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReceiptAnswer([property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Choice);
+
+/// <summary>The pure rules of online voting; the grain loads, calls these, commits and answers.</summary>
+public static class OnlineVotingRules
+{
+    /// <summary>BW 2:38a: electronic votes cast before the meeting count only from the 30th day before it.</summary>
+    public const int MaxDaysBefore = 30;
+
+    public const string Channel = "online";
+
+    public static Outcome<OnlineVoting> Open(
+        OnlineVoting? current, string cooperativeId, Meeting meeting, OpenOnlineVoting command, LocalDate today, string actor, Instant now)
+    {
+        if (current is { ClosedAt: not null })
+            return Refusal.Conflict("online-voting-closed", $"De online stemming voor '{meeting.Id}' is gesloten en gaat niet opnieuw open.");
+        var v = new Validation();
+        var opens = command.Opens ?? today;
+        if (opens < meeting.Date.PlusDays(-MaxDaysBefore))
+            v.Add("opens", $"mag niet eerder zijn dan de 30e dag vóór de vergadering ({DutchFormat.Date(meeting.Date.PlusDays(-MaxDaysBefore))}; BW 2:38a).");
+        if (opens > meeting.Date)
+            v.Add("opens", $"ligt na de vergadering ({DutchFormat.Date(meeting.Date)}).");
+        if (meeting.Date < today)
+            v.Add("meetingId", $"de vergadering was op {DutchFormat.Date(meeting.Date)}; online stemmen kan alleen tot en met die dag.");
+        var proposals = new List<OnlineProposal>();
+        var inputs = command.Proposals ?? [];
+        if (inputs.Length == 0) v.Add("proposals", "noem minstens één voorstel.");
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var input = inputs[i];
+            var id = input?.ProposalId?.Trim();
+            if (string.IsNullOrEmpty(id)) { v.Add($"proposals[{i}].proposalId", "is verplicht."); continue; }
+            var proposal = meeting.Proposals.FirstOrDefault(p => p.Id == id);
+            if (proposal is null) v.Add($"proposals[{i}].proposalId", $"'{Slug.Truncate(id)}' staat niet op de agenda van '{meeting.Id}'.");
+            else if (proposal.Closed is not null) v.Add($"proposals[{i}].proposalId", $"'{id}' is al gesloten.");
+            else if (proposal.Mode == BallotMode.Tally) v.Add($"proposals[{i}].proposalId", $"voor '{id}' is de papieren telling al ingevoerd.");
+            else if (proposals.Any(p => p.ProposalId == id)) v.Add($"proposals[{i}].proposalId", $"'{id}' staat er twee keer in.");
+            else proposals.Add(new OnlineProposal(id, v.OptionalText($"proposals[{i}].explanation", input!.Explanation, 4000)));
+        }
+        if (v.HasErrors) return v.ToRefusal();
+        return Outcome<OnlineVoting>.Ok(current is null
+            ? new OnlineVoting
+            {
+                CooperativeId = cooperativeId, MeetingId = meeting.Id, Proposals = [.. proposals], Opens = opens, MeetingDate = meeting.Date,
+                OpenedBy = actor, OpenedAt = now,
+            }
+            : current with { Proposals = [.. proposals], Opens = opens, MeetingDate = meeting.Date });
+    }
+
+    /// <summary>"gepland" before the first day, "open" from then until closed or the meeting day has ended, then "gesloten".</summary>
+    public static string Status(OnlineVoting voting, LocalDate today) =>
+        voting.ClosedAt is not null || today > voting.MeetingDate ? "gesloten"
+        : today < voting.Opens ? "gepland"
+        : "open";
+
+    public static bool AcceptsVotes(OnlineVoting? voting, LocalDate today) => voting is not null && Status(voting, today) == "open";
+
+    /// <summary>Codes can be handed out until voting has closed (also before it opens, so letters can go out early).</summary>
+    public static Refusal? MayIssue(OnlineVoting? voting, LocalDate today, string meetingId) =>
+        voting is null ? Refusal.Conflict("online-voting-not-open", $"Open eerst de online stemming voor '{meetingId}'.")
+        : Status(voting, today) == "gesloten" ? Refusal.Conflict("online-voting-closed", "De online stemming is gesloten; codes zijn verlopen.")
+        : null;
+}

@@ -1,0 +1,370 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Orleans.Concurrency;
+using Warmte.Alv;
+using Warmte.Audit;
+using Warmte.Common;
+using Warmte.Journal;
+using Warmte.Members;
+
+namespace Warmte.Voting;
+
+/// <summary>
+/// Online voting for one meeting (key "{cooperativeId}/{meetingId}"). The board opens it, issues
+/// codes and closes it; members resolve a code (by its hash) and cast votes, which go to the ALV
+/// grain as ballots: one vote per member per proposal, counting and sealing stay there.
+/// </summary>
+public interface IOnlineVotingGrain : IGrainWithStringKey
+{
+    Task<OnlineVotingView?> View();
+
+    Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor);
+
+    /// <summary>New codes in plain text, for this answer only; earlier codes of the same members stop working.</summary>
+    Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor);
+
+    Task<Outcome<OnlineVotingView>> Close(string actor);
+
+    /// <summary>
+    /// The demo only (never reachable over HTTP): gives one member a code printed in the README, so
+    /// a new user can try the member page. Refused unless the cooperative is the demo's.
+    /// </summary>
+    Task<Outcome<IssuedCodes>> IssueDemoCode(string memberNumber, string code, string actor);
+
+    /// <summary>The ballot paper of the member whose code has this hash; <see cref="OnlineVotingGrain.UnknownCode"/> when it is not valid now.</summary>
+    Task<Outcome<BallotPaper>> Paper(string codeHash);
+
+    Task<Outcome<VoteReceipt>> Cast(string codeHash, CastOnline command);
+
+    /// <summary>After closing: under which choice a receipt is counted, per online proposal of this meeting.</summary>
+    Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt);
+}
+
+/// <summary>Which meeting a code hash belongs to: one journal row per issued code, tagged with the hash (an index hit).</summary>
+public interface IVotingCodeDirectoryGrain : IGrainWithStringKey
+{
+    Task Register(string votingKey, ImmutableArray<string> codeHashes);
+
+    [AlwaysInterleave]
+    Task<string?> Find(string codeHash);
+}
+
+public sealed class VotingCodeDirectoryState;
+
+public sealed class VotingCodeDirectoryGrain(IJournalStore store, IClock clock) : Grain, IVotingCodeDirectoryGrain
+{
+    public const string JournalType = "voting-code-directory";
+
+    /// <summary>The one directory (key).</summary>
+    public const string Key = "all";
+
+    private JournaledState<VotingCodeDirectoryState> _state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _state = new JournaledState<VotingCodeDirectoryState>(store, JournalType, this.GetPrimaryKeyString());
+        await _state.LoadAsync();
+    }
+
+    public async Task Register(string votingKey, ImmutableArray<string> codeHashes)
+    {
+        await _state.EnsureLoadedAsync();
+        var now = clock.GetCurrentInstant();
+        await _state.CommitAsync(_state.State,
+            [.. codeHashes.Select(h => JournaledState<VotingCodeDirectoryState>.Entry("code", h, now, null, new DirectoryRow(votingKey)))], now);
+    }
+
+    public async Task<string?> Find(string codeHash)
+    {
+        var rows = await _state.ReadAsync(new JournalQuery("code", codeHash, NewestFirst: true, Take: 1));
+        return rows.Count == 0 ? null : JournaledState<VotingCodeDirectoryState>.Payload<DirectoryRow>(rows[0]).VotingKey;
+    }
+
+    private sealed record DirectoryRow(string VotingKey);
+}
+
+public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain, IOnlineVotingGrain
+{
+    public const string JournalType = "online-voting";
+
+    /// <summary>The actor of ballots cast online (the ALV's audit and "voted via" show it).</summary>
+    public const string OnlineActor = "online-stemming";
+
+    /// <summary>
+    /// The one answer for a code that does not exist, was replaced, has expired or belongs to a closed
+    /// vote: the same code and text in every case, so a guesser learns nothing about which codes exist.
+    /// </summary>
+    public static readonly Refusal UnknownCode = new(RefusalKind.NotFound, "unknown-code",
+        "Deze stemcode is niet (meer) geldig. Controleer de code in uw brief of e-mail; is de stemming gesloten, dan kunt u niet meer online stemmen.", []);
+
+    private JournaledState<OnlineVotingState> _state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _state = new JournaledState<OnlineVotingState>(store, JournalType, this.GetPrimaryKeyString());
+        await _state.LoadAsync();
+    }
+
+    private string CooperativeId => this.GetPrimaryKeyString().Split('/')[0];
+
+    private string MeetingId => this.GetPrimaryKeyString().Split('/', 2)[1];
+
+    private LocalDate Today => AmsterdamTime.Today(clock);
+
+    private IAlvGrain Alv => GrainFactory.GetGrain<IAlvGrain>(CooperativeId);
+
+    private IMemberRegisterGrain Register => GrainFactory.GetGrain<IMemberRegisterGrain>(CooperativeId);
+
+    public async Task<OnlineVotingView?> View()
+    {
+        await _state.EnsureLoadedAsync();
+        if (_state.State.Voting is not { } voting) return null;
+        var electorate = await Register.Electorate(voting.MeetingDate);
+        return ViewOf(voting, electorate.Members);
+    }
+
+    private OnlineVotingView ViewOf(OnlineVoting voting, int electorate) => new()
+    {
+        CooperativeId = voting.CooperativeId, MeetingId = voting.MeetingId, Proposals = voting.Proposals, Opens = voting.Opens,
+        MeetingDate = voting.MeetingDate, Status = OnlineVotingRules.Status(voting, Today), ClosedAt = voting.ClosedAt,
+        CodesIssued = voting.CodesIssued, Voters = voting.Voters, VotesCast = voting.VotesCast, Electorate = electorate,
+    };
+
+    public async Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor)
+    {
+        await _state.EnsureLoadedAsync();
+        if (await Alv.Meeting(MeetingId) is not { } meeting) return Refusal.NotFound("Vergadering", $"{CooperativeId}/{MeetingId}");
+        var now = clock.GetCurrentInstant();
+        // BW 2:38a: only where the statutes provide for electronic voting (the ALV's window rule).
+        if (AlvRules.OnlineVotingWindow(await Alv.Statutes(), meeting) is not { } window)
+            return Refusal.Conflict("online-voting-off", "De statuten staan elektronisch stemmen niet toe (BW 2:38a); leg dat eerst vast in de statuten (electronic.advanceVotingAllowed).");
+        if (command.Opens is { } opens && opens < window.Opens)
+            return Refusal.Invalid("opens", $"mag niet eerder zijn dan {DutchFormat.Date(window.Opens)}: de 30e dag vóór de vergadering, en niet vóór de oproep (BW 2:38a).");
+        var opened = OnlineVotingRules.Open(_state.State.Voting, CooperativeId, meeting, command, Today, actor, now);
+        if (!opened.IsOk) return opened.Refusal!;
+        var voting = opened.Value!;
+        await _state.CommitAsync(new OnlineVotingState { Voting = voting }, [Audit(now, actor, "online.opened",
+            $"Online stemming voor '{MeetingId}' open van {DutchFormat.Date(voting.Opens)} tot en met de vergadering op {DutchFormat.Date(voting.MeetingDate)}: {string.Join(", ", voting.Proposals.Select(p => p.ProposalId))}.")], now);
+        return Outcome<OnlineVotingView>.Ok(ViewOf(voting, (await Register.Electorate(voting.MeetingDate)).Members));
+    }
+
+    public async Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor)
+    {
+        await _state.EnsureLoadedAsync();
+        var voting = _state.State.Voting;
+        if (OnlineVotingRules.MayIssue(voting, Today, MeetingId) is { } refusal) return refusal;
+        if (await Alv.Meeting(MeetingId) is not { } meeting) return Refusal.NotFound("Vergadering", $"{CooperativeId}/{MeetingId}");
+        var eligible = (await Register.Members()).Where(m => m.MayVoteOn(voting!.MeetingDate)).ToDictionary(m => m.Number);
+        var all = command.Members is not { Length: > 0 };
+        var chosen = new List<Member>();
+        if (all) chosen.AddRange(eligible.Values.OrderBy(m => m.Number, StringComparer.Ordinal));
+        else
+        {
+            var v = new Validation();
+            var requested = command.Members!.Value;
+            for (var i = 0; i < requested.Length; i++)
+            {
+                if (string.IsNullOrWhiteSpace(requested[i])) { v.Add($"members[{i}]", "is leeg."); continue; }
+                var number = MemberRules.NormaliseNumber(requested[i]!);
+                if (!eligible.TryGetValue(number, out var member)) v.Add($"members[{i}]", $"lid '{Slug.Truncate(number)}' is geen stemgerechtigd lid op {DutchFormat.Date(voting!.MeetingDate)}.");
+                else if (chosen.All(c => c.Number != number)) chosen.Add(member);
+            }
+            if (v.HasErrors) return v.ToRefusal();
+        }
+        var hasher = ServiceProvider.GetRequiredService<IVotingCodeHasher>();
+        var now = clock.GetCurrentInstant();
+        // A full issue starts a new generation: every code of an earlier one stops working, also of members no longer eligible.
+        var generation = voting!.Generation + (all ? 1 : 0);
+        var codes = new List<IssuedCode>();
+        var entries = new List<JournalAppend>();
+        var newHolders = 0;
+        foreach (var member in chosen)
+        {
+            var code = VotingCodes.NewCode();
+            var hash = hasher.Hash(code);
+            if (!all && !await HasValidCode(member.Number, generation)) newHolders++;
+            entries.Add(JournaledState<OnlineVotingState>.Entry("code", hash, now, null, new CodeRow(member.Number, generation)));
+            entries.Add(JournaledState<OnlineVotingState>.Entry("code-of", member.Number, now, null, new CodeOfRow(hash)));
+            codes.Add(new IssuedCode(member.Number, member.Name, member.Address?.ToString() ?? "", code));
+        }
+        entries.Add(Audit(now, actor, "online.codes-issued", all
+            ? $"Stemcodes uitgegeven aan alle {codes.Count} stemgerechtigde leden; eerdere codes werken niet meer."
+            : $"Nieuwe stemcode voor {string.Join(", ", codes.Select(c => c.MemberNumber))}; hun vorige code werkt niet meer."));
+        // The directory first: a code it knows but this grain does not is simply not valid; the reverse would be a code nobody can use.
+        await GrainFactory.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Register(this.GetPrimaryKeyString(), [.. entries.Where(e => e.Kind == "code").Select(e => e.Tag!)]);
+        var updated = voting with { Generation = generation, CodesIssued = all ? codes.Count : voting.CodesIssued + newHolders };
+        await _state.CommitAsync(new OnlineVotingState { Voting = updated }, entries, now);
+        var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
+        return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, meeting.Title, meeting.Date, voting.Opens, [.. codes],
+            cooperative?.Cooperative.StatutoryName ?? CooperativeId));
+    }
+
+    public const string DemoCooperative = "ketelhuiswg";
+
+    public async Task<Outcome<IssuedCodes>> IssueDemoCode(string memberNumber, string code, string actor)
+    {
+        await _state.EnsureLoadedAsync();
+        if (CooperativeId != DemoCooperative || actor != "demo") return Refusal.Conflict("not-demo", "Een vaste stemcode is er alleen in de demo.");
+        if (VotingCodes.ParseCode(code) is not { } canonical) return Refusal.Invalid("code", "is geen stemcode.");
+        if (OnlineVotingRules.MayIssue(_state.State.Voting, Today, MeetingId) is { } refusal) return refusal;
+        var hash = ServiceProvider.GetRequiredService<IVotingCodeHasher>().Hash(canonical);
+        var now = clock.GetCurrentInstant();
+        var voting = _state.State.Voting!;
+        await GrainFactory.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Register(this.GetPrimaryKeyString(), [hash]);
+        await _state.CommitAsync(_state.State,
+        [
+            JournaledState<OnlineVotingState>.Entry("code", hash, now, null, new CodeRow(memberNumber, voting.Generation)),
+            JournaledState<OnlineVotingState>.Entry("code-of", memberNumber, now, null, new CodeOfRow(hash)),
+            Audit(now, actor, "online.codes-issued", $"Demo: vaste stemcode voor {memberNumber}."),
+        ], now);
+        return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, "", voting.MeetingDate, voting.Opens, [], CooperativeId));
+    }
+
+    public async Task<Outcome<OnlineVotingView>> Close(string actor)
+    {
+        await _state.EnsureLoadedAsync();
+        if (_state.State.Voting is not { } voting) return Refusal.Conflict("online-voting-not-open", $"Er is geen online stemming voor '{MeetingId}'.");
+        if (voting.ClosedAt is not null) return Outcome<OnlineVotingView>.Ok(ViewOf(voting, (await Register.Electorate(voting.MeetingDate)).Members));
+        var now = clock.GetCurrentInstant();
+        var closed = voting with { ClosedAt = now, ClosedBy = actor };
+        await _state.CommitAsync(new OnlineVotingState { Voting = closed },
+            [Audit(now, actor, "online.closed", $"Online stemming voor '{MeetingId}' gesloten; alle stemcodes zijn verlopen. {voting.Voters} leden stemden online.")], now);
+        return Outcome<OnlineVotingView>.Ok(ViewOf(closed, (await Register.Electorate(voting.MeetingDate)).Members));
+    }
+
+    public async Task<Outcome<BallotPaper>> Paper(string codeHash)
+    {
+        await _state.EnsureLoadedAsync();
+        if (await MemberOf(codeHash) is not { } number) return UnknownCode;
+        var voting = _state.State.Voting!;
+        if (await Alv.Meeting(MeetingId) is not { } meeting) return UnknownCode;
+        var member = await Register.Member(number);
+        var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
+        var items = new List<BallotItem>();
+        foreach (var online in voting.Proposals)
+        {
+            if (meeting.Proposals.FirstOrDefault(x => x.Id == online.ProposalId) is not { } proposal) continue;
+            // A secret ballot keeps no choice per member: the member sees that, and how, they voted.
+            var mine = proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number);
+            var via = await Alv.VotedBy(MeetingId, proposal.Id, number) is { } mark ? ChannelOf(mark) : mine is null ? null : ChannelOf(mine);
+            items.Add(new BallotItem
+            {
+                ProposalId = online.ProposalId, Title = proposal.Title, Explanation = online.Explanation,
+                DecisionType = proposal.DecisionType.ToString(), MyVote = mine?.Choice.ToString() ?? (via is null ? null : "uitgebracht"),
+                VotedVia = via, Closed = proposal.Closed is not null,
+            });
+        }
+        return Outcome<BallotPaper>.Ok(new BallotPaper
+        {
+            CooperativeName = cooperative?.Cooperative.StatutoryName ?? CooperativeId, MeetingTitle = meeting.Title, MeetingDate = meeting.Date,
+            MemberNumber = number, MemberName = member?.Name ?? number, Items = [.. items], Open = OnlineVotingRules.AcceptsVotes(voting, Today),
+            VotingKey = this.GetPrimaryKeyString(),
+        });
+    }
+
+    public async Task<Outcome<VoteReceipt>> Cast(string codeHash, CastOnline command)
+    {
+        await _state.EnsureLoadedAsync();
+        if (await MemberOf(codeHash) is not { } number) return UnknownCode;
+        var voting = _state.State.Voting!;
+        if (!OnlineVotingRules.AcceptsVotes(voting, Today))
+            return Refusal.Conflict("online-voting-not-started", $"Online stemmen kan vanaf {DutchFormat.Date(voting.Opens)}.");
+        var v = new Validation();
+        var proposalId = command.ProposalId?.Trim();
+        if (string.IsNullOrEmpty(proposalId)) v.Add("proposalId", "is verplicht.");
+        else if (voting.Proposals.All(p => p.ProposalId != proposalId)) v.Add("proposalId", $"over '{Slug.Truncate(proposalId)}' wordt niet online gestemd.");
+        var choice = VoteChoice.Voor;
+        if (string.IsNullOrWhiteSpace(command.Choice)) v.Add("choice", "is verplicht.");
+        else if (!Enum.TryParse(command.Choice.Trim(), true, out choice) || !Enum.IsDefined(choice) || int.TryParse(command.Choice, out _))
+            v.Add("choice", $"'{Slug.Truncate(command.Choice)}' is geen stem; kies Voor, Tegen of Onthouding.");
+        if (v.HasErrors) return v.ToRefusal();
+        var meeting = await Alv.Meeting(MeetingId);
+        var proposal = meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId);
+        if (proposal is null) return UnknownCode;
+        if (proposal.Closed is not null)
+            return Refusal.Conflict("proposal-closed", $"Over '{proposal.Title}' is al besloten; stemmen kan niet meer.");
+        // One vote per member per proposal, whatever the channel: a second attempt says which one counted.
+        var counted = await Alv.VotedBy(MeetingId, proposal.Id, number) is { } mark ? ChannelOf(mark)
+            : proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number) is { } earlier ? ChannelOf(earlier) : null;
+        if (counted is not null)
+            return Refusal.Conflict("already-voted", $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt.");
+        var receipt = VotingCodes.NewReceipt();
+        var cast = await Alv.Cast(MeetingId, proposalId!,
+            new CastBallot { MemberNumber = number, Choice = choice.ToString(), Channel = BallotChannel.Online, Receipt = receipt }, OnlineActor);
+        if (!cast.IsOk) return cast.Refusal!;
+        if (cast.Value!.Repeat) return Refusal.Conflict("already-voted", $"U heeft over '{proposal.Title}' al gestemd; die stem telt.");
+        var now = clock.GetCurrentInstant();
+        var secret = (await Alv.Statutes()).Electronic.IsSecret(proposal.DecisionType);
+        // Turnout for the board: who voted online, never what was chosen nor the receipt. For a secret
+        // ballot not even a row per member here (its time could be matched with the ALV's receipts).
+        var firstVote = !secret && await _state.CountAsync("voted", number) == 0;
+        await _state.CommitAsync(_state.State with { Voting = voting with { Voters = voting.Voters + (firstVote ? 1 : 0), VotesCast = voting.VotesCast + 1 } },
+            secret ? [] : [JournaledState<OnlineVotingState>.Entry("voted", number, now, null, new VotedRow(proposalId!))], now);
+        return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, now));
+    }
+
+    public async Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt)
+    {
+        await _state.EnsureLoadedAsync();
+        if (_state.State.Voting is not { } voting || await Alv.Meeting(MeetingId) is not { } meeting) return ReceiptUnknown;
+        var answers = new List<ReceiptAnswer>();
+        var open = new List<string>();
+        foreach (var online in voting.Proposals)
+        {
+            if (meeting.Proposals.FirstOrDefault(p => p.Id == online.ProposalId) is not { } proposal) continue;
+            if (proposal.Closed is null) { open.Add(proposal.Title); continue; }
+            if (await Alv.CheckReceipt(MeetingId, proposal.Id, receipt) is { } check)
+                answers.Add(new ReceiptAnswer(proposal.Id, proposal.Title, check.Choice.ToString()));
+        }
+        if (answers.Count > 0) return Outcome<ImmutableArray<ReceiptAnswer>>.Ok([.. answers]);
+        return open.Count > 0
+            ? Refusal.Conflict("not-closed-yet", $"Nog niet alle voorstellen zijn gesloten ({string.Join(", ", open)}); controleren kan na de uitslag.")
+            : ReceiptUnknown;
+    }
+
+    private static readonly Refusal ReceiptUnknown = new(RefusalKind.NotFound, "unknown-receipt",
+        "Deze ontvangstcode staat niet bij de getelde stemmen van deze vergadering. Controleer de code; klopt die, neem dan contact op met het bestuur.", []);
+
+    /// <summary>The member whose current code has this hash, while voting has not closed; null otherwise.</summary>
+    private async Task<string?> MemberOf(string codeHash)
+    {
+        if (_state.State.Voting is not { } voting || OnlineVotingRules.Status(voting, Today) == "gesloten") return null;
+        var rows = await _state.ReadAsync(new JournalQuery("code", codeHash, NewestFirst: true, Take: 1));
+        if (rows.Count == 0) return null;
+        var row = JournaledState<OnlineVotingState>.Payload<CodeRow>(rows[0]);
+        if (row.Generation != voting.Generation) return null;
+        var current = await _state.ReadAsync(new JournalQuery("code-of", row.Member, NewestFirst: true, Take: 1));
+        return current.Count == 1 && JournaledState<OnlineVotingState>.Payload<CodeOfRow>(current[0]).Hash == codeHash ? row.Member : null;
+    }
+
+    private async Task<bool> HasValidCode(string member, int generation)
+    {
+        var current = await _state.ReadAsync(new JournalQuery("code-of", member, NewestFirst: true, Take: 1));
+        if (current.Count == 0) return false;
+        var rows = await _state.ReadAsync(new JournalQuery("code", JournaledState<OnlineVotingState>.Payload<CodeOfRow>(current[0]).Hash, NewestFirst: true, Take: 1));
+        return rows.Count == 1 && JournaledState<OnlineVotingState>.Payload<CodeRow>(rows[0]).Generation == generation;
+    }
+
+    private static string ChannelOf(VoteMark mark) => mark.Channel switch
+    {
+        BallotChannel.Online => "online",
+        BallotChannel.Tally => "op de vergadering (papieren stemming)",
+        _ when mark.ProxyHolder is not null => $"bij volmacht door lid {mark.ProxyHolder}",
+        _ => "op de vergadering",
+    };
+
+    private static string ChannelOf(Ballot ballot) =>
+        ballot.RecordedBy == OnlineActor ? "online"
+        : ballot.ProxyHolder is not null ? $"bij volmacht door lid {ballot.ProxyHolder}"
+        : "op de vergadering";
+
+    private static JournalAppend Audit(Instant at, string actor, string action, string summary) =>
+        RecordStateExtensions.AuditEntryOf(null, new AuditEntry(at, actor, action, summary));
+
+    private sealed record CodeRow(string Member, int Generation);
+
+    private sealed record CodeOfRow(string Hash);
+
+    private sealed record VotedRow(string ProposalId);
+}

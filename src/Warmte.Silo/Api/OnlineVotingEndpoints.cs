@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using Warmte.Common;
+using Warmte.Silo.Auth;
+using Warmte.Silo.Storage;
+using Warmte.Voting;
+
+namespace Warmte.Silo.Api;
+
+/// <summary>
+/// Online voting (issue 17). The board (token of the cooperative's board, or an admin) opens it per
+/// meeting, issues codes as a mail-merge sheet or letters, and closes it. Members use
+/// <c>/api/stem/*</c> without a token: the voting code in the JSON body (never in the URL) is their
+/// identification. Refusals are Dutch problem+json; an unknown, replaced or expired code always gets
+/// the same answer.
+/// </summary>
+public static class OnlineVotingEndpoints
+{
+    public static void MapOnlineVotingEndpoints(this RouteGroupBuilder api)
+    {
+        var board = api.MapGroup("/cooperatives/{id}/alv/meetings/{meetingId}/online").WithTags("ALV: online stemmen (bestuur)");
+
+        board.MapGet("", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Guard(id, http, grains) is { } refused) return refused;
+            return await Voting(grains, id, meetingId).View() is { } view ? Answers.Ok(view)
+                : Problems.NotFound("Online stemming", $"{id}/{meetingId}");
+        }).WithSummary("Online stemming: periode, voorstellen, uitgegeven codes en opkomst (nooit keuzes)");
+
+        board.MapPut("", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Guard(id, http, grains) is { } refused) return refused;
+            var (body, problem) = await RequestBody.ReadAsync<OpenOnlineVoting>(http.Request);
+            if (problem is not null) return problem;
+            return Answers.From(await Voting(grains, id, meetingId).Open(body!, http.User.Actor()));
+        }).WithSummary("Online stemming openen voor gekozen voorstellen, vanaf een startdatum (uiterlijk 30 dagen vóór de vergadering)");
+
+        board.MapPost("/codes", async (string id, string meetingId, string? format, HttpContext http, IGrainFactory grains, VotingSettings settings) =>
+        {
+            if (await Guard(id, http, grains) is { } refused) return refused;
+            format = (format ?? "json").Trim().ToLowerInvariant();
+            if (format is not ("json" or "xlsx" or "letters"))
+                return Problems.Invalid("format", $"'{Slug.Truncate(format)}' is geen formaat; kies json, xlsx of letters.");
+            var (body, problem) = await RequestBody.ReadAsync<IssueCodes>(http.Request);
+            if (problem is not null) return problem;
+            var outcome = await Voting(grains, id, meetingId).Issue(body!, http.User.Actor());
+            if (!outcome.IsOk) return Problems.From(outcome.Refusal!);
+            var issued = outcome.Value!;
+            var baseUrl = settings.PublicUrl ?? $"{http.Request.Scheme}://{http.Request.Host}";
+            http.Response.Headers.CacheControl = "no-store";
+            return format switch
+            {
+                "xlsx" => Results.File(CodeLetters.Sheet(issued, baseUrl), Spreadsheets.Export.XlsxFile.ContentType, $"stemcodes-{meetingId}.xlsx"),
+                "letters" => Results.Text(CodeLetters.Letters(issued, baseUrl), "text/html; charset=utf-8"),
+                _ => Answers.Ok(new
+                {
+                    issued.MeetingId, issued.MeetingDate, issued.Opens,
+                    codes = issued.Codes.Select(c => new { c.MemberNumber, c.Name, c.Address, c.Code, link = CodeLetters.Link(baseUrl, c.Code) }),
+                }),
+            };
+        }).WithSummary("Stemcodes uitgeven (alle stemgerechtigde leden, of opnieuw voor genoemde leden): json, xlsx (mail merge) of letters (HTML, afdrukken); alleen in dit antwoord leesbaar");
+
+        board.MapPost("/close", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Guard(id, http, grains) is { } refused) return refused;
+            return Answers.From(await Voting(grains, id, meetingId).Close(http.User.Actor()));
+        }).WithSummary("Online stemming sluiten: alle codes verlopen");
+
+        var stem = api.MapGroup("/stem").WithTags("Online stemmen (leden, zonder token)").AllowAnonymous();
+
+        stem.MapPost("/paper", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
+            Member(http, grains, guard, (voting, hash, _) => voting.Paper(hash)))
+            .WithSummary("Stembiljet bij een stemcode: vergadering, voorstellen met toelichting en uw eigen stemmen");
+
+        stem.MapPost("/votes", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
+            Member(http, grains, guard, (voting, hash, body) => voting.Cast(hash, new CastOnline { ProposalId = body.ProposalId, Choice = body.Choice })))
+            .WithSummary("Stem uitbrengen (Voor, Tegen of Onthouding) op één voorstel; antwoord met ontvangstcode");
+
+        stem.MapPost("/receipt", async (HttpContext http, IGrainFactory grains, StemGuard guard) =>
+        {
+            var address = http.Connection.RemoteIpAddress ?? IPAddress.None;
+            if (guard.Admit(address) is { } wait) return TooMany(http, wait);
+            var (body, problem) = await RequestBody.ReadAsync<ReceiptRequest>(http.Request);
+            if (problem is not null) return problem;
+            var parts = (body!.Meeting ?? "").Split('/');
+            if (parts.Length != 2 || !Slug.IsValid(parts[0]) || !Slug.IsValid(parts[1]))
+                return Problems.Invalid("meeting", "geef de vergadering als 'coöperatie/vergadering', zoals op uw stembevestiging.");
+            if (VotingCodes.ParseReceipt(body.Receipt) is not { } receipt)
+                return Problems.Invalid("receipt", "een ontvangstcode heeft 8 tekens, bijvoorbeeld K7QD-3MXP.");
+            var outcome = await grains.GetGrain<IOnlineVotingGrain>($"{parts[0]}/{parts[1]}").CheckReceipt(receipt);
+            if (outcome.Refusal is { Code: "unknown-receipt" }) guard.Failure(address);
+            return Answers.From(outcome);
+        }).WithSummary("Na de uitslag: onder welke keuze uw ontvangstcode is geteld");
+    }
+
+    private static IOnlineVotingGrain Voting(IGrainFactory grains, string id, string meetingId) =>
+        grains.GetGrain<IOnlineVotingGrain>($"{id}/{meetingId}");
+
+    private static async Task<IResult?> Guard(string id, HttpContext http, IGrainFactory grains)
+    {
+        if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+        return http.User.CanWriteCooperative(id) ? null
+            : Problems.Forbidden($"Alleen het bestuur van '{id}' of een beheerder beheert de online stemming.");
+    }
+
+    /// <summary>What the member page sends: the code, and for a vote the proposal and the choice.</summary>
+    public sealed record StemRequest
+    {
+        public string? Code { get; init; }
+        public string? ProposalId { get; init; }
+        public string? Choice { get; init; }
+    }
+
+    public sealed record ReceiptRequest
+    {
+        /// <summary>"{cooperativeId}/{meetingId}", as the confirmation screen shows it.</summary>
+        public string? Meeting { get; init; }
+        public string? Receipt { get; init; }
+    }
+
+    private static async Task<IResult> Member<T>(
+        HttpContext http, IGrainFactory grains, StemGuard guard, Func<IOnlineVotingGrain, string, StemRequest, Task<Outcome<T>>> call)
+    {
+        var address = http.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (guard.Admit(address) is { } wait) return TooMany(http, wait);
+        var (body, problem) = await RequestBody.ReadAsync<StemRequest>(http.Request);
+        if (problem is not null) return problem;
+        var code = VotingCodes.ParseCode(body!.Code);
+        var votingKey = code is null ? null : await grains.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Find(Hasher(http).Hash(code));
+        if (votingKey is null) return Failed(http, guard, address);
+        if (guard.AdmitMeeting(votingKey) is { } busy) return TooMany(http, busy);
+        var outcome = await call(grains.GetGrain<IOnlineVotingGrain>(votingKey), Hasher(http).Hash(code!), body);
+        if (outcome.Refusal is { Code: "unknown-code" }) return Failed(http, guard, address);
+        return Answers.From(outcome);
+    }
+
+    private static IVotingCodeHasher Hasher(HttpContext http) => http.RequestServices.GetRequiredService<IVotingCodeHasher>();
+
+    private static IResult Failed(HttpContext http, StemGuard guard, IPAddress address)
+    {
+        guard.Failure(address);
+        return Problems.From(OnlineVotingGrain.UnknownCode);
+    }
+
+    private static IResult TooMany(HttpContext http, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Result(StatusCodes.Status429TooManyRequests, "too-many-attempts", "Te veel pogingen",
+            $"Er zijn vanaf dit adres te veel pogingen gedaan; probeer het over {DutchWait(seconds)} opnieuw.", []);
+    }
+
+    private static string DutchWait(int seconds) => seconds >= 120 ? $"{(seconds + 59) / 60} minuten" : $"{seconds} seconden";
+}
+
+/// <summary>"Voting:*" configuration.</summary>
+public sealed class VotingSettings
+{
+    /// <summary>The key of the codes' keyed hash, base64, at least 32 bytes. A cluster sets the same on every silo.</summary>
+    public string? CodeKey { get; set; }
+
+    /// <summary>The address members reach the silo on, for the links in letters and mails ("https://stem.example.nl"); default: the request's.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Member requests per address per minute.</summary>
+    public int RequestsPerMinutePerAddress { get; set; } = 60;
+
+    /// <summary>Unknown codes from one address before it is locked out.</summary>
+    public int FailuresBeforeLockout { get; set; } = 10;
+
+    public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Member requests per meeting per second (all addresses together).</summary>
+    public int RequestsPerSecondPerMeeting { get; set; } = 200;
+}
+
+/// <summary>
+/// The key of the codes' keyed hash: Voting:CodeKey, or else a random key made once in the data
+/// directory (voting-code.key, owner-only). It is never in the database, so a copy of the database
+/// does not let anyone check a guessed code offline.
+/// </summary>
+public static class VotingCodeKey
+{
+    public static IVotingCodeHasher Load(VotingSettings settings, StorageSettings storage)
+    {
+        if (settings.CodeKey is { Length: > 0 } configured)
+        {
+            byte[] key;
+            try { key = Convert.FromBase64String(configured); }
+            catch (FormatException) { throw new ConfigurationException("Voting:CodeKey must be base64 (32 bytes or more: openssl rand -base64 32)."); }
+            if (key.Length < 32) throw new ConfigurationException("Voting:CodeKey must be at least 32 bytes (openssl rand -base64 32).");
+            return new HmacVotingCodeHasher(key);
+        }
+        var path = Path.Combine(storage.DataDir, "voting-code.key");
+        Directory.CreateDirectory(storage.DataDir);
+        if (!File.Exists(path))
+        {
+            var fresh = RandomNumberGenerator.GetBytes(32);
+            try
+            {
+                DataPermissions.CreatePrivateFile(path);
+                File.WriteAllBytes(path, fresh);
+            }
+            catch (IOException) when (File.Exists(path)) { /* another process made it first: use theirs */ }
+        }
+        var stored = File.ReadAllBytes(path);
+        if (stored.Length < 32) throw new ConfigurationException($"{path} holds fewer than 32 bytes; remove it (codes issued with it stop working) or set Voting:CodeKey.");
+        return new HmacVotingCodeHasher(stored);
+    }
+}
+
+/// <summary>
+/// Abuse limits on the member API, per silo: requests per address, a lockout after repeated unknown
+/// codes from one address, and requests per meeting. With 80-bit codes guessing is hopeless anyway;
+/// these keep a guesser (or a flood) from costing the service.
+/// </summary>
+public sealed class StemGuard(VotingSettings settings, TimeProvider time)
+{
+    private sealed class Window
+    {
+        public DateTimeOffset Start;
+        public int Count;
+        public int Failures;
+        public DateTimeOffset FailureStart;
+        public DateTimeOffset? LockedUntil;
+    }
+
+    private readonly ConcurrentDictionary<IPAddress, Window> _addresses = new();
+    private readonly ConcurrentDictionary<string, Window> _meetings = new();
+
+    /// <summary>Null when this address may make a request now; otherwise how long to wait.</summary>
+    public TimeSpan? Admit(IPAddress address)
+    {
+        var now = time.GetUtcNow();
+        var w = _addresses.GetOrAdd(address, _ => new Window { Start = now, FailureStart = now });
+        lock (w)
+        {
+            if (w.LockedUntil is { } until && until > now) return until - now;
+            if (now - w.Start >= TimeSpan.FromMinutes(1)) { w.Start = now; w.Count = 0; }
+            if (++w.Count > settings.RequestsPerMinutePerAddress) return w.Start + TimeSpan.FromMinutes(1) - now;
+            Prune(now);
+            return null;
+        }
+    }
+
+    public void Failure(IPAddress address)
+    {
+        var now = time.GetUtcNow();
+        var w = _addresses.GetOrAdd(address, _ => new Window { Start = now, FailureStart = now });
+        lock (w)
+        {
+            var lockout = TimeSpan.FromMinutes(settings.LockoutMinutes);
+            if (now - w.FailureStart >= lockout) { w.FailureStart = now; w.Failures = 0; }
+            if (++w.Failures >= settings.FailuresBeforeLockout) { w.LockedUntil = now + lockout; w.Failures = 0; w.FailureStart = now; }
+        }
+    }
+
+    public TimeSpan? AdmitMeeting(string votingKey)
+    {
+        var now = time.GetUtcNow();
+        var w = _meetings.GetOrAdd(votingKey, _ => new Window { Start = now });
+        lock (w)
+        {
+            if (now - w.Start >= TimeSpan.FromSeconds(1)) { w.Start = now; w.Count = 0; }
+            return ++w.Count > settings.RequestsPerSecondPerMeeting ? w.Start + TimeSpan.FromSeconds(1) - now : null;
+        }
+    }
+
+    /// <summary>Forgets quiet addresses now and then, so the table does not grow with every address ever seen.</summary>
+    private void Prune(DateTimeOffset now)
+    {
+        if (_addresses.Count < 10_000) return;
+        foreach (var (key, w) in _addresses)
+            if (now - w.Start > TimeSpan.FromHours(1) && (w.LockedUntil is null || w.LockedUntil < now)) _addresses.TryRemove(key, out _);
+    }
+}

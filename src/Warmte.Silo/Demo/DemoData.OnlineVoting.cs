@@ -1,0 +1,53 @@
+using NodaTime;
+using Warmte.Alv;
+using Warmte.Common;
+using Warmte.Voting;
+
+namespace Warmte.Silo.Demo;
+
+/// <summary>
+/// An upcoming KetelhuisWG ALV (two weeks after the day the demo is loaded) with online voting open
+/// for the fictional members. Every eligible member gets a code (not kept anywhere: only hashes are
+/// stored); member KWG-0001 also gets the printed code <see cref="PrintedCode"/> from the README tour.
+/// </summary>
+public sealed partial class DemoData
+{
+    /// <summary>The demo's printed voting code (Crockford base32: the 0 in DEM0 is a zero; typing an O works too).</summary>
+    public const string PrintedCode = "DEM0-STEM-KWG1-0001";
+
+    public const string UpcomingMeeting = "alv-online-demo";
+
+    private async Task UpcomingAlvWithOnlineVoting()
+    {
+        var alv = grains.GetGrain<IAlvGrain>("ketelhuiswg");
+        if ((await alv.Meetings()).Any(m => m.Id == UpcomingMeeting)) return;
+        await Ensure(alv.SetStatutes(new SetStatutes
+        {
+            // KetelhuisWG's statutes (fictional for the demo): advance electronic voting, counted as present.
+            Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = true },
+        }, Actor));
+        var today = AmsterdamTime.Today(clock);
+        await Ensure(alv.CreateMeeting(new CreateMeeting
+        {
+            Id = UpcomingMeeting, Title = "Algemene ledenvergadering (demo, online stemmen open)",
+            Date = today.PlusDays(14), NoticeDate = today,
+            Proposals =
+            [
+                new ProposalInput { Id = "jaarrekening", Title = "Vaststelling jaarrekening (fictief)", DecisionType = "Overig" },
+                new ProposalInput { Id = "tarief", Title = "Warmtetarief volgend jaar (fictief)", DecisionType = "Tariefbesluit" },
+            ],
+        }, Actor));
+        var voting = grains.GetGrain<IOnlineVotingGrain>($"ketelhuiswg/{UpcomingMeeting}");
+        await Ensure(voting.Open(new OpenOnlineVoting
+        {
+            Opens = today,
+            Proposals =
+            [
+                new OnlineProposalInput { ProposalId = "jaarrekening", Explanation = "Het bestuur legt de jaarrekening ter vaststelling voor. De kascommissie adviseert de leden de jaarrekening vast te stellen. (Demo: fictief.)" },
+                new OnlineProposalInput { ProposalId = "tarief", Explanation = "Het bestuur stelt voor het vastrecht gelijk te houden en de prijs per GJ met 2% te verhogen, in lijn met de kosten. (Demo: fictief.)" },
+            ],
+        }, Actor));
+        await Ensure(voting.Issue(new IssueCodes(), Actor));
+        await Ensure(voting.IssueDemoCode("KWG-0001", PrintedCode, Actor));
+    }
+}

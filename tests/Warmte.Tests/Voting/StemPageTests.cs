@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Warmte.Tests.Infrastructure;
+using Warmte.Tests.Web;
+
+namespace Warmte.Tests.Voting;
+
+/// <summary>The member's voting page (/stem) in Chromium at a phone's viewport.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class StemPageTests(BrowserFixture fixture)
+{
+    private const int PhoneWidth = 390, PhoneHeight = 844;
+
+    /// <summary>A cooperative whose meeting is today (the fixture's 15 January 2027) with online voting open; the members' codes.</summary>
+    private async Task<(string Coop, Dictionary<string, string> Codes)> MeetingToday()
+    {
+        var admin = fixture.Server.Client();
+        var coop = $"stem-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"p-{Guid.NewGuid().ToString("N")[..8]}");
+        await ApiCalls.SeedMembers(admin, coop);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true } })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "Winter-ALV", date = "2027-01-15", noticeDate = "2027-01-01",
+            proposals = new object[]
+            {
+                new { id = "realisatiebesluit", title = "Realisatiebesluit warmtenet", decisionType = "Realisatiebesluit", projectId = project },
+                new { id = "tarief", title = "Tarief 2028", decisionType = "Tariefbesluit" },
+            },
+        })).Status);
+        var opened = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new
+        {
+            proposals = new[]
+            {
+                new { proposalId = "realisatiebesluit", explanation = "Het bestuur stelt voor het warmtenet te bouwen." },
+                new { proposalId = "tarief", explanation = "Vastrecht gelijk, GJ-prijs +2%." },
+            },
+        });
+        Assert.True(opened.Status == HttpStatusCode.OK, opened.Raw);
+        var issued = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { });
+        return (coop, issued.Body.GetProperty("codes").EnumerateArray().ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!));
+    }
+
+    [Fact]
+    public async Task A_member_follows_the_link_votes_confirms_and_gets_receipts_that_the_check_page_knows()
+    {
+        var (coop, codes) = await MeetingToday();
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await page.GotoAsync($"/stem#{codes["L-1"]}");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stembiljet" })).ToBeVisibleAsync();
+        // The code left the address bar (and the history) as soon as the page read it.
+        Assert.DoesNotContain(codes["L-1"], page.Url);
+        await Assertions.Expect(page.Locator("#paper-intro")).ToContainTextAsync("Lid L-1");
+        var realisatie = page.GetByRole(AriaRole.Group, new() { Name = "Realisatiebesluit warmtenet" });
+        await Assertions.Expect(realisatie).ToContainTextAsync("Het bestuur stelt voor het warmtenet te bouwen.");
+        // Each choice is a labelled radio button in the proposal's fieldset.
+        await realisatie.GetByLabel("Voor", new() { Exact = true }).CheckAsync();
+        var tarief = page.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028" });
+        // By keyboard: focus the first choice, arrow to the next.
+        await tarief.GetByLabel("Voor", new() { Exact = true }).FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(tarief.GetByLabel("Tegen", new() { Exact = true })).ToBeCheckedAsync();
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle"));
+        // Phone first: nothing sticks out sideways.
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= PhoneWidth);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Klopt dit?" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#confirm-list")).ToContainTextAsync("Realisatiebesluit warmtenet: Voor");
+        await Assertions.Expect(page.Locator("#confirm-list")).ToContainTextAsync("Tarief 2028: Tegen");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stem is ontvangen" })).ToBeVisibleAsync();
+        var receipts = await page.Locator("#receipts .receipt").AllTextContentsAsync();
+        Assert.Equal(2, receipts.Count);
+        Assert.All(receipts, r => Assert.Matches("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", r));
+
+        // The votes are the ALV's ballots, cast online.
+        var ballots = await fixture.Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/ballots");
+        Assert.Equal("Online", ballots.Body.GetProperty("items")[0].GetProperty("channel").GetString());
+
+        // Back on the ballot paper the member sees the votes, not the choices again.
+        var again = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await again.GotoAsync($"/stem#{codes["L-1"]}");
+        await Assertions.Expect(again.Locator("#items")).ToContainTextAsync("(online)");
+        await Assertions.Expect(again.Locator("#items .voted")).ToHaveCountAsync(2);
+        await Assertions.Expect(again.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" })).ToBeHiddenAsync();
+
+        // The receipt check: the confirmation links to it with the meeting filled in; before the result it says so.
+        await page.GetByRole(AriaRole.Link, new() { Name = "deze pagina" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ontvangstcode controleren" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Vergadering", new() { Exact = true })).ToHaveValueAsync($"{coop}/alv");
+        await page.GetByLabel("Ontvangstcode", new() { Exact = true }).FillAsync(receipts[0].ToLowerInvariant());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleren" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Nog niet alle voorstellen zijn gesloten");
+
+        // After the result the same check shows the choice each receipt is counted under.
+        var admin = fixture.Server.Client();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/realisatiebesluit/close", new { })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/close", new { })).Status);
+        await page.GetByLabel("Ontvangstcode", new() { Exact = true }).FillAsync(receipts[1]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleren" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Tarief 2028: geteld als Tegen");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
+        await page.Context.CloseAsync();
+        await again.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_demo_code_typed_sloppily_opens_the_upcoming_demo_meeting_and_a_wrong_code_says_so()
+    {
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await page.GotoAsync("/stem");
+        await page.GetByLabel("Stemcode", new() { Exact = true }).FillAsync("XXXX-XXXX-XXXX-XXXX");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verder" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("niet (meer) geldig");
+
+        // The README's printed code, typed with an O for the zero, lower case and spaces.
+        await page.GetByLabel("Stemcode", new() { Exact = true }).FillAsync("demo stem kwg1 0001");
+        await page.GetByLabel("Stemcode", new() { Exact = true }).PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stembiljet" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#title")).ToContainTextAsync("demo, online stemmen open");
+        await Assertions.Expect(page.Locator("#paper-intro")).ToContainTextAsync("Lid 1 (fictief)");
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "Warmtetarief volgend jaar (fictief)" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
+        await page.Context.CloseAsync();
+    }
+}
