@@ -19,6 +19,7 @@ public static class Program
           write-compare  spending bookings through the service vs raw Npgsql upserts on the same database, same clients
           activate       read every project of a data set once (activates them), with silo memory before/after
           umbrella       the umbrella comparison (and optionally its .xlsx export) over one umbrella
+          portfolio      the financier's portfolio (GET /api/portfolio) over every project
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
 
         Options:
@@ -250,6 +251,26 @@ public static class Program
                 {
                     Kind = "umbrella", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, Concurrency = 1,
                     Operations = recorder.Results(seconds), Figures = figures,
+                };
+            }
+
+            case "portfolio":
+            {
+                // The financier's portfolio over every project (the admin's view: all funders).
+                var recorder = new Recorder();
+                var clock = Stopwatch.StartNew();
+                int rows = 0;
+                for (var i = 0; i < o.Int("requests", 10); i++)
+                {
+                    var answer = await api.GetAsync("api/portfolio", readBody: i == 0);
+                    recorder.For(i == 0 ? "portfolio (first)" : "portfolio").Record(answer.Status, answer.Micros);
+                    if (i == 0 && answer.Ok) rows = answer.Json().GetProperty("projects").GetArrayLength();
+                }
+                var seconds = clock.Elapsed.TotalSeconds;
+                return new MeasurementResult
+                {
+                    Kind = "portfolio", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, Concurrency = 1,
+                    Operations = recorder.Results(seconds), Figures = new Dictionary<string, object?> { ["project rows"] = rows },
                 };
             }
 

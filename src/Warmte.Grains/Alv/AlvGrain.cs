@@ -89,7 +89,7 @@ public sealed class AlvGrain(
         if (refusal is not null) return refusal;
         var proposal = ProposalOf(meetingId, proposalId);
         // A realisatiebesluit moves a gate: let the project's alerts look again.
-        if (proposal.ProjectId is { } projectId) await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(projectId).Evaluate();
+        if (proposal.ProjectId is { } projectId) await Alerts.ProjectChanged.Raise(GrainFactory, projectId);
         return Outcome<Proposal>.Ok(proposal);
     }
 

@@ -51,4 +51,25 @@ public interface IJournalStore
     Task<IReadOnlyList<JournalRecord>> ReadAsync(string grainType, string grainKey, JournalQuery query);
 
     Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null);
+
+    /// <summary>The snapshots of several grains of one type in one query (a wide read: the members of an umbrella); missing keys are left out.</summary>
+    Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys);
+
+    /// <summary>Every stored project summary (table warmte_project_summary) in one query.</summary>
+    Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync();
+
+    /// <summary>Stores a project's summary as fresh (replacing the one there).</summary>
+    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, Instant at);
+
+    /// <summary>Marks a project's summary stale: the next wide read recomputes it (nothing happens when there is none).</summary>
+    Task MarkProjectSummaryStaleAsync(string projectId);
+
+    /// <summary>Removes a project's summary (the project is gone).</summary>
+    Task DeleteProjectSummaryAsync(string projectId);
 }
+
+/// <summary>
+/// A project's summary for the wide views (umbrella comparison, portfolio) as stored: computed as of
+/// <see cref="AsOf"/>, and <see cref="Stale"/> once the project changed after it was computed.
+/// </summary>
+public sealed record StoredProjectSummary(string ProjectId, string CooperativeId, LocalDate AsOf, bool Stale, string Summary);

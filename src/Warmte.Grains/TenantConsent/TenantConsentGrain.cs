@@ -47,7 +47,7 @@ public sealed class TenantConsentGrain(
         // The rules start from Empty when nothing is stored: Empty given back unchanged stores nothing.
         var refusal = await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle, unchanged: ConsentRecord.Empty);
         if (refusal is not null) return refusal;
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // consent moves a gate
+        await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // consent moves a gate
         return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, withAddresses: true));
     }
 }

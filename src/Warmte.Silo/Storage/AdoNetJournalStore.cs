@@ -141,6 +141,66 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    public async Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys)
+    {
+        var found = new Dictionary<string, StoredSnapshot>(StringComparer.Ordinal);
+        if (grainKeys.Count == 0) return found;
+        await using var connection = await database.OpenAsync();
+        // In chunks, well under either engine's limit of parameters per statement.
+        foreach (var chunk in grainKeys.Distinct().Chunk(500))
+        {
+            var names = chunk.Select((_, i) => "k" + i).ToArray();
+            await using var cmd = Command(connection, null,
+                "SELECT grain_key, version, last_seq, " + Text("state") + " FROM warmte_snapshot WHERE grain_type = @type AND grain_key IN ("
+                + string.Join(", ", names.Select(n => "@" + n)) + ")",
+                [("type", grainType), .. chunk.Select((key, i) => (names[i], (object?)key))]);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                found[reader.GetString(0)] = new StoredSnapshot(Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)), reader.GetString(3));
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null,
+            "SELECT project_id, cooperative_id, as_of, stale, " + Text("summary") + " FROM warmte_project_summary");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<StoredProjectSummary>();
+        while (await reader.ReadAsync())
+            rows.Add(new StoredProjectSummary(reader.GetString(0), reader.GetString(1), LocalDatePattern.Iso.Parse(reader.GetString(2)).Value,
+                Convert.ToInt64(reader.GetValue(3)) != 0, reader.GetString(4)));
+        return rows;
+    }
+
+    public async Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, Instant at)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null,
+            "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, stale, summary, updated_at) " +
+            $"VALUES (@project, @cooperative, @asOf, 0, {Json("summary")}, @at) " +
+            "ON CONFLICT (project_id) DO UPDATE SET cooperative_id = excluded.cooperative_id, as_of = excluded.as_of, stale = 0, " +
+            "summary = excluded.summary, updated_at = excluded.updated_at",
+            ("project", projectId), ("cooperative", cooperativeId), ("asOf", LocalDatePattern.Iso.Format(asOf)), ("summary", summary),
+            ("at", InstantPattern.ExtendedIso.Format(at)));
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task MarkProjectSummaryStaleAsync(string projectId)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null, "UPDATE warmte_project_summary SET stale = 1 WHERE project_id = @project", ("project", projectId));
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task DeleteProjectSummaryAsync(string projectId)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null, "DELETE FROM warmte_project_summary WHERE project_id = @project", ("project", projectId));
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     // jsonb read back as text (PostgreSQL would otherwise hand out its own JSON type).
     private string Text(string column) => Pg ? column + "::text" : column;
 

@@ -25,6 +25,8 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         [Alv.AlvGrain.JournalType] = Common.RecordUpgrade.From<Alv.AlvRecord>,
         [TenantConsent.TenantConsentGrain.JournalType] = Common.RecordUpgrade.From<TenantConsent.ConsentRecord>,
         [Grants.FundingGrain.JournalType] = Grants.FundingUpgrade.From,
+        [BusinessCase.Versions.BusinessCaseGrain.JournalType] = BusinessCase.Versions.BusinessCaseUpgrade.From,
+        [Alerts.AlertWatchGrain.JournalType] = Alerts.AlertWatchUpgrade.From,
     };
 
     /// <summary>Moves what is left; returns how many grains moved.</summary>
