@@ -58,16 +58,17 @@ public sealed record ProjectSummaryRow
 }
 
 /// <summary>
-/// Keeps one project's summary for the wide views (key: the project's id). Raised through
-/// <see cref="ProjectChanged"/>; its calls are serialised, so a refresh that read the old facts can
-/// never clear the stale mark of a change that came after it.
+/// Keeps one project's summary for the wide views (key: the project's id). The journal's commit
+/// path counts every commit concerning the project in the same transaction (so a stored summary
+/// is known stale from the moment the change is committed); this grain recomputes it after
+/// <see cref="ProjectChanged"/>, on the daily reminder, or when a read finds it stale.
 /// </summary>
 public interface IProjectSummaryGrain : IGrainWithStringKey
 {
-    /// <summary>Marks the summary stale, then (unless deferred) refreshes it and re-evaluates the alerts without waiting.</summary>
+    /// <summary>Sent after a commit: (unless deferred) recomputes the summary and re-evaluates the alerts, without the caller waiting for either.</summary>
     Task Changed();
 
-    /// <summary>Recomputes and stores the summary if it is marked changed. Sent by <see cref="Changed"/>.</summary>
+    /// <summary>Recomputes and stores the summary if a change is pending. Sent by <see cref="Changed"/>.</summary>
     [OneWay]
     Task Refresh();
 
@@ -84,7 +85,6 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
 
     public async Task Changed()
     {
-        await store.MarkProjectSummaryStaleAsync(ProjectId);
         if (AlertEvaluation.IsDeferred) return;
         _changed = true;
         await this.AsReference<IProjectSummaryGrain>().Refresh();
@@ -102,9 +102,11 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
         _changed = false;
         try
         {
+            // The count of commits first: one that lands while the grains are read leaves the row stale.
+            var changes = await store.ProjectChangesAsync(ProjectId);
             var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock));
             if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
-            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, JsonSerializer.Serialize(row, WarmteJson.Default), clock.GetCurrentInstant());
+            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, JsonSerializer.Serialize(row, WarmteJson.Default), changes, clock.GetCurrentInstant());
             return row;
         }
         catch

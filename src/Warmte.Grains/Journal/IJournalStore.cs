@@ -58,11 +58,15 @@ public interface IJournalStore
     /// <summary>Every stored project summary (table warmte_project_summary) in one query.</summary>
     Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync();
 
-    /// <summary>Stores a project's summary as fresh (replacing the one there).</summary>
-    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, Instant at);
+    /// <summary>
+    /// How many commits concerning the project the store has counted (0 when none): read before a
+    /// summary is computed and passed to <see cref="WriteProjectSummaryAsync"/>, so a commit that
+    /// lands while it is computed leaves the row stale.
+    /// </summary>
+    Task<long> ProjectChangesAsync(string projectId);
 
-    /// <summary>Marks a project's summary stale: the next wide read recomputes it (nothing happens when there is none).</summary>
-    Task MarkProjectSummaryStaleAsync(string projectId);
+    /// <summary>Stores a project's summary, computed against <paramref name="changes"/> commits (current only while no commit came since).</summary>
+    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, long changes, Instant at);
 
     /// <summary>Removes a project's summary (the project is gone).</summary>
     Task DeleteProjectSummaryAsync(string projectId);
@@ -70,6 +74,7 @@ public interface IJournalStore
 
 /// <summary>
 /// A project's summary for the wide views (umbrella comparison, portfolio) as stored: computed as of
-/// <see cref="AsOf"/>, and <see cref="Stale"/> once the project changed after it was computed.
+/// <see cref="AsOf"/> (null: a placeholder the commit path made before any summary), and
+/// <see cref="Stale"/> when a commit concerning the project came after it was computed.
 /// </summary>
-public sealed record StoredProjectSummary(string ProjectId, string CooperativeId, LocalDate AsOf, bool Stale, string Summary);
+public sealed record StoredProjectSummary(string ProjectId, string CooperativeId, LocalDate? AsOf, bool Stale, string Summary);
