@@ -65,7 +65,12 @@ public sealed record ProjectSummaryRow
 /// </summary>
 public interface IProjectSummaryGrain : IGrainWithStringKey
 {
-    /// <summary>Sent after a commit: (unless deferred) recomputes the summary and re-evaluates the alerts, without the caller waiting for either.</summary>
+    /// <summary>
+    /// Sent after a commit: (unless deferred) recomputes the summary and re-evaluates the alerts.
+    /// One-way: the committing grain must not wait for this grain, which may itself be reading
+    /// that grain for a summary (a cycle of two waiting grains).
+    /// </summary>
+    [OneWay]
     Task Changed();
 
     /// <summary>Recomputes and stores the summary if a change is pending. Sent by <see cref="Changed"/>.</summary>
