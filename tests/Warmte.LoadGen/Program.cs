@@ -21,6 +21,7 @@ public static class Program
           umbrella       the umbrella comparison (and optionally its .xlsx export) over one umbrella
           costly         --clients parallel costly requests (Monte Carlo, loan grid, workbook) with reader tokens while a
                          status read runs at --rate/s; silo memory (RSS, peak) and load average (issue 16)
+          portfolio      the financier's portfolio (GET /api/portfolio) over every project
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
 
         Options:
@@ -265,6 +266,26 @@ public static class Program
                 {
                     Kind = "umbrella", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, Concurrency = 1,
                     Operations = recorder.Results(seconds), Figures = figures,
+                };
+            }
+
+            case "portfolio":
+            {
+                // The financier's portfolio over every project (the admin's view: all funders).
+                var recorder = new Recorder();
+                var clock = Stopwatch.StartNew();
+                int rows = 0;
+                for (var i = 0; i < o.Int("requests", 10); i++)
+                {
+                    var answer = await api.GetAsync("api/portfolio", readBody: i == 0);
+                    recorder.For(i == 0 ? "portfolio (first)" : "portfolio").Record(answer.Status, answer.Micros);
+                    if (i == 0 && answer.Ok) rows = answer.Json().GetProperty("projects").GetArrayLength();
+                }
+                var seconds = clock.Elapsed.TotalSeconds;
+                return new MeasurementResult
+                {
+                    Kind = "portfolio", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, Concurrency = 1,
+                    Operations = recorder.Results(seconds), Figures = new Dictionary<string, object?> { ["project rows"] = rows },
                 };
             }
 

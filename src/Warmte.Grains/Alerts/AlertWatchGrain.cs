@@ -45,24 +45,54 @@ public interface IAlertWatchGrain : IGrainWithStringKey
     Task<AlertHistory> History();
 }
 
+/// <summary>
+/// The alert watch's current aggregate (journal snapshot): when it last evaluated and the alerts
+/// active now — bounded by what a project can have at once. Every cleared alert is a journal row
+/// (kind "cleared"), so the history is kept whole and the snapshot does not grow with time.
+/// </summary>
 public sealed class AlertWatchState
 {
     public Instant? LastEvaluatedAt { get; set; }
 
     public List<WatchedAlert> Active { get; set; } = [];
+}
 
-    /// <summary>The last cleared alerts, newest last.</summary>
+/// <summary>The alert watch's state as Orleans' grain storage held it before the journal (state name "alertwatch").</summary>
+public sealed class LegacyAlertWatchState
+{
+    public Instant? LastEvaluatedAt { get; set; }
+
+    public List<WatchedAlert> Active { get; set; } = [];
+
     public List<WatchedAlert> Cleared { get; set; } = [];
 }
 
 public sealed class AlertWatchGrain(
-    [PersistentState("alertwatch", StorageNames.Grains)] IPersistentState<AlertWatchState> state,
+    Journal.IJournalStore store,
     IClock clock, IOptions<AlertWatchOptions> options, ILogger<AlertWatchGrain> logger) : Grain, IAlertWatchGrain, IRemindable
 {
     public const string ReminderName = "alerts";
-    private const int MaxCleared = 200;
+
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "alertwatch";
+
+    public const string ClearedKind = "cleared";
+
+    /// <summary>How many of the last cleared alerts <see cref="History"/> shows (the journal keeps all).</summary>
+    public const int MaxCleared = 200;
+
+    private Journal.JournaledState<AlertWatchState> state = null!;
 
     private string ProjectId => this.GetPrimaryKeyString();
+
+    /// <summary>The last evaluation, also one that wrote nothing (the stored time moves at most once per half period).</summary>
+    private Instant? _evaluatedAt;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        state = new Journal.JournaledState<AlertWatchState>(store, JournalType, ProjectId);
+        await state.LoadAsync();
+    }
 
     /// <summary>
     /// Registers the reminder, due when the next evaluation is: a period after the last one, or in a
@@ -72,6 +102,7 @@ public sealed class AlertWatchGrain(
     /// </summary>
     public async Task Watch()
     {
+        await state.EnsureLoadedAsync();
         var period = options.Value.Period;
         var sinceLast = state.State.LastEvaluatedAt is { } last ? (clock.GetCurrentInstant() - last).ToTimeSpan() : period;
         var due = period - sinceLast;
@@ -82,6 +113,7 @@ public sealed class AlertWatchGrain(
     public async Task Evaluate()
     {
         if (AlertEvaluation.IsDeferred) return;
+        await state.EnsureLoadedAsync();
         if (await ProjectFacts.LoadAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock)) is not { } facts) return;
         var current = facts.Alerts.ToDictionary(KeyOf);
 
@@ -91,35 +123,56 @@ public sealed class AlertWatchGrain(
         foreach (var watched in state.State.Active)
             if (current.TryGetValue(watched.Key, out var still)) active.Add(watched with { Alert = still });
             else cleared.Add(watched with { ClearedAt = now });
+        var raised = new List<Alert>();
         foreach (var (key, alert) in current)
             if (active.All(a => a.Key != key))
             {
                 active.Add(new WatchedAlert(key, alert, now, null));
-                logger.LogWarning("Alert raised on {Project}: {Kind} ({Severity}) {Message}", ProjectId, alert.Kind, alert.Severity, alert.Message);
+                raised.Add(alert);
             }
 
         // Every write to a project re-evaluates its alerts; most change nothing. Write only what changed
         // (an alert raised, cleared or reworded), and otherwise at most once per half period so the
         // stored time of the last evaluation still schedules the reminder after a restart.
-        _writtenAt ??= state.State.LastEvaluatedAt;
         var changed = cleared.Count > 0 || !active.SequenceEqual(state.State.Active);
-        var due = _writtenAt is not { } written || (now - written).ToTimeSpan() >= options.Value.Period / 2;
-        state.State.Active = active;
-        state.State.Cleared.AddRange(cleared);
-        if (state.State.Cleared.Count > MaxCleared) state.State.Cleared.RemoveRange(0, state.State.Cleared.Count - MaxCleared);
-        state.State.LastEvaluatedAt = now;
+        var due = state.State.LastEvaluatedAt is not { } written || (now - written).ToTimeSpan() >= options.Value.Period / 2;
+        _evaluatedAt = now;
         if (!changed && !due) return;
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
-        _writtenAt = now;
+        await state.CommitAsync(new AlertWatchState { LastEvaluatedAt = now, Active = active }, Cleared(cleared), now);
+        foreach (var alert in raised)
+            logger.LogWarning("Alert raised on {Project}: {Kind} ({Severity}) {Message}", ProjectId, alert.Kind, alert.Severity, alert.Message);
     }
 
-    private Instant? _writtenAt;
+    /// <summary>Cleared alerts as journal rows, tagged with their kind (the upgrade of old rows writes the same).</summary>
+    public static IReadOnlyList<Journal.JournalAppend> Cleared(IEnumerable<WatchedAlert> cleared) =>
+        [.. cleared.Select(c => Journal.JournaledState<AlertWatchState>.Entry(ClearedKind, c.Alert.Kind, c.ClearedAt ?? c.RaisedAt, null, c))];
 
-    public Task<AlertHistory> History() =>
-        Task.FromResult(new AlertHistory(state.State.LastEvaluatedAt, [.. state.State.Active], [.. state.State.Cleared]));
+    public async Task<AlertHistory> History()
+    {
+        await state.EnsureLoadedAsync();
+        var last = await state.ReadAsync(new Journal.JournalQuery(ClearedKind, NewestFirst: true, Take: MaxCleared));
+        return new AlertHistory(_evaluatedAt ?? state.State.LastEvaluatedAt, [.. state.State.Active],
+            [.. last.Reverse().Select(Journal.JournaledState<AlertWatchState>.Payload<WatchedAlert>)]);
+    }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => Evaluate();
+    /// <summary>The daily reminder: alerts and the wide views' summary follow the calendar (days overdue, months in phase).</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        await Evaluate();
+        await GrainFactory.GetGrain<IProjectSummaryGrain>(ProjectId).Current();
+    }
 
     /// <summary>An alert is the same alert across evaluations when its kind and subject are (its message counts days and changes).</summary>
     private static string KeyOf(Alert alert) => $"{alert.Kind}|{alert.Subject}";
+}
+
+/// <summary>Moves an old alert-watch row into the journal: the active alerts stay in the snapshot, every cleared one becomes a row (oldest first). Pure.</summary>
+public static class AlertWatchUpgrade
+{
+    public static Journal.UpgradedGrain From(string legacyJson)
+    {
+        var old = System.Text.Json.JsonSerializer.Deserialize<LegacyAlertWatchState>(legacyJson, Serialization.WarmteJson.Default) ?? new LegacyAlertWatchState();
+        var state = new AlertWatchState { LastEvaluatedAt = old.LastEvaluatedAt, Active = old.Active };
+        return new Journal.UpgradedGrain(System.Text.Json.JsonSerializer.Serialize(state, Serialization.WarmteJson.Default), AlertWatchGrain.Cleared(old.Cleared), []);
+    }
 }

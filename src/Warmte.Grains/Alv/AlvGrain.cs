@@ -124,7 +124,7 @@ public sealed class AlvGrain(
         if (refusal is not null) return refusal;
         var closedProposal = ProposalOf(meetingId, proposalId);
         // A realisatiebesluit moves a gate: let the project's alerts look again.
-        if (closedProposal.ProjectId is { } projectId) await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(projectId).Evaluate();
+        if (closedProposal.ProjectId is { } projectId) await Alerts.ProjectChanged.Raise(GrainFactory, projectId);
         return Outcome<Proposal>.Ok(closedProposal);
     }
 

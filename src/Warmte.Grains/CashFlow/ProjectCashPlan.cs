@@ -301,7 +301,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
         (await _journal.ReadAsync(new JournalQuery(SpendingLedger.Kind, tag))).Select(JournaledState<CashPlanState>.Payload<SpendingFact>);
 
     /// <summary>"Something changed on this project": alerts follow every change (one-way).</summary>
-    private Task ProjectChanged() => GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(this.GetPrimaryKeyString()).Evaluate();
+    private Task ProjectChanged() => Alerts.ProjectChanged.Raise(GrainFactory, this.GetPrimaryKeyString());
 
     private CashTimeline TimelineOf(CashFlowPlan plan, ImmutableArray<GrantView> grants, Regime regime, YearMonth today)
     {

@@ -103,7 +103,7 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
         var audit = RecordStateExtensions.AuditEntryOf(change.Value.Id, new AuditEntry(now, actor, change.Action, change.Summary));
         await _journal.CommitAsync(_journal.State with { Grants = grants }, [audit], now,
             key is null ? null : Key(key, fingerprint, null, _journal.NextSeq));
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // one-way: alerts follow every change
+        await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // alerts and the wide views' summary follow every change
         return Outcome<GrantView>.Ok(GrantView.Of(change.Value));
     }
 

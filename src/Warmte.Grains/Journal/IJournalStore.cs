@@ -76,4 +76,30 @@ public interface IJournalStore
     Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query);
 
     Task<long> CountRowsAsync(string grainType, string grainKey, string kind, string? tag = null);
+
+    /// <summary>The snapshots of several grains of one type in one query (a wide read: the members of an umbrella); missing keys are left out.</summary>
+    Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys);
+
+    /// <summary>Every stored project summary (table warmte_project_summary) in one query.</summary>
+    Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync();
+
+    /// <summary>
+    /// How many commits concerning the project the store has counted (0 when none): read before a
+    /// summary is computed and passed to <see cref="WriteProjectSummaryAsync"/>, so a commit that
+    /// lands while it is computed leaves the row stale.
+    /// </summary>
+    Task<long> ProjectChangesAsync(string projectId);
+
+    /// <summary>Stores a project's summary, computed against <paramref name="changes"/> commits (current only while no commit came since).</summary>
+    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, long changes, Instant at);
+
+    /// <summary>Removes a project's summary (the project is gone).</summary>
+    Task DeleteProjectSummaryAsync(string projectId);
 }
+
+/// <summary>
+/// A project's summary for the wide views (umbrella comparison, portfolio) as stored: computed as of
+/// <see cref="AsOf"/> (null: a placeholder the commit path made before any summary), and
+/// <see cref="Stale"/> when a commit concerning the project came after it was computed.
+/// </summary>
+public sealed record StoredProjectSummary(string ProjectId, string CooperativeId, LocalDate? AsOf, bool Stale, string Summary);

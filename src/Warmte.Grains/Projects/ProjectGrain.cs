@@ -108,7 +108,7 @@ public sealed class ProjectGrain(
         if (mustExist && current is null) return Refusal.NotFound("Project", Id);
         var refusal = await state.ApplyAsync(rule(current!), actor, clock.GetCurrentInstant(), DeactivateOnIdle);
         if (refusal is not null) return refusal;
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(Id).Evaluate(); // one-way: alerts follow every change
+        await Alerts.ProjectChanged.Raise(GrainFactory, Id); // alerts and the wide views' summary follow every change
         return Outcome<ProjectView>.Ok((await Get())!);
     }
 }

@@ -106,7 +106,7 @@ public sealed class TenantConsentGrain(
         entries.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, change.Action, change.Summary)));
         var rows = recorded.Select(r => JournaledState<RecordState<ConsentRecord>>.Row(ConsentRules.RowKind, ConsentRules.RowId(complexId, r.New.Address), complexId, r.New)).ToList();
         await CommitAsync(change.Value, entries, rows, now);
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // consent moves a gate
+        await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // consent moves a gate
         return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()));
     }
 
@@ -139,7 +139,7 @@ public sealed class TenantConsentGrain(
         // The rules start from Empty when nothing is stored: Empty given back unchanged stores nothing.
         var refusal = await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle, unchanged: ConsentRecord.Empty);
         if (refusal is not null) return refusal;
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(ProjectId).Evaluate(); // consent moves a gate
+        await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // consent moves a gate
         return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()));
     }
 }

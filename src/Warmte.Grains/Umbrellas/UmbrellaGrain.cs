@@ -1,10 +1,7 @@
 using NodaTime;
 using Warmte.Common;
 using Warmte.Alerts;
-using Warmte.BusinessCase.Versions;
 using Warmte.Cooperatives;
-using Warmte.Grants;
-using Warmte.Projects;
 using Warmte.Registry;
 
 namespace Warmte.Umbrellas;
@@ -50,24 +47,24 @@ public sealed class UmbrellaGrain(
         await state.ApplyAsync(Outcome<Audit.Change<UmbrellaRecord>>.Ok(change), actor, clock.GetCurrentInstant(), DeactivateOnIdle);
     }
 
+    /// <summary>
+    /// The members' records in one query (their snapshots), every project's line and money side from
+    /// the project summaries in one query (<see cref="ProjectSummaries"/>; stale or missing ones
+    /// recomputed), combined by the same <see cref="UmbrellaRules.Rows"/> as before.
+    /// </summary>
     public async Task<UmbrellaComparison?> Compare()
     {
         if (state.State.Record is not { } umbrella) return null;
         var today = AmsterdamTime.Today(clock);
-        var views = (await Task.WhenAll(umbrella.Members.Select(m => GrainFactory.GetGrain<ICooperativeGrain>(m).Get()))).OfType<CooperativeView>().ToList();
-        // Every project's money side, gathered in parallel from its funding and business-case grains.
-        var finance = await Task.WhenAll(views.SelectMany(v => v.Projects).Select(async p =>
-        {
-            var businessCase = GrainFactory.GetGrain<IBusinessCaseGrain>(p.Id).Financing();
-            var facts = await ProjectFacts.LoadAsync(GrainFactory, p.Id, today);
-            return (p.Id, UmbrellaRules.Finance(facts?.Grants ?? [], await businessCase, facts?.Alerts.Length ?? 0));
-        }));
+        var cooperatives = await ProjectSummaries.CooperativesAsync(store, umbrella.Members);
+        var summaries = await ProjectSummaries.ReadAsync(store, GrainFactory, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today);
+        var views = cooperatives.Select(c => ProjectSummaries.View(c, summaries)).ToList();
         return new UmbrellaComparison
         {
             Id = umbrella.Id,
             Name = umbrella.Name,
             AsOf = today,
-            Rows = UmbrellaRules.Rows(views, finance.ToDictionary(f => f.Item1, f => f.Item2)),
+            Rows = UmbrellaRules.Rows(views, summaries.ToDictionary(s => s.Key, s => s.Value.Finance)),
         };
     }
 }

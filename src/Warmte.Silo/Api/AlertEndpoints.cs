@@ -27,16 +27,15 @@ public static class AlertEndpoints
                 ? Answers.Ok(await grains.GetGrain<IAlertWatchGrain>(id).History())
                 : Problems.NotFound("Project", id)).WithTags("Signalen").WithSummary("Wanneer elk signaal opkwam en verdween");
 
-        api.MapGet("/portfolio", async (HttpContext http, IGrainFactory grains, IClock clock) =>
+        api.MapGet("/portfolio", async (HttpContext http, IGrainFactory grains, Journal.IJournalStore store, IClock clock) =>
         {
             var today = AmsterdamTime.Today(clock);
-            var facts = await Task.WhenAll((await ProjectDirectory.AllProjectIdsAsync(grains)).Select(id => ProjectFacts.LoadAsync(grains, id, today)));
+            // Every project's summary in one query (stale or missing ones recomputed): docs/storage.md, "Project summaries".
+            var cooperatives = await ProjectSummaries.CooperativesAsync(store, await grains.GetGrain<IRegistryGrain>(0).Cooperatives());
+            var summaries = await ProjectSummaries.ReadAsync(store, grains, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today);
             // Only funded projects are in the portfolio; a financier of one funder sees that funder's grants.
             var scope = http.User.FunderScope();
-            var rows = facts.OfType<ProjectFacts>()
-                .Select(f => scope is null ? f : f with { Grants = [.. f.Grants.Where(g => g.Grant.FunderId == scope)] })
-                .Where(f => !f.Grants.IsEmpty).Select(Portfolio.Row);
-            var funded = rows.OfType<PortfolioRow>().ToList();
+            var funded = summaries.Values.Select(s => s.PortfolioFor(scope)).OfType<PortfolioRow>().ToList();
             return Answers.Ok(new
             {
                 asOf = today,

@@ -38,9 +38,17 @@ public static class BusinessCaseEndpoints
 
         var group = api.MapGroup("/projects/{id}/business-cases").WithTags("Business case");
 
-        group.MapGet("/", async (string id, IGrainFactory grains) =>
-            await Answers.ProjectExists(grains, id) ? Answers.Ok(await grains.GetGrain<IBusinessCaseGrain>(id).List()) : Problems.NotFound("Project", id))
-            .WithSummary("Bewaarde versies met hun KPI's");
+        group.MapGet("/", async (string id, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
+            var grain = grains.GetGrain<IBusinessCaseGrain>(id);
+            if (page is null && pageSize is null) return Answers.Ok(await grain.List());
+            // Paged from the journal: the same list, one page of it, oldest first; the total in a header.
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            var versions = await grain.ListPage((int)Math.Min(int.MaxValue, (long)(p - 1) * size), size);
+            http.Response.Headers["X-Total-Count"] = versions.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Answers.Ok(versions.Versions);
+        }).WithSummary("Bewaarde versies met hun KPI's (alle, of een pagina met page en pageSize)");
 
         group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {

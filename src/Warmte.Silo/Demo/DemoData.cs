@@ -32,7 +32,7 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
         using (AlertEvaluation.Defer()) await LoadCooperatives(apec);
         foreach (var cooperative in (await apec.Get())!.Members)
             foreach (var projectId in await grains.GetGrain<ICooperativeGrain>(cooperative).ProjectIds())
-                await grains.GetGrain<IAlertWatchGrain>(projectId).Evaluate();
+                await ProjectChanged.Raise(grains, projectId);
 
         var members = (await apec.Get())!.Members;
         return new Result(true, "Demogegevens geladen: APEC met KetelhuisWG en fictieve voorbeelden.", members);

@@ -77,6 +77,7 @@ public static class WarmteHost
 
         MapHttp(app);
         app.Lifetime.ApplicationStarted.Register(() => AlertWatchStartup.Start(app, loadDemoFirst: builder.Configuration.GetValue<bool>("Demo")));
+        app.Lifetime.ApplicationStarted.Register(() => ProjectSummaryStartup.Start(app));
         return app;
     }
 

@@ -114,6 +114,7 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         }
         // Current rows after the batch (prepared per row kind; a register's rows are many).
         if (commit.Rows.Count > 0) await WriteRowsAsync(connection, tx, commit.GrainType, commit.GrainKey, commit.Rows, at);
+        await CountSummaryChangeAsync(connection, tx, commit, at);
     }
 
     /// <summary>
@@ -243,6 +244,102 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
             "SELECT COUNT(*) FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind" + (tag is null ? "" : " AND tag = @tag"),
             ("type", grainType), ("key", grainKey), ("kind", kind), ("tag", tag));
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    public async Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys)
+    {
+        var found = new Dictionary<string, StoredSnapshot>(StringComparer.Ordinal);
+        if (grainKeys.Count == 0) return found;
+        await using var connection = await database.OpenAsync();
+        // In chunks, well under either engine's limit of parameters per statement.
+        foreach (var chunk in grainKeys.Distinct().Chunk(500))
+        {
+            var names = chunk.Select((_, i) => "k" + i).ToArray();
+            await using var cmd = Command(connection, null,
+                "SELECT grain_key, version, last_seq, " + Text("state") + " FROM warmte_snapshot WHERE grain_type = @type AND grain_key IN ("
+                + string.Join(", ", names.Select(n => "@" + n)) + ")",
+                [("type", grainType), .. chunk.Select((key, i) => (names[i], (object?)key))]);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                found[reader.GetString(0)] = new StoredSnapshot(Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2)), reader.GetString(3));
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null,
+            "SELECT project_id, cooperative_id, as_of, changes, computed, " + Text("summary") + " FROM warmte_project_summary");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<StoredProjectSummary>();
+        while (await reader.ReadAsync())
+        {
+            var asOf = LocalDatePattern.Iso.Parse(reader.GetString(2));
+            rows.Add(new StoredProjectSummary(reader.GetString(0), reader.GetString(1), asOf.Success ? asOf.Value : null,
+                Convert.ToInt64(reader.GetValue(3)) != Convert.ToInt64(reader.GetValue(4)), reader.GetString(5)));
+        }
+        return rows;
+    }
+
+    public async Task<long> ProjectChangesAsync(string projectId)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null, "SELECT changes FROM warmte_project_summary WHERE project_id = @project", ("project", projectId));
+        return await cmd.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
+    }
+
+    public async Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, long changes, Instant at)
+    {
+        await using var connection = await database.OpenAsync();
+        // changes is the commit path's: a summary never moves it, so one computed before a later commit stays stale.
+        await using var cmd = Command(connection, null,
+            "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
+            $"VALUES (@project, @cooperative, @asOf, @changes, @changes, {Json("summary")}, @at) " +
+            "ON CONFLICT (project_id) DO UPDATE SET cooperative_id = excluded.cooperative_id, as_of = excluded.as_of, computed = excluded.computed, " +
+            "summary = excluded.summary, updated_at = excluded.updated_at",
+            ("project", projectId), ("cooperative", cooperativeId), ("asOf", LocalDatePattern.Iso.Format(asOf)), ("summary", summary),
+            ("changes", changes), ("at", InstantPattern.ExtendedIso.Format(at)));
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Grain types whose key is a project id: their commits concern that project's summary.</summary>
+    private static readonly HashSet<string> ProjectKeyed = new(StringComparer.Ordinal)
+    {
+        Projects.ProjectGrain.JournalType, Grants.FundingGrain.JournalType, CashFlow.CashPlanGrain.JournalType,
+        BusinessCase.Versions.BusinessCaseGrain.JournalType, TenantConsent.TenantConsentGrain.JournalType,
+    };
+
+    /// <summary>
+    /// In the commit's transaction: counts the commit against the project summaries it concerns
+    /// (warmte_project_summary.changes), so the wide views never show a summary older than a
+    /// committed change — without a transaction of its own. docs/storage.md, "Project summaries".
+    /// </summary>
+    private async Task CountSummaryChangeAsync(DbConnection connection, DbTransaction tx, JournalCommit commit, string at)
+    {
+        if (ProjectKeyed.Contains(commit.GrainType))
+        {
+            await using var bump = Command(connection, tx,
+                "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
+                $"VALUES (@project, '', '', 1, 0, {Json("empty")}, @at) " +
+                "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1",
+                ("project", commit.GrainKey), ("empty", "{}"), ("at", at));
+            await bump.ExecuteNonQueryAsync();
+        }
+        else if (commit.GrainType == Alv.AlvGrain.JournalType)
+        {
+            // An ALV decision moves a gate of one of the cooperative's projects: all of them count it.
+            await using var bump = Command(connection, tx,
+                "UPDATE warmte_project_summary SET changes = changes + 1 WHERE cooperative_id = @cooperative", ("cooperative", commit.GrainKey));
+            await bump.ExecuteNonQueryAsync();
+        }
+    }
+
+    public async Task DeleteProjectSummaryAsync(string projectId)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null, "DELETE FROM warmte_project_summary WHERE project_id = @project", ("project", projectId));
+        await cmd.ExecuteNonQueryAsync();
     }
 
     // jsonb read back as text (PostgreSQL would otherwise hand out its own JSON type).

@@ -26,6 +26,8 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         [TenantConsent.TenantConsentGrain.JournalType] = Common.RecordUpgrade.From<TenantConsent.ConsentRecord>,
         [Grants.FundingGrain.JournalType] = Grants.FundingUpgrade.From,
         [Members.MemberRegisterGrain.JournalType] = Members.MemberUpgrade.From,
+        [BusinessCase.Versions.BusinessCaseGrain.JournalType] = BusinessCase.Versions.BusinessCaseUpgrade.From,
+        [Alerts.AlertWatchGrain.JournalType] = Alerts.AlertWatchUpgrade.From,
     };
 
     /// <summary>Moves what is left; returns how many grains moved.</summary>

@@ -1,35 +1,94 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using NodaTime;
-using Orleans.Runtime;
 using Warmte.Common;
+using Warmte.Journal;
 
 namespace Warmte.BusinessCase.Versions;
 
+/// <summary>
+/// The business-case grain's current aggregate (journal snapshot): how many versions were saved and
+/// the latest one without its model text — what numbering the next version and the financing
+/// verdict need. Its size does not depend on the number of versions.
+/// </summary>
 public sealed class BusinessCaseState
 {
-    public List<BusinessCaseVersion> Versions { get; set; } = [];
+    public int Count { get; set; }
+
+    public BusinessCaseVersionInfo? Latest { get; set; }
 }
 
-/// <summary>Keeps every saved version; never changes one.</summary>
-public sealed class BusinessCaseGrain(
-    [PersistentState("businesscase", StorageNames.Grains)] IPersistentState<BusinessCaseState> state,
-    IClock clock) : Grain, IBusinessCaseGrain
+/// <summary>The model text of a saved version, as a journal row of its own (kind "model"): listings never read it.</summary>
+public sealed record BusinessCaseModelText(string ModelJson);
+
+/// <summary>
+/// Keeps every saved version as journal rows (never changes one): per version a "version" row (number,
+/// name, note, who, when, KPIs) and a "model" row (the model text), both tagged with the version
+/// number, so a listing pages the small rows and one version is read by its tag through the index.
+/// </summary>
+public sealed class BusinessCaseGrain(IJournalStore store, IClock clock) : Grain, IBusinessCaseGrain
 {
-    public async Task<Outcome<BusinessCaseVersionInfo>> Save(string modelJson, string? note, string actor)
+    /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
+    public const string JournalType = "businesscase";
+
+    public const string VersionKind = "version";
+    public const string ModelKind = "model";
+
+    private JournaledState<BusinessCaseState> _journal = null!;
+
+    private string ProjectId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var outcome = BusinessCaseRules.Save(state.State.Versions.Count + 1, modelJson, note, actor, clock.GetCurrentInstant());
-        if (!outcome.IsOk) return outcome.Refusal!;
-        state.State.Versions.Add(outcome.Value!);
-        await state.WriteOrReloadAsync(DeactivateOnIdle);
-        return Outcome<BusinessCaseVersionInfo>.Ok(BusinessCaseVersionInfo.Of(outcome.Value!));
+        _journal = new JournaledState<BusinessCaseState>(store, JournalType, ProjectId);
+        await _journal.LoadAsync();
     }
 
-    public Task<ImmutableArray<BusinessCaseVersionInfo>> List() =>
-        Task.FromResult(state.State.Versions.Select(BusinessCaseVersionInfo.Of).ToImmutableArray());
+    public static string Tag(int version) => version.ToString(CultureInfo.InvariantCulture);
 
-    public Task<BusinessCaseVersion?> Get(int version) =>
-        Task.FromResult(state.State.Versions.FirstOrDefault(v => v.Version == version));
+    /// <summary>The two journal rows of one version (the upgrade of old rows writes the same).</summary>
+    public static IReadOnlyList<JournalAppend> Entries(BusinessCaseVersion v) =>
+    [
+        JournaledState<BusinessCaseState>.Entry(VersionKind, Tag(v.Version), v.SavedAt, v.SavedBy, BusinessCaseVersionInfo.Of(v)),
+        JournaledState<BusinessCaseState>.Entry(ModelKind, Tag(v.Version), v.SavedAt, v.SavedBy, new BusinessCaseModelText(v.ModelJson)),
+    ];
+
+    public async Task<Outcome<BusinessCaseVersionInfo>> Save(string modelJson, string? note, string actor)
+    {
+        await _journal.EnsureLoadedAsync();
+        var outcome = BusinessCaseRules.Save(_journal.State.Count + 1, modelJson, note, actor, clock.GetCurrentInstant());
+        if (!outcome.IsOk) return outcome.Refusal!;
+        var saved = outcome.Value!;
+        var info = BusinessCaseVersionInfo.Of(saved);
+        await _journal.CommitAsync(new BusinessCaseState { Count = saved.Version, Latest = info }, Entries(saved), clock.GetCurrentInstant());
+        await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // the financing verdict moves a gate and the comparison
+        return Outcome<BusinessCaseVersionInfo>.Ok(info);
+    }
+
+    public async Task<ImmutableArray<BusinessCaseVersionInfo>> List() => (await ListPage(0, BusinessCaseRules.MaxVersions)).Versions;
+
+    public async Task<BusinessCaseVersionPage> ListPage(int skip, int take)
+    {
+        await _journal.EnsureLoadedAsync();
+        var rows = await _journal.ReadAsync(new JournalQuery(VersionKind, Skip: Math.Max(0, skip), Take: Math.Max(0, take)));
+        return new BusinessCaseVersionPage(_journal.State.Count, [.. rows.Select(JournaledState<BusinessCaseState>.Payload<BusinessCaseVersionInfo>)]);
+    }
+
+    public async Task<BusinessCaseVersion?> Get(int version)
+    {
+        await _journal.EnsureLoadedAsync();
+        if (version < 1 || version > _journal.State.Count) return null;
+        var info = await _journal.ReadAsync(new JournalQuery(VersionKind, Tag(version), Take: 1));
+        var model = await _journal.ReadAsync(new JournalQuery(ModelKind, Tag(version), Take: 1));
+        if (info.Count == 0 || model.Count == 0) return null;
+        var i = JournaledState<BusinessCaseState>.Payload<BusinessCaseVersionInfo>(info[0]);
+        return new BusinessCaseVersion
+        {
+            Version = i.Version, Name = i.Name, Note = i.Note, SavedBy = i.SavedBy, SavedAt = i.SavedAt, Kpis = i.Kpis,
+            ModelJson = JournaledState<BusinessCaseState>.Payload<BusinessCaseModelText>(model[0]).ModelJson,
+        };
+    }
 
     public Task<FinancingStatus?> Financing() =>
-        Task.FromResult(state.State.Versions.LastOrDefault() is { } latest ? new FinancingStatus(latest.Version, latest.SavedAt, latest.Kpis) : null);
+        Task.FromResult(_journal.State.Latest is { } latest ? new FinancingStatus(latest.Version, latest.SavedAt, latest.Kpis) : null);
 }

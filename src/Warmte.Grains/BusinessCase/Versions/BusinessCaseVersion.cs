@@ -64,3 +64,8 @@ public sealed record BusinessCaseVersionInfo(
 [GenerateSerializer, Immutable]
 public sealed record FinancingStatus(
     [property: Id(0)] int Version, [property: Id(1)] Instant SavedAt, [property: Id(2)] KpiSummary Kpis);
+
+/// <summary>A page of a project's versions (oldest first) and how many there are in all.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BusinessCaseVersionPage(
+    [property: Id(0)] int Total, [property: Id(1)] ImmutableArray<BusinessCaseVersionInfo> Versions);

@@ -9,7 +9,11 @@ public interface IBusinessCaseGrain : IGrainWithStringKey
     /// <summary>Saves a new version (validated and evaluated as a whole), numbered 1, 2, 3…</summary>
     Task<Outcome<BusinessCaseVersionInfo>> Save(string modelJson, string? note, string actor);
 
+    /// <summary>Every version without its model text, oldest first (at most <see cref="BusinessCaseRules.MaxVersions"/>).</summary>
     Task<ImmutableArray<BusinessCaseVersionInfo>> List();
+
+    /// <summary>A page of the versions, oldest first, read from the journal, with the total number saved.</summary>
+    Task<BusinessCaseVersionPage> ListPage(int skip, int take);
 
     /// <summary>A version with its model text; null when there is no such version.</summary>
     Task<BusinessCaseVersion?> Get(int version);
