@@ -143,11 +143,11 @@ internal static class Commands
 
     public static readonly IReadOnlyList<CommandSpec> All =
     [
-        Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance, FundingCommands.ProjectAlerts,
-        FundingCommands.GrantList, FundingCommands.GrantShow,
-        FundingCommands.TrancheRequest, FundingCommands.TrancheAccount, FundingCommands.TrancheApprove,
-        FundingCommands.TrancheReject, FundingCommands.TranchePay,
-        FundingCommands.Portfolio, CashFlowCommands.Project, CashFlowCommands.Regimes,
+        Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance, GrantCommands.ProjectAlerts,
+        GrantCommands.GrantList, GrantCommands.GrantShow,
+        GrantCommands.TrancheRequest, GrantCommands.TrancheAccount, GrantCommands.TrancheApprove,
+        GrantCommands.TrancheReject, GrantCommands.TranchePay,
+        GrantCommands.Portfolio, CashFlowCommands.Project, CashFlowCommands.Regimes,
         CashFlowCommands.Save, SpendingCommands.Book, SpendingCommands.List, SpendingCommands.Position,
         ProgressCommands.Report, ProgressCommands.List, ProgressCommands.Timeline,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,

@@ -229,7 +229,7 @@ internal static class ImportFinanceCommands
             try
             {
                 await context.Api.PostJsonAsync($"/api/projects/{project}/grants", body,
-                    new Dictionary<string, string> { [FundingCommands.IdempotencyHeader] = $"import:{context.Argument(0)}:{grantId}:create:{Hash(body)}" });
+                    new Dictionary<string, string> { [GrantCommands.IdempotencyHeader] = $"import:{context.Argument(0)}:{grantId}:create:{Hash(body)}" });
             }
             catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 403 or 409)
             {
@@ -274,7 +274,7 @@ internal static class ImportFinanceCommands
                 {
                     await context.Api.PostJsonAsync($"{grantPath}/tranches/{step.Number}/{step.Path}", body, new Dictionary<string, string>
                     {
-                        [FundingCommands.IdempotencyHeader] = $"import:{context.Argument(0)}:{grantId}:{step.Number}:{step.Path}:{Hash(body)}",
+                        [GrantCommands.IdempotencyHeader] = $"import:{context.Argument(0)}:{grantId}:{step.Number}:{step.Path}:{Hash(body)}",
                     });
                     sent++;
                 }

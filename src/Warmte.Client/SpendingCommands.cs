@@ -25,7 +25,7 @@ internal static class SpendingCommands
         "Boekt wat het project in een maand werkelijk heeft uitgegeven aan een soort werk. Samen met de uitbetaalde "
         + "tranches vormt dat de werkelijke kaspositie (warmte cash-position). De boeking gaat met een "
         + "idempotentiesleutel naar de dienst: dezelfde opdracht met dezelfde --idempotency-key boekt één keer.",
-        [Project], [Month, Kind, Amount, Note, FundingCommands.IdempotencyKey],
+        [Project], [Month, Kind, Amount, Note, GrantCommands.IdempotencyKey],
         [
             "warmte spending book wg-terrein --month 2026-10 --kind Design --amount 85.000,00 --note \"Ontwerpbureau, factuur 2026-118\"",
             "warmte spending book wg-terrein --kind Organisation --amount 12500",
@@ -62,9 +62,9 @@ internal static class SpendingCommands
             ["amount"] = Amounts.Parse(Commands.Required(context, Amount), Amount, command),
             ["note"] = context.Option(Note),
         };
-        var key = FundingCommands.Key(context.Option(FundingCommands.IdempotencyKey), command);
+        var key = GrantCommands.Key(context.Option(GrantCommands.IdempotencyKey), command);
         var response = await context.Api.PostJsonAsync($"/api/projects/{ApiClient.Segment(project)}/spending", JsonSerializer.Serialize(body),
-            new Dictionary<string, string> { [FundingCommands.IdempotencyHeader] = key });
+            new Dictionary<string, string> { [GrantCommands.IdempotencyHeader] = key });
         using var document = Commands.Parse(response);
         if (context.Json)
         {

@@ -15,8 +15,8 @@ public sealed record ProjectFacts(ProjectView Project, ImmutableArray<GrantView>
     public static async Task<ProjectFacts?> LoadAsync(IGrainFactory grains, string projectId, LocalDate today)
     {
         var project = grains.GetGrain<IProjectGrain>(projectId).Get();
-        var funding = grains.GetGrain<IFundingGrain>(projectId).Grants();
-        var outlook = grains.GetGrain<ICashPlanGrain>(projectId).Outlook(today.ToYearMonth());
+        var funding = grains.GetGrain<IGrantsGrain>(projectId).Grants();
+        var outlook = grains.GetGrain<ICashFlowPlanGrain>(projectId).Outlook(today.ToYearMonth());
         return await project is { } view ? new ProjectFacts(view, await funding, await outlook, today) : null;
     }
 }

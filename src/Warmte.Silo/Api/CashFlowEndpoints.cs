@@ -7,7 +7,7 @@ using Warmte.Silo.Auth;
 
 namespace Warmte.Silo.Api;
 
-public sealed record SaveCashPlanRequest(JsonElement? Plan);
+public sealed record SaveCashFlowPlanRequest(JsonElement? Plan);
 
 public sealed record BookSpendingRequest(string? Month, string? Kind, decimal? Amount, string? Note)
 {
@@ -69,15 +69,15 @@ public static class CashFlowEndpoints
             if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Alleen het bestuur van '{project.CooperativeId}' of een beheerder legt het kasstroomplan vast.");
-            var (body, problem) = await RequestBody.ReadAsync<SaveCashPlanRequest>(http.Request);
+            var (body, problem) = await RequestBody.ReadAsync<SaveCashFlowPlanRequest>(http.Request);
             if (problem is not null) return problem;
             if (body!.Plan is not { ValueKind: JsonValueKind.Object } plan) return Problems.Invalid("plan", "is verplicht: het plan als JSON-object.");
-            var saved = await grains.GetGrain<ICashPlanGrain>(id).Save(plan.GetRawText(), http.User.Actor());
+            var saved = await grains.GetGrain<ICashFlowPlanGrain>(id).Save(plan.GetRawText(), http.User.Actor());
             return saved.IsOk ? Answers.Ok(Info(saved.Value!)) : Problems.From(saved.Refusal!);
         }).WithSummary("Kasstroomplan (ontwikkelbudget, werkplan, subsidie, doorlooptijden) vastleggen");
 
         group.MapGet("/cashflow-plan", async (string id, IGrainFactory grains) =>
-            Slug.IsValid(id) && await grains.GetGrain<ICashPlanGrain>(id).Get() is { } info
+            Slug.IsValid(id) && await grains.GetGrain<ICashFlowPlanGrain>(id).Get() is { } info
                 ? Answers.Ok(new { name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt, plan = JsonDocument.Parse(info.PlanJson).RootElement })
                 : Problems.NotFound("Kasstroomplan van project", id)).WithSummary("Het vastgelegde kasstroomplan");
 
@@ -85,7 +85,7 @@ public static class CashFlowEndpoints
         {
             if (!Slug.IsValid(id)) return Problems.NotFound("Project", id);
             if (ParseRegime(regime) is not { } chosen) return Problems.Invalid("regime", "kies Tranches, Milestones of Bridge.");
-            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).Simulate(chosen, ThisMonth(clock)));
+            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).Simulate(chosen, ThisMonth(clock)));
         }).WithSummary("Kaspositie per maand, windstiltes en de vooruitblik vanaf vandaag");
 
         group.MapPost("/spending", async (string id, HttpContext http, IGrainFactory grains) =>
@@ -99,7 +99,7 @@ public static class CashFlowEndpoints
             var v = new Validation();
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return Answers.Created(await grains.GetGrain<ICashPlanGrain>(id).Book(command, http.User.Actor(), key), $"/api/projects/{id}/spending");
+            return Answers.Created(await grains.GetGrain<ICashFlowPlanGrain>(id).Book(command, http.User.Actor(), key), $"/api/projects/{id}/spending");
         }).WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
 
         group.MapPut("/spending/totals", async (string id, HttpContext http, IGrainFactory grains) =>
@@ -112,7 +112,7 @@ public static class CashFlowEndpoints
             var v = new Validation();
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).SetTotals(command, http.User.Actor()));
+            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).SetTotals(command, http.User.Actor()));
         }).WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
 
         group.MapGet("/spending", async (string id, string? month, IGrainFactory grains) =>
@@ -122,13 +122,13 @@ public static class CashFlowEndpoints
             var only = month is null ? null : Months.Parse(month, "month", v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return await Answers.ProjectExists(grains, id)
-                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Bookings(only))
+                ? Answers.Ok(await grains.GetGrain<ICashFlowPlanGrain>(id).Bookings(only))
                 : Problems.NotFound("Project", id);
         }).WithSummary("Geboekte uitgaven (alle, of van één maand met ?month=JJJJ-MM)");
 
         group.MapGet("/cash-position", async (string id, IGrainFactory grains, IClock clock) =>
             await Answers.ProjectExists(grains, id)
-                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).Position(ThisMonth(clock)))
+                ? Answers.Ok(await grains.GetGrain<ICashFlowPlanGrain>(id).Position(ThisMonth(clock)))
                 : Problems.NotFound("Project", id)).WithSummary("Werkelijke kaspositie per maand tot vandaag: betaalde tranches en geboekte uitgaven");
 
         group.MapPut("/progress", async (string id, HttpContext http, IGrainFactory grains) =>
@@ -141,23 +141,23 @@ public static class CashFlowEndpoints
             var v = new Validation();
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).ReportProgress(command, http.User.Actor()));
+            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).ReportProgress(command, http.User.Actor()));
         }).WithSummary("Voortgang melden: werkmaanden van het plan gedaan aan het eind van een maand (en of het werk stillag)");
 
         group.MapGet("/progress", async (string id, IGrainFactory grains) =>
             await Answers.ProjectExists(grains, id)
-                ? Answers.Ok(await grains.GetGrain<ICashPlanGrain>(id).ProgressReports())
+                ? Answers.Ok(await grains.GetGrain<ICashFlowPlanGrain>(id).ProgressReports())
                 : Problems.NotFound("Project", id)).WithSummary("De voortgangsmeldingen van het bestuur");
 
         group.MapGet("/cash-timeline", async (string id, string? regime, IGrainFactory grains, IClock clock) =>
         {
             if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
             if (ParseRegime(regime) is not { } chosen) return Problems.Invalid("regime", "kies Tranches of Bridge.");
-            return Answers.From(await grains.GetGrain<ICashPlanGrain>(id).Timeline(chosen, ThisMonth(clock)));
+            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).Timeline(chosen, ThisMonth(clock)));
         }).WithSummary("Eén kaslijn: werkelijk tot vandaag, daarna geprojecteerd vanaf de werkelijke stand");
 
         group.MapGet("/regimes", async (string id, IGrainFactory grains, IClock clock) =>
-            Slug.IsValid(id) && await grains.GetGrain<ICashPlanGrain>(id).Compare(ThisMonth(clock)) is { } comparison
+            Slug.IsValid(id) && await grains.GetGrain<ICashFlowPlanGrain>(id).Compare(ThisMonth(clock)) is { } comparison
                 ? Answers.Ok(comparison)
                 : Problems.NotFound("Kasstroomplan van project", id)).WithSummary("Financieringsregimes naast elkaar");
     }
@@ -170,5 +170,5 @@ public static class CashFlowEndpoints
 
     private static YearMonth ThisMonth(IClock clock) => AmsterdamTime.Today(clock).ToYearMonth();
 
-    private static object Info(CashPlanInfo info) => new { name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt };
+    private static object Info(CashFlowPlanInfo info) => new { name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt };
 }

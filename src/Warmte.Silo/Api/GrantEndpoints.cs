@@ -62,18 +62,18 @@ public static class GrantEndpoints
         var group = api.MapGroup("/projects/{id}/grants").WithTags("Subsidies en tranches");
 
         group.MapGet("/", async (string id, IGrainFactory grains) =>
-            await Answers.Project(grains, id) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).Grants()))
+            await Answers.Project(grains, id) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IGrantsGrain>(id).Grants()))
             .WithSummary("Subsidies van een project met betaald, openstaand en doorlooptijden");
 
         group.MapGet("/{grantId}", async (string id, string grantId, IGrainFactory grains) =>
-            await Answers.Project(grains, id) is not null && await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } grant
+            await Answers.Project(grains, id) is not null && await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } grant
                 ? Answers.Ok(grant)
                 : Problems.NotFound("Subsidie", $"{id}/{grantId}")).WithSummary("Eén subsidie met zijn tranches en hun stappen");
 
         group.MapGet("/audit", async (string id, int? page, int? pageSize, IGrainFactory grains) =>
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
-            return await Answers.Project(grains, id) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IFundingGrain>(id).GetAudit(p, size));
+            return await Answers.Project(grains, id) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IGrantsGrain>(id).GetAudit(p, size));
         }).WithSummary("Audittrail van de subsidies van een project");
 
         group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
@@ -95,7 +95,7 @@ public static class GrantEndpoints
                     return Problems.Forbidden($"Deze financier legt alleen subsidies van '{scope}' vast, niet van '{Slug.Truncate(other)}'.");
                 command = command with { FunderId = scope };
             }
-            var outcome = await grains.GetGrain<IFundingGrain>(id).CreateGrant(command, user.Actor(), key);
+            var outcome = await grains.GetGrain<IGrantsGrain>(id).CreateGrant(command, user.Actor(), key);
             return Answers.Created(outcome, $"/api/projects/{id}/grants/{command.Id}");
         }).WithSummary("Subsidie met trancheplan vastleggen");
 
@@ -112,7 +112,7 @@ public static class GrantEndpoints
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             // Whose plan it is: GrantRules.BoardMayReplan / FinancierMayReplan (docs/grants-and-tranches.md). An unknown grant is the grain's 404.
-            if (await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } current)
+            if (await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } current)
             {
                 if (user.IsFinancier() && !GrantRules.FinancierMayReplan(current.Grant, user.FunderScope()))
                     return Problems.Forbidden($"Over het trancheplan van subsidie '{grantId}' beslist de financier van '{current.Grant.FunderId ?? "alle financiers"}', niet '{user.FunderScope()}'.");
@@ -120,7 +120,7 @@ public static class GrantEndpoints
                     return Problems.Forbidden($"Het trancheplan van subsidie '{grantId}' is een besluit van financier '{current.Grant.FunderId}': "
                                               + "die (of een beheerder) past het aan. Vraag de financier om het nieuwe plan.");
             }
-            return Answers.From(await grains.GetGrain<IFundingGrain>(id).Replan(grantId, command, user.Actor()));
+            return Answers.From(await grains.GetGrain<IGrantsGrain>(id).Replan(grantId, command, user.Actor()));
         }).WithSummary("Trancheplan (bedragen en geplande data) bijwerken; aangevraagde tranches liggen vast");
 
         group.MapPost("/{grantId}/tranches/{number:int}/{action}", async (string id, string grantId, int number, string action, HttpContext http, IGrainFactory grains) =>
@@ -134,7 +134,7 @@ public static class GrantEndpoints
             if (!boardStep && !(user.IsAdmin() || user.IsFinancier()))
                 return Problems.Forbidden("Goedkeuren, afkeuren en uitbetalen doet de financier (of een beheerder).");
             if (!boardStep && user.FunderScope() is { } scope
-                && await grains.GetGrain<IFundingGrain>(id).Grant(grantId) is { } decided && decided.Grant.FunderId != scope)
+                && await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } decided && decided.Grant.FunderId != scope)
                 return Problems.Forbidden($"Over subsidie '{grantId}' beslist de financier van '{decided.Grant.FunderId ?? "alle financiers"}', niet '{scope}'.");
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<TrancheStepRequest>(http.Request);
@@ -142,7 +142,7 @@ public static class GrantEndpoints
             var v = new Validation();
             var command = body!.ToCommand(trancheAction, v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return Answers.From(await grains.GetGrain<IFundingGrain>(id).Step(grantId, number, command, user.Actor(), key));
+            return Answers.From(await grains.GetGrain<IGrantsGrain>(id).Step(grantId, number, command, user.Actor(), key));
         }).WithSummary("Trancheslag: request, accounting, approve, reject of pay");
     }
 }

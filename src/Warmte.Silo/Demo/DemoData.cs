@@ -101,7 +101,7 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
             "Realisatiebesluit, huurdersinstemming en financiering rond; start bouw mei 2025." + Approx);
 
         await PawTranches();
-        await SaveCashPlan("wg-terrein", "ketelhuiswg-ontwikkeling.json");
+        await SaveCashFlowPlan("wg-terrein", "ketelhuiswg-ontwikkeling.json");
 
         await Milestone(project, "realisatiebesluit-alv", "Realisatiebesluit ALV", new LocalDate(2024, 12, 14), new LocalDate(2024, 12, 14));
         await Milestone(project, "voorbereidende-werken", "Voorbereidende werken", new LocalDate(2025, 1, 6), new LocalDate(2025, 1, 6));
@@ -140,7 +140,7 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
     /// </summary>
     private async Task PawTranches()
     {
-        var funding = grains.GetGrain<Grants.IFundingGrain>("wg-terrein");
+        var funding = grains.GetGrain<Grants.IGrantsGrain>("wg-terrein");
         if ((await funding.Grants()).Length > 0) return;
         await Ensure(funding.CreateGrant(new Grants.CreateGrant
         {
@@ -170,16 +170,16 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
         await Step(funding, 6, Grants.TrancheAction.SubmitAccounting, new LocalDate(2026, 10, 20), 1_000_000m, new LocalDate(2026, 5, 1), new LocalDate(2026, 10, 1));
     }
 
-    private static Task Step(Grants.IFundingGrain funding, int n, Grants.TrancheAction action, LocalDate on, decimal? amount = null, LocalDate? from = null, LocalDate? to = null) =>
+    private static Task Step(Grants.IGrantsGrain funding, int n, Grants.TrancheAction action, LocalDate on, decimal? amount = null, LocalDate? from = null, LocalDate? to = null) =>
         Ensure(funding.Step("paw", n, new Grants.TrancheCommand
         {
             Action = action, On = on, Amount = amount, PeriodFrom = from, PeriodTo = to,
             Documents = action == Grants.TrancheAction.SubmitAccounting ? [$"Verantwoording tranche {n} (demo)"] : null,
         }, Actor, $"demo-paw-{n}-{action}"));
 
-    private async Task SaveCashPlan(string projectId, string planFile)
+    private async Task SaveCashFlowPlan(string projectId, string planFile)
     {
-        var grain = grains.GetGrain<CashFlow.ICashPlanGrain>(projectId);
+        var grain = grains.GetGrain<CashFlow.ICashFlowPlanGrain>(projectId);
         if (await grain.Get() is not null) return;
         await Ensure(grain.Save(await EmbeddedModel(planFile), Actor));
     }

@@ -306,7 +306,7 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     /// <summary>Grain types whose key is a project id: their commits concern that project's summary.</summary>
     private static readonly HashSet<string> ProjectKeyed = new(StringComparer.Ordinal)
     {
-        Projects.ProjectGrain.JournalType, Grants.FundingGrain.JournalType, CashFlow.CashPlanGrain.JournalType,
+        Projects.ProjectGrain.JournalType, Grants.GrantsGrain.JournalType, CashFlow.CashFlowPlanGrain.JournalType,
         BusinessCase.Versions.BusinessCaseGrain.JournalType, TenantConsent.TenantConsentGrain.JournalType,
     };
 

@@ -18,13 +18,13 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
     /// <summary>The converted grain types and how an old row becomes journal rows (pure functions in the grains).</summary>
     public static readonly IReadOnlyDictionary<string, Func<string, UpgradedGrain>> Converted = new Dictionary<string, Func<string, UpgradedGrain>>
     {
-        [CashFlow.CashPlanGrain.JournalType] = CashFlow.CashPlanUpgrade.From,
+        [CashFlow.CashFlowPlanGrain.JournalType] = CashFlow.CashFlowPlanUpgrade.From,
         [Projects.ProjectGrain.JournalType] = Common.RecordUpgrade.From<Projects.ProjectRecord>,
         [Cooperatives.CooperativeGrain.JournalType] = Common.RecordUpgrade.From<Cooperatives.CooperativeRecord>,
         [Umbrellas.UmbrellaGrain.JournalType] = Common.RecordUpgrade.From<Umbrellas.UmbrellaRecord>,
         [Alv.AlvGrain.JournalType] = Alv.AlvUpgrade.From,
         [TenantConsent.TenantConsentGrain.JournalType] = Common.RecordUpgrade.From<TenantConsent.ConsentRecord>,
-        [Grants.FundingGrain.JournalType] = Grants.FundingUpgrade.From,
+        [Grants.GrantsGrain.JournalType] = Grants.GrantsUpgrade.From,
         [Members.MemberRegisterGrain.JournalType] = Members.MemberUpgrade.From,
         [BusinessCase.Versions.BusinessCaseGrain.JournalType] = BusinessCase.Versions.BusinessCaseUpgrade.From,
         [Alerts.AlertWatchGrain.JournalType] = Alerts.AlertWatchUpgrade.From,

@@ -50,7 +50,7 @@ public sealed class SpendingLedgerProperties
         {
             var list = ImmutableArray<SpendingBooking>.Empty;
             var facts = new List<SpendingFact>();
-            var state = new CashPlanState();
+            var state = new CashFlowPlanState();
             var n = 0;
             foreach (var step in steps)
             {
@@ -85,7 +85,7 @@ public sealed class SpendingLedgerProperties
 
             // Through JSON, as the journal stores them.
             var stored = facts.Select(f => JsonSerializer.Deserialize<SpendingFact>(Json(f), WarmteJson.Default)!).ToList();
-            var restoredState = JsonSerializer.Deserialize<CashPlanState>(Json(state), WarmteJson.Default)!;
+            var restoredState = JsonSerializer.Deserialize<CashFlowPlanState>(Json(state), WarmteJson.Default)!;
             Assert.Equal(Json(list), Json(SpendingLedger.Bookings(stored)));
             Assert.Equal(list.Length, restoredState.BookingCount);
             for (var m = 0; m < 6; m++)

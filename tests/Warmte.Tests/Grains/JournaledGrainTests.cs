@@ -26,12 +26,12 @@ public sealed class JournaledGrainTests
         {
             var grains = cluster.Client;
             await GrainStorageTests.CreateKetelhuis(grains);
-            var plan = grains.GetGrain<ICashPlanGrain>("wg-terrein");
+            var plan = grains.GetGrain<ICashFlowPlanGrain>("wg-terrein");
             var first = await plan.Book(Spend(1, 100.10m, "eerste"), "bestuur", "key-1");
             Assert.True(first.IsOk, first.Refusal?.Message);
             Assert.True((await plan.Book(Spend(2, 0.90m), "bestuur", null)).IsOk);
             Assert.True((await plan.SetTotals([new MonthTotal { Month = new YearMonth(2025, 1), Kind = "Advisers", Amount = 50m }], "bestuur")).IsOk);
-            var funding = grains.GetGrain<IFundingGrain>("wg-terrein");
+            var funding = grains.GetGrain<IGrantsGrain>("wg-terrein");
             var created = await funding.CreateGrant(new CreateGrant
             {
                 Id = "paw", Funder = "Rijk", Scheme = "PAW", AmountGranted = 1000m, DecidedOn = new LocalDate(2020, 1, 1),
@@ -81,8 +81,8 @@ public sealed class JournaledGrainTests
         try
         {
             await GrainStorageTests.CreateKetelhuis(a.Client);
-            var inA = a.Client.GetGrain<ICashPlanGrain>("wg-terrein");
-            var inB = b.Client.GetGrain<ICashPlanGrain>("wg-terrein");
+            var inA = a.Client.GetGrain<ICashFlowPlanGrain>("wg-terrein");
+            var inB = b.Client.GetGrain<ICashFlowPlanGrain>("wg-terrein");
             Assert.Empty(await inB.Bookings());
             Assert.True((await inA.Book(Spend(1, 10m), "a", null)).IsOk);
             await Assert.ThrowsAsync<InconsistentStateException>(() => inB.Book(Spend(2, 20m), "b", "b-key"));
@@ -108,18 +108,18 @@ public sealed class JournaledGrainTests
         var cluster = await GrainStorageTests.Cluster(settings);
         try
         {
-            var plan = cluster.Client.GetGrain<ICashPlanGrain>("groei");
+            var plan = cluster.Client.GetGrain<ICashFlowPlanGrain>("groei");
             var store = new Warmte.Silo.Storage.AdoNetJournalStore(new Warmte.Silo.Storage.Database(settings));
             int after10 = 0;
             for (var i = 1; i <= 300; i++)
             {
                 Assert.True((await plan.Book(Spend(1 + i % 3, 1234.56m, "een notitie van enige lengte, zoals besturen ze schrijven"), "bestuur", $"k{i}")).IsOk);
-                if (i == 10) after10 = (await store.LoadAsync(CashPlanGrain.JournalType, "groei"))!.State.Length;
+                if (i == 10) after10 = (await store.LoadAsync(CashFlowPlanGrain.JournalType, "groei"))!.State.Length;
             }
-            var after300 = (await store.LoadAsync(CashPlanGrain.JournalType, "groei"))!;
+            var after300 = (await store.LoadAsync(CashFlowPlanGrain.JournalType, "groei"))!;
             Assert.InRange(after300.State.Length, after10, after10 + 32);
             Assert.Equal(300, after300.LastSeq);
-            Assert.Equal(300, await store.CountAsync(CashPlanGrain.JournalType, "groei", "spending"));
+            Assert.Equal(300, await store.CountAsync(CashFlowPlanGrain.JournalType, "groei", "spending"));
         }
         finally
         {

@@ -77,7 +77,7 @@ public static class ExportLoader
     public static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today)
     {
         if (await ProjectAsync(grains, projectId, today, new PerCooperative(grains)) is not { } project) return null;
-        var cashPlan = grains.GetGrain<ICashPlanGrain>(projectId);
+        var cashPlan = grains.GetGrain<ICashFlowPlanGrain>(projectId);
         var plan = await cashPlan.Get() is { } info && PlanReader.Read(info.PlanJson) is { IsOk: true } read ? read.Value : null;
         return project with { Budget = BudgetSheet.Lines(plan, await cashPlan.Bookings()) };
     }
@@ -86,7 +86,7 @@ public static class ExportLoader
     {
         var factsTask = ProjectFacts.LoadAsync(grains, projectId, today);
         var financingTask = grains.GetGrain<IBusinessCaseGrain>(projectId).Financing();
-        var cashTask = grains.GetGrain<ICashPlanGrain>(projectId).Simulate(Regime.Tranches, today.ToYearMonth());
+        var cashTask = grains.GetGrain<ICashFlowPlanGrain>(projectId).Simulate(Regime.Tranches, today.ToYearMonth());
         if (await factsTask is not { } facts) return null;
         var cooperative = await shared.Cooperative(facts.Project.CooperativeId);
         var members = shared.Members(facts.Project.CooperativeId);

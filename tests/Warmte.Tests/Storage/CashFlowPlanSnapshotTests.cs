@@ -12,7 +12,7 @@ namespace Warmte.Tests.Storage;
 /// its first write moves the plan out. Real SQLite files; the old shape is written into the file
 /// by hand, as that release stored it.
 /// </summary>
-public sealed class CashPlanSnapshotTests
+public sealed class CashFlowPlanSnapshotTests
 {
     private static string PlanText => RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json");
 

@@ -5,9 +5,9 @@ using Warmte.Serialization;
 namespace Warmte.CashFlow;
 
 /// <summary>The cash plan's state as Orleans' grain storage held it before the journal (state name "cashplan").</summary>
-public sealed class LegacyCashPlanState
+public sealed class LegacyCashFlowPlanState
 {
-    public CashPlanInfo? Plan { get; set; }
+    public CashFlowPlanInfo? Plan { get; set; }
 
     public List<SpendingBooking> Bookings { get; set; } = [];
 
@@ -24,31 +24,31 @@ public sealed class LegacyCashPlanState
 /// is gone answered nothing before (the request booked anew) and is not carried over. The plan
 /// file becomes a plan-file row of its own.
 /// </summary>
-public static class CashPlanUpgrade
+public static class CashFlowPlanUpgrade
 {
     public static UpgradedGrain From(string legacyJson)
     {
-        var old = JsonSerializer.Deserialize<LegacyCashPlanState>(legacyJson, WarmteJson.Default) ?? new LegacyCashPlanState();
+        var old = JsonSerializer.Deserialize<LegacyCashFlowPlanState>(legacyJson, WarmteJson.Default) ?? new LegacyCashFlowPlanState();
         var entries = new List<JournalAppend>();
         var seqOf = new Dictionary<string, long>();
-        var state = new CashPlanState { PlanInJournal = old.Plan is not null };
+        var state = new CashFlowPlanState { PlanInJournal = old.Plan is not null };
         foreach (var booking in old.Bookings)
         {
             var fact = new SpendingFact(booking.Id.StartsWith("t-", StringComparison.Ordinal) ? SpendingChange.TotalSet : SpendingChange.Booked, booking);
-            entries.Add(CashPlanGrain.SpendingEntry(fact));
+            entries.Add(CashFlowPlanGrain.SpendingEntry(fact));
             seqOf[booking.Id] = entries.Count;
             state = state.With([fact]);
         }
         foreach (var report in old.Progress.OrderBy(r => r.Month))
-            entries.Add(JournaledState<CashPlanState>.Entry(CashPlanGrain.ProgressKind, SpendingLedger.Tag(report.Month), report.ReportedAt, report.ReportedBy, report));
+            entries.Add(JournaledState<CashFlowPlanState>.Entry(CashFlowPlanGrain.ProgressKind, SpendingLedger.Tag(report.Month), report.ReportedAt, report.ReportedBy, report));
         state = state with { Progress = [.. old.Progress.OrderBy(r => r.Month)] };
         // The plan file last, in its own row, so the seqs counted for the keys above stay right.
-        if (old.Plan is { } plan) entries.Add(CashPlanGrain.PlanFileEntry(plan));
+        if (old.Plan is { } plan) entries.Add(CashFlowPlanGrain.PlanFileEntry(plan));
         var byId = old.Bookings.ToDictionary(b => b.Id);
         var keys = old.BookingKeys
             .Where(k => byId.ContainsKey(k.Value))
             .GroupBy(k => k.Key).Select(g => g.First()) // the old lookup took the first
-            .Select(k => new IdempotencyRecord(k.Key, CashPlanGrain.Fingerprint(byId[k.Value]),
+            .Select(k => new IdempotencyRecord(k.Key, CashFlowPlanGrain.Fingerprint(byId[k.Value]),
                 JsonSerializer.Serialize(byId[k.Value], WarmteJson.Default), seqOf[k.Value]))
             .ToList();
         return new UpgradedGrain(JsonSerializer.Serialize(state, WarmteJson.Default), entries, keys);

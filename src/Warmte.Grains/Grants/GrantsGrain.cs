@@ -12,26 +12,26 @@ namespace Warmte.Grants;
 /// The funding grain's current aggregate (journal snapshot): the grants with their tranches. The
 /// audit trail and the idempotency keys live in the journal tables.
 /// </summary>
-public sealed record FundingState
+public sealed record GrantsState
 {
     public ImmutableArray<Grant> Grants { get; init; } = [];
 }
 
 /// <summary>What an idempotency key of a funding command answers on a replay: nothing (the grant as it is now) or the refusal it got.</summary>
-public sealed record FundingAnswer(Refusal? Refusal);
+public sealed record GrantsAnswer(Refusal? Refusal);
 
 /// <summary>
 /// Thin shell around <see cref="GrantRules"/>: load, apply, commit the new grants with the audit
 /// entry and the idempotency key in one transaction, answer — once per idempotency key.
 /// </summary>
-public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFundingGrain
+public sealed class GrantsGrain(IJournalStore store, IClock clock) : Grain, IGrantsGrain
 {
     /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
     public const string JournalType = "funding";
 
     public const string AuditKind = RecordStateExtensions.AuditKind;
 
-    private JournaledState<FundingState> _journal = null!;
+    private JournaledState<GrantsState> _journal = null!;
 
     private string ProjectId => this.GetPrimaryKeyString();
 
@@ -39,7 +39,7 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _journal = new JournaledState<FundingState>(store, JournalType, ProjectId);
+        _journal = new JournaledState<GrantsState>(store, JournalType, ProjectId);
         await _journal.LoadAsync();
     }
 
@@ -79,7 +79,7 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
         {
             if (seen.Fingerprint != fingerprint)
                 return Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een ander verzoek.");
-            if (seen.Answer is { } answer && JsonSerializer.Deserialize<FundingAnswer>(answer, WarmteJson.Default)?.Refusal is { } refused)
+            if (seen.Answer is { } answer && JsonSerializer.Deserialize<GrantsAnswer>(answer, WarmteJson.Default)?.Refusal is { } refused)
                 return refused;
             // Replayed: answer with the grant as it is now, and change nothing.
             return Current.FirstOrDefault(g => g.Id == grantId) is { } g
@@ -108,7 +108,7 @@ public sealed class FundingGrain(IJournalStore store, IClock clock) : Grain, IFu
     }
 
     public static IdempotencyRecord Key(string key, string fingerprint, Refusal? refusal, long? seq) =>
-        new(key, fingerprint, JsonSerializer.Serialize(new FundingAnswer(refusal), WarmteJson.Default), seq);
+        new(key, fingerprint, JsonSerializer.Serialize(new GrantsAnswer(refusal), WarmteJson.Default), seq);
 
     private static string Fingerprint<T>(string target, T command) => target + ":" + JsonSerializer.Serialize(command, WarmteJson.Default);
 }

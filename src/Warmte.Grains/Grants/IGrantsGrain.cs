@@ -9,7 +9,7 @@ namespace Warmte.Grants;
 /// carry an idempotency key: the same key with the same command has one effect, however often it
 /// is sent; the same key with a different command is refused.
 /// </summary>
-public interface IFundingGrain : IGrainWithStringKey
+public interface IGrantsGrain : IGrainWithStringKey
 {
     Task<ImmutableArray<GrantView>> Grants();
 

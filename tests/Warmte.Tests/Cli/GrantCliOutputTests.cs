@@ -9,9 +9,9 @@ namespace Warmte.Tests.Cli;
 
 /// <summary>
 /// Grants, tranches, alerts, portfolio and the online cash flow against a stand-in for the service: what is
-/// sent (path, body, idempotency key) and how the answers are shown. The real service is in FundingCliTests.
+/// sent (path, body, idempotency key) and how the answers are shown. The real service is in GrantCliTests.
 /// </summary>
-public sealed class FundingCliOutputTests
+public sealed class GrantCliOutputTests
 {
     private const string Url = "https://warmte.test"; // a stand-in service; https, as the CLI asks of any host but loopback
 
@@ -324,8 +324,8 @@ public sealed class FundingCliOutputTests
     {
         var call = Assert.IsType<Invocation>(CommandLine.Parse(
             ["tranche", "account", "p", "g", "1", "--doc", "a", "--amount", "5", "--doc=b", "--from", "2020-01-01", "--to", "2020-01-02"]));
-        Assert.Equal(new[] { "a", "b" }, call.All(FundingCommands.Doc));
-        Assert.Equal(FundingCommands.TrancheAccount, call.Command);
+        Assert.Equal(new[] { "a", "b" }, call.All(GrantCommands.Doc));
+        Assert.Equal(GrantCommands.TrancheAccount, call.Command);
     }
 
     [Theory]

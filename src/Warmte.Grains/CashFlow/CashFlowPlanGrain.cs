@@ -10,7 +10,7 @@ namespace Warmte.CashFlow;
 
 /// <summary>A project's saved cash-flow plan: the file as sent, who saved it and when.</summary>
 [GenerateSerializer, Immutable]
-public sealed record CashPlanInfo(
+public sealed record CashFlowPlanInfo(
     [property: Id(0)] string Name, [property: Id(1)] string SavedBy, [property: Id(2)] Instant SavedAt, [property: Id(3)] string PlanJson);
 
 /// <summary>
@@ -18,11 +18,11 @@ public sealed record CashPlanInfo(
 /// lead times are taken from what actually happened on this project's grants as soon as one
 /// tranche went from request to payment; until then the plan's own setting is used.
 /// </summary>
-public interface ICashPlanGrain : IGrainWithStringKey
+public interface ICashFlowPlanGrain : IGrainWithStringKey
 {
-    Task<Outcome<CashPlanInfo>> Save(string planJson, string actor);
+    Task<Outcome<CashFlowPlanInfo>> Save(string planJson, string actor);
 
-    Task<CashPlanInfo?> Get();
+    Task<CashFlowPlanInfo?> Get();
 
     /// <summary>One regime from the plan's start, with the outlook taken at <paramref name="today"/>; null without a plan.</summary>
     Task<Outcome<CashFlowResult>> Simulate(Regime regime, YearMonth today);
@@ -58,18 +58,18 @@ public interface ICashPlanGrain : IGrainWithStringKey
 /// there are and the spending per month, and the progress reports in force (one per month). Its
 /// size depends on the months the project runs, not on how many bookings were made: the bookings
 /// themselves are facts in the journal (<see cref="SpendingLedger"/>). The plan file (up to
-/// <see cref="CashPlanGrain.MaxPlanBytes"/>) is a journal row of its own, written when it is
+/// <see cref="CashFlowPlanGrain.MaxPlanBytes"/>) is a journal row of its own, written when it is
 /// saved, so a booking does not rewrite it.
 /// </summary>
-public sealed record CashPlanState
+public sealed record CashFlowPlanState
 {
     /// <summary>
     /// The plan as snapshots before 6-12-2026 held it (inside the snapshot). Read as it is; the
-    /// grain's next commit moves it to a <see cref="CashPlanGrain.PlanFileKind"/> row and clears it.
+    /// grain's next commit moves it to a <see cref="CashFlowPlanGrain.PlanFileKind"/> row and clears it.
     /// </summary>
-    public CashPlanInfo? Plan { get; init; }
+    public CashFlowPlanInfo? Plan { get; init; }
 
-    /// <summary>The plan in force is the newest <see cref="CashPlanGrain.PlanFileKind"/> journal row.</summary>
+    /// <summary>The plan in force is the newest <see cref="CashFlowPlanGrain.PlanFileKind"/> journal row.</summary>
     public bool PlanInJournal { get; init; }
 
     public int BookingCount { get; init; }
@@ -81,7 +81,7 @@ public sealed record CashPlanState
     public ImmutableArray<ProgressReport> Progress { get; init; } = [];
 
     /// <summary>The state after <paramref name="facts"/>.</summary>
-    public CashPlanState With(IEnumerable<SpendingFact> facts) => facts.Aggregate(this, (state, fact) => state with
+    public CashFlowPlanState With(IEnumerable<SpendingFact> facts) => facts.Aggregate(this, (state, fact) => state with
     {
         BookingCount = state.BookingCount + SpendingLedger.CountDelta(fact),
         Spent = SpendingLedger.Apply(state.Spent, fact),
@@ -93,7 +93,7 @@ public sealed record CashPlanState
 /// load the journaled state, call the rules, commit the new state with its facts (and the
 /// idempotency key) in one transaction, answer.
 /// </summary>
-public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, ICashPlanGrain
+public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain, ICashFlowPlanGrain
 {
     public const int MaxPlanBytes = 512 * 1024;
 
@@ -105,24 +105,24 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
     /// <summary>Journal rows holding a saved plan file (the newest is the plan in force).</summary>
     public const string PlanFileKind = "plan-file";
 
-    private JournaledState<CashPlanState> _journal = null!;
+    private JournaledState<CashFlowPlanState> _journal = null!;
 
     // The stored plan parsed once, and the last outlook: portfolio, umbrella and alert reads ask
     // for the same outlook many times a day, and it only changes with the plan, the lead times or
     // the month.
-    private (CashPlanInfo Info, CashFlowPlan Plan)? _parsed;
+    private (CashFlowPlanInfo Info, CashFlowPlan Plan)? _parsed;
     private (CashFlowPlan Plan, YearMonth Today, Outlook Outlook)? _lastOutlook;
 
     // The plan in force (from its journal row, or from an old snapshot that still holds it) and
     // whether the next commit must move it out of such a snapshot.
-    private CashPlanInfo? _plan;
+    private CashFlowPlanInfo? _plan;
     private bool _movePlan;
 
-    private CashPlanState State => _journal.State;
+    private CashFlowPlanState State => _journal.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _journal = new JournaledState<CashPlanState>(store, JournalType, this.GetPrimaryKeyString());
+        _journal = new JournaledState<CashFlowPlanState>(store, JournalType, this.GetPrimaryKeyString());
         await _journal.LoadAsync();
         await LoadPlanAsync();
     }
@@ -131,7 +131,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
     {
         _movePlan = State.Plan is not null;
         _plan = State.Plan ?? (State.PlanInJournal
-            ? (await _journal.ReadAsync(new JournalQuery(PlanFileKind, NewestFirst: true, Take: 1))).Select(JournaledState<CashPlanState>.Payload<CashPlanInfo>).FirstOrDefault()
+            ? (await _journal.ReadAsync(new JournalQuery(PlanFileKind, NewestFirst: true, Take: 1))).Select(JournaledState<CashFlowPlanState>.Payload<CashFlowPlanInfo>).FirstOrDefault()
             : null);
     }
 
@@ -140,7 +140,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
     /// commit over an old snapshot the plan moves out of it (a plan-file row after the entries, so
     /// the seqs the caller counted on stay right).
     /// </summary>
-    private async Task Commit(CashPlanState newState, IReadOnlyList<JournalAppend> entries, Instant now, IdempotencyRecord? key = null)
+    private async Task Commit(CashFlowPlanState newState, IReadOnlyList<JournalAppend> entries, Instant now, IdempotencyRecord? key = null)
     {
         if (_movePlan && _plan is { } plan)
         {
@@ -160,10 +160,10 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
     }
 
     /// <summary>The journal row of a saved plan file.</summary>
-    public static JournalAppend PlanFileEntry(CashPlanInfo plan) =>
-        JournaledState<CashPlanState>.Entry(PlanFileKind, null, plan.SavedAt, plan.SavedBy, plan);
+    public static JournalAppend PlanFileEntry(CashFlowPlanInfo plan) =>
+        JournaledState<CashFlowPlanState>.Entry(PlanFileKind, null, plan.SavedAt, plan.SavedBy, plan);
 
-    public async Task<Outcome<CashPlanInfo>> Save(string planJson, string actor)
+    public async Task<Outcome<CashFlowPlanInfo>> Save(string planJson, string actor)
     {
         if (string.IsNullOrWhiteSpace(planJson)) return Refusal.Invalid("plan", "is verplicht.");
         if (planJson.Length > MaxPlanBytes) return Refusal.Invalid("plan", $"is te groot (maximaal {MaxPlanBytes / 1024} kB).");
@@ -171,16 +171,16 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
         if (!read.IsOk) return Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "plan." + e.Field }));
         await _journal.EnsureLoadedAsync();
         var now = clock.GetCurrentInstant();
-        var info = new CashPlanInfo(read.Value!.Name, actor, now, planJson);
+        var info = new CashFlowPlanInfo(read.Value!.Name, actor, now, planJson);
         // The file goes into its own journal row; the snapshot only says there is one.
         _movePlan = false;
         await Commit(State with { Plan = null, PlanInJournal = true }, [PlanFileEntry(info)], now);
         _plan = info;
         await ProjectChanged();
-        return Outcome<CashPlanInfo>.Ok(info);
+        return Outcome<CashFlowPlanInfo>.Ok(info);
     }
 
-    public Task<CashPlanInfo?> Get() => Task.FromResult(_plan);
+    public Task<CashFlowPlanInfo?> Get() => Task.FromResult(_plan);
 
     public async Task<Outcome<CashFlowResult>> Simulate(Regime regime, YearMonth today)
     {
@@ -251,7 +251,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
 
     public async Task<ActualCashPosition> Position(YearMonth today)
     {
-        var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
+        var grants = await GrainFactory.GetGrain<IGrantsGrain>(this.GetPrimaryKeyString()).Grants();
         return Actual(StoredPlan(), grants, today);
     }
 
@@ -269,7 +269,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
             return Outcome<ProgressReport>.Ok(same);
         var progress = State.Progress.Where(r => r.Month != report.Month).Append(report).OrderBy(r => r.Month).ToImmutableArray();
         await Commit(State with { Progress = progress },
-            [JournaledState<CashPlanState>.Entry(ProgressKind, SpendingLedger.Tag(report.Month), now, actor, report)], now);
+            [JournaledState<CashFlowPlanState>.Entry(ProgressKind, SpendingLedger.Tag(report.Month), now, actor, report)], now);
         await ProjectChanged();
         return outcome;
     }
@@ -288,7 +288,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
 
     /// <summary>The journal row of a spending fact: kind "spending", tagged with its month.</summary>
     public static JournalAppend SpendingEntry(SpendingFact fact) =>
-        JournaledState<CashPlanState>.Entry(SpendingLedger.Kind, SpendingLedger.Tag(fact.Booking.Month), fact.Booking.BookedAt, fact.Booking.BookedBy, fact);
+        JournaledState<CashFlowPlanState>.Entry(SpendingLedger.Kind, SpendingLedger.Tag(fact.Booking.Month), fact.Booking.BookedAt, fact.Booking.BookedBy, fact);
 
     /// <summary>What an idempotency key of a booking stands for (the replay itself compares the stored booking).</summary>
     public static string Fingerprint(SpendingBooking booking) =>
@@ -298,7 +298,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
         SpendingLedger.Bookings(await SpendingFacts(SpendingLedger.Tag(month)));
 
     private async Task<IEnumerable<SpendingFact>> SpendingFacts(string? tag) =>
-        (await _journal.ReadAsync(new JournalQuery(SpendingLedger.Kind, tag))).Select(JournaledState<CashPlanState>.Payload<SpendingFact>);
+        (await _journal.ReadAsync(new JournalQuery(SpendingLedger.Kind, tag))).Select(JournaledState<CashFlowPlanState>.Payload<SpendingFact>);
 
     /// <summary>"Something changed on this project": alerts follow every change (one-way).</summary>
     private Task ProjectChanged() => Alerts.ProjectChanged.Raise(GrainFactory, this.GetPrimaryKeyString());
@@ -339,7 +339,7 @@ public sealed class CashPlanGrain(IJournalStore store, IClock clock) : Grain, IC
     private async Task<(CashFlowPlan Plan, ImmutableArray<GrantView> Grants)?> PlanWithGrants()
     {
         if (StoredPlan() is not { } plan) return null;
-        var grants = await GrainFactory.GetGrain<IFundingGrain>(this.GetPrimaryKeyString()).Grants();
+        var grants = await GrainFactory.GetGrain<IGrantsGrain>(this.GetPrimaryKeyString()).Grants();
         return (ObservedLeadTimes.From(grants) is { } observed ? plan with { LeadTimes = observed } : plan, grants);
     }
 }

@@ -6,7 +6,7 @@ namespace Warmte.Client;
 /// How grants, tranches, alerts and the portfolio are shown to people: pure functions from the service's
 /// JSON to Dutch text. Fields the service leaves out show as "—"; extra fields are ignored.
 /// </summary>
-internal static class FundingViews
+internal static class GrantViews
 {
     public static void GrantList(JsonElement views, string projectId, TextWriter output)
     {

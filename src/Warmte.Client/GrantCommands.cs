@@ -10,7 +10,7 @@ namespace Warmte.Client;
 /// and submits its accounting; the financier approves, rejects and pays. Every tranche step carries an
 /// idempotency key, so a step retried after a time-out is recorded once.
 /// </summary>
-internal static class FundingCommands
+internal static class GrantCommands
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const int MaxKeyLength = 200;
@@ -143,22 +143,22 @@ internal static class FundingCommands
     {
         var project = context.Argument(0);
         return Commands.ShowAsync(context, $"/api/projects/{ApiClient.Segment(project)}/grants",
-            (root, output) => FundingViews.GrantList(root, project, output));
+            (root, output) => GrantViews.GrantList(root, project, output));
     }
 
     private static Task<int> RunGrantShow(CommandContext context) =>
         Commands.ShowAsync(context,
             $"/api/projects/{ApiClient.Segment(context.Argument(0))}/grants/{ApiClient.Segment(context.Argument(1))}",
-            FundingViews.Grant);
+            GrantViews.Grant);
 
     private static Task<int> RunPortfolio(CommandContext context) =>
-        Commands.ShowAsync(context, "/api/portfolio", FundingViews.Portfolio);
+        Commands.ShowAsync(context, "/api/portfolio", GrantViews.Portfolio);
 
     private static Task<int> RunProjectAlerts(CommandContext context)
     {
         var project = context.Argument(0);
         return Commands.ShowAsync(context, $"/api/projects/{ApiClient.Segment(project)}/alerts",
-            (root, output) => FundingViews.Alerts(root, project, output));
+            (root, output) => GrantViews.Alerts(root, project, output));
     }
 
     private static async Task<int> RunStep(CommandContext context, Step step)
@@ -215,7 +215,7 @@ internal static class FundingCommands
         }
         else
         {
-            FundingViews.Step(document.RootElement, project, number, Done(step), context.Out);
+            GrantViews.Step(document.RootElement, project, number, Done(step), context.Out);
             context.Out.WriteLine($"Idempotentiesleutel: {key}");
             context.Out.WriteLine("  Deze opdracht nog eens, met dezelfde sleutel en gegevens, wordt niet dubbel vastgelegd:");
             context.Out.WriteLine("  " + RetryCommand(context, key, on));

@@ -10,7 +10,7 @@ namespace Warmte.Tests.Cli;
 /// Grants and tranches with the CLI against the real service: the board requests and accounts, the financier
 /// approves and pays, each with a token of their own role. Every test makes its own cooperative and project.
 /// </summary>
-public sealed class FundingCliTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
+public sealed class GrantCliTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
 {
     private WarmteServer Server => fixture.Server;
 
