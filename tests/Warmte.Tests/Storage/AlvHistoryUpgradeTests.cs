@@ -22,24 +22,15 @@ public sealed class AlvHistoryUpgradeTests
     [Fact]
     public async Task A_sqlite_file_of_release_ba5f89c_moves_its_alv_history_to_the_journal()
     {
-        var dataDir = WarmteServer.NewDataDir();
-        Directory.CreateDirectory(dataDir);
-        File.Copy(RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "release-ba5f89c-alv.sqlite.db"), Path.Combine(dataDir, "warmtenet.db"));
-        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir }).Build());
-        await MovesAndReconciles(new Database(settings), () => WarmteServer.StartAsync(dataDir));
+        var (dataDir, database) = StoredFixtures.Sqlite("release-ba5f89c-alv.sqlite.db");
+        await MovesAndReconciles(database, () => WarmteServer.StartAsync(dataDir));
     }
 
     [Fact]
     public async Task A_postgresql_dump_of_release_ba5f89c_moves_its_alv_history_to_the_journal()
     {
-        var pg = await PostgresServer.GetAsync();
-        var connectionString = await pg.CreateDatabaseAsync();
-        await Psql(new Npgsql.NpgsqlConnectionStringBuilder(connectionString), RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "release-ba5f89c-alv.postgresql.sql"));
-        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSQL", ["Storage:ConnectionString"] = connectionString,
-        }).Build());
-        await MovesAndReconciles(new Database(settings), () => WarmteServer.StartAsync(postgres: connectionString));
+        var (connectionString, database) = await StoredFixtures.PostgresAsync("release-ba5f89c-alv.postgresql.sql");
+        await MovesAndReconciles(database, () => WarmteServer.StartAsync(postgres: connectionString));
     }
 
     [Fact]
@@ -183,16 +174,4 @@ public sealed class AlvHistoryUpgradeTests
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    private static async Task Psql(Npgsql.NpgsqlConnectionStringBuilder target, string file)
-    {
-        var info = new ProcessStartInfo("psql") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture),
-                     "-U", target.Username!, "-d", target.Database!, "-f", file })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"psql failed: {await stdout}{await stderr}");
-    }
 }

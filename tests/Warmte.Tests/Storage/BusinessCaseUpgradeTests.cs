@@ -40,7 +40,7 @@ public sealed class BusinessCaseUpgradeTests
     {
         var pg = await PostgresServer.GetAsync();
         var connectionString = await pg.CreateDatabaseAsync();
-        await Psql(new Npgsql.NpgsqlConnectionStringBuilder(connectionString), RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", fixture + ".postgresql.sql"));
+        await StoredFixtures.Psql(new Npgsql.NpgsqlConnectionStringBuilder(connectionString), RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", fixture + ".postgresql.sql"));
         var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "PostgreSQL", ["Storage:ConnectionString"] = connectionString,
@@ -176,16 +176,4 @@ public sealed class BusinessCaseUpgradeTests
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    private static async Task Psql(Npgsql.NpgsqlConnectionStringBuilder target, string file)
-    {
-        var info = new ProcessStartInfo("psql") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture),
-                     "-U", target.Username!, "-d", target.Database!, "-f", file })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"psql failed: {await stdout}{await stderr}");
-    }
 }

@@ -40,7 +40,7 @@ public sealed class JournalUpgradeTests
         var pg = await PostgresServer.GetAsync();
         var connectionString = await pg.CreateDatabaseAsync();
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        await Psql(builder, RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "pre-journal.postgresql.sql"));
+        await StoredFixtures.Psql(builder, RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "pre-journal.postgresql.sql"));
         var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "PostgreSQL", ["Storage:ConnectionString"] = connectionString,
@@ -335,17 +335,4 @@ public sealed class JournalUpgradeTests
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Restores a plain pg_dump with psql (COPY blocks need it), stopping at the first error.</summary>
-    private static async Task Psql(Npgsql.NpgsqlConnectionStringBuilder target, string file)
-    {
-        var info = new ProcessStartInfo("psql") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture),
-                     "-U", target.Username!, "-d", target.Database!, "-f", file })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"psql failed: {await stdout}{await stderr}");
-    }
 }

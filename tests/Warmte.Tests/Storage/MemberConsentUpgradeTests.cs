@@ -25,24 +25,15 @@ public sealed class MemberConsentUpgradeTests(ITestOutputHelper output)
     [Fact]
     public async Task A_sqlite_file_of_release_ba5f89c_moves_members_and_consent_answers_to_current_rows()
     {
-        var dataDir = WarmteServer.NewDataDir();
-        Directory.CreateDirectory(dataDir);
-        File.Copy(RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "release-ba5f89c-members.sqlite.db"), Path.Combine(dataDir, "warmtenet.db"));
-        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataDir"] = dataDir }).Build());
-        await UpgradesAndAnswersAsTheOldRowsSaid(new Database(settings), () => WarmteServer.StartAsync(dataDir));
+        var (dataDir, database) = StoredFixtures.Sqlite("release-ba5f89c-members.sqlite.db");
+        await UpgradesAndAnswersAsTheOldRowsSaid(database, () => WarmteServer.StartAsync(dataDir));
     }
 
     [Fact]
     public async Task A_postgresql_dump_of_release_ba5f89c_moves_members_and_consent_answers_to_current_rows()
     {
-        var pg = await PostgresServer.GetAsync();
-        var connectionString = await pg.CreateDatabaseAsync();
-        await Psql(new Npgsql.NpgsqlConnectionStringBuilder(connectionString), RepoFiles.Path("tests", "Warmte.Tests", "Storage", "Fixtures", "release-ba5f89c-members.postgresql.sql"));
-        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSQL", ["Storage:ConnectionString"] = connectionString,
-        }).Build());
-        await UpgradesAndAnswersAsTheOldRowsSaid(new Database(settings), () => WarmteServer.StartAsync(postgres: connectionString));
+        var (connectionString, database) = await StoredFixtures.PostgresAsync("release-ba5f89c-members.postgresql.sql");
+        await UpgradesAndAnswersAsTheOldRowsSaid(database, () => WarmteServer.StartAsync(postgres: connectionString));
     }
 
     private async Task UpgradesAndAnswersAsTheOldRowsSaid(Database database, Func<Task<WarmteServer>> start)
