@@ -78,6 +78,8 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
                 [("type", commit.GrainType), ("key", commit.GrainKey), ("seq", seq++), ("kind", entry.Kind), ("tag", entry.Tag),
                  ("at", InstantPattern.ExtendedIso.Format(entry.At)), ("actor", entry.Actor), ("payload", entry.Payload)]));
         if (commit.Idempotency is { } idem) statements.Add(KeyStatement(commit.GrainType, commit.GrainKey, idem, at));
+        // Counted against the project summaries it concerns, in the same batch (docs/storage.md, "Project summaries").
+        if (SummaryChange(commit, at) is { } summary) statements.Add(summary);
 
         int snapshotRows;
         if (connection is NpgsqlConnection pg)
@@ -114,7 +116,6 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         }
         // Current rows after the batch (prepared per row kind; a register's rows are many).
         if (commit.Rows.Count > 0) await WriteRowsAsync(connection, tx, commit.GrainType, commit.GrainKey, commit.Rows, at);
-        await CountSummaryChangeAsync(connection, tx, commit, at);
     }
 
     /// <summary>
@@ -315,25 +316,16 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     /// (warmte_project_summary.changes), so the wide views never show a summary older than a
     /// committed change — without a transaction of its own. docs/storage.md, "Project summaries".
     /// </summary>
-    private async Task CountSummaryChangeAsync(DbConnection connection, DbTransaction tx, JournalCommit commit, string at)
-    {
-        if (ProjectKeyed.Contains(commit.GrainType))
-        {
-            await using var bump = Command(connection, tx,
-                "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
-                $"VALUES (@project, '', '', 1, 0, {Json("empty")}, @at) " +
-                "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1",
-                ("project", commit.GrainKey), ("empty", "{}"), ("at", at));
-            await bump.ExecuteNonQueryAsync();
-        }
-        else if (commit.GrainType == Alv.AlvGrain.JournalType)
-        {
-            // An ALV decision moves a gate of one of the cooperative's projects: all of them count it.
-            await using var bump = Command(connection, tx,
-                "UPDATE warmte_project_summary SET changes = changes + 1 WHERE cooperative_id = @cooperative", ("cooperative", commit.GrainKey));
-            await bump.ExecuteNonQueryAsync();
-        }
-    }
+    private (string Sql, (string Name, object? Value)[] Parameters)? SummaryChange(JournalCommit commit, string at) =>
+        ProjectKeyed.Contains(commit.GrainType)
+            ? ("INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
+               $"VALUES (@project, '', '', 1, 0, {Json("empty")}, @at) " +
+               "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1",
+               [("project", commit.GrainKey), ("empty", "{}"), ("at", at)])
+            : commit.GrainType == Alv.AlvGrain.JournalType
+                // An ALV decision moves a gate of one of the cooperative's projects: all of them count it.
+                ? ("UPDATE warmte_project_summary SET changes = changes + 1 WHERE cooperative_id = @cooperative", [("cooperative", commit.GrainKey)])
+                : null;
 
     public async Task DeleteProjectSummaryAsync(string projectId)
     {
