@@ -186,6 +186,15 @@ public sealed class OnlineVotingMailTests
         }
         Assert.Equal(3, smtp.Messages().Count);
 
+        // The CLI: warmte alv online codes <coop> <meeting> --mail, here for one member.
+        var boardToken = (await admin.Post("api/tokens", new { name = "Bestuur CLI", role = $"board:{coop}" })).Text("token");
+        var cli = await Cli(server, boardToken, "alv", "online", "codes", coop, "alv", "--mail", "--members", "M-2");
+        Assert.True(cli.Code == 0, cli.Err);
+        Assert.Contains("1 uitgegeven, 1 gemaild", cli.Out);
+        Assert.Equal(4, smtp.Messages().Count);
+        var both = await Cli(server, boardToken, "alv", "online", "codes", coop, "alv", "--mail", "--out", "x.xlsx");
+        Assert.Equal((1, true), (both.Code, both.Err.Contains("niet beide")));
+
         // The mail server gone: every recipient's failure is answered per member (for a letter), not a 500.
         await smtp.StopAsync();
         var down = await board.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/mail", new { members = new[] { "M-1", "M-3" } });
@@ -196,6 +205,15 @@ public sealed class OnlineVotingMailTests
         Assert.Contains("mailserver", failed.GetProperty("reason").GetString());
         Assert.Contains("\"M-1\"", down.Text("note"));
         Assert.Contains("\"M-3\"", down.Text("note"));
+    }
+
+    private static async Task<(int Code, string Out, string Err)> Cli(WarmteServer server, string token, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var env = new Dictionary<string, string?> { ["WARMTE_URL"] = server.BaseUrl, ["WARMTE_TOKEN"] = token };
+        var code = await Warmte.Client.WarmteCli.RunAsync(args, stdout, stderr, env);
+        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]
