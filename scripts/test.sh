@@ -34,6 +34,7 @@ missing=()
 has_postgres || missing+=("postgresql: a real PostgreSQL server for the storage and cluster tests (initdb, pg_ctl)")
 command -v ssconvert >/dev/null 2>&1 || missing+=("gnumeric: ssconvert recalculates exported formulas independently")
 [ -x /usr/bin/chromium ] || missing+=("chromium: the web dashboard tests drive Debian's Chromium at /usr/bin/chromium")
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=("python3-aiosmtpd: a real SMTP server (Maildir) for the voting-code mail tests")
 command -v curl >/dev/null 2>&1 || missing+=("curl: scripts/cluster.sh and scripts/restore-drill.sh talk HTTP with it")
 command -v dotnet >/dev/null 2>&1 || missing+=("dotnet: the .NET 10 SDK (not a Debian package: https://learn.microsoft.com/dotnet/core/install/linux)")
 

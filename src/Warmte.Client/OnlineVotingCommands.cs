@@ -10,9 +10,10 @@ internal static class OnlineVotingCommands
 
     private static readonly OptionSpec Proposals = new("proposals", "id,id", "De voorstellen waarover online gestemd wordt, met komma's (verplicht)");
     private static readonly OptionSpec Opens = new("opens", "JJJJ-MM-DD", "Eerste stemdag (standaard vandaag; niet eerder dan 30 dagen voor de vergadering)");
-    private static readonly OptionSpec Out = new("out", "bestand", "Waar de codes heen gaan: .xlsx (mail merge) of .html (brieven om af te drukken) (verplicht)");
+    private static readonly OptionSpec Out = new("out", "bestand", "Waar de codes heen gaan: .xlsx (mail merge) of .html (brieven om af te drukken) (verplicht, behalve met --mail)");
     private static readonly OptionSpec Members = new("members", "lidnummer,...", "Alleen voor deze leden een nieuwe code (hun oude code vervalt); standaard alle stemgerechtigden");
     private static readonly OptionSpec Force = new("force", null, "Een bestaand bestand overschrijven");
+    private static readonly OptionSpec Mail = new("mail", null, "De dienst mailt elk lid met een e-mailadres zijn eigen code (Mail:* en Voting:PublicUrl ingesteld); in plaats van --out");
 
     public static readonly CommandSpec Open = new(
         "alv online open",
@@ -30,9 +31,11 @@ internal static class OnlineVotingCommands
         "Maakt voor elk stemgerechtigd lid een nieuwe persoonlijke stemcode (80 bits, vier groepjes van vier tekens) en schrijft "
         + "ze naar --out: .xlsx voor mail merge (lidnummer, naam, adres, code, link) of .html met één brief per pagina. De dienst "
         + "bewaart alleen een sleutel-hash: de codes staan alleen in dit bestand. Opnieuw uitvoeren maakt nieuwe codes voor "
-        + "iedereen en laat de vorige vervallen; met --members alleen voor die leden.",
-        [Cooperative, Meeting], [Out, Members, Force],
+        + "iedereen en laat de vorige vervallen; met --members alleen voor die leden. Met --mail verstuurt de dienst de codes zelf "
+        + "per mail en noemt de leden zonder e-mailadres (of bij wie verzenden mislukte): die krijgen een brief met --members … --out.",
+        [Cooperative, Meeting], [Out, Members, Force, Mail],
         ["warmte alv online codes ketelhuiswg alv-2027-voorjaar --out stemcodes.xlsx",
+         "warmte alv online codes ketelhuiswg alv-2027-voorjaar --mail",
          "warmte alv online codes ketelhuiswg alv-2027-voorjaar --members KWG-0007 --out brief-kwg-0007.html"],
         RunCodes);
 
@@ -70,6 +73,11 @@ internal static class OnlineVotingCommands
     private static async Task<int> RunCodes(CommandContext context)
     {
         var command = context.Invocation.Command;
+        if (context.Invocation.Flag(Mail))
+        {
+            if (context.Option(Out) is not null) throw new UsageException("Kies --mail (de dienst mailt de codes) of --out (een bestand), niet beide.", command);
+            return await RunMail(context);
+        }
         var target = Commands.Required(context, Out).Trim();
         var format = target.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx"
             : target.EndsWith(".html", StringComparison.OrdinalIgnoreCase) ? "letters"
@@ -103,6 +111,22 @@ internal static class OnlineVotingCommands
         }
         if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { file = System.IO.Path.GetFullPath(target), bytes = bytes.Length }));
         else context.Out.WriteLine($"Stemcodes opgeslagen in {target}. Eerder uitgegeven codes van {(members.Length == 0 ? "alle leden" : string.Join(", ", members))} werken niet meer.");
+        return WarmteCli.Ok;
+    }
+
+    /// <summary>--mail: the service mails the codes; this prints counts, failures and who needs a letter (never a code).</summary>
+    private static async Task<int> RunMail(CommandContext context)
+    {
+        var members = List(context.Option(Members));
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
+        using var document = Commands.Parse(await context.Api.PostJsonAsync($"{Path(context)}/mail", body));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var v = document.RootElement;
+        context.Out.WriteLine($"Stemcodes voor {v.Str("meetingId")}: {v.Int("issued")} uitgegeven, {v.Int("mailed")} gemaild.");
+        foreach (var f in v.Items("failed")) context.Out.WriteLine($"  Mislukt: {f.Str("memberNumber")}: {f.Str("reason")}");
+        var without = v.Items("withoutEmail").Select(n => n.GetString()).ToList();
+        if (without.Count > 0) context.Out.WriteLine($"  Zonder e-mailadres: {string.Join(", ", without)}");
+        context.Out.WriteLine($"  {v.Str("note")}");
         return WarmteCli.Ok;
     }
 

@@ -54,6 +54,12 @@ public sealed record Member
     /// and <see cref="Address"/> null; number, category, woningequivalenten and dates stay for counts and votes.
     /// </summary>
     [Id(8)] public LocalDate? ErasedOn { get; init; }
+    /// <summary>
+    /// Optional e-mail address (added later, Id 9, JSON "email": members stored before have none and load
+    /// unchanged). Personal data like name and address: only in the current row, erased with them.
+    /// Used to mail the member's voting code (docs/members-and-decisions.md, "Online voting").
+    /// </summary>
+    [Id(9)] public string? Email { get; init; }
 
     public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is not { } left || date < left);
 
@@ -77,6 +83,8 @@ public sealed record MemberInput
     [Id(7)] public LocalDate? JoinedOn { get; init; }
     [Id(8)] public LocalDate? LeftOn { get; init; }
     [Id(9)] public bool? EligibleToVote { get; init; }
+    /// <summary>Optional: one e-mail address ("naam@voorbeeld.nl").</summary>
+    [Id(11)] public string? Email { get; init; }
 }
 
 /// <summary>What a bulk registration did: a re-registered member number updates, never duplicates.</summary>

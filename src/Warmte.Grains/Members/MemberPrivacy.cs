@@ -68,6 +68,8 @@ public sealed record MemberFact
     [Id(7)] public bool NameChanged { get; init; }
     /// <summary>The address changed (its value is not in the journal).</summary>
     [Id(8)] public bool AddressChanged { get; init; }
+    /// <summary>The e-mail address changed (its value is not in the journal).</summary>
+    [Id(9)] public bool EmailChanged { get; init; }
 
     public static MemberFact Of(string change, Member member, Member? before) => new()
     {
@@ -75,6 +77,7 @@ public sealed record MemberFact
         JoinedOn = member.JoinedOn, LeftOn = member.LeftOn, EligibleToVote = member.EligibleToVote,
         NameChanged = before is not null && before.Name != member.Name,
         AddressChanged = before is not null && before.Address != member.Address,
+        EmailChanged = before is not null && before.Email != member.Email,
     };
 }
 
@@ -107,7 +110,7 @@ public static class MemberPrivacyRules
     }
 
     /// <summary>
-    /// The member with name and address erased. Only a former member (left on or before
+    /// The member with name, address and e-mail address erased. Only a former member (left on or before
     /// <paramref name="today"/>): a current member's data is needed for the register the law asks for.
     /// An already erased member is returned unchanged.
     /// </summary>
@@ -122,7 +125,7 @@ public static class MemberPrivacyRules
     }
 
     public static Member Erased(Member member, LocalDate today) =>
-        member with { Name = ErasedName, Address = null, ErasedOn = today };
+        member with { Name = ErasedName, Address = null, Email = null, ErasedOn = today };
 
     /// <summary>Former members whose retention period has passed on <paramref name="today"/> and who are not erased yet, by number.</summary>
     public static ImmutableArray<Member> DueForErasure(IEnumerable<Member> register, int? months, LocalDate today) =>

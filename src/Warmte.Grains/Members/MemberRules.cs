@@ -118,6 +118,7 @@ public static partial class MemberRules
         var address = Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
         if ((input.JoinedOn ?? defaultJoinedOn) is not { } joined) { v.Add($"{at}.joinedOn", "is verplicht."); joined = today; }
         else if (joined > today) v.Add($"{at}.joinedOn", $"{DutchFormat.Date(joined)} ligt in de toekomst.");
+        var email = Email(v, $"{at}.email", input.Email);
         if (input.LeftOn is { } left && left <= joined)
             v.Add($"{at}.leftOn", $"{DutchFormat.Date(left)} ligt niet na de datum van toetreden ({DutchFormat.Date(joined)}).");
         if (v.Errors.Count > before) return null;
@@ -125,8 +126,37 @@ public static partial class MemberRules
         {
             Number = NormaliseNumber(number), Name = name, Category = category, Woningequivalenten = weq,
             Address = address!, JoinedOn = joined, LeftOn = input.LeftOn,
-            EligibleToVote = input.EligibleToVote ?? true,
+            EligibleToVote = input.EligibleToVote ?? true, Email = email,
         };
+    }
+
+    /// <summary>Longest e-mail address (RFC 5321: 254 characters).</summary>
+    public const int MaxEmailLength = 254;
+
+    [GeneratedRegex(@"^[^\s@""(),:;<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailPattern();
+
+    /// <summary>
+    /// An optional e-mail address: empty is none; otherwise exactly one address "naam@domein.nl"
+    /// (no display name, no list), stored trimmed with the domain in lower case.
+    /// </summary>
+    public static string? Email(Validation v, string field, string? text)
+    {
+        var email = text?.Trim();
+        if (string.IsNullOrEmpty(email)) return null;
+        if (email.Length > MaxEmailLength) { v.Add(field, $"is langer dan {MaxEmailLength} tekens."); return null; }
+        if (email.Count(c => c == '@') > 1 || email.IndexOfAny([',', ';', ' ']) >= 0)
+        {
+            v.Add(field, "bevat meer dan één adres of spaties; geef één e-mailadres per lid (bijv. naam@voorbeeld.nl).");
+            return null;
+        }
+        if (!EmailPattern().IsMatch(email))
+        {
+            v.Add(field, $"'{Slug.Truncate(email)}' is geen e-mailadres (bijv. naam@voorbeeld.nl).");
+            return null;
+        }
+        var at = email.LastIndexOf('@');
+        return email[..at] + "@" + email[(at + 1)..].ToLowerInvariant();
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Warmte.Common;
 using Warmte.Silo.Auth;
+using Warmte.Silo.Mail;
 using Warmte.Silo.Storage;
 using Warmte.Voting;
 
@@ -61,6 +62,8 @@ public static class OnlineVotingEndpoints
             };
         }).WithSummary("Stemcodes uitgeven (alle stemgerechtigde leden, of opnieuw voor genoemde leden): json, xlsx (mail merge) of letters (HTML, afdrukken); alleen in dit antwoord leesbaar");
 
+        board.MapOnlineVotingMail(); // POST …/online/mail: codes by mail (src/Warmte.Silo/Mail)
+
         board.MapPost("/close", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
         {
             if (await Guard(id, http, grains) is { } refused) return refused;
@@ -97,7 +100,7 @@ public static class OnlineVotingEndpoints
     private static IOnlineVotingGrain Voting(IGrainFactory grains, string id, string meetingId) =>
         grains.GetGrain<IOnlineVotingGrain>($"{id}/{meetingId}");
 
-    private static async Task<IResult?> Guard(string id, HttpContext http, IGrainFactory grains)
+    internal static async Task<IResult?> Guard(string id, HttpContext http, IGrainFactory grains)
     {
         if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
         return http.User.CanWriteCooperative(id) ? null

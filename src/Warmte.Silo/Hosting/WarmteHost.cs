@@ -123,6 +123,9 @@ public static class WarmteHost
         builder.Services.AddSingleton(voting);
         builder.Services.AddSingleton<Voting.IVotingCodeHasher>(_ => Api.VotingCodeKey.Load(voting, storage));
         builder.Services.AddSingleton(sp => new Api.StemGuard(voting, TimeProvider.System));
+        // Voting codes by mail (Mail:*; off without Mail:Host): checked now, so a wrong setting stops the start.
+        builder.Services.AddSingleton((config.GetSection("Mail").Get<Mail.MailSettings>() ?? new Mail.MailSettings()).Check());
+        builder.Services.AddSingleton<Mail.IMailSender, Mail.SmtpMailSender>();
     }
 
     private static IPAddress ParseAdvertised(string ip) =>

@@ -14,7 +14,7 @@ namespace Warmte.Tests.Decisions;
 /// Members' privacy (AVG) through the API on a real database: the access export, erasure of a
 /// former member on request and after the retention period, consent answers removed after theirs,
 /// and afterwards vote results, decisions and counts unchanged while no table row holds the erased
-/// name or address any more (every table of the database scanned).
+/// name, address or e-mail address any more (every table of the database scanned).
 /// </summary>
 public sealed class MemberPrivacyTests
 {
@@ -23,6 +23,7 @@ public sealed class MemberPrivacyTests
     private const string Name = "Henriëtte Zonderland-Wibaut";
     private const string Postcode = "1091 QZ";
     private const string OtherName = "Lid L-3";
+    private const string Email = "h.zonderland@voorbeeld.nl";
 
     [Fact]
     public async Task On_sqlite_erasure_and_retention_leave_votes_and_counts_and_no_trace_of_the_person() =>
@@ -43,7 +44,7 @@ public sealed class MemberPrivacyTests
         var admin = server.Client();
         await ApiCalls.SeedCooperativeWithProject(admin, Coop, Project);
         await ApiCalls.SeedMembers(admin, Coop); // L-1, L-2, L-3
-        var nine = new { number = "L-9", name = Name, category = "huurder", woningequivalenten = 1, postcode = Postcode, huisnummer = 77, toevoeging = "H", joinedOn = "2020-01-01" };
+        var nine = new { number = "L-9", name = Name, category = "huurder", woningequivalenten = 1, postcode = Postcode, huisnummer = 77, toevoeging = "H", joinedOn = "2020-01-01", email = Email };
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{Coop}/members/L-9", nine)).Status);
 
         // An ALV with named ballots, L-9's among them, closed.
@@ -70,6 +71,7 @@ public sealed class MemberPrivacyTests
         var export = await admin.Get($"api/cooperatives/{Coop}/members/L-9/export");
         Assert.Equal(HttpStatusCode.OK, export.Status);
         Assert.Equal(Name, export.Body.GetProperty("register").GetProperty("member").GetProperty("name").GetString());
+        Assert.Equal(Email, export.Body.GetProperty("register").GetProperty("member").GetProperty("email").GetString());
         Assert.Equal("created", Assert.Single(export.Body.GetProperty("register").GetProperty("history").EnumerateArray()).GetProperty("fact").GetProperty("change").GetString());
         var ballot = Assert.Single(export.Body.GetProperty("alvBallots").EnumerateArray());
         Assert.Equal(("alv-2024", "realisatiebesluit", "Voor"), (ballot.GetProperty("meetingId").GetString(), ballot.GetProperty("proposalId").GetString(), ballot.GetProperty("choice").GetString()));
@@ -98,7 +100,7 @@ public sealed class MemberPrivacyTests
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{Coop}/members/L-9", nine with { })).Status);
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{Coop}/members/L-9", new
         {
-            nine.number, nine.name, nine.category, nine.woningequivalenten, nine.postcode, nine.huisnummer, nine.toevoeging, nine.joinedOn, leftOn = "2025-06-30",
+            nine.number, nine.name, nine.category, nine.woningequivalenten, nine.postcode, nine.huisnummer, nine.toevoeging, nine.joinedOn, nine.email, leftOn = "2025-06-30",
         })).Status);
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{Coop}/members/L-3", new
         {
@@ -114,6 +116,7 @@ public sealed class MemberPrivacyTests
         Assert.Equal(HttpStatusCode.OK, erased.Status);
         Assert.Equal("(gewist)", erased.Body.GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, erased.Body.GetProperty("address").ValueKind);
+        Assert.Equal(JsonValueKind.Null, erased.Body.GetProperty("email").ValueKind);
         Assert.Equal("2026-11-22", erased.Body.GetProperty("erasedOn").GetString());
 
         // Retention: members 12 months after leaving, consent answers 6 months after the gate was decided.
@@ -157,7 +160,7 @@ public sealed class MemberPrivacyTests
         var settingsFor = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(postgres is null
             ? new Dictionary<string, string?> { ["DataDir"] = dataDir }
             : new Dictionary<string, string?> { ["Storage:Provider"] = "PostgreSQL", ["Storage:ConnectionString"] = postgres }).Build());
-        var found = await ScanAsync(new Database(settingsFor), [Name, "Zonderland", Postcode, OtherName]);
+        var found = await ScanAsync(new Database(settingsFor), [Name, "Zonderland", "zonderland", Postcode, OtherName, Email]);
         Assert.Empty(found);
     }
 

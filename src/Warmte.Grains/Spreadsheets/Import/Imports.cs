@@ -34,6 +34,7 @@ public static partial class Imports
         new("joinedOn", "Lid sinds", true, "lid sinds", "datum toetreding", "toegetreden", "ingeschreven", "inschrijfdatum", "datum lidmaatschap", "joined", "join date", "member since"),
         new("leftOn", "Uitgeschreven", false, "uitgeschreven", "datum uittreding", "uitgetreden", "opgezegd", "left", "left on"),
         new("eligibleToVote", "Stemgerechtigd", false, "stemgerechtigd", "stemrecht", "mag stemmen", "eligible", "voting rights"),
+        new("email", "E-mail", false, "e-mail", "email", "e-mailadres", "emailadres", "e-mail adres", "mail", "email address"),
     ];
 
     /// <summary>
@@ -50,6 +51,7 @@ public static partial class Imports
                 Woningequivalenten = Woningequivalenten(c), Postcode = postcode,
                 Huisnummer = house?.Number, Huisletter = house?.Letter, Toevoeging = house?.Addition,
                 JoinedOn = c.Date("joinedOn"), LeftOn = c.Date("leftOn"), EligibleToVote = c.YesNo("eligibleToVote"),
+                Email = c.Text("email"),
             };
         },
         (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn).Refusal),
