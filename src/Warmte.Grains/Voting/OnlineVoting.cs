@@ -107,6 +107,36 @@ public sealed record BallotPaper
     [Id(6)] public required bool Open { get; init; }
     /// <summary>Where the member checks receipts after the meeting ("{cooperativeId}/{meetingId}").</summary>
     [Id(7)] public required string VotingKey { get; init; }
+    /// <summary>Whether the statutes let members give a proxy (volmacht) online.</summary>
+    [Id(8)] public bool ProxiesAllowed { get; init; }
+    /// <summary>The proxies this member gave, and whether the holder has voted with them.</summary>
+    [Id(9)] public ImmutableArray<GivenProxy> ProxiesGiven { get; init; } = [];
+    /// <summary>The votes this member may cast for others (proxies received).</summary>
+    [Id(10)] public ImmutableArray<HeldProxy> ProxiesHeld { get; init; } = [];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record GivenProxy(
+    [property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Holder, [property: Id(3)] bool Used);
+
+[GenerateSerializer, Immutable]
+public sealed record HeldProxy(
+    [property: Id(0)] string Giver, [property: Id(1)] string GiverName, [property: Id(2)] string ProposalId, [property: Id(3)] string Title,
+    [property: Id(4)] bool Voted, [property: Id(5)] bool Closed);
+
+/// <summary>A member gives a proxy online: this other member votes for them on these proposals.</summary>
+[GenerateSerializer, Immutable]
+public sealed record GiveProxy
+{
+    [Id(0)] public string? Holder { get; init; }
+    [Id(1)] public ImmutableArray<string?>? ProposalIds { get; init; }
+}
+
+/// <summary>Withdraws proxies not yet used (no proposals named: all of them).</summary>
+[GenerateSerializer, Immutable]
+public sealed record WithdrawProxy
+{
+    [Id(0)] public ImmutableArray<string?>? ProposalIds { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -127,6 +157,8 @@ public sealed record CastOnline
 {
     [Id(0)] public string? ProposalId { get; init; }
     [Id(1)] public string? Choice { get; init; }
+    /// <summary>A proxy holder voting for the member who gave the proxy: that member's number.</summary>
+    [Id(2)] public string? ForMember { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -37,6 +37,12 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
 
     Task<Outcome<VoteReceipt>> Cast(string codeHash, CastOnline command);
 
+    /// <summary>The member with this code gives a proxy (volmacht) to another member for chosen proposals; answers the updated ballot paper.</summary>
+    Task<Outcome<BallotPaper>> GiveProxy(string codeHash, GiveProxy command);
+
+    /// <summary>Withdraws proxies the holder has not used yet; answers the updated ballot paper.</summary>
+    Task<Outcome<BallotPaper>> WithdrawProxy(string codeHash, WithdrawProxy command);
+
     /// <summary>After closing: under which choice a receipt is counted, per online proposal of this meeting.</summary>
     Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt);
 }
@@ -260,6 +266,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             CooperativeName = cooperative?.Cooperative.StatutoryName ?? CooperativeId, MeetingTitle = meeting.Title, MeetingDate = meeting.Date,
             MemberNumber = number, MemberName = member?.Name ?? number, Items = [.. items], Open = OnlineVotingRules.AcceptsVotes(voting, Today),
             VotingKey = this.GetPrimaryKeyString(),
+            ProxiesAllowed = (await Alv.Statutes()).Electronic.OnlineProxiesAllowed,
+            ProxiesGiven = [.. await Given(number, meeting)],
+            ProxiesHeld = [.. await Held(number, meeting)],
         });
     }
 
@@ -278,6 +287,15 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (string.IsNullOrWhiteSpace(command.Choice)) v.Add("choice", "is verplicht.");
         else if (!Enum.TryParse(command.Choice.Trim(), true, out choice) || !Enum.IsDefined(choice) || int.TryParse(command.Choice, out _))
             v.Add("choice", $"'{Slug.Truncate(command.Choice)}' is geen stem; kies Voor, Tegen of Onthouding.");
+        // A proxy holder votes for the giver: the ballot is the giver's, with the holder as ProxyHolder.
+        string voter = number, forGiver = "U heeft";
+        string? holder = null;
+        if (!string.IsNullOrWhiteSpace(command.ForMember) && MemberRules.NormaliseNumber(command.ForMember) is var giver && giver != number)
+        {
+            if (!string.IsNullOrEmpty(proposalId) && (await Proxies()).HolderFor(giver, proposalId) != number)
+                v.Add("forMember", $"u heeft van lid '{Slug.Truncate(giver)}' geen volmacht voor '{Slug.Truncate(proposalId)}'.");
+            else { voter = giver; holder = number; forGiver = $"Voor lid {giver} is"; }
+        }
         if (v.HasErrors) return v.ToRefusal();
         var meeting = await Alv.Meeting(MeetingId);
         var proposal = meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId);
@@ -285,22 +303,26 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (proposal.Closed is not null)
             return Refusal.Conflict("proposal-closed", $"Over '{proposal.Title}' is al besloten; stemmen kan niet meer.");
         // One vote per member per proposal, whatever the channel: a second attempt says which one counted.
-        var counted = await Alv.VotedBy(MeetingId, proposal.Id, number) is { } mark ? ChannelOf(mark)
-            : proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number) is { } earlier ? ChannelOf(earlier) : null;
+        var counted = await Alv.VotedBy(MeetingId, proposal.Id, voter) is { } mark ? ChannelOf(mark)
+            : proposal.Ballots.FirstOrDefault(b => b.MemberNumber == voter) is { } earlier ? ChannelOf(earlier) : null;
         if (counted is not null)
-            return Refusal.Conflict("already-voted", $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt.");
+        {
+            var says = holder is null ? $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt."
+                : $"Voor lid {voter} is over '{proposal.Title}' al gestemd ({counted}); die stem telt.";
+            return Refusal.Conflict("already-voted", says, holder is null ? null : [new FieldError("forMember", says)]);
+        }
         var receipt = VotingCodes.NewReceipt();
         var cast = await Alv.Cast(MeetingId, proposalId!,
-            new CastBallot { MemberNumber = number, Choice = choice.ToString(), Channel = BallotChannel.Online, Receipt = receipt }, OnlineActor);
+            new CastBallot { MemberNumber = voter, Choice = choice.ToString(), Channel = BallotChannel.Online, Receipt = receipt, ProxyHolder = holder }, OnlineActor);
         if (!cast.IsOk) return cast.Refusal!;
-        if (cast.Value!.Repeat) return Refusal.Conflict("already-voted", $"U heeft over '{proposal.Title}' al gestemd; die stem telt.");
+        if (cast.Value!.Repeat) return Refusal.Conflict("already-voted", $"{forGiver} over '{proposal.Title}' al gestemd; die stem telt.");
         var now = clock.GetCurrentInstant();
         var secret = (await Alv.Statutes()).Electronic.IsSecret(proposal.DecisionType);
         // Turnout for the board: who voted online, never what was chosen nor the receipt. For a secret
         // ballot not even a row per member here (its time could be matched with the ALV's receipts).
-        var firstVote = !secret && await _state.CountAsync("voted", number) == 0;
+        var firstVote = !secret && await _state.CountAsync("voted", voter) == 0;
         await _state.CommitAsync(_state.State with { Voting = voting with { Voters = voting.Voters + (firstVote ? 1 : 0), VotesCast = voting.VotesCast + 1 } },
-            secret ? [] : [JournaledState<OnlineVotingState>.Entry("voted", number, now, null, new VotedRow(proposalId!))], now);
+            secret ? [] : [JournaledState<OnlineVotingState>.Entry("voted", voter, now, null, new VotedRow(proposalId!))], now);
         return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, now));
     }
 
@@ -322,6 +344,110 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             ? Refusal.Conflict("not-closed-yet", $"Nog niet alle voorstellen zijn gesloten ({string.Join(", ", open)}); controleren kan na de uitslag.")
             : ReceiptUnknown;
     }
+
+    public async Task<Outcome<BallotPaper>> GiveProxy(string codeHash, GiveProxy command)
+    {
+        await _state.EnsureLoadedAsync();
+        if (await MemberOf(codeHash) is not { } number) return UnknownCode;
+        var voting = _state.State.Voting!;
+        if (!OnlineVotingRules.AcceptsVotes(voting, Today))
+            return Refusal.Conflict("online-voting-not-started", $"Online stemmen en volmacht geven kan vanaf {DutchFormat.Date(voting.Opens)}.");
+        var holder = string.IsNullOrWhiteSpace(command.Holder) ? null : MemberRules.NormaliseNumber(command.Holder);
+        var holderEligible = holder is not null && await Register.Member(holder) is { } h && h.MayVoteOn(voting.MeetingDate);
+        var context = await ProxyContextFor(voting, number, n => n == holder && holderEligible);
+        var book = await Proxies();
+        var given = OnlineProxyRules.Give(book, number, command.Holder, command.ProposalIds is { } ids ? [.. ids] : null, context);
+        if (!given.IsOk) return given.Refusal!;
+        await CommitProxies(given.Value!, number, "online.proxy-given",
+            $"Lid {number} gaf online volmacht aan lid {holder} voor {string.Join(", ", given.Value!.Of(number).Where(g => g.Holder == holder).Select(g => g.ProposalId))}.");
+        return await Paper(codeHash);
+    }
+
+    public async Task<Outcome<BallotPaper>> WithdrawProxy(string codeHash, WithdrawProxy command)
+    {
+        await _state.EnsureLoadedAsync();
+        if (await MemberOf(codeHash) is not { } number) return UnknownCode;
+        var voting = _state.State.Voting!;
+        var context = await ProxyContextFor(voting, number, _ => false);
+        var book = await Proxies();
+        var withdrawn = OnlineProxyRules.Withdraw(book, number, command.ProposalIds is { } ids ? [.. ids] : null, context);
+        if (!withdrawn.IsOk) return withdrawn.Refusal!;
+        var left = withdrawn.Value!.Of(number);
+        await CommitProxies(withdrawn.Value!, number, "online.proxy-withdrawn",
+            $"Lid {number} trok online volmacht in" + (left.IsEmpty ? "." : $"; blijft: {string.Join(", ", left.Select(g => $"{g.ProposalId} (lid {g.Holder})"))}."));
+        return await Paper(codeHash);
+    }
+
+    private ProxyBook? _proxies;
+
+    /// <summary>The meeting's online proxies, folded from the "proxy" journal rows once per activation (a meeting has few).</summary>
+    private async Task<ProxyBook> Proxies()
+    {
+        if (_proxies is not null) return _proxies;
+        var book = ProxyBook.Empty;
+        foreach (var row in await _state.ReadAsync(new JournalQuery("proxy")))
+        {
+            var payload = JournaledState<OnlineVotingState>.Payload<ProxyRow>(row);
+            book = book.With(row.Tag!, payload.Grants.ToImmutableDictionary(g => g.ProposalId, g => g.Holder, StringComparer.Ordinal));
+        }
+        return _proxies = book;
+    }
+
+    private async Task CommitProxies(ProxyBook book, string giver, string action, string summary)
+    {
+        var now = clock.GetCurrentInstant();
+        // One row per give or withdraw, tagged with the giver, with the giver's whole current set: the newest counts.
+        await _state.CommitAsync(_state.State,
+            [JournaledState<OnlineVotingState>.Entry("proxy", giver, now, null, new ProxyRow(book.Of(giver))), Audit(now, OnlineActor, action, summary)], now);
+        _proxies = book;
+    }
+
+    private async Task<ProxyContext> ProxyContextFor(OnlineVoting voting, string giver, Func<string, bool> eligible)
+    {
+        var statutes = await Alv.Statutes();
+        var meeting = await Alv.Meeting(MeetingId);
+        var open = voting.Proposals.Select(p => meeting?.Proposals.FirstOrDefault(x => x.Id == p.ProposalId))
+            .Where(p => p is { Closed: null }).ToDictionary(p => p!.Id, p => p!);
+        var voted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var online in voting.Proposals)
+            if (await Alv.VotedBy(MeetingId, online.ProposalId, giver) is not null
+                || meeting?.Proposals.FirstOrDefault(p => p.Id == online.ProposalId)?.Ballots.Any(b => b.MemberNumber == giver) == true)
+                voted.Add(online.ProposalId);
+        return new ProxyContext
+        {
+            OnlineProxiesAllowed = statutes.Electronic.OnlineProxiesAllowed,
+            MaxPerHolder = id => open.TryGetValue(id, out var p) ? statutes.RuleFor(p.DecisionType).MaxProxiesPerAttendee : 0,
+            IsOpenProposal = open.ContainsKey,
+            IsEligible = eligible,
+            HasVoted = (member, id) => member == giver && voted.Contains(id),
+        };
+    }
+
+    private async Task<List<GivenProxy>> Given(string number, Meeting meeting)
+    {
+        var list = new List<GivenProxy>();
+        foreach (var g in (await Proxies()).Of(number))
+        {
+            var title = meeting.Proposals.FirstOrDefault(p => p.Id == g.ProposalId)?.Title ?? g.ProposalId;
+            list.Add(new GivenProxy(g.ProposalId, title, g.Holder, await Alv.VotedBy(MeetingId, g.ProposalId, number) is { ProxyHolder: not null }));
+        }
+        return list;
+    }
+
+    private async Task<List<HeldProxy>> Held(string number, Meeting meeting)
+    {
+        var list = new List<HeldProxy>();
+        foreach (var (giver, proposalId) in (await Proxies()).HeldBy(number))
+        {
+            if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) continue;
+            var name = (await Register.Member(giver))?.Name ?? giver;
+            var voted = await Alv.VotedBy(MeetingId, proposalId, giver) is not null || proposal.Ballots.Any(b => b.MemberNumber == giver);
+            list.Add(new HeldProxy(giver, name, proposalId, proposal.Title, voted, proposal.Closed is not null));
+        }
+        return list;
+    }
+
+    private sealed record ProxyRow(ImmutableArray<ProxyGrant> Grants);
 
     private static readonly Refusal ReceiptUnknown = new(RefusalKind.NotFound, "unknown-receipt",
         "Deze ontvangstcode staat niet bij de getelde stemmen van deze vergadering. Controleer de code; klopt die, neem dan contact op met het bestuur.", []);
@@ -348,6 +474,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
 
     private static string ChannelOf(VoteMark mark) => mark.Channel switch
     {
+        BallotChannel.Online when mark.ProxyHolder is not null => $"online, bij volmacht door lid {mark.ProxyHolder}",
         BallotChannel.Online => "online",
         BallotChannel.Tally => "op de vergadering (papieren stemming)",
         _ when mark.ProxyHolder is not null => $"bij volmacht door lid {mark.ProxyHolder}",
@@ -355,7 +482,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     };
 
     private static string ChannelOf(Ballot ballot) =>
-        ballot.RecordedBy == OnlineActor ? "online"
+        ballot.RecordedBy == OnlineActor ? (ballot.ProxyHolder is { } h ? $"online, bij volmacht door lid {h}" : "online")
         : ballot.ProxyHolder is not null ? $"bij volmacht door lid {ballot.ProxyHolder}"
         : "op de vergadering";
 

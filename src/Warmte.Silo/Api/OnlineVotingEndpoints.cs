@@ -77,8 +77,16 @@ public static class OnlineVotingEndpoints
             .WithSummary("Stembiljet bij een stemcode: vergadering, voorstellen met toelichting en uw eigen stemmen");
 
         stem.MapPost("/votes", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
-            Member(http, grains, guard, (voting, hash, body) => voting.Cast(hash, new CastOnline { ProposalId = body.ProposalId, Choice = body.Choice })))
+            Member(http, grains, guard, (voting, hash, body) => voting.Cast(hash, new CastOnline { ProposalId = body.ProposalId, Choice = body.Choice, ForMember = body.ForMember })))
             .WithSummary("Stem uitbrengen (Voor, Tegen of Onthouding) op één voorstel; antwoord met ontvangstcode");
+
+        stem.MapPost("/proxy", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
+            Member(http, grains, guard, (voting, hash, body) => voting.GiveProxy(hash, new GiveProxy { Holder = body.Holder, ProposalIds = body.ProposalIds })))
+            .WithSummary("Volmacht geven (als de statuten dat toestaan): lid 'holder' stemt voor u op de gekozen voorstellen; antwoord het bijgewerkte stembiljet");
+
+        stem.MapPost("/proxy/withdraw", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
+            Member(http, grains, guard, (voting, hash, body) => voting.WithdrawProxy(hash, new WithdrawProxy { ProposalIds = body.ProposalIds })))
+            .WithSummary("Volmacht intrekken zolang er nog niet mee gestemd is (geen voorstellen genoemd: alle)");
 
         stem.MapPost("/receipt", async (HttpContext http, IGrainFactory grains, StemGuard guard) =>
         {
@@ -113,6 +121,12 @@ public static class OnlineVotingEndpoints
         public string? Code { get; init; }
         public string? ProposalId { get; init; }
         public string? Choice { get; init; }
+        /// <summary>Voting as proxy holder: the number of the member who gave the proxy.</summary>
+        public string? ForMember { get; init; }
+        /// <summary>Giving a proxy: the holder's member number.</summary>
+        public string? Holder { get; init; }
+        /// <summary>Giving or withdrawing a proxy: the proposals.</summary>
+        public System.Collections.Immutable.ImmutableArray<string?>? ProposalIds { get; init; }
     }
 
     public sealed record ReceiptRequest

@@ -146,7 +146,7 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
     private static readonly string[] Excluded = ["POST /api/demo"];
 
     /// <summary>The members' online-voting door needs no token (the voting code is in the body): no 401 there, by design.</summary>
-    private static readonly string[] WithoutToken = ["POST /api/stem/paper", "POST /api/stem/votes", "POST /api/stem/receipt"];
+    private static readonly string[] WithoutToken = ["POST /api/stem/paper", "POST /api/stem/votes", "POST /api/stem/receipt", "POST /api/stem/proxy", "POST /api/stem/proxy/withdraw"];
 
     private static IReadOnlyList<Endpoint> WriteEndpoints(Microsoft.AspNetCore.Builder.WebApplication app) =>
         [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()

@@ -13,13 +13,13 @@ public sealed class StemPageTests(BrowserFixture fixture)
     private const int PhoneWidth = 390, PhoneHeight = 844;
 
     /// <summary>A cooperative whose meeting is today (the fixture's 15 January 2027) with online voting open; the members' codes.</summary>
-    private async Task<(string Coop, Dictionary<string, string> Codes)> MeetingToday()
+    private async Task<(string Coop, Dictionary<string, string> Codes)> MeetingToday(bool onlineProxies = false)
     {
         var admin = fixture.Server.Client();
         var coop = $"stem-{Guid.NewGuid().ToString("N")[..8]}";
         var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"p-{Guid.NewGuid().ToString("N")[..8]}");
         await ApiCalls.SeedMembers(admin, coop);
-        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true } })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = onlineProxies } })).Status);
         Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
         {
             id = "alv", title = "Winter-ALV", date = "2027-01-15", noticeDate = "2027-01-01",
@@ -106,6 +106,58 @@ public sealed class StemPageTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
         await page.Context.CloseAsync();
         await again.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_member_gives_a_proxy_on_the_page_and_the_holder_votes_for_them_with_their_own_code()
+    {
+        var (coop, codes) = await MeetingToday(onlineProxies: true);
+        var giver = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await giver.GotoAsync($"/stem#{codes["L-1"]}");
+        await Assertions.Expect(giver.GetByRole(AriaRole.Heading, new() { Name = "Volmacht geven" })).ToBeVisibleAsync();
+        // A proxy to oneself is refused in Dutch, nothing given.
+        await giver.GetByLabel("Lidnummer van wie voor u stemt").FillAsync("L-1");
+        var which = giver.GetByRole(AriaRole.Group, new() { Name = "Voor welke voorstellen?" });
+        await which.GetByLabel("Tarief 2028").CheckAsync();
+        await giver.GetByRole(AriaRole.Button, new() { Name = "Volmacht geven" }).ClickAsync();
+        await Assertions.Expect(giver.GetByRole(AriaRole.Alert)).ToContainTextAsync("uzelf");
+
+        await giver.GetByLabel("Lidnummer van wie voor u stemt").FillAsync("l-2");
+        await giver.GetByRole(AriaRole.Button, new() { Name = "Volmacht geven" }).ClickAsync();
+        await Assertions.Expect(giver.Locator("#proxy-status")).ToHaveTextAsync("Volmacht gegeven.");
+        await Assertions.Expect(giver.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
+        await Assertions.Expect(giver.Locator("#proxies-given")).ToContainTextAsync("Tarief 2028: volmacht aan lid L-2.");
+        await Assertions.Expect(giver.GetByRole(AriaRole.Button, new() { Name = "Volmacht voor Tarief 2028 intrekken" })).ToBeVisibleAsync();
+        // On the ballot that proposal now says who votes; the other one the member still votes on.
+        await Assertions.Expect(giver.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028", Exact = true })).ToContainTextAsync("lid L-2 volmacht gegeven");
+        Assert.True(await giver.EvaluateAsync<int>("document.documentElement.scrollWidth") <= PhoneWidth);
+
+        var holder = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await holder.GotoAsync($"/stem#{codes["L-2"]}");
+        var forGiver = holder.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028 – voor Lid L-1 (lid L-1, bij volmacht)" });
+        await Assertions.Expect(forGiver).ToBeVisibleAsync();
+        await forGiver.GetByLabel("Onthouding", new() { Exact = true }).CheckAsync();
+        await holder.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028", Exact = true }).GetByLabel("Voor", new() { Exact = true }).CheckAsync();
+        await holder.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+        await Assertions.Expect(holder.Locator("#confirm-list")).ToContainTextAsync("Tarief 2028 (voor lid L-1, bij volmacht): Onthouding");
+        await Assertions.Expect(holder.Locator("#confirm-list")).ToContainTextAsync("Tarief 2028: Voor");
+        await holder.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+        await Assertions.Expect(holder.GetByRole(AriaRole.Heading, new() { Name = "Uw stem is ontvangen" })).ToBeVisibleAsync();
+        Assert.Equal(2, (await holder.Locator("#receipts .receipt").AllTextContentsAsync()).Count);
+
+        // The ALV holds L-1's ballot with L-2 as proxy holder, and L-2's own.
+        var ballots = await fixture.Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/ballots");
+        var items = ballots.Body.GetProperty("items").EnumerateArray().ToDictionary(b => b.GetProperty("memberNumber").GetString()!);
+        Assert.Equal(["L-1", "L-2"], items.Keys.Order());
+        Assert.Equal("L-2", items["L-1"].GetProperty("proxyHolder").GetString());
+
+        // The giver sees it was used and can no longer withdraw it.
+        var back = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await back.GotoAsync($"/stem#{codes["L-1"]}");
+        await Assertions.Expect(back.Locator("#proxies-given")).ToContainTextAsync("lid L-2 heeft voor u gestemd");
+        await Assertions.Expect(back.GetByRole(AriaRole.Button, new() { Name = "Volmacht voor Tarief 2028 intrekken" })).ToHaveCountAsync(0);
+        await Assertions.Expect(back.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028", Exact = true })).ToContainTextAsync("bij volmacht door lid L-2");
+        foreach (var p in new[] { giver, holder, back }) await p.Context.CloseAsync();
     }
 
     [Fact]

@@ -472,4 +472,55 @@ public sealed class DashboardTests(BrowserFixture fixture)
         // The data still needs a token.
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/projects/wg-terrein")).StatusCode);
     }
+    [Fact]
+    public async Task The_board_sees_its_online_voting_panel_with_turnout_and_others_see_no_panel_nor_actions()
+    {
+        // The demo's upcoming KetelhuisWG ALV has online voting open; one member votes online (a fresh code, so the README's stays).
+        var admin = fixture.Server.Client();
+        string? meeting = null;
+        JsonElement view = default;
+        foreach (var m in (await admin.Get("api/cooperatives/ketelhuiswg/alv/meetings")).Body.EnumerateArray())
+        {
+            var id = m.GetProperty("id").GetString()!;
+            var answer = await admin.Get($"api/cooperatives/ketelhuiswg/alv/meetings/{id}/online");
+            if (answer.Status == HttpStatusCode.OK) { meeting = id; view = answer.Body; }
+        }
+        Assert.NotNull(meeting);
+        var proposal = view.GetProperty("proposals")[0].GetProperty("proposalId").GetString()!;
+        var issued = await admin.Post($"api/cooperatives/ketelhuiswg/alv/meetings/{meeting}/online/codes", new { members = new[] { "KWG-0002" } });
+        Assert.True(issued.Status == HttpStatusCode.OK, issued.Raw);
+        var code = issued.Body.GetProperty("codes")[0].GetProperty("code").GetString()!;
+        var vote = await fixture.Server.Client(token: null).Post("api/stem/votes", new { code, proposalId = proposal, choice = "Voor" });
+        Assert.True(vote.Status is HttpStatusCode.OK or HttpStatusCode.Conflict, vote.Raw);
+        var turnout = (await admin.Get($"api/cooperatives/ketelhuiswg/alv/meetings/{meeting}/proposals/{proposal}/turnout")).Body;
+        Assert.True(turnout.GetProperty("online").GetInt32() >= 1);
+        var voters = (await admin.Get($"api/cooperatives/ketelhuiswg/alv/meetings/{meeting}/online")).Body.GetProperty("voters").GetInt32();
+
+        var board = await fixture.SignedIn(fixture.KetelhuisBoardToken, width: 390, height: 844);
+        await board.GotoAsync("/app/decisions?id=wg-terrein");
+        var panel = board.Locator($"[data-online='{meeting}']");
+        await Expect(panel).ToBeVisibleAsync();
+        await Expect(panel.Locator("[data-online-status]")).ToHaveTextAsync("Open");
+        await Expect(panel.Locator("[data-count='voters']")).ToContainTextAsync(voters.ToString(CultureInfo.InvariantCulture));
+        var row = board.Locator($"#online-turnout-{meeting} tbody tr").First;
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync(turnout.GetProperty("online").GetInt32().ToString(CultureInfo.InvariantCulture));
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Stemcodes downloaden (xlsx)" })).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Stembrieven downloaden (afdrukken)" })).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Online stemming sluiten" })).ToBeVisibleAsync();
+        // Counts only: no choice appears in the panel while the proposal is open.
+        Assert.DoesNotMatch(@"\b(Voor|Tegen|Onthouding)\b", await panel.InnerTextAsync());
+        var overflow = await board.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone screen");
+
+        foreach (var token in new[] { fixture.FinancierToken, fixture.OtherBoardToken })
+        {
+            var other = await fixture.SignedIn(token);
+            await other.GotoAsync("/app/decisions?id=wg-terrein");
+            await Expect(other.Locator("#alv")).ToBeVisibleAsync();
+            await Expect(other.Locator("[data-online]")).ToHaveCountAsync(0);
+            await Expect(other.GetByRole(AriaRole.Button, new() { Name = "Online stemming sluiten" })).ToHaveCountAsync(0);
+            await other.Context.CloseAsync();
+        }
+        await board.Context.CloseAsync();
+    }
 }

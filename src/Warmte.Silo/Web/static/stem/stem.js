@@ -48,60 +48,150 @@ async function openPaper() {
     $("code").focus();
     return;
   }
+  render();
+  show("step-paper");
+}
+
+function note(text, className) {
+  const p = document.createElement("p");
+  if (className) p.className = className;
+  p.textContent = text;
+  return p;
+}
+
+function radios(fieldset, name, proposalId, forMember) {
+  for (const [value, text] of choices) {
+    const row = document.createElement("div");
+    row.className = "choice";
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = name;
+    input.id = `${name}-${value}`;
+    input.value = value;
+    input.dataset.proposal = proposalId;
+    if (forMember) input.dataset.for = forMember;
+    const label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = text;
+    row.append(input, label);
+    fieldset.append(row);
+  }
+}
+
+function render() {
   $("title").textContent = `${paper.meetingTitle} – ${paper.cooperativeName}`;
   $("paper-intro").textContent = `${paper.memberName} (lidnummer ${paper.memberNumber}), vergadering op ${dutchDate(paper.meetingDate)}.`
     + (paper.open ? " Kies per voorstel Voor, Tegen of Onthouding." : " Online stemmen is nog niet geopend.");
   const items = $("items");
   items.replaceChildren();
   let open = 0;
+  const given = paper.proxiesGiven ?? [];
   paper.items.forEach((item, i) => {
     const fieldset = document.createElement("fieldset");
     const legend = document.createElement("legend");
     legend.textContent = item.title;
     fieldset.append(legend);
     if (item.explanation) {
-      const p = document.createElement("p");
-      p.className = "explanation";
+      const p = note(item.explanation, "explanation");
       p.id = `uitleg-${i}`;
-      p.textContent = item.explanation;
       fieldset.append(p);
       fieldset.setAttribute("aria-describedby", p.id);
     }
+    const proxy = given.find((g) => g.proposalId === item.proposalId);
     if (item.myVote) {
-      const p = document.createElement("p");
-      p.className = "voted";
       // A sealed or secret ballot shows only that, and how, the member voted.
-      p.textContent = ["Voor", "Tegen", "Onthouding"].includes(item.myVote)
+      fieldset.append(note(["Voor", "Tegen", "Onthouding"].includes(item.myVote)
         ? `U heeft gestemd: ${item.myVote} (${item.votedVia}).`
-        : `U heeft gestemd (${item.votedVia}).`;
-      fieldset.append(p);
+        : `U heeft gestemd (${item.votedVia}).`, "voted"));
     } else if (item.closed || !paper.open) {
-      const p = document.createElement("p");
-      p.textContent = item.closed ? "Over dit voorstel is al besloten." : "Stemmen kan nog niet.";
-      fieldset.append(p);
+      fieldset.append(note(item.closed ? "Over dit voorstel is al besloten." : "Stemmen kan nog niet."));
+    } else if (proxy) {
+      fieldset.append(note(`U heeft lid ${proxy.holder} volmacht gegeven om hierover voor u te stemmen. Trek de volmacht in om zelf te stemmen.`, "voted"));
     } else {
       open++;
-      for (const [value, text] of choices) {
-        const row = document.createElement("div");
-        row.className = "choice";
-        const input = document.createElement("input");
-        input.type = "radio";
-        input.name = `keuze-${i}`;
-        input.id = `keuze-${i}-${value}`;
-        input.value = value;
-        input.dataset.proposal = item.proposalId;
-        const label = document.createElement("label");
-        label.htmlFor = input.id;
-        label.textContent = text;
-        row.append(input, label);
-        fieldset.append(row);
-      }
+      radios(fieldset, `keuze-${i}`, item.proposalId, null);
+    }
+    items.append(fieldset);
+  });
+  // Proxies this member holds: a ballot per giver and proposal, cast with this member's own code.
+  (paper.proxiesHeld ?? []).forEach((held, i) => {
+    const fieldset = document.createElement("fieldset");
+    fieldset.className = "proxy";
+    const legend = document.createElement("legend");
+    legend.textContent = `${held.title} – voor ${held.giverName} (lid ${held.giver}, bij volmacht)`;
+    fieldset.append(legend);
+    if (held.voted) fieldset.append(note(`Voor ${held.giverName} is hierover gestemd.`, "voted"));
+    else if (held.closed || !paper.open) fieldset.append(note(held.closed ? "Over dit voorstel is al besloten." : "Stemmen kan nog niet."));
+    else {
+      open++;
+      radios(fieldset, `volmacht-${i}`, held.proposalId, held.giver);
     }
     items.append(fieldset);
   });
   $("to-confirm").hidden = open === 0;
-  show("step-paper");
+  renderProxy();
 }
+
+function renderProxy() {
+  const section = $("proxy-section");
+  section.hidden = !paper.proxiesAllowed || !paper.open;
+  if (section.hidden) return;
+  const given = paper.proxiesGiven ?? [];
+  $("proxies-given").replaceChildren(...given.map((g) => {
+    const li = document.createElement("li");
+    li.append(g.used
+      ? `${g.title}: lid ${g.holder} heeft voor u gestemd.`
+      : `${g.title}: volmacht aan lid ${g.holder}. `);
+    if (!g.used) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = "Intrekken";
+      button.setAttribute("aria-label", `Volmacht voor ${g.title} intrekken`);
+      button.addEventListener("click", () => proxyCall("/api/stem/proxy/withdraw", { code, proposalIds: [g.proposalId] }, "Volmacht ingetrokken."));
+      li.append(button);
+    }
+    return li;
+  }));
+  const free = paper.items.filter((item) => !item.myVote && !item.closed && !given.some((g) => g.proposalId === item.proposalId));
+  const fieldset = $("proxy-proposals");
+  fieldset.replaceChildren(fieldset.querySelector("legend") ?? document.createElement("legend"));
+  free.forEach((item, i) => {
+    const row = document.createElement("div");
+    row.className = "choice";
+    const input = document.createElement("input");
+    input.type = "checkbox";
+    input.id = `volmacht-voorstel-${i}`;
+    input.value = item.proposalId;
+    const label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = item.title;
+    row.append(input, label);
+    fieldset.append(row);
+  });
+  $("proxy-form").hidden = free.length === 0;
+}
+
+async function proxyCall(path, body, done) {
+  error(null);
+  try {
+    paper = await post(path, body);
+  } catch (e) {
+    error(e.message);
+    return false;
+  }
+  render();
+  $("proxy-heading").tabIndex = -1;
+  $("proxy-heading").focus();
+  $("proxy-status").textContent = done;
+  return true;
+}
+
+$("proxy-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const proposalIds = [...document.querySelectorAll("#proxy-proposals input:checked")].map((input) => input.value);
+  if (await proxyCall("/api/stem/proxy", { code, holder: $("holder").value, proposalIds }, "Volmacht gegeven.")) $("holder").value = "";
+});
 
 $("code-form").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -112,7 +202,11 @@ $("code-form").addEventListener("submit", (event) => {
 $("paper-form").addEventListener("submit", (event) => {
   event.preventDefault();
   chosen = [...document.querySelectorAll("#items input[type=radio]:checked")]
-    .map((input) => ({ proposalId: input.dataset.proposal, choice: input.value, title: paper.items.find((x) => x.proposalId === input.dataset.proposal).title }));
+    .map((input) => ({
+      proposalId: input.dataset.proposal, choice: input.value, forMember: input.dataset.for ?? null,
+      title: paper.items.find((x) => x.proposalId === input.dataset.proposal).title
+        + (input.dataset.for ? ` (voor lid ${input.dataset.for}, bij volmacht)` : ""),
+    }));
   if (chosen.length === 0) {
     error("Kies bij minstens één voorstel Voor, Tegen of Onthouding.");
     return;
@@ -136,8 +230,8 @@ $("confirm").addEventListener("click", async () => {
   const problems = [];
   for (const c of chosen) {
     try {
-      const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice });
-      receipts.push(r);
+      const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice, forMember: c.forMember });
+      receipts.push({ ...r, title: c.title });
     } catch (e) {
       problems.push(`${c.title}: ${e.message}`);
     }

@@ -5,7 +5,7 @@
 // Counts for everyone. The member register itself (names, addresses) is shown only to the
 // cooperative's own board and admins, folded away; who voted what and consent per address never
 // appear on this page (docs/web.md).
-import { api } from '../api.js';
+import { api, storedToken } from '../api.js';
 import { date, number, percent } from '../format.js';
 import { canWrite, h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
@@ -55,6 +55,10 @@ run(async () => {
     'Deze pagina toont alleen aantallen. Namen, adressen, wie wat stemde en de antwoorden per adres staan niet op het dashboard.'));
 
   main.append(section('Besluiten van de ALV', alv(meetings, project), statuteTable(statutes)));
+  if (canWrite(caller, project.cooperativeId)) {
+    const panels = await onlinePanels(coop, meetings);
+    if (panels.length) main.append(section('Online stemmen (bestuur)', ...panels));
+  }
   main.append(section('Instemming van huurders', consentView(consent)));
   main.append(section('Wet collectieve warmte', wcwView(wcw)));
   main.append(section('Leden', memberView(members)));
@@ -62,6 +66,85 @@ run(async () => {
     main.append(registerView(await api(`/api/cooperatives/${coop}/members`)));
   }
 });
+
+const onlineStatusNames = { gepland: 'Gepland', open: 'Open', gesloten: 'Gesloten' };
+
+/**
+ * The board's online-voting panel per meeting that has online voting: status and window, codes
+ * issued, turnout per proposal (counts per channel only: totals stay sealed until a proposal is
+ * closed), and the actions: codes as a mail-merge sheet or letters, and closing online voting.
+ * Only for the cooperative's own board and admins (the API refuses everyone else anyway).
+ */
+async function onlinePanels(coop, meetings) {
+  const panels = [];
+  for (const m of [...meetings].sort((a, b) => b.date.localeCompare(a.date))) {
+    const base = `/api/cooperatives/${coop}/alv/meetings/${encodeURIComponent(m.id)}/online`;
+    let view;
+    try { view = await api(base); } catch (e) { if (e.status === 404) continue; throw e; }
+    const turnouts = await Promise.all(view.proposals.map(p =>
+      api(`/api/cooperatives/${coop}/alv/meetings/${encodeURIComponent(m.id)}/proposals/${encodeURIComponent(p.proposalId)}/turnout`)));
+    const title = id => (m.proposals.find(p => p.id === id) || {}).title || id;
+    const status = h('p', { role: 'status', class: 'online-result' });
+    const actions = view.status === 'gesloten' ? [] : [
+      h('button', { type: 'button', onclick: () => issue(base, 'xlsx', `stemcodes-${m.id}.xlsx`, status) }, 'Stemcodes downloaden (xlsx)'),
+      h('button', { type: 'button', onclick: () => issue(base, 'letters', `stembrieven-${m.id}.html`, status) }, 'Stembrieven downloaden (afdrukken)'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => closeOnline(base, status) }, 'Online stemming sluiten'),
+    ];
+    panels.push(h('article', { class: 'panel online-voting', 'data-online': m.id },
+      h('h3', {}, `${m.title} (${date(m.date)})`),
+      h('p', {}, h('span', { class: `badge ${view.status === 'open' ? 'Open' : ''}`, 'data-online-status': view.status }, onlineStatusNames[view.status] || view.status),
+        ` Online stemmen van ${date(view.opens)} tot en met ${date(view.meetingDate)}${view.closedAt ? ' (door het bestuur gesloten)' : ''}.`),
+      kpis([
+        ['Stemgerechtigd', number(view.electorate), { 'data-count': 'electorate' }],
+        ['Stemcodes uitgegeven', number(view.codesIssued), { 'data-count': 'codes' }],
+        ['Online gestemd (leden)', number(view.voters), { 'data-count': 'voters' }],
+      ]),
+      table('Opkomst per voorstel', [
+        { label: 'Voorstel', value: x => title(x.id), rowHeader: true },
+        { label: 'Gestemd', value: x => number(x.t.ballots) },
+        { label: 'Online', value: x => number(x.t.online) },
+        { label: 'Op de vergadering', value: x => number(x.t.atMeeting) },
+        { label: 'Bij volmacht', value: x => number(x.t.byProxy) },
+      ], view.proposals.map((p, i) => ({ id: p.proposalId, t: turnouts[i] })), { id: `online-turnout-${m.id}` }),
+      h('p', { class: 'muted' }, 'Alleen aantallen: wie wat stemde ziet niemand, en de uitslag staat pas vast als een voorstel gesloten is.'),
+      actions.length ? h('div', { class: 'buttons' }, actions) : null,
+      actions.length ? h('p', { class: 'muted' }, 'Let op: stemcodes downloaden geeft alle leden een nieuwe code; eerder verstuurde codes werken dan niet meer.') : null,
+      status));
+  }
+  return panels;
+}
+
+/** Issues every member a new code and hands the sheet or the letters to the browser (POST, so not download()). */
+async function issue(base, format, fileName, status) {
+  if (!confirm('Alle leden krijgen een nieuwe stemcode; eerder verstuurde codes werken niet meer. Doorgaan?')) return;
+  const response = await fetch(`${base}/codes?format=${format}`, {
+    method: 'POST', headers: { Authorization: 'Bearer ' + storedToken(), 'Content-Type': 'application/json' }, body: '{}',
+  });
+  if (!response.ok) {
+    let problem = null;
+    try { problem = await response.json(); } catch { /* not JSON */ }
+    status.textContent = (problem && problem.detail) || 'Stemcodes uitgeven lukte niet.';
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = h('a', { href: url, download: fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  status.textContent = 'Nieuwe stemcodes uitgegeven en gedownload.';
+}
+
+async function closeOnline(base, status) {
+  if (!confirm('Online stemming sluiten? Alle stemcodes verlopen; leden kunnen daarna alleen nog op de vergadering stemmen.')) return;
+  try {
+    await api(`${base}/close`, { method: 'POST', body: {} });
+  } catch (e) {
+    status.textContent = (e.problem && e.problem.detail) || 'Sluiten lukte niet.';
+    return;
+  }
+  location.reload();
+}
 
 /** The register itself, for the cooperative's own board and admins only, folded until opened. */
 function registerView(register) {
