@@ -82,6 +82,8 @@ public static class SiloTransportSecurity
             options.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
             // The policy errors SslStream reports come from the machine's trust store and from host names; silos connect by
             // IP address and trust only the configured CA, so the chain is built again here against that CA alone.
+            // Validity against the machine's real time, not the service's IClock: tests and demos run the domain on a
+            // chosen clock, but a certificate expires in the world, as the peer's TLS stack sees it too.
             options.RemoteCertificateValidation = (certificate, _, _) => IsTrustedPeer(certificate, authorities, DateTimeOffset.UtcNow);
         });
         return silo;

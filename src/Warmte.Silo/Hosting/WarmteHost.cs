@@ -93,6 +93,7 @@ public static class WarmteHost
         var serviceId = config["Orleans:ServiceId"] ?? "warmtenet";
         var clusterMode = storage.Provider == StorageProvider.PostgreSQL;
         var advertised = clusterMode && config["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? ParseAdvertised(ip) : IPAddress.Loopback;
+        // Certificates are checked against real time (not IClock): they expire in the world (SiloTransportSecurity).
         var tls = SiloTransportSecurity.Read(config, clusterMode, advertised, DateTimeOffset.UtcNow);
         builder.Services.AddSingleton(tls);
 
