@@ -69,7 +69,7 @@ public sealed class BusinessCaseUpgradeTests
             foreach (var (project, (json, bytes)) in old)
             {
                 var versions = json.GetProperty("versions").EnumerateArray().ToList();
-                Assert.Equal(2 * versions.Count, await Count(database, "warmte_journal", "businesscase", project));
+                Assert.Equal(2 * versions.Count, await StoredFixtures.Count(database, "warmte_journal", "businesscase", project));
                 // The old row held every model; the snapshot holds the count and the latest version's figures.
                 var snapshot = await SnapshotLength(database, "businesscase", project);
                 Assert.True(snapshot < 2_000 && (versions.Count == 1 || snapshot < bytes), $"{project}: snapshot of {snapshot} bytes, old row {bytes}");
@@ -109,15 +109,15 @@ public sealed class BusinessCaseUpgradeTests
                 var history = (await api.Get($"api/projects/{project}/alerts/history")).Body;
                 var cleared = json.TryGetProperty("cleared", out var c) ? c.EnumerateArray().Select(Key).ToList() : [];
                 Assert.Equal(cleared.TakeLast(200), history.GetProperty("cleared").EnumerateArray().Select(Key).Take(cleared.Count));
-                Assert.Equal(cleared.Count, await Count(database, "warmte_journal", "alertwatch", project));
+                Assert.Equal(cleared.Count, await StoredFixtures.Count(database, "warmte_journal", "alertwatch", project));
             }
         }
 
         // A second start moves nothing.
-        var rows = await Count(database, "warmte_journal", "businesscase", "wg-terrein");
+        var rows = await StoredFixtures.Count(database, "warmte_journal", "businesscase", "wg-terrein");
         await using (var again = await start())
         {
-            Assert.Equal(rows, await Count(database, "warmte_journal", "businesscase", "wg-terrein"));
+            Assert.Equal(rows, await StoredFixtures.Count(database, "warmte_journal", "businesscase", "wg-terrein"));
             Assert.Equal(old["wg-terrein"].Json.GetProperty("versions").GetArrayLength() + 1,
                 (await again.Client(FixtureToken).Get("api/projects/wg-terrein/business-cases")).Body.GetArrayLength());
         }
@@ -166,14 +166,5 @@ public sealed class BusinessCaseUpgradeTests
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    private static async Task<long> Count(Database database, string table, string type, string key)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT COUNT(*) FROM {table} WHERE grain_type = @type AND grain_key = @key";
-        Database.Parameter(cmd, "type", type);
-        Database.Parameter(cmd, "key", key);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
 
 }

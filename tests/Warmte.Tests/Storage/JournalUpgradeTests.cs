@@ -76,7 +76,7 @@ public sealed class JournalUpgradeTests
                 var progress = json.GetProperty("progress").EnumerateArray().ToList();
                 var hasPlan = json.TryGetProperty("plan", out var plan) && plan.ValueKind == JsonValueKind.Object;
                 // Every booking and report a row, and the plan file a row of its own (not in the snapshot).
-                Assert.Equal(bookings.Count + progress.Count + (hasPlan ? 1 : 0), await Count(database, "warmte_journal", "cashplan", project));
+                Assert.Equal(bookings.Count + progress.Count + (hasPlan ? 1 : 0), await StoredFixtures.Count(database, "warmte_journal", "cashplan", project));
                 if (hasPlan)
                 {
                     var saved = (await api.Get($"api/projects/{project}/cashflow-plan")).Body;
@@ -88,7 +88,7 @@ public sealed class JournalUpgradeTests
                     Assert.True(snapshot.GetProperty("planInJournal").GetBoolean());
                     Assert.False(snapshot.TryGetProperty("plan", out var inSnapshot) && inSnapshot.ValueKind != JsonValueKind.Null);
                 }
-                Assert.Equal(json.GetProperty("bookingKeys").GetArrayLength(), await Count(database, "warmte_idempotency", "cashplan", project));
+                Assert.Equal(json.GetProperty("bookingKeys").GetArrayLength(), await StoredFixtures.Count(database, "warmte_idempotency", "cashplan", project));
 
                 // Bookings: the same list, field by field, amounts as written.
                 var answer = await api.Get($"api/projects/{project}/spending");
@@ -114,8 +114,8 @@ public sealed class JournalUpgradeTests
 
             var fund = funding["wg-terrein"];
             var audit = fund.GetProperty("audit").EnumerateArray().ToList();
-            Assert.Equal(audit.Count, await Count(database, "warmte_journal", "funding", "wg-terrein"));
-            Assert.Equal(fund.GetProperty("idempotency").GetArrayLength(), await Count(database, "warmte_idempotency", "funding", "wg-terrein"));
+            Assert.Equal(audit.Count, await StoredFixtures.Count(database, "warmte_journal", "funding", "wg-terrein"));
+            Assert.Equal(fund.GetProperty("idempotency").GetArrayLength(), await StoredFixtures.Count(database, "warmte_idempotency", "funding", "wg-terrein"));
             var grants = (await api.Get("api/projects/wg-terrein/grants")).Body.EnumerateArray().Select(g => WithoutNulls(g.GetProperty("grant")));
             // Orleans' storage left out null properties, the API writes them: compared without nulls.
             Assert.Equal(fund.GetProperty("grants").EnumerateArray().Select(WithoutNulls), grants);
@@ -159,10 +159,10 @@ public sealed class JournalUpgradeTests
         }
 
         // A second start moves nothing and finds everything where it was.
-        var journalRows = await Count(database, "warmte_journal", "cashplan", "wg-terrein");
+        var journalRows = await StoredFixtures.Count(database, "warmte_journal", "cashplan", "wg-terrein");
         await using (var again = await start())
         {
-            Assert.Equal(journalRows, await Count(database, "warmte_journal", "cashplan", "wg-terrein"));
+            Assert.Equal(journalRows, await StoredFixtures.Count(database, "warmte_journal", "cashplan", "wg-terrein"));
             Assert.Equal(cashPlans["wg-terrein"].GetProperty("bookings").GetArrayLength() + 1,
                 (await again.Client(FixtureToken).Get("api/projects/wg-terrein/spending")).Body.GetArrayLength());
         }
@@ -325,14 +325,5 @@ public sealed class JournalUpgradeTests
         return JsonDocument.Parse((string)(await cmd.ExecuteScalarAsync())!).RootElement.Clone();
     }
 
-    private static async Task<long> Count(Database database, string table, string type, string key)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT COUNT(*) FROM {table} WHERE grain_type = @type AND grain_key = @key";
-        Database.Parameter(cmd, "type", type);
-        Database.Parameter(cmd, "key", key);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
 
 }

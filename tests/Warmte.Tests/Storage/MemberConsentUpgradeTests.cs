@@ -149,17 +149,4 @@ public sealed class MemberConsentUpgradeTests(ITestOutputHelper output)
     }
 
     internal static async Task<long> Count(Database database, string sql) => Convert.ToInt64(await Scalar(database, sql), CultureInfo.InvariantCulture);
-
-    internal static async Task Psql(Npgsql.NpgsqlConnectionStringBuilder target, string file)
-    {
-        var info = new ProcessStartInfo("psql") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture),
-                     "-U", target.Username!, "-d", target.Database!, "-f", file })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"psql failed: {await stdout}{await stderr}");
-    }
 }

@@ -38,6 +38,17 @@ public static class StoredFixtures
         return (connectionString, new Database(settings));
     }
 
+    /// <summary>How many rows of <paramref name="table"/> belong to one grain.</summary>
+    public static async Task<long> Count(Database database, string table, string type, string key)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM {table} WHERE grain_type = @type AND grain_key = @key";
+        Database.Parameter(cmd, "type", type);
+        Database.Parameter(cmd, "key", key);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Restores a plain pg_dump with psql (COPY blocks need it), stopping at the first error.</summary>
     public static async Task Psql(Npgsql.NpgsqlConnectionStringBuilder target, string file)
     {
