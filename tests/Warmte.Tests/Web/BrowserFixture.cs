@@ -109,10 +109,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Keeps a picture of the page for the README (docs/screenshots/), rewritten on every run.</summary>
+    /// <summary>
+    /// Takes a full-page picture. The README's pictures (docs/screenshots/) are rewritten only when
+    /// WARMTE_UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it found it; otherwise the
+    /// pictures go to a temporary folder (the screenshot itself still has to work).
+    /// </summary>
     public static async Task Screenshot(IPage page, string name)
     {
-        var directory = RepoFiles.Path("docs", "screenshots");
+        var directory = Environment.GetEnvironmentVariable("WARMTE_UPDATE_SCREENSHOTS") == "1"
+            ? RepoFiles.Path("docs", "screenshots")
+            : Path.Combine(Path.GetTempPath(), "warmte-screenshots");
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
     }
