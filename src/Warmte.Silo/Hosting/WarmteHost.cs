@@ -167,10 +167,13 @@ public static class WarmteHost
     }
 
     /// <summary>
-    /// Behind a TLS-terminating proxy the silo sees plain HTTP; X-Forwarded-Proto tells it the browser used
-    /// HTTPS (so the dashboard cookie stays Secure). Only from known proxies: anyone else could claim it.
+    /// Behind a TLS-terminating proxy the silo sees plain HTTP from the proxy's address; X-Forwarded-Proto tells
+    /// it the browser used HTTPS (so the dashboard cookie stays Secure) and X-Forwarded-For who the client is (so
+    /// the per-address limits — token lookups, voting-code attempts — count each client, not the proxy once for
+    /// everyone). Only from known proxies: anyone else could claim either. Of X-Forwarded-For only the last entry
+    /// is taken (the one the known proxy added itself; earlier entries are the client's word).
     /// ForwardedHeaders:KnownProxies (addresses) and ForwardedHeaders:KnownNetworks (CIDR) replace the default,
-    /// loopback. Only the scheme is taken; the client address and host stay as the connection says.
+    /// loopback. The host stays as the connection says.
     /// </summary>
     private static void ConfigureForwardedHeaders(WebApplicationBuilder builder)
     {
@@ -184,7 +187,8 @@ public static class WarmteHost
                 : throw new ConfigurationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a network in CIDR form (10.0.0.0/24).")).ToList();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedProto;
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedFor;
+            o.ForwardLimit = 1;
             if (proxies.Count == 0 && networks.Count == 0) return; // ASP.NET's default: loopback (127.0.0.0/8, ::1)
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
