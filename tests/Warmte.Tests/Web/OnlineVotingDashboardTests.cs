@@ -54,6 +54,9 @@ public sealed class OnlineVotingDashboardTests(BrowserFixture fixture)
         await Expect(form.GetByLabel("Jaarrekening 2026", new() { Exact = true })).ToBeCheckedAsync();
         await Expect(form.GetByLabel("Tarief 2028", new() { Exact = true })).ToBeCheckedAsync();
         var opens = form.GetByLabel("Eerste stemdag (dd-mm-jjjj)");
+        // Every control of the form has a label a screen reader announces.
+        Assert.Empty(await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('[data-online-open] input, [data-online-open] textarea')].filter(e => e.labels.length === 0).map(e => e.id)"));
 
         // Earlier than the API allows: the notice date (10-01-2027) comes after the 30th day before the meeting (06-01-2027).
         await opens.FillAsync("01-12-2026");
