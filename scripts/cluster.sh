@@ -15,6 +15,7 @@
 # traffic is mutual TLS: start makes a throwaway CA and one certificate per silo with openssl in
 # DIR/tls (keys mode 600), once. Its pid is in DIR/silo-i.pid, its log in DIR/silo-i.log. The bootstrap
 # admin token comes from WARMTE_ADMIN_TOKEN, else it is generated once into DIR/admin-token (mode 600).
+# Every silo gets the same Voting:CodeKey from DIR/voting-code-key (made once, mode 600), through the environment.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -150,7 +151,8 @@ start_silo() {
   if pid_alive "$DIR/silo-$i.pid"; then echo "silo $i already running (pid $(cat "$DIR/silo-$i.pid"))"; return; fi
   [ -f "$DLL" ] || die "$DLL is missing; run without --no-build or: dotnet build -c Release src/Warmte.Silo"
   # The token goes through the environment, not the command line, so `ps` does not show it.
-  Auth__BootstrapAdminToken="$(cat "$DIR/admin-token")" nohup dotnet "$DLL" \
+  # Every silo hashes voting codes with the same key (a silo with another one refuses to start).
+  Auth__BootstrapAdminToken="$(cat "$DIR/admin-token")" Voting__CodeKey="$(cat "$DIR/voting-code-key")" nohup dotnet "$DLL" \
     --urls "http://127.0.0.1:$http" \
     --data-dir "$DIR/silo-$i-data" \
     --Storage:Provider PostgreSQL \
@@ -206,6 +208,9 @@ case "$COMMAND" in
       (umask 077; printf 'wt_%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$DIR/admin-token")
     fi
     chmod 600 "$DIR/admin-token"
+    if [ ! -s "$DIR/voting-code-key" ]; then
+      (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' >"$DIR/voting-code-key")
+    fi
     save_env
     make_certs
     start_postgres

@@ -99,9 +99,24 @@ public static class OnlineVotingEndpoints
                 return Problems.Invalid("meeting", "geef de vergadering als 'coöperatie/vergadering', zoals op uw stembevestiging.");
             if (VotingCodes.ParseReceipt(body.Receipt) is not { } receipt)
                 return Problems.Invalid("receipt", "een ontvangstcode heeft 8 tekens, bijvoorbeeld K7QD-3MXP.");
-            var outcome = await grains.GetGrain<IOnlineVotingGrain>($"{parts[0]}/{parts[1]}").CheckReceipt(receipt);
-            if (outcome.Refusal is { Code: "unknown-receipt" }) guard.Failure(address);
-            return Answers.From(outcome);
+            var votingKey = $"{parts[0]}/{parts[1]}";
+            // Cluster-wide: the address's failures, and the meeting's failed receipt checks from every address together.
+            var byAddress = grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.AddressKey(address));
+            if (await byAddress.Begin(guard.AddressLimits) is { } locked) return TooMany(http, locked);
+            var failed = false;
+            try
+            {
+                var byMeeting = grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.ReceiptsKey(votingKey));
+                if (await byMeeting.Begin(guard.ReceiptLimits) is { } busy) return TooMany(http, busy);
+                try
+                {
+                    var outcome = await grains.GetGrain<IOnlineVotingGrain>(votingKey).CheckReceipt(receipt);
+                    failed = outcome.Refusal is { Code: "unknown-receipt" };
+                    return Answers.From(outcome);
+                }
+                finally { await byMeeting.Settle(failed, guard.ReceiptLimits); }
+            }
+            finally { await byAddress.Settle(failed, guard.AddressLimits); }
         }).WithSummary("Na de uitslag: onder welke keuze uw ontvangstcode is geteld");
     }
 
@@ -140,25 +155,32 @@ public static class OnlineVotingEndpoints
         HttpContext http, IGrainFactory grains, StemGuard guard, Func<IOnlineVotingGrain, string, StemRequest, Task<Outcome<T>>> call)
     {
         var address = http.Connection.RemoteIpAddress ?? IPAddress.None;
+        // First the cheap per-silo filter, then the cluster-wide count of this address's failed codes (one grain for the whole cluster).
         if (guard.Admit(address) is { } wait) return TooMany(http, wait);
         var (body, problem) = await RequestBody.ReadAsync<StemRequest>(http.Request);
         if (problem is not null) return problem;
-        var code = VotingCodes.ParseCode(body!.Code);
-        var votingKey = code is null ? null : await grains.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Find(Hasher(http).Hash(code));
-        if (votingKey is null) return Failed(http, guard, address);
-        if (guard.AdmitMeeting(votingKey) is { } busy) return TooMany(http, busy);
-        var outcome = await call(grains.GetGrain<IOnlineVotingGrain>(votingKey), Hasher(http).Hash(code!), body);
-        if (outcome.Refusal is { Code: "unknown-code" }) return Failed(http, guard, address);
-        return Answers.From(outcome);
+        var attempts = grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.AddressKey(address));
+        if (await attempts.Begin(guard.AddressLimits) is { } locked) return TooMany(http, locked);
+        var failed = true;
+        try
+        {
+            var code = VotingCodes.ParseCode(body!.Code);
+            var votingKey = code is null ? null : await grains.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Find(Hasher(http).Hash(code));
+            if (votingKey is null) return Problems.From(OnlineVotingGrain.UnknownCode);
+            if (guard.AdmitMeeting(votingKey) is { } busy) { failed = false; return TooMany(http, busy); }
+            var outcome = await call(grains.GetGrain<IOnlineVotingGrain>(votingKey), Hasher(http).Hash(code!), body);
+            if (outcome.Refusal is { Code: "unknown-code" }) return Problems.From(OnlineVotingGrain.UnknownCode);
+            failed = false;
+            return Answers.From(outcome);
+        }
+        finally
+        {
+            // Also when the call throws: an attempt whose outcome is unknown counts as failed (never in a guesser's favour).
+            await attempts.Settle(failed, guard.AddressLimits);
+        }
     }
 
     private static IVotingCodeHasher Hasher(HttpContext http) => http.RequestServices.GetRequiredService<IVotingCodeHasher>();
-
-    private static IResult Failed(HttpContext http, StemGuard guard, IPAddress address)
-    {
-        guard.Failure(address);
-        return Problems.From(OnlineVotingGrain.UnknownCode);
-    }
 
     private static IResult TooMany(HttpContext http, TimeSpan wait)
     {
@@ -168,14 +190,17 @@ public static class OnlineVotingEndpoints
             $"Er zijn vanaf dit adres te veel pogingen gedaan; probeer het over {DutchWait(seconds)} opnieuw.", []);
     }
 
-    private static string DutchWait(int seconds) => seconds >= 120 ? $"{(seconds + 59) / 60} minuten" : $"{seconds} seconden";
+    private static string DutchWait(int seconds) => seconds >= 120 ? $"{(seconds + 59) / 60} minuten" : seconds == 1 ? "1 seconde" : $"{seconds} seconden";
 }
 
 /// <summary>"Voting:*" configuration.</summary>
 public sealed class VotingSettings
 {
-    /// <summary>The key of the codes' keyed hash, base64, at least 32 bytes. A cluster sets the same on every silo.</summary>
+    /// <summary>The key of the codes' keyed hash, base64, at least 32 bytes. A cluster sets the same on every silo (checked at start: VotingCodeKeyCheck).</summary>
     public string? CodeKey { get; set; }
+
+    /// <summary>One start with this on replaces the key fingerprint stored in the database (key rotation; codes issued so far stop working).</summary>
+    public bool ReplaceStoredCodeKey { get; set; }
 
     /// <summary>The address members reach the silo on, for the links in letters and mails ("https://stem.example.nl"); default: the request's.</summary>
     public string? PublicUrl { get; set; }
@@ -183,10 +208,13 @@ public sealed class VotingSettings
     /// <summary>Member requests per address per minute.</summary>
     public int RequestsPerMinutePerAddress { get; set; } = 60;
 
-    /// <summary>Unknown codes from one address before it is locked out.</summary>
+    /// <summary>Unknown codes or receipts from one address (an IPv6 /64) before it is locked out, counted across the whole cluster.</summary>
     public int FailuresBeforeLockout { get; set; } = 10;
 
     public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Unknown receipts for one meeting, from all addresses together and across the cluster, before its receipt check pauses for LockoutMinutes.</summary>
+    public int ReceiptFailuresPerMeeting { get; set; } = 1000;
 
     /// <summary>Member requests per meeting per second (all addresses together).</summary>
     public int RequestsPerSecondPerMeeting { get; set; } = 200;
@@ -199,6 +227,8 @@ public sealed class VotingSettings
 /// </summary>
 public static class VotingCodeKey
 {
+    public const string FileName = "voting-code.key";
+
     public static IVotingCodeHasher Load(VotingSettings settings, StorageSettings storage)
     {
         if (settings.CodeKey is { Length: > 0 } configured)
@@ -209,7 +239,7 @@ public static class VotingCodeKey
             if (key.Length < 32) throw new ConfigurationException("Voting:CodeKey must be at least 32 bytes (openssl rand -base64 32).");
             return new HmacVotingCodeHasher(key);
         }
-        var path = Path.Combine(storage.DataDir, "voting-code.key");
+        var path = Path.Combine(storage.DataDir, FileName);
         Directory.CreateDirectory(storage.DataDir);
         if (!File.Exists(path))
         {
@@ -228,9 +258,12 @@ public static class VotingCodeKey
 }
 
 /// <summary>
-/// Abuse limits on the member API, per silo: requests per address, a lockout after repeated unknown
-/// codes from one address, and requests per meeting. With 80-bit codes guessing is hopeless anyway;
-/// these keep a guesser (or a flood) from costing the service.
+/// Abuse limits on the member API. Per silo, in memory (a cheap first filter, and load protection):
+/// requests per address per minute and requests per meeting per second. Cluster-wide (the
+/// <see cref="IVotingAttemptsGrain"/>, one activation per scope in the cluster): the lockout after
+/// repeated unknown codes or receipts from one address, and failed receipt checks per meeting; this
+/// class only carries their limits. With 80-bit codes guessing is hopeless anyway; these keep a
+/// guesser (or a flood) from costing the service. Bounds: docs/security.md.
 /// </summary>
 public sealed class StemGuard(VotingSettings settings, TimeProvider time)
 {
@@ -238,38 +271,26 @@ public sealed class StemGuard(VotingSettings settings, TimeProvider time)
     {
         public DateTimeOffset Start;
         public int Count;
-        public int Failures;
-        public DateTimeOffset FailureStart;
-        public DateTimeOffset? LockedUntil;
     }
 
     private readonly ConcurrentDictionary<IPAddress, Window> _addresses = new();
     private readonly ConcurrentDictionary<string, Window> _meetings = new();
 
-    /// <summary>Null when this address may make a request now; otherwise how long to wait.</summary>
+    public AttemptLimits AddressLimits { get; } = new(Math.Max(1, settings.FailuresBeforeLockout), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)));
+
+    public AttemptLimits ReceiptLimits { get; } = new(Math.Max(1, settings.ReceiptFailuresPerMeeting), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)));
+
+    /// <summary>Null when this address may make a request now (this silo's count); otherwise how long to wait.</summary>
     public TimeSpan? Admit(IPAddress address)
     {
         var now = time.GetUtcNow();
-        var w = _addresses.GetOrAdd(address, _ => new Window { Start = now, FailureStart = now });
+        var w = _addresses.GetOrAdd(address, _ => new Window { Start = now });
         lock (w)
         {
-            if (w.LockedUntil is { } until && until > now) return until - now;
             if (now - w.Start >= TimeSpan.FromMinutes(1)) { w.Start = now; w.Count = 0; }
             if (++w.Count > settings.RequestsPerMinutePerAddress) return w.Start + TimeSpan.FromMinutes(1) - now;
             Prune(now);
             return null;
-        }
-    }
-
-    public void Failure(IPAddress address)
-    {
-        var now = time.GetUtcNow();
-        var w = _addresses.GetOrAdd(address, _ => new Window { Start = now, FailureStart = now });
-        lock (w)
-        {
-            var lockout = TimeSpan.FromMinutes(settings.LockoutMinutes);
-            if (now - w.FailureStart >= lockout) { w.FailureStart = now; w.Failures = 0; }
-            if (++w.Failures >= settings.FailuresBeforeLockout) { w.LockedUntil = now + lockout; w.Failures = 0; w.FailureStart = now; }
         }
     }
 
@@ -289,6 +310,6 @@ public sealed class StemGuard(VotingSettings settings, TimeProvider time)
     {
         if (_addresses.Count < 10_000) return;
         foreach (var (key, w) in _addresses)
-            if (now - w.Start > TimeSpan.FromHours(1) && (w.LockedUntil is null || w.LockedUntil < now)) _addresses.TryRemove(key, out _);
+            if (now - w.Start > TimeSpan.FromHours(1)) _addresses.TryRemove(key, out _);
     }
 }

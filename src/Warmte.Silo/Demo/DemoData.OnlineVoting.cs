@@ -8,12 +8,20 @@ namespace Warmte.Silo.Demo;
 /// <summary>
 /// An upcoming KetelhuisWG ALV (two weeks after the day the demo is loaded) with online voting open
 /// for the fictional members. Every eligible member gets a code (not kept anywhere: only hashes are
-/// stored); member KWG-0001 also gets the printed code <see cref="PrintedCode"/> from the README tour.
+/// stored); member KWG-0001 also gets the printed code <see cref="PrintedCode"/> from the README tour,
+/// and member KWG-0003 <see cref="PrintedProxyHolderCode"/>: the statutes allow online proxies
+/// (volmacht, at most the statutes' default of one per holder per proposal), so a new user can give
+/// a proxy with the first code and vote with it using the second.
 /// </summary>
 public sealed partial class DemoData
 {
     /// <summary>The demo's printed voting code (Crockford base32: the 0 in DEM0 is a zero; typing an O works too).</summary>
     public const string PrintedCode = "DEM0-STEM-KWG1-0001";
+
+    /// <summary>The second printed code (member <see cref="PrintedProxyHolder"/>), to try an online proxy from both sides.</summary>
+    public const string PrintedProxyHolderCode = "DEM0-STEM-KWG3-0003";
+
+    public const string PrintedProxyHolder = "KWG-0003";
 
     public const string UpcomingMeeting = "alv-online-demo";
 
@@ -23,8 +31,9 @@ public sealed partial class DemoData
         if ((await alv.Meetings()).Any(m => m.Id == UpcomingMeeting)) return;
         await Ensure(alv.SetStatutes(new SetStatutes
         {
-            // KetelhuisWG's statutes (fictional for the demo): advance electronic voting, counted as present.
-            Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = true },
+            // KetelhuisWG's statutes (fictional for the demo): advance electronic voting, counted as present, and
+            // online proxies (volmacht) within the statutes' maximum per holder (the default rule: one per proposal).
+            Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = true, OnlineProxiesAllowed = true },
         }, Actor));
         var today = AmsterdamTime.Today(clock);
         await Ensure(alv.CreateMeeting(new CreateMeeting
@@ -49,5 +58,6 @@ public sealed partial class DemoData
         }, Actor));
         await Ensure(voting.Issue(new IssueCodes(), Actor));
         await Ensure(voting.IssueDemoCode("KWG-0001", PrintedCode, Actor));
+        await Ensure(voting.IssueDemoCode(PrintedProxyHolder, PrintedProxyHolderCode, Actor));
     }
 }

@@ -73,6 +73,9 @@ public static class WarmteHost
 
         // The schema must exist before Orleans opens its tables, and the first admin token before anyone can call.
         await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync();
+        // Every silo of this database must hash voting codes with the same key: refused before anything is written (issue 17).
+        await VotingCodeKeyCheck.EnsureAsync(app.Services.GetRequiredService<Database>(), app.Services.GetRequiredService<Voting.IVotingCodeHasher>(),
+            app.Services.GetRequiredService<Api.VotingSettings>(), app.Services.GetRequiredService<IClock>(), app.Logger);
         await BootstrapAdminTokenAsync(app);
 
         MapHttp(app);

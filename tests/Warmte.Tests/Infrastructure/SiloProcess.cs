@@ -38,6 +38,15 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool Running => _process is { HasExited: false };
 
+    /// <summary>Waits until the process has exited (a refused start) and answers its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null) throw new InvalidOperationException($"{Name} was never started");
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>The silo built next to this test assembly, in the same configuration (Debug or Release).</summary>
     public static string SiloDll
     {
@@ -55,17 +64,21 @@ public sealed class SiloProcess : IAsyncDisposable
     /// </summary>
     public static SiloProcess OnPostgres(string name, string postgres, string clusterId, params string[] extraArgs) =>
         Create(name, clusterId, ["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres,
-            .. TestCertificateAuthority.Shared.SiloArgs(name), .. extraArgs]);
+            .. TestCertificateAuthority.Shared.SiloArgs(name), "--Voting:CodeKey", WarmteServer.ClusterCodeKey, .. extraArgs]);
 
     /// <summary>A single silo on a SQLite file in its own data directory; not started yet.</summary>
     public static SiloProcess OnSqlite(string name, params string[] extraArgs) =>
         Create(name, "test-" + Guid.NewGuid().ToString("N")[..8], extraArgs);
 
-    private static SiloProcess Create(string name, string clusterId, string[] extraArgs)
+    /// <summary>A single silo on the SQLite file in <paramref name="dataDir"/> (e.g. another silo's, to start on its data); not started yet.</summary>
+    public static SiloProcess OnSqliteIn(string name, string dataDir, params string[] extraArgs) =>
+        Create(name, "test-" + Guid.NewGuid().ToString("N")[..8], extraArgs, dataDir);
+
+    private static SiloProcess Create(string name, string clusterId, string[] extraArgs, string? dataDir = null)
     {
         var http = FreePort.Next();
         var silo = FreePort.Next();
-        var dir = Path.Combine(Path.GetTempPath(), "warmte-silo-" + Guid.NewGuid().ToString("N")[..10]);
+        var dir = dataDir ?? Path.Combine(Path.GetTempPath(), "warmte-silo-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(dir);
         string[] args =
         [

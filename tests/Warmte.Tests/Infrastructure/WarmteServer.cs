@@ -17,6 +17,12 @@ public sealed class WarmteServer : IAsyncDisposable
     /// <summary>The admin token the test server is bootstrapped with (Auth:BootstrapAdminToken).</summary>
     public const string BootstrapAdminToken = "wt_test-admin-0123456789abcdefghijklmnopqrstuvwxyz";
 
+    /// <summary>
+    /// Voting:CodeKey of every test silo on PostgreSQL: silos of one database must share it (the start-up
+    /// check refuses another), and each test silo has its own data directory, so its own key file otherwise.
+    /// </summary>
+    public const string ClusterCodeKey = "d2FybXRlbmV0IHRlc3RzOiBvbmUgY2x1c3RlciBrZXk=";
+
     private WarmteServer(WebApplication app, string baseUrl, string dataDir, string? postgres)
     {
         App = app;
@@ -57,6 +63,7 @@ public sealed class WarmteServer : IAsyncDisposable
         if (postgres is not null) args.AddRange(["--Storage:Provider", "PostgreSQL", "--Storage:ConnectionString", postgres]);
         // Cluster mode requires silo-to-silo TLS certificates (docs/operations.md); the tests' shared CA issues them.
         if (postgres is not null) args.AddRange(TestCertificateAuthority.Shared.SiloArgs("in-process"));
+        if (postgres is not null) args.AddRange(["--Voting:CodeKey", ClusterCodeKey]);
         if (demo) args.Add("--demo");
         if (extraArgs is not null) args.AddRange(extraArgs);
         var app = await WarmteHost.BuildAsync([.. args], builder =>

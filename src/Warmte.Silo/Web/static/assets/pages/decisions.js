@@ -6,7 +6,7 @@
 // cooperative's own board and admins, folded away; who voted what and consent per address never
 // appear on this page (docs/web.md).
 import { api, storedToken } from '../api.js';
-import { date, number, percent } from '../format.js';
+import { date, number, parseDutchDate, percent } from '../format.js';
 import { canWrite, h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -56,7 +56,7 @@ run(async () => {
 
   main.append(section('Besluiten van de ALV', alv(meetings, project), statuteTable(statutes)));
   if (canWrite(caller, project.cooperativeId)) {
-    const panels = await onlinePanels(coop, meetings);
+    const panels = await onlinePanels(coop, meetings, statutes);
     if (panels.length) main.append(section('Online stemmen (bestuur)', ...panels));
   }
   main.append(section('Instemming van huurders', consentView(consent)));
@@ -72,15 +72,22 @@ const onlineStatusNames = { gepland: 'Gepland', open: 'Open', gesloten: 'Geslote
 /**
  * The board's online-voting panel per meeting that has online voting: status and window, codes
  * issued, turnout per proposal (counts per channel only: totals stay sealed until a proposal is
- * closed), and the actions: codes as a mail-merge sheet or letters, and closing online voting.
- * Only for the cooperative's own board and admins (the API refuses everyone else anyway).
+ * closed), and the actions: codes as a mail-merge sheet or letters, a new code for one member, and
+ * closing online voting. A meeting without online voting that still has open proposals gets the
+ * form to open it. Only for the cooperative's own board and admins (the API refuses everyone else
+ * anyway); every rule (statutes, the 30-day window) is the API's, whose Dutch answers the forms show.
  */
-async function onlinePanels(coop, meetings) {
+async function onlinePanels(coop, meetings, statutes) {
   const panels = [];
   for (const m of [...meetings].sort((a, b) => b.date.localeCompare(a.date))) {
     const base = `/api/cooperatives/${coop}/alv/meetings/${encodeURIComponent(m.id)}/online`;
     let view;
-    try { view = await api(base); } catch (e) { if (e.status === 404) continue; throw e; }
+    try { view = await api(base); } catch (e) {
+      if (e.status !== 404) throw e;
+      const open = m.proposals.filter(p => !p.isClosed && p.mode !== 'Tally');
+      if (open.length) panels.push(openOnlineForm(base, m, open, statutes));
+      continue;
+    }
     const turnouts = await Promise.all(view.proposals.map(p =>
       api(`/api/cooperatives/${coop}/alv/meetings/${encodeURIComponent(m.id)}/proposals/${encodeURIComponent(p.proposalId)}/turnout`)));
     const title = id => (m.proposals.find(p => p.id === id) || {}).title || id;
@@ -109,6 +116,7 @@ async function onlinePanels(coop, meetings) {
       h('p', { class: 'muted' }, 'Alleen aantallen: wie wat stemde ziet niemand, en de uitslag staat pas vast als een voorstel gesloten is.'),
       actions.length ? h('div', { class: 'buttons' }, actions) : null,
       actions.length ? h('p', { class: 'muted' }, 'Let op: stemcodes downloaden geeft alle leden een nieuwe code; eerder verstuurde codes werken dan niet meer.') : null,
+      actions.length ? reissueForm(base, m) : null,
       status));
   }
   return panels;
@@ -133,6 +141,122 @@ async function issue(base, format, fileName, status) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   status.textContent = 'Nieuwe stemcodes uitgegeven en gedownload.';
+}
+
+/** A field's own error line, announced, and linked to the control (aria-describedby). */
+function fieldError(id) {
+  return h('p', { class: 'field-error', id, role: 'alert' });
+}
+
+function showFieldError(input, line, text) {
+  line.textContent = text || '';
+  if (text) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+}
+
+/**
+ * "Online stemmen openen": the proposals of the meeting (open ones, checked), an explanation per
+ * proposal for the member page, and the first voting day. The API decides (statutes, BW 2:38a's
+ * 30 days, the notice date); its Dutch reasons appear next to the field they are about.
+ */
+function openOnlineForm(base, meeting, proposals, statutes) {
+  const key = meeting.id.replace(/[^a-z0-9-]/gi, '');
+  const allowed = !!(statutes.electronic && statutes.electronic.advanceVotingAllowed);
+  const status = h('div', { role: 'status' });
+  const checks = proposals.map((p, i) => ({
+    p,
+    box: h('input', { type: 'checkbox', id: `open-${key}-p${i}`, checked: true, value: p.id }),
+    text: h('textarea', { id: `open-${key}-t${i}`, rows: '2', maxlength: '4000' }),
+  }));
+  const proposalsError = fieldError(`open-${key}-proposals-error`);
+  const opens = h('input', { id: `open-${key}-opens`, inputmode: 'numeric', autocomplete: 'off', 'aria-describedby': `open-${key}-opens-hint open-${key}-opens-error` });
+  const opensError = fieldError(`open-${key}-opens-error`);
+  const form = h('form', { class: 'panel online-open', 'data-online-open': meeting.id, novalidate: true },
+    h('h3', {}, `${meeting.title} (${date(meeting.date)})`),
+    h('p', {}, 'Voor deze vergadering is nog geen online stemming. Kies de voorstellen en de eerste stemdag; daarna kunt u de stemcodes downloaden.'),
+    allowed ? null : h('p', { class: 'message warning' },
+      'De statuten staan elektronisch stemmen nu niet toe (BW 2:38a); openen wordt dan geweigerd. Leg het eerst vast in de statuten.'),
+    h('fieldset', { 'aria-describedby': proposalsError.id },
+      h('legend', {}, 'Voorstellen'),
+      ...checks.map(c => h('div', { class: 'online-open-proposal' },
+        h('label', { class: 'check', for: c.box.id }, c.box, c.p.title),
+        h('label', { for: c.text.id }, `Toelichting bij ${c.p.title} (voor de leden; mag leeg)`), c.text)),
+      proposalsError),
+    h('div', { class: 'fields' },
+      h('div', {}, h('label', { for: opens.id }, 'Eerste stemdag (dd-mm-jjjj)'), opens,
+        h('p', { class: 'hint', id: `open-${key}-opens-hint` }, 'Leeg: vandaag. Niet eerder dan de 30e dag vóór de vergadering en niet vóór de oproep.'),
+        opensError)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Online stemmen openen')),
+    status);
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    status.replaceChildren();
+    showFieldError(opens, opensError, '');
+    showFieldError(checks[0].box, proposalsError, '');
+    const chosen = checks.filter(c => c.box.checked);
+    let opensOn = null;
+    if (opens.value.trim()) {
+      opensOn = parseDutchDate(opens.value);
+      if (!opensOn) { showFieldError(opens, opensError, 'Eerste stemdag: geen geldige datum; gebruik dd-mm-jjjj, bijv. 14-12-2024.'); opens.focus(); return; }
+    }
+    const body = { proposals: chosen.map(c => ({ proposalId: c.p.id, explanation: c.text.value.trim() || null })) };
+    if (opensOn) body.opens = opensOn;
+    try {
+      await api(base, { method: 'PUT', body });
+    } catch (error) {
+      const rest = [];
+      for (const [field, reasons] of Object.entries(error.errors || {})) {
+        const text = reasons.join(' ');
+        if (field === 'opens') showFieldError(opens, opensError, `Eerste stemdag: ${text}`);
+        else if (field.startsWith('proposals')) showFieldError(checks[0].box, proposalsError, `Voorstellen: ${text}`);
+        else rest.push(`${field}: ${text}`);
+      }
+      if (!Object.keys(error.errors || {}).length || rest.length) status.replaceChildren(message('error', [error.message, ...rest].join(' ')));
+      return;
+    }
+    location.reload();
+  });
+  return form;
+}
+
+/** A new code for one member (their earlier code stops working), as a printable letter. */
+function reissueForm(base, meeting) {
+  const key = meeting.id.replace(/[^a-z0-9-]/gi, '');
+  const member = h('input', { id: `reissue-${key}`, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `reissue-${key}-error` });
+  const error = fieldError(`reissue-${key}-error`);
+  const status = h('p', { role: 'status', id: `reissue-${key}-status` });
+  const form = h('form', { class: 'online-reissue', 'data-online-reissue': meeting.id, novalidate: true },
+    h('div', { class: 'fields' },
+      h('div', {}, h('label', { for: member.id }, 'Lidnummer (nieuwe stemcode voor één lid)'), member, error)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, 'Code opnieuw uitgeven (brief)')),
+    status);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    status.textContent = '';
+    showFieldError(member, error, '');
+    const number = member.value.trim();
+    if (!number) { showFieldError(member, error, 'Lidnummer: vul het lidnummer in, bijv. KWG-0007.'); member.focus(); return; }
+    if (!confirm(`Lid ${number} krijgt een nieuwe stemcode; de vorige code van dit lid werkt dan niet meer. Doorgaan?`)) return;
+    const response = await fetch(`${base}/codes?format=letters`, {
+      method: 'POST', headers: { Authorization: 'Bearer ' + storedToken(), 'Content-Type': 'application/json' }, body: JSON.stringify({ members: [number] }),
+    });
+    if (!response.ok) {
+      let problem = null;
+      try { problem = await response.json(); } catch { /* not JSON */ }
+      const reasons = problem && problem.errors ? Object.values(problem.errors).flat().join(' ') : '';
+      showFieldError(member, error, `Lidnummer: ${reasons || (problem && problem.detail) || 'een nieuwe code uitgeven lukte niet.'}`);
+      return;
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const link = h('a', { href: url, download: `stembrief-${number}.html` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    status.textContent = `Nieuwe stemcode voor lid ${number} uitgegeven; de brief is gedownload. De vorige code werkt niet meer.`;
+    member.value = '';
+  });
+  return form;
 }
 
 async function closeOnline(base, status) {
