@@ -22,6 +22,9 @@ public static class Program
           costly         --clients parallel costly requests (Monte Carlo, loan grid, workbook) with reader tokens while a
                          status read runs at --rate/s; silo memory (RSS, peak) and load average (issue 16)
           portfolio      the financier's portfolio (GET /api/portfolio) over every project
+          scale-out      copy block 0 (the first --umbrella-size cooperatives, written by `setup`) in the SQLite file
+                         --db FILE (silo stopped) until there are --cooperatives; renumbered ids (issue 15, 100,000 projects)
+          scale-check    read copies through the service and compare them with block 0's answers, renumbered
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
 
         Options:
@@ -30,6 +33,7 @@ public static class Program
           --prefix P              data set id prefix (default load)
           --cooperatives N        (default 20)   --projects M per cooperative (default 5)
           --members K             members per cooperative (default 40)  --no-grants  --umbrella-size U (default 10)
+          --bookings B            setup: spending bookings per project (default 0), each with its own idempotency key
           --clients C             concurrent clients (default 32)       --parallel S setup parallelism (default 16)
           --duration S            measured seconds (default 30)         --warmup S (default 5)
           --rate R                requests/s for rate (default 1000)    --op NAME operation for rate (default view)
@@ -47,6 +51,15 @@ public static class Program
 
     public static async Task<int> Main(string[] argv)
     {
+        if (argv.Length > 0 && argv[0] == "scale-out")
+        {
+            var so = Options.Parse(argv[1..]);
+            var scaled = new Dataset(so.Value("prefix") ?? "load", so.Int("cooperatives", 20), so.Int("projects", 5), so.Int("members", 40),
+                !so.Flag("no-grants"), so.Int("umbrella-size", 10), so.Int("bookings", 0));
+            var outcome = await ScaleOut.RunAsync(so.Value("db") ?? throw new ArgumentException("scale-out needs --db FILE."), scaled, Console.Out);
+            Console.Write(Report.Markdown([outcome]));
+            return 0;
+        }
         if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine(Usage);
@@ -90,7 +103,7 @@ public static class Program
                     ?? throw new ArgumentException("An admin token is needed: --token, --token-file or WARMTE_ADMIN_TOKEN.");
         using var api = new ServiceClient(urls, token);
         var set = new Dataset(o.Value("prefix") ?? "load", o.Int("cooperatives", 20), o.Int("projects", 5), o.Int("members", 40),
-            !o.Flag("no-grants"), o.Int("umbrella-size", 10));
+            !o.Flag("no-grants"), o.Int("umbrella-size", 10), o.Int("bookings", 0));
         var clients = o.Int("clients", 32);
         var duration = TimeSpan.FromSeconds(o.Double("duration", 30));
         var warmup = TimeSpan.FromSeconds(o.Double("warmup", 5));
@@ -233,6 +246,9 @@ public static class Program
                     Operations = results, Figures = figures,
                 };
             }
+
+            case "scale-check":
+                return await ScaleOut.CheckAsync(api, set, log);
 
             case "costly":
             {
