@@ -13,13 +13,14 @@
 # Every measurement runs on a fresh copy in SCALE_DIR/../run, so the kept sets stay as made.
 #
 # Environment: STARTS (3 per size)  ACTIVATE ("1000 10000 100000": projects read on the largest size)
+#   FULL (10000: projects read through GET /api/projects/{id}/alerts, all their grains; 0 = skip)
 #   DEACTIVATE (10000: projects activated, then left idle past a 2-minute collection age; 0 = skip)
 #   NO_BUILD (set: reuse the builds)  SCALE_DIR (/tmp/scale/data)  PORT (6701)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 data=${SCALE_DIR:-/tmp/scale/data}; base=$(dirname "$data"); port=${PORT:-6701}; starts=${STARTS:-3}
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(0 10000 100000)
-activate=${ACTIVATE:-1000 10000 100000}; deactivate=${DEACTIVATE:-10000}
+activate=${ACTIVATE:-1000 10000 100000}; deactivate=${DEACTIVATE:-10000}; full=${FULL:-10000}
 token=wt_scale-admin-0123456789abcdefghijklmnopqrstuvwxyz
 url=http://127.0.0.1:$port
 bin=$base/bin; run=$base/run; out=$base/results-$(date -u +%Y%m%dT%H%M%S)
@@ -114,6 +115,18 @@ if [ "$largest" -gt 0 ] && [ -n "$activate" ]; then
   stop
 fi
 
+# 4b. The same with all of a project's grains: GET /api/projects/{id}/alerts reads project, grants, cash plan and
+#     business case (as the daily alert evaluation does), on FULL projects (default 10000) of the largest size.
+if [ "$largest" -gt 0 ] && [ "$full" -gt 0 ]; then
+  rm -rf "$run"; mkdir -m 700 -p "$run"; cp -r "$data/p$largest/." "$run/"
+  silo "$run" "$out/full.log" --Orleans:GrainCollection:CollectionAge 04:00:00; wait_for /health/ready >/dev/null
+  echo "load before full $full: $(load)" >>"$out/load.txt"
+  loadgen activate --url "$url" --token "$token" --prefix scale --cooperatives $((full / 10)) --projects 10 --clients 32 --settle 30 --view alerts \
+    --label "$full of $largest projects, all grains" --json "$out/full-$full.json" >"$out/full-$full.md"
+  echo "load after full $full: $(load)" >>"$out/load.txt"
+  stop
+fi
+
 # 5. Deactivation: activate DEACTIVATE projects with a 2-minute collection age, then leave the silo idle.
 if [ "$largest" -gt 0 ] && [ "$deactivate" -gt 0 ]; then
   rm -rf "$run"; mkdir -m 700 -p "$run"; cp -r "$data/p$largest/." "$run/"
@@ -140,6 +153,7 @@ fi
   echo; echo "## database"; for n in "${sizes[@]}"; do echo "- $n projects: $(cat "$out/db-bytes-$n.txt") bytes"; done
   for a in $activate; do [ -f "$out/activate-$a.json" ] || continue
     echo; echo "## activate $a"; jq -r '.figures | to_entries[] | "- \(.key): \(.value)"' "$out/activate-$a.json"; done
+  [ ! -f "$out/full-$full.json" ] || { echo; echo "## activate $full, all grains"; jq -r '.figures | to_entries[] | "- \(.key): \(.value)"' "$out/full-$full.json"; }
   [ ! -f "$out/deactivate.txt" ] || { echo; echo "## deactivation (seconds idle, RSS MB, heap MB, activations, load)"; cat "$out/deactivate.txt"; }
   echo; cat "$out/load.txt" 2>/dev/null || true
 } | tee "$out/summary.md"

@@ -40,6 +40,7 @@ public static class Program
           --mix op=w,…            weights (default view=40,cash-position=10,spending=15,ballot=10,tranche-step=10,evaluate=5,umbrella=5)
           --pg CONNSTR            PostgreSQL connection string (write-compare)
           --umbrella ID           umbrella for `umbrella` (default <prefix>-u000)  --requests N (default 10)  --export
+          --view V                activate: read api/projects/{id}/V instead of the project (e.g. alerts: all its grains)
           --settle S              activate: wait at most S s for the start-up activations to settle (default 180)
           --label TEXT            label in the report (e.g. "1 silo")
           --json FILE             also write the result as JSON (the report command reads these)
@@ -181,6 +182,8 @@ public static class Program
             {
                 var parallel = o.Int("clients", 64);
                 var projects = set.AllProjectIds().ToArray();
+                // --view alerts: read api/projects/{id}/alerts instead (all of a project's grains, as the daily evaluation does).
+                var view = o.Value("view") is { Length: > 0 } v ? "/" + v.Trim('/') : "";
                 // A silo start makes every project's alert watch register its reminder (Hosting/AlertWatchStartup.cs),
                 // which activates one grain per project by itself: wait until the activation count stops moving.
                 var settleClock = Stopwatch.StartNew(); // from the moment the silo answers /health (the script waits for that)
@@ -199,7 +202,7 @@ public static class Program
                 var clock = Stopwatch.StartNew();
                 await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (p, _) =>
                 {
-                    var answer = await api.GetAsync($"api/projects/{p}");
+                    var answer = await api.GetAsync($"api/projects/{p}{view}");
                     recorder.For("first view (activates)").Record(answer.Status, answer.Micros);
                 });
                 var activateSeconds = clock.Elapsed.TotalSeconds;
@@ -208,7 +211,7 @@ public static class Program
                 clock.Restart();
                 await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (p, _) =>
                 {
-                    var answer = await api.GetAsync($"api/projects/{p}");
+                    var answer = await api.GetAsync($"api/projects/{p}{view}");
                     recorder.For("second view (all active)").Record(answer.Status, answer.Micros);
                 });
                 var warmSeconds = clock.Elapsed.TotalSeconds;
@@ -218,6 +221,7 @@ public static class Program
                 {
                     ["note"] = o.Value("note"),
                     ["projects"] = projects.Length,
+                    ["read"] = $"GET api/projects/{{id}}{view}",
                     ["time to activate all (s)"] = activateSeconds,
                     ["time to read all again, active (s)"] = warmSeconds,
                 };
