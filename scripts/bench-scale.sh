@@ -70,9 +70,10 @@ for n in "${sizes[@]}"; do
   [ "$n" -gt 0 ] || { mkdir -p "$data/p0"; continue; }
   [ $((n % 100)) -eq 0 ] || { echo "SIZE must be a multiple of 100 (blocks of 10 cooperatives × 10 projects)" >&2; exit 2; }
   [ -f "$data/p$n/warmtenet.db" ] && continue
-  rm -rf "$data/p$n.tmp"; mkdir -m 700 "$data/p$n.tmp"; cp "$data/template/warmtenet.db" "$data/p$n.tmp/"
+  # The file with its WAL: a silo stopped with SIGTERM may leave the last writes in warmtenet.db-wal.
+  rm -rf "$data/p$n.tmp"; mkdir -m 700 "$data/p$n.tmp"; cp "$data/template/"warmtenet.db* "$data/p$n.tmp/"
   loadgen scale-out --db "$data/p$n.tmp/warmtenet.db" --prefix scale --cooperatives $((n / 10)) --projects 10 --members 10 --bookings 3 >&2
-  rm -rf "$run"; mkdir -m 700 -p "$run"; cp "$data/p$n.tmp/warmtenet.db" "$run/"
+  rm -rf "$run"; mkdir -m 700 -p "$run"; cp "$data/p$n.tmp/"warmtenet.db* "$run/"
   silo "$run" "$out/check-$n.log"; wait_for /health/ready >/dev/null
   loadgen scale-check --url "$url" --token "$token" --prefix scale --cooperatives $((n / 10)) --projects 10 >&2
   stop; mv "$data/p$n.tmp" "$data/p$n"
