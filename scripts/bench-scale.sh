@@ -40,6 +40,8 @@ pid=""
 # silo DATADIR LOG [ARGS…]: starts a silo in the background (pid in $pid, launch time in $t0).
 silo() {
   local dir=$1 log=$2; shift 2
+  # Another process answering on the port would be measured instead (and take the data set's writes).
+  ! curl -s -o /dev/null "$url/health" || { echo "port $port answers already: stop that process or set PORT" >&2; exit 1; }
   t0=$(now)
   dotnet "$bin/silo/Warmte.Silo.dll" --data-dir "$dir" --urls "$url" --Auth:BootstrapAdminToken "$token" --RateLimit:Enabled false \
     --Logging:LogLevel:Default Warning --Logging:LogLevel:Warmte.Startup Information "$@" >"$log" 2>&1 &
