@@ -7,8 +7,12 @@
 #
 #   scripts/bench-startup.sh                     2,000 projects (200 cooperatives × 10), 5 starts each
 # Environment: NO_BUILD (set: reuse the builds in WORK)  BEFORE_REV (main)  COOPS (200)  PER (10)  STARTS (5)  WORK (a new /tmp directory)  PORT (5181)
+#
+#   scripts/bench-startup.sh scale [SIZE ...]    issue 15: start-up and memory of this work tree with SIZE projects
+#                                                (default 0 10000 100000); see "scale" below and docs/performance.md
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+[ "${1:-}" != scale ] || exec "$repo/scripts/bench-scale.sh" "${@:2}"
 before_rev=${BEFORE_REV:-main}; coops=${COOPS:-200}; per=${PER:-10}; starts=${STARTS:-5}; port=${PORT:-5181}
 work=${WORK:-$(mktemp -d /tmp/warmte-bench-startup.XXXX)}
 token=wt_bench-admin-0123456789abcdefghijklmnopqrstuvwxyz

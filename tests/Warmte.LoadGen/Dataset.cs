@@ -8,7 +8,8 @@ namespace Warmte.LoadGen;
 /// tranche plan, and umbrellas grouping the cooperatives. Ids derive from the prefix and the
 /// numbers, so the same shape always means the same ids.
 /// </summary>
-public sealed record Dataset(string Prefix, int Cooperatives, int ProjectsPerCooperative, int MembersPerCooperative = 40, bool Grants = true, int CooperativesPerUmbrella = 10)
+public sealed record Dataset(string Prefix, int Cooperatives, int ProjectsPerCooperative, int MembersPerCooperative = 40, bool Grants = true, int CooperativesPerUmbrella = 10,
+    int BookingsPerProject = 0)
 {
     /// <summary>Tranches in each generated grant: the most a grant may have, so a project has 400 tranche steps before it needs another grant.</summary>
     public const int TranchesPerGrant = 100;
@@ -33,6 +34,19 @@ public sealed record Dataset(string Prefix, int Cooperatives, int ProjectsPerCoo
         Enumerable.Range(0, Cooperatives).SelectMany(c => Enumerable.Range(0, ProjectsPerCooperative).Select(p => ProjectId(c, p)));
 
     public static string GrantId(int k) => $"load-{k}";
+
+    /// <summary>
+    /// Spending booking b of a project (issue 15's 100,000-project set: "a few bookings" each). Month, kind
+    /// and amount follow from the numbers, and the idempotency key from the project and b, so a re-run books
+    /// nothing twice and the same shape always means the same bookings.
+    /// </summary>
+    public static (object Body, string Key) BookingBody(string project, int c, int p, int b)
+    {
+        string[] kinds = ["Design", "BusinessCase", "Contracts", "Communication", "Organisation", "Advisers"];
+        var month = new DateOnly(2020, 1, 1).AddMonths((c * 7 + p * 3 + b * 5) % 72);
+        var amount = 1_000m + (c * 131 + p * 17 + b * 1_009) % 90_000 + 0.50m;
+        return (new { month = month.ToString("yyyy-MM"), kind = kinds[(c + p + b) % kinds.Length], amount, note = "schaalproef" }, $"{project}-booking-{b}");
+    }
 
     public static object GrantBody(int k) => new
     {
@@ -99,6 +113,11 @@ public static class DatasetSetup
                     id = project, name = $"Warmtenet {project}", woningequivalenten = 1500, plannedConnections = 1000, startedOn = "2018-01-01",
                 }));
                 if (set.Grants) await Expect("grant", api.PostAsync($"api/projects/{project}/grants", Dataset.GrantBody(1)));
+                for (var b = 0; b < set.BookingsPerProject; b++)
+                {
+                    var (body, key) = Dataset.BookingBody(project, c, p, b);
+                    await Expect("booking", api.PostAsync($"api/projects/{project}/spending", body, key: key));
+                }
             }
 
             if (set.MembersPerCooperative > 0)

@@ -22,6 +22,9 @@ public static class Program
           costly         --clients parallel costly requests (Monte Carlo, loan grid, workbook) with reader tokens while a
                          status read runs at --rate/s; silo memory (RSS, peak) and load average (issue 16)
           portfolio      the financier's portfolio (GET /api/portfolio) over every project
+          scale-out      copy block 0 (the first --umbrella-size cooperatives, written by `setup`) in the SQLite file
+                         --db FILE (silo stopped) until there are --cooperatives; renumbered ids (issue 15, 100,000 projects)
+          scale-check    read copies through the service and compare them with block 0's answers, renumbered
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
 
         Options:
@@ -30,12 +33,14 @@ public static class Program
           --prefix P              data set id prefix (default load)
           --cooperatives N        (default 20)   --projects M per cooperative (default 5)
           --members K             members per cooperative (default 40)  --no-grants  --umbrella-size U (default 10)
+          --bookings B            setup: spending bookings per project (default 0), each with its own idempotency key
           --clients C             concurrent clients (default 32)       --parallel S setup parallelism (default 16)
           --duration S            measured seconds (default 30)         --warmup S (default 5)
           --rate R                requests/s for rate (default 1000)    --op NAME operation for rate (default view)
           --mix op=w,…            weights (default view=40,cash-position=10,spending=15,ballot=10,tranche-step=10,evaluate=5,umbrella=5)
           --pg CONNSTR            PostgreSQL connection string (write-compare)
           --umbrella ID           umbrella for `umbrella` (default <prefix>-u000)  --requests N (default 10)  --export
+          --view V                activate: read api/projects/{id}/V instead of the project (e.g. alerts: all its grains)
           --settle S              activate: wait at most S s for the start-up activations to settle (default 180)
           --label TEXT            label in the report (e.g. "1 silo")
           --json FILE             also write the result as JSON (the report command reads these)
@@ -47,6 +52,15 @@ public static class Program
 
     public static async Task<int> Main(string[] argv)
     {
+        if (argv.Length > 0 && argv[0] == "scale-out")
+        {
+            var so = Options.Parse(argv[1..]);
+            var scaled = new Dataset(so.Value("prefix") ?? "load", so.Int("cooperatives", 20), so.Int("projects", 5), so.Int("members", 40),
+                !so.Flag("no-grants"), so.Int("umbrella-size", 10), so.Int("bookings", 0));
+            var outcome = await ScaleOut.RunAsync(so.Value("db") ?? throw new ArgumentException("scale-out needs --db FILE."), scaled, Console.Out);
+            Console.Write(Report.Markdown([outcome]));
+            return 0;
+        }
         if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine(Usage);
@@ -90,7 +104,7 @@ public static class Program
                     ?? throw new ArgumentException("An admin token is needed: --token, --token-file or WARMTE_ADMIN_TOKEN.");
         using var api = new ServiceClient(urls, token);
         var set = new Dataset(o.Value("prefix") ?? "load", o.Int("cooperatives", 20), o.Int("projects", 5), o.Int("members", 40),
-            !o.Flag("no-grants"), o.Int("umbrella-size", 10));
+            !o.Flag("no-grants"), o.Int("umbrella-size", 10), o.Int("bookings", 0));
         var clients = o.Int("clients", 32);
         var duration = TimeSpan.FromSeconds(o.Double("duration", 30));
         var warmup = TimeSpan.FromSeconds(o.Double("warmup", 5));
@@ -168,6 +182,8 @@ public static class Program
             {
                 var parallel = o.Int("clients", 64);
                 var projects = set.AllProjectIds().ToArray();
+                // --view alerts: read api/projects/{id}/alerts instead (all of a project's grains, as the daily evaluation does).
+                var view = o.Value("view") is { Length: > 0 } v ? "/" + v.Trim('/') : "";
                 // A silo start makes every project's alert watch register its reminder (Hosting/AlertWatchStartup.cs),
                 // which activates one grain per project by itself: wait until the activation count stops moving.
                 var settleClock = Stopwatch.StartNew(); // from the moment the silo answers /health (the script waits for that)
@@ -186,7 +202,7 @@ public static class Program
                 var clock = Stopwatch.StartNew();
                 await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (p, _) =>
                 {
-                    var answer = await api.GetAsync($"api/projects/{p}");
+                    var answer = await api.GetAsync($"api/projects/{p}{view}");
                     recorder.For("first view (activates)").Record(answer.Status, answer.Micros);
                 });
                 var activateSeconds = clock.Elapsed.TotalSeconds;
@@ -195,7 +211,7 @@ public static class Program
                 clock.Restart();
                 await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (p, _) =>
                 {
-                    var answer = await api.GetAsync($"api/projects/{p}");
+                    var answer = await api.GetAsync($"api/projects/{p}{view}");
                     recorder.For("second view (all active)").Record(answer.Status, answer.Micros);
                 });
                 var warmSeconds = clock.Elapsed.TotalSeconds;
@@ -205,6 +221,7 @@ public static class Program
                 {
                     ["note"] = o.Value("note"),
                     ["projects"] = projects.Length,
+                    ["read"] = $"GET api/projects/{{id}}{view}",
                     ["time to activate all (s)"] = activateSeconds,
                     ["time to read all again, active (s)"] = warmSeconds,
                 };
@@ -233,6 +250,9 @@ public static class Program
                     Operations = results, Figures = figures,
                 };
             }
+
+            case "scale-check":
+                return await ScaleOut.CheckAsync(api, set, log);
 
             case "costly":
             {

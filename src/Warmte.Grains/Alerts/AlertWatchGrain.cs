@@ -67,6 +67,34 @@ public sealed class LegacyAlertWatchState
     public List<WatchedAlert> Cleared { get; set; } = [];
 }
 
+/// <summary>
+/// When a watch's reminder first fires; it then fires every period from there, so this also fixes the
+/// time of day of every later evaluation. A period after the last evaluation; when that has passed (or
+/// there was none), a minute plus a place in the period that follows from the project id (FNV-1a of
+/// its UTF-8 bytes: the same on every silo and every start), so watches registered together — the
+/// once-per-database pass over 100,000 projects — spread over the day instead of all firing in the
+/// same minutes every day (issue 15, docs/performance.md). Periods under a minute (tests) are kept.
+/// </summary>
+public static class AlertWatchSchedule
+{
+    public static TimeSpan FirstDue(string projectId, Instant? lastEvaluatedAt, Instant now, TimeSpan period)
+    {
+        var minute = TimeSpan.FromMinutes(1);
+        if (period < minute) return period;
+        var due = lastEvaluatedAt is { } last ? period - (now - last).ToTimeSpan() : TimeSpan.Zero;
+        return due >= minute ? due : minute + TimeSpan.FromTicks((long)(Place(projectId) % (ulong)period.Ticks));
+    }
+
+    /// <summary>FNV-1a, 64 bits, of the id's UTF-8 bytes: a stable place, not the per-process string hash.</summary>
+    public static ulong Place(string projectId)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(projectId))
+            hash = (hash ^ b) * 1099511628211UL;
+        return hash;
+    }
+}
+
 public sealed class AlertWatchGrain(
     Journal.IJournalStore store,
     IClock clock, IOptions<AlertWatchOptions> options, ILogger<AlertWatchGrain> logger) : Grain, IAlertWatchGrain, IRemindable
@@ -95,8 +123,8 @@ public sealed class AlertWatchGrain(
     }
 
     /// <summary>
-    /// Registers the reminder, due when the next evaluation is: a period after the last one, or in a
-    /// minute when that has passed. Called when the project is created and by the once-per-database
+    /// Registers the reminder, due when the next evaluation is: a period after the last one, or, when
+    /// that has passed, at the project's own place in the next period (<see cref="AlertWatchSchedule"/>). Called when the project is created and by the once-per-database
     /// start-up pass over every project (AlertWatchStartup), so it evaluates nothing
     /// itself: start-up stays cheap and the reminders spread the work.
     /// </summary>
@@ -104,9 +132,7 @@ public sealed class AlertWatchGrain(
     {
         await state.EnsureLoadedAsync();
         var period = options.Value.Period;
-        var sinceLast = state.State.LastEvaluatedAt is { } last ? (clock.GetCurrentInstant() - last).ToTimeSpan() : period;
-        var due = period - sinceLast;
-        if (due < TimeSpan.FromMinutes(1)) due = period < TimeSpan.FromMinutes(1) ? period : TimeSpan.FromMinutes(1);
+        var due = AlertWatchSchedule.FirstDue(ProjectId, state.State.LastEvaluatedAt, clock.GetCurrentInstant(), period);
         await this.RegisterOrUpdateReminder(ReminderName, due, period);
     }
 

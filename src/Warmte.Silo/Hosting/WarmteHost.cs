@@ -117,6 +117,8 @@ public static class WarmteHost
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
             }
             if (tls.Enabled) silo.UseWarmteTls(tls);
+            // Idle grains' deactivation (Orleans:GrainCollection:CollectionAge, default 15 min; memory-pressure shedding): docs/operations.md.
+            silo.Services.Configure<GrainCollectionOptions>(config.GetSection("Orleans:GrainCollection"));
             // Reminders are stored on both engines (sqlite/0005, postgresql/0003); AlertWatchStartup registers them once per database.
             silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
             silo.AddWarmteGrainStorage(storage);
