@@ -9,7 +9,10 @@
 #   scripts/bench-votes.sh --quick         200 members, 20 votes/s (a smoke run of about 20 s)
 #
 # Options: --members N (5000)  --rate R votes/s (20; each member casts one vote per proposal, two proposals)
-#          --kill I (silo to kill midway, 2; 0: kill none)  --attempts A (sends per vote before giving up, 5)
+#          --kill I (silo to kill midway, 2; 0: kill none)  --attempts A (sends per vote before giving up, 10)
+#          --detect default|fast: failure detection; default = Orleans' production defaults (docs/operations.md),
+#            fast = the failover test's (ProbeTimeout 2 s, NumMissedProbesLimit 2, TableRefreshTimeout 2 s; under a
+#            load average of 60+ it declared a slow-starting silo dead, as docs/operations.md warns)
 #          --out DIR (results; default .bench/votes-<UTC time>)  --dir DIR (cluster dir; default /tmp/warmte-bench-votes)
 #          --no-build   --pg-port P (6100)  --http-base P (6101: silos on 6101-6103)  --silo-base P (6111)
 # Environment: CLUSTER_SH (default scripts/cluster.sh), WARMTE_ADMIN_TOKEN (else <dir>/admin-token).
@@ -17,7 +20,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-members=5000; rate=20; kill_silo=2; attempts=5; out=""; dir="${TMPDIR:-/tmp}/warmte-bench-votes"; build=1
+members=5000; rate=20; kill_silo=2; attempts=10; detect=default; out=""; dir="${TMPDIR:-/tmp}/warmte-bench-votes"; build=1
 pg_port=6100; http_base=6101; silo_base=6111
 while [ $# -gt 0 ]; do
   case $1 in
@@ -26,13 +29,14 @@ while [ $# -gt 0 ]; do
     --rate) rate=$2; shift 2;;
     --kill) kill_silo=$2; shift 2;;
     --attempts) attempts=$2; shift 2;;
+    --detect) detect=$2; shift 2;;
     --out) out=$2; shift 2;;
     --dir) dir=$2; shift 2;;
     --no-build) build=0; shift;;
     --pg-port) pg_port=$2; shift 2;;
     --http-base) http_base=$2; shift 2;;
     --silo-base) silo_base=$2; shift 2;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -55,6 +59,9 @@ loadgen=(dotnet tests/Warmte.LoadGen/bin/Release/net10.0/Warmte.LoadGen.dll)
 export Voting__RequestsPerMinutePerAddress=10000000
 export Voting__CodeKey=${Voting__CodeKey:-$(openssl rand -base64 32)}
 export RateLimit__Enabled=false
+if [ "$detect" = fast ]; then
+  export Orleans__Membership__ProbeTimeout=00:00:02 Orleans__Membership__NumMissedProbesLimit=2 Orleans__Membership__TableRefreshTimeout=00:00:02
+fi
 
 stop() { "$cluster" stop --dir "$dir" >/dev/null 2>&1 || true; }
 trap stop EXIT
@@ -70,10 +77,10 @@ export WARMTE_ADMIN_TOKEN=${WARMTE_ADMIN_TOKEN:-$(cat "$dir/admin-token")}
 
 midway=()
 [ "$kill_silo" != 0 ] && midway=(--midway-command "'$cluster' kill $kill_silo --dir '$dir'")
-echo "== $(date -u +%H:%M:%S) vote: $members members × 2 proposals at $rate votes/s, silo $kill_silo killed midway"
+echo "== $(date -u +%H:%M:%S) vote: $members members × 2 proposals at $rate votes/s, silo $kill_silo killed midway, failure detection $detect"
 status=0
 "${loadgen[@]}" vote --url "$(url 1),$(url 2),$(url 3)" --prefix "v$(date -u +%H%M%S)" --members "$members" --rate "$rate" \
-  --attempts "$attempts" "${midway[@]}" --label "3 silos, $members members, $rate votes/s, silo $kill_silo killed midway" \
+  --attempts "$attempts" "${midway[@]}" --label "3 silos, $members members, $rate votes/s, silo $kill_silo killed midway, detection $detect" \
   --json "$out/vote.json" 2>&1 | tee "$out/vote.log" || status=$?
 "$cluster" status --dir "$dir" || true
 stop

@@ -124,8 +124,8 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
                 if (attempt > 1)
                 {
                     Interlocked.Increment(ref retries);
-                    // A refused connection (a killed silo) goes to the next silo at once; otherwise back off a little.
-                    if (answer.Elapsed > TimeSpan.FromMilliseconds(50)) await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
+                    // A refused connection (a killed silo) goes to the next silo at once; a 503 or a time-out backs off a little.
+                    if (answer.Elapsed > TimeSpan.FromMilliseconds(50)) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt)));
                 }
                 answer = await api.SendAsync(HttpMethod.Post, "api/stem/votes", body, readBody: true);
                 recorder.For("vote attempt (service time)").Record(answer.Status, answer.Micros);
@@ -207,14 +207,14 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
     /// </summary>
     public async Task<Dictionary<string, object?>> CloseAndCheckAsync(IReadOnlyList<Acknowledged> acknowledged, int unanswered)
     {
-        await CloseWithRetries(Board + "/online/close");
+        await WithRetries(HttpMethod.Post, Board + "/online/close");
         long lost = 0, twice = 0, unexpected = 0;
         var mismatches = new List<string>();
         foreach (var (id, _, _) in Proposals)
         {
-            var closed = await CloseWithRetries($"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/close");
+            var closed = await WithRetries(HttpMethod.Post, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/close");
             var result = closed.Json().GetProperty("closed").GetProperty("result");
-            var published = await Expect("receipts", api.SendAsync(HttpMethod.Get, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/receipts", readBody: true));
+            var published = await WithRetries(HttpMethod.Get, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/receipts");
             var receipts = published.Json();
             var mine = acknowledged.Where(a => a.Proposal == id).ToList();
             foreach (var (choice, field, resultField) in new[] { ("Voor", "voor", "for"), ("Tegen", "tegen", "against"), ("Onthouding", "onthouding", "abstain") })
@@ -230,7 +230,7 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
                 unexpected += Math.Max(0, list.Count - ack.Count);
             }
             // Receipts under another choice than acknowledged would be lost above; a member's vote twice shows as more ballots than members.
-            var turnout = await Expect("turnout", api.SendAsync(HttpMethod.Get, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/turnout", readBody: true));
+            var turnout = await WithRetries(HttpMethod.Get, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/turnout");
             var ballots = turnout.Json().GetProperty("ballots").GetInt32();
             if (ballots < mine.Count || ballots > mine.Count + unanswered) mismatches.Add($"{id}: {ballots} ballots for {mine.Count} acknowledged");
         }
@@ -246,13 +246,13 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
         };
     }
 
-    /// <summary>Closing right after a silo died may meet the cluster still settling: try again for a while.</summary>
-    private async Task<Answer> CloseWithRetries(string path)
+    /// <summary>Closing and reading right after a silo died may meet the cluster still settling: try again for a while.</summary>
+    private async Task<Answer> WithRetries(HttpMethod method, string path)
     {
         Answer answer = new(0, null, TimeSpan.Zero);
         for (var attempt = 0; attempt < 30; attempt++)
         {
-            answer = await api.SendAsync(HttpMethod.Post, path, ServiceClient.Json(new { }), readBody: true);
+            answer = await api.SendAsync(method, path, method == HttpMethod.Post ? ServiceClient.Json(new { }) : null, readBody: true);
             if (answer.Ok) return answer;
             if (answer.Status is not (0 or >= 500)) break;
             await Task.Delay(TimeSpan.FromSeconds(2));
