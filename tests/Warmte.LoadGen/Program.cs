@@ -302,10 +302,11 @@ public static class Program
                 log.WriteLine($"vote: setting up {set.Prefix}-stem with {members} members, online voting and codes");
                 var setup = Stopwatch.StartNew();
                 var codes = await load.PrepareAsync();
-                log.WriteLine($"vote: set up in {setup.Elapsed.TotalSeconds:0} s");
+                var setupSeconds = setup.Elapsed.TotalSeconds;
+                log.WriteLine($"vote: set up in {setupSeconds:0} s");
                 Func<Task>? midway = o.Value("midway-command") is { } cmd ? () => Shell(cmd, log) : null;
                 var result = await load.RunAsync(codes, o.Double("rate", 20), o.Int("attempts", 5), midway, label, urls);
-                result.Figures!["set-up (s)"] = setup.Elapsed.TotalSeconds;
+                result.Figures!["set-up (s)"] = setupSeconds;
                 result.Figures["midway command"] = o.Value("midway-command");
                 return result;
             }

@@ -129,6 +129,8 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
                 }
                 answer = await api.SendAsync(HttpMethod.Post, "api/stem/votes", body, readBody: true);
                 recorder.For("vote attempt (service time)").Record(answer.Status, answer.Micros);
+                // 429 (the per-meeting limit, or "too many attempts") says when to try again: the page's member would.
+                if (answer.Status == 429) { await Task.Delay(TimeSpan.FromSeconds(1)); continue; }
                 if (answer.Status != 0 && answer.Status < 500) break;
             }
             var fromDue = clock.Elapsed - due;
@@ -138,7 +140,7 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
                 var receipt = answer.Json().GetProperty("receipt").GetString()!;
                 acknowledged.Add(new Acknowledged(member, proposal, choice, receipt, attempts));
             }
-            else if (answer.Status is 0 or >= 500) unacknowledged.Add((member, proposal, choice, answer.Describe()));
+            else if (answer.Status is 0 or 429 or >= 500) unacknowledged.Add((member, proposal, choice, answer.Describe()));
             else refused.Add($"{member}/{proposal}: {answer.Describe()}");
         }
 
@@ -188,6 +190,7 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
             ["load average before (1/5/15 min)"] = loadBefore,
             ["load average after (1/5/15 min)"] = loadAfter,
             ["first refusals"] = string.Join(" | ", refused.Take(3)),
+            ["first left without answer"] = string.Join(" | ", unacknowledged.Take(3).Select(u => $"{u.Member}/{u.Proposal}: {u.Last}")),
         };
         foreach (var (k, v) in check) figures[k] = v;
         // A refusal (409) is a member told "already voted" for their own vote: as bad as a lost one.
