@@ -26,6 +26,11 @@ public static class Program
                          --db FILE (silo stopped) until there are --cooperatives; renumbered ids (issue 15, 100,000 projects)
           scale-check    read copies through the service and compare them with block 0's answers, renumbered
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
+          vote           issue 17: a cooperative of --members members, an ALV today with an open and a secret proposal, online
+                         voting open, codes; every member votes on both, open loop at --rate votes/s over the --url silos
+                         (a vote without answer or with a 5xx is resent with the same nonce, at most --attempts times);
+                         then closes and checks every acknowledged vote counted once. --midway-command CMD runs (sh -c)
+                         when half the votes are due (scripts/bench-votes.sh kills a silo there). Exit 3 unless all checks hold.
 
         Options:
           --url URL[,URL…]        silo base URLs, used round robin (default http://127.0.0.1:5081); repeatable
@@ -84,6 +89,7 @@ public static class Program
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
                 await File.WriteAllTextAsync(file, JsonSerializer.Serialize(result, Report.Json));
             }
+            if (result.Kind == "vote") return result.Figures?["ok"] is true ? 0 : 3;
             return result.Operations.Sum(o => o.ServerErrors5xx) == 0 ? 0 : 3;
         }
         catch (ArgumentException e)
@@ -309,9 +315,33 @@ public static class Program
                 };
             }
 
+            case "vote":
+            {
+                var members = o.Int("members", 5000);
+                var load = new VoteLoad(api, $"{set.Prefix}-stem", members, log);
+                log.WriteLine($"vote: setting up {set.Prefix}-stem with {members} members, online voting and codes");
+                var setup = Stopwatch.StartNew();
+                var codes = await load.PrepareAsync();
+                var setupSeconds = setup.Elapsed.TotalSeconds;
+                log.WriteLine($"vote: set up in {setupSeconds:0} s");
+                Func<Task>? midway = o.Value("midway-command") is { } cmd ? () => Shell(cmd, log) : null;
+                var result = await load.RunAsync(codes, o.Double("rate", 20), o.Int("attempts", 5), midway, label, urls);
+                result.Figures!["set-up (s)"] = setupSeconds;
+                result.Figures["midway command"] = o.Value("midway-command");
+                return result;
+            }
+
             default:
                 throw new ArgumentException($"Unknown command '{command}'.");
         }
+    }
+
+    private static async Task Shell(string command, TextWriter log)
+    {
+        using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        log.WriteLine($"midway command exited {process.ExitCode}: {output.Trim()}");
     }
 
     private static int CountRows(JsonElement comparison)

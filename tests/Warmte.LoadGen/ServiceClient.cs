@@ -18,6 +18,7 @@ public sealed class ServiceClient : IDisposable
     {
         if (baseUrls.Count == 0) throw new ArgumentException("At least one base URL is needed.", nameof(baseUrls));
         BaseUrls = baseUrls;
+        _downUntil = new long[baseUrls.Count];
         _clients = [.. baseUrls.Select(url =>
         {
             var handler = new SocketsHttpHandler
@@ -37,12 +38,27 @@ public sealed class ServiceClient : IDisposable
     /// <summary>One silo's client (for per-silo calls like the memory figures).</summary>
     public HttpClient Silo(int index) => _clients[index];
 
-    private HttpClient NextClient() => _clients[(int)((uint)Interlocked.Increment(ref _next) % (uint)_clients.Length)];
+    private HttpClient NextClient() => _clients[NextIndex()];
+
+    // Like a load balancer's health check: a silo that refused a connection gets no requests for a few seconds.
+    private readonly long[] _downUntil = [];
+    private static readonly TimeSpan DownFor = TimeSpan.FromSeconds(5);
+
+    private int NextIndex()
+    {
+        var now = Stopwatch.GetTimestamp();
+        for (var tries = 0; ; tries++)
+        {
+            var i = (int)((uint)Interlocked.Increment(ref _next) % (uint)_clients.Length);
+            if (tries >= _clients.Length || _downUntil.Length == 0 || Volatile.Read(ref _downUntil[i]) < now) return i;
+        }
+    }
 
     /// <summary>Sends one request and answers its status (0 when no answer came) and body; the time is measured around the whole exchange.</summary>
     public async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? jsonBody = null, string? idempotencyKey = null, bool readBody = false, CancellationToken cancel = default)
     {
-        var client = NextClient();
+        var index = NextIndex();
+        var client = _clients[index];
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -60,6 +76,8 @@ public sealed class ServiceClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
+            if (e is HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } })
+                Volatile.Write(ref _downUntil[index], Stopwatch.GetTimestamp() + (long)(DownFor.TotalSeconds * Stopwatch.Frequency));
             return new Answer(0, e.Message, Stopwatch.GetElapsedTime(started));
         }
     }

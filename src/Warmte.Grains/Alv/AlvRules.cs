@@ -338,20 +338,20 @@ public static partial class AlvRules
         var secret = statutes.Electronic.IsSecret(proposal.DecisionType);
         var receipt = string.IsNullOrWhiteSpace(command.Receipt) ? null : command.Receipt.Trim();
         if (receipt is not null && !IsReceipt(receipt)) v.Add("receipt", "een ontvangstcode is 8 tot 64 letters, cijfers of streepjes.");
-        else if (receipt is not null && secret && proposal.Count.SealedReceipts.Any(r => r.Receipt == receipt))
-            v.Add("receipt", "deze ontvangstcode is al uitgegeven; maak een nieuwe.");
         if (v.HasErrors) return v.ToRefusal();
 
         if (CurrentMark(proposal, book.Voter(meetingId, proposalId, number!)) is { } earlier)
         {
-            if (!secret && earlier.Channel == channel && earlier.Choice == choice && earlier.ProxyHolder == holder)
+            if (IsRepeat(proposal, earlier, channel, choice, holder, receipt, secret))
                 return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(record, "alv.ballot-cast", "Dezelfde stem opnieuw ontvangen; niets gewijzigd."), [])
                 {
-                    Cast = new CastResult { Proposal = proposal, Receipt = earlier.Receipt, Channel = channel, Repeat = true },
+                    Cast = new CastResult { Proposal = proposal, Receipt = secret ? receipt : earlier.Receipt, Channel = channel, Repeat = true },
                 });
             var message = $"Lid {number} heeft op dit voorstel al gestemd ({Via(earlier)}); een lid stemt één keer.";
             return Refusal.Conflict("already-voted", message, [new FieldError("memberNumber", message)]);
         }
+        if (receipt is not null && secret && proposal.Count.SealedReceipts.Any(r => r.Receipt == receipt))
+            return Refusal.Invalid("receipt", "deze ontvangstcode is al uitgegeven; maak een nieuwe.");
         VoterMarkFact? holderMark = null;
         if (holder is not null)
         {
@@ -414,6 +414,22 @@ public static partial class AlvRules
         {
             Cast = new CastResult { Proposal = updated, Receipt = receipt, Channel = channel },
         });
+    }
+
+    /// <summary>
+    /// Whether a ballot of a member who already voted is the same ballot again (a retry after a lost
+    /// answer), which changes nothing and answers the first receipt. Same channel and proxy holder,
+    /// and: for an open ballot the same choice (and, when the caller gives a receipt, the same
+    /// receipt: the online page derives it from the member's code and the attempt, so only a resend
+    /// of that attempt matches); for a secret ballot, where no row names the member's choice or
+    /// receipt, the given receipt must be in the sealed list under the same choice — only the
+    /// member's own attempt can produce that receipt, so nothing about anyone else is revealed.
+    /// </summary>
+    public static bool IsRepeat(Proposal proposal, VoterMarkFact earlier, BallotChannel channel, VoteChoice choice, string? holder, string? receipt, bool secret)
+    {
+        if (earlier.Channel != channel || earlier.ProxyHolder != holder) return false;
+        if (secret) return receipt is not null && proposal.Count.SealedReceipts.Any(r => r.Receipt == receipt && r.Choice == choice);
+        return earlier.Choice == choice && (receipt is null || earlier.Receipt is null || earlier.Receipt == receipt);
     }
 
     public static ImmutableArray<string> NumbersIn(RecordTally command) =>

@@ -159,6 +159,12 @@ public sealed record CastOnline
     [Id(1)] public string? Choice { get; init; }
     /// <summary>A proxy holder voting for the member who gave the proxy: that member's number.</summary>
     [Id(2)] public string? ForMember { get; init; }
+    /// <summary>
+    /// The submission attempt (idempotency key): random, made by the page once per confirmed set of
+    /// choices and sent again with a retry. The receipt is derived from it and the member's code, so a
+    /// resend after a lost answer gets the same receipt; it is stored nowhere. See <see cref="VotingCodes.ReceiptFor"/>.
+    /// </summary>
+    [Id(3)] public string? Nonce { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -287,6 +287,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (string.IsNullOrWhiteSpace(command.Choice)) v.Add("choice", "is verplicht.");
         else if (!Enum.TryParse(command.Choice.Trim(), true, out choice) || !Enum.IsDefined(choice) || int.TryParse(command.Choice, out _))
             v.Add("choice", $"'{Slug.Truncate(command.Choice)}' is geen stem; kies Voor, Tegen of Onthouding.");
+        var nonce = string.IsNullOrWhiteSpace(command.Nonce) ? null : command.Nonce.Trim();
+        if (nonce is not null && !VotingCodes.IsNonce(nonce))
+            v.Add("nonce", "een poging-id is 16 tot 64 letters, cijfers, '-' of '_' (de pagina maakt er één per bevestiging).");
         // A proxy holder votes for the giver: the ballot is the giver's, with the holder as ProxyHolder.
         string voter = number, forGiver = "U heeft";
         string? holder = null;
@@ -302,29 +305,47 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (proposal is null) return UnknownCode;
         if (proposal.Closed is not null)
             return Refusal.Conflict("proposal-closed", $"Over '{proposal.Title}' is al besloten; stemmen kan niet meer.");
+        string AlreadyVoted(string counted) => holder is null ? $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt."
+            : $"Voor lid {voter} is over '{proposal.Title}' al gestemd ({counted}); die stem telt.";
+        Refusal Refused(string counted) => Refusal.Conflict("already-voted", AlreadyVoted(counted), holder is null ? null : [new FieldError("forMember", AlreadyVoted(counted))]);
         // One vote per member per proposal, whatever the channel: a second attempt says which one counted.
-        var counted = await Alv.VotedBy(MeetingId, proposal.Id, voter) is { } mark ? ChannelOf(mark)
+        // With a nonce, an online vote by the same holder may be this attempt resent after a lost answer:
+        // the ALV decides (same receipt and choice → the first answer again, counted once).
+        var mark = await Alv.VotedBy(MeetingId, proposal.Id, voter);
+        var counted = mark is not null ? ChannelOf(mark)
             : proposal.Ballots.FirstOrDefault(b => b.MemberNumber == voter) is { } earlier ? ChannelOf(earlier) : null;
-        if (counted is not null)
-        {
-            var says = holder is null ? $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt."
-                : $"Voor lid {voter} is over '{proposal.Title}' al gestemd ({counted}); die stem telt.";
-            return Refusal.Conflict("already-voted", says, holder is null ? null : [new FieldError("forMember", says)]);
-        }
-        var receipt = VotingCodes.NewReceipt();
+        var mayBeRetry = nonce is not null && mark is { Channel: BallotChannel.Online } && mark.ProxyHolder == holder;
+        if (counted is not null && !mayBeRetry) return Refused(counted);
+        var receipt = nonce is null ? VotingCodes.NewReceipt()
+            : VotingCodes.ReceiptFor(ServiceProvider.GetRequiredService<IVotingCodeHasher>(), codeHash, this.GetPrimaryKeyString(), proposal.Id, voter, nonce);
         var cast = await Alv.Cast(MeetingId, proposalId!,
             new CastBallot { MemberNumber = voter, Choice = choice.ToString(), Channel = BallotChannel.Online, Receipt = receipt, ProxyHolder = holder }, OnlineActor);
-        if (!cast.IsOk) return cast.Refusal!;
-        if (cast.Value!.Repeat) return Refusal.Conflict("already-voted", $"{forGiver} over '{proposal.Title}' al gestemd; die stem telt.");
-        var now = clock.GetCurrentInstant();
+        if (!cast.IsOk)
+            return cast.Refusal!.Code == "already-voted" && await Alv.VotedBy(MeetingId, proposal.Id, voter) is { } first ? Refused(ChannelOf(first)) : cast.Refusal!;
         var secret = (await Alv.Statutes()).Electronic.IsSecret(proposal.DecisionType);
+        var now = clock.GetCurrentInstant();
+        if (cast.Value!.Repeat)
+        {
+            // Without a nonce the ALV may still see an open ballot as repeated (the same choice): that is not this attempt.
+            if (nonce is null || cast.Value.Receipt != receipt) return Refusal.Conflict("already-voted", $"{forGiver} over '{proposal.Title}' al gestemd; die stem telt.");
+            // The first attempt may have been counted by the ALV and lost before its turnout row here (a crash between the two commits).
+            if (!secret && !await HasVotedRow(voter, proposal.Id))
+                await CommitTurnout(voting, voter, proposal.Id, firstVote: await _state.CountAsync("voted", voter) == 0, now);
+            return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, now));
+        }
         // Turnout for the board: who voted online, never what was chosen nor the receipt. For a secret
         // ballot not even a row per member here (its time could be matched with the ALV's receipts).
-        var firstVote = !secret && await _state.CountAsync("voted", voter) == 0;
-        await _state.CommitAsync(_state.State with { Voting = voting with { Voters = voting.Voters + (firstVote ? 1 : 0), VotesCast = voting.VotesCast + 1 } },
-            secret ? [] : [JournaledState<OnlineVotingState>.Entry("voted", voter, now, null, new VotedRow(proposalId!))], now);
+        if (secret) await _state.CommitAsync(_state.State with { Voting = voting with { VotesCast = voting.VotesCast + 1 } }, [], now);
+        else await CommitTurnout(voting, voter, proposalId!, firstVote: await _state.CountAsync("voted", voter) == 0, now);
         return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, now));
     }
+
+    private Task CommitTurnout(OnlineVoting voting, string voter, string proposalId, bool firstVote, Instant now) =>
+        _state.CommitAsync(_state.State with { Voting = voting with { Voters = voting.Voters + (firstVote ? 1 : 0), VotesCast = voting.VotesCast + 1 } },
+            [JournaledState<OnlineVotingState>.Entry("voted", voter, now, null, new VotedRow(proposalId))], now);
+
+    private async Task<bool> HasVotedRow(string voter, string proposalId) =>
+        (await _state.ReadAsync(new JournalQuery("voted", voter))).Any(r => JournaledState<OnlineVotingState>.Payload<VotedRow>(r).ProposalId == proposalId);
 
     public async Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt)
     {

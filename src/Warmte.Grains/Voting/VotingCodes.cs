@@ -40,6 +40,25 @@ public static class VotingCodes
         return new string(chars);
     }
 
+    /// <summary>
+    /// The receipt of an online vote sent with a submission attempt (nonce): 40 bits of a keyed hash
+    /// (the codes' key, Voting:CodeKey) of the member's code hash, the meeting, proposal, voter and
+    /// nonce. The same attempt resent after a lost answer gives the same receipt, which is how the
+    /// ALV recognises the retry of a secret ballot without any row naming the member's receipt; the
+    /// nonce is kept nowhere, so the database (even with the key) cannot rebuild a member's receipt.
+    /// </summary>
+    public static string ReceiptFor(IVotingCodeHasher hasher, string codeHash, string votingKey, string proposalId, string voter, string nonce)
+    {
+        var hex = hasher.Hash($"receipt|{codeHash}|{votingKey}|{proposalId}|{voter}|{nonce}");
+        var chars = new char[ReceiptSymbols];
+        for (var i = 0; i < ReceiptSymbols; i++) chars[i] = Alphabet[Convert.ToByte(hex.Substring(2 * i, 2), 16) & 31];
+        return Format(new string(chars));
+    }
+
+    /// <summary>A submission attempt's nonce: 16 to 64 letters, digits, '-' or '_' (the page sends 22: 128 random bits, base64url).</summary>
+    public static bool IsNonce(string? nonce) =>
+        nonce is { Length: >= 16 and <= 64 } && nonce.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
     /// <summary>"ABCDEFGH..." in groups of four joined by dashes.</summary>
     public static string Format(string symbols)
     {

@@ -77,7 +77,12 @@ public static class OnlineVotingEndpoints
             .WithSummary("Stembiljet bij een stemcode: vergadering, voorstellen met toelichting en uw eigen stemmen");
 
         stem.MapPost("/votes", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
-            Member(http, grains, guard, (voting, hash, body) => voting.Cast(hash, new CastOnline { ProposalId = body.ProposalId, Choice = body.Choice, ForMember = body.ForMember })))
+            Member(http, grains, guard, (voting, hash, body) => voting.Cast(hash, new CastOnline
+            {
+                ProposalId = body.ProposalId, Choice = body.Choice, ForMember = body.ForMember,
+                // The submission attempt: in the body ("nonce"), or as the API's usual Idempotency-Key header.
+                Nonce = body.Nonce ?? (http.Request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null),
+            })))
             .WithSummary("Stem uitbrengen (Voor, Tegen of Onthouding) op één voorstel; antwoord met ontvangstcode");
 
         stem.MapPost("/proxy", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
@@ -138,6 +143,8 @@ public static class OnlineVotingEndpoints
         public string? Choice { get; init; }
         /// <summary>Voting as proxy holder: the number of the member who gave the proxy.</summary>
         public string? ForMember { get; init; }
+        /// <summary>A vote: the submission attempt (16–64 letters, digits, '-', '_'), the same when the page resends it.</summary>
+        public string? Nonce { get; init; }
         /// <summary>Giving a proxy: the holder's member number.</summary>
         public string? Holder { get; init; }
         /// <summary>Giving or withdrawing a proxy: the proposals.</summary>

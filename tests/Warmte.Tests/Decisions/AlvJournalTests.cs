@@ -149,6 +149,17 @@ public sealed class AlvJournalTests
             Assert.Equal("already-voted", again.Refusal!.Code);
             Assert.Contains("online", again.Refusal.Errors.Single(e => e.Field == "memberNumber").Reason);
             Assert.Null(await alv.Receipts("alv", "bestuur"));
+            // A lost answer resent (the online page derives the same receipt from its attempt): the first
+            // answer again, counted once; the receipt under another choice or another receipt is a second vote.
+            var (r1, c1) = receipts["L-1"];
+            var resent = await alv.Cast("alv", "bestuur", new CastBallot { MemberNumber = "L-1", Choice = c1.ToString(), Channel = BallotChannel.Online, Receipt = r1 }, "test");
+            Assert.True(resent.IsOk && resent.Value!.Repeat, resent.Refusal?.Message);
+            Assert.Equal(r1, resent.Value!.Receipt);
+            Assert.Equal(24, (await alv.Turnout("alv", "bestuur"))!.Ballots);
+            var otherChoice = await alv.Cast("alv", "bestuur", new CastBallot { MemberNumber = "L-1", Choice = c1 == VoteChoice.Voor ? "Tegen" : "Voor", Channel = BallotChannel.Online, Receipt = r1 }, "test");
+            Assert.Equal("already-voted", otherChoice.Refusal!.Code);
+            var otherReceipt = await alv.Cast("alv", "bestuur", new CastBallot { MemberNumber = "L-1", Choice = c1.ToString(), Channel = BallotChannel.Online, Receipt = receipts["L-2"].Receipt }, "test");
+            Assert.Equal("already-voted", otherReceipt.Refusal!.Code);
 
             await CheckNoLink(settings, receipts, open: true);
             var closed = await alv.Close("alv", "bestuur", "test");

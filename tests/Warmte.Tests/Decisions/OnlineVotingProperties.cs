@@ -24,9 +24,12 @@ public sealed class OnlineVotingProperties
     private static EligibilityCheck Everyone(IEnumerable<string> numbers) =>
         new([.. numbers.Distinct().Select(n => new Voter(n, 1 + int.Parse(n[2..]) % 3))], ImmutableDictionary<string, string>.Empty);
 
-    public sealed record Step(int Member, bool Online, VoteChoice Choice, int? Holder);
+    /// <summary><see cref="Attempt"/>: the online page's submission attempt (nonce); its receipt is derived from member and attempt.</summary>
+    public sealed record Step(int Member, bool Online, VoteChoice Choice, int? Holder, int Attempt = 0);
 
-    public sealed record Scenario(bool CountOnlineAsPresent, bool Weighted, bool WithTally, int TallyAt, int AttendanceAt, int[] Attendance, Step[] Steps);
+    public sealed record Scenario(bool CountOnlineAsPresent, bool Weighted, bool WithTally, int TallyAt, int AttendanceAt, int[] Attendance, Step[] Steps, bool Secret = false);
+
+    private static string ReceiptOf(string member, int attempt) => $"RCPT-{member}-{attempt}";
 
     private static Gen<Scenario> Scenarios() =>
         from countAsPresent in Gen.Elements(true, false)
@@ -36,11 +39,13 @@ public sealed class OnlineVotingProperties
                        from online in Gen.Elements(true, false)
                        from choice in Gen.Elements(VoteChoice.Voor, VoteChoice.Tegen, VoteChoice.Onthouding)
                        from holder in Gen.Frequency((3, Gen.Constant<int?>(null)), (1, Gen.Choose(1, Members).Select(h => (int?)h)))
-                       select new Step(member, online, choice, holder)).ArrayOf().Select(a => a.Take(25).ToArray())
+                       from attempt in Gen.Choose(0, 1)
+                       select new Step(member, online, choice, holder, attempt)).ArrayOf().Select(a => a.Take(25).ToArray())
         from tallyAt in Gen.Choose(0, 25)
         from attendanceAt in Gen.Choose(0, 25)
         from attendance in Gen.Choose(1, Members).ArrayOf().Select(a => a.Distinct().Take(5).ToArray())
-        select new Scenario(countAsPresent, weighted, withTally, tallyAt, attendanceAt, attendance, steps);
+        from secret in Gen.Elements(true, false)
+        select new Scenario(countAsPresent, weighted, withTally, tallyAt, attendanceAt, attendance, steps, secret);
 
     [Property(MaxTest = 300)]
     public Property Each_member_counts_once_and_the_result_is_the_rule_on_the_accepted_ballots() =>
@@ -49,7 +54,8 @@ public sealed class OnlineVotingProperties
             var statutes = AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes
             {
                 Default = new DecisionRuleInput { Quorum = "1/2", MaxProxiesPerAttendee = 2, Weighting = scenario.Weighted ? "PerWoningequivalent" : "OneMemberOneVote" },
-                Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = scenario.CountOnlineAsPresent, OnlineProxiesAllowed = true },
+                Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = scenario.CountOnlineAsPresent, OnlineProxiesAllowed = true,
+                    SecretBallotTypes = scenario.Secret ? ["Tariefbesluit"] : [] },
             });
             Assert.True(statutes.IsOk, string.Join("; ", statutes.Refusal?.Errors.Select(e => e.Field + ": " + e.Reason) ?? []));
             var record = statutes.Value!.Value;
@@ -61,7 +67,7 @@ public sealed class OnlineVotingProperties
             Assert.True(created.IsOk, string.Join("; ", created.Refusal?.Errors.Select(e => e.Field + ": " + e.Reason) ?? []));
             record = created.Value!.Value;
             var book = BallotBook.Empty;
-            var accepted = new List<(string Member, VoteChoice Choice, string? Holder, bool Counted, decimal Weight)>();
+            var accepted = new List<(string Member, VoteChoice Choice, string? Holder, bool Counted, decimal Weight, string? Receipt)>();
             Tally? tally = null;
             var present = new HashSet<string>();
             var weights = Everyone(Enumerable.Range(1, Members).Select(M)).Voters.ToDictionary(v => v.Number, v => scenario.Weighted ? v.Woningequivalenten : 1m);
@@ -101,10 +107,20 @@ public sealed class OnlineVotingProperties
                 {
                     MemberNumber = M(step.Member), Choice = step.Choice.ToString(), ProxyHolder = step.Holder is { } h ? M(h) : null,
                     Channel = online ? BallotChannel.Online : BallotChannel.Meeting,
+                    Receipt = online ? ReceiptOf(M(step.Member), step.Attempt) : null,
                 };
                 var cast = AlvRules.CastBallot(record, "alv", "tarief", command, Everyone(AlvRules.NumbersIn(command)), book, Date, "t", Now);
                 if (cast.IsOk && !cast.Value!.Cast!.Repeat)
-                    accepted.Add((M(step.Member), step.Choice, command.ProxyHolder, !online || scenario.CountOnlineAsPresent, weights[M(step.Member)]));
+                    accepted.Add((M(step.Member), step.Choice, command.ProxyHolder, !online || scenario.CountOnlineAsPresent, weights[M(step.Member)], command.Receipt));
+                else if (cast.IsOk)
+                {
+                    // A repeat is only the very ballot that counted, resent: same choice, holder and (online) attempt; it answers that receipt.
+                    var first = accepted.Single(a => a.Member == M(step.Member));
+                    Assert.Equal((first.Choice, first.Holder), (step.Choice, command.ProxyHolder));
+                    if (online) Assert.Equal(first.Receipt, command.Receipt);
+                    Assert.Equal(first.Receipt, cast.Value!.Cast!.Receipt);
+                    Assert.Empty(cast.Value!.Facts);
+                }
                 else if (!cast.IsOk && accepted.Any(a => a.Member == M(step.Member)))
                     Assert.Contains(cast.Refusal!.Code, new[] { "already-voted", "proxy-holder-represented", "too-many-proxies", "invalid-input" });
                 Apply(cast);
@@ -118,6 +134,11 @@ public sealed class OnlineVotingProperties
             var closed = AlvRules.Close(record, "alv", "tarief", new Electorate(Date, Members, weights.Values.Sum()), book, Date, "t", Now);
             Assert.True(closed.IsOk, closed.Refusal?.Message);
             var result = closed.Value!.Record.Meetings[0].Proposals[0].Closed!.Result;
+            // Verifiable: every accepted online receipt is published once, under its choice.
+            var published = closed.Value.Facts.Where(f => f.Kind == AlvFacts.Receipts).Select(f => AlvFacts.Read<ReceiptsFact>(f.Payload)).SingleOrDefault()
+                ?? new ReceiptsFact([], [], []);
+            foreach (var (choice, list) in new[] { (VoteChoice.Voor, published.Voor), (VoteChoice.Tegen, published.Tegen), (VoteChoice.Onthouding, published.Onthouding) })
+                Assert.Equal(accepted.Where(a => a.Receipt is not null && a.Choice == choice).Select(a => a.Receipt!).Order(StringComparer.Ordinal), list);
 
             // The statutes' rule on the final ballots, computed here from the accepted list.
             var totals = accepted.Aggregate(new VoteTotals(tally?.For ?? 0, 0, 0), (t, a) => t.Add(a.Choice, a.Weight));

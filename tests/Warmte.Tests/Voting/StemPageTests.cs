@@ -109,6 +109,54 @@ public sealed class StemPageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_vote_whose_answer_is_lost_is_resent_with_the_same_nonce_and_counted_once()
+    {
+        var (coop, codes) = await MeetingToday();
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        // The first answer to each vote is lost on the way back: the silo counted it, the page hears a dropped connection.
+        var sent = new List<string>();
+        await page.RouteAsync("**/api/stem/votes", async route =>
+        {
+            var body = route.Request.PostData ?? "";
+            bool first;
+            lock (sent)
+            {
+                first = !sent.Contains(body);
+                sent.Add(body);
+            }
+            var response = await route.FetchAsync();
+            if (response.Status == 200 && first) await route.AbortAsync("connectionreset");
+            else await route.FulfillAsync(new() { Response = response });
+        });
+        await page.GotoAsync($"/stem#{codes["L-2"]}");
+        await page.GetByRole(AriaRole.Group, new() { Name = "Realisatiebesluit warmtenet" }).GetByLabel("Tegen", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028" }).GetByLabel("Onthouding", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stem is ontvangen" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#error")).ToBeHiddenAsync();
+        var receipts = await page.Locator("#receipts .receipt").AllTextContentsAsync();
+        Assert.Equal(2, receipts.Count);
+        // Each vote went twice, with the same body (the same nonce); one nonce for the whole confirmation.
+        Assert.Equal(4, sent.Count);
+        Assert.Equal(sent[0], sent[1]);
+        Assert.Equal(sent[2], sent[3]);
+        var nonces = sent.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.GetProperty("nonce").GetString()).Distinct().ToList();
+        Assert.Single(nonces);
+        Assert.Matches("^[A-Za-z0-9_-]{22}$", nonces[0]);
+
+        // Counted once each, under the receipt the page shows.
+        var admin = fixture.Server.Client();
+        foreach (var proposal in new[] { "realisatiebesluit", "tarief" })
+            Assert.Equal(1, (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/{proposal}/turnout")).Body.GetProperty("online").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/close", new { })).Status);
+        var published = await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/receipts");
+        Assert.Equal([receipts[1]], published.Body.GetProperty("onthouding").EnumerateArray().Select(e => e.GetString()).ToList());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_member_gives_a_proxy_on_the_page_and_the_holder_votes_for_them_with_their_own_code()
     {
         var (coop, codes) = await MeetingToday(onlineProxies: true);

@@ -19,11 +19,30 @@ function error(message) {
   box.hidden = !message;
 }
 
-async function post(path, body) {
-  const response = await fetch(path, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store",
-  });
+// One submission attempt: 128 random bits, made when the member confirms a set of choices and sent
+// with every vote of it, also when a vote is sent again after a lost answer. The server derives the
+// receipt from it, so a resent vote gets the receipt of the first one and is counted once.
+function newNonce() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+let nonce = null;
+
+async function post(path, body, { retries = 0 } = {}) {
+  let response;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = await fetch(path, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+        credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store",
+      });
+      if (response.status < 500 || attempt >= retries) break;
+    } catch (e) {
+      // The network dropped (the answer may be lost): the same body again, with the same nonce.
+      if (attempt >= retries) throw new Error("Geen verbinding met de server; probeer het opnieuw. Een stem die al is aangekomen telt één keer.");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+  }
   let json = null;
   try { json = await response.json(); } catch { /* empty */ }
   if (!response.ok) {
@@ -211,6 +230,7 @@ $("paper-form").addEventListener("submit", (event) => {
     error("Kies bij minstens één voorstel Voor, Tegen of Onthouding.");
     return;
   }
+  nonce = newNonce();
   error(null);
   const list = $("confirm-list");
   list.replaceChildren(...chosen.map((c) => {
@@ -230,7 +250,7 @@ $("confirm").addEventListener("click", async () => {
   const problems = [];
   for (const c of chosen) {
     try {
-      const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice, forMember: c.forMember });
+      const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice, forMember: c.forMember, nonce }, { retries: 2 });
       receipts.push({ ...r, title: c.title });
     } catch (e) {
       problems.push(`${c.title}: ${e.message}`);

@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Warmte.LoadGen;
+
+/// <summary>
+/// The online-voting load of issue 17: a cooperative with many members, an ALV today with an open and
+/// a secret proposal, online voting open and a code per member (board API); then every member votes on
+/// every proposal, open loop at a fixed rate over the silos' HTTP ports, retrying a vote whose answer
+/// did not come (no answer or 5xx) with the same nonce, as the member page does. At the end voting is
+/// closed and checked: every acknowledged vote counted exactly once (totals per choice, published
+/// receipts), none counted twice. Latency runs from the vote's due time to its acknowledgement,
+/// retries included. See docs/performance.md, "Issue 17: 5,000 members vote online, one silo killed".
+/// </summary>
+public sealed class VoteLoad(ServiceClient api, string cooperativeId, int members, TextWriter log)
+{
+    public const string Meeting = "alv-online";
+
+    /// <summary>The proposals: one open ballot, one secret (board election).</summary>
+    public static readonly (string Id, string Title, string Type)[] Proposals =
+    [
+        ("begroting", "Begroting 2028", "Overig"),
+        ("bestuur", "Verkiezing bestuurslid", "Bestuursverkiezing"),
+    ];
+
+    private static readonly string[] Choices = ["Voor", "Tegen", "Onthouding"];
+
+    private string Coop => cooperativeId;
+
+    private string Board => $"api/cooperatives/{Coop}/alv/meetings/{Meeting}";
+
+    /// <summary>Member number of member i (0-based).</summary>
+    public static string Number(int i) => $"S-{i + 1:00000}";
+
+    /// <summary>Cooperative, members, statutes, meeting today, online voting open, codes: answers the codes per member number.</summary>
+    public async Task<Dictionary<string, string>> PrepareAsync()
+    {
+        var today = AmsterdamToday();
+        await Expect("cooperative", api.PostAsync("api/cooperatives", new
+        {
+            id = Coop, statutoryName = $"Coöperatie {Coop} U.A. (stembelasting)", kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2020-01-01",
+        }));
+        const int batch = 500; // under the 256 kB request limit
+        for (var from = 0; from < members; from += batch)
+        {
+            await Expect("members", api.PostAsync($"api/cooperatives/{Coop}/members", new
+            {
+                members = Enumerable.Range(from, Math.Min(batch, members - from)).Select(m => new
+                {
+                    number = Number(m), name = $"Lid {m + 1}", category = "eigenaar-bewoner", woningequivalenten = 1,
+                    postcode = "1054 AB", huisnummer = m + 1, joinedOn = "2020-01-01",
+                }).ToArray(),
+            }));
+        }
+        await Expect("statutes", api.PutAsync($"api/cooperatives/{Coop}/alv/statutes", new
+        {
+            electronic = new { advanceVotingAllowed = true, advanceVotersCountAsPresent = true, secretBallotTypes = new[] { "Bestuursverkiezing" } },
+        }));
+        await Expect("meeting", api.PostAsync($"api/cooperatives/{Coop}/alv/meetings", new
+        {
+            id = Meeting, title = "ALV (stembelasting)", date = today.ToString("yyyy-MM-dd"), noticeDate = today.AddDays(-20).ToString("yyyy-MM-dd"),
+            proposals = Proposals.Select(p => new { id = p.Id, title = p.Title, decisionType = p.Type }).ToArray(),
+        }));
+        await Expect("open", api.PutAsync(Board + "/online", new
+        {
+            opens = today.ToString("yyyy-MM-dd"), proposals = Proposals.Select(p => new { proposalId = p.Id, explanation = p.Title }).ToArray(),
+        }));
+        var issued = await Expect("codes", api.PostAsync(Board + "/online/codes?format=json", new { }, readBody: true));
+        var codes = issued.Json().GetProperty("codes").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!);
+        if (codes.Count != members) throw new InvalidOperationException($"codes: {codes.Count} issued for {members} members.");
+        return codes;
+    }
+
+    private static DateOnly AmsterdamToday() =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/Amsterdam"));
+
+    private async Task<Answer> Expect(string what, Task<Answer> call)
+    {
+        var answer = await call;
+        if (!answer.Ok) throw new InvalidOperationException($"{what}: {answer.Describe()}");
+        return answer;
+    }
+
+    /// <summary>One acknowledged vote.</summary>
+    public sealed record Acknowledged(string Member, string Proposal, string Choice, string Receipt, int Attempts);
+
+    /// <summary>
+    /// Every member votes on every proposal, open loop: vote k (member k / P, proposal k % P) is due at
+    /// start + k / rate. A vote without an answer or with a 5xx is sent again with the same nonce, at
+    /// most <paramref name="maxAttempts"/> times; <paramref name="midway"/> runs once when half the votes are due.
+    /// </summary>
+    public async Task<MeasurementResult> RunAsync(Dictionary<string, string> codes, double rate, int maxAttempts, Func<Task>? midway, string label,
+        IReadOnlyList<string> urls)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var loadBefore = LoadAverage();
+        var recorder = new Recorder();
+        var acknowledged = new ConcurrentBag<Acknowledged>();
+        var unacknowledged = new ConcurrentBag<(string Member, string Proposal, string Choice, string Last)>();
+        var refused = new ConcurrentBag<string>();
+        long retries = 0;
+        var total = members * Proposals.Length;
+        var pending = new List<Task>(total);
+        var clock = Stopwatch.StartNew();
+        double? midwayAt = null;
+        Task midwayTask = Task.CompletedTask;
+
+        async Task Vote(int k, TimeSpan due)
+        {
+            var member = Number(k / Proposals.Length);
+            var proposal = Proposals[k % Proposals.Length].Id;
+            // A member's choice: the same on every run (no randomness needed beyond the nonce).
+            var choice = Choices[(int)((uint)(k * 2654435761u) % 3)];
+            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var body = ServiceClient.Json(new { code = codes[member], proposalId = proposal, choice, nonce });
+            Answer answer = new(0, null, TimeSpan.Zero);
+            var attempts = 0;
+            for (var attempt = 1; attempt <= maxAttempts; attempt++)
+            {
+                attempts = attempt;
+                if (attempt > 1)
+                {
+                    Interlocked.Increment(ref retries);
+                    // A refused connection (a killed silo) goes to the next silo at once; a 503 or a time-out backs off a little.
+                    if (answer.Elapsed > TimeSpan.FromMilliseconds(50)) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt)));
+                }
+                answer = await api.SendAsync(HttpMethod.Post, "api/stem/votes", body, readBody: true);
+                recorder.For("vote attempt (service time)").Record(answer.Status, answer.Micros);
+                // 429 (the per-meeting limit, or "too many attempts") says when to try again: the page's member would.
+                if (answer.Status == 429) { await Task.Delay(TimeSpan.FromSeconds(1)); continue; }
+                if (answer.Status != 0 && answer.Status < 500) break;
+            }
+            var fromDue = clock.Elapsed - due;
+            recorder.For("vote (from due time, retries included)").Record(answer.Status, (long)(fromDue.TotalMilliseconds * 1000));
+            if (answer.Ok)
+            {
+                var receipt = answer.Json().GetProperty("receipt").GetString()!;
+                acknowledged.Add(new Acknowledged(member, proposal, choice, receipt, attempts));
+            }
+            else if (answer.Status is 0 or 429 or >= 500) unacknowledged.Add((member, proposal, choice, answer.Describe()));
+            else refused.Add($"{member}/{proposal}: {answer.Describe()}");
+        }
+
+        log.WriteLine($"vote: {members} members × {Proposals.Length} proposals = {total} votes at {rate:0.##}/s ({total / rate:0} s) against {string.Join(", ", urls)}");
+        var scheduler = new Thread(() =>
+        {
+            for (var i = 0; i < total;)
+            {
+                var dueCount = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate) + 1);
+                for (; i < dueCount; i++)
+                {
+                    pending.Add(Vote(i, TimeSpan.FromSeconds(i / rate)));
+                    if (midway is not null && midwayAt is null && i >= total / 2)
+                    {
+                        midwayAt = clock.Elapsed.TotalSeconds;
+                        log.WriteLine($"vote: midway ({i} of {total} due, {midwayAt:0.0} s): running the midway command");
+                        midwayTask = Task.Run(midway);
+                    }
+                }
+                var wait = TimeSpan.FromSeconds(i / rate) - clock.Elapsed;
+                Thread.Sleep(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1));
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "vote schedule" };
+        scheduler.Start();
+        await Task.Run(scheduler.Join);
+        await Task.WhenAll(pending);
+        await midwayTask;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var loadAfter = LoadAverage();
+        log.WriteLine($"vote: {acknowledged.Count} acknowledged, {unacknowledged.Count} without answer, {refused.Count} refused, {retries} retries, {seconds:0} s");
+
+        var check = await CloseAndCheckAsync([.. acknowledged], unacknowledged.Count);
+        var vote = recorder.Results(seconds).First(r => r.Operation.StartsWith("vote (", StringComparison.Ordinal));
+        var figures = new Dictionary<string, object?>
+        {
+            ["members"] = members,
+            ["votes (members × proposals)"] = total,
+            ["offered rate (votes/s)"] = rate,
+            ["acknowledged"] = acknowledged.Count,
+            ["without answer after retries"] = unacknowledged.Count,
+            ["refused (4xx)"] = refused.Count,
+            ["retries"] = retries,
+            ["p50 from due (ms)"] = vote.P50Ms,
+            ["p99 from due (ms)"] = vote.P99Ms,
+            ["max from due (ms)"] = vote.MaxMs,
+            ["midway command at (s)"] = midwayAt,
+            ["load average before (1/5/15 min)"] = loadBefore,
+            ["load average after (1/5/15 min)"] = loadAfter,
+            ["first refusals"] = string.Join(" | ", refused.Take(3)),
+            ["first left without answer"] = string.Join(" | ", unacknowledged.Take(3).Select(u => $"{u.Member}/{u.Proposal}: {u.Last}")),
+        };
+        foreach (var (k, v) in check) figures[k] = v;
+        // A refusal (409) is a member told "already voted" for their own vote: as bad as a lost one.
+        figures["ok"] = check["ok"] is true && refused.IsEmpty;
+        figures["acknowledged after a retry"] = acknowledged.Count(a => a.Attempts > 1);
+        return new MeasurementResult
+        {
+            Kind = "vote", Label = label, StartedAt = started, Seconds = seconds, Urls = urls, OfferedRate = rate,
+            Operations = recorder.Results(seconds), Figures = figures,
+        };
+    }
+
+    /// <summary>
+    /// Closes online voting and every proposal, then compares: per proposal the totals per choice with
+    /// the acknowledged choices, and the published receipts with the acknowledged receipts. "lost" and
+    /// "counted twice" must be 0; with votes left without an answer, those may or may not have counted.
+    /// </summary>
+    public async Task<Dictionary<string, object?>> CloseAndCheckAsync(IReadOnlyList<Acknowledged> acknowledged, int unanswered)
+    {
+        await WithRetries(HttpMethod.Post, Board + "/online/close");
+        long lost = 0, twice = 0, unexpected = 0;
+        var mismatches = new List<string>();
+        foreach (var (id, _, _) in Proposals)
+        {
+            var closed = await WithRetries(HttpMethod.Post, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/close");
+            var result = closed.Json().GetProperty("closed").GetProperty("result");
+            var published = await WithRetries(HttpMethod.Get, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/receipts");
+            var receipts = published.Json();
+            var mine = acknowledged.Where(a => a.Proposal == id).ToList();
+            foreach (var (choice, field, resultField) in new[] { ("Voor", "voor", "for"), ("Tegen", "tegen", "against"), ("Onthouding", "onthouding", "abstain") })
+            {
+                var list = receipts.GetProperty(field).EnumerateArray().Select(e => e.GetString()!).ToList();
+                var set = new HashSet<string>(list, StringComparer.Ordinal);
+                var ack = mine.Where(a => a.Choice == choice).ToList();
+                lost += ack.Count(a => !set.Contains(a.Receipt));
+                twice += list.Count - set.Count;
+                var counted = result.GetProperty(resultField).GetDecimal();
+                var extra = (long)counted - ack.Count;
+                if (extra < 0 || extra > unanswered) mismatches.Add($"{id} {choice}: counted {counted}, acknowledged {ack.Count}");
+                unexpected += Math.Max(0, list.Count - ack.Count);
+            }
+            // Receipts under another choice than acknowledged would be lost above; a member's vote twice shows as more ballots than members.
+            var turnout = await WithRetries(HttpMethod.Get, $"api/cooperatives/{Coop}/alv/meetings/{Meeting}/proposals/{id}/turnout");
+            var ballots = turnout.Json().GetProperty("ballots").GetInt32();
+            if (ballots < mine.Count || ballots > mine.Count + unanswered) mismatches.Add($"{id}: {ballots} ballots for {mine.Count} acknowledged");
+        }
+        var perMember = acknowledged.GroupBy(a => (a.Member, a.Proposal)).Count(g => g.Count() > 1);
+        return new Dictionary<string, object?>
+        {
+            ["acknowledged votes lost (not counted under their choice)"] = lost,
+            ["receipts published twice"] = twice,
+            ["members acknowledged twice on one proposal"] = perMember,
+            ["counted beyond acknowledged (votes without answer that did count)"] = unexpected,
+            ["count mismatches"] = mismatches.Count == 0 ? "none" : string.Join("; ", mismatches),
+            ["ok"] = lost == 0 && twice == 0 && perMember == 0 && mismatches.Count == 0,
+        };
+    }
+
+    /// <summary>Closing and reading right after a silo died may meet the cluster still settling: try again for a while.</summary>
+    private async Task<Answer> WithRetries(HttpMethod method, string path)
+    {
+        Answer answer = new(0, null, TimeSpan.Zero);
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            answer = await api.SendAsync(method, path, method == HttpMethod.Post ? ServiceClient.Json(new { }) : null, readBody: true);
+            if (answer.Ok) return answer;
+            if (answer.Status is not (0 or >= 500)) break;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        throw new InvalidOperationException($"{path}: {answer.Describe()}");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+}
