@@ -53,10 +53,11 @@ if [ $build = 1 ]; then
 fi
 loadgen=(dotnet tests/Warmte.LoadGen/bin/Release/net10.0/Warmte.LoadGen.dll)
 
-# The silos inherit these. One address (this machine) stands for 5,000 members: lift the per-address
-# limit of the member API; the per-meeting limit (200/s per silo) stays. Every silo must hash codes
-# with the same key (docs/members-and-decisions.md), so one key for this run.
-export Voting__RequestsPerMinutePerAddress=10000000
+# The silos inherit these. Every member votes from an address of their own: the generator sends
+# X-Forwarded-For as a proxy on loopback would (believed from loopback only), so the member API's
+# per-address limits and the cluster-wide lockout stay at their production settings, as does the
+# per-meeting limit (200/s per silo). Every silo must hash codes with the same key
+# (docs/members-and-decisions.md), so one key for this run.
 export Voting__CodeKey=${Voting__CodeKey:-$(openssl rand -base64 32)}
 export RateLimit__Enabled=false
 if [ "$detect" = fast ]; then

@@ -55,7 +55,7 @@ public sealed class ServiceClient : IDisposable
     }
 
     /// <summary>Sends one request and answers its status (0 when no answer came) and body; the time is measured around the whole exchange.</summary>
-    public async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? jsonBody = null, string? idempotencyKey = null, bool readBody = false, CancellationToken cancel = default)
+    public async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? jsonBody = null, string? idempotencyKey = null, bool readBody = false, CancellationToken cancel = default, string? forwardedFor = null)
     {
         var index = NextIndex();
         var client = _clients[index];
@@ -69,6 +69,8 @@ public sealed class ServiceClient : IDisposable
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             }
             if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+            // As a proxy on loopback would say it (a silo believes it only from its known proxies, loopback by default).
+            if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancel);
             // The body is always read to the end (ResponseContentRead), so the time includes the whole answer.
             var body = readBody || !response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancel) : null;
