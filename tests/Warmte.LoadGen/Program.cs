@@ -143,13 +143,13 @@ public static class Program
                 // CPU per operation (--silo-pid, --pg-pid: the postmaster): what a booking costs whatever else runs on the machine.
                 int? siloPid = o.Value("silo-pid") is { } sp ? int.Parse(sp) : null, pgPid = o.Value("pg-pid") is { } pp ? int.Parse(pp) : null;
                 var (service, serviceSeconds, serviceCpu) = await WithCpu(siloPid, pgPid, warmup,
-                    () => LoadRunners.ClosedLoopAsync(rng => workload.RunAsync("spending", rng), clients, duration, warmup));
+                    () => LoadRunners.ClosedLoopAsync(rng => workload.RunAsync("spending", rng), clients, duration, warmup), pg);
                 // The same bytes the service stored for its last booking (a typical booking when none is stored yet).
                 var payload = await PostgresBaseline.BookingPayloadAsync(pg)
                     ?? """{"Booking":{"Id":"b-1","Month":"2026-03","Kind":"aanleg","Amount":1234.56,"Description":"Graafwerk fase 2","BookedBy":"loadgen","BookedAt":"2026-03-01T10:00:00Z"}}""";
                 log.WriteLine($"write-compare: raw inserts of one booking row ({payload.Length} bytes, journal indexes, fsync on), {clients} connections, {duration.TotalSeconds:0} s");
                 var (raw, rawSeconds, rawCpu) = await WithCpu(siloPid, pgPid, warmup,
-                    () => PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects));
+                    () => PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects), pg);
                 var serviceOps = service.Results(serviceSeconds);
                 var rawOps = raw.Results(rawSeconds);
                 var servicePerSecond = serviceOps.Where(x => x.Operation == "spending").Sum(x => x.PerSecond);
@@ -168,6 +168,11 @@ public static class Program
                     cpu["cpu ms per raw insert: load generator (Npgsql client)"] = Per(rawCpu.LoadGen, rawCount);
                     cpu["cpu ms per raw insert: silo (idle)"] = Per(rawCpu.Silo, rawCount);
                 }
+                // The database's own count of its work (pg_stat_database; includes everything the silo did meanwhile: summaries, alerts).
+                double Each(long n, long count) => count > 0 ? Math.Round((double)n / count, 2) : 0;
+                cpu["PostgreSQL transactions per booking / per raw insert"] = $"{Each(serviceCpu.Db.Commits, serviceCount)} / {Each(rawCpu.Db.Commits, rawCount)}";
+                cpu["PostgreSQL rows written per booking / per raw insert"] = $"{Each(serviceCpu.Db.RowsWritten, serviceCount)} / {Each(rawCpu.Db.RowsWritten, rawCount)}";
+                cpu["PostgreSQL rows read per booking / per raw insert"] = $"{Each(serviceCpu.Db.RowsRead, serviceCount)} / {Each(rawCpu.Db.RowsRead, rawCount)}";
                 cpu["load average (1 min) at start of service / raw"] = $"{serviceCpu.LoadAverage:0.0} / {rawCpu.LoadAverage:0.0}";
                 return new MeasurementResult
                 {
@@ -315,16 +320,20 @@ public static class Program
     }
 
     /// <summary>One phase of write-compare, with the CPU the silo, PostgreSQL and this process used after its warm-up, and the load average then.</summary>
-    private static async Task<(Recorder Recorder, double Seconds, (double Silo, double Postgres, double LoadGen, double LoadAverage) Cpu)> WithCpu(
-        int? siloPid, int? pgPid, TimeSpan warmup, Func<Task<(Recorder Recorder, double Seconds)>> phase)
+    private static async Task<(Recorder Recorder, double Seconds, (double Silo, double Postgres, double LoadGen, double LoadAverage, PgStats.Reading Db) Cpu)> WithCpu(
+        int? siloPid, int? pgPid, TimeSpan warmup, Func<Task<(Recorder Recorder, double Seconds)>> phase, string? pg = null)
     {
         var running = phase();
         await Task.WhenAny(running, Task.Delay(warmup));
         var before = ProcessCpu.Read(siloPid, pgPid);
+        var statsBefore = pg is null ? default : await PgStats.ReadAsync(pg);
         var load = LoadAverage();
         var (recorder, seconds) = await running;
         var after = ProcessCpu.Read(siloPid, pgPid);
-        return (recorder, seconds, (after.Silo - before.Silo, after.Postgres - before.Postgres, after.LoadGen - before.LoadGen, load));
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the backends flush their statistics within a second of going idle
+        var statsAfter = pg is null ? default : await PgStats.ReadAsync(pg);
+        return (recorder, seconds, (after.Silo - before.Silo, after.Postgres - before.Postgres, after.LoadGen - before.LoadGen, load,
+            new PgStats.Reading(statsAfter.Commits - statsBefore.Commits, statsAfter.RowsWritten - statsBefore.RowsWritten, statsAfter.RowsRead - statsBefore.RowsRead)));
     }
 
     private static double LoadAverage()
