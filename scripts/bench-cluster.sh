@@ -103,6 +103,15 @@ pg_connection() {
   echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=warmtenet"
 }
 
+# The silo's and PostgreSQL's process ids, so write-compare can report CPU milliseconds per booking (load-independent).
+cpu_pids() {
+  local silo pg
+  silo=$(cat "$dir/silo-1.pid" 2>/dev/null || true); pg=$(head -1 "$dir/pg/postmaster.pid" 2>/dev/null || true)
+  [ -n "$silo" ] && echo -n "--silo-pid $silo "
+  [ -n "$pg" ] && echo -n "--pg-pid $pg"
+  return 0
+}
+
 n=0
 run() { # run NAME COMMAND OPTIONS… — one measurement, its JSON numbered in run order
   local name=$1; shift
@@ -128,7 +137,7 @@ one=$(url 1)
 run setup-small setup --url "$one" $small --parallel 16 --label "small data set"
 if [ "$only" = writes ]; then
   for r in $(seq "$repeat"); do
-    run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" --label "1 silo, spending booking vs raw insert of the booking row"
+    run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) --label "1 silo, spending booking vs raw insert of the booking row"
   done
   stop; trap - EXIT
   "${loadgen[@]}" report "$out" > "$out/report.md"
@@ -138,7 +147,7 @@ if [ "$only" = writes ]; then
 fi
 run setup-10k setup --url "$one" $big --parallel 32 --label "10k projects"
 for r in $(seq "$repeat"); do
-  run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" --label "1 silo, spending booking vs raw insert of the booking row"
+  run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) --label "1 silo, spending booking vs raw insert of the booking row"
   run "rate-$r" rate --url "$one" $small $rate_timing --rate "$rate" --op view --label "1 silo, project view at $rate/s"
   run "mixed-1-$r" mixed --url "$one" $small $timing --clients "$clients" --label "1 silo"
 done

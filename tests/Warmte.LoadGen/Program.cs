@@ -44,6 +44,7 @@ public static class Program
           --rate R                requests/s for rate (default 1000)    --op NAME operation for rate (default view)
           --mix op=w,…            weights (default view=40,cash-position=10,spending=15,ballot=10,tranche-step=10,evaluate=5,umbrella=5)
           --pg CONNSTR            PostgreSQL connection string (write-compare)
+          --silo-pid P --pg-pid Q write-compare: also CPU ms per operation of the silo and PostgreSQL (Q: the postmaster)
           --umbrella ID           umbrella for `umbrella` (default <prefix>-u000)  --requests N (default 10)  --export
           --view V                activate: read api/projects/{id}/V instead of the project (e.g. alerts: all its grains)
           --settle S              activate: wait at most S s for the start-up activations to settle (default 180)
@@ -159,28 +160,52 @@ public static class Program
                 var pg = o.Value("pg") ?? throw new ArgumentException("write-compare needs --pg CONNSTR (the service's database).");
                 var workload = new MixedWorkload(api, set, new Dictionary<string, int> { ["spending"] = 1 });
                 log.WriteLine($"write-compare: service spending bookings, {clients} clients, {duration.TotalSeconds:0} s");
-                var (service, serviceSeconds) = await LoadRunners.ClosedLoopAsync(rng => workload.RunAsync("spending", rng), clients, duration, warmup);
+                // CPU per operation (--silo-pid, --pg-pid: the postmaster): what a booking costs whatever else runs on the machine.
+                int? siloPid = o.Value("silo-pid") is { } sp ? int.Parse(sp) : null, pgPid = o.Value("pg-pid") is { } pp ? int.Parse(pp) : null;
+                var (service, serviceSeconds, serviceCpu) = await WithCpu(siloPid, pgPid, warmup,
+                    () => LoadRunners.ClosedLoopAsync(rng => workload.RunAsync("spending", rng), clients, duration, warmup), pg);
                 // The same bytes the service stored for its last booking (a typical booking when none is stored yet).
                 var payload = await PostgresBaseline.BookingPayloadAsync(pg)
                     ?? """{"Booking":{"Id":"b-1","Month":"2026-03","Kind":"aanleg","Amount":1234.56,"Description":"Graafwerk fase 2","BookedBy":"loadgen","BookedAt":"2026-03-01T10:00:00Z"}}""";
                 log.WriteLine($"write-compare: raw inserts of one booking row ({payload.Length} bytes, journal indexes, fsync on), {clients} connections, {duration.TotalSeconds:0} s");
-                var (raw, rawSeconds) = await PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects);
+                var (raw, rawSeconds, rawCpu) = await WithCpu(siloPid, pgPid, warmup,
+                    () => PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects), pg);
                 var serviceOps = service.Results(serviceSeconds);
                 var rawOps = raw.Results(rawSeconds);
                 var servicePerSecond = serviceOps.Where(x => x.Operation == "spending").Sum(x => x.PerSecond);
                 var rawPerSecond = rawOps.Sum(x => x.PerSecond);
+                var serviceCount = serviceOps.Where(x => x.Operation == "spending").Sum(x => x.Succeeded);
+                var rawCount = rawOps.Sum(x => x.Succeeded);
+                var cpu = new Dictionary<string, object?>();
+                if (siloPid is not null || pgPid is not null)
+                {
+                    // Milliseconds of CPU per operation, over the measured window only (warm-up excluded).
+                    double Per(double seconds, long count) => count > 0 ? Math.Round(seconds * 1000 / count, 3) : 0;
+                    cpu["cpu ms per booking: silo"] = Per(serviceCpu.Silo, serviceCount);
+                    cpu["cpu ms per booking: PostgreSQL"] = Per(serviceCpu.Postgres, serviceCount);
+                    cpu["cpu ms per booking: load generator"] = Per(serviceCpu.LoadGen, serviceCount);
+                    cpu["cpu ms per raw insert: PostgreSQL"] = Per(rawCpu.Postgres, rawCount);
+                    cpu["cpu ms per raw insert: load generator (Npgsql client)"] = Per(rawCpu.LoadGen, rawCount);
+                    cpu["cpu ms per raw insert: silo (idle)"] = Per(rawCpu.Silo, rawCount);
+                }
+                // The database's own count of its work (pg_stat_database; includes everything the silo did meanwhile: summaries, alerts).
+                double Each(long n, long count) => count > 0 ? Math.Round((double)n / count, 2) : 0;
+                cpu["PostgreSQL transactions per booking / per raw insert"] = $"{Each(serviceCpu.Db.Commits, serviceCount)} / {Each(rawCpu.Db.Commits, rawCount)}";
+                cpu["PostgreSQL rows written per booking / per raw insert"] = $"{Each(serviceCpu.Db.RowsWritten, serviceCount)} / {Each(rawCpu.Db.RowsWritten, rawCount)}";
+                cpu["PostgreSQL rows read per booking / per raw insert"] = $"{Each(serviceCpu.Db.RowsRead, serviceCount)} / {Each(rawCpu.Db.RowsRead, rawCount)}";
+                cpu["load average (1 min) at start of service / raw"] = $"{serviceCpu.LoadAverage:0.0} / {rawCpu.LoadAverage:0.0}";
                 return new MeasurementResult
                 {
                     Kind = "write-compare", Label = label, StartedAt = started, Seconds = serviceSeconds, Urls = urls, Concurrency = clients,
                     Operations = [.. serviceOps, .. rawOps],
-                    Figures = new()
+                    Figures = new Dictionary<string, object?>()
                     {
                         ["service writes/s (spending booking)"] = servicePerSecond,
                         ["raw booking inserts/s"] = rawPerSecond,
                         ["service / raw (goal ≥ 0.8)"] = rawPerSecond > 0 ? servicePerSecond / rawPerSecond : 0,
                         ["payload bytes (one booking row)"] = payload.Length,
                         ["grains (raw) = projects (service)"] = set.Projects,
-                    },
+                    }.Concat(cpu).ToDictionary(),
                 };
             }
 
@@ -342,6 +367,29 @@ public static class Program
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         log.WriteLine($"midway command exited {process.ExitCode}: {output.Trim()}");
+    }
+
+    /// <summary>One phase of write-compare, with the CPU the silo, PostgreSQL and this process used after its warm-up, and the load average then.</summary>
+    private static async Task<(Recorder Recorder, double Seconds, (double Silo, double Postgres, double LoadGen, double LoadAverage, PgStats.Reading Db) Cpu)> WithCpu(
+        int? siloPid, int? pgPid, TimeSpan warmup, Func<Task<(Recorder Recorder, double Seconds)>> phase, string? pg = null)
+    {
+        var running = phase();
+        await Task.WhenAny(running, Task.Delay(warmup));
+        var before = ProcessCpu.Read(siloPid, pgPid);
+        var statsBefore = pg is null ? default : await PgStats.ReadAsync(pg);
+        var load = LoadAverage();
+        var (recorder, seconds) = await running;
+        var after = ProcessCpu.Read(siloPid, pgPid);
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the backends flush their statistics within a second of going idle
+        var statsAfter = pg is null ? default : await PgStats.ReadAsync(pg);
+        return (recorder, seconds, (after.Silo - before.Silo, after.Postgres - before.Postgres, after.LoadGen - before.LoadGen, load,
+            new PgStats.Reading(statsAfter.Commits - statsBefore.Commits, statsAfter.RowsWritten - statsBefore.RowsWritten, statsAfter.RowsRead - statsBefore.RowsRead)));
+    }
+
+    private static double LoadAverage()
+    {
+        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return 0; }
     }
 
     private static int CountRows(JsonElement comparison)

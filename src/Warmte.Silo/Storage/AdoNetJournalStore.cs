@@ -38,6 +38,11 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
 
     public async Task CommitAsync(JournalCommit commit)
     {
+        if (Pg && commit.Rows.Count == 0)
+        {
+            await CommitInOneStatementAsync(commit);
+            return;
+        }
         await using var connection = await database.OpenAsync();
         if (commit.Rows.Count > 0) await SecureDeleteAsync(connection);
         await using var tx = await connection.BeginTransactionAsync();
@@ -116,6 +121,78 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         }
         // Current rows after the batch (prepared per row kind; a register's rows are many).
         if (commit.Rows.Count > 0) await WriteRowsAsync(connection, tx, commit.GrainType, commit.GrainKey, commit.Rows, at);
+    }
+
+    /// <summary>
+    /// PostgreSQL, a commit without current rows: the whole commit as one statement — the snapshot's
+    /// update (or insert) in a data-modifying CTE, and the journal rows, the key row and the summary
+    /// count each inserted <c>FROM</c> that CTE, so they are written only when the snapshot moved. One
+    /// statement is one (implicit) transaction and one round trip: no BEGIN, no COMMIT, nothing to
+    /// roll back. The statement answers how many snapshot rows moved: 0 (another activation committed
+    /// first) means nothing at all was written; a taken key or journal row fails the whole statement
+    /// (unique violation). Either way <see cref="InconsistentStateException"/>, as for the transaction.
+    /// </summary>
+    private async Task CommitInOneStatementAsync(JournalCommit commit)
+    {
+        var at = InstantPattern.ExtendedIso.Format(commit.At);
+        var lastSeq = commit.FirstSeq + commit.Entries.Count - 1;
+        var sql = new System.Text.StringBuilder();
+        var parameters = new List<NpgsqlParameter>
+        {
+            new("type", commit.GrainType), new("key", commit.GrainKey), new("last", lastSeq), new("state", commit.State), new("at", at),
+        };
+        sql.Append(commit.ExpectedVersion == 0
+            ? "WITH s AS (INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) " +
+              "VALUES (@type, @key, 1, @last, CAST(@state AS jsonb), @at) RETURNING 1 AS moved)"
+            : "WITH s AS (UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = CAST(@state AS jsonb), modified_at = @at " +
+              "WHERE grain_type = @type AND grain_key = @key AND version = @expected RETURNING 1 AS moved)");
+        if (commit.ExpectedVersion != 0) parameters.Add(new("expected", commit.ExpectedVersion));
+        var seq = commit.FirstSeq;
+        for (var i = 0; i < commit.Entries.Count; i++)
+        {
+            var entry = commit.Entries[i];
+            sql.Append($", j{i} AS (INSERT INTO warmte_journal (grain_type, grain_key, seq, kind, tag, at, actor, payload) " +
+                $"SELECT @type, @key, @seq{i}, @kind{i}, @tag{i}, @at{i}, @actor{i}, CAST(@payload{i} AS jsonb) FROM s)");
+            parameters.Add(new($"seq{i}", seq++));
+            parameters.Add(new($"kind{i}", entry.Kind));
+            parameters.Add(new($"tag{i}", (object?)entry.Tag ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            parameters.Add(new($"at{i}", InstantPattern.ExtendedIso.Format(entry.At)));
+            parameters.Add(new($"actor{i}", (object?)entry.Actor ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            parameters.Add(new($"payload{i}", entry.Payload));
+        }
+        if (commit.Idempotency is { } idem)
+        {
+            sql.Append(", k AS (INSERT INTO warmte_idempotency (grain_type, grain_key, idem_key, fingerprint, answer, seq, at) " +
+                "SELECT @type, @key, @idem, @fingerprint, CAST(@answer AS jsonb), @idemSeq, @at FROM s)");
+            parameters.Add(new("idem", idem.Key));
+            parameters.Add(new("fingerprint", idem.Fingerprint));
+            parameters.Add(new("answer", (object?)idem.Answer ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            parameters.Add(new("idemSeq", (object?)idem.Seq ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        }
+        // Counted against the project summaries it concerns (docs/storage.md, "Project summaries"), as in WriteAsync.
+        if (ProjectKeyed.Contains(commit.GrainType))
+        {
+            sql.Append(", p AS (INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
+                "SELECT @key, '', '', 1, 0, CAST('{}' AS jsonb), @at FROM s " +
+                "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1)");
+        }
+        else if (commit.GrainType == Alv.AlvGrain.JournalType)
+            sql.Append(", p AS (UPDATE warmte_project_summary SET changes = changes + 1 WHERE cooperative_id = @key AND EXISTS (SELECT 1 FROM s))");
+        sql.Append(" SELECT COUNT(*) FROM s");
+
+        await using var connection = (NpgsqlConnection)await database.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql.ToString(), connection);
+        foreach (var parameter in parameters) cmd.Parameters.Add(parameter);
+        long moved;
+        try
+        {
+            moved = Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw Conflict(commit, "a row it would add is already there");
+        }
+        if (moved != 1) throw Conflict(commit, "another activation committed first");
     }
 
     /// <summary>

@@ -81,4 +81,36 @@ public sealed class JournalStoreTests
         await store.CommitAsync(new JournalCommit("t", "p1", 2, 3, """{"v":3}""", [Entry("audit", null, 3)], new IdempotencyRecord("k2", "f", null, 3), At));
         Assert.Equal(3, (await store.LoadAsync("t", "p1"))!.Version);
     }
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_commit_of_a_cash_plan_counts_once_on_its_project_summary_and_a_refused_one_not_at_all(string backend)
+    {
+        // On PostgreSQL a commit without current rows is one statement (the rows inserted FROM the snapshot's update):
+        // the journal rows, the key and the summary count exist exactly when the snapshot moved.
+        var store = await Store(backend);
+        var project = "p-" + Guid.NewGuid().ToString("N")[..8];
+        var type = Warmte.CashFlow.CashFlowPlanGrain.JournalType;
+        await store.CommitAsync(new JournalCommit(type, project, 0, 1, """{"n":1}""", [Entry("spending", "2026-01", 1)], new IdempotencyRecord("k1", "f1", """{"id":"b-1"}""", 1), At));
+        await store.CommitAsync(new JournalCommit(type, project, 1, 2, """{"n":2}""", [Entry("spending", "2026-02", 2), Entry("spending", "2026-02", 3)], null, At));
+        Assert.Equal(2, await store.ProjectChangesAsync(project));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => store.CommitAsync(     // stale version
+            new JournalCommit(type, project, 1, 4, """{"n":"stale"}""", [Entry("spending", "2026-03", 9)], new IdempotencyRecord("k2", "f2", null, 4), At)));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => store.CommitAsync(     // the key is taken: nothing of it stays
+            new JournalCommit(type, project, 2, 4, """{"n":"dup"}""", [Entry("spending", "2026-03", 9)], new IdempotencyRecord("k1", "other", null, 4), At)));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => store.CommitAsync(     // a second first commit
+            new JournalCommit(type, project, 0, 1, """{"n":"first"}""", [Entry("spending", "2026-03", 9)], null, At)));
+
+        Assert.Equal(2, await store.ProjectChangesAsync(project));
+        var snapshot = await store.LoadAsync(type, project);
+        Assert.Equal((2L, 3L, """{"n": 2}""".Replace(" ", "")), (snapshot!.Version, snapshot.LastSeq, snapshot.State.Replace(" ", "")));
+        Assert.Equal([1L, 2, 3], (await store.ReadAsync(type, project, new JournalQuery("spending"))).Select(r => r.Seq));
+        Assert.Equal(["2026-01", "2026-02", "2026-02"], (await store.ReadAsync(type, project, new JournalQuery("spending"))).Select(r => r.Tag));
+        Assert.Null(await store.FindIdempotencyAsync(type, project, "k2"));
+        var key = await store.FindIdempotencyAsync(type, project, "k1");
+        Assert.Equal(("f1", 1L), (key!.Fingerprint, key.Seq));
+        Assert.Contains("b-1", key.Answer);
+        Assert.Equal(120.50m, System.Text.Json.JsonDocument.Parse((await store.ReadAsync(type, project, new JournalQuery("spending", "2026-01")))[0].Payload)
+            .RootElement.GetProperty("amount").GetDecimal());
+    }
 }
