@@ -131,8 +131,8 @@ def fig(r, key):
     v = (r or {}).get("figures", {}).get(key)
     return v
 def mb(v): return "?" if v is None else f"{v:.0f}"
-print("| run | costly answers 2xx / 400 / 429 / 503 | 5xx | status read p50 / p99 / max (ms, from due time) | service time p99 (ms) | silo RSS before → peak (MB) | load average before → after |")
-print("|---|---|---|---|---|---|---|")
+print("| run | costly answers 2xx / 400 / 429 / 503 | 5xx | status read p50 / p99 / max (ms, from due time) | service time p99 (ms) | silo CPU s: all / lane; ms per request outside the lane | silo RSS before → peak (MB) | load average before → after |")
+print("|---|---|---|---|---|---|---|---|")
 for n in names:
     s, c = load(f"{out}/{n}-status.json"), load(f"{out}/{n}-costly.json")
     ops = {o["operation"]: o for o in (s or {}).get("operations", [])}
@@ -147,7 +147,12 @@ for n in names:
     src = c if n != "baseline" else s
     rss = f"{mb(fig(src, 'silo RSS before (MB)'))} → {mb(fig(src, 'silo RSS peak during the run (MB, sampled every 100 ms)'))} (VmHWM {mb(fig(src, 'silo peak RSS since its start (VmHWM, MB)'))})"
     lb = (fig(src, "load average (1 min) before") or "?").split(" ")[0]; la = (fig(s, "load average (1 min) after") or "?").split(" ")[0]
-    print(f"| {label.get(n, n)} | {answers} | {e5} | {lat} | {svc} | {rss} | {lb} → {la} |")
+    def num(key, f):
+        v = fig(src, key)
+        return "?" if v is None else f.format(v)
+    lane_key = "of which on the costly lane's threads (s)"
+    cpu = num("silo CPU during the run (s)", "{:.1f}") + " / " + num(lane_key, "{:.1f}") + "; " + num("silo CPU outside the lane per answered request (ms)", "{:.2f}")
+    print(f"| {label.get(n, n)} | {answers} | {e5} | {lat} | {svc} | {cpu} | {rss} | {lb} → {la} |")
 EOF
 echo
 echo "JSON results and logs: $out"

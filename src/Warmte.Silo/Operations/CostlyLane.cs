@@ -94,10 +94,12 @@ public sealed class CostlyLane : TaskScheduler, IDisposable
         {
             try
             {
+                // Never raise a priority: a thread already at this nice value or lower priority stays as it is.
+                if (CurrentThreadNiceness() >= niceness) return true;
                 // On Linux, setpriority with a thread id changes that one thread (man 2 setpriority, BUGS).
                 return setpriority(PrioProcess, gettid(), niceness) == 0;
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or IOException or FormatException)
             {
                 return false;
             }
