@@ -52,6 +52,8 @@ public sealed class CostlyLoad(ServiceClient admin, IReadOnlyList<string> urls, 
         var pid = await SiloPidAsync();
         var loadBefore = LoadAverage();
         var rssBefore = pid is { } p0 ? ReadStatusKb(p0, "VmRSS") : null;
+        var cpuBefore = pid is { } c0 ? SiloCpu(c0) : null;
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var costlyClients = costlyTokens.Select(t => new ServiceClient(urls, t, maxConnectionsPerSilo: Math.Max(1, clients), timeout: TimeSpan.FromMinutes(2))).ToArray();
         using var status = new ServiceClient(urls, statusToken);
         var path = $"api/projects/{ProjectId}/business-cases/1";
@@ -97,6 +99,8 @@ public sealed class CostlyLoad(ServiceClient admin, IReadOnlyList<string> urls, 
         await sampler;
         foreach (var c in costlyClients) c.Dispose();
 
+        var cpuAfter = pid is { } c1 ? SiloCpu(c1) : null;
+        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
         var rssAfter = pid is { } p2 ? ReadStatusKb(p2, "VmRSS") : null;
         var hwm = pid is { } p3 ? ReadStatusKb(p3, "VmHWM") : null;
         var alive = await status.GetAsync("health/ready");
@@ -118,6 +122,16 @@ public sealed class CostlyLoad(ServiceClient admin, IReadOnlyList<string> urls, 
             figures["silo RSS after (MB)"] = rssAfter / 1024.0;
             figures["silo peak RSS since its start (VmHWM, MB)"] = hwm / 1024.0;
         }
+        if (cpuBefore is { } cb && cpuAfter is { } ca)
+        {
+            // Where the silo's CPU went: the costly lane's threads (they live as long as the silo, so their counters
+            // cover the run) and everything else (HTTP, refusals, grains, GC). Per answered request, outside the lane.
+            var answered = costlyRecorder.Results(seconds).Sum(o => o.Requests) + sent;
+            figures["silo CPU during the run (s)"] = ca.Total - cb.Total;
+            figures["of which on the costly lane's threads (s)"] = ca.Lane - cb.Lane;
+            figures["silo CPU outside the lane per answered request (ms)"] = answered > 0 ? (ca.Total - ca.Lane - (cb.Total - cb.Lane)) * 1000 / answered : null;
+        }
+        figures["load generator CPU (s, this process)"] = ownCpu;
         return new MeasurementResult
         {
             Kind = "costly", Label = label, StartedAt = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(seconds), Seconds = seconds, Urls = urls,
@@ -134,6 +148,37 @@ public sealed class CostlyLoad(ServiceClient admin, IReadOnlyList<string> urls, 
         if (!memory.Ok) return null;
         var pid = memory.Json().GetProperty("processId").GetInt32();
         return File.Exists($"/proc/{pid}/status") ? pid : null;
+    }
+
+    /// <summary>
+    /// The silo's CPU seconds (user + system) from /proc, in total and on the threads named warmte-costly-* (the lane:
+    /// its threads live as long as the silo, so their counters are cumulative). Null where /proc is not readable.
+    /// </summary>
+    private static (double Total, double Lane)? SiloCpu(int pid)
+    {
+        try
+        {
+            var total = Ticks(File.ReadAllText($"/proc/{pid}/stat"));
+            double lane = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+                catch (IOException) { continue; } // the thread ended meanwhile
+                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                if (name.StartsWith("warmte-costly", StringComparison.Ordinal)) lane += Ticks(stat);
+            }
+            // Linux counts in clock ticks of 1/100 s (USER_HZ, the same on every architecture .NET runs on).
+            return (total / 100.0, lane / 100.0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
+
+        static long Ticks(string stat)
+        {
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // Fields 14 and 15 (utime, stime), counted from the pid; the list here starts at field 3.
+            return long.Parse(fields[14 - 3], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static long? ReadStatusKb(int pid, string field)

@@ -103,7 +103,6 @@ public static class BusinessCaseEndpoints
             if (await Version(id, version, grains) is not { } saved) return Problems.NotFound("Business-caseversie", $"{id}/{version}");
             var (body, problem) = await RequestBody.ReadAsync<LoanGridRequest>(http.Request);
             if (problem is not null) return problem;
-            var inputs = ModelReader.Read(saved.ModelJson).Value!;
             var v = new Validation();
             var rates = body!.Rates ?? [];
             var terms = body.Terms ?? [];
@@ -119,15 +118,22 @@ public static class BusinessCaseEndpoints
             for (var i = 0; i < typeTexts.Length; i++)
                 if (Enum.TryParse<RepaymentType>(typeTexts[i], true, out var t) && Enum.IsDefined(t) && !typeTexts[i].Any(char.IsDigit)) types.Add(t);
                 else v.Add($"types[{i}]", "kies Annuity, Linear of Bullet.");
-            if (loan < 0 || loan >= inputs.Loans.Length) v.Add("loan", $"het model heeft {inputs.Loans.Length} lening(en); kies 0 tot {inputs.Loans.Length - 1}.");
+            if (loan < 0) v.Add("loan", "moet 0 of meer zijn (de hoeveelste lening van het model, vanaf 0).");
             if ((long)rates.Length * terms.Length * Math.Max(1, types.Count) * graces.Length > MaxGridCells)
                 v.Add("rates", $"te veel combinaties (maximaal {MaxGridCells} cellen per verzoek).");
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             // The role's limit, before any work (issue 16); then one of the silo's places for costly work.
             var cells = (long)rates.Distinct().Count() * terms.Distinct().Count() * types.Distinct().Count() * graces.Distinct().Count();
             if (costly.Refuse(http.User, "rates", "leningrastercellen", cells, s => s.LoanGridCells) is { } tooBig) return tooBig;
-            return await costly.ComputeAsync(http, () => Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(),
-                types.Distinct().ToArray(), graces.Distinct().ToArray(), loan, costly.Settings.ThreadsPerRequest)));
+            // The model is parsed inside the place, on the lane: a request answered busy has cost only the checks above.
+            return await costly.ComputeAsync(http, () =>
+            {
+                var inputs = ModelReader.Read(saved.ModelJson).Value!;
+                if (loan >= inputs.Loans.Length)
+                    return Problems.Invalid("loan", $"het model heeft {inputs.Loans.Length} lening(en); kies 0 tot {inputs.Loans.Length - 1}.");
+                return Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(),
+                    types.Distinct().ToArray(), graces.Distinct().ToArray(), loan, costly.Settings.ThreadsPerRequest, costly.Lane));
+            });
         }).WithSummary("Leningraster: rentes × looptijden × aflossingsvormen × aflossingsvrije jaren");
 
         group.MapGet("/{version:int}/stress", async (string id, int version, IGrainFactory grains) =>
@@ -145,8 +151,9 @@ public static class BusinessCaseEndpoints
             var runs = body!.Runs ?? 10_000;
             if (runs is < 1 or > MaxApiRuns) return Problems.Invalid("runs", $"moet tussen 1 en {MaxApiRuns} liggen.");
             if (costly.Refuse(http.User, "runs", "Monte Carlo-runs", runs, s => s.MonteCarloRuns) is { } tooBig) return tooBig;
-            var inputs = ModelReader.Read(saved.ModelJson).Value!;
-            return await costly.ComputeAsync(http, () => Answers.Ok(MonteCarlo.Run(inputs, runs, body.Seed ?? 1, maxDegreeOfParallelism: costly.Settings.ThreadsPerRequest)));
+            // The model is parsed inside the place, on the lane (see the loan grid).
+            return await costly.ComputeAsync(http, () => Answers.Ok(MonteCarlo.Run(ModelReader.Read(saved.ModelJson).Value!, runs, body.Seed ?? 1,
+                maxDegreeOfParallelism: costly.Settings.ThreadsPerRequest, scheduler: costly.Lane)));
         }).WithSummary("Monte Carlo: P10/P50/P90 van NPV en min. DSCR (zelfde seed, zelfde uitkomst)");
     }
 

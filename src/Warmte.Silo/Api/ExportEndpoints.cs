@@ -24,7 +24,10 @@ public static class ExportEndpoints
             if (costly.Refuse(http.User, "projects", "projecten in één werkmap", count, s => s.ExportProjects) is { } tooBig) return tooBig;
             var viewer = await names.ForViewerAsync(http.User);
             return await costly.RunAsync(http, async () =>
-                File(UmbrellaWorkbook.Write((await ExportLoader.UmbrellaAsync(grains, comparison, context.Today)).ShowingActors(viewer), context), XlsxFile.FileName(id, context)));
+            {
+                var export = (await ExportLoader.UmbrellaAsync(grains, comparison, context.Today)).ShowingActors(viewer);
+                return await costly.Lane.Run(() => File(UmbrellaWorkbook.Write(export, context), XlsxFile.FileName(id, context)));
+            });
         }).WithTags("Export").WithSummary("Vergelijking van de koepel als spreadsheet: Overzicht, een blad per project, Toelichting");
 
         api.MapGet("/projects/{id}/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly, ActorNames names) =>
@@ -33,7 +36,7 @@ public static class ExportEndpoints
             if (!Slug.IsValid(id)) return Problems.NotFound("Project", id);
             var viewer = await names.ForViewerAsync(http.User);
             return await costly.RunAsync(http, async () => await ExportLoader.ProjectAsync(grains, id, context.Today) is { } export
-                ? File(ProjectWorkbook.Write(export.ShowingActors(viewer), context), XlsxFile.FileName(id, context))
+                ? await costly.Lane.Run(() => File(ProjectWorkbook.Write(export.ShowingActors(viewer), context), XlsxFile.FileName(id, context)))
                 : Problems.NotFound("Project", id));
         }).WithTags("Export").WithSummary("Eén project als spreadsheet: businesscase met formules, tranches, kaspositie per maand");
 
@@ -47,13 +50,15 @@ public static class ExportEndpoints
             return await costly.RunAsync(http, async () =>
             {
                 var export = (await ExportLoader.PortfolioAsync(grains, ids, context.Today, http.User.FunderScope())).ShowingActors(viewer);
-                return File(PortfolioWorkbook.Write(export, context), XlsxFile.FileName("portefeuille", context));
+                // Writing the workbook (building the sheets, zipping them) is the CPU part: on the lane, like a Monte Carlo.
+                return await costly.Lane.Run(() => File(PortfolioWorkbook.Write(export, context), XlsxFile.FileName("portefeuille", context)));
             });
         }).WithTags("Export").WithSummary("Portefeuille van de financier als spreadsheet, met een blad per project");
     }
 
     private static ExportContext Context(HttpContext http, IClock clock) => new(clock.GetCurrentInstant(), http.User.Actor());
 
+    /// <summary>The workbook's bytes (computed here, on the caller's thread: the lane) as the answer.</summary>
     private static IResult File(ExportWorkbook workbook, string fileName)
     {
         using (workbook) return Results.File(workbook.ToBytes(), XlsxFile.ContentType, fileName);

@@ -49,6 +49,12 @@ public sealed class CostLimitSettings
     /// <summary>Threads one Monte Carlo or loan grid computes on (the results do not depend on it).</summary>
     public int ThreadsPerRequest { get; set; } = 1;
 
+    /// <summary>
+    /// The nice value (0–19) of the threads costly work computes on (<see cref="CostlyLane"/>): higher is lower
+    /// priority, so cheap requests get the cores first. 0 leaves them at the process's priority.
+    /// </summary>
+    public int Niceness { get; set; } = 10;
+
     public void Validate()
     {
         Check(nameof(MonteCarloRuns), MonteCarloRuns, BusinessCaseEndpoints.MaxApiRuns);
@@ -59,6 +65,9 @@ public sealed class CostLimitSettings
         if (QueueTimeoutSeconds is < 0 or > 60) throw new Storage.ConfigurationException("CostLimits:QueueTimeoutSeconds must be between 0 and 60.");
         if (RetryAfterSeconds is < 1 or > 3600) throw new Storage.ConfigurationException("CostLimits:RetryAfterSeconds must be between 1 and 3600.");
         if (ThreadsPerRequest < 1) throw new Storage.ConfigurationException("CostLimits:ThreadsPerRequest must be 1 or more.");
+        if ((long)MaxConcurrent * ThreadsPerRequest > 1024)
+            throw new Storage.ConfigurationException("CostLimits:MaxConcurrent × CostLimits:ThreadsPerRequest must be 1024 or less (the threads costly work computes on).");
+        if (Niceness is < 0 or > 19) throw new Storage.ConfigurationException("CostLimits:Niceness must be between 0 and 19.");
     }
 
     private static void Check(string name, Dictionary<string, int> limits, int ceiling)
@@ -98,8 +107,9 @@ public sealed class CostLimitSettings
 /// its role's limits before any work is done (400 cost-limit, naming the field, the limit and the role); then
 /// it takes one of <see cref="CostLimitSettings.MaxConcurrent"/> places, waits at most
 /// <see cref="CostLimitSettings.QueueTimeoutSeconds"/> in a queue of <see cref="CostLimitSettings.QueueLength"/>,
-/// or is answered 503 with Retry-After. Monte Carlo and loan grids compute on a thread of their own, so the
-/// thread pool stays free for everything else (status reads, grain calls).
+/// or is answered 503 with Retry-After. The computing itself (Monte Carlo, loan grid, writing a workbook) runs on
+/// the <see cref="CostlyLane"/>: MaxConcurrent × ThreadsPerRequest threads of its own at a lower priority, so the
+/// thread pool stays free for everything else (status reads, grain calls) and gets the cores first.
 /// </summary>
 public sealed class CostlyWork : IDisposable
 {
@@ -111,6 +121,7 @@ public sealed class CostlyWork : IDisposable
     {
         settings.Validate();
         Settings = settings;
+        Lane = new CostlyLane(settings.MaxConcurrent * settings.ThreadsPerRequest, settings.Niceness);
         _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = settings.MaxConcurrent,
@@ -121,6 +132,9 @@ public sealed class CostlyWork : IDisposable
 
     public CostLimitSettings Settings { get; }
 
+    /// <summary>The threads costly work computes on.</summary>
+    public CostlyLane Lane { get; }
+
     /// <summary>Costly requests waiting for a place now (for tests and the load generator's report).</summary>
     public long Queued => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
 
@@ -128,7 +142,9 @@ public sealed class CostlyWork : IDisposable
     {
         var settings = new CostLimitSettings();
         configuration.GetSection("CostLimits").Bind(settings);
-        services.AddSingleton(new CostlyWork(settings));
+        settings.Validate(); // a wrong setting stops the start here
+        // Made by the container, so it is disposed with it (the lane's threads end).
+        services.AddSingleton(_ => new CostlyWork(settings));
     }
 
     public int MonteCarloRuns(ClaimsPrincipal user) => Settings.MonteCarloRuns[CostLimitSettings.Family(user)];
@@ -182,13 +198,19 @@ public sealed class CostlyWork : IDisposable
         return await work();
     }
 
-    /// <summary>Holds a place and computes <paramref name="work"/> on a thread of its own (not the thread pool's).</summary>
-    public Task<IResult> ComputeAsync(HttpContext http, Func<IResult> work) =>
-        RunAsync(http, () => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+    /// <summary>
+    /// Holds a place and computes <paramref name="work"/> on the <see cref="Lane"/> (not the thread pool). Everything that
+    /// costs CPU belongs inside, the model's parsing included: a request refused busy then costs no more than its checks.
+    /// </summary>
+    public Task<IResult> ComputeAsync(HttpContext http, Func<IResult> work) => RunAsync(http, () => Lane.Run(work));
 
     public IResult Busy() => new BusyResult(Settings.RetryAfterSeconds);
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        Lane.Dispose();
+    }
 
     private sealed class BusyResult(int retryAfterSeconds) : IResult
     {

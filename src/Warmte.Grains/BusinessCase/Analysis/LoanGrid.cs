@@ -20,7 +20,7 @@ public static class LoanGrid
 
     public static ImmutableArray<LoanGridCell> Simulate(
         Inputs x, IReadOnlyList<decimal> rates, IReadOnlyList<int> terms, IReadOnlyList<RepaymentType> types,
-        IReadOnlyList<int> graces, int loanIndex = 0, int maxDegreeOfParallelism = -1)
+        IReadOnlyList<int> graces, int loanIndex = 0, int maxDegreeOfParallelism = -1, TaskScheduler? scheduler = null)
     {
         if (x.Loans.Length <= loanIndex) throw new ArgumentException("The model has no loan to vary.", nameof(loanIndex));
         var combos = (from rate in rates from term in terms from type in types from grace in graces
@@ -28,7 +28,8 @@ public static class LoanGrid
                       select (rate, term, type, grace)).ToArray();
         if (combos.Length > MaxCells) throw new ArgumentException($"At most {MaxCells} cells.", nameof(rates));
         var cells = new LoanGridCell[combos.Length];
-        Parallel.For(0, combos.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
+        // Workers beyond the calling thread run on `scheduler` (default: the thread pool); the silo passes its costly-work lane.
+        Parallel.For(0, combos.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, TaskScheduler = scheduler ?? TaskScheduler.Default }, i =>
         {
             var (rate, term, type, grace) = combos[i];
             var loan = x.Loans[loanIndex];

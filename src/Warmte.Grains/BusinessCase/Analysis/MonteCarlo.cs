@@ -78,7 +78,10 @@ public static class MonteCarlo
 
     /// <param name="uncertainties">Instead of the model's own (tests, what-if); reported as <see cref="UncertaintyOrigin.Model"/>.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use (−1: as many as the machine has); the result does not depend on it.</param>
-    public static MonteCarloResult Run(Inputs x, int runs, int seed, IReadOnlyList<Uncertainty>? uncertainties = null, int maxDegreeOfParallelism = -1)
+    /// <param name="scheduler">Where workers beyond the calling thread run (default: the thread pool); the silo passes its
+    /// costly-work lane. With one thread the whole loop runs on the calling thread.</param>
+    public static MonteCarloResult Run(
+        Inputs x, int runs, int seed, IReadOnlyList<Uncertainty>? uncertainties = null, int maxDegreeOfParallelism = -1, TaskScheduler? scheduler = null)
     {
         if (runs is < 1 or > MaxRuns) throw new ArgumentOutOfRangeException(nameof(runs), $"1..{MaxRuns}");
         var origin = uncertainties is { Count: > 0 } || !x.Uncertainties.IsDefaultOrEmpty ? UncertaintyOrigin.Model : UncertaintyOrigin.Defaults;
@@ -94,7 +97,7 @@ public static class MonteCarlo
         var breach = new bool[runs];
         var gap = new bool[runs];
         var blocks = (runs + BlockSize - 1) / BlockSize;
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, block =>
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, TaskScheduler = scheduler ?? TaskScheduler.Default }, block =>
         {
             for (var i = block * BlockSize; i < Math.Min(runs, (block + 1) * BlockSize); i++)
             {
