@@ -58,13 +58,13 @@ public sealed class UmbrellaGrain(
         var today = AmsterdamTime.Today(clock);
         var cooperatives = await ProjectSummaries.CooperativesAsync(store, umbrella.Members);
         var summaries = await ProjectSummaries.ReadAsync(store, GrainFactory, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today);
-        var views = cooperatives.Select(c => ProjectSummaries.View(c, summaries)).ToList();
+        var views = cooperatives.Select(c => ProjectSummaries.View(c, summaries, today)).ToList();
         return new UmbrellaComparison
         {
             Id = umbrella.Id,
             Name = umbrella.Name,
             AsOf = today,
-            Rows = UmbrellaRules.Rows(views, summaries.ToDictionary(s => s.Key, s => s.Value.Finance)),
+            Rows = UmbrellaRules.Rows(views, summaries.ToDictionary(s => s.Key, s => s.Value.FinanceOn(today))),
         };
     }
 }

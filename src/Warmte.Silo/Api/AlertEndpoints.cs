@@ -35,7 +35,7 @@ public static class AlertEndpoints
             var summaries = await ProjectSummaries.ReadAsync(store, grains, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today);
             // Only funded projects are in the portfolio; a financier of one funder sees that funder's grants.
             var scope = http.User.FunderScope();
-            var funded = summaries.Values.Select(s => s.PortfolioFor(scope)).OfType<PortfolioRow>().ToList();
+            var funded = summaries.Values.Select(s => s.PortfolioOn(today, scope)).OfType<PortfolioRow>().ToList();
             return Answers.Ok(new
             {
                 asOf = today,
