@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Orleans.Concurrency;
 using Warmte.BusinessCase.Versions;
@@ -218,15 +220,21 @@ public static class ProjectSummaries
 {
     private const int RecomputeAtOnce = 16;
 
+    /// <summary>The log category of the wide views' timings (Debug: each read's query, deserialisation, recomputation and derivation).</summary>
+    public const string LogCategory = "Warmte.WideViews";
+
     public static async Task<IReadOnlyDictionary<string, ProjectSummaryRow>> ReadAsync(
-        IJournalStore store, IGrainFactory grains, IReadOnlyCollection<string> projectIds, LocalDate today)
+        IJournalStore store, IGrainFactory grains, IReadOnlyCollection<string> projectIds, LocalDate today, ILogger? log = null)
     {
+        var started = Stopwatch.GetTimestamp();
         var stored = await store.ReadProjectSummariesAsync();
+        var queried = Stopwatch.GetTimestamp();
         var wanted = projectIds.ToHashSet(StringComparer.Ordinal);
         var rows = new Dictionary<string, ProjectSummaryRow>(StringComparer.Ordinal);
         foreach (var s in stored)
             if (wanted.Contains(s.ProjectId) && !s.Stale && JsonSerializer.Deserialize<ProjectSummaryRow>(s.Summary, WarmteJson.Default) is { } row && row.Covers(today))
                 rows[s.ProjectId] = row;
+        var deserialised = Stopwatch.GetTimestamp();
         var missing = wanted.Where(id => !rows.ContainsKey(id)).ToList();
         var recomputed = new ProjectSummaryRow?[missing.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, missing.Count), new ParallelOptions { MaxDegreeOfParallelism = RecomputeAtOnce },
@@ -234,6 +242,10 @@ public static class ProjectSummaries
         foreach (var row in recomputed.OfType<ProjectSummaryRow>())
             if (row.Covers(today)) rows[row.ProjectId] = row;
             else if (await ProjectSummaryGrain.ComputeAsync(grains, row.ProjectId, today) is { } now) rows[row.ProjectId] = now; // a month began in between
+        if (log?.IsEnabled(LogLevel.Debug) == true)
+            log.LogDebug("Summaries read: {Rows} rows, {Chars} chars; query {Query:F1} ms, deserialise {Deserialise:F1} ms, recompute {Recomputed} in {Recompute:F1} ms",
+                stored.Count, stored.Sum(s => s.Summary.Length), Stopwatch.GetElapsedTime(started, queried).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(queried, deserialised).TotalMilliseconds, missing.Count, Stopwatch.GetElapsedTime(deserialised).TotalMilliseconds);
         return rows;
     }
 
