@@ -186,7 +186,7 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
             var changes = await store.ProjectChangesAsync(ProjectId);
             var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock));
             if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
-            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, JsonSerializer.Serialize(row, WarmteJson.Default), changes, clock.GetCurrentInstant());
+            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, JsonSerializer.Serialize(row, WideViewJson.Options), changes, clock.GetCurrentInstant());
             return row;
         }
         catch
@@ -232,7 +232,7 @@ public static class ProjectSummaries
         var wanted = projectIds.ToHashSet(StringComparer.Ordinal);
         var rows = new Dictionary<string, ProjectSummaryRow>(StringComparer.Ordinal);
         foreach (var s in stored)
-            if (wanted.Contains(s.ProjectId) && !s.Stale && JsonSerializer.Deserialize<ProjectSummaryRow>(s.Summary, WarmteJson.Default) is { } row && row.Covers(today))
+            if (wanted.Contains(s.ProjectId) && !s.Stale && JsonSerializer.Deserialize<ProjectSummaryRow>(s.Summary, WideViewJson.Options) is { } row && row.Covers(today))
                 rows[s.ProjectId] = row;
         var deserialised = Stopwatch.GetTimestamp();
         var missing = wanted.Where(id => !rows.ContainsKey(id)).ToList();
@@ -256,7 +256,7 @@ public static class ProjectSummaries
         return
         [
             .. ids.Select(id => snapshots.GetValueOrDefault(id))
-                .Select(s => s is null ? null : JsonSerializer.Deserialize<RecordState<CooperativeRecord>>(s.State, WarmteJson.Default)?.Record)
+                .Select(s => s is null ? null : JsonSerializer.Deserialize<RecordState<CooperativeRecord>>(s.State, WideViewJson.Options)?.Record)
                 .OfType<CooperativeRecord>(),
         ];
     }

@@ -44,15 +44,8 @@ public static class AlertEndpoints
             log.LogDebug("Portfolio: cooperatives {Cooperatives:F1} ms, summaries {Summaries:F1} ms, rows of the day {Derive:F1} ms",
                 System.Diagnostics.Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(read, derived).TotalMilliseconds,
                 System.Diagnostics.Stopwatch.GetElapsedTime(derived).TotalMilliseconds);
-            return Answers.Ok(new
-            {
-                asOf = today,
-                funderId = scope,
-                granted = funded.Sum(r => r.Granted),
-                paid = funded.Sum(r => r.Paid),
-                outstanding = funded.Sum(r => r.Outstanding),
-                projects = Portfolio.Sort(funded),
-            });
+            return Results.Json(new PortfolioAnswer(today, scope, funded.Sum(r => r.Granted), funded.Sum(r => r.Paid), funded.Sum(r => r.Outstanding),
+                Portfolio.Sort(funded)), WideViewJson.Options);
         }).WithTags("Signalen").WithSummary("Portefeuille van de financier: gefinancierde projecten, urgentste eerst");
     }
 }
