@@ -54,6 +54,8 @@ if [ -n "$SETUP" ]; then
 fi
 [ "$SETUP" = "only" ] && exit 0
 if [ -n "${UPGRADE:-}" ]; then start; stop; fi
+# WARM=1: one start with one read of each view first (computes the rows after the table was emptied)
+if [ -n "${WARM:-}" ]; then start; curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/api/portfolio"; stop; fi
 for i in $(seq 1 "${ROUNDS:-3}"); do
   start; load; $LG umbrella --url $URL --token $TOKEN --umbrella wide-u000 --requests 10 --label "$LABEL" --json "$OUT/umbrella-$i.json" | tail -8; stop
   start; load; $LG portfolio --url $URL --token $TOKEN --requests 10 --label "$LABEL" --json "$OUT/portfolio-$i.json" | tail -8; stop
