@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NodaTime;
 using Warmte.Grants;
+using Warmte.Milestones;
 using Warmte.Projects;
 
 namespace Warmte.Alerts;
@@ -30,21 +31,26 @@ public static class AlertRules
     public const int RunwayAlertMonths = 3;
 
     public static ImmutableArray<Alert> For(
-        ProjectView project, IEnumerable<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
+        ProjectView project, IEnumerable<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null) =>
+        For(project.Id, project.Phase, project.Milestones, grants, today, outlook);
+
+    /// <summary>The same, from the only parts of the project it reads (the project summaries keep just these).</summary>
+    public static ImmutableArray<Alert> For(
+        string projectId, Phases.Phase phase, IEnumerable<MilestoneStatus> milestones, IEnumerable<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
     {
         var alerts = ImmutableArray.CreateBuilder<Alert>();
-        if (project.Phase == Phases.Phase.Gestopt) return [];
+        if (phase == Phases.Phase.Gestopt) return [];
 
-        foreach (var m in project.Milestones.Where(m => !m.Done))
+        foreach (var m in milestones.Where(m => !m.Done))
         {
             if (m.Overdue)
             {
                 var late = Days(m.PlannedOn, today);
-                alerts.Add(new Alert(project.Id, "milestone-overdue", late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
+                alerts.Add(new Alert(projectId, "milestone-overdue", late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
                     $"Mijlpaal '{m.Name}' is {late} dagen over de geplande datum {DutchFormat.Date(m.PlannedOn)}.", $"mijlpaal/{m.Key}"));
             }
             else if (m.SlipMonths > 0)
-                alerts.Add(new Alert(project.Id, "milestone-slipping", m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
+                alerts.Add(new Alert(projectId, "milestone-slipping", m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
                     $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} maand(en): gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}.", $"mijlpaal/{m.Key}"));
         }
 
@@ -57,29 +63,29 @@ public static class AlertRules
                 if (requested is not { } r) continue;
                 var waiting = Days(r, today);
                 if (t.Status == TrancheStatus.VerantwoordingIngediend && waiting > grant.ReviewNormDays)
-                    alerts.Add(new Alert(project.Id, "tranche-request-pending",
+                    alerts.Add(new Alert(projectId, "tranche-request-pending",
                         waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} dagen nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen).", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Aangevraagd && waiting > AccountingDueDays)
-                    alerts.Add(new Alert(project.Id, "accounting-overdue", AlertSeverity.Medium, r,
+                    alerts.Add(new Alert(projectId, "accounting-overdue", AlertSeverity.Medium, r,
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} dagen nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > 30)
-                    alerts.Add(new Alert(project.Id, "accounting-overdue", AlertSeverity.Medium, rejected,
+                    alerts.Add(new Alert(projectId, "accounting-overdue", AlertSeverity.Medium, rejected,
                         $"{grant.Scheme}, tranche {t.Number}: verantwoording afgekeurd op {DutchFormat.Date(rejected)} ({t.RejectionReason}) en nog niet opnieuw ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Goedgekeurd && t.DateOf(TrancheStatus.Goedgekeurd) is { } approved && Days(approved, today) > 30)
-                    alerts.Add(new Alert(project.Id, "payment-pending", AlertSeverity.Medium, approved,
+                    alerts.Add(new Alert(projectId, "payment-pending", AlertSeverity.Medium, approved,
                         $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} dagen nog niet uitbetaald.", $"tranche/{grant.Id}/{t.Number}"));
             }
         }
         if (outlook is { } o)
         {
             if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
-                alerts.Add(new Alert(project.Id, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
+                alerts.Add(new Alert(projectId, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
                     $"Nog {o.RunwayMonths} maand(en) werk; vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
                     + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : "."), "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
-                alerts.Add(new Alert(project.Id, "in-stall", AlertSeverity.High, today,
+                alerts.Add(new Alert(projectId, "in-stall", AlertSeverity.High, today,
                     o.State == CashFlow.OutlookState.InStall
                         ? "Het werk ligt volgens het kasstroomplan nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".")
                         : "Volgens het kasstroomplan is het geld op en komt er geen tranche meer.", "kas"));

@@ -32,7 +32,12 @@ public static class Portfolio
     /// </summary>
     public static PortfolioRow Row(ProjectFacts facts) => Row(facts.Project, facts.Grants, facts.Today, facts.Outlook);
 
-    public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
+    public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null) =>
+        Row(project.Id, project.Name, project.CooperativeId, project.Phase, project.Milestones, grants, today, outlook);
+
+    /// <summary>The same, from the only parts of the project it reads (the project summaries keep just these).</summary>
+    public static PortfolioRow Row(string projectId, string projectName, string cooperativeId, Phases.Phase phase,
+        IEnumerable<Milestones.MilestoneStatus> milestones, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
     {
         LocalDate? nextDate = null;
         decimal? nextAmount = null;
@@ -45,9 +50,9 @@ public static class Portfolio
             if (expected < today) expected = today; // overdue: expected now at the earliest
             if (nextDate is null || expected < nextDate) { nextDate = expected; nextAmount = next.PlannedAmount; }
         }
-        return new PortfolioRow(project.Id, project.Name, project.CooperativeId, project.Phase,
+        return new PortfolioRow(projectId, projectName, cooperativeId, phase,
             grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
-            nextDate, nextAmount, AlertRules.For(project, grants, today, outlook), outlook?.RunwayMonths);
+            nextDate, nextAmount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths);
     }
 
     /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>

@@ -1,59 +1,135 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Orleans.Concurrency;
 using Warmte.BusinessCase.Versions;
 using Warmte.Common;
 using Warmte.Cooperatives;
+using Warmte.Grants;
 using Warmte.Journal;
+using Warmte.Milestones;
 using Warmte.Projects;
 using Warmte.Serialization;
 using Warmte.Umbrellas;
 
 namespace Warmte.Alerts;
 
-/// <summary>A portfolio row as a financier of one funder sees it (only that funder's grants).</summary>
-[GenerateSerializer, Immutable]
-public sealed record FunderPortfolioRow([property: Id(0)] string FunderId, [property: Id(1)] PortfolioRow Row);
-
 /// <summary>
-/// What the wide views show of one project, computed as of one day by the same functions the views
-/// used per project (<see cref="Portfolio.Row(ProjectFacts)"/>, <see cref="UmbrellaRules.Finance"/>, the
-/// project's <see cref="ProjectSummary"/>): stored in warmte_project_summary and read in one query.
+/// What the wide views show of one project, stored in warmte_project_summary and read in one query.
+/// It holds only what does not move with the calendar (the project's line, its money side, and the
+/// inputs of the day-dependent figures: phase start, open milestones, grants with their tranche
+/// dates, the cash outlook per month); the figures of a given day — months in phase, alerts with
+/// their days overdue, the next expected payment, the runway — are derived from it at read time by
+/// the same pure functions the per-project computation uses (<see cref="ProjectView.MonthsSince"/>,
+/// <see cref="AlertRules"/>, <see cref="Alerts.Portfolio.Row(string, string, string, Phases.Phase, IEnumerable{MilestoneStatus}, ImmutableArray{GrantView}, LocalDate, CashFlow.Outlook?)"/>).
+/// So a row stays correct across midnight; it only runs out when the cash outlook it holds does
+/// (<see cref="Covers"/>). docs/storage.md, "Project summaries".
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ProjectSummaryRow
 {
     [Id(0)] public required string ProjectId { get; init; }
     [Id(1)] public required string CooperativeId { get; init; }
+    /// <summary>The day it was computed (the day-dependent figures below are of that day).</summary>
     [Id(2)] public required LocalDate AsOf { get; init; }
-    /// <summary>The project's line in its cooperative (and so in the umbrella comparison).</summary>
+    /// <summary>The project's line in its cooperative (and so in the umbrella comparison); <see cref="LineOn"/> for a given day.</summary>
     [Id(3)] public required ProjectSummary Line { get; init; }
-    /// <summary>The money side in the umbrella comparison.</summary>
+    /// <summary>The money side in the umbrella comparison; <see cref="FinanceOn"/> for a given day.</summary>
     [Id(4)] public required ProjectFinance Finance { get; init; }
-    /// <summary>The portfolio row over all grants; null when the project has none (not in the portfolio).</summary>
-    [Id(5)] public PortfolioRow? Portfolio { get; init; }
-    /// <summary>Per funder of one of its grants, the row that funder's financier sees.</summary>
-    [Id(6)] public ImmutableArray<FunderPortfolioRow> ByFunder { get; init; } = [];
+    /// <summary>The inputs of the day-dependent figures; null in a row of the release before (then recomputed).</summary>
+    [Id(5)] public SummaryCalendar? Calendar { get; init; }
 
-    /// <summary>The row a financier with <paramref name="funderScope"/> (null: every funder) sees; null when none.</summary>
-    public PortfolioRow? PortfolioFor(string? funderScope) =>
-        funderScope is null ? Portfolio : ByFunder.FirstOrDefault(f => f.FunderId == funderScope)?.Row;
+    /// <summary>Whether the row can answer for <paramref name="day"/>: it has its inputs and, for a project with a cash plan, that month's outlook.</summary>
+    public bool Covers(LocalDate day) => Calendar is { } c && (!c.HasCashPlan || c.Outlooks.Any(o => o.Today == day.ToYearMonth()));
 
-    /// <summary>Pure: the summary of a project from its facts, its line and its latest business case.</summary>
-    public static ProjectSummaryRow Of(ProjectFacts facts, ProjectSummary line, FinancingStatus? financing) => new()
+    private CashFlow.Outlook? OutlookOn(LocalDate day) =>
+        Calendar!.HasCashPlan ? Calendar.Outlooks.First(o => o.Today == day.ToYearMonth()) : null;
+
+    private ImmutableArray<MilestoneStatus> MilestonesOn(LocalDate day) => [.. Calendar!.OpenMilestones.Select(m => MilestoneStatus.Of(m, day))];
+
+    /// <summary>The project's line on <paramref name="day"/> (months in phase counted to that day).</summary>
+    public ProjectSummary LineOn(LocalDate day) =>
+        Line with { MonthsInPhase = ProjectView.MonthsSince(Line.PhaseSince, day) };
+
+    /// <summary>The money side on <paramref name="day"/> (its open alerts are that day's).</summary>
+    public ProjectFinance FinanceOn(LocalDate day) =>
+        Finance with { OpenAlerts = AlertRules.For(ProjectId, Calendar!.Phase, MilestonesOn(day), Calendar.Grants, day, OutlookOn(day)).Length };
+
+    /// <summary>
+    /// The portfolio row on <paramref name="day"/> a financier with <paramref name="funderScope"/> sees
+    /// (null: every funder; otherwise only that funder's grants); null when it has no such grant.
+    /// </summary>
+    public PortfolioRow? PortfolioOn(LocalDate day, string? funderScope)
+    {
+        var grants = funderScope is null ? Calendar!.Grants : [.. Calendar!.Grants.Where(g => g.Grant.FunderId == funderScope)];
+        return grants.IsEmpty ? null
+            : Alerts.Portfolio.Row(ProjectId, Line.Name, CooperativeId, Calendar.Phase, MilestonesOn(day), grants, day, OutlookOn(day));
+    }
+
+    /// <summary>
+    /// Pure: the summary of a project from its facts, its line, its latest business case and (with a
+    /// cash plan) its outlook of the month after <see cref="ProjectFacts.Today"/>.
+    /// </summary>
+    public static ProjectSummaryRow Of(ProjectFacts facts, ProjectSummary line, FinancingStatus? financing, CashFlow.Outlook? nextMonth = null) => new()
     {
         ProjectId = facts.Project.Id,
         CooperativeId = facts.Project.CooperativeId,
         AsOf = facts.Today,
-        Line = line,
+        Line = line with { MonthsInPhase = ProjectView.MonthsSince(line.PhaseSince, facts.Today) },
         Finance = UmbrellaRules.Finance(facts.Grants, financing, facts.Alerts.Length),
-        Portfolio = facts.Grants.IsEmpty ? null : Alerts.Portfolio.Row(facts),
-        ByFunder =
-        [
-            .. facts.Grants.Select(g => g.Grant.FunderId).Where(f => f is not null).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-                .Select(f => new FunderPortfolioRow(f!, Alerts.Portfolio.Row(facts with { Grants = [.. facts.Grants.Where(g => g.Grant.FunderId == f)] }))),
-        ],
+        Calendar = new SummaryCalendar
+        {
+            Phase = facts.Project.Phase,
+            OpenMilestones =
+            [
+                .. facts.Project.Milestones.Where(m => !m.Done)
+                    .Select(m => new Milestone { Key = m.Key, Name = m.Name, BaselineOn = m.BaselineOn, PlannedOn = m.PlannedOn, ActualOn = m.ActualOn }),
+            ],
+            Grants = [.. facts.Grants.Select(SummaryCalendar.Trim)],
+            HasCashPlan = facts.Outlook is not null,
+            Outlooks = facts.Outlook is { } now ? nextMonth is null ? [now] : [now, nextMonth] : [],
+        },
+    };
+}
+
+/// <summary>The inputs of a project's day-dependent figures, as the summary stores them (none of it moves with the calendar).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SummaryCalendar
+{
+    [Id(0)] public required Phases.Phase Phase { get; init; }
+    /// <summary>The milestones not done yet, in the project's order (by planned date): they become overdue.</summary>
+    [Id(1)] public required ImmutableArray<Milestone> OpenMilestones { get; init; }
+    /// <summary>The grants, trimmed to what the alerts and the portfolio read (<see cref="Trim"/>).</summary>
+    [Id(2)] public required ImmutableArray<GrantView> Grants { get; init; }
+    /// <summary>Whether the project has a cash plan (its outlook depends on the month).</summary>
+    [Id(3)] public required bool HasCashPlan { get; init; }
+    /// <summary>With a cash plan: the outlook of the month computed and of the month after.</summary>
+    [Id(4)] public ImmutableArray<CashFlow.Outlook> Outlooks { get; init; } = [];
+
+    /// <summary>
+    /// A grant with what the alerts and the portfolio row read of it: its terms, the totals and lead
+    /// times already computed, and only the tranches that were requested and are not paid yet (the
+    /// alerts and the next expected payment look at no other), each with the last step to each status
+    /// (what <see cref="Tranche.DateOf"/> answers); the steps' actors and details, the accounting and
+    /// the conditions are left out. A plan of 100 tranches of which one is requested keeps one.
+    /// </summary>
+    public static GrantView Trim(GrantView view) => view with
+    {
+        Grant = view.Grant with
+        {
+            Conditions = null,
+            Tranches =
+            [
+                .. view.Grant.Tranches.Where(t => t.Status != TrancheStatus.Uitbetaald && t.DateOf(TrancheStatus.Aangevraagd) is not null).Select(t => t with
+                {
+                    Accounting = null,
+                    Steps = [.. t.Steps.Where((s, i) => !t.Steps.Skip(i + 1).Any(later => later.To == s.To))
+                        .Select(s => new TrancheStep { To = s.To, On = s.On, Actor = "", RecordedAt = default })],
+                }),
+            ],
+        },
     };
 }
 
@@ -61,7 +137,8 @@ public sealed record ProjectSummaryRow
 /// Keeps one project's summary for the wide views (key: the project's id). The journal's commit
 /// path counts every commit concerning the project in the same transaction (so a stored summary
 /// is known stale from the moment the change is committed); this grain recomputes it after
-/// <see cref="ProjectChanged"/>, on the daily reminder, or when a read finds it stale.
+/// <see cref="ProjectChanged"/>, on the daily reminder (which keeps a cash plan's two months of
+/// outlook rolling), or when a read finds it stale or run out.
 /// </summary>
 public interface IProjectSummaryGrain : IGrainWithStringKey
 {
@@ -77,7 +154,7 @@ public interface IProjectSummaryGrain : IGrainWithStringKey
     [OneWay]
     Task Refresh();
 
-    /// <summary>Computes, stores and answers today's summary (a wide read found it stale, old or missing); null when the project does not exist.</summary>
+    /// <summary>Computes, stores and answers the summary (a wide read found it stale, run out or missing); null when the project does not exist.</summary>
     Task<ProjectSummaryRow?> Current();
 }
 
@@ -111,7 +188,7 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
             var changes = await store.ProjectChangesAsync(ProjectId);
             var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock));
             if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
-            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, JsonSerializer.Serialize(row, WarmteJson.Default), changes, clock.GetCurrentInstant());
+            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, JsonSerializer.Serialize(row, WideViewJson.Options), changes, clock.GetCurrentInstant());
             return row;
         }
         catch
@@ -127,34 +204,50 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
         var line = grains.GetGrain<IProjectGrain>(projectId).GetSummary();
         var financing = grains.GetGrain<IBusinessCaseGrain>(projectId).Financing();
         var facts = await ProjectFacts.LoadAsync(grains, projectId, today);
-        return facts is not null && await line is { } summary ? ProjectSummaryRow.Of(facts, summary, await financing) : null;
+        if (facts is null || await line is not { } summary) return null;
+        // With a cash plan the outlook moves with the month: the next month's too, so the row lasts past the 1st.
+        var nextMonth = facts.Outlook is null ? null : await grains.GetGrain<CashFlow.ICashFlowPlanGrain>(projectId).Outlook(today.ToYearMonth().PlusMonths(1));
+        return ProjectSummaryRow.Of(facts, summary, await financing, nextMonth);
     }
 }
 
 /// <summary>
-/// The wide views' one read of the summaries: every stored row in one query; rows that are stale,
-/// of an earlier day, or missing are recomputed through their grain (a bounded number at a time).
+/// The wide views' one read of the summaries: every stored row in one query; rows that are stale
+/// (a commit since), run out (a cash outlook of another month) or missing are recomputed through
+/// their grain (a bounded number at a time). A new day alone recomputes nothing: the day's figures
+/// are derived from the row (<see cref="ProjectSummaryRow.LineOn"/>, <see cref="ProjectSummaryRow.FinanceOn"/>,
+/// <see cref="ProjectSummaryRow.PortfolioOn"/>).
 /// </summary>
 public static class ProjectSummaries
 {
     private const int RecomputeAtOnce = 16;
 
+    /// <summary>The log category of the wide views' timings (Debug: each read's query, deserialisation, recomputation and derivation).</summary>
+    public const string LogCategory = "Warmte.WideViews";
+
     public static async Task<IReadOnlyDictionary<string, ProjectSummaryRow>> ReadAsync(
-        IJournalStore store, IGrainFactory grains, IReadOnlyCollection<string> projectIds, LocalDate today)
+        IJournalStore store, IGrainFactory grains, IReadOnlyCollection<string> projectIds, LocalDate today, ILogger? log = null)
     {
+        var started = Stopwatch.GetTimestamp();
         var stored = await store.ReadProjectSummariesAsync();
+        var queried = Stopwatch.GetTimestamp();
         var wanted = projectIds.ToHashSet(StringComparer.Ordinal);
         var rows = new Dictionary<string, ProjectSummaryRow>(StringComparer.Ordinal);
         foreach (var s in stored)
-            if (wanted.Contains(s.ProjectId) && !s.Stale && s.AsOf == today)
-                rows[s.ProjectId] = JsonSerializer.Deserialize<ProjectSummaryRow>(s.Summary, WarmteJson.Default)!;
+            if (wanted.Contains(s.ProjectId) && !s.Stale && JsonSerializer.Deserialize<ProjectSummaryRow>(s.Summary, WideViewJson.Options) is { } row && row.Covers(today))
+                rows[s.ProjectId] = row;
+        var deserialised = Stopwatch.GetTimestamp();
         var missing = wanted.Where(id => !rows.ContainsKey(id)).ToList();
         var recomputed = new ProjectSummaryRow?[missing.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, missing.Count), new ParallelOptions { MaxDegreeOfParallelism = RecomputeAtOnce },
             async (i, _) => recomputed[i] = await grains.GetGrain<IProjectSummaryGrain>(missing[i]).Current());
         foreach (var row in recomputed.OfType<ProjectSummaryRow>())
-            if (row.AsOf == today) rows[row.ProjectId] = row;
-            else if (await ProjectSummaryGrain.ComputeAsync(grains, row.ProjectId, today) is { } now) rows[row.ProjectId] = now; // midnight passed in between
+            if (row.Covers(today)) rows[row.ProjectId] = row;
+            else if (await ProjectSummaryGrain.ComputeAsync(grains, row.ProjectId, today) is { } now) rows[row.ProjectId] = now; // a month began in between
+        if (log?.IsEnabled(LogLevel.Debug) == true)
+            log.LogDebug("Summaries read: {Rows} rows, {Chars} chars; query {Query:F1} ms, deserialise {Deserialise:F1} ms, recompute {Recomputed} in {Recompute:F1} ms",
+                stored.Count, stored.Sum(s => s.Summary.Length), Stopwatch.GetElapsedTime(started, queried).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(queried, deserialised).TotalMilliseconds, missing.Count, Stopwatch.GetElapsedTime(deserialised).TotalMilliseconds);
         return rows;
     }
 
@@ -165,15 +258,15 @@ public static class ProjectSummaries
         return
         [
             .. ids.Select(id => snapshots.GetValueOrDefault(id))
-                .Select(s => s is null ? null : JsonSerializer.Deserialize<RecordState<CooperativeRecord>>(s.State, WarmteJson.Default)?.Record)
+                .Select(s => s is null ? null : JsonSerializer.Deserialize<RecordState<CooperativeRecord>>(s.State, WideViewJson.Options)?.Record)
                 .OfType<CooperativeRecord>(),
         ];
     }
 
-    /// <summary>A cooperative with its projects' lines, as <see cref="ICooperativeGrain.Get"/> answers it, from the summaries.</summary>
-    public static CooperativeView View(CooperativeRecord cooperative, IReadOnlyDictionary<string, ProjectSummaryRow> summaries) => new()
+    /// <summary>A cooperative with its projects' lines on <paramref name="day"/>, as <see cref="ICooperativeGrain.Get"/> answers it, from the summaries.</summary>
+    public static CooperativeView View(CooperativeRecord cooperative, IReadOnlyDictionary<string, ProjectSummaryRow> summaries, LocalDate day) => new()
     {
         Cooperative = cooperative,
-        Projects = [.. cooperative.Projects.Select(p => summaries.GetValueOrDefault(p)?.Line).OfType<ProjectSummary>()],
+        Projects = [.. cooperative.Projects.Select(p => summaries.GetValueOrDefault(p)?.LineOn(day)).OfType<ProjectSummary>()],
     };
 }

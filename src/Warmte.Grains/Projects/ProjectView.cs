@@ -33,6 +33,10 @@ public sealed record ProjectView
     public string? NextUnmetCondition =>
         NextGate?.Unmet.FirstOrDefault() is { } c ? c.Description : null;
 
+    /// <summary>Whole months from <paramref name="since"/> to <paramref name="today"/> (0 before it).</summary>
+    public static int MonthsSince(LocalDate since, LocalDate today) =>
+        since > today ? 0 : Period.Between(since, today, PeriodUnits.Months).Months;
+
     public static ProjectView Of(ProjectRecord record, GateRules rules, LocalDate today, GateFacts? facts = null) => new()
     {
         Id = record.Id,
@@ -43,7 +47,7 @@ public sealed record ProjectView
         Technology = record.Technology,
         Phase = record.Phase,
         PhaseSince = record.PhaseSince,
-        MonthsInPhase = record.PhaseSince > today ? 0 : Period.Between(record.PhaseSince, today, PeriodUnits.Months).Months,
+        MonthsInPhase = MonthsSince(record.PhaseSince, today),
         StartedOn = record.StartedOn,
         History = record.History,
         NextGate = rules.NextGate(new GateContext(record, today, facts)),

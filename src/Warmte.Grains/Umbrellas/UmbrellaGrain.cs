@@ -7,8 +7,10 @@ using Warmte.Registry;
 namespace Warmte.Umbrellas;
 
 public sealed class UmbrellaGrain(
-    Journal.IJournalStore store, IClock clock) : Grain, IUmbrellaGrain
+    Journal.IJournalStore store, IClock clock, Microsoft.Extensions.Logging.ILoggerFactory logs) : Grain, IUmbrellaGrain
 {
+    private readonly Microsoft.Extensions.Logging.ILogger _wideLog = logs.CreateLogger(Alerts.ProjectSummaries.LogCategory);
+
     /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
     public const string JournalType = "umbrella";
 
@@ -56,15 +58,22 @@ public sealed class UmbrellaGrain(
     {
         if (state.State.Record is not { } umbrella) return null;
         var today = AmsterdamTime.Today(clock);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var cooperatives = await ProjectSummaries.CooperativesAsync(store, umbrella.Members);
-        var summaries = await ProjectSummaries.ReadAsync(store, GrainFactory, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today);
-        var views = cooperatives.Select(c => ProjectSummaries.View(c, summaries)).ToList();
-        return new UmbrellaComparison
+        var read = System.Diagnostics.Stopwatch.GetTimestamp();
+        var summaries = await ProjectSummaries.ReadAsync(store, GrainFactory, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today, _wideLog);
+        var derived = System.Diagnostics.Stopwatch.GetTimestamp();
+        var views = cooperatives.Select(c => ProjectSummaries.View(c, summaries, today)).ToList();
+        var comparison = new UmbrellaComparison
         {
             Id = umbrella.Id,
             Name = umbrella.Name,
             AsOf = today,
-            Rows = UmbrellaRules.Rows(views, summaries.ToDictionary(s => s.Key, s => s.Value.Finance)),
+            Rows = UmbrellaRules.Rows(views, summaries.ToDictionary(s => s.Key, s => s.Value.FinanceOn(today))),
         };
+        Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(_wideLog, "Umbrella comparison: cooperatives {Cooperatives:F1} ms, summaries {Summaries:F1} ms, rows of the day {Derive:F1} ms",
+            System.Diagnostics.Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(read, derived).TotalMilliseconds,
+            System.Diagnostics.Stopwatch.GetElapsedTime(derived).TotalMilliseconds);
+        return comparison;
     }
 }

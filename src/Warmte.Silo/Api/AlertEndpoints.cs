@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Warmte.Alerts;
 using Warmte.CashFlow;
@@ -27,24 +28,24 @@ public static class AlertEndpoints
                 ? Answers.Ok(await grains.GetGrain<IAlertWatchGrain>(id).History())
                 : Problems.NotFound("Project", id)).WithTags("Signalen").WithSummary("Wanneer elk signaal opkwam en verdween");
 
-        api.MapGet("/portfolio", async (HttpContext http, IGrainFactory grains, Journal.IJournalStore store, IClock clock) =>
+        api.MapGet("/portfolio", async (HttpContext http, IGrainFactory grains, Journal.IJournalStore store, IClock clock, ILoggerFactory logs) =>
         {
             var today = AmsterdamTime.Today(clock);
+            var log = logs.CreateLogger(ProjectSummaries.LogCategory);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             // Every project's summary in one query (stale or missing ones recomputed): docs/storage.md, "Project summaries".
             var cooperatives = await ProjectSummaries.CooperativesAsync(store, await grains.GetGrain<IRegistryGrain>(0).Cooperatives());
-            var summaries = await ProjectSummaries.ReadAsync(store, grains, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today);
+            var read = System.Diagnostics.Stopwatch.GetTimestamp();
+            var summaries = await ProjectSummaries.ReadAsync(store, grains, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today, log);
+            var derived = System.Diagnostics.Stopwatch.GetTimestamp();
             // Only funded projects are in the portfolio; a financier of one funder sees that funder's grants.
             var scope = http.User.FunderScope();
-            var funded = summaries.Values.Select(s => s.PortfolioFor(scope)).OfType<PortfolioRow>().ToList();
-            return Answers.Ok(new
-            {
-                asOf = today,
-                funderId = scope,
-                granted = funded.Sum(r => r.Granted),
-                paid = funded.Sum(r => r.Paid),
-                outstanding = funded.Sum(r => r.Outstanding),
-                projects = Portfolio.Sort(funded),
-            });
+            var funded = summaries.Values.Select(s => s.PortfolioOn(today, scope)).OfType<PortfolioRow>().ToList();
+            log.LogDebug("Portfolio: cooperatives {Cooperatives:F1} ms, summaries {Summaries:F1} ms, rows of the day {Derive:F1} ms",
+                System.Diagnostics.Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(read, derived).TotalMilliseconds,
+                System.Diagnostics.Stopwatch.GetElapsedTime(derived).TotalMilliseconds);
+            return Results.Json(new PortfolioAnswer(today, scope, funded.Sum(r => r.Granted), funded.Sum(r => r.Paid), funded.Sum(r => r.Outstanding),
+                Portfolio.Sort(funded)), WideViewJson.Options);
         }).WithTags("Signalen").WithSummary("Portefeuille van de financier: gefinancierde projecten, urgentste eerst");
     }
 }

@@ -32,7 +32,7 @@ public static class UmbrellaEndpoints
 
         group.MapGet("/{id}", async (string id, IGrainFactory grains) =>
             Slug.IsValid(id) && await grains.GetGrain<IUmbrellaGrain>(id).Compare() is { } comparison
-                ? Answers.Ok(comparison)
+                ? Results.Json(comparison, Alerts.WideViewJson.Options)
                 : Problems.NotFound("Koepel", id)).WithSummary("Vergelijking van de leden naast elkaar");
     }
 }

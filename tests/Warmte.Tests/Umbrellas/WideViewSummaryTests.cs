@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -115,6 +116,95 @@ public sealed class WideViewSummaryTests
         Assert.Contains((await rijk.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray(), p => p.GetProperty("projectId").GetString() == "gamma-1");
     }
 
+    /// <summary>
+    /// The day's figures are derived from the stored rows, so the calendar alone recomputes nothing:
+    /// across midnight, a milestone's planned date passing, a month in phase completing and a
+    /// tranche's accounting falling due, the views still answer exactly what the per-project
+    /// computation answers, and their read asks no grain for any project (a recording grain
+    /// factory sees every call). A change to one project recomputes that project only.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_summaries_follow_the_calendar_without_recomputing_a_project(bool postgres)
+    {
+        // 23:59 in Amsterdam on 15 June (summer time: UTC+2).
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 15, 21, 59));
+        string? connectionString = postgres ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync() : null;
+        await using var server = await WarmteServer.StartAsync(postgres: connectionString, clock: clock);
+        var admin = server.Client();
+        var grains = server.App.Services.GetRequiredService<IGrainFactory>();
+        var store = server.App.Services.GetRequiredService<Journal.IJournalStore>();
+
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/umbrellas", new { id = "koepel", name = "Koepel" })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
+        {
+            id = "coop-a", statutoryName = "Coöperatie Alfa U.A.", kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18", umbrellas = new[] { "koepel" },
+        })).Status);
+        string[] projects = ["rustig", "zuid", "noord"];
+        foreach (var project in projects)
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives/coop-a/projects", new
+            {
+                id = project, name = project, woningequivalenten = 100, plannedConnections = 80, startedOn = "2026-01-16",
+            })).Status);
+        // In phase since 16 January: 4 whole months on the 15th of June, 5 from the 16th.
+        // zuid: a tranche requested on 20 May (its accounting is overdue after 60 days: from 20 July) and
+        // a milestone planned for 16 June (overdue from the 17th). noord: a grant with nothing requested.
+        await Grant(admin, "zuid", "paw", "rijk", 80_000m);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post("api/projects/zuid/grants/paw/tranches/1/request", new { on = "2026-05-20" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put("api/projects/zuid/milestones/start-bouw", new { name = "Start bouw", plannedOn = "2026-06-16" })).Status);
+        await Grant(admin, "noord", "lening", "gemeente", 25_000.25m);
+        var rijk = server.Client((await admin.Post("api/tokens", new { name = "rijk", role = "financier:rijk" })).Text("token"));
+
+        async Task SameAsPerProject(string why)
+        {
+            foreach (var (client, scope) in new[] { (admin, (string?)null), (rijk, "rijk") })
+                AssertJsonEqual(await PortfolioPerProject(grains, clock, scope), (await client.Get("api/portfolio")).Raw, $"{why}: portfolio for {scope ?? "all"}");
+            AssertJsonEqual(await ComparisonPerProject(grains, clock, "koepel"), (await admin.Get("api/umbrellas/koepel")).Raw, $"{why}: comparison");
+        }
+        // The projects the read asked a grain for (none while the stored rows cover the day).
+        async Task<string[]> AskedByRead()
+        {
+            var recording = RecordingGrainFactory.Wrap(grains);
+            var rows = await ProjectSummaries.ReadAsync(store, recording.Factory, projects, AmsterdamTime.Today(clock));
+            Assert.Equal(projects.Order(), rows.Keys.Order());
+            return [.. recording.Keys.Distinct().Order()];
+        }
+        async Task<JsonElement> Zuid() => (await admin.Get("api/umbrellas/koepel")).Body.GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("projectId").GetString() == "zuid");
+
+        await SameAsPerProject("first read, 23:59");
+        Assert.Equal(0, (await Zuid()).GetProperty("finance").GetProperty("openAlerts").GetInt32());
+        Assert.Equal(4, (await Zuid()).GetProperty("monthsInPhase").GetInt32());
+
+        (Instant At, string Why, int MonthsInPhase, int Alerts)[] moments =
+        [
+            (Instant.FromUtc(2026, 6, 15, 22, 1), "00:01 the next day: a month in phase more", 5, 0),
+            (Instant.FromUtc(2026, 6, 17, 8, 0), "the milestone's planned date passed", 5, 1),
+            (Instant.FromUtc(2026, 7, 15, 8, 0), "a month later, a day short of a month in phase", 5, 1),
+            (Instant.FromUtc(2026, 7, 20, 8, 0), "the tranche's accounting fell due", 6, 2),
+            (Instant.FromUtc(2026, 9, 1, 8, 0), "two months on", 7, 2),
+        ];
+        foreach (var (at, why, months, alerts) in moments)
+        {
+            clock.Reset(at);
+            Assert.Empty(await AskedByRead());
+            await SameAsPerProject(why);
+            var zuid = await Zuid();
+            Assert.Equal(months, zuid.GetProperty("monthsInPhase").GetInt32());
+            Assert.Equal(alerts, zuid.GetProperty("finance").GetProperty("openAlerts").GetInt32());
+        }
+
+        // A change to one project: that one only is recomputed (by the read, unless the change's own
+        // one-way refresh came first).
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put("api/projects/zuid/milestones/start-bouw",
+            new { name = "Start bouw", plannedOn = "2026-06-16", actualOn = "2026-08-01" })).Status);
+        Assert.Subset(new HashSet<string> { "zuid" }, (await AskedByRead()).ToHashSet());
+        Assert.Empty(await AskedByRead());
+        await SameAsPerProject("after a change");
+        Assert.Equal(1, (await Zuid()).GetProperty("finance").GetProperty("openAlerts").GetInt32());
+    }
+
     private static async Task Grant(HttpClient admin, string project, string id, string funderId, decimal amount)
     {
         var created = await admin.Post($"api/projects/{project}/grants", new
@@ -165,5 +255,31 @@ public sealed class WideViewSummaryTests
             Id = umbrella.Id, Name = umbrella.Name, AsOf = today,
             Rows = UmbrellaRules.Rows(views, finance.ToDictionary(f => f.Item1, f => f.Item2)),
         };
+    }
+}
+
+/// <summary>An <see cref="IGrainFactory"/> that forwards every call and records the string keys of the grains asked for.</summary>
+public class RecordingGrainFactory : DispatchProxy
+{
+    private IGrainFactory _inner = null!;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _keys = new();
+
+    public IEnumerable<string> Keys => _keys;
+
+    public IGrainFactory Factory => (IGrainFactory)(object)this;
+
+    public static RecordingGrainFactory Wrap(IGrainFactory inner)
+    {
+        var proxy = Create<IGrainFactory, RecordingGrainFactory>();
+        var recording = (RecordingGrainFactory)(object)proxy;
+        recording._inner = inner;
+        return recording;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        if (targetMethod!.Name == nameof(IGrainFactory.GetGrain) && args is { Length: > 0 } && args[0] is string key) _keys.Enqueue(key);
+        try { return targetMethod.Invoke(_inner, args); }
+        catch (TargetInvocationException e) { throw e.InnerException!; }
     }
 }
