@@ -480,9 +480,12 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
                 baseline = after;
                 if (before.Day != after.Day) readsNotCompared++;
                 Assert.True(status < 500, $"{endpoint.Key} answered {status}: {Cut(body)}");
+                if (status == ConnectionClosed && Changed(before, after, mainOnly: false) is { } cut)
+                    Assert.Fail($"{endpoint.Key}: the server closed the connection on an oversized body but changed {cut}");
                 // Kestrel itself refuses a path with an encoded NUL as malformed HTTP, bare and before the service sees it.
                 var refusedByServer = status == 400 && body.Length == 0 && path.Contains("%00", StringComparison.Ordinal);
                 if (refusedByServer) statuses.AddOrUpdate(-400, 1, (_, n) => n + 1);
+                refusedByServer |= status == ConnectionClosed;
                 if (status >= 400 && !refusedByServer)
                 {
                     Assert.True(contentType == "application/problem+json", $"{endpoint.Key} answered {status} as {contentType}: {Cut(body)}");
@@ -519,7 +522,8 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
                     + (goodRefused.TryGetValue(endpoint.Key, out var why) ? $" (known-good body last refused: {why})" : ""));
             output.WriteLine($"{renewals,6}  times the online voting was given a working code again (a new meeting {stemMeetings - 1} times)");
             output.WriteLine($"{tried.Values.Sum(),6}  cases in total; answers: {string.Join(", ", statuses.Where(p => p.Key > 0).OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}"
-                + $"; of the 400s, {statuses.GetValueOrDefault(-400)} bare from Kestrel (encoded NUL in the path)");
+                + $"; of the 400s, {statuses.GetValueOrDefault(-400)} bare from Kestrel (encoded NUL in the path)"
+                + $"; {statuses.GetValueOrDefault(ConnectionClosed)} bodies over {BodyLimit / 1024} kB cut off by the server closing the connection (a broken pipe for the client, no answer)");
             output.WriteLine($"{readsNotCompared,6}  cases compared on stored state only: the Amsterdam date changed between the snapshots");
         }
     }
@@ -539,6 +543,12 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         return "the number of snapshot lines differs";
     }
 
+    /// <summary>The service's request body limit (docs/operations.md, "Request body size").</summary>
+    private const int BodyLimit = 256 * 1024;
+
+    /// <summary>The "status" of a request whose oversized body the server cut off by closing the connection.</summary>
+    private const int ConnectionClosed = -413;
+
     private async Task<(int Status, string? ContentType, string Body, string Path)> Send(Endpoint endpoint, Case c)
     {
         var path = string.Concat(endpoint.Pattern.PathSegments.Select(segment => "/" + string.Concat(segment.Parts.Select(part => part switch
@@ -552,7 +562,18 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path.TrimStart('/') + c.Query);
         if (c.Body.Length > 0) request.Content = new StringContent(Resolve(c.Body), Encoding.UTF8, "application/json");
         if (Tokens[c.Caller] is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.SendAsync(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request);
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException && Encoding.UTF8.GetByteCount(c.Body) > BodyLimit)
+        {
+            // Kestrel answers 413 to a body over the limit as soon as it knows, and closes the connection; a client
+            // still writing the rest of the body then sees a broken pipe instead of the answer. Counted apart.
+            return (ConnectionClosed, null, "", path);
+        }
+        using var _ = response;
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), path);
     }
 
