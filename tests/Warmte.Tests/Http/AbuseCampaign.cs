@@ -139,7 +139,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         ["POST /api/projects/{id}/transitions"] = """{"to":"Haalbaarheid","decidedOn":"2024-12-14","decidedBy":"ALV","rationale":"haalbaar"}""",
         ["PUT /api/projects/{id}/deliverables/{key}"] = """{"presentOn":"2024-01-01","reference":"notulen"}""",
         ["PUT /api/projects/{id}/milestones/{key}"] = """{"name":"Start bouw","plannedOn":"2025-05-01","actualOn":"2025-05-02"}""",
-        ["POST /api/projects/{id}/business-cases/{version:int}/loan-grid"] = """{"rates":[0.03,0.05],"terms":[30],"types":["Annuity"],"graces":[0],"loan":7800000}""",
+        ["POST /api/projects/{id}/business-cases/{version:int}/loan-grid"] = """{"rates":[0.03,0.05],"terms":[30],"types":["Annuity"],"graces":[0],"loan":0}""",
         ["POST /api/projects/{id}/business-cases/{version:int}/montecarlo"] = """{"runs":10,"seed":1}""",
         ["POST /api/projects/{id}/grants/"] = """{"id":"g2","funder":"Gemeente","scheme":"KFA","amountGranted":1000000.00,"decidedOn":"2021-01-01","tranches":[{"amount":500000,"plannedOn":"2021-06-01"},{"amount":500000}],"reviewNormDays":30}""",
         ["POST /api/projects/{id}/grants/{grantId}/tranches/{number:int}/{action}"] = """{"on":"2024-01-01","amount":1000000.00,"periodFrom":"2023-01-01","periodTo":"2023-12-31","documents":["verantwoording.pdf"],"reason":"onvolledig"}""",
@@ -163,7 +163,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         ["DELETE /api/projects/{id}/milestones/{key}"] = NoBody,
         ["DELETE /api/projects/{id}/consent/complexes/{complexId}"] = NoBody,
         ["PUT /api/projects/{id}/grants/{grantId}/tranche-plan"] = """{"tranches":[{"amount":3850000.00,"plannedOn":"2025-06-01"},{"amount":3850000.00,"plannedOn":"2026-06-01"}]}""",
-        ["PUT /api/projects/{id}/spending/totals"] = """{"totals":[{"month":"2024-02","kind":"Design","amount":2500.00,"note":"maandtotaal"},{"month":"2024-02","kind":"Legal","amount":0}]}""",
+        ["PUT /api/projects/{id}/spending/totals"] = """{"totals":[{"month":"2024-02","kind":"Design","amount":2500.00,"note":"maandtotaal"},{"month":"2024-02","kind":"Advisers","amount":0}]}""",
         ["PUT /api/projects/{id}/progress"] = """{"month":"2024-03","workMonthsDone":2,"stalled":false}""",
         ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals/{proposalId}/close"] = NoBody,
         // Online voting, the board's side (issue 17): open, codes (for L-1 only, so the other members' codes stay), mail, close.
