@@ -238,8 +238,16 @@ public static class ConsentRules
         if (agreed == 0 || days == 0)
             return new ConsentForecast { AgreementsPerWeek = 0m, Explanation = "Nog geen tempo: er zijn nog geen instemmingen." };
         var missing = required - agreed;
-        var needDays = (int)(((long)missing * days + agreed - 1) / agreed);
-        var expected = today.PlusDays(needDays);
+        var needDays = ((long)missing * days + agreed - 1) / agreed;
+        // A pace that would take the date past the calendar's end (a proposal dated in year 1 or earlier, one
+        // agreement since): no date, rather than an error on every read of the consent (the abuse campaign's find).
+        if (needDays > Period.DaysBetween(today, LocalDate.MaxIsoValue))
+            return new ConsentForecast
+            {
+                AgreementsPerWeek = perWeek, ExpectedOn = null, BeforeDeadline = complex.Deadline is null ? null : false,
+                Explanation = $"Bij het tempo tot nu toe ({DutchFormat.Number(perWeek)} per week) komen de ontbrekende {missing} instemmingen niet binnen afzienbare tijd binnen.",
+            };
+        var expected = today.PlusDays((int)needDays);
         bool? inTime = complex.Deadline is { } deadline ? expected <= deadline : null;
         var verdict = inTime switch
         {

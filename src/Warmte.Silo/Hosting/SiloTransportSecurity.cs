@@ -13,6 +13,8 @@ namespace Warmte.Silo.Hosting;
 /// Orleans:Tls:Password for PFX) and accepts a peer only if the peer's certificate chains to one of the CA
 /// certificates in Orleans:Tls:CaCertificates (a PEM bundle: the old and the new CA while a CA is rotated).
 /// The machine's own trust store plays no part: a certificate from any other CA, a public one included, is refused.
+/// Embedded mode uses the same TLS: with configured certificates, or else with ones made in memory at start
+/// (<see cref="EmbeddedSiloCertificate"/>), so no other process on the machine can talk to its silo port.
 /// Without certificates a cluster-mode silo refuses to start, unless Orleans:Tls:Insecure=true on a silo whose
 /// advertised address is loopback (one machine, development); that start logs a warning. See docs/operations.md.
 /// </summary>
@@ -24,6 +26,9 @@ public static class SiloTransportSecurity
     public sealed record Settings(X509Certificate2? Certificate, X509Certificate2Collection Authorities, bool Insecure)
     {
         public bool Enabled => Certificate is not null;
+
+        /// <summary>Embedded mode without configured certificates: a private CA and certificate made in memory at start (<see cref="EmbeddedSiloCertificate"/>).</summary>
+        public bool Generated { get; init; }
     }
 
     /// <summary>
@@ -44,7 +49,8 @@ public static class SiloTransportSecurity
             if (caPath is not null || keyPath is not null)
                 throw new ConfigurationException($"{Section}:Certificate ontbreekt: zonder eigen certificaat kan deze silo geen TLS spreken "
                                                  + $"(wel gezet: {string.Join(", ", new[] { caPath is null ? null : "CaCertificates", keyPath is null ? null : "Key" }.OfType<string>())}).");
-            if (!clusterMode) return new Settings(null, [], Insecure: false);
+            // Embedded mode: one silo, whose port (127.0.0.1) any local user could reach; mutual TLS with a CA only this process ever holds.
+            if (!clusterMode) return EmbeddedSiloCertificate.Create(now);
             if (!insecure)
                 throw new ConfigurationException(
                     "Clustermodus (Storage:Provider=PostgreSQL) zonder TLS-certificaten: het verkeer tussen silo's zou onversleuteld en "

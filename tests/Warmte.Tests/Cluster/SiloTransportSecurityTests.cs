@@ -134,7 +134,7 @@ public sealed class SiloTransportSecurityTests(ITestOutputHelper output)
     // ---- probes -----------------------------------------------------------------------------------
 
     /// <summary>Connects without TLS, sends what an Orleans peer sends first, and counts the bytes that come back before the silo hangs up.</summary>
-    private static async Task<int> PlainConnectionAnswer(int port)
+    internal static async Task<int> PlainConnectionAnswer(int port)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port);
@@ -160,7 +160,7 @@ public sealed class SiloTransportSecurityTests(ITestOutputHelper output)
         catch (OperationCanceledException) { throw new Xunit.Sdk.XunitException("the silo kept a cleartext connection open for 20 s"); }
     }
 
-    private static async Task<SslStream> TlsHandshake(int port, X509Certificate2? clientCertificate)
+    internal static async Task<SslStream> TlsHandshake(int port, X509Certificate2? clientCertificate)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port);
@@ -181,7 +181,7 @@ public sealed class SiloTransportSecurityTests(ITestOutputHelper output)
     /// True when the silo refuses the connection: the handshake fails, or (TLS 1.3 checks the client's certificate
     /// after the client has finished) the silo closes the stream before answering anything.
     /// </summary>
-    private static async Task<bool> TlsRefused(int port, X509Certificate2? clientCertificate)
+    internal static async Task<bool> TlsRefused(int port, X509Certificate2? clientCertificate)
     {
         SslStream ssl;
         try
@@ -206,7 +206,7 @@ public sealed class SiloTransportSecurityTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<bool> Connects(IPAddress address, int port)
+    internal static async Task<bool> Connects(IPAddress address, int port)
     {
         using var tcp = new TcpClient();
         try

@@ -100,6 +100,23 @@ public sealed class ConsentRulesTests
         Assert.Equal(4.67m, status.Forecast.AgreementsPerWeek);
     }
 
+    /// <summary>Regression (abuse campaign, 6-12-2026): a proposal dated in year -1 with one agreement made every consent read a 500.</summary>
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public void A_pace_that_would_end_past_the_calendar_gives_no_date_instead_of_an_error(int year)
+    {
+        var set = ConsentRules.SetComplex(ConsentRecord.Empty, "complex-a", new SetComplex
+        {
+            Name = "Complex A", Corporation = "Stadgenoot", RentedHomes = 100, ProposalDate = new LocalDate(year, 1, 1), Deadline = new LocalDate(2025, 4, 15),
+        }, Today);
+        Assert.True(set.IsOk, set.Refusal?.Message);
+        var status = Status(Answer(set.Value!.Value, agree: 1));
+        Assert.Null(status.Forecast.ExpectedOn);
+        Assert.False(status.Forecast.BeforeDeadline);
+        Assert.Contains("niet binnen afzienbare tijd", status.Forecast.Explanation);
+    }
+
     [Fact]
     public void Too_many_refusals_make_the_threshold_unreachable_and_the_forecast_says_so()
     {

@@ -18,18 +18,36 @@ using Xunit.Abstractions;
 namespace Warmte.Tests.Http;
 
 /// <summary>
-/// The bad-input and abuse campaign (docs/operations.md): FsCheck picks a write endpoint (every
-/// POST, PUT, PATCH and DELETE the running app has, read from its endpoint data sources, so new
-/// endpoints are covered without touching this file), route values (real ids, unknown ids, Unicode,
+/// The campaign's own service: the members' voting door's abuse limits (per address, lockout after
+/// unknown codes, per meeting) are lifted, since every case comes from one address and the limits
+/// have their own tests (Voting/OnlineVotingLockoutTests); with them on, the campaign's
+/// <c>/api/stem/*</c> cases would mostly be 429s and never reach the accepted path.
+/// </summary>
+public sealed class AbuseCampaignFixture : IAsyncLifetime
+{
+    public WarmteServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await WarmteServer.StartAsync(extraArgs:
+        ["--Voting:RequestsPerMinutePerAddress", "100000000", "--Voting:FailuresBeforeLockout", "100000000", "--Voting:RequestsPerSecondPerMeeting", "100000000"]);
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>
+/// The bad-input and abuse campaign (docs/operations.md): FsCheck picks an endpoint (every
+/// POST, PUT, PATCH and DELETE the running app has, and every GET with query parameters, read from
+/// its endpoint data sources, so new endpoints are attacked without touching this file; a new write
+/// endpoint without a known-good body in <see cref="Examples"/> fails
+/// <see cref="Every_write_endpoint_has_a_known_good_body_and_every_query_parameter_known_values"/>), route values (real ids, unknown ids, Unicode,
 /// over-long and token-like text), a caller (every role, another cooperative's board, no token, a
 /// revoked or made-up token) and a body (malformed JSON, a known-good body with one or two values
 /// replaced by huge, negative or fractional-cent numbers, dates in year 0, 1 and 9999, Unicode and
-/// NUL characters, 1 MB strings). Every answer must be below 500, every refusal a problem document,
-/// and a refused request — or any request by a role that may not write — leaves the state as it was
+/// NUL characters, 1 MB strings) and query values (known-good ones and junk). Every answer must be below 500, every refusal a problem document,
+/// and a refused request — or any GET, or any request by a role that may not write — leaves the state as it was
 /// (see <see cref="State"/> for exactly what is compared, and why some things are not).
 /// WARMTE_CAMPAIGN_CASES sets the number of cases (default 400, about a minute on a loaded machine).
 /// </summary>
-public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
+public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelper output) : IClassFixture<AbuseCampaignFixture>
 {
     private const string Coop = "camp-coop";
     private const string Other = "camp-other";
@@ -41,14 +59,15 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
 
     public enum Caller { Admin, Board, OtherBoard, Financier, Coordinator, Reader, None, Revoked, MadeUp }
 
-    public sealed record Endpoint(string Method, RoutePattern Pattern)
+    /// <summary>An endpoint: its method, route pattern and query parameters (the handler's simple-typed parameters that are not route values).</summary>
+    public sealed record Endpoint(string Method, RoutePattern Pattern, string[] Query)
     {
         public string Key => $"{Method} {Pattern.RawText}";
     }
 
-    public sealed record Case(int Endpoint, string[] RouteValues, Caller Caller, string Body)
+    public sealed record Case(int Endpoint, string[] RouteValues, string Query, Caller Caller, string Body)
     {
-        public override string ToString() => $"endpoint {Endpoint}, route [{string.Join(", ", RouteValues.Select(v => Cut(v)))}], {Caller}, body {Cut(Body)}";
+        public override string ToString() => $"endpoint {Endpoint}, route [{string.Join(", ", RouteValues.Select(v => Cut(v)))}], query '{Cut(Query)}', {Caller}, body {Cut(Body)}";
     }
 
     private static string Cut(string s) => s.Length <= 300 ? s : $"{s[..300]}… ({s.Length} chars)";
@@ -63,11 +82,13 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
     private static readonly Dictionary<string, string[]> Known = new()
     {
         ["id"] = [Coop, Project, Other, Umbrella],
-        ["meetingId"] = ["alv"],
-        ["proposalId"] = ["realisatiebesluit"],
+        // "@stem": the meeting whose online voting is open (StemMeeting; a new one after the campaign closed it).
+        ["meetingId"] = ["alv", StemPlaceholder, StemPlaceholder],
+        ["proposalId"] = ["realisatiebesluit", "tarief"],
         ["complexId"] = ["complex-a"],
         ["grantId"] = ["paw"],
-        ["number"] = ["1", "2", "L-1", "L-2"],
+        // L-4 left the cooperative (seeded): the one member the privacy erasure accepts.
+        ["number"] = ["1", "2", "L-1", "L-2", "L-4"],
         ["action"] = ["request", "accounting", "approve", "reject", "pay"],
         ["key"] = ["bewonersgroep", "intentieverklaring", "start-bouw"],
         ["version"] = ["1", "2"],
@@ -90,7 +111,24 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
         "{", "}", "[", "]", ",", ":", "\"id\"", "\"name\"", "\"amount\"", "\"on\"", "null", "1e999", "-0", "\"\\u0000\"", "\"", "\\", " ", "\"é€\"",
     ];
 
-    /// <summary>A body each endpoint accepts (or nearly), keyed by "METHOD pattern"; the campaign mutates it. Endpoints without one get random JSON.</summary>
+    /// <summary>Written in a known-good body of the members' voting door: replaced, when sent, by the current voting code of member L-1 (<see cref="StemCode"/>).</summary>
+    private const string CodePlaceholder = "@code";
+
+    /// <summary>Replaced, when sent, by a receipt code the seed's online vote got.</summary>
+    private const string ReceiptPlaceholder = "@receipt";
+
+    /// <summary>A route value or body text replaced, when sent, by the meeting whose online voting is open.</summary>
+    private const string StemPlaceholder = "@stem";
+
+    /// <summary>The known-good "body" of an endpoint that reads none: no body at all (it also gets random and malformed ones).</summary>
+    private const string NoBody = "";
+
+    /// <summary>
+    /// A body each write endpoint accepts with the seeded data and the right caller (or nearly: a
+    /// second identical vote is refused as already cast), keyed by "METHOD pattern" (as the guard
+    /// test prints it); the campaign sends it as is and mutated field by field. Every write endpoint
+    /// must have one (<see cref="NoBody"/> for one that reads no body): the guard test fails otherwise.
+    /// </summary>
     private static readonly Dictionary<string, string> Examples = WithModels(new()
     {
         ["POST /api/cooperatives/"] = """{"id":"camp-new","statutoryName":"Coöperatie Nieuw U.A.","kind":"HeatNetwork","municipality":"Amsterdam","foundedOn":"2019-12-18"}""",
@@ -101,14 +139,14 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
         ["POST /api/projects/{id}/transitions"] = """{"to":"Haalbaarheid","decidedOn":"2024-12-14","decidedBy":"ALV","rationale":"haalbaar"}""",
         ["PUT /api/projects/{id}/deliverables/{key}"] = """{"presentOn":"2024-01-01","reference":"notulen"}""",
         ["PUT /api/projects/{id}/milestones/{key}"] = """{"name":"Start bouw","plannedOn":"2025-05-01","actualOn":"2025-05-02"}""",
-        ["POST /api/projects/{id}/business-cases/{version:int}/loan-grid"] = """{"rates":[0.03,0.05],"terms":[30],"types":["Annuity"],"graces":[0],"loan":7800000}""",
+        ["POST /api/projects/{id}/business-cases/{version:int}/loan-grid"] = """{"rates":[0.03,0.05],"terms":[30],"types":["Annuity"],"graces":[0],"loan":0}""",
         ["POST /api/projects/{id}/business-cases/{version:int}/montecarlo"] = """{"runs":10,"seed":1}""",
         ["POST /api/projects/{id}/grants/"] = """{"id":"g2","funder":"Gemeente","scheme":"KFA","amountGranted":1000000.00,"decidedOn":"2021-01-01","tranches":[{"amount":500000,"plannedOn":"2021-06-01"},{"amount":500000}],"reviewNormDays":30}""",
         ["POST /api/projects/{id}/grants/{grantId}/tranches/{number:int}/{action}"] = """{"on":"2024-01-01","amount":1000000.00,"periodFrom":"2023-01-01","periodTo":"2023-12-31","documents":["verantwoording.pdf"],"reason":"onvolledig"}""",
         ["POST /api/projects/{id}/spending"] = """{"month":"2024-01","kind":"Design","amount":1234.56,"note":"ontwerp"}""",
         ["POST /api/cooperatives/{id}/members/"] = """{"members":[{"number":"L-9","name":"Lid Negen","category":"eigenaar-bewoner","woningequivalenten":1,"postcode":"1054 AB","huisnummer":9,"joinedOn":"2020-01-01"}]}""",
         ["PUT /api/cooperatives/{id}/members/{number}"] = """{"number":"L-1","name":"Lid Een","category":"huurder","woningequivalenten":1,"postcode":"1054 AB","huisnummer":1,"joinedOn":"2020-01-01"}""",
-        ["PUT /api/cooperatives/{id}/alv/statutes"] = """{"default":{"quorum":"1/2","majority":"1/2","majorityRule":"MoreThan","abstentionsCount":false,"minimumNoticeDays":7}}""",
+        ["PUT /api/cooperatives/{id}/alv/statutes"] = """{"default":{"quorum":"1/2","majority":"1/2","majorityRule":"MoreThan","abstentionsCount":false,"minimumNoticeDays":7},"electronic":{"advanceVotingAllowed":true,"onlineProxiesAllowed":true}}""",
         ["POST /api/cooperatives/{id}/alv/meetings"] = """{"id":"alv2","title":"ALV","date":"2025-12-14","noticeDate":"2025-11-30","proposals":[{"id":"p1","title":"R","decisionType":"Realisatiebesluit","projectId":"camp-proj"}]}""",
         ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals"] = """{"id":"p2","title":"Extra","decisionType":"Realisatiebesluit","projectId":"camp-proj"}""",
         ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/attendance"] = """{"present":["L-1","L-2"]}""",
@@ -120,7 +158,47 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
         ["PUT /api/projects/{id}/wcw/"] = """{"publicSharePercent":0,"mixedSetup":false,"legalEntity":true,"sustainableMainSource":true,"noProfitMotive":true,"openVoluntaryMembership":true,"memberControl":true}""",
         ["POST /api/umbrellas/"] = """{"id":"camp-umb2","name":"APEC 2"}""",
         ["POST /api/tokens/"] = """{"name":"campagne","role":"reader"}""",
+        ["DELETE /api/tokens/{id}"] = NoBody,
+        ["DELETE /api/projects/{id}/deliverables/{key}"] = NoBody,
+        ["DELETE /api/projects/{id}/milestones/{key}"] = NoBody,
+        ["DELETE /api/projects/{id}/consent/complexes/{complexId}"] = NoBody,
+        ["PUT /api/projects/{id}/grants/{grantId}/tranche-plan"] = """{"tranches":[{"amount":3850000.00,"plannedOn":"2025-06-01"},{"amount":3850000.00,"plannedOn":"2026-06-01"}]}""",
+        ["PUT /api/projects/{id}/spending/totals"] = """{"totals":[{"month":"2024-02","kind":"Design","amount":2500.00,"note":"maandtotaal"},{"month":"2024-02","kind":"Advisers","amount":0}]}""",
+        ["PUT /api/projects/{id}/progress"] = """{"month":"2024-03","workMonthsDone":2,"stalled":false}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals/{proposalId}/close"] = NoBody,
+        // Online voting, the board's side (issue 17): open, codes (for L-1 only, so the other members' codes stay), mail, close.
+        ["PUT /api/cooperatives/{id}/alv/meetings/{meetingId}/online/"] = """{"opens":null,"proposals":[{"proposalId":"realisatiebesluit","explanation":"Het warmtenet bouwen."},{"proposalId":"tarief","explanation":"Tarief 2028."}]}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/online/codes"] = """{"members":["L-1"]}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/online/mail"] = """{"members":["L-1"]}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/online/close"] = NoBody,
+        // The members' door (no token; the code in the body).
+        ["POST /api/stem/paper"] = """{"code":"@code"}""",
+        ["POST /api/stem/votes"] = """{"code":"@code","proposalId":"tarief","choice":"Voor"}""",
+        ["POST /api/stem/proxy"] = """{"code":"@code","holder":"L-2","proposalIds":["tarief"]}""",
+        ["POST /api/stem/proxy/withdraw"] = """{"code":"@code","proposalIds":["tarief"]}""",
+        ["POST /api/stem/receipt"] = """{"meeting":"camp-coop/@stem","receipt":"@receipt"}""",
+        // Privacy (AVG): erase a former member (L-4), the retention settings, a retention pass now.
+        ["POST /api/cooperatives/{id}/members/{number}/erase"] = NoBody,
+        ["PUT /api/cooperatives/{id}/privacy/"] = """{"formerMemberRetentionMonths":24,"consentAnswerRetentionMonths":12}""",
+        ["POST /api/cooperatives/{id}/privacy/retention-run"] = NoBody,
     });
+
+    /// <summary>
+    /// Known-good values of each query parameter, by name (junk is added to them); a GET or write
+    /// endpoint with a query parameter not named here fails the guard test.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> QueryValues = new()
+    {
+        ["page"] = ["1", "2"],
+        ["pageSize"] = ["1", "50", "100"],
+        ["from"] = ["1"],
+        ["to"] = ["1", "2"],
+        ["month"] = ["2024-01", "2024-02"],
+        ["regime"] = ["Tranches", "Milestones", "Bridge"],
+        ["since"] = ["2026-11-22T00:00:00Z"],
+        ["limit"] = ["1", "200", "1000"],
+        ["format"] = ["json", "xlsx", "letters"],
+    };
 
     /// <summary>The business-case and cash-flow endpoints get the reference models of models/ as their good bodies.</summary>
     private static Dictionary<string, string> WithModels(Dictionary<string, string> examples)
@@ -148,13 +226,32 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
     /// <summary>The members' online-voting door needs no token (the voting code is in the body): no 401 there, by design.</summary>
     private static readonly string[] WithoutToken = ["POST /api/stem/paper", "POST /api/stem/votes", "POST /api/stem/receipt", "POST /api/stem/proxy", "POST /api/stem/proxy/withdraw"];
 
-    private static IReadOnlyList<Endpoint> WriteEndpoints(Microsoft.AspNetCore.Builder.WebApplication app) =>
+    /// <summary>
+    /// Every write endpoint, and every GET with a query parameter, of the running app, from its
+    /// endpoint data sources. Query parameters are the handler's parameters of a simple type (text,
+    /// numbers, dates, booleans) that are not route values: what minimal APIs bind from the query.
+    /// </summary>
+    private static IReadOnlyList<Endpoint> CampaignEndpoints(Microsoft.AspNetCore.Builder.WebApplication app) =>
         [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
-                .Where(m => WriteMethods.Contains(m)).Select(m => new Endpoint(m, e.RoutePattern)))
+                .Select(m => new Endpoint(m, e.RoutePattern, QueryParameters(e))))
+            .Where(e => WriteMethods.Contains(e.Method) || e.Method == "GET" && e.Query.Length > 0)
             .Where(e => !Excluded.Contains($"{e.Method} {e.Pattern.RawText}".TrimEnd('/')))
             .DistinctBy(e => e.Key)
             .OrderBy(e => e.Key, StringComparer.Ordinal)];
+
+    private static string[] QueryParameters(RouteEndpoint endpoint)
+    {
+        if (endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not { } handler) return [];
+        var route = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. handler.GetParameters()
+            .Where(p => p.Name is not null && !route.Contains(p.Name) && IsSimple(Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType))
+            .Select(p => p.Name!)];
+    }
+
+    private static bool IsSimple(Type type) =>
+        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime) || type == typeof(DateTimeOffset)
+        || type == typeof(DateOnly) || type == typeof(Guid) || type.Namespace == "NodaTime" && type.IsValueType;
 
     /// <summary>An {id} takes its kind from the segment before it (a project id after "projects", ...).</summary>
     private static readonly Dictionary<string, string[]> IdsAfter = new()
@@ -252,18 +349,104 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
             }
     }
 
+    private static readonly string[] QueryJunk = ["", "-1", "0", "2147483648", "99999999999999999999", "1e9", "abc", "1.5", "%00", "%FF", "🔥", "null", "[]", "2024-13", "9999-12-31T23:59:59Z"];
+
+    /// <summary>A query string: each parameter left out, given a known-good value or junk; now and then one parameter twice or an unknown one.</summary>
+    private static Gen<string> QueryString(Endpoint endpoint)
+    {
+        if (endpoint.Query.Length == 0) return Gen.Frequency((9, Gen.Constant("")), (1, Gen.Elements("?page=1", "?x=%00", "?" + new string('a', 5000) + "=1")));
+        var parameters = endpoint.Query.Select(name =>
+            Gen.Frequency(
+                (2, Gen.Constant<string?>(null)),
+                (5, Gen.Elements(QueryValues.GetValueOrDefault(name) ?? ["1"]).Select(v => (string?)$"{name}={Uri.EscapeDataString(v)}")),
+                (2, Gen.Elements(QueryJunk).Select(v => (string?)$"{name}={(v.Contains('%') ? v : Uri.EscapeDataString(v))}")),
+                (1, Gen.Elements(QueryJunk).Select(v => (string?)$"{name}=1&{name}={Uri.EscapeDataString(v)}"))));
+        return Gen.CollectToArray(parameters).Select(parts => parts.Where(p => p is not null).ToArray())
+            .Select(parts => parts.Length == 0 ? "" : "?" + string.Join("&", parts));
+    }
+
+    /// <summary>
+    /// Two kinds of case. Most pick everything at random (any caller, real or junk route values, any
+    /// body). Two in five aim at the accepted path: the cooperative's board or an admin, the seeded
+    /// ids (<see cref="CanonicalRouteValue"/>), and the known-good body as is or changed in one to three
+    /// places, so the validation behind the role checks, and the writes, are attacked field by field.
+    /// </summary>
     private static Gen<Case> Cases_(IReadOnlyList<Endpoint> endpoints) =>
+        Gen.Frequency((3, RandomCases(endpoints)), (2, AcceptedPathCases(endpoints)));
+
+    private static Gen<Case> AcceptedPathCases(IReadOnlyList<Endpoint> endpoints) =>
+        from index in Gen.Choose(0, endpoints.Count - 1)
+        let endpoint = endpoints[index]
+        from query in QueryString(endpoint)
+        from caller in Gen.Elements(Caller.Admin, Caller.Board)
+        from body in endpoint.Method == "GET" ? Gen.Constant(NoBody)
+            : Examples.TryGetValue(endpoint.Key, out var example) && example != NoBody
+                ? Gen.Frequency((1, Gen.Constant(example)), (3, Mutated(example)))
+            : Gen.Frequency((4, Gen.Constant(NoBody)), (1, RandomObject()))
+        select new Case(index, [.. endpoint.Pattern.Parameters.Select(p => CanonicalRouteValue(endpoint.Pattern, p.Name))], query, caller, body);
+
+    /// <summary>The seeded thing each route parameter names on the accepted path (L-4, the former member, for an erasure).</summary>
+    private static string CanonicalRouteValue(RoutePattern pattern, string name)
+    {
+        var raw = pattern.RawText ?? "";
+        return name switch
+        {
+            "id" when raw.StartsWith("/api/projects", StringComparison.Ordinal) => Project,
+            "id" when raw.StartsWith("/api/umbrellas", StringComparison.Ordinal) => Umbrella,
+            "id" when raw.StartsWith("/api/tokens", StringComparison.Ordinal) => ThrowawayToken,
+            "id" => Coop,
+            "meetingId" => StemPlaceholder,
+            "proposalId" => "tarief",
+            "number" when raw.Contains("/tranches/", StringComparison.Ordinal) => "1",
+            "number" when raw.EndsWith("/erase", StringComparison.Ordinal) => "L-4",
+            "number" => "L-1",
+            "key" when raw.Contains("/milestones/", StringComparison.Ordinal) => "start-bouw",
+            "version" => "1",
+            _ => Known.TryGetValue(name, out var known) ? known[0] : "x",
+        };
+    }
+
+    /// <summary>A token made for the accepted path of DELETE /api/tokens/{id} (its id; see Seed).</summary>
+    private static string ThrowawayToken = "tok-none";
+
+    private static Gen<Case> RandomCases(IReadOnlyList<Endpoint> endpoints) =>
         from index in Gen.Choose(0, endpoints.Count - 1)
         let endpoint = endpoints[index]
         from values in Gen.CollectToArray(endpoint.Pattern.Parameters.Select(p => RouteValue(endpoint.Pattern, p.Name)))
+        from query in QueryString(endpoint)
         from caller in Gen.Frequency(
             (8, Gen.Constant(Caller.Admin)), (6, Gen.Constant(Caller.Board)), (2, Gen.Constant(Caller.OtherBoard)),
             (2, Gen.Constant(Caller.Financier)), (1, Gen.Constant(Caller.Coordinator)), (1, Gen.Constant(Caller.Reader)),
             (1, Gen.Constant(Caller.None)), (1, Gen.Constant(Caller.Revoked)), (1, Gen.Constant(Caller.MadeUp)))
-        from body in Examples.TryGetValue(endpoint.Key, out var example)
-            ? Gen.Frequency((1, Gen.Constant(example)), (6, Mutated(example)), (1, MalformedBody()), (1, RandomObject()))
-            : Gen.Frequency((2, RandomObject()), (1, MalformedBody()), (1, Gen.Constant("{}")))
-        select new Case(index, [.. values], caller, body);
+        from body in endpoint.Method == "GET" ? Gen.Constant(NoBody)
+            : Examples.TryGetValue(endpoint.Key, out var example) && example != NoBody
+                ? Gen.Frequency((1, Gen.Constant(example)), (6, Mutated(example)), (1, MalformedBody()), (1, RandomObject()))
+            : Gen.Frequency((3, Gen.Constant(NoBody)), (2, RandomObject()), (1, MalformedBody()), (1, Gen.Constant("{}")))
+        select new Case(index, [.. values], query, caller, body);
+
+    /// <summary>
+    /// The guard against endpoints the campaign attacks with random bodies only: every write
+    /// endpoint of the running app has a known-good body in <see cref="Examples"/>, every query
+    /// parameter known-good values in <see cref="QueryValues"/>, and no example is left over for an
+    /// endpoint the app no longer has.
+    /// </summary>
+    [Fact]
+    public async Task Every_write_endpoint_has_a_known_good_body_and_every_query_parameter_known_values()
+    {
+        var endpoints = CampaignEndpoints(fixture.Server.App);
+        var writes = endpoints.Where(e => WriteMethods.Contains(e.Method)).ToList();
+        Assert.True(writes.Count >= 40, $"only {writes.Count} write endpoints found: is the route table read?");
+        Assert.Contains(endpoints, e => e.Key == "GET /api/projects/{id}/business-cases/" && e.Query.SequenceEqual(["page", "pageSize"]));
+        var withoutBody = writes.Where(e => !Examples.ContainsKey(e.Key)).Select(e => e.Key).ToList();
+        Assert.True(withoutBody.Count == 0,
+            "These write endpoints have no known-good body in AbuseCampaign.Examples (tests/Warmte.Tests/Http/AbuseCampaign.cs); add one line each, "
+            + "[\"METHOD pattern\"] = a JSON body the endpoint accepts with the campaign's seeded data (or NoBody when it reads no body):\n  "
+            + string.Join("\n  ", withoutBody));
+        var unknownQuery = endpoints.SelectMany(e => e.Query.Where(q => !QueryValues.ContainsKey(q)).Select(q => $"{e.Key} ?{q}=")).ToList();
+        Assert.True(unknownQuery.Count == 0, "These query parameters have no known-good values in AbuseCampaign.QueryValues; add them by name:\n  " + string.Join("\n  ", unknownQuery));
+        var stale = Examples.Keys.Where(k => !writes.Any(e => e.Key == k)).ToList();
+        Assert.True(stale.Count == 0, "These AbuseCampaign.Examples are for endpoints the app does not have (renamed?):\n  " + string.Join("\n  ", stale));
+    }
 
     [Fact]
     public async Task No_request_gets_a_5xx_a_refusal_is_always_a_problem_document_and_never_a_partial_write()
@@ -271,6 +454,8 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
         var endpoints = await Seed();
         var tried = new ConcurrentDictionary<string, int>();
         var statuses = new ConcurrentDictionary<int, int>();
+        var accepted = new ConcurrentDictionary<string, int>();
+        var goodRefused = new ConcurrentDictionary<string, string>();
         var readsNotCompared = 0;
         var baseline = await Snapshot();
         // The record grains keep their record in a journal snapshot and their audit trail in journal
@@ -286,14 +471,21 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
                 tried.AddOrUpdate(endpoint.Key, 1, (_, n) => n + 1);
                 var (status, contentType, body, path) = Send(endpoint, c).GetAwaiter().GetResult();
                 statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                if (status < 300) accepted.AddOrUpdate(endpoint.Key, 1, (_, n) => n + 1);
+                // Why the known-good body itself was refused, when it was (already voted, mail not configured, ...): printed below.
+                if (status >= 400 && c.Caller is Caller.Admin or Caller.Board && Examples.GetValueOrDefault(endpoint.Key) == c.Body && body.StartsWith('{'))
+                    goodRefused[endpoint.Key] = $"{status} {JsonNode.Parse(body)?["code"]}";
                 var after = Snapshot().GetAwaiter().GetResult();
                 var before = baseline;
                 baseline = after;
                 if (before.Day != after.Day) readsNotCompared++;
                 Assert.True(status < 500, $"{endpoint.Key} answered {status}: {Cut(body)}");
+                if (status == ConnectionClosed && Changed(before, after, mainOnly: false) is { } cut)
+                    Assert.Fail($"{endpoint.Key}: the server closed the connection on an oversized body but changed {cut}");
                 // Kestrel itself refuses a path with an encoded NUL as malformed HTTP, bare and before the service sees it.
                 var refusedByServer = status == 400 && body.Length == 0 && path.Contains("%00", StringComparison.Ordinal);
                 if (refusedByServer) statuses.AddOrUpdate(-400, 1, (_, n) => n + 1);
+                refusedByServer |= status == ConnectionClosed;
                 if (status >= 400 && !refusedByServer)
                 {
                     Assert.True(contentType == "application/problem+json", $"{endpoint.Key} answered {status} as {contentType}: {Cut(body)}");
@@ -302,23 +494,36 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
                     Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("code").GetString()));
                     if (Changed(before, after, mainOnly: false) is { } changed) Assert.Fail($"{endpoint.Key} refused with {status} but changed {changed}");
                 }
-                if (!refusedByServer && c.Caller is Caller.None or Caller.Revoked or Caller.MadeUp && !WithoutToken.Contains(endpoint.Key.TrimEnd('/')))
+                // The members' voting door ignores tokens: the voting code in the body is the member's identification.
+                var byToken = !WithoutToken.Contains(endpoint.Key.TrimEnd('/'));
+                if (!refusedByServer && c.Caller is Caller.None or Caller.Revoked or Caller.MadeUp && byToken)
                     Assert.Equal(401, status);
-                if (status < 400 && c.Caller is Caller.Reader or Caller.Coordinator && Changed(before, after, mainOnly: false) is { } written)
+                if (status < 400 && byToken && c.Caller is Caller.Reader or Caller.Coordinator && Changed(before, after, mainOnly: false) is { } written)
                     Assert.Fail($"{c.Caller} changed, through {endpoint.Key}, {written}");
-                if (status < 400 && c.Caller is Caller.OtherBoard && Changed(before, after, mainOnly: true) is { } crossed)
+                if (status < 400 && byToken && c.Caller is Caller.OtherBoard && Changed(before, after, mainOnly: true) is { } crossed)
                     Assert.Fail($"another cooperative's board changed {Coop} through {endpoint.Key}: {crossed}");
+                if (endpoint.Method == "GET" && Changed(before, after, mainOnly: false) is { } read)
+                    Assert.Fail($"a GET ({endpoint.Key}, answered {status}) changed {read}");
+                // An accepted write may have closed the online voting, re-issued L-1's code or made L-1 ineligible:
+                // give the members' door a working code again, and compare the next case against the state after that.
+                if (status < 300 && endpoint.Method != "GET" && KeepVotingOpen().GetAwaiter().GetResult())
+                    baseline = Snapshot().GetAwaiter().GetResult();
             });
             // Off xUnit's synchronisation context: the property blocks on HTTP calls.
             await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), property));
         }
         finally
         {
-            output.WriteLine($"Write endpoints found in the app: {endpoints.Count} (excluded: {string.Join(", ", Excluded)})");
+            output.WriteLine($"Endpoints found in the app: {endpoints.Count(e => e.Method != "GET")} write endpoints and {endpoints.Count(e => e.Method == "GET")} GETs with query parameters (excluded: {string.Join(", ", Excluded)})");
             foreach (var endpoint in endpoints)
-                output.WriteLine($"{tried.GetValueOrDefault(endpoint.Key),6}  {endpoint.Key}{(Examples.ContainsKey(endpoint.Key) ? "" : "  (random bodies only)")}");
+                output.WriteLine($"{tried.GetValueOrDefault(endpoint.Key),6}  {endpoint.Key}{(endpoint.Query.Length > 0 ? $" ?{string.Join("&", endpoint.Query)}" : "")}"
+                    + $"{(endpoint.Method == "GET" || Examples.ContainsKey(endpoint.Key) ? "" : "  (random bodies only)")}"
+                    + $"  accepted {accepted.GetValueOrDefault(endpoint.Key)}"
+                    + (goodRefused.TryGetValue(endpoint.Key, out var why) ? $" (known-good body last refused: {why})" : ""));
+            output.WriteLine($"{renewals,6}  times the online voting was given a working code again (a new meeting {stemMeetings - 1} times)");
             output.WriteLine($"{tried.Values.Sum(),6}  cases in total; answers: {string.Join(", ", statuses.Where(p => p.Key > 0).OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}"
-                + $"; of the 400s, {statuses.GetValueOrDefault(-400)} bare from Kestrel (encoded NUL in the path)");
+                + $"; of the 400s, {statuses.GetValueOrDefault(-400)} bare from Kestrel (encoded NUL in the path)"
+                + $"; {statuses.GetValueOrDefault(ConnectionClosed)} bodies over {BodyLimit / 1024} kB cut off by the server closing the connection (a broken pipe for the client, no answer)");
             output.WriteLine($"{readsNotCompared,6}  cases compared on stored state only: the Amsterdam date changed between the snapshots");
         }
     }
@@ -338,23 +543,104 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
         return "the number of snapshot lines differs";
     }
 
+    /// <summary>The service's request body limit (docs/operations.md, "Request body size").</summary>
+    private const int BodyLimit = 256 * 1024;
+
+    /// <summary>The "status" of a request whose oversized body the server cut off by closing the connection.</summary>
+    private const int ConnectionClosed = -413;
+
     private async Task<(int Status, string? ContentType, string Body, string Path)> Send(Endpoint endpoint, Case c)
     {
         var path = string.Concat(endpoint.Pattern.PathSegments.Select(segment => "/" + string.Concat(segment.Parts.Select(part => part switch
         {
             RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternParameterPart parameter => Uri.EscapeDataString(c.RouteValues[endpoint.Pattern.Parameters.ToList().FindIndex(p => p.Name == parameter.Name)]),
+            RoutePatternParameterPart parameter => Uri.EscapeDataString(Resolve(c.RouteValues[endpoint.Pattern.Parameters.ToList().FindIndex(p => p.Name == parameter.Name)])),
             RoutePatternSeparatorPart separator => separator.Content,
             _ => "",
         }))));
         var client = fixture.Server.Client(token: null);
-        using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path.TrimStart('/'))
-        {
-            Content = new StringContent(c.Body, Encoding.UTF8, "application/json"),
-        };
+        using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path.TrimStart('/') + c.Query);
+        if (c.Body.Length > 0) request.Content = new StringContent(Resolve(c.Body), Encoding.UTF8, "application/json");
         if (Tokens[c.Caller] is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.SendAsync(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request);
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException && Encoding.UTF8.GetByteCount(c.Body) > BodyLimit)
+        {
+            // Kestrel answers 413 to a body over the limit as soon as it knows, and closes the connection; a client
+            // still writing the rest of the body then sees a broken pipe instead of the answer. Counted apart.
+            return (ConnectionClosed, null, "", path);
+        }
+        using var _ = response;
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync(), path);
+    }
+
+    /// <summary>The placeholders of the voting door's bodies and routes, filled in with the current code, meeting and receipt.</summary>
+    private string Resolve(string text) => text == StemPlaceholder ? _stemMeeting
+        : text.Replace($"\"{CodePlaceholder}\"", $"\"{_stemCode}\"").Replace($"/{StemPlaceholder}\"", $"/{_stemMeeting}\"").Replace($"\"{ReceiptPlaceholder}\"", $"\"{_receipt}\"");
+
+    private string _stemMeeting = "";
+    private string _stemCode = "";
+    private string _receipt = "";
+    private int stemMeetings;
+    private int renewals;
+
+    /// <summary>
+    /// A meeting two weeks from today with online voting open on two proposals (statutes allow it,
+    /// proxies too), codes issued to every member; L-1's is the one the known-good bodies use and
+    /// L-3 has voted online once (for a receipt). L-1 is (re)registered first, since the campaign may
+    /// have changed it.
+    /// </summary>
+    private async Task OpenStemMeeting()
+    {
+        var admin = fixture.Server.Client();
+        var today = AmsterdamTime.Today(fixture.Server.App.Services.GetRequiredService<IClock>());
+        var meeting = $"stem-{++stemMeetings}";
+        await Expect(admin.Put($"api/cooperatives/{Coop}/members/L-1", new
+        {
+            number = "L-1", name = "Lid L-1", category = "eigenaar-bewoner", woningequivalenten = 1, postcode = "1054 AB", huisnummer = 1, joinedOn = "2020-01-01",
+        }));
+        await Expect(admin.Put($"api/cooperatives/{Coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = true } }));
+        await Expect(admin.Post($"api/cooperatives/{Coop}/alv/meetings", new
+        {
+            id = meeting, title = "Online ALV", date = today.PlusDays(14).ToString("yyyy-MM-dd", null), noticeDate = today.ToString("yyyy-MM-dd", null),
+            proposals = new object[]
+            {
+                new { id = "realisatiebesluit", title = "Realisatiebesluit", decisionType = "Realisatiebesluit", projectId = Project },
+                new { id = "tarief", title = "Tarief 2028", decisionType = "Tariefbesluit" },
+            },
+        }));
+        await Expect(admin.Put($"api/cooperatives/{Coop}/alv/meetings/{meeting}/online", new
+        {
+            proposals = new[] { new { proposalId = "realisatiebesluit" }, new { proposalId = "tarief" } },
+        }));
+        var issued = await Expect(admin.Post($"api/cooperatives/{Coop}/alv/meetings/{meeting}/online/codes", new { }));
+        var codes = issued.Body.GetProperty("codes").EnumerateArray().ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!);
+        var vote = await Expect(fixture.Server.Client(token: null).Post("api/stem/votes", new { code = codes["L-3"], proposalId = "realisatiebesluit", choice = "Voor" }));
+        (_stemMeeting, _stemCode, _receipt) = (meeting, codes["L-1"], vote.Text("receipt"));
+    }
+
+    /// <summary>
+    /// After an accepted write: when L-1's code no longer opens a ballot (the online voting was
+    /// closed, the code re-issued in a sheet or letters, L-1 changed), re-issue it, or open voting on
+    /// a new meeting. True when it wrote something (the caller takes a new baseline).
+    /// </summary>
+    private async Task<bool> KeepVotingOpen()
+    {
+        var paper = await fixture.Server.Client(token: null).Post("api/stem/paper", new { code = _stemCode });
+        if (paper.Status == HttpStatusCode.OK) return false;
+        renewals++;
+        var issued = await fixture.Server.Client().Post($"api/cooperatives/{Coop}/alv/meetings/{_stemMeeting}/online/codes", new { members = new[] { "L-1" } });
+        if (issued.Status == HttpStatusCode.OK && issued.Body.GetProperty("codes").EnumerateArray().FirstOrDefault(c => c.GetProperty("memberNumber").GetString() == "L-1") is { ValueKind: JsonValueKind.Object } code
+            && await fixture.Server.Client(token: null).Post("api/stem/paper", new { code = code.GetProperty("code").GetString() }) is { Status: HttpStatusCode.OK })
+        {
+            _stemCode = code.GetProperty("code").GetString()!;
+            return true;
+        }
+        await OpenStemMeeting();
+        return true;
     }
 
     /// <summary>
@@ -458,6 +744,7 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
             $"api/cooperatives/{Coop}/alv/statutes", $"api/projects/{Project}/consent", $"api/projects/{Project}/wcw", $"api/projects/{Project}/grants",
             $"api/projects/{Project}/spending", $"api/projects/{Project}/cashflow-plan", $"api/projects/{Project}/business-cases",
             $"api/cooperatives/{Coop}/audit?pageSize=5", $"api/projects/{Project}/audit?pageSize=5",
+            $"api/cooperatives/{Coop}/alv/meetings/{_stemMeeting}/online", $"api/cooperatives/{Coop}/privacy",
         ];
         string[] others =
         [
@@ -479,6 +766,11 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
             await ApiCalls.SeedCooperativeWithProject(admin, Coop, Project);
             await ApiCalls.SeedCooperativeWithProject(admin, Other, "camp-other-proj");
             await ApiCalls.SeedMembers(admin, Coop);
+            await Expect(admin.Put($"api/cooperatives/{Coop}/members/L-4", new
+            {
+                number = "L-4", name = "Oud-lid L-4", category = "huurder", woningequivalenten = 1, postcode = "1054 AB", huisnummer = 4,
+                joinedOn = "2019-01-01", leftOn = "2023-06-30",
+            }));
             await Expect(admin.Post("api/umbrellas", new { id = Umbrella, name = "APEC" }));
             await Expect(admin.Post($"api/cooperatives/{Coop}/umbrellas", new { umbrellaId = Umbrella }));
             await Expect(admin.Post($"api/cooperatives/{Coop}/alv/meetings", new
@@ -506,8 +798,10 @@ public sealed class AbuseCampaign(ServerFixture fixture, ITestOutputHelper outpu
             await admin.Delete($"api/tokens/{revoked.Text("id")}");
             Tokens[Caller.Revoked] = revoked.Text("token");
             Tokens[Caller.MadeUp] = "wt_" + new string('q', 43);
+            ThrowawayToken = (await Expect(admin.Post("api/tokens", new { name = "weggooi", role = "reader" }))).Text("id");
             Tokens[Caller.None] = null;
-            return _endpoints = WriteEndpoints(fixture.Server.App);
+            await OpenStemMeeting();
+            return _endpoints = CampaignEndpoints(fixture.Server.App);
         }
         finally { SeedLock.Release(); }
     }
