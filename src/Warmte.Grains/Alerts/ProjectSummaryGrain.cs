@@ -42,10 +42,19 @@ public sealed record ProjectSummaryRow
     [Id(5)] public SummaryCalendar? Calendar { get; init; }
 
     /// <summary>Whether the row can answer for <paramref name="day"/>: it has its inputs and, for a project with a cash plan, that month's outlook.</summary>
-    public bool Covers(LocalDate day) => Calendar is { } c && (!c.HasCashPlan || c.Outlooks.Any(o => o.Today == day.ToYearMonth()));
+    public bool Covers(LocalDate day) => Calendar is { } c && (!c.HasCashPlan || OutlookIndex(day) is { } i && i < c.Outlooks.Length);
+
+    // The outlooks are stored by the month they were computed for: [0] the month of AsOf, [1] the month
+    // after. Not by the outlook's own "today", which a plan that has not started or has ended sets to
+    // its own first or last month.
+    private int? OutlookIndex(LocalDate day)
+    {
+        var months = Period.Between(AsOf.ToYearMonth().OnDayOfMonth(1), day.ToYearMonth().OnDayOfMonth(1), PeriodUnits.Months).Months;
+        return months is 0 or 1 ? months : null;
+    }
 
     private CashFlow.Outlook? OutlookOn(LocalDate day) =>
-        Calendar!.HasCashPlan ? Calendar.Outlooks.First(o => o.Today == day.ToYearMonth()) : null;
+        Calendar!.HasCashPlan ? Calendar.Outlooks[OutlookIndex(day) ?? throw new InvalidOperationException($"The summary of {ProjectId} does not cover {day}.")] : null;
 
     private ImmutableArray<MilestoneStatus> MilestonesOn(LocalDate day) => [.. Calendar!.OpenMilestones.Select(m => MilestoneStatus.Of(m, day))];
 
