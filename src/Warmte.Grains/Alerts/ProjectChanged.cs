@@ -13,7 +13,17 @@ namespace Warmte.Alerts;
 /// </summary>
 public static class ProjectChanged
 {
-    public static Task Raise(IGrainFactory grains, string projectId) => grains.GetGrain<IProjectSummaryGrain>(projectId).Changed();
+    public static async Task Raise(IGrainFactory grains, string projectId)
+    {
+        // Never from the synchronous part of the caller's turn. On SQLite a commit completes
+        // synchronously, so without this the committing grain sends to the summary grain while Orleans
+        // is still delivering the caller's own request; the summary grain, reading that same grain for
+        // its figures just then, does the same the other way round, and the two activations wait for
+        // each other's lock (seen as a test run that hung: CashFlowPlanGrain.Save → Changed against
+        // ProjectFacts.LoadAsync → Outlook). Yielding first sends from a turn of its own.
+        await Task.Yield();
+        await grains.GetGrain<IProjectSummaryGrain>(projectId).Changed();
+    }
 }
 
 /// <summary>

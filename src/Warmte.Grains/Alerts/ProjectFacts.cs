@@ -14,6 +14,7 @@ public sealed record ProjectFacts(ProjectView Project, ImmutableArray<GrantView>
     /// <summary>Reads the three grains in parallel; null when the project does not exist.</summary>
     public static async Task<ProjectFacts?> LoadAsync(IGrainFactory grains, string projectId, LocalDate today)
     {
+        await Task.Yield(); // the reads go out from a turn of their own (see ProjectChanged.Raise for why)
         var project = grains.GetGrain<IProjectGrain>(projectId).Get();
         var funding = grains.GetGrain<IGrantsGrain>(projectId).Grants();
         var outlook = grains.GetGrain<ICashFlowPlanGrain>(projectId).Outlook(today.ToYearMonth());
