@@ -168,21 +168,24 @@ public static class OnlineVotingEndpoints
         if (problem is not null) return problem;
         var attempts = grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.AddressKey(address));
         if (await attempts.Begin(guard.AddressLimits) is { } locked) return TooMany(http, locked);
-        var failed = true;
+        // Counted as failed only when the code is known to be wrong. While the attempt runs, Begin has
+        // counted it already, so concurrent guesses cannot overshoot the limit. An attempt that ends in
+        // an error (a silo killed during failover, a time-out) tells a guesser nothing about the code,
+        // so it is not held against the address: otherwise a member resending their vote through a
+        // failover would be locked out for 15 minutes (seen in the 5,000-member load test).
+        var failed = false;
         try
         {
             var code = VotingCodes.ParseCode(body!.Code);
             var votingKey = code is null ? null : await grains.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Find(Hasher(http).Hash(code));
-            if (votingKey is null) return Problems.From(OnlineVotingGrain.UnknownCode);
-            if (guard.AdmitMeeting(votingKey) is { } busy) { failed = false; return TooMany(http, busy); }
+            if (votingKey is null) { failed = true; return Problems.From(OnlineVotingGrain.UnknownCode); }
+            if (guard.AdmitMeeting(votingKey) is { } busy) return TooMany(http, busy);
             var outcome = await call(grains.GetGrain<IOnlineVotingGrain>(votingKey), Hasher(http).Hash(code!), body);
-            if (outcome.Refusal is { Code: "unknown-code" }) return Problems.From(OnlineVotingGrain.UnknownCode);
-            failed = false;
+            if (outcome.Refusal is { Code: "unknown-code" }) { failed = true; return Problems.From(OnlineVotingGrain.UnknownCode); }
             return Answers.From(outcome);
         }
         finally
         {
-            // Also when the call throws: an attempt whose outcome is unknown counts as failed (never in a guesser's favour).
             await attempts.Settle(failed, guard.AddressLimits);
         }
     }
