@@ -15,12 +15,9 @@ public static class ProjectChanged
 {
     public static async Task Raise(IGrainFactory grains, string projectId)
     {
-        // Never from the synchronous part of the caller's turn. On SQLite a commit completes
-        // synchronously, so without this the committing grain sends to the summary grain while Orleans
-        // is still delivering the caller's own request; the summary grain, reading that same grain for
-        // its figures just then, does the same the other way round, and the two activations wait for
-        // each other's lock (seen as a test run that hung: CashFlowPlanGrain.Save → Changed against
-        // ProjectFacts.LoadAsync → Outlook). Yielding first sends from a turn of its own.
+        // Never from the synchronous part of the caller's turn (JournaledState.CommitAsync yields after
+        // every commit for the same reason; this covers the callers that did not just commit, such as
+        // the demo load's end and the daily reminder).
         await Task.Yield();
         await grains.GetGrain<IProjectSummaryGrain>(projectId).Changed();
     }
@@ -43,32 +40,64 @@ public sealed class CoalescedProjectChange(IGrainBase grain, IGrainFactory grain
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
-    private long _lastRaised; // Stopwatch timestamp of the last raise; 0: none yet
+    private readonly ChangeCoalescer _coalescer = new(Window);
+    private readonly long _origin = Stopwatch.GetTimestamp();
     private IGrainTimer? _pending;
+
+    private TimeSpan Now => Stopwatch.GetElapsedTime(_origin);
 
     /// <summary>After a commit: raises now, or once at the end of the current window.</summary>
     public Task Raise()
     {
-        if (_pending is not null) return Task.CompletedTask; // the raise that is due will read this change too
-        var since = _lastRaised == 0 ? Window : Stopwatch.GetElapsedTime(_lastRaised);
-        if (since >= Window) return RaiseNow();
-        _pending = grain.RegisterGrainTimer(_ => RaisePending(),
-            new GrainTimerCreationOptions { DueTime = Window - since, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        var step = _coalescer.OnChange(Now);
+        if (step.RaiseNow) return ProjectChanged.Raise(grains, projectId);
+        if (step.RaiseIn is { } due)
+            _pending = grain.RegisterGrainTimer(_ => RaisePending(),
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
         return Task.CompletedTask;
     }
 
-    /// <summary>Raises a change still waiting for its window (call from OnDeactivateAsync).</summary>
+    /// <summary>Raises a change still waiting for its window (the timer; and call it from OnDeactivateAsync).</summary>
     public Task RaisePending()
     {
-        if (_pending is not { } timer) return Task.CompletedTask;
+        _pending?.Dispose();
         _pending = null;
-        timer.Dispose();
-        return RaiseNow();
+        return _coalescer.OnDue(Now) ? ProjectChanged.Raise(grains, projectId) : Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The decision inside <see cref="CoalescedProjectChange"/>, with time passed in so a test can run it
+/// on any sequence of changes (<c>ChangeCoalescerProperties</c>): every change is followed by a raise
+/// within <paramref name="window"/>, and two raises are never closer than <paramref name="window"/>.
+/// </summary>
+public sealed class ChangeCoalescer(TimeSpan window)
+{
+    private TimeSpan? _lastRaised;
+    private bool _pending;
+
+    /// <summary>What to do about a change at <paramref name="now"/>: raise now, schedule one raise
+    /// <see cref="Step.RaiseIn"/> from now, or nothing (a raise is already due and will see this change).</summary>
+    public Step OnChange(TimeSpan now)
+    {
+        if (_pending) return new(false, null);
+        if (_lastRaised is not { } last || now - last >= window)
+        {
+            _lastRaised = now;
+            return new(true, null);
+        }
+        _pending = true;
+        return new(false, window - (now - last));
     }
 
-    private Task RaiseNow()
+    /// <summary>The scheduled raise is due (or the activation is going): true when a change waits for it.</summary>
+    public bool OnDue(TimeSpan now)
     {
-        _lastRaised = Stopwatch.GetTimestamp();
-        return ProjectChanged.Raise(grains, projectId);
+        if (!_pending) return false;
+        _pending = false;
+        _lastRaised = now;
+        return true;
     }
+
+    public readonly record struct Step(bool RaiseNow, TimeSpan? RaiseIn);
 }
