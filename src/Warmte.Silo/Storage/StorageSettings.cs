@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Warmte.Silo.Storage;
 
@@ -29,7 +30,7 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
             var cs = configuration["Storage:ConnectionString"];
             if (string.IsNullOrWhiteSpace(cs))
                 throw new ConfigurationException("Storage:Provider=PostgreSQL needs Storage:ConnectionString (e.g. Host=db;Database=warmtenet;Username=warmte;Password=...).");
-            return new StorageSettings(provider, cs, dataDir);
+            return new StorageSettings(provider, WithoutConnectionReset(cs), dataDir);
         }
 
         DataPermissions.CreateDirectory(dataDir);
@@ -43,6 +44,30 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
             DefaultTimeout = 30,
         };
         return new StorageSettings(provider, builder.ToString(), dataDir);
+    }
+
+    /// <summary>
+    /// Npgsql resets a pooled connection (<c>DISCARD ALL</c>) each time it is taken again: that was
+    /// half of PostgreSQL's transactions per booking (docs/performance.md). The service leaves no
+    /// session state on a pooled connection — its advisory locks are transaction-scoped or unlocked in
+    /// a <c>finally</c>, it sets no session variables and makes no temporary tables — so the reset is
+    /// off unless the operator's connection string says otherwise.
+    /// </summary>
+    internal static string WithoutConnectionReset(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"Storage:ConnectionString is not a valid PostgreSQL connection string: {e.Message}");
+        }
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var explicitSetting = given.Keys.Cast<string>().Any(k => k.Replace(" ", "").Equals("NoResetOnClose", StringComparison.OrdinalIgnoreCase));
+        if (!explicitSetting) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 }
 
