@@ -17,6 +17,13 @@ namespace Warmte.Voting;
 /// </summary>
 public interface IOnlineVotingGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The board's status. Interleaves (it does not wait behind members' votes, which await the ALV):
+    /// it reads this grain's snapshot once, an immutable record replaced only after its commit, and
+    /// writes no field of the grain (no load, no cache), so nothing it sees is half-changed; the
+    /// turnout comes from the ALV's interleaving <see cref="IAlvGrain.Meeting"/>.
+    /// </summary>
+    [AlwaysInterleave]
     Task<OnlineVotingView?> View();
 
     Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor);
@@ -124,7 +131,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
 
     public async Task<OnlineVotingView?> View()
     {
-        await _state.EnsureLoadedAsync();
+        // No EnsureLoadedAsync here: this call interleaves, and a load would write the state's fields
+        // while a write of this grain may be between its awaits. The snapshot loaded at activation (or
+        // after the last commit) is the last committed one.
         if (_state.State.Voting is not { } voting) return null;
         return await ViewOf(voting);
     }
