@@ -73,11 +73,14 @@ public sealed class AlvGrain(
 
     public async Task<Outcome<Proposal>> CastBallot(string meetingId, string proposalId, CastBallot command, string actor)
     {
-        var outcome = await Cast(meetingId, proposalId, command, actor);
+        var outcome = await Cast(meetingId, proposalId, command, actor, byBoard: true);
         return outcome.IsOk ? Outcome<Proposal>.Ok(outcome.Value!.Proposal) : outcome.Refusal!;
     }
 
-    public async Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor)
+    public Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor) =>
+        Cast(meetingId, proposalId, command, actor, byBoard: false);
+
+    private async Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor, bool byBoard)
     {
         await state.EnsureLoadedAsync();
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
@@ -87,7 +90,12 @@ public sealed class AlvGrain(
         var eligibility = await Register.Eligibility(AlvRules.NumbersIn(command), meeting.Date);
         var book = BallotBook.Empty;
         foreach (var n in AlvRules.NumbersIn(command)) book = await WithMember(book, meetingId, proposalId, n);
-        var outcome = AlvRules.CastBallot(Record, meetingId, proposalId, command, eligibility, book, Today, actor, clock.GetCurrentInstant());
+        // Online: has this member voted online at this meeting before (the online turnout counts each member once)?
+        if (command.Channel == BallotChannel.Online && !string.IsNullOrWhiteSpace(command.MemberNumber)
+            && MemberRules.NormaliseNumber(command.MemberNumber) is var voter
+            && await state.CountAsync(AlvFacts.OnlineMark, AlvFacts.PresentTag(meetingId, voter)) > 0)
+            book = book with { OnlineVoters = book.OnlineVoters.Add(AlvFacts.PresentTag(meetingId, voter)) };
+        var outcome = AlvRules.CastBallot(Record, meetingId, proposalId, command, eligibility, book, Today, actor, clock.GetCurrentInstant(), byBoard);
         if (await Commit(outcome, actor) is { } refusal) return refusal;
         var cast = outcome.Value!.Cast!;
         return Outcome<CastResult>.Ok(cast with { Proposal = ProposalOf(meetingId, proposalId) });

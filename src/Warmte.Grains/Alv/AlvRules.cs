@@ -305,9 +305,15 @@ public static partial class AlvRules
     /// vote; a proxy holder must be eligible too and carries at most the statutes' number of volmachten.
     /// For a secret ballot (statutes) the choice goes into the counts only: no row links it to the member.
     /// </summary>
+    /// <param name="byBoard">
+    /// The board's ballot endpoint (not the member's own page): a repeat is recognised only for a ballot the
+    /// board itself enters at the meeting on an open (not secret) proposal. An online or secret ballot
+    /// "again" from the board is refused like every other second vote (409, naming the channel): whether
+    /// it would have matched would tell the board the member's choice while the proposal is sealed.
+    /// </param>
     public static Outcome<AlvChange> CastBallot(
         AlvRecord record, string meetingId, string proposalId, CastBallot command, EligibilityCheck eligibility, BallotBook book,
-        LocalDate today, string actor, Instant now)
+        LocalDate today, string actor, Instant now, bool byBoard = false)
     {
         var channel = command.Channel ?? BallotChannel.Meeting;
         if (!Enum.IsDefined(channel) || channel == BallotChannel.Tally)
@@ -342,7 +348,7 @@ public static partial class AlvRules
 
         if (CurrentMark(proposal, book.Voter(meetingId, proposalId, number!)) is { } earlier)
         {
-            if (IsRepeat(proposal, earlier, channel, choice, holder, receipt, secret))
+            if ((!byBoard || (channel == BallotChannel.Meeting && !secret)) && IsRepeat(proposal, earlier, channel, choice, holder, receipt, secret))
                 return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(record, "alv.ballot-cast", "Dezelfde stem opnieuw ontvangen; niets gewijzigd."), [])
                 {
                     Cast = new CastResult { Proposal = proposal, Receipt = secret ? receipt : earlier.Receipt, Channel = channel, Repeat = true },
@@ -408,7 +414,12 @@ public static partial class AlvRules
         }));
         if (holder is not null)
             facts.Add(AlvFacts.Entry(AlvFacts.ProxyMark, AlvFacts.Tag(meetingId, proposalId, holder), now, actor, new ProxyMarkFact(number!, counted)));
-        return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting!, updated), "alv.ballot-cast",
+        // The online turnout (members who voted online at this meeting) moves in this same commit: no second count elsewhere.
+        var firstOnline = channel == BallotChannel.Online && !book.VotedOnline(meetingId, number!);
+        if (firstOnline)
+            facts.Add(AlvFacts.Entry(AlvFacts.OnlineMark, AlvFacts.PresentTag(meetingId, number!), now, actor, new AttendanceFact(number!)));
+        var meetingNow = firstOnline ? meeting! with { OnlineVoters = meeting!.OnlineVoters + 1 } : meeting!;
+        return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meetingNow, updated), "alv.ballot-cast",
             $"Stem op '{meetingId}/{proposalId}' van lid {number}{(holder is null ? "" : $" (bij volmacht door {holder})")} vastgelegd ({Describe(channel)})."),
             facts.ToImmutable())
         {

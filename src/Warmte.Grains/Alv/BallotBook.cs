@@ -28,6 +28,8 @@ public static class AlvFacts
     public const string ProxyMark = "alv-proxy";
     /// <summary>"This member is on the meeting's attendance list", tag "meeting/member".</summary>
     public const string PresentMark = "alv-present";
+    /// <summary>"This member's vote was cast online at this meeting (on some proposal)", tag "meeting/member": the online turnout's count of voters.</summary>
+    public const string OnlineMark = "alv-online";
 
     public static string Tag(string meetingId, string proposalId) => $"{meetingId}/{proposalId}";
     public static string Tag(string meetingId, string proposalId, string member) => $"{meetingId}/{proposalId}/{member}";
@@ -87,6 +89,8 @@ public sealed record BallotBook
 {
     public ImmutableDictionary<string, VoterMarkFact> Voters { get; init; } = ImmutableDictionary<string, VoterMarkFact>.Empty;
     public ImmutableHashSet<string> Present { get; init; } = [];
+    /// <summary>Members with an <see cref="AlvFacts.OnlineMark"/> (tag "meeting/member"): they have voted online at that meeting already.</summary>
+    public ImmutableHashSet<string> OnlineVoters { get; init; } = [];
     public ImmutableDictionary<string, ImmutableArray<ProxyMarkFact>> Proxies { get; init; } = ImmutableDictionary<string, ImmutableArray<ProxyMarkFact>>.Empty;
     /// <summary>Every ballot of a proposal: filled only for the rare commands that recount (attendance, tally, close with receipts).</summary>
     public ImmutableDictionary<string, ImmutableArray<BallotFact>> Ballots { get; init; } = ImmutableDictionary<string, ImmutableArray<BallotFact>>.Empty;
@@ -97,6 +101,8 @@ public sealed record BallotBook
         Voters.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId, member));
 
     public bool IsPresent(string meetingId, string member) => Present.Contains(AlvFacts.PresentTag(meetingId, member));
+
+    public bool VotedOnline(string meetingId, string member) => OnlineVoters.Contains(AlvFacts.PresentTag(meetingId, member));
 
     public ImmutableArray<ProxyMarkFact> ProxiesOf(string meetingId, string proposalId, string holder) =>
         Proxies.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId, holder), []);
@@ -114,6 +120,7 @@ public sealed record BallotBook
             {
                 case AlvFacts.VoterMark: book = book with { Voters = book.Voters.SetItem(f.Tag!, AlvFacts.Read<VoterMarkFact>(f.Payload)) }; break;
                 case AlvFacts.PresentMark: book = book with { Present = book.Present.Add(f.Tag!) }; break;
+                case AlvFacts.OnlineMark: book = book with { OnlineVoters = book.OnlineVoters.Add(f.Tag!) }; break;
                 case AlvFacts.ProxyMark:
                     book = book with { Proxies = book.Proxies.SetItem(f.Tag!, book.Proxies.GetValueOrDefault(f.Tag!, []).Add(AlvFacts.Read<ProxyMarkFact>(f.Payload))) };
                     break;

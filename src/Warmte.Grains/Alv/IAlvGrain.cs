@@ -8,14 +8,28 @@ namespace Warmte.Alv;
 /// cooperative processes one command at a time, so a member cannot vote twice on a proposal even
 /// when the two ballots arrive together.
 /// </summary>
+/// <remarks>
+/// The pure reads <see cref="Statutes"/>, <see cref="Meetings"/>, <see cref="Meeting"/> and
+/// <see cref="Turnout"/> interleave: they do not queue behind ballots (the online vote path reads the
+/// meeting before every vote, the board's status its turnout). Safe because each is synchronous (one
+/// turn, no await) and reads one reference, the aggregate <c>Record</c>, which is immutable and replaced
+/// only after its commit succeeded (<c>JournaledState.CommitAsync</c> assigns <c>State</c> after the
+/// database said yes): a read between a write's awaits sees the last committed aggregate, never one
+/// half-changed and never one that is not stored. Reads that go to the journal (<see cref="VotedBy"/>,
+/// <see cref="Ballots"/>, ...) do not interleave: they could pair rows just committed with the
+/// aggregate from before the commit.
+/// </remarks>
 public interface IAlvGrain : IGrainWithStringKey
 {
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<Statutes> Statutes();
 
     Task<Outcome<Statutes>> SetStatutes(SetStatutes command, string actor);
 
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<ImmutableArray<Meeting>> Meetings();
 
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<Meeting?> Meeting(string meetingId);
 
     Task<Outcome<Meeting>> CreateMeeting(CreateMeeting command, string actor);
@@ -41,6 +55,7 @@ public interface IAlvGrain : IGrainWithStringKey
     Task<PublishedReceipts?> Receipts(string meetingId, string proposalId);
 
     /// <summary>How many voted so far (no totals); null when the proposal does not exist.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<Turnout?> Turnout(string meetingId, string proposalId);
 
     /// <summary>Whether (and by which channel) a member's vote on a proposal is counted already; null when not.</summary>

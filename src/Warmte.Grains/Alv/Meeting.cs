@@ -140,6 +140,12 @@ public sealed record Meeting
     [Id(8)] public required Instant CreatedAt { get; init; }
     /// <summary>How many members are on the attendance list (the list itself: <c>attendance</c> journal rows).</summary>
     [Id(9)] public int PresentCount { get; init; }
+    /// <summary>
+    /// Members whose vote on at least one of this meeting's proposals was cast online (themselves, or by a
+    /// proxy holder online): the online voting's turnout, counted in the same commit as the ballot (one
+    /// <c>alv-online</c> mark per member), so it is exact after any crash. Never what anyone chose.
+    /// </summary>
+    [Id(10)] public int OnlineVoters { get; init; }
 }
 
 // ---- commands, as callers send them ----

@@ -29,7 +29,11 @@ public sealed record OnlineVoting
     [Id(8)] public string? ClosedBy { get; init; }
     /// <summary>Members holding a valid code (re-issuing replaces, it does not add).</summary>
     [Id(9)] public int CodesIssued { get; init; }
-    /// <summary>Members who cast at least one vote online (turnout; never what they chose).</summary>
+    /// <summary>
+    /// No longer kept (a second count beside the ALV's, which a crash between the two commits left one
+    /// short): the turnout is read from the ALV (<see cref="OnlineVotingRules.Turnout"/>). Stored
+    /// snapshots that have it load unchanged; nothing reads it.
+    /// </summary>
     [Id(10)] public int Voters { get; init; }
     [Id(11)] public int VotesCast { get; init; }
     /// <summary>Raised by every full issue: codes of an earlier generation no longer work.</summary>
@@ -227,6 +231,13 @@ public static class OnlineVotingRules
         voting.ClosedAt is not null || today > voting.MeetingDate ? "gesloten"
         : today < voting.Opens ? "gepland"
         : "open";
+
+    /// <summary>
+    /// The online turnout from the ALV's aggregate (the one place that counts it, in the ballot's own
+    /// commit): members who voted online at the meeting, and online ballots over its proposals.
+    /// </summary>
+    public static (int Voters, int VotesCast) Turnout(Meeting? meeting) =>
+        meeting is null ? (0, 0) : (meeting.OnlineVoters, meeting.Proposals.Sum(p => p.Count.Online));
 
     public static bool AcceptsVotes(OnlineVoting? voting, LocalDate today) => voting is not null && Status(voting, today) == "open";
 

@@ -17,6 +17,13 @@ namespace Warmte.Voting;
 /// </summary>
 public interface IOnlineVotingGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The board's status. Interleaves (it does not wait behind members' votes, which await the ALV):
+    /// it reads this grain's snapshot once, an immutable record replaced only after its commit, and
+    /// writes no field of the grain (no load, no cache), so nothing it sees is half-changed; the
+    /// turnout comes from the ALV's interleaving <see cref="IAlvGrain.Meeting"/>.
+    /// </summary>
+    [AlwaysInterleave]
     Task<OnlineVotingView?> View();
 
     Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor);
@@ -124,18 +131,29 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
 
     public async Task<OnlineVotingView?> View()
     {
-        await _state.EnsureLoadedAsync();
+        // No EnsureLoadedAsync here: this call interleaves, and a load would write the state's fields
+        // while a write of this grain may be between its awaits. The snapshot loaded at activation (or
+        // after the last commit) is the last committed one.
         if (_state.State.Voting is not { } voting) return null;
-        var electorate = await Register.Electorate(voting.MeetingDate);
-        return ViewOf(voting, electorate.Members);
+        return await ViewOf(voting);
     }
 
-    private OnlineVotingView ViewOf(OnlineVoting voting, int electorate) => new()
+    /// <summary>
+    /// The board's view. Turnout (voters, votes cast) is read from the ALV's aggregate, the one place
+    /// that counts it: an online vote is one commit, the ALV's ballot, which moves these counts in the
+    /// same transaction. This grain keeps no count of its own that a crash could leave behind.
+    /// </summary>
+    private async Task<OnlineVotingView> ViewOf(OnlineVoting voting)
     {
-        CooperativeId = voting.CooperativeId, MeetingId = voting.MeetingId, Proposals = voting.Proposals, Opens = voting.Opens,
-        MeetingDate = voting.MeetingDate, Status = OnlineVotingRules.Status(voting, Today), ClosedAt = voting.ClosedAt,
-        CodesIssued = voting.CodesIssued, Voters = voting.Voters, VotesCast = voting.VotesCast, Electorate = electorate,
-    };
+        var electorate = await Register.Electorate(voting.MeetingDate);
+        var turnout = OnlineVotingRules.Turnout(await Alv.Meeting(MeetingId));
+        return new()
+        {
+            CooperativeId = voting.CooperativeId, MeetingId = voting.MeetingId, Proposals = voting.Proposals, Opens = voting.Opens,
+            MeetingDate = voting.MeetingDate, Status = OnlineVotingRules.Status(voting, Today), ClosedAt = voting.ClosedAt,
+            CodesIssued = voting.CodesIssued, Voters = turnout.Voters, VotesCast = turnout.VotesCast, Electorate = electorate.Members,
+        };
+    }
 
     public async Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor)
     {
@@ -152,7 +170,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var voting = opened.Value!;
         await _state.CommitAsync(new OnlineVotingState { Voting = voting }, [Audit(now, actor, "online.opened",
             $"Online stemming voor '{MeetingId}' open van {DutchFormat.Date(voting.Opens)} tot en met de vergadering op {DutchFormat.Date(voting.MeetingDate)}: {string.Join(", ", voting.Proposals.Select(p => p.ProposalId))}.")], now);
-        return Outcome<OnlineVotingView>.Ok(ViewOf(voting, (await Register.Electorate(voting.MeetingDate)).Members));
+        return Outcome<OnlineVotingView>.Ok(await ViewOf(voting));
     }
 
     public async Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor)
@@ -231,12 +249,13 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     {
         await _state.EnsureLoadedAsync();
         if (_state.State.Voting is not { } voting) return Refusal.Conflict("online-voting-not-open", $"Er is geen online stemming voor '{MeetingId}'.");
-        if (voting.ClosedAt is not null) return Outcome<OnlineVotingView>.Ok(ViewOf(voting, (await Register.Electorate(voting.MeetingDate)).Members));
+        if (voting.ClosedAt is not null) return Outcome<OnlineVotingView>.Ok(await ViewOf(voting));
         var now = clock.GetCurrentInstant();
         var closed = voting with { ClosedAt = now, ClosedBy = actor };
+        var voters = OnlineVotingRules.Turnout(await Alv.Meeting(MeetingId)).Voters;
         await _state.CommitAsync(new OnlineVotingState { Voting = closed },
-            [Audit(now, actor, "online.closed", $"Online stemming voor '{MeetingId}' gesloten; alle stemcodes zijn verlopen. {voting.Voters} leden stemden online.")], now);
-        return Outcome<OnlineVotingView>.Ok(ViewOf(closed, (await Register.Electorate(voting.MeetingDate)).Members));
+            [Audit(now, actor, "online.closed", $"Online stemming voor '{MeetingId}' gesloten; alle stemcodes zijn verlopen. {voters} leden stemden online.")], now);
+        return Outcome<OnlineVotingView>.Ok(await ViewOf(closed));
     }
 
     public async Task<Outcome<BallotPaper>> Paper(string codeHash)
@@ -308,44 +327,25 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         string AlreadyVoted(string counted) => holder is null ? $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt."
             : $"Voor lid {voter} is over '{proposal.Title}' al gestemd ({counted}); die stem telt.";
         Refusal Refused(string counted) => Refusal.Conflict("already-voted", AlreadyVoted(counted), holder is null ? null : [new FieldError("forMember", AlreadyVoted(counted))]);
-        // One vote per member per proposal, whatever the channel: a second attempt says which one counted.
-        // With a nonce, an online vote by the same holder may be this attempt resent after a lost answer:
-        // the ALV decides (same receipt and choice → the first answer again, counted once).
-        var mark = await Alv.VotedBy(MeetingId, proposal.Id, voter);
-        var counted = mark is not null ? ChannelOf(mark)
-            : proposal.Ballots.FirstOrDefault(b => b.MemberNumber == voter) is { } earlier ? ChannelOf(earlier) : null;
-        var mayBeRetry = nonce is not null && mark is { Channel: BallotChannel.Online } && mark.ProxyHolder == holder;
-        if (counted is not null && !mayBeRetry) return Refused(counted);
+        // Upgraded snapshots (release ba5f89c) may still hold ballots in the proposal: those count as a vote at the meeting.
+        if (proposal.Ballots.FirstOrDefault(b => b.MemberNumber == voter) is { } earlier) return Refused(ChannelOf(earlier));
+        // One call into the ALV, and its one commit is the whole vote: the ballot, its marks and the online
+        // turnout (ALV aggregate) in one transaction. This grain writes nothing, so no crash can leave the
+        // ballot counted and the turnout short. One vote per member per proposal, whatever the channel:
+        // the ALV refuses a second one; with a nonce, a resend of the same attempt derives the same receipt,
+        // which the ALV recognises (same receipt and choice: the first answer again, counted once).
         var receipt = nonce is null ? VotingCodes.NewReceipt()
             : VotingCodes.ReceiptFor(ServiceProvider.GetRequiredService<IVotingCodeHasher>(), codeHash, this.GetPrimaryKeyString(), proposal.Id, voter, nonce);
         var cast = await Alv.Cast(MeetingId, proposalId!,
             new CastBallot { MemberNumber = voter, Choice = choice.ToString(), Channel = BallotChannel.Online, Receipt = receipt, ProxyHolder = holder }, OnlineActor);
         if (!cast.IsOk)
             return cast.Refusal!.Code == "already-voted" && await Alv.VotedBy(MeetingId, proposal.Id, voter) is { } first ? Refused(ChannelOf(first)) : cast.Refusal!;
-        var secret = (await Alv.Statutes()).Electronic.IsSecret(proposal.DecisionType);
-        var now = clock.GetCurrentInstant();
-        if (cast.Value!.Repeat)
-        {
-            // Without a nonce the ALV may still see an open ballot as repeated (the same choice): that is not this attempt.
-            if (nonce is null || cast.Value.Receipt != receipt) return Refusal.Conflict("already-voted", $"{forGiver} over '{proposal.Title}' al gestemd; die stem telt.");
-            // The first attempt may have been counted by the ALV and lost before its turnout row here (a crash between the two commits).
-            if (!secret && !await HasVotedRow(voter, proposal.Id))
-                await CommitTurnout(voting, voter, proposal.Id, firstVote: await _state.CountAsync("voted", voter) == 0, now);
-            return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, now));
-        }
-        // Turnout for the board: who voted online, never what was chosen nor the receipt. For a secret
-        // ballot not even a row per member here (its time could be matched with the ALV's receipts).
-        if (secret) await _state.CommitAsync(_state.State with { Voting = voting with { VotesCast = voting.VotesCast + 1 } }, [], now);
-        else await CommitTurnout(voting, voter, proposalId!, firstVote: await _state.CountAsync("voted", voter) == 0, now);
-        return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, now));
+        // Without a nonce the ALV may still see an open ballot as repeated (the same choice): that is not this attempt.
+        if (cast.Value!.Repeat && (nonce is null || cast.Value.Receipt != receipt))
+            return await Alv.VotedBy(MeetingId, proposal.Id, voter) is { } counted ? Refused(ChannelOf(counted))
+                : Refusal.Conflict("already-voted", $"{forGiver} over '{proposal.Title}' al gestemd; die stem telt.");
+        return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, clock.GetCurrentInstant()));
     }
-
-    private Task CommitTurnout(OnlineVoting voting, string voter, string proposalId, bool firstVote, Instant now) =>
-        _state.CommitAsync(_state.State with { Voting = voting with { Voters = voting.Voters + (firstVote ? 1 : 0), VotesCast = voting.VotesCast + 1 } },
-            [JournaledState<OnlineVotingState>.Entry("voted", voter, now, null, new VotedRow(proposalId))], now);
-
-    private async Task<bool> HasVotedRow(string voter, string proposalId) =>
-        (await _state.ReadAsync(new JournalQuery("voted", voter))).Any(r => JournaledState<OnlineVotingState>.Payload<VotedRow>(r).ProposalId == proposalId);
 
     public async Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt)
     {
@@ -513,6 +513,4 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     private sealed record CodeRow(string Member, int Generation);
 
     private sealed record CodeOfRow(string Hash);
-
-    private sealed record VotedRow(string ProposalId);
 }

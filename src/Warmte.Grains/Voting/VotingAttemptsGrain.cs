@@ -4,9 +4,14 @@ using NodaTime;
 
 namespace Warmte.Voting;
 
-/// <summary>How many failed attempts a scope allows before it is locked out, and for how long (a fixed window of the same length).</summary>
+/// <summary>
+/// How many wrong attempts a scope allows before it is locked out, and for how long (a fixed window of
+/// the same length); and, separately, how many requests of the scope may be in flight at once
+/// (<see cref="MaxInFlight"/>: a hall full of members behind one address votes together, so this is
+/// sized for that, not for the wrong-code limit).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record AttemptLimits([property: Id(0)] int FailuresBeforeLockout, [property: Id(1)] TimeSpan Lockout);
+public sealed record AttemptLimits([property: Id(0)] int FailuresBeforeLockout, [property: Id(1)] TimeSpan Lockout, [property: Id(2)] int MaxInFlight = 200);
 
 /// <summary>
 /// Cluster-wide counting of failed voting-code (and receipt) attempts for one scope: a client address
@@ -23,8 +28,12 @@ public interface IVotingAttemptsGrain : IGrainWithStringKey
     /// <summary>Null: the attempt may go ahead (and is counted as pending); otherwise how long to wait.</summary>
     Task<TimeSpan?> Begin(AttemptLimits limits);
 
-    /// <summary>Ends a pending attempt; a failed one counts, and the limit-th failure starts the lockout.</summary>
-    Task Settle(bool failed, AttemptLimits limits);
+    /// <summary>
+    /// Ends a pending attempt; a wrong one counts, and the limit-th starts the lockout. Null: answer
+    /// the attempt as it ended. Otherwise (a wrong attempt that raced past the limit while others were
+    /// in flight) the lockout's remaining time: answer that instead of "wrong code".
+    /// </summary>
+    Task<TimeSpan?> Settle(bool failed, AttemptLimits limits);
 }
 
 public static class VotingAttempts
@@ -49,7 +58,14 @@ public static class VotingAttempts
     public static string ReceiptsKey(string votingKey) => "receipts/" + votingKey;
 }
 
-/// <summary>The pure counting rule (a fixed window per scope, a lockout after the limit), tested directly.</summary>
+/// <summary>
+/// The pure counting rule (a fixed window per scope, a lockout after the limit), tested directly.
+/// Only wrong attempts count towards the lockout; requests in flight are capped on their own
+/// (<see cref="AttemptLimits.MaxInFlight"/>), so many members behind one address can vote at once.
+/// Bounds per window: at most <c>FailuresBeforeLockout</c> wrong answers (a wrong attempt settled
+/// after the limit is answered with the lockout instead), and at most
+/// <c>FailuresBeforeLockout − 1 + MaxInFlight</c> codes tried (the ones in flight when the limit is reached).
+/// </summary>
 public sealed class AttemptWindow
 {
     /// <summary>An attempt that was never settled (its silo died mid-request) stops counting after this.</summary>
@@ -67,21 +83,23 @@ public sealed class AttemptWindow
         if (_lockedUntil is { } until && until > now) return (until - now).ToTimeSpan();
         Roll(now, limits);
         _pending.RemoveAll(p => now - p >= PendingLifetime);
-        // In-flight attempts could all fail: admit only as many as could still fail without passing the limit.
-        if (_failures + _pending.Count >= limits.FailuresBeforeLockout) return TimeSpan.FromSeconds(1);
+        if (_pending.Count >= Math.Max(1, limits.MaxInFlight)) return TimeSpan.FromSeconds(1);
         _pending.Add(now);
         return null;
     }
 
-    public void Settle(Instant now, bool failed, AttemptLimits limits)
+    public TimeSpan? Settle(Instant now, bool failed, AttemptLimits limits)
     {
         if (_pending.Count > 0) _pending.RemoveAt(0);
-        if (!failed) return;
+        if (!failed) return null;
+        // Locked while this one was in flight: it is not answered as a wrong code (nor counted again).
+        if (_lockedUntil is { } until && until > now) return (until - now).ToTimeSpan();
         Roll(now, limits);
-        if (++_failures < limits.FailuresBeforeLockout) return;
+        if (++_failures < limits.FailuresBeforeLockout) return null;
         _lockedUntil = now + Duration.FromTimeSpan(limits.Lockout);
         _failures = 0;
         _windowStart = now;
+        return null;
     }
 
     private void Roll(Instant now, AttemptLimits limits)
@@ -100,9 +118,5 @@ public sealed class VotingAttemptsGrain(IClock clock) : Grain, IVotingAttemptsGr
 
     public Task<TimeSpan?> Begin(AttemptLimits limits) => Task.FromResult(_window.Begin(clock.GetCurrentInstant(), limits));
 
-    public Task Settle(bool failed, AttemptLimits limits)
-    {
-        _window.Settle(clock.GetCurrentInstant(), failed, limits);
-        return Task.CompletedTask;
-    }
+    public Task<TimeSpan?> Settle(bool failed, AttemptLimits limits) => Task.FromResult(_window.Settle(clock.GetCurrentInstant(), failed, limits));
 }

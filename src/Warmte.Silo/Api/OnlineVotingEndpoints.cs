@@ -105,23 +105,14 @@ public static class OnlineVotingEndpoints
             if (VotingCodes.ParseReceipt(body.Receipt) is not { } receipt)
                 return Problems.Invalid("receipt", "een ontvangstcode heeft 8 tekens, bijvoorbeeld K7QD-3MXP.");
             var votingKey = $"{parts[0]}/{parts[1]}";
-            // Cluster-wide: the address's failures, and the meeting's failed receipt checks from every address together.
-            var byAddress = grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.AddressKey(address));
-            if (await byAddress.Begin(guard.AddressLimits) is { } locked) return TooMany(http, locked);
-            var failed = false;
-            try
-            {
-                var byMeeting = grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.ReceiptsKey(votingKey));
-                if (await byMeeting.Begin(guard.ReceiptLimits) is { } busy) return TooMany(http, busy);
-                try
+            // Cluster-wide: the address's wrong attempts, and the meeting's unknown receipts from every address together.
+            var (result, _) = await Attempt(http, grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.AddressKey(address)), guard.AddressLimits, () =>
+                Attempt(http, grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.ReceiptsKey(votingKey)), guard.ReceiptLimits, async () =>
                 {
                     var outcome = await grains.GetGrain<IOnlineVotingGrain>(votingKey).CheckReceipt(receipt);
-                    failed = outcome.Refusal is { Code: "unknown-receipt" };
-                    return Answers.From(outcome);
-                }
-                finally { await byMeeting.Settle(failed, guard.ReceiptLimits); }
-            }
-            finally { await byAddress.Settle(failed, guard.AddressLimits); }
+                    return (Answers.From(outcome), outcome.Refusal is { Code: "unknown-receipt" });
+                }));
+            return result;
         }).WithSummary("Na de uitslag: onder welke keuze uw ontvangstcode is geteld");
     }
 
@@ -166,27 +157,58 @@ public static class OnlineVotingEndpoints
         if (guard.Admit(address) is { } wait) return TooMany(http, wait);
         var (body, problem) = await RequestBody.ReadAsync<StemRequest>(http.Request);
         if (problem is not null) return problem;
-        var attempts = grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.AddressKey(address));
-        if (await attempts.Begin(guard.AddressLimits) is { } locked) return TooMany(http, locked);
-        // Counted as failed only when the code is known to be wrong. While the attempt runs, Begin has
-        // counted it already, so concurrent guesses cannot overshoot the limit. An attempt that ends in
-        // an error (a silo killed during failover, a time-out) tells a guesser nothing about the code,
-        // so it is not held against the address: otherwise a member resending their vote through a
-        // failover would be locked out for 15 minutes (seen in the 5,000-member load test).
-        var failed = false;
-        try
+        var (result, _) = await Attempt(http, grains.GetGrain<IVotingAttemptsGrain>(VotingAttempts.AddressKey(address)), guard.AddressLimits, async () =>
         {
             var code = VotingCodes.ParseCode(body!.Code);
             var votingKey = code is null ? null : await grains.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Find(Hasher(http).Hash(code));
-            if (votingKey is null) { failed = true; return Problems.From(OnlineVotingGrain.UnknownCode); }
-            if (guard.AdmitMeeting(votingKey) is { } busy) return TooMany(http, busy);
+            if (votingKey is null) return (Problems.From(OnlineVotingGrain.UnknownCode), true);
+            if (guard.AdmitMeeting(votingKey) is { } busy) return (TooMany(http, busy), false);
             var outcome = await call(grains.GetGrain<IOnlineVotingGrain>(votingKey), Hasher(http).Hash(code!), body);
-            if (outcome.Refusal is { Code: "unknown-code" }) { failed = true; return Problems.From(OnlineVotingGrain.UnknownCode); }
-            return Answers.From(outcome);
-        }
-        finally
+            if (outcome.Refusal is { Code: "unknown-code" }) return (Problems.From(OnlineVotingGrain.UnknownCode), true);
+            return (Answers.From(outcome), false);
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// One attempt counted against a scope's wrong-code (or wrong-receipt) limit, the one rule for every
+    /// member path: the scope admits it (429 while locked out or when too many of its requests are in
+    /// flight), <paramref name="attempt"/> answers and says whether the code or receipt was known to be
+    /// wrong, and only that counts. An attempt that ends in an error (a silo killed during failover, a
+    /// time-out) tells a guesser nothing about the code, so it is settled as not wrong and the error goes
+    /// on: a member resending their vote through a failover is not locked out (seen in the 5,000-member
+    /// load test). A wrong attempt that raced past the limit is answered with the lockout, not "wrong".
+    /// Settling itself failing (the scope's silo died: its count is gone anyway) never changes the answer.
+    /// </summary>
+    public static async Task<(IResult Result, bool Wrong)> Attempt(
+        HttpContext http, IVotingAttemptsGrain scope, AttemptLimits limits, Func<Task<(IResult Result, bool Wrong)>> attempt)
+    {
+        if (await scope.Begin(limits) is { } wait) return (TooMany(http, wait), false);
+        (IResult Result, bool Wrong) answer;
+        try
         {
-            await attempts.Settle(failed, guard.AddressLimits);
+            answer = await attempt();
+        }
+        catch
+        {
+            await SettleQuietly(http, scope, wrong: false, limits);
+            throw;
+        }
+        var locked = await SettleQuietly(http, scope, answer.Wrong, limits);
+        return answer.Wrong && locked is { } lockout ? (TooMany(http, lockout), true) : answer;
+    }
+
+    private static async Task<TimeSpan?> SettleQuietly(HttpContext http, IVotingAttemptsGrain scope, bool wrong, AttemptLimits limits)
+    {
+        try
+        {
+            return await scope.Settle(wrong, limits);
+        }
+        catch (Exception e)
+        {
+            http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Warmte.Voting").LogWarning(
+                "Voting attempt not settled ({Error}); the scope's count was lost with its silo.", e.GetType().Name);
+            return null;
         }
     }
 
@@ -215,11 +237,25 @@ public sealed class VotingSettings
     /// <summary>The address members reach the silo on, for the links in letters and mails ("https://stem.example.nl"); default: the request's.</summary>
     public string? PublicUrl { get; set; }
 
-    /// <summary>Member requests per address per minute.</summary>
-    public int RequestsPerMinutePerAddress { get; set; } = 60;
+    /// <summary>
+    /// Member requests per address per minute, per silo (a cheap flood filter). Sized for a hall: the
+    /// members at an ALV share the venue's one public address (a paper and a vote or two each).
+    /// </summary>
+    public int RequestsPerMinutePerAddress { get; set; } = 600;
 
-    /// <summary>Unknown codes or receipts from one address (an IPv6 /64) before it is locked out, counted across the whole cluster.</summary>
+    /// <summary>
+    /// Unknown codes or receipts from one address (an IPv6 /64) before it is locked out, counted across
+    /// the whole cluster. Only codes known to be wrong count; valid codes never do, however many.
+    /// </summary>
     public int FailuresBeforeLockout { get; set; } = 10;
+
+    /// <summary>
+    /// Member requests from one address (an IPv6 /64) in flight at once, across the cluster: a hall full
+    /// of members behind the venue's Wi-Fi votes together. Separate from <see cref="FailuresBeforeLockout"/>,
+    /// which counts wrong codes only; the two together bound the codes one address can try per lockout
+    /// window (FailuresBeforeLockout − 1 + this).
+    /// </summary>
+    public int ConcurrentRequestsPerAddress { get; set; } = 200;
 
     public int LockoutMinutes { get; set; } = 15;
 
@@ -286,9 +322,11 @@ public sealed class StemGuard(VotingSettings settings, TimeProvider time)
     private readonly ConcurrentDictionary<IPAddress, Window> _addresses = new();
     private readonly ConcurrentDictionary<string, Window> _meetings = new();
 
-    public AttemptLimits AddressLimits { get; } = new(Math.Max(1, settings.FailuresBeforeLockout), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)));
+    public AttemptLimits AddressLimits { get; } = new(Math.Max(1, settings.FailuresBeforeLockout), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)),
+        Math.Max(1, settings.ConcurrentRequestsPerAddress));
 
-    public AttemptLimits ReceiptLimits { get; } = new(Math.Max(1, settings.ReceiptFailuresPerMeeting), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)));
+    public AttemptLimits ReceiptLimits { get; } = new(Math.Max(1, settings.ReceiptFailuresPerMeeting), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)),
+        Math.Max(1, settings.ReceiptFailuresPerMeeting));
 
     /// <summary>Null when this address may make a request now (this silo's count); otherwise how long to wait.</summary>
     public TimeSpan? Admit(IPAddress address)

@@ -12,9 +12,11 @@ namespace Warmte.Tests.Cluster;
 
 /// <summary>
 /// Three real silo processes on one PostgreSQL database under a steady write load (ALV ballots,
-/// tranche steps, spending bookings). One silo is killed like a crash; clients retry on the other
-/// silos with the same idempotency keys. Afterwards every acknowledged write is there exactly once
-/// and the money reconciles to the cent; the killed silo is started again and rejoins.
+/// members' own online votes with their codes, tranche steps, spending bookings). One silo is killed
+/// like a crash; clients retry on the other silos with the same idempotency keys (for a vote: the same
+/// nonce). Afterwards every acknowledged write is there exactly once, every acknowledged online vote is
+/// counted once under its receipt (none twice), and the money reconciles to the cent; the killed
+/// silo is started again and rejoins.
 /// </summary>
 public sealed class FailoverTests(ITestOutputHelper output)
 {
@@ -28,6 +30,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
     private const int Workers = 4;
     private const int Members = 300;
+    /// <summary>Members with a voting code per cooperative (the online meeting's electorate is all members; codes for these).</summary>
+    private const int OnlineMembers = 120;
     private const int Tranches = 100;
     private const string StepDate = "2021-01-04";
 
@@ -41,7 +45,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var pg = await PostgresServer.GetAsync();
         var database = await pg.CreateDatabaseAsync();
         var clusterId = "failover-" + Guid.NewGuid().ToString("N")[..6];
-        var silos = Enumerable.Range(1, 3).Select(i => SiloProcess.OnPostgres($"silo {i}", database, clusterId, FastFailureDetection)).ToArray();
+        // All members' requests come from this one address: the per-address flood filter is not what this test is about.
+        var silos = Enumerable.Range(1, 3).Select(i => SiloProcess.OnPostgres($"silo {i}", database, clusterId,
+            [.. FastFailureDetection, "--Voting:RequestsPerMinutePerAddress", "1000000"])).ToArray();
         var clients = silos.Select(s => s.Client()).ToArray();
         try
         {
@@ -74,14 +80,26 @@ public sealed class FailoverTests(ITestOutputHelper output)
                              + $"{log.Acknowledged - ackedAtDeath} after the death was known ({recovered.TotalSeconds:0.0} s after the kill)");
             output.WriteLine($"{log.Acknowledged} writes acknowledged; answers on the way: {log.Describe()}");
             Assert.Empty(log.Unexpected);
+            // Members voted online before the kill and while the cluster recovered from it.
+            var onlineVotes = projects.SelectMany(p => p.Done.Where(w => w.Kind == Kind.OnlineVote)).ToList();
+            output.WriteLine($"{onlineVotes.Count} online votes acknowledged: {onlineVotes.Count(w => w.AckedAfter < ackedAtKill)} before the kill, "
+                             + $"{onlineVotes.Count(w => w.AckedAfter >= ackedAtKill)} after it");
+            Assert.Contains(onlineVotes, w => w.AckedAfter < ackedAtKill);
+            Assert.Contains(onlineVotes, w => w.AckedAfter >= ackedAtKill);
 
             // The answer of a stored write may have been lost with the silo: the client sends it again
             // with the same key. Do that deliberately for every retried write and the last few of each
             // worker, on a surviving silo: each must be a no-op that answers success.
-            var replays = projects.SelectMany(p => p.Done.Where(w => w.Retried).Concat(p.Done.TakeLast(5))).Distinct().ToList();
+            var replays = projects.SelectMany(p => p.Done.Where(w => w.Retried).Concat(p.Done.TakeLast(5))
+                .Concat(p.Done.Where(w => w.Kind == Kind.OnlineVote).TakeLast(3))).Distinct().ToList();
             foreach (var write in replays)
-                await Deliver(write, [clients[2]], 0, log, TimeSpan.FromSeconds(60));
-            output.WriteLine($"{replays.Count} acknowledged writes sent again with the same key/ballot (lost-answer case)");
+            {
+                var again = await Deliver(write, [clients[2]], 0, log, TimeSpan.FromSeconds(60));
+                // An online vote resent with its nonce answers the receipt it got the first time (and counts nothing new).
+                if (write.Kind == Kind.OnlineVote) Assert.Equal(write.Receipt, again.Text("receipt"));
+            }
+            output.WriteLine($"{replays.Count} acknowledged writes sent again with the same key/ballot/nonce (lost-answer case), "
+                             + $"{replays.Count(w => w.Kind == Kind.OnlineVote)} of them online votes");
 
             // The killed silo comes back with the same settings, joins as a new generation and serves grains.
             var restartedAt = Stopwatch.StartNew();
@@ -99,6 +117,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
             var booked = await Deliver(booking, [clients[1]], 0, log, TimeSpan.FromSeconds(60));
             Assert.Equal(HttpStatusCode.Created, booked.Status);
             projects[0].Done.Add(booking);
+            // And online votes after the restart, through the silo that came back.
+            foreach (var project in projects)
+                if (project.NextOnlineVote() is { } vote)
+                {
+                    vote.Receipt = (await Deliver(vote, [clients[1]], 0, log, TimeSpan.FromSeconds(60))).Text("receipt");
+                    project.Done.Add(vote);
+                }
 
             foreach (var project in projects) await Verify(project, clients[0]);
             Assert.Empty(log.Unexpected);
@@ -112,17 +137,30 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
     // ---- the workload -------------------------------------------------------------------------
 
-    private enum Kind { Ballot, Booking, TrancheStep }
+    private enum Kind { Ballot, Booking, TrancheStep, OnlineVote }
 
     private sealed record Write(Kind Kind, string Path, object Body, string? Key, decimal Amount, int Tranche, string Step, string? Member)
     {
         public bool Retried { get; set; }
+
+        /// <summary>An online vote: the choice made and the receipt of the first acknowledgement.</summary>
+        public string? Choice { get; init; }
+        public string? Receipt { get; set; }
+
+        /// <summary>How many writes were acknowledged before this one (its place in the run: before or after the kill).</summary>
+        public int AckedAfter { get; set; }
     }
 
-    private sealed class ProjectLoad(int worker, string cooperative, string project, string meeting)
+    /// <summary>The meeting members vote on online (today, so its proposal can be closed after the load), and its one proposal.</summary>
+    private const string OnlineMeeting = "alv-online";
+    private const string OnlineProposal = "tarief";
+
+    private sealed class ProjectLoad(int worker, string cooperative, string project, string meeting, IReadOnlyList<(string Member, string Code)> codes)
     {
         private static readonly string[] Steps = ["request", "accounting", "approve", "pay"];
+        private static readonly string[] Choices = ["Voor", "Tegen", "Voor", "Onthouding"];
         private int _ballots;
+        private int _online;
         private int _bookings;
         private int _steps;
 
@@ -132,12 +170,23 @@ public sealed class FailoverTests(ITestOutputHelper output)
         public string Meeting { get; } = meeting;
         public List<Write> Done { get; } = [];
 
-        public Write? Next(int sequence, LoadLog log) => (sequence % 3) switch
+        public Write? Next(int sequence, LoadLog log) => (sequence % 4) switch
         {
             0 when _ballots < Members => NextBallot(),
+            1 when NextOnlineVote() is { } vote => vote,
             2 when _steps < Tranches * Steps.Length => NextStep(log),
             _ => NextBooking(log),
         };
+
+        /// <summary>The next member's own vote through the member API: their code, a choice and one nonce per attempt (resent unchanged).</summary>
+        public Write? NextOnlineVote()
+        {
+            if (_online >= codes.Count) return null;
+            var (member, code) = codes[_online];
+            var choice = Choices[_online++ % Choices.Length];
+            var nonce = $"failover-{Worker}-{member}-{Guid.NewGuid():N}";
+            return new Write(Kind.OnlineVote, "api/stem/votes", new { code, proposalId = OnlineProposal, choice, nonce }, null, 0m, 0, "", member) { Choice = choice };
+        }
 
         private Write NextBallot()
         {
@@ -211,7 +260,27 @@ public sealed class FailoverTests(ITestOutputHelper output)
             id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = Tranches * 1_001m, decidedOn = "2020-01-02",
             tranches = Enumerable.Range(1, Tranches).Select(_ => new { amount = 1_000m }),
         }), HttpStatusCode.Created);
-        return new ProjectLoad(worker, cooperative, project, "alv-2024");
+        // Online voting on a meeting held today (Amsterdam), so its proposal can be closed and the receipts
+        // checked after the load; odd workers' proposal is a secret ballot (no choice kept per member).
+        var today = NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Amsterdam"]).Date;
+        var secret = worker % 2 == 1;
+        Expect(await admin.Put($"api/cooperatives/{cooperative}/alv/statutes", new
+        {
+            electronic = new { advanceVotingAllowed = true, secretBallotTypes = new[] { "Bestuursverkiezing" } },
+        }), HttpStatusCode.OK);
+        Expect(await admin.Post($"api/cooperatives/{cooperative}/alv/meetings", new
+        {
+            id = OnlineMeeting, title = "ALV online", date = today.ToString("yyyy-MM-dd", null), noticeDate = today.PlusDays(-14).ToString("yyyy-MM-dd", null),
+            proposals = new[] { new { id = OnlineProposal, title = secret ? "Bestuur" : "Tarief", decisionType = secret ? "Bestuursverkiezing" : "Tariefbesluit" } },
+        }), HttpStatusCode.Created);
+        Expect(await admin.Put($"api/cooperatives/{cooperative}/alv/meetings/{OnlineMeeting}/online",
+            new { proposals = new[] { new { proposalId = OnlineProposal } } }), HttpStatusCode.OK);
+        var issued = await admin.Post($"api/cooperatives/{cooperative}/alv/meetings/{OnlineMeeting}/online/codes",
+            new { members = Enumerable.Range(1, OnlineMembers).Select(i => $"L-{i}") });
+        Expect(issued, HttpStatusCode.OK);
+        var codes = issued.Body.GetProperty("codes").EnumerateArray()
+            .Select(c => (c.GetProperty("memberNumber").GetString()!, c.GetProperty("code").GetString()!)).ToList();
+        return new ProjectLoad(worker, cooperative, project, "alv-2024", codes);
     }
 
     private static void Expect(ApiCalls.Answer answer, HttpStatusCode status)
@@ -225,7 +294,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         {
             if (load.Next(sequence, log) is not { } write) break;
             // Spread over all silos, the dead one too: a client does not know which silo died.
-            await Deliver(write, clients, sequence + load.Worker, log, TimeSpan.FromSeconds(90));
+            var answer = await Deliver(write, clients, sequence + load.Worker, log, TimeSpan.FromSeconds(90));
+            if (write.Kind == Kind.OnlineVote) write.Receipt = answer.Text("receipt");
+            write.AckedAfter = log.Acknowledged;
             load.Done.Add(write);
             log.Acknowledge();
         }
@@ -319,6 +390,28 @@ public sealed class FailoverTests(ITestOutputHelper output)
             voted.AddRange(items);
         }
         Assert.Equal(done.Where(w => w.Kind == Kind.Ballot).Select(w => w.Member!).Order(), voted.Order());
+
+        // Online votes: the status's turnout is exactly the acknowledged votes (one commit per vote, no
+        // second count to fall behind); after closing each acknowledged receipt is published once, under
+        // the choice made, and nothing else is (none counted twice, none lost).
+        var online = done.Where(w => w.Kind == Kind.OnlineVote).ToList();
+        Assert.NotEmpty(online);
+        var status = (await client.Get($"api/cooperatives/{load.Cooperative}/alv/meetings/{OnlineMeeting}/online")).Body;
+        Assert.Equal(online.Count, status.GetProperty("votesCast").GetInt32());
+        Assert.Equal(online.Count, status.GetProperty("voters").GetInt32());
+        var closed = await client.Post($"api/cooperatives/{load.Cooperative}/alv/meetings/{OnlineMeeting}/proposals/{OnlineProposal}/close", new { });
+        Assert.True(closed.Status == HttpStatusCode.OK, closed.Raw);
+        var published = (await client.Get($"api/cooperatives/{load.Cooperative}/alv/meetings/{OnlineMeeting}/proposals/{OnlineProposal}/receipts")).Body;
+        var receipts = new[] { "Voor", "Tegen", "Onthouding" }
+            .SelectMany(choice => published.GetProperty(choice.ToLowerInvariant()).EnumerateArray().Select(r => (Receipt: r.GetString()!, Choice: choice))).ToList();
+        Assert.Equal(online.Select(w => (w.Receipt!, w.Choice!)).Order(), receipts.Order());
+        // What a member does: check their receipt on the member page's API.
+        foreach (var vote in online.Take(10))
+        {
+            var check = await client.Post("api/stem/receipt", new { meeting = $"{load.Cooperative}/{OnlineMeeting}", receipt = vote.Receipt });
+            Assert.True(check.Status == HttpStatusCode.OK, check.Raw);
+            Assert.Equal(vote.Choice, check.Body[0].GetProperty("choice").GetString());
+        }
     }
 
     private static async Task<bool> ActiveSilos(HttpClient client, int expected)

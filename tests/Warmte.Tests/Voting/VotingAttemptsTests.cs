@@ -14,46 +14,75 @@ public sealed class VotingAttemptsTests
     private static readonly Instant Start = Instant.FromUtc(2027, 3, 20, 11, 0);
 
     [Property(MaxTest = 300)]
-    public bool Within_one_window_a_scope_never_gets_more_failed_answers_than_the_limit_however_attempts_overlap(
-        PositiveInt limitSeed, PositiveInt[] bursts, bool[] outcomes)
+    public bool Within_one_window_a_scope_never_gets_more_wrong_answers_than_the_limit_nor_tries_more_than_the_limit_plus_those_in_flight(
+        PositiveInt limitSeed, PositiveInt inFlightSeed, PositiveInt[] bursts, bool[] outcomes)
     {
         var limit = 1 + limitSeed.Get % 40;
-        var limits = new AttemptLimits(limit, TimeSpan.FromMinutes(15));
+        var inFlight = 1 + inFlightSeed.Get % 40;
+        var limits = new AttemptLimits(limit, TimeSpan.FromMinutes(15), inFlight);
         var window = new AttemptWindow();
         var now = Start;
-        var failedAnswers = 0;
+        var wrongAnswers = 0;
+        var wrongTried = 0;
         var next = 0;
-        // Each burst: that many requests arrive together (all reserved before any is answered), one second apart; all within 15 minutes.
+        // Each burst: that many requests arrive together (all admitted before any is answered), one second apart; all within 15 minutes.
         foreach (var burst in bursts.Take(800))
         {
             var admitted = Enumerable.Range(0, 1 + burst.Get % 30).Count(_ => window.Begin(now, limits) is null);
+            if (admitted > inFlight) return false;
             for (var k = 0; k < admitted; k++)
             {
                 var failed = outcomes.Length == 0 || outcomes[next++ % outcomes.Length];
-                window.Settle(now, failed, limits);
-                if (failed) failedAnswers++;
+                // A wrong attempt settled after the lockout began is answered with the lockout, not as wrong.
+                if (window.Settle(now, failed, limits) is null && failed) wrongAnswers++;
+                if (failed) wrongTried++;
             }
             now += Duration.FromSeconds(1);
         }
-        return failedAnswers <= limit;
+        return wrongAnswers <= limit && wrongTried <= limit - 1 + inFlight;
+    }
+
+    [Fact]
+    public void Valid_attempts_never_count_however_many_are_in_flight_up_to_the_cap()
+    {
+        var limits = new AttemptLimits(10, TimeSpan.FromMinutes(15), MaxInFlight: 200);
+        var window = new AttemptWindow();
+        // A hall: 150 members behind one address, all in flight together, all with valid codes.
+        Assert.All(Enumerable.Range(0, 150), _ => Assert.Null(window.Begin(Start, limits)));
+        for (var i = 0; i < 150; i++) Assert.Null(window.Settle(Start, failed: false, limits));
+        Assert.Equal(0, window.Failures);
+        Assert.Null(window.Begin(Start, limits));
     }
 
     [Fact]
     public void The_lockout_ends_after_its_time_successes_do_not_count_and_an_attempt_never_settled_stops_counting_after_a_minute()
     {
-        var limits = new AttemptLimits(3, TimeSpan.FromMinutes(10));
+        var limits = new AttemptLimits(3, TimeSpan.FromMinutes(10), MaxInFlight: 2);
         var window = new AttemptWindow();
         var now = Start;
-        for (var i = 0; i < 5; i++) { Assert.Null(window.Begin(now, limits)); window.Settle(now, failed: false, limits); }
-        for (var i = 0; i < 2; i++) { Assert.Null(window.Begin(now, limits)); window.Settle(now, failed: true, limits); }
-        // One in flight (its silo dies before it is answered): with two failures it holds the last place.
+        for (var i = 0; i < 5; i++) { Assert.Null(window.Begin(now, limits)); Assert.Null(window.Settle(now, failed: false, limits)); }
+        for (var i = 0; i < 2; i++) { Assert.Null(window.Begin(now, limits)); Assert.Null(window.Settle(now, failed: true, limits)); }
+        // Two in flight (their silo dies before they are answered): the in-flight cap is reached.
+        Assert.Null(window.Begin(now, limits));
         Assert.Null(window.Begin(now, limits));
         Assert.Equal(TimeSpan.FromSeconds(1), window.Begin(now, limits));
         Assert.Null(window.Begin(now + Duration.FromMinutes(1), limits));
-        window.Settle(now + Duration.FromMinutes(1), failed: true, limits); // the third failure: locked for 10 minutes
+        // The third wrong one is still answered as wrong, and starts the lockout of 10 minutes.
+        Assert.Null(window.Settle(now + Duration.FromMinutes(1), failed: true, limits));
         Assert.Equal(TimeSpan.FromMinutes(10), window.Begin(now + Duration.FromMinutes(1), limits));
         Assert.Equal(TimeSpan.FromMinutes(1), window.Begin(now + Duration.FromMinutes(10), limits));
         Assert.Null(window.Begin(now + Duration.FromMinutes(11), limits));
+    }
+
+    [Fact]
+    public void A_wrong_attempt_that_raced_past_the_limit_is_answered_with_the_lockout()
+    {
+        var limits = new AttemptLimits(2, TimeSpan.FromMinutes(10), MaxInFlight: 10);
+        var window = new AttemptWindow();
+        for (var i = 0; i < 3; i++) Assert.Null(window.Begin(Start, limits));
+        Assert.Null(window.Settle(Start, failed: true, limits));
+        Assert.Null(window.Settle(Start, failed: true, limits)); // the limit-th: answered as wrong, lockout starts
+        Assert.Equal(TimeSpan.FromMinutes(10), window.Settle(Start, failed: true, limits));
     }
 
     [Fact]
