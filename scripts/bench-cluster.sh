@@ -77,11 +77,11 @@ healthy() {
 # A silo start registers every project's alert watch (Hosting/AlertWatchStartup.cs): with 10,000
 # projects that is minutes of work on a loaded machine. Measurements wait for it to finish.
 declare -A marks
-mark() { for i in $(seq "$1"); do marks[$i]=$(grep -c "Alert watches registered" "$dir/silo-$i.log" 2>/dev/null || true); done; }
+mark() { for i in $(seq "$1"); do marks[$i]=$(grep -Ec "Alert watches registered|Alert sweeps started" "$dir/silo-$i.log" 2>/dev/null || true); done; }
 settled() {
   local t0=$SECONDS
   for i in $(seq "$1"); do
-    until [ "$(grep -c "Alert watches registered" "$dir/silo-$i.log" 2>/dev/null || true)" -gt "${marks[$i]:-0}" ]; do
+    until [ "$(grep -Ec "Alert watches registered|Alert sweeps started" "$dir/silo-$i.log" 2>/dev/null || true)" -gt "${marks[$i]:-0}" ]; do
       [ $((SECONDS - t0)) -lt 900 ] || { echo "silo $i: start-up work not finished after 900 s" >&2; break; }
       sleep 2
     done

@@ -90,7 +90,7 @@ for n in "${sizes[@]}"; do
     log="$out/start-$n-$i.log"
     silo "$run" "$log"
     th=$(wait_for /health); tr=$(wait_for /health/ready)
-    until grep -Eq "Alert watches registered for|start-up pass skipped|Registering the alert watches failed" "$log"; do sleep 0.05; done
+    until grep -Eq "Alert watches registered for|start-up pass skipped|Registering the alert watches failed|Alert sweeps started|Starting the alert sweeps failed" "$log"; do sleep 0.05; done
     td=$(since "$t0")
     sleep 10
     m=$(memory)

@@ -35,7 +35,7 @@ start() {
   pid=$!
   while [ -z "$td" ]; do
     if [ -z "$th" ] && curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then th=$(now); fi
-    if grep -Eq "Alert watches registered for|start-up pass skipped|Registering the alert watches failed" "$log"; then
+    if grep -Eq "Alert watches registered for|start-up pass skipped|Registering the alert watches failed|Alert sweeps started|Starting the alert sweeps failed" "$log"; then
       td=$(now); [ -n "$th" ] || th=$td
     fi
     kill -0 "$pid" 2>/dev/null || { echo "silo exited; see $log" >&2; exit 1; }
@@ -69,4 +69,4 @@ echo "projects: $((coops * per)), $starts starts each"
 report "before ($before_rev)" "$work/before.txt"
 report "after, first start on a database from before (one-time pass)" "$work/after-first.txt"
 report "after, later starts" "$work/after.txt"
-grep -h "Alert watches\|pass skipped" "$work/before-1.log" "$work/after-first.log" "$work/after-1.log" | cut -c1-200
+grep -h "Alert watches\|pass skipped\|Alert sweep" "$work/before-1.log" "$work/after-first.log" "$work/after-1.log" | cut -c1-200

@@ -23,7 +23,15 @@ namespace Warmte.LoadGen;
 /// </summary>
 public static class ScaleOut
 {
-    private static readonly string[] Tables = ["warmte_snapshot", "warmte_journal", "warmte_idempotency", "warmte_row", "warmte_project_summary", "OrleansRemindersTable"];
+    private static readonly string[] Tables = ["warmte_snapshot", "warmte_journal", "warmte_idempotency", "warmte_row", "warmte_project_summary", "OrleansRemindersTable", "warmte_alert_due"];
+
+    /// <summary>The alert sweep's slice of a project (AlertSweepSchedule.SliceOf: bits 32–63 of FNV-1a 64 of the id, modulo 32).</summary>
+    public static int AlertSlice(string projectId)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(projectId)) hash = (hash ^ b) * 1099511628211UL;
+        return (int)((hash >> 32) % 32);
+    }
 
     /// <summary>Renumbers one text of block 0 for block k (cooperative c becomes c + k × U, umbrella u becomes u + k).</summary>
     public sealed class Renumber(Dataset set)
@@ -74,7 +82,14 @@ public static class ScaleOut
         var template = new Dictionary<string, (string[] Columns, List<object?[]> Rows)>();
         foreach (var table in Tables)
         {
-            var keyColumn = table switch { "warmte_project_summary" => "project_id", "OrleansRemindersTable" => "GrainId", _ => "grain_key" };
+            // A block written by a release before the alert sweep has no due table (its projects have reminders instead).
+            await using (var has = db.CreateCommand())
+            {
+                has.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t";
+                has.Parameters.AddWithValue("$t", table);
+                if (Convert.ToInt64(await has.ExecuteScalarAsync()) == 0) continue;
+            }
+            var keyColumn = table switch { "warmte_project_summary" or "warmte_alert_due" => "project_id", "OrleansRemindersTable" => "GrainId", _ => "grain_key" };
             await using var cmd = db.CreateCommand();
             cmd.CommandText = $"SELECT * FROM {table}";
             await using var reader = await cmd.ExecuteReaderAsync();
@@ -129,6 +144,13 @@ public static class ScaleOut
                         // Projects created over time register at different times of day: spread the blocks over 24 h.
                         var start = DateTime.Parse((string)row[st]!, System.Globalization.CultureInfo.InvariantCulture);
                         parameters[st].Value = start.AddSeconds(86_400.0 * k / blocks).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    if (table == "warmte_alert_due")
+                    {
+                        // The copy's own slice, and its due time spread over the day like the reminders'.
+                        var project = (string)parameters[0].Value!;
+                        parameters[1].Value = AlertSlice(project);
+                        parameters[2].Value = Convert.ToInt64(row[2]) + 86_400_000L * k / blocks;
                     }
                     await insert.ExecuteNonQueryAsync();
                 }

@@ -30,13 +30,20 @@ public sealed record AlertHistory(
 
 /// <summary>
 /// Watches one project's alerts (key: the project's id): re-evaluates them after every change and
-/// on a reminder (daily), and records when each alert was raised and cleared. Raising an alert is
+/// periodically (daily) when its slice's alert sweep finds it due (<see cref="IAlertSweepGrain"/>), and
+/// records when each alert was raised and cleared. Raising an alert is
 /// logged, so operators and a future notifier can act on it.
 /// </summary>
 public interface IAlertWatchGrain : IGrainWithStringKey
 {
-    /// <summary>Makes sure the periodic (stored) reminder is registered. Idempotent; called on project creation and by the once-per-database start-up pass.</summary>
+    /// <summary>
+    /// Gives the project a due time in the alert sweep's table (kept when it has one) and makes sure its
+    /// slice's sweep runs. Idempotent; called on project creation.
+    /// </summary>
     Task Watch();
+
+    /// <summary>The periodic evaluation, sent by the project's alert sweep when it is due: evaluates, and recomputes the wide views' summary.</summary>
+    Task Sweep();
 
     /// <summary>Re-evaluates now; sent after a change, without waiting for the answer.</summary>
     [OneWay]
@@ -68,12 +75,12 @@ public sealed class LegacyAlertWatchState
 }
 
 /// <summary>
-/// When a watch's reminder first fires; it then fires every period from there, so this also fixes the
-/// time of day of every later evaluation. A period after the last evaluation; when that has passed (or
-/// there was none), a minute plus a place in the period that follows from the project id (FNV-1a of
-/// its UTF-8 bytes: the same on every silo and every start), so watches registered together — the
-/// once-per-database pass over 100,000 projects — spread over the day instead of all firing in the
-/// same minutes every day (issue 15, docs/performance.md). Periods under a minute (tests) are kept.
+/// When a watch is first due (from now); it is then due every period from there (<see cref="AlertSweepSchedule.NextDue"/>),
+/// so this also fixes the time of day of every later evaluation. A period after the last evaluation; when
+/// that has passed (or there was none), a minute plus a place in the period that follows from the project
+/// id (FNV-1a of its UTF-8 bytes: the same on every silo and every start), so watches added together — an
+/// upgrade of 100,000 projects — spread over the day instead of all being due in the same minutes every
+/// day (issue 15, docs/performance.md). Periods under a minute (tests) are kept.
 /// </summary>
 public static class AlertWatchSchedule
 {
@@ -96,9 +103,10 @@ public static class AlertWatchSchedule
 }
 
 public sealed class AlertWatchGrain(
-    Journal.IJournalStore store,
+    Journal.IJournalStore store, IAlertDueStore due,
     IClock clock, IOptions<AlertWatchOptions> options, ILogger<AlertWatchGrain> logger) : Grain, IAlertWatchGrain, IRemindable
 {
+    /// <summary>The per-project reminder of releases before the sweep (removed at upgrade: AlertSweepUpgrade; one still firing removes itself).</summary>
     public const string ReminderName = "alerts";
 
     /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
@@ -123,17 +131,23 @@ public sealed class AlertWatchGrain(
     }
 
     /// <summary>
-    /// Registers the reminder, due when the next evaluation is: a period after the last one, or, when
-    /// that has passed, at the project's own place in the next period (<see cref="AlertWatchSchedule"/>). Called when the project is created and by the once-per-database
-    /// start-up pass over every project (AlertWatchStartup), so it evaluates nothing
-    /// itself: start-up stays cheap and the reminders spread the work.
+    /// Adds the project to the due table, due when the next evaluation is: a period after the last one,
+    /// or, when that has passed, at the project's own place in the next period
+    /// (<see cref="AlertWatchSchedule"/>), and starts its slice's sweep. Called when the project is
+    /// created; evaluates nothing itself.
     /// </summary>
     public async Task Watch()
     {
         await state.EnsureLoadedAsync();
-        var period = options.Value.Period;
-        var due = AlertWatchSchedule.FirstDue(ProjectId, state.State.LastEvaluatedAt, clock.GetCurrentInstant(), period);
-        await this.RegisterOrUpdateReminder(ReminderName, due, period);
+        var slice = AlertSweepSchedule.SliceOf(ProjectId);
+        await due.AddAsync(ProjectId, slice, AlertSweepSchedule.FirstDueAt(ProjectId, state.State.LastEvaluatedAt, clock.GetCurrentInstant(), options.Value.Period));
+        await GrainFactory.GetGrain<IAlertSweepGrain>(slice).Start();
+    }
+
+    public async Task Sweep()
+    {
+        await Evaluate();
+        await GrainFactory.GetGrain<IProjectSummaryGrain>(ProjectId).Current();
     }
 
     public async Task Evaluate()
@@ -181,11 +195,15 @@ public sealed class AlertWatchGrain(
             [.. last.Reverse().Select(Journal.JournaledState<AlertWatchState>.Payload<WatchedAlert>)]);
     }
 
-    /// <summary>The daily reminder: alerts and the wide views' summary follow the calendar (days overdue, months in phase).</summary>
+    /// <summary>
+    /// A per-project reminder of a release before the sweep that is still stored (a silo of that release
+    /// registered it after the upgrade): removed, so it does not fire again; the sweep watches the project.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        await Evaluate();
-        await GrainFactory.GetGrain<IProjectSummaryGrain>(ProjectId).Current();
+        if (await this.GetReminder(reminderName) is { } reminder) await this.UnregisterReminder(reminder);
+        logger.LogInformation("Per-project alert reminder of {Project} removed; the alert sweep watches it", ProjectId);
+        await Watch();
     }
 
     /// <summary>An alert is the same alert across evaluations when its kind and subject are (its message counts days and changes).</summary>

@@ -119,7 +119,7 @@ public static class WarmteHost
             if (tls.Enabled) silo.UseWarmteTls(tls);
             // Idle grains' deactivation (Orleans:GrainCollection:CollectionAge, default 15 min; memory-pressure shedding): docs/operations.md.
             silo.Services.Configure<GrainCollectionOptions>(config.GetSection("Orleans:GrainCollection"));
-            // Reminders are stored on both engines (sqlite/0005, postgresql/0003); AlertWatchStartup registers them once per database.
+            // Reminders are stored on both engines (sqlite/0005, postgresql/0003): the alert sweeps' 32, whatever the number of projects.
             silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
             silo.AddWarmteGrainStorage(storage);
         });
@@ -153,6 +153,8 @@ public static class WarmteHost
         });
         // Journaled grains (cash plan, funding) keep snapshot, history and idempotency keys in tables of their own.
         silo.Services.AddSingleton<Journal.IJournalStore>(new AdoNetJournalStore(new Database(storage)));
+        // The alert sweeps' due table (issue 15: a fixed number of reminders instead of one per project).
+        silo.Services.AddSingleton<Alerts.IAlertDueStore>(new AdoNetAlertDueStore(new Database(storage)));
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => WarmteJson.Configure(o.JsonSerializerOptions));
         return silo;

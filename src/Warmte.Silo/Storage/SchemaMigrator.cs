@@ -9,7 +9,8 @@ namespace Warmte.Silo.Storage;
 /// is a no-op; several silos starting at once on PostgreSQL serialise on an advisory lock. Then
 /// the data step of the journal (<see cref="JournalUpgrade"/>) moves what is still in old rows.
 /// </summary>
-public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILogger<SchemaMigrator> logger)
+public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILogger<SchemaMigrator> logger,
+    Microsoft.Extensions.Options.IOptions<Alerts.AlertWatchOptions>? alerts = null)
 {
     // Arbitrary constant shared by every silo of every version: "warmte" in ASCII.
     private const long AdvisoryLockKey = 0x7761726D7465;
@@ -80,6 +81,8 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
             }
             // Data steps after the scripts: grain types moved to the journal leave OrleansStorage.
             await new JournalUpgrade(database, clock, logger).RunAsync(connection, cancellationToken);
+            // Once per database: per-project alert reminders become due rows of the alert sweep, before Orleans loads reminders.
+            await new AlertSweepUpgrade(database, clock, alerts?.Value.Period ?? new Alerts.AlertWatchOptions().Period, logger).RunAsync(connection, cancellationToken);
             return done;
         }
         finally

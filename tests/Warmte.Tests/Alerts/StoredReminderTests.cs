@@ -15,19 +15,19 @@ using Warmte.Tests.Operations;
 namespace Warmte.Tests.Alerts;
 
 /// <summary>
-/// Reminders are stored on both engines, so the pass that registers every project's alert watch
-/// runs once per database: a restart on the same data skips it, and the watch still fires after
-/// the restart from its stored reminder. A database without the record (one from before stored
-/// reminders) gets the pass once. Observed from outside through the start-up log.
+/// Reminders are stored on both engines; the alert watch's periodic evaluation rides on a fixed number
+/// of alert sweeps (one stored reminder each), whatever the number of projects. After a restart on
+/// the same data nothing calls the watch: its slice's sweep, from its stored reminder, finds it due
+/// and raises the alert that only the passing of time made true. No per-project reminder is stored.
 /// </summary>
 public sealed class StoredReminderTests
 {
     [Fact]
-    public Task The_registration_pass_runs_once_and_the_stored_reminder_fires_after_a_restart_on_sqlite() =>
+    public Task The_sweep_reminders_fire_after_a_restart_and_no_project_has_a_reminder_on_sqlite() =>
         RestartTwice(dataDir: WarmteServer.NewDataDir(), postgres: null);
 
     [Fact]
-    public async Task The_registration_pass_runs_once_and_the_stored_reminder_fires_after_a_restart_on_postgresql()
+    public async Task The_sweep_reminders_fire_after_a_restart_and_no_project_has_a_reminder_on_postgresql()
     {
         var pg = await PostgresServer.GetAsync();
         await RestartTwice(dataDir: null, postgres: await pg.CreateDatabaseAsync());
@@ -76,47 +76,43 @@ public sealed class StoredReminderTests
         await using (var first = await Start(dataDir, postgres, clock, firstLogs))
         {
             dataDir = first.DataDir;
-            // A new database: the pass runs over no projects and is recorded.
-            await Eventually(() => Task.FromResult(Passes(firstLogs).Contains("Alert watches registered for 0 projects")));
+            await Eventually(() => Task.FromResult(Passes(firstLogs).Contains($"Alert sweeps started: {AlertSweepSchedule.Slices} slices")));
             var admin = first.Client();
             await ApiCalls.SeedCooperativeWithProject(admin, "ketelhuiswg", "wg-terrein");
-            // Due in ten days: no alert yet. Creating the project registered its watch (stored reminder).
+            // Due in ten days: no alert yet. Creating the project gave it a due time in its slice.
             await admin.Put("api/projects/wg-terrein/milestones/start-bouw", new { name = "Start bouw", plannedOn = "2026-12-02" });
             var watch = first.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IAlertWatchGrain>("wg-terrein");
             await Eventually(async () => (await watch.History()).LastEvaluatedAt is not null);
             Assert.Empty((await watch.History()).Active);
+            var reminders = await ReminderRows(first.App.Services.GetRequiredService<Database>());
+            Assert.DoesNotContain(reminders, r => r.StartsWith("alertwatch/", StringComparison.Ordinal));
+            Assert.Equal(AlertSweepSchedule.Slices, reminders.Count(r => r.StartsWith("alertsweep/", StringComparison.Ordinal)));
         }
 
         // Only time passes, while the silo is down. After the restart nothing calls the watch: its
-        // stored reminder must fire, and the start-up pass must not run again.
+        // sweep's stored reminder must fire and find it due.
         clock.AdvanceDays(20);
         var secondLogs = new CapturedLogs();
         await using (var second = await Start(dataDir, postgres, clock, secondLogs))
         {
-            await Eventually(() => Task.FromResult(Passes(secondLogs).Contains("start-up pass skipped")));
             var watch = second.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IAlertWatchGrain>("wg-terrein");
             await Eventually(async () => (await watch.History()).Active.Any(a => a.Alert.Kind == "milestone-overdue"));
-            Assert.DoesNotContain("Alert watches registered for", Passes(secondLogs));
-
-            // Make this a database from before the record (reminders were in memory then).
-            var database = second.App.Services.GetRequiredService<Database>();
-            await using var connection = await database.OpenAsync();
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "DELETE FROM warmte_startup_step WHERE name = @name";
-            Database.Parameter(cmd, "name", AlertWatchStartup.StepName);
-            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+            var reminders = await ReminderRows(second.App.Services.GetRequiredService<Database>());
+            Assert.Equal(AlertSweepSchedule.Slices, reminders.Count);
+            Assert.All(reminders, r => Assert.StartsWith("alertsweep/", r));
         }
+    }
 
-        var thirdLogs = new CapturedLogs();
-        await using (await Start(dataDir, postgres, clock, thirdLogs))
-            await Eventually(() => Task.FromResult(Passes(thirdLogs).Contains("Alert watches registered for 1 projects")));
-
-        var fourthLogs = new CapturedLogs();
-        await using (await Start(dataDir, postgres, clock, fourthLogs))
-        {
-            await Eventually(() => Task.FromResult(Passes(fourthLogs).Contains("start-up pass skipped")));
-            Assert.DoesNotContain("Alert watches registered for", Passes(fourthLogs));
-        }
+    /// <summary>The GrainId of every stored reminder.</summary>
+    public static async Task<List<string>> ReminderRows(Database database)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT GrainId FROM OrleansRemindersTable";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
     }
 
     private static Task<WarmteServer> Start(string? dataDir, string? postgres, IClock clock, CapturedLogs logs) =>

@@ -75,6 +75,8 @@ public sealed class OldShapeStateTests
                 """, ("$key", coop), ("$payload", Encoding.UTF8.GetBytes(OldMembers))));
             Assert.Equal(1, await Execute(connection, "UPDATE warmte_snapshot SET state = $payload WHERE grain_type = 'consent' AND grain_key = $key",
                 ("$key", project), ("$payload", OldConsent)));
+            // A database of the release before has not recorded the journal upgrade as done (JournalUpgrade.StepName).
+            await Execute(connection, "DELETE FROM warmte_startup_step WHERE name = 'journal-upgraded'");
         }
 
         await using var second = await WarmteServer.StartAsync(dataDir);
