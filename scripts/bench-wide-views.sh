@@ -20,8 +20,8 @@
 #      (the first start of a new release upgrades and builds the summaries);
 #      SILO_ENV="VAR=value …" environment of the silo (e.g. DOTNET_TieredPGO=0); OUT=dir (default .bench/wide).
 # Prints, per round, the load average, the client's times and the silo's own phases of the two
-# first calls (log category Warmte.WideViews at Debug; ASP.NET Core's "Request finished" is the
-# whole request, serialising the answer included); at the end the sqlite3 floor of the queries and the
+# first calls (log category Warmte.WideViews at Debug: the read's phases, the day's rows, serialising
+# the answer and the endpoint's whole time); at the end the sqlite3 floor of the queries and the
 # medians over the rounds.
 set -euo pipefail
 DLL=$1; DATA=$2; LABEL=$3; SETUP=${4:-}
@@ -105,29 +105,29 @@ if [ -f "$DATA/warmtenet.db" ]; then
   done
 fi
 # Medians over the rounds: the first call of each kind, the warm ones (p50 of the other nine), and the
-# silo's phases of each first call (from its log: the lines before the request's "Request finished").
+# silo's phases of each first call (from its log: a request's lines end with its "… answer:" line).
 python3 - "$OUT" "${ROUNDS:-3}" <<'PY'
 import json, re, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 def med(xs): return statistics.median(xs) if xs else float("nan")
 def fmt(xs): return f"{med(xs):.1f} ms ({'; '.join(f'{x:.1f}' for x in xs)})"
-def first_calls(log, path_part):
-    """The phase lines of each request whose path contains path_part, in order: [(phases, total ms)]."""
+def first_calls(log, last_line):
+    """The phase lines of each request, in order (a request's last line names its view): [(phases, total ms or None)]."""
     calls, pending = [], []
     for line in open(log, errors="replace"):
         if "Warmte.WideViews" in line:
             pending.append(line.split("]", 1)[-1].strip())
+            if last_line in line:
+                calls.append((pending, None)); pending = []
         m = re.search(r"Request finished HTTP/\S+ GET \S+?(/api/\S+) - (\d+) .* ([\d.]+)ms", line)
-        if m:
-            if path_part in m.group(1): calls.append((pending, float(m.group(3))))
-            pending = []
+        if m and calls and calls[-1][1] is None: calls[-1] = (calls[-1][0], float(m.group(3)))
     return calls
 def numbers(lines, key):
     for l in lines:
         m = re.search(key + r" ([\d.]+) ms", l)
         if m: return float(m.group(1))
     return None
-for view, op, path in (("umbrella", "comparison", "/api/umbrellas/"), ("portfolio", "portfolio", "/api/portfolio")):
+for view, op, path in (("umbrella", "comparison", "Umbrella comparison answer:"), ("portfolio", "portfolio", "Portfolio answer:")):
     print(f"\n{view}:")
     phases = {"process": {}, "data": {}}
     for kind in ("process", "data"):
@@ -145,11 +145,11 @@ for view, op, path in (("umbrella", "comparison", "/api/umbrellas/"), ("portfoli
         for kind, idx in (("process", 0), ("data", 10)):
             if idx >= len(calls): continue
             lines, total = calls[idx]
-            for key, name in (("query", "summaries' query"), ("decode", "decode rows"), ("snapshots done", "cooperatives' snapshots (parallel with the query)"),
-                              ("registry", "registry grain"), ("read", "whole read"), ("rows of the day", "the day's rows"), ("recompute \\d+ in", "recomputed")):
+            for key, name in (("query", "summaries' query"), ("decode", "decode rows"), ("snapshots", "cooperatives' snapshots (parallel with the query)"),
+                              ("registry", "registry grain"), ("read", "whole read"), ("rows of the day", "the day's rows"), ("recompute \\d+ in", "recomputed"),
+                              ("serialised", "serialising the answer"), ("endpoint", "endpoint in all (umbrella: with its grain's activation)")):
                 v = numbers(lines, key)
                 if v is not None: phases[kind].setdefault(name, []).append(v)
-            phases[kind].setdefault("request in the silo (incl. serialising the answer)", []).append(total)
     for kind in ("process", "data"):
         print(f"  silo phases, {'process-cold' if kind == 'process' else 'cold data / warm code'} (median; rounds):")
         for name, xs in phases[kind].items(): print(f"    {name}: {fmt(xs)}")

@@ -44,8 +44,8 @@ public static class AlertEndpoints
             log.LogDebug("Portfolio: registry {Registry:F1} ms, read {Read:F1} ms, rows of the day {Derive:F1} ms",
                 System.Diagnostics.Stopwatch.GetElapsedTime(started, registry).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(registry, read).TotalMilliseconds,
                 System.Diagnostics.Stopwatch.GetElapsedTime(read).TotalMilliseconds);
-            return Results.Json(new PortfolioAnswer(today, scope, funded.Sum(r => r.Granted), funded.Sum(r => r.Paid), funded.Sum(r => r.Outstanding),
-                Portfolio.Sort(funded)), WideViewJson.Options);
+            return WideViewAnswer.Json(new PortfolioAnswer(today, scope, funded.Sum(r => r.Granted), funded.Sum(r => r.Paid), funded.Sum(r => r.Outstanding),
+                Portfolio.Sort(funded)), logs, "Portfolio", started);
         }).WithTags("Signalen").WithSummary("Portefeuille van de financier: gefinancierde projecten, urgentste eerst");
     }
 }
