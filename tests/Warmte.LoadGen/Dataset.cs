@@ -48,9 +48,12 @@ public sealed record Dataset(string Prefix, int Cooperatives, int ProjectsPerCoo
         return (new { month = month.ToString("yyyy-MM"), kind = kinds[(c + p + b) % kinds.Length], amount, note = "schaalproef" }, $"{project}-booking-{b}");
     }
 
-    public static object GrantBody(int k) => new
+    /// <summary>The funder of the data set's grants (a financier token <c>financier:&lt;FunderId&gt;</c> sees this set's portfolio only).</summary>
+    public string FunderId => $"{Prefix}-funder";
+
+    public static object GrantBody(int k, string? funderId = null) => new
     {
-        id = GrantId(k), funder = "Rijk via gemeente", scheme = "PAW (belasting)", amountGranted = TranchesPerGrant * TrancheAmount,
+        id = GrantId(k), funder = "Rijk via gemeente", funderId, scheme = "PAW (belasting)", amountGranted = TranchesPerGrant * TrancheAmount,
         decidedOn = "2019-01-01",
         tranches = Enumerable.Range(0, TranchesPerGrant).Select(_ => new { amount = TrancheAmount }).ToArray(),
     };
@@ -112,7 +115,7 @@ public static class DatasetSetup
                 {
                     id = project, name = $"Warmtenet {project}", woningequivalenten = 1500, plannedConnections = 1000, startedOn = "2018-01-01",
                 }));
-                if (set.Grants) await Expect("grant", api.PostAsync($"api/projects/{project}/grants", Dataset.GrantBody(1)));
+                if (set.Grants) await Expect("grant", api.PostAsync($"api/projects/{project}/grants", Dataset.GrantBody(1, set.FunderId)));
                 for (var b = 0; b < set.BookingsPerProject; b++)
                 {
                     var (body, key) = Dataset.BookingBody(project, c, p, b);

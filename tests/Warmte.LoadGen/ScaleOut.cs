@@ -137,6 +137,14 @@ public static class ScaleOut
                 {
                     for (var i = 0; i < row.Length; i++)
                         parameters[i].Value = row[i] is string s ? renumber.Apply(s, k) : row[i] ?? DBNull.Value;
+                    if (table == "warmte_project_summary")
+                    {
+                        // The summary is binary (ProjectSummaryCodec) with block 0's ids inside: the copy is a
+                        // placeholder (empty, stale) that the service recomputes on its first read.
+                        parameters[Array.IndexOf(columns, "summary")].Value = Array.Empty<byte>();
+                        parameters[Array.IndexOf(columns, "computed")].Value = -1L;
+                        parameters[Array.IndexOf(columns, "as_of")].Value = "";
+                    }
                     if (table == "OrleansRemindersTable")
                     {
                         var grainId = (string)parameters[gi].Value!;

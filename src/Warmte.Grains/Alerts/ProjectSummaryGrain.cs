@@ -197,7 +197,7 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
             var changes = await store.ProjectChangesAsync(ProjectId);
             var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock));
             if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
-            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, JsonSerializer.Serialize(row, WideViewJson.Options), changes, clock.GetCurrentInstant());
+            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, ProjectSummaryCodec.Encode(row), changes, clock.GetCurrentInstant());
             return row;
         }
         catch
@@ -221,42 +221,80 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
 }
 
 /// <summary>
-/// The wide views' one read of the summaries: every stored row in one query; rows that are stale
-/// (a commit since), run out (a cash outlook of another month) or missing are recomputed through
-/// their grain (a bounded number at a time). A new day alone recomputes nothing: the day's figures
-/// are derived from the row (<see cref="ProjectSummaryRow.LineOn"/>, <see cref="ProjectSummaryRow.FinanceOn"/>,
-/// <see cref="ProjectSummaryRow.PortfolioOn"/>).
+/// The wide views' read of the summaries: the stored rows in one query, decoded
+/// (<see cref="ProjectSummaryCodec"/>); rows that are stale (a commit since), run out (a cash
+/// outlook of another month) or missing are recomputed through their grain (a bounded number at a
+/// time). A new day alone recomputes nothing: the day's figures are derived from the row
+/// (<see cref="ProjectSummaryRow.LineOn"/>, <see cref="ProjectSummaryRow.FinanceOn"/>,
+/// <see cref="ProjectSummaryRow.PortfolioOn"/>). No grain is activated for a project whose row is current.
 /// </summary>
 public static class ProjectSummaries
 {
     private const int RecomputeAtOnce = 16;
 
-    /// <summary>The log category of the wide views' timings (Debug: each read's query, deserialisation, recomputation and derivation).</summary>
+    /// <summary>The log category of the wide views' timings (Debug: each read's phases).</summary>
     public const string LogCategory = "Warmte.WideViews";
 
+    /// <summary>What a wide view reads: the cooperatives' records (in the order asked) and their projects' summaries.</summary>
+    public sealed record WideRead(IReadOnlyList<CooperativeRecord> Cooperatives, IReadOnlyDictionary<string, ProjectSummaryRow> Summaries);
+
+    /// <summary>
+    /// The cooperatives' records and the summaries of their projects: the snapshots and the
+    /// cooperatives' summary rows are queried at the same time (two queries, one round trip of wall time).
+    /// </summary>
+    public static async Task<WideRead> ReadCooperativesAsync(
+        IJournalStore store, IGrainFactory grains, IReadOnlyCollection<string> cooperativeIds, LocalDate today, ILogger? log = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var snapshots = started;
+        var cooperativesRead = CooperativesAsync(store, cooperativeIds).ContinueWith(t => { snapshots = Stopwatch.GetTimestamp(); return t; }, TaskScheduler.Default).Unwrap();
+        var stored = await store.ReadProjectSummariesAsync(cooperativeIds);
+        var queried = Stopwatch.GetTimestamp();
+        var cooperatives = await cooperativesRead;
+        var summaries = await CompleteAsync(stored, grains, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today, log, Stopwatch.GetElapsedTime(started, queried));
+        if (log?.IsEnabled(LogLevel.Debug) == true)
+            log.LogDebug("Wide read: {Cooperatives} cooperatives' snapshots {Snapshots:F1} ms (at the same time as the summaries' query)",
+                cooperatives.Count, Stopwatch.GetElapsedTime(started, snapshots).TotalMilliseconds);
+        return new WideRead(cooperatives, summaries);
+    }
+
+    /// <summary>The summaries of <paramref name="projectIds"/> (reads every stored row).</summary>
     public static async Task<IReadOnlyDictionary<string, ProjectSummaryRow>> ReadAsync(
         IJournalStore store, IGrainFactory grains, IReadOnlyCollection<string> projectIds, LocalDate today, ILogger? log = null)
     {
         var started = Stopwatch.GetTimestamp();
         var stored = await store.ReadProjectSummariesAsync();
-        var queried = Stopwatch.GetTimestamp();
+        return await CompleteAsync(stored, grains, projectIds, today, log, Stopwatch.GetElapsedTime(started));
+    }
+
+    private static async Task<IReadOnlyDictionary<string, ProjectSummaryRow>> CompleteAsync(
+        IReadOnlyList<StoredProjectSummary> stored, IGrainFactory grains, IReadOnlyCollection<string> projectIds, LocalDate today, ILogger? log, TimeSpan query)
+    {
+        var started = Stopwatch.GetTimestamp();
         var wanted = projectIds.ToHashSet(StringComparer.Ordinal);
-        var rows = new Dictionary<string, ProjectSummaryRow>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, ProjectSummaryRow>(wanted.Count, StringComparer.Ordinal);
+        var bytes = 0L;
         foreach (var s in stored)
-            if (wanted.Contains(s.ProjectId) && !s.Stale && JsonSerializer.Deserialize<ProjectSummaryRow>(s.Summary, WideViewJson.Options) is { } row && row.Covers(today))
+        {
+            bytes += s.Summary.Length;
+            if (wanted.Contains(s.ProjectId) && !s.Stale && ProjectSummaryCodec.Decode(s.Summary) is { } row && row.Covers(today))
                 rows[s.ProjectId] = row;
-        var deserialised = Stopwatch.GetTimestamp();
+        }
+        var decoded = Stopwatch.GetTimestamp();
         var missing = wanted.Where(id => !rows.ContainsKey(id)).ToList();
-        var recomputed = new ProjectSummaryRow?[missing.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, missing.Count), new ParallelOptions { MaxDegreeOfParallelism = RecomputeAtOnce },
-            async (i, _) => recomputed[i] = await grains.GetGrain<IProjectSummaryGrain>(missing[i]).Current());
-        foreach (var row in recomputed.OfType<ProjectSummaryRow>())
-            if (row.Covers(today)) rows[row.ProjectId] = row;
-            else if (await ProjectSummaryGrain.ComputeAsync(grains, row.ProjectId, today) is { } now) rows[row.ProjectId] = now; // a month began in between
+        if (missing.Count > 0)
+        {
+            var recomputed = new ProjectSummaryRow?[missing.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, missing.Count), new ParallelOptions { MaxDegreeOfParallelism = RecomputeAtOnce },
+                async (i, _) => recomputed[i] = await grains.GetGrain<IProjectSummaryGrain>(missing[i]).Current());
+            foreach (var row in recomputed.OfType<ProjectSummaryRow>())
+                if (row.Covers(today)) rows[row.ProjectId] = row;
+                else if (await ProjectSummaryGrain.ComputeAsync(grains, row.ProjectId, today) is { } now) rows[row.ProjectId] = now; // a month began in between
+        }
         if (log?.IsEnabled(LogLevel.Debug) == true)
-            log.LogDebug("Summaries read: {Rows} rows, {Chars} chars; query {Query:F1} ms, deserialise {Deserialise:F1} ms, recompute {Recomputed} in {Recompute:F1} ms",
-                stored.Count, stored.Sum(s => s.Summary.Length), Stopwatch.GetElapsedTime(started, queried).TotalMilliseconds,
-                Stopwatch.GetElapsedTime(queried, deserialised).TotalMilliseconds, missing.Count, Stopwatch.GetElapsedTime(deserialised).TotalMilliseconds);
+            log.LogDebug("Summaries read: {Rows} rows, {Bytes} bytes; query {Query:F1} ms, decode {Decode:F1} ms, recompute {Recomputed} in {Recompute:F1} ms",
+                stored.Count, bytes, query.TotalMilliseconds, Stopwatch.GetElapsedTime(started, decoded).TotalMilliseconds,
+                missing.Count, Stopwatch.GetElapsedTime(decoded).TotalMilliseconds);
         return rows;
     }
 

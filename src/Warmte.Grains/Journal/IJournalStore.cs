@@ -80,8 +80,12 @@ public interface IJournalStore
     /// <summary>The snapshots of several grains of one type in one query (a wide read: the members of an umbrella); missing keys are left out.</summary>
     Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys);
 
-    /// <summary>Every stored project summary (table warmte_project_summary) in one query.</summary>
-    Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync();
+    /// <summary>
+    /// The stored project summaries (table warmte_project_summary) in one query: every row, or
+    /// those of the cooperatives in <paramref name="cooperativeIds"/> (placeholders, which have no
+    /// cooperative yet, only with every row).
+    /// </summary>
+    Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync(IReadOnlyCollection<string>? cooperativeIds = null);
 
     /// <summary>
     /// How many commits concerning the project the store has counted (0 when none): read before a
@@ -91,7 +95,7 @@ public interface IJournalStore
     Task<long> ProjectChangesAsync(string projectId);
 
     /// <summary>Stores a project's summary, computed against <paramref name="changes"/> commits (current only while no commit came since).</summary>
-    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, long changes, Instant at);
+    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at);
 
     /// <summary>Removes a project's summary (the project is gone).</summary>
     Task DeleteProjectSummaryAsync(string projectId);
@@ -101,5 +105,6 @@ public interface IJournalStore
 /// A project's summary for the wide views (umbrella comparison, portfolio) as stored: computed as of
 /// <see cref="AsOf"/> (null: a placeholder the commit path made before any summary), and
 /// <see cref="Stale"/> when a commit concerning the project came after it was computed.
+/// <see cref="Summary"/> is the row in its stored binary form (<c>ProjectSummaryCodec</c>; empty in a placeholder).
 /// </summary>
-public sealed record StoredProjectSummary(string ProjectId, string CooperativeId, LocalDate? AsOf, bool Stale, string Summary);
+public sealed record StoredProjectSummary(string ProjectId, string CooperativeId, LocalDate? AsOf, bool Stale, byte[] Summary);

@@ -173,7 +173,7 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         if (ProjectKeyed.Contains(commit.GrainType))
         {
             sql.Append(", p AS (INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
-                "SELECT @key, '', '', 1, 0, CAST('{}' AS jsonb), @at FROM s " +
+                "SELECT @key, '', '', 1, 0, CAST('' AS bytea), @at FROM s " +
                 "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1)");
         }
         else if (commit.GrainType == Alv.AlvGrain.JournalType)
@@ -344,18 +344,26 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         return found;
     }
 
-    public async Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync()
+    public async Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync(IReadOnlyCollection<string>? cooperativeIds = null)
     {
+        var rows = new List<StoredProjectSummary>(cooperativeIds is null ? 0 : cooperativeIds.Count * 10);
         await using var connection = await database.OpenAsync();
-        await using var cmd = Command(connection, null,
-            "SELECT project_id, cooperative_id, as_of, changes, computed, " + Text("summary") + " FROM warmte_project_summary");
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var rows = new List<StoredProjectSummary>();
-        while (await reader.ReadAsync())
+        // Every row, or those of the cooperatives asked (by the index on cooperative_id; in chunks, well under
+        // either engine's limit of parameters per statement).
+        foreach (var chunk in cooperativeIds is null ? [null] : cooperativeIds.Distinct().Chunk(500).Select(c => (string[]?)c))
         {
-            var asOf = LocalDatePattern.Iso.Parse(reader.GetString(2));
-            rows.Add(new StoredProjectSummary(reader.GetString(0), reader.GetString(1), asOf.Success ? asOf.Value : null,
-                Convert.ToInt64(reader.GetValue(3)) != Convert.ToInt64(reader.GetValue(4)), reader.GetString(5)));
+            var names = chunk?.Select((_, i) => "c" + i).ToArray() ?? [];
+            await using var cmd = Command(connection, null,
+                "SELECT project_id, cooperative_id, as_of, changes, computed, summary FROM warmte_project_summary"
+                + (chunk is null ? "" : " WHERE cooperative_id IN (" + string.Join(", ", names.Select(n => "@" + n)) + ")"),
+                [.. (chunk ?? []).Select((id, i) => (names[i], (object?)id))]);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var asOf = LocalDatePattern.Iso.Parse(reader.GetString(2));
+                rows.Add(new StoredProjectSummary(reader.GetString(0), reader.GetString(1), asOf.Success ? asOf.Value : null,
+                    reader.GetInt64(3) != reader.GetInt64(4), reader.GetFieldValue<byte[]>(5)));
+            }
         }
         return rows;
     }
@@ -367,13 +375,13 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         return await cmd.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
     }
 
-    public async Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, string summary, long changes, Instant at)
+    public async Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at)
     {
         await using var connection = await database.OpenAsync();
         // changes is the commit path's: a summary never moves it, so one computed before a later commit stays stale.
         await using var cmd = Command(connection, null,
             "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
-            $"VALUES (@project, @cooperative, @asOf, @changes, @changes, {Json("summary")}, @at) " +
+            "VALUES (@project, @cooperative, @asOf, @changes, @changes, @summary, @at) " +
             "ON CONFLICT (project_id) DO UPDATE SET cooperative_id = excluded.cooperative_id, as_of = excluded.as_of, computed = excluded.computed, " +
             "summary = excluded.summary, updated_at = excluded.updated_at",
             ("project", projectId), ("cooperative", cooperativeId), ("asOf", LocalDatePattern.Iso.Format(asOf)), ("summary", summary),
@@ -396,9 +404,9 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     private (string Sql, (string Name, object? Value)[] Parameters)? SummaryChange(JournalCommit commit, string at) =>
         ProjectKeyed.Contains(commit.GrainType)
             ? ("INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
-               $"VALUES (@project, '', '', 1, 0, {Json("empty")}, @at) " +
+               "VALUES (@project, '', '', 1, 0, @empty, @at) " +
                "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1",
-               [("project", commit.GrainKey), ("empty", "{}"), ("at", at)])
+               [("project", commit.GrainKey), ("empty", Array.Empty<byte>()), ("at", at)])
             : commit.GrainType == Alv.AlvGrain.JournalType
                 // An ALV decision moves a gate of one of the cooperative's projects: all of them count it.
                 ? ("UPDATE warmte_project_summary SET changes = changes + 1 WHERE cooperative_id = @cooperative", [("cooperative", commit.GrainKey)])

@@ -38,8 +38,8 @@ public sealed class ProjectSummaryStoreTests
         // A summary computed against the count read before computing is current.
         var seen = await store.ProjectChangesAsync(project);
         Assert.Equal(1, seen);
-        await store.WriteProjectSummaryAsync(project, coop, Today, """{"n":1}""", seen, At);
-        await store.WriteProjectSummaryAsync(other, coop, Today, """{"n":2}""", await store.ProjectChangesAsync(other), At);
+        await store.WriteProjectSummaryAsync(project, coop, Today, Bytes(1), seen, At);
+        await store.WriteProjectSummaryAsync(other, coop, Today, Bytes(2), await store.ProjectChangesAsync(other), At);
         var fresh = Row(await store.ReadProjectSummariesAsync(), project);
         Assert.False(fresh.Stale);
         Assert.Equal((Today, coop), (fresh.AsOf, fresh.CooperativeId));
@@ -48,9 +48,9 @@ public sealed class ProjectSummaryStoreTests
         // A commit that lands while a summary is computed: the summary written after it is still stale.
         seen = await store.ProjectChangesAsync(project);
         await store.CommitAsync(new JournalCommit("cashplan", project, 0, 1, "{}", [], null, At));
-        await store.WriteProjectSummaryAsync(project, coop, Today, """{"n":3}""", seen, At);
+        await store.WriteProjectSummaryAsync(project, coop, Today, Bytes(3), seen, At);
         Assert.True(Row(await store.ReadProjectSummariesAsync(), project).Stale);
-        await store.WriteProjectSummaryAsync(project, coop, Today, """{"n":4}""", await store.ProjectChangesAsync(project), At);
+        await store.WriteProjectSummaryAsync(project, coop, Today, Bytes(4), await store.ProjectChangesAsync(project), At);
         Assert.False(Row(await store.ReadProjectSummariesAsync(), project).Stale);
 
         // A refused commit (stale version) counts nothing.
@@ -68,4 +68,39 @@ public sealed class ProjectSummaryStoreTests
         await store.DeleteProjectSummaryAsync(other);
         Assert.DoesNotContain(await store.ReadProjectSummariesAsync(), r => r.ProjectId == other);
     }
+
+    /// <summary>
+    /// A wide view reads only its cooperatives' rows (by cooperative_id), each with the bytes that were
+    /// stored; placeholders (no cooperative yet, no summary) only come with every row.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task The_summaries_of_some_cooperatives_are_read_by_cooperative_with_their_stored_bytes(string backend)
+    {
+        var store = new AdoNetJournalStore(new Database(await GrainStorageTests.Storage(backend)));
+        string Id(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+        var (coopA, coopB, coopC) = (Id("a"), Id("b"), Id("c"));
+        var (a1, a2, b1, c1, placeholder) = (Id("a1"), Id("a2"), Id("b1"), Id("c1"), Id("new"));
+        byte[] big = [.. Enumerable.Range(0, 5000).Select(i => (byte)(i * 7))];
+        await store.WriteProjectSummaryAsync(a1, coopA, Today, Bytes(1), 0, At);
+        await store.WriteProjectSummaryAsync(a2, coopA, Today, big, 0, At);
+        await store.WriteProjectSummaryAsync(b1, coopB, Today, Bytes(3), 0, At);
+        await store.WriteProjectSummaryAsync(c1, coopC, Today, Bytes(4), 0, At);
+        await store.CommitAsync(new JournalCommit("project", placeholder, 0, 1, "{}", [], null, At));
+
+        var read = await store.ReadProjectSummariesAsync([coopA, coopB, "unknown"]);
+        Assert.Equal(new[] { a1, a2, b1 }.Order(), read.Select(r => r.ProjectId).Order());
+        Assert.Equal(Bytes(1), read.Single(r => r.ProjectId == a1).Summary);
+        Assert.Equal(big, read.Single(r => r.ProjectId == a2).Summary);
+        Assert.All(read, r => Assert.False(r.Stale));
+        Assert.Empty(await store.ReadProjectSummariesAsync([]));
+
+        var all = await store.ReadProjectSummariesAsync();
+        Assert.Subset(all.Select(r => r.ProjectId).ToHashSet(), new HashSet<string> { a1, a2, b1, c1, placeholder });
+        var empty = all.Single(r => r.ProjectId == placeholder);
+        Assert.Empty(empty.Summary);
+        Assert.True(empty.Stale);
+    }
+
+    private static byte[] Bytes(int n) => [(byte)n, 0x2a, (byte)(255 - n)];
 }
