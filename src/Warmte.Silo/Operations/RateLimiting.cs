@@ -107,7 +107,7 @@ public static class RateLimiting
 /// covers all of them); after a 503 busy only its costly requests (<see cref="CostlyWork"/> marks the
 /// endpoints), so the same token's cheap reads go on. The hold ends when the Retry-After given ends;
 /// sending early does not extend it.
-/// <para>Keyed by a SHA-256 of the header, never the token itself; requests without a bearer header (the
+/// <para>Keyed by a SHA-256 of the token, never the token itself; requests without a bearer header (the
 /// dashboard's cookie session, the members' voting door, /health) are not held back: holding an address
 /// would hold back everyone behind it (a meeting's Wi-Fi), and those requests cost no token lookup.
 /// At most <see cref="MaxHeld"/> credentials are held at once (expired holds are swept); beyond that a
@@ -185,13 +185,18 @@ public sealed class RetryAfterHoldBack
             if (hold.AllUntil <= now && hold.CostlyUntil <= now) _holds.TryRemove(new KeyValuePair<UInt128, Hold>(key, hold));
     }
 
-    /// <summary>A SHA-256 of the bearer header (its first 16 bytes), or null without one.</summary>
+    /// <summary>
+    /// A SHA-256 (its first 16 bytes) of the token in the bearer header, taken as the token handler takes it
+    /// (after "Bearer ", trimmed: other spacing or casing of "Bearer" is the same credential), or null without one.
+    /// </summary>
     private static UInt128? Key(HttpContext http)
     {
         var header = http.Request.Headers.Authorization;
-        if (header.Count != 1 || header[0] is not { Length: > 7 and <= 256 } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
-        Span<byte> bytes = stackalloc byte[256 * 3];
-        var length = System.Text.Encoding.UTF8.GetBytes(value, bytes);
+        if (header.Count != 1 || header[0] is not { Length: > 7 and <= 512 } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
+        var token = value.AsSpan("Bearer ".Length).Trim();
+        if (token.Length is 0 or > 200) return null; // refused by the token handler without a lookup
+        Span<byte> bytes = stackalloc byte[200 * 3];
+        var length = System.Text.Encoding.UTF8.GetBytes(token, bytes);
         Span<byte> hash = stackalloc byte[32];
         System.Security.Cryptography.SHA256.HashData(bytes[..length], hash);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);

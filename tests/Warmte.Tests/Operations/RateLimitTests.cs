@@ -73,6 +73,14 @@ public sealed class RateLimitTests
             Assert.Contains("vóór die tijd", body); // the hold-back's, not the limiter's
             Assert.InRange(early.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), given);
         }
+        // The same token written otherwise ("bearer", more spaces) is the same credential, still held back.
+        using (var respelled = new HttpRequestMessage(HttpMethod.Get, "api/gates"))
+        {
+            respelled.Headers.TryAddWithoutValidation("Authorization", $"bearer   {created.Text("token")} ");
+            using var answer = await server.Client(token: null).SendAsync(respelled);
+            Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+            Assert.Contains("vóór die tijd", await answer.Content.ReadAsStringAsync());
+        }
         // Another token is not held back.
         Assert.Equal(HttpStatusCode.OK, (await patient.Get("api/gates")).Status);
 
