@@ -223,6 +223,7 @@ public static class WarmteHost
             };
             await Problems.Write(http, status, code, title, $"{http.Request.Method} {http.Request.Path} kan niet beantwoord worden.");
         });
+        Operations.RateLimiting.UseHoldBack(app); // clients that ignore Retry-After: before the token lookup
         app.UseAuthentication();
         app.UseWarmteRateLimiting();
         app.UseAuthorization();

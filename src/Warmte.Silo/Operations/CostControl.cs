@@ -110,6 +110,8 @@ public sealed class CostLimitSettings
 /// or is answered 503 with Retry-After. The computing itself (Monte Carlo, loan grid, writing a workbook) runs on
 /// the <see cref="CostlyLane"/>: MaxConcurrent × ThreadsPerRequest threads of its own at a lower priority, so the
 /// thread pool stays free for everything else (status reads, grain calls) and gets the cores first.
+/// A token that sends again before a 503's Retry-After has passed is answered 429 before any of this
+/// (<see cref="RetryAfterHoldBack"/>).
 /// </summary>
 public sealed class CostlyWork : IDisposable
 {
@@ -117,8 +119,11 @@ public sealed class CostlyWork : IDisposable
 
     private readonly ConcurrencyLimiter _limiter;
 
-    public CostlyWork(CostLimitSettings settings)
+    private readonly RetryAfterHoldBack? _holdBack;
+
+    public CostlyWork(CostLimitSettings settings, RetryAfterHoldBack? holdBack = null)
     {
+        _holdBack = holdBack;
         settings.Validate();
         Settings = settings;
         Lane = new CostlyLane(settings.MaxConcurrent * settings.ThreadsPerRequest, settings.Niceness);
@@ -144,7 +149,7 @@ public sealed class CostlyWork : IDisposable
         configuration.GetSection("CostLimits").Bind(settings);
         settings.Validate(); // a wrong setting stops the start here
         // Made by the container, so it is disposed with it (the lane's threads end).
-        services.AddSingleton(_ => new CostlyWork(settings));
+        services.AddSingleton(services => new CostlyWork(settings, services.GetService<RetryAfterHoldBack>()));
     }
 
     public int MonteCarloRuns(ClaimsPrincipal user) => Settings.MonteCarloRuns[CostLimitSettings.Family(user)];
@@ -193,8 +198,14 @@ public sealed class CostlyWork : IDisposable
     /// <summary>Holds a place while <paramref name="work"/> runs; 503 with Retry-After when there is none.</summary>
     public async Task<IResult> RunAsync(HttpContext http, Func<Task<IResult>> work)
     {
+        // This endpoint is costly: a token that ignores a 503's Retry-After is held back here before it reaches the lane again.
+        _holdBack?.MarkCostly(http);
         using var lease = await EnterAsync(http.RequestAborted);
-        if (lease is null) return Busy();
+        if (lease is null)
+        {
+            http.Items[RetryAfterHoldBack.CostlyBusyItem] = true;
+            return Busy();
+        }
         return await work();
     }
 

@@ -129,10 +129,12 @@ public sealed class CostLimitTests
         Assert.Equal(HttpStatusCode.OK, (await reader.Get("api/gates")).Status);
         Assert.Equal(HttpStatusCode.OK, (await reader.Get($"api/projects/{project}/business-cases/1")).Status);
 
-        // One request may wait in the queue; a second one finds it full and is answered at once.
-        var queued = reader.Post(path, new { runs = 100, seed = 2 });
+        // One request may wait in the queue; a second one finds it full and is answered at once. Other
+        // tokens: the reader answered 503 is held back until its Retry-After has passed (see the test below).
+        var (second, third) = (await TokenFor(server, "reader"), await TokenFor(server, "reader"));
+        var queued = second.Post(path, new { runs = 100, seed = 2 });
         await Until(() => costly.Queued == 1);
-        var full = await reader.Post(path, new { runs = 100, seed = 2 });
+        var full = await third.Post(path, new { runs = 100, seed = 2 });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, full.Status);
         Assert.Equal("busy", full.Code);
         held!.Dispose();
@@ -140,7 +142,56 @@ public sealed class CostLimitTests
         Assert.Equal(HttpStatusCode.OK, served.Status);
 
         // With the place free again the same request is answered.
-        Assert.Equal(HttpStatusCode.OK, (await reader.Post(path, new { runs = 100, seed = 2 })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await second.Post(path, new { runs = 100, seed = 2 })).Status);
+    }
+
+    /// <summary>
+    /// A token that sends a costly request again before its 503's Retry-After has passed is answered 429 at
+    /// once (no token lookup, no queue): revoked meanwhile it still gets that 429, not 401. Only its costly
+    /// requests are held back (its cheap reads go on), only its own (another token meets the busy lane
+    /// itself), and only until the Retry-After has passed.
+    /// </summary>
+    [Fact]
+    public async Task A_token_resending_a_costly_request_before_the_503s_Retry_After_is_answered_429_at_once_and_only_that_token_and_lane()
+    {
+        await using var server = await WarmteServer.StartAsync(extraArgs:
+            ["--CostLimits:MaxConcurrent", "1", "--CostLimits:QueueLength", "0", "--CostLimits:RetryAfterSeconds", "3"]);
+        var admin = server.Client();
+        var project = await ProjectWithBusinessCase(admin);
+        var reader = await TokenFor(server, "reader");
+        var other = await admin.Post("api/tokens", new { name = "Test tweede lezer", role = "reader" });
+        var second = server.Client(other.Text("token"));
+        var path = $"api/projects/{project}/business-cases/1/montecarlo";
+        var costly = server.App.Services.GetRequiredService<CostlyWork>();
+
+        var held = await costly.EnterAsync(CancellationToken.None);
+        Assert.NotNull(held);
+        var busy = await reader.Post(path, new { runs = 100 });
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "busy"), (busy.Status, busy.Code));
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+
+        using (var early = await reader.PostAsync(path, JsonContent(new { runs = 100 })))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, early.StatusCode);
+            var body = await early.Content.ReadAsStringAsync();
+            Assert.Contains("\"code\":\"too-many-requests\"", body);
+            Assert.Contains("vóór die tijd", body);
+            Assert.InRange(early.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+        }
+        // The same token's cheap reads are not held back; another token meets the busy lane itself.
+        Assert.Equal(HttpStatusCode.OK, (await reader.Get($"api/projects/{project}/business-cases/1")).Status);
+        Assert.Equal("busy", (await second.Post(path, new { runs = 100 })).Code);
+        // Revoked now, the second token's costly request is still answered by the hold-back: it never reached the lookup.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"api/tokens/{other.Text("id")}")).StatusCode);
+        var stillHeld = await second.Post(path, new { runs = 100 });
+        Assert.Equal((HttpStatusCode.TooManyRequests, "too-many-requests"), (stillHeld.Status, stillHeld.Code));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.Get($"api/projects/{project}/business-cases/1")).Status);
+
+        // Once the Retry-After has passed, with the place free, the request is computed.
+        held!.Dispose();
+        var wait = until - DateTime.UtcNow + TimeSpan.FromMilliseconds(300);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        Assert.Equal(HttpStatusCode.OK, (await reader.Post(path, new { runs = 100 })).Status);
     }
 
     [Fact]
