@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; shift;;
     --only) only=$2; shift 2;;
     --repeat) repeat=$2; shift 2;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0;;
     *) cluster_option "$@" || { echo "unknown option $1" >&2; exit 2; }; shift "$cluster_shift";;
   esac
 done

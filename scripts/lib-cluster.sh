@@ -17,6 +17,7 @@ cluster_shift=0
 
 cluster_option() {
   cluster_shift=2
+  case $1 in --out|--dir|--pg-port|--http-base|--silo-base|--gateway-base) [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; };; esac
   case $1 in
     --out) out=$2;;
     --dir) dir=$2;;
@@ -27,7 +28,6 @@ cluster_option() {
     --no-build) build=0; cluster_shift=1;;
     *) cluster_shift=0; return 1;;
   esac
-  [ "$cluster_shift" = 1 ] || [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
 }
 
 # After the options: the cluster script, the results folder (default .bench/<prefix><UTC time>), the build, the generator.
