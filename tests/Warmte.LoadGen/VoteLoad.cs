@@ -67,7 +67,9 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
         {
             opens = today.ToString("yyyy-MM-dd"), proposals = Proposals.Select(p => new { proposalId = p.Id, explanation = p.Title }).ToArray(),
         }));
-        var issued = await Expect("codes", api.PostAsync(Board + "/online/codes?format=json", new { }, readBody: true));
+        // Issuing 5,000 codes is one long call: on a busy machine it can meet Orleans' 30-s response time-out (503).
+        // Issuing again is safe: the codes of the last successful answer are the valid ones.
+        var issued = await ExpectEventually("codes", () => api.PostAsync(Board + "/online/codes?format=json", new { }, readBody: true));
         var codes = issued.Json().GetProperty("codes").EnumerateArray()
             .ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!);
         if (codes.Count != members) throw new InvalidOperationException($"codes: {codes.Count} issued for {members} members.");
@@ -76,6 +78,17 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
 
     private static DateOnly AmsterdamToday() =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/Amsterdam"));
+
+    private async Task<Answer> ExpectEventually(string what, Func<Task<Answer>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await call();
+            if (answer.Ok || attempt >= 5 || answer.Status is not (0 or 503)) return await Expect(what, Task.FromResult(answer));
+            log.WriteLine($"vote: set-up {what}: {answer.Status}, again in 5 s");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+    }
 
     private async Task<Answer> Expect(string what, Task<Answer> call)
     {

@@ -24,7 +24,7 @@ namespace Warmte.Silo.Hosting;
 /// Embedded by default (SQLite file, localhost clustering); cluster mode on PostgreSQL with
 /// Storage:Provider=PostgreSQL.
 /// </summary>
-public static class WarmteHost
+public static partial class WarmteHost
 {
     public const string DefaultUrl = "http://localhost:5080";
 
@@ -295,7 +295,7 @@ public static class WarmteHost
                 // What the request waited on (a silo declared dead, a refused silo connection, Orleans' response time-out):
                 // the evidence for tuning failure detection (docs/operations.md). The type and the first line only.
                 logger.LogWarning("Transient failure on {Method} {Path}, answered 503: {ErrorType}: {Error}", http.Request.Method,
-                    LogSafe.Path(http.Request.Path), transient!.GetType().Name, FirstLine(transient.Message));
+                    LogSafe.Path(http.Request.Path), transient!.GetType().Name, ScrubbedFirstLine(transient.Message));
                 http.Response.Headers.RetryAfter = "2";
                 await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
@@ -309,11 +309,19 @@ public static class WarmteHost
         }
     }
 
-    private static string FirstLine(string message)
+    /// <summary>
+    /// The first line of an Orleans exception's message, with every grain id's key left out: the grain type and the
+    /// silo addresses tell what was waited on, while keys can be personal (a voting attempt's grain is keyed by the
+    /// member's IP address; a vote's grain by the meeting). "votingattempts/address/10.0.0.7" → "votingattempts/…".
+    /// </summary>
+    public static string ScrubbedFirstLine(string message)
     {
-        var line = message.Split('\n', 2)[0].Trim();
+        var line = GrainKey().Replace(message.Split('\n', 2)[0].Trim(), "$1/…");
         return line.Length > 300 ? line[..300] + "…" : line;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b([a-z][a-z0-9.]*)/[^\s\]\)'""]+")]
+    private static partial System.Text.RegularExpressions.Regex GrainKey();
 
     /// <summary>
     /// A silo that died mid-call, a connection to a silo or to the database that broke, a time-out:

@@ -71,3 +71,28 @@ public sealed class FailureDetectionDefaultsTests
         Assert.Equal(new ClusterMembershipOptions().TableRefreshTimeout, options.TableRefreshTimeout);
     }
 }
+
+/// <summary>
+/// A 503 logs what the request waited on (docs/operations.md, "Failure detection"), but grain keys stay out of the
+/// log: a voting attempt's grain is keyed by the member's IP address.
+/// </summary>
+public sealed class TransientFailureLogTests
+{
+    [Fact]
+    public void The_logged_cause_keeps_grain_types_and_silo_addresses_and_drops_grain_keys()
+    {
+        const string timeout = "Response did not arrive on time in 00:00:30 for message: Request [S127.0.0.1:7111:155561486 sys.client/hosted-127.0.0.1:7111@155561486]->"
+                               + "[S127.0.0.1:7112:155561487 votingattempts/address/10.0.0.248] Warmte.Voting.IVotingAttemptsGrain.Record(System.Boolean) #1F2\nsecond line";
+        var line = Warmte.Silo.Hosting.WarmteHost.ScrubbedFirstLine(timeout);
+
+        Assert.DoesNotContain("10.0.0.248", line);
+        Assert.DoesNotContain("second line", line);
+        Assert.Contains("votingattempts/…", line);
+        Assert.Contains("[S127.0.0.1:7112:155561487 ", line);
+        Assert.StartsWith("Response did not arrive on time in 00:00:30", line);
+
+        const string rejection = "Exception while sending message: Orleans.Runtime.Messaging.ConnectionFailedException: Unable to connect to S127.0.0.1:7112:155562744, will retry after 900ms";
+        Assert.Equal(rejection, Warmte.Silo.Hosting.WarmteHost.ScrubbedFirstLine(rejection));
+        Assert.Contains("onlinevoting/…]", Warmte.Silo.Hosting.WarmteHost.ScrubbedFirstLine("->[S127.0.0.1:7111:1 onlinevoting/v1-stem/alv-online] Cast"));
+    }
+}
