@@ -15,30 +15,20 @@
 #              BENCH_PG (connection string of the silos' database; else read from the silo's command line).
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
-cd "$repo"
-quick=0; only=""; repeat=""; out=""; dir="${TMPDIR:-/tmp}/warmte-bench-cluster"; build=1
+args=("$@")
+quick=0; only=""; repeat=""; dir="${TMPDIR:-/tmp}/warmte-bench-cluster"
 pg_port=55432; http_base=5081; silo_base=11111; gateway_base=30000
+# shellcheck source=scripts/lib-cluster.sh
+. "$(dirname "$0")/lib-cluster.sh"
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1; shift;;
     --only) only=$2; shift 2;;
     --repeat) repeat=$2; shift 2;;
-    --out) out=$2; shift 2;;
-    --dir) dir=$2; shift 2;;
-    --no-build) build=0; shift;;
-    --pg-port) pg_port=$2; shift 2;;
-    --http-base) http_base=$2; shift 2;;
-    --silo-base) silo_base=$2; shift 2;;
-    --gateway-base) gateway_base=$2; shift 2;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0;;
-    *) echo "unknown option $1" >&2; exit 2;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0;;
+    *) cluster_option "$@" || { echo "unknown option $1" >&2; exit 2; }; shift "$cluster_shift";;
   esac
 done
-cluster=${CLUSTER_SH:-$repo/scripts/cluster.sh}
-[ -x "$cluster" ] || { echo "$cluster not found (it comes with the cluster branch); set CLUSTER_SH" >&2; exit 2; }
-out=${out:-.bench/$(date -u +%Y%m%dT%H%M%SZ)}
-mkdir -p "$out"
 
 if [ $quick = 1 ]; then
   repeat=${repeat:-1}
@@ -52,27 +42,10 @@ else
   big="--prefix big --cooperatives 1000 --projects 10 --members 0 --no-grants --umbrella-size 100"
   timing="--duration 15 --warmup 3"; rate_timing="--duration 20 --warmup 3"; clients=32; rate=1000
 fi
-start_opts=(--dir "$dir" --pg-port "$pg_port" --http-base "$http_base" --silo-base "$silo_base" --gateway-base "$gateway_base" --no-build)
-url() { echo "http://127.0.0.1:$((http_base + $1 - 1))"; }
-
-if [ $build = 1 ]; then
-  echo "== build (Release)"
-  dotnet build -c Release src/Warmte.Silo/Warmte.Silo.csproj -v q -nologo
-  dotnet build -c Release tests/Warmte.LoadGen/Warmte.LoadGen.csproj -v q -nologo
-fi
-loadgen=(dotnet tests/Warmte.LoadGen/bin/Release/net10.0/Warmte.LoadGen.dll)
+cluster_setup
+bench_header "$0" "${args[@]}"
 # Measure the service, not the per-token rate limiter (one admin token sends all the load); the silos inherit this.
 export RateLimit__Enabled=false
-
-stop() { "$cluster" stop --dir "$dir" >/dev/null 2>&1 || true; }
-trap stop EXIT
-
-healthy() {
-  for i in $(seq "$1"); do
-    for _ in $(seq 180); do curl -sf "$(url "$i")/health" >/dev/null && continue 2; sleep 1; done
-    echo "silo $i does not answer /health" >&2; exit 1
-  done
-}
 
 # A silo start registers every project's alert watch (Hosting/AlertWatchStartup.cs): with 10,000
 # projects that is minutes of work on a loaded machine. Measurements wait for it to finish.
@@ -124,6 +97,7 @@ run() { # run NAME COMMAND OPTIONS… — one measurement, its JSON numbered in 
 }
 failed=""
 
+trap stop EXIT
 echo "== start PostgreSQL + 1 silo"
 stop
 mark 1

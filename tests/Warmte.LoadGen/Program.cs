@@ -31,6 +31,9 @@ public static class Program
                          (a vote without answer or with a 5xx is resent with the same nonce, at most --attempts times);
                          then closes and checks every acknowledged vote counted once. --midway-command CMD runs (sh -c)
                          when half the votes are due (scripts/bench-votes.sh kills a silo there). Exit 3 unless all checks hold.
+                         Each send goes as through a load balancer: a refused or broken connection goes to the next silo at
+                         once (--client direct: each send to one silo, the generator before). --votes-log FILE: every
+                         vote's sends (silo, time, status, why), one JSON line per vote.
 
         Options:
           --url URL[,URL…]        silo base URLs, used round robin (default http://127.0.0.1:5081); repeatable
@@ -354,7 +357,8 @@ public static class Program
                 var setupSeconds = setup.Elapsed.TotalSeconds;
                 log.WriteLine($"vote: set up in {setupSeconds:0} s");
                 Func<Task>? midway = o.Value("midway-command") is { } cmd ? () => Shell(cmd, log) : null;
-                var result = await load.RunAsync(codes, o.Double("rate", 20), o.Int("attempts", 5), midway, label, urls);
+                var result = await load.RunAsync(codes, o.Double("rate", 20), o.Int("attempts", 5), midway, label, urls, o.Value("votes-log"),
+                    throughProxy: (o.Value("client") ?? "proxy") switch { "proxy" => true, "direct" => false, var c => throw new ArgumentException($"--client {c}: proxy or direct.") });
                 result.Figures!["set-up (s)"] = setupSeconds;
                 result.Figures["midway command"] = o.Value("midway-command");
                 return result;

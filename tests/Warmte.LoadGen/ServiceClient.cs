@@ -55,9 +55,43 @@ public sealed class ServiceClient : IDisposable
     }
 
     /// <summary>Sends one request and answers its status (0 when no answer came) and body; the time is measured around the whole exchange.</summary>
-    public async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? jsonBody = null, string? idempotencyKey = null, bool readBody = false, CancellationToken cancel = default, string? forwardedFor = null)
+    public Task<Answer> SendAsync(HttpMethod method, string path, byte[]? jsonBody = null, string? idempotencyKey = null, bool readBody = false, CancellationToken cancel = default, string? forwardedFor = null) =>
+        SendToAsync(NextIndex(), method, path, jsonBody, idempotencyKey, readBody, cancel, forwardedFor);
+
+    /// <summary>
+    /// What a load balancer with "next upstream on error" does (nginx <c>proxy_next_upstream error timeout</c>,
+    /// HAProxy <c>retries</c> + <c>option redispatch</c>): a request whose connection was refused or broke
+    /// before an answer came goes to the next silo at once, the same request (same body, same nonce), each
+    /// silo at most once; the failed silo is marked down for a few seconds (nginx's <c>max_fails=1
+    /// fail_timeout</c>). An HTTP answer of any status, or a time-out, ends it: a time-out is not resent
+    /// here (the request may still be running), the caller decides. Answers every upstream try in order;
+    /// the last one is the answer the browser sees.
+    /// </summary>
+    public async Task<IReadOnlyList<Answer>> SendThroughProxyAsync(HttpMethod method, string path, byte[]? jsonBody = null, bool readBody = false, string? forwardedFor = null)
     {
+        var tries = new List<Answer>(1);
+        var tried = new HashSet<int>();
         var index = NextIndex();
+        while (true)
+        {
+            tried.Add(index);
+            var answer = await SendToAsync(index, method, path, jsonBody, null, readBody, default, forwardedFor);
+            tries.Add(answer);
+            if (answer.Failure is not ("refused" or "reset") || tried.Count >= _clients.Length) return tries;
+            // The next silo that is neither down nor tried; else any untried one.
+            var next = -1;
+            for (var n = 0; n < _clients.Length && next < 0; n++)
+            {
+                var i = NextIndex();
+                if (!tried.Contains(i)) next = i;
+            }
+            for (var i = 0; i < _clients.Length && next < 0; i++) if (!tried.Contains(i)) next = i;
+            index = next;
+        }
+    }
+
+    private async Task<Answer> SendToAsync(int index, HttpMethod method, string path, byte[]? jsonBody, string? idempotencyKey, bool readBody, CancellationToken cancel, string? forwardedFor)
+    {
         var client = _clients[index];
         var started = Stopwatch.GetTimestamp();
         try
@@ -74,13 +108,21 @@ public sealed class ServiceClient : IDisposable
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancel);
             // The body is always read to the end (ResponseContentRead), so the time includes the whole answer.
             var body = readBody || !response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancel) : null;
-            return new Answer((int)response.StatusCode, body, Stopwatch.GetElapsedTime(started));
+            return new Answer((int)response.StatusCode, body, Stopwatch.GetElapsedTime(started), index);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
-            if (e is HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } })
+            // refused: nothing listens (a killed silo); reset: the connection broke before the answer came (killed while
+            // the request was in flight); timeout: no answer within the client's time-out (the request may still run).
+            var failure = e switch
+            {
+                TaskCanceledException when !cancel.IsCancellationRequested => "timeout",
+                HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } } => "refused",
+                _ => "reset",
+            };
+            if (failure is "refused" or "reset")
                 Volatile.Write(ref _downUntil[index], Stopwatch.GetTimestamp() + (long)(DownFor.TotalSeconds * Stopwatch.Frequency));
-            return new Answer(0, e.Message, Stopwatch.GetElapsedTime(started));
+            return new Answer(0, e.Message, Stopwatch.GetElapsedTime(started), index, failure);
         }
     }
 
@@ -101,7 +143,9 @@ public sealed class ServiceClient : IDisposable
     }
 }
 
-public sealed record Answer(int Status, string? Body, TimeSpan Elapsed)
+/// <summary>One HTTP exchange: status (0: no answer), body, time, the silo (index into the base URLs) it went to,
+/// and without an answer why: "refused", "reset" or "timeout".</summary>
+public sealed record Answer(int Status, string? Body, TimeSpan Elapsed, int Silo = -1, string? Failure = null)
 {
     public bool Ok => Status is >= 200 and < 300;
 

@@ -67,7 +67,9 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
         {
             opens = today.ToString("yyyy-MM-dd"), proposals = Proposals.Select(p => new { proposalId = p.Id, explanation = p.Title }).ToArray(),
         }));
-        var issued = await Expect("codes", api.PostAsync(Board + "/online/codes?format=json", new { }, readBody: true));
+        // Issuing 5,000 codes is one long call: on a busy machine it can meet Orleans' 30-s response time-out (503).
+        // Issuing again is safe: the codes of the last successful answer are the valid ones.
+        var issued = await ExpectEventually("codes", () => api.PostAsync(Board + "/online/codes?format=json", new { }, readBody: true));
         var codes = issued.Json().GetProperty("codes").EnumerateArray()
             .ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!);
         if (codes.Count != members) throw new InvalidOperationException($"codes: {codes.Count} issued for {members} members.");
@@ -76,6 +78,17 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
 
     private static DateOnly AmsterdamToday() =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/Amsterdam"));
+
+    private async Task<Answer> ExpectEventually(string what, Func<Task<Answer>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await call();
+            if (answer.Ok || attempt >= 5 || answer.Status is not (0 or 503)) return await Expect(what, Task.FromResult(answer));
+            log.WriteLine($"vote: set-up {what}: {answer.Status}, again in 5 s");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+    }
 
     private async Task<Answer> Expect(string what, Task<Answer> call)
     {
@@ -87,13 +100,24 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
     /// <summary>One acknowledged vote.</summary>
     public sealed record Acknowledged(string Member, string Proposal, string Choice, string Receipt, int Attempts);
 
+    /// <summary>One send of a vote as the member's browser saw it: which silo answered (1-based; with the proxy's
+    /// next-upstream tries before it), when it left (ms after the vote was due), how long it took, its status
+    /// (0: no answer), why no answer came (refused, reset, timeout) and the problem code of a refusal.</summary>
+    public sealed record Send(int Silo, double AtMs, double Ms, int Status, string? Failure, string? Code, int[] TriedSilos);
+
+    /// <summary>One vote's history, a line of the per-vote log (--votes-log).</summary>
+    public sealed record VoteTrace(int K, string Member, string Proposal, double DueS, bool Acknowledged, double Ms, IReadOnlyList<Send> Sends);
+
     /// <summary>
     /// Every member votes on every proposal, open loop: vote k (member k / P, proposal k % P) is due at
-    /// start + k / rate. A vote without an answer or with a 5xx is sent again with the same nonce, at
-    /// most <paramref name="maxAttempts"/> times; <paramref name="midway"/> runs once when half the votes are due.
+    /// start + k / rate. Each send goes through what a load balancer does (<see cref="ServiceClient.SendThroughProxyAsync"/>:
+    /// a refused or broken connection goes to the next silo at once); a vote without an answer or with a
+    /// 5xx is sent again with the same nonce, as the member page does, at most <paramref name="maxAttempts"/>
+    /// times; <paramref name="midway"/> runs once when half the votes are due. With <paramref name="votesLog"/>
+    /// every vote's sends are written there, one JSON line per vote.
     /// </summary>
     public async Task<MeasurementResult> RunAsync(Dictionary<string, string> codes, double rate, int maxAttempts, Func<Task>? midway, string label,
-        IReadOnlyList<string> urls)
+        IReadOnlyList<string> urls, string? votesLog = null, bool throughProxy = true)
     {
         var started = DateTimeOffset.UtcNow;
         var loadBefore = LoadAverage();
@@ -101,11 +125,12 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
         var acknowledged = new ConcurrentBag<Acknowledged>();
         var unacknowledged = new ConcurrentBag<(string Member, string Proposal, string Choice, string Last)>();
         var refused = new ConcurrentBag<string>();
-        long retries = 0;
+        var traces = new ConcurrentBag<VoteTrace>();
+        long retries = 0, nextUpstream = 0;
         var total = members * Proposals.Length;
         var pending = new List<Task>(total);
         var clock = Stopwatch.StartNew();
-        double? midwayAt = null;
+        double? midwayAt = null, midwayDone = null;
         Task midwayTask = Task.CompletedTask;
 
         async Task Vote(int k, TimeSpan due)
@@ -121,6 +146,7 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
             var home = k / Proposals.Length;
             var address = $"10.{(home >> 16) & 255}.{(home >> 8) & 255}.{home & 255}";
             Answer answer = new(0, null, TimeSpan.Zero);
+            var sends = new List<Send>(1);
             var attempts = 0;
             for (var attempt = 1; attempt <= maxAttempts; attempt++)
             {
@@ -128,17 +154,30 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
                 if (attempt > 1)
                 {
                     Interlocked.Increment(ref retries);
-                    // A refused connection (a killed silo) goes to the next silo at once; a 503 or a time-out backs off a little.
-                    if (answer.Elapsed > TimeSpan.FromMilliseconds(50)) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt)));
+                    // The member page's resend: a 503 or no answer backs off a little (through the proxy, a refused or
+                    // broken connection already went to the next silo). Without it (--client direct, the generator
+                    // before issue 17's load work) only a fast failure (a refused connection) is resent at once.
+                    if (throughProxy || answer.Elapsed > TimeSpan.FromMilliseconds(50))
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * attempt)));
                 }
-                answer = await api.SendAsync(HttpMethod.Post, "api/stem/votes", body, readBody: true, forwardedFor: address);
-                recorder.For("vote attempt (service time)").Record(answer.Status, answer.Micros);
+                var at = clock.Elapsed - due;
+                IReadOnlyList<Answer> tries = throughProxy
+                    ? await api.SendThroughProxyAsync(HttpMethod.Post, "api/stem/votes", body, readBody: true, forwardedFor: address)
+                    : [await api.SendAsync(HttpMethod.Post, "api/stem/votes", body, readBody: true, forwardedFor: address)];
+                answer = tries[^1];
+                if (tries.Count > 1) Interlocked.Add(ref nextUpstream, tries.Count - 1);
+                var ms = tries.Sum(t => t.Elapsed.TotalMilliseconds);
+                sends.Add(new Send(answer.Silo + 1, Math.Round(at.TotalMilliseconds, 1), Math.Round(ms, 1), answer.Status,
+                    tries.Count > 1 ? string.Join(",", tries.Select(t => t.Failure ?? t.Status.ToString())) : answer.Failure, ProblemCode(answer),
+                    [.. tries.Select(t => t.Silo + 1)]));
+                recorder.For("vote attempt (service time)").Record(answer.Status, (long)(ms * 1000));
                 // 429 (the per-meeting limit, or "too many attempts") says when to try again: the page's member would.
                 if (answer.Status == 429) { await Task.Delay(TimeSpan.FromSeconds(1)); continue; }
                 if (answer.Status != 0 && answer.Status < 500) break;
             }
             var fromDue = clock.Elapsed - due;
             recorder.For("vote (from due time, retries included)").Record(answer.Status, (long)(fromDue.TotalMilliseconds * 1000));
+            traces.Add(new VoteTrace(k, member, proposal, Math.Round(due.TotalSeconds, 3), answer.Ok, Math.Round(fromDue.TotalMilliseconds, 1), sends));
             if (answer.Ok)
             {
                 var receipt = answer.Json().GetProperty("receipt").GetString()!;
@@ -160,8 +199,8 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
                     if (midway is not null && midwayAt is null && i >= total / 2)
                     {
                         midwayAt = clock.Elapsed.TotalSeconds;
-                        log.WriteLine($"vote: midway ({i} of {total} due, {midwayAt:0.0} s): running the midway command");
-                        midwayTask = Task.Run(midway);
+                        log.WriteLine($"vote: midway ({i} of {total} due, {midwayAt:0.0} s, {DateTime.UtcNow:HH:mm:ss.fff} UTC): running the midway command");
+                        midwayTask = Task.Run(async () => { await midway(); midwayDone = clock.Elapsed.TotalSeconds; });
                     }
                 }
                 var wait = TimeSpan.FromSeconds(i / rate) - clock.Elapsed;
@@ -174,7 +213,17 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
         await midwayTask;
         var seconds = clock.Elapsed.TotalSeconds;
         var loadAfter = LoadAverage();
-        log.WriteLine($"vote: {acknowledged.Count} acknowledged, {unacknowledged.Count} without answer, {refused.Count} refused, {retries} retries, {seconds:0} s");
+        log.WriteLine($"vote: {acknowledged.Count} acknowledged, {unacknowledged.Count} without answer, {refused.Count} refused, {retries} retries, "
+                      + $"{nextUpstream} next-silo tries after a refused or broken connection, {seconds:0} s");
+        var ordered = traces.OrderBy(t => t.K).ToList();
+        if (votesLog is not null)
+        {
+            await using var file = File.CreateText(votesLog);
+            foreach (var trace in ordered) await file.WriteLineAsync(JsonSerializer.Serialize(trace, ServiceClient.JsonOptions));
+            log.WriteLine($"vote: every vote's sends in {votesLog} (one JSON line per vote)");
+        }
+        var slow = SlowVotes(ordered, midwayAt, midwayDone);
+        log.WriteLine(slow.Text);
 
         var check = await CloseAndCheckAsync([.. acknowledged], unacknowledged.Count);
         var vote = recorder.Results(seconds).First(r => r.Operation.StartsWith("vote (", StringComparison.Ordinal));
@@ -191,11 +240,15 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
             ["p99 from due (ms)"] = vote.P99Ms,
             ["max from due (ms)"] = vote.MaxMs,
             ["midway command at (s)"] = midwayAt,
+            ["midway command done at (s)"] = midwayDone,
+            ["next-silo tries (refused or broken connection)"] = nextUpstream,
+            ["p95 from due (ms)"] = vote.P95Ms,
             ["load average before (1/5/15 min)"] = loadBefore,
             ["load average after (1/5/15 min)"] = loadAfter,
             ["first refusals"] = string.Join(" | ", refused.Take(3)),
             ["first left without answer"] = string.Join(" | ", unacknowledged.Take(3).Select(u => $"{u.Member}/{u.Proposal}: {u.Last}")),
         };
+        foreach (var (k, v) in slow.Figures) figures[k] = v;
         foreach (var (k, v) in check) figures[k] = v;
         // A refusal (409) is a member told "already voted" for their own vote: as bad as a lost one.
         figures["ok"] = check["ok"] is true && refused.IsEmpty;
@@ -265,6 +318,67 @@ public sealed class VoteLoad(ServiceClient api, string cooperativeId, int member
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
         throw new InvalidOperationException($"{path}: {answer.Describe()}");
+    }
+
+    private static string? ProblemCode(Answer answer)
+    {
+        if (answer.Status < 400 || answer.Body is not { Length: > 0 } body || body[0] != '{') return null;
+        try { return JsonDocument.Parse(body).RootElement.TryGetProperty("code", out var code) ? code.GetString() : null; }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>
+    /// What the votes slower than 300 ms (issue 17's p99 goal) waited on: where they were due relative to the
+    /// kill, which silo their first send went to, what their sends got back (status and problem code, or why no
+    /// answer came), and how their time splits into sends and the page's back-off between resends.
+    /// </summary>
+    public static (string Text, Dictionary<string, object?> Figures) SlowVotes(IReadOnlyList<VoteTrace> traces, double? killAt, double? killDone)
+    {
+        const double goalMs = 300;
+        var slow = traces.Where(t => t.Ms > goalMs).ToList();
+        var figures = new Dictionary<string, object?> { ["votes over 300 ms"] = slow.Count, ["votes over 300 ms (% of all)"] = traces.Count == 0 ? 0 : Math.Round(100.0 * slow.Count / traces.Count, 2) };
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"slow votes: {slow.Count} of {traces.Count} over {goalMs} ms from due ({(traces.Count == 0 ? 0 : 100.0 * slow.Count / traces.Count):0.00} %; the p99 goal allows 1 %)");
+        if (slow.Count == 0) return (text.ToString(), figures);
+        string Outcome(Send s) => s.Status == 0 ? $"no answer ({s.Failure})" : s.Code is { } c ? $"{s.Status} {c}" : s.Status.ToString();
+        // Around the kill: the slow votes due in the window [kill - 60 s, kill + 60 s], by due time relative to the kill.
+        if (killAt is { } kill)
+        {
+            var near = slow.Where(t => Math.Abs(t.DueS - kill) <= 60).ToList();
+            var far = slow.Count - near.Count;
+            text.AppendLine($"  kill at {kill:0.0} s (command done {killDone:0.0} s): {near.Count} slow votes due within 60 s of it, {far} elsewhere");
+            if (near.Count > 0)
+            {
+                var first = near.Min(t => t.DueS) - kill; var last = near.Max(t => t.DueS) - kill;
+                var answered = near.Where(t => t.Acknowledged).Select(t => t.DueS + t.Ms / 1000 - kill).DefaultIfEmpty().Max();
+                text.AppendLine($"  those were due from {first:+0.0;-0.0} s to {last:+0.0;-0.0} s after the kill; the last of them acknowledged {answered:0.0} s after it");
+                figures["slow votes near the kill: due from/to (s after kill)"] = $"{first:0.0} / {last:0.0}";
+                figures["slow votes near the kill: last acknowledged (s after kill)"] = Math.Round(answered, 1);
+            }
+            figures["slow votes due within 60 s of the kill"] = near.Count;
+            figures["slow votes elsewhere"] = far;
+        }
+        var byFirstSilo = slow.GroupBy(t => t.Sends.Count == 0 ? 0 : t.Sends[0].TriedSilos[0]).OrderBy(g => g.Key).Select(g => $"silo {g.Key}: {g.Count()}");
+        text.AppendLine($"  first send went to: {string.Join(", ", byFirstSilo)}");
+        var outcomes = slow.SelectMany(t => t.Sends).GroupBy(Outcome).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} × {g.Count()}");
+        text.AppendLine($"  their sends got: {string.Join(", ", outcomes)}");
+        var firstOutcome = slow.GroupBy(t => t.Sends.Count == 0 ? "-" : Outcome(t.Sends[0])).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} × {g.Count()}");
+        text.AppendLine($"  their first send got: {string.Join(", ", firstOutcome)}");
+        double Median(IEnumerable<double> xs) { var a = xs.OrderBy(x => x).ToArray(); return a.Length == 0 ? 0 : a[a.Length / 2]; }
+        var inSends = slow.Select(t => t.Sends.Sum(s => s.Ms)).ToList();
+        var waiting = slow.Select(t => t.Ms - t.Sends.Sum(s => s.Ms)).ToList();
+        var failedSendMs = slow.SelectMany(t => t.Sends.Where(s => s.Status is 0 or >= 500)).Select(s => s.Ms).ToList();
+        text.AppendLine($"  time in sends p50 {Median(inSends):0} ms, max {inSends.Max():0} ms; between sends (back-off, 429 waits, queueing in the client) p50 {Median(waiting):0} ms, max {waiting.Max():0} ms");
+        if (failedSendMs.Count > 0)
+            text.AppendLine($"  a failed send (no answer or 5xx) took p50 {Median(failedSendMs):0} ms, max {failedSendMs.Max():0} ms ({failedSendMs.Count} of them)");
+        var slowest = slow.OrderByDescending(t => t.Ms).Take(3).Select(t =>
+            $"#{t.K} due {t.DueS:0.0} s, {t.Ms:0} ms: " + string.Join(" → ", t.Sends.Select(s => $"[{string.Join("→", s.TriedSilos)}] +{s.AtMs:0} ms {Outcome(s)} in {s.Ms:0} ms")));
+        foreach (var line in slowest) text.AppendLine($"  slowest {line}");
+        figures["slow votes: first send to silo"] = string.Join(", ", byFirstSilo);
+        figures["slow votes: sends got"] = string.Join(", ", outcomes);
+        figures["slow votes: time in sends p50/max (ms)"] = $"{Median(inSends):0} / {inSends.Max():0}";
+        figures["slow votes: time between sends p50/max (ms)"] = $"{Median(waiting):0} / {waiting.Max():0}";
+        return (text.ToString().TrimEnd(), figures);
     }
 
     private static string LoadAverage() =>

@@ -24,7 +24,7 @@ namespace Warmte.Silo.Hosting;
 /// Embedded by default (SQLite file, localhost clustering); cluster mode on PostgreSQL with
 /// Storage:Provider=PostgreSQL.
 /// </summary>
-public static class WarmteHost
+public static partial class WarmteHost
 {
     public const string DefaultUrl = "http://localhost:5080";
 
@@ -108,9 +108,9 @@ public static class WarmteHost
                 // The silo port listens on the advertised address only, not on every interface of the machine.
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: false);
                 silo.UseAdoNetClustering(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
-                // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...): Orleans' production
-                // defaults unless set; the failover test shortens them to see a dead silo in seconds. See docs/operations.md.
-                silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+                // Failure detection (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...): defaults for a small LAN
+                // cluster, each overridable by configuration. See docs/operations.md ("Failure detection").
+                ConfigureMembership(silo.Services, config);
             }
             else
             {
@@ -133,6 +133,34 @@ public static class WarmteHost
         builder.Services.AddSingleton((config.GetSection("Mail").Get<Mail.MailSettings>() ?? new Mail.MailSettings()).Check());
         builder.Services.AddSingleton<Mail.IMailSender, Mail.SmtpMailSender>();
     }
+
+    /// <summary>
+    /// Cluster mode's failure detection, for a small cluster of a few silos on one LAN (issue 17: a silo killed
+    /// while members vote). Orleans' defaults are made for large clusters (5-s probes that adapt up to 20 s,
+    /// a 60-s table refresh); here a killed silo is declared dead in about 3 s on a quiet network, so calls
+    /// waiting on its grains fail and are retried within seconds. Each value can be overridden under
+    /// Orleans:Membership (the configuration binds after these defaults). The trade-off (a silo frozen longer
+    /// than <see cref="ProbeTimeout"/> × 4 × <see cref="NumMissedProbesLimit"/> can be declared dead; it then stops
+    /// and its service manager restarts it) is in docs/operations.md.
+    /// </summary>
+    public static void ConfigureMembership(IServiceCollection services, IConfiguration config)
+    {
+        services.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = ProbeTimeout;                           // Orleans: 5 s; adapts between half (1 s) and four times (8 s)
+            o.NumMissedProbesLimit = NumMissedProbesLimit;           // Orleans: 3
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(10);        // Orleans: 60 s; gossip is immediate, this is the fallback
+            o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(60); // Orleans: 2 min; above the 24-s longest suspicion window
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10); // Orleans: 30 s; a crashed silo's row is stale after 30 s
+        });
+        services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+    }
+
+    /// <summary>The cluster-mode probe timeout default (Orleans' own: 5 s).</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Missed probes in a row before a silo is suspected (Orleans' own default, kept).</summary>
+    public const int NumMissedProbesLimit = 3;
 
     private static IPAddress ParseAdvertised(string ip) =>
         IPAddress.TryParse(ip.Trim(), out var address) && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
@@ -267,6 +295,10 @@ public static class WarmteHost
                 await Problems.Write(http, bad.StatusCode, "bad-request", "Ongeldig verzoek", bad.Message);
                 break;
             case var transient when IsTransient(transient):
+                // What the request waited on (a silo declared dead, a refused silo connection, Orleans' response time-out):
+                // the evidence for tuning failure detection (docs/operations.md). The type and the first line only.
+                logger.LogWarning("Transient failure on {Method} {Path}, answered 503: {ErrorType}: {Error}", http.Request.Method,
+                    LogSafe.Path(http.Request.Path), transient!.GetType().Name, ScrubbedFirstLine(transient.Message));
                 http.Response.Headers.RetryAfter = "2";
                 await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
@@ -279,6 +311,20 @@ public static class WarmteHost
                 break;
         }
     }
+
+    /// <summary>
+    /// The first line of an Orleans exception's message, with every grain id's key left out: the grain type and the
+    /// silo addresses tell what was waited on, while keys can be personal (a voting attempt's grain is keyed by the
+    /// member's IP address; a vote's grain by the meeting). "votingattempts/address/10.0.0.7" → "votingattempts/…".
+    /// </summary>
+    public static string ScrubbedFirstLine(string message)
+    {
+        var line = GrainKey().Replace(message.Split('\n', 2)[0].Trim(), "$1/…");
+        return line.Length > 300 ? line[..300] + "…" : line;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b([a-z][a-z0-9.]*)/[^\s\]\)'""]+")]
+    private static partial System.Text.RegularExpressions.Regex GrainKey();
 
     /// <summary>
     /// A silo that died mid-call, a connection to a silo or to the database that broke, a time-out:
