@@ -157,6 +157,54 @@ public sealed class StemPageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_vote_the_service_cannot_take_for_a_few_seconds_is_resent_until_it_is_counted_once()
+    {
+        // A silo stops during the vote: until the others declare it dead (2-3 s) the service answers 503
+        // with Retry-After. The page keeps sending the same vote, tells the member so, and gets its receipt.
+        var (coop, codes) = await MeetingToday();
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        var refused = new Dictionary<string, int>();
+        var forwarded = new List<string>();
+        await page.RouteAsync("**/api/stem/votes", async route =>
+        {
+            var body = route.Request.PostData ?? "";
+            int before;
+            lock (refused) refused[body] = (before = refused.GetValueOrDefault(body)) + 1;
+            if (before < 4)
+            {
+                await route.FulfillAsync(new()
+                {
+                    Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    Body = """{"title":"De dienst kan dit nu niet verwerken","status":503}""",
+                });
+                return;
+            }
+            lock (forwarded) forwarded.Add(body);
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync($"/stem#{codes["L-3"]}");
+        await page.GetByRole(AriaRole.Group, new() { Name = "Realisatiebesluit warmtenet" }).GetByLabel("Voor", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028" }).GetByLabel("Tegen", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("uw stem wordt opnieuw verstuurd");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stem is ontvangen" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#error")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToBeHiddenAsync();
+        Assert.Equal(2, await page.Locator("#receipts .receipt").CountAsync());
+        // Each vote refused four times, then sent once more with the same body (the same nonce).
+        Assert.Equal(2, refused.Count);
+        Assert.All(refused.Values, n => Assert.Equal(5, n));
+        Assert.Equal(refused.Keys.Order(), forwarded.Order());
+
+        var admin = fixture.Server.Client();
+        foreach (var proposal in new[] { "realisatiebesluit", "tarief" })
+            Assert.Equal(1, (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/{proposal}/turnout")).Body.GetProperty("online").GetInt32());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_member_gives_a_proxy_on_the_page_and_the_holder_votes_for_them_with_their_own_code()
     {
         var (coop, codes) = await MeetingToday(onlineProxies: true);

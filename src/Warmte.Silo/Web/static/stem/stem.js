@@ -19,6 +19,13 @@ function error(message) {
   box.hidden = !message;
 }
 
+// While a vote is being sent again: said politely, gone when the answer comes.
+function notice(message) {
+  const box = $("notice");
+  box.textContent = message ?? "";
+  box.hidden = !message;
+}
+
 // One submission attempt: 128 random bits, made when the member confirms a set of choices and sent
 // with every vote of it, also when a vote is sent again after a lost answer. The server derives the
 // receipt from it, so a resent vote gets the receipt of the first one and is counted once.
@@ -28,21 +35,37 @@ function newNonce() {
 }
 let nonce = null;
 
-async function post(path, body, { retries = 0 } = {}) {
+// A vote is sent again (same body, same nonce) while the service is briefly unreachable or answers
+// 5xx: a silo that stops is declared dead by the others in about 2-3 seconds, one that hangs in up to
+// about 25 (docs/operations.md, "Failure detection"), so votes keep trying for RESEND_FOR_MS, at the
+// pace the service asks with Retry-After (at most 5 s a wait) or else 0.5, 1, 2, 2, ... seconds.
+const RESEND_FOR_MS = 30000;
+
+async function post(path, body, { resendForMs = 0 } = {}) {
+  const started = Date.now();
   let response;
   for (let attempt = 0; ; attempt++) {
+    let wait = Math.min(500 * 2 ** attempt, 2000);
     try {
       response = await fetch(path, {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
         credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store",
       });
-      if (response.status < 500 || attempt >= retries) break;
+      if (response.status < 500) break;
+      const asked = Number(response.headers.get("Retry-After"));
+      if (asked > 0) wait = Math.min(asked, 5) * 1000;
+      if (Date.now() - started + wait > resendForMs) break;
     } catch (e) {
       // The network dropped (the answer may be lost): the same body again, with the same nonce.
-      if (attempt >= retries) throw new Error("Geen verbinding met de server; probeer het opnieuw. Een stem die al is aangekomen telt één keer.");
+      if (Date.now() - started + wait > resendForMs) {
+        notice(null);
+        throw new Error("Geen verbinding met de server; probeer het opnieuw. Een stem die al is aangekomen telt één keer.");
+      }
     }
-    await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+    if (attempt === 0 && resendForMs > 0) notice("De server is even niet bereikbaar; uw stem wordt opnieuw verstuurd. Een stem telt altijd één keer.");
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
+  notice(null);
   let json = null;
   try { json = await response.json(); } catch { /* empty */ }
   if (!response.ok) {
@@ -250,7 +273,7 @@ $("confirm").addEventListener("click", async () => {
   const problems = [];
   for (const c of chosen) {
     try {
-      const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice, forMember: c.forMember, nonce }, { retries: 2 });
+      const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice, forMember: c.forMember, nonce }, { resendForMs: RESEND_FOR_MS });
       receipts.push({ ...r, title: c.title });
     } catch (e) {
       problems.push(`${c.title}: ${e.message}`);
