@@ -29,13 +29,9 @@ public sealed record OnlineVoting
     [Id(8)] public string? ClosedBy { get; init; }
     /// <summary>Members holding a valid code (re-issuing replaces, it does not add).</summary>
     [Id(9)] public int CodesIssued { get; init; }
-    /// <summary>
-    /// No longer kept (a second count beside the ALV's, which a crash between the two commits left one
-    /// short): the turnout is read from the ALV (<see cref="OnlineVotingRules.Turnout"/>). Stored
-    /// snapshots that have it load unchanged; nothing reads it.
-    /// </summary>
-    [Id(10)] public int Voters { get; init; }
-    [Id(11)] public int VotesCast { get; init; }
+    // Ids 10 and 11 held a turnout count of its own (voters, votes cast), gone: the turnout is read from
+    // the ALV (OnlineVotingRules.Turnout), the one place a vote is committed. Stored snapshots that still
+    // have them load unchanged (unknown JSON members are ignored); do not reuse the ids.
     /// <summary>Raised by every full issue: codes of an earlier generation no longer work.</summary>
     [Id(12)] public int Generation { get; init; }
 }
