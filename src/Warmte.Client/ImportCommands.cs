@@ -115,7 +115,9 @@ internal static class ImportCommands
         {
             output.WriteLine(result.Rows.IsEmpty ? "Geen rijen om in te lezen." : allRows ? "Deze rijen zouden worden ingelezen:" : "Eerste rijen:");
             foreach (var row in allRows ? result.Rows : result.Rows.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
-            if (!result.IsClean)
+            if (result.Mapping is null)
+                output.WriteLine("Er valt niets in te lezen: los eerst de melding hierboven op.");
+            else if (!result.IsClean)
                 output.WriteLine(context.Invocation.Command.Options.Contains(SkipInvalid)
                     ? "De foute rijen hierboven worden niet ingelezen; zonder --skip-invalid wordt bij een foute rij niets ingelezen."
                     : "De foute rijen hierboven worden niet ingelezen.");

@@ -97,6 +97,27 @@ public sealed class ImportFileTests(CliServerFixture fixture) : IClassFixture<Cl
         Assert.Equal("7", result.Rows[0].Item.Huisnummer.ToString());
     }
 
+    [Theory]
+    [InlineData("\uFEFF", "\r\n")]
+    [InlineData("", "\n")]
+    public void A_title_line_without_separators_above_a_semicolon_header_reads_every_row(string bom, string newline)
+    {
+        // What a treasurer's own export looks like: a bare title, a blank line, then ';' with decimal commas.
+        var csv = TempFile(".csv");
+        File.WriteAllText(csv, bom + string.Join(newline,
+            "Ledenlijst Coöperatie Test", "",
+            "Lid nr.;Naam;Categorie;Postcode;Huisnr;WEQ;Lid sinds",
+            "1001;Anna de Vries;HUURDER;1091GM;14-H;1;01-03-2020",
+            "1002;Bram Bakker;huurder;1091 GM;16;2,5;15-04-2021",
+            "1003;Cor Smit;eigenaar-bewoner;1091GM;18-2;1;02-05-2022") + newline, new UTF8Encoding(false));
+        var result = ReadMembers(csv);
+        Assert.True(result.IsClean, string.Join("\n", result.Problems));
+        Assert.Equal(3, result.Mapping!.HeaderRow);
+        Assert.Equal(["1001", "1002", "1003"], result.Rows.Select(r => r.Item.Number));
+        Assert.Equal((14, "H"), (result.Rows[0].Item.Huisnummer!.Value, result.Rows[0].Item.Huisletter ?? result.Rows[0].Item.Toevoeging));
+        Assert.Equal(2.5m, result.Rows[1].Item.Woningequivalenten);
+    }
+
     [Fact]
     public void A_file_without_the_required_headers_says_which_it_expects()
     {

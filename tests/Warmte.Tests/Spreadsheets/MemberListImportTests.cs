@@ -173,6 +173,15 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         var rows = await Run("import", "members", coop, addressWithoutPostcode, "--dry-run");
         Assert.Contains("rij 2, kolom D (Adres): bevat geen postcode en er is geen kolom Postcode", rows.Err);
         Assert.Contains("rij 3, kolom D (Adres): 'Wibautstraat' heeft geen huisnummer", rows.Err);
+
+        // A file without any header row: the dry run says so, and does not speak of bad rows that were never listed.
+        var noHeader = TempFile(".csv");
+        File.WriteAllText(noHeader, "Overzicht 2026\n1;Jan;huurder\n2;Piet;huurder\n");
+        var none = await Run("import", "members", coop, noHeader, "--dry-run");
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("geen kopregel gevonden", none.Err);
+        Assert.Contains("Er valt niets in te lezen: los eerst de melding hierboven op.", none.Out);
+        Assert.DoesNotContain("foute rijen hierboven", none.Out + none.Err);
         Assert.Equal(0, await MemberCount(coop));
     }
 

@@ -62,11 +62,7 @@ public static class SheetReader
             }
             using var reader = extension switch
             {
-                ".csv" or ".txt" => ExcelReaderFactory.CreateCsvReader(Utf8(stream), new ExcelReaderConfiguration
-                {
-                    AutodetectSeparators = [';', ',', '\t'],
-                    FallbackEncoding = Encoding.UTF8,
-                }),
+                ".csv" or ".txt" => CsvReader(stream),
                 ".xlsx" or ".xls" or ".xlsm" => ExcelReaderFactory.CreateReader(stream),
                 _ => null,
             };
@@ -102,11 +98,23 @@ public static class SheetReader
         }
     }
 
+    private static IExcelDataReader CsvReader(Stream stream)
+    {
+        var (utf8, text) = Utf8(stream);
+        return ExcelReaderFactory.CreateCsvReader(utf8, new ExcelReaderConfiguration
+        {
+            // Our own choice of separator: ExcelDataReader's scores a separator that occurs nowhere as
+            // perfectly consistent, so a title line without ';' above the header made a whole file one column.
+            AutodetectSeparators = [CsvSeparator.Detect(text)],
+            FallbackEncoding = Encoding.UTF8,
+        });
+    }
+
     /// <summary>
     /// CSV text as UTF-8 with a byte-order mark: UTF-8 files stay as they are, anything that is not
     /// valid UTF-8 is taken to be Windows-1252 (what Excel on a Dutch Windows saves as "CSV").
     /// </summary>
-    private static MemoryStream Utf8(Stream stream)
+    private static (MemoryStream Utf8, string Text) Utf8(Stream stream)
     {
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
@@ -121,6 +129,6 @@ public static class SheetReader
             text = Encoding.GetEncoding(1252).GetString(bytes);
         }
         if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
-        return new MemoryStream(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray());
+        return (new MemoryStream(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray()), text);
     }
 }
