@@ -61,8 +61,12 @@ public static partial class WarmteHost
 
         ConfigureOrleans(builder, storage);
         ConfigureHttp(builder);
+        // Created by the container so that it is released when the app is disposed (a restart in the same process).
+        if (storage.Provider == StorageProvider.Sqlite) builder.Services.AddSingleton(_ => DataDirLock.Acquire(storage.DataDir));
 
         var app = builder.Build();
+        // Before anything touches the database: a second silo on this folder stops here (DataDirLock).
+        if (storage.Provider == StorageProvider.Sqlite) app.Services.GetRequiredService<DataDirLock>();
 
         var tightened = storage.Provider == StorageProvider.Sqlite ? DataPermissions.Secure(storage.DataDir) : [];
         foreach (var change in tightened)
