@@ -35,9 +35,14 @@ public static class TokenCommand
     {
         var store = await OpenAsync(configuration);
         foreach (var t in await store.ListAsync())
-            stdout.WriteLine($"{t.Id}\t{t.Role}\t{t.Name}\taangemaakt {t.CreatedAt}" + (t.RevokedAt is { } r ? $"\tingetrokken {r}" : ""));
+            stdout.WriteLine($"{t.Id}\t{t.Role}\t{t.Name}\taangemaakt {Amsterdam(t.CreatedAt)}" + (t.RevokedAt is { } r ? $"\tingetrokken {Amsterdam(r)}" : ""));
         return SiloCommandLine.Ok;
     }
+
+    private static readonly NodaTime.Text.LocalDateTimePattern DutchDateTime = NodaTime.Text.LocalDateTimePattern.CreateWithInvariantCulture("dd-MM-uuuu HH:mm");
+
+    /// <summary>An instant as an Amsterdam board member reads it: "06-12-2026 15:23".</summary>
+    private static string Amsterdam(NodaTime.Instant at) => DutchDateTime.Format(at.InZone(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Amsterdam"]).LocalDateTime);
 
     public static async Task<int> RevokeAsync(string[] configuration, string id, TextWriter stdout, TextWriter stderr)
     {

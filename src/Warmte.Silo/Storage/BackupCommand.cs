@@ -51,7 +51,7 @@ public static class BackupCommand
             File.Delete(target); // no empty or half copy left to be mistaken for a backup
             throw;
         }
-        stdout.WriteLine($"Kopie van {source} gemaakt: {target} ({new FileInfo(target).Length:N0} bytes).");
+        stdout.WriteLine($"Kopie van {source} gemaakt: {target} ({new FileInfo(target).Length.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} bytes).");
         return SiloCommandLine.Ok;
     }
 

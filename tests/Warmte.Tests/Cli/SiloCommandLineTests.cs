@@ -136,6 +136,8 @@ public sealed class SiloCommandLineTests : IDisposable
         Assert.Contains("admin\tBeheer Eerst", list.Out);
         Assert.Contains("board:ketelhuiswg\tBestuur Daarna", list.Out);
         Assert.Contains("financier\tFinancier Midden", list.Out);
+        // Amsterdam wall-clock time as a Dutch reader writes it, not an ISO instant.
+        Assert.Matches(@"(?m)^\S+\tadmin\tBeheer Eerst\taangemaakt \d\d-\d\d-\d{4} \d\d:\d\d$", list.Out);
         // Nothing went to the default ./data of the working directory: an empty other directory has no tokens.
         var elsewhere = await BuiltProgram.Silo("--data-dir", Path.Combine(_work, "other"), "token", "list");
         Assert.DoesNotContain("Beheer Eerst", elsewhere.Out);
@@ -143,6 +145,8 @@ public sealed class SiloCommandLineTests : IDisposable
         var id = before.Out.Split(' ')[1];
         var revoke = await BuiltProgram.Silo("token", "revoke", id, "--data-dir", DataDir);
         Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        Assert.Matches(@"(?m)^" + id + @"\tadmin\tBeheer Eerst\taangemaakt \d\d-\d\d-\d{4} \d\d:\d\d\tingetrokken \d\d-\d\d-\d{4} \d\d:\d\d$",
+            (await BuiltProgram.Silo("token", "list", "--data-dir", DataDir)).Out);
         var again = await BuiltProgram.Silo("token", "revoke", id, "--data-dir", DataDir);
         Assert.Equal(1, again.ExitCode);
         Assert.Contains(id, again.Err);

@@ -126,6 +126,15 @@ public sealed class StartupSecurityTests
         Assert.Equal(1, await Warmte.Silo.Storage.BackupCommand.RunAsync(["--DataDir", dataDir.FullName], existing, new StringWriter(), err));
         Assert.Contains("bestaat al", err.ToString());
         Assert.Equal("mine", File.ReadAllText(existing));
+
+        // A backup that is made reports its size as a Dutch reader writes numbers (a page is 4.096 bytes).
+        var made = Path.Combine(dataDir.FullName, "copy.db");
+        var output = new StringWriter();
+        Assert.Equal(0, await Warmte.Silo.Storage.BackupCommand.RunAsync(["--DataDir", dataDir.FullName], made, output, new StringWriter()));
+        var size = new FileInfo(made).Length;
+        Assert.True(size >= 1000, $"a backup of {size} bytes");
+        Assert.Contains($"({size.ToString("#,##0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} bytes)", output.ToString());
+        Assert.Matches(@"\(\d{1,3}(\.\d{3})+ bytes\)", output.ToString());
         dataDir.Delete(recursive: true);
     }
 }
