@@ -13,7 +13,9 @@
 # Silo i (1..N) listens on HTTP http-base+i-1 and silo port silo-base+i-1, both on 127.0.0.1 (no
 # Orleans client gateway: --gateway-base is accepted for older scripts and ignored). Silo-to-silo
 # traffic is mutual TLS: start makes a throwaway CA and one certificate per silo with openssl in
-# DIR/tls (keys mode 600), once. Its pid is in DIR/silo-i.pid, its log in DIR/silo-i.log. The bootstrap
+# DIR/tls (keys mode 600), once. Its pid is in DIR/silo-i.pid, its log in DIR/silo-i.log: each start
+# begins a fresh log and keeps the previous run's as DIR/silo-i.log.1 (one generation; restart I appends
+# to the run's log after a marker line). The bootstrap
 # admin token comes from WARMTE_ADMIN_TOKEN, else it is generated once into DIR/admin-token (mode 600).
 # Every silo gets the same Voting:CodeKey from DIR/voting-code-key (made once, mode 600), through the environment.
 set -euo pipefail
@@ -24,7 +26,7 @@ START_TIMEOUT="${WARMTE_START_TIMEOUT:-180}"   # seconds per silo; builds and st
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 COMMAND="${1:-}"; [ -n "$COMMAND" ] || usage
 shift
@@ -146,10 +148,13 @@ pid_alive() {
 healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/health" >/dev/null 2>&1; }
 
 start_silo() {
-  local i="$1"
+  local i="$1" fresh="${2:-}"
   local http=$((HTTP_BASE + i - 1)) silo=$((SILO_BASE + i - 1))
   if pid_alive "$DIR/silo-$i.pid"; then echo "silo $i already running (pid $(cat "$DIR/silo-$i.pid"))"; return; fi
   [ -f "$DLL" ] || die "$DLL is missing; run without --no-build or: dotnet build -c Release src/Warmte.Silo"
+  # A new run (start) begins a fresh log and keeps the previous run's as silo-i.log.1; restart appends to this run's.
+  if [ "$fresh" = fresh ] && [ -e "$DIR/silo-$i.log" ]; then mv -f "$DIR/silo-$i.log" "$DIR/silo-$i.log.1"; fi
+  echo "=== cluster.sh: silo $i started $(date -u +%Y-%m-%dT%H:%M:%SZ) ===" >>"$DIR/silo-$i.log"
   # The token goes through the environment, not the command line, so `ps` does not show it.
   # Every silo hashes voting codes with the same key (a silo with another one refuses to start).
   Auth__BootstrapAdminToken="$(cat "$DIR/admin-token")" Voting__CodeKey="$(cat "$DIR/voting-code-key")" nohup dotnet "$DLL" \
@@ -214,7 +219,7 @@ case "$COMMAND" in
     save_env
     make_certs
     start_postgres
-    for i in $(seq 1 "$SILOS"); do start_silo "$i"; done
+    for i in $(seq 1 "$SILOS"); do start_silo "$i" fresh; done
     for i in $(seq 1 "$SILOS"); do wait_healthy "$i"; done
     echo
     echo "Warmtenet cluster of $SILOS silo(s) on PostgreSQL 127.0.0.1:$PG_PORT (database warmtenet):"

@@ -153,8 +153,8 @@ internal static class Commands
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
-        DecisionCommands.Consent, DecisionCommands.Gates,
         OnlineVotingCommands.Open, OnlineVotingCommands.Codes, OnlineVotingCommands.Close,
+        DecisionCommands.Consent, DecisionCommands.Gates,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
         AuditCommands.Refusals, CompletionCommand.Completion,
@@ -167,8 +167,15 @@ internal static class Commands
 
     public static IEnumerable<string> TopWords => All.Select(c => c.Words[0]).Distinct();
 
-    public static IEnumerable<CommandSpec> InGroup(string group) =>
-        All.Where(c => c.Words.Count > 1 && c.Words[0] == group);
+    /// <summary>
+    /// The commands under <paramref name="group"/> at any depth: "alv" gives "alv show" and "alv online open",
+    /// "alv online" gives "alv online open/codes/close" (a group is one or more words).
+    /// </summary>
+    public static IEnumerable<CommandSpec> InGroup(string group)
+    {
+        var words = group.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return All.Where(c => c.Words.Count > words.Length && c.Words.Take(words.Length).SequenceEqual(words, StringComparer.Ordinal));
+    }
 
     private static Task<int> RunStatus(CommandContext context) =>
         ShowAsync(context, "/api/status", (root, output) => Views.Status(root, context.Api.BaseUrl, output));

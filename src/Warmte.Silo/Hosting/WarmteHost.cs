@@ -51,6 +51,9 @@ public static partial class WarmteHost
             builder.WebHost.UseUrls(DefaultUrl);
 
         var storage = StorageSettings.From(builder.Configuration);
+        // Tests with silo processes may shift the service's clock (TestClockOffset; never in production).
+        var testClock = TestClockOffset.From(builder.Configuration);
+        if (testClock is not null) builder.Services.TryAddSingleton<IClock>(testClock);
         builder.Services.TryAddSingleton<IClock>(NodaTime.SystemClock.Instance);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton<Database>();
@@ -68,6 +71,8 @@ public static partial class WarmteHost
         // Before anything touches the database: a second silo on this folder stops here (DataDirLock).
         if (storage.Provider == StorageProvider.Sqlite) app.Services.GetRequiredService<DataDirLock>();
 
+        if (testClock is not null)
+            app.Logger.LogWarning("{Key} is set: the service's clock is the {Clock}, not the real time (for tests only)", TestClockOffset.Key, testClock);
         var tightened = storage.Provider == StorageProvider.Sqlite ? DataPermissions.Secure(storage.DataDir) : [];
         foreach (var change in tightened)
             app.Logger.LogWarning("Data file permissions were looser than owner-only and have been tightened: {Change}", change);

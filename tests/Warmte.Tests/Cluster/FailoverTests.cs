@@ -47,7 +47,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var clusterId = "failover-" + Guid.NewGuid().ToString("N")[..6];
         // All members' requests come from this one address: the per-address flood filter is not what this test is about.
         var silos = Enumerable.Range(1, 3).Select(i => SiloProcess.OnPostgres($"silo {i}", database, clusterId,
-            [.. FastFailureDetection, "--Voting:RequestsPerMinutePerAddress", "1000000"])).ToArray();
+            [.. FastFailureDetection, "--Voting:RequestsPerMinutePerAddress", "1000000",
+             "--" + Warmte.Silo.Hosting.TestClockOffset.Key, ServiceClock.OffsetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ToArray();
         var clients = silos.Select(s => s.Client()).ToArray();
         try
         {
@@ -260,9 +261,11 @@ public sealed class FailoverTests(ITestOutputHelper output)
             id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = Tranches * 1_001m, decidedOn = "2020-01-02",
             tranches = Enumerable.Range(1, Tranches).Select(_ => new { amount = 1_000m }),
         }), HttpStatusCode.Created);
-        // Online voting on a meeting held today (Amsterdam), so its proposal can be closed and the receipts
-        // checked after the load; odd workers' proposal is a secret ballot (no choice kept per member).
-        var today = NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Amsterdam"]).Date;
+        // Online voting on a meeting held on the silos' today (Amsterdam), so its proposal can be closed and the receipts
+        // checked after the load; odd workers' proposal is a secret ballot (no choice kept per member). The silos'
+        // clock starts at noon of that day (ServiceClock), so the date stays the same for the whole run even when
+        // the machine's clock passes midnight in Amsterdam during it.
+        var today = ServiceClock.Today;
         var secret = worker % 2 == 1;
         Expect(await admin.Put($"api/cooperatives/{cooperative}/alv/statutes", new
         {
@@ -281,6 +284,20 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var codes = issued.Body.GetProperty("codes").EnumerateArray()
             .Select(c => (c.GetProperty("memberNumber").GetString()!, c.GetProperty("code").GetString()!)).ToList();
         return new ProjectLoad(worker, cooperative, project, "alv-2024", codes);
+    }
+
+    /// <summary>
+    /// The silos' clock (Testing:ClockOffsetSeconds, the same offset for every silo and the restarted one): 12:00 in
+    /// Amsterdam on the day the test class was loaded, then running at the real pace. A run would have to last
+    /// twelve hours to reach the silos' midnight; the meeting's date is that day.
+    /// </summary>
+    private static class ServiceClock
+    {
+        private static readonly NodaTime.DateTimeZone Amsterdam = NodaTime.DateTimeZoneProviders.Tzdb["Europe/Amsterdam"];
+        private static readonly NodaTime.Instant RealStart = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        public static readonly NodaTime.LocalDate Today = RealStart.InZone(Amsterdam).Date;
+        public static readonly long OffsetSeconds =
+            (long)(Today.At(new NodaTime.LocalTime(12, 0)).InZoneLeniently(Amsterdam).ToInstant() - RealStart).TotalSeconds;
     }
 
     private static void Expect(ApiCalls.Answer answer, HttpStatusCode status)

@@ -44,14 +44,20 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException(
                 $"Chromium is missing at {ChromiumPath}: the web dashboard tests need Debian's chromium package. Install it with 'apt-get install -y chromium' (.ci/run does this when it is missing).");
 
-        Server = await WarmteServer.StartAsync(clock: new FakeClock(Today));
+        // Two services with the same demo data and clock: one that tests may write to, and one for the README's
+        // screenshots that nothing writes to, so the pictures do not depend on which tests ran before.
+        var servers = await Task.WhenAll(DemoServer(), DemoServer());
+        Server = servers[0];
         var admin = Server.Client();
-        var demo = await admin.Post("api/demo", new { });
-        if (demo.Status != HttpStatusCode.OK) throw new InvalidOperationException("Loading the demo failed: " + demo.Raw);
         FinancierToken = await Token(admin, "financier", "Gemeente Amsterdam, fondsbeheer");
         CoordinatorToken = await Token(admin, "coordinator", "APEC-coördinator");
         KetelhuisBoardToken = await Token(admin, "board:ketelhuiswg", "Bestuur KetelhuisWG");
         OtherBoardToken = await Token(admin, "board:stadswind", "Bestuur Stadswind");
+        var screens = servers[1].Client();
+        Screens = new DataSet(this, servers[1],
+            await Token(screens, "financier", "Gemeente Amsterdam, fondsbeheer"),
+            await Token(screens, "coordinator", "APEC-coördinator"),
+            await Token(screens, "board:ketelhuiswg", "Bestuur KetelhuisWG"));
 
         // The machine is shared with other builds: give the pages time rather than fail on a busy moment.
         Assertions.SetDefaultExpectTimeout(20_000);
@@ -62,6 +68,30 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// The demo data for the screenshot tests (DashboardTests): its own service, read only, so every picture in
+    /// docs/screenshots shows the demo and nothing another test created, in whatever order the tests run.
+    /// </summary>
+    public DataSet Screens { get; private set; } = null!;
+
+    public sealed class DataSet(BrowserFixture browser, WarmteServer server, string financierToken, string coordinatorToken, string ketelhuisBoardToken)
+    {
+        public WarmteServer Server { get; } = server;
+        public string FinancierToken { get; } = financierToken;
+        public string CoordinatorToken { get; } = coordinatorToken;
+        public string KetelhuisBoardToken { get; } = ketelhuisBoardToken;
+        public Task<IPage> NewPage(int width = 1280, int height = 900) => browser.NewPage(Server, width, height);
+        public Task<IPage> SignedIn(string token, int width = 1280, int height = 900) => browser.SignedIn(Server, token, width, height);
+    }
+
+    private static async Task<WarmteServer> DemoServer()
+    {
+        var server = await WarmteServer.StartAsync(clock: new FakeClock(Today));
+        var demo = await server.Client().Post("api/demo", new { });
+        if (demo.Status != HttpStatusCode.OK) throw new InvalidOperationException("Loading the demo failed: " + demo.Raw);
+        return server;
+    }
+
     public static async Task<string> Token(HttpClient admin, string role, string name)
     {
         var answer = await admin.Post("api/tokens", new { name, role });
@@ -70,11 +100,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own sessionStorage) at laptop size, or the given size.</summary>
-    public async Task<IPage> NewPage(int width = 1280, int height = 900)
+    public Task<IPage> NewPage(int width = 1280, int height = 900) => NewPage(Server, width, height);
+
+    private async Task<IPage> NewPage(WarmteServer server, int width, int height)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = "nl-NL",
+            BaseURL = server.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = "nl-NL",
             TimezoneId = "Europe/Amsterdam",
         });
         context.SetDefaultTimeout(30_000);
@@ -83,9 +115,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Signs in through the sign-in form, as a person would, and waits for the role's start page.</summary>
-    public async Task<IPage> SignedIn(string token, int width = 1280, int height = 900)
+    public Task<IPage> SignedIn(string token, int width = 1280, int height = 900) => SignedIn(Server, token, width, height);
+
+    private async Task<IPage> SignedIn(WarmteServer server, string token, int width, int height)
     {
-        var page = await NewPage(width, height);
+        var page = await NewPage(server, width, height);
         var recorder = new PageRecorder(page);
         try
         {
@@ -128,6 +162,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         if (Server is not null) await Server.DisposeAsync();
+        if (Screens is not null) await Screens.Server.DisposeAsync();
     }
 }
 

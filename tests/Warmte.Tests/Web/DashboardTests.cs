@@ -14,6 +14,9 @@ public sealed class DashboardTests(BrowserFixture fixture)
 {
     private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
 
+    /// <summary>The tests that take the README's screenshots read the demo from a service of their own, which no test writes to.</summary>
+    private BrowserFixture.DataSet Screens => fixture.Screens;
+
     private static decimal Dscr(string text) => decimal.Parse(text.Split(' ')[0], NumberStyles.Number, Dutch);
 
     /// <summary>Every form control on the page has a label a screen reader can announce.</summary>
@@ -27,7 +30,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     [Fact]
     public async Task A_wrong_token_is_refused_and_a_financier_signs_in_to_the_portfolio_with_alerts_most_urgent_first()
     {
-        var page = await fixture.NewPage();
+        var page = await Screens.NewPage();
         await page.GotoAsync("/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Aanmelden" })).ToBeVisibleAsync();
         await BrowserFixture.Screenshot(page, "sign-in");
@@ -36,7 +39,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("onbekend of ingetrokken");
         Assert.EndsWith("/", page.Url);
 
-        var financier = await fixture.SignedIn(fixture.FinancierToken);
+        var financier = await Screens.SignedIn(Screens.FinancierToken);
         await Expect(financier).ToHaveURLAsync(new Regex("/app/portfolio$"));
         await Expect(financier.Locator("#signed-in-as")).ToContainTextAsync("financier");
         await Expect(financier.Locator("#portfolio-totals")).ToContainTextAsync("€ 7.700.000,00");
@@ -54,7 +57,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     [Fact]
     public async Task The_board_opens_the_ketelhuiswg_project_and_sees_the_phases_the_next_gate_and_the_milestones()
     {
-        var page = await fixture.SignedIn(fixture.KetelhuisBoardToken);
+        var page = await Screens.SignedIn(Screens.KetelhuisBoardToken);
         await Expect(page).ToHaveURLAsync(new Regex("/app/$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Coöperatie KetelhuisWG U.A.");
         await BrowserFixture.Screenshot(page, "overview-board");
@@ -88,14 +91,14 @@ public sealed class DashboardTests(BrowserFixture fixture)
     [Fact]
     public async Task The_cash_page_states_the_runway_in_words_and_shades_every_stall_month_on_the_chart()
     {
-        var api = fixture.Server.Client(fixture.FinancierToken);
+        var api = Screens.Server.Client(Screens.FinancierToken);
         var simulation = (await api.Get("api/projects/wg-terrein/cashflow")).Body;
         var stalls = simulation.GetProperty("stalls").GetArrayLength();
         Assert.True(stalls > 0);
         var payments = simulation.GetProperty("months").EnumerateArray()
             .Sum(m => m.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "TranchePaid"));
 
-        var page = await fixture.SignedIn(fixture.FinancierToken);
+        var page = await Screens.SignedIn(Screens.FinancierToken);
         await page.GotoAsync("/app/project?id=wg-terrein");
         await page.GetByRole(AriaRole.Link, new() { Name = "Kaspositie" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"/app/cashflow\?id=wg-terrein$"));
@@ -130,7 +133,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     [Fact]
     public async Task Changing_the_loan_rate_in_the_simulator_changes_the_minimum_dscr_without_a_page_reload()
     {
-        var page = await fixture.SignedIn(fixture.FinancierToken);
+        var page = await Screens.SignedIn(Screens.FinancierToken);
         await page.GotoAsync("/app/business-case?id=wg-terrein");
         var minDscr = page.Locator("#kpi-min-dscr dd");
         await Expect(minDscr).ToHaveTextAsync("1,87 (2028)");
@@ -165,14 +168,14 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#simulation-note")).ToContainTextAsync("40 jaar");
         await Expect(minDscr).Not.ToHaveTextAsync(at33Years);
         Assert.True(Dscr(await minDscr.InnerTextAsync()) > simulated);
-        var versions = await fixture.Server.Client(fixture.FinancierToken).Get("api/projects/wg-terrein/business-cases");
+        var versions = await Screens.Server.Client(Screens.FinancierToken).Get("api/projects/wg-terrein/business-cases");
         Assert.Equal(1, versions.Body.GetArrayLength());
     }
 
     [Fact]
     public async Task The_monte_carlo_shows_percentiles_where_the_base_case_falls_and_the_drivers_in_dutch()
     {
-        var page = await fixture.SignedIn(fixture.FinancierToken);
+        var page = await Screens.SignedIn(Screens.FinancierToken);
         await page.GotoAsync("/app/business-case?id=wg-terrein");
         await page.GetByRole(AriaRole.Button, new() { Name = "Monte Carlo starten (2.000 trekkingen)" }).ClickAsync();
 
@@ -203,7 +206,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     [Fact]
     public async Task The_coordinator_sorts_and_filters_the_apec_comparison_and_downloads_the_export()
     {
-        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        var page = await Screens.SignedIn(Screens.CoordinatorToken);
         await Expect(page).ToHaveURLAsync(new Regex("/app/umbrella$"));
         var rows = page.Locator("#comparison tbody tr");
         await Expect(rows).ToHaveCountAsync(5);
@@ -254,7 +257,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     public async Task The_decisions_page_shows_the_alv_result_and_the_consent_of_each_complex_in_counts_only()
     {
         // The personal data the service holds for KetelhuisWG (an admin may read it): none of it may reach this page.
-        var admin = fixture.Server.Client();
+        var admin = Screens.Server.Client();
         var register = (await admin.Get("api/cooperatives/ketelhuiswg/members")).Body.EnumerateArray().ToList();
         var consentWithAddresses = (await admin.Get("api/projects/wg-terrein/consent")).Body;
         var personal = register.SelectMany(m => new[] { m.GetProperty("name").GetString()!, m.GetProperty("number").GetString()!, m.GetProperty("address").GetProperty("postcode").GetString()! })
@@ -265,7 +268,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         var complexes = consentWithAddresses.GetProperty("complexes").EnumerateArray().ToList();
         Assert.Equal(2, complexes.Count);
 
-        var page = await fixture.SignedIn(fixture.FinancierToken);
+        var page = await Screens.SignedIn(Screens.FinancierToken);
         await page.GotoAsync("/app/project?id=wg-terrein");
         await page.Locator("nav.tabs").GetByRole(AriaRole.Link, new() { Name = "Stemmingen en instemming" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"/app/decisions\?id=wg-terrein$"));
@@ -318,7 +321,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await BrowserFixture.Screenshot(page, "decisions");
 
         // The board's token does receive attendance and consent per address from the API; the page still shows counts only, and fits a phone.
-        var board = await fixture.SignedIn(fixture.KetelhuisBoardToken, width: 390, height: 844);
+        var board = await Screens.SignedIn(Screens.KetelhuisBoardToken, width: 390, height: 844);
         await board.GotoAsync("/app/decisions?id=wg-terrein");
         await Expect(board.Locator("#consent-total")).ToBeVisibleAsync();
         await Expect(board.Locator("[data-proposal='alv-2024-12-14/realisatiebesluit'] [data-outcome]")).ToHaveTextAsync("Aangenomen");
@@ -331,6 +334,23 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#member-register")).ToHaveCountAsync(0);
         var overflow = await board.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone screen");
+    }
+
+    [Fact]
+    public async Task What_a_test_writes_reaches_neither_the_screenshots_data_nor_the_board_overview_they_show()
+    {
+        // What the tests that write do (a cooperative of their own); before the screenshots had their own service,
+        // overview-board.png showed such a cooperative whenever one of those tests ran first.
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await ApiCalls.SeedCooperativeWithProject(fixture.Server.Client(), $"coop-{suffix}", $"proj-{suffix}");
+        Assert.Contains($"coop-{suffix}", (await fixture.Server.Client().Get("api/cooperatives")).Raw);
+
+        var shown = (await Screens.Server.Client().Get("api/cooperatives")).Body.EnumerateArray().Select(c => c.GetProperty("cooperative").GetProperty("id").GetString()!).ToList();
+        Assert.Contains("ketelhuiswg", shown);
+        Assert.DoesNotContain(shown, id => id.StartsWith("coop-", StringComparison.Ordinal));
+        var page = await Screens.SignedIn(Screens.KetelhuisBoardToken);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Coöperatie KetelhuisWG U.A.");
+        Assert.DoesNotContain($"coop-{suffix}", await page.Locator("body").InnerTextAsync());
     }
 
     [Fact]
@@ -412,7 +432,7 @@ public sealed class DashboardTests(BrowserFixture fixture)
     [Fact]
     public async Task At_phone_width_the_cash_page_fits_the_screen_and_the_keyboard_reaches_the_content_first()
     {
-        var page = await fixture.SignedIn(fixture.KetelhuisBoardToken, width: 390, height: 844);
+        var page = await Screens.SignedIn(Screens.KetelhuisBoardToken, width: 390, height: 844);
         await page.GotoAsync("/app/cashflow?id=wg-terrein");
         await Expect(page.Locator("#cash-chart")).ToBeVisibleAsync();
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");

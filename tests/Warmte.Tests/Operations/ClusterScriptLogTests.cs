@@ -1,0 +1,48 @@
+using Warmte.Tests.Cli;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Operations;
+
+/// <summary>
+/// scripts/cluster.sh run twice in one --dir (start, stop, start, stop; one silo, its own PostgreSQL, the tests'
+/// build of the silo): each run's silo-1.log holds that run only, and the previous run's is kept as silo-1.log.1.
+/// </summary>
+public sealed class ClusterScriptLogTests
+{
+    [Fact]
+    public async Task Each_start_begins_a_fresh_silo_log_and_keeps_the_previous_runs_as_log_1()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "warmte-cluster-logs-" + Guid.NewGuid().ToString("N")[..8]);
+        var http = FreePort.Next();
+        string[] places = ["--dir", dir, "--silos", "1", "--no-build", "--pg-port", FreePort.Next().ToString(),
+            "--http-base", http.ToString(), "--silo-base", FreePort.Next().ToString()];
+        var environment = new Dictionary<string, string?> { ["WARMTE_SILO_DLL"] = BuiltProgram.SiloDll, ["WARMTE_START_TIMEOUT"] = "240" };
+        var script = RepoFiles.Path("scripts", "cluster.sh");
+        var log = Path.Combine(dir, "silo-1.log");
+        try
+        {
+            for (var run = 1; run <= 2; run++)
+            {
+                var started = await BuiltProgram.Run("bash", [script, "start", .. places], environment, TimeSpan.FromMinutes(6));
+                Assert.True(started.ExitCode == 0, $"run {run}: {started}");
+                var stopped = await BuiltProgram.Run("bash", [script, "stop", "--dir", dir], environment, TimeSpan.FromMinutes(3));
+                Assert.True(stopped.ExitCode == 0, $"run {run}: {stopped}");
+            }
+
+            // The silo's own line at every start (ASP.NET's "Now listening on"): once in this run's log, once in the previous run's.
+            var listening = $"Now listening on: http://127.0.0.1:{http}";
+            Assert.Equal(1, Count(await File.ReadAllTextAsync(log), listening));
+            Assert.True(File.Exists(log + ".1"), "the previous run's log is kept as silo-1.log.1");
+            Assert.Equal(1, Count(await File.ReadAllTextAsync(log + ".1"), listening));
+            Assert.False(File.Exists(log + ".2"));
+        }
+        finally
+        {
+            await BuiltProgram.Run("bash", [script, "stop", "--dir", dir], environment, TimeSpan.FromMinutes(3));
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static int Count(string text, string line) =>
+        text.Split('\n').Count(l => l.Contains(line, StringComparison.Ordinal));
+}
