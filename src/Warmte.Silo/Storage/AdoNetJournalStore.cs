@@ -21,7 +21,9 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
 
     internal bool IsPostgres => database.IsPostgres;
 
-    // PostgreSQL keeps JSON as jsonb: the text parameter is cast in the statement.
+    // PostgreSQL keeps history JSON as jsonb: the text parameter is cast in the statement. The
+    // snapshot's state is text on both engines (postgresql/0013): it is only ever read whole, and
+    // parsing it into jsonb on every commit was the largest part of PostgreSQL's CPU per booking.
     private string Json(string parameter) => Pg ? $"CAST(@{parameter} AS jsonb)" : "@" + parameter;
 
     public async Task<StoredSnapshot?> LoadAsync(string grainType, string grainKey)
@@ -72,9 +74,9 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
         statements.Add(commit.ExpectedVersion == 0
             // New grain: the primary key refuses a second first commit (unique violation → conflict).
-            ? ($"INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) VALUES (@type, @key, 1, @last, {Json("state")}, @at)",
+            ? ($"INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) VALUES (@type, @key, 1, @last, @state, @at)",
                 [("type", commit.GrainType), ("key", commit.GrainKey), ("last", lastSeq), ("state", commit.State), ("at", at)])
-            : ($"UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = {Json("state")}, modified_at = @at " +
+            : ($"UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = @state, modified_at = @at " +
                 "WHERE grain_type = @type AND grain_key = @key AND version = @expected",
                 [("type", commit.GrainType), ("key", commit.GrainKey), ("expected", commit.ExpectedVersion), ("last", lastSeq), ("state", commit.State), ("at", at)]));
         var seq = commit.FirstSeq;
@@ -132,6 +134,9 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     /// first) means nothing at all was written; a taken key or journal row fails the whole statement
     /// (unique violation). Either way <see cref="InconsistentStateException"/>, as for the transaction.
     /// </summary>
+    /// <summary>Commits of up to this many journal rows use a prepared statement (<see cref="CommitInOneStatementAsync"/>).</summary>
+    internal const int MaxPreparedEntries = 4;
+
     private async Task CommitInOneStatementAsync(JournalCommit commit)
     {
         var at = InstantPattern.ExtendedIso.Format(commit.At);
@@ -143,8 +148,8 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         };
         sql.Append(commit.ExpectedVersion == 0
             ? "WITH s AS (INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) " +
-              "VALUES (@type, @key, 1, @last, CAST(@state AS jsonb), @at) RETURNING 1 AS moved)"
-            : "WITH s AS (UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = CAST(@state AS jsonb), modified_at = @at " +
+              "VALUES (@type, @key, 1, @last, @state, @at) RETURNING 1 AS moved)"
+            : "WITH s AS (UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = @state, modified_at = @at " +
               "WHERE grain_type = @type AND grain_key = @key AND version = @expected RETURNING 1 AS moved)");
         if (commit.ExpectedVersion != 0) parameters.Add(new("expected", commit.ExpectedVersion));
         var seq = commit.FirstSeq;
@@ -186,6 +191,11 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         long moved;
         try
         {
+            // Prepared on the server, once per pooled connection and statement shape: parsing and
+            // planning this CTE was most of PostgreSQL's CPU per booking (docs/performance.md). The
+            // shapes are few (grain type does not enter the text; entries 1..MaxPreparedEntries, with
+            // or without key, new or existing grain); a commit of more entries runs unprepared.
+            if (commit.Entries.Count <= MaxPreparedEntries) await cmd.PrepareAsync();
             moved = Convert.ToInt64(await cmd.ExecuteScalarAsync());
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)

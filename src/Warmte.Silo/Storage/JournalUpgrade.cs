@@ -94,8 +94,9 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             // Only snapshots with answers inside: cheap at every start once they are moved.
             list.CommandText = "SELECT grain_key, version, last_seq, " + (pg ? "state::text" : "state") +
                 " FROM warmte_snapshot WHERE grain_type = @type AND " +
-                // jsonb prints a space after the colon; SQLite keeps the compact JSON the service wrote.
-                (pg ? "state::text LIKE '%\"declarations\": [{%'" : "state LIKE '%\"declarations\":[{%'");
+                // The compact JSON the service wrote, or jsonb's print of it (a space after the colon):
+                // PostgreSQL kept state as jsonb before postgresql/0013, which left that print as text.
+                (pg ? "(state::text LIKE '%\"declarations\": [{%' OR state::text LIKE '%\"declarations\":[{%')" : "state LIKE '%\"declarations\":[{%'");
             Database.Parameter(list, "type", TenantConsent.TenantConsentGrain.JournalType);
             await using var reader = await list.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -137,7 +138,9 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             // Cheap at every start: only snapshots whose JSON still has a non-empty old list or a tally.
             list.CommandText = "SELECT grain_key FROM warmte_snapshot WHERE grain_type = @type AND ("
                 + (store.IsPostgres
-                    ? "state::text LIKE '%\"ballots\": [{%' OR state::text LIKE '%\"present\": [\"%' OR state::text LIKE '%\"tally\": {%')"
+                    // jsonb's print (state before postgresql/0013) or the compact JSON written since
+                    ? "state::text LIKE '%\"ballots\": [{%' OR state::text LIKE '%\"present\": [\"%' OR state::text LIKE '%\"tally\": {%' " +
+                      "OR state::text LIKE '%\"ballots\":[{%' OR state::text LIKE '%\"present\":[\"%' OR state::text LIKE '%\"tally\":{%')"
                     : "state LIKE '%\"ballots\":[{%' OR state LIKE '%\"present\":[\"%' OR state LIKE '%\"tally\":{%')");
             Database.Parameter(list, "type", Alv.AlvGrain.JournalType);
             await using var reader = await list.ExecuteReaderAsync(cancellationToken);

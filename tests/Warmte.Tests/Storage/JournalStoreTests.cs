@@ -113,4 +113,95 @@ public sealed class JournalStoreTests
         Assert.Equal(120.50m, System.Text.Json.JsonDocument.Parse((await store.ReadAsync(type, project, new JournalQuery("spending", "2026-01")))[0].Payload)
             .RootElement.GetProperty("amount").GetDecimal());
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_state_is_stored_exactly_as_written_and_repeated_commits_keep_every_refusal(string backend)
+    {
+        // The snapshot's state is text on both engines (postgresql/0013): a cash plan's state of several kB
+        // comes back byte for byte (jsonb would reorder and respace it). On PostgreSQL the commit is a
+        // prepared statement reused on the pooled connection (a generic plan after five runs): commit
+        // after commit, a stale version and a taken key must still write nothing at all.
+        var store = await Store(backend);
+        var project = "p-" + Guid.NewGuid().ToString("N")[..8];
+        var type = Warmte.CashFlow.CashFlowPlanGrain.JournalType;
+        static string State(int n) => "{\"z\":" + n + ",\"spent\":[" +
+            string.Join(",", Enumerable.Range(0, 120).Select(m => $"{{\"month\":\"20{20 + m / 12}-{1 + m % 12:00}\",\"amount\":{n * 1000 + m}.50,\"bookings\":{n}}}")) + "],\"a\":null}";
+        Assert.True(State(1).Length > 6000); // over PostgreSQL's 2 kB threshold: stored compressed
+        await store.CommitAsync(new JournalCommit(type, project, 0, 1, State(1), [Entry("spending", "2026-01", 1)], new IdempotencyRecord("k1", "f", null, 1), At));
+        var committed = 1;
+        for (var n = 2; n <= 24; n++)
+        {
+            if (n % 4 == 0) // another activation committed first: this one is refused whole
+                await Assert.ThrowsAsync<InconsistentStateException>(() => store.CommitAsync(
+                    new JournalCommit(type, project, committed - 1, committed + 1, State(-n), [Entry("spending", "2026-09", 900 + n)], new IdempotencyRecord("s" + n, "f", null, committed + 1), At)));
+            if (n % 5 == 0) // the key was used: refused whole
+                await Assert.ThrowsAsync<InconsistentStateException>(() => store.CommitAsync(
+                    new JournalCommit(type, project, committed, committed + 1, State(-n), [Entry("spending", "2026-09", 900 + n)], new IdempotencyRecord("k1", "other", null, committed + 1), At)));
+            await store.CommitAsync(new JournalCommit(type, project, committed, committed + 1, State(n), [Entry("spending", "2026-02", n)], new IdempotencyRecord("k" + n, "f", null, committed + 1), At));
+            committed++;
+            Assert.Equal(State(n), (await store.LoadAsync(type, project))!.State);
+        }
+
+        var snapshot = await store.LoadAsync(type, project);
+        Assert.Equal((24L, 24L, State(24)), (snapshot!.Version, snapshot.LastSeq, snapshot.State));
+        Assert.Equal(Enumerable.Range(1, 24).Select(n => (long)n), (await store.ReadAsync(type, project, new JournalQuery("spending"))).Select(r => r.Seq));
+        Assert.Equal(0, await store.CountAsync(type, project, "spending", "2026-09"));
+        Assert.Null(await store.FindIdempotencyAsync(type, project, "s8"));
+        Assert.Equal("f", (await store.FindIdempotencyAsync(type, project, "k1"))!.Fingerprint);
+        Assert.NotNull(await store.FindIdempotencyAsync(type, project, "k24"));
+        Assert.Equal(24, await store.ProjectChangesAsync(project)); // counted once per commit that went in, never for a refused one
+        Assert.Equal([State(24)], (await store.LoadManyAsync(type, [project])).Values.Select(s => s.State));
+    }
+
+    [Fact]
+    public async Task Postgresql_0013_turns_stored_jsonb_states_into_text_and_every_grain_loads_as_before()
+    {
+        // A database of the release before: state jsonb. The script converts the column in place,
+        // keeps every state (as jsonb wrote it out), and sets lz4 and the fillfactor on the table.
+        var settings = await GrainStorageTests.Storage("postgresql");
+        var database = new Database(settings);
+        await using (var connection = await database.OpenAsync())
+        {
+            await Execute(connection, """
+                ALTER TABLE warmte_snapshot RESET (fillfactor);
+                ALTER TABLE warmte_snapshot ALTER COLUMN state TYPE jsonb USING state::jsonb;
+                DELETE FROM warmte_schema_version WHERE version = 13;
+                INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at)
+                VALUES ('cashplan', 'oud', 7, 9, CAST('{"bookingCount": 9, "spent": [{"month": "2026-01", "amount": 120.50}]}' AS jsonb), '2026-01-01T00:00:00Z');
+                """);
+            Assert.Equal("jsonb", await Scalar(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'warmte_snapshot' AND column_name = 'state'"));
+        }
+        Assert.Contains("0013_snapshot_state_text.sql", await new SchemaMigrator(database, new NodaTime.Testing.FakeClock(At), Microsoft.Extensions.Logging.Abstractions.NullLogger<SchemaMigrator>.Instance).MigrateAsync());
+
+        await using (var connection = await database.OpenAsync())
+        {
+            Assert.Equal("text", await Scalar(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'warmte_snapshot' AND column_name = 'state'"));
+            Assert.Contains("fillfactor=80", await Scalar(connection, "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'warmte_snapshot'"));
+            Assert.Equal("l", await Scalar(connection, "SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'warmte_snapshot'::regclass AND attname = 'state'"));
+        }
+        var store = new AdoNetJournalStore(database);
+        var old = await store.LoadAsync("cashplan", "oud");
+        Assert.Equal((7L, 9L), (old!.Version, old.LastSeq));
+        var state = System.Text.Json.JsonDocument.Parse(old.State).RootElement;
+        Assert.Equal(9, state.GetProperty("bookingCount").GetInt32());
+        Assert.Equal("120.50", state.GetProperty("spent")[0].GetProperty("amount").GetRawText()); // the digits as stored
+        // And it commits on from there.
+        await store.CommitAsync(new JournalCommit("cashplan", "oud", 7, 10, """{"bookingCount":10}""", [Entry("spending", "2026-02", 10)], null, At));
+        Assert.Equal((8L, """{"bookingCount":10}"""), ((await store.LoadAsync("cashplan", "oud"))!.Version, (await store.LoadAsync("cashplan", "oud"))!.State));
+    }
+
+    private static async Task Execute(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string?> Scalar(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return (await cmd.ExecuteScalarAsync())?.ToString();
+    }
 }
