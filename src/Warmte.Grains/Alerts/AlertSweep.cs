@@ -86,20 +86,6 @@ public static class AlertSweepSchedule
         return every < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : every > TimeSpan.FromMinutes(5) ? TimeSpan.FromMinutes(5) : every;
     }
 
-    /// <summary>
-    /// When a sweep's reminder first ticks after it registers: its own share of one interval,
-    /// (slice + 1) / <see cref="Slices"/> × <paramref name="every"/>. The 32 sweeps register together at a
-    /// silo's start; with the same due time they would wake in the same instant every interval (32 grain
-    /// calls and 32 database queries at once, on PostgreSQL up to 32 pooled connections opened together),
-    /// spread like this one sweep wakes every interval / 32 (9.4 s for a day) and they share one connection.
-    /// Never later than <paramref name="every"/>, so a project is still evaluated at most one interval late.
-    /// </summary>
-    public static TimeSpan FirstTick(int slice, TimeSpan every)
-    {
-        if (slice is < 0 or >= Slices) throw new ArgumentOutOfRangeException(nameof(slice), $"A slice is 0 to {Slices - 1}.");
-        return TimeSpan.FromTicks(every.Ticks / Slices * (slice + 1) + (slice == Slices - 1 ? every.Ticks % Slices : 0));
-    }
-
     private static long BinaryDivide(this Duration value, Duration by) => (long)(value.BclCompatibleTicks / by.BclCompatibleTicks);
 }
 
@@ -144,8 +130,7 @@ public sealed class AlertSweepGrain(IAlertDueStore due, IClock clock, IOptions<A
         if (_started) return;
         // Once per activation (a sweep ticks every few minutes, so it stays active): also picks up a changed period.
         var every = AlertSweepSchedule.SweepEvery(options.Value.Period);
-        // Each sweep at its own phase of the interval, not all 32 in the same instant (docs/performance.md, "An idle silo").
-        await this.RegisterOrUpdateReminder(ReminderName, AlertSweepSchedule.FirstTick(Slice, every), every);
+        await this.RegisterOrUpdateReminder(ReminderName, every, every);
         _started = true;
     }
 

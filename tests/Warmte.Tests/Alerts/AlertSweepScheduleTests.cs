@@ -98,28 +98,4 @@ public sealed class AlertSweepScheduleTests
         Assert.Equal(TimeSpan.FromSeconds(1), AlertSweepSchedule.SweepEvery(TimeSpan.FromSeconds(2)));
         Assert.Equal(TimeSpan.FromSeconds(12.5), AlertSweepSchedule.SweepEvery(TimeSpan.FromHours(1)));
     }
-
-    [Property]
-    public bool A_sweep_first_ticks_within_one_interval_at_its_own_phase(PositiveInt seconds)
-    {
-        // Any interval from 1 s to a day; the sweeps' first ticks after a start: increasing with the slice,
-        // evenly apart (an interval / 32, to the tick), the last exactly one interval: never later than before.
-        var every = TimeSpan.FromSeconds(1 + seconds.Get % 86_400);
-        var ticks = Enumerable.Range(0, AlertSweepSchedule.Slices).Select(s => AlertSweepSchedule.FirstTick(s, every)).ToArray();
-        var step = every.Ticks / AlertSweepSchedule.Slices;
-        return ticks[0].Ticks == step
-            && ticks[^1] == every
-            && ticks.Zip(ticks.Skip(1), (a, b) => b - a).All(d => d.Ticks >= step && d.Ticks <= step + AlertSweepSchedule.Slices);
-    }
-
-    [Fact]
-    public void For_a_daily_period_one_sweep_wakes_every_nine_seconds_and_a_few_hundredths()
-    {
-        var every = AlertSweepSchedule.SweepEvery(Day);
-        Assert.Equal(TimeSpan.FromSeconds(9.375), AlertSweepSchedule.FirstTick(0, every));
-        Assert.Equal(TimeSpan.FromSeconds(18.75), AlertSweepSchedule.FirstTick(1, every));
-        Assert.Equal(TimeSpan.FromMinutes(5), AlertSweepSchedule.FirstTick(31, every));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AlertSweepSchedule.FirstTick(32, every));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AlertSweepSchedule.FirstTick(-1, every));
-    }
 }
