@@ -9,7 +9,8 @@
 # Environment: NO_BUILD (set: reuse the builds in WORK)  BEFORE_REV (main)  COOPS (200)  PER (10)  STARTS (5)  WORK (a new /tmp directory)  PORT (5181)
 #
 #   scripts/bench-startup.sh scale [SIZE ...]    issue 15: start-up and memory of this work tree with SIZE projects
-#                                                (default 0 10000 100000); see "scale" below and docs/performance.md
+#                                                (default 0 10000 100000); see scripts/bench-scale.sh and docs/performance.md
+#   ENGINE=postgresql scripts/bench-startup.sh scale   the same on a PostgreSQL server the script starts itself
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 [ "${1:-}" != scale ] || exec "$repo/scripts/bench-scale.sh" "${@:2}"

@@ -23,7 +23,8 @@ public static class Program
                          status read runs at --rate/s; silo memory (RSS, peak) and load average (issue 16)
           portfolio      the financier's portfolio (GET /api/portfolio) over every project
           scale-out      copy block 0 (the first --umbrella-size cooperatives, written by `setup`) in the SQLite file
-                         --db FILE (silo stopped) until there are --cooperatives; renumbered ids (issue 15, 100,000 projects)
+                         --db FILE (silo stopped) until there are --cooperatives; renumbered ids (issue 15, 100,000 projects);
+                         --pg CONNSTR instead: the same in that PostgreSQL database (binary COPY, one transaction per block)
           scale-check    read copies through the service and compare them with block 0's answers, renumbered
           report DIR     fold the JSON results in DIR into markdown tables (medians over repeated runs)
           vote           issue 17: a cooperative of --members members, an ALV today with an open and a secret proposal, online
@@ -66,7 +67,9 @@ public static class Program
             var so = Options.Parse(argv[1..]);
             var scaled = new Dataset(so.Value("prefix") ?? "load", so.Int("cooperatives", 20), so.Int("projects", 5), so.Int("members", 40),
                 !so.Flag("no-grants"), so.Int("umbrella-size", 10), so.Int("bookings", 0));
-            var outcome = await ScaleOut.RunAsync(so.Value("db") ?? throw new ArgumentException("scale-out needs --db FILE."), scaled, Console.Out);
+            var outcome = so.Value("pg") is { Length: > 0 } pg
+                ? await ScaleOut.RunAsync(pg, scaled, Console.Out, postgres: true)
+                : await ScaleOut.RunAsync(so.Value("db") ?? throw new ArgumentException("scale-out needs --db FILE or --pg CONNSTR."), scaled, Console.Out);
             Console.Write(Report.Markdown([outcome]));
             return 0;
         }
@@ -218,8 +221,8 @@ public static class Program
                 var projects = set.AllProjectIds().ToArray();
                 // --view alerts: read api/projects/{id}/alerts instead (all of a project's grains, as the daily evaluation does).
                 var view = o.Value("view") is { Length: > 0 } v ? "/" + v.Trim('/') : "";
-                // A silo start makes every project's alert watch register its reminder (Hosting/AlertWatchStartup.cs),
-                // which activates one grain per project by itself: wait until the activation count stops moving.
+                // A silo start activates no project by itself (32 alert sweeps, Hosting/AlertWatchStartup.cs), but a sweep
+                // that finds projects due evaluates them (several grains each): wait until the activation count stops moving.
                 var settleClock = Stopwatch.StartNew(); // from the moment the silo answers /health (the script waits for that)
                 var before = await MemoryAsync(api);
                 for (var previous = -1L; settleClock.Elapsed < TimeSpan.FromSeconds(o.Double("settle", 180)) && before.Count > 0;)

@@ -1,9 +1,12 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Warmte.LoadGen;
 
@@ -20,6 +23,10 @@ namespace Warmte.LoadGen;
 /// `scale-check` then reads copies through the running service and compares each answer with the
 /// block's answer, renumbered the same way: equal, or the copy is not what the service would have
 /// written. Resumable: blocks already present are skipped.
+/// On PostgreSQL (<c>--pg CONNSTR</c> instead of <c>--db FILE</c>) the same rows are copied with one
+/// binary <c>COPY</c> per table and block, in one transaction per block, from the block the service
+/// wrote into that database; then <c>VACUUM (ANALYZE)</c>, as a database that grew over time would have
+/// its statistics.
 /// </summary>
 public static class ScaleOut
 {
@@ -59,7 +66,8 @@ public static class ScaleOut
     /// <summary>Orleans' hash of a grain id ("alertwatch/key"), as the reminder table stores it (uint as int).</summary>
     public static int GrainHash(string grainId) => unchecked((int)Orleans.Runtime.GrainId.Parse(grainId).GetUniformHashCode());
 
-    public static async Task<MeasurementResult> RunAsync(string dbPath, Dataset set, TextWriter log)
+    /// <summary>Copies block 0 in the SQLite file <paramref name="target"/>, or in the PostgreSQL database when <paramref name="postgres"/> (a connection string).</summary>
+    public static async Task<MeasurementResult> RunAsync(string target, Dataset set, TextWriter log, bool postgres = false)
     {
         var u = set.CooperativesPerUmbrella;
         if (set.Cooperatives % u != 0) throw new ArgumentException($"--cooperatives must be a multiple of --umbrella-size ({u}).");
@@ -67,9 +75,9 @@ public static class ScaleOut
         var blocks = set.Cooperatives / u;
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        await using var db = new SqliteConnection($"Data Source={dbPath};Pooling=false");
+        await using DbConnection db = postgres ? new NpgsqlConnection(target) : new SqliteConnection($"Data Source={target};Pooling=false");
         await db.OpenAsync();
-        await Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+        if (!postgres) await Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
         var renumber = new Renumber(set);
         var block0 = new Regex($@"^(\w+/)?{Regex.Escape(set.Prefix)}-(c(\d{{4}})|u000)", RegexOptions.CultureInvariant);
         bool InBlock0(string key)
@@ -80,13 +88,16 @@ public static class ScaleOut
 
         // Block 0's rows, as the service wrote them.
         var template = new Dictionary<string, (string[] Columns, List<object?[]> Rows)>();
+        var pgTypes = new Dictionary<string, NpgsqlDbType[]>();
         foreach (var table in Tables)
         {
             // A block written by a release before the alert sweep has no due table (its projects have reminders instead).
             await using (var has = db.CreateCommand())
             {
-                has.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t";
-                has.Parameters.AddWithValue("$t", table);
+                has.CommandText = postgres
+                    ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = lower(@t)"
+                    : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t";
+                AddParameter(has, "@t", table);
                 if (Convert.ToInt64(await has.ExecuteScalarAsync()) == 0) continue;
             }
             var keyColumn = table switch { "warmte_project_summary" or "warmte_alert_due" => "project_id", "OrleansRemindersTable" => "GrainId", _ => "grain_key" };
@@ -94,7 +105,8 @@ public static class ScaleOut
             cmd.CommandText = $"SELECT * FROM {table}";
             await using var reader = await cmd.ExecuteReaderAsync();
             var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
-            var key = Array.IndexOf(columns, keyColumn);
+            if (postgres) pgTypes[table] = Enumerable.Range(0, reader.FieldCount).Select(i => PgType(reader.GetDataTypeName(i))).ToArray();
+            var key = Column(columns, keyColumn);
             var rows = new List<object?[]>();
             while (await reader.ReadAsync())
             {
@@ -110,7 +122,7 @@ public static class ScaleOut
 
         // The reminders' hash: ours must be Orleans' own, checked on every row the service wrote.
         var (remColumns, remRows) = template["OrleansRemindersTable"];
-        int gi = Array.IndexOf(remColumns, "GrainId"), gh = Array.IndexOf(remColumns, "GrainHash"), st = Array.IndexOf(remColumns, "StartTime");
+        int gi = Column(remColumns, "GrainId"), gh = Column(remColumns, "GrainHash"), st = Column(remColumns, "StartTime");
         foreach (var row in remRows)
             if (GrainHash((string)row[gi]!) != Convert.ToInt32(row[gh]))
                 throw new InvalidOperationException($"Reminder hash of {row[gi]} differs from Orleans' ({row[gh]} stored): not copying.");
@@ -121,45 +133,67 @@ public static class ScaleOut
         {
             await using (var exists = db.CreateCommand())
             {
-                exists.CommandText = "SELECT COUNT(*) FROM warmte_snapshot WHERE grain_type = 'cooperative' AND grain_key = $key";
-                exists.Parameters.AddWithValue("$key", set.CooperativeId(k * u));
+                exists.CommandText = "SELECT COUNT(*) FROM warmte_snapshot WHERE grain_type = 'cooperative' AND grain_key = @key";
+                AddParameter(exists, "@key", set.CooperativeId(k * u));
                 if (Convert.ToInt64(await exists.ExecuteScalarAsync()) > 0) continue;
             }
-            await using var tx = db.BeginTransaction();
+            await using var tx = await db.BeginTransactionAsync();
             foreach (var (table, (columns, rows)) in template)
             {
-                await using var insert = db.CreateCommand();
-                insert.Transaction = tx;
-                insert.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
-                var parameters = columns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
-                insert.Prepare();
-                foreach (var row in rows)
+                // One row of the copy: block 0's values renumbered for block k.
+                object?[] Copy(object?[] row)
                 {
-                    for (var i = 0; i < row.Length; i++)
-                        parameters[i].Value = row[i] is string s ? renumber.Apply(s, k) : row[i] ?? DBNull.Value;
+                    var values = row.Select(v => v is string s ? renumber.Apply(s, k) : v).ToArray();
                     if (table == "warmte_project_summary")
                     {
                         // The summary is binary (ProjectSummaryCodec) with block 0's ids inside: the copy is a
                         // placeholder (empty, stale) that the service recomputes on its first read.
-                        parameters[Array.IndexOf(columns, "summary")].Value = Array.Empty<byte>();
-                        parameters[Array.IndexOf(columns, "computed")].Value = -1L;
-                        parameters[Array.IndexOf(columns, "as_of")].Value = "";
+                        values[Column(columns, "summary")] = Array.Empty<byte>();
+                        values[Column(columns, "computed")] = -1L;
+                        values[Column(columns, "as_of")] = "";
                     }
                     if (table == "OrleansRemindersTable")
                     {
-                        var grainId = (string)parameters[gi].Value!;
-                        parameters[gh].Value = GrainHash(grainId);
+                        values[gh] = GrainHash((string)values[gi]!);
                         // Projects created over time register at different times of day: spread the blocks over 24 h.
-                        var start = DateTime.Parse((string)row[st]!, System.Globalization.CultureInfo.InvariantCulture);
-                        parameters[st].Value = start.AddSeconds(86_400.0 * k / blocks).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+                        var start = row[st] is DateTime at ? at : DateTime.Parse((string)row[st]!, System.Globalization.CultureInfo.InvariantCulture);
+                        var spread = start.AddSeconds(86_400.0 * k / blocks);
+                        values[st] = postgres ? spread : spread.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
                     }
                     if (table == "warmte_alert_due")
                     {
                         // The copy's own slice, and its due time spread over the day like the reminders'.
-                        var project = (string)parameters[0].Value!;
-                        parameters[1].Value = AlertSlice(project);
-                        parameters[2].Value = Convert.ToInt64(row[2]) + 86_400_000L * k / blocks;
+                        values[Column(columns, "slice")] = AlertSlice((string)values[Column(columns, "project_id")]!);
+                        var dueAt = Column(columns, "due_at");
+                        values[dueAt] = Convert.ToInt64(row[dueAt]) + 86_400_000L * k / blocks;
                     }
+                    return values;
+                }
+
+                if (db is NpgsqlConnection pg)
+                {
+                    var types = pgTypes[table];
+                    await using var copy = await pg.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)");
+                    foreach (var row in rows)
+                    {
+                        await copy.StartRowAsync();
+                        var values = Copy(row);
+                        for (var i = 0; i < values.Length; i++)
+                            if (values[i] is null or DBNull) await copy.WriteNullAsync();
+                            else await copy.WriteAsync(values[i], types[i]);
+                    }
+                    await copy.CompleteAsync();
+                    continue;
+                }
+                await using var insert = db.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+                var parameters = columns.Select((_, i) => AddParameter(insert, "@p" + i, null)).ToArray();
+                insert.Prepare();
+                foreach (var row in rows)
+                {
+                    var values = Copy(row);
+                    for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
                     await insert.ExecuteNonQueryAsync();
                 }
             }
@@ -181,17 +215,25 @@ public static class ScaleOut
             registry["cooperatives"] = new JsonArray([.. coops.Select(c => (JsonNode)c)]);
             registry["umbrellas"] = new JsonArray([.. umbrellas.Select(x => (JsonNode)x)]);
             await using var write = db.CreateCommand();
-            write.CommandText = "UPDATE OrleansStorage SET PayloadBinary = $p, Version = Version + 1 WHERE GrainTypeString = 'registry'";
-            write.Parameters.AddWithValue("$p", Encoding.UTF8.GetBytes(registry.ToJsonString()));
+            write.CommandText = "UPDATE OrleansStorage SET PayloadBinary = @p, Version = Version + 1 WHERE GrainTypeString = 'registry'";
+            AddParameter(write, "@p", Encoding.UTF8.GetBytes(registry.ToJsonString()));
             await write.ExecuteNonQueryAsync();
         }
-        await Exec(db, "PRAGMA wal_checkpoint(TRUNCATE);");
+        await Exec(db, postgres ? "VACUUM (ANALYZE)" : "PRAGMA wal_checkpoint(TRUNCATE);");
+        long bytes;
+        if (postgres)
+        {
+            await using var size = db.CreateCommand();
+            size.CommandText = "SELECT pg_database_size(current_database())";
+            bytes = Convert.ToInt64(await size.ExecuteScalarAsync());
+        }
+        else bytes = new FileInfo(target).Length;
         log.WriteLine($"scale-out: {copied} block(s) copied, {set.Cooperatives} cooperatives, {set.Projects} projects, {clock.Elapsed.TotalSeconds:0} s");
         return new MeasurementResult
         {
-            Kind = "scale-out", Label = dbPath, StartedAt = started, Seconds = clock.Elapsed.TotalSeconds, Urls = [], Concurrency = 1,
+            Kind = "scale-out", Label = postgres ? new NpgsqlConnectionStringBuilder(target).Database ?? "PostgreSQL" : target, StartedAt = started, Seconds = clock.Elapsed.TotalSeconds, Urls = [], Concurrency = 1,
             Operations = [],
-            Figures = new() { ["blocks copied"] = copied, ["cooperatives"] = set.Cooperatives, ["projects"] = set.Projects, ["database bytes"] = new FileInfo(dbPath).Length },
+            Figures = new() { ["blocks copied"] = copied, ["cooperatives"] = set.Cooperatives, ["projects"] = set.Projects, ["database bytes"] = bytes },
         };
     }
 
@@ -257,7 +299,34 @@ public static class ScaleOut
 
     private static string Cut(string? s) => s is { Length: > 300 } ? s[..300] + "…" : s ?? "";
 
-    private static async Task Exec(SqliteConnection db, string sql)
+    /// <summary>A column's index by name; PostgreSQL folds unquoted column names to lower case.</summary>
+    private static int Column(string[] columns, string name) => Array.FindIndex(columns, c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase));
+
+    private static DbParameter AddParameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>The COPY type of a column, from the name PostgreSQL reports for it.</summary>
+    private static NpgsqlDbType PgType(string name) => name.Split('(')[0].Trim() switch // "character varying(150)": the type without its length
+    {
+        "text" => NpgsqlDbType.Text,
+        "character varying" or "varchar" => NpgsqlDbType.Varchar,
+        "jsonb" => NpgsqlDbType.Jsonb,
+        "bytea" => NpgsqlDbType.Bytea,
+        "bigint" => NpgsqlDbType.Bigint,
+        "integer" => NpgsqlDbType.Integer,
+        "smallint" => NpgsqlDbType.Smallint,
+        "boolean" => NpgsqlDbType.Boolean,
+        "timestamp with time zone" or "timestamptz" => NpgsqlDbType.TimestampTz,
+        _ => throw new NotSupportedException($"scale-out: no COPY type for the column type '{name}'."),
+    };
+
+    private static async Task Exec(DbConnection db, string sql)
     {
         await using var cmd = db.CreateCommand();
         cmd.CommandText = sql;

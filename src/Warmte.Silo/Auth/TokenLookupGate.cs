@@ -27,15 +27,8 @@ public sealed class TokenLookupGate : IDisposable
     {
         _tokens = tokens;
         if (!settings.Enabled) return;
-        _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ =>
-            new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = settings.TokenLookupBurst,
-                TokensPerPeriod = settings.TokenLookupsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+        // Refilled on request, no heartbeat timer (Operations.TokenBuckets).
+        _limiter = new Operations.TokenBuckets<string>(address => address, settings.TokenLookupBurst, settings.TokenLookupsPerSecond, TimeSpan.FromSeconds(1));
     }
 
     public async Task<TokenLookup> FindActiveAsync(string token, IPAddress? remote)

@@ -48,18 +48,9 @@ public static class RateLimiting
         if (!settings.Enabled) return;
         services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            {
-                if (http.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
-                return RateLimitPartition.GetTokenBucketLimiter(PartitionKey(http), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = settings.Burst,
-                    TokensPerPeriod = settings.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            // Token buckets refilled on request, without PartitionedRateLimiter's 100-ms heartbeat timer (TokenBuckets; an idle silo's wake-ups).
+            options.GlobalLimiter = new TokenBuckets<HttpContext>(http => http.Request.Path.StartsWithSegments("/health") ? null : PartitionKey(http),
+                settings.Burst, settings.PermitsPerSecond, TimeSpan.FromSeconds(1));
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, _) =>
             {
