@@ -11,7 +11,7 @@
 #      cooperatives' snapshots and summary rows are read from the database by this call).
 #   The umbrella view compares umbrella wide-u000, then wida-u000 (each reads its own 1,000 rows); the
 #   portfolio is asked by a financier of wide-funder, then by one of wida-funder (each sees its own
-#   1,000 projects; the portfolio reads every cooperative's rows and keeps the funder's).
+#   1,000 projects; since the funder index the portfolio reads only its funder's rows — before it, every row).
 # The silo is restarted between the two views, so each view's step 1 is process-cold.
 # Usage: scripts/bench-wide-views.sh <silo-dll> <data-dir> <label> [setup|only]
 #   setup: create the two data sets first (idempotent); only: create them and stop
@@ -44,6 +44,11 @@ start() {
   for _ in $(seq 1 900); do
     n=$(sqlite3 "$DATA/warmtenet.db" "select count(*) from warmte_startup_step where name = 'project-summaries-built'" 2>/dev/null || echo 0)
     [ "$n" -ge 1 ] && break; sleep 1
+  done
+  # and the funder index's start-up step (rows stored before it get their funders; no such column before it)
+  for _ in $(seq 1 300); do
+    n=$(sqlite3 "$DATA/warmtenet.db" "select count(*) from warmte_project_summary where funders_indexed = 0 and changes = computed" 2>/dev/null || echo 0)
+    [ "$n" -eq 0 ] && break; sleep 1
   done
   sleep 3
 }
@@ -98,11 +103,18 @@ if [ -f "$DATA/warmtenet.db" ]; then
     printf '.timer on\n.output /dev/null\nSELECT project_id, cooperative_id, as_of, changes, computed, summary FROM warmte_project_summary WHERE cooperative_id IN (%s);\n' "$ids" \
       | sqlite3 "$DATA/warmtenet.db"
   done
-  echo "sqlite3 floor, every row (the portfolio):"
+  echo "sqlite3 floor, every row (the portfolio before the funder index):"
   for _ in 1 2 3; do
     printf '.timer on\n.output /dev/null\nSELECT project_id, cooperative_id, as_of, changes, computed, summary FROM warmte_project_summary;\n' \
       | sqlite3 "$DATA/warmtenet.db"
   done
+  if sqlite3 "$DATA/warmtenet.db" "select 1 from warmte_project_summary_funder limit 1" >/dev/null 2>&1; then
+    echo "sqlite3 floor, one funder's rows by the funder index (the portfolio's query):"
+    for _ in 1 2 3; do
+      printf ".timer on\n.output /dev/null\nSELECT s.project_id, s.cooperative_id, s.as_of, s.changes, s.computed, s.summary FROM warmte_project_summary_funder f JOIN warmte_project_summary s ON s.project_id = f.project_id WHERE f.funder = 'wida-funder' AND NOT (s.changes <> s.computed OR s.funders_indexed = 0) UNION ALL SELECT project_id, cooperative_id, as_of, changes, computed, summary FROM warmte_project_summary WHERE (changes <> computed OR funders_indexed = 0); SELECT project_id FROM warmte_project_summary;\n" \
+        | sqlite3 "$DATA/warmtenet.db"
+    done
+  fi
 fi
 # Medians over the rounds: the first call of each kind, the warm ones (p50 of the other nine), and the
 # silo's phases of each first call (from its log: a request's lines end with its "… answer:" line).

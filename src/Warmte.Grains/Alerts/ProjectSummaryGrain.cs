@@ -78,6 +78,16 @@ public sealed record ProjectSummaryRow
     }
 
     /// <summary>
+    /// The funders whose portfolio shows this row: the distinct <see cref="Grant.FunderId"/>s of its
+    /// grants (ordinal, as <see cref="PortfolioOn"/> compares them), in order. For every funder id
+    /// <c>f</c>, <c>PortfolioOn(day, f)</c> is a row exactly when <c>f</c> is among them
+    /// (<c>ProjectSummaryFunderTests</c>); the funder index (warmte_project_summary_funder) stores them.
+    /// Null for a row without its calendar inputs (the release before's): its funders are not known.
+    /// </summary>
+    public IReadOnlyList<string>? Funders() =>
+        Calendar is null ? null : [.. Calendar.Grants.Select(g => g.Grant.FunderId).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>
     /// Pure: the summary of a project from its facts, its line, its latest business case and (with a
     /// cash plan) its outlook of the month after <see cref="ProjectFacts.Today"/>.
     /// </summary>
@@ -197,7 +207,7 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
             var changes = await store.ProjectChangesAsync(ProjectId);
             var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock));
             if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
-            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, ProjectSummaryCodec.Encode(row), changes, clock.GetCurrentInstant());
+            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, ProjectSummaryCodec.Encode(row), changes, clock.GetCurrentInstant(), row.Funders());
             return row;
         }
         catch
@@ -256,6 +266,34 @@ public static class ProjectSummaries
             log.LogDebug("Wide read: {Cooperatives} cooperatives' snapshots {Snapshots:F1} ms (at the same time as the summaries' query)",
                 cooperatives.Count, Stopwatch.GetElapsedTime(started, snapshots).TotalMilliseconds);
         return new WideRead(cooperatives, summaries);
+    }
+
+    /// <summary>
+    /// What one funder's portfolio needs: the summaries of the cooperatives' projects that may have a
+    /// grant of <paramref name="funderId"/> — the current rows the funder index lists for it, every
+    /// stale or not-indexed row, and any project without a row (computed here) — instead of every
+    /// project's row. The caller filters with <see cref="ProjectSummaryRow.PortfolioOn"/> as before, so
+    /// the answer is the one the full read gives: a project left out has a current row whose funders,
+    /// recorded with it, do not include <paramref name="funderId"/>. The cooperatives' snapshots (which
+    /// projects exist) are read at the same time.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, ProjectSummaryRow>> ReadFunderAsync(
+        IJournalStore store, IGrainFactory grains, IReadOnlyCollection<string> cooperativeIds, string funderId, LocalDate today, ILogger? log = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var snapshots = started;
+        var cooperativesRead = CooperativesAsync(store, cooperativeIds).ContinueWith(t => { snapshots = Stopwatch.GetTimestamp(); return t; }, TaskScheduler.Default).Unwrap();
+        var stored = await store.ReadFunderProjectSummariesAsync(funderId);
+        var queried = Stopwatch.GetTimestamp();
+        var cooperatives = await cooperativesRead;
+        var projects = cooperatives.SelectMany(c => c.Projects).ToHashSet(StringComparer.Ordinal);
+        // The rows read (of existing projects), and the projects without any row.
+        List<string> wanted = [.. stored.Rows.Select(r => r.ProjectId).Where(projects.Contains), .. projects.Where(p => !stored.StoredProjectIds.Contains(p))];
+        var summaries = await CompleteAsync(stored.Rows, grains, wanted, today, log, Stopwatch.GetElapsedTime(started, queried));
+        if (log?.IsEnabled(LogLevel.Debug) == true)
+            log.LogDebug("Wide read: {Cooperatives} cooperatives' snapshots {Snapshots:F1} ms (at the same time as the summaries' query); funder {Funder}: {Rows} rows of {Stored}",
+                cooperatives.Count, Stopwatch.GetElapsedTime(started, snapshots).TotalMilliseconds, funderId, stored.Rows.Count, stored.StoredProjectIds.Count);
+        return summaries;
     }
 
     /// <summary>The summaries of <paramref name="projectIds"/> (reads every stored row).</summary>

@@ -94,12 +94,46 @@ public interface IJournalStore
     /// </summary>
     Task<long> ProjectChangesAsync(string projectId);
 
-    /// <summary>Stores a project's summary, computed against <paramref name="changes"/> commits (current only while no commit came since).</summary>
-    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at);
+    /// <summary>
+    /// Stores a project's summary, computed against <paramref name="changes"/> commits (current only
+    /// while no commit came since), and in the same transaction the funders it concerns
+    /// (table warmte_project_summary_funder): <paramref name="funders"/>, or, when null, none known —
+    /// the row is then read by every funder's portfolio (<see cref="ReadFunderProjectSummariesAsync"/>).
+    /// </summary>
+    Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at,
+        IReadOnlyCollection<string>? funders = null);
 
-    /// <summary>Removes a project's summary (the project is gone).</summary>
+    /// <summary>Removes a project's summary and its funder rows (the project is gone).</summary>
     Task DeleteProjectSummaryAsync(string projectId);
+
+    /// <summary>
+    /// What one funder's portfolio reads, in one round trip: the current rows whose funders include
+    /// <paramref name="funderId"/> (by the funder index), every row that is stale or whose funders are
+    /// not known (placeholders, rows stored before the index: the caller filters them as before), and
+    /// the ids of all stored rows (so a project without any row is found and computed).
+    /// </summary>
+    Task<FunderProjectSummaries> ReadFunderProjectSummariesAsync(string funderId);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> current rows whose funders are not known yet, after
+    /// <paramref name="afterProjectId"/> in project order (the start-up step that indexes rows stored
+    /// before the funder index; it decodes them itself).
+    /// </summary>
+    Task<IReadOnlyList<UnindexedProjectSummary>> ReadUnindexedProjectSummariesAsync(string? afterProjectId, int limit);
+
+    /// <summary>
+    /// Records the funders of rows read by <see cref="ReadUnindexedProjectSummariesAsync"/>, each only
+    /// if its row is still the one read (same computed count, still current, still not indexed); one
+    /// transaction. Answers how many rows were indexed.
+    /// </summary>
+    Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows);
 }
+
+/// <summary>What a funder's portfolio reads (<see cref="IJournalStore.ReadFunderProjectSummariesAsync"/>).</summary>
+public sealed record FunderProjectSummaries(IReadOnlyList<StoredProjectSummary> Rows, IReadOnlySet<string> StoredProjectIds);
+
+/// <summary>A current summary row whose funders are not recorded yet: its computed count and stored bytes.</summary>
+public sealed record UnindexedProjectSummary(string ProjectId, long Computed, byte[] Summary);
 
 /// <summary>
 /// A project's summary for the wide views (umbrella comparison, portfolio) as stored: computed as of

@@ -33,13 +33,16 @@ public static class AlertEndpoints
             var today = AmsterdamTime.Today(clock);
             var log = logs.CreateLogger(ProjectSummaries.LogCategory);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            // Every project's summary in one query (stale or missing ones recomputed): docs/storage.md, "Project summaries".
+            // The summaries in one query (stale or missing ones recomputed): docs/storage.md, "Project summaries".
+            // A financier of one funder reads that funder's rows only (the funder index); everyone else every project's.
+            var scope = http.User.FunderScope();
             var cooperativeIds = await grains.GetGrain<IRegistryGrain>(0).Cooperatives();
             var registry = System.Diagnostics.Stopwatch.GetTimestamp();
-            var (_, summaries) = await ProjectSummaries.ReadCooperativesAsync(store, grains, cooperativeIds, today, log);
+            var summaries = scope is null
+                ? (await ProjectSummaries.ReadCooperativesAsync(store, grains, cooperativeIds, today, log)).Summaries
+                : await ProjectSummaries.ReadFunderAsync(store, grains, cooperativeIds, scope, today, log);
             var read = System.Diagnostics.Stopwatch.GetTimestamp();
             // Only funded projects are in the portfolio; a financier of one funder sees that funder's grants.
-            var scope = http.User.FunderScope();
             var funded = summaries.Values.Select(s => s.PortfolioOn(today, scope)).OfType<PortfolioRow>().ToList();
             log.LogDebug("Portfolio: registry {Registry:F1} ms, read {Read:F1} ms, rows of the day {Derive:F1} ms",
                 System.Diagnostics.Stopwatch.GetElapsedTime(started, registry).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(registry, read).TotalMilliseconds,

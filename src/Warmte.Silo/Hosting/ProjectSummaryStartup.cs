@@ -29,6 +29,7 @@ public static class ProjectSummaryStartup
             {
                 await BuildOnceAsync(app.Services.GetRequiredService<Database>(), app.Services.GetRequiredService<IGrainFactory>(),
                     app.Services.GetRequiredService<NodaTime.IClock>(), logger, app.Lifetime.ApplicationStopping);
+                await IndexFundersAsync(app.Services.GetRequiredService<Journal.IJournalStore>(), logger, app.Lifetime.ApplicationStopping);
             }
             catch (Exception ex) when (!app.Lifetime.ApplicationStopping.IsCancellationRequested)
             {
@@ -74,6 +75,38 @@ public static class ProjectSummaryStartup
             if (database.IsPostgres) await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey));
         }
     }
+
+    /// <summary>
+    /// Records the funders of the current summary rows stored before the funder index
+    /// (<c>sqlite/0011</c>, <c>postgresql/0012</c>: every row has <c>funders_indexed = 0</c>) from their
+    /// stored bytes: decoded here, no grain activated, <see cref="IndexBatch"/> rows per transaction, each
+    /// row only if it is still the one read. Until a row is indexed every funder's portfolio reads it
+    /// (and filters it in memory), so this is only for speed. Runs at every start; with nothing left
+    /// it is one query on the partial index of unsettled rows. Rows that do not decode or lack their
+    /// calendar inputs are left to be recomputed on read. Answers the number indexed.
+    /// </summary>
+    public static async Task<int> IndexFundersAsync(Journal.IJournalStore store, ILogger logger, CancellationToken cancellationToken)
+    {
+        var indexed = 0;
+        string? after = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await store.ReadUnindexedProjectSummariesAsync(after, IndexBatch);
+            if (batch.Count == 0) break;
+            after = batch[^1].ProjectId;
+            var known = batch
+                .Select(r => (r.ProjectId, r.Computed, Funders: ProjectSummaryCodec.Decode(r.Summary)?.Funders()))
+                .Where(r => r.Funders is not null)
+                .Select(r => (r.ProjectId, r.Computed, (IReadOnlyCollection<string>)r.Funders!))
+                .ToList();
+            indexed += await store.IndexProjectSummaryFundersAsync(known);
+            if (batch.Count < IndexBatch) break;
+        }
+        if (indexed > 0) logger.LogInformation("Project summaries: funders recorded for {Count} stored rows", indexed);
+        return indexed;
+    }
+
+    private const int IndexBatch = 500;
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {

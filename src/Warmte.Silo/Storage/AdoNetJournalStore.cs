@@ -368,14 +368,88 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
                 + (chunk is null ? "" : " WHERE cooperative_id IN (" + string.Join(", ", names.Select(n => "@" + n)) + ")"),
                 [.. (chunk ?? []).Select((id, i) => (names[i], (object?)id))]);
             await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var asOf = LocalDatePattern.Iso.Parse(reader.GetString(2));
-                rows.Add(new StoredProjectSummary(reader.GetString(0), reader.GetString(1), asOf.Success ? asOf.Value : null,
-                    reader.GetInt64(3) != reader.GetInt64(4), reader.GetFieldValue<byte[]>(5)));
-            }
+            while (await reader.ReadAsync()) rows.Add(SummaryOf(reader));
         }
         return rows;
+    }
+
+    /// <summary>A row of <c>SELECT project_id, cooperative_id, as_of, changes, computed, summary</c>.</summary>
+    private static StoredProjectSummary SummaryOf(DbDataReader reader)
+    {
+        var asOf = LocalDatePattern.Iso.Parse(reader.GetString(2));
+        return new StoredProjectSummary(reader.GetString(0), reader.GetString(1), asOf.Success ? asOf.Value : null,
+            reader.GetInt64(3) != reader.GetInt64(4), reader.GetFieldValue<byte[]>(5));
+    }
+
+    // A row whose funder rows may not describe it: stale (a commit since it was computed) or never indexed. Written
+    // exactly as the partial index ix_warmte_project_summary_unsettled's predicate, so both engines use that index.
+    private const string Unsettled = "(changes <> computed OR funders_indexed = 0)";
+
+    public async Task<FunderProjectSummaries> ReadFunderProjectSummariesAsync(string funderId)
+    {
+        var rows = new List<StoredProjectSummary>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await database.OpenAsync();
+        // Two statements, one round trip: the funder's settled rows (funder index → summary by key) and every
+        // unsettled row (partial index); then the ids of all rows (the narrow index on cooperative_id covers them).
+        await using var cmd = Command(connection, null,
+            "SELECT s.project_id, s.cooperative_id, s.as_of, s.changes, s.computed, s.summary FROM warmte_project_summary_funder f " +
+            "JOIN warmte_project_summary s ON s.project_id = f.project_id WHERE f.funder = @funder AND NOT (s.changes <> s.computed OR s.funders_indexed = 0)" +
+            " UNION ALL SELECT project_id, cooperative_id, as_of, changes, computed, summary FROM warmte_project_summary WHERE " + Unsettled +
+            "; SELECT project_id FROM warmte_project_summary",
+            ("funder", funderId));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(SummaryOf(reader));
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        return new FunderProjectSummaries(rows, ids);
+    }
+
+    public async Task<IReadOnlyList<UnindexedProjectSummary>> ReadUnindexedProjectSummariesAsync(string? afterProjectId, int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null,
+            "SELECT project_id, computed, summary FROM warmte_project_summary WHERE " + Unsettled + " AND funders_indexed = 0 AND changes = computed" +
+            (afterProjectId is null ? "" : " AND project_id > @after") + " ORDER BY project_id LIMIT @limit",
+            ("after", afterProjectId), ("limit", limit));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<UnindexedProjectSummary>();
+        while (await reader.ReadAsync()) rows.Add(new UnindexedProjectSummary(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+        return rows;
+    }
+
+    public async Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows)
+    {
+        if (rows.Count == 0) return 0;
+        await using var connection = await database.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var indexed = 0;
+        foreach (var (projectId, computed, funders) in rows)
+        {
+            // Only the row that was read: a summary written since set its own funders, a commit since made it stale.
+            await using var mark = Command(connection, tx,
+                "UPDATE warmte_project_summary SET funders_indexed = 1 " +
+                "WHERE project_id = @project AND computed = @computed AND changes = @computed AND funders_indexed = 0",
+                ("project", projectId), ("computed", computed));
+            if (await mark.ExecuteNonQueryAsync() != 1) continue;
+            await WriteFundersAsync(connection, tx, projectId, funders);
+            indexed++;
+        }
+        await tx.CommitAsync();
+        return indexed;
+    }
+
+    /// <summary>Replaces a project's funder rows inside <paramref name="tx"/>.</summary>
+    private static async Task WriteFundersAsync(DbConnection connection, DbTransaction tx, string projectId, IReadOnlyCollection<string>? funders)
+    {
+        await using (var delete = Command(connection, tx, "DELETE FROM warmte_project_summary_funder WHERE project_id = @project", ("project", projectId)))
+            await delete.ExecuteNonQueryAsync();
+        foreach (var funder in (funders ?? []).Distinct(StringComparer.Ordinal))
+        {
+            await using var insert = Command(connection, tx,
+                "INSERT INTO warmte_project_summary_funder (funder, project_id) VALUES (@funder, @project)", ("funder", funder), ("project", projectId));
+            await insert.ExecuteNonQueryAsync();
+        }
     }
 
     public async Task<long> ProjectChangesAsync(string projectId)
@@ -385,18 +459,23 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         return await cmd.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
     }
 
-    public async Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at)
+    public async Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at,
+        IReadOnlyCollection<string>? funders = null)
     {
         await using var connection = await database.OpenAsync();
+        // The row and its funder rows together: a portfolio never sees the one without the other.
+        await using var tx = await connection.BeginTransactionAsync();
         // changes is the commit path's: a summary never moves it, so one computed before a later commit stays stale.
-        await using var cmd = Command(connection, null,
-            "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
-            "VALUES (@project, @cooperative, @asOf, @changes, @changes, @summary, @at) " +
+        await using (var cmd = Command(connection, tx,
+            "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at, funders_indexed) " +
+            "VALUES (@project, @cooperative, @asOf, @changes, @changes, @summary, @at, @indexed) " +
             "ON CONFLICT (project_id) DO UPDATE SET cooperative_id = excluded.cooperative_id, as_of = excluded.as_of, computed = excluded.computed, " +
-            "summary = excluded.summary, updated_at = excluded.updated_at",
+            "summary = excluded.summary, updated_at = excluded.updated_at, funders_indexed = excluded.funders_indexed",
             ("project", projectId), ("cooperative", cooperativeId), ("asOf", LocalDatePattern.Iso.Format(asOf)), ("summary", summary),
-            ("changes", changes), ("at", InstantPattern.ExtendedIso.Format(at)));
-        await cmd.ExecuteNonQueryAsync();
+            ("changes", changes), ("at", InstantPattern.ExtendedIso.Format(at)), ("indexed", funders is null ? 0 : 1)))
+            await cmd.ExecuteNonQueryAsync();
+        await WriteFundersAsync(connection, tx, projectId, funders);
+        await tx.CommitAsync();
     }
 
     /// <summary>Grain types whose key is a project id: their commits concern that project's summary.</summary>
@@ -425,8 +504,11 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     public async Task DeleteProjectSummaryAsync(string projectId)
     {
         await using var connection = await database.OpenAsync();
-        await using var cmd = Command(connection, null, "DELETE FROM warmte_project_summary WHERE project_id = @project", ("project", projectId));
-        await cmd.ExecuteNonQueryAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var cmd = Command(connection, tx, "DELETE FROM warmte_project_summary WHERE project_id = @project", ("project", projectId)))
+            await cmd.ExecuteNonQueryAsync();
+        await WriteFundersAsync(connection, tx, projectId, null);
+        await tx.CommitAsync();
     }
 
     // jsonb read back as text (PostgreSQL would otherwise hand out its own JSON type).

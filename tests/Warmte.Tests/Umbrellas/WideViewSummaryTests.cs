@@ -205,7 +205,7 @@ public sealed class WideViewSummaryTests
         Assert.Equal(1, (await Zuid()).GetProperty("finance").GetProperty("openAlerts").GetInt32());
     }
 
-    private static async Task Grant(HttpClient admin, string project, string id, string funderId, decimal amount)
+    internal static async Task Grant(HttpClient admin, string project, string id, string funderId, decimal amount)
     {
         var created = await admin.Post($"api/projects/{project}/grants", new
         {
@@ -215,7 +215,7 @@ public sealed class WideViewSummaryTests
         Assert.Equal(HttpStatusCode.Created, created.Status);
     }
 
-    private static void AssertJsonEqual(object expected, string actualJson, string why)
+    internal static void AssertJsonEqual(object expected, string actualJson, string why)
     {
         var e = JsonNode.Parse(JsonSerializer.Serialize(expected, WarmteJson.Default));
         var a = JsonNode.Parse(actualJson);
@@ -223,7 +223,7 @@ public sealed class WideViewSummaryTests
     }
 
     /// <summary>The portfolio as the endpoint computed it before the summaries: every project's grains, every call.</summary>
-    private static async Task<object> PortfolioPerProject(IGrainFactory grains, IClock clock, string? scope)
+    internal static async Task<object> PortfolioPerProject(IGrainFactory grains, IClock clock, string? scope)
     {
         var today = AmsterdamTime.Today(clock);
         var facts = await Task.WhenAll((await ProjectDirectory.AllProjectIdsAsync(grains)).Select(id => ProjectFacts.LoadAsync(grains, id, today)));
