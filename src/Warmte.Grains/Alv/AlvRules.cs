@@ -15,7 +15,7 @@ public sealed record AlvRecord
     [Id(0)] public Statutes? Statutes { get; init; }
     [Id(1)] public ImmutableArray<Meeting> Meetings { get; init; } = [];
 
-    public Statutes EffectiveStatutes => Statutes ?? Alv.Statutes.LegalDefaults;
+    public Statutes EffectiveStatutes => (Statutes ?? Alv.Statutes.LegalDefaults).WithLaw();
 
     public static readonly AlvRecord Empty = new();
 }
@@ -46,8 +46,16 @@ public static partial class AlvRules
             if (list[i] is not { } input) { v.Add(at, "is leeg."); continue; }
             if (!TryDecisionType(v, $"{at}.decisionType", input.DecisionType, out var type)) continue;
             if (overrides.Any(o => o.Type == type)) { v.Add($"{at}.decisionType", $"{type} staat er al eerder in."); continue; }
-            overrides.Add(new TypedDecisionRule(type, Rule(v, at, input, @default)));
+            // Omitted fields keep the default as the law allows it for this type (a Statutenwijziging
+            // without a majority of its own needs 2/3, not the default's 1/2).
+            var rule = Rule(v, at, input, LegalMinimums.Apply(type, @default));
+            foreach (var (field, reason) in LegalMinimums.Violations(type, rule))
+                if (v.Errors.All(e => e.Field != $"{at}.{field}")) v.Add($"{at}.{field}", reason);
+            overrides.Add(new TypedDecisionRule(type, rule));
         }
+        if (command.Default is not null)
+            foreach (var (field, reason) in LegalMinimums.Violations(null, @default))
+                if (v.Errors.All(e => e.Field != $"default.{field}")) v.Add($"default.{field}", reason);
         if (command.Default?.DecisionType is not null) v.Add("default.decisionType", "hoort alleen bij een uitzondering (overrides).");
         var electronic = Electronic(v, command.Electronic);
         if (v.HasErrors) return v.ToRefusal();
