@@ -190,11 +190,36 @@ internal static class DecisionCommands
                 },
             },
         };
-        using var document = Commands.Parse(await context.Api.PostJsonAsync($"/api/cooperatives/{Coop(context)}/alv/meetings", JsonSerializer.Serialize(body)));
+        ApiResponse answer;
+        try
+        {
+            answer = await context.Api.PostJsonAsync($"/api/cooperatives/{Coop(context)}/alv/meetings", JsonSerializer.Serialize(body));
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 400)
+        {
+            throw new ApiException(refused.Response) { Hint = AlvCreateFieldHint(refused.Response) };
+        }
+        using var document = Commands.Parse(answer);
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var m = document.RootElement;
         context.Out.WriteLine($"ALV '{m.Str("id")}' op {Nl.Date(m.Str("date"))} vastgelegd (opgeroepen {Nl.Date(m.Str("noticeDate"))}).");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>The service names API fields (proposals[0].decisionType); say which option of this command each one is (tester finding F12).</summary>
+    internal static string? AlvCreateFieldHint(ApiResponse response)
+    {
+        var options = new Dictionary<string, string>
+        {
+            ["id"] = "--id", ["title"] = "--title", ["date"] = "--date", ["noticeDate"] = "--notice-date",
+            ["proposals[0].id"] = "--proposal", ["proposals[0].title"] = "--proposal-title",
+            ["proposals[0].decisionType"] = "--type", ["proposals[0].projectId"] = "--project",
+        };
+        using var problem = response.TryParse();
+        if (problem?.RootElement.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) return null;
+        var named = errors.EnumerateObject().Select(e => e.Name).Where(options.ContainsKey).Distinct()
+            .Select(name => $"{name} is {options[name]}").ToList();
+        return named.Count == 0 ? null : $"In deze opdracht: {string.Join(", ", named)}.";
     }
 
     private static async Task<int> RunAlvShow(CommandContext context)
