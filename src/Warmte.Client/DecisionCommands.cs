@@ -118,7 +118,7 @@ internal static class DecisionCommands
             var s = summary.RootElement;
             context.Out.WriteLine($"Ledenregister van {coop} op {Nl.Date(s.Str("on"))}");
             context.Out.WriteLine($"  {Nl.Count(s.Int("members") ?? 0, "lid", "leden")}, waarvan {Nl.Number(s.Int("eligibleToVote"))} stemgerechtigd; "
-                                  + $"{Nl.Number(s.Dec("woningequivalenten") ?? 0, 2)} woningequivalenten; {Nl.Number(s.Int("formerMembers"))} oud-leden.");
+                                  + $"{Nl.Number(s.Dec("woningequivalenten") ?? 0, 2)} woningequivalenten; {Nl.Count(s.Int("formerMembers") ?? 0, "oud-lid", "oud-leden")}.");
             var categories = new TextTable("Categorie", "Leden", "Woningequivalenten").AlignRight(1, 2);
             foreach (var c in s.Items("byCategory")) categories.Add(Category(c.Str("category")), Nl.Number(c.Int("members")), Nl.Number(c.Dec("woningequivalenten") ?? 0, 2));
             categories.WriteTo(context.Out, "  ");
@@ -136,11 +136,26 @@ internal static class DecisionCommands
                     ? $"{x.Str("postcode")} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}"
                     : Nl.None;
                 table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Dec("woningequivalenten") ?? 0, 2), address,
-                    Nl.Date(m.Str("joinedOn")), m.Str("leftOn") is null ? "" : Nl.Date(m.Str("leftOn")), Nl.YesNo(m.Bool("eligibleToVote")));
+                    Nl.Date(m.Str("joinedOn")), m.Str("leftOn") is null ? "" : Nl.Date(m.Str("leftOn")), VotingRight(m, s.Str("on")));
             }
             table.WriteTo(context.Out, "  ");
             return WarmteCli.Ok;
         }
+    }
+
+    /// <summary>
+    /// The "Stemrecht" column on the register's date (the service's today, from the summary): a member
+    /// who left (leftOn on or before it) or has not joined yet has none, whatever the statutes' flag
+    /// <c>eligibleToVote</c> says (tester finding F19).
+    /// </summary>
+    internal static string VotingRight(System.Text.Json.JsonElement member, string? on)
+    {
+        var today = on is null ? (DateOnly?)null : DateOnly.ParseExact(on, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var left = member.Str("leftOn") is { } l ? DateOnly.ParseExact(l, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : (DateOnly?)null;
+        var joined = member.Str("joinedOn") is { } j ? DateOnly.ParseExact(j, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : (DateOnly?)null;
+        if (today is { } t && left is { } lo && lo <= t) return $"{Nl.None} (oud-lid)";
+        if (today is { } t2 && joined is { } jo && jo > t2) return $"{Nl.None} (nog geen lid)";
+        return Nl.YesNo(member.Bool("eligibleToVote"));
     }
 
     /// <summary>Votes as counted: whole votes, or woningequivalenten with decimals when weighted ("3,5").</summary>
@@ -175,11 +190,36 @@ internal static class DecisionCommands
                 },
             },
         };
-        using var document = Commands.Parse(await context.Api.PostJsonAsync($"/api/cooperatives/{Coop(context)}/alv/meetings", JsonSerializer.Serialize(body)));
+        ApiResponse answer;
+        try
+        {
+            answer = await context.Api.PostJsonAsync($"/api/cooperatives/{Coop(context)}/alv/meetings", JsonSerializer.Serialize(body));
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 400)
+        {
+            throw new ApiException(refused.Response) { Hint = AlvCreateFieldHint(refused.Response) };
+        }
+        using var document = Commands.Parse(answer);
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var m = document.RootElement;
         context.Out.WriteLine($"ALV '{m.Str("id")}' op {Nl.Date(m.Str("date"))} vastgelegd (opgeroepen {Nl.Date(m.Str("noticeDate"))}).");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>The service names API fields (proposals[0].decisionType); say which option of this command each one is (tester finding F12).</summary>
+    internal static string? AlvCreateFieldHint(ApiResponse response)
+    {
+        var options = new Dictionary<string, string>
+        {
+            ["id"] = "--id", ["title"] = "--title", ["date"] = "--date", ["noticeDate"] = "--notice-date",
+            ["proposals[0].id"] = "--proposal", ["proposals[0].title"] = "--proposal-title",
+            ["proposals[0].decisionType"] = "--type", ["proposals[0].projectId"] = "--project",
+        };
+        using var problem = response.TryParse();
+        if (problem?.RootElement.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) return null;
+        var named = errors.EnumerateObject().Select(e => e.Name).Where(options.ContainsKey).Distinct()
+            .Select(name => $"{name} is {options[name]}").ToList();
+        return named.Count == 0 ? null : $"In deze opdracht: {string.Join(", ", named)}.";
     }
 
     private static async Task<int> RunAlvShow(CommandContext context)

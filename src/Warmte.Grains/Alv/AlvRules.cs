@@ -15,7 +15,7 @@ public sealed record AlvRecord
     [Id(0)] public Statutes? Statutes { get; init; }
     [Id(1)] public ImmutableArray<Meeting> Meetings { get; init; } = [];
 
-    public Statutes EffectiveStatutes => Statutes ?? Alv.Statutes.LegalDefaults;
+    public Statutes EffectiveStatutes => (Statutes ?? Alv.Statutes.LegalDefaults).WithLaw();
 
     public static readonly AlvRecord Empty = new();
 }
@@ -46,8 +46,16 @@ public static partial class AlvRules
             if (list[i] is not { } input) { v.Add(at, "is leeg."); continue; }
             if (!TryDecisionType(v, $"{at}.decisionType", input.DecisionType, out var type)) continue;
             if (overrides.Any(o => o.Type == type)) { v.Add($"{at}.decisionType", $"{type} staat er al eerder in."); continue; }
-            overrides.Add(new TypedDecisionRule(type, Rule(v, at, input, @default)));
+            // Omitted fields keep the default as the law allows it for this type (a Statutenwijziging
+            // without a majority of its own needs 2/3, not the default's 1/2).
+            var rule = Rule(v, at, input, LegalMinimums.Apply(type, @default));
+            foreach (var (field, reason) in LegalMinimums.Violations(type, rule))
+                if (v.Errors.All(e => e.Field != $"{at}.{field}")) v.Add($"{at}.{field}", reason);
+            overrides.Add(new TypedDecisionRule(type, rule));
         }
+        if (command.Default is not null)
+            foreach (var (field, reason) in LegalMinimums.Violations(null, @default))
+                if (v.Errors.All(e => e.Field != $"default.{field}")) v.Add($"default.{field}", reason);
         if (command.Default?.DecisionType is not null) v.Add("default.decisionType", "hoort alleen bij een uitzondering (overrides).");
         var electronic = Electronic(v, command.Electronic);
         if (v.HasErrors) return v.ToRefusal();
@@ -154,6 +162,7 @@ public static partial class AlvRules
                 v.Add("secondMeetingOf", $"op vergadering '{first}' is geen voorstel zonder quorum gebleven.");
         }
         var proposals = ImmutableArray.CreateBuilder<Proposal>();
+        var shortNotice = new List<(string Id, DecisionType Type, int Days)>();
         var inputs = command.Proposals ?? [];
         if (inputs.Length == 0) v.Add("proposals", "een vergadering heeft minstens één voorstel op de agenda.");
         if (inputs.Length > MaxProposals) v.Add("proposals", $"maximaal {MaxProposals} voorstellen per vergadering.");
@@ -164,10 +173,18 @@ public static partial class AlvRules
                 proposals.Add(p);
                 var rule = record.EffectiveStatutes.RuleFor(p.DecisionType);
                 if (p.Corrects is null && Period.DaysBetween(notice, date) < rule.MinimumNoticeDays)
-                    v.Add($"proposals[{i}].decisionType",
-                        $"een {p.DecisionType} vraagt volgens de statuten een oproeptermijn van minstens {rule.MinimumNoticeDays} dagen; "
-                        + $"tussen {DutchFormat.Date(notice)} en {DutchFormat.Date(date)} zitten er {Period.DaysBetween(notice, date)}.");
+                    shortNotice.Add((p.Id, p.DecisionType, rule.MinimumNoticeDays));
             }
+        }
+        // Too short a notice is a fault of the dates, not of the proposals: one error on noticeDate,
+        // naming the proposals and the longest notice they need (tester finding F12).
+        if (shortNotice.Count > 0 && !v.Errors.Any(e => e.Field is "noticeDate" or "date"))
+        {
+            var need = shortNotice.Max(s => s.Days);
+            v.Add("noticeDate",
+                $"tussen de oproep ({DutchFormat.Date(notice)}) en de vergadering ({DutchFormat.Date(date)}) zitten {Period.DaysBetween(notice, date)} dagen; "
+                + string.Join(", ", shortNotice.Select(s => $"voorstel '{s.Id}' (besluit van de soort {s.Type}) vraagt er minstens {s.Days}"))
+                + $" (statuten; de wet vraagt minstens {LegalMinimums.NoticeDays}). Roep eerder op of kies een vergaderdatum op of na {DutchFormat.Date(notice.PlusDays(need))}.");
         }
         if (v.HasErrors) return v.ToRefusal();
         var meeting = new Meeting
@@ -190,7 +207,8 @@ public static partial class AlvRules
             return Refusal.Conflict("meeting-held", $"De vergadering van {DutchFormat.Date(meeting.Date)} is al gehouden; een nieuw agendapunt vraagt een nieuwe vergadering. Een correctie kan wel (corrects).");
         var rule = record.EffectiveStatutes.RuleFor(proposal.DecisionType);
         if (proposal.Corrects is null && Period.DaysBetween(meeting.NoticeDate, meeting.Date) < rule.MinimumNoticeDays)
-            return Refusal.Invalid("decisionType", $"een {proposal.DecisionType} vraagt een oproeptermijn van minstens {rule.MinimumNoticeDays} dagen.");
+            return Refusal.Invalid("decisionType", $"een besluit van de soort {proposal.DecisionType} vraagt een oproeptermijn van minstens {rule.MinimumNoticeDays} dagen; "
+                + $"deze vergadering is {Period.DaysBetween(meeting.NoticeDate, meeting.Date)} dagen vooraf opgeroepen ({DutchFormat.Date(meeting.NoticeDate)}).");
         var updated = meeting with { Proposals = meeting.Proposals.Add(proposal) };
         return new Change<AlvRecord>(Replace(record, updated), "alv.proposal-added",
             proposal.Corrects is null
@@ -205,10 +223,12 @@ public static partial class AlvRules
         var id = Slug.Check(v, $"{at}.id", input.Id);
         if (Slug.IsValid(id) && siblings.Any(p => p.Id == id)) v.Add($"{at}.id", $"voorstel '{id}' staat al op deze agenda.");
         var title = v.Text($"{at}.title", input.Title);
-        TryDecisionType(v, $"{at}.decisionType", input.DecisionType, out var type);
+        // An unknown type is one error, not also the rules of whatever type a failed parse left behind
+        // (Enum.TryParse leaves 0, Realisatiebesluit: tester finding F12).
+        var known = TryDecisionType(v, $"{at}.decisionType", input.DecisionType, out var type);
         string? projectId = null;
         if (input.ProjectId is not null) projectId = Slug.Check(v, $"{at}.projectId", input.ProjectId);
-        if (type == DecisionType.Realisatiebesluit && input.ProjectId is null)
+        if (known && type == DecisionType.Realisatiebesluit && input.ProjectId is null)
             v.Add($"{at}.projectId", "een realisatiebesluit gaat over één project: geef projectId.");
         var reason = v.OptionalText($"{at}.correctionReason", input.CorrectionReason);
         if (input.Corrects is { } corrects)
@@ -217,7 +237,7 @@ public static partial class AlvRules
             var target = parts.Length == 2 ? Find(record, parts[0])?.Proposals.FirstOrDefault(p => p.Id == parts[1]) : null;
             if (target is null) v.Add($"{at}.corrects", $"'{Slug.Truncate(corrects)}' is geen bestaand besluit (schrijf vergadering/voorstel).");
             else if (target.Closed is null) v.Add($"{at}.corrects", $"besluit {corrects} is nog niet gesloten; een open voorstel corrigeer je niet.");
-            else if (target.DecisionType != type || target.ProjectId != projectId)
+            else if (known && (target.DecisionType != type || target.ProjectId != projectId))
                 v.Add($"{at}.corrects", $"een correctie gaat over dezelfde besluitsoort en hetzelfde project als {corrects} ({target.DecisionType}{(target.ProjectId is null ? "" : ", " + target.ProjectId)}).");
             if (reason is null) v.Add($"{at}.correctionReason", "is verplicht bij een correctie: waarom wordt het besluit gecorrigeerd?");
         }

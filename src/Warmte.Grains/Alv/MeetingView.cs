@@ -52,6 +52,12 @@ public sealed record ProposalView
     public required bool IsClosed { get; init; }
     public DecisionResult? Result { get; init; }
     public string? ResultText { get; init; }
+    /// <summary>
+    /// Set on a closed proposal whose recorded rule was below the law (statutes saved before the legal
+    /// minimums were enforced): the result stays as recorded (history is never rewritten); the board
+    /// may correct it with a new proposal (corrects).
+    /// </summary>
+    public string? LawNote { get; init; }
     public string? ClosedBy { get; init; }
     public Instant? ClosedAt { get; init; }
 
@@ -68,6 +74,7 @@ public sealed record ProposalView
         TallyCounts = p.Closed is not null && p.Count.Tally is { } t ? new VoteCounts(t.For, t.Against, t.Abstain) : null,
         IsClosed = p.Closed is not null,
         Result = p.Closed?.Result, ResultText = p.Closed?.Result.Describe(),
+        LawNote = p.Closed is { } closed ? LegalMinimums.Note(p.DecisionType, closed.Result.Rule) : null,
         ClosedBy = p.Closed?.ClosedBy, ClosedAt = p.Closed?.ClosedAt,
     };
 }

@@ -138,8 +138,26 @@ public sealed record Statutes
     /// <summary>Electronic voting (issue 17); everything off unless the statutes say so.</summary>
     [Id(2)] public ElectronicVoting Electronic { get; init; } = ElectronicVoting.Off;
 
+    /// <summary>
+    /// The rule a decision of this type is taken by: its override, else the default, always made at
+    /// least as strict as the law (<see cref="LegalMinimums"/>): statutes can only be stricter.
+    /// </summary>
     public DecisionRule RuleFor(DecisionType type) =>
-        Overrides.FirstOrDefault(o => o.Type == type)?.Rule ?? Default;
+        LegalMinimums.Apply(type, Overrides.FirstOrDefault(o => o.Type == type)?.Rule ?? Default);
+
+    /// <summary>
+    /// These statutes as they apply: every rule raised to the law, and an override for each decision
+    /// type with a legal minimum of its own (Statutenwijziging) so that a reader sees the rule that
+    /// counts. What the board saved is kept as it was; this is computed on reading.
+    /// </summary>
+    public Statutes WithLaw()
+    {
+        var overrides = Overrides.Select(o => o with { Rule = LegalMinimums.Apply(o.Type, o.Rule) }).ToList();
+        foreach (var type in LegalMinimums.TypesWithOwnMinimum)
+            if (overrides.All(o => o.Type != type))
+                overrides.Add(new TypedDecisionRule(type, LegalMinimums.Apply(type, Default)));
+        return this with { Default = LegalMinimums.Apply(DecisionType.Overig, Default), Overrides = [.. overrides] };
+    }
 
     /// <summary>
     /// The defaults when a cooperative has set nothing (domain brief, BW book 2): no quorum, more than

@@ -6,12 +6,18 @@ using Warmte.Projects;
 namespace Warmte.Gates;
 
 /// <summary>
-/// Everything a gate condition may look at: the project, today, and the facts other grains hold
-/// (business case, ALV decisions, tenant consent), so a condition stays a pure function of its context.
+/// Everything a gate condition may look at: the project, the day the gate is judged for, and the
+/// facts other grains hold (business case, ALV decisions, tenant consent), so a condition stays a
+/// pure function of its context. <see cref="Today"/> is today for the checklist shown, and the
+/// decision date (<c>decidedOn</c>) for a gate decision: evidence dated after it did not exist yet
+/// when the gate was decided (tester finding F1).
 /// </summary>
 public sealed record GateContext(ProjectRecord Project, LocalDate Today, GateFacts? Facts = null)
 {
     public GateFacts Known => Facts ?? GateFacts.None;
+
+    /// <summary>The day the gate is judged for (today, or the decision date).</summary>
+    public LocalDate AsOf => Today;
 }
 
 /// <summary>
@@ -42,13 +48,18 @@ public interface IGateCondition
     ConditionResult Evaluate(GateContext context);
 }
 
-/// <summary>A condition's verdict: met or not, and the evidence (or what is missing) in Dutch.</summary>
+/// <summary>
+/// A condition's verdict: met or not, and the evidence (or what is missing) in Dutch.
+/// <see cref="MetFrom"/>: when the condition is not met on the day judged only because its evidence
+/// is dated later, the date from which it is met (a gate decision dated before its evidence).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ConditionResult(
     [property: Id(0)] string Key,
     [property: Id(1)] string Description,
     [property: Id(2)] bool Met,
-    [property: Id(3)] string Evidence);
+    [property: Id(3)] string Evidence,
+    [property: Id(4)] LocalDate? MetFrom = null);
 
 /// <summary>The checklist of the gate from <see cref="From"/> into <see cref="To"/>, evaluated now.</summary>
 [GenerateSerializer, Immutable]
@@ -76,6 +87,9 @@ public sealed class DeliverableCondition(DeliverableDefinition definition) : IGa
         var found = context.Project.Deliverables.FirstOrDefault(d => d.Key == Key);
         if (found is null)
             return new ConditionResult(Key, Description, false, "Nog niet aanwezig.");
+        if (found.PresentOn > context.AsOf)
+            return new ConditionResult(Key, Description, false,
+                $"Op {DutchFormat.Date(context.AsOf)} nog niet aanwezig (pas vanaf {DutchFormat.Date(found.PresentOn)}).", found.PresentOn);
         var evidence = $"Aanwezig sinds {DutchFormat.Date(found.PresentOn)}"
                        + (found.Reference is null ? "." : $" ({found.Reference}).");
         return new ConditionResult(Key, Description, true, evidence);

@@ -18,6 +18,10 @@ public sealed class RealisatiebesluitCondition : IGateCondition
             return new ConditionResult(Key, Description, false, "De ALV heeft nog geen realisatiebesluit over dit project genomen (gesloten voorstel).");
         var evidence = $"ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}'"
                        + (d.Corrects is null ? "" : $" (correctie op {d.Corrects})") + $": {d.Result.Describe()}.";
-        return new ConditionResult(Key, Description, d.Result.Outcome == DecisionOutcome.Aangenomen, evidence);
+        var passed = d.Result.Outcome == DecisionOutcome.Aangenomen;
+        if (passed && d.MeetingDate > context.AsOf)
+            return new ConditionResult(Key, Description, false,
+                $"Op {DutchFormat.Date(context.AsOf)} nog niet genomen (pas op {DutchFormat.Date(d.MeetingDate)}). {evidence}", d.MeetingDate);
+        return new ConditionResult(Key, Description, passed, evidence);
     }
 }

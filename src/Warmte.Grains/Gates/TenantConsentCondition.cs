@@ -16,7 +16,10 @@ public sealed class TenantConsentCondition : IGateCondition
         if (c.Complexes.Length == 0)
             return new ConditionResult(Key, Description, false, "Nog geen complexen met huurwoningen vastgelegd (of verklaar dat het project geen huurwoningen aansluit).");
         var parts = c.Complexes.Select(x =>
-            $"{x.Name}: {x.Agreed} van {x.RentedHomes} ({DutchFormat.Number(x.AgreedPercent)}%, nodig {x.Required}) {(x.Reached ? "gehaald" : "nog niet")}");
+            $"{x.Name}: {x.Agreed} van {x.RentedHomes} ({DutchFormat.Number(x.AgreedPercent)}%, nodig {x.Required}) {(x.Reached ? "gehaald" : "nog niet")}"
+            + (x.Note is null ? "" : $" ({x.Note})"));
+        // Not judged as of a decision date: reachedOn is the day the service saw the threshold met
+        // (answers entered afterwards carry earlier dates), not a date of the evidence itself.
         return new ConditionResult(Key, Description, c.AllReached, string.Join("; ", parts) + ".");
     }
 }

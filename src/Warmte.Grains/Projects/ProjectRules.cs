@@ -102,7 +102,12 @@ public static class ProjectRules
 
         if (kind == TransitionKind.Go)
         {
-            var checklist = rules.Evaluate(from, to, new GateContext(project, today, facts));
+            // The gate is judged as of the decision date: evidence dated later did not exist when it was decided.
+            var checklist = rules.Evaluate(from, to, new GateContext(project, decidedOn, facts));
+            if (!checklist.AllMet && checklist.Unmet.All(c => c.MetFrom is not null))
+                return Refusal.Invalid(checklist.Unmet.Select(c => new FieldError("decidedOn",
+                    $"op {DutchFormat.Date(decidedOn)} was {Lower(c.Description)} nog niet {(c.Key == "realisatiebesluit" ? "genomen" : c.Key == "huurdersinstemming" ? "gehaald" : "aanwezig")} "
+                    + $"(pas vanaf {DutchFormat.Date(c.MetFrom!.Value)}); een poortbesluit kan niet eerder zijn dan het bewijs — kies een datum op of na {DutchFormat.Date(checklist.Unmet.Max(u => u.MetFrom!.Value))}.")));
             if (!checklist.AllMet)
                 return Refusal.Conflict("gate-conditions-unmet",
                     $"De poort van {from} naar {to} is nog niet gehaald: {checklist.Unmet.Count()} voorwaarde(n) niet vervuld.",
@@ -124,6 +129,8 @@ public static class ProjectRules
         return Outcome<Change<ProjectRecord>>.Ok(new(updated, $"project.transition.{kind.Value.ToString().ToLowerInvariant()}",
             $"{what} op {DutchFormat.Date(decidedOn)}, besloten door {decidedBy}: {rationale}"));
     }
+
+    private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 
     public static Outcome<Change<ProjectRecord>> RecordDeliverable(
         ProjectRecord project, string key, RecordDeliverable command, LocalDate today, string actor, Instant now)

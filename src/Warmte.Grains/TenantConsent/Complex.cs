@@ -149,6 +149,11 @@ public sealed record ComplexStatus
     [Id(16)] public LocalDate? ReachedOn { get; init; }
     /// <summary>Set when the answers per address were removed after the retention period: then only the counts remain.</summary>
     [Id(17)] public LocalDate? AnswersRemovedOn { get; init; }
+    /// <summary>
+    /// Why the complex is judged otherwise than one might expect: fewer than ten homes (every tenant must
+    /// agree) or a stored threshold below the law's 70% (judged at 70%). Null otherwise.
+    /// </summary>
+    [Id(18)] public string? Note { get; init; }
 }
 
 /// <summary>A page of the answers per address of one complex (GET .../complexes/{complexId}/declarations).</summary>

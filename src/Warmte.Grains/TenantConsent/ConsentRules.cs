@@ -34,6 +34,8 @@ public static class ConsentRules
                 v.Add("threshold", $"'{Slug.Truncate(command.Threshold)}' is geen drempel; schrijf bijv. \"70%\" of \"7/10\".");
             else if (homes < ConsentThresholds.ComplexMinimumHomes && parsed != ConsentThresholds.SmallComplex)
                 v.Add("threshold", $"onder {ConsentThresholds.ComplexMinimumHomes} woningen geldt het 70%-vermoeden niet: elke huurder moet instemmen.");
+            else if (ConsentThresholds.IsBelowLaw(parsed))
+                v.Add("threshold", $"'{Slug.Truncate(command.Threshold)}' ligt onder de wettelijke 70% (BW 7:220 lid 3; Amsterdam vraagt ook 70% per complex): een gemeente mag een hogere drempel vragen, nooit een lagere.");
             else threshold = parsed;
         }
         if (command.ProposalDate is { } proposed && proposed > today) v.Add("proposalDate", $"{DutchFormat.Date(proposed)} ligt in de toekomst.");
@@ -147,7 +149,7 @@ public static class ConsentRules
 
     /// <summary>The complex with <see cref="Complex.ReachedOn"/> set on the day the threshold is first met, cleared when no longer met.</summary>
     public static Complex WithGate(Complex complex, LocalDate today) =>
-        complex with { ReachedOn = Meets(complex.Threshold, complex.Agreed, complex.RentedHomes) ? complex.ReachedOn ?? today : null };
+        complex with { ReachedOn = Meets(ConsentThresholds.For(complex.RentedHomes, complex.Threshold), complex.Agreed, complex.RentedHomes) ? complex.ReachedOn ?? today : null };
 
     /// <summary>
     /// The complexes whose answers per address are past the retention period on <paramref name="today"/>:
@@ -204,17 +206,20 @@ public static class ConsentRules
     {
         var agreed = complex.Agreed;
         var refused = complex.Refused;
-        var required = Required(complex.Threshold, complex.RentedHomes);
-        var reached = Meets(complex.Threshold, agreed, complex.RentedHomes);
+        // Judged by the law's threshold at least, whatever was stored (ConsentThresholds.For).
+        var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
+        var required = Required(threshold, complex.RentedHomes);
+        var reached = Meets(threshold, agreed, complex.RentedHomes);
         return new ComplexStatus
         {
             Id = complex.Id, Name = complex.Name, Corporation = complex.Corporation, RentedHomes = complex.RentedHomes,
             Agreed = agreed, Refused = refused, NoResponse = complex.RentedHomes - agreed - refused,
-            Threshold = complex.Threshold, Required = required, Reached = reached,
+            Threshold = threshold, Required = required, Reached = reached,
+            Note = ConsentThresholds.Note(complex.RentedHomes, complex.Threshold),
             AgreedPercent = Percent(agreed, complex.RentedHomes),
             ProposalDate = complex.ProposalDate, ObjectionPeriodEnds = complex.ProposalDate?.Plus(ConsentThresholds.ObjectionPeriod),
             Deadline = complex.Deadline, Forecast = Forecast(complex, agreed, refused, required, reached, today),
-            Declarations = answers, ReachedOn = complex.ReachedOn, AnswersRemovedOn = complex.AnswersRemovedOn,
+            Declarations = answers, ReachedOn = reached ? complex.ReachedOn : null, AnswersRemovedOn = complex.AnswersRemovedOn,
         };
     }
 

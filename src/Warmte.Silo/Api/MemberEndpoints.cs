@@ -139,7 +139,8 @@ public static class MemberEndpoints
 public sealed record MemberDataExport(
     string CooperativeId, string MemberNumber, NodaTime.Instant ExportedAt, MemberRecordExport Register,
     ImmutableArray<MemberDataExport.Attendance> AlvAttendance, ImmutableArray<MemberDataExport.BallotCast> AlvBallots,
-    ImmutableArray<TenantConsent.AddressAnswer> ConsentAnswers, string Note)
+    ImmutableArray<TenantConsent.AddressAnswer> ConsentAnswers, string Note,
+    bool MayVoteToday = false, string VotingRight = "")
 {
     /// <param name="Present">On the attendance list of the meeting (or of a tallied proposal).</param>
     /// <param name="RepresentedBy">The proxy holder who represented the member in a tallied proposal.</param>
@@ -186,7 +187,16 @@ public sealed record MemberDataExport(
         var note = register.Member.ErasedOn is { } erased
             ? $"Naam en adres zijn op {DutchFormat.Date(erased)} gewist; daarom zijn er geen antwoorden op een adres te vinden."
             : "Registergegevens, historie van wijzigingen (zonder oude namen en adressen: die bewaren we niet), aanwezigheid en stemmen op ALV's, en antwoorden over huurdersinstemming op dit adres.";
-        return new MemberDataExport(cooperativeId, n, now, register, attendance.ToImmutable(), ballots.ToImmutable(), consent.ToImmutable(), note);
+        // Stemrecht today (tester finding F19): the register's eligibleToVote is the statutes' requirement,
+        // not whether a member who left may still vote.
+        var today = AmsterdamTime.DateOf(now);
+        var m = register.Member;
+        var votingRight = m.LeftOn is { } left && left <= today
+            ? $"Geen stemrecht: oud-lid, uitgeschreven op {DutchFormat.Date(left)} (eligibleToVote is de eis van de statuten, niet het stemrecht van vandaag)."
+            : m.JoinedOn > today ? $"Geen stemrecht: pas lid vanaf {DutchFormat.Date(m.JoinedOn)}."
+            : m.EligibleToVote ? "Stemgerechtigd." : "Niet stemgerechtigd volgens de statuten.";
+        return new MemberDataExport(cooperativeId, n, now, register, attendance.ToImmutable(), ballots.ToImmutable(), consent.ToImmutable(), note,
+            m.MayVoteOn(today), votingRight);
     }
 
     private static async Task<List<Alv.BallotLine>> AllBallots(Alv.IAlvGrain alv, string meetingId, string proposalId)

@@ -79,6 +79,30 @@ public sealed class DecisionCliTests(CliServerFixture fixture) : IClassFixture<C
         Assert.Contains("nog niet in elk complex gehaald", output.Out);
         Assert.Contains("Complex A: Bij het tempo tot nu toe", output.Out);
     }
+
+    [Fact]
+    public async Task Alv_create_with_a_misspelt_type_gets_one_error_and_the_option_it_belongs_to_tester_F12()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+
+        var misspelt = await Run(board, "alv", "create", coop, "--id", "alv-z", "--title", "z", "--date", "2024-12-20", "--notice-date", "2024-12-06",
+            "--proposal", "statuten-2027", "--type", "statuten");
+        Assert.Equal(1, misspelt.Code);
+        Assert.Contains("'statuten' is geen besluitsoort", misspelt.Err);
+        Assert.DoesNotContain("projectId", misspelt.Err);
+        Assert.Contains("proposals[0].decisionType is --type", misspelt.Err);
+
+        var tooShort = await Run(board, "alv", "create", coop, "--id", "alv-z", "--title", "z", "--date", "2024-12-10", "--notice-date", "2024-12-06",
+            "--proposal", "overig", "--type", "Overig");
+        Assert.Equal(1, tooShort.Code);
+        Assert.Contains("noticeDate", tooShort.Err);
+        Assert.Contains("besluit van de soort Overig", tooShort.Err);
+        Assert.DoesNotContain("een Overig", tooShort.Err);
+        Assert.Contains("noticeDate is --notice-date", tooShort.Err);
+    }
 }
 
 /// <summary>The address and token may come from a config file, after options and environment.</summary>

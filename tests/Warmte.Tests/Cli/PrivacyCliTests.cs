@@ -63,4 +63,38 @@ public sealed class PrivacyCliTests(CliServerFixture fixture) : IClassFixture<Cl
         Assert.Contains("gewist", erased.Out);
         Assert.Equal("(gewist)", (await admin.Get($"api/cooperatives/{coop}/members/L-2")).Body.GetProperty("name").GetString());
     }
+    [Fact]
+    public async Task A_former_member_has_no_voting_right_in_the_members_table_and_the_access_file_tester_F19()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        await ApiCalls.SeedMembers(admin, coop);
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+        Assert.Equal("OK", (await admin.Put($"api/cooperatives/{coop}/members/L-3", new
+        {
+            name = "Lid L-3", category = "huurder", postcode = "1054 AB", huisnummer = 3, joinedOn = "2020-01-01", leftOn = "2021-06-30",
+        })).Status.ToString());
+        Assert.Equal(0, (await Run(board, "privacy", "erase", coop, "L-3")).Code);
+
+        var members = await Run(board, "members", coop);
+        Assert.Equal(0, members.Code);
+        Assert.Contains("2 leden, waarvan 2 stemgerechtigd", members.Out);
+        Assert.Contains("1 oud-lid.", members.Out);
+        Assert.DoesNotContain("oud-leden", members.Out);
+        var former = members.Out.Split('\n').Single(l => l.TrimStart().StartsWith("L-3 "));
+        Assert.Contains("30-06-2021", former);
+        Assert.EndsWith("— (oud-lid)", former.TrimEnd());
+        var current = members.Out.Split('\n').Single(l => l.TrimStart().StartsWith("L-1 "));
+        Assert.EndsWith("ja", current.TrimEnd());
+
+        var folder = Directory.CreateTempSubdirectory("warmte-inzage-").FullName;
+        Assert.Equal(0, (await Run(board, "privacy", "export", coop, "L-3", "--out", Path.Combine(folder, "l3.json"))).Code);
+        var l3 = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "l3.json"))).RootElement;
+        Assert.False(l3.GetProperty("mayVoteToday").GetBoolean());
+        Assert.Contains("oud-lid, uitgeschreven op 30-06-2021", l3.GetProperty("votingRight").GetString());
+        Assert.Equal(0, (await Run(board, "privacy", "export", coop, "L-1", "--out", Path.Combine(folder, "l1.json"))).Code);
+        var l1 = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "l1.json"))).RootElement;
+        Assert.True(l1.GetProperty("mayVoteToday").GetBoolean());
+    }
 }

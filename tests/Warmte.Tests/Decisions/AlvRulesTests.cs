@@ -176,9 +176,42 @@ public sealed class AlvRulesTests
             Id = "alv", Title = "ALV", Date = Date, NoticeDate = Date.PlusDays(-6),
             Proposals = [new ProposalInput { Id = "statuten", Title = "Statuten", DecisionType = "Statutenwijziging" }],
         }, Date, "b", Now);
+        // The dates are what to change (tester finding F12): one error on noticeDate, in plain Dutch.
+        var error = Assert.Single(outcome.Refusal!.Errors);
+        Assert.Equal("noticeDate", error.Field);
+        Assert.Contains("zitten 6 dagen", error.Reason);
+        Assert.Contains("voorstel 'statuten' (besluit van de soort Statutenwijziging) vraagt er minstens 7", error.Reason);
+        Assert.Contains("op of na 15-12-2024", error.Reason);
+        Assert.DoesNotContain("een Statutenwijziging vraagt", error.Reason);
+    }
+
+    [Theory]
+    [InlineData("statuten")]
+    [InlineData("realisatie besluit")]
+    public void A_misspelt_decision_type_is_one_error_not_also_the_rules_of_another_type_tester_F12(string type)
+    {
+        var outcome = AlvRules.CreateMeeting(AlvRecord.Empty, new CreateMeeting
+        {
+            Id = "alv-z", Title = "z", Date = Date, NoticeDate = Date.PlusDays(-4),
+            Proposals = [new ProposalInput { Id = "voorstel", Title = "p", DecisionType = type }],
+        }, Date, "b", Now);
         var error = Assert.Single(outcome.Refusal!.Errors);
         Assert.Equal("proposals[0].decisionType", error.Field);
-        Assert.Contains("7 dagen", error.Reason);
+        Assert.Contains("geen besluitsoort", error.Reason);
+    }
+
+    [Fact]
+    public void Adding_a_proposal_that_needs_more_notice_says_so_in_plain_Dutch()
+    {
+        var record = Meeting(decisionType: "Overig", noticeDays: 7);
+        var strict = Ok(AlvRules.SetStatutes(record, new SetStatutes
+        {
+            Overrides = [new DecisionRuleInput { DecisionType = "Tariefbesluit", MinimumNoticeDays = 14 }],
+        }));
+        var refused = AlvRules.AddProposal(strict, "alv", new ProposalInput { Id = "tarief", Title = "Tarief", DecisionType = "Tariefbesluit" }, Date.PlusDays(-1));
+        var error = Assert.Single(refused.Refusal!.Errors);
+        Assert.Equal("decisionType", error.Field);
+        Assert.StartsWith("een besluit van de soort Tariefbesluit vraagt een oproeptermijn van minstens 14 dagen; deze vergadering is 7 dagen vooraf opgeroepen", error.Reason);
     }
 
     [Fact]

@@ -65,6 +65,56 @@ public sealed class ConsentRulesTests
         Assert.Equal("threshold", Assert.Single(lowered.Refusal!.Errors).Field);
     }
 
+    [Theory]
+    [InlineData("2/3")]
+    [InlineData("69,99%")]
+    [InlineData("1/2")]
+    public void A_threshold_below_the_legal_seventy_percent_is_refused_naming_the_field_and_the_law_tester_F16(string threshold)
+    {
+        var refused = ConsentRules.SetComplex(ConsentRecord.Empty, "blok-c", new SetComplex { Name = "Blok C", Corporation = "X", RentedHomes = 12, Threshold = threshold }, Today);
+        var error = Assert.Single(refused.Refusal!.Errors);
+        Assert.Equal("threshold", error.Field);
+        Assert.Contains("wettelijke 70%", error.Reason);
+        Assert.Contains("BW 7:220", error.Reason);
+        // A municipality may ask more.
+        var stricter = ConsentRules.SetComplex(ConsentRecord.Empty, "blok-c", new SetComplex { Name = "Blok C", Corporation = "X", RentedHomes = 12, Threshold = "75%" }, Today);
+        Assert.Equal(new Share(3, 4), Status(stricter.Value!.Value).Threshold);
+        Assert.Null(Status(stricter.Value!.Value).Note);
+    }
+
+    [Fact]
+    public void A_complex_stored_with_a_threshold_below_seventy_percent_is_judged_at_seventy_and_flagged()
+    {
+        // As PUT stored it before the fix: 12 homes at 2/3. 8 of 12 (66,7%) met 2/3 but not 70% (9 needed).
+        var stored = new ConsentRecord
+        {
+            Complexes = [new Complex { Id = "blok-c", Name = "Blok C", Corporation = "X", RentedHomes = 12, Threshold = new Share(2, 3), Agreed = 8, ReachedOn = Proposal.PlusDays(10) }],
+        };
+        var status = ConsentRules.Status(stored, "p", Today, null);
+        var complex = status.Complexes.Single();
+        Assert.False(complex.Reached);
+        Assert.Null(complex.ReachedOn);
+        Assert.Equal((new Share(70, 100), 9), (complex.Threshold, complex.Required));
+        Assert.Contains("onder de wettelijke 70%", complex.Note);
+        Assert.False(status.AllReached);
+        var gate = new Warmte.Gates.TenantConsentCondition().Evaluate(new Warmte.Gates.GateContext(ProjectRulesTestsProject(), Today, new Warmte.Gates.GateFacts(TenantConsent: status)));
+        Assert.False(gate.Met);
+        Assert.Contains("onder de wettelijke 70%", gate.Evidence);
+    }
+
+    [Fact]
+    public void A_complex_of_fewer_than_ten_homes_is_accepted_but_needs_every_tenant_and_says_so_on_the_view_and_the_gate()
+    {
+        var small = Answer(Complex(3), 2);
+        var status = ConsentRules.Status(small, "p", Today, null);
+        Assert.Equal((new Share(1, 1), 3, false), (status.Complexes[0].Threshold, status.Complexes[0].Required, status.Complexes[0].Reached));
+        Assert.Contains("minder dan 10 woningen", status.Complexes[0].Note);
+        var gate = new Warmte.Gates.TenantConsentCondition().Evaluate(new Warmte.Gates.GateContext(ProjectRulesTestsProject(), Today, new Warmte.Gates.GateFacts(TenantConsent: status)));
+        Assert.Contains("elke huurder moet instemmen", gate.Evidence);
+    }
+
+    private static Warmte.Projects.ProjectRecord ProjectRulesTestsProject() => Warmte.Tests.Domain.ProjectRulesTests.NewProject();
+
     [Fact]
     public void The_same_address_answers_once_and_may_change_its_mind_later()
     {

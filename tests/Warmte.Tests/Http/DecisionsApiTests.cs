@@ -136,6 +136,43 @@ public sealed class DecisionsApiTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_statute_change_with_sixty_percent_is_rejected_after_statutes_with_only_a_default_tester_F14()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var members = await ApiCalls.SeedMembers(admin, coop, 5);
+        // What a board naturally sends: only a default. The law's 2/3 for a statute change stays.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { @default = new { quorum = "0" } })).Status);
+        var statutes = await admin.Get($"api/cooperatives/{coop}/alv/statutes");
+        var shown = statutes.Body.GetProperty("overrides").EnumerateArray().SingleOrDefault(o => o.GetProperty("type").GetString() == "Statutenwijziging");
+        Assert.True(shown.ValueKind == System.Text.Json.JsonValueKind.Object, statutes.Raw);
+        Assert.Equal("2/3", $"{shown.GetProperty("rule").GetProperty("majority").GetProperty("numerator").GetInt32()}/{shown.GetProperty("rule").GetProperty("majority").GetProperty("denominator").GetInt32()}");
+
+        // A rule below the law is refused naming the field and the law, and changes nothing.
+        var refused = await admin.Put($"api/cooperatives/{coop}/alv/statutes",
+            new { overrides = new[] { new { decisionType = "Statutenwijziging", majority = "1/2" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(["overrides[0].majority"], refused.ErrorFields);
+        Assert.Contains("wet", refused.Raw);
+        Assert.Equal(statutes.Raw, (await admin.Get($"api/cooperatives/{coop}/alv/statutes")).Raw);
+
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv-statuten", title = "Statuten", date = "2024-12-05", noticeDate = "2024-11-20",
+            proposals = new[] { new { id = "statuten-2027", title = "Statuten 2027", decisionType = "Statutenwijziging" } },
+        })).Status);
+        foreach (var (member, choice) in members.Zip(new[] { "Voor", "Voor", "Voor", "Tegen", "Tegen" }))
+            Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-statuten/proposals/statuten-2027/ballots", new { memberNumber = member, choice })).Status);
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-statuten/proposals/statuten-2027/close", new { });
+
+        var proposal = (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv-statuten")).Body.GetProperty("proposals")[0];
+        Assert.Equal("Verworpen", proposal.GetProperty("result").GetProperty("outcome").GetString());
+        Assert.StartsWith("Verworpen: 3 voor, 2 tegen", proposal.GetProperty("resultText").GetString());
+        Assert.Contains("minstens 2/3 vereist", proposal.GetProperty("resultText").GetString());
+    }
+
+    [Fact]
     public async Task The_wcw_check_reports_the_route_and_what_is_missing()
     {
         var admin = Server.Client();
