@@ -90,7 +90,8 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl, string? token)
         DownloadAsync(path, accept, null, cancel);
 
     /// <summary>A download answered to a POST with a JSON body (e.g. voting codes, which are made by the request).</summary>
-    public async Task<(byte[] Bytes, string? MediaType, string? FileName)> DownloadAsync(string path, string accept, string? postJson, CancellationToken cancel = default)
+    public async Task<(byte[] Bytes, string? MediaType, string? FileName)> DownloadAsync(string path, string accept, string? postJson, CancellationToken cancel = default,
+        Action<string>? warning = null)
     {
         using var request = new HttpRequestMessage(postJson is null ? HttpMethod.Get : HttpMethod.Post, Combine(BaseUrl, path));
         if (postJson is not null) request.Content = new StringContent(postJson, Encoding.UTF8, "application/json");
@@ -103,6 +104,8 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl, string? token)
         if (!answer.IsSuccessStatusCode)
             throw new ApiException(new ApiResponse(answer.StatusCode, mediaType, await answer.Content.ReadAsStringAsync(cancel)));
         var bytes = await answer.Content.ReadAsByteArrayAsync(cancel);
+        if (warning is not null && answer.Headers.TryGetValues("Warmte-Waarschuwing", out var warnings))
+            foreach (var w in warnings) warning(w);
         return (bytes, mediaType, answer.Content.Headers.ContentDisposition?.FileNameStar ?? answer.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
     }
 

@@ -86,8 +86,9 @@ internal static class OnlineVotingCommands
             throw new InputException($"'{target}' bestaat al en wordt niet overschreven (de codes erin zouden verloren gaan); kies een andere naam of gebruik --force.");
         var members = List(context.Option(Members));
         var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
+        string? warning = null;
         var (bytes, mediaType, _) = await context.Api.DownloadAsync($"{Path(context)}/codes?format={format}",
-            format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html", body);
+            format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html", body, warning: w => warning = w);
         if (mediaType is not ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" or "text/html"))
             throw new UnexpectedAnswerException($"De dienst stuurde geen codes maar '{mediaType ?? "niets"}'.");
         try
@@ -111,6 +112,8 @@ internal static class OnlineVotingCommands
         }
         if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { file = System.IO.Path.GetFullPath(target), bytes = bytes.Length }));
         else context.Out.WriteLine($"Stemcodes opgeslagen in {target}. Eerder uitgegeven codes van {(members.Length == 0 ? "alle leden" : string.Join(", ", members))} werken niet meer.");
+        // The link warning (Voting:PublicUrl not set) goes to stderr, so it is seen even with --json.
+        if (warning is not null) context.Err.WriteLine("Let op: " + warning);
         return WarmteCli.Ok;
     }
 

@@ -21,22 +21,24 @@ public static class CodeLetters
         using var workbook = XlsxFile.New();
         var sheet = workbook.AddWorksheet("Stemcodes");
         string[] headers = ["Lidnummer", "Naam", "Adres", "Stemcode", "Link", "Vergadering", "Datum vergadering", "Online stemmen vanaf"];
-        for (var c = 0; c < headers.Length; c++) sheet.Cell(1, c + 1).Value = headers[c];
+        for (var c = 0; c < headers.Length; c++) sheet.Cell(1, c + 1).SetValue(headers[c]);
         sheet.Row(1).Style.Font.Bold = true;
         var row = 2;
         foreach (var code in issued.Codes)
         {
-            sheet.Cell(row, 1).Value = code.MemberNumber;
-            sheet.Cell(row, 2).Value = code.Name;
-            sheet.Cell(row, 3).Value = code.Address;
-            sheet.Cell(row, 4).Value = code.Code;
-            sheet.Cell(row, 5).Value = Link(baseUrl, code.Code);
-            sheet.Cell(row, 6).Value = issued.MeetingTitle;
-            sheet.Cell(row, 7).Value = DutchFormat.Date(issued.MeetingDate);
-            sheet.Cell(row, 8).Value = DutchFormat.Date(issued.Opens);
+            sheet.Cell(row, 1).SetValue(code.MemberNumber);
+            sheet.Cell(row, 2).SetValue(code.Name);
+            sheet.Cell(row, 3).SetValue(code.Address);
+            sheet.Cell(row, 4).SetValue(code.Code);
+            sheet.Cell(row, 5).SetValue(Link(baseUrl, code.Code));
+            sheet.Cell(row, 6).SetValue(issued.MeetingTitle);
+            sheet.Cell(row, 7).SetValue(DutchFormat.Date(issued.MeetingDate));
+            sheet.Cell(row, 8).SetValue(DutchFormat.Date(issued.Opens));
             row++;
         }
-        // Member numbers and codes are text (a code like 0123-... must keep its zeros).
+        // Every cell is text, written with SetValue: ClosedXML 0.95's `Value =` guesses a type from the
+        // string, and read "06-12-2026" as 12 June (the date number 46185 in a text column, tester F9).
+        // Member numbers and codes are text too (a code like 0123-... must keep its zeros).
         sheet.Columns(1, 8).Style.NumberFormat.Format = "@";
         // Fixed widths: measuring text (AdjustToContents) needs fonts a server may not have.
         double[] widths = [12, 28, 16, 24, 52, 28, 18, 20];

@@ -50,13 +50,16 @@ public static class OnlineVotingEndpoints
             var issued = outcome.Value!;
             var baseUrl = settings.PublicUrl ?? $"{http.Request.Scheme}://{http.Request.Host}";
             http.Response.Headers.CacheControl = "no-store";
+            // Without Voting:PublicUrl the links use the address this request came in on (often localhost): say so (tester F10).
+            var warning = PublicUrlWarning(settings, baseUrl);
+            if (warning is not null) http.Response.Headers[WarningHeader] = warning;
             return format switch
             {
                 "xlsx" => Results.File(CodeLetters.Sheet(issued, baseUrl), Spreadsheets.Export.XlsxFile.ContentType, $"stemcodes-{meetingId}.xlsx"),
                 "letters" => Results.Text(CodeLetters.Letters(issued, baseUrl), "text/html; charset=utf-8"),
                 _ => Answers.Ok(new
                 {
-                    issued.MeetingId, issued.MeetingDate, issued.Opens,
+                    issued.MeetingId, issued.MeetingDate, issued.Opens, warning,
                     codes = issued.Codes.Select(c => new { c.MemberNumber, c.Name, c.Address, c.Code, link = CodeLetters.Link(baseUrl, c.Code) }),
                 }),
             };
@@ -212,6 +215,16 @@ public static class OnlineVotingEndpoints
         }
     }
 
+    /// <summary>The header carrying <see cref="PublicUrlWarning"/> on the xlsx and letters downloads (ASCII Dutch text).</summary>
+    public const string WarningHeader = "Warmte-Waarschuwing";
+
+    /// <summary>Null when Voting:PublicUrl is set; otherwise a Dutch warning naming the address the links now point to.</summary>
+    public static string? PublicUrlWarning(VotingSettings settings, string baseUrl) =>
+        settings.PublicUrl is { Length: > 0 } ? null
+            : $"Voting:PublicUrl is niet ingesteld: de links in de codes wijzen naar {baseUrl.TrimEnd('/')}/stem, het adres waarop u de dienst nu aanspreekt. "
+              + "Leden kunnen die link alleen gebruiken als dat adres ook voor hen werkt (localhost werkt alleen op deze computer). "
+              + "Stel Voting:PublicUrl in (bijvoorbeeld https://stem.uwcooperatie.nl) en geef de codes opnieuw uit.";
+
     private static IVotingCodeHasher Hasher(HttpContext http) => http.RequestServices.GetRequiredService<IVotingCodeHasher>();
 
     private static IResult TooMany(HttpContext http, TimeSpan wait)
@@ -244,10 +257,13 @@ public sealed class VotingSettings
     public int RequestsPerMinutePerAddress { get; set; } = 600;
 
     /// <summary>
-    /// Unknown codes or receipts from one address (an IPv6 /64) before it is locked out, counted across
-    /// the whole cluster. Only codes known to be wrong count; valid codes never do, however many.
+    /// Unknown codes or receipts from one address (an IPv6 /64) per window of <see cref="LockoutMinutes"/>
+    /// before it has to wait out the rest of a short back-off, counted across the whole cluster. Only codes
+    /// known to be wrong count; valid codes never do, however many. Sized for a hall: the members of an
+    /// ALV share the venue's one address, and a typo from any of them counts here (docs/security.md has
+    /// the arithmetic: 80-bit codes stay out of reach at this budget).
     /// </summary>
-    public int FailuresBeforeLockout { get; set; } = 10;
+    public int FailuresBeforeLockout { get; set; } = 100;
 
     /// <summary>
     /// Member requests from one address (an IPv6 /64) in flight at once, across the cluster: a hall full
@@ -257,7 +273,8 @@ public sealed class VotingSettings
     /// </summary>
     public int ConcurrentRequestsPerAddress { get; set; } = 200;
 
-    public int LockoutMinutes { get; set; } = 15;
+    /// <summary>The counting window and the back-off after the budget is spent (short: a hall waits minutes, not a quarter of an hour).</summary>
+    public int LockoutMinutes { get; set; } = 5;
 
     /// <summary>Unknown receipts for one meeting, from all addresses together and across the cluster, before its receipt check pauses for LockoutMinutes.</summary>
     public int ReceiptFailuresPerMeeting { get; set; } = 1000;

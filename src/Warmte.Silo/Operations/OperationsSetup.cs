@@ -23,6 +23,9 @@ public static class OperationsSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
+        // Orleans' placement retries log every attempt at Information ("Polly[3] Execution attempt"):
+        // Warning also when no appsettings.json is next to the working directory (tester F13).
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddSingleton<RefusalAuditStore>();
         RateLimiting.Add(builder.Services, builder.Configuration);
         CostlyWork.Add(builder.Services, builder.Configuration);

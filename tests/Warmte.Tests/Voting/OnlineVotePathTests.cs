@@ -162,18 +162,27 @@ public sealed class OnlineVotePathTests
     // ---- 5. a hall behind one address ------------------------------------------------------------
 
     [Fact]
-    public async Task Fifty_members_behind_one_address_all_vote_at_once_while_eleven_wrong_codes_from_it_lock_it_out()
+    public async Task Fifty_members_behind_one_address_with_twenty_typos_all_vote_while_a_guesser_there_gets_a_hundred_wrong_answers_per_five_minutes()
     {
         // The defaults: nothing lifted for the hall.
-        await using var server = await WarmteServer.StartAsync(clock: new FakeClock(OnlineVotingFixture.Now));
+        var clock = new FakeClock(OnlineVotingFixture.Now);
+        await using var server = await WarmteServer.StartAsync(clock: clock);
         var (coop, board, codes) = await Opened(server, members: 50);
-        var results = await Task.WhenAll(codes.Select(async c =>
+        // Twenty members mistype their code first (a wrong last character), then type it right: all at once, one address.
+        var results = await Task.WhenAll(codes.Select(async (c, i) =>
         {
             var client = server.Client(token: null);
+            HttpStatusCode? typo = null;
+            if (i < 20)
+            {
+                var last = c.Value[^1] == 'A' ? 'B' : 'A';
+                typo = (await client.Post("api/stem/paper", new { code = c.Value[..^1] + last })).Status;
+            }
             var paper = await client.Post("api/stem/paper", new { code = c.Value });
             var vote = await client.Post("api/stem/votes", new { code = c.Value, proposalId = "tarief", choice = "Voor", nonce = $"hall-{c.Key}-0000000000" });
-            return (paper, vote);
+            return (typo, paper, vote);
         }));
+        Assert.Equal(20, results.Count(r => r.typo == HttpStatusCode.NotFound));
         Assert.All(results, r =>
         {
             Assert.True(r.paper.Status == HttpStatusCode.OK, r.paper.Raw);
@@ -181,17 +190,24 @@ public sealed class OnlineVotePathTests
         });
         Assert.Equal(50, (await board.Get($"api/cooperatives/{coop}/alv/meetings/alv/online")).Body.GetProperty("votesCast").GetInt32());
 
-        // Wrong codes from the same address: ten are answered "unknown", the eleventh finds it locked out, valid codes too.
+        // A guesser at the same address: the budget is 100 wrong answers per 5 minutes (20 already spent by the typos),
+        // so 80 more are answered "unknown", the next finds the address backing off, valid codes too, for at most 5 minutes.
         var member = server.Client(token: null);
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 80; i++)
         {
-            var wrong = await member.Post("api/stem/paper", new { code = $"AAAA-BBBB-CCCC-DD{i:00}" });
-            Assert.True(wrong.Status == HttpStatusCode.NotFound, wrong.Raw);
+            var wrong = await member.Post("api/stem/paper", new { code = $"AAAA-BBBB-CCCC-D{i:000}" });
+            Assert.True(wrong.Status == HttpStatusCode.NotFound, $"wrong code {i + 1}: {wrong.Raw}");
         }
-        var eleventh = await member.Post("api/stem/paper", new { code = "AAAA-BBBB-CCCC-DD10" });
-        Assert.Equal(HttpStatusCode.TooManyRequests, eleventh.Status);
-        Assert.Equal("too-many-attempts", eleventh.Code);
+        var next = await member.Post("api/stem/paper", new { code = "AAAA-BBBB-CCCC-E000" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, next.Status);
+        Assert.Equal("too-many-attempts", next.Code);
+        Assert.Contains("5 minuten", next.Raw);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await member.Post("api/stem/paper", new { code = codes["L-1"] })).Status);
+        // Four minutes later still backing off; after five a valid code works again, and the guesser starts a new budget of 100.
+        clock.Advance(Duration.FromMinutes(4));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await member.Post("api/stem/paper", new { code = codes["L-1"] })).Status);
+        clock.Advance(Duration.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code = codes["L-1"] })).Status);
     }
 
     // ---- 3. one rule for errors on every member path ---------------------------------------------

@@ -216,6 +216,8 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
             new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, sheetResponse.StatusCode);
         Assert.Equal("no-store", sheetResponse.Headers.CacheControl?.ToString());
+        // No Voting:PublicUrl here: the download carries a Dutch warning that the links point at this request's address (tester F10).
+        Assert.Contains("Voting:PublicUrl is niet ingesteld", Assert.Single(sheetResponse.Headers.GetValues("Warmte-Waarschuwing")));
         using var workbook = new XLWorkbook(new MemoryStream(await sheetResponse.Content.ReadAsByteArrayAsync()));
         var sheet = workbook.Worksheet("Stemcodes");
         Assert.Equal("Lidnummer", sheet.Cell(1, 1).GetString());

@@ -40,6 +40,9 @@ public sealed class OnlineVotingCliTests(OnlineVotingFixture fixture) : IClassFi
         var sheet = Path.Combine(folder, "stemcodes.xlsx");
         var codes = await Run(board, "alv", "online", "codes", coop, "alv", "--out", sheet);
         Assert.True(codes.Code == 0, codes.Err);
+        // No Voting:PublicUrl on this silo: the links point at the address the CLI used, and the CLI says so (tester F10).
+        Assert.Contains("Let op: Voting:PublicUrl is niet ingesteld", codes.Err);
+        Assert.Contains($"{fixture.Server.BaseUrl.TrimEnd('/')}/stem", codes.Err);
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(sheet));
         string code;
         using (var workbook = new XLWorkbook(sheet))

@@ -109,6 +109,53 @@ public sealed class StemPageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_proposal_left_blank_is_named_on_the_confirm_and_receipt_pages_and_can_be_voted_on_later_with_the_same_code()
+    {
+        var (coop, codes) = await MeetingToday();
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        var failed = new List<string>();
+        page.Response += (_, r) => { if (r.Status >= 400) failed.Add($"{r.Status} {r.Url}"); };
+        await page.GotoAsync($"/stem#{codes["L-1"]}");
+        var realisatie = page.GetByRole(AriaRole.Group, new() { Name = "Realisatiebesluit warmtenet" });
+        await realisatie.GetByLabel("Voor", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+
+        // The confirm page lists every proposal; the blank one says what it means (tester F4).
+        await Assertions.Expect(page.Locator("#confirm-list li")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#confirm-list li").Nth(0)).ToHaveTextAsync("Realisatiebesluit warmtenet: Voor");
+        await Assertions.Expect(page.Locator("#confirm-list li").Nth(1)).ToHaveTextAsync(
+            "Tarief 2028: geen keuze — u kunt hier later nog over stemmen met dezelfde code, zolang online stemmen open is");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+
+        // The receipt page: one receipt, the proposal still open, and the meeting key the receipt check asks for.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stem is ontvangen" })).ToBeVisibleAsync();
+        Assert.Single(await page.Locator("#receipts .receipt").AllTextContentsAsync());
+        await Assertions.Expect(page.Locator("#still-open")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#still-open-list li")).ToHaveTextAsync(["Tarief 2028: nog niet gestemd"]);
+        await Assertions.Expect(page.Locator("#voting-key")).ToHaveTextAsync($"{coop}/alv");
+        await Assertions.Expect(page.Locator("#step-done")).ToContainTextAsync($"Vergadering: {coop}/alv");
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= PhoneWidth);
+
+        // What the page promised holds: later, the same code votes on the blank proposal, and nothing is left open.
+        var later = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        later.Response += (_, r) => { if (r.Status >= 400) failed.Add($"{r.Status} {r.Url}"); };
+        await later.GotoAsync($"/stem#{codes["L-1"]}");
+        await later.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028" }).GetByLabel("Tegen", new() { Exact = true }).CheckAsync();
+        await later.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+        await Assertions.Expect(later.Locator("#confirm-list li")).ToHaveTextAsync(["Tarief 2028: Tegen"]);
+        await later.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+        await Assertions.Expect(later.GetByRole(AriaRole.Heading, new() { Name = "Uw stem is ontvangen" })).ToBeVisibleAsync();
+        await Assertions.Expect(later.Locator("#still-open")).ToBeHiddenAsync();
+        var ballots = await fixture.Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/ballots");
+        Assert.Equal("Online", ballots.Body.GetProperty("items")[0].GetProperty("channel").GetString());
+
+        // No request of the page failed (the browser's own /favicon.ico answered 401 before the page declared an icon).
+        Assert.Empty(failed);
+        await page.Context.CloseAsync();
+        await later.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_vote_whose_answer_is_lost_is_resent_with_the_same_nonce_and_counted_once()
     {
         var (coop, codes) = await MeetingToday();

@@ -35,9 +35,17 @@ export function ratio(value) {
   return value === null || value === undefined ? dash : numberFormat(2, 2).format(value);
 }
 
-/** A fraction as a percentage: 0.0609 → 6,09%. */
+/** A fraction as a percentage: 0.0609 → 6,09%. Half away from zero like the CLI: 0.5125 → 51,3% with one decimal. */
 export function percent(fraction, decimals = 2) {
-  return fraction === null || fraction === undefined ? dash : numberFormat(decimals, decimals).format(fraction * 100) + '%';
+  if (fraction === null || fraction === undefined) return dash;
+  // 0.5125 * 100 is 51.24999… in binary floating point; 12 significant digits drop that noise before
+  // Intl rounds half away from zero (its default), so 51,25 becomes 51,3 as in the CLI (tester F18).
+  return numberFormat(decimals, decimals).format(Number((fraction * 100).toPrecision(12))) + '%';
+}
+
+/** A count with its noun, singular for 1: 1 coöperatie, 3 coöperaties (nl-NL digits). */
+export function plural(count, singular, pluralForm) {
+  return `${number(count)} ${count === 1 ? singular : pluralForm}`;
 }
 
 /** ISO date 2024-12-14 → 14-12-2024. */

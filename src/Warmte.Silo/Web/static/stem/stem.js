@@ -241,6 +241,27 @@ $("code-form").addEventListener("submit", (event) => {
   openPaper();
 });
 
+// A blank proposal keeps its place: no ballot is cast, so the same code can still vote on it while online voting is open.
+const BLANK = "geen keuze — u kunt hier later nog over stemmen met dezelfde code, zolang online stemmen open is";
+let blank = [];
+
+// The ballots this member can still cast now (own and by proxy), as the paper shows them with radio buttons.
+function openBallots() {
+  const seen = new Set();
+  return [...document.querySelectorAll("#items input[type=radio]")]
+    .filter((input) => {
+      const key = `${input.name}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((input) => ({
+      proposalId: input.dataset.proposal, forMember: input.dataset.for ?? null,
+      title: paper.items.find((x) => x.proposalId === input.dataset.proposal).title
+        + (input.dataset.for ? ` (voor lid ${input.dataset.for}, bij volmacht)` : ""),
+    }));
+}
+
 $("paper-form").addEventListener("submit", (event) => {
   event.preventDefault();
   chosen = [...document.querySelectorAll("#items input[type=radio]:checked")]
@@ -255,10 +276,15 @@ $("paper-form").addEventListener("submit", (event) => {
   }
   nonce = newNonce();
   error(null);
+  // Every proposal on the ballot, in its order: a chosen one with its choice, one left blank said so
+  // (tester F4: a blank one was silently left out, and a member could think the whole ballot was done).
+  blank = openBallots().filter((b) => !chosen.some((c) => c.proposalId === b.proposalId && c.forMember === b.forMember));
   const list = $("confirm-list");
-  list.replaceChildren(...chosen.map((c) => {
+  list.replaceChildren(...openBallots().map((b) => {
     const li = document.createElement("li");
-    li.textContent = `${c.title}: ${c.choice}`;
+    const c = chosen.find((x) => x.proposalId === b.proposalId && x.forMember === b.forMember);
+    li.textContent = c ? `${c.title}: ${c.choice}` : `${b.title}: ${BLANK}`;
+    if (!c) li.className = "blank";
     return li;
   }));
   show("step-confirm");
@@ -295,6 +321,16 @@ $("confirm").addEventListener("click", async () => {
     show("step-confirm");
     return;
   }
+  // Proposals left blank (and any whose vote did not go through) are still open: said under the receipts.
+  const open = [...blank.map((b) => b.title), ...chosen.filter((c) => !receipts.some((r) => r.title === c.title)).map((c) => c.title)];
+  $("still-open").hidden = open.length === 0;
+  $("still-open-list").replaceChildren(...open.map((title) => {
+    const li = document.createElement("li");
+    li.textContent = `${title}: nog niet gestemd`;
+    return li;
+  }));
+  // The meeting key the receipt check asks for, next to the receipts (tester F4 addendum).
+  $("voting-key").textContent = paper.votingKey;
   $("check-link").href = `/stem#controle/${paper.votingKey}`;
   show("step-done");
   if (problems.length > 0) error(problems.join(" "));

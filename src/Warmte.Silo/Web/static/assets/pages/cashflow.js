@@ -56,7 +56,8 @@ run(async () => {
       chartHolder),
     section('Regimes vergeleken', regimeChart(regimes), regimeTable(regimes)),
     section('Werkelijk ontvangen en uitgegeven', actualPart(position)),
-    timeline ? section('Vanaf de werkelijke stand', fromActual(timeline)) : null);
+    // Element.append(null) would print the word "null" (tester F3): the section only when there is a timeline.
+    ...(timeline ? [section('Vanaf de werkelijke stand', fromActual(timeline))] : []));
   draw();
 });
 

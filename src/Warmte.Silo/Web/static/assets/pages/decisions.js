@@ -6,7 +6,7 @@
 // cooperative's own board and admins, folded away; who voted what and consent per address never
 // appear on this page (docs/web.md).
 import { api, storedToken } from '../api.js';
-import { date, number, parseDutchDate, percent } from '../format.js';
+import { date, number, parseDutchDate, percent, plural } from '../format.js';
 import { canWrite, h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -339,7 +339,7 @@ function proposal(meeting, p, project, replacedBy) {
   if (p.corrects) extra.push(h('p', {}, `Correctie van ${p.corrects}: ${p.correctionReason || ''}`));
   if (replacedBy.has(key)) extra.push(message('warning', `Vervangen door de correctie ${replacedBy.get(key)}; dit besluit geldt niet meer.`));
   if (!p.isClosed) {
-    const counts = p.tallyCounts ? `${number(p.tallyCounts.for)} voor, ${number(p.tallyCounts.against)} tegen, ${number(p.tallyCounts.abstain)} onthouding(en) (telling)` : `${number(p.ballotCount)} stemmen uitgebracht`;
+    const counts = p.tallyCounts ? `${number(p.tallyCounts.for)} voor, ${number(p.tallyCounts.against)} tegen, ${plural(p.tallyCounts.abstain, 'onthouding', 'onthoudingen')} (telling)` : `${number(p.ballotCount)} stemmen uitgebracht`;
     return h('div', { class: 'proposal panel', 'data-proposal': key }, head, ...extra,
       h('p', {}, h('span', { class: 'badge Open' }, 'Nog niet gesloten'), ` Tot nu toe: ${counts}. De uitslag staat vast zodra het voorstel gesloten is.`),
       h('p', {}, `Regel uit de statuten: ${ruleText(p.rule)}.`));

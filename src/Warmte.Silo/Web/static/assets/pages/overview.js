@@ -1,7 +1,7 @@
 // Start page: the cooperatives and their projects. A board sees its own cooperative first and
 // in full (with its audit trail); the other roles see all cooperatives side by side.
 import { api } from '../api.js';
-import { date, instant, kindNames } from '../format.js';
+import { date, instant, kindNames, plural } from '../format.js';
 import { boardOf, h, message, run, section, startPage, table } from '../layout.js';
 
 run(async () => {
@@ -37,7 +37,7 @@ run(async () => {
     const others = cooperatives.filter(c => c.cooperative.id !== own);
     main.append(section('Andere coöperaties (alleen lezen)', h('ul', { class: 'cards' }, others.map(c => card(c, false)))));
   } else {
-    main.append(h('p', { class: 'lead' }, `${cooperatives.length} coöperaties met ${cooperatives.reduce((n, c) => n + c.projects.length, 0)} projecten.`));
+    main.append(h('p', { class: 'lead' }, `${plural(cooperatives.length, 'coöperatie', 'coöperaties')} met ${plural(cooperatives.reduce((n, c) => n + c.projects.length, 0), 'project', 'projecten')}.`));
     main.append(h('ul', { class: 'cards' }, cooperatives.map(c => card(c, false))));
   }
 });

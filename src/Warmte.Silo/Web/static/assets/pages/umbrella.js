@@ -1,7 +1,7 @@
 // Umbrella comparison (APEC): one row per member cooperative and project, sortable by any column
 // and filterable by text, kind and phase, with the link to the spreadsheet export.
 import { api, download } from '../api.js';
-import { date, euro, instant, kindNames, number, ratio } from '../format.js';
+import { date, euro, instant, kindNames, number, plural, ratio } from '../format.js';
 import { h, message, param, run, section, startPage } from '../layout.js';
 
 const PHASES = ['Initiatief', 'Haalbaarheid', 'Ontwikkeling', 'Realisatie', 'Beheer', 'Gestopt'];
@@ -36,7 +36,7 @@ run(async () => {
     }
   });
 
-  main.append(h('p', { class: 'lead' }, `${new Set(comparison.rows.map(r => r.cooperativeId)).size} coöperaties, stand van ${date(comparison.asOf)}.`),
+  main.append(h('p', { class: 'lead' }, `${plural(new Set(comparison.rows.map(r => r.cooperativeId)).size, 'coöperatie', 'coöperaties')}, stand van ${date(comparison.asOf)}.`),
     h('div', { class: 'actions' }, exportLink), exportNote);
 
   const columns = [

@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Tests.Spreadsheets;
+using Warmte.Voting;
+
+namespace Warmte.Tests.Voting;
+
+/// <summary>The voting-code mail-merge sheet as a real spreadsheet program (Gnumeric) reads it: every cell the text a letter prints.</summary>
+public sealed class CodeSheetTests
+{
+    [Fact]
+    public void A_mail_merge_reads_every_cell_as_the_text_of_the_letter_dates_as_dd_mm_yyyy()
+    {
+        // Dates with a day of 12 or less (06-12-2026) are the ones a type-guessing writer takes for 12 June (tester F9);
+        // member numbers with leading zeros, addresses like 14-1 and a formula-looking name must stay text as well.
+        var issued = new IssuedCodes("coop", "alv", "ALV najaar", new LocalDate(2026, 12, 20), new LocalDate(2026, 12, 6),
+            [new IssuedCode("0012", "=HYPERLINK(\"x\")", "1091 GM 14-1", "0123-4567-89AB-CDEF"), new IssuedCode("1001", "Anna", "1054 AB 3-5", "E7DJ-73V1-7NMT-P3YS")],
+            "Coöperatie Test");
+        var folder = Directory.CreateTempSubdirectory("codesheet-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "stemcodes.xlsx");
+            File.WriteAllBytes(path, CodeLetters.Sheet(issued, "https://stem.example.nl"));
+            var rows = Gnumeric.RecalculatedSheet(path, "Stemcodes");
+            Assert.Equal(["Lidnummer", "Naam", "Adres", "Stemcode", "Link", "Vergadering", "Datum vergadering", "Online stemmen vanaf"], rows[0]);
+            Assert.Equal(["0012", "=HYPERLINK(\"x\")", "1091 GM 14-1", "0123-4567-89AB-CDEF", "https://stem.example.nl/stem#0123-4567-89AB-CDEF", "ALV najaar", "20-12-2026", "06-12-2026"], rows[1]);
+            Assert.Equal(["1001", "Anna", "1054 AB 3-5", "E7DJ-73V1-7NMT-P3YS", "https://stem.example.nl/stem#E7DJ-73V1-7NMT-P3YS", "ALV najaar", "20-12-2026", "06-12-2026"], rows[2]);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}
+
+/// <summary>Tester F10: without Voting:PublicUrl the links point at the request's own address; the board is told, in Dutch.</summary>
+public sealed class PublicUrlWarningTests
+{
+    [Fact]
+    public void Without_a_public_url_the_warning_names_the_address_the_links_use_and_with_one_there_is_none()
+    {
+        var warning = Warmte.Silo.Api.OnlineVotingEndpoints.PublicUrlWarning(new Warmte.Silo.Api.VotingSettings(), "http://localhost:7502");
+        Assert.NotNull(warning);
+        Assert.Contains("http://localhost:7502/stem", warning);
+        Assert.Contains("Stel Voting:PublicUrl in", warning);
+        Assert.All(warning, c => Assert.True(c < 128, "a header value must be ASCII")); // it travels in a response header
+        Assert.Null(Warmte.Silo.Api.OnlineVotingEndpoints.PublicUrlWarning(new Warmte.Silo.Api.VotingSettings { PublicUrl = "https://stem.example.nl" }, "http://localhost:7502"));
+    }
+}
