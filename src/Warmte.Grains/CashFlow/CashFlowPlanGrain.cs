@@ -341,7 +341,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     private static bool Same(SpendingBooking booked, BookSpending command) =>
         booked.Month == command.Month && booked.Amount == command.Amount
         && booked.Note == (string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim())
-        && string.Equals(booked.Kind.ToString(), command.Kind?.Trim(), StringComparison.OrdinalIgnoreCase);
+        && ActualCash.ParseKind(command.Kind) == booked.Kind;
 
 
     private CashFlowPlan? StoredPlan()
