@@ -366,7 +366,8 @@ internal static class CashFlowViews
     private static void Outlook(CashFlowPlan? plan, CashFlowResult result, TextWriter output)
     {
         var o = result.Outlook;
-        output.WriteLine($"Vooruitblik per {Month(o.Today)} ({CashFlowCommands.RegimeName(result.Regime).ToLowerInvariant()})");
+        var basis = o.Basis == OutlookBasis.Actual ? "vanaf de werkelijke stand" : "simulatie van het plan vanaf de start";
+        output.WriteLine($"Vooruitblik per {Month(o.Today)} ({CashFlowCommands.RegimeName(result.Regime).ToLowerInvariant()}, {basis})");
         var payment = result.Regime == Regime.Milestones ? "het volgende fasebudget" : "de volgende tranche";
         var lines = o.State switch
         {

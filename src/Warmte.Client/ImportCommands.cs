@@ -107,7 +107,9 @@ internal static class ImportCommands
             output.WriteLine($"Blad '{mapping.Sheet.Name}', kopregel op rij {mapping.HeaderRow}:");
             foreach (var (field, column) in mapping.Columns.OrderBy(c => c.Value.Index))
                 output.WriteLine($"  kolom {HeaderMapping.Letter(column.Index)} \"{column.Header}\" → {field}");
-            output.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")}, {Nl.Count(result.BadRows, "foute rij", "foute rijen")}.");
+            output.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")}, {Nl.Count(result.BadRows, "foute rij", "foute rijen")}"
+                + (result.Skipped.IsEmpty ? "." : $", {Nl.Count(result.Skipped.Length, "overgeslagen rij", "overgeslagen rijen")}."));
+            foreach (var skipped in result.Skipped) output.WriteLine("  " + skipped);
             if (note is not null) output.WriteLine(note);
         }
         foreach (var problem in result.Problems) context.Err.WriteLine(problem.ToString());

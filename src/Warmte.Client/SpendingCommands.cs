@@ -14,7 +14,7 @@ internal static class SpendingCommands
 
     private static readonly OptionSpec Month = new("month", "JJJJ-MM", "De maand van de uitgaven (standaard deze maand; niet in de toekomst)");
     private static readonly OptionSpec Kind = new("kind", "soort",
-        "Soort werk (verplicht): Design, BusinessCase, Contracts, Communication, Organisation of Advisers");
+        "Soort werk (verplicht): ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs");
     private static readonly OptionSpec Amount = new("amount", "bedrag",
         "Besteed bedrag in euro's (verplicht): 85000, 85.000,00 of 85000.00; iets dubbelzinnigs als 85.000 wordt geweigerd");
     private static readonly OptionSpec Note = new("note", "tekst", "Toelichting, bijv. de factuur of leverancier");
@@ -73,7 +73,7 @@ internal static class SpendingCommands
             return WarmteCli.Ok;
         }
         var booked = document.RootElement;
-        context.Out.WriteLine($"Geboekt voor {project}: {Nl.Money(booked.Dec("amount") ?? 0m)} {booked.Str("kind")} in {booked.Str("month")}.");
+        context.Out.WriteLine($"Geboekt voor {project}: {Nl.Money(booked.Dec("amount") ?? 0m)} {KindName(booked.Str("kind"))} in {MonthName(booked.Str("month"))}.");
         context.Out.WriteLine($"Idempotentiesleutel: {key} (dezelfde opdracht met --idempotency-key {key} boekt niet dubbel)");
         return WarmteCli.Ok;
     }
@@ -89,7 +89,7 @@ internal static class SpendingCommands
         {
             var amount = b.Dec("amount") ?? 0m;
             total += amount;
-            table.Add(b.Str("month"), b.Str("kind"), Nl.Money(amount), b.Str("note"), b.Str("bookedBy"));
+            table.Add(MonthName(b.Str("month")), KindName(b.Str("kind")), Nl.Money(amount), b.Str("note"), b.Str("bookedBy"));
         }
         context.Out.WriteLine($"Geboekte uitgaven van {project}");
         table.WriteTo(context.Out, "  ");
@@ -112,4 +112,12 @@ internal static class SpendingCommands
         table.WriteTo(context.Out, "  ");
         return WarmteCli.Ok;
     }
+
+    /// <summary>A kind of work as a Dutch user reads it ("ontwerp"), from the API's name ("Design").</summary>
+    private static string? KindName(string? kind) =>
+        Warmte.CashFlow.ActualCash.ParseKind(kind) is { } k ? Warmte.Spreadsheets.Import.BudgetImport.KindLabel(k).ToLowerInvariant() : kind;
+
+    /// <summary>A month as the cash-flow views print it: "11-2026" for the API's "2026-11".</summary>
+    private static string? MonthName(string? month) =>
+        month is not null && YearMonthPattern.Iso.Parse(month) is { Success: true } m ? $"{m.Value.Month:00}-{m.Value.Year}" : month;
 }

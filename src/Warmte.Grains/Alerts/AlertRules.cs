@@ -79,16 +79,18 @@ public static class AlertRules
         }
         if (outlook is { } o)
         {
+            // Said with every cash alert: from the actual state, or the plan's simulation while nothing actual is recorded.
+            var basis = o.Basis == CashFlow.OutlookBasis.Actual ? "vanaf de werkelijke stand" : "volgens de simulatie van het kasstroomplan";
             if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
                 alerts.Add(new Alert(projectId, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
-                    $"Nog {o.RunwayMonths} maand(en) werk; vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
+                    $"Nog {o.RunwayMonths} maand(en) werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
                     + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : "."), "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
                 alerts.Add(new Alert(projectId, "in-stall", AlertSeverity.High, today,
                     o.State == CashFlow.OutlookState.InStall
-                        ? "Het werk ligt volgens het kasstroomplan nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".")
-                        : "Volgens het kasstroomplan is het geld op en komt er geen tranche meer.", "kas"));
+                        ? $"Het werk ligt {basis} nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".")
+                        : $"Het geld is op en er komt geen tranche meer ({basis}).", "kas"));
         }
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
     }

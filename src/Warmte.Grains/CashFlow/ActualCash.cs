@@ -61,6 +61,19 @@ public static class ActualCash
 {
     public const int MaxBookings = 10_000;
 
+    /// <summary>
+    /// A kind of work as a user types it: the Dutch names the budget import accepts (ontwerp,
+    /// businesscase, contracten, communicatie, organisatie, adviseurs, and their synonyms) or the
+    /// English enum names — one parser for the spending API/CLI and the budget import (tester finding F6).
+    /// </summary>
+    public static WorkKind? ParseKind(string? text) =>
+        text is null || text.Any(char.IsDigit) ? null
+        : Spreadsheets.Import.BudgetImport.Kind(text) is { } dutch ? dutch
+        : Enum.TryParse(text.Trim(), ignoreCase: true, out WorkKind kind) && Enum.IsDefined(kind) ? kind
+        : null;
+
+    private const string KindChoices = "kies uit ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs.";
+
     public static Outcome<SpendingBooking> Book(BookSpending command, int existing, YearMonth thisMonth, string id, string actor, Instant now)
     {
         var v = new Validation();
@@ -68,8 +81,8 @@ public static class ActualCash
         else if (month > thisMonth) v.Add("month", "ligt in de toekomst; boek uitgaven als ze gedaan zijn.");
         var kind = WorkKind.Organisation;
         if (string.IsNullOrWhiteSpace(command.Kind)) v.Add("kind", "is verplicht.");
-        else if (command.Kind.Any(char.IsDigit) || !Enum.TryParse(command.Kind.Trim(), ignoreCase: true, out kind) || !Enum.IsDefined(kind))
-            v.Add("kind", $"'{Slug.Truncate(command.Kind)}' is geen soort werk; kies uit {string.Join(", ", Enum.GetNames<WorkKind>())}.");
+        else if (ParseKind(command.Kind) is { } parsed) kind = parsed;
+        else v.Add("kind", $"'{Slug.Truncate(command.Kind)}' is geen soort werk; {KindChoices}");
         if (command.Amount is not { } amount) { v.Add("amount", "is verplicht."); amount = 0m; }
         else if (amount <= 0m) v.Add("amount", "moet groter dan 0 zijn.");
         else if (amount > 1_000_000_000m) v.Add("amount", "is onwaarschijnlijk groot.");
@@ -134,8 +147,8 @@ public static class ActualCash
             else if (month > thisMonth) v.Add($"{p}.month", "ligt in de toekomst; boek uitgaven als ze gedaan zijn.");
             var kind = WorkKind.Organisation;
             if (string.IsNullOrWhiteSpace(t.Kind)) v.Add($"{p}.kind", "is verplicht.");
-            else if (t.Kind.Any(char.IsDigit) || !Enum.TryParse(t.Kind.Trim(), ignoreCase: true, out kind) || !Enum.IsDefined(kind))
-                v.Add($"{p}.kind", $"'{Slug.Truncate(t.Kind)}' is geen soort werk; kies uit {string.Join(", ", Enum.GetNames<WorkKind>())}.");
+            else if (ParseKind(t.Kind) is { } parsed) kind = parsed;
+            else v.Add($"{p}.kind", $"'{Slug.Truncate(t.Kind)}' is geen soort werk; {KindChoices}");
             if (t.Amount is not { } amount) { v.Add($"{p}.amount", "is verplicht (0 haalt het maandtotaal weg)."); amount = 0m; }
             else if (amount < 0m) v.Add($"{p}.amount", "mag niet negatief zijn.");
             else if (amount > 1_000_000_000m) v.Add($"{p}.amount", "is onwaarschijnlijk groot.");

@@ -61,7 +61,28 @@ public sealed record ActualState
     /// future steps follow the funder's lead times; a step that is already late is expected next month.
     /// </summary>
     public static ActualState From(
-        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<Tranche> tranches, ProgressReport? progress)
+        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<Tranche> tranches, ProgressReport? progress) =>
+        From(plan, position, tranches, progress, paymentMonth: null);
+
+    /// <summary>
+    /// The same from the project's grants: a payment on its way is expected in the month
+    /// <see cref="PaymentExpectation.ExpectedOn"/> gives (the rule the portfolio's "next payment" uses),
+    /// and at the earliest next month.
+    /// </summary>
+    public static ActualState From(
+        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<GrantView> grants, ProgressReport? progress)
+    {
+        var firstDay = position.Today.OnDayOfMonth(1);
+        var byTranche = new Dictionary<Tranche, YearMonth?>(ReferenceEqualityComparer.Instance);
+        foreach (var view in grants)
+            foreach (var t in view.Grant.Tranches)
+                byTranche[t] = PaymentExpectation.ExpectedOn(view, t, firstDay)?.ToYearMonth();
+        return From(plan, position, grants.SelectMany(g => g.Grant.Tranches.OrderBy(t => t.Number)).ToList(), progress,
+            t => byTranche.GetValueOrDefault(t));
+    }
+
+    private static ActualState From(
+        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<Tranche> tranches, ProgressReport? progress, Func<Tranche, YearMonth?>? paymentMonth)
     {
         var today = position.Today;
         var next = today.PlusMonths(1);
@@ -88,6 +109,17 @@ public sealed record ActualState
         {
             number++;
             var requested = tranche.DateOf(TrancheStatus.Aangevraagd) is { } r ? r.ToYearMonth() : today;
+            if (paymentMonth?.Invoke(tranche) is { } expectedIn)
+            {
+                if (tranche.Status == TrancheStatus.VerantwoordingIngediend)
+                {
+                    var accountedIn = tranche.DateOf(TrancheStatus.VerantwoordingIngediend)!.Value.ToYearMonth();
+                    underReview += tranche.Accounting?.AmountSpent ?? 0m;
+                    approvals.Add(new ExpectedApproval(NotBefore(accountedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, number));
+                }
+                payments.Add(new ExpectedPayment(NotBefore(expectedIn), tranche.PlannedAmount, number));
+                continue;
+            }
             switch (tranche.Status)
             {
                 case TrancheStatus.Aangevraagd:

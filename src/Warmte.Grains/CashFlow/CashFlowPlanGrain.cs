@@ -112,7 +112,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     // for the same outlook many times a day, and it only changes with the plan, the lead times or
     // the month.
     private (CashFlowPlanInfo Info, CashFlowPlan Plan)? _parsed;
-    private (CashFlowPlan Plan, YearMonth Today, Outlook Outlook)? _lastOutlook;
+    private (CashFlowPlan Plan, LocalDate Today, Outlook Outlook)? _lastOutlook;
 
     // The plan in force (from its journal row, or from an old snapshot that still holds it) and
     // whether the next commit must move it out of such a snapshot.
@@ -191,10 +191,11 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
 
     public async Task<Outcome<CashFlowResult>> Simulate(Regime regime, YearMonth today)
     {
-        if (await Plan() is not { } plan) return Refusal.NotFound("Kasstroomplan van project", this.GetPrimaryKeyString());
-        if (!CashFlowSimulator.RegimesFor(plan).Contains(regime))
+        if (await Facts() is not { } facts) return Refusal.NotFound("Kasstroomplan van project", this.GetPrimaryKeyString());
+        if (!CashFlowSimulator.RegimesFor(facts.Plan).Contains(regime))
             return Refusal.Invalid("regime", "dit plan heeft geen overbruggingslening; kies Tranches of Milestones.");
-        return Outcome<CashFlowResult>.Ok(CashFlowSimulator.Simulate(plan, regime, today));
+        // The months are the plan's simulation; the outlook is the project's one answer (ProjectCash).
+        return Outcome<CashFlowResult>.Ok(ProjectCash.Simulation(facts, regime, DayOf(today)));
     }
 
     public async Task<RegimeComparison?> Compare(YearMonth today) =>
@@ -202,16 +203,21 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
 
     public async Task<Outlook?> Outlook(YearMonth today)
     {
-        if (await PlanWithGrants() is not (var plan, var grants)) return null;
-        // Once the board records actuals (spending or progress), the outlook is taken from where the
-        // project really is; before that, the plan simulated from its start is all there is.
-        if (State.BookingCount > 0 || State.Progress.Length > 0)
-            return TimelineOf(plan, grants, Regime.Tranches, today).Outlook;
-        if (_lastOutlook is { } last && last.Today == today && last.Plan == plan) return last.Outlook;
-        var outlook = CashFlowSimulator.Simulate(plan, Regime.Tranches, today).Outlook;
-        _lastOutlook = (plan, today, outlook);
+        if (await Facts() is not { } facts) return null;
+        // Once anything actual is recorded (a tranche requested, spending, progress), the outlook is
+        // taken from where the project really is; before that, the plan simulated from its start
+        // (ProjectCash.Outlook, the one answer every view shows).
+        var day = DayOf(today);
+        if (facts.HasActuals) return ProjectCash.Outlook(facts, day);
+        if (_lastOutlook is { } last && last.Today == day && last.Plan == facts.Plan) return last.Outlook;
+        var outlook = ProjectCash.Outlook(facts, day);
+        _lastOutlook = (facts.Plan, day, outlook);
         return outlook;
     }
+
+    /// <summary>The day an outlook for <paramref name="month"/> is taken on: today in this month, else the month's first day.</summary>
+    private LocalDate DayOf(YearMonth month) =>
+        AmsterdamTime.Today(clock) is var today && today.ToYearMonth() == month ? today : month.OnDayOfMonth(1);
 
     /// <summary>
     /// A booking. The idempotency key is not looked up first: it is inserted with the booking, in the
@@ -280,7 +286,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     public async Task<ActualCashPosition> Position(YearMonth today)
     {
         var grants = await GrainFactory.GetGrain<IGrantsGrain>(this.GetPrimaryKeyString()).Grants();
-        return Actual(StoredPlan(), grants, today);
+        return ProjectCash.Position(StoredPlan(), grants, State.Spent, today);
     }
 
     public async Task<Outcome<ProgressReport>> ReportProgress(ReportProgress command, string actor)
@@ -306,12 +312,12 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
 
     public async Task<Outcome<CashTimeline>> Timeline(Regime regime, YearMonth today)
     {
-        if (await PlanWithGrants() is not (var plan, var grants)) return Refusal.NotFound("Kasstroomplan van project", this.GetPrimaryKeyString());
-        if (regime == Regime.Milestones || !CashFlowSimulator.RegimesFor(plan).Contains(regime))
-            return Refusal.Invalid("regime", plan.BridgeLoan is null
+        if (await Facts() is not { } facts) return Refusal.NotFound("Kasstroomplan van project", this.GetPrimaryKeyString());
+        if (regime == Regime.Milestones || !CashFlowSimulator.RegimesFor(facts.Plan).Contains(regime))
+            return Refusal.Invalid("regime", facts.Plan.BridgeLoan is null
                 ? "vanaf de werkelijke stand rekent alleen Tranches (dit plan heeft geen overbruggingslening)."
                 : "vanaf de werkelijke stand rekenen Tranches en Bridge; voorfinanciering per fase vergelijkt u met warmte regimes.");
-        return Outcome<CashTimeline>.Ok(TimelineOf(plan, grants, regime, today));
+        return Outcome<CashTimeline>.Ok(ProjectCash.Timeline(facts, regime, DayOf(today)));
     }
 
     /// <summary>The journal row of a spending fact: kind "spending", tagged with its month.</summary>
@@ -331,27 +337,12 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     /// <summary>"Something changed on this project": alerts follow every change (one-way; at most once a second, <see cref="CoalescedProjectChange"/>).</summary>
     private Task ProjectChanged() => _changed.Raise();
 
-    private CashTimeline TimelineOf(CashFlowPlan plan, ImmutableArray<GrantView> grants, Regime regime, YearMonth today)
-    {
-        var actual = Actual(plan, grants, today);
-        var tranches = grants.SelectMany(g => g.Grant.Tranches.OrderBy(t => t.Number)).ToList();
-        return CashTimeline.Build(plan, regime, actual, tranches, WorkProgress.Latest(State.Progress, today));
-    }
-
-    private ActualCashPosition Actual(CashFlowPlan? plan, IEnumerable<GrantView> grants, YearMonth today)
-    {
-        var received = grants.SelectMany(g => g.Grant.Tranches)
-            .Where(t => t.PaidAmount is not null && t.DateOf(TrancheStatus.Uitbetaald) is not null)
-            .Select(t => (Month(t.DateOf(TrancheStatus.Uitbetaald)!.Value), t.PaidAmount!.Value));
-        return ActualCash.Position(plan?.OpeningBalance ?? 0m, plan?.StartMonth, received, State.Spent, today);
-    }
 
     private static bool Same(SpendingBooking booked, BookSpending command) =>
         booked.Month == command.Month && booked.Amount == command.Amount
         && booked.Note == (string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim())
-        && string.Equals(booked.Kind.ToString(), command.Kind?.Trim(), StringComparison.OrdinalIgnoreCase);
+        && ActualCash.ParseKind(command.Kind) == booked.Kind;
 
-    private static YearMonth Month(LocalDate date) => new(date.Year, date.Month);
 
     private CashFlowPlan? StoredPlan()
     {
@@ -361,14 +352,14 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         return parsed.Plan;
     }
 
-    private async Task<CashFlowPlan?> Plan() => await PlanWithGrants() is (var plan, _) ? plan : null;
+    private async Task<CashFlowPlan?> Plan() => await Facts() is { } facts ? facts.PlanWithObservedLeadTimes : null;
 
-    /// <summary>The stored plan with the lead times observed on the project's grants, and those grants (one call to the funding grain).</summary>
-    private async Task<(CashFlowPlan Plan, ImmutableArray<GrantView> Grants)?> PlanWithGrants()
+    /// <summary>The stored plan, the project's grants (one call to the funding grain), the spending and the progress reports.</summary>
+    private async Task<CashFacts?> Facts()
     {
         if (StoredPlan() is not { } plan) return null;
         var grants = await GrainFactory.GetGrain<IGrantsGrain>(this.GetPrimaryKeyString()).Grants();
-        return (ObservedLeadTimes.From(grants) is { } observed ? plan with { LeadTimes = observed } : plan, grants);
+        return new CashFacts(plan, grants, State.Spent, State.Progress);
     }
 }
 

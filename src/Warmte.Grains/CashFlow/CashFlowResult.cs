@@ -148,6 +148,19 @@ public sealed record Outlook
     [Id(6)] public YearMonth? MoneyExpected { get; init; }
     /// <summary>With the funder's lead time, the request (with the accounting) must go out by this month to arrive by MoneyNeededBy.</summary>
     [Id(7)] public YearMonth? RequestBy { get; init; }
+    /// <summary>What the outlook is taken from: the project's actual state, or (before anything was recorded) the plan simulated from its start.</summary>
+    [Id(8)] public OutlookBasis Basis { get; init; }
+    /// <summary>The next grant payment on its way (<see cref="Grants.PaymentExpectation.Next"/>): the same date the portfolio shows.</summary>
+    [Id(9)] public Grants.NextPayment? NextPayment { get; init; }
+}
+
+/// <summary>What a cash outlook is computed from.</summary>
+public enum OutlookBasis
+{
+    /// <summary>The saved plan simulated from its start month, with simulated requests: nothing actual was recorded yet (or a regime the project does not run).</summary>
+    Plan,
+    /// <summary>The actual state: tranches really requested and paid, spending really booked, the board's progress report; projected from there.</summary>
+    Actual,
 }
 
 /// <summary>One regime's totals: what the funders decide on.</summary>
@@ -204,6 +217,11 @@ public sealed record CashFlowResult
     [Id(5)] public required ImmutableArray<MilestoneReached> Milestones { get; init; }
     [Id(6)] public required Outlook Outlook { get; init; }
     [Id(7)] public required ImmutableArray<MonthResult> Months { get; init; }
+    /// <summary>
+    /// The outlook of this simulation of the plan from its start, when <see cref="Outlook"/> was taken
+    /// from the project's actual state instead (then the months above are the plan's simulation, not the forecast).
+    /// </summary>
+    [Id(8)] public Outlook? PlanOutlook { get; init; }
 }
 
 /// <summary>The regimes side by side on the same plan; the bridge regime only when the plan has a bridge loan.</summary>

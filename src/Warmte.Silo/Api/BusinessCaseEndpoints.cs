@@ -106,10 +106,11 @@ public static class BusinessCaseEndpoints
             var v = new Validation();
             var rates = body!.Rates ?? [];
             var terms = body.Terms ?? [];
-            var graces = body.Graces ?? [0];
+            // Omitted graces: the model loan's own grace years (as the CLI and the dashboard do), read once the model is parsed.
+            var graces = body.Graces ?? [];
             var loan = body.Loan ?? 0;
             if (rates.Length == 0) v.Add("rates", "is verplicht: rentes als fractie, bijv. [0.02, 0.03].");
-            for (var i = 0; i < rates.Length; i++) if (rates[i] is < -0.05m or > 0.5m) v.Add($"rates[{i}]", "moet tussen −0.05 en 0.5 liggen.");
+            for (var i = 0; i < rates.Length; i++) if (rates[i] is < -0.05m or > 0.5m) v.Add($"rates[{i}]", "moet tussen −0,05 en 0,5 liggen; een rente is een fractie (0,03 = 3%).");
             if (terms.Length == 0) v.Add("terms", "is verplicht: looptijden in jaren, bijv. [20, 30].");
             for (var i = 0; i < terms.Length; i++) if (terms[i] is < 1 or > 100) v.Add($"terms[{i}]", "moet tussen 1 en 100 jaar liggen.");
             for (var i = 0; i < graces.Length; i++) if (graces[i] is < 0 or > 99) v.Add($"graces[{i}]", "moet tussen 0 en 99 jaar liggen.");
@@ -119,11 +120,11 @@ public static class BusinessCaseEndpoints
                 if (Enum.TryParse<RepaymentType>(typeTexts[i], true, out var t) && Enum.IsDefined(t) && !typeTexts[i].Any(char.IsDigit)) types.Add(t);
                 else v.Add($"types[{i}]", "kies Annuity, Linear of Bullet.");
             if (loan < 0) v.Add("loan", "moet 0 of meer zijn (de hoeveelste lening van het model, vanaf 0).");
-            if ((long)rates.Length * terms.Length * Math.Max(1, types.Count) * graces.Length > MaxGridCells)
+            if ((long)rates.Length * terms.Length * Math.Max(1, types.Count) * Math.Max(1, graces.Length) > MaxGridCells)
                 v.Add("rates", $"te veel combinaties (maximaal {MaxGridCells} cellen per verzoek).");
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             // The role's limit, before any work (issue 16); then one of the silo's places for costly work.
-            var cells = (long)rates.Distinct().Count() * terms.Distinct().Count() * types.Distinct().Count() * graces.Distinct().Count();
+            var cells = (long)rates.Distinct().Count() * terms.Distinct().Count() * types.Distinct().Count() * Math.Max(1, graces.Distinct().Count());
             if (costly.Refuse(http.User, "rates", "leningrastercellen", cells, s => s.LoanGridCells) is { } tooBig) return tooBig;
             // The model is parsed inside the place, on the lane: a request answered busy has cost only the checks above.
             return await costly.ComputeAsync(http, () =>
@@ -131,8 +132,9 @@ public static class BusinessCaseEndpoints
                 var inputs = ModelReader.Read(saved.ModelJson).Value!;
                 if (loan >= inputs.Loans.Length)
                     return Problems.Invalid("loan", $"het model heeft {inputs.Loans.Length} lening(en); kies 0 tot {inputs.Loans.Length - 1}.");
+                int[] gracesUsed = body.Graces is null ? [inputs.Loans[loan].Terms.GraceYears] : [.. graces.Distinct()];
                 return Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(),
-                    types.Distinct().ToArray(), graces.Distinct().ToArray(), loan, costly.Settings.ThreadsPerRequest, costly.Lane));
+                    types.Distinct().ToArray(), gracesUsed, loan, costly.Settings.ThreadsPerRequest, costly.Lane));
             });
         }).WithSummary("Leningraster: rentes × looptijden × aflossingsvormen × aflossingsvrije jaren");
 

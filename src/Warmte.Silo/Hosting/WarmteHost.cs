@@ -55,6 +55,8 @@ public static partial class WarmteHost
         var testClock = TestClockOffset.From(builder.Configuration);
         if (testClock is not null) builder.Services.TryAddSingleton<IClock>(testClock);
         builder.Services.TryAddSingleton<IClock>(NodaTime.SystemClock.Instance);
+        // A query parameter that does not bind (?page=abc) throws, so WriteUnhandled can name it (Api/QueryBinding.cs).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<SchemaMigrator>();
@@ -299,6 +301,9 @@ public static partial class WarmteHost
             case InconsistentStateException:
                 await Problems.Write(http, StatusCodes.Status409Conflict, "concurrent-change", "Gelijktijdige wijziging",
                     "Iemand anders wijzigde dit tegelijk; er is niets opgeslagen. Lees opnieuw en probeer het nog eens.");
+                break;
+            case BadHttpRequestException bad when QueryBinding.RefusalOf(bad) is { } named:
+                await Problems.From(named).ExecuteAsync(http);
                 break;
             case BadHttpRequestException bad:
                 await Problems.Write(http, bad.StatusCode, "bad-request", "Ongeldig verzoek", bad.Message);

@@ -8,6 +8,21 @@ namespace Warmte.Tests.CashFlow;
 
 public sealed class ActualCashTests
 {
+    /// <summary>Tester finding F6: the spending accepts the Dutch kind names the budget import accepts (one parser), and the English names as before.</summary>
+    [Theory]
+    [InlineData("ontwerp", WorkKind.Design)]
+    [InlineData("Design", WorkKind.Design)]
+    [InlineData("businesscase", WorkKind.BusinessCase)]
+    [InlineData("contracten", WorkKind.Contracts)]
+    [InlineData("communicatie", WorkKind.Communication)]
+    [InlineData("Organisatie", WorkKind.Organisation)]
+    [InlineData("adviseurs", WorkKind.Advisers)]
+    public void A_kind_of_work_may_be_typed_in_dutch(string typed, WorkKind expected)
+    {
+        Assert.Equal(expected, ActualCash.Book(new BookSpending { Month = Today, Kind = typed, Amount = 10m }, 0, Today, "b", "t", Now).Value!.Kind);
+        Assert.Equal(expected, Warmte.Spreadsheets.Import.BudgetImport.Kind(typed) ?? ActualCash.ParseKind(typed));
+    }
+
     private static readonly YearMonth Today = new(2026, 11);
     private static readonly Instant Now = Instant.FromUtc(2026, 11, 22, 12, 0);
 

@@ -30,9 +30,14 @@ public sealed class SpendingCliTests
                 "--amount", "85.000,25", "--note", "Ontwerpbureau", "--idempotency-key", "jan-ontwerp");
             Assert.Equal(0, booked.Code);
             Assert.Contains("€ 85.000,25", booked.Out);
+            // Tester finding F6: the kind in Dutch, the month as the cash-flow views print it.
+            Assert.Contains("€ 85.000,25 ontwerp in 01-2026.", booked.Out);
         }
         var list = await Run(server, board, "spending", "list", project);
         Assert.Contains("Totaal: € 85.000,25", list.Out);
+        Assert.Contains("01-2026", list.Out);
+        Assert.Contains("ontwerp", list.Out);
+        Assert.DoesNotContain("Design", list.Out);
 
         var position = await Run(server, board, "cash-position", project);
         Assert.Equal(0, position.Code);

@@ -56,6 +56,33 @@ public sealed class BusinessCaseApiTests(ServerFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.Forbidden, (await reader.Post($"api/projects/{project}/business-cases", new { model = Model() })).Status);
     }
 
+    /// <summary>Tester finding F7: omitted graces meant 0 years in the API (every cell "closes: false") while the CLI and dashboard use the model's own.</summary>
+    [Fact]
+    public async Task Omitted_graces_are_the_model_loans_own_and_a_rate_in_percent_is_refused_in_dutch()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, NewId("coop"), NewId("proj"));
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/business-cases", new { model = Model() })).Status);
+        var modelGrace = Model()["sources"]!["loans"]![0]!["graceYears"]!.GetValue<int>();
+        Assert.NotEqual(0, modelGrace);
+
+        var omitted = await admin.Post($"api/projects/{project}/business-cases/1/loan-grid", new { rates = new[] { 0.02m, 0.03m }, terms = new[] { 20, 30 } });
+        var explicitGrace = await admin.Post($"api/projects/{project}/business-cases/1/loan-grid",
+            new { rates = new[] { 0.02m, 0.03m }, terms = new[] { 20, 30 }, graces = new[] { modelGrace } });
+        Assert.Equal(HttpStatusCode.OK, omitted.Status);
+        Assert.All(omitted.Body.EnumerateArray(), c => Assert.Equal(modelGrace, c.GetProperty("graceYears").GetInt32()));
+        Assert.Equal(explicitGrace.Raw, omitted.Raw);
+        var zero = await admin.Post($"api/projects/{project}/business-cases/1/loan-grid", new { rates = new[] { 0.02m }, terms = new[] { 20 }, graces = new[] { 0 } });
+        Assert.Equal(0, zero.Body[0].GetProperty("graceYears").GetInt32());
+
+        var percent = await admin.Post($"api/projects/{project}/business-cases/1/loan-grid", new { rates = new[] { 2m }, terms = new[] { 20 } });
+        Assert.Equal(HttpStatusCode.BadRequest, percent.Status);
+        Assert.Equal(["rates[0]"], percent.ErrorFields);
+        var message = percent.Body.GetProperty("errors").GetProperty("rates[0]")[0].GetString()!;
+        Assert.Contains("−0,05 en 0,5", message);
+        Assert.Contains("0,03 = 3%", message);
+    }
+
     [Fact]
     public async Task A_bad_model_is_refused_with_field_paths_under_model_and_nothing_is_saved()
     {

@@ -110,6 +110,10 @@ public sealed class SpendingApiTests(ServerFixture fixture) : IClassFixture<Serv
             Assert.True(response.IsSuccessStatusCode);
         }
         Assert.Single((await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray());
+        // Tester finding F6: a kind that is no kind of work is refused listing the Dutch names (accepted since: ontwerp, …).
+        var lobby = await board.Post($"api/projects/{project}/spending", new { month = "2024-04", kind = "lobby", amount = 10m });
+        Assert.Equal(["kind"], lobby.ErrorFields);
+        Assert.Contains("kies uit ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs", lobby.Raw);
         var bad = await board.Post($"api/projects/{project}/spending", new { month = "april", kind = "Design", amount = 1m });
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Equal(["month"], bad.ErrorFields);

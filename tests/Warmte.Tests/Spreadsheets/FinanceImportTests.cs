@@ -184,6 +184,9 @@ public sealed class FinanceImportTests
         Assert.True(result.IsClean, string.Join("\n", result.Problems));
         Assert.Equal([1, 2], result.Rows.Select(r => r.Item.Number));
         Assert.Equal([2, 5], result.Rows.Select(r => r.Row));
+        // Tester finding F11: the other grant's row is said to be skipped, with its row, column and value (a totals row is not news).
+        var skipped = Assert.Single(result.Skipped);
+        Assert.Equal("rij 3: overgeslagen, kolom A (Subsidie) 'Gemeente, KFA' is niet de subsidie die u inleest.", skipped);
     }
 
     private static Grant PawGrant(params Tranche[] tranches) => new()

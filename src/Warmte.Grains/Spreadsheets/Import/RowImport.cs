@@ -17,6 +17,9 @@ public sealed record ImportResult<T>(
     int BadRows)
 {
     public bool IsClean => Problems.IsEmpty;
+
+    /// <summary>Rows left out on purpose (another grant's row), each with the reason in Dutch ("rij 2: overgeslagen, …"): a dry run lists them.</summary>
+    public ImmutableArray<string> Skipped { get; init; } = [];
 }
 
 /// <summary>Reads the cells of one row by field, collecting problems that name the column.</summary>

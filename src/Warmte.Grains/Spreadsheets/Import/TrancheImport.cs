@@ -57,7 +57,25 @@ public static class TrancheImport
     /// has its tranche table far down); rows whose Subsidie column names another grant, and totals
     /// rows ("Totaal …"), are skipped.
     /// </summary>
-    public static ImportResult<TrancheRow> Read(IEnumerable<Sheet> sheets, Func<string, bool> isThisGrant) =>
+    public static ImportResult<TrancheRow> Read(IEnumerable<Sheet> sheets, Func<string, bool> isThisGrant)
+    {
+        var result = ReadRows(sheets, isThisGrant);
+        if (result.Mapping is not { } mapping || !mapping.Columns.TryGetValue("grant", out var grant) || !mapping.Columns.TryGetValue("number", out var number))
+            return result;
+        // Another grant's row is left out, and said so (tester finding F11: it was dropped without a word).
+        return result with
+        {
+            Skipped =
+            [
+                .. mapping.Sheet.Rows
+                    .Where(r => r.Number > mapping.HeaderRow && !r.IsBlank && !IsTotal(r) && Cells.Text(r[number.Index]) is not null
+                        && Cells.Text(r[grant.Index]) is { } name && !isThisGrant(name))
+                    .Select(r => $"rij {r.Number}: overgeslagen, kolom {HeaderMapping.Letter(grant.Index)} ({grant.Header}) '{Cells.Text(r[grant.Index])}' is niet de subsidie die u inleest."),
+            ],
+        };
+    }
+
+    private static ImportResult<TrancheRow> ReadRows(IEnumerable<Sheet> sheets, Func<string, bool> isThisGrant) =>
         RowImport.Read(sheets, Columns, c =>
         {
             var number = c.WholeNumber("number");

@@ -52,6 +52,7 @@ run(async () => {
       + (result.leadTimes.source === 'ObservedMedian' ? `(mediaan van ${result.leadTimes.observations} tranches van dit project).` : '(instelling van het plan; nog geen tranche van aanvraag tot betaling gevolgd).')),
     outlookHolder,
     section('Kaspositie per maand',
+      h('p', { class: 'muted' }, 'Simulatie van het plan vanaf de start, met gesimuleerde aanvragen; de vooruitblik hierboven gaat uit van de werkelijke stand zodra die er is.'),
       h('div', { class: 'fields' }, h('div', {}, h('label', { for: 'regime' }, 'Financieringsregime'), picker)),
       chartHolder),
     section('Regimes vergeleken', regimeChart(regimes), regimeTable(regimes)),
@@ -83,7 +84,7 @@ function outlook(result) {
       lines.push('Het geld reikt tot het werk klaar is: er ligt geen windstilte meer in het verschiet.');
       break;
     case 'InStall':
-      lines.push('Het werk ligt volgens het plan nu stil: het wacht op de volgende tranche.');
+      lines.push('Het werk ligt nu stil: het wacht op de volgende tranche.');
       if (o.moneyExpected) lines.push(`Volgende tranche verwacht in ${monthWords(o.moneyExpected)}.`);
       break;
     case 'Finished':
@@ -91,13 +92,14 @@ function outlook(result) {
       lines.push(`Het werk van dit plan is afgerond in ${monthWords(result.summary.completedIn)}.`);
       break;
     case 'OutOfFunding':
-      lines.push('Volgens het plan is het geld op en komt er geen tranche meer: het werk kan niet worden afgemaakt.');
+      lines.push('Het geld is op en er komt geen tranche meer: het werk kan niet worden afgemaakt.');
       break;
     default:
       lines.push(o.state);
   }
   return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
-    h('p', {}, h('strong', {}, `Vandaag (${monthWords(o.today)}), ${regimeNames[result.regime].toLowerCase()}:`)),
+    h('p', {}, h('strong', {}, `Vandaag (${monthWords(o.today)}), ${regimeNames[result.regime].toLowerCase()}, `
+      + (o.basis === 'Actual' ? 'vanaf de werkelijke stand (betaalde en aangevraagde tranches, geboekte uitgaven):' : 'volgens de simulatie van het plan vanaf de start:'))),
     lines.map(l => h('p', {}, l)));
 }
 
@@ -108,7 +110,7 @@ function previousMonth(ym) {
 
 function cashChart(result, position) {
   const months = result.months.map(m => m.month);
-  const today = result.outlook.today;
+  const today = (result.planOutlook || result.outlook).today;
   const todayIndex = months.indexOf(today);
   const closing = result.months.map(m => m.closing);
   // Solid up to and including today, dashed from today on (they share today's point).

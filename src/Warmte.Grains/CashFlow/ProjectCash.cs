@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Grants;
+
+namespace Warmte.CashFlow;
+
+/// <summary>
+/// Everything recorded about a project's money that a cash answer is computed from: the saved plan
+/// (as saved, without observed lead times), the project's grants with their tranches, the booked
+/// spending per month and the board's progress reports.
+/// </summary>
+public sealed record CashFacts(
+    CashFlowPlan Plan, ImmutableArray<GrantView> Grants, ImmutableArray<MonthSpending> Spent, ImmutableArray<ProgressReport> Progress)
+{
+    /// <summary>Something actual was recorded: a tranche requested (or further), spending booked, or a progress report.</summary>
+    public bool HasActuals =>
+        Grants.Any(g => g.Grant.Tranches.Any(t => t.Status != TrancheStatus.Gepland)) || Spent.Any(m => m.Bookings > 0) || !Progress.IsEmpty;
+
+    /// <summary>The plan with the funder's lead times observed on the project's grants (the plan's own setting until a tranche went from request to payment).</summary>
+    public CashFlowPlan PlanWithObservedLeadTimes => ObservedLeadTimes.From(Grants) is { } observed ? Plan with { LeadTimes = observed } : Plan;
+}
+
+/// <summary>
+/// The one answer to "how long does the money last, and when does the next money come" for a
+/// project. Every view derives from it: the cash-flow page and <c>GET …/cashflow</c>'s
+/// <c>outlook</c>, the cash timeline, the runway alerts, the portfolio's runway and the exports.
+/// Once anything actual is recorded (<see cref="CashFacts.HasActuals"/>) the answer is projected from
+/// the actual state (tranches really requested and paid, spending really booked, progress reported);
+/// before that the plan simulated from its start is all there is, and the outlook says so
+/// (<see cref="OutlookBasis.Plan"/>). The next payment is always <see cref="PaymentExpectation.Next"/>. Pure.
+/// </summary>
+public static class ProjectCash
+{
+    /// <summary>The actual cash line up to <paramref name="month"/>: the plan's opening balance, tranches paid, spending booked.</summary>
+    public static ActualCashPosition Position(CashFlowPlan? plan, IEnumerable<GrantView> grants, IEnumerable<MonthSpending> spent, YearMonth month)
+    {
+        var received = grants.SelectMany(g => g.Grant.Tranches)
+            .Where(t => t.PaidAmount is not null && t.DateOf(TrancheStatus.Uitbetaald) is not null)
+            .Select(t => (t.DateOf(TrancheStatus.Uitbetaald)!.Value.ToYearMonth(), t.PaidAmount!.Value));
+        return ActualCash.Position(plan?.OpeningBalance ?? 0m, plan?.StartMonth, received, spent, month);
+    }
+
+    /// <summary>Actual up to <paramref name="today"/>'s month, projected after it from the actual state.</summary>
+    public static CashTimeline Timeline(CashFacts facts, Regime regime, LocalDate today)
+    {
+        var month = today.ToYearMonth();
+        var plan = facts.PlanWithObservedLeadTimes;
+        var actual = Position(plan, facts.Grants, facts.Spent, month);
+        var progress = WorkProgress.Latest(facts.Progress, month);
+        var state = ActualState.From(plan, actual, facts.Grants, progress);
+        var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
+        var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished, RunwayMonths = 0 };
+        return new CashTimeline
+        {
+            Today = month,
+            Regime = regime,
+            Actual = actual,
+            State = state,
+            Progress = progress,
+            Projection = projection,
+            Outlook = outlook with { Basis = OutlookBasis.Actual, NextPayment = PaymentExpectation.Next(facts.Grants, today) },
+        };
+    }
+
+    /// <summary>Today's outlook under the current regime (tranches after accounting).</summary>
+    public static Outlook Outlook(CashFacts facts, LocalDate today) => Simulation(facts, Regime.Tranches, today).Outlook;
+
+    /// <summary>
+    /// The plan simulated from its start under <paramref name="regime"/> (the month table), with the
+    /// outlook of the actual state when there is one and the regime can be projected from it
+    /// (tranches, bridge); the simulation's own outlook is then kept as <see cref="CashFlowResult.PlanOutlook"/>.
+    /// </summary>
+    public static CashFlowResult Simulation(CashFacts facts, Regime regime, LocalDate today)
+    {
+        var plan = facts.PlanWithObservedLeadTimes;
+        var simulated = CashFlowSimulator.Simulate(plan, regime, today.ToYearMonth());
+        var planOutlook = simulated.Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) };
+        if (regime == Regime.Milestones || !facts.HasActuals) return simulated with { Outlook = planOutlook };
+        return simulated with { Outlook = Timeline(facts, regime, today).Outlook, PlanOutlook = planOutlook };
+    }
+}

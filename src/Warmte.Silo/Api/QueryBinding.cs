@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using Warmte.Common;
+
+namespace Warmte.Silo.Api;
+
+/// <summary>
+/// A query parameter ASP.NET could not bind (<c>?page=abc</c> for an <c>int?</c>) becomes the API's
+/// usual 400 invalid-input naming the parameter (<c>errors.page</c>), for every endpoint, instead of
+/// an anonymous 400 "Fout" (tester finding F17).
+/// </summary>
+public static partial class QueryBinding
+{
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[A-Za-z_][A-Za-z0-9_]*)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex FailedToBind();
+
+    [GeneratedRegex("""^Required parameter "(?<type>[^"]+) (?<name>[A-Za-z_][A-Za-z0-9_]*)" was not provided""")]
+    private static partial Regex NotProvided();
+
+    /// <summary>The refusal naming the parameter, or null when the exception is not about binding one.</summary>
+    public static Refusal? RefusalOf(BadHttpRequestException bad)
+    {
+        if (FailedToBind().Match(bad.Message) is { Success: true } m)
+        {
+            // "int? page", "Nullable<int> page" or "Int32 page", depending on how the endpoint declares it.
+            var type = m.Groups["type"].Value.Replace("Nullable<", "").TrimEnd('>', '?').ToLowerInvariant() switch
+            {
+                "int32" or "int64" or "int16" => "int",
+                var t => t,
+            };
+            var what = type switch
+            {
+                "int" or "long" or "short" => "geen geheel getal",
+                "decimal" or "double" or "float" => "geen getal",
+                "bool" => "geen ja/nee (true of false)",
+                _ => "geen geldige waarde",
+            };
+            return Common.Refusal.Invalid(m.Groups["name"].Value, $"'{Slug.Truncate(m.Groups["value"].Value)}' is {what}.");
+        }
+        if (NotProvided().Match(bad.Message) is { Success: true } missing)
+            return Common.Refusal.Invalid(missing.Groups["name"].Value, "is verplicht.");
+        return null;
+    }
+}

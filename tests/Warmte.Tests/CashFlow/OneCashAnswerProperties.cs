@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using Warmte.Alerts;
+using Warmte.CashFlow;
+using Warmte.Grants;
+
+namespace Warmte.Tests.CashFlow;
+
+/// <summary>
+/// Tester finding F5/F5b: one project had three answers to "how long does the money last" (cash page
+/// 3 months, portfolio 53) and three expected dates for the next tranche. Every view now derives
+/// from <see cref="ProjectCash"/>: for any tranche and spending history they agree.
+/// </summary>
+public sealed class OneCashAnswerProperties
+{
+    private static readonly TrancheStatus[] Path =
+        [TrancheStatus.Aangevraagd, TrancheStatus.VerantwoordingIngediend, TrancheStatus.Goedgekeurd, TrancheStatus.Uitbetaald];
+
+    /// <summary>A grant of 1..6 tranches; tranche i got <c>stages[i]</c> steps along request → accounting → approval → payment (later ones no further than earlier ones), some rejected.</summary>
+    private static Gen<(int[] Stages, int[] Gaps, bool RejectLast, int TodayAfter, int[] Spending)> Histories() =>
+        from count in Gen.Choose(1, 6)
+        from stages in Gen.ArrayOf(Gen.Choose(0, 4), count)
+        from gaps in Gen.ArrayOf(Gen.Choose(0, 300), count * 4)
+        from reject in Gen.Elements(true, false)
+        from todayAfter in Gen.Choose(0, 500)
+        from spending in Gen.ArrayOf(Gen.Choose(0, 400_000), 36)
+        select (stages.OrderByDescending(s => s).ToArray(), gaps, reject, todayAfter, spending);
+
+    [Property(MaxTest = 200)]
+    public Property Every_view_gives_the_same_runway_and_the_same_next_payment() =>
+        Prop.ForAll(CashFlowProperties.AnyPlan(), Histories().ToArbitrary(), (shape, history) =>
+        {
+            var plan = CashFlowProperties.Plan(shape);
+            var (grant, last) = Grant(plan, history.Stages, history.Gaps, history.RejectLast);
+            var today = last.PlusDays(history.TodayAfter);
+            var spent = history.Spending.Select((amount, i) => (Month: plan.StartMonth.PlusMonths(i), Amount: (decimal)amount))
+                .Where(s => s.Amount > 0 && s.Month <= today.ToYearMonth())
+                .Select(s => new MonthSpending(s.Month, s.Amount, 1, [])).ToImmutableArray();
+            var facts = new CashFacts(plan, [GrantView.Of(grant)], spent, []);
+
+            var outlook = ProjectCash.Outlook(facts, today);
+            var page = ProjectCash.Simulation(facts, Regime.Tranches, today);          // GET …/cashflow, the cash page, the exports
+            var row = Portfolio.Row("p", "P", "c", Phases.Phase.Realisatie, [], facts.Grants, today, outlook);
+
+            Assert.Equal(outlook, page.Outlook);
+            Assert.Equal(outlook.RunwayMonths, row.RunwayMonths);
+            Assert.Equal(outlook.NextPayment?.ExpectedOn, row.NextExpectedPayment);
+            Assert.Equal(outlook.NextPayment?.Amount, row.NextExpectedAmount);
+            Assert.Equal(facts.HasActuals ? OutlookBasis.Actual : OutlookBasis.Plan, outlook.Basis);
+            if (!facts.HasActuals) return;
+
+            var timeline = ProjectCash.Timeline(facts, Regime.Tranches, today);       // GET …/cash-timeline
+            Assert.Equal(outlook, timeline.Outlook);
+            Assert.NotNull(page.PlanOutlook);
+            if (outlook.NextPayment is { } next)
+            {
+                // The timeline expects that tranche in the month of the portfolio's date (next month at the earliest: this month is actual).
+                var month = next.ExpectedOn.ToYearMonth() is var m && m > today.ToYearMonth() ? m : today.ToYearMonth().PlusMonths(1);
+                Assert.Contains(timeline.State.ExpectedPayments, p => p.Number == next.Number && p.Month == month);
+            }
+        });
+
+    private static (Grant Grant, LocalDate Last) Grant(CashFlowPlan plan, int[] stages, int[] gaps, bool rejectLast)
+    {
+        var day = plan.StartMonth.OnDayOfMonth(1);
+        var g = 0;
+        var tranches = new List<Tranche>();
+        for (var i = 0; i < stages.Length; i++)
+        {
+            var steps = new List<TrancheStep>();
+            var status = TrancheStatus.Gepland;
+            for (var s = 0; s < stages[i]; s++)
+            {
+                day = day.PlusDays(gaps[g++]);
+                status = rejectLast && i == stages.Length - 1 && Path[s] == TrancheStatus.Goedgekeurd ? TrancheStatus.Afgekeurd : Path[s];
+                steps.Add(new TrancheStep { To = status, On = day, Actor = "t", RecordedAt = Instant.FromUtc(2020, 1, 1, 0, 0) });
+                if (status == TrancheStatus.Afgekeurd) break;
+            }
+            tranches.Add(new Tranche
+            {
+                Number = i + 1, PlannedAmount = 100_000m, Status = status, Steps = [.. steps],
+                Accounting = stages[i] >= 2 ? new Accounting { AmountSpent = 100_000m, PeriodFrom = day, PeriodTo = day } : null,
+                PaidAmount = status == TrancheStatus.Uitbetaald ? 100_000m : null,
+            });
+        }
+        return (new Grant
+        {
+            Id = "paw", ProjectId = "p", Funder = "Fonds", Scheme = "Subsidie", AmountGranted = 100_000m * stages.Length,
+            DecidedOn = plan.StartMonth.OnDayOfMonth(1), EarnedBack = false, PreviousAccountingFirst = true,
+            CreatedAt = Instant.FromUtc(2020, 1, 1, 0, 0), Tranches = [.. tranches],
+        }, day);
+    }
+}

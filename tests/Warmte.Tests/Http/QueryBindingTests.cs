@@ -1,0 +1,39 @@
+using System.Net;
+using Warmte.Tests.Infrastructure;
+
+namespace Warmte.Tests.Http;
+
+/// <summary>Tester finding F17: a query parameter that is not a number got an anonymous 400 "Fout"; now it is invalid-input naming the parameter.</summary>
+public sealed class QueryBindingTests : IAsyncLifetime
+{
+    private WarmteServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await WarmteServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_numeric_query_parameter_that_is_not_a_number_is_refused_naming_it()
+    {
+        var admin = _server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, "qb-coop", "qb-proj");
+        foreach (var (path, field) in new[]
+                 {
+                     ($"api/projects/{project}/audit?page=abc", "page"),
+                     ($"api/projects/{project}/audit?pageSize=x", "pageSize"),
+                     ("api/audit/refusals?limit=abc", "limit"),
+                     ($"api/projects/{project}/business-cases?page=x", "page"),
+                     ($"api/projects/{project}/business-cases/compare?from=een&to=2", "from"),
+                 })
+        {
+            var answer = await admin.Get(path);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+            Assert.Equal("invalid-input", answer.Code);
+            Assert.Equal([field], answer.ErrorFields);
+            Assert.Contains("geen geheel getal", answer.Body.GetProperty("errors").GetProperty(field)[0].GetString());
+        }
+        // A number still binds, and the endpoint's own check still answers.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Get($"api/projects/{project}/audit?page=1")).Status);
+        Assert.Equal(["page"], (await admin.Get($"api/projects/{project}/audit?page=0")).ErrorFields);
+    }
+}
