@@ -39,20 +39,10 @@ public static class Portfolio
     public static PortfolioRow Row(string projectId, string projectName, string cooperativeId, Phases.Phase phase,
         IEnumerable<Milestones.MilestoneStatus> milestones, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null)
     {
-        LocalDate? nextDate = null;
-        decimal? nextAmount = null;
-        foreach (var view in grants)
-        {
-            var next = view.Grant.Tranches.FirstOrDefault(t => t.Status != TrancheStatus.Uitbetaald && t.DateOf(TrancheStatus.Aangevraagd) is not null);
-            if (next is null) continue;
-            var days = view.LeadTimes.RequestToPaymentDays ?? view.Grant.ReviewNormDays;
-            var expected = next.DateOf(TrancheStatus.Aangevraagd)!.Value.PlusDays(days);
-            if (expected < today) expected = today; // overdue: expected now at the earliest
-            if (nextDate is null || expected < nextDate) { nextDate = expected; nextAmount = next.PlannedAmount; }
-        }
+        var next = Grants.PaymentExpectation.Next(grants, today); // the one rule the cash views use too
         return new PortfolioRow(projectId, projectName, cooperativeId, phase,
             grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
-            nextDate, nextAmount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths);
+            next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths);
     }
 
     /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>
