@@ -116,6 +116,52 @@ public sealed class ProjectSummaryUpgradeTests
         }
     }
 
+    /// <summary>
+    /// Rows computed before the cash outlook became one answer per project (actual tranches and spending
+    /// once recorded) hold the old outlook: the upgrade marks them stale and the first start recomputes them.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Summaries_of_the_release_before_the_one_cash_answer_are_recomputed_at_first_start(bool postgres)
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 15, 9, 0));
+        string? connectionString = postgres ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync() : null;
+        var dataDir = WarmteServer.NewDataDir();
+        await using (var server = await WarmteServer.StartAsync(dataDir, connectionString, clock))
+        {
+            var admin = server.Client();
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
+            {
+                id = "coop-c", statutoryName = "Coöperatie Cash U.A.", kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18",
+            })).Status);
+            foreach (var project in new[] { "west", "oost" })
+                Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives/coop-c/projects", new
+                {
+                    id = project, name = project, woningequivalenten = 100, plannedConnections = 80, startedOn = "2026-01-16",
+                })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await admin.Get("api/portfolio")).Status);
+        }
+
+        // As the release before left it: rows current under its rules, this release's script not yet applied.
+        await using (var connection = await OpenAsync(dataDir, connectionString))
+        {
+            Assert.Equal(2L, Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM warmte_project_summary WHERE changes = computed AND updated_at LIKE '2026-06-15T09:00%'")));
+            Assert.Equal(1, await ExecuteAsync(connection, "DELETE FROM warmte_schema_version WHERE name LIKE '%project_summary_cash_answer%'"));
+        }
+
+        clock.Advance(Duration.FromHours(1));
+        await using (var server = await WarmteServer.StartAsync(dataDir, connectionString, clock))
+        {
+            await using var connection = await OpenAsync(dataDir, connectionString);
+            for (var i = 0; i < 600 && Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM warmte_startup_step WHERE name = 'project-summaries-built'")) == 0; i++)
+                await Task.Delay(100);
+            // Every row computed again by this release (at its start, an hour later), none left stale.
+            Assert.Equal(2L, Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM warmte_project_summary WHERE changes = computed AND updated_at LIKE '2026-06-15T10:00%'")));
+            Assert.Equal(0L, Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM warmte_project_summary WHERE changes <> computed")));
+        }
+    }
+
     private static async Task<DbConnection> OpenAsync(string dataDir, string? postgres)
     {
         DbConnection connection = postgres is null
