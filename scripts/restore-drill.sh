@@ -51,8 +51,11 @@ expect() { # expect STATUS METHOD PATH [JSON]
   [ "${got%% *}" = "$want" ] || fail "$1 $2 answered ${got:0:300} (expected $want)"
   echo "${got#* }"
 }
-wait_health() {
-  for _ in $(seq 1 180); do curl -fsS --max-time 2 "$BASE/health" >/dev/null 2>&1 && return 0; sleep 1; done
+wait_health() { # wait_health [PID]: with the silo's pid, a silo that exited fails at once (not another server's answer)
+  for _ in $(seq 1 180); do
+    if [ -n "${1:-}" ] && ! kill -0 "$1" 2>/dev/null; then fail "the silo exited during its start; see $WORK/sqlite.log"; fi
+    curl -fsS --max-time 2 "$BASE/health" >/dev/null 2>&1 && return 0; sleep 1
+  done
   fail "service on $BASE not healthy"
 }
 
@@ -79,7 +82,7 @@ start_sqlite() {
   Auth__BootstrapAdminToken="$TOKEN" dotnet "$WARMTE_SILO_DLL" --urls "$BASE" --data-dir "$WORK/sqlite" \
     --Orleans:SiloPort "$SILO" --Orleans:GatewayPort "$GATEWAY" >>"$WORK/sqlite.log" 2>&1 &
   SQLITE_PID=$!
-  wait_health
+  wait_health "$SQLITE_PID"
 }
 stop_sqlite() { kill -TERM "$SQLITE_PID"; wait "$SQLITE_PID" 2>/dev/null || true; SQLITE_PID=""; }
 

@@ -269,7 +269,7 @@ internal static class DecisionCommands
         var result = document.RootElement.Prop("closed")?.Prop("result");
         context.Out.WriteLine($"Voorstel {context.Argument(2)} gesloten.");
         if (result is { } r)
-            context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {Votes(r, "for")} voor, {Votes(r, "against")} tegen, {Votes(r, "abstain")} onthouding(en) — "
+            context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {Votes(r, "for")} voor, {Votes(r, "against")} tegen, {Votes(r, "abstain")} {(r.Dec("abstain") == 1 ? "onthouding" : "onthoudingen")} — "
                                   + $"{Nl.Percent((r.Dec("forPercent") ?? 0m) / 100m)} van {Votes(r, "denominator")}; "
                                   + $"{r.Int("presentOrRepresented")} van {r.Int("eligibleMembers")} stemgerechtigden aanwezig of vertegenwoordigd.");
         return WarmteCli.Ok;

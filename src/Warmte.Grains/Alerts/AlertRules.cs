@@ -51,7 +51,7 @@ public static class AlertRules
             }
             else if (m.SlipMonths > 0)
                 alerts.Add(new Alert(projectId, "milestone-slipping", m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
-                    $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} maand(en): gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}.", $"mijlpaal/{m.Key}"));
+                    $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} {DutchFormat.Noun(m.SlipMonths, "maand", "maanden")}: gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}.", $"mijlpaal/{m.Key}"));
         }
 
         foreach (var view in grants)
@@ -83,7 +83,7 @@ public static class AlertRules
             var basis = o.Basis == CashFlow.OutlookBasis.Actual ? "vanaf de werkelijke stand" : "volgens de simulatie van het kasstroomplan";
             if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
                 alerts.Add(new Alert(projectId, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
-                    $"Nog {o.RunwayMonths} maand(en) werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
+                    $"Nog {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
                     + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : "."), "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)

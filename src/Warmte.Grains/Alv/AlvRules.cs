@@ -97,7 +97,7 @@ public static partial class AlvRules
     public static string Describe(DecisionRule r) =>
         $"quorum {r.Quorum}, {(r.MajorityRule == MajorityRule.MoreThan ? "meer dan" : "minstens")} {r.Majority} van de stemmen"
         + $"{(r.AbstentionsCount ? " (onthoudingen tellen mee)" : "")}, {(r.Weighting == VoteWeighting.OneMemberOneVote ? "één lid één stem" : "gewogen naar woningequivalenten")}, "
-        + $"max. {r.MaxProxiesPerAttendee} volmacht(en), oproeptermijn {r.MinimumNoticeDays} dagen";
+        + $"max. {r.MaxProxiesPerAttendee} {DutchFormat.Noun(r.MaxProxiesPerAttendee, "volmacht", "volmachten")}, oproeptermijn {r.MinimumNoticeDays} dagen";
 
     private static DecisionRule Rule(Validation v, string at, DecisionRuleInput input, DecisionRule fallback)
     {
@@ -276,7 +276,7 @@ public static partial class AlvRules
             AlvFacts.Entry(AlvFacts.PresentMark, AlvFacts.PresentTag(meetingId, n), now, actor, new AttendanceFact(n)),
         });
         return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, updated), "alv.attendance-recorded",
-            $"Presentielijst ALV '{meetingId}': {added.Length} aanwezige(n) bijgeschreven, {updated.PresentCount} in totaal."), [.. facts]));
+            $"Presentielijst ALV '{meetingId}': {added.Length} {DutchFormat.Noun(added.Length, "aanwezige", "aanwezigen")} bijgeschreven, {updated.PresentCount} in totaal."), [.. facts]));
     }
 
     /// <summary>The members a proposal's ballots count as present or represented: voters and proxy holders of counted ballots.</summary>
@@ -386,7 +386,7 @@ public static partial class AlvRules
                 return Refusal.Conflict("proxy-holder-represented", $"Lid {holder} is zelf bij volmacht vertegenwoordigd en kan geen volmacht uitoefenen.");
             var carried = book.ProxiesOf(meetingId, proposalId, holder).Length;
             if (carried >= rule.MaxProxiesPerAttendee)
-                return Refusal.Conflict("too-many-proxies", $"Lid {holder} heeft al {carried} volmacht(en) uitgeoefend; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
+                return Refusal.Conflict("too-many-proxies", $"Lid {holder} heeft al {carried} {DutchFormat.Noun(carried, "volmacht", "volmachten")} uitgeoefend; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
             if (!book.ProxiesOf(meetingId, proposalId, number!).IsEmpty)
                 return Refusal.Conflict("proxy-holder-represented", $"Lid {number} oefent al een volmacht uit en is dus aanwezig; stem zonder volmacht.");
         }
@@ -550,7 +550,7 @@ public static partial class AlvRules
             facts.Add(AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposalId, p.Member), now, actor,
                 new VoterMarkFact { Channel = BallotChannel.Tally, Counted = true, ProxyHolder = p.Holder, TallyVersion = version }));
         return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.tally-recorded",
-            $"Telling op '{meetingId}/{proposalId}': {Votes(forVotes)} voor, {Votes(against)} tegen, {Votes(abstain)} onthouding(en); {present.Length} aanwezig, {proxies.Count} volmacht(en)."),
+            $"Telling op '{meetingId}/{proposalId}': {Votes(forVotes)} voor, {Votes(against)} tegen, {Votes(abstain)} {DutchFormat.Noun(abstain, "onthouding", "onthoudingen")}; {present.Length} aanwezig, {proxies.Count} {DutchFormat.Noun(proxies.Count, "volmacht", "volmachten")}."),
             facts.ToImmutable()));
     }
 

@@ -65,7 +65,7 @@ public sealed record DecisionResult
         var quorum = Rule.Quorum == Share.None ? "" :
             $"; {PresentOrRepresented} van {EligibleMembers} stemgerechtigden aanwezig of vertegenwoordigd, quorum {Rule.Quorum}{(QuorumWaived ? " (vervalt: tweede vergadering)" : "")}";
         static string Votes(decimal votes) => votes.ToString("0.##", DutchFormat.Culture);
-        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} onthouding(en) ({DutchFormat.Number(ForPercent)}% van {Votes(Denominator)}; {need}{quorum})";
+        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({DutchFormat.Number(ForPercent)}% van {Votes(Denominator)}; {need}{quorum})";
     }
 }
 

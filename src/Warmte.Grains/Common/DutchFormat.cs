@@ -20,6 +20,9 @@ public static class DutchFormat
 
     public static string Number(decimal value) => value.ToString("#,##0.##", Culture);
 
+    /// <summary>The noun for a count: singular for exactly one, else plural ("1 maand", "0 maanden", "2,5 onthoudingen").</summary>
+    public static string Noun(decimal count, string singular, string plural) => count == 1 ? singular : plural;
+
     /// <summary>A ratio such as a DSCR, always with two decimals: 1,30.</summary>
     public static string Ratio(decimal value) => value.ToString("0.00", Culture);
 

@@ -110,7 +110,7 @@ public static class ProjectRules
                     + $"(pas vanaf {DutchFormat.Date(c.MetFrom!.Value)}); een poortbesluit kan niet eerder zijn dan het bewijs — kies een datum op of na {DutchFormat.Date(checklist.Unmet.Max(u => u.MetFrom!.Value))}.")));
             if (!checklist.AllMet)
                 return Refusal.Conflict("gate-conditions-unmet",
-                    $"De poort van {from} naar {to} is nog niet gehaald: {checklist.Unmet.Count()} voorwaarde(n) niet vervuld.",
+                    $"De poort van {from} naar {to} is nog niet gehaald: {checklist.Unmet.Count()} {DutchFormat.Noun(checklist.Unmet.Count(), "voorwaarde", "voorwaarden")} niet vervuld.",
                     checklist.Unmet.Select(c => new FieldError($"conditions.{c.Key}", $"{c.Description}: {c.Evidence}")));
         }
 

@@ -67,7 +67,7 @@ public static class ConsentRules
         if (command.NotApplicable is not { } notApplicable) { v.Add("notApplicable", "is verplicht."); notApplicable = false; }
         var reason = notApplicable ? v.Text("reason", command.Reason, 1000) : null;
         if (notApplicable && record.Complexes.Length > 0)
-            v.Add("notApplicable", $"het project heeft {record.Complexes.Length} complex(en) met huurwoningen; verwijder die eerst.");
+            v.Add("notApplicable", $"het project heeft {record.Complexes.Length} {DutchFormat.Noun(record.Complexes.Length, "complex", "complexen")} met huurwoningen; verwijder die eerst.");
         if (v.HasErrors) return v.ToRefusal();
         return new Change<ConsentRecord>(record with { NotApplicableReason = reason }, "consent.applicability-set",
             reason is null ? "Huurdersinstemming is weer nodig." : $"Geen huurdersinstemming nodig: {reason}");
@@ -144,7 +144,7 @@ public static class ConsentRules
         var firstOn = recorded.Select(r => r.New.On).Append(complex.FirstAnswerOn ?? LocalDate.MaxIsoValue).Min();
         var updated = WithGate(complex with { Agreed = agreed, Refused = refusedCount, FirstAnswerOn = firstOn, Declarations = [] }, today);
         return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
-            $"Complex '{complexId}': {added} nieuw(e) en {changed} gewijzigd(e) antwoord(en) vastgelegd."), recorded.ToImmutable()));
+            $"Complex '{complexId}': {added} {DutchFormat.Noun(added, "nieuw antwoord", "nieuwe antwoorden")} en {changed} {DutchFormat.Noun(changed, "gewijzigd antwoord", "gewijzigde antwoorden")} vastgelegd."), recorded.ToImmutable()));
     }
 
     /// <summary>The complex with <see cref="Complex.ReachedOn"/> set on the day the threshold is first met, cleared when no longer met.</summary>

@@ -98,7 +98,7 @@ public static class OnlineProxyRules
             if (carried >= max)
                 return Conflict("too-many-proxies", "holder",
                     max == 0 ? $"De statuten staan bij '{id}' geen stemmen bij volmacht toe."
-                    : $"Lid {holder} heeft voor '{id}' al {carried} volmacht(en); de statuten staan er maximaal {max} toe.");
+                    : $"Lid {holder} heeft voor '{id}' al {carried} {DutchFormat.Noun(carried, "volmacht", "volmachten")}; de statuten staan er maximaal {max} toe.");
         }
         foreach (var id in chosen) current = current.SetItem(id, holder!);
         return Outcome<ProxyBook>.Ok(book.With(giver, current));

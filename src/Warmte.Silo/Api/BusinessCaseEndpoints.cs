@@ -131,7 +131,7 @@ public static class BusinessCaseEndpoints
             {
                 var inputs = ModelReader.Read(saved.ModelJson).Value!;
                 if (loan >= inputs.Loans.Length)
-                    return Problems.Invalid("loan", $"het model heeft {inputs.Loans.Length} lening(en); kies 0 tot {inputs.Loans.Length - 1}.");
+                    return Problems.Invalid("loan", $"het model heeft {inputs.Loans.Length} {Warmte.DutchFormat.Noun(inputs.Loans.Length, "lening", "leningen")}; kies 0 tot {inputs.Loans.Length - 1}.");
                 int[] gracesUsed = body.Graces is null ? [inputs.Loans[loan].Terms.GraceYears] : [.. graces.Distinct()];
                 return Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(),
                     types.Distinct().ToArray(), gracesUsed, loan, costly.Settings.ThreadsPerRequest, costly.Lane));

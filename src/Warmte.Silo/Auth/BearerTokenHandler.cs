@@ -47,7 +47,7 @@ public sealed class BearerTokenHandler(
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Api.Problems.Write(Context, StatusCodes.Status429TooManyRequests, "too-many-requests", "Te veel verzoeken",
-                $"Vanaf dit adres komen meer tokens dan de dienst per seconde nagaat; probeer het over {seconds} seconde(n) opnieuw.");
+                $"Vanaf dit adres komen meer tokens dan de dienst per seconde nagaat; probeer het over {seconds} {Warmte.DutchFormat.Noun(seconds, "seconde", "seconden")} opnieuw.");
             return;
         }
         Response.Headers.WWWAuthenticate = "Bearer";

@@ -59,7 +59,7 @@ public static class RateLimiting
                     : 1;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "too-many-requests", "Te veel verzoeken",
-                    $"U stuurt meer verzoeken dan de dienst per token toestaat; probeer het over {seconds} seconde(n) opnieuw.");
+                    $"U stuurt meer verzoeken dan de dienst per token toestaat; probeer het over {seconds} {Warmte.DutchFormat.Noun(seconds, "seconde", "seconden")} opnieuw.");
             };
         });
     }
@@ -146,7 +146,7 @@ public sealed class RetryAfterHoldBack
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 // The limiter's code and title (clients handle one 429); the detail says why.
                 await Problems.Write(http, StatusCodes.Status429TooManyRequests, "too-many-requests", "Te veel verzoeken",
-                    $"Dit token kreeg kort geleden 'probeer het later opnieuw' en stuurt al een nieuw verzoek vóór die tijd; wacht nog {seconds} seconde(n) (Retry-After).");
+                    $"Dit token kreeg kort geleden 'probeer het later opnieuw' en stuurt al een nieuw verzoek vóór die tijd; wacht nog {seconds} {Warmte.DutchFormat.Noun(seconds, "seconde", "seconden")} (Retry-After).");
                 return;
             }
         }

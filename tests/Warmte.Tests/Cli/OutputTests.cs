@@ -227,7 +227,7 @@ public sealed class OutputTests
     public async Task Unmet_gate_conditions_are_listed_per_condition_and_exit_1()
     {
         var api = new FakeApi().Problem("POST", "/api/projects/p1/transitions", 409, "Niet mogelijk in de huidige toestand",
-            "De poort van Ontwikkeling naar Realisatie is nog niet gehaald: 2 voorwaarde(n) niet vervuld.", "gate-conditions-unmet",
+            "De poort van Ontwikkeling naar Realisatie is nog niet gehaald: 2 voorwaarden niet vervuld.", "gate-conditions-unmet",
             """{"conditions.vergunningen":["Vergunningen verleend: Nog niet aanwezig."],"conditions.realisatiebesluit":["Realisatiebesluit door de ALV: Nog niet aanwezig."]}""");
         var result = await CliHarness.Run(Env(), api, "project", "advance", "p1", "--to", "Realisatie",
             "--date", "2024-12-14", "--by", "ALV", "--rationale", "r");

@@ -204,7 +204,7 @@ public sealed class WeightedVoteTests
         // 2,5 (café) + 1 for, 1 + 1 + 1 against: 3,5 of 6,5 is more than half.
         var result = CastAndClose(Weighted(), [(2.5m, VoteChoice.Voor), (1m, VoteChoice.Voor), (1m, VoteChoice.Tegen), (1m, VoteChoice.Tegen), (1m, VoteChoice.Tegen)]);
         Assert.Equal((3.5m, 3m, 6.5m, DecisionOutcome.Aangenomen), (result.For, result.Against, result.Denominator, result.Outcome));
-        Assert.StartsWith("Aangenomen: 3,5 voor, 3 tegen, 0 onthouding(en) (53,85% van 6,5;", result.Describe());
+        Assert.StartsWith("Aangenomen: 3,5 voor, 3 tegen, 0 onthoudingen (53,85% van 6,5;", result.Describe());
     }
 
     [Fact]
