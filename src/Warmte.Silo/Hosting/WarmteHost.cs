@@ -247,7 +247,14 @@ public static partial class WarmteHost
     {
         app.UseForwardedHeaders();
         app.UseWarmteRequestObservation();
-        app.UseExceptionHandler(handler => handler.Run(WriteUnhandled));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteUnhandled,
+            // The middleware's own error line holds the exception's message, which for a refused query parameter is the
+            // value sent (a token pasted into the URL). WriteUnhandled logs what matters itself, scrubbed; the middleware
+            // keeps its line only for the unexpected (500).
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or InconsistentStateException || IsTransient(context.Exception),
+        });
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;

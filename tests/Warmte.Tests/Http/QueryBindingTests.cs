@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Warmte.Tests.Infrastructure;
 
 namespace Warmte.Tests.Http;
@@ -35,5 +36,27 @@ public sealed class QueryBindingTests : IAsyncLifetime
         // A number still binds, and the endpoint's own check still answers.
         Assert.Equal(HttpStatusCode.OK, (await admin.Get($"api/projects/{project}/audit?page=1")).Status);
         Assert.Equal(["page"], (await admin.Get($"api/projects/{project}/audit?page=0")).ErrorFields);
+    }
+}
+
+/// <summary>A refused query parameter's value (a token pasted into the URL) reaches no log line at any level.</summary>
+public sealed class QueryBindingLogTests
+{
+    [Fact]
+    public async Task The_value_of_a_query_parameter_that_does_not_bind_is_not_logged()
+    {
+        var logs = new Warmte.Tests.Operations.CapturedLogs();
+        await using var server = await WarmteServer.StartAsync(
+            extraArgs: ["--Logging:LogLevel:Default", "Debug", "--Logging:LogLevel:Microsoft.AspNetCore", "Debug", "--Logging:LogLevel:Orleans", "Warning"],
+            configure: builder => builder.Logging.AddProvider(logs));
+        var admin = server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, "qbl-coop", "qbl-proj");
+        const string pasted = "wt_pasted-secret-0123456789abcdefghij";
+        var answer = await admin.Get($"api/projects/{project}/audit?page={pasted}");
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        Assert.Equal(["page"], answer.ErrorFields);
+        Assert.NotEmpty(logs.Entries);
+        Assert.DoesNotContain(logs.Entries, e => e.Contains(pasted, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.StartsWith("Error", StringComparison.Ordinal));
     }
 }
