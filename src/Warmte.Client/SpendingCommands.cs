@@ -103,12 +103,12 @@ internal static class SpendingCommands
         using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/cash-position"));
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var p = document.RootElement;
-        context.Out.WriteLine($"Werkelijke kaspositie van {project} tot {p.Str("today")}");
+        context.Out.WriteLine($"Werkelijke kaspositie van {project} t/m {MonthName(p.Str("today"))}");
         context.Out.WriteLine($"  Beginsaldo {Nl.Money(p.Dec("openingBalance") ?? 0m)}; ontvangen {Nl.Money(p.Dec("totalReceived") ?? 0m)}; "
                               + $"uitgegeven {Nl.Money(p.Dec("totalSpent") ?? 0m)}; saldo nu {Nl.Money(p.Dec("balance") ?? 0m)}.");
         var table = new TextTable("Maand", "Begin", "Ontvangen", "Uitgegeven", "Eind").AlignRight(1, 2, 3, 4);
         foreach (var m in p.GetProperty("months").EnumerateArray())
-            table.Add(m.Str("month"), Nl.Money(m.Dec("opening") ?? 0m), Nl.Money(m.Dec("received") ?? 0m), Nl.Money(m.Dec("spent") ?? 0m), Nl.Money(m.Dec("closing") ?? 0m));
+            table.Add(MonthName(m.Str("month")), Nl.Money(m.Dec("opening") ?? 0m), Nl.Money(m.Dec("received") ?? 0m), Nl.Money(m.Dec("spent") ?? 0m), Nl.Money(m.Dec("closing") ?? 0m));
         table.WriteTo(context.Out, "  ");
         return WarmteCli.Ok;
     }

@@ -42,6 +42,10 @@ public sealed class SpendingCliTests
         var position = await Run(server, board, "cash-position", project);
         Assert.Equal(0, position.Code);
         Assert.Contains("uitgegeven € 85.000,25", position.Out);
+        // Months as every other cash view prints them (F6): 01-2026, never the API's 2026-01.
+        Assert.Matches(@"Werkelijke kaspositie van \S+ t/m \d\d-\d{4}\r?\n", position.Out);
+        Assert.Matches(@"(?m)^\s+01-2026\s", position.Out);
+        Assert.DoesNotMatch(@"\b\d{4}-\d\d\b", position.Out);
 
         var future = await Run(server, board, "spending", "book", project, "--month", "2099-01", "--kind", "Design", "--amount", "10");
         Assert.Equal(1, future.Code);
