@@ -108,8 +108,13 @@ public sealed class BusinessCaseUpgradeTests
             {
                 var history = (await api.Get($"api/projects/{project}/alerts/history")).Body;
                 var cleared = json.TryGetProperty("cleared", out var c) ? c.EnumerateArray().Select(Key).ToList() : [];
-                Assert.Equal(cleared.TakeLast(200), history.GetProperty("cleared").EnumerateArray().Select(Key).Take(cleared.Count));
-                Assert.Equal(cleared.Count, await StoredFixtures.Count(database, "warmte_journal", "alertwatch", project));
+                var clearedNow = history.GetProperty("cleared").EnumerateArray().Select(Key).ToList();
+                Assert.Equal(cleared.TakeLast(200), clearedNow.Take(cleared.Count));
+                // After them only alerts that were active before the upgrade and that this release's rules no longer raise
+                // at its first evaluation (the cash outlook now starts from the recorded facts: a plan-simulated stall clears).
+                var active = json.TryGetProperty("active", out var a) ? a.EnumerateArray().Select(Key).ToHashSet() : [];
+                Assert.All(clearedNow.Skip(cleared.Count), key => Assert.Contains(key, active));
+                Assert.Equal(clearedNow.Count, await StoredFixtures.Count(database, "warmte_journal", "alertwatch", project));
             }
         }
 
