@@ -12,9 +12,13 @@ namespace Warmte.CashFlow;
 public sealed record CashFacts(
     CashFlowPlan Plan, ImmutableArray<GrantView> Grants, ImmutableArray<MonthSpending> Spent, ImmutableArray<ProgressReport> Progress)
 {
-    /// <summary>Something actual was recorded: a tranche requested (or further), spending booked, or a progress report.</summary>
-    public bool HasActuals =>
-        Grants.Any(g => g.Grant.Tranches.Any(t => t.Status != TrancheStatus.Gepland)) || Spent.Any(m => m.Bookings > 0) || !Progress.IsEmpty;
+    /// <summary>
+    /// The work's side of the money was recorded: spending booked or a progress report. Tranche facts alone do not
+    /// say how much of the money received is spent; a projection from them would take every euro received as still
+    /// in the bank (a project in realisatie without bookings would show no stall at all), so until spending or progress
+    /// is recorded the plan's simulation stays the answer (its tranches' payment dates from <see cref="PaymentExpectation"/>).
+    /// </summary>
+    public bool HasActuals => Spent.Any(m => m.Bookings > 0) || !Progress.IsEmpty;
 
     /// <summary>The plan with the funder's lead times observed on the project's grants (the plan's own setting until a tranche went from request to payment).</summary>
     public CashFlowPlan PlanWithObservedLeadTimes => ObservedLeadTimes.From(Grants) is { } observed ? Plan with { LeadTimes = observed } : Plan;
@@ -24,7 +28,7 @@ public sealed record CashFacts(
 /// The one answer to "how long does the money last, and when does the next money come" for a
 /// project. Every view derives from it: the cash-flow page and <c>GET …/cashflow</c>'s
 /// <c>outlook</c>, the cash timeline, the runway alerts, the portfolio's runway and the exports.
-/// Once anything actual is recorded (<see cref="CashFacts.HasActuals"/>) the answer is projected from
+/// Once spending or progress is recorded (<see cref="CashFacts.HasActuals"/>) the answer is projected from
 /// the actual state (tranches really requested and paid, spending really booked, progress reported);
 /// before that the plan simulated from its start is all there is, and the outlook says so
 /// (<see cref="OutlookBasis.Plan"/>). The next payment is always <see cref="PaymentExpectation.Next"/>. Pure.
@@ -58,7 +62,10 @@ public static class ProjectCash
             State = state,
             Progress = progress,
             Projection = projection,
-            Outlook = outlook with { Basis = OutlookBasis.Actual, NextPayment = PaymentExpectation.Next(facts.Grants, today) },
+            // The one answer: from the actual state once spending or progress is recorded, else the plan's simulation (as the cash page).
+            Outlook = facts.HasActuals || regime == Regime.Milestones
+                ? outlook with { Basis = OutlookBasis.Actual, NextPayment = PaymentExpectation.Next(facts.Grants, today) }
+                : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) },
         };
     }
 
