@@ -24,17 +24,7 @@ start_pg() {
   [ -z "$pg_started" ] || return 0
   # shellcheck source=scripts/pg-tools.sh
   . "$repo/scripts/pg-tools.sh"
-  pg_bin_dir=$(pg_bin); local pgdata=$work/pg
-  as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  if [ ! -f "$pgdata/PG_VERSION" ]; then
-    mkdir -p "$pgdata"; chmod 700 "$pgdata"; [ "$(id -u)" -ne 0 ] || chown postgres "$pgdata"
-    as_pg "$pg_bin_dir/initdb" -D "$pgdata" -A trust -U postgres -E UTF8 >"$work/initdb.log" 2>&1 || { echo "initdb failed: $work/initdb.log" >&2; exit 1; }
-  fi
-  if ! as_pg "$pg_bin_dir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
-    touch "$work/postgres.log"; [ "$(id -u)" -ne 0 ] || chown postgres "$work/postgres.log"
-    as_pg "$pg_bin_dir/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w -t 120 \
-      -o "-p $pg_port -k $pgdata -c listen_addresses=127.0.0.1" start >/dev/null
-  fi
+  pg_local_start "$work/pg" "$work" "$pg_port"
   pg_started=1
 }
 psql_() { "$pg_bin_dir/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }

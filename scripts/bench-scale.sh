@@ -49,17 +49,8 @@ loadgen() { dotnet "$bin/loadgen/Warmte.LoadGen.dll" "$@"; }
 if [ "$engine" = postgresql ]; then
   # shellcheck source=scripts/pg-tools.sh
   . "$repo/scripts/pg-tools.sh"
-  pg_bin_dir=$(pg_bin); pgdata=$base/pg
-  as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  if [ ! -f "$pgdata/PG_VERSION" ]; then
-    mkdir -p "$pgdata"; chmod 700 "$pgdata"; [ "$(id -u)" -ne 0 ] || chown postgres "$pgdata"
-    as_pg "$pg_bin_dir/initdb" -D "$pgdata" -A trust -U postgres -E UTF8 >"$base/initdb.log" 2>&1 || { echo "initdb failed: $base/initdb.log" >&2; exit 1; }
-  fi
-  if ! as_pg "$pg_bin_dir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
-    touch "$base/postgres.log"; [ "$(id -u)" -ne 0 ] || chown postgres "$base/postgres.log"
-    as_pg "$pg_bin_dir/pg_ctl" -D "$pgdata" -l "$base/postgres.log" -w -t 120 \
-      -o "-p $pg_port -k $pgdata -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-  fi
+  pgdata=$base/pg
+  pg_local_start "$pgdata" "$base" "$pg_port" -c max_connections=200
   psql_() { "$pg_bin_dir/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
   db_exists() { [ "$(psql_ -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
   # db_copy FROM TO: TO as a fresh copy of FROM (FROM empty: a new empty database).
