@@ -117,7 +117,11 @@ public sealed class SiloProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            if (!Running) throw new InvalidOperationException($"{Name} exited during start:\n{Tail()}");
+            if (!Running)
+            {
+                _process!.WaitForExit(); // the parameterless overload also waits for the redirected output to reach the log
+                throw new InvalidOperationException($"{Name} exited during start:\n{Tail()}");
+            }
             try
             {
                 if ((await http.GetAsync(BaseUrl + "/health")).IsSuccessStatusCode) return;
