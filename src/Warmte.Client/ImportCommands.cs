@@ -54,8 +54,11 @@ internal static class ImportCommands
         "import consent",
         "Akkoordverklaringen van huurders van een complex inlezen (bestuur)",
         "Leest per adres het antwoord (postcode, huisnummer, optioneel huisletter en toevoeging, antwoord: akkoord/geweigerd, datum) en legt ze "
-        + "vast bij het complex. Huisnummers zoals 14-H, 9A of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). "
-        + "Een later antwoord van hetzelfde adres vervangt het eerdere. " + Formats,
+        + "vast bij het complex. Huisnummers zoals 14-H, 9A of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H, "
+        + "of met de postcode vooraan: 1091 GM Wibautstraat 14-H). Een later antwoord van hetzelfde adres vervangt het eerdere. "
+        + "Vóór het versturen (ook bij --dry-run) controleert de dienst elke rij met zijn eigen regels zonder iets op te slaan: "
+        + "een datum in de toekomst of vóór het voorstel aan de huurders, een ouder antwoord dan het opgeslagen, meer adressen dan huurwoningen. "
+        + Formats,
         [Project, Complex, File], [DryRun, SkipInvalid],
         ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],
         RunConsent);
@@ -222,30 +225,90 @@ internal static class ImportCommands
     private static async Task<int> RunConsent(CommandContext context)
     {
         var result = Read(context, 2, sheets => Imports.Consent(sheets));
+        var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
+        var refusedAsWhole = false;
+        // The rules about the complex and its stored answers live in the service (a date in the future or before the
+        // proposal, an older answer than the stored one, more addresses than rented homes): it checks the rows the file
+        // reads cleanly without storing anything (dryRun), so the dry run, the summary and --skip-invalid say what the
+        // service will do, in its words, on the row and column each came from.
+        if (result.Mapping is { } mapping && !result.Rows.IsEmpty)
+        {
+            var checkedRows = result.Rows;
+            try
+            {
+                ApiResponse check;
+                using (Progress.Start(context.Err, $"{Nl.Count(checkedRows.Length, "antwoord", "antwoorden")} laten controleren door de dienst…"))
+                    check = await context.Api.PostJsonAsync(path, DeclarationsBody(checkedRows, skipInvalid: true, dryRun: true));
+                using var answer = Commands.Parse(check);
+                result = result.WithProblems(ServiceProblems.Map(mapping, Skipped(answer.RootElement), RowsOf(checkedRows), ConsentColumnOf(mapping)));
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+            {
+                // Wrong as a whole (too many rows, answers removed after the retention period): on the header row.
+                refusedAsWhole = true;
+                result = result.WithProblems(ServiceProblems.Map(mapping, FieldErrors(refusal.Response), RowsOf(checkedRows), ConsentColumnOf(mapping)));
+            }
+        }
         if (!Report(context, result, d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}", allRows: true))
             return Finish(context, result, sent: false);
-        var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
-        var body = JsonSerializer.Serialize(new { declarations = result.Rows.Select(r => r.Item) }, WarmteJson.Default);
+        if (refusedAsWhole || result.Rows.IsEmpty)
+        {
+            context.Err.WriteLine(refusedAsWhole
+                ? "Er is niets verstuurd: de dienst weigert het bestand als geheel (zie hierboven)."
+                : "Er is niets verstuurd: geen enkele rij is goed.");
+            return WarmteCli.BadInput;
+        }
+        var skipInvalid = context.Invocation.Flag(SkipInvalid);
         ApiResponse response;
         try
         {
             using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "antwoord", "antwoorden")} versturen; de dienst controleert en bewaart…"))
-                response = await context.Api.PostJsonAsync(path, body);
+                response = await context.Api.PostJsonAsync(path, DeclarationsBody(result.Rows, skipInvalid, dryRun: false));
         }
         catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
         {
             return ServiceRefused(context, result, refusal);
         }
         using var document = Commands.Parse(response);
+        // Good rows only: what changed since the check (another import in between) is left out by the service and listed here.
+        var late = ServiceProblems.Map(result.Mapping!, Skipped(document.RootElement), RowsOf(result.Rows), ConsentColumnOf(result.Mapping!)).ToList();
+        foreach (var problem in late) context.Err.WriteLine(problem.ToString());
+        result = result.WithProblems(late);
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else
         {
             var complex = document.RootElement.Items("complexes").FirstOrDefault(c => c.Str("id") == context.Argument(1));
             context.Out.WriteLine($"Antwoorden vastgelegd: {complex.Int("agreed")} akkoord, {complex.Int("refused")} geweigerd, "
                                   + $"{complex.Int("noResponse")} zonder antwoord van {complex.Int("rentedHomes")} huurwoningen.");
+            if (!result.IsClean)
+                context.Out.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")} ingelezen; "
+                                      + $"{Nl.Count(result.BadRows, "foute rij", "foute rijen")} niet ingelezen (--skip-invalid; de meldingen staan hierboven).");
         }
         return Finish(context, result, sent: true);
     }
+
+    private static string DeclarationsBody(ImmutableArray<ImportedRow<TenantConsent.DeclarationInput>> rows, bool skipInvalid, bool dryRun) =>
+        JsonSerializer.Serialize(new
+        {
+            declarations = rows.Select(r => r.Item),
+            skipInvalid = skipInvalid ? true : (bool?)null,
+            dryRun = dryRun ? true : (bool?)null,
+        }, WarmteJson.Default);
+
+    private static Func<int, IReadOnlyList<int>> RowsOf<T>(ImmutableArray<ImportedRow<T>> sent) => i => i < sent.Length ? [sent[i].Row] : [];
+
+    /// <summary>The service's "skipped" problems ({field, reason}) of an answer; none when it has none.</summary>
+    private static List<(string Field, string Reason)> Skipped(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("skipped", out var skipped) && skipped.ValueKind == JsonValueKind.Array
+            ? [.. skipped.EnumerateArray().Select(e => (e.Str("field") ?? "", e.Str("reason") ?? ""))]
+            : [];
+
+    /// <summary>The column an API field of an answer was read from: its own, the Huisnummer column for letter and addition, or the Adres column.</summary>
+    private static Func<string, string?> ConsentColumnOf(HeaderMapping mapping) => field =>
+        mapping.Columns.ContainsKey(field) ? field
+        : field is "huisletter" or "toevoeging" && mapping.Columns.ContainsKey("huisnummer") ? "huisnummer"
+        : field is "postcode" or "huisnummer" or "huisletter" or "toevoeging" && mapping.Columns.ContainsKey("address") ? "address"
+        : field;
 
     private static async Task<int> RunBallots(CommandContext context)
     {

@@ -136,8 +136,10 @@ public static partial class Postcode
 
 /// <summary>
 /// A whole address written in one cell: "Wibautstraat 14-H", "Wibautstraat 14 H, 1091 GM Amsterdam",
-/// "1e Oosterparkstraat 9a". The street and place are not kept (postcode and house number identify
-/// the address); the house number is the first part after the street that starts with a digit and reads as one.
+/// "1e Oosterparkstraat 9a", or postcode first as corporations export it: "1091 GM Wibautstraat 20",
+/// "1091GM Wibautstraat 20", "1091 gm, Wibautstraat 20-H". The street and place are not kept (postcode
+/// and house number identify the address); the house number is the first part after the street that
+/// starts with a digit and reads as one.
 /// </summary>
 public static partial class AddressLine
 {
@@ -145,22 +147,39 @@ public static partial class AddressLine
     [GeneratedRegex(@"[,\s]+(?<postcode>[1-9][0-9]{3}\s?[A-Za-z]{2})\b(?:\s+[^\d,]*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPostcode();
 
+    // "1091 GM Wibautstraat 20", "1091GM, Wibautstraat 20-H": four digits and two letters, then a space or comma.
+    [GeneratedRegex(@"^(?<postcode>[0-9]{4}[\s-]*[A-Za-z]{2})(?:(?:\s*,\s*|\s+)(?<rest>.*))?$", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex LeadingPostcode();
+
     // Street (at least one character, ending in a non-digit followed by a space), then the house number.
     [GeneratedRegex(@"^(?<street>.*\S)\s+(?<number>[0-9].*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex StreetAndNumber();
 
-    /// <summary>The house number part and a postcode if the line has one; problems when no house number is found.</summary>
+    /// <summary>
+    /// The house number part and a postcode if the line has one (first or last); a problem saying what
+    /// was found when no house number is (a postcode without a house number, or neither).
+    /// </summary>
     public static (string? HouseNumberText, string? Postcode, string? Problem) Split(string? line)
     {
         var t = (line ?? "").Replace('\u00A0', ' ').Trim();
         if (t.Length == 0) return (null, null, "is verplicht.");
         string? postcode = null;
+        var streetOptional = false;
+        if (LeadingPostcode().Match(t) is { Success: true } lead)
+        {
+            // Postcode first: what follows is the street and number, or the number alone ("1091 GM 20-H").
+            postcode = lead.Groups["postcode"].Value;
+            t = lead.Groups["rest"].Value.Trim().TrimStart(',').Trim();
+            streetOptional = true;
+        }
         // A trailing postcode, unless it is the house number itself ("Keizersgracht 1234 ab": 1234 with toevoeging AB).
-        if (TrailingPostcode().Match(t) is { Success: true } pc && t[..pc.Index].Any(char.IsAsciiDigit))
+        else if (TrailingPostcode().Match(t) is { Success: true } pc && t[..pc.Index].Any(char.IsAsciiDigit))
         {
             postcode = pc.Groups["postcode"].Value;
             t = t[..pc.Index].Trim();
         }
+        if (streetOptional && t.Length > 0 && char.IsAsciiDigit(t[0]) && HouseNumber.Parse(t).Value is not null)
+            return (t, postcode, null);
         // The house number is the first digit group after the street whose rest reads as a house
         // number ("Wibautstraat 14 1" is 14 with toevoeging 1; "1e Oosterparkstraat 9a" is 9A).
         for (var i = 1; i < t.Length; i++)
@@ -171,8 +190,12 @@ public static partial class AddressLine
                 return (candidate, postcode, null);
         }
         var whole = StreetAndNumber().Match(t);
-        return whole.Success
-            ? (whole.Groups["number"].Value, postcode, null) // parsed again by the caller, which names the problems
-            : (null, postcode, $"'{(t.Length <= 40 ? t : t[..40] + "…")}' heeft geen huisnummer (bijv. Wibautstraat 14-H).");
+        if (whole.Success) return (whole.Groups["number"].Value, postcode, null); // parsed again by the caller, which names the problems
+        var shown = $"'{Short(line!.Trim())}'";
+        return postcode is not null
+            ? (null, postcode, $"{shown}: postcode {Short(postcode)} gevonden maar geen huisnummer (bijv. {postcode} Wibautstraat 14-H of Wibautstraat 14-H, {postcode}).")
+            : (null, null, $"{shown} heeft geen huisnummer (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).");
     }
+
+    private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -98,6 +98,15 @@ public sealed record DeclarationInput
 public sealed record RecordDeclarations
 {
     [Id(0)] public ImmutableArray<DeclarationInput?>? Declarations { get; init; }
+
+    /// <summary>
+    /// True: record the good answers and list the problems of the others under <see cref="ConsentStatus.Skipped"/>
+    /// ("declarations[3].on"); default: all or nothing. A call that is wrong as a whole is still refused.
+    /// </summary>
+    [Id(1)] public bool? SkipInvalid { get; init; }
+
+    /// <summary>True: check only, with the same rules and the same stored answers; the answer is the status as it would be, nothing is stored.</summary>
+    [Id(2)] public bool? DryRun { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -186,6 +195,19 @@ public sealed record ConsentStatus
     [Id(5)] public required int RentedHomes { get; init; }
     [Id(6)] public required int Agreed { get; init; }
     [Id(7)] public required decimal AgreedPercent { get; init; }
+
+    /// <summary>
+    /// Only in the answer to recording answers with <see cref="RecordDeclarations.SkipInvalid"/>: the problems of
+    /// the answers that were left out, each on its item ("declarations[3].on"); empty when none were.
+    /// </summary>
+    [Id(8)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableArray<Common.FieldError>? Skipped { get; init; }
+
+    /// <summary>Only in the answer to a <see cref="RecordDeclarations.DryRun"/>: true, and nothing was stored (the counts are as they would be).</summary>
+    [Id(9)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DryRun { get; init; }
 
     /// <summary>The same status without per-address answers (personal data).</summary>
     public ConsentStatus WithoutAddresses() =>

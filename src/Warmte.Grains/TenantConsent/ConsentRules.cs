@@ -82,10 +82,13 @@ public static class ConsentRules
     }
 
     /// <summary>
-    /// Records answers per address, all or nothing. The same address again replaces its answer (a
-    /// tenant may change their mind); a complex never holds more answering addresses than rented homes.
+    /// Records answers per address, all or nothing — or, with <see cref="RecordDeclarations.SkipInvalid"/>,
+    /// the good ones, naming every problem of the others in <see cref="DeclarationsRecorded.Skipped"/>.
+    /// The same address again replaces its answer (a tenant may change their mind); a complex never holds
+    /// more answering addresses than rented homes (good rows only: the new addresses past that are left out).
     /// <paramref name="stored"/> holds the complex's answers stored so far (current rows); the result
-    /// names every answer to store with the one it replaces, and the complex's new counts.
+    /// names every answer to store with the one it replaces, and the complex's new counts. A dry run
+    /// (<see cref="RecordDeclarations.DryRun"/>) is the same call whose result is not stored.
     /// </summary>
     public static Outcome<DeclarationsRecorded> RecordDeclarations(
         ConsentRecord record, string complexId, RecordDeclarations command, IReadOnlyDictionary<DutchAddress, Declaration> stored,
@@ -100,6 +103,7 @@ public static class ConsentRules
         if (inputs.Length == 0) v.Add("declarations", "bevat geen antwoorden.");
         if (inputs.Length > MaxDeclarationsPerCall) v.Add("declarations", $"bevat meer dan {MaxDeclarationsPerCall} antwoorden; splits de invoer.");
         if (v.HasErrors) return v.ToRefusal();
+        var goodOnly = command.SkipInvalid == true;
         var byAddress = new Dictionary<DutchAddress, Declaration>(stored);
         var recorded = ImmutableArray.CreateBuilder<(Declaration New, Declaration? Before)>();
         var seen = new Dictionary<DutchAddress, int>();
@@ -107,6 +111,7 @@ public static class ConsentRules
         for (var i = 0; i < inputs.Length; i++)
         {
             var at = $"declarations[{i}]";
+            var before = v.Errors.Count;
             if (inputs[i] is not { } input) { v.Add(at, "is leeg."); continue; }
             var address = MemberRules.Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
             var response = ConsentResponse.Akkoord;
@@ -114,26 +119,34 @@ public static class ConsentRules
             else if (!Enum.TryParse(input.Response.Trim(), true, out response) || !Enum.IsDefined(response))
                 v.Add($"{at}.response", $"'{Slug.Truncate(input.Response)}' is geen antwoord; kies Akkoord of Geweigerd.");
             if (input.On is not { } on) { v.Add($"{at}.on", "is verplicht."); on = today; }
-            else if (on > today) v.Add($"{at}.on", $"{DutchFormat.Date(on)} ligt in de toekomst.");
-            else if (complex.ProposalDate is { } proposed && on < proposed)
-                v.Add($"{at}.on", $"{DutchFormat.Date(on)} ligt vóór het voorstel aan de huurders ({DutchFormat.Date(proposed)}).");
+            else if (AnswerDateProblem(on, complex.ProposalDate, today) is { } problem) v.Add($"{at}.on", problem);
             if (address is null) continue;
             if (seen.TryGetValue(address, out var first)) { v.Add($"{at}.postcode", $"adres {address} staat ook al in declarations[{first}]."); continue; }
             seen[address] = i;
-            if (v.HasErrors) continue;
+            // All or nothing: nothing more is recorded once anything is wrong; good rows only: this row is left out.
+            if (goodOnly ? v.Errors.Count > before : v.HasErrors) continue;
             var declaration = new Declaration { Address = address, Response = response, On = on, RecordedBy = actor, RecordedAt = now };
-            if (!byAddress.TryGetValue(address, out var known)) added++;
+            if (!byAddress.TryGetValue(address, out var known))
+            {
+                if (goodOnly && byAddress.Count >= complex.RentedHomes)
+                {
+                    v.Add($"{at}.postcode", $"complex '{complexId}' telt {complex.RentedHomes} huurwoningen en heeft met de antwoorden hiervoor al {byAddress.Count} adressen; adres {address} zou er één te veel zijn.");
+                    continue;
+                }
+                added++;
+            }
             else if (known.Response == response && known.On == on) continue;
             else if (on < known.On) { v.Add($"{at}.on", $"adres {address} antwoordde al later, op {DutchFormat.Date(known.On)}; een ouder antwoord vervangt dat niet."); continue; }
             else changed++;
             byAddress[address] = declaration;
             recorded.Add((declaration, known));
         }
-        if (v.HasErrors) return v.ToRefusal();
+        if (v.HasErrors && !goodOnly) return v.ToRefusal();
+        ImmutableArray<FieldError> skipped = [.. v.Errors];
         if (byAddress.Count > complex.RentedHomes)
             return Refusal.Invalid("declarations", $"complex '{complexId}' telt {complex.RentedHomes} huurwoningen; met deze antwoorden zouden er {byAddress.Count} adressen zijn.");
         if (added + changed == 0)
-            return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden."), []));
+            return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden."), [], skipped));
         var agreed = complex.Agreed;
         var refusedCount = complex.Refused;
         foreach (var (now2, before) in recorded)
@@ -143,9 +156,20 @@ public static class ConsentRules
         }
         var firstOn = recorded.Select(r => r.New.On).Append(complex.FirstAnswerOn ?? LocalDate.MaxIsoValue).Min();
         var updated = WithGate(complex with { Agreed = agreed, Refused = refusedCount, FirstAnswerOn = firstOn, Declarations = [] }, today);
+        var leftOut = skipped.Select(e => e.Field.Split(']')[0]).Distinct().Count();
+        var left = leftOut == 0 ? "" : $"; {leftOut} {DutchFormat.Noun(leftOut, "antwoord", "antwoorden")} met een fout overgeslagen";
         return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
-            $"Complex '{complexId}': {added} {DutchFormat.Noun(added, "nieuw antwoord", "nieuwe antwoorden")} en {changed} {DutchFormat.Noun(changed, "gewijzigd antwoord", "gewijzigde antwoorden")} vastgelegd."), recorded.ToImmutable()));
+            $"Complex '{complexId}': {added} {DutchFormat.Noun(added, "nieuw antwoord", "nieuwe antwoorden")} en {changed} {DutchFormat.Noun(changed, "gewijzigd antwoord", "gewijzigde antwoorden")} vastgelegd{left}."), recorded.ToImmutable(), skipped));
     }
+
+    /// <summary>
+    /// Why an answer dated <paramref name="on"/> cannot be recorded, in Dutch without the field name, or null when it can:
+    /// not after <paramref name="today"/> (the service's Amsterdam date), not before the proposal to the tenants.
+    /// </summary>
+    public static string? AnswerDateProblem(LocalDate on, LocalDate? proposalDate, LocalDate today) =>
+        on > today ? $"{DutchFormat.Date(on)} ligt in de toekomst."
+        : proposalDate is { } proposed && on < proposed ? $"{DutchFormat.Date(on)} ligt vóór het voorstel aan de huurders ({DutchFormat.Date(proposed)})."
+        : null;
 
     /// <summary>The complex with <see cref="Complex.ReachedOn"/> set on the day the threshold is first met, cleared when no longer met.</summary>
     public static Complex WithGate(Complex complex, LocalDate today) =>
@@ -272,4 +296,5 @@ public static class ConsentRules
 }
 
 /// <summary>What recording answers does: the new record (counts) and each answer stored with the one it replaced.</summary>
-public sealed record DeclarationsRecorded(Change<ConsentRecord> Change, ImmutableArray<(Declaration New, Declaration? Before)> Recorded);
+/// <param name="Skipped">Good rows only: every problem of the answers left out, on its item ("declarations[3].on"); empty otherwise.</param>
+public sealed record DeclarationsRecorded(Change<ConsentRecord> Change, ImmutableArray<(Declaration New, Declaration? Before)> Recorded, ImmutableArray<FieldError> Skipped);

@@ -34,7 +34,7 @@ public static class ConsentEndpoints
 
         consent.MapPost("/complexes/{complexId}/declarations", (string id, string complexId, HttpContext http, IGrainFactory grains) =>
             Write<RecordDeclarations>(id, http, grains, (g, body, actor) => g.RecordDeclarations(complexId, body, actor)))
-            .WithSummary("Akkoordverklaringen en weigeringen per adres vastleggen (alles of niets)");
+            .WithSummary("Akkoordverklaringen en weigeringen per adres vastleggen (alles of niets; skipInvalid: alleen de goede, dryRun: alleen controleren)");
 
         consent.MapPut("/applicability", (string id, HttpContext http, IGrainFactory grains) =>
             Write<SetApplicability>(id, http, grains, (g, body, actor) => g.SetApplicability(body, actor)))

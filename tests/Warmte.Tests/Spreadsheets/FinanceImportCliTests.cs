@@ -238,7 +238,9 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         var refused = await As(Server.AdminToken, "import", "consent", project, "complex-a", consent);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("rij 3, kolom E (Datum): geweigerd door de dienst: 01-01-2025 ligt vóór het voorstel aan de huurders (15-01-2025).", refused.Err);
-        Assert.Contains("Er is niets opgeslagen", refused.Err);
+        // The service checked the rows before anything was sent (dryRun), so nothing was sent at all.
+        Assert.Contains("Er is niets verstuurd", refused.Err);
+        Assert.Equal(0, (await admin.Get($"api/projects/{project}/consent")).Body.GetProperty("complexes")[0].GetProperty("agreed").GetInt32());
 
         var members = await ApiCalls.SeedMembers(admin, coop);
         await admin.Post($"api/cooperatives/{coop}/alv/meetings", new

@@ -171,7 +171,7 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         var addressWithoutPostcode = TempFile(".csv");
         File.WriteAllText(addressWithoutPostcode, "Lid nr.;Naam;Categorie;Adres;Lid sinds\n1;Jan;huurder;Wibautstraat 14-H;2020-01-01\n2;Piet;huurder;Wibautstraat;2020-01-01\n");
         var rows = await Run("import", "members", coop, addressWithoutPostcode, "--dry-run");
-        Assert.Contains("rij 2, kolom D (Adres): bevat geen postcode en er is geen kolom Postcode", rows.Err);
+        Assert.Contains("rij 2, kolom D (Adres): 'Wibautstraat 14-H': huisnummer 14-H gevonden maar geen postcode, en er is geen kolom Postcode", rows.Err);
         Assert.Contains("rij 3, kolom D (Adres): 'Wibautstraat' heeft geen huisnummer", rows.Err);
 
         // A file without any header row: the dry run says so, and does not speak of bad rows that were never listed.

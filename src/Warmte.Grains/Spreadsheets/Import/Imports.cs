@@ -150,7 +150,11 @@ public static partial class Imports
         if (postcodeText is null)
         {
             if (!c.ReportedFields.Contains("postcode"))
-                c.Problem(postcodeField, postcodeField == "postcode" ? "is leeg." : "bevat geen postcode en er is geen kolom Postcode (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).");
+                c.Problem(postcodeField, postcodeField == "postcode" ? "is leeg."
+                    : numberField == "address" && numberText is not null
+                        ? $"'{Common.Slug.Truncate(c.Text("address") ?? "")}': huisnummer {numberText} gevonden maar geen postcode, en er is geen kolom Postcode; "
+                          + "zet de postcode voor of achter het adres (1091 GM Wibautstraat 14-H of Wibautstraat 14-H, 1091 GM Amsterdam) of voeg een kolom Postcode toe."
+                        : "bevat geen postcode en er is geen kolom Postcode (bijv. 1091 GM Wibautstraat 14-H of Wibautstraat 14-H, 1091 GM Amsterdam).");
         }
         else if (Postcode.Normalise(postcodeText) is { } normalised) postcode = normalised;
         else c.Problem(postcodeField, $"'{Common.Slug.Truncate(postcodeText)}' is geen Nederlandse postcode (bijv. 1053 AB of 1053AB).");

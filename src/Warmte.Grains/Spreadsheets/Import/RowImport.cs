@@ -20,6 +20,23 @@ public sealed record ImportResult<T>(
 
     /// <summary>Rows left out on purpose (another grant's row), each with the reason in Dutch ("rij 2: overgeslagen, …"): a dry run lists them.</summary>
     public ImmutableArray<string> Skipped { get; init; } = [];
+
+    /// <summary>
+    /// The result with more problems (e.g. what the service's check found): every good row a problem is
+    /// on becomes a bad row; the problems stay in reading order (row, then column).
+    /// </summary>
+    public ImportResult<T> WithProblems(IEnumerable<ImportProblem> more)
+    {
+        var added = more.ToList();
+        if (added.Count == 0) return this;
+        var rows = added.Select(p => p.Row).ToHashSet();
+        return this with
+        {
+            Rows = [.. Rows.Where(r => !rows.Contains(r.Row))],
+            Problems = [.. Problems.Concat(added).OrderBy(p => p.Row).ThenBy(p => RowImport.ColumnOrder(p.Column))],
+            BadRows = BadRows + Rows.Count(r => rows.Contains(r.Row)),
+        };
+    }
 }
 
 /// <summary>Reads the cells of one row by field, collecting problems that name the column.</summary>
@@ -106,7 +123,7 @@ public static class ServiceProblems
 public static class RowImport
 {
     /// <summary>"C (Categorie)" → 3, "AA (…)" → 27; no column → 0 (first).</summary>
-    private static int ColumnOrder(string? column)
+    internal static int ColumnOrder(string? column)
     {
         if (column is null) return 0;
         var order = 0;

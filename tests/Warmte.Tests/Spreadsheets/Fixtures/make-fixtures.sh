@@ -8,6 +8,9 @@
 #   ledenlijst-penningmeester.xls   and saved as Excel 97-2003
 #   akkoord-adres.csv / .xls        consent answers with the address in one column ("Wibautstraat 14-H")
 #   stemmen-titel.csv               a ballot list with a title row and headers in capitals
+#   akkoord-blok-a.csv / .xlsx      tester finding F8: consent answers as a corporation exports them (UTF-8 with BOM, CRLF,
+#                                   ';'), addresses postcode first and last, one answer dated in the future (31-12-2026),
+#                                   one before the proposal (01-09-2026), three rows the file itself gets wrong
 set -eu
 cd "$(dirname "$0")"
 
@@ -42,6 +45,19 @@ ballots = [
     "1002;Tegen;",
     "1003; voor ;",
 ]
+blok_a = [
+    "Adres;Antwoord;Datum",
+    "Wibautstraat 20, 1091 GM Amsterdam;Akkoord;01-11-2026",
+    "1091 GM Wibautstraat 22;akkoord;02-11-2026",
+    "1091GM Wibautstraat 18;geweigerd;03-11-2026",
+    "1091 gm, Wibautstraat 20-H;ja;04-11-2026",
+    "Wibautstraat 30;akkoord;05-11-2026",
+    "1091 GM;akkoord;05-11-2026",
+    "Wibautstraat 32, 1091 GM;misschien;05-11-2026",
+    "Wibautstraat 24, 1091 GM;Akkoord;31-12-2026",
+    "Wibautstraat 26, 1091 GM;Akkoord;01-09-2026",
+]
+open("akkoord-blok-a.csv", "wb").write(b"\xef\xbb\xbf" + ("\r\n".join(blok_a) + "\r\n").encode("utf-8"))
 open("stemmen-titel.csv", "wb").write(("\r\n".join(ballots) + "\r\n").encode("cp1252"))
 PY
 
@@ -53,3 +69,5 @@ PY
 soffice --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xlsx ledenlijst-penningmeester.csv >/dev/null
 soffice --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xls ledenlijst-penningmeester.csv >/dev/null
 soffice --headless --infilter="CSV:59,34,1,1,1/2/2/2/3/2/4/1,1043" --convert-to xls akkoord-adres.csv >/dev/null
+# UTF-8 (76); Adres and Antwoord as text, Datum standard with nl-NL: the dates become date cells.
+soffice --headless --infilter="CSV:59,34,76,1,1/2/2/2/3/1,1043" --convert-to xlsx akkoord-blok-a.csv >/dev/null
