@@ -25,13 +25,14 @@ public sealed record AttemptLimits([property: Id(0)] int FailuresBeforeLockout, 
 /// </summary>
 public interface IVotingAttemptsGrain : IGrainWithStringKey
 {
-    /// <summary>Null: the attempt may go ahead (and is counted as pending); otherwise how long to wait.</summary>
+    /// <summary>Null: the attempt may go ahead (and is counted as pending), also while the scope backs off; otherwise how long to wait (too many in flight).</summary>
     Task<TimeSpan?> Begin(AttemptLimits limits);
 
     /// <summary>
     /// Ends a pending attempt; a wrong one counts, and the limit-th starts the lockout. Null: answer
-    /// the attempt as it ended. Otherwise (a wrong attempt that raced past the limit while others were
-    /// in flight) the lockout's remaining time: answer that instead of "wrong code".
+    /// the attempt as it ended. Otherwise (a wrong attempt while the scope backs off, or one that raced
+    /// past the limit while others were in flight) the lockout's remaining time: answer that instead of
+    /// "wrong code". A valid attempt is always answered as it ended.
     /// </summary>
     Task<TimeSpan?> Settle(bool failed, AttemptLimits limits);
 }
@@ -63,8 +64,8 @@ public static class VotingAttempts
 /// Only wrong attempts count towards the lockout; requests in flight are capped on their own
 /// (<see cref="AttemptLimits.MaxInFlight"/>), so many members behind one address can vote at once.
 /// Bounds per window: at most <c>FailuresBeforeLockout</c> wrong answers (a wrong attempt settled
-/// after the limit is answered with the lockout instead), and at most
-/// <c>FailuresBeforeLockout − 1 + MaxInFlight</c> codes tried (the ones in flight when the limit is reached).
+/// after the limit is answered with the back-off instead); a valid code is served also while the scope
+/// backs off, so the codes tried are bounded by the per-silo request limits, not by this window.
 /// </summary>
 public sealed class AttemptWindow
 {
@@ -78,10 +79,16 @@ public sealed class AttemptWindow
 
     public int Failures => _failures;
 
+    /// <summary>
+    /// Null: the attempt goes ahead (counted as in flight); otherwise how long to wait (too many in flight).
+    /// A scope that is backing off still admits attempts: a valid code is served, a wrong one is answered
+    /// with the back-off (<see cref="Settle"/>). Refusing everything while backing off let anyone behind
+    /// the same address (the hall's Wi-Fi, a carrier's shared IPv4) block every member there with 100
+    /// wrong codes per window, and bought nothing against guessing 80-bit codes (docs/security.md).
+    /// </summary>
     public TimeSpan? Begin(Instant now, AttemptLimits limits)
     {
-        if (_lockedUntil is { } until && until > now) return (until - now).ToTimeSpan();
-        Roll(now, limits);
+        if (_lockedUntil is not { } until || until <= now) Roll(now, limits);
         _pending.RemoveAll(p => now - p >= PendingLifetime);
         if (_pending.Count >= Math.Max(1, limits.MaxInFlight)) return TimeSpan.FromSeconds(1);
         _pending.Add(now);

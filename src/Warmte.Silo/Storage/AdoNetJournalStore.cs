@@ -381,9 +381,12 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
             reader.GetInt64(3) != reader.GetInt64(4), reader.GetFieldValue<byte[]>(5));
     }
 
-    // A row whose funder rows may not describe it: stale (a commit since it was computed) or never indexed. Written
-    // exactly as the partial index ix_warmte_project_summary_unsettled's predicate, so both engines use that index.
-    private const string Unsettled = "(changes <> computed OR funders_indexed = 0)";
+    // A row whose funder rows may not describe it: stale (a commit since it was computed), or its funder rows not
+    // written for the summary as stored. funders_indexed holds computed + 1 of the summary whose funders the funder
+    // rows hold (0: never indexed), so a row rewritten by a build that knows nothing of the index (an older release
+    // run on this database: it moves computed, not funders_indexed) falls back to "read by every funder" by itself.
+    // Written exactly as the partial index ix_warmte_project_summary_unsettled's predicate, so both engines use it.
+    private const string Unsettled = "(changes <> computed OR funders_indexed <> computed + 1)";
 
     public async Task<FunderProjectSummaries> ReadFunderProjectSummariesAsync(string funderId)
     {
@@ -394,7 +397,7 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         // unsettled row (partial index); then the ids of all rows (the narrow index on cooperative_id covers them).
         await using var cmd = Command(connection, null,
             "SELECT s.project_id, s.cooperative_id, s.as_of, s.changes, s.computed, s.summary FROM warmte_project_summary_funder f " +
-            "JOIN warmte_project_summary s ON s.project_id = f.project_id WHERE f.funder = @funder AND NOT (s.changes <> s.computed OR s.funders_indexed = 0)" +
+            "JOIN warmte_project_summary s ON s.project_id = f.project_id WHERE f.funder = @funder AND NOT (s.changes <> s.computed OR s.funders_indexed <> s.computed + 1)" +
             " UNION ALL SELECT project_id, cooperative_id, as_of, changes, computed, summary FROM warmte_project_summary WHERE " + Unsettled +
             "; SELECT project_id FROM warmte_project_summary",
             ("funder", funderId));
@@ -409,7 +412,7 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     {
         await using var connection = await database.OpenAsync();
         await using var cmd = Command(connection, null,
-            "SELECT project_id, computed, summary FROM warmte_project_summary WHERE " + Unsettled + " AND funders_indexed = 0 AND changes = computed" +
+            "SELECT project_id, computed, summary FROM warmte_project_summary WHERE " + Unsettled + " AND funders_indexed <> computed + 1 AND changes = computed" +
             (afterProjectId is null ? "" : " AND project_id > @after") + " ORDER BY project_id LIMIT @limit",
             ("after", afterProjectId), ("limit", limit));
         await using var reader = await cmd.ExecuteReaderAsync();
@@ -428,9 +431,9 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         {
             // Only the row that was read: a summary written since set its own funders, a commit since made it stale.
             await using var mark = Command(connection, tx,
-                "UPDATE warmte_project_summary SET funders_indexed = 1 " +
-                "WHERE project_id = @project AND computed = @computed AND changes = @computed AND funders_indexed = 0",
-                ("project", projectId), ("computed", computed));
+                "UPDATE warmte_project_summary SET funders_indexed = @indexed " +
+                "WHERE project_id = @project AND computed = @computed AND changes = @computed AND funders_indexed <> @indexed",
+                ("project", projectId), ("computed", computed), ("indexed", computed + 1));
             if (await mark.ExecuteNonQueryAsync() != 1) continue;
             await WriteFundersAsync(connection, tx, projectId, funders);
             indexed++;
@@ -472,7 +475,7 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
             "ON CONFLICT (project_id) DO UPDATE SET cooperative_id = excluded.cooperative_id, as_of = excluded.as_of, computed = excluded.computed, " +
             "summary = excluded.summary, updated_at = excluded.updated_at, funders_indexed = excluded.funders_indexed",
             ("project", projectId), ("cooperative", cooperativeId), ("asOf", LocalDatePattern.Iso.Format(asOf)), ("summary", summary),
-            ("changes", changes), ("at", InstantPattern.ExtendedIso.Format(at)), ("indexed", funders is null ? 0 : 1)))
+            ("changes", changes), ("at", InstantPattern.ExtendedIso.Format(at)), ("indexed", funders is null ? 0L : changes + 1)))
             await cmd.ExecuteNonQueryAsync();
         await WriteFundersAsync(connection, tx, projectId, funders);
         await tx.CommitAsync();

@@ -26,13 +26,23 @@ public sealed class DataDirLock : IDisposable
         {
             return new DataDirLock(new FileStream(path, options));
         }
-        catch (IOException)
+        catch (IOException e) when (HeldByAnother(e))
         {
             throw new ConfigurationException(
                 $"de gegevensmap {Path.GetFullPath(dataDir)} is al in gebruik door een andere Warmte.Silo (het slot {FileName} is bezet). "
                 + "Stop die dienst eerst, of geef deze een eigen --data-dir.");
         }
+        catch (IOException e)
+        {
+            // Not another silo (a read-only disk, a link loop, ...): say what the system said, not "in use".
+            throw new ConfigurationException($"het slot {path} kan niet worden geopend: {e.Message}");
+        }
     }
+
+    // The lock is held elsewhere: .NET raises EWOULDBLOCK from flock as an IOException whose HResult is the
+    // raw errno on Unix (11 on Linux, 35 on macOS), ERROR_SHARING_VIOLATION (32) on Windows.
+    private static bool HeldByAnother(IOException e) =>
+        OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) == 32 : e.HResult == (OperatingSystem.IsMacOS() ? 35 : 11);
 
     public void Dispose() => _file.Dispose();
 }

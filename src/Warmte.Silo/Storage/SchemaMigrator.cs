@@ -6,7 +6,7 @@ namespace Warmte.Silo.Storage;
 /// <summary>
 /// Applies the embedded SQL scripts under Storage/Schema/{sqlite|postgresql}/ in file-name order,
 /// each once, each in its own transaction, recording it in warmte_schema_version (number, file name and,
-/// from sqlite 0013 / postgresql 0014 on, a checksum of its text). Running it again is a no-op; several
+/// from sqlite 0012 / postgresql 0014 on, a checksum of its text). Running it again is a no-op; several
 /// silos starting at once on PostgreSQL serialise on an advisory lock. Before applying anything it
 /// compares what the database recorded with this build's scripts: a number recorded under another file
 /// name (or with other text) means another build migrated the database, and the start is refused

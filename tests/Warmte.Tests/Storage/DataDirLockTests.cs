@@ -38,4 +38,29 @@ public sealed class DataDirLockTests
         using var thirdClient = third.Client();
         Assert.Equal(before, await thirdClient.GetStringAsync("api/cooperatives"));
     }
+
+    /// <summary>
+    /// Only a lock held elsewhere is reported as "in use": a lock file that cannot be opened at all
+    /// (here a link pointing at itself; a read-only disk alike) is reported with the system's reason,
+    /// so an operator does not go looking for a silo that is not there.
+    /// </summary>
+    [Fact]
+    public void A_lock_that_cannot_be_opened_is_not_reported_as_another_silo()
+    {
+        var held = WarmteServer.NewDataDir();
+        using (Warmte.Silo.Storage.DataDirLock.Acquire(held))
+        {
+            var inUse = Assert.ThrowsAny<Exception>(() => Warmte.Silo.Storage.DataDirLock.Acquire(held));
+            Assert.Contains("is al in gebruik door een andere Warmte.Silo", inUse.Message);
+        }
+        using (Warmte.Silo.Storage.DataDirLock.Acquire(held)) { } // released with its owner
+
+        var broken = WarmteServer.NewDataDir();
+        Directory.CreateDirectory(broken);
+        File.CreateSymbolicLink(Path.Combine(broken, Warmte.Silo.Storage.DataDirLock.FileName), Path.Combine(broken, Warmte.Silo.Storage.DataDirLock.FileName));
+        var error = Assert.ThrowsAny<Exception>(() => Warmte.Silo.Storage.DataDirLock.Acquire(broken));
+        Assert.DoesNotContain("in gebruik", error.Message);
+        Assert.Contains("kan niet worden geopend", error.Message);
+        Assert.Contains(Warmte.Silo.Storage.DataDirLock.FileName, error.Message);
+    }
 }

@@ -338,7 +338,8 @@ public sealed class ProjectSummaryFunderTests
         await Execute(dataDir, connectionString, "DROP TABLE warmte_project_summary_funder");
         await Execute(dataDir, connectionString, "DROP INDEX ix_warmte_project_summary_unsettled");
         await Execute(dataDir, connectionString, "ALTER TABLE warmte_project_summary DROP COLUMN funders_indexed");
-        Assert.Equal(1L, await Execute(dataDir, connectionString, "DELETE FROM warmte_schema_version WHERE name LIKE '%project_summary_funder%'"));
+        // (the index script and the later one that made funders_indexed a stamp: the release before had neither)
+        Assert.Equal(2L, await Execute(dataDir, connectionString, "DELETE FROM warmte_schema_version WHERE name LIKE '%project_summary_funder%'"));
         Assert.Equal(3L, Convert.ToInt64(await Scalar(dataDir, connectionString, "SELECT COUNT(*) FROM warmte_project_summary WHERE changes = computed")));
 
         await using (var server = await WarmteServer.StartAsync(dataDir, connectionString, clock))
@@ -358,6 +359,79 @@ public sealed class ProjectSummaryFunderTests
             Assert.Equal(all, (await server.Client().Get("api/portfolio")).Raw);
             Assert.Equal(gemeentePortfolio, (await server.Client(gemeenteToken).Get("api/portfolio")).Raw);
             Assert.Equal(rijkPortfolio, (await server.Client(rijkToken).Get("api/portfolio")).Raw);
+        }
+    }
+
+    /// <summary>
+    /// A build without the funder index (an older release started on this database: the migrator
+    /// allows it with a warning) adds a grant of another funder and rewrites the summary its own way:
+    /// the change counted, the row recomputed (computed moved), the funder rows and funders_indexed
+    /// left as they were. Back on this build the new funder's portfolio shows the project at once (the
+    /// row no longer counts as indexed), the old-only funder's does not gain it, and the next start
+    /// records the new funders from the stored bytes.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_row_rewritten_by_a_build_without_the_funder_index_is_read_by_every_funder_until_indexed_again(bool postgres)
+    {
+        var clock = new FakeClock(At);
+        string? connectionString = postgres ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync() : null;
+        var dataDir = WarmteServer.NewDataDir();
+        string gemeenteToken, rijkToken;
+        await using (var server = await WarmteServer.StartAsync(dataDir, connectionString, clock))
+        {
+            var admin = server.Client();
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
+            {
+                id = "coop-r", statutoryName = "Coöperatie Rollback U.A.", kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18",
+            })).Status);
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives/coop-r/projects", new
+            {
+                id = "proj-r", name = "proj-r", woningequivalenten = 100, plannedConnections = 80, startedOn = "2026-01-16",
+            })).Status);
+            await WideViewSummaryTests.Grant(admin, "proj-r", "paw", "rijk", 50_000m);
+            gemeenteToken = (await admin.Post("api/tokens", new { name = "gemeente", role = "financier:gemeente" })).Text("token");
+            rijkToken = (await admin.Post("api/tokens", new { name = "rijk", role = "financier:rijk" })).Text("token");
+            Assert.Equal(["proj-r"], await PortfolioProjects(server.Client(rijkToken)));
+            Assert.Empty(await PortfolioProjects(server.Client(gemeenteToken)));
+            Assert.Equal(["rijk proj-r"], await FunderRows(dataDir, connectionString));
+        }
+
+        // What the older build leaves: its grant commit counted the change; its summary write set computed = changes and
+        // the new bytes (now with a gemeente grant), and knew nothing of funders_indexed or the funder rows.
+        var bytes = (byte[])(await Scalar(dataDir, connectionString, "SELECT summary FROM warmte_project_summary WHERE project_id = 'proj-r'"))!;
+        var row = ProjectSummaryCodec.Decode(bytes)!;
+        var gemeenteGrant = GrantOf("proj-r", "lening", "gemeente");
+        var rewritten = row with { Calendar = row.Calendar! with { Grants = [.. row.Calendar!.Grants, SummaryCalendar.Trim(gemeenteGrant)] } };
+        Assert.Equal(["gemeente", "rijk"], rewritten.Funders());
+        await using (var connection = await OpenAsync(dataDir, connectionString))
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE warmte_project_summary SET changes = changes + 1, computed = changes + 1, summary = @summary WHERE project_id = 'proj-r'";
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = "summary";
+            parameter.Value = ProjectSummaryCodec.Encode(rewritten);
+            cmd.Parameters.Add(parameter);
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+        Assert.Equal(["rijk proj-r"], await FunderRows(dataDir, connectionString));
+
+        await using (var server = await WarmteServer.StartAsync(dataDir, connectionString, clock))
+        {
+            var store = server.App.Services.GetRequiredService<IJournalStore>();
+            var recording = RecordingGrainFactory.Wrap(server.App.Services.GetRequiredService<IGrainFactory>());
+            // Read before the start-up step may have run: the row counts as not indexed, so gemeente reads it too.
+            var forGemeente = await ProjectSummaries.ReadFunderAsync(store, recording.Factory, ["coop-r"], "gemeente", Today);
+            Assert.Equal(["proj-r"], forGemeente.Keys);
+            Assert.Equal(["gemeente", "rijk"], forGemeente["proj-r"].Funders());
+            Assert.Empty(recording.Keys);
+            // The start-up step records the funders of the row as stored.
+            await ProjectSummaryStartup.IndexFundersAsync(store, NullLogger.Instance, CancellationToken.None);
+            Assert.Equal(["gemeente proj-r", "rijk proj-r"], await FunderRows(dataDir, connectionString));
+            Assert.Equal(["proj-r"], (await ProjectSummaries.ReadFunderAsync(store, recording.Factory, ["coop-r"], "gemeente", Today)).Keys);
+            Assert.Empty((await ProjectSummaries.ReadFunderAsync(store, recording.Factory, ["coop-r"], "provincie", Today)).Keys);
+            Assert.Empty(recording.Keys);
         }
     }
 

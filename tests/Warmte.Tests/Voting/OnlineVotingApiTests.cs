@@ -327,7 +327,7 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
     }
 }
 
-/// <summary>Guessing: after a few unknown codes from one address that address is locked out, also for valid codes.</summary>
+/// <summary>Guessing: after a few unknown codes from one address that address backs off for unknown codes; its valid codes still work.</summary>
 public sealed class OnlineVotingLockoutTests
 {
     [Fact]
@@ -352,12 +352,15 @@ public sealed class OnlineVotingLockoutTests
         Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code })).Status);
         for (var i = 0; i < 3; i++)
             Assert.Equal(HttpStatusCode.NotFound, (await member.Post("api/stem/paper", new { code = $"AAAA-BBBB-CCCC-DDD{i}" })).Status);
-        var locked = await member.Post("api/stem/paper", new { code });
+        var locked = await member.Post("api/stem/paper", new { code = "AAAA-BBBB-CCCC-DDD9" });
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.Status);
         Assert.Equal("too-many-attempts", locked.Code);
         Assert.Equal("application/problem+json", locked.ContentType);
         Assert.Contains("te veel pogingen", locked.Raw, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("10 minuten", locked.Raw);
+        // The member's own valid code is served throughout: a guesser behind the same address cannot lock members out.
+        Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code })).Status);
         var vote = await member.Post("api/stem/votes", new { code, proposalId = "tarief", choice = "Voor" });
-        Assert.Equal(HttpStatusCode.TooManyRequests, vote.Status);
+        Assert.True(vote.Status == HttpStatusCode.OK, vote.Raw);
     }
 }
