@@ -8,7 +8,7 @@ namespace Warmte.Client;
 /// <summary>
 /// <c>warmte import members|ballots|consent</c>: read a member list, ballot list or consent list from
 /// .xlsx, .xls or .csv, check every row with the same rules as the service, and send it. All or
-/// nothing unless <c>--skip-invalid</c>; <c>--dry-run</c> shows the mapping and the first rows only.
+/// nothing unless <c>--skip-invalid</c>; <c>--dry-run</c> shows the mapping and every row it would import or refuse, sends nothing (consent rows are checked by the service without being stored).
 /// </summary>
 internal static class ImportCommands
 {
