@@ -87,9 +87,11 @@ public static class ProjectCash
     }
 
     /// <summary>
-    /// A "request by" month before this month is no advice any more (the plan's simulation from 2019 said
-    /// "request by 2026-04" in December 2026, review2): it is left out; the gap and "money needed by" still say it.
+    /// On the plan basis a "request by" month before this month is left out: it comes from the plan's simulated
+    /// requests, not from the tranches really requested (the 2019 plan said "request by 2026-04" in December 2026
+    /// next to a tranche requested and paid, review2). From the actual state a past one stays: the request is late,
+    /// and the cash page and CLI say "had al … de deur uit gemoeten".
     /// </summary>
     private static Outlook WithoutPastRequestBy(Outlook outlook) =>
-        outlook.RequestBy is { } by && by < outlook.Today ? outlook with { RequestBy = null } : outlook;
+        outlook.Basis == OutlookBasis.Plan && outlook.RequestBy is { } by && by < outlook.Today ? outlook with { RequestBy = null } : outlook;
 }

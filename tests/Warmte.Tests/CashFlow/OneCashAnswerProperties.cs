@@ -51,6 +51,12 @@ public sealed class OneCashAnswerProperties
             Assert.Equal(outlook.NextPayment?.ExpectedOn, row.NextExpectedPayment);
             Assert.Equal(outlook.NextPayment?.Amount, row.NextExpectedAmount);
             Assert.Equal(facts.HasActuals ? OutlookBasis.Actual : OutlookBasis.Plan, outlook.Basis);
+            // Review2's observation on the plan basis: no "request by" in the past from simulated requests, and every
+            // cash alert says it is the plan's simulation without bookings (and only then).
+            foreach (var o in new[] { outlook, page.PlanOutlook }.OfType<Outlook>().Where(o => o.Basis == OutlookBasis.Plan))
+                Assert.True(o.RequestBy is null || o.RequestBy >= o.Today, $"plan-basis requestBy {o.RequestBy} before {o.Today}");
+            foreach (var alert in row.Alerts.Where(a => a.Subject == "kas"))
+                Assert.Equal(outlook.Basis == OutlookBasis.Plan, alert.Message.Contains("Dit is het plan gesimuleerd vanaf de start", StringComparison.Ordinal));
             if (!facts.HasActuals) return;
 
             var timeline = ProjectCash.Timeline(facts, Regime.Tranches, today);       // GET …/cash-timeline
