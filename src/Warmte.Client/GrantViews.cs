@@ -159,8 +159,9 @@ internal static class GrantViews
         table.WriteTo(output, "  ");
         output.WriteLine($"  Totaal {Nl.Count(rows.Count, "project", "projecten")}: toegekend {Nl.Euros(portfolio.Dec("granted") ?? 0m)}, "
                          + $"betaald {Nl.Euros(portfolio.Dec("paid") ?? 0m)}, openstaand {Nl.Euros(portfolio.Dec("outstanding") ?? 0m)}.");
-        output.WriteLine("  Volgende betaling: de eerste aangevraagde, nog niet betaalde tranche, verwacht na de mediane doorlooptijd");
-        output.WriteLine("  van aanvraag tot betaling bij dit project (of de beoordelingsnorm zolang die er niet is).");
+        output.WriteLine("  Volgende betaling: de eerstverwachte aangevraagde, nog niet betaalde tranche. Aangevraagd: aanvraagdatum plus de");
+        output.WriteLine("  mediane doorlooptijd van aanvraag tot betaling (of de beoordelingsnorm); goedgekeurd: goedkeuringsdatum plus de");
+        output.WriteLine("  mediane tijd van goedkeuring tot betaling (of 30 dagen); afgekeurd: opnieuw indienen, vanaf vandaag de hele doorlooptijd.");
 
         var withAlerts = rows.Where(r => r.Items("alerts").Any()).ToList();
         output.WriteLine();

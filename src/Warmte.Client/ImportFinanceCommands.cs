@@ -291,7 +291,7 @@ internal static class ImportFinanceCommands
         foreach (var problem in problems.OrderBy(p => p.Row)) context.Err.WriteLine(problem.ToString());
         var stepsText = $"{Nl.Count(sent, "stap", "stappen")} vastgelegd, {sync.StepsAlreadyRecorded} al aanwezig, {refused} geweigerd";
         if (context.Json)
-            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, stepsRecorded = sent, stepsAlreadyPresent = sync.StepsAlreadyRecorded, stepsRefused = refused, badRows = result.BadRows + failedRows.Count }, WarmteJson.Default));
+            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, stepsRecorded = sent, stepsAlreadyPresent = sync.StepsAlreadyRecorded, stepsRefused = refused, badRows = result.BadRows + failedRows.Count, skippedRows = result.Skipped.Length }, WarmteJson.Default));
         else
         {
             context.Out.WriteLine($"Subsidie {grantId}: {planText}.");

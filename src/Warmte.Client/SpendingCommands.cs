@@ -27,8 +27,8 @@ internal static class SpendingCommands
         + "idempotentiesleutel naar de dienst: dezelfde opdracht met dezelfde --idempotency-key boekt één keer.",
         [Project], [Month, Kind, Amount, Note, GrantCommands.IdempotencyKey],
         [
-            "warmte spending book wg-terrein --month 2026-10 --kind Design --amount 85.000,00 --note \"Ontwerpbureau, factuur 2026-118\"",
-            "warmte spending book wg-terrein --kind Organisation --amount 12500",
+            "warmte spending book wg-terrein --month 2026-10 --kind ontwerp --amount 85.000,00 --note \"Ontwerpbureau, factuur 2026-118\"",
+            "warmte spending book wg-terrein --kind organisatie --amount 12500",
         ],
         RunBook);
 

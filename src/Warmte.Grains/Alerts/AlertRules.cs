@@ -81,16 +81,19 @@ public static class AlertRules
         {
             // Said with every cash alert: from the actual state, or the plan's simulation while nothing actual is recorded.
             var basis = o.Basis == CashFlow.OutlookBasis.Actual ? "vanaf de werkelijke stand" : "volgens de simulatie van het kasstroomplan";
+            // The plan's simulation is no forecast of what was recorded (review2): said so in so many words.
+            var planNote = o.Basis == CashFlow.OutlookBasis.Plan
+                ? " Dit is het plan gesimuleerd vanaf de start; er zijn nog geen uitgaven of voortgang geboekt, betaalde tranches tellen hierin niet mee." : "";
             if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
                 alerts.Add(new Alert(projectId, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
                     $"Nog {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
-                    + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : "."), "kas"));
+                    + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
                 alerts.Add(new Alert(projectId, "in-stall", AlertSeverity.High, today,
                     o.State == CashFlow.OutlookState.InStall
-                        ? $"Het werk ligt {basis} nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".")
-                        : $"Het geld is op en er komt geen tranche meer ({basis}).", "kas"));
+                        ? $"Het werk ligt {basis} nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".") + planNote
+                        : $"Het geld is op en er komt geen tranche meer ({basis})." + planNote, "kas"));
         }
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
     }

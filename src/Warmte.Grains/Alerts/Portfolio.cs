@@ -27,8 +27,8 @@ public static class Portfolio
 {
     /// <summary>
     /// A project's row: money granted, paid and outstanding over all its grants, the next payment
-    /// expected (the first unpaid tranche that was requested, expected after the funder's median
-    /// request-to-payment time on this project, or its review norm while there is no history).
+    /// expected (<see cref="Grants.PaymentExpectation.Next"/>: the earliest requested, unpaid tranche,
+    /// after the funder's lead times for the stage it reached).
     /// </summary>
     public static PortfolioRow Row(ProjectFacts facts) => Row(facts.Project, facts.Grants, facts.Today, facts.Outlook);
 

@@ -56,44 +56,27 @@ public sealed record ActualState
     [Id(11)] public ImmutableArray<ExpectedApproval> ExpectedApprovals { get; init; } = [];
 
     /// <summary>
-    /// Builds the state from what was recorded: the actual cash line up to today, the project's
-    /// tranches in order (all its grants), and the board's latest progress report if any. Dates of
-    /// future steps follow the funder's lead times; a step that is already late is expected next month.
+    /// Builds the state from what was recorded: the actual cash line up to today (<paramref name="today"/>'s
+    /// month), the project's grants with their tranches (in order), and the board's latest progress report if
+    /// any. A payment on its way is expected in the month <see cref="PaymentExpectation.ExpectedOn"/> gives for
+    /// <paramref name="today"/> — the one stage-aware rule the portfolio's "next payment" and the outlook use —
+    /// and at the earliest next month (this month is actual). An accounting under review is expected to be
+    /// approved after the plan's request-to-approved lead, next month at the earliest.
     /// </summary>
     public static ActualState From(
-        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<Tranche> tranches, ProgressReport? progress) =>
-        From(plan, position, tranches, progress, paymentMonth: null);
-
-    /// <summary>
-    /// The same from the project's grants: a payment on its way is expected in the month
-    /// <see cref="PaymentExpectation.ExpectedOn"/> gives (the rule the portfolio's "next payment" uses),
-    /// and at the earliest next month.
-    /// </summary>
-    public static ActualState From(
-        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<GrantView> grants, ProgressReport? progress)
+        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<GrantView> grants, ProgressReport? progress, LocalDate today)
     {
-        var firstDay = position.Today.OnDayOfMonth(1);
-        var byTranche = new Dictionary<Tranche, YearMonth?>(ReferenceEqualityComparer.Instance);
-        foreach (var view in grants)
-            foreach (var t in view.Grant.Tranches)
-                byTranche[t] = PaymentExpectation.ExpectedOn(view, t, firstDay)?.ToYearMonth();
-        return From(plan, position, grants.SelectMany(g => g.Grant.Tranches.OrderBy(t => t.Number)).ToList(), progress,
-            t => byTranche.GetValueOrDefault(t));
-    }
-
-    private static ActualState From(
-        CashFlowPlan plan, ActualCashPosition position, IReadOnlyList<Tranche> tranches, ProgressReport? progress, Func<Tranche, YearMonth?>? paymentMonth)
-    {
-        var today = position.Today;
-        var next = today.PlusMonths(1);
+        var month = position.Today;
+        var next = month.PlusMonths(1);
         var lead = plan.LeadTimes;
         YearMonth NotBefore(YearMonth m) => m < next ? next : m;
+        var tranches = grants.SelectMany(g => g.Grant.Tranches.OrderBy(t => t.Number).Select(t => (View: g, Tranche: t))).ToList();
 
         decimal submitted = 0m, approved = 0m;
         var payments = ImmutableArray.CreateBuilder<ExpectedPayment>();
         var approvals = ImmutableArray.CreateBuilder<ExpectedApproval>();
         var started = 0;
-        foreach (var tranche in tranches)
+        foreach (var (_, tranche) in tranches)
         {
             if (tranche.Status == TrancheStatus.Gepland) continue;
             started++;
@@ -105,41 +88,17 @@ public sealed record ActualState
         }
         var underReview = approved;
         var number = 0;
-        foreach (var tranche in tranches)
+        foreach (var (view, tranche) in tranches)
         {
             number++;
-            var requested = tranche.DateOf(TrancheStatus.Aangevraagd) is { } r ? r.ToYearMonth() : today;
-            if (paymentMonth?.Invoke(tranche) is { } expectedIn)
+            if (PaymentExpectation.ExpectedOn(view, tranche, today) is not { } expectedOn) continue;
+            if (tranche.Status == TrancheStatus.VerantwoordingIngediend)
             {
-                if (tranche.Status == TrancheStatus.VerantwoordingIngediend)
-                {
-                    var accountedIn = tranche.DateOf(TrancheStatus.VerantwoordingIngediend)!.Value.ToYearMonth();
-                    underReview += tranche.Accounting?.AmountSpent ?? 0m;
-                    approvals.Add(new ExpectedApproval(NotBefore(accountedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, number));
-                }
-                payments.Add(new ExpectedPayment(NotBefore(expectedIn), tranche.PlannedAmount, number));
-                continue;
+                var accountedIn = tranche.DateOf(TrancheStatus.VerantwoordingIngediend)!.Value.ToYearMonth();
+                underReview += tranche.Accounting?.AmountSpent ?? 0m;
+                approvals.Add(new ExpectedApproval(NotBefore(accountedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, number));
             }
-            switch (tranche.Status)
-            {
-                case TrancheStatus.Aangevraagd:
-                    payments.Add(new ExpectedPayment(NotBefore(requested.PlusMonths(lead.RequestToPaidMonths)), tranche.PlannedAmount, number));
-                    break;
-                case TrancheStatus.VerantwoordingIngediend:
-                    var submittedIn = tranche.DateOf(TrancheStatus.VerantwoordingIngediend)!.Value.ToYearMonth();
-                    underReview += tranche.Accounting?.AmountSpent ?? 0m;
-                    approvals.Add(new ExpectedApproval(NotBefore(submittedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, number));
-                    payments.Add(new ExpectedPayment(NotBefore(requested.PlusMonths(lead.RequestToPaidMonths)), tranche.PlannedAmount, number));
-                    break;
-                case TrancheStatus.Goedgekeurd:
-                    var approvedIn = tranche.DateOf(TrancheStatus.Goedgekeurd)!.Value.ToYearMonth();
-                    payments.Add(new ExpectedPayment(NotBefore(approvedIn.PlusMonths(lead.ApprovedToPaidMonths)), tranche.PlannedAmount, number));
-                    break;
-                case TrancheStatus.Afgekeurd:
-                    // A rejected accounting is resubmitted now; the funder's whole lead time starts again.
-                    payments.Add(new ExpectedPayment(NotBefore(today.PlusMonths(lead.RequestToPaidMonths)), tranche.PlannedAmount, number));
-                    break;
-            }
+            payments.Add(new ExpectedPayment(NotBefore(expectedOn.ToYearMonth()), tranche.PlannedAmount, number));
         }
 
         var (done, source) = progress is { } p
@@ -147,11 +106,11 @@ public sealed record ActualState
             : (WorkMonthsCoveredBy(plan, position.TotalSpent), ProgressSource.EstimatedFromSpending);
         return new ActualState
         {
-            Month = today,
+            Month = month,
             Cash = position.Balance,
             WorkMonthsDone = done,
             ProgressSource = source,
-            Stalled = progress is { Stalled: true } && progress.Month == today,
+            Stalled = progress is { Stalled: true } && progress.Month == month,
             GrantPaid = position.TotalReceived,
             Spent = position.TotalSpent,
             AccountingSubmitted = submitted,
@@ -238,21 +197,4 @@ public sealed record CashTimeline
     /// <summary>The months after today; null when the work is done.</summary>
     [Id(5)] public CashFlowResult? Projection { get; init; }
     [Id(6)] public required Outlook Outlook { get; init; }
-
-    public static CashTimeline Build(
-        CashFlowPlan plan, Regime regime, ActualCashPosition actual, IReadOnlyList<Grants.Tranche> tranches, ProgressReport? progress)
-    {
-        var state = ActualState.From(plan, actual, tranches, progress);
-        var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
-        return new CashTimeline
-        {
-            Today = actual.Today,
-            Regime = regime,
-            Actual = actual,
-            State = state,
-            Progress = progress,
-            Projection = projection,
-            Outlook = projection?.Outlook ?? new Outlook { Today = actual.Today, State = OutlookState.Finished, RunwayMonths = 0 },
-        };
-    }
 }

@@ -109,10 +109,10 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     private JournaledState<CashFlowPlanState> _journal = null!;
 
     // The stored plan parsed once, and the last outlook: portfolio, umbrella and alert reads ask
-    // for the same outlook many times a day, and it only changes with the plan, the lead times or
-    // the month.
+    // for the same outlook many times a day; before anything actual is recorded it changes only with
+    // the plan, the lead times observed on the grants, the day and the grants' next payment (its key).
     private (CashFlowPlanInfo Info, CashFlowPlan Plan)? _parsed;
-    private (CashFlowPlan Plan, LocalDate Today, Outlook Outlook)? _lastOutlook;
+    private ((CashFlowPlan Plan, LocalDate Today, NextPayment? Next) Key, Outlook Outlook)? _lastOutlook;
 
     // The plan in force (from its journal row, or from an old snapshot that still holds it) and
     // whether the next commit must move it out of such a snapshot.
@@ -209,9 +209,13 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         // (ProjectCash.Outlook, the one answer every view shows).
         var day = DayOf(today);
         if (facts.HasActuals) return ProjectCash.Outlook(facts, day);
-        if (_lastOutlook is { } last && last.Today == day && last.Plan == facts.Plan) return last.Outlook;
+        // Cached on everything the plan-basis answer depends on (review2 F3: keyed on the stored plan alone, a
+        // tranche step left the old outlook, and its alert, in the portfolio): the plan with the lead times
+        // observed on the grants, the day, and the next payment the grants' tranches give.
+        var key = (facts.PlanWithObservedLeadTimes, day, PaymentExpectation.Next(facts.Grants, day));
+        if (_lastOutlook is { } last && last.Key == key) return last.Outlook;
         var outlook = ProjectCash.Outlook(facts, day);
-        _lastOutlook = (facts.Plan, day, outlook);
+        _lastOutlook = (key, outlook);
         return outlook;
     }
 

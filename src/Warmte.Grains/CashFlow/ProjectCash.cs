@@ -51,7 +51,7 @@ public static class ProjectCash
         var plan = facts.PlanWithObservedLeadTimes;
         var actual = Position(plan, facts.Grants, facts.Spent, month);
         var progress = WorkProgress.Latest(facts.Progress, month);
-        var state = ActualState.From(plan, actual, facts.Grants, progress);
+        var state = ActualState.From(plan, actual, facts.Grants, progress, today);
         var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
         var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished, RunwayMonths = 0 };
         return new CashTimeline
@@ -63,9 +63,9 @@ public static class ProjectCash
             Progress = progress,
             Projection = projection,
             // The one answer: from the actual state once spending or progress is recorded, else the plan's simulation (as the cash page).
-            Outlook = facts.HasActuals || regime == Regime.Milestones
+            Outlook = WithoutPastRequestBy(facts.HasActuals || regime == Regime.Milestones
                 ? outlook with { Basis = OutlookBasis.Actual, NextPayment = PaymentExpectation.Next(facts.Grants, today) }
-                : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) },
+                : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) }),
         };
     }
 
@@ -81,8 +81,17 @@ public static class ProjectCash
     {
         var plan = facts.PlanWithObservedLeadTimes;
         var simulated = CashFlowSimulator.Simulate(plan, regime, today.ToYearMonth());
-        var planOutlook = simulated.Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) };
+        var planOutlook = WithoutPastRequestBy(simulated.Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) });
         if (regime == Regime.Milestones || !facts.HasActuals) return simulated with { Outlook = planOutlook };
         return simulated with { Outlook = Timeline(facts, regime, today).Outlook, PlanOutlook = planOutlook };
     }
+
+    /// <summary>
+    /// On the plan basis a "request by" month before this month is left out: it comes from the plan's simulated
+    /// requests, not from the tranches really requested (the 2019 plan said "request by 2026-04" in December 2026
+    /// next to a tranche requested and paid, review2). From the actual state a past one stays: the request is late,
+    /// and the cash page and CLI say "had al … de deur uit gemoeten".
+    /// </summary>
+    private static Outlook WithoutPastRequestBy(Outlook outlook) =>
+        outlook.Basis == OutlookBasis.Plan && outlook.RequestBy is { } by && by < outlook.Today ? outlook with { RequestBy = null } : outlook;
 }

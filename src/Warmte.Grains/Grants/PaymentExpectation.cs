@@ -12,35 +12,71 @@ public sealed record NextPayment(
 
 /// <summary>
 /// When a requested tranche is expected to be paid: the one rule every view uses (the portfolio's
-/// "next payment", the cash timeline's payments on their way, the cash outlook and its alert). Pure.
-/// A requested, unpaid tranche is expected its request date plus the funder's median
-/// request-to-payment time on this grant (<see cref="LeadTimes.RequestToPaymentDays"/>), or the
-/// grant's review norm while no tranche went from request to payment; a date already past is
-/// expected today (overdue: now at the earliest).
+/// "next payment", the cash timeline's payments on their way, the cash outlook and its alerts, the
+/// exports). Pure. It depends on how far the tranche got, with the funder's lead times observed on
+/// this grant (<see cref="GrantView.LeadTimes"/>, medians in days):
+/// <list type="bullet">
+/// <item>requested, or its accounting under review: the request date + the request-to-payment
+/// lead (<see cref="LeadTimes.RequestToPaymentDays"/>; the grant's review norm while no tranche went
+/// from request to payment). An accounting resubmitted after a rejection restarts the clock: its
+/// resubmission date + that lead;</item>
+/// <item>approved: the approval date + the approval-to-payment lead
+/// (<see cref="LeadTimes.ApprovalToPaymentDays"/>; <see cref="ApprovalToPaymentNormDays"/> while no
+/// approved tranche of this grant was paid);</item>
+/// <item>rejected: it has to be resubmitted, so the whole request-to-payment lead starts again, from
+/// today (or the rejection date if that were later).</item>
+/// </list>
+/// A date already past is expected today (overdue: now at the earliest), never earlier.
 /// </summary>
 public static class PaymentExpectation
 {
+    /// <summary>
+    /// Days from approval to payment while the funder has not paid an approved tranche of this grant yet
+    /// (the same 30 days after which the alerts call an approved, unpaid tranche "payment-pending").
+    /// </summary>
+    public const int ApprovalToPaymentNormDays = 30;
+
     /// <summary>The expected payment date of <paramref name="tranche"/> of <paramref name="view"/>; null when it is paid or not requested.</summary>
     public static LocalDate? ExpectedOn(GrantView view, Tranche tranche, LocalDate today)
     {
         if (tranche.Status == TrancheStatus.Uitbetaald || tranche.DateOf(TrancheStatus.Aangevraagd) is not { } requested) return null;
-        var expected = requested.PlusDays(view.LeadTimes.RequestToPaymentDays ?? view.Grant.ReviewNormDays);
+        var requestToPayment = view.LeadTimes.RequestToPaymentDays ?? view.Grant.ReviewNormDays;
+        var expected = tranche.Status switch
+        {
+            TrancheStatus.Goedgekeurd when tranche.DateOf(TrancheStatus.Goedgekeurd) is { } approved =>
+                approved.PlusDays(view.LeadTimes.ApprovalToPaymentDays ?? ApprovalToPaymentNormDays),
+            TrancheStatus.Afgekeurd when tranche.DateOf(TrancheStatus.Afgekeurd) is { } rejected =>
+                (rejected > today ? rejected : today).PlusDays(requestToPayment),
+            TrancheStatus.VerantwoordingIngediend when Resubmitted(tranche) is { } resubmitted =>
+                resubmitted.PlusDays(requestToPayment),
+            _ => requested.PlusDays(requestToPayment),
+        };
         return expected < today ? today : expected;
     }
 
+    /// <summary>The date an accounting was submitted again after a rejection; null when it was never rejected.</summary>
+    private static LocalDate? Resubmitted(Tranche tranche)
+    {
+        var rejected = tranche.Steps.Select((s, i) => (s, i)).LastOrDefault(x => x.s.To == TrancheStatus.Afgekeurd);
+        if (rejected.s is null) return null;
+        return tranche.Steps.Skip(rejected.i + 1).LastOrDefault(s => s.To == TrancheStatus.VerantwoordingIngediend)?.On;
+    }
+
     /// <summary>
-    /// The next payment over all grants: per grant its first requested, unpaid tranche; of those the
-    /// earliest expected (then the first grant listed). Null when nothing is on its way.
+    /// The next payment over all grants: of every requested, unpaid tranche the earliest expected (on the
+    /// same day the first grant listed, then the lower tranche number). Every tranche counts, not only the
+    /// first unpaid one per grant: an approved later tranche comes before a rejected earlier one.
+    /// Null when nothing is on its way.
     /// </summary>
     public static NextPayment? Next(IEnumerable<GrantView> grants, LocalDate today)
     {
         NextPayment? next = null;
         foreach (var view in grants)
-        {
-            var tranche = view.Grant.Tranches.FirstOrDefault(t => t.Status != TrancheStatus.Uitbetaald && t.DateOf(TrancheStatus.Aangevraagd) is not null);
-            if (tranche is null || ExpectedOn(view, tranche, today) is not { } on) continue;
-            if (next is null || on < next.ExpectedOn) next = new NextPayment(on, tranche.PlannedAmount, view.Grant.Id, tranche.Number);
-        }
+            foreach (var tranche in view.Grant.Tranches.OrderBy(t => t.Number))
+            {
+                if (ExpectedOn(view, tranche, today) is not { } on) continue;
+                if (next is null || on < next.ExpectedOn) next = new NextPayment(on, tranche.PlannedAmount, view.Grant.Id, tranche.Number);
+            }
         return next;
     }
 }

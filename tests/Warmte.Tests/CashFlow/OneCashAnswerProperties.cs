@@ -12,7 +12,8 @@ namespace Warmte.Tests.CashFlow;
 /// <summary>
 /// Tester finding F5/F5b: one project had three answers to "how long does the money last" (cash page
 /// 3 months, portfolio 53) and three expected dates for the next tranche. Every view now derives
-/// from <see cref="ProjectCash"/>: for any tranche and spending history they agree.
+/// from <see cref="ProjectCash"/>: for any tranche and spending history they agree — and (review2 F2)
+/// on a date that follows the funder's lead times for the stage each tranche reached.
 /// </summary>
 public sealed class OneCashAnswerProperties
 {
@@ -50,16 +51,77 @@ public sealed class OneCashAnswerProperties
             Assert.Equal(outlook.NextPayment?.ExpectedOn, row.NextExpectedPayment);
             Assert.Equal(outlook.NextPayment?.Amount, row.NextExpectedAmount);
             Assert.Equal(facts.HasActuals ? OutlookBasis.Actual : OutlookBasis.Plan, outlook.Basis);
+            // Review2's observation on the plan basis: no "request by" in the past from simulated requests, and every
+            // cash alert says it is the plan's simulation without bookings (and only then).
+            foreach (var o in new[] { outlook, page.PlanOutlook }.OfType<Outlook>().Where(o => o.Basis == OutlookBasis.Plan))
+                Assert.True(o.RequestBy is null || o.RequestBy >= o.Today, $"plan-basis requestBy {o.RequestBy} before {o.Today}");
+            foreach (var alert in row.Alerts.Where(a => a.Subject == "kas"))
+                Assert.Equal(outlook.Basis == OutlookBasis.Plan, alert.Message.Contains("Dit is het plan gesimuleerd vanaf de start", StringComparison.Ordinal));
             if (!facts.HasActuals) return;
 
             var timeline = ProjectCash.Timeline(facts, Regime.Tranches, today);       // GET …/cash-timeline
             Assert.Equal(outlook, timeline.Outlook);
             Assert.NotNull(page.PlanOutlook);
-            if (outlook.NextPayment is { } next)
+            // Every tranche on its way: the timeline expects it in the month of the date the funder's lead times give
+            // for the stage it reached (next month at the earliest: this month is actual); the next payment is the earliest.
+            var view = facts.Grants[0];
+            foreach (var t in grant.Tranches)
             {
-                // The timeline expects that tranche in the month of the portfolio's date (next month at the earliest: this month is actual).
-                var month = next.ExpectedOn.ToYearMonth() is var m && m > today.ToYearMonth() ? m : today.ToYearMonth().PlusMonths(1);
-                Assert.Contains(timeline.State.ExpectedPayments, p => p.Number == next.Number && p.Month == month);
+                if (Expected(view, t, today) is not { } on)
+                {
+                    Assert.DoesNotContain(timeline.State.ExpectedPayments, p => p.Number == t.Number);
+                    continue;
+                }
+                var month = on.ToYearMonth() > today.ToYearMonth() ? on.ToYearMonth() : today.ToYearMonth().PlusMonths(1);
+                Assert.Contains(timeline.State.ExpectedPayments, p => p.Number == t.Number && p.Month == month);
+                Assert.NotNull(outlook.NextPayment);
+                Assert.True(outlook.NextPayment!.ExpectedOn <= on);
+            }
+            if (outlook.NextPayment is { } next) Assert.Equal(Expected(view, grant.Tranches.Single(t => t.Number == next.Number), today), next.ExpectedOn);
+        });
+
+    /// <summary>
+    /// Review2 F2, written out from the funder's lead times on this grant (days, medians) rather than taken from
+    /// the rule: requested or under review → request + request-to-payment; approved → approval + approval-to-payment
+    /// (30 days while no approved tranche was paid); rejected → resubmitted, so today + the whole request-to-payment;
+    /// never before today. Null for a tranche not requested or paid.
+    /// </summary>
+    private static LocalDate? Expected(GrantView view, Tranche t, LocalDate today)
+    {
+        if (t.Status is TrancheStatus.Gepland or TrancheStatus.Uitbetaald) return null;
+        var lead = view.LeadTimes;
+        var due = t.Status switch
+        {
+            TrancheStatus.Goedgekeurd => t.DateOf(TrancheStatus.Goedgekeurd)!.Value.PlusDays(lead.ApprovalToPaymentDays ?? 30),
+            TrancheStatus.Afgekeurd => today.PlusDays(lead.RequestToPaymentDays ?? view.Grant.ReviewNormDays),
+            _ => t.DateOf(TrancheStatus.Aangevraagd)!.Value.PlusDays(lead.RequestToPaymentDays ?? view.Grant.ReviewNormDays),
+        };
+        return due < today ? today : due;
+    }
+
+    [Property(MaxTest = 300)]
+    public Property An_approved_tranche_is_expected_by_the_funders_approval_time_and_a_rejected_one_not_before_a_whole_new_lead_time() =>
+        Prop.ForAll(CashFlowProperties.AnyPlan(), Histories().ToArbitrary(), (shape, history) =>
+        {
+            var (grant, last) = Grant(CashFlowProperties.Plan(shape), history.Stages, history.Gaps, history.RejectLast);
+            var today = last.PlusDays(history.TodayAfter);
+            var view = GrantView.Of(grant);
+            foreach (var t in grant.Tranches)
+            {
+                var on = PaymentExpectation.ExpectedOn(view, t, today);
+                if (t.Status is TrancheStatus.Gepland or TrancheStatus.Uitbetaald) { Assert.Null(on); continue; }
+                Assert.NotNull(on);
+                Assert.True(on >= today, $"tranche {t.Number} ({t.Status}) expected {on} before today {today}");
+                if (t.Status == TrancheStatus.Goedgekeurd && view.LeadTimes.ApprovalToPaymentDays is { } toPayment)
+                {
+                    var due = t.DateOf(TrancheStatus.Goedgekeurd)!.Value.PlusDays(toPayment);
+                    Assert.True(on <= (due < today ? today : due), $"approved tranche {t.Number} expected {on}, later than approval + {toPayment} days ({due})");
+                }
+                if (t.Status == TrancheStatus.Afgekeurd)
+                {
+                    var earliest = t.DateOf(TrancheStatus.Afgekeurd)!.Value.PlusDays(view.LeadTimes.RequestToPaymentDays ?? grant.ReviewNormDays);
+                    Assert.True(on >= earliest, $"rejected tranche {t.Number} expected {on}, before rejection + the lead ({earliest})");
+                }
             }
         });
 

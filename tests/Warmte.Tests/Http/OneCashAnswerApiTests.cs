@@ -88,4 +88,54 @@ public sealed class OneCashAnswerApiTests : IAsyncLifetime
         Assert.Null(after.PageNext);   // nothing requested is on its way any more
         Assert.Empty(after.TimelinePayments.EnumerateArray());
     }
+
+    private static string[] AlertsOf(JsonElement alerts) =>
+        [.. alerts.EnumerateArray().Select(a => $"{a.GetProperty("kind").GetString()}: {a.GetProperty("message").GetString()}").Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Review2 F3: the outlook cache was keyed on the stored plan, not on the lead times observed on the grants nor
+    /// their tranches, so after a tranche payment the funder's portfolio kept a High "in-stall" alert ("geld verwacht
+    /// 09-2027") that the cash page and the project's alerts no longer showed. The reviewer's sequence: a project
+    /// without bookings (plan basis), tranche 1 requested, accounted and approved, the alerts read (which filled
+    /// the cache), then paid.
+    /// </summary>
+    [Fact]
+    public async Task After_a_tranche_payment_the_portfolio_shows_the_projects_own_alerts()
+    {
+        var admin = _server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, "c-f3", "p-f3");
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan",
+            new { plan = System.Text.Json.Nodes.JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json")) })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = 7_700_000m, decidedOn = "2019-01-01",
+            tranches = new[] { new { amount = 1_000_000m }, new { amount = 1_000_000m } },
+        })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/grants/paw/tranches/1/request", new { on = "2019-02-01" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/grants/paw/tranches/1/accounting",
+            new { on = "2019-02-02", amount = 100_000m, periodFrom = "2019-01-01", periodTo = "2019-01-31" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/grants/paw/tranches/1/approve", new { on = "2019-02-05" })).Status);
+        // Before the payment the plan's simulation (no observed lead times yet) has the work standing still today.
+        var before = AlertsOf((await admin.Get($"api/projects/{project}/alerts")).Body);
+        Assert.Contains(before, a => a.StartsWith("in-stall: ", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/grants/paw/tranches/1/pay", new { on = "2019-02-08", amount = 1_000_000m })).Status);
+
+        // The portfolio follows within a second or so; read until it agrees with the project's own alerts (or give up).
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        string[] own, row;
+        while (true)
+        {
+            own = AlertsOf((await admin.Get($"api/projects/{project}/alerts")).Body);
+            row = AlertsOf((await admin.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray()
+                .Single(p => p.GetProperty("projectId").GetString() == project).GetProperty("alerts"));
+            if (own.SequenceEqual(row) || DateTimeOffset.UtcNow > deadline) break;
+            await Task.Delay(250);
+        }
+        Assert.Equal(own, row);
+        // With the funder's observed lead time (paid in the month of the request) the plan's money lasts: no stall any more.
+        var outlook = (await admin.Get($"api/projects/{project}/cashflow")).Body.GetProperty("outlook");
+        Assert.NotEqual("InStall", outlook.GetProperty("state").GetString());
+        Assert.DoesNotContain(own, a => a.StartsWith("in-stall: ", StringComparison.Ordinal));
+    }
 }

@@ -201,6 +201,24 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal(before, (await admin.Get($"api/projects/{project}/grants/paw")).Raw);
     }
 
+    /// <summary>Review2 F9: the text summary counted the rows skipped for another grant, the --json summary did not.</summary>
+    [Fact]
+    public async Task The_json_summary_of_a_tranche_import_counts_the_rows_of_another_grant_it_skipped()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var file = TempFile(".csv");
+        await File.WriteAllTextAsync(file, "Subsidie;Tranche;Gepland bedrag\nRijk, PAW;1;1000000\nGemeente, KFA;1;50000\nGemeente, KFA;2;60000\nRijk, PAW;2;700000\n");
+        var imported = await As(Server.AdminToken, "import", "tranches", project, "paw", file, "--json",
+            "--funder", "Rijk", "--scheme", "PAW", "--granted", "1700000", "--decided-on", "2020-01-01");
+        Ok(imported);
+        using var summary = JsonDocument.Parse(imported.Out);
+        Assert.Equal(2, summary.RootElement.GetProperty("skippedRows").GetInt32());
+        Assert.Equal(0, summary.RootElement.GetProperty("badRows").GetInt32());
+        Assert.Equal(2, (await admin.Get($"api/projects/{project}/grants/paw")).Body.GetProperty("grant").GetProperty("tranches").GetArrayLength());
+    }
+
     [Fact]
     public async Task Members_and_consent_reach_the_export_as_counts_only()
     {
