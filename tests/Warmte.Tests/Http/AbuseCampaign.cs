@@ -966,7 +966,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
             await Expect(admin.Put($"api/cooperatives/{Coop}/members/L-4", new
             {
                 number = "L-4", name = "Oud-lid L-4", category = "huurder", woningequivalenten = 1, postcode = "1054 AB", huisnummer = 4,
-                joinedOn = "2019-01-01", leftOn = "2023-06-30",
+                joinedOn = "2020-01-01", leftOn = "2023-06-30",
             }));
             await Expect(admin.Post("api/umbrellas", new { id = Umbrella, name = "APEC" }));
             await Expect(admin.Post($"api/cooperatives/{Coop}/umbrellas", new { umbrellaId = Umbrella }));
