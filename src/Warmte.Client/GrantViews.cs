@@ -148,17 +148,17 @@ internal static class GrantViews
                 row.Str("projectId"),
                 row.Str("cooperativeId"),
                 row.Str("phase"),
-                Nl.Euros(row.Dec("granted") ?? 0m),
-                Nl.Euros(row.Dec("paid") ?? 0m),
-                Nl.Euros(row.Dec("outstanding") ?? 0m),
+                Nl.Money(row.Dec("granted") ?? 0m),
+                Nl.Money(row.Dec("paid") ?? 0m),
+                Nl.Money(row.Dec("outstanding") ?? 0m),
                 row.Str("nextExpectedPayment") is { } next
-                    ? Nl.Date(next) + (row.Dec("nextExpectedAmount") is { } amount ? $" ({Nl.Euros(amount)})" : "")
+                    ? Nl.Date(next) + (row.Dec("nextExpectedAmount") is { } amount ? $" ({Nl.Money(amount)})" : "")
                     : "geen aangevraagd",
                 alerts.Count == 0 ? "geen" : $"{Nl.Number(alerts.Count)} ({Nl.Severity(worst)})");
         }
         table.WriteTo(output, "  ");
-        output.WriteLine($"  Totaal {Nl.Count(rows.Count, "project", "projecten")}: toegekend {Nl.Euros(portfolio.Dec("granted") ?? 0m)}, "
-                         + $"betaald {Nl.Euros(portfolio.Dec("paid") ?? 0m)}, openstaand {Nl.Euros(portfolio.Dec("outstanding") ?? 0m)}.");
+        output.WriteLine($"  Totaal {Nl.Count(rows.Count, "project", "projecten")}: toegekend {Nl.Money(portfolio.Dec("granted") ?? 0m)}, "
+                         + $"betaald {Nl.Money(portfolio.Dec("paid") ?? 0m)}, openstaand {Nl.Money(portfolio.Dec("outstanding") ?? 0m)}.");
         output.WriteLine("  Volgende betaling: de eerste aangevraagde, nog niet betaalde tranche, verwacht na de mediane doorlooptijd");
         output.WriteLine("  van aanvraag tot betaling bij dit project (of de beoordelingsnorm zolang die er niet is).");
 
