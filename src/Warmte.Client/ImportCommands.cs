@@ -221,7 +221,7 @@ internal static class ImportCommands
                 && f.ValueKind == JsonValueKind.String && NodaTime.Text.LocalDatePattern.Iso.Parse(f.GetString()!) is { Success: true } parsed
                 ? parsed.Value : null;
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException)
+        catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException)
         {
             return null;
         }
