@@ -218,6 +218,8 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         ["POST /api/stem/receipt"] = """{"meeting":"camp-coop/stem-klaar","receipt":"@receipt"}""",
         // Privacy (AVG): erase a former member (L-4), the retention settings, a retention pass now.
         ["POST /api/cooperatives/{id}/members/{number}/erase"] = NoBody,
+        // Writing a member out: L-1 gives notice for a far date, so L-1 stays a member (and a voter) for the campaign.
+        ["POST /api/cooperatives/{id}/members/{number}/leave"] = """{"leftOn":"2099-12-31"}""",
         ["PUT /api/cooperatives/{id}/privacy/"] = """{"formerMemberRetentionMonths":24,"consentAnswerRetentionMonths":12}""",
         ["POST /api/cooperatives/{id}/privacy/retention-run"] = NoBody,
     });
