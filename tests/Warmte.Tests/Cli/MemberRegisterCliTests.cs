@@ -89,6 +89,17 @@ public sealed class MemberRegisterCliTests(CliServerFixture fixture) : IClassFix
         var admin = Server.Client();
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/members/KWG-0003", Member("KWG-0003", "2020-01-01"))).Status);
 
+        // Writing a member out is the own board's or an admin's: a reader and another cooperative's board are refused, nothing changes.
+        var other = await NewCooperative();
+        foreach (var role in new[] { "reader", $"board:{other}", "financier" })
+        {
+            var outsider = Server.Client((await admin.Post("api/tokens", new { name = "Buitenstaander", role })).Text("token"));
+            var forbidden = await outsider.Post($"api/cooperatives/{coop}/members/KWG-0003/leave", new { leftOn = "2025-06-30" });
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
+        }
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await admin.Get($"api/cooperatives/{coop}/members/KWG-0003")).Body.GetProperty("leftOn").ValueKind);
+        Assert.Equal(["leftOn"], (await admin.Post($"api/cooperatives/{coop}/members/KWG-0003/leave", new { })).ErrorFields);
+
         var refused = await Warmte("privacy", "erase", coop, "KWG-0003");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains($"warmte member leave {coop} KWG-0003 --on JJJJ-MM-DD", refused.Err);
