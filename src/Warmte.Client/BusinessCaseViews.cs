@@ -49,7 +49,7 @@ internal static class BusinessCaseViews
         };
         if (capYears.Count > 0)
             kpis.Add(("Boven ACM-maximumtarief", Nl.Years(capYears.Where(y => y.WithinAcmCap == false).Select(y => y.Year))));
-        kpis.Add(("Financiering sluit", k.FinancingCloses ? "ja" : "nee"));
+        kpis.Add(("Financiering sluit", CashGap.Verdict(k.FinancingCloses, k.LowestCashBalance, k.LowestCashBalanceYear)));
         Fields(output, [.. kpis]);
 
         output.WriteLine();

@@ -159,6 +159,7 @@ internal static class Commands
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
         AuditCommands.Refusals, CompletionCommand.Completion,
         PrivacyCommands.Show, PrivacyCommands.Set, PrivacyCommands.Run, PrivacyCommands.Erase, PrivacyCommands.Export,
+        PrivacyCommands.MemberLeave,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

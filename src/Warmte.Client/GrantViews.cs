@@ -148,17 +148,17 @@ internal static class GrantViews
                 row.Str("projectId"),
                 row.Str("cooperativeId"),
                 row.Str("phase"),
-                Nl.Euros(row.Dec("granted") ?? 0m),
-                Nl.Euros(row.Dec("paid") ?? 0m),
-                Nl.Euros(row.Dec("outstanding") ?? 0m),
+                Nl.Money(row.Dec("granted") ?? 0m),
+                Nl.Money(row.Dec("paid") ?? 0m),
+                Nl.Money(row.Dec("outstanding") ?? 0m),
                 row.Str("nextExpectedPayment") is { } next
-                    ? Nl.Date(next) + (row.Dec("nextExpectedAmount") is { } amount ? $" ({Nl.Euros(amount)})" : "")
+                    ? Nl.Date(next) + (row.Dec("nextExpectedAmount") is { } amount ? $" ({Nl.Money(amount)})" : "")
                     : "geen aangevraagd",
                 alerts.Count == 0 ? "geen" : $"{Nl.Number(alerts.Count)} ({Nl.Severity(worst)})");
         }
         table.WriteTo(output, "  ");
-        output.WriteLine($"  Totaal {Nl.Count(rows.Count, "project", "projecten")}: toegekend {Nl.Euros(portfolio.Dec("granted") ?? 0m)}, "
-                         + $"betaald {Nl.Euros(portfolio.Dec("paid") ?? 0m)}, openstaand {Nl.Euros(portfolio.Dec("outstanding") ?? 0m)}.");
+        output.WriteLine($"  Totaal {Nl.Count(rows.Count, "project", "projecten")}: toegekend {Nl.Money(portfolio.Dec("granted") ?? 0m)}, "
+                         + $"betaald {Nl.Money(portfolio.Dec("paid") ?? 0m)}, openstaand {Nl.Money(portfolio.Dec("outstanding") ?? 0m)}.");
         output.WriteLine("  Volgende betaling: de eerstverwachte aangevraagde, nog niet betaalde tranche. Aangevraagd: aanvraagdatum plus de");
         output.WriteLine("  mediane doorlooptijd van aanvraag tot betaling (of de beoordelingsnorm); goedgekeurd: goedkeuringsdatum plus de");
         output.WriteLine("  mediane tijd van goedkeuring tot betaling (of 30 dagen); afgekeurd: opnieuw indienen, vanaf vandaag de hele doorlooptijd.");

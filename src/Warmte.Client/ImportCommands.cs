@@ -180,7 +180,8 @@ internal static class ImportCommands
         var joinedOn = Commands.ParseDate(context.Option(JoinedOn), JoinedOn, context.Invocation.Command);
         if (joinedOn is { } future && future > context.Today())
             throw new UsageException($"--joined-on {Nl.Date(future)} ligt in de toekomst; geef de datum waarop de leden lid werden.", context.Invocation.Command);
-        var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today(), joinedOn));
+        var foundedOn = await FoundedOnAsync(context, context.Argument(0));
+        var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today(), joinedOn, foundedOn));
         var note = joinedOn is { } all && result.Mapping is { } m0
             ? m0.Columns.ContainsKey("joinedOn")
                 ? $"Lid sinds: uit de kolom; rijen zonder datum krijgen {Nl.Date(all)} (--joined-on)."
@@ -208,6 +209,25 @@ internal static class ImportCommands
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");
         return Finish(context, result, sent: true);
+    }
+
+    /// <summary>
+    /// The cooperative's founding date, so that the file's check (the dry run too) refuses a join date before it, as the
+    /// service does. Null when the service cannot say (not reachable, unknown cooperative): the service checks on sending.
+    /// </summary>
+    private static async Task<NodaTime.LocalDate?> FoundedOnAsync(CommandContext context, string cooperative)
+    {
+        try
+        {
+            using var document = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{ApiClient.Segment(cooperative)}"));
+            return document.RootElement.TryGetProperty("cooperative", out var c) && c.TryGetProperty("foundedOn", out var f)
+                && f.ValueKind == JsonValueKind.String && NodaTime.Text.LocalDatePattern.Iso.Parse(f.GetString()!) is { Success: true } parsed
+                ? parsed.Value : null;
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A member row of the dry run: "L-1 Jan (huurder), 1053 AB 14-H, 2,5 WEQ, lid sinds 01-01-2020".</summary>

@@ -48,10 +48,23 @@ internal static class PrivacyCommands
         "privacy erase",
         "Naam en adres van een oud-lid wissen, op verzoek (bestuur)",
         "Wist naam en adres van een oud-lid (uitgeschreven); lidnummer, categorie, woningequivalenten en data blijven, "
-        + "zodat stemuitslagen en aantallen geldig blijven. Een lid dat nog lid is, wordt geweigerd: schrijf het eerst uit.",
+        + "zodat stemuitslagen en aantallen geldig blijven. Een lid dat nog lid is, wordt geweigerd: schrijf het eerst uit "
+        + "met 'warmte member leave'.",
         [Cooperative, Number], [],
         ["warmte privacy erase ketelhuiswg KWG-0003"],
         RunErase);
+
+    private static readonly OptionSpec LeftOn = new("on", "JJJJ-MM-DD",
+        "De dag waarop het lid geen lid meer is (standaard vandaag; een datum in de toekomst legt een opzegging vast)");
+
+    public static readonly CommandSpec MemberLeave = new(
+        "member leave",
+        "Een lid uitschrijven: de datum van uitschrijving vastleggen (bestuur)",
+        "Legt vast dat het lid per --on geen lid meer is (leftOn in het ledenregister); verder verandert er niets. Vanaf die dag "
+        + "telt het lid niet meer mee als stemgerechtigde, en daarna kan 'warmte privacy erase' naam en adres wissen.",
+        [Cooperative, Number], [LeftOn],
+        ["warmte member leave ketelhuiswg KWG-0003 --on 2026-06-30", "warmte privacy erase ketelhuiswg KWG-0003"],
+        RunLeave);
 
     public static readonly CommandSpec Export = new(
         "privacy export",
@@ -119,6 +132,20 @@ internal static class PrivacyCommands
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var m = document.RootElement;
         context.Out.WriteLine($"Naam en adres van lid {m.Str("number")} gewist op {Nl.Date(m.Str("erasedOn"))}; lidnummer en aantallen blijven.");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunLeave(CommandContext context)
+    {
+        var leftOn = Commands.ParseDate(context.Option(LeftOn), LeftOn, context.Invocation.Command) ?? context.Today();
+        var body = JsonSerializer.Serialize(new { leftOn = NodaTime.Text.LocalDatePattern.Iso.Format(leftOn) });
+        using var document = Commands.Parse(await context.Api.PostJsonAsync(
+            $"/api/cooperatives/{Coop(context)}/members/{ApiClient.Segment(context.Argument(1))}/leave", body));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var m = document.RootElement;
+        context.Out.WriteLine(leftOn <= context.Today()
+            ? $"Lid {m.Str("number")} is uitgeschreven per {Nl.Date(leftOn)}; naam en adres wissen kan nu met: warmte privacy erase {context.Argument(0)} {m.Str("number")}"
+            : $"Lid {m.Str("number")} wordt uitgeschreven per {Nl.Date(leftOn)} (opzegging vastgelegd); tot die dag blijft het lid.");
         return WarmteCli.Ok;
     }
 

@@ -214,7 +214,7 @@ public sealed class AlvGrain(
     {
         var tag = AlvFacts.Tag(meetingId, proposalId, member);
         var marks = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.VoterMark, tag, NewestFirst: true, Take: 1));
-        if (marks.Count > 0) book = book with { Voters = book.Voters.SetItem(tag, AlvFacts.Read<VoterMarkFact>(marks[0].Payload)) };
+        if (marks.Count > 0) book = book with { Voters = book.Voters.SetItem(tag, AlvFacts.Read<VoterMarkFact>(marks[0].Payload) with { At = marks[0].At }) };
         if (proxies)
         {
             var carried = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyMark, tag, Take: 101));

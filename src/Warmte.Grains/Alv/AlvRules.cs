@@ -371,7 +371,7 @@ public static partial class AlvRules
             if ((!byBoard || (channel == BallotChannel.Meeting && !secret)) && IsRepeat(proposal, earlier, channel, choice, holder, receipt, secret))
                 return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(record, "alv.ballot-cast", "Dezelfde stem opnieuw ontvangen; niets gewijzigd."), [])
                 {
-                    Cast = new CastResult { Proposal = proposal, Receipt = secret ? receipt : earlier.Receipt, Channel = channel, Repeat = true },
+                    Cast = new CastResult { Proposal = proposal, Receipt = secret ? receipt : earlier.Receipt, Channel = channel, Repeat = true, RecordedAt = earlier.At },
                 });
             var message = $"Lid {number} heeft op dit voorstel al gestemd ({Via(earlier)}); een lid stemt één keer.";
             return Refusal.Conflict("already-voted", message, [new FieldError("memberNumber", message)]);
@@ -443,7 +443,7 @@ public static partial class AlvRules
             $"Stem op '{meetingId}/{proposalId}' van lid {number}{(holder is null ? "" : $" (bij volmacht door {holder})")} vastgelegd ({Describe(channel)})."),
             facts.ToImmutable())
         {
-            Cast = new CastResult { Proposal = updated, Receipt = receipt, Channel = channel },
+            Cast = new CastResult { Proposal = updated, Receipt = receipt, Channel = channel, RecordedAt = now },
         });
     }
 

@@ -72,6 +72,9 @@ public sealed record VoterMarkFact
     public string? Receipt { get; init; }
     /// <summary>Tally marks only: the tally version; marks of a replaced tally no longer count.</summary>
     public int? TallyVersion { get; init; }
+    /// <summary>When the mark (and its ballot, same commit) was recorded: the journal row's instant, not part of the payload.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Instant? At { get; init; }
 }
 
 public sealed record ProxyMarkFact(string Member, bool Counted);
@@ -118,7 +121,7 @@ public sealed record BallotBook
         {
             switch (f.Kind)
             {
-                case AlvFacts.VoterMark: book = book with { Voters = book.Voters.SetItem(f.Tag!, AlvFacts.Read<VoterMarkFact>(f.Payload)) }; break;
+                case AlvFacts.VoterMark: book = book with { Voters = book.Voters.SetItem(f.Tag!, AlvFacts.Read<VoterMarkFact>(f.Payload) with { At = f.At }) }; break;
                 case AlvFacts.PresentMark: book = book with { Present = book.Present.Add(f.Tag!) }; break;
                 case AlvFacts.OnlineMark: book = book with { OnlineVoters = book.OnlineVoters.Add(f.Tag!) }; break;
                 case AlvFacts.ProxyMark:

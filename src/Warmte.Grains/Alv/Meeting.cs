@@ -211,6 +211,8 @@ public sealed record CastResult
     [Id(2)] public required BallotChannel Channel { get; init; }
     /// <summary>True when this was a harmless repeat of a ballot already counted (nothing changed).</summary>
     [Id(3)] public bool Repeat { get; init; }
+    /// <summary>When the ballot was recorded: now for a new ballot, the first time for a repeat (null: not known, an old mark).</summary>
+    [Id(4)] public Instant? RecordedAt { get; init; }
 }
 
 /// <summary>The answer to "is my receipt counted, and under which choice?" (only after the proposal closed).</summary>

@@ -18,6 +18,8 @@ public sealed record MeetingView
     public required int PresentCount { get; init; }
     public ImmutableArray<string>? Present { get; init; }
     public required ImmutableArray<ProposalView> Proposals { get; init; }
+    /// <summary>Whether online voting was opened for this meeting (its board panel is at …/online); set by the meeting list.</summary>
+    public bool? OnlineVoting { get; init; }
 
     public static MeetingView Of(Meeting m, Statutes statutes, bool withMembers) => new()
     {

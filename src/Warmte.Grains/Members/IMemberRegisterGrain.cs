@@ -37,6 +37,9 @@ public interface IMemberRegisterGrain : IGrainWithStringKey
 
     Task<Outcome<PrivacySettings>> SetPrivacy(SetPrivacySettings command, string actor);
 
+    /// <summary>Records that a member leaves (or left) on <paramref name="leftOn"/>: the register's <c>leftOn</c>, nothing else changes.</summary>
+    Task<Outcome<Member>> Leave(string number, LocalDate leftOn, string actor);
+
     /// <summary>Erases a former member's name and address (AVG, on request); number, counts and votes stay valid.</summary>
     Task<Outcome<Member>> Erase(string number, string actor);
 

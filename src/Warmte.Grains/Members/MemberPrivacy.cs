@@ -114,13 +114,14 @@ public static class MemberPrivacyRules
     /// <paramref name="today"/>): a current member's data is needed for the register the law asks for.
     /// An already erased member is returned unchanged.
     /// </summary>
-    public static Outcome<Member> Erase(Member? member, string number, LocalDate today)
+    public static Outcome<Member> Erase(Member? member, string number, LocalDate today, string cooperativeId = "<coöperatie>")
     {
         if (member is null) return Refusal.NotFound("Lid", number);
         if (member.ErasedOn is not null) return Outcome<Member>.Ok(member);
         if (member.LeftOn is not { } left || left > today)
             return Refusal.Conflict("member-not-former",
-                $"Lid {member.Number} is nog lid{(member.LeftOn is { } l ? $" tot {DutchFormat.Date(l)}" : "")}; alleen gegevens van oud-leden worden gewist. Schrijf het lid eerst uit (leftOn).");
+                $"Lid {member.Number} is nog lid{(member.LeftOn is { } l ? $" tot {DutchFormat.Date(l)}" : "")}; alleen gegevens van oud-leden worden gewist. "
+                + $"Schrijf het lid eerst uit met: warmte member leave {cooperativeId} {member.Number} --on JJJJ-MM-DD (API: POST …/members/{member.Number}/leave met leftOn).");
         return Outcome<Member>.Ok(Erased(member, today));
     }
 

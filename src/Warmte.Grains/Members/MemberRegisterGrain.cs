@@ -93,17 +93,18 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     public async Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor, RegisterOptions options)
     {
         await EnsureLoadedAsync();
+        var foundedOn = (await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get())?.Cooperative.FoundedOn;
         ImmutableArray<Member> valid;
         ImmutableArray<FieldError> skipped = [];
         if (options.SkipInvalid)
         {
-            var good = MemberRules.ValidateGoodOnly(members, Today, defaultJoinedOn: options.JoinedOn);
+            var good = MemberRules.ValidateGoodOnly(members, Today, defaultJoinedOn: options.JoinedOn, foundedOn: foundedOn);
             if (!good.IsOk) return good.Refusal!;
             (valid, skipped) = good.Value;
         }
         else
         {
-            var validated = MemberRules.Validate(members, Today, defaultJoinedOn: options.JoinedOn);
+            var validated = MemberRules.Validate(members, Today, defaultJoinedOn: options.JoinedOn, foundedOn: foundedOn);
             if (!validated.IsOk) return validated.Refusal!;
             valid = validated.Value;
         }
@@ -174,10 +175,30 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     {
         await EnsureLoadedAsync();
         var key = MemberRules.NormaliseNumber(number);
-        var erased = MemberPrivacyRules.Erase(_register.GetValueOrDefault(key), key, Today);
+        var erased = MemberPrivacyRules.Erase(_register.GetValueOrDefault(key), key, Today, CooperativeId);
         if (!erased.IsOk || erased.Value == _register[key]) return erased;
         await EraseAsync([erased.Value!], actor, "op verzoek");
         return erased;
+    }
+
+    public async Task<Outcome<Member>> Leave(string number, LocalDate leftOn, string actor)
+    {
+        await EnsureLoadedAsync();
+        var key = MemberRules.NormaliseNumber(number);
+        var before = _register.GetValueOrDefault(key);
+        var left = MemberRules.Leave(before, key, leftOn);
+        if (!left.IsOk || left.Value == before) return left;
+        var member = left.Value!;
+        var now = clock.GetCurrentInstant();
+        var entries = new List<JournalAppend>
+        {
+            JournaledState<MemberRegisterState>.Entry(FactKind, member.Number, now, actor, MemberFact.Of("updated", member, before)),
+            RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "members.left",
+                $"Lid {member.Number} uitgeschreven per {DutchFormat.Date(leftOn)}.")),
+        };
+        await CommitAsync(state.State with { LastChangeAt = now }, entries,
+            [JournaledState<MemberRegisterState>.Row(RowKind, member.Number, null, member)], now, _register.SetItem(member.Number, member));
+        return left;
     }
 
     public async Task<RetentionResult> ApplyRetention(string actor)

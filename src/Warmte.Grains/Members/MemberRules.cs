@@ -52,9 +52,11 @@ public static partial class MemberRules
     /// a member number occurs twice in the input.
     /// </summary>
     /// <param name="defaultJoinedOn">The join date of members whose own <c>joinedOn</c> is empty (a list without that column).</param>
-    public static Outcome<ImmutableArray<Member>> Validate(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null)
+    /// <param name="foundedOn">The cooperative's founding date: nobody joins before it (null: not known, not checked).</param>
+    public static Outcome<ImmutableArray<Member>> Validate(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null,
+        LocalDate? foundedOn = null)
     {
-        var (members, v) = Each(inputs, today, path, defaultJoinedOn);
+        var (members, v) = Each(inputs, today, path, defaultJoinedOn, foundedOn);
         return v.HasErrors ? v.ToRefusal() : Outcome<ImmutableArray<Member>>.Ok(members);
     }
 
@@ -63,19 +65,21 @@ public static partial class MemberRules
     /// problem of the others. A call that is wrong as a whole (empty, too large) is still refused.
     /// </summary>
     public static Outcome<(ImmutableArray<Member> Members, ImmutableArray<FieldError> Skipped)> ValidateGoodOnly(
-        IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null)
+        IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null, LocalDate? foundedOn = null)
     {
-        var (members, v) = Each(inputs, today, path, defaultJoinedOn);
+        var (members, v) = Each(inputs, today, path, defaultJoinedOn, foundedOn);
         if (v.Errors.Any(e => !e.Field.StartsWith(path + "[", StringComparison.Ordinal))) return v.ToRefusal(); // the call as a whole is wrong
         return Outcome<(ImmutableArray<Member>, ImmutableArray<FieldError>)>.Ok((members, [.. v.Errors]));
     }
 
-    private static (ImmutableArray<Member> Members, Validation Problems) Each(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path, LocalDate? defaultJoinedOn)
+    private static (ImmutableArray<Member> Members, Validation Problems) Each(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path, LocalDate? defaultJoinedOn,
+        LocalDate? foundedOn)
     {
         var v = new Validation();
         if (inputs.Count == 0) v.Add(path, "bevat geen leden.");
         if (inputs.Count > MaxPerCall) v.Add(path, $"bevat meer dan {MaxPerCall} leden; splits de invoer.");
         if (defaultJoinedOn is { } all && all > today) v.Add("joinedOn", $"{DutchFormat.Date(all)} ligt in de toekomst.");
+        else if (defaultJoinedOn is { } early && BeforeFounding(early, foundedOn) is { } reason) v.Add("joinedOn", reason);
         if (v.HasErrors) return ([], v);
 
         var members = ImmutableArray.CreateBuilder<Member>(inputs.Count);
@@ -88,7 +92,7 @@ public static partial class MemberRules
                 v.Add(at, "is leeg.");
                 continue;
             }
-            if (One(v, at, input, today, defaultJoinedOn) is { } member)
+            if (One(v, at, input, today, defaultJoinedOn, foundedOn) is { } member)
             {
                 if (firstIndex.TryGetValue(member.Number, out var first))
                     v.Add($"{at}.number", $"lidnummer {member.Number} staat ook al in {path}[{first}].");
@@ -102,7 +106,7 @@ public static partial class MemberRules
         return (members.ToImmutable(), v);
     }
 
-    private static Member? One(Validation v, string at, MemberInput input, LocalDate today, LocalDate? defaultJoinedOn)
+    private static Member? One(Validation v, string at, MemberInput input, LocalDate today, LocalDate? defaultJoinedOn, LocalDate? foundedOn)
     {
         var before = v.Errors.Count;
         var number = (input.Number ?? "").Trim();
@@ -118,6 +122,7 @@ public static partial class MemberRules
         var address = Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
         if ((input.JoinedOn ?? defaultJoinedOn) is not { } joined) { v.Add($"{at}.joinedOn", "is verplicht."); joined = today; }
         else if (joined > today) v.Add($"{at}.joinedOn", $"{DutchFormat.Date(joined)} ligt in de toekomst.");
+        else if (input.JoinedOn is not null && BeforeFounding(joined, foundedOn) is { } reason) v.Add($"{at}.joinedOn", reason);
         var email = Email(v, $"{at}.email", input.Email);
         if (input.LeftOn is { } left && left <= joined)
             v.Add($"{at}.leftOn", $"{DutchFormat.Date(left)} ligt niet na de datum van toetreden ({DutchFormat.Date(joined)}).");
@@ -129,6 +134,27 @@ public static partial class MemberRules
             EligibleToVote = input.EligibleToVote ?? true, Email = email,
         };
     }
+
+    /// <summary>
+    /// The member with <paramref name="leftOn"/> as the day they leave (the first day they are no longer a member; a
+    /// date in the future is a notice given). It must lie after the join date. An erased member is refused: their
+    /// entry is kept only for the counts.
+    /// </summary>
+    public static Outcome<Member> Leave(Member? member, string number, LocalDate leftOn)
+    {
+        if (member is null) return Refusal.NotFound("Lid", number);
+        if (member.ErasedOn is not null)
+            return Refusal.Conflict("member-erased", $"Lid {member.Number} is al gewist; de uitschrijving ({DutchFormat.Date(member.LeftOn ?? leftOn)}) blijft zoals ze was.");
+        if (leftOn <= member.JoinedOn)
+            return Refusal.Invalid("leftOn", $"{DutchFormat.Date(leftOn)} ligt niet na de datum van toetreden ({DutchFormat.Date(member.JoinedOn)}).");
+        return Outcome<Member>.Ok(member with { LeftOn = leftOn });
+    }
+
+    /// <summary>Why a join date cannot be (before the cooperative was founded), or null when it can.</summary>
+    private static string? BeforeFounding(LocalDate joined, LocalDate? foundedOn) =>
+        foundedOn is { } founded && joined < founded
+            ? $"{DutchFormat.Date(joined)} ligt vóór de oprichting van de coöperatie ({DutchFormat.Date(founded)}); niemand is lid vóór de oprichting."
+            : null;
 
     /// <summary>Longest e-mail address (RFC 5321: 254 characters).</summary>
     public const int MaxEmailLength = 254;

@@ -344,7 +344,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (cast.Value!.Repeat && (nonce is null || cast.Value.Receipt != receipt))
             return await Alv.VotedBy(MeetingId, proposal.Id, voter) is { } counted ? Refused(ChannelOf(counted))
                 : Refusal.Conflict("already-voted", $"{forGiver} over '{proposal.Title}' al gestemd; die stem telt.");
-        return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, clock.GetCurrentInstant()));
+        // The time the ballot was recorded, the same for a replay of the attempt as for its first answer (tester F4 addendum).
+        return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, cast.Value.RecordedAt ?? clock.GetCurrentInstant()));
     }
 
     public async Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt)

@@ -29,7 +29,10 @@ public static class AlvEndpoints
             var alv = Alv(grains, id);
             var statutes = await alv.Statutes();
             var withMembers = http.User.CanSeePersonalDataOf(id);
-            return Answers.Ok((await alv.Meetings()).Select(m => MeetingView.Of(m, statutes, withMembers)).ToArray());
+            var meetings = await alv.Meetings();
+            // Whether each meeting has online voting, so that the dashboard asks …/online only where there is one (no 404s).
+            var online = await Task.WhenAll(meetings.Select(m => grains.GetGrain<global::Warmte.Voting.IOnlineVotingGrain>($"{id}/{m.Id}").View()));
+            return Answers.Ok(meetings.Select((m, i) => MeetingView.Of(m, statutes, withMembers) with { OnlineVoting = online[i] is not null }).ToArray());
         }).WithSummary("Alle ALV-vergaderingen met voorstellen en uitslagen");
 
         group.MapGet("/meetings/{meetingId}", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>

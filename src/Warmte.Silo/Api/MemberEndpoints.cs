@@ -8,6 +8,9 @@ namespace Warmte.Silo.Api;
 
 /// <param name="JoinedOn">The join date of every member sent without one.</param>
 /// <param name="SkipInvalid">True: register the good members and list the others' problems under "skipped"; default: all or nothing.</param>
+/// <summary>Body of <c>POST …/members/{number}/leave</c>.</summary>
+public sealed record LeaveRequest(NodaTime.LocalDate? LeftOn);
+
 public sealed record RegisterMembersRequest(ImmutableArray<MemberInput?>? Members, NodaTime.LocalDate? JoinedOn = null, bool? SkipInvalid = null);
 
 /// <summary>
@@ -78,6 +81,16 @@ public static class MemberEndpoints
         }).WithSummary("Eén lid registreren of bijwerken");
 
         // ---- privacy (AVG): erasure, access, retention ----
+
+        group.MapPost("/{number}/leave", async (string id, string number, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            var (body, problem) = await RequestBody.ReadAsync<LeaveRequest>(http.Request);
+            if (problem is not null) return problem;
+            if (body!.LeftOn is not { } leftOn) return Problems.Invalid("leftOn", "is verplicht: de dag waarop het lid geen lid meer is (JJJJ-MM-DD).");
+            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Leave(number, leftOn, http.User.Actor()));
+        }).WithSummary("Een lid uitschrijven: leftOn vastleggen (daarna kan een oud-lid gewist worden)");
 
         group.MapPost("/{number}/erase", async (string id, string number, HttpContext http, IGrainFactory grains) =>
         {

@@ -1,6 +1,7 @@
 using NodaTime;
 using Orleans.Runtime;
 using Warmte.Common;
+using Warmte.Cooperatives;
 using Warmte.Registry;
 using Warmte.Gates;
 using Warmte.Phases;
@@ -43,7 +44,7 @@ public static class ServiceEndpoints
         tokens.MapGet("/", async (HttpContext http, TokenStore store) =>
             http.User.IsAdmin() ? Answers.Ok(await store.ListAsync()) : Problems.Forbidden("Alleen een beheerder (admin) ziet de tokens."))
             .WithSummary("Tokens (zonder geheim)");
-        tokens.MapPost("/", async (HttpContext http, TokenStore store) =>
+        tokens.MapPost("/", async (HttpContext http, TokenStore store, IGrainFactory grains) =>
         {
             if (!http.User.IsAdmin()) return Problems.Forbidden("Alleen een beheerder (admin) maakt tokens aan.");
             var (body, problem) = await RequestBody.ReadAsync<CreateTokenRequest>(http.Request);
@@ -53,7 +54,11 @@ public static class ServiceEndpoints
             if (!Role.IsValid(body.Role)) v.Add("role", $"'{body.Role}' is geen rol; kies uit {Role.Description}.");
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             var created = await store.CreateAsync(name, body.Role!, http.User.Actor());
-            return Results.Json(new { created.Info.Id, created.Info.Name, created.Info.Role, created.Token }, Serialization.WarmteJson.Default,
+            // A board token for a cooperative that does not exist (yet) is made, with a warning naming it (as token create does).
+            var warning = Role.CooperativeOf(body.Role) is { } cooperative && Slug.IsValid(cooperative)
+                && await grains.GetGrain<ICooperativeGrain>(cooperative).Get() is null
+                ? Role.UnknownCooperativeWarning(cooperative) : null;
+            return Results.Json(new { created.Info.Id, created.Info.Name, created.Info.Role, created.Token, warning }, Serialization.WarmteJson.Default,
                 statusCode: StatusCodes.Status201Created);
         }).WithSummary("Token aanmaken; het geheim wordt één keer getoond");
         tokens.MapDelete("/{id}", async (string id, HttpContext http, TokenStore store) =>

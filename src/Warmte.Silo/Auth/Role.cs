@@ -25,6 +25,15 @@ public static class Role
         || (role is not null && role.StartsWith(FinancierPrefix, StringComparison.Ordinal) && Slug.IsValid(role[FinancierPrefix.Length..]));
 
     public const string Description = "admin, financier, financier:<financier-id>, coordinator, reader of board:<coöperatie-id>";
+
+    /// <summary>The cooperative of a board role (<c>board:ketelhuiswg</c> → ketelhuiswg); null for other roles.</summary>
+    public static string? CooperativeOf(string? role) =>
+        role is not null && role.StartsWith(BoardPrefix, StringComparison.Ordinal) ? role[BoardPrefix.Length..] : null;
+
+    /// <summary>What token create says when a board token names a cooperative that does not exist (yet).</summary>
+    public static string UnknownCooperativeWarning(string cooperative) =>
+        $"Let op: coöperatie '{cooperative}' bestaat (nog) niet. Het token werkt pas als er een coöperatie met precies deze id is; "
+        + "controleer de schrijfwijze (warmte cooperative list toont de bestaande) of trek het token in met token revoke.";
 }
 
 /// <summary>What the caller may do, read from the claims the bearer-token handler set.</summary>

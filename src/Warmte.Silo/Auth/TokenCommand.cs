@@ -23,11 +23,17 @@ public static class TokenCommand
             stderr.WriteLine($"--role '{role}' is geen rol; kies uit {Role.Description}.");
             return SiloCommandLine.Failed;
         }
-        var store = await OpenAsync(configuration);
+        var (store, database) = await OpenWithDatabaseAsync(configuration);
         var created = await store.CreateAsync(name!.Trim(), role!, "token-command");
         stdout.WriteLine($"Token {created.Info.Id} voor '{created.Info.Name}' ({created.Info.Role}):");
         stdout.WriteLine(created.Token);
         stdout.WriteLine("Dit geheim wordt niet opnieuw getoond; alleen de hash is opgeslagen.");
+        // A board token for a cooperative this database does not hold: warned, not refused. Tokens are made here before
+        // the service holds data (before the first start with --demo, before the admin creates the cooperative), so
+        // "not there yet" is a real case; a typo is the other one, and the warning names the id to check.
+        if (Role.CooperativeOf(role) is { } cooperative
+            && await new AdoNetJournalStore(database).LoadAsync(Cooperatives.CooperativeGrain.JournalType, cooperative) is null)
+            stderr.WriteLine(Role.UnknownCooperativeWarning(cooperative));
         return SiloCommandLine.Ok;
     }
 
@@ -56,7 +62,9 @@ public static class TokenCommand
         return SiloCommandLine.Failed;
     }
 
-    private static async Task<TokenStore> OpenAsync(string[] configurationArgs)
+    private static async Task<TokenStore> OpenAsync(string[] configurationArgs) => (await OpenWithDatabaseAsync(configurationArgs)).Store;
+
+    private static async Task<(TokenStore Store, Database Database)> OpenWithDatabaseAsync(string[] configurationArgs)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json", optional: true)
@@ -66,6 +74,6 @@ public static class TokenCommand
         var database = new Database(StorageSettings.From(configuration));
         using var loggers = LoggerFactory.Create(_ => { });
         await new SchemaMigrator(database, SystemClock.Instance, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync();
-        return new TokenStore(database, SystemClock.Instance);
+        return (new TokenStore(database, SystemClock.Instance), database);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Warmte.Client;
 
@@ -81,6 +82,48 @@ public sealed class BusinessCaseCliTests
         Assert.Matches($@"(?m)^\s+{lastYear}\s", result.Out);
         Assert.Contains("Aannames", result.Out);
         Assert.Contains("revenues.heatDemandGjPerWeq:", result.Out);
+    }
+
+    /// <summary>
+    /// F15: "Financiering sluit" is sources ≥ uses over the horizon; a year whose cash balance is below zero must be shown
+    /// beside it. The gap is read from the yearly table of the same evaluation, not from the KPI under test.
+    /// </summary>
+    [Fact]
+    public async Task Evaluate_shows_the_cash_gap_in_time_beside_financing_closes()
+    {
+        var json = await Warmte("model", "evaluate", Ketelhuis, "--json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var document = JsonDocument.Parse(json.Out);
+        var evaluation = document.RootElement.GetProperty("evaluation");
+        var lowest = evaluation.GetProperty("years").EnumerateArray()
+            .Select(y => (Year: y.GetProperty("year").GetInt32(), Cash: y.GetProperty("cashBalance").GetDecimal()))
+            .OrderBy(y => y.Cash).ThenBy(y => y.Year).First();
+        var kpis = evaluation.GetProperty("kpis");
+        // The tester's case: the KetelhuisWG model closes on paper while its cash goes below zero in a year.
+        Assert.True(kpis.GetProperty("financingCloses").GetBoolean());
+        Assert.True(lowest.Cash < 0m, $"lowest cash {lowest.Cash}");
+        Assert.Equal(-lowest.Cash, kpis.GetProperty("bridgingNeeded").GetDecimal());
+        Assert.Equal(lowest.Year, kpis.GetProperty("lowestCashBalanceYear").GetInt32());
+
+        var text = await Warmte("model", "evaluate", Ketelhuis);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        var gap = (-lowest.Cash).ToString("#,##0.00", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"));
+        Assert.Matches($@"(?m)^\s*Financiering sluit:\s+ja, maar in {lowest.Year} € {Regex.Escape(gap)} tekort \(overbrugging nodig\)\s*$", text.Out);
+    }
+
+    [Fact]
+    public async Task Evaluate_says_only_ja_when_the_cash_never_goes_below_zero()
+    {
+        using var funded = Broken(m => m["sources"]!["memberCapital"] = 5_000_000);
+        var json = await Warmte("model", "evaluate", funded.Path, "--json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var document = JsonDocument.Parse(json.Out);
+        var evaluation = document.RootElement.GetProperty("evaluation");
+        Assert.All(evaluation.GetProperty("years").EnumerateArray(), y => Assert.True(y.GetProperty("cashBalance").GetDecimal() >= 0m));
+        Assert.Equal(0m, evaluation.GetProperty("kpis").GetProperty("bridgingNeeded").GetDecimal());
+
+        var text = await Warmte("model", "evaluate", funded.Path);
+        Assert.Matches(@"(?m)^\s*Financiering sluit:\s+ja\s*$", text.Out);
     }
 
     [Fact]

@@ -112,9 +112,10 @@ public sealed class GrantCliOutputTests
         var first = Array.FindIndex(lines, l => l.TrimStart().StartsWith("wg-terrein  ", StringComparison.Ordinal));
         var second = Array.FindIndex(lines, l => l.TrimStart().StartsWith("zonnedak-sporthal  ", StringComparison.Ordinal));
         Assert.True(first >= 0 && second > first, result.Out);
-        Assert.Matches(@"Realisatie\s+€ 7\.700\.000\s+€ 1\.000\.000\s+€ 6\.700\.000\s+22-11-2026 \(€ 1\.000\.000\)\s+2 \(hoog\)", lines[first]);
-        Assert.Matches(@"Haalbaarheid\s+€ 2\.000\.000\s+€ 0\s+€ 2\.000\.000\s+geen aangevraagd\s+geen", lines[second]);
-        Assert.Contains("Totaal 2 projecten: toegekend € 9.700.000, betaald € 1.000.000, openstaand € 8.700.000.", result.Out);
+        // Euro cents as everywhere else in the CLI (tester F18).
+        Assert.Matches(@"Realisatie\s+€ 7\.700\.000,00\s+€ 1\.000\.000,00\s+€ 6\.700\.000,00\s+22-11-2026 \(€ 1\.000\.000,00\)\s+2 \(hoog\)", lines[first]);
+        Assert.Matches(@"Haalbaarheid\s+€ 2\.000\.000,00\s+€ 0,00\s+€ 2\.000\.000,00\s+geen aangevraagd\s+geen", lines[second]);
+        Assert.Contains("Totaal 2 projecten: toegekend € 9.700.000,00, betaald € 1.000.000,00, openstaand € 8.700.000,00.", result.Out);
         Assert.Contains("Signalen per project", result.Out);
         Assert.Contains("wg-terrein (Warmtenet WG-terrein)", result.Out);
         Assert.Matches(@"hoog\s+01-04-2022\s+beoordeling duurt lang\s+PAW, tranche 4", result.Out);

@@ -218,6 +218,8 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         ["POST /api/stem/receipt"] = """{"meeting":"camp-coop/stem-klaar","receipt":"@receipt"}""",
         // Privacy (AVG): erase a former member (L-4), the retention settings, a retention pass now.
         ["POST /api/cooperatives/{id}/members/{number}/erase"] = NoBody,
+        // Writing a member out: L-1 gives notice for a far date, so L-1 stays a member (and a voter) for the campaign.
+        ["POST /api/cooperatives/{id}/members/{number}/leave"] = """{"leftOn":"2099-12-31"}""",
         ["PUT /api/cooperatives/{id}/privacy/"] = """{"formerMemberRetentionMonths":24,"consentAnswerRetentionMonths":12}""",
         ["POST /api/cooperatives/{id}/privacy/retention-run"] = NoBody,
     });
@@ -966,7 +968,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
             await Expect(admin.Put($"api/cooperatives/{Coop}/members/L-4", new
             {
                 number = "L-4", name = "Oud-lid L-4", category = "huurder", woningequivalenten = 1, postcode = "1054 AB", huisnummer = 4,
-                joinedOn = "2019-01-01", leftOn = "2023-06-30",
+                joinedOn = "2020-01-01", leftOn = "2023-06-30",
             }));
             await Expect(admin.Post("api/umbrellas", new { id = Umbrella, name = "APEC" }));
             await Expect(admin.Post($"api/cooperatives/{Coop}/umbrellas", new { umbrellaId = Umbrella }));

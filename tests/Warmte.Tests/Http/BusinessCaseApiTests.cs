@@ -138,6 +138,15 @@ public sealed class BusinessCaseApiTests(ServerFixture fixture) : IClassFixture<
         var condition = gate.Body.GetProperty("nextGate").GetProperty("conditions").EnumerateArray().Single(c => c.GetProperty("key").GetString() == "financiering-sluit");
         Assert.True(condition.GetProperty("met").GetBoolean());
         Assert.Contains("Versie 2", condition.GetProperty("evidence").GetString());
+        // F15: KetelhuisWG closes on paper but its cash goes below zero in a year: the gate passes and says so.
+        var saved = await admin.Get($"api/projects/{project}/business-cases/2");
+        var lowest = saved.Body.GetProperty("result").GetProperty("evaluation").GetProperty("years").EnumerateArray()
+            .Select(y => (Year: y.GetProperty("year").GetInt32(), Cash: y.GetProperty("cashBalance").GetDecimal()))
+            .OrderBy(y => y.Cash).ThenBy(y => y.Year).First();
+        Assert.True(lowest.Cash < 0m);
+        Assert.Equal(-lowest.Cash, saved.Body.GetProperty("version").GetProperty("kpis").GetProperty("bridgingNeeded").GetDecimal());
+        Assert.Contains($"maar in {lowest.Year} € {(-lowest.Cash).ToString("#,##0.00", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} tekort (overbrugging nodig)",
+            condition.GetProperty("evidence").GetString());
         var go2 = await admin.Post($"api/projects/{project}/transitions", new { to = "Realisatie", decidedOn = "2025-04-01", decidedBy = "Stuurgroep", rationale = "bouwen" });
         Assert.Equal(HttpStatusCode.OK, go2.Status);
     }

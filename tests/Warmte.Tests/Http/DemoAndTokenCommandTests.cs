@@ -93,6 +93,39 @@ public sealed class DemoAndTokenCommandTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client(token).Get("api/status")).Status);
     }
 
+    /// <summary>
+    /// Tester F13: a board token for a cooperative that does not exist was made silently. It is still made (tokens are made
+    /// before the data exists, e.g. before the first start with --demo), but both ways say so and name the cooperative.
+    /// </summary>
+    [Fact]
+    public async Task A_board_token_for_a_cooperative_that_does_not_exist_is_made_with_a_warning_naming_it()
+    {
+        await using var server = await WarmteServer.StartAsync();
+        var admin = server.Client();
+        await ApiCalls.SeedCooperativeWithProject(admin, "zuidwarmte", "warmtenet-zuid");
+
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, await Silo.Hosting.SiloCommandLine.RunAsync(
+            ["token", "create", "--role", "board:zuidwarmt", "--name", "Bestuur (typfout)", "--data-dir", server.DataDir], stdout, stderr));
+        Assert.Contains(TokenStore.Prefix, stdout.ToString());
+        Assert.Contains("coöperatie 'zuidwarmt' bestaat (nog) niet", stderr.ToString());
+
+        (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, await Silo.Hosting.SiloCommandLine.RunAsync(
+            ["token", "create", "--role", "board:zuidwarmte", "--name", "Bestuur", "--data-dir", server.DataDir], stdout, stderr));
+        Assert.Contains(TokenStore.Prefix, stdout.ToString());
+        Assert.Equal("", stderr.ToString());
+
+        var typo = await admin.Post("api/tokens", new { name = "Bestuur (typfout)", role = "board:zuidwarmt" });
+        Assert.Equal(HttpStatusCode.Created, typo.Status);
+        Assert.Contains("coöperatie 'zuidwarmt' bestaat (nog) niet", typo.Text("warning"));
+        var right = await admin.Post("api/tokens", new { name = "Bestuur", role = "board:zuidwarmte" });
+        Assert.Equal(HttpStatusCode.Created, right.Status);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, right.Body.GetProperty("warning").ValueKind);
+        var reader = await admin.Post("api/tokens", new { name = "Lezer", role = "reader" });
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, reader.Body.GetProperty("warning").ValueKind);
+    }
+
     [Fact]
     public async Task A_board_updates_its_cooperative_and_bad_updates_change_nothing()
     {

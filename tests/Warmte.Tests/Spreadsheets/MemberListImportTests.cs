@@ -131,16 +131,16 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         var coop = await NewCooperative();
         var csv = TempFile(".csv");
         File.WriteAllBytes(csv, Encoding.GetEncoding(1252).GetBytes(
-            "Lidnummer;Naam;Soort;Adres;Lid sinds\r\nA-1;Zoë;huurder;Wibautstraat 14-H, 1091 GM Amsterdam;14-12-2019\r\nA-2;Eva;HUURDER;Wibautstraat 9 a 1091GM;\r\n"));
+            "Lidnummer;Naam;Soort;Adres;Lid sinds\r\nA-1;Zoë;huurder;Wibautstraat 14-H, 1091 GM Amsterdam;24-12-2019\r\nA-2;Eva;HUURDER;Wibautstraat 9 a 1091GM;\r\n"));
         var dry = await Run("import", "members", coop, csv, "--joined-on", "2021-06-01", "--dry-run");
         Assert.True(dry.ExitCode == 0, dry.ToString());
         Assert.Contains("Lid sinds: uit de kolom; rijen zonder datum krijgen 01-06-2021 (--joined-on).", dry.Out);
-        Assert.Contains("rij 2: A-1 Zoë (huurder), 1091 GM 14-H, 1 WEQ, lid sinds 14-12-2019", dry.Out);
+        Assert.Contains("rij 2: A-1 Zoë (huurder), 1091 GM 14-H, 1 WEQ, lid sinds 24-12-2019", dry.Out);
         Assert.Contains("rij 3: A-2 Eva (huurder), 1091 GM 9A, 1 WEQ, lid sinds 01-06-2021 (--joined-on)", dry.Out);
         var imported = await Run("import", "members", coop, csv, "--joined-on", "2021-06-01");
         Assert.True(imported.ExitCode == 0, imported.ToString());
         var members = (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members")).Body;
-        Assert.Equal(["2019-12-14", "2021-06-01"], members.EnumerateArray().Select(m => m.GetProperty("joinedOn").GetString()));
+        Assert.Equal(["2019-12-24", "2021-06-01"], members.EnumerateArray().Select(m => m.GetProperty("joinedOn").GetString()));
 
         var bad = await Run("import", "members", coop, csv, "--joined-on", "1-jan", "--dry-run");
         Assert.Equal(1, bad.ExitCode);

@@ -78,6 +78,9 @@ public sealed class BusinessCaseUpgradeTests
                 var list = await api.Get($"api/projects/{project}/business-cases");
                 Assert.Equal(HttpStatusCode.OK, list.Status);
                 Assert.Equal(versions.Select(Info), list.Body.EnumerateArray().Select(Info));
+                // Old rows never stored the cash gap (tester F15): the listing derives it from the stored lowest balance.
+                Assert.Equal(versions.Select(v => Math.Max(0m, -v.GetProperty("kpis").GetProperty("lowestCashBalance").GetDecimal())),
+                    list.Body.EnumerateArray().Select(v => v.GetProperty("kpis").GetProperty("bridgingNeeded").GetDecimal()));
 
                 foreach (var v in versions)
                 {
@@ -138,8 +141,9 @@ public sealed class BusinessCaseUpgradeTests
         NodaTime.Text.InstantPattern.ExtendedIso.Parse(v.GetProperty("savedAt").GetString()!).Value,
         Kpis(v.GetProperty("kpis")));
 
+    /// <remarks><c>bridgingNeeded</c> is derived, never stored: left out here, checked against the stored lowest balance above.</remarks>
     private static string Kpis(JsonElement kpis) => string.Join(",", kpis.EnumerateObject()
-        .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+        .Where(p => p.Value.ValueKind != JsonValueKind.Null && p.Name != "bridgingNeeded")
         .OrderBy(p => p.Name, StringComparer.Ordinal)
         .Select(p => p.Name + "=" + (p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDecimal().ToString(CultureInfo.InvariantCulture) : p.Value.GetRawText())));
 

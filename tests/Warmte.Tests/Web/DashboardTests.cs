@@ -140,6 +140,12 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#dscr-chart [data-kind=threshold]")).ToHaveAttributeAsync("data-value", "1.2");
         await Expect(page.Locator("#sources-uses")).ToContainTextAsync("€ 30.000.000,00");
         await Expect(page.GetByLabel("Rente per jaar (%)")).ToHaveValueAsync("3");
+        // F15: closing on paper, but the saved version's cash goes below zero in a year: said beside "sluit".
+        var saved = (await Screens.Server.Client(Screens.FinancierToken).Get("api/projects/wg-terrein/business-cases")).Body[0].GetProperty("kpis");
+        var lowest = saved.GetProperty("lowestCashBalance").GetDecimal();
+        Assert.True(saved.GetProperty("financingCloses").GetBoolean() && lowest < 0m, saved.ToString());
+        await Expect(page.Locator("#kpi-closes dd")).ToHaveTextAsync(
+            $"ja, maar in {saved.GetProperty("lowestCashBalanceYear").GetInt32()} € {(-lowest).ToString("#,##0.00", Dutch)} tekort (overbrugging nodig)");
 
         // Marks the document: a reload would lose it.
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
@@ -322,8 +328,16 @@ public sealed class DashboardTests(BrowserFixture fixture)
 
         // The board's token does receive attendance and consent per address from the API; the page still shows counts only, and fits a phone.
         var board = await Screens.SignedIn(Screens.KetelhuisBoardToken, width: 390, height: 844);
+        // A normal page view asks for nothing that is not there: no failed request in the browser's console (tester F13: the page
+        // asked …/online of every meeting and got a 404 for each one without online voting).
+        var failed = new List<string>();
+        board.Response += (_, r) => { if (r.Status >= 400) failed.Add($"{r.Status} {r.Request.Method} {r.Url}"); };
+        board.RequestFailed += (_, r) => failed.Add($"{r.Method} {r.Url}: {r.Failure}");
         await board.GotoAsync("/app/decisions?id=wg-terrein");
         await Expect(board.Locator("#consent-total")).ToBeVisibleAsync();
+        await Expect(board.Locator("[data-online], [data-online-open]").First).ToBeVisibleAsync();
+        await Expect(board.Locator("#member-register")).ToBeVisibleAsync();
+        Assert.Empty(failed);
         await Expect(board.Locator("[data-proposal='alv-2024-12-14/realisatiebesluit'] [data-outcome]")).ToHaveTextAsync("Aangenomen");
         var boardText = await board.Locator("body").InnerTextAsync();
         Assert.DoesNotContain(personal, p => boardText.Contains(p, StringComparison.Ordinal));
@@ -427,6 +441,36 @@ public sealed class DashboardTests(BrowserFixture fixture)
         var saved = (await admin.Get($"api/projects/{project}")).Body.GetProperty("milestones").EnumerateArray().Single();
         Assert.Equal("Haalbaarheidsstudie gereed", saved.GetProperty("name").GetString());
         Assert.Equal("2027-05-01", saved.GetProperty("plannedOn").GetString());
+    }
+
+    /// <summary>Tester F18: on a phone the umbrella table's caption ran past the screen's edge ("…Energiecoöpera") instead of wrapping.</summary>
+    [Fact]
+    public async Task At_phone_width_the_umbrella_tables_caption_wraps_within_the_screen()
+    {
+        var page = await fixture.SignedIn(fixture.CoordinatorToken, width: 390, height: 844);
+        await page.GotoAsync("/app/umbrella?id=apec");
+        var caption = page.Locator("#comparison caption");
+        await Expect(caption).ToContainTextAsync("klik op een kolomkop om te sorteren");
+        // Every line of the caption's text lies inside the visible part of the scrolling table frame and of the screen.
+        var outside = await page.EvaluateAsync<double[]>(@"() => {
+            const caption = document.querySelector('#comparison caption');
+            const frame = caption.closest('.table-wrap').getBoundingClientRect();
+            const rects = [];
+            const walker = document.createTreeWalker(caption, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+              const range = document.createRange();
+              range.selectNodeContents(walker.currentNode);
+              rects.push(...[...range.getClientRects()].filter(r => r.width > 0));
+            }
+            const right = Math.max(...rects.map(r => r.right)), left = Math.min(...rects.map(r => r.left));
+            return [right - Math.min(frame.right, window.innerWidth), Math.max(frame.left, 0) - left, rects.length];
+        }");
+        Assert.True(outside[0] <= 0.5, $"the caption runs {outside[0]}px past the visible right edge");
+        Assert.True(outside[1] <= 0.5, $"the caption starts {outside[1]}px left of the visible edge");
+        Assert.True(outside[2] >= 2, "at 390 px the long caption wraps onto more than one line");
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone screen");
+        await page.Context.CloseAsync();
     }
 
     [Fact]

@@ -119,6 +119,11 @@ public sealed record Kpis
     /// <summary>Lowest cash balance over the horizon and its year: below zero is a funding gap in time.</summary>
     public required decimal LowestCashBalance { get; init; }
     public required int LowestCashBalanceYear { get; init; }
+    /// <summary>
+    /// The funding gap in time: how far the lowest cash balance goes below zero (0 when it never does) — money to bridge
+    /// (a bridge loan, earlier member capital, a later payment date) even when the financing closes on paper.
+    /// </summary>
+    public decimal BridgingNeeded => CashGap.BridgingNeeded(LowestCashBalance);
     /// <summary>Years where the household pays more than for gas.</summary>
     public required ImmutableArray<int> NietMeerDanNuBreaches { get; init; }
     /// <summary>Financing closes: sources cover uses, every tested DSCR meets the lender's minimum, and the loans are repaid within the horizon.</summary>

@@ -20,6 +20,11 @@ public sealed record KpiSummary
     [Id(9)] public required decimal LowestCashBalance { get; init; }
     [Id(10)] public required int LowestCashBalanceYear { get; init; }
     [Id(11)] public required ImmutableArray<int> CovenantBreaches { get; init; }
+    /// <summary>
+    /// The funding gap in time (0 when the cash never goes below zero). Derived from the stored lowest balance, not
+    /// stored itself: versions saved before it existed show their gap too.
+    /// </summary>
+    public decimal BridgingNeeded => CashGap.BridgingNeeded(LowestCashBalance);
 
     public static KpiSummary Of(Inputs inputs, Kpis kpis) => new()
     {

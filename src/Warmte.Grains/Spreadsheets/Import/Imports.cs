@@ -41,7 +41,9 @@ public static partial class Imports
     /// Reads a member list. <paramref name="joinedOn"/> (the CLI's <c>--joined-on</c>) is the join date
     /// of every row without one of its own, also when the file has no such column.
     /// </summary>
-    public static ImportResult<MemberInput> Members(IEnumerable<Sheet> sheets, NodaTime.LocalDate today, NodaTime.LocalDate? joinedOn = null) =>
+    /// <param name="foundedOn">The cooperative's founding date, when known: a join date before it is a problem of its row.</param>
+    public static ImportResult<MemberInput> Members(IEnumerable<Sheet> sheets, NodaTime.LocalDate today, NodaTime.LocalDate? joinedOn = null,
+        NodaTime.LocalDate? foundedOn = null) =>
         RowImport.Read(sheets, MemberColumns, c =>
         {
             var (postcode, house) = ReadAddress(c);
@@ -54,7 +56,7 @@ public static partial class Imports
                 Email = c.Text("email"),
             };
         },
-        (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn).Refusal),
+        (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn, foundedOn: foundedOn).Refusal),
         missingColumns: mapping => MissingColumns(mapping, MemberColumns, joinedOn is not null
             ? []
             : [("joinedOn", "voeg die kolom toe, of geef alle leden dezelfde datum met --joined-on JJJJ-MM-DD (bijv. --joined-on 2020-01-01)")]),

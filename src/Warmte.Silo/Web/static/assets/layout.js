@@ -115,7 +115,7 @@ export function showError(main, error) {
 export function table(caption, columns, rows, { id } = {}) {
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h('table', { id },
-      h('caption', {}, caption),
+      h('caption', {}, h('span', { class: 'caption-text' }, caption)),
       h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)))),
       h('tbody', {}, rows.map(r => h('tr', {}, columns.map((c, i) => {
         const cell = c.value(r);

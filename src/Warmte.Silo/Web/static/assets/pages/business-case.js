@@ -66,6 +66,15 @@ run(async () => {
   draw(saved.result.evaluation, false);
 });
 
+/**
+ * "ja", "nee", or with a cash gap in time "ja, maar in 2027 € 343.905,66 tekort (overbrugging nodig)": closing is
+ * sources ≥ uses over the horizon; a year below zero cash still needs bridging (the CLI and the gate say the same).
+ */
+function closesText(k) {
+  if (!(k.bridgingNeeded > 0)) return k.financingCloses ? 'ja' : 'nee';
+  return `${k.financingCloses ? 'ja, maar' : 'nee, en'} in ${k.lowestCashBalanceYear} ${euro(k.bridgingNeeded)} tekort (overbrugging nodig)`;
+}
+
 function kpiList(evaluation, lenderMin) {
   const k = evaluation.kpis;
   const closes = k.financingCloses;
@@ -74,7 +83,7 @@ function kpiList(evaluation, lenderMin) {
     ['Eis financier (min. DSCR)', ratio(lenderMin)],
     ['Gemiddelde DSCR', ratio(k.averageDscr)],
     ['LLCR', ratio(k.llcr)],
-    ['Financiering sluit', closes ? 'ja' : 'nee', { id: 'kpi-closes', class: `kpi ${closes ? 'good' : 'bad'}` }],
+    ['Financiering sluit', closesText(k), { id: 'kpi-closes', class: `kpi ${!closes ? 'bad' : k.bridgingNeeded > 0 ? 'warn' : 'good'}`, 'data-bridging': k.bridgingNeeded }],
     ['Netto contante waarde', euro(k.npv, { wholeEuros: true })],
     ['NCW na financiering', euro(k.npvAfterFinancing, { wholeEuros: true })],
     ['IRR', percent(k.irr)],
@@ -215,7 +224,8 @@ function loanSimulator(model, evaluate, reset, note) {
       const k = answer.evaluation.kpis;
       note.replaceChildren(message(k.financingCloses ? 'ok' : 'warning',
         `Gesimuleerd (niet bewaard): ${String(r).replace('.', ',')}% rente, ${t} jaar, ${repaymentNames[type.value].toLowerCase()}, ${g} aflossingsvrije jaren. `
-        + `Minimale DSCR ${ratio(k.minDscr)}; de financiering sluit ${k.financingCloses ? 'wel' : 'niet'}.`));
+        + `Minimale DSCR ${ratio(k.minDscr)}; de financiering sluit ${k.financingCloses ? 'wel' : 'niet'}`
+        + (k.bridgingNeeded > 0 ? `, ${k.financingCloses ? 'maar' : 'en'} in ${k.lowestCashBalanceYear} is er ${euro(k.bridgingNeeded)} tekort (overbrugging nodig).` : '.')));
     } catch (error) {
       // The API names the field (model.sources.loans[0].termYears); show it at the matching input.
       const map = { annualRate: rate, termYears: term, graceYears: grace };

@@ -81,9 +81,12 @@ async function onlinePanels(coop, meetings, statutes) {
   const panels = [];
   for (const m of [...meetings].sort((a, b) => b.date.localeCompare(a.date))) {
     const base = `/api/cooperatives/${coop}/alv/meetings/${encodeURIComponent(m.id)}/online`;
-    let view;
-    try { view = await api(base); } catch (e) {
-      if (e.status !== 404) throw e;
+    // The meeting list says which meetings have online voting: only those are asked for their panel (no 404s).
+    let view = null;
+    if (m.onlineVoting) {
+      try { view = await api(base); } catch (e) { if (e.status !== 404) throw e; }
+    }
+    if (!view) {
       const open = m.proposals.filter(p => !p.isClosed && p.mode !== 'Tally');
       if (open.length) panels.push(openOnlineForm(base, m, open, statutes));
       continue;

@@ -77,7 +77,7 @@ run(async () => {
   const count = h('p', { id: 'row-count', role: 'status' });
   const headRow = h('tr');
   const body = h('tbody');
-  const tableElement = h('table', { id: 'comparison' }, h('caption', {}, `${comparison.name}: coöperaties en projecten naast elkaar (klik op een kolomkop om te sorteren)`), h('thead', {}, headRow), body);
+  const tableElement = h('table', { id: 'comparison' }, h('caption', {}, h('span', { class: 'caption-text' }, `${comparison.name}: coöperaties en projecten naast elkaar (klik op een kolomkop om te sorteren)`)), h('thead', {}, headRow), body);
 
   const compare = (a, b) => {
     const column = columns.find(c => c.key === sortKey);
