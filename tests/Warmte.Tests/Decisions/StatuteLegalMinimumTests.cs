@@ -113,10 +113,24 @@ public sealed class StatuteLegalMinimumTests
     public void A_closed_result_below_the_law_stays_as_recorded_and_carries_a_note()
     {
         var soft = Statutes.LegalDefaults.Default; // "more than 1/2", as a closed Statutenwijziging recorded it
-        Assert.NotNull(LegalMinimums.Note(DecisionType.Statutenwijziging, soft));
-        Assert.Contains("corrigeer", LegalMinimums.Note(DecisionType.Statutenwijziging, soft));
-        Assert.Null(LegalMinimums.Note(DecisionType.Realisatiebesluit, soft));
-        Assert.Null(LegalMinimums.Note(DecisionType.Statutenwijziging, Statutes.LegalDefaults.RuleFor(DecisionType.Statutenwijziging)));
+        Assert.NotNull(LegalMinimums.Note(DecisionType.Statutenwijziging, soft, 14));
+        Assert.Contains("corrigeer", LegalMinimums.Note(DecisionType.Statutenwijziging, soft, 14));
+        Assert.Contains("meer dan 1/2", LegalMinimums.Note(DecisionType.Statutenwijziging, soft, 14));
+        Assert.Null(LegalMinimums.Note(DecisionType.Realisatiebesluit, soft, 14));
+        Assert.Null(LegalMinimums.Note(DecisionType.Statutenwijziging, Statutes.LegalDefaults.RuleFor(DecisionType.Statutenwijziging), 14));
+    }
+
+    [Theory]
+    [InlineData(3, 14, false)] // statutes stored with 3 days' notice, but the meeting was called 14 days ahead: met the law
+    [InlineData(14, 5, true)]  // the rule asked 14 days, the meeting had 5: below the law
+    [InlineData(7, 7, false)]
+    [InlineData(7, 6, true)]
+    public void The_law_note_judges_the_notice_the_meeting_had_not_the_rules_setting_review2_F5(int ruleNoticeDays, int meetingNoticeDays, bool noted)
+    {
+        var rule = Statutes.LegalDefaults.Default with { MinimumNoticeDays = ruleNoticeDays };
+        var note = LegalMinimums.Note(DecisionType.Tariefbesluit, rule, meetingNoticeDays);
+        Assert.Equal(noted, note is not null);
+        if (noted) Assert.Contains($"opgeroepen {meetingNoticeDays} dagen vooraf", note);
     }
 
     // ---- properties ----
