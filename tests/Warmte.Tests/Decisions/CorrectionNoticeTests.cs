@@ -55,6 +55,11 @@ public sealed class CorrectionNoticeTests
         return closed.Value!.Record;
     }
 
+    /// <summary>An ALV record with one meeting on <paramref name="date"/> (called 14 days ahead) that decided the project's realisatiebesluit.</summary>
+    public static AlvRecord RealisatiebesluitAt(string project, LocalDate date, int @for, int against) =>
+        Decide(Ok(Create(AlvRecord.Empty, "alv", date, date.PlusDays(-14), date,
+            new ProposalInput { Id = "besluit", Title = "Realisatiebesluit", DecisionType = "Realisatiebesluit", ProjectId = project })), "alv", "besluit", @for, against, date);
+
     /// <summary>The ALV of 14-12-2024, called 14 days ahead, rejected the realisatiebesluit (1 for, 2 against).</summary>
     private static AlvRecord Rejected() =>
         Decide(Ok(Create(AlvRecord.Empty, "alv", First, First.PlusDays(-14), First, Besluit())), "alv", "besluit", 1, 2, First);

@@ -184,6 +184,52 @@ public sealed class StatuteLegalMinimumTests
                     Assert.True(record.EffectiveStatutes.RuleFor(type).MinimumNoticeDays >= 7);
             });
 
+    // Rules that meet the law: notice of 7 days or more (or omitted), a real majority, and for a statute change
+    // at least 2/3 ("66,67%" is more than 2/3; "meer dan 2/3" is stricter still).
+    private static readonly string?[] LawfulShares = [null, "1/3", "1/2", "3/5", "66%", "66,67%", "2/3", "3/4", "50%", "1/1", "99/100"];
+    private static readonly string?[] LawfulStatuteShares = [null, "66,67%", "2/3", "3/4", "1/1", "99/100"];
+
+    private static Gen<DecisionRuleInput> LawfulRule(string? type) =>
+        from quorum in Gen.Elements(Shares)
+        from majority in Gen.Elements(type == "Statutenwijziging" ? LawfulStatuteShares : LawfulShares)
+        from kind in Gen.Elements(Kinds)
+        from abstentions in Gen.Elements<bool?>(null, true, false)
+        from weighting in Gen.Elements<string?>(null, "OneMemberOneVote", "PerWoningequivalent")
+        from notice in Gen.Elements<int?>(null, 7, 8, 14, 30)
+        select new DecisionRuleInput
+        {
+            DecisionType = type, Quorum = quorum, Majority = majority, MajorityRule = kind, AbstentionsCount = abstentions,
+            Weighting = weighting, MinimumNoticeDays = notice,
+        };
+
+    /// <summary>Review2 F8: the property above returns early on every refusal; a change that refused valid statutes would pass it.</summary>
+    [Property(MaxTest = 300)]
+    public Property Statutes_whose_every_rule_meets_the_law_are_saved_as_sent() =>
+        Prop.ForAll((from withDefault in Gen.Elements(true, false)
+                     from @default in LawfulRule(null)
+                     from mask in Gen.Elements(true, false).ArrayOf(Types.Length)
+                     from r0 in LawfulRule(Types[0]) from r1 in LawfulRule(Types[1]) from r2 in LawfulRule(Types[2])
+                     from r3 in LawfulRule(Types[3]) from r4 in LawfulRule(Types[4])
+                     select new SetStatutes
+                     {
+                         Default = withDefault ? @default : null,
+                         Overrides = [.. new[] { r0, r1, r2, r3, r4 }.Where((_, i) => mask[i]).Cast<DecisionRuleInput?>()],
+                     }).ToArbitrary(),
+            put =>
+            {
+                var saved = AlvRules.SetStatutes(AlvRecord.Empty, put);
+                Assert.True(saved.IsOk, string.Join("; ", saved.Refusal?.Errors.Select(e => e.Field + ": " + e.Reason) ?? []));
+                var statutes = saved.Value!.Value.Statutes!;
+                Assert.Equal(put.Overrides!.Value.Length, statutes.Overrides.Length);
+                foreach (var (input, stored) in put.Overrides.Value.Zip(statutes.Overrides))
+                {
+                    Assert.Equal(input!.DecisionType, stored.Type.ToString());
+                    if (input.MinimumNoticeDays is { } n) Assert.Equal(n, stored.Rule.MinimumNoticeDays);
+                    if (input.Majority is { } m) Assert.Equal(Share.Parse(m), stored.Rule.Majority);
+                }
+                if (put.Default?.MinimumNoticeDays is { } d) Assert.Equal(d, statutes.Default.MinimumNoticeDays);
+            });
+
     [Property(MaxTest = 300)]
     public Property Whatever_statutes_are_stored_a_statute_change_never_passes_below_two_thirds() =>
         Prop.ForAll((from a in Gen.Choose(1, 100) from b in Gen.Choose(1, 100) from kind in Gen.Elements(MajorityRule.MoreThan, MajorityRule.AtLeast)
