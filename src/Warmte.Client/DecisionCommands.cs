@@ -241,6 +241,8 @@ internal static class DecisionCommands
                     : $"{what}\n    Open: {Nl.Count(p.Int("ballotCount") ?? 0, "stem", "stemmen")} per lid vastgelegd"
                       + (p.Prop("tallyCounts") is { } t ? $", telling {Votes(t, "for")} voor / {Votes(t, "against")} tegen / {Votes(t, "abstain")} onthouding" : "") + ".");
                 if (p.Str("corrects") is { } corrects) context.Out.WriteLine($"    Correctie op {corrects}: {p.Str("correctionReason")}");
+                // Closed under a rule below the law (statutes stored before it was enforced): the board must see it (review2 F10).
+                if (p.Str("lawNote") is { } lawNote) context.Out.WriteLine($"    Let op: {lawNote}");
             }
         }
         return WarmteCli.Ok;
@@ -310,6 +312,9 @@ internal static class DecisionCommands
                 $"{Nl.Number(x.Int("agreed"))} ({Nl.Percent((x.Dec("agreedPercent") ?? 0m) / 100m)})", Nl.Number(x.Int("refused")),
                 Nl.Number(x.Int("noResponse")), Nl.Number(x.Int("required")), Nl.YesNo(x.Bool("reached")), Nl.Date(x.Str("objectionPeriodEnds")));
         table.WriteTo(context.Out, "  ");
+        // Judged at another threshold than the one stored (the law's 70%, or every tenant in a small complex): review2 F10.
+        foreach (var x in complexes)
+            if (x.Str("note") is { } note) context.Out.WriteLine($"  Let op, {x.Str("name")}: {note}");
         foreach (var x in complexes.Where(x => x.Bool("reached") != true))
             context.Out.WriteLine($"  {x.Str("name")}: {x.Prop("forecast")?.Str("explanation")}");
         return WarmteCli.Ok;

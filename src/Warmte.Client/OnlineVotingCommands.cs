@@ -145,6 +145,6 @@ internal static class OnlineVotingCommands
     {
         context.Out.WriteLine($"Online stemmen voor {v.Str("meetingId")}: {v.Str("status")}, van {Nl.Date(v.Str("opens"))} tot en met {Nl.Date(v.Str("meetingDate"))}.");
         context.Out.WriteLine($"  Voorstellen: {string.Join(", ", v.Items("proposals").Select(p => p.Str("proposalId")))}");
-        context.Out.WriteLine($"  Codes uitgegeven: {v.Int("codesIssued")} van {v.Int("electorate")} stemgerechtigden; online gestemd: {v.Int("voters")} leden.");
+        context.Out.WriteLine($"  Codes uitgegeven: {v.Int("codesIssued")} van {v.Int("electorate")} stemgerechtigden; online gestemd: {Nl.Count(v.Int("voters") ?? 0, "lid", "leden")}.");
     }
 }

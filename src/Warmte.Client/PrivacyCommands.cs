@@ -93,7 +93,7 @@ internal static class PrivacyCommands
         return WarmteCli.Ok;
     }
 
-    private static string Months(int? months) => months is { } m ? $"{m} maanden" : "niet automatisch (alleen op verzoek)";
+    private static string Months(int? months) => months is { } m ? Nl.Count(m, "maand", "maanden") : "niet automatisch (alleen op verzoek)";
 
     private static int? MonthsOption(CommandContext context, OptionSpec option)
     {

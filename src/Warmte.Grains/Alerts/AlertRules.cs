@@ -47,7 +47,7 @@ public static class AlertRules
             {
                 var late = Days(m.PlannedOn, today);
                 alerts.Add(new Alert(projectId, "milestone-overdue", late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
-                    $"Mijlpaal '{m.Name}' is {late} dagen over de geplande datum {DutchFormat.Date(m.PlannedOn)}.", $"mijlpaal/{m.Key}"));
+                    $"Mijlpaal '{m.Name}' is {late} {DutchFormat.Noun(late, "dag", "dagen")} over de geplande datum {DutchFormat.Date(m.PlannedOn)}.", $"mijlpaal/{m.Key}"));
             }
             else if (m.SlipMonths > 0)
                 alerts.Add(new Alert(projectId, "milestone-slipping", m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
@@ -65,16 +65,16 @@ public static class AlertRules
                 if (t.Status == TrancheStatus.VerantwoordingIngediend && waiting > grant.ReviewNormDays)
                     alerts.Add(new Alert(projectId, "tranche-request-pending",
                         waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
-                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} dagen nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen).", $"tranche/{grant.Id}/{t.Number}"));
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen).", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Aangevraagd && waiting > AccountingDueDays)
                     alerts.Add(new Alert(projectId, "accounting-overdue", AlertSeverity.Medium, r,
-                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} dagen nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > 30)
                     alerts.Add(new Alert(projectId, "accounting-overdue", AlertSeverity.Medium, rejected,
                         $"{grant.Scheme}, tranche {t.Number}: verantwoording afgekeurd op {DutchFormat.Date(rejected)} ({t.RejectionReason}) en nog niet opnieuw ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Goedgekeurd && t.DateOf(TrancheStatus.Goedgekeurd) is { } approved && Days(approved, today) > 30)
                     alerts.Add(new Alert(projectId, "payment-pending", AlertSeverity.Medium, approved,
-                        $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} dagen nog niet uitbetaald.", $"tranche/{grant.Id}/{t.Number}"));
+                        $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} {DutchFormat.Noun(Days(approved, today), "dag", "dagen")} nog niet uitbetaald.", $"tranche/{grant.Id}/{t.Number}"));
             }
         }
         if (outlook is { } o)
@@ -86,7 +86,7 @@ public static class AlertRules
                 ? " Dit is het plan gesimuleerd vanaf de start; er zijn nog geen uitgaven of voortgang geboekt, betaalde tranches tellen hierin niet mee." : "";
             if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
                 alerts.Add(new Alert(projectId, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
-                    $"Nog {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} maanden. "
+                    $"Nog {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")}. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
                     + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)

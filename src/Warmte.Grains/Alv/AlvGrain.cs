@@ -236,6 +236,9 @@ public sealed class AlvGrain(
     public Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type) =>
         Task.FromResult(AlvRules.DecisionFor(Record, projectId, type));
 
+    public Task<DecisionStatus?> DecisionAsOf(string projectId, DecisionType type, LocalDate asOf) =>
+        Task.FromResult(AlvRules.DecisionFor(Record, projectId, type, asOf));
+
     public Task<AuditPage> GetAudit(int page, int pageSize) => state.AuditPageAsync(page, pageSize);
 
     /// <summary>A refusal when a proposal names a project that does not exist or belongs to another cooperative.</summary>

@@ -97,7 +97,7 @@ public static partial class AlvRules
     public static string Describe(DecisionRule r) =>
         $"quorum {r.Quorum}, {(r.MajorityRule == MajorityRule.MoreThan ? "meer dan" : "minstens")} {r.Majority} van de stemmen"
         + $"{(r.AbstentionsCount ? " (onthoudingen tellen mee)" : "")}, {(r.Weighting == VoteWeighting.OneMemberOneVote ? "één lid één stem" : "gewogen naar woningequivalenten")}, "
-        + $"max. {r.MaxProxiesPerAttendee} {DutchFormat.Noun(r.MaxProxiesPerAttendee, "volmacht", "volmachten")}, oproeptermijn {r.MinimumNoticeDays} dagen";
+        + $"max. {r.MaxProxiesPerAttendee} {DutchFormat.Noun(r.MaxProxiesPerAttendee, "volmacht", "volmachten")}, oproeptermijn {r.MinimumNoticeDays} {DutchFormat.Noun(r.MinimumNoticeDays, "dag", "dagen")}";
 
     private static DecisionRule Rule(Validation v, string at, DecisionRuleInput input, DecisionRule fallback)
     {
@@ -168,11 +168,13 @@ public static partial class AlvRules
         if (inputs.Length > MaxProposals) v.Add("proposals", $"maximaal {MaxProposals} voorstellen per vergadering.");
         for (var i = 0; i < inputs.Length && i < MaxProposals; i++)
         {
-            if (ProposalFrom(v, $"proposals[{i}]", inputs[i], record, proposals) is { } p)
+            if (ProposalFrom(v, $"proposals[{i}]", inputs[i], record, proposals, id, date) is { } p)
             {
                 proposals.Add(p);
+                // Every proposal of a new meeting is a vote at that meeting, a correction too (it corrects a
+                // decision of another meeting, so it is a new vote): the notice applies to all (review2 F1).
                 var rule = record.EffectiveStatutes.RuleFor(p.DecisionType);
-                if (p.Corrects is null && Period.DaysBetween(notice, date) < rule.MinimumNoticeDays)
+                if (Period.DaysBetween(notice, date) < rule.MinimumNoticeDays)
                     shortNotice.Add((p.Id, p.DecisionType, rule.MinimumNoticeDays));
             }
         }
@@ -182,7 +184,7 @@ public static partial class AlvRules
         {
             var need = shortNotice.Max(s => s.Days);
             v.Add("noticeDate",
-                $"tussen de oproep ({DutchFormat.Date(notice)}) en de vergadering ({DutchFormat.Date(date)}) zitten {Period.DaysBetween(notice, date)} dagen; "
+                $"tussen de oproep ({DutchFormat.Date(notice)}) en de vergadering ({DutchFormat.Date(date)}) {(Period.DaysBetween(notice, date) == 1 ? "zit" : "zitten")} {Period.DaysBetween(notice, date)} {DutchFormat.Noun(Period.DaysBetween(notice, date), "dag", "dagen")}; "
                 + string.Join(", ", shortNotice.Select(s => $"voorstel '{s.Id}' (besluit van de soort {s.Type}) vraagt er minstens {s.Days}"))
                 + $" (statuten; de wet vraagt minstens {LegalMinimums.NoticeDays}). Roep eerder op of kies een vergaderdatum op of na {DutchFormat.Date(notice.PlusDays(need))}.");
         }
@@ -193,7 +195,7 @@ public static partial class AlvRules
             Proposals = proposals.ToImmutable(), CreatedBy = actor, CreatedAt = now,
         };
         return new Change<AlvRecord>(record with { Meetings = record.Meetings.Add(meeting) }, "alv.meeting-created",
-            $"ALV '{id}' op {DutchFormat.Date(date)} (opgeroepen {DutchFormat.Date(notice)}) met {proposals.Count} voorstel(len).");
+            $"ALV '{id}' op {DutchFormat.Date(date)} (opgeroepen {DutchFormat.Date(notice)}) met {proposals.Count} {DutchFormat.Noun(proposals.Count, "voorstel", "voorstellen")}.");
     }
 
     /// <summary>Adds a proposal to a meeting: a correction of a closed decision, or an agenda item before the meeting.</summary>
@@ -201,14 +203,20 @@ public static partial class AlvRules
     {
         if (Find(record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         var v = new Validation();
-        var proposal = ProposalFrom(v, "body", input, record, meeting.Proposals.ToBuilder());
-        if (v.HasErrors) return v.ToRefusal();
-        if (proposal!.Corrects is null && today > meeting.Date)
-            return Refusal.Conflict("meeting-held", $"De vergadering van {DutchFormat.Date(meeting.Date)} is al gehouden; een nieuw agendapunt vraagt een nieuwe vergadering. Een correctie kan wel (corrects).");
+        var proposal = ProposalFrom(v, "body", input, record, meeting.Proposals.ToBuilder(), meeting.Id, meeting.Date);
+        if (v.HasErrors || proposal is null) return v.ToRefusal();
+        // Only a correction of a decision of this same meeting (a counting error) was voted at this meeting
+        // already: it may be recorded after the meeting and needs no notice of its own. A correction of
+        // another meeting's decision is a new vote: an agenda item like any other (review2 F1).
+        var sameMeeting = IsSameMeetingCorrection(proposal, meeting.Id);
+        if (!sameMeeting && today > meeting.Date)
+            return Refusal.Conflict("meeting-held", proposal.Corrects is null
+                ? $"De vergadering van {DutchFormat.Date(meeting.Date)} is al gehouden; een nieuw agendapunt vraagt een nieuwe vergadering. Een correctie van een besluit van deze vergadering kan wel (corrects)."
+                : $"De vergadering van {DutchFormat.Date(meeting.Date)} is al gehouden; een correctie van een besluit van een andere vergadering ({proposal.Corrects}) is een nieuwe stemming en hoort op de agenda van een vergadering die nog komt.");
         var rule = record.EffectiveStatutes.RuleFor(proposal.DecisionType);
-        if (proposal.Corrects is null && Period.DaysBetween(meeting.NoticeDate, meeting.Date) < rule.MinimumNoticeDays)
+        if (!sameMeeting && Period.DaysBetween(meeting.NoticeDate, meeting.Date) < rule.MinimumNoticeDays)
             return Refusal.Invalid("decisionType", $"een besluit van de soort {proposal.DecisionType} vraagt een oproeptermijn van minstens {rule.MinimumNoticeDays} dagen; "
-                + $"deze vergadering is {Period.DaysBetween(meeting.NoticeDate, meeting.Date)} dagen vooraf opgeroepen ({DutchFormat.Date(meeting.NoticeDate)}).");
+                + $"deze vergadering is {Period.DaysBetween(meeting.NoticeDate, meeting.Date)} {DutchFormat.Noun(Period.DaysBetween(meeting.NoticeDate, meeting.Date), "dag", "dagen")} vooraf opgeroepen ({DutchFormat.Date(meeting.NoticeDate)}).");
         var updated = meeting with { Proposals = meeting.Proposals.Add(proposal) };
         return new Change<AlvRecord>(Replace(record, updated), "alv.proposal-added",
             proposal.Corrects is null
@@ -216,7 +224,13 @@ public static partial class AlvRules
                 : $"Correctie '{proposal.Id}' op besluit {proposal.Corrects} vastgelegd in ALV '{meetingId}': {proposal.CorrectionReason}");
     }
 
-    private static Proposal? ProposalFrom(Validation v, string at, ProposalInput? input, AlvRecord record, IEnumerable<Proposal> siblings)
+    /// <summary>Whether a proposal corrects a decision of the meeting it is placed in (a counting error, not a new vote).</summary>
+    public static bool IsSameMeetingCorrection(Proposal proposal, string meetingId) =>
+        proposal.Corrects is { } c && c.Split('/') is [var target, _] && target == meetingId;
+
+    /// <param name="meetingId">The meeting the proposal is placed in.</param>
+    /// <param name="meetingDate">Its date: a correction in another meeting than its target's must come after the target's meeting.</param>
+    private static Proposal? ProposalFrom(Validation v, string at, ProposalInput? input, AlvRecord record, IEnumerable<Proposal> siblings, string meetingId, LocalDate meetingDate)
     {
         if (input is null) { v.Add(at, "is leeg."); return null; }
         var before = v.Errors.Count;
@@ -234,11 +248,19 @@ public static partial class AlvRules
         if (input.Corrects is { } corrects)
         {
             var parts = corrects.Split('/');
-            var target = parts.Length == 2 ? Find(record, parts[0])?.Proposals.FirstOrDefault(p => p.Id == parts[1]) : null;
+            var targetMeeting = parts.Length == 2 ? Find(record, parts[0]) : null;
+            var target = targetMeeting?.Proposals.FirstOrDefault(p => p.Id == parts[1]);
             if (target is null) v.Add($"{at}.corrects", $"'{Slug.Truncate(corrects)}' is geen bestaand besluit (schrijf vergadering/voorstel).");
             else if (target.Closed is null) v.Add($"{at}.corrects", $"besluit {corrects} is nog niet gesloten; een open voorstel corrigeer je niet.");
             else if (known && (target.DecisionType != type || target.ProjectId != projectId))
                 v.Add($"{at}.corrects", $"een correctie gaat over dezelfde besluitsoort en hetzelfde project als {corrects} ({target.DecisionType}{(target.ProjectId is null ? "" : ", " + target.ProjectId)}).");
+            // A correction in another meeting is a new vote: never in a meeting before (or on the day of) the
+            // decision it corrects, which would date the new decision before the old one (review2 F1).
+            else if (targetMeeting!.Id != meetingId && meetingDate <= targetMeeting.Date)
+                v.Add($"{at}.corrects",
+                    $"besluit {corrects} is genomen op de vergadering van {DutchFormat.Date(targetMeeting.Date)}; een correctie in een andere vergadering is een nieuwe stemming "
+                    + $"en hoort in een latere vergadering (na {DutchFormat.Date(targetMeeting.Date)}), opgeroepen met de gewone oproeptermijn. "
+                    + $"Een telfout herstel je op dezelfde vergadering ('{targetMeeting.Id}').");
             if (reason is null) v.Add($"{at}.correctionReason", "is verplicht bij een correctie: waarom wordt het besluit gecorrigeerd?");
         }
         else if (reason is not null) v.Add($"{at}.correctionReason", "hoort alleen bij een correctie (corrects).");
@@ -636,10 +658,15 @@ public static partial class AlvRules
     /// <summary>
     /// The decision in force on a project's question: the latest closed proposal of that type about
     /// the project that no closed correction has replaced. Null when the ALV has not decided.
+    /// With <paramref name="asOf"/>: the decision in force on that day — only meetings held on or before
+    /// it count (their decisions and their corrections), so a later meeting that decided otherwise does
+    /// not change what stood then (review2 F4). A same-meeting correction (a counting error) belongs to its
+    /// meeting's date, whenever it was recorded.
     /// </summary>
-    public static DecisionStatus? DecisionFor(AlvRecord record, string projectId, DecisionType type)
+    public static DecisionStatus? DecisionFor(AlvRecord record, string projectId, DecisionType type, LocalDate? asOf = null)
     {
         var closed = record.Meetings
+            .Where(m => asOf is null || m.Date <= asOf)
             .SelectMany(m => m.Proposals.Where(p => p.Closed is not null && p.DecisionType == type && p.ProjectId == projectId).Select(p => (Meeting: m, Proposal: p)))
             .ToList();
         var corrected = closed.Where(x => x.Proposal.Corrects is not null).Select(x => x.Proposal.Corrects!).ToHashSet();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NodaTime;
 using Warmte.Common;
 
 namespace Warmte.Alv;
@@ -80,6 +81,10 @@ public interface IAlvGrain : IGrainWithStringKey
     /// </summary>
     [Orleans.Concurrency.AlwaysInterleave]
     Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type);
+
+    /// <summary>The decision in force on <paramref name="asOf"/> (a gate decision's date): see <see cref="AlvRules.DecisionFor"/>. Interleaves likewise.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<DecisionStatus?> DecisionAsOf(string projectId, DecisionType type, LocalDate asOf);
 
     Task<Audit.AuditPage> GetAudit(int page, int pageSize);
 }

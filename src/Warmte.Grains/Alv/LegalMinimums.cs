@@ -37,12 +37,23 @@ public static class LegalMinimums
             yield return ("majority", $"'{(rule.MajorityRule == MajorityRule.MoreThan ? "meer dan" : "minstens")} {rule.Majority}' is minder dan de wet toestaat: een statutenwijziging vraagt volgens de wet (BW boek 2) minstens 2/3 van de uitgebrachte stemmen; statuten mogen strenger zijn, niet soepeler.");
     }
 
-    /// <summary>One Dutch sentence for a recorded rule below the law (closed proposals), or null.</summary>
-    public static string? Note(DecisionType type, DecisionRule rule) =>
-        IsBelowLaw(type, rule)
-            ? $"Vastgesteld met een regel onder het wettelijk minimum ({string.Join("; ", Violations(type, rule).Select(v => v.Field))}); "
-              + "de uitslag blijft zoals vastgelegd — corrigeer het besluit met een nieuw voorstel (corrects) als dat nodig is."
-            : null;
+    /// <summary>
+    /// One Dutch sentence for a closed proposal decided below the law, or null: a statute change counted with
+    /// a majority below 2/3 (the recorded rule), or a meeting actually called fewer than 7 days ahead
+    /// (<paramref name="noticeDaysGiven"/>: from the meeting's notice date to its date). The notice the
+    /// statutes' rule asked for does not matter here, only the notice the meeting had (review2 F5).
+    /// </summary>
+    public static string? Note(DecisionType type, DecisionRule rule, int noticeDaysGiven)
+    {
+        var reasons = new List<string>();
+        if (noticeDaysGiven < NoticeDays)
+            reasons.Add($"opgeroepen {noticeDaysGiven} {DutchFormat.Noun(noticeDaysGiven, "dag", "dagen")} vooraf, de wet vraagt minstens {NoticeDays}");
+        if (type == DecisionType.Statutenwijziging && IsSofter(rule.Majority, rule.MajorityRule, StatuteChangeMajority, StatuteChangeMajorityRule))
+            reasons.Add($"geteld met {(rule.MajorityRule == MajorityRule.MoreThan ? "meer dan" : "minstens")} {rule.Majority} van de stemmen, de wet vraagt minstens 2/3 voor een statutenwijziging");
+        return reasons.Count == 0 ? null
+            : $"Vastgesteld onder het wettelijk minimum ({string.Join("; ", reasons)}); "
+              + "de uitslag blijft zoals vastgelegd — corrigeer het besluit met een nieuw voorstel (corrects) als dat nodig is.";
+    }
 
     /// <summary>
     /// Whether "share (rule)" lets through a result that "floor (floorRule)" would not: a smaller share,

@@ -55,8 +55,9 @@ public sealed record ProposalView
     public DecisionResult? Result { get; init; }
     public string? ResultText { get; init; }
     /// <summary>
-    /// Set on a closed proposal whose recorded rule was below the law (statutes saved before the legal
-    /// minimums were enforced): the result stays as recorded (history is never rewritten); the board
+    /// Set on a closed proposal decided below the law — a statute change counted under a majority below 2/3
+    /// (statutes saved before the legal minimums were enforced), or a meeting called fewer than 7 days
+    /// ahead (<see cref="LegalMinimums.Note"/>): the result stays as recorded (history is never rewritten); the board
     /// may correct it with a new proposal (corrects).
     /// </summary>
     public string? LawNote { get; init; }
@@ -76,7 +77,7 @@ public sealed record ProposalView
         TallyCounts = p.Closed is not null && p.Count.Tally is { } t ? new VoteCounts(t.For, t.Against, t.Abstain) : null,
         IsClosed = p.Closed is not null,
         Result = p.Closed?.Result, ResultText = p.Closed?.Result.Describe(),
-        LawNote = p.Closed is { } closed ? LegalMinimums.Note(p.DecisionType, closed.Result.Rule) : null,
+        LawNote = p.Closed is { } closed ? LegalMinimums.Note(p.DecisionType, closed.Result.Rule, Period.DaysBetween(meeting.NoticeDate, meeting.Date)) : null,
         ClosedBy = p.Closed?.ClosedBy, ClosedAt = p.Closed?.ClosedAt,
     };
 }

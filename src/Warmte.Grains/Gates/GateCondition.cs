@@ -28,7 +28,11 @@ public sealed record GateContext(ProjectRecord Project, LocalDate Today, GateFac
 public sealed record GateFacts(
     [property: Id(0)] BusinessCase.Versions.FinancingStatus? Financing = null,
     [property: Id(1)] Alv.DecisionStatus? Realisatiebesluit = null,
-    [property: Id(2)] TenantConsent.ConsentStatus? TenantConsent = null)
+    [property: Id(2)] TenantConsent.ConsentStatus? TenantConsent = null,
+    // The realisatiebesluit in force on a gate decision's date (decidedOn), looked up for a transition only;
+    // Realisatiebesluit stays the latest (review2 F4). DecisionDate: the day it was looked up for (null: not looked up).
+    [property: Id(3)] Alv.DecisionStatus? RealisatiebesluitOnDecisionDate = null,
+    [property: Id(4)] LocalDate? DecisionDate = null)
 {
     public static readonly GateFacts None = new();
 }

@@ -169,7 +169,7 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
         return Outcome<PrivacySettings>.Ok(settings);
     }
 
-    private static string Months(int? months) => months is { } m ? $"{m} maanden" : "niet automatisch";
+    private static string Months(int? months) => months is { } m ? $"{m} {DutchFormat.Noun(m, "maand", "maanden")}" : "niet automatisch";
 
     public async Task<Outcome<Member>> Erase(string number, string actor)
     {

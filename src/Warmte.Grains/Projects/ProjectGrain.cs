@@ -62,13 +62,16 @@ public sealed class ProjectGrain(
     /// The business case, the ALV's realisatiebesluit and tenant consent matter only at the gate into
     /// Realisatie; other phases skip the calls.
     /// </summary>
-    private async Task<GateFacts?> Facts(ProjectRecord project)
+    private async Task<GateFacts?> Facts(ProjectRecord project, LocalDate? decidedOn = null)
     {
         if (PhaseMachine.Next(project.Phase) != Phase.Realisatie) return null;
         var financing = GrainFactory.GetGrain<IBusinessCaseGrain>(project.Id).Financing();
-        var decision = GrainFactory.GetGrain<IAlvGrain>(project.CooperativeId).DecisionFor(project.Id, DecisionType.Realisatiebesluit);
+        var alv = GrainFactory.GetGrain<IAlvGrain>(project.CooperativeId);
+        var decision = alv.DecisionFor(project.Id, DecisionType.Realisatiebesluit);
+        // A gate decision is judged against the realisatiebesluit in force on its date (review2 F4).
+        var onDate = decidedOn is { } d ? alv.DecisionAsOf(project.Id, DecisionType.Realisatiebesluit, d) : Task.FromResult<DecisionStatus?>(null);
         var consent = GrainFactory.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
-        return new GateFacts(await financing, await decision, await consent);
+        return new GateFacts(await financing, await decision, await consent, await onDate, decidedOn);
     }
 
     public Task<WcwAssessment?> Wcw() =>
@@ -82,7 +85,7 @@ public sealed class ProjectGrain(
 
     public async Task<Outcome<ProjectView>> Transition(TransitionRequest request, string actor)
     {
-        var facts = state.State.Record is { } current ? await Facts(current) : null;
+        var facts = state.State.Record is { } current ? await Facts(current, request.DecidedOn) : null;
         return await Apply(actor, p => ProjectRules.Transition(p, request, Rules, Today, actor, clock.GetCurrentInstant(), facts));
     }
 

@@ -50,6 +50,12 @@ public sealed record Complex
     [Id(11)] public LocalDate? ReachedOn { get; init; }
     /// <summary>The day the answers per address were removed after the retention period; only the counts remain.</summary>
     [Id(12)] public LocalDate? AnswersRemovedOn { get; init; }
+    /// <summary>
+    /// The threshold <see cref="ReachedOn"/> was judged by; null in complexes stored before it was kept (then the
+    /// stored <see cref="Threshold"/>, what was judged then). A date met under another threshold (2/3 stored
+    /// before the law's 70% was enforced) is not carried over (review2 F6).
+    /// </summary>
+    [Id(13)] public Share? ReachedUnder { get; init; }
 
     public int Answers => Agreed + Refused;
 

@@ -53,7 +53,7 @@ public static class ConsentRules
             Id = complexId, Name = name, Corporation = corporation, RentedHomes = homes, Threshold = threshold,
             ProposalDate = command.ProposalDate, Deadline = command.Deadline,
             Agreed = existing?.Agreed ?? 0, Refused = existing?.Refused ?? 0, FirstAnswerOn = existing?.FirstAnswerOn,
-            ReachedOn = existing?.ReachedOn, AnswersRemovedOn = existing?.AnswersRemovedOn,
+            ReachedOn = existing?.ReachedOn, ReachedUnder = existing?.ReachedUnder, AnswersRemovedOn = existing?.AnswersRemovedOn,
         };
         complex = WithGate(complex, today);
         var complexes = existing is null ? record.Complexes.Add(complex) : record.Complexes.Replace(existing, complex);
@@ -171,9 +171,18 @@ public static class ConsentRules
         : proposalDate is { } proposed && on < proposed ? $"{DutchFormat.Date(on)} ligt vóór het voorstel aan de huurders ({DutchFormat.Date(proposed)})."
         : null;
 
-    /// <summary>The complex with <see cref="Complex.ReachedOn"/> set on the day the threshold is first met, cleared when no longer met.</summary>
-    public static Complex WithGate(Complex complex, LocalDate today) =>
-        complex with { ReachedOn = Meets(ConsentThresholds.For(complex.RentedHomes, complex.Threshold), complex.Agreed, complex.RentedHomes) ? complex.ReachedOn ?? today : null };
+    /// <summary>
+    /// The complex with <see cref="Complex.ReachedOn"/> set on the day the threshold is first met, cleared when no
+    /// longer met. A stored day met under another threshold than the one judged now (a legacy complex stored at
+    /// 2/3 keeps the day 2/3 was met) is not carried over: the threshold judged now is met today (review2 F6).
+    /// </summary>
+    public static Complex WithGate(Complex complex, LocalDate today)
+    {
+        var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
+        if (!Meets(threshold, complex.Agreed, complex.RentedHomes)) return complex with { ReachedOn = null, ReachedUnder = null };
+        var sameThreshold = (complex.ReachedUnder ?? complex.Threshold) == threshold;
+        return complex with { ReachedOn = sameThreshold ? complex.ReachedOn ?? today : today, ReachedUnder = threshold };
+    }
 
     /// <summary>
     /// The complexes whose answers per address are past the retention period on <paramref name="today"/>:

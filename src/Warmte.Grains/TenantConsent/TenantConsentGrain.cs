@@ -80,7 +80,7 @@ public sealed class TenantConsentGrain(
             rows.AddRange((await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(r => RowChange.Delete(r.Kind, r.Id)));
         var now = clock.GetCurrentInstant();
         var audit = RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "consent.declarations-removed",
-            $"Antwoorden per adres verwijderd na de bewaartermijn ({months} maanden na het besluit): {string.Join(", ", due.Select(c => $"'{c.Id}' ({c.Answers})"))}; de aantallen blijven."));
+            $"Antwoorden per adres verwijderd na de bewaartermijn ({months} {DutchFormat.Noun(months, "maand", "maanden")} na het besluit): {string.Join(", ", due.Select(c => $"'{c.Id}' ({c.Answers})"))}; de aantallen blijven."));
         await CommitAsync(record, [audit], rows, now);
         return rows.Count;
     }

@@ -110,7 +110,7 @@ public static class OnlineProxyRules
         if (!book.ByGiver.TryGetValue(giver, out var current))
             return Conflict("no-proxy", "proposalIds", "U heeft geen volmacht gegeven.");
         var ids = proposalIds is { Count: > 0 } ? proposalIds : [.. current.Keys.Where(id => !context.HasVoted(giver, id))];
-        if (ids.Count == 0) return Conflict("proxy-used", "proposalIds", "Met uw volmacht(en) is al gestemd; intrekken kan niet meer.");
+        if (ids.Count == 0) return Conflict("proxy-used", "proposalIds", $"Met uw {DutchFormat.Noun(current.Count, "volmacht", "volmachten")} is al gestemd; intrekken kan niet meer.");
         for (var i = 0; i < ids.Count; i++)
         {
             var id = ids[i]?.Trim();

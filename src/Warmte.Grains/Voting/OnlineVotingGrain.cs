@@ -254,7 +254,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var closed = voting with { ClosedAt = now, ClosedBy = actor };
         var voters = OnlineVotingRules.Turnout(await Alv.Meeting(MeetingId)).Voters;
         await _state.CommitAsync(new OnlineVotingState { Voting = closed },
-            [Audit(now, actor, "online.closed", $"Online stemming voor '{MeetingId}' gesloten; alle stemcodes zijn verlopen. {voters} leden stemden online.")], now);
+            [Audit(now, actor, "online.closed", $"Online stemming voor '{MeetingId}' gesloten; alle stemcodes zijn verlopen. {voters} {DutchFormat.Noun(voters, "lid stemde", "leden stemden")} online.")], now);
         return Outcome<OnlineVotingView>.Ok(await ViewOf(closed));
     }
 

@@ -138,6 +138,18 @@ public sealed class SiloCommandLineTests : IDisposable
         Assert.Contains("financier\tFinancier Midden", list.Out);
         // Amsterdam wall-clock time as a Dutch reader writes it, not an ISO instant.
         Assert.Matches(@"(?m)^\S+\tadmin\tBeheer Eerst\taangemaakt \d\d-\d\d-\d{4} \d\d:\d\d$", list.Out);
+        // Exactly Amsterdam's time, not UTC (review2 F8): tokens created at known instants, in summer (UTC+2) and winter (UTC+1).
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, "warmtenet.db")};Pooling=False"))
+        {
+            await db.OpenAsync();
+            await using var update = db.CreateCommand();
+            update.CommandText = "UPDATE warmte_api_token SET created_at = CASE name WHEN 'Bestuur Daarna' THEN '2026-07-01T10:00:00Z' ELSE '2026-01-15T10:00:00Z' END WHERE name IN ('Bestuur Daarna', 'Financier Midden')";
+            Assert.Equal(2, await update.ExecuteNonQueryAsync());
+        }
+        var known = await BuiltProgram.Silo("token", "list", "--data-dir", DataDir);
+        Assert.True(known.ExitCode == 0, known.ToString());
+        Assert.Matches(@"(?m)^\S+\tboard:ketelhuiswg\tBestuur Daarna\taangemaakt 01-07-2026 12:00$", known.Out);
+        Assert.Matches(@"(?m)^\S+\tfinancier\tFinancier Midden\taangemaakt 15-01-2026 11:00$", known.Out);
         // Nothing went to the default ./data of the working directory: an empty other directory has no tokens.
         var elsewhere = await BuiltProgram.Silo("--data-dir", Path.Combine(_work, "other"), "token", "list");
         Assert.DoesNotContain("Beheer Eerst", elsewhere.Out);

@@ -113,10 +113,24 @@ public sealed class StatuteLegalMinimumTests
     public void A_closed_result_below_the_law_stays_as_recorded_and_carries_a_note()
     {
         var soft = Statutes.LegalDefaults.Default; // "more than 1/2", as a closed Statutenwijziging recorded it
-        Assert.NotNull(LegalMinimums.Note(DecisionType.Statutenwijziging, soft));
-        Assert.Contains("corrigeer", LegalMinimums.Note(DecisionType.Statutenwijziging, soft));
-        Assert.Null(LegalMinimums.Note(DecisionType.Realisatiebesluit, soft));
-        Assert.Null(LegalMinimums.Note(DecisionType.Statutenwijziging, Statutes.LegalDefaults.RuleFor(DecisionType.Statutenwijziging)));
+        Assert.NotNull(LegalMinimums.Note(DecisionType.Statutenwijziging, soft, 14));
+        Assert.Contains("corrigeer", LegalMinimums.Note(DecisionType.Statutenwijziging, soft, 14));
+        Assert.Contains("meer dan 1/2", LegalMinimums.Note(DecisionType.Statutenwijziging, soft, 14));
+        Assert.Null(LegalMinimums.Note(DecisionType.Realisatiebesluit, soft, 14));
+        Assert.Null(LegalMinimums.Note(DecisionType.Statutenwijziging, Statutes.LegalDefaults.RuleFor(DecisionType.Statutenwijziging), 14));
+    }
+
+    [Theory]
+    [InlineData(3, 14, false)] // statutes stored with 3 days' notice, but the meeting was called 14 days ahead: met the law
+    [InlineData(14, 5, true)]  // the rule asked 14 days, the meeting had 5: below the law
+    [InlineData(7, 7, false)]
+    [InlineData(7, 6, true)]
+    public void The_law_note_judges_the_notice_the_meeting_had_not_the_rules_setting_review2_F5(int ruleNoticeDays, int meetingNoticeDays, bool noted)
+    {
+        var rule = Statutes.LegalDefaults.Default with { MinimumNoticeDays = ruleNoticeDays };
+        var note = LegalMinimums.Note(DecisionType.Tariefbesluit, rule, meetingNoticeDays);
+        Assert.Equal(noted, note is not null);
+        if (noted) Assert.Contains($"opgeroepen {meetingNoticeDays} dagen vooraf", note);
     }
 
     // ---- properties ----
@@ -168,6 +182,52 @@ public sealed class StatuteLegalMinimumTests
                 if (stored is not null) Assert.False(LegalMinimums.IsBelowLaw(DecisionType.Statutenwijziging, stored));
                 foreach (var type in Enum.GetValues<DecisionType>())
                     Assert.True(record.EffectiveStatutes.RuleFor(type).MinimumNoticeDays >= 7);
+            });
+
+    // Rules that meet the law: notice of 7 days or more (or omitted), a real majority, and for a statute change
+    // at least 2/3 ("66,67%" is more than 2/3; "meer dan 2/3" is stricter still).
+    private static readonly string?[] LawfulShares = [null, "1/3", "1/2", "3/5", "66%", "66,67%", "2/3", "3/4", "50%", "1/1", "99/100"];
+    private static readonly string?[] LawfulStatuteShares = [null, "66,67%", "2/3", "3/4", "1/1", "99/100"];
+
+    private static Gen<DecisionRuleInput> LawfulRule(string? type) =>
+        from quorum in Gen.Elements(Shares)
+        from majority in Gen.Elements(type == "Statutenwijziging" ? LawfulStatuteShares : LawfulShares)
+        from kind in Gen.Elements(Kinds)
+        from abstentions in Gen.Elements<bool?>(null, true, false)
+        from weighting in Gen.Elements<string?>(null, "OneMemberOneVote", "PerWoningequivalent")
+        from notice in Gen.Elements<int?>(null, 7, 8, 14, 30)
+        select new DecisionRuleInput
+        {
+            DecisionType = type, Quorum = quorum, Majority = majority, MajorityRule = kind, AbstentionsCount = abstentions,
+            Weighting = weighting, MinimumNoticeDays = notice,
+        };
+
+    /// <summary>Review2 F8: the property above returns early on every refusal; a change that refused valid statutes would pass it.</summary>
+    [Property(MaxTest = 300)]
+    public Property Statutes_whose_every_rule_meets_the_law_are_saved_as_sent() =>
+        Prop.ForAll((from withDefault in Gen.Elements(true, false)
+                     from @default in LawfulRule(null)
+                     from mask in Gen.Elements(true, false).ArrayOf(Types.Length)
+                     from r0 in LawfulRule(Types[0]) from r1 in LawfulRule(Types[1]) from r2 in LawfulRule(Types[2])
+                     from r3 in LawfulRule(Types[3]) from r4 in LawfulRule(Types[4])
+                     select new SetStatutes
+                     {
+                         Default = withDefault ? @default : null,
+                         Overrides = [.. new[] { r0, r1, r2, r3, r4 }.Where((_, i) => mask[i]).Cast<DecisionRuleInput?>()],
+                     }).ToArbitrary(),
+            put =>
+            {
+                var saved = AlvRules.SetStatutes(AlvRecord.Empty, put);
+                Assert.True(saved.IsOk, string.Join("; ", saved.Refusal?.Errors.Select(e => e.Field + ": " + e.Reason) ?? []));
+                var statutes = saved.Value!.Value.Statutes!;
+                Assert.Equal(put.Overrides!.Value.Length, statutes.Overrides.Length);
+                foreach (var (input, stored) in put.Overrides.Value.Zip(statutes.Overrides))
+                {
+                    Assert.Equal(input!.DecisionType, stored.Type.ToString());
+                    if (input.MinimumNoticeDays is { } n) Assert.Equal(n, stored.Rule.MinimumNoticeDays);
+                    if (input.Majority is { } m) Assert.Equal(Share.Parse(m), stored.Rule.Majority);
+                }
+                if (put.Default?.MinimumNoticeDays is { } d) Assert.Equal(d, statutes.Default.MinimumNoticeDays);
             });
 
     [Property(MaxTest = 300)]

@@ -69,11 +69,10 @@ public sealed class GateAsOfDecisionTests
         Assert.True(checklist.AllMet);
     }
 
-    private static DecisionStatus Realisatiebesluit(LocalDate meeting) => new()
-    {
-        MeetingId = "alv", MeetingDate = meeting, ProposalId = "r", Title = "R",
-        Result = VoteCounting.Decide(Statutes.LegalDefaults.Default, new VoteTotals(9, 1, 0), 10, 10, 0, false),
-    };
+    /// <summary>The gate's facts as the project grain gathers them, through <see cref="AlvRules.DecisionFor"/> (review2 F8): the latest decision and the one in force on the day judged.</summary>
+    private static GateFacts Facts(AlvRecord alv, LocalDate asOf, ConsentStatus consent) => new(
+        Realisatiebesluit: AlvRules.DecisionFor(alv, "p3", DecisionType.Realisatiebesluit), TenantConsent: consent,
+        RealisatiebesluitOnDecisionDate: AlvRules.DecisionFor(alv, "p3", DecisionType.Realisatiebesluit, asOf), DecisionDate: asOf);
 
     private static ConsentStatus Consent(LocalDate reachedOn) => ConsentRules.Status(
         new ConsentRecord
@@ -86,14 +85,18 @@ public sealed class GateAsOfDecisionTests
     {
         var asOf = new LocalDate(2025, 1, 1);
         var p = Project(new LocalDate(2020, 1, 1));
-        var context = new GateContext(p, asOf, new GateFacts(Realisatiebesluit: Realisatiebesluit(new LocalDate(2025, 3, 1)), TenantConsent: Consent(new LocalDate(2025, 2, 1))));
+        var record = Decisions.CorrectionNoticeTests.RealisatiebesluitAt("p3", new LocalDate(2025, 3, 1), 3, 0);
+        var consent = Consent(new LocalDate(2025, 2, 1));
+        var context = new GateContext(p, asOf, Facts(record, asOf, consent));
         var alv = new RealisatiebesluitCondition().Evaluate(context);
         Assert.False(alv.Met);
         Assert.Equal(new LocalDate(2025, 3, 1), alv.MetFrom);
         // reachedOn is when the service saw the threshold met, not the answers' dates: not judged as of.
         Assert.True(new TenantConsentCondition().Evaluate(context).Met);
-        var later = context with { Today = new LocalDate(2025, 3, 1) };
+        var later = new GateContext(p, new LocalDate(2025, 3, 1), Facts(record, new LocalDate(2025, 3, 1), consent));
         Assert.True(new RealisatiebesluitCondition().Evaluate(later).Met);
+        // The checklist of today (no as-of lookup) reads the latest decision.
+        Assert.True(new RealisatiebesluitCondition().Evaluate(new GateContext(p, Today, new GateFacts(Realisatiebesluit: AlvRules.DecisionFor(record, "p3", DecisionType.Realisatiebesluit)))).Met);
     }
 
     [Property(MaxTest = 300)]

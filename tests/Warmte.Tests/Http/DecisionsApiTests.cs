@@ -173,6 +173,46 @@ public sealed class DecisionsApiTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_rejected_realisatiebesluit_cannot_be_overturned_at_a_meeting_called_the_same_day_nor_backdated_review2_F1()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        await ApiCalls.SeedMembers(admin, coop);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv-a", title = "ALV voorjaar", date = "2024-06-01", noticeDate = "2024-05-15",
+            proposals = new[] { new { id = "jaarrekening", title = "Jaarrekening", decisionType = "Overig" } },
+        })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+            proposals = new[] { new { id = "besluit", title = "R", decisionType = "Realisatiebesluit", projectId = project } },
+        })).Status);
+        await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/proposals/besluit/tally", new { @for = 1, against = 2, abstain = 0, present = new[] { "L-1", "L-2", "L-3" } });
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/besluit/close", new { });
+        var before = (await admin.Get($"api/cooperatives/{coop}/alv/meetings")).Raw;
+
+        var spoed = await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "spoed", title = "Spoed", date = "2025-01-05", noticeDate = "2025-01-05",
+            proposals = new[] { new { id = "opnieuw", title = "Opnieuw", decisionType = "Realisatiebesluit", projectId = project, corrects = "alv/besluit", correctionReason = "nog een keer stemmen" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, spoed.Status);
+        Assert.Equal(["noticeDate"], spoed.ErrorFields);
+        var backdated = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-a/proposals",
+            new { id = "corr", title = "Correctie", decisionType = "Realisatiebesluit", projectId = project, corrects = "alv/besluit", correctionReason = "telfout" });
+        Assert.Equal(HttpStatusCode.BadRequest, backdated.Status);
+        Assert.Single(backdated.ErrorFields, f => f.EndsWith("corrects"));
+        Assert.Equal(before, (await admin.Get($"api/cooperatives/{coop}/alv/meetings")).Raw);
+
+        // A counting error of the same meeting is corrected there, after the meeting, without notice of its own.
+        var telfout = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals",
+            new { id = "telfout", title = "Correctie", decisionType = "Realisatiebesluit", projectId = project, corrects = "alv/besluit", correctionReason = "tweede zaal niet geteld" });
+        Assert.True(telfout.Status is HttpStatusCode.OK or HttpStatusCode.Created, telfout.Raw);
+    }
+
+    [Fact]
     public async Task The_wcw_check_reports_the_route_and_what_is_missing()
     {
         var admin = Server.Client();

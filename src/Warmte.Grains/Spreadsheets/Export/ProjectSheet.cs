@@ -155,11 +155,11 @@ public static class ProjectSheet
         }
         var o = cash.Outlook;
         sheet.Value(row++, 1, 
-            $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.RunwayMonths} maanden runway"
-            + (o.GapStart is { } gap ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} maanden)" : "")
+            $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} runway"
+            + (o.GapStart is { } gap ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")})" : "")
             + (o.MoneyNeededBy is { } by ? $", geld nodig uiterlijk {DutchFormat.Month(by)}" : "")
             + (o.RequestBy is { } request ? $", aanvraag uiterlijk {DutchFormat.Month(request)}" : "") + ".");
-        sheet.Value(row++, 1, $"Windstiltes: {cash.Summary.StallCount}, samen {cash.Summary.MonthsStalled} maanden; extra kosten door stilstand:");
+        sheet.Value(row++, 1, $"Windstiltes: {cash.Summary.StallCount}, samen {cash.Summary.MonthsStalled} {DutchFormat.Noun(cash.Summary.MonthsStalled, "maand", "maanden")}; extra kosten door stilstand:");
         sheet.Money(row - 1, 3, cash.Summary.ExtraCost);
         sheet.Value(row++, 1, "Rood gemarkeerde maanden zijn windstilte: het geld dekte het werk niet, alleen de vaste kosten liepen door.");
         string[] header = ["Maand", "Status", "Fase", "Begin", "Ontvangen", "Uitgaven", "Eind (= begin + ontvangen − uitgaven)", "Werkmaand", "Gebeurtenissen"];
@@ -220,7 +220,7 @@ public static class ProjectSheet
     {
         sheet.Section(row++, "Stemmingen en instemming");
         if (p.Members is { Members: > 0 } m)
-            sheet.Value(row++, 1, $"Ledenregister: {m.Members} leden, waarvan {m.EligibleToVote} stemgerechtigd ({DutchFormat.Date(m.On)}).");
+            sheet.Value(row++, 1, $"Ledenregister: {m.Members} {DutchFormat.Noun(m.Members, "lid", "leden")}, waarvan {m.EligibleToVote} stemgerechtigd ({DutchFormat.Date(m.On)}).");
         if (p.Realisatiebesluit is { } d)
         {
             var r = d.Result;

@@ -359,6 +359,8 @@ function proposal(meeting, p, project, replacedBy) {
     h('p', {}, `${number(r.for)} voor van ${number(r.denominator)} ${r.rule.abstentionsCount ? 'stemmen (met onthoudingen)' : 'uitgebrachte stemmen voor of tegen'}; ${p.mode === 'Tally' ? 'geteld op papier (telling)' : 'stembiljetten per lid'}.`),
     h('p', { class: 'rule' }, `Regel uit de statuten: ${ruleText(r.rule)}.`),
     h('p', { class: 'quorum' }, quorumText(r)),
+    // Decided below the law (review2 F10): the board must see it to correct it.
+    p.lawNote ? h('p', { class: 'message warning law-note', role: 'status', 'data-law-note': '' }, `Let op: ${p.lawNote}`) : null,
     h('p', { class: 'muted' }, `Gesloten door ${p.closedBy}.`));
 }
 
@@ -426,6 +428,8 @@ function consentView(consent) {
     h('h3', {}, `${c.name} (${c.corporation})`),
     h('p', { class: 'consent-state' }, h('strong', { class: c.reached ? 'met' : 'unmet', 'data-reached': String(c.reached) }, c.reached ? '✓ Drempel gehaald' : '✗ Drempel nog niet gehaald'),
       `: ${number(c.agreed)} van ${number(c.rentedHomes)} huishoudens akkoord (${percent(c.agreedPercent / 100)}); ${number(c.required)} nodig voor de drempel van ${shareText(c.threshold)}. Geen antwoord telt als niet akkoord.`),
+    // Judged otherwise than stored (the law's 70%, or every tenant in a small complex): review2 F10.
+    c.note ? h('p', { class: 'message warning consent-note', role: 'status', 'data-consent-note': '' }, `Let op: ${c.note}`) : null,
     consentBar(c),
     kpis([
       ['Huurwoningen', number(c.rentedHomes)],
