@@ -10,15 +10,19 @@ namespace Warmte.CashFlow;
 
 /// <summary>
 /// The stored form of <see cref="CashFlowPlanState.Spent"/> (the cash plan's snapshot, rewritten
-/// with every booking): one JSON string with a token per month, separated by <c>;</c>,
-/// <code>"2026-01 12345.67 17;2026-02 -5.5 3 0/3"</code>
-/// — month (JJJJ-MM), amount (invariant digits, its scale kept: 120.50 stays 120.50), the number of
-/// bookings, and the bookings per scale (<see cref="MonthSpending.Scales"/>, counts joined by
-/// <c>/</c>, <c>-</c> for none) only when they are not the usual "every booking has the amount's
-/// decimals". Before 12-2026 the list was an array of objects
-/// (<c>{"month":…,"amount":…,"bookings":…,"scales":[…]}</c>, about 70 bytes a month, 5 kB for a
-/// project booked over six years, over PostgreSQL's 2 kB TOAST threshold: compressed anew at every
-/// booking); that form is still read, and the next commit writes this one (about 20 bytes a month).
+/// with every booking): one JSON string, a token per month separated by <c>;</c>,
+/// <code>"2026-01 12345.67 17;9.5 0/3/1;2026-06 -5 2 0/1"</code>
+/// Each token: the month (JJJJ-MM; left out when it is the month after the previous token's), the
+/// amount (invariant digits, its scale kept: 120.50 stays 120.50), then the counts —
+/// <list type="bullet">
+/// <item><c>17</c>: 17 bookings, each with the amount's decimals (the usual case; <see cref="MonthSpending.Scales"/> = [0, …, 0, 17]);</item>
+/// <item><c>0/3/1</c>: the bookings per number of decimals (<see cref="MonthSpending.Scales"/>), their sum the number of bookings;</item>
+/// <item><c>2 0/1</c> or <c>0 -</c>: both, when they do not agree (<c>-</c>: no scales), as a snapshot of an older release may hold.</item>
+/// </list>
+/// Before 12-2026 the list was an array of objects (<c>{"month":…,"amount":…,"bookings":…,"scales":[…]}</c>,
+/// about 70 bytes a month: 5 kB for a project booked over six years, over PostgreSQL's 2 kB TOAST
+/// threshold, so compressed anew at every booking); that form is still read, and the next commit
+/// writes this one (about 20 bytes a month).
 /// </summary>
 public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpending>>
 {
@@ -48,18 +52,23 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
     public static string Format(ImmutableArray<MonthSpending> months)
     {
         if (months.IsDefaultOrEmpty) return "";
-        var text = new StringBuilder(months.Length * 24);
+        var text = new StringBuilder(months.Length * 20);
+        YearMonth? previous = null;
         foreach (var m in months)
         {
             if (text.Length > 0) text.Append(';');
-            text.Append(YearMonthPattern.Iso.Format(m.Month)).Append(' ')
-                .Append(m.Amount.ToString(CultureInfo.InvariantCulture)).Append(' ')
-                .Append(m.Bookings.ToString(CultureInfo.InvariantCulture));
+            if (previous is not { } p || p.PlusMonths(1) != m.Month) text.Append(YearMonthPattern.Iso.Format(m.Month)).Append(' ');
+            previous = m.Month;
+            text.Append(m.Amount.ToString(CultureInfo.InvariantCulture)).Append(' ');
             var scales = m.Scales.IsDefault ? [] : m.Scales;
-            if (scales.SequenceEqual(Usual(m.Amount, m.Bookings))) continue;
-            text.Append(' ');
-            if (scales.IsEmpty) text.Append('-');
-            else text.AppendJoin('/', scales);
+            if (scales.SequenceEqual(Usual(m.Amount, m.Bookings))) text.Append(m.Bookings.ToString(CultureInfo.InvariantCulture));
+            else if (scales.Length > 1 && scales.Sum() == m.Bookings) text.AppendJoin('/', scales);
+            else
+            {
+                text.Append(m.Bookings.ToString(CultureInfo.InvariantCulture)).Append(' ');
+                if (scales.IsEmpty) text.Append('-');
+                else text.AppendJoin('/', scales);
+            }
         }
         return text.ToString();
     }
@@ -69,30 +78,49 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
     {
         if (text.Length == 0) return [];
         var months = ImmutableArray.CreateBuilder<MonthSpending>();
+        YearMonth? previous = null;
         foreach (var token in text.Split(';'))
         {
             var parts = token.Split(' ');
-            if (parts.Length is < 3 or > 4
-                || YearMonthPattern.Iso.Parse(parts[0]) is not { Success: true } month
-                || !decimal.TryParse(parts[1], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
-                || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var bookings))
-                throw new JsonException($"spent: '{token}' is not 'JJJJ-MM amount bookings [scales]'.");
+            var at = 0;
+            YearMonth month;
+            if (parts[0].Length == 7 && YearMonthPattern.Iso.Parse(parts[0]) is { Success: true } given) { month = given.Value; at = 1; }
+            else if (previous is { } p) month = p.PlusMonths(1);
+            else throw Malformed(token);
+            previous = month;
+            var rest = parts.Length - at;
+            if (rest is < 2 or > 3
+                || !decimal.TryParse(parts[at], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+                throw Malformed(token);
+            int bookings;
             ImmutableArray<int> scales;
-            if (parts.Length == 3) scales = Usual(amount, bookings);
-            else if (parts[3] == "-") scales = [];
+            if (rest == 3)
+            {
+                bookings = Count(parts[at + 1], token);
+                scales = parts[at + 2] == "-" ? [] : Counts(parts[at + 2], token);
+            }
+            else if (parts[at + 1].Contains('/'))
+            {
+                scales = Counts(parts[at + 1], token);
+                bookings = scales.Sum();
+            }
             else
             {
-                var counts = parts[3].Split('/');
-                var parsed = new int[counts.Length];
-                for (var i = 0; i < counts.Length; i++)
-                    if (!int.TryParse(counts[i], NumberStyles.None, CultureInfo.InvariantCulture, out parsed[i]))
-                        throw new JsonException($"spent: '{token}' has scales that are not counts.");
-                scales = [.. parsed];
+                bookings = Count(parts[at + 1], token);
+                scales = Usual(amount, bookings);
             }
-            months.Add(new MonthSpending(month.Value, amount, bookings, scales));
+            months.Add(new MonthSpending(month, amount, bookings, scales));
         }
         return months.ToImmutable();
     }
+
+    private static int Count(string text, string token) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw Malformed(token);
+
+    private static ImmutableArray<int> Counts(string text, string token) => [.. text.Split('/').Select(c => Count(c, token))];
+
+    private static JsonException Malformed(string token) =>
+        new($"spent: '{token}' is not '[JJJJ-MM] amount bookings-or-scales'.");
 
     /// <summary>Every booking of the month carries the decimals of the month's sum: [0, …, 0, bookings].</summary>
     private static ImmutableArray<int> Usual(decimal amount, int bookings)
