@@ -77,7 +77,8 @@ public sealed partial class RequestLogging
             var elapsed = Stopwatch.GetTimestamp() - started;
             var level = LevelOf(status, elapsed >= _slowTicks, _successLevel);
             // Nothing below is computed (path scrubbing, claims, formatting) when the line is not written.
-            if (_logger.IsEnabled(level))
+            // None is checked here: the logger factory's filters let None through to any provider that says yes.
+            if (level != LogLevel.None && _logger.IsEnabled(level))
                 Request(_logger, level, http.Request.Method, LogSafe.Path(http.Request.Path), status,
                     elapsed * 1000.0 / Stopwatch.Frequency,
                     http.User.FindFirstValue("token_id") ?? "-", http.User.FindFirstValue(ClaimTypes.Role) ?? "-");
