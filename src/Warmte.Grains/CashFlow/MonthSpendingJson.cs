@@ -60,14 +60,15 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
             if (previous is not { } p || p.PlusMonths(1) != m.Month) text.Append(YearMonthPattern.Iso.Format(m.Month)).Append(' ');
             previous = m.Month;
             text.Append(m.Amount.ToString(CultureInfo.InvariantCulture)).Append(' ');
+            // Per booking, for every month of the project: no LINQ, no arrays (a profile showed the first version).
             var scales = m.Scales.IsDefault ? [] : m.Scales;
-            if (scales.SequenceEqual(Usual(m.Amount, m.Bookings))) text.Append(m.Bookings.ToString(CultureInfo.InvariantCulture));
-            else if (scales.Length > 1 && scales.Sum() == m.Bookings) text.AppendJoin('/', scales);
+            if (IsUsual(scales, m.Amount, m.Bookings)) text.Append(m.Bookings);
+            else if (scales.Length > 1 && Sum(scales) == m.Bookings) AppendCounts(text, scales);
             else
             {
-                text.Append(m.Bookings.ToString(CultureInfo.InvariantCulture)).Append(' ');
+                text.Append(m.Bookings).Append(' ');
                 if (scales.IsEmpty) text.Append('-');
-                else text.AppendJoin('/', scales);
+                else AppendCounts(text, scales);
             }
         }
         return text.ToString();
@@ -112,6 +113,31 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
             months.Add(new MonthSpending(month, amount, bookings, scales));
         }
         return months.ToImmutable();
+    }
+
+    /// <summary>Whether <paramref name="scales"/> is [0, …, 0, <paramref name="bookings"/>] ending at the amount's scale.</summary>
+    private static bool IsUsual(ImmutableArray<int> scales, decimal amount, int bookings)
+    {
+        if (scales.Length != SpendingLedger.Scale(amount) + 1 || scales[^1] != bookings) return false;
+        for (var i = 0; i < scales.Length - 1; i++)
+            if (scales[i] != 0) return false;
+        return true;
+    }
+
+    private static int Sum(ImmutableArray<int> counts)
+    {
+        var sum = 0;
+        foreach (var c in counts) sum += c;
+        return sum;
+    }
+
+    private static void AppendCounts(StringBuilder text, ImmutableArray<int> counts)
+    {
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (i > 0) text.Append('/');
+            text.Append(counts[i]);
+        }
     }
 
     private static int Count(string text, string token) =>
