@@ -68,6 +68,7 @@ public sealed record CashFlowPlanState
     /// The plan as snapshots before 6-12-2026 held it (inside the snapshot). Read as it is; the
     /// grain's next commit moves it to a <see cref="CashFlowPlanGrain.PlanFileKind"/> row and clears it.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public CashFlowPlanInfo? Plan { get; init; }
 
     /// <summary>The plan in force is the newest <see cref="CashFlowPlanGrain.PlanFileKind"/> journal row.</summary>
@@ -75,7 +76,11 @@ public sealed record CashFlowPlanState
 
     public int BookingCount { get; init; }
 
-    /// <summary>Spending per month, months in order (<see cref="SpendingLedger.Apply"/>).</summary>
+    /// <summary>
+    /// Spending per month, months in order (<see cref="SpendingLedger.Apply"/>). Stored in a compact
+    /// form, about 20 bytes a month (<see cref="MonthSpendingJson"/>; the array of objects before it is still read).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(MonthSpendingJson))]
     public ImmutableArray<MonthSpending> Spent { get; init; } = [];
 
     /// <summary>The board's progress reports, one per month, in month order (a later report for a month replaces it; the journal keeps both).</summary>

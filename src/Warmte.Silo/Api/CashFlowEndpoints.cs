@@ -90,9 +90,11 @@ public static class CashFlowEndpoints
 
         group.MapPost("/spending", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
-            if (!http.User.CanWriteCooperative(project.CooperativeId))
-                return Problems.Forbidden($"Uitgaven boekt het bestuur van '{project.CooperativeId}' (of een beheerder).");
+            // Only the project's cooperative, for the access check: the whole project view (its phase's
+            // gate facts from three other grains) was computed per booking and then thrown away.
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperative) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(cooperative))
+                return Problems.Forbidden($"Uitgaven boekt het bestuur van '{cooperative}' (of een beheerder).");
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<BookSpendingRequest>(http.Request);
             if (problem is not null) return problem;

@@ -26,6 +26,8 @@ public static class OperationsSetup
         // Orleans' placement retries log every attempt at Information ("Polly[3] Execution attempt"):
         // Warning also when no appsettings.json is next to the working directory (tester F13).
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // The request log's two settings are checked at the start: a wrong value stops it, naming the key.
+        RequestLogging.Settings(builder.Configuration);
         builder.Services.AddSingleton<RefusalAuditStore>();
         RateLimiting.Add(builder.Services, builder.Configuration);
         CostlyWork.Add(builder.Services, builder.Configuration);

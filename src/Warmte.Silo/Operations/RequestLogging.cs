@@ -7,31 +7,85 @@ namespace Warmte.Silo.Operations;
 /// One structured log line per request: method, path (made safe by <see cref="LogSafe"/>), status,
 /// duration and the caller's token id and role. Never the token, the Authorization header or the
 /// query string.
+/// <para>
+/// The line's level (docs/operations.md, "Logs"): 5xx at Error; refusals (4xx) and slow requests
+/// (at least <c>RequestLog:SlowMs</c>, default 1000 ms) at Information; other successful requests at
+/// <c>RequestLog:SuccessLevel</c> (default Information, so every request is logged as before; an
+/// operator with heavy traffic sets Debug or None and keeps failures, refusals and slow requests).
+/// Nothing is formatted when the line's level is off; the line is a source-generated
+/// <see cref="LoggerMessageAttribute"/> (no argument array, no template parsing per request).
+/// </para>
 /// </summary>
-public sealed class RequestLogging(RequestDelegate next, ILoggerFactory loggers)
+public sealed partial class RequestLogging
 {
     public const string Category = "Warmte.Requests";
 
-    private readonly ILogger logger = loggers.CreateLogger(Category);
+    /// <summary>The level of a successful, not slow request (default Information).</summary>
+    public const string SuccessLevelKey = "RequestLog:SuccessLevel";
+
+    /// <summary>From this duration on a successful request is logged at Information whatever <see cref="SuccessLevelKey"/> says (default 1000).</summary>
+    public const string SlowMsKey = "RequestLog:SlowMs";
+
+    private readonly RequestDelegate _next;
+    private readonly ILogger _logger;
+    private readonly LogLevel _successLevel;
+    private readonly long _slowTicks;
+
+    public RequestLogging(RequestDelegate next, ILoggerFactory loggers, IConfiguration configuration)
+    {
+        _next = next;
+        _logger = loggers.CreateLogger(Category);
+        var settings = Settings(configuration);
+        _successLevel = settings.SuccessLevel;
+        _slowTicks = (long)(settings.SlowMs / 1000.0 * Stopwatch.Frequency);
+    }
+
+    /// <summary>
+    /// The two settings, checked: a level name (Trace … Critical, None) and a whole number of
+    /// milliseconds ≥ 0. A wrong value stops the start with the key named, not silently logging
+    /// something else.
+    /// </summary>
+    public static (LogLevel SuccessLevel, int SlowMs) Settings(IConfiguration configuration)
+    {
+        var level = LogLevel.Information;
+        if (configuration[SuccessLevelKey] is { Length: > 0 } text
+            && (!Enum.TryParse(text.Trim(), ignoreCase: true, out level) || !Enum.IsDefined(level) || int.TryParse(text, out _)))
+            throw new InvalidOperationException(
+                $"{SuccessLevelKey} = '{text}': use one of Trace, Debug, Information, Warning, Error, Critical, None.");
+        var slowMs = 1000;
+        if (configuration[SlowMsKey] is { Length: > 0 } ms && (!int.TryParse(ms.Trim(), out slowMs) || slowMs < 0))
+            throw new InvalidOperationException($"{SlowMsKey} = '{ms}': a whole number of milliseconds, 0 or more.");
+        return (level, slowMs);
+    }
+
+    /// <summary>The level of one request's line (pure: what the docs promise).</summary>
+    public static LogLevel LevelOf(int status, bool slow, LogLevel successLevel) =>
+        status >= 500 ? LogLevel.Error
+        : status >= 400 || slow ? LogLevel.Information
+        : successLevel;
 
     public async Task InvokeAsync(HttpContext http)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await next(http);
+            await _next(http);
         }
         finally
         {
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                var status = http.Response.StatusCode;
-                var level = status >= 500 ? LogLevel.Error : LogLevel.Information;
-                logger.Log(level, "HTTP {Method} {Path} {Status} in {DurationMs:0.0} ms (token {TokenId}, role {Role})",
-                    http.Request.Method, LogSafe.Path(http.Request.Path), status,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            var status = http.Response.StatusCode;
+            var elapsed = Stopwatch.GetTimestamp() - started;
+            var level = LevelOf(status, elapsed >= _slowTicks, _successLevel);
+            // Nothing below is computed (path scrubbing, claims, formatting) when the line is not written.
+            // None is checked here: the logger factory's filters let None through to any provider that says yes.
+            if (level != LogLevel.None && _logger.IsEnabled(level))
+                Request(_logger, level, http.Request.Method, LogSafe.Path(http.Request.Path), status,
+                    elapsed * 1000.0 / Stopwatch.Frequency,
                     http.User.FindFirstValue("token_id") ?? "-", http.User.FindFirstValue(ClaimTypes.Role) ?? "-");
-            }
         }
     }
+
+    [LoggerMessage(EventId = 0, EventName = "Request", SkipEnabledCheck = true,
+        Message = "HTTP {Method} {Path} {Status} in {DurationMs:0.0} ms (token {TokenId}, role {Role})")]
+    private static partial void Request(ILogger logger, LogLevel level, string method, string path, int status, double durationMs, string tokenId, string role);
 }

@@ -69,6 +69,60 @@ public sealed class CashFlowPlanSnapshotTests
         }
     }
 
+    public static TheoryData<string> Backends => ["sqlite", "postgresql"];
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task An_old_form_snapshot_answers_as_before_and_the_next_booking_rewrites_its_months_in_the_compact_form(string backend)
+    {
+        // The form the release before wrote (months as objects), with its journal rows, stored as it stored them.
+        var settings = await Warmte.Tests.Grains.GrainStorageTests.Storage(backend);
+        var store = new Warmte.Silo.Storage.AdoNetJournalStore(new Warmte.Silo.Storage.Database(settings));
+        var at = NodaTime.Instant.FromUtc(2025, 3, 1, 9, 0);
+        Warmte.CashFlow.SpendingFact Fact(string id, int month, decimal amount) => new(Warmte.CashFlow.SpendingChange.Booked, new Warmte.CashFlow.SpendingBooking
+        {
+            Id = id, Month = new NodaTime.YearMonth(2025, month), Kind = Warmte.CashFlow.WorkKind.Design, Amount = amount, BookedBy = "bestuur", BookedAt = at,
+        });
+        const string oldState = """{"planInJournal":false,"bookingCount":3,"spent":[{"month":"2025-01","amount":121.00,"bookings":2,"scales":[0,1,1]},{"month":"2025-02","amount":99.99,"bookings":1,"scales":[0,0,1]}],"progress":[]}""";
+        await store.CommitAsync(new Warmte.Journal.JournalCommit("cashplan", "oud-project", 0, 1, oldState,
+            [.. new[] { Fact("b-1", 1, 120.5m), Fact("b-2", 1, 0.50m), Fact("b-3", 2, 99.99m) }.Select(Warmte.CashFlow.CashFlowPlanGrain.SpendingEntry)], null, at));
+
+        var cluster = await Warmte.Tests.Grains.GrainStorageTests.Cluster(settings);
+        try
+        {
+            var plan = cluster.Client.GetGrain<Warmte.CashFlow.ICashFlowPlanGrain>("oud-project");
+            // Read as it is: the months and their sums to the cent.
+            var before = await plan.Position(new NodaTime.YearMonth(2025, 3));
+            Assert.Equal("220.99", before.TotalSpent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(oldState, (await store.LoadAsync("cashplan", "oud-project"))!.State); // reading writes nothing
+
+            // The next booking commits the snapshot in the compact form.
+            var booked = await plan.Book(new Warmte.CashFlow.BookSpending { Month = new NodaTime.YearMonth(2025, 2), Kind = "Design", Amount = 0.01m }, "bestuur", "sleutel-1");
+            Assert.True(booked.IsOk, booked.Refusal?.Message);
+            var stored = JsonNode.Parse((await store.LoadAsync("cashplan", "oud-project"))!.State)!;
+            Assert.Equal("2025-01 121.00 0/1/1;100.00 2", stored["spent"]!.GetValue<string>());
+            Assert.Equal(4, stored["bookingCount"]!.GetValue<int>());
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+
+        // A new activation reads the compact form: the same sums, all four bookings.
+        var again = await Warmte.Tests.Grains.GrainStorageTests.Cluster(settings);
+        try
+        {
+            var plan = again.Client.GetGrain<Warmte.CashFlow.ICashFlowPlanGrain>("oud-project");
+            var after = await plan.Position(new NodaTime.YearMonth(2025, 3));
+            Assert.Equal("221.00", after.TotalSpent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(4, (await plan.Bookings()).Length);
+        }
+        finally
+        {
+            await again.DisposeAsync();
+        }
+    }
+
     private static (string State, long Version) Snapshot(string db, string key)
     {
         using var connection = Open(db);

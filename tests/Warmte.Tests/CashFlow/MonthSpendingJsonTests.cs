@@ -1,0 +1,171 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using Warmte.CashFlow;
+using Warmte.Serialization;
+
+namespace Warmte.Tests.CashFlow;
+
+/// <summary>
+/// The cash plan snapshot's months in their compact stored form (<see cref="MonthSpendingJson"/>):
+/// whatever bookings, totals and removals made them, they read back the same to the last digit; the
+/// form before it still reads; and a project booked over six years stays under PostgreSQL's 2 kB
+/// TOAST threshold, which the old form did not.
+/// </summary>
+public sealed class MonthSpendingJsonTests
+{
+    private static readonly Instant At = Instant.FromUtc(2026, 12, 6, 12, 0);
+
+    /// <summary>One step of a spending history: a booking, a month total set or replaced, a total removed.</summary>
+    public sealed record Step(int Month, long Units, int Scale, bool Negative, int What, int Total);
+
+    private static Gen<Step> Steps() =>
+        from month in Gen.Choose(0, 80)
+        from units in Gen.Choose(0, 1_000_000_000).Select(u => (long)u)
+        from scale in Gen.Choose(0, 4)
+        from negative in Gen.Elements(false, false, false, true)
+        from what in Gen.Choose(0, 9)
+        from total in Gen.Choose(0, 3)
+        select new Step(month, units, scale, negative, what, total);
+
+    private static Arbitrary<Step[]> Histories() => Gen.ArrayOf(Steps()).Select(s => s.Take(300).ToArray()).ToArbitrary();
+
+    /// <summary>The months after a history, folded by the ledger's own rules (as the grain does).</summary>
+    private static ImmutableArray<MonthSpending> Fold(IEnumerable<Step> steps)
+    {
+        var state = new CashFlowPlanState();
+        var totals = new Dictionary<string, SpendingBooking>();
+        var n = 0;
+        foreach (var s in steps)
+        {
+            var month = new YearMonth(2020, 1).PlusMonths(s.Month);
+            var amount = new decimal((int)(s.Units & 0x7FFFFFFF), 0, 0, s.Negative, (byte)s.Scale);
+            SpendingFact fact;
+            var totalId = $"t-{s.Month}-{s.Total}";
+            if (s.What < 6)
+                fact = new SpendingFact(SpendingChange.Booked, Booking($"b-{n++}", month, amount));
+            else if (s.What < 9)
+            {
+                var booking = Booking(totalId, month, amount);
+                fact = new SpendingFact(SpendingChange.TotalSet, booking, totals.GetValueOrDefault(totalId));
+                totals[totalId] = booking;
+            }
+            else if (totals.Remove(totalId, out var removed))
+                fact = new SpendingFact(SpendingChange.TotalRemoved, removed);
+            else continue;
+            state = state.With([fact]);
+        }
+        return state.Spent;
+    }
+
+    private static SpendingBooking Booking(string id, YearMonth month, decimal amount) =>
+        new() { Id = id, Month = month, Kind = WorkKind.Design, Amount = amount, BookedBy = "bestuur", BookedAt = At };
+
+    /// <summary>Equal as stored data: the same months, the same digits of each amount (its scale too), the same counts.</summary>
+    private static void AssertSame(ImmutableArray<MonthSpending> expected, ImmutableArray<MonthSpending> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].Month, actual[i].Month);
+            Assert.Equal(expected[i].Amount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                actual[i].Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(expected[i].Bookings, actual[i].Bookings);
+            Assert.Equal(expected[i].Scales.AsEnumerable(), actual[i].Scales.AsEnumerable());
+        }
+    }
+
+    private static CashFlowPlanState RoundTrip(CashFlowPlanState state) =>
+        JsonSerializer.Deserialize<CashFlowPlanState>(JsonSerializer.Serialize(state, WarmteJson.Default), WarmteJson.Default)!;
+
+    [Property(MaxTest = 300)]
+    public Property Any_spending_history_reads_back_from_the_stored_form_to_the_last_digit() =>
+        Prop.ForAll(Histories(), steps =>
+        {
+            var months = Fold(steps);
+            var state = new CashFlowPlanState { BookingCount = 7, PlanInJournal = true, Spent = months };
+            var back = RoundTrip(state);
+            AssertSame(months, back.Spent);
+            Assert.Equal((7, true), (back.BookingCount, back.PlanInJournal));
+            // And the form before reads the same months (a snapshot written by the release before this one).
+            AssertSame(months, JsonSerializer.Deserialize<CashFlowPlanState>(OldForm(state), WarmteJson.Default)!.Spent);
+        });
+
+    [Property(MaxTest = 100)]
+    public Property Bookings_folded_onto_read_back_months_end_where_they_would_have_in_memory() =>
+        Prop.ForAll(Histories(), Histories(), (first, second) =>
+        {
+            // The grain folds new facts onto the state it loaded: loading must not change what later facts do.
+            var facts = second.Select(s => new SpendingFact(SpendingChange.Booked, Booking("x", new YearMonth(2020, 1).PlusMonths(s.Month),
+                new decimal((int)(s.Units & 0x7FFFFFFF), 0, 0, s.Negative, (byte)s.Scale)))).ToList();
+            var inMemory = new CashFlowPlanState { Spent = Fold(first) };
+            AssertSame(inMemory.With(facts).Spent, RoundTrip(inMemory).With(facts).Spent);
+        });
+
+    [Fact]
+    public void The_stored_form_is_one_token_per_month_with_the_scales_only_when_unusual()
+    {
+        var state = new CashFlowPlanState
+        {
+            BookingCount = 5,
+            Spent =
+            [
+                new MonthSpending(new YearMonth(2026, 1), 120.50m, 2, [0, 1, 1]),  // 120.5 + 0.00: mixed decimals
+                new MonthSpending(new YearMonth(2026, 2), 300.00m, 3, [0, 0, 3]),  // every booking in cents: the usual
+                new MonthSpending(new YearMonth(2026, 3), -5m, 0, []),             // as an old snapshot may hold it
+                new MonthSpending(new YearMonth(2026, 6), 7m, 2, [1]),             // counts that disagree: both kept
+            ],
+        };
+        var json = JsonDocument.Parse(JsonSerializer.Serialize(state, WarmteJson.Default)).RootElement;
+        Assert.Equal("2026-01 120.50 0/1/1;300.00 3;-5 0 -;2026-06 7 2 1", json.GetProperty("spent").GetString());
+        Assert.False(json.TryGetProperty("plan", out _)); // no "plan": null in every snapshot
+        AssertSame(state.Spent, RoundTrip(state).Spent);
+    }
+
+    [Fact]
+    public void The_form_before_reads_with_missing_counts_as_the_old_reader_took_them()
+    {
+        var old = """{"bookingCount": 9, "spent": [{"month": "2026-01", "amount": 120.50}, {"month": "2026-02", "amount": 7, "bookings": 1, "scales": [1]}]}""";
+        var state = JsonSerializer.Deserialize<CashFlowPlanState>(old, WarmteJson.Default)!;
+        AssertSame([new MonthSpending(new YearMonth(2026, 1), 120.50m, 0, []), new MonthSpending(new YearMonth(2026, 2), 7m, 1, [1])], state.Spent);
+        Assert.Equal("2026-01 120.50 0 -;7 1",
+            JsonDocument.Parse(JsonSerializer.Serialize(state, WarmteJson.Default)).RootElement.GetProperty("spent").GetString());
+    }
+
+    [Theory]
+    [InlineData("2026-01 12")]                 // no bookings count
+    [InlineData("12 3")]                       // no month to follow on
+    [InlineData("2026-13 1 1")]                // no such month
+    [InlineData("2026-01 1,5 1")]              // a comma is not the decimal point
+    [InlineData("2026-01 1 1 0/x")]            // scales that are not counts
+    [InlineData("2026-01 1 -1")]               // a negative count
+    public void A_malformed_stored_form_is_refused_not_guessed(string spent) =>
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CashFlowPlanState>($$"""{"spent": "{{spent}}"}""", WarmteJson.Default));
+
+    [Fact]
+    public void Six_years_of_bookings_stay_under_the_2_kB_TOAST_threshold_where_the_old_form_was_over_it()
+    {
+        // What the load generator books: 72 months from 2020-01, amounts of € 100.00 to € 99,999.99, many per month.
+        var rng = new Random(15);
+        var state = new CashFlowPlanState { PlanInJournal = true };
+        for (var i = 0; i < 5_000; i++)
+            state = state.With([new SpendingFact(SpendingChange.Booked,
+                Booking("b-" + i, new YearMonth(2020, 1).PlusMonths(rng.Next(72)), rng.Next(10_000, 10_000_000) / 100m))]) with { BookingCount = i + 1 };
+        var stored = JsonSerializer.Serialize(state, WarmteJson.Default);
+        var old = OldForm(state);
+        Assert.Equal(72, state.Spent.Length);
+        Assert.True(stored.Length < 2_000, $"{stored.Length} characters");
+        Assert.True(old.Length > 2 * stored.Length, $"old {old.Length}, new {stored.Length}");
+    }
+
+    /// <summary>The snapshot as the release before wrote it: the months as an array of objects.</summary>
+    internal static string OldForm(CashFlowPlanState state)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(state, WarmteJson.Default))!.AsObject();
+        node["spent"] = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(state.Spent.ToArray(), WarmteJson.Default));
+        return node.ToJsonString();
+    }
+}
