@@ -19,10 +19,13 @@ namespace Warmte.CashFlow;
 /// <item><c>0/3/1</c>: the bookings per number of decimals (<see cref="MonthSpending.Scales"/>), their sum the number of bookings;</item>
 /// <item><c>2 0/1</c> or <c>0 -</c>: both, when they do not agree (<c>-</c>: no scales), as a snapshot of an older release may hold.</item>
 /// </list>
-/// Before 12-2026 the list was an array of objects (<c>{"month":…,"amount":…,"bookings":…,"scales":[…]}</c>,
+/// The list has been an array of objects (<c>{"month":…,"amount":…,"bookings":…,"scales":[…]}</c>,
 /// about 70 bytes a month: 5 kB for a project booked over six years, over PostgreSQL's 2 kB TOAST
-/// threshold, so compressed anew at every booking); that form is still read, and the next commit
-/// writes this one (about 20 bytes a month).
+/// threshold, so compressed anew at every booking). <b>This release reads both forms and still writes
+/// the array</b> (<see cref="Write"/>): a build before it cannot read the compact form, so writing it now
+/// would make rolling the binaries back break every cash plan booked since. The release after this one
+/// writes <see cref="Format"/> (about 20 bytes a month) — the usual expand/contract step of a stored
+/// format (docs/storage.md, "The cash plan's months").
 /// </summary>
 public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpending>>
 {
@@ -45,8 +48,9 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
         }
     }
 
+    /// <summary>The array of objects every earlier release reads (see the class summary for when <see cref="Format"/> takes over).</summary>
     public override void Write(Utf8JsonWriter writer, ImmutableArray<MonthSpending> value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(Format(value));
+        JsonSerializer.Serialize(writer, value.IsDefault ? [] : value.ToArray(), options);
 
     /// <summary>The compact text of <paramref name="months"/> (see the class summary).</summary>
     public static string Format(ImmutableArray<MonthSpending> months)

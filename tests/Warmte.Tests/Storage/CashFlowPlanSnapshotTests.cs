@@ -73,9 +73,9 @@ public sealed class CashFlowPlanSnapshotTests
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public async Task An_old_form_snapshot_answers_as_before_and_the_next_booking_rewrites_its_months_in_the_compact_form(string backend)
+    public async Task A_compact_form_snapshot_answers_as_before_and_the_next_booking_writes_the_months_as_earlier_builds_read_them(string backend)
     {
-        // The form the release before wrote (months as objects), with its journal rows, stored as it stored them.
+        // The compact form the release after this one writes (a rollback to this build), with its journal rows.
         var settings = await Warmte.Tests.Grains.GrainStorageTests.Storage(backend);
         var store = new Warmte.Silo.Storage.AdoNetJournalStore(new Warmte.Silo.Storage.Database(settings));
         var at = NodaTime.Instant.FromUtc(2025, 3, 1, 9, 0);
@@ -83,7 +83,7 @@ public sealed class CashFlowPlanSnapshotTests
         {
             Id = id, Month = new NodaTime.YearMonth(2025, month), Kind = Warmte.CashFlow.WorkKind.Design, Amount = amount, BookedBy = "bestuur", BookedAt = at,
         });
-        const string oldState = """{"planInJournal":false,"bookingCount":3,"spent":[{"month":"2025-01","amount":121.00,"bookings":2,"scales":[0,1,1]},{"month":"2025-02","amount":99.99,"bookings":1,"scales":[0,0,1]}],"progress":[]}""";
+        const string oldState = """{"planInJournal":false,"bookingCount":3,"spent":"2025-01 121.00 0/1/1;99.99 1","progress":[]}""";
         await store.CommitAsync(new Warmte.Journal.JournalCommit("cashplan", "oud-project", 0, 1, oldState,
             [.. new[] { Fact("b-1", 1, 120.5m), Fact("b-2", 1, 0.50m), Fact("b-3", 2, 99.99m) }.Select(Warmte.CashFlow.CashFlowPlanGrain.SpendingEntry)], null, at));
 
@@ -96,11 +96,12 @@ public sealed class CashFlowPlanSnapshotTests
             Assert.Equal("220.99", before.TotalSpent.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(oldState, (await store.LoadAsync("cashplan", "oud-project"))!.State); // reading writes nothing
 
-            // The next booking commits the snapshot in the compact form.
+            // The next booking commits the snapshot with the months as the array every earlier build reads.
             var booked = await plan.Book(new Warmte.CashFlow.BookSpending { Month = new NodaTime.YearMonth(2025, 2), Kind = "Design", Amount = 0.01m }, "bestuur", "sleutel-1");
             Assert.True(booked.IsOk, booked.Refusal?.Message);
             var stored = JsonNode.Parse((await store.LoadAsync("cashplan", "oud-project"))!.State)!;
-            Assert.Equal("2025-01 121.00 0/1/1;100.00 2", stored["spent"]!.GetValue<string>());
+            Assert.Equal("""[{"month":"2025-01","amount":121.00,"bookings":2,"scales":[0,1,1]},{"month":"2025-02","amount":100.00,"bookings":2,"scales":[0,0,2]}]""",
+                stored["spent"]!.ToJsonString());
             Assert.Equal(4, stored["bookingCount"]!.GetValue<int>());
         }
         finally
@@ -108,7 +109,7 @@ public sealed class CashFlowPlanSnapshotTests
             await cluster.DisposeAsync();
         }
 
-        // A new activation reads the compact form: the same sums, all four bookings.
+        // A new activation reads it back: the same sums, all four bookings.
         var again = await Warmte.Tests.Grains.GrainStorageTests.Cluster(settings);
         try
         {
