@@ -30,7 +30,21 @@ public sealed class CostlyLoadSmokeTests
         var overLimit = result.Operations.Single(o => o.Operation.StartsWith("montecarlo 100,000", StringComparison.Ordinal));
         Assert.Equal(0, overLimit.Succeeded);
         Assert.True(overLimit.ErrorsByStatus.GetValueOrDefault("400") > 0, string.Join(", ", overLimit.ErrorsByStatus));
-        Assert.True(result.Operations.Where(o => o.Operation == "montecarlo").Sum(o => o.Succeeded) > 0, "some Monte Carlo within the limit was answered");
+        // A Monte Carlo within the reader's limit is answered: during the 3 s run on a quiet machine; on a busy one
+        // (a CI run beside other builds) the lane may refuse all of them with 429/503 within the window, so it is
+        // asked once more afterwards, waiting as a polite client does — what matters is that it is answered, not when.
+        if (result.Operations.Where(o => o.Operation == "montecarlo").Sum(o => o.Succeeded) == 0)
+        {
+            using var reader = new ServiceClient([server.BaseUrl], tokens[0], timeout: TimeSpan.FromMinutes(2));
+            Answer answer = null!;
+            for (var attempt = 0; attempt < 30; attempt++)
+            {
+                answer = await reader.SendAsync(HttpMethod.Post, $"api/projects/{load.ProjectId}/business-cases/1/montecarlo", ServiceClient.Json(new { runs = 200, seed = 7 }), readBody: true);
+                if (answer.Status is not (429 or 503)) break;
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+            Assert.True(answer.Ok, "a Monte Carlo within the limit was answered: " + answer.Describe());
+        }
         Assert.True(result.Operations.Single(o => o.Operation == "status read (GET project)").Succeeded > 0);
         Assert.Equal(200, result.Figures!["silo answers /health/ready afterwards"]);
     }
