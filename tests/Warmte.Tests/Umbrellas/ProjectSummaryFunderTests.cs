@@ -223,16 +223,8 @@ public sealed class ProjectSummaryFunderTests
         {
             var admin = server.Client();
             var grains = server.App.Services.GetRequiredService<IGrainFactory>();
-            foreach (var coop in new[] { "coop-a", "coop-b" })
-                Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
-                {
-                    id = coop, statutoryName = "Coöperatie " + coop, kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18",
-                })).Status);
-            foreach (var (coop, project) in new[] { ("coop-a", "zuid"), ("coop-a", "noord"), ("coop-b", "oost"), ("coop-b", "west") })
-                Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/projects", new
-                {
-                    id = project, name = project, woningequivalenten = 100, plannedConnections = 80, startedOn = "2026-01-16",
-                })).Status);
+            await Cooperative(admin, "coop-a", "zuid", "noord");
+            await Cooperative(admin, "coop-b", "oost", "west");
             await WideViewSummaryTests.Grant(admin, "zuid", "lening", "gemeente", 100_000.10m);
             await WideViewSummaryTests.Grant(admin, "noord", "paw", "rijk", 50_000m);
             await WideViewSummaryTests.Grant(admin, "oost", "paw", "rijk", 20_000m);
@@ -314,15 +306,7 @@ public sealed class ProjectSummaryFunderTests
         await using (var server = await WarmteServer.StartAsync(dataDir, connectionString, clock))
         {
             var admin = server.Client();
-            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
-            {
-                id = "coop-a", statutoryName = "Coöperatie Alfa U.A.", kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18",
-            })).Status);
-            foreach (var project in new[] { "zuid", "noord", "oost" })
-                Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives/coop-a/projects", new
-                {
-                    id = project, name = project, woningequivalenten = 100, plannedConnections = 80, startedOn = "2026-01-16",
-                })).Status);
+            await Cooperative(admin, "coop-a", "zuid", "noord", "oost");
             await WideViewSummaryTests.Grant(admin, "zuid", "lening", "gemeente", 100_000.10m);
             await WideViewSummaryTests.Grant(admin, "zuid", "paw", "rijk", 50_000m);
             await WideViewSummaryTests.Grant(admin, "noord", "paw", "rijk", 70_000.55m);
@@ -382,14 +366,7 @@ public sealed class ProjectSummaryFunderTests
         await using (var server = await WarmteServer.StartAsync(dataDir, connectionString, clock))
         {
             var admin = server.Client();
-            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
-            {
-                id = "coop-r", statutoryName = "Coöperatie Rollback U.A.", kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18",
-            })).Status);
-            Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives/coop-r/projects", new
-            {
-                id = "proj-r", name = "proj-r", woningequivalenten = 100, plannedConnections = 80, startedOn = "2026-01-16",
-            })).Status);
+            await Cooperative(admin, "coop-r", "proj-r");
             await WideViewSummaryTests.Grant(admin, "proj-r", "paw", "rijk", 50_000m);
             gemeenteToken = (await admin.Post("api/tokens", new { name = "gemeente", role = "financier:gemeente" })).Text("token");
             rijkToken = (await admin.Post("api/tokens", new { name = "rijk", role = "financier:rijk" })).Text("token");
@@ -433,6 +410,20 @@ public sealed class ProjectSummaryFunderTests
             Assert.Empty((await ProjectSummaries.ReadFunderAsync(store, recording.Factory, ["coop-r"], "provincie", Today)).Keys);
             Assert.Empty(recording.Keys);
         }
+    }
+
+    /// <summary>A cooperative with its projects, created through the API.</summary>
+    private static async Task Cooperative(HttpClient admin, string coop, params string[] projects)
+    {
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
+        {
+            id = coop, statutoryName = "Coöperatie " + coop, kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18",
+        })).Status);
+        foreach (var project in projects)
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/projects", new
+            {
+                id = project, name = project, woningequivalenten = 100, plannedConnections = 80, startedOn = "2026-01-16",
+            })).Status);
     }
 
     private static async Task SameAsPerProject(WarmteServer server, IClock clock, string why, params (HttpClient Client, string Scope)[] financiers)
