@@ -211,7 +211,13 @@ internal static class CommandLine
         var command = result.CommandResult.Command;
         tree.Specs.TryGetValue(command, out var spec);
         var group = spec is null && tree.Groups.TryGetValue(command, out var g) ? g : null;
-        if (result.GetResult(tree.HelpOption) is { Implicit: false }) return new HelpRequest(spec, group);
+        if (result.GetResult(tree.HelpOption) is { Implicit: false })
+        {
+            // "warmte alv onlin --help": a misspelt word is named (exit 1, bad input), not answered with the group's help as if it were right.
+            if (spec is null && result.UnmatchedTokens.Any(t => !t.StartsWith('-')) && ParseError(tree, result, command, spec, group) is { } misspelt)
+                throw new UsageException(misspelt, spec, group);
+            return new HelpRequest(spec, group);
+        }
 
         if (FlagWithValue(tree, args, command) is { } flagError) throw new UsageException(flagError, spec, group);
         // System.CommandLine binds an unknown "--bogus" to a free argument ("project show --bogus" would look up

@@ -72,4 +72,23 @@ public sealed class GroupHelpProcessTests
         return line.StartsWith("  ", StringComparison.Ordinal)
                && (text == name || text.StartsWith(name + " ", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// A misspelt command word with --help ("warmte alv onlin --help", "warmte alvv --help") is named with the words
+    /// to choose from and exits 1 (bad input), as without --help — not answered with the group's help (exit 0) as if it were right.
+    /// </summary>
+    [Theory]
+    [InlineData("alv onlin", "Onbekende opdracht 'warmte alv onlin'", "online")]
+    [InlineData("alvv", "Onbekende opdracht 'alvv'", "alv")]
+    public async Task A_misspelt_word_before_help_is_named_not_answered_with_help(string typed, string message, string choice)
+    {
+        var result = await BuiltProgram.Run("dotnet", [BuiltProgram.WarmteDll, .. typed.Split(' '), "--help"], new Dictionary<string, string?>
+        {
+            ["WARMTE_URL"] = "http://127.0.0.1:9", ["WARMTE_TOKEN"] = "wt_not-a-real-token", ["WARMTE_CONFIG"] = "/nonexistent/warmte-config",
+        });
+        Assert.True(result.ExitCode == WarmteCli.BadInput, result.ToString());
+        Assert.Contains(message, result.Err);
+        Assert.Contains(choice, result.Err);
+        Assert.Equal("", result.Out);
+    }
 }
