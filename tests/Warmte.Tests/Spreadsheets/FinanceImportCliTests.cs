@@ -201,6 +201,33 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal(before, (await admin.Get($"api/projects/{project}/grants/paw")).Raw);
     }
 
+    /// <summary>
+    /// Tester finding A6: the export labels a tranche row "funder, scheme"; the dry run did not ask the service for the
+    /// grant, so when the grant's id is not its scheme it refused the export's own table ("0 goede rijen", exit 1)
+    /// while the real import of the same file worked.
+    /// </summary>
+    [Fact]
+    public async Task The_dry_run_of_an_exported_tranche_table_recognises_the_grant_by_its_label()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, NewId("coop"), NewId("proj"));
+        var file = TempFile(".csv");
+        await File.WriteAllTextAsync(file, "Tranche;Gepland bedrag;Gepland op\n1;1000000;01-03-2021\n2;700000;01-03-2022\n");
+        Ok(await As(Server.AdminToken, "import", "tranches", project, "rijksbijdrage", file,
+            "--funder", "Rijk (PAW) via gemeente Amsterdam", "--scheme", "Programma Aardgasvrije Wijken", "--granted", "1700000", "--decided-on", "2020-01-01"));
+        var export = TempFile(".xlsx");
+        Ok(await As(Server.AdminToken, "export", "project", project, "--out", export));
+
+        var preview = await As(Server.AdminToken, "import", "tranches", project, "rijksbijdrage", export, "--dry-run");
+        Ok(preview);
+        Assert.Contains("2 goede rijen, 0 foute rijen.", preview.Out);
+        Assert.DoesNotContain("overgeslagen", preview.Out);
+        Assert.Contains("Proefrun: er is niets verstuurd.", preview.Out);
+        var imported = await As(Server.AdminToken, "import", "tranches", project, "rijksbijdrage", export);
+        Ok(imported);
+        Assert.Contains("trancheplan ongewijzigd (2 tranches)", imported.Out);
+    }
+
     /// <summary>Review2 F9: the text summary counted the rows skipped for another grant, the --json summary did not.</summary>
     [Fact]
     public async Task The_json_summary_of_a_tranche_import_counts_the_rows_of_another_grant_it_skipped()

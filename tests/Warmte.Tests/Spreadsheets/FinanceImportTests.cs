@@ -189,6 +189,43 @@ public sealed class FinanceImportTests
         Assert.Equal("rij 3: overgeslagen, kolom A (Subsidie) 'Gemeente, KFA' is niet de subsidie die u inleest.", skipped);
     }
 
+    /// <summary>
+    /// Tester finding A6: the export's project sheet has its cash, decision and consent tables below the tranche
+    /// table; their rows were each reported as "another grant's row" (137 lines for the demo project). The table
+    /// runs to its first blank row; below it only a row shaped like a tranche (number and amount) is another grant's.
+    /// </summary>
+    [Fact]
+    public void The_tables_below_the_tranche_table_are_not_reported_as_another_grants_rows()
+    {
+        var path = TempFile(".csv");
+        File.WriteAllText(path, string.Join("\n",
+            "Subsidie (financier, regeling);Tranche;Gepland bedrag;Gepland op",
+            "Rijk, PAW;1;1000000;01-03-2020",
+            "Totaal PAW: toegekend, uitbetaald, openstaand;;1000000;",
+            "Gemeente, KFA;1;50000;01-06-2020",
+            "Totaal KFA: toegekend, uitbetaald, openstaand;;50000;",
+            "",
+            "Kaspositie per maand (huidig regime: tranche na goedgekeurde verantwoording);;;",
+            "Maand;Status;Fase;Begin",
+            "2020-01;werk;Ontwikkeling;125000",
+            "2020-02;windstilte;Ontwikkeling;98000",
+            "",
+            "Complex (huurdersinstemming);Corporatie;Huurwoningen;Akkoord",
+            "Stadgenoot complex B (fictief);Stadgenoot;48;30",
+            "",
+            "Gemeente, KFA;2;60000;01-06-2021") + "\n");
+        var result = ReadTranches(path, name => HeaderMatcher.Normalise(name) == HeaderMatcher.Normalise("Rijk, PAW"));
+        Assert.True(result.IsClean, string.Join("\n", result.Problems));
+        Assert.Equal([1], result.Rows.Select(r => r.Item.Number));
+        // The other grant's rows are still said to be skipped: in the table, and below a blank row when shaped like a tranche.
+        Assert.Equal(
+            [
+                "rij 4: overgeslagen, kolom A (Subsidie (financier, regeling)) 'Gemeente, KFA' is niet de subsidie die u inleest.",
+                "rij 15: overgeslagen, kolom A (Subsidie (financier, regeling)) 'Gemeente, KFA' is niet de subsidie die u inleest.",
+            ],
+            result.Skipped.ToArray());
+    }
+
     private static Grant PawGrant(params Tranche[] tranches) => new()
     {
         Id = "paw", ProjectId = "p", Funder = "Rijk", Scheme = "PAW", AmountGranted = 2_700_000m, DecidedOn = new LocalDate(2020, 1, 1),

@@ -62,14 +62,22 @@ public static class TrancheImport
         var result = ReadRows(sheets, isThisGrant);
         if (result.Mapping is not { } mapping || !mapping.Columns.TryGetValue("grant", out var grant) || !mapping.Columns.TryGetValue("number", out var number))
             return result;
-        // Another grant's row is left out, and said so (tester finding F11: it was dropped without a word).
+        // Another grant's row is left out, and said so (tester finding F11: it was dropped without a word). The table
+        // runs to its first blank row; below it (the export's project sheet has its cash and consent tables there)
+        // only a row shaped like a tranche — a tranche number and an amount — is another grant's, not another table's.
+        var tableEnd = mapping.Sheet.Rows.FirstOrDefault(r => r.Number > mapping.HeaderRow && r.IsBlank)?.Number ?? int.MaxValue;
+        var amount = mapping.Columns.TryGetValue("amount", out var a) ? a.Index : (int?)null;
+        bool ShapedLikeATranche(SheetRow r) =>
+            Cells.WholeNumber(r[number.Index]).Value is >= 1 and <= GrantRules.MaxTranches
+            && amount is { } at && Cells.Decimal(r[at]).Value is > 0m;
         return result with
         {
             Skipped =
             [
                 .. mapping.Sheet.Rows
                     .Where(r => r.Number > mapping.HeaderRow && !r.IsBlank && !IsTotal(r) && Cells.Text(r[number.Index]) is not null
-                        && Cells.Text(r[grant.Index]) is { } name && !isThisGrant(name))
+                        && Cells.Text(r[grant.Index]) is { } name && !isThisGrant(name)
+                        && (r.Number < tableEnd || ShapedLikeATranche(r)))
                     .Select(r => $"rij {r.Number}: overgeslagen, kolom {HeaderMapping.Letter(grant.Index)} ({grant.Header}) '{Cells.Text(r[grant.Index])}' is niet de subsidie die u inleest."),
             ],
         };
