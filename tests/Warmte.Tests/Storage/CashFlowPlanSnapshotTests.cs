@@ -138,6 +138,13 @@ public sealed class CashFlowPlanSnapshotTests
             : (await StoredFixtures.PostgresAsync("release-ba5f89c-members.postgresql.sql")).Database;
         await new Warmte.Silo.Storage.SchemaMigrator(database, new NodaTime.Testing.FakeClock(NodaTime.Instant.FromUtc(2026, 12, 6, 20, 0)),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Warmte.Silo.Storage.SchemaMigrator>.Instance).MigrateAsync();
+        // The migration records the rollback floor: the row an older build logs as unknown (docs/operations.md, "Rolling back the binaries").
+        await using (var connection = await database.OpenAsync())
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT name FROM warmte_schema_version WHERE name LIKE '%min_reader%'";
+            Assert.Equal(backend == "sqlite" ? "0015_min_reader_61e553b.sql" : "0017_min_reader_61e553b.sql", await query.ExecuteScalarAsync());
+        }
         var store = new Warmte.Silo.Storage.AdoNetJournalStore(database);
         var old = JsonNode.Parse((await store.LoadAsync("cashplan", "wg-terrein"))!.State)!;
         Assert.IsType<JsonArray>(old["spent"]);
