@@ -5,12 +5,18 @@
 #
 #   scripts/bench-cluster.sh            full set (about 10 minutes on 2 cores)
 #   scripts/bench-cluster.sh --quick    smoke run (tiny data, seconds per measurement)
-#   scripts/bench-cluster.sh --only writes   only the write comparison on 1 silo (about 3 minutes)
+#   scripts/bench-cluster.sh --only writes   only the write comparison on 1 silo (about 2 minutes after the build)
 #
-# Options: --repeat R (runs per measurement, medians reported; default 3, quick 1)
-#          --out DIR (results; default .bench/<UTC time>)  --dir DIR (cluster dir; default /tmp/warmte-bench-cluster,
-#          which PostgreSQL's user can reach when this runs as root)
-#          --no-build   --pg-port P (55432)  --http-base P (5081)  --silo-base P (11111)  --gateway-base P (30000)
+# Options: --only writes (the only subset; any other value is refused)
+#          --repeat R (runs per measurement, medians reported; default 3, quick 1)
+#          --out DIR (results and report.md; default .bench/<UTC time>)
+#          --dir DIR (cluster dir; default ${TMPDIR:-/tmp}/warmte-bench-cluster, which PostgreSQL's user can reach
+#          when this runs as root). Relative paths are taken from the repository root.
+#          --no-build   --pg-port P (55432)  --http-base P (5081)  --silo-base P (11111)
+#          --gateway-base P (accepted for older commands and ignored: the silos open no client gateway)
+# A cluster left in --dir is stopped first; PostgreSQL and the silos are stopped again at the end, also
+# after a failure or Ctrl-C (the load generator runs in the foreground). Exit: 0 done; 1 a measurement
+# failed (the report shows the others), or the build or the cluster's start failed; 2 a usage error.
 # Environment: CLUSTER_SH (default scripts/cluster.sh), WARMTE_ADMIN_TOKEN (else <dir>/admin-token),
 #              BENCH_PG (connection string of the silos' database; else read from the silo's command line).
 set -euo pipefail
@@ -23,9 +29,12 @@ pg_port=55432; http_base=5081; silo_base=11111; gateway_base=30000
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1; shift;;
-    --only) only=$2; shift 2;;
-    --repeat) repeat=$2; shift 2;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0;;
+    --only) [ $# -ge 2 ] || { echo "--only needs a value (writes)" >&2; exit 2; }
+            [ "$2" = writes ] || { echo "--only '$2' is unknown; the only subset is: writes" >&2; exit 2; }
+            only=$2; shift 2;;
+    --repeat) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "--repeat needs a whole number of runs (1 or more)" >&2; exit 2; }
+              repeat=$2; shift 2;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0;;
     *) cluster_option "$@" || { echo "unknown option $1" >&2; exit 2; }; shift "$cluster_shift";;
   esac
 done

@@ -21,11 +21,12 @@ namespace Warmte.CashFlow;
 /// </list>
 /// The list has been an array of objects (<c>{"month":…,"amount":…,"bookings":…,"scales":[…]}</c>,
 /// about 70 bytes a month: 5 kB for a project booked over six years, over PostgreSQL's 2 kB TOAST
-/// threshold, so compressed anew at every booking). <b>This release reads both forms and still writes
-/// the array</b> (<see cref="Write"/>): a build before it cannot read the compact form, so writing it now
-/// would make rolling the binaries back break every cash plan booked since. The release after this one
-/// writes <see cref="Format"/> (about 20 bytes a month) — the usual expand/contract step of a stored
-/// format (docs/storage.md, "The cash plan's months").
+/// threshold, so compressed anew at every booking). Expand/contract: release 61e553b read both forms
+/// and still wrote the array, so that its binaries could be rolled back; <b>this release writes
+/// <see cref="Format"/></b> (about 20 bytes a month) and still reads the array, which snapshots keep
+/// until their grain's next commit rewrites them. A build before 61e553b cannot read what this one
+/// writes: the oldest build the binaries may be rolled back to is 61e553b (docs/operations.md,
+/// "Rolling back the binaries"; docs/storage.md, "The cash plan's months").
 /// </summary>
 public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpending>>
 {
@@ -48,9 +49,9 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
         }
     }
 
-    /// <summary>The array of objects every earlier release reads (see the class summary for when <see cref="Format"/> takes over).</summary>
+    /// <summary>The compact form (<see cref="Format"/>): one JSON string, read by release 61e553b and every build after it.</summary>
     public override void Write(Utf8JsonWriter writer, ImmutableArray<MonthSpending> value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value.IsDefault ? [] : value.ToArray(), options);
+        writer.WriteStringValue(Format(value));
 
     /// <summary>The compact text of <paramref name="months"/> (see the class summary).</summary>
     public static string Format(ImmutableArray<MonthSpending> months)

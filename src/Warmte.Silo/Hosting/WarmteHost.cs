@@ -50,9 +50,10 @@ public static partial class WarmteHost
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
 
+        // Tests with silo processes may shift the service's clock (TestClockOffset): only in the Testing environment,
+        // elsewhere the key refuses the start here, before the data directory or the database is touched.
+        var testClock = TestClockOffset.From(builder.Configuration, builder.Environment.EnvironmentName);
         var storage = StorageSettings.From(builder.Configuration);
-        // Tests with silo processes may shift the service's clock (TestClockOffset; never in production).
-        var testClock = TestClockOffset.From(builder.Configuration);
         if (testClock is not null) builder.Services.TryAddSingleton<IClock>(testClock);
         builder.Services.TryAddSingleton<IClock>(NodaTime.SystemClock.Instance);
         // A query parameter that does not bind (?page=abc) throws, so WriteUnhandled can name it (Api/QueryBinding.cs).

@@ -49,6 +49,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var silos = Enumerable.Range(1, 3).Select(i => SiloProcess.OnPostgres($"silo {i}", database, clusterId,
             [.. FastFailureDetection, "--Voting:RequestsPerMinutePerAddress", "1000000",
              "--" + Warmte.Silo.Hosting.TestClockOffset.Key, ServiceClock.OffsetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ToArray();
+        // The clock offset is honoured only in the Testing environment (a silo elsewhere refuses to start with it).
+        foreach (var silo in silos) silo.HostEnvironment = Warmte.Silo.Hosting.TestClockOffset.Environment;
         var clients = silos.Select(s => s.Client()).ToArray();
         try
         {

@@ -36,6 +36,13 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Whether the silo starts with the tests' admin token (Auth:BootstrapAdminToken); off to see a real first start.</summary>
     public bool PresetAdminToken { get; set; } = true;
 
+    /// <summary>
+    /// The host environment (ASPNETCORE_ENVIRONMENT) the silo runs in; null: none set, ASP.NET's default Production
+    /// (the machine's ASPNETCORE_ENVIRONMENT and DOTNET_ENVIRONMENT are not passed on). Testing:ClockOffsetSeconds
+    /// needs <see cref="Warmte.Silo.Hosting.TestClockOffset.Environment"/>.
+    /// </summary>
+    public string? HostEnvironment { get; set; }
+
     public bool Running => _process is { HasExited: false };
 
     /// <summary>Waits until the process has exited (a refused start) and answers its exit code.</summary>
@@ -102,6 +109,9 @@ public sealed class SiloProcess : IAsyncDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in _args) info.ArgumentList.Add(a);
         if (PresetAdminToken) info.Environment["Auth__BootstrapAdminToken"] = WarmteServer.BootstrapAdminToken;
+        info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        info.Environment.Remove("DOTNET_ENVIRONMENT");
+        if (HostEnvironment is not null) info.Environment["ASPNETCORE_ENVIRONMENT"] = HostEnvironment;
         _log ??= new StreamWriter(LogPath, append: true) { AutoFlush = true };
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         _process.OutputDataReceived += (_, e) => WriteLog(e.Data);

@@ -10,7 +10,10 @@ namespace Warmte.Tests.Storage;
 /// The cash plan's file (up to 512 kB) is a journal row of its own: a booking rewrites only the
 /// small snapshot. A snapshot written before that change (the plan inside it) still answers, and
 /// its first write moves the plan out. Real SQLite files; the old shape is written into the file
-/// by hand, as that release stored it.
+/// by hand, as that release stored it. The months (<c>spent</c>) are written in the compact form
+/// (<c>MonthSpendingJson</c>); a snapshot with the array form of release 61e553b and before, by hand
+/// and in the release ba5f89c fixtures, answers as before and its next booking rewrites it compact,
+/// on SQLite and PostgreSQL.
 /// </summary>
 public sealed class CashFlowPlanSnapshotTests
 {
@@ -73,9 +76,9 @@ public sealed class CashFlowPlanSnapshotTests
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public async Task A_compact_form_snapshot_answers_as_before_and_the_next_booking_writes_the_months_as_earlier_builds_read_them(string backend)
+    public async Task An_array_form_snapshot_answers_as_before_and_the_next_booking_rewrites_its_months_compact(string backend)
     {
-        // The compact form the release after this one writes (a rollback to this build), with its journal rows.
+        // The array form release 61e553b and every build before it wrote, with its journal rows.
         var settings = await Warmte.Tests.Grains.GrainStorageTests.Storage(backend);
         var store = new Warmte.Silo.Storage.AdoNetJournalStore(new Warmte.Silo.Storage.Database(settings));
         var at = NodaTime.Instant.FromUtc(2025, 3, 1, 9, 0);
@@ -83,7 +86,7 @@ public sealed class CashFlowPlanSnapshotTests
         {
             Id = id, Month = new NodaTime.YearMonth(2025, month), Kind = Warmte.CashFlow.WorkKind.Design, Amount = amount, BookedBy = "bestuur", BookedAt = at,
         });
-        const string oldState = """{"planInJournal":false,"bookingCount":3,"spent":"2025-01 121.00 0/1/1;99.99 1","progress":[]}""";
+        const string oldState = """{"planInJournal":false,"bookingCount":3,"spent":[{"month":"2025-01","amount":121.00,"bookings":2,"scales":[0,1,1]},{"month":"2025-02","amount":99.99,"bookings":1,"scales":[0,0,1]}],"progress":[]}""";
         await store.CommitAsync(new Warmte.Journal.JournalCommit("cashplan", "oud-project", 0, 1, oldState,
             [.. new[] { Fact("b-1", 1, 120.5m), Fact("b-2", 1, 0.50m), Fact("b-3", 2, 99.99m) }.Select(Warmte.CashFlow.CashFlowPlanGrain.SpendingEntry)], null, at));
 
@@ -96,12 +99,12 @@ public sealed class CashFlowPlanSnapshotTests
             Assert.Equal("220.99", before.TotalSpent.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(oldState, (await store.LoadAsync("cashplan", "oud-project"))!.State); // reading writes nothing
 
-            // The next booking commits the snapshot with the months as the array every earlier build reads.
+            // The next booking commits the snapshot with the months in the compact form.
             var booked = await plan.Book(new Warmte.CashFlow.BookSpending { Month = new NodaTime.YearMonth(2025, 2), Kind = "Design", Amount = 0.01m }, "bestuur", "sleutel-1");
             Assert.True(booked.IsOk, booked.Refusal?.Message);
             var stored = JsonNode.Parse((await store.LoadAsync("cashplan", "oud-project"))!.State)!;
-            Assert.Equal("""[{"month":"2025-01","amount":121.00,"bookings":2,"scales":[0,1,1]},{"month":"2025-02","amount":100.00,"bookings":2,"scales":[0,0,2]}]""",
-                stored["spent"]!.ToJsonString());
+            // January: 120.5 and 0.50 (one booking with one decimal, one with two); February: two bookings in cents.
+            Assert.Equal("2025-01 121.00 0/1/1;100.00 2", stored["spent"]!.GetValue<string>());
             Assert.Equal(4, stored["bookingCount"]!.GetValue<int>());
         }
         finally
@@ -117,6 +120,62 @@ public sealed class CashFlowPlanSnapshotTests
             var after = await plan.Position(new NodaTime.YearMonth(2025, 3));
             Assert.Equal("221.00", after.TotalSpent.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(4, (await plan.Bookings()).Length);
+        }
+        finally
+        {
+            await again.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_cash_plan_of_release_ba5f89c_is_read_and_its_next_booking_writes_the_compact_months(string backend)
+    {
+        // The database as release ba5f89c left it (wg-terrein's cash plan snapshot with "spent": [], the array form),
+        // migrated as this build's first start migrates it.
+        var database = backend == "sqlite"
+            ? StoredFixtures.Sqlite("release-ba5f89c-members.sqlite.db").Database
+            : (await StoredFixtures.PostgresAsync("release-ba5f89c-members.postgresql.sql")).Database;
+        await new Warmte.Silo.Storage.SchemaMigrator(database, new NodaTime.Testing.FakeClock(NodaTime.Instant.FromUtc(2026, 12, 6, 20, 0)),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Warmte.Silo.Storage.SchemaMigrator>.Instance).MigrateAsync();
+        // The migration records the rollback floor: the row an older build logs as unknown (docs/operations.md, "Rolling back the binaries").
+        await using (var connection = await database.OpenAsync())
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT name FROM warmte_schema_version WHERE name LIKE '%min_reader%'";
+            Assert.Equal(backend == "sqlite" ? "0015_min_reader_61e553b.sql" : "0017_min_reader_61e553b.sql", await query.ExecuteScalarAsync());
+        }
+        var store = new Warmte.Silo.Storage.AdoNetJournalStore(database);
+        var old = JsonNode.Parse((await store.LoadAsync("cashplan", "wg-terrein"))!.State)!;
+        Assert.IsType<JsonArray>(old["spent"]);
+        Assert.Empty(old["spent"]!.AsArray());
+
+        var cluster = await Warmte.Tests.Grains.GrainStorageTests.Cluster(database.Settings);
+        try
+        {
+            var plan = cluster.Client.GetGrain<Warmte.CashFlow.ICashFlowPlanGrain>("wg-terrein");
+            Assert.Equal(0m, (await plan.Position(new NodaTime.YearMonth(2025, 3))).TotalSpent);
+            foreach (var (month, amount, key) in new[] { (3, 1_250.50m, "k-1"), (3, 99.50m, "k-2"), (5, 7m, "k-3") })
+            {
+                var booked = await plan.Book(new Warmte.CashFlow.BookSpending { Month = new NodaTime.YearMonth(2025, month), Kind = "Design", Amount = amount }, "bestuur", key);
+                Assert.True(booked.IsOk, booked.Refusal?.Message);
+            }
+            var stored = JsonNode.Parse((await store.LoadAsync("cashplan", "wg-terrein"))!.State)!;
+            Assert.Equal("2025-03 1350.00 2;2025-05 7 1", stored["spent"]!.GetValue<string>());
+            Assert.Equal(3, stored["bookingCount"]!.GetValue<int>());
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+
+        // A new activation reads the compact form back.
+        var again = await Warmte.Tests.Grains.GrainStorageTests.Cluster(database.Settings);
+        try
+        {
+            var plan = again.Client.GetGrain<Warmte.CashFlow.ICashFlowPlanGrain>("wg-terrein");
+            Assert.Equal("1357.00", (await plan.Position(new NodaTime.YearMonth(2025, 6))).TotalSpent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(3, (await plan.Bookings()).Length);
         }
         finally
         {
