@@ -171,6 +171,15 @@ public static partial class AddressLine
             postcode = lead.Groups["postcode"].Value;
             t = lead.Groups["rest"].Value.Trim().TrimStart(',').Trim();
             streetOptional = true;
+            // Both first and last ("1091 GM Wibautstraat 20, 1091 GM Amsterdam", as some corporations export it): the
+            // same postcode is said twice; two different ones cannot both be the address's (review3 F10).
+            if (TrailingPostcode().Match(t) is { Success: true } again && t[..again.Index].Any(char.IsAsciiDigit))
+            {
+                if (Compact(again.Groups["postcode"].Value) != Compact(postcode))
+                    return (null, postcode, $"'{Short(line!.Trim())}' heeft twee verschillende postcodes ({Short(postcode)} en {again.Groups["postcode"].Value}); "
+                                            + "geef er één (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).");
+                t = t[..again.Index].Trim();
+            }
         }
         // A trailing postcode, unless it is the house number itself ("Keizersgracht 1234 ab": 1234 with toevoeging AB).
         else if (TrailingPostcode().Match(t) is { Success: true } pc && t[..pc.Index].Any(char.IsAsciiDigit))
@@ -198,4 +207,6 @@ public static partial class AddressLine
     }
 
     private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static string Compact(string postcode) => new([.. postcode.Where(char.IsAsciiLetterOrDigit).Select(char.ToUpperInvariant)]);
 }

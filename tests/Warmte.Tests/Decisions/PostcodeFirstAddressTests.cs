@@ -23,6 +23,8 @@ public sealed class PostcodeFirstAddressTests
     [InlineData("1091 GM  Wibautstraat 14 hs", "14 hs", "1091 GM")]
     [InlineData("1091 GM 1e Oosterparkstraat 9a", "9a", "1091 GM")]
     [InlineData("1091 GM 20-H", "20-H", "1091 GM")] // postcode and number, no street
+    [InlineData("1091 GM Wibautstraat 20, 1091 GM Amsterdam", "20", "1091 GM")] // first and last, the same (review3 F10)
+    [InlineData("1091GM Wibautstraat 20-H 1091 gm", "20-H", "1091GM")]
     public void A_line_with_the_postcode_first_gives_its_house_number_and_postcode(string line, string number, string postcode)
     {
         var (text, pc, problem) = AddressLine.Split(line);
@@ -36,6 +38,16 @@ public sealed class PostcodeFirstAddressTests
         Assert.Equal("'1091 GM': postcode 1091 GM gevonden maar geen huisnummer (bijv. 1091 GM Wibautstraat 14-H of Wibautstraat 14-H, 1091 GM).",
             AddressLine.Split("1091 GM").Problem);
         Assert.Contains("postcode 1091 GM gevonden maar geen huisnummer", AddressLine.Split("1091 GM Wibautstraat").Problem);
+    }
+
+    [Fact]
+    public void Two_different_postcodes_in_one_line_are_named_not_guessed()
+    {
+        var (text, _, problem) = AddressLine.Split("1091 GM Wibautstraat 20, 1012 AB Amsterdam");
+        Assert.Null(text);
+        // A long line is shortened to 40 characters in the message, as every address message does.
+        Assert.Equal("'1091 GM Wibautstraat 20, 1012 AB Amsterd…' heeft twee verschillende postcodes (1091 GM en 1012 AB); "
+                     + "geef er één (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).", problem);
     }
 
     private static Gen<string> Postcodes() =>
