@@ -47,8 +47,11 @@ public sealed record ProxyContext
     /// <summary>The proposals that take online votes now (open, on the online ballot).</summary>
     public required Func<string, bool> IsOpenProposal { get; init; }
 
-    /// <summary>Whether a member may vote at this meeting (the register on the meeting date).</summary>
+    /// <summary>Whether a member may vote at this meeting (the register on the meeting date): the holder, and the givers already in the book (a proxy of a member who may not vote is dead: it blocks no one).</summary>
     public required Func<string, bool> IsEligible { get; init; }
+
+    /// <summary>Null when the giver may vote at this meeting; otherwise why not, in Dutch (the member page shows it as it is).</summary>
+    public string? GiverNotEligible { get; init; }
 
     /// <summary>Whether this member's vote on the proposal has been cast, by any channel (themselves or by proxy).</summary>
     public required Func<string, string, bool> HasVoted { get; init; }
@@ -66,6 +69,10 @@ public static class OnlineProxyRules
         if (!context.OnlineProxiesAllowed)
             return Refusal.Conflict("online-proxy-off", "De statuten staan geen volmacht via online stemmen toe.",
                 [new FieldError("holder", "de statuten staan geen online volmacht toe.")]);
+        // Only a member who may vote at the meeting can let another vote for them (tester A1: a member written
+        // out before the meeting gave proxies that took the holder's one slot and could never be used).
+        if (context.GiverNotEligible is { } notEligible)
+            return Conflict(OnlineVotingRules.NotEligibleCode, "code", notEligible);
         var v = new Validation();
         var holder = string.IsNullOrWhiteSpace(holderInput) ? null : Members.MemberRules.NormaliseNumber(holderInput);
         if (holder is null) v.Add("holder", "is verplicht: het lidnummer van wie voor u stemt.");
@@ -89,11 +96,11 @@ public static class OnlineProxyRules
             var id = chosen[i];
             if (context.HasVoted(giver, id))
                 return Conflict("already-voted", $"proposalIds[{i}]", $"Over '{id}' is uw stem al uitgebracht; een volmacht kan alleen voor voorstellen waarop u nog niet stemde.");
-            if (!book.GiversTo(giver, id).IsEmpty)
+            if (book.GiversTo(giver, id).Any(context.IsEligible))
                 return Conflict("proxy-holder-represented", $"proposalIds[{i}]", $"U stemt over '{id}' al bij volmacht voor een ander lid; dan kunt u zelf geen volmacht geven.");
             if (book.HolderFor(holder!, id) is not null)
                 return Conflict("proxy-holder-represented", "holder", $"Lid {holder} heeft voor '{id}' zelf een volmacht gegeven en kan er geen ontvangen.");
-            var carried = book.GiversTo(holder!, id).Count(x => x != giver);
+            var carried = book.GiversTo(holder!, id).Count(x => x != giver && context.IsEligible(x));
             var max = context.MaxPerHolder(id);
             if (carried >= max)
                 return Conflict("too-many-proxies", "holder",

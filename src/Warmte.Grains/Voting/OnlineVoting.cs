@@ -113,6 +113,13 @@ public sealed record BallotPaper
     [Id(9)] public ImmutableArray<GivenProxy> ProxiesGiven { get; init; } = [];
     /// <summary>The votes this member may cast for others (proxies received).</summary>
     [Id(10)] public ImmutableArray<HeldProxy> ProxiesHeld { get; init; } = [];
+    /// <summary>
+    /// Whether this member may vote at this meeting (the register on the meeting date). False: the paper
+    /// shows <see cref="NotEligibleReason"/> and nothing can be chosen; votes and proxies are refused (tester A1).
+    /// </summary>
+    [Id(11)] public bool Eligible { get; init; } = true;
+    /// <summary>Why not, in one plain Dutch sentence for the member ("U bent per 06-12-2026 geen lid meer …").</summary>
+    [Id(12)] public string? NotEligibleReason { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -236,6 +243,36 @@ public static class OnlineVotingRules
         meeting is null ? (0, 0) : (meeting.OnlineVoters, meeting.Proposals.Sum(p => p.Count.Online));
 
     public static bool AcceptsVotes(OnlineVoting? voting, LocalDate today) => voting is not null && Status(voting, today) == "open";
+
+    /// <summary>The refusal code of a vote or proxy by (or for) a member who may not vote on the meeting date.</summary>
+    public const string NotEligibleCode = "not-eligible";
+
+    /// <summary>
+    /// Null when the member with the code may vote at the meeting (the register on the meeting date);
+    /// otherwise the one plain Dutch sentence the member reads on the paper and in every refusal.
+    /// </summary>
+    public static string? NotEligible(Members.Member? member, LocalDate meetingDate)
+    {
+        var meeting = DutchFormat.Date(meetingDate);
+        const string Ask = " Heeft u vragen, neem dan contact op met het bestuur.";
+        return member is null ? $"Uw lidnummer staat niet (meer) in het ledenregister, dus u kunt bij de vergadering van {meeting} niet stemmen en geen volmacht geven.{Ask}"
+            : member.LeftOn is { } left && left <= meetingDate ? $"U bent per {DutchFormat.Date(left)} geen lid meer en kunt bij de vergadering van {meeting} niet stemmen en geen volmacht geven.{Ask}"
+            : member.JoinedOn > meetingDate ? $"U bent pas per {DutchFormat.Date(member.JoinedOn)} lid en kunt bij de vergadering van {meeting} niet stemmen en geen volmacht geven.{Ask}"
+            : !member.EligibleToVote ? $"Volgens de statuten bent u niet stemgerechtigd, dus u kunt bij de vergadering van {meeting} niet stemmen en geen volmacht geven.{Ask}"
+            : null;
+    }
+
+    /// <summary>Null when the member who gave a proxy may vote at the meeting; otherwise the Dutch sentence the holder reads.</summary>
+    public static string? GiverNotEligible(Members.Member? giver, string number, LocalDate meetingDate)
+    {
+        var meeting = DutchFormat.Date(meetingDate);
+        var why = giver is null ? $"Lidnummer {number} staat niet (meer) in het ledenregister"
+            : giver.LeftOn is { } left && left <= meetingDate ? $"Lid {number} is per {DutchFormat.Date(left)} geen lid meer"
+            : giver.JoinedOn > meetingDate ? $"Lid {number} is pas per {DutchFormat.Date(giver.JoinedOn)} lid"
+            : !giver.EligibleToVote ? $"Lid {number} is volgens de statuten niet stemgerechtigd"
+            : null;
+        return why is null ? null : $"{why} en mag bij de vergadering van {meeting} niet stemmen, dus met die volmacht kunt u niet stemmen.";
+    }
 
     /// <summary>Codes can be handed out until voting has closed (also before it opens, so letters can go out early).</summary>
     public static Refusal? MayIssue(OnlineVoting? voting, LocalDate today, string meetingId) =>

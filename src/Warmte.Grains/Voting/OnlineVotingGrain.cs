@@ -265,6 +265,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var voting = _state.State.Voting!;
         if (await Alv.Meeting(MeetingId) is not { } meeting) return UnknownCode;
         var member = await Register.Member(number);
+        // Not eligible on the meeting date (written out, not yet a member, no voting right): said at once, nothing to choose (tester A1).
+        var notEligible = OnlineVotingRules.NotEligible(member, voting.MeetingDate);
         var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
         var items = new List<BallotItem>();
         foreach (var online in voting.Proposals)
@@ -287,7 +289,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             VotingKey = this.GetPrimaryKeyString(),
             ProxiesAllowed = (await Alv.Statutes()).Electronic.OnlineProxiesAllowed,
             ProxiesGiven = [.. await Given(number, meeting)],
-            ProxiesHeld = [.. await Held(number, meeting)],
+            ProxiesHeld = notEligible is null ? [.. await Held(number, meeting, voting.MeetingDate)] : [],
+            Eligible = notEligible is null, NotEligibleReason = notEligible,
         });
     }
 
@@ -319,6 +322,12 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             else { voter = giver; holder = number; forGiver = $"Voor lid {giver} is"; }
         }
         if (v.HasErrors) return v.ToRefusal();
+        // Who may vote is the register on the meeting date: the member with the code (also voting as a proxy
+        // holder), and the giver whose ballot it is. One plain sentence, 409: trying again cannot help (tester A1).
+        if (OnlineVotingRules.NotEligible(await Register.Member(number), voting.MeetingDate) is { } notEligible)
+            return Refusal.Conflict(OnlineVotingRules.NotEligibleCode, notEligible, [new FieldError("code", notEligible)]);
+        if (holder is not null && OnlineVotingRules.GiverNotEligible(await Register.Member(voter), voter, voting.MeetingDate) is { } giverOut)
+            return Refusal.Conflict(OnlineVotingRules.NotEligibleCode, giverOut, [new FieldError("forMember", giverOut)]);
         var meeting = await Alv.Meeting(MeetingId);
         var proposal = meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId);
         if (proposal is null) return UnknownCode;
@@ -375,9 +384,12 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (!OnlineVotingRules.AcceptsVotes(voting, Today))
             return Refusal.Conflict("online-voting-not-started", $"Online stemmen en volmacht geven kan vanaf {DutchFormat.Date(voting.Opens)}.");
         var holder = string.IsNullOrWhiteSpace(command.Holder) ? null : MemberRules.NormaliseNumber(command.Holder);
-        var holderEligible = holder is not null && await Register.Member(holder) is { } h && h.MayVoteOn(voting.MeetingDate);
-        var context = await ProxyContextFor(voting, number, n => n == holder && holderEligible);
         var book = await Proxies();
+        // The register on the meeting date for everyone involved: the giver, the holder and the givers already in the book.
+        var involved = book.ByGiver.Keys.Append(number).Concat(holder is null ? [] : [holder]).Distinct().ToImmutableArray();
+        var eligible = (await Register.Eligibility(involved, voting.MeetingDate)).Voters.Select(x => x.Number).ToHashSet(StringComparer.Ordinal);
+        var context = await ProxyContextFor(voting, number, eligible.Contains)
+            with { GiverNotEligible = OnlineVotingRules.NotEligible(await Register.Member(number), voting.MeetingDate) };
         var given = OnlineProxyRules.Give(book, number, command.Holder, command.ProposalIds is { } ids ? [.. ids] : null, context);
         if (!given.IsOk) return given.Refusal!;
         await CommitProxies(given.Value!, number, "online.proxy-given",
@@ -456,13 +468,16 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         return list;
     }
 
-    private async Task<List<HeldProxy>> Held(string number, Meeting meeting)
+    private async Task<List<HeldProxy>> Held(string number, Meeting meeting, LocalDate meetingDate)
     {
         var list = new List<HeldProxy>();
         foreach (var (giver, proposalId) in (await Proxies()).HeldBy(number))
         {
             if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) continue;
-            var name = (await Register.Member(giver))?.Name ?? giver;
+            var giverMember = await Register.Member(giver);
+            // A proxy of a member who may not vote on the meeting date is dead: not offered as a ballot.
+            if (giverMember?.MayVoteOn(meetingDate) != true) continue;
+            var name = giverMember.Name;
             var voted = await Alv.VotedBy(MeetingId, proposalId, giver) is not null || proposal.Ballots.Any(b => b.MemberNumber == giver);
             list.Add(new HeldProxy(giver, name, proposalId, proposal.Title, voted, proposal.Closed is not null));
         }

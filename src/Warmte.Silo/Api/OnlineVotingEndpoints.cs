@@ -273,6 +273,17 @@ public sealed class VotingSettings
     /// </summary>
     public int ConcurrentRequestsPerAddress { get; set; } = 200;
 
+    /// <summary>
+    /// While an address backs off: lookups it may still make per second (a token bucket across the
+    /// cluster, in the address's <see cref="IVotingAttemptsGrain"/>), so a member in the hall whose code is
+    /// valid is served (at once, or after a wait of at most 1/this seconds), while a guesser's codes no
+    /// longer all reach the one code directory (review F4). The rest get 429 without a lookup.
+    /// </summary>
+    public int BackOffLookupsPerSecond { get; set; } = 1;
+
+    /// <summary>The bucket's size: lookups an address backing off may make at once (a hall's members voting together; a valid code gives its token back).</summary>
+    public int BackOffBurst { get; set; } = 10;
+
     /// <summary>The counting window and the back-off after the budget is spent (short: a hall waits minutes, not a quarter of an hour).</summary>
     public int LockoutMinutes { get; set; } = 5;
 
@@ -339,11 +350,16 @@ public sealed class StemGuard(VotingSettings settings, TimeProvider time)
     private readonly ConcurrentDictionary<IPAddress, Window> _addresses = new();
     private readonly ConcurrentDictionary<string, Window> _meetings = new();
 
+    /// <summary>Per address: a valid code is served while the address backs off, from a small bucket of lookups (hall-sized, review F4).</summary>
     public AttemptLimits AddressLimits { get; } = new(Math.Max(1, settings.FailuresBeforeLockout), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)),
-        Math.Max(1, settings.ConcurrentRequestsPerAddress));
+        Math.Max(1, settings.ConcurrentRequestsPerAddress), Math.Max(1, settings.BackOffLookupsPerSecond), Math.Max(1, settings.BackOffBurst));
 
+    /// <summary>
+    /// Per meeting, receipts from all addresses together: no bucket, so a meeting whose receipt check backs
+    /// off answers every receipt 429 without looking it up (receipts have no hall to lock out; review F4).
+    /// </summary>
     public AttemptLimits ReceiptLimits { get; } = new(Math.Max(1, settings.ReceiptFailuresPerMeeting), TimeSpan.FromMinutes(Math.Max(1, settings.LockoutMinutes)),
-        Math.Max(1, settings.ReceiptFailuresPerMeeting));
+        Math.Max(1, settings.ReceiptFailuresPerMeeting), BackOffLookupsPerSecond: 0);
 
     /// <summary>Null when this address may make a request now (this silo's count); otherwise how long to wait.</summary>
     public TimeSpan? Admit(IPAddress address)

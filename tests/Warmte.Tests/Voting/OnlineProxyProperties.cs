@@ -38,7 +38,9 @@ public sealed class OnlineProxyProperties
             switch (Math.Abs(op % 5))
             {
                 case 0:
-                    var given = OnlineProxyRules.Give(book, giver, holder, [proposal], context);
+                    // The grain says whether the giver may vote on the meeting date (tester A1: L-6 may not, so gives nothing).
+                    var given = OnlineProxyRules.Give(book, giver, holder, [proposal],
+                        context with { GiverNotEligible = context.IsEligible(giver) ? null : "Lid L-6 mag niet stemmen." });
                     if (given.IsOk) book = given.Value!;
                     break;
                 case 1:
@@ -63,9 +65,40 @@ public sealed class OnlineProxyProperties
                     if (!book.GiversTo(m, q).IsEmpty && book.HolderFor(m, q) is not null) return false;
                     if (book.HolderFor(m, q) is { } x && (x == m || x == "L-6")) return false;
                 }
+            if (!book.Of("L-6").IsEmpty) return false; // a member not eligible on the meeting date never gives a proxy
             foreach (var ((gv, q), hd) in usedBy)
                 if (book.HolderFor(gv, q) != hd) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Tester A1: a giver not eligible on the meeting date is refused (409 not-eligible, field "code") with
+    /// the grain's sentence; a proxy given before the giver was written out is dead: it takes no slot of
+    /// the holder (the maximum counts eligible givers only) and does not stop the holder from giving one.
+    /// </summary>
+    [Fact]
+    public void A_giver_not_eligible_is_refused_and_a_dead_proxy_takes_no_slot()
+    {
+        var eligible = new HashSet<string> { "L-1", "L-2", "L-3" };
+        var context = new ProxyContext
+        {
+            OnlineProxiesAllowed = true, MaxPerHolder = Max, IsOpenProposal = Proposals.Contains,
+            IsEligible = eligible.Contains, HasVoted = (_, _) => false,
+        };
+        // L-3 gives L-2 the one proxy allowed on "a" while still a member; then L-3 is written out.
+        var book = OnlineProxyRules.Give(ProxyBook.Empty, "L-3", "L-2", ["a"], context).Value!;
+        Assert.Equal("too-many-proxies", OnlineProxyRules.Give(book, "L-1", "L-2", ["a"], context).Refusal!.Code);
+        eligible.Remove("L-3");
+        var given = OnlineProxyRules.Give(book, "L-1", "L-2", ["a"], context);
+        Assert.True(given.IsOk);
+        Assert.Equal(new[] { "L-1", "L-3" }, given.Value!.GiversTo("L-2", "a").ToArray());
+        // A holder of only a dead proxy may give one themselves on that proposal.
+        Assert.True(OnlineProxyRules.Give(book, "L-2", "L-1", ["a"], context).IsOk);
+        // The former member giving one is refused with the grain's sentence, the field "code".
+        var refused = OnlineProxyRules.Give(book, "L-3", "L-1", ["b"], context with { GiverNotEligible = "U bent per 15-03-2027 geen lid meer." });
+        Assert.Equal("not-eligible", refused.Refusal!.Code);
+        Assert.Equal("U bent per 15-03-2027 geen lid meer.", refused.Refusal.Message);
+        Assert.Equal(new[] { "code" }, refused.Refusal.Errors.Select(e => e.Field).ToArray());
     }
 }

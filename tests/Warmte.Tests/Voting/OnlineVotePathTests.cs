@@ -230,7 +230,9 @@ public sealed class OnlineVotePathTests
     [Fact]
     public async Task An_attempt_that_ends_in_an_error_never_counts_towards_the_lockout_and_a_lost_settle_never_changes_the_answer()
     {
-        var limits = new AttemptLimits(3, TimeSpan.FromMinutes(15), MaxInFlight: 50);
+        // The address scope backs off with a bucket of lookups (a valid code is served); the meeting's receipt scope has none.
+        var limits = new AttemptLimits(3, TimeSpan.FromMinutes(15), MaxInFlight: 50, BackOffLookupsPerSecond: 1, BackOffBurst: 10);
+        var receiptLimits = new AttemptLimits(3, TimeSpan.FromMinutes(15), MaxInFlight: 50);
         var at = Instant.FromUtc(2027, 3, 20, 11, 0);
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().BuildServiceProvider() };
         foreach (var nested in new[] { false, true }) // the vote/paper path (one scope) and the receipt path (address, then meeting)
@@ -238,7 +240,7 @@ public sealed class OnlineVotePathTests
             var address = new Scope(new AttemptWindow(), () => at);
             var meeting = new Scope(new AttemptWindow(), () => at);
             Task<(IResult Result, bool Wrong)> Call(Func<Task<(IResult, bool)>> attempt) => nested
-                ? OnlineVotingEndpoints.Attempt(http, address, limits, () => OnlineVotingEndpoints.Attempt(http, meeting, limits, attempt))
+                ? OnlineVotingEndpoints.Attempt(http, address, limits, () => OnlineVotingEndpoints.Attempt(http, meeting, receiptLimits, attempt))
                 : OnlineVotingEndpoints.Attempt(http, address, limits, attempt);
 
             // Twenty attempts that end in an error (failover): each error goes on to the caller, none is counted.
@@ -253,10 +255,14 @@ public sealed class OnlineVotePathTests
             address.SettleFails = false;
 
             // Wrong codes count: three are answered as wrong, then the address backs off: a valid code is still
-            // served, a wrong one is answered with the back-off.
+            // served, a wrong one is answered with the back-off. The receipt path backs off for the meeting too,
+            // and that scope refuses every receipt, a counted one too, without looking it up (review F4).
             var wrongAnswer = Results.NotFound();
             for (var i = 0; i < 3; i++) Assert.Same(wrongAnswer, (await Call(() => Task.FromResult<(IResult, bool)>((wrongAnswer, true)))).Result);
-            Assert.Same(ok, (await Call(() => Task.FromResult<(IResult, bool)>((ok, false)))).Result);
+            var lookedUp = false;
+            var valid = (await Call(() => { lookedUp = true; return Task.FromResult<(IResult, bool)>((ok, false)); })).Result;
+            if (nested) { Assert.NotSame(ok, valid); Assert.False(lookedUp); continue; }
+            Assert.Same(ok, valid);
             var locked = (await Call(() => Task.FromResult<(IResult, bool)>((wrongAnswer, true)))).Result;
             Assert.NotSame(wrongAnswer, locked);
             var probe = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };

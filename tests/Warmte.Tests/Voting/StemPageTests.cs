@@ -303,6 +303,50 @@ public sealed class StemPageTests(BrowserFixture fixture)
         foreach (var p in new[] { giver, holder, back }) await p.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// Tester A1: a member written out per the meeting date while their paper is open presses "Bevestig en stem":
+    /// the page says why in one sentence (once, not once per proposal, no "De invoer is niet geldig." in front)
+    /// and goes back to the paper, which now offers nothing to choose — no confirm button that cannot work.
+    /// Opening the code again shows the same at once.
+    /// </summary>
+    [Fact]
+    public async Task A_member_written_out_before_the_meeting_is_told_once_in_one_sentence_and_is_offered_nothing_to_retry()
+    {
+        var (coop, codes) = await MeetingToday(onlineProxies: true);
+        const string Reason = "U bent per 15-01-2027 geen lid meer en kunt bij de vergadering van 15-01-2027 niet stemmen en geen volmacht geven. Heeft u vragen, neem dan contact op met het bestuur.";
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await page.GotoAsync($"/stem#{codes["L-3"]}");
+        await page.GetByRole(AriaRole.Group, new() { Name = "Realisatiebesluit warmtenet" }).GetByLabel("Voor", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028" }).GetByLabel("Tegen", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Klopt dit?" })).ToBeVisibleAsync();
+
+        // Meanwhile the board writes the member out per the meeting date.
+        var left = await fixture.Server.Client().Post($"api/cooperatives/{coop}/members/L-3/leave", new { leftOn = "2027-01-15" });
+        Assert.True(left.Status == HttpStatusCode.OK, left.Raw);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stembiljet" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(Reason);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" })).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" })).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#items input[type=radio]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#paper-intro")).ToContainTextAsync(Reason);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Volmacht geven" })).ToBeHiddenAsync();
+        Assert.Equal(0, (await fixture.Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/ballots")).Body.GetProperty("total").GetInt32());
+
+        // The code opened again: the reason at once, nothing to choose, no proxy form.
+        var again = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await again.GotoAsync($"/stem#{codes["L-3"]}");
+        await Assertions.Expect(again.Locator("#paper-intro")).ToContainTextAsync(Reason);
+        await Assertions.Expect(again.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028" })).ToContainTextAsync("U kunt hierover niet stemmen.");
+        await Assertions.Expect(again.Locator("#items input[type=radio]")).ToHaveCountAsync(0);
+        await Assertions.Expect(again.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" })).ToBeHiddenAsync();
+        await Assertions.Expect(again.GetByRole(AriaRole.Heading, new() { Name = "Volmacht geven" })).ToBeHiddenAsync();
+        Assert.True(await again.EvaluateAsync<int>("document.documentElement.scrollWidth") <= PhoneWidth);
+        foreach (var p in new[] { page, again }) await p.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task The_demo_code_typed_sloppily_opens_the_upcoming_demo_meeting_and_a_wrong_code_says_so()
     {

@@ -41,9 +41,40 @@ let nonce = null;
 // pace the service asks with Retry-After (at most 5 s a wait) or else 0.5, 1, 2, 2, ... seconds.
 const RESEND_FOR_MS = 30000;
 
+// A 429 with a short Retry-After (the address is backing off and the service admits a few lookups a
+// second, docs/security.md) is asked again after that wait, up to this many times: nothing was looked
+// up, so sending it again is safe; a member whose code is valid gets through on a retry.
+const BUSY_RETRIES = 2;
+
+// A refusal as one readable sentence (or a few): a conflict's "detail" is a whole sentence (its field
+// text repeats it); for invalid input the fields' reasons are the sentences, not the generic
+// "De invoer is niet geldig." glued in front of a lower-case fragment (tester A1).
+function sentence(text) {
+  const t = String(text).trim();
+  if (!t) return "";
+  const s = t[0].toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+function problemText(json) {
+  const fields = json?.errors ? [...new Set(Object.values(json.errors).flat().filter(Boolean))] : [];
+  if (json?.code === "invalid-input" && fields.length > 0) return fields.map(sentence).join(" ");
+  return json?.detail ? sentence(json.detail) : "Er ging iets mis; probeer het opnieuw.";
+}
+
+// The error a refused request throws: the sentence, and whether trying the same again cannot help (a 4xx other than 429).
+function refusal(response, json) {
+  const e = new Error(problemText(json));
+  e.status = response.status;
+  e.code = json?.code ?? null;
+  e.final = response.status >= 400 && response.status < 500 && response.status !== 429;
+  return e;
+}
+
 async function post(path, body, { resendForMs = 0 } = {}) {
   const started = Date.now();
   let response;
+  let busy = 0;
   for (let attempt = 0; ; attempt++) {
     let wait = Math.min(500 * 2 ** attempt, 2000);
     try {
@@ -51,6 +82,12 @@ async function post(path, body, { resendForMs = 0 } = {}) {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
         credentials: "omit", referrerPolicy: "no-referrer", cache: "no-store",
       });
+      if (response.status === 429) {
+        const asked = Number(response.headers.get("Retry-After"));
+        if (!(asked > 0 && asked <= 5) || busy++ >= BUSY_RETRIES) break;
+        await new Promise((resolve) => setTimeout(resolve, asked * 1000));
+        continue;
+      }
       if (response.status < 500) break;
       const asked = Number(response.headers.get("Retry-After"));
       if (asked > 0) wait = Math.min(asked, 5) * 1000;
@@ -68,10 +105,7 @@ async function post(path, body, { resendForMs = 0 } = {}) {
   notice(null);
   let json = null;
   try { json = await response.json(); } catch { /* empty */ }
-  if (!response.ok) {
-    const fields = json?.errors ? " " + Object.values(json.errors).flat().join(" ") : "";
-    throw new Error((json?.detail ?? "Er ging iets mis; probeer het opnieuw.") + fields);
-  }
+  if (!response.ok) throw refusal(response, json);
   return json;
 }
 
@@ -122,8 +156,11 @@ function radios(fieldset, name, proposalId, forMember) {
 
 function render() {
   $("title").textContent = `${paper.meetingTitle} – ${paper.cooperativeName}`;
+  // Not eligible on the meeting date (written out before it, for instance): said at once, nothing to choose (tester A1).
+  const eligible = paper.eligible !== false;
   $("paper-intro").textContent = `${paper.memberName} (lidnummer ${paper.memberNumber}), vergadering op ${dutchDate(paper.meetingDate)}.`
-    + (paper.open ? " Kies per voorstel Voor, Tegen of Onthouding." : " Online stemmen is nog niet geopend.");
+    + (!eligible ? ` ${paper.notEligibleReason}` : paper.open ? " Kies per voorstel Voor, Tegen of Onthouding." : " Online stemmen is nog niet geopend.");
+  $("paper-intro").classList.toggle("refused", !eligible);
   const items = $("items");
   items.replaceChildren();
   let open = 0;
@@ -145,6 +182,8 @@ function render() {
       fieldset.append(note(["Voor", "Tegen", "Onthouding"].includes(item.myVote)
         ? `U heeft gestemd: ${item.myVote} (${item.votedVia}).`
         : `U heeft gestemd (${item.votedVia}).`, "voted"));
+    } else if (!eligible) {
+      fieldset.append(note("U kunt hierover niet stemmen."));
     } else if (item.closed || !paper.open) {
       fieldset.append(note(item.closed ? "Over dit voorstel is al besloten." : "Stemmen kan nog niet."));
     } else if (proxy) {
@@ -176,7 +215,7 @@ function render() {
 
 function renderProxy() {
   const section = $("proxy-section");
-  section.hidden = !paper.proxiesAllowed || !paper.open;
+  section.hidden = !paper.proxiesAllowed || !paper.open || paper.eligible === false;
   if (section.hidden) return;
   const given = paper.proxiesGiven ?? [];
   $("proxies-given").replaceChildren(...given.map((g) => {
@@ -297,15 +336,20 @@ $("confirm").addEventListener("click", async () => {
   $("confirm").disabled = true;
   const receipts = [];
   const problems = [];
+  let final = false;
   for (const c of chosen) {
     try {
       const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice, forMember: c.forMember, nonce }, { resendForMs: RESEND_FOR_MS });
       receipts.push({ ...r, title: c.title });
     } catch (e) {
-      problems.push(`${c.title}: ${e.message}`);
+      problems.push({ title: c.title, message: e.message });
+      final ||= e.final === true;
     }
   }
   $("confirm").disabled = false;
+  // The same refusal for every proposal (not eligible, voting closed) is said once, not once per proposal.
+  const messages = [...new Set(problems.map((p) => p.message))];
+  const said = messages.length === 1 && problems.length > 1 ? messages[0] : problems.map((p) => `${p.title}: ${p.message}`).join(" ");
   $("receipts").replaceChildren(...receipts.map((r) => {
     const li = document.createElement("li");
     const title = document.createElement("span");
@@ -317,8 +361,15 @@ $("confirm").addEventListener("click", async () => {
     return li;
   }));
   if (receipts.length === 0) {
-    error(problems.join(" "));
-    show("step-confirm");
+    if (final) {
+      // A refusal that trying again cannot change: back to the ballot paper as it is now (it says why), not
+      // the confirm screen with its "Bevestig en stem" button (tester A1).
+      try { paper = await post("/api/stem/paper", { code }); render(); } catch { /* the paper as it was */ }
+      show("step-paper");
+    } else {
+      show("step-confirm");
+    }
+    error(said);
     return;
   }
   // Proposals left blank (and any whose vote did not go through) are still open: said under the receipts.
@@ -333,7 +384,7 @@ $("confirm").addEventListener("click", async () => {
   $("voting-key").textContent = paper.votingKey;
   $("check-link").href = `/stem#controle/${paper.votingKey}`;
   show("step-done");
-  if (problems.length > 0) error(problems.join(" "));
+  if (problems.length > 0) error(said);
 });
 
 function showCheck(meeting) {
