@@ -159,7 +159,7 @@ internal static class BusinessCaseViews
         output.WriteLine($"Elk scenario apart op het basisscenario; sluit = bronnen dekken bestedingen en elk getoetst jaar DSCR ≥ {Nl.Ratio(model.MinDscr)}.");
         var table = new TextTable("Scenario", "NPV project", "NPV na financiering", "Min. DSCR (jaar)", "Laagste kasstand", "Sluit").AlignRight(1, 2, 3, 4);
         foreach (var s in scenarios)
-            table.Add(s.Description, Nl.Euros(s.Npv), Nl.Euros(s.NpvAfterFinancing), Dscr(s.MinDscr, s.MinDscrYear), Nl.Euros(s.LowestCashBalance), s.Closes ? "ja" : "nee");
+            table.Add(s.Description, Nl.Euros(s.Npv), Nl.Euros(s.NpvAfterFinancing), Dscr(s.MinDscr, s.MinDscrYear), Nl.Euros(s.LowestCashBalance), CashGap.Brief(s.Closes, s.LowestCashBalance, s.LowestCashBalanceYear));
         table.WriteTo(output, "  ");
         output.WriteLine($"  {Nl.Number(scenarios.Count(s => s.Closes))} van {Nl.Count(scenarios.Length, "scenario", "scenario's")} sluiten.");
 
@@ -193,7 +193,8 @@ internal static class BusinessCaseViews
             ("Kans laagste DSCR onder 1", debt ? Nl.Percent(r.ProbabilityMinDscrBelowOne) : "geen lening"),
             ("Kans op convenantbreuk (DSCR onder minimum)", debt ? Nl.Percent(r.ProbabilityCovenantBreach) : "geen lening"),
             ("Kans op tekort bronnen t.o.v. bestedingen", Nl.Percent(r.ProbabilityFundingGap)),
-            ("Kans dat de financiering niet sluit", Nl.Percent(r.ProbabilityFinancingFails)));
+            ("Kans dat de financiering niet sluit", Nl.Percent(r.ProbabilityFinancingFails)),
+            ("Kans op kastekort (overbrugging nodig)", Nl.Percent(r.ProbabilityBridgingNeeded)));
         output.WriteLine();
         output.WriteLine("Wat de spreiding drijft (rangcorrelatie van Spearman met de getrokken waarde, −1 tot 1; grootste eerst)");
         var drivers = debt
@@ -251,7 +252,8 @@ internal static class BusinessCaseViews
             ("Lening", $"sources.loans[{loanIndex}] van {loan.Lender}, {Nl.Money(loan.Terms.Principal)} in {loan.DrawdownYear}"),
             ("In het model", $"{Nl.Percent(loan.Terms.AnnualRate)}, {Nl.Count(loan.Terms.TermYears, "jaar", "jaar")}, "
                              + $"{Repayment(loan.Terms.Type)}, {Nl.Count(loan.Terms.GraceYears, "jaar", "jaar")} aflossingsvrij"),
-            ("Sluit", $"bronnen dekken bestedingen en elk getoetst jaar DSCR ≥ {Nl.Ratio(model.MinDscr)}"));
+            ("Sluit", $"bronnen dekken bestedingen en elk getoetst jaar DSCR ≥ {Nl.Ratio(model.MinDscr)}; "
+                      + "'overbrugging € … in jaar': de kas komt dat jaar zoveel onder nul"));
         output.WriteLine();
         var table = new TextTable("Rente", "Looptijd", "Vorm", "Aflossingsvrij", "Min. DSCR (jaar)", "Totale rente", "NPV na financiering", "Sluit")
             .AlignRight(0, 1, 3, 4, 5, 6);
@@ -264,10 +266,12 @@ internal static class BusinessCaseViews
                 Dscr(c.MinDscr, c.MinDscrYear),
                 Nl.Euros(c.TotalInterest),
                 Nl.Euros(c.NpvAfterFinancing),
-                c.Closes ? "ja" : "nee");
+                CashGap.Brief(c.Closes, c.LowestCashBalance, c.LowestCashBalanceYear));
         table.WriteTo(output, "  ");
         output.WriteLine();
-        output.WriteLine($"{Nl.Number(cells.Count(c => c.Closes))} van {Nl.Count(cells.Length, "combinatie sluit", "combinaties sluiten")}.");
+        output.WriteLine($"{Nl.Number(cells.Count(c => c.Closes))} van {Nl.Count(cells.Length, "combinatie sluit", "combinaties sluiten")}"
+                         + (cells.Count(c => c.Closes && c.BridgingNeeded > 0m) is var bridged and > 0
+                             ? $"; bij {Nl.Number(bridged)} daarvan is er een jaar met kastekort (overbrugging nodig)." : "."));
         if (skipped > 0)
             output.WriteLine($"{Nl.Count(skipped, "combinatie", "combinaties")} overgeslagen: evenveel of meer aflossingsvrije jaren dan looptijd.");
     }

@@ -118,7 +118,7 @@ internal static class CashFlowViews
             ("Verantwoord / goedgekeurd", $"{Nl.Money(state.AccountingSubmitted)} / {Nl.Money(state.AccountingApproved)}"),
             ("Onderweg", state.ExpectedPayments.IsDefaultOrEmpty
                 ? Nl.None
-                : string.Join("; ", state.ExpectedPayments.Select(e => $"tranche {e.Number}: {Nl.Money(e.Amount)}, verwacht in {Month(e.Month)}"))));
+                : string.Join("; ", state.ExpectedPayments.Select(e => $"{e.Tranche}: {Nl.Money(e.Amount)}, verwacht in {Month(e.Month)}"))));
         if (t.Projection is { } projection) output.WriteLine($"  Doorlooptijd financier: {LeadTimeText(projection.LeadTimes)}");
 
         output.WriteLine();
@@ -423,7 +423,8 @@ internal static class CashFlowViews
 
     private static string Event(CashFlowEvent e) => e.Kind switch
     {
-        EventKind.TranchePaid => $"tranche {e.Number} ontvangen ({Nl.Euros(e.Amount)})",
+        // A tranche already requested carries its grant (its own number in that grant); the plan's later tranches do not.
+        EventKind.TranchePaid => $"{(e.Name is { } grant ? grant + ", " : "")}tranche {e.Number} ontvangen ({Nl.Euros(e.Amount)})",
         EventKind.PhaseBudgetPaid => $"fasebudget {e.Number} ontvangen ({Nl.Euros(e.Amount)})",
         EventKind.TrancheRequested => $"tranche {e.Number} aangevraagd",
         EventKind.AccountingSubmitted => $"verantwoording ingediend ({Nl.Euros(e.Amount)})",

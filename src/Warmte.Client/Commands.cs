@@ -119,6 +119,20 @@ internal static class Commands
         ["warmte cooperative show ketelhuiswg"],
         RunCooperativeShow);
 
+    private static readonly OptionSpec FoundedOn = new("founded", "JJJJ-MM-DD",
+        "Oprichtingsdatum; niet na de toetreding van het eerste lid in het ledenregister");
+    private static readonly OptionSpec StatutoryName = new("name", "naam", "Statutaire naam");
+    private static readonly OptionSpec Municipality = new("municipality", "gemeente", "Gemeente");
+
+    public static readonly CommandSpec CooperativeUpdate = new(
+        "cooperative update",
+        "Gegevens van een coöperatie wijzigen: naam, gemeente, oprichtingsdatum (bestuur)",
+        "Wijzigt alleen wat u opgeeft. Een oprichtingsdatum na de toetredingsdatum van een lid dat al in het ledenregister "
+        + "staat wordt geweigerd (niemand is lid vóór de oprichting): de melding noemt dat lid en zijn toetredingsdatum.",
+        [CooperativeId], [FoundedOn, StatutoryName, Municipality],
+        ["warmte cooperative update ketelhuiswg --founded 2019-12-18"],
+        RunCooperativeUpdate);
+
     public static readonly CommandSpec ProjectShow = new(
         "project show",
         "Fase, fasehistorie, poortchecklist en mijlpalen van een project",
@@ -143,7 +157,7 @@ internal static class Commands
 
     public static readonly IReadOnlyList<CommandSpec> All =
     [
-        Status, CooperativeList, CooperativeShow, ProjectShow, ProjectAdvance, GrantCommands.ProjectAlerts,
+        Status, CooperativeList, CooperativeShow, CooperativeUpdate, ProjectShow, ProjectAdvance, GrantCommands.ProjectAlerts,
         GrantCommands.GrantList, GrantCommands.GrantShow,
         GrantCommands.TrancheRequest, GrantCommands.TrancheAccount, GrantCommands.TrancheApprove,
         GrantCommands.TrancheReject, GrantCommands.TranchePay,
@@ -186,6 +200,24 @@ internal static class Commands
 
     private static Task<int> RunCooperativeShow(CommandContext context) =>
         ShowAsync(context, "/api/cooperatives/" + ApiClient.Segment(context.Argument(0)), Views.Cooperative);
+
+    private static async Task<int> RunCooperativeUpdate(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var founded = ParseDate(context.Option(FoundedOn), FoundedOn, command);
+        if (founded is null && context.Option(StatutoryName) is null && context.Option(Municipality) is null)
+            throw new UsageException("Geef op wat er verandert: --founded, --name of --municipality.", command);
+        var body = JsonSerializer.Serialize(new
+        {
+            foundedOn = founded is { } f ? LocalDatePattern.Iso.Format(f) : null,
+            statutoryName = context.Option(StatutoryName),
+            municipality = context.Option(Municipality),
+        });
+        using var document = Parse(await context.Api.SendAsync(HttpMethod.Patch, "/api/cooperatives/" + ApiClient.Segment(context.Argument(0)), body, CancellationToken.None));
+        if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
+        else Views.Cooperative(document.RootElement, context.Out);
+        return WarmteCli.Ok;
+    }
 
     private static Task<int> RunProjectShow(CommandContext context) =>
         ShowAsync(context, "/api/projects/" + ApiClient.Segment(context.Argument(0)), Views.Project);

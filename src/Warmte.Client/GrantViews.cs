@@ -153,6 +153,7 @@ internal static class GrantViews
                 Nl.Money(row.Dec("outstanding") ?? 0m),
                 row.Str("nextExpectedPayment") is { } next
                     ? Nl.Date(next) + (row.Dec("nextExpectedAmount") is { } amount ? $" ({Nl.Money(amount)})" : "")
+                      + (row.Str("nextExpectedTranche") is { } tranche ? $", {tranche}" : "")
                     : "geen aangevraagd",
                 alerts.Count == 0 ? "geen" : $"{Nl.Number(alerts.Count)} ({Nl.Severity(worst)})");
         }

@@ -189,10 +189,15 @@ internal static class ImportCommands
             : null;
         if (!Report(context, result, m => DescribeMember(m, joinedOn), note, allRows: true))
             return Finish(context, result, sent: false);
+        // --skip-invalid as the consent import does it: the service is asked to store the good rows only (skipInvalid),
+        // so a row the service refuses where the file's check did not (its date is the service's, not this computer's;
+        // a founding date changed meanwhile) is listed on its row and column instead of refusing every row.
+        var skipInvalid = context.Invocation.Flag(SkipInvalid);
         var body = JsonSerializer.Serialize(new
         {
             members = result.Rows.Select(r => r.Item),
             joinedOn,
+            skipInvalid = skipInvalid ? true : (bool?)null,
         }, WarmteJson.Default);
         ApiResponse response;
         try
@@ -206,8 +211,17 @@ internal static class ImportCommands
         }
         using var document = Commands.Parse(response);
         var r = document.RootElement;
+        var left = ServiceProblems.Map(result.Mapping!, Skipped(r), RowsOf(result.Rows)).ToList();
+        foreach (var problem in left) context.Err.WriteLine(problem.ToString());
+        result = result.WithProblems(left);
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
-        else context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");
+        else
+        {
+            context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");
+            if (!result.IsClean)
+                context.Out.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")} ingelezen; "
+                                      + $"{Nl.Count(result.BadRows, "foute rij", "foute rijen")} niet ingelezen (--skip-invalid; de meldingen staan hierboven).");
+        }
         return Finish(context, result, sent: true);
     }
 

@@ -5,7 +5,10 @@ using Warmte.Projects;
 
 namespace Warmte.Alerts;
 
-/// <summary>One funded project in the financier's portfolio.</summary>
+/// <summary>
+/// One funded project in the financier's portfolio. <see cref="NextExpectedTranche"/> names the next payment's
+/// tranche as people do, its own number in its grant: "PAW, tranche 6".
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PortfolioRow(
     [property: Id(0)] string ProjectId,
@@ -18,7 +21,8 @@ public sealed record PortfolioRow(
     [property: Id(7)] LocalDate? NextExpectedPayment,
     [property: Id(8)] decimal? NextExpectedAmount,
     [property: Id(9)] ImmutableArray<Alert> Alerts,
-    [property: Id(10)] int? RunwayMonths)
+    [property: Id(10)] int? RunwayMonths,
+    [property: Id(11)] string? NextExpectedTranche = null)
 {
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }
@@ -42,7 +46,8 @@ public static class Portfolio
         var next = Grants.PaymentExpectation.Next(grants, today); // the one rule the cash views use too
         return new PortfolioRow(projectId, projectName, cooperativeId, phase,
             grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
-            next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths);
+            next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths,
+            next is null ? null : $"{grants.First(g => g.Grant.Id == next.GrantId).Grant.Scheme}, tranche {next.Number}");
     }
 
     /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>

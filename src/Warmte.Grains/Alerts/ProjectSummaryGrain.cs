@@ -41,8 +41,13 @@ public sealed record ProjectSummaryRow
     /// <summary>The inputs of the day-dependent figures; null in a row of the release before (then recomputed).</summary>
     [Id(5)] public SummaryCalendar? Calendar { get; init; }
 
-    /// <summary>Whether the row can answer for <paramref name="day"/>: it has its inputs and, for a project with a cash plan, that month's outlook.</summary>
-    public bool Covers(LocalDate day) => Calendar is { } c && (!c.HasCashPlan || OutlookIndex(day) is { } i && i < c.Outlooks.Length);
+    /// <summary>
+    /// Whether the row can answer for <paramref name="day"/>: it has its inputs and, for a project with a cash plan, that month's outlook;
+    /// and, with a business case, its lowest cash balance (a row stored by a release before it lacks the cash gap beside "financiering rond").
+    /// </summary>
+    public bool Covers(LocalDate day) =>
+        Calendar is { } c && (!c.HasCashPlan || OutlookIndex(day) is { } i && i < c.Outlooks.Length)
+        && (Finance.FinancingCloses is null || Finance.LowestCashBalance is not null);
 
     // The outlooks are stored by the month they were computed for: [0] the month of AsOf, [1] the month
     // after. Not by the outlook's own "today", which a plan that has not started or has ended sets to

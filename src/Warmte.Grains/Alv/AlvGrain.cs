@@ -236,8 +236,8 @@ public sealed class AlvGrain(
     public Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type) =>
         Task.FromResult(AlvRules.DecisionFor(Record, projectId, type));
 
-    public Task<DecisionStatus?> DecisionAsOf(string projectId, DecisionType type, LocalDate asOf) =>
-        Task.FromResult(AlvRules.DecisionFor(Record, projectId, type, asOf));
+    public Task<DecisionNowAndOn> DecisionNowAndOn(string projectId, DecisionType type, LocalDate asOf) =>
+        Task.FromResult(new DecisionNowAndOn(AlvRules.DecisionFor(Record, projectId, type), AlvRules.DecisionFor(Record, projectId, type, asOf)));
 
     public Task<AuditPage> GetAudit(int page, int pageSize) => state.AuditPageAsync(page, pageSize);
 

@@ -168,7 +168,7 @@ public static partial class AlvRules
         if (inputs.Length > MaxProposals) v.Add("proposals", $"maximaal {MaxProposals} voorstellen per vergadering.");
         for (var i = 0; i < inputs.Length && i < MaxProposals; i++)
         {
-            if (ProposalFrom(v, $"proposals[{i}]", inputs[i], record, proposals, id, date) is { } p)
+            if (ProposalFrom(v, $"proposals[{i}]", inputs[i], record, proposals, id, date, out _) is { } p)
             {
                 proposals.Add(p);
                 // Every proposal of a new meeting is a vote at that meeting, a correction too (it corrects a
@@ -203,12 +203,13 @@ public static partial class AlvRules
     {
         if (Find(record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         var v = new Validation();
-        var proposal = ProposalFrom(v, "body", input, record, meeting.Proposals.ToBuilder(), meeting.Id, meeting.Date);
+        var proposal = ProposalFrom(v, "body", input, record, meeting.Proposals.ToBuilder(), meeting.Id, meeting.Date, out var correctedMeeting);
         if (v.HasErrors || proposal is null) return v.ToRefusal();
         // Only a correction of a decision of this same meeting (a counting error) was voted at this meeting
         // already: it may be recorded after the meeting and needs no notice of its own. A correction of
         // another meeting's decision is a new vote: an agenda item like any other (review2 F1).
-        var sameMeeting = IsSameMeetingCorrection(proposal, meeting.Id);
+        // A correction of a decision of this same meeting (a counting error), not a new vote.
+        var sameMeeting = correctedMeeting == meeting.Id;
         if (!sameMeeting && today > meeting.Date)
             return Refusal.Conflict("meeting-held", proposal.Corrects is null
                 ? $"De vergadering van {DutchFormat.Date(meeting.Date)} is al gehouden; een nieuw agendapunt vraagt een nieuwe vergadering. Een correctie van een besluit van deze vergadering kan wel (corrects)."
@@ -224,14 +225,13 @@ public static partial class AlvRules
                 : $"Correctie '{proposal.Id}' op besluit {proposal.Corrects} vastgelegd in ALV '{meetingId}': {proposal.CorrectionReason}");
     }
 
-    /// <summary>Whether a proposal corrects a decision of the meeting it is placed in (a counting error, not a new vote).</summary>
-    public static bool IsSameMeetingCorrection(Proposal proposal, string meetingId) =>
-        proposal.Corrects is { } c && c.Split('/') is [var target, _] && target == meetingId;
-
     /// <param name="meetingId">The meeting the proposal is placed in.</param>
     /// <param name="meetingDate">Its date: a correction in another meeting than its target's must come after the target's meeting.</param>
-    private static Proposal? ProposalFrom(Validation v, string at, ProposalInput? input, AlvRecord record, IEnumerable<Proposal> siblings, string meetingId, LocalDate meetingDate)
+    /// <param name="correctedMeeting">For a valid correction: the meeting of the decision it corrects (read once from <c>corrects</c>); else null.</param>
+    private static Proposal? ProposalFrom(Validation v, string at, ProposalInput? input, AlvRecord record, IEnumerable<Proposal> siblings, string meetingId, LocalDate meetingDate,
+        out string? correctedMeeting)
     {
+        correctedMeeting = null;
         if (input is null) { v.Add(at, "is leeg."); return null; }
         var before = v.Errors.Count;
         var id = Slug.Check(v, $"{at}.id", input.Id);
@@ -250,6 +250,7 @@ public static partial class AlvRules
             var parts = corrects.Split('/');
             var targetMeeting = parts.Length == 2 ? Find(record, parts[0]) : null;
             var target = targetMeeting?.Proposals.FirstOrDefault(p => p.Id == parts[1]);
+            correctedMeeting = targetMeeting?.Id;
             if (target is null) v.Add($"{at}.corrects", $"'{Slug.Truncate(corrects)}' is geen bestaand besluit (schrijf vergadering/voorstel).");
             else if (target.Closed is null) v.Add($"{at}.corrects", $"besluit {corrects} is nog niet gesloten; een open voorstel corrigeer je niet.");
             else if (known && (target.DecisionType != type || target.ProjectId != projectId))
@@ -264,7 +265,7 @@ public static partial class AlvRules
             if (reason is null) v.Add($"{at}.correctionReason", "is verplicht bij een correctie: waarom wordt het besluit gecorrigeerd?");
         }
         else if (reason is not null) v.Add($"{at}.correctionReason", "hoort alleen bij een correctie (corrects).");
-        if (v.Errors.Count > before) return null;
+        if (v.Errors.Count > before) { correctedMeeting = null; return null; }
         return new Proposal
         {
             Id = id, Title = title, DecisionType = type, ProjectId = projectId, Corrects = input.Corrects,

@@ -82,9 +82,12 @@ public interface IAlvGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type);
 
-    /// <summary>The decision in force on <paramref name="asOf"/> (a gate decision's date): see <see cref="AlvRules.DecisionFor"/>. Interleaves likewise.</summary>
+    /// <summary>
+    /// In one call: the decision in force now (as <see cref="DecisionFor"/>) and the one in force on <paramref name="asOf"/>
+    /// (a gate decision's date; see <see cref="AlvRules.DecisionFor"/>). Interleaves likewise.
+    /// </summary>
     [Orleans.Concurrency.AlwaysInterleave]
-    Task<DecisionStatus?> DecisionAsOf(string projectId, DecisionType type, LocalDate asOf);
+    Task<DecisionNowAndOn> DecisionNowAndOn(string projectId, DecisionType type, LocalDate asOf);
 
     Task<Audit.AuditPage> GetAudit(int page, int pageSize);
 }

@@ -346,6 +346,10 @@ public sealed record ElectronicVotingInput
     [Id(3)] public bool? OnlineProxiesAllowed { get; init; }
 }
 
+/// <summary>The decision in force now and the one in force on a gate decision's date, answered in one call (<see cref="IAlvGrain.DecisionNowAndOn"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DecisionNowAndOn([property: Id(0)] DecisionStatus? Now, [property: Id(1)] DecisionStatus? OnDate);
+
 /// <summary>The effective ALV decision on a project's question (e.g. its realisatiebesluit), for gates and overviews.</summary>
 [GenerateSerializer, Immutable]
 public sealed record DecisionStatus

@@ -22,13 +22,25 @@ public sealed record ProgressReport(
     [property: Id(3)] string ReportedBy,
     [property: Id(4)] Instant ReportedAt);
 
-/// <summary>A payment on its way: the month it is expected in and its amount.</summary>
+/// <summary>
+/// A payment on its way: the month it is expected in, its amount, and which tranche it is — the tranche's own
+/// <see cref="Number"/> within its grant (<see cref="GrantId"/>, shown by its <see cref="Scheme"/>), so two grants'
+/// tranches 1 are told apart. The grant is null only in a state built by hand (tests).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ExpectedPayment([property: Id(0)] YearMonth Month, [property: Id(1)] decimal Amount, [property: Id(2)] int Number);
+public sealed record ExpectedPayment(
+    [property: Id(0)] YearMonth Month, [property: Id(1)] decimal Amount, [property: Id(2)] int Number,
+    [property: Id(3)] string? GrantId = null, [property: Id(4)] string? Scheme = null)
+{
+    /// <summary>"PAW, tranche 6" (or "tranche 6" without a grant): how people name the tranche.</summary>
+    public string Tranche => Scheme is { } scheme ? $"{scheme}, tranche {Number}" : $"tranche {Number}";
+}
 
-/// <summary>An accounting under review: the month its approval is expected and the cumulative amount it brings the approved total to.</summary>
+/// <summary>An accounting under review: the month its approval is expected, the cumulative amount it brings the approved total to, and the tranche (its own number in its grant).</summary>
 [GenerateSerializer, Immutable]
-public sealed record ExpectedApproval([property: Id(0)] YearMonth Month, [property: Id(1)] decimal AccountedTotal, [property: Id(2)] int Number);
+public sealed record ExpectedApproval(
+    [property: Id(0)] YearMonth Month, [property: Id(1)] decimal AccountedTotal, [property: Id(2)] int Number,
+    [property: Id(3)] string? GrantId = null, [property: Id(4)] string? Scheme = null);
 
 /// <summary>
 /// The state of a project's development at the end of <see cref="Month"/>, as it actually is: the
@@ -87,18 +99,17 @@ public sealed record ActualState
                 approved += accounted;
         }
         var underReview = approved;
-        var number = 0;
         foreach (var (view, tranche) in tranches)
         {
-            number++;
             if (PaymentExpectation.ExpectedOn(view, tranche, today) is not { } expectedOn) continue;
             if (tranche.Status == TrancheStatus.VerantwoordingIngediend)
             {
                 var accountedIn = tranche.DateOf(TrancheStatus.VerantwoordingIngediend)!.Value.ToYearMonth();
                 underReview += tranche.Accounting?.AmountSpent ?? 0m;
-                approvals.Add(new ExpectedApproval(NotBefore(accountedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, number));
+                approvals.Add(new ExpectedApproval(NotBefore(accountedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, tranche.Number,
+                    view.Grant.Id, view.Grant.Scheme));
             }
-            payments.Add(new ExpectedPayment(NotBefore(expectedOn.ToYearMonth()), tranche.PlannedAmount, number));
+            payments.Add(new ExpectedPayment(NotBefore(expectedOn.ToYearMonth()), tranche.PlannedAmount, tranche.Number, view.Grant.Id, view.Grant.Scheme));
         }
 
         var (done, source) = progress is { } p

@@ -219,7 +219,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         // observed on the grants, the day, and the next payment the grants' tranches give.
         var key = (facts.PlanWithObservedLeadTimes, day, PaymentExpectation.Next(facts.Grants, day));
         if (_lastOutlook is { } last && last.Key == key) return last.Outlook;
-        var outlook = ProjectCash.Outlook(facts, day);
+        var outlook = ProjectCash.Outlook(facts, day, key.Item3);
         _lastOutlook = (key, outlook);
         return outlook;
     }

@@ -69,9 +69,10 @@ public static class CashFlowSimulator
     /// <summary>Money is booked in cents, half away from zero.</summary>
     internal static decimal Cents(decimal euros) => decimal.Round(euros, 2, MidpointRounding.AwayFromZero);
 
-    private sealed record Payment(YearMonth Month, decimal Amount, int Number);
+    /// <summary>A payment due; <paramref name="Grant"/> names the grant of a tranche already requested (its own number), null for the plan's own.</summary>
+    private sealed record Payment(YearMonth Month, decimal Amount, int Number, string? Grant = null);
 
-    private sealed record Approval(YearMonth Month, decimal Accounted, int Number);
+    private sealed record Approval(YearMonth Month, decimal Accounted, int Number, string? Grant = null);
 
     /// <summary>The state of one simulation; used once.</summary>
     private sealed class Run
@@ -141,8 +142,8 @@ public static class CashFlowSimulator
             _submitted = from.AccountingSubmitted;
             _approved = from.AccountingApproved;
             _nextTranche = Math.Min(from.TranchesStarted, _plan.Grant.Tranches.Length);
-            foreach (var payment in from.ExpectedPayments) _payments.Add(new Payment(payment.Month, payment.Amount, payment.Number));
-            foreach (var approval in from.ExpectedApprovals) _approvals.Add(new Approval(approval.Month, approval.AccountedTotal, approval.Number));
+            foreach (var payment in from.ExpectedPayments) _payments.Add(new Payment(payment.Month, payment.Amount, payment.Number, payment.Scheme));
+            foreach (var approval in from.ExpectedApprovals) _approvals.Add(new Approval(approval.Month, approval.AccountedTotal, approval.Number, approval.Scheme));
             _requestOpen = _payments.Count > 0;
             var first = from.Month.PlusMonths(1);
             return Simulate(first, first, from.Stalled);
@@ -195,7 +196,7 @@ public static class CashFlowSimulator
             {
                 grant += payment.Amount;
                 _payments.Remove(payment);
-                events.Add(new CashFlowEvent(UsesTranches ? EventKind.TranchePaid : EventKind.PhaseBudgetPaid, payment.Amount, payment.Number));
+                events.Add(new CashFlowEvent(UsesTranches ? EventKind.TranchePaid : EventKind.PhaseBudgetPaid, payment.Amount, payment.Number, payment.Grant));
                 if (UsesTranches) _requestOpen = false;
             }
             _paid += grant;
@@ -321,7 +322,7 @@ public static class CashFlowSimulator
             {
                 _approvals.Remove(approval);
                 _approved = Math.Max(_approved, approval.Accounted);
-                events.Add(new CashFlowEvent(EventKind.AccountingApproved, approval.Accounted, approval.Number));
+                events.Add(new CashFlowEvent(EventKind.AccountingApproved, approval.Accounted, approval.Number, approval.Grant));
             }
 
             var received = grant + draw;

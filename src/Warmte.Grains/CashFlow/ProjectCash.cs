@@ -45,7 +45,11 @@ public static class ProjectCash
     }
 
     /// <summary>Actual up to <paramref name="today"/>'s month, projected after it from the actual state.</summary>
-    public static CashTimeline Timeline(CashFacts facts, Regime regime, LocalDate today)
+    public static CashTimeline Timeline(CashFacts facts, Regime regime, LocalDate today) =>
+        Timeline(facts, regime, today, PaymentExpectation.Next(facts.Grants, today));
+
+    /// <param name="next">The next payment, <see cref="PaymentExpectation.Next"/> of the facts' grants on <paramref name="today"/> (computed once by the caller).</param>
+    private static CashTimeline Timeline(CashFacts facts, Regime regime, LocalDate today, NextPayment? next)
     {
         var month = today.ToYearMonth();
         var plan = facts.PlanWithObservedLeadTimes;
@@ -64,26 +68,32 @@ public static class ProjectCash
             Projection = projection,
             // The one answer: from the actual state once spending or progress is recorded, else the plan's simulation (as the cash page).
             Outlook = WithoutPastRequestBy(facts.HasActuals || regime == Regime.Milestones
-                ? outlook with { Basis = OutlookBasis.Actual, NextPayment = PaymentExpectation.Next(facts.Grants, today) }
-                : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) }),
+                ? outlook with { Basis = OutlookBasis.Actual, NextPayment = next }
+                : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = next }),
         };
     }
 
     /// <summary>Today's outlook under the current regime (tranches after accounting).</summary>
-    public static Outlook Outlook(CashFacts facts, LocalDate today) => Simulation(facts, Regime.Tranches, today).Outlook;
+    public static Outlook Outlook(CashFacts facts, LocalDate today) => Outlook(facts, today, PaymentExpectation.Next(facts.Grants, today));
+
+    /// <summary>The same, with the next payment the caller already has (<see cref="PaymentExpectation.Next"/> of the facts' grants on <paramref name="today"/>).</summary>
+    public static Outlook Outlook(CashFacts facts, LocalDate today, NextPayment? next) => Simulation(facts, Regime.Tranches, today, next).Outlook;
 
     /// <summary>
     /// The plan simulated from its start under <paramref name="regime"/> (the month table), with the
     /// outlook of the actual state when there is one and the regime can be projected from it
     /// (tranches, bridge); the simulation's own outlook is then kept as <see cref="CashFlowResult.PlanOutlook"/>.
     /// </summary>
-    public static CashFlowResult Simulation(CashFacts facts, Regime regime, LocalDate today)
+    public static CashFlowResult Simulation(CashFacts facts, Regime regime, LocalDate today) =>
+        Simulation(facts, regime, today, PaymentExpectation.Next(facts.Grants, today));
+
+    private static CashFlowResult Simulation(CashFacts facts, Regime regime, LocalDate today, NextPayment? next)
     {
         var plan = facts.PlanWithObservedLeadTimes;
         var simulated = CashFlowSimulator.Simulate(plan, regime, today.ToYearMonth());
-        var planOutlook = WithoutPastRequestBy(simulated.Outlook with { Basis = OutlookBasis.Plan, NextPayment = PaymentExpectation.Next(facts.Grants, today) });
+        var planOutlook = WithoutPastRequestBy(simulated.Outlook with { Basis = OutlookBasis.Plan, NextPayment = next });
         if (regime == Regime.Milestones || !facts.HasActuals) return simulated with { Outlook = planOutlook };
-        return simulated with { Outlook = Timeline(facts, regime, today).Outlook, PlanOutlook = planOutlook };
+        return simulated with { Outlook = Timeline(facts, regime, today, next).Outlook, PlanOutlook = planOutlook };
     }
 
     /// <summary>

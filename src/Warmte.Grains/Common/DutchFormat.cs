@@ -18,6 +18,9 @@ public static class DutchFormat
 
     public static string Money(decimal euros) => "€ " + euros.ToString("#,##0.00", Culture);
 
+    /// <summary>Whole euros, for tables: € 343.906.</summary>
+    public static string Euros(decimal euros) => "€ " + decimal.Round(euros, 0, MidpointRounding.AwayFromZero).ToString("#,##0", Culture);
+
     public static string Number(decimal value) => value.ToString("#,##0.##", Culture);
 
     /// <summary>The noun for a count: singular for exactly one, else plural ("1 maand", "0 maanden", "2,5 onthoudingen").</summary>

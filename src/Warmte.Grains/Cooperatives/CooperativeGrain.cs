@@ -71,7 +71,11 @@ public sealed class CooperativeGrain(
     public async Task<Outcome<CooperativeView>> Update(UpdateCooperative command, string actor)
     {
         if (state.State.Record is not { } cooperative) return Refusal.NotFound("Coöperatie", Id);
-        var outcome = CooperativeRules.Update(cooperative, command, Today);
+        // A new founding date is checked against the members already stored (only then is the register asked).
+        var firstMember = command.FoundedOn is { } founded && founded != cooperative.FoundedOn
+            ? await GrainFactory.GetGrain<Members.IMemberRegisterGrain>(Id).FirstJoined()
+            : null;
+        var outcome = CooperativeRules.Update(cooperative, command, Today, firstMember);
         if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
         return Outcome<CooperativeView>.Ok((await Get())!);
     }

@@ -31,7 +31,10 @@ public static class CooperativeRules
             $"Coöperatie '{name}' ({DutchKind(record.Kind)}, {municipality}) aangemaakt."));
     }
 
-    public static Outcome<Change<CooperativeRecord>> Update(CooperativeRecord cooperative, UpdateCooperative command, LocalDate today)
+    /// <param name="firstMember">The stored member who joined first (null: none): a new founding date may not lie after their join date,
+    /// since nobody is a member before the founding (the rule the register applies to every join date).</param>
+    public static Outcome<Change<CooperativeRecord>> Update(CooperativeRecord cooperative, UpdateCooperative command, LocalDate today,
+        Members.FirstJoined? firstMember = null)
     {
         var v = new Validation();
         var name = command.StatutoryName is null ? cooperative.StatutoryName : v.Text("statutoryName", command.StatutoryName);
@@ -39,6 +42,9 @@ public static class CooperativeRules
         var municipality = command.Municipality is null ? cooperative.Municipality : v.Text("municipality", command.Municipality, 100);
         if (command.FoundedOn is { } founded && founded > today)
             v.Add("foundedOn", $"{DutchFormat.Date(founded)} ligt in de toekomst.");
+        else if (command.FoundedOn is { } later && later != cooperative.FoundedOn && firstMember is { } first && later > first.JoinedOn)
+            v.Add("foundedOn", $"{DutchFormat.Date(later)} ligt na de toetreding van lid {first.Number} op {DutchFormat.Date(first.JoinedOn)}; "
+                               + $"niemand is lid vóór de oprichting. Kies {DutchFormat.Date(first.JoinedOn)} of eerder, of corrigeer eerst de toetredingsdatum van dat lid.");
         if (v.HasErrors) return v.ToRefusal();
         var updated = cooperative with
         {

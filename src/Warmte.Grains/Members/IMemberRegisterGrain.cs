@@ -26,6 +26,9 @@ public interface IMemberRegisterGrain : IGrainWithStringKey
 
     Task<MemberSummary> Summary();
 
+    /// <summary>The stored member (also one who left) with the earliest join date; null for an empty register.</summary>
+    Task<FirstJoined?> FirstJoined();
+
     Task<EligibilityCheck> Eligibility(ImmutableArray<string> numbers, LocalDate on);
 
     Task<Electorate> Electorate(LocalDate on);

@@ -131,6 +131,12 @@ public sealed record CategoryCount(
     [property: Id(1)] int Members,
     [property: Id(2)] decimal Woningequivalenten);
 
+/// <summary>The stored member who joined first (lowest number among equal dates): a founding date may not lie after <see cref="JoinedOn"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FirstJoined(
+    [property: Id(0)] string Number,
+    [property: Id(1)] LocalDate JoinedOn);
+
 /// <summary>Who may vote on a date, with each voter's weight in woningequivalenten (for weighted statutes).</summary>
 [GenerateSerializer, Immutable]
 public sealed record Voter(

@@ -134,6 +134,9 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     public Task<Member?> Member(string number) =>
         Task.FromResult(_register.GetValueOrDefault(MemberRules.NormaliseNumber(number)));
 
+    public Task<FirstJoined?> FirstJoined() =>
+        Task.FromResult(MemberRules.FirstJoined(_register.Values));
+
     public Task<MemberSummary> Summary() =>
         Task.FromResult(MemberRules.Summarise(CooperativeId, _register.Values, Today));
 

@@ -150,6 +150,10 @@ public static partial class MemberRules
         return Outcome<Member>.Ok(member with { LeftOn = leftOn });
     }
 
+    /// <summary>The member with the earliest join date (the lowest number among equal dates); null when there is none.</summary>
+    public static FirstJoined? FirstJoined(IEnumerable<Member> members) =>
+        members.OrderBy(m => m.JoinedOn).ThenBy(m => m.Number, StringComparer.Ordinal).Select(m => new FirstJoined(m.Number, m.JoinedOn)).FirstOrDefault();
+
     /// <summary>Why a join date cannot be (before the cooperative was founded), or null when it can.</summary>
     private static string? BeforeFounding(LocalDate joined, LocalDate? foundedOn) =>
         foundedOn is { } founded && joined < founded

@@ -67,11 +67,14 @@ public sealed class ProjectGrain(
         if (PhaseMachine.Next(project.Phase) != Phase.Realisatie) return null;
         var financing = GrainFactory.GetGrain<IBusinessCaseGrain>(project.Id).Financing();
         var alv = GrainFactory.GetGrain<IAlvGrain>(project.CooperativeId);
-        var decision = alv.DecisionFor(project.Id, DecisionType.Realisatiebesluit);
-        // A gate decision is judged against the realisatiebesluit in force on its date (review2 F4).
-        var onDate = decidedOn is { } d ? alv.DecisionAsOf(project.Id, DecisionType.Realisatiebesluit, d) : Task.FromResult<DecisionStatus?>(null);
+        // A gate decision is judged against the realisatiebesluit in force on its date (review2 F4): one call answers both.
+        async Task<DecisionNowAndOn> Decisions() => decidedOn is { } d
+            ? await alv.DecisionNowAndOn(project.Id, DecisionType.Realisatiebesluit, d)
+            : new DecisionNowAndOn(await alv.DecisionFor(project.Id, DecisionType.Realisatiebesluit), null);
+        var decisions = Decisions();
         var consent = GrainFactory.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
-        return new GateFacts(await financing, await decision, await consent, await onDate, decidedOn);
+        var (now, onDate) = await decisions;
+        return new GateFacts(await financing, now, await consent, onDate, decidedOn);
     }
 
     public Task<WcwAssessment?> Wcw() =>

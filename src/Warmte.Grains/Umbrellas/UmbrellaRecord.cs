@@ -54,6 +54,21 @@ public sealed record ProjectFinance
     [Id(6)] public decimal? MinDscr { get; init; }
     [Id(7)] public bool? FinancingCloses { get; init; }
     [Id(8)] public required int OpenAlerts { get; init; }
+    /// <summary>
+    /// The lowest cash balance of the latest business case and its year: the gap in time beside
+    /// <see cref="FinancingCloses"/> (docs/business-case-model.md). Null without a business case, and in a
+    /// summary stored by a release before them (<see cref="Alerts.ProjectSummaryRow.Covers"/> then has it recomputed).
+    /// </summary>
+    [Id(9)] public decimal? LowestCashBalance { get; init; }
+    [Id(10)] public int? LowestCashBalanceYear { get; init; }
+
+    /// <summary>How much bridging money the lowest year needs (0 when the cash never goes below zero); null without it.</summary>
+    public decimal? BridgingNeeded => LowestCashBalance is { } lowest ? BusinessCase.Engine.CashGap.BridgingNeeded(lowest) : null;
+
+    /// <summary>"ja", "nee" or "ja, overbrugging € 343.906 in 2027" (<see cref="BusinessCase.Engine.CashGap.Brief"/>); null without a business case.</summary>
+    public string? FinancingClosesText => FinancingCloses is { } closes
+        ? LowestCashBalance is { } lowest && LowestCashBalanceYear is { } year ? BusinessCase.Engine.CashGap.Brief(closes, lowest, year) : closes ? "ja" : "nee"
+        : null;
 }
 
 [GenerateSerializer, Immutable]
@@ -119,6 +134,8 @@ public static class UmbrellaRules
         Npv = businessCase?.Kpis.Npv,
         MinDscr = businessCase?.Kpis.MinDscr,
         FinancingCloses = businessCase?.Kpis.FinancingCloses,
+        LowestCashBalance = businessCase?.Kpis.LowestCashBalance,
+        LowestCashBalanceYear = businessCase?.Kpis.LowestCashBalanceYear,
         OpenAlerts = openAlerts,
     };
 }

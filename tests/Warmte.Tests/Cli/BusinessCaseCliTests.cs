@@ -111,6 +111,40 @@ public sealed class BusinessCaseCliTests
         Assert.Matches($@"(?m)^\s*Financiering sluit:\s+ja, maar in {lowest.Year} € {Regex.Escape(gap)} tekort \(overbrugging nodig\)\s*$", text.Out);
     }
 
+    /// <summary>
+    /// F15 in the loan grid and the stress tests: the model's own loan terms (3%, 33 years) are the model itself, so their
+    /// cell has the gap the yearly table of <c>model evaluate</c> shows, and "Sluit" says it beside "ja" in whole euros.
+    /// </summary>
+    [Fact]
+    public async Task Loan_simulate_and_stress_show_the_cash_gap_beside_sluit()
+    {
+        var evaluate = await Warmte("model", "evaluate", Ketelhuis, "--json");
+        using var document = JsonDocument.Parse(evaluate.Out);
+        var lowest = document.RootElement.GetProperty("evaluation").GetProperty("years").EnumerateArray()
+            .Select(y => (Year: y.GetProperty("year").GetInt32(), Cash: y.GetProperty("cashBalance").GetDecimal()))
+            .OrderBy(y => y.Cash).ThenBy(y => y.Year).First();
+        Assert.True(lowest.Cash < 0m);
+        var gap = decimal.Round(-lowest.Cash, 0, MidpointRounding.AwayFromZero).ToString("#,##0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"));
+
+        var json = await Warmte("loan", "simulate", Ketelhuis, "--rate", "3", "--term", "33", "--type", "annuity", "--json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var grid = JsonDocument.Parse(json.Out);
+        var cell = Assert.Single(grid.RootElement.GetProperty("cells").EnumerateArray());
+        Assert.True(cell.GetProperty("closes").GetBoolean());
+        Assert.Equal(lowest.Cash, cell.GetProperty("lowestCashBalance").GetDecimal());
+        Assert.Equal(lowest.Year, cell.GetProperty("lowestCashBalanceYear").GetInt32());
+        Assert.Equal(-lowest.Cash, cell.GetProperty("bridgingNeeded").GetDecimal());
+
+        var text = await Warmte("loan", "simulate", Ketelhuis, "--rate", "3", "--term", "33", "--type", "annuity");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Matches($@"(?m)^\s+3,00%.*\s{Regex.Escape($"ja, overbrugging € {gap} in {lowest.Year}")}\s*$", text.Out);
+        Assert.Contains("1 van 1 combinatie sluit; bij 1 daarvan is er een jaar met kastekort (overbrugging nodig).", text.Out);
+
+        var stress = await Warmte("model", "stress", Ketelhuis);
+        Assert.True(stress.ExitCode == 0, stress.ToString());
+        Assert.Matches($@"(?m)^\s+Basisscenario\s.*\s{Regex.Escape($"ja, overbrugging € {gap} in {lowest.Year}")}\s*$", stress.Out);
+    }
+
     [Fact]
     public async Task Evaluate_says_only_ja_when_the_cash_never_goes_below_zero()
     {

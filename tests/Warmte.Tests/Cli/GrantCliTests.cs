@@ -209,7 +209,7 @@ public sealed class GrantCliTests(CliServerFixture fixture) : IClassFixture<CliS
         var portfolio = await As(Server.AdminToken, "portfolio");
         Ok(portfolio);
         var row = Assert.Single(portfolio.Out.Split('\n'), l => l.TrimStart().StartsWith(project + "  ", StringComparison.Ordinal));
-        Assert.Matches(@"Initiatief\s+€ 2\.000\.000,00\s+€ 0,00\s+€ 2\.000\.000,00\s+\d\d-\d\d-\d{4} \(€ 1\.000\.000,00\)\s+1 \(hoog\)", row);
+        Assert.Matches(@"Initiatief\s+€ 2\.000\.000,00\s+€ 0,00\s+€ 2\.000\.000,00\s+\d\d-\d\d-\d{4} \(€ 1\.000\.000,00\), PAW, tranche 1\s+1 \(hoog\)", row);
         Assert.Contains("Signalen per project", portfolio.Out);
         Assert.Contains($"{project} (Warmtenet {project})", portfolio.Out);
 

@@ -55,6 +55,44 @@ public sealed class MemberRegisterCliTests(CliServerFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/members/5002", Member("5002", "2019-12-18"))).Status);
     }
 
+    /// <summary>
+    /// The other direction: moving the founding date later than a member already stored is refused (API 400 on
+    /// foundedOn, naming that member and their join date; nothing changes, no audit entry), through the API and the
+    /// CLI's <c>cooperative update</c>; the first member's join date itself, an earlier date and the unchanged date are fine.
+    /// </summary>
+    [Fact]
+    public async Task A_founding_date_after_a_stored_members_join_date_is_refused_by_the_api_and_the_cli()
+    {
+        var coop = await NewCooperative();
+        var admin = Server.Client();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/members/7", Member("7", "2021-05-10"))).Status);
+        // The earliest join belongs to a member who has left since: still stored, still a member from that date.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/members/12", Member("12", "2020-03-02", leftOn: "2022-01-01"))).Status);
+        var auditBefore = (await admin.Get($"api/cooperatives/{coop}/audit")).Body.GetProperty("total").GetInt32();
+
+        var later = await admin.Patch($"api/cooperatives/{coop}", new { foundedOn = "2020-06-01" });
+        Assert.Equal(HttpStatusCode.BadRequest, later.Status);
+        Assert.Equal(["foundedOn"], later.ErrorFields);
+        Assert.Contains("01-06-2020 ligt na de toetreding van lid 12 op 02-03-2020", later.Raw);
+        var stored = await admin.Get($"api/cooperatives/{coop}");
+        Assert.Equal("2019-12-18", stored.Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
+        Assert.Equal(auditBefore, (await admin.Get($"api/cooperatives/{coop}/audit")).Body.GetProperty("total").GetInt32());
+
+        var cli = await Warmte("cooperative", "update", coop, "--founded", "03-03-2020");
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("foundedOn", cli.Err);
+        Assert.Contains("03-03-2020 ligt na de toetreding van lid 12 op 02-03-2020", cli.Err);
+        Assert.Equal("2019-12-18", (await admin.Get($"api/cooperatives/{coop}")).Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
+
+        // The day of the first join is allowed; so is the unchanged date and an earlier one.
+        var same = await Warmte("cooperative", "update", coop, "--founded", "2020-03-02");
+        Assert.True(same.ExitCode == 0, same.ToString());
+        Assert.Contains("02-03-2020", same.Out);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Patch($"api/cooperatives/{coop}", new { foundedOn = "2020-03-02" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Patch($"api/cooperatives/{coop}", new { foundedOn = "2019-01-01" })).Status);
+        Assert.Equal("2019-01-01", (await admin.Get($"api/cooperatives/{coop}")).Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
+    }
+
     [Fact]
     public async Task The_member_import_and_its_dry_run_name_a_join_date_before_the_founding()
     {

@@ -53,6 +53,16 @@ public sealed class DemoAndTokenCommandTests
         Assert.Equal("VerantwoordingIngediend", paw.Body.GetProperty("grant").GetProperty("tranches")[5].GetProperty("status").GetString());
         var businessCases = await admin.Get("api/projects/wg-terrein/business-cases");
         Assert.True(businessCases.Body[0].GetProperty("kpis").GetProperty("financingCloses").GetBoolean());
+        // F15 in the comparison: "Financiering rond" carries the cash gap in time of the same saved version, in the CLI's words.
+        var saved = businessCases.Body[businessCases.Body.GetArrayLength() - 1].GetProperty("kpis");
+        var lowest = saved.GetProperty("lowestCashBalance").GetDecimal();
+        var lowestYear = saved.GetProperty("lowestCashBalanceYear").GetInt32();
+        Assert.True(lowest < 0m, $"the demo's business case dips below zero in a year (lowest {lowest})");
+        Assert.Equal(lowest, wg.GetProperty("lowestCashBalance").GetDecimal());
+        Assert.Equal(lowestYear, wg.GetProperty("lowestCashBalanceYear").GetInt32());
+        Assert.Equal(-lowest, wg.GetProperty("bridgingNeeded").GetDecimal());
+        var wholeEuros = decimal.Round(-lowest, 0, MidpointRounding.AwayFromZero).ToString("#,##0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"));
+        Assert.Equal($"ja, overbrugging € {wholeEuros} in {lowestYear}", wg.GetProperty("financingClosesText").GetString());
 
         var auditBefore = (await admin.Get("api/projects/wg-terrein/audit")).Body.GetProperty("total").GetInt32();
         var second = await admin.Post("api/demo", new { });

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Warmte.Serialization;
 
 namespace Warmte.Tests.Infrastructure;
@@ -90,10 +91,40 @@ public static class ApiCalls
     }
 
     /// <summary>
+    /// Takes a project (from <see cref="SeedCooperativeWithProject"/>) to the gate into Realisatie with everything but the ALV's
+    /// realisatiebesluit and tenant consent: Go into Haalbaarheid (2019-01-01) and Ontwikkeling (2020-01-01) with their
+    /// deliverables, Realisatie's deliverables present on <paramref name="deliverablesOn"/>, and a saved business case
+    /// that closes (KetelhuisWG's model). Add <see cref="PassRealisatiebesluitWithoutTenants"/> for the rest.
+    /// </summary>
+    public static async Task TakeToRealisatieGate(HttpClient admin, string projectId, string deliverablesOn = "2024-12-14")
+    {
+        var date = new DateOnly(2019, 1, 1);
+        foreach (var (to, keys) in new[]
+                 {
+                     ("Haalbaarheid", new[] { "bewonersgroep", "intentieverklaring" }),
+                     ("Ontwikkeling", new[] { "haalbaarheidsstudie", "schetsontwerp", "eerste-businesscase", "juridische-knelpunten", "ontwikkelfinanciering" }),
+                 })
+        {
+            foreach (var key in keys) Check(await admin.Put($"api/projects/{projectId}/deliverables/{key}", new { presentOn = date.ToString("yyyy-MM-dd") }), HttpStatusCode.OK);
+            Check(await admin.Post($"api/projects/{projectId}/transitions", new { to, decidedOn = date.ToString("yyyy-MM-dd"), decidedBy = "ALV", rationale = "ok" }), HttpStatusCode.OK);
+            date = date.AddYears(1);
+        }
+        foreach (var key in new[] { "definitief-ontwerp", "contracten", "businesscase-financieringsvoorstel", "vergunningen", "financial-close" })
+            Check(await admin.Put($"api/projects/{projectId}/deliverables/{key}", new { presentOn = deliverablesOn }), HttpStatusCode.OK);
+        Check(await admin.Post($"api/projects/{projectId}/business-cases", new { model = JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg.json")) }), HttpStatusCode.Created);
+    }
+
+    private static void Check(Answer answer, HttpStatusCode expected)
+    {
+        if (answer.Status != expected) throw new InvalidOperationException($"{answer.Status}: {answer.Raw}");
+    }
+
+    /// <summary>
     /// Has the ALV pass the project's realisatiebesluit (members registered, meeting, ballots, closed)
     /// and declares that the project connects no rented homes, so both computed Realisatie conditions hold.
+    /// Returns the meeting's id (its proposal is <c>realisatiebesluit</c>).
     /// </summary>
-    public static async Task PassRealisatiebesluitWithoutTenants(HttpClient admin, string cooperativeId, string projectId, string meetingDate = "2024-12-14")
+    public static async Task<string> PassRealisatiebesluitWithoutTenants(HttpClient admin, string cooperativeId, string projectId, string meetingDate = "2024-12-14")
     {
         var members = await SeedMembers(admin, cooperativeId);
         var meeting = $"alv-{Guid.NewGuid().ToString("N")[..6]}";
@@ -112,5 +143,6 @@ public static class ApiCalls
         if (closed.Status != HttpStatusCode.OK) throw new InvalidOperationException(closed.Raw);
         var consent = await admin.Put($"api/projects/{projectId}/consent/applicability", new { notApplicable = true, reason = "Alleen koopwoningen" });
         if (consent.Status != HttpStatusCode.OK) throw new InvalidOperationException(consent.Raw);
+        return meeting;
     }
 }

@@ -147,6 +147,20 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
         Assert.True(wg.Cell(Col("Leden")).IsEmpty(), "no member register yet: the column stays empty");
         Assert.Equal("'wg-terrein'!A1", wg.Cell(Col("Blad")).Hyperlink.InternalAddress);
         Assert.True(overview.Row(4).Cell(Col("Risico")).IsEmpty(), "a cooperative without a project has no risk verdict");
+        // F15: "Financiering rond" with the cash gap in time beside it, and the gap as a number to sort and filter on.
+        foreach (var (row, project) in new[] { (2, ketelhuis), (3, zonnedak) })
+        {
+            var k = project.BusinessCase!.Kpis;
+            var gap = k.LowestCashBalance < 0m ? -k.LowestCashBalance : 0m;
+            var expected = gap > 0m
+                ? $"{(k.FinancingCloses ? "ja" : "nee")}, overbrugging € {decimal.Round(gap, 0, MidpointRounding.AwayFromZero).ToString("#,##0", CultureInfo.GetCultureInfo("nl-NL"))} in {k.LowestCashBalanceYear}"
+                : k.FinancingCloses ? "ja" : "nee";
+            Assert.Equal(expected, overview.Row(row).Cell(Col("Financiering rond")).GetString());
+            Assert.Equal(gap, overview.Row(row).Cell(Col("Overbrugging nodig")).GetValue<decimal>());
+            Assert.Equal(SheetFormat.Euro, overview.Row(row).Cell(Col("Overbrugging nodig")).Style.NumberFormat.Format);
+        }
+        Assert.StartsWith("ja, overbrugging € ", wg.Cell(Col("Financiering rond")).GetString()); // KetelhuisWG closes on paper and dips below zero
+        Assert.True(overview.Row(4).Cell(Col("Financiering rond")).IsEmpty(), "no project, no business case");
 
         // The risk formula, recalculated: at risk exactly when the documented rule says so.
         var values = Gnumeric.RecalculatedSheet(file, "Overzicht");

@@ -64,6 +64,7 @@ public sealed class ProjectSummaryCodecTests
                 SubsidiesGranted = amounts[0], SubsidiesPaid = amounts[1], SubsidiesOutstanding = amounts[2],
                 Investment = optional ? amounts[3] : null, SourcesMinusUses = optional ? amounts[4] : null, Npv = optional ? amounts[5] : null,
                 MinDscr = optional ? amounts[6] : null, FinancingCloses = closes, OpenAlerts = alerts,
+                LowestCashBalance = optional ? amounts[0] : null, LowestCashBalanceYear = optional ? 2000 + months % 60 : null,
             },
             Calendar = new SummaryCalendar { Phase = phase, OpenMilestones = [.. milestones], Grants = [], HasCashPlan = false },
         };
@@ -90,6 +91,51 @@ public sealed class ProjectSummaryCodecTests
             flipped[cut % flipped.Length] ^= 0x5a;
             _ = ProjectSummaryCodec.Decode(flipped);
         });
+
+    /// <summary>
+    /// A summary stored by the release before the cash gap (61e553b; bytes made by that build's codec from a row of
+    /// KetelhuisWG's project with a saved business case) still decodes, every field it had intact; it lacks the
+    /// lowest cash balance, so <see cref="ProjectSummaryRow.Covers"/> says no and the wide read recomputes it
+    /// instead of showing "ja" without the gap beside it.
+    /// </summary>
+    [Fact]
+    public void A_summary_stored_by_the_release_before_the_cash_gap_decodes_and_is_recomputed_not_shown_without_it()
+    {
+        const string Stored =
+            "IOhAFXdnLXRlcnJlaW5BF2tldGVsaHVpc3dnIQBSPwExARngIejABUEpV2FybXRlbmV0IFdHLXRlcnJlaW4JAwkhAEo/AQ0BBeABVQEiHEFRRmluYW5jaWVyaW5nIHJvbmQgKEJDMiwgZmluYW5jaWFsIGNsb3NlKSGAAPDlUUIX7Rjg4CHoQCEAAAAAAAAAAKAlJgAAAAAAQSEAAAAAAAAAAEBCDwAAAAAAQSEAAAAAAAAAAGDjFgAAAAAAQSEAAAIAAAAAAADm6EkAAAAAQSEAAAIAAAAAACC8vgAAAAAAQSEAAAIAAAAAABXNWwcAAAAAQSEAAAQAAAAAAJA0AAAAAAAAAQMBBeAh6AgDCSEg4OAhIODgAQEhIODg4OA=";
+        var row = ProjectSummaryCodec.Decode(Convert.FromBase64String(Stored));
+        Assert.NotNull(row);
+        Assert.Equal("wg-terrein", row!.ProjectId);
+        Assert.Equal("ketelhuiswg", row.CooperativeId);
+        Assert.Equal(new LocalDate(2026, 12, 6), row.AsOf);
+        Assert.Equal("Warmtenet WG-terrein", row.Line.Name);
+        Assert.Equal(Phase.Ontwikkeling, row.Line.Phase);
+        Assert.Equal(900, row.Line.Woningequivalenten);
+        Assert.Equal("Financiering rond (BC2, financial close)", row.Line.NextUnmetCondition);
+        Assert.Equal(Instant.FromUtc(2026, 12, 1, 9, 30), row.Line.LastChangeAt);
+        Assert.Equal(2_500_000m, row.Finance.SubsidiesGranted);
+        Assert.Equal(1_000_000m, row.Finance.SubsidiesPaid);
+        Assert.Equal(1_500_000m, row.Finance.SubsidiesOutstanding);
+        Assert.Equal(12_400_000.00m, row.Finance.Investment);
+        Assert.Equal(1_234_567.89m, row.Finance.Npv);
+        Assert.Equal(1.3456m, row.Finance.MinDscr);
+        Assert.True(row.Finance.FinancingCloses);
+        Assert.Equal(1, row.Finance.OpenAlerts);
+        Assert.Null(row.Finance.LowestCashBalance);
+        Assert.Null(row.Finance.BridgingNeeded);
+        Assert.Equal("ja", row.Finance.FinancingClosesText);
+        Assert.False(row.Covers(row.AsOf), "a row without the cash gap beside a business case's verdict is recomputed");
+
+        // The same row as this release stores it covers the day and says the gap.
+        var now = row with { Finance = row.Finance with { LowestCashBalance = -343_905.66m, LowestCashBalanceYear = 2027 } };
+        Assert.True(now.Covers(now.AsOf));
+        Assert.Equal("ja, overbrugging € 343.906 in 2027", now.Finance.FinancingClosesText);
+        Assert.Equal(343_905.66m, now.Finance.BridgingNeeded);
+        // A project without a business case has no verdict and needs no gap to be current.
+        var none = row with { Finance = row.Finance with { FinancingCloses = null, Investment = null } };
+        Assert.True(none.Covers(none.AsOf));
+        Assert.Null(none.Finance.FinancingClosesText);
+    }
 
     [Fact]
     public void A_placeholder_decodes_to_nothing() => Assert.Null(ProjectSummaryCodec.Decode([]));

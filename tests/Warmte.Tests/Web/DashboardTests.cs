@@ -193,6 +193,8 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#montecarlo-base-dscr")).ToContainTextAsync("Laagste DSCR: P");
         await Expect(page.Locator("#montecarlo-probabilities")).ToContainTextAsync("Kans dat de financiering niet sluit: ");
         await Expect(page.Locator("#montecarlo-probabilities")).ToContainTextAsync("bronnen dekken de bestedingen niet: ");
+        // F15: the chance of a year below zero beside it (the saved KetelhuisWG version itself dips below zero).
+        await Expect(page.Locator("#montecarlo-probabilities")).ToContainTextAsync(new Regex(@"Kans op kastekort \(een jaar onder nul, overbrugging nodig\): \d{1,3},\d%"));
 
         // One row per uncertainty of the model, largest rank correlation with the NPV first.
         var model = System.Text.Json.JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg.json"));
@@ -235,6 +237,8 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(weq).ToHaveAttributeAsync("aria-sort", "descending");
         await Expect(rows.First).ToHaveAttributeAsync("data-project", "wg-terrein");
         await Expect(rows.Nth(1)).ToHaveAttributeAsync("data-project", "warmtenet-noord");
+        // F15: "Financiering rond" says the cash gap in time beside "ja" (KetelhuisWG's saved business case dips below zero).
+        await Expect(rows.First).ToContainTextAsync(new Regex(@"ja, overbrugging € \d{1,3}(\.\d{3})* in 20\d\d"));
         await BrowserFixture.Screenshot(page, "umbrella");
 
         await page.GetByLabel("Soort").SelectOptionAsync("HeatNetwork");

@@ -7,7 +7,12 @@ namespace Warmte.BusinessCase.Analysis;
 /// <summary>One cell of the loan-term grid: the terms tried and what the business case makes of them.</summary>
 public sealed record LoanGridCell(
     decimal AnnualRate, int TermYears, RepaymentType Repayment, int GraceYears,
-    decimal? MinDscr, int? MinDscrYear, decimal TotalInterest, decimal NpvAfterFinancing, decimal DebtOutstandingAtEnd, bool Closes);
+    decimal? MinDscr, int? MinDscrYear, decimal TotalInterest, decimal NpvAfterFinancing, decimal DebtOutstandingAtEnd, bool Closes,
+    decimal LowestCashBalance, int LowestCashBalanceYear)
+{
+    /// <summary>The gap in time beside <see cref="Closes"/>: how far the lowest cash balance is below zero (0 when it never is).</summary>
+    public decimal BridgingNeeded => CashGap.BridgingNeeded(LowestCashBalance);
+}
 
 /// <summary>
 /// The municipal financier's grid: rates × terms × repayment types × grace years applied to one
@@ -38,7 +43,8 @@ public static class LoanGrid
                 Loans = x.Loans.SetItem(loanIndex, loan with { Terms = loan.Terms with { AnnualRate = rate, TermYears = term, Type = type, GraceYears = grace } }),
             };
             var e = BusinessCaseEngine.Evaluate(variant, EvaluationDepth.Ratios);
-            cells[i] = new LoanGridCell(rate, term, type, grace, e.Kpis.MinDscr, e.Kpis.MinDscrYear, e.Kpis.TotalInterest, e.Kpis.NpvAfterFinancing, e.Kpis.DebtOutstandingAtEnd, e.Kpis.FinancingCloses);
+            cells[i] = new LoanGridCell(rate, term, type, grace, e.Kpis.MinDscr, e.Kpis.MinDscrYear, e.Kpis.TotalInterest, e.Kpis.NpvAfterFinancing, e.Kpis.DebtOutstandingAtEnd, e.Kpis.FinancingCloses,
+                e.Kpis.LowestCashBalance, e.Kpis.LowestCashBalanceYear);
         });
         return [.. cells];
     }

@@ -33,10 +33,13 @@ public sealed record BaseCasePosition(decimal Npv, decimal NpvPercentile, decima
 /// </summary>
 public sealed record Driver(string Input, string Description, decimal? NpvCorrelation, decimal? MinDscrCorrelation);
 
+/// <param name="ProbabilityFinancingFails">Share of runs in which the financing does not close (sources short, a covenant breach or debt left).</param>
+/// <param name="ProbabilityBridgingNeeded">Share of runs whose lowest cash balance is below zero: the gap in time beside "closes"
+/// (<see cref="CashGap"/>); a run can close and still need bridging money.</param>
 public sealed record MonteCarloResult(
     int Runs, int Seed, decimal NpvP10, decimal NpvP50, decimal NpvP90, decimal MinDscrP10, decimal MinDscrP50, decimal MinDscrP90,
     decimal ProbabilityMinDscrBelowOne, decimal ProbabilityCovenantBreach, decimal ProbabilityFundingGap,
-    decimal ProbabilityFinancingFails, BaseCasePosition BaseCase, ImmutableArray<Driver> Drivers,
+    decimal ProbabilityFinancingFails, decimal ProbabilityBridgingNeeded, BaseCasePosition BaseCase, ImmutableArray<Driver> Drivers,
     UncertaintyOrigin UncertaintyOrigin, ImmutableArray<Uncertainty> Uncertainties);
 
 /// <summary>
@@ -96,6 +99,7 @@ public static class MonteCarlo
         var closes = new bool[runs];
         var breach = new bool[runs];
         var gap = new bool[runs];
+        var bridging = new bool[runs];
         var blocks = (runs + BlockSize - 1) / BlockSize;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, TaskScheduler = scheduler ?? TaskScheduler.Default }, block =>
         {
@@ -116,6 +120,7 @@ public static class MonteCarlo
                 closes[i] = kpis.FinancingCloses;
                 breach[i] = !kpis.CovenantBreaches.IsEmpty;
                 gap[i] = !kpis.SourcesAndUses.Covered;
+                bridging[i] = kpis.BridgingNeeded > 0m;
             }
         });
 
@@ -147,6 +152,7 @@ public static class MonteCarlo
             Share(breach.Count(b => b), runs),
             Share(gap.Count(g => g), runs),
             Share(closes.Count(c => !c), runs),
+            Share(bridging.Count(b => b), runs),
             baseCase, drivers, origin, ranges);
     }
 

@@ -4,7 +4,11 @@ using Warmte.BusinessCase.Engine;
 namespace Warmte.BusinessCase.Analysis;
 
 /// <summary>The outcome of one scenario next to the base case.</summary>
-public sealed record ScenarioResult(string Key, string Description, decimal Npv, decimal NpvAfterFinancing, decimal? MinDscr, int? MinDscrYear, bool Closes, decimal LowestCashBalance);
+public sealed record ScenarioResult(string Key, string Description, decimal Npv, decimal NpvAfterFinancing, decimal? MinDscr, int? MinDscrYear, bool Closes, decimal LowestCashBalance, int LowestCashBalanceYear)
+{
+    /// <summary>The gap in time beside <see cref="Closes"/>: how far the lowest cash balance is below zero (0 when it never is).</summary>
+    public decimal BridgingNeeded => CashGap.BridgingNeeded(LowestCashBalance);
+}
 
 /// <summary>One input varied down and up, all else equal: one bar of a tornado chart.</summary>
 public sealed record SensitivityBar(string Input, string Description, decimal NpvLow, decimal NpvHigh, decimal? MinDscrLow, decimal? MinDscrHigh)
@@ -35,7 +39,7 @@ public static class StressTests
         .. Scenarios.Select(s =>
         {
             var e = BusinessCaseEngine.Evaluate(s.Apply(x), EvaluationDepth.Ratios);
-            return new ScenarioResult(s.Key, s.Description, e.Kpis.Npv, e.Kpis.NpvAfterFinancing, e.Kpis.MinDscr, e.Kpis.MinDscrYear, e.Kpis.FinancingCloses, e.Kpis.LowestCashBalance);
+            return new ScenarioResult(s.Key, s.Description, e.Kpis.Npv, e.Kpis.NpvAfterFinancing, e.Kpis.MinDscr, e.Kpis.MinDscrYear, e.Kpis.FinancingCloses, e.Kpis.LowestCashBalance, e.Kpis.LowestCashBalanceYear);
         }),
     ];
 

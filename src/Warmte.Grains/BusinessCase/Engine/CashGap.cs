@@ -24,4 +24,13 @@ public static class CashGap
         Shortfall(lowestCashBalance, lowestCashBalanceYear) is { } shortfall
             ? $"{(financingCloses ? "ja, maar" : "nee, en")} {shortfall}"
             : financingCloses ? "ja" : "nee";
+
+    /// <summary>
+    /// The same answer in a table cell (umbrella comparison, loan grid, stress tests): "ja", "nee", or with a gap
+    /// in time "ja, overbrugging € 343.906 in 2027" / "nee, overbrugging € 343.906 in 2027" (whole euros).
+    /// </summary>
+    public static string Brief(bool financingCloses, decimal lowestCashBalance, int lowestCashBalanceYear) =>
+        BridgingNeeded(lowestCashBalance) is var gap && gap > 0m
+            ? $"{(financingCloses ? "ja" : "nee")}, overbrugging {DutchFormat.Euros(gap)} in {lowestCashBalanceYear}"
+            : financingCloses ? "ja" : "nee";
 }

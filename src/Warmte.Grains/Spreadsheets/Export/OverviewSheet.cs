@@ -44,6 +44,8 @@ public static class OverviewSheet
         new("Min. DSCR geldgever", "De minimale DSCR die de geldgever eist (convenant).", 10, Ratio),
         new("NPV", "Netto contante waarde van de projectkasstroom bij de disconteringsvoet van de businesscase.", 18, Euro),
         new("Bronnen − bestedingen", "Financiering min investering bij financial close: negatief is een tekort.", 18, Euro),
+        new("Financiering rond", "Of de financiering sluit volgens de laatst opgeslagen businesscase (bronnen dekken bestedingen, geen convenantbreuk, schuld afgelost); met het kastekort in de tijd ernaast als de kas in een jaar onder nul komt: 'ja, overbrugging € 343.906 in 2027'.", 20),
+        new("Overbrugging nodig", "Hoeveel de kas in het slechtste jaar van de businesscase onder nul komt (0: nooit); zoveel overbruggingsgeld is nodig, ook als de financiering sluit.", 18, Euro),
         new("Runway (maanden)", $"Maanden dat het werk doorgaat tot de volgende voorziene windstilte (kasstroomplan, huidig regime). Leeg: geen tekort voorzien of geen plan.", 10, Whole),
         new("Open signalen", "Aantal open signalen (runway, verantwoording te laat, mijlpaal loopt uit, aanvraag ligt te lang).", 10, Whole),
         new("Volgende open poortvoorwaarde", "De eerste voorwaarde van de volgende fasepoort die nog niet vervuld is.", 40),
@@ -52,7 +54,8 @@ public static class OverviewSheet
         new("Blad", "Link naar het projectblad met de businesscase, tranches en kaspositie.", 14),
     ];
 
-    private const int MinDscrColumn = 15, LenderColumn = 16, SurplusColumn = 18, RunwayColumn = 19, AlertsColumn = 20, RiskColumn = 23, SheetColumn = 24;
+    private const int MinDscrColumn = 15, LenderColumn = 16, SurplusColumn = 18, ClosesColumn = 19, BridgingColumn = 20, RunwayColumn = 21, AlertsColumn = 22,
+        ConditionColumn = 23, ChangedColumn = 24, RiskColumn = 25, SheetColumn = 26;
 
     public static void Write(IXLWorksheet sheet, UmbrellaComparison comparison, IReadOnlyDictionary<string, ProjectExport> projects,
         IReadOnlyDictionary<string, string> sheetNames)
@@ -78,6 +81,8 @@ public static class OverviewSheet
                 if (f.MinDscr is { } minDscr) sheet.Cell(row, MinDscrColumn).SetValue(minDscr);
                 if (f.Npv is { } npv) sheet.Cell(row, 17).SetValue(npv);
                 if (f.SourcesMinusUses is { } surplus) sheet.Cell(row, SurplusColumn).SetValue(surplus);
+                if (f.FinancingClosesText is { } closes) sheet.Cell(row, ClosesColumn).SetValue(closes);
+                if (f.BridgingNeeded is { } bridging) sheet.Cell(row, BridgingColumn).SetValue(bridging);
                 sheet.Cell(row, AlertsColumn).SetValue(f.OpenAlerts);
             }
             if (detail?.BusinessCase is { } bc)
@@ -93,8 +98,8 @@ public static class OverviewSheet
                 sheet.Cell(row, LenderColumn).SetValue(bc.Kpis.LenderMinDscr);
             }
             if (RunwayBeforeGap(detail) is { } runway) sheet.Cell(row, RunwayColumn).SetValue(runway);
-            sheet.Cell(row, 21).SetValue(r.NextUnmetCondition ?? "");
-            if (r.LastChangeAt is { } changed) sheet.Cell(row, 22).SetValue(changed.InZone(AmsterdamTime.Zone).LocalDateTime.ToDateTimeUnspecified());
+            sheet.Cell(row, ConditionColumn).SetValue(r.NextUnmetCondition ?? "");
+            if (r.LastChangeAt is { } changed) sheet.Cell(row, ChangedColumn).SetValue(changed.InZone(AmsterdamTime.Zone).LocalDateTime.ToDateTimeUnspecified());
             if (r.ProjectId is not null)
             {
                 string Col(int c) => Letters(c) + row;

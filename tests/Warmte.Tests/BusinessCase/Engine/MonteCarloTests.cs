@@ -117,6 +117,32 @@ public sealed class MonteCarloTests
         Assert.Equal(0m, r.ProbabilityFinancingFails);
     }
 
+    /// <summary>
+    /// F15 in the Monte Carlo: beside the chance that the financing does not close, the chance that the cash goes below
+    /// zero in some year (bridging money needed). KetelhuisWG closes on paper and dips below zero (its yearly table says
+    /// so): without spread every run needs bridging and none fails; with € 5 M more member capital no run needs it.
+    /// </summary>
+    [Fact]
+    public void The_chance_of_a_cash_gap_is_counted_beside_the_chance_that_financing_fails()
+    {
+        var fixedAtBase = new[] { U("investering", Distribution.Pert, 1m, 1m, 1m) };
+        var years = BusinessCaseEngine.Evaluate(Reference).Years;
+        Assert.Contains(years, y => y.CashBalance < 0m);
+        var r = MonteCarlo.Run(Reference, 40, 1, fixedAtBase);
+        Assert.Equal(0m, r.ProbabilityFinancingFails);
+        Assert.Equal(1m, r.ProbabilityBridgingNeeded);
+
+        var funded = Reference with { MemberCapital = Reference.MemberCapital + 5_000_000m };
+        Assert.All(BusinessCaseEngine.Evaluate(funded).Years, y => Assert.True(y.CashBalance >= 0m));
+        Assert.Equal(0m, MonteCarlo.Run(funded, 40, 1, fixedAtBase).ProbabilityBridgingNeeded);
+
+        // With spread the share lies between, and it is in the answer's JSON.
+        var spread = MonteCarlo.Run(Reference with { MemberCapital = Reference.MemberCapital + 343_906m }, 400, 7,
+            [U("investering", Distribution.Uniform, 0.9m, null, 1.1m)]);
+        Assert.InRange(spread.ProbabilityBridgingNeeded, 0.01m, 0.99m);
+        Assert.Contains("\"probabilityBridgingNeeded\":", Json(spread));
+    }
+
     [Fact]
     public void The_input_with_the_widest_effect_leads_the_drivers_and_capex_moves_npv_down()
     {

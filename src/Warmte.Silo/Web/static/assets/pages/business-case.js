@@ -292,7 +292,8 @@ function monteCarloResult(r, hasDebt) {
     h('ul', {}, baseCase),
     h('p', { id: 'montecarlo-probabilities' }, `Kans dat de financiering niet sluit: ${percent(r.probabilityFinancingFails, 1)} `
       + `(bronnen dekken de bestedingen niet: ${percent(r.probabilityFundingGap, 1)}`
-      + (hasDebt ? `; DSCR onder het minimum van de financier: ${percent(r.probabilityCovenantBreach, 1)}).` : ').')),
+      + (hasDebt ? `; DSCR onder het minimum van de financier: ${percent(r.probabilityCovenantBreach, 1)}).` : ').')
+      + ` Kans op kastekort (een jaar onder nul, overbrugging nodig): ${percent(r.probabilityBridgingNeeded, 1)}.`),
     table('Wat de spreiding drijft (rangcorrelatie van Spearman, −1 tot 1; grootste eerst)', [
       { label: 'Invoer', value: d => d.description, rowHeader: true },
       { label: 'Met NPV', value: d => correlation(d.npvCorrelation), numeric: true },

@@ -125,7 +125,7 @@ function cashChart(result, position) {
     for (const e of m.events) {
       if (e.kind === 'TranchePaid' || e.kind === 'PhaseBudgetPaid') {
         markers.push({ index: i, value: m.closing, className: 'tranche', kind: 'tranche',
-          label: `${e.kind === 'TranchePaid' ? `Tranche ${e.number}` : `Fasebudget ${e.name || ''}`} ${m.month <= today ? 'betaald' : 'verwacht'} in ${month(m.month)}: ${euro(e.amount)}` });
+          label: `${e.kind === 'TranchePaid' ? (e.name ? `${e.name}, tranche ${e.number}` : `Tranche ${e.number}`) : `Fasebudget ${e.name || ''}`} ${m.month <= today ? 'betaald' : 'verwacht'} in ${month(m.month)}: ${euro(e.amount)}` });
       }
     }
   });
@@ -215,7 +215,7 @@ function fromActual(t) {
     ? `gemeld door het bestuur per eind ${month(t.progress.month)}`
     : 'geschat uit de geboekte uitgaven (het bestuur meldt de voortgang met warmte progress report)';
   const onTheWay = s.expectedPayments.length
-    ? s.expectedPayments.map(p => `tranche ${p.number}: ${euro(p.amount)}, verwacht in ${monthWords(p.month)}`).join('; ')
+    ? s.expectedPayments.map(p => `${p.scheme ? `${p.scheme}, ` : ''}tranche ${p.number}: ${euro(p.amount)}, verwacht in ${monthWords(p.month)}`).join('; ')
     : 'geen tranche onderweg';
   const fields = h('div', { id: 'from-actual' },
     h('p', {}, `Saldo nu ${euro(t.actual.balance)}. Werk gedaan: ${s.workMonthsDone} ${s.workMonthsDone === 1 ? 'werkmaand' : 'werkmaanden'}, ${progress}. Onderweg: ${onTheWay}.`));

@@ -53,7 +53,9 @@ run(async () => {
     { key: 'surplus', label: 'Bronnen − bestedingen', num: true, text: r => euro(r.finance?.sourcesMinusUses, { wholeEuros: true }), sort: r => r.finance?.sourcesMinusUses },
     { key: 'npv', label: 'NCW', num: true, text: r => euro(r.finance?.npv, { wholeEuros: true }), sort: r => r.finance?.npv },
     { key: 'dscr', label: 'Min. DSCR', num: true, text: r => ratio(r.finance?.minDscr), sort: r => r.finance?.minDscr },
-    { key: 'closes', label: 'Financiering rond', text: r => (r.finance?.financingCloses === null || r.finance?.financingCloses === undefined ? '–' : r.finance.financingCloses ? 'ja' : 'nee'), sort: r => (r.finance?.financingCloses === undefined ? null : r.finance?.financingCloses) },
+    // "ja", "nee" or "ja, overbrugging € 343.906 in 2027": the service words it (CashGap.Brief), the gap in time beside "rond".
+    { key: 'closes', label: 'Financiering rond', text: r => r.finance?.financingClosesText ?? '–',
+      sort: r => (r.finance?.financingCloses === null || r.finance?.financingCloses === undefined ? null : (r.finance.financingCloses ? 2 : 0) + (r.finance.bridgingNeeded > 0 ? 0 : 1)) },
     { key: 'alerts', label: 'Open signalen', num: true, text: r => String(r.finance?.openAlerts ?? 0), sort: r => r.finance?.openAlerts ?? 0 },
     { key: 'changed', label: 'Laatste wijziging', text: r => instant(r.lastChangeAt), sort: r => r.lastChangeAt },
   ];
