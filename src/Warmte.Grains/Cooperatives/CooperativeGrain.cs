@@ -61,6 +61,8 @@ public sealed class CooperativeGrain(
 
     public Task<string[]> ProjectIds() => Task.FromResult(state.State.Record is { } cooperative ? cooperative.Projects.ToArray() : []);
 
+    public Task<LocalDate?> FoundedOn() => Task.FromResult(state.State.Record?.FoundedOn);
+
     public async Task<CooperativeView?> Get()
     {
         if (state.State.Record is not { } cooperative) return null;

@@ -16,8 +16,20 @@ public interface ICooperativeGrain : IGrainWithStringKey
     /// <summary>Whether the cooperative exists, without asking its projects for their summaries.</summary>
     Task<bool> Exists();
 
-    /// <summary>The ids of its projects (empty when it does not exist), without activating the projects.</summary>
+    /// <summary>
+    /// The ids of its projects (empty when it does not exist), without activating the projects. Interleaves: the member
+    /// register asks it while this grain may be waiting on the register (a founding date checked against the members).
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<string[]> ProjectIds();
+
+    /// <summary>
+    /// The founding date (null when unknown or the cooperative does not exist), without asking the projects for their
+    /// summaries as <see cref="Get"/> does (review3 F8: every member write built the whole view). Interleaves, as
+    /// <see cref="ProjectIds"/>: <see cref="Update"/> waits on the member register, which asks this during a write.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<NodaTime.LocalDate?> FoundedOn();
 
     Task<Outcome<CooperativeView>> Update(UpdateCooperative command, string actor);
 

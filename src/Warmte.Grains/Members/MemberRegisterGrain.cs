@@ -93,7 +93,7 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     public async Task<Outcome<RegistrationResult>> Register(ImmutableArray<MemberInput?> members, string actor, RegisterOptions options)
     {
         await EnsureLoadedAsync();
-        var foundedOn = (await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get())?.Cooperative.FoundedOn;
+        var foundedOn = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).FoundedOn();
         ImmutableArray<Member> valid;
         ImmutableArray<FieldError> skipped = [];
         if (options.SkipInvalid)

@@ -93,6 +93,26 @@ public sealed class MemberRegisterCliTests(CliServerFixture fixture) : IClassFix
         Assert.Equal("2019-01-01", (await admin.Get($"api/cooperatives/{coop}")).Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
     }
 
+    /// <summary>
+    /// A founding date checked against the members (the cooperative asks the register) and a member write (the
+    /// register asks the cooperative for its founding date) at the same moment: each grain waits on the other, so the
+    /// cooperative's reads the register needs interleave; without that both calls hang until Orleans' response timeout.
+    /// </summary>
+    [Fact]
+    public async Task A_founding_date_change_and_member_writes_at_the_same_time_both_complete()
+    {
+        var coop = await NewCooperative();
+        var admin = Server.Client();
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/members/1", Member("1", "2021-05-10"))).Status);
+        for (var round = 0; round < 10; round++)
+        {
+            var founded = admin.Patch($"api/cooperatives/{coop}", new { foundedOn = round % 2 == 0 ? "2019-01-01" : "2019-12-18" });
+            var members = Enumerable.Range(0, 4).Select(i => admin.Put($"api/cooperatives/{coop}/members/{100 + round * 4 + i}", Member($"{100 + round * 4 + i}", "2021-06-01"))).ToList();
+            var all = await Task.WhenAll([founded, .. members]).WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.All(all, answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
+        }
+    }
+
     [Fact]
     public async Task The_member_import_and_its_dry_run_name_a_join_date_before_the_founding()
     {
