@@ -143,6 +143,10 @@ public sealed class AlvGrain(
                 .Concat(tally is null ? [] : tally.Present.Concat(tally.Proxies.SelectMany(p => new[] { p.Member, p.Holder })))
                 .OfType<string>().Distinct().ToImmutableArray();
             eligibility = await Register.Eligibility(numbers, meeting.Date);
+            // Left-out online voters: did an earlier close of this meeting leave them out already (the online turnout drops each once)?
+            foreach (var n in book.BallotsOf(meetingId, proposalId).Where(b => b.Channel == BallotChannel.Online && eligibility.Refused.ContainsKey(b.MemberNumber)).Select(b => b.MemberNumber).Distinct())
+                foreach (var other in meeting.Proposals.Where(p => p.Id != proposalId && p.Closed is not null))
+                    book = await WithMember(book, meetingId, other.Id, n, present: false, proxies: false);
         }
         var refusal = await Commit(AlvRules.Close(Record, meetingId, proposalId, electorate, book, Today, actor, clock.GetCurrentInstant(), eligibility), actor);
         if (refusal is not null) return refusal;

@@ -686,7 +686,7 @@ public static partial class AlvRules
         var rule = record.EffectiveStatutes.RuleFor(proposal!.DecisionType);
         var left = eligibility is null ? Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, 0, [], [])) : Exclude(meeting!, proposal, book, eligibility);
         if (!left.IsOk) return left.Refusal!;
-        var (count, notPresent, leftOut, removed) = left.Value!;
+        var (count, notPresent, leftOut, removed, onlineVoters) = left.Value!;
         var represented = count.ByProxy + (count.Tally?.ProxyCount ?? 0);
         // Members on the attendance list who may not vote are not present for the quorum either: the closed count
         // keeps that in Extra, so PresentOrRepresented of the closed proposal is the result's figure.
@@ -709,12 +709,22 @@ public static partial class AlvRules
             facts = [AlvFacts.Entry(AlvFacts.Receipts, AlvFacts.Tag(meetingId, proposalId), now, actor,
                 new ReceiptsFact(Of(VoteChoice.Voor), Of(VoteChoice.Tegen), Of(VoteChoice.Onthouding)))];
         }
+        // The online turnout counts members: one left out here (and by no earlier close) is no online voter of this meeting.
+        if (onlineVoters > 0) meeting = meeting! with { OnlineVoters = Math.Max(0, meeting.OnlineVoters - onlineVoters) };
         return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.proposal-closed",
             $"Besluit '{meetingId}/{proposalId}' ({proposal.DecisionType}) gesloten. {result.Describe()}."), facts));
     }
 
     /// <summary>The count closing uses after leaving out who may not vote: attendance members not counted, the Dutch notes, the ballots left out.</summary>
-    private sealed record Exclusion(ProposalCount Count, int NotPresent, ImmutableArray<string> LeftOut, ImmutableHashSet<BallotFact> Removed);
+    private sealed record Exclusion(ProposalCount Count, int NotPresent, ImmutableArray<string> LeftOut, ImmutableHashSet<BallotFact> Removed, int OnlineVoters = 0);
+
+    /// <summary>
+    /// Members not eligible on the meeting date whose online vote this close leaves out, and whom no earlier close
+    /// of the meeting left out already: the meeting's online turnout (<see cref="Meeting.OnlineVoters"/>) drops them once.
+    /// </summary>
+    public static IEnumerable<string> OnlineVotersLeftOut(Meeting meeting, string proposalId, IEnumerable<BallotFact> removed, EligibilityCheck eligibility, BallotBook book) =>
+        removed.Where(b => b.Channel == BallotChannel.Online && eligibility.Refused.ContainsKey(b.MemberNumber)).Select(b => b.MemberNumber).Distinct()
+            .Where(n => !meeting.Proposals.Any(p => p.Id != proposalId && p.Closed is not null && book.Voter(meeting.Id, p.Id, n) is { Channel: BallotChannel.Online }));
 
     private static Outcome<Exclusion> Exclude(Meeting meeting, Proposal proposal, BallotBook book, EligibilityCheck eligibility)
     {
@@ -775,7 +785,7 @@ public static partial class AlvRules
             Receipts = proposal.Count.Receipts - removed.Count(b => b.Receipt is not null),
             Extra = proposal.Count.Extra - dropped,
         };
-        return Outcome<Exclusion>.Ok(new Exclusion(count, notPresent, notes.ToImmutable(), [.. removed]));
+        return Outcome<Exclusion>.Ok(new Exclusion(count, notPresent, notes.ToImmutable(), [.. removed], OnlineVotersLeftOut(meeting, proposal.Id, removed, eligibility, book).Count()));
     }
 
     /// <summary>Checks that a proposal can take votes or be closed; <paramref name="today"/> null skips the meeting-date check (online votes have their own window).</summary>
