@@ -121,6 +121,34 @@ public sealed class ClosingEligibilityTests
     }
 
     [Fact]
+    public void A_member_written_out_after_voting_online_on_two_proposals_leaves_the_online_turnout_once()
+    {
+        var record = AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes { Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true } }).Value!.Value;
+        record = AlvRules.CreateMeeting(record, new CreateMeeting
+        {
+            Id = "alv", Title = "ALV", Date = Held, NoticeDate = Held.PlusDays(-8),
+            Proposals = [new ProposalInput { Id = "jaarrekening", Title = "Jaarrekening", DecisionType = "Overig" }, new ProposalInput { Id = "tarief", Title = "Tarief", DecisionType = "Tariefbesluit" }],
+        }, Held.PlusDays(-8), "bestuur", Now).Value!.Value;
+        foreach (var (member, proposal) in new[] { ("Z-004", "jaarrekening"), ("Z-004", "tarief"), ("Z-001", "tarief") })
+            record = Ok(Track(record, AlvRules.CastBallot(record, "alv", proposal, new CastBallot { MemberNumber = member, Choice = "Voor", Channel = BallotChannel.Online },
+                MemberRules.Check(AtVoting, [member], Held), Book(record), Held.PlusDays(-3), "online", Now)));
+        Assert.Equal(2, record.Meetings[0].OnlineVoters);
+
+        var register = Leave("Z-004", Held.PlusDays(-1));
+        foreach (var proposal in new[] { "jaarrekening", "tarief" })
+        {
+            var book = Book(record);
+            var named = book.BallotsOf("alv", proposal).Select(b => b.MemberNumber).Distinct().ToArray();
+            record = Ok(Track(record, AlvRules.Close(record, "alv", proposal, MemberRules.ElectorateOn(register.Values, Held), book, Held, "bestuur", Now,
+                MemberRules.Check(register, named, Held))));
+        }
+        var meeting = record.Meetings[0];
+        Assert.Equal(1, meeting.OnlineVoters);
+        Assert.Equal((0, 1), (meeting.Proposals[0].Count.Online, meeting.Proposals[1].Count.Online));
+        Assert.Equal((0m, 1m), (meeting.Proposals[0].Closed!.Result.For, meeting.Proposals[1].Closed!.Result.For));
+    }
+
+    [Fact]
     public void A_secret_ballot_of_a_member_written_out_cannot_be_split_off_closing_is_refused_naming_the_member()
     {
         var record = Ok(Vote(Meeting(secret: true), "Z-004", "Voor"));
