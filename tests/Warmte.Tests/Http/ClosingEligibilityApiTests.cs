@@ -14,6 +14,14 @@ public sealed class ClosingEligibilityApiTests(OnlineVotingFixture fixture) : IC
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
+    private async Task<(int Code, string Out, string Err)> Cli(string token, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await Warmte.Client.WarmteCli.RunAsync(args, stdout, stderr, new Dictionary<string, string?> { ["WARMTE_URL"] = Server.BaseUrl, ["WARMTE_TOKEN"] = token });
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
     [Fact]
     public async Task The_testers_sequence_an_online_vote_of_a_member_written_out_on_the_meeting_date_is_not_counted()
     {
@@ -35,15 +43,23 @@ public sealed class ClosingEligibilityApiTests(OnlineVotingFixture fixture) : IC
         Assert.True(vote.Status == HttpStatusCode.OK, vote.Raw);
         var receipt = vote.Text("receipt");
 
-        // The board writes L-2 out as of the meeting date; L-2 may no longer vote, L-1 votes at the meeting.
-        var left = await admin.Post($"api/cooperatives/{coop}/members/L-2/leave", new { leftOn = OnlineVotingFixture.MeetingDate });
-        Assert.True(left.Status == HttpStatusCode.OK, left.Raw);
-        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/jaarrekening/ballots", new { memberNumber = "L-2", choice = "Tegen" })).Status);
-        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/jaarrekening/ballots", new { memberNumber = "L-1", choice = "Tegen" })).Status);
+        // The board, with the CLI as the tester did: writes L-2 out as of the meeting date (L-2 may no longer vote),
+        // L-1 votes at the meeting, the proposal is closed.
+        var token = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+        var left = await Cli(token, "member", "leave", coop, "L-2", "--on", OnlineVotingFixture.MeetingDate);
+        Assert.True(left.Code == 0, left.Err);
+        var refused = await Cli(token, "alv", "vote", coop, "alv", "jaarrekening", "--member", "L-2", "--choice", "tegen");
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains("lid L-2 is op 20-03-2027 uitgeschreven", refused.Err + refused.Out);
+        Assert.Equal(0, (await Cli(token, "alv", "vote", coop, "alv", "jaarrekening", "--member", "L-1", "--choice", "tegen")).Code);
+        var closedByCli = await Cli(token, "alv", "close", coop, "alv", "jaarrekening");
+        Assert.True(closedByCli.Code == 0, closedByCli.Err);
+        Assert.Contains("0 voor, 1 tegen", closedByCli.Out);
+        Assert.Contains("1 van 2 stemgerechtigden aanwezig of vertegenwoordigd", closedByCli.Out);
+        Assert.Contains("1 stem niet meegeteld: lid L-2 is op 20-03-2027 uitgeschreven.", closedByCli.Out);
 
-        var closed = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/jaarrekening/close", new { });
-        Assert.True(closed.Status == HttpStatusCode.OK, closed.Raw);
-        var result = closed.Body.GetProperty("closed").GetProperty("result");
+        var closed = await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv");
+        var result = closed.Body.GetProperty("proposals")[0].GetProperty("result");
         Assert.Equal((0m, 1m), (result.GetProperty("for").GetDecimal(), result.GetProperty("against").GetDecimal()));
         Assert.Equal((1, 2), (result.GetProperty("presentOrRepresented").GetInt32(), result.GetProperty("eligibleMembers").GetInt32()));
         Assert.Equal("1 stem niet meegeteld: lid L-2 is op 20-03-2027 uitgeschreven", result.GetProperty("leftOut")[0].GetString());
