@@ -274,6 +274,9 @@ internal static class DecisionCommands
             context.Out.WriteLine($"  {Outcome(r.Str("outcome"))}: {Votes(r, "for")} voor, {Votes(r, "against")} tegen, {Votes(r, "abstain")} {(r.Dec("abstain") == 1 ? "onthouding" : "onthoudingen")} — "
                                   + $"{Nl.Percent((r.Dec("forPercent") ?? 0m) / 100m)} van {Votes(r, "denominator")}; "
                                   + $"{r.Int("presentOrRepresented")} van {r.Int("eligibleMembers")} stemgerechtigden aanwezig of vertegenwoordigd.");
+        // What closing left out (members not eligible on the meeting date), as the service words it.
+        if (result is { } withLeftOut && withLeftOut.TryGetProperty("leftOut", out var leftOut) && leftOut.ValueKind == JsonValueKind.Array)
+            foreach (var line in leftOut.EnumerateArray()) context.Out.WriteLine($"  {line.GetString()}.");
         return WarmteCli.Ok;
     }
 

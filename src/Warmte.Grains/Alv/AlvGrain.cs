@@ -90,6 +90,7 @@ public sealed class AlvGrain(
         var eligibility = await Register.Eligibility(AlvRules.NumbersIn(command), meeting.Date);
         var book = BallotBook.Empty;
         foreach (var n in AlvRules.NumbersIn(command)) book = await WithMember(book, meetingId, proposalId, n);
+        book = await WithRecountBase(book, meeting, proposalId);
         // Online: has this member voted online at this meeting before (the online turnout counts each member once)?
         if (command.Channel == BallotChannel.Online && !string.IsNullOrWhiteSpace(command.MemberNumber)
             && MemberRules.NormaliseNumber(command.MemberNumber) is var voter
@@ -110,8 +111,10 @@ public sealed class AlvGrain(
         var book = BallotBook.Empty;
         if (numbers.Length <= 2 * AlvRules.MaxAttendance && meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is { Closed: null } proposal)
         {
-            foreach (var n in numbers) book = await WithMember(book, meetingId, proposalId, n, present: false);
+            var recount = AlvRules.IsSameMeetingCorrection(proposal, meetingId);
+            foreach (var n in numbers) book = await WithMember(book, meetingId, proposalId, n, present: recount);
             if (proposal.Count.Ballots > 0) book = await WithBallots(book, meetingId, proposalId);
+            book = await WithRecountBase(book, meeting, proposalId);
         }
         return await Commit(AlvRules.RecordTally(Record, meetingId, proposalId, command, eligibility, book, Today, actor, clock.GetCurrentInstant()), actor) is { } refusal
             ? refusal
@@ -124,16 +127,50 @@ public sealed class AlvGrain(
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         var electorate = await Register.Electorate(meeting.Date);
         var book = BallotBook.Empty;
-        // Receipts of open ballots are in their ballot rows: read once, at closing, to publish them.
-        if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is { Closed: null, Count.Receipts: > 0 } proposal
-            && proposal.Count.Receipts > proposal.Count.SealedReceipts.Length)
+        EligibilityCheck? eligibility = null;
+        // Closing recounts once: every ballot (receipts to publish; who may vote on the meeting date), the tally's
+        // list and the attendance list, checked against the register on the meeting date (review3 F3).
+        if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is { Closed: null } proposal)
+        {
             book = await WithBallots(book, meetingId, proposalId);
-        var refusal = await Commit(AlvRules.Close(Record, meetingId, proposalId, electorate, book, Today, actor, clock.GetCurrentInstant()), actor);
+            book = await WithTally(book, meetingId, proposal);
+            var attendance = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Attendance, meetingId));
+            var present = attendance.Select(r => AlvFacts.Read<AttendanceFact>(r.Payload).MemberNumber).ToList();
+            book = book with { Present = book.Present.Union(present.Select(n => AlvFacts.PresentTag(meetingId, n))) };
+            var tally = book.TallyOf(meetingId, proposalId);
+            var numbers = book.BallotsOf(meetingId, proposalId).SelectMany(b => new[] { b.MemberNumber, b.ProxyHolder })
+                .Concat(present)
+                .Concat(tally is null ? [] : tally.Present.Concat(tally.Proxies.SelectMany(p => new[] { p.Member, p.Holder })))
+                .OfType<string>().Distinct().ToImmutableArray();
+            eligibility = await Register.Eligibility(numbers, meeting.Date);
+            // Left-out online voters: did an earlier close of this meeting leave them out already (the online turnout drops each once)?
+            foreach (var n in book.BallotsOf(meetingId, proposalId).Where(b => b.Channel == BallotChannel.Online && eligibility.Refused.ContainsKey(b.MemberNumber)).Select(b => b.MemberNumber).Distinct())
+                foreach (var other in meeting.Proposals.Where(p => p.Id != proposalId && p.Closed is not null))
+                    book = await WithMember(book, meetingId, other.Id, n, present: false, proxies: false);
+        }
+        var refusal = await Commit(AlvRules.Close(Record, meetingId, proposalId, electorate, book, Today, actor, clock.GetCurrentInstant(), eligibility), actor);
         if (refusal is not null) return refusal;
         var closedProposal = ProposalOf(meetingId, proposalId);
         // A realisatiebesluit moves a gate: let the project's alerts look again.
         if (closedProposal.ProjectId is { } projectId) await Alerts.ProjectChanged.Raise(GrainFactory, projectId);
         return Outcome<Proposal>.Ok(closedProposal);
+    }
+
+    /// <summary>The proposal's current paper count (its latest <c>tally</c> row), when one was entered.</summary>
+    private async Task<BallotBook> WithTally(BallotBook book, string meetingId, Proposal proposal)
+    {
+        if (proposal.Count.Tally is null) return book;
+        var rows = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Tally, AlvFacts.Tag(meetingId, proposal.Id), NewestFirst: true, Take: 1));
+        return rows.Count == 0 ? book : book with { Tallies = book.Tallies.SetItem(AlvFacts.Tag(meetingId, proposal.Id), AlvFacts.Read<TallyFact>(rows[0].Payload).Tally) };
+    }
+
+    /// <summary>For a recount (a same-meeting correction): who voted on the decision it corrects, its tally and ballots.</summary>
+    private async Task<BallotBook> WithRecountBase(BallotBook book, Meeting meeting, string proposalId)
+    {
+        if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { Closed: null } proposal || !AlvRules.IsSameMeetingCorrection(proposal, meeting.Id)) return book;
+        if (meeting.Proposals.FirstOrDefault(p => p.Id == proposal.Corrects!.Split('/')[1]) is not { } target) return book;
+        book = await WithTally(book, meeting.Id, target);
+        return target.Count.Ballots > 0 ? await WithBallots(book, meeting.Id, target.Id) : book;
     }
 
     public async Task<ReceiptCheck?> CheckReceipt(string meetingId, string proposalId, string receipt)

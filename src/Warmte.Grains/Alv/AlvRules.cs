@@ -29,6 +29,13 @@ public static partial class AlvRules
     public const int MaxProposals = 50;
     public const int MaxAttendance = 20_000;
 
+    /// <summary>
+    /// How many days after a meeting a counting error of that meeting may be recounted (a same-meeting
+    /// correction): added, counted and closed by the 14th day after the meeting. Later a correction is a
+    /// new vote, which belongs on the agenda of a later meeting called with the statutes' notice (review3 F2).
+    /// </summary>
+    public const int RecountDays = 14;
+
     public static string DecisionTypeNames => string.Join(", ", Enum.GetNames<DecisionType>());
 
     // ---- statutes ----
@@ -210,6 +217,7 @@ public static partial class AlvRules
         // another meeting's decision is a new vote: an agenda item like any other (review2 F1).
         // A correction of a decision of this same meeting (a counting error), not a new vote.
         var sameMeeting = correctedMeeting == meeting.Id;
+        if (sameMeeting && RecountOver(meeting, proposal, today) is { } over) return over;
         if (!sameMeeting && today > meeting.Date)
             return Refusal.Conflict("meeting-held", proposal.Corrects is null
                 ? $"De vergadering van {DutchFormat.Date(meeting.Date)} is al gehouden; een nieuw agendapunt vraagt een nieuwe vergadering. Een correctie van een besluit van deze vergadering kan wel (corrects)."
@@ -224,6 +232,40 @@ public static partial class AlvRules
                 ? $"Voorstel '{proposal.Id}' ({proposal.DecisionType}) toegevoegd aan ALV '{meetingId}'."
                 : $"Correctie '{proposal.Id}' op besluit {proposal.Corrects} vastgelegd in ALV '{meetingId}': {proposal.CorrectionReason}");
     }
+
+    /// <summary>The last day a counting error of <paramref name="meeting"/> may be recounted (added, counted and closed).</summary>
+    public static LocalDate RecountUntil(Meeting meeting) => meeting.Date.PlusDays(RecountDays);
+
+    /// <summary>A refusal when a same-meeting correction comes after the recount period: then it is a new vote.</summary>
+    private static Refusal? RecountOver(Meeting meeting, Proposal correction, LocalDate today)
+    {
+        if (today <= RecountUntil(meeting)) return null;
+        var message = $"Een telfout van de vergadering van {DutchFormat.Date(meeting.Date)} herstel je binnen {RecountDays} {DutchFormat.Noun(RecountDays, "dag", "dagen")} (tot en met {DutchFormat.Date(RecountUntil(meeting))}): "
+            + $"een hertelling van de stemmen die op die vergadering zijn uitgebracht. Nu is een correctie van {correction.Corrects} een nieuwe stemming; "
+            + "zet haar op de agenda van een latere vergadering, opgeroepen met de gewone oproeptermijn.";
+        return Refusal.Conflict("recount-period-over", message, [new FieldError("corrects", message)]);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="member"/> took part in the meeting a same-meeting correction recounts: on the
+    /// meeting's attendance list, or on the corrected decision's tally (present, proxy giver or holder), or a
+    /// voter or proxy holder of one of its ballots. A recount counts the votes of that meeting, nobody else's.
+    /// </summary>
+    public static bool RecordedForRecount(Meeting meeting, Proposal correction, BallotBook book, string member)
+    {
+        if (book.IsPresent(meeting.Id, member)) return true;
+        var target = correction.Corrects!.Split('/')[1];
+        if (book.TallyOf(meeting.Id, target) is { } t && (t.Present.Contains(member) || t.Proxies.Any(p => p.Member == member || p.Holder == member))) return true;
+        return book.BallotsOf(meeting.Id, target).Any(b => b.MemberNumber == member || b.ProxyHolder == member);
+    }
+
+    private static string NotInRecount(Meeting meeting, Proposal correction, string member) =>
+        $"lid {member} staat niet op de presentielijst van de vergadering van {DutchFormat.Date(meeting.Date)} en stemde niet over {correction.Corrects}; "
+        + "een hertelling telt alleen de stemmen van die vergadering.";
+
+    /// <summary>Whether a proposal corrects a decision of the meeting it is placed in (a counting error, not a new vote).</summary>
+    public static bool IsSameMeetingCorrection(Proposal proposal, string meetingId) =>
+        proposal.Corrects is { } c && c.Split('/') is [var target, _] && target == meetingId;
 
     /// <param name="meetingId">The meeting the proposal is placed in.</param>
     /// <param name="meetingDate">Its date: a correction in another meeting than its target's must come after the target's meeting.</param>
@@ -288,6 +330,11 @@ public static partial class AlvRules
         if (v.HasErrors) return v.ToRefusal();
         var added = present.Where(n => !book.IsPresent(meetingId, n)).Order(StringComparer.Ordinal).ToImmutableArray();
         if (added.Length == 0) return Outcome<AlvChange>.Ok((AlvChange)new Change<AlvRecord>(record, "alv.attendance-recorded", "Geen nieuwe aanwezigen."));
+        // A recount counts who was there: nobody is added to the list while one is open (review3 F2).
+        if (meeting.Proposals.FirstOrDefault(p => p.Closed is null && IsSameMeetingCorrection(p, meetingId)) is { } recount)
+            return Refusal.Conflict("recount-open",
+                $"Op deze vergadering loopt een hertelling ('{recount.Id}', correctie van {recount.Corrects}); de presentielijst ligt vast tot die gesloten is. "
+                + $"Niet bijgeschreven: {string.Join(", ", added)}.");
         // A member counted through a ballot (not on the list until now) is now on the list: count them once.
         var addedSet = added.ToHashSet();
         var proposals = meeting.Proposals.Select(p => p.Closed is not null || p.Count.Tally is not null || p.Count.Extra == 0 ? p
@@ -363,6 +410,10 @@ public static partial class AlvRules
             return Refusal.Invalid("channel", "kies Meeting (het bestuur voert de stem in) of Online; de papieren telling gaat via de telling (tally).");
         if (Open(record, meetingId, proposalId, channel == BallotChannel.Online ? null : today, out var meeting, out var proposal) is { } closed) return closed;
         var statutes = record.EffectiveStatutes;
+        var recount = IsSameMeetingCorrection(proposal!, meetingId);
+        if (recount && channel == BallotChannel.Online)
+            return Refusal.Conflict("recount-not-online", "Dit voorstel is een hertelling van de stemmen op de vergadering (correctie van "
+                + $"{proposal!.Corrects}); het bestuur voert de hertelde stemmen in, online stemmen kan er niet op.");
         if (channel == BallotChannel.Online && OnlineVoteAllowed(statutes, meeting!, today) is { } notNow) return notNow;
         if (channel == BallotChannel.Meeting && proposal!.Count.Tally is not null)
             return Refusal.Conflict("tally-recorded", "Voor dit voorstel is de telling van de papieren stemming ingevoerd; stemmen per lid erbij zou dubbel tellen.");
@@ -384,6 +435,10 @@ public static partial class AlvRules
             else if (channel == BallotChannel.Online && !statutes.Electronic.OnlineProxiesAllowed)
                 v.Add("proxyHolder", "de statuten staan geen volmacht via online stemmen toe.");
         }
+        if (recount && number is not null && !v.Errors.Any(e => e.Field == "memberNumber") && !RecordedForRecount(meeting!, proposal, book, number))
+            v.Add("memberNumber", NotInRecount(meeting!, proposal, number));
+        if (recount && holder is not null && !v.Errors.Any(e => e.Field == "proxyHolder") && !RecordedForRecount(meeting!, proposal, book, holder))
+            v.Add("proxyHolder", NotInRecount(meeting!, proposal, holder));
         var secret = statutes.Electronic.IsSecret(proposal.DecisionType);
         var receipt = string.IsNullOrWhiteSpace(command.Receipt) ? null : command.Receipt.Trim();
         if (receipt is not null && !IsReceipt(receipt)) v.Add("receipt", "een ontvangstcode is 8 tot 64 letters, cijfers of streepjes.");
@@ -530,6 +585,17 @@ public static partial class AlvRules
                      .Select(g => (g.Key, Count: g.Count() + book.ProxiesOf(meetingId, proposalId, g.Key).Length))
                      .Where(g => g.Count > rule.MaxProxiesPerAttendee && rule.MaxProxiesPerAttendee > 0))
             v.Add("proxies", $"lid {over.Key} draagt {over.Count} volmachten; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
+        // A recount (same-meeting correction) counts the meeting's own voters only (review3 F2).
+        if (IsSameMeetingCorrection(proposal, meetingId))
+        {
+            for (var i = 0; i < present.Length; i++)
+                if (!RecordedForRecount(meeting, proposal, book, present[i])) v.Add($"present[{i}]", NotInRecount(meeting, proposal, present[i]));
+            for (var i = 0; i < proxies.Count; i++)
+            {
+                if (!RecordedForRecount(meeting, proposal, book, proxies[i].Member)) v.Add($"proxies[{i}].member", NotInRecount(meeting, proposal, proxies[i].Member));
+                if (!RecordedForRecount(meeting, proposal, book, proxies[i].Holder)) v.Add($"proxies[{i}].holder", NotInRecount(meeting, proposal, proxies[i].Holder));
+            }
+        }
         // One vote per member across channels: nobody on the list may have voted online already.
         for (var i = 0; i < present.Length; i++)
             if (CurrentMark(proposal, book.Voter(meetingId, proposalId, present[i])) is { Channel: not BallotChannel.Tally } mark)
@@ -594,6 +660,7 @@ public static partial class AlvRules
 
     /// <summary>How many members count as present or represented on a proposal (for the quorum): the base list plus ballots beyond it.</summary>
     public static int PresentOrRepresented(Meeting meeting, Proposal proposal) =>
+        proposal.Closed is { } closed ? closed.Result.PresentOrRepresented :
         (proposal.Count.Tally is { } t ? t.PresentCount + t.ProxyCount : meeting.PresentCount) + proposal.Count.Extra;
 
     /// <summary>All votes of a proposal: ballots of every channel plus the paper tally.</summary>
@@ -606,31 +673,124 @@ public static partial class AlvRules
     /// Closes a proposal: the result is fixed from then on; a correction is a new proposal that references it.
     /// The receipts are published (a <c>receipts</c> row, per choice, sorted): for an open ballot from its ballot
     /// rows (<paramref name="book"/> holds them), for a secret ballot from the sealed list, which leaves the snapshot.
+    /// With <paramref name="eligibility"/> (who of the proposal's voters, proxy holders and attendance list may vote
+    /// on the meeting date; the grain always gives it) only eligible members count: a ballot of a member written
+    /// out on or before the meeting date after voting, or cast by a proxy holder who may not vote, is left out of
+    /// the totals, the turnout and the published receipts, and the result says so (review3 F3).
     /// </summary>
     public static Outcome<AlvChange> Close(
-        AlvRecord record, string meetingId, string proposalId, Electorate electorate, BallotBook book, LocalDate today, string actor, Instant now)
+        AlvRecord record, string meetingId, string proposalId, Electorate electorate, BallotBook book, LocalDate today, string actor, Instant now,
+        EligibilityCheck? eligibility = null)
     {
         if (Open(record, meetingId, proposalId, today, out var meeting, out var proposal) is { } closed) return closed;
+        // A recount without counted votes would replace the decision with nothing (review3 F2).
+        if (IsSameMeetingCorrection(proposal!, meetingId) && proposal!.Count.Tally is null && proposal.Count.Ballots == 0)
+            return Refusal.Conflict("recount-empty",
+                $"'{proposalId}' is een hertelling van {proposal.Corrects}: voer eerst de hertelde stemmen in (de telling, tally, of de stemmen per lid). "
+                + "Zonder stemmen is er niets hersteld en blijft het besluit zoals het was.");
         var rule = record.EffectiveStatutes.RuleFor(proposal!.DecisionType);
-        var represented = proposal.Count.ByProxy + (proposal.Count.Tally?.ProxyCount ?? 0);
-        var result = VoteCounting.Decide(rule, Totals(proposal), electorate.Members, PresentOrRepresented(meeting!, proposal), represented, meeting!.SecondMeetingOf is not null);
+        var left = eligibility is null ? Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, 0, [], [])) : Exclude(meeting!, proposal, book, eligibility);
+        if (!left.IsOk) return left.Refusal!;
+        var (count, notPresent, leftOut, removed, onlineVoters) = left.Value!;
+        var represented = count.ByProxy + (count.Tally?.ProxyCount ?? 0);
+        // Members on the attendance list who may not vote are not present for the quorum either: the closed count
+        // keeps that in Extra, so PresentOrRepresented of the closed proposal is the result's figure.
+        count = count with { Extra = count.Extra - notPresent };
+        var counted = proposal with { Count = count };
+        var result = VoteCounting.Decide(rule, Totals(counted), electorate.Members, PresentOrRepresented(meeting!, counted), represented, meeting!.SecondMeetingOf is not null)
+            with { LeftOut = leftOut };
         var updated = proposal with
         {
             Closed = new ClosedDecision { Result = result, ClosedBy = actor, ClosedAt = now },
-            Count = proposal.Count with { SealedReceipts = [] },
+            Count = count with { SealedReceipts = [] },
         };
         var facts = ImmutableArray<JournalAppend>.Empty;
         if (proposal.Count.Receipts > 0)
         {
             var receipts = proposal.Count.SealedReceipts.Select(r => (r.Receipt, r.Choice))
-                .Concat(book.BallotsOf(meetingId, proposalId).Where(b => b is { Receipt: not null, Choice: not null }).Select(b => (b.Receipt!, b.Choice!.Value)))
+                .Concat(book.BallotsOf(meetingId, proposalId).Where(b => b is { Receipt: not null, Choice: not null } && !removed.Contains(b)).Select(b => (b.Receipt!, b.Choice!.Value)))
                 .ToList();
             ImmutableArray<string> Of(VoteChoice c) => [.. receipts.Where(r => r.Item2 == c).Select(r => r.Item1).Order(StringComparer.Ordinal)];
             facts = [AlvFacts.Entry(AlvFacts.Receipts, AlvFacts.Tag(meetingId, proposalId), now, actor,
                 new ReceiptsFact(Of(VoteChoice.Voor), Of(VoteChoice.Tegen), Of(VoteChoice.Onthouding)))];
         }
+        // The online turnout counts members: one left out here (and by no earlier close) is no online voter of this meeting.
+        if (onlineVoters > 0) meeting = meeting! with { OnlineVoters = Math.Max(0, meeting.OnlineVoters - onlineVoters) };
         return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.proposal-closed",
             $"Besluit '{meetingId}/{proposalId}' ({proposal.DecisionType}) gesloten. {result.Describe()}."), facts));
+    }
+
+    /// <summary>The count closing uses after leaving out who may not vote: attendance members not counted, the Dutch notes, the ballots left out.</summary>
+    private sealed record Exclusion(ProposalCount Count, int NotPresent, ImmutableArray<string> LeftOut, ImmutableHashSet<BallotFact> Removed, int OnlineVoters = 0);
+
+    /// <summary>
+    /// Members not eligible on the meeting date whose online vote this close leaves out, and whom no earlier close
+    /// of the meeting left out already: the meeting's online turnout (<see cref="Meeting.OnlineVoters"/>) drops them once.
+    /// </summary>
+    public static IEnumerable<string> OnlineVotersLeftOut(Meeting meeting, string proposalId, IEnumerable<BallotFact> removed, EligibilityCheck eligibility, BallotBook book) =>
+        removed.Where(b => b.Channel == BallotChannel.Online && eligibility.Refused.ContainsKey(b.MemberNumber)).Select(b => b.MemberNumber).Distinct()
+            .Where(n => !meeting.Proposals.Any(p => p.Id != proposalId && p.Closed is not null && book.Voter(meeting.Id, p.Id, n) is { Channel: BallotChannel.Online }));
+
+    private static Outcome<Exclusion> Exclude(Meeting meeting, Proposal proposal, BallotBook book, EligibilityCheck eligibility)
+    {
+        string? Why(string? n) => n is not null && eligibility.Refused.TryGetValue(n, out var why) ? why.TrimEnd('.') : null;
+        var on = DutchFormat.Date(meeting.Date);
+        var tally = proposal.Count.Tally is null ? null : book.TallyOf(meeting.Id, proposal.Id);
+        if (tally is not null)
+        {
+            // A paper count cannot be split per member: the board enters it again without them.
+            var notEligible = tally.Present.Concat(tally.Proxies.SelectMany(p => new[] { p.Member, p.Holder })).Distinct().Where(n => Why(n) is not null).Order(StringComparer.Ordinal).ToList();
+            if (notEligible.Count > 0)
+            {
+                var who = notEligible.Count == 1 ? $"staat 1 lid dat op {on} niet mocht stemmen" : $"staan {notEligible.Count} {DutchFormat.Noun(notEligible.Count, "lid", "leden")} die op {on} niet mochten stemmen";
+                var message = $"Op de presentielijst van de telling {who}: "
+                    + string.Join("; ", notEligible.Select(Why)) + ". Voer de telling opnieuw in zonder hen (hun stemmen tellen niet mee) en sluit dan.";
+                return Refusal.Conflict("tally-not-eligible", message, [new FieldError("present", message)]);
+            }
+        }
+        var ballots = book.BallotsOf(meeting.Id, proposal.Id);
+        var removed = ballots.Where(b => Why(b.MemberNumber) is not null || Why(b.ProxyHolder) is not null).ToList();
+        if (removed.Where(b => b.Choice is null).Select(b => b.MemberNumber).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } secret)
+        {
+            var message = $"Bij deze geheime stemming {(secret.Count == 1 ? "is" : "zijn")} {secret.Count} {DutchFormat.Noun(secret.Count, "stem", "stemmen")} uitgebracht door of voor leden die op {on} niet mochten stemmen "
+                + $"({string.Join("; ", secret.Select(n => Why(n) ?? $"de gevolmachtigde van lid {n} mocht niet stemmen"))}). "
+                + "Een geheime stem is niet uit de telling te halen zonder de keuze te kennen. Klopt de uitschrijfdatum niet, herstel die dan in het ledenregister; "
+                + "klopt ze wel, dan is deze stemming niet zuiver en hoort het voorstel opnieuw op de agenda van een volgende vergadering.";
+            return Refusal.Conflict("secret-ballot-not-eligible", message);
+        }
+        var notPresent = tally is null
+            ? book.Present.Where(tag => tag.StartsWith(meeting.Id + "/", StringComparison.Ordinal)).Count(tag => Why(tag[(meeting.Id.Length + 1)..]) is not null)
+            : 0;
+        var notes = ImmutableArray.CreateBuilder<string>();
+        if (removed.Count > 0)
+            notes.Add($"{removed.Count} {DutchFormat.Noun(removed.Count, "stem", "stemmen")} niet meegeteld: "
+                + string.Join("; ", removed.Select(b => Why(b.MemberNumber) ?? $"lid {b.MemberNumber} stemde bij volmacht via lid {b.ProxyHolder}, maar {Why(b.ProxyHolder)}")));
+        if (notPresent > 0)
+            notes.Add($"{notPresent} {DutchFormat.Noun(notPresent, "lid", "leden")} op de presentielijst {(notPresent == 1 ? "telt" : "tellen")} niet mee voor het quorum: "
+                + string.Join("; ", book.Present.Where(tag => tag.StartsWith(meeting.Id + "/", StringComparison.Ordinal)).Select(tag => Why(tag[(meeting.Id.Length + 1)..])).OfType<string>().Order(StringComparer.Ordinal)));
+        if (removed.Count == 0) return Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, notPresent, notes.ToImmutable(), []));
+
+        var totals = proposal.Count.Totals;
+        foreach (var b in removed) totals = totals.Add(b.Choice!.Value, -b.Weight);
+        // Who the removed ballots counted as present or represented and nothing else counts: not on the base
+        // list (attendance, or the tally's), and no ballot that stays. An eligible holder of a left-out proxy was
+        // there in person and stays counted; the giver of a proxy whose holder may not vote is not represented.
+        bool OnBase(string n) => tally is not null ? tally.Present.Contains(n) || tally.Proxies.Any(p => p.Member == n) : book.IsPresent(meeting.Id, n);
+        var kept = CountedThroughBallots(ballots.Where(b => !removed.Contains(b))).ToHashSet();
+        var dropped = removed.Where(b => b.Counted).Select(b => b.MemberNumber)
+            .Concat(removed.Where(b => b.Counted && b.ProxyHolder is not null && Why(b.ProxyHolder) is not null).Select(b => b.ProxyHolder!))
+            .Distinct().Count(n => !OnBase(n) && !kept.Contains(n));
+        var count = proposal.Count with
+        {
+            For = totals.For, Against = totals.Against, Abstain = totals.Abstain,
+            Ballots = proposal.Count.Ballots - removed.Count,
+            Online = proposal.Count.Online - removed.Count(b => b.Channel == BallotChannel.Online),
+            AtMeeting = proposal.Count.AtMeeting - removed.Count(b => b.Channel == BallotChannel.Meeting),
+            ByProxy = proposal.Count.ByProxy - removed.Count(b => b.ProxyHolder is not null),
+            Receipts = proposal.Count.Receipts - removed.Count(b => b.Receipt is not null),
+            Extra = proposal.Count.Extra - dropped,
+        };
+        return Outcome<Exclusion>.Ok(new Exclusion(count, notPresent, notes.ToImmutable(), [.. removed], OnlineVotersLeftOut(meeting, proposal.Id, removed, eligibility, book).Count()));
     }
 
     /// <summary>Checks that a proposal can take votes or be closed; <paramref name="today"/> null skips the meeting-date check (online votes have their own window).</summary>
@@ -645,6 +805,7 @@ public static partial class AlvRules
                 $"Besluit '{meetingId}/{proposalId}' is gesloten en verandert niet meer; leg een correctie vast als nieuw voorstel met corrects \"{meetingId}/{proposalId}\".");
         if (today < meeting.Date)
             return Refusal.Conflict("meeting-not-held", $"De vergadering is op {DutchFormat.Date(meeting.Date)}; stemmen en sluiten kan vanaf die dag.");
+        if (today is { } day && IsSameMeetingCorrection(proposal, meetingId) && RecountOver(meeting, proposal, day) is { } over) return over;
         return null;
     }
 
@@ -661,14 +822,16 @@ public static partial class AlvRules
     /// the project that no closed correction has replaced. Null when the ALV has not decided.
     /// With <paramref name="asOf"/>: the decision in force on that day — only meetings held on or before
     /// it count (their decisions and their corrections), so a later meeting that decided otherwise does
-    /// not change what stood then (review2 F4). A same-meeting correction (a counting error) belongs to its
-    /// meeting's date, whenever it was recorded.
+    /// not change what stood then (review2 F4). A same-meeting correction (a recount) counts from the day it
+    /// was closed (Amsterdam time), not from its meeting's date: until then the decision it corrects stood,
+    /// so a gate decided before the recount stays judged by what stood that day (review3 F2).
     /// </summary>
     public static DecisionStatus? DecisionFor(AlvRecord record, string projectId, DecisionType type, LocalDate? asOf = null)
     {
         var closed = record.Meetings
             .Where(m => asOf is null || m.Date <= asOf)
             .SelectMany(m => m.Proposals.Where(p => p.Closed is not null && p.DecisionType == type && p.ProjectId == projectId).Select(p => (Meeting: m, Proposal: p)))
+            .Where(x => asOf is null || !IsSameMeetingCorrection(x.Proposal, x.Meeting.Id) || AmsterdamTime.DateOf(x.Proposal.Closed!.ClosedAt) <= asOf)
             .ToList();
         var corrected = closed.Where(x => x.Proposal.Corrects is not null).Select(x => x.Proposal.Corrects!).ToHashSet();
         var current = closed

@@ -98,7 +98,12 @@ public sealed record BallotBook
     /// <summary>Every ballot of a proposal: filled only for the rare commands that recount (attendance, tally, close with receipts).</summary>
     public ImmutableDictionary<string, ImmutableArray<BallotFact>> Ballots { get; init; } = ImmutableDictionary<string, ImmutableArray<BallotFact>>.Empty;
 
+    /// <summary>The current paper count of a proposal (tag "meeting/proposal"): filled for a recount's corrected decision and at closing.</summary>
+    public ImmutableDictionary<string, Tally> Tallies { get; init; } = ImmutableDictionary<string, Tally>.Empty;
+
     public static readonly BallotBook Empty = new();
+
+    public Tally? TallyOf(string meetingId, string proposalId) => Tallies.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId));
 
     public VoterMarkFact? Voter(string meetingId, string proposalId, string member) =>
         Voters.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId, member));
@@ -127,6 +132,7 @@ public sealed record BallotBook
                 case AlvFacts.ProxyMark:
                     book = book with { Proxies = book.Proxies.SetItem(f.Tag!, book.Proxies.GetValueOrDefault(f.Tag!, []).Add(AlvFacts.Read<ProxyMarkFact>(f.Payload))) };
                     break;
+                case AlvFacts.Tally: book = book with { Tallies = book.Tallies.SetItem(f.Tag!, AlvFacts.Read<TallyFact>(f.Payload).Tally) }; break;
                 case AlvFacts.Ballot:
                     book = book with { Ballots = book.Ballots.SetItem(f.Tag!, book.Ballots.GetValueOrDefault(f.Tag!, []).Add(AlvFacts.Read<BallotFact>(f.Payload))) };
                     break;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 namespace Warmte.Alv;
 
 public enum VoteChoice
@@ -51,6 +52,11 @@ public sealed record DecisionResult
     [Id(9)] public required decimal ForPercent { get; init; }
     [Id(10)] public required DecisionRule Rule { get; init; }
     [Id(11)] public required int Represented { get; init; }
+    /// <summary>
+    /// What closing left out of the count, in Dutch: ballots (and proxies) of members not eligible on the
+    /// meeting date, e.g. written out with a date on or before it after they voted (review3 F3). Empty: nothing.
+    /// </summary>
+    [Id(12)] public ImmutableArray<string> LeftOut { get; init; } = [];
 
     /// <summary>One Dutch line: "Aangenomen: 96 voor, 4 tegen, 0 onthoudingen (96,00% van 100; 2/3 vereist)".</summary>
     public string Describe()
@@ -65,7 +71,8 @@ public sealed record DecisionResult
         var quorum = Rule.Quorum == Share.None ? "" :
             $"; {PresentOrRepresented} van {EligibleMembers} stemgerechtigden aanwezig of vertegenwoordigd, quorum {Rule.Quorum}{(QuorumWaived ? " (vervalt: tweede vergadering)" : "")}";
         static string Votes(decimal votes) => votes.ToString("0.##", DutchFormat.Culture);
-        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({DutchFormat.Number(ForPercent)}% van {Votes(Denominator)}; {need}{quorum})";
+        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({DutchFormat.Number(ForPercent)}% van {Votes(Denominator)}; {need}{quorum})"
+            + (LeftOut.IsDefaultOrEmpty ? "" : ". " + string.Join(". ", LeftOut));
     }
 }
 

@@ -169,6 +169,11 @@ public sealed record ComplexStatus
     /// agree) or a stored threshold below the law's 70% (judged at 70%). Null otherwise.
     /// </summary>
     [Id(18)] public string? Note { get; init; }
+    /// <summary>
+    /// Set when the complex meets its threshold but <see cref="ReachedOn"/> is not the stored day: derived from the
+    /// answers' dates, or unknown (null) because an older build judged it under another threshold (review3 F6).
+    /// </summary>
+    [Id(19)] public string? ReachedOnNote { get; init; }
 }
 
 /// <summary>A page of the answers per address of one complex (GET .../complexes/{complexId}/declarations).</summary>

@@ -53,9 +53,11 @@ public static class ConsentRules
             Id = complexId, Name = name, Corporation = corporation, RentedHomes = homes, Threshold = threshold,
             ProposalDate = command.ProposalDate, Deadline = command.Deadline,
             Agreed = existing?.Agreed ?? 0, Refused = existing?.Refused ?? 0, FirstAnswerOn = existing?.FirstAnswerOn,
-            ReachedOn = existing?.ReachedOn, ReachedUnder = existing?.ReachedUnder, AnswersRemovedOn = existing?.AnswersRemovedOn,
+            // The threshold the stored day was judged by: for a complex of an older build, its stored threshold
+            // (the new one may differ), so the day is never carried over to another threshold (review3 F6).
+            ReachedOn = existing?.ReachedOn, ReachedUnder = existing is null ? null : JudgedUnder(existing), AnswersRemovedOn = existing?.AnswersRemovedOn,
         };
-        complex = WithGate(complex, today);
+        complex = WithGate(complex, today, existing);
         var complexes = existing is null ? record.Complexes.Add(complex) : record.Complexes.Replace(existing, complex);
         return new Change<ConsentRecord>(record with { Complexes = complexes }, existing is null ? "consent.complex-added" : "consent.complex-updated",
             $"Complex '{complexId}' ({corporation}, {homes} huurwoningen, drempel {threshold}) {(existing is null ? "toegevoegd" : "bijgewerkt")}.");
@@ -155,7 +157,7 @@ public static class ConsentRules
             if (now2.Response == ConsentResponse.Akkoord) agreed++; else refusedCount++;
         }
         var firstOn = recorded.Select(r => r.New.On).Append(complex.FirstAnswerOn ?? LocalDate.MaxIsoValue).Min();
-        var updated = WithGate(complex with { Agreed = agreed, Refused = refusedCount, FirstAnswerOn = firstOn, Declarations = [] }, today);
+        var updated = WithGate(complex with { Agreed = agreed, Refused = refusedCount, FirstAnswerOn = firstOn, Declarations = [] }, today, complex);
         var leftOut = skipped.Select(e => e.Field.Split(']')[0]).Distinct().Count();
         var left = leftOut == 0 ? "" : $"; {leftOut} {DutchFormat.Noun(leftOut, "antwoord", "antwoorden")} met een fout overgeslagen";
         return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
@@ -174,14 +176,42 @@ public static class ConsentRules
     /// <summary>
     /// The complex with <see cref="Complex.ReachedOn"/> set on the day the threshold is first met, cleared when no
     /// longer met. A stored day met under another threshold than the one judged now (a legacy complex stored at
-    /// 2/3 keeps the day 2/3 was met) is not carried over: the threshold judged now is met today (review2 F6).
+    /// 2/3 keeps the day 2/3 was met) is not carried over (review2 F6). When <paramref name="before"/> already met
+    /// the threshold judged now, this change did not make it met: the day stays as it was, or becomes unknown
+    /// (null while met) when it was judged under another threshold — never today, which is only the day of an
+    /// unrelated write (review3 F6). Only a change that makes the threshold met dates it today.
     /// </summary>
-    public static Complex WithGate(Complex complex, LocalDate today)
+    public static Complex WithGate(Complex complex, LocalDate today, Complex? before = null)
     {
         var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
         if (!Meets(threshold, complex.Agreed, complex.RentedHomes)) return complex with { ReachedOn = null, ReachedUnder = null };
-        var sameThreshold = (complex.ReachedUnder ?? complex.Threshold) == threshold;
-        return complex with { ReachedOn = sameThreshold ? complex.ReachedOn ?? today : today, ReachedUnder = threshold };
+        if (JudgedUnder(complex) == threshold) return complex with { ReachedUnder = threshold };
+        var metBefore = before is not null && Meets(threshold, before.Agreed, before.RentedHomes);
+        return complex with { ReachedOn = metBefore ? null : today, ReachedUnder = threshold };
+    }
+
+    /// <summary>
+    /// The threshold a complex's stored <see cref="Complex.ReachedOn"/> was judged by: <see cref="Complex.ReachedUnder"/>, or for a
+    /// complex stored before that was kept, its stored threshold when it has a day; null when neither says.
+    /// A met complex whose <see cref="Complex.ReachedUnder"/> is the threshold judged now and whose day is null was met on an unknown day.
+    /// </summary>
+    public static Share? JudgedUnder(Complex complex) => complex.ReachedUnder ?? (complex.ReachedOn is null ? null : complex.Threshold);
+
+    /// <summary>
+    /// The day a met complex reached <paramref name="threshold"/> as far as it is known: the stored day when it was judged by
+    /// that threshold; else, when every Akkoord is still stored as an answer per address, the date of the
+    /// <paramref name="required"/>-th Akkoord; else unknown (null), with the reason.
+    /// </summary>
+    public static (LocalDate? On, string? Note) ReachedOnShown(Complex complex, Share threshold, int required, ImmutableArray<Declaration>? answers)
+    {
+        if (JudgedUnder(complex) == threshold && complex.ReachedOn is { } day) return (day, null);
+        var why = JudgedUnder(complex) is { } other && other != threshold
+            ? $"het complex is door een oudere versie beoordeeld met drempel {other}, nu met {threshold}"
+            : "de dienst heeft die dag niet vastgelegd";
+        var agreements = (answers ?? []).Where(d => d.Response == ConsentResponse.Akkoord).Select(d => d.On).Order().ToList();
+        if (complex.AnswersRemovedOn is null && agreements.Count == complex.Agreed && agreements.Count >= required && required > 0)
+            return (agreements[required - 1], $"Afgeleid uit de antwoorden: het {required}e akkoord is gedateerd {DutchFormat.Date(agreements[required - 1])} ({why}).");
+        return (null, $"De dag waarop de drempel ({threshold}) gehaald werd is niet bekend: {why}.");
     }
 
     /// <summary>
@@ -216,9 +246,12 @@ public static class ConsentRules
     };
 
     /// <param name="answers">The answers per address by complex (board and admins), or null: counts only.</param>
-    public static ConsentStatus Status(ConsentRecord record, string projectId, LocalDate today, IReadOnlyDictionary<string, ImmutableArray<Declaration>>? answers)
+    /// <param name="dates">All stored answers by complex, to date a <c>reachedOn</c> the record does not know (never shown as such); null: not read.</param>
+    public static ConsentStatus Status(ConsentRecord record, string projectId, LocalDate today, IReadOnlyDictionary<string, ImmutableArray<Declaration>>? answers,
+        IReadOnlyDictionary<string, ImmutableArray<Declaration>>? dates = null)
     {
-        var complexes = record.Complexes.Select(c => Of(c, today, answers is null ? null : answers.GetValueOrDefault(c.Id, []))).ToImmutableArray();
+        dates ??= answers;
+        var complexes = record.Complexes.Select(c => Of(c, today, answers is null ? null : answers.GetValueOrDefault(c.Id, []), dates is null ? null : dates.GetValueOrDefault(c.Id, []))).ToImmutableArray();
         var homes = complexes.Sum(c => c.RentedHomes);
         var agreed = complexes.Sum(c => c.Agreed);
         return new ConsentStatus
@@ -235,7 +268,15 @@ public static class ConsentRules
 
     public static bool Meets(Share threshold, int agreed, int homes) => threshold.CompareTo(agreed, homes) >= 0;
 
-    public static ComplexStatus Of(Complex complex, LocalDate today, ImmutableArray<Declaration>? answers)
+    /// <summary>Whether showing <paramref name="complex"/> needs its answers' dates (met on a day the record does not know, answers still stored).</summary>
+    public static bool NeedsAnswerDates(Complex complex)
+    {
+        var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
+        return complex.AnswersRemovedOn is null && complex.Agreed > 0 && Meets(threshold, complex.Agreed, complex.RentedHomes)
+            && !(JudgedUnder(complex) == threshold && complex.ReachedOn is not null);
+    }
+
+    public static ComplexStatus Of(Complex complex, LocalDate today, ImmutableArray<Declaration>? answers, ImmutableArray<Declaration>? dates = null)
     {
         var agreed = complex.Agreed;
         var refused = complex.Refused;
@@ -243,6 +284,7 @@ public static class ConsentRules
         var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
         var required = Required(threshold, complex.RentedHomes);
         var reached = Meets(threshold, agreed, complex.RentedHomes);
+        var shown = reached ? ReachedOnShown(complex, threshold, required, dates ?? answers) : (null, null);
         return new ComplexStatus
         {
             Id = complex.Id, Name = complex.Name, Corporation = complex.Corporation, RentedHomes = complex.RentedHomes,
@@ -252,7 +294,7 @@ public static class ConsentRules
             AgreedPercent = Percent(agreed, complex.RentedHomes),
             ProposalDate = complex.ProposalDate, ObjectionPeriodEnds = complex.ProposalDate?.Plus(ConsentThresholds.ObjectionPeriod),
             Deadline = complex.Deadline, Forecast = Forecast(complex, agreed, refused, required, reached, today),
-            Declarations = answers, ReachedOn = reached ? complex.ReachedOn : null, AnswersRemovedOn = complex.AnswersRemovedOn,
+            Declarations = answers, ReachedOn = shown.On, ReachedOnNote = shown.Note, AnswersRemovedOn = complex.AnswersRemovedOn,
         };
     }
 

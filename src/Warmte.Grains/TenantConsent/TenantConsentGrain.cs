@@ -35,8 +35,12 @@ public sealed class TenantConsentGrain(
 
     private LocalDate Today => AmsterdamTime.Today(clock);
 
-    public async Task<ConsentStatus> Status(bool withAddresses) =>
-        ConsentRules.Status(Record, ProjectId, Today, withAddresses ? await AnswersAsync() : null);
+    public async Task<ConsentStatus> Status(bool withAddresses)
+    {
+        // A met complex whose day the record does not know is dated from its answers (read for that only when needed; not shown to other roles).
+        var all = withAddresses || Record.Complexes.Any(ConsentRules.NeedsAnswerDates) ? await AnswersAsync() : null;
+        return ConsentRules.Status(Record, ProjectId, Today, withAddresses ? all : null, all);
+    }
 
     /// <summary>Every stored answer per address, by complex (board and admins; read from the current rows).</summary>
     private async Task<IReadOnlyDictionary<string, ImmutableArray<Declaration>>> AnswersAsync()

@@ -135,11 +135,17 @@ public sealed class AlvRulesTests
         var noReason = AlvRules.AddProposal(record, "alv", new ProposalInput { Id = "p2", Title = "Correctie", DecisionType = "Realisatiebesluit", ProjectId = "wg-terrein", Corrects = "alv/besluit" }, Date.PlusDays(3));
         Assert.Equal("body.correctionReason", Assert.Single(noReason.Refusal!.Errors).Field);
 
-        record = Ok(AlvRules.AddProposal(record, "alv", new ProposalInput
+        // The second room was at the meeting: its members go on the attendance list before the recount (review3 F2:
+        // a recount counts only who was there, and the list is fixed while it is open).
+        record = Ok(Track(record, AlvRules.RecordAttendance(record, "alv", new RecordAttendance { Present = ["L-1", "L-2", "L-3"] },
+            MemberRules.Check(Register, ["L-1", "L-2", "L-3"], Date), Book(record), Date.PlusDays(3), "bestuur", Now)));
+        var withRecount = Ok(AlvRules.AddProposal(record, "alv", new ProposalInput
         {
             Id = "p2", Title = "Correctie", DecisionType = "Realisatiebesluit", ProjectId = "wg-terrein", Corrects = "alv/besluit",
             CorrectionReason = "Papieren stemmen van de tweede zaal niet meegeteld.",
         }, Date.PlusDays(3)));
+        Books.AddOrUpdate(withRecount, Book(record));
+        record = withRecount;
         record = Ok(Tally(record, "p2", new RecordTally { For = 3, Against = 0, Abstain = 0, Present = ["L-1", "L-2", "L-3"] },
             MemberRules.Check(Register, ["L-1", "L-2", "L-3"], Date), Date.PlusDays(3)));
         record = Ok(Close(record, "p2", new Electorate(Date, 3, 3), Date.PlusDays(3), "bestuur"));

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NodaTime;
 using Warmte.Alv;
 using Warmte.Members;
@@ -47,6 +48,51 @@ public sealed class ConsentReachedOnTests
         // Later answers keep the day 70% was met.
         var later = Agree(record, 10, Today.PlusDays(5));
         Assert.Equal(Today, Status(later, Today.PlusDays(5)).ReachedOn);
+    }
+
+    /// <summary>Review3 F6: a complex as an older build stored it — 9 of 12 at 2/3, reachedOn the day 2/3 was met, no ReachedUnder.</summary>
+    private static ConsentRecord StoredByOlderBuild() => Legacy(new Share(2, 3), 9, TwoThirdsDay);
+
+    [Fact]
+    public void An_older_builds_complex_judged_under_another_threshold_shows_reachedOn_unknown_with_a_note()
+    {
+        var status = Status(StoredByOlderBuild(), Today);
+        Assert.True(status.Reached);
+        Assert.Null(status.ReachedOn);
+        Assert.Contains("niet bekend", status.ReachedOnNote);
+        Assert.Contains("2/3", status.ReachedOnNote);
+    }
+
+    [Fact]
+    public void An_unrelated_upsert_of_an_older_builds_complex_does_not_stamp_today()
+    {
+        var upserted = ConsentRules.SetComplex(StoredByOlderBuild(), "blok-c",
+            new SetComplex { Name = "Blok C", Corporation = "X", RentedHomes = 12, Deadline = new LocalDate(2025, 6, 1) }, Today);
+        Assert.True(upserted.IsOk, upserted.Refusal?.Message);
+        var complex = upserted.Value!.Value.Complexes.Single();
+        Assert.Null(complex.ReachedOn);
+        Assert.Null(Status(upserted.Value.Value, Today).ReachedOn);
+        // Nor on the next one, nor when one more tenant agrees: it was met before either.
+        var again = ConsentRules.SetComplex(upserted.Value.Value, "blok-c",
+            new SetComplex { Name = "Blok C", Corporation = "X", RentedHomes = 12, Deadline = new LocalDate(2025, 7, 1) }, Today.PlusDays(1)).Value!.Value;
+        Assert.Null(again.Complexes.Single().ReachedOn);
+        Assert.Null(Status(Agree(again, 10, Today.PlusDays(2)), Today.PlusDays(2)).ReachedOn);
+    }
+
+    [Fact]
+    public void With_the_answers_still_stored_reachedOn_is_the_date_of_the_answer_that_met_the_threshold()
+    {
+        // 70% of 12 needs 9: the ninth Akkoord by date is dated 09-02-2025 (recorded in another order).
+        var answers = Enumerable.Range(1, 9).Select(i => new Declaration
+        {
+            Address = new DutchAddress("1054 AB", i, null), Response = ConsentResponse.Akkoord,
+            On = new LocalDate(2025, 2, 10 - i), RecordedBy = "bestuur", RecordedAt = Now,
+        }).Reverse().ToImmutableArray();
+        var status = ConsentRules.Status(StoredByOlderBuild(), "p", Today, null, new Dictionary<string, ImmutableArray<Declaration>> { ["blok-c"] = answers }).Complexes.Single();
+        Assert.Equal(new LocalDate(2025, 2, 9), status.ReachedOn);
+        Assert.Contains("9e akkoord", status.ReachedOnNote);
+        // Counts only (the answers of other roles are not shown): the same day.
+        Assert.Null(status.Declarations);
     }
 
     [Fact]

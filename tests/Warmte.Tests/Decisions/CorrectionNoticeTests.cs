@@ -42,16 +42,22 @@ public sealed class CorrectionNoticeTests
 
     private static AlvRecord Ok(Outcome<Audit.Change<AlvRecord>> o) { Assert.True(o.IsOk, Errors(o.Refusal)); return o.Value!.Value; }
 
+    // The journal's answers travel with each record (the grain reads them from the journal): a recount checks the corrected tally's list.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AlvRecord, BallotBook> Books = new();
+    private static BallotBook Book(AlvRecord record) => Books.TryGetValue(record, out var book) ? book : BallotBook.Empty;
+
     /// <summary>Tallies and closes a proposal at its meeting: for/against out of the three members.</summary>
     private static AlvRecord Decide(AlvRecord record, string meetingId, string proposalId, int @for, int against, LocalDate today)
     {
         var date = AlvRules.Find(record, meetingId)!.Date;
         var tally = AlvRules.RecordTally(record, meetingId, proposalId,
             new RecordTally { For = @for, Against = against, Abstain = 0, Present = ["L-1", "L-2", "L-3"] },
-            MemberRules.Check(Register, ["L-1", "L-2", "L-3"], date), BallotBook.Empty, today, "bestuur", Now);
+            MemberRules.Check(Register, ["L-1", "L-2", "L-3"], date), Book(record), today, "bestuur", Now);
         Assert.True(tally.IsOk, Errors(tally.Refusal));
-        var closed = AlvRules.Close(tally.Value!.Record, meetingId, proposalId, new Electorate(date, 3, 3), BallotBook.Empty, today, "bestuur", Now);
+        var book = Book(record).With(tally.Value!.Facts);
+        var closed = AlvRules.Close(tally.Value!.Record, meetingId, proposalId, new Electorate(date, 3, 3), book, today, "bestuur", Now);
         Assert.True(closed.IsOk, Errors(closed.Refusal));
+        Books.AddOrUpdate(closed.Value!.Record, book.With(closed.Value.Facts));
         return closed.Value!.Record;
     }
 
@@ -117,6 +123,7 @@ public sealed class CorrectionNoticeTests
         var record = Rejected();
         var fixedUp = AlvRules.AddProposal(record, "alv", Correction("telfout", "alv/besluit"), First.PlusDays(10));
         Assert.True(fixedUp.IsOk, Errors(fixedUp.Refusal));
+        Books.AddOrUpdate(fixedUp.Value!.Value, Book(record));
         var decided = Decide(fixedUp.Value!.Value, "alv", "telfout", 2, 1, First.PlusDays(10));
         var inForce = AlvRules.DecisionFor(decided, Project, DecisionType.Realisatiebesluit, First)!;
         Assert.Equal(("telfout", DecisionOutcome.Aangenomen, First), (inForce.ProposalId, inForce.Result.Outcome, inForce.MeetingDate));

@@ -206,10 +206,54 @@ public sealed class DecisionsApiTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Single(backdated.ErrorFields, f => f.EndsWith("corrects"));
         Assert.Equal(before, (await admin.Get($"api/cooperatives/{coop}/alv/meetings")).Raw);
 
-        // A counting error of the same meeting is corrected there, after the meeting, without notice of its own.
+        // A counting error of the same meeting is recounted there only within 14 days of the meeting (review3 F2):
+        // this meeting was long ago, so a "correction" now is a new vote, refused here.
         var telfout = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals",
             new { id = "telfout", title = "Correctie", decisionType = "Realisatiebesluit", projectId = project, corrects = "alv/besluit", correctionReason = "tweede zaal niet geteld" });
-        Assert.True(telfout.Status is HttpStatusCode.OK or HttpStatusCode.Created, telfout.Raw);
+        Assert.Equal((HttpStatusCode.Conflict, "recount-period-over"), (telfout.Status, telfout.Code));
+        Assert.Equal(before, (await admin.Get($"api/cooperatives/{coop}/alv/meetings")).Raw);
+    }
+
+    /// <summary>The service's date today in Amsterdam (this fixture runs on the real clock).</summary>
+    private static NodaTime.LocalDate Today() => NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Amsterdam"]).Date;
+
+    [Fact]
+    public async Task A_same_meeting_correction_is_a_recount_of_that_meetings_votes_within_fourteen_days_review3_F2()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        await ApiCalls.SeedMembers(admin, coop, count: 5);
+        var held = Today().PlusDays(-2);
+        string Day(NodaTime.LocalDate d) => d.ToString("yyyy-MM-dd", null);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "ALV", date = Day(held), noticeDate = Day(held.PlusDays(-14)),
+            proposals = new[] { new { id = "besluit", title = "R", decisionType = "Realisatiebesluit", projectId = project } },
+        })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/proposals/besluit/tally",
+            new { @for = 3, against = 1, abstain = 0, present = new[] { "L-1", "L-2", "L-3", "L-4" } })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/besluit/close", new { })).Status);
+        var recount = new { id = "herstel", title = "Herstel telling", decisionType = "Realisatiebesluit", projectId = project, corrects = "alv/besluit", correctionReason = "telfout" };
+        Assert.True((await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals", recount)).Status is HttpStatusCode.OK or HttpStatusCode.Created);
+
+        // The reviewer's cases: closed with no votes; a new presence list.
+        var empty = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/herstel/close", new { });
+        Assert.Equal((HttpStatusCode.Conflict, "recount-empty"), (empty.Status, empty.Code));
+        var outsider = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/proposals/herstel/tally",
+            new { @for = 2, against = 0, abstain = 0, present = new[] { "L-1", "L-5" } });
+        Assert.Equal(HttpStatusCode.BadRequest, outsider.Status);
+        Assert.Equal(["present[1]"], outsider.ErrorFields);
+        Assert.Contains("L-5", outsider.Raw);
+        var added = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/attendance", new { present = new[] { "L-5" } });
+        Assert.Equal((HttpStatusCode.Conflict, "recount-open"), (added.Status, added.Code));
+
+        // A genuine recount of the same four members closes and is the decision now.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/proposals/herstel/tally",
+            new { @for = 1, against = 3, abstain = 0, present = new[] { "L-1", "L-2", "L-3", "L-4" } })).Status);
+        var closed = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/herstel/close", new { });
+        Assert.Equal(HttpStatusCode.OK, closed.Status);
+        Assert.Equal("Verworpen", closed.Body.GetProperty("closed").GetProperty("result").GetProperty("outcome").GetString());
     }
 
     [Fact]

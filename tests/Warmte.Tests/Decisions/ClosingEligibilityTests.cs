@@ -1,0 +1,214 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using Warmte.Alv;
+using Warmte.Common;
+using Warmte.Members;
+
+namespace Warmte.Tests.Decisions;
+
+/// <summary>
+/// Review3 F3 = tester A2: a member votes, then the board writes them out with a date on or before the meeting.
+/// Closing counts only ballots (and proxies) of members eligible on the meeting date, against the electorate of
+/// that date, and says what it left out — never "2 votes, 1 present".
+/// </summary>
+public sealed class ClosingEligibilityTests
+{
+    private static readonly LocalDate Held = new(2026, 12, 6);
+    private static readonly Instant Now = Instant.FromUtc(2026, 12, 6, 11, 0);
+    private static readonly string[] Numbers = ["Z-001", "Z-002", "Z-003", "Z-004", "Z-005", "Z-006"];
+
+    private static Member Member(string number, LocalDate? leftOn = null) => new()
+    {
+        Number = number, Name = "Lid " + number, Category = MemberCategory.Huurder, Woningequivalenten = 1,
+        Address = new DutchAddress("1073 AD", 1, null), JoinedOn = new LocalDate(2024, 5, 1), LeftOn = leftOn, EligibleToVote = true,
+    };
+
+    private static readonly ImmutableDictionary<string, Member> AtVoting = Numbers.ToImmutableDictionary(n => n, n => Member(n));
+
+    private static readonly ConditionalWeakTable<AlvRecord, BallotBook> Books = new();
+    private static BallotBook Book(AlvRecord record) => Books.TryGetValue(record, out var book) ? book : BallotBook.Empty;
+
+    private static Outcome<AlvChange> Track(AlvRecord before, Outcome<AlvChange> outcome)
+    {
+        if (outcome.IsOk) Books.AddOrUpdate(outcome.Value!.Record, Book(before).With(outcome.Value.Facts));
+        return outcome;
+    }
+
+    private static string Errors(Refusal? r) => r is null ? "" : r.Code + " " + r.Message + " " + string.Join("; ", r.Errors.Select(e => e.Field + ": " + e.Reason));
+
+    private static AlvRecord Ok(Outcome<AlvChange> o) { Assert.True(o.IsOk, Errors(o.Refusal)); return o.Value!.Record; }
+
+    private static AlvRecord Meeting(bool secret = false)
+    {
+        var record = AlvRecord.Empty;
+        if (secret)
+            record = AlvRules.SetStatutes(record, new SetStatutes { Electronic = new ElectronicVotingInput { SecretBallotTypes = ["Overig"] } }).Value!.Value;
+        var created = AlvRules.CreateMeeting(record, new CreateMeeting
+        {
+            Id = "alv", Title = "ALV vandaag", Date = Held, NoticeDate = Held.PlusDays(-8),
+            Proposals = [new ProposalInput { Id = "jaarrekening", Title = "Jaarrekening 2025", DecisionType = "Overig" }],
+        }, Held, "bestuur", Now);
+        Assert.True(created.IsOk, Errors(created.Refusal));
+        return created.Value!.Value;
+    }
+
+    private static Outcome<AlvChange> Vote(AlvRecord record, string member, string choice, string? holder = null) =>
+        Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder },
+            MemberRules.Check(AtVoting, holder is null ? [member] : [member, holder], Held), Book(record), Held, "bestuur", Now));
+
+    /// <summary>Closes as the grain does: the electorate and the eligibility of everyone the book names, from the register as it is at closing.</summary>
+    private static Outcome<AlvChange> Close(AlvRecord record, ImmutableDictionary<string, Member> register)
+    {
+        var book = Book(record);
+        var named = book.BallotsOf("alv", "jaarrekening").SelectMany(b => new[] { b.MemberNumber, b.ProxyHolder })
+            .Concat(book.Present.Select(t => t.Split('/')[1]))
+            .Concat(book.TallyOf("alv", "jaarrekening") is { } t ? t.Present : [])
+            .OfType<string>().Distinct();
+        return Track(record, AlvRules.Close(record, "alv", "jaarrekening", MemberRules.ElectorateOn(register.Values, Held), book, Held, "bestuur", Now,
+            MemberRules.Check(register, named, Held)));
+    }
+
+    private static ImmutableDictionary<string, Member> Leave(string number, LocalDate on) => AtVoting.SetItem(number, Member(number, on));
+
+    [Fact]
+    public void The_testers_case_a_vote_of_a_member_written_out_on_the_meeting_day_is_left_out_and_said_so()
+    {
+        var record = Ok(Vote(Meeting(), "Z-004", "Voor"));
+        record = Ok(Vote(record, "Z-001", "Tegen"));
+        var closed = Close(record, Leave("Z-004", Held));
+        var result = Ok(closed).Meetings[0].Proposals[0].Closed!.Result;
+        Assert.Equal((0m, 1m, 0m), (result.For, result.Against, result.Abstain));
+        Assert.Equal((1, 5), (result.PresentOrRepresented, result.EligibleMembers));
+        Assert.Equal("1 stem niet meegeteld: lid Z-004 is op 06-12-2026 uitgeschreven", Assert.Single(result.LeftOut));
+        Assert.Contains("1 stem niet meegeteld: lid Z-004 is op 06-12-2026 uitgeschreven.", closed.Value!.Change.Summary);
+        // The closed proposal's figures are the counted ones.
+        var proposal = Ok(closed).Meetings[0].Proposals[0];
+        Assert.Equal((1, 1), (proposal.Count.Ballots, AlvRules.PresentOrRepresented(Ok(closed).Meetings[0], proposal)));
+    }
+
+    [Fact]
+    public void A_ballot_cast_by_a_proxy_holder_written_out_before_the_meeting_is_left_out()
+    {
+        var record = Ok(Vote(Meeting(), "Z-002", "Voor", holder: "Z-003"));
+        record = Ok(Vote(record, "Z-001", "Tegen"));
+        var result = Ok(Close(record, Leave("Z-003", Held.PlusDays(-1)))).Meetings[0].Proposals[0].Closed!.Result;
+        Assert.Equal((0m, 1m, 0, 1), (result.For, result.Against, result.Represented, result.PresentOrRepresented));
+        Assert.Contains("lid Z-002 stemde bij volmacht via lid Z-003, maar lid Z-003 is op 05-12-2026 uitgeschreven", Assert.Single(result.LeftOut));
+    }
+
+    [Fact]
+    public void A_member_written_out_after_the_meeting_still_counts()
+    {
+        var record = Ok(Vote(Meeting(), "Z-004", "Voor"));
+        var result = Ok(Close(record, Leave("Z-004", Held.PlusDays(1)))).Meetings[0].Proposals[0].Closed!.Result;
+        Assert.Equal((1m, 1), (result.For, result.PresentOrRepresented));
+        Assert.Empty(result.LeftOut);
+    }
+
+    [Fact]
+    public void Someone_on_the_attendance_list_written_out_is_not_present_for_the_quorum()
+    {
+        var record = Ok(Track(Meeting(), AlvRules.RecordAttendance(Meeting(), "alv", new RecordAttendance { Present = ["Z-001", "Z-002"] },
+            MemberRules.Check(AtVoting, ["Z-001", "Z-002"], Held), BallotBook.Empty, Held, "bestuur", Now)));
+        record = Ok(Vote(record, "Z-001", "Voor"));
+        var result = Ok(Close(record, Leave("Z-002", Held))).Meetings[0].Proposals[0].Closed!.Result;
+        Assert.Equal(1, result.PresentOrRepresented);
+        Assert.Contains("lid Z-002 is op 06-12-2026 uitgeschreven", Assert.Single(result.LeftOut));
+    }
+
+    [Fact]
+    public void A_member_written_out_after_voting_online_on_two_proposals_leaves_the_online_turnout_once()
+    {
+        var record = AlvRules.SetStatutes(AlvRecord.Empty, new SetStatutes { Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true } }).Value!.Value;
+        record = AlvRules.CreateMeeting(record, new CreateMeeting
+        {
+            Id = "alv", Title = "ALV", Date = Held, NoticeDate = Held.PlusDays(-8),
+            Proposals = [new ProposalInput { Id = "jaarrekening", Title = "Jaarrekening", DecisionType = "Overig" }, new ProposalInput { Id = "tarief", Title = "Tarief", DecisionType = "Tariefbesluit" }],
+        }, Held.PlusDays(-8), "bestuur", Now).Value!.Value;
+        foreach (var (member, proposal) in new[] { ("Z-004", "jaarrekening"), ("Z-004", "tarief"), ("Z-001", "tarief") })
+            record = Ok(Track(record, AlvRules.CastBallot(record, "alv", proposal, new CastBallot { MemberNumber = member, Choice = "Voor", Channel = BallotChannel.Online },
+                MemberRules.Check(AtVoting, [member], Held), Book(record), Held.PlusDays(-3), "online", Now)));
+        Assert.Equal(2, record.Meetings[0].OnlineVoters);
+
+        var register = Leave("Z-004", Held.PlusDays(-1));
+        foreach (var proposal in new[] { "jaarrekening", "tarief" })
+        {
+            var book = Book(record);
+            var named = book.BallotsOf("alv", proposal).Select(b => b.MemberNumber).Distinct().ToArray();
+            record = Ok(Track(record, AlvRules.Close(record, "alv", proposal, MemberRules.ElectorateOn(register.Values, Held), book, Held, "bestuur", Now,
+                MemberRules.Check(register, named, Held))));
+        }
+        var meeting = record.Meetings[0];
+        Assert.Equal(1, meeting.OnlineVoters);
+        Assert.Equal((0, 1), (meeting.Proposals[0].Count.Online, meeting.Proposals[1].Count.Online));
+        Assert.Equal((0m, 1m), (meeting.Proposals[0].Closed!.Result.For, meeting.Proposals[1].Closed!.Result.For));
+    }
+
+    [Fact]
+    public void A_secret_ballot_of_a_member_written_out_cannot_be_split_off_closing_is_refused_naming_the_member()
+    {
+        var record = Ok(Vote(Meeting(secret: true), "Z-004", "Voor"));
+        record = Ok(Vote(record, "Z-001", "Tegen"));
+        var refused = Close(record, Leave("Z-004", Held));
+        Assert.Equal((RefusalKind.Conflict, "secret-ballot-not-eligible"), (refused.Refusal!.Kind, refused.Refusal.Code));
+        Assert.Contains("lid Z-004 is op 06-12-2026 uitgeschreven", refused.Refusal.Message);
+        Assert.True(Ok(Close(record, AtVoting)).Meetings[0].Proposals[0].Closed is not null);
+    }
+
+    [Fact]
+    public void A_paper_count_with_a_member_written_out_on_its_list_is_entered_again_before_closing()
+    {
+        var meeting = Meeting();
+        var record = Ok(Track(meeting, AlvRules.RecordTally(meeting, "alv", "jaarrekening", new RecordTally { For = 2, Against = 0, Abstain = 0, Present = ["Z-001", "Z-002"] },
+            MemberRules.Check(AtVoting, ["Z-001", "Z-002"], Held), BallotBook.Empty, Held, "bestuur", Now)));
+        var refused = Close(record, Leave("Z-002", Held));
+        Assert.Equal("tally-not-eligible", refused.Refusal!.Code);
+        Assert.Equal("present", Assert.Single(refused.Refusal.Errors).Field);
+    }
+
+    /// <summary>
+    /// Any members vote (any choices, some by proxy), then any of them are written out with any date around the
+    /// meeting: the closed totals are exactly the ballots of members (and holders) eligible on the meeting date,
+    /// the present-or-represented count is at most the electorate of that date, and every ballot left out is named.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public Property The_counted_ballots_are_a_subset_of_the_electorate_on_the_meeting_date() =>
+        Prop.ForAll((from votes in Gen.ArrayOf(from m in Gen.Elements(Numbers) from c in Gen.Elements("Voor", "Tegen", "Onthouding") from h in Gen.Elements<string?>(null, null, "Z-005", "Z-006") select (m, c, h))
+                     from leaves in Gen.ArrayOf(from m in Gen.Elements(Numbers) from d in Gen.Choose(-20, 20) select (m, d))
+                     select (votes, leaves)).ToArbitrary(), input =>
+        {
+            var record = Meeting();
+            var cast = new List<(string Member, string Choice, string? Holder)>();
+            foreach (var (member, choice, holder) in input.votes)
+            {
+                var attempt = Vote(record, member, choice, holder == member ? null : holder);
+                if (!attempt.IsOk || attempt.Value!.Cast!.Repeat) continue;
+                record = attempt.Value!.Record;
+                cast.Add((member, choice, holder == member ? null : holder));
+            }
+            var register = AtVoting;
+            foreach (var (member, days) in input.leaves) register = register.SetItem(member, Member(member, Held.PlusDays(days)));
+            var closed = Close(record, register);
+            Assert.True(closed.IsOk, Errors(closed.Refusal));
+            var result = closed.Value!.Record.Meetings[0].Proposals[0].Closed!.Result;
+
+            bool Eligible(string n) => register[n].MayVoteOn(Held);
+            var counted = cast.Where(c => Eligible(c.Member) && (c.Holder is null || Eligible(c.Holder))).ToList();
+            Assert.Equal((decimal)counted.Count(c => c.Choice == "Voor"), result.For);
+            Assert.Equal((decimal)counted.Count(c => c.Choice == "Tegen"), result.Against);
+            Assert.Equal((decimal)counted.Count(c => c.Choice == "Onthouding"), result.Abstain);
+            var present = counted.SelectMany(c => c.Holder is null ? [c.Member] : new[] { c.Member, c.Holder }).ToHashSet();
+            // Eligible holders of a left-out proxy were there in person and stay present.
+            present.UnionWith(cast.Where(c => c.Holder is not null && Eligible(c.Holder)).Select(c => c.Holder!));
+            Assert.True(present.All(Eligible));
+            Assert.Equal(present.Count, result.PresentOrRepresented);
+            Assert.True(result.PresentOrRepresented <= result.EligibleMembers);
+            var left = cast.Count - counted.Count;
+            if (left == 0) Assert.Empty(result.LeftOut);
+            else Assert.StartsWith($"{left} {(left == 1 ? "stem" : "stemmen")} niet meegeteld: ", Assert.Single(result.LeftOut));
+        });
+}
