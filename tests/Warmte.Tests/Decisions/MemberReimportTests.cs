@@ -122,6 +122,7 @@ public sealed class MemberReimportTests
             var farList = await admin.Post(members, new { members = new[] { new { number = "Z-001", name = "Anna de Vries", category = "huurder", postcode = "1073 AB", huisnummer = 1, joinedOn = "2024-05-01", leftOn = far } } });
             Assert.Equal(["members[0].leftOn"], farList.ErrorFields);
         }
+        Assert.Equal(JsonValueKind.Null, (await admin.Get($"{members}/Z-001")).Body.GetProperty("leftOn").ValueKind); // the refusals changed nothing
         Assert.Equal(HttpStatusCode.OK, (await admin.Post($"{members}/Z-001/leave", new { leftOn = "2031-12-06" })).Status); // exactly five years: a notice
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{Coop}/privacy", new { formerMemberRetentionMonths = 600 })).Status);
         var run = await admin.Post($"api/cooperatives/{Coop}/privacy/retention-run", new { });
