@@ -209,6 +209,13 @@ internal static class ImportCommands
             {
                 result = result.WithProblems(ServiceProblems.Map(checkedMapping, FieldErrors(refusal.Response), RowsOf(checkedRows)));
             }
+            catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException)
+            {
+                // Not reachable, or this token may not write the register: the file's own check still stands.
+                var unchecked_ = $"De dienst kon de rijen niet tegen het ledenregister controleren ({(e is ApiException api ? $"HTTP {api.Response.StatusCode}" : e.Message)}); "
+                                 + "gewiste leden worden bij het versturen overgeslagen.";
+                note = note is null ? unchecked_ : note + Environment.NewLine + unchecked_;
+            }
         }
         if (!Report(context, result, m => DescribeMember(m, joinedOn), note, allRows: true))
             return Finish(context, result, sent: false);
