@@ -173,7 +173,7 @@ internal static class Commands
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
         AuditCommands.Refusals, CompletionCommand.Completion,
         PrivacyCommands.Show, PrivacyCommands.Set, PrivacyCommands.Run, PrivacyCommands.Erase, PrivacyCommands.Export,
-        PrivacyCommands.MemberLeave,
+        PrivacyCommands.MemberLeave, PrivacyCommands.MemberRejoin,
     ];
 
     /// <summary>First words that only group subcommands ("cooperative", "project").</summary>

@@ -187,23 +187,47 @@ internal static class ImportCommands
                 ? $"Lid sinds: uit de kolom; rijen zonder datum krijgen {Nl.Date(all)} (--joined-on)."
                 : $"Lid sinds: {Nl.Date(all)} voor elke rij (--joined-on; het bestand heeft geen kolom Lid sinds)."
             : null;
+        var membersPath = $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members";
+        // The dry run lets the service check the good rows against the stored register without storing anything
+        // (review F1, tester A5): rows about erased members are listed as skipped, and what would change is counted.
+        if (context.Invocation.Flag(DryRun) && result.Mapping is { } checkedMapping && !result.Rows.IsEmpty)
+        {
+            var checkedRows = result.Rows;
+            try
+            {
+                ApiResponse check;
+                using (Progress.Start(context.Err, $"{Nl.Count(checkedRows.Length, "lid", "leden")} laten controleren door de dienst…"))
+                    check = await context.Api.PostJsonAsync(membersPath, MembersBody(checkedRows, joinedOn, dryRun: true));
+                using var answer = Commands.Parse(check);
+                var a = answer.RootElement;
+                result = WithoutErased(result, checkedRows, a)
+                    .WithProblems(ServiceProblems.Map(checkedMapping, Skipped(a), RowsOf(checkedRows)));
+                var counted = $"De dienst zou vastleggen: {a.Int("created")} nieuw, {a.Int("updated")} bijgewerkt, {a.Int("unchanged")} ongewijzigd.";
+                note = note is null ? counted : note + Environment.NewLine + counted;
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+            {
+                result = result.WithProblems(ServiceProblems.Map(checkedMapping, FieldErrors(refusal.Response), RowsOf(checkedRows)));
+            }
+            catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException)
+            {
+                // Not reachable, or this token may not write the register: the file's own check still stands.
+                var unchecked_ = $"De dienst kon de rijen niet tegen het ledenregister controleren ({(e is ApiException api ? $"HTTP {api.Response.StatusCode}" : e.Message)}); "
+                                 + "gewiste leden worden bij het versturen overgeslagen.";
+                note = note is null ? unchecked_ : note + Environment.NewLine + unchecked_;
+            }
+        }
         if (!Report(context, result, m => DescribeMember(m, joinedOn), note, allRows: true))
             return Finish(context, result, sent: false);
         // --skip-invalid as the consent import does it: the service is asked to store the good rows only (skipInvalid),
         // so a row the service refuses where the file's check did not (its date is the service's, not this computer's;
         // a founding date changed meanwhile) is listed on its row and column instead of refusing every row.
-        var skipInvalid = context.Invocation.Flag(SkipInvalid);
-        var body = JsonSerializer.Serialize(new
-        {
-            members = result.Rows.Select(r => r.Item),
-            joinedOn,
-            skipInvalid = skipInvalid ? true : (bool?)null,
-        }, WarmteJson.Default);
+        var body = MembersBody(result.Rows, joinedOn, dryRun: false, skipInvalid: context.Invocation.Flag(SkipInvalid));
         ApiResponse response;
         try
         {
             using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "lid", "leden")} versturen; de dienst controleert en bewaart…"))
-                response = await context.Api.PostJsonAsync($"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/members", body);
+                response = await context.Api.PostJsonAsync(membersPath, body);
         }
         catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
         {
@@ -217,12 +241,46 @@ internal static class ImportCommands
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else
         {
-            context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd.");
+            // Rows about erased members are left as they were by the service (review F1): each named on its row.
+            var erased = WithoutErased(result, result.Rows, r).Skipped.Except(result.Skipped).ToList();
+            foreach (var line in erased) context.Err.WriteLine(line);
+            context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd"
+                                  + (erased.Count == 0 ? "." : $"; {Nl.Count(erased.Count, "gewist lid", "gewiste leden")} overgeslagen (AVG)."));
             if (!result.IsClean)
                 context.Out.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")} ingelezen; "
                                       + $"{Nl.Count(result.BadRows, "foute rij", "foute rijen")} niet ingelezen (--skip-invalid; de meldingen staan hierboven).");
         }
         return Finish(context, result, sent: true);
+    }
+
+    private static string MembersBody(ImmutableArray<ImportedRow<Members.MemberInput>> rows, NodaTime.LocalDate? joinedOn, bool dryRun, bool skipInvalid = false) =>
+        JsonSerializer.Serialize(new
+        {
+            members = rows.Select(r => r.Item),
+            joinedOn,
+            skipInvalid = dryRun || skipInvalid ? true : (bool?)null,
+            dryRun = dryRun ? true : (bool?)null,
+        }, WarmteJson.Default);
+
+    private static readonly System.Text.RegularExpressions.Regex MemberIndex = new(@"^members\[(\d+)\]");
+
+    /// <summary>
+    /// The result without the rows the service named under "erased" (members whose name and address were erased, AVG):
+    /// those move to the skipped rows, "rij 5: overgeslagen, lid Z-004 is gewist op 06-12-2026 (AVG); …".
+    /// </summary>
+    private static ImportResult<Members.MemberInput> WithoutErased(ImportResult<Members.MemberInput> result,
+        ImmutableArray<ImportedRow<Members.MemberInput>> sent, JsonElement answer)
+    {
+        var lines = new Dictionary<int, string>();
+        foreach (var e in answer.Items("erased"))
+            if (MemberIndex.Match(e.Str("field") ?? "") is { Success: true } m && int.TryParse(m.Groups[1].Value, out var i) && i < sent.Length)
+                lines[sent[i].Row] = $"rij {sent[i].Row}: overgeslagen, {e.Str("reason")}";
+        if (lines.Count == 0) return result;
+        return result with
+        {
+            Rows = [.. result.Rows.Where(r => !lines.ContainsKey(r.Row))],
+            Skipped = [.. result.Skipped, .. lines.OrderBy(l => l.Key).Select(l => l.Value)],
+        };
     }
 
     /// <summary>

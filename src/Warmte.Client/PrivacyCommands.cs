@@ -66,6 +66,17 @@ internal static class PrivacyCommands
         ["warmte member leave ketelhuiswg KWG-0003 --on 2026-06-30", "warmte privacy erase ketelhuiswg KWG-0003"],
         RunLeave);
 
+    public static readonly CommandSpec MemberRejoin = new(
+        "member rejoin",
+        "Een uitschrijving intrekken (bestuur)",
+        "Maakt de uitschrijving van het lid ongedaan (leftOn leeg), vastgelegd in de audittrail: voor een opzegging die het lid "
+        + "intrekt of een lid dat per vergissing is uitgeschreven. Het lid telt dan weer mee sinds de datum van toetreden. "
+        + "Een ledenlijst of een wijziging van het lid maakt een uitschrijving nooit ongedaan; alleen dit commando. "
+        + "Een gewist lid (AVG) kan niet terugkomen: schrijf die persoon in onder een nieuw lidnummer.",
+        [Cooperative, Number], [],
+        ["warmte member rejoin ketelhuiswg KWG-0003"],
+        RunRejoin);
+
     public static readonly CommandSpec Export = new(
         "privacy export",
         "Alles wat over één lid is opgeslagen, als bestand voor dat lid (AVG-inzage)",
@@ -146,6 +157,16 @@ internal static class PrivacyCommands
         context.Out.WriteLine(leftOn <= context.Today()
             ? $"Lid {m.Str("number")} is uitgeschreven per {Nl.Date(leftOn)}; naam en adres wissen kan nu met: warmte privacy erase {context.Argument(0)} {m.Str("number")}"
             : $"Lid {m.Str("number")} wordt uitgeschreven per {Nl.Date(leftOn)} (opzegging vastgelegd); tot die dag blijft het lid.");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunRejoin(CommandContext context)
+    {
+        using var document = Commands.Parse(await context.Api.PostJsonAsync(
+            $"/api/cooperatives/{Coop(context)}/members/{ApiClient.Segment(context.Argument(1))}/rejoin", "{}"));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var m = document.RootElement;
+        context.Out.WriteLine($"Lid {m.Str("number")} is (weer) lid sinds {Nl.Date(m.Str("joinedOn"))}, zonder uitschrijving.");
         return WarmteCli.Ok;
     }
 

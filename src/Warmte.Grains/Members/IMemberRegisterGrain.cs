@@ -43,6 +43,9 @@ public interface IMemberRegisterGrain : IGrainWithStringKey
     /// <summary>Records that a member leaves (or left) on <paramref name="leftOn"/>: the register's <c>leftOn</c>, nothing else changes.</summary>
     Task<Outcome<Member>> Leave(string number, LocalDate leftOn, string actor);
 
+    /// <summary>Withdraws a write-out (clears <c>leftOn</c>), audited; refused for an erased member. The only way a <c>leftOn</c> is cleared.</summary>
+    Task<Outcome<Member>> Rejoin(string number, string actor);
+
     /// <summary>Erases a former member's name and address (AVG, on request); number, counts and votes stay valid.</summary>
     Task<Outcome<Member>> Erase(string number, string actor);
 

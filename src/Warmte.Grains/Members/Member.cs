@@ -96,6 +96,15 @@ public sealed record RegistrationResult(
 {
     /// <summary>With <see cref="RegisterOptions.SkipInvalid"/>: the problems of the members that were left out ("members[3].postcode").</summary>
     [Id(3)] public ImmutableArray<Common.FieldError> Skipped { get; init; } = [];
+
+    /// <summary>
+    /// Rows about members whose name and address were erased (AVG), left as they were ("members[3].number": "… gewist op
+    /// 06-12-2026 (AVG) …"): an erased member is never filled again by a list or a PUT (review F1).
+    /// </summary>
+    [Id(4)] public ImmutableArray<Common.FieldError> Erased { get; init; } = [];
+
+    /// <summary>True when nothing was stored: the caller asked only to check (<see cref="RegisterOptions.DryRun"/>).</summary>
+    [Id(5)] public bool DryRun { get; init; }
 }
 
 /// <summary>How a bulk registration treats the list (API body fields <c>joinedOn</c> and <c>skipInvalid</c>).</summary>
@@ -107,6 +116,9 @@ public sealed record RegisterOptions
 
     /// <summary>Register the good members and answer the problems of the others; default false: all or nothing.</summary>
     [Id(1)] public bool SkipInvalid { get; init; }
+
+    /// <summary>Only check and count against the stored register (new, updated, unchanged, erased rows); store nothing.</summary>
+    [Id(2)] public bool DryRun { get; init; }
 }
 
 /// <summary>

@@ -56,7 +56,7 @@ public sealed record MemberFactView(
 [GenerateSerializer, Immutable]
 public sealed record MemberFact
 {
-    /// <summary>"created", "updated" or "erased".</summary>
+    /// <summary>"created", "updated", "rejoined" (a write-out withdrawn) or "erased".</summary>
     [Id(0)] public required string Change { get; init; }
     [Id(1)] public required string Number { get; init; }
     [Id(2)] public MemberCategory Category { get; init; }
@@ -128,9 +128,24 @@ public static class MemberPrivacyRules
     public static Member Erased(Member member, LocalDate today) =>
         member with { Name = ErasedName, Address = null, Email = null, ErasedOn = today };
 
-    /// <summary>Former members whose retention period has passed on <paramref name="today"/> and who are not erased yet, by number.</summary>
+    /// <summary>
+    /// Former members whose retention period has passed on <paramref name="today"/> and who are not erased yet, by number.
+    /// Never throws, whatever dates are stored (review F7: a leftOn near 9999 from an older build made the pass overflow the
+    /// calendar and stop for every member of the cooperative).
+    /// </summary>
     public static ImmutableArray<Member> DueForErasure(IEnumerable<Member> register, int? months, LocalDate today) =>
         months is not { } m ? [] :
-        [.. register.Where(x => x.ErasedOn is null && x.LeftOn is { } left && left.PlusMonths(m) <= today)
+        [.. register.Where(x => x.ErasedOn is null && x.LeftOn is { } left && RetentionPassed(left, Math.Max(0, m), today))
             .OrderBy(x => x.Number, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Whether <paramref name="left"/> plus <paramref name="months"/> (≥ 0) lies on or before <paramref name="today"/>, as
+    /// <c>left.PlusMonths(months) &lt;= today</c> but without overflowing: a sum past the calendar's last month lies after any today.
+    /// </summary>
+    public static bool RetentionPassed(LocalDate left, int months, LocalDate today)
+    {
+        if (left > today) return false;
+        var monthsToCalendarEnd = (LocalDate.MaxIsoValue.Year - (long)left.Year) * 12 + (12 - left.Month);
+        return months <= monthsToCalendarEnd && left.PlusMonths(months) <= today;
+    }
 }

@@ -94,26 +94,16 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     {
         await EnsureLoadedAsync();
         var foundedOn = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).FoundedOn();
-        ImmutableArray<Member> valid;
-        ImmutableArray<FieldError> skipped = [];
-        if (options.SkipInvalid)
-        {
-            var good = MemberRules.ValidateGoodOnly(members, Today, defaultJoinedOn: options.JoinedOn, foundedOn: foundedOn);
-            if (!good.IsOk) return good.Refusal!;
-            (valid, skipped) = good.Value;
-        }
-        else
-        {
-            var validated = MemberRules.Validate(members, Today, defaultJoinedOn: options.JoinedOn, foundedOn: foundedOn);
-            if (!validated.IsOk) return validated.Refusal!;
-            valid = validated.Value;
-        }
+        // Checked against the stored register: what the input leaves out keeps its stored value, erased members stay erased.
+        var prepared = MemberRules.Prepare(members, _register, Today, options.SkipInvalid, options.JoinedOn, foundedOn);
+        if (!prepared.IsOk) return prepared.Refusal!;
+        var valid = prepared.Value!.Members;
         // Merge into a copy: memory takes the change only together with storage.
         var register = new Dictionary<string, Member>(_register, StringComparer.Ordinal);
-        var result = MemberRules.Merge(register, valid) with { Skipped = skipped };
-        if (result.Created + result.Updated == 0) return Outcome<RegistrationResult>.Ok(result);
+        var result = MemberRules.Merge(register, valid) with { Skipped = prepared.Value.Skipped, Erased = prepared.Value.Erased, DryRun = options.DryRun };
+        if (options.DryRun || result.Created + result.Updated == 0) return Outcome<RegistrationResult>.Ok(result);
         var now = clock.GetCurrentInstant();
-        var changed = valid.Where(m => !_register.TryGetValue(m.Number, out var known) || known != m).ToList();
+        var changed = valid.Select(m => register[m.Number]).Where(m => !_register.TryGetValue(m.Number, out var known) || known != m).ToList();
         var entries = new List<JournalAppend>(changed.Count + 1);
         var rows = new List<RowChange>(changed.Count);
         foreach (var member in changed)
@@ -189,7 +179,7 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
         await EnsureLoadedAsync();
         var key = MemberRules.NormaliseNumber(number);
         var before = _register.GetValueOrDefault(key);
-        var left = MemberRules.Leave(before, key, leftOn);
+        var left = MemberRules.Leave(before, key, leftOn, Today);
         if (!left.IsOk || left.Value == before) return left;
         var member = left.Value!;
         var now = clock.GetCurrentInstant();
@@ -202,6 +192,26 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
         await CommitAsync(state.State with { LastChangeAt = now }, entries,
             [JournaledState<MemberRegisterState>.Row(RowKind, member.Number, null, member)], now, _register.SetItem(member.Number, member));
         return left;
+    }
+
+    public async Task<Outcome<Member>> Rejoin(string number, string actor)
+    {
+        await EnsureLoadedAsync();
+        var key = MemberRules.NormaliseNumber(number);
+        var before = _register.GetValueOrDefault(key);
+        var rejoined = MemberRules.Rejoin(before, key);
+        if (!rejoined.IsOk || rejoined.Value == before) return rejoined;
+        var member = rejoined.Value!;
+        var now = clock.GetCurrentInstant();
+        var entries = new List<JournalAppend>
+        {
+            JournaledState<MemberRegisterState>.Entry(FactKind, member.Number, now, actor, MemberFact.Of("rejoined", member, before)),
+            RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "members.rejoined",
+                $"Uitschrijving van lid {member.Number} per {DutchFormat.Date(before!.LeftOn!.Value)} ingetrokken; het lid is weer lid sinds {DutchFormat.Date(member.JoinedOn)}.")),
+        };
+        await CommitAsync(state.State with { LastChangeAt = now }, entries,
+            [JournaledState<MemberRegisterState>.Row(RowKind, member.Number, null, member)], now, _register.SetItem(member.Number, member));
+        return rejoined;
     }
 
     public async Task<RetentionResult> ApplyRetention(string actor)

@@ -56,7 +56,7 @@ public static partial class MemberRules
     public static Outcome<ImmutableArray<Member>> Validate(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null,
         LocalDate? foundedOn = null)
     {
-        var (members, v) = Each(inputs, today, path, defaultJoinedOn, foundedOn);
+        var (members, v, _) = Each(inputs, today, path, defaultJoinedOn, foundedOn, stored: null);
         return v.HasErrors ? v.ToRefusal() : Outcome<ImmutableArray<Member>>.Ok(members);
     }
 
@@ -67,22 +67,48 @@ public static partial class MemberRules
     public static Outcome<(ImmutableArray<Member> Members, ImmutableArray<FieldError> Skipped)> ValidateGoodOnly(
         IReadOnlyList<MemberInput?> inputs, LocalDate today, string path = "members", LocalDate? defaultJoinedOn = null, LocalDate? foundedOn = null)
     {
-        var (members, v) = Each(inputs, today, path, defaultJoinedOn, foundedOn);
+        var (members, v, _) = Each(inputs, today, path, defaultJoinedOn, foundedOn, stored: null);
         if (v.Errors.Any(e => !e.Field.StartsWith(path + "[", StringComparison.Ordinal))) return v.ToRefusal(); // the call as a whole is wrong
         return Outcome<(ImmutableArray<Member>, ImmutableArray<FieldError>)>.Ok((members, [.. v.Errors]));
     }
 
-    private static (ImmutableArray<Member> Members, Validation Problems) Each(IReadOnlyList<MemberInput?> inputs, LocalDate today, string path, LocalDate? defaultJoinedOn,
-        LocalDate? foundedOn)
+    /// <summary>
+    /// The inputs checked against the stored register (review F1, tester A5): what a registration stores.
+    /// A field the input does not give (null: a column not in the file, a property left out of a PUT) keeps the
+    /// stored value: <c>leftOn</c>, <c>woningequivalenten</c>, <c>eligibleToVote</c> and <c>email</c> (an empty
+    /// e-mail text clears it). A member whose name and address were erased (AVG) is never filled again: that row is
+    /// left out and named in <see cref="Prepared.Erased"/>, whatever else it says. A write-out is undone only by
+    /// <see cref="Rejoin"/>, never by a list.
+    /// </summary>
+    /// <param name="skipInvalid">Good rows only: the others' problems in <see cref="Prepared.Skipped"/>; otherwise one bad row refuses all.</param>
+    public static Outcome<Prepared> Prepare(IReadOnlyList<MemberInput?> inputs, IReadOnlyDictionary<string, Member> stored, LocalDate today, bool skipInvalid = false,
+        LocalDate? defaultJoinedOn = null, LocalDate? foundedOn = null, string path = "members")
+    {
+        var (members, v, erased) = Each(inputs, today, path, defaultJoinedOn, foundedOn, stored);
+        if (!v.HasErrors) return Outcome<Prepared>.Ok(new Prepared(members, [], erased));
+        if (!skipInvalid || v.Errors.Any(e => !e.Field.StartsWith(path + "[", StringComparison.Ordinal))) return v.ToRefusal();
+        return Outcome<Prepared>.Ok(new Prepared(members, [.. v.Errors], erased));
+    }
+
+    /// <summary>The members a registration stores, the problems of rows left out (good rows only), and the rows of erased members left as they were.</summary>
+    public sealed record Prepared(ImmutableArray<Member> Members, ImmutableArray<FieldError> Skipped, ImmutableArray<FieldError> Erased);
+
+    /// <summary>Why a row about an erased member is left out: "gewist op 06-12-2026 (AVG)".</summary>
+    public static string ErasedRowReason(Member erased) =>
+        $"lid {erased.Number} is gewist op {DutchFormat.Date(erased.ErasedOn!.Value)} (AVG); een gewist lid wordt niet opnieuw gevuld, er is niets aan veranderd.";
+
+    private static (ImmutableArray<Member> Members, Validation Problems, ImmutableArray<FieldError> Erased) Each(IReadOnlyList<MemberInput?> inputs, LocalDate today,
+        string path, LocalDate? defaultJoinedOn, LocalDate? foundedOn, IReadOnlyDictionary<string, Member>? stored)
     {
         var v = new Validation();
         if (inputs.Count == 0) v.Add(path, "bevat geen leden.");
         if (inputs.Count > MaxPerCall) v.Add(path, $"bevat meer dan {MaxPerCall} leden; splits de invoer.");
         if (defaultJoinedOn is { } all && all > today) v.Add("joinedOn", $"{DutchFormat.Date(all)} ligt in de toekomst.");
         else if (defaultJoinedOn is { } early && BeforeFounding(early, foundedOn) is { } reason) v.Add("joinedOn", reason);
-        if (v.HasErrors) return ([], v);
+        if (v.HasErrors) return ([], v, []);
 
         var members = ImmutableArray.CreateBuilder<Member>(inputs.Count);
+        var erased = ImmutableArray.CreateBuilder<FieldError>();
         var firstIndex = new Dictionary<string, int>();
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -92,7 +118,13 @@ public static partial class MemberRules
                 v.Add(at, "is leeg.");
                 continue;
             }
-            if (One(v, at, input, today, defaultJoinedOn, foundedOn) is { } member)
+            var known = stored is not null && input.Number is { } raw ? stored.GetValueOrDefault(NormaliseNumber(raw)) : null;
+            if (known?.ErasedOn is not null)
+            {
+                erased.Add(new FieldError($"{at}.number", ErasedRowReason(known)));
+                continue;
+            }
+            if (One(v, at, input, today, defaultJoinedOn, foundedOn, known) is { } member)
             {
                 if (firstIndex.TryGetValue(member.Number, out var first))
                     v.Add($"{at}.number", $"lidnummer {member.Number} staat ook al in {path}[{first}].");
@@ -103,10 +135,23 @@ public static partial class MemberRules
                 }
             }
         }
-        return (members.ToImmutable(), v);
+        return (members.ToImmutable(), v, erased.ToImmutable());
     }
 
-    private static Member? One(Validation v, string at, MemberInput input, LocalDate today, LocalDate? defaultJoinedOn, LocalDate? foundedOn)
+    /// <summary>How far ahead a leave date may lie: a notice is given for months, not decades (review F7).</summary>
+    public const int LeaveHorizonYears = 5;
+
+    /// <summary>The last day a member can be written out from <paramref name="today"/> (overflow-proof at the calendar's end).</summary>
+    public static LocalDate LeaveHorizon(LocalDate today) =>
+        today.Year <= LocalDate.MaxIsoValue.Year - LeaveHorizonYears ? today.PlusYears(LeaveHorizonYears) : LocalDate.MaxIsoValue;
+
+    /// <summary>Why a leave date cannot be (too far ahead), or null when it can.</summary>
+    private static string? BeyondHorizon(LocalDate leftOn, LocalDate today) =>
+        leftOn > LeaveHorizon(today)
+            ? $"{DutchFormat.Date(leftOn)} ligt meer dan {LeaveHorizonYears} jaar in de toekomst (uiterlijk {DutchFormat.Date(LeaveHorizon(today))}); controleer het jaartal."
+            : null;
+
+    private static Member? One(Validation v, string at, MemberInput input, LocalDate today, LocalDate? defaultJoinedOn, LocalDate? foundedOn, Member? known)
     {
         var before = v.Errors.Count;
         var number = (input.Number ?? "").Trim();
@@ -118,20 +163,27 @@ public static partial class MemberRules
         if (string.IsNullOrWhiteSpace(input.Category)) v.Add($"{at}.category", "is verplicht.");
         else if (!TryParseCategory(input.Category, out category))
             v.Add($"{at}.category", $"'{Slug.Truncate(input.Category)}' is geen categorie; kies uit {CategoryNames}.");
-        var weq = Woningequivalenten(v, $"{at}.woningequivalenten", input.Woningequivalenten ?? 1);
+        var weq = Woningequivalenten(v, $"{at}.woningequivalenten", input.Woningequivalenten ?? known?.Woningequivalenten ?? 1);
         var address = Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
         if ((input.JoinedOn ?? defaultJoinedOn) is not { } joined) { v.Add($"{at}.joinedOn", "is verplicht."); joined = today; }
         else if (joined > today) v.Add($"{at}.joinedOn", $"{DutchFormat.Date(joined)} ligt in de toekomst.");
         else if (input.JoinedOn is not null && BeforeFounding(joined, foundedOn) is { } reason) v.Add($"{at}.joinedOn", reason);
-        var email = Email(v, $"{at}.email", input.Email);
-        if (input.LeftOn is { } left && left <= joined)
-            v.Add($"{at}.leftOn", $"{DutchFormat.Date(left)} ligt niet na de datum van toetreden ({DutchFormat.Date(joined)}).");
+        // Not given: the stored e-mail address stays; an empty text clears it.
+        var email = input.Email is null ? known?.Email : Email(v, $"{at}.email", input.Email);
+        if (input.LeftOn is { } left)
+        {
+            if (left <= joined) v.Add($"{at}.leftOn", $"{DutchFormat.Date(left)} ligt niet na de datum van toetreden ({DutchFormat.Date(joined)}).");
+            else if (BeyondHorizon(left, today) is { } far) v.Add($"{at}.leftOn", far);
+        }
+        else if (known?.LeftOn is { } kept && kept <= joined)
+            v.Add($"{at}.joinedOn", $"{DutchFormat.Date(joined)} ligt niet vóór de uitschrijving van dit lid ({DutchFormat.Date(kept)}). "
+                                    + "Een lid dat na de uitschrijving opnieuw lid wordt, krijgt een nieuw lidnummer; een uitschrijving intrekken kan met warmte member rejoin.");
         if (v.Errors.Count > before) return null;
         return new Member
         {
             Number = NormaliseNumber(number), Name = name, Category = category, Woningequivalenten = weq,
-            Address = address!, JoinedOn = joined, LeftOn = input.LeftOn,
-            EligibleToVote = input.EligibleToVote ?? true, Email = email,
+            Address = address!, JoinedOn = joined, LeftOn = input.LeftOn ?? known?.LeftOn,
+            EligibleToVote = input.EligibleToVote ?? known?.EligibleToVote ?? true, Email = email,
         };
     }
 
@@ -140,19 +192,35 @@ public static partial class MemberRules
     /// date in the future is a notice given). It must lie after the join date. An erased member is refused: their
     /// entry is kept only for the counts.
     /// </summary>
-    public static Outcome<Member> Leave(Member? member, string number, LocalDate leftOn)
+    public static Outcome<Member> Leave(Member? member, string number, LocalDate leftOn, LocalDate today)
     {
         if (member is null) return Refusal.NotFound("Lid", number);
         if (member.ErasedOn is not null)
             return Refusal.Conflict("member-erased", $"Lid {member.Number} is al gewist; de uitschrijving ({DutchFormat.Date(member.LeftOn ?? leftOn)}) blijft zoals ze was.");
         if (leftOn <= member.JoinedOn)
             return Refusal.Invalid("leftOn", $"{DutchFormat.Date(leftOn)} ligt niet na de datum van toetreden ({DutchFormat.Date(member.JoinedOn)}).");
+        if (BeyondHorizon(leftOn, today) is { } far) return Refusal.Invalid("leftOn", far);
         return Outcome<Member>.Ok(member with { LeftOn = leftOn });
     }
 
     /// <summary>The member with the earliest join date (the lowest number among equal dates); null when there is none.</summary>
     public static FirstJoined? FirstJoined(IEnumerable<Member> members) =>
         members.OrderBy(m => m.JoinedOn).ThenBy(m => m.Number, StringComparer.Ordinal).Select(m => new FirstJoined(m.Number, m.JoinedOn)).FirstOrDefault();
+
+    /// <summary>
+    /// The member with the write-out withdrawn (<c>leftOn</c> cleared): a notice the member took back, or a
+    /// member written out by mistake. The member then counts as a member for the whole time since joining. An
+    /// erased member is refused (their name and address are gone: a new membership gets a new number); a member
+    /// who was not written out is returned unchanged.
+    /// </summary>
+    public static Outcome<Member> Rejoin(Member? member, string number)
+    {
+        if (member is null) return Refusal.NotFound("Lid", number);
+        if (member.ErasedOn is { } erased)
+            return Refusal.Conflict("member-erased",
+                $"Lid {member.Number} is gewist op {DutchFormat.Date(erased)} (AVG); de uitschrijving blijft. Wordt deze persoon opnieuw lid, schrijf hem of haar dan in onder een nieuw lidnummer.");
+        return Outcome<Member>.Ok(member.LeftOn is null ? member : member with { LeftOn = null });
+    }
 
     /// <summary>Why a join date cannot be (before the cooperative was founded), or null when it can.</summary>
     private static string? BeforeFounding(LocalDate joined, LocalDate? foundedOn) =>
@@ -220,14 +288,20 @@ public static partial class MemberRules
         return v.Errors.Count > before ? null : new DutchAddress(normalised!, house!.Value.Number, house.Value.Addition, house.Value.Letter);
     }
 
-    /// <summary>Merges validated members into the register by member number: new ones are added, known ones replaced.</summary>
+    /// <summary>
+    /// Merges validated members into the register by member number: new ones are added, known ones replaced
+    /// (<see cref="Prepare"/> has filled what the input did not give). A stored <c>leftOn</c> stays when the member
+    /// comes without one, and an erased member is never replaced (review F1), also when called without <see cref="Prepare"/>.
+    /// </summary>
     public static RegistrationResult Merge(IDictionary<string, Member> register, IEnumerable<Member> members)
     {
         int created = 0, updated = 0, unchanged = 0;
-        foreach (var member in members)
+        foreach (var input in members)
         {
+            var member = input;
             if (!register.TryGetValue(member.Number, out var known)) created++;
-            else if (known == member) { unchanged++; continue; }
+            else if (known.ErasedOn is not null) { unchanged++; continue; }
+            else if ((member = member with { LeftOn = member.LeftOn ?? known.LeftOn }) == known) { unchanged++; continue; }
             else updated++;
             register[member.Number] = member;
         }

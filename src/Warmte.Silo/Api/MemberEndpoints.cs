@@ -11,7 +11,8 @@ namespace Warmte.Silo.Api;
 /// <summary>Body of <c>POST …/members/{number}/leave</c>.</summary>
 public sealed record LeaveRequest(NodaTime.LocalDate? LeftOn);
 
-public sealed record RegisterMembersRequest(ImmutableArray<MemberInput?>? Members, NodaTime.LocalDate? JoinedOn = null, bool? SkipInvalid = null);
+/// <param name="DryRun">True: check and count against the stored register (created, updated, unchanged, erased rows), store nothing.</param>
+public sealed record RegisterMembersRequest(ImmutableArray<MemberInput?>? Members, NodaTime.LocalDate? JoinedOn = null, bool? SkipInvalid = null, bool? DryRun = null);
 
 /// <summary>
 /// The member register. Names and addresses go only to the cooperative's own board and admins;
@@ -58,9 +59,10 @@ public static class MemberEndpoints
             var (body, problem) = await RequestBody.ReadAsync<RegisterMembersRequest>(http.Request);
             if (problem is not null) return problem;
             if (body!.Members is not { } members) return Problems.Invalid("members", "is verplicht.");
-            var options = new RegisterOptions { JoinedOn = body.JoinedOn, SkipInvalid = body.SkipInvalid ?? false };
+            var options = new RegisterOptions { JoinedOn = body.JoinedOn, SkipInvalid = body.SkipInvalid ?? false, DryRun = body.DryRun ?? false };
             return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Register(members, http.User.Actor(), options));
-        }).WithSummary("Leden registreren of bijwerken op lidnummer, alles of niets (bulk; skipInvalid: alleen de goede, joinedOn: datum voor leden zonder)");
+        }).WithSummary("Leden registreren of bijwerken op lidnummer, alles of niets (bulk; skipInvalid: alleen de goede, joinedOn: datum voor leden zonder, "
+                       + "dryRun: alleen controleren); een veld dat ontbreekt houdt zijn waarde, een gewist lid blijft gewist (erased)");
 
         group.MapPut("/{number}", async (string id, string number, HttpContext http, IGrainFactory grains) =>
         {
@@ -71,6 +73,9 @@ public static class MemberEndpoints
             if (body!.Number is { } inBody && MemberRules.NormaliseNumber(inBody) != MemberRules.NormaliseNumber(number))
                 return Problems.Invalid("number", $"'{Slug.Truncate(inBody)}' verschilt van het lidnummer in het adres ('{Slug.Truncate(number)}').");
             var outcome = await grains.GetGrain<IMemberRegisterGrain>(id).Register([body with { Number = number }], http.User.Actor());
+            // An erased member is never filled again (review F1): for one member that is a refusal, not a skipped row.
+            if (outcome.IsOk && outcome.Value!.Erased is [var erased, ..])
+                return Problems.From(Refusal.Conflict("member-erased", "L" + erased.Reason[1..], [erased with { Field = "number" }]));
             if (!outcome.IsOk)
                 return Problems.From(outcome.Refusal! with
                 {
@@ -91,6 +96,13 @@ public static class MemberEndpoints
             if (body!.LeftOn is not { } leftOn) return Problems.Invalid("leftOn", "is verplicht: de dag waarop het lid geen lid meer is (JJJJ-MM-DD).");
             return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Leave(number, leftOn, http.User.Actor()));
         }).WithSummary("Een lid uitschrijven: leftOn vastleggen (daarna kan een oud-lid gewist worden)");
+
+        group.MapPost("/{number}/rejoin", async (string id, string number, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Rejoin(number, http.User.Actor()));
+        }).WithSummary("Een uitschrijving intrekken (leftOn leeg, in de audittrail); niet voor een gewist lid");
 
         group.MapPost("/{number}/erase", async (string id, string number, HttpContext http, IGrainFactory grains) =>
         {

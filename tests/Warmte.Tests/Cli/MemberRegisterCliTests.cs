@@ -182,4 +182,27 @@ public sealed class MemberRegisterCliTests(CliServerFixture fixture) : IClassFix
         var help = await Warmte("member", "leave", "--help");
         Assert.Contains("--on", help.Out);
     }
+
+    [Fact]
+    public async Task A_dry_run_the_service_cannot_check_still_reports_the_file_and_says_so()
+    {
+        // A reader may not write the register, so the service's check (dryRun) is refused: the file's own check still stands.
+        var coop = await NewCooperative();
+        var reader = (await Server.Client().Post("api/tokens", new { name = "Lezer", role = "reader" })).Text("token");
+        var csv = Path.Combine(Path.GetTempPath(), $"warmte-leden-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(csv, "Lidnummer;Naam;Soort;Postcode;Huisnummer;Lid sinds\r\nA-1;Zoë;huurder;1091 GM;14;01-06-2021\r\n");
+        try
+        {
+            var dry = await CliHarness.Run(CliHarness.Env(Server.BaseUrl, reader), handler: null, "import", "members", coop, csv, "--dry-run");
+            Assert.True(dry.ExitCode == 0, dry.ToString());
+            Assert.Contains("De dienst kon de rijen niet tegen het ledenregister controleren (HTTP 403)", dry.Out);
+            Assert.Contains("rij 2: A-1 Zoë (huurder), 1091 GM 14", dry.Out);
+            Assert.Contains("Proefrun: er is niets verstuurd.", dry.Out);
+            Assert.Equal(0, (await Server.Client().Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32());
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
 }

@@ -8,7 +8,8 @@ namespace Warmte.Tests.Decisions;
 
 /// <summary>
 /// The member register's dates for every input (tester F13): a join date before the cooperative's founding is
-/// refused and one on or after it is not; writing a member out sets only <c>leftOn</c>, and only after the join date.
+/// refused and one on or after it is not; writing a member out sets only <c>leftOn</c>, and only after the join date and
+/// at most five years ahead (review F7).
 /// </summary>
 public sealed class MemberDateProperties
 {
@@ -38,8 +39,9 @@ public sealed class MemberDateProperties
         {
             var member = MemberRules.Validate([Input(Founded.PlusDays(joinDays))], Founded.PlusDays(joinDays)).Value![0];
             var leftOn = member.JoinedOn.PlusDays(leaveDays);
-            var left = MemberRules.Leave(member, member.Number, leftOn);
-            if (leftOn <= member.JoinedOn)
+            var today = member.JoinedOn; // the day the member joined: a write-out up to five years ahead is a notice given
+            var left = MemberRules.Leave(member, member.Number, leftOn, today);
+            if (leftOn <= member.JoinedOn || leftOn > today.PlusYears(5))
                 Assert.Equal(["leftOn"], left.Refusal!.Errors.Select(e => e.Field));
             else
                 Assert.Equal(member with { LeftOn = leftOn }, left.Value);
@@ -48,10 +50,10 @@ public sealed class MemberDateProperties
     [Fact]
     public void An_unknown_or_erased_member_is_not_written_out()
     {
-        Assert.False(MemberRules.Leave(null, "L-404", Today).IsOk);
+        Assert.False(MemberRules.Leave(null, "L-404", Today, Today).IsOk);
         var member = MemberRules.Validate([Input(Founded)], Today).Value![0] with { LeftOn = Today.PlusDays(-10) };
         var erased = MemberPrivacyRules.Erased(member, Today);
-        var refused = MemberRules.Leave(erased, erased.Number, Today);
+        var refused = MemberRules.Leave(erased, erased.Number, Today, Today);
         Assert.Equal("member-erased", refused.Refusal!.Code);
     }
 }

@@ -154,6 +154,9 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
     /// <summary>Body text replaced, when sent, by today's date in Amsterdam (a gate decision may not lie before the phase began).</summary>
     private const string TodayPlaceholder = "@today";
 
+    /// <summary>Body text replaced, when sent, by the date four years from today (a notice within the five-year horizon for leftOn).</summary>
+    private const string NoticePlaceholder = "@in4years";
+
     /// <summary>The meeting (seeded once) whose online voting is closed and its proposal closed, so receipts can be checked.</summary>
     private const string Counted = "stem-klaar";
 
@@ -218,8 +221,10 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         ["POST /api/stem/receipt"] = """{"meeting":"camp-coop/stem-klaar","receipt":"@receipt"}""",
         // Privacy (AVG): erase a former member (L-4), the retention settings, a retention pass now.
         ["POST /api/cooperatives/{id}/members/{number}/erase"] = NoBody,
-        // Writing a member out: L-1 gives notice for a far date, so L-1 stays a member (and a voter) for the campaign.
-        ["POST /api/cooperatives/{id}/members/{number}/leave"] = """{"leftOn":"2099-12-31"}""",
+        // Writing a member out: L-1 gives notice for a far date (at most five years ahead), so L-1 stays a member (and a voter) for the campaign.
+        ["POST /api/cooperatives/{id}/members/{number}/leave"] = """{"leftOn":"@in4years"}""",
+        // Withdrawing a write-out (L-1's notice; refused for the erased L-4).
+        ["POST /api/cooperatives/{id}/members/{number}/rejoin"] = NoBody,
         ["PUT /api/cooperatives/{id}/privacy/"] = """{"formerMemberRetentionMonths":24,"consentAnswerRetentionMonths":12}""",
         ["POST /api/cooperatives/{id}/privacy/retention-run"] = NoBody,
     });
@@ -667,7 +672,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         HeldPlaceholder => _heldMeeting,
         GatePlaceholder => _gateProject,
         _ => text.Replace($"\"{CodePlaceholder}\"", $"\"{_stemCode}\"").Replace($"/{StemPlaceholder}\"", $"/{_stemMeeting}\"").Replace($"\"{ReceiptPlaceholder}\"", $"\"{_receipt}\"")
-            .Replace($"\"{TodayPlaceholder}\"", $"\"{Today():yyyy-MM-dd}\""),
+            .Replace($"\"{TodayPlaceholder}\"", $"\"{Today():yyyy-MM-dd}\"").Replace($"\"{NoticePlaceholder}\"", $"\"{Today().PlusYears(4):yyyy-MM-dd}\""),
     };
 
     private LocalDate Today() => AmsterdamTime.Today(fixture.Server.App.Services.GetRequiredService<IClock>());

@@ -63,7 +63,7 @@ run(async () => {
   main.append(section('Wet collectieve warmte', wcwView(wcw)));
   main.append(section('Leden', memberView(members)));
   if (canWrite(caller, project.cooperativeId)) {
-    main.append(registerView(await api(`/api/cooperatives/${coop}/members`)));
+    main.append(registerView(await api(`/api/cooperatives/${coop}/members`), members.on));
   }
 });
 
@@ -273,19 +273,31 @@ async function closeOnline(base, status) {
   location.reload();
 }
 
-/** The register itself, for the cooperative's own board and admins only, folded until opened. */
-function registerView(register) {
-  const address = m => `${m.address.postcode} ${m.address.huisnummer}${m.address.toevoeging ? '-' + m.address.toevoeging : ''}`;
+/** One member's category in a register row (singular; the counts above use the plural). */
+const categoryName = { EigenaarBewoner: 'Eigenaar-bewoner', Huurder: 'Huurder', Bedrijf: 'Bedrijf', Overig: 'Overig' };
+
+/**
+ * The register itself, for the cooperative's own board and admins only, folded until opened. As
+ * `warmte members` shows it (tester A3, A4): an erased member (AVG) as "(gewist)" with address "—";
+ * the house number as the API writes it (houseNumberText: "9A-2", the huisletter kept); on the
+ * register's date (`on`, the service's today) a member who left has no voting right, "— (oud-lid)",
+ * and one who has not joined yet "— (nog geen lid)", whatever the statutes' flag eligibleToVote says.
+ */
+function registerView(register, on) {
+  const address = m => (m.address ? `${m.address.postcode} ${m.address.houseNumberText || m.address.huisnummer}` : '—');
+  const votingRight = m => (m.leftOn && on && m.leftOn <= on ? '— (oud-lid)'
+    : m.joinedOn && on && m.joinedOn > on ? '— (nog geen lid)'
+      : (m.eligibleToVote ? 'ja' : 'nee'));
   return h('details', { id: 'member-register' },
-    h('summary', {}, `Ledenregister (${number(register.length)} leden; persoonsgegevens, alleen voor het bestuur)`),
+    h('summary', {}, `Ledenregister (${plural(register.length, 'lid', 'leden')}; persoonsgegevens, alleen voor het bestuur)`),
     table('Ledenregister', [
       { label: 'Lidnummer', value: m => m.number, rowHeader: true },
       { label: 'Naam', value: m => m.name },
-      { label: 'Categorie', value: m => categoryNames[m.category] || m.category },
+      { label: 'Categorie', value: m => categoryName[m.category] || m.category },
       { label: 'Adres', value: address },
       { label: 'Lid sinds', value: m => date(m.joinedOn) },
       { label: 'Uitgeschreven', value: m => (m.leftOn ? date(m.leftOn) : '') },
-      { label: 'Stemrecht', value: m => (m.eligibleToVote ? 'ja' : 'nee') },
+      { label: 'Stemrecht', value: votingRight },
     ], register, { id: 'member-register-table' }));
 }
 
