@@ -98,7 +98,8 @@ function outlook(result) {
       lines.push(o.state);
   }
   return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
-    h('p', {}, h('strong', {}, `Vandaag (${monthWords(o.today)}), ${regimeNames[result.regime].toLowerCase()}, `
+    // The service's month: from the actual state the outlook's own "today" is the first projected month (after today).
+    h('p', {}, h('strong', {}, `Vandaag (${monthWords((result.planOutlook || o).today)}), ${regimeNames[result.regime].toLowerCase()}, `
       + (o.basis === 'Actual' ? 'vanaf de werkelijke stand (betaalde en aangevraagde tranches, geboekte uitgaven):' : 'volgens de simulatie van het plan vanaf de start:'))),
     lines.map(l => h('p', {}, l)));
 }
