@@ -60,4 +60,30 @@ public sealed class OnlineCodesCliMessageTests
         Assert.DoesNotContain("POST", mailed.Out);
         Assert.DoesNotContain("?format=", mailed.Out);
     }
+
+    /// <summary>Tester finding A10: codes for a meeting whose online proposals are all closed gave members an empty paper.</summary>
+    [Fact]
+    public async Task Codes_for_a_meeting_whose_proposals_are_all_closed_are_refused_before_any_code_is_replaced()
+    {
+        await using var server = await WarmteServer.StartAsync(clock: new FakeClock(OnlineVotingFixture.Now));
+        var (coop, board) = await Opened(server);
+        var client = server.Client(board);
+        var issued = await client.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { });
+        Assert.Equal(HttpStatusCode.OK, issued.Status);
+        var code = issued.Body.GetProperty("codes")[0].GetProperty("code").GetString();
+
+        var closed = await server.Client().Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/tarief/close", new { });
+        Assert.True(closed.Status == HttpStatusCode.OK, closed.Raw);
+        var refused = await client.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { members = new[] { "L-1" } });
+        Assert.Equal((HttpStatusCode.Conflict, "no-open-proposals"), (refused.Status, refused.Code));
+        Assert.Contains("tarief", refused.Raw);
+
+        var target = Path.Combine(Path.GetTempPath(), $"brieven-{Guid.NewGuid():N}.html");
+        var cli = await CliHarness.Run(CliHarness.Env(server.BaseUrl, board), null, "alv", "online", "codes", coop, "alv", "--out", target);
+        Assert.Equal(1, cli.ExitCode);
+        Assert.Contains("al gesloten", cli.Err);
+        Assert.False(File.Exists(target));
+        // The earlier code was not replaced: it still opens the member's paper.
+        Assert.Equal(HttpStatusCode.OK, (await server.Client(token: null).Post("api/stem/paper", new { code })).Status);
+    }
 }

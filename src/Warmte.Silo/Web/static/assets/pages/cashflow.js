@@ -16,20 +16,17 @@ run(async () => {
   main.append(projectTabs(project.id, 'cashflow'));
 
   let regime = param('regime') || 'Tranches';
-  let result;
-  try {
-    result = await api(`/api/projects/${encodeURIComponent(id)}/cashflow?regime=${encodeURIComponent(regime)}`);
-  } catch (error) {
-    if (error.status === 404) {
-      main.append(message('warning', 'Dit project heeft nog geen kasstroomplan. Het bestuur legt het vast met "warmte cashflow save" (zie docs/cashflow-plan.md).'));
-      return;
-    }
-    throw error;
+  // The cash position says whether there is a plan: the plan's views are asked only then (no 404 in the console).
+  const position = await api(`/api/projects/${encodeURIComponent(id)}/cash-position`);
+  if (position.hasPlan === false) {
+    main.append(message('warning', 'Dit project heeft nog geen kasstroomplan. Het bestuur legt het vast met "warmte cashflow save" (zie docs/cashflow-plan.md).'));
+    return;
   }
-  const [regimes, position] = await Promise.all([
+  const [firstResult, regimes] = await Promise.all([
+    api(`/api/projects/${encodeURIComponent(id)}/cashflow?regime=${encodeURIComponent(regime)}`),
     api(`/api/projects/${encodeURIComponent(id)}/regimes`),
-    api(`/api/projects/${encodeURIComponent(id)}/cash-position`),
   ]);
+  let result = firstResult;
   // Once the board books real spending, the projection from where the project really is.
   const timeline = position.totalSpent > 0 ? await api(`/api/projects/${encodeURIComponent(id)}/cash-timeline`) : null;
 
