@@ -35,6 +35,12 @@ internal sealed class ApiException(ApiResponse response)
 
     /// <summary>A next step to suggest after the service's own explanation, if the command knows one.</summary>
     public string? Hint { get; init; }
+
+    /// <summary>
+    /// Replaces the service's explanation when it names the API's way out (a path, a query) and the command knows
+    /// the CLI's own (tester finding A14); null keeps the service's text.
+    /// </summary>
+    public string? Detail { get; init; }
 }
 
 /// <summary>The service answered 2xx, but not with the JSON the CLI expects.</summary>

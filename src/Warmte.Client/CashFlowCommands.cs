@@ -23,7 +23,7 @@ internal static class CashFlowCommands
         "Eén regime doorrekenen en de kasstroom per maand tonen: tranches (tranches na verantwoording), "
         + "milestones (voorfinanciering per fase op mijlpalen) of bridge (tranches plus overbruggingslening). "
         + "Zonder --regime: de regimes naast elkaar");
-    public static readonly OptionSpec Today = new("today", "JJJJ-MM",
+    public static readonly OptionSpec Today = new("today", "MM-JJJJ",
         "De maand waarop de vooruitblik (resterende maanden werk, volgende windstilte) wordt genomen. "
         + "Standaard 'today' uit het plan, anders de startmaand");
 
@@ -113,7 +113,7 @@ internal static class CashFlowCommands
         {
             throw new ApiException(refused.Response)
             {
-                Hint = $"Bestaat project '{project}' en is er een kasstroomplan voor vastgelegd (PUT /api/projects/{project}/cashflow-plan)? "
+                Hint = $"Bestaat project '{project}' en is er een kasstroomplan voor vastgelegd (warmte cashflow save {project} <plan>)? "
                        + "Een planbestand rekent u zonder de dienst door met: warmte cashflow simulate <plan>",
             };
         }

@@ -156,7 +156,8 @@ internal static class CashFlowViews
         output.WriteLine("Windstiltes in de projectie");
         Stalls(null, result, output);
         output.WriteLine();
-        Outlook(null, result, output);
+        // The one answer (t.Outlook: from the actual state once something is recorded), dated at the service's today.
+        Outlook(null, result with { Outlook = t.Outlook }, output, t.Today);
     }
 
     private static string Status(MonthStatus status) => status switch
@@ -363,11 +364,18 @@ internal static class CashFlowViews
         table.WriteTo(output, "  ");
     }
 
-    private static void Outlook(CashFlowPlan? plan, CashFlowResult result, TextWriter output)
+    /// <summary>
+    /// The outlook in words. The heading names <paramref name="today"/> (the service's month; default the outlook's own)
+    /// and the basis really used; from the actual state the projection starts the month after today, and says so.
+    /// </summary>
+    private static void Outlook(CashFlowPlan? plan, CashFlowResult result, TextWriter output, YearMonth? today = null)
     {
         var o = result.Outlook;
-        var basis = o.Basis == OutlookBasis.Actual ? "vanaf de werkelijke stand" : "simulatie van het plan vanaf de start";
-        output.WriteLine($"Vooruitblik per {Month(o.Today)} ({CashFlowCommands.RegimeName(result.Regime).ToLowerInvariant()}, {basis})");
+        var now = today ?? o.Today;
+        var basis = o.Basis == OutlookBasis.Actual
+            ? "vanaf de werkelijke stand" + (o.Today != now ? $"; verwacht vanaf {Month(o.Today)}" : "")
+            : "simulatie van het plan vanaf de start";
+        output.WriteLine($"Vooruitblik per {Month(now)} ({CashFlowCommands.RegimeName(result.Regime).ToLowerInvariant()}, {basis})");
         var payment = result.Regime == Regime.Milestones ? "het volgende fasebudget" : "de volgende tranche";
         var lines = o.State switch
         {

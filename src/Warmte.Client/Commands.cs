@@ -52,13 +52,18 @@ internal sealed class CommandContext(
 
     public string? Option(OptionSpec option) => Invocation.Option(option);
 
-    /// <summary>An option that names a month (JJJJ-MM, years 1900–2200); null when not given, a usage error naming the option when it is no month.</summary>
+    /// <summary>
+    /// An option that names a month, in every form the tool itself prints or the budget import reads: 12-2026,
+    /// 3-2026, 2026-12, dec 2026, december 2026 (years 1900–2200); null when not given, a usage error naming the
+    /// option and the accepted forms when it is no month. Uses the import's month parser, so both agree.
+    /// </summary>
     public NodaTime.YearMonth? MonthOption(OptionSpec option)
     {
         if (Option(option) is not { } text) return null;
-        var parsed = NodaTime.Text.YearMonthPattern.Iso.Parse(text.Trim());
-        if (parsed.Success && parsed.Value.Year is >= 1900 and <= 2200) return parsed.Value;
-        throw new UsageException($"'{Tokens.Shorten(text)}' is geen maand voor --{option.Name}; gebruik JJJJ-MM, bijv. 2026-06.", Invocation.Command);
+        var (parsed, _) = string.IsNullOrWhiteSpace(text) ? (null, null) : Warmte.Spreadsheets.Import.Cells.Month(text.Trim());
+        if (parsed is { Year: >= 1900 and <= 2200 } month) return month;
+        throw new UsageException(
+            $"'{Tokens.Shorten(text)}' is geen maand voor --{option.Name}; schrijf bijv. 12-2026, 2026-12 of dec 2026.", Invocation.Command);
     }
 
     /// <summary>

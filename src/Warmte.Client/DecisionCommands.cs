@@ -229,6 +229,11 @@ internal static class DecisionCommands
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(meetings)); return WarmteCli.Ok; }
         var all = meetings.RootElement.EnumerateArray().ToList();
         if (all.Count == 0) { context.Out.WriteLine($"{coop} heeft nog geen ALV-vergaderingen vastgelegd."); return WarmteCli.Ok; }
+        // Which closed decisions a later closed correction replaced, as the dashboard marks them (tester finding A9).
+        var replacedBy = new Dictionary<string, string>();
+        foreach (var m in all)
+            foreach (var p in m.Items("proposals"))
+                if (p.Str("corrects") is { } corrected && p.Bool("isClosed") == true) replacedBy[corrected] = $"{m.Str("id")}/{p.Str("id")}";
         foreach (var m in all)
         {
             context.Out.WriteLine($"{m.Str("title")} ({m.Str("id")}) op {Nl.Date(m.Str("date"))}, opgeroepen {Nl.Date(m.Str("noticeDate"))}"
@@ -237,10 +242,12 @@ internal static class DecisionCommands
             {
                 var what = $"  {p.Str("id")}: {p.Str("title")} [{p.Str("decisionType")}{(p.Str("projectId") is { } project ? ", " + project : "")}]";
                 context.Out.WriteLine(p.Bool("isClosed") == true
-                    ? $"{what}\n    {p.Str("resultText")}"
+                    ? $"{what}\n    {ResultText(p)}"
                     : $"{what}\n    Open: {Nl.Count(p.Int("ballotCount") ?? 0, "stem", "stemmen")} per lid vastgelegd"
                       + (p.Prop("tallyCounts") is { } t ? $", telling {Votes(t, "for")} voor / {Votes(t, "against")} tegen / {Votes(t, "abstain")} onthouding" : "") + ".");
                 if (p.Str("corrects") is { } corrects) context.Out.WriteLine($"    Correctie op {corrects}: {p.Str("correctionReason")}");
+                if (replacedBy.TryGetValue($"{m.Str("id")}/{p.Str("id")}", out var by))
+                    context.Out.WriteLine($"    Vervangen door de correctie {by}; dit besluit geldt niet meer.");
                 // Closed under a rule below the law (statutes stored before it was enforced): the board must see it (review2 F10).
                 if (p.Str("lawNote") is { } lawNote) context.Out.WriteLine($"    Let op: {lawNote}");
             }
@@ -278,6 +285,17 @@ internal static class DecisionCommands
         if (result is { } withLeftOut && withLeftOut.TryGetProperty("leftOut", out var leftOut) && leftOut.ValueKind == JsonValueKind.Array)
             foreach (var line in leftOut.EnumerateArray()) context.Out.WriteLine($"  {line.GetString()}.");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>
+    /// The service's result text with the share "for" to two decimals, as <c>alv close</c> and the dashboard print it
+    /// ("80,00%", not "80%"; tester finding A9).
+    /// </summary>
+    private static string? ResultText(JsonElement proposal)
+    {
+        var text = proposal.Str("resultText");
+        if (text is null || proposal.Prop("result")?.Dec("forPercent") is not { } percent) return text;
+        return System.Text.RegularExpressions.Regex.Replace(text, @"\((-?[\d.]+(?:,\d+)?)% van ", _ => $"({Nl.Percent(percent / 100m)} van ", default, TimeSpan.FromSeconds(1));
     }
 
     private static string Outcome(string? outcome) => outcome switch

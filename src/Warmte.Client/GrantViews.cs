@@ -135,7 +135,10 @@ internal static class GrantViews
         output.WriteLine($"Portefeuille per {Nl.Date(portfolio.Str("asOf"))}: gefinancierde projecten, urgentste eerst");
         if (rows.Count == 0)
         {
-            output.WriteLine("  Nog geen projecten met een subsidie.");
+            // A financier of one funder sees that funder's grants only: say whose (tester A10).
+            output.WriteLine(portfolio.Str("funderId") is { } funder
+                ? $"  Nog geen projecten met een subsidie van financier {funder}."
+                : "  Nog geen projecten met een subsidie.");
             return;
         }
         var table = new TextTable("Project", "Coöperatie", "Fase", "Toegekend", "Betaald", "Openstaand", "Volgende betaling verwacht", "Signalen")

@@ -61,7 +61,7 @@ internal static class ImportFinanceCommands
         var project = ApiClient.Segment(context.Argument(0));
         var result = ImportCommands.Read(context, 1, sheets => BudgetImport.Read(sheets, context.Today().ToYearMonth()));
         if (!ImportCommands.Report(context, result, b =>
-                $"{BudgetImport.Iso(b.Month)} {BudgetImport.KindLabel(b.Kind)}"
+                $"{Warmte.DutchFormat.Month(b.Month)} {BudgetImport.KindLabel(b.Kind)}"
                 + (b.Planned is { } p ? $", begroot {Nl.Money(p)}" : "") + (b.Actual is { } a ? $", werkelijk {Nl.Money(a)}" : "")
                 + (b.RunsDuringStall ? " (loopt door bij stilstand)" : "")))
             return ImportCommands.Finish(context, result, sent: false);

@@ -122,15 +122,43 @@ internal static class OnlineVotingCommands
     {
         var members = List(context.Option(Members));
         var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
-        using var document = Commands.Parse(await context.Api.PostJsonAsync($"{Path(context)}/mail", body));
+        var (coop, meeting) = (context.Argument(0), context.Argument(1));
+        ApiResponse response;
+        try
+        {
+            response = await context.Api.PostJsonAsync($"{Path(context)}/mail", body);
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "mail-not-configured")
+        {
+            // The service names its API's way out (…/online/codes?format=letters); a CLI user has --out (tester finding A14).
+            throw new ApiException(refused.Response)
+            {
+                Detail = "Deze silo verstuurt geen mail: Mail:Host is niet ingesteld (docs/operations.md, Mail). Geef de codes uit als brieven "
+                         + $"of mail-merge: warmte alv online codes {coop} {meeting} --out brieven.html (of --out stemcodes.xlsx). Er is niets uitgegeven.",
+            };
+        }
+        using var document = Commands.Parse(response);
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var v = document.RootElement;
         context.Out.WriteLine($"Stemcodes voor {v.Str("meetingId")}: {v.Int("issued")} uitgegeven, {v.Int("mailed")} gemaild.");
         foreach (var f in v.Items("failed")) context.Out.WriteLine($"  Mislukt: {f.Str("memberNumber")}: {f.Str("reason")}");
         var without = v.Items("withoutEmail").Select(n => n.GetString()).ToList();
         if (without.Count > 0) context.Out.WriteLine($"  Zonder e-mailadres: {string.Join(", ", without)}");
-        context.Out.WriteLine($"  {v.Str("note")}");
+        // Who needs a letter, with the CLI's command for it (the service's note names the API call).
+        var letters = without.Concat(v.Items("failed").Select(f => f.Str("memberNumber"))).OfType<string>().ToList();
+        context.Out.WriteLine(letters.Count == 0
+            ? $"  {v.Str("note")}"
+            : $"  {Nl.Count(letters.Count, "lid heeft", "leden hebben")} geen mail ontvangen (geen e-mailadres of verzenden mislukt) en "
+              + $"{(letters.Count == 1 ? "heeft" : "hebben")} een brief nodig; hun nieuwe code staat nergens. Geef ze een nieuwe code met: "
+              + $"warmte alv online codes {coop} {meeting} --members {string.Join(",", letters)} --out brieven.html");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>The stable "code" of a problem answer, if any.</summary>
+    private static string? ProblemCode(ApiResponse response)
+    {
+        using var problem = response.TryParse();
+        return problem?.RootElement is { ValueKind: JsonValueKind.Object } root ? root.Str("code") : null;
     }
 
     private static async Task<int> RunClose(CommandContext context)

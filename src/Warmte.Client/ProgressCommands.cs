@@ -13,7 +13,7 @@ internal static class ProgressCommands
 {
     private static readonly ArgumentSpec Project = new("project", "de id van het project (bijv. wg-terrein)");
 
-    private static readonly OptionSpec Month = new("month", "JJJJ-MM", "De maand waarvan dit de stand is, aan het eind (standaard deze maand)");
+    private static readonly OptionSpec Month = new("month", "MM-JJJJ", "De maand waarvan dit de stand is, aan het eind (standaard deze maand)");
     private static readonly OptionSpec Done = new("work-months-done", "aantal",
         "Werkmaanden van het kasstroomplan die aan het eind van die maand gedaan zijn (verplicht; 0 t/m de lengte van het plan)");
     private static readonly OptionSpec Stalled = new("stalled", null, "Het werk lag in die maand stil (de herstart kost dan de herstartkosten van het plan)");
@@ -42,7 +42,7 @@ internal static class ProgressCommands
         ["warmte progress list wg-terrein"],
         RunList);
 
-    private static readonly OptionSpec From = new("from", "JJJJ-MM", "Toon de maanden vanaf deze maand (standaard alle maanden sinds het begin van het plan)");
+    private static readonly OptionSpec From = new("from", "MM-JJJJ", "Toon de maanden vanaf deze maand (standaard alle maanden sinds het begin van het plan)");
     private static readonly OptionSpec Months = new("months", "aantal", "Toon ten hoogste zoveel maanden (vanaf --from, of vanaf het begin)");
 
     public static readonly CommandSpec Timeline = new(

@@ -12,7 +12,7 @@ internal static class SpendingCommands
 {
     private static readonly ArgumentSpec Project = new("project", "de id van het project (bijv. wg-terrein)");
 
-    private static readonly OptionSpec Month = new("month", "JJJJ-MM", "De maand van de uitgaven (standaard deze maand; niet in de toekomst)");
+    private static readonly OptionSpec Month = new("month", "MM-JJJJ", "De maand van de uitgaven (standaard deze maand; niet in de toekomst)");
     private static readonly OptionSpec Kind = new("kind", "soort",
         "Soort werk (verplicht): ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs");
     private static readonly OptionSpec Amount = new("amount", "bedrag",

@@ -135,7 +135,7 @@ public static class WarmteCli
         if (json && problem is not null) stdout.WriteLine(JsonRead.Pretty(problem));
         var root = problem?.RootElement;
         var title = root?.Str("title");
-        var detail = root?.Str("detail");
+        var detail = refused.Detail ?? root?.Str("detail");
 
         switch (response.StatusCode)
         {

@@ -179,6 +179,11 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var voting = _state.State.Voting;
         if (OnlineVotingRules.MayIssue(voting, Today, MeetingId) is { } refusal) return refusal;
         if (await Alv.Meeting(MeetingId) is not { } meeting) return Refusal.NotFound("Vergadering", $"{CooperativeId}/{MeetingId}");
+        // A code whose paper has nothing left to vote on only confuses the member (tester A10): refused before any code is replaced.
+        if (voting!.Proposals.All(o => meeting.Proposals.FirstOrDefault(p => p.Id == o.ProposalId) is not { Closed: null }))
+            return Refusal.Conflict("no-open-proposals",
+                $"Alle voorstellen van de online stemming voor '{MeetingId}' zijn al gesloten ({string.Join(", ", voting.Proposals.Select(o => o.ProposalId))}): "
+                + "een stemcode geeft een lid niets meer om over te stemmen. Er zijn geen codes uitgegeven.");
         var eligible = (await Register.Members()).Where(m => m.MayVoteOn(voting!.MeetingDate)).ToDictionary(m => m.Number);
         var all = command.Members is not { Length: > 0 };
         var chosen = new List<Member>();

@@ -129,9 +129,15 @@ public static class CashFlowEndpoints
         }).WithSummary("Geboekte uitgaven (alle, of van één maand met ?month=JJJJ-MM)");
 
         group.MapGet("/cash-position", async (string id, IGrainFactory grains, IClock clock) =>
-            await Answers.ProjectExists(grains, id)
-                ? Answers.Ok(await grains.GetGrain<ICashFlowPlanGrain>(id).Position(ThisMonth(clock)))
-                : Problems.NotFound("Project", id)).WithSummary("Werkelijke kaspositie per maand tot vandaag: betaalde tranches en geboekte uitgaven");
+        {
+            if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
+            var plan = grains.GetGrain<ICashFlowPlanGrain>(id);
+            // hasPlan: whether …/cashflow, …/regimes and …/cash-timeline have a plan to answer with, so the cash page
+            // asks them only then (no 404 in the browser console for a project without a plan; tester A10).
+            var answer = JsonSerializer.SerializeToNode(await plan.Position(ThisMonth(clock)), Warmte.Serialization.WarmteJson.Default)!.AsObject();
+            answer["hasPlan"] = await plan.Get() is not null;
+            return Answers.Ok(answer);
+        }).WithSummary("Werkelijke kaspositie per maand tot vandaag: betaalde tranches en geboekte uitgaven; hasPlan zegt of er een kasstroomplan is");
 
         group.MapPut("/progress", async (string id, HttpContext http, IGrainFactory grains) =>
         {

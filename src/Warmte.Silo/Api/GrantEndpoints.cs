@@ -115,7 +115,7 @@ public static class GrantEndpoints
             if (await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } current)
             {
                 if (user.IsFinancier() && !GrantRules.FinancierMayReplan(current.Grant, user.FunderScope()))
-                    return Problems.Forbidden($"Over het trancheplan van subsidie '{grantId}' beslist de financier van '{current.Grant.FunderId ?? "alle financiers"}', niet '{user.FunderScope()}'.");
+                    return Problems.Forbidden($"Over het trancheplan van subsidie '{grantId}' {WhoDecides(current.Grant.FunderId, user.FunderScope())}");
                 if (board && !GrantRules.BoardMayReplan(current.Grant, command))
                     return Problems.Forbidden($"Het trancheplan van subsidie '{grantId}' is een besluit van financier '{current.Grant.FunderId}': "
                                               + "die (of een beheerder) past het aan. Vraag de financier om het nieuwe plan.");
@@ -135,7 +135,7 @@ public static class GrantEndpoints
                 return Problems.Forbidden("Goedkeuren, afkeuren en uitbetalen doet de financier (of een beheerder).");
             if (!boardStep && user.FunderScope() is { } scope
                 && await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } decided && decided.Grant.FunderId != scope)
-                return Problems.Forbidden($"Over subsidie '{grantId}' beslist de financier van '{decided.Grant.FunderId ?? "alle financiers"}', niet '{scope}'.");
+                return Problems.Forbidden($"Over subsidie '{grantId}' {WhoDecides(decided.Grant.FunderId, scope)}");
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<TrancheStepRequest>(http.Request);
             if (problem is not null) return problem;
@@ -145,4 +145,12 @@ public static class GrantEndpoints
             return Answers.From(await grains.GetGrain<IGrantsGrain>(id).Step(grantId, number, command, user.Actor(), key));
         }).WithSummary("Trancheslag: request, accounting, approve, reject of pay");
     }
+
+    /// <summary>
+    /// Who decides on a grant, for a financier of another funder: its funder, or — a grant without a funder id — a
+    /// financier token without a funder scope or an admin (tester A10: "de financier van 'alle financiers'" read oddly).
+    /// </summary>
+    private static string WhoDecides(string? funderId, string? scope) => funderId is { } funder
+        ? $"beslist financier '{funder}', niet '{scope}'."
+        : $"beslist een financier zonder eigen afbakening (rol financier) of een beheerder: de subsidie noemt geen financier (funderId), dus niet financier '{scope}'.";
 }

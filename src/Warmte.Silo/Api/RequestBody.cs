@@ -52,7 +52,7 @@ public static class RequestBody
                 ? "is geen bekend veld."
                 : ex.Path is null or "$"
                     ? "is geen geldig JSON-object."
-                    : $"heeft een ongeldige waarde of type{Position(ex)}.";
+                    : $"heeft een ongeldige waarde of type{Position(ex)}{Expected(typeof(T), ex.Path)}.";
             if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
                 field = UnmappedName(ex.Message) ?? field;
             return (null, Problems.Invalid(field, reason));
@@ -91,6 +91,64 @@ public static class RequestBody
         var start = message.IndexOf('\'');
         var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
         return end > start ? message[(start + 1)..end] : null;
+    }
+
+    /// <summary>
+    /// What the field expects, from the request type's member at <paramref name="path"/> ("; schrijf JJJJ-MM-DD, …"),
+    /// so a wrong value is answered with the form to use (tester finding A10); empty when the type is not known.
+    /// </summary>
+    internal static string Expected(Type root, string? path)
+    {
+        var type = TypeAt(root, path);
+        if (type is null) return "";
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(LocalDate)) return "; schrijf een datum als JJJJ-MM-DD, bijv. 2025-01-31";
+        if (type == typeof(YearMonth)) return "; schrijf een maand als JJJJ-MM, bijv. 2025-01";
+        if (type == typeof(Instant)) return "; schrijf een tijdstip als 2025-01-31T09:30:00Z";
+        if (type == typeof(decimal) || type == typeof(double) || type == typeof(float))
+            return "; verwacht een getal met een punt als decimaalteken en zonder aanhalingstekens, bijv. 2.5";
+        if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte))
+            return "; verwacht een geheel getal zonder aanhalingstekens, bijv. 14";
+        if (type == typeof(bool)) return "; verwacht true of false (zonder aanhalingstekens)";
+        if (type == typeof(string)) return "; verwacht tekst tussen aanhalingstekens";
+        if (type.IsEnum) return $"; kies uit {string.Join(", ", Enum.GetNames(type))}";
+        if (ElementType(type) is not null) return "; verwacht een lijst: [ … ]";
+        if (type.IsClass) return "; verwacht een object: { … }";
+        return "";
+    }
+
+    /// <summary>The .NET type of the member a JSON path ("$.members[0].joinedOn") names in <paramref name="root"/>; null when unknown.</summary>
+    private static Type? TypeAt(Type root, string? path)
+    {
+        if (path is null || !path.StartsWith('$')) return null;
+        var type = root;
+        foreach (System.Text.RegularExpressions.Match step in System.Text.RegularExpressions.Regex.Matches(
+                     path[1..], @"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]", default, TimeSpan.FromSeconds(1)))
+        {
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (step.Groups["index"].Success)
+            {
+                type = ElementType(type);
+                if (type is null) return null;
+                continue;
+            }
+            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
+            var property = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+                .FirstOrDefault(p => string.Equals(
+                    p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), true).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name ?? p.Name,
+                    name, StringComparison.OrdinalIgnoreCase));
+            if (property is null) return null;
+            type = property.PropertyType;
+        }
+        return type == root ? null : type;
+    }
+
+    private static Type? ElementType(Type type)
+    {
+        if (type == typeof(string)) return null;
+        if (type.IsArray) return type.GetElementType();
+        return type.IsGenericType && type.GetGenericArguments() is [var element]
+               && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? element : null;
     }
 
     private static string Position(JsonException ex) =>

@@ -461,7 +461,9 @@ public sealed class GrantCliOutputTests
         var missing = await Warmte(new FakeApi().Problem("GET", "/api/projects/p1/regimes", 404, "Niet gevonden",
             "Kasstroomplan van project 'p1' bestaat niet.", "not-found"), "regimes", "p1");
         Assert.Equal(1, missing.ExitCode);
-        Assert.Contains("PUT /api/projects/p1/cashflow-plan", missing.Err);
+        // The CLI's own command, not the API path (tester A14).
+        Assert.Contains("warmte cashflow save p1 <plan>", missing.Err);
+        Assert.DoesNotContain("/api/", missing.Err);
         Assert.Contains("warmte cashflow simulate <plan>", missing.Err);
     }
 }

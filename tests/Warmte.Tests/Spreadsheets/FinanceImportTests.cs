@@ -175,6 +175,35 @@ public sealed class FinanceImportTests
         Assert.Contains(problems, p => p.Contains("rij 10, kolom C (Geplande datum)") && p.Contains("geen datum"));
     }
 
+    /// <summary>
+    /// Tester finding A13: one bad cell in tranche 1's row added a false "tranche 1 ontbreekt" on the next row, because
+    /// the numbering was checked over the good rows only. Only the real problem is reported; a real gap still is.
+    /// </summary>
+    [Fact]
+    public void A_bad_cell_in_a_tranches_row_does_not_make_that_tranche_missing()
+    {
+        var oneBadCell = ReadTranches(TrancheCsv(
+            "1;€ 250.000,00;;1-3-2025;1-9-2025;240.000,50;1-11-2025;15-11-2025;250.000;",
+            "2;250000;1-3-2026;1-4-2026;;;;;;",
+            "3;100.000,5;1-1-2027;;;;;;;"));
+        var problem = Assert.Single(oneBadCell.Problems);
+        Assert.Equal((5, "I (Betaald bedrag)"), (problem.Row, problem.Column));
+        Assert.Contains("dubbelzinnig", problem.Reason);
+        Assert.Equal([2, 3], oneBadCell.Rows.Select(r => r.Item.Number));
+
+        var gap = ReadTranches(TrancheCsv("1;250000;;;;;;;;", "3;100000;;;;;;;;"));
+        var missing = Assert.Single(gap.Problems);
+        Assert.Equal((6, "tranche 2 ontbreekt; de tranches zijn genummerd 1, 2, 3, … zonder gaten."), (missing.Row, missing.Reason));
+
+        var duplicateBesideABadCell = ReadTranches(TrancheCsv("1;veel;;;;;;;;", "1;100000;;;;;;;;"));
+        Assert.Equal(["B (Bedrag)", "A (Tranche nr)"], duplicateBesideABadCell.Problems.Select(p => p.Column));
+        Assert.Contains("staat er al in op rij 5", duplicateBesideABadCell.Problems[1].Reason);
+
+        // A number that cannot be read is that row's problem; the others are not reported missing because of it.
+        var unreadable = ReadTranches(TrancheCsv("een;250000;;;;;;;;", "2;100000;;;;;;;;"));
+        Assert.Equal([(5, "A (Tranche nr)")], unreadable.Problems.Select(p => (p.Row, p.Column)));
+    }
+
     [Fact]
     public void Rows_of_another_grant_and_totals_rows_are_skipped()
     {

@@ -110,7 +110,10 @@ public static class TrancheImport
         },
         (_, rows) => Numbers(rows),
         searchRows: int.MaxValue,
-        skip: (mapping, r) => IsTotal(r) || mapping.Columns.TryGetValue("grant", out var g) && Cells.Text(r[g.Index]) is { } name && !isThisGrant(name));
+        skip: (mapping, r) => IsTotal(r) || mapping.Columns.TryGetValue("grant", out var g) && Cells.Text(r[g.Index]) is { } name && !isThisGrant(name),
+        // The numbering is checked over every row read, also those with a bad cell: one bad amount in tranche 1's
+        // row must not add "tranche 1 ontbreekt" on the next row (tester finding A13).
+        checkEveryRow: true);
 
     public static string Label(string field) => Columns.First(c => c.Field == field).Label;
 
@@ -127,14 +130,22 @@ public static class TrancheImport
         return amount;
     }
 
+    /// <summary>
+    /// Each number once, and 1, 2, 3, … without gaps, over every row read (also rows with another bad cell). A row
+    /// whose number could not be read (0) already has its own problem; it may be the "missing" tranche, so
+    /// then no gap is reported.
+    /// </summary>
     private static IEnumerable<(int, string, string)> Numbers(IReadOnlyList<ImportedRow<TrancheRow>> rows)
     {
         var first = new Dictionary<int, int>();
+        var unreadable = false;
         foreach (var row in rows)
         {
+            if (row.Item.Number is < 1 or > GrantRules.MaxTranches) { unreadable = true; continue; }
             if (first.TryGetValue(row.Item.Number, out var at)) yield return (row.Row, "number", $"tranche {row.Item.Number} staat er al in op rij {at}.");
             else first[row.Item.Number] = row.Row;
         }
+        if (unreadable) yield break;
         var numbers = first.Keys.Order().ToList();
         for (var i = 0; i < numbers.Count; i++)
             if (numbers[i] != i + 1)

@@ -11,19 +11,23 @@ function numberFormat(min, max) {
 
 const dash = '–';
 
-/** € 7.800.000,00 (cents shown unless wholeEuros). */
+// A non-breaking space after the euro sign, as nl-NL currency formatting has it: "€" and the amount stay on one
+// line on a phone (tester A8: the portfolio tiles showed "€" on one line and "7.700.000,00" on the next).
+const EURO = '€\u00A0';
+
+/** € 7.800.000,00 (cents shown unless wholeEuros); the space after € does not break. */
 export function euro(value, { wholeEuros = false } = {}) {
   if (value === null || value === undefined) return dash;
   const digits = wholeEuros ? 0 : 2;
-  return '€ ' + numberFormat(digits, digits).format(value);
+  return EURO + numberFormat(digits, digits).format(value);
 }
 
-/** Short amounts for chart axes: € 1,2 mln, € 850k. */
+/** Short amounts for chart axes: € 1,2 mln, € 850k (non-breaking spaces). */
 export function euroShort(value) {
   const abs = Math.abs(value);
-  if (abs >= 1_000_000) return '€ ' + numberFormat(0, 1).format(value / 1_000_000) + ' mln';
-  if (abs >= 1_000) return '€ ' + numberFormat(0, 0).format(value / 1_000) + 'k';
-  return '€ ' + numberFormat(0, 0).format(value);
+  if (abs >= 1_000_000) return EURO + numberFormat(0, 1).format(value / 1_000_000) + '\u00A0mln';
+  if (abs >= 1_000) return EURO + numberFormat(0, 0).format(value / 1_000) + 'k';
+  return EURO + numberFormat(0, 0).format(value);
 }
 
 export function number(value, maxDecimals = 2) {

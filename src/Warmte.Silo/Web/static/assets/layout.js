@@ -112,6 +112,9 @@ export function showError(main, error) {
 }
 
 /** A table from rows: columns are { label, value(row) → text or node, numeric? }. */
+/** Cell texts kept on one line: 06-12-2026, 12-2026, € 1.234,56 (also negative, with "t/m" ranges of dates). */
+const WHOLE = /^(?:\d{2}-)?\d{2}-\d{4}(?: t\/m (?:\d{2}-)?\d{2}-\d{4})?$|^-?€\s?-?[\d.,]+$/;
+
 export function table(caption, columns, rows, { id } = {}) {
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h('table', { id },
@@ -119,7 +122,10 @@ export function table(caption, columns, rows, { id } = {}) {
       h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)))),
       h('tbody', {}, rows.map(r => h('tr', {}, columns.map((c, i) => {
         const cell = c.value(r);
-        return i === 0 && c.rowHeader ? h('th', { scope: 'row' }, cell) : h('td', { class: c.numeric ? 'num' : null }, cell);
+        // A date, a month or an amount is never broken at its hyphens or after "€" (tester A8, phone width).
+        const whole = typeof cell === 'string' && WHOLE.test(cell);
+        return i === 0 && c.rowHeader ? h('th', { scope: 'row' }, cell)
+          : h('td', { class: c.numeric ? 'num' : whole ? 'nowrap' : null }, cell);
       }))))));
 }
 

@@ -16,20 +16,17 @@ run(async () => {
   main.append(projectTabs(project.id, 'cashflow'));
 
   let regime = param('regime') || 'Tranches';
-  let result;
-  try {
-    result = await api(`/api/projects/${encodeURIComponent(id)}/cashflow?regime=${encodeURIComponent(regime)}`);
-  } catch (error) {
-    if (error.status === 404) {
-      main.append(message('warning', 'Dit project heeft nog geen kasstroomplan. Het bestuur legt het vast met "warmte cashflow save" (zie docs/cashflow-plan.md).'));
-      return;
-    }
-    throw error;
+  // The cash position says whether there is a plan: the plan's views are asked only then (no 404 in the console).
+  const position = await api(`/api/projects/${encodeURIComponent(id)}/cash-position`);
+  if (position.hasPlan === false) {
+    main.append(message('warning', 'Dit project heeft nog geen kasstroomplan. Het bestuur legt het vast met "warmte cashflow save" (zie docs/cashflow-plan.md).'));
+    return;
   }
-  const [regimes, position] = await Promise.all([
+  const [firstResult, regimes] = await Promise.all([
+    api(`/api/projects/${encodeURIComponent(id)}/cashflow?regime=${encodeURIComponent(regime)}`),
     api(`/api/projects/${encodeURIComponent(id)}/regimes`),
-    api(`/api/projects/${encodeURIComponent(id)}/cash-position`),
   ]);
+  let result = firstResult;
   // Once the board books real spending, the projection from where the project really is.
   const timeline = position.totalSpent > 0 ? await api(`/api/projects/${encodeURIComponent(id)}/cash-timeline`) : null;
 
@@ -98,7 +95,8 @@ function outlook(result) {
       lines.push(o.state);
   }
   return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
-    h('p', {}, h('strong', {}, `Vandaag (${monthWords(o.today)}), ${regimeNames[result.regime].toLowerCase()}, `
+    // The service's month: from the actual state the outlook's own "today" is the first projected month (after today).
+    h('p', {}, h('strong', {}, `Vandaag (${monthWords((result.planOutlook || o).today)}), ${regimeNames[result.regime].toLowerCase()}, `
       + (o.basis === 'Actual' ? 'vanaf de werkelijke stand (betaalde en aangevraagde tranches, geboekte uitgaven):' : 'volgens de simulatie van het plan vanaf de start:'))),
     lines.map(l => h('p', {}, l)));
 }

@@ -9,7 +9,7 @@ const RANK = { High: 3, Medium: 2, Low: 1 };
 run(async () => {
   const { main } = await startPage({ title: 'Portefeuille', section: 'portfolio' });
   const portfolio = await api('/api/portfolio');
-  main.append(h('p', { class: 'lead' }, `Gefinancierde projecten op ${date(portfolio.asOf)}: ${portfolio.projects.length}.`),
+  main.append(h('p', { class: 'lead' }, `Gefinancierde projecten${portfolio.funderId ? ` van financier ${portfolio.funderId}` : ''} op ${date(portfolio.asOf)}: ${portfolio.projects.length}.`),
     kpis([
       ['Toegekend', euro(portfolio.granted)],
       ['Uitbetaald', euro(portfolio.paid)],

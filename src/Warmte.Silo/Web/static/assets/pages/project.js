@@ -13,7 +13,11 @@ run(async () => {
   if (!id) { main.append(message('error', 'Geen project gekozen: open een project vanuit het overzicht.')); return; }
   let project = await api(`/api/projects/${encodeURIComponent(id)}`);
   // The gate catalogue names every deliverable key ("intentieverklaring" → its description).
-  const gates = await api('/api/gates');
+  // The cooperative's name for the lead line (tester A10: its id was shown); the id when it cannot be read.
+  const [gates, cooperative] = await Promise.all([
+    api('/api/gates'),
+    api(`/api/cooperatives/${encodeURIComponent(project.cooperativeId)}`).catch(() => null),
+  ]);
   const describe = new Map(gates.flatMap(g => g.conditions.map(c => [c.key, c.description])));
   setTitle(project.name);
 
@@ -21,7 +25,7 @@ run(async () => {
   const board = boardOf(caller);
   main.append(projectTabs(project.id, 'project'));
   main.append(h('p', { class: 'lead' },
-    `Coöperatie ${project.cooperativeId} · ${number(project.woningequivalenten)} woningequivalenten · ${number(project.plannedConnections)} geplande aansluitingen · gestart ${date(project.startedOn)}`));
+    `${cooperative?.cooperative?.statutoryName || `Coöperatie ${project.cooperativeId}`} · ${number(project.woningequivalenten)} woningequivalenten · ${number(project.plannedConnections)} geplande aansluitingen · gestart ${date(project.startedOn)}`));
   if (project.technology) main.append(h('p', { class: 'muted' }, project.technology));
   main.append(h('p', {}, h('a', { href: `/app/decisions?id=${encodeURIComponent(project.id)}`, id: 'decisions-link' },
     'Stemmingen en instemming'), ': de besluiten van de ALV, de instemming van de huurders, de Wcw-toets en de leden in aantallen.'));
