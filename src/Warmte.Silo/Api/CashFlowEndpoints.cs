@@ -15,6 +15,11 @@ public sealed record BookSpendingRequest(string? Month, string? Kind, decimal? A
         new() { Month = Months.Parse(Month, "month", v), Kind = Kind, Amount = Amount, Note = Note };
 }
 
+public sealed record CorrectSpendingRequest(decimal? Amount, string? Reason)
+{
+    public CorrectSpending ToCommand() => new() { Amount = Amount, Reason = Reason };
+}
+
 public sealed record ReportProgressRequest(string? Month, int? WorkMonthsDone, bool? Stalled)
 {
     public ReportProgress ToCommand(Validation v) =>
@@ -103,6 +108,19 @@ public static class CashFlowEndpoints
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.Created(await grains.GetGrain<ICashFlowPlanGrain>(id).Book(command, http.User.Actor(), key), $"/api/projects/{id}/spending");
         }).WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
+
+        group.MapPost("/spending/{bookingId}/correction", async (string id, string bookingId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperative) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(cooperative))
+                return Problems.Forbidden($"Uitgaven corrigeert het bestuur van '{cooperative}' (of een beheerder).");
+            if (bookingId.Length > Slug.MaxLength) return Problems.NotFound("Boeking", Slug.Truncate(bookingId));
+            if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
+            var (body, problem) = await RequestBody.ReadAsync<CorrectSpendingRequest>(http.Request);
+            if (problem is not null) return problem;
+            return Answers.Created(await grains.GetGrain<ICashFlowPlanGrain>(id).Correct(bookingId, body!.ToCommand(), http.User.Actor(), key),
+                $"/api/projects/{id}/spending");
+        }).WithSummary("Een boeking corrigeren: een nieuwe boeking van het verschil, met reden (de oorspronkelijke blijft staan)");
 
         group.MapPut("/spending/totals", async (string id, HttpContext http, IGrainFactory grains) =>
         {
