@@ -31,7 +31,9 @@ internal static class ImportFinanceCommands
         "Leest per maand en categorie (ontwerp, businesscase, contracten, communicatie, organisatie, adviseurs) het begrote bedrag "
         + "en/of het werkelijk bestede bedrag, naast elkaar zoals in een begroting-en-realisatieoverzicht (kolommen Maand, Categorie, "
         + "Begroot, Werkelijk; optioneel Loopt door bij stilstand, Omschrijving). Begroot vervangt het werkplan van het vastgelegde "
-        + "kasstroomplan (de startmaand van het plan is werkmaand 1); Werkelijk wordt per maand en categorie één geboekt maandtotaal. "
+        + "kasstroomplan (de startmaand van het plan is werkmaand 1); Werkelijk is het totaal van die maand en categorie: wat daar al "
+        + "los geboekt is (warmte spending book) telt mee, het maandtotaal boekt de rest; ligt het onder de losse boekingen, dan "
+        + "weigert de dienst de rij en noemt die boekingen (corrigeer ze met warmte spending correct). "
         + "Hetzelfde bestand nog eens inlezen verandert niets; een bijgewerkt bestand werkt bij, nooit dubbel. " + ImportCommands.Formats,
         [Project, File], [ImportCommands.DryRun, ImportCommands.SkipInvalid],
         ["warmte import budget wg-terrein begroting.xlsx --dry-run", "warmte import budget wg-terrein begroting-2025.csv"],

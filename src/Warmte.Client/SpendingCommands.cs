@@ -93,8 +93,8 @@ internal static class SpendingCommands
             return WarmteCli.Ok;
         }
         var booked = document.RootElement;
-        context.Out.WriteLine($"Geboekt voor {project}: {Nl.Money(booked.Dec("amount") ?? 0m)} {KindName(booked.Str("kind"))} in {MonthName(booked.Str("month"))}"
-                              + $" (boeking {booked.Str("id")}; een vergissing corrigeert u met warmte spending correct {project} {booked.Str("id")}).");
+        context.Out.WriteLine($"Geboekt voor {project}: {Nl.Money(booked.Dec("amount") ?? 0m)} {KindName(booked.Str("kind"))} in {MonthName(booked.Str("month"))}.");
+        context.Out.WriteLine($"Boeking {booked.Str("id")}; een vergissing corrigeert u met warmte spending correct {project} {booked.Str("id")} --amount … --reason ….");
         context.Out.WriteLine($"Idempotentiesleutel: {key} (dezelfde opdracht met --idempotency-key {key} boekt niet dubbel)");
         return WarmteCli.Ok;
     }

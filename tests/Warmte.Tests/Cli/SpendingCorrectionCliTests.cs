@@ -29,7 +29,7 @@ public sealed class SpendingCorrectionCliTests
         {
             var typo = await Warmte("spending", "book", project, "--kind", "adviseurs", "--amount", "850.000,00", "--month", "2026-11", "--note", "typo, moest 85.000 zijn");
             Assert.True(typo.ExitCode == 0, typo.ToString());
-            var id = Regex.Match(typo.Out, @"boeking (b-[0-9a-f]+)").Groups[1].Value;
+            var id = Regex.Match(typo.Out, @"Boeking (b-[0-9a-f]+)").Groups[1].Value;
             Assert.False(string.IsNullOrEmpty(id), typo.ToString());
             Assert.Contains($"warmte spending correct {project} {id}", typo.Out);
 
