@@ -46,7 +46,7 @@ public interface ICashFlowPlanGrain : IGrainWithStringKey
     Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth? month = null);
 
     /// <summary>Sets month totals per kind of work (a spreadsheet import), all or nothing; the same totals again change nothing.</summary>
-    Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor);
+    Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor, bool dryRun = false);
 
     /// <summary>The actual cash line up to <paramref name="today"/>: the plan's opening balance, tranches paid, spending booked.</summary>
     Task<ActualCashPosition> Position(YearMonth today);
@@ -322,7 +322,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     public static string CorrectionFingerprint(string bookingId, CorrectSpending command) =>
         $"correction:{bookingId}:{command.Amount?.ToString("0.00########", System.Globalization.CultureInfo.InvariantCulture)}:{command.Reason?.Trim()}";
 
-    public async Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor)
+    public async Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor, bool dryRun = false)
     {
         await _journal.EnsureLoadedAsync();
         // Only the months the request names are read: a total's id holds its month, and a total is the
@@ -334,7 +334,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         var outcome = SpendingLedger.SetTotals(existing, State.BookingCount, totals, AmsterdamTime.Today(clock).ToYearMonth(), actor, now);
         if (!outcome.IsOk) return outcome.Refusal!;
         var (facts, result) = outcome.Value;
-        if (facts.IsEmpty) return Outcome<MonthTotalsResult>.Ok(result);
+        if (facts.IsEmpty || dryRun) return Outcome<MonthTotalsResult>.Ok(result);
         await Commit(State.With(facts), [.. facts.Select(SpendingEntry)], now);
         await ProjectChanged();
         return Outcome<MonthTotalsResult>.Ok(result);

@@ -127,12 +127,15 @@ public static class CashFlowEndpoints
             if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Uitgaven boekt het bestuur van '{project.CooperativeId}' (of een beheerder).");
+            // ?dryRun=true: the same rules on the same bookings, nothing stored (the budget import's check before it sends).
+            var dryRun = http.Request.Query["dryRun"].ToString() switch { "" or "false" => (bool?)false, "true" => true, _ => null };
+            if (dryRun is null) return Problems.Invalid("dryRun", "is true of false.");
             var (body, problem) = await RequestBody.ReadAsync<SetMonthTotalsRequest>(http.Request);
             if (problem is not null) return problem;
             var v = new Validation();
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).SetTotals(command, http.User.Actor()));
+            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).SetTotals(command, http.User.Actor(), dryRun.Value));
         }).WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
 
         group.MapGet("/spending", async (string id, string? month, IGrainFactory grains) =>

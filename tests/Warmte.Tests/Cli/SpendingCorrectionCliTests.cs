@@ -40,6 +40,11 @@ public sealed class SpendingCorrectionCliTests
 
             // The sheet's month total is not added on top: refused on its row, naming the booking; nothing sent.
             await File.WriteAllTextAsync(Path.Combine(dir, "werkelijk.csv"), "Maand;Categorie;Werkelijk\r\n2026-11;adviseurs;85.000,00\r\n");
+            // The dry run asks the service too (tester A6 addendum: dry run OK where the real run refused).
+            var dry = await Warmte("import", "budget", project, "werkelijk.csv", "--dry-run");
+            Assert.True(dry.ExitCode == 1, dry.ToString());
+            Assert.Contains($"{id} € 850.000,00", dry.Err);
+            Assert.Contains("Proefrun", dry.Out);
             var refused = await Warmte("import", "budget", project, "werkelijk.csv");
             Assert.True(refused.ExitCode == 1, refused.ToString());
             Assert.Contains("rij 2", refused.Err);
