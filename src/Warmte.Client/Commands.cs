@@ -167,7 +167,7 @@ internal static class Commands
         GrantCommands.TrancheRequest, GrantCommands.TrancheAccount, GrantCommands.TrancheApprove,
         GrantCommands.TrancheReject, GrantCommands.TranchePay,
         GrantCommands.Portfolio, CashFlowCommands.Project, CashFlowCommands.Regimes,
-        CashFlowCommands.Save, SpendingCommands.Book, SpendingCommands.List, SpendingCommands.Position,
+        CashFlowCommands.Save, SpendingCommands.Book, SpendingCommands.Correct, SpendingCommands.List, SpendingCommands.Position,
         ProgressCommands.Report, ProgressCommands.List, ProgressCommands.Timeline,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,

@@ -31,7 +31,9 @@ internal static class ImportFinanceCommands
         "Leest per maand en categorie (ontwerp, businesscase, contracten, communicatie, organisatie, adviseurs) het begrote bedrag "
         + "en/of het werkelijk bestede bedrag, naast elkaar zoals in een begroting-en-realisatieoverzicht (kolommen Maand, Categorie, "
         + "Begroot, Werkelijk; optioneel Loopt door bij stilstand, Omschrijving). Begroot vervangt het werkplan van het vastgelegde "
-        + "kasstroomplan (de startmaand van het plan is werkmaand 1); Werkelijk wordt per maand en categorie één geboekt maandtotaal. "
+        + "kasstroomplan (de startmaand van het plan is werkmaand 1); Werkelijk is het totaal van die maand en categorie: wat daar al "
+        + "los geboekt is (warmte spending book) telt mee, het maandtotaal boekt de rest; ligt het onder de losse boekingen, dan "
+        + "weigert de dienst de rij en noemt die boekingen (corrigeer ze met warmte spending correct). "
         + "Hetzelfde bestand nog eens inlezen verandert niets; een bijgewerkt bestand werkt bij, nooit dubbel. " + ImportCommands.Formats,
         [Project, File], [ImportCommands.DryRun, ImportCommands.SkipInvalid],
         ["warmte import budget wg-terrein begroting.xlsx --dry-run", "warmte import budget wg-terrein begroting-2025.csv"],
@@ -60,6 +62,28 @@ internal static class ImportFinanceCommands
     {
         var project = ApiClient.Segment(context.Argument(0));
         var result = ImportCommands.Read(context, 1, sheets => BudgetImport.Read(sheets, context.Today().ToYearMonth()));
+        // The month totals are checked by the service first (PUT …/spending/totals?dryRun=true: the same rules on the
+        // bookings it has, nothing stored), in the dry run too, so a Werkelijk below the bookings made one by one is
+        // named on its row before anything — the work plan included — is sent. A dry run without the service checks the file only.
+        var dryRun = context.Invocation.Flag(ImportCommands.DryRun);
+        if (result.Mapping is { } checkMapping && BudgetImport.Totals(result.Rows.ToList()) is { IsEmpty: false } toCheck)
+        {
+            try
+            {
+                using (Progress.Start(context.Err, $"{Nl.Count(toCheck.Length, "maandtotaal", "maandtotalen")} laten controleren door de dienst…"))
+                    await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/spending/totals?dryRun=true", TotalsBody(toCheck), CancellationToken.None);
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+            {
+                result = result.WithProblems(ServiceProblems.Map(checkMapping, ImportCommands.FieldErrors(refusal.Response),
+                    i => i < toCheck.Length ? toCheck[i].Rows : [], TotalsColumn));
+            }
+            catch (Exception unreachable) when (dryRun && unreachable is ApiException or HttpRequestException or TaskCanceledException
+                                                          or UnexpectedAnswerException or JsonException)
+            {
+                // checked on sending
+            }
+        }
         if (!ImportCommands.Report(context, result, b =>
                 $"{Warmte.DutchFormat.Month(b.Month)} {BudgetImport.KindLabel(b.Kind)}"
                 + (b.Planned is { } p ? $", begroot {Nl.Money(p)}" : "") + (b.Actual is { } a ? $", werkelijk {Nl.Money(a)}" : "")
@@ -122,10 +146,7 @@ internal static class ImportFinanceCommands
         var counts = (Created: 0, Updated: 0, Unchanged: 0, Removed: 0);
         if (!totals.IsEmpty)
         {
-            var body = JsonSerializer.Serialize(new
-            {
-                totals = totals.Select(t => new { month = BudgetImport.Iso(t.Total.Month!.Value), kind = t.Total.Kind, amount = t.Total.Amount, note = t.Total.Note }),
-            }, WarmteJson.Default);
+            var body = TotalsBody(totals);
             try
             {
                 ApiResponse sent;
@@ -140,7 +161,7 @@ internal static class ImportFinanceCommands
             catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
             {
                 return Refused(context, ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response),
-                    i => i < totals.Length ? totals[i].Rows : [], f => f switch { "amount" => "actual", "note" => null, _ => f }).ToList());
+                    i => i < totals.Length ? totals[i].Rows : [], TotalsColumn).ToList());
             }
         }
         foreach (var problem in problems) context.Err.WriteLine(problem.ToString());
@@ -153,6 +174,15 @@ internal static class ImportFinanceCommands
         }
         return problems.Count > 0 ? WarmteCli.BadInput : ImportCommands.Finish(context, result, sent: true);
     }
+
+    private static string TotalsBody(ImmutableArray<(CashFlow.MonthTotal Total, ImmutableArray<int> Rows)> totals) =>
+        JsonSerializer.Serialize(new
+        {
+            totals = totals.Select(t => new { month = BudgetImport.Iso(t.Total.Month!.Value), kind = t.Total.Kind, amount = t.Total.Amount, note = t.Total.Note }),
+        }, WarmteJson.Default);
+
+    /// <summary>A month total's field names → the budget's columns.</summary>
+    private static string? TotalsColumn(string field) => field switch { "amount" => "actual", "note" => null, _ => field };
 
     /// <summary>The plan's field names under workPlan[k] → the budget's columns.</summary>
     private static string? PlanColumn(string field) => field switch

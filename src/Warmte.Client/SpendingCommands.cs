@@ -32,6 +32,26 @@ internal static class SpendingCommands
         ],
         RunBook);
 
+    private static readonly ArgumentSpec Booking = new("boeking", "de id van de boeking (de eerste kolom van warmte spending list, bijv. b-3f2a9c1d0e7b)");
+    private static readonly OptionSpec CorrectAmount = new("amount", "bedrag",
+        "Het bedrag dat de boeking had moeten zijn (verplicht): 85000, 85.000,00 of 85000.00; 0 als zij er niet had moeten zijn");
+    private static readonly OptionSpec Reason = new("reason", "tekst", "Waarom de boeking niet klopte (verplicht), bijv. \"tikfout, factuur 2026-118 was € 85.000\"");
+
+    public static readonly CommandSpec Correct = new(
+        "spending correct",
+        "Een geboekte uitgave corrigeren (bestuur)",
+        "Corrigeert een eerdere boeking, bijv. een tikfout in het bedrag. De oorspronkelijke boeking blijft staan; de correctie is een "
+        + "nieuwe boeking van het verschil in dezelfde maand en soort werk, met de reden en wie corrigeerde. Geef het bedrag dat de boeking "
+        + "had moeten zijn (0 als zij er niet had moeten zijn); de maandtotalen, de kaspositie en de vooruitblik volgen. Een maandtotaal "
+        + "uit de begroting (id t-JJJJ-MM-soort) verandert u door het bijgewerkte blad opnieuw in te lezen (warmte import budget). "
+        + "Met dezelfde --idempotency-key corrigeert dezelfde opdracht één keer.",
+        [Project, Booking], [CorrectAmount, Reason, GrantCommands.IdempotencyKey],
+        [
+            "warmte spending correct wg-terrein b-3f2a9c1d0e7b --amount 85.000,00 --reason \"tikfout: factuur was € 85.000\"",
+            "warmte spending correct wg-terrein b-3f2a9c1d0e7b --amount 0 --reason \"dubbel geboekt\"",
+        ],
+        RunCorrect);
+
     public static readonly CommandSpec List = new(
         "spending list",
         "Geboekte uitgaven van een project",
@@ -59,7 +79,7 @@ internal static class SpendingCommands
         {
             ["month"] = YearMonthPattern.Iso.Format(month),
             ["kind"] = Commands.Required(context, Kind),
-            ["amount"] = Amounts.Parse(Commands.Required(context, Amount), Amount, command),
+            ["amount"] = BookedAmount(Commands.Required(context, Amount), project, command),
             ["note"] = context.Option(Note),
         };
         var key = GrantCommands.Key(context.Option(GrantCommands.IdempotencyKey), command);
@@ -74,8 +94,55 @@ internal static class SpendingCommands
         }
         var booked = document.RootElement;
         context.Out.WriteLine($"Geboekt voor {project}: {Nl.Money(booked.Dec("amount") ?? 0m)} {KindName(booked.Str("kind"))} in {MonthName(booked.Str("month"))}.");
+        context.Out.WriteLine($"Boeking {booked.Str("id")}; een vergissing corrigeert u met warmte spending correct {project} {booked.Str("id")} --amount … --reason ….");
         context.Out.WriteLine($"Idempotentiesleutel: {key} (dezelfde opdracht met --idempotency-key {key} boekt niet dubbel)");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>A booking's amount; a negative one is refused with the way to correct a booking (tester finding A21).</summary>
+    private static decimal BookedAmount(string text, string project, CommandSpec command) =>
+        text.Trim().TrimStart('€').TrimStart().StartsWith('-')
+            ? throw new UsageException($"'{Tokens.Shorten(text)}' bij --amount: een boeking is een bedrag groter dan 0. Een eerdere boeking die niet klopt, "
+                                       + $"corrigeert u met warmte spending correct {project} <boeking> --amount <het juiste bedrag> --reason <waarom> "
+                                       + "(de ids staan in warmte spending list).", command)
+            : Amounts.Parse(text, Amount, command);
+
+    /// <summary>
+    /// Sends the amount the booking should have been and the reason; the service books the difference as a
+    /// correction (POST …/spending/{booking}/correction, with an idempotency key like a booking).
+    /// </summary>
+    private static async Task<int> RunCorrect(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var project = context.Argument(0);
+        var booking = context.Argument(1);
+        var text = Commands.Required(context, CorrectAmount);
+        var amount = IsZero(text) ? 0m : Amounts.Parse(text, CorrectAmount, command);
+        var body = new Dictionary<string, object?> { ["amount"] = amount, ["reason"] = Commands.Required(context, Reason) };
+        var key = GrantCommands.Key(context.Option(GrantCommands.IdempotencyKey), command);
+        var response = await context.Api.PostJsonAsync($"/api/projects/{ApiClient.Segment(project)}/spending/{ApiClient.Segment(booking)}/correction",
+            JsonSerializer.Serialize(body), new Dictionary<string, string> { [GrantCommands.IdempotencyHeader] = key });
+        using var document = Commands.Parse(response);
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonRead.Pretty(document));
+            context.Err.WriteLine($"Idempotentiesleutel: {key}");
+            return WarmteCli.Ok;
+        }
+        var correction = document.RootElement;
+        var difference = correction.Dec("amount") ?? 0m;
+        context.Out.WriteLine($"Boeking {booking} van {project} gecorrigeerd: was {Nl.Money(amount - difference)}, nu {Nl.Money(amount)} "
+                              + $"({KindName(correction.Str("kind"))} in {MonthName(correction.Str("month"))}; correctie {correction.Str("id")}: "
+                              + $"{Nl.Money(Math.Abs(difference))} {(difference < 0 ? "eraf" : "erbij")}).");
+        context.Out.WriteLine($"Idempotentiesleutel: {key} (dezelfde opdracht met --idempotency-key {key} corrigeert niet dubbel)");
+        return WarmteCli.Ok;
+    }
+
+    /// <summary>"0", "0,00", "€ 0": the one amount a correction takes that a booking does not (the booking should not have been made).</summary>
+    private static bool IsZero(string text)
+    {
+        var s = text.Trim().TrimStart('€').Trim();
+        return s.Length > 0 && s[0] == '0' && s.All(c => c is '0' or '.' or ',') && !s.EndsWith('.') && !s.EndsWith(',');
     }
 
     private static async Task<int> RunList(CommandContext context)
@@ -83,13 +150,21 @@ internal static class SpendingCommands
         var project = context.Argument(0);
         using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/spending"));
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
-        var table = new TextTable("Maand", "Soort", "Bedrag", "Toelichting", "Geboekt door").AlignRight(2);
+        var table = new TextTable("Boeking", "Maand", "Soort", "Bedrag", "Toelichting", "Geboekt door").AlignRight(3);
         var total = 0m;
-        foreach (var b in document.RootElement.EnumerateArray())
+        var bookings = document.RootElement.EnumerateArray().ToList();
+        // What a corrected booking stands at now: its amount plus its corrections.
+        var corrected = bookings.Where(b => b.Str("corrects") is not null).GroupBy(b => b.Str("corrects")!)
+            .ToDictionary(g => g.Key, g => g.Sum(b => b.Dec("amount") ?? 0m));
+        foreach (var b in bookings)
         {
             var amount = b.Dec("amount") ?? 0m;
             total += amount;
-            table.Add(MonthName(b.Str("month")), KindName(b.Str("kind")), Nl.Money(amount), b.Str("note"), b.Str("bookedBy"));
+            var id = b.Str("id");
+            var note = b.Str("corrects") is { } of ? $"correctie van {of}: {b.Str("note")}"
+                : id is not null && corrected.TryGetValue(id, out var change) ? $"{b.Str("note")}{(b.Str("note") is null ? "" : "; ")}gecorrigeerd, staat nu op {Nl.Money(amount + change)}"
+                : b.Str("note");
+            table.Add(id, MonthName(b.Str("month")), KindName(b.Str("kind")), Nl.Money(amount), note, b.Str("bookedBy"));
         }
         context.Out.WriteLine($"Geboekte uitgaven van {project}");
         table.WriteTo(context.Out, "  ");

@@ -77,6 +77,53 @@ public sealed class AlvGrain(
         return outcome.IsOk ? Outcome<Proposal>.Ok(outcome.Value!.Proposal) : outcome.Refusal!;
     }
 
+    public async Task<Outcome<BallotBatchResult>> CastBallots(
+        string meetingId, string proposalId, ImmutableArray<CastBallot> commands, string actor, bool skipInvalid, bool dryRun)
+    {
+        await state.EnsureLoadedAsync();
+        if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
+        if (meeting.Proposals.All(p => p.Id != proposalId)) return Refusal.NotFound("Voorstel", $"{meetingId}/{proposalId}");
+        if (commands.IsDefaultOrEmpty) return Refusal.Invalid("ballots", "is verplicht: minstens één stem.");
+        if (commands.Length > AlvRules.MaxAttendance) return Refusal.Invalid("ballots", $"maximaal {AlvRules.MaxAttendance} stemmen per keer.");
+        // Each ballot by the rules of one ballot, on the record and marks as the ballots before it left them
+        // (BallotBook.With), so a member twice or a holder's proxies over the limit within the list are found too.
+        var numbers = commands.SelectMany(c => AlvRules.NumbersIn(c)).Distinct().ToImmutableArray();
+        var eligibility = await Register.Eligibility(numbers, meeting.Date);
+        var book = BallotBook.Empty;
+        foreach (var n in numbers) book = await WithMember(book, meetingId, proposalId, n);
+        var now = clock.GetCurrentInstant();
+        var record = Record;
+        var facts = new List<Journal.JournalAppend>();
+        var skipped = new List<FieldError>();
+        int recorded = 0, unchanged = 0;
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var outcome = AlvRules.CastBallot(record, meetingId, proposalId, commands[i], eligibility, book, Today, actor, now, byBoard: true);
+            if (!outcome.IsOk) { skipped.AddRange(BallotBatch.Problems(i, outcome.Refusal!)); continue; }
+            var change = outcome.Value!;
+            if (ReferenceEquals(record, change.Record)) { unchanged++; continue; }
+            facts.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, change.Change.Action, change.Change.Summary)));
+            facts.AddRange(change.Facts);
+            book = book.With(change.Facts);
+            record = change.Record;
+            recorded++;
+        }
+        if (skipped.Count > 0 && !skipInvalid) return Refusal.Invalid(skipped);
+        if (!dryRun && facts.Count > 0)
+        {
+            try
+            {
+                await state.CommitAsync(state.State with { Record = record, LastChangeAt = now }, facts, now);
+            }
+            catch
+            {
+                if (!state.IsLoaded) DeactivateOnIdle();
+                throw;
+            }
+        }
+        return Outcome<BallotBatchResult>.Ok(new BallotBatchResult(recorded, unchanged, [.. skipped], dryRun));
+    }
+
     public Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor) =>
         Cast(meetingId, proposalId, command, actor, byBoard: false);
 

@@ -42,6 +42,14 @@ public interface IAlvGrain : IGrainWithStringKey
     Task<Outcome<Proposal>> CastBallot(string meetingId, string proposalId, CastBallot command, string actor);
 
     /// <summary>
+    /// A list of ballots recorded by the board (<c>warmte import ballots</c>, tester finding A20), each judged by the
+    /// same rules as <see cref="CastBallot"/> as if the ones before it in the list were cast: all of them in one
+    /// commit or none (a refusal naming <c>ballots[i].field</c>), or with <paramref name="skipInvalid"/> only the
+    /// good ones; <paramref name="dryRun"/> checks every ballot and stores nothing.
+    /// </summary>
+    Task<Outcome<BallotBatchResult>> CastBallots(string meetingId, string proposalId, ImmutableArray<CastBallot> commands, string actor, bool skipInvalid, bool dryRun);
+
+    /// <summary>
     /// Casts a ballot by any channel (<see cref="CastBallot.Channel"/>) and answers with the receipt
     /// the caller gave; <see cref="CastBallot(string, string, CastBallot, string)"/> is the same with the proposal only.
     /// A second vote of the same member on the same proposal (any channel) is refused (409 already-voted,

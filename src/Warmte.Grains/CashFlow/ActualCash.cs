@@ -15,6 +15,23 @@ public sealed record SpendingBooking
     [Id(4)] public string? Note { get; init; }
     [Id(5)] public required string BookedBy { get; init; }
     [Id(6)] public required Instant BookedAt { get; init; }
+
+    /// <summary>
+    /// For a correction (<see cref="SpendingLedger.Correct"/>): the id of the booking it corrects. Its
+    /// <see cref="Amount"/> is then the difference — what that booking should have been minus what stood —
+    /// and may be negative; <see cref="Note"/> is the reason. Null for every other booking (and left out of the JSON).
+    /// </summary>
+    [Id(7)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Corrects { get; init; }
+}
+
+/// <summary>A correction of an earlier booking, as it comes in: the amount the booking should have been (0: it should not have been booked) and why.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CorrectSpending
+{
+    [Id(0)] public decimal? Amount { get; init; }
+    [Id(1)] public string? Reason { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -93,14 +110,21 @@ public static class ActualCash
         return Outcome<SpendingBooking>.Ok(new SpendingBooking { Id = id, Month = month, Kind = kind, Amount = amount, Note = note, BookedBy = actor, BookedAt = now });
     }
 
+    /// <summary>Whether a booking holds a month total (id <see cref="TotalId"/>), set by the budget import.</summary>
+    public static bool IsTotal(SpendingBooking booking) => booking.Id.StartsWith("t-", StringComparison.Ordinal);
+
     /// <summary>The id of the one booking that holds a month's total for a kind of work: the same total twice is one booking.</summary>
     public static string TotalId(YearMonth month, WorkKind kind) =>
         $"t-{NodaTime.Text.YearMonthPattern.Iso.Format(month)}-{kind.ToString().ToLowerInvariant()}";
 
     /// <summary>
-    /// Sets month totals, all or nothing: each (month, kind) gets one total booking (id
-    /// <see cref="TotalId"/>) with the amount, replacing an earlier total of that month and kind;
-    /// 0 removes it. Bookings made one by one are left as they are. Problems name "totals[i].field".
+    /// Sets month totals, all or nothing. A total is the month's total for that kind of work: the one
+    /// total booking of that month and kind (id <see cref="TotalId"/>) gets what the bookings made one by
+    /// one (with their corrections) do not cover — the total minus what they stand at — replacing an
+    /// earlier total; nothing left over (0, or exactly what was booked one by one) removes it. A total
+    /// below what was booked one by one is refused, naming those bookings. Bookings made one by one are
+    /// never changed. <paramref name="existing"/> holds at least every booking of the months named.
+    /// Problems name "totals[i].field".
     /// </summary>
     public static Outcome<(ImmutableArray<SpendingBooking> Bookings, MonthTotalsResult Result)> SetTotals(
         IReadOnlyList<SpendingBooking> existing, IReadOnlyList<MonthTotal?> totals, YearMonth thisMonth, string actor, Instant now)
@@ -111,7 +135,32 @@ public static class ActualCash
 
         var bookings = existing.ToList();
         int created = 0, updated = 0, unchanged = 0, removed = 0;
-        foreach (var (id, month, kind, amount, note) in wanted)
+        // The sheet's amount is the month's total for that kind (tester finding A21: it was booked on top of the
+        // bookings made one by one). The total booking holds what the bookings of that month and kind do not: the
+        // sheet's amount minus what they stand at; a sheet below them is refused, naming them.
+        var v = new Validation();
+        var toSet = new List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>();
+        foreach (var (index, id, month, kind, sheet, note) in wanted)
+        {
+            var single = existing.Where(b => b.Month == month && b.Kind == kind && !IsTotal(b)).ToList();
+            var standing = single.Sum(b => b.Amount);
+            if (single.Count > 0 && sheet < standing)
+            {
+                var named = single.Where(b => b.Corrects is null)
+                    .Select(b => (b.Id, Stands: b.Amount + single.Where(c => c.Corrects == b.Id).Sum(c => c.Amount)))
+                    .Where(b => b.Stands != 0m).ToList();
+                var list = string.Join(", ", named.Take(5).Select(b => $"{b.Id} {DutchFormat.Money(b.Stands)}"))
+                           + (named.Count > 5 ? $" en nog {named.Count - 5}" : "");
+                v.Add($"totals[{index}].amount",
+                    $"{DutchFormat.Money(sheet)} is het maandtotaal van {month.Month:00}-{month.Year} {Spreadsheets.Import.BudgetImport.KindLabel(kind).ToLowerInvariant()}, "
+                    + $"maar los geboekt is daar al {DutchFormat.Money(standing)} ({list}). Klopt het blad, corrigeer dan die boeking "
+                    + "(warmte spending correct <project> <boeking> --amount … --reason …); anders het blad.");
+                continue;
+            }
+            toSet.Add((id, month, kind, sheet - standing, note));
+        }
+        if (v.HasErrors) return v.ToRefusal();
+        foreach (var (id, month, kind, amount, note) in toSet)
         {
             var index = bookings.FindIndex(b => b.Id == id);
             if (amount == 0m)
@@ -129,13 +178,13 @@ public static class ActualCash
     }
 
     /// <summary>The month totals of a request, validated: (id, month, kind, amount, note) each, or the refusal naming every problem.</summary>
-    private static Outcome<List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>> CheckTotals(
+    private static Outcome<List<(int Index, string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>> CheckTotals(
         IReadOnlyList<MonthTotal?> totals, YearMonth thisMonth)
     {
         var v = new Validation();
         if (totals.Count == 0) v.Add("totals", "is verplicht: minstens één maandtotaal.");
         if (totals.Count > MaxBookings) v.Add("totals", $"maximaal {MaxBookings} maandtotalen per keer.");
-        var wanted = new List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>();
+        var wanted = new List<(int Index, string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>();
         var seen = new Dictionary<string, int>();
         for (var i = 0; i < totals.Count && i < MaxBookings; i++)
         {
@@ -162,10 +211,10 @@ public static class ActualCash
                 continue;
             }
             seen[id] = i;
-            wanted.Add((id, month, kind, amount, note));
+            wanted.Add((i, id, month, kind, amount, note));
         }
         if (v.HasErrors) return v.ToRefusal();
-        return Outcome<List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>>.Ok(wanted);
+        return Outcome<List<(int Index, string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>>.Ok(wanted);
     }
 
     /// <summary>

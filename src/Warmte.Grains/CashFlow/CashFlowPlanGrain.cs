@@ -36,11 +36,17 @@ public interface ICashFlowPlanGrain : IGrainWithStringKey
     /// <summary>Books money actually spent; the same idempotency key books once.</summary>
     Task<Outcome<SpendingBooking>> Book(BookSpending command, string actor, string? idempotencyKey);
 
+    /// <summary>
+    /// Corrects booking <paramref name="bookingId"/> with a new booking of the difference and a reason
+    /// (<see cref="SpendingLedger.Correct"/>); the same idempotency key corrects once.
+    /// </summary>
+    Task<Outcome<SpendingBooking>> Correct(string bookingId, CorrectSpending command, string actor, string? idempotencyKey);
+
     /// <summary>The bookings as they stand, in the order they were made; only those of <paramref name="month"/> when given.</summary>
     Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth? month = null);
 
     /// <summary>Sets month totals per kind of work (a spreadsheet import), all or nothing; the same totals again change nothing.</summary>
-    Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor);
+    Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor, bool dryRun = false);
 
     /// <summary>The actual cash line up to <paramref name="today"/>: the plan's opening balance, tranches paid, spending booked.</summary>
     Task<ActualCashPosition> Position(YearMonth today);
@@ -271,19 +277,64 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
             : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking.");
     }
 
-    public async Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor)
+    /// <summary>
+    /// A correction: a booking of its own (kind "spending", tagged with the corrected booking's month), so
+    /// the month's sum, the cash line and everything computed from them follow, and the journal keeps the
+    /// mistake and its correction side by side. The key is looked up first (corrections are rare; the
+    /// rules would refuse a repeat as "nothing to correct"), and recorded with the fact in one commit.
+    /// </summary>
+    public async Task<Outcome<SpendingBooking>> Correct(string bookingId, CorrectSpending command, string actor, string? idempotencyKey)
     {
         await _journal.EnsureLoadedAsync();
-        // Only the months the request names are read: a total's id holds its month.
-        var existing = new Dictionary<string, SpendingBooking>();
+        var fingerprint = CorrectionFingerprint(bookingId, command);
+        if (idempotencyKey is not null && await ReplayCorrection(idempotencyKey, fingerprint) is { } earlier) return earlier;
+        var now = clock.GetCurrentInstant();
+        var outcome = SpendingLedger.Correct(bookingId, command, SpendingLedger.Bookings(await SpendingFacts(null)), State.BookingCount,
+            "c-" + Guid.NewGuid().ToString("N")[..12], actor, now);
+        if (!outcome.IsOk) return outcome;
+        var correction = outcome.Value!;
+        var fact = new SpendingFact(SpendingChange.Booked, correction);
+        try
+        {
+            await Commit(State.With([fact]), [SpendingEntry(fact)], now,
+                idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, fingerprint,
+                    JsonSerializer.Serialize(correction, WarmteJson.Default), _journal.NextSeq));
+        }
+        catch (Orleans.Storage.InconsistentStateException) when (idempotencyKey is not null)
+        {
+            if (await ReplayCorrection(idempotencyKey, fingerprint) is { } replay) return replay;
+            throw;
+        }
+        await ProjectChanged();
+        return outcome;
+    }
+
+    /// <summary>The answer of a key used before for the same correction; 409 when it was used for something else; null for an unused key.</summary>
+    private async Task<Outcome<SpendingBooking>?> ReplayCorrection(string idempotencyKey, string fingerprint)
+    {
+        if (await _journal.FindIdempotencyAsync(idempotencyKey) is not { Answer: { } answer } seen) return null;
+        return seen.Fingerprint == fingerprint
+            ? Outcome<SpendingBooking>.Ok(JsonSerializer.Deserialize<SpendingBooking>(answer, WarmteJson.Default)!)
+            : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking of correctie.");
+    }
+
+    /// <summary>What an idempotency key of a correction stands for: the booking, the amount it should have been, the reason.</summary>
+    public static string CorrectionFingerprint(string bookingId, CorrectSpending command) =>
+        $"correction:{bookingId}:{command.Amount?.ToString("0.00########", System.Globalization.CultureInfo.InvariantCulture)}:{command.Reason?.Trim()}";
+
+    public async Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor, bool dryRun = false)
+    {
+        await _journal.EnsureLoadedAsync();
+        // Only the months the request names are read: a total's id holds its month, and a total is the
+        // month's total for its kind, so the bookings made one by one in those months count too.
+        var existing = new List<SpendingBooking>();
         foreach (var month in totals.Select(t => t?.Month).OfType<YearMonth>().Distinct())
-            foreach (var booking in await BookingsOf(month))
-                if (booking.Id.StartsWith("t-", StringComparison.Ordinal)) existing[booking.Id] = booking;
+            existing.AddRange(await BookingsOf(month));
         var now = clock.GetCurrentInstant();
         var outcome = SpendingLedger.SetTotals(existing, State.BookingCount, totals, AmsterdamTime.Today(clock).ToYearMonth(), actor, now);
         if (!outcome.IsOk) return outcome.Refusal!;
         var (facts, result) = outcome.Value;
-        if (facts.IsEmpty) return Outcome<MonthTotalsResult>.Ok(result);
+        if (facts.IsEmpty || dryRun) return Outcome<MonthTotalsResult>.Ok(result);
         await Commit(State.With(facts), [.. facts.Select(SpendingEntry)], now);
         await ProjectChanged();
         return Outcome<MonthTotalsResult>.Ok(result);
@@ -348,7 +399,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
 
 
     private static bool Same(SpendingBooking booked, BookSpending command) =>
-        booked.Month == command.Month && booked.Amount == command.Amount
+        booked.Corrects is null && booked.Month == command.Month && booked.Amount == command.Amount
         && booked.Note == (string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim())
         && ActualCash.ParseKind(command.Kind) == booked.Kind;
 

@@ -86,29 +86,72 @@ public static class SpendingLedger
 
     /// <summary>
     /// The facts of a month-totals request (see <see cref="ActualCash.SetTotals"/>, whose rules and
-    /// answer this follows exactly): <paramref name="existingTotals"/> holds the current total
-    /// bookings of the months the request names (by id), <paramref name="bookingCount"/> all bookings.
+    /// answer this follows exactly): <paramref name="monthBookings"/> holds the bookings as they stand
+    /// of the months the request names (totals, bookings made one by one and their corrections),
+    /// <paramref name="bookingCount"/> all bookings.
     /// </summary>
     public static Outcome<(ImmutableArray<SpendingFact> Facts, MonthTotalsResult Result)> SetTotals(
-        IReadOnlyDictionary<string, SpendingBooking> existingTotals, int bookingCount, IReadOnlyList<MonthTotal?> totals,
+        IReadOnlyList<SpendingBooking> monthBookings, int bookingCount, IReadOnlyList<MonthTotal?> totals,
         YearMonth thisMonth, string actor, Instant now)
     {
-        // The list rule on the existing totals alone: its answer counts are the same, and which ids
-        // it creates, replaces and removes are the facts.
-        var outcome = ActualCash.SetTotals([.. existingTotals.Values], totals, thisMonth, actor, now);
+        // The list rule on these months alone: its answer counts are the same, and which total ids
+        // it creates, replaces and removes are the facts (it changes no other booking).
+        var outcome = ActualCash.SetTotals(monthBookings, totals, thisMonth, actor, now);
         if (!outcome.IsOk) return outcome.Refusal!;
         var (after, result) = outcome.Value;
         if (bookingCount + result.Created - result.Removed > ActualCash.MaxBookings)
             return Refusal.Invalid("totals", $"een project heeft maximaal {ActualCash.MaxBookings} boekingen.");
+        var existingTotals = monthBookings.Where(ActualCash.IsTotal).ToDictionary(b => b.Id);
         var facts = ImmutableArray.CreateBuilder<SpendingFact>();
-        var afterById = after.ToDictionary(b => b.Id);
-        foreach (var booking in after)
+        var afterById = after.Where(ActualCash.IsTotal).ToDictionary(b => b.Id);
+        foreach (var booking in after.Where(ActualCash.IsTotal))
             if (!existingTotals.TryGetValue(booking.Id, out var before)) facts.Add(new SpendingFact(SpendingChange.TotalSet, booking));
             else if (!ReferenceEquals(before, booking)) facts.Add(new SpendingFact(SpendingChange.TotalSet, booking, before));
         foreach (var (id, before) in existingTotals)
             if (!afterById.ContainsKey(id)) facts.Add(new SpendingFact(SpendingChange.TotalRemoved, before));
         return Outcome<(ImmutableArray<SpendingFact>, MonthTotalsResult)>.Ok((facts.ToImmutable(), result));
     }
+
+    /// <summary>
+    /// A correction of booking <paramref name="bookingId"/>, appended as a booking of its own (the
+    /// journal is never rewritten): same month and kind, the amount the difference between what the
+    /// booking should have been (<see cref="CorrectSpending.Amount"/>, 0 when it should not have been
+    /// booked) and what it stands at now (its amount plus earlier corrections), the reason as its note.
+    /// <paramref name="bookings"/> are the bookings as they stand (at least those of the corrected
+    /// booking's month). Only a booking made one by one is corrected: a month total follows the budget
+    /// sheet (import it again), and a correction is corrected through its booking.
+    /// </summary>
+    public static Outcome<SpendingBooking> Correct(
+        string bookingId, CorrectSpending command, IReadOnlyList<SpendingBooking> bookings, int bookingCount,
+        string id, string actor, Instant now)
+    {
+        var original = bookings.FirstOrDefault(b => b.Id == bookingId);
+        if (original is null) return Refusal.NotFound("Boeking", bookingId);
+        var v = new Validation();
+        if (ActualCash.IsTotal(original))
+            v.Add("bookingId", $"{bookingId} is een maandtotaal uit de begroting; dat verandert u door het bijgewerkte blad opnieuw in te lezen (warmte import budget).");
+        else if (original.Corrects is { } first)
+            v.Add("bookingId", $"{bookingId} is zelf een correctie van {first}; corrigeer boeking {first} (met het bedrag dat die had moeten zijn).");
+        var stands = original.Amount + bookings.Where(b => b.Corrects == bookingId).Sum(b => b.Amount);
+        if (command.Amount is not { } amount) { v.Add("amount", "is verplicht: het bedrag dat de boeking had moeten zijn (0 als zij er niet had moeten zijn)."); amount = stands; }
+        else if (amount < 0m) v.Add("amount", "mag niet negatief zijn: geef het bedrag dat de boeking had moeten zijn (0 als zij er niet had moeten zijn).");
+        else if (amount > 1_000_000_000m) v.Add("amount", "is onwaarschijnlijk groot.");
+        else if (decimal.Round(amount, 2) != amount) v.Add("amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
+        else if (amount == stands && !v.HasErrors) v.Add("amount", $"boeking {bookingId} staat al op {DutchFormat.Money(stands)}; er is niets te corrigeren.");
+        var reason = v.OptionalText("reason", command.Reason, 500);
+        if (reason is null && !v.Errors.Any(e => e.Field == "reason")) v.Add("reason", "is verplicht: waarom de boeking niet klopte (bijv. 'tikfout, factuur was € 85.000').");
+        if (bookingCount >= ActualCash.MaxBookings) v.Add("amount", $"een project heeft maximaal {ActualCash.MaxBookings} boekingen.");
+        if (v.HasErrors) return v.ToRefusal();
+        return Outcome<SpendingBooking>.Ok(new SpendingBooking
+        {
+            Id = id, Month = original.Month, Kind = original.Kind, Amount = amount - stands, Note = reason,
+            BookedBy = actor, BookedAt = now, Corrects = bookingId,
+        });
+    }
+
+    /// <summary>What booking <paramref name="bookingId"/> stands at: its amount plus the corrections of it.</summary>
+    public static decimal Stands(string bookingId, IEnumerable<SpendingBooking> bookings) =>
+        bookings.Where(b => b.Id == bookingId || b.Corrects == bookingId).Sum(b => b.Amount);
 
     /// <summary>The decimals a decimal carries (its scale).</summary>
     public static int Scale(decimal value) => (decimal.GetBits(value)[3] >> 16) & 0xFF;

@@ -60,6 +60,19 @@ public static class AlvEndpoints
             Write<CastBallot, Proposal>(id, http, grains, (alv, body, actor) => alv.CastBallot(meetingId, proposalId, body, actor), view: SealedProposal(meetingId)))
             .WithSummary("Stem van één lid (eventueel bij volmacht); een lid stemt één keer per voorstel");
 
+        group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/ballots/batch", async (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            var (body, problem) = await RequestBody.ReadAsync<CastBallotsRequest>(http.Request);
+            if (problem is not null) return problem;
+            if (body!.Ballots is not { Length: > 0 } ballots) return Problems.Invalid("ballots", "is verplicht: minstens één stem.");
+            var nulls = ballots.Select((b, i) => (b, i)).Where(x => x.b is null).Select(x => new FieldError($"ballots[{x.i}]", "is leeg.")).ToList();
+            if (nulls.Count > 0) return Problems.From(Refusal.Invalid(nulls));
+            return Answers.From(await Alv(grains, id).CastBallots(meetingId, proposalId, [.. ballots.Select(b => b!)], http.User.Actor(),
+                body.SkipInvalid ?? false, body.DryRun ?? false));
+        }).WithSummary("Stemmen van een lijst (warmte import ballots): alles of niets; skipInvalid: alleen de goede; dryRun: alleen controleren");
+
         group.MapPut("/meetings/{meetingId}/proposals/{proposalId}/tally", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
             Write<RecordTally, Proposal>(id, http, grains, (alv, body, actor) => alv.RecordTally(meetingId, proposalId, body, actor), view: SealedProposal(meetingId)))
             .WithSummary("Telling van de papieren stemming met presentielijst en volmachten");
@@ -153,3 +166,6 @@ public static class AlvEndpoints
     private static Func<IAlvGrain, Proposal, Task<object>> SealedProposal(string meetingId) => async (alv, proposal) =>
         await alv.Meeting(meetingId) is { } meeting ? ProposalView.Of(meeting, proposal, await alv.Statutes(), withMembers: false) : proposal;
 }
+
+/// <summary>A list of ballots for one proposal (<c>POST …/ballots/batch</c>).</summary>
+public sealed record CastBallotsRequest(CastBallot?[]? Ballots, bool? SkipInvalid, bool? DryRun);

@@ -15,6 +15,11 @@ public sealed record BookSpendingRequest(string? Month, string? Kind, decimal? A
         new() { Month = Months.Parse(Month, "month", v), Kind = Kind, Amount = Amount, Note = Note };
 }
 
+public sealed record CorrectSpendingRequest(decimal? Amount, string? Reason)
+{
+    public CorrectSpending ToCommand() => new() { Amount = Amount, Reason = Reason };
+}
+
 public sealed record ReportProgressRequest(string? Month, int? WorkMonthsDone, bool? Stalled)
 {
     public ReportProgress ToCommand(Validation v) =>
@@ -104,17 +109,33 @@ public static class CashFlowEndpoints
             return Answers.Created(await grains.GetGrain<ICashFlowPlanGrain>(id).Book(command, http.User.Actor(), key), $"/api/projects/{id}/spending");
         }).WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
 
+        group.MapPost("/spending/{bookingId}/correction", async (string id, string bookingId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await Answers.ProjectCooperative(grains, id) is not { } cooperative) return Problems.NotFound("Project", id);
+            if (!http.User.CanWriteCooperative(cooperative))
+                return Problems.Forbidden($"Uitgaven corrigeert het bestuur van '{cooperative}' (of een beheerder).");
+            if (bookingId.Length > Slug.MaxLength) return Problems.NotFound("Boeking", Slug.Truncate(bookingId));
+            if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
+            var (body, problem) = await RequestBody.ReadAsync<CorrectSpendingRequest>(http.Request);
+            if (problem is not null) return problem;
+            return Answers.Created(await grains.GetGrain<ICashFlowPlanGrain>(id).Correct(bookingId, body!.ToCommand(), http.User.Actor(), key),
+                $"/api/projects/{id}/spending");
+        }).WithSummary("Een boeking corrigeren: een nieuwe boeking van het verschil, met reden (de oorspronkelijke blijft staan)");
+
         group.MapPut("/spending/totals", async (string id, HttpContext http, IGrainFactory grains) =>
         {
             if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Uitgaven boekt het bestuur van '{project.CooperativeId}' (of een beheerder).");
+            // ?dryRun=true: the same rules on the same bookings, nothing stored (the budget import's check before it sends).
+            var dryRun = http.Request.Query["dryRun"].ToString() switch { "" or "false" => (bool?)false, "true" => true, _ => null };
+            if (dryRun is null) return Problems.Invalid("dryRun", "is true of false.");
             var (body, problem) = await RequestBody.ReadAsync<SetMonthTotalsRequest>(http.Request);
             if (problem is not null) return problem;
             var v = new Validation();
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).SetTotals(command, http.User.Actor()));
+            return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).SetTotals(command, http.User.Actor(), dryRun.Value));
         }).WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
 
         group.MapGet("/spending", async (string id, string? month, IGrainFactory grains) =>

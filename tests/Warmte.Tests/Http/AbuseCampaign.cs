@@ -112,6 +112,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         // complex-a takes the declarations (and then may no longer be removed); complex-b is set and removed.
         ["complexId"] = ["complex-a", "complex-b"],
         ["grantId"] = ["paw"],
+        ["bookingId"] = [BookingPlaceholder],
         // L-4 left the cooperative (seeded): the one member the privacy erasure accepts.
         ["number"] = ["1", "2", "L-1", "L-2", "L-4"],
         ["action"] = ["request", "accounting", "approve", "reject", "pay"],
@@ -141,6 +142,9 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
 
     /// <summary>Replaced, when sent, by the receipt code of the seed's online vote in the meeting whose voting is closed and counted (<see cref="Counted"/>).</summary>
     private const string ReceiptPlaceholder = "@receipt";
+
+    /// <summary>A route value replaced, when sent, by the id of the booking seeded for the correction endpoint (booking ids are random).</summary>
+    private const string BookingPlaceholder = "@booking";
 
     /// <summary>A route value or body text replaced, when sent, by the meeting whose online voting is open.</summary>
     private const string StemPlaceholder = "@stem";
@@ -205,6 +209,8 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         ["DELETE /api/projects/{id}/consent/complexes/{complexId}"] = NoBody,
         // Tranche 1 as seeded (the campaign requests it: then its plan is fixed), tranche 2 re-planned.
         ["PUT /api/projects/{id}/grants/{grantId}/tranche-plan"] = """{"tranches":[{"amount":1000000.00},{"amount":3850000.00,"plannedOn":"2026-06-01"}]}""",
+        ["POST /api/projects/{id}/spending/{bookingId}/correction"] = """{"amount":1.00,"reason":"tikfout"}""",
+        ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals/{proposalId}/ballots/batch"] = """{"ballots":[{"memberNumber":"L-2","choice":"Tegen"}],"skipInvalid":true}""",
         ["PUT /api/projects/{id}/spending/totals"] = """{"totals":[{"month":"2024-02","kind":"Design","amount":2500.00,"note":"maandtotaal"},{"month":"2024-02","kind":"Advisers","amount":0}]}""",
         ["PUT /api/projects/{id}/progress"] = """{"month":"2024-03","workMonthsDone":2,"stalled":false}""",
         ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals/{proposalId}/close"] = NoBody,
@@ -671,6 +677,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         StemPlaceholder => _stemMeeting,
         HeldPlaceholder => _heldMeeting,
         GatePlaceholder => _gateProject,
+        BookingPlaceholder => _booking,
         _ => text.Replace($"\"{CodePlaceholder}\"", $"\"{_stemCode}\"").Replace($"/{StemPlaceholder}\"", $"/{_stemMeeting}\"").Replace($"\"{ReceiptPlaceholder}\"", $"\"{_receipt}\"")
             .Replace($"\"{TodayPlaceholder}\"", $"\"{Today():yyyy-MM-dd}\"").Replace($"\"{NoticePlaceholder}\"", $"\"{Today().PlusYears(4):yyyy-MM-dd}\""),
     };
@@ -679,6 +686,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
 
     private string _heldMeeting = "";
     private string _gateProject = "";
+    private string _booking = "";
     private int heldMeetings;
     private int gateProjects;
     private int heldRenewals;
@@ -988,6 +996,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
                 id = "paw", funder = "Rijk via gemeente", scheme = "PAW", amountGranted = 7_700_000m, decidedOn = "2020-01-01",
                 tranches = new[] { new { amount = 1_000_000m }, new { amount = 1_000_000m } },
             }));
+            _booking = (await Expect(admin.Post($"api/projects/{Project}/spending", new { month = "2024-01", kind = "Design", amount = 100m, note = "te corrigeren" }))).Text("id");
             var model = JsonDocument.Parse(File.ReadAllText(RepoFiles.Path("models", "ketelhuiswg.json"))).RootElement;
             await Expect(admin.Post($"api/projects/{Project}/business-cases", new { note = "campagne", model }));
 
