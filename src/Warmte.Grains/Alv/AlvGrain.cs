@@ -84,7 +84,7 @@ public sealed class AlvGrain(
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         if (meeting.Proposals.All(p => p.Id != proposalId)) return Refusal.NotFound("Voorstel", $"{meetingId}/{proposalId}");
         if (commands.IsDefaultOrEmpty) return Refusal.Invalid("ballots", "is verplicht: minstens één stem.");
-        if (commands.Length > AlvRules.MaxAttendance) return Refusal.Invalid("ballots", $"maximaal {AlvRules.MaxAttendance} stemmen per keer.");
+        if (commands.Length > AlvRules.MaxAttendance) return Refusal.Invalid("ballots", $"maximaal {DutchFormat.Number(AlvRules.MaxAttendance)} {DutchFormat.Noun(AlvRules.MaxAttendance, "stem", "stemmen")} per keer.");
         // Each ballot by the rules of one ballot, on the record and marks as the ballots before it left them
         // (BallotBook.With), so a member twice or a holder's proxies over the limit within the list are found too.
         var numbers = commands.SelectMany(c => AlvRules.NumbersIn(c)).Distinct().ToImmutableArray();
