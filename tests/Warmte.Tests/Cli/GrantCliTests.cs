@@ -245,6 +245,6 @@ public sealed class GrantCliTests(CliServerFixture fixture) : IClassFixture<CliS
 
         var none = await As(Server.AdminToken, "cashflow", NewId("proj"));
         Assert.Equal(1, none.ExitCode);
-        Assert.Contains("cashflow-plan", none.Err);
+        Assert.Contains("warmte cashflow save", none.Err); // the CLI's own way, not the API path (tester A14)
     }
 }
