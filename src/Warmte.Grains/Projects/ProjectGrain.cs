@@ -71,7 +71,10 @@ public sealed class ProjectGrain(
         // A gate decision is judged against the realisatiebesluit in force on its date (review2 F4).
         var onDate = decidedOn is { } d ? alv.DecisionAsOf(project.Id, DecisionType.Realisatiebesluit, d) : Task.FromResult<DecisionStatus?>(null);
         var consent = GrainFactory.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
-        return new GateFacts(await financing, await decision, await consent, await onDate, decidedOn);
+        // Tenant consent likewise: the answers dated on or before the decision date (tester A16).
+        async Task<ConsentStatus?> ConsentOn(LocalDate day) => await GrainFactory.GetGrain<ITenantConsentGrain>(project.Id).StatusAsOf(day);
+        var consentOnDate = decidedOn is { } c ? ConsentOn(c) : Task.FromResult<ConsentStatus?>(null);
+        return new GateFacts(await financing, await decision, await consent, await onDate, decidedOn, await consentOnDate);
     }
 
     public Task<WcwAssessment?> Wcw() =>

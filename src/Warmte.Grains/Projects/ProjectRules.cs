@@ -105,8 +105,10 @@ public static class ProjectRules
             // The gate is judged as of the decision date: evidence dated later did not exist when it was decided.
             var checklist = rules.Evaluate(from, to, new GateContext(project, decidedOn, facts));
             if (!checklist.AllMet && checklist.Unmet.All(c => c.MetFrom is not null))
-                return Refusal.Invalid(checklist.Unmet.Select(c => new FieldError("decidedOn",
-                    $"op {DutchFormat.Date(decidedOn)} was {Lower(c.Description)} nog niet {(c.Key == "realisatiebesluit" ? "genomen" : c.Key == "huurdersinstemming" ? "gehaald" : "aanwezig")} "
+                return Refusal.Invalid(checklist.Unmet.Select(c => new FieldError("decidedOn", c.Key == "huurdersinstemming"
+                    // Tenant consent names the complexes short then, the count needed and the day it was reached (tester A16).
+                    ? $"op {DutchFormat.Date(decidedOn)} was de huurdersinstemming nog niet gehaald ({c.Evidence}); een poortbesluit kan niet eerder zijn dan het bewijs — kies een datum op of na {DutchFormat.Date(checklist.Unmet.Max(u => u.MetFrom!.Value))}."
+                    : $"op {DutchFormat.Date(decidedOn)} was {Lower(c.Description)} nog niet {(c.Key == "realisatiebesluit" ? "genomen" : c.Key == "huurdersinstemming" ? "gehaald" : "aanwezig")} "
                     + $"(pas vanaf {DutchFormat.Date(c.MetFrom!.Value)}); een poortbesluit kan niet eerder zijn dan het bewijs — kies een datum op of na {DutchFormat.Date(checklist.Unmet.Max(u => u.MetFrom!.Value))}.")));
             if (!checklist.AllMet)
                 return Refusal.Conflict("gate-conditions-unmet",
