@@ -105,8 +105,22 @@ public sealed class DashboardTests(BrowserFixture fixture)
 
         var outlook = page.Locator("#outlook");
         await Expect(outlook).ToContainTextAsync("Vandaag (januari 2027)");
-        await Expect(outlook).ToContainTextAsync("Het geld reikt nog 2 maanden werk, tot en met februari 2027.");
-        await Expect(outlook).ToContainTextAsync("Volgende tranche nodig vóór maart 2027.");
+        // The demo's tranches 1-5 were paid and nothing is booked: the outlook is the actual balance with the plan's spending
+        // from where the plan has the work today (tester A7), and the page says so and states the API's runway in words.
+        var answer = simulation.GetProperty("outlook");
+        Assert.Equal("Actual", answer.GetProperty("basis").GetString());
+        await Expect(outlook).ToContainTextAsync("nog geen uitgaven of voortgang geboekt");
+        var nl = System.Globalization.CultureInfo.GetCultureInfo("nl-NL");
+        string Words(string yearMonth) => DateTime.ParseExact(yearMonth + "-01", "yyyy-MM-dd", nl).ToString("MMMM yyyy", nl);
+        if (answer.GetProperty("state").GetString() == "GapAhead")
+        {
+            var runway = answer.GetProperty("runwayMonths").GetInt32();
+            var gap = DateTime.ParseExact(answer.GetProperty("gapStart").GetString() + "-01", "yyyy-MM-dd", nl).AddMonths(-1).ToString("yyyy-MM");
+            await Expect(outlook).ToContainTextAsync($"Het geld reikt nog {runway} {(runway == 1 ? "maand" : "maanden")} werk, tot en met {Words(gap)}.");
+            await Expect(outlook).ToContainTextAsync($"Volgende tranche nodig vóór {Words(answer.GetProperty("moneyNeededBy").GetString()!)}.");
+        }
+        else
+            await Expect(outlook).ToContainTextAsync("Het geld reikt tot het werk klaar is");
 
         var chart = page.Locator("#cash-chart");
         await Expect(chart.Locator("rect[data-kind=stall]")).ToHaveCountAsync(stalls);
