@@ -102,5 +102,9 @@ public static class AlertRules
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
     }
 
+    /// <summary><paramref name="alerts"/> with <paramref name="more"/> (the gate-evidence alerts), in the same order: worst first, then oldest.</summary>
+    public static ImmutableArray<Alert> With(ImmutableArray<Alert> alerts, ImmutableArray<Alert> more) =>
+        more.IsDefaultOrEmpty ? alerts : [.. alerts.Concat(more).OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
+
     private static int Days(LocalDate from, LocalDate to) => Period.Between(from, to, PeriodUnits.Days).Days;
 }

@@ -168,6 +168,12 @@ public static class ProjectRules
         if (v.HasErrors) return v.ToRefusal();
         var existing = project.Deliverables.FirstOrDefault(d => d.Key == key);
         if (existing is null) return Refusal.NotFound("Vastgelegd document/besluit", key);
+        // The evidence of a gate that was passed and still stands is not withdrawn (tester A15): the phase history would
+        // keep the Go while its evidence silently disappeared. A newer version may still be recorded (PUT); going back is a no-go.
+        if (Alerts.GateEvidence.StandingGo(project.Phase, project.History, definition!.Gate) is { } go)
+            return Refusal.Conflict("deliverable-is-gate-evidence",
+                $"'{definition.Name}' is bewijs voor de Go van {DutchFormat.Date(go.DecidedOn)} naar {go.To}; intrekken zou dat bewijs stil laten verdwijnen. "
+                + "Leg zo nodig een nieuwere versie vast, of neem eerst een no-go-besluit.");
         return Outcome<Change<ProjectRecord>>.Ok(new(project with { Deliverables = project.Deliverables.Remove(existing) },
             "deliverable.withdrawn", $"'{definition!.Name}' ingetrokken."));
     }

@@ -88,4 +88,79 @@ public sealed class GateEvidenceApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, go.Status);
         Assert.Equal("Realisatie", go.Body.GetProperty("phase").GetString());
     }
+
+    private static async Task<string[]> GateAlerts(HttpClient admin, string project) =>
+        [.. (await admin.Get($"api/projects/{project}/alerts")).Body.EnumerateArray()
+            .Where(a => a.GetProperty("kind").GetString() == "gate-evidence-changed").Select(a => a.GetProperty("message").GetString()!)];
+
+    [Fact]
+    public async Task A_correction_that_overturns_the_realisatiebesluit_a_go_rested_on_raises_an_alert_on_the_project_A15()
+    {
+        var admin = _server.Client();
+        var (coop, project) = await West(admin);
+        Assert.Equal(HttpStatusCode.OK, (await Go(admin, project, "2026-12-04")).Status);
+        Assert.Empty(await GateAlerts(admin, project));
+
+        // Afterwards a recount of the same meeting (the same three members present) rejects it.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-west/proposals", new
+        {
+            id = "telfout", title = "Correctie", decisionType = "Realisatiebesluit", projectId = project, corrects = "alv-west/realisatie", correctionReason = "telfout",
+        })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv-west/proposals/telfout/tally",
+            new { @for = 0, against = 3, abstain = 0, present = new[] { "L-1", "L-2", "L-3" } })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-west/proposals/telfout/close", new { })).Status);
+
+        var alert = Assert.Single(await GateAlerts(admin, project));
+        Assert.StartsWith("Het realisatiebesluit waarop de Go van 04-12-2026 rust is gecorrigeerd: Verworpen", alert);
+        Assert.Contains("correctie op alv-west/realisatie", alert);
+        var raw = (await admin.Get($"api/projects/{project}/alerts")).Body.EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "gate-evidence-changed");
+        Assert.Equal("High", raw.GetProperty("severity").GetString());
+        // The phase is a decision of people: it stays, with the trace beside it.
+        Assert.Equal("Realisatie", (await admin.Get($"api/projects/{project}")).Body.GetProperty("phase").GetString());
+    }
+
+    [Fact]
+    public async Task The_evidence_of_a_passed_gate_is_not_withdrawn_until_a_no_go_A15()
+    {
+        var admin = _server.Client();
+        var (_, project) = await West(admin);
+        // Before the gate is passed a deliverable may be withdrawn and recorded again.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Delete($"api/projects/{project}/deliverables/vergunningen")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/deliverables/vergunningen", new { presentOn = "2024-12-14" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Go(admin, project, "2026-12-04")).Status);
+
+        var refused = await admin.Delete($"api/projects/{project}/deliverables/financial-close");
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal("deliverable-is-gate-evidence", refused.Code);
+        Assert.Contains("bewijs voor de Go van 04-12-2026 naar Realisatie", refused.Raw);
+        var shown = (await admin.Get($"api/projects/{project}")).Body.GetProperty("deliverables").EnumerateArray().Select(d => d.GetProperty("key").GetString()).ToList();
+        Assert.Contains("financial-close", shown);
+        // An earlier gate's evidence neither.
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.Delete($"api/projects/{project}/deliverables/intentieverklaring")).Status);
+
+        // After a no-go back to Ontwikkeling the gate no longer stands: then it may go.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/transitions", new { to = "Ontwikkeling", decidedOn = "2026-12-05", decidedBy = "ALV", rationale = "financiering valt weg" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Delete($"api/projects/{project}/deliverables/financial-close")).Status);
+    }
+
+    [Fact]
+    public async Task Consent_falling_below_the_threshold_after_the_go_raises_an_alert_that_clears_when_it_is_back_A15()
+    {
+        var admin = _server.Client();
+        var (_, project) = await West(admin);
+        Assert.Equal(HttpStatusCode.OK, (await Go(admin, project, "2026-12-04")).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/consent/complexes/west-1/declarations", new
+        {
+            declarations = new[] { new { postcode = "1054 AB", huisnummer = 3, response = "Geweigerd", on = "2026-12-06" } },
+        })).Status);
+        var alert = Assert.Single(await GateAlerts(admin, project));
+        Assert.StartsWith("De huurdersinstemming waarop de Go van 04-12-2026 rust, is niet meer gehaald: West 1 nu 6 van 10 (nodig 7).", alert);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/consent/complexes/west-1/declarations", new
+        {
+            declarations = new[] { new { postcode = "1054 AB", huisnummer = 8, response = "Akkoord", on = "2026-12-06" } },
+        })).Status);
+        Assert.Empty(await GateAlerts(admin, project));
+    }
 }
