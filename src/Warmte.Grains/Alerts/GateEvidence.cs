@@ -33,24 +33,22 @@ public static class GateEvidence
     {
         var alerts = ImmutableArray.CreateBuilder<Alert>();
         var goText = $"de Go van {DutchFormat.Date(go.DecidedOn)}";
-        if (decisionOnGoDate is not { Result.Outcome: DecisionOutcome.Aangenomen })
+        // No decision at all on the Go's date: a Go of a release before the realisatiebesluit was a computed condition
+        // (a register decision cannot disappear since), so there is nothing it rested on to change: no alert.
+        if (decisionOnGoDate is { Result.Outcome: not DecisionOutcome.Aangenomen } d)
         {
-            var message = decisionOnGoDate switch
-            {
-                { Corrects: { } corrected } d =>
-                    $"Het realisatiebesluit waarop {goText} rust is gecorrigeerd: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}', correctie op {corrected}: {d.Result.Describe()}).",
-                { } d =>
-                    $"Het realisatiebesluit waarop {goText} rust, is volgens het ALV-register nu: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}': {d.Result.Describe()}).",
-                null => $"Het ALV-register heeft geen realisatiebesluit meer dat gold op {DutchFormat.Date(go.DecidedOn)}, waarop {goText} rust.",
-            };
+            var message = d.Corrects is { } corrected
+                ? $"Het realisatiebesluit waarop {goText} rust is gecorrigeerd: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}', correctie op {corrected}: {d.Result.Describe()})."
+                : $"Het realisatiebesluit waarop {goText} rust, is volgens het ALV-register nu: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}': {d.Result.Describe()}).";
             alerts.Add(new Alert(projectId, Kind, AlertSeverity.High, go.DecidedOn,
                 message + " Het project blijft in Realisatie; neem zo nodig een nieuw besluit of een no-go.", "poort/realisatie/realisatiebesluit"));
         }
-        if (consent is { NotApplicableReason: null, AllReached: false })
+        // Without any complex (and not declared "no rented homes") there is no consent to fall: a Go of a release before
+        // consent was a computed condition. Quiet rather than a false alarm on every such project.
+        if (consent is { NotApplicableReason: null, AllReached: false, Complexes.Length: > 0 })
         {
-            var shortOf = consent.Complexes.Where(c => !c.Reached)
-                .Select(c => $"{c.Name} nu {c.Agreed} van {c.RentedHomes} (nodig {c.Required})").ToList();
-            var what = shortOf.Count > 0 ? string.Join("; ", shortOf) : "geen complexen met huurwoningen meer vastgelegd";
+            var what = string.Join("; ", consent.Complexes.Where(c => !c.Reached)
+                .Select(c => $"{c.Name} nu {c.Agreed} van {c.RentedHomes} (nodig {c.Required})"));
             alerts.Add(new Alert(projectId, Kind, AlertSeverity.Medium, go.DecidedOn,
                 $"De huurdersinstemming waarop {goText} rust, is niet meer gehaald: {what}. Of een intrekking na de bezwaartermijn meetelt, is een juridische vraag; het project blijft in Realisatie.",
                 "poort/realisatie/huurdersinstemming"));

@@ -55,8 +55,11 @@ public sealed class GateEvidenceTests
         Assert.Equal((AlertSeverity.Medium, "poort/realisatie/huurdersinstemming"), (consent.Severity, consent.Subject));
         Assert.Contains("West 1 nu 6 van 10 (nodig 7)", consent.Message);
 
-        // No decision in force on the Go's date any more, and consent gone too: both, worst first in the project's list.
-        Assert.Equal(2, GateEvidence.Alerts("p", go, null, Consent(0)).Length);
+        // Both gone: both, worst first in the project's list.
+        var both = GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Verworpen, "alv/besluit"), Consent(0));
+        Assert.Equal([AlertSeverity.High, AlertSeverity.Medium], both.Select(a => a.Severity).OrderByDescending(s => s));
+        // A Go from before these were computed conditions (no register decision, no complex): nothing it rested on changed.
+        Assert.Empty(GateEvidence.Alerts("p", go, null, ConsentRules.Status(ConsentRecord.Empty, "p", GoOn, null)));
         // A project that declared it connects no rented homes needs no consent.
         var none = ConsentRules.Status(new ConsentRecord { NotApplicableReason = "koopwoningen" }, "p", GoOn, null);
         Assert.Empty(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), none));
