@@ -110,7 +110,9 @@ internal static class CashFlowViews
         output.WriteLine($"Kaslijn van {projectId}: werkelijk t/m {Month(t.Today)}, daarna verwacht ({CashFlowCommands.RegimeName(t.Regime).ToLowerInvariant()})");
         var progress = state.ProgressSource == ProgressSource.Reported && t.Progress is { } p
             ? $"gemeld per eind {Month(p.Month)}{(p.Stalled ? ", werk lag stil" : "")}"
-            : "geschat uit de geboekte uitgaven (meld de voortgang met warmte progress report)";
+            : state.ProgressSource == ProgressSource.Planned
+                ? "volgens het plan: nog geen uitgaven of voortgang geboekt (meld de voortgang met warmte progress report)"
+                : "geschat uit de geboekte uitgaven (meld de voortgang met warmte progress report)";
         Fields(output,
             ("Saldo nu", Nl.Money(t.Actual.Balance)),
             ("Werk gedaan", $"{Nl.Count(state.WorkMonthsDone, "werkmaand", "werkmaanden")}{(planned is { } n ? $" van {Nl.Number(n)}" : "")}, {progress}"),

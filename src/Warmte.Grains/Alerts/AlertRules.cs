@@ -83,7 +83,11 @@ public static class AlertRules
             var basis = o.Basis == CashFlow.OutlookBasis.Actual ? "vanaf de werkelijke stand" : "volgens de simulatie van het kasstroomplan";
             // The plan's simulation is no forecast of what was recorded (review2): said so in so many words.
             var planNote = o.Basis == CashFlow.OutlookBasis.Plan
-                ? " Dit is het plan gesimuleerd vanaf de start; er zijn nog geen uitgaven of voortgang geboekt, betaalde tranches tellen hierin niet mee." : "";
+                ? " Dit is het plan gesimuleerd vanaf de start; er zijn nog geen uitgaven of voortgang geboekt en nog geen tranches betaald."
+                // Tranches paid, nothing booked (tester A7): what the figure rests on, in so many words.
+                : o.WorkFromPlan
+                    ? " Er zijn nog geen uitgaven of voortgang geboekt: gerekend met het werkelijke saldo (alle betaalde tranches) en de geplande uitgaven vanaf het punt waar het plan het werk nu heeft."
+                    : "";
             if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
                 alerts.Add(new Alert(projectId, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
                     $"Nog {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")}. "
@@ -97,6 +101,10 @@ public static class AlertRules
         }
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
     }
+
+    /// <summary><paramref name="alerts"/> with <paramref name="more"/> (the gate-evidence alerts), in the same order: worst first, then oldest.</summary>
+    public static ImmutableArray<Alert> With(ImmutableArray<Alert> alerts, ImmutableArray<Alert> more) =>
+        more.IsDefaultOrEmpty ? alerts : [.. alerts.Concat(more).OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
 
     private static int Days(LocalDate from, LocalDate to) => Period.Between(from, to, PeriodUnits.Days).Days;
 }

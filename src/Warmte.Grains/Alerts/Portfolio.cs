@@ -34,7 +34,9 @@ public static class Portfolio
     /// expected (<see cref="Grants.PaymentExpectation.Next"/>: the earliest requested, unpaid tranche,
     /// after the funder's lead times for the stage it reached).
     /// </summary>
-    public static PortfolioRow Row(ProjectFacts facts) => Row(facts.Project, facts.Grants, facts.Today, facts.Outlook);
+    public static PortfolioRow Row(ProjectFacts facts) => Row(facts.Project, facts.Grants, facts.Today, facts.Outlook) is var row && !facts.GateAlerts.IsDefaultOrEmpty
+        ? row with { Alerts = AlertRules.With(row.Alerts, facts.GateAlerts) }
+        : row;
 
     public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null) =>
         Row(project.Id, project.Name, project.CooperativeId, project.Phase, project.Milestones, grants, today, outlook);

@@ -6,10 +6,13 @@ using Warmte.Projects;
 
 namespace Warmte.Alerts;
 
-/// <summary>What a project's alerts are computed from: the project, its grants and its cash outlook today.</summary>
-public sealed record ProjectFacts(ProjectView Project, ImmutableArray<GrantView> Grants, Outlook? Outlook, LocalDate Today)
+/// <summary>
+/// What a project's alerts are computed from: the project, its grants and its cash outlook today, and the alerts on the
+/// evidence of a passed gate (<see cref="GateEvidence"/>; they do not move with the calendar).
+/// </summary>
+public sealed record ProjectFacts(ProjectView Project, ImmutableArray<GrantView> Grants, Outlook? Outlook, LocalDate Today, ImmutableArray<Alert> GateAlerts = default)
 {
-    public ImmutableArray<Alert> Alerts => AlertRules.For(Project, Grants, Today, Outlook);
+    public ImmutableArray<Alert> Alerts => AlertRules.With(AlertRules.For(Project, Grants, Today, Outlook), GateAlerts);
 
     /// <summary>Reads the three grains in parallel; null when the project does not exist.</summary>
     public static async Task<ProjectFacts?> LoadAsync(IGrainFactory grains, string projectId, LocalDate today)
@@ -18,6 +21,8 @@ public sealed record ProjectFacts(ProjectView Project, ImmutableArray<GrantView>
         var project = grains.GetGrain<IProjectGrain>(projectId).Get();
         var funding = grains.GetGrain<IGrantsGrain>(projectId).Grants();
         var outlook = grains.GetGrain<ICashFlowPlanGrain>(projectId).Outlook(today.ToYearMonth());
-        return await project is { } view ? new ProjectFacts(view, await funding, await outlook, today) : null;
+        if (await project is not { } view) return null;
+        var gate = GateEvidence.LoadAsync(grains, view);
+        return new ProjectFacts(view, await funding, await outlook, today, await gate);
     }
 }

@@ -69,7 +69,7 @@ public sealed record ProjectSummaryRow
 
     /// <summary>The money side on <paramref name="day"/> (its open alerts are that day's).</summary>
     public ProjectFinance FinanceOn(LocalDate day) =>
-        Finance with { OpenAlerts = AlertRules.For(ProjectId, Calendar!.Phase, MilestonesOn(day), Calendar.Grants, day, OutlookOn(day)).Length };
+        Finance with { OpenAlerts = AlertRules.For(ProjectId, Calendar!.Phase, MilestonesOn(day), Calendar.Grants, day, OutlookOn(day)).Length + Calendar.GateAlerts.Length };
 
     /// <summary>
     /// The portfolio row on <paramref name="day"/> a financier with <paramref name="funderScope"/> sees
@@ -78,8 +78,9 @@ public sealed record ProjectSummaryRow
     public PortfolioRow? PortfolioOn(LocalDate day, string? funderScope)
     {
         var grants = funderScope is null ? Calendar!.Grants : [.. Calendar!.Grants.Where(g => g.Grant.FunderId == funderScope)];
-        return grants.IsEmpty ? null
-            : Alerts.Portfolio.Row(ProjectId, Line.Name, CooperativeId, Calendar.Phase, MilestonesOn(day), grants, day, OutlookOn(day));
+        if (grants.IsEmpty) return null;
+        var row = Alerts.Portfolio.Row(ProjectId, Line.Name, CooperativeId, Calendar.Phase, MilestonesOn(day), grants, day, OutlookOn(day));
+        return Calendar.GateAlerts.IsEmpty ? row : row with { Alerts = AlertRules.With(row.Alerts, Calendar.GateAlerts) };
     }
 
     /// <summary>
@@ -114,6 +115,7 @@ public sealed record ProjectSummaryRow
             Grants = [.. facts.Grants.Select(SummaryCalendar.Trim)],
             HasCashPlan = facts.Outlook is not null,
             Outlooks = facts.Outlook is { } now ? nextMonth is null ? [now] : [now, nextMonth] : [],
+            GateAlerts = facts.GateAlerts.IsDefault ? [] : facts.GateAlerts,
         },
     };
 }
@@ -131,6 +133,8 @@ public sealed record SummaryCalendar
     [Id(3)] public required bool HasCashPlan { get; init; }
     /// <summary>With a cash plan: the outlook of the month computed and of the month after.</summary>
     [Id(4)] public ImmutableArray<CashFlow.Outlook> Outlooks { get; init; } = [];
+    /// <summary>The alerts on the evidence of a passed gate (<see cref="GateEvidence"/>): they do not move with the calendar.</summary>
+    [Id(5)] public ImmutableArray<Alert> GateAlerts { get; init; } = [];
 
     /// <summary>
     /// A grant with what the alerts and the portfolio row read of it: its terms, the totals and lead

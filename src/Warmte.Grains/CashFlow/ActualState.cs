@@ -11,6 +11,8 @@ public enum ProgressSource
     Reported,
     /// <summary>No report: the work months whose planned cost the booked spending covers.</summary>
     EstimatedFromSpending,
+    /// <summary>No spending booked and no report, only tranches paid: where the plan's simulation has the work today (tester A7).</summary>
+    Planned,
 }
 
 /// <summary>The board's statement of how far the work programme is: work months done by the end of a month.</summary>

@@ -152,6 +152,11 @@ public sealed record Outlook
     [Id(8)] public OutlookBasis Basis { get; init; }
     /// <summary>The next grant payment on its way (<see cref="Grants.PaymentExpectation.Next"/>): the same date the portfolio shows.</summary>
     [Id(9)] public Grants.NextPayment? NextPayment { get; init; }
+    /// <summary>
+    /// From the actual state with tranches paid but no spending booked nor progress reported (tester A7): the balance is the
+    /// actual one (every euro received), the work stands where the plan has it today and the plan's spending runs from there.
+    /// </summary>
+    [Id(10)] public bool WorkFromPlan { get; init; }
 }
 
 /// <summary>What a cash outlook is computed from.</summary>

@@ -13,12 +13,21 @@ public sealed record CashFacts(
     CashFlowPlan Plan, ImmutableArray<GrantView> Grants, ImmutableArray<MonthSpending> Spent, ImmutableArray<ProgressReport> Progress)
 {
     /// <summary>
-    /// The work's side of the money was recorded: spending booked or a progress report. Tranche facts alone do not
-    /// say how much of the money received is spent; a projection from them would take every euro received as still
-    /// in the bank (a project in realisatie without bookings would show no stall at all), so until spending or progress
-    /// is recorded the plan's simulation stays the answer (its tranches' payment dates from <see cref="PaymentExpectation"/>).
+    /// Real money facts were recorded: spending booked, a progress report, or a tranche paid (tester A7). Then the one
+    /// answer is projected from the actual state (the actual balance); before any of them the plan simulated from its
+    /// start is all there is (<see cref="OutlookBasis.Plan"/>). A paid tranche alone counts: a financier who paid
+    /// € 1 mln must not be shown the plan's stall that payment removed, while the cash timeline shows the money.
     /// </summary>
-    public bool HasActuals => Spent.Any(m => m.Bookings > 0) || !Progress.IsEmpty;
+    public bool HasActuals => HasBookedWork
+        || Grants.Any(g => g.Grant.Tranches.Any(t => t.PaidAmount is not null && t.DateOf(TrancheStatus.Uitbetaald) is not null));
+
+    /// <summary>
+    /// The work's side of the money was recorded: spending booked or a progress report. Without it the money received
+    /// is all still in the balance and nothing says how far the work is: the projection then takes the work where the
+    /// plan's simulation has it today and the plan's spending from there on, on top of the actual balance
+    /// (<see cref="ProgressSource.Planned"/>, <see cref="Outlook.WorkFromPlan"/>).
+    /// </summary>
+    public bool HasBookedWork => Spent.Any(m => m.Bookings > 0) || !Progress.IsEmpty;
 
     /// <summary>The plan with the funder's lead times observed on the project's grants (the plan's own setting until a tranche went from request to payment).</summary>
     public CashFlowPlan PlanWithObservedLeadTimes => ObservedLeadTimes.From(Grants) is { } observed ? Plan with { LeadTimes = observed } : Plan;
@@ -56,6 +65,12 @@ public static class ProjectCash
         var actual = Position(plan, facts.Grants, facts.Spent, month);
         var progress = WorkProgress.Latest(facts.Progress, month);
         var state = ActualState.From(plan, actual, facts.Grants, progress, today);
+        // Nothing booked about the work (only tranches paid): the work stands where the plan's simulation has it today, and
+        // its planned spending runs from there on top of the actual balance (tester A7). Estimating it from the spending
+        // booked (none) would restart the whole work programme today.
+        var workFromPlan = facts.HasActuals && !facts.HasBookedWork;
+        if (workFromPlan)
+            state = state with { WorkMonthsDone = PlannedWorkMonthsDone(plan, regime, month), ProgressSource = ProgressSource.Planned };
         var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
         var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished, RunwayMonths = 0 };
         return new CashTimeline
@@ -68,10 +83,15 @@ public static class ProjectCash
             Projection = projection,
             // The one answer: from the actual state once spending or progress is recorded, else the plan's simulation (as the cash page).
             Outlook = WithoutPastRequestBy(facts.HasActuals || regime == Regime.Milestones
-                ? outlook with { Basis = OutlookBasis.Actual, NextPayment = next }
+                ? outlook with { Basis = OutlookBasis.Actual, NextPayment = next, WorkFromPlan = workFromPlan }
                 : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = next }),
         };
     }
+
+    /// <summary>The work months the plan simulated from its start has done by the end of <paramref name="month"/> (0 before its start).</summary>
+    public static int PlannedWorkMonthsDone(CashFlowPlan plan, Regime regime, YearMonth month) =>
+        CashFlowSimulator.Simulate(plan, regime == Regime.Milestones ? Regime.Tranches : regime, month).Months
+            .Count(m => m.Month <= month && m.Status == MonthStatus.Working);
 
     /// <summary>Today's outlook under the current regime (tranches after accounting).</summary>
     public static Outlook Outlook(CashFacts facts, LocalDate today) => Outlook(facts, today, PaymentExpectation.Next(facts.Grants, today));

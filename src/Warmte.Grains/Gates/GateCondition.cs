@@ -32,7 +32,9 @@ public sealed record GateFacts(
     // The realisatiebesluit in force on a gate decision's date (decidedOn), looked up for a transition only;
     // Realisatiebesluit stays the latest (review2 F4). DecisionDate: the day it was looked up for (null: not looked up).
     [property: Id(3)] Alv.DecisionStatus? RealisatiebesluitOnDecisionDate = null,
-    [property: Id(4)] LocalDate? DecisionDate = null)
+    [property: Id(4)] LocalDate? DecisionDate = null,
+    // Tenant consent as it stood on DecisionDate by the answers' own dates (tester A16); TenantConsent stays today's.
+    [property: Id(5)] TenantConsent.ConsentStatus? TenantConsentOnDecisionDate = null)
 {
     public static readonly GateFacts None = new();
 }

@@ -73,8 +73,11 @@ public sealed class ProjectGrain(
             : new DecisionNowAndOn(await alv.DecisionFor(project.Id, DecisionType.Realisatiebesluit), null);
         var decisions = Decisions();
         var consent = GrainFactory.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
+        // Tenant consent likewise: the answers dated on or before the decision date (tester A16).
+        async Task<ConsentStatus?> ConsentOn(LocalDate day) => await GrainFactory.GetGrain<ITenantConsentGrain>(project.Id).StatusAsOf(day);
+        var consentOnDate = decidedOn is { } c ? ConsentOn(c) : Task.FromResult<ConsentStatus?>(null);
         var (now, onDate) = await decisions;
-        return new GateFacts(await financing, now, await consent, onDate, decidedOn);
+        return new GateFacts(await financing, now, await consent, onDate, decidedOn, await consentOnDate);
     }
 
     public Task<WcwAssessment?> Wcw() =>

@@ -105,8 +105,10 @@ public static class ProjectRules
             // The gate is judged as of the decision date: evidence dated later did not exist when it was decided.
             var checklist = rules.Evaluate(from, to, new GateContext(project, decidedOn, facts));
             if (!checklist.AllMet && checklist.Unmet.All(c => c.MetFrom is not null))
-                return Refusal.Invalid(checklist.Unmet.Select(c => new FieldError("decidedOn",
-                    $"op {DutchFormat.Date(decidedOn)} was {Lower(c.Description)} nog niet {(c.Key == "realisatiebesluit" ? "genomen" : c.Key == "huurdersinstemming" ? "gehaald" : "aanwezig")} "
+                return Refusal.Invalid(checklist.Unmet.Select(c => new FieldError("decidedOn", c.Key == "huurdersinstemming"
+                    // Tenant consent names the complexes short then, the count needed and the day it was reached (tester A16).
+                    ? $"op {DutchFormat.Date(decidedOn)} was de huurdersinstemming nog niet gehaald ({c.Evidence}); een poortbesluit kan niet eerder zijn dan het bewijs — kies een datum op of na {DutchFormat.Date(checklist.Unmet.Max(u => u.MetFrom!.Value))}."
+                    : $"op {DutchFormat.Date(decidedOn)} was {Lower(c.Description)} nog niet {(c.Key == "realisatiebesluit" ? "genomen" : c.Key == "huurdersinstemming" ? "gehaald" : "aanwezig")} "
                     + $"(pas vanaf {DutchFormat.Date(c.MetFrom!.Value)}); een poortbesluit kan niet eerder zijn dan het bewijs — kies een datum op of na {DutchFormat.Date(checklist.Unmet.Max(u => u.MetFrom!.Value))}.")));
             if (!checklist.AllMet)
                 return Refusal.Conflict("gate-conditions-unmet",
@@ -166,6 +168,12 @@ public static class ProjectRules
         if (v.HasErrors) return v.ToRefusal();
         var existing = project.Deliverables.FirstOrDefault(d => d.Key == key);
         if (existing is null) return Refusal.NotFound("Vastgelegd document/besluit", key);
+        // The evidence of a gate that was passed and still stands is not withdrawn (tester A15): the phase history would
+        // keep the Go while its evidence silently disappeared. A newer version may still be recorded (PUT); going back is a no-go.
+        if (Alerts.GateEvidence.StandingGo(project.Phase, project.History, definition!.Gate) is { } go)
+            return Refusal.Conflict("deliverable-is-gate-evidence",
+                $"'{definition.Name}' is bewijs voor de Go van {DutchFormat.Date(go.DecidedOn)} naar {go.To}; intrekken zou dat bewijs stil laten verdwijnen. "
+                + "Leg zo nodig een nieuwere versie vast, of neem eerst een no-go-besluit.");
         return Outcome<Change<ProjectRecord>>.Ok(new(project with { Deliverables = project.Deliverables.Remove(existing) },
             "deliverable.withdrawn", $"'{definition!.Name}' ingetrokken."));
     }

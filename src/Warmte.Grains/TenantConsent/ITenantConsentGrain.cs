@@ -8,6 +8,12 @@ public interface ITenantConsentGrain : IGrainWithStringKey
     /// <param name="withAddresses">Only for the cooperative's board and admins: the answers per address.</param>
     Task<ConsentStatus> Status(bool withAddresses);
 
+    /// <summary>
+    /// The consent as it stood on <paramref name="on"/>, by the answers' own dates (each address's latest answer dated on or
+    /// before it; <see cref="ConsentAsOf"/>), without addresses: what a gate decision dated <paramref name="on"/> is judged by.
+    /// </summary>
+    Task<ConsentStatus> StatusAsOf(NodaTime.LocalDate on);
+
     Task<Outcome<ConsentStatus>> SetComplex(string complexId, SetComplex command, string actor);
 
     Task<Outcome<ConsentStatus>> RemoveComplex(string complexId, string actor);

@@ -42,6 +42,22 @@ public sealed class TenantConsentGrain(
         return ConsentRules.Status(Record, ProjectId, Today, withAddresses ? all : null, all);
     }
 
+    public async Task<ConsentStatus> StatusAsOf(LocalDate on)
+    {
+        var history = new Dictionary<string, ImmutableArray<DeclarationFact>>();
+        foreach (var complex in Record.Complexes.Where(c => c.Answers > 0))
+        {
+            var facts = (await state.ReadAsync(new JournalQuery(ConsentRules.FactKind, complex.Id)))
+                .Select(JournaledState<RecordState<ConsentRecord>>.Payload<DeclarationFact>).ToImmutableArray();
+            // Answers from before the facts (an upgraded snapshot): the current answers per address stand in.
+            var current = ConsentAsOf.Total(facts) == (complex.Agreed, complex.Refused) || complex.AnswersRemovedOn is not null
+                ? null
+                : (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(Declaration);
+            history[complex.Id] = ConsentAsOf.History(complex, facts, current);
+        }
+        return ConsentAsOf.Status(Record, ProjectId, on, history);
+    }
+
     /// <summary>Every stored answer per address, by complex (board and admins; read from the current rows).</summary>
     private async Task<IReadOnlyDictionary<string, ImmutableArray<Declaration>>> AnswersAsync()
     {

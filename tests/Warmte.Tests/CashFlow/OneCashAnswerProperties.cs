@@ -57,10 +57,21 @@ public sealed class OneCashAnswerProperties
                 Assert.True(o.RequestBy is null || o.RequestBy >= o.Today, $"plan-basis requestBy {o.RequestBy} before {o.Today}");
             foreach (var alert in row.Alerts.Where(a => a.Subject == "kas"))
                 Assert.Equal(outlook.Basis == OutlookBasis.Plan, alert.Message.Contains("Dit is het plan gesimuleerd vanaf de start", StringComparison.Ordinal));
+            // Tester A7: a paid tranche is a real fact; with nothing booked about the work the answer is the actual balance with
+            // the plan's spending from where the plan has the work today, and every cash alert says so (and only then).
+            var paid = grant.Tranches.Any(t => t.Status == TrancheStatus.Uitbetaald);
+            Assert.Equal(paid || !spent.IsEmpty, facts.HasActuals);
+            Assert.Equal(paid && spent.IsEmpty, outlook.WorkFromPlan);
+            foreach (var alert in row.Alerts.Where(a => a.Subject == "kas"))
+                Assert.Equal(outlook.WorkFromPlan, alert.Message.Contains("nog geen uitgaven of voortgang geboekt: gerekend met het werkelijke saldo", StringComparison.Ordinal));
             if (!facts.HasActuals) return;
 
             var timeline = ProjectCash.Timeline(facts, Regime.Tranches, today);       // GET …/cash-timeline
             Assert.Equal(outlook, timeline.Outlook);
+            // The timeline's work position: reported, estimated from the spending booked, or (only tranches paid) the plan's today.
+            Assert.Equal(outlook.WorkFromPlan ? ProgressSource.Planned : ProgressSource.EstimatedFromSpending, timeline.State.ProgressSource);
+            if (outlook.WorkFromPlan)
+                Assert.Equal(ProjectCash.PlannedWorkMonthsDone(plan, Regime.Tranches, today.ToYearMonth()), timeline.State.WorkMonthsDone);
             Assert.NotNull(page.PlanOutlook);
             // Every tranche on its way: the timeline expects it in the month of the date the funder's lead times give
             // for the stage it reached (next month at the earliest: this month is actual); the next payment is the earliest.

@@ -91,7 +91,7 @@ public sealed class GateAsOfDecisionTests
         var alv = new RealisatiebesluitCondition().Evaluate(context);
         Assert.False(alv.Met);
         Assert.Equal(new LocalDate(2025, 3, 1), alv.MetFrom);
-        // reachedOn is when the service saw the threshold met, not the answers' dates: not judged as of.
+        // Without the consent as of the decision date (TenantConsentOnDecisionDate: ConsentAsOfTests) the latest counts.
         Assert.True(new TenantConsentCondition().Evaluate(context).Met);
         var later = new GateContext(p, new LocalDate(2025, 3, 1), Facts(record, new LocalDate(2025, 3, 1), consent));
         Assert.True(new RealisatiebesluitCondition().Evaluate(later).Met);

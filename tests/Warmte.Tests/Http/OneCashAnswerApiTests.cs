@@ -71,9 +71,10 @@ public sealed class OneCashAnswerApiTests : IAsyncLifetime
 
         // Tranche 6 was requested on 01-10-2026. The funder's request-to-payment days on tranches 1-5 of the
         // demo were 61, 335, 336, 319 and 333: median 333, so it is expected on 01-10-2026 + 333 days.
-        // The demo books no spending: nothing says how much of the money received is spent, so the plan's simulation answers.
+        // The demo books no spending but tranches 1-5 were paid: the actual balance answers, with the plan's spending from
+        // where the plan has the work today (tester A7; before, the plan's simulation answered and ignored the payments).
         var before = await Settled(admin);
-        AssertOneAnswer(before, "Plan");
+        AssertOneAnswer(before, "Actual");
         Assert.Equal("2027-08-30", before.PageNext);
         var six = Assert.Single(before.TimelinePayments.EnumerateArray());
         Assert.Equal("2027-08", six.GetProperty("month").GetString());
@@ -87,6 +88,37 @@ public sealed class OneCashAnswerApiTests : IAsyncLifetime
         AssertOneAnswer(after, "Actual");
         Assert.Null(after.PageNext);   // nothing requested is on its way any more
         Assert.Empty(after.TimelinePayments.EnumerateArray());
+    }
+
+    /// <summary>
+    /// Tester A7: the financier approves and pays tranche 6 (balance € 6.150.000), nothing is booked. The runway-low alert,
+    /// the portfolio's "Geld reikt nog 3 maanden" and the cash page came from the plan's simulation that ignored the paid
+    /// tranches, while the cash timeline showed the money and no stall. Now every view answers from the actual balance.
+    /// </summary>
+    [Fact]
+    public async Task After_the_financier_pays_a_tranche_with_nothing_booked_no_view_shows_a_false_shortage_A7()
+    {
+        var admin = _server.Client();
+        Assert.True((await admin.Post("api/demo", new { })).Body.GetProperty("loaded").GetBoolean());
+        var financier = _server.Client((await admin.Post("api/tokens", new { name = "Financier algemeen", role = "financier" })).Text("token"));
+        Assert.Equal(HttpStatusCode.OK, (await financier.Post("api/projects/wg-terrein/grants/paw/tranches/6/approve", new { on = "2026-12-06" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await financier.Post("api/projects/wg-terrein/grants/paw/tranches/6/pay", new { on = "2026-12-06", amount = 1_000_000m })).Status);
+
+        var after = await Settled(admin);
+        AssertOneAnswer(after, "Actual");
+        var timeline = (await admin.Get("api/projects/wg-terrein/cash-timeline")).Body;
+        Assert.Equal(6_150_000m, timeline.GetProperty("actual").GetProperty("balance").GetDecimal());
+        Assert.Equal("Planned", timeline.GetProperty("state").GetProperty("progressSource").GetString());
+        Assert.True(timeline.GetProperty("outlook").GetProperty("workFromPlan").GetBoolean());
+        // The cash line shows no stall ahead, and so neither does any view: no runway-low alert, no stall on the page.
+        Assert.Empty(timeline.GetProperty("projection").GetProperty("stalls").EnumerateArray());
+        var page = (await admin.Get("api/projects/wg-terrein/cashflow")).Body.GetProperty("outlook");
+        Assert.NotEqual("GapAhead", page.GetProperty("state").GetString());
+        var alerts = AlertsOf((await admin.Get("api/projects/wg-terrein/alerts")).Body);
+        Assert.DoesNotContain(alerts, a => a.StartsWith("runway-low: ", StringComparison.Ordinal) || a.StartsWith("in-stall: ", StringComparison.Ordinal));
+        var row = (await financier.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray().Single(p => p.GetProperty("projectId").GetString() == "wg-terrein");
+        Assert.DoesNotContain(AlertsOf(row.GetProperty("alerts")), a => a.StartsWith("runway-low: ", StringComparison.Ordinal));
+        Assert.Equal(after.TimelineRunway, row.GetProperty("runwayMonths").GetInt32());
     }
 
     private static string[] AlertsOf(JsonElement alerts) =>

@@ -97,7 +97,11 @@ function outlook(result) {
   return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
     // The service's month: from the actual state the outlook's own "today" is the first projected month (after today).
     h('p', {}, h('strong', {}, `Vandaag (${monthWords((result.planOutlook || o).today)}), ${regimeNames[result.regime].toLowerCase()}, `
-      + (o.basis === 'Actual' ? 'vanaf de werkelijke stand (betaalde en aangevraagde tranches, geboekte uitgaven):' : 'volgens de simulatie van het plan vanaf de start:'))),
+      + (o.basis === 'Actual'
+        ? (o.workFromPlan
+          ? 'vanaf de werkelijke stand (betaalde tranches; nog geen uitgaven of voortgang geboekt, dus de geplande uitgaven vanaf waar het plan het werk nu heeft):'
+          : 'vanaf de werkelijke stand (betaalde en aangevraagde tranches, geboekte uitgaven):')
+        : 'volgens de simulatie van het plan vanaf de start:'))),
     lines.map(l => h('p', {}, l)));
 }
 

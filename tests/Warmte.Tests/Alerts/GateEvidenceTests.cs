@@ -1,0 +1,67 @@
+using NodaTime;
+using Warmte.Alerts;
+using Warmte.Alv;
+using Warmte.Phases;
+using Warmte.TenantConsent;
+
+namespace Warmte.Tests.Alerts;
+
+/// <summary>Tester finding A15: evidence a passed Go rested on that changes afterwards leaves a trace (pure rules).</summary>
+public sealed class GateEvidenceTests
+{
+    private static PhaseTransition T(Phase from, Phase to, TransitionKind kind, LocalDate on) => new()
+    {
+        From = from, To = to, Kind = kind, DecidedOn = on, DecidedBy = "ALV", Rationale = "r", RecordedBy = "t", RecordedAt = Instant.FromUtc(2026, 12, 6, 0, 0),
+    };
+
+    private static readonly LocalDate GoOn = new(2026, 12, 4);
+
+    /// <summary>A realisatiebesluit of 20-11-2026 as the ALV rules decide it (3 voor, or 0 voor 3 tegen), optionally as a correction.</summary>
+    private static DecisionStatus Decision(DecisionOutcome outcome, string? corrects = null)
+    {
+        var record = Decisions.CorrectionNoticeTests.RealisatiebesluitAt("p3", new LocalDate(2026, 11, 20), outcome == DecisionOutcome.Aangenomen ? 3 : 0, outcome == DecisionOutcome.Aangenomen ? 0 : 3);
+        var decision = AlvRules.DecisionFor(record, "p3", DecisionType.Realisatiebesluit)!;
+        Assert.Equal(outcome, decision.Result.Outcome);
+        return decision with { Corrects = corrects };
+    }
+
+    private static ConsentStatus Consent(int agreed) => ConsentRules.Status(new ConsentRecord
+    {
+        Complexes = [new Complex { Id = "w", Name = "West 1", Corporation = "X", RentedHomes = 10, Threshold = ConsentThresholds.Default, Agreed = agreed }],
+    }, "p", GoOn, null);
+
+    [Fact]
+    public void A_go_stands_while_the_project_is_in_that_phase_or_later_and_not_after_a_no_go_or_a_stop()
+    {
+        var go = T(Phase.Ontwikkeling, Phase.Realisatie, TransitionKind.Go, GoOn);
+        Assert.Equal(go, GateEvidence.StandingGo(Phase.Realisatie, [go], Phase.Realisatie));
+        Assert.Equal(go, GateEvidence.StandingGo(Phase.Beheer, [go, T(Phase.Realisatie, Phase.Beheer, TransitionKind.Go, GoOn.PlusDays(1))], Phase.Realisatie));
+        Assert.Null(GateEvidence.StandingGo(Phase.Ontwikkeling, [go, T(Phase.Realisatie, Phase.Ontwikkeling, TransitionKind.NoGo, GoOn.PlusDays(1))], Phase.Realisatie));
+        Assert.Null(GateEvidence.StandingGo(Phase.Gestopt, [go], Phase.Realisatie));
+        Assert.Null(GateEvidence.StandingGo(Phase.Ontwikkeling, [], Phase.Realisatie));
+    }
+
+    [Fact]
+    public void Only_evidence_no_longer_in_place_raises_an_alert()
+    {
+        var go = T(Phase.Ontwikkeling, Phase.Realisatie, TransitionKind.Go, GoOn);
+        Assert.Empty(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), Consent(7)));
+
+        var corrected = Assert.Single(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Verworpen, "alv/realisatie"), Consent(7)));
+        Assert.Equal((AlertSeverity.High, GoOn, "poort/realisatie/realisatiebesluit"), (corrected.Severity, corrected.Since, corrected.Subject));
+        Assert.StartsWith("Het realisatiebesluit waarop de Go van 04-12-2026 rust is gecorrigeerd: Verworpen", corrected.Message);
+
+        var consent = Assert.Single(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), Consent(6)));
+        Assert.Equal((AlertSeverity.Medium, "poort/realisatie/huurdersinstemming"), (consent.Severity, consent.Subject));
+        Assert.Contains("West 1 nu 6 van 10 (nodig 7)", consent.Message);
+
+        // Both gone: both, worst first in the project's list.
+        var both = GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Verworpen, "alv/besluit"), Consent(0));
+        Assert.Equal([AlertSeverity.High, AlertSeverity.Medium], both.Select(a => a.Severity).OrderByDescending(s => s));
+        // A Go from before these were computed conditions (no register decision, no complex): nothing it rested on changed.
+        Assert.Empty(GateEvidence.Alerts("p", go, null, ConsentRules.Status(ConsentRecord.Empty, "p", GoOn, null)));
+        // A project that declared it connects no rented homes needs no consent.
+        var none = ConsentRules.Status(new ConsentRecord { NotApplicableReason = "koopwoningen" }, "p", GoOn, null);
+        Assert.Empty(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), none));
+    }
+}
