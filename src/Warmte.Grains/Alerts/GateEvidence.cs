@@ -60,8 +60,8 @@ public static class GateEvidence
     public static async Task<ImmutableArray<Alert>> LoadAsync(IGrainFactory grains, ProjectView project)
     {
         if (StandingGo(project.Phase, project.History, Phase.Realisatie) is not { } go) return [];
-        var decision = grains.GetGrain<IAlvGrain>(project.CooperativeId).DecisionAsOf(project.Id, DecisionType.Realisatiebesluit, go.DecidedOn);
+        var decision = grains.GetGrain<IAlvGrain>(project.CooperativeId).DecisionNowAndOn(project.Id, DecisionType.Realisatiebesluit, go.DecidedOn);
         var consent = grains.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
-        return Alerts(project.Id, go, await decision, await consent);
+        return Alerts(project.Id, go, (await decision).OnDate, await consent);
     }
 }
