@@ -318,54 +318,13 @@ internal static class ImportCommands
     {
         var result = Read(context, 2, sheets => Imports.Consent(sheets));
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
-        var refusedAsWhole = false;
         // The rules about the complex and its stored answers live in the service (a date in the future or before the
-        // proposal, an older answer than the stored one, more addresses than rented homes): it checks the rows the file
-        // reads cleanly without storing anything (dryRun), so the dry run, the summary and --skip-invalid say what the
-        // service will do, in its words, on the row and column each came from.
-        if (result.Mapping is { } mapping && !result.Rows.IsEmpty)
-        {
-            var checkedRows = result.Rows;
-            try
-            {
-                ApiResponse check;
-                using (Progress.Start(context.Err, $"{Nl.Count(checkedRows.Length, "antwoord", "antwoorden")} laten controleren door de dienst…"))
-                    check = await context.Api.PostJsonAsync(path, DeclarationsBody(checkedRows, skipInvalid: true, dryRun: true));
-                using var answer = Commands.Parse(check);
-                result = result.WithProblems(ServiceProblems.Map(mapping, Skipped(answer.RootElement), RowsOf(checkedRows), ConsentColumnOf(mapping)));
-            }
-            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
-            {
-                // Wrong as a whole (too many rows, answers removed after the retention period): on the header row.
-                refusedAsWhole = true;
-                result = result.WithProblems(ServiceProblems.Map(mapping, FieldErrors(refusal.Response), RowsOf(checkedRows), ConsentColumnOf(mapping)));
-            }
-        }
-        if (!Report(context, result, d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}", allRows: true))
-            return Finish(context, result, sent: false);
-        if (refusedAsWhole || result.Rows.IsEmpty)
-        {
-            context.Err.WriteLine(refusedAsWhole
-                ? "Er is niets verstuurd: de dienst weigert het bestand als geheel (zie hierboven)."
-                : "Er is niets verstuurd: geen enkele rij is goed.");
-            return WarmteCli.BadInput;
-        }
-        var skipInvalid = context.Invocation.Flag(SkipInvalid);
-        ApiResponse response;
-        try
-        {
-            using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "antwoord", "antwoorden")} versturen; de dienst controleert en bewaart…"))
-                response = await context.Api.PostJsonAsync(path, DeclarationsBody(result.Rows, skipInvalid, dryRun: false));
-        }
-        catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
-        {
-            return ServiceRefused(context, result, refusal);
-        }
-        using var document = Commands.Parse(response);
-        // Good rows only: what changed since the check (another import in between) is left out by the service and listed here.
-        var late = ServiceProblems.Map(result.Mapping!, Skipped(document.RootElement), RowsOf(result.Rows), ConsentColumnOf(result.Mapping!)).ToList();
-        foreach (var problem in late) context.Err.WriteLine(problem.ToString());
-        result = result.WithProblems(late);
+        // proposal, an older answer than the stored one, more addresses than rented homes).
+        var sent = await CheckAndSendAsync(context, result, path, DeclarationsBody, result.Mapping is { } m ? ConsentColumnOf(m) : null, ("antwoord", "antwoorden"),
+            d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}");
+        if (sent.Exit is { } exit) return exit;
+        result = sent.Result;
+        using var document = sent.Answer!;
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else
         {
@@ -377,6 +336,61 @@ internal static class ImportCommands
                                       + $"{Nl.Count(result.BadRows, "foute rij", "foute rijen")} niet ingelezen (--skip-invalid; de meldingen staan hierboven).");
         }
         return Finish(context, result, sent: true);
+    }
+
+    /// <summary>
+    /// One flow for the imports whose rows only the service can judge in full (consent answers, ballots): it checks the
+    /// rows the file reads cleanly without storing anything (dryRun), so the dry run, the summary and --skip-invalid say
+    /// what the service will do, in its words, on the row and column each problem came from; then the rows are sent
+    /// (with --skip-invalid only the good ones are stored), and what changed since the check (another import in
+    /// between) is listed. Either an exit code (nothing sent) or the service's answer and the result with its problems.
+    /// </summary>
+    private static async Task<(int? Exit, ImportResult<T> Result, JsonDocument? Answer, List<ImportProblem> Late)> CheckAndSendAsync<T>(
+        CommandContext context, ImportResult<T> result, string path, Func<ImmutableArray<ImportedRow<T>>, bool, bool, string> body,
+        Func<string, string?>? columnOf, (string One, string Many) noun, Func<T, string> describe)
+    {
+        var refusedAsWhole = false;
+        if (result.Mapping is { } mapping && !result.Rows.IsEmpty)
+        {
+            var checkedRows = result.Rows;
+            try
+            {
+                ApiResponse check;
+                using (Progress.Start(context.Err, $"{Nl.Count(checkedRows.Length, noun.One, noun.Many)} laten controleren door de dienst…"))
+                    check = await context.Api.PostJsonAsync(path, body(checkedRows, true, true));
+                using var answer = Commands.Parse(check);
+                result = result.WithProblems(ServiceProblems.Map(mapping, Skipped(answer.RootElement), RowsOf(checkedRows), columnOf));
+            }
+            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+            {
+                // Wrong as a whole (too many rows, answers removed after the retention period): on the header row.
+                refusedAsWhole = true;
+                result = result.WithProblems(ServiceProblems.Map(mapping, FieldErrors(refusal.Response), RowsOf(checkedRows), columnOf));
+            }
+        }
+        if (!Report(context, result, describe, allRows: true))
+            return (Finish(context, result, sent: false), result, null, []);
+        if (refusedAsWhole || result.Rows.IsEmpty)
+        {
+            context.Err.WriteLine(refusedAsWhole
+                ? "Er is niets verstuurd: de dienst weigert het bestand als geheel (zie hierboven)."
+                : "Er is niets verstuurd: geen enkele rij is goed.");
+            return (WarmteCli.BadInput, result, null, []);
+        }
+        ApiResponse response;
+        try
+        {
+            using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, noun.One, noun.Many)} versturen; de dienst controleert en bewaart…"))
+                response = await context.Api.PostJsonAsync(path, body(result.Rows, context.Invocation.Flag(SkipInvalid), false));
+        }
+        catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+        {
+            return (ServiceRefused(context, result, refusal), result, null, []);
+        }
+        var document = Commands.Parse(response);
+        var late = ServiceProblems.Map(result.Mapping!, Skipped(document.RootElement), RowsOf(result.Rows), columnOf).ToList();
+        foreach (var problem in late) context.Err.WriteLine(problem.ToString());
+        return (null, result.WithProblems(late), document, late);
     }
 
     private static string DeclarationsBody(ImmutableArray<ImportedRow<TenantConsent.DeclarationInput>> rows, bool skipInvalid, bool dryRun) =>
@@ -415,55 +429,19 @@ internal static class ImportCommands
         var result = Read(context, 3, sheets => Imports.Ballots(sheets));
         var path = $"/api/cooperatives/{ApiClient.Segment(context.Argument(0))}/alv/meetings/{ApiClient.Segment(context.Argument(1))}"
                    + $"/proposals/{ApiClient.Segment(context.Argument(2))}/ballots/batch";
-        Func<string, string?> columnOf = f => f.Length == 0 ? "choice" : f;
-        var refusedAsWhole = false;
-        if (result.Mapping is { } mapping && !result.Rows.IsEmpty)
-        {
-            var checkedRows = result.Rows;
-            try
-            {
-                ApiResponse check;
-                using (Progress.Start(context.Err, $"{Nl.Count(checkedRows.Length, "stem", "stemmen")} laten controleren door de dienst…"))
-                    check = await context.Api.PostJsonAsync(path, BallotsBody(checkedRows, skipInvalid: true, dryRun: true));
-                using var answer = Commands.Parse(check);
-                result = result.WithProblems(ServiceProblems.Map(mapping, Skipped(answer.RootElement), RowsOf(checkedRows), columnOf));
-            }
-            catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
-            {
-                refusedAsWhole = true;
-                result = result.WithProblems(ServiceProblems.Map(mapping, FieldErrors(refusal.Response), RowsOf(checkedRows), columnOf));
-            }
-        }
-        if (!Report(context, result, b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}", allRows: true))
-            return Finish(context, result, sent: false);
-        if (refusedAsWhole || result.Rows.IsEmpty)
-        {
-            context.Err.WriteLine(refusedAsWhole
-                ? "Er is niets verstuurd: de dienst weigert het bestand als geheel (zie hierboven)."
-                : "Er is niets verstuurd: geen enkele rij is goed.");
-            return WarmteCli.BadInput;
-        }
-        var skipInvalid = context.Invocation.Flag(SkipInvalid);
-        ApiResponse response;
-        try
-        {
-            using (Progress.Start(context.Err, $"{Nl.Count(result.Rows.Length, "stem", "stemmen")} versturen; de dienst controleert en bewaart…"))
-                response = await context.Api.PostJsonAsync(path, BallotsBody(result.Rows, skipInvalid, dryRun: false));
-        }
-        catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
-        {
-            return ServiceRefused(context, result, refusal);
-        }
-        using var document = Commands.Parse(response);
-        // What changed since the check (another import in between) is left out by the service with --skip-invalid and listed here.
-        var late = ServiceProblems.Map(result.Mapping!, Skipped(document.RootElement), RowsOf(result.Rows), columnOf).ToList();
-        foreach (var problem in late) context.Err.WriteLine(problem.ToString());
-        result = result.WithProblems(late);
+        var sent = await CheckAndSendAsync(context, result, path, BallotsBody, f => f.Length == 0 ? "choice" : f, ("stem", "stemmen"),
+            b => $"lid {b.MemberNumber}: {b.Choice}{(b.ProxyHolder is null ? "" : $" (volmacht {b.ProxyHolder})")}");
+        if (sent.Exit is { } exit) return exit;
+        result = sent.Result;
+        using var document = sent.Answer!;
         var root = document.RootElement;
         var recorded = root.Int("recorded") ?? 0;
         var unchanged = root.Int("unchanged") ?? 0;
         if (context.Json)
-            context.Out.WriteLine(JsonSerializer.Serialize(new { recorded, unchanged, refused = late.Select(p => p.Row).Distinct().Count(), badRows = result.BadRows }, WarmteJson.Default));
+        {
+            var refused = sent.Late.Select(p => p.Row).Distinct().Count();
+            context.Out.WriteLine(JsonSerializer.Serialize(new { recorded, unchanged, refused, badRows = result.BadRows }, WarmteJson.Default));
+        }
         else
         {
             context.Out.WriteLine($"{Nl.Count(recorded, "stem", "stemmen")} vastgelegd, {unchanged} al aanwezig.");
