@@ -56,12 +56,22 @@ public static class GateEvidence
         return alerts.ToImmutable();
     }
 
+    /// <summary>
+    /// The decision the Go rested on, as the register holds it now: the one in force on the Go's date, unless a recount
+    /// of that same meeting was closed after the Go. A recount counts from the day it was closed (review3 F2), so it is
+    /// not "in force on the Go's date", but it says that meeting's votes were counted wrong: the evidence changed. A
+    /// decision of a later meeting is a new decision, not a change of what the Go rested on.
+    /// </summary>
+    public static DecisionStatus? RestedOn(DecisionStatus? now, DecisionStatus? onGoDate) =>
+        now is { Corrects: not null } && onGoDate is { } o && now.MeetingId == o.MeetingId && now.ProposalId != o.ProposalId ? now : onGoDate;
+
     /// <summary>Reads what <see cref="Alerts"/> needs for a project whose Go into Realisatie stands; empty for any other project.</summary>
     public static async Task<ImmutableArray<Alert>> LoadAsync(IGrainFactory grains, ProjectView project)
     {
         if (StandingGo(project.Phase, project.History, Phase.Realisatie) is not { } go) return [];
         var decision = grains.GetGrain<IAlvGrain>(project.CooperativeId).DecisionNowAndOn(project.Id, DecisionType.Realisatiebesluit, go.DecidedOn);
         var consent = grains.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
-        return Alerts(project.Id, go, (await decision).OnDate, await consent);
+        var (now, onDate) = await decision;
+        return Alerts(project.Id, go, RestedOn(now, onDate), await consent);
     }
 }
