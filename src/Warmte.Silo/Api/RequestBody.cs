@@ -53,8 +53,8 @@ public static class RequestBody
                 : ex.Path is null or "$"
                     ? "is geen geldig JSON-object."
                     : $"heeft een ongeldige waarde of type{Position(ex)}{Expected(typeof(T), ex.Path)}.";
-            if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
-                field = UnmappedName(ex.Message) ?? field;
+            if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnmappedName(ex.Message) is { } name)
+                field = UnmappedPath(ex.Path, name);
             return (null, Problems.Invalid(field, reason));
         }
     }
@@ -83,6 +83,17 @@ public static class RequestBody
     {
         if (path is null or "$") return "body";
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    /// <summary>
+    /// The whole path of an unknown field ("members[1].lidSinds", tester finding A12: it was named "lidSinds" alone):
+    /// the reader's path is the object the field was found in, or already ends with the field.
+    /// </summary>
+    private static string UnmappedPath(string? path, string name)
+    {
+        var at = FieldOf(path);
+        if (at == "body") return name;
+        return at == name || at.EndsWith("." + name, StringComparison.Ordinal) || at.EndsWith("['" + name + "']", StringComparison.Ordinal) ? at : $"{at}.{name}";
     }
 
     private static string? UnmappedName(string message)

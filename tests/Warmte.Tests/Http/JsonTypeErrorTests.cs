@@ -51,4 +51,34 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
         Assert.EndsWith("joinedOn", field);
         Assert.Contains("schrijf een datum als JJJJ-MM-DD", refused.Raw);
     }
+
+    /// <summary>
+    /// Tester finding A12: an unknown field inside a list was reported by its name alone ("type"), so a caller with
+    /// several objects in the body could not tell where; it is named by its whole path, as a wrong type is.
+    /// </summary>
+    [Fact]
+    public async Task An_unknown_field_inside_a_list_is_named_by_its_whole_path()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var refused = await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new object[]
+            {
+                new { number = "L-1", name = "Lid", category = "eigenaar-bewoner", postcode = "1054 AB", huisnummer = 1, joinedOn = "2020-01-01" },
+                new { number = "L-2", name = "Lid", category = "eigenaar-bewoner", postcode = "1054 AB", huisnummer = 2, joinedOn = "2020-01-01", lidSinds = "2020-01-01" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(["members[1].lidSinds"], refused.ErrorFields);
+        Assert.Contains("is geen bekend veld", refused.Raw);
+        // A top-level unknown field keeps its plain name.
+        var top = await admin.Put($"api/cooperatives/{coop}/members/Z-051", new
+        {
+            name = "Jan", category = "eigenaar-bewoner", postcode = "1054 AB", huisnummer = 14, joinedOn = "2025-01-01", lidSinds = "2025-01-01",
+        });
+        Assert.Equal(["lidSinds"], top.ErrorFields);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/cooperatives/{coop}/members/L-2")).Status);
+    }
 }
