@@ -106,6 +106,30 @@ public static partial class AlvRules
         + $"{(r.AbstentionsCount ? " (onthoudingen tellen mee)" : "")}, {(r.Weighting == VoteWeighting.OneMemberOneVote ? "één lid één stem" : "gewogen naar woningequivalenten")}, "
         + $"max. {r.MaxProxiesPerAttendee} {DutchFormat.Noun(r.MaxProxiesPerAttendee, "volmacht", "volmachten")}, oproeptermijn {r.MinimumNoticeDays} {DutchFormat.Noun(r.MinimumNoticeDays, "dag", "dagen")}";
 
+    /// <summary>
+    /// The statutes in the shape <c>PUT …/alv/statutes</c> takes (tester finding A12: what GET answered could not be sent
+    /// back): every rule written out in full, so reading them in again gives the same statutes.
+    /// </summary>
+    public static SetStatutes AsInput(Statutes statutes) => new()
+    {
+        Default = Input(statutes.Default, null),
+        Overrides = [.. statutes.Overrides.Select(o => (DecisionRuleInput?)Input(o.Rule, o.Type))],
+        Electronic = new ElectronicVotingInput
+        {
+            AdvanceVotingAllowed = statutes.Electronic.AdvanceVotingAllowed,
+            AdvanceVotersCountAsPresent = statutes.Electronic.AdvanceVotersCountAsPresent,
+            OnlineProxiesAllowed = statutes.Electronic.OnlineProxiesAllowed,
+            SecretBallotTypes = [.. statutes.Electronic.SecretBallotTypes.Select(t => (string?)t.ToString())],
+        },
+    };
+
+    private static DecisionRuleInput Input(DecisionRule rule, DecisionType? type) => new()
+    {
+        Quorum = rule.Quorum.ToString(), Majority = rule.Majority.ToString(), MajorityRule = rule.MajorityRule.ToString(),
+        AbstentionsCount = rule.AbstentionsCount, MaxProxiesPerAttendee = rule.MaxProxiesPerAttendee, Weighting = rule.Weighting.ToString(),
+        SecondMeetingWithoutQuorum = rule.SecondMeetingWithoutQuorum, MinimumNoticeDays = rule.MinimumNoticeDays, DecisionType = type?.ToString(),
+    };
+
     private static DecisionRule Rule(Validation v, string at, DecisionRuleInput input, DecisionRule fallback)
     {
         var quorum = fallback.Quorum;

@@ -16,7 +16,7 @@ public static class AlvEndpoints
         var group = api.MapGroup("/cooperatives/{id}/alv").WithTags("ALV: statuten, vergaderingen en besluiten");
 
         group.MapGet("/statutes", async (string id, IGrainFactory grains) =>
-            await MemberEndpoints.Missing(grains, id) ?? Answers.Ok(await Alv(grains, id).Statutes()))
+            await MemberEndpoints.Missing(grains, id) ?? Answers.Ok(StatutesAnswer(await Alv(grains, id).Statutes())))
             .WithSummary("De besluitregels uit de statuten (standaard en per besluitsoort)");
 
         group.MapPut("/statutes", (string id, HttpContext http, IGrainFactory grains) =>
@@ -141,6 +141,17 @@ public static class AlvEndpoints
     }
 
     private static IAlvGrain Alv(IGrainFactory grains, string id) => grains.GetGrain<IAlvGrain>(id);
+
+    /// <summary>
+    /// The statutes as they are stored, plus <c>input</c>: the same statutes in the shape PUT takes, so a caller can
+    /// read, change a field of <c>input</c> and send it back (tester finding A12).
+    /// </summary>
+    private static System.Text.Json.Nodes.JsonNode StatutesAnswer(Statutes statutes)
+    {
+        var answer = System.Text.Json.JsonSerializer.SerializeToNode(statutes, Warmte.Serialization.WarmteJson.Default)!;
+        answer["input"] = System.Text.Json.JsonSerializer.SerializeToNode(AlvRules.AsInput(statutes), Warmte.Serialization.WarmteJson.Default);
+        return answer;
+    }
 
     private static IResult Forbidden(string id) =>
         Problems.Forbidden($"Alleen het bestuur van '{id}' of een beheerder legt ALV-vergaderingen en stemmen vast.");
