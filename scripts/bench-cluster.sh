@@ -5,7 +5,8 @@
 #
 #   scripts/bench-cluster.sh            full set (about 10 minutes on 2 cores)
 #   scripts/bench-cluster.sh --quick    smoke run (tiny data, seconds per measurement)
-#   scripts/bench-cluster.sh --only writes   only the write comparison on 1 silo (about 2 minutes after the build)
+#   scripts/bench-cluster.sh --only writes   only the write comparisons on 1 silo (about 5 minutes after the build):
+#                                            the service vs raw inserts, and the journal store alone vs raw inserts
 #
 # Options: --only writes (the only subset; any other value is refused)
 #          --repeat R (runs per measurement, medians reported; default 3, quick 1)
@@ -122,6 +123,8 @@ run setup-small setup --url "$one" $small --parallel 16 --label "small data set"
 if [ "$only" = writes ]; then
   for r in $(seq "$repeat"); do
     run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) --label "1 silo, spending booking vs raw insert of the booking row"
+    # The storage layer alone (no HTTP, no Orleans): a booking's journal commit, group commit on and off, vs the raw insert.
+    run "journal-compare-$r" journal-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) --label "journal store alone, a booking's commit vs raw insert of the booking row"
   done
   stop; trap - EXIT
   "${loadgen[@]}" report "$out" > "$out/report.md"

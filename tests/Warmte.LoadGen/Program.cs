@@ -17,6 +17,7 @@ public static class Program
           mixed          closed-loop mixed read/write workload for a fixed time
           rate           open-loop fixed-rate load of one operation (default: view) — latency from the due time
           write-compare  spending bookings through the service vs raw Npgsql inserts of one booking row (journal-shaped, indexed), same database, same clients
+          journal-compare  the service's journal store alone (a booking's commit, group commit on and off) vs the same raw inserts, same database, same writers
           activate       read every project of a data set once (activates them), with silo memory before/after
           umbrella       the umbrella comparison (and optionally its .xlsx export) over one umbrella
           costly         --clients parallel costly requests (Monte Carlo, loan grid, workbook) with reader tokens while a
@@ -47,7 +48,7 @@ public static class Program
           --duration S            measured seconds (default 30)         --warmup S (default 5)
           --rate R                requests/s for rate (default 1000)    --op NAME operation for rate (default view)
           --mix op=w,…            weights (default view=40,cash-position=10,spending=15,ballot=10,tranche-step=10,evaluate=5,umbrella=5)
-          --pg CONNSTR            PostgreSQL connection string (write-compare)
+          --pg CONNSTR            PostgreSQL connection string (write-compare, journal-compare)
           --silo-pid P --pg-pid Q write-compare: also CPU ms per operation of the silo and PostgreSQL (Q: the postmaster)
           --umbrella ID           umbrella for `umbrella` (default <prefix>-u000)  --requests N (default 10)  --export
           --view V                activate: read api/projects/{id}/V instead of the project (e.g. alerts: all its grains)
@@ -212,6 +213,46 @@ public static class Program
                         ["payload bytes (one booking row)"] = payload.Length,
                         ["grains (raw) = projects (service)"] = set.Projects,
                     }.Concat(cpu).ToDictionary(),
+                };
+            }
+
+            case "journal-compare":
+            {
+                var pg = o.Value("pg") ?? throw new ArgumentException("journal-compare needs --pg CONNSTR (a service database: its journal tables).");
+                int? siloPid = o.Value("silo-pid") is { } sp ? int.Parse(sp) : null, pgPid = o.Value("pg-pid") is { } pp ? int.Parse(pp) : null;
+                var payload = await PostgresBaseline.BookingPayloadAsync(pg)
+                    ?? """{"Booking":{"Id":"b-1","Month":"2026-03","Kind":"aanleg","Amount":1234.56,"Description":"Graafwerk fase 2","BookedBy":"loadgen","BookedAt":"2026-03-01T10:00:00Z"}}""";
+                var round = started.ToUnixTimeSeconds().ToString();
+                var figures = new Dictionary<string, object?>();
+                var operations = new List<OperationResult>();
+                double Per(double seconds, long count) => count > 0 ? Math.Round(seconds * 1000 / count, 3) : 0;
+                double Each(long n, long count) => count > 0 ? Math.Round((double)n / count, 2) : 0;
+                var rates = new Dictionary<string, double>();
+                foreach (var (name, phase) in new (string, Func<Task<(Recorder, double)>>)[]
+                {
+                    ("journal commit (group)", () => JournalCompare.RunAsync(pg, true, clients, duration, warmup, payload, set.Projects, round)),
+                    ("journal commit (alone)", () => JournalCompare.RunAsync(pg, false, clients, duration, warmup, payload, set.Projects, round)),
+                    ("raw booking insert", () => PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects)),
+                })
+                {
+                    log.WriteLine($"journal-compare: {name}, {clients} writers, {duration.TotalSeconds:0} s");
+                    var (recorder, seconds, cpu) = await WithCpu(siloPid, pgPid, warmup, phase, pg);
+                    var ops = recorder.Results(seconds);
+                    operations.AddRange(ops);
+                    var count = ops.Sum(x => x.Succeeded);
+                    rates[name] = ops.Sum(x => x.PerSecond);
+                    figures[$"{name}/s"] = rates[name];
+                    figures[$"cpu ms per {name}: PostgreSQL / load generator"] = $"{Per(cpu.Postgres, count)} / {Per(cpu.LoadGen, count)}";
+                    figures[$"PostgreSQL transactions per {name}"] = Each(cpu.Db.Commits, count);
+                    figures[$"load average (1 min) at start of {name}"] = cpu.LoadAverage;
+                }
+                var raw = rates["raw booking insert"];
+                figures["journal commit (group) / raw insert"] = raw > 0 ? rates["journal commit (group)"] / raw : 0;
+                figures["journal commit (alone) / raw insert"] = raw > 0 ? rates["journal commit (alone)"] / raw : 0;
+                return new MeasurementResult
+                {
+                    Kind = "journal-compare", Label = label, StartedAt = started, Seconds = duration.TotalSeconds, Urls = urls, Concurrency = clients,
+                    Operations = operations, Figures = figures,
                 };
             }
 

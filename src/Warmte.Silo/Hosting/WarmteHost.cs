@@ -192,7 +192,7 @@ public static partial class WarmteHost
             o.ConnectionString = storage.ConnectionString;
         });
         // Journaled grains (cash plan, funding) keep snapshot, history and idempotency keys in tables of their own.
-        silo.Services.AddSingleton<Journal.IJournalStore>(new AdoNetJournalStore(new Database(storage)));
+        silo.Services.AddSingleton<Journal.IJournalStore>(new AdoNetJournalStore(new Database(storage), storage.GroupCommit));
         // The alert sweeps' due table (issue 15: a fixed number of reminders instead of one per project).
         silo.Services.AddSingleton<Alerts.IAlertDueStore>(new AdoNetAlertDueStore(new Database(storage)));
         silo.UseSystemTextJsonGrainStorageSerializer();

@@ -15,8 +15,29 @@ namespace Warmte.Silo.Storage;
 /// idempotency row are inserted; a stale version or a taken key rolls all of it back and raises
 /// <see cref="InconsistentStateException"/>.
 /// </summary>
-public sealed class AdoNetJournalStore(Database database) : IJournalStore
+public sealed class AdoNetJournalStore : IJournalStore
 {
+    private readonly Database database;
+    private readonly PgGroupCommit? groupCommit;
+
+    /// <param name="database">The service's database.</param>
+    /// <param name="groupCommit">
+    /// PostgreSQL: commits that arrive while others are being written go to the server together, in one
+    /// transaction and round trip (<see cref="PgGroupCommit"/>, docs/storage.md "Group commit"); false for
+    /// one transaction per commit. Ignored on SQLite.
+    /// </param>
+    public AdoNetJournalStore(Database database, bool groupCommit = false)
+    {
+        this.database = database;
+        if (groupCommit && database.IsPostgres) this.groupCommit = new PgGroupCommit(database, this);
+    }
+
+    /// <summary>
+    /// With group commit: the batches of more than one commit written so far and the commits in them
+    /// (null without group commit). For diagnostics and tests.
+    /// </summary>
+    public (long Batches, long Commits)? Grouped => groupCommit?.Grouped;
+
     private bool Pg => database.IsPostgres;
 
     internal bool IsPostgres => database.IsPostgres;
@@ -125,6 +146,9 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         if (commit.Rows.Count > 0) await WriteRowsAsync(connection, tx, commit.GrainType, commit.GrainKey, commit.Rows, at);
     }
 
+    /// <summary>Commits of up to this many journal rows use a prepared statement (<see cref="CommitInOneStatementAsync"/>).</summary>
+    internal const int MaxPreparedEntries = 4;
+
     /// <summary>
     /// PostgreSQL, a commit without current rows: the whole commit as one statement — the snapshot's
     /// update (or insert) in a data-modifying CTE, and the journal rows, the key row and the summary
@@ -133,11 +157,48 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
     /// roll back. The statement answers how many snapshot rows moved: 0 (another activation committed
     /// first) means nothing at all was written; a taken key or journal row fails the whole statement
     /// (unique violation). Either way <see cref="InconsistentStateException"/>, as for the transaction.
+    /// With group commit on, the statement goes to the server together with other grains' statements
+    /// that arrived meanwhile, in one implicit transaction (<see cref="PgGroupCommit"/>).
     /// </summary>
-    /// <summary>Commits of up to this many journal rows use a prepared statement (<see cref="CommitInOneStatementAsync"/>).</summary>
-    internal const int MaxPreparedEntries = 4;
-
     private async Task CommitInOneStatementAsync(JournalCommit commit)
+    {
+        if (groupCommit is not null && commit.Entries.Count <= MaxPreparedEntries)
+        {
+            await groupCommit.CommitAsync(commit);
+            return;
+        }
+        await CommitAloneAsync(commit);
+    }
+
+    /// <summary>One commit as its own statement and (implicit) transaction; also the group commit's fallback.</summary>
+    internal async Task CommitAloneAsync(JournalCommit commit)
+    {
+        var (sql, parameters) = OneStatement(commit);
+        await using var connection = (NpgsqlConnection)await database.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters) cmd.Parameters.Add(parameter);
+        long moved;
+        try
+        {
+            // Prepared on the server, once per pooled connection and statement shape: parsing and
+            // planning this CTE was most of PostgreSQL's CPU per booking (docs/performance.md). The
+            // shapes are few (grain type does not enter the text; entries 1..MaxPreparedEntries, with
+            // or without key, new or existing grain); a commit of more entries runs unprepared.
+            if (commit.Entries.Count <= MaxPreparedEntries) await cmd.PrepareAsync();
+            moved = Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw Conflict(commit, "a row it would add is already there");
+        }
+        if (moved != 1) throw Conflict(commit, "another activation committed first");
+    }
+
+    /// <summary>
+    /// The text and parameters of <see cref="CommitInOneStatementAsync"/>'s statement; it answers one
+    /// row, the number of snapshot rows that moved (1, or 0 when another activation committed first).
+    /// </summary>
+    internal static (string Sql, List<NpgsqlParameter> Parameters) OneStatement(JournalCommit commit)
     {
         var at = InstantPattern.ExtendedIso.Format(commit.At);
         var lastSeq = commit.FirstSeq + commit.Entries.Count - 1;
@@ -182,28 +243,14 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
                 "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1)");
         }
         else if (commit.GrainType == Alv.AlvGrain.JournalType)
-            sql.Append(", p AS (UPDATE warmte_project_summary SET changes = changes + 1 WHERE cooperative_id = @key AND EXISTS (SELECT 1 FROM s))");
+            sql.Append(", p AS (UPDATE warmte_project_summary SET changes = changes + 1 WHERE project_id IN (" + CooperativeSummaryRowsLockedPg + ") AND EXISTS (SELECT 1 FROM s))");
         sql.Append(" SELECT COUNT(*) FROM s");
-
-        await using var connection = (NpgsqlConnection)await database.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql.ToString(), connection);
-        foreach (var parameter in parameters) cmd.Parameters.Add(parameter);
-        long moved;
-        try
-        {
-            // Prepared on the server, once per pooled connection and statement shape: parsing and
-            // planning this CTE was most of PostgreSQL's CPU per booking (docs/performance.md). The
-            // shapes are few (grain type does not enter the text; entries 1..MaxPreparedEntries, with
-            // or without key, new or existing grain); a commit of more entries runs unprepared.
-            if (commit.Entries.Count <= MaxPreparedEntries) await cmd.PrepareAsync();
-            moved = Convert.ToInt64(await cmd.ExecuteScalarAsync());
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw Conflict(commit, "a row it would add is already there");
-        }
-        if (moved != 1) throw Conflict(commit, "another activation committed first");
+        return (sql.ToString(), parameters);
     }
+
+    /// <summary>The refusal a commit gets when its statement moved no snapshot row or hit a taken key.</summary>
+    internal static InconsistentStateException ConflictOf(JournalCommit commit, bool uniqueViolation) =>
+        Conflict(commit, uniqueViolation ? "a row it would add is already there" : "another activation committed first");
 
     /// <summary>
     /// Upserts or deletes current rows (warmte_row) inside <paramref name="tx"/>; one prepared
@@ -427,7 +474,8 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         await using var connection = await database.OpenAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var indexed = 0;
-        foreach (var (projectId, computed, funders) in rows)
+        // In project order (ordinal), as every transaction that holds several summary rows takes them.
+        foreach (var (projectId, computed, funders) in rows.OrderBy(r => r.ProjectId, StringComparer.Ordinal))
         {
             // Only the row that was read: a summary written since set its own funders, a commit since made it stale.
             await using var mark = Command(connection, tx,
@@ -481,6 +529,19 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
         await tx.CommitAsync();
     }
 
+    /// <summary>
+    /// A cooperative's summary rows (<c>@key</c>: its id), locked in the order of their project ids as
+    /// C# orders them (ordinal; the "C" collation), the order in which a group commit locks the rows of
+    /// the projects in its batch (<see cref="PgGroupCommit"/>): two transactions that each hold several
+    /// summary rows never wait on each other in a circle. PostgreSQL only: SQLite has one writer.
+    /// </summary>
+    private string CooperativeSummaryRowsLocked => Pg
+        ? CooperativeSummaryRowsLockedPg
+        : "SELECT project_id FROM warmte_project_summary WHERE cooperative_id = @key";
+
+    private const string CooperativeSummaryRowsLockedPg =
+        "SELECT project_id FROM warmte_project_summary WHERE cooperative_id = @key ORDER BY project_id COLLATE \"C\" FOR UPDATE";
+
     /// <summary>Grain types whose key is a project id: their commits concern that project's summary.</summary>
     private static readonly HashSet<string> ProjectKeyed = new(StringComparer.Ordinal)
     {
@@ -501,7 +562,8 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
                [("project", commit.GrainKey), ("empty", Array.Empty<byte>()), ("at", at)])
             : commit.GrainType == Alv.AlvGrain.JournalType
                 // An ALV decision moves a gate of one of the cooperative's projects: all of them count it.
-                ? ("UPDATE warmte_project_summary SET changes = changes + 1 WHERE cooperative_id = @cooperative", [("cooperative", commit.GrainKey)])
+                ? ("UPDATE warmte_project_summary SET changes = changes + 1 WHERE project_id IN (" + CooperativeSummaryRowsLocked.Replace("@key", "@cooperative") + ")",
+                   [("cooperative", commit.GrainKey)])
                 : null;
 
     public async Task DeleteProjectSummaryAsync(string projectId)

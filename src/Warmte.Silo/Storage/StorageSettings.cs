@@ -17,6 +17,12 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
     /// <summary>The ADO.NET invariant Orleans uses to pick the driver.</summary>
     public string Invariant => Provider == StorageProvider.PostgreSQL ? "Npgsql" : "System.Data.SQLite";
 
+    /// <summary>
+    /// PostgreSQL: journal commits that arrive together share one transaction ("Storage:GroupCommit",
+    /// default true; docs/storage.md, "Group commit"). False writes one transaction per commit.
+    /// </summary>
+    public bool GroupCommit { get; init; } = true;
+
     public static StorageSettings From(IConfiguration configuration)
     {
         var dataDir = Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } d ? d : "data");
@@ -30,7 +36,11 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
             var cs = configuration["Storage:ConnectionString"];
             if (string.IsNullOrWhiteSpace(cs))
                 throw new ConfigurationException("Storage:Provider=PostgreSQL needs Storage:ConnectionString (e.g. Host=db;Database=warmtenet;Username=warmte;Password=...).");
-            return new StorageSettings(provider, WithoutConnectionReset(cs), dataDir);
+            var groupCommitText = configuration["Storage:GroupCommit"];
+            var groupCommit = true;
+            if (!string.IsNullOrWhiteSpace(groupCommitText) && !bool.TryParse(groupCommitText, out groupCommit))
+                throw new ConfigurationException($"Storage:GroupCommit '{groupCommitText}' is not true or false.");
+            return new StorageSettings(provider, WithoutConnectionReset(cs), dataDir) { GroupCommit = groupCommit };
         }
 
         DataPermissions.CreateDirectory(dataDir);

@@ -9,12 +9,14 @@ namespace Warmte.Tests.Storage;
 /// <summary>The journal store on both engines, against real databases: one commit is all or nothing.</summary>
 public sealed class JournalStoreTests
 {
-    public static TheoryData<string> Backends => ["sqlite", "postgresql"];
+    // "postgresql-grouped": the store as the silo builds it on PostgreSQL, with group commit (PgGroupCommit).
+    public static TheoryData<string> Backends => ["sqlite", "postgresql", "postgresql-grouped"];
 
     private static readonly Instant At = Instant.FromUtc(2026, 11, 22, 10, 0) + Duration.FromTicks(1234567);
 
-    private static async Task<AdoNetJournalStore> Store(string backend) =>
-        new(new Database(await GrainStorageTests.Storage(backend)));
+    private static async Task<AdoNetJournalStore> Store(string backend) => backend == "postgresql-grouped"
+        ? new(new Database(await GrainStorageTests.Storage("postgresql")), groupCommit: true)
+        : new(new Database(await GrainStorageTests.Storage(backend)));
 
     private static JournalAppend Entry(string kind, string? tag, int n) =>
         new(kind, tag, At + Duration.FromSeconds(n), n % 2 == 0 ? "bestuur" : null, $$"""{"n":{{n}},"amount":120.50}""");
