@@ -21,6 +21,30 @@ public sealed class StorageSettingsTests
             ["DataDir"] = Path.Combine(Path.GetTempPath(), "warmte-settings-unused"),
         }).Build());
 
+    private static StorageSettings PostgresWithGroupCommit(string? groupCommit) =>
+        StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSQL",
+            ["Storage:ConnectionString"] = "Host=db;Database=warmtenet;Username=warmte",
+            ["Storage:GroupCommit"] = groupCommit,
+        }).Build());
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("true", true)]
+    [InlineData("False", false)]
+    public void Group_commit_is_on_unless_the_operator_turns_it_off(string? setting, bool expected) =>
+        Assert.Equal(expected, PostgresWithGroupCommit(setting).GroupCommit);
+
+    [Fact]
+    public void A_group_commit_setting_that_is_not_true_or_false_stops_the_start_naming_it()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => PostgresWithGroupCommit("ja"));
+        Assert.Contains("Storage:GroupCommit", e.Message);
+        Assert.Contains("'ja'", e.Message);
+    }
+
     [Fact]
     public void Pooled_connections_are_not_reset_on_reuse_by_default_and_the_rest_is_kept()
     {
