@@ -200,25 +200,20 @@ public sealed class AdoNetJournalStore : IJournalStore
     /// </summary>
     internal static (string Sql, List<NpgsqlParameter> Parameters) OneStatement(JournalCommit commit)
     {
-        var at = InstantPattern.ExtendedIso.Format(commit.At);
         var lastSeq = commit.FirstSeq + commit.Entries.Count - 1;
-        var sql = new System.Text.StringBuilder();
-        var parameters = new List<NpgsqlParameter>
+        var summary = ProjectKeyed.Contains(commit.GrainType) ? SummaryCount.Project
+            : commit.GrainType == Alv.AlvGrain.JournalType ? SummaryCount.Cooperative : SummaryCount.None;
+        var sql = StatementTexts.GetOrAdd((commit.ExpectedVersion == 0, commit.Entries.Count, commit.Idempotency is not null, summary), StatementText);
+        var parameters = new List<NpgsqlParameter>(8 + 6 * commit.Entries.Count)
         {
-            new("type", commit.GrainType), new("key", commit.GrainKey), new("last", lastSeq), new("state", commit.State), new("at", at),
+            new("type", commit.GrainType), new("key", commit.GrainKey), new("last", lastSeq), new("state", commit.State),
+            new("at", InstantPattern.ExtendedIso.Format(commit.At)),
         };
-        sql.Append(commit.ExpectedVersion == 0
-            ? "WITH s AS (INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) " +
-              "VALUES (@type, @key, 1, @last, @state, @at) RETURNING 1 AS moved)"
-            : "WITH s AS (UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = @state, modified_at = @at " +
-              "WHERE grain_type = @type AND grain_key = @key AND version = @expected RETURNING 1 AS moved)");
         if (commit.ExpectedVersion != 0) parameters.Add(new("expected", commit.ExpectedVersion));
         var seq = commit.FirstSeq;
         for (var i = 0; i < commit.Entries.Count; i++)
         {
             var entry = commit.Entries[i];
-            sql.Append($", j{i} AS (INSERT INTO warmte_journal (grain_type, grain_key, seq, kind, tag, at, actor, payload) " +
-                $"SELECT @type, @key, @seq{i}, @kind{i}, @tag{i}, @at{i}, @actor{i}, CAST(@payload{i} AS jsonb) FROM s)");
             parameters.Add(new($"seq{i}", seq++));
             parameters.Add(new($"kind{i}", entry.Kind));
             parameters.Add(new($"tag{i}", (object?)entry.Tag ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
@@ -228,24 +223,42 @@ public sealed class AdoNetJournalStore : IJournalStore
         }
         if (commit.Idempotency is { } idem)
         {
-            sql.Append(", k AS (INSERT INTO warmte_idempotency (grain_type, grain_key, idem_key, fingerprint, answer, seq, at) " +
-                "SELECT @type, @key, @idem, @fingerprint, CAST(@answer AS jsonb), @idemSeq, @at FROM s)");
             parameters.Add(new("idem", idem.Key));
             parameters.Add(new("fingerprint", idem.Fingerprint));
             parameters.Add(new("answer", (object?)idem.Answer ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             parameters.Add(new("idemSeq", (object?)idem.Seq ?? DBNull.Value) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         }
+        return (sql, parameters);
+    }
+
+    private enum SummaryCount { None, Project, Cooperative }
+
+    // The statement's text depends only on its shape (built once per shape, not per commit).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool New, int Entries, bool Key, SummaryCount Summary), string> StatementTexts = new();
+
+    private static string StatementText((bool New, int Entries, bool Key, SummaryCount Summary) shape)
+    {
+        var sql = new System.Text.StringBuilder();
+        sql.Append(shape.New
+            ? "WITH s AS (INSERT INTO warmte_snapshot (grain_type, grain_key, version, last_seq, state, modified_at) " +
+              "VALUES (@type, @key, 1, @last, @state, @at) RETURNING 1 AS moved)"
+            : "WITH s AS (UPDATE warmte_snapshot SET version = @expected + 1, last_seq = @last, state = @state, modified_at = @at " +
+              "WHERE grain_type = @type AND grain_key = @key AND version = @expected RETURNING 1 AS moved)");
+        for (var i = 0; i < shape.Entries; i++)
+            sql.Append($", j{i} AS (INSERT INTO warmte_journal (grain_type, grain_key, seq, kind, tag, at, actor, payload) " +
+                $"SELECT @type, @key, @seq{i}, @kind{i}, @tag{i}, @at{i}, @actor{i}, CAST(@payload{i} AS jsonb) FROM s)");
+        if (shape.Key)
+            sql.Append(", k AS (INSERT INTO warmte_idempotency (grain_type, grain_key, idem_key, fingerprint, answer, seq, at) " +
+                "SELECT @type, @key, @idem, @fingerprint, CAST(@answer AS jsonb), @idemSeq, @at FROM s)");
         // Counted against the project summaries it concerns (docs/storage.md, "Project summaries"), as in WriteAsync.
-        if (ProjectKeyed.Contains(commit.GrainType))
-        {
+        if (shape.Summary == SummaryCount.Project)
             sql.Append(", p AS (INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
                 "SELECT @key, '', '', 1, 0, CAST('' AS bytea), @at FROM s " +
                 "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1)");
-        }
-        else if (commit.GrainType == Alv.AlvGrain.JournalType)
+        else if (shape.Summary == SummaryCount.Cooperative)
             sql.Append(", p AS (UPDATE warmte_project_summary SET changes = changes + 1 WHERE project_id IN (" + CooperativeSummaryRowsLockedPg + ") AND EXISTS (SELECT 1 FROM s))");
         sql.Append(" SELECT COUNT(*) FROM s");
-        return (sql.ToString(), parameters);
+        return sql.ToString();
     }
 
     /// <summary>The refusal a commit gets when its statement moved no snapshot row or hit a taken key.</summary>
