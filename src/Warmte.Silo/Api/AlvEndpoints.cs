@@ -21,7 +21,7 @@ public static class AlvEndpoints
 
         group.MapPut("/statutes", (string id, HttpContext http, IGrainFactory grains) =>
             Write<SetStatutes, Statutes>(id, http, grains, (alv, body, actor) => alv.SetStatutes(body, actor)))
-            .WithSummary("Besluitregels vastleggen: quorum, meerderheid, onthoudingen, volmachten, weging, oproeptermijn");
+            .ReadsBody<SetStatutes>().WithSummary("Besluitregels vastleggen: quorum, meerderheid, onthoudingen, volmachten, weging, oproeptermijn");
 
         group.MapGet("/meetings", async (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -46,19 +46,19 @@ public static class AlvEndpoints
 
         group.MapPost("/meetings", (string id, HttpContext http, IGrainFactory grains) =>
             Write<CreateMeeting, Meeting>(id, http, grains, (alv, body, actor) => alv.CreateMeeting(body, actor), created: m => $"/api/cooperatives/{id}/alv/meetings/{m.Id}", view: Sealed))
-            .WithSummary("Vergadering vastleggen (datum, oproepdatum, agenda)");
+            .ReadsBody<CreateMeeting>().WithSummary("Vergadering vastleggen (datum, oproepdatum, agenda)");
 
         group.MapPost("/meetings/{meetingId}/proposals", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
             Write<ProposalInput, Meeting>(id, http, grains, (alv, body, actor) => alv.AddProposal(meetingId, body, actor), view: Sealed))
-            .WithSummary("Voorstel toevoegen: een agendapunt vóór de vergadering, of een correctie op een gesloten besluit");
+            .ReadsBody<ProposalInput>().WithSummary("Voorstel toevoegen: een agendapunt vóór de vergadering, of een correctie op een gesloten besluit");
 
         group.MapPost("/meetings/{meetingId}/attendance", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
             Write<RecordAttendance, Meeting>(id, http, grains, (alv, body, actor) => alv.RecordAttendance(meetingId, body, actor), view: Sealed))
-            .WithSummary("Presentielijst aanvullen (aanwezige leden)");
+            .ReadsBody<RecordAttendance>().WithSummary("Presentielijst aanvullen (aanwezige leden)");
 
         group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/ballots", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
             Write<CastBallot, Proposal>(id, http, grains, (alv, body, actor) => alv.CastBallot(meetingId, proposalId, body, actor), view: SealedProposal(meetingId)))
-            .WithSummary("Stem van één lid (eventueel bij volmacht); een lid stemt één keer per voorstel");
+            .ReadsBody<CastBallot>().WithSummary("Stem van één lid (eventueel bij volmacht); een lid stemt één keer per voorstel");
 
         group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/ballots/batch", async (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
         {
@@ -71,11 +71,11 @@ public static class AlvEndpoints
             if (nulls.Count > 0) return Problems.From(Refusal.Invalid(nulls));
             return Answers.From(await Alv(grains, id).CastBallots(meetingId, proposalId, [.. ballots.Select(b => b!)], http.User.Actor(),
                 body.SkipInvalid ?? false, body.DryRun ?? false));
-        }).WithSummary("Stemmen van een lijst (warmte import ballots): alles of niets; skipInvalid: alleen de goede; dryRun: alleen controleren");
+        }).ReadsBody<CastBallotsRequest>().WithSummary("Stemmen van een lijst (warmte import ballots): alles of niets; skipInvalid: alleen de goede; dryRun: alleen controleren");
 
         group.MapPut("/meetings/{meetingId}/proposals/{proposalId}/tally", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
             Write<RecordTally, Proposal>(id, http, grains, (alv, body, actor) => alv.RecordTally(meetingId, proposalId, body, actor), view: SealedProposal(meetingId)))
-            .WithSummary("Telling van de papieren stemming met presentielijst en volmachten");
+            .ReadsBody<RecordTally>().WithSummary("Telling van de papieren stemming met presentielijst en volmachten");
 
         group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/close", async (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
         {

@@ -34,7 +34,7 @@ public static class BusinessCaseEndpoints
             var read = ModelReader.Read(model.GetRawText());
             if (!read.IsOk) return Problems.From(Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "model." + e.Field })));
             return Answers.Ok(Full(read.Value!));
-        }).WithTags("Business case").WithSummary("Een model doorrekenen zonder het te bewaren");
+        }).WithTags("Business case").ReadsBody<EvaluateRequest>().WithSummary("Een model doorrekenen zonder het te bewaren");
 
         var group = api.MapGroup("/projects/{id}/business-cases").WithTags("Business case");
 
@@ -60,7 +60,7 @@ public static class BusinessCaseEndpoints
             if (body!.Model is not { ValueKind: JsonValueKind.Object } model) return Problems.Invalid("model", "is verplicht: het model als JSON-object.");
             var saved = await grains.GetGrain<IBusinessCaseGrain>(id).Save(model.GetRawText(), body.Note, http.User.Actor());
             return saved.IsOk ? Answers.Created(saved, $"/api/projects/{id}/business-cases/{saved.Value!.Version}") : Problems.From(saved.Refusal!);
-        }).WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend)");
+        }).ReadsBody<SaveBusinessCaseRequest>().WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend)");
 
         group.MapGet("/{version:int}", async (string id, int version, IGrainFactory grains) =>
         {
@@ -136,7 +136,7 @@ public static class BusinessCaseEndpoints
                 return Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(),
                     types.Distinct().ToArray(), gracesUsed, loan, costly.Settings.ThreadsPerRequest, costly.Lane));
             });
-        }).WithSummary("Leningraster: rentes × looptijden × aflossingsvormen × aflossingsvrije jaren");
+        }).ReadsBody<LoanGridRequest>().WithSummary("Leningraster: rentes × looptijden × aflossingsvormen × aflossingsvrije jaren");
 
         group.MapGet("/{version:int}/stress", async (string id, int version, IGrainFactory grains) =>
         {
@@ -156,7 +156,7 @@ public static class BusinessCaseEndpoints
             // The model is parsed inside the place, on the lane (see the loan grid).
             return await costly.ComputeAsync(http, () => Answers.Ok(MonteCarlo.Run(ModelReader.Read(saved.ModelJson).Value!, runs, body.Seed ?? 1,
                 maxDegreeOfParallelism: costly.Settings.ThreadsPerRequest, scheduler: costly.Lane)));
-        }).WithSummary("Monte Carlo: P10/P50/P90 van NPV en min. DSCR (zelfde seed, zelfde uitkomst)");
+        }).ReadsBody<MonteCarloRequest>().WithSummary("Monte Carlo: P10/P50/P90 van NPV en min. DSCR (zelfde seed, zelfde uitkomst)");
     }
 
     private static object Full(Inputs inputs) => new

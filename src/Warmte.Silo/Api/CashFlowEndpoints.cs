@@ -79,7 +79,7 @@ public static class CashFlowEndpoints
             if (body!.Plan is not { ValueKind: JsonValueKind.Object } plan) return Problems.Invalid("plan", "is verplicht: het plan als JSON-object.");
             var saved = await grains.GetGrain<ICashFlowPlanGrain>(id).Save(plan.GetRawText(), http.User.Actor());
             return saved.IsOk ? Answers.Ok(Info(saved.Value!)) : Problems.From(saved.Refusal!);
-        }).WithSummary("Kasstroomplan (ontwikkelbudget, werkplan, subsidie, doorlooptijden) vastleggen");
+        }).ReadsBody<SaveCashFlowPlanRequest>().WithSummary("Kasstroomplan (ontwikkelbudget, werkplan, subsidie, doorlooptijden) vastleggen");
 
         group.MapGet("/cashflow-plan", async (string id, IGrainFactory grains) =>
             Slug.IsValid(id) && await grains.GetGrain<ICashFlowPlanGrain>(id).Get() is { } info
@@ -107,7 +107,7 @@ public static class CashFlowEndpoints
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.Created(await grains.GetGrain<ICashFlowPlanGrain>(id).Book(command, http.User.Actor(), key), $"/api/projects/{id}/spending");
-        }).WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
+        }).ReadsBody<BookSpendingRequest>().WithSummary("Werkelijke uitgaven van een maand boeken (per soort werk)");
 
         group.MapPost("/spending/{bookingId}/correction", async (string id, string bookingId, HttpContext http, IGrainFactory grains) =>
         {
@@ -120,7 +120,7 @@ public static class CashFlowEndpoints
             if (problem is not null) return problem;
             return Answers.Created(await grains.GetGrain<ICashFlowPlanGrain>(id).Correct(bookingId, body!.ToCommand(), http.User.Actor(), key),
                 $"/api/projects/{id}/spending");
-        }).WithSummary("Een boeking corrigeren: een nieuwe boeking van het verschil, met reden (de oorspronkelijke blijft staan)");
+        }).ReadsBody<CorrectSpendingRequest>().WithSummary("Een boeking corrigeren: een nieuwe boeking van het verschil, met reden (de oorspronkelijke blijft staan)");
 
         group.MapPut("/spending/totals", async (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -136,7 +136,7 @@ public static class CashFlowEndpoints
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).SetTotals(command, http.User.Actor(), dryRun.Value));
-        }).WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
+        }).ReadsBody<SetMonthTotalsRequest>().WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
 
         group.MapGet("/spending", async (string id, string? month, IGrainFactory grains) =>
         {
@@ -171,7 +171,7 @@ public static class CashFlowEndpoints
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).ReportProgress(command, http.User.Actor()));
-        }).WithSummary("Voortgang melden: werkmaanden van het plan gedaan aan het eind van een maand (en of het werk stillag)");
+        }).ReadsBody<ReportProgressRequest>().WithSummary("Voortgang melden: werkmaanden van het plan gedaan aan het eind van een maand (en of het werk stillag)");
 
         group.MapGet("/progress", async (string id, IGrainFactory grains) =>
             await Answers.ProjectExists(grains, id)

@@ -23,7 +23,7 @@ public static class ConsentEndpoints
 
         consent.MapPut("/complexes/{complexId}", (string id, string complexId, HttpContext http, IGrainFactory grains) =>
             Write<SetComplex>(id, http, grains, (g, body, actor) => g.SetComplex(complexId, body, actor)))
-            .WithSummary("Complex (bouwkundige eenheid) van een woningcorporatie vastleggen of bijwerken");
+            .ReadsBody<SetComplex>().WithSummary("Complex (bouwkundige eenheid) van een woningcorporatie vastleggen of bijwerken");
 
         consent.MapDelete("/complexes/{complexId}", async (string id, string complexId, HttpContext http, IGrainFactory grains) =>
         {
@@ -34,11 +34,11 @@ public static class ConsentEndpoints
 
         consent.MapPost("/complexes/{complexId}/declarations", (string id, string complexId, HttpContext http, IGrainFactory grains) =>
             Write<RecordDeclarations>(id, http, grains, (g, body, actor) => g.RecordDeclarations(complexId, body, actor)))
-            .WithSummary("Akkoordverklaringen en weigeringen per adres vastleggen (alles of niets; skipInvalid: alleen de goede, dryRun: alleen controleren)");
+            .ReadsBody<RecordDeclarations>().WithSummary("Akkoordverklaringen en weigeringen per adres vastleggen (alles of niets; skipInvalid: alleen de goede, dryRun: alleen controleren)");
 
         consent.MapPut("/applicability", (string id, HttpContext http, IGrainFactory grains) =>
             Write<SetApplicability>(id, http, grains, (g, body, actor) => g.SetApplicability(body, actor)))
-            .WithSummary("Verklaren dat het project geen huurwoningen aansluit (of dat weer intrekken)");
+            .ReadsBody<SetApplicability>().WithSummary("Verklaren dat het project geen huurwoningen aansluit (of dat weer intrekken)");
 
         consent.MapGet("/audit", async (string id, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
@@ -73,7 +73,7 @@ public static class ConsentEndpoints
             if (problem is not null) return problem;
             var outcome = await grains.GetGrain<IProjectGrain>(id).SetWcwProfile(body!, http.User.Actor());
             return outcome.IsOk ? Answers.Ok((await grains.GetGrain<IProjectGrain>(id).Wcw())!) : Problems.From(outcome.Refusal!);
-        }).WithSummary("Wcw-gegevens vastleggen: publiek aandeel en de criteria van een warmtegemeenschap");
+        }).ReadsBody<SetWcwProfile>().WithSummary("Wcw-gegevens vastleggen: publiek aandeel en de criteria van een warmtegemeenschap");
     }
 
     private static IResult Forbidden(string cooperativeId) =>

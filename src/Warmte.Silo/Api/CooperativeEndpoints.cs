@@ -31,7 +31,7 @@ public static class CooperativeEndpoints
                 return Problems.From(Merge(v, CooperativeRules.Create(command, AmsterdamTime.Today(clock), clock.GetCurrentInstant()).Refusal));
             var outcome = await grains.GetGrain<ICooperativeGrain>(command.Id!).Create(command, http.User.Actor());
             return Answers.Created(outcome, $"/api/cooperatives/{command.Id}");
-        }).WithSummary("Coöperatie aanmaken (admin)");
+        }).ReadsBody<CreateCooperativeRequest>().WithSummary("Coöperatie aanmaken (admin)");
 
         group.MapGet("/{id}", async (string id, IGrainFactory grains) =>
             Slug.IsValid(id) && await grains.GetGrain<ICooperativeGrain>(id).Get() is { } view
@@ -48,7 +48,7 @@ public static class CooperativeEndpoints
             var command = body!.ToCommand(v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.From(await grains.GetGrain<ICooperativeGrain>(id).Update(command, http.User.Actor()));
-        }).WithSummary("Gegevens van een coöperatie wijzigen");
+        }).ReadsBody<UpdateCooperativeRequest>().WithSummary("Gegevens van een coöperatie wijzigen");
 
         group.MapPost("/{id}/projects", async (string id, HttpContext http, IGrainFactory grains, IClock clock) =>
         {
@@ -62,7 +62,7 @@ public static class CooperativeEndpoints
                 return Problems.From(Merge(v, ProjectRules.Create(id, command, AmsterdamTime.Today(clock), clock.GetCurrentInstant()).Refusal));
             var outcome = await grains.GetGrain<ICooperativeGrain>(id).CreateProject(command, http.User.Actor());
             return Answers.Created(outcome, $"/api/projects/{command.Id}");
-        }).WithSummary("Project aanmaken bij een coöperatie");
+        }).ReadsBody<CreateProjectRequest>().WithSummary("Project aanmaken bij een coöperatie");
 
         group.MapPost("/{id}/umbrellas", async (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -72,7 +72,7 @@ public static class CooperativeEndpoints
             if (problem is not null) return problem;
             if (string.IsNullOrWhiteSpace(body!.UmbrellaId)) return Problems.Invalid("umbrellaId", "is verplicht.");
             return Answers.From(await grains.GetGrain<ICooperativeGrain>(id).JoinUmbrella(body.UmbrellaId, http.User.Actor()));
-        }).WithSummary("Coöperatie lid maken van een koepel (admin)");
+        }).ReadsBody<JoinUmbrellaRequest>().WithSummary("Coöperatie lid maken van een koepel (admin)");
 
         group.MapGet("/{id}/audit", async (string id, int? page, int? pageSize, IGrainFactory grains) =>
         {

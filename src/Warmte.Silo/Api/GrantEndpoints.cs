@@ -97,7 +97,7 @@ public static class GrantEndpoints
             }
             var outcome = await grains.GetGrain<IGrantsGrain>(id).CreateGrant(command, user.Actor(), key);
             return Answers.Created(outcome, $"/api/projects/{id}/grants/{command.Id}");
-        }).WithSummary("Subsidie met trancheplan vastleggen");
+        }).ReadsBody<CreateGrantRequest>().WithSummary("Subsidie met trancheplan vastleggen");
 
         group.MapPut("/{grantId}/tranche-plan", async (string id, string grantId, HttpContext http, IGrainFactory grains) =>
         {
@@ -121,7 +121,7 @@ public static class GrantEndpoints
                                               + "die (of een beheerder) past het aan. Vraag de financier om het nieuwe plan.");
             }
             return Answers.From(await grains.GetGrain<IGrantsGrain>(id).Replan(grantId, command, user.Actor()));
-        }).WithSummary("Trancheplan (bedragen en geplande data) bijwerken; aangevraagde tranches liggen vast");
+        }).ReadsBody<TranchePlanRequest>().WithSummary("Trancheplan (bedragen en geplande data) bijwerken; aangevraagde tranches liggen vast");
 
         group.MapPost("/{grantId}/tranches/{number:int}/{action}", async (string id, string grantId, int number, string action, HttpContext http, IGrainFactory grains) =>
         {
@@ -143,7 +143,7 @@ public static class GrantEndpoints
             var command = body!.ToCommand(trancheAction, v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.From(await grains.GetGrain<IGrantsGrain>(id).Step(grantId, number, command, user.Actor(), key));
-        }).WithSummary("Trancheslag: request, accounting, approve, reject of pay");
+        }).ReadsBody<TrancheStepRequest>().WithSummary("Trancheslag: request, accounting, approve, reject of pay");
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public static class MemberEndpoints
             if (body!.Members is not { } members) return Problems.Invalid("members", "is verplicht.");
             var options = new RegisterOptions { JoinedOn = body.JoinedOn, SkipInvalid = body.SkipInvalid ?? false, DryRun = body.DryRun ?? false };
             return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Register(members, http.User.Actor(), options));
-        }).WithSummary("Leden registreren of bijwerken op lidnummer, alles of niets (bulk; skipInvalid: alleen de goede, joinedOn: datum voor leden zonder, "
+        }).ReadsBody<RegisterMembersRequest>().WithSummary("Leden registreren of bijwerken op lidnummer, alles of niets (bulk; skipInvalid: alleen de goede, joinedOn: datum voor leden zonder, "
                        + "dryRun: alleen controleren); een veld dat ontbreekt houdt zijn waarde, een gewist lid blijft gewist (erased)");
 
         group.MapPut("/{number}", async (string id, string number, HttpContext http, IGrainFactory grains) =>
@@ -83,7 +83,7 @@ public static class MemberEndpoints
                     Errors = [.. outcome.Refusal!.Errors.Select(e => e with { Field = e.Field.Replace("members[0].", "") })],
                 });
             return Answers.Ok(await grains.GetGrain<IMemberRegisterGrain>(id).Member(number));
-        }).WithSummary("Eén lid registreren of bijwerken");
+        }).ReadsBody<MemberInput>().WithSummary("Eén lid registreren of bijwerken");
 
         // ---- privacy (AVG): erasure, access, retention ----
 
@@ -95,7 +95,7 @@ public static class MemberEndpoints
             if (problem is not null) return problem;
             if (body!.LeftOn is not { } leftOn) return Problems.Invalid("leftOn", "is verplicht: de dag waarop het lid geen lid meer is (JJJJ-MM-DD).");
             return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Leave(number, leftOn, http.User.Actor()));
-        }).WithSummary("Een lid uitschrijven: leftOn vastleggen (daarna kan een oud-lid gewist worden)");
+        }).ReadsBody<LeaveRequest>().WithSummary("Een lid uitschrijven: leftOn vastleggen (daarna kan een oud-lid gewist worden)");
 
         group.MapPost("/{number}/rejoin", async (string id, string number, HttpContext http, IGrainFactory grains) =>
         {
@@ -135,7 +135,7 @@ public static class MemberEndpoints
             var (body, problem) = await RequestBody.ReadAsync<SetPrivacySettings>(http.Request);
             if (problem is not null) return problem;
             return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).SetPrivacy(body!, http.User.Actor()));
-        }).WithSummary("Bewaartermijnen instellen (maanden; leeg: niet automatisch); een dagelijkse ronde past ze toe");
+        }).ReadsBody<SetPrivacySettings>().WithSummary("Bewaartermijnen instellen (maanden; leeg: niet automatisch); een dagelijkse ronde past ze toe");
 
         privacy.MapPost("/retention-run", async (string id, HttpContext http, IGrainFactory grains) =>
         {

@@ -35,7 +35,7 @@ public static class OnlineVotingEndpoints
             var (body, problem) = await RequestBody.ReadAsync<OpenOnlineVoting>(http.Request);
             if (problem is not null) return problem;
             return Answers.From(await Voting(grains, id, meetingId).Open(body!, http.User.Actor()));
-        }).WithSummary("Online stemming openen voor gekozen voorstellen, vanaf een startdatum (uiterlijk 30 dagen vóór de vergadering)");
+        }).ReadsBody<OpenOnlineVoting>().WithSummary("Online stemming openen voor gekozen voorstellen, vanaf een startdatum (uiterlijk 30 dagen vóór de vergadering)");
 
         board.MapPost("/codes", async (string id, string meetingId, string? format, HttpContext http, IGrainFactory grains, VotingSettings settings) =>
         {
@@ -63,7 +63,7 @@ public static class OnlineVotingEndpoints
                     codes = issued.Codes.Select(c => new { c.MemberNumber, c.Name, c.Address, c.Code, link = CodeLetters.Link(baseUrl, c.Code) }),
                 }),
             };
-        }).WithSummary("Stemcodes uitgeven (alle stemgerechtigde leden, of opnieuw voor genoemde leden): json, xlsx (mail merge) of letters (HTML, afdrukken); alleen in dit antwoord leesbaar");
+        }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven (alle stemgerechtigde leden, of opnieuw voor genoemde leden): json, xlsx (mail merge) of letters (HTML, afdrukken); alleen in dit antwoord leesbaar");
 
         board.MapOnlineVotingMail(); // POST …/online/mail: codes by mail (src/Warmte.Silo/Mail)
 
@@ -77,7 +77,7 @@ public static class OnlineVotingEndpoints
 
         stem.MapPost("/paper", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
             Member(http, grains, guard, (voting, hash, _) => voting.Paper(hash)))
-            .WithSummary("Stembiljet bij een stemcode: vergadering, voorstellen met toelichting en uw eigen stemmen");
+            .ReadsBody<StemRequest>().WithSummary("Stembiljet bij een stemcode: vergadering, voorstellen met toelichting en uw eigen stemmen");
 
         stem.MapPost("/votes", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
             Member(http, grains, guard, (voting, hash, body) => voting.Cast(hash, new CastOnline
@@ -86,15 +86,15 @@ public static class OnlineVotingEndpoints
                 // The submission attempt: in the body ("nonce"), or as the API's usual Idempotency-Key header.
                 Nonce = body.Nonce ?? (http.Request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null),
             })))
-            .WithSummary("Stem uitbrengen (Voor, Tegen of Onthouding) op één voorstel; antwoord met ontvangstcode");
+            .ReadsBody<StemRequest>().WithSummary("Stem uitbrengen (Voor, Tegen of Onthouding) op één voorstel; antwoord met ontvangstcode");
 
         stem.MapPost("/proxy", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
             Member(http, grains, guard, (voting, hash, body) => voting.GiveProxy(hash, new GiveProxy { Holder = body.Holder, ProposalIds = body.ProposalIds })))
-            .WithSummary("Volmacht geven (als de statuten dat toestaan): lid 'holder' stemt voor u op de gekozen voorstellen; antwoord het bijgewerkte stembiljet");
+            .ReadsBody<StemRequest>().WithSummary("Volmacht geven (als de statuten dat toestaan): lid 'holder' stemt voor u op de gekozen voorstellen; antwoord het bijgewerkte stembiljet");
 
         stem.MapPost("/proxy/withdraw", (HttpContext http, IGrainFactory grains, StemGuard guard) =>
             Member(http, grains, guard, (voting, hash, body) => voting.WithdrawProxy(hash, new WithdrawProxy { ProposalIds = body.ProposalIds })))
-            .WithSummary("Volmacht intrekken zolang er nog niet mee gestemd is (geen voorstellen genoemd: alle)");
+            .ReadsBody<StemRequest>().WithSummary("Volmacht intrekken zolang er nog niet mee gestemd is (geen voorstellen genoemd: alle)");
 
         stem.MapPost("/receipt", async (HttpContext http, IGrainFactory grains, StemGuard guard) =>
         {
@@ -116,7 +116,7 @@ public static class OnlineVotingEndpoints
                     return (Answers.From(outcome), outcome.Refusal is { Code: "unknown-receipt" });
                 }));
             return result;
-        }).WithSummary("Na de uitslag: onder welke keuze uw ontvangstcode is geteld");
+        }).ReadsBody<ReceiptRequest>().WithSummary("Na de uitslag: onder welke keuze uw ontvangstcode is geteld");
     }
 
     private static IOnlineVotingGrain Voting(IGrainFactory grains, string id, string meetingId) =>

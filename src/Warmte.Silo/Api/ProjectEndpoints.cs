@@ -22,15 +22,15 @@ public static class ProjectEndpoints
 
         group.MapPatch("/{id}", (string id, HttpContext http, IGrainFactory grains) =>
             Write(id, http, grains, (UpdateProjectRequest body, Validation _) => body.ToCommand(), (g, c, actor) => g.Update(c, actor)))
-            .WithSummary("Projectgegevens wijzigen");
+            .ReadsBody<UpdateProjectRequest>().WithSummary("Projectgegevens wijzigen");
 
         group.MapPost("/{id}/transitions", (string id, HttpContext http, IGrainFactory grains) =>
             Write(id, http, grains, (TransitionRequestBody body, Validation v) => body.ToCommand(v), (g, c, actor) => g.Transition(c, actor)))
-            .WithSummary("Poortbesluit: go naar de volgende fase, no-go terug, of Gestopt");
+            .ReadsBody<TransitionRequestBody>().WithSummary("Poortbesluit: go naar de volgende fase, no-go terug, of Gestopt");
 
         group.MapPut("/{id}/deliverables/{key}", (string id, string key, HttpContext http, IGrainFactory grains) =>
             Write(id, http, grains, (DeliverableRequest body, Validation v) => body.ToCommand(v), (g, c, actor) => g.RecordDeliverable(key, c, actor)))
-            .WithSummary("Document of besluit als aanwezig vastleggen");
+            .ReadsBody<DeliverableRequest>().WithSummary("Document of besluit als aanwezig vastleggen");
 
         group.MapDelete("/{id}/deliverables/{key}", (string id, string key, HttpContext http, IGrainFactory grains) =>
             Write(id, http, grains, NoBody, (g, _, actor) => g.WithdrawDeliverable(key, actor)))
@@ -38,7 +38,7 @@ public static class ProjectEndpoints
 
         group.MapPut("/{id}/milestones/{key}", (string id, string key, HttpContext http, IGrainFactory grains) =>
             Write(id, http, grains, (MilestoneRequest body, Validation v) => body.ToCommand(v), (g, c, actor) => g.SetMilestone(key, c, actor)))
-            .WithSummary("Mijlpaal aanmaken of bijwerken");
+            .ReadsBody<MilestoneRequest>().WithSummary("Mijlpaal aanmaken of bijwerken");
 
         group.MapDelete("/{id}/milestones/{key}", (string id, string key, HttpContext http, IGrainFactory grains) =>
             Write(id, http, grains, NoBody, (g, _, actor) => g.RemoveMilestone(key, actor)))

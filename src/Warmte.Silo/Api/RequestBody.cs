@@ -15,18 +15,45 @@ public static class RequestBody
 {
     public const int MaxBytes = 256 * 1024;
 
-    private static readonly JsonSerializerOptions Options = CreateOptions();
+    /// <summary>
+    /// The options every request body is read with. The OpenAPI document describes the bodies with the same
+    /// configuration (<see cref="Configure"/> is applied to ASP.NET's JSON options too, see WarmteHost), so the field
+    /// names, number forms and "no unknown fields" it shows are the ones this reader accepts.
+    /// </summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = WarmteJson.Create();
+        var options = Configure(WarmteJson.Create());
+        // Locked as the first read would lock it, with the reflection resolver, so its type metadata (GetTypeInfo) can be read.
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>The reader's configuration: <see cref="WarmteJson"/> and no unknown fields.</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        WarmteJson.Configure(options);
         // A misspelt field would otherwise be silently ignored and the caller would not know.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         return options;
     }
 
+    /// <summary>
+    /// Declares that the route's handler reads a <typeparamref name="T"/> body with <see cref="ReadAsync{T}"/>: the
+    /// OpenAPI document then describes that body (<see cref="OpenApiBodies"/>). The reader checks the declaration, so the
+    /// two cannot drift: a handler that reads another type than its route declares fails on its first request (and in
+    /// the tests), instead of documenting the wrong body.
+    /// </summary>
+    public static RouteHandlerBuilder ReadsBody<T>(this RouteHandlerBuilder route) where T : class =>
+        route.WithMetadata(new StrictJsonBody(typeof(T)));
+
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
     {
+        if (request.HttpContext.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<StrictJsonBody>()?.Type != typeof(T))
+            throw new InvalidOperationException(
+                $"{endpoint.DisplayName} reads a {typeof(T).Name} body, but its route declares "
+                + $"{endpoint.Metadata.GetMetadata<StrictJsonBody>()?.Type.Name ?? "none"}: add .ReadsBody<{typeof(T).Name}>() to the route.");
         // Kestrel refuses a larger body too (MaxRequestBodySize); reading through our own bound keeps
         // the limit when the app runs behind a server that does not, and covers chunked bodies.
         if (request.ContentLength > MaxBytes) return (null, TooLarge());
@@ -175,3 +202,6 @@ public static class RequestBody
         return null;
     }
 }
+
+/// <summary>Route metadata: the handler reads a body of <see cref="Type"/> with <see cref="RequestBody.ReadAsync{T}"/>.</summary>
+public sealed record StrictJsonBody(Type Type);

@@ -60,7 +60,7 @@ public static class ServiceEndpoints
                 ? Role.UnknownCooperativeWarning(cooperative) : null;
             return Results.Json(new { created.Info.Id, created.Info.Name, created.Info.Role, created.Token, warning }, Serialization.WarmteJson.Default,
                 statusCode: StatusCodes.Status201Created);
-        }).WithSummary("Token aanmaken; het geheim wordt één keer getoond");
+        }).ReadsBody<CreateTokenRequest>().WithSummary("Token aanmaken; het geheim wordt één keer getoond");
         tokens.MapDelete("/{id}", async (string id, HttpContext http, TokenStore store) =>
         {
             if (!http.User.IsAdmin()) return Problems.Forbidden("Alleen een beheerder (admin) trekt tokens in.");

@@ -28,7 +28,7 @@ public static class UmbrellaEndpoints
             v.Text("name", body.Name);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             return Answers.Created(await grains.GetGrain<IUmbrellaGrain>(id).Create(body.ToCommand(), http.User.Actor()), $"/api/umbrellas/{id}");
-        }).WithSummary("Koepel aanmaken (admin)");
+        }).ReadsBody<CreateUmbrellaRequest>().WithSummary("Koepel aanmaken (admin)");
 
         group.MapGet("/{id}", async (string id, IGrainFactory grains, ILoggerFactory logs) =>
         {

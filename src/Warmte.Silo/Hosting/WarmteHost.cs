@@ -202,12 +202,12 @@ public static partial class WarmteHost
 
     private static void ConfigureHttp(WebApplicationBuilder builder)
     {
-        builder.Services.ConfigureHttpJsonOptions(o => WarmteJson.Configure(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o => RequestBody.Configure(o.SerializerOptions)); // the reader's options: the OpenAPI schemas show what it accepts
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, _ => { });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiBodies.Configure); // request bodies read by RequestBody: Api/OpenApiBodies.cs
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
         builder.AddWarmteOperations();
         ConfigureForwardedHeaders(builder);

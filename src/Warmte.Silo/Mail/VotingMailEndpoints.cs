@@ -57,6 +57,6 @@ public static class VotingMailEndpoints
                     : $"{letters.Count} {(letters.Count == 1 ? "lid heeft" : "leden hebben")} geen mail ontvangen (geen e-mailadres of verzenden mislukt) en {(letters.Count == 1 ? "heeft" : "hebben")} een brief nodig: "
                       + "hun nieuwe code staat nergens; geef ze een code met POST …/online/codes?format=letters en {\"members\": [" + string.Join(", ", letters.Select(n => $"\"{n}\"")) + "]}.",
             });
-        }).WithSummary("Stemcodes uitgeven en per mail versturen naar leden met een e-mailadres; antwoord: aantallen, mislukte leden en leden zonder e-mailadres (die een brief nodig hebben). Nooit codes in het antwoord");
+        }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven en per mail versturen naar leden met een e-mailadres; antwoord: aantallen, mislukte leden en leden zonder e-mailadres (die een brief nodig hebben). Nooit codes in het antwoord");
     }
 }
