@@ -537,4 +537,35 @@ public sealed class AdoNetJournalStore(Database database) : IJournalStore
             if (sql.Contains("@" + name, StringComparison.Ordinal)) Database.Parameter(cmd, name, value);
         return cmd;
     }
+
+    public async Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains)
+    {
+        if (grains.Count == 0) return [];
+        await using var connection = await database.OpenAsync();
+        // One primary-key lookup per grain (OR of the key's two columns), one round trip.
+        var where = string.Join(" OR ", grains.Select((_, i) => $"(grain_type = @t{i} AND grain_key = @k{i})"));
+        await using var cmd = Command(connection, null, "SELECT grain_type, grain_key, version FROM warmte_snapshot WHERE " + where,
+            [.. grains.SelectMany((g, i) => new (string, object?)[] { ($"t{i}", g.GrainType), ($"k{i}", g.GrainKey) })]);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var found = new Dictionary<(string, string), long>();
+        while (await reader.ReadAsync())
+            found[(reader.GetString(0), reader.GetString(1))] = Convert.ToInt64(reader.GetValue(2));
+        return [.. grains.Select(g => found.GetValueOrDefault((g.GrainType, g.GrainKey)))];
+    }
+
+    public async Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId)
+    {
+        await using var connection = await database.OpenAsync();
+        // The expression and the kind literally as in the partial index (sqlite/0016, postgresql/0018), so the planner uses it.
+        var id = Pg ? "(payload -> 'booking' ->> 'id')" : "json_extract(payload, '$.booking.id')";
+        await using var cmd = Command(connection, null,
+            "SELECT seq, kind, tag, at, actor, " + Text("payload") + " FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = 'spending' AND "
+            + id + " = @id ORDER BY seq LIMIT 1",
+            ("type", grainType), ("key", grainKey), ("id", bookingId));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new JournalRecord(Convert.ToInt64(reader.GetValue(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                InstantPattern.ExtendedIso.Parse(reader.GetString(3)).Value, reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5))
+            : null;
+    }
 }
