@@ -136,8 +136,9 @@ public interface IJournalStore
     Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains);
 
     /// <summary>
-    /// The first spending row (kind <c>spending</c>) of a cash plan whose booking has id <paramref name="bookingId"/>, by the
-    /// index on the booking's id (sqlite/0016, postgresql/0018); null when there is none. A correction reads the booking's
+    /// A spending row (kind <c>spending</c>) of a cash plan whose booking has id <paramref name="bookingId"/>, by the
+    /// index on the booking's id (sqlite/0016, postgresql/0018); null when there is none. Every row of one booking id is
+    /// of the same month (a month total, set again or removed, keeps its id and month). A correction reads the booking's
     /// month from it and then only that month's rows, instead of every booking of the project.
     /// </summary>
     Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId);
