@@ -58,7 +58,7 @@ public sealed class GateEvidenceAfterBookingsTests : IAsyncLifetime
         var last = _calls.Now;
         while (DateTime.UtcNow < deadline)
         {
-            await Task.Delay(CoalescedProjectChange.Window + TimeSpan.FromMilliseconds(700));
+            await Task.Delay(CoalescedProjectChange.Window + TimeSpan.FromSeconds(2));
             var now = _calls.Now;
             if (now == last) return now;
             last = now;
