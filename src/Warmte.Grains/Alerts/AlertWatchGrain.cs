@@ -121,6 +121,9 @@ public sealed class AlertWatchGrain(
 
     private string ProjectId => this.GetPrimaryKeyString();
 
+    /// <summary>The gate evidence kept between evaluations: most follow a booking, which cannot move it.</summary>
+    private GateEvidenceCache? _gate;
+
     /// <summary>The last evaluation, also one that wrote nothing (the stored time moves at most once per half period).</summary>
     private Instant? _evaluatedAt;
 
@@ -154,7 +157,7 @@ public sealed class AlertWatchGrain(
     {
         if (AlertEvaluation.IsDeferred) return;
         await state.EnsureLoadedAsync();
-        if (await ProjectFacts.LoadAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock)) is not { } facts) return;
+        if (await ProjectFacts.LoadAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock), _gate ??= new GateEvidenceCache(store)) is not { } facts) return;
         var current = facts.Alerts.ToDictionary(KeyOf);
 
         var now = clock.GetCurrentInstant();

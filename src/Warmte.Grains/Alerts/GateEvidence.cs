@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Journal;
 using Warmte.Alv;
 using Warmte.Phases;
 using Warmte.Projects;
@@ -66,12 +68,46 @@ public static class GateEvidence
         now is { Corrects: not null } && onGoDate is { } o && now.MeetingId == o.MeetingId && now.ProposalId != o.ProposalId ? now : onGoDate;
 
     /// <summary>Reads what <see cref="Alerts"/> needs for a project whose Go into Realisatie stands; empty for any other project.</summary>
-    public static async Task<ImmutableArray<Alert>> LoadAsync(IGrainFactory grains, ProjectView project)
+    public static Task<ImmutableArray<Alert>> LoadAsync(IGrainFactory grains, ProjectView project) =>
+        StandingGo(project.Phase, project.History, Phase.Realisatie) is { } go ? LoadAsync(grains, project, go) : Task.FromResult(ImmutableArray<Alert>.Empty);
+
+    /// <summary>Reads what <see cref="Alerts"/> needs for the standing Go <paramref name="go"/>: the ALV's decision and the consent status (two grain calls).</summary>
+    public static async Task<ImmutableArray<Alert>> LoadAsync(IGrainFactory grains, ProjectView project, PhaseTransition go)
     {
-        if (StandingGo(project.Phase, project.History, Phase.Realisatie) is not { } go) return [];
         var decision = grains.GetGrain<IAlvGrain>(project.CooperativeId).DecisionNowAndOn(project.Id, DecisionType.Realisatiebesluit, go.DecidedOn);
         var consent = grains.GetGrain<ITenantConsentGrain>(project.Id).Status(withAddresses: false);
         var (now, onDate) = await decision;
         return Alerts(project.Id, go, RestedOn(now, onDate), await consent);
+    }
+}
+
+/// <summary>
+/// A project's gate-evidence alerts kept between evaluations (one per <see cref="AlertWatchGrain"/> and
+/// <see cref="ProjectSummaryGrain"/> activation). Every change of a project re-evaluates its alerts and recomputes its
+/// summary — a booking too, and bookings are most of the writes — but the gate evidence reads only the ALV's decisions of
+/// the cooperative, the project's tenant consent and the standing Go: none of it moves with a booking. So the alerts are
+/// computed again only when one of their inputs can have moved. The key is everything <see cref="GateEvidence.Alerts"/>
+/// reads: the cooperative, the Go's date (from the project view, which every evaluation reads anyway), the day (consent
+/// is judged today), and the snapshot versions of the cooperative's ALV grain and the project's consent grain, read in
+/// one query (<see cref="IJournalStore.SnapshotVersionsAsync"/>). A version moves with every commit of that grain, and a
+/// commit's version is visible from the moment it is committed, before the grain says "project changed" — so an
+/// evaluation after a recount or a withdrawn answer never answers from before it, however the messages are ordered, on
+/// any silo (docs/architecture.md, "Something changed on this project"). Not thread-safe: a grain's turns are serial.
+/// </summary>
+public sealed class GateEvidenceCache(IJournalStore store)
+{
+    private (string Cooperative, LocalDate GoOn, LocalDate Today, long Alv, long Consent)? _key;
+    private ImmutableArray<Alert> _alerts = [];
+
+    /// <summary>The alerts for <paramref name="project"/> today: kept ones when no input moved, otherwise read from the ALV and consent grains.</summary>
+    public async Task<ImmutableArray<Alert>> GetAsync(IGrainFactory grains, ProjectView project, LocalDate today)
+    {
+        if (GateEvidence.StandingGo(project.Phase, project.History, Phase.Realisatie) is not { } go) return [];
+        var versions = await store.SnapshotVersionsAsync([(AlvGrain.JournalType, project.CooperativeId), (TenantConsentGrain.JournalType, project.Id)]);
+        var key = (project.CooperativeId, go.DecidedOn, today, versions[0], versions[1]);
+        if (_key == key) return _alerts;
+        var alerts = await GateEvidence.LoadAsync(grains, project, go);
+        (_key, _alerts) = (key, alerts);
+        return alerts;
     }
 }

@@ -14,15 +14,19 @@ public sealed record ProjectFacts(ProjectView Project, ImmutableArray<GrantView>
 {
     public ImmutableArray<Alert> Alerts => AlertRules.With(AlertRules.For(Project, Grants, Today, Outlook), GateAlerts);
 
-    /// <summary>Reads the three grains in parallel; null when the project does not exist.</summary>
-    public static async Task<ProjectFacts?> LoadAsync(IGrainFactory grains, string projectId, LocalDate today)
+    /// <summary>
+    /// Reads the three grains in parallel; null when the project does not exist. The gate evidence from
+    /// <paramref name="gate"/> when given (what the per-change evaluations keep between changes: <see cref="GateEvidenceCache"/>),
+    /// otherwise read from the ALV and consent grains.
+    /// </summary>
+    public static async Task<ProjectFacts?> LoadAsync(IGrainFactory grains, string projectId, LocalDate today, GateEvidenceCache? gate = null)
     {
         await Task.Yield(); // the reads go out from a turn of their own (see ProjectChanged.Raise for why)
         var project = grains.GetGrain<IProjectGrain>(projectId).Get();
         var funding = grains.GetGrain<IGrantsGrain>(projectId).Grants();
         var outlook = grains.GetGrain<ICashFlowPlanGrain>(projectId).Outlook(today.ToYearMonth());
         if (await project is not { } view) return null;
-        var gate = GateEvidence.LoadAsync(grains, view);
-        return new ProjectFacts(view, await funding, await outlook, today, await gate);
+        var gateAlerts = gate is null ? GateEvidence.LoadAsync(grains, view) : gate.GetAsync(grains, view, today);
+        return new ProjectFacts(view, await funding, await outlook, today, await gateAlerts);
     }
 }

@@ -193,6 +193,9 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
     /// <summary>A change was raised that no refresh has picked up yet (coalesces a burst of changes into one refresh).</summary>
     private bool _changed;
 
+    /// <summary>The gate evidence kept between recomputations: most follow a booking, which cannot move it.</summary>
+    private GateEvidenceCache? _gate;
+
     public async Task Changed()
     {
         if (AlertEvaluation.IsDeferred) return;
@@ -214,7 +217,7 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
         {
             // The count of commits first: one that lands while the grains are read leaves the row stale.
             var changes = await store.ProjectChangesAsync(ProjectId);
-            var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock));
+            var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock), _gate ??= new GateEvidenceCache(store));
             if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
             else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, ProjectSummaryCodec.Encode(row), changes, clock.GetCurrentInstant(), row.Funders());
             return row;
@@ -227,11 +230,11 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
     }
 
     /// <summary>The project's summary today, read from its grains as the views did per project; null when it does not exist.</summary>
-    public static async Task<ProjectSummaryRow?> ComputeAsync(IGrainFactory grains, string projectId, LocalDate today)
+    public static async Task<ProjectSummaryRow?> ComputeAsync(IGrainFactory grains, string projectId, LocalDate today, GateEvidenceCache? gate = null)
     {
         var line = grains.GetGrain<IProjectGrain>(projectId).GetSummary();
         var financing = grains.GetGrain<IBusinessCaseGrain>(projectId).Financing();
-        var facts = await ProjectFacts.LoadAsync(grains, projectId, today);
+        var facts = await ProjectFacts.LoadAsync(grains, projectId, today, gate);
         if (facts is null || await line is not { } summary) return null;
         // With a cash plan the outlook moves with the month: the next month's too, so the row lasts past the 1st.
         var nextMonth = facts.Outlook is null ? null : await grains.GetGrain<CashFlow.ICashFlowPlanGrain>(projectId).Outlook(today.ToYearMonth().PlusMonths(1));

@@ -234,87 +234,72 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     private LocalDate DayOf(YearMonth month) =>
         AmsterdamTime.Today(clock) is var today && today.ToYearMonth() == month ? today : month.OnDayOfMonth(1);
 
-    /// <summary>
-    /// A booking. The idempotency key is not looked up first: it is inserted with the booking, in the
-    /// commit's transaction, and its primary key refuses it when the key was used before — then the
-    /// whole commit rolls back and the stored key answers (the same booking again, or 409 for another
-    /// request). A key is therefore looked up only when it was seen before (or the rules refuse, see
-    /// below): one query less per booking, and exactly once as before, since key and fact still commit
-    /// together or not at all.
-    /// </summary>
+    /// <summary>A booking, once per idempotency key (<see cref="Once"/>).</summary>
     public async Task<Outcome<SpendingBooking>> Book(BookSpending command, string actor, string? idempotencyKey)
     {
         await _journal.EnsureLoadedAsync();
         var now = clock.GetCurrentInstant();
         var outcome = ActualCash.Book(command, State.BookingCount, AmsterdamTime.Today(clock).ToYearMonth(),
             "b-" + Guid.NewGuid().ToString("N")[..12], actor, now);
-        // A retry of a booking made earlier is answered from its key even if the rules would refuse it now (the project is full).
-        if (!outcome.IsOk) return idempotencyKey is not null && await Replay(idempotencyKey, command) is { } earlier ? earlier : outcome;
-        var booking = outcome.Value!;
-        var fact = new SpendingFact(SpendingChange.Booked, booking);
-        try
-        {
-            await Commit(State.With([fact]), [SpendingEntry(fact)], now,
-                idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, Fingerprint(booking),
-                    JsonSerializer.Serialize(booking, WarmteJson.Default), _journal.NextSeq));
-        }
-        catch (Orleans.Storage.InconsistentStateException) when (idempotencyKey is not null)
-        {
-            // The key's row was there (or another activation committed first): a stored key answers; otherwise 409 as before.
-            if (await Replay(idempotencyKey, command) is { } replay) return replay;
-            throw;
-        }
-        await ProjectChanged();
-        return outcome;
-    }
-
-    /// <summary>The answer of a key used before: its booking when the request is the same, 409 when it is not; null for an unused key.</summary>
-    private async Task<Outcome<SpendingBooking>?> Replay(string idempotencyKey, BookSpending command)
-    {
-        if (await _journal.FindIdempotencyAsync(idempotencyKey) is not { Answer: { } answer }) return null;
-        var seen = JsonSerializer.Deserialize<SpendingBooking>(answer, WarmteJson.Default)!;
-        return Same(seen, command) ? Outcome<SpendingBooking>.Ok(seen)
-            : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking.");
+        return await Once(outcome, idempotencyKey, (stored, _) => Same(stored, command), Fingerprint, now);
     }
 
     /// <summary>
     /// A correction: a booking of its own (kind "spending", tagged with the corrected booking's month), so
     /// the month's sum, the cash line and everything computed from them follow, and the journal keeps the
-    /// mistake and its correction side by side. The key is looked up first (corrections are rare; the
-    /// rules would refuse a repeat as "nothing to correct"), and recorded with the fact in one commit.
+    /// mistake and its correction side by side; once per idempotency key (<see cref="Once"/>). Reads only
+    /// what the rule needs: the corrected booking's row by its id (one indexed lookup,
+    /// <see cref="IJournalStore.FindBookingAsync"/>) for its month, then that month's bookings — where the
+    /// booking and every correction of it are — as <see cref="SetTotals"/> does; not every booking of the project.
     /// </summary>
     public async Task<Outcome<SpendingBooking>> Correct(string bookingId, CorrectSpending command, string actor, string? idempotencyKey)
     {
         await _journal.EnsureLoadedAsync();
         var fingerprint = CorrectionFingerprint(bookingId, command);
-        if (idempotencyKey is not null && await ReplayCorrection(idempotencyKey, fingerprint) is { } earlier) return earlier;
+        var row = await store.FindBookingAsync(JournalType, this.GetPrimaryKeyString(), bookingId);
+        ImmutableArray<SpendingBooking> monthBookings = row is null ? [] : await BookingsOf(JournaledState<CashFlowPlanState>.Payload<SpendingFact>(row).Booking.Month);
         var now = clock.GetCurrentInstant();
-        var outcome = SpendingLedger.Correct(bookingId, command, SpendingLedger.Bookings(await SpendingFacts(null)), State.BookingCount,
-            "c-" + Guid.NewGuid().ToString("N")[..12], actor, now);
-        if (!outcome.IsOk) return outcome;
-        var correction = outcome.Value!;
-        var fact = new SpendingFact(SpendingChange.Booked, correction);
+        var outcome = SpendingLedger.Correct(bookingId, command, monthBookings, State.BookingCount, "c-" + Guid.NewGuid().ToString("N")[..12], actor, now);
+        return await Once(outcome, idempotencyKey, (_, key) => key.Fingerprint == fingerprint, _ => fingerprint, now);
+    }
+
+    /// <summary>
+    /// The one idempotent write of a booking or a correction (docs/architecture.md, "One request, one effect"): the
+    /// rules first; the key is inserted with the fact in the commit's transaction, and the table's primary key refuses a
+    /// key used before — then nothing of the commit is written and the stored key answers: its first answer when it
+    /// stands for the same request (<paramref name="same"/>), 409 <c>idempotency-key-reused</c> when not. The key is read
+    /// only then, or when the rules refuse (a retry of a booking that has since filled the project, of a correction that
+    /// left nothing to correct): one query less per write than looking it up first, and still exactly once, since key
+    /// and fact commit together or not at all.
+    /// </summary>
+    private async Task<Outcome<SpendingBooking>> Once(Outcome<SpendingBooking> outcome, string? idempotencyKey,
+        Func<SpendingBooking, IdempotencyRecord, bool> same, Func<SpendingBooking, string> fingerprint, Instant now)
+    {
+        if (!outcome.IsOk) return idempotencyKey is not null && await Replay(idempotencyKey, same) is { } earlier ? earlier : outcome;
+        var booking = outcome.Value!;
+        var fact = new SpendingFact(SpendingChange.Booked, booking);
         try
         {
             await Commit(State.With([fact]), [SpendingEntry(fact)], now,
-                idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, fingerprint,
-                    JsonSerializer.Serialize(correction, WarmteJson.Default), _journal.NextSeq));
+                idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, fingerprint(booking),
+                    JsonSerializer.Serialize(booking, WarmteJson.Default), _journal.NextSeq));
         }
         catch (Orleans.Storage.InconsistentStateException) when (idempotencyKey is not null)
         {
-            if (await ReplayCorrection(idempotencyKey, fingerprint) is { } replay) return replay;
+            // The key's row was there (or another activation committed first): a stored key answers; otherwise 409 as before.
+            if (await Replay(idempotencyKey, same) is { } replay) return replay;
             throw;
         }
         await ProjectChanged();
         return outcome;
     }
 
-    /// <summary>The answer of a key used before for the same correction; 409 when it was used for something else; null for an unused key.</summary>
-    private async Task<Outcome<SpendingBooking>?> ReplayCorrection(string idempotencyKey, string fingerprint)
+    /// <summary>The answer of a key used before: its booking when it stands for the same request, 409 when it does not; null for an unused key.</summary>
+    private async Task<Outcome<SpendingBooking>?> Replay(string idempotencyKey, Func<SpendingBooking, IdempotencyRecord, bool> same)
     {
         if (await _journal.FindIdempotencyAsync(idempotencyKey) is not { Answer: { } answer } seen) return null;
-        return seen.Fingerprint == fingerprint
-            ? Outcome<SpendingBooking>.Ok(JsonSerializer.Deserialize<SpendingBooking>(answer, WarmteJson.Default)!)
+        var stored = JsonSerializer.Deserialize<SpendingBooking>(answer, WarmteJson.Default)!;
+        return same(stored, seen) ? Outcome<SpendingBooking>.Ok(stored)
             : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking of correctie.");
     }
 

@@ -127,6 +127,21 @@ public interface IJournalStore
     /// transaction. Answers how many rows were indexed.
     /// </summary>
     Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows);
+
+    /// <summary>
+    /// The snapshot versions of several grains (of any types) in one query, in the order asked; 0 for a grain that never
+    /// committed. A version moves with every commit of that grain, so a value computed from a grain's answers can be kept
+    /// until its version moves (the gate evidence: <c>Alerts.GateEvidenceCache</c>).
+    /// </summary>
+    Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains);
+
+    /// <summary>
+    /// A spending row (kind <c>spending</c>) of a cash plan whose booking has id <paramref name="bookingId"/>, by the
+    /// index on the booking's id (sqlite/0016, postgresql/0018); null when there is none. Every row of one booking id is
+    /// of the same month (a month total, set again or removed, keeps its id and month). A correction reads the booking's
+    /// month from it and then only that month's rows, instead of every booking of the project.
+    /// </summary>
+    Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId);
 }
 
 /// <summary>What a funder's portfolio reads (<see cref="IJournalStore.ReadFunderProjectSummariesAsync"/>).</summary>
