@@ -243,7 +243,7 @@ internal static class DecisionCommands
                 var what = $"  {p.Str("id")}: {p.Str("title")} [{p.Str("decisionType")}{(p.Str("projectId") is { } project ? ", " + project : "")}]";
                 context.Out.WriteLine(p.Bool("isClosed") == true
                     ? $"{what}\n    {ResultText(p)}"
-                    : $"{what}\n    Open: {Nl.Count(p.Int("ballotCount") ?? 0, "stem", "stemmen")} per lid vastgelegd"
+                    : $"{what}\n    Open: {OpenCounts(p)}"
                       + (p.Prop("tallyCounts") is { } t ? $", telling {Votes(t, "for")} voor / {Votes(t, "against")} tegen / {Votes(t, "abstain")} onthouding" : "") + ".");
                 if (p.Str("corrects") is { } corrects) context.Out.WriteLine($"    Correctie op {corrects}: {p.Str("correctionReason")}");
                 if (replacedBy.TryGetValue($"{m.Str("id")}/{p.Str("id")}", out var by))
@@ -291,6 +291,18 @@ internal static class DecisionCommands
     /// The service's result text with the share "for" to two decimals, as <c>alv close</c> and the dashboard print it
     /// ("80,00%", not "80%"; tester finding A9).
     /// </summary>
+    /// <summary>
+    /// What an open proposal holds so far: the ballots per member and, when the paper count was entered, that it
+    /// waits to be closed (sealed: no figures before closing). A recorded tally is not "0 stemmen" (tester T8.1).
+    /// </summary>
+    private static string OpenCounts(JsonElement proposal)
+    {
+        var ballots = proposal.Int("ballotCount") ?? 0;
+        if (proposal.Bool("tallyRecorded") != true) return $"{Nl.Count(ballots, "stem", "stemmen")} per lid vastgelegd";
+        return "telling van de papieren stemming vastgelegd (de cijfers blijven verzegeld tot het sluiten)"
+            + (ballots > 0 ? $", daarnaast {Nl.Count(ballots, "stem", "stemmen")} per lid" : "");
+    }
+
     private static string? ResultText(JsonElement proposal)
     {
         var text = proposal.Str("resultText");

@@ -102,7 +102,8 @@ internal static class ImportCommands
     /// Shows mapping and problems; returns whether to go on and send. A dry run lists the rows it
     /// would import: all of them with <paramref name="allRows"/> (members, consent, ballots), otherwise the first five.
     /// </summary>
-    internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe, string? note = null, bool allRows = false)
+    internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe, string? note = null, bool allRows = false,
+        IReadOnlySet<int>? alreadyStored = null)
     {
         var output = context.Json ? context.Err : context.Out;
         if (result.Mapping is { } mapping)
@@ -118,8 +119,17 @@ internal static class ImportCommands
         foreach (var problem in result.Problems) context.Err.WriteLine(problem.ToString());
         if (context.Invocation.Flag(DryRun))
         {
-            output.WriteLine(result.Rows.IsEmpty ? "Geen rijen om in te lezen." : allRows ? "Deze rijen zouden worden ingelezen:" : "Eerste rijen:");
-            foreach (var row in allRows ? result.Rows : result.Rows.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
+            // Rows the service already holds as they are change nothing: said apart, not as rows to read in (tester T8.10).
+            var stored = alreadyStored ?? new HashSet<int>();
+            var toRead = result.Rows.Where(r => !stored.Contains(r.Row)).ToList();
+            output.WriteLine(toRead.Count == 0 ? (result.Rows.IsEmpty ? "Geen rijen om in te lezen." : "Geen nieuwe rijen om in te lezen.")
+                : allRows ? "Deze rijen zouden worden ingelezen:" : "Eerste rijen:");
+            foreach (var row in allRows ? toRead : toRead.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
+            if (result.Rows.Where(r => stored.Contains(r.Row)).ToList() is { Count: > 0 } already)
+            {
+                output.WriteLine("Deze rijen staan er al precies zo in (er verandert niets):");
+                foreach (var row in already) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
+            }
             if (result.Mapping is null)
                 output.WriteLine("Er valt niets in te lezen: los eerst de melding hierboven op.");
             else if (!result.IsClean)
@@ -350,6 +360,7 @@ internal static class ImportCommands
         Func<string, string?>? columnOf, (string One, string Many) noun, Func<T, string> describe)
     {
         var refusedAsWhole = false;
+        var alreadyStored = new HashSet<int>();
         if (result.Mapping is { } mapping && !result.Rows.IsEmpty)
         {
             var checkedRows = result.Rows;
@@ -360,6 +371,9 @@ internal static class ImportCommands
                     check = await context.Api.PostJsonAsync(path, body(checkedRows, true, true));
                 using var answer = Commands.Parse(check);
                 result = result.WithProblems(ServiceProblems.Map(mapping, Skipped(answer.RootElement), RowsOf(checkedRows), columnOf));
+                if (answer.RootElement.ValueKind == JsonValueKind.Object && answer.RootElement.TryGetProperty("alreadyStored", out var stored) && stored.ValueKind == JsonValueKind.Array)
+                    foreach (var i in stored.EnumerateArray())
+                        if (i.TryGetInt32(out var index) && index >= 0 && index < checkedRows.Length) alreadyStored.Add(checkedRows[index].Row);
             }
             catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
             {
@@ -368,7 +382,7 @@ internal static class ImportCommands
                 result = result.WithProblems(ServiceProblems.Map(mapping, FieldErrors(refusal.Response), RowsOf(checkedRows), columnOf));
             }
         }
-        if (!Report(context, result, describe, allRows: true))
+        if (!Report(context, result, describe, allRows: true, alreadyStored: alreadyStored))
             return (Finish(context, result, sent: false), result, null, []);
         if (refusedAsWhole || result.Rows.IsEmpty)
         {

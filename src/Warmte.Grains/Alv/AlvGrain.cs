@@ -46,10 +46,24 @@ public sealed class AlvGrain(
             ? refusal
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, command.Id!)!);
 
-    public async Task<Outcome<Meeting>> AddProposal(string meetingId, ProposalInput command, string actor) =>
-        (await ForeignProjects([command], null) ?? await Apply(AlvRules.AddProposal(Record, meetingId, command, Today), actor)) is { } refusal
+    public async Task<Outcome<Meeting>> AddProposal(string meetingId, ProposalInput command, string actor)
+    {
+        await state.EnsureLoadedAsync();
+        if (await ForeignProjects([command], null) is { } foreign) return foreign;
+        // A recount carries the corrected decision's online ballots over (tester T4): read its ballots and the
+        // attendance list once (who the carried ballots count as present beyond the list).
+        var book = BallotBook.Empty;
+        if (command?.Corrects is { } corrects && corrects.Split('/') is [var target, var targetProposal] && target == meetingId
+            && AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == targetProposal) is { Closed: not null })
+        {
+            book = await WithBallots(book, meetingId, targetProposal);
+            var attendance = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Attendance, meetingId));
+            book = book with { Present = book.Present.Union(attendance.Select(r => AlvFacts.PresentTag(meetingId, AlvFacts.Read<AttendanceFact>(r.Payload).MemberNumber))) };
+        }
+        return await Commit(AlvRules.AddRecount(Record, meetingId, command, Today, book, actor, clock.GetCurrentInstant()), actor) is { } refusal
             ? refusal
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
+    }
 
     public async Task<Outcome<Meeting>> RecordAttendance(string meetingId, RecordAttendance command, string actor)
     {
@@ -88,20 +102,23 @@ public sealed class AlvGrain(
         // Each ballot by the rules of one ballot, on the record and marks as the ballots before it left them
         // (BallotBook.With), so a member twice or a holder's proxies over the limit within the list are found too.
         var numbers = commands.SelectMany(c => AlvRules.NumbersIn(c)).Distinct().ToImmutableArray();
-        var eligibility = await Register.Eligibility(numbers, meeting.Date);
         var book = BallotBook.Empty;
         foreach (var n in numbers) book = await WithMember(book, meetingId, proposalId, n);
+        book = await WithRecountBase(book, meeting, proposalId);
+        // The givers of proxies the holders carry too: a dead proxy takes no slot (tester T1).
+        var eligibility = await Register.Eligibility(WithGivers(numbers, book, meetingId, proposalId), meeting.Date);
         var now = clock.GetCurrentInstant();
         var record = Record;
         var facts = new List<Journal.JournalAppend>();
         var skipped = new List<FieldError>();
         int recorded = 0, unchanged = 0;
+        var alreadyStored = new List<int>();
         for (var i = 0; i < commands.Length; i++)
         {
             var outcome = AlvRules.CastBallot(record, meetingId, proposalId, commands[i], eligibility, book, Today, actor, now, byBoard: true);
             if (!outcome.IsOk) { skipped.AddRange(BallotBatch.Problems(i, outcome.Refusal!)); continue; }
             var change = outcome.Value!;
-            if (ReferenceEquals(record, change.Record)) { unchanged++; continue; }
+            if (ReferenceEquals(record, change.Record)) { unchanged++; alreadyStored.Add(i); continue; }
             facts.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, change.Change.Action, change.Change.Summary)));
             facts.AddRange(change.Facts);
             book = book.With(change.Facts);
@@ -121,7 +138,7 @@ public sealed class AlvGrain(
                 throw;
             }
         }
-        return Outcome<BallotBatchResult>.Ok(new BallotBatchResult(recorded, unchanged, [.. skipped], dryRun));
+        return Outcome<BallotBatchResult>.Ok(new BallotBatchResult(recorded, unchanged, [.. skipped], dryRun) { AlreadyStored = [.. alreadyStored] });
     }
 
     public Task<Outcome<CastResult>> Cast(string meetingId, string proposalId, CastBallot command, string actor) =>
@@ -134,10 +151,11 @@ public sealed class AlvGrain(
         // No other call runs while this one awaits the register or the journal (grains are not reentrant),
         // and the commit only succeeds on the snapshot version the lookups were made at: the "has this
         // member voted" check and the write below see the same state.
-        var eligibility = await Register.Eligibility(AlvRules.NumbersIn(command), meeting.Date);
         var book = BallotBook.Empty;
         foreach (var n in AlvRules.NumbersIn(command)) book = await WithMember(book, meetingId, proposalId, n);
         book = await WithRecountBase(book, meeting, proposalId);
+        // The givers of proxies the holder carries too: a dead proxy takes no slot (tester T1).
+        var eligibility = await Register.Eligibility(WithGivers(AlvRules.NumbersIn(command), book, meetingId, proposalId), meeting.Date);
         // Online: has this member voted online at this meeting before (the online turnout counts each member once)?
         if (command.Channel == BallotChannel.Online && !string.IsNullOrWhiteSpace(command.MemberNumber)
             && MemberRules.NormaliseNumber(command.MemberNumber) is var voter
@@ -211,6 +229,36 @@ public sealed class AlvGrain(
         return rows.Count == 0 ? book : book with { Tallies = book.Tallies.SetItem(AlvFacts.Tag(meetingId, proposal.Id), AlvFacts.Read<TallyFact>(rows[0].Payload).Tally) };
     }
 
+    /// <summary>The members a command names plus the givers of the proxies they carry on the proposal (whose eligibility decides the slots taken).</summary>
+    private static ImmutableArray<string> WithGivers(ImmutableArray<string> numbers, BallotBook book, string meetingId, string proposalId) =>
+        [.. numbers.Concat(numbers.SelectMany(n => book.ProxiesOf(meetingId, proposalId, n).Select(p => p.Member))).Distinct()];
+
+    public async Task<(int Voters, int VotesCast)> OnlineTurnout(string meetingId, ImmutableArray<string> notEligible)
+    {
+        if (AlvRules.Find(Record, meetingId) is not { } meeting) return (0, 0);
+        var book = BallotBook.Empty;
+        var members = notEligible.Distinct().ToList();
+        foreach (var n in members)
+        {
+            if (await state.CountAsync(AlvFacts.OnlineMark, AlvFacts.PresentTag(meetingId, n)) == 0) continue;
+            book = book with { OnlineVoters = book.OnlineVoters.Add(AlvFacts.PresentTag(meetingId, n)) };
+            foreach (var p in meeting.Proposals.Where(p => !AlvRules.IsSameMeetingCorrection(p, meetingId)))
+                book = await WithMember(book, meetingId, p.Id, n, present: false, proxies: false);
+        }
+        // Ballots these members cast as proxy holders on open proposals: the givers' marks name the holder.
+        foreach (var n in members)
+            foreach (var p in meeting.Proposals.Where(p => p.Closed is null && !AlvRules.IsSameMeetingCorrection(p, meetingId)))
+            {
+                var tag = AlvFacts.Tag(meetingId, p.Id, n);
+                var carried = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyMark, tag, Take: 101));
+                if (carried.Count == 0) continue;
+                var givers = carried.Select(r => AlvFacts.Read<ProxyMarkFact>(r.Payload)).ToImmutableArray();
+                book = book with { Proxies = book.Proxies.SetItem(tag, givers) };
+                foreach (var g in givers) book = await WithMember(book, meetingId, p.Id, g.Member, present: false, proxies: false);
+            }
+        return AlvRules.OnlineTurnout(meeting, book, members.ToHashSet(StringComparer.Ordinal));
+    }
+
     /// <summary>For a recount (a same-meeting correction): who voted on the decision it corrects, its tally and ballots.</summary>
     private async Task<BallotBook> WithRecountBase(BallotBook book, Meeting meeting, string proposalId)
     {
@@ -255,7 +303,7 @@ public sealed class AlvGrain(
         if (AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) return null;
         var book = await WithMember(BallotBook.Empty, meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber), present: false, proxies: false);
         return AlvRules.CurrentMark(proposal, book.Voter(meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber))) is { } mark
-            ? new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder }
+            ? new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut }
             : null;
     }
 

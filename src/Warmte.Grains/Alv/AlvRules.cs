@@ -280,7 +280,9 @@ public static partial class AlvRules
         if (book.IsPresent(meeting.Id, member)) return true;
         var target = correction.Corrects!.Split('/')[1];
         if (book.TallyOf(meeting.Id, target) is { } t && (t.Present.Contains(member) || t.Proxies.Any(p => p.Member == member || p.Holder == member))) return true;
-        return book.BallotsOf(meeting.Id, target).Any(b => b.MemberNumber == member || b.ProxyHolder == member);
+        // Only a ballot that counted its voter and holder as present: an online ballot of a member not counted present
+        // (advance voters not counted as present) is carried into the recount as it is, and makes nobody present (tester T4).
+        return book.BallotsOf(meeting.Id, target).Any(b => b.Counted && (b.MemberNumber == member || b.ProxyHolder == member));
     }
 
     private static string NotInRecount(Meeting meeting, Proposal correction, string member) =>
@@ -445,6 +447,9 @@ public static partial class AlvRules
         var number = string.IsNullOrWhiteSpace(command.MemberNumber) ? null : MemberRules.NormaliseNumber(command.MemberNumber);
         if (number is null) v.Add("memberNumber", "is verplicht.");
         else if (eligibility.Refused.TryGetValue(number, out var why)) v.Add("memberNumber", $"mag niet stemmen op {DutchFormat.Date(meeting!.Date)}: {why}");
+        // A recount carries the online ballots over unchanged (tester T4): the board enters no ballot for such a member, whatever the choice.
+        if (recount && number is not null && CurrentMark(proposal!, book.Voter(meetingId, proposalId, number)) is { Channel: BallotChannel.Online } carriedMark)
+            return OnlineVoteStands(proposal!, number, carriedMark);
         var choice = VoteChoice.Voor;
         if (string.IsNullOrWhiteSpace(command.Choice)) v.Add("choice", "is verplicht.");
         else if (!Enum.TryParse(command.Choice.Trim(), true, out choice) || !Enum.IsDefined(choice))
@@ -486,7 +491,8 @@ public static partial class AlvRules
             holderMark = CurrentMark(proposal, book.Voter(meetingId, proposalId, holder));
             if (holderMark?.ProxyHolder is not null)
                 return Refusal.Conflict("proxy-holder-represented", $"Lid {holder} is zelf bij volmacht vertegenwoordigd en kan geen volmacht uitoefenen.");
-            var carried = book.ProxiesOf(meetingId, proposalId, holder).Length;
+            // A proxy of a giver who may not vote on the meeting date is dead and takes no slot (tester T1; the same rule as online).
+            var carried = ProxySlots.Taken(book.ProxiesOf(meetingId, proposalId, holder).Select(p => p.Member), g => !eligibility.Refused.ContainsKey(g));
             if (carried >= rule.MaxProxiesPerAttendee)
                 return Refusal.Conflict("too-many-proxies", $"Lid {holder} heeft al {carried} {DutchFormat.Noun(carried, "volmacht", "volmachten")} uitgeoefend; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
             if (!book.ProxiesOf(meetingId, proposalId, number!).IsEmpty)
@@ -606,7 +612,7 @@ public static partial class AlvRules
         }
         if (rule.MaxProxiesPerAttendee == 0 && proxies.Count > 0) v.Add("proxies", $"de statuten staan bij een {proposal.DecisionType} geen stemmen bij volmacht toe.");
         foreach (var over in proxies.GroupBy(p => p.Holder)
-                     .Select(g => (g.Key, Count: g.Count() + book.ProxiesOf(meetingId, proposalId, g.Key).Length))
+                     .Select(g => (g.Key, Count: g.Count() + ProxySlots.Taken(book.ProxiesOf(meetingId, proposalId, g.Key).Select(p => p.Member), m => !eligibility.Refused.ContainsKey(m))))
                      .Where(g => g.Count > rule.MaxProxiesPerAttendee && rule.MaxProxiesPerAttendee > 0))
             v.Add("proxies", $"lid {over.Key} draagt {over.Count} volmachten; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
         // A recount (same-meeting correction) counts the meeting's own voters only (review3 F2).
@@ -708,9 +714,11 @@ public static partial class AlvRules
     {
         if (Open(record, meetingId, proposalId, today, out var meeting, out var proposal) is { } closed) return closed;
         // A recount without counted votes would replace the decision with nothing (review3 F2).
-        if (IsSameMeetingCorrection(proposal!, meetingId) && proposal!.Count.Tally is null && proposal.Count.Ballots == 0)
+        // The online ballots carried over are not a recount: the board must have entered the recounted votes of the meeting.
+        if (IsSameMeetingCorrection(proposal!, meetingId) && proposal!.Count.Tally is null && proposal.Count.AtMeeting == 0)
             return Refusal.Conflict("recount-empty",
-                $"'{proposalId}' is een hertelling van {proposal.Corrects}: voer eerst de hertelde stemmen in (de telling, tally, of de stemmen per lid). "
+                $"'{proposalId}' is een hertelling van {proposal.Corrects}: voer eerst de hertelde stemmen in (de telling, tally, of de stemmen per lid op de vergadering; "
+                + "de online stemmen gaan vanzelf ongewijzigd mee). "
                 + "Zonder stemmen is er niets hersteld en blijft het besluit zoals het was.");
         var rule = record.EffectiveStatutes.RuleFor(proposal!.DecisionType);
         var left = eligibility is null ? Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, 0, [], [])) : Exclude(meeting!, proposal, book, eligibility);
@@ -721,7 +729,15 @@ public static partial class AlvRules
         // keeps that in Extra, so PresentOrRepresented of the closed proposal is the result's figure.
         count = count with { Extra = count.Extra - notPresent };
         var counted = proposal with { Count = count };
-        var result = VoteCounting.Decide(rule, Totals(counted), electorate.Members, PresentOrRepresented(meeting!, counted), represented, meeting!.SecondMeetingOf is not null)
+        var present = PresentOrRepresented(meeting!, counted);
+        // A recount corrects the counting of votes, not who was there: present or represented is at most what the
+        // corrected decision counted (tester T4; before, a recount entering online voters at the meeting made them present).
+        if (IsSameMeetingCorrection(proposal, meetingId) && meeting!.Proposals.FirstOrDefault(p => p.Id == proposal.Corrects!.Split('/')[1]) is { Closed: { } original })
+        {
+            present = Math.Min(present, original.Result.PresentOrRepresented);
+            represented = Math.Min(represented, present);
+        }
+        var result = VoteCounting.Decide(rule, Totals(counted), electorate.Members, present, represented, meeting!.SecondMeetingOf is not null)
             with { LeftOut = leftOut };
         var updated = proposal with
         {
@@ -738,6 +754,15 @@ public static partial class AlvRules
             facts = [AlvFacts.Entry(AlvFacts.Receipts, AlvFacts.Tag(meetingId, proposalId), now, actor,
                 new ReceiptsFact(Of(VoteChoice.Voor), Of(VoteChoice.Tegen), Of(VoteChoice.Onthouding)))];
         }
+        // Each ballot left out gets a newer voter mark saying so and why: the member's paper tells them their vote was not counted (tester T8.11).
+        if (eligibility is not null && removed.Count > 0)
+            facts = facts.AddRange(removed.Select(b => AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposalId, b.MemberNumber), now, actor, new VoterMarkFact
+            {
+                Channel = b.Channel, Counted = false, ProxyHolder = b.ProxyHolder, Choice = b.Choice, Receipt = b.Receipt,
+                LeftOut = eligibility.Refused.TryGetValue(b.MemberNumber, out var why) ? why.TrimEnd('.')
+                    : b.ProxyHolder is { } h && eligibility.Refused.TryGetValue(h, out var whyHolder) ? $"uw gevolmachtigde lid {h} mocht niet stemmen: {whyHolder.TrimEnd('.')}"
+                    : "niet stemgerechtigd op de vergaderdatum",
+            })));
         // The online turnout counts members: one left out here (and by no earlier close) is no online voter of this meeting.
         if (onlineVoters > 0) meeting = meeting! with { OnlineVoters = Math.Max(0, meeting.OnlineVoters - onlineVoters) };
         return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.proposal-closed",

@@ -10,7 +10,11 @@ namespace Warmte.Alv;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record BallotBatchResult(
-    [property: Id(0)] int Recorded, [property: Id(1)] int Unchanged, [property: Id(2)] ImmutableArray<FieldError> Skipped, [property: Id(3)] bool DryRun);
+    [property: Id(0)] int Recorded, [property: Id(1)] int Unchanged, [property: Id(2)] ImmutableArray<FieldError> Skipped, [property: Id(3)] bool DryRun)
+{
+    /// <summary>The positions in the list (0-based) of ballots already stored as they are: nothing to read in (tester T8.10).</summary>
+    [Id(4)] public ImmutableArray<int> AlreadyStored { get; init; } = [];
+}
 
 /// <summary>Turns the refusal of one ballot of a list into problems on that ballot: "ballots[i].field", or "ballots[i]" for a refusal without a field.</summary>
 public static class BallotBatch

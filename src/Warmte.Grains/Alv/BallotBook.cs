@@ -72,6 +72,8 @@ public sealed record VoterMarkFact
     public string? Receipt { get; init; }
     /// <summary>Tally marks only: the tally version; marks of a replaced tally no longer count.</summary>
     public int? TallyVersion { get; init; }
+    /// <summary>Written at closing for a ballot the close left out: why, in Dutch (the member's paper says the vote was not counted).</summary>
+    public string? LeftOut { get; init; }
     /// <summary>When the mark (and its ballot, same commit) was recorded: the journal row's instant, not part of the payload.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Instant? At { get; init; }

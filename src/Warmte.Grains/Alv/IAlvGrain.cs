@@ -67,6 +67,12 @@ public interface IAlvGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<Turnout?> Turnout(string meetingId, string proposalId);
 
+    /// <summary>
+    /// The meeting's online turnout (members who voted online, online ballots) as closing will count it: the online
+    /// votes of <paramref name="notEligible"/> (members not eligible on the meeting date) on open proposals are out of it (tester T8.4).
+    /// </summary>
+    Task<(int Voters, int VotesCast)> OnlineTurnout(string meetingId, ImmutableArray<string> notEligible);
+
     /// <summary>Whether (and by which channel) a member's vote on a proposal is counted already; null when not.</summary>
     Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber);
 

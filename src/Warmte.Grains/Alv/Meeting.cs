@@ -254,6 +254,8 @@ public sealed record VoteMark
 {
     [Id(0)] public required BallotChannel Channel { get; init; }
     [Id(1)] public string? ProxyHolder { get; init; }
+    /// <summary>Set when closing left this ballot out of the count: why, in Dutch (tester T8.11).</summary>
+    [Id(2)] public string? LeftOut { get; init; }
 }
 
 /// <summary>One page of a proposal's ballots from the journal (choices only after closing and never for secret ballots).</summary>

@@ -100,7 +100,8 @@ public static class OnlineProxyRules
                 return Conflict("proxy-holder-represented", $"proposalIds[{i}]", $"U stemt over '{id}' al bij volmacht voor een ander lid; dan kunt u zelf geen volmacht geven.");
             if (book.HolderFor(holder!, id) is not null)
                 return Conflict("proxy-holder-represented", "holder", $"Lid {holder} heeft voor '{id}' zelf een volmacht gegeven en kan er geen ontvangen.");
-            var carried = book.GiversTo(holder!, id).Count(x => x != giver && context.IsEligible(x));
+            // A dead proxy (its giver may not vote on the meeting date) takes no slot: the ALV counts the same way (tester T1).
+            var carried = Alv.ProxySlots.Taken(book.GiversTo(holder!, id).Where(x => x != giver), context.IsEligible);
             var max = context.MaxPerHolder(id);
             if (carried >= max)
                 return Conflict("too-many-proxies", "holder",

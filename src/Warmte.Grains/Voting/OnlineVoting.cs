@@ -157,6 +157,8 @@ public sealed record BallotItem
     [Id(4)] public string? MyVote { get; init; }
     [Id(5)] public string? VotedVia { get; init; }
     [Id(6)] public required bool Closed { get; init; }
+    /// <summary>Set after closing when the close left this member's vote out of the count: why, one Dutch sentence (tester T8.11).</summary>
+    [Id(7)] public string? NotCounted { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -181,7 +183,17 @@ public sealed record VoteReceipt(
 
 /// <summary>A receipt found among a closed proposal's counted votes, with the choice it is counted under.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ReceiptAnswer([property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Choice);
+public sealed record ReceiptAnswer([property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Choice)
+{
+    /// <summary>
+    /// When a closed correction (a recount, or a new vote at a later meeting) replaced this decision: its key
+    /// ("meeting/proposal"), what it decided, and one Dutch sentence saying so, with the choice the recount counted
+    /// the same receipt under (tester T4: the member must never read only "Voor" for a decision that no longer stands).
+    /// </summary>
+    [Id(3)] public string? ReplacedBy { get; init; }
+    [Id(4)] public string? ReplacedByResult { get; init; }
+    [Id(5)] public string? Note { get; init; }
+}
 
 /// <summary>The pure rules of online voting; the grain loads, calls these, commits and answers.</summary>
 public static class OnlineVotingRules
@@ -240,7 +252,7 @@ public static class OnlineVotingRules
     /// commit): members who voted online at the meeting, and online ballots over its proposals.
     /// </summary>
     public static (int Voters, int VotesCast) Turnout(Meeting? meeting) =>
-        meeting is null ? (0, 0) : (meeting.OnlineVoters, meeting.Proposals.Sum(p => p.Count.Online));
+        meeting is null ? (0, 0) : (meeting.OnlineVoters, meeting.Proposals.Where(p => !Alv.AlvRules.IsSameMeetingCorrection(p, meeting.Id)).Sum(p => p.Count.Online));
 
     public static bool AcceptsVotes(OnlineVoting? voting, LocalDate today) => voting is not null && Status(voting, today) == "open";
 

@@ -146,13 +146,23 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     private async Task<OnlineVotingView> ViewOf(OnlineVoting voting)
     {
         var electorate = await Register.Electorate(voting.MeetingDate);
-        var turnout = OnlineVotingRules.Turnout(await Alv.Meeting(MeetingId));
+        var turnout = await TurnoutAsClosingCounts(voting);
         return new()
         {
             CooperativeId = voting.CooperativeId, MeetingId = voting.MeetingId, Proposals = voting.Proposals, Opens = voting.Opens,
             MeetingDate = voting.MeetingDate, Status = OnlineVotingRules.Status(voting, Today), ClosedAt = voting.ClosedAt,
             CodesIssued = voting.CodesIssued, Voters = turnout.Voters, VotesCast = turnout.VotesCast, Electorate = electorate.Members,
         };
+    }
+
+    /// <summary>
+    /// The turnout as closing will count it (tester T8.4): a member written out on or before the meeting date (or not
+    /// eligible then for another reason) is not an online voter of this meeting, also before the proposals close.
+    /// </summary>
+    private async Task<(int Voters, int VotesCast)> TurnoutAsClosingCounts(OnlineVoting voting)
+    {
+        var notEligible = (await Register.Members()).Where(m => !m.MayVoteOn(voting.MeetingDate)).Select(m => m.Number).ToImmutableArray();
+        return await Alv.OnlineTurnout(MeetingId, notEligible);
     }
 
     public async Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor)
@@ -257,7 +267,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (voting.ClosedAt is not null) return Outcome<OnlineVotingView>.Ok(await ViewOf(voting));
         var now = clock.GetCurrentInstant();
         var closed = voting with { ClosedAt = now, ClosedBy = actor };
-        var voters = OnlineVotingRules.Turnout(await Alv.Meeting(MeetingId)).Voters;
+        var voters = (await TurnoutAsClosingCounts(voting)).Voters;
         await _state.CommitAsync(new OnlineVotingState { Voting = closed },
             [Audit(now, actor, "online.closed", $"Online stemming voor '{MeetingId}' gesloten; alle stemcodes zijn verlopen. {voters} {DutchFormat.Noun(voters, "lid stemde", "leden stemden")} online.")], now);
         return Outcome<OnlineVotingView>.Ok(await ViewOf(closed));
@@ -279,12 +289,17 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             if (meeting.Proposals.FirstOrDefault(x => x.Id == online.ProposalId) is not { } proposal) continue;
             // A secret ballot keeps no choice per member: the member sees that, and how, they voted.
             var mine = proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number);
-            var via = await Alv.VotedBy(MeetingId, proposal.Id, number) is { } mark ? ChannelOf(mark) : mine is null ? null : ChannelOf(mine);
+            var voteMark = await Alv.VotedBy(MeetingId, proposal.Id, number);
+            var via = voteMark is { } mark ? ChannelOf(mark) : mine is null ? null : ChannelOf(mine);
+            // Closing left this vote out (the member was not eligible on the meeting date): say so, not "U heeft gestemd" (tester T8.11).
+            var notCounted = proposal.Closed is not null && voteMark?.LeftOut is { } why
+                ? $"Uw stem ({via}) is niet meegeteld bij de uitslag: {why}. Daarom staat uw ontvangstcode niet bij de getelde stemmen."
+                : null;
             items.Add(new BallotItem
             {
                 ProposalId = online.ProposalId, Title = proposal.Title, Explanation = online.Explanation,
-                DecisionType = proposal.DecisionType.ToString(), MyVote = mine?.Choice.ToString() ?? (via is null ? null : "uitgebracht"),
-                VotedVia = via, Closed = proposal.Closed is not null,
+                DecisionType = proposal.DecisionType.ToString(), MyVote = notCounted is not null ? "niet-meegeteld" : mine?.Choice.ToString() ?? (via is null ? null : "uitgebracht"),
+                VotedVia = via, Closed = proposal.Closed is not null, NotCounted = notCounted,
             });
         }
         return Outcome<BallotPaper>.Ok(new BallotPaper
@@ -373,12 +388,31 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             if (meeting.Proposals.FirstOrDefault(p => p.Id == online.ProposalId) is not { } proposal) continue;
             if (proposal.Closed is null) { open.Add(proposal.Title); continue; }
             if (await Alv.CheckReceipt(MeetingId, proposal.Id, receipt) is { } check)
-                answers.Add(new ReceiptAnswer(proposal.Id, proposal.Title, check.Choice.ToString()));
+                answers.Add(await WithReplacement(new ReceiptAnswer(proposal.Id, proposal.Title, check.Choice.ToString()), receipt));
         }
         if (answers.Count > 0) return Outcome<ImmutableArray<ReceiptAnswer>>.Ok([.. answers]);
         return open.Count > 0
             ? Refusal.Conflict("not-closed-yet", $"Nog niet alle voorstellen zijn gesloten ({string.Join(", ", open)}); controleren kan na de uitslag.")
             : ReceiptUnknown;
+    }
+
+    /// <summary>The answer with the closed correction that replaced its decision, if any, and what that counted this receipt as.</summary>
+    private async Task<ReceiptAnswer> WithReplacement(ReceiptAnswer answer, string receipt)
+    {
+        if (AlvRules.ReplacedBy(await Alv.Meetings(), MeetingId, answer.ProposalId) is not { } replaced) return answer;
+        var (meeting, by) = replaced;
+        var result = by.Closed!.Result.Describe();
+        var recount = meeting.Id == MeetingId;
+        var what = recount ? $"de hertelling '{by.Id}' (correctie van een telfout, gesloten op {DutchFormat.Date(AmsterdamTime.DateOf(by.Closed.ClosedAt))})"
+            : $"het besluit '{by.Id}' van de vergadering van {DutchFormat.Date(meeting.Date)}";
+        var counted = await Alv.CheckReceipt(meeting.Id, by.Id, receipt) is { } again
+            ? $" In {(recount ? "de hertelling" : "dat besluit")} is uw stem met deze ontvangstcode geteld als {again.Choice}."
+            : recount ? " In de hertelling staat deze ontvangstcode niet bij de getelde stemmen; neem contact op met het bestuur." : "";
+        return answer with
+        {
+            ReplacedBy = $"{meeting.Id}/{by.Id}", ReplacedByResult = result,
+            Note = $"Dit besluit geldt niet meer: het is vervangen door {what}. Uitslag daarvan: {result}.{counted}",
+        };
     }
 
     public async Task<Outcome<BallotPaper>> GiveProxy(string codeHash, GiveProxy command)

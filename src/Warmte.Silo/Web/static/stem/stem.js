@@ -179,7 +179,8 @@ function render() {
     const proxy = given.find((g) => g.proposalId === item.proposalId);
     if (item.myVote) {
       // A sealed or secret ballot shows only that, and how, the member voted.
-      fieldset.append(note(["Voor", "Tegen", "Onthouding"].includes(item.myVote)
+      // A vote the close left out (not eligible on the meeting date) says so, not "U heeft gestemd" (tester T8.11).
+      fieldset.append(item.notCounted ? note(item.notCounted, "voted") : note(["Voor", "Tegen", "Onthouding"].includes(item.myVote)
         ? `U heeft gestemd: ${item.myVote} (${item.votedVia}).`
         : `U heeft gestemd (${item.votedVia}).`, "voted"));
     } else if (!eligible) {
@@ -342,7 +343,7 @@ $("confirm").addEventListener("click", async () => {
       const r = await post("/api/stem/votes", { code, proposalId: c.proposalId, choice: c.choice, forMember: c.forMember, nonce }, { resendForMs: RESEND_FOR_MS });
       receipts.push({ ...r, title: c.title });
     } catch (e) {
-      problems.push({ title: c.title, message: e.message });
+      problems.push({ title: c.title, message: e.message, final: e.final === true });
       final ||= e.final === true;
     }
   }
@@ -372,8 +373,10 @@ $("confirm").addEventListener("click", async () => {
     error(said);
     return;
   }
-  // Proposals left blank (and any whose vote did not go through) are still open: said under the receipts.
-  const open = [...blank.map((b) => b.title), ...chosen.filter((c) => !receipts.some((r) => r.title === c.title)).map((c) => c.title)];
+  // Proposals left blank (and any whose vote did not go through but may on a retry) are still open: said under the
+  // receipts. A vote refused for good (a 4xx other than 429) is not "nog open": its reason is said above (tester T1).
+  const refusedForGood = new Set(problems.filter((p) => p.final).map((p) => p.title));
+  const open = [...blank.map((b) => b.title), ...chosen.filter((c) => !receipts.some((r) => r.title === c.title) && !refusedForGood.has(c.title)).map((c) => c.title)];
   $("still-open").hidden = open.length === 0;
   $("still-open-list").replaceChildren(...open.map((title) => {
     const li = document.createElement("li");
@@ -402,7 +405,8 @@ $("check-form").addEventListener("submit", async (event) => {
     list.className = "list";
     list.replaceChildren(...answers.map((a) => {
       const li = document.createElement("li");
-      li.textContent = `${a.title}: geteld als ${a.choice}`;
+      // A decision a recount (or a later correction) replaced says so: the choice alone would read as if it stood (tester T4).
+      li.textContent = `${a.title}: geteld als ${a.choice}` + (a.note ? `. ${a.note}` : "");
       return li;
     }));
     $("check-result").replaceChildren(list);

@@ -354,7 +354,10 @@ function proposal(meeting, p, project, replacedBy) {
   if (p.corrects) extra.push(h('p', {}, `Correctie van ${p.corrects}: ${p.correctionReason || ''}`));
   if (replacedBy.has(key)) extra.push(message('warning', `Vervangen door de correctie ${replacedBy.get(key)}; dit besluit geldt niet meer.`));
   if (!p.isClosed) {
-    const counts = p.tallyCounts ? `${number(p.tallyCounts.for)} voor, ${number(p.tallyCounts.against)} tegen, ${plural(p.tallyCounts.abstain, 'onthouding', 'onthoudingen')} (telling)` : `${plural(p.ballotCount, 'stem', 'stemmen')} uitgebracht`;
+    // A recorded paper count is sealed until closing, but it is there: not "0 stemmen" (tester T8.1).
+    const counts = p.tallyCounts ? `${number(p.tallyCounts.for)} voor, ${number(p.tallyCounts.against)} tegen, ${plural(p.tallyCounts.abstain, 'onthouding', 'onthoudingen')} (telling)`
+      : p.tallyRecorded ? `de telling van de papieren stemming is vastgelegd (verzegeld tot het sluiten)${p.ballotCount > 0 ? `, daarnaast ${plural(p.ballotCount, 'stem', 'stemmen')} per lid` : ''}`
+      : `${plural(p.ballotCount, 'stem', 'stemmen')} uitgebracht`;
     return h('div', { class: 'proposal panel', 'data-proposal': key }, head, ...extra,
       h('p', {}, h('span', { class: 'badge Open' }, 'Nog niet gesloten'), ` Tot nu toe: ${counts}. De uitslag staat vast zodra het voorstel gesloten is.`),
       h('p', {}, `Regel uit de statuten: ${ruleText(p.rule)}.`));

@@ -1,0 +1,145 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Audit;
+using Warmte.Common;
+using Warmte.Journal;
+
+namespace Warmte.Alv;
+
+/// <summary>
+/// How many of a proxy holder's slots (the statutes' <c>maxProxiesPerAttendee</c>) are taken: one per giver who
+/// may vote on the meeting date. A proxy of a member written out on or before it (or not yet a member) is dead:
+/// its ballot is left out at closing, so it takes no slot and blocks no one (tester T1). The one rule the ALV's
+/// exercised proxies (<see cref="AlvRules.CastBallot"/>, the tally) and the online proxies
+/// (<c>OnlineProxyRules.Give</c>) both count with.
+/// </summary>
+public static class ProxySlots
+{
+    public static int Taken(IEnumerable<string> givers, Func<string, bool> giverMayVote) =>
+        givers.Distinct(StringComparer.Ordinal).Count(giverMayVote);
+}
+
+public static partial class AlvRules
+{
+    /// <summary>
+    /// Adds a proposal (<see cref="AddProposal"/>); for a recount (a same-meeting correction) the corrected decision's
+    /// online ballots are carried into it unchanged, with their receipts (tester T4). An online ballot is recorded
+    /// electronically and receipted by the member: there is nothing in it to miscount, and the board may not enter
+    /// another choice for that member. <paramref name="book"/> holds the corrected decision's ballot rows and the
+    /// meeting's attendance list (the grain reads them once; nothing else needs them).
+    /// </summary>
+    public static Outcome<AlvChange> AddRecount(AlvRecord record, string meetingId, ProposalInput? input, LocalDate today, BallotBook book, string actor, Instant now)
+    {
+        var added = AddProposal(record, meetingId, input, today);
+        if (!added.IsOk) return added.Refusal!;
+        var change = added.Value!;
+        var meeting = Find(change.Value, meetingId)!;
+        if (meeting.Proposals.Length == 0 || meeting.Proposals[^1] is not { } recount || !IsSameMeetingCorrection(recount, meetingId)) return Outcome<AlvChange>.Ok(change);
+        var targetId = recount.Corrects!.Split('/')[1];
+        var online = book.BallotsOf(meetingId, targetId).Where(b => b.Channel == BallotChannel.Online).ToList();
+        if (online.Count == 0) return Outcome<AlvChange>.Ok(change);
+        if (online.Any(b => b.Choice is null))
+            return Refusal.Conflict("recount-secret-online",
+                $"Over {recount.Corrects} is geheim gestemd, ook online. Een online stem staat elektronisch vast met een ontvangstbewijs en gaat ongewijzigd mee in een hertelling, "
+                + "maar bij een geheime stemming is die stem niet per lid bewaard en dus niet over te nemen. Een hertelling van deze stemming kan hier niet; "
+                + "zet het voorstel op de agenda van een volgende vergadering.",
+                [new FieldError("corrects", $"{recount.Corrects} is een geheime stemming met online stemmen; die kan niet per lid worden herteld.")]);
+
+        var count = recount.Count;
+        var totals = count.Totals;
+        var countedPresent = new HashSet<string>(StringComparer.Ordinal);
+        var extra = 0;
+        var tag = AlvFacts.Tag(meetingId, recount.Id);
+        var facts = ImmutableArray.CreateBuilder<JournalAppend>();
+        foreach (var b in online)
+        {
+            totals = totals.Add(b.Choice!.Value, b.Weight);
+            // Present or represented as the original counted this ballot (Counted), each member once beyond the list.
+            if (b.Counted)
+                foreach (var n in b.ProxyHolder is null ? [b.MemberNumber] : new[] { b.MemberNumber, b.ProxyHolder })
+                    if (!book.IsPresent(meetingId, n) && countedPresent.Add(n)) extra++;
+            // The same ballot: voter, choice, holder, weight, receipt, when and by whom it was recorded.
+            facts.Add(AlvFacts.Entry(AlvFacts.Ballot, tag, now, actor, b));
+            facts.Add(AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, recount.Id, b.MemberNumber), now, actor, new VoterMarkFact
+            {
+                Channel = BallotChannel.Online, Counted = b.Counted, ProxyHolder = b.ProxyHolder, Choice = b.Choice, Receipt = b.Receipt,
+            }));
+            if (b.ProxyHolder is { } holder)
+                facts.Add(AlvFacts.Entry(AlvFacts.ProxyMark, AlvFacts.Tag(meetingId, recount.Id, holder), now, actor, new ProxyMarkFact(b.MemberNumber, b.Counted)));
+        }
+        var carried = recount with
+        {
+            Mode = BallotMode.Ballots,
+            Count = count with
+            {
+                For = totals.For, Against = totals.Against, Abstain = totals.Abstain,
+                Ballots = count.Ballots + online.Count, Online = count.Online + online.Count,
+                ByProxy = count.ByProxy + online.Count(b => b.ProxyHolder is not null),
+                Receipts = count.Receipts + online.Count(b => b.Receipt is not null),
+                Extra = count.Extra + extra,
+            },
+        };
+        var updated = meeting with { Proposals = meeting.Proposals.SetItem(meeting.Proposals.Length - 1, carried) };
+        return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(change.Value, updated), change.Action,
+            change.Summary + $" De {online.Count} online {DutchFormat.Noun(online.Count, "stem", "stemmen")} op {recount.Corrects} (met ontvangstbewijs) {(online.Count == 1 ? "gaat" : "gaan")} ongewijzigd mee in de hertelling."),
+            facts.ToImmutable()));
+    }
+
+    /// <summary>The refusal for the board entering a ballot in a recount for a member whose online vote was carried into it.</summary>
+    private static Refusal OnlineVoteStands(Proposal recount, string member, VoterMarkFact mark)
+    {
+        var message = $"Lid {member} stemde online over {recount.Corrects}{(mark.ProxyHolder is { } h ? $" (bij volmacht door lid {h})" : "")}, met ontvangstbewijs; "
+            + "die stem staat elektronisch vast en gaat ongewijzigd mee in de hertelling. Een hertelling herstelt een telfout in de stemmen op de vergadering, niet een online stem.";
+        return Refusal.Conflict("online-vote-stands", message, [new FieldError("memberNumber", message)]);
+    }
+
+    /// <summary>
+    /// The decision that replaced <paramref name="meetingId"/>/<paramref name="proposalId"/>: the last closed correction
+    /// in the chain (a recount of a recount, or a correction at a later meeting), or null when the decision stands.
+    /// </summary>
+    public static (Meeting Meeting, Proposal Proposal)? ReplacedBy(IEnumerable<Meeting> meetings, string meetingId, string proposalId)
+    {
+        var all = meetings.ToList();
+        (Meeting, Proposal)? found = null;
+        var key = $"{meetingId}/{proposalId}";
+        for (var hops = 0; hops < 100; hops++)
+        {
+            var next = all.SelectMany(m => m.Proposals.Where(p => p.Closed is not null && p.Corrects == key).Select(p => (m, p)))
+                .OrderBy(x => x.p.Closed!.ClosedAt).LastOrDefault();
+            if (next.p is null) break;
+            found = next;
+            key = $"{next.m.Id}/{next.p.Id}";
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The online turnout as closing will count it: members not eligible on the meeting date (<paramref name="notEligible"/>)
+    /// whose online ballots an open proposal holds are out of it already (tester T8.4); what a closed proposal counted stays.
+    /// Recounts are left out of the votes cast: their online ballots are the corrected decision's, carried over.
+    /// <paramref name="book"/> holds the voter and proxy marks of the members in <paramref name="notEligible"/> (and of their givers) on the meeting's proposals.
+    /// </summary>
+    public static (int Voters, int VotesCast) OnlineTurnout(Meeting meeting, BallotBook book, IReadOnlySet<string> notEligible)
+    {
+        var votes = meeting.Proposals.Where(p => !IsSameMeetingCorrection(p, meeting.Id)).Sum(p => p.Count.Online);
+        var voters = meeting.OnlineVoters;
+        foreach (var n in notEligible.Where(n => book.VotedOnline(meeting.Id, n)))
+        {
+            // A close left the member out of the turnout already when a closed proposal holds their online ballot.
+            if (meeting.Proposals.Any(p => p.Closed is not null && book.Voter(meeting.Id, p.Id, n) is { Channel: BallotChannel.Online })) continue;
+            voters--;
+        }
+        foreach (var p in meeting.Proposals.Where(p => p.Closed is null && !IsSameMeetingCorrection(p, meeting.Id)))
+        {
+            var left = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var n in notEligible)
+            {
+                if (CurrentMark(p, book.Voter(meeting.Id, p.Id, n)) is { Channel: BallotChannel.Online }) left.Add(n);
+                foreach (var given in book.ProxiesOf(meeting.Id, p.Id, n))
+                    if (CurrentMark(p, book.Voter(meeting.Id, p.Id, given.Member)) is { Channel: BallotChannel.Online } m && m.ProxyHolder == n) left.Add(given.Member);
+            }
+            votes -= left.Count;
+        }
+        return (Math.Max(0, voters), Math.Max(0, votes));
+    }
+}
