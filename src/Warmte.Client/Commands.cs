@@ -297,19 +297,19 @@ internal static class Commands
     }
 
     /// <summary>
-    /// JJJJ-MM-DD, or the Dutch DD-MM-JJJJ; null when not given. A bad date is a usage error of
-    /// <paramref name="command"/> (default: project advance) naming <paramref name="option"/> (default: --date).
+    /// A date option in every form the tool prints or the imports read (tester T8.6): 1-3-2024, 01-03-2024 (as every view
+    /// prints it), 2024-03-01; also 1/3/2024 and 1.3.2024. One parser for every CLI date option, the imports' own
+    /// (<see cref="Warmte.Spreadsheets.Import.Cells.Date"/>), as <see cref="CommandContext.MonthOption"/> does for months;
+    /// four-digit years (the service judges how far back or ahead). Null when not given. A bad date is a usage error of <paramref name="command"/> (default: project
+    /// advance) naming <paramref name="option"/> (default: --date) and the accepted forms.
     /// </summary>
     public static LocalDate? ParseDate(string? text, OptionSpec? option = null, CommandSpec? command = null)
     {
         if (text is null) return null;
-        var trimmed = text.Trim();
-        var iso = LocalDatePattern.Iso.Parse(trimmed);
-        if (iso.Success) return iso.Value;
-        var dutch = LocalDatePattern.CreateWithInvariantCulture("dd-MM-uuuu").Parse(trimmed);
-        if (dutch.Success) return dutch.Value;
+        var (parsed, _) = string.IsNullOrWhiteSpace(text) ? (null, null) : Warmte.Spreadsheets.Import.Cells.Date(text.Trim());
+        if (parsed is { Year: >= 1000 } date) return date; // a two-digit year (1-3-24) is a typo, not the year 24
         throw new UsageException(
-            $"'{Tokens.Shorten(text)}' is geen geldige datum voor --{(option ?? Date).Name}; gebruik JJJJ-MM-DD, bijv. 2024-12-14.",
+            $"'{Tokens.Shorten(text)}' is geen geldige datum voor --{(option ?? Date).Name}; schrijf DD-MM-JJJJ of JJJJ-MM-DD, bijv. 1-3-2024, 01-03-2024 of 2024-03-01.",
             command ?? ProjectAdvance);
     }
 

@@ -288,8 +288,8 @@ internal static class DecisionCommands
     }
 
     /// <summary>
-    /// The service's result text with the share "for" to two decimals, as <c>alv close</c> and the dashboard print it
-    /// ("80,00%", not "80%"; tester finding A9).
+    /// The service's result text: the share "for" is already written with two decimals ("80,00%", tester findings A9,
+    /// T8.5) by the one formatter, <c>VoteResult.Describe</c>.
     /// </summary>
     /// <summary>
     /// What an open proposal holds so far: the ballots per member and, when the paper count was entered, that it
@@ -303,12 +303,7 @@ internal static class DecisionCommands
             + (ballots > 0 ? $", daarnaast {Nl.Count(ballots, "stem", "stemmen")} per lid" : "");
     }
 
-    private static string? ResultText(JsonElement proposal)
-    {
-        var text = proposal.Str("resultText");
-        if (text is null || proposal.Prop("result")?.Dec("forPercent") is not { } percent) return text;
-        return System.Text.RegularExpressions.Regex.Replace(text, @"\((-?[\d.]+(?:,\d+)?)% van ", _ => $"({Nl.Percent(percent / 100m)} van ", default, TimeSpan.FromSeconds(1));
-    }
+    private static string? ResultText(JsonElement proposal) => proposal.Str("resultText");
 
     private static string Outcome(string? outcome) => outcome switch
     {

@@ -102,18 +102,21 @@ internal static class ImportCommands
     /// Shows mapping and problems; returns whether to go on and send. A dry run lists the rows it
     /// would import: all of them with <paramref name="allRows"/> (members, consent, ballots), otherwise the first five.
     /// </summary>
+    /// <param name="countsAfterSending">When the rows will be sent: leave the counts to the caller, who prints them with
+    /// <see cref="Counts"/> once the service has answered (the member import: rows about erased members are only known
+    /// then, so the real run counts them as the dry run does; tester T8.2).</param>
     internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe, string? note = null, bool allRows = false,
-        IReadOnlySet<int>? alreadyStored = null)
+        IReadOnlySet<int>? alreadyStored = null, bool countsAfterSending = false)
     {
         var output = context.Json ? context.Err : context.Out;
+        var sending = !context.Invocation.Flag(DryRun) && result.Mapping is not null && !(result.Rows.IsEmpty && result.IsClean)
+                      && (result.IsClean || context.Invocation.Flag(SkipInvalid));
         if (result.Mapping is { } mapping)
         {
             output.WriteLine($"Blad '{mapping.Sheet.Name}', kopregel op rij {mapping.HeaderRow}:");
             foreach (var (field, column) in mapping.Columns.OrderBy(c => c.Value.Index))
                 output.WriteLine($"  kolom {HeaderMapping.Letter(column.Index)} \"{column.Header}\" → {field}");
-            output.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")}, {Nl.Count(result.BadRows, "foute rij", "foute rijen")}"
-                + (result.Skipped.IsEmpty ? "." : $", {Nl.Count(result.Skipped.Length, "overgeslagen rij", "overgeslagen rijen")}."));
-            foreach (var skipped in result.Skipped) output.WriteLine("  " + skipped);
+            if (!(countsAfterSending && sending)) Counts(output, result);
             if (note is not null) output.WriteLine(note);
         }
         foreach (var problem in result.Problems) context.Err.WriteLine(problem.ToString());
@@ -185,6 +188,14 @@ internal static class ImportCommands
         return WarmteCli.BadInput;
     }
 
+    /// <summary>"5 goede rijen, 0 foute rijen, 1 overgeslagen rij." with the skipped rows under it: the same line in dry run and real run.</summary>
+    internal static void Counts<T>(TextWriter output, ImportResult<T> result)
+    {
+        output.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")}, {Nl.Count(result.BadRows, "foute rij", "foute rijen")}"
+            + (result.Skipped.IsEmpty ? "." : $", {Nl.Count(result.Skipped.Length, "overgeslagen rij", "overgeslagen rijen")}."));
+        foreach (var skipped in result.Skipped) output.WriteLine("  " + skipped);
+    }
+
     private static async Task<int> RunMembers(CommandContext context)
     {
         var joinedOn = Commands.ParseDate(context.Option(JoinedOn), JoinedOn, context.Invocation.Command);
@@ -227,7 +238,7 @@ internal static class ImportCommands
                 note = note is null ? unchecked_ : note + Environment.NewLine + unchecked_;
             }
         }
-        if (!Report(context, result, m => DescribeMember(m, joinedOn), note, allRows: true))
+        if (!Report(context, result, m => DescribeMember(m, joinedOn), note, allRows: true, countsAfterSending: true))
             return Finish(context, result, sent: false);
         // --skip-invalid as the consent import does it: the service is asked to store the good rows only (skipInvalid),
         // so a row the service refuses where the file's check did not (its date is the service's, not this computer's;
@@ -241,23 +252,27 @@ internal static class ImportCommands
         }
         catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
         {
+            Counts(context.Json ? context.Err : context.Out, result);
             return ServiceRefused(context, result, refusal);
         }
         using var document = Commands.Parse(response);
         var r = document.RootElement;
+        if (context.Json) Counts(context.Err, WithoutErased(result, result.Rows, r));
         var left = ServiceProblems.Map(result.Mapping!, Skipped(r), RowsOf(result.Rows)).ToList();
         foreach (var problem in left) context.Err.WriteLine(problem.ToString());
         result = result.WithProblems(left);
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else
         {
-            // Rows about erased members are left as they were by the service (review F1): each named on its row.
-            var erased = WithoutErased(result, result.Rows, r).Skipped.Except(result.Skipped).ToList();
-            foreach (var line in erased) context.Err.WriteLine(line);
+            // Rows about erased members are left as they were by the service (review F1): each named on its row, and counted
+            // as skipped rows as the dry run counts them (tester T8.2: not "6 goede rijen" here and "5 goede rijen, 1 overgeslagen" there).
+            var withoutErased = WithoutErased(result, result.Rows, r);
+            var erased = withoutErased.Skipped.Except(result.Skipped).ToList();
+            Counts(context.Out, withoutErased);
             context.Out.WriteLine($"Ledenregister bijgewerkt: {r.Int("created")} nieuw, {r.Int("updated")} bijgewerkt, {r.Int("unchanged")} ongewijzigd"
                                   + (erased.Count == 0 ? "." : $"; {Nl.Count(erased.Count, "gewist lid", "gewiste leden")} overgeslagen (AVG)."));
             if (!result.IsClean)
-                context.Out.WriteLine($"{Nl.Count(result.Rows.Length, "goede rij", "goede rijen")} ingelezen; "
+                context.Out.WriteLine($"{Nl.Count(withoutErased.Rows.Length, "goede rij", "goede rijen")} ingelezen; "
                                       + $"{Nl.Count(result.BadRows, "foute rij", "foute rijen")} niet ingelezen (--skip-invalid; de meldingen staan hierboven).");
         }
         return Finish(context, result, sent: true);

@@ -49,13 +49,31 @@ public static class GateEvidence
         // consent was a computed condition. Quiet rather than a false alarm on every such project.
         if (consent is { NotApplicableReason: null, AllReached: false, Complexes.Length: > 0 })
         {
-            var what = string.Join("; ", consent.Complexes.Where(c => !c.Reached)
-                .Select(c => $"{c.Name} nu {c.Agreed} van {c.RentedHomes} (nodig {c.Required})"));
+            var fallen = consent.Complexes.Where(c => !c.Reached).ToList();
+            var what = string.Join("; ", fallen.Select(c => $"{c.Name} nu {c.Agreed} van {c.RentedHomes} (nodig {c.Required})"));
             alerts.Add(new Alert(projectId, Kind, AlertSeverity.Medium, go.DecidedOn,
-                $"De huurdersinstemming waarop {goText} rust, is niet meer gehaald: {what}. Of een intrekking na de bezwaartermijn meetelt, is een juridische vraag; het project blijft in Realisatie.",
+                $"De huurdersinstemming waarop {goText} rust, is niet meer gehaald: {what}. {WithdrawalQuestion(fallen)}Het project blijft in Realisatie.",
                 "poort/realisatie/huurdersinstemming"));
         }
         return alerts.ToImmutable();
+    }
+
+    /// <summary>
+    /// What to say about the withdrawals (tester T8.3): the legal question whether a withdrawal counts only when one is
+    /// dated after its complex's objection period; a withdrawal within it is named as such; nothing when no withdrawal is
+    /// known (more homes, answers from before the date was kept). Ends with ". " or is empty.
+    /// </summary>
+    private static string WithdrawalQuestion(IReadOnlyList<ComplexStatus> fallen)
+    {
+        var after = fallen.Where(c => c.LastWithdrawalOn is { } w && c.ObjectionPeriodEnds is { } end && w > end).ToList();
+        if (after.Count > 0)
+            return "Of een intrekking na de bezwaartermijn meetelt, is een juridische vraag ("
+                + string.Join("; ", after.Select(c => $"{c.Name}: ingetrokken op {DutchFormat.Date(c.LastWithdrawalOn!.Value)}, bezwaartermijn tot {DutchFormat.Date(c.ObjectionPeriodEnds!.Value)}")) + "). ";
+        var within = fallen.Where(c => c.LastWithdrawalOn is { } w && c.ObjectionPeriodEnds is { } end && w <= end).ToList();
+        if (within.Count > 0)
+            return "De intrekking valt binnen de bezwaartermijn ("
+                + string.Join("; ", within.Select(c => $"{c.Name}: ingetrokken op {DutchFormat.Date(c.LastWithdrawalOn!.Value)}, bezwaartermijn tot {DutchFormat.Date(c.ObjectionPeriodEnds!.Value)}")) + "). ";
+        return "";
     }
 
     /// <summary>

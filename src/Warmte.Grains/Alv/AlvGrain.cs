@@ -41,10 +41,16 @@ public sealed class AlvGrain(
 
     public Task<Meeting?> Meeting(string meetingId) => Task.FromResult(AlvRules.Find(Record, meetingId));
 
-    public async Task<Outcome<Meeting>> CreateMeeting(CreateMeeting command, string actor) =>
-        (await ForeignProjects(command.Proposals ?? [], "proposals") ?? await Apply(AlvRules.CreateMeeting(Record, command, Today, actor, clock.GetCurrentInstant()), actor)) is { } refusal
+    public async Task<Outcome<Meeting>> CreateMeeting(CreateMeeting command, string actor)
+    {
+        // The founding date (tester T5): FoundedOn interleaves, so this is safe while the cooperative waits on FirstMeeting.
+        var foundedOn = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).FoundedOn();
+        return (await ForeignProjects(command.Proposals ?? [], "proposals") ?? await Apply(AlvRules.CreateMeeting(Record, command, Today, actor, clock.GetCurrentInstant(), foundedOn), actor)) is { } refusal
             ? refusal
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, command.Id!)!);
+    }
+
+    public Task<Meeting?> FirstMeeting() => Task.FromResult(Record.Meetings.IsDefaultOrEmpty ? null : Record.Meetings.MinBy(m => m.Date));
 
     public async Task<Outcome<Meeting>> AddProposal(string meetingId, ProposalInput command, string actor)
     {

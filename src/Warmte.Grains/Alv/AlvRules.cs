@@ -174,13 +174,18 @@ public static partial class AlvRules
 
     // ---- meetings and proposals ----
 
-    public static Outcome<Change<AlvRecord>> CreateMeeting(AlvRecord record, CreateMeeting command, LocalDate today, string actor, Instant now)
+    /// <param name="foundedOn">The cooperative's founding date, when known: a meeting before it is refused (tester T5).</param>
+    public static Outcome<Change<AlvRecord>> CreateMeeting(AlvRecord record, CreateMeeting command, LocalDate today, string actor, Instant now,
+        LocalDate? foundedOn = null)
     {
         var v = new Validation();
         var id = Slug.Check(v, "id", command.Id);
         if (Slug.IsValid(id) && record.Meetings.Any(m => m.Id == id)) v.Add("id", $"vergadering '{id}' bestaat al.");
         var title = v.Text("title", command.Title);
         if (command.Date is not { } date) { v.Add("date", "is verplicht."); date = today; }
+        else if (foundedOn is { } founded && date < founded)
+            v.Add("date", $"{DutchFormat.Date(date)} ligt vóór de oprichting van de coöperatie op {DutchFormat.Date(founded)}; "
+                          + "een ALV van een coöperatie die nog niet bestond, besluit niets. Kies een datum op of na de oprichting, of corrigeer eerst de oprichtingsdatum.");
         if (command.NoticeDate is not { } notice) { v.Add("noticeDate", "is verplicht."); notice = date; }
         else if (notice > today) v.Add("noticeDate", $"{DutchFormat.Date(notice)} ligt in de toekomst: leg de vergadering vast als de oproep verstuurd is.");
         else if (notice > date) v.Add("noticeDate", $"{DutchFormat.Date(notice)} ligt na de vergaderdatum.");

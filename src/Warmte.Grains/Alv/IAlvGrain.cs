@@ -35,6 +35,13 @@ public interface IAlvGrain : IGrainWithStringKey
 
     Task<Outcome<Meeting>> CreateMeeting(CreateMeeting command, string actor);
 
+    /// <summary>
+    /// The earliest meeting by date, or null: a founding date may not be moved after it (tester T5). Interleaves, as
+    /// <c>ICooperativeGrain.FoundedOn</c>: the cooperative's update waits on this while a meeting being created here asks the founding date.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<Meeting?> FirstMeeting();
+
     Task<Outcome<Meeting>> AddProposal(string meetingId, ProposalInput command, string actor);
 
     Task<Outcome<Meeting>> RecordAttendance(string meetingId, RecordAttendance command, string actor);

@@ -58,7 +58,7 @@ public sealed record DecisionResult
     /// </summary>
     [Id(12)] public ImmutableArray<string> LeftOut { get; init; } = [];
 
-    /// <summary>One Dutch line: "Aangenomen: 96 voor, 4 tegen, 0 onthoudingen (96,00% van 100; 2/3 vereist)".</summary>
+    /// <summary>One Dutch line: "Aangenomen: 96 voor, 4 tegen, 0 onthoudingen (96,00% van 100; 2/3 vereist)"; the share through <see cref="DutchFormat.Percent"/>, always two decimals (tester T8.5).</summary>
     public string Describe()
     {
         var outcome = Outcome switch
@@ -71,7 +71,7 @@ public sealed record DecisionResult
         var quorum = Rule.Quorum == Share.None ? "" :
             $"; {PresentOrRepresented} van {EligibleMembers} stemgerechtigden aanwezig of vertegenwoordigd, quorum {Rule.Quorum}{(QuorumWaived ? " (vervalt: tweede vergadering)" : "")}";
         static string Votes(decimal votes) => votes.ToString("0.##", DutchFormat.Culture);
-        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({DutchFormat.Number(ForPercent)}% van {Votes(Denominator)}; {need}{quorum})"
+        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({DutchFormat.Percent(ForPercent / 100m)} van {Votes(Denominator)}; {need}{quorum})"
             + (LeftOut.IsDefaultOrEmpty ? "" : ". " + string.Join(". ", LeftOut));
     }
 }

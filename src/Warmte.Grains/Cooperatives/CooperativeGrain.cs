@@ -77,7 +77,11 @@ public sealed class CooperativeGrain(
         var firstMember = command.FoundedOn is { } founded && founded != cooperative.FoundedOn
             ? await GrainFactory.GetGrain<Members.IMemberRegisterGrain>(Id).FirstJoined()
             : null;
-        var outcome = CooperativeRules.Update(cooperative, command, Today, firstMember);
+        // And against the ALV's meetings (tester T5): the earliest one, asked only when the date moves.
+        var firstMeeting = command.FoundedOn is { } moved && moved != cooperative.FoundedOn
+            ? await GrainFactory.GetGrain<Alv.IAlvGrain>(Id).FirstMeeting()
+            : null;
+        var outcome = CooperativeRules.Update(cooperative, command, Today, firstMember, firstMeeting);
         if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
         return Outcome<CooperativeView>.Ok((await Get())!);
     }

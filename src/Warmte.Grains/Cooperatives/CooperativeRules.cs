@@ -34,7 +34,7 @@ public static class CooperativeRules
     /// <param name="firstMember">The stored member who joined first (null: none): a new founding date may not lie after their join date,
     /// since nobody is a member before the founding (the rule the register applies to every join date).</param>
     public static Outcome<Change<CooperativeRecord>> Update(CooperativeRecord cooperative, UpdateCooperative command, LocalDate today,
-        Members.FirstJoined? firstMember = null)
+        Members.FirstJoined? firstMember = null, Alv.Meeting? firstMeeting = null)
     {
         var v = new Validation();
         var name = command.StatutoryName is null ? cooperative.StatutoryName : v.Text("statutoryName", command.StatutoryName);
@@ -45,6 +45,9 @@ public static class CooperativeRules
         else if (command.FoundedOn is { } later && later != cooperative.FoundedOn && firstMember is { } first && later > first.JoinedOn)
             v.Add("foundedOn", $"{DutchFormat.Date(later)} ligt na de toetreding van lid {first.Number} op {DutchFormat.Date(first.JoinedOn)}; "
                                + $"niemand is lid vóór de oprichting. Kies {DutchFormat.Date(first.JoinedOn)} of eerder, of corrigeer eerst de toetredingsdatum van dat lid.");
+        else if (command.FoundedOn is { } after && after != cooperative.FoundedOn && firstMeeting is { } meeting && after > meeting.Date)
+            v.Add("foundedOn", $"{DutchFormat.Date(after)} ligt na de ALV '{meeting.Id}' van {DutchFormat.Date(meeting.Date)}; "
+                               + $"een coöperatie vergadert niet vóór haar oprichting. Kies {DutchFormat.Date(meeting.Date)} of eerder, of corrigeer eerst die vergadering.");
         if (v.HasErrors) return v.ToRefusal();
         var updated = cooperative with
         {

@@ -46,7 +46,11 @@ public sealed record Complex
     [Id(9)] public int Refused { get; init; }
     /// <summary>The earliest answer date (forecast pace, proposal date check).</summary>
     [Id(10)] public LocalDate? FirstAnswerOn { get; init; }
-    /// <summary>The day the threshold was first met (the gate's decision); null while not met.</summary>
+    /// <summary>
+    /// The day the service recorded the threshold met (the write that made it met); null while not met. The
+    /// retention clock of the answers per address counts from it (<see cref="DecidedOn"/>), shown as
+    /// <c>thresholdRecordedOn</c>. Not the legal date: that is <see cref="MetOn"/> (tester T2).
+    /// </summary>
     [Id(11)] public LocalDate? ReachedOn { get; init; }
     /// <summary>The day the answers per address were removed after the retention period; only the counts remain.</summary>
     [Id(12)] public LocalDate? AnswersRemovedOn { get; init; }
@@ -56,6 +60,15 @@ public sealed record Complex
     /// before the law's 70% was enforced) is not carried over (review2 F6).
     /// </summary>
     [Id(13)] public Share? ReachedUnder { get; init; }
+    /// <summary>
+    /// The date of the answer that met the threshold judged now: the day from which the answers' own dates have met it
+    /// without interruption (<see cref="ConsentAsOf.MetSince"/>), the same day the gate's evidence names ("gehaald op").
+    /// Set on every write from the complex's history (tester T2); null while not met, and in complexes stored before it
+    /// was kept (then the view derives it from the history on reading).
+    /// </summary>
+    [Id(14)] public LocalDate? MetOn { get; init; }
+    /// <summary>The date of the latest answer that withdrew an agreement (Akkoord replaced by Geweigerd); null when none is known (tester T8.3).</summary>
+    [Id(15)] public LocalDate? LastWithdrawalOn { get; init; }
 
     public int Answers => Agreed + Refused;
 
@@ -174,6 +187,14 @@ public sealed record ComplexStatus
     /// answers' dates, or unknown (null) because an older build judged it under another threshold (review3 F6).
     /// </summary>
     [Id(19)] public string? ReachedOnNote { get; init; }
+    /// <summary>
+    /// The day the service recorded the threshold met (the write that made it met), which can be later than
+    /// <see cref="ReachedOn"/> when answers are typed in late; the retention of the answers per address counts from it.
+    /// Null while not met or when not known.
+    /// </summary>
+    [Id(20)] public LocalDate? ThresholdRecordedOn { get; init; }
+    /// <summary>The date of the latest answer that withdrew an agreement; null when none is known. Compared with <see cref="ObjectionPeriodEnds"/> by the gate-evidence alert.</summary>
+    [Id(21)] public LocalDate? LastWithdrawalOn { get; init; }
 }
 
 /// <summary>A page of the answers per address of one complex (GET .../complexes/{complexId}/declarations).</summary>

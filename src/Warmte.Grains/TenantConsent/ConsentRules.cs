@@ -19,7 +19,10 @@ public static class ConsentRules
     public const int MaxRentedHomes = 100_000;
     public const int MaxDeclarationsPerCall = 20_000;
 
-    public static Outcome<Change<ConsentRecord>> SetComplex(ConsentRecord record, string complexId, SetComplex command, LocalDate today)
+    /// <param name="history">The complex's answers so far as facts (<see cref="ConsentAsOf.History"/>), to date <see cref="Complex.MetOn"/>
+    /// under the (possibly changed) number of homes; null: not known (the view derives it on reading).</param>
+    public static Outcome<Change<ConsentRecord>> SetComplex(ConsentRecord record, string complexId, SetComplex command, LocalDate today,
+        ImmutableArray<DeclarationFact>? history = null)
     {
         var v = new Validation();
         Slug.Check(v, "id", complexId);
@@ -56,8 +59,9 @@ public static class ConsentRules
             // The threshold the stored day was judged by: for a complex of an older build, its stored threshold
             // (the new one may differ), so the day is never carried over to another threshold (review3 F6).
             ReachedOn = existing?.ReachedOn, ReachedUnder = existing is null ? null : JudgedUnder(existing), AnswersRemovedOn = existing?.AnswersRemovedOn,
+            LastWithdrawalOn = existing?.LastWithdrawalOn,
         };
-        complex = WithGate(complex, today, existing);
+        complex = WithMetOn(WithGate(complex, today, existing), existing is null ? [] : history);
         var complexes = existing is null ? record.Complexes.Add(complex) : record.Complexes.Replace(existing, complex);
         return new Change<ConsentRecord>(record with { Complexes = complexes }, existing is null ? "consent.complex-added" : "consent.complex-updated",
             $"Complex '{complexId}' ({corporation}, {homes} huurwoningen, drempel {threshold}) {(existing is null ? "toegevoegd" : "bijgewerkt")}.");
@@ -94,7 +98,7 @@ public static class ConsentRules
     /// </summary>
     public static Outcome<DeclarationsRecorded> RecordDeclarations(
         ConsentRecord record, string complexId, RecordDeclarations command, IReadOnlyDictionary<DutchAddress, Declaration> stored,
-        LocalDate today, string actor, Instant now)
+        LocalDate today, string actor, Instant now, ImmutableArray<DeclarationFact>? history = null)
     {
         if (record.Complexes.FirstOrDefault(c => c.Id == complexId) is not { } complex) return Refusal.NotFound("Complex", complexId);
         if (complex.AnswersRemovedOn is { } removed)
@@ -157,7 +161,10 @@ public static class ConsentRules
             if (now2.Response == ConsentResponse.Akkoord) agreed++; else refusedCount++;
         }
         var firstOn = recorded.Select(r => r.New.On).Append(complex.FirstAnswerOn ?? LocalDate.MaxIsoValue).Min();
-        var updated = WithGate(complex with { Agreed = agreed, Refused = refusedCount, FirstAnswerOn = firstOn, Declarations = [] }, today, complex);
+        var withdrawn = recorded.Where(r => r.Before?.Response == ConsentResponse.Akkoord && r.New.Response == ConsentResponse.Geweigerd)
+            .Select(r => (LocalDate?)r.New.On).Append(complex.LastWithdrawalOn).Max();
+        var updated = WithGate(complex with { Agreed = agreed, Refused = refusedCount, FirstAnswerOn = firstOn, Declarations = [], LastWithdrawalOn = withdrawn }, today, complex);
+        updated = WithMetOn(updated, history is { } h ? h.AddRange(recorded.Select(FactOf)) : null);
         var leftOut = skipped.Select(e => e.Field.Split(']')[0]).Distinct().Count();
         var left = leftOut == 0 ? "" : $"; {leftOut} {DutchFormat.Noun(leftOut, "antwoord", "antwoorden")} met een fout overgeslagen";
         return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
@@ -190,6 +197,22 @@ public static class ConsentRules
         return complex with { ReachedOn = metBefore ? null : today, ReachedUnder = threshold };
     }
 
+    /// <summary>The address-free journal fact of one recorded answer (what the grain journals).</summary>
+    public static DeclarationFact FactOf((Declaration New, Declaration? Before) recorded) =>
+        new(recorded.New.Response, recorded.New.On, recorded.Before?.Response);
+
+    /// <summary>
+    /// The complex with <see cref="Complex.MetOn"/>, the date of the answer that met the threshold judged now, from its
+    /// whole history of answers (<see cref="ConsentAsOf.MetSince"/>, the gate's "gehaald op"; tester T2): null while not
+    /// met, and when <paramref name="history"/> is not known.
+    /// </summary>
+    public static Complex WithMetOn(Complex complex, ImmutableArray<DeclarationFact>? history)
+    {
+        var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
+        if (history is not { } facts || !Meets(threshold, complex.Agreed, complex.RentedHomes)) return complex with { MetOn = null };
+        return complex with { MetOn = ConsentAsOf.MetSince(facts, threshold, complex.RentedHomes) };
+    }
+
     /// <summary>
     /// The threshold a complex's stored <see cref="Complex.ReachedOn"/> was judged by: <see cref="Complex.ReachedUnder"/>, or for a
     /// complex stored before that was kept, its stored threshold when it has a day; null when neither says.
@@ -198,12 +221,14 @@ public static class ConsentRules
     public static Share? JudgedUnder(Complex complex) => complex.ReachedUnder ?? (complex.ReachedOn is null ? null : complex.Threshold);
 
     /// <summary>
-    /// The day a met complex reached <paramref name="threshold"/> as far as it is known: the stored day when it was judged by
+    /// The day a met complex reached <paramref name="threshold"/> as far as it is known: the date of the answer that met it
+    /// (<see cref="Complex.MetOn"/>, tester T2); for a complex that does not know that, the stored day when it was judged by
     /// that threshold; else, when every Akkoord is still stored as an answer per address, the date of the
     /// <paramref name="required"/>-th Akkoord; else unknown (null), with the reason.
     /// </summary>
     public static (LocalDate? On, string? Note) ReachedOnShown(Complex complex, Share threshold, int required, ImmutableArray<Declaration>? answers)
     {
+        if (complex.MetOn is { } met) return (met, null);
         if (JudgedUnder(complex) == threshold && complex.ReachedOn is { } day) return (day, null);
         var why = JudgedUnder(complex) is { } other && other != threshold
             ? $"het complex is door een oudere versie beoordeeld met drempel {other}, nu met {threshold}"
@@ -273,7 +298,7 @@ public static class ConsentRules
     {
         var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
         return complex.AnswersRemovedOn is null && complex.Agreed > 0 && Meets(threshold, complex.Agreed, complex.RentedHomes)
-            && !(JudgedUnder(complex) == threshold && complex.ReachedOn is not null);
+            && complex.MetOn is null && !(JudgedUnder(complex) == threshold && complex.ReachedOn is not null);
     }
 
     public static ComplexStatus Of(Complex complex, LocalDate today, ImmutableArray<Declaration>? answers, ImmutableArray<Declaration>? dates = null)
@@ -295,6 +320,8 @@ public static class ConsentRules
             ProposalDate = complex.ProposalDate, ObjectionPeriodEnds = complex.ProposalDate?.Plus(ConsentThresholds.ObjectionPeriod),
             Deadline = complex.Deadline, Forecast = Forecast(complex, agreed, refused, required, reached, today),
             Declarations = answers, ReachedOn = shown.On, ReachedOnNote = shown.Note, AnswersRemovedOn = complex.AnswersRemovedOn,
+            ThresholdRecordedOn = reached && JudgedUnder(complex) == threshold ? complex.ReachedOn : null,
+            LastWithdrawalOn = complex.LastWithdrawalOn,
         };
     }
 

@@ -38,23 +38,45 @@ public sealed class TenantConsentGrain(
     public async Task<ConsentStatus> Status(bool withAddresses)
     {
         // A met complex whose day the record does not know is dated from its answers (read for that only when needed; not shown to other roles).
-        var all = withAddresses || Record.Complexes.Any(ConsentRules.NeedsAnswerDates) ? await AnswersAsync() : null;
-        return ConsentRules.Status(Record, ProjectId, Today, withAddresses ? all : null, all);
+        var record = await WithMetOnAsync(Record);
+        var all = withAddresses || record.Complexes.Any(ConsentRules.NeedsAnswerDates) ? await AnswersAsync() : null;
+        return ConsentRules.Status(record, ProjectId, Today, withAddresses ? all : null, all);
+    }
+
+    /// <summary>
+    /// A met complex stored before <see cref="Complex.MetOn"/> was kept gets it from its history on reading (not stored), so
+    /// the consent view names the same day as the gate (tester T2); its next write stores it.
+    /// </summary>
+    private async Task<ConsentRecord> WithMetOnAsync(ConsentRecord record)
+    {
+        var missing = record.Complexes.Where(c => c.MetOn is null && c.AnswersRemovedOn is null && c.Agreed > 0
+            && ConsentRules.Meets(ConsentThresholds.For(c.RentedHomes, c.Threshold), c.Agreed, c.RentedHomes)).ToList();
+        foreach (var complex in missing)
+            record = record with { Complexes = record.Complexes.Replace(complex, ConsentRules.WithMetOn(complex, await KnownHistoryAsync(complex))) };
+        return record;
+    }
+
+    /// <summary>The complex's answers as facts (<see cref="ConsentAsOf.History"/>); null when only counts remain (answers removed).</summary>
+    private async Task<ImmutableArray<DeclarationFact>?> KnownHistoryAsync(Complex complex) =>
+        complex.AnswersRemovedOn is not null ? null : await HistoryAsync(complex);
+
+    private async Task<ImmutableArray<DeclarationFact>> HistoryAsync(Complex complex)
+    {
+        if (complex.Answers == 0) return [];
+        var facts = (await state.ReadAsync(new JournalQuery(ConsentRules.FactKind, complex.Id)))
+            .Select(JournaledState<RecordState<ConsentRecord>>.Payload<DeclarationFact>).ToImmutableArray();
+        // Answers from before the facts (an upgraded snapshot): the current answers per address stand in.
+        var current = ConsentAsOf.Total(facts) == (complex.Agreed, complex.Refused) || complex.AnswersRemovedOn is not null
+            ? null
+            : (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(Declaration);
+        return ConsentAsOf.History(complex, facts, current);
     }
 
     public async Task<ConsentStatus> StatusAsOf(LocalDate on)
     {
         var history = new Dictionary<string, ImmutableArray<DeclarationFact>>();
         foreach (var complex in Record.Complexes.Where(c => c.Answers > 0))
-        {
-            var facts = (await state.ReadAsync(new JournalQuery(ConsentRules.FactKind, complex.Id)))
-                .Select(JournaledState<RecordState<ConsentRecord>>.Payload<DeclarationFact>).ToImmutableArray();
-            // Answers from before the facts (an upgraded snapshot): the current answers per address stand in.
-            var current = ConsentAsOf.Total(facts) == (complex.Agreed, complex.Refused) || complex.AnswersRemovedOn is not null
-                ? null
-                : (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(Declaration);
-            history[complex.Id] = ConsentAsOf.History(complex, facts, current);
-        }
+            history[complex.Id] = await HistoryAsync(complex);
         return ConsentAsOf.Status(Record, ProjectId, on, history);
     }
 
@@ -105,8 +127,9 @@ public sealed class TenantConsentGrain(
         return rows.Count;
     }
 
-    public Task<Outcome<ConsentStatus>> SetComplex(string complexId, SetComplex command, string actor) =>
-        Apply(ConsentRules.SetComplex(Record, complexId, command, Today), actor);
+    public async Task<Outcome<ConsentStatus>> SetComplex(string complexId, SetComplex command, string actor) =>
+        await Apply(ConsentRules.SetComplex(Record, complexId, command, Today,
+            Record.Complexes.FirstOrDefault(c => c.Id == complexId) is { } existing ? await KnownHistoryAsync(existing) : null), actor);
 
     public Task<Outcome<ConsentStatus>> RemoveComplex(string complexId, string actor) =>
         Apply(ConsentRules.RemoveComplex(Record, complexId), actor);
@@ -117,21 +140,22 @@ public sealed class TenantConsentGrain(
             ? (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complexId))).Select(Declaration).ToDictionary(d => d.Address)
             : [];
         var now = clock.GetCurrentInstant();
-        var outcome = ConsentRules.RecordDeclarations(Record, complexId, command, stored, Today, actor, now);
+        ImmutableArray<DeclarationFact>? history = Record.Complexes.FirstOrDefault(c => c.Id == complexId) is { } complex ? await KnownHistoryAsync(complex) : null;
+        var outcome = ConsentRules.RecordDeclarations(Record, complexId, command, stored, Today, actor, now, history);
         if (!outcome.IsOk) return outcome.Refusal!;
         var (change, recorded, skipped) = outcome.Value!;
         ImmutableArray<FieldError>? leftOut = command.SkipInvalid == true ? skipped : null;
         // A dry run: the same rules on the same stored answers, nothing stored; the counts as they would be (no answers per address).
         if (command.DryRun == true)
             return Outcome<ConsentStatus>.Ok(ConsentRules.Status(change.Value, ProjectId, Today, null) with { Skipped = leftOut, DryRun = true });
-        if (recorded.Length == 0) return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut });
+        if (recorded.Length == 0) return Outcome<ConsentStatus>.Ok(ConsentRules.Status(await WithMetOnAsync(Record), ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut });
         var entries = recorded.Select(r => JournaledState<RecordState<ConsentRecord>>.Entry(ConsentRules.FactKind, complexId, now, actor,
-            new DeclarationFact(r.New.Response, r.New.On, r.Before?.Response))).ToList();
+            ConsentRules.FactOf(r))).ToList();
         entries.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, change.Action, change.Summary)));
         var rows = recorded.Select(r => JournaledState<RecordState<ConsentRecord>>.Row(ConsentRules.RowKind, ConsentRules.RowId(complexId, r.New.Address), complexId, r.New)).ToList();
         await CommitAsync(change.Value, entries, rows, now);
         await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // consent moves a gate
-        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut });
+        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(await WithMetOnAsync(Record), ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut });
     }
 
     /// <summary>Commits the record with facts and current rows in one transaction (as <see cref="RecordStateExtensions.ApplyAsync{T}"/> does for the record alone).</summary>
@@ -164,7 +188,7 @@ public sealed class TenantConsentGrain(
         var refusal = await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle, unchanged: ConsentRecord.Empty);
         if (refusal is not null) return refusal;
         await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // consent moves a gate
-        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(Record, ProjectId, Today, await AnswersAsync()));
+        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(await WithMetOnAsync(Record), ProjectId, Today, await AnswersAsync()));
     }
 }
 

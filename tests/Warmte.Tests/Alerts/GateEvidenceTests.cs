@@ -64,4 +64,39 @@ public sealed class GateEvidenceTests
         var none = ConsentRules.Status(new ConsentRecord { NotApplicableReason = "koopwoningen" }, "p", GoOn, null);
         Assert.Empty(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), none));
     }
+
+    /// <summary>West 1 (10 homes, proposal 01-11-2026: objection period until 27-12-2026), 7 agree on 03-12, Go 04-12, then one withdraws.</summary>
+    private static ConsentStatus Withdrawn(LocalDate withdrawnOn)
+    {
+        var record = ConsentRules.SetComplex(ConsentRecord.Empty, "west-1", new SetComplex { Name = "West 1", Corporation = "X", RentedHomes = 10, ProposalDate = new LocalDate(2026, 11, 1) }, GoOn).Value!.Value;
+        var stored = new Dictionary<Members.DutchAddress, Declaration>();
+        var now = Instant.FromUtc(2027, 2, 1, 0, 0);
+        var agreed = ConsentRules.RecordDeclarations(record, "west-1", new RecordDeclarations
+        {
+            Declarations = [.. Enumerable.Range(1, 7).Select(n => (DeclarationInput?)new DeclarationInput { Postcode = "1091 GM", Huisnummer = n, Response = "Akkoord", On = new LocalDate(2026, 12, 3) })],
+        }, stored, new LocalDate(2027, 2, 1), "t", now).Value!;
+        foreach (var r in agreed.Recorded) stored[r.New.Address] = r.New;
+        var withdrawn = ConsentRules.RecordDeclarations(agreed.Change.Value, "west-1", new RecordDeclarations
+        {
+            Declarations = [new DeclarationInput { Postcode = "1091 GM", Huisnummer = 1, Response = "Geweigerd", On = withdrawnOn }],
+        }, stored, new LocalDate(2027, 2, 1), "t", now).Value!;
+        return ConsentRules.Status(withdrawn.Change.Value, "p", new LocalDate(2027, 2, 1), null);
+    }
+
+    [Fact]
+    public void The_legal_question_about_a_withdrawal_after_the_objection_period_is_asked_only_when_it_is_after_it_T8_3()
+    {
+        var go = T(Phase.Ontwikkeling, Phase.Realisatie, TransitionKind.Go, GoOn);
+        // Withdrawn on 06-12-2026, inside the period (until 27-12-2026): no question about "after the period".
+        var inside = Assert.Single(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), Withdrawn(new LocalDate(2026, 12, 6)))).Message;
+        Assert.DoesNotContain("na de bezwaartermijn", inside);
+        Assert.Contains("De intrekking valt binnen de bezwaartermijn (West 1: ingetrokken op 06-12-2026, bezwaartermijn tot 27-12-2026).", inside);
+        // Withdrawn on 05-01-2027, after it: the legal question, with both dates.
+        var after = Assert.Single(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), Withdrawn(new LocalDate(2027, 1, 5)))).Message;
+        Assert.Contains("Of een intrekking na de bezwaartermijn meetelt, is een juridische vraag (West 1: ingetrokken op 05-01-2027, bezwaartermijn tot 27-12-2026).", after);
+        Assert.EndsWith("Het project blijft in Realisatie.", after);
+        // No withdrawal known (fewer agreed from the start): neither sentence.
+        var unknown = Assert.Single(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), Consent(6))).Message;
+        Assert.DoesNotContain("bezwaartermijn", unknown);
+    }
 }

@@ -244,7 +244,15 @@ public sealed class CommandLineTests
         Assert.Equal(new LocalDate(2024, 12, 14), Commands.ParseDate("2024-12-14"));
         Assert.Equal(new LocalDate(2024, 12, 14), Commands.ParseDate(" 14-12-2024 "));
         Assert.Null(Commands.ParseDate(null));
-        Assert.Contains("JJJJ-MM-DD", Assert.Throws<UsageException>(() => Commands.ParseDate("14/12/2024")).Message);
+        // Tester T8.6: the d-m-yyyy form every view prints, with or without leading zeros, through one parser.
+        Assert.Equal(new LocalDate(2024, 3, 1), Commands.ParseDate("1-3-2024"));
+        Assert.Equal(new LocalDate(2024, 3, 1), Commands.ParseDate("01-03-2024"));
+        Assert.Equal(new LocalDate(2024, 3, 1), Commands.ParseDate("2024-03-01"));
+        var refused = Assert.Throws<UsageException>(() => Commands.ParseDate("14-2024", new OptionSpec("founded", "DD-MM-JJJJ", "Oprichtingsdatum"))).Message;
+        Assert.Contains("--founded", refused);
+        Assert.Contains("DD-MM-JJJJ of JJJJ-MM-DD, bijv. 1-3-2024, 01-03-2024 of 2024-03-01", refused);
+        Assert.Throws<UsageException>(() => Commands.ParseDate("1-3-24"));
+        Assert.Throws<UsageException>(() => Commands.ParseDate("31-2-2024"));
         Assert.Throws<UsageException>(() => Commands.ParseDate("2024-02-30"));
     }
 

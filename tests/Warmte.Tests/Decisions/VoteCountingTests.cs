@@ -208,6 +208,14 @@ public sealed class WeightedVoteTests
     }
 
     [Fact]
+    public void A_whole_percentage_is_written_with_two_decimals_as_everywhere_else_T8_5()
+    {
+        // 3 of 4: the gate evidence and the API's resultText said "75% van 4" where alv show said "75,00%".
+        var result = CastAndClose(Weighted(), [(1m, VoteChoice.Voor), (1m, VoteChoice.Voor), (1m, VoteChoice.Voor), (1m, VoteChoice.Tegen)]);
+        Assert.StartsWith("Aangenomen: 3 voor, 1 tegen, 0 onthoudingen (75,00% van 4;", result.Describe());
+    }
+
+    [Fact]
     public void Exactly_two_thirds_in_hundredths_reaches_at_least_two_thirds_and_a_hundredth_less_does_not()
     {
         // 6,66 for and 3,33 against is exactly 2/3; 6,65 for is not.

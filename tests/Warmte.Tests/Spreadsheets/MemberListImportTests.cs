@@ -144,7 +144,7 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
 
         var bad = await Run("import", "members", coop, csv, "--joined-on", "1-jan", "--dry-run");
         Assert.Equal(1, bad.ExitCode);
-        Assert.Contains("'1-jan' is geen geldige datum voor --joined-on; gebruik JJJJ-MM-DD", bad.Err);
+        Assert.Contains("'1-jan' is geen geldige datum voor --joined-on; schrijf DD-MM-JJJJ of JJJJ-MM-DD", bad.Err);
         var future = await Run("import", "members", coop, csv, "--joined-on", "2030-01-01", "--dry-run");
         Assert.Equal(1, future.ExitCode);
         Assert.Contains("--joined-on 01-01-2030 ligt in de toekomst", future.Err);

@@ -73,7 +73,11 @@ public sealed class MemberReimportProcessTests(ConsentImportServerFixture fixtur
             var again = await Warmte("import", "members", coop, csv);
             Ok(again);
             Assert.Contains("Ledenregister bijgewerkt: 0 nieuw, 0 bijgewerkt, 6 ongewijzigd; 1 gewist lid overgeslagen (AVG).", again.Out);
-            Assert.Contains("rij 6: overgeslagen, lid Z-004 is gewist op 06-12-2026 (AVG)", again.Err);
+            Assert.Contains("rij 6: overgeslagen, lid Z-004 is gewist op 06-12-2026 (AVG)", again.Out);
+            // Tester T8.2: the real run counts the erased row as the dry run does, not "7 goede rijen" before sending.
+            Assert.Contains("6 goede rijen, 0 foute rijen, 1 overgeslagen rij.", dry.Out);
+            Assert.Contains("6 goede rijen, 0 foute rijen, 1 overgeslagen rij.", again.Out);
+            Assert.DoesNotContain("7 goede rijen", again.Out);
             Assert.Equal(before, (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members")).Raw);
 
             var members = await Warmte("members", coop);

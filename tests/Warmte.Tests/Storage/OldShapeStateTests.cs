@@ -137,7 +137,7 @@ public sealed class OldShapeStateTests
         Assert.Equal([4m, 1m], proposal.Ballots.Select(b => b.Weight));
         var result = proposal.Closed!.Result;
         Assert.Equal((4m, 1m, 0m, 5m), (result.For, result.Against, result.Abstain, result.Denominator));
-        Assert.StartsWith("Aangenomen: 4 voor, 1 tegen, 0 onthoudingen (80% van 5;", result.Describe());
+        Assert.StartsWith("Aangenomen: 4 voor, 1 tegen, 0 onthoudingen (80,00% van 5;", result.Describe());
         // Written back, whole numbers stay whole ("weight":4, not 4.0): stored state does not churn.
         var again = System.Text.Json.JsonSerializer.Serialize(state, options);
         Assert.Contains("\"weight\":4,", again);

@@ -52,7 +52,8 @@ public sealed class MemberRegisterDashboardTests(BrowserFixture fixture)
             page.PageError += (_, e) => errors.Add(e);
             await page.GotoAsync($"/app/decisions?id={project}");
             await Expect(page.Locator("#member-register")).ToBeVisibleAsync();
-            await Expect(page.Locator("#member-register summary")).ToContainTextAsync("Ledenregister (4 leden;");
+            // Tester T8.9: the heading counts the two current members and names the two former ones apart.
+            await Expect(page.Locator("#member-register summary")).ToContainTextAsync("Ledenregister (2 leden, 2 oud-leden;");
             await page.Locator("#member-register summary").ClickAsync();
             var rows = page.Locator("#member-register-table tbody tr");
             await Expect(rows).ToHaveCountAsync(4);
@@ -68,6 +69,10 @@ public sealed class MemberRegisterDashboardTests(BrowserFixture fixture)
             Assert.Equal(["L-2", "Oud Lid", "Eigenaar-bewoner", "1054 BK 4", "01-01-2020", "06-12-2026", "— (oud-lid)"], Cells("L-2"));
             Assert.Equal(["L-3", "(gewist)", "Huurder", "—", "01-01-2020", "01-12-2026", "— (oud-lid)"], Cells("L-3"));
             Assert.Equal(["L-4", "Café De Ketel", "Bedrijf", "1054 BK 11", "01-01-2020", "", "ja"], Cells("L-4"));
+            // Tester T8.9: an address stays on one line, also at 390 px (an inline element broken over lines has several boxes).
+            var lines = await page.Locator("#member-register-table .member-address").EvaluateAllAsync<int[]>("els => els.map(e => e.getClientRects().length)");
+            Assert.Equal(3, lines.Length);
+            Assert.All(lines, n => Assert.Equal(1, n));
             Assert.DoesNotContain("Verdwenen Persoon", await page.Locator("body").InnerTextAsync());
             Assert.DoesNotContain("Cannot read properties", await page.Locator("body").InnerTextAsync());
             Assert.Empty(errors);

@@ -284,12 +284,16 @@ const categoryName = { EigenaarBewoner: 'Eigenaar-bewoner', Huurder: 'Huurder', 
  * and one who has not joined yet "— (nog geen lid)", whatever the statutes' flag eligibleToVote says.
  */
 function registerView(register, on) {
-  const address = m => (m.address ? `${m.address.postcode} ${m.address.houseNumberText || m.address.huisnummer}` : '—');
+  // Never broken inside a postcode or an address ("1073 / AB / 14-H" at 390 px, tester T8.9): the table scrolls instead.
+  const address = m => (m.address ? h('span', { class: 'nowrap member-address' }, `${m.address.postcode} ${m.address.houseNumberText || m.address.huisnummer}`) : '—');
+  // The heading counts current members; former members (left on or before the register's date) are named apart (T8.9).
+  const former = register.filter(m => m.leftOn && on && m.leftOn <= on).length;
+  const current = register.length - former;
   const votingRight = m => (m.leftOn && on && m.leftOn <= on ? '— (oud-lid)'
     : m.joinedOn && on && m.joinedOn > on ? '— (nog geen lid)'
       : (m.eligibleToVote ? 'ja' : 'nee'));
   return h('details', { id: 'member-register' },
-    h('summary', {}, `Ledenregister (${plural(register.length, 'lid', 'leden')}; persoonsgegevens, alleen voor het bestuur)`),
+    h('summary', {}, `Ledenregister (${plural(current, 'lid', 'leden')}${former ? `, ${plural(former, 'oud-lid', 'oud-leden')}` : ''}; persoonsgegevens, alleen voor het bestuur)`),
     table('Ledenregister', [
       { label: 'Lidnummer', value: m => m.number, rowHeader: true },
       { label: 'Naam', value: m => m.name },
