@@ -44,6 +44,11 @@ public static class AlertEndpoints
             var read = System.Diagnostics.Stopwatch.GetTimestamp();
             // Only funded projects are in the portfolio; a financier of one funder sees that funder's grants.
             var funded = summaries.Values.Select(s => s.PortfolioOn(today, scope)).OfType<PortfolioRow>().ToList();
+            // The cooperative by its name, as the coordinator's views show it (tester T8.7): one call per cooperative, not per project.
+            var cooperativeIdsShown = funded.Select(r => r.CooperativeId).Distinct(StringComparer.Ordinal).ToList();
+            var cooperativeViews = await Task.WhenAll(cooperativeIdsShown.Select(c => grains.GetGrain<Cooperatives.ICooperativeGrain>(c).Get()));
+            var cooperativeNames = cooperativeIdsShown.Zip(cooperativeViews).ToDictionary(p => p.First, p => p.Second?.Cooperative.StatutoryName, StringComparer.Ordinal);
+            funded = [.. funded.Select(r => r with { CooperativeName = cooperativeNames.GetValueOrDefault(r.CooperativeId) })];
             log.LogDebug("Portfolio: registry {Registry:F1} ms, read {Read:F1} ms, rows of the day {Derive:F1} ms",
                 System.Diagnostics.Stopwatch.GetElapsedTime(started, registry).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(registry, read).TotalMilliseconds,
                 System.Diagnostics.Stopwatch.GetElapsedTime(read).TotalMilliseconds);
