@@ -62,4 +62,21 @@ public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
         await Expect(page.Locator("#cash-summary dt", new() { HasTextString = "Klaar" })).ToHaveTextAsync("Klaar (simulatie)");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_portfolio_page_names_the_cooperative_by_its_name()
+    {
+        // Tester T8.7: the financier's portfolio showed "ketelhuiswg" where the coordinator's views say the cooperative's name.
+        var screens = fixture.Screens;
+        var row = (await screens.Server.Client(screens.FinancierToken).Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray()
+            .Single(p => p.GetProperty("cooperativeId").GetString() == "ketelhuiswg");
+        var name = row.GetProperty("cooperativeName").GetString()!;
+        Assert.Contains("KetelhuisWG", name);
+        var page = await screens.SignedIn(screens.FinancierToken);
+        await page.GotoAsync("/app/portfolio");
+        var line = page.Locator("#portfolio tbody tr").Filter(new() { HasTextString = row.GetProperty("projectName").GetString()! });
+        await Expect(line).ToContainTextAsync(name);
+        await Expect(line).Not.ToContainTextAsync("ketelhuiswg");
+        await page.Context.CloseAsync();
+    }
 }
