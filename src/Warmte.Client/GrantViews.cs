@@ -149,7 +149,7 @@ internal static class GrantViews
             var worst = row.Str("worstSeverity") ?? alerts.Select(a => a.Str("severity")).MaxBy(Rank);
             table.Add(
                 row.Str("projectId"),
-                row.Str("cooperativeId"),
+                row.Str("cooperativeName") ?? row.Str("cooperativeId"),
                 row.Str("phase"),
                 Nl.Money(row.Dec("granted") ?? 0m),
                 Nl.Money(row.Dec("paid") ?? 0m),

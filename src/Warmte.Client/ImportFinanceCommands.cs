@@ -61,7 +61,9 @@ internal static class ImportFinanceCommands
     private static async Task<int> RunBudget(CommandContext context)
     {
         var project = ApiClient.Segment(context.Argument(0));
-        var result = ImportCommands.Read(context, 1, sheets => BudgetImport.Read(sheets, context.Today().ToYearMonth()));
+        var thisMonth = context.Today().ToYearMonth();
+        ImmutableArray<Sheet> sheetsRead = [];
+        var result = ImportCommands.Read(context, 1, sheets => BudgetImport.Read(sheetsRead = sheets, thisMonth));
         // The month totals are checked by the service first (PUT …/spending/totals?dryRun=true: the same rules on the
         // bookings it has, nothing stored), in the dry run too, so a Werkelijk below the bookings made one by one is
         // named on its row before anything — the work plan included — is sent. A dry run without the service checks the file only.
@@ -84,18 +86,28 @@ internal static class ImportFinanceCommands
                 // checked on sending
             }
         }
+        // A row whose only problem is its Werkelijk keeps its Begroot in the plan (tester finding T6): the two are
+        // independent facts on one row; only the Werkelijk is left out, and the summary names the row.
+        var planOnly = BudgetImport.PlanOnly(sheetsRead, thisMonth, result);
+        var skipInvalid = context.Invocation.Flag(ImportCommands.SkipInvalid);
+        var planOnlyNote = planOnly.IsEmpty ? null : string.Join(Environment.NewLine, planOnly.Select(r =>
+            $"Van rij {r.Row} is alleen de Werkelijk fout: " + (skipInvalid
+                ? $"de Begroot ({Nl.Money(r.Item.Planned!.Value)}) gaat wel naar het werkplan, alleen de Werkelijk wordt niet ingelezen."
+                : $"met --skip-invalid gaat de Begroot ({Nl.Money(r.Item.Planned!.Value)}) wel naar het werkplan en blijft alleen de Werkelijk weg.")));
         if (!ImportCommands.Report(context, result, b =>
                 $"{Warmte.DutchFormat.Month(b.Month)} {BudgetImport.KindLabel(b.Kind)}"
                 + (b.Planned is { } p ? $", begroot {Nl.Money(p)}" : "") + (b.Actual is { } a ? $", werkelijk {Nl.Money(a)}" : "")
-                + (b.RunsDuringStall ? " (loopt door bij stilstand)" : "")))
+                + (b.RunsDuringStall ? " (loopt door bij stilstand)" : ""), planOnlyNote))
             return ImportCommands.Finish(context, result, sent: false);
         var mapping = result.Mapping!;
         var rows = result.Rows.ToList();
+        var planRows = rows.Concat(planOnly).OrderBy(r => r.Row).ToList();
+        var planOnlyRows = planOnly.IsEmpty ? "" : planOnly.Length == 1 ? $"rij {planOnly[0].Row}" : "rijen " + string.Join(", ", planOnly.Select(r => r.Row.ToString()));
         string planText = "geen begrote bedragen in het bestand";
         string totalsText = "geen werkelijke bedragen in het bestand";
         var problems = new List<ImportProblem>();
 
-        if (rows.Any(r => r.Item.Planned is > 0m))
+        if (planRows.Any(r => r.Item.Planned is > 0m))
         {
             string planJson;
             try
@@ -113,7 +125,7 @@ internal static class ImportFinanceCommands
             var frame = BudgetImport.Frame(planJson);
             if (!frame.IsOk) throw new InputException("Het kasstroomplan bij de dienst is niet te lezen: " + frame.Refusal!.Errors[0].Reason);
             var (start, workMonths, existing) = frame.Value;
-            var (packages, placement) = BudgetImport.WorkPlan(rows, start, workMonths);
+            var (packages, placement) = BudgetImport.WorkPlan(planRows, start, workMonths);
             problems.AddRange(placement.Select(p => new ImportProblem(mapping.Sheet.Name, p.Row, mapping.ColumnName(p.Field), p.Reason)));
             var newPlan = BudgetImport.WithWorkPlan(planJson, packages);
             var check = CashFlow.PlanReader.Read(newPlan);
@@ -132,6 +144,9 @@ internal static class ImportFinanceCommands
                         using (Progress.Start(context.Err, "Werkplan versturen; de dienst controleert en bewaart…"))
                             await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/cashflow-plan", $"{{\"plan\":{newPlan}}}", CancellationToken.None);
                         planText = $"werkplan vervangen door {Nl.Count(packages.Length, "werkpakket", "werkpakketten")} uit {Nl.Count(packages.Sum(p => p.Rows.Length), "rij", "rijen")}";
+                        var keptOnly = planOnly.Where(r => packages.Any(p => p.Rows.Contains(r.Row))).Select(r => r.Row).ToList();
+                        if (keptOnly.Count > 0)
+                            planText += $" (van {(keptOnly.Count == 1 ? $"rij {keptOnly[0]}" : "rijen " + string.Join(", ", keptOnly))} alleen de Begroot: de Werkelijk is niet ingelezen)";
                     }
                     catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
                     {
@@ -164,9 +179,10 @@ internal static class ImportFinanceCommands
                     i => i < totals.Length ? totals[i].Rows : [], TotalsColumn).ToList());
             }
         }
+        if (!planOnly.IsEmpty) totalsText = (totals.IsEmpty ? "niets verstuurd" : totalsText) + $"; niet ingelezen: de Werkelijk van {planOnlyRows} (de Begroot wel)";
         foreach (var problem in problems) context.Err.WriteLine(problem.ToString());
         if (context.Json)
-            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, totals = new { counts.Created, counts.Updated, counts.Unchanged, counts.Removed }, badRows = result.BadRows + problems.Select(p => p.Row).Distinct().Count() }, WarmteJson.Default));
+            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, totals = new { counts.Created, counts.Updated, counts.Unchanged, counts.Removed }, badRows = result.BadRows + problems.Select(p => p.Row).Distinct().Count(), planOnlyRows = planOnly.Select(r => r.Row) }, WarmteJson.Default));
         else
         {
             context.Out.WriteLine($"Begroting: {planText}.");

@@ -134,6 +134,9 @@ internal static class SpendingCommands
         context.Out.WriteLine($"Boeking {booking} van {project} gecorrigeerd: was {Nl.Money(amount - difference)}, nu {Nl.Money(amount)} "
                               + $"({KindName(correction.Str("kind"))} in {MonthName(correction.Str("month"))}; correctie {correction.Str("id")}: "
                               + $"{Nl.Money(Math.Abs(difference))} {(difference < 0 ? "eraf" : "erbij")}).");
+        // The month's total imported from the budget no longer covers the bookings (tester T8.8): the service says what to do.
+        if (correction.TryGetProperty("monthTotal", out var stale) && stale.ValueKind == JsonValueKind.Object && stale.Str("message") is { } warning)
+            context.Out.WriteLine(warning.Replace("<project>", project));
         context.Out.WriteLine($"Idempotentiesleutel: {key} (dezelfde opdracht met --idempotency-key {key} corrigeert niet dubbel)");
         return WarmteCli.Ok;
     }

@@ -22,7 +22,8 @@ public sealed record PortfolioRow(
     [property: Id(8)] decimal? NextExpectedAmount,
     [property: Id(9)] ImmutableArray<Alert> Alerts,
     [property: Id(10)] int? RunwayMonths,
-    [property: Id(11)] string? NextExpectedTranche = null)
+    [property: Id(11)] string? NextExpectedTranche = null,
+    [property: Id(12)] string? CooperativeName = null)
 {
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }

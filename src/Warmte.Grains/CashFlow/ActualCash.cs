@@ -257,3 +257,57 @@ public static class ActualCash
         return new ActualCashPosition(first, today, openingBalance, totalIn, totalOut, balance, months.ToImmutable());
     }
 }
+
+/// <summary>
+/// A month total imported from the budget that a correction moved the month away from (tester finding T8.8):
+/// the month and kind, the month-total booking, what the month stood at before and after the correction, and
+/// the board's next step in Dutch.
+/// </summary>
+public sealed record MonthTotalNotice(YearMonth Month, WorkKind Kind, string TotalBooking, decimal Before, decimal Now, string Message)
+{
+    /// <summary>
+    /// Pure: after <paramref name="correction"/> (already among <paramref name="monthBookings"/>, the bookings of its
+    /// month), whether that month and kind has a month total from the budget import (<see cref="ActualCash.TotalId"/>).
+    /// If so the total no longer matches the bookings: it was the sheet's amount minus what stood one by one, and the
+    /// correction changed what stands one by one. Null when there is no such total (nothing to tell).
+    /// </summary>
+    public static MonthTotalNotice? After(SpendingBooking correction, IEnumerable<SpendingBooking> monthBookings)
+    {
+        if (correction.Corrects is null || correction.Amount == 0m) return null;
+        var same = monthBookings.Where(b => b.Month == correction.Month && b.Kind == correction.Kind).ToList();
+        var totalId = ActualCash.TotalId(correction.Month, correction.Kind);
+        if (same.FirstOrDefault(b => b.Id == totalId) is not { } total) return null;
+        var now = same.Sum(b => b.Amount);
+        var before = now - correction.Amount;
+        var what = $"{correction.Month.Month:00}-{correction.Month.Year} {Spreadsheets.Import.BudgetImport.KindLabel(correction.Kind).ToLowerInvariant()}";
+        return new MonthTotalNotice(correction.Month, correction.Kind, total.Id, before, now,
+            $"Let op: voor {what} is een maandtotaal uit de begroting ingelezen (boeking {total.Id}, {DutchFormat.Money(total.Amount)}: "
+            + $"wat de losse boekingen bij het inlezen niet dekten). Door deze correctie staat {what} nu op {DutchFormat.Money(now)} in plaats van "
+            + $"{DutchFormat.Money(before)}: het ingelezen maandtotaal dekt de boekingen niet meer. Klopt de Werkelijk op het blad, lees het blad dan "
+            + "opnieuw in (warmte import budget <project> <bestand>): het maandtotaal vult de maand dan weer aan tot het bedrag op het blad. "
+            + "Klopt het blad ook niet, pas dan eerst de Werkelijk op het blad aan.");
+    }
+}
+
+/// <summary>The answer to a correction: the correction booking and, when the month has an imported month total, what that means.</summary>
+public sealed record SpendingCorrectionAnswer
+{
+    public required string Id { get; init; }
+    public required YearMonth Month { get; init; }
+    public required WorkKind Kind { get; init; }
+    public required decimal Amount { get; init; }
+    public string? Note { get; init; }
+    public required string BookedBy { get; init; }
+    public required Instant BookedAt { get; init; }
+    public string? Corrects { get; init; }
+
+    /// <summary>Null (left out of the JSON) when the month has no month total from the budget import.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public MonthTotalNotice? MonthTotal { get; init; }
+
+    public static SpendingCorrectionAnswer Of(SpendingBooking b, MonthTotalNotice? notice) => new()
+    {
+        Id = b.Id, Month = b.Month, Kind = b.Kind, Amount = b.Amount, Note = b.Note, BookedBy = b.BookedBy, BookedAt = b.BookedAt,
+        Corrects = b.Corrects, MonthTotal = notice,
+    };
+}

@@ -38,12 +38,18 @@ public static class AlertEndpoints
             var scope = http.User.FunderScope();
             var cooperativeIds = await grains.GetGrain<IRegistryGrain>(0).Cooperatives();
             var registry = System.Diagnostics.Stopwatch.GetTimestamp();
-            var summaries = scope is null
-                ? (await ProjectSummaries.ReadCooperativesAsync(store, grains, cooperativeIds, today, log)).Summaries
-                : await ProjectSummaries.ReadFunderAsync(store, grains, cooperativeIds, scope, today, log);
+            IReadOnlyList<CooperativeRecord>? cooperativesRead = null;
+            IReadOnlyDictionary<string, ProjectSummaryRow> summaries;
+            if (scope is null) (cooperativesRead, summaries) = await ProjectSummaries.ReadCooperativesAsync(store, grains, cooperativeIds, today, log);
+            else summaries = await ProjectSummaries.ReadFunderAsync(store, grains, cooperativeIds, scope, today, log);
             var read = System.Diagnostics.Stopwatch.GetTimestamp();
             // Only funded projects are in the portfolio; a financier of one funder sees that funder's grants.
             var funded = summaries.Values.Select(s => s.PortfolioOn(today, scope)).OfType<PortfolioRow>().ToList();
+            // The cooperative by its name, as the coordinator's views show it (tester T8.7): from the cooperatives' snapshots the
+            // full read already has, or (one funder's rows) one more batch read of the cooperatives shown; no grain calls.
+            cooperativesRead ??= funded.Count == 0 ? [] : await ProjectSummaries.CooperativesAsync(store, [.. funded.Select(r => r.CooperativeId).Distinct(StringComparer.Ordinal)]);
+            var cooperativeNames = cooperativesRead.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().StatutoryName, StringComparer.Ordinal);
+            funded = [.. funded.Select(r => r with { CooperativeName = cooperativeNames.GetValueOrDefault(r.CooperativeId) })];
             log.LogDebug("Portfolio: registry {Registry:F1} ms, read {Read:F1} ms, rows of the day {Derive:F1} ms",
                 System.Diagnostics.Stopwatch.GetElapsedTime(started, registry).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(registry, read).TotalMilliseconds,
                 System.Diagnostics.Stopwatch.GetElapsedTime(read).TotalMilliseconds);

@@ -230,6 +230,11 @@ public sealed class WideViewSummaryTests
         var funded = facts.OfType<ProjectFacts>()
             .Select(f => scope is null ? f : f with { Grants = [.. f.Grants.Where(g => g.Grant.FunderId == scope)] })
             .Where(f => !f.Grants.IsEmpty).Select(Portfolio.Row).ToList();
+        // Each row names its cooperative by its statutory name (tester T8.7), from the cooperative's own grain.
+        var names = new Dictionary<string, string?>();
+        foreach (var id in funded.Select(r => r.CooperativeId).Distinct())
+            names[id] = (await grains.GetGrain<ICooperativeGrain>(id).Get())?.Cooperative.StatutoryName;
+        funded = [.. funded.Select(r => r with { CooperativeName = names[r.CooperativeId] })];
         return new
         {
             asOf = today, funderId = scope,

@@ -46,7 +46,7 @@ public static class OverviewSheet
         new("Bronnen − bestedingen", "Financiering min investering bij financial close: negatief is een tekort.", 18, Euro),
         new("Financiering rond", "Of de financiering sluit volgens de laatst opgeslagen businesscase (bronnen dekken bestedingen, geen convenantbreuk, schuld afgelost); met het kastekort in de tijd ernaast als de kas in een jaar onder nul komt: 'ja, overbrugging € 343.906 in 2027'.", 20),
         new("Overbrugging nodig", "Hoeveel de kas in het slechtste jaar van de businesscase onder nul komt (0: nooit); zoveel overbruggingsgeld is nodig, ook als de financiering sluit.", 18, Euro),
-        new("Runway (maanden)", $"Maanden dat het werk doorgaat tot de volgende voorziene windstilte (kasstroomplan, huidig regime). Leeg: geen tekort voorzien of geen plan.", 10, Whole),
+        new("Runway (maanden)", RunwayExplanation, 10, Whole),
         new("Open signalen", "Aantal open signalen (runway, verantwoording te laat, mijlpaal loopt uit, aanvraag ligt te lang).", 10, Whole),
         new("Volgende open poortvoorwaarde", "De eerste voorwaarde van de volgende fasepoort die nog niet vervuld is.", 40),
         new("Laatste wijziging", "Datum en tijd (Amsterdam) van de laatste wijziging aan het project.", 17, "dd-mm-yyyy hh:mm"),
@@ -118,9 +118,21 @@ public static class OverviewSheet
         Finish(sheet, Columns, row - 1, $"${Letters(RiskColumn)}2=\"ja\"");
     }
 
-    /// <summary>Runway only when money runs out ahead (a gap, a stall now, or out of funding); null otherwise.</summary>
-    public static int? RunwayBeforeGap(ProjectExport? project) =>
-        project?.CashFlow?.Outlook is { State: CashFlow.OutlookState.GapAhead or CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding } o
+    /// <summary>What "Runway (maanden)" means, in both workbooks' Toelichting (APEC's overview and the financier's portfolio).</summary>
+    public const string RunwayExplanation =
+        "Maanden dat het werk doorgaat tot de volgende voorziene windstilte (kasstroomplan, huidig regime). Leeg: geen tekort voorzien "
+        + "(het geld reikt tot het werk klaar is) of geen plan.";
+
+    /// <summary>
+    /// Runway only when money runs out ahead (a gap, a stall now, or out of funding); null otherwise. The one
+    /// definition of the "Runway (maanden)" column in every workbook (tester T7: the portfolio showed the months
+    /// to the end of the work where APEC's overview was empty), so the Risico rule "runway &lt; 6" reads one thing.
+    /// </summary>
+    public static int? RunwayBeforeGap(ProjectExport? project) => RunwayBeforeGap(project?.CashFlow?.Outlook);
+
+    /// <inheritdoc cref="RunwayBeforeGap(ProjectExport?)"/>
+    public static int? RunwayBeforeGap(CashFlow.Outlook? outlook) =>
+        outlook is { State: CashFlow.OutlookState.GapAhead or CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding } o
             ? o.RunwayMonths
             : null;
 

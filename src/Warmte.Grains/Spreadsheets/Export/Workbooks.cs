@@ -84,14 +84,14 @@ public static class PortfolioWorkbook
     public static readonly ImmutableArray<OverviewColumn> Columns =
     [
         new("Project", "Naam van het project.", 30),
-        new("Coöperatie", "Id van de coöperatie.", 18),
+        new("Coöperatie", "Statutaire naam van de coöperatie.", 30),
         new("Fase", "Huidige fase van het project.", 14),
         new("Toegekend", "Som van de toegekende subsidies en voorfinancieringen.", 18, Euro),
         new("Uitbetaald", "Som van de uitbetaalde tranches.", 18, Euro),
         new("Openstaand", "Toegekend min uitbetaald.", 18, Euro),
         new("Volgende betaling verwacht", "Eerstverwachte aangevraagde, nog niet betaalde tranche: aanvraagdatum plus de mediane doorlooptijd van aanvraag tot betaling (of de norm); goedgekeurd: goedkeuringsdatum plus de mediane tijd tot betaling (of 30 dagen); afgekeurd: vanaf vandaag opnieuw de hele doorlooptijd.", 14, Date),
         new("Verwacht bedrag", "Gepland bedrag van die tranche.", 18, Euro),
-        new("Runway (maanden)", "Maanden dat het werk doorgaat tot de volgende windstilte of het einde van het werk (kasstroomplan).", 10, Whole),
+        new("Runway (maanden)", OverviewSheet.RunwayExplanation, 10, Whole),
         new("Open signalen", "Aantal open signalen.", 10, Whole),
         new("Ernstigste signaal", "hoog, middel of laag; een project met een hoog signaal kleurt rood.", 10),
         new("Signalen", "De open signalen zelf.", 60),
@@ -110,14 +110,16 @@ public static class PortfolioWorkbook
         foreach (var r in export.Rows)
         {
             sheet.Cell(row, 1).SetValue(r.ProjectName);
-            sheet.Cell(row, 2).SetValue(r.CooperativeId);
+            var project = export.Projects.GetValueOrDefault(r.ProjectId);
+            sheet.Cell(row, 2).SetValue(project?.CooperativeName ?? r.CooperativeName ?? r.CooperativeId);
             sheet.Cell(row, 3).SetValue(r.Phase.ToString());
             sheet.Cell(row, 4).SetValue(r.Granted);
             sheet.Cell(row, 5).SetValue(r.Paid);
             sheet.Cell(row, 6).SetValue(r.Outstanding);
             if (r.NextExpectedPayment is { } next) sheet.Cell(row, 7).SetValue(next.ToDateTimeUnspecified());
             if (r.NextExpectedAmount is { } amount) sheet.Cell(row, 8).SetValue(amount);
-            if (r.RunwayMonths is { } runway) sheet.Cell(row, 9).SetValue(runway);
+            // The same definition as APEC's overview (tester T7): only when money runs out ahead.
+            if (OverviewSheet.RunwayBeforeGap(project) is { } runway) sheet.Cell(row, 9).SetValue(runway);
             sheet.Cell(row, 10).SetValue(r.Alerts.Length);
             sheet.Cell(row, 11).SetValue(Severity(r.WorstSeverity));
             sheet.Cell(row, 12).SetValue(string.Join(" | ", r.Alerts.Select(a => a.Message)));

@@ -74,8 +74,32 @@ public static class BudgetImport
     }
 
     /// <summary>Reads the budget; an actual amount may not lie in a month after <paramref name="thisMonth"/>.</summary>
-    public static ImportResult<BudgetRow> Read(IEnumerable<Sheet> sheets, YearMonth thisMonth) =>
-        RowImport.Read(sheets, Columns, c =>
+    public static ImportResult<BudgetRow> Read(IEnumerable<Sheet> sheets, YearMonth thisMonth) => Read(sheets, thisMonth, Columns);
+
+    /// <summary>
+    /// The rows of <paramref name="result"/> left out only because of their Werkelijk cell (a problem on that
+    /// column alone, in the file or — once added with <see cref="ImportResult{T}.WithProblems"/> — from the
+    /// service's check of the month totals) that do budget an amount: each with its Begroot and without its
+    /// Werkelijk. A budget line and an actual total are independent facts on one row (tester finding T6: with
+    /// <c>--skip-invalid</c> a refused Werkelijk took the row's € 20.000 Begroot out of the work plan), so the
+    /// import keeps these in the plan and leaves out only the Werkelijk. Read again without the Werkelijk column,
+    /// so the row's other cells pass exactly the checks they pass in <see cref="Read(IEnumerable{Sheet}, YearMonth)"/>.
+    /// </summary>
+    public static ImmutableArray<ImportedRow<BudgetRow>> PlanOnly(IReadOnlyList<Sheet> sheets, YearMonth thisMonth, ImportResult<BudgetRow> result)
+    {
+        if (result.Mapping is not { } mapping || !mapping.Columns.ContainsKey("actual") || !mapping.Columns.ContainsKey("planned")) return [];
+        var actual = mapping.ColumnName("actual");
+        var good = result.Rows.Select(r => r.Row).ToHashSet();
+        var onlyActual = result.Problems.Where(p => p.Row != mapping.HeaderRow && !good.Contains(p.Row)).GroupBy(p => p.Row)
+            .Where(g => g.All(p => p.Column == actual)).Select(g => g.Key).ToHashSet();
+        if (onlyActual.Count == 0) return [];
+        var withoutActual = Read(sheets, thisMonth, [.. Columns.Where(c => c.Field != "actual")]);
+        if (withoutActual.Mapping is not { } again || again.Sheet.Name != mapping.Sheet.Name || again.HeaderRow != mapping.HeaderRow) return [];
+        return [.. withoutActual.Rows.Where(r => onlyActual.Contains(r.Row) && r.Item.Planned is > 0m)];
+    }
+
+    private static ImportResult<BudgetRow> Read(IEnumerable<Sheet> sheets, YearMonth thisMonth, ImmutableArray<ColumnSpec> columns) =>
+        RowImport.Read(sheets, columns, c =>
         {
             var month = c.Month("month");
             if (month is null && c.Text("month") is null) c.Problem("month", "is leeg.");

@@ -11,6 +11,8 @@
 #   akkoord-blok-a.csv / .xlsx      tester finding F8: consent answers as a corporation exports them (UTF-8 with BOM, CRLF,
 #                                   ';'), addresses postcode first and last, one answer dated in the future (31-12-2026),
 #                                   one before the proposal (01-09-2026), three rows the file itself gets wrong
+#   begroting-werkelijk-geweigerd.csv / .xlsx   tester finding T6: a budget as Excel saves "CSV UTF-8" (BOM, CRLF, ';',
+#                                   decimal comma) whose second row's Werkelijk (50.000) is below a booking the service has
 set -eu
 cd "$(dirname "$0")"
 
@@ -71,3 +73,6 @@ soffice --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --con
 soffice --headless --infilter="CSV:59,34,1,1,1/2/2/2/3/2/4/1,1043" --convert-to xls akkoord-adres.csv >/dev/null
 # UTF-8 (76); Adres and Antwoord as text, Datum standard with nl-NL: the dates become date cells.
 soffice --headless --infilter="CSV:59,34,76,1,1/2/2/2/3/1,1043" --convert-to xlsx akkoord-blok-a.csv >/dev/null
+printf '\357\273\277Maand;Categorie;Begroot;Werkelijk\r\n2019-05;ontwerp;10.000,00;\r\n2020-03;adviseurs;20.000,00;50.000,00\r\n' > begroting-werkelijk-geweigerd.csv
+# UTF-8; Categorie as text, the rest standard with nl-NL: 10.000,00 becomes the number 10000 (Maand stays the text 2019-05).
+soffice --headless --infilter="CSV:59,34,76,1,1/1/2/2/3/1/4/1,1043" --convert-to xlsx begroting-werkelijk-geweigerd.csv >/dev/null

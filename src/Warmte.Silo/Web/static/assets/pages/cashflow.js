@@ -29,13 +29,16 @@ run(async () => {
   let result = firstResult;
   // Once the board books real spending, the projection from where the project really is.
   const timeline = position.totalSpent > 0 ? await api(`/api/projects/${encodeURIComponent(id)}/cash-timeline`) : null;
+  // "Vandaag" is the service's month on the whole page (tester T3): the cash position's month, never a projection's
+  // first month (from the actual state that is the month after today).
+  const serviceMonth = position.today;
 
   const outlookHolder = h('div', { id: 'outlook' });
   const chartHolder = h('div', { id: 'cash-chart-holder' });
   const picker = h('select', { id: 'regime', class: 'auto' }, Object.entries(regimeNames).map(([value, text]) => h('option', { value, selected: value === regime }, text)));
   const draw = () => {
-    outlookHolder.replaceChildren(outlook(result));
-    chartHolder.replaceChildren(cashChart(result, position), summary(result), monthTable(result));
+    outlookHolder.replaceChildren(outlook(result, serviceMonth));
+    chartHolder.replaceChildren(cashChart(result, position), summary(result, timeline), monthTable(result));
   };
   picker.addEventListener('change', async () => {
     regime = picker.value;
@@ -55,11 +58,11 @@ run(async () => {
     section('Regimes vergeleken', regimeChart(regimes), regimeTable(regimes)),
     section('Werkelijk ontvangen en uitgegeven', actualPart(position)),
     // Element.append(null) would print the word "null" (tester F3): the section only when there is a timeline.
-    ...(timeline ? [section('Vanaf de werkelijke stand', fromActual(timeline))] : []));
+    ...(timeline ? [section('Vanaf de werkelijke stand', fromActual(timeline, serviceMonth))] : []));
   draw();
 });
 
-function outlook(result) {
+function outlook(result, serviceMonth) {
   const o = result.outlook;
   const lines = [];
   let calm = false;
@@ -96,7 +99,7 @@ function outlook(result) {
   }
   return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
     // The service's month: from the actual state the outlook's own "today" is the first projected month (after today).
-    h('p', {}, h('strong', {}, `Vandaag (${monthWords((result.planOutlook || o).today)}), ${regimeNames[result.regime].toLowerCase()}, `
+    h('p', {}, h('strong', {}, `Vandaag (${monthWords(serviceMonth || (result.planOutlook || o).today)}), ${regimeNames[result.regime].toLowerCase()}, `
       + (o.basis === 'Actual'
         ? (o.workFromPlan
           ? 'vanaf de werkelijke stand (betaalde tranches; nog geen uitgaven of voortgang geboekt, dus de geplande uitgaven vanaf waar het plan het werk nu heeft):'
@@ -158,16 +161,27 @@ function cashChart(result, position) {
   });
 }
 
-function summary(result) {
+// The tiles are the simulation of the plan from the start (the chart's line), not the outlook from the actual state
+// above and below: they say so in their labels, and when the actual state answers differently the sentence above
+// them gives that answer too, so a board member never reads "7 windstiltes" and "geen windstilte" without a word why (tester T3).
+function summary(result, timeline) {
   const s = result.summary;
-  return kpis([
-    ['Windstiltes', `${s.stallCount} (samen ${s.monthsStalled} maanden)`, { id: 'kpi-stalls' }],
-    ['Looptijd', `${s.durationMonths} maanden (${s.plannedWorkMonths} werkmaanden)`],
-    ['Klaar', s.completed ? monthWords(s.completedIn) : 'niet (geld op)'],
+  const lines = [h('p', { id: 'cash-summary-basis', class: 'muted' }, 'Deze cijfers zijn van de simulatie van het plan vanaf de start (met gesimuleerde aanvragen), '
+    + 'niet van de werkelijke stand.')];
+  const actual = timeline && timeline.projection ? timeline.projection.summary : null;
+  if (actual) {
+    lines.push(h('p', { id: 'cash-summary-actual', class: 'muted' }, 'Vanaf de werkelijke stand (zie "Vanaf de werkelijke stand" hieronder): '
+      + (actual.stallCount === 0 ? 'geen windstilte meer' : `nog ${actual.stallCount} ${actual.stallCount === 1 ? 'windstilte' : 'windstiltes'} (samen ${actual.monthsStalled} maanden)`)
+      + `, klaar ${actual.completed ? monthWords(actual.completedIn) : 'niet (geld op)'}.`));
+  }
+  return h('div', { class: 'cash-summary' }, lines, kpis([
+    ['Windstiltes (simulatie)', `${s.stallCount} (samen ${s.monthsStalled} maanden)`, { id: 'kpi-stalls' }],
+    ['Looptijd (simulatie)', `${s.durationMonths} maanden (${s.plannedWorkMonths} werkmaanden)`],
+    ['Klaar (simulatie)', s.completed ? monthWords(s.completedIn) : 'niet (geld op)'],
     ['Extra kosten door stilstand', euro(s.extraCost)],
     ['Laagste kaspositie', `${euro(s.lowestCash)} (${month(s.lowestCashMonth)})`],
     ['Hoogste blootstelling financier', `${euro(s.peakExposure)} (${month(s.peakExposureMonth)})`],
-  ], 'cash-summary');
+  ], 'cash-summary'));
 }
 
 function monthTable(result) {
@@ -211,7 +225,7 @@ function regimeTable(comparison) {
 }
 
 /** The projection from the actual state: cash now, work done (reported or estimated), money on its way, the outlook. */
-function fromActual(t) {
+function fromActual(t, serviceMonth) {
   const s = t.state;
   const progress = s.progressSource === 'Reported' && t.progress
     ? `gemeld door het bestuur per eind ${month(t.progress.month)}`
@@ -223,7 +237,7 @@ function fromActual(t) {
     h('p', {}, `Saldo nu ${euro(t.actual.balance)}. Werk gedaan: ${s.workMonthsDone} ${s.workMonthsDone === 1 ? 'werkmaand' : 'werkmaanden'}, ${progress}. Onderweg: ${onTheWay}.`));
   if (!t.projection) return h('div', {}, fields, h('p', {}, 'Het werkplan is af; er valt niets meer te projecteren.'));
   return h('div', {}, fields,
-    outlook({ outlook: t.outlook, leadTimes: t.projection.leadTimes, regime: t.regime, summary: t.projection.summary }),
+    outlook({ outlook: t.outlook, leadTimes: t.projection.leadTimes, regime: t.regime, summary: t.projection.summary }, serviceMonth),
     h('p', { class: 'muted' }, `Klaar volgens deze projectie: ${monthWords(t.projection.summary.completedIn)}; `
       + `nog ${t.projection.summary.monthsStalled} maanden stil in ${t.projection.summary.stallCount} windstiltes.`));
 }

@@ -32,7 +32,7 @@ run(async () => {
   main.append(section('Projecten',
     table('Gefinancierde projecten, urgentste eerst', [
       { label: 'Project', value: p => h('a', { href: `/app/project?id=${p.projectId}` }, p.projectName), rowHeader: true },
-      { label: 'Coöperatie', value: p => p.cooperativeId },
+      { label: 'Coöperatie', value: p => p.cooperativeName || p.cooperativeId },
       { label: 'Fase', value: p => p.phase },
       { label: 'Toegekend', value: p => euro(p.granted), numeric: true },
       { label: 'Uitbetaald', value: p => euro(p.paid), numeric: true },

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Warmte.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Warmte.Tests.Web;
+
+/// <summary>
+/// Tester finding T3 in a real browser: the cash page of a project with booked spending has two outlook boxes (the top
+/// one and the one under "Vanaf de werkelijke stand"); both say "Vandaag" is the service's month (before: the second said
+/// the projection's first month, a month later). The tiles under the chart are the simulation of the plan from the start;
+/// they say so, and the sentence above them gives the answer from the actual state, as the API's projection has it.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
+{
+    private static readonly System.Globalization.CultureInfo Nl = System.Globalization.CultureInfo.GetCultureInfo("nl-NL");
+
+    private static string Words(string yearMonth) => DateTime.ParseExact(yearMonth + "-01", "yyyy-MM-dd", Nl).ToString("MMMM yyyy", Nl);
+
+    [Fact]
+    public async Task Both_outlooks_say_the_services_month_and_the_tiles_say_their_basis()
+    {
+        var admin = fixture.Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{suffix}", $"proj-{suffix}");
+        var plan = JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json"),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan })).Status);
+        // The fixture's today is 15-01-2027; booked spending makes both outlooks "from the actual state" and shows the second box.
+        var booked = await admin.Post($"api/projects/{project}/spending", new { month = "2027-01", kind = "Design", amount = 85_000m });
+        Assert.True(booked.Status == HttpStatusCode.Created, booked.Raw);
+        var timeline = (await admin.Get($"api/projects/{project}/cash-timeline")).Body;
+        // The projection from the actual state starts after today: its own "today" is not the service's month.
+        Assert.Equal("2027-02", timeline.GetProperty("outlook").GetProperty("today").GetString());
+        var actual = timeline.GetProperty("projection").GetProperty("summary");
+        var simulation = (await admin.Get($"api/projects/{project}/cashflow")).Body.GetProperty("summary");
+
+        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        await page.GotoAsync($"/app/cashflow?id={project}");
+        var boxes = page.Locator(".outlook");
+        await Expect(boxes).ToHaveCountAsync(2);
+        await Expect(boxes.Nth(0)).ToContainTextAsync("Vandaag (januari 2027), tranches na verantwoording, vanaf de werkelijke stand");
+        await Expect(boxes.Nth(1)).ToContainTextAsync("Vandaag (januari 2027), tranches na verantwoording, vanaf de werkelijke stand");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Vandaag (februari 2027)");
+
+        // The tiles: the simulation from the start, labelled so, with the actual state's answer right above them.
+        await Expect(page.Locator("#cash-summary-basis")).ToHaveTextAsync(
+            "Deze cijfers zijn van de simulatie van het plan vanaf de start (met gesimuleerde aanvragen), niet van de werkelijke stand.");
+        var stalls = actual.GetProperty("stallCount").GetInt32();
+        var months = actual.GetProperty("monthsStalled").GetInt32();
+        var stallText = stalls == 0 ? "geen windstilte meer" : $"nog {stalls} {(stalls == 1 ? "windstilte" : "windstiltes")} (samen {months} maanden)";
+        var done = actual.GetProperty("completed").GetBoolean() ? Words(actual.GetProperty("completedIn").GetString()!) : "niet (geld op)";
+        await Expect(page.Locator("#cash-summary-actual")).ToHaveTextAsync(
+            $"Vanaf de werkelijke stand (zie \"Vanaf de werkelijke stand\" hieronder): {stallText}, klaar {done}.");
+        // The section below gives the same figures in its own words.
+        await Expect(page.Locator("main")).ToContainTextAsync($"Klaar volgens deze projectie: {Words(actual.GetProperty("completedIn").GetString()!)}");
+        var tile = page.Locator("#kpi-stalls");
+        await Expect(tile.Locator("dt")).ToHaveTextAsync("Windstiltes (simulatie)");
+        await Expect(tile.Locator("dd")).ToHaveTextAsync($"{simulation.GetProperty("stallCount").GetInt32()} (samen {simulation.GetProperty("monthsStalled").GetInt32()} maanden)");
+        await Expect(page.Locator("#cash-summary dt", new() { HasTextString = "Klaar" })).ToHaveTextAsync("Klaar (simulatie)");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_portfolio_page_names_the_cooperative_by_its_name()
+    {
+        // Tester T8.7: the financier's portfolio showed "ketelhuiswg" where the coordinator's views say the cooperative's name.
+        var screens = fixture.Screens;
+        var row = (await screens.Server.Client(screens.FinancierToken).Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray()
+            .Single(p => p.GetProperty("cooperativeId").GetString() == "ketelhuiswg");
+        var name = row.GetProperty("cooperativeName").GetString()!;
+        Assert.Contains("KetelhuisWG", name);
+        var page = await screens.SignedIn(screens.FinancierToken);
+        await page.GotoAsync("/app/portfolio");
+        var line = page.Locator("#portfolio tbody tr").Filter(new() { HasTextString = row.GetProperty("projectName").GetString()! });
+        await Expect(line).ToContainTextAsync(name);
+        await Expect(line).Not.ToContainTextAsync("ketelhuiswg");
+        await page.Context.CloseAsync();
+    }
+}
