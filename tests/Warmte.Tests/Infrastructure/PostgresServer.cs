@@ -184,6 +184,25 @@ public sealed class PostgresServer
         _watcher = Process.Start(info) ?? throw new InvalidOperationException("could not start the PostgreSQL watcher (setsid, sh)");
     }
 
+    private static readonly List<Process> OtherWatchers = [];
+
+    /// <summary>
+    /// Runs <paramref name="command"/> once this process has ended, however it ends: the server's watcher for other
+    /// fixtures that start servers of their own (scripts/cluster.sh's PostgreSQL and silos in ClusterScriptLogTests). The
+    /// command runs in a session of its own with no output; <paramref name="name"/> names the watcher in <c>ps</c>.
+    /// </summary>
+    public static void WhenThisProcessEnds(string name, params string[] command)
+    {
+        var info = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        string[] args = ["-f", "sh", "-c", "exec >/dev/null 2>&1; cat >/dev/null; exec \"$@\"", name, .. command];
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        var watcher = Process.Start(info) ?? throw new InvalidOperationException($"could not start the watcher {name} (setsid, sh)");
+        lock (OtherWatchers) OtherWatchers.Add(watcher);
+    }
+
     private const string WatcherScript =
         """
         exec >/dev/null 2>&1
