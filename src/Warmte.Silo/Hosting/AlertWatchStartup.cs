@@ -20,14 +20,17 @@ public static class AlertWatchStartup
         {
             if (loadDemoFirst)
             {
+                var readiness = app.Services.GetRequiredService<DemoReadiness>();
                 try
                 {
                     var result = await app.Services.GetRequiredService<DemoData>().LoadAsync();
+                    readiness.MarkLoaded();
                     logger.LogInformation("Demo: {Message}", result.Message);
                 }
                 catch (Exception ex)
                 {
-                    logger.LogError(ex, "Loading the demo data failed");
+                    readiness.MarkFailed();
+                    logger.LogError(ex, "Loading the demo data failed; /health/ready stays 503 (demo: laden mislukt) until a start loads it");
                 }
             }
             try

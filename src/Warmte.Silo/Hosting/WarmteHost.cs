@@ -64,6 +64,8 @@ public static partial class WarmteHost
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<ActorNames>();
         builder.Services.AddSingleton<DemoData>();
+        // With --demo the silo is ready only once the demo data is there (/health/ready).
+        builder.Services.AddSingleton(new DemoReadiness(builder.Configuration.GetValue<bool>("Demo")));
 
         ConfigureOrleans(builder, storage);
         ConfigureHttp(builder);
@@ -74,6 +76,7 @@ public static partial class WarmteHost
         // Before anything touches the database: a second silo on this folder stops here (DataDirLock).
         if (storage.Provider == StorageProvider.Sqlite) app.Services.GetRequiredService<DataDirLock>();
 
+        if (app.Services.GetRequiredService<SiloPorts.Choice>().Note is { } portNote) app.Logger.LogWarning("{Note}", portNote);
         if (testClock is not null)
             app.Logger.LogWarning("{Key} is set: the service's clock is the {Clock}, not the real time (for tests only)", TestClockOffset.Key, testClock);
         var tightened = storage.Provider == StorageProvider.Sqlite ? DataPermissions.Secure(storage.DataDir) : [];
@@ -99,7 +102,6 @@ public static partial class WarmteHost
     private static void ConfigureOrleans(WebApplicationBuilder builder, StorageSettings storage)
     {
         var config = builder.Configuration;
-        var siloPort = config.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
         // No Orleans client gateway: the HTTP API is in this process and calls grains directly, and nothing else may
         // (a gateway would let anyone who reaches its port call any grain past every role check). Orleans:GatewayPort is
         // no longer read; 0 tells Orleans to open none. See docs/operations.md (The silo's ports).
@@ -108,6 +110,10 @@ public static partial class WarmteHost
         var serviceId = config["Orleans:ServiceId"] ?? "warmtenet";
         var clusterMode = storage.Provider == StorageProvider.PostgreSQL;
         var advertised = clusterMode && config["Orleans:AdvertisedIP"] is { Length: > 0 } ip ? ParseAdvertised(ip) : IPAddress.Loopback;
+        // A silo port in use is refused here, before the data is touched (embedded without Orleans:SiloPort: a free one): SiloPorts.
+        var ports = SiloPorts.Choose(config, clusterMode, advertised);
+        var siloPort = ports.Port;
+        builder.Services.AddSingleton(ports);
         // Certificates are checked against real time (not IClock): they expire in the world (SiloTransportSecurity).
         var tls = SiloTransportSecurity.Read(config, clusterMode, advertised, DateTimeOffset.UtcNow);
         builder.Services.AddSingleton(tls);

@@ -15,17 +15,23 @@ public static class HealthEndpoints
 
     public static void MapReadiness(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/ready", async (HttpContext http, Database database, IClusterMembershipService membership, ILocalSiloDetails silo) =>
+        app.MapGet("/health/ready", async (HttpContext http, Database database, IClusterMembershipService membership, ILocalSiloDetails silo,
+            Demo.DemoReadiness demo) =>
         {
             var databaseCheck = await CheckDatabaseAsync(database, http.RequestAborted);
             var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
             var siloCheck = status == SiloStatus.Active ? "ok" : status.ToString();
-            var checks = new { database = databaseCheck, silo = siloCheck, siloAddress = silo.SiloAddress.ToString() };
-            if (databaseCheck == "ok" && siloCheck == "ok")
+            // With --demo: ready means the demo data is there (it is loaded after the silo starts); without, no such check.
+            var demoCheck = demo.Check;
+            var checks = new Dictionary<string, string> { ["database"] = databaseCheck, ["silo"] = siloCheck };
+            if (demo.Requested) checks["demo"] = demoCheck;
+            checks["siloAddress"] = silo.SiloAddress.ToString();
+            if (databaseCheck == "ok" && siloCheck == "ok" && demoCheck == "ok")
                 return Results.Json(new { status = "ready", checks }, Serialization.WarmteJson.Default);
             http.Response.Headers.RetryAfter = "5";
             return Problems.Result(StatusCodes.Status503ServiceUnavailable, "not-ready", "Niet gereed",
-                $"Deze silo neemt nog geen verzoeken aan: database {databaseCheck}, silo {siloCheck}.", []);
+                $"Deze silo neemt nog geen verzoeken aan: database {databaseCheck}, silo {siloCheck}"
+                + (demo.Requested ? $", demo {demoCheck}" : "") + ".", []);
         }).AllowAnonymous().ExcludeFromDescription();
     }
 

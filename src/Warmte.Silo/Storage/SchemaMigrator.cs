@@ -107,7 +107,12 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
                 logger.LogWarning("Schema version {Version} ({Script}) is recorded in the database but unknown to this build: "
                                   + "a newer build migrated it", newer.Version, newer.Name);
             var applied = recorded.Select(r => r.Version).ToHashSet();
-            var backfill = recorded.Any(r => string.IsNullOrEmpty(r.Checksum) && scripts.Any(s => s.Version == r.Version));
+            // Rows an earlier start recorded without a checksum (an upgraded database): the only ones the backfill reports.
+            // A fresh database's first scripts are recorded without one too (the column comes with a later script); they
+            // are completed silently, since nothing was "recorded before checksums" there but this very start.
+            var earlier = recorded.Where(r => string.IsNullOrEmpty(r.Checksum) && scripts.Any(s => s.Version == r.Version))
+                .Select(r => r.Version).ToHashSet();
+            var backfill = earlier.Count > 0;
 
             var done = new List<string>();
             foreach (var script in scripts.Where(s => !applied.Contains(s.Version)))
@@ -134,7 +139,7 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
                 done.Add(script.Name);
             }
             // Rows written before names were checked or checksums kept: accepted above by name, completed here.
-            if (hasChecksum && backfill) await BackfillAsync(connection, scripts, cancellationToken);
+            if (hasChecksum && backfill) await BackfillAsync(connection, scripts, earlier, cancellationToken);
             // Data steps after the scripts: grain types moved to the journal leave OrleansStorage.
             await new JournalUpgrade(database, clock, logger).RunAsync(connection, cancellationToken);
             // Once per database: per-project alert reminders become due rows of the alert sweep, before Orleans loads reminders.
@@ -173,8 +178,12 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
         return rows;
     }
 
-    /// <summary>Fills in the name and checksum of rows that lack them, from this build's script of the same number (same name: checked before).</summary>
-    private async Task BackfillAsync(DbConnection connection, IReadOnlyList<Script> scripts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fills in the name and checksum of rows that lack them, from this build's script of the same number (same name: checked
+    /// before). Logs how many of them were <paramref name="earlier"/> starts' rows; rows this start recorded before it added
+    /// the checksum column (every row of a fresh database up to that script) are no backfill of anything and are not counted.
+    /// </summary>
+    private async Task BackfillAsync(DbConnection connection, IReadOnlyList<Script> scripts, IReadOnlySet<int> earlier, CancellationToken cancellationToken)
     {
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         var filled = 0;
@@ -187,7 +196,8 @@ public sealed class SchemaMigrator(Database database, NodaTime.IClock clock, ILo
             Database.Parameter(cmd, "version", script.Version);
             Database.Parameter(cmd, "name", script.Name);
             Database.Parameter(cmd, "checksum", script.Checksum);
-            filled += await cmd.ExecuteNonQueryAsync(cancellationToken);
+            var rows = await cmd.ExecuteNonQueryAsync(cancellationToken);
+            if (earlier.Contains(script.Version)) filled += rows;
         }
         await tx.CommitAsync(cancellationToken);
         if (filled > 0) logger.LogInformation("Schema versions recorded before checksums: {Count} rows backfilled", filled);

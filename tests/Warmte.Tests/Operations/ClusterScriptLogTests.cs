@@ -19,6 +19,10 @@ public sealed class ClusterScriptLogTests
         var environment = new Dictionary<string, string?> { ["WARMTE_SILO_DLL"] = BuiltProgram.SiloDll, ["WARMTE_START_TIMEOUT"] = "240" };
         var script = RepoFiles.Path("scripts", "cluster.sh");
         var log = Path.Combine(dir, "silo-1.log");
+        // Killed mid-run, this process would leave the script's PostgreSQL and silo running: stopped once it has ended
+        // (after a normal end the finally below has stopped them and removed the folder; then this does nothing).
+        PostgresServer.WhenThisProcessEnds("warmte-cluster-watch", "sh", "-c", "[ -d \"$1\" ] || exit 0; bash \"$2\" stop --dir \"$1\"; rm -rf \"$1\"",
+            "sh", dir, script);
         try
         {
             for (var run = 1; run <= 2; run++)
