@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using NodaTime;
 using Warmte.Journal;
 using Warmte.Silo.Storage;
@@ -21,7 +22,12 @@ public static class JournalCompare
     public static async Task<(Recorder Recorder, double Seconds)> RunAsync(
         string connectionString, bool groupCommit, int clients, TimeSpan duration, TimeSpan warmup, string payload, int grains, string round)
     {
-        var store = new AdoNetJournalStore(new Database(new StorageSettings(StorageProvider.PostgreSQL, connectionString, Path.GetTempPath())), groupCommit);
+        // The connection string as the silo takes it (StorageSettings.From: pooled connections not reset on reuse).
+        var settings = StorageSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSQL", ["Storage:ConnectionString"] = connectionString, ["DataDir"] = Path.GetTempPath(),
+        }).Build());
+        var store = new AdoNetJournalStore(new Database(settings), groupCommit);
         var operation = groupCommit ? "journal commit (group)" : "journal commit (alone)";
         var state = SnapshotOfABookedPlan();
         var recorder = new Recorder();

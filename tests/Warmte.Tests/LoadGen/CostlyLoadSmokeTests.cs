@@ -29,7 +29,22 @@ public sealed class CostlyLoadSmokeTests
         });
         var overLimit = result.Operations.Single(o => o.Operation.StartsWith("montecarlo 100,000", StringComparison.Ordinal));
         Assert.Equal(0, overLimit.Succeeded);
-        Assert.True(overLimit.ErrorsByStatus.GetValueOrDefault("400") > 0, string.Join(", ", overLimit.ErrorsByStatus));
+        // Over the reader's limit is refused with 400 naming the limit. During the run a token that got a 503 (the lane
+        // full, on a busy machine) is held back with 429 before any check, so the 400 may never be reached then: asked
+        // once more afterwards, waiting as a polite client does, it must be the 400 and never an answer.
+        if (overLimit.ErrorsByStatus.GetValueOrDefault("400") == 0)
+        {
+            Assert.Equal(overLimit.Requests, overLimit.ErrorsByStatus.Where(e => e.Key is "429" or "503").Sum(e => e.Value));
+            using var reader = new ServiceClient([server.BaseUrl], tokens[0], timeout: TimeSpan.FromMinutes(2));
+            Answer refused = null!;
+            for (var attempt = 0; attempt < 30; attempt++)
+            {
+                refused = await reader.SendAsync(HttpMethod.Post, $"api/projects/{load.ProjectId}/business-cases/1/montecarlo", ServiceClient.Json(new { runs = 100_000, seed = 7 }), readBody: true);
+                if (refused.Status is not (429 or 503)) break;
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+            Assert.Equal(400, refused.Status);
+        }
         // A Monte Carlo within the reader's limit is answered: during the 3 s run on a quiet machine; on a busy one
         // (a CI run beside other builds) the lane may refuse all of them with 429/503 within the window, so it is
         // asked once more afterwards, waiting as a polite client does — what matters is that it is answered, not when.
