@@ -52,12 +52,14 @@ internal static class SpendingCommands
         ],
         RunCorrect);
 
+    private static readonly OptionSpec ListMonth = new("month", "MM-JJJJ", "Alleen de uitgaven van deze maand (zoals book ze boekt)");
+
     public static readonly CommandSpec List = new(
         "spending list",
         "Geboekte uitgaven van een project",
-        "Toont alle geboekte uitgaven: maand, soort werk, bedrag, toelichting, wie en wanneer.",
-        [Project], [],
-        ["warmte spending list wg-terrein"],
+        "Toont de geboekte uitgaven (alle, of van één maand met --month): maand, soort werk, bedrag, toelichting, wie en wanneer.",
+        [Project], [ListMonth],
+        ["warmte spending list wg-terrein", "warmte spending list wg-terrein --month 12-2026"],
         RunList);
 
     public static readonly CommandSpec Position = new(
@@ -151,7 +153,10 @@ internal static class SpendingCommands
     private static async Task<int> RunList(CommandContext context)
     {
         var project = context.Argument(0);
-        using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/spending"));
+        // --month in the forms every view prints (12-2026) or book takes; the service reads one month from the journal.
+        var month = context.MonthOption(ListMonth);
+        var query = month is { } m ? "?month=" + YearMonthPattern.Iso.Format(m) : "";
+        using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/spending{query}"));
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var table = new TextTable("Boeking", "Maand", "Soort", "Bedrag", "Toelichting", "Geboekt door").AlignRight(3);
         var total = 0m;

@@ -50,7 +50,17 @@ public sealed class MonthOptionCliTests
             .Select(b => b.GetProperty("month").GetString()).ToList();
         Assert.Equal(["2026-12", "2026-11", "2026-10", "2026-09", "2026-03"], months);
 
-        // The list of one month takes the same forms.
+        // The list of one month takes the same forms, and shows that month's bookings only.
+        foreach (var typed in new[] { "11-2026", "2026-11", "nov 2026" })
+        {
+            var month = await Run(server, board, "spending", "list", project, "--month", typed);
+            Assert.True(month.ExitCode == 0, $"spending list --month {typed}: {month}");
+            var rows = month.Out.Split('\n').Where(l => l.TrimStart().StartsWith("b-", StringComparison.Ordinal)).ToList();
+            Assert.Single(rows);
+            Assert.Contains("11-2026", rows[0]);
+        }
+        Assert.Equal(5, (await Run(server, board, "spending", "list", project)).Out.Split('\n').Count(l => l.TrimStart().StartsWith("b-", StringComparison.Ordinal)));
+
         var list = await Run(server, board, "progress", "report", project, "--month", "13-2026", "--work-months-done", "1");
         Assert.Equal(1, list.ExitCode);
         Assert.Contains("'13-2026' is geen maand voor --month", list.Err);
