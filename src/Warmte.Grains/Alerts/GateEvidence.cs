@@ -124,8 +124,13 @@ public sealed class GateEvidenceCache(IJournalStore store)
         var versions = await store.SnapshotVersionsAsync([(AlvGrain.JournalType, project.CooperativeId), (TenantConsentGrain.JournalType, project.Id)]);
         var key = (project.CooperativeId, go.DecidedOn, today, versions[0], versions[1]);
         if (_key == key) return _alerts;
+        // The ALV's decisions are read interleaved with its writes: right after a commit the stored version can be ahead
+        // of what the grain answers from. Kept only when the grain had taken in at least the version read (review R4);
+        // the consent grain's status does not interleave, so it always answers from its latest commit.
+        var alvTakenIn = await grains.GetGrain<IAlvGrain>(project.CooperativeId).JournalVersion();
         var alerts = await GateEvidence.LoadAsync(grains, project, go);
-        (_key, _alerts) = (key, alerts);
+        if (alvTakenIn >= versions[0]) (_key, _alerts) = (key, alerts);
+        else _key = null;
         return alerts;
     }
 }

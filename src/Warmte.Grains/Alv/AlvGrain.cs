@@ -374,6 +374,12 @@ public sealed class AlvGrain(
     public Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type) =>
         Task.FromResult(AlvRules.DecisionFor(Record, projectId, type));
 
+    public async Task<long> JournalVersion()
+    {
+        await state.EnsureLoadedAsync();
+        return state.Version;
+    }
+
     public Task<DecisionNowAndOn> DecisionNowAndOn(string projectId, DecisionType type, LocalDate asOf) =>
         Task.FromResult(new DecisionNowAndOn(AlvRules.DecisionFor(Record, projectId, type), AlvRules.DecisionFor(Record, projectId, type, asOf)));
 

@@ -25,6 +25,14 @@ public interface IAlvGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<Statutes> Statutes();
 
+    /// <summary>
+    /// The journal version this activation has taken in. Its decisions are read interleaved with its writes, and between a
+    /// commit and the activation's taking it the database is one version ahead: a cache keyed on the stored version
+    /// (<c>GateEvidenceCache</c>) keeps an answer only when this had caught up (review R4).
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<long> JournalVersion();
+
     Task<Outcome<Statutes>> SetStatutes(SetStatutes command, string actor);
 
     [Orleans.Concurrency.AlwaysInterleave]

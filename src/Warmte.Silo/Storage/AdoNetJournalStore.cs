@@ -162,7 +162,9 @@ public sealed class AdoNetJournalStore : IJournalStore
     /// </summary>
     private async Task CommitInOneStatementAsync(JournalCommit commit)
     {
-        if (groupCommit is not null && commit.Entries.Count <= MaxPreparedEntries)
+        // An ALV commit counts every project summary of its cooperative: it goes alone, so no batch holds a
+        // cooperative's summary rows besides those of the projects in it (docs/storage.md, "Group commit").
+        if (groupCommit is not null && commit.Entries.Count <= MaxPreparedEntries && commit.GrainType != Alv.AlvGrain.JournalType)
         {
             await groupCommit.CommitAsync(commit);
             return;

@@ -16,12 +16,13 @@ namespace Warmte.Silo.Storage;
 /// </para>
 /// <para>
 /// Each commit keeps its own outcome. A commit whose snapshot moved on (another activation committed
-/// first) answers 0 rows in the batch and only that commit is refused; the others commit. Any error
-/// in the batch (a taken key, a deadlock, a broken connection) rolls the whole batch back, and then
-/// every commit of it is sent again alone, so each gets exactly the answer it would have got without
-/// grouping. A commit that reaches the server twice this way is still written once: the second
-/// attempt finds the snapshot's version moved (or its key taken) and is refused as a conflict, as a
-/// retried request is.
+/// first) answers 0 rows in the batch and only that commit is refused; the others commit. An error
+/// the server reports (a taken key, a deadlock) rolls the whole batch back, and then every commit of
+/// it is sent again alone, one after the other, so each gets exactly the answer it would have got
+/// without grouping. When the server's answer is lost (a broken connection, a timeout) the batch may
+/// or may not have committed: every commit of it gets that error, as a commit alone would, and is
+/// not sent again (a resent commit that had gone in would be refused as a conflict, telling the user
+/// "nothing saved" about something saved).
 /// </para>
 /// </summary>
 internal sealed class PgGroupCommit
@@ -122,10 +123,20 @@ internal sealed class PgGroupCommit
                 while (await reader.NextResultAsync()) { }
             }
         }
-        catch (Exception)
+        catch (PostgresException)
         {
-            // Nothing of the batch was written (one implicit transaction): each commit alone, with its own answer.
-            await Task.WhenAll(batch.Select(AloneAsync));
+            // The server refused a statement (a taken key, a deadlock): the implicit transaction rolled back and
+            // nothing of the batch was written. Each commit alone, with its own answer — one after the other, so a
+            // batch's retries never take more pooled connections than the writer holds.
+            foreach (var pending in batch) await AloneAsync(pending);
+            return;
+        }
+        catch (Exception e)
+        {
+            // No answer from the server (a lost connection, a timeout): the batch may have committed or not. Each
+            // commit gets that error, as a commit alone would — never a definite "refused, nothing saved" for a
+            // commit that may be there.
+            foreach (var pending in batch) pending.Done.TrySetException(e);
             return;
         }
         Interlocked.Increment(ref batches);
