@@ -77,7 +77,7 @@ public sealed class AdoNetJournalStore : IJournalStore
         catch (DbException e) when (IsUniqueViolation(e))
         {
             await tx.RollbackAsync();
-            throw Conflict(commit, "a row it would add is already there");
+            throw ConflictOf(commit, uniqueViolation: true);
         }
     }
 
@@ -140,7 +140,7 @@ public sealed class AdoNetJournalStore : IJournalStore
         if (snapshotRows != 1)
         {
             await tx.RollbackAsync();
-            throw Conflict(commit, "another activation committed first");
+            throw ConflictOf(commit, uniqueViolation: false);
         }
         // Current rows after the batch (prepared per row kind; a register's rows are many).
         if (commit.Rows.Count > 0) await WriteRowsAsync(connection, tx, commit.GrainType, commit.GrainKey, commit.Rows, at);
@@ -191,9 +191,9 @@ public sealed class AdoNetJournalStore : IJournalStore
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw Conflict(commit, "a row it would add is already there");
+            throw ConflictOf(commit, uniqueViolation: true);
         }
-        if (moved != 1) throw Conflict(commit, "another activation committed first");
+        if (moved != 1) throw ConflictOf(commit, uniqueViolation: false);
     }
 
     /// <summary>
@@ -263,7 +263,7 @@ public sealed class AdoNetJournalStore : IJournalStore
         return sql.ToString();
     }
 
-    /// <summary>The refusal a commit gets when its statement moved no snapshot row or hit a taken key.</summary>
+    /// <summary>The refusal a commit gets when its snapshot version had moved or a row it adds is taken (transaction, statement or batch).</summary>
     internal static InconsistentStateException ConflictOf(JournalCommit commit, bool uniqueViolation) =>
         Conflict(commit, uniqueViolation ? "a row it would add is already there" : "another activation committed first");
 
