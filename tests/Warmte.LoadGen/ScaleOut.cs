@@ -101,8 +101,18 @@ public static class ScaleOut
                 if (Convert.ToInt64(await has.ExecuteScalarAsync()) == 0) continue;
             }
             var keyColumn = table switch { "warmte_project_summary" or "warmte_alert_due" => "project_id", "OrleansRemindersTable" => "GrainId", _ => "grain_key" };
+            // Only the columns a COPY may write: PostgreSQL computes generated ones (warmte_project_summary.stale, postgresql/0019).
+            var select = "*";
+            if (postgres)
+            {
+                await using var names = db.CreateCommand();
+                names.CommandText = "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns " +
+                    "WHERE table_schema = current_schema() AND table_name = lower(@t) AND is_generated = 'NEVER'";
+                AddParameter(names, "@t", table);
+                select = (string)(await names.ExecuteScalarAsync())!;
+            }
             await using var cmd = db.CreateCommand();
-            cmd.CommandText = $"SELECT * FROM {table}";
+            cmd.CommandText = $"SELECT {select} FROM {table}";
             await using var reader = await cmd.ExecuteReaderAsync();
             var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
             if (postgres) pgTypes[table] = Enumerable.Range(0, reader.FieldCount).Select(i => PgType(reader.GetDataTypeName(i))).ToArray();

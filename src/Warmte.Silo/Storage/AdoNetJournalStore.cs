@@ -447,8 +447,12 @@ public sealed class AdoNetJournalStore : IJournalStore
     // written for the summary as stored. funders_indexed holds computed + 1 of the summary whose funders the funder
     // rows hold (0: never indexed), so a row rewritten by a build that knows nothing of the index (an older release
     // run on this database: it moves computed, not funders_indexed) falls back to "read by every funder" by itself.
-    // Written exactly as the partial index ix_warmte_project_summary_unsettled's predicate, so both engines use it.
-    private const string Unsettled = "(changes <> computed OR funders_indexed <> computed + 1)";
+    // Written exactly as the partial index ix_warmte_project_summary_unsettled's predicate, so both engines use it. On
+    // PostgreSQL the predicate reads the generated column stale (= changes <> computed, postgresql/0019): a predicate
+    // naming changes made every commit's count a non-HOT update with three index entries.
+    private string Unsettled => Pg
+        ? "(stale OR funders_indexed <> computed + 1)"
+        : "(changes <> computed OR funders_indexed <> computed + 1)";
 
     public async Task<FunderProjectSummaries> ReadFunderProjectSummariesAsync(string funderId)
     {
