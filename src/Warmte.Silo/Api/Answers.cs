@@ -32,9 +32,12 @@ public static class Answers
     public static async Task<Projects.ProjectView?> Project(IGrainFactory grains, string id) =>
         Slug.IsValid(id) ? await grains.GetGrain<Projects.IProjectGrain>(id).Get() : null;
 
-    /// <summary>The project's cooperative (for access checks), or null when there is no such project; computes no view.</summary>
-    public static async Task<string?> ProjectCooperative(IGrainFactory grains, string id) =>
-        Slug.IsValid(id) ? await grains.GetGrain<Projects.IProjectGrain>(id).CooperativeId() : null;
+    /// <summary>
+    /// The project's cooperative (for access checks), or null when there is no such project; computes no view.
+    /// Kept per host once known (<see cref="ProjectCooperatives"/>: a project never changes cooperative).
+    /// </summary>
+    public static ValueTask<string?> ProjectCooperative(HttpContext http, string id) =>
+        http.RequestServices.GetRequiredService<ProjectCooperatives>().Of(id);
 
     /// <summary>Whether a project exists, without computing its full view.</summary>
     public static async Task<bool> ProjectExists(IGrainFactory grains, string id) =>

@@ -97,7 +97,7 @@ public static class CashFlowEndpoints
         {
             // Only the project's cooperative, for the access check: the whole project view (its phase's
             // gate facts from three other grains) was computed per booking and then thrown away.
-            if (await Answers.ProjectCooperative(grains, id) is not { } cooperative) return Problems.NotFound("Project", id);
+            if (await Answers.ProjectCooperative(http, id) is not { } cooperative) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(cooperative))
                 return Problems.Forbidden($"Uitgaven boekt het bestuur van '{cooperative}' (of een beheerder).");
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
@@ -111,7 +111,7 @@ public static class CashFlowEndpoints
 
         group.MapPost("/spending/{bookingId}/correction", async (string id, string bookingId, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Answers.ProjectCooperative(grains, id) is not { } cooperative) return Problems.NotFound("Project", id);
+            if (await Answers.ProjectCooperative(http, id) is not { } cooperative) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(cooperative))
                 return Problems.Forbidden($"Uitgaven corrigeert het bestuur van '{cooperative}' (of een beheerder).");
             if (bookingId.Length > Slug.MaxLength) return Problems.NotFound("Boeking", Slug.Truncate(bookingId));
@@ -166,7 +166,7 @@ public static class CashFlowEndpoints
 
         group.MapPut("/progress", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Answers.ProjectCooperative(grains, id) is not { } cooperative) return Problems.NotFound("Project", id);
+            if (await Answers.ProjectCooperative(http, id) is not { } cooperative) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(cooperative))
                 return Problems.Forbidden($"De voortgang meldt het bestuur van '{cooperative}' (of een beheerder).");
             var (body, problem) = await RequestBody.ReadAsync<ReportProgressRequest>(http.Request);

@@ -16,7 +16,7 @@ public static class ConsentEndpoints
         var consent = api.MapGroup("/projects/{id}/consent").WithTags("Huurdersinstemming");
 
         consent.MapGet("/", async (string id, HttpContext http, IGrainFactory grains) =>
-            await Answers.ProjectCooperative(grains, id) is not { } cooperativeId
+            await Answers.ProjectCooperative(http, id) is not { } cooperativeId
                 ? Problems.NotFound("Project", id)
                 : Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).Status(http.User.CanSeePersonalDataOf(cooperativeId))))
             .WithSummary("Instemming per complex en voor het hele project, met prognose");
@@ -27,7 +27,7 @@ public static class ConsentEndpoints
 
         consent.MapDelete("/complexes/{complexId}", async (string id, string complexId, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(cooperativeId)) return Forbidden(cooperativeId);
             return Answers.From(await grains.GetGrain<ITenantConsentGrain>(id).RemoveComplex(complexId, http.User.Actor()));
         }).WithSummary("Complex zonder antwoorden verwijderen");
@@ -43,7 +43,7 @@ public static class ConsentEndpoints
         consent.MapGet("/audit", async (string id, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
-            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
             if (!http.User.CanSeePersonalDataOf(cooperativeId)) return MemberEndpoints.PersonalData(cooperativeId);
             return Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).GetAudit(p, size));
         }).WithSummary("Audittrail van de huurdersinstemming");
@@ -51,7 +51,7 @@ public static class ConsentEndpoints
         consent.MapGet("/complexes/{complexId}/declarations", async (string id, string complexId, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
-            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
             if (!http.User.CanSeePersonalDataOf(cooperativeId)) return MemberEndpoints.PersonalData(cooperativeId);
             return await grains.GetGrain<ITenantConsentGrain>(id).DeclarationsPage(complexId, p, size) is { } answers
                 ? Answers.Ok(answers)
@@ -67,7 +67,7 @@ public static class ConsentEndpoints
 
         wcw.MapPut("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(cooperativeId)) return Forbidden(cooperativeId);
             var (body, problem) = await RequestBody.ReadAsync<SetWcwProfile>(http.Request);
             if (problem is not null) return problem;
@@ -83,7 +83,7 @@ public static class ConsentEndpoints
         string id, HttpContext http, IGrainFactory grains, Func<ITenantConsentGrain, TBody, string, Task<Outcome<ConsentStatus>>> command)
         where TBody : class
     {
-        if (await Answers.ProjectCooperative(grains, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+        if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
         if (!http.User.CanWriteCooperative(cooperativeId)) return Forbidden(cooperativeId);
         var (body, problem) = await RequestBody.ReadAsync<TBody>(http.Request);
         if (problem is not null) return problem;

@@ -60,6 +60,7 @@ public static partial class WarmteHost
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<Api.ProjectCooperatives>();
         builder.Services.AddSingleton<SchemaMigrator>();
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<ActorNames>();
