@@ -6,7 +6,8 @@
 #   scripts/bench-cluster.sh            full set (about 10 minutes on 2 cores)
 #   scripts/bench-cluster.sh --quick    smoke run (tiny data, seconds per measurement)
 #   scripts/bench-cluster.sh --only writes   only the write comparisons on 1 silo (about 5 minutes after the build):
-#                                            the service vs raw inserts, and the journal store alone vs raw inserts
+#                                            the service vs raw inserts vs the HTTP floor (the raw insert behind a bare
+#                                            HTTP server: the load generator's floor-server), and the journal store alone vs raw inserts
 #
 # Options: --only writes (the only subset; any other value is refused)
 #          --repeat R (runs per measurement, medians reported; default 3, quick 1)
@@ -15,8 +16,9 @@
 #          when this runs as root). Relative paths are taken from the repository root.
 #          --no-build   --pg-port P (55432)  --http-base P (5081)  --silo-base P (11111)
 #          --gateway-base P (accepted for older commands and ignored: the silos open no client gateway)
-# A cluster left in --dir is stopped first; PostgreSQL and the silos are stopped again at the end, also
-# after a failure or Ctrl-C (the load generator runs in the foreground). Exit: 0 done; 1 a measurement
+# The floor server (both runs' write-compare) listens on http-base + 50, its pid in <dir>/floor-server.pid, its log in
+# <out>/floor-server.log. A cluster (and floor server) left in --dir is stopped first; PostgreSQL, the silos and the floor
+# server are stopped again at the end, also after a failure or Ctrl-C (the load generator runs in the foreground). Exit: 0 done; 1 a measurement
 # failed (the report shows the others), or the build or the cluster's start failed; 2 a usage error.
 # Environment: CLUSTER_SH (default scripts/cluster.sh), WARMTE_ADMIN_TOKEN (else <dir>/admin-token),
 #              BENCH_PG (connection string of the silos' database; else read from the silo's command line).
@@ -96,6 +98,35 @@ cpu_pids() {
   return 0
 }
 
+# The HTTP floor (write-compare --floor-url): the load generator's floor-server in the background, on the silos' database.
+floor_port=$((http_base + 50))
+floor_args=""
+start_floor() {
+  stop_floor
+  "${loadgen[@]}" floor-server --pg "$pg" --urls "http://127.0.0.1:$floor_port" --clients "$clients" > "$out/floor-server.log" 2>&1 &
+  echo $! > "$dir/floor-server.pid"
+  for _ in $(seq 60); do
+    # Any HTTP answer (a GET on the POST-only server is a 404/405) means it listens.
+    curl -s -o /dev/null "http://127.0.0.1:$floor_port/" && break
+    kill -0 "$(cat "$dir/floor-server.pid")" 2>/dev/null || { echo "floor server did not start, see $out/floor-server.log" >&2; exit 1; }
+    sleep 1
+  done
+  curl -s -o /dev/null "http://127.0.0.1:$floor_port/" || { echo "floor server does not answer on :$floor_port" >&2; exit 1; }
+  floor_args="--floor-url http://127.0.0.1:$floor_port --floor-pid $(cat "$dir/floor-server.pid")"
+  echo "   floor server on :$floor_port, pid $(cat "$dir/floor-server.pid")"
+}
+stop_floor() {
+  local pid; pid=$(cat "$dir/floor-server.pid" 2>/dev/null || true)
+  # Only our own floor server (a recorded pid may have been reused by another process since).
+  if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "Warmte.LoadGen.dll floor-server"; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  fi
+  rm -f "$dir/floor-server.pid"
+  floor_args=""
+}
+stop_all() { stop_floor; stop; }
+
 n=0
 run() { # run NAME COMMAND OPTIONS… — one measurement, its JSON numbered in run order
   local name=$1; shift
@@ -108,9 +139,9 @@ run() { # run NAME COMMAND OPTIONS… — one measurement, its JSON numbered in 
 }
 failed=""
 
-trap stop EXIT
+trap stop_all EXIT
 echo "== start PostgreSQL + 1 silo"
-stop
+stop_all
 mark 1
 "$cluster" start --silos 1 "${start_opts[@]}"
 healthy 1
@@ -120,13 +151,15 @@ pg=$(pg_connection)
 one=$(url 1)
 
 run setup-small setup --url "$one" $small --parallel 16 --label "small data set"
+echo "== start the floor server (the raw insert behind HTTP)"
+start_floor
 if [ "$only" = writes ]; then
   for r in $(seq "$repeat"); do
-    run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) --label "1 silo, spending booking vs raw insert of the booking row"
+    run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) $floor_args --label "1 silo, spending booking vs raw insert of the booking row"
     # The storage layer alone (no HTTP, no Orleans): a booking's journal commit, group commit on and off, vs the raw insert.
     run "journal-compare-$r" journal-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) --label "journal store alone, a booking's commit vs raw insert of the booking row"
   done
-  stop; trap - EXIT
+  stop_all; trap - EXIT
   "${loadgen[@]}" report "$out" > "$out/report.md"
   cat "$out/report.md"
   [ -z "$failed" ] || { echo "!! failed measurements:$failed"; exit 1; }
@@ -134,10 +167,11 @@ if [ "$only" = writes ]; then
 fi
 run setup-10k setup --url "$one" $big --parallel 32 --label "10k projects"
 for r in $(seq "$repeat"); do
-  run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) --label "1 silo, spending booking vs raw insert of the booking row"
+  run "write-compare-$r" write-compare --url "$one" $small $timing --clients "$clients" --pg "$pg" $(cpu_pids) $floor_args --label "1 silo, spending booking vs raw insert of the booking row"
   run "rate-$r" rate --url "$one" $small $rate_timing --rate "$rate" --op view --label "1 silo, project view at $rate/s"
   run "mixed-1-$r" mixed --url "$one" $small $timing --clients "$clients" --label "1 silo"
 done
+stop_floor
 
 echo "== restart the silo, so no project is active"
 mark 1
@@ -148,7 +182,7 @@ run activate-10k activate --url "$one" $big --clients 64 --label "1 silo" --note
 run umbrella-1000 umbrella --url "$one" $big --umbrella big-u000 --requests 10 --label "1 silo"
 
 echo "== stop, start PostgreSQL + 3 silos"
-stop
+stop_all
 mark 3
 "$cluster" start --silos 3 "${start_opts[@]}"
 healthy 3

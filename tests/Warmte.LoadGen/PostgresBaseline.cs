@@ -14,6 +14,37 @@ public static class PostgresBaseline
 {
     public const string Table = "loadgen_raw_booking";
 
+    /// <summary>The one statement per booking (also the HTTP floor's, <see cref="FloorServer"/>): parameters key, seq, tag, at, payload.</summary>
+    public const string InsertSql =
+        $"INSERT INTO {Table} (grain_type, grain_key, seq, kind, tag, at, actor, payload) " +
+        "VALUES ('cashplan', @key, @seq, 'spending', @tag, @at, 'loadgen', @payload::jsonb)";
+
+    /// <summary>The data source both the raw clients and the HTTP floor use: a pool a little larger than the clients.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, int clients) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Math.Max(clients + 2, 10) }.ConnectionString);
+
+    /// <summary>The booking table with the journal's keys: <paramref name="fresh"/> drops a previous one (empty indexes), else it is kept if there.</summary>
+    public static async Task CreateTableAsync(NpgsqlDataSource dataSource, bool fresh)
+    {
+        await using var create = dataSource.CreateCommand($"""
+            {(fresh ? $"DROP TABLE IF EXISTS {Table};" : "")}
+            CREATE TABLE IF NOT EXISTS {Table} (
+                grain_type text NOT NULL, grain_key text NOT NULL, seq bigint NOT NULL, kind text NOT NULL,
+                tag text NULL, at text NOT NULL, actor text NULL, payload jsonb NOT NULL,
+                PRIMARY KEY (grain_type, grain_key, seq));
+            CREATE INDEX IF NOT EXISTS ix_{Table}_kind ON {Table} (grain_type, grain_key, kind, seq);
+            CREATE INDEX IF NOT EXISTS ix_{Table}_tag ON {Table} (grain_type, grain_key, kind, tag, seq);
+            """);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A fresh, empty booking table (before the HTTP floor's phase, as before the raw one).</summary>
+    public static async Task RecreateTableAsync(string connectionString)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await CreateTableAsync(dataSource, fresh: true);
+    }
+
     /// <summary>A booking's journal payload as the service stored it (so the raw insert writes the same bytes), or null when none is stored.</summary>
     public static async Task<string?> BookingPayloadAsync(string connectionString)
     {
@@ -34,19 +65,9 @@ public static class PostgresBaseline
     public static async Task<(Recorder Recorder, double Seconds)> RunAsync(
         string connectionString, int clients, TimeSpan duration, TimeSpan warmup, string payload, int grains)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = Math.Max(clients + 2, 10) };
-        await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        await using var dataSource = CreateDataSource(connectionString, clients);
         // A fresh table each run, so its indexes start as small as the journal's did.
-        await using (var create = dataSource.CreateCommand($"""
-            DROP TABLE IF EXISTS {Table};
-            CREATE TABLE {Table} (
-                grain_type text NOT NULL, grain_key text NOT NULL, seq bigint NOT NULL, kind text NOT NULL,
-                tag text NULL, at text NOT NULL, actor text NULL, payload jsonb NOT NULL,
-                PRIMARY KEY (grain_type, grain_key, seq));
-            CREATE INDEX ix_{Table}_kind ON {Table} (grain_type, grain_key, kind, seq);
-            CREATE INDEX ix_{Table}_tag ON {Table} (grain_type, grain_key, kind, tag, seq);
-            """))
-            await create.ExecuteNonQueryAsync();
+        await CreateTableAsync(dataSource, fresh: true);
 
         var recorder = new Recorder();
         var clock = Stopwatch.StartNew();
@@ -57,9 +78,7 @@ public static class PostgresBaseline
             var seqs = new long[Math.Max(1, grains / clients + 1)];
             var rng = new Random(31 * i + 5);
             await using var connection = await dataSource.OpenConnectionAsync();
-            await using var insert = new NpgsqlCommand(
-                $"INSERT INTO {Table} (grain_type, grain_key, seq, kind, tag, at, actor, payload) " +
-                "VALUES ('cashplan', @key, @seq, 'spending', @tag, @at, 'loadgen', @payload::jsonb)", connection);
+            await using var insert = new NpgsqlCommand(InsertSql, connection);
             var key = new NpgsqlParameter<string>("key", "");
             var seq = new NpgsqlParameter<long>("seq", 0L);
             var tag = new NpgsqlParameter<string>("tag", "");

@@ -16,7 +16,10 @@ public static class Program
           setup          create cooperatives × projects with members, grants (tranche plans) and umbrellas (idempotent)
           mixed          closed-loop mixed read/write workload for a fixed time
           rate           open-loop fixed-rate load of one operation (default: view) — latency from the due time
-          write-compare  spending bookings through the service vs raw Npgsql inserts of one booking row (journal-shaped, indexed), same database, same clients
+          write-compare  spending bookings through the service vs raw Npgsql inserts of one booking row (journal-shaped, indexed), same database, same clients;
+                         with --floor-url a third phase: the same requests to a floor-server (the raw insert behind HTTP)
+          floor-server   the HTTP floor: a bare Kestrel app on --urls URL with only POST /api/projects/{id}/spending (bearer --token,
+                         positive amount, the raw insert's row and statement into --pg CONNSTR, 201 with the booking id); runs until stopped
           journal-compare  the service's journal store alone (a booking's commit, group commit on and off) vs the same raw inserts, same database, same writers
           activate       read every project of a data set once (activates them), with silo memory before/after
           umbrella       the umbrella comparison (and optionally its .xlsx export) over one umbrella
@@ -50,6 +53,8 @@ public static class Program
           --mix op=w,…            weights (default view=40,cash-position=10,spending=15,ballot=10,tranche-step=10,evaluate=5,umbrella=5)
           --pg CONNSTR            PostgreSQL connection string (write-compare, journal-compare)
           --silo-pid P --pg-pid Q write-compare: also CPU ms per operation of the silo and PostgreSQL (Q: the postmaster)
+          --floor-url URL [--floor-pid F]  write-compare: also the HTTP floor (a floor-server at URL; F: its pid, for its CPU ms per request)
+          --urls URL              floor-server: where it listens (e.g. http://127.0.0.1:5131); --clients sizes its connection pool as the raw clients'
           --umbrella ID           umbrella for `umbrella` (default <prefix>-u000)  --requests N (default 10)  --export
           --view V                activate: read api/projects/{id}/V instead of the project (e.g. alerts: all its grains)
           --settle S              activate: wait at most S s for the start-up activations to settle (default 180)
@@ -73,6 +78,18 @@ public static class Program
                 : await ScaleOut.RunAsync(so.Value("db") ?? throw new ArgumentException("scale-out needs --db FILE or --pg CONNSTR."), scaled, Console.Out);
             Console.Write(Report.Markdown([outcome]));
             return 0;
+        }
+        if (argv.Length > 0 && argv[0] == "floor-server")
+        {
+            try
+            {
+                return await FloorServer.RunAsync(Options.Parse(argv[1..]));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
         }
         if (argv.Length == 0 || argv[0] is "-h" or "--help" or "help")
         {
@@ -112,10 +129,7 @@ public static class Program
     {
         var urls = o.Values("url").SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
         if (urls.Count == 0) urls.Add("http://127.0.0.1:5081");
-        var token = o.Value("token")
-                    ?? (o.Value("token-file") is { } tf ? File.ReadAllText(tf).Trim() : null)
-                    ?? Environment.GetEnvironmentVariable("WARMTE_ADMIN_TOKEN")
-                    ?? throw new ArgumentException("An admin token is needed: --token, --token-file or WARMTE_ADMIN_TOKEN.");
+        var token = Token(o);
         using var api = new ServiceClient(urls, token);
         var set = new Dataset(o.Value("prefix") ?? "load", o.Int("cooperatives", 20), o.Int("projects", 5), o.Int("members", 40),
             !o.Flag("no-grants"), o.Int("umbrella-size", 10), o.Int("bookings", 0));
@@ -179,6 +193,34 @@ public static class Program
                     () => PostgresBaseline.RunAsync(pg, clients, duration, warmup, payload, set.Projects), pg);
                 var serviceOps = service.Results(serviceSeconds);
                 var rawOps = raw.Results(rawSeconds);
+                // The HTTP floor (--floor-url, a floor-server): the same clients send the same requests (same seeds, same HttpClient
+                // setup) to the least HTTP service that stores the booking row, into a fresh table as the raw phase had.
+                IReadOnlyList<OperationResult> floorOps = [];
+                var floorFigures = new Dictionary<string, object?>();
+                if (o.Value("floor-url") is { Length: > 0 } floorUrl)
+                {
+                    int? floorPid = o.Value("floor-pid") is { } fp ? int.Parse(fp) : null;
+                    await PostgresBaseline.RecreateTableAsync(pg);
+                    using var floorApi = new ServiceClient([floorUrl], token);
+                    var floorWorkload = new MixedWorkload(floorApi, set, new Dictionary<string, int> { ["spending"] = 1 });
+                    log.WriteLine($"write-compare: http floor (raw insert behind HTTP) at {floorUrl}, {clients} clients, {duration.TotalSeconds:0} s");
+                    var (floor, floorSeconds, floorCpu) = await WithCpu(floorPid, pgPid, warmup,
+                        () => LoadRunners.ClosedLoopAsync(rng => floorWorkload.RunAsync("spending", rng), clients, duration, warmup), pg);
+                    floorOps = [.. floor.Results(floorSeconds).Select(r => r with { Operation = FloorServer.Operation })];
+                    var floorPerSecond = floorOps.Sum(x => x.PerSecond);
+                    var floorCount = floorOps.Sum(x => x.Succeeded);
+                    var rawRate = rawOps.Sum(x => x.PerSecond);
+                    var serviceRate = serviceOps.Where(x => x.Operation == "spending").Sum(x => x.PerSecond);
+                    floorFigures["http floor requests/s (raw insert behind HTTP)"] = floorPerSecond;
+                    floorFigures["http floor / raw"] = rawRate > 0 ? floorPerSecond / rawRate : 0;
+                    floorFigures["service / http floor"] = floorPerSecond > 0 ? serviceRate / floorPerSecond : 0;
+                    double PerFloor(double seconds) => floorCount > 0 ? Math.Round(seconds * 1000 / floorCount, 3) : 0;
+                    if (floorPid is not null) floorFigures["cpu ms per http floor request: floor server"] = PerFloor(floorCpu.Silo);
+                    if (pgPid is not null) floorFigures["cpu ms per http floor request: PostgreSQL"] = PerFloor(floorCpu.Postgres);
+                    floorFigures["cpu ms per http floor request: load generator"] = PerFloor(floorCpu.LoadGen);
+                    floorFigures["PostgreSQL transactions per http floor request"] = floorCount > 0 ? Math.Round((double)floorCpu.Db.Commits / floorCount, 2) : 0;
+                    floorFigures["load average (1 min) at start of http floor"] = floorCpu.LoadAverage;
+                }
                 var servicePerSecond = serviceOps.Where(x => x.Operation == "spending").Sum(x => x.PerSecond);
                 var rawPerSecond = rawOps.Sum(x => x.PerSecond);
                 var serviceCount = serviceOps.Where(x => x.Operation == "spending").Sum(x => x.Succeeded);
@@ -204,7 +246,7 @@ public static class Program
                 return new MeasurementResult
                 {
                     Kind = "write-compare", Label = label, StartedAt = started, Seconds = serviceSeconds, Urls = urls, Concurrency = clients,
-                    Operations = [.. serviceOps, .. rawOps],
+                    Operations = [.. serviceOps, .. rawOps, .. floorOps],
                     Figures = new Dictionary<string, object?>()
                     {
                         ["service writes/s (spending booking)"] = servicePerSecond,
@@ -212,7 +254,7 @@ public static class Program
                         ["service / raw (goal ≥ 0.8)"] = rawPerSecond > 0 ? servicePerSecond / rawPerSecond : 0,
                         ["payload bytes (one booking row)"] = payload.Length,
                         ["grains (raw) = projects (service)"] = set.Projects,
-                    }.Concat(cpu).ToDictionary(),
+                    }.Concat(cpu).Concat(floorFigures).ToDictionary(),
                 };
             }
 
@@ -412,6 +454,13 @@ public static class Program
                 throw new ArgumentException($"Unknown command '{command}'.");
         }
     }
+
+    /// <summary>The admin token: --token, else --token-file, else $WARMTE_ADMIN_TOKEN.</summary>
+    public static string Token(Options o) =>
+        o.Value("token")
+        ?? (o.Value("token-file") is { } tf ? File.ReadAllText(tf).Trim() : null)
+        ?? Environment.GetEnvironmentVariable("WARMTE_ADMIN_TOKEN")
+        ?? throw new ArgumentException("An admin token is needed: --token, --token-file or WARMTE_ADMIN_TOKEN.");
 
     private static async Task Shell(string command, TextWriter log)
     {
