@@ -66,6 +66,8 @@ public static partial class WarmteHost
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<ActorNames>();
         builder.Services.AddSingleton<DemoData>();
+        // Tests only (Testing environment): make the demo load fail at a checkpoint (DemoFaults). Refused elsewhere, before anything is opened.
+        builder.Services.AddSingleton(DemoFaults.From(builder.Configuration, builder.Environment.EnvironmentName));
         // With --demo the silo is ready only once the demo data is there (/health/ready).
         builder.Services.AddSingleton(new DemoReadiness(builder.Configuration.GetValue<bool>("Demo")));
 
