@@ -383,7 +383,8 @@ internal static class CashFlowViews
         {
             OutlookState.Finished => ["Het werk is dan al klaar."],
             OutlookState.OutOfFunding => ["Het geld is dan al op; het werk komt zonder nieuwe financiering niet af."],
-            OutlookState.NoGapAhead => [$"Nog {Nl.Count(o.RunwayMonths, "maand", "maanden")} werk tot het werk klaar is; er komt geen windstilte meer."],
+            OutlookState.NoGapAhead => [(o.MoneyLastsUntil is { } until ? $"Het geld reikt tot het einde van het werk ({Month(until)})" : "Het geld reikt tot het einde van het werk")
+                                        + "; er komt geen windstilte meer."],
             OutlookState.InStall =>
             [
                 $"Het werk ligt stil sinds {Month(o.GapStart!.Value)} ({Nl.Count(o.GapMonths ?? 0, "maand", "maanden")} in totaal).",
@@ -399,7 +400,7 @@ internal static class CashFlowViews
     {
         var lines = new List<string>
         {
-            $"Nog {Nl.Count(o.RunwayMonths, "maand", "maanden")} werk; vanaf {Month(o.GapStart!.Value)} dreigt een windstilte "
+            $"Nog {Nl.Count(o.RunwayMonths ?? 0, "maand", "maanden")} werk; vanaf {Month(o.GapStart!.Value)} dreigt een windstilte "
             + $"van {Nl.Count(o.GapMonths ?? 0, "maand", "maanden")}.",
             o.MoneyExpected is { } expected
                 ? $"Om die te voorkomen moet {payment} uiterlijk in {Month(o.MoneyNeededBy!.Value)} binnen zijn; verwacht wordt {Month(expected)}."

@@ -88,9 +88,9 @@ public static class AlertRules
                 : o.WorkFromPlan
                     ? " Er zijn nog geen uitgaven of voortgang geboekt: gerekend met het werkelijke saldo (alle betaalde tranches) en de geplande uitgaven vanaf het punt waar het plan het werk nu heeft."
                     : "";
-            if (o.State == CashFlow.OutlookState.GapAhead && o.RunwayMonths <= RunwayAlertMonths && o.GapStart is { } gap)
-                alerts.Add(new Alert(projectId, "runway-low", o.RunwayMonths <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
-                    $"Nog {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")}. "
+            if (o is { State: CashFlow.OutlookState.GapAhead, RunwayMonths: { } runway } && runway <= RunwayAlertMonths && o.GapStart is { } gap)
+                alerts.Add(new Alert(projectId, "runway-low", runway <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
+                    $"Nog {runway} {DutchFormat.Noun(runway, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")}. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
                     + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)

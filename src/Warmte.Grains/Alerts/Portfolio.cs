@@ -6,7 +6,8 @@ using Warmte.Projects;
 namespace Warmte.Alerts;
 
 /// <summary>
-/// One funded project in the financier's portfolio. <see cref="NextExpectedTranche"/> names the next payment's
+/// One funded project in the financier's portfolio. <see cref="RunwayMonths"/> is the cash outlook's runway, a number only
+/// when the money runs out; when it lasts until the work is done, <see cref="MoneyLastsUntil"/> is the month it is done. <see cref="NextExpectedTranche"/> names the next payment's
 /// tranche as people do, its own number in its grant: "PAW, tranche 6".
 /// </summary>
 [GenerateSerializer, Immutable]
@@ -23,7 +24,8 @@ public sealed record PortfolioRow(
     [property: Id(9)] ImmutableArray<Alert> Alerts,
     [property: Id(10)] int? RunwayMonths,
     [property: Id(11)] string? NextExpectedTranche = null,
-    [property: Id(12)] string? CooperativeName = null)
+    [property: Id(12)] string? CooperativeName = null,
+    [property: Id(13)] YearMonth? MoneyLastsUntil = null)
 {
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }
@@ -50,7 +52,8 @@ public static class Portfolio
         return new PortfolioRow(projectId, projectName, cooperativeId, phase,
             grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
             next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths,
-            next is null ? null : $"{grants.First(g => g.Grant.Id == next.GrantId).Grant.Scheme}, tranche {next.Number}");
+            next is null ? null : $"{grants.First(g => g.Grant.Id == next.GrantId).Grant.Scheme}, tranche {next.Number}",
+            MoneyLastsUntil: outlook?.MoneyLastsUntil);
     }
 
     /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>

@@ -178,7 +178,6 @@ public sealed class AlvGrain(
         await state.EnsureLoadedAsync();
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         var numbers = AlvRules.NumbersIn(command);
-        var eligibility = await Register.Eligibility(numbers, meeting.Date);
         var book = BallotBook.Empty;
         if (numbers.Length <= 2 * AlvRules.MaxAttendance && meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is { Closed: null } proposal)
         {
@@ -187,6 +186,8 @@ public sealed class AlvGrain(
             if (proposal.Count.Ballots > 0) book = await WithBallots(book, meetingId, proposalId);
             book = await WithRecountBase(book, meeting, proposalId);
         }
+        // As Cast: the givers of the proxies the holders already carry too, so a dead proxy takes no slot (review R5).
+        var eligibility = await Register.Eligibility(WithGivers(numbers, book, meetingId, proposalId), meeting.Date);
         return await Commit(AlvRules.RecordTally(Record, meetingId, proposalId, command, eligibility, book, Today, actor, clock.GetCurrentInstant()), actor) is { } refusal
             ? refusal
             : Outcome<Proposal>.Ok(ProposalOf(meetingId, proposalId));

@@ -138,8 +138,13 @@ public sealed record Outlook
 {
     [Id(0)] public required YearMonth Today { get; init; }
     [Id(1)] public required OutlookState State { get; init; }
-    /// <summary>Months from today (inclusive) that work proceeds before the next stall or the end of the work.</summary>
-    [Id(2)] public required int RunwayMonths { get; init; }
+    /// <summary>
+    /// Only when the money runs out: months from today (inclusive) that work proceeds before the next stall (0 in a stall or
+    /// out of funding). Null when the money lasts until the work is done (<see cref="MoneyLastsUntil"/>) or the work is
+    /// finished: a number here reads as "the money runs out then", so it is never the months to the end of the work. The
+    /// same rule as the workbooks' "Runway (maanden)" and the portfolio's <c>runwayMonths</c>.
+    /// </summary>
+    [Id(2)] public int? RunwayMonths { get; init; }
     [Id(3)] public YearMonth? GapStart { get; init; }
     [Id(4)] public int? GapMonths { get; init; }
     /// <summary>The next payment must be there in this month (it is usable in the month it arrives) to avoid the gap.</summary>
@@ -157,6 +162,8 @@ public sealed record Outlook
     /// actual one (every euro received), the work stands where the plan has it today and the plan's spending runs from there.
     /// </summary>
     [Id(10)] public bool WorkFromPlan { get; init; }
+    /// <summary>With <see cref="OutlookState.NoGapAhead"/>: the month the work is done, which the money lasts until ("Geld reikt tot het einde van het werk (mei 2031)").</summary>
+    [Id(11)] public YearMonth? MoneyLastsUntil { get; init; }
 }
 
 /// <summary>What a cash outlook is computed from.</summary>

@@ -464,14 +464,15 @@ public static class CashFlowSimulator
             var at = today < first ? first : today;
             var index = LeadTimeObservation.MonthsBetween(first, at);
             if (index >= months.Length)
-                return new Outlook { Today = at, State = completed ? OutlookState.Finished : OutlookState.OutOfFunding, RunwayMonths = 0 };
+                return new Outlook { Today = at, State = completed ? OutlookState.Finished : OutlookState.OutOfFunding, RunwayMonths = completed ? null : 0 };
 
             var inStall = months[index].Status == MonthStatus.Stalled;
             var gap = inStall
                 ? stalls.Last(s => s.Start <= at)
                 : stalls.FirstOrDefault(s => s.Start > at);
             if (gap is null)
-                return new Outlook { Today = at, State = OutlookState.NoGapAhead, RunwayMonths = months.Length - index };
+                // The money lasts: no runway number (it would read as "runs out then"), the month the work is done instead.
+                return new Outlook { Today = at, State = OutlookState.NoGapAhead, MoneyLastsUntil = completed ? months[^1].Month : null };
             return new Outlook
             {
                 Today = at,

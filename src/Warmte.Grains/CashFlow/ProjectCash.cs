@@ -72,7 +72,7 @@ public static class ProjectCash
         if (workFromPlan)
             state = state with { WorkMonthsDone = PlannedWorkMonthsDone(plan, regime, month), ProgressSource = ProgressSource.Planned };
         var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
-        var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished, RunwayMonths = 0 };
+        var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished };
         return new CashTimeline
         {
             Today = month,

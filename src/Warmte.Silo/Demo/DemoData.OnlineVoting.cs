@@ -28,36 +28,43 @@ public sealed partial class DemoData
     private async Task UpcomingAlvWithOnlineVoting()
     {
         var alv = grains.GetGrain<IAlvGrain>("ketelhuiswg");
-        if ((await alv.Meetings()).Any(m => m.Id == UpcomingMeeting)) return;
-        await Ensure(alv.SetStatutes(new SetStatutes
-        {
-            // KetelhuisWG's statutes (fictional for the demo): advance electronic voting, counted as present, and
-            // online proxies (volmacht) within the statutes' maximum per holder (the default rule: one per proposal).
-            Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = true, OnlineProxiesAllowed = true },
-        }, Actor));
-        var today = AmsterdamTime.Today(clock);
-        await Ensure(alv.CreateMeeting(new CreateMeeting
-        {
-            Id = UpcomingMeeting, Title = "Algemene ledenvergadering (demo, online stemmen open)",
-            Date = today.PlusDays(14), NoticeDate = today,
-            Proposals =
-            [
-                new ProposalInput { Id = "jaarrekening", Title = "Vaststelling jaarrekening (fictief)", DecisionType = "Overig" },
-                new ProposalInput { Id = "tarief", Title = "Warmtetarief volgend jaar (fictief)", DecisionType = "Tariefbesluit" },
-            ],
-        }, Actor));
         var voting = grains.GetGrain<IOnlineVotingGrain>($"ketelhuiswg/{UpcomingMeeting}");
-        await Ensure(voting.Open(new OpenOnlineVoting
+        // Each step unless an interrupted load did it already: statutes and meeting, the opening, the codes.
+        var today = AmsterdamTime.Today(clock);
+        if (await alv.Meeting(UpcomingMeeting) is null)
         {
-            Opens = today,
-            Proposals =
-            [
-                new OnlineProposalInput { ProposalId = "jaarrekening", Explanation = "Het bestuur legt de jaarrekening ter vaststelling voor. De kascommissie adviseert de leden de jaarrekening vast te stellen. (Demo: fictief.)" },
-                new OnlineProposalInput { ProposalId = "tarief", Explanation = "Het bestuur stelt voor het vastrecht gelijk te houden en de prijs per GJ met 2% te verhogen, in lijn met de kosten. (Demo: fictief.)" },
-            ],
-        }, Actor));
-        await Ensure(voting.Issue(new IssueCodes(), Actor));
-        await Ensure(voting.IssueDemoCode("KWG-0001", PrintedCode, Actor));
-        await Ensure(voting.IssueDemoCode(PrintedProxyHolder, PrintedProxyHolderCode, Actor));
+            await Ensure(alv.SetStatutes(new SetStatutes
+            {
+                // KetelhuisWG's statutes (fictional for the demo): advance electronic voting, counted as present, and
+                // online proxies (volmacht) within the statutes' maximum per holder (the default rule: one per proposal).
+                Electronic = new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = true, OnlineProxiesAllowed = true },
+            }, Actor));
+            await Ensure(alv.CreateMeeting(new CreateMeeting
+            {
+                Id = UpcomingMeeting, Title = "Algemene ledenvergadering (demo, online stemmen open)",
+                Date = today.PlusDays(14), NoticeDate = today,
+                Proposals =
+                [
+                    new ProposalInput { Id = "jaarrekening", Title = "Vaststelling jaarrekening (fictief)", DecisionType = "Overig" },
+                    new ProposalInput { Id = "tarief", Title = "Warmtetarief volgend jaar (fictief)", DecisionType = "Tariefbesluit" },
+                ],
+            }, Actor));
+        }
+        var view = await voting.View();
+        if (view is null)
+            await Ensure(voting.Open(new OpenOnlineVoting
+            {
+                Opens = today,
+                Proposals =
+                [
+                    new OnlineProposalInput { ProposalId = "jaarrekening", Explanation = "Het bestuur legt de jaarrekening ter vaststelling voor. De kascommissie adviseert de leden de jaarrekening vast te stellen. (Demo: fictief.)" },
+                    new OnlineProposalInput { ProposalId = "tarief", Explanation = "Het bestuur stelt voor het vastrecht gelijk te houden en de prijs per GJ met 2% te verhogen, in lijn met de kosten. (Demo: fictief.)" },
+                ],
+            }, Actor));
+        // Issuing again would replace every member's code, the printed ones too: only when none was issued.
+        if (view is not { CodesIssued: > 0 }) await Ensure(voting.Issue(new IssueCodes(), Actor));
+        foreach (var (member, code) in new[] { ("KWG-0001", PrintedCode), (PrintedProxyHolder, PrintedProxyHolderCode) })
+            if (!(await voting.Paper(hasher.Hash(VotingCodes.ParseCode(code)!))).IsOk)
+                await Ensure(voting.IssueDemoCode(member, code, Actor));
     }
 }

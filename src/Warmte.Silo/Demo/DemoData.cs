@@ -12,18 +12,31 @@ namespace Warmte.Silo.Demo;
 /// cooperatives of other kinds that are fictional and say so in their names. Dates the sources
 /// give only roughly are marked "(datum bij benadering)" where they are used. Loading twice
 /// changes nothing.
+/// <para>
+/// "Already loaded" is judged by the load's <b>last</b> write (<see cref="LastCooperative"/> in the umbrella), not by an
+/// early one: a start after a crash in the middle of the load (review R6) found KetelhuisWG there, said "already
+/// loaded" and answered ready on half the demo. Every step skips what an earlier, interrupted load already wrote (a
+/// deliverable, milestone, meeting, tally, complex, voting round present; grant steps by their idempotency keys), so
+/// the next try or the next start completes a half-loaded demo without writing anything twice.
+/// </para>
 /// </summary>
-public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock)
+public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock, DemoFaults faults, Warmte.Voting.IVotingCodeHasher hasher)
 {
     public const string Actor = "demo";
     private const string Approx = " (demo: datum bij benadering)";
+
+    /// <summary>The cooperative the load creates last; its membership of the umbrella is the load's last write. Keep it last.</summary>
+    public const string LastCooperative = "energiek-buurt";
+
+    /// <summary>Points in the load where <see cref="DemoFaults"/> can make it fail (tests only).</summary>
+    public static readonly IReadOnlySet<string> Checkpoints = new HashSet<string>(StringComparer.Ordinal) { "alv-meeting-created", "ketelhuiswg-loaded" };
 
     public sealed record Result(bool Loaded, string Message, IReadOnlyList<string> Cooperatives);
 
     public async Task<Result> LoadAsync()
     {
         var apec = grains.GetGrain<IUmbrellaGrain>("apec");
-        if (await apec.Get() is { } existing && existing.Members.Contains("ketelhuiswg"))
+        if (await apec.Get() is { } existing && existing.Members.Contains(LastCooperative))
             return new Result(false, "De demogegevens waren al geladen.", existing.Members);
 
         // Alerts are evaluated once the data is complete: evaluated after each write, a half-loaded
@@ -43,6 +56,7 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
         await Ensure(apec.Create(new CreateUmbrella { Name = "Amsterdamse Producerende Energiecoöperaties (APEC)" }, Actor));
 
         await KetelhuisWg();
+        faults.At("ketelhuiswg-loaded");
         await Cooperative("zonnedak-oost", "Coöperatie Zonnedak Oost U.A. (fictief voorbeeld)", CooperativeKind.LocalGeneration,
             new LocalDate(2021, 4, 12), "zonnedak-sporthal", "Zonnedak sporthal Oost (fictief)", 0, 0,
             "Zonnepanelen op het dak van de sporthal; leden delen in de opbrengst.", new LocalDate(2022, 1, 10),
@@ -55,7 +69,8 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
             new LocalDate(2023, 3, 20), "warmtenet-noord", "Warmtenet Tuindorp Noord (fictief)", 400, 380,
             "Collectieve bodemwarmtepomp voor een tuindorp van 380 woningen.", new LocalDate(2023, 3, 20),
             ("bewonersgroep", new LocalDate(2023, 3, 20)));
-        await Cooperative("energiek-buurt", "Energiek in de Buurt (fictief voorbeeld)", CooperativeKind.Communication,
+        // Last, and its umbrella membership the load's last write: LoadAsync judges "already loaded" by it.
+        await Cooperative(LastCooperative, "Energiek in de Buurt (fictief voorbeeld)", CooperativeKind.Communication,
             new LocalDate(2019, 11, 1), null, null, 0, 0, null, null);
     }
 
@@ -141,7 +156,8 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
     private async Task PawTranches()
     {
         var funding = grains.GetGrain<Grants.IGrantsGrain>("wg-terrein");
-        if ((await funding.Grants()).Length > 0) return;
+        // No "grant there, skip" here: an interrupted load may have stopped between two steps. Every command carries an
+        // idempotency key, so a step done before answers as it did then and changes nothing.
         await Ensure(funding.CreateGrant(new Grants.CreateGrant
         {
             Id = "paw", Funder = "Rijk (PAW) via gemeente Amsterdam", Scheme = "Programma Aardgasvrije Wijken", AmountGranted = 7_700_000m,
@@ -200,8 +216,12 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
         return await reader.ReadToEndAsync();
     }
 
-    private static Task Deliver(IProjectGrain project, string key, LocalDate on, string reference) =>
-        Ensure(project.RecordDeliverable(key, new RecordDeliverable { PresentOn = on, Reference = reference }, Actor));
+    /// <summary>Records a deliverable unless an earlier (interrupted) load did: recording it again would rewrite it.</summary>
+    private static async Task Deliver(IProjectGrain project, string key, LocalDate on, string reference)
+    {
+        if ((await project.Get())?.Deliverables.Any(d => d.Key == key) == true) return;
+        await Ensure(project.RecordDeliverable(key, new RecordDeliverable { PresentOn = on, Reference = reference }, Actor));
+    }
 
     private static async Task Go(IProjectGrain project, string to, LocalDate on, string by, string rationale)
     {
@@ -211,8 +231,11 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
         await Ensure(project.Transition(new TransitionRequest { To = to, DecidedOn = on, DecidedBy = by, Rationale = rationale }, Actor));
     }
 
-    private static Task Milestone(IProjectGrain project, string key, string name, LocalDate planned, LocalDate? actual) =>
-        Ensure(project.SetMilestone(key, new SetMilestone { Name = name, PlannedOn = planned, ActualOn = actual }, Actor));
+    private static async Task Milestone(IProjectGrain project, string key, string name, LocalDate planned, LocalDate? actual)
+    {
+        if ((await project.Get())?.Milestones.Any(m => m.Key == key) == true) return;
+        await Ensure(project.SetMilestone(key, new SetMilestone { Name = name, PlannedOn = planned, ActualOn = actual }, Actor));
+    }
 
     /// <summary>Demo steps may meet data a previous partial load wrote; "already there" is fine, anything else is a bug.</summary>
     private static async Task Ensure<T>(Task<Outcome<T>> step)

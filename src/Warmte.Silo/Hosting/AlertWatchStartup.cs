@@ -18,21 +18,7 @@ public static class AlertWatchStartup
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warmte.Startup");
         _ = Task.Run(async () =>
         {
-            if (loadDemoFirst)
-            {
-                var readiness = app.Services.GetRequiredService<DemoReadiness>();
-                try
-                {
-                    var result = await app.Services.GetRequiredService<DemoData>().LoadAsync();
-                    readiness.MarkLoaded();
-                    logger.LogInformation("Demo: {Message}", result.Message);
-                }
-                catch (Exception ex)
-                {
-                    readiness.MarkFailed();
-                    logger.LogError(ex, "Loading the demo data failed; /health/ready stays 503 (demo: laden mislukt) until a start loads it");
-                }
-            }
+            if (loadDemoFirst) await LoadDemoAsync(app, logger);
             try
             {
                 await StartSweepsAsync(app.Services.GetRequiredService<IGrainFactory>(), logger);
@@ -46,6 +32,62 @@ public static class AlertWatchStartup
                 // Stopping: the next start starts them.
             }
         });
+    }
+
+    /// <summary>How often the demo load is tried, and the wait before the second try (doubled before each next one).</summary>
+    public const int DemoTries = 4;
+
+    public static readonly TimeSpan DemoFirstRetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Loads the demo, trying again with backoff (2, 4, 8 s) when a try fails: a transient error (a busy database, a
+    /// time-out) no longer leaves the silo not ready until a restart (review R6). A retry completes what the failed
+    /// try wrote (<see cref="DemoData"/>: every step skips what is there). After the last try /health/ready stays 503
+    /// and says why; a restart tries again.
+    /// </summary>
+    private static async Task LoadDemoAsync(WebApplication app, ILogger logger)
+    {
+        var readiness = app.Services.GetRequiredService<DemoReadiness>();
+        var demo = app.Services.GetRequiredService<DemoData>();
+        var stopping = app.Lifetime.ApplicationStopping;
+        var delay = DemoFirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await demo.LoadAsync();
+                readiness.MarkLoaded();
+                logger.LogInformation("Demo: {Message}", result.Message);
+                return;
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                var reason = $"{ex.GetType().Name}: {WarmteHost.ScrubbedFirstLine(ex.Message)}";
+                if (attempt == DemoTries)
+                {
+                    readiness.MarkFailed($"{DemoTries} pogingen, de laatste: {reason}");
+                    logger.LogError(ex, "Loading the demo data failed, try {Attempt} of {Tries}, the last; /health/ready stays 503 (demo: laden mislukt) until a start loads it",
+                        attempt, DemoTries);
+                    return;
+                }
+                readiness.MarkRetrying(attempt + 1, DemoTries, reason);
+                logger.LogWarning(ex, "Loading the demo data failed, try {Attempt} of {Tries}; trying again in {Delay} s (what was loaded stays and is completed)",
+                    attempt, DemoTries, delay.TotalSeconds);
+                try
+                {
+                    await Task.Delay(delay, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                delay *= 2;
+            }
+            catch (Exception)
+            {
+                return; // stopping: the next start loads it
+            }
+        }
     }
 
     /// <summary>Starts every sweep (idempotent: a sweep whose reminder is stored keeps its schedule).</summary>

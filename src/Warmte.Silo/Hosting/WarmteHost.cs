@@ -47,8 +47,10 @@ public static partial class WarmteHost
     {
         var builder = WebApplication.CreateBuilder(NormaliseArgs(args));
         configure?.Invoke(builder);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-            builder.WebHost.UseUrls(DefaultUrl);
+        var defaultUrls = string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]);
+        if (defaultUrls) builder.WebHost.UseUrls(DefaultUrl);
+        // An HTTP port in use is refused here, before the data directory or the database is touched (HttpPorts).
+        HttpPorts.Check(builder.Configuration, defaultUrls);
 
         // Tests with silo processes may shift the service's clock (TestClockOffset): only in the Testing environment,
         // elsewhere the key refuses the start here, before the data directory or the database is touched.
@@ -65,6 +67,8 @@ public static partial class WarmteHost
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<ActorNames>();
         builder.Services.AddSingleton<DemoData>();
+        // Tests only (Testing environment): make the demo load fail at a checkpoint (DemoFaults). Refused elsewhere, before anything is opened.
+        builder.Services.AddSingleton(DemoFaults.From(builder.Configuration, builder.Environment.EnvironmentName));
         // With --demo the silo is ready only once the demo data is there (/health/ready).
         builder.Services.AddSingleton(new DemoReadiness(builder.Configuration.GetValue<bool>("Demo")));
 

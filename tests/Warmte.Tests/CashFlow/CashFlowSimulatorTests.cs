@@ -123,11 +123,15 @@ public sealed class CashFlowSimulatorTests
 
         var noGap = CashFlowSimulator.Simulate(Ketelhuis, Regime.Milestones, new YearMonth(2020, 1)).Outlook;
         Assert.Equal(OutlookState.NoGapAhead, noGap.State);
-        Assert.Equal(54 - 12, noGap.RunwayMonths);
+        // The money lasts: no runway number (it would read as "runs out then"), the month the work is done instead:
+        // 54 work months from January 2019 with no stall ahead end in June 2023 (2019-01 + 53 months).
+        Assert.Null(noGap.RunwayMonths);
+        Assert.Equal(new YearMonth(2023, 6), noGap.MoneyLastsUntil);
         Assert.Null(noGap.MoneyNeededBy);
 
         var after = CashFlowSimulator.Simulate(Ketelhuis, Regime.Milestones, new YearMonth(2030, 1)).Outlook;
         Assert.Equal(OutlookState.Finished, after.State);
+        Assert.Null(after.RunwayMonths);
     }
 
     [Fact]

@@ -277,6 +277,43 @@ public sealed class RecountOnlineTests
         Assert.Equal((1m, 0m), (result.For, result.Against));
     }
 
+    /// <summary>
+    /// Review R5, FsCheck: for any givers among Z-003..Z-006 whose proxies Z-001 exercised online, all but at most one
+    /// written out before the meeting (the statutes' one slot held the live one), a paper tally that gives Z-001 Z-002's
+    /// proxy is accepted exactly when an online ballot for Z-002 through Z-001 is: both count the slots with
+    /// <see cref="ProxySlots.Taken"/> over the givers who may vote, so exactly when no live proxy is carried. The
+    /// eligibility is asked as both grain paths ask it: the members named plus the givers the holder carries.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property A_tally_and_an_online_ballot_agree_on_a_holders_free_slot() =>
+        Prop.ForAll((
+            from givers in Gen.SubListOf(new[] { "Z-003", "Z-004", "Z-005", "Z-006" })
+            from live in Gen.Choose(-1, 3)
+            select (givers: givers.ToArray(), live)).ToArbitrary(),
+            t =>
+            {
+                // The live giver (if any) casts last, while the one slot is free; the others cast earlier and were written out.
+                var liveGiver = t.live >= 0 && t.live < t.givers.Length ? t.givers[t.live] : null;
+                var dead = t.givers.Where(g => g != liveGiver).ToList();
+                var register = Register;
+                var record = Meeting();
+                foreach (var giver in dead.Concat(liveGiver is null ? [] : [liveGiver]))
+                {
+                    record = Ok(Cast(record, "begroting", giver, "Tegen", holder: "Z-001", channel: BallotChannel.Online, receipt: "AAAA-" + giver[2..], register: register));
+                    if (giver != liveGiver) register = register.SetItem(giver, Member(giver, Held.PlusDays(-1)));
+                }
+
+                var book = Book(record);
+                var tally = new RecordTally { For = 2, Against = 0, Abstain = 0, Present = ["Z-001"], Proxies = [new ProxyInput { Member = "Z-002", Holder = "Z-001" }] };
+                var named = AlvRules.NumbersIn(tally).Concat(book.ProxiesOf("alv", "begroting", "Z-001").Select(p => p.Member)).Distinct();
+                var tallied = AlvRules.RecordTally(record, "alv", "begroting", tally, MemberRules.Check(register, named, Held), book, Held, "bestuur", Now);
+                var cast = Cast(record, "begroting", "Z-002", "Voor", holder: "Z-001", channel: BallotChannel.Online, receipt: "AAAA-0002", register: register);
+
+                var free = liveGiver is null;
+                return (tallied.IsOk == free && cast.IsOk == free)
+                    .Label($"givers {string.Join(",", t.givers)}, live {liveGiver}: tally {Errors(tallied.Refusal)}, online {Errors(cast.Refusal)}");
+            });
+
     [Fact]
     public void The_slot_rule_is_one_rule_for_the_ALV_and_the_online_proxies()
     {

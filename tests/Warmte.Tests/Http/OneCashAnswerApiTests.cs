@@ -20,8 +20,11 @@ public sealed class OneCashAnswerApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private sealed record Views(int PageRunway, string PageBasis, string? PageNext, int TimelineRunway, string? TimelineNext,
+    private sealed record Views(int? PageRunway, string PageBasis, string? PageNext, int? TimelineRunway, string? TimelineNext,
         JsonElement TimelinePayments, int? PortfolioRunway, string? PortfolioNext, string[] CashAlerts);
+
+    /// <summary>A runway: a number only when the money runs out, null when it lasts (docs/cashflow-plan.md, "Outlook").</summary>
+    private static int? Runway(JsonElement o) => o.GetProperty("runwayMonths") is { ValueKind: JsonValueKind.Number } r ? r.GetInt32() : null;
 
     private static async Task<Views> Read(HttpClient client)
     {
@@ -33,10 +36,10 @@ public sealed class OneCashAnswerApiTests : IAsyncLifetime
             .Where(a => a.GetProperty("subject").GetString() == "kas").Select(a => a.GetProperty("message").GetString()!).ToArray();
         static string? Next(JsonElement o) => o.GetProperty("nextPayment") is { ValueKind: JsonValueKind.Object } n ? n.GetProperty("expectedOn").GetString() : null;
         return new Views(
-            page.GetProperty("runwayMonths").GetInt32(), page.GetProperty("basis").GetString()!, Next(page),
-            timeline.GetProperty("outlook").GetProperty("runwayMonths").GetInt32(), Next(timeline.GetProperty("outlook")),
+            Runway(page), page.GetProperty("basis").GetString()!, Next(page),
+            Runway(timeline.GetProperty("outlook")), Next(timeline.GetProperty("outlook")),
             timeline.GetProperty("state").GetProperty("expectedPayments"),
-            row.GetProperty("runwayMonths") is { ValueKind: JsonValueKind.Number } r ? r.GetInt32() : null,
+            Runway(row),
             row.GetProperty("nextExpectedPayment").GetString(), alerts);
     }
 
@@ -118,7 +121,7 @@ public sealed class OneCashAnswerApiTests : IAsyncLifetime
         Assert.DoesNotContain(alerts, a => a.StartsWith("runway-low: ", StringComparison.Ordinal) || a.StartsWith("in-stall: ", StringComparison.Ordinal));
         var row = (await financier.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray().Single(p => p.GetProperty("projectId").GetString() == "wg-terrein");
         Assert.DoesNotContain(AlertsOf(row.GetProperty("alerts")), a => a.StartsWith("runway-low: ", StringComparison.Ordinal));
-        Assert.Equal(after.TimelineRunway, row.GetProperty("runwayMonths").GetInt32());
+        Assert.Equal(after.TimelineRunway, Runway(row));
     }
 
     private static string[] AlertsOf(JsonElement alerts) =>

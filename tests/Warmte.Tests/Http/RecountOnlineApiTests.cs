@@ -113,6 +113,50 @@ public sealed class RecountOnlineApiTests(OnlineVotingFixture fixture) : IClassF
         Assert.Equal((1m, 0m), (result.GetProperty("for").GetDecimal(), result.GetProperty("against").GetDecimal()));
     }
 
+    /// <summary>
+    /// Review R5: the paper tally counts a holder's slots by the same rule as the online path. L-1 exercised L-3's proxy
+    /// online; the statutes allow one proxy per attendee. When L-3 was written out before the meeting that proxy is dead,
+    /// so the tally may give L-1 L-4's proxy; while L-3 may still vote, L-1 would carry two and the tally is refused.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task R5_a_tally_gives_a_holder_whose_only_proxy_is_dead_the_freed_slot_and_refuses_it_while_the_proxy_lives(bool giverLeft)
+    {
+        var (admin, coop, codes, token) = await Setup();
+        var anon = Server.Client(token: null);
+        Assert.Equal(HttpStatusCode.OK, (await anon.Post("api/stem/proxy", new { code = codes["L-3"], holder = "L-1", proposalIds = new[] { "begroting" } })).Status);
+        var online = await Vote(codes["L-1"], "Tegen", forMember: "L-3");
+        Assert.True(online.Status == HttpStatusCode.OK, online.Raw);
+        if (giverLeft)
+        {
+            var left = await Cli(token, "member", "leave", coop, "L-3", "--on", "2027-03-19");
+            Assert.True(left.Code == 0, left.Err);
+        }
+
+        var tally = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/proposals/begroting/tally", new
+        {
+            @for = 2, against = 1, abstain = 0, present = new[] { "L-1", "L-2" },
+            proxies = new[] { new { member = "L-4", holder = "L-1" } },
+        });
+        if (giverLeft)
+        {
+            // Before the fix: 400 "lid L-1 draagt 2 volmachten", the dead proxy filling the slot.
+            Assert.True(tally.Status == HttpStatusCode.OK, tally.Raw);
+            var stored = await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/begroting/tally");
+            Assert.True(stored.Status == HttpStatusCode.OK, stored.Raw);
+            var proxy = Assert.Single(stored.Body.GetProperty("proxies").EnumerateArray());
+            Assert.Equal(("L-4", "L-1"), (proxy.GetProperty("member").GetString(), proxy.GetProperty("holder").GetString()));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, tally.Status);
+            Assert.Contains("lid L-1 draagt 2 volmachten; de statuten staan er maximaal 1 toe.", tally.Raw);
+            // Nothing was recorded.
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/begroting/tally")).Status);
+        }
+    }
+
     [Fact]
     public async Task T8_4_and_T8_11_a_member_written_out_leaves_the_turnout_at_once_and_their_paper_says_the_vote_was_not_counted()
     {

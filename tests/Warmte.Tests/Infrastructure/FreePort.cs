@@ -12,10 +12,24 @@ namespace Warmte.Tests.Infrastructure;
 /// </summary>
 public static class FreePort
 {
-    private const int First = 20_000;
-    private const int Count = 12_000; // 20000..31999
+    // 20000..31999, or WARMTE_TEST_PORTS=first-last (a machine shared by several test runs gives each its own range).
+    private static readonly (int First, int Count) Range = RangeFrom(Environment.GetEnvironmentVariable("WARMTE_TEST_PORTS"));
+    private static int First => Range.First;
+    private static int Count => Range.Count;
+
+    private static (int, int) RangeFrom(string? setting) =>
+        setting?.Split('-') is [var a, var b] && int.TryParse(a, out var first) && int.TryParse(b, out var last) && first is > 0 and <= 65535 && last >= first && last <= 65535
+            ? (first, last - first + 1)
+            : (20_000, 12_000);
 
     private static int _next = Environment.ProcessId % Count;
+
+    /// <summary>
+    /// An HTTP address for an in-process server: port 0 (the system picks one, no race), or with WARMTE_TEST_PORTS set
+    /// a port of that range, so everything a test run starts stays inside it.
+    /// </summary>
+    public static string LoopbackUrl() =>
+        Environment.GetEnvironmentVariable("WARMTE_TEST_PORTS") is { Length: > 0 } ? $"http://127.0.0.1:{Next()}" : "http://127.0.0.1:0";
 
     /// <summary>A loopback port that was free a moment ago and that no other caller in this run got.</summary>
     public static int Next()

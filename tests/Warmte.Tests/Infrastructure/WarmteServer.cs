@@ -50,7 +50,7 @@ public sealed class WarmteServer : IAsyncDisposable
         dataDir ??= NewDataDir();
         var args = new List<string>
         {
-            "--urls", "http://127.0.0.1:0",
+            "--urls", FreePort.LoopbackUrl(),
             "--data-dir", dataDir,
             "--Orleans:SiloPort", FreePort.Next().ToString(),
             "--Orleans:GatewayPort", FreePort.Next().ToString(),

@@ -38,6 +38,29 @@ public sealed class SiloPortTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("health/ready")).StatusCode);
     }
 
+    /// <summary>
+    /// The HTTP port likewise: Kestrel binds it only when the app runs, so before the fix a second silo with a --urls port
+    /// in use first migrated its data directory (a new database, the lock file) and only then failed.
+    /// </summary>
+    [Fact]
+    public async Task A_silo_whose_http_port_is_in_use_is_refused_naming_port_and_option_before_touching_its_data()
+    {
+        var port = FreePort.Next();
+        using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        other.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        other.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        other.Listen();
+
+        var dataDir = WarmteServer.NewDataDir();
+        var second = await BuiltProgram.Run("dotnet", [BuiltProgram.SiloDll, "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}",
+            "--Orleans:SiloPort", FreePort.Next().ToString()], timeout: StartTimeout);
+
+        Assert.True(second.ExitCode == 1, second.ToString());
+        Assert.Contains($"De HTTP-poort {port} op 127.0.0.1 (adres http://127.0.0.1:{port}, uit --urls) is al in gebruik", second.Err);
+        Assert.Contains("Er is niets gestart of gewijzigd.", second.Err);
+        Assert.Empty(Directory.Exists(dataDir) ? Directory.GetFileSystemEntries(dataDir) : []);
+    }
+
     [Fact]
     public async Task A_cluster_silo_on_a_silo_port_in_use_is_refused_before_migrating_the_database()
     {

@@ -47,6 +47,51 @@ public sealed class RunwayDefinitionTests(ExportServerFixture fixture) : IClassF
 
     private static int? Runway(IXLCell cell) => cell.IsEmpty() ? null : cell.GetValue<int>();
 
+    /// <summary>
+    /// "Geld reikt nog 53 maanden" for a project whose money lasts read as "the money runs out then". Every place now says
+    /// the money lasts until the end of the work, with its month, and gives a number only when the money runs out: the
+    /// cash outlook and the cash timeline of the API, the portfolio API, and <c>warmte cashflow</c>.
+    /// </summary>
+    [Fact]
+    public async Task When_the_money_lasts_every_place_says_until_the_end_of_the_work_and_gives_no_number_of_months()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
+        {
+            id = coop, statutoryName = $"Coöperatie Reikt {coop[5..]} U.A.", kind = "HeatNetwork", municipality = "Amsterdam",
+        })).Status);
+        var lasting = await AddProject(admin, coop, $"Ruim {coop}", 100_000_000m);
+        var tight = await AddProject(admin, coop, $"Krap {coop}", 150_000m);
+        // The plan's 54 work months (15 + 12 + 12 + 9 + 6) from January 2025, none stalled: the last is June 2029.
+        const string end = "2029-06";
+
+        static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        static int? Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+        var outlook = (await admin.Get($"api/projects/{lasting}/cashflow")).Body.GetProperty("outlook");
+        Assert.Equal("NoGapAhead", outlook.GetProperty("state").GetString());
+        Assert.Equal((null, end), (Number(outlook, "runwayMonths"), Text(outlook, "moneyLastsUntil")));
+        var timeline = (await admin.Get($"api/projects/{lasting}/cash-timeline")).Body.GetProperty("outlook");
+        Assert.Equal((null, end), (Number(timeline, "runwayMonths"), Text(timeline, "moneyLastsUntil")));
+        // Money that runs out keeps its number, and no "lasts until".
+        var tightOutlook = (await admin.Get($"api/projects/{tight}/cashflow")).Body.GetProperty("outlook");
+        Assert.Equal("GapAhead", tightOutlook.GetProperty("state").GetString());
+        Assert.NotNull(Number(tightOutlook, "runwayMonths"));
+        Assert.Null(Text(tightOutlook, "moneyLastsUntil"));
+
+        var financier = Server.Client((await admin.Post("api/tokens", new { name = "Financier", role = "financier" })).Text("token"));
+        var rows = (await financier.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("projectId").GetString()!);
+        Assert.Equal((null, end), (Number(rows[lasting], "runwayMonths"), Text(rows[lasting], "moneyLastsUntil")));
+        Assert.Equal((Number(tightOutlook, "runwayMonths"), null), (Number(rows[tight], "runwayMonths"), Text(rows[tight], "moneyLastsUntil")));
+
+        var cli = await CliHarness.Run(CliHarness.Env(Server.BaseUrl, Server.AdminToken), null, "cashflow", lasting);
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Contains("Het geld reikt tot het einde van het werk (06-2029); er komt geen windstilte meer.", cli.Out);
+        Assert.DoesNotContain("tot het werk klaar is", cli.Out);
+    }
+
     [Fact]
     public async Task Both_workbooks_show_one_runway_and_the_cooperatives_name()
     {
@@ -64,7 +109,7 @@ public sealed class RunwayDefinitionTests(ExportServerFixture fixture) : IClassF
         var tight = await AddProject(admin, coop, $"Krap {coop}", 150_000m);
         var lastingOutlook = (await admin.Get($"api/projects/{lasting}/cashflow")).Body.GetProperty("outlook");
         Assert.Equal("NoGapAhead", lastingOutlook.GetProperty("state").GetString());
-        Assert.True(lastingOutlook.GetProperty("runwayMonths").GetInt32() > 0); // the months to the end of the work: not a runway
+        Assert.Equal(JsonValueKind.Null, lastingOutlook.GetProperty("runwayMonths").ValueKind); // the money lasts: no runway
         var tightOutlook = (await admin.Get($"api/projects/{tight}/cashflow")).Body.GetProperty("outlook");
         Assert.NotNull(Documented(tightOutlook)); // money runs out ahead: both workbooks show the number
 

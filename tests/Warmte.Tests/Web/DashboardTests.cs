@@ -44,6 +44,17 @@ public sealed class DashboardTests(BrowserFixture fixture)
         await Expect(financier.Locator("#signed-in-as")).ToContainTextAsync("financier");
         await Expect(financier.Locator("#portfolio-totals")).ToContainTextAsync("€ 7.700.000,00");
         await Expect(financier.Locator("#portfolio tbody tr")).ToHaveCountAsync(1);
+        // How long the money lasts, as the cash outlook says: "nog N maanden" only when it runs out; when it lasts, until
+        // the end of the work (before: "53 maanden", the months to the end of the work, read as "the money runs out then").
+        var cash = (await Screens.Server.Client(Screens.FinancierToken).Get("api/projects/wg-terrein/cashflow")).Body.GetProperty("outlook");
+        var lasts = financier.Locator("#portfolio tbody tr td").Nth(6); // the row header (project) is a th
+        if (cash.GetProperty("state").GetString() == "NoGapAhead")
+        {
+            var until = DateTime.ParseExact(cash.GetProperty("moneyLastsUntil").GetString() + "-01", "yyyy-MM-dd", Dutch).ToString("MMMM yyyy", Dutch);
+            await Expect(lasts).ToHaveTextAsync($"tot het einde van het werk ({until})");
+        }
+        else
+            await Expect(lasts).ToHaveTextAsync(new Regex(@"^nog \d+ maand(en)?$"));
 
         // The demo on 15-01-2027: tranche 6 waits for approval. Tranches 1-5 were paid and nothing is booked: the runway
         // comes from the actual balance, which covers the work, so no false "runway-low" (tester A7; before, the plan's
@@ -125,7 +136,12 @@ public sealed class DashboardTests(BrowserFixture fixture)
             await Expect(outlook).ToContainTextAsync($"Volgende tranche nodig vóór {Words(answer.GetProperty("moneyNeededBy").GetString()!)}.");
         }
         else
-            await Expect(outlook).ToContainTextAsync("Het geld reikt tot het werk klaar is");
+        {
+            // The money lasts: until the end of the work, in words, never a number of months (a number reads as "runs out then").
+            Assert.Equal("NoGapAhead", answer.GetProperty("state").GetString());
+            await Expect(outlook).ToContainTextAsync($"Het geld reikt tot het einde van het werk ({Words(answer.GetProperty("moneyLastsUntil").GetString()!)})");
+            await Expect(outlook).Not.ToContainTextAsync("Het geld reikt nog");
+        }
 
         var chart = page.Locator("#cash-chart");
         await Expect(chart.Locator("rect[data-kind=stall]")).ToHaveCountAsync(stalls);

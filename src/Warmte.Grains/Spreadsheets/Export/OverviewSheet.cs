@@ -131,10 +131,7 @@ public static class OverviewSheet
     public static int? RunwayBeforeGap(ProjectExport? project) => RunwayBeforeGap(project?.CashFlow?.Outlook);
 
     /// <inheritdoc cref="RunwayBeforeGap(ProjectExport?)"/>
-    public static int? RunwayBeforeGap(CashFlow.Outlook? outlook) =>
-        outlook is { State: CashFlow.OutlookState.GapAhead or CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding } o
-            ? o.RunwayMonths
-            : null;
+    public static int? RunwayBeforeGap(CashFlow.Outlook? outlook) => outlook?.RunwayMonths; // the outlook follows the same rule now
 
     /// <summary>Header style, formats, widths, frozen header, autofilter, and red rows where <paramref name="riskFormula"/> (written for row 2) holds.</summary>
     public static void Finish(IXLWorksheet sheet, IReadOnlyList<OverviewColumn> columns, int lastRow, string? riskFormula)

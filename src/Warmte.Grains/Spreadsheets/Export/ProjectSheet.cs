@@ -155,7 +155,10 @@ public static class ProjectSheet
         }
         var o = cash.Outlook;
         sheet.Value(row++, 1, 
-            $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.RunwayMonths} {DutchFormat.Noun(o.RunwayMonths, "maand", "maanden")} runway"
+            $"Vooruitblik per {DutchFormat.Month(o.Today)}: "
+            + (o.RunwayMonths is { } runway ? $"{runway} {DutchFormat.Noun(runway, "maand", "maanden")} runway"
+                : o.MoneyLastsUntil is { } until ? $"geld reikt tot het einde van het werk ({DutchFormat.Month(until)})"
+                : "het werk is klaar")
             + (o.GapStart is { } gap ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")})" : "")
             + (o.MoneyNeededBy is { } by ? $", geld nodig uiterlijk {DutchFormat.Month(by)}" : "")
             + (o.RequestBy is { } request ? $", aanvraag uiterlijk {DutchFormat.Month(request)}" : "") + ".");

@@ -81,7 +81,7 @@ function outlook(result, serviceMonth) {
     }
     case 'NoGapAhead':
       calm = true;
-      lines.push('Het geld reikt tot het werk klaar is: er ligt geen windstilte meer in het verschiet.');
+      lines.push(`Het geld reikt tot het einde van het werk${o.moneyLastsUntil ? ` (${monthWords(o.moneyLastsUntil)})` : ''}: er ligt geen windstilte meer in het verschiet.`);
       break;
     case 'InStall':
       lines.push('Het werk ligt nu stil: het wacht op de volgende tranche.');

@@ -1,7 +1,7 @@
 // The financier's portfolio: funded projects with granted / paid / outstanding and the next
 // expected payment, and every open alert across them, most urgent first.
 import { api } from '../api.js';
-import { date, euro, severityNames } from '../format.js';
+import { date, euro, monthWords, severityNames } from '../format.js';
 import { h, kpis, message, run, section, startPage, table } from '../layout.js';
 
 const RANK = { High: 3, Medium: 2, Low: 1 };
@@ -38,7 +38,16 @@ run(async () => {
       { label: 'Uitbetaald', value: p => euro(p.paid), numeric: true },
       { label: 'Nog uit te betalen', value: p => euro(p.outstanding), numeric: true },
       { label: 'Volgende betaling verwacht', value: p => (p.nextExpectedPayment ? `${date(p.nextExpectedPayment)} (${euro(p.nextExpectedAmount)})${p.nextExpectedTranche ? `, ${p.nextExpectedTranche}` : ''}` : '–') },
-      { label: 'Geld reikt nog', value: p => (p.runwayMonths === null || p.runwayMonths === undefined ? '–' : h('a', { href: `/app/cashflow?id=${p.projectId}` }, `${p.runwayMonths} maanden`)) },
+      { label: 'Geld reikt', value: p => moneyLasts(p) },
       { label: 'Ernstigste signaal', value: p => (p.worstSeverity ? h('span', { class: `badge ${p.worstSeverity}` }, severityNames[p.worstSeverity]) : 'geen') },
     ], portfolio.projects, { id: 'portfolio' })));
 });
+
+// How long the money lasts: a number of months only when it runs out (runwayMonths); when it lasts, until the end of the
+// work (moneyLastsUntil) — "nog 53 maanden" there read as "the money runs out then".
+function moneyLasts(p) {
+  const link = text => h('a', { href: `/app/cashflow?id=${p.projectId}` }, text);
+  if (p.runwayMonths !== null && p.runwayMonths !== undefined) return link(`nog ${p.runwayMonths} ${p.runwayMonths === 1 ? 'maand' : 'maanden'}`);
+  if (p.moneyLastsUntil) return link(`tot het einde van het werk (${monthWords(p.moneyLastsUntil)})`);
+  return '–';
+}
