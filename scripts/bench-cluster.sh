@@ -103,6 +103,8 @@ floor_port=$((http_base + 50))
 floor_args=""
 start_floor() {
   stop_floor
+  # A port that already answers is someone else's: measuring it would measure the wrong process.
+  if curl -s -o /dev/null "http://127.0.0.1:$floor_port/"; then echo "port $floor_port already answers: not starting the floor server there" >&2; exit 1; fi
   "${loadgen[@]}" floor-server --pg "$pg" --urls "http://127.0.0.1:$floor_port" --clients "$clients" > "$out/floor-server.log" 2>&1 &
   echo $! > "$dir/floor-server.pid"
   for _ in $(seq 60); do
@@ -112,6 +114,7 @@ start_floor() {
     sleep 1
   done
   curl -s -o /dev/null "http://127.0.0.1:$floor_port/" || { echo "floor server does not answer on :$floor_port" >&2; exit 1; }
+  kill -0 "$(cat "$dir/floor-server.pid")" 2>/dev/null || { echo "floor server exited, see $out/floor-server.log" >&2; exit 1; }
   floor_args="--floor-url http://127.0.0.1:$floor_port --floor-pid $(cat "$dir/floor-server.pid")"
   echo "   floor server on :$floor_port, pid $(cat "$dir/floor-server.pid")"
 }
@@ -121,6 +124,7 @@ stop_floor() {
   if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "Warmte.LoadGen.dll floor-server"; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true # a hung one must not keep the port
   fi
   rm -f "$dir/floor-server.pid"
   floor_args=""

@@ -119,13 +119,17 @@ public sealed class ProjectSummaryUpgradeTests
     }
 
     /// <summary>
-    /// Rows computed before the cash outlook became one answer per project (actual tranches and spending
-    /// once recorded) hold the old outlook: the upgrade marks them stale and the first start recomputes them.
+    /// Rows computed before a change of the stored outlook's meaning hold the old outlook: the upgrade marks
+    /// them stale and the first start recomputes them. The cash outlook became one answer per project (actual
+    /// tranches and spending once recorded: project_summary_cash_answer); the runway became a number only when
+    /// money runs out (project_summary_runway_nullable: an old row would read "nog 53 maanden" where the money lasts).
     /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Summaries_of_the_release_before_the_one_cash_answer_are_recomputed_at_first_start(bool postgres)
+    [InlineData(false, "project_summary_cash_answer")]
+    [InlineData(true, "project_summary_cash_answer")]
+    [InlineData(false, "project_summary_runway_nullable")]
+    [InlineData(true, "project_summary_runway_nullable")]
+    public async Task Summaries_of_a_release_before_a_change_of_the_stored_outlook_are_recomputed_at_first_start(bool postgres, string script)
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 6, 15, 9, 0));
         string? connectionString = postgres ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync() : null;
@@ -149,7 +153,7 @@ public sealed class ProjectSummaryUpgradeTests
         await using (var connection = await OpenAsync(dataDir, connectionString))
         {
             Assert.Equal(2L, Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM warmte_project_summary WHERE changes = computed AND updated_at LIKE '2026-06-15T09:00%'")));
-            Assert.Equal(1, await ExecuteAsync(connection, "DELETE FROM warmte_schema_version WHERE name LIKE '%project_summary_cash_answer%'"));
+            Assert.Equal(1, await ExecuteAsync(connection, $"DELETE FROM warmte_schema_version WHERE name LIKE '%{script}%'"));
         }
 
         clock.Advance(Duration.FromHours(1));
