@@ -162,7 +162,8 @@ internal static class DecisionCommands
     private static string Votes(System.Text.Json.JsonElement element, string name) =>
         element.Dec(name) is { } votes ? Nl.Number(votes, 2) : Nl.None;
 
-    private static string Category(string? category) => category switch
+    /// <summary>A member category as the register shows it ("eigenaar-bewoner") from the API's name ("EigenaarBewoner").</summary>
+    internal static string Category(string? category) => category switch
     {
         "EigenaarBewoner" => "eigenaar-bewoner",
         "Huurder" => "huurder",
@@ -338,15 +339,23 @@ internal static class DecisionCommands
         foreach (var x in complexes)
             table.Add(x.Str("name"), x.Str("corporation"), Nl.Number(x.Int("rentedHomes")),
                 $"{Nl.Number(x.Int("agreed"))} ({Nl.Percent((x.Dec("agreedPercent") ?? 0m) / 100m)})", Nl.Number(x.Int("refused")),
-                Nl.Number(x.Int("noResponse")), Nl.Number(x.Int("required")), Nl.YesNo(x.Bool("reached")), Nl.Date(x.Str("objectionPeriodEnds")));
+                Nl.Number(x.Int("noResponse")), Nl.Number(x.Int("required")), Reached(x), Nl.Date(x.Str("objectionPeriodEnds")));
         table.WriteTo(context.Out, "  ");
         // Judged at another threshold than the one stored (the law's 70%, or every tenant in a small complex): review2 F10.
         foreach (var x in complexes)
             if (x.Str("note") is { } note) context.Out.WriteLine($"  Let op, {x.Str("name")}: {note}");
+        foreach (var x in complexes)
+            if (x.Bool("reached") == true && x.Str("reachedOnNote") is { } reachedNote) context.Out.WriteLine($"  {x.Str("name")}: {reachedNote}");
         foreach (var x in complexes.Where(x => x.Bool("reached") != true))
             context.Out.WriteLine($"  {x.Str("name")}: {x.Prop("forecast")?.Str("explanation")}");
         return WarmteCli.Ok;
     }
+
+    /// <summary>"ja, op 15-03-2026" (reachedOn: the date of the answer that met the threshold; tester T10c), "ja" when that day is not known, "nee".</summary>
+    private static string Reached(JsonElement complex) =>
+        complex.Bool("reached") != true ? Nl.YesNo(false)
+        : complex.Str("reachedOn") is { } on ? $"{Nl.YesNo(true)}, op {Nl.Date(on)}"
+        : Nl.YesNo(true);
 
     private static async Task<int> RunGates(CommandContext context)
     {

@@ -55,7 +55,8 @@ internal static class ImportCommands
         "Akkoordverklaringen van huurders van een complex inlezen (bestuur)",
         "Leest per adres het antwoord (postcode, huisnummer, optioneel huisletter en toevoeging, antwoord: akkoord/geweigerd, datum) en legt ze "
         + "vast bij het complex. Huisnummers zoals 14-H, 9A of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H, "
-        + "of met de postcode vooraan: 1091 GM Wibautstraat 14-H). Een later antwoord van hetzelfde adres vervangt het eerdere. "
+        + "of met de postcode vooraan: 1091 GM Wibautstraat 14-H). Een later antwoord van hetzelfde adres vervangt het eerdere: per adres telt het antwoord met de laatste datum "
+        + "(bij dezelfde datum de onderste rij), in het bestand en tegenover wat al is vastgelegd; de samenvatting noemt welke rij welke vervangt. "
         + "Vóór het versturen (ook bij --dry-run) controleert de dienst elke rij met zijn eigen regels zonder iets op te slaan: "
         + "een datum in de toekomst of vóór het voorstel aan de huurders, een ouder antwoord dan het opgeslagen, meer adressen dan huurwoningen. "
         + Formats,
@@ -106,7 +107,7 @@ internal static class ImportCommands
     /// <see cref="Counts"/> once the service has answered (the member import: rows about erased members are only known
     /// then, so the real run counts them as the dry run does; tester T8.2).</param>
     internal static bool Report<T>(CommandContext context, ImportResult<T> result, Func<T, string> describe, string? note = null, bool allRows = false,
-        IReadOnlySet<int>? alreadyStored = null, bool countsAfterSending = false)
+        IReadOnlySet<int>? alreadyStored = null, bool countsAfterSending = false, IReadOnlySet<int>? replaced = null)
     {
         var output = context.Json ? context.Err : context.Out;
         var sending = !context.Invocation.Flag(DryRun) && result.Mapping is not null && !(result.Rows.IsEmpty && result.IsClean)
@@ -124,7 +125,7 @@ internal static class ImportCommands
         {
             // Rows the service already holds as they are change nothing: said apart, not as rows to read in (tester T8.10).
             var stored = alreadyStored ?? new HashSet<int>();
-            var toRead = result.Rows.Where(r => !stored.Contains(r.Row)).ToList();
+            var toRead = result.Rows.Where(r => !stored.Contains(r.Row) && replaced?.Contains(r.Row) != true).ToList();
             output.WriteLine(toRead.Count == 0 ? (result.Rows.IsEmpty ? "Geen rijen om in te lezen." : "Geen nieuwe rijen om in te lezen.")
                 : allRows ? "Deze rijen zouden worden ingelezen:" : "Eerste rijen:");
             foreach (var row in allRows ? toRead : toRead.Take(5)) output.WriteLine($"  rij {row.Row}: {describe(row.Item)}");
@@ -331,7 +332,9 @@ internal static class ImportCommands
     private static string DescribeMember(Members.MemberInput m, NodaTime.LocalDate? joinedOn)
     {
         var joined = m.JoinedOn ?? joinedOn;
-        return $"{m.Number} {m.Name} ({m.Category?.Trim().ToLowerInvariant()}), {m.Postcode} {House(m.Huisnummer, m.Huisletter, m.Toevoeging)}, "
+        // The category as the register will store it ("eigenaar" is stored as eigenaar-bewoner; tester T10e).
+        var category = Warmte.Members.MemberRules.TryParseCategory(m.Category, out var parsed) ? DecisionCommands.Category(parsed.ToString()) : m.Category?.Trim().ToLowerInvariant();
+        return $"{m.Number} {m.Name} ({category}), {m.Postcode} {House(m.Huisnummer, m.Huisletter, m.Toevoeging)}, "
                + $"{Nl.Number(m.Woningequivalenten ?? 1, 2)} WEQ, lid sinds {(joined is { } j ? Nl.Date(j) : Nl.None)}"
                + (m.JoinedOn is null && joinedOn is not null ? " (--joined-on)" : "");
     }
@@ -376,6 +379,7 @@ internal static class ImportCommands
     {
         var refusedAsWhole = false;
         var alreadyStored = new HashSet<int>();
+        var replaced = new SortedDictionary<int, ImportedRow<T>>(); // row → the later row of the same address that replaces it
         if (result.Mapping is { } mapping && !result.Rows.IsEmpty)
         {
             var checkedRows = result.Rows;
@@ -389,6 +393,11 @@ internal static class ImportCommands
                 if (answer.RootElement.ValueKind == JsonValueKind.Object && answer.RootElement.TryGetProperty("alreadyStored", out var stored) && stored.ValueKind == JsonValueKind.Array)
                     foreach (var i in stored.EnumerateArray())
                         if (i.TryGetInt32(out var index) && index >= 0 && index < checkedRows.Length) alreadyStored.Add(checkedRows[index].Row);
+                // Consent: an address twice in the file is two answers; the later one (by date) replaces the earlier (tester T2).
+                if (answer.RootElement.ValueKind == JsonValueKind.Object && answer.RootElement.TryGetProperty("superseded", out var superseded) && superseded.ValueKind == JsonValueKind.Array)
+                    foreach (var pair in superseded.EnumerateArray())
+                        if (pair.Int("index") is { } index && pair.Int("by") is { } by && index >= 0 && index < checkedRows.Length && by >= 0 && by < checkedRows.Length)
+                            replaced[checkedRows[index].Row] = checkedRows[by];
             }
             catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
             {
@@ -397,7 +406,13 @@ internal static class ImportCommands
                 result = result.WithProblems(ServiceProblems.Map(mapping, FieldErrors(refusal.Response), RowsOf(checkedRows), columnOf));
             }
         }
-        if (!Report(context, result, describe, allRows: true, alreadyStored: alreadyStored))
+        var replacedNote = replaced.Count == 0 ? null : string.Join(Environment.NewLine, replaced.Select(r =>
+        {
+            var earlier = result.Rows.First(x => x.Row == r.Key);
+            return $"Rij {r.Key} ({describe(earlier.Item)}) wordt vervangen door rij {r.Value.Row} ({describe(r.Value.Item)}): "
+                   + "van een adres telt het laatste antwoord.";
+        }));
+        if (!Report(context, result, describe, replacedNote, allRows: true, alreadyStored: alreadyStored, replaced: replaced.Keys.ToHashSet()))
             return (Finish(context, result, sent: false), result, null, []);
         if (refusedAsWhole || result.Rows.IsEmpty)
         {

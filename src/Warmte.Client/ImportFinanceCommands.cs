@@ -86,30 +86,17 @@ internal static class ImportFinanceCommands
                 // checked on sending
             }
         }
-        // A row whose only problem is its Werkelijk keeps its Begroot in the plan (tester finding T6): the two are
-        // independent facts on one row; only the Werkelijk is left out, and the summary names the row.
-        var planOnly = BudgetImport.PlanOnly(sheetsRead, thisMonth, result);
+        // The saved plan is read before anything is reported, so the dry run checks each budgeted Maand against it with
+        // the very function the real run uses (BudgetImport.WorkPlan) and says what the real run will do (tester T4:
+        // the dry run called a row good whose month the real run refused).
         var skipInvalid = context.Invocation.Flag(ImportCommands.SkipInvalid);
-        var planOnlyNote = planOnly.IsEmpty ? null : string.Join(Environment.NewLine, planOnly.Select(r =>
-            $"Van rij {r.Row} is alleen de Werkelijk fout: " + (skipInvalid
-                ? $"de Begroot ({Nl.Money(r.Item.Planned!.Value)}) gaat wel naar het werkplan, alleen de Werkelijk wordt niet ingelezen."
-                : $"met --skip-invalid gaat de Begroot ({Nl.Money(r.Item.Planned!.Value)}) wel naar het werkplan en blijft alleen de Werkelijk weg.")));
-        if (!ImportCommands.Report(context, result, b =>
-                $"{Warmte.DutchFormat.Month(b.Month)} {BudgetImport.KindLabel(b.Kind)}"
-                + (b.Planned is { } p ? $", begroot {Nl.Money(p)}" : "") + (b.Actual is { } a ? $", werkelijk {Nl.Money(a)}" : "")
-                + (b.RunsDuringStall ? " (loopt door bij stilstand)" : ""), planOnlyNote))
-            return ImportCommands.Finish(context, result, sent: false);
-        var mapping = result.Mapping!;
-        var rows = result.Rows.ToList();
-        var planRows = rows.Concat(planOnly).OrderBy(r => r.Row).ToList();
-        var planOnlyRows = planOnly.IsEmpty ? "" : planOnly.Length == 1 ? $"rij {planOnly[0].Row}" : "rijen " + string.Join(", ", planOnly.Select(r => r.Row.ToString()));
-        string planText = "geen begrote bedragen in het bestand";
-        string totalsText = "geen werkelijke bedragen in het bestand";
-        var problems = new List<ImportProblem>();
-
-        if (planRows.Any(r => r.Item.Planned is > 0m))
+        string? planJson = null;
+        CashFlow.CashFlowPlan? savedPlan = null;
+        (YearMonth Start, int WorkMonths, ImmutableArray<CashFlow.WorkPackageEntry?> Existing)? frame = null;
+        var planUnchecked = false;
+        if (result.Mapping is { } planMapping
+            && result.Rows.Concat(BudgetImport.PlanOnly(sheetsRead, thisMonth, result)).Any(r => r.Item.Planned is > 0m))
         {
-            string planJson;
             try
             {
                 using var saved = Commands.Parse(await context.Api.GetAsync($"/api/projects/{project}/cashflow-plan"));
@@ -122,37 +109,95 @@ internal static class ImportFinanceCommands
                                       + "Er is niets verstuurd.");
                 return WarmteCli.BadInput;
             }
-            var frame = BudgetImport.Frame(planJson);
-            if (!frame.IsOk) throw new InputException("Het kasstroomplan bij de dienst is niet te lezen: " + frame.Refusal!.Errors[0].Reason);
-            var (start, workMonths, existing) = frame.Value;
-            var (packages, placement) = BudgetImport.WorkPlan(planRows, start, workMonths);
-            problems.AddRange(placement.Select(p => new ImportProblem(mapping.Sheet.Name, p.Row, mapping.ColumnName(p.Field), p.Reason)));
-            var newPlan = BudgetImport.WithWorkPlan(planJson, packages);
-            var check = CashFlow.PlanReader.Read(newPlan);
-            if (!check.IsOk)
-                problems.AddRange(ServiceProblems.Map(mapping, check.Refusal!.Errors.Select(e => (e.Field, e.Reason)), i => i < packages.Length ? packages[i].Rows : [], PlanColumn)
-                    .Select(p => p with { Reason = p.Reason.Replace("geweigerd door de dienst: ", "past niet in het kasstroomplan: ") }));
-            if (problems.Count > 0 && !context.Invocation.Flag(ImportCommands.SkipInvalid))
-                return Refused(context, problems);
-            if (check.IsOk && packages.Length > 0)
+            catch (Exception unreachable) when (dryRun && unreachable is ApiException or HttpRequestException or TaskCanceledException
+                                                          or UnexpectedAnswerException or JsonException)
             {
-                if (BudgetImport.SameWorkPlan(existing, packages)) planText = $"werkplan ongewijzigd ({Nl.Count(packages.Length, "werkpakket", "werkpakketten")})";
-                else
+                planUnchecked = true; // a dry run without the service checks the file only, and says so
+            }
+            if (planJson is not null)
+            {
+                var read = BudgetImport.Frame(planJson);
+                if (!read.IsOk) throw new InputException("Het kasstroomplan bij de dienst is niet te lezen: " + read.Refusal!.Errors[0].Reason);
+                frame = read.Value;
+                savedPlan = CashFlow.PlanReader.Read(planJson).Value;
+                // A month outside the programme refuses the whole row: its Begroot cannot be placed, and its Werkelijk is
+                // not kept apart from it either (tester T4: the summary said the row's Begroot was kept while the same run
+                // refused its Maand).
+                var candidates = result.Rows.Concat(BudgetImport.PlanOnly(sheetsRead, thisMonth, result)).OrderBy(r => r.Row).ToList();
+                var (_, placement) = BudgetImport.WorkPlan(candidates, frame.Value.Start, frame.Value.WorkMonths);
+                result = result.WithProblems(placement.Select(p => new ImportProblem(planMapping.Sheet.Name, p.Row, planMapping.ColumnName(p.Field), p.Reason)));
+            }
+        }
+        // A row whose only problem is its Werkelijk keeps its Begroot in the plan (tester finding T6): the two are
+        // independent facts on one row; only the Werkelijk is left out, and the summary names the row.
+        var planOnly = BudgetImport.PlanOnly(sheetsRead, thisMonth, result);
+        var planRows = result.Rows.Concat(planOnly).OrderBy(r => r.Row).ToList();
+        ImmutableArray<BudgetPackage> packages = [];
+        string? newPlan = null;
+        CashFlow.CashFlowPlan? proposedPlan = null;
+        if (frame is { } f && result.Mapping is { } m2 && planRows.Any(r => r.Item.Planned is > 0m))
+        {
+            (packages, _) = BudgetImport.WorkPlan(planRows, f.Start, f.WorkMonths);
+            newPlan = BudgetImport.WithWorkPlan(planJson!, packages);
+            var check = CashFlow.PlanReader.Read(newPlan);
+            if (check.IsOk) proposedPlan = check.Value;
+            else
+            {
+                // The whole plan with these packages does not hold: every row of a refused package is bad, in the dry run too.
+                var packagesNow = packages;
+                result = result.WithProblems(ServiceProblems.Map(m2, check.Refusal!.Errors.Select(e => (e.Field, e.Reason)), i => i < packagesNow.Length ? packagesNow[i].Rows : [], PlanColumn)
+                    .Select(p => p with { Reason = p.Reason.Replace("geweigerd door de dienst: ", "past niet in het kasstroomplan: ") }));
+                planOnly = BudgetImport.PlanOnly(sheetsRead, thisMonth, result);
+                planRows = result.Rows.Concat(planOnly).OrderBy(r => r.Row).ToList();
+                (packages, _) = BudgetImport.WorkPlan(planRows, f.Start, f.WorkMonths);
+                newPlan = BudgetImport.WithWorkPlan(planJson!, packages);
+                proposedPlan = CashFlow.PlanReader.Read(newPlan).Value;
+            }
+        }
+        var planChanges = proposedPlan is not null && packages.Length > 0 && !BudgetImport.SameWorkPlan(frame!.Value.Existing, packages);
+        // Tester T9: the plan is the file; say plainly, with both totals, what is replaced — before it happens.
+        var replacementNote = planChanges && savedPlan is not null ? BudgetImport.ReplacementNote(savedPlan, proposedPlan!) : null;
+        var planOnlyNote = planOnly.IsEmpty ? null : string.Join(Environment.NewLine, planOnly.Select(r =>
+            $"Van rij {r.Row} is alleen de Werkelijk fout: " + (skipInvalid
+                ? $"de Begroot ({Nl.Money(r.Item.Planned!.Value)}) gaat wel naar het werkplan, alleen de Werkelijk wordt niet ingelezen."
+                : $"met --skip-invalid gaat de Begroot ({Nl.Money(r.Item.Planned!.Value)}) wel naar het werkplan en blijft alleen de Werkelijk weg.")));
+        var notes = new[] { planOnlyNote, replacementNote,
+                planUnchecked ? "De dienst was niet bereikbaar: de maanden zijn niet tegen het kasstroomplan gecontroleerd (dat gebeurt bij het versturen)." : null }
+            .Where(n => n is not null).ToList();
+        if (!ImportCommands.Report(context, result, b =>
+                $"{Warmte.DutchFormat.Month(b.Month)} {BudgetImport.KindLabel(b.Kind)}"
+                + (b.Planned is { } p ? $", begroot {Nl.Money(p)}" : "") + (b.Actual is { } a ? $", werkelijk {Nl.Money(a)}" : "")
+                + (b.RunsDuringStall ? " (loopt door bij stilstand)" : ""), notes.Count == 0 ? null : string.Join(Environment.NewLine, notes)))
+            return ImportCommands.Finish(context, result, sent: false);
+        var mapping = result.Mapping!;
+        var rows = result.Rows.ToList();
+        var planOnlyRows = planOnly.IsEmpty ? "" : planOnly.Length == 1 ? $"rij {planOnly[0].Row}" : "rijen " + string.Join(", ", planOnly.Select(r => r.Row.ToString()));
+        string planText = "geen begrote bedragen in het bestand";
+        string totalsText = "geen werkelijke bedragen in het bestand";
+        string? replacedText = null;
+        var problems = new List<ImportProblem>();
+
+        if (newPlan is not null && proposedPlan is not null && packages.Length > 0)
+        {
+            if (!planChanges) planText = $"werkplan ongewijzigd ({Nl.Count(packages.Length, "werkpakket", "werkpakketten")})";
+            else
+            {
+                try
                 {
-                    try
-                    {
-                        using (Progress.Start(context.Err, "Werkplan versturen; de dienst controleert en bewaart…"))
-                            await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/cashflow-plan", $"{{\"plan\":{newPlan}}}", CancellationToken.None);
-                        planText = $"werkplan vervangen door {Nl.Count(packages.Length, "werkpakket", "werkpakketten")} uit {Nl.Count(packages.Sum(p => p.Rows.Length), "rij", "rijen")}";
-                        var keptOnly = planOnly.Where(r => packages.Any(p => p.Rows.Contains(r.Row))).Select(r => r.Row).ToList();
-                        if (keptOnly.Count > 0)
-                            planText += $" (van {(keptOnly.Count == 1 ? $"rij {keptOnly[0]}" : "rijen " + string.Join(", ", keptOnly))} alleen de Begroot: de Werkelijk is niet ingelezen)";
-                    }
-                    catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
-                    {
-                        return Refused(context, ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response),
-                            i => i < packages.Length ? packages[i].Rows : [], PlanColumn).ToList());
-                    }
+                    using (Progress.Start(context.Err, "Werkplan versturen; de dienst controleert en bewaart…"))
+                        await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/cashflow-plan", $"{{\"plan\":{newPlan}}}", CancellationToken.None);
+                    planText = $"werkplan vervangen door {Nl.Count(packages.Length, "werkpakket", "werkpakketten")} uit {Nl.Count(packages.Sum(p => p.Rows.Length), "rij", "rijen")}";
+                    var keptOnly = planOnly.Where(r => packages.Any(p => p.Rows.Contains(r.Row))).Select(r => r.Row).ToList();
+                    if (keptOnly.Count > 0)
+                        planText += $" (van {(keptOnly.Count == 1 ? $"rij {keptOnly[0]}" : "rijen " + string.Join(", ", keptOnly))} alleen de Begroot: de Werkelijk is niet ingelezen)";
+                    if (savedPlan is { WorkPlan.IsDefaultOrEmpty: false })
+                        replacedText = $"Het vorige werkplan ({BudgetImport.Extent(savedPlan)}) is vervangen door dit bestand ({BudgetImport.Extent(proposedPlan)}).";
+                }
+                catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
+                {
+                    var sentPackages = packages;
+                    return Refused(context, ServiceProblems.Map(mapping, ImportCommands.FieldErrors(refusal.Response),
+                        i => i < sentPackages.Length ? sentPackages[i].Rows : [], PlanColumn).ToList());
                 }
             }
         }
@@ -182,10 +227,11 @@ internal static class ImportFinanceCommands
         if (!planOnly.IsEmpty) totalsText = (totals.IsEmpty ? "niets verstuurd" : totalsText) + $"; niet ingelezen: de Werkelijk van {planOnlyRows} (de Begroot wel)";
         foreach (var problem in problems) context.Err.WriteLine(problem.ToString());
         if (context.Json)
-            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, totals = new { counts.Created, counts.Updated, counts.Unchanged, counts.Removed }, badRows = result.BadRows + problems.Select(p => p.Row).Distinct().Count(), planOnlyRows = planOnly.Select(r => r.Row) }, WarmteJson.Default));
+            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, totals = new { counts.Created, counts.Updated, counts.Unchanged, counts.Removed }, badRows = result.BadRows + problems.Select(p => p.Row).Distinct().Count(), planOnlyRows = planOnly.Select(r => r.Row), replaced = replacedText }, WarmteJson.Default));
         else
         {
             context.Out.WriteLine($"Begroting: {planText}.");
+            if (replacedText is not null) context.Out.WriteLine(replacedText);
             context.Out.WriteLine($"Werkelijke uitgaven: {totalsText}.");
         }
         return problems.Count > 0 ? WarmteCli.BadInput : ImportCommands.Finish(context, result, sent: true);

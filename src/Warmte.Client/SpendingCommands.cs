@@ -174,7 +174,16 @@ internal static class SpendingCommands
                 : b.Str("note");
             table.Add(id, MonthName(b.Str("month")), KindName(b.Str("kind")), Nl.Money(amount), note, b.Str("bookedBy"));
         }
-        context.Out.WriteLine($"Geboekte uitgaven van {project}");
+        // Tester T10d: the header names the month asked for, and an empty answer says why it is empty.
+        var monthText = month is { } shown ? $"{shown.Month:00}-{shown.Year}" : null;
+        context.Out.WriteLine(monthText is null ? $"Geboekte uitgaven van {project}" : $"Geboekte uitgaven van {project} in {monthText}");
+        if (bookings.Count == 0)
+        {
+            context.Out.WriteLine(month is { } asked && asked > context.Today().ToYearMonth()
+                ? $"  {monthText} ligt in de toekomst: uitgaven worden geboekt als ze gedaan zijn, dus daar staat nog niets."
+                : monthText is null ? "  Er zijn nog geen uitgaven geboekt." : $"  In {monthText} zijn geen uitgaven geboekt.");
+            return WarmteCli.Ok;
+        }
         table.WriteTo(context.Out, "  ");
         context.Out.WriteLine($"  Totaal: {Nl.Money(total)}");
         return WarmteCli.Ok;

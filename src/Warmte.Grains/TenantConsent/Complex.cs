@@ -241,6 +241,14 @@ public sealed record ConsentStatus
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? DryRun { get; init; }
 
+    /// <summary>
+    /// Only in the answer to recording answers: the answers of the call that a later answer of the same address
+    /// replaced, each as {index, by} (declarations[index] replaced by declarations[by]); not recorded.
+    /// </summary>
+    [Id(10)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableArray<SupersededAnswer>? Superseded { get; init; }
+
     /// <summary>The same status without per-address answers (personal data).</summary>
     public ConsentStatus WithoutAddresses() =>
         this with { Complexes = [.. Complexes.Select(c => c with { Declarations = null })] };

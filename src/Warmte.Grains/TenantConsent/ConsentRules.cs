@@ -113,11 +113,15 @@ public static class ConsentRules
         var byAddress = new Dictionary<DutchAddress, Declaration>(stored);
         var recorded = ImmutableArray.CreateBuilder<(Declaration New, Declaration? Before)>();
         var seen = new Dictionary<DutchAddress, int>();
+        var superseded = Superseded(inputs);
         int added = 0, changed = 0;
         for (var i = 0; i < inputs.Length; i++)
         {
             var at = $"declarations[{i}]";
             var before = v.Errors.Count;
+            // A later answer of the same address in this call replaces this one: it is not recorded, whatever it says
+            // (never the older answer kept while the later is refused; tester T2).
+            if (superseded.ContainsKey(i)) continue;
             if (inputs[i] is not { } input) { v.Add(at, "is leeg."); continue; }
             var address = MemberRules.Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
             var response = ConsentResponse.Akkoord;
@@ -152,7 +156,7 @@ public static class ConsentRules
         if (byAddress.Count > complex.RentedHomes)
             return Refusal.Invalid("declarations", $"complex '{complexId}' telt {complex.RentedHomes} huurwoningen; met deze antwoorden zouden er {byAddress.Count} adressen zijn.");
         if (added + changed == 0)
-            return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden."), [], skipped));
+            return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record, "consent.declarations-recorded", "Geen nieuwe antwoorden."), [], skipped) { Superseded = Pairs(superseded) });
         var agreed = complex.Agreed;
         var refusedCount = complex.Refused;
         foreach (var (now2, before) in recorded)
@@ -168,8 +172,34 @@ public static class ConsentRules
         var leftOut = skipped.Select(e => e.Field.Split(']')[0]).Distinct().Count();
         var left = leftOut == 0 ? "" : $"; {leftOut} {DutchFormat.Noun(leftOut, "antwoord", "antwoorden")} met een fout overgeslagen";
         return Outcome<DeclarationsRecorded>.Ok(new(new Change<ConsentRecord>(record with { Complexes = record.Complexes.Replace(complex, updated) }, "consent.declarations-recorded",
-            $"Complex '{complexId}': {added} {DutchFormat.Noun(added, "nieuw antwoord", "nieuwe antwoorden")} en {changed} {DutchFormat.Noun(changed, "gewijzigd antwoord", "gewijzigde antwoorden")} vastgelegd{left}."), recorded.ToImmutable(), skipped));
+            $"Complex '{complexId}': {added} {DutchFormat.Noun(added, "nieuw antwoord", "nieuwe antwoorden")} en {changed} {DutchFormat.Noun(changed, "gewijzigd antwoord", "gewijzigde antwoorden")} vastgelegd{left}."), recorded.ToImmutable(), skipped) { Superseded = Pairs(superseded) });
     }
+
+    /// <summary>
+    /// The answers of one call that a later answer of the same address replaces, each with the index of the one that
+    /// replaces it: per address the answer with the latest date wins, on equal dates the later one in the call (a
+    /// tenant may change their mind; a spreadsheet lists answers in any order). Answers without a date or a readable
+    /// address take no part: they are refused on their own.
+    /// </summary>
+    public static IReadOnlyDictionary<int, int> Superseded(IReadOnlyList<DeclarationInput?> inputs)
+    {
+        var latest = new Dictionary<DutchAddress, int>();
+        var addresses = new DutchAddress?[inputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i] is not { On: { } on } input) continue;
+            if (MemberRules.Address(new Validation(), "", input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter) is not { } address) continue;
+            addresses[i] = address;
+            if (!latest.TryGetValue(address, out var best) || inputs[best]!.On <= on) latest[address] = i;
+        }
+        var superseded = new Dictionary<int, int>();
+        for (var i = 0; i < inputs.Count; i++)
+            if (addresses[i] is { } address && latest[address] != i) superseded[i] = latest[address];
+        return superseded;
+    }
+
+    private static ImmutableArray<SupersededAnswer> Pairs(IReadOnlyDictionary<int, int> superseded) =>
+        [.. superseded.OrderBy(p => p.Key).Select(p => new SupersededAnswer(p.Key, p.Value))];
 
     /// <summary>
     /// Why an answer dated <paramref name="on"/> cannot be recorded, in Dutch without the field name, or null when it can:
@@ -375,4 +405,12 @@ public static class ConsentRules
 
 /// <summary>What recording answers does: the new record (counts) and each answer stored with the one it replaced.</summary>
 /// <param name="Skipped">Good rows only: every problem of the answers left out, on its item ("declarations[3].on"); empty otherwise.</param>
-public sealed record DeclarationsRecorded(Change<ConsentRecord> Change, ImmutableArray<(Declaration New, Declaration? Before)> Recorded, ImmutableArray<FieldError> Skipped);
+public sealed record DeclarationsRecorded(Change<ConsentRecord> Change, ImmutableArray<(Declaration New, Declaration? Before)> Recorded, ImmutableArray<FieldError> Skipped)
+{
+    /// <summary>The answers of the call that a later answer of the same address replaced (not recorded).</summary>
+    public ImmutableArray<SupersededAnswer> Superseded { get; init; } = [];
+}
+
+/// <summary>declarations[<see cref="Index"/>] is replaced by the later answer of the same address, declarations[<see cref="By"/>].</summary>
+[GenerateSerializer, Immutable]
+public sealed record SupersededAnswer([property: Id(0)] int Index, [property: Id(1)] int By);

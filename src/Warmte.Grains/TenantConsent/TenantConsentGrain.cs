@@ -145,17 +145,18 @@ public sealed class TenantConsentGrain(
         if (!outcome.IsOk) return outcome.Refusal!;
         var (change, recorded, skipped) = outcome.Value!;
         ImmutableArray<FieldError>? leftOut = command.SkipInvalid == true ? skipped : null;
+        ImmutableArray<SupersededAnswer>? superseded = outcome.Value!.Superseded.IsEmpty ? null : outcome.Value.Superseded;
         // A dry run: the same rules on the same stored answers, nothing stored; the counts as they would be (no answers per address).
         if (command.DryRun == true)
-            return Outcome<ConsentStatus>.Ok(ConsentRules.Status(change.Value, ProjectId, Today, null) with { Skipped = leftOut, DryRun = true });
-        if (recorded.Length == 0) return Outcome<ConsentStatus>.Ok(ConsentRules.Status(await WithMetOnAsync(Record), ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut });
+            return Outcome<ConsentStatus>.Ok(ConsentRules.Status(change.Value, ProjectId, Today, null) with { Skipped = leftOut, DryRun = true, Superseded = superseded });
+        if (recorded.Length == 0) return Outcome<ConsentStatus>.Ok(ConsentRules.Status(await WithMetOnAsync(Record), ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut, Superseded = superseded });
         var entries = recorded.Select(r => JournaledState<RecordState<ConsentRecord>>.Entry(ConsentRules.FactKind, complexId, now, actor,
             ConsentRules.FactOf(r))).ToList();
         entries.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, change.Action, change.Summary)));
         var rows = recorded.Select(r => JournaledState<RecordState<ConsentRecord>>.Row(ConsentRules.RowKind, ConsentRules.RowId(complexId, r.New.Address), complexId, r.New)).ToList();
         await CommitAsync(change.Value, entries, rows, now);
         await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // consent moves a gate
-        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(await WithMetOnAsync(Record), ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut });
+        return Outcome<ConsentStatus>.Ok(ConsentRules.Status(await WithMetOnAsync(Record), ProjectId, Today, await AnswersAsync()) with { Skipped = leftOut, Superseded = superseded });
     }
 
     /// <summary>Commits the record with facts and current rows in one transaction (as <see cref="RecordStateExtensions.ApplyAsync{T}"/> does for the record alone).</summary>

@@ -80,6 +80,25 @@ public sealed class DecisionCliTests(CliServerFixture fixture) : IClassFixture<C
         Assert.Contains("Complex A: Bij het tempo tot nu toe", output.Out);
     }
 
+    /// <summary>Tester T10c: the day the threshold was met (reachedOn) is shown by the CLI, not only in the API.</summary>
+    [Fact]
+    public async Task Consent_shows_the_day_the_threshold_was_met()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        await admin.Put($"api/projects/{project}/consent/complexes/complex-b", new { name = "Complex B", corporation = "Stadgenoot", rentedHomes = 100, proposalDate = "2025-01-15" });
+        // 70 of 100 is the 70% threshold: 69 agreements on 01-02-2025, the 70th (the one that meets it) on 15-03-2025.
+        var recorded = await admin.Post($"api/projects/{project}/consent/complexes/complex-b/declarations", new
+        {
+            declarations = Enumerable.Range(1, 70).Select(n => new { postcode = "1054 AB", huisnummer = n, response = "Akkoord", on = n == 70 ? "2025-03-15" : "2025-02-01" }),
+        });
+        Assert.True(recorded.Status == System.Net.HttpStatusCode.OK, recorded.Raw);
+        var output = await Run(WarmteServer.BootstrapAdminToken, "consent", project);
+        Assert.Equal(0, output.Code);
+        Assert.Contains("ja, op 15-03-2025", output.Out);
+        Assert.Contains("in elk complex gehaald", output.Out);
+    }
+
     [Fact]
     public async Task Alv_create_with_a_misspelt_type_gets_one_error_and_the_option_it_belongs_to_tester_F12()
     {

@@ -29,6 +29,33 @@ public sealed class MonthOptionCliTests
         return (server, project, board);
     }
 
+    /// <summary>Tester T10d: the list of one month names that month, and an empty month says why it is empty.</summary>
+    [Fact]
+    public async Task The_list_of_one_month_names_the_month_and_a_future_month_says_it_is_in_the_future()
+    {
+        var (server, project, board) = await Project();
+        await using var _ = server;
+        Assert.Equal(0, (await Run(server, board, "spending", "book", project, "--month", "11-2026", "--kind", "ontwerp", "--amount", "1000")).ExitCode);
+
+        var november = await Run(server, board, "spending", "list", project, "--month", "nov 2026");
+        Assert.True(november.ExitCode == 0, november.ToString());
+        Assert.Contains($"Geboekte uitgaven van {project} in 11-2026", november.Out);
+        Assert.Contains(november.Out.Split('\n'), l => l.TrimStart().StartsWith("b-", StringComparison.Ordinal) && l.Contains(" ontwerp "));
+
+        var future = await Run(server, board, "spending", "list", project, "--month", "2030-01");
+        Assert.True(future.ExitCode == 0, future.ToString());
+        Assert.Contains($"Geboekte uitgaven van {project} in 01-2030", future.Out);
+        Assert.Contains("01-2030 ligt in de toekomst", future.Out);
+
+        var empty = await Run(server, board, "spending", "list", project, "--month", "10-2026");
+        Assert.Contains("In 10-2026 zijn geen uitgaven geboekt.", empty.Out);
+        Assert.DoesNotContain("toekomst", empty.Out);
+
+        // --json is the API's answer: the kind keeps its stable English value (docs/api.md).
+        var json = await Run(server, board, "spending", "list", project, "--month", "11-2026", "--json");
+        Assert.Contains("\"Design\"", json.Out);
+    }
+
     [Fact]
     public async Task The_month_option_takes_the_months_the_tool_prints_and_the_budget_import_reads()
     {

@@ -64,10 +64,10 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         Assert.Contains("5 goede rijen, 1 foute rij", dry.Out);
         Assert.Contains("Lid sinds: 01-01-2020 voor elke rij (--joined-on; het bestand heeft geen kolom Lid sinds)", dry.Out);
         Assert.Contains("rij 5: 1001 Anna de Vries (huurder), 1091 GM 14-H, 1 WEQ, lid sinds 01-01-2020 (--joined-on)", dry.Out);
-        Assert.Contains("rij 6: 1002 José Muñoz (eigenaar), 1091 GM 9A, 1 WEQ", dry.Out);
+        Assert.Contains("rij 6: 1002 José Muñoz (eigenaar-bewoner), 1091 GM 9A, 1 WEQ", dry.Out);
         Assert.Contains("rij 7: 1003 Café Oost (bedrijf), 1091 GM 12, 2,5 WEQ", dry.Out);
         Assert.Contains("rij 8: 1004 Els Bakker (huurder), 1091 GM 14-2, 1 WEQ", dry.Out);
-        Assert.Contains("rij 10: 1006 Fatima el Amrani (eigenaar), 1091 GN 3-HS, 1 WEQ", dry.Out);
+        Assert.Contains("rij 10: 1006 Fatima el Amrani (eigenaar-bewoner), 1091 GN 3-HS, 1 WEQ", dry.Out);
         Assert.DoesNotContain("rij 9:", dry.Out);
         // Every problem of the bad row, each with its column and value.
         var row9 = dry.Err.Split('\n').Where(l => l.Contains("rij 9,")).ToList();

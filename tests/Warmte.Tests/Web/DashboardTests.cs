@@ -336,6 +336,9 @@ public sealed class DashboardTests(BrowserFixture fixture)
             var id = complex.GetProperty("id").GetString()!;
             var block = page.Locator($"article.complex[data-complex='{id}']");
             await Expect(block.Locator("[data-reached]")).ToHaveAttributeAsync("data-reached", "true");
+            // Tester T10c: the day it was met (the API's reachedOn, JJJJ-MM-DD) is shown, in Dutch date order.
+            var reachedOn = complex.GetProperty("reachedOn").GetString()!.Split('-');
+            await Expect(block.Locator("[data-reached]")).ToHaveTextAsync($"✓ Drempel gehaald op {reachedOn[2]}-{reachedOn[1]}-{reachedOn[0]}");
             await Expect(block.Locator("[data-count=agreed] dd")).ToHaveTextAsync(complex.GetProperty("agreed").GetInt32().ToString(Dutch));
             await Expect(block.Locator("[data-count=required] dd")).ToHaveTextAsync($"{complex.GetProperty("required").GetInt32()} (70%)");
             await Expect(block).ToContainTextAsync("Bezwaartermijn tot");

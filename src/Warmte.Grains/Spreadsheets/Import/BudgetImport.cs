@@ -200,6 +200,26 @@ public static class BudgetImport
             (plan.StartMonth, plan.Phases.Length == 0 ? 0 : plan.Phases[^1].LastMonth, [.. file.WorkPlan ?? []]));
     }
 
+    /// <summary>
+    /// What an import that replaces the work plan says beforehand (tester T9: a 2-row sheet replaced a € 5.817.000 plan
+    /// without a word): "Het bestaande werkplan (€ 5.817.000,00, 01-2019 t/m 06-2023) wordt vervangen door dit bestand
+    /// (€ 87.000,00, 01-2019 t/m 11-2026)." Null when the saved plan has no work plan (nothing is lost).
+    /// </summary>
+    public static string? ReplacementNote(CashFlowPlan saved, CashFlowPlan proposed) =>
+        saved.WorkPlan.IsDefaultOrEmpty ? null
+        : $"Het bestaande werkplan ({Extent(saved)}) wordt vervangen door dit bestand ({Extent(proposed)}): "
+          + "wat niet in het bestand staat, valt uit het werkplan.";
+
+    /// <summary>"€ 87.000,00, 01-2019 t/m 11-2026": the work plan's planned cost and the calendar months it spans.</summary>
+    public static string Extent(CashFlowPlan plan)
+    {
+        var total = DutchFormat.Money(plan.PlannedCost);
+        if (plan.WorkPlan.IsDefaultOrEmpty) return total;
+        var first = plan.StartMonth.PlusMonths(plan.WorkPlan.Min(p => p.FromMonth) - 1);
+        var last = plan.StartMonth.PlusMonths(plan.WorkPlan.Max(p => Math.Min(p.ToMonth, plan.WorkMonths)) - 1);
+        return $"{total}, {DutchFormat.Month(first)} t/m {DutchFormat.Month(last)}";
+    }
+
     /// <summary>Whether the plan's work plan already is exactly these packages (then importing changes nothing).</summary>
     public static bool SameWorkPlan(IReadOnlyList<WorkPackageEntry?> existing, IReadOnlyList<BudgetPackage> packages) =>
         existing.Count == packages.Count

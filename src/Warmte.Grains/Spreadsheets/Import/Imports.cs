@@ -227,7 +227,9 @@ public static partial class Imports
             {
                 Postcode = postcode, Huisnummer = h.Number, Huisletter = h.Letter, Toevoeging = h.Addition, Response = response, On = on,
             };
-        }, (_, rows) => Duplicates(rows, r => $"{r.Postcode} {new HouseNumber(r.Huisnummer!.Value, r.Huisletter, r.Toevoeging)}", "postcode", "adres {0} staat er al in op rij {1}."),
+        },
+        // No duplicate check here: an address twice is two answers, and the later one (by date) replaces the earlier.
+        // The service decides that (ConsentRules.Superseded) and the import reports which row replaced which (tester T2).
         missingColumns: mapping => MissingColumns(mapping, ConsentColumns, []));
 
     private static string? Choice(string? text) => text is null ? null : HeaderMatcher.Normalise(text) switch

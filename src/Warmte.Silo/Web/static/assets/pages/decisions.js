@@ -445,7 +445,7 @@ function consentView(consent) {
   }
   const complexes = consent.complexes.map(c => h('article', { class: 'complex', 'data-complex': c.id },
     h('h3', {}, `${c.name} (${c.corporation})`),
-    h('p', { class: 'consent-state' }, h('strong', { class: c.reached ? 'met' : 'unmet', 'data-reached': String(c.reached) }, c.reached ? '✓ Drempel gehaald' : '✗ Drempel nog niet gehaald'),
+    h('p', { class: 'consent-state' }, h('strong', { class: c.reached ? 'met' : 'unmet', 'data-reached': String(c.reached), 'data-reached-on': c.reachedOn || '' }, c.reached ? (c.reachedOn ? `✓ Drempel gehaald op ${date(c.reachedOn)}` : '✓ Drempel gehaald') : '✗ Drempel nog niet gehaald'),
       `: ${number(c.agreed)} van ${number(c.rentedHomes)} huishoudens akkoord (${percent(c.agreedPercent / 100)}); ${number(c.required)} nodig voor de drempel van ${shareText(c.threshold)}. Geen antwoord telt als niet akkoord.`),
     // Judged otherwise than stored (the law's 70%, or every tenant in a small complex): review2 F10.
     c.note ? h('p', { class: 'message warning consent-note', role: 'status', 'data-consent-note': '' }, `Let op: ${c.note}`) : null,
