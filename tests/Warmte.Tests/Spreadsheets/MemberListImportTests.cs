@@ -11,7 +11,7 @@ namespace Warmte.Tests.Spreadsheets;
 /// service: a title and an export date above the header, "Lid nr." and "Huisnr", house numbers such
 /// as 14-H and 9A, postcodes with and without a space, 2,5 woningequivalenten, categories in any
 /// case, one bad row, and no join-date column. The files are in Fixtures/ (the .csv as Excel saves
-/// it, the .xlsx and .xls saved by LibreOffice Calc; make-fixtures.sh says how).
+/// it, the .xlsx, .xls and .ods saved by LibreOffice Calc; make-fixtures.sh says how).
 /// </summary>
 public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
 {
@@ -34,7 +34,7 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
     private async Task<int> MemberCount(string coop) =>
         (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32();
 
-    public static TheoryData<string> TreasurersList => new() { "ledenlijst-penningmeester.csv", "ledenlijst-penningmeester.xlsx", "ledenlijst-penningmeester.xls" };
+    public static TheoryData<string> TreasurersList => new() { "ledenlijst-penningmeester.csv", "ledenlijst-penningmeester.xlsx", "ledenlijst-penningmeester.xls", "ledenlijst-penningmeester.ods" };
 
     [Theory]
     [MemberData(nameof(TreasurersList))]
