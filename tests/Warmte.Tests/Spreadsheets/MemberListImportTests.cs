@@ -126,6 +126,16 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_help_of_every_import_names_the_ods_format()
+    {
+        foreach (var command in new[] { "members", "ballots", "consent", "budget", "tranches" })
+        {
+            var help = await CliHarness.Run(null, null, "import", command, "--help");
+            Assert.Contains(".ods (LibreOffice)", help.Out);
+        }
+    }
+
+    [Fact]
     public async Task A_join_date_column_wins_and_joined_on_fills_only_its_empty_cells()
     {
         var coop = await NewCooperative();

@@ -23,9 +23,9 @@ public sealed class OdsReaderTests
 
     private static string Fixture(string name) => RepoFiles.Path("tests", "Warmte.Tests", "Spreadsheets", "Fixtures", name);
 
-    private static Sheet[] Read(string fixture)
+    private static Sheet[] Read(string fixture, ImportLimits? limits = null)
     {
-        var read = SheetReader.Read(Fixture(fixture));
+        var read = SheetReader.Read(Fixture(fixture), limits);
         Assert.True(read.IsOk, read.Refusal?.Errors[0].Reason);
         return [.. read.Value!];
     }
@@ -66,9 +66,9 @@ public sealed class OdsReaderTests
         Assert.Equal("boven\nonder", jose[11]);
 
         var cafe = leden.Rows[6];
-        Assert.Equal([1003d, "Café Oost", "bedrijf", "1091 GM", 12d, 2.5d, new DateTime(2019, 1, 31)], cafe.Cells);
+        Assert.Equal(["1003 (Double)", "Café Oost (String)", "bedrijf (String)", "1091 GM (String)", "12 (Double)", "2.5 (Double)", "2019-01-31 (DateTime)"], Typed(cafe.Cells));
 
-        Assert.Equal(["Oude lijst", 42d], sheets[1].Rows.Single().Cells);
+        Assert.Equal(["Oude lijst (String)", "42 (Double)"], Typed(sheets[1].Rows.Single().Cells));
     }
 
     [Fact]
@@ -93,12 +93,22 @@ public sealed class OdsReaderTests
     [MemberData(nameof(Twins))]
     public void An_ods_reads_cell_for_cell_as_its_xlsx_twin(string name)
     {
-        var ods = Read(name + ".ods");
-        var xlsx = Read(name + ".xlsx");
+        // Calc's .xlsx of a sheet with a formatted column says it is 1.024 columns wide, which ExcelDataReader
+        // reports; the .ods reader counts only columns with a value, so the cap is raised for this comparison.
+        var wide = ImportLimits.Default with { MaxColumns = 1_024 };
+        var ods = Read(name + ".ods", wide);
+        var xlsx = Read(name + ".xlsx", wide);
         Assert.Equal(xlsx.Select(s => s.Name), ods.Select(s => s.Name));
         for (var s = 0; s < xlsx.Length; s++)
             Assert.Equal(Shown(xlsx[s]), Shown(ods[s]));
     }
+
+    private static string[] Typed(IEnumerable<object?> cells) => [.. cells.Select(c => c switch
+    {
+        null => "null",
+        DateTime t => $"{t:yyyy-MM-dd} (DateTime)",
+        _ => $"{Convert.ToString(c, System.Globalization.CultureInfo.InvariantCulture)} ({c.GetType().Name})",
+    })];
 
     /// <summary>A sheet as "row: value (type) | …", up to its last non-empty cell and row (ExcelDataReader pads to the widest row).</summary>
     private static List<string> Shown(Sheet sheet)
@@ -170,7 +180,7 @@ public sealed class OdsReaderTests
             + "<table:table-cell office:value-type=\"float\" office:value=\"0\" calcext:value-type=\"error\"><text:p>#DEEL/0!</text:p></table:table-cell>"
             + Raw("<text:p>eind</text:p>"))));
         var cells = SheetReader.Read(new MemoryStream(file), "t.ods").Value![0].Rows[0].Cells;
-        Assert.Equal(["twee woorden ", "a   b\tc\nd", "\nvet en link", null, "uit het attribuut", null, "eind"], cells);
+        Assert.Equal(["twee woorden  (String)", "a   b\tc\nd (String)", "\nvet en link (String)", "null", "uit het attribuut (String)", "null", "eind (String)"], Typed(cells));
     }
 
     [Fact]

@@ -236,7 +236,11 @@ public static class OdsReader
                 "boolean" => Boolean(xml.GetAttribute("boolean-value", OfficeNs)),
                 _ => null,
             };
-            if (value is not null) return Skipped();
+            if (value is not null)
+            {
+                SkipElement();
+                return value;
+            }
             var stringValue = xml.GetAttribute("string-value", OfficeNs);
             var text = Text();
             return type is null or "string" ? Budget(stringValue ?? text) : null;
