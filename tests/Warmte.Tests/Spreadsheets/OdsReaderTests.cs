@@ -54,7 +54,7 @@ public sealed class OdsReaderTests
         Assert.Equal(true, anna[7]);
         Assert.Equal(1234.5d, anna[8]); // € 1.234,50
         Assert.Equal(0.055d, anna[9]); // 5,5%
-        Assert.Equal(new DateTime(1899, 12, 30, 19, 30, 0), anna[10]); // 19:30, on Excel's day 0
+        Assert.Equal(new DateTime(1899, 12, 31, 19, 30, 0), anna[10]); // 19:30, on the day ExcelDataReader gives an .xlsx time
         Assert.Equal("eerste regel\ntweede regel", anna[11]); // two lines; the comment on the cell is not its text
 
         var jose = leden.Rows[3];
@@ -100,7 +100,11 @@ public sealed class OdsReaderTests
         var xlsx = Read(name + ".xlsx", wide);
         Assert.Equal(xlsx.Select(s => s.Name), ods.Select(s => s.Name));
         for (var s = 0; s < xlsx.Length; s++)
-            Assert.Equal(Shown(xlsx[s]), Shown(ods[s]));
+        {
+            var (expected, actual) = (Shown(xlsx[s]), Shown(ods[s]));
+            for (var r = 0; r < Math.Min(expected.Count, actual.Count); r++) Assert.Equal(expected[r], actual[r]);
+            Assert.Equal(expected.Count, actual.Count);
+        }
     }
 
     private static string[] Typed(IEnumerable<object?> cells) => [.. cells.Select(c => c switch

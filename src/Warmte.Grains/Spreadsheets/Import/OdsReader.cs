@@ -10,7 +10,7 @@ namespace Warmte.Spreadsheets.Import;
 /// <summary>
 /// Reads an OpenDocument spreadsheet (.ods, what LibreOffice Calc saves by default) into the same
 /// <see cref="Sheet"/>s the ExcelDataReader path gives for an .xlsx: double for float, percentage and
-/// currency cells, DateTime for date and time cells, bool, string for text, null for empty, covered and
+/// currency cells, DateTime for date and time cells (a time on 31-12-1899), bool, string for text, null for empty, covered and
 /// error cells. content.xml is streamed with an <see cref="XmlReader"/>; repeated empty cells and rows (Calc
 /// writes a formatted column as a million repeated rows) are only counted, and materialised when a
 /// non-empty cell or row follows, so trailing repeats cost nothing. Limits are checked before the memory
@@ -29,8 +29,11 @@ public static class OdsReader
     private static readonly string[] SpreadsheetTypes =
         ["application/vnd.oasis.opendocument.spreadsheet", "application/vnd.oasis.opendocument.spreadsheet-template"];
 
-    /// <summary>Excel and ExcelDataReader count time as days since 30-12-1899; a time cell becomes that day plus the time.</summary>
-    private static readonly DateTime TimeBase = new(1899, 12, 30);
+    /// <summary>
+    /// A time-only cell: ExcelDataReader gives an .xlsx time (a fraction of a day, serial 0) as that time on
+    /// 31-12-1899 (Excel's "0 januari 1900"); the .ods time cell is given the same way.
+    /// </summary>
+    private static readonly DateTime TimeBase = new(1899, 12, 31);
 
     private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
 
