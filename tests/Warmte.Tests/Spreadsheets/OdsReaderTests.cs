@@ -168,7 +168,8 @@ public sealed class OdsReaderTests
         Assert.Contains("16.384 kolommen", SheetReader.Read(new MemoryStream(repeated), "leden.ods").Refusal!.Errors.Single().Reason);
 
         var three = Ods(Table("Een", Row(Cell("1"))) + Table("Twee", Row(Cell("2"))) + Table("Drie", Row(Cell("3"))));
-        Assert.Contains("meer dan 2 bladen", SheetReader.Read(new MemoryStream(three), "b.ods", ImportLimits.Default with { MaxSheets = 2 }).Refusal!.Errors.Single().Reason);
+        Assert.Equal("'b.ods' heeft meer dan 2 bladen, de grens voor een spreadsheet (WARMTE_IMPORT_MAX_SHEETS).",
+            SheetReader.Read(new MemoryStream(three), "b.ods", ImportLimits.Default with { MaxSheets = 2 }).Refusal!.Errors.Single().Reason);
         Assert.Equal(3, SheetReader.Read(new MemoryStream(three), "b.ods", ImportLimits.Default with { MaxSheets = 3 }).Value!.Length);
     }
 
@@ -208,7 +209,7 @@ public sealed class OdsReaderTests
         // 400 cells of text:s c="100000": a few kB of XML that would be 40 million spaces.
         var file = Ods(Table("T", string.Concat(Enumerable.Repeat(Row(Raw("<text:p>x<text:s text:c=\"100000\"/></text:p>")), 400))));
         var read = SheetReader.Read(new MemoryStream(file), "t.ods", ImportLimits.Default with { MaxDecompressedBytes = 10 * MegaByte });
-        Assert.Equal("blad 'T' is uitgepakt groter dan 10 MB, de grens voor een spreadsheet (WARMTE_IMPORT_MAX_MB).", read.Refusal!.Errors.Single().Reason);
+        Assert.Equal("'t.ods' is uitgepakt groter dan 10 MB, de grens voor een spreadsheet (WARMTE_IMPORT_MAX_MB).", read.Refusal!.Errors.Single().Reason);
         Assert.True(SheetReader.Read(new MemoryStream(file), "t.ods", ImportLimits.Default with { MaxDecompressedBytes = 100 * MegaByte }).IsOk);
     }
 

@@ -62,7 +62,7 @@ public static class OdsReader
             if (zip.GetEntry("content.xml") is not { } content)
                 return Invalid(fileName, "is geen OpenDocument-spreadsheet: het onderdeel content.xml ontbreekt.");
             using var xml = XmlReader.Create(content.Open(), Settings);
-            return Outcome<ImmutableArray<Sheet>>.Ok(new Parser(xml, limits).Sheets());
+            return Outcome<ImmutableArray<Sheet>>.Ok(new Parser(xml, fileName, limits).Sheets());
         }
         catch (Refused refused)
         {
@@ -97,7 +97,7 @@ public static class OdsReader
         return false;
     }
 
-    private sealed class Parser(XmlReader xml, ImportLimits limits)
+    private sealed class Parser(XmlReader xml, string fileName, ImportLimits limits)
     {
         /// <summary>
         /// Characters of cell text still allowed: text:s c="…" can make a short part expand, so all text together
@@ -114,7 +114,7 @@ public static class OdsReader
             {
                 if (xml.NodeType != XmlNodeType.Element || !Is(TableNs, "table")) continue;
                 if (sheets.Count >= limits.MaxSheets)
-                    throw Refuse($"heeft meer dan {Count(limits.MaxSheets)} bladen, de grens voor een spreadsheet ({ImportLimits.SheetsVariable}).");
+                    throw new Refused(Invalid(fileName, $"heeft meer dan {Count(limits.MaxSheets)} bladen, de grens voor een spreadsheet ({ImportLimits.SheetsVariable})."));
                 sheets.Add(Table());
             }
             return sheets.ToImmutable();
@@ -122,7 +122,7 @@ public static class OdsReader
 
         private bool Is(string ns, string name) => xml.LocalName == name && xml.NamespaceURI == ns;
 
-        private Refused Refuse(string reason) => new(Refusal.Invalid("file", $"{(_sheet.Length > 0 ? $"blad '{_sheet}'" : "het bestand")} {reason}"));
+        private Refused Refuse(string reason) => new(Refusal.Invalid("file", $"blad '{_sheet}' {reason}"));
 
         private static string Count(long n) => n.ToString("N0", Dutch);
 
@@ -135,8 +135,8 @@ public static class OdsReader
         /// <summary>One table:table, the reader on its start element; returns with the reader on its end.</summary>
         private Sheet Table()
         {
-            _sheet = xml.GetAttribute("name", TableNs) ?? "";
-            var name = _sheet.Length > 0 ? _sheet : "Blad1";
+            _sheet = xml.GetAttribute("name", TableNs) is { Length: > 0 } named ? named : "Blad1";
+            var name = _sheet;
             var rows = ImmutableArray.CreateBuilder<SheetRow>();
             if (xml.IsEmptyElement) return Done();
             var depth = xml.Depth;
@@ -278,7 +278,7 @@ public static class OdsReader
         }
 
         private Refused TooLarge() =>
-            Refuse($"is uitgepakt groter dan {Count(limits.MaxDecompressedBytes / (1024 * 1024))} MB, de grens voor een spreadsheet ({ImportLimits.MegabytesVariable}).");
+            new(Invalid(fileName, $"is uitgepakt groter dan {Count(limits.MaxDecompressedBytes / (1024 * 1024))} MB, de grens voor een spreadsheet ({ImportLimits.MegabytesVariable})."));
 
         /// <summary>
         /// The text the cell shows: its text:p paragraphs one per line, with the ODF white-space rules (a run of
