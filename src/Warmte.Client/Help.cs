@@ -122,7 +122,7 @@ internal static class Help
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position", "progress", "cash-timeline"]),
         ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates", "privacy"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
-        ("Spreadsheets: export (.xlsx) en import (.xlsx, .xls, .csv)", ["export", "import", "template"]),
+        ("Spreadsheets: export (.xlsx) en import (.xlsx, .xls, .ods, .csv)", ["export", "import", "template"]),
     ];
 
     private static string ListName(CommandSpec c) => c.Name + string.Concat(c.Arguments.Select(a => $" <{a.Name}>"));

@@ -7,12 +7,12 @@ namespace Warmte.Client;
 
 /// <summary>
 /// <c>warmte import members|ballots|consent</c>: read a member list, ballot list or consent list from
-/// .xlsx, .xls or .csv, check every row with the same rules as the service, and send it. All or
+/// .xlsx, .xls, .ods or .csv, check every row with the same rules as the service, and send it. All or
 /// nothing unless <c>--skip-invalid</c>; <c>--dry-run</c> shows the mapping and every row it would import or refuse, sends nothing (consent rows are checked by the service without being stored).
 /// </summary>
 internal static class ImportCommands
 {
-    private static readonly ArgumentSpec File = new("bestand", "het .xlsx-, .xls- of .csv-bestand");
+    private static readonly ArgumentSpec File = new("bestand", "het .xlsx-, .xls-, .ods- of .csv-bestand");
     private static readonly ArgumentSpec Cooperative = new("coop", "de id van de coöperatie");
     private static readonly ArgumentSpec Project = new("project", "de id van het project");
     private static readonly ArgumentSpec Complex = new("complex", "de id van het complex (bijv. stadgenoot-a)");
@@ -25,7 +25,7 @@ internal static class ImportCommands
     public static readonly OptionSpec JoinedOn = new("joined-on", "JJJJ-MM-DD",
         "Datum lid sinds voor elke rij zonder eigen datum (ook als de kolom Lid sinds ontbreekt); de proefrun toont hem");
 
-    internal const string Formats = "Het bestand mag .xlsx, .xls (oud Excel) of .csv zijn (';' of ',', decimale komma of punt, UTF-8 of Windows-1252). "
+    internal const string Formats = "Het bestand mag .xlsx, .xls (oud Excel), .ods (LibreOffice) of .csv zijn (';' of ',', decimale komma of punt, UTF-8 of Windows-1252). "
         + "De kopregel mag in de eerste 20 rijen staan, onder een titel; kolomnamen worden herkend ongeacht hoofdletters, accenten en spaties, "
         + "in het Nederlands of Engels; andere kolommen worden genegeerd. Elke fout noemt blad, rij, kolom en reden.";
 

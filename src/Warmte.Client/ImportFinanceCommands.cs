@@ -16,7 +16,7 @@ namespace Warmte.Client;
 /// </summary>
 internal static class ImportFinanceCommands
 {
-    private static readonly ArgumentSpec File = new("bestand", "het .xlsx-, .xls- of .csv-bestand");
+    private static readonly ArgumentSpec File = new("bestand", "het .xlsx-, .xls-, .ods- of .csv-bestand");
     private static readonly ArgumentSpec Project = new("project", "de id van het project");
     private static readonly ArgumentSpec Grant = new("subsidie", "de id van de subsidie (bijv. paw)");
 

@@ -13,7 +13,8 @@ namespace Warmte.Tests.Spreadsheets;
 /// The row's Begroot (€ 20.000) is a budget line of its own: with <c>--skip-invalid</c> it stays in the work plan and
 /// only the Werkelijk is left out, and the summary says so (before: "werkplan vervangen door 1 werkpakket uit 1 rij",
 /// the € 20.000 gone). Without <c>--skip-invalid</c> nothing is sent. Once for the CSV as Excel saves it (UTF-8 with
-/// BOM, ';', decimal comma) and once for the .xlsx LibreOffice Calc made of it (Fixtures/make-fixtures.sh).
+/// BOM, ';', decimal comma), once for the .xlsx LibreOffice Calc made of it and once for Calc's .ods of that
+/// (Fixtures/make-fixtures.sh).
 /// </summary>
 public sealed class BudgetSkipInvalidProcessTests
 {
@@ -22,6 +23,7 @@ public sealed class BudgetSkipInvalidProcessTests
     [Theory]
     [InlineData("begroting-werkelijk-geweigerd.csv")]
     [InlineData("begroting-werkelijk-geweigerd.xlsx")]
+    [InlineData("begroting-werkelijk-geweigerd.ods")]
     public async Task A_row_whose_werkelijk_is_refused_keeps_its_begroot_in_the_work_plan(string fixture)
     {
         await using var server = await WarmteServer.StartAsync(clock: new FakeClock(Instant.FromUtc(2026, 12, 6, 12, 0)));

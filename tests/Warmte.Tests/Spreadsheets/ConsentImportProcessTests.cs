@@ -22,13 +22,13 @@ public sealed class ConsentImportServerFixture : IAsyncLifetime
 /// Tester finding F8, as the board member ran it: the built <c>warmte</c> as a separate process against a real
 /// service whose date is 06-12-2026, complex <c>blok-a</c> with its proposal to the tenants on 01-10-2026, and the
 /// corporation's export (Fixtures/akkoord-blok-a.csv: UTF-8 with BOM, CRLF, ';'; the .xlsx saved from it by
-/// LibreOffice, dates as date cells). Rows 2–5 are good (addresses postcode last and postcode first), rows 6–8
+/// LibreOffice, dates as date cells; and that .xlsx saved by LibreOffice as .ods). Rows 2–5 are good (addresses postcode last and postcode first), rows 6–8
 /// the file itself gets wrong, row 9 is dated in the future and row 10 before the proposal: only the service
 /// knows those two, and the dry run and --skip-invalid must say what it will do.
 /// </summary>
 public sealed class ConsentImportProcessTests(ConsentImportServerFixture fixture) : IClassFixture<ConsentImportServerFixture>
 {
-    public static TheoryData<string> Files => new() { "akkoord-blok-a.csv", "akkoord-blok-a.xlsx" };
+    public static TheoryData<string> Files => new() { "akkoord-blok-a.csv", "akkoord-blok-a.xlsx", "akkoord-blok-a.ods" };
 
     private static string Fixture(string name) => RepoFiles.Path("tests", "Warmte.Tests", "Spreadsheets", "Fixtures", name);
 

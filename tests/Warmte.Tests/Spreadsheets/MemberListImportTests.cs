@@ -11,7 +11,7 @@ namespace Warmte.Tests.Spreadsheets;
 /// service: a title and an export date above the header, "Lid nr." and "Huisnr", house numbers such
 /// as 14-H and 9A, postcodes with and without a space, 2,5 woningequivalenten, categories in any
 /// case, one bad row, and no join-date column. The files are in Fixtures/ (the .csv as Excel saves
-/// it, the .xlsx and .xls saved by LibreOffice Calc; make-fixtures.sh says how).
+/// it, the .xlsx, .xls and .ods saved by LibreOffice Calc; make-fixtures.sh says how).
 /// </summary>
 public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixture<CliServerFixture>
 {
@@ -34,7 +34,7 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
     private async Task<int> MemberCount(string coop) =>
         (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32();
 
-    public static TheoryData<string> TreasurersList => new() { "ledenlijst-penningmeester.csv", "ledenlijst-penningmeester.xlsx", "ledenlijst-penningmeester.xls" };
+    public static TheoryData<string> TreasurersList => new() { "ledenlijst-penningmeester.csv", "ledenlijst-penningmeester.xlsx", "ledenlijst-penningmeester.xls", "ledenlijst-penningmeester.ods" };
 
     [Theory]
     [MemberData(nameof(TreasurersList))]
@@ -123,6 +123,16 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         Assert.Contains("1091 GM 14-H", shown.Out);
         Assert.Contains("1091 GM 9A", shown.Out);
         Assert.Contains("6,5 woningequivalenten", shown.Out);
+    }
+
+    [Fact]
+    public async Task The_help_of_every_import_names_the_ods_format()
+    {
+        foreach (var command in new[] { "members", "ballots", "consent", "budget", "tranches" })
+        {
+            var help = await CliHarness.Run(null, null, "import", command, "--help");
+            Assert.Contains(".ods (LibreOffice)", System.Text.RegularExpressions.Regex.Replace(help.Out, @"\s+", " ")); // the help wraps lines
+        }
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Warmte.Spreadsheets.Import;
 
 /// <summary>
 /// Caps on what one spreadsheet may hold before it is read (issue 16): sheets, rows per sheet, columns,
-/// and for .xlsx (a zip) the decompressed size of its parts. The defaults are far above any member list or
+/// and for .xlsx and .ods (zips) the decompressed size of their parts. The defaults are far above any member list or
 /// budget; the CLI takes other values from WARMTE_IMPORT_MAX_SHEETS, _ROWS, _COLUMNS and _MB.
 /// </summary>
 public sealed record ImportLimits
@@ -19,10 +19,10 @@ public sealed record ImportLimits
 
     public int MaxColumns { get; init; } = 200;
 
-    /// <summary>All parts of an .xlsx together, decompressed.</summary>
+    /// <summary>All parts of an .xlsx or .ods together, decompressed.</summary>
     public long MaxDecompressedBytes { get; init; } = 100L * 1024 * 1024;
 
-    /// <summary>Parts (files) inside an .xlsx; a real workbook has a few dozen.</summary>
+    /// <summary>Parts (files) inside an .xlsx or .ods; a real workbook has a few dozen.</summary>
     public int MaxZipEntries { get; init; } = 10_000;
 
     public const string SheetsVariable = "WARMTE_IMPORT_MAX_SHEETS";
@@ -53,7 +53,7 @@ public sealed record ImportLimits
 }
 
 /// <summary>
-/// Looks inside an .xlsx (a zip) before any spreadsheet library reads it: the number of parts, each part's
+/// Looks inside an .xlsx or .ods (a zip) before any spreadsheet reader reads it: the number of parts, each part's
 /// declared size, and then the actual decompressed bytes, streamed through a small buffer and counted, so
 /// a zip bomb (a small file that inflates to gigabytes, or parts that lie about their size) is refused
 /// having used a few kilobytes of memory and at most <see cref="ImportLimits.MaxDecompressedBytes"/> of inflating.
@@ -103,7 +103,7 @@ public static class ZipCheck
         }
         catch (InvalidDataException ex)
         {
-            return Refusal.Invalid("file", $"'{fileName}' is geen geldig .xlsx-bestand (zip): {ex.Message}");
+            return Refusal.Invalid("file", $"'{fileName}' is geen geldig {Path.GetExtension(fileName).ToLowerInvariant()}-bestand (zip): {ex.Message}");
         }
         finally
         {

@@ -16,9 +16,9 @@ public sealed record SheetRow(int Number, ImmutableArray<object?> Cells)
 public sealed record Sheet(string Name, ImmutableArray<SheetRow> Rows);
 
 /// <summary>
-/// Reads the files people keep: .xlsx, the old binary .xls, and .csv with ';' or ',' in UTF-8 or
-/// Windows-1252. Cells come back as the reader gives them (text, number, date); the column readers
-/// interpret them.
+/// Reads the files people keep: .xlsx, the old binary .xls, LibreOffice's .ods (<see cref="OdsReader"/>),
+/// and .csv with ';' or ',' in UTF-8 or Windows-1252. Cells come back as the reader gives them (text,
+/// number, date); the column readers interpret them.
 /// </summary>
 public static class SheetReader
 {
@@ -40,7 +40,7 @@ public static class SheetReader
 
     /// <summary>
     /// Reads every sheet within <paramref name="limits"/> (default <see cref="ImportLimits.Default"/>): an
-    /// .xlsx is checked as a zip first (<see cref="ZipCheck"/>), sheets, rows and columns while reading, each
+    /// .xlsx or .ods is checked as a zip first (<see cref="ZipCheck"/>), sheets, rows and columns while reading, each
     /// before the memory for it is taken. Over a limit: a Dutch refusal on "file" naming the limit.
     /// </summary>
     public static Outcome<ImmutableArray<Sheet>> Read(Stream stream, string fileName, ImportLimits? limits = null)
@@ -49,7 +49,7 @@ public static class SheetReader
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         try
         {
-            if (extension is ".xlsx" or ".xlsm")
+            if (extension is ".xlsx" or ".xlsm" or ".ods")
             {
                 if (!stream.CanSeek)
                 {
@@ -59,6 +59,7 @@ public static class SheetReader
                     stream = copy;
                 }
                 if (ZipCheck.Check(stream, fileName, limits) is { } refused) return refused;
+                if (extension == ".ods") return OdsReader.Read(stream, fileName, limits);
             }
             using var reader = extension switch
             {
@@ -67,7 +68,7 @@ public static class SheetReader
                 _ => null,
             };
             if (reader is null)
-                return Refusal.Invalid("file", $"'{fileName}' heeft geen bekend formaat; gebruik .xlsx, .xls of .csv.");
+                return Refusal.Invalid("file", $"'{fileName}' heeft geen bekend formaat; gebruik .xlsx, .xls, .ods of .csv.");
             var sheets = ImmutableArray.CreateBuilder<Sheet>();
             var dutch = System.Globalization.CultureInfo.GetCultureInfo("nl-NL");
             do

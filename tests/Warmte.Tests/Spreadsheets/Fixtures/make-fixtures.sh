@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the spreadsheet fixtures of MemberListImportTests. The tests read the committed files;
+# Regenerates the spreadsheet fixtures of MemberListImportTests, OdsReaderTests and the process tests. The tests read the committed files;
 # CI does not need LibreOffice. Needs python3 and LibreOffice Calc (Debian: libreoffice-calc-nogui).
 #
 #   ledenlijst-penningmeester.csv   the treasurer's member list as Excel on a Dutch Windows saves "CSV (;)":
@@ -15,6 +15,8 @@
 #                                   decimal comma) whose second row's Werkelijk (50.000) is below a booking the service has
 set -eu
 cd "$(dirname "$0")"
+# A private LibreOffice profile, so a Calc someone has open (or another conversion) does not get in the way.
+profile="-env:UserInstallation=file:///tmp/warmte-fixtures-lo-profile"
 
 python3 - <<'PY'
 rows = [
@@ -68,11 +70,47 @@ PY
 # Member numbers standard (number cells). House numbers as text: in a standard column Calc (and Excel)
 # turn "14-2" into the date 14 February — a treasurer who keeps such numbers formats the column as
 # text; the import names that mistake (ImportFileTests / MemberListImportTests make such a cell).
-soffice --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xlsx ledenlijst-penningmeester.csv >/dev/null
-soffice --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xls ledenlijst-penningmeester.csv >/dev/null
-soffice --headless --infilter="CSV:59,34,1,1,1/2/2/2/3/2/4/1,1043" --convert-to xls akkoord-adres.csv >/dev/null
+soffice "$profile" --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xlsx ledenlijst-penningmeester.csv >/dev/null
+soffice "$profile" --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xls ledenlijst-penningmeester.csv >/dev/null
+soffice "$profile" --headless --infilter="CSV:59,34,1,1,1/2/2/2/3/2/4/1,1043" --convert-to xls akkoord-adres.csv >/dev/null
 # UTF-8 (76); Adres and Antwoord as text, Datum standard with nl-NL: the dates become date cells.
-soffice --headless --infilter="CSV:59,34,76,1,1/2/2/2/3/1,1043" --convert-to xlsx akkoord-blok-a.csv >/dev/null
+soffice "$profile" --headless --infilter="CSV:59,34,76,1,1/2/2/2/3/1,1043" --convert-to xlsx akkoord-blok-a.csv >/dev/null
 printf '\357\273\277Maand;Categorie;Begroot;Werkelijk\r\n2019-05;ontwerp;10.000,00;\r\n2020-03;adviseurs;20.000,00;50.000,00\r\n' > begroting-werkelijk-geweigerd.csv
 # UTF-8; Categorie as text, the rest standard with nl-NL: 10.000,00 becomes the number 10000 (Maand stays the text 2019-05).
-soffice --headless --infilter="CSV:59,34,76,1,1/1/2/2/3/1/4/1,1043" --convert-to xlsx begroting-werkelijk-geweigerd.csv >/dev/null
+soffice "$profile" --headless --infilter="CSV:59,34,76,1,1/1/2/2/3/1/4/1,1043" --convert-to xlsx begroting-werkelijk-geweigerd.csv >/dev/null
+
+# LibreOffice's own format (.ods, what Calc saves by default): the .xlsx twins above opened and saved by Calc,
+# so each .ods holds the same cells as its twin and the tests expect the same members, rows and problems.
+for twin in ledenlijst-penningmeester akkoord-blok-a begroting-werkelijk-geweigerd; do
+    soffice "$profile" --headless --convert-to ods "$twin.xlsx" >/dev/null
+done
+# leden-celsoorten.fods (written by hand, flat OpenDocument XML) holds what Calc stores and the .xlsx twins do
+# not: a merged title (covered cells), a date, currency, percentage, time and boolean cell, "14-H" and "2,5" as
+# text cells, "Anna  de Vries" (text:s), a comment, two-line text, two empty rows between members, a column
+# formatted to the last of 1.024 columns and 1.048.000 formatted empty rows after the last member, and a
+# hidden sheet. Calc turns it into the .ods the tests read and into an .xlsx twin to compare it with.
+soffice "$profile" --headless --convert-to ods leden-celsoorten.fods >/dev/null
+soffice "$profile" --headless --convert-to xlsx leden-celsoorten.fods >/dev/null
+# ledenlijst-wachtwoord.ods: the member list saved by Calc with the password "geheim" (File > Save As, "Save with
+# password"). soffice --convert-to cannot set a password, so a Basic macro in the private profile does the saving.
+soffice "$profile" --headless --terminate_after_init >/dev/null 2>&1 || true
+cat > /tmp/warmte-fixtures-lo-profile/user/basic/Standard/Module1.xba <<'XBA'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub SaveWithPassword(source As String, target As String, password As String)
+    Dim load(0) As New com.sun.star.beans.PropertyValue
+    load(0).Name = &quot;Hidden&quot;
+    load(0).Value = True
+    doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
+    Dim store(1) As New com.sun.star.beans.PropertyValue
+    store(0).Name = &quot;FilterName&quot;
+    store(0).Value = &quot;calc8&quot;
+    store(1).Name = &quot;Password&quot;
+    store(1).Value = password
+    doc.storeToURL(ConvertToURL(target), store())
+    doc.close(True)
+End Sub
+</script:module>
+XBA
+soffice "$profile" --headless "macro:///Standard.Module1.SaveWithPassword(\"$PWD/ledenlijst-penningmeester.xlsx\",\"$PWD/ledenlijst-wachtwoord.ods\",\"geheim\")" >/dev/null
