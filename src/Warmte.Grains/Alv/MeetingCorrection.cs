@@ -1,4 +1,5 @@
 using NodaTime;
+using Warmte.Audit;
 using Warmte.Common;
 
 namespace Warmte.Alv;

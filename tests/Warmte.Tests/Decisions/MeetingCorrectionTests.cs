@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using NodaTime;
 using Warmte.Alv;
+using Warmte.Audit;
 using Warmte.Common;
 
 namespace Warmte.Tests.Decisions;
@@ -87,7 +88,10 @@ public sealed class MeetingCorrectionTests
             Assert.Equal(field, error.Field);
             Assert.Contains(text, error.Reason);
         }
-        Refused(Update(record, date: new LocalDate(2024, 4, 30), notice: new LocalDate(2024, 4, 1)), "date", "30-04-2024 ligt vóór de oprichting van de coöperatie op 01-05-2024");
+        var both = Update(record, date: new LocalDate(2024, 4, 30), notice: new LocalDate(2024, 4, 1));
+        Assert.Equal(["date", "noticeDate"], both.Refusal!.Errors.Select(e => e.Field));
+        Assert.Contains("30-04-2024 ligt vóór de oprichting van de coöperatie op 01-05-2024", both.Refusal.Errors[0].Reason);
+        Assert.Contains("01-04-2024 ligt vóór de oprichting van de coöperatie op 01-05-2024", both.Refusal.Errors[1].Reason);
         Refused(Update(record, notice: new LocalDate(2024, 4, 30)), "noticeDate", "30-04-2024 ligt vóór de oprichting");
         Refused(Update(record, notice: new LocalDate(2024, 5, 21)), "noticeDate", "ligt na de vergaderdatum");
         Refused(Update(record, date: new LocalDate(2027, 1, 20), notice: new LocalDate(2026, 12, 8)), "noticeDate", "ligt in de toekomst");
