@@ -10,9 +10,10 @@
 # silos are alive is runtime state; a restored cluster starts with an empty membership). CONNINFO is
 # a libpq connection string, e.g. "host=db port=5432 user=warmte dbname=warmtenet" (password in
 # ~/.pgpass or PGPASSWORD); --dir reads the port of a cluster made by scripts/cluster.sh.
+# The silo used for SQLite: WARMTE_SILO_DLL if set, else the newer of this checkout's Release and
+# Debug builds (`dotnet run` makes Debug), else a Release build made first.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DLL="${WARMTE_SILO_DLL:-$REPO/src/Warmte.Silo/bin/Release/net10.0/Warmte.Silo.dll}"
 # Backups hold members' names, addresses and ballots: readable by this user only (files 0600).
 umask 077
 die() { echo "backup.sh: $*" >&2; exit 1; }
@@ -33,7 +34,22 @@ done
 
 case "$MODE" in
   sqlite)
-    [ -f "$DLL" ] || die "$DLL is missing; build first: dotnet build -c Release src/Warmte.Silo"
+    if [ -n "${WARMTE_SILO_DLL:-}" ]; then
+      DLL="$WARMTE_SILO_DLL"
+      [ -f "$DLL" ] || die "WARMTE_SILO_DLL=$DLL does not exist"
+    else
+      release="$REPO/src/Warmte.Silo/bin/Release/net10.0/Warmte.Silo.dll"
+      debug="$REPO/src/Warmte.Silo/bin/Debug/net10.0/Warmte.Silo.dll"
+      if [ -f "$release" ] && [ -f "$debug" ]; then
+        if [ "$debug" -nt "$release" ]; then DLL="$debug"; else DLL="$release"; fi
+      elif [ -f "$release" ]; then DLL="$release"
+      elif [ -f "$debug" ]; then DLL="$debug"
+      else
+        echo "backup.sh: no build of the silo found; building it (dotnet build -c Release src/Warmte.Silo) ..." >&2
+        dotnet build -c Release "$REPO/src/Warmte.Silo" -nologo -v q >&2 || die "the build failed; see the output above"
+        DLL="$release"
+      fi
+    fi
     dotnet "$DLL" backup --data-dir "$DATA_DIR" --to "$TO"
     ;;
   postgres)
@@ -49,5 +65,5 @@ case "$MODE" in
     "$PG_BIN/pg_dump" -Fc --no-owner --exclude-table-data='orleansmembership*' -f "$TO" -d "$PG"
     echo "pg_dump of '$PG' written to $TO ($(stat -c %s "$TO") bytes)"
     ;;
-  *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

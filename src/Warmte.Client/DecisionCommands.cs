@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Warmte.Client;
 
 /// <summary>
-/// Members, the ALV, tenant consent and the gate checklist: <c>warmte members</c>, <c>warmte alv create|show|vote|close</c>,
+/// Members, the ALV, tenant consent and the gate checklist: <c>warmte members</c>,
+/// <c>warmte alv create|update|delete|show|vote|close</c>, <c>warmte alv proposal add</c>,
 /// <c>warmte consent</c>, <c>warmte gates</c>.
 /// </summary>
 internal static class DecisionCommands
@@ -39,12 +40,58 @@ internal static class DecisionCommands
         "alv create",
         "ALV-vergadering vastleggen met één voorstel (bestuur)",
         "Legt een algemene ledenvergadering vast met datum, oproepdatum en een voorstel op de agenda. De dienst controleert "
-        + "de oproeptermijn die de statuten voor deze besluitsoort eisen. Meer voorstellen of een correctie op een gesloten "
-        + "besluit gaan via de API (POST /api/cooperatives/{coop}/alv/meetings/{id}/proposals).",
+        + "de oproeptermijn die de statuten voor deze besluitsoort eisen. Meer voorstellen, een correctie op een gesloten "
+        + "besluit of een hertelling: alv proposal add. Een verkeerde datum: alv update of alv delete.",
         [Cooperative], [MeetingId, Title, MeetingDate, NoticeDate, ProposalId, ProposalTitle, DecisionType, ProjectOption],
         ["warmte alv create ketelhuiswg --id alv-2024-12-14 --title \"ALV realisatiebesluit\" --date 2024-12-14 --notice-date 2024-11-29 "
          + "--proposal realisatiebesluit --type Realisatiebesluit --project wg-terrein"],
         RunAlvCreate);
+
+    private static readonly OptionSpec NewTitle = new("title", "tekst", "Nieuwe titel van de vergadering");
+    private static readonly OptionSpec NewDate = new("date", "JJJJ-MM-DD", "Nieuwe vergaderdatum");
+    private static readonly OptionSpec NewNoticeDate = new("notice-date", "JJJJ-MM-DD", "Nieuwe datum van de oproep");
+
+    public static readonly CommandSpec AlvUpdate = new(
+        "alv update",
+        "Datum, oproepdatum of titel van een vergadering corrigeren (bestuur)",
+        "Corrigeert een verkeerd ingevoerde vergadering; alleen wat u opgeeft verandert. Dat kan zolang er niets op de "
+        + "vergadering is vastgelegd: geen presentielijst, geen stemmen of telling, geen gesloten voorstel en geen geopende "
+        + "online stemming (anders 409, met wat er is vastgelegd). Dezelfde regels als bij alv create: de vergadering en "
+        + "de oproep niet vóór de oprichting, de oproep niet in de toekomst en lang genoeg vooraf voor elk voorstel.",
+        [Cooperative, Meeting], [NewDate, NewNoticeDate, NewTitle],
+        ["warmte alv update ketelhuiswg alv-2024-12-14 --date 2024-12-21 --notice-date 2024-11-29"],
+        RunAlvUpdate);
+
+    public static readonly CommandSpec AlvDelete = new(
+        "alv delete",
+        "Vergadering verwijderen waarop niets is vastgelegd (bestuur)",
+        "Verwijdert een vergadering die verkeerd of dubbel is ingevoerd, met haar voorstellen. Alleen zolang er niets op is "
+        + "vastgelegd (zie alv update); de audittrail van de ALV bewaart wat er stond.",
+        [Cooperative, Meeting], [],
+        ["warmte alv delete ketelhuiswg alv-2024-12-14"],
+        RunAlvDelete);
+
+    private static readonly OptionSpec NewProposalId = new("id", "id", "Id van het nieuwe voorstel (verplicht), bijv. hertelling");
+    private static readonly OptionSpec NewProposalTitle = new("title", "tekst", "Titel van het voorstel (standaard bij een correctie: \"Correctie: \" en de titel van het gecorrigeerde)");
+    private static readonly OptionSpec ProposalType = new("type", "besluitsoort",
+        "Realisatiebesluit, Statutenwijziging, Bestuursverkiezing, Tariefbesluit of Overig (verplicht, behalve bij een correctie: dan die van het gecorrigeerde besluit)");
+    private static readonly OptionSpec ProposalProject = new("project", "id", "Het project waar het besluit over gaat (bij een correctie standaard dat van het gecorrigeerde besluit)");
+    private static readonly OptionSpec Corrects = new("corrects", "vergadering/voorstel",
+        "Het gesloten besluit dat dit voorstel corrigeert; op dezelfde vergadering is dat een hertelling (telfout)");
+    private static readonly OptionSpec CorrectionReason = new("correction-reason", "tekst", "Waarom het besluit wordt gecorrigeerd (verplicht bij --corrects)");
+
+    public static readonly CommandSpec AlvProposalAdd = new(
+        "alv proposal add",
+        "Voorstel toevoegen aan een vergadering: agendapunt, correctie of hertelling (bestuur)",
+        "Voegt een voorstel toe aan een vergadering (POST …/alv/meetings/{vergadering}/proposals). Zonder --corrects is het een "
+        + "agendapunt vóór de vergadering. Met --corrects vergadering/voorstel corrigeert het een gesloten besluit: op dezelfde "
+        + "vergadering is het een hertelling van een telfout (binnen 14 dagen na de vergadering, alleen de stemmen van die "
+        + "vergadering; online stemmen gaan ongewijzigd mee), op een latere vergadering een nieuwe stemming. De besluitsoort en "
+        + "het project zijn bij een correctie die van het gecorrigeerde besluit. Daarna: alv vote of import ballots, en alv close.",
+        [Cooperative, Meeting], [NewProposalId, NewProposalTitle, ProposalType, ProposalProject, Corrects, CorrectionReason],
+        ["warmte alv proposal add ketelhuiswg alv-2024-12-14 --id hertelling --corrects alv-2024-12-14/realisatiebesluit --correction-reason \"Telfout: 3 volmachten niet meegeteld\"",
+         "warmte alv proposal add ketelhuiswg alv-2025-06-12 --id tarief-2026 --title \"Tarief 2026\" --type Tariefbesluit"],
+        RunAlvProposalAdd);
 
     public static readonly CommandSpec AlvShow = new(
         "alv show",
@@ -215,6 +262,118 @@ internal static class DecisionCommands
             ["id"] = "--id", ["title"] = "--title", ["date"] = "--date", ["noticeDate"] = "--notice-date",
             ["proposals[0].id"] = "--proposal", ["proposals[0].title"] = "--proposal-title",
             ["proposals[0].decisionType"] = "--type", ["proposals[0].projectId"] = "--project",
+        };
+        using var problem = response.TryParse();
+        if (problem?.RootElement.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) return null;
+        var named = errors.EnumerateObject().Select(e => e.Name).Where(options.ContainsKey).Distinct()
+            .Select(name => $"{name} is {options[name]}").ToList();
+        return named.Count == 0 ? null : $"In deze opdracht: {string.Join(", ", named)}.";
+    }
+
+    private static string MeetingPath(CommandContext context) =>
+        $"/api/cooperatives/{Coop(context)}/alv/meetings/{ApiClient.Segment(context.Argument(1))}";
+
+    private static async Task<int> RunAlvUpdate(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var date = Commands.ParseDate(context.Option(NewDate), NewDate, command);
+        var notice = Commands.ParseDate(context.Option(NewNoticeDate), NewNoticeDate, command);
+        var title = context.Option(NewTitle);
+        if (date is null && notice is null && title is null)
+            throw new UsageException("Geef op wat er verandert: --date, --notice-date of --title.", command);
+        var body = JsonSerializer.Serialize(new
+        {
+            title,
+            date = date?.ToString("uuuu-MM-dd", null),
+            noticeDate = notice?.ToString("uuuu-MM-dd", null),
+        });
+        ApiResponse answer;
+        try
+        {
+            answer = await context.Api.SendAsync(HttpMethod.Patch, MeetingPath(context), body, CancellationToken.None);
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 400)
+        {
+            throw new ApiException(refused.Response) { Hint = AlvCreateFieldHint(refused.Response) };
+        }
+        using var document = Commands.Parse(answer);
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var m = document.RootElement;
+        context.Out.WriteLine($"ALV '{m.Str("id")}' gecorrigeerd: {m.Str("title")} op {Nl.Date(m.Str("date"))}, opgeroepen {Nl.Date(m.Str("noticeDate"))}.");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunAlvDelete(CommandContext context)
+    {
+        using var document = Commands.Parse(await context.Api.SendAsync(HttpMethod.Delete, MeetingPath(context), null, CancellationToken.None));
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var m = document.RootElement;
+        context.Out.WriteLine($"ALV '{m.Str("id")}' van {Nl.Date(m.Str("date"))} verwijderd.");
+        return WarmteCli.Ok;
+    }
+
+    private static async Task<int> RunAlvProposalAdd(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var id = Commands.Required(context, NewProposalId);
+        var corrects = context.Option(Corrects);
+        string? title = context.Option(NewProposalTitle), type = context.Option(ProposalType), project = context.Option(ProposalProject);
+        var reason = context.Option(CorrectionReason);
+        if (corrects is null)
+        {
+            if (reason is not null) throw new UsageException("--correction-reason hoort bij --corrects.", command);
+            title ??= Commands.Required(context, NewProposalTitle);
+            type ??= Commands.Required(context, ProposalType);
+        }
+        else
+        {
+            reason ??= Commands.Required(context, CorrectionReason);
+            // A correction is about the same question as the decision it corrects: take its type, project and title.
+            if (corrects.Split('/') is [var targetMeeting, var targetProposal] && targetMeeting.Length > 0 && targetProposal.Length > 0)
+            {
+                using var meeting = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{Coop(context)}/alv/meetings/{ApiClient.Segment(targetMeeting)}"));
+                if (meeting.RootElement.Items("proposals").FirstOrDefault(p => p.Str("id") == targetProposal) is { ValueKind: JsonValueKind.Object } target)
+                {
+                    type ??= target.Str("decisionType");
+                    project ??= target.Str("projectId");
+                    title ??= $"Correctie: {target.Str("title")}";
+                }
+            }
+        }
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = id, ["title"] = title, ["decisionType"] = type, ["projectId"] = project, ["corrects"] = corrects, ["correctionReason"] = reason,
+        });
+        ApiResponse answer;
+        try
+        {
+            answer = await context.Api.PostJsonAsync($"{MeetingPath(context)}/proposals", body);
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 400)
+        {
+            throw new ApiException(refused.Response) { Hint = ProposalFieldHint(refused.Response) };
+        }
+        using var document = Commands.Parse(answer);
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var added = document.RootElement.Items("proposals").FirstOrDefault(p => p.Str("id") == id);
+        context.Out.WriteLine(corrects is null
+            ? $"Voorstel '{id}' toegevoegd aan ALV '{context.Argument(1)}'."
+            : corrects.Split('/')[0] == context.Argument(1)
+                ? $"Hertelling '{id}' van {corrects} toegevoegd aan ALV '{context.Argument(1)}'; leg de stemmen vast (alv vote, import ballots) en sluit met alv close."
+                : $"Correctie '{id}' van {corrects} op de agenda van ALV '{context.Argument(1)}'.");
+        if (added.ValueKind == JsonValueKind.Object && (added.Int("ballotCount") ?? 0) > 0)
+            context.Out.WriteLine($"  {Nl.Count(added.Int("ballotCount") ?? 0, "online stem gaat", "online stemmen gaan")} ongewijzigd mee.");
+        return WarmteCli.Ok;
+    }
+
+    /// <summary>The service names API fields (body.corrects); say which option of this command each one is.</summary>
+    private static string? ProposalFieldHint(ApiResponse response)
+    {
+        var options = new Dictionary<string, string>
+        {
+            ["body.id"] = "--id", ["body.title"] = "--title", ["body.decisionType"] = "--type", ["body.projectId"] = "--project",
+            ["body.corrects"] = "--corrects", ["body.correctionReason"] = "--correction-reason", ["corrects"] = "--corrects",
+            ["id"] = "--id", ["title"] = "--title", ["decisionType"] = "--type", ["projectId"] = "--project", ["correctionReason"] = "--correction-reason",
         };
         using var problem = response.TryParse();
         if (problem?.RootElement.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) return null;

@@ -50,6 +50,30 @@ public sealed class AlvGrain(
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, command.Id!)!);
     }
 
+    public async Task<Outcome<Meeting>> UpdateMeeting(string meetingId, UpdateMeeting command, string actor)
+    {
+        await state.EnsureLoadedAsync();
+        var foundedOn = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).FoundedOn();
+        var opened = await OnlineVotingOpened(meetingId);
+        return await Apply(AlvRules.UpdateMeeting(Record, meetingId, command, Today, opened, foundedOn), actor) is { } refusal
+            ? refusal
+            : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
+    }
+
+    public async Task<Outcome<Meeting>> DeleteMeeting(string meetingId, string actor)
+    {
+        await state.EnsureLoadedAsync();
+        var meeting = AlvRules.Find(Record, meetingId);
+        var opened = await OnlineVotingOpened(meetingId);
+        return await Apply(AlvRules.DeleteMeeting(Record, meetingId, opened), actor) is { } refusal
+            ? refusal
+            : Outcome<Meeting>.Ok(meeting!);
+    }
+
+    // Online voting is kept by its own grain; Opened interleaves and calls nothing back, so asking it here cannot deadlock.
+    private Task<bool> OnlineVotingOpened(string meetingId) =>
+        GrainFactory.GetGrain<Voting.IOnlineVotingGrain>($"{CooperativeId}/{meetingId}").Opened();
+
     public Task<Meeting?> FirstMeeting() => Task.FromResult(Record.Meetings.IsDefaultOrEmpty ? null : Record.Meetings.MinBy(m => m.Date));
 
     public async Task<Outcome<Meeting>> AddProposal(string meetingId, ProposalInput command, string actor)

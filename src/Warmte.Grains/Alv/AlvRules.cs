@@ -179,16 +179,11 @@ public static partial class AlvRules
         LocalDate? foundedOn = null)
     {
         var v = new Validation();
-        var id = Slug.Check(v, "id", command.Id);
+        var id = Slug.Check(v, "id", command.Id, example: "alv-2024-12-14");
         if (Slug.IsValid(id) && record.Meetings.Any(m => m.Id == id)) v.Add("id", $"vergadering '{id}' bestaat al.");
         var title = v.Text("title", command.Title);
         if (command.Date is not { } date) { v.Add("date", "is verplicht."); date = today; }
-        else if (foundedOn is { } founded && date < founded)
-            v.Add("date", $"{DutchFormat.Date(date)} ligt vóór de oprichting van de coöperatie op {DutchFormat.Date(founded)}; "
-                          + "een ALV van een coöperatie die nog niet bestond, besluit niets. Kies een datum op of na de oprichting, of corrigeer eerst de oprichtingsdatum.");
         if (command.NoticeDate is not { } notice) { v.Add("noticeDate", "is verplicht."); notice = date; }
-        else if (notice > today) v.Add("noticeDate", $"{DutchFormat.Date(notice)} ligt in de toekomst: leg de vergadering vast als de oproep verstuurd is.");
-        else if (notice > date) v.Add("noticeDate", $"{DutchFormat.Date(notice)} ligt na de vergaderdatum.");
         if (command.SecondMeetingOf is { } first)
         {
             var earlier = record.Meetings.FirstOrDefault(m => m.Id == first);
@@ -198,32 +193,17 @@ public static partial class AlvRules
                 v.Add("secondMeetingOf", $"op vergadering '{first}' is geen voorstel zonder quorum gebleven.");
         }
         var proposals = ImmutableArray.CreateBuilder<Proposal>();
-        var shortNotice = new List<(string Id, DecisionType Type, int Days)>();
         var inputs = command.Proposals ?? [];
         if (inputs.Length == 0) v.Add("proposals", "een vergadering heeft minstens één voorstel op de agenda.");
         if (inputs.Length > MaxProposals) v.Add("proposals", $"maximaal {MaxProposals} voorstellen per vergadering.");
         for (var i = 0; i < inputs.Length && i < MaxProposals; i++)
-        {
             if (ProposalFrom(v, $"proposals[{i}]", inputs[i], record, proposals, id, date, out _) is { } p)
-            {
                 proposals.Add(p);
-                // Every proposal of a new meeting is a vote at that meeting, a correction too (it corrects a
-                // decision of another meeting, so it is a new vote): the notice applies to all (review2 F1).
-                var rule = record.EffectiveStatutes.RuleFor(p.DecisionType);
-                if (Period.DaysBetween(notice, date) < rule.MinimumNoticeDays)
-                    shortNotice.Add((p.Id, p.DecisionType, rule.MinimumNoticeDays));
-            }
-        }
-        // Too short a notice is a fault of the dates, not of the proposals: one error on noticeDate,
-        // naming the proposals and the longest notice they need (tester finding F12).
-        if (shortNotice.Count > 0 && !v.Errors.Any(e => e.Field is "noticeDate" or "date"))
-        {
-            var need = shortNotice.Max(s => s.Days);
-            v.Add("noticeDate",
-                $"tussen de oproep ({DutchFormat.Date(notice)}) en de vergadering ({DutchFormat.Date(date)}) {(Period.DaysBetween(notice, date) == 1 ? "zit" : "zitten")} {Period.DaysBetween(notice, date)} {DutchFormat.Noun(Period.DaysBetween(notice, date), "dag", "dagen")}; "
-                + string.Join(", ", shortNotice.Select(s => $"voorstel '{s.Id}' (besluit van de soort {s.Type}) vraagt er minstens {s.Days}"))
-                + $" (statuten; de wet vraagt minstens {LegalMinimums.NoticeDays}). Roep eerder op of kies een vergaderdatum op of na {DutchFormat.Date(notice.PlusDays(need))}.");
-        }
+        // The dates (founding, notice) and the notice period, as a correction of the meeting checks them. Every
+        // proposal of a new meeting is a vote at that meeting, a correction too (it corrects a decision of
+        // another meeting, so it is a new vote): the notice applies to all (review2 F1).
+        if (command.Date is not null && command.NoticeDate is not null)
+            CheckMeetingDates(v, record, proposals, date, notice, today, foundedOn);
         if (v.HasErrors) return v.ToRefusal();
         var meeting = new Meeting
         {
@@ -307,14 +287,14 @@ public static partial class AlvRules
         correctedMeeting = null;
         if (input is null) { v.Add(at, "is leeg."); return null; }
         var before = v.Errors.Count;
-        var id = Slug.Check(v, $"{at}.id", input.Id);
+        var id = Slug.Check(v, $"{at}.id", input.Id, example: "realisatiebesluit");
         if (Slug.IsValid(id) && siblings.Any(p => p.Id == id)) v.Add($"{at}.id", $"voorstel '{id}' staat al op deze agenda.");
         var title = v.Text($"{at}.title", input.Title);
         // An unknown type is one error, not also the rules of whatever type a failed parse left behind
         // (Enum.TryParse leaves 0, Realisatiebesluit: tester finding F12).
         var known = TryDecisionType(v, $"{at}.decisionType", input.DecisionType, out var type);
         string? projectId = null;
-        if (input.ProjectId is not null) projectId = Slug.Check(v, $"{at}.projectId", input.ProjectId);
+        if (input.ProjectId is not null) projectId = Slug.Check(v, $"{at}.projectId", input.ProjectId, example: "wg-terrein");
         if (known && type == DecisionType.Realisatiebesluit && input.ProjectId is null)
             v.Add($"{at}.projectId", "een realisatiebesluit gaat over één project: geef projectId.");
         var reason = v.OptionalText($"{at}.correctionReason", input.CorrectionReason);

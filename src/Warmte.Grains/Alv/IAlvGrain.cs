@@ -43,6 +43,12 @@ public interface IAlvGrain : IGrainWithStringKey
 
     Task<Outcome<Meeting>> CreateMeeting(CreateMeeting command, string actor);
 
+    /// <summary>Corrects a meeting's title, date or notice date while nothing is recorded on it (<see cref="AlvRules.UpdateMeeting"/>, tester T6).</summary>
+    Task<Outcome<Meeting>> UpdateMeeting(string meetingId, UpdateMeeting command, string actor);
+
+    /// <summary>Removes a meeting on which nothing is recorded (<see cref="AlvRules.DeleteMeeting"/>, tester T6).</summary>
+    Task<Outcome<Meeting>> DeleteMeeting(string meetingId, string actor);
+
     /// <summary>
     /// The earliest meeting by date, or null: a founding date may not be moved after it (tester T5). Interleaves, as
     /// <c>ICooperativeGrain.FoundedOn</c>: the cooperative's update waits on this while a meeting being created here asks the founding date.

@@ -18,7 +18,8 @@ public static partial class Slug
         value is { Length: >= 2 and <= MaxLength } && Pattern().IsMatch(value);
 
     /// <summary>Validates <paramref name="value"/> as a slug, recording a field error if it is not one.</summary>
-    public static string Check(Validation validation, string field, string? value)
+    /// <param name="example">A valid id of the same kind for the message (a proposal's example is a proposal id, tester T10i).</param>
+    public static string Check(Validation validation, string field, string? value, string example = "ketelhuiswg")
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -27,7 +28,7 @@ public static partial class Slug
         }
         if (!IsValid(value))
             validation.Add(field,
-                $"'{Truncate(value)}' is geen geldige id: gebruik 2 tot {MaxLength} kleine letters, cijfers en koppeltekens, beginnend met een letter (bijv. 'ketelhuiswg').");
+                $"'{Truncate(value)}' is geen geldige id: gebruik 2 tot {MaxLength} kleine letters, cijfers en koppeltekens, beginnend met een letter (bijv. '{example}').");
         return value;
     }
 

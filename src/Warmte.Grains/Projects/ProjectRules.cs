@@ -21,7 +21,7 @@ public static class ProjectRules
         string cooperativeId, CreateProject command, LocalDate today, Instant now)
     {
         var v = new Validation();
-        var id = Slug.Check(v, "id", command.Id);
+        var id = Slug.Check(v, "id", command.Id, example: "wg-terrein");
         var name = v.Text("name", command.Name);
         var weq = Count(v, "woningequivalenten", command.Woningequivalenten ?? 0);
         var connections = Count(v, "plannedConnections", command.PlannedConnections ?? 0);

@@ -28,6 +28,13 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
 
     Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor);
 
+    /// <summary>
+    /// Whether online voting was ever opened for the meeting (the ALV refuses to move or remove it then). Interleaves
+    /// and calls no other grain: the ALV grain asks it while busy with its own command.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> Opened();
+
     /// <summary>New codes in plain text, for this answer only; earlier codes of the same members stop working.</summary>
     Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor);
 
@@ -164,6 +171,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var notEligible = (await Register.Members()).Where(m => !m.MayVoteOn(voting.MeetingDate)).Select(m => m.Number).ToImmutableArray();
         return await Alv.OnlineTurnout(MeetingId, notEligible);
     }
+
+    public Task<bool> Opened() => Task.FromResult(_state.State.Voting is not null);
 
     public async Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor)
     {

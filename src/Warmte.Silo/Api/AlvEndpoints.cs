@@ -48,6 +48,19 @@ public static class AlvEndpoints
             Write<CreateMeeting, Meeting>(id, http, grains, (alv, body, actor) => alv.CreateMeeting(body, actor), created: m => $"/api/cooperatives/{id}/alv/meetings/{m.Id}", view: Sealed))
             .ReadsBody<CreateMeeting>().WithSummary("Vergadering vastleggen (datum, oproepdatum, agenda)");
 
+        group.MapPatch("/meetings/{meetingId}", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+            Write<UpdateMeeting, Meeting>(id, http, grains, (alv, body, actor) => alv.UpdateMeeting(meetingId, body, actor), view: Sealed))
+            .ReadsBody<UpdateMeeting>().WithSummary("Vergadering corrigeren (titel, datum, oproepdatum) zolang er niets op is vastgelegd");
+
+        group.MapDelete("/meetings/{meetingId}", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            var alv = Alv(grains, id);
+            var outcome = await alv.DeleteMeeting(meetingId, http.User.Actor());
+            return outcome.IsOk ? Answers.Ok(await Sealed(alv, outcome.Value!)) : Answers.From(outcome);
+        }).WithSummary("Vergadering verwijderen waarop niets is vastgelegd (verkeerd ingevoerd)");
+
         group.MapPost("/meetings/{meetingId}/proposals", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
             Write<ProposalInput, Meeting>(id, http, grains, (alv, body, actor) => alv.AddProposal(meetingId, body, actor), view: Sealed))
             .ReadsBody<ProposalInput>().WithSummary("Voorstel toevoegen: een agendapunt vóór de vergadering, of een correctie op een gesloten besluit");

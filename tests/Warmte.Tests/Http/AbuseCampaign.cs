@@ -192,6 +192,9 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
         ["PUT /api/cooperatives/{id}/members/{number}"] = """{"number":"L-1","name":"Lid Een","category":"huurder","woningequivalenten":1,"postcode":"1054 AB","huisnummer":1,"joinedOn":"2020-01-01","email":"lid1@campagne.example"}""",
         ["PUT /api/cooperatives/{id}/alv/statutes"] = """{"default":{"quorum":"1/2","majority":"1/2","majorityRule":"MoreThan","abstentionsCount":false,"minimumNoticeDays":7},"electronic":{"advanceVotingAllowed":true,"onlineProxiesAllowed":true}}""",
         ["POST /api/cooperatives/{id}/alv/meetings"] = """{"id":"alv2","title":"ALV","date":"2025-12-14","noticeDate":"2025-11-30","proposals":[{"id":"p1","title":"R","decisionType":"Realisatiebesluit","projectId":"camp-proj"}]}""",
+        // The empty meeting "alv-leeg" (seeded, nothing recorded on it): corrected, and in the sweep's deletions removed.
+        ["PATCH /api/cooperatives/{id}/alv/meetings/{meetingId}"] = """{"title":"ALV gecorrigeerd","date":"2024-12-14","noticeDate":"2024-11-30"}""",
+        ["DELETE /api/cooperatives/{id}/alv/meetings/{meetingId}"] = NoBody,
         ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals"] = """{"id":"p2","title":"Extra","decisionType":"Realisatiebesluit","projectId":"camp-proj"}""",
         ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/attendance"] = """{"present":["L-1","L-2"]}""",
         ["POST /api/cooperatives/{id}/alv/meetings/{meetingId}/proposals/{proposalId}/ballots"] = """{"memberNumber":"L-1","choice":"Voor"}""",
@@ -454,6 +457,7 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
             "id" when raw.StartsWith("/api/tokens", StringComparison.Ordinal) => ThrowawayToken,
             "id" => Coop,
             "meetingId" when raw.Contains("/online", StringComparison.Ordinal) => StemPlaceholder,
+            "meetingId" when raw.EndsWith("/alv/meetings/{meetingId}", StringComparison.Ordinal) => "alv-leeg",
             "meetingId" => HeldPlaceholder,
             "proposalId" when raw.EndsWith("/tally", StringComparison.Ordinal) => "telling",
             "complexId" when raw.EndsWith("/declarations", StringComparison.Ordinal) => "complex-a",
@@ -989,6 +993,11 @@ public sealed class AbuseCampaign(AbuseCampaignFixture fixture, ITestOutputHelpe
             {
                 id = "alv", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
                 proposals = new[] { new { id = "realisatiebesluit", title = "Realisatiebesluit", decisionType = "Realisatiebesluit", projectId = Project } },
+            }));
+            await Expect(admin.Post($"api/cooperatives/{Coop}/alv/meetings", new
+            {
+                id = "alv-leeg", title = "ALV", date = "2024-12-14", noticeDate = "2024-11-30",
+                proposals = new[] { new { id = "begroting", title = "Begroting", decisionType = "Overig" } },
             }));
             await Expect(admin.Put($"api/projects/{Project}/consent/complexes/complex-a", new { name = "A", corporation = "Stadgenoot", rentedHomes = 20 }));
             await Expect(admin.Post($"api/projects/{Project}/grants", new

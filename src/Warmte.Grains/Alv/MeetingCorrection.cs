@@ -1,0 +1,118 @@
+using NodaTime;
+using Warmte.Audit;
+using Warmte.Common;
+
+namespace Warmte.Alv;
+
+/// <summary>A correction of a meeting as entered (tester T6): fields left out stay as they are.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UpdateMeeting
+{
+    [Id(0)] public string? Title { get; init; }
+    [Id(1)] public LocalDate? Date { get; init; }
+    [Id(2)] public LocalDate? NoticeDate { get; init; }
+}
+
+public static partial class AlvRules
+{
+    /// <summary>
+    /// What has been recorded on a meeting, in Dutch, one phrase each; empty when nothing. A meeting with
+    /// nothing recorded is still only an entry in the agenda: its dates may be corrected and it may be
+    /// removed. Once anything is recorded, the attendance, ballots and counts were taken against that date.
+    /// </summary>
+    /// <param name="onlineVotingOpened">Whether online voting on the meeting was opened (kept by its own grain).</param>
+    public static IReadOnlyList<string> RecordedOn(Meeting meeting, bool onlineVotingOpened)
+    {
+        var recorded = new List<string>();
+        if (meeting.PresentCount > 0 || !meeting.Present.IsDefaultOrEmpty)
+            recorded.Add($"een presentielijst ({meeting.PresentCount} {DutchFormat.Noun(meeting.PresentCount, "lid", "leden")})");
+        if (onlineVotingOpened || meeting.OnlineVoters > 0) recorded.Add("een geopende online stemming");
+        foreach (var p in meeting.Proposals)
+        {
+            var ballots = Math.Max(p.Count.Ballots, p.Ballots.IsDefaultOrEmpty ? 0 : p.Ballots.Length);
+            if (ballots > 0) recorded.Add($"{ballots} {DutchFormat.Noun(ballots, "stem", "stemmen")} op voorstel '{p.Id}'");
+            if (p.Count.Tally is not null || p.Tally is not null || p.Count.TallyVersion > 0) recorded.Add($"een telling van voorstel '{p.Id}'");
+            if (p.Closed is not null) recorded.Add($"een besluit op voorstel '{p.Id}' (gesloten)");
+        }
+        return recorded;
+    }
+
+    private static Refusal HasRecords(Meeting meeting, IReadOnlyList<string> recorded, string what) =>
+        Refusal.Conflict("meeting-has-records",
+            $"Op vergadering '{meeting.Id}' van {DutchFormat.Date(meeting.Date)} is al vastgelegd: {string.Join(", ", recorded)}. "
+            + $"{what} kan alleen zolang er niets op is vastgelegd. Een besluit dat niet klopt, corrigeer je met een nieuw voorstel (corrects).");
+
+    /// <summary>
+    /// Corrects the title, date or notice date of a meeting on which nothing has been recorded, by the same date
+    /// rules as <see cref="CreateMeeting"/>: the date not before the founding, the notice not before the founding,
+    /// not in the future, not after the date, and long enough for every proposal on the agenda.
+    /// </summary>
+    public static Outcome<Change<AlvRecord>> UpdateMeeting(AlvRecord record, string meetingId, UpdateMeeting? command, LocalDate today,
+        bool onlineVotingOpened, LocalDate? foundedOn)
+    {
+        if (Find(record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
+        if (command is null || (command.Title is null && command.Date is null && command.NoticeDate is null))
+            return Refusal.Invalid("body", "geef minstens één van title, date of noticeDate.");
+        if (RecordedOn(meeting, onlineVotingOpened) is { Count: > 0 } recorded)
+            return HasRecords(meeting, recorded, "De vergadering wijzigen");
+        var v = new Validation();
+        var title = command.Title is null ? meeting.Title : v.Text("title", command.Title);
+        var date = command.Date ?? meeting.Date;
+        var notice = command.NoticeDate ?? meeting.NoticeDate;
+        CheckMeetingDates(v, record, meeting.Proposals, date, notice, today, foundedOn);
+        if (meeting.SecondMeetingOf is { } first && record.Meetings.FirstOrDefault(m => m.Id == first) is { } earlier && earlier.Date >= date)
+            v.Add("date", $"een tweede vergadering volgt op de eerste ('{first}' op {DutchFormat.Date(earlier.Date)}).");
+        if (v.HasErrors) return v.ToRefusal();
+        var updated = meeting with { Title = title, Date = date, NoticeDate = notice };
+        if (updated == meeting) return new Change<AlvRecord>(record, "alv.meeting-updated", "");
+        var changes = new List<string>();
+        if (title != meeting.Title) changes.Add($"titel '{meeting.Title}' → '{title}'");
+        if (date != meeting.Date) changes.Add($"datum {DutchFormat.Date(meeting.Date)} → {DutchFormat.Date(date)}");
+        if (notice != meeting.NoticeDate) changes.Add($"oproep {DutchFormat.Date(meeting.NoticeDate)} → {DutchFormat.Date(notice)}");
+        return new Change<AlvRecord>(Replace(record, updated), "alv.meeting-updated", $"ALV '{meetingId}' gecorrigeerd: {string.Join("; ", changes)}.");
+    }
+
+    /// <summary>Removes a meeting on which nothing has been recorded (entered by mistake, or twice).</summary>
+    public static Outcome<Change<AlvRecord>> DeleteMeeting(AlvRecord record, string meetingId, bool onlineVotingOpened)
+    {
+        if (Find(record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
+        if (RecordedOn(meeting, onlineVotingOpened) is { Count: > 0 } recorded)
+            return HasRecords(meeting, recorded, "De vergadering verwijderen");
+        // A second meeting names its first one; the first has a closed proposal then, so it never gets here.
+        return new Change<AlvRecord>(record with { Meetings = record.Meetings.Remove(meeting) }, "alv.meeting-deleted",
+            $"ALV '{meetingId}' van {DutchFormat.Date(meeting.Date)} (opgeroepen {DutchFormat.Date(meeting.NoticeDate)}, "
+            + $"{meeting.Proposals.Length} {DutchFormat.Noun(meeting.Proposals.Length, "voorstel", "voorstellen")}: {string.Join(", ", meeting.Proposals.Select(p => p.Id))}) verwijderd.");
+    }
+
+    /// <summary>
+    /// The date rules of a meeting, shared by creating and correcting it: the date not before the founding; the
+    /// notice not before the founding (a cooperative that did not exist called no one), not in the future, not
+    /// after the date, and at least the longest notice period the agenda's proposals need.
+    /// </summary>
+    private static void CheckMeetingDates(Validation v, AlvRecord record, IEnumerable<Proposal> proposals, LocalDate date, LocalDate notice,
+        LocalDate today, LocalDate? foundedOn)
+    {
+        if (foundedOn is { } founded && date < founded)
+            v.Add("date", $"{DutchFormat.Date(date)} ligt vóór de oprichting van de coöperatie op {DutchFormat.Date(founded)}; "
+                          + "een ALV van een coöperatie die nog niet bestond, besluit niets. Kies een datum op of na de oprichting, of corrigeer eerst de oprichtingsdatum.");
+        if (notice > today) v.Add("noticeDate", $"{DutchFormat.Date(notice)} ligt in de toekomst: leg de vergadering vast als de oproep verstuurd is.");
+        else if (notice > date) v.Add("noticeDate", $"{DutchFormat.Date(notice)} ligt na de vergaderdatum.");
+        else if (foundedOn is { } f && notice < f)
+            v.Add("noticeDate", $"{DutchFormat.Date(notice)} ligt vóór de oprichting van de coöperatie op {DutchFormat.Date(f)}; "
+                                + "een coöperatie die nog niet bestond, roept niemand op. Kies de datum waarop de oproep verstuurd is.");
+        if (v.Errors.Any(e => e.Field is "noticeDate" or "date")) return;
+        var shortNotice = proposals
+            .Select(p => (p.Id, Type: p.DecisionType, Days: record.EffectiveStatutes.RuleFor(p.DecisionType).MinimumNoticeDays))
+            .Where(s => Period.DaysBetween(notice, date) < s.Days)
+            .ToList();
+        if (shortNotice.Count == 0) return;
+        // Too short a notice is a fault of the dates, not of the proposals: one error on noticeDate,
+        // naming the proposals and the longest notice they need (tester finding F12).
+        var need = shortNotice.Max(s => s.Days);
+        var days = Period.DaysBetween(notice, date);
+        v.Add("noticeDate",
+            $"tussen de oproep ({DutchFormat.Date(notice)}) en de vergadering ({DutchFormat.Date(date)}) {(days == 1 ? "zit" : "zitten")} {days} {DutchFormat.Noun(days, "dag", "dagen")}; "
+            + string.Join(", ", shortNotice.Select(s => $"voorstel '{s.Id}' (besluit van de soort {s.Type}) vraagt er minstens {s.Days}"))
+            + $" (statuten; de wet vraagt minstens {LegalMinimums.NoticeDays}). Roep eerder op of kies een vergaderdatum op of na {DutchFormat.Date(notice.PlusDays(need))}.");
+    }
+}
