@@ -78,9 +78,19 @@ public interface IAlvGrain : IGrainWithStringKey
     /// <summary>After closing: every receipt per choice; null while open or when the proposal does not exist.</summary>
     Task<PublishedReceipts?> Receipts(string meetingId, string proposalId);
 
-    /// <summary>How many voted so far (no totals); null when the proposal does not exist.</summary>
-    [Orleans.Concurrency.AlwaysInterleave]
+    /// <summary>
+    /// How many voted so far (no totals), counted as closing will count it (<see cref="CountedMeetings"/>); null when the
+    /// proposal does not exist. Not interleaved: it reads the journal (tester4 T5).
+    /// </summary>
     Task<Turnout?> Turnout(string meetingId, string proposalId);
+
+    /// <summary>
+    /// The meetings (one, or all when <paramref name="meetingId"/> is null) with each open proposal's counts as closing would
+    /// count them on the register of now: ballots of members and through proxy holders who may not vote on the meeting date,
+    /// and superseded proxy votes, left out; attendance members who may not vote not present (tester4 T5). What the meeting
+    /// view shows; the same figures as <see cref="Turnout"/> and <see cref="OnlineTurnout"/>.
+    /// </summary>
+    Task<ImmutableArray<Meeting>> CountedMeetings(string? meetingId);
 
     /// <summary>
     /// The meeting's online turnout (members who voted online, online ballots) as closing will count it: the online
