@@ -10,9 +10,9 @@ namespace Warmte.Alv;
 /// when the two ballots arrive together.
 /// </summary>
 /// <remarks>
-/// The pure reads <see cref="Statutes"/>, <see cref="Meetings"/>, <see cref="Meeting"/> and
-/// <see cref="Turnout"/> interleave: they do not queue behind ballots (the online vote path reads the
-/// meeting before every vote, the board's status its turnout). Safe because each is synchronous (one
+/// The pure reads <see cref="Statutes"/>, <see cref="Meetings"/> and <see cref="Meeting"/> interleave: they
+/// do not queue behind ballots (the online vote path reads the meeting before every vote). <see cref="Turnout"/>
+/// and <see cref="CountedMeetings"/> count as closing will and read the journal, so they do not (tester4 T5). Safe because each is synchronous (one
 /// turn, no await) and reads one reference, the aggregate <c>Record</c>, which is immutable and replaced
 /// only after its commit succeeded (<c>JournaledState.CommitAsync</c> assigns <c>State</c> after the
 /// database said yes): a read between a write's awaits sees the last committed aggregate, never one
