@@ -239,10 +239,6 @@ public sealed class AlvGrain(
                 .Concat(tally is null ? [] : tally.Present.Concat(tally.Proxies.SelectMany(p => new[] { p.Member, p.Holder })))
                 .OfType<string>().Distinct().ToImmutableArray();
             eligibility = await Register.Eligibility(numbers, meeting.Date);
-            // Left-out online voters: did an earlier close of this meeting leave them out already (the online turnout drops each once)?
-            foreach (var n in book.BallotsOf(meetingId, proposalId).Where(b => b.Channel == BallotChannel.Online && eligibility.Refused.ContainsKey(b.MemberNumber)).Select(b => b.MemberNumber).Distinct())
-                foreach (var other in meeting.Proposals.Where(p => p.Id != proposalId && p.Closed is not null))
-                    book = await WithMember(book, meetingId, other.Id, n, present: false, proxies: false);
         }
         var refusal = await Commit(AlvRules.Close(Record, meetingId, proposalId, electorate, book, Today, actor, clock.GetCurrentInstant(), eligibility), actor);
         if (refusal is not null) return refusal;
@@ -260,34 +256,86 @@ public sealed class AlvGrain(
         return rows.Count == 0 ? book : book with { Tallies = book.Tallies.SetItem(AlvFacts.Tag(meetingId, proposal.Id), AlvFacts.Read<TallyFact>(rows[0].Payload).Tally) };
     }
 
-    /// <summary>The members a command names plus the givers of the proxies they carry on the proposal (whose eligibility decides the slots taken).</summary>
+    /// <summary>
+    /// The members a command names plus the givers of the proxies they carry on the proposal (whose eligibility decides the
+    /// slots taken) and the proxy holders of their earlier votes (a vote through a holder who may not vote leaves the giver free: tester4 T1).
+    /// </summary>
     private static ImmutableArray<string> WithGivers(ImmutableArray<string> numbers, BallotBook book, string meetingId, string proposalId) =>
-        [.. numbers.Concat(numbers.SelectMany(n => book.ProxiesOf(meetingId, proposalId, n).Select(p => p.Member))).Distinct()];
+        [.. numbers.Concat(numbers.SelectMany(n => book.ProxiesOf(meetingId, proposalId, n).Select(p => p.Member)))
+            .Concat(numbers.Select(n => book.Voter(meetingId, proposalId, n)?.ProxyHolder).OfType<string>()).Distinct()];
 
     public async Task<(int Voters, int VotesCast)> OnlineTurnout(string meetingId, ImmutableArray<string> notEligible)
     {
+        await state.EnsureLoadedAsync();
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return (0, 0);
+        var refused = notEligible.ToHashSet(StringComparer.Ordinal);
+        var counted = await CountedNow(meeting, refused);
+        // Whose online votes may all not count: members not eligible on the meeting date, and the givers whose proxy vote went through one.
+        var suspects = new HashSet<string>(refused, StringComparer.Ordinal);
+        var proposals = meeting.Proposals.Where(p => !AlvRules.IsSameMeetingCorrection(p, meetingId)).ToList();
+        foreach (var n in refused)
+            foreach (var p in proposals)
+                foreach (var row in await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyMark, AlvFacts.Tag(meetingId, p.Id, n), Take: 101)))
+                    suspects.Add(AlvFacts.Read<ProxyMarkFact>(row.Payload).Member);
         var book = BallotBook.Empty;
-        var members = notEligible.Distinct().ToList();
-        foreach (var n in members)
+        foreach (var n in suspects)
         {
             if (await state.CountAsync(AlvFacts.OnlineMark, AlvFacts.PresentTag(meetingId, n)) == 0) continue;
             book = book with { OnlineVoters = book.OnlineVoters.Add(AlvFacts.PresentTag(meetingId, n)) };
-            foreach (var p in meeting.Proposals.Where(p => !AlvRules.IsSameMeetingCorrection(p, meetingId)))
-                book = await WithMember(book, meetingId, p.Id, n, present: false, proxies: false);
+            foreach (var p in proposals) book = await WithMember(book, meetingId, p.Id, n, present: false, proxies: false);
         }
-        // Ballots these members cast as proxy holders on open proposals: the givers' marks name the holder.
-        foreach (var n in members)
-            foreach (var p in meeting.Proposals.Where(p => p.Closed is null && !AlvRules.IsSameMeetingCorrection(p, meetingId)))
-            {
-                var tag = AlvFacts.Tag(meetingId, p.Id, n);
-                var carried = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyMark, tag, Take: 101));
-                if (carried.Count == 0) continue;
-                var givers = carried.Select(r => AlvFacts.Read<ProxyMarkFact>(r.Payload)).ToImmutableArray();
-                book = book with { Proxies = book.Proxies.SetItem(tag, givers) };
-                foreach (var g in givers) book = await WithMember(book, meetingId, p.Id, g.Member, present: false, proxies: false);
-            }
-        return AlvRules.OnlineTurnout(meeting, book, members.ToHashSet(StringComparer.Ordinal));
+        return AlvRules.OnlineTurnout(counted, book, suspects, n => !refused.Contains(n));
+    }
+
+    public async Task<ImmutableArray<Meeting>> CountedMeetings(string? meetingId)
+    {
+        await state.EnsureLoadedAsync();
+        var meetings = Record.Meetings.Where(m => meetingId is null || m.Id == meetingId).ToList();
+        if (meetings.All(m => m.Proposals.All(p => p.Closed is not null))) return [.. meetings];
+        var members = await Register.Members();
+        var result = ImmutableArray.CreateBuilder<Meeting>();
+        foreach (var m in meetings)
+            result.Add(await CountedNow(m, members.Where(x => !x.MayVoteOn(m.Date)).Select(x => x.Number).ToHashSet(StringComparer.Ordinal)));
+        return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// The meeting with its open proposals counted as closing would count them now (tester4 T5; <see cref="AlvRules.CountedNow"/>).
+    /// Only a proposal a member in <paramref name="notEligible"/> touches (a vote, a proxy exercised, the attendance list), or with a
+    /// superseded proxy vote, is recounted from its ballot rows; the others are as recorded (indexed lookups only).
+    /// </summary>
+    private async Task<Meeting> CountedNow(Meeting meeting, IReadOnlySet<string> notEligible)
+    {
+        if (meeting.Proposals.All(p => p.Closed is not null)) return meeting;
+        var anyPresent = false;
+        foreach (var n in notEligible)
+            if (await state.CountAsync(AlvFacts.PresentMark, AlvFacts.PresentTag(meeting.Id, n)) > 0) { anyPresent = true; break; }
+        ImmutableHashSet<string>? attendance = null;
+        var proposals = ImmutableArray.CreateBuilder<Proposal>();
+        foreach (var p in meeting.Proposals)
+        {
+            var affected = p.Closed is null && (anyPresent || p.Count.Superseded > 0);
+            if (p.Closed is null && !affected)
+                foreach (var n in notEligible)
+                {
+                    var tag = AlvFacts.Tag(meeting.Id, p.Id, n);
+                    if (await state.CountAsync(AlvFacts.VoterMark, tag) > 0 || await state.CountAsync(AlvFacts.ProxyMark, tag) > 0) { affected = true; break; }
+                }
+            if (!affected) { proposals.Add(p); continue; }
+            var book = p.Count.Ballots > 0 ? await WithBallots(BallotBook.Empty, meeting.Id, p.Id) : BallotBook.Empty;
+            book = await WithTally(book, meeting.Id, p);
+            attendance ??= [.. (await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Attendance, meeting.Id)))
+                .Select(r => AlvFacts.PresentTag(meeting.Id, AlvFacts.Read<AttendanceFact>(r.Payload).MemberNumber))];
+            book = book with { Present = attendance };
+            var tally = book.TallyOf(meeting.Id, p.Id);
+            var numbers = book.BallotsOf(meeting.Id, p.Id).SelectMany(b => new[] { b.MemberNumber, b.ProxyHolder })
+                .Concat(attendance.Select(t => t[(meeting.Id.Length + 1)..]))
+                .Concat(tally is null ? [] : tally.Present.Concat(tally.Proxies.SelectMany(x => new[] { x.Member, x.Holder })))
+                .OfType<string>().Distinct().ToImmutableArray();
+            var eligibility = await Register.Eligibility(numbers, meeting.Date);
+            proposals.Add(p with { Count = AlvRules.CountedNow(meeting, p, book, eligibility) });
+        }
+        return meeting with { Proposals = proposals.ToImmutable() };
     }
 
     /// <summary>For a recount (a same-meeting correction): who voted on the decision it corrects, its tally and ballots.</summary>
@@ -317,25 +365,30 @@ public sealed class AlvGrain(
         return new PublishedReceipts { MeetingId = meetingId, ProposalId = proposalId, Voor = fact.Voor, Tegen = fact.Tegen, Onthouding = fact.Onthouding };
     }
 
-    public Task<Turnout?> Turnout(string meetingId, string proposalId)
+    public async Task<Turnout?> Turnout(string meetingId, string proposalId)
     {
-        var meeting = AlvRules.Find(Record, meetingId);
-        return Task.FromResult(meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId) is { } p
+        // As closing will count it (tester4 T5): the same figures as the meeting view and the online status.
+        var meeting = (await CountedMeetings(meetingId)).FirstOrDefault();
+        return meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId) is { } p
             ? new Turnout
             {
                 Ballots = p.Count.Ballots, Online = p.Count.Online, AtMeeting = p.Count.AtMeeting, ByProxy = p.Count.ByProxy,
                 TallyRecorded = p.Count.Tally is not null, PresentOrRepresented = AlvRules.PresentOrRepresented(meeting, p),
             }
-            : null);
+            : null;
     }
 
     public async Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber)
     {
         if (AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) return null;
         var book = await WithMember(BallotBook.Empty, meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber), present: false, proxies: false);
-        return AlvRules.CurrentMark(proposal, book.Voter(meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber))) is { } mark
-            ? new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut }
-            : null;
+        if (AlvRules.CurrentMark(proposal, book.Voter(meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber))) is not { } mark) return null;
+        // A vote through a holder who may not vote on the meeting date does not count and leaves the member free (tester4 T1).
+        string? dead = null;
+        if (proposal.Closed is null && mark is { ProxyHolder: { } holder, LeftOut: null }
+            && (await Register.Eligibility([holder], AlvRules.Find(Record, meetingId)!.Date)).Refused.TryGetValue(holder, out var why))
+            dead = why.TrimEnd('.');
+        return new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut, DeadProxy = dead };
     }
 
     public async Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize)

@@ -458,7 +458,17 @@ public static partial class AlvRules
         if (receipt is not null && !IsReceipt(receipt)) v.Add("receipt", "een ontvangstcode is 8 tot 64 letters, cijfers of streepjes.");
         if (v.HasErrors) return v.ToRefusal();
 
-        if (CurrentMark(proposal, book.Voter(meetingId, proposalId, number!)) is { } earlier)
+        // A vote through a holder who may not vote on the meeting date does not count and leaves the giver free (tester4 T1):
+        // her new ballot supersedes it, closing leaves the dead one out. Not on a secret ballot: that one cannot be taken out.
+        var earlierMark = CurrentMark(proposal, book.Voter(meetingId, proposalId, number!));
+        var deadProxy = ProxyVotes.IsDead(earlierMark, h => !eligibility.Refused.ContainsKey(h)) ? earlierMark : null;
+        if (deadProxy is not null && secret)
+        {
+            var message = $"De stem van lid {number} bij volmacht via lid {deadProxy.ProxyHolder} telt niet ({eligibility.Refused[deadProxy.ProxyHolder!].TrimEnd('.')}), "
+                + "maar bij een geheime stemming is die stem niet uit de telling te halen; een tweede stem zou dubbel tellen. Het bestuur beslist (zie de uitschrijfdatum, of zet het voorstel opnieuw op de agenda).";
+            return Refusal.Conflict("dead-proxy-secret", message, [new FieldError("memberNumber", message)]);
+        }
+        if (deadProxy is null && earlierMark is { } earlier)
         {
             if ((!byBoard || (channel == BallotChannel.Meeting && !secret)) && IsRepeat(proposal, earlier, channel, choice, holder, receipt, secret))
                 return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(record, "alv.ballot-cast", "Dezelfde stem opnieuw ontvangen; niets gewijzigd."), [])
@@ -473,7 +483,7 @@ public static partial class AlvRules
         VoterMarkFact? holderMark = null;
         if (holder is not null)
         {
-            holderMark = CurrentMark(proposal, book.Voter(meetingId, proposalId, holder));
+            holderMark = CountingMark(proposal, book.Voter(meetingId, proposalId, holder), h => !eligibility.Refused.ContainsKey(h));
             if (holderMark?.ProxyHolder is not null)
                 return Refusal.Conflict("proxy-holder-represented", $"Lid {holder} is zelf bij volmacht vertegenwoordigd en kan geen volmacht uitoefenen.");
             // A proxy of a giver who may not vote on the meeting date is dead and takes no slot (tester T1; the same rule as online).
@@ -494,7 +504,8 @@ public static partial class AlvRules
                 ? CurrentMark(proposal, book.Voter(meetingId, proposalId, n)) is { Channel: BallotChannel.Tally }
                 : book.IsPresent(meetingId, n);
             bool HoldsCounted(string n) => book.ProxiesOf(meetingId, proposalId, n).Any(p => p.Counted);
-            if (!OnBase(number!) && !HoldsCounted(number!)) extra++;
+            // A superseded dead proxy ballot that counted the giver already counted her once.
+            if (!OnBase(number!) && !HoldsCounted(number!) && deadProxy?.Counted != true) extra++;
             if (holder is not null && !OnBase(holder) && holderMark?.Counted != true && !HoldsCounted(holder)) extra++;
         }
         var weight = rule.Weighting == VoteWeighting.OneMemberOneVote ? 1 : eligibility.Voters.First(x => x.Number == number).Woningequivalenten;
@@ -508,6 +519,7 @@ public static partial class AlvRules
             ByProxy = proposal.Count.ByProxy + (holder is null ? 0 : 1),
             Extra = proposal.Count.Extra + extra,
             Receipts = proposal.Count.Receipts + (receipt is null ? 0 : 1),
+            Superseded = proposal.Count.Superseded + (deadProxy is null ? 0 : 1),
             // Sorted by the code, never by arrival: the list carries no timing.
             SealedReceipts = secret && receipt is not null
                 ? [.. proposal.Count.SealedReceipts.Add(new SealedReceipt(receipt, choice)).OrderBy(r => r.Receipt, StringComparer.Ordinal)]
@@ -706,9 +718,9 @@ public static partial class AlvRules
                 + "de online stemmen gaan vanzelf ongewijzigd mee). "
                 + "Zonder stemmen is er niets hersteld en blijft het besluit zoals het was.");
         var rule = record.EffectiveStatutes.RuleFor(proposal!.DecisionType);
-        var left = eligibility is null ? Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, 0, [], [])) : Exclude(meeting!, proposal, book, eligibility);
+        var left = eligibility is null ? Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, 0, [], [], [])) : Exclude(meeting!, proposal, book, eligibility);
         if (!left.IsOk) return left.Refusal!;
-        var (count, notPresent, leftOut, removed, onlineVoters) = left.Value!;
+        var (count, notPresent, leftOut, removed, keptVoters) = left.Value!;
         var represented = count.ByProxy + (count.Tally?.ProxyCount ?? 0);
         // Members on the attendance list who may not vote are not present for the quorum either: the closed count
         // keeps that in Extra, so PresentOrRepresented of the closed proposal is the result's figure.
@@ -740,30 +752,43 @@ public static partial class AlvRules
                 new ReceiptsFact(Of(VoteChoice.Voor), Of(VoteChoice.Tegen), Of(VoteChoice.Onthouding)))];
         }
         // Each ballot left out gets a newer voter mark saying so and why: the member's paper tells them their vote was not counted (tester T8.11).
+        // Not for a member whose newer ballot counts (a superseded dead proxy vote, tester4 T1): her mark stays the counted one.
         if (eligibility is not null && removed.Count > 0)
-            facts = facts.AddRange(removed.Select(b => AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposalId, b.MemberNumber), now, actor, new VoterMarkFact
+            facts = facts.AddRange(removed.Where(b => !keptVoters.Contains(b.MemberNumber)).Select(b => AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposalId, b.MemberNumber), now, actor, new VoterMarkFact
             {
                 Channel = b.Channel, Counted = false, ProxyHolder = b.ProxyHolder, Choice = b.Choice, Receipt = b.Receipt,
                 LeftOut = eligibility.Refused.TryGetValue(b.MemberNumber, out var why) ? why.TrimEnd('.')
                     : b.ProxyHolder is { } h && eligibility.Refused.TryGetValue(h, out var whyHolder) ? $"uw gevolmachtigde lid {h} mocht niet stemmen: {whyHolder.TrimEnd('.')}"
                     : "niet stemgerechtigd op de vergaderdatum",
             })));
-        // The online turnout counts members: one left out here (and by no earlier close) is no online voter of this meeting.
-        if (onlineVoters > 0) meeting = meeting! with { OnlineVoters = Math.Max(0, meeting.OnlineVoters - onlineVoters) };
+        // Meeting.OnlineVoters stays "members who cast an online ballot": the turnout leaves out whose online vote does not
+        // count, on every reading, closed or open (OnlineTurnout; tester4 T5), so closing changes nothing there.
         return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.proposal-closed",
             $"Besluit '{meetingId}/{proposalId}' ({proposal.DecisionType}) gesloten. {result.Describe()}."), facts));
     }
 
     /// <summary>The count closing uses after leaving out who may not vote: attendance members not counted, the Dutch notes, the ballots left out.</summary>
-    private sealed record Exclusion(ProposalCount Count, int NotPresent, ImmutableArray<string> LeftOut, ImmutableHashSet<BallotFact> Removed, int OnlineVoters = 0);
+    private sealed record Exclusion(ProposalCount Count, int NotPresent, ImmutableArray<string> LeftOut, ImmutableHashSet<BallotFact> Removed, ImmutableHashSet<string> KeptVoters);
 
     /// <summary>
-    /// Members not eligible on the meeting date whose online vote this close leaves out, and whom no earlier close
-    /// of the meeting left out already: the meeting's online turnout (<see cref="Meeting.OnlineVoters"/>) drops them once.
+    /// An open proposal's count as closing would count it now (tester4 T5): the ballots of members and through holders who
+    /// may not vote on the meeting date and superseded proxy votes left out, attendance members who may not vote not present.
+    /// The turnout, the meeting view and the online status all show this figure. When closing would refuse (a paper tally
+    /// or a secret ballot naming such a member), the recorded figure stays: the board has to act before closing.
+    /// <paramref name="book"/> as closing reads it: the proposal's ballots, its tally and the meeting's attendance list.
     /// </summary>
-    public static IEnumerable<string> OnlineVotersLeftOut(Meeting meeting, string proposalId, IEnumerable<BallotFact> removed, EligibilityCheck eligibility, BallotBook book) =>
-        removed.Where(b => b.Channel == BallotChannel.Online && eligibility.Refused.ContainsKey(b.MemberNumber)).Select(b => b.MemberNumber).Distinct()
-            .Where(n => !meeting.Proposals.Any(p => p.Id != proposalId && p.Closed is not null && book.Voter(meeting.Id, p.Id, n) is { Channel: BallotChannel.Online }));
+    public static ProposalCount CountedNow(Meeting meeting, Proposal proposal, BallotBook book, EligibilityCheck eligibility)
+    {
+        if (proposal.Closed is not null) return proposal.Count;
+        var left = Exclude(meeting, proposal, book, eligibility);
+        if (!left.IsOk) return proposal.Count;
+        var count = left.Value!.Count;
+        return count with { Extra = count.Extra - left.Value.NotPresent };
+    }
+
+    /// <summary>The whole meeting counted as closing would count it now (<see cref="CountedNow(Meeting, Proposal, BallotBook, EligibilityCheck)"/> per open proposal).</summary>
+    public static Meeting CountedNow(Meeting meeting, BallotBook book, EligibilityCheck eligibility) =>
+        meeting with { Proposals = [.. meeting.Proposals.Select(p => p with { Count = CountedNow(meeting, p, book, eligibility) })] };
 
     private static Outcome<Exclusion> Exclude(Meeting meeting, Proposal proposal, BallotBook book, EligibilityCheck eligibility)
     {
@@ -783,7 +808,12 @@ public static partial class AlvRules
             }
         }
         var ballots = book.BallotsOf(meeting.Id, proposal.Id);
-        var removed = ballots.Where(b => Why(b.MemberNumber) is not null || Why(b.ProxyHolder) is not null).ToList();
+        // A member's newest ballot is the one that counts: an earlier one is a proxy vote that did not count and was
+        // superseded when the giver voted again (tester4 T1; ProxyVotes), left out even if its holder has since rejoined.
+        var newest = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < ballots.Length; i++) newest[ballots[i].MemberNumber] = i;
+        var removed = ballots.Where((b, i) => newest[b.MemberNumber] != i || Why(b.MemberNumber) is not null || Why(b.ProxyHolder) is not null).ToList();
+        var keptVoters = ballots.Where((b, i) => newest[b.MemberNumber] == i && Why(b.MemberNumber) is null && Why(b.ProxyHolder) is null).Select(b => b.MemberNumber).ToHashSet(StringComparer.Ordinal);
         if (removed.Where(b => b.Choice is null).Select(b => b.MemberNumber).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } secret)
         {
             var message = $"Bij deze geheime stemming {(secret.Count == 1 ? "is" : "zijn")} {secret.Count} {DutchFormat.Noun(secret.Count, "stem", "stemmen")} uitgebracht door of voor leden die op {on} niet mochten stemmen "
@@ -798,11 +828,13 @@ public static partial class AlvRules
         var notes = ImmutableArray.CreateBuilder<string>();
         if (removed.Count > 0)
             notes.Add($"{removed.Count} {DutchFormat.Noun(removed.Count, "stem", "stemmen")} niet meegeteld: "
-                + string.Join("; ", removed.Select(b => Why(b.MemberNumber) ?? $"lid {b.MemberNumber} stemde bij volmacht via lid {b.ProxyHolder}, maar {Why(b.ProxyHolder)}")));
+                + string.Join("; ", removed.Select(b => Why(b.MemberNumber)
+                    ?? $"lid {b.MemberNumber} stemde bij volmacht via lid {b.ProxyHolder}, maar {Why(b.ProxyHolder) ?? "daarna is opnieuw gestemd"}"
+                    + (keptVoters.Contains(b.MemberNumber) ? $"; de latere stem van lid {b.MemberNumber} telt wel" : ""))));
         if (notPresent > 0)
             notes.Add($"{notPresent} {DutchFormat.Noun(notPresent, "lid", "leden")} op de presentielijst {(notPresent == 1 ? "telt" : "tellen")} niet mee voor het quorum: "
                 + string.Join("; ", book.Present.Where(tag => tag.StartsWith(meeting.Id + "/", StringComparison.Ordinal)).Select(tag => Why(tag[(meeting.Id.Length + 1)..])).OfType<string>().Order(StringComparer.Ordinal)));
-        if (removed.Count == 0) return Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, notPresent, notes.ToImmutable(), []));
+        if (removed.Count == 0) return Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, notPresent, notes.ToImmutable(), [], []));
 
         var totals = proposal.Count.Totals;
         foreach (var b in removed) totals = totals.Add(b.Choice!.Value, -b.Weight);
@@ -823,8 +855,9 @@ public static partial class AlvRules
             ByProxy = proposal.Count.ByProxy - removed.Count(b => b.ProxyHolder is not null),
             Receipts = proposal.Count.Receipts - removed.Count(b => b.Receipt is not null),
             Extra = proposal.Count.Extra - dropped,
+            Superseded = 0,
         };
-        return Outcome<Exclusion>.Ok(new Exclusion(count, notPresent, notes.ToImmutable(), [.. removed], OnlineVotersLeftOut(meeting, proposal.Id, removed, eligibility, book).Count()));
+        return Outcome<Exclusion>.Ok(new Exclusion(count, notPresent, notes.ToImmutable(), [.. removed], keptVoters.ToImmutableHashSet(StringComparer.Ordinal)));
     }
 
     /// <summary>Checks that a proposal can take votes or be closed; <paramref name="today"/> null skips the meeting-date check (online votes have their own window).</summary>

@@ -10,9 +10,9 @@ namespace Warmte.Alv;
 /// when the two ballots arrive together.
 /// </summary>
 /// <remarks>
-/// The pure reads <see cref="Statutes"/>, <see cref="Meetings"/>, <see cref="Meeting"/> and
-/// <see cref="Turnout"/> interleave: they do not queue behind ballots (the online vote path reads the
-/// meeting before every vote, the board's status its turnout). Safe because each is synchronous (one
+/// The pure reads <see cref="Statutes"/>, <see cref="Meetings"/> and <see cref="Meeting"/> interleave: they
+/// do not queue behind ballots (the online vote path reads the meeting before every vote). <see cref="Turnout"/>
+/// and <see cref="CountedMeetings"/> count as closing will and read the journal, so they do not (tester4 T5). Safe because each is synchronous (one
 /// turn, no await) and reads one reference, the aggregate <c>Record</c>, which is immutable and replaced
 /// only after its commit succeeded (<c>JournaledState.CommitAsync</c> assigns <c>State</c> after the
 /// database said yes): a read between a write's awaits sees the last committed aggregate, never one
@@ -84,9 +84,19 @@ public interface IAlvGrain : IGrainWithStringKey
     /// <summary>After closing: every receipt per choice; null while open or when the proposal does not exist.</summary>
     Task<PublishedReceipts?> Receipts(string meetingId, string proposalId);
 
-    /// <summary>How many voted so far (no totals); null when the proposal does not exist.</summary>
-    [Orleans.Concurrency.AlwaysInterleave]
+    /// <summary>
+    /// How many voted so far (no totals), counted as closing will count it (<see cref="CountedMeetings"/>); null when the
+    /// proposal does not exist. Not interleaved: it reads the journal (tester4 T5).
+    /// </summary>
     Task<Turnout?> Turnout(string meetingId, string proposalId);
+
+    /// <summary>
+    /// The meetings (one, or all when <paramref name="meetingId"/> is null) with each open proposal's counts as closing would
+    /// count them on the register of now: ballots of members and through proxy holders who may not vote on the meeting date,
+    /// and superseded proxy votes, left out; attendance members who may not vote not present (tester4 T5). What the meeting
+    /// view shows; the same figures as <see cref="Turnout"/> and <see cref="OnlineTurnout"/>.
+    /// </summary>
+    Task<ImmutableArray<Meeting>> CountedMeetings(string? meetingId);
 
     /// <summary>
     /// The meeting's online turnout (members who voted online, online ballots) as closing will count it: the online

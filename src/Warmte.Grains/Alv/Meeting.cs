@@ -101,6 +101,11 @@ public sealed record ProposalCount
     [Id(10)] public ImmutableArray<SealedReceipt> SealedReceipts { get; init; } = [];
     /// <summary>Ballots that carry a receipt (open ballots: the receipt is in the ballot row).</summary>
     [Id(11)] public int Receipts { get; init; }
+    /// <summary>
+    /// Ballots a member's newer ballot replaced: a vote through a proxy holder who may not vote, after which the giver
+    /// voted again (tester4 T1). Still in the running figures; closing (and the live turnout) leaves them out.
+    /// </summary>
+    [Id(12)] public int Superseded { get; init; }
 
     public static readonly ProposalCount Empty = new();
 
@@ -256,6 +261,11 @@ public sealed record VoteMark
     [Id(1)] public string? ProxyHolder { get; init; }
     /// <summary>Set when closing left this ballot out of the count: why, in Dutch (tester T8.11).</summary>
     [Id(2)] public string? LeftOut { get; init; }
+    /// <summary>
+    /// Set while open when the vote was cast through a proxy holder who may not vote on the meeting date: why, in Dutch.
+    /// Such a vote does not count and the member is free to vote again (tester4 T1, <see cref="ProxyVotes"/>).
+    /// </summary>
+    [Id(3)] public string? DeadProxy { get; init; }
 }
 
 /// <summary>One page of a proposal's ballots from the journal (choices only after closing and never for secret ballots).</summary>

@@ -114,31 +114,25 @@ public static partial class AlvRules
     }
 
     /// <summary>
-    /// The online turnout as closing will count it: members not eligible on the meeting date (<paramref name="notEligible"/>)
-    /// whose online ballots an open proposal holds are out of it already (tester T8.4); what a closed proposal counted stays.
-    /// Recounts are left out of the votes cast: their online ballots are the corrected decision's, carried over.
-    /// <paramref name="book"/> holds the voter and proxy marks of the members in <paramref name="notEligible"/> (and of their givers) on the meeting's proposals.
+    /// The online turnout as closing counts it (tester T8.4, tester4 T5): online ballots that count, and members with at least
+    /// one online ballot that counts. <paramref name="counted"/> is the meeting with its open proposals counted as closing
+    /// would count them now (<see cref="CountedNow"/>; a closed proposal keeps what its close counted). <see cref="Meeting.OnlineVoters"/>
+    /// counts every member who cast an online ballot; of the <paramref name="suspects"/> (members not eligible on the meeting
+    /// date, givers whose proxy vote went through such a holder) those whose online votes all do not count are taken off.
+    /// <paramref name="book"/> holds the suspects' voter marks on the meeting's proposals and their online marks.
+    /// Recounts are left out: their online ballots are the corrected decision's, carried over.
     /// </summary>
-    public static (int Voters, int VotesCast) OnlineTurnout(Meeting meeting, BallotBook book, IReadOnlySet<string> notEligible)
+    public static (int Voters, int VotesCast) OnlineTurnout(Meeting counted, BallotBook book, IReadOnlySet<string> suspects, Func<string, bool> mayVote)
     {
-        var votes = meeting.Proposals.Where(p => !IsSameMeetingCorrection(p, meeting.Id)).Sum(p => p.Count.Online);
-        var voters = meeting.OnlineVoters;
-        foreach (var n in notEligible.Where(n => book.VotedOnline(meeting.Id, n)))
+        var proposals = counted.Proposals.Where(p => !IsSameMeetingCorrection(p, counted.Id)).ToList();
+        var votes = proposals.Sum(p => p.Count.Online);
+        var voters = counted.OnlineVoters;
+        foreach (var n in suspects.Where(n => book.VotedOnline(counted.Id, n)))
         {
-            // A close left the member out of the turnout already when a closed proposal holds their online ballot.
-            if (meeting.Proposals.Any(p => p.Closed is not null && book.Voter(meeting.Id, p.Id, n) is { Channel: BallotChannel.Online })) continue;
-            voters--;
-        }
-        foreach (var p in meeting.Proposals.Where(p => p.Closed is null && !IsSameMeetingCorrection(p, meeting.Id)))
-        {
-            var left = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var n in notEligible)
-            {
-                if (CurrentMark(p, book.Voter(meeting.Id, p.Id, n)) is { Channel: BallotChannel.Online }) left.Add(n);
-                foreach (var given in book.ProxiesOf(meeting.Id, p.Id, n))
-                    if (CurrentMark(p, book.Voter(meeting.Id, p.Id, given.Member)) is { Channel: BallotChannel.Online } m && m.ProxyHolder == n) left.Add(given.Member);
-            }
-            votes -= left.Count;
+            var countsSomewhere = proposals.Any(p => book.Voter(counted.Id, p.Id, n) is { Channel: BallotChannel.Online } mark && (p.Closed is not null
+                ? mark.LeftOut is null
+                : mayVote(n) && CountingMark(p, mark, mayVote) is not null));
+            if (!countsSomewhere) voters--;
         }
         return (Math.Max(0, voters), Math.Max(0, votes));
     }

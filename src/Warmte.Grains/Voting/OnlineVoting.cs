@@ -159,6 +159,11 @@ public sealed record BallotItem
     [Id(6)] public required bool Closed { get; init; }
     /// <summary>Set after closing when the close left this member's vote out of the count: why, one Dutch sentence (tester T8.11).</summary>
     [Id(7)] public string? NotCounted { get; init; }
+    /// <summary>
+    /// Set while open when a proxy holder voted for this member but may not vote on the meeting date (written out): that
+    /// vote does not count and the member may vote herself, or withdraw or replace the proxy (tester4 T1). <see cref="MyVote"/> is then null.
+    /// </summary>
+    [Id(8)] public string? ProxyVoteNotCounted { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -299,6 +299,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             // A secret ballot keeps no choice per member: the member sees that, and how, they voted.
             var mine = proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number);
             var voteMark = await Alv.VotedBy(MeetingId, proposal.Id, number);
+            // A vote by a holder who may not vote does not count: the member is free again and is told why (tester4 T1).
+            var deadProxy = voteMark is { DeadProxy: { } whyDead, ProxyHolder: { } deadHolder } ? ProxyVotes.NotCounted(deadHolder, whyDead) : null;
+            if (deadProxy is not null) voteMark = null;
             var via = voteMark is { } mark ? ChannelOf(mark) : mine is null ? null : ChannelOf(mine);
             // Closing left this vote out (the member was not eligible on the meeting date): say so, not "U heeft gestemd" (tester T8.11).
             var notCounted = proposal.Closed is not null && voteMark?.LeftOut is { } why
@@ -308,7 +311,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             {
                 ProposalId = online.ProposalId, Title = proposal.Title, Explanation = online.Explanation,
                 DecisionType = proposal.DecisionType.ToString(), MyVote = notCounted is not null ? "niet-meegeteld" : mine?.Choice.ToString() ?? (via is null ? null : "uitgebracht"),
-                VotedVia = via, Closed = proposal.Closed is not null, NotCounted = notCounted,
+                VotedVia = via, Closed = proposal.Closed is not null, NotCounted = notCounted, ProxyVoteNotCounted = deadProxy,
             });
         }
         return Outcome<BallotPaper>.Ok(new BallotPaper
@@ -492,7 +495,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             .Where(p => p is { Closed: null }).ToDictionary(p => p!.Id, p => p!);
         var voted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var online in voting.Proposals)
-            if (await Alv.VotedBy(MeetingId, online.ProposalId, giver) is not null
+            // A vote through a holder who may not vote is no vote: the giver may withdraw or replace the proxy (tester4 T1).
+            if (await Alv.VotedBy(MeetingId, online.ProposalId, giver) is { DeadProxy: null }
                 || meeting?.Proposals.FirstOrDefault(p => p.Id == online.ProposalId)?.Ballots.Any(b => b.MemberNumber == giver) == true)
                 voted.Add(online.ProposalId);
         return new ProxyContext
@@ -511,7 +515,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         foreach (var g in (await Proxies()).Of(number))
         {
             var title = meeting.Proposals.FirstOrDefault(p => p.Id == g.ProposalId)?.Title ?? g.ProposalId;
-            list.Add(new GivenProxy(g.ProposalId, title, g.Holder, await Alv.VotedBy(MeetingId, g.ProposalId, number) is { ProxyHolder: not null }));
+            list.Add(new GivenProxy(g.ProposalId, title, g.Holder, await Alv.VotedBy(MeetingId, g.ProposalId, number) is { ProxyHolder: not null, DeadProxy: null }));
         }
         return list;
     }

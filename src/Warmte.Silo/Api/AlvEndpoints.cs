@@ -29,7 +29,8 @@ public static class AlvEndpoints
             var alv = Alv(grains, id);
             var statutes = await alv.Statutes();
             var withMembers = http.User.CanSeePersonalDataOf(id);
-            var meetings = await alv.Meetings();
+            // Counted as closing will count (tester4 T5): the same figures as …/turnout and …/online.
+            var meetings = await alv.CountedMeetings(null);
             // Whether each meeting has online voting, so that the dashboard asks …/online only where there is one (no 404s).
             var online = await Task.WhenAll(meetings.Select(m => grains.GetGrain<global::Warmte.Voting.IOnlineVotingGrain>($"{id}/{m.Id}").View()));
             return Answers.Ok(meetings.Select((m, i) => MeetingView.Of(m, statutes, withMembers) with { OnlineVoting = online[i] is not null }).ToArray());
@@ -39,7 +40,7 @@ public static class AlvEndpoints
         {
             if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
             var alv = Alv(grains, id);
-            return await alv.Meeting(meetingId) is { } meeting
+            return (await alv.CountedMeetings(meetingId)).FirstOrDefault() is { } meeting
                 ? Answers.Ok(MeetingView.Of(meeting, await alv.Statutes(), http.User.CanSeePersonalDataOf(id)))
                 : Problems.NotFound("Vergadering", $"{id}/{meetingId}");
         }).WithSummary("Eén vergadering");

@@ -44,7 +44,7 @@ public static class ConsentEndpoints
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
             if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
-            if (!http.User.CanSeePersonalDataOf(cooperativeId)) return MemberEndpoints.PersonalData(cooperativeId);
+            if (!http.User.CanSeePersonalDataOf(cooperativeId)) return TenantData(cooperativeId);
             return Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).GetAudit(p, size));
         }).WithSummary("Audittrail van de huurdersinstemming");
 
@@ -52,7 +52,7 @@ public static class ConsentEndpoints
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
             if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
-            if (!http.User.CanSeePersonalDataOf(cooperativeId)) return MemberEndpoints.PersonalData(cooperativeId);
+            if (!http.User.CanSeePersonalDataOf(cooperativeId)) return TenantData(cooperativeId);
             return await grains.GetGrain<ITenantConsentGrain>(id).DeclarationsPage(complexId, p, size) is { } answers
                 ? Answers.Ok(answers)
                 : Problems.NotFound("Complex", complexId);
@@ -75,6 +75,13 @@ public static class ConsentEndpoints
             return outcome.IsOk ? Answers.Ok((await grains.GetGrain<IProjectGrain>(id).Wcw())!) : Problems.From(outcome.Refusal!);
         }).ReadsBody<SetWcwProfile>().WithSummary("Wcw-gegevens vastleggen: publiek aandeel en de criteria van een warmtegemeenschap");
     }
+
+    /// <summary>
+    /// 403 for the answers per address (and their audit): tenants are not members, so the members' wording does not
+    /// fit (tester4 T10h); the counts stay readable for everyone who may see the project.
+    /// </summary>
+    internal static IResult TenantData(string cooperativeId) =>
+        Problems.Forbidden($"De antwoorden van huurders per adres zijn persoonsgegevens; alleen het bestuur van '{cooperativeId}' en beheerders zien ze. De aantallen per complex staan in de instemming van het project.");
 
     private static IResult Forbidden(string cooperativeId) =>
         Problems.Forbidden($"Alleen het bestuur van '{cooperativeId}' of een beheerder legt dit vast.");

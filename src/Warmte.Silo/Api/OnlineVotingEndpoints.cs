@@ -102,9 +102,13 @@ public static class OnlineVotingEndpoints
             if (guard.Admit(address) is { } wait) return TooMany(http, wait);
             var (body, problem) = await RequestBody.ReadAsync<ReceiptRequest>(http.Request);
             if (problem is not null) return problem;
-            var parts = (body!.Meeting ?? "").Split('/');
+            // The ballot paper names the meeting "votingKey"; "meeting" is the older name (tester4 T10a): either works, not two different ones.
+            if (body!.Meeting is { } named && body.VotingKey is { } key && named.Trim() != key.Trim())
+                return Problems.Invalid("votingKey", $"'{Slug.Truncate(key)}' is een andere vergadering dan meeting '{Slug.Truncate(named)}'; geef er één.");
+            var field = body.Meeting is null && body.VotingKey is not null ? "votingKey" : "meeting";
+            var parts = (body.Meeting ?? body.VotingKey ?? "").Trim().Split('/');
             if (parts.Length != 2 || !Slug.IsValid(parts[0]) || !Slug.IsValid(parts[1]))
-                return Problems.Invalid("meeting", "geef de vergadering als 'coöperatie/vergadering', zoals op uw stembevestiging.");
+                return Problems.Invalid(field, "geef de vergadering als 'coöperatie/vergadering', zoals op uw stembevestiging (votingKey op het stembiljet).");
             if (VotingCodes.ParseReceipt(body.Receipt) is not { } receipt)
                 return Problems.Invalid("receipt", "een ontvangstcode heeft 8 tekens, bijvoorbeeld K7QD-3MXP.");
             var votingKey = $"{parts[0]}/{parts[1]}";
@@ -149,6 +153,8 @@ public static class OnlineVotingEndpoints
     {
         /// <summary>"{cooperativeId}/{meetingId}", as the confirmation screen shows it.</summary>
         public string? Meeting { get; init; }
+        /// <summary>The same, under the name the ballot paper (<c>/api/stem/paper</c>) gives it; either field works (tester4 T10a).</summary>
+        public string? VotingKey { get; init; }
         public string? Receipt { get; init; }
     }
 

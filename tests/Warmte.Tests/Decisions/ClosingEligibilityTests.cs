@@ -143,7 +143,9 @@ public sealed class ClosingEligibilityTests
                 MemberRules.Check(register, named, Held))));
         }
         var meeting = record.Meetings[0];
-        Assert.Equal(1, meeting.OnlineVoters);
+        // Meeting.OnlineVoters counts who cast online (2); the turnout leaves Z-004 out once (tester4 T5: computed on reading).
+        Assert.Equal(2, meeting.OnlineVoters);
+        Assert.Equal((1, 1), AlvRules.OnlineTurnout(meeting, Book(record), new HashSet<string> { "Z-004" }, n => n != "Z-004"));
         Assert.Equal((0, 1), (meeting.Proposals[0].Count.Online, meeting.Proposals[1].Count.Online));
         Assert.Equal((0m, 1m), (meeting.Proposals[0].Closed!.Result.For, meeting.Proposals[1].Closed!.Result.For));
     }
@@ -210,5 +212,107 @@ public sealed class ClosingEligibilityTests
             var left = cast.Count - counted.Count;
             if (left == 0) Assert.Empty(result.LeftOut);
             else Assert.StartsWith($"{left} {(left == 1 ? "stem" : "stemmen")} niet meegeteld: ", Assert.Single(result.LeftOut));
+        });
+
+    /// <summary>A ballot as the grain casts it: the register as it is now, asked about the voter, the holder, the givers the holder carries and the holder of the voter's earlier vote.</summary>
+    private static Outcome<AlvChange> VoteNow(AlvRecord record, ImmutableDictionary<string, Member> register, string member, string choice, string? holder)
+    {
+        var book = Book(record);
+        var named = new[] { member, holder, book.Voter("alv", "jaarrekening", member)?.ProxyHolder }.OfType<string>()
+            .Concat(holder is null ? [] : book.ProxiesOf("alv", "jaarrekening", holder).Select(p => p.Member)).Distinct();
+        return Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder },
+            MemberRules.Check(register, named, Held), book, Held, "bestuur", Now));
+    }
+
+    [Fact]
+    public void Tester4_T1_a_giver_whose_holder_was_written_out_votes_herself_and_that_vote_counts_once()
+    {
+        var record = Ok(VoteNow(Meeting(), AtVoting, "Z-001", "Voor", "Z-004"));
+        record = Ok(VoteNow(record, AtVoting, "Z-002", "Tegen", null));
+        var register = Leave("Z-004", Held);
+        // Her holder may not vote: the proxy vote does not count, so she is free (before: 409 already-voted "die stem telt").
+        var own = VoteNow(record, register, "Z-001", "Tegen", null);
+        record = Ok(own);
+        // Now her vote counts: a third one is refused.
+        Assert.Equal("already-voted", VoteNow(record, register, "Z-001", "Voor", null).Refusal?.Code);
+        var closed = Close(record, register);
+        var result = Ok(closed).Meetings[0].Proposals[0].Closed!.Result;
+        Assert.Equal((0m, 2m, 0m), (result.For, result.Against, result.Abstain));
+        Assert.Equal(2, result.PresentOrRepresented);
+        Assert.Equal("1 stem niet meegeteld: lid Z-001 stemde bij volmacht via lid Z-004, maar lid Z-004 is op 06-12-2026 uitgeschreven; de latere stem van lid Z-001 telt wel",
+            Assert.Single(result.LeftOut));
+        // Her mark is her own counted vote, not a "left out" mark.
+        Assert.Null(Book(Ok(closed)).Voter("alv", "jaarrekening", "Z-001")!.LeftOut);
+    }
+
+    [Fact]
+    public void Tester4_T1_on_a_secret_ballot_the_dead_proxy_vote_cannot_be_replaced_and_the_giver_is_told_why()
+    {
+        var record = Ok(VoteNow(Meeting(secret: true), AtVoting, "Z-001", "Voor", "Z-004"));
+        var refused = VoteNow(record, Leave("Z-004", Held), "Z-001", "Tegen", null);
+        Assert.Equal("dead-proxy-secret", refused.Refusal?.Code);
+        Assert.Contains("telt niet", refused.Refusal!.Message);
+        Assert.Contains("geheime stemming", refused.Refusal.Message);
+    }
+
+    /// <summary>
+    /// Tester4 T1 and T5, for any sequence: members vote (some by proxy) and are written out (on the meeting day) in any
+    /// order before the close. Then every eligible member's vote is counted exactly once, by herself or through a holder
+    /// who may vote: a member is refused "already voted" only while her vote counts, a member whose vote does not count
+    /// can vote herself, and the close counts each eligible member once. The live count before closing (what the turnout,
+    /// the meeting view and the online status show) is the closed count.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property Tester4_any_proxies_votes_and_leavings_count_every_eligible_member_exactly_once() =>
+        Prop.ForAll(Gen.ArrayOf(from leave in Gen.Elements(false, false, false, true) from m in Gen.Elements(Numbers)
+                                from c in Gen.Elements("Voor", "Tegen", "Onthouding") from h in Gen.Elements<string?>(null, null, "Z-004", "Z-005", "Z-006")
+                                select (leave, m, c, h)).ToArbitrary(), ops =>
+        {
+            var record = Meeting();
+            var register = AtVoting;
+            var last = new Dictionary<string, (string Choice, string? Holder)>();
+            var holders = new HashSet<string>();
+            bool Eligible(string n) => register[n].MayVoteOn(Held);
+            bool Counts(string n) => last.TryGetValue(n, out var v) && Eligible(n) && (v.Holder is null || Eligible(v.Holder));
+            void Accept(Outcome<AlvChange> o, string m, string c, string? h)
+            {
+                record = o.Value!.Record;
+                last[m] = (c, h);
+                if (h is not null) holders.Add(h);
+            }
+            foreach (var (leave, member, choice, h) in ops)
+            {
+                if (leave) { register = register.SetItem(member, Member(member, Held)); continue; }
+                var holder = h == member ? null : h;
+                var counted = Counts(member);
+                var attempt = VoteNow(record, register, member, choice, holder);
+                if (attempt.IsOk && !attempt.Value!.Cast!.Repeat) { Assert.False(counted, "a second counted vote was accepted"); Accept(attempt, member, choice, holder); }
+                else if (!attempt.IsOk && attempt.Refusal!.Code == "already-voted") Assert.True(counted, "refused as voted while the vote does not count: " + Errors(attempt.Refusal));
+            }
+            foreach (var n in Numbers.Where(Eligible))
+            {
+                var own = VoteNow(record, register, n, "Onthouding", null);
+                if (Counts(n)) Assert.True(own.Refusal?.Code == "already-voted" || own.Value?.Cast?.Repeat == true, Errors(own.Refusal));
+                else { Assert.True(own.IsOk && !own.Value!.Cast!.Repeat, Errors(own.Refusal)); Accept(own, n, "Onthouding", null); }
+            }
+            var live = AlvRules.CountedNow(record.Meetings[0], Book(record), MemberRules.Check(register, Numbers, Held));
+            var closed = Close(record, register);
+            Assert.True(closed.IsOk, Errors(closed.Refusal));
+            var meeting = closed.Value!.Record.Meetings[0];
+            var result = meeting.Proposals[0].Closed!.Result;
+            var voters = Numbers.Where(Eligible).ToList();
+            Assert.All(voters, n => Assert.True(Counts(n)));
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Voor"), result.For);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Tegen"), result.Against);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Onthouding"), result.Abstain);
+            Assert.Equal(voters.Count, meeting.Proposals[0].Count.Ballots);
+            // Present or represented: the counted voters and their holders, and eligible holders of a proxy vote left out (there in person).
+            var present = voters.Concat(holders.Where(Eligible)).ToHashSet();
+            Assert.Equal(present.Count, result.PresentOrRepresented);
+            Assert.True(result.PresentOrRepresented <= result.EligibleMembers);
+            // The live figures are the closed ones (tester4 T5).
+            Assert.Equal(meeting.Proposals[0].Count.Ballots, live.Proposals[0].Count.Ballots);
+            Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
+            Assert.Equal((result.For, result.Against, result.Abstain), (live.Proposals[0].Count.For, live.Proposals[0].Count.Against, live.Proposals[0].Count.Abstain));
         });
 }

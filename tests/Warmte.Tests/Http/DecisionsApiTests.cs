@@ -43,6 +43,15 @@ public sealed class DecisionsApiTests(ServerFixture fixture) : IClassFixture<Ser
             var consent = await other.Get($"api/projects/{project}/consent");
             Assert.Equal(1, consent.Body.GetProperty("complexes")[0].GetProperty("agreed").GetInt32());
             Assert.DoesNotContain("1054", consent.Raw);
+            // The answers per address are the tenants' data, and tenants are not members: the refusal says so (tester4 T10h).
+            foreach (var path in new[] { $"api/projects/{project}/consent/complexes/complex-a/declarations", $"api/projects/{project}/consent/audit" })
+            {
+                var answers = await other.Get(path);
+                Assert.Equal(HttpStatusCode.Forbidden, answers.Status);
+                Assert.Contains("huurders", answers.Raw);
+                Assert.DoesNotContain("leden", answers.Raw);
+                Assert.DoesNotContain("1054", answers.Raw);
+            }
         }
     }
 

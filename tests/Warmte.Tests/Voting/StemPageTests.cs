@@ -304,6 +304,42 @@ public sealed class StemPageTests(BrowserFixture fixture)
     }
 
     /// <summary>
+    /// Tester4 T1 on the phone: L-2 voted for L-1 with her proxy and was then written out. Her page does not say "U heeft
+    /// gestemd": it says the proxy vote does not count and why, offers the choices and the withdraw button, and her own vote counts.
+    /// </summary>
+    [Fact]
+    public async Task A_giver_whose_holder_was_written_out_is_told_her_proxy_vote_does_not_count_and_votes_herself()
+    {
+        var (coop, codes) = await MeetingToday(onlineProxies: true);
+        var member = fixture.Server.Client(token: null);
+        Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-2", proposalIds = new[] { "tarief" } })).Status);
+        var byHolder = await member.Post("api/stem/votes", new { code = codes["L-2"], proposalId = "tarief", choice = "Voor", forMember = "L-1" });
+        Assert.True(byHolder.Status == HttpStatusCode.OK, byHolder.Raw);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Server.Client().Post($"api/cooperatives/{coop}/members/L-2/leave", new { leftOn = "2027-01-15" })).Status);
+
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await page.GotoAsync($"/stem#{codes["L-1"]}");
+        var tarief = page.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028", Exact = true });
+        await Assertions.Expect(tarief).ToContainTextAsync("Uw stem bij volmacht via lid L-2 telt niet: lid L-2 is op 15-01-2027 uitgeschreven");
+        await Assertions.Expect(tarief).ToContainTextAsync("U kunt nu zelf stemmen");
+        await Assertions.Expect(tarief).Not.ToContainTextAsync("U heeft gestemd");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Volmacht voor Tarief 2028 intrekken" })).ToBeVisibleAsync();
+        await tarief.GetByLabel("Tegen", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Realisatiebesluit warmtenet" }).GetByLabel("Voor", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Controleer mijn keuzes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-list")).ToContainTextAsync("Tarief 2028: Tegen");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bevestig en stem" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Uw stem is ontvangen" })).ToBeVisibleAsync();
+        Assert.Equal(2, (await page.Locator("#receipts .receipt").AllTextContentsAsync()).Count);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= PhoneWidth);
+
+        var again = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await again.GotoAsync($"/stem#{codes["L-1"]}");
+        await Assertions.Expect(again.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028", Exact = true })).ToContainTextAsync("U heeft gestemd (online)");
+        foreach (var p in new[] { page, again }) await p.Context.CloseAsync();
+    }
+
+    /// <summary>
     /// Tester A1: a member written out per the meeting date while their paper is open presses "Bevestig en stem":
     /// the page says why in one sentence (once, not once per proposal, no "De invoer is niet geldig." in front)
     /// and goes back to the paper, which now offers nothing to choose — no confirm button that cannot work.

@@ -183,6 +183,13 @@ function render() {
       fieldset.append(item.notCounted ? note(item.notCounted, "voted") : note(["Voor", "Tegen", "Onthouding"].includes(item.myVote)
         ? `U heeft gestemd: ${item.myVote} (${item.votedVia}).`
         : `U heeft gestemd (${item.votedVia}).`, "voted"));
+    } else if (item.proxyVoteNotCounted && eligible) {
+      // The holder voted for her but may not vote (written out): that vote does not count and she is free again (tester4 T1).
+      fieldset.append(note(item.proxyVoteNotCounted, "voted"));
+      if (!item.closed && paper.open) {
+        open++;
+        radios(fieldset, `keuze-${i}`, item.proposalId, null);
+      }
     } else if (!eligible) {
       fieldset.append(note("U kunt hierover niet stemmen."));
     } else if (item.closed || !paper.open) {

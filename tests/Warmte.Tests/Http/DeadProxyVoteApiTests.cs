@@ -1,0 +1,145 @@
+using System.Net;
+using Warmte.Tests.Infrastructure;
+using Warmte.Tests.Voting;
+
+namespace Warmte.Tests.Http;
+
+/// <summary>
+/// Tester4 T1 through the API, as the tester did it: L-1 gives an online proxy to L-4, L-4 votes for her, then the board
+/// writes L-4 out (`warmte member leave … --on` the meeting day). That proxy vote cannot count — and L-1 is free again:
+/// her paper says so, she may withdraw the proxy and vote herself (online, or the board enters her vote at the meeting),
+/// and the close counts her once. Also T5 (turnout, meeting view and online status agree, counted as closing counts) and
+/// T10a (the receipt check takes the paper's votingKey).
+/// </summary>
+public sealed class DeadProxyVoteApiTests(OnlineVotingFixture fixture) : IClassFixture<OnlineVotingFixture>
+{
+    private WarmteServer Server => fixture.Server;
+
+    private HttpClient Member() => Server.Client(token: null);
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<(int Code, string Out, string Err)> Cli(string token, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await Warmte.Client.WarmteCli.RunAsync(args, stdout, stderr, new Dictionary<string, string?> { ["WARMTE_URL"] = Server.BaseUrl, ["WARMTE_TOKEN"] = token });
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The tester's setup up to the write-out: returns the cooperative, the board's token and the members' codes.</summary>
+    private async Task<(string Coop, string Token, Dictionary<string, string> Codes)> HolderWrittenOutAfterVoting()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        await ApiCalls.SeedMembers(admin, coop, 4);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new
+        {
+            electronic = new { advanceVotingAllowed = true, advanceVotersCountAsPresent = true, onlineProxiesAllowed = true },
+        })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "ALV vandaag", date = OnlineVotingFixture.MeetingDate, noticeDate = "2027-03-01",
+            proposals = new[] { new { id = "vb", title = "Voorstel B", decisionType = "Overig" } },
+        })).Status);
+        var opened = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new { opens = "2027-03-01", proposals = new[] { new { proposalId = "vb" } } });
+        Assert.True(opened.Status == HttpStatusCode.OK, opened.Raw);
+        var issued = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes?format=json", new { });
+        Assert.True(issued.Status == HttpStatusCode.OK, issued.Raw);
+        var codes = issued.Body.GetProperty("codes").EnumerateArray().ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!);
+
+        var given = await Member().Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-4", proposalIds = new[] { "vb" } });
+        Assert.True(given.Status == HttpStatusCode.OK, given.Raw);
+        var byHolder = await Member().Post("api/stem/votes", new { code = codes["L-4"], proposalId = "vb", choice = "Voor", forMember = "L-1" });
+        Assert.True(byHolder.Status == HttpStatusCode.OK, byHolder.Raw);
+        Assert.Equal(HttpStatusCode.OK, (await Member().Post("api/stem/votes", new { code = codes["L-2"], proposalId = "vb", choice = "Tegen" })).Status);
+        var token = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+        var left = await Cli(token, "member", "leave", coop, "L-4", "--on", OnlineVotingFixture.MeetingDate);
+        Assert.True(left.Code == 0, left.Err);
+        return (coop, token, codes);
+    }
+
+    /// <summary>Online status, turnout and meeting view of proposal vb: (voters, votesCast), (ballots, online, present), (ballotCount, onlineCount, present).</summary>
+    private async Task<((int, int) Online, (int, int, int) Turnout, (int, int, int) View)> Counts(string coop)
+    {
+        var admin = Server.Client();
+        var online = (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv/online")).Body;
+        var turnout = (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/vb/turnout")).Body;
+        var view = (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv")).Body.GetProperty("proposals")[0];
+        var listed = (await admin.Get($"api/cooperatives/{coop}/alv/meetings")).Body[0].GetProperty("proposals")[0];
+        Assert.Equal(view.GetProperty("ballotCount").GetInt32(), listed.GetProperty("ballotCount").GetInt32());
+        return ((online.GetProperty("voters").GetInt32(), online.GetProperty("votesCast").GetInt32()),
+            (turnout.GetProperty("ballots").GetInt32(), turnout.GetProperty("online").GetInt32(), turnout.GetProperty("presentOrRepresented").GetInt32()),
+            (view.GetProperty("ballotCount").GetInt32(), view.GetProperty("onlineCount").GetInt32(), view.GetProperty("presentOrRepresentedCount").GetInt32()));
+    }
+
+    [Fact]
+    public async Task The_testers_sequence_the_giver_is_told_her_proxy_vote_does_not_count_withdraws_it_and_votes_herself()
+    {
+        var (coop, _, codes) = await HolderWrittenOutAfterVoting();
+
+        // T5: one count everywhere, as the close will count it: only L-2's vote (L-4's vote for L-1 cannot count).
+        Assert.Equal(((1, 1), (1, 1, 1), (1, 1, 1)), await Counts(coop));
+
+        // Her paper: not "U heeft gestemd" but why the proxy vote does not count, and that she can vote.
+        var paper = await Member().Post("api/stem/paper", new { code = codes["L-1"] });
+        var item = paper.Body.GetProperty("items")[0];
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, item.GetProperty("myVote").ValueKind);
+        var why = item.GetProperty("proxyVoteNotCounted").GetString()!;
+        Assert.StartsWith("Uw stem bij volmacht via lid L-4 telt niet: lid L-4 is op 20-03-2027 uitgeschreven", why);
+        Assert.Contains("U kunt nu zelf stemmen", why);
+        Assert.False(paper.Body.GetProperty("proxiesGiven")[0].GetProperty("used").GetBoolean());
+
+        // She withdraws the proxy (before: 409 proxy-used) and votes herself (before: 409 already-voted "… die stem telt").
+        var withdrawn = await Member().Post("api/stem/proxy/withdraw", new { code = codes["L-1"], proposalIds = new[] { "vb" } });
+        Assert.True(withdrawn.Status == HttpStatusCode.OK, withdrawn.Raw);
+        Assert.Equal(0, withdrawn.Body.GetProperty("proxiesGiven").GetArrayLength());
+        var own = await Member().Post("api/stem/votes", new { code = codes["L-1"], proposalId = "vb", choice = "Voor" });
+        Assert.True(own.Status == HttpStatusCode.OK, own.Raw);
+        var receipt = own.Text("receipt");
+        // Now her vote counts, and a second one is refused saying so.
+        var again = await Member().Post("api/stem/votes", new { code = codes["L-1"], proposalId = "vb", choice = "Tegen" });
+        Assert.Equal((HttpStatusCode.Conflict, "already-voted"), (again.Status, again.Code));
+        Assert.Equal(((2, 2), (2, 2, 2), (2, 2, 2)), await Counts(coop));
+
+        var closed = await Server.Client().Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/vb/close", new { });
+        Assert.True(closed.Status == HttpStatusCode.OK, closed.Raw);
+        var result = (await Server.Client().Get($"api/cooperatives/{coop}/alv/meetings/alv")).Body.GetProperty("proposals")[0].GetProperty("result");
+        Assert.Equal((1m, 1m, 2), (result.GetProperty("for").GetDecimal(), result.GetProperty("against").GetDecimal(), result.GetProperty("presentOrRepresented").GetInt32()));
+        Assert.Equal("1 stem niet meegeteld: lid L-1 stemde bij volmacht via lid L-4, maar lid L-4 is op 20-03-2027 uitgeschreven; de latere stem van lid L-1 telt wel",
+            result.GetProperty("leftOut")[0].GetString());
+        Assert.Equal(((2, 2), (2, 2, 2), (2, 2, 2)), await Counts(coop));
+        var after = (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body.GetProperty("items")[0];
+        // Her own vote, counted (the paper shows that she voted, never the choice; the receipt check below does).
+        Assert.Equal(("uitgebracht", "online"), (after.GetProperty("myVote").GetString(), after.GetProperty("votedVia").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("notCounted").ValueKind);
+
+        // T10a: the receipt check takes the field the paper gives (votingKey); "meeting" still works; two different ones are refused.
+        var votingKey = paper.Body.GetProperty("votingKey").GetString();
+        var check = await Member().Post("api/stem/receipt", new { votingKey, receipt });
+        Assert.True(check.Status == HttpStatusCode.OK, check.Raw);
+        Assert.Equal("Voor", check.Body[0].GetProperty("choice").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Member().Post("api/stem/receipt", new { meeting = votingKey, receipt })).Status);
+        var both = await Member().Post("api/stem/receipt", new { votingKey, meeting = $"{coop}/andere", receipt });
+        Assert.Equal(HttpStatusCode.BadRequest, both.Status);
+        Assert.Equal(["votingKey"], both.ErrorFields);
+    }
+
+    [Fact]
+    public async Task The_board_records_the_givers_vote_at_the_meeting_once_her_holder_was_written_out()
+    {
+        var (coop, token, _) = await HolderWrittenOutAfterVoting();
+        // Before: 409 "al gestemd". Her holder may not vote, so her vote is free for the board to enter.
+        var voted = await Cli(token, "alv", "vote", coop, "alv", "vb", "--member", "L-1", "--choice", "tegen");
+        Assert.True(voted.Code == 0, voted.Err + voted.Out);
+        var twice = await Cli(token, "alv", "vote", coop, "alv", "vb", "--member", "L-1", "--choice", "voor");
+        Assert.NotEqual(0, twice.Code);
+        Assert.Contains("al gestemd", twice.Err + twice.Out);
+        Assert.Equal(((1, 1), (2, 1, 2), (2, 1, 2)), await Counts(coop));
+        var closed = await Cli(token, "alv", "close", coop, "alv", "vb");
+        Assert.True(closed.Code == 0, closed.Err);
+        Assert.Contains("0 voor, 2 tegen", closed.Out);
+        Assert.Contains("de latere stem van lid L-1 telt wel", closed.Out);
+    }
+}
