@@ -35,7 +35,10 @@ public static class FloorServer
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
-        var dataSource = PostgresBaseline.CreateDataSource(connectionString, clients);
+        // As the silo's own pool (StorageSettings: No Reset On Close): a pooled connection is not reset on every return
+        // (measured without it: two PostgreSQL transactions per floor request instead of one).
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        { MaxPoolSize = Math.Max(clients + 2, 10), NoResetOnClose = true }.ConnectionString);
         builder.Services.AddSingleton(dataSource); // disposed with the app
         var app = builder.Build();
         await PostgresBaseline.CreateTableAsync(dataSource, fresh: false);
