@@ -144,7 +144,7 @@ public sealed class ImportCapsTests
     }
 
     /// <summary>Overwrites the uncompressed size in the zip header with this signature that names the sheet.</summary>
-    private static void Patch(byte[] zip, uint signature, byte[] name, int nameOffset, int sizeOffset, uint size)
+    internal static void Patch(byte[] zip, uint signature, byte[] name, int nameOffset, int sizeOffset, uint size)
     {
         for (var i = 0; i + nameOffset + name.Length <= zip.Length; i++)
             if (BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(i)) == signature && zip.AsSpan(i + nameOffset, name.Length).SequenceEqual(name))

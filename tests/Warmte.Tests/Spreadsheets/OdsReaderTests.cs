@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security;
 using System.Text;
@@ -359,19 +358,9 @@ public sealed class OdsReaderTests
         var bytes = output.ToArray();
         if (declared is not { } size) return bytes;
         var name = Encoding.ASCII.GetBytes("content.xml");
-        Patch(bytes, 0x04034b50, name, nameOffset: 30, sizeOffset: 22, size);
-        Patch(bytes, 0x02014b50, name, nameOffset: 46, sizeOffset: 24, size);
+        // The same header patch as the .xlsx zip bomb (ImportCapsTests): only the entry differs.
+        ImportCapsTests.Patch(bytes, 0x04034b50, name, nameOffset: 30, sizeOffset: 22, size);
+        ImportCapsTests.Patch(bytes, 0x02014b50, name, nameOffset: 46, sizeOffset: 24, size);
         return bytes;
-    }
-
-    private static void Patch(byte[] zip, uint signature, byte[] name, int nameOffset, int sizeOffset, uint size)
-    {
-        for (var i = 0; i + nameOffset + name.Length <= zip.Length; i++)
-            if (BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(i)) == signature && zip.AsSpan(i + nameOffset, name.Length).SequenceEqual(name))
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(zip.AsSpan(i + sizeOffset), size);
-                return;
-            }
-        throw new InvalidOperationException("header not found");
     }
 }
