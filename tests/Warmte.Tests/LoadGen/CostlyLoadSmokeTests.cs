@@ -27,14 +27,17 @@ public sealed class CostlyLoadSmokeTests
             Assert.Equal(0, o.ServerErrors5xx);
             Assert.Equal(0, o.NoAnswer);
         });
-        var overLimit = result.Operations.Single(o => o.Operation.StartsWith("montecarlo 100,000", StringComparison.Ordinal));
-        Assert.Equal(0, overLimit.Succeeded);
+        // The scenario picks the over-limit request at random (1 in 10); on a busy machine 3 s may hold too few requests
+        // for one of them (CI, 7-12-2026): then it is only asked afterwards, below.
+        var overLimit = result.Operations.SingleOrDefault(o => o.Operation.StartsWith("montecarlo 100,000", StringComparison.Ordinal));
+        if (overLimit is not null) Assert.Equal(0, overLimit.Succeeded);
         // Over the reader's limit is refused with 400 naming the limit. During the run a token that got a 503 (the lane
         // full, on a busy machine) is held back with 429 before any check, so the 400 may never be reached then: asked
         // once more afterwards, waiting as a polite client does, it must be the 400 and never an answer.
-        if (overLimit.ErrorsByStatus.GetValueOrDefault("400") == 0)
+        if (overLimit is null || overLimit.ErrorsByStatus.GetValueOrDefault("400") == 0)
         {
-            Assert.Equal(overLimit.Requests, overLimit.ErrorsByStatus.Where(e => e.Key is "429" or "503").Sum(e => e.Value));
+            if (overLimit is not null)
+                Assert.Equal(overLimit.Requests, overLimit.ErrorsByStatus.Where(e => e.Key is "429" or "503").Sum(e => e.Value));
             using var reader = new ServiceClient([server.BaseUrl], tokens[0], timeout: TimeSpan.FromMinutes(2));
             Answer refused = null!;
             for (var attempt = 0; attempt < 30; attempt++)
