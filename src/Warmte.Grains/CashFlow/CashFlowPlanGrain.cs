@@ -264,41 +264,30 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     }
 
     /// <summary>
-    /// The one idempotent write of a booking or a correction (docs/architecture.md, "One request, one effect"): the
-    /// rules first; the key is inserted with the fact in the commit's transaction, and the table's primary key refuses a
-    /// key used before — then nothing of the commit is written and the stored key answers: its first answer when it
-    /// stands for the same request (<paramref name="same"/>), 409 <c>idempotency-key-reused</c> when not. The key is read
-    /// only then, or when the rules refuse (a retry of a booking that has since filled the project, of a correction that
-    /// left nothing to correct): one query less per write than looking it up first, and still exactly once, since key
-    /// and fact commit together or not at all.
+    /// The one idempotent write of a booking or a correction, in the shape every keyed write has
+    /// (<see cref="IdempotentWrite.OnceAsync"/>): the rules first, the key committed with the fact, read only when the
+    /// commit is refused or the rules refuse; a stored key answers with its booking when it stands for the same request
+    /// (<paramref name="same"/>), 409 <c>idempotency-key-reused</c> when not.
     /// </summary>
-    private async Task<Outcome<SpendingBooking>> Once(Outcome<SpendingBooking> outcome, string? idempotencyKey,
-        Func<SpendingBooking, IdempotencyRecord, bool> same, Func<SpendingBooking, string> fingerprint, Instant now)
-    {
-        if (!outcome.IsOk) return idempotencyKey is not null && await Replay(idempotencyKey, same) is { } earlier ? earlier : outcome;
-        var booking = outcome.Value!;
-        var fact = new SpendingFact(SpendingChange.Booked, booking);
-        try
-        {
-            await Commit(State.With([fact]), [SpendingEntry(fact)], now,
-                idempotencyKey is null ? null : new IdempotencyRecord(idempotencyKey, fingerprint(booking),
-                    JsonSerializer.Serialize(booking, WarmteJson.Default), _journal.NextSeq));
-        }
-        catch (Orleans.Storage.InconsistentStateException) when (idempotencyKey is not null)
-        {
-            // The key's row was there (or another activation committed first): a stored key answers; otherwise 409 as before.
-            if (await Replay(idempotencyKey, same) is { } replay) return replay;
-            throw;
-        }
-        await ProjectChanged();
-        return outcome;
-    }
+    private Task<Outcome<SpendingBooking>> Once(Outcome<SpendingBooking> outcome, string? idempotencyKey,
+        Func<SpendingBooking, IdempotencyRecord, bool> same, Func<SpendingBooking, string> fingerprint, Instant now) =>
+        IdempotentWrite.OnceAsync(outcome, idempotencyKey,
+            // Every key of this grain is stored with the booking it made; a key without one answers nothing.
+            findKey: async key => await _journal.FindIdempotencyAsync(key) is { Answer: not null } seen ? seen : null,
+            replay: seen => Replay(seen, same),
+            commit: async (booking, key) =>
+            {
+                var fact = new SpendingFact(SpendingChange.Booked, booking);
+                await Commit(State.With([fact]), [SpendingEntry(fact)], now,
+                    key is null ? null : new IdempotencyRecord(key, fingerprint(booking), JsonSerializer.Serialize(booking, WarmteJson.Default), _journal.NextSeq));
+                await ProjectChanged();
+                return booking;
+            });
 
-    /// <summary>The answer of a key used before: its booking when it stands for the same request, 409 when it does not; null for an unused key.</summary>
-    private async Task<Outcome<SpendingBooking>?> Replay(string idempotencyKey, Func<SpendingBooking, IdempotencyRecord, bool> same)
+    /// <summary>The answer of a key used before: its booking when it stands for the same request, 409 when it does not.</summary>
+    private static Outcome<SpendingBooking> Replay(IdempotencyRecord seen, Func<SpendingBooking, IdempotencyRecord, bool> same)
     {
-        if (await _journal.FindIdempotencyAsync(idempotencyKey) is not { Answer: { } answer } seen) return null;
-        var stored = JsonSerializer.Deserialize<SpendingBooking>(answer, WarmteJson.Default)!;
+        var stored = JsonSerializer.Deserialize<SpendingBooking>(seen.Answer!, WarmteJson.Default)!;
         return same(stored, seen) ? Outcome<SpendingBooking>.Ok(stored)
             : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een andere boeking of correctie.");
     }

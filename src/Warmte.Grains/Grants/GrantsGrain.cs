@@ -71,40 +71,46 @@ public sealed class GrantsGrain(IJournalStore store, IClock clock) : Grain, IGra
     /// <summary>A page of the audit trail, newest first, read from the journal (<see cref="AuditTrail.PageAsync"/>, as the record grains).</summary>
     public Task<AuditPage> GetAudit(int page, int pageSize) => AuditTrail.PageAsync(_journal, page, pageSize);
 
+    /// <summary>
+    /// Every funding command, in the shape every keyed write has (<see cref="IdempotentWrite.OnceAsync"/>): the rules
+    /// first, the key committed with the change. A stored key answers with the grant as it is now (the first request's
+    /// effect stands), or the refusal it got; a refusal of the input is kept under the key, so a retry of a refused
+    /// request gets the same answer — a refusal about the state is not, since the state may change (the retry is a new try).
+    /// </summary>
     private async Task<Outcome<GrantView>> Once(
         string? key, string fingerprint, string? grantId, Func<Outcome<Change<Grant>>> rule, string actor)
     {
         await _journal.EnsureLoadedAsync();
-        if (key is not null && await _journal.FindIdempotencyAsync(key) is { } seen)
-        {
-            if (seen.Fingerprint != fingerprint)
-                return Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een ander verzoek.");
-            if (seen.Answer is { } answer && JsonSerializer.Deserialize<GrantsAnswer>(answer, WarmteJson.Default)?.Refusal is { } refused)
-                return refused;
-            // Replayed: answer with the grant as it is now, and change nothing.
-            return Current.FirstOrDefault(g => g.Id == grantId) is { } g
-                ? Outcome<GrantView>.Ok(GrantView.Of(g))
-                : Refusal.NotFound("Subsidie", grantId ?? "");
-        }
-
-        var outcome = rule();
         var now = clock.GetCurrentInstant();
-        if (!outcome.IsOk)
-        {
-            // Refusals are remembered too, so a retry of a refused request gets the same answer,
-            // unless the refusal was about the state, which may change (then the retry is a new try).
-            if (key is not null && outcome.Refusal!.Kind == RefusalKind.Invalid)
-                await _journal.CommitAsync(_journal.State, [], now, Key(key, fingerprint, outcome.Refusal, null));
-            return outcome.Refusal!;
-        }
-        var change = outcome.Value!;
-        var index = Current.Select(g => g.Id).ToList().IndexOf(change.Value.Id);
-        var grants = index >= 0 ? Current.SetItem(index, change.Value) : Current.Add(change.Value);
-        var audit = RecordStateExtensions.AuditEntryOf(change.Value.Id, new AuditEntry(now, actor, change.Action, change.Summary));
-        await _journal.CommitAsync(_journal.State with { Grants = grants }, [audit], now,
-            key is null ? null : Key(key, fingerprint, null, _journal.NextSeq));
-        await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // alerts and the wide views' summary follow every change
-        return Outcome<GrantView>.Ok(GrantView.Of(change.Value));
+        return await IdempotentWrite.OnceAsync(rule(), key, _journal.FindIdempotencyAsync,
+            replay: seen => Replay(seen, fingerprint, grantId),
+            commit: async (change, k) =>
+            {
+                var index = Current.Select(g => g.Id).ToList().IndexOf(change.Value.Id);
+                var grants = index >= 0 ? Current.SetItem(index, change.Value) : Current.Add(change.Value);
+                var audit = RecordStateExtensions.AuditEntryOf(change.Value.Id, new AuditEntry(now, actor, change.Action, change.Summary));
+                await _journal.CommitAsync(_journal.State with { Grants = grants }, [audit], now,
+                    k is null ? null : Key(k, fingerprint, null, _journal.NextSeq));
+                await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // alerts and the wide views' summary follow every change
+                return GrantView.Of(change.Value);
+            },
+            rememberRefusal: async (refusal, k) =>
+            {
+                if (refusal.Kind == RefusalKind.Invalid)
+                    await _journal.CommitAsync(_journal.State, [], now, Key(k, fingerprint, refusal, null));
+            });
+    }
+
+    /// <summary>A stored key's answer: 409 when it stands for another request, else its refusal or the grant as it is now.</summary>
+    private Outcome<GrantView> Replay(IdempotencyRecord seen, string fingerprint, string? grantId)
+    {
+        if (seen.Fingerprint != fingerprint)
+            return Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt voor een ander verzoek.");
+        if (seen.Answer is { } answer && JsonSerializer.Deserialize<GrantsAnswer>(answer, WarmteJson.Default)?.Refusal is { } refused)
+            return refused;
+        return Current.FirstOrDefault(g => g.Id == grantId) is { } g
+            ? Outcome<GrantView>.Ok(GrantView.Of(g))
+            : Refusal.NotFound("Subsidie", grantId ?? "");
     }
 
     public static IdempotencyRecord Key(string key, string fingerprint, Refusal? refusal, long? seq) =>

@@ -83,6 +83,39 @@ public sealed class GrantApiTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal("tranche-state", (await Step(financier, project, 1, "pay", new { on = "2020-12-01", amount = 1_000_000m })).Code);
     }
 
+    /// <summary>
+    /// The funding commands have the one keyed-write shape (docs/architecture.md, "One request, one effect"): copies of
+    /// one request racing each other have one effect and all get its answer; a refusal of the input is kept under its key.
+    /// </summary>
+    [Fact]
+    public async Task Racing_copies_of_one_keyed_step_have_one_effect_and_a_refused_input_keeps_its_key()
+    {
+        var (project, board, _) = await Setup();
+        var key = Guid.NewGuid().ToString();
+        var copies = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Step(board, project, 1, "request", new { on = "2020-02-01" }, key)));
+        // Each copy is the request (200) or, when it met another copy's commit in flight, 409 concurrent-change, which a
+        // client retries with the same key; never a second request step, never "already requested".
+        Assert.All(copies, c => Assert.True(c.Status == HttpStatusCode.OK || c.Code == "concurrent-change", $"{c.Status} {c.Raw}"));
+        Assert.Contains(copies, c => c.Status == HttpStatusCode.OK);
+        var retry = await Step(board, project, 1, "request", new { on = "2020-02-01" }, key);
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+        var audit = await Server.Client().Get($"api/projects/{project}/grants/audit");
+        Assert.Single(audit.Body.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "tranche.request");
+
+        // An amount with a fraction of a cent is refused, and the refusal is kept under its key: the same request
+        // again gets it again, and the key cannot be used for another request afterwards.
+        var badKey = Guid.NewGuid().ToString();
+        var bad = new { on = "2020-02-15", amount = 12.345m, periodFrom = "2020-01-01", periodTo = "2020-02-14" };
+        Assert.Equal(HttpStatusCode.BadRequest, (await Step(board, project, 1, "accounting", bad, badKey)).Status);
+        var again = await Step(board, project, 1, "accounting", bad, badKey);
+        Assert.Equal(HttpStatusCode.BadRequest, again.Status);
+        Assert.Equal(["amount"], again.ErrorFields);
+        var other = await Step(board, project, 1, "accounting", new { on = "2020-02-15", amount = 12.34m, periodFrom = "2020-01-01", periodTo = "2020-02-14" }, badKey);
+        Assert.Equal("idempotency-key-reused", other.Code);
+        Assert.DoesNotContain((await Server.Client().Get($"api/projects/{project}/grants/audit")).Body.GetProperty("entries").EnumerateArray(),
+            e => e.GetProperty("action").GetString() == "tranche.accounting");
+    }
+
     [Fact]
     public async Task Bad_tranche_input_is_400_naming_the_field_and_unknown_things_are_404()
     {
