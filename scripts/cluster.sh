@@ -18,6 +18,8 @@
 # to the run's log after a marker line). The bootstrap
 # admin token comes from WARMTE_ADMIN_TOKEN, else it is generated once into DIR/admin-token (mode 600).
 # Every silo gets the same Voting:CodeKey from DIR/voting-code-key (made once, mode 600), through the environment.
+# WARMTE_SILO_ENV="NAME=value ..." adds environment variables to the silos only (not to the load generator or the
+# floor server started beside them), e.g. a runtime setting measured with bench-cluster.sh.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -157,7 +159,8 @@ start_silo() {
   echo "=== cluster.sh: silo $i started $(date -u +%Y-%m-%dT%H:%M:%SZ) ===" >>"$DIR/silo-$i.log"
   # The token goes through the environment, not the command line, so `ps` does not show it.
   # Every silo hashes voting codes with the same key (a silo with another one refuses to start).
-  Auth__BootstrapAdminToken="$(cat "$DIR/admin-token")" Voting__CodeKey="$(cat "$DIR/voting-code-key")" nohup dotnet "$DLL" \
+  # shellcheck disable=SC2086 # WARMTE_SILO_ENV is a list of NAME=value words
+  env ${WARMTE_SILO_ENV:-} Auth__BootstrapAdminToken="$(cat "$DIR/admin-token")" Voting__CodeKey="$(cat "$DIR/voting-code-key")" nohup dotnet "$DLL" \
     --urls "http://127.0.0.1:$http" \
     --data-dir "$DIR/silo-$i-data" \
     --Storage:Provider PostgreSQL \
