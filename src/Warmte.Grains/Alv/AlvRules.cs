@@ -235,6 +235,15 @@ public static partial class AlvRules
         if (!sameMeeting && Period.DaysBetween(meeting.NoticeDate, meeting.Date) < rule.MinimumNoticeDays)
             return Refusal.Invalid("decisionType", $"een besluit van de soort {proposal.DecisionType} vraagt een oproeptermijn van minstens {rule.MinimumNoticeDays} dagen; "
                 + $"deze vergadering is {Period.DaysBetween(meeting.NoticeDate, meeting.Date)} {DutchFormat.Noun(Period.DaysBetween(meeting.NoticeDate, meeting.Date), "dag", "dagen")} vooraf opgeroepen ({DutchFormat.Date(meeting.NoticeDate)}).");
+        // An item put on the agenda after the notice went out was not in the notice the members got: its notice runs
+        // from the day it is added (tester5 T2: a realisatiebesluit added on the meeting day passed as duly called).
+        // A board that sends a new notice with the item records that date on the meeting (PATCH …/meetings/{id}).
+        var left = Period.DaysBetween(today, meeting.Date);
+        if (!sameMeeting && today > meeting.NoticeDate && left < rule.MinimumNoticeDays)
+            return Refusal.Invalid("decisionType", $"dit voorstel komt na de oproeping van {DutchFormat.Date(meeting.NoticeDate)} op de agenda, en een besluit van de soort "
+                + $"{proposal.DecisionType} vraagt een oproeptermijn van minstens {rule.MinimumNoticeDays} dagen; tot de vergadering van {DutchFormat.Date(meeting.Date)} "
+                + $"{(left == 1 ? "is" : "zijn")} het nog {left} {DutchFormat.Noun(left, "dag", "dagen")}. Zet het op de agenda van een latere vergadering, of roep opnieuw op met dit voorstel "
+                + "en leg die oproepdatum vast bij de vergadering.");
         var updated = meeting with { Proposals = meeting.Proposals.Add(proposal) };
         return new Change<AlvRecord>(Replace(record, updated), "alv.proposal-added",
             proposal.Corrects is null

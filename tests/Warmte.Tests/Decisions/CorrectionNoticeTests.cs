@@ -113,8 +113,33 @@ public sealed class CorrectionNoticeTests
         record = Ok(Create(record, "alv-2", held, held.PlusDays(-14), held.PlusDays(-14), Besluit("overig", "Overig")));
         var late = AlvRules.AddProposal(record, "alv-2", Correction("corr", "alv/besluit"), held.PlusDays(1));
         Assert.Equal("meeting-held", late.Refusal!.Code);
-        // Before that meeting it is an agenda item like any other.
-        Assert.True(AlvRules.AddProposal(record, "alv-2", Correction("corr", "alv/besluit"), held).IsOk);
+        // Before that meeting it is an agenda item like any other: in time for the notice, it may be added.
+        Assert.True(AlvRules.AddProposal(record, "alv-2", Correction("corr", "alv/besluit"), held.PlusDays(-14)).IsOk);
+    }
+
+    /// <summary>
+    /// Tester5 T2: an item put on the agenda after the notice went out was in no notice the members got; it needs the
+    /// notice period from the day it is added. On the meeting day (or 6 days ahead, under the law's 7) it is refused;
+    /// 7 days ahead, or on the notice date, it is an agenda item like any other.
+    /// </summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(6, false)]
+    [InlineData(7, true)]
+    [InlineData(13, true)]
+    [InlineData(14, true)]
+    public void An_item_added_after_the_notice_needs_the_notice_period_from_the_day_it_is_added(int daysAhead, bool accepted)
+    {
+        var meetingDay = new LocalDate(2025, 2, 1);
+        var record = Ok(Create(AlvRecord.Empty, "alv", meetingDay, meetingDay.PlusDays(-14), meetingDay.PlusDays(-14), Besluit("overig", "Overig")));
+        var added = AlvRules.AddProposal(record, "alv", Besluit("realisatie-2"), meetingDay.PlusDays(-daysAhead));
+        Assert.Equal(accepted, added.IsOk);
+        if (accepted) return;
+        var error = Assert.Single(added.Refusal!.Errors);
+        Assert.Equal("decisionType", error.Field);
+        Assert.Contains("na de oproeping van 18-01-2025", error.Reason);
+        Assert.Contains("minstens 7 dagen", error.Reason);
+        Assert.Contains(daysAhead == 0 ? "nog 0 dagen" : "nog 6 dagen", error.Reason);
     }
 
     [Fact]
@@ -163,7 +188,8 @@ public sealed class CorrectionNoticeTests
                 if (!created.IsOk) return;
                 var added = AlvRules.AddProposal(created.Value!.Value, "alv-b", Correction("corr", "alv/besluit"), today);
                 accepted = added.IsOk;
-                Assert.Equal(date > First && today <= date, accepted);
+                // Added after the notice went out, it needs the notice period from the day it is added (tester5 T2).
+                Assert.Equal(date > First && today <= date && (today <= notice || Period.DaysBetween(today, date) >= LegalMinimums.NoticeDays), accepted);
                 if (accepted) record = added.Value!.Value;
             }
             if (accepted) record = Decide(record, "alv-b", "corr", 2, 0, LocalDate.Max(today, date));
