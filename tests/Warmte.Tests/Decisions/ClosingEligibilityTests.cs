@@ -42,11 +42,16 @@ public sealed class ClosingEligibilityTests
 
     private static AlvRecord Ok(Outcome<AlvChange> o) { Assert.True(o.IsOk, Errors(o.Refusal)); return o.Value!.Record; }
 
-    private static AlvRecord Meeting(bool secret = false)
+    private static AlvRecord Meeting(bool secret = false, bool online = false)
     {
         var record = AlvRecord.Empty;
-        if (secret)
-            record = AlvRules.SetStatutes(record, new SetStatutes { Electronic = new ElectronicVotingInput { SecretBallotTypes = ["Overig"] } }).Value!.Value;
+        if (secret || online)
+            record = AlvRules.SetStatutes(record, new SetStatutes
+            {
+                Electronic = online
+                    ? new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = true, OnlineProxiesAllowed = true, SecretBallotTypes = secret ? ["Overig"] : [] }
+                    : new ElectronicVotingInput { SecretBallotTypes = ["Overig"] },
+            }).Value!.Value;
         var created = AlvRules.CreateMeeting(record, new CreateMeeting
         {
             Id = "alv", Title = "ALV vandaag", Date = Held, NoticeDate = Held.PlusDays(-8),
@@ -215,13 +220,65 @@ public sealed class ClosingEligibilityTests
         });
 
     /// <summary>A ballot as the grain casts it: the register as it is now, asked about the voter, the holder, the givers the holder carries and the holder of the voter's earlier vote.</summary>
-    private static Outcome<AlvChange> VoteNow(AlvRecord record, ImmutableDictionary<string, Member> register, string member, string choice, string? holder)
+    private static Outcome<AlvChange> VoteNow(AlvRecord record, ImmutableDictionary<string, Member> register, string member, string choice, string? holder,
+        BallotChannel channel = BallotChannel.Meeting)
     {
         var book = Book(record);
         var named = new[] { member, holder, book.Voter("alv", "jaarrekening", member)?.ProxyHolder }.OfType<string>()
             .Concat(holder is null ? [] : book.ProxiesOf("alv", "jaarrekening", holder).Select(p => p.Member)).Distinct();
-        return Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder },
+        return Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder, Channel = channel },
             MemberRules.Check(register, named, Held), book, Held, "bestuur", Now));
+    }
+
+    /// <summary>The paper tally as the grain enters it: the register as it is now, asked about the list and the holders of the listed members' earlier votes.</summary>
+    private static Outcome<AlvChange> TallyNow(AlvRecord record, ImmutableDictionary<string, Member> register, string[] present, int forVotes, int against, int abstain)
+    {
+        var book = Book(record);
+        var named = present.Concat(present.Select(n => book.Voter("alv", "jaarrekening", n)?.ProxyHolder).OfType<string>()).Distinct();
+        return Track(record, AlvRules.RecordTally(record, "alv", "jaarrekening",
+            new RecordTally { For = forVotes, Against = against, Abstain = abstain, Present = [.. present] },
+            MemberRules.Check(register, named, Held), book, Held, "bestuur", Now));
+    }
+
+    [Fact]
+    public void Tester4_T1_a_giver_whose_holder_was_written_out_may_be_on_the_paper_tallys_list_and_counts_once_there()
+    {
+        var record = Ok(VoteNow(Meeting(online: true), AtVoting, "Z-001", "Voor", "Z-004", BallotChannel.Online));
+        record = Ok(VoteNow(record, AtVoting, "Z-002", "Tegen", null, BallotChannel.Online));
+        var register = Leave("Z-004", Held);
+        // Before: 400 "lid Z-001 heeft al gestemd (online, bij volmacht door lid Z-004)", though that vote cannot count.
+        record = Ok(TallyNow(record, register, ["Z-001", "Z-003"], 0, 1, 1));
+        // A member whose online vote counts is still refused on the list.
+        var twice = TallyNow(record, register, ["Z-001", "Z-002", "Z-003"], 0, 2, 1);
+        Assert.Equal("present[1]", Assert.Single(twice.Refusal!.Errors).Field);
+        Assert.Contains("heeft al gestemd (online)", twice.Refusal.Errors[0].Reason);
+        // Entering the same list again is fine (the tally replaces itself), and her vote on it now counts: she cannot vote online too.
+        record = Ok(TallyNow(record, register, ["Z-001", "Z-003"], 0, 1, 1));
+        Assert.Equal("already-voted", VoteNow(record, register, "Z-001", "Voor", null, BallotChannel.Online).Refusal?.Code);
+        var live = AlvRules.CountedNow(record.Meetings[0], Book(record), MemberRules.Check(register, Numbers, Held));
+        var closed = Ok(Close(record, register));
+        var result = closed.Meetings[0].Proposals[0].Closed!.Result;
+        // Z-001 and Z-003 on paper (1 against, 1 abstain), Z-002 online against; Z-004's vote for Z-001 left out.
+        Assert.Equal((0m, 2m, 1m), (result.For, result.Against, result.Abstain));
+        Assert.Equal(3, result.PresentOrRepresented);
+        Assert.Equal("1 stem niet meegeteld: lid Z-001 stemde bij volmacht via lid Z-004, maar lid Z-004 is op 06-12-2026 uitgeschreven; de latere stem van lid Z-001 telt wel",
+            Assert.Single(result.LeftOut));
+        // Her mark stays her vote on the paper list, not a "left out" mark; the live count was the closed one.
+        Assert.Equal((BallotChannel.Tally, null), (Book(closed).Voter("alv", "jaarrekening", "Z-001")!.Channel, Book(closed).Voter("alv", "jaarrekening", "Z-001")!.LeftOut));
+        Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
+        Assert.Equal(1, live.Proposals[0].Count.Ballots);
+    }
+
+    [Fact]
+    public void Tester4_T1_on_a_secret_ballot_the_paper_tally_refuses_the_freed_giver_as_her_ballot_does()
+    {
+        var record = Ok(VoteNow(Meeting(secret: true, online: true), AtVoting, "Z-001", "Voor", "Z-004", BallotChannel.Online));
+        var register = Leave("Z-004", Held);
+        var refused = TallyNow(record, register, ["Z-003", "Z-001"], 0, 0, 2);
+        Assert.Equal("dead-proxy-secret", refused.Refusal?.Code);
+        Assert.Equal("present[1]", Assert.Single(refused.Refusal!.Errors).Field);
+        Assert.Contains("geheime stemming", refused.Refusal.Message);
+        Assert.Equal("dead-proxy-secret", VoteNow(record, register, "Z-001", "Tegen", null).Refusal?.Code);
     }
 
     [Fact]
