@@ -151,6 +151,11 @@ public sealed class ClosingEligibilityTests
         // Meeting.OnlineVoters counts who cast online (2); the turnout leaves Z-004 out once (tester4 T5: computed on reading).
         Assert.Equal(2, meeting.OnlineVoters);
         Assert.Equal((1, 1), AlvRules.OnlineTurnout(meeting, Book(record), new HashSet<string> { "Z-004" }, n => n != "Z-004"));
+        // The same close as a release before b677193 stored it: the figure lowered by the close itself (1), Z-004's marks as today.
+        // The meeting's 2 online marks say by how much; before, the reading took her off again (0 voters).
+        var stored = meeting with { OnlineVoters = 1 };
+        Assert.Equal((1, 1), AlvRules.OnlineTurnout(stored, Book(record), new HashSet<string> { "Z-004" }, n => n != "Z-004", onlineMarks: 2));
+        Assert.Equal((1, 1), AlvRules.OnlineTurnout(meeting, Book(record), new HashSet<string> { "Z-004" }, n => n != "Z-004", onlineMarks: 2));
         Assert.Equal((0, 1), (meeting.Proposals[0].Count.Online, meeting.Proposals[1].Count.Online));
         Assert.Equal((0m, 1m), (meeting.Proposals[0].Closed!.Result.For, meeting.Proposals[1].Closed!.Result.For));
     }
@@ -371,5 +376,54 @@ public sealed class ClosingEligibilityTests
             Assert.Equal(meeting.Proposals[0].Count.Ballots, live.Proposals[0].Count.Ballots);
             Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
             Assert.Equal((result.For, result.Against, result.Abstain), (live.Proposals[0].Count.For, live.Proposals[0].Count.Against, live.Proposals[0].Count.Abstain));
+        });
+
+    /// <summary>
+    /// Tester4 T1 on paper: members vote online (some by proxy) and are written out in any order; then every eligible member
+    /// whose vote does not count votes — in one run each by her own online ballot, in the other all on the paper tally's list.
+    /// The list follows the ballots' rule: it takes exactly the members an online ballot would take (a member whose vote counts
+    /// is refused "heeft al gestemd" on both), and the two closes agree with each other and with the model, as does the live count.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public Property Tester4_the_paper_tally_and_online_ballots_free_the_same_givers_and_count_alike() =>
+        Prop.ForAll(Gen.ArrayOf(from leave in Gen.Elements(false, false, false, true) from m in Gen.Elements(Numbers)
+                                from c in Gen.Elements("Voor", "Tegen", "Onthouding") from h in Gen.Elements<string?>(null, null, "Z-004", "Z-005", "Z-006")
+                                select (leave, m, c, h)).ToArbitrary(), ops =>
+        {
+            var record = Meeting(online: true);
+            var register = AtVoting;
+            var last = new Dictionary<string, (string Choice, string? Holder)>();
+            bool Eligible(string n) => register[n].MayVoteOn(Held);
+            bool Counts(string n) => last.TryGetValue(n, out var v) && Eligible(n) && (v.Holder is null || Eligible(v.Holder));
+            foreach (var (leave, member, choice, h) in ops)
+            {
+                if (leave) { register = register.SetItem(member, Member(member, Held)); continue; }
+                var holder = h == member ? null : h;
+                var attempt = VoteNow(record, register, member, choice, holder, BallotChannel.Online);
+                if (attempt.IsOk && !attempt.Value!.Cast!.Repeat) { record = attempt.Value.Record; last[member] = (choice, holder); }
+            }
+            var free = Numbers.Where(n => Eligible(n) && !Counts(n)).ToArray();
+            foreach (var n in Numbers.Where(Counts))
+                Assert.Contains("heeft al gestemd", Errors(TallyNow(record, register, [n], 0, 0, 1).Refusal));
+            var online = record;
+            foreach (var n in free) online = Ok(VoteNow(online, register, n, "Onthouding", null, BallotChannel.Online));
+            var paper = free.Length == 0 ? record : Ok(TallyNow(record, register, free, 0, 0, free.Length));
+            foreach (var n in free) last[n] = ("Onthouding", null);
+            var voters = Numbers.Where(Eligible).ToList();
+            DecisionResult Closed(AlvRecord r)
+            {
+                var live = AlvRules.CountedNow(r.Meetings[0], Book(r), MemberRules.Check(register, Numbers, Held));
+                var result = Ok(Close(r, register)).Meetings[0].Proposals[0].Closed!.Result;
+                Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
+                var totals = AlvRules.Totals(live.Proposals[0]);
+                Assert.Equal((result.For, result.Against, result.Abstain), (totals.For, totals.Against, totals.Abstain));
+                return result;
+            }
+            var byBallot = Closed(online);
+            var byPaper = Closed(paper);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Voor"), byBallot.For);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Tegen"), byBallot.Against);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Onthouding"), byBallot.Abstain);
+            Assert.Equal((byBallot.For, byBallot.Against, byBallot.Abstain, byBallot.PresentOrRepresented), (byPaper.For, byPaper.Against, byPaper.Abstain, byPaper.PresentOrRepresented));
         });
 }
