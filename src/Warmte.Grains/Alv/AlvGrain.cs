@@ -74,7 +74,7 @@ public sealed class AlvGrain(
     private Task<bool> OnlineVotingOpened(string meetingId) =>
         GrainFactory.GetGrain<Voting.IOnlineVotingGrain>($"{CooperativeId}/{meetingId}").Opened();
 
-    public Task<Meeting?> FirstMeeting() => Task.FromResult(Record.Meetings.IsDefaultOrEmpty ? null : Record.Meetings.MinBy(m => m.Date));
+    public Task<Meeting?> FirstMeeting() => Task.FromResult(Record.Meetings.IsDefaultOrEmpty ? null : AlvRules.FirstCalled(Record.Meetings));
 
     public async Task<Outcome<Meeting>> AddProposal(string meetingId, ProposalInput command, string actor)
     {
@@ -284,7 +284,13 @@ public sealed class AlvGrain(
             book = book with { OnlineVoters = book.OnlineVoters.Add(AlvFacts.PresentTag(meetingId, n)) };
             foreach (var p in proposals) book = await WithMember(book, meetingId, p.Id, n, present: false, proxies: false);
         }
-        return AlvRules.OnlineTurnout(counted, book, suspects, n => !refused.Contains(n));
+        // Closes stored before release b677193 lowered the stored figure themselves (AlvRules.OnlineTurnout): only when such a
+        // member is in question, the meeting's online marks are counted, which say how much they lowered it.
+        int? onlineMarks = null;
+        if (suspects.Any(n => book.VotedOnline(meetingId, n) && AlvRules.OldCloseLowered(meeting, proposals, book, n, x => !refused.Contains(x))))
+            onlineMarks = (await state.ReadAsync(new Journal.JournalQuery(AlvFacts.OnlineMark)))
+                .Count(r => r.Tag is { } tag && tag.StartsWith(meetingId + "/", StringComparison.Ordinal));
+        return AlvRules.OnlineTurnout(counted, book, suspects, n => !refused.Contains(n), onlineMarks);
     }
 
     public async Task<ImmutableArray<Meeting>> CountedMeetings(string? meetingId)

@@ -469,15 +469,9 @@ public static partial class AlvRules
 
         // A vote through a holder who may not vote on the meeting date does not count and leaves the giver free (tester4 T1):
         // her new ballot supersedes it, closing leaves the dead one out. Not on a secret ballot: that one cannot be taken out.
-        var earlierMark = CurrentMark(proposal, book.Voter(meetingId, proposalId, number!));
-        var deadProxy = ProxyVotes.IsDead(earlierMark, h => !eligibility.Refused.ContainsKey(h)) ? earlierMark : null;
-        if (deadProxy is not null && secret)
-        {
-            var message = $"De stem van lid {number} bij volmacht via lid {deadProxy.ProxyHolder} telt niet ({eligibility.Refused[deadProxy.ProxyHolder!].TrimEnd('.')}), "
-                + "maar bij een geheime stemming is die stem niet uit de telling te halen; een tweede stem zou dubbel tellen. Het bestuur beslist (zie de uitschrijfdatum, of zet het voorstel opnieuw op de agenda).";
-            return Refusal.Conflict("dead-proxy-secret", message, [new FieldError("memberNumber", message)]);
-        }
-        if (deadProxy is null && earlierMark is { } earlier)
+        var (earlierMark, deadProxy) = Earlier(proposal, book.Voter(meetingId, proposalId, number!), h => !eligibility.Refused.ContainsKey(h));
+        if (deadProxy is not null && secret) return DeadProxySecret(eligibility, [("memberNumber", number!, deadProxy)]);
+        if (earlierMark is { } earlier)
         {
             if ((!byBoard || (channel == BallotChannel.Meeting && !secret)) && IsRepeat(proposal, earlier, channel, choice, holder, receipt, secret))
                 return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(record, "alv.ballot-cast", "Dezelfde stem opnieuw ontvangen; niets gewijzigd."), [])
@@ -632,14 +626,20 @@ public static partial class AlvRules
                 if (!RecordedForRecount(meeting, proposal, book, proxies[i].Holder)) v.Add($"proxies[{i}].holder", NotInRecount(meeting, proposal, proxies[i].Holder));
             }
         }
-        // One vote per member across channels: nobody on the list may have voted online already.
-        for (var i = 0; i < present.Length; i++)
-            if (CurrentMark(proposal, book.Voter(meetingId, proposalId, present[i])) is { Channel: not BallotChannel.Tally } mark)
-                v.Add($"present[{i}]", $"lid {present[i]} heeft al gestemd ({Via(mark)}); een lid stemt één keer.");
-        for (var i = 0; i < proxies.Count; i++)
-            if (CurrentMark(proposal, book.Voter(meetingId, proposalId, proxies[i].Member)) is { Channel: not BallotChannel.Tally } mark)
-                v.Add($"proxies[{i}].member", $"lid {proxies[i].Member} heeft al gestemd ({Via(mark)}); een lid stemt één keer.");
+        // One vote per member across channels, by the ballots' own rule (Earlier): nobody on the list may have a vote that
+        // counts by another channel (online, a ballot). A vote through a holder who may not vote on the meeting date does not
+        // count and leaves her free to be on the list (tester4 T1); the list supersedes it, closing leaves it out. Not on a
+        // secret ballot: that one cannot be taken out. A mark of the tally itself is replaced by entering it again.
+        var listed = present.Select((n, i) => (Field: $"present[{i}]", Member: n)).Concat(proxies.Select((p, i) => (Field: $"proxies[{i}].member", p.Member))).ToList();
+        var freed = new List<(string Field, string Member, VoterMarkFact Dead)>();
+        foreach (var (field, n) in listed)
+        {
+            var (counting, dead) = Earlier(proposal, book.Voter(meetingId, proposalId, n), h => !eligibility.Refused.ContainsKey(h));
+            if (counting is { Channel: not BallotChannel.Tally }) v.Add(field, $"lid {n} heeft al gestemd ({Via(counting)}); een lid stemt één keer.");
+            else if (dead is { Channel: not BallotChannel.Tally }) freed.Add((field, n, dead));
+        }
         if (v.HasErrors) return v.ToRefusal();
+        if (freed.Count > 0 && record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType)) return DeadProxySecret(eligibility, freed);
 
         // The count can hold at most one vote per voter on the list (or their woningequivalenten when weighted).
         var voters = present.Concat(proxies.Select(p => p.Member)).ToHashSet();
@@ -664,6 +664,8 @@ public static partial class AlvRules
                 RecordedBy = actor, RecordedAt = now,
             },
             TallyVersion = version, Extra = extra,
+            // The dead proxy votes of the members the list freed are superseded: the live count recounts this proposal.
+            Superseded = proposal.Count.Superseded + freed.Count,
         };
         var updated = proposal with { Mode = BallotMode.Tally, Count = count };
         var facts = ImmutableArray.CreateBuilder<JournalAppend>();
@@ -821,8 +823,12 @@ public static partial class AlvRules
         // superseded when the giver voted again (tester4 T1; ProxyVotes), left out even if its holder has since rejoined.
         var newest = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < ballots.Length; i++) newest[ballots[i].MemberNumber] = i;
-        var removed = ballots.Where((b, i) => newest[b.MemberNumber] != i || Why(b.MemberNumber) is not null || Why(b.ProxyHolder) is not null).ToList();
-        var keptVoters = ballots.Where((b, i) => newest[b.MemberNumber] == i && Why(b.MemberNumber) is null && Why(b.ProxyHolder) is null).Select(b => b.MemberNumber).ToHashSet(StringComparer.Ordinal);
+        // A member on the paper tally's list voted there, later than any ballot of hers: the list only takes a member whose
+        // ballot does not count (a dead proxy vote, RecordTally), so such a ballot is superseded too, even if its holder rejoined.
+        var onTally = tally is null ? [] : tally.Present.Concat(tally.Proxies.Select(p => p.Member)).ToHashSet(StringComparer.Ordinal);
+        var removed = ballots.Where((b, i) => newest[b.MemberNumber] != i || onTally.Contains(b.MemberNumber) || Why(b.MemberNumber) is not null || Why(b.ProxyHolder) is not null).ToList();
+        var keptVoters = ballots.Where((b, i) => newest[b.MemberNumber] == i && Why(b.MemberNumber) is null && Why(b.ProxyHolder) is null).Select(b => b.MemberNumber)
+            .Concat(onTally).ToHashSet(StringComparer.Ordinal);
         if (removed.Where(b => b.Choice is null).Select(b => b.MemberNumber).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } secret)
         {
             var message = $"Bij deze geheime stemming {(secret.Count == 1 ? "is" : "zijn")} {secret.Count} {DutchFormat.Noun(secret.Count, "stem", "stemmen")} uitgebracht door of voor leden die op {on} niet mochten stemmen "

@@ -50,7 +50,8 @@ public interface IAlvGrain : IGrainWithStringKey
     Task<Outcome<Meeting>> DeleteMeeting(string meetingId, string actor);
 
     /// <summary>
-    /// The earliest meeting by date, or null: a founding date may not be moved after it (tester T5). Interleaves, as
+    /// The meeting called first (earliest notice date, <see cref="AlvRules.FirstCalled"/>), or null: a founding date may not be
+    /// moved after its notice date or its date (<see cref="AlvRules.FoundedAfter"/>; tester T5, T6). Interleaves, as
     /// <c>ICooperativeGrain.FoundedOn</c>: the cooperative's update waits on this while a meeting being created here asks the founding date.
     /// </summary>
     [Orleans.Concurrency.AlwaysInterleave]

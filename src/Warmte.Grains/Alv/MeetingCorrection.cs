@@ -85,6 +85,25 @@ public static partial class AlvRules
     }
 
     /// <summary>
+    /// The founding date's side of the rule <see cref="CheckMeetingDates"/> applies to a meeting (tester T5, T6): a cooperative
+    /// founded on <paramref name="founded"/> held no meeting and called none before it, so neither the meeting's date nor its
+    /// notice date may lie before it. The Dutch reason for <c>foundedOn</c>, or null when the meeting fits. The notice is never
+    /// after the date, so the meeting called first (<see cref="FirstCalled"/>) is the one to judge a founding date against.
+    /// </summary>
+    public static string? FoundedAfter(LocalDate founded, Meeting meeting) =>
+        founded > meeting.Date
+            ? $"{DutchFormat.Date(founded)} ligt na de ALV '{meeting.Id}' van {DutchFormat.Date(meeting.Date)}; "
+              + $"een coöperatie vergadert niet vóór haar oprichting. Kies {DutchFormat.Date(meeting.NoticeDate)} (de oproep) of eerder, of corrigeer eerst die vergadering."
+            : founded > meeting.NoticeDate
+                ? $"{DutchFormat.Date(founded)} ligt na de oproep voor de ALV '{meeting.Id}' van {DutchFormat.Date(meeting.Date)}, verstuurd op {DutchFormat.Date(meeting.NoticeDate)}; "
+                  + $"een coöperatie die nog niet bestond, roept niemand op. Kies {DutchFormat.Date(meeting.NoticeDate)} of eerder, of corrigeer eerst die vergadering."
+                : null;
+
+    /// <summary>The meeting whose notice went out first (then the earliest date): the earliest day any meeting puts the cooperative in existence.</summary>
+    public static Meeting? FirstCalled(IEnumerable<Meeting> meetings) =>
+        meetings.OrderBy(m => m.NoticeDate).ThenBy(m => m.Date).FirstOrDefault();
+
+    /// <summary>
     /// The date rules of a meeting, shared by creating and correcting it: the date not before the founding; the
     /// notice not before the founding (a cooperative that did not exist called no one), not in the future, not
     /// after the date, and at least the longest notice period the agenda's proposals need.

@@ -121,19 +121,41 @@ public static partial class AlvRules
     /// date, givers whose proxy vote went through such a holder) those whose online votes all do not count are taken off.
     /// <paramref name="book"/> holds the suspects' voter marks on the meeting's proposals and their online marks.
     /// Recounts are left out: their online ballots are the corrected decision's, carried over.
+    /// <para>
+    /// Closes stored by the releases from f71f7d3 up to ae97376 (before release b677193) lowered <see cref="Meeting.OnlineVoters"/>
+    /// themselves, by one for each member they left out because she herself could not vote, and wrote her a voter mark with
+    /// <c>LeftOut</c> (from 9943d96 on): read as it is now, such a member would be taken off a second time. How much the old closes
+    /// lowered is exact from the journal: every member who cast an online ballot has one online mark (written in the same commit as
+    /// the +1), so <paramref name="onlineMarks"/> (the meeting's online marks; the grain counts them only when a suspect may need it)
+    /// minus the stored figure is what they took off. That much, at most, is given back for the members taken off here whom a closed
+    /// proposal left out for themselves. A close from before 9943d96 wrote no such mark: read as counting, lowered once, right as it is.
+    /// </para>
     /// </summary>
-    public static (int Voters, int VotesCast) OnlineTurnout(Meeting counted, BallotBook book, IReadOnlySet<string> suspects, Func<string, bool> mayVote)
+    public static (int Voters, int VotesCast) OnlineTurnout(Meeting counted, BallotBook book, IReadOnlySet<string> suspects, Func<string, bool> mayVote, int? onlineMarks = null)
     {
         var proposals = counted.Proposals.Where(p => !IsSameMeetingCorrection(p, counted.Id)).ToList();
         var votes = proposals.Sum(p => p.Count.Online);
         var voters = counted.OnlineVoters;
+        var leftOutByAClose = 0;
         foreach (var n in suspects.Where(n => book.VotedOnline(counted.Id, n)))
         {
             var countsSomewhere = proposals.Any(p => book.Voter(counted.Id, p.Id, n) is { Channel: BallotChannel.Online } mark && (p.Closed is not null
                 ? mark.LeftOut is null
                 : mayVote(n) && CountingMark(p, mark, mayVote) is not null));
-            if (!countsSomewhere) voters--;
+            if (countsSomewhere) continue;
+            voters--;
+            if (OldCloseLowered(counted, proposals, book, n, mayVote)) leftOutByAClose++;
         }
+        // What closes of the old rule took off already (never more than the members they could have taken off).
+        if (onlineMarks is { } marks) voters += Math.Clamp(marks - counted.OnlineVoters, 0, leftOutByAClose);
         return (Math.Max(0, voters), Math.Max(0, votes));
     }
+
+    /// <summary>
+    /// Whether a close of the old rule could have taken <paramref name="member"/> off <see cref="Meeting.OnlineVoters"/>: it did for
+    /// a member it left out because she herself could not vote (not for a giver left out because of her holder), and such a close
+    /// wrote her online mark with <c>LeftOut</c>.
+    /// </summary>
+    public static bool OldCloseLowered(Meeting meeting, IEnumerable<Proposal> proposals, BallotBook book, string member, Func<string, bool> mayVote) =>
+        !mayVote(member) && proposals.Any(p => p.Closed is not null && book.Voter(meeting.Id, p.Id, member) is { Channel: BallotChannel.Online, LeftOut: not null });
 }

@@ -45,9 +45,8 @@ public static class CooperativeRules
         else if (command.FoundedOn is { } later && later != cooperative.FoundedOn && firstMember is { } first && later > first.JoinedOn)
             v.Add("foundedOn", $"{DutchFormat.Date(later)} ligt na de toetreding van lid {first.Number} op {DutchFormat.Date(first.JoinedOn)}; "
                                + $"niemand is lid vóór de oprichting. Kies {DutchFormat.Date(first.JoinedOn)} of eerder, of corrigeer eerst de toetredingsdatum van dat lid.");
-        else if (command.FoundedOn is { } after && after != cooperative.FoundedOn && firstMeeting is { } meeting && after > meeting.Date)
-            v.Add("foundedOn", $"{DutchFormat.Date(after)} ligt na de ALV '{meeting.Id}' van {DutchFormat.Date(meeting.Date)}; "
-                               + $"een coöperatie vergadert niet vóór haar oprichting. Kies {DutchFormat.Date(meeting.Date)} of eerder, of corrigeer eerst die vergadering.");
+        else if (command.FoundedOn is { } after && after != cooperative.FoundedOn && firstMeeting is { } meeting && Alv.AlvRules.FoundedAfter(after, meeting) is { } why)
+            v.Add("foundedOn", why);
         if (v.HasErrors) return v.ToRefusal();
         var updated = cooperative with
         {

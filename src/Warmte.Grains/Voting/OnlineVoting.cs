@@ -122,9 +122,15 @@ public sealed record BallotPaper
     [Id(12)] public string? NotEligibleReason { get; init; }
 }
 
+/// <summary>
+/// A proxy this member gave. <see cref="Used"/>: a holder voted for her with it and that vote counts. <see cref="VotedSelf"/>:
+/// she voted herself (after her holder's vote did not count, tester4 T1): the proxy is no longer used and can no longer be
+/// withdrawn (her vote counts; <c>OnlineProxyRules.Withdraw</c> refuses), so the page offers nothing for it.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record GivenProxy(
-    [property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Holder, [property: Id(3)] bool Used);
+    [property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Holder, [property: Id(3)] bool Used,
+    [property: Id(4)] bool VotedSelf = false);
 
 [GenerateSerializer, Immutable]
 public sealed record HeldProxy(

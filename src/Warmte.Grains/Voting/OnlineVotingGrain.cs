@@ -495,10 +495,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             .Where(p => p is { Closed: null }).ToDictionary(p => p!.Id, p => p!);
         var voted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var online in voting.Proposals)
-            // A vote through a holder who may not vote is no vote: the giver may withdraw or replace the proxy (tester4 T1).
-            if (await Alv.VotedBy(MeetingId, online.ProposalId, giver) is { DeadProxy: null }
-                || meeting?.Proposals.FirstOrDefault(p => p.Id == online.ProposalId)?.Ballots.Any(b => b.MemberNumber == giver) == true)
-                voted.Add(online.ProposalId);
+            if ((await VotedOn(meeting, online.ProposalId, giver)).Voted) voted.Add(online.ProposalId);
         return new ProxyContext
         {
             OnlineProxiesAllowed = statutes.Electronic.OnlineProxiesAllowed,
@@ -509,13 +506,26 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         };
     }
 
+    /// <summary>
+    /// Whether <paramref name="member"/> has a vote that counts on the proposal (the rule the proxies' withdraw and give ask),
+    /// and its mark. A vote through a holder who may not vote is no vote: the giver may withdraw or replace the proxy (tester4 T1).
+    /// </summary>
+    private async Task<(bool Voted, VoteMark? Mark)> VotedOn(Meeting? meeting, string proposalId, string member)
+    {
+        var mark = await Alv.VotedBy(MeetingId, proposalId, member);
+        return (mark is { DeadProxy: null } || meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId)?.Ballots.Any(b => b.MemberNumber == member) == true, mark);
+    }
+
     private async Task<List<GivenProxy>> Given(string number, Meeting meeting)
     {
         var list = new List<GivenProxy>();
         foreach (var g in (await Proxies()).Of(number))
         {
             var title = meeting.Proposals.FirstOrDefault(p => p.Id == g.ProposalId)?.Title ?? g.ProposalId;
-            list.Add(new GivenProxy(g.ProposalId, title, g.Holder, await Alv.VotedBy(MeetingId, g.ProposalId, number) is { ProxyHolder: not null, DeadProxy: null }));
+            var (voted, mark) = await VotedOn(meeting, g.ProposalId, number);
+            var used = mark is { ProxyHolder: not null, DeadProxy: null };
+            // Voted, not through a holder: her own vote counts, so the proxy can be neither used nor withdrawn (the page offers nothing).
+            list.Add(new GivenProxy(g.ProposalId, title, g.Holder, used, VotedSelf: voted && !used));
         }
         return list;
     }

@@ -46,6 +46,17 @@ public sealed class FoundingDateMeetingTests(CliServerFixture fixture) : IClassF
         Assert.Equal(1, cli.ExitCode);
         Assert.Contains("01-01-2020 ligt na de ALV 'alv-oprichting' van 25-12-2019", cli.Err);
         Assert.Equal("2019-12-18", (await admin.Get($"api/cooperatives/{coop}")).Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
+        // Between the notice and the meeting: the notice went out on 18-12-2019, before such a founding; refused as a notice
+        // before the founding is refused when the meeting is created (tester T6), naming the notice, nothing changed.
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", Meeting("alv-later", "2020-02-01", "2020-01-02"))).Status);
+        var between = await admin.Patch($"api/cooperatives/{coop}", new { foundedOn = "2019-12-20" });
+        Assert.Equal(HttpStatusCode.BadRequest, between.Status);
+        Assert.Equal(["foundedOn"], between.ErrorFields);
+        Assert.Contains("20-12-2019 ligt na de oproep voor de ALV 'alv-oprichting' van 25-12-2019, verstuurd op 18-12-2019", between.Raw);
+        var betweenCli = await Warmte("cooperative", "update", coop, "--founded", "19-12-2019");
+        Assert.Equal(1, betweenCli.ExitCode);
+        Assert.Contains("ligt na de oproep voor de ALV 'alv-oprichting'", betweenCli.Err);
+        Assert.Equal("2019-12-18", (await admin.Get($"api/cooperatives/{coop}")).Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
 
         // An earlier founding date, typed as the views print it (T8.6), is accepted.
         var earlier = await Warmte("cooperative", "update", coop, "--founded", "1-3-2019");

@@ -42,11 +42,16 @@ public sealed class ClosingEligibilityTests
 
     private static AlvRecord Ok(Outcome<AlvChange> o) { Assert.True(o.IsOk, Errors(o.Refusal)); return o.Value!.Record; }
 
-    private static AlvRecord Meeting(bool secret = false)
+    private static AlvRecord Meeting(bool secret = false, bool online = false)
     {
         var record = AlvRecord.Empty;
-        if (secret)
-            record = AlvRules.SetStatutes(record, new SetStatutes { Electronic = new ElectronicVotingInput { SecretBallotTypes = ["Overig"] } }).Value!.Value;
+        if (secret || online)
+            record = AlvRules.SetStatutes(record, new SetStatutes
+            {
+                Electronic = online
+                    ? new ElectronicVotingInput { AdvanceVotingAllowed = true, AdvanceVotersCountAsPresent = true, OnlineProxiesAllowed = true, SecretBallotTypes = secret ? ["Overig"] : [] }
+                    : new ElectronicVotingInput { SecretBallotTypes = ["Overig"] },
+            }).Value!.Value;
         var created = AlvRules.CreateMeeting(record, new CreateMeeting
         {
             Id = "alv", Title = "ALV vandaag", Date = Held, NoticeDate = Held.PlusDays(-8),
@@ -146,6 +151,11 @@ public sealed class ClosingEligibilityTests
         // Meeting.OnlineVoters counts who cast online (2); the turnout leaves Z-004 out once (tester4 T5: computed on reading).
         Assert.Equal(2, meeting.OnlineVoters);
         Assert.Equal((1, 1), AlvRules.OnlineTurnout(meeting, Book(record), new HashSet<string> { "Z-004" }, n => n != "Z-004"));
+        // The same close as a release before b677193 stored it: the figure lowered by the close itself (1), Z-004's marks as today.
+        // The meeting's 2 online marks say by how much; before, the reading took her off again (0 voters).
+        var stored = meeting with { OnlineVoters = 1 };
+        Assert.Equal((1, 1), AlvRules.OnlineTurnout(stored, Book(record), new HashSet<string> { "Z-004" }, n => n != "Z-004", onlineMarks: 2));
+        Assert.Equal((1, 1), AlvRules.OnlineTurnout(meeting, Book(record), new HashSet<string> { "Z-004" }, n => n != "Z-004", onlineMarks: 2));
         Assert.Equal((0, 1), (meeting.Proposals[0].Count.Online, meeting.Proposals[1].Count.Online));
         Assert.Equal((0m, 1m), (meeting.Proposals[0].Closed!.Result.For, meeting.Proposals[1].Closed!.Result.For));
     }
@@ -215,13 +225,65 @@ public sealed class ClosingEligibilityTests
         });
 
     /// <summary>A ballot as the grain casts it: the register as it is now, asked about the voter, the holder, the givers the holder carries and the holder of the voter's earlier vote.</summary>
-    private static Outcome<AlvChange> VoteNow(AlvRecord record, ImmutableDictionary<string, Member> register, string member, string choice, string? holder)
+    private static Outcome<AlvChange> VoteNow(AlvRecord record, ImmutableDictionary<string, Member> register, string member, string choice, string? holder,
+        BallotChannel channel = BallotChannel.Meeting)
     {
         var book = Book(record);
         var named = new[] { member, holder, book.Voter("alv", "jaarrekening", member)?.ProxyHolder }.OfType<string>()
             .Concat(holder is null ? [] : book.ProxiesOf("alv", "jaarrekening", holder).Select(p => p.Member)).Distinct();
-        return Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder },
+        return Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder, Channel = channel },
             MemberRules.Check(register, named, Held), book, Held, "bestuur", Now));
+    }
+
+    /// <summary>The paper tally as the grain enters it: the register as it is now, asked about the list and the holders of the listed members' earlier votes.</summary>
+    private static Outcome<AlvChange> TallyNow(AlvRecord record, ImmutableDictionary<string, Member> register, string[] present, int forVotes, int against, int abstain)
+    {
+        var book = Book(record);
+        var named = present.Concat(present.Select(n => book.Voter("alv", "jaarrekening", n)?.ProxyHolder).OfType<string>()).Distinct();
+        return Track(record, AlvRules.RecordTally(record, "alv", "jaarrekening",
+            new RecordTally { For = forVotes, Against = against, Abstain = abstain, Present = [.. present] },
+            MemberRules.Check(register, named, Held), book, Held, "bestuur", Now));
+    }
+
+    [Fact]
+    public void Tester4_T1_a_giver_whose_holder_was_written_out_may_be_on_the_paper_tallys_list_and_counts_once_there()
+    {
+        var record = Ok(VoteNow(Meeting(online: true), AtVoting, "Z-001", "Voor", "Z-004", BallotChannel.Online));
+        record = Ok(VoteNow(record, AtVoting, "Z-002", "Tegen", null, BallotChannel.Online));
+        var register = Leave("Z-004", Held);
+        // Before: 400 "lid Z-001 heeft al gestemd (online, bij volmacht door lid Z-004)", though that vote cannot count.
+        record = Ok(TallyNow(record, register, ["Z-001", "Z-003"], 0, 1, 1));
+        // A member whose online vote counts is still refused on the list.
+        var twice = TallyNow(record, register, ["Z-001", "Z-002", "Z-003"], 0, 2, 1);
+        Assert.Equal("present[1]", Assert.Single(twice.Refusal!.Errors).Field);
+        Assert.Contains("heeft al gestemd (online)", twice.Refusal.Errors[0].Reason);
+        // Entering the same list again is fine (the tally replaces itself), and her vote on it now counts: she cannot vote online too.
+        record = Ok(TallyNow(record, register, ["Z-001", "Z-003"], 0, 1, 1));
+        Assert.Equal("already-voted", VoteNow(record, register, "Z-001", "Voor", null, BallotChannel.Online).Refusal?.Code);
+        var live = AlvRules.CountedNow(record.Meetings[0], Book(record), MemberRules.Check(register, Numbers, Held));
+        var closed = Ok(Close(record, register));
+        var result = closed.Meetings[0].Proposals[0].Closed!.Result;
+        // Z-001 and Z-003 on paper (1 against, 1 abstain), Z-002 online against; Z-004's vote for Z-001 left out.
+        Assert.Equal((0m, 2m, 1m), (result.For, result.Against, result.Abstain));
+        Assert.Equal(3, result.PresentOrRepresented);
+        Assert.Equal("1 stem niet meegeteld: lid Z-001 stemde bij volmacht via lid Z-004, maar lid Z-004 is op 06-12-2026 uitgeschreven; de latere stem van lid Z-001 telt wel",
+            Assert.Single(result.LeftOut));
+        // Her mark stays her vote on the paper list, not a "left out" mark; the live count was the closed one.
+        Assert.Equal((BallotChannel.Tally, null), (Book(closed).Voter("alv", "jaarrekening", "Z-001")!.Channel, Book(closed).Voter("alv", "jaarrekening", "Z-001")!.LeftOut));
+        Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
+        Assert.Equal(1, live.Proposals[0].Count.Ballots);
+    }
+
+    [Fact]
+    public void Tester4_T1_on_a_secret_ballot_the_paper_tally_refuses_the_freed_giver_as_her_ballot_does()
+    {
+        var record = Ok(VoteNow(Meeting(secret: true, online: true), AtVoting, "Z-001", "Voor", "Z-004", BallotChannel.Online));
+        var register = Leave("Z-004", Held);
+        var refused = TallyNow(record, register, ["Z-003", "Z-001"], 0, 0, 2);
+        Assert.Equal("dead-proxy-secret", refused.Refusal?.Code);
+        Assert.Equal("present[1]", Assert.Single(refused.Refusal!.Errors).Field);
+        Assert.Contains("geheime stemming", refused.Refusal.Message);
+        Assert.Equal("dead-proxy-secret", VoteNow(record, register, "Z-001", "Tegen", null).Refusal?.Code);
     }
 
     [Fact]
@@ -314,5 +376,54 @@ public sealed class ClosingEligibilityTests
             Assert.Equal(meeting.Proposals[0].Count.Ballots, live.Proposals[0].Count.Ballots);
             Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
             Assert.Equal((result.For, result.Against, result.Abstain), (live.Proposals[0].Count.For, live.Proposals[0].Count.Against, live.Proposals[0].Count.Abstain));
+        });
+
+    /// <summary>
+    /// Tester4 T1 on paper: members vote online (some by proxy) and are written out in any order; then every eligible member
+    /// whose vote does not count votes — in one run each by her own online ballot, in the other all on the paper tally's list.
+    /// The list follows the ballots' rule: it takes exactly the members an online ballot would take (a member whose vote counts
+    /// is refused "heeft al gestemd" on both), and the two closes agree with each other and with the model, as does the live count.
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public Property Tester4_the_paper_tally_and_online_ballots_free_the_same_givers_and_count_alike() =>
+        Prop.ForAll(Gen.ArrayOf(from leave in Gen.Elements(false, false, false, true) from m in Gen.Elements(Numbers)
+                                from c in Gen.Elements("Voor", "Tegen", "Onthouding") from h in Gen.Elements<string?>(null, null, "Z-004", "Z-005", "Z-006")
+                                select (leave, m, c, h)).ToArbitrary(), ops =>
+        {
+            var record = Meeting(online: true);
+            var register = AtVoting;
+            var last = new Dictionary<string, (string Choice, string? Holder)>();
+            bool Eligible(string n) => register[n].MayVoteOn(Held);
+            bool Counts(string n) => last.TryGetValue(n, out var v) && Eligible(n) && (v.Holder is null || Eligible(v.Holder));
+            foreach (var (leave, member, choice, h) in ops)
+            {
+                if (leave) { register = register.SetItem(member, Member(member, Held)); continue; }
+                var holder = h == member ? null : h;
+                var attempt = VoteNow(record, register, member, choice, holder, BallotChannel.Online);
+                if (attempt.IsOk && !attempt.Value!.Cast!.Repeat) { record = attempt.Value.Record; last[member] = (choice, holder); }
+            }
+            var free = Numbers.Where(n => Eligible(n) && !Counts(n)).ToArray();
+            foreach (var n in Numbers.Where(Counts))
+                Assert.Contains("heeft al gestemd", Errors(TallyNow(record, register, [n], 0, 0, 1).Refusal));
+            var online = record;
+            foreach (var n in free) online = Ok(VoteNow(online, register, n, "Onthouding", null, BallotChannel.Online));
+            var paper = free.Length == 0 ? record : Ok(TallyNow(record, register, free, 0, 0, free.Length));
+            foreach (var n in free) last[n] = ("Onthouding", null);
+            var voters = Numbers.Where(Eligible).ToList();
+            DecisionResult Closed(AlvRecord r)
+            {
+                var live = AlvRules.CountedNow(r.Meetings[0], Book(r), MemberRules.Check(register, Numbers, Held));
+                var result = Ok(Close(r, register)).Meetings[0].Proposals[0].Closed!.Result;
+                Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
+                var totals = AlvRules.Totals(live.Proposals[0]);
+                Assert.Equal((result.For, result.Against, result.Abstain), (totals.For, totals.Against, totals.Abstain));
+                return result;
+            }
+            var byBallot = Closed(online);
+            var byPaper = Closed(paper);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Voor"), byBallot.For);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Tegen"), byBallot.Against);
+            Assert.Equal((decimal)voters.Count(n => last[n].Choice == "Onthouding"), byBallot.Abstain);
+            Assert.Equal((byBallot.For, byBallot.Against, byBallot.Abstain, byBallot.PresentOrRepresented), (byPaper.For, byPaper.Against, byPaper.Abstain, byPaper.PresentOrRepresented));
         });
 }

@@ -142,4 +142,41 @@ public sealed class DeadProxyVoteApiTests(OnlineVotingFixture fixture) : IClassF
         Assert.Contains("0 voor, 2 tegen", closed.Out);
         Assert.Contains("de latere stem van lid L-1 telt wel", closed.Out);
     }
+
+    /// <summary>
+    /// The paper tally follows the same rule (tester4 T1, second session): the board enters the paper count with L-1 on the
+    /// attendance list. Before: 400 "present[0]: lid L-1 heeft al gestemd (online, bij volmacht door lid L-4)", though that vote
+    /// cannot count. Now the list is taken, her vote on paper is the one that counts, the three views agree before and after
+    /// closing, and her page offers nothing for the proxy any more (no withdraw that would answer 409).
+    /// </summary>
+    [Fact]
+    public async Task The_board_puts_the_freed_giver_on_the_paper_tallys_list()
+    {
+        var (coop, _, codes) = await HolderWrittenOutAfterVoting();
+        var admin = Server.Client();
+        var tally = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/proposals/vb/tally", new { @for = 1, against = 0, abstain = 1, present = new[] { "L-1", "L-3" } });
+        Assert.True(tally.Status == HttpStatusCode.OK, tally.Raw);
+        // L-2 voted online (she counts, so the list refuses her); L-1 and L-3 on paper; L-4's vote for L-1 does not count.
+        var refused = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/proposals/vb/tally", new { @for = 1, against = 1, abstain = 1, present = new[] { "L-1", "L-2", "L-3" } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(["present[1]"], refused.ErrorFields);
+        // Online: L-2 only (L-1 voted on paper). Turnout and view: 1 ballot (L-2), present L-1, L-3 (list) and L-2 (advance voter).
+        Assert.Equal(((1, 1), (1, 1, 3), (1, 1, 3)), await Counts(coop));
+
+        var paper = (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body;
+        Assert.Equal(("uitgebracht", "op de vergadering (papieren stemming)"), (paper.GetProperty("items")[0].GetProperty("myVote").GetString(), paper.GetProperty("items")[0].GetProperty("votedVia").GetString()));
+        var given = paper.GetProperty("proxiesGiven")[0];
+        Assert.Equal((false, true), (given.GetProperty("used").GetBoolean(), given.GetProperty("votedSelf").GetBoolean()));
+        Assert.Equal(HttpStatusCode.Conflict, (await Member().Post("api/stem/proxy/withdraw", new { code = codes["L-1"], proposalIds = new[] { "vb" } })).Status);
+
+        var closed = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/vb/close", new { });
+        Assert.True(closed.Status == HttpStatusCode.OK, closed.Raw);
+        var result = (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv")).Body.GetProperty("proposals")[0].GetProperty("result");
+        Assert.Equal((1m, 1m, 1m, 3), (result.GetProperty("for").GetDecimal(), result.GetProperty("against").GetDecimal(), result.GetProperty("abstain").GetDecimal(), result.GetProperty("presentOrRepresented").GetInt32()));
+        Assert.Equal("1 stem niet meegeteld: lid L-1 stemde bij volmacht via lid L-4, maar lid L-4 is op 20-03-2027 uitgeschreven; de latere stem van lid L-1 telt wel",
+            result.GetProperty("leftOut")[0].GetString());
+        Assert.Equal(((1, 1), (1, 1, 3), (1, 1, 3)), await Counts(coop));
+        var after = (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body.GetProperty("items")[0];
+        Assert.Equal(("uitgebracht", System.Text.Json.JsonValueKind.Null), (after.GetProperty("myVote").GetString(), after.GetProperty("notCounted").ValueKind));
+    }
 }

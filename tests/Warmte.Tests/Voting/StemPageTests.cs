@@ -336,6 +336,11 @@ public sealed class StemPageTests(BrowserFixture fixture)
         var again = await fixture.NewPage(PhoneWidth, PhoneHeight);
         await again.GotoAsync($"/stem#{codes["L-1"]}");
         await Assertions.Expect(again.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028", Exact = true })).ToContainTextAsync("U heeft gestemd (online)");
+        // Only what can be done: her own vote counts, so the proxy can no longer be withdrawn (the service answers 409) — no
+        // "Intrekken" any more, but what became of it.
+        await Assertions.Expect(again.Locator("#proxies-given")).ToContainTextAsync("Tarief 2028: volmacht aan lid L-2; u heeft zelf gestemd, de volmacht wordt niet gebruikt.");
+        await Assertions.Expect(again.GetByRole(AriaRole.Button, new() { Name = "Volmacht voor Tarief 2028 intrekken" })).ToHaveCountAsync(0);
+        await Assertions.Expect(again.GetByRole(AriaRole.Button, new() { Name = "Intrekken" })).ToHaveCountAsync(0);
         foreach (var p in new[] { page, again }) await p.Context.CloseAsync();
     }
 

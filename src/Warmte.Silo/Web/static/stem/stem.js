@@ -228,10 +228,13 @@ function renderProxy() {
   const given = paper.proxiesGiven ?? [];
   $("proxies-given").replaceChildren(...given.map((g) => {
     const li = document.createElement("li");
+    // Only what can be done (tester4 T1): after she voted herself the proxy is neither used nor withdrawable (the service answers 409).
     li.append(g.used
       ? `${g.title}: lid ${g.holder} heeft voor u gestemd.`
-      : `${g.title}: volmacht aan lid ${g.holder}. `);
-    if (!g.used) {
+      : g.votedSelf
+        ? `${g.title}: volmacht aan lid ${g.holder}; u heeft zelf gestemd, de volmacht wordt niet gebruikt.`
+        : `${g.title}: volmacht aan lid ${g.holder}. `);
+    if (!g.used && !g.votedSelf) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "secondary";
