@@ -18,6 +18,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 umask 077
 die() { echo "backup.sh: $*" >&2; exit 1; }
 
+usage() { sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+case "${1:-}" in -h|--help|help) usage; exit 0 ;; esac
 MODE="${1:-}"; shift || true
 TO=""; DATA_DIR=./data; CLUSTER_DIR=""; PG="${WARMTE_PG:-}"
 while [ $# -gt 0 ]; do
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --data-dir) DATA_DIR="${2:?}"; shift 2 ;;
     --dir) CLUSTER_DIR="${2:?}"; shift 2 ;;
     --pg) PG="${2:?}"; shift 2 ;;
-    *) die "unknown option '$1'" ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown option '$1' (scripts/backup.sh --help)" ;;
   esac
 done
 [ -n "$TO" ] || die "--to FILE is required"

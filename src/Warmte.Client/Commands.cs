@@ -219,10 +219,37 @@ internal static class Commands
             statutoryName = context.Option(StatutoryName),
             municipality = context.Option(Municipality),
         });
-        using var document = Parse(await context.Api.SendAsync(HttpMethod.Patch, "/api/cooperatives/" + ApiClient.Segment(context.Argument(0)), body, CancellationToken.None));
+        ApiResponse answer;
+        try
+        {
+            answer = await context.Api.SendAsync(HttpMethod.Patch, "/api/cooperatives/" + ApiClient.Segment(context.Argument(0)), body, CancellationToken.None);
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 400)
+        {
+            throw new ApiException(refused.Response) { Hint = FieldOptionHint(refused.Response, CooperativeUpdateOptions) };
+        }
+        using var document = Parse(answer);
         if (context.Json) context.Out.WriteLine(JsonRead.Pretty(document));
         else Views.Cooperative(document.RootElement, context.Out);
         return WarmteCli.Ok;
+    }
+
+    private static readonly Dictionary<string, string> CooperativeUpdateOptions = new()
+    {
+        ["foundedOn"] = "--founded", ["statutoryName"] = "--name", ["municipality"] = "--municipality",
+    };
+
+    /// <summary>
+    /// The service names API fields (statutoryName, proposals[0].decisionType); says which option of this command each
+    /// one is, for the fields the command gave (tester finding F12, tester5 T10b): "In deze opdracht: statutoryName is --name."
+    /// </summary>
+    internal static string? FieldOptionHint(ApiResponse response, IReadOnlyDictionary<string, string> options)
+    {
+        using var problem = response.TryParse();
+        if (problem?.RootElement.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) return null;
+        var named = errors.EnumerateObject().Select(e => e.Name).Where(options.ContainsKey).Distinct()
+            .Select(name => $"{name} is {options[name]}").ToList();
+        return named.Count == 0 ? null : $"In deze opdracht: {string.Join(", ", named)}.";
     }
 
     private static Task<int> RunProjectShow(CommandContext context) =>

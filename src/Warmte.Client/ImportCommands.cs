@@ -116,7 +116,7 @@ internal static class ImportCommands
         {
             output.WriteLine($"Blad '{mapping.Sheet.Name}', kopregel op rij {mapping.HeaderRow}:");
             foreach (var (field, column) in mapping.Columns.OrderBy(c => c.Value.Index))
-                output.WriteLine($"  kolom {HeaderMapping.Letter(column.Index)} \"{column.Header}\" → {field}");
+                output.WriteLine($"  kolom {HeaderMapping.Letter(column.Index)} \"{column.Header}\" → {mapping.Label(field)}");
             if (!(countsAfterSending && sending)) Counts(output, result);
             if (note is not null) output.WriteLine(note);
         }

@@ -22,7 +22,7 @@ public static class BackupCommand
             .AddEnvironmentVariables()
             .AddCommandLine(configurationArgs)
             .Build();
-        var storage = StorageSettings.From(configuration);
+        var storage = StorageSettings.From(configuration, createDataDir: false);
         if (storage.Provider != StorageProvider.Sqlite)
             return Fail(stderr, "backup maakt kopieën van de SQLite-opslag; voor PostgreSQL: scripts/backup.sh postgres (pg_dump).");
         var source = Path.Combine(storage.DataDir, "warmtenet.db");

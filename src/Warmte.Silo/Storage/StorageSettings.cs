@@ -23,7 +23,9 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
     /// </summary>
     public bool GroupCommit { get; init; } = true;
 
-    public static StorageSettings From(IConfiguration configuration)
+    /// <param name="createDataDir">False for a command that only reads an existing data directory (backup): a mistyped
+    /// --data-dir is refused, not created (tester5 T10j).</param>
+    public static StorageSettings From(IConfiguration configuration, bool createDataDir = true)
     {
         var dataDir = Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } d ? d : "data");
         var providerText = configuration["Storage:Provider"];
@@ -43,7 +45,7 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
             return new StorageSettings(provider, WithoutConnectionReset(cs), dataDir) { GroupCommit = groupCommit };
         }
 
-        DataPermissions.CreateDirectory(dataDir);
+        if (createDataDir) DataPermissions.CreateDirectory(dataDir);
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(dataDir, "warmtenet.db"),

@@ -82,6 +82,14 @@ public sealed class MemberRegisterCliTests(CliServerFixture fixture) : IClassFix
         Assert.Equal(1, cli.ExitCode);
         Assert.Contains("foundedOn", cli.Err);
         Assert.Contains("03-03-2020 ligt na de toetreding van lid 12 op 02-03-2020", cli.Err);
+        Assert.Contains("In deze opdracht: foundedOn is --founded.", cli.Err);
+        // Tester5 T10b: an empty name is refused under the API's field, and the CLI says which option that is.
+        var empty = await Warmte("cooperative", "update", coop, "--name", "", "--municipality", " ");
+        Assert.Equal(1, empty.ExitCode);
+        Assert.Contains("statutoryName", empty.Err);
+        Assert.Contains("In deze opdracht: ", empty.Err);
+        Assert.Contains("statutoryName is --name", empty.Err);
+        Assert.Contains("municipality is --municipality", empty.Err);
         Assert.Equal("2019-12-18", (await admin.Get($"api/cooperatives/{coop}")).Body.GetProperty("cooperative").GetProperty("foundedOn").GetString());
 
         // The day of the first join is allowed; so is the unchanged date and an earlier one.

@@ -118,6 +118,17 @@ public sealed class SiloCommandLineTests : IDisposable
         Assert.True(PortIsFree(port), "a usage error left a server on the port");
     }
 
+    /// <summary>Tester5 T10j: a backup from a mistyped --data-dir is refused (exit 1) and makes no directory there.</summary>
+    [Fact]
+    public async Task A_backup_from_a_data_dir_that_does_not_exist_is_refused_and_creates_nothing()
+    {
+        var result = await BuiltProgram.Silo("backup", "--data-dir", DataDir, "--to", Path.Combine(_work, "kopie.db"));
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("warmtenet.db bestaat niet; geef de map van de dienst met --data-dir", result.Err);
+        Assert.False(Directory.Exists(DataDir), "a refused backup made the data directory");
+        Assert.False(File.Exists(Path.Combine(_work, "kopie.db")));
+    }
+
     [Fact]
     public async Task Token_commands_use_the_data_dir_given_before_or_after_the_verb()
     {

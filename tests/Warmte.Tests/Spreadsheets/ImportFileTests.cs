@@ -169,7 +169,7 @@ public sealed class ImportFileTests(CliServerFixture fixture) : IClassFixture<Cl
 
         var dry = await Run("import", "members", coop, file, "--dry-run");
         Assert.Equal(0, dry.Code);
-        Assert.Contains("kolom A \"Lid nr.\" → number", dry.Out);
+        Assert.Contains("kolom A \"Lid nr.\" → Lidnummer", dry.Out);
         Assert.Contains("Proefrun", dry.Out);
         Assert.Equal(0, (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32());
 

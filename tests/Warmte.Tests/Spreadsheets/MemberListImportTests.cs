@@ -58,9 +58,9 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         var coop = await NewCooperative();
         var dry = await Run("import", "members", coop, Fixture(file), "--joined-on", "2020-01-01", "--dry-run");
         Assert.Equal(1, dry.ExitCode); // a bad row: not clean
-        Assert.Contains("kolom A \"Lid nr.\" → number", dry.Out);
-        Assert.Contains("kolom E \"Huisnr\" → huisnummer", dry.Out);
-        Assert.Contains("kolom F \"WEQ\" → woningequivalenten", dry.Out);
+        Assert.Contains("kolom A \"Lid nr.\" → Lidnummer", dry.Out);
+        Assert.Contains("kolom E \"Huisnr\" → Huisnummer", dry.Out);
+        Assert.Contains("kolom F \"WEQ\" → Woningequivalenten", dry.Out);
         Assert.Contains("5 goede rijen, 1 foute rij", dry.Out);
         Assert.Contains("Lid sinds: 01-01-2020 voor elke rij (--joined-on; het bestand heeft geen kolom Lid sinds)", dry.Out);
         Assert.Contains("rij 5: 1001 Anna de Vries (huurder), 1091 GM 14-H, 1 WEQ, lid sinds 01-01-2020 (--joined-on)", dry.Out);

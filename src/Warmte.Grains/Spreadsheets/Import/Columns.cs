@@ -19,6 +19,12 @@ public sealed record ImportProblem(string Sheet, int Row, string? Column, string
 /// <summary>Where each field was found: the header row and, per field, the column letter and the header text.</summary>
 public sealed record HeaderMapping(Sheet Sheet, int HeaderRow, ImmutableDictionary<string, (int Index, string Header)> Columns)
 {
+    /// <summary>Per field, the name a user reads for it (<see cref="ColumnSpec.Label"/>: "Lidnummer", not "number"; tester5 T10c).</summary>
+    public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The user's name of a field: its label, else the field itself.</summary>
+    public string Label(string field) => Labels.TryGetValue(field, out var label) ? label : field;
+
     public string ColumnName(string field) =>
         Columns.TryGetValue(field, out var c) ? $"{Letter(c.Index)} ({c.Header})" : field;
 
@@ -72,7 +78,10 @@ public static class HeaderMatcher
             }
             if ((allowMissing || specs.Where(s => s.Required).All(s => found.ContainsKey(s.Field))) && found.Count > bestCount)
             {
-                best = new HeaderMapping(sheet, row.Number, found.ToImmutable());
+                best = new HeaderMapping(sheet, row.Number, found.ToImmutable())
+                {
+                    Labels = specs.Where(s => found.ContainsKey(s.Field)).ToImmutableDictionary(s => s.Field, s => s.Label),
+                };
                 bestCount = found.Count;
             }
         }
