@@ -336,7 +336,11 @@ internal static class ImportCommands
         var category = Warmte.Members.MemberRules.TryParseCategory(m.Category, out var parsed) ? DecisionCommands.Category(parsed.ToString()) : m.Category?.Trim().ToLowerInvariant();
         return $"{m.Number} {m.Name} ({category}), {m.Postcode} {House(m.Huisnummer, m.Huisletter, m.Toevoeging)}, "
                + $"{Nl.Number(m.Woningequivalenten ?? 1, 2)} WEQ, lid sinds {(joined is { } j ? Nl.Date(j) : Nl.None)}"
-               + (m.JoinedOn is null && joinedOn is not null ? " (--joined-on)" : "");
+               + (m.JoinedOn is null && joinedOn is not null ? " (--joined-on)" : "")
+               // What else the row sets, so a file that only adds e-mail addresses shows what it changes (tester5 T10g).
+               + (m.LeftOn is { } left ? $", uitgeschreven per {Nl.Date(left)}" : "")
+               + (m.EligibleToVote is false ? ", niet stemgerechtigd" : "")
+               + (string.IsNullOrWhiteSpace(m.Email) ? "" : $", e-mail {m.Email.Trim()}");
     }
 
     private static string House(int? number, string? letter, string? addition) =>

@@ -47,6 +47,11 @@ public sealed class MemberReimportProcessTests(ConsentImportServerFixture fixtur
         await File.WriteAllTextAsync(csv, List, new UTF8Encoding(false));
         try
         {
+            // Tester5 T10g: the dry run shows what a row sets beyond name and address, the e-mail address too.
+            var firstDry = await Warmte("import", "members", coop, csv, "--dry-run");
+            Ok(firstDry);
+            Assert.Contains("rij 3: Z-001 Anna de Vries (huurder), 1073 AB 1, 1 WEQ, lid sinds 01-05-2024, e-mail anna@voorbeeld.nl", firstDry.Out);
+            Assert.Contains("rij 4: Z-002 Bram Visser (eigenaar-bewoner), 1073 AB 3, 1 WEQ, lid sinds 01-05-2024" + Environment.NewLine, firstDry.Out);
             var first = await Warmte("import", "members", coop, csv);
             Ok(first);
             Assert.Contains("Ledenregister bijgewerkt: 7 nieuw, 0 bijgewerkt, 0 ongewijzigd.", first.Out);
