@@ -385,6 +385,7 @@ internal static class CashFlowViews
             OutlookState.OutOfFunding => ["Het geld is dan al op; het werk komt zonder nieuwe financiering niet af."],
             OutlookState.NoGapAhead => [(o.MoneyLastsUntil is { } until ? $"Het geld reikt tot het einde van het werk ({Month(until)})" : "Het geld reikt tot het einde van het werk")
                                         + "; er komt geen windstilte meer."],
+            OutlookState.StoppedAtCap => [o.Note ?? Warmte.CashFlow.Outlook.StoppedAtCapText],
             OutlookState.InStall =>
             [
                 $"Het werk ligt stil sinds {Month(o.GapStart!.Value)} ({Nl.Count(o.GapMonths ?? 0, "maand", "maanden")} in totaal).",

@@ -127,6 +127,11 @@ public enum OutlookState
     Finished,
     /// <summary>The simulation ended before today with the work unfinished: the money ran out.</summary>
     OutOfFunding,
+    /// <summary>
+    /// The simulation reached its cap (<see cref="CashFlowSimulator.MaxMonths"/>) with the work unfinished and no stall
+    /// ahead: whether the money lasts until the work is done is not known (<see cref="Outlook.StoppedAtCapText"/>).
+    /// </summary>
+    StoppedAtCap,
 }
 
 /// <summary>
@@ -164,6 +169,16 @@ public sealed record Outlook
     [Id(10)] public bool WorkFromPlan { get; init; }
     /// <summary>With <see cref="OutlookState.NoGapAhead"/>: the month the work is done, which the money lasts until ("Geld reikt tot het einde van het werk (mei 2031)").</summary>
     [Id(11)] public YearMonth? MoneyLastsUntil { get; init; }
+    /// <summary>
+    /// With <see cref="OutlookState.StoppedAtCap"/>: <see cref="StoppedAtCapText"/>, the one sentence the cash page, the CLI and
+    /// the exports show (review R8: they said "Het geld reikt tot het einde van het werk" of a simulation that never got there).
+    /// </summary>
+    [Id(12)] public string? Note { get; init; }
+
+    /// <summary>What every page says of a simulation stopped at its cap.</summary>
+    public static readonly string StoppedAtCapText =
+        $"De simulatie is na {CashFlowSimulator.MaxMonths.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} maanden gestopt en het werk was toen nog niet af: "
+        + "of het geld tot het einde van het werk reikt, is niet berekend.";
 }
 
 /// <summary>What a cash outlook is computed from.</summary>

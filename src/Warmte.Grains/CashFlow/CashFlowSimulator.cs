@@ -152,16 +152,17 @@ public static class CashFlowSimulator
         private CashFlowResult Simulate(YearMonth month, YearMonth today, bool stalledBefore)
         {
             var completed = false;
+            var capped = true; // until the loop ends on its own: done, or stalled with no money coming
             for (var i = 0; i < MaxMonths; i++, month = month.PlusMonths(1))
             {
                 var status = Step(month, stalledBefore, out var result);
                 _months.Add(result);
-                if (_finished) { completed = true; break; }
-                if (status == MonthStatus.Stalled && _payments.Count == 0) break;
+                if (_finished) { completed = true; capped = false; break; }
+                if (status == MonthStatus.Stalled && _payments.Count == 0) { capped = false; break; }
                 stalledBefore = status == MonthStatus.Stalled;
             }
             var repaidIn = completed ? SettleBridge(month) : null;
-            return Result(completed, today, repaidIn);
+            return Result(completed, capped, today, repaidIn);
         }
 
         /// <summary>
@@ -385,7 +386,7 @@ public static class CashFlowSimulator
             _approvals.Add(new Approval(month.PlusMonths(_plan.LeadTimes.RequestToApprovedMonths), accountable, number));
         }
 
-        private CashFlowResult Result(bool completed, YearMonth today, YearMonth? bridgeRepaidIn)
+        private CashFlowResult Result(bool completed, bool capped, YearMonth today, YearMonth? bridgeRepaidIn)
         {
             var months = _months.ToImmutableArray();
             var stalls = Stalls(months);
@@ -428,7 +429,7 @@ public static class CashFlowSimulator
                 },
                 Stalls = stalls,
                 Milestones = [.. _milestones],
-                Outlook = OutlookAt(today, months, stalls, completed),
+                Outlook = OutlookAt(today, months, stalls, completed, capped),
                 Months = months,
             };
         }
@@ -458,11 +459,14 @@ public static class CashFlowSimulator
             return stalls.ToImmutable();
         }
 
-        private Outlook OutlookAt(YearMonth today, ImmutableArray<MonthResult> months, ImmutableArray<Stall> stalls, bool completed)
+        private Outlook OutlookAt(YearMonth today, ImmutableArray<MonthResult> months, ImmutableArray<Stall> stalls, bool completed, bool capped)
         {
             var first = months[0].Month;
             var at = today < first ? first : today;
             var index = LeadTimeObservation.MonthsBetween(first, at);
+            // Stopped at the cap: the money did not run out and the work was not done, so neither may be said (review R8).
+            var stopped = new Outlook { Today = at, State = OutlookState.StoppedAtCap, Note = Outlook.StoppedAtCapText };
+            if (index >= months.Length && capped) return stopped;
             if (index >= months.Length)
                 return new Outlook { Today = at, State = completed ? OutlookState.Finished : OutlookState.OutOfFunding, RunwayMonths = completed ? null : 0 };
 
@@ -470,6 +474,7 @@ public static class CashFlowSimulator
             var gap = inStall
                 ? stalls.Last(s => s.Start <= at)
                 : stalls.FirstOrDefault(s => s.Start > at);
+            if (gap is null && capped) return stopped;
             if (gap is null)
                 // The money lasts: no runway number (it would read as "runs out then"), the month the work is done instead.
                 return new Outlook { Today = at, State = OutlookState.NoGapAhead, MoneyLastsUntil = completed ? months[^1].Month : null };

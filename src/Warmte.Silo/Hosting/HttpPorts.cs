@@ -9,7 +9,8 @@ namespace Warmte.Silo.Hosting;
 /// The HTTP listen addresses, checked before anything else starts, as <see cref="SiloPorts"/> does for the silo port.
 /// Kestrel binds them only when the app runs, after the schema migration: a second service started with an address
 /// in use migrated (touched) its data and only then failed. Now a port in use refuses the start with a message naming
-/// the port and the option (<c>--urls</c>, or the <c>Kestrel:Endpoints</c> entry it came from), before the data
+/// the port and where the address was set (<c>--urls</c>, <c>ASPNETCORE_URLS</c> or another environment variable,
+/// <c>urls</c> in appsettings.json, or the <c>Kestrel:Endpoints</c> entry), before the data
 /// directory or the database is touched (exit code 1, like every refused start). Port 0 (the system picks one), Unix
 /// sockets and named pipes need no check. Kestrel's own refusal stays behind it for the rare race of a port taken in
 /// between (SiloCommandLine).
@@ -44,9 +45,35 @@ public static class HttpPorts
             .Where(e => !string.IsNullOrWhiteSpace(e["Url"]))
             .Select(e => (e["Url"]!.Trim(), $"Kestrel:Endpoints:{e.Key}:Url")).ToList();
         if (endpoints.Count > 0) return endpoints;
-        var urls = defaultUrls ? null : config["urls"] is { Length: > 0 } set ? set : config["ASPNETCORE_URLS"];
+        var (urls, source) = defaultUrls ? (null, null)
+            : config["urls"] is { Length: > 0 } set ? (set, UrlsSource(config, set))
+            : (config["ASPNETCORE_URLS"], "ASPNETCORE_URLS");
         if (string.IsNullOrWhiteSpace(urls)) return [(WarmteHost.DefaultUrl, $"--urls (niet gezet: de standaard {WarmteHost.DefaultUrl})")];
-        return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => (u, "--urls"));
+        return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => (u, source!));
+    }
+
+    /// <summary>
+    /// Where the <c>urls</c> setting in force came from, so the message names what to change: the last configuration
+    /// source that sets it wins (the command line over the environment over appsettings.json), as in ASP.NET Core.
+    /// </summary>
+    internal static string UrlsSource(IConfiguration config, string value)
+    {
+        var providers = (config as IConfigurationRoot)?.Providers.Reverse() ?? [];
+        foreach (var provider in providers)
+        {
+            if (!provider.TryGet("urls", out var set) || string.IsNullOrEmpty(set)) continue;
+            return provider switch
+            {
+                Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationProvider => "--urls",
+                Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationProvider =>
+                    // ASPNETCORE_URLS and DOTNET_URLS (prefixed sources) and URLS all arrive as "urls".
+                    new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "URLS", "urls" }.FirstOrDefault(v => Environment.GetEnvironmentVariable(v) == set)
+                        ?? "een omgevingsvariabele ASPNETCORE_URLS, DOTNET_URLS of URLS",
+                FileConfigurationProvider file => $"\"urls\" in {file.Source.Path}",
+                _ => "de instelling urls",
+            };
+        }
+        return "de instelling urls";
     }
 
     /// <summary>What Kestrel binds for a host: localhost both loopbacks, an IP itself, anything else every interface.</summary>
@@ -61,7 +88,8 @@ public static class HttpPorts
     private static string InUseMessage(IPAddress address, int port, string url, string option)
     {
         var free = port == 65535 ? port - 1 : port + 1;
-        var example = option.StartsWith("--urls", StringComparison.Ordinal) ? $"--urls http://localhost:{free}" : $"--{option.Split(' ')[0]} http://localhost:{free}";
+        // --urls on the command line wins over ASPNETCORE_URLS and appsettings.json; a Kestrel endpoint is changed by its own key.
+        var example = option.StartsWith("Kestrel:", StringComparison.Ordinal) ? $"--{option} http://localhost:{free}" : $"--urls http://localhost:{free}";
         return $"De HTTP-poort {port} op {address} (adres {url}, uit {option}) is al in gebruik, door een andere dienst of een ander programma op deze machine. "
                + $"Kies een vrije poort, bijv. {example}. Er is niets gestart of gewijzigd. "
                + $"(HTTP port {port} on {address} is already in use; choose a free one with --urls.)";

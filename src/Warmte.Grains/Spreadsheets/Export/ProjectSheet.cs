@@ -154,7 +154,9 @@ public static class ProjectSheet
             return row;
         }
         var o = cash.Outlook;
-        sheet.Value(row++, 1, 
+        if (o.State == OutlookState.StoppedAtCap)
+            sheet.Value(row++, 1, $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.Note ?? Outlook.StoppedAtCapText}");
+        else sheet.Value(row++, 1,
             $"Vooruitblik per {DutchFormat.Month(o.Today)}: "
             + (o.RunwayMonths is { } runway ? $"{runway} {DutchFormat.Noun(runway, "maand", "maanden")} runway"
                 : o.MoneyLastsUntil is { } until ? $"geld reikt tot het einde van het werk ({DutchFormat.Month(until)})"

@@ -77,14 +77,32 @@ public static class SheetReader
                     return Refusal.Invalid("file", $"'{fileName}' heeft meer dan {limits.MaxSheets.ToString("N0", dutch)} bladen, de grens voor een spreadsheet ({ImportLimits.SheetsVariable}).");
                 var rows = ImmutableArray.CreateBuilder<SheetRow>();
                 var number = 0;
+                var blankRows = 0; // blank rows read but not yet added: only added when a row with a value follows
+                // ExcelDataReader pads every row to the widest one, so formatted empty rows and columns still cost their
+                // cells to read. At most five times the cells the limits allow a sheet are looked at: Calc's rows of 1.024
+                // columns fit up to about the row limit, a million formatted rows of 16.384 columns (hours) do not.
+                long cellsRead = 0;
+                var cellBudget = 5L * limits.MaxRows * limits.MaxColumns;
                 while (reader.Read())
                 {
                     number++;
+                    cellsRead += reader.FieldCount;
+                    if (cellsRead > cellBudget)
+                        return Refusal.Invalid("file", $"blad '{reader.Name}' is met zijn opgemaakte lege rijen en kolommen te groot om te lezen: al {number.ToString("N0", dutch)} rijen van {reader.FieldCount.ToString("N0", dutch)} kolommen, meer cellen dan de grenzen voor een spreadsheet toelaten ({ImportLimits.RowsVariable}, {ImportLimits.ColumnsVariable}). Wis de opmaak van de lege rijen en kolommen, of kopieer alleen de gevulde cellen naar een nieuw blad, en lees het opnieuw in.");
+                    // A whole column or row formatted in Calc or Excel widens FieldCount to 1.024 or 16.384 and can add
+                    // a million empty rows: only the cells up to the last value count, as in the .ods reader.
+                    var width = Width(reader);
+                    if (width == 0)
+                    {
+                        blankRows++;
+                        continue;
+                    }
                     if (number > limits.MaxRows)
                         return Refusal.Invalid("file", $"blad '{reader.Name}' heeft meer dan {limits.MaxRows.ToString("N0", dutch)} rijen, de grens voor een spreadsheet ({ImportLimits.RowsVariable}); splits het bestand.");
-                    if (reader.FieldCount > limits.MaxColumns)
-                        return Refusal.Invalid("file", $"blad '{reader.Name}' heeft {reader.FieldCount.ToString("N0", dutch)} kolommen; hoogstens {limits.MaxColumns.ToString("N0", dutch)} toegestaan ({ImportLimits.ColumnsVariable}).");
-                    var cells = new object?[reader.FieldCount];
+                    if (width > limits.MaxColumns)
+                        return Refusal.Invalid("file", $"blad '{reader.Name}' heeft {width.ToString("N0", dutch)} kolommen; hoogstens {limits.MaxColumns.ToString("N0", dutch)} toegestaan ({ImportLimits.ColumnsVariable}).");
+                    for (; blankRows > 0; blankRows--) rows.Add(new SheetRow(rows.Count + 1, []));
+                    var cells = new object?[width];
                     for (var i = 0; i < cells.Length; i++) cells[i] = reader.GetValue(i);
                     rows.Add(new SheetRow(number, [.. cells]));
                 }
@@ -97,6 +115,15 @@ public static class SheetReader
         {
             return Refusal.Invalid("file", $"'{fileName}' kan niet gelezen worden als {extension}: {ex.Message}");
         }
+    }
+
+    /// <summary>The row's cells up to and including its last value (0 for a blank row); empty text counts as no value.</summary>
+    private static int Width(IExcelDataReader reader)
+    {
+        for (var i = reader.FieldCount - 1; i >= 0; i--)
+            if (reader.GetValue(i) is { } value && !(value is string s && s.Length == 0))
+                return i + 1;
+        return 0;
     }
 
     private static IExcelDataReader CsvReader(Stream stream)

@@ -91,6 +91,14 @@ done
 # hidden sheet. Calc turns it into the .ods the tests read and into an .xlsx twin to compare it with.
 soffice "$profile" --headless --convert-to ods leden-celsoorten.fods >/dev/null
 soffice "$profile" --headless --convert-to xlsx leden-celsoorten.fods >/dev/null
+# begroting-kolom-opgemaakt.fods / ledenlijst-kolom-opgemaakt.fods (written by hand, as Calc stores them): a budget whose
+# column C (Begroot) and a member list whose column F (WEQ) are formatted as whole columns, as are all columns after the
+# data up to the last (AMJ), with a million formatted empty rows below. Calc saves such a sheet as an .xlsx whose rows
+# run to column 1.024, which ExcelDataReader reports as 1.024 columns (SheetReader counts only up to the last value).
+# A Basic macro that formats columns through the API did not give Calc's wide .xlsx; the column styles in the .fods do.
+for sheet in begroting-kolom-opgemaakt ledenlijst-kolom-opgemaakt; do
+    soffice "$profile" --headless --convert-to xlsx "$sheet.fods" >/dev/null
+done
 # ledenlijst-wachtwoord.ods: the member list saved by Calc with the password "geheim" (File > Save As, "Save with
 # password"). soffice --convert-to cannot set a password, so a Basic macro in the private profile does the saving.
 soffice "$profile" --headless --terminate_after_init >/dev/null 2>&1 || true

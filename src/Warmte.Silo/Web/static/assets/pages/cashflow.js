@@ -83,6 +83,10 @@ function outlook(result, serviceMonth) {
       calm = true;
       lines.push(`Het geld reikt tot het einde van het werk${o.moneyLastsUntil ? ` (${monthWords(o.moneyLastsUntil)})` : ''}: er ligt geen windstilte meer in het verschiet.`);
       break;
+    case 'StoppedAtCap':
+      // The simulation reached its cap unfinished: the service's own sentence (review R8), not "reikt tot het einde".
+      lines.push(o.note);
+      break;
     case 'InStall':
       lines.push('Het werk ligt nu stil: het wacht op de volgende tranche.');
       if (o.moneyExpected) lines.push(`Volgende tranche verwacht in ${monthWords(o.moneyExpected)}.`);
