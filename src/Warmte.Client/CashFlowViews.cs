@@ -128,7 +128,7 @@ internal static class CashFlowViews
 
         output.WriteLine();
         output.WriteLine("Per maand (bedragen in hele euro's)");
-        var table = new TextTable("Maand", "", "Status", "Werkmnd", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Gebeurtenissen").AlignRight(3, 4, 5, 6, 7);
+        var table = new TextTable("Maand", "Soort", "Status", "Werkmnd", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Gebeurtenissen").AlignRight(3, 4, 5, 6, 7);
         int shown = 0, total = 0;
         foreach (var m in t.Actual.Months)
         {
