@@ -112,7 +112,10 @@ internal static class CashFlowViews
             ? $"gemeld per eind {Month(p.Month)}{(p.Stalled ? ", werk lag stil" : "")}"
             : state.ProgressSource == ProgressSource.Planned
                 ? "volgens het plan: nog geen uitgaven of voortgang geboekt (meld de voortgang met warmte progress report)"
-                : "geschat uit de geboekte uitgaven (meld de voortgang met warmte progress report)";
+                : state is { PlannedBeforeBookings: { } before, BookedFrom: { } from }
+                    // Bookings start late: the plan's estimate for the months before them, the bookings' from there (tester T8).
+                    ? $"geschat: {Nl.Number(before)} volgens het plan tot de eerste boeking ({Month(from)}), de rest uit de geboekte uitgaven (meld de voortgang met warmte progress report)"
+                    : "geschat uit de geboekte uitgaven (meld de voortgang met warmte progress report)";
         Fields(output,
             ("Saldo nu", Nl.Money(t.Actual.Balance)),
             ("Werk gedaan", $"{Nl.Count(state.WorkMonthsDone, "werkmaand", "werkmaanden")}{(planned is { } n ? $" van {Nl.Number(n)}" : "")}, {progress}"),
@@ -125,7 +128,7 @@ internal static class CashFlowViews
 
         output.WriteLine();
         output.WriteLine("Per maand (bedragen in hele euro's)");
-        var table = new TextTable("Maand", "", "Status", "Werkmnd", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Gebeurtenissen").AlignRight(3, 4, 5, 6, 7);
+        var table = new TextTable("Maand", "Soort", "Status", "Werkmnd", "Begin", "Ontvangen", "Uitgegeven", "Eind", "Gebeurtenissen").AlignRight(3, 4, 5, 6, 7);
         int shown = 0, total = 0;
         foreach (var m in t.Actual.Months)
         {

@@ -42,7 +42,7 @@ public static class GateEvidence
             var message = d.Corrects is { } corrected
                 ? $"Het realisatiebesluit waarop {goText} rust is gecorrigeerd: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}', correctie op {corrected}: {d.Result.Describe()})."
                 : $"Het realisatiebesluit waarop {goText} rust, is volgens het ALV-register nu: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}': {d.Result.Describe()}).";
-            alerts.Add(new Alert(projectId, Kind, AlertSeverity.High, go.DecidedOn,
+            alerts.Add(new Alert(projectId, Kind, AlertSeverity.High, Since(go, d.ClosedOn),
                 message + " Het project blijft in Realisatie; neem zo nodig een nieuw besluit of een no-go.", "poort/realisatie/realisatiebesluit"));
         }
         // Without any complex (and not declared "no rented homes") there is no consent to fall: a Go of a release before
@@ -51,12 +51,22 @@ public static class GateEvidence
         {
             var fallen = consent.Complexes.Where(c => !c.Reached).ToList();
             var what = string.Join("; ", fallen.Select(c => $"{c.Name} nu {c.Agreed} van {c.RentedHomes} (nodig {c.Required})"));
-            alerts.Add(new Alert(projectId, Kind, AlertSeverity.Medium, go.DecidedOn,
+            // The first complex to fall after the Go made it true; one of unknown date dates it at the Go.
+            var since = fallen.Select(c => Since(go, c.UnmetSince)).Min();
+            alerts.Add(new Alert(projectId, Kind, AlertSeverity.Medium, since,
                 $"De huurdersinstemming waarop {goText} rust, is niet meer gehaald: {what}. {WithdrawalQuestion(fallen)}Het project blijft in Realisatie.",
                 "poort/realisatie/huurdersinstemming"));
         }
         return alerts.ToImmutable();
     }
+
+    /// <summary>
+    /// Since when a gate-evidence alert is true (tester T9): the later of the Go's date and the day the evidence was
+    /// recorded as changed (a complex created or fallen, a correction closed), so an alert that arose today is not dated
+    /// at a Go of last year and sorted as the longest-standing. The Go's date when the day is not known.
+    /// </summary>
+    public static LocalDate Since(PhaseTransition go, LocalDate? changedOn) =>
+        changedOn is { } on && on > go.DecidedOn ? on : go.DecidedOn;
 
     /// <summary>
     /// What to say about the withdrawals (tester T8.3): the legal question whether a withdrawal counts only when one is

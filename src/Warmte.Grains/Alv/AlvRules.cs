@@ -924,6 +924,7 @@ public static partial class AlvRules
         {
             MeetingId = current.Meeting.Id, MeetingDate = current.Meeting.Date, ProposalId = current.Proposal.Id,
             Title = current.Proposal.Title, Result = current.Proposal.Closed!.Result, Corrects = current.Proposal.Corrects,
+            ClosedOn = AmsterdamTime.DateOf(current.Proposal.Closed!.ClosedAt),
         };
     }
 }

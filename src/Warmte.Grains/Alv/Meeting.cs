@@ -373,4 +373,6 @@ public sealed record DecisionStatus
     [Id(4)] public required DecisionResult Result { get; init; }
     /// <summary>Set when this decision corrects an earlier one ("meeting/proposal").</summary>
     [Id(5)] public string? Corrects { get; init; }
+    /// <summary>The day the proposal was closed (Amsterdam time): when the decision, or the correction, was recorded.</summary>
+    [Id(6)] public LocalDate? ClosedOn { get; init; }
 }

@@ -9,7 +9,10 @@ public enum ProgressSource
 {
     /// <summary>The board's latest progress report.</summary>
     Reported,
-    /// <summary>No report: the work months whose planned cost the booked spending covers.</summary>
+    /// <summary>
+    /// No report: the work months whose planned cost the booked spending covers, on top of where the plan has the work
+    /// before the first booked month when bookings start after the plan's start (<see cref="ActualState.PlannedBeforeBookings"/>).
+    /// </summary>
     EstimatedFromSpending,
     /// <summary>No spending booked and no report, only tranches paid: where the plan's simulation has the work today (tester A7).</summary>
     Planned,
@@ -68,6 +71,14 @@ public sealed record ActualState
     [Id(9)] public required int TranchesStarted { get; init; }
     [Id(10)] public ImmutableArray<ExpectedPayment> ExpectedPayments { get; init; } = [];
     [Id(11)] public ImmutableArray<ExpectedApproval> ExpectedApprovals { get; init; } = [];
+    /// <summary>
+    /// With <see cref="ProgressSource.EstimatedFromSpending"/> when the bookings start after the plan's start: the work months
+    /// the plan's simulation has done before <see cref="BookedFrom"/>, the first month with a booking. The months before it
+    /// have no bookings, so nothing measures their work but the plan (tester T8); the booked spending counts from there on.
+    /// </summary>
+    [Id(12)] public int? PlannedBeforeBookings { get; init; }
+    /// <summary>The first month with booked spending, when <see cref="PlannedBeforeBookings"/> is set.</summary>
+    [Id(13)] public YearMonth? BookedFrom { get; init; }
 
     /// <summary>
     /// Builds the state from what was recorded: the actual cash line up to today (<paramref name="today"/>'s
@@ -139,11 +150,17 @@ public sealed record ActualState
     /// money spent covers. An estimate that reads fixed costs paid in a stall as progress; a report
     /// from the board replaces it.
     /// </summary>
-    public static int WorkMonthsCoveredBy(CashFlowPlan plan, decimal spent)
+    public static int WorkMonthsCoveredBy(CashFlowPlan plan, decimal spent) => WorkMonthsCoveredBy(plan, spent, 0);
+
+    /// <summary>
+    /// The same, counted on from <paramref name="doneBefore"/> work months already done (the plan's estimate for the
+    /// months before the bookings start): the most work months after those whose planned cost the spending covers.
+    /// </summary>
+    public static int WorkMonthsCoveredBy(CashFlowPlan plan, decimal spent, int doneBefore)
     {
         var costs = plan.WorkMonthCosts();
         var total = 0m;
-        for (var w = 1; w <= plan.WorkMonths; w++)
+        for (var w = Math.Max(doneBefore, 0) + 1; w <= plan.WorkMonths; w++)
         {
             total += costs[w];
             if (total > spent) return w - 1;

@@ -71,6 +71,17 @@ public static class ProjectCash
         var workFromPlan = facts.HasActuals && !facts.HasBookedWork;
         if (workFromPlan)
             state = state with { WorkMonthsDone = PlannedWorkMonthsDone(plan, regime, month), ProgressSource = ProgressSource.Planned };
+        else if (state.ProgressSource == ProgressSource.EstimatedFromSpending && FirstBookedMonth(facts.Spent, month) is { } first && first > plan.StartMonth)
+        {
+            // Bookings that start late cover only their own months: the work before them stays where the plan has it
+            // (tester T8: a first € 98k booked after 41 planned work months reset the estimate to 0 and moved the end 3½ years).
+            var before = PlannedWorkMonthsDone(plan, regime, first.PlusMonths(-1));
+            state = state with
+            {
+                WorkMonthsDone = ActualState.WorkMonthsCoveredBy(plan, state.Spent, before),
+                PlannedBeforeBookings = before, BookedFrom = first,
+            };
+        }
         var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
         var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished };
         return new CashTimeline
@@ -87,6 +98,10 @@ public static class ProjectCash
                 : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = next }),
         };
     }
+
+    /// <summary>The first month up to <paramref name="month"/> with booked spending; null when none.</summary>
+    public static YearMonth? FirstBookedMonth(IEnumerable<MonthSpending> spent, YearMonth month) =>
+        spent.Where(m => m.Bookings > 0 && m.Month <= month).Select(m => (YearMonth?)m.Month).Min();
 
     /// <summary>The work months the plan simulated from its start has done by the end of <paramref name="month"/> (0 before its start).</summary>
     public static int PlannedWorkMonthsDone(CashFlowPlan plan, Regime regime, YearMonth month) =>

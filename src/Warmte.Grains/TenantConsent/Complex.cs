@@ -69,6 +69,12 @@ public sealed record Complex
     [Id(14)] public LocalDate? MetOn { get; init; }
     /// <summary>The date of the latest answer that withdrew an agreement (Akkoord replaced by Geweigerd); null when none is known (tester T8.3).</summary>
     [Id(15)] public LocalDate? LastWithdrawalOn { get; init; }
+    /// <summary>
+    /// The day the service recorded the complex as not meeting its threshold: the write that made it unmet (its creation,
+    /// a withdrawn answer, more homes). Null while met, and when not known (a complex stored before it was kept, tester T9).
+    /// A gate-evidence alert on a fallen complex dates from it (<see cref="Alerts.GateEvidence"/>).
+    /// </summary>
+    [Id(16)] public LocalDate? UnmetSince { get; init; }
 
     public int Answers => Agreed + Refused;
 
@@ -195,6 +201,8 @@ public sealed record ComplexStatus
     [Id(20)] public LocalDate? ThresholdRecordedOn { get; init; }
     /// <summary>The date of the latest answer that withdrew an agreement; null when none is known. Compared with <see cref="ObjectionPeriodEnds"/> by the gate-evidence alert.</summary>
     [Id(21)] public LocalDate? LastWithdrawalOn { get; init; }
+    /// <summary>The day the service recorded the complex as not meeting its threshold (<see cref="Complex.UnmetSince"/>); null while met or not known.</summary>
+    [Id(22)] public LocalDate? UnmetSince { get; init; }
 }
 
 /// <summary>A page of the answers per address of one complex (GET .../complexes/{complexId}/declarations).</summary>

@@ -59,7 +59,7 @@ public static class ConsentRules
             // The threshold the stored day was judged by: for a complex of an older build, its stored threshold
             // (the new one may differ), so the day is never carried over to another threshold (review3 F6).
             ReachedOn = existing?.ReachedOn, ReachedUnder = existing is null ? null : JudgedUnder(existing), AnswersRemovedOn = existing?.AnswersRemovedOn,
-            LastWithdrawalOn = existing?.LastWithdrawalOn,
+            LastWithdrawalOn = existing?.LastWithdrawalOn, UnmetSince = existing?.UnmetSince,
         };
         complex = WithMetOn(WithGate(complex, today, existing), existing is null ? [] : history);
         var complexes = existing is null ? record.Complexes.Add(complex) : record.Complexes.Replace(existing, complex);
@@ -221,7 +221,13 @@ public static class ConsentRules
     public static Complex WithGate(Complex complex, LocalDate today, Complex? before = null)
     {
         var threshold = ConsentThresholds.For(complex.RentedHomes, complex.Threshold);
-        if (!Meets(threshold, complex.Agreed, complex.RentedHomes)) return complex with { ReachedOn = null, ReachedUnder = null };
+        if (!Meets(threshold, complex.Agreed, complex.RentedHomes))
+        {
+            // Unmet since this write, unless it was unmet already (then since when it was; unknown stays unknown).
+            var unmetBefore = before is not null && !Meets(ConsentThresholds.For(before.RentedHomes, before.Threshold), before.Agreed, before.RentedHomes);
+            return complex with { ReachedOn = null, ReachedUnder = null, UnmetSince = unmetBefore ? before!.UnmetSince : today };
+        }
+        complex = complex with { UnmetSince = null };
         if (JudgedUnder(complex) == threshold) return complex with { ReachedUnder = threshold };
         var metBefore = before is not null && Meets(threshold, before.Agreed, before.RentedHomes);
         return complex with { ReachedOn = metBefore ? null : today, ReachedUnder = threshold };
@@ -297,7 +303,7 @@ public static class ConsentRules
             Refused = c.Declarations.Count(d => d.Response != ConsentResponse.Akkoord),
             FirstAnswerOn = c.Declarations.Min(d => d.On),
             Declarations = [],
-        }, today))],
+        }, today) with { UnmetSince = null })], // an old snapshot does not say since when it was unmet: unknown, not the upgrade's day
     };
 
     /// <param name="answers">The answers per address by complex (board and admins), or null: counts only.</param>
@@ -352,6 +358,7 @@ public static class ConsentRules
             Declarations = answers, ReachedOn = shown.On, ReachedOnNote = shown.Note, AnswersRemovedOn = complex.AnswersRemovedOn,
             ThresholdRecordedOn = reached && JudgedUnder(complex) == threshold ? complex.ReachedOn : null,
             LastWithdrawalOn = complex.LastWithdrawalOn,
+            UnmetSince = reached ? null : complex.UnmetSince,
         };
     }
 

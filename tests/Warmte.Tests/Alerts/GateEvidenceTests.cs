@@ -99,4 +99,41 @@ public sealed class GateEvidenceTests
         var unknown = Assert.Single(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), Consent(6))).Message;
         Assert.DoesNotContain("bezwaartermijn", unknown);
     }
+
+    /// <summary>
+    /// Tester T9: the demo's Go of 01-04-2025; on 07-12-2026 a complex is added that no tenant has answered yet. The alert
+    /// arose that day: it is dated then, not at the Go (urgency sorting would call it 20 months old).
+    /// </summary>
+    [Fact]
+    public void A_consent_alert_is_dated_from_the_day_the_consent_fell_not_from_the_old_go_T9()
+    {
+        var oldGo = T(Phase.Ontwikkeling, Phase.Realisatie, TransitionKind.Go, new LocalDate(2025, 4, 1));
+        var today = new LocalDate(2026, 12, 7);
+        var added = ConsentRules.SetComplex(ConsentRecord.Empty, "test-c",
+            new SetComplex { Name = "Test C", Corporation = "X", RentedHomes = 12, ProposalDate = new LocalDate(2026, 10, 1) }, today).Value!.Value;
+        var alert = Assert.Single(GateEvidence.Alerts("p", oldGo, null, ConsentRules.Status(added, "p", today, null)));
+        Assert.Equal(today, alert.Since);
+
+        // Still unmet on later days (an answer that does not reach it, a later look): it stays dated at the day it fell.
+        var later = ConsentRules.SetComplex(added, "test-c",
+            new SetComplex { Name = "Test C", Corporation = "X", RentedHomes = 14, ProposalDate = new LocalDate(2026, 10, 1) }, today.PlusDays(9)).Value!.Value;
+        Assert.Equal(today, Assert.Single(GateEvidence.Alerts("p", oldGo, null, ConsentRules.Status(later, "p", today.PlusDays(20), null))).Since);
+
+        // A withdrawal that makes a met complex fall is dated on the day it was recorded (the helper records it on 01-02-2027).
+        var go = T(Phase.Ontwikkeling, Phase.Realisatie, TransitionKind.Go, GoOn);
+        Assert.Equal(new LocalDate(2027, 2, 1), Assert.Single(GateEvidence.Alerts("p", go, Decision(DecisionOutcome.Aangenomen), Withdrawn(new LocalDate(2026, 12, 6)))).Since);
+
+        // A complex stored before the day was kept (unknown) and anything before the Go: the Go's date, never earlier.
+        Assert.Equal(GoOn, Assert.Single(GateEvidence.Alerts("p", go, null, Consent(6))).Since);
+        Assert.Equal(GoOn, GateEvidence.Since(go, GoOn.PlusDays(-30)));
+    }
+
+    [Fact]
+    public void A_correction_alert_is_dated_from_the_day_the_correction_was_closed_T9()
+    {
+        var oldGo = T(Phase.Ontwikkeling, Phase.Realisatie, TransitionKind.Go, new LocalDate(2025, 4, 1));
+        var closedOn = new LocalDate(2026, 12, 7);
+        var alert = Assert.Single(GateEvidence.Alerts("p", oldGo, Decision(DecisionOutcome.Verworpen, "alv/realisatie") with { ClosedOn = closedOn }, Consent(7)));
+        Assert.Equal(closedOn, alert.Since);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using ClosedXML.Excel;
 using System.Text.Json.Nodes;
 using NodaTime;
 using NodaTime.Testing;
@@ -163,5 +164,78 @@ public sealed class GateEvidenceApiTests : IAsyncLifetime
             declarations = new[] { new { postcode = "1054 AB", huisnummer = 8, response = "Akkoord", on = "2026-12-06" } },
         })).Status);
         Assert.Empty(await GateAlerts(admin, project));
+    }
+
+    private static async Task<XLWorkbook> Workbook(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode}");
+        return new XLWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+    }
+
+    /// <summary>
+    /// Tester T7: the portfolio and project workbooks left out the gate-evidence alert the API, the CLI and the web
+    /// portfolio show. Every view now has the same alerts: count, worst severity (the row's colour) and messages; and
+    /// (T9) the consent alert is dated the day the consent fell (06-12-2026), not at the Go.
+    /// </summary>
+    [Fact]
+    public async Task The_workbooks_show_the_same_gate_alerts_as_the_api_with_the_same_worst_severity_T7_T9()
+    {
+        var admin = _server.Client();
+        var (coop, project) = await West(admin, meetingDate: "2026-11-22", noticeDate: "2026-11-08");
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = 1_000_000m, decidedOn = "2026-01-01", tranches = new[] { new { amount = 1_000_000m } },
+        })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Go(admin, project, "2026-12-04")).Status);
+        Assert.Empty(await GateAlerts(admin, project));
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/consent/complexes/west-1/declarations", new
+        {
+            declarations = new[] { new { postcode = "1054 AB", huisnummer = 3, response = "Geweigerd", on = "2026-12-05" } },
+        })).Status);
+
+        async Task SameEverywhere(int count, string worstSeverity, string worstDutch)
+        {
+            var row = (await admin.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray().Single(r => r.GetProperty("projectId").GetString() == project);
+            var apiAlerts = row.GetProperty("alerts").EnumerateArray().ToList();
+            Assert.Equal(count, apiAlerts.Count);
+            Assert.Equal(worstSeverity, apiAlerts.Select(a => a.GetProperty("severity").GetString()).First());
+            var projectAlerts = (await admin.Get($"api/projects/{project}/alerts")).Body.EnumerateArray().Select(a => a.GetProperty("message").GetString()!).ToList();
+            Assert.Equal(apiAlerts.Select(a => a.GetProperty("message").GetString()!), projectAlerts);
+
+            using var portfolio = await Workbook(admin, "api/portfolio/export.xlsx");
+            var sheet = portfolio.Worksheet("Portefeuille");
+            var line = sheet.RowsUsed().Single(r => r.Cell(13).GetString().Length > 0 && r.Cell(1).GetString() != "Project"
+                && portfolio.Worksheet(r.Cell(13).GetString()).Cell(1, 1).GetString().Contains($"({project})"));
+            Assert.Equal(count, line.Cell(10).GetValue<int>());
+            Assert.Equal(worstDutch, line.Cell(11).GetString());
+            Assert.Equal(string.Join(" | ", projectAlerts), line.Cell(12).GetString());
+            // The row is red exactly when the worst alert is high: the rule reads column K.
+            Assert.Contains(sheet.ConditionalFormats, f => f.Values.Any(v => v.Value.Value.Contains("$K2=\"hoog\"")));
+            var projectSheet = portfolio.Worksheet(line.Cell(13).GetString());
+            Assert.Equal(count, projectSheet.RowsUsed().Single(r => r.Cell(1).GetString() == "Open signalen").Cell(2).GetValue<int>());
+
+            using var single = await Workbook(admin, $"api/projects/{project}/export.xlsx");
+            var sheetOfProject = single.Worksheets.Single(w => w.Cell(1, 1).GetString().Contains($"({project})"));
+            var signals = sheetOfProject.RowsUsed().Single(r => r.Cell(1).GetString() == "Open signalen");
+            Assert.Equal(count, signals.Cell(2).GetValue<int>());
+            var listed = Enumerable.Range(1, count).Select(i => sheetOfProject.Cell(signals.RowNumber() + i, 2).GetString()).ToList();
+            Assert.Equal(projectAlerts, listed.Select(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]));
+        }
+
+        // The consent fell on 06-12-2026 (the service's today), two days after the Go of 04-12-2026: a medium alert.
+        await SameEverywhere(1, "Medium", "middel");
+        var since = (await admin.Get($"api/projects/{project}/alerts")).Body.EnumerateArray().Single().GetProperty("since").GetString();
+        Assert.Equal("2026-12-06", since);
+
+        // A recount of the meeting overturns the realisatiebesluit: a high alert too, and the row turns red.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-west/proposals", new
+        {
+            id = "telfout", title = "Correctie", decisionType = "Realisatiebesluit", projectId = project, corrects = "alv-west/realisatie", correctionReason = "telfout",
+        })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv-west/proposals/telfout/tally",
+            new { @for = 0, against = 3, abstain = 0, present = new[] { "L-1", "L-2", "L-3" } })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-west/proposals/telfout/close", new { })).Status);
+        await SameEverywhere(2, "High", "hoog");
     }
 }

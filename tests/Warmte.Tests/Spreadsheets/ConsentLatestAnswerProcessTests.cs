@@ -55,6 +55,23 @@ public sealed class ConsentLatestAnswerProcessTests(ConsentImportServerFixture f
         return (answers, oost.GetProperty("agreed").GetInt32(), oost.GetProperty("reached").GetBoolean());
     }
 
+    /// <summary>Tester T10e: "6 goede rijen ingelezen" when 4 answers were stored; the rows a later row replaced are said as such.</summary>
+    [Fact]
+    public async Task With_skip_invalid_the_summary_counts_the_answers_stored_not_only_the_rows_read_T10e()
+    {
+        var (project, board) = await Oost();
+        var file = Csv("1091 GM;14-H;Akkoord;2-10-2026;", "1091 GM;14-1;Akkoord;03-10-2026;", "1091 GM;16;Akkoord;04-10-2026;",
+            "1091 GM;18;akkoord;05-10-2026;", "1091 GM;14-H;Geweigerd;10-10-2026;belde op", "1091 GM;20;misschien;05-10-2026;");
+        try
+        {
+            var run = await Warmte(board, "import", "consent", project, "oost", file, "--skip-invalid");
+            Assert.True(run.ExitCode == 1, run.ToString()); // good rows only still exits 1 when rows were left out
+            Assert.Contains("5 goede rijen ingelezen (1 vervangen door een latere rij van hetzelfde adres: 4 antwoorden vastgelegd); 1 foute rij niet ingelezen", run.Out);
+            Assert.Equal(4, (await Stored(project)).Answers.Count);
+        }
+        finally { File.Delete(file); }
+    }
+
     [Theory]
     [InlineData(false)] // the tester's order: the agreement first, the withdrawal last
     [InlineData(true)]  // the withdrawal first: the date decides, not the order

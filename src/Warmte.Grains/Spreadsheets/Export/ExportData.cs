@@ -33,7 +33,10 @@ public sealed record ProjectExport
     public ImmutableArray<GrantView> Grants { get; init; } = [];
     /// <summary>The saved cash-flow plan simulated under today's regime (tranches after accounting); null without a plan.</summary>
     public CashFlowResult? CashFlow { get; init; }
+    /// <summary>The project's alerts as the API gives them (<see cref="ProjectFacts.Alerts"/>), the gate-evidence alerts included.</summary>
     public ImmutableArray<Alert> Alerts { get; init; } = [];
+    /// <summary>The alerts on the evidence of a passed gate (<see cref="GateEvidence"/>): they do not depend on whose grants are shown.</summary>
+    public ImmutableArray<Alert> GateAlerts { get; init; } = [];
     /// <summary>Counts of the cooperative's member register (no personal data in exports).</summary>
     public Members.MemberSummary? Members { get; init; }
     /// <summary>The ALV's realisatiebesluit in force on this project; null when none was taken.</summary>
@@ -42,6 +45,12 @@ public sealed record ProjectExport
     public TenantConsent.ConsentStatus? Consent { get; init; }
     /// <summary>Budget and actual spending per month and category (project export only; see <see cref="BudgetSheet"/>).</summary>
     public ImmutableArray<Import.BudgetRow> Budget { get; init; } = [];
+
+    /// <summary>
+    /// What the API's alerts and portfolio row are computed from, with <paramref name="grants"/> (all, or one funder's):
+    /// one source for every view (tester T7: the workbooks recomputed the alerts without the gate-evidence ones).
+    /// </summary>
+    public ProjectFacts Facts(ImmutableArray<GrantView> grants, LocalDate today) => new(Project, grants, CashFlow?.Outlook, today, GateAlerts);
 }
 
 /// <summary>An umbrella's comparison rows plus the detail of each project in it.</summary>
@@ -107,6 +116,7 @@ public static class ExportLoader
             Grants = facts.Grants,
             CashFlow = cash.IsOk ? cash.Value : null,
             Alerts = facts.Alerts,
+            GateAlerts = facts.GateAlerts.IsDefault ? [] : facts.GateAlerts,
             Members = await members,
             Realisatiebesluit = await decision,
             Consent = await consent,
@@ -146,7 +156,7 @@ public static class ExportLoader
         var rows = Portfolio.Sort(projects.Values
             .Select(p => (p, Grants: funderId is null ? p.Grants : [.. p.Grants.Where(g => g.Grant.FunderId == funderId)]))
             .Where(x => !x.Grants.IsEmpty)
-            .Select(x => Portfolio.Row(x.p.Project, x.Grants, today, x.p.CashFlow?.Outlook)));
+            .Select(x => Portfolio.Row(x.p.Facts(x.Grants, today))));
         // The project sheets too: a financier of one funder sees its own grants there, and the alerts they raise, as in
         // its portfolio rows; another funder's grant appears nowhere in its workbook (issue 16).
         return new PortfolioExport(today, rows, projects.Where(p => rows.Any(r => r.ProjectId == p.Key))
@@ -167,6 +177,6 @@ public static class ExportLoader
     public static ProjectExport ScopedTo(ProjectExport project, string funderId, LocalDate today)
     {
         var grants = project.Grants.Where(g => g.Grant.FunderId == funderId).ToImmutableArray();
-        return project with { Grants = grants, Alerts = AlertRules.For(project.Project, grants, today, project.CashFlow?.Outlook) };
+        return project with { Grants = grants, Alerts = project.Facts(grants, today).Alerts };
     }
 }

@@ -233,7 +233,12 @@ function fromActual(t, serviceMonth) {
   const s = t.state;
   const progress = s.progressSource === 'Reported' && t.progress
     ? `gemeld door het bestuur per eind ${month(t.progress.month)}`
-    : 'geschat uit de geboekte uitgaven (het bestuur meldt de voortgang met warmte progress report)';
+    : s.progressSource === 'Planned'
+      ? 'volgens het plan: nog geen uitgaven of voortgang geboekt (het bestuur meldt de voortgang met warmte progress report)'
+    : s.plannedBeforeBookings != null && s.bookedFrom
+      // Bookings start late: the plan's estimate for the months before them (tester T8).
+      ? `geschat: ${s.plannedBeforeBookings} volgens het plan tot de eerste boeking (${month(s.bookedFrom)}), de rest uit de geboekte uitgaven (het bestuur meldt de voortgang met warmte progress report)`
+      : 'geschat uit de geboekte uitgaven (het bestuur meldt de voortgang met warmte progress report)';
   const onTheWay = s.expectedPayments.length
     ? s.expectedPayments.map(p => `${p.scheme ? `${p.scheme}, ` : ''}tranche ${p.number}: ${euro(p.amount)}, verwacht in ${monthWords(p.month)}`).join('; ')
     : 'geen tranche onderweg';
