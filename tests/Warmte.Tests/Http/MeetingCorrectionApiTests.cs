@@ -110,9 +110,12 @@ public sealed class MeetingCorrectionApiTests(OnlineVotingFixture fixture) : ICl
         Assert.Equal(1, deleteList.Code);
         Assert.Contains("een presentielijst (1 lid)", deleteList.Err);
 
+        // Online voting only planned records nothing (tester5 T6); once codes are out, members hold a letter for this date.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv-online/online/codes", new { members = new[] { "L-1" } })).Status);
         var withOnline = await admin.Delete($"api/cooperatives/{coop}/alv/meetings/alv-online");
         Assert.Equal(HttpStatusCode.Conflict, withOnline.Status);
-        Assert.Contains("een geopende online stemming", withOnline.Raw);
+        Assert.Contains("uitgegeven stemcodes voor online stemmen", withOnline.Raw);
+        Assert.DoesNotContain("corrects", withOnline.Raw); // no decision on it: the advice for a wrong decision does not fit
         Assert.Equal(HttpStatusCode.Conflict, (await admin.Patch($"api/cooperatives/{coop}/alv/meetings/alv-online", new { title = "Andere titel" })).Status);
         Assert.Equal((OnlineVotingFixture.MeetingDate, "2027-03-01", "ALV"), await Stored(admin, coop, "alv-lijst"));
         Assert.Equal((OnlineVotingFixture.MeetingDate, "2027-03-01", "ALV"), await Stored(admin, coop, "alv-online"));
