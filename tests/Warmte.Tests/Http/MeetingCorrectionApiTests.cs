@@ -68,8 +68,10 @@ public sealed class MeetingCorrectionApiTests(OnlineVotingFixture fixture) : ICl
         Assert.Contains("01-12-2019 ligt vóór de oprichting van de coöperatie op 18-12-2019", tooEarly.Err);
         var shortNotice = await admin.Patch($"api/cooperatives/{coop}/alv/meetings/alv-fout", new { date = "2019-12-20" });
         Assert.Equal(HttpStatusCode.BadRequest, shortNotice.Status);
-        Assert.Equal(["noticeDate"], shortNotice.ErrorFields);
+        // Only the date was given, so the too-short notice is reported under date (tester5 T10a), naming the stored notice.
+        Assert.Equal(["date"], shortNotice.ErrorFields);
         Assert.Contains("zitten 2 dagen", shortNotice.Raw);
+        Assert.Contains("is de opgeslagen", shortNotice.Raw);
         Assert.Equal(("2020-01-10", "2019-12-18", "ALV"), await Stored(admin, coop, "alv-fout"));
 
         var fixedCli = await Cli("alv", "update", coop, "alv-fout", "--date", "20-3-2020", "--notice-date", "1-3-2020", "--title", "Voorjaars-ALV 2020");
