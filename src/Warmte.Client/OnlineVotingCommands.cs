@@ -9,6 +9,9 @@ internal static class OnlineVotingCommands
     private static readonly ArgumentSpec Meeting = new("vergadering", "de id van de ALV-vergadering (bijv. alv-2027-voorjaar)");
 
     private static readonly OptionSpec Proposals = new("proposals", "id,id", "De voorstellen waarover online gestemd wordt, met komma's (verplicht)");
+    private static readonly OptionSpec Explanation = new("explanation", "id=tekst",
+        "De toelichting die leden bij een voorstel lezen, als id=tekst; mag vaker, één per voorstel. Niet gegeven: de opgeslagen toelichting blijft; id= (leeg) wist haar")
+        { Repeatable = true };
     private static readonly OptionSpec Opens = new("opens", "JJJJ-MM-DD", "Eerste stemdag (standaard vandaag; niet eerder dan 30 dagen voor de vergadering)");
     private static readonly OptionSpec Out = new("out", "bestand", "Waar de codes heen gaan: .xlsx (mail merge) of .html (brieven om af te drukken) (verplicht, behalve met --mail)");
     private static readonly OptionSpec Members = new("members", "lidnummer,...", "Alleen voor deze leden een nieuwe code (hun oude code vervalt); standaard alle stemgerechtigden");
@@ -20,9 +23,11 @@ internal static class OnlineVotingCommands
         "Online stemmen openen voor voorstellen van een vergadering (bestuur)",
         "Opent online stemmen voor de genoemde voorstellen, van --opens tot en met de vergadering (tot het bestuur het sluit). "
         + "De statuten moeten elektronisch stemmen toestaan; vooraf stemmen kan vanaf de 30e dag vóór de vergadering (BW 2:38a). "
-        + "Opnieuw uitvoeren past de voorstellen of de startdatum aan.",
-        [Cooperative, Meeting], [Proposals, Opens],
-        ["warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --opens 2027-03-01"],
+        + "Opnieuw uitvoeren verschuift de startdatum of voegt voorstellen toe; de toelichting van een voorstel blijft staan tenzij u "
+        + "een nieuwe geeft (--explanation). Een voorstel waarover al online gestemd is of volmacht gegeven, gaat er niet af.",
+        [Cooperative, Meeting], [Proposals, Explanation, Opens],
+        ["warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --opens 2027-03-01",
+         "warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --explanation \"tarief=Het vastrecht stijgt met 3%.\""],
         RunOpen);
 
     public static readonly CommandSpec Codes = new(
@@ -32,7 +37,9 @@ internal static class OnlineVotingCommands
         + "ze naar --out: .xlsx voor mail merge (lidnummer, naam, adres, code, link) of .html met één brief per pagina. De dienst "
         + "bewaart alleen een sleutel-hash: de codes staan alleen in dit bestand. Opnieuw uitvoeren maakt nieuwe codes voor "
         + "iedereen en laat de vorige vervallen; met --members alleen voor die leden. Met --mail verstuurt de dienst de codes zelf "
-        + "per mail en noemt de leden zonder e-mailadres (of bij wie verzenden mislukte): die krijgen een brief met --members … --out.",
+        + "per mail; alleen wie de mail kreeg, krijgt een nieuwe code. De leden zonder e-mailadres (of bij wie verzenden mislukte) "
+        + "houden hun vorige code en worden genoemd; wie nog geen code heeft, krijgt een brief met --members … --out. Exitcode 1 "
+        + "als een lid geen mail kreeg; is de mailserver onbereikbaar, dan wordt niets vervangen.",
         [Cooperative, Meeting], [Out, Members, Force, Mail],
         ["warmte alv online codes ketelhuiswg alv-2027-voorjaar --out stemcodes.xlsx",
          "warmte alv online codes ketelhuiswg alv-2027-voorjaar --mail",
@@ -58,9 +65,24 @@ internal static class OnlineVotingCommands
         var command = context.Invocation.Command;
         var proposals = List(Commands.Required(context, Proposals));
         if (proposals.Length == 0) throw new UsageException("Optie --proposals noemt geen voorstel; bijvoorbeeld --proposals jaarrekening,tarief.", command);
+        var explanations = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var given in context.Invocation.All(Explanation))
+        {
+            var split = given.IndexOf('=');
+            var id = split < 0 ? "" : given[..split].Trim();
+            if (id.Length == 0)
+                throw new UsageException($"--explanation '{given}' noemt geen voorstel; schrijf id=tekst, bijvoorbeeld --explanation \"tarief=Het vastrecht stijgt met 3%.\"", command);
+            if (!proposals.Contains(id, StringComparer.Ordinal))
+                throw new UsageException($"--explanation noemt '{id}', dat niet in --proposals staat ({string.Join(",", proposals)}).", command);
+            if (!explanations.TryAdd(id, given[(split + 1)..].Trim()))
+                throw new UsageException($"--explanation noemt '{id}' twee keer; geef één toelichting per voorstel.", command);
+        }
         var body = new Dictionary<string, object?>
         {
-            ["proposals"] = proposals.Select(p => new Dictionary<string, object?> { ["proposalId"] = p }).ToArray(),
+            // Without --explanation the field is left out, so the service keeps the stored toelichting (tester5 T3).
+            ["proposals"] = proposals.Select(p => explanations.TryGetValue(p, out var text)
+                ? new Dictionary<string, object?> { ["proposalId"] = p, ["explanation"] = text }
+                : new Dictionary<string, object?> { ["proposalId"] = p }).ToArray(),
             ["opens"] = Commands.ParseDate(context.Option(Opens), Opens, command)?.ToString("uuuu-MM-dd", null),
         };
         var response = await context.Api.SendAsync(HttpMethod.Put, Path(context), JsonSerializer.Serialize(body), default);
@@ -137,10 +159,28 @@ internal static class OnlineVotingCommands
                          + $"of mail-merge: warmte alv online codes {coop} {meeting} --out brieven.html (of --out stemcodes.xlsx). Er is niets uitgegeven.",
             };
         }
+        catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "mail-unreachable")
+        {
+            // The service's text names its API; a CLI user gets the same facts with the CLI's way out (tester5 T4).
+            using var problem = refused.Response.TryParse();
+            var detail = problem?.RootElement.Str("detail") ?? "";
+            var cut = detail.IndexOf(" Probeer het later opnieuw", StringComparison.Ordinal);
+            throw new ApiException(refused.Response)
+            {
+                Detail = (cut < 0 ? detail : detail[..cut]) + " Probeer het later opnieuw, of geef de codes uit als brieven of mail-merge: "
+                         + $"warmte alv online codes {coop} {meeting} --out brieven.html (of --out stemcodes.xlsx).",
+            };
+        }
         using var document = Commands.Parse(response);
-        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        // Exit 1 when any member was not reached: the board still has to send letters (tester5 T4), also with --json.
+        if (context.Json)
+        {
+            context.Out.WriteLine(JsonRead.Pretty(document));
+            return document.RootElement.Items("withoutEmail").Any() || document.RootElement.Items("failed").Any() ? WarmteCli.BadInput : WarmteCli.Ok;
+        }
         var v = document.RootElement;
         context.Out.WriteLine($"Stemcodes voor {v.Str("meetingId")}: {v.Int("issued")} uitgegeven, {v.Int("mailed")} gemaild.");
+        var unreached = v.Items("withoutEmail").Count() + v.Items("failed").Count();
         foreach (var f in v.Items("failed")) context.Out.WriteLine($"  Mislukt: {f.Str("memberNumber")}: {f.Str("reason")}");
         var without = v.Items("withoutEmail").Select(n => n.GetString()).ToList();
         if (without.Count > 0) context.Out.WriteLine($"  Zonder e-mailadres: {string.Join(", ", without)}");
@@ -148,10 +188,10 @@ internal static class OnlineVotingCommands
         var letters = without.Concat(v.Items("failed").Select(f => f.Str("memberNumber"))).OfType<string>().ToList();
         context.Out.WriteLine(letters.Count == 0
             ? $"  {v.Str("note")}"
-            : $"  {Nl.Count(letters.Count, "lid heeft", "leden hebben")} geen mail ontvangen (geen e-mailadres of verzenden mislukt) en "
-              + $"{(letters.Count == 1 ? "heeft" : "hebben")} een brief nodig; hun nieuwe code staat nergens. Geef ze een nieuwe code met: "
-              + $"warmte alv online codes {coop} {meeting} --members {string.Join(",", letters)} --out brieven.html");
-        return WarmteCli.Ok;
+            : $"  {Nl.Count(letters.Count, "lid heeft", "leden hebben")} geen mail ontvangen (geen e-mailadres of verzenden mislukt); "
+              + $"{(letters.Count == 1 ? "die code is" : "hun codes zijn")} niet vervangen: een eerder uitgegeven code werkt nog. Wie nog geen code heeft, "
+              + $"krijgt een brief met: warmte alv online codes {coop} {meeting} --members {string.Join(",", letters)} --out brieven.html");
+        return unreached > 0 ? WarmteCli.BadInput : WarmteCli.Ok;
     }
 
     /// <summary>The stable "code" of a problem answer, if any.</summary>
@@ -172,7 +212,7 @@ internal static class OnlineVotingCommands
     private static void Describe(CommandContext context, JsonElement v)
     {
         context.Out.WriteLine($"Online stemmen voor {v.Str("meetingId")}: {v.Str("status")}, van {Nl.Date(v.Str("opens"))} tot en met {Nl.Date(v.Str("meetingDate"))}.");
-        context.Out.WriteLine($"  Voorstellen: {string.Join(", ", v.Items("proposals").Select(p => p.Str("proposalId")))}");
+        context.Out.WriteLine($"  Voorstellen: {string.Join(", ", v.Items("proposals").Select(p => p.Str("proposalId") + (string.IsNullOrEmpty(p.Str("explanation")) ? " (zonder toelichting)" : " (met toelichting)")))}");
         context.Out.WriteLine($"  Codes uitgegeven: {v.Int("codesIssued")} van {v.Int("electorate")} stemgerechtigden; online gestemd: {Nl.Count(v.Int("voters") ?? 0, "lid", "leden")}.");
     }
 }

@@ -157,6 +157,13 @@ internal static class PrivacyCommands
         context.Out.WriteLine(leftOn <= context.Today()
             ? $"Lid {m.Str("number")} is uitgeschreven per {Nl.Date(leftOn)}; naam en adres wissen kan nu met: warmte privacy erase {context.Argument(0)} {m.Str("number")}"
             : $"Lid {m.Str("number")} wordt uitgeschreven per {Nl.Date(leftOn)} (opzegging vastgelegd); tot die dag blijft het lid.");
+        // Votes on open proposals that no longer count (tester5 T10h): the board should know before it closes them.
+        var dropped = m.Items("votesNotCounted").Select(d => d.GetString()).OfType<string>().ToList();
+        if (dropped.Count > 0)
+        {
+            context.Out.WriteLine($"Let op: {Nl.Count(dropped.Count, "stem telt", "stemmen tellen")} daardoor niet meer mee bij de telling:");
+            foreach (var d in dropped) context.Out.WriteLine($"  - {d}");
+        }
         return WarmteCli.Ok;
     }
 

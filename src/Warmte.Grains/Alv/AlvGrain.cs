@@ -54,8 +54,8 @@ public sealed class AlvGrain(
     {
         await state.EnsureLoadedAsync();
         var foundedOn = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).FoundedOn();
-        var opened = await OnlineVotingOpened(meetingId);
-        return await Apply(AlvRules.UpdateMeeting(Record, meetingId, command, Today, opened, foundedOn), actor) is { } refusal
+        var codes = await OnlineCodesIssued(meetingId);
+        return await Apply(AlvRules.UpdateMeeting(Record, meetingId, command, Today, codes, foundedOn), actor) is { } refusal
             ? refusal
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
     }
@@ -64,15 +64,15 @@ public sealed class AlvGrain(
     {
         await state.EnsureLoadedAsync();
         var meeting = AlvRules.Find(Record, meetingId);
-        var opened = await OnlineVotingOpened(meetingId);
-        return await Apply(AlvRules.DeleteMeeting(Record, meetingId, opened), actor) is { } refusal
+        var codes = await OnlineCodesIssued(meetingId);
+        return await Apply(AlvRules.DeleteMeeting(Record, meetingId, codes), actor) is { } refusal
             ? refusal
             : Outcome<Meeting>.Ok(meeting!);
     }
 
-    // Online voting is kept by its own grain; Opened interleaves and calls nothing back, so asking it here cannot deadlock.
-    private Task<bool> OnlineVotingOpened(string meetingId) =>
-        GrainFactory.GetGrain<Voting.IOnlineVotingGrain>($"{CooperativeId}/{meetingId}").Opened();
+    // Online voting is kept by its own grain; CodesIssued interleaves and calls nothing back, so asking it here cannot deadlock.
+    private Task<bool> OnlineCodesIssued(string meetingId) =>
+        GrainFactory.GetGrain<Voting.IOnlineVotingGrain>($"{CooperativeId}/{meetingId}").CodesIssued();
 
     public Task<Meeting?> FirstMeeting() => Task.FromResult(Record.Meetings.IsDefaultOrEmpty ? null : AlvRules.FirstCalled(Record.Meetings));
 

@@ -122,6 +122,10 @@ public sealed record BallotPaper
     [Id(12)] public string? NotEligibleReason { get; init; }
 }
 
+/// <summary>A vote a proxy holder cast online for the member who gave the proxy.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProxyVoteCast([property: Id(0)] string Giver, [property: Id(1)] string ProposalId);
+
 /// <summary>
 /// A proxy this member gave. <see cref="Used"/>: a holder voted for her with it and that vote counts. <see cref="VotedSelf"/>:
 /// she voted herself (after her holder's vote did not count, tester4 T1): the proxy is no longer used and can no longer be
@@ -214,11 +218,20 @@ public static class OnlineVotingRules
 
     public const string Channel = "online";
 
+    /// <summary>
+    /// Opens online voting, or changes it while it runs (tester5 T3). A re-open may move the first day and add
+    /// proposals; it never takes a proposal off that already has online ballots or online proxies
+    /// (<paramref name="onlineRecords"/> says what is recorded on it: 409 naming it), and it keeps the stored
+    /// explanation of every proposal it names without one (an explanation of "" clears it). Proposals already
+    /// on the list stay valid when closed meanwhile. A closed online voting opens again only when no code was
+    /// ever issued (<paramref name="codesEverIssued"/>): then nobody could have voted and it was only planned (tester5 T6).
+    /// </summary>
     public static Outcome<OnlineVoting> Open(
-        OnlineVoting? current, string cooperativeId, Meeting meeting, OpenOnlineVoting command, LocalDate today, string actor, Instant now)
+        OnlineVoting? current, string cooperativeId, Meeting meeting, OpenOnlineVoting command, LocalDate today, string actor, Instant now,
+        Func<string, string?>? onlineRecords = null, bool codesEverIssued = true)
     {
-        if (current is { ClosedAt: not null })
-            return Refusal.Conflict("online-voting-closed", $"De online stemming voor '{meeting.Id}' is gesloten en gaat niet opnieuw open.");
+        if (current is { ClosedAt: not null } && codesEverIssued)
+            return Refusal.Conflict("online-voting-closed", $"De online stemming voor '{meeting.Id}' is gesloten en gaat niet opnieuw open: er zijn al stemcodes uitgegeven, en die zijn verlopen.");
         var v = new Validation();
         var opens = command.Opens ?? today;
         if (opens < meeting.Date.PlusDays(-MaxDaysBefore))
@@ -227,6 +240,7 @@ public static class OnlineVotingRules
             v.Add("opens", $"ligt na de vergadering ({DutchFormat.Date(meeting.Date)}).");
         if (meeting.Date < today)
             v.Add("meetingId", $"de vergadering was op {DutchFormat.Date(meeting.Date)}; online stemmen kan alleen tot en met die dag.");
+        var stored = current?.Proposals.ToDictionary(p => p.ProposalId, StringComparer.Ordinal) ?? [];
         var proposals = new List<OnlineProposal>();
         var inputs = command.Proposals ?? [];
         if (inputs.Length == 0) v.Add("proposals", "noem minstens één voorstel.");
@@ -236,20 +250,40 @@ public static class OnlineVotingRules
             var id = input?.ProposalId?.Trim();
             if (string.IsNullOrEmpty(id)) { v.Add($"proposals[{i}].proposalId", "is verplicht."); continue; }
             var proposal = meeting.Proposals.FirstOrDefault(p => p.Id == id);
+            var listed = stored.TryGetValue(id, out var was);
             if (proposal is null) v.Add($"proposals[{i}].proposalId", $"'{Slug.Truncate(id)}' staat niet op de agenda van '{meeting.Id}'.");
-            else if (proposal.Closed is not null) v.Add($"proposals[{i}].proposalId", $"'{id}' is al gesloten.");
-            else if (proposal.Mode == BallotMode.Tally) v.Add($"proposals[{i}].proposalId", $"voor '{id}' is de papieren telling al ingevoerd.");
             else if (proposals.Any(p => p.ProposalId == id)) v.Add($"proposals[{i}].proposalId", $"'{id}' staat er twee keer in.");
-            else proposals.Add(new OnlineProposal(id, v.OptionalText($"proposals[{i}].explanation", input!.Explanation, 4000)));
+            // Already on the list: it stays, also when closed meanwhile (its online votes were counted under it).
+            else if (!listed && proposal.Closed is not null) v.Add($"proposals[{i}].proposalId", $"'{id}' is al gesloten.");
+            else if (!listed && proposal.Mode == BallotMode.Tally) v.Add($"proposals[{i}].proposalId", $"voor '{id}' is de papieren telling al ingevoerd.");
+            else
+            {
+                // Not given: the stored explanation stays (a re-open that only moves the first day loses nothing); "" clears it.
+                var explanation = input!.Explanation is null ? was?.Explanation : v.OptionalText($"proposals[{i}].explanation", input.Explanation, 4000);
+                proposals.Add(new OnlineProposal(id, explanation));
+            }
         }
         if (v.HasErrors) return v.ToRefusal();
+        var dropped = (current?.Proposals ?? [])
+            .Where(p => proposals.All(n => n.ProposalId != p.ProposalId))
+            .Select(p => (p.ProposalId, Recorded: onlineRecords?.Invoke(p.ProposalId)))
+            .Where(d => d.Recorded is not null)
+            .ToList();
+        if (dropped.Count > 0)
+        {
+            var errors = dropped.Select(d => new FieldError("proposals",
+                $"'{d.ProposalId}' kan niet van de online stemming af: leden hebben er al online over gestemd of volmacht voor gegeven ({d.Recorded}). Noem het weer in proposals.")).ToList();
+            return Refusal.Conflict("online-proposal-has-votes",
+                $"De online stemming voor '{meeting.Id}' is niet gewijzigd: {string.Join(" ", errors.Select(e => e.Reason))} "
+                + "Een voorstel waarover al online gestemd is, blijft op de online stemming tot het gesloten wordt.", errors);
+        }
         return Outcome<OnlineVoting>.Ok(current is null
             ? new OnlineVoting
             {
                 CooperativeId = cooperativeId, MeetingId = meeting.Id, Proposals = [.. proposals], Opens = opens, MeetingDate = meeting.Date,
                 OpenedBy = actor, OpenedAt = now,
             }
-            : current with { Proposals = [.. proposals], Opens = opens, MeetingDate = meeting.Date });
+            : current with { Proposals = [.. proposals], Opens = opens, MeetingDate = meeting.Date, ClosedAt = null, ClosedBy = null });
     }
 
     /// <summary>"gepland" before the first day, "open" from then until closed or the meeting day has ended, then "gesloten".</summary>

@@ -29,14 +29,36 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor);
 
     /// <summary>
-    /// Whether online voting was ever opened for the meeting (the ALV refuses to move or remove it then). Interleaves
-    /// and calls no other grain: the ALV grain asks it while busy with its own command.
+    /// Whether a voting code was ever issued for the meeting (the ALV refuses to move or remove it then: members hold
+    /// a letter or mail for it; a voting only planned does not block, tester5 T6). Interleaves, writes nothing and
+    /// calls no other grain: the ALV grain asks it while busy with its own command.
     /// </summary>
     [AlwaysInterleave]
-    Task<bool> Opened();
+    Task<bool> CodesIssued();
+
+    /// <summary>
+    /// After the ALV corrected or removed the meeting (called by the endpoint once the ALV has committed, never by the
+    /// ALV grain itself): a voting on which no code was issued is cancelled when the meeting is gone or its first day no
+    /// longer fits the new date, and otherwise follows the new date. Answers one Dutch sentence when it changed anything.
+    /// </summary>
+    Task<string?> MeetingChanged(string actor);
 
     /// <summary>New codes in plain text, for this answer only; earlier codes of the same members stop working.</summary>
     Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor);
+
+    /// <summary>
+    /// Codes made for the members <paramref name="command"/> names (the same checks as <see cref="Issue"/>) but not yet
+    /// valid: nothing is stored and every earlier code still works. The mail path (silo only, never over HTTP) sends
+    /// them first and then makes valid only the ones that went out (<see cref="IssueSent"/>), so a member is never
+    /// left with a dead code and no new one (tester5 T4).
+    /// </summary>
+    Task<Outcome<IssuedCodes>> PrepareCodes(IssueCodes command);
+
+    /// <summary>
+    /// Makes these prepared codes valid, each for its member (their earlier code stops working); other members keep theirs.
+    /// Answers how many were made valid.
+    /// </summary>
+    Task<Outcome<int>> IssueSent(ImmutableArray<IssuedCode> codes, string actor);
 
     Task<Outcome<OnlineVotingView>> Close(string actor);
 
@@ -56,6 +78,12 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
 
     /// <summary>Withdraws proxies the holder has not used yet; answers the updated ballot paper.</summary>
     Task<Outcome<BallotPaper>> WithdrawProxy(string codeHash, WithdrawProxy command);
+
+    /// <summary>
+    /// The open proposals on which <paramref name="holder"/> voted online for another member with a proxy, as
+    /// (giver, proposal id): what writing the holder out takes out of the count (tester5 T10h). Reads only.
+    /// </summary>
+    Task<ImmutableArray<ProxyVoteCast>> ProxyVotesCastBy(string holder);
 
     /// <summary>After closing: under which choice a receipt is counted, per online proposal of this meeting.</summary>
     Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt);
@@ -172,7 +200,55 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         return await Alv.OnlineTurnout(MeetingId, notEligible);
     }
 
-    public Task<bool> Opened() => Task.FromResult(_state.State.Voting is not null);
+    public async Task<bool> CodesIssued() =>
+        _state.State.Voting is { } voting
+        && (voting.CodesIssued > 0 || voting.Generation > 0 || (await _state.ReadAsync(new JournalQuery("code-of", Take: 1))).Count > 0);
+
+    public async Task<string?> MeetingChanged(string actor)
+    {
+        await _state.EnsureLoadedAsync();
+        if (_state.State.Voting is not { } voting) return null;
+        var meeting = await Alv.Meeting(MeetingId);
+        if (meeting is not null && meeting.Date == voting.MeetingDate) return null;
+        var now = clock.GetCurrentInstant();
+        var window = meeting is null ? null : AlvRules.OnlineVotingWindow(await Alv.Statutes(), meeting);
+        var fits = window is not null && voting.Opens >= window.Opens && voting.Opens <= window.Closes;
+        string summary;
+        OnlineVoting? next;
+        if (meeting is not null && (fits || await CodesIssued()))
+        {
+            next = voting with { MeetingDate = meeting.Date };
+            summary = $"Online stemming voor '{MeetingId}' volgt de nieuwe vergaderdatum {DutchFormat.Date(meeting.Date)}.";
+        }
+        else
+        {
+            next = null;
+            summary = meeting is null
+                ? $"De geplande online stemming voor '{MeetingId}' is vervallen met de vergadering (er waren geen stemcodes uitgegeven)."
+                : $"De geplande online stemming voor '{MeetingId}' is vervallen: de eerste stemdag {DutchFormat.Date(voting.Opens)} past niet bij de nieuwe vergaderdatum {DutchFormat.Date(meeting.Date)}. Open de online stemming opnieuw.";
+        }
+        await _state.CommitAsync(new OnlineVotingState { Voting = next }, [Audit(now, actor, next is null ? "online.cancelled" : "online.moved", summary)], now);
+        return summary;
+    }
+
+    /// <summary>
+    /// What is recorded online on a proposal, one Dutch phrase ("3 online stemmen, 1 volmacht"), or null: a re-open
+    /// never takes such a proposal off the online vote (tester5 T3).
+    /// </summary>
+    private async Task<Func<string, string?>> OnlineRecords(Meeting meeting)
+    {
+        var book = await Proxies();
+        return id =>
+        {
+            var proposal = meeting.Proposals.FirstOrDefault(p => p.Id == id);
+            var votes = proposal is null ? 0 : Math.Max(proposal.Count.Online, proposal.Ballots.IsDefaultOrEmpty ? 0 : proposal.Ballots.Count(b => b.RecordedBy == OnlineActor));
+            var proxies = book.ByGiver.Count(g => g.Value.ContainsKey(id));
+            var parts = new List<string>();
+            if (votes > 0) parts.Add($"{votes} online {DutchFormat.Noun(votes, "stem", "stemmen")}");
+            if (proxies > 0) parts.Add($"{proxies} {DutchFormat.Noun(proxies, "volmacht", "volmachten")}");
+            return parts.Count == 0 ? null : string.Join(", ", parts);
+        };
+    }
 
     public async Task<Outcome<OnlineVotingView>> Open(OpenOnlineVoting command, string actor)
     {
@@ -184,7 +260,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             return Refusal.Conflict("online-voting-off", "De statuten staan elektronisch stemmen niet toe (BW 2:38a); leg dat eerst vast in de statuten (electronic.advanceVotingAllowed).");
         if (command.Opens is { } opens && opens < window.Opens)
             return Refusal.Invalid("opens", $"mag niet eerder zijn dan {DutchFormat.Date(window.Opens)}: de 30e dag vóór de vergadering, en niet vóór de oproep (BW 2:38a).");
-        var opened = OnlineVotingRules.Open(_state.State.Voting, CooperativeId, meeting, command, Today, actor, now);
+        var opened = OnlineVotingRules.Open(_state.State.Voting, CooperativeId, meeting, command, Today, actor, now,
+            await OnlineRecords(meeting), await CodesIssued());
         if (!opened.IsOk) return opened.Refusal!;
         var voting = opened.Value!;
         await _state.CommitAsync(new OnlineVotingState { Voting = voting }, [Audit(now, actor, "online.opened",
@@ -193,6 +270,24 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     }
 
     public async Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor)
+    {
+        var prepared = await PrepareCodes(command);
+        if (!prepared.IsOk) return prepared;
+        await Commit(prepared.Value!.Codes, all: command.Members is not { Length: > 0 }, actor);
+        return prepared;
+    }
+
+    public async Task<Outcome<int>> IssueSent(ImmutableArray<IssuedCode> codes, string actor)
+    {
+        await _state.EnsureLoadedAsync();
+        if (OnlineVotingRules.MayIssue(_state.State.Voting, Today, MeetingId) is { } refusal) return refusal;
+        if (codes.Any(c => VotingCodes.ParseCode(c.Code) != c.Code)) return Refusal.Invalid("codes", "bevat iets dat geen stemcode is.");
+        if (codes.IsEmpty) return Outcome<int>.Ok(0);
+        await Commit(codes, all: false, actor);
+        return Outcome<int>.Ok(codes.Length);
+    }
+
+    public async Task<Outcome<IssuedCodes>> PrepareCodes(IssueCodes command)
     {
         await _state.EnsureLoadedAsync();
         var voting = _state.State.Voting;
@@ -220,21 +315,28 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             }
             if (v.HasErrors) return v.ToRefusal();
         }
+        var codes = chosen.Select(m => new IssuedCode(m.Number, m.Name, m.Address?.ToString() ?? "", VotingCodes.NewCode())).ToList();
+        var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
+        return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, meeting.Title, meeting.Date, voting!.Opens, [.. codes],
+            cooperative?.Cooperative.StatutoryName ?? CooperativeId));
+    }
+
+    /// <summary>Stores the hashes of these codes: from now on they work, and each member's earlier code does not.</summary>
+    private async Task Commit(IReadOnlyList<IssuedCode> codes, bool all, string actor)
+    {
+        var voting = _state.State.Voting!;
         var hasher = ServiceProvider.GetRequiredService<IVotingCodeHasher>();
         var now = clock.GetCurrentInstant();
         // A full issue starts a new generation: every code of an earlier one stops working, also of members no longer eligible.
-        var generation = voting!.Generation + (all ? 1 : 0);
-        var codes = new List<IssuedCode>();
+        var generation = voting.Generation + (all ? 1 : 0);
         var entries = new List<JournalAppend>();
         var newHolders = 0;
-        foreach (var member in chosen)
+        foreach (var code in codes)
         {
-            var code = VotingCodes.NewCode();
-            var hash = hasher.Hash(code);
-            if (!all && !await HasValidCode(member.Number, generation)) newHolders++;
-            entries.Add(JournaledState<OnlineVotingState>.Entry("code", hash, now, null, new CodeRow(member.Number, generation)));
-            entries.Add(JournaledState<OnlineVotingState>.Entry("code-of", member.Number, now, null, new CodeOfRow(hash)));
-            codes.Add(new IssuedCode(member.Number, member.Name, member.Address?.ToString() ?? "", code));
+            var hash = hasher.Hash(code.Code);
+            if (!all && !await HasValidCode(code.MemberNumber, generation)) newHolders++;
+            entries.Add(JournaledState<OnlineVotingState>.Entry("code", hash, now, null, new CodeRow(code.MemberNumber, generation)));
+            entries.Add(JournaledState<OnlineVotingState>.Entry("code-of", code.MemberNumber, now, null, new CodeOfRow(hash)));
         }
         entries.Add(Audit(now, actor, "online.codes-issued", all
             ? $"Stemcodes uitgegeven aan alle {codes.Count} stemgerechtigde leden; eerdere codes werken niet meer."
@@ -243,9 +345,6 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         await GrainFactory.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Register(this.GetPrimaryKeyString(), [.. entries.Where(e => e.Kind == "code").Select(e => e.Tag!)]);
         var updated = voting with { Generation = generation, CodesIssued = all ? codes.Count : voting.CodesIssued + newHolders };
         await _state.CommitAsync(new OnlineVotingState { Voting = updated }, entries, now);
-        var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
-        return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, meeting.Title, meeting.Date, voting.Opens, [.. codes],
-            cooperative?.Cooperative.StatutoryName ?? CooperativeId));
     }
 
     public const string DemoCooperative = "ketelhuiswg";
@@ -387,6 +486,18 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
                 : Refusal.Conflict("already-voted", $"{forGiver} over '{proposal.Title}' al gestemd; die stem telt.");
         // The time the ballot was recorded, the same for a replay of the attempt as for its first answer (tester F4 addendum).
         return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, cast.Value.RecordedAt ?? clock.GetCurrentInstant()));
+    }
+
+    public async Task<ImmutableArray<ProxyVoteCast>> ProxyVotesCastBy(string holder)
+    {
+        await _state.EnsureLoadedAsync();
+        if (_state.State.Voting is null || await Alv.Meeting(MeetingId) is not { } meeting) return [];
+        var cast = new List<ProxyVoteCast>();
+        foreach (var (giver, proposalId) in (await Proxies()).HeldBy(holder))
+            if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is { Closed: null }
+                && await Alv.VotedBy(MeetingId, proposalId, giver) is { ProxyHolder: { } by } && by == holder)
+                cast.Add(new ProxyVoteCast(giver, proposalId));
+        return [.. cast];
     }
 
     public async Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt)

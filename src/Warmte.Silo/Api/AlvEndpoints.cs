@@ -50,7 +50,13 @@ public static class AlvEndpoints
             .ReadsBody<CreateMeeting>().WithSummary("Vergadering vastleggen (datum, oproepdatum, agenda)");
 
         group.MapPatch("/meetings/{meetingId}", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
-            Write<UpdateMeeting, Meeting>(id, http, grains, (alv, body, actor) => alv.UpdateMeeting(meetingId, body, actor), view: Sealed))
+            Write<UpdateMeeting, Meeting>(id, http, grains, async (alv, body, actor) =>
+            {
+                var updated = await alv.UpdateMeeting(meetingId, body, actor);
+                // A planned online voting (no codes) follows the new date, or lapses when its first day no longer fits (tester5 T6).
+                if (updated.IsOk) await grains.GetGrain<Warmte.Voting.IOnlineVotingGrain>($"{id}/{meetingId}").MeetingChanged(actor);
+                return updated;
+            }, view: Sealed))
             .ReadsBody<UpdateMeeting>().WithSummary("Vergadering corrigeren (titel, datum, oproepdatum) zolang er niets op is vastgelegd");
 
         group.MapDelete("/meetings/{meetingId}", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
@@ -59,6 +65,8 @@ public static class AlvEndpoints
             if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
             var alv = Alv(grains, id);
             var outcome = await alv.DeleteMeeting(meetingId, http.User.Actor());
+            // A planned online voting (no codes) lapses with its meeting, so a new meeting under the same id starts clean (tester5 T6).
+            if (outcome.IsOk) await grains.GetGrain<Warmte.Voting.IOnlineVotingGrain>($"{id}/{meetingId}").MeetingChanged(http.User.Actor());
             return outcome.IsOk ? Answers.Ok(await Sealed(alv, outcome.Value!)) : Answers.From(outcome);
         }).WithSummary("Vergadering verwijderen waarop niets is vastgelegd (verkeerd ingevoerd)");
 

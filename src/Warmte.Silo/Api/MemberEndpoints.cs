@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Warmte.Common;
 using Warmte.Cooperatives;
 using Warmte.Members;
+using Warmte.Serialization;
 using Warmte.Silo.Auth;
 
 namespace Warmte.Silo.Api;
@@ -94,7 +95,15 @@ public static class MemberEndpoints
             var (body, problem) = await RequestBody.ReadAsync<LeaveRequest>(http.Request);
             if (problem is not null) return problem;
             if (body!.LeftOn is not { } leftOn) return Problems.Invalid("leftOn", "is verplicht: de dag waarop het lid geen lid meer is (JJJJ-MM-DD).");
-            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Leave(number, leftOn, http.User.Actor()));
+            var left = await grains.GetGrain<IMemberRegisterGrain>(id).Leave(number, leftOn, http.User.Actor());
+            if (!left.IsOk) return Answers.From(left);
+            // Say what the write-out takes out of the count of open meetings (tester5 T10h): the member's own votes, and the
+            // online votes they cast for others with a proxy. Nothing is changed by this: the count leaves them out by the register.
+            var dropped = await VotesNoLongerCounted(grains, id, left.Value!.Number, leftOn);
+            if (dropped.Count == 0) return Answers.Ok(left.Value);
+            var answer = System.Text.Json.JsonSerializer.SerializeToNode(left.Value, WarmteJson.Default)!.AsObject();
+            answer["votesNotCounted"] = new System.Text.Json.Nodes.JsonArray([.. dropped.Select(d => System.Text.Json.Nodes.JsonValue.Create(d))]);
+            return Results.Json(answer, WarmteJson.Default);
         }).ReadsBody<LeaveRequest>().WithSummary("Een lid uitschrijven: leftOn vastleggen (daarna kan een oud-lid gewist worden)");
 
         group.MapPost("/{number}/rejoin", async (string id, string number, HttpContext http, IGrainFactory grains) =>
@@ -154,6 +163,27 @@ public static class MemberEndpoints
 
     private static IResult Forbidden(string id) =>
         Problems.Forbidden($"Alleen het bestuur van '{id}' of een beheerder houdt het ledenregister bij.");
+
+    /// <summary>
+    /// One Dutch phrase per vote that no longer counts once <paramref name="number"/> is not a member on the meeting date:
+    /// on proposals still open of meetings on or after <paramref name="leftOn"/>.
+    /// </summary>
+    private static async Task<List<string>> VotesNoLongerCounted(IGrainFactory grains, string id, string number, NodaTime.LocalDate leftOn)
+    {
+        var alv = grains.GetGrain<Warmte.Alv.IAlvGrain>(id);
+        var phrases = new List<string>();
+        foreach (var meeting in (await alv.Meetings()).Where(m => m.Date >= leftOn && m.Proposals.Any(p => p.Closed is null)))
+        {
+            foreach (var proposal in meeting.Proposals.Where(p => p.Closed is null))
+                if (await alv.VotedBy(meeting.Id, proposal.Id, number) is { } mark)
+                    phrases.Add($"de stem van lid {number} op voorstel '{proposal.Id}' van vergadering '{meeting.Id}'"
+                                + (mark.ProxyHolder is { } h ? $" (bij volmacht uitgebracht door lid {h})" : ""));
+            var online = grains.GetGrain<Warmte.Voting.IOnlineVotingGrain>($"{id}/{meeting.Id}");
+            foreach (var cast in await online.ProxyVotesCastBy(number))
+                phrases.Add($"de online stem die lid {number} bij volmacht uitbracht voor lid {cast.Giver} op voorstel '{cast.ProposalId}' van vergadering '{meeting.Id}' (lid {cast.Giver} kan nu zelf stemmen of een ander volmacht geven)");
+        }
+        return phrases;
+    }
 }
 
 /// <summary>

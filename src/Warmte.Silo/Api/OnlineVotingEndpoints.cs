@@ -105,7 +105,8 @@ public static class OnlineVotingEndpoints
             // The ballot paper names the meeting "votingKey"; "meeting" is the older name (tester4 T10a): either works, not two different ones.
             if (body!.Meeting is { } named && body.VotingKey is { } key && named.Trim() != key.Trim())
                 return Problems.Invalid("votingKey", $"'{Slug.Truncate(key)}' is een andere vergadering dan meeting '{Slug.Truncate(named)}'; geef er één.");
-            var field = body.Meeting is null && body.VotingKey is not null ? "votingKey" : "meeting";
+            // The error goes under the field that was sent; with neither, under votingKey, the ballot paper's name (tester5 T10i).
+            var field = body.Meeting is not null && body.VotingKey is null ? "meeting" : "votingKey";
             var parts = (body.Meeting ?? body.VotingKey ?? "").Trim().Split('/');
             if (parts.Length != 2 || !Slug.IsValid(parts[0]) || !Slug.IsValid(parts[1]))
                 return Problems.Invalid(field, "geef de vergadering als 'coöperatie/vergadering', zoals op uw stembevestiging (votingKey op het stembiljet).");

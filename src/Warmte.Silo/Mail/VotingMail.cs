@@ -73,10 +73,16 @@ public sealed record CodeMail(string MemberNumber, MimeMessage Message);
 /// <summary>A member whose mail could not be sent, with the reason (no code in it).</summary>
 public sealed record MailFailure(string MemberNumber, string Reason);
 
+/// <summary>
+/// What sending did: <see cref="NotReached"/> when the server could not be reached or refused the login, before any
+/// message went (then nothing was sent); otherwise the recipients whose message failed.
+/// </summary>
+public sealed record MailReport(string? NotReached, IReadOnlyList<MailFailure> Failures);
+
 /// <summary>Sends mails over one SMTP connection; a recipient's failure is answered, not thrown.</summary>
 public interface IMailSender
 {
-    Task<IReadOnlyList<MailFailure>> SendAsync(IReadOnlyList<CodeMail> mails, CancellationToken cancellationToken);
+    Task<MailReport> SendAsync(IReadOnlyList<CodeMail> mails, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -85,10 +91,10 @@ public interface IMailSender
 /// </summary>
 public sealed class SmtpMailSender(MailSettings settings, ILogger<SmtpMailSender> log) : IMailSender
 {
-    public async Task<IReadOnlyList<MailFailure>> SendAsync(IReadOnlyList<CodeMail> mails, CancellationToken cancellationToken)
+    public async Task<MailReport> SendAsync(IReadOnlyList<CodeMail> mails, CancellationToken cancellationToken)
     {
         var failures = new List<MailFailure>();
-        if (mails.Count == 0) return failures;
+        if (mails.Count == 0) return new MailReport(null, failures);
         using var client = new SmtpClient();
         try
         {
@@ -107,8 +113,7 @@ public sealed class SmtpMailSender(MailSettings settings, ILogger<SmtpMailSender
         {
             log.LogWarning("Mailserver {Host}:{Port} niet bereikbaar of aanmelden mislukt ({Error}); {Count} mails niet verstuurd.",
                 settings.Host, settings.EffectivePort, e.GetType().Name, mails.Count);
-            var reason = $"de mailserver was niet bereikbaar of weigerde de aanmelding ({e.GetType().Name}); niets verstuurd.";
-            return [.. mails.Select(m => new MailFailure(m.MemberNumber, reason))];
+            return new MailReport($"de mailserver {settings.Host}:{settings.EffectivePort} was niet bereikbaar of weigerde de aanmelding ({e.GetType().Name}); er is niets verstuurd.", []);
         }
         for (var i = 0; i < mails.Count; i++)
         {
@@ -135,7 +140,7 @@ public sealed class SmtpMailSender(MailSettings settings, ILogger<SmtpMailSender
             catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException) { /* the mails went; the goodbye did not */ }
         }
         log.LogInformation("Stemcodes gemaild: {Sent} verstuurd, {Failed} mislukt.", mails.Count - failures.Count, failures.Count);
-        return failures;
+        return new MailReport(null, failures);
     }
 }
 

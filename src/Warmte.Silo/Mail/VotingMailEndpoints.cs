@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Warmte.Common;
 using Warmte.Members;
 using Warmte.Silo.Api;
@@ -9,8 +10,9 @@ namespace Warmte.Silo.Mail;
 /// <summary>
 /// <c>POST /cooperatives/{id}/alv/meetings/{meetingId}/online/mail</c> (issue 17): issues codes like
 /// <c>…/online/codes</c> (same body) and mails each member with an e-mail address their own code and
-/// link. The answer has counts, failures per member and the members without an e-mail address
-/// (they need a letter); it never contains a code.
+/// link. A code becomes valid only once its mail went out: members without an address, or whose mail
+/// failed, keep the code they had; an unreachable server changes nothing (409). The answer has counts,
+/// failures per member and the members without an e-mail address (they need a letter); it never contains a code.
 /// </summary>
 public static class VotingMailEndpoints
 {
@@ -29,7 +31,9 @@ public static class VotingMailEndpoints
                     "Voting:PublicUrl is niet ingesteld: zonder het adres waarop leden de silo bereiken kan de mail geen stemlink bevatten (bijv. https://stem.voorbeeld.nl)."));
             var (body, problem) = await RequestBody.ReadAsync<IssueCodes>(http.Request);
             if (problem is not null) return problem;
-            var outcome = await grains.GetGrain<IOnlineVotingGrain>($"{id}/{meetingId}").Issue(body!, http.User.Actor());
+            var voter = grains.GetGrain<IOnlineVotingGrain>($"{id}/{meetingId}");
+            // The codes are made but not yet valid: each member's earlier code keeps working until the new one was sent (tester5 T4).
+            var outcome = await voter.PrepareCodes(body!);
             if (!outcome.IsOk) return Problems.From(outcome.Refusal!);
             var issued = outcome.Value!;
             var emails = (await grains.GetGrain<IMemberRegisterGrain>(id).Members())
@@ -42,20 +46,32 @@ public static class VotingMailEndpoints
                     mails.Add(new CodeMail(code.MemberNumber, VotingCodeMail.Message(mail.From!, to, issued, code, voting.PublicUrl!)));
                 else withoutEmail.Add(code.MemberNumber);
             }
-            var failures = await sender.SendAsync(mails, cancellationToken);
-            var letters = withoutEmail.Concat(failures.Select(f => f.MemberNumber)).ToList();
+            var report = await sender.SendAsync(mails, cancellationToken);
+            if (report.NotReached is { } why)
+                return Problems.From(Refusal.Conflict("mail-unreachable",
+                    $"Er is niets verstuurd en geen code vervangen: {why} De stemcodes die leden al hebben, blijven werken. "
+                    + "Probeer het later opnieuw, of geef de codes uit als brieven of mail-merge (…/online/codes?format=letters of xlsx)."));
+            var failed = report.Failures.Select(f => f.MemberNumber).ToHashSet(StringComparer.Ordinal);
+            // Only the codes that went out become valid; whoever got no mail keeps the code they had (if any).
+            var sent = issued.Codes.Where(c => emails.ContainsKey(c.MemberNumber) && !failed.Contains(c.MemberNumber)).ToImmutableArray();
+            var made = await voter.IssueSent(sent, http.User.Actor());
+            if (!made.IsOk)
+                return Problems.From(Refusal.Conflict(made.Refusal!.Code,
+                    $"{made.Refusal.Message} De zojuist gemailde codes ({sent.Length}) werken daardoor niet; de eerdere codes van deze leden werken nog."));
+            var letters = withoutEmail.Concat(report.Failures.Select(f => f.MemberNumber)).ToList();
             http.Response.Headers.CacheControl = "no-store";
             return Answers.Ok(new
             {
                 issued.MeetingId,
-                issued = issued.Codes.Length,
-                mailed = mails.Count - failures.Count,
-                failed = failures.Select(f => new { f.MemberNumber, f.Reason }),
+                issued = made.Value,
+                mailed = sent.Length,
+                failed = report.Failures.Select(f => new { f.MemberNumber, f.Reason }),
                 withoutEmail,
                 note = letters.Count == 0
                     ? "Alle leden met een code hebben die per mail ontvangen."
-                    : $"{letters.Count} {(letters.Count == 1 ? "lid heeft" : "leden hebben")} geen mail ontvangen (geen e-mailadres of verzenden mislukt) en {(letters.Count == 1 ? "heeft" : "hebben")} een brief nodig: "
-                      + "hun nieuwe code staat nergens; geef ze een code met POST …/online/codes?format=letters en {\"members\": [" + string.Join(", ", letters.Select(n => $"\"{n}\"")) + "]}.",
+                    : $"{letters.Count} {(letters.Count == 1 ? "lid heeft" : "leden hebben")} geen mail ontvangen (geen e-mailadres of verzenden mislukt); "
+                      + $"{(letters.Count == 1 ? "zijn of haar" : "hun")} code is niet vervangen: een eerder uitgegeven code werkt nog. Wie nog geen code heeft, heeft een brief nodig: "
+                      + "POST …/online/codes?format=letters met {\"members\": [" + string.Join(", ", letters.Select(n => $"\"{n}\"")) + "]}.",
             });
         }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven en per mail versturen naar leden met een e-mailadres; antwoord: aantallen, mislukte leden en leden zonder e-mailadres (die een brief nodig hebben). Nooit codes in het antwoord");
     }

@@ -108,8 +108,8 @@ public sealed class MeetingCorrectionTests
         { "attendance", m => m with { PresentCount = 2 }, false, "een presentielijst (2 leden)" },
         { "ballots", m => m with { Proposals = [m.Proposals[0] with { Count = m.Proposals[0].Count with { Ballots = 1 } }] }, false, "1 stem op voorstel 'begroting'" },
         { "tally", m => m with { Proposals = [m.Proposals[0] with { Count = m.Proposals[0].Count with { TallyVersion = 1, Tally = new TallySummary { For = 1, Against = 0, Abstain = 0, PresentCount = 1, ProxyCount = 0, RecordedBy = "b", RecordedAt = Now } } }] }, false, "een telling van voorstel 'begroting'" },
-        { "online opened", m => m, true, "een geopende online stemming" },
-        { "online voters", m => m with { OnlineVoters = 1 }, false, "een geopende online stemming" },
+        { "online codes issued", m => m, true, "uitgegeven stemcodes voor online stemmen" },
+        { "online voters", m => m with { OnlineVoters = 1 }, false, "online stemmen van 1 lid" },
     };
 
     [Theory]

@@ -142,7 +142,8 @@ public sealed class OnlineVotingMailTests
 
         var sent = await board.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/mail", new { });
         Assert.True(sent.Status == HttpStatusCode.OK, sent.Raw);
-        Assert.Equal((4, 3), (sent.Body.GetProperty("issued").GetInt32(), sent.Body.GetProperty("mailed").GetInt32()));
+        // Only the codes that went out are made (tester5 T4): M-3 has no address, so no code was made for her.
+        Assert.Equal((3, 3), (sent.Body.GetProperty("issued").GetInt32(), sent.Body.GetProperty("mailed").GetInt32()));
         Assert.Equal(0, sent.Body.GetProperty("failed").GetArrayLength());
         Assert.Equal(["M-3"], sent.Body.GetProperty("withoutEmail").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("brief", sent.Text("note"));
@@ -175,6 +176,7 @@ public sealed class OnlineVotingMailTests
         // The letter for M-3: a re-issue for that member only; the mailed codes keep working.
         var letter = await board.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { members = new[] { "M-3" } });
         Assert.Equal(["M-3"], letter.Body.GetProperty("codes").EnumerateArray().Select(c => c.GetProperty("memberNumber").GetString()));
+        var letterCode = letter.Body.GetProperty("codes")[0].GetProperty("code").GetString();
         foreach (var c in codes) Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code = c })).Status);
 
         // Only the board: another cooperative's board and a reader are refused, and nothing is sent.
@@ -192,19 +194,38 @@ public sealed class OnlineVotingMailTests
         Assert.True(cli.Code == 0, cli.Err);
         Assert.Contains("1 uitgegeven, 1 gemaild", cli.Out);
         Assert.Equal(4, smtp.Messages().Count);
+
+        // Mailing everyone again (tester5 T4): only the members the mail reached get a new code. M-3 has no address, so
+        // the letter code she holds keeps working (she is named, and the CLI exits 1: not every member was reached).
+        var again = await Cli(server, boardToken, "alv", "online", "codes", coop, "alv", "--mail");
+        Assert.True(again.Code == 1, again.Out + again.Err);
+        Assert.Contains("3 uitgegeven, 3 gemaild", again.Out);
+        Assert.Contains("Zonder e-mailadres: M-3", again.Out);
+        Assert.Contains("niet vervangen", again.Out);
+        Assert.Equal(7, smtp.Messages().Count);
+        Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code = letterCode })).Status);
+        // The first mail's codes are replaced by the new mail's.
+        foreach (var c in codes) Assert.Equal(HttpStatusCode.NotFound, (await member.Post("api/stem/paper", new { code = c })).Status);
+        var latest = smtp.Messages().Skip(4).Select(m => Regex.Match(m.TextBody ?? "", Regex.Escape(PublicUrl) + @"/stem#([0-9A-Z-]+)").Groups[1].Value).ToList();
+        Assert.Equal(3, latest.Count);
+        foreach (var c in latest) Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code = c })).Status);
         var both = await Cli(server, boardToken, "alv", "online", "codes", coop, "alv", "--mail", "--out", "x.xlsx");
         Assert.Equal((1, true), (both.Code, both.Err.Contains("niet beide")));
 
-        // The mail server gone: every recipient's failure is answered per member (for a letter), not a 500.
+        // The mail server gone (tester5 T4): nothing is sent and nothing replaced, a 409 in Dutch; the codes members hold keep working.
         await smtp.StopAsync();
         var down = await board.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/mail", new { members = new[] { "M-1", "M-3" } });
-        Assert.True(down.Status == HttpStatusCode.OK, down.Raw);
-        Assert.Equal(0, down.Body.GetProperty("mailed").GetInt32());
-        var failed = Assert.Single(down.Body.GetProperty("failed").EnumerateArray());
-        Assert.Equal("M-1", failed.GetProperty("memberNumber").GetString());
-        Assert.Contains("mailserver", failed.GetProperty("reason").GetString());
-        Assert.Contains("\"M-1\"", down.Text("note"));
-        Assert.Contains("\"M-3\"", down.Text("note"));
+        Assert.Equal((HttpStatusCode.Conflict, "mail-unreachable"), (down.Status, down.Code));
+        Assert.Contains("niet bereikbaar", down.Raw);
+        Assert.Contains("geen code vervangen", down.Raw);
+        foreach (var c in latest.Append(letterCode)) Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code = c })).Status);
+        var downCli = await Cli(server, boardToken, "alv", "online", "codes", coop, "alv", "--mail");
+        Assert.True(downCli.Code == 1, downCli.Out + downCli.Err);
+        Assert.Contains("niet bereikbaar", downCli.Err);
+        Assert.Contains($"warmte alv online codes {coop} alv --out brieven.html", downCli.Err);
+        foreach (var c in latest.Append(letterCode)) Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code = c })).Status);
+        var view = await board.Get($"api/cooperatives/{coop}/alv/meetings/alv/online");
+        Assert.Equal(4, view.Body.GetProperty("codesIssued").GetInt32());
     }
 
     private static async Task<(int Code, string Out, string Err)> Cli(WarmteServer server, string token, params string[] args)
