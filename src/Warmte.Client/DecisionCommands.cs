@@ -263,11 +263,7 @@ internal static class DecisionCommands
             ["proposals[0].id"] = "--proposal", ["proposals[0].title"] = "--proposal-title",
             ["proposals[0].decisionType"] = "--type", ["proposals[0].projectId"] = "--project",
         };
-        using var problem = response.TryParse();
-        if (problem?.RootElement.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) return null;
-        var named = errors.EnumerateObject().Select(e => e.Name).Where(options.ContainsKey).Distinct()
-            .Select(name => $"{name} is {options[name]}").ToList();
-        return named.Count == 0 ? null : $"In deze opdracht: {string.Join(", ", named)}.";
+        return Commands.FieldOptionHint(response, options);
     }
 
     private static string MeetingPath(CommandContext context) =>
@@ -375,11 +371,7 @@ internal static class DecisionCommands
             ["body.corrects"] = "--corrects", ["body.correctionReason"] = "--correction-reason", ["corrects"] = "--corrects",
             ["id"] = "--id", ["title"] = "--title", ["decisionType"] = "--type", ["projectId"] = "--project", ["correctionReason"] = "--correction-reason",
         };
-        using var problem = response.TryParse();
-        if (problem?.RootElement.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) return null;
-        var named = errors.EnumerateObject().Select(e => e.Name).Where(options.ContainsKey).Distinct()
-            .Select(name => $"{name} is {options[name]}").ToList();
-        return named.Count == 0 ? null : $"In deze opdracht: {string.Join(", ", named)}.";
+        return Commands.FieldOptionHint(response, options);
     }
 
     private static async Task<int> RunAlvShow(CommandContext context)
