@@ -509,7 +509,9 @@ public static partial class AlvRules
             bool HoldsCounted(string n) => book.ProxiesOf(meetingId, proposalId, n).Any(p => p.Counted);
             // A superseded dead proxy ballot that counted the giver already counted her once.
             if (!OnBase(number!) && !HoldsCounted(number!) && deadProxy?.Counted != true) extra++;
-            if (holder is not null && !OnBase(holder) && holderMark?.Counted != true && !HoldsCounted(holder)) extra++;
+            // The holder's own ballot counted her already, also when it does not count as a vote (a dead proxy vote of hers: closing
+            // keeps her present through this ballot when it leaves that one out).
+            if (holder is not null && !OnBase(holder) && CurrentMark(proposal, book.Voter(meetingId, proposalId, holder))?.Counted != true && !HoldsCounted(holder)) extra++;
         }
         var weight = rule.Weighting == VoteWeighting.OneMemberOneVote ? 1 : eligibility.Voters.First(x => x.Number == number).Woningequivalenten;
         var totals = proposal.Count.Totals.Add(choice, weight);
