@@ -134,6 +134,7 @@ public sealed class AlvGrain(
         var numbers = commands.SelectMany(c => AlvRules.NumbersIn(c)).Distinct().ToImmutableArray();
         var book = BallotBook.Empty;
         foreach (var n in numbers) book = await WithMember(book, meetingId, proposalId, n);
+        book = await WithGiverMarks(book, meetingId, proposalId, numbers);
         book = await WithRecountBase(book, meeting, proposalId);
         // The givers of proxies the holders carry too: a dead proxy takes no slot (tester T1).
         var eligibility = await Register.Eligibility(WithGivers(numbers, book, meetingId, proposalId), meeting.Date);
@@ -183,6 +184,7 @@ public sealed class AlvGrain(
         // member voted" check and the write below see the same state.
         var book = BallotBook.Empty;
         foreach (var n in AlvRules.NumbersIn(command)) book = await WithMember(book, meetingId, proposalId, n);
+        book = await WithGiverMarks(book, meetingId, proposalId, AlvRules.NumbersIn(command));
         book = await WithRecountBase(book, meeting, proposalId);
         // The givers of proxies the holder carries too: a dead proxy takes no slot (tester T1).
         var eligibility = await Register.Eligibility(WithGivers(AlvRules.NumbersIn(command), book, meetingId, proposalId), meeting.Date);
@@ -207,6 +209,7 @@ public sealed class AlvGrain(
         {
             var recount = AlvRules.IsSameMeetingCorrection(proposal, meetingId);
             foreach (var n in numbers) book = await WithMember(book, meetingId, proposalId, n, present: recount);
+            book = await WithGiverMarks(book, meetingId, proposalId, numbers);
             if (proposal.Count.Ballots > 0) book = await WithBallots(book, meetingId, proposalId);
             book = await WithRecountBase(book, meeting, proposalId);
         }
@@ -277,6 +280,10 @@ public sealed class AlvGrain(
             foreach (var p in proposals)
                 foreach (var row in await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyMark, AlvFacts.Tag(meetingId, p.Id, n), Take: 101)))
                     suspects.Add(AlvFacts.Read<ProxyMarkFact>(row.Payload).Member);
+        // And the givers who withdrew a proxy vote that did not count: it stays out also when its holder is rejoined (tester5 T1).
+        foreach (var p in proposals)
+            foreach (var row in await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyWithdrawn, AlvFacts.Tag(meetingId, p.Id))))
+                suspects.Add(AlvFacts.Read<ProxyWithdrawnFact>(row.Payload).Member);
         var book = BallotBook.Empty;
         foreach (var n in suspects)
         {
@@ -390,11 +397,13 @@ public sealed class AlvGrain(
         var book = await WithMember(BallotBook.Empty, meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber), present: false, proxies: false);
         if (AlvRules.CurrentMark(proposal, book.Voter(meetingId, proposalId, MemberRules.NormaliseNumber(memberNumber))) is not { } mark) return null;
         // A vote through a holder who may not vote on the meeting date does not count and leaves the member free (tester4 T1).
+        // A withdrawn one never counts again, whatever the holder's register says now (tester5 T1).
         string? dead = null;
-        if (proposal.Closed is null && mark is { ProxyHolder: { } holder, LeftOut: null }
-            && (await Register.Eligibility([holder], AlvRules.Find(Record, meetingId)!.Date)).Refused.TryGetValue(holder, out var why))
-            dead = why.TrimEnd('.');
-        return new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut, DeadProxy = dead };
+        if (proposal.Closed is null && mark is { ProxyHolder: { } holder, LeftOut: null })
+            dead = mark.Withdrawn ? ProxyVotes.WithdrawnWhy
+                : (await Register.Eligibility([holder], AlvRules.Find(Record, meetingId)!.Date)).Refused.TryGetValue(holder, out var why) ? why.TrimEnd('.') : null;
+        var secret = Record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType);
+        return new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut, DeadProxy = dead, DeadProxySecret = dead is not null && secret };
     }
 
     public async Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize)
@@ -447,12 +456,42 @@ public sealed class AlvGrain(
         return book;
     }
 
-    /// <summary>Every ballot row of a proposal: only for the rare commands that recount (attendance, tally, closing with receipts).</summary>
+    /// <summary>Every ballot row of a proposal: only for the rare commands that recount (attendance, tally, closing with receipts), with the withdrawn proxy votes among them.</summary>
     private async Task<BallotBook> WithBallots(BallotBook book, string meetingId, string proposalId)
     {
         var tag = AlvFacts.Tag(meetingId, proposalId);
         var rows = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.Ballot, tag));
-        return book with { Ballots = book.Ballots.SetItem(tag, [.. rows.Select(r => AlvFacts.Read<BallotFact>(r.Payload))]) };
+        var withdrawn = await state.ReadAsync(new Journal.JournalQuery(AlvFacts.ProxyWithdrawn, tag));
+        return book with
+        {
+            Ballots = book.Ballots.SetItem(tag, [.. rows.Select(r => AlvFacts.Read<BallotFact>(r.Payload))]),
+            Withdrawn = withdrawn.Count == 0 ? book.Withdrawn : book.Withdrawn.SetItem(tag, [.. withdrawn.Select(r => AlvFacts.Read<ProxyWithdrawnFact>(r.Payload))]),
+        };
+    }
+
+    /// <summary>
+    /// The vote marks of the givers whose proxies the named members carry on the proposal: a proxy takes a slot only while the
+    /// giver's counting vote is the one through that holder (<see cref="AlvRules.ProxiesCarried"/>; one indexed lookup per giver).
+    /// </summary>
+    private async Task<BallotBook> WithGiverMarks(BallotBook book, string meetingId, string proposalId, ImmutableArray<string> numbers)
+    {
+        foreach (var giver in numbers.SelectMany(n => book.ProxiesOf(meetingId, proposalId, n).Select(p => p.Member)).Distinct().ToList())
+            if (book.Voter(meetingId, proposalId, giver) is null) book = await WithMember(book, meetingId, proposalId, giver, present: false, proxies: false);
+        return book;
+    }
+
+    public async Task<Outcome<Meeting>> WithdrawProxyVotes(string meetingId, string giver, ImmutableArray<ProxyWithdrawal> changes, string actor)
+    {
+        await state.EnsureLoadedAsync();
+        if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
+        var number = MemberRules.NormaliseNumber(giver);
+        var book = BallotBook.Empty;
+        foreach (var c in changes) book = await WithMember(book, meetingId, c.ProposalId, number, present: false, proxies: false);
+        var holders = changes.Select(c => book.Voter(meetingId, c.ProposalId, number)?.ProxyHolder).Concat(changes.Select(c => c.Holder)).OfType<string>();
+        var eligibility = await Register.Eligibility([.. holders.Append(number).Distinct()], meeting.Date);
+        var outcome = AlvRules.WithdrawProxyVotes(Record, meetingId, number, changes, eligibility, book, actor, clock.GetCurrentInstant());
+        if (outcome.IsOk && outcome.Value!.Facts.IsEmpty) return Outcome<Meeting>.Ok(meeting);
+        return await Commit(outcome, actor) is { } refusal ? refusal : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
     }
 
     public Task<DecisionStatus?> DecisionFor(string projectId, DecisionType type) =>

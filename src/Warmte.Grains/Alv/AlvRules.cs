@@ -490,7 +490,7 @@ public static partial class AlvRules
             if (holderMark?.ProxyHolder is not null)
                 return Refusal.Conflict("proxy-holder-represented", $"Lid {holder} is zelf bij volmacht vertegenwoordigd en kan geen volmacht uitoefenen.");
             // A proxy of a giver who may not vote on the meeting date is dead and takes no slot (tester T1; the same rule as online).
-            var carried = ProxySlots.Taken(book.ProxiesOf(meetingId, proposalId, holder).Select(p => p.Member), g => !eligibility.Refused.ContainsKey(g));
+            var carried = ProxiesCarried(proposal, book, meetingId, holder, eligibility);
             if (carried >= rule.MaxProxiesPerAttendee)
                 return Refusal.Conflict("too-many-proxies", $"Lid {holder} heeft al {carried} {DutchFormat.Noun(carried, "volmacht", "volmachten")} uitgeoefend; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
             if (!book.ProxiesOf(meetingId, proposalId, number!).IsEmpty)
@@ -509,7 +509,9 @@ public static partial class AlvRules
             bool HoldsCounted(string n) => book.ProxiesOf(meetingId, proposalId, n).Any(p => p.Counted);
             // A superseded dead proxy ballot that counted the giver already counted her once.
             if (!OnBase(number!) && !HoldsCounted(number!) && deadProxy?.Counted != true) extra++;
-            if (holder is not null && !OnBase(holder) && holderMark?.Counted != true && !HoldsCounted(holder)) extra++;
+            // The holder's own ballot counted her already, also when it does not count as a vote (a dead proxy vote of hers: closing
+            // keeps her present through this ballot when it leaves that one out).
+            if (holder is not null && !OnBase(holder) && CurrentMark(proposal, book.Voter(meetingId, proposalId, holder))?.Counted != true && !HoldsCounted(holder)) extra++;
         }
         var weight = rule.Weighting == VoteWeighting.OneMemberOneVote ? 1 : eligibility.Voters.First(x => x.Number == number).Woningequivalenten;
         var totals = proposal.Count.Totals.Add(choice, weight);
@@ -612,7 +614,7 @@ public static partial class AlvRules
         }
         if (rule.MaxProxiesPerAttendee == 0 && proxies.Count > 0) v.Add("proxies", $"de statuten staan bij een {proposal.DecisionType} geen stemmen bij volmacht toe.");
         foreach (var over in proxies.GroupBy(p => p.Holder)
-                     .Select(g => (g.Key, Count: g.Count() + ProxySlots.Taken(book.ProxiesOf(meetingId, proposalId, g.Key).Select(p => p.Member), m => !eligibility.Refused.ContainsKey(m))))
+                     .Select(g => (g.Key, Count: g.Count() + ProxiesCarried(proposal, book, meetingId, g.Key, eligibility)))
                      .Where(g => g.Count > rule.MaxProxiesPerAttendee && rule.MaxProxiesPerAttendee > 0))
             v.Add("proxies", $"lid {over.Key} draagt {over.Count} volmachten; de statuten staan er maximaal {rule.MaxProxiesPerAttendee} toe.");
         // A recount (same-meeting correction) counts the meeting's own voters only (review3 F2).
@@ -631,7 +633,7 @@ public static partial class AlvRules
         // count and leaves her free to be on the list (tester4 T1); the list supersedes it, closing leaves it out. Not on a
         // secret ballot: that one cannot be taken out. A mark of the tally itself is replaced by entering it again.
         var listed = present.Select((n, i) => (Field: $"present[{i}]", Member: n)).Concat(proxies.Select((p, i) => (Field: $"proxies[{i}].member", p.Member))).ToList();
-        var freed = new List<(string Field, string Member, VoterMarkFact Dead)>();
+        var freed = new List<(string? Field, string Member, VoterMarkFact Dead)>();
         foreach (var (field, n) in listed)
         {
             var (counting, dead) = Earlier(proposal, book.Voter(meetingId, proposalId, n), h => !eligibility.Refused.ContainsKey(h));
@@ -770,6 +772,7 @@ public static partial class AlvRules
                 Channel = b.Channel, Counted = false, ProxyHolder = b.ProxyHolder, Choice = b.Choice, Receipt = b.Receipt,
                 LeftOut = eligibility.Refused.TryGetValue(b.MemberNumber, out var why) ? why.TrimEnd('.')
                     : b.ProxyHolder is { } h && eligibility.Refused.TryGetValue(h, out var whyHolder) ? $"uw gevolmachtigde lid {h} mocht niet stemmen: {whyHolder.TrimEnd('.')}"
+                    : book.IsWithdrawn(meetingId, proposalId, b) ? $"u heeft de volmacht aan lid {b.ProxyHolder} ingetrokken"
                     : "niet stemgerechtigd op de vergaderdatum",
             })));
         // Meeting.OnlineVoters stays "members who cast an online ballot": the turnout leaves out whose online vote does not
@@ -826,8 +829,10 @@ public static partial class AlvRules
         // A member on the paper tally's list voted there, later than any ballot of hers: the list only takes a member whose
         // ballot does not count (a dead proxy vote, RecordTally), so such a ballot is superseded too, even if its holder rejoined.
         var onTally = tally is null ? [] : tally.Present.Concat(tally.Proxies.Select(p => p.Member)).ToHashSet(StringComparer.Ordinal);
-        var removed = ballots.Where((b, i) => newest[b.MemberNumber] != i || onTally.Contains(b.MemberNumber) || Why(b.MemberNumber) is not null || Why(b.ProxyHolder) is not null).ToList();
-        var keptVoters = ballots.Where((b, i) => newest[b.MemberNumber] == i && Why(b.MemberNumber) is null && Why(b.ProxyHolder) is null).Select(b => b.MemberNumber)
+        // A proxy vote the giver withdrew while it did not count is dead for good, whatever happens to its holder (tester5 T1).
+        bool Withdrawn(BallotFact b) => book.IsWithdrawn(meeting.Id, proposal.Id, b);
+        var removed = ballots.Where((b, i) => newest[b.MemberNumber] != i || onTally.Contains(b.MemberNumber) || Why(b.MemberNumber) is not null || Why(b.ProxyHolder) is not null || Withdrawn(b)).ToList();
+        var keptVoters = ballots.Where((b, i) => newest[b.MemberNumber] == i && Why(b.MemberNumber) is null && Why(b.ProxyHolder) is null && !Withdrawn(b)).Select(b => b.MemberNumber)
             .Concat(onTally).ToHashSet(StringComparer.Ordinal);
         if (removed.Where(b => b.Choice is null).Select(b => b.MemberNumber).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } secret)
         {
@@ -844,7 +849,7 @@ public static partial class AlvRules
         if (removed.Count > 0)
             notes.Add($"{removed.Count} {DutchFormat.Noun(removed.Count, "stem", "stemmen")} niet meegeteld: "
                 + string.Join("; ", removed.Select(b => Why(b.MemberNumber)
-                    ?? $"lid {b.MemberNumber} stemde bij volmacht via lid {b.ProxyHolder}, maar {Why(b.ProxyHolder) ?? "daarna is opnieuw gestemd"}"
+                    ?? $"lid {b.MemberNumber} stemde bij volmacht via lid {b.ProxyHolder}, maar {Why(b.ProxyHolder) ?? (Withdrawn(b) ? "trok die volmacht daarna in" : "daarna is opnieuw gestemd")}"
                     + (keptVoters.Contains(b.MemberNumber) ? $"; de latere stem van lid {b.MemberNumber} telt wel" : ""))));
         if (notPresent > 0)
             notes.Add($"{notPresent} {DutchFormat.Noun(notPresent, "lid", "leden")} op de presentielijst {(notPresent == 1 ? "telt" : "tellen")} niet mee voor het quorum: "

@@ -30,6 +30,8 @@ public static class AlvFacts
     public const string PresentMark = "alv-present";
     /// <summary>"This member's vote was cast online at this meeting (on some proposal)", tag "meeting/member": the online turnout's count of voters.</summary>
     public const string OnlineMark = "alv-online";
+    /// <summary>"The giver withdrew the proxy this dead proxy vote was cast through", tag "meeting/proposal": that ballot never counts again (tester5 T1).</summary>
+    public const string ProxyWithdrawn = "alv-proxy-withdrawn";
 
     public static string Tag(string meetingId, string proposalId) => $"{meetingId}/{proposalId}";
     public static string Tag(string meetingId, string proposalId, string member) => $"{meetingId}/{proposalId}/{member}";
@@ -74,12 +76,20 @@ public sealed record VoterMarkFact
     public int? TallyVersion { get; init; }
     /// <summary>Written at closing for a ballot the close left out: why, in Dutch (the member's paper says the vote was not counted).</summary>
     public string? LeftOut { get; init; }
+    /// <summary>
+    /// The giver withdrew (or replaced) the proxy this vote was cast through while it did not count (its holder could not vote):
+    /// it never counts again, whatever happens to the holder later (rejoined; tester5 T1, <see cref="ProxyVotes"/>).
+    /// </summary>
+    public bool Withdrawn { get; init; }
     /// <summary>When the mark (and its ballot, same commit) was recorded: the journal row's instant, not part of the payload.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public Instant? At { get; init; }
 }
 
 public sealed record ProxyMarkFact(string Member, bool Counted);
+
+/// <summary>A dead proxy vote the giver withdrew: the ballot of <see cref="Member"/> through <see cref="Holder"/> with this receipt (an online ballot always has one).</summary>
+public sealed record ProxyWithdrawnFact(string Member, string Holder, string? Receipt);
 
 public sealed record AttendanceFact(string MemberNumber);
 
@@ -99,6 +109,8 @@ public sealed record BallotBook
     public ImmutableDictionary<string, ImmutableArray<ProxyMarkFact>> Proxies { get; init; } = ImmutableDictionary<string, ImmutableArray<ProxyMarkFact>>.Empty;
     /// <summary>Every ballot of a proposal: filled only for the rare commands that recount (attendance, tally, close with receipts).</summary>
     public ImmutableDictionary<string, ImmutableArray<BallotFact>> Ballots { get; init; } = ImmutableDictionary<string, ImmutableArray<BallotFact>>.Empty;
+    /// <summary>The withdrawn dead proxy votes of a proposal (tag "meeting/proposal"): read with its ballots.</summary>
+    public ImmutableDictionary<string, ImmutableArray<ProxyWithdrawnFact>> Withdrawn { get; init; } = ImmutableDictionary<string, ImmutableArray<ProxyWithdrawnFact>>.Empty;
 
     /// <summary>The current paper count of a proposal (tag "meeting/proposal"): filled for a recount's corrected decision and at closing.</summary>
     public ImmutableDictionary<string, Tally> Tallies { get; init; } = ImmutableDictionary<string, Tally>.Empty;
@@ -120,6 +132,11 @@ public sealed record BallotBook
     public ImmutableArray<BallotFact> BallotsOf(string meetingId, string proposalId) =>
         Ballots.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId), []);
 
+    /// <summary>Whether <paramref name="ballot"/> is a proxy vote its giver withdrew (it never counts again).</summary>
+    public bool IsWithdrawn(string meetingId, string proposalId, BallotFact ballot) =>
+        ballot.ProxyHolder is { } holder && Withdrawn.GetValueOrDefault(AlvFacts.Tag(meetingId, proposalId), [])
+            .Any(w => w.Member == ballot.MemberNumber && w.Holder == holder && w.Receipt == ballot.Receipt);
+
     /// <summary>This book after <paramref name="facts"/> were appended (newest voter mark wins, as the grain reads them).</summary>
     public BallotBook With(IEnumerable<JournalAppend> facts)
     {
@@ -133,6 +150,9 @@ public sealed record BallotBook
                 case AlvFacts.OnlineMark: book = book with { OnlineVoters = book.OnlineVoters.Add(f.Tag!) }; break;
                 case AlvFacts.ProxyMark:
                     book = book with { Proxies = book.Proxies.SetItem(f.Tag!, book.Proxies.GetValueOrDefault(f.Tag!, []).Add(AlvFacts.Read<ProxyMarkFact>(f.Payload))) };
+                    break;
+                case AlvFacts.ProxyWithdrawn:
+                    book = book with { Withdrawn = book.Withdrawn.SetItem(f.Tag!, book.Withdrawn.GetValueOrDefault(f.Tag!, []).Add(AlvFacts.Read<ProxyWithdrawnFact>(f.Payload))) };
                     break;
                 case AlvFacts.Tally: book = book with { Tallies = book.Tallies.SetItem(f.Tag!, AlvFacts.Read<TallyFact>(f.Payload).Tally) }; break;
                 case AlvFacts.Ballot:

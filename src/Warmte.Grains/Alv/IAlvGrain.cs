@@ -105,6 +105,13 @@ public interface IAlvGrain : IGrainWithStringKey
     /// </summary>
     Task<(int Voters, int VotesCast)> OnlineTurnout(string meetingId, ImmutableArray<string> notEligible);
 
+    /// <summary>
+    /// A giver withdraws or replaces online proxies (per proposal, the holder she takes it from): a proxy vote through that holder that
+    /// does not count is marked withdrawn and never counts again (tester5 T1); refused on a secret ballot with such a vote (tester5 T5).
+    /// The online voting grain asks this before it stores her new proxies.
+    /// </summary>
+    Task<Outcome<Meeting>> WithdrawProxyVotes(string meetingId, string giver, ImmutableArray<ProxyWithdrawal> changes, string actor);
+
     /// <summary>Whether (and by which channel) a member's vote on a proposal is counted already; null when not.</summary>
     Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber);
 

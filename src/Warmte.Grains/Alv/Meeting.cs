@@ -266,6 +266,8 @@ public sealed record VoteMark
     /// Such a vote does not count and the member is free to vote again (tester4 T1, <see cref="ProxyVotes"/>).
     /// </summary>
     [Id(3)] public string? DeadProxy { get; init; }
+    /// <summary>With <see cref="DeadProxy"/> on a secret ballot: that vote cannot be taken out, so she can neither vote nor give a new proxy; the board decides (tester5 T5).</summary>
+    [Id(4)] public bool DeadProxySecret { get; init; }
 }
 
 /// <summary>One page of a proposal's ballots from the journal (choices only after closing and never for secret ballots).</summary>

@@ -134,7 +134,7 @@ public sealed record ProxyVoteCast([property: Id(0)] string Giver, [property: Id
 [GenerateSerializer, Immutable]
 public sealed record GivenProxy(
     [property: Id(0)] string ProposalId, [property: Id(1)] string Title, [property: Id(2)] string Holder, [property: Id(3)] bool Used,
-    [property: Id(4)] bool VotedSelf = false);
+    [property: Id(4)] bool VotedSelf = false, [property: Id(5)] bool BoardDecides = false);
 
 [GenerateSerializer, Immutable]
 public sealed record HeldProxy(
@@ -174,6 +174,11 @@ public sealed record BallotItem
     /// vote does not count and the member may vote herself, or withdraw or replace the proxy (tester4 T1). <see cref="MyVote"/> is then null.
     /// </summary>
     [Id(8)] public string? ProxyVoteNotCounted { get; init; }
+    /// <summary>
+    /// With <see cref="ProxyVoteNotCounted"/> on a secret ballot: that vote cannot be taken out of the count, so she can neither vote
+    /// herself nor give a new proxy on this proposal (both 409 dead-proxy-secret); the board decides. The page offers nothing (tester5 T5).
+    /// </summary>
+    [Id(9)] public bool BoardDecides { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -399,7 +399,10 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             var mine = proposal.Ballots.FirstOrDefault(b => b.MemberNumber == number);
             var voteMark = await Alv.VotedBy(MeetingId, proposal.Id, number);
             // A vote by a holder who may not vote does not count: the member is free again and is told why (tester4 T1).
-            var deadProxy = voteMark is { DeadProxy: { } whyDead, ProxyHolder: { } deadHolder } ? ProxyVotes.NotCounted(deadHolder, whyDead) : null;
+            // On a secret ballot she can do neither (tester5 T5): the page says the board decides and offers nothing.
+            var boardDecides = voteMark is { DeadProxy: not null, DeadProxySecret: true };
+            var deadProxy = voteMark is { DeadProxy: { } whyDead, ProxyHolder: { } deadHolder }
+                ? boardDecides ? ProxyVotes.NotCountedSecret(deadHolder, whyDead) : ProxyVotes.NotCounted(deadHolder, whyDead) : null;
             if (deadProxy is not null) voteMark = null;
             var via = voteMark is { } mark ? ChannelOf(mark) : mine is null ? null : ChannelOf(mine);
             // Closing left this vote out (the member was not eligible on the meeting date): say so, not "U heeft gestemd" (tester T8.11).
@@ -410,7 +413,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             {
                 ProposalId = online.ProposalId, Title = proposal.Title, Explanation = online.Explanation,
                 DecisionType = proposal.DecisionType.ToString(), MyVote = notCounted is not null ? "niet-meegeteld" : mine?.Choice.ToString() ?? (via is null ? null : "uitgebracht"),
-                VotedVia = via, Closed = proposal.Closed is not null, NotCounted = notCounted, ProxyVoteNotCounted = deadProxy,
+                VotedVia = via, Closed = proposal.Closed is not null, NotCounted = notCounted, ProxyVoteNotCounted = deadProxy, BoardDecides = boardDecides,
             });
         }
         return Outcome<BallotPaper>.Ok(new BallotPaper
@@ -478,6 +481,10 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             : VotingCodes.ReceiptFor(ServiceProvider.GetRequiredService<IVotingCodeHasher>(), codeHash, this.GetPrimaryKeyString(), proposal.Id, voter, nonce);
         var cast = await Alv.Cast(MeetingId, proposalId!,
             new CastBallot { MemberNumber = voter, Choice = choice.ToString(), Channel = BallotChannel.Online, Receipt = receipt, ProxyHolder = holder }, OnlineActor);
+        // The ALV names the board's field (memberNumber); this request has none of that name (tester5 T5): her own vote names no
+        // field, a holder's vote names forMember.
+        if (!cast.IsOk && cast.Refusal!.Code == "dead-proxy-secret")
+            return cast.Refusal with { Errors = holder is null ? [] : [new FieldError("forMember", cast.Refusal.Message)] };
         if (!cast.IsOk)
             return cast.Refusal!.Code == "already-voted" && await Alv.VotedBy(MeetingId, proposal.Id, voter) is { } first ? Refused(ChannelOf(first)) : cast.Refusal!;
         // Without a nonce the ALV may still see an open ballot as repeated (the same choice): that is not this attempt.
@@ -554,6 +561,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             with { GiverNotEligible = OnlineVotingRules.NotEligible(await Register.Member(number), voting.MeetingDate) };
         var given = OnlineProxyRules.Give(book, number, command.Holder, command.ProposalIds is { } ids ? [.. ids] : null, context);
         if (!given.IsOk) return given.Refusal!;
+        // The ALV first: a dead proxy vote through a holder she replaces is withdrawn for good (tester5 T1), and on a secret ballot
+        // with a dead proxy vote nothing may change (tester5 T5). Only then are her new proxies stored.
+        if (await WithdrawVotesOf(number, book, given.Value!) is { } refused) return refused;
         await CommitProxies(given.Value!, number, "online.proxy-given",
             $"Lid {number} gaf online volmacht aan lid {holder} voor {string.Join(", ", given.Value!.Of(number).Where(g => g.Holder == holder).Select(g => g.ProposalId))}.");
         return await Paper(codeHash);
@@ -568,10 +578,27 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var book = await Proxies();
         var withdrawn = OnlineProxyRules.Withdraw(book, number, command.ProposalIds is { } ids ? [.. ids] : null, context);
         if (!withdrawn.IsOk) return withdrawn.Refusal!;
+        if (await WithdrawVotesOf(number, book, withdrawn.Value!) is { } refused) return refused;
         var left = withdrawn.Value!.Of(number);
         await CommitProxies(withdrawn.Value!, number, "online.proxy-withdrawn",
             $"Lid {number} trok online volmacht in" + (left.IsEmpty ? "." : $"; blijft: {string.Join(", ", left.Select(g => $"{g.ProposalId} (lid {g.Holder})"))}."));
         return await Paper(codeHash);
+    }
+
+    /// <summary>
+    /// Tells the ALV which of the giver's proxies change (<paramref name="before"/> to <paramref name="after"/>): per proposal newly given or
+    /// taken away, the holder it is taken from (<see cref="IAlvGrain.WithdrawProxyVotes"/>). Null when the ALV agrees.
+    /// </summary>
+    private async Task<Refusal?> WithdrawVotesOf(string giver, ProxyBook before, ProxyBook after)
+    {
+        var old = before.Of(giver).ToDictionary(g => g.ProposalId, g => g.Holder, StringComparer.Ordinal);
+        var now = after.Of(giver).ToDictionary(g => g.ProposalId, g => g.Holder, StringComparer.Ordinal);
+        var changes = old.Keys.Union(now.Keys).Order(StringComparer.Ordinal)
+            .Where(id => old.GetValueOrDefault(id) != now.GetValueOrDefault(id))
+            .Select(id => new ProxyWithdrawal(id, old.GetValueOrDefault(id))).ToImmutableArray();
+        if (changes.IsEmpty) return null;
+        var outcome = await Alv.WithdrawProxyVotes(MeetingId, giver, changes, OnlineActor);
+        return outcome.IsOk ? null : outcome.Refusal;
     }
 
     private ProxyBook? _proxies;
@@ -634,9 +661,10 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         {
             var title = meeting.Proposals.FirstOrDefault(p => p.Id == g.ProposalId)?.Title ?? g.ProposalId;
             var (voted, mark) = await VotedOn(meeting, g.ProposalId, number);
-            var used = mark is { ProxyHolder: not null, DeadProxy: null };
-            // Voted, not through a holder: her own vote counts, so the proxy can be neither used nor withdrawn (the page offers nothing).
-            list.Add(new GivenProxy(g.ProposalId, title, g.Holder, used, VotedSelf: voted && !used));
+            // Used: the vote that counts is the one through this holder (not a withdrawn one through an earlier holder: tester5 T1).
+            var used = mark is { ProxyHolder: { } via, DeadProxy: null } && via == g.Holder;
+            // Voted, not through this holder: her own vote counts, so the proxy can be neither used nor withdrawn (the page offers nothing).
+            list.Add(new GivenProxy(g.ProposalId, title, g.Holder, used, VotedSelf: voted && !used, BoardDecides: mark is { DeadProxy: not null, DeadProxySecret: true }));
         }
         return list;
     }
@@ -651,7 +679,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             // A proxy of a member who may not vote on the meeting date is dead: not offered as a ballot.
             if (giverMember?.MayVoteOn(meetingDate) != true) continue;
             var name = giverMember.Name;
-            var voted = await Alv.VotedBy(MeetingId, proposalId, giver) is not null || proposal.Ballots.Any(b => b.MemberNumber == giver);
+            // Voted: the giver's vote counts (a dead one, withdrawn or through a holder who may not vote, is no vote: tester5 T1).
+            var voted = (await VotedOn(meeting, proposalId, giver)).Voted;
             list.Add(new HeldProxy(giver, name, proposalId, proposal.Title, voted, proposal.Closed is not null));
         }
         return list;

@@ -225,13 +225,17 @@ public sealed class ClosingEligibilityTests
         });
 
     /// <summary>A ballot as the grain casts it: the register as it is now, asked about the voter, the holder, the givers the holder carries and the holder of the voter's earlier vote.</summary>
+    private static int receipts;
+
     private static Outcome<AlvChange> VoteNow(AlvRecord record, ImmutableDictionary<string, Member> register, string member, string choice, string? holder,
         BallotChannel channel = BallotChannel.Meeting)
     {
         var book = Book(record);
         var named = new[] { member, holder, book.Voter("alv", "jaarrekening", member)?.ProxyHolder }.OfType<string>()
             .Concat(holder is null ? [] : book.ProxiesOf("alv", "jaarrekening", holder).Select(p => p.Member)).Distinct();
-        return Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder, Channel = channel },
+        // An online ballot always has its receipt (the voting page derives one per attempt).
+        var receipt = channel == BallotChannel.Online ? $"ontvangst-{Interlocked.Increment(ref receipts):D8}" : null;
+        return Track(record, AlvRules.CastBallot(record, "alv", "jaarrekening", new CastBallot { MemberNumber = member, Choice = choice, ProxyHolder = holder, Channel = channel, Receipt = receipt },
             MemberRules.Check(register, named, Held), book, Held, "bestuur", Now));
     }
 
@@ -318,44 +322,81 @@ public sealed class ClosingEligibilityTests
     }
 
     /// <summary>
-    /// Tester4 T1 and T5, for any sequence: members vote (some by proxy) and are written out (on the meeting day) in any
-    /// order before the close. Then every eligible member's vote is counted exactly once, by herself or through a holder
-    /// who may vote: a member is refused "already voted" only while her vote counts, a member whose vote does not count
-    /// can vote herself, and the close counts each eligible member once. The live count before closing (what the turnout,
-    /// the meeting view and the online status show) is the closed count.
+    /// Tester4 T1 and T5, tester5 T1, for any sequence: members vote (some by proxy, online or at the meeting), are written out (on
+    /// the meeting day), are rejoined, and withdraw the proxy their vote went through, in any order before the close. Then every
+    /// eligible member's vote is counted exactly once, by herself or through a holder who may vote: a member is refused "already
+    /// voted" only while her vote counts, a member whose vote does not count can vote herself, and the close counts each eligible
+    /// member once. A proxy vote withdrawn while it did not count never counts again, also when its holder is rejoined. A holder
+    /// is refused a proxy only when the proxies whose counting vote went through her fill the statutes' maximum (1). What the
+    /// papers read (the counting mark: who voted, through whom) is the model's, and the live count before closing is the closed count.
     /// </summary>
     [Property(MaxTest = 300)]
     public Property Tester4_any_proxies_votes_and_leavings_count_every_eligible_member_exactly_once() =>
-        Prop.ForAll(Gen.ArrayOf(from leave in Gen.Elements(false, false, false, true) from m in Gen.Elements(Numbers)
+        Prop.ForAll(Gen.ArrayOf(from step in Gen.Elements(Step.Vote, Step.Vote, Step.Vote, Step.Vote, Step.Leave, Step.Leave, Step.Rejoin, Step.Rejoin, Step.Withdraw, Step.Withdraw)
+                                from m in Gen.Elements(Numbers)
                                 from c in Gen.Elements("Voor", "Tegen", "Onthouding") from h in Gen.Elements<string?>(null, null, "Z-004", "Z-005", "Z-006")
-                                select (leave, m, c, h)).ToArbitrary(), ops =>
+                                from online in Gen.Elements(false, true)
+                                select (step, m, c, h, online)).ToArbitrary(), ops =>
         {
-            var record = Meeting();
+            var record = Meeting(online: true);
             var register = AtVoting;
-            var last = new Dictionary<string, (string Choice, string? Holder)>();
+            var last = new Dictionary<string, (string Choice, string? Holder, bool Online, bool Withdrawn)>();
             var holders = new HashSet<string>();
             bool Eligible(string n) => register[n].MayVoteOn(Held);
-            bool Counts(string n) => last.TryGetValue(n, out var v) && Eligible(n) && (v.Holder is null || Eligible(v.Holder));
-            void Accept(Outcome<AlvChange> o, string m, string c, string? h)
+            bool Counts(string n) => last.TryGetValue(n, out var v) && Eligible(n) && !v.Withdrawn && (v.Holder is null || Eligible(v.Holder));
+            void Accept(Outcome<AlvChange> o, string m, string c, string? h, bool online)
             {
                 record = o.Value!.Record;
-                last[m] = (c, h);
+                last[m] = (c, h, online, false);
                 if (h is not null) holders.Add(h);
             }
-            foreach (var (leave, member, choice, h) in ops)
+            foreach (var (step, member, choice, h, online) in ops)
             {
-                if (leave) { register = register.SetItem(member, Member(member, Held)); continue; }
+                switch (step)
+                {
+                    // Mostly the holders are written out and rejoined: that is where a proxy vote dies and could revive.
+                    case Step.Leave: register = register.SetItem(h ?? member, Member(h ?? member, Held)); continue;
+                    case Step.Rejoin: register = register.SetItem(h ?? member, Member(h ?? member)); continue;
+                    case Step.Withdraw:
+                    {
+                        // She takes her online proxy from the holder her vote went through (or from one she never voted through).
+                        var from = last.TryGetValue(member, out var mine) && mine.Holder is { } via ? via : h;
+                        var withdrawn = WithdrawNow(record, register, member, from);
+                        // Refused while that vote is alive (its holder may vote and it was not withdrawn), as the rule of Earlier says.
+                        if (mine.Holder is not null && mine.Holder == from && !mine.Withdrawn && Eligible(from))
+                            Assert.Equal("proxy-used", withdrawn.Refusal?.Code);
+                        else
+                        {
+                            Assert.True(withdrawn.IsOk, Errors(withdrawn.Refusal));
+                            record = withdrawn.Value!.Record;
+                            // Only an online proxy vote that does not count is withdrawn (a proxy at the meeting is the board's).
+                            if (mine.Holder is not null && mine.Holder == from && mine.Online && !Eligible(mine.Holder)) last[member] = mine with { Withdrawn = true };
+                        }
+                        continue;
+                    }
+                }
                 var holder = h == member ? null : h;
                 var counted = Counts(member);
-                var attempt = VoteNow(record, register, member, choice, holder);
-                if (attempt.IsOk && !attempt.Value!.Cast!.Repeat) { Assert.False(counted, "a second counted vote was accepted"); Accept(attempt, member, choice, holder); }
+                var carried = holder is null ? 0 : last.Count(g => g.Key != member && Counts(g.Key) && g.Value.Holder == holder);
+                var attempt = VoteNow(record, register, member, choice, holder, online ? BallotChannel.Online : BallotChannel.Meeting);
+                if (attempt.IsOk && !attempt.Value!.Cast!.Repeat) { Assert.False(counted, "a second counted vote was accepted"); Accept(attempt, member, choice, holder, online); }
                 else if (!attempt.IsOk && attempt.Refusal!.Code == "already-voted") Assert.True(counted, "refused as voted while the vote does not count: " + Errors(attempt.Refusal));
+                else if (!attempt.IsOk && attempt.Refusal!.Code == "too-many-proxies") Assert.True(carried >= 1, "a slot taken by a vote that does not count through her: " + Errors(attempt.Refusal));
+            }
+            // What the papers read: the counting mark says she voted (and through whom) exactly when the model counts her vote.
+            var check = MemberRules.Check(register, Numbers, Held);
+            var proposal = record.Meetings[0].Proposals[0];
+            foreach (var n in Numbers.Where(Eligible))
+            {
+                var mark = AlvRules.CountingMark(proposal, Book(record).Voter("alv", "jaarrekening", n), x => !check.Refused.ContainsKey(x));
+                Assert.Equal(Counts(n), mark is not null);
+                if (mark is not null) Assert.Equal(last[n].Holder, mark.ProxyHolder);
             }
             foreach (var n in Numbers.Where(Eligible))
             {
                 var own = VoteNow(record, register, n, "Onthouding", null);
                 if (Counts(n)) Assert.True(own.Refusal?.Code == "already-voted" || own.Value?.Cast?.Repeat == true, Errors(own.Refusal));
-                else { Assert.True(own.IsOk && !own.Value!.Cast!.Repeat, Errors(own.Refusal)); Accept(own, n, "Onthouding", null); }
+                else { Assert.True(own.IsOk && !own.Value!.Cast!.Repeat, Errors(own.Refusal)); Accept(own, n, "Onthouding", null, false); }
             }
             var live = AlvRules.CountedNow(record.Meetings[0], Book(record), MemberRules.Check(register, Numbers, Held));
             var closed = Close(record, register);
@@ -377,6 +418,51 @@ public sealed class ClosingEligibilityTests
             Assert.Equal(result.PresentOrRepresented, AlvRules.PresentOrRepresented(live, live.Proposals[0]));
             Assert.Equal((result.For, result.Against, result.Abstain), (live.Proposals[0].Count.For, live.Proposals[0].Count.Against, live.Proposals[0].Count.Abstain));
         });
+
+    public enum Step { Vote, Leave, Rejoin, Withdraw }
+
+    /// <summary>The giver takes her online proxy on the proposal from <paramref name="holder"/>, as the online voting grain asks the ALV.</summary>
+    private static Outcome<AlvChange> WithdrawNow(AlvRecord record, ImmutableDictionary<string, Member> register, string giver, string? holder)
+    {
+        var book = Book(record);
+        var named = new[] { giver, holder, book.Voter("alv", "jaarrekening", giver)?.ProxyHolder }.OfType<string>().Distinct();
+        return Track(record, AlvRules.WithdrawProxyVotes(record, "alv", giver, [new ProxyWithdrawal("jaarrekening", holder)], MemberRules.Check(register, named, Held), book, "online", Now));
+    }
+
+    /// <summary>
+    /// Tester5 T1 in the rules, as the tester did it: Z-001's holder Z-004 votes for her and is written out; she withdraws that proxy,
+    /// Z-005 votes for her through a new one, and Z-004 is rejoined. The withdrawn vote stays dead: Z-005's vote is the one that
+    /// counts (before: refused "already voted", and the close counted Z-004's Voor), and it takes no slot of Z-004's.
+    /// </summary>
+    [Fact]
+    public void Tester5_T1_a_withdrawn_proxy_vote_does_not_count_again_when_its_holder_is_rejoined()
+    {
+        var record = Meeting(online: true);
+        record = Ok(VoteNow(record, AtVoting, "Z-001", "Voor", "Z-004", BallotChannel.Online));
+        var written = Leave("Z-004", Held);
+        record = Ok(WithdrawNow(record, written, "Z-001", "Z-004"));
+        Assert.True(Book(record).Voter("alv", "jaarrekening", "Z-001")!.Withdrawn);
+        // Z-004 rejoined: the withdrawn vote does not count, Z-001 is free, and Z-004 can still carry one proxy (Z-002's).
+        Assert.Null(AlvRules.CountingMark(record.Meetings[0].Proposals[0], Book(record).Voter("alv", "jaarrekening", "Z-001"), _ => true));
+        record = Ok(VoteNow(record, AtVoting, "Z-001", "Tegen", "Z-005", BallotChannel.Online));
+        record = Ok(VoteNow(record, AtVoting, "Z-002", "Tegen", "Z-004", BallotChannel.Online));
+        var result = Ok(Close(record, AtVoting)).Meetings[0].Proposals[0].Closed!.Result;
+        Assert.Equal((0m, 2m), (result.For, result.Against));
+        Assert.Equal("1 stem niet meegeteld: lid Z-001 stemde bij volmacht via lid Z-004, maar trok die volmacht daarna in; de latere stem van lid Z-001 telt wel",
+            Assert.Single(result.LeftOut));
+    }
+
+    /// <summary>Tester5 T5: on a secret ballot a dead proxy vote cannot be taken out, so it cannot be withdrawn or replaced either; the refusal names no field.</summary>
+    [Fact]
+    public void Tester5_T5_on_a_secret_ballot_a_dead_proxy_vote_cannot_be_withdrawn_and_the_refusal_names_no_field()
+    {
+        var record = Meeting(secret: true, online: true);
+        record = Ok(VoteNow(record, AtVoting, "Z-001", "Voor", "Z-004", BallotChannel.Online));
+        var refused = WithdrawNow(record, Leave("Z-004", Held), "Z-001", "Z-004");
+        Assert.Equal("dead-proxy-secret", refused.Refusal?.Code);
+        Assert.Empty(refused.Refusal!.Errors);
+        Assert.Contains("Het bestuur beslist", refused.Refusal.Message);
+    }
 
     /// <summary>
     /// Tester4 T1 on paper: members vote online (some by proxy) and are written out in any order; then every eligible member

@@ -126,6 +126,70 @@ public sealed class DeadProxyVoteApiTests(OnlineVotingFixture fixture) : IClassF
         Assert.Equal(["votingKey"], both.ErrorFields);
     }
 
+    /// <summary>
+    /// Tester5 T1, the tester's steps: after L-4 was written out, L-1 withdraws that proxy and gives one to L-3; then the write-out
+    /// is undone (`warmte member rejoin`). Before: L-4's withdrawn "Voor" counted again, L-3 was refused 409 already-voted ("die stem
+    /// telt"), the close counted the old vote and both papers said L-3 had voted. Now the withdrawn vote stays dead: L-3's vote is the
+    /// one that counts, the papers name it, and the close leaves the withdrawn one out, saying why.
+    /// </summary>
+    [Fact]
+    public async Task Tester5_T1_a_withdrawn_proxy_vote_stays_dead_when_its_holder_is_rejoined_and_the_new_holders_vote_counts()
+    {
+        var (coop, token, codes) = await HolderWrittenOutAfterVoting();
+        var withdrawn = await Member().Post("api/stem/proxy/withdraw", new { code = codes["L-1"], proposalIds = new[] { "vb" } });
+        Assert.True(withdrawn.Status == HttpStatusCode.OK, withdrawn.Raw);
+        Assert.Equal("Uw stem bij volmacht via lid L-4 telt niet: u heeft die volmacht ingetrokken. U kunt zelf stemmen, of een ander lid volmacht geven.",
+            withdrawn.Body.GetProperty("items")[0].GetProperty("proxyVoteNotCounted").GetString());
+        var given = await Member().Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-3", proposalIds = new[] { "vb" } });
+        Assert.True(given.Status == HttpStatusCode.OK, given.Raw);
+        var rejoined = await Cli(token, "member", "rejoin", coop, "L-4");
+        Assert.True(rejoined.Code == 0, rejoined.Err);
+
+        // Still dead after the rejoin: her paper says so and names no holder as having voted for her.
+        var paper = (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body;
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, paper.GetProperty("items")[0].GetProperty("myVote").ValueKind);
+        Assert.Contains("u heeft die volmacht ingetrokken", paper.GetProperty("items")[0].GetProperty("proxyVoteNotCounted").GetString());
+        Assert.Equal(("L-3", false), (paper.GetProperty("proxiesGiven")[0].GetProperty("holder").GetString(), paper.GetProperty("proxiesGiven")[0].GetProperty("used").GetBoolean()));
+        var held = (await Member().Post("api/stem/paper", new { code = codes["L-3"] })).Body.GetProperty("proxiesHeld")[0];
+        Assert.Equal(("L-1", false), (held.GetProperty("giver").GetString(), held.GetProperty("voted").GetBoolean()));
+        // The only vote that counts now is L-2's (the count as closing would count it).
+        Assert.Equal((1, 1), (await Counts(coop)).Online);
+
+        var byNewHolder = await Member().Post("api/stem/votes", new { code = codes["L-3"], proposalId = "vb", choice = "Tegen", forMember = "L-1" });
+        Assert.True(byNewHolder.Status == HttpStatusCode.OK, byNewHolder.Raw);
+        paper = (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body;
+        Assert.Equal(("uitgebracht", "online, bij volmacht door lid L-3"),
+            (paper.GetProperty("items")[0].GetProperty("myVote").GetString(), paper.GetProperty("items")[0].GetProperty("votedVia").GetString()));
+        Assert.True(paper.GetProperty("proxiesGiven")[0].GetProperty("used").GetBoolean());
+        Assert.True((await Member().Post("api/stem/paper", new { code = codes["L-3"] })).Body.GetProperty("proxiesHeld")[0].GetProperty("voted").GetBoolean());
+        // L-4, rejoined, holds no proxy of hers and cannot vote for her any more.
+        Assert.Equal(0, (await Member().Post("api/stem/paper", new { code = codes["L-4"] })).Body.GetProperty("proxiesHeld").GetArrayLength());
+
+        // Counted: L-2 Tegen and L-1 Tegen through L-3; present or represented: L-1, L-2, L-3 (online), and L-4, who voted online as a holder.
+        Assert.Equal(((2, 2), (2, 2, 4), (2, 2, 4)), await Counts(coop));
+        var closed = await Cli(token, "alv", "close", coop, "alv", "vb");
+        Assert.True(closed.Code == 0, closed.Err);
+        Assert.Contains("0 voor, 2 tegen", closed.Out);
+        Assert.Contains("lid L-1 stemde bij volmacht via lid L-4, maar trok die volmacht daarna in; de latere stem van lid L-1 telt wel", closed.Out);
+        Assert.Equal(((2, 2), (2, 2, 4), (2, 2, 4)), await Counts(coop));
+    }
+
+    /// <summary>Tester5 T1 without a new holder: withdrawn, then L-4 rejoined; nobody votes for L-1 and the close leaves the withdrawn vote out.</summary>
+    [Fact]
+    public async Task Tester5_T1_a_withdrawn_proxy_vote_is_left_out_at_closing_though_its_holder_was_rejoined()
+    {
+        var (coop, token, codes) = await HolderWrittenOutAfterVoting();
+        Assert.Equal(HttpStatusCode.OK, (await Member().Post("api/stem/proxy/withdraw", new { code = codes["L-1"], proposalIds = new[] { "vb" } })).Status);
+        Assert.Equal(0, (await Cli(token, "member", "rejoin", coop, "L-4")).Code);
+        Assert.Equal((1, 1), (await Counts(coop)).Online);
+        var closed = await Cli(token, "alv", "close", coop, "alv", "vb");
+        Assert.True(closed.Code == 0, closed.Err);
+        Assert.Contains("0 voor, 1 tegen", closed.Out);
+        var item = (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body.GetProperty("items")[0];
+        Assert.Equal("niet-meegeteld", item.GetProperty("myVote").GetString());
+        Assert.Contains("u heeft de volmacht aan lid L-4 ingetrokken", item.GetProperty("notCounted").GetString());
+    }
+
     [Fact]
     public async Task The_board_records_the_givers_vote_at_the_meeting_once_her_holder_was_written_out()
     {

@@ -13,13 +13,13 @@ public sealed class StemPageTests(BrowserFixture fixture)
     private const int PhoneWidth = 390, PhoneHeight = 844;
 
     /// <summary>A cooperative whose meeting is today (the fixture's 15 January 2027) with online voting open; the members' codes.</summary>
-    private async Task<(string Coop, Dictionary<string, string> Codes)> MeetingToday(bool onlineProxies = false)
+    private async Task<(string Coop, Dictionary<string, string> Codes)> MeetingToday(bool onlineProxies = false, string[]? secretBallotTypes = null)
     {
         var admin = fixture.Server.Client();
         var coop = $"stem-{Guid.NewGuid().ToString("N")[..8]}";
         var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"p-{Guid.NewGuid().ToString("N")[..8]}");
         await ApiCalls.SeedMembers(admin, coop);
-        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = onlineProxies } })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = onlineProxies, secretBallotTypes = secretBallotTypes ?? [] } })).Status);
         Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
         {
             id = "alv", title = "Winter-ALV", date = "2027-01-15", noticeDate = "2027-01-01",
@@ -342,6 +342,53 @@ public sealed class StemPageTests(BrowserFixture fixture)
         await Assertions.Expect(again.GetByRole(AriaRole.Button, new() { Name = "Volmacht voor Tarief 2028 intrekken" })).ToHaveCountAsync(0);
         await Assertions.Expect(again.GetByRole(AriaRole.Button, new() { Name = "Intrekken" })).ToHaveCountAsync(0);
         foreach (var p in new[] { page, again }) await p.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Tester5 T5: the same on a secret ballot (Tariefbesluit secret by the statutes). That proxy vote cannot be taken out of the
+    /// count, so a vote of her own or through a new holder would count twice. Before: the page invited her to vote or give a new
+    /// proxy and every way was then refused (409 dead-proxy-secret, under a field "memberNumber" the request does not have). Now the
+    /// page says the board decides and offers no choice, no withdraw and no new proxy for it; the refusals name no field.
+    /// </summary>
+    [Fact]
+    public async Task On_a_secret_ballot_a_giver_whose_holder_was_written_out_is_told_the_board_decides_and_offered_nothing_for_it()
+    {
+        var (coop, codes) = await MeetingToday(onlineProxies: true, secretBallotTypes: ["Tariefbesluit"]);
+        var member = fixture.Server.Client(token: null);
+        Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-2", proposalIds = new[] { "tarief" } })).Status);
+        var byHolder = await member.Post("api/stem/votes", new { code = codes["L-2"], proposalId = "tarief", choice = "Voor", forMember = "L-1" });
+        Assert.True(byHolder.Status == HttpStatusCode.OK, byHolder.Raw);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Server.Client().Post($"api/cooperatives/{coop}/members/L-2/leave", new { leftOn = "2027-01-15" })).Status);
+
+        var page = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await page.GotoAsync($"/stem#{codes["L-1"]}");
+        var tarief = page.GetByRole(AriaRole.Group, new() { Name = "Tarief 2028", Exact = true });
+        await Assertions.Expect(tarief).ToContainTextAsync("Uw stem bij volmacht via lid L-2 telt niet: lid L-2 is op 15-01-2027 uitgeschreven");
+        await Assertions.Expect(tarief).ToContainTextAsync("Het bestuur beslist");
+        await Assertions.Expect(tarief).Not.ToContainTextAsync("U kunt nu zelf stemmen");
+        await Assertions.Expect(tarief.GetByRole(AriaRole.Radio)).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#proxies-given")).ToContainTextAsync("Tarief 2028: volmacht aan lid L-2; die stem telt niet en is bij deze geheime stemming niet te vervangen, het bestuur beslist.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Volmacht voor Tarief 2028 intrekken" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#proxy-proposals").GetByLabel("Tarief 2028")).ToHaveCountAsync(0);
+        // The other proposal is hers to vote on as ever.
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "Realisatiebesluit warmtenet" }).GetByRole(AriaRole.Radio)).ToHaveCountAsync(3);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= PhoneWidth);
+        await page.Context.CloseAsync();
+
+        // What the page no longer offers is refused, with the same text and no field the requests do not have.
+        var own = await member.Post("api/stem/votes", new { code = codes["L-1"], proposalId = "tarief", choice = "Tegen" });
+        var withdraw = await member.Post("api/stem/proxy/withdraw", new { code = codes["L-1"], proposalIds = new[] { "tarief" } });
+        var replace = await member.Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-3", proposalIds = new[] { "tarief" } });
+        foreach (var refused in new[] { own, withdraw, replace })
+        {
+            Assert.True((refused.Status, refused.Code) == (HttpStatusCode.Conflict, "dead-proxy-secret"), refused.Raw);
+            Assert.Empty(refused.ErrorFields);
+            Assert.Contains("Het bestuur beslist", refused.Raw);
+        }
+        // Nothing changed: the proxy to L-2 stands.
+        var paper = (await member.Post("api/stem/paper", new { code = codes["L-1"] })).Body;
+        Assert.Equal("L-2", paper.GetProperty("proxiesGiven")[0].GetProperty("holder").GetString());
+        Assert.True(paper.GetProperty("items")[1].GetProperty("boardDecides").GetBoolean());
     }
 
     /// <summary>

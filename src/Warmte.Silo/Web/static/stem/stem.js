@@ -186,7 +186,8 @@ function render() {
     } else if (item.proxyVoteNotCounted && eligible) {
       // The holder voted for her but may not vote (written out): that vote does not count and she is free again (tester4 T1).
       fieldset.append(note(item.proxyVoteNotCounted, "voted"));
-      if (!item.closed && paper.open) {
+      // A secret ballot: that vote cannot be taken out, so neither a vote of her own nor a new proxy; the board decides (tester5 T5).
+      if (!item.closed && paper.open && !item.boardDecides) {
         open++;
         radios(fieldset, `keuze-${i}`, item.proposalId, null);
       }
@@ -233,8 +234,10 @@ function renderProxy() {
       ? `${g.title}: lid ${g.holder} heeft voor u gestemd.`
       : g.votedSelf
         ? `${g.title}: volmacht aan lid ${g.holder}; u heeft zelf gestemd, de volmacht wordt niet gebruikt.`
-        : `${g.title}: volmacht aan lid ${g.holder}. `);
-    if (!g.used && !g.votedSelf) {
+        : g.boardDecides
+          ? `${g.title}: volmacht aan lid ${g.holder}; die stem telt niet en is bij deze geheime stemming niet te vervangen, het bestuur beslist.`
+          : `${g.title}: volmacht aan lid ${g.holder}. `);
+    if (!g.used && !g.votedSelf && !g.boardDecides) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "secondary";
@@ -245,7 +248,7 @@ function renderProxy() {
     }
     return li;
   }));
-  const free = paper.items.filter((item) => !item.myVote && !item.closed && !given.some((g) => g.proposalId === item.proposalId));
+  const free = paper.items.filter((item) => !item.myVote && !item.closed && !item.boardDecides && !given.some((g) => g.proposalId === item.proposalId));
   const fieldset = $("proxy-proposals");
   fieldset.replaceChildren(fieldset.querySelector("legend") ?? document.createElement("legend"));
   free.forEach((item, i) => {
