@@ -177,7 +177,7 @@ public sealed record Outlook
 
     /// <summary>What every page says of a simulation stopped at its cap.</summary>
     public static readonly string StoppedAtCapText =
-        $"De simulatie is na {CashFlowSimulator.MaxMonths.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} maanden gestopt en het werk was toen nog niet af: "
+        $"De simulatie is na {CashFlowSimulator.MaxMonths.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} {Warmte.DutchFormat.Noun(CashFlowSimulator.MaxMonths, "maand", "maanden")} gestopt en het werk was toen nog niet af: "
         + "of het geld tot het einde van het werk reikt, is niet berekend.";
 }
 
