@@ -6,5 +6,6 @@
 -- and a COLLATE "C" in the query alone cannot use an index of another collation. Equality on tag
 -- (every other tag read) means the same in both collations.
 -- Only the collation changes (text stays text): PostgreSQL keeps the table's rows as they are and
--- rebuilds the index on tag (ix_warmte_journal_tag), once, at the first start of this build.
+-- rebuilds the index on tag (ix_warmte_journal_tag), once, at the first start of this build. An older
+-- build runs on the database as before (it reads tags by equality only) and logs the number as unknown.
 ALTER TABLE warmte_journal ALTER COLUMN tag TYPE text COLLATE "C";
