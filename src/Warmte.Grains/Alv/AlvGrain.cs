@@ -295,8 +295,8 @@ public sealed class AlvGrain(
         // member is in question, the meeting's online marks are counted, which say how much they lowered it.
         int? onlineMarks = null;
         if (suspects.Any(n => book.VotedOnline(meetingId, n) && AlvRules.OldCloseLowered(meeting, proposals, book, n, x => !refused.Contains(x))))
-            onlineMarks = (await state.ReadAsync(new Journal.JournalQuery(AlvFacts.OnlineMark)))
-                .Count(r => r.Tag is { } tag && tag.StartsWith(meetingId + "/", StringComparison.Ordinal));
+            // Counted in the database by the tag index (tag "meeting/member"), not every meeting's marks read.
+            onlineMarks = (int)await state.CountByTagPrefixAsync(AlvFacts.OnlineMark, meetingId + "/");
         return AlvRules.OnlineTurnout(counted, book, suspects, n => !refused.Contains(n), onlineMarks);
     }
 

@@ -72,6 +72,13 @@ public interface IJournalStore
 
     Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null);
 
+    /// <summary>
+    /// How many journal rows of <paramref name="kind"/> have a tag that starts with <paramref name="tagPrefix"/>
+    /// (ordinal: every character as written, none a wildcard), counted in the database by the tag index as the
+    /// range <see cref="JournalTags.PrefixRange"/> (byte order on both engines; postgresql/0021).
+    /// </summary>
+    Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix);
+
     /// <summary>Current rows of a grain, ordered by entity id (ordinal), paged.</summary>
     Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query);
 
@@ -142,6 +149,33 @@ public interface IJournalStore
     /// month from it and then only that month's rows, instead of every booking of the project.
     /// </summary>
     Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId);
+}
+
+/// <summary>Tags of journal rows.</summary>
+public static class JournalTags
+{
+    /// <summary>
+    /// The tags that start with <paramref name="prefix"/>, as a range From &lt;= tag &lt; To in code point order (which is
+    /// UTF-8 byte order: SQLite's BINARY, PostgreSQL's "C"): To is the prefix with its last character moved one code point
+    /// up ("m1/" → "m10"), so the range is index-friendly and no character is a wildcard as in LIKE. To is null when
+    /// nothing is above every tag of the prefix (an empty prefix, or one of only U+10FFFF).
+    /// </summary>
+    public static (string From, string? To) PrefixRange(string prefix)
+    {
+        var runes = prefix.EnumerateRunes().ToList();
+        while (runes.Count > 0)
+        {
+            var next = runes[^1].Value + 1;
+            if (next == 0xD800) next = 0xE000; // surrogates are no code points of their own
+            if (next <= 0x10FFFF)
+            {
+                runes[^1] = new System.Text.Rune(next);
+                return (prefix, string.Concat(runes.Select(r => r.ToString())));
+            }
+            runes.RemoveAt(runes.Count - 1);
+        }
+        return (prefix, null);
+    }
 }
 
 /// <summary>What a funder's portfolio reads (<see cref="IJournalStore.ReadFunderProjectSummariesAsync"/>).</summary>

@@ -94,6 +94,9 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
 
     public Task<long> CountAsync(string kind, string? tag = null) => store.CountAsync(GrainType, GrainKey, kind, tag);
 
+    /// <summary>How many rows of <paramref name="kind"/> have a tag starting with <paramref name="tagPrefix"/>, counted by the tag index.</summary>
+    public Task<long> CountByTagPrefixAsync(string kind, string tagPrefix) => store.CountByTagPrefixAsync(GrainType, GrainKey, kind, tagPrefix);
+
     public Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(RowQuery query) => store.ReadRowsAsync(GrainType, GrainKey, query);
 
     public Task<long> CountRowsAsync(string kind, string? tag = null) => store.CountRowsAsync(GrainType, GrainKey, kind, tag);

@@ -37,22 +37,57 @@ public sealed class TenantConsentGrain(
 
     public async Task<ConsentStatus> Status(bool withAddresses)
     {
-        // A met complex whose day the record does not know is dated from its answers (read for that only when needed; not shown to other roles).
-        var record = await WithMetOnAsync(Record);
-        var all = withAddresses || record.Complexes.Any(ConsentRules.NeedsAnswerDates) ? await AnswersAsync() : null;
-        return ConsentRules.Status(record, ProjectId, Today, withAddresses ? all : null, all);
+        var (record, dates) = await WithMetOnDerivedAsync();
+        if (withAddresses)
+        {
+            var all = await AnswersAsync();
+            return ConsentRules.Status(record, ProjectId, Today, all, all);
+        }
+        // A met complex whose day is still not known is dated from its own answers (not shown to other roles): those read
+        // with its history, else by its tag — never every answer of the project.
+        var needing = record.Complexes.Where(ConsentRules.NeedsAnswerDates).ToList();
+        if (needing.Count == 0) return ConsentRules.Status(record, ProjectId, Today, null);
+        foreach (var complex in needing.Where(c => !dates.ContainsKey(c.Id)))
+            dates[complex.Id] = [.. (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(Declaration)];
+        return ConsentRules.Status(record, ProjectId, Today, null, dates);
+    }
+
+    /// <summary>What <see cref="WithMetOnDerivedAsync"/> derived at one version of the state (the grain's memory only).</summary>
+    private sealed record Derived(long Version, ConsentRecord Record, ConsentRecord Derivation, Dictionary<string, ImmutableArray<Declaration>> Dates);
+
+    private Derived? _derived;
+
+    /// <summary>
+    /// The record with <see cref="Complex.MetOn"/> derived for the met complexes stored before it was kept
+    /// (<see cref="WithMetOnAsync"/>), and the current answers read for that of those complexes whose history needed them
+    /// (by complex). Kept until the state's version moves, so reading the status again reads no history again; a write
+    /// stores the day (<see cref="ConsentRules.WithMetOn"/>) and the complex needs no derivation after it.
+    /// </summary>
+    private async Task<(ConsentRecord Record, Dictionary<string, ImmutableArray<Declaration>> Dates)> WithMetOnDerivedAsync()
+    {
+        if (_derived is { } kept && kept.Version == state.Version && ReferenceEquals(kept.Record, Record)) return (kept.Derivation, kept.Dates);
+        var (version, stored) = (state.Version, Record);
+        var dates = new Dictionary<string, ImmutableArray<Declaration>>(StringComparer.Ordinal);
+        var record = await WithMetOnAsync(stored, dates);
+        _derived = new Derived(version, stored, record, dates);
+        return (record, dates);
     }
 
     /// <summary>
     /// A met complex stored before <see cref="Complex.MetOn"/> was kept gets it from its history on reading (not stored), so
-    /// the consent view names the same day as the gate (tester T2); its next write stores it.
+    /// the consent view names the same day as the gate (tester T2); its next write stores it. The current answers read for
+    /// a complex's history are added to <paramref name="read"/> when given.
     /// </summary>
-    private async Task<ConsentRecord> WithMetOnAsync(ConsentRecord record)
+    private async Task<ConsentRecord> WithMetOnAsync(ConsentRecord record, Dictionary<string, ImmutableArray<Declaration>>? read = null)
     {
         var missing = record.Complexes.Where(c => c.MetOn is null && c.AnswersRemovedOn is null && c.Agreed > 0
             && ConsentRules.Meets(ConsentThresholds.For(c.RentedHomes, c.Threshold), c.Agreed, c.RentedHomes)).ToList();
         foreach (var complex in missing)
-            record = record with { Complexes = record.Complexes.Replace(complex, ConsentRules.WithMetOn(complex, await KnownHistoryAsync(complex))) };
+        {
+            var (history, current) = await HistoryAndAnswersAsync(complex);
+            if (read is not null && current is { } answers) read[complex.Id] = answers;
+            record = record with { Complexes = record.Complexes.Replace(complex, ConsentRules.WithMetOn(complex, history)) };
+        }
         return record;
     }
 
@@ -60,16 +95,19 @@ public sealed class TenantConsentGrain(
     private async Task<ImmutableArray<DeclarationFact>?> KnownHistoryAsync(Complex complex) =>
         complex.AnswersRemovedOn is not null ? null : await HistoryAsync(complex);
 
-    private async Task<ImmutableArray<DeclarationFact>> HistoryAsync(Complex complex)
+    private async Task<ImmutableArray<DeclarationFact>> HistoryAsync(Complex complex) => (await HistoryAndAnswersAsync(complex)).History;
+
+    /// <summary>The complex's history, and its current answers when they were read for it (facts that do not account for its counts).</summary>
+    private async Task<(ImmutableArray<DeclarationFact> History, ImmutableArray<Declaration>? Current)> HistoryAndAnswersAsync(Complex complex)
     {
-        if (complex.Answers == 0) return [];
+        if (complex.Answers == 0) return ([], null);
         var facts = (await state.ReadAsync(new JournalQuery(ConsentRules.FactKind, complex.Id)))
             .Select(JournaledState<RecordState<ConsentRecord>>.Payload<DeclarationFact>).ToImmutableArray();
         // Answers from before the facts (an upgraded snapshot): the current answers per address stand in.
-        var current = ConsentAsOf.Total(facts) == (complex.Agreed, complex.Refused) || complex.AnswersRemovedOn is not null
+        ImmutableArray<Declaration>? current = ConsentAsOf.Total(facts) == (complex.Agreed, complex.Refused) || complex.AnswersRemovedOn is not null
             ? null
-            : (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(Declaration);
-        return ConsentAsOf.History(complex, facts, current);
+            : [.. (await state.ReadRowsAsync(new RowQuery(ConsentRules.RowKind, complex.Id))).Select(Declaration)];
+        return (ConsentAsOf.History(complex, facts, current), current);
     }
 
     public async Task<ConsentStatus> StatusAsOf(LocalDate on)

@@ -107,7 +107,8 @@ public sealed class AdoNetJournalStore : IJournalStore
                  ("at", InstantPattern.ExtendedIso.Format(entry.At)), ("actor", entry.Actor), ("payload", entry.Payload)]));
         if (commit.Idempotency is { } idem) statements.Add(KeyStatement(commit.GrainType, commit.GrainKey, idem, at));
         // Counted against the project summaries it concerns, in the same batch (docs/storage.md, "Project summaries").
-        if (SummaryChange(commit, at) is { } summary) statements.Add(summary);
+        if (SummaryCountSql(Pg, SummaryCountOf(commit.GrainType), afterSnapshot: false) is { } summary)
+            statements.Add((summary, [("key", commit.GrainKey), ("at", at)]));
 
         int snapshotRows;
         if (connection is NpgsqlConnection pg)
@@ -203,8 +204,7 @@ public sealed class AdoNetJournalStore : IJournalStore
     internal static (string Sql, List<NpgsqlParameter> Parameters) OneStatement(JournalCommit commit)
     {
         var lastSeq = commit.FirstSeq + commit.Entries.Count - 1;
-        var summary = ProjectKeyed.Contains(commit.GrainType) ? SummaryCount.Project
-            : commit.GrainType == Alv.AlvGrain.JournalType ? SummaryCount.Cooperative : SummaryCount.None;
+        var summary = SummaryCountOf(commit.GrainType);
         var sql = StatementTexts.GetOrAdd((commit.ExpectedVersion == 0, commit.Entries.Count, commit.Idempotency is not null, summary), StatementText);
         var parameters = new List<NpgsqlParameter>(8 + 6 * commit.Entries.Count)
         {
@@ -235,6 +235,35 @@ public sealed class AdoNetJournalStore : IJournalStore
 
     private enum SummaryCount { None, Project, Cooperative }
 
+    /// <summary>Which project summaries a commit of <paramref name="grainType"/> is counted against.</summary>
+    private static SummaryCount SummaryCountOf(string grainType) =>
+        ProjectKeyed.Contains(grainType) ? SummaryCount.Project
+        : grainType == Alv.AlvGrain.JournalType ? SummaryCount.Cooperative : SummaryCount.None;
+
+    /// <summary>
+    /// The one text that counts a commit against the project summaries it concerns (warmte_project_summary.changes), so the
+    /// wide views never show a summary older than a committed change — in the commit's own transaction, on both write paths:
+    /// the statements of <see cref="WriteAsync"/> and (<paramref name="afterSnapshot"/>) a clause of PostgreSQL's one-statement
+    /// commit, where it counts only when the snapshot moved (<c>s</c>, the statement's snapshot CTE). Parameters: <c>@key</c>
+    /// (the grain's key: the project, or for an ALV commit the cooperative, all of whose projects count it — an ALV decision
+    /// moves a gate of any of them) and <c>@at</c>. A project's row is made as a placeholder when it has none yet.
+    /// docs/storage.md, "Project summaries".
+    /// </summary>
+    private static string? SummaryCountSql(bool postgres, SummaryCount count, bool afterSnapshot) => count switch
+    {
+        SummaryCount.Project =>
+            "INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
+            "SELECT @key, '', '', 1, 0, " + (postgres ? "CAST('' AS bytea)" : "X''") + ", @at" +
+            // SQLite reads "ON CONFLICT" after a bare SELECT as a join's ON: its SELECT needs a WHERE.
+            (afterSnapshot ? " FROM s" : postgres ? "" : " WHERE true") +
+            " ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1",
+        SummaryCount.Cooperative =>
+            "UPDATE warmte_project_summary SET changes = changes + 1 WHERE project_id IN (" +
+            (postgres ? CooperativeSummaryRowsLockedPg : CooperativeSummaryRowsSqlite) + ")" +
+            (afterSnapshot ? " AND EXISTS (SELECT 1 FROM s)" : ""),
+        _ => null,
+    };
+
     // The statement's text depends only on its shape (built once per shape, not per commit).
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool New, int Entries, bool Key, SummaryCount Summary), string> StatementTexts = new();
 
@@ -253,12 +282,7 @@ public sealed class AdoNetJournalStore : IJournalStore
             sql.Append(", k AS (INSERT INTO warmte_idempotency (grain_type, grain_key, idem_key, fingerprint, answer, seq, at) " +
                 "SELECT @type, @key, @idem, @fingerprint, CAST(@answer AS jsonb), @idemSeq, @at FROM s)");
         // Counted against the project summaries it concerns (docs/storage.md, "Project summaries"), as in WriteAsync.
-        if (shape.Summary == SummaryCount.Project)
-            sql.Append(", p AS (INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
-                "SELECT @key, '', '', 1, 0, CAST('' AS bytea), @at FROM s " +
-                "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1)");
-        else if (shape.Summary == SummaryCount.Cooperative)
-            sql.Append(", p AS (UPDATE warmte_project_summary SET changes = changes + 1 WHERE project_id IN (" + CooperativeSummaryRowsLockedPg + ") AND EXISTS (SELECT 1 FROM s))");
+        if (SummaryCountSql(postgres: true, shape.Summary, afterSnapshot: true) is { } count) sql.Append(", p AS (" + count + ")");
         sql.Append(" SELECT COUNT(*) FROM s");
         return sql.ToString();
     }
@@ -395,6 +419,24 @@ public sealed class AdoNetJournalStore : IJournalStore
             ("type", grainType), ("key", grainKey), ("kind", kind), ("tag", tag));
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
+
+    public async Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix)
+    {
+        var (from, to) = JournalTags.PrefixRange(tagPrefix);
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null, CountByTagPrefixSql(to is not null),
+            ("type", grainType), ("key", grainKey), ("kind", kind), ("from", from), ("to", to));
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    /// <summary>
+    /// The statement of <see cref="CountByTagPrefixAsync"/> (public so a test can ask the engine for its plan): equality on
+    /// the grain and kind, a range on tag — the columns of ix_warmte_journal_tag in its order. Byte order on both engines:
+    /// SQLite's default BINARY collation, the "C" collation of the column on PostgreSQL (postgresql/0021).
+    /// </summary>
+    public static string CountByTagPrefixSql(bool bounded) =>
+        "SELECT COUNT(*) FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind AND tag >= @from" +
+        (bounded ? " AND tag < @to" : "");
 
     public async Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys)
     {
@@ -554,12 +596,10 @@ public sealed class AdoNetJournalStore : IJournalStore
     /// the projects in its batch (<see cref="PgGroupCommit"/>): two transactions that each hold several
     /// summary rows never wait on each other in a circle. PostgreSQL only: SQLite has one writer.
     /// </summary>
-    private string CooperativeSummaryRowsLocked => Pg
-        ? CooperativeSummaryRowsLockedPg
-        : "SELECT project_id FROM warmte_project_summary WHERE cooperative_id = @key";
-
     private const string CooperativeSummaryRowsLockedPg =
         "SELECT project_id FROM warmte_project_summary WHERE cooperative_id = @key ORDER BY project_id COLLATE \"C\" FOR UPDATE";
+
+    private const string CooperativeSummaryRowsSqlite = "SELECT project_id FROM warmte_project_summary WHERE cooperative_id = @key";
 
     /// <summary>Grain types whose key is a project id: their commits concern that project's summary.</summary>
     private static readonly HashSet<string> ProjectKeyed = new(StringComparer.Ordinal)
@@ -567,23 +607,6 @@ public sealed class AdoNetJournalStore : IJournalStore
         Projects.ProjectGrain.JournalType, Grants.GrantsGrain.JournalType, CashFlow.CashFlowPlanGrain.JournalType,
         BusinessCase.Versions.BusinessCaseGrain.JournalType, TenantConsent.TenantConsentGrain.JournalType,
     };
-
-    /// <summary>
-    /// In the commit's transaction: counts the commit against the project summaries it concerns
-    /// (warmte_project_summary.changes), so the wide views never show a summary older than a
-    /// committed change — without a transaction of its own. docs/storage.md, "Project summaries".
-    /// </summary>
-    private (string Sql, (string Name, object? Value)[] Parameters)? SummaryChange(JournalCommit commit, string at) =>
-        ProjectKeyed.Contains(commit.GrainType)
-            ? ("INSERT INTO warmte_project_summary (project_id, cooperative_id, as_of, changes, computed, summary, updated_at) " +
-               "VALUES (@project, '', '', 1, 0, @empty, @at) " +
-               "ON CONFLICT (project_id) DO UPDATE SET changes = warmte_project_summary.changes + 1",
-               [("project", commit.GrainKey), ("empty", Array.Empty<byte>()), ("at", at)])
-            : commit.GrainType == Alv.AlvGrain.JournalType
-                // An ALV decision moves a gate of one of the cooperative's projects: all of them count it.
-                ? ("UPDATE warmte_project_summary SET changes = changes + 1 WHERE project_id IN (" + CooperativeSummaryRowsLocked.Replace("@key", "@cooperative") + ")",
-                   [("cooperative", commit.GrainKey)])
-                : null;
 
     public async Task DeleteProjectSummaryAsync(string projectId)
     {
