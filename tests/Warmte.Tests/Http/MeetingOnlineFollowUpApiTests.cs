@@ -233,6 +233,12 @@ public sealed class MeetingOnlineFollowUpApiTests : IAsyncLifetime
         Assert.Contains(phrases, p => p.StartsWith("de volmacht van lid L-1 die lid L-3 op de papieren telling van voorstel 'tarief' van vergadering 'alv' droeg"));
         // The giver's side was already named: the vote of L-1 through L-3 is L-1's own vote, not listed for L-3 twice.
         Assert.Single(phrases, p => p.Contains("L-1"));
+
+        // As giver: L-1's votes through a holder, by ballot and on the tally, are named as L-1's own.
+        var giver = await Cli("member", "leave", coop, "L-1", "--on", "20-03-2027");
+        Assert.True(giver.Code == 0, giver.Out + giver.Err);
+        Assert.Contains("de stem van lid L-1 op voorstel 'begroting' van vergadering 'alv' (bij volmacht uitgebracht door lid L-2)", giver.Out);
+        Assert.Contains("de stem van lid L-1 op voorstel 'tarief' van vergadering 'alv' (bij volmacht uitgebracht door lid L-3)", giver.Out);
     }
 
     [Fact]
