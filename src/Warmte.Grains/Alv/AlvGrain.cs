@@ -8,8 +8,20 @@ namespace Warmte.Alv;
 
 /// <summary>Thin shell around <see cref="AlvRules"/>: load, ask the member register who may vote, apply, persist, answer.</summary>
 public sealed class AlvGrain(
-    Journal.IJournalStore store, IClock clock) : Grain, IAlvGrain
+    Journal.IJournalStore store, IClock clock) : Grain, IAlvGrain, IRemindable
 {
+    /// <summary>
+    /// The durable backstop of the online follow-ups (<see cref="AlvRecord.OnlineFollowUps"/>): registered before the commit
+    /// that puts one on the outbox, removed when the outbox is empty, so a follow-up a crash interrupted is applied even
+    /// when nobody touches this cooperative's ALV again.
+    /// </summary>
+    public const string FollowUpReminder = "online-follow-up";
+
+    /// <summary>How soon after a correction (or an activation with follow-ups pending) this grain sends them again itself.</summary>
+    public static readonly TimeSpan FollowUpRetry = TimeSpan.FromSeconds(3);
+
+    private IGrainTimer? followUpTimer;
+
     /// <summary>The grain type in the journal tables (the state name it had in Orleans' grain storage).</summary>
     public const string JournalType = "alv";
 
@@ -19,6 +31,8 @@ public sealed class AlvGrain(
     {
         state = new Journal.JournaledState<RecordState<AlvRecord>>(store, JournalType, this.GetPrimaryKeyString());
         await state.LoadAsync();
+        // A follow-up left on the outbox by a crash or a failed call: send it again once this activation runs.
+        if (!Record.OnlineFollowUps.IsDefaultOrEmpty) RetryFollowUps();
     }
 
     private string CooperativeId => this.GetPrimaryKeyString();
@@ -55,7 +69,7 @@ public sealed class AlvGrain(
         await state.EnsureLoadedAsync();
         var foundedOn = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).FoundedOn();
         var codes = await OnlineCodesIssued(meetingId);
-        return await Apply(AlvRules.UpdateMeeting(Record, meetingId, command, Today, codes, foundedOn), actor) is { } refusal
+        return await WithFollowUp(AlvRules.UpdateMeeting(Record, meetingId, command, Today, codes, foundedOn), actor) is { } refusal
             ? refusal
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
     }
@@ -65,9 +79,85 @@ public sealed class AlvGrain(
         await state.EnsureLoadedAsync();
         var meeting = AlvRules.Find(Record, meetingId);
         var codes = await OnlineCodesIssued(meetingId);
-        return await Apply(AlvRules.DeleteMeeting(Record, meetingId, codes), actor) is { } refusal
+        return await WithFollowUp(AlvRules.DeleteMeeting(Record, meetingId, codes), actor) is { } refusal
             ? refusal
             : Outcome<Meeting>.Ok(meeting!);
+    }
+
+    /// <summary>
+    /// Commits a correction or removal of a meeting together with its online follow-up (the outbox in the record, one
+    /// transaction). The reminder goes first, so a crash after the commit still has something that wakes this grain;
+    /// the caller (the endpoint) then asks the online voting grain to apply it, and this grain sends it again after
+    /// <see cref="FollowUpRetry"/> should that not have happened.
+    /// </summary>
+    private async Task<Refusal?> WithFollowUp(Outcome<Change<AlvRecord>> outcome, string actor)
+    {
+        var before = Record.OnlineFollowUps.IsDefault ? [] : Record.OnlineFollowUps;
+        var added = outcome.IsOk && !outcome.Value!.Value.OnlineFollowUps.IsDefaultOrEmpty && outcome.Value.Value.OnlineFollowUps.Except(before).Any();
+        if (added) await this.RegisterOrUpdateReminder(FollowUpReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        if (await Apply(outcome, actor) is { } refusal) return refusal;
+        if (added) RetryFollowUps();
+        return null;
+    }
+
+    public async Task OnlineFollowedUp(string meetingId, string? summary, string actor)
+    {
+        await state.EnsureLoadedAsync();
+        var next = AlvRules.OnlineFollowedUp(Record, meetingId);
+        // Not pending (a title-only correction, or a follow-up applied twice): nothing to store or stop.
+        if (ReferenceEquals(next, Record) && followUpTimer is null) return;
+        if (!ReferenceEquals(next, Record))
+        {
+            var now = clock.GetCurrentInstant();
+            // The audit trail says what the correction did to the online voting; a follow-up that found nothing to change adds no row.
+            Journal.JournalAppend[] facts = summary is null ? [] : [RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "alv.online-followed-up", summary))];
+            try
+            {
+                await state.CommitAsync(state.State with { Record = next, LastChangeAt = now }, facts, now);
+            }
+            catch
+            {
+                if (!state.IsLoaded) DeactivateOnIdle();
+                throw;
+            }
+        }
+        if (Record.OnlineFollowUps.IsDefaultOrEmpty) await StopFollowUps();
+    }
+
+    public Task<ImmutableArray<string>> OnlineFollowUps() =>
+        Task.FromResult(Record.OnlineFollowUps.IsDefault ? [] : Record.OnlineFollowUps);
+
+    /// <summary>Sends every pending follow-up again after <see cref="FollowUpRetry"/>, and every half minute while any is left.</summary>
+    private void RetryFollowUps()
+    {
+        followUpTimer?.Dispose();
+        followUpTimer = this.RegisterGrainTimer(_ => SendFollowUps(),
+            new GrainTimerCreationOptions { DueTime = FollowUpRetry, Period = TimeSpan.FromSeconds(30), KeepAlive = true });
+    }
+
+    /// <summary>
+    /// One-way to each meeting's online voting grain: this grain never waits for it (the online grain waits for this one
+    /// when it reports back with <see cref="OnlineFollowedUp"/>), so the two cannot wait for each other.
+    /// </summary>
+    private async Task SendFollowUps()
+    {
+        if (Record.OnlineFollowUps.IsDefaultOrEmpty) { await StopFollowUps(); return; }
+        foreach (var meetingId in Record.OnlineFollowUps)
+            await GrainFactory.GetGrain<Voting.IOnlineVotingGrain>($"{CooperativeId}/{meetingId}").FollowMeeting(Voting.OnlineVotingGrain.FollowUpActor);
+    }
+
+    private async Task StopFollowUps()
+    {
+        followUpTimer?.Dispose();
+        followUpTimer = null;
+        if (await this.GetReminder(FollowUpReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != FollowUpReminder) return;
+        await state.EnsureLoadedAsync();
+        await SendFollowUps();
     }
 
     // Online voting is kept by its own grain; CodesIssued interleaves and calls nothing back, so asking it here cannot deadlock.
@@ -404,6 +494,28 @@ public sealed class AlvGrain(
                 : (await Register.Eligibility([holder], AlvRules.Find(Record, meetingId)!.Date)).Refused.TryGetValue(holder, out var why) ? why.TrimEnd('.') : null;
         var secret = Record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType);
         return new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut, DeadProxy = dead, DeadProxySecret = dead is not null && secret };
+    }
+
+    public async Task<ImmutableArray<HeldProxyVote>> ProxyVotesHeldBy(string meetingId, string holder)
+    {
+        await state.EnsureLoadedAsync();
+        if (AlvRules.Find(Record, meetingId) is not { } meeting) return [];
+        var number = MemberRules.NormaliseNumber(holder);
+        var held = ImmutableArray.CreateBuilder<HeldProxyVote>();
+        foreach (var p in meeting.Proposals.Where(p => p.Closed is null))
+        {
+            // Ballots through the holder: the proxy marks on the holder, each giver's vote still the one through them.
+            var book = await WithMember(BallotBook.Empty, meetingId, p.Id, number, present: false);
+            book = await WithGiverMarks(book, meetingId, p.Id, [number]);
+            foreach (var giver in book.ProxiesOf(meetingId, p.Id, number).Select(x => x.Member).Distinct())
+                if (AlvRules.CurrentMark(p, book.Voter(meetingId, p.Id, giver)) is { Withdrawn: false } mark && mark.ProxyHolder == number)
+                    held.Add(new HeldProxyVote(p.Id, giver, mark.Channel));
+            // The paper tally's proxies: the tally marks only the givers, so its list is read.
+            if (p.Count.Tally is not null && await TallyOf(meetingId, p.Id) is { } tally)
+                foreach (var x in tally.Proxies.Where(x => x.Holder == number && !held.Any(h => h.ProposalId == p.Id && h.Giver == x.Member)))
+                    held.Add(new HeldProxyVote(p.Id, x.Member, BallotChannel.Tally));
+        }
+        return held.ToImmutable();
     }
 
     public async Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize)

@@ -50,6 +50,25 @@ public interface IAlvGrain : IGrainWithStringKey
     Task<Outcome<Meeting>> DeleteMeeting(string meetingId, string actor);
 
     /// <summary>
+    /// The online voting grain has applied the follow-up of a correction or removal of <paramref name="meetingId"/>
+    /// (<see cref="Voting.IOnlineVotingGrain.MeetingChanged"/>): takes it off the outbox (<see cref="AlvRecord.OnlineFollowUps"/>),
+    /// with <paramref name="summary"/> (what changed, Dutch) in the audit trail when it changed something. Nothing when it was
+    /// not pending (a follow-up applied twice).
+    /// </summary>
+    Task OnlineFollowedUp(string meetingId, string? summary, string actor);
+
+    /// <summary>
+    /// The proxy votes <paramref name="holder"/> carries on the meeting's open proposals and that count as votes through
+    /// them now: ballots entered with them as proxy holder (by the board or online) and proxies on a paper tally. What
+    /// writing the holder out takes out of the count (a vote through a holder who may not vote does not count).
+    /// </summary>
+    Task<ImmutableArray<HeldProxyVote>> ProxyVotesHeldBy(string meetingId, string holder);
+
+    /// <summary>The meetings whose online voting must still follow a correction or removal (the outbox; empty as a rule).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<ImmutableArray<string>> OnlineFollowUps();
+
+    /// <summary>
     /// The meeting called first (earliest notice date, <see cref="AlvRules.FirstCalled"/>), or null: a founding date may not be
     /// moved after its notice date or its date (<see cref="AlvRules.FoundedAfter"/>; tester T5, T6). Interleaves, as
     /// <c>ICooperativeGrain.FoundedOn</c>: the cooperative's update waits on this while a meeting being created here asks the founding date.

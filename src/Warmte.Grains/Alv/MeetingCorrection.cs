@@ -80,13 +80,23 @@ public static partial class AlvRules
         if (meeting.SecondMeetingOf is { } first && record.Meetings.FirstOrDefault(m => m.Id == first) is { } earlier && earlier.Date >= date)
             v.Add("date", $"een tweede vergadering volgt op de eerste ('{first}' op {DutchFormat.Date(earlier.Date)}).");
         if (v.HasErrors) return v.ToRefusal();
-        var updated = meeting with { Title = title, Date = date, NoticeDate = notice };
-        if (updated == meeting) return new Change<AlvRecord>(record, "alv.meeting-updated", "");
+        // A proposal titled as the meeting got that title as a copy (warmte alv create's default when no --proposal-title
+        // is given): it follows a corrected meeting title, so alv show does not go on showing the old one under the new.
+        var retitled = title == meeting.Title ? [] : meeting.Proposals.Where(p => p.Title == meeting.Title).Select(p => p.Id).ToList();
+        var proposals = retitled.Count == 0 ? meeting.Proposals : [.. meeting.Proposals.Select(p => p.Title == meeting.Title ? p with { Title = title } : p)];
+        var updated = meeting with { Title = title, Date = date, NoticeDate = notice, Proposals = proposals };
+        if (updated.Title == meeting.Title && updated.Date == meeting.Date && updated.NoticeDate == meeting.NoticeDate) return new Change<AlvRecord>(record, "alv.meeting-updated", "");
         var changes = new List<string>();
-        if (title != meeting.Title) changes.Add($"titel '{meeting.Title}' → '{title}'");
+        if (title != meeting.Title) changes.Add($"titel '{meeting.Title}' → '{title}'"
+            + (retitled.Count == 0 ? "" : (retitled.Count == 1
+                ? $" (ook van voorstel '{retitled[0]}', dat de titel van de vergadering had)"
+                : $" (ook van de voorstellen {string.Join(", ", retitled.Select(id => $"'{id}'"))}, die de titel van de vergadering hadden)")));
         if (date != meeting.Date) changes.Add($"datum {DutchFormat.Date(meeting.Date)} → {DutchFormat.Date(date)}");
         if (notice != meeting.NoticeDate) changes.Add($"oproep {DutchFormat.Date(meeting.NoticeDate)} → {DutchFormat.Date(notice)}");
-        return new Change<AlvRecord>(Replace(record, updated), "alv.meeting-updated", $"ALV '{meetingId}' gecorrigeerd: {string.Join("; ", changes)}.");
+        var next = Replace(record, updated);
+        // A new date moves or ends a planned online voting: that follow-up is committed with the correction (outbox).
+        if (date != meeting.Date) next = WithOnlineFollowUp(next, meetingId);
+        return new Change<AlvRecord>(next, "alv.meeting-updated", $"ALV '{meetingId}' gecorrigeerd: {string.Join("; ", changes)}.");
     }
 
     /// <summary>Removes a meeting on which nothing has been recorded (entered by mistake, or twice).</summary>
@@ -96,10 +106,26 @@ public static partial class AlvRules
         if (RecordedOn(meeting, onlineCodesIssued) is { Count: > 0 } recorded)
             return HasRecords(meeting, recorded, "De vergadering verwijderen");
         // A second meeting names its first one; the first has a closed proposal then, so it never gets here.
-        return new Change<AlvRecord>(record with { Meetings = record.Meetings.Remove(meeting) }, "alv.meeting-deleted",
+        return new Change<AlvRecord>(WithOnlineFollowUp(record with { Meetings = record.Meetings.Remove(meeting) }, meetingId), "alv.meeting-deleted",
             $"ALV '{meetingId}' van {DutchFormat.Date(meeting.Date)} (opgeroepen {DutchFormat.Date(meeting.NoticeDate)}, "
             + $"{meeting.Proposals.Length} {DutchFormat.Noun(meeting.Proposals.Length, "voorstel", "voorstellen")}: {string.Join(", ", meeting.Proposals.Select(p => p.Id))}) verwijderd.");
     }
+
+    /// <summary>The record with <paramref name="meetingId"/> among the meetings whose online voting must still follow a change (once).</summary>
+    public static AlvRecord WithOnlineFollowUp(AlvRecord record, string meetingId)
+    {
+        var pending = record.OnlineFollowUps.IsDefault ? [] : record.OnlineFollowUps;
+        return pending.Contains(meetingId) ? record : record with { OnlineFollowUps = pending.Add(meetingId) };
+    }
+
+    /// <summary>
+    /// The record once the online voting of <paramref name="meetingId"/> has followed the change (it is off the outbox);
+    /// <paramref name="record"/> itself when it was not pending (a second run of the same follow-up changes nothing).
+    /// </summary>
+    public static AlvRecord OnlineFollowedUp(AlvRecord record, string meetingId) =>
+        !record.OnlineFollowUps.IsDefaultOrEmpty && record.OnlineFollowUps.Contains(meetingId)
+            ? record with { OnlineFollowUps = record.OnlineFollowUps.Remove(meetingId) }
+            : record;
 
     /// <summary>
     /// The founding date's side of the rule <see cref="CheckMeetingDates"/> applies to a meeting (tester T5, T6): a cooperative

@@ -20,6 +20,11 @@ public sealed record MeetingView
     public required ImmutableArray<ProposalView> Proposals { get; init; }
     /// <summary>Whether online voting was opened for this meeting (its board panel is at …/online); set by the meeting list.</summary>
     public bool? OnlineVoting { get; init; }
+    /// <summary>
+    /// After a correction or removal of the meeting only: what that did to its planned online voting (moved with the date,
+    /// or lapsed), one Dutch sentence; absent when it changed nothing.
+    /// </summary>
+    public string? OnlineVotingChange { get; init; }
 
     public static MeetingView Of(Meeting m, Statutes statutes, bool withMembers) => new()
     {

@@ -122,3 +122,7 @@ public static partial class AlvRules
 /// <summary>One proposal on which a giver's online proxy is withdrawn or replaced: the holder it is taken from (null: she had none there).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ProxyWithdrawal([property: Id(0)] string ProposalId, [property: Id(1)] string? Holder);
+
+/// <summary>A vote of <see cref="Giver"/> on <see cref="ProposalId"/> that counts through the holder asked about (<see cref="IAlvGrain.ProxyVotesHeldBy"/>), by <see cref="Channel"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record HeldProxyVote([property: Id(0)] string ProposalId, [property: Id(1)] string Giver, [property: Id(2)] BallotChannel Channel);

@@ -292,6 +292,27 @@ public static class OnlineVotingRules
     }
 
     /// <summary>"gepland" before the first day, "open" from then until closed or the meeting day has ended, then "gesloten".</summary>
+    /// <summary>
+    /// What a correction or removal of the meeting does to its online voting (tester5 T6): a voting on which no code was
+    /// issued lapses when the meeting is gone or its first day no longer fits the new date, and otherwise follows the new
+    /// date. Null when there is nothing to change (no voting, or it already has the meeting's date), so applying the same
+    /// follow-up twice changes nothing the second time.
+    /// </summary>
+    /// <param name="meeting">The meeting as the ALV holds it now; null when it was removed.</param>
+    /// <param name="window">The online window of <paramref name="meeting"/> under the statutes; null when none.</param>
+    public static OnlineVotingFollowUp? AfterMeetingChange(OnlineVoting? voting, Meeting? meeting, OnlineWindow? window, bool codesIssued)
+    {
+        if (voting is null) return null;
+        if (meeting is not null && meeting.Date == voting.MeetingDate) return null;
+        var fits = meeting is not null && window is not null && voting.Opens >= window.Opens && voting.Opens <= window.Closes;
+        if (meeting is not null && (fits || codesIssued))
+            return new OnlineVotingFollowUp(voting with { MeetingDate = meeting.Date }, "online.moved",
+                $"De online stemming voor '{voting.MeetingId}' volgt de nieuwe vergaderdatum {DutchFormat.Date(meeting.Date)} (open vanaf {DutchFormat.Date(voting.Opens)}).");
+        return new OnlineVotingFollowUp(null, "online.cancelled", meeting is null
+            ? $"De geplande online stemming voor '{voting.MeetingId}' is vervallen met de vergadering (er waren geen stemcodes uitgegeven)."
+            : $"De geplande online stemming voor '{voting.MeetingId}' is vervallen: de eerste stemdag {DutchFormat.Date(voting.Opens)} past niet bij de nieuwe vergaderdatum {DutchFormat.Date(meeting.Date)}. Open de online stemming opnieuw.");
+    }
+
     public static string Status(OnlineVoting voting, LocalDate today) =>
         voting.ClosedAt is not null || today > voting.MeetingDate ? "gesloten"
         : today < voting.Opens ? "gepland"
@@ -342,3 +363,6 @@ public static class OnlineVotingRules
         : Status(voting, today) == "gesloten" ? Refusal.Conflict("online-voting-closed", "De online stemming is gesloten; codes zijn verlopen.")
         : null;
 }
+
+/// <summary>The online voting after its meeting changed (<see cref="OnlineVotingRules.AfterMeetingChange"/>): null when it lapsed; with the audit action and one Dutch sentence.</summary>
+public sealed record OnlineVotingFollowUp(OnlineVoting? Next, string Action, string Summary);

@@ -37,11 +37,17 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     Task<bool> CodesIssued();
 
     /// <summary>
-    /// After the ALV corrected or removed the meeting (called by the endpoint once the ALV has committed, never by the
-    /// ALV grain itself): a voting on which no code was issued is cancelled when the meeting is gone or its first day no
-    /// longer fits the new date, and otherwise follows the new date. Answers one Dutch sentence when it changed anything.
+    /// After the ALV corrected or removed the meeting: called by the ALV grain for each meeting on its outbox
+    /// (<see cref="AlvRecord.OnlineFollowUps"/>), after the commit that put it there, again after a failure or a crash.
+    /// Applies <see cref="OnlineVotingRules.AfterMeetingChange"/> to the meeting as the ALV holds it now, so a second run
+    /// changes nothing. Reads the ALV only through its interleaving reads (<see cref="IAlvGrain.Meeting"/>,
+    /// <see cref="IAlvGrain.Statutes"/>): the ALV waits for this call. Answers one Dutch sentence when it changed anything.
     /// </summary>
     Task<string?> MeetingChanged(string actor);
+
+    /// <summary><see cref="MeetingChanged"/> sent by the ALV grain's retry (its timer or reminder), which does not wait for it.</summary>
+    [OneWay]
+    Task FollowMeeting(string actor);
 
     /// <summary>New codes in plain text, for this answer only; earlier codes of the same members stop working.</summary>
     Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor);
@@ -136,6 +142,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
 {
     public const string JournalType = "online-voting";
 
+    /// <summary>The actor of a follow-up the ALV grain sent again itself (after a failure or a crash).</summary>
+    public const string FollowUpActor = "alv-vervolg";
+
     /// <summary>The actor of ballots cast online (the ALV's audit and "voted via" show it).</summary>
     public const string OnlineActor = "online-stemming";
 
@@ -207,29 +216,24 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     public async Task<string?> MeetingChanged(string actor)
     {
         await _state.EnsureLoadedAsync();
-        if (_state.State.Voting is not { } voting) return null;
         var meeting = await Alv.Meeting(MeetingId);
-        if (meeting is not null && meeting.Date == voting.MeetingDate) return null;
-        var now = clock.GetCurrentInstant();
-        var window = meeting is null ? null : AlvRules.OnlineVotingWindow(await Alv.Statutes(), meeting);
-        var fits = window is not null && voting.Opens >= window.Opens && voting.Opens <= window.Closes;
-        string summary;
-        OnlineVoting? next;
-        if (meeting is not null && (fits || await CodesIssued()))
+        string? summary = null;
+        if (_state.State.Voting is { } voting && (meeting is null || meeting.Date != voting.MeetingDate))
         {
-            next = voting with { MeetingDate = meeting.Date };
-            summary = $"Online stemming voor '{MeetingId}' volgt de nieuwe vergaderdatum {DutchFormat.Date(meeting.Date)}.";
+            var window = meeting is null ? null : AlvRules.OnlineVotingWindow(await Alv.Statutes(), meeting);
+            if (OnlineVotingRules.AfterMeetingChange(voting, meeting, window, await CodesIssued()) is { } followUp)
+            {
+                var now = clock.GetCurrentInstant();
+                await _state.CommitAsync(new OnlineVotingState { Voting = followUp.Next }, [Audit(now, actor, followUp.Action, followUp.Summary)], now);
+                summary = followUp.Summary;
+            }
         }
-        else
-        {
-            next = null;
-            summary = meeting is null
-                ? $"De geplande online stemming voor '{MeetingId}' is vervallen met de vergadering (er waren geen stemcodes uitgegeven)."
-                : $"De geplande online stemming voor '{MeetingId}' is vervallen: de eerste stemdag {DutchFormat.Date(voting.Opens)} past niet bij de nieuwe vergaderdatum {DutchFormat.Date(meeting.Date)}. Open de online stemming opnieuw.";
-        }
-        await _state.CommitAsync(new OnlineVotingState { Voting = next }, [Audit(now, actor, next is null ? "online.cancelled" : "online.moved", summary)], now);
+        // Off the ALV's outbox only after this grain's commit; a crash before this line leaves it there, and the next run finds nothing left to change.
+        await Alv.OnlineFollowedUp(MeetingId, summary, actor);
         return summary;
     }
+
+    public Task FollowMeeting(string actor) => MeetingChanged(actor);
 
     /// <summary>
     /// What is recorded online on a proposal, one Dutch phrase ("3 online stemmen, 1 volmacht"), or null: a re-open

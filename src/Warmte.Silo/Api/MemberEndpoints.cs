@@ -178,6 +178,12 @@ public static class MemberEndpoints
                 if (await alv.VotedBy(meeting.Id, proposal.Id, number) is { } mark)
                     phrases.Add($"de stem van lid {number} op voorstel '{proposal.Id}' van vergadering '{meeting.Id}'"
                                 + (mark.ProxyHolder is { } h ? $" (bij volmacht uitgebracht door lid {h})" : ""));
+            // Votes the member carried for others that the board entered (a ballot with them as proxy holder, or a proxy on the
+            // paper tally): through a holder who may not vote, they no longer count either. Online ones follow below, worded for online.
+            foreach (var held in (await alv.ProxyVotesHeldBy(meeting.Id, number)).Where(h => h.Channel != Warmte.Alv.BallotChannel.Online))
+                phrases.Add(held.Channel == Warmte.Alv.BallotChannel.Tally
+                    ? $"de volmacht van lid {held.Giver} die lid {number} op de papieren telling van voorstel '{held.ProposalId}' van vergadering '{meeting.Id}' droeg (lid {held.Giver} kan nu zelf stemmen of een ander volmacht geven; corrigeer de telling)"
+                    : $"de stem die lid {number} bij volmacht uitbracht voor lid {held.Giver} op voorstel '{held.ProposalId}' van vergadering '{meeting.Id}' (door het bestuur vastgelegd; lid {held.Giver} kan nu zelf stemmen of een ander volmacht geven)");
             var online = grains.GetGrain<Warmte.Voting.IOnlineVotingGrain>($"{id}/{meeting.Id}");
             foreach (var cast in await online.ProxyVotesCastBy(number))
                 phrases.Add($"de online stem die lid {number} bij volmacht uitbracht voor lid {cast.Giver} op voorstel '{cast.ProposalId}' van vergadering '{meeting.Id}' (lid {cast.Giver} kan nu zelf stemmen of een ander volmacht geven)");
