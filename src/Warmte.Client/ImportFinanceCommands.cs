@@ -68,12 +68,20 @@ internal static class ImportFinanceCommands
         // bookings it has, nothing stored), in the dry run too, so a Werkelijk below the bookings made one by one is
         // named on its row before anything — the work plan included — is sent. A dry run without the service checks the file only.
         var dryRun = context.Invocation.Flag(ImportCommands.DryRun);
+        // What the service says happens to the spending already booked in those months (papercut f): the dry run prints it.
+        string? bookedNote = null;
         if (result.Mapping is { } checkMapping && BudgetImport.Totals(result.Rows.ToList()) is { IsEmpty: false } toCheck)
         {
             try
             {
+                ApiResponse checkedAnswer;
                 using (Progress.Start(context.Err, $"{Nl.Count(toCheck.Length, "maandtotaal", "maandtotalen")} laten controleren door de dienst…"))
-                    await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/spending/totals?dryRun=true", TotalsBody(toCheck), CancellationToken.None);
+                    checkedAnswer = await context.Api.SendAsync(HttpMethod.Put, $"/api/projects/{project}/spending/totals?dryRun=true", TotalsBody(toCheck), CancellationToken.None);
+                using var checkedDocument = Commands.Parse(checkedAnswer);
+                var c = checkedDocument.RootElement;
+                bookedNote = $"De dienst zou van {Nl.Count(toCheck.Length, "maandtotaal", "maandtotalen")} er {c.Int("created") ?? 0} nieuw boeken, "
+                             + $"{c.Int("updated") ?? 0} bijwerken, {c.Int("unchanged") ?? 0} ongewijzigd laten en {c.Int("removed") ?? 0} weghalen."
+                             + (c.Str("message") is { } kept ? " " + kept : "");
             }
             catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
             {
@@ -161,7 +169,24 @@ internal static class ImportFinanceCommands
             $"Van rij {r.Row} is alleen de Werkelijk fout: " + (skipInvalid
                 ? $"de Begroot ({Nl.Money(r.Item.Planned!.Value)}) gaat wel naar het werkplan, alleen de Werkelijk wordt niet ingelezen."
                 : $"met --skip-invalid gaat de Begroot ({Nl.Money(r.Item.Planned!.Value)}) wel naar het werkplan en blijft alleen de Werkelijk weg.")));
-        var notes = new[] { planOnlyNote, replacementNote,
+        // Replacing the work plan never changes a booking: say so, with what is booked, when there is something booked (papercut f).
+        string? planKeepsBookings = null;
+        if (planChanges && dryRun)
+        {
+            try
+            {
+                using var booked = Commands.Parse(await context.Api.GetAsync($"/api/projects/{project}/spending"));
+                var all = booked.RootElement.EnumerateArray().ToList();
+                if (all.Count > 0)
+                    planKeepsBookings = $"Het werkplan vervangen verandert geen geboekte uitgaven: de {Nl.Count(all.Count, "boeking", "boekingen")} "
+                                        + $"({Nl.Money(all.Sum(b => b.Dec("amount") ?? 0m))}) blijven staan en tellen mee in de kaspositie, ook in maanden die niet in het bestand staan.";
+            }
+            catch (Exception unreachable) when (unreachable is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException)
+            {
+                // the dry run checks the file only when the service cannot answer
+            }
+        }
+        var notes = new[] { planOnlyNote, replacementNote, planKeepsBookings, dryRun ? bookedNote : null,
                 planUnchecked ? "De dienst was niet bereikbaar: de maanden zijn niet tegen het kasstroomplan gecontroleerd (dat gebeurt bij het versturen)." : null }
             .Where(n => n is not null).ToList();
         if (!ImportCommands.Report(context, result, b =>
@@ -175,6 +200,7 @@ internal static class ImportFinanceCommands
         string planText = "geen begrote bedragen in het bestand";
         string totalsText = "geen werkelijke bedragen in het bestand";
         string? replacedText = null;
+        string? keptText = null;
         var problems = new List<ImportProblem>();
 
         if (newPlan is not null && proposedPlan is not null && packages.Length > 0)
@@ -217,6 +243,7 @@ internal static class ImportFinanceCommands
                 counts = (r.Int("created") ?? 0, r.Int("updated") ?? 0, r.Int("unchanged") ?? 0, r.Int("removed") ?? 0);
                 totalsText = $"{Nl.Count(totals.Length, "maandtotaal", "maandtotalen")}: {counts.Created} nieuw, {counts.Updated} bijgewerkt, "
                              + $"{counts.Unchanged} ongewijzigd, {counts.Removed} weggehaald";
+                keptText = r.Str("message");
             }
             catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
             {
@@ -233,6 +260,7 @@ internal static class ImportFinanceCommands
             context.Out.WriteLine($"Begroting: {planText}.");
             if (replacedText is not null) context.Out.WriteLine(replacedText);
             context.Out.WriteLine($"Werkelijke uitgaven: {totalsText}.");
+            if (keptText is not null) context.Out.WriteLine(keptText);
         }
         return problems.Count > 0 ? WarmteCli.BadInput : ImportCommands.Finish(context, result, sent: true);
     }

@@ -171,6 +171,7 @@ internal static class SpendingCommands
             var id = b.Str("id");
             var note = b.Str("corrects") is { } of ? $"correctie van {of}: {b.Str("note")}"
                 : id is not null && corrected.TryGetValue(id, out var change) ? $"{b.Str("note")}{(b.Str("note") is null ? "" : "; ")}gecorrigeerd, staat nu op {Nl.Money(amount + change)}"
+                : id is not null && Warmte.CashFlow.ActualCash.IsTotalId(id) ? MonthTotalLabel(b)
                 : b.Str("note");
             table.Add(id, MonthName(b.Str("month")), KindName(b.Str("kind")), Nl.Money(amount), note, b.Str("bookedBy"));
         }
@@ -203,6 +204,16 @@ internal static class SpendingCommands
             table.Add(MonthName(m.Str("month")), Nl.Money(m.Dec("opening") ?? 0m), Nl.Money(m.Dec("received") ?? 0m), Nl.Money(m.Dec("spent") ?? 0m), Nl.Money(m.Dec("closing") ?? 0m));
         table.WriteTo(context.Out, "  ");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>
+    /// A month total in Dutch (papercut d): its id (t-2026-10-organisation) is a stored key with the English kind, kept as it
+    /// is; the row says what it is, "maandtotaal organisatie 10-2026 uit de begroting", with its own note when it has another.
+    /// </summary>
+    private static string MonthTotalLabel(JsonElement booking)
+    {
+        var label = $"maandtotaal {KindName(booking.Str("kind"))} {MonthName(booking.Str("month"))} uit de begroting";
+        return booking.Str("note") is { } note && note != Warmte.Spreadsheets.Import.BudgetImport.TotalNote ? $"{label}: {note}" : label;
     }
 
     /// <summary>A kind of work as a Dutch user reads it ("ontwerp"), from the API's name ("Design").</summary>

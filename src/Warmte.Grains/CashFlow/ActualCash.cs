@@ -59,7 +59,15 @@ public sealed record MonthTotal
 /// <summary>What setting month totals did: bookings created, changed, already so, removed (amount 0).</summary>
 [GenerateSerializer, Immutable]
 public sealed record MonthTotalsResult(
-    [property: Id(0)] int Created, [property: Id(1)] int Updated, [property: Id(2)] int Unchanged, [property: Id(3)] int Removed);
+    [property: Id(0)] int Created, [property: Id(1)] int Updated, [property: Id(2)] int Unchanged, [property: Id(3)] int Removed)
+{
+    /// <summary>
+    /// Dutch: what happens to the spending already booked in the months named (bookings made one by one stay and
+    /// count; an earlier month total is replaced or removed), so a dry run says it before anything is stored
+    /// (papercut f). Null when those months have no bookings.
+    /// </summary>
+    [Id(4)] public string? Message { get; init; }
+}
 
 /// <summary>One month of the actual cash position: what came in (tranches paid), what went out (booked spending).</summary>
 [GenerateSerializer, Immutable]
@@ -111,7 +119,10 @@ public static class ActualCash
     }
 
     /// <summary>Whether a booking holds a month total (id <see cref="TotalId"/>), set by the budget import.</summary>
-    public static bool IsTotal(SpendingBooking booking) => booking.Id.StartsWith("t-", StringComparison.Ordinal);
+    public static bool IsTotal(SpendingBooking booking) => IsTotalId(booking.Id);
+
+    /// <summary>Whether a booking id is a month total's (<see cref="TotalId"/>).</summary>
+    public static bool IsTotalId(string bookingId) => bookingId.StartsWith("t-", StringComparison.Ordinal);
 
     /// <summary>The id of the one booking that holds a month's total for a kind of work: the same total twice is one booking.</summary>
     public static string TotalId(YearMonth month, WorkKind kind) =>
@@ -140,10 +151,20 @@ public static class ActualCash
         // sheet's amount minus what they stand at; a sheet below them is refused, naming them.
         var v = new Validation();
         var toSet = new List<(string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>();
+        var kept = new List<string>();
         foreach (var (index, id, month, kind, sheet, note) in wanted)
         {
             var single = existing.Where(b => b.Month == month && b.Kind == kind && !IsTotal(b)).ToList();
             var standing = single.Sum(b => b.Amount);
+            var what = $"{DutchFormat.Month(month)} {Spreadsheets.Import.BudgetImport.KindLabel(kind).ToLowerInvariant()}";
+            var earlier = existing.FirstOrDefault(b => b.Id == id);
+            if (single.Count > 0 && sheet >= standing)
+                kept.Add($"{what}: {DutchFormat.Money(standing)} los geboekt ({(single.Count == 1 ? "1 boeking" : $"{single.Count} boekingen")}) blijft staan en telt mee"
+                         + (sheet > standing ? $", het maandtotaal boekt alleen de rest ({DutchFormat.Money(sheet - standing)})" : ", het blad zegt hetzelfde: geen maandtotaal")
+                         + (earlier is not null && earlier.Amount != sheet - standing ? $" (het eerder ingelezen maandtotaal was {DutchFormat.Money(earlier.Amount)})" : ""));
+            else if (single.Count == 0 && earlier is not null && earlier.Amount != sheet)
+                kept.Add($"{what}: het eerder ingelezen maandtotaal ({DutchFormat.Money(earlier.Amount)}) wordt "
+                         + (sheet == 0m ? "weggehaald" : DutchFormat.Money(sheet)));
             if (single.Count > 0 && sheet < standing)
             {
                 var named = single.Where(b => b.Corrects is null)
@@ -174,7 +195,9 @@ public static class ActualCash
             else { bookings[index] = booking; updated++; }
         }
         if (bookings.Count > MaxBookings) return Refusal.Invalid("totals", $"een project heeft maximaal {MaxBookings} boekingen.");
-        return Outcome<(ImmutableArray<SpendingBooking>, MonthTotalsResult)>.Ok(([.. bookings], new MonthTotalsResult(created, updated, unchanged, removed)));
+        var message = kept.Count == 0 ? null
+            : "Al geboekte uitgaven: " + string.Join("; ", kept) + ". Losse boekingen worden nooit veranderd (corrigeren: warmte spending correct).";
+        return Outcome<(ImmutableArray<SpendingBooking>, MonthTotalsResult)>.Ok(([.. bookings], new MonthTotalsResult(created, updated, unchanged, removed) { Message = message }));
     }
 
     /// <summary>The month totals of a request, validated: (id, month, kind, amount, note) each, or the refusal naming every problem.</summary>

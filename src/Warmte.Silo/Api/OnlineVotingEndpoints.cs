@@ -55,7 +55,9 @@ public static class OnlineVotingEndpoints
             if (warning is not null) http.Response.Headers[WarningHeader] = warning;
             return format switch
             {
-                "xlsx" => Results.File(CodeLetters.Sheet(issued, baseUrl), Spreadsheets.Export.XlsxFile.ContentType, $"stemcodes-{meetingId}.xlsx"),
+                // With the e-mail addresses the register has (papercut l): this route is the own board's and admins', who may see them.
+                "xlsx" => Results.File(Spreadsheets.Export.VotingCodeSheet.Write(issued, baseUrl, await MemberEmails(grains, id)),
+                    Spreadsheets.Export.XlsxFile.ContentType, $"stemcodes-{meetingId}.xlsx"),
                 "letters" => Results.Text(CodeLetters.Letters(issued, baseUrl), "text/html; charset=utf-8"),
                 _ => Answers.Ok(new
                 {
@@ -221,6 +223,11 @@ public static class OnlineVotingEndpoints
             return null;
         }
     }
+
+    /// <summary>Member number → e-mail address, for the members of the cooperative's register that have one.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> MemberEmails(IGrainFactory grains, string cooperativeId) =>
+        (await grains.GetGrain<Members.IMemberRegisterGrain>(cooperativeId).Members())
+            .Where(m => m.Email is not null).ToDictionary(m => m.Number, m => m.Email!, StringComparer.Ordinal);
 
     /// <summary>The header carrying <see cref="PublicUrlWarning"/> on the xlsx and letters downloads (ASCII Dutch text).</summary>
     public const string WarningHeader = "Warmte-Waarschuwing";

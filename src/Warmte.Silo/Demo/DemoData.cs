@@ -150,7 +150,8 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
 
     /// <summary>
     /// The PAW grant in € 1 M tranches, each paid only after the previous accounting was approved.
-    /// The dates are approximations (the seed gives the pattern, not the dates): some 6-9 months of
+    /// The dates are approximations (the seed gives the pattern, not the dates) and move with today after 01-2027
+    /// (<see cref="DemoCalendar.Story"/>), so tranche 6 always waits for approval: some 6-9 months of
     /// work per tranche, then 9-12 months from request to payment.
     /// </summary>
     private async Task PawTranches()
@@ -174,6 +175,8 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
             (4, new LocalDate(2023, 12, 1), new LocalDate(2024, 9, 16), new LocalDate(2024, 10, 15)),
             (5, new LocalDate(2025, 6, 2), new LocalDate(2026, 4, 1), new LocalDate(2026, 5, 1)),
         ];
+        var today = AmsterdamTime.Today(clock);
+        history = [.. history.Select(h => (h.N, DemoCalendar.Story(h.Requested, today), DemoCalendar.Story(h.Approved, today), DemoCalendar.Story(h.Paid, today)))];
         foreach (var (n, requested, approved, paid) in history)
         {
             await Step(funding, n, Grants.TrancheAction.Request, requested);
@@ -182,8 +185,9 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
             await Step(funding, n, Grants.TrancheAction.Pay, paid, 1_000_000m);
         }
         // Tranche 6: requested and accounted, waiting for approval today.
-        await Step(funding, 6, Grants.TrancheAction.Request, new LocalDate(2026, 10, 1));
-        await Step(funding, 6, Grants.TrancheAction.SubmitAccounting, new LocalDate(2026, 10, 20), 1_000_000m, new LocalDate(2026, 5, 1), new LocalDate(2026, 10, 1));
+        await Step(funding, 6, Grants.TrancheAction.Request, DemoCalendar.Story(new LocalDate(2026, 10, 1), today));
+        await Step(funding, 6, Grants.TrancheAction.SubmitAccounting, DemoCalendar.Story(new LocalDate(2026, 10, 20), today), 1_000_000m,
+            DemoCalendar.Story(new LocalDate(2026, 5, 1), today), DemoCalendar.Story(new LocalDate(2026, 10, 1), today));
     }
 
     private static Task Step(Grants.IGrantsGrain funding, int n, Grants.TrancheAction action, LocalDate on, decimal? amount = null, LocalDate? from = null, LocalDate? to = null) =>
@@ -197,7 +201,8 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
     {
         var grain = grains.GetGrain<CashFlow.ICashFlowPlanGrain>(projectId);
         if (await grain.Get() is not null) return;
-        await Ensure(grain.Save(await EmbeddedModel(planFile), Actor));
+        // Dated from today (papercut n): the model file's 01-2019 start left the demo's work programme ending in 06-2023.
+        await Ensure(grain.Save(DemoCalendar.WithStart(await EmbeddedModel(planFile), AmsterdamTime.Today(clock)), Actor));
     }
 
     private async Task SaveBusinessCase(string projectId, string modelFile, string note)

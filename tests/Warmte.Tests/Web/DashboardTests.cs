@@ -146,9 +146,13 @@ public sealed class DashboardTests(BrowserFixture fixture)
         var chart = page.Locator("#cash-chart");
         await Expect(chart.Locator("rect[data-kind=stall]")).ToHaveCountAsync(stalls);
         await Expect(chart.Locator("[data-kind=tranche]")).ToHaveCountAsync(payments);
-        // The first stall of the plan: September 2019 up to and including July 2020.
-        await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-from", "2019-09");
-        await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-to", "2020-07");
+        // The first stall of the plan, as the API has it (the demo's plan is dated from today: DemoCalendar), 8 work months after
+        // the start: the first tranche pays them.
+        var firstStall = simulation.GetProperty("stalls")[0];
+        var planStart = NodaTime.Text.YearMonthPattern.Iso.Parse((await api.Get("api/projects/wg-terrein/cashflow-plan")).Body.GetProperty("plan").GetProperty("startMonth").GetString()!).Value;
+        Assert.Equal(NodaTime.Text.YearMonthPattern.Iso.Format(planStart.PlusMonths(8)), firstStall.GetProperty("start").GetString());
+        await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-from", firstStall.GetProperty("start").GetString()!);
+        await Expect(chart.Locator("rect[data-kind=stall]").First).ToHaveAttributeAsync("data-to", firstStall.GetProperty("end").GetString()!);
         await Expect(chart.Locator("path[data-series=verwacht]")).ToHaveClassAsync(new Regex("dashed"));
         await Expect(page.Locator("#kpi-stalls")).ToContainTextAsync($"{stalls} (samen");
 

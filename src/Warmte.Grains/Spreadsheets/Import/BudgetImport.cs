@@ -250,9 +250,12 @@ public static class BudgetImport
             .Select(g => (new MonthTotal
             {
                 Month = g.Key.Month, Kind = g.Key.Kind.ToString(), Amount = g.Sum(r => r.Item.Actual!.Value),
-                Note = "uit de begroting/realisatie-spreadsheet",
+                Note = TotalNote,
             }, g.Select(r => r.Row).ToImmutableArray())),
     ];
+
+    /// <summary>The note of a month total read from a budget sheet.</summary>
+    public const string TotalNote = "uit de begroting/realisatie-spreadsheet";
 
     public static string Iso(YearMonth month) => YearMonthPattern.Iso.Format(month);
 }

@@ -115,8 +115,33 @@ export function showError(main, error) {
 /** Cell texts kept on one line: 06-12-2026, 12-2026, € 1.234,56 (also negative, with "t/m" ranges of dates). */
 const WHOLE = /^(?:\d{2}-)?\d{2}-\d{4}(?: t\/m (?:\d{2}-)?\d{2}-\d{4})?$|^-?€\s?-?[\d.,]+$/;
 
+/**
+ * The frame of a table that may be wider than the screen: it scrolls sideways, and when it does (papercut o: on a
+ * phone wide tables were cut off without a hint) it says so above the table and shades the edges where columns are
+ * hidden. Whether it scrolls is measured, again whenever the frame or the table changes size.
+ */
+export function scrollFrame(label, tableElement) {
+  const hint = h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, 'Breder dan het scherm: schuif de tabel opzij voor meer kolommen →');
+  const frame = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, hint, tableElement);
+  const measure = () => {
+    const scrolls = frame.scrollWidth > frame.clientWidth + 1;
+    frame.classList.toggle('scrolls', scrolls);
+    const atEnd = scrolls && frame.scrollLeft + frame.clientWidth >= frame.scrollWidth - 1;
+    frame.classList.toggle('at-end', atEnd);
+    hint.textContent = atEnd ? '← Breder dan het scherm: schuif terug voor de eerste kolommen' : 'Breder dan het scherm: schuif de tabel opzij voor meer kolommen →';
+  };
+  if (typeof ResizeObserver === 'function') {
+    const observer = new ResizeObserver(measure);
+    observer.observe(frame);
+    observer.observe(tableElement);
+  }
+  frame.addEventListener('scroll', measure, { passive: true });
+  requestAnimationFrame(measure);
+  return frame;
+}
+
 export function table(caption, columns, rows, { id } = {}) {
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+  return scrollFrame(caption,
     h('table', { id },
       h('caption', {}, h('span', { class: 'caption-text' }, caption)),
       h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)))),

@@ -2,7 +2,7 @@
 // and filterable by text, kind and phase, with the link to the spreadsheet export.
 import { api, download } from '../api.js';
 import { date, euro, instant, kindNames, number, plural, ratio } from '../format.js';
-import { h, message, param, run, section, startPage } from '../layout.js';
+import { h, message, param, run, scrollFrame, section, startPage } from '../layout.js';
 
 const PHASES = ['Initiatief', 'Haalbaarheid', 'Ontwikkeling', 'Realisatie', 'Beheer', 'Gestopt'];
 
@@ -107,5 +107,5 @@ run(async () => {
   };
   [search, kind, phase, onlyAlerts].forEach(el => el.addEventListener('input', draw));
   draw();
-  main.append(section('Coöperaties naast elkaar', count, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Vergelijkingstabel' }, tableElement)));
+  main.append(section('Coöperaties naast elkaar', count, scrollFrame('Vergelijkingstabel', tableElement)));
 });
