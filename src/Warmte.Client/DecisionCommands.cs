@@ -25,7 +25,8 @@ internal static class DecisionCommands
     private static readonly OptionSpec ProjectOption = new("project", "id", "Het project waar het besluit over gaat (verplicht bij een realisatiebesluit)");
     private static readonly OptionSpec Member = new("member", "lidnummer", "Het lid dat stemt (verplicht)");
     private static readonly OptionSpec Choice = new("choice", "stem", "Voor, Tegen of Onthouding (verplicht)");
-    private static readonly OptionSpec Proxy = new("proxy", "lidnummer", "Het aanwezige lid dat bij volmacht voor --member stemt");
+    private static readonly OptionSpec Proxy = new("proxy", "lidnummer", "Het aanwezige lid dat bij volmacht voor --member stemt; staat er al een presentielijst, dan moet het lid daarop "
+        + "staan (online gestemd hebben maakt niemand aanwezig); zonder presentielijst telt deze stem het lid als aanwezig");
 
     public static readonly CommandSpec Members = new(
         "members",
