@@ -180,8 +180,11 @@ internal static class DecisionCommands
             foreach (var m in list.RootElement.EnumerateArray())
             {
                 var a = m.Prop("address");
+                // "Wibautstraat 14-H, 1091 GM Amsterdam" when street and town are known (tester6 T8), else "1091 GM 14-H".
                 var address = a is { } x && x.Int("huisnummer") is { } n
-                    ? $"{x.Str("postcode")} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}"
+                    ? m.Str("street") is { Length: > 0 } street
+                        ? $"{street} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}, {x.Str("postcode")}{(m.Str("town") is { Length: > 0 } town ? " " + town : "")}"
+                        : $"{x.Str("postcode")} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}{(m.Str("town") is { Length: > 0 } t ? " " + t : "")}"
                     : Nl.None;
                 table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Dec("woningequivalenten") ?? 0, 2), address,
                     Nl.Date(m.Str("joinedOn")), m.Str("leftOn") is null ? "" : Nl.Date(m.Str("leftOn")), VotingRight(m, s.Str("on")));

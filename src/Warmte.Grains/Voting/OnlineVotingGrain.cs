@@ -315,7 +315,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             }
             if (v.HasErrors) return v.ToRefusal();
         }
-        var codes = chosen.Select(m => new IssuedCode(m.Number, m.Name, m.Address?.ToString() ?? "", VotingCodes.NewCode())).ToList();
+        var codes = chosen.Select(m => IssuedCode.For(m, VotingCodes.NewCode())).ToList();
         var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
         return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, meeting.Title, meeting.Date, voting!.Opens, [.. codes],
             cooperative?.Cooperative.StatutoryName ?? CooperativeId));
