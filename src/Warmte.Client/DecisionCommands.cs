@@ -25,7 +25,8 @@ internal static class DecisionCommands
     private static readonly OptionSpec ProjectOption = new("project", "id", "Het project waar het besluit over gaat (verplicht bij een realisatiebesluit)");
     private static readonly OptionSpec Member = new("member", "lidnummer", "Het lid dat stemt (verplicht)");
     private static readonly OptionSpec Choice = new("choice", "stem", "Voor, Tegen of Onthouding (verplicht)");
-    private static readonly OptionSpec Proxy = new("proxy", "lidnummer", "Het aanwezige lid dat bij volmacht voor --member stemt");
+    private static readonly OptionSpec Proxy = new("proxy", "lidnummer", "Het aanwezige lid dat bij volmacht voor --member stemt; staat er al een presentielijst, dan moet het lid daarop "
+        + "staan (online gestemd hebben maakt niemand aanwezig); zonder presentielijst telt deze stem het lid als aanwezig");
 
     public static readonly CommandSpec Members = new(
         "members",
@@ -181,8 +182,11 @@ internal static class DecisionCommands
             foreach (var m in list.RootElement.EnumerateArray())
             {
                 var a = m.Prop("address");
+                // "Wibautstraat 14-H, 1091 GM Amsterdam" when street and town are known (tester6 T8), else "1091 GM 14-H".
                 var address = a is { } x && x.Int("huisnummer") is { } n
-                    ? $"{x.Str("postcode")} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}"
+                    ? m.Str("street") is { Length: > 0 } street
+                        ? $"{street} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}, {x.Str("postcode")}{(m.Str("town") is { Length: > 0 } town ? " " + town : "")}"
+                        : $"{x.Str("postcode")} {new Members.HouseNumber(n, x.Str("huisletter"), x.Str("toevoeging"))}{(m.Str("town") is { Length: > 0 } t ? " " + t : "")}"
                     : Nl.None;
                 table.Add(m.Str("number"), m.Str("name"), Category(m.Str("category")), Nl.Number(m.Dec("woningequivalenten") ?? 0, 2), address,
                     Nl.Date(m.Str("joinedOn")), m.Str("leftOn") is null ? "" : Nl.Date(m.Str("leftOn")), VotingRight(m, s.Str("on")));

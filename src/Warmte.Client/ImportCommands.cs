@@ -33,7 +33,7 @@ internal static class ImportCommands
         "import members",
         "Ledenlijst inlezen in het ledenregister (bestuur)",
         "Leest een ledenlijst (lidnummer, naam, categorie, postcode, huisnummer, lid sinds; optioneel huisletter, toevoeging, "
-        + "woningequivalenten met decimale komma, uitgeschreven, stemgerechtigd) en registreert de leden op lidnummer: een bekend nummer "
+        + "woningequivalenten met decimale komma, uitgeschreven, stemgerechtigd, e-mail, straat, woonplaats) en registreert de leden op lidnummer: een bekend nummer "
         + "wordt bijgewerkt, nooit verdubbeld; hetzelfde bestand nog eens inlezen verandert niets. Huisnummers zoals 14-H, 14H, 9 a, "
         + "14-III of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). Zonder kolom Lid sinds: geef --joined-on. " + Formats,
         [Cooperative, File], [DryRun, SkipInvalid, JoinedOn],
@@ -340,7 +340,9 @@ internal static class ImportCommands
                // What else the row sets, so a file that only adds e-mail addresses shows what it changes (tester5 T10g).
                + (m.LeftOn is { } left ? $", uitgeschreven per {Nl.Date(left)}" : "")
                + (m.EligibleToVote is false ? ", niet stemgerechtigd" : "")
-               + (string.IsNullOrWhiteSpace(m.Email) ? "" : $", e-mail {m.Email.Trim()}");
+               + (string.IsNullOrWhiteSpace(m.Email) ? "" : $", e-mail {m.Email.Trim()}")
+               + (string.IsNullOrWhiteSpace(m.Street) ? "" : $", straat {m.Street.Trim()}")
+               + (string.IsNullOrWhiteSpace(m.Town) ? "" : $", woonplaats {m.Town.Trim()}");
     }
 
     private static string House(int? number, string? letter, string? addition) =>

@@ -108,9 +108,9 @@ internal static class OnlineVotingCommands
             throw new InputException($"'{target}' bestaat al en wordt niet overschreven (de codes erin zouden verloren gaan); kies een andere naam of gebruik --force.");
         var members = List(context.Option(Members));
         var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
-        string? warning = null;
+        var warnings = new List<string>();
         var (bytes, mediaType, _) = await context.Api.DownloadAsync($"{Path(context)}/codes?format={format}",
-            format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html", body, warning: w => warning = w);
+            format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html", body, warning: warnings.Add);
         if (mediaType is not ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" or "text/html"))
             throw new UnexpectedAnswerException($"De dienst stuurde geen codes maar '{mediaType ?? "niets"}'.");
         try
@@ -134,8 +134,8 @@ internal static class OnlineVotingCommands
         }
         if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { file = System.IO.Path.GetFullPath(target), bytes = bytes.Length }));
         else context.Out.WriteLine($"Stemcodes opgeslagen in {target}. Eerder uitgegeven codes van {(members.Length == 0 ? "alle leden" : string.Join(", ", members))} werken niet meer.");
-        // The link warning (Voting:PublicUrl not set) goes to stderr, so it is seen even with --json.
-        if (warning is not null) context.Err.WriteLine("Let op: " + warning);
+        // The warnings (Voting:PublicUrl not set; letters without a postal address, tester6 T8) go to stderr, so they are seen even with --json.
+        foreach (var warning in warnings) context.Err.WriteLine("Let op: " + warning);
         return WarmteCli.Ok;
     }
 

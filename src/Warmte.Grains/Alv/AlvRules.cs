@@ -392,6 +392,23 @@ public static partial class AlvRules
             $"Presentielijst ALV '{meetingId}': {added.Length} {DutchFormat.Noun(added.Length, "aanwezige", "aanwezigen")} bijgeschreven, {updated.PresentCount} in totaal."), [.. facts]));
     }
 
+    /// <summary>
+    /// A proxy at the meeting is exercised by a member who is there (tester6 T6: a member who had only voted online that morning
+    /// was accepted as holder). Once the board has recorded the attendance list, that list says who is there: a holder not on it
+    /// is refused (409 <c>proxy-holder-absent</c>, field <c>proxyHolder</c>) unless the board already entered her own vote at the
+    /// meeting on this proposal. Without any list, the ballot itself counts the holder present (the list may follow).
+    /// An online vote never makes a member present at the meeting, whatever the statutes count for the quorum.
+    /// </summary>
+    public static Refusal? HolderNotPresent(Meeting meeting, Proposal proposal, BallotBook book, string holder)
+    {
+        if (meeting.PresentCount == 0 || book.IsPresent(meeting.Id, holder)) return null;
+        if (CurrentMark(proposal, book.Voter(meeting.Id, proposal.Id, holder)) is { Channel: BallotChannel.Meeting }) return null;
+        var message = $"Lid {holder} staat niet op de presentielijst van deze vergadering ({meeting.PresentCount} "
+            + $"{DutchFormat.Noun(meeting.PresentCount, "aanwezige", "aanwezigen")}); alleen een aanwezig lid kan op de vergadering een volmacht uitoefenen. "
+            + $"Is lid {holder} er wel, zet het lid dan eerst op de presentielijst (POST …/meetings/{meeting.Id}/attendance).";
+        return Refusal.Conflict("proxy-holder-absent", message, [new FieldError("proxyHolder", message)]);
+    }
+
     /// <summary>The members a proposal's ballots count as present or represented: voters and proxy holders of counted ballots.</summary>
     public static IEnumerable<string> CountedThroughBallots(IEnumerable<BallotFact> ballots) =>
         ballots.Where(b => b.Counted).SelectMany(b => b.ProxyHolder is null ? [b.MemberNumber] : new[] { b.MemberNumber, b.ProxyHolder }).Distinct();
@@ -509,6 +526,7 @@ public static partial class AlvRules
         VoterMarkFact? holderMark = null;
         if (holder is not null)
         {
+            if (channel == BallotChannel.Meeting && !recount && HolderNotPresent(meeting!, proposal, book, holder) is { } absent) return absent;
             holderMark = CountingMark(proposal, book.Voter(meetingId, proposalId, holder), h => !eligibility.Refused.ContainsKey(h));
             if (holderMark?.ProxyHolder is not null)
                 return Refusal.Conflict("proxy-holder-represented", $"Lid {holder} is zelf bij volmacht vertegenwoordigd en kan geen volmacht uitoefenen.");

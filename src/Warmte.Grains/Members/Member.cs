@@ -60,6 +60,17 @@ public sealed record Member
     /// Used to mail the member's voting code (docs/members-and-decisions.md, "Online voting").
     /// </summary>
     [Id(9)] public string? Email { get; init; }
+    /// <summary>
+    /// Optional street name ("Wibautstraat"; added later, Id 10, JSON "street": members stored before have none). With
+    /// <see cref="Town"/> it completes the postal address the printed voting-code letter needs (tester6 T8). Personal data like
+    /// the rest of the address: only in the current row, erased with it.
+    /// </summary>
+    [Id(10)] public string? Street { get; init; }
+    /// <summary>Optional town (woonplaats, "Amsterdam"; Id 11, JSON "town"). See <see cref="Street"/>.</summary>
+    [Id(11)] public string? Town { get; init; }
+
+    /// <summary>Whether a letter can be posted: postcode and house number (always, unless erased), street and town.</summary>
+    public bool HasPostalAddress => Address is not null && !string.IsNullOrEmpty(Street) && !string.IsNullOrEmpty(Town);
 
     public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is not { } left || date < left);
 
@@ -85,6 +96,10 @@ public sealed record MemberInput
     [Id(9)] public bool? EligibleToVote { get; init; }
     /// <summary>Optional: one e-mail address ("naam@voorbeeld.nl").</summary>
     [Id(11)] public string? Email { get; init; }
+    /// <summary>Optional: the street name without house number ("Wibautstraat"). Not given: the stored one stays; empty text clears it.</summary>
+    [Id(12)] public string? Street { get; init; }
+    /// <summary>Optional: the town (woonplaats, "Amsterdam"). Not given: the stored one stays; empty text clears it.</summary>
+    [Id(13)] public string? Town { get; init; }
 }
 
 /// <summary>What a bulk registration did: a re-registered member number updates, never duplicates.</summary>

@@ -76,7 +76,7 @@ public sealed record MemberFact
         Change = change, Number = member.Number, Category = member.Category, Woningequivalenten = member.Woningequivalenten,
         JoinedOn = member.JoinedOn, LeftOn = member.LeftOn, EligibleToVote = member.EligibleToVote,
         NameChanged = before is not null && before.Name != member.Name,
-        AddressChanged = before is not null && before.Address != member.Address,
+        AddressChanged = before is not null && (before.Address != member.Address || before.Street != member.Street || before.Town != member.Town),
         EmailChanged = before is not null && before.Email != member.Email,
     };
 }
@@ -126,7 +126,7 @@ public static class MemberPrivacyRules
     }
 
     public static Member Erased(Member member, LocalDate today) =>
-        member with { Name = ErasedName, Address = null, Email = null, ErasedOn = today };
+        member with { Name = ErasedName, Address = null, Street = null, Town = null, Email = null, ErasedOn = today };
 
     /// <summary>
     /// Former members whose retention period has passed on <paramref name="today"/> and who are not erased yet, by number.

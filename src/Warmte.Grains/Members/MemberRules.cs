@@ -170,6 +170,9 @@ public static partial class MemberRules
         else if (input.JoinedOn is not null && BeforeFounding(joined, foundedOn) is { } reason) v.Add($"{at}.joinedOn", reason);
         // Not given: the stored e-mail address stays; an empty text clears it.
         var email = input.Email is null ? known?.Email : Email(v, $"{at}.email", input.Email);
+        // The same for street and town (optional; the letter with the voting code needs them: tester6 T8).
+        var street = input.Street is null ? known?.Street : AddressText(v, $"{at}.street", input.Street);
+        var town = input.Town is null ? known?.Town : AddressText(v, $"{at}.town", input.Town);
         if (input.LeftOn is { } left)
         {
             if (left <= joined) v.Add($"{at}.leftOn", $"{DutchFormat.Date(left)} ligt niet na de datum van toetreden ({DutchFormat.Date(joined)}).");
@@ -183,7 +186,7 @@ public static partial class MemberRules
         {
             Number = NormaliseNumber(number), Name = name, Category = category, Woningequivalenten = weq,
             Address = address!, JoinedOn = joined, LeftOn = input.LeftOn ?? known?.LeftOn,
-            EligibleToVote = input.EligibleToVote ?? known?.EligibleToVote ?? true, Email = email,
+            EligibleToVote = input.EligibleToVote ?? known?.EligibleToVote ?? true, Email = email, Street = street, Town = town,
         };
     }
 
@@ -227,6 +230,22 @@ public static partial class MemberRules
         foundedOn is { } founded && joined < founded
             ? $"{DutchFormat.Date(joined)} ligt vóór de oprichting van de coöperatie ({DutchFormat.Date(founded)}); niemand is lid vóór de oprichting."
             : null;
+
+    /// <summary>Longest street or town name: the longest Dutch street names are about 40 characters (BAG: at most 80).</summary>
+    public const int MaxAddressTextLength = 80;
+
+    /// <summary>An optional street or town: empty is none; otherwise one line of at most <see cref="MaxAddressTextLength"/> characters, trimmed.</summary>
+    public static string? AddressText(Validation v, string field, string? text)
+    {
+        var value = v.OptionalText(field, text, MaxAddressTextLength);
+        if (value is not null && value.Any(char.IsControl))
+        {
+            v.Add(field, "bevat een regeleinde of ander stuurteken; geef één regel tekst.");
+            return null;
+        }
+        // A whitespace run collapses to one space: "Eerste  Helmersstraat" from a spreadsheet is the same street.
+        return value is null ? null : string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
 
     /// <summary>Longest e-mail address (RFC 5321: 254 characters).</summary>
     public const int MaxEmailLength = 254;

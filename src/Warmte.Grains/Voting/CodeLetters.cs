@@ -1,50 +1,19 @@
 using System.Net;
 using System.Text;
-using ClosedXML.Excel;
 using Warmte.Common;
 using Warmte.Spreadsheets.Export;
 
 namespace Warmte.Voting;
 
 /// <summary>
-/// The codes as the board hands them out: a mail-merge sheet (xlsx) and printable letters (HTML,
-/// one per page). The link carries the code after '#': browsers never send that part to a server,
+/// The codes as the board hands them out: printable letters (HTML, one per page); the mail-merge
+/// sheet is <see cref="Spreadsheets.Export.VotingCodeSheet"/>. The link carries the code after '#': browsers never send that part to a server,
 /// so the code does not end up in access logs or Referer headers.
 /// </summary>
 public static class CodeLetters
 {
     /// <summary>"https://warmte.example/stem#7KQ3-M9XD-2HTB-R4VN".</summary>
     public static string Link(string baseUrl, string code) => $"{baseUrl.TrimEnd('/')}/stem#{code}";
-
-    public static byte[] Sheet(IssuedCodes issued, string baseUrl)
-    {
-        using var workbook = XlsxFile.New();
-        var sheet = workbook.AddWorksheet("Stemcodes");
-        string[] headers = ["Lidnummer", "Naam", "Adres", "Stemcode", "Link", "Vergadering", "Datum vergadering", "Online stemmen vanaf"];
-        for (var c = 0; c < headers.Length; c++) sheet.Cell(1, c + 1).SetValue(headers[c]);
-        sheet.Row(1).Style.Font.Bold = true;
-        var row = 2;
-        foreach (var code in issued.Codes)
-        {
-            sheet.Cell(row, 1).SetValue(code.MemberNumber);
-            sheet.Cell(row, 2).SetValue(code.Name);
-            sheet.Cell(row, 3).SetValue(code.Address);
-            sheet.Cell(row, 4).SetValue(code.Code);
-            sheet.Cell(row, 5).SetValue(Link(baseUrl, code.Code));
-            sheet.Cell(row, 6).SetValue(issued.MeetingTitle);
-            sheet.Cell(row, 7).SetValue(DutchFormat.Date(issued.MeetingDate));
-            sheet.Cell(row, 8).SetValue(DutchFormat.Date(issued.Opens));
-            row++;
-        }
-        // Every cell is text, written with SetValue: ClosedXML 0.95's `Value =` guesses a type from the
-        // string, and read "06-12-2026" as 12 June (the date number 46185 in a text column, tester F9).
-        // Member numbers and codes are text too (a code like 0123-... must keep its zeros).
-        sheet.Columns(1, 8).Style.NumberFormat.Format = "@";
-        // Fixed widths: measuring text (AdjustToContents) needs fonts a server may not have.
-        double[] widths = [12, 28, 16, 24, 52, 28, 18, 20];
-        for (var c = 0; c < widths.Length; c++) sheet.Column(c + 1).Width = widths[c];
-        return XlsxFile.ToBytes(workbook);
-    }
 
     /// <summary>One Dutch letter per member, each on its own printed page.</summary>
     public static string Letters(IssuedCodes issued, string baseUrl)
@@ -55,6 +24,11 @@ public static class CodeLetters
             .Append(E(issued.MeetingTitle)).Append("</title><style>")
             .Append("body{font-family:Georgia,serif;color:#111;margin:0}")
             .Append(".brief{max-width:40rem;margin:2rem auto;padding:2rem;line-height:1.5}")
+            // The address block sits where a window envelope (DIN C5/6, left) shows it; without a full address it is a marked empty box.
+            .Append(".adres{min-height:6.5em;margin-bottom:1.5rem}")
+            .Append(".adres.onvolledig{border:2px dashed #b00;padding:.5rem}")
+            .Append(".adres .invullen{display:inline-block;min-width:14em;border-bottom:1px solid #111}")
+            .Append(".adres .let-op{color:#b00;font-family:sans-serif;font-size:.8rem;margin:.25rem 0 0}")
             .Append(".code{font-family:'DejaVu Sans Mono',monospace;font-size:1.6rem;letter-spacing:.1em;border:2px solid #111;padding:.5rem 1rem;display:inline-block}")
             .Append("@media print{.brief{margin:0;padding:2cm;page-break-after:always;break-after:page}.brief:last-child{page-break-after:auto;break-after:auto}}")
             .Append("</style></head><body>");
@@ -62,7 +36,7 @@ public static class CodeLetters
         {
             var link = Link(baseUrl, code.Code);
             html.Append("<section class=\"brief\">")
-                .Append("<p>").Append(E(code.Name)).Append("<br>").Append(E(code.Address)).Append("</p>")
+                .Append(AddressBlock(code))
                 .Append("<p>Lidnummer ").Append(E(code.MemberNumber)).Append("</p>")
                 .Append("<h1>Uw stemcode voor de ").Append(E(issued.MeetingTitle)).Append("</h1>")
                 .Append("<p>Beste ").Append(E(code.Name)).Append(",</p>")
@@ -80,5 +54,57 @@ public static class CodeLetters
         }
         html.Append("</body></html>");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// The letter's address block, in the Dutch postal order: name; street and house number; postcode, two spaces, town in capitals.
+    /// Without street or town (the register has only postcode and house number unless the board adds them) the block is a dashed box
+    /// with what is known, an empty line for each missing part and a note, so the board fills it in before posting (tester6 T8).
+    /// </summary>
+    public static string AddressBlock(IssuedCode code)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        const string Blank = "<span class=\"invullen\">&nbsp;</span>";
+        var house = code.Home?.HouseNumberText;
+        var postcode = code.Home?.Postcode;
+        var html = new StringBuilder();
+        html.Append(code.HasPostalAddress ? "<div class=\"adres\">" : "<div class=\"adres onvolledig\">").Append(E(code.Name)).Append("<br>");
+        html.Append(string.IsNullOrEmpty(code.Street) ? Blank : E(code.Street)).Append(house is null ? "" : " " + E(house)).Append("<br>");
+        html.Append(postcode is null ? Blank : E(postcode)).Append("&nbsp;&nbsp;")
+            .Append(string.IsNullOrEmpty(code.Town) ? Blank : E(code.Town.ToUpper(DutchFormat.Culture)));
+        if (!code.HasPostalAddress)
+        {
+            var missing = MissingParts(code);
+            html.Append("<p class=\"let-op\">Adres onvolledig in het ledenregister (").Append(E(missing))
+                .Append(missing.Contains(" en ", StringComparison.Ordinal) ? " ontbreken" : " ontbreekt")
+                .Append("): vul het hier in vóór verzending.</p>");
+        }
+        return html.Append("</div>").ToString();
+    }
+
+    /// <summary>"straat", "woonplaats" or "straat en woonplaats": what the register lacks for a postal address.</summary>
+    public static string MissingParts(IssuedCode code)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrEmpty(code.Street)) missing.Add("straat");
+        if (code.Home is null) missing.Add("postcode en huisnummer");
+        if (string.IsNullOrEmpty(code.Town)) missing.Add("woonplaats");
+        return missing.Count <= 1 ? string.Concat(missing) : string.Join(", ", missing[..^1]) + " en " + missing[^1];
+    }
+
+    /// <summary>
+    /// The warning for the board when letters lack a postal address: the member numbers (no names or addresses: it travels in a
+    /// response header, ASCII only) and what to do. Null when every letter can be posted.
+    /// </summary>
+    public static string? WithoutPostalAddress(IssuedCodes issued)
+    {
+        var without = issued.Codes.Where(c => !c.HasPostalAddress).Select(c => c.MemberNumber).ToList();
+        if (without.Count == 0) return null;
+        var n = issued.Codes.Length;
+        var which = without.Count < n ? $"{without.Count} van de {n} brieven {(without.Count == 1 ? "heeft" : "hebben")} geen"
+            : n == 1 ? "De brief heeft geen" : $"Geen van de {n} brieven heeft een";
+        return $"{which} volledig postadres (straat of woonplaats ontbreekt in het ledenregister): {string.Join(", ", without)}. "
+               + $"Vul het adres op {(without.Count == 1 ? "die brief" : "die brieven")} met de hand in, of vul het register aan "
+               + $"(kolommen Straat en Woonplaats in de ledenlijst) en maak ze opnieuw met --members {string.Join(",", without)}.";
     }
 }

@@ -19,6 +19,26 @@ public sealed record ProxyBook(ImmutableDictionary<string, ImmutableDictionary<s
     public ImmutableArray<ProxyGrant> Of(string giver) =>
         ByGiver.TryGetValue(giver, out var g) ? [.. g.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ProxyGrant(p.Key, p.Value))] : [];
 
+    /// <summary>
+    /// The giver's proxies in agenda order (<paramref name="agenda"/>: the meeting's proposal ids as listed), as the member page
+    /// shows them: ordered by id they came out reversed for an agenda "tarief, statuten, benoeming" and a member marked the
+    /// wrong ballot by position (tester6 T9).
+    /// </summary>
+    public ImmutableArray<ProxyGrant> Of(string giver, IReadOnlyList<string> agenda) =>
+        [.. Of(giver).OrderBy(p => AgendaPosition(agenda, p.ProposalId))];
+
+    /// <summary>Every (giver, proposal) whose proxy this member holds: per giver (by number), that giver's proposals in agenda order.</summary>
+    public ImmutableArray<(string Giver, string ProposalId)> HeldBy(string holder, IReadOnlyList<string> agenda) =>
+        [.. HeldBy(holder).OrderBy(x => x.Giver, StringComparer.Ordinal).ThenBy(x => AgendaPosition(agenda, x.ProposalId))];
+
+    /// <summary>The proposal's place on the agenda; one not on it (removed since) comes last. The sorts are stable, so ties keep their order.</summary>
+    public static int AgendaPosition(IReadOnlyList<string> agenda, string proposalId)
+    {
+        for (var i = 0; i < agenda.Count; i++)
+            if (agenda[i] == proposalId) return i;
+        return int.MaxValue;
+    }
+
     public string? HolderFor(string giver, string proposalId) =>
         ByGiver.TryGetValue(giver, out var g) && g.TryGetValue(proposalId, out var h) ? h : null;
 
@@ -97,7 +117,7 @@ public static class OnlineProxyRules
             if (context.HasVoted(giver, id))
                 return Conflict("already-voted", $"proposalIds[{i}]", $"Over '{id}' is uw stem al uitgebracht; een volmacht kan alleen voor voorstellen waarop u nog niet stemde.");
             if (book.GiversTo(giver, id).Any(context.IsEligible))
-                return Conflict("proxy-holder-represented", $"proposalIds[{i}]", $"U stemt over '{id}' al bij volmacht voor een ander lid; dan kunt u zelf geen volmacht geven.");
+                return Conflict("proxy-holder-represented", $"proposalIds[{i}]", $"U heeft voor '{id}' al een volmacht van een ander lid; dan kunt u zelf geen volmacht geven.");
             if (book.HolderFor(holder!, id) is not null)
                 return Conflict("proxy-holder-represented", "holder", $"Lid {holder} heeft voor '{id}' zelf een volmacht gegeven en kan er geen ontvangen.");
             // A dead proxy (its giver may not vote on the meeting date) takes no slot: the ALV counts the same way (tester T1).

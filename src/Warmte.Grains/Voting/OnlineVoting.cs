@@ -68,7 +68,20 @@ public sealed record IssueCodes
 /// <summary>One issued code, in plain text: it exists only in this answer (the store keeps its hash).</summary>
 [GenerateSerializer, Immutable]
 public sealed record IssuedCode(
-    [property: Id(0)] string MemberNumber, [property: Id(1)] string Name, [property: Id(2)] string Address, [property: Id(3)] string Code);
+    [property: Id(0)] string MemberNumber, [property: Id(1)] string Name, [property: Id(2)] string Address, [property: Id(3)] string Code)
+{
+    /// <summary>Postcode and house number as the register keeps them (null only for an erased member, who gets no code).</summary>
+    [Id(4)] public Members.DutchAddress? Home { get; init; }
+    /// <summary>The register's street, when known: with <see cref="Town"/> the letter can be posted (tester6 T8).</summary>
+    [Id(5)] public string? Street { get; init; }
+    [Id(6)] public string? Town { get; init; }
+
+    /// <summary>Whether the letter has a full postal address: street, house number, postcode and town.</summary>
+    public bool HasPostalAddress => Home is not null && !string.IsNullOrEmpty(Street) && !string.IsNullOrEmpty(Town);
+
+    public static IssuedCode For(Members.Member member, string code) =>
+        new(member.Number, member.Name, member.Address?.ToString() ?? "", code) { Home = member.Address, Street = member.Street, Town = member.Town };
+}
 
 [GenerateSerializer, Immutable]
 public sealed record IssuedCodes(

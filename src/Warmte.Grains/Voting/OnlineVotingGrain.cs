@@ -319,7 +319,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             }
             if (v.HasErrors) return v.ToRefusal();
         }
-        var codes = chosen.Select(m => new IssuedCode(m.Number, m.Name, m.Address?.ToString() ?? "", VotingCodes.NewCode())).ToList();
+        var codes = chosen.Select(m => IssuedCode.For(m, VotingCodes.NewCode())).ToList();
         var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
         return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, meeting.Title, meeting.Date, voting!.Opens, [.. codes],
             cooperative?.Cooperative.StatutoryName ?? CooperativeId));
@@ -396,7 +396,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var notEligible = OnlineVotingRules.NotEligible(member, voting.MeetingDate);
         var cooperative = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).Get();
         var items = new List<BallotItem>();
-        foreach (var online in voting.Proposals)
+        var agenda = meeting.Proposals.Select(p => p.Id).ToArray();
+        // Agenda order, whatever order the board listed them in when it opened online voting (tester6 T9).
+        foreach (var online in voting.Proposals.OrderBy(p => ProxyBook.AgendaPosition(agenda, p.ProposalId)))
         {
             if (meeting.Proposals.FirstOrDefault(x => x.Id == online.ProposalId) is not { } proposal) continue;
             // A secret ballot keeps no choice per member: the member sees that, and how, they voted.
@@ -661,7 +663,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     private async Task<List<GivenProxy>> Given(string number, Meeting meeting)
     {
         var list = new List<GivenProxy>();
-        foreach (var g in (await Proxies()).Of(number))
+        foreach (var g in (await Proxies()).Of(number, [.. meeting.Proposals.Select(p => p.Id)]))
         {
             var title = meeting.Proposals.FirstOrDefault(p => p.Id == g.ProposalId)?.Title ?? g.ProposalId;
             var (voted, mark) = await VotedOn(meeting, g.ProposalId, number);
@@ -676,7 +678,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     private async Task<List<HeldProxy>> Held(string number, Meeting meeting, LocalDate meetingDate)
     {
         var list = new List<HeldProxy>();
-        foreach (var (giver, proposalId) in (await Proxies()).HeldBy(number))
+        foreach (var (giver, proposalId) in (await Proxies()).HeldBy(number, [.. meeting.Proposals.Select(p => p.Id)]))
         {
             if (meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) continue;
             var giverMember = await Register.Member(giver);

@@ -52,7 +52,10 @@ public static class OnlineVotingEndpoints
             http.Response.Headers.CacheControl = "no-store";
             // Without Voting:PublicUrl the links use the address this request came in on (often localhost): say so (tester F10).
             var warning = PublicUrlWarning(settings, baseUrl);
-            if (warning is not null) http.Response.Headers[WarningHeader] = warning;
+            if (warning is not null) http.Response.Headers.Append(WarningHeader, warning);
+            // Letters without street or town cannot be posted as they are: the board is told which (member numbers only; tester6 T8).
+            var unposted = CodeLetters.WithoutPostalAddress(issued);
+            if (unposted is not null && format != "json") http.Response.Headers.Append(WarningHeader, unposted);
             return format switch
             {
                 // With the e-mail addresses the register has (papercut l): this route is the own board's and admins', who may see them.
@@ -61,8 +64,11 @@ public static class OnlineVotingEndpoints
                 "letters" => Results.Text(CodeLetters.Letters(issued, baseUrl), "text/html; charset=utf-8"),
                 _ => Answers.Ok(new
                 {
-                    issued.MeetingId, issued.MeetingDate, issued.Opens, warning,
-                    codes = issued.Codes.Select(c => new { c.MemberNumber, c.Name, c.Address, c.Code, link = CodeLetters.Link(baseUrl, c.Code) }),
+                    issued.MeetingId, issued.MeetingDate, issued.Opens, warning, withoutPostalAddress = unposted,
+                    codes = issued.Codes.Select(c => new
+                    {
+                        c.MemberNumber, c.Name, c.Address, c.Street, c.Town, c.HasPostalAddress, c.Code, link = CodeLetters.Link(baseUrl, c.Code),
+                    }),
                 }),
             };
         }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven (alle stemgerechtigde leden, of opnieuw voor genoemde leden): json, xlsx (mail merge) of letters (HTML, afdrukken); alleen in dit antwoord leesbaar");

@@ -113,7 +113,7 @@ public sealed class SmtpMailSender(MailSettings settings, ILogger<SmtpMailSender
         {
             log.LogWarning("Mailserver {Host}:{Port} niet bereikbaar of aanmelden mislukt ({Error}); {Count} mails niet verstuurd.",
                 settings.Host, settings.EffectivePort, e.GetType().Name, mails.Count);
-            return new MailReport($"de mailserver {settings.Host}:{settings.EffectivePort} was niet bereikbaar of weigerde de aanmelding ({e.GetType().Name}); er is niets verstuurd.", []);
+            return new MailReport($"de mailserver {settings.Host}:{settings.EffectivePort} was niet bereikbaar of weigerde de aanmelding ({e.GetType().Name}).", []);
         }
         for (var i = 0; i < mails.Count; i++)
         {
@@ -170,8 +170,8 @@ public static class VotingCodeMail
                 Stem via deze link (de code staat er al in):
                 {link}
 
-                Deel deze code met niemand: wie de code heeft, kan namens u stemmen. Vroeg u eerder een
-                code aan, dan werkt alleen deze nieuwe.
+                Deel deze code met niemand: wie de code heeft, kan namens u stemmen. Kreeg u eerder een
+                code, dan werkt alleen deze nieuwe.
 
                 Met vriendelijke groet,
                 het bestuur van {issued.CooperativeName}

@@ -106,6 +106,44 @@ public sealed class AlvRulesTests
         Assert.Equal("proxyHolder", Assert.Single(refused.Refusal!.Errors).Field);
     }
 
+    private static AlvRecord WithAttendance(AlvRecord record, params string[] present) =>
+        Ok(Track(record, AlvRules.RecordAttendance(record, "alv", new RecordAttendance { Present = [.. present] },
+            MemberRules.Check(Register, present, Date), Book(record), Date, "bestuur", Now)));
+
+    /// <summary>Tester6 T6: with an attendance list, a holder not on it cannot exercise a proxy at the meeting; the refusal names her and the list.</summary>
+    [Fact]
+    public void Once_the_attendance_list_is_recorded_a_proxy_holder_not_on_it_is_refused()
+    {
+        var record = WithAttendance(Meeting(), "L-3");
+        var refused = Vote(record, "L-2", proxy: "L-1");
+        Assert.False(refused.IsOk);
+        Assert.Equal((RefusalKind.Conflict, "proxy-holder-absent"), (refused.Refusal!.Kind, refused.Refusal.Code));
+        Assert.Equal("proxyHolder", Assert.Single(refused.Refusal.Errors).Field);
+        Assert.StartsWith("Lid L-1 staat niet op de presentielijst van deze vergadering (1 aanwezige)", refused.Refusal.Message);
+
+        // On the list: accepted, and the giver is represented through her.
+        var accepted = Ok(Vote(record, "L-2", proxy: "L-3"));
+        Assert.Equal(1, accepted.Meetings[0].Proposals[0].Count.ByProxy);
+        // Put on the list afterwards (she was there after all): then she may.
+        Assert.True(Vote(WithAttendance(record, "L-1"), "L-2", proxy: "L-1").IsOk);
+    }
+
+    [Fact]
+    public void A_holder_whose_own_vote_the_board_entered_at_the_meeting_may_exercise_a_proxy_without_being_on_the_list()
+    {
+        var record = WithAttendance(Meeting(), "L-3");
+        record = Ok(Vote(record, "L-1"));
+        Assert.True(Vote(record, "L-2", proxy: "L-1").IsOk);
+    }
+
+    [Fact]
+    public void Without_an_attendance_list_the_proxy_ballot_counts_its_holder_present()
+    {
+        var record = Ok(Vote(Meeting(), "L-2", proxy: "L-1"));
+        // Giver and holder both present or represented: two beyond the (empty) list.
+        Assert.Equal(2, record.Meetings[0].Proposals[0].Count.Extra);
+    }
+
     [Fact]
     public void Closing_counts_present_and_represented_members_and_fixes_the_result()
     {

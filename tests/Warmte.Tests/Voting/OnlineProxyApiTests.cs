@@ -102,6 +102,50 @@ public sealed class OnlineProxyApiTests(OnlineVotingFixture fixture) : IClassFix
         Assert.Equal(2, (await board.Get($"api/cooperatives/{coop}/alv/meetings/alv/proposals/realisatiebesluit/ballots")).Body.GetProperty("total").GetInt32());
     }
 
+    /// <summary>
+    /// Tester6 T9: an agenda whose ids sort the other way round ("tarief", "statuten", "benoeming"), opened online in yet another
+    /// order. The giver's "proxiesGiven", the holder's "proxiesHeld" and both papers' own items follow the agenda.
+    /// </summary>
+    [Fact]
+    public async Task Own_ballots_proxies_given_and_proxies_held_all_follow_the_agenda()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        await ApiCalls.SeedMembers(admin, coop);
+        string[] agenda = ["tarief", "statuten", "benoeming"];
+        var created = await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "Najaars-ALV", date = OnlineVotingFixture.MeetingDate, noticeDate = "2027-03-01",
+            proposals = new object[]
+            {
+                new { id = "tarief", title = "Tarief 2028", decisionType = "Tariefbesluit" },
+                new { id = "statuten", title = "Wijziging huishoudelijk reglement", decisionType = "Overig" },
+                new { id = "benoeming", title = "Benoeming kascommissie", decisionType = "Overig" },
+            },
+        });
+        Assert.True(created.Status == HttpStatusCode.Created, created.Raw);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes",
+            new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = true } })).Status);
+        var opened = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new
+        {
+            opens = "2027-03-01", proposals = new[] { new { proposalId = "benoeming" }, new { proposalId = "tarief" }, new { proposalId = "statuten" } },
+        });
+        Assert.True(opened.Status == HttpStatusCode.OK, opened.Raw);
+        var issued = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { });
+        var codes = issued.Body.GetProperty("codes").EnumerateArray().ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!);
+
+        // Given one at a time, last item first, so neither the order of giving nor the ids decide.
+        foreach (var id in agenda.Reverse())
+            Assert.Equal(HttpStatusCode.OK, (await Member().Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-2", proposalIds = new[] { id } })).Status);
+        var giver = await Member().Post("api/stem/paper", new { code = codes["L-1"] });
+        Assert.Equal(agenda, giver.Body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("proposalId").GetString()));
+        Assert.Equal(agenda, giver.Body.GetProperty("proxiesGiven").EnumerateArray().Select(g => g.GetProperty("proposalId").GetString()));
+        var holder = await Member().Post("api/stem/paper", new { code = codes["L-2"] });
+        Assert.Equal(agenda, holder.Body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("proposalId").GetString()));
+        Assert.Equal(agenda, holder.Body.GetProperty("proxiesHeld").EnumerateArray().Select(h => h.GetProperty("proposalId").GetString()));
+    }
+
     [Fact]
     public async Task The_giver_withdraws_an_unused_proxy_and_the_holder_can_no_longer_vote_with_it()
     {

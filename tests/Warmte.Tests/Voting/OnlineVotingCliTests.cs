@@ -67,4 +67,82 @@ public sealed class OnlineVotingCliTests(OnlineVotingFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Server.Client(token: null).Post("api/stem/paper", new { code })).Status);
         Directory.Delete(folder, recursive: true);
     }
+
+    /// <summary>
+    /// Tester6 T8: the letter carries street and town when the register has them (set through the API or read from the columns
+    /// Straat and Woonplaats of a member list), and otherwise a marked empty address block; the CLI names the letters without one.
+    /// Street and town are personal data: only the board and admins see them.
+    /// </summary>
+    [Fact]
+    public async Task Letters_print_the_postal_address_and_the_board_is_told_which_letters_lack_one()
+    {
+        var admin = fixture.Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var registered = await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new object[]
+            {
+                new { number = "A-1", name = "Piet Jansen", category = "huurder", postcode = "1091gn", huisnummer = 3, toevoeging = "hs", joinedOn = "2020-01-01",
+                      street = "  Wibautstraat ", town = "Amsterdam" },
+                new { number = "A-2", name = "Els de Vries", category = "huurder", postcode = "1091 GN", huisnummer = 5, joinedOn = "2020-01-01" },
+                new { number = "A-3", name = "Kees Bakker", category = "huurder", postcode = "1054 AB", huisnummer = 7, joinedOn = "2020-01-01" },
+            },
+        });
+        Assert.True(registered.Status == HttpStatusCode.OK, registered.Raw);
+        var badStreet = await admin.Put($"api/cooperatives/{coop}/members/A-2", new
+        {
+            name = "Els de Vries", category = "huurder", postcode = "1091 GN", huisnummer = 5, joinedOn = "2020-01-01", street = new string('x', 81),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, badStreet.Status);
+        Assert.Equal(["street"], badStreet.ErrorFields);
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+
+        // A-3's street and town come from a member list with the columns Straat and Woonplaats.
+        var folder = Directory.CreateTempSubdirectory("warmte-brief-").FullName;
+        var list = Path.Combine(folder, "leden.csv");
+        await File.WriteAllTextAsync(list, "Lidnummer;Naam;Categorie;Postcode;Huisnummer;Lid sinds;Straat;Woonplaats\n"
+                                           + "A-3;Kees Bakker;huurder;1054 AB;7;2020-01-01;Eerste Helmersstraat;amsterdam\n");
+        var imported = await Run(board, "import", "members", coop, list);
+        Assert.True(imported.Code == 0, imported.Out + imported.Err);
+        Assert.Contains("\"Straat\" → Straat", imported.Out);
+        Assert.Contains("\"Woonplaats\" → Woonplaats", imported.Out);
+        var a3 = await Server(board).Get($"api/cooperatives/{coop}/members/A-3");
+        Assert.Equal(("Eerste Helmersstraat", "amsterdam"), (a3.Text("street"), a3.Text("town")));
+        Assert.Equal("Wibautstraat", (await Server(board).Get($"api/cooperatives/{coop}/members/A-1")).Text("street"));
+        // Personal data (docs/security.md): a financier sees neither the member nor the street.
+        var financier = Server((await admin.Post("api/tokens", new { name = "Gemeente", role = "financier" })).Text("token"));
+        var hidden = await financier.Get($"api/cooperatives/{coop}/members/A-3");
+        Assert.Equal(HttpStatusCode.Forbidden, hidden.Status);
+        Assert.DoesNotContain("Helmersstraat", hidden.Raw);
+        var shown = await Run(board, "members", coop);
+        Assert.Contains("Eerste Helmersstraat 7, 1054 AB amsterdam", shown.Out);
+
+        await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true } });
+        await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "ALV", date = OnlineVotingFixture.MeetingDate, noticeDate = "2027-03-01",
+            proposals = new[] { new { id = "tarief", title = "Tarief", decisionType = "Tariefbesluit" } },
+        });
+        Assert.Equal(0, (await Run(board, "alv", "online", "open", coop, "alv", "--proposals", "tarief", "--opens", "2027-03-01")).Code);
+        var letters = Path.Combine(folder, "brieven.html");
+        var codes = await Run(board, "alv", "online", "codes", coop, "alv", "--out", letters);
+        Assert.True(codes.Code == 0, codes.Err);
+        Assert.Contains("Let op: 1 van de 3 brieven heeft geen volledig postadres (straat of woonplaats ontbreekt in het ledenregister): A-2.", codes.Err);
+        Assert.Contains("--members A-2", codes.Err);
+        var html = await File.ReadAllTextAsync(letters);
+        // Name; street and house number; postcode, two spaces, town in capitals (the Dutch postal order).
+        Assert.Contains("<div class=\"adres\">Piet Jansen<br>Wibautstraat 3-HS<br>1091 GN&nbsp;&nbsp;AMSTERDAM</div>", html);
+        Assert.Contains("<div class=\"adres\">Kees Bakker<br>Eerste Helmersstraat 7<br>1054 AB&nbsp;&nbsp;AMSTERDAM</div>", html);
+        Assert.Contains("<div class=\"adres onvolledig\">Els de Vries<br><span class=\"invullen\">&nbsp;</span> 5<br>1091 GN&nbsp;&nbsp;<span class=\"invullen\">&nbsp;</span>"
+                        + "<p class=\"let-op\">Adres onvolledig in het ledenregister (straat en woonplaats ontbreken): vul het hier in vóór verzending.</p></div>", html);
+
+        // With every address complete the CLI says nothing about addresses.
+        var again = await Run(board, "alv", "online", "codes", coop, "alv", "--members", "A-1,A-3", "--out", Path.Combine(folder, "twee.html"));
+        Assert.True(again.Code == 0, again.Err);
+        Assert.DoesNotContain("postadres", again.Err);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private HttpClient Server(string token) => fixture.Server.Client(token);
 }

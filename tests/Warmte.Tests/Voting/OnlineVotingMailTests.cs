@@ -166,6 +166,9 @@ public sealed class OnlineVotingMailTests
             Assert.True(link.Success, text);
             var code = link.Groups[1].Value;
             Assert.Contains($"    {code}", text); // the code on its own line too, for typing
+            // Members never ask for a code: the board sends it (tester6 T14g).
+            Assert.Contains("Kreeg u eerder een\n", text.ReplaceLineEndings("\n"));
+            Assert.DoesNotContain("Vroeg u", text);
             Assert.True(codes.Add(code));
             // The code in the mail opens that member's own ballot.
             var paper = await member.Post("api/stem/paper", new { code });
@@ -218,6 +221,9 @@ public sealed class OnlineVotingMailTests
         Assert.Equal((HttpStatusCode.Conflict, "mail-unreachable"), (down.Status, down.Code));
         Assert.Contains("niet bereikbaar", down.Raw);
         Assert.Contains("geen code vervangen", down.Raw);
+        // Said once, not again at the end of the server's reason (tester6 T14c).
+        var downMessage = down.Text("detail");
+        Assert.Single(Regex.Matches(downMessage, "niets verstuurd"));
         foreach (var c in latest.Append(letterCode)) Assert.Equal(HttpStatusCode.OK, (await member.Post("api/stem/paper", new { code = c })).Status);
         var downCli = await Cli(server, boardToken, "alv", "online", "codes", coop, "alv", "--mail");
         Assert.True(downCli.Code == 1, downCli.Out + downCli.Err);

@@ -304,6 +304,53 @@ public sealed class StemPageTests(BrowserFixture fixture)
     }
 
     /// <summary>
+    /// Tester6 T9 on the phone: with an agenda "Tarief, Statuten, Benoeming" (ids that sort the other way round) the holder's
+    /// ballots for the giver and the giver's "volmacht gegeven" list follow the agenda, like her own ballots.
+    /// </summary>
+    [Fact]
+    public async Task Proxy_ballots_and_proxies_given_are_shown_in_agenda_order()
+    {
+        var admin = fixture.Server.Client();
+        var coop = $"stem-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"p-{Guid.NewGuid().ToString("N")[..8]}");
+        await ApiCalls.SeedMembers(admin, coop);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = true } })).Status);
+        string[] titles = ["Tarief 2028", "Wijziging huishoudelijk reglement", "Benoeming kascommissie"];
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "Winter-ALV", date = "2027-01-15", noticeDate = "2027-01-01",
+            proposals = new object[]
+            {
+                new { id = "tarief", title = titles[0], decisionType = "Tariefbesluit" },
+                new { id = "statuten", title = titles[1], decisionType = "Overig" },
+                new { id = "benoeming", title = titles[2], decisionType = "Overig" },
+            },
+        })).Status);
+        var opened = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/online",
+            new { proposals = new[] { new { proposalId = "tarief" }, new { proposalId = "statuten" }, new { proposalId = "benoeming" } } });
+        Assert.True(opened.Status == HttpStatusCode.OK, opened.Raw);
+        var issued = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { });
+        var codes = issued.Body.GetProperty("codes").EnumerateArray().ToDictionary(c => c.GetProperty("memberNumber").GetString()!, c => c.GetProperty("code").GetString()!);
+
+        var giver = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await giver.GotoAsync($"/stem#{codes["L-1"]}");
+        await giver.GetByLabel("Lidnummer van wie voor u stemt").FillAsync("L-2");
+        foreach (var title in titles) await giver.GetByRole(AriaRole.Group, new() { Name = "Voor welke voorstellen?" }).GetByLabel(title).CheckAsync();
+        await giver.GetByRole(AriaRole.Button, new() { Name = "Volmacht geven" }).ClickAsync();
+        await Assertions.Expect(giver.Locator("#proxy-status")).ToHaveTextAsync("Volmacht gegeven.");
+        await Assertions.Expect(giver.Locator("#proxies-given li")).ToHaveCountAsync(3);
+        var given = await giver.Locator("#proxies-given li").AllTextContentsAsync();
+        Assert.Equal(titles, given.Select(g => titles.Single(t => g.StartsWith(t + ":", StringComparison.Ordinal))));
+
+        var holder = await fixture.NewPage(PhoneWidth, PhoneHeight);
+        await holder.GotoAsync($"/stem#{codes["L-2"]}");
+        await Assertions.Expect(holder.Locator("#items fieldset.proxy legend")).ToHaveCountAsync(3);
+        Assert.Equal(titles.Select(t => $"{t} – voor Lid L-1 (lid L-1, bij volmacht)"), await holder.Locator("#items fieldset.proxy legend").AllTextContentsAsync());
+        Assert.Equal(titles, await holder.Locator("#items fieldset:not(.proxy) legend").AllTextContentsAsync());
+        foreach (var p in new[] { giver, holder }) await p.Context.CloseAsync();
+    }
+
+    /// <summary>
     /// Tester4 T1 on the phone: L-2 voted for L-1 with her proxy and was then written out. Her page does not say "U heeft
     /// gestemd": it says the proxy vote does not count and why, offers the choices and the withdraw button, and her own vote counts.
     /// </summary>

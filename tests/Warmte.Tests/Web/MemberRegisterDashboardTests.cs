@@ -14,9 +14,10 @@ namespace Warmte.Tests.Web;
 [Collection(BrowserCollection.Name)]
 public sealed class MemberRegisterDashboardTests(BrowserFixture fixture)
 {
-    private static object Member(string number, string name, string category, int huisnummer, string? huisletter = null, string? toevoeging = null) => new
+    private static object Member(string number, string name, string category, int huisnummer, string? huisletter = null, string? toevoeging = null,
+        string? street = null, string? town = null) => new
     {
-        number, name, category, woningequivalenten = 1, postcode = "1054 BK", huisnummer, huisletter, toevoeging, joinedOn = "2020-01-01",
+        number, name, category, woningequivalenten = 1, postcode = "1054 BK", huisnummer, huisletter, toevoeging, joinedOn = "2020-01-01", street, town,
     };
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class MemberRegisterDashboardTests(BrowserFixture fixture)
                 Member("L-1", "Test Huisletter", "huurder", 9, "A", "2"),
                 Member("L-2", "Oud Lid", "eigenaar-bewoner", 4),
                 Member("L-3", "Verdwenen Persoon", "huurder", 6),
-                Member("L-4", "Café De Ketel", "bedrijf", 11),
+                Member("L-4", "Café De Ketel", "bedrijf", 11, street: "Wibautstraat", town: "Amsterdam"),
             },
         });
         Assert.True(added.Status == HttpStatusCode.OK, added.Raw);
@@ -68,7 +69,8 @@ public sealed class MemberRegisterDashboardTests(BrowserFixture fixture)
             Assert.Equal(["L-1", "Test Huisletter", "Huurder", "1054 BK 9A-2", "01-01-2020", "", "ja"], Cells("L-1"));
             Assert.Equal(["L-2", "Oud Lid", "Eigenaar-bewoner", "1054 BK 4", "01-01-2020", "06-12-2026", "— (oud-lid)"], Cells("L-2"));
             Assert.Equal(["L-3", "(gewist)", "Huurder", "—", "01-01-2020", "01-12-2026", "— (oud-lid)"], Cells("L-3"));
-            Assert.Equal(["L-4", "Café De Ketel", "Bedrijf", "1054 BK 11", "01-01-2020", "", "ja"], Cells("L-4"));
+            // Street and town when the register has them (tester6 T8).
+            Assert.Equal(["L-4", "Café De Ketel", "Bedrijf", "Wibautstraat 11, 1054 BK Amsterdam", "01-01-2020", "", "ja"], Cells("L-4"));
             // Tester T8.9: an address stays on one line, also at 390 px (an inline element broken over lines has several boxes).
             var lines = await page.Locator("#member-register-table .member-address").EvaluateAllAsync<int[]>("els => els.map(e => e.getClientRects().length)");
             Assert.Equal(3, lines.Length);

@@ -7,12 +7,15 @@ namespace Warmte.Spreadsheets.Export;
 /// The voting codes as a mail-merge sheet (xlsx): one row per member with the code, the link and the meeting, and the
 /// member's e-mail address where the register has one, so a board that mails from its own mail program can merge on it
 /// (papercut l). Only the own board and admins download it (the codes endpoint's guard), the roles that may see members'
-/// personal data (docs/security.md). The link carries the code after '#' (<see cref="CodeLetters.Link"/>).
+/// personal data (docs/security.md). The postal parts for a window envelope follow (tester6 T8: street, house number,
+/// postcode, town; empty where the register has none). New columns only ever go at the end, so a merge template made on
+/// the earlier columns keeps working. The link carries the code after '#' (<see cref="CodeLetters.Link"/>).
 /// </summary>
 public static class VotingCodeSheet
 {
     public static readonly string[] Headers =
-        ["Lidnummer", "Naam", "Adres", "Stemcode", "Link", "Vergadering", "Datum vergadering", "Online stemmen vanaf", "E-mail"];
+        ["Lidnummer", "Naam", "Adres", "Stemcode", "Link", "Vergadering", "Datum vergadering", "Online stemmen vanaf", "E-mail",
+         "Straat", "Huisnummer", "Postcode", "Woonplaats"];
 
     /// <param name="emails">Member number → e-mail address, for the members that have one.</param>
     public static byte[] Write(IssuedCodes issued, string baseUrl, IReadOnlyDictionary<string, string> emails)
@@ -34,13 +37,17 @@ public static class VotingCodeSheet
             sheet.Cell(row, 8).SetValue(DutchFormat.Date(issued.Opens));
             // Last, so sheets and merge templates made with the earlier columns keep their positions.
             if (emails.TryGetValue(code.MemberNumber, out var email)) sheet.Cell(row, 9).SetValue(email);
+            sheet.Cell(row, 10).SetValue(code.Street ?? "");
+            sheet.Cell(row, 11).SetValue(code.Home?.HouseNumberText ?? "");
+            sheet.Cell(row, 12).SetValue(code.Home?.Postcode ?? "");
+            sheet.Cell(row, 13).SetValue(code.Town ?? "");
             row++;
         }
         // Every cell is text, written with SetValue: ClosedXML 0.95's `Value =` guesses a type from the string and read
         // "06-12-2026" as 12 June (tester F9); member numbers and codes keep their leading zeros.
         sheet.Columns(1, Headers.Length).Style.NumberFormat.Format = "@";
         // Fixed widths: measuring text (AdjustToContents) needs fonts a server may not have.
-        double[] widths = [12, 28, 16, 24, 52, 28, 18, 20, 30];
+        double[] widths = [12, 28, 16, 24, 52, 28, 18, 20, 30, 28, 12, 10, 20];
         for (var c = 0; c < widths.Length; c++) sheet.Column(c + 1).Width = widths[c];
         return XlsxFile.ToBytes(workbook);
     }

@@ -35,6 +35,9 @@ public static partial class Imports
         new("leftOn", "Uitgeschreven", false, "uitgeschreven", "datum uittreding", "uitgetreden", "opgezegd", "left", "left on"),
         new("eligibleToVote", "Stemgerechtigd", false, "stemgerechtigd", "stemrecht", "mag stemmen", "eligible", "voting rights"),
         new("email", "E-mail", false, "e-mail", "email", "e-mailadres", "emailadres", "e-mail adres", "mail", "email address"),
+        // Street and town complete the postal address of the voting-code letter (tester6 T8); optional.
+        new("street", "Straat", false, "straat", "straatnaam", "straat naam", "street", "street name"),
+        new("town", "Woonplaats", false, "woonplaats", "plaats", "plaatsnaam", "stad", "town", "city", "place"),
     ];
 
     /// <summary>
@@ -53,7 +56,7 @@ public static partial class Imports
                 Woningequivalenten = Woningequivalenten(c), Postcode = postcode,
                 Huisnummer = house?.Number, Huisletter = house?.Letter, Toevoeging = house?.Addition,
                 JoinedOn = c.Date("joinedOn"), LeftOn = c.Date("leftOn"), EligibleToVote = c.YesNo("eligibleToVote"),
-                Email = c.Text("email"),
+                Email = c.Text("email"), Street = c.Text("street"), Town = c.Text("town"),
             };
         },
         (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn, foundedOn: foundedOn).Refusal),

@@ -143,7 +143,13 @@ async function issue(base, format, fileName, status) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  status.textContent = 'Nieuwe stemcodes uitgegeven en gedownload.';
+  status.textContent = 'Nieuwe stemcodes uitgegeven en gedownload.' + warningOf(response);
+}
+
+/** The service's warnings on a codes download (no public URL; letters without a postal address, tester6 T8), as " Let op: …". */
+function warningOf(response) {
+  const warning = response.headers.get('Warmte-Waarschuwing');
+  return warning ? ` Let op: ${warning}` : '';
 }
 
 /** A field's own error line, announced, and linked to the control (aria-describedby). */
@@ -256,7 +262,7 @@ function reissueForm(base, meeting) {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    status.textContent = `Nieuwe stemcode voor lid ${number} uitgegeven; de brief is gedownload. De vorige code werkt niet meer.`;
+    status.textContent = `Nieuwe stemcode voor lid ${number} uitgegeven; de brief is gedownload. De vorige code werkt niet meer.` + warningOf(response);
     member.value = '';
   });
   return form;
@@ -285,7 +291,10 @@ const categoryName = { EigenaarBewoner: 'Eigenaar-bewoner', Huurder: 'Huurder', 
  */
 function registerView(register, on) {
   // Never broken inside a postcode or an address ("1073 / AB / 14-H" at 390 px, tester T8.9): the table scrolls instead.
-  const address = m => (m.address ? h('span', { class: 'nowrap member-address' }, `${m.address.postcode} ${m.address.houseNumberText || m.address.huisnummer}`) : '—');
+  // Street and town when the register has them (tester6 T8): "Wibautstraat 14-H, 1091 GM Amsterdam".
+  const address = m => (m.address ? h('span', { class: 'nowrap member-address' }, m.street
+    ? `${m.street} ${m.address.houseNumberText || m.address.huisnummer}, ${m.address.postcode}${m.town ? ' ' + m.town : ''}`
+    : `${m.address.postcode} ${m.address.houseNumberText || m.address.huisnummer}${m.town ? ' ' + m.town : ''}`) : '—');
   // The heading counts current members; former members (left on or before the register's date) are named apart (T8.9).
   const former = register.filter(m => m.leftOn && on && m.leftOn <= on).length;
   const current = register.length - former;
