@@ -91,19 +91,28 @@ public static class RequestBody
             {
                 T? rest = null;
                 var error = first;
-                while (errors.Count <= MaxTypeErrors && Remove(node, error.Field))
+                try
                 {
-                    try
+                    while (errors.Count <= MaxTypeErrors && Remove(node, error.Field))
                     {
-                        rest = node.Deserialize<T>(Options);
-                        break;
+                        try
+                        {
+                            rest = node.Deserialize<T>(Options);
+                            break;
+                        }
+                        catch (JsonException next)
+                        {
+                            error = ErrorOf<T>(next, position: false);
+                            if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) break;
+                            errors.Add(error);
+                        }
                     }
-                    catch (JsonException next)
-                    {
-                        error = ErrorOf<T>(next, position: false);
-                        if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) break;
-                        errors.Add(error);
-                    }
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+                {
+                    // Text the reader took but the rest cannot be written again for the second read (a lone surrogate,
+                    // "\ud800", is refused when written): answer the errors found so far (the abuse campaign's find).
+                    rest = null;
                 }
                 if (rest is not null && alsoCheck is not null)
                     foreach (var more in await alsoCheck(rest))

@@ -137,4 +137,20 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Contains("is geen bekend veld", refused.Body.GetProperty("errors").GetProperty("onbekend")[0].GetString());
         Assert.Contains("verwacht een getal", refused.Body.GetProperty("errors").GetProperty("amount")[0].GetString());
     }
+
+    /// <summary>
+    /// The abuse campaign's find on the change above: a lone surrogate ("\ud800") elsewhere in a body with a type error made
+    /// the second read fail with a 500. The errors found so far are answered.
+    /// </summary>
+    [Fact]
+    public async Task A_type_error_next_to_text_that_cannot_be_written_again_is_still_a_400()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        using var answer = await admin.PostAsync($"api/projects/{project}/spending",
+            new StringContent("{\"kind\":5,\"amount\":10,\"month\":\"2026-11\",\"note\":\"\\ud800\"}", System.Text.Encoding.UTF8, "application/json"));
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, body);
+        Assert.Contains("\"kind\"", body);
+    }
 }
