@@ -108,7 +108,8 @@ public static class RequestBody
                         }
                     }
                 }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException
+                                              or System.Text.RegularExpressions.RegexMatchTimeoutException)
                 {
                     // Text the reader took but the rest cannot be written again for the second read (a lone surrogate,
                     // "\ud800", is refused when written): answer the errors found so far (the abuse campaign's find).
@@ -144,7 +145,7 @@ public static class RequestBody
             return System.Text.Json.Nodes.JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = Options.AllowTrailingCommas,
                 CommentHandling = Options.ReadCommentHandling, MaxDepth = Options.MaxDepth == 0 ? 64 : Options.MaxDepth });
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             return null;
         }

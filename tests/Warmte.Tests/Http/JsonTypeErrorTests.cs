@@ -152,5 +152,12 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
         var body = await answer.Content.ReadAsStringAsync();
         Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, body);
         Assert.Contains("\"kind\"", body);
+
+        // A property twice next to a type error: the second read may not work on it, the answer is still a 400.
+        using var twice = await admin.PostAsync($"api/projects/{project}/spending",
+            new StringContent("{\"kind\":5,\"amount\":10,\"amount\":11,\"month\":\"2026-11\"}", System.Text.Encoding.UTF8, "application/json"));
+        var twiceBody = await twice.Content.ReadAsStringAsync();
+        Assert.True(twice.StatusCode == HttpStatusCode.BadRequest, twiceBody);
+        Assert.Contains("\"kind\"", twiceBody);
     }
 }
