@@ -9,6 +9,12 @@ namespace Warmte.Client;
 /// </summary>
 internal static class Amounts
 {
+    /// <summary>Digits before the decimal separator at most: beyond that no amount is plausible (and decimal stays exact).</summary>
+    public const int MaxWholeDigits = 15;
+
+    /// <summary>The largest amount <see cref="TryParse"/> reads.</summary>
+    public const decimal MaxAmount = 999_999_999_999_999.99m;
+
     /// <summary>The amount, or a <see cref="UsageException"/> of <paramref name="command"/> that says what to type instead.</summary>
     public static decimal Parse(string text, OptionSpec option, CommandSpec? command = null) =>
         TryParse(text, out var amount, out var problem)
@@ -110,9 +116,10 @@ internal static class Amounts
             }
         }
 
-        if (whole.Length is 0 or > 15)
+        if (whole.Length is 0 or > MaxWholeDigits)
         {
-            problem = whole.Length == 0 ? "geef een bedrag in euro's, bijv. 1000000." : "dat bedrag is onwaarschijnlijk groot.";
+            // Name the limit (tester6 T17); the service may allow less for what the amount is for, and then names its own.
+            problem = whole.Length == 0 ? "geef een bedrag in euro's, bijv. 1000000." : $"dat bedrag is onwaarschijnlijk groot: hoogstens {MaxWholeDigits} cijfers vóór de komma ({Nl.Money(MaxAmount)}).";
             return false;
         }
         amount = decimal.Parse(cents.Length == 0 ? whole : whole + "." + cents, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);

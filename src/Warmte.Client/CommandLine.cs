@@ -73,8 +73,14 @@ internal sealed record CompletionRequest(ParseResult Result) : Request;
 /// <summary>Run <paramref name="Command"/> with its positional arguments and the options given.</summary>
 internal sealed record Invocation(
     CommandSpec Command, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string?> Options,
-    IReadOnlyDictionary<string, List<string>>? Values = null) : Request
+    IReadOnlyDictionary<string, List<string>>? Values = null, IReadOnlyList<(string Name, string Value)>? Sequence = null) : Request
 {
+    /// <summary>
+    /// Every option with a value in the order typed (<c>--proposal a --type X --proposal b --type Y</c>), for a command
+    /// whose repeated options belong together by position; empty when not known.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> InOrder => Sequence ?? [];
+
     public string? Option(OptionSpec option) => Options.TryGetValue(option.Name, out var value) ? value : null;
 
     /// <summary>Every value given for a repeatable option, in order; empty when it was not given.</summary>
@@ -249,7 +255,29 @@ internal static class CommandLine
             if (string.IsNullOrWhiteSpace(value))
                 throw new UsageException($"{Capitalise(argument.Description)} mag niet leeg zijn.", spec);
 
-        return new Invocation(spec, arguments, options, values);
+        return new Invocation(spec, arguments, options, values, InOrder(tree, args, command));
+    }
+
+    /// <summary>
+    /// The options with a value in the order typed, as <c>--name value</c>, <c>--name=value</c> or <c>--name:value</c>
+    /// (the forms System.CommandLine reads); words after <c>--</c> are arguments.
+    /// </summary>
+    private static List<(string Name, string Value)> InOrder(Tree tree, IReadOnlyList<string> args, Command command)
+    {
+        var valued = tree.Global.Concat(tree.Options.GetValueOrDefault(command) ?? []).Where(o => o.Spec.TakesValue)
+            .Select(o => o.Spec.Name).ToHashSet(StringComparer.Ordinal);
+        var list = new List<(string, string)>();
+        for (var i = 0; i < args.Count && args[i] != "--"; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) continue;
+            var word = args[i][2..];
+            var cut = word.IndexOfAny(['=', ':']);
+            var name = cut < 0 ? word : word[..cut];
+            if (!valued.Contains(name)) continue;
+            if (cut >= 0) list.Add((name, word[(cut + 1)..]));
+            else if (i + 1 < args.Count) list.Add((name, args[++i]));
+        }
+        return list;
     }
 
     /// <summary>"--json=ja": a flag takes no value (System.CommandLine would read "ja" as a word of its own).</summary>

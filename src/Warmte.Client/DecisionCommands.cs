@@ -18,11 +18,16 @@ internal static class DecisionCommands
     private static readonly OptionSpec Title = new("title", "tekst", "Titel van de vergadering (verplicht)");
     private static readonly OptionSpec MeetingDate = new("date", "JJJJ-MM-DD", "Vergaderdatum (verplicht)");
     private static readonly OptionSpec NoticeDate = new("notice-date", "JJJJ-MM-DD", "Datum van de oproep (verplicht; de statuten eisen een minimale termijn)");
-    private static readonly OptionSpec ProposalId = new("proposal", "id", "Id van het voorstel op de agenda (verplicht), bijv. realisatiebesluit");
-    private static readonly OptionSpec ProposalTitle = new("proposal-title", "tekst", "Titel van het voorstel (standaard de titel van de vergadering)");
+    // Repeatable together: each --proposal starts a proposal, and the --type, --proposal-title and --project after it are its own
+    // (tester6 T18). Given before the first --proposal they hold for every proposal that does not give its own.
+    private static readonly OptionSpec ProposalId = new("proposal", "id",
+        "Id van een voorstel op de agenda (verplicht; vaker voor meer voorstellen), bijv. realisatiebesluit") { Repeatable = true };
+    private static readonly OptionSpec ProposalTitle = new("proposal-title", "tekst",
+        "Titel van het voorstel ervoor (standaard: bij één voorstel de titel van de vergadering, bij meer de id van het voorstel)") { Repeatable = true };
     private static readonly OptionSpec DecisionType = new("type", "besluitsoort",
-        "Realisatiebesluit, Statutenwijziging, Bestuursverkiezing, Tariefbesluit of Overig (verplicht)");
-    private static readonly OptionSpec ProjectOption = new("project", "id", "Het project waar het besluit over gaat (verplicht bij een realisatiebesluit)");
+        "Besluitsoort van het voorstel ervoor: Realisatiebesluit, Statutenwijziging, Bestuursverkiezing, Tariefbesluit of Overig (verplicht)") { Repeatable = true };
+    private static readonly OptionSpec ProjectOption = new("project", "id",
+        "Het project waar het voorstel ervoor over gaat (verplicht bij een realisatiebesluit)") { Repeatable = true };
     private static readonly OptionSpec Member = new("member", "lidnummer", "Het lid dat stemt (verplicht)");
     private static readonly OptionSpec Choice = new("choice", "stem", "Voor, Tegen of Onthouding (verplicht)");
     private static readonly OptionSpec Proxy = new("proxy", "lidnummer", "Het aanwezige lid dat bij volmacht voor --member stemt; staat er al een presentielijst, dan moet het lid daarop "
@@ -39,13 +44,18 @@ internal static class DecisionCommands
 
     public static readonly CommandSpec AlvCreate = new(
         "alv create",
-        "ALV-vergadering vastleggen met één voorstel (bestuur)",
-        "Legt een algemene ledenvergadering vast met datum, oproepdatum en een voorstel op de agenda. De dienst controleert "
-        + "de oproeptermijn die de statuten voor deze besluitsoort eisen. Meer voorstellen, een correctie op een gesloten "
-        + "besluit of een hertelling: alv proposal add. Een verkeerde datum: alv update of alv delete.",
+        "ALV-vergadering vastleggen met haar agenda: één of meer voorstellen (bestuur)",
+        "Legt een algemene ledenvergadering vast met datum, oproepdatum en de voorstellen op de agenda. Elke --proposal begint "
+        + "een voorstel; de --type, --proposal-title en --project erna horen bij dat voorstel (vóór de eerste --proposal gelden ze "
+        + "voor elk voorstel zonder eigen waarde). De dienst controleert de oproeptermijn die de statuten voor elke besluitsoort "
+        + "eisen. Een voorstel later toevoegen, een correctie op een gesloten besluit of een hertelling: alv proposal add. "
+        + "Een verkeerde datum: alv update of alv delete.",
         [Cooperative], [MeetingId, Title, MeetingDate, NoticeDate, ProposalId, ProposalTitle, DecisionType, ProjectOption],
         ["warmte alv create ketelhuiswg --id alv-2024-12-14 --title \"ALV realisatiebesluit\" --date 2024-12-14 --notice-date 2024-11-29 "
-         + "--proposal realisatiebesluit --type Realisatiebesluit --project wg-terrein"],
+         + "--proposal realisatiebesluit --type Realisatiebesluit --project wg-terrein",
+         "warmte alv create ketelhuiswg --id alv-2026-12 --title \"ALV december\" --date 2026-12-20 --notice-date 2026-11-20 "
+         + "--proposal jaarplan --type Overig --proposal-title \"Jaarplan 2027\" --proposal statuten --type Statutenwijziging "
+         + "--proposal bestuur --type Bestuursverkiezing"],
         RunAlvCreate);
 
     private static readonly OptionSpec NewTitle = new("title", "tekst", "Nieuwe titel van de vergadering");
@@ -235,15 +245,12 @@ internal static class DecisionCommands
             ["title"] = title,
             ["date"] = Commands.ParseDate(Commands.Required(context, MeetingDate), MeetingDate, command)!.Value.ToString("uuuu-MM-dd", null),
             ["noticeDate"] = Commands.ParseDate(Commands.Required(context, NoticeDate), NoticeDate, command)!.Value.ToString("uuuu-MM-dd", null),
-            ["proposals"] = new[]
-            {
-                new Dictionary<string, object?>
-                {
-                    ["id"] = Commands.Required(context, ProposalId), ["title"] = context.Option(ProposalTitle) ?? title,
-                    ["decisionType"] = Commands.Required(context, DecisionType), ["projectId"] = context.Option(ProjectOption),
-                },
-            },
         };
+        var proposals = Agenda(context.Invocation.InOrder, title, command);
+        body["proposals"] = proposals.Select(p => new Dictionary<string, object?>
+        {
+            ["id"] = p.Id, ["title"] = p.Title, ["decisionType"] = p.Type, ["projectId"] = p.Project,
+        }).ToArray();
         ApiResponse answer;
         try
         {
@@ -251,24 +258,76 @@ internal static class DecisionCommands
         }
         catch (ApiException refused) when (refused.Response.StatusCode == 400)
         {
-            throw new ApiException(refused.Response) { Hint = AlvCreateFieldHint(refused.Response) };
+            throw new ApiException(refused.Response) { Hint = AlvCreateFieldHint(refused.Response, [.. proposals.Select(p => p.Id)]) };
         }
         using var document = Commands.Parse(answer);
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var m = document.RootElement;
-        context.Out.WriteLine($"ALV '{m.Str("id")}' op {Nl.Date(m.Str("date"))} vastgelegd (opgeroepen {Nl.Date(m.Str("noticeDate"))}).");
+        var agenda = m.Items("proposals").Select(p => p.Str("id")).Where(id => id is not null).ToList();
+        context.Out.WriteLine($"ALV '{m.Str("id")}' op {Nl.Date(m.Str("date"))} vastgelegd (opgeroepen {Nl.Date(m.Str("noticeDate"))})"
+                              + (agenda.Count == 0 ? "." : $" met {Nl.Count(agenda.Count, "voorstel", "voorstellen")}: {string.Join(", ", agenda)}."));
         return WarmteCli.Ok;
     }
 
+    /// <summary>One proposal of <c>alv create</c> as typed.</summary>
+    internal sealed record AgendaItem(string Id, string Title, string Type, string? Project);
+
+    /// <summary>
+    /// The proposals of <c>alv create</c> from its options in the order typed: each <c>--proposal</c> starts one, the
+    /// <c>--type</c>, <c>--proposal-title</c> and <c>--project</c> after it are its own; given before the first
+    /// <c>--proposal</c> they hold for every proposal without its own (so one proposal may take them in any order, as
+    /// before). Refused with a usage message: no <c>--proposal</c>, a proposal without a type, an option twice for one proposal.
+    /// </summary>
+    internal static List<AgendaItem> Agenda(IReadOnlyList<(string Name, string Value)> inOrder, string meetingTitle, CommandSpec command)
+    {
+        var shared = new Dictionary<string, string>(StringComparer.Ordinal);
+        var items = new List<(string Id, Dictionary<string, string> Own)>();
+        foreach (var (name, typed) in inOrder)
+        {
+            var value = typed.Trim();
+            if (value.Length == 0 && (name == ProposalId.Name || name == DecisionType.Name || name == ProposalTitle.Name || name == ProjectOption.Name))
+                throw new UsageException($"Optie --{name} mag niet leeg zijn.", command);
+            if (name == ProposalId.Name)
+            {
+                items.Add((value, new Dictionary<string, string>(StringComparer.Ordinal)));
+                continue;
+            }
+            if (name != DecisionType.Name && name != ProposalTitle.Name && name != ProjectOption.Name) continue;
+            var target = items.Count == 0 ? shared : items[^1].Own;
+            if (!target.TryAdd(name, value))
+                throw new UsageException(items.Count == 0
+                    ? $"Optie --{name} staat twee keer vóór de eerste --proposal; zet elke --{name} na de --proposal waar hij bij hoort."
+                    : $"Optie --{name} staat twee keer bij voorstel '{Tokens.Shorten(items[^1].Id)}'; begin elk volgend voorstel met --proposal.", command);
+        }
+        if (items.Count == 0)
+            throw new UsageException($"Optie --{ProposalId.Name} is verplicht: het voorstel op de agenda (bijv. --proposal realisatiebesluit --type Realisatiebesluit).", command);
+        return [.. items.Select(item =>
+        {
+            string? Get(OptionSpec option) => item.Own.TryGetValue(option.Name, out var own) ? own : shared.GetValueOrDefault(option.Name);
+            var type = Get(DecisionType) ?? throw new UsageException(items.Count == 1
+                ? $"Optie --{DecisionType.Name} is verplicht: de besluitsoort van het voorstel (bijv. --type Realisatiebesluit)."
+                : $"Voorstel '{Tokens.Shorten(item.Id)}' heeft geen --{DecisionType.Name}; zet --type <besluitsoort> direct na --proposal {Tokens.Shorten(item.Id)}.", command);
+            return new AgendaItem(item.Id, Get(ProposalTitle) ?? (items.Count == 1 ? meetingTitle : item.Id), type, Get(ProjectOption));
+        })];
+    }
+
     /// <summary>The service names API fields (proposals[0].decisionType); say which option of this command each one is (tester finding F12).</summary>
-    internal static string? AlvCreateFieldHint(ApiResponse response)
+    /// <param name="proposals">The proposal ids as sent: with more than one, each field says which --proposal it belongs to.</param>
+    internal static string? AlvCreateFieldHint(ApiResponse response, IReadOnlyList<string>? proposals = null)
     {
         var options = new Dictionary<string, string>
         {
             ["id"] = "--id", ["title"] = "--title", ["date"] = "--date", ["noticeDate"] = "--notice-date",
-            ["proposals[0].id"] = "--proposal", ["proposals[0].title"] = "--proposal-title",
-            ["proposals[0].decisionType"] = "--type", ["proposals[0].projectId"] = "--project",
         };
+        var ids = proposals is { Count: > 0 } ? proposals : [""];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var of = ids.Count == 1 ? "" : $" bij --proposal {ids[i]}";
+            options[$"proposals[{i}].id"] = "--proposal" + (ids.Count == 1 ? "" : $" ({Nl.Number(i + 1)}e)");
+            options[$"proposals[{i}].title"] = "--proposal-title" + of;
+            options[$"proposals[{i}].decisionType"] = "--type" + of;
+            options[$"proposals[{i}].projectId"] = "--project" + of;
+        }
         return Commands.FieldOptionHint(response, options);
     }
 

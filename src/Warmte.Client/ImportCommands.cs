@@ -110,6 +110,11 @@ internal static class ImportCommands
         IReadOnlySet<int>? alreadyStored = null, bool countsAfterSending = false, IReadOnlySet<int>? replaced = null)
     {
         var output = context.Json ? context.Err : context.Out;
+        // Only the header row is wrong (a required column missing): no row was read, so there are no good or bad rows to
+        // count or to leave out, only the header to fix (tester6 T14f: "0 foute rijen" then "De foute rijen hierboven …").
+        var headerOnly = result.Mapping is { } header && !result.IsClean && result.BadRows == 0 && result.Rows.IsEmpty
+                         && result.Problems.All(p => p.Row == header.HeaderRow);
+        var fixHeader = $"los eerst {(result.Problems.Length == 1 ? "de melding" : "de meldingen")} over de kopregel hierboven op.";
         var sending = !context.Invocation.Flag(DryRun) && result.Mapping is not null && !(result.Rows.IsEmpty && result.IsClean)
                       && (result.IsClean || context.Invocation.Flag(SkipInvalid));
         if (result.Mapping is { } mapping)
@@ -117,9 +122,12 @@ internal static class ImportCommands
             output.WriteLine($"Blad '{mapping.Sheet.Name}', kopregel op rij {mapping.HeaderRow}:");
             foreach (var (field, column) in mapping.Columns.OrderBy(c => c.Value.Index))
                 output.WriteLine($"  kolom {HeaderMapping.Letter(column.Index)} \"{column.Header}\" → {mapping.Label(field)}");
-            if (!(countsAfterSending && sending)) Counts(output, result);
+            if (!(countsAfterSending && sending) && !headerOnly) Counts(output, result);
             if (note is not null) output.WriteLine(note);
         }
+        // Values read in that look wrong (tester6 T7): the same lines in the dry run and before sending.
+        var goodRows = result.Rows.Select(r => r.Row).ToHashSet();
+        foreach (var warning in result.Warnings.Where(w => goodRows.Contains(w.Row))) output.WriteLine("Let op: " + warning);
         foreach (var problem in result.Problems) context.Err.WriteLine(problem.ToString());
         if (context.Invocation.Flag(DryRun))
         {
@@ -136,6 +144,8 @@ internal static class ImportCommands
             }
             if (result.Mapping is null)
                 output.WriteLine("Er valt niets in te lezen: los eerst de melding hierboven op.");
+            else if (headerOnly)
+                output.WriteLine("Er valt niets in te lezen: " + fixHeader);
             else if (!result.IsClean)
                 output.WriteLine(context.Invocation.Command.Options.Contains(SkipInvalid)
                     ? "De foute rijen hierboven worden niet ingelezen; zonder --skip-invalid wordt bij een foute rij niets ingelezen."
@@ -146,6 +156,11 @@ internal static class ImportCommands
         if (result.Mapping is not null && result.Rows.IsEmpty && result.IsClean)
         {
             context.Err.WriteLine("Het bestand heeft een kopregel maar geen ingevulde rijen; er is niets verstuurd.");
+            return false;
+        }
+        if (headerOnly)
+        {
+            context.Err.WriteLine("Er is niets verstuurd: " + fixHeader);
             return false;
         }
         if (result.Mapping is null || (!result.IsClean && !context.Invocation.Flag(SkipInvalid)))
@@ -202,8 +217,8 @@ internal static class ImportCommands
         var joinedOn = Commands.ParseDate(context.Option(JoinedOn), JoinedOn, context.Invocation.Command);
         if (joinedOn is { } future && future > context.Today())
             throw new UsageException($"--joined-on {Nl.Date(future)} ligt in de toekomst; geef de datum waarop de leden lid werden.", context.Invocation.Command);
-        var foundedOn = await FoundedOnAsync(context, context.Argument(0));
-        var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today(), joinedOn, foundedOn));
+        var (foundedOn, projectWeq) = await CooperativeFactsAsync(context, context.Argument(0));
+        var result = Read(context, 1, sheets => Imports.Members(sheets, context.Today(), joinedOn, foundedOn, projectWeq));
         var note = joinedOn is { } all && result.Mapping is { } m0
             ? m0.Columns.ContainsKey("joinedOn")
                 ? $"Lid sinds: uit de kolom; rijen zonder datum krijgen {Nl.Date(all)} (--joined-on)."
@@ -311,20 +326,25 @@ internal static class ImportCommands
 
     /// <summary>
     /// The cooperative's founding date, so that the file's check (the dry run too) refuses a join date before it, as the
-    /// service does. Null when the service cannot say (not reachable, unknown cooperative): the service checks on sending.
+    /// service does; and the woningequivalenten of its projects together, so that a member counting more is warned about.
+    /// Null when the service cannot say (not reachable, unknown cooperative): the service checks on sending.
     /// </summary>
-    private static async Task<NodaTime.LocalDate?> FoundedOnAsync(CommandContext context, string cooperative)
+    private static async Task<(NodaTime.LocalDate? FoundedOn, decimal? ProjectWoningequivalenten)> CooperativeFactsAsync(CommandContext context, string cooperative)
     {
         try
         {
             using var document = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{ApiClient.Segment(cooperative)}"));
-            return document.RootElement.TryGetProperty("cooperative", out var c) && c.TryGetProperty("foundedOn", out var f)
+            var root = document.RootElement;
+            var foundedOn = root.TryGetProperty("cooperative", out var c) && c.TryGetProperty("foundedOn", out var f)
                 && f.ValueKind == JsonValueKind.String && NodaTime.Text.LocalDatePattern.Iso.Parse(f.GetString()!) is { Success: true } parsed
-                ? parsed.Value : null;
+                ? parsed.Value : (NodaTime.LocalDate?)null;
+            var projects = root.Items("projects").ToList();
+            decimal? weq = projects.Count == 0 ? null : projects.Sum(p => p.Dec("woningequivalenten") ?? 0m);
+            return (foundedOn, weq);
         }
         catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException)
         {
-            return null;
+            return (null, null);
         }
     }
 

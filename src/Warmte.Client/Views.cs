@@ -18,14 +18,31 @@ internal static class Views
         var role = caller?.Str("role");
         output.WriteLine($"{status.Str("service") ?? "Warmtenet"} {status.Str("version") ?? ""} op {baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')}"
             .Replace("  ", " ", StringComparison.Ordinal));
-        Fields(output,
+        List<(string, string)> fields =
+        [
             ("Aangemeld als", name is null ? Nl.None : role is null ? name : $"{name} (rol: {role})"),
             ("Datum (dienst)", Nl.Date(status.Str("today"))),
             ("Opslag", status.Str("storage") ?? Nl.None),
             ("Actieve silo's", Nl.Number(status.Int("activeSilos"))),
-            ("Coöperaties", Nl.Number(status.Int("cooperatives"))),
-            ("Koepels", Nl.Number(status.Int("umbrellas"))));
+            ("Coöperaties", Nl.Number(status.Int("cooperatives")) + Loading(status)),
+            ("Koepels", Nl.Number(status.Int("umbrellas")) + Loading(status)),
+        ];
+        if (Demo(status.Str("demo")) is { } demo) fields.Add(("Demogegevens", demo));
+        Fields(output, [.. fields]);
     }
+
+    /// <summary>Behind a count while the demo is still loading: it will grow (tester6 T19).</summary>
+    private static string Loading(JsonElement status) => status.Str("demo") == "Loading" ? " (nog niet alles: de demo wordt geladen)" : "";
+
+    /// <summary>The demo's state in words; null without --demo (or from a service that does not say).</summary>
+    private static string? Demo(string? state) => state switch
+    {
+        "Loading" => "worden nog geladen; de aantallen hierboven groeien nog (klaar als /health/ready 200 geeft)",
+        "Loaded" => "geladen",
+        "Failed" => "laden mislukt; zie /health/ready en het log van de dienst",
+        null => null,
+        _ => state,
+    };
 
     public static void CooperativeList(JsonElement views, TextWriter output)
     {

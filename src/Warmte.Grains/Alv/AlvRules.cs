@@ -143,13 +143,13 @@ public static partial class AlvRules
         var quorum = fallback.Quorum;
         if (input.Quorum is not null && (quorum = Share.Parse(input.Quorum)!) is null)
         {
-            v.Add($"{at}.quorum", $"'{Slug.Truncate(input.Quorum)}' is geen aandeel; schrijf bijv. \"1/2\", \"2/3\", \"50%\" of \"0\" (geen quorum).");
+            v.Add($"{at}.quorum", $"'{Slug.Truncate(input.Quorum)}' is geen aandeel tussen 0% en 100%; schrijf bijv. \"1/2\", \"2/3\", \"50%\" of \"0\" (geen quorum).");
             quorum = fallback.Quorum;
         }
         var majority = fallback.Majority;
         if (input.Majority is not null && ((majority = Share.Parse(input.Majority)!) is null || majority == Share.None))
         {
-            v.Add($"{at}.majority", $"'{Slug.Truncate(input.Majority)}' is geen meerderheid; schrijf bijv. \"1/2\" of \"2/3\".");
+            v.Add($"{at}.majority", $"'{Slug.Truncate(input.Majority)}' is geen meerderheid: die ligt boven 0% en hoogstens op 100%; schrijf bijv. \"1/2\", \"2/3\" of \"50%\".");
             majority = fallback.Majority;
         }
         var majorityRule = fallback.MajorityRule;

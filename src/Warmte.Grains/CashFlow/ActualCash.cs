@@ -110,7 +110,7 @@ public static class ActualCash
         else v.Add("kind", $"'{Slug.Truncate(command.Kind)}' is geen soort werk; {KindChoices}");
         if (command.Amount is not { } amount) { v.Add("amount", "is verplicht."); amount = 0m; }
         else if (amount <= 0m) v.Add("amount", "moet groter dan 0 zijn.");
-        else if (amount > 1_000_000_000m) v.Add("amount", "is onwaarschijnlijk groot.");
+        else if (amount > 1_000_000_000m) v.Add("amount", $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(1_000_000_000m)}).");
         else if (decimal.Round(amount, 2) != amount) v.Add("amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
         var note = v.OptionalText("note", command.Note, 500);
         if (existing >= MaxBookings) v.Add("month", $"een project heeft maximaal {MaxBookings} boekingen.");
@@ -223,7 +223,7 @@ public static class ActualCash
             else v.Add($"{p}.kind", $"'{Slug.Truncate(t.Kind)}' is geen soort werk; {KindChoices}");
             if (t.Amount is not { } amount) { v.Add($"{p}.amount", "is verplicht (0 haalt het maandtotaal weg)."); amount = 0m; }
             else if (amount < 0m) v.Add($"{p}.amount", "mag niet negatief zijn.");
-            else if (amount > 1_000_000_000m) v.Add($"{p}.amount", "is onwaarschijnlijk groot.");
+            else if (amount > 1_000_000_000m) v.Add($"{p}.amount", $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(1_000_000_000m)}).");
             else if (decimal.Round(amount, 2) != amount) v.Add($"{p}.amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
             var note = v.OptionalText($"{p}.note", t.Note, 500);
             if (v.Errors.Count > before) continue;

@@ -135,7 +135,7 @@ public static class SpendingLedger
         var stands = original.Amount + bookings.Where(b => b.Corrects == bookingId).Sum(b => b.Amount);
         if (command.Amount is not { } amount) { v.Add("amount", "is verplicht: het bedrag dat de boeking had moeten zijn (0 als zij er niet had moeten zijn)."); amount = stands; }
         else if (amount < 0m) v.Add("amount", "mag niet negatief zijn: geef het bedrag dat de boeking had moeten zijn (0 als zij er niet had moeten zijn).");
-        else if (amount > 1_000_000_000m) v.Add("amount", "is onwaarschijnlijk groot.");
+        else if (amount > 1_000_000_000m) v.Add("amount", $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(1_000_000_000m)}).");
         else if (decimal.Round(amount, 2) != amount) v.Add("amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
         else if (amount == stands && !v.HasErrors) v.Add("amount", $"boeking {bookingId} staat al op {DutchFormat.Money(stands)}; er is niets te corrigeren.");
         var reason = v.OptionalText("reason", command.Reason, 500);

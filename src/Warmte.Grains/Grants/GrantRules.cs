@@ -205,7 +205,7 @@ public static class GrantRules
     {
         if (value is not { } amount) { v.Add(field, "is verplicht."); return 0m; }
         if (amount <= 0m) v.Add(field, "moet groter dan 0 zijn.");
-        else if (amount > MaxAmount) v.Add(field, "is onwaarschijnlijk groot.");
+        else if (amount > MaxAmount) v.Add(field, $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(MaxAmount)}).");
         else if (decimal.Round(amount, 2) != amount) v.Add(field, "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
         return amount;
     }

@@ -289,6 +289,36 @@ public static partial class MemberRules
         return Normalise(weq);
     }
 
+    /// <summary>
+    /// Above this many woningequivalenten one member is flagged, not refused: a large business or a whole building may
+    /// count this much, but far more often it is a typing slip ("1.250,5" for 1,25), and under statutes that weigh
+    /// votes by woningequivalenten one such row outvotes everyone (tester6 T7).
+    /// </summary>
+    public const decimal PlausibleWoningequivalenten = 50m;
+
+    /// <summary>
+    /// Why <paramref name="weq"/> for one member looks implausible, or null: more than
+    /// <see cref="PlausibleWoningequivalenten"/>, or more than the cooperative's projects count together
+    /// (<paramref name="projectWoningequivalenten"/>, when known and above 0). <paramref name="typed"/> is the
+    /// cell as written; a point in it that reads as a thousands separator is named as a likely slip.
+    /// </summary>
+    public static string? ImplausibleWoningequivalenten(decimal weq, decimal? projectWoningequivalenten = null, string? typed = null)
+    {
+        var aboveProjects = projectWoningequivalenten is > 0m && weq > projectWoningequivalenten;
+        if (weq <= PlausibleWoningequivalenten && !aboveProjects) return null;
+        var why = aboveProjects
+            ? $"meer dan de projecten van de coöperatie samen ({DutchFormat.Number(projectWoningequivalenten!.Value)})"
+            : $"meer dan {DutchFormat.Number(PlausibleWoningequivalenten)}";
+        var slip = typed is not null && ThousandsPoint().IsMatch(typed.Trim())
+            ? $" In '{typed.Trim()}' scheidt de punt duizendtallen; is dat bedoeld, of een tikfout (bijv. voor 1,25)?"
+            : "";
+        return $"{DutchFormat.Number(weq)} woningequivalenten is ongewoon veel voor één lid ({why}).{slip} Controleer de waarde; de rij wordt wel ingelezen.";
+    }
+
+    /// <summary>A point followed by exactly three digits and then the end, a comma or another point: "1.250,5", "1.250".</summary>
+    [GeneratedRegex(@"\d\.\d{3}(?:[,.]|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex ThousandsPoint();
+
     /// <summary>The same number without trailing zeros (2.50 → 2.5, 1.0 → 1).</summary>
     public static decimal Normalise(decimal value) => value / 1.000000000000000000000000000000000m;
 

@@ -389,7 +389,7 @@ public static class ConsentRules
             return new ConsentForecast
             {
                 AgreementsPerWeek = perWeek, ExpectedOn = null, BeforeDeadline = complex.Deadline is null ? null : false,
-                Explanation = $"Bij het tempo tot nu toe ({DutchFormat.Number(perWeek)} per week) komen de ontbrekende {missing} instemmingen niet binnen afzienbare tijd binnen.",
+                Explanation = $"Bij het tempo tot nu toe ({DutchFormat.Number(perWeek)} per week) {DutchFormat.Noun(missing, "komt de ontbrekende instemming", $"komen de ontbrekende {missing} instemmingen")} niet binnen afzienbare tijd binnen.",
             };
         var expected = today.PlusDays((int)needDays);
         bool? inTime = complex.Deadline is { } deadline ? expected <= deadline : null;
@@ -402,7 +402,7 @@ public static class ConsentRules
         return new ConsentForecast
         {
             AgreementsPerWeek = perWeek, ExpectedOn = expected, BeforeDeadline = inTime,
-            Explanation = $"Bij het tempo tot nu toe ({DutchFormat.Number(perWeek)} per week) zijn de ontbrekende {missing} instemmingen binnen op {DutchFormat.Date(expected)}{verdict}.",
+            Explanation = $"Bij het tempo tot nu toe ({DutchFormat.Number(perWeek)} per week) {DutchFormat.Noun(missing, "is de ontbrekende instemming", $"zijn de ontbrekende {missing} instemmingen")} binnen op {DutchFormat.Date(expected)}{verdict}.",
         };
     }
 

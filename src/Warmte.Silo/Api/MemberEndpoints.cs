@@ -57,7 +57,8 @@ public static class MemberEndpoints
         {
             if (await Missing(grains, id) is { } missing) return missing;
             if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
-            var (body, problem) = await RequestBody.ReadAsync<RegisterMembersRequest>(http.Request);
+            // A field of the wrong type is answered together with what the register's rules find in the rest (tester6 T13).
+            var (body, problem) = await RequestBody.ReadAsync<RegisterMembersRequest>(http.Request, rest => CheckOnly(grains, id, http, rest.Members, rest.JoinedOn));
             if (problem is not null) return problem;
             if (body!.Members is not { } members) return Problems.Invalid("members", "is verplicht.");
             var options = new RegisterOptions { JoinedOn = body.JoinedOn, SkipInvalid = body.SkipInvalid ?? false, DryRun = body.DryRun ?? false };
@@ -69,7 +70,8 @@ public static class MemberEndpoints
         {
             if (await Missing(grains, id) is { } missing) return missing;
             if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
-            var (body, problem) = await RequestBody.ReadAsync<MemberInput>(http.Request);
+            var (body, problem) = await RequestBody.ReadAsync<MemberInput>(http.Request, async rest =>
+                (await CheckOnly(grains, id, http, [rest with { Number = number }], null)).Select(e => e with { Field = e.Field.Replace("members[0].", "") }));
             if (problem is not null) return problem;
             if (body!.Number is { } inBody && MemberRules.NormaliseNumber(inBody) != MemberRules.NormaliseNumber(number))
                 return Problems.Invalid("number", $"'{Slug.Truncate(inBody)}' verschilt van het lidnummer in het adres ('{Slug.Truncate(number)}').");
@@ -163,6 +165,18 @@ public static class MemberEndpoints
 
     private static IResult Forbidden(string id) =>
         Problems.Forbidden($"Alleen het bestuur van '{id}' of een beheerder houdt het ledenregister bij.");
+
+    /// <summary>
+    /// The register's field errors for <paramref name="members"/> without storing anything (a dry run), for a request that
+    /// is refused anyway because a field had the wrong type: the answer then names every problem at once (tester6 T13).
+    /// </summary>
+    private static async Task<IEnumerable<FieldError>> CheckOnly(IGrainFactory grains, string id, HttpContext http,
+        ImmutableArray<MemberInput?>? members, NodaTime.LocalDate? joinedOn)
+    {
+        if (members is not { } list) return [];
+        var checkedOnly = await grains.GetGrain<IMemberRegisterGrain>(id).Register(list, http.User.Actor(), new RegisterOptions { JoinedOn = joinedOn, DryRun = true });
+        return checkedOnly.IsOk ? [] : checkedOnly.Refusal!.Errors;
+    }
 
     /// <summary>
     /// One Dutch phrase per vote that no longer counts once <paramref name="number"/> is not a member on the meeting date:

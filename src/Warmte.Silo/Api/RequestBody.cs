@@ -48,7 +48,17 @@ public static class RequestBody
     public static RouteHandlerBuilder ReadsBody<T>(this RouteHandlerBuilder route) where T : class =>
         route.WithMetadata(new StrictJsonBody(typeof(T)));
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
+    /// <summary>Most field errors one answer lists when a body has several fields of the wrong type.</summary>
+    public const int MaxTypeErrors = 50;
+
+    /// <summary>
+    /// Reads the body into a <typeparamref name="T"/>, or answers the problem. A field of the wrong type or an unknown
+    /// field does not hide the others (tester6 T13): each such field is named, then left out and the rest read again, so
+    /// one answer lists them all; <paramref name="alsoCheck"/>, when given, then checks what is left with the rules the
+    /// handler would apply (its errors on fields already named are dropped). The request is refused either way.
+    /// </summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request,
+        Func<T, Task<IEnumerable<FieldError>>>? alsoCheck = null) where T : class
     {
         if (request.HttpContext.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<StrictJsonBody>()?.Type != typeof(T))
             throw new InvalidOperationException(
@@ -74,16 +84,109 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            var field = FieldOf(ex.Path);
-            var reason = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "is geen bekend veld."
-                : ex.Path is null or "$"
-                    ? "is geen geldig JSON-object."
-                    : $"heeft een ongeldige waarde of type{Position(ex)}{Expected(typeof(T), ex.Path)}.";
-            if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnmappedName(ex.Message) is { } name)
-                field = UnmappedPath(ex.Path, name);
-            return (null, Problems.Invalid(field, reason));
+            var first = ErrorOf<T>(ex);
+            var errors = new List<FieldError> { first };
+            // The body is JSON but a field is wrong: leave each wrong field out and read again, so every one is named.
+            if (first.Field != "body" && ParseNode(body) is { } node)
+            {
+                T? rest = null;
+                var error = first;
+                try
+                {
+                    while (errors.Count <= MaxTypeErrors && Remove(node, error.Field))
+                    {
+                        try
+                        {
+                            rest = node.Deserialize<T>(Options);
+                            break;
+                        }
+                        catch (JsonException next)
+                        {
+                            error = ErrorOf<T>(next, position: false);
+                            if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) break;
+                            errors.Add(error);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException
+                                              or System.Text.RegularExpressions.RegexMatchTimeoutException)
+                {
+                    // Text the reader took but the rest cannot be written again for the second read (a lone surrogate,
+                    // "\ud800", is refused when written): answer the errors found so far (the abuse campaign's find).
+                    rest = null;
+                }
+                if (rest is not null && alsoCheck is not null)
+                    foreach (var more in await alsoCheck(rest))
+                        if (!errors.Any(e => e.Field == more.Field)) errors.Add(more);
+            }
+            return (null, Problems.From(Refusal.Invalid(errors)));
         }
+    }
+
+    /// <summary>The field error a <see cref="JsonException"/> stands for: an unknown field, a wrong value or type, or no JSON object ("body").</summary>
+    /// <param name="position">Whether to say where in the body (line, position): only true for the body as sent, not for the rest read again.</param>
+    private static FieldError ErrorOf<T>(JsonException ex, bool position = true)
+    {
+        var field = FieldOf(ex.Path);
+        var reason = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "is geen bekend veld."
+            : ex.Path is null or "$"
+                ? "is geen geldig JSON-object."
+                : $"heeft een ongeldige waarde of type{(position ? Position(ex) : "")}{Expected(typeof(T), ex.Path)}.";
+        if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnmappedName(ex.Message) is { } name)
+            field = UnmappedPath(ex.Path, name);
+        return new FieldError(field, reason);
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? ParseNode(byte[] body)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = Options.AllowTrailingCommas,
+                CommentHandling = Options.ReadCommentHandling, MaxDepth = Options.MaxDepth == 0 ? 64 : Options.MaxDepth });
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Leaves the field at <paramref name="field"/> ("members[0].joinedOn", "members[2]") out of <paramref name="root"/>:
+    /// a property is removed, an item of a list becomes null (the others keep their index, so later errors name the
+    /// items as the caller sent them). False when the path does not lead to anything that could be left out.
+    /// </summary>
+    private static bool Remove(System.Text.Json.Nodes.JsonNode root, string field)
+    {
+        var steps = System.Text.RegularExpressions.Regex.Matches(field.StartsWith('[') ? field : "." + field,
+            @"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]", default, TimeSpan.FromSeconds(1));
+        if (steps.Count == 0 || string.Concat(steps.Select(m => m.Value)) != (field.StartsWith('[') ? field : "." + field)) return false;
+        System.Text.Json.Nodes.JsonNode? parent = root;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var last = i == steps.Count - 1;
+            if (step.Groups["index"].Success)
+            {
+                if (parent is not System.Text.Json.Nodes.JsonArray array || !int.TryParse(step.Groups["index"].Value, out var index) || index >= array.Count) return false;
+                if (last)
+                {
+                    if (array[index] is null) return false;
+                    array[index] = null;
+                    return true;
+                }
+                parent = array[index];
+                continue;
+            }
+            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
+            if (parent is not System.Text.Json.Nodes.JsonObject obj) return false;
+            // The reader matches names case-insensitively; find the property as the caller spelt it.
+            var key = obj.Select(p => p.Key).FirstOrDefault(k => k == name) ?? obj.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+            if (key is null) return false;
+            if (last) return obj.Remove(key);
+            parent = obj[key];
+        }
+        return false;
     }
 
     /// <summary>413 with a problem document naming the body; the same answer whether Kestrel or this reader noticed.</summary>

@@ -122,6 +122,54 @@ public sealed class DecisionCliTests(CliServerFixture fixture) : IClassFixture<C
         Assert.DoesNotContain("een Overig", tooShort.Err);
         Assert.Contains("noticeDate is --notice-date", tooShort.Err);
     }
+
+    /// <summary>
+    /// Tester6 T18: a board with a three-item agenda had to go to curl; --proposal is repeatable, and the --type,
+    /// --proposal-title and --project after each --proposal are that proposal's own (before the first: for all).
+    /// </summary>
+    [Fact]
+    public async Task Alv_create_takes_several_proposals_each_with_its_own_type_title_and_project()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var board = (await admin.Post("api/tokens", new { name = "Bestuur", role = $"board:{coop}" })).Text("token");
+
+        var created = await Run(board, "alv", "create", coop, "--id", "alv-2024-12-20", "--title", "ALV december", "--date", "2024-12-20",
+            "--notice-date", "2024-11-20", "--project", project,
+            "--proposal", "jaarplan", "--type", "Overig", "--proposal-title", "Jaarplan 2025",
+            "--proposal", "statuten-2025", "--proposal-title", "Statutenwijziging 2025", "--type", "Statutenwijziging",
+            "--proposal", "realisatie", "--type", "Realisatiebesluit");
+        Assert.True(created.Code == 0, created.Err);
+        Assert.Contains("met 3 voorstellen: jaarplan, statuten-2025, realisatie.", created.Out);
+
+        var meeting = (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv-2024-12-20")).Body;
+        var proposals = meeting.GetProperty("proposals").EnumerateArray()
+            .Select(p => (p.GetProperty("id").GetString(), p.GetProperty("title").GetString(), p.GetProperty("decisionType").GetString(),
+                          p.TryGetProperty("projectId", out var pr) ? pr.GetString() : null))
+            .ToList();
+        Assert.Equal([
+            ("jaarplan", "Jaarplan 2025", "Overig", project),
+            ("statuten-2025", "Statutenwijziging 2025", "Statutenwijziging", project),
+            ("realisatie", "realisatie", "Realisatiebesluit", project)], proposals);
+
+        // A proposal without a type of its own (and none for all) is named; nothing is created.
+        var untyped = await Run(board, "alv", "create", coop, "--id", "alv-x", "--title", "x", "--date", "2024-12-21", "--notice-date", "2024-11-20",
+            "--proposal", "a", "--type", "Overig", "--proposal", "b");
+        Assert.Equal(1, untyped.Code);
+        Assert.Contains("Voorstel 'b' heeft geen --type; zet --type <besluitsoort> direct na --proposal b.", untyped.Err);
+        var twice = await Run(board, "alv", "create", coop, "--id", "alv-x", "--title", "x", "--date", "2024-12-21", "--notice-date", "2024-11-20",
+            "--proposal", "a", "--type", "Overig", "--type", "Tariefbesluit");
+        Assert.Equal(1, twice.Code);
+        Assert.Contains("Optie --type staat twee keer bij voorstel 'a'", twice.Err);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await admin.Get($"api/cooperatives/{coop}/alv/meetings/alv-x")).Status);
+
+        // A refusal of the second proposal names the option of that proposal.
+        var misspelt = await Run(board, "alv", "create", coop, "--id", "alv-y", "--title", "y", "--date", "2024-12-22", "--notice-date", "2024-11-20",
+            "--proposal", "a", "--type", "Overig", "--proposal", "b", "--type", "statuten");
+        Assert.Equal(1, misspelt.Code);
+        Assert.Contains("proposals[1].decisionType is --type bij --proposal b", misspelt.Err);
+    }
 }
 
 /// <summary>The address and token may come from a config file, after options and environment.</summary>

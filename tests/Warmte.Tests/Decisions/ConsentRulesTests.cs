@@ -150,6 +150,17 @@ public sealed class ConsentRulesTests
         Assert.Equal(4.67m, status.Forecast.AgreementsPerWeek);
     }
 
+    /// <summary>Tester6 T14a: one missing agreement is "is de ontbrekende instemming", not "zijn de ontbrekende 1 instemmingen".</summary>
+    [Fact]
+    public void The_forecast_says_one_missing_agreement_in_the_singular_and_more_in_the_plural()
+    {
+        var one = Status(Answer(Complex(100), 69));
+        Assert.Contains("is de ontbrekende instemming binnen op", one.Forecast.Explanation);
+        Assert.DoesNotContain("instemmingen", one.Forecast.Explanation);
+        var many = Status(Answer(Complex(100), 30));
+        Assert.Contains("zijn de ontbrekende 40 instemmingen binnen op", many.Forecast.Explanation);
+    }
+
     /// <summary>Regression (abuse campaign, 6-12-2026): a proposal dated in year -1 with one agreement made every consent read a 500.</summary>
     [Theory]
     [InlineData(-1)]

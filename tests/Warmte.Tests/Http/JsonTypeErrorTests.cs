@@ -81,4 +81,83 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal(["lidSinds"], top.ErrorFields);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/cooperatives/{coop}/members/L-2")).Status);
     }
+
+    /// <summary>
+    /// Tester6 T13: a date the reader cannot take (2027-02-31) hid every other problem of the member; the answer now
+    /// names them all at once, the type error and what the register's rules find in the rest. Nothing is stored.
+    /// </summary>
+    [Fact]
+    public async Task A_type_error_in_one_field_does_not_hide_the_other_field_errors_of_the_request()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var refused = await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new object[]
+            {
+                new { number = "L-1", name = "Lid", category = "eigenaar-bewoner", postcode = "1054 AB", huisnummer = 0, toevoeging = "HHHHH",
+                      woningequivalenten = 2.555, email = "nope", joinedOn = "2027-02-31" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(["members[0].email", "members[0].huisnummer", "members[0].joinedOn", "members[0].toevoeging", "members[0].woningequivalenten"],
+            refused.ErrorFields.Order(StringComparer.Ordinal));
+        Assert.Contains("schrijf een datum als JJJJ-MM-DD", refused.Body.GetProperty("errors").GetProperty("members[0].joinedOn")[0].GetString());
+
+        // Empty texts and an empty date: every one of them, not only joinedOn.
+        var empty = await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new object[] { new { number = "", name = "", category = "", postcode = "", huisnummer = 3, joinedOn = "" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
+        Assert.Equal(["members[0].category", "members[0].joinedOn", "members[0].name", "members[0].number", "members[0].postcode"],
+            empty.ErrorFields.Order(StringComparer.Ordinal));
+
+        // One member by PUT: the same, named as the caller sent them (without "members[0].").
+        var one = await admin.Put($"api/cooperatives/{coop}/members/Z-052", new
+        {
+            name = "Jan", category = "eigenaar-bewoner", postcode = "1054 AB", huisnummer = 0, email = "nope", joinedOn = "2027-02-31",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, one.Status);
+        Assert.Equal(["email", "huisnummer", "joinedOn"], one.ErrorFields.Order(StringComparer.Ordinal));
+
+        Assert.Equal(0, (await admin.Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32());
+    }
+
+    /// <summary>Tester6 T13 on any body: several fields of the wrong type are named in one answer.</summary>
+    [Fact]
+    public async Task Several_fields_of_the_wrong_type_are_named_in_one_answer()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var refused = await admin.Post($"api/projects/{project}/spending", new { month = "2026-11", kind = 5, amount = "veel", onbekend = true });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(["amount", "kind", "onbekend"], refused.ErrorFields.Order(StringComparer.Ordinal));
+        Assert.Contains("is geen bekend veld", refused.Body.GetProperty("errors").GetProperty("onbekend")[0].GetString());
+        Assert.Contains("verwacht een getal", refused.Body.GetProperty("errors").GetProperty("amount")[0].GetString());
+    }
+
+    /// <summary>
+    /// The abuse campaign's find on the change above: a lone surrogate ("\ud800") elsewhere in a body with a type error made
+    /// the second read fail with a 500. The errors found so far are answered.
+    /// </summary>
+    [Fact]
+    public async Task A_type_error_next_to_text_that_cannot_be_written_again_is_still_a_400()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{Guid.NewGuid().ToString("N")[..8]}", $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        using var answer = await admin.PostAsync($"api/projects/{project}/spending",
+            new StringContent("{\"kind\":5,\"amount\":10,\"month\":\"2026-11\",\"note\":\"\\ud800\"}", System.Text.Encoding.UTF8, "application/json"));
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, body);
+        Assert.Contains("\"kind\"", body);
+
+        // A property twice next to a type error: the second read may not work on it, the answer is still a 400.
+        using var twice = await admin.PostAsync($"api/projects/{project}/spending",
+            new StringContent("{\"kind\":5,\"amount\":10,\"amount\":11,\"month\":\"2026-11\"}", System.Text.Encoding.UTF8, "application/json"));
+        var twiceBody = await twice.Content.ReadAsStringAsync();
+        Assert.True(twice.StatusCode == HttpStatusCode.BadRequest, twiceBody);
+        Assert.Contains("\"kind\"", twiceBody);
+    }
 }

@@ -96,6 +96,62 @@ public sealed class DemoReadinessTests
     }
 
     /// <summary>
+    /// Tester6 T19: right after the start `warmte status` said "Coöperaties: 1" while the demo was still loading. The
+    /// status now says the demo is loading (and the counts are not complete yet), and later that the load failed. The
+    /// window is made wide with Testing:DemoFaults: KetelhuisWG is loaded, then every try fails with a backoff between.
+    /// </summary>
+    [Fact]
+    public async Task Status_says_the_demo_is_still_loading_while_it_loads_and_that_it_failed_when_it_did()
+    {
+        await using var silo = Demo("demo-status", "--Testing:DemoFaults", "fail:ketelhuiswg-loaded:4");
+        silo.Start();
+        using var client = silo.Client();
+        var deadline = DateTime.UtcNow + StartTimeout;
+        JsonElement loading;
+        while (true)
+        {
+            Assert.True(silo.Running, $"the silo exited:\n{silo.Tail()}");
+            Assert.True(DateTime.UtcNow < deadline, $"no status with the demo half loaded after {StartTimeout}:\n{silo.Tail()}");
+            try
+            {
+                using var answer = await client.GetAsync("api/status");
+                if (answer.StatusCode == HttpStatusCode.OK)
+                {
+                    var status = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.Clone();
+                    Assert.NotEqual("Loaded", status.GetProperty("demo").GetString());
+                    if (status.GetProperty("cooperatives").GetInt32() > 0 && status.GetProperty("demo").GetString() == "Loading")
+                    {
+                        loading = status;
+                        break;
+                    }
+                }
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(50);
+        }
+
+        async Task<string> CliStatus()
+        {
+            var stdout = new StringWriter();
+            var code = await Warmte.Client.WarmteCli.RunAsync(["status"], stdout, new StringWriter(),
+                new Dictionary<string, string?> { ["WARMTE_URL"] = silo.BaseUrl, ["WARMTE_TOKEN"] = WarmteServer.BootstrapAdminToken });
+            Assert.Equal(0, code);
+            return stdout.ToString();
+        }
+        var whileLoading = await CliStatus();
+        Assert.Contains("(nog niet alles: de demo wordt geladen)", whileLoading);
+        Assert.Contains("Demogegevens:", whileLoading);
+        Assert.Contains("worden nog geladen", whileLoading);
+
+        var (ready, body) = await WaitReadyOrFailedAsync(silo);
+        Assert.False(ready, body);
+        var afterFailure = await CliStatus();
+        Assert.Contains("laden mislukt", afterFailure);
+        Assert.DoesNotContain("wordt geladen", afterFailure);
+    }
+
+    /// <summary>
     /// Review R6 (b): a crash in the middle of the load (here: KetelhuisWG's ALV meeting created, its tally not yet) and a
     /// restart with --demo. Before, "already loaded" was judged by KetelhuisWG being in the umbrella: the restart said
     /// "De demogegevens waren al geladen" and answered ready on half the demo. Now the restart completes it, and is ready

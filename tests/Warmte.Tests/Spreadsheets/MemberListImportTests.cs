@@ -206,13 +206,74 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
             string[] header = ["Lid nr.", "Naam", "Categorie", "Postcode", "Huisnr", "Lid sinds"];
             for (var c = 0; c < header.Length; c++) sheet.Cell(1, c + 1).SetValue(header[c]);
             sheet.Cell(2, 1).SetValue(1); sheet.Cell(2, 2).SetValue("Jan"); sheet.Cell(2, 3).SetValue("huurder"); sheet.Cell(2, 4).SetValue("1091 GM");
-            sheet.Cell(2, 5).SetValue(new DateTime(2026, 1, 14)); // "14-1" as Excel stores it in a standard column
+            sheet.Cell(2, 5).SetValue(new DateTime(2026, 3, 16)); // "16-3" as Excel stores it in a standard column
             sheet.Cell(2, 6).SetValue(new DateTime(2020, 1, 1));
             workbook.SaveAs(xlsx);
         }
         var result = await Run("import", "members", coop, xlsx, "--dry-run");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("rij 2, kolom E (Huisnr): is door het spreadsheetprogramma als datum gelezen (14-01); zet de kolom op Tekst", result.Err);
+        // The hint gives the row's own number back (tester6 T14d: it said "bijv. 14-1" for a row whose value was 16-3).
+        Assert.Contains("rij 2, kolom E (Huisnr): is door het spreadsheetprogramma als datum gelezen (16-03); zet de kolom op Tekst "
+                        + "en typ het huisnummer opnieuw (16-3).", result.Err);
+        Assert.DoesNotContain("bijv. 14-1", result.Err);
+    }
+
+    /// <summary>
+    /// Tester6 T7: "1.250,5" woningequivalenten for one café was read in without a word; under statutes that weigh votes by
+    /// woningequivalenten that one row outvotes everyone. The dry run and the real run warn on the row and column (the
+    /// row is still read in): above 50 for one member, and above what the cooperative's projects count together.
+    /// </summary>
+    [Fact]
+    public async Task An_implausible_number_of_woningequivalenten_is_warned_about_in_the_dry_run_and_the_real_run()
+    {
+        var coop = await NewCooperative(); // its project counts 1.500 woningequivalenten
+        var csv = TempFile(".csv");
+        File.WriteAllText(csv, "Lid nr.;Naam;Categorie;WEQ;Postcode;Huisnummer;Lid sinds\n"
+                               + "1;Jan;huurder;1;1091 GM;14;2020-01-01\n"
+                               + "2;Café De Hoek;bedrijf;\"2,5\";1091 GM;16;2020-01-01\n"
+                               + "3;Café Het Plein;bedrijf;\"1.250,5\";1091 GM;18;2020-01-01\n"
+                               + "4;Kantoor;bedrijf;1600;1091 GM;20;2020-01-01\n");
+        var dry = await Run("import", "members", coop, csv, "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        var plein = "Let op: Blad '" + Path.GetFileNameWithoutExtension(csv) + "', rij 4, kolom D (WEQ): 1.250,5 woningequivalenten is ongewoon veel voor één lid "
+                    + "(meer dan 50). In '1.250,5' scheidt de punt duizendtallen; is dat bedoeld, of een tikfout (bijv. voor 1,25)? "
+                    + "Controleer de waarde; de rij wordt wel ingelezen.";
+        Assert.Contains(plein, dry.Out);
+        Assert.Contains("rij 5, kolom D (WEQ): 1.600 woningequivalenten is ongewoon veel voor één lid (meer dan de projecten van de coöperatie samen (1.500)).", dry.Out);
+        Assert.DoesNotContain("rij 2, kolom D", dry.Out);
+        Assert.DoesNotContain("rij 3, kolom D", dry.Out);
+        Assert.Equal(0, await MemberCount(coop));
+
+        var real = await Run("import", "members", coop, csv);
+        Assert.True(real.ExitCode == 0, real.ToString());
+        Assert.Contains(plein, real.Out);
+        Assert.Contains("rij 5, kolom D (WEQ): 1.600 woningequivalenten", real.Out);
+        Assert.Equal(4, await MemberCount(coop)); // warned, not refused
+    }
+
+    /// <summary>
+    /// Tester6 T14f: a file with only a header that lacks required columns said "0 goede rijen, 0 foute rijen" and then
+    /// "De foute rijen hierboven worden niet ingelezen"; there are no rows, only the header to fix.
+    /// </summary>
+    [Fact]
+    public async Task A_header_without_required_columns_speaks_of_the_header_not_of_bad_rows()
+    {
+        var coop = await NewCooperative();
+        var csv = TempFile(".csv");
+        File.WriteAllText(csv, "Lidnummer;Naam\n");
+        var dry = await Run("import", "members", coop, csv, "--dry-run");
+        Assert.Equal(1, dry.ExitCode);
+        Assert.Contains("kolom Categorie ontbreekt in de kopregel", dry.Err);
+        Assert.Contains("Er valt niets in te lezen: los eerst de meldingen over de kopregel hierboven op.", dry.Out);
+        Assert.DoesNotContain("foute rij", dry.Out + dry.Err);
+        Assert.DoesNotContain("goede rij", dry.Out + dry.Err);
+
+        var real = await Run("import", "members", coop, csv);
+        Assert.Equal(1, real.ExitCode);
+        Assert.Contains("Er is niets verstuurd: los eerst de meldingen over de kopregel hierboven op.", real.Err);
+        Assert.DoesNotContain("foute rij", real.Out + real.Err);
+        Assert.DoesNotContain("Verbeter de rijen hierboven", real.Err);
+        Assert.Equal(0, await MemberCount(coop));
     }
 
     public static TheoryData<string> ConsentFiles => new() { "akkoord-adres.csv", "akkoord-adres.xls" };

@@ -228,21 +228,54 @@ public sealed class OdsReaderTests
 
         var garbage = new byte[5_000];
         new Random(20261207).NextBytes(garbage);
-        Assert.StartsWith("'leden.ods' is geen geldig .ods-bestand (zip): ", Reason(garbage));
-        Assert.StartsWith("'leden.ods' is geen geldig .ods-bestand (zip): ", Reason(Encoding.UTF8.GetBytes("Lid nr.;Naam\n1;Jan\n")));
+        Assert.Equal(NotAZip("leden.ods", ".ods"), Reason(garbage));
+        Assert.Equal(NotAZip("leden.ods", ".ods"), Reason(Encoding.UTF8.GetBytes("Lid nr.;Naam\n1;Jan\n")));
 
         // Cut off halfway through a sheet, and a cell whose number is not one: the zip is fine, the XML is not.
         var cut = Zip(("mimetype", OdsType), ("content.xml", Content(Table("Leden", Row(Cell("Naam"))))[..^60]));
-        Assert.StartsWith("'leden.ods' is beschadigd en kan niet gelezen worden als .ods: ", Reason(cut));
+        Assert.StartsWith("'leden.ods' is beschadigd en kan niet gelezen worden als .ods", Reason(cut));
+        Assert.EndsWith("; open het in LibreOffice Calc en sla het opnieuw op als .ods of .xlsx.", Reason(cut));
+        NoEnglish(Reason(cut));
         var notANumber = Ods(Table("Leden", Row("<table:table-cell office:value-type=\"float\" office:value=\"veel\"/>")));
-        Assert.StartsWith("'leden.ods' is beschadigd en kan niet gelezen worden als .ods: ", Reason(notANumber));
+        Assert.StartsWith("'leden.ods' is beschadigd en kan niet gelezen worden als .ods", Reason(notANumber));
+        NoEnglish(Reason(notANumber));
 
         Assert.Equal("'leden.ods' is geen OpenDocument-spreadsheet: het onderdeel content.xml ontbreekt.", Reason(Zip(("mimetype", OdsType))));
         Assert.Equal("'brief.ods' is geen spreadsheet maar een ander OpenDocument-bestand (application/vnd.oasis.opendocument.text); sla het op als spreadsheet (.ods) of .xlsx.",
             Reason(Zip(("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", Content(""))), "brief.ods"));
         // An entity bomb in content.xml: DTDs are not read at all.
         var entities = Zip(("mimetype", OdsType), ("content.xml", "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><d>&b;</d>"));
-        Assert.StartsWith("'leden.ods' is beschadigd en kan niet gelezen worden als .ods: ", Reason(entities));
+        Assert.StartsWith("'leden.ods' is beschadigd en kan niet gelezen worden als .ods", Reason(entities));
+        NoEnglish(Reason(entities));
+    }
+
+    /// <summary>The Dutch refusal of a file that is no zip at all (tester6 T15: it ended in the library's English reason).</summary>
+    private static string NotAZip(string name, string extension) =>
+        $"'{name}' is beschadigd of geen spreadsheet: een {extension}-bestand is een zip-archief en dit bestand is dat niet. "
+        + $"Open het in het spreadsheetprogramma en sla het opnieuw op als {extension}, of als .csv.";
+
+    /// <summary>No sentence of a .NET or library exception in the user's text.</summary>
+    private static void NoEnglish(string reason)
+    {
+        foreach (var word in new[] { " the ", " could ", " not ", "Unexpected", "record", "invalid", "found", "expected", "character" })
+            Assert.DoesNotContain(word, reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Tester6 T15: a JSON file renamed .xlsx, and a .xls that is not one, are refused in Dutch only.</summary>
+    [Fact]
+    public void A_file_renamed_to_a_spreadsheet_extension_is_refused_in_dutch_without_the_library_message()
+    {
+        var json = Encoding.UTF8.GetBytes("{\"members\": [{\"number\": \"1\"}]}");
+        var xlsx = SheetReader.Read(new MemoryStream(json), "nep.xlsx");
+        Assert.False(xlsx.IsOk);
+        Assert.Equal(NotAZip("nep.xlsx", ".xlsx"), Assert.Single(xlsx.Refusal!.Errors).Reason);
+
+        var xls = SheetReader.Read(new MemoryStream(json), "nep.xls");
+        Assert.False(xls.IsOk);
+        var reason = Assert.Single(xls.Refusal!.Errors).Reason;
+        Assert.Equal("'nep.xls' kan niet gelezen worden als .xls: het bestand is beschadigd of geen spreadsheet van die soort. "
+                     + "Open het in het spreadsheetprogramma en sla het opnieuw op als .xlsx of .csv.", reason);
+        NoEnglish(reason);
     }
 
     // The property: however a sheet's cells are spread over repeated rows and columns, the reader gives every

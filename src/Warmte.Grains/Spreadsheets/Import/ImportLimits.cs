@@ -101,9 +101,13 @@ public static class ZipCheck
             }
             return null;
         }
-        catch (InvalidDataException ex)
+        catch (InvalidDataException)
         {
-            return Refusal.Invalid("file", $"'{fileName}' is geen geldig {Path.GetExtension(fileName).ToLowerInvariant()}-bestand (zip): {ex.Message}");
+            // The library's reason is English and technical ("End of Central Directory record could not be found"): the user
+            // reads what it means for them (tester6 T15).
+            var extension = Path.GetExtension(fileName).ToLowerInvariant();
+            return Refusal.Invalid("file", $"'{fileName}' is beschadigd of geen spreadsheet: een {extension}-bestand is een zip-archief en dit bestand is dat niet. "
+                                           + $"Open het in het spreadsheetprogramma en sla het opnieuw op als {extension}, of als .csv.");
         }
         finally
         {

@@ -45,15 +45,22 @@ public static partial class Imports
     /// of every row without one of its own, also when the file has no such column.
     /// </summary>
     /// <param name="foundedOn">The cooperative's founding date, when known: a join date before it is a problem of its row.</param>
+    /// <param name="projectWoningequivalenten">What the cooperative's projects count together, when known: a member
+    /// counting more is warned about (<see cref="MemberRules.ImplausibleWoningequivalenten"/>).</param>
     public static ImportResult<MemberInput> Members(IEnumerable<Sheet> sheets, NodaTime.LocalDate today, NodaTime.LocalDate? joinedOn = null,
-        NodaTime.LocalDate? foundedOn = null) =>
-        RowImport.Read(sheets, MemberColumns, c =>
+        NodaTime.LocalDate? foundedOn = null, decimal? projectWoningequivalenten = null)
+    {
+        var warnings = new List<ImportProblem>();
+        var result = RowImport.Read(sheets, MemberColumns, c =>
         {
             var (postcode, house) = ReadAddress(c);
+            var weq = Woningequivalenten(c);
+            if (weq is { } w && MemberRules.ImplausibleWoningequivalenten(w, projectWoningequivalenten, c.Raw("woningequivalenten") as string) is { } doubt)
+                warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("woningequivalenten"), doubt));
             return new MemberInput
             {
                 Number = c.Text("number"), Name = c.Text("name"), Category = c.Text("category"),
-                Woningequivalenten = Woningequivalenten(c), Postcode = postcode,
+                Woningequivalenten = weq, Postcode = postcode,
                 Huisnummer = house?.Number, Huisletter = house?.Letter, Toevoeging = house?.Addition,
                 JoinedOn = c.Date("joinedOn"), LeftOn = c.Date("leftOn"), EligibleToVote = c.YesNo("eligibleToVote"),
                 Email = c.Text("email"), Street = c.Text("street"), Town = c.Text("town"),
@@ -64,6 +71,8 @@ public static partial class Imports
             ? []
             : [("joinedOn", "voeg die kolom toe, of geef alle leden dezelfde datum met --joined-on JJJJ-MM-DD (bijv. --joined-on 2020-01-01)")]),
         checkEveryRow: true);
+        return result with { Warnings = [.. warnings] };
+    }
 
     /// <summary>
     /// Woningequivalenten with a decimal comma or point ("2,5", "2.5", "0,25", a number cell), at most
@@ -135,7 +144,8 @@ public static partial class Imports
         var raw = c.Raw("huisnummer");
         if (raw is DateTime date)
         {
-            c.Problem("huisnummer", $"is door het spreadsheetprogramma als datum gelezen ({date:dd-MM}); zet de kolom op Tekst en typ het huisnummer opnieuw (bijv. 14-1).");
+            // Day and month are what was typed (16-3 became 16 March): name that number back, not a made-up example (tester6 T14d).
+            c.Problem("huisnummer", $"is door het spreadsheetprogramma als datum gelezen ({date:dd-MM}); zet de kolom op Tekst en typ het huisnummer opnieuw ({date.Day}-{date.Month}).");
             c.Covered("huisletter", "toevoeging");
         }
         else if (Cells.Text(raw) is { } typed) numberText = typed;

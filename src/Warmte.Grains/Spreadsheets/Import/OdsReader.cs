@@ -70,7 +70,10 @@ public static class OdsReader
         }
         catch (Exception ex) when (ex is XmlException or InvalidDataException or FormatException or OverflowException)
         {
-            return Invalid(fileName, $"is beschadigd en kan niet gelezen worden als .ods: {ex.Message}");
+            // Not the library's English message (tester6 T15); an XML error still says where, which helps whoever repairs the file.
+            return Invalid(fileName, "is beschadigd en kan niet gelezen worden als .ods"
+                                     + (ex is XmlException { LineNumber: > 0 } xml ? $" (fout in content.xml op regel {xml.LineNumber}, positie {xml.LinePosition})" : "")
+                                     + "; open het in LibreOffice Calc en sla het opnieuw op als .ods of .xlsx.");
         }
     }
 

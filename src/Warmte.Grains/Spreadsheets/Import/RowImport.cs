@@ -22,6 +22,12 @@ public sealed record ImportResult<T>(
     public ImmutableArray<string> Skipped { get; init; } = [];
 
     /// <summary>
+    /// Values that are read in but look wrong (a member with 1.250,5 woningequivalenten): said in the dry run and the
+    /// real run, on their row and column, without making the row bad. Shown only for rows still in <see cref="Rows"/>.
+    /// </summary>
+    public ImmutableArray<ImportProblem> Warnings { get; init; } = [];
+
+    /// <summary>
     /// The result with more problems (e.g. what the service's check found): every good row a problem is
     /// on becomes a bad row; the problems stay in reading order (row, then column).
     /// </summary>
@@ -54,6 +60,12 @@ public sealed class RowCells(HeaderMapping mapping, SheetRow row, List<ImportPro
         ReportedFields.Add(field);
         problems.Add(new ImportProblem(mapping.Sheet.Name, Row.Number, mapping.Columns.ContainsKey(field) ? mapping.ColumnName(field) : null, reason));
     }
+
+    /// <summary>The sheet the row is on.</summary>
+    public string SheetName => mapping.Sheet.Name;
+
+    /// <summary>"D (WEQ)" for a field that has a column, as <see cref="ImportProblem.Column"/> takes it; null otherwise.</summary>
+    public string? ColumnName(string field) => mapping.Columns.ContainsKey(field) ? mapping.ColumnName(field) : null;
 
     /// <summary>"kolom D (Huisnr)" for a field that has a column; the field name otherwise.</summary>
     public string ColumnLabel(string field) => mapping.Columns.ContainsKey(field) ? $"kolom {mapping.ColumnName(field)}" : field;

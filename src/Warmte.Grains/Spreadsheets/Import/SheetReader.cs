@@ -113,7 +113,9 @@ public static class SheetReader
         }
         catch (Exception ex) when (ex is ExcelDataReader.Exceptions.ExcelReaderException or InvalidDataException or IOException or NotSupportedException or ArgumentException)
         {
-            return Refusal.Invalid("file", $"'{fileName}' kan niet gelezen worden als {extension}: {ex.Message}");
+            // Not the library's English message (tester6 T15): what it means and what to do.
+            return Refusal.Invalid("file", $"'{fileName}' kan niet gelezen worden als {extension}: het bestand is beschadigd of geen spreadsheet van die soort. "
+                                           + $"Open het in het spreadsheetprogramma en sla het opnieuw op als .xlsx of .csv.");
         }
     }
 

@@ -4,7 +4,7 @@
 // regimes side by side as a chart and a table.
 import { api } from '../api.js';
 import { chart } from '../chart.js';
-import { euro, euroShort, month, monthShort, monthWords, regimeNames } from '../format.js';
+import { euro, euroShort, month, monthShort, monthWords, plural, regimeNames } from '../format.js';
 import { h, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 run(async () => {
@@ -49,7 +49,7 @@ run(async () => {
 
   main.append(
     h('p', { class: 'muted' }, `Kasstroomplan: ${result.name}. Doorlooptijd van de financier: ${result.leadTimes.requestToPaidMonths} maanden van aanvraag tot betaling `
-      + (result.leadTimes.source === 'ObservedMedian' ? `(mediaan van ${result.leadTimes.observations} tranches van dit project).` : '(instelling van het plan; nog geen tranche van aanvraag tot betaling gevolgd).')),
+      + (result.leadTimes.source === 'ObservedMedian' ? `(mediaan van ${plural(result.leadTimes.observations, 'tranche', 'tranches')} van dit project).` : '(instelling van het plan; nog geen tranche van aanvraag tot betaling gevolgd).')),
     outlookHolder,
     section('Kaspositie per maand',
       h('p', { class: 'muted' }, 'Simulatie van het plan vanaf de start, met gesimuleerde aanvragen; de vooruitblik hierboven gaat uit van de werkelijke stand zodra die er is.'),
