@@ -65,7 +65,8 @@ internal static class DecisionCommands
     public static readonly CommandSpec AlvUpdate = new(
         "alv update",
         "Datum, oproepdatum of titel van een vergadering corrigeren (bestuur)",
-        "Corrigeert een verkeerd ingevoerde vergadering; alleen wat u opgeeft verandert. Dat kan zolang er niets op de "
+        "Corrigeert een verkeerd ingevoerde vergadering; alleen wat u opgeeft verandert. De titel kan altijd (ook na stemmen "
+        + "en sluiten; de audittrail bewaart de oude titel). Datum en oproepdatum alleen zolang er niets op de "
         + "vergadering is vastgelegd: geen presentielijst, geen stemmen of telling, geen gesloten voorstel en geen uitgegeven "
         + "stemcodes (anders 409, met wat er is vastgelegd). Dezelfde regels als bij alv create: de vergadering en "
         + "de oproep niet vóór de oprichting, de oproep niet in de toekomst en lang genoeg vooraf voor elk voorstel. "

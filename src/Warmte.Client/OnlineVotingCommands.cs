@@ -214,5 +214,9 @@ internal static class OnlineVotingCommands
         context.Out.WriteLine($"Online stemmen voor {v.Str("meetingId")}: {v.Str("status")}, van {Nl.Date(v.Str("opens"))} tot en met {Nl.Date(v.Str("meetingDate"))}.");
         context.Out.WriteLine($"  Voorstellen: {string.Join(", ", v.Items("proposals").Select(p => p.Str("proposalId") + (string.IsNullOrEmpty(p.Str("explanation")) ? " (zonder toelichting)" : " (met toelichting)")))}");
         context.Out.WriteLine($"  Codes uitgegeven: {v.Int("codesIssued")} van {v.Int("electorate")} stemgerechtigden; online gestemd: {Nl.Count(v.Int("voters") ?? 0, "lid", "leden")}.");
+        // Closed, and the register changed since (tester6 T5): the figure above is the one the results were counted with.
+        if (v.Int("electorateNow") is { } now)
+            context.Out.WriteLine($"  De uitslagen zijn geteld met {v.Int("electorate")} stemgerechtigden; volgens het register van nu waren het er {now} op de vergaderdatum "
+                                  + "(het register is na het sluiten gewijzigd). De uitslagen blijven staan; alleen een hertelling telt opnieuw.");
     }
 }

@@ -164,6 +164,13 @@ internal static class PrivacyCommands
             context.Out.WriteLine($"Let op: {Nl.Count(dropped.Count, "stem telt", "stemmen tellen")} daardoor niet meer mee bij de telling:");
             foreach (var d in dropped) context.Out.WriteLine($"  - {d}");
         }
+        // Closed meetings where the member counted (tester6 T5): the write-out does not change their results.
+        var stand = m.Items("closedResultsStand").Select(d => d.GetString()).OfType<string>().ToList();
+        if (stand.Count > 0)
+        {
+            context.Out.WriteLine($"Let op: de uitslag van {Nl.Count(stand.Count, "gesloten vergadering", "gesloten vergaderingen")} verandert hierdoor niet:");
+            foreach (var d in stand) context.Out.WriteLine($"  - {d}");
+        }
         return WarmteCli.Ok;
     }
 

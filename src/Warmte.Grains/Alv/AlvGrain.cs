@@ -518,6 +518,46 @@ public sealed class AlvGrain(
         return held.ToImmutable();
     }
 
+    public async Task<ImmutableArray<CountedAtClose>> CountedAtClosedMeetings(string member, LocalDate from)
+    {
+        await state.EnsureLoadedAsync();
+        var number = MemberRules.NormaliseNumber(member);
+        var counted = ImmutableArray.CreateBuilder<CountedAtClose>();
+        foreach (var meeting in Record.Meetings.Where(m => m.Date >= from && m.Proposals.Any(p => p.Closed is not null)))
+        {
+            var voted = false;
+            foreach (var p in meeting.Proposals.Where(p => p.Closed is not null))
+            {
+                // The close wrote a mark with LeftOut for every ballot it left out, so a current mark without it is one that counted.
+                var book = await WithMember(BallotBook.Empty, meeting.Id, p.Id, number, present: false);
+                if (AlvRules.CurrentMark(p, book.Voter(meeting.Id, p.Id, number)) is { LeftOut: null, Withdrawn: false } own)
+                {
+                    counted.Add(new CountedAtClose(meeting.Id, p.Id, CountedAs.Voted, own.Channel, own.ProxyHolder));
+                    voted = true;
+                }
+                foreach (var giver in book.ProxiesOf(meeting.Id, p.Id, number).Select(x => x.Member).Distinct())
+                {
+                    var marks = await WithMember(BallotBook.Empty, meeting.Id, p.Id, giver, present: false, proxies: false);
+                    if (AlvRules.CurrentMark(p, marks.Voter(meeting.Id, p.Id, giver)) is { LeftOut: null, Withdrawn: false } mark && mark.ProxyHolder == number)
+                    {
+                        counted.Add(new CountedAtClose(meeting.Id, p.Id, CountedAs.ProxyHolder, mark.Channel, giver));
+                        voted = true;
+                    }
+                }
+                // The paper tally marks only its list and the givers; its holders are in the tally row.
+                if (p.Count.Tally is not null && await TallyOf(meeting.Id, p.Id) is { } tally)
+                    foreach (var x in tally.Proxies.Where(x => x.Holder == number && !counted.Any(c => c.MeetingId == meeting.Id && c.ProposalId == p.Id && c.Other == x.Member)))
+                    {
+                        counted.Add(new CountedAtClose(meeting.Id, p.Id, CountedAs.ProxyHolder, BallotChannel.Tally, x.Member));
+                        voted = true;
+                    }
+            }
+            if (!voted && await state.CountAsync(AlvFacts.PresentMark, AlvFacts.PresentTag(meeting.Id, number)) > 0)
+                counted.Add(new CountedAtClose(meeting.Id, meeting.Proposals.First(p => p.Closed is not null).Id, CountedAs.Present));
+        }
+        return counted.ToImmutable();
+    }
+
     public async Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize)
     {
         if (AlvRules.Find(Record, meetingId)?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) return null;

@@ -64,6 +64,13 @@ public interface IAlvGrain : IGrainWithStringKey
     /// </summary>
     Task<ImmutableArray<HeldProxyVote>> ProxyVotesHeldBy(string meetingId, string holder);
 
+    /// <summary>
+    /// How <paramref name="member"/> counted in the closed proposals of meetings dated on or after <paramref name="from"/>: own
+    /// votes and proxy votes cast for others that the close counted, and presence on the attendance list. What a write-out dated
+    /// before such a meeting does not change (tester6 T5, <see cref="AlvRules.ClosedResultsStand"/>). Reads the journal.
+    /// </summary>
+    Task<ImmutableArray<CountedAtClose>> CountedAtClosedMeetings(string member, LocalDate from);
+
     /// <summary>The meetings whose online voting must still follow a correction or removal (the outbox; empty as a rule).</summary>
     [Orleans.Concurrency.AlwaysInterleave]
     Task<ImmutableArray<string>> OnlineFollowUps();

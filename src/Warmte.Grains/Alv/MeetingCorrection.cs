@@ -41,16 +41,17 @@ public static partial class AlvRules
         return recorded;
     }
 
-    private static Refusal HasRecords(Meeting meeting, IReadOnlyList<string> recorded, string what) =>
+    private static Refusal HasRecords(Meeting meeting, IReadOnlyList<string> recorded, string what, string also = "") =>
         Refusal.Conflict("meeting-has-records",
             $"Op vergadering '{meeting.Id}' van {DutchFormat.Date(meeting.Date)} is al vastgelegd: {string.Join(", ", recorded)}. "
-            + $"{what} kan alleen zolang er niets op is vastgelegd."
+            + $"{what} kan alleen zolang er niets op is vastgelegd.{also}"
             + (meeting.Proposals.Any(p => p.Closed is not null) ? " Een besluit dat niet klopt, corrigeer je met een nieuw voorstel (corrects)." : ""));
 
     /// <summary>
-    /// Corrects the title, date or notice date of a meeting on which nothing has been recorded, by the same date
-    /// rules as <see cref="CreateMeeting"/>: the date not before the founding, the notice not before the founding,
-    /// not in the future, not after the date, and long enough for every proposal on the agenda.
+    /// Corrects the title, date or notice date of a meeting. New dates only while nothing has been recorded on it, by the
+    /// same date rules as <see cref="CreateMeeting"/>: the date not before the founding, the notice not before the founding,
+    /// not in the future, not after the date, and long enough for every proposal on the agenda. The title at any time
+    /// (tester6 T12): the audit row names the old and the new title.
     /// </summary>
     public static Outcome<Change<AlvRecord>> UpdateMeeting(AlvRecord record, string meetingId, UpdateMeeting? command, LocalDate today,
         bool onlineCodesIssued, LocalDate? foundedOn)
@@ -58,13 +59,17 @@ public static partial class AlvRules
         if (Find(record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
         if (command is null || (command.Title is null && command.Date is null && command.NoticeDate is null))
             return Refusal.Invalid("body", "geef minstens één van title, date of noticeDate.");
-        if (RecordedOn(meeting, onlineCodesIssued) is { Count: > 0 } recorded)
-            return HasRecords(meeting, recorded, "De vergadering wijzigen");
-        var v = new Validation();
-        var title = command.Title is null ? meeting.Title : v.Text("title", command.Title);
         var date = command.Date ?? meeting.Date;
         var notice = command.NoticeDate ?? meeting.NoticeDate;
-        CheckMeetingDates(v, record, meeting.Proposals, date, notice, today, foundedOn);
+        // Only the dates are what attendance, eligibility and ballots were judged against, and what letters and mails named;
+        // a title changes no count, so it may be corrected at any time (tester6 T12). A date given unchanged is no change.
+        var datesChange = date != meeting.Date || notice != meeting.NoticeDate;
+        if (datesChange && RecordedOn(meeting, onlineCodesIssued) is { Count: > 0 } recorded)
+            return HasRecords(meeting, recorded, "De datum of oproepdatum wijzigen", " De titel corrigeren kan wel (alleen title).");
+        var v = new Validation();
+        var title = command.Title is null ? meeting.Title : v.Text("title", command.Title);
+        // A title-only correction is not judged by today's date rules: the statutes may ask a longer notice since the meeting.
+        if (datesChange) CheckMeetingDates(v, record, meeting.Proposals, date, notice, today, foundedOn);
         // Only the date given (tester5 T10a): a clash with the stored notice date is the new date's fault, so it is
         // reported under date, not under noticeDate, which the user did not touch.
         if (command.NoticeDate is null && command.Date is not null && v.Errors.Any(e => e.Field == "noticeDate"))

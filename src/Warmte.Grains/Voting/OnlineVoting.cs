@@ -104,7 +104,16 @@ public sealed record OnlineVotingView
     [Id(7)] public required int CodesIssued { get; init; }
     [Id(8)] public required int Voters { get; init; }
     [Id(9)] public required int VotesCast { get; init; }
+    /// <summary>
+    /// Eligible members on the meeting date: once every online proposal is closed, the figure their results were counted with
+    /// (what "12 van 12 stemgerechtigden" says), before that the register's (tester6 T5).
+    /// </summary>
     [Id(10)] public required int Electorate { get; init; }
+    /// <summary>
+    /// Only when the proposals are closed and the register now says otherwise for the meeting date (a member written out
+    /// afterwards with an earlier date): the register's figure, which a recount would use. Null otherwise.
+    /// </summary>
+    [Id(11)] public int? ElectorateNow { get; init; }
 }
 
 /// <summary>The ballot paper a valid code opens: the meeting, the proposals and this member's own votes.</summary>

@@ -189,13 +189,18 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     /// </summary>
     private async Task<OnlineVotingView> ViewOf(OnlineVoting voting)
     {
-        var electorate = await Register.Electorate(voting.MeetingDate);
+        var registerNow = await Register.Electorate(voting.MeetingDate);
+        // Once its proposals are closed, the electorate their results were counted with (tester6 T5), the register's figure beside it when it moved since.
+        var meeting = await Alv.Meeting(MeetingId);
+        var onlineIds = voting.Proposals.Select(p => p.ProposalId).ToHashSet();
+        var (electorate, electorateNow) = AlvRules.PanelElectorate(meeting?.Proposals.Where(p => onlineIds.Contains(p.Id)) ?? [], registerNow.Members);
         var turnout = await TurnoutAsClosingCounts(voting);
         return new()
         {
             CooperativeId = voting.CooperativeId, MeetingId = voting.MeetingId, Proposals = voting.Proposals, Opens = voting.Opens,
             MeetingDate = voting.MeetingDate, Status = OnlineVotingRules.Status(voting, Today), ClosedAt = voting.ClosedAt,
-            CodesIssued = voting.CodesIssued, Voters = turnout.Voters, VotesCast = turnout.VotesCast, Electorate = electorate.Members,
+            CodesIssued = voting.CodesIssued, Voters = turnout.Voters, VotesCast = turnout.VotesCast, Electorate = electorate,
+            ElectorateNow = electorateNow,
         };
     }
 

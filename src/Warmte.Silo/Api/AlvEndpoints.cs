@@ -59,7 +59,7 @@ public static class AlvEndpoints
                 if (updated.IsOk) onlineChange = await FollowOnline(grains, id, meetingId, actor);
                 return updated;
             }, view: async (alv, meeting) => await Sealed(alv, meeting) is MeetingView v ? v with { OnlineVotingChange = onlineChange } : meeting);
-        }).ReadsBody<UpdateMeeting>().WithSummary("Vergadering corrigeren (titel, datum, oproepdatum) zolang er niets op is vastgelegd");
+        }).ReadsBody<UpdateMeeting>().WithSummary("Vergadering corrigeren: datum en oproepdatum zolang er niets op is vastgelegd, de titel altijd");
 
         group.MapDelete("/meetings/{meetingId}", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
         {

@@ -90,7 +90,7 @@ public static class MemberEndpoints
 
         // ---- privacy (AVG): erasure, access, retention ----
 
-        group.MapPost("/{number}/leave", async (string id, string number, HttpContext http, IGrainFactory grains) =>
+        group.MapPost("/{number}/leave", async (string id, string number, HttpContext http, IGrainFactory grains, NodaTime.IClock clock) =>
         {
             if (await Missing(grains, id) is { } missing) return missing;
             if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
@@ -102,9 +102,16 @@ public static class MemberEndpoints
             // Say what the write-out takes out of the count of open meetings (tester5 T10h): the member's own votes, and the
             // online votes they cast for others with a proxy. Nothing is changed by this: the count leaves them out by the register.
             var dropped = await VotesNoLongerCounted(grains, id, left.Value!.Number, leftOn);
-            if (dropped.Count == 0) return Answers.Ok(left.Value);
+            // Closed meetings on or after leftOn where the member counted (tester6 T5): their results stand as counted; say so.
+            var alv = grains.GetGrain<Warmte.Alv.IAlvGrain>(id);
+            var counted = await alv.CountedAtClosedMeetings(left.Value.Number, leftOn);
+            var stand = counted.IsEmpty ? [] : Warmte.Alv.AlvRules.ClosedResultsStand(left.Value.Number, await alv.Meetings(), counted, AmsterdamTime.Today(clock));
+            if (dropped.Count == 0 && stand.IsEmpty) return Answers.Ok(left.Value);
             var answer = System.Text.Json.JsonSerializer.SerializeToNode(left.Value, WarmteJson.Default)!.AsObject();
-            answer["votesNotCounted"] = new System.Text.Json.Nodes.JsonArray([.. dropped.Select(d => System.Text.Json.Nodes.JsonValue.Create(d))]);
+            if (dropped.Count > 0)
+                answer["votesNotCounted"] = new System.Text.Json.Nodes.JsonArray([.. dropped.Select(d => System.Text.Json.Nodes.JsonValue.Create(d))]);
+            if (!stand.IsEmpty)
+                answer["closedResultsStand"] = new System.Text.Json.Nodes.JsonArray([.. stand.Select(d => System.Text.Json.Nodes.JsonValue.Create(d))]);
             return Results.Json(answer, WarmteJson.Default);
         }).ReadsBody<LeaveRequest>().WithSummary("Een lid uitschrijven: leftOn vastleggen (daarna kan een oud-lid gewist worden)");
 

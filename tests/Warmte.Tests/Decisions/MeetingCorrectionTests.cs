@@ -128,8 +128,42 @@ public sealed class MeetingCorrectionTests
             Assert.Equal("meeting-has-records", refusal.Code);
             Assert.Contains("Op vergadering 'alv' van 20-05-2024 is al vastgelegd: " + named, refusal.Message);
         }
-        Assert.Contains("De vergadering wijzigen kan alleen zolang er niets op is vastgelegd", update.Refusal!.Message);
+        Assert.Contains("De datum of oproepdatum wijzigen kan alleen zolang er niets op is vastgelegd. De titel corrigeren kan wel", update.Refusal!.Message);
         Assert.Contains("De vergadering verwijderen kan alleen", delete.Refusal!.Message);
+        Assert.Equal("meeting-has-records", Update(record, notice: new LocalDate(2024, 4, 30), online: online).Refusal?.Code);
+
+        // Tester6 T12: a title changes no count, so it is corrected whatever is recorded; a date given unchanged is no date change.
+        var retitled = Update(record, title: "ALV 20 mei 2024", date: new LocalDate(2024, 5, 20), online: online);
+        Assert.True(retitled.IsOk, what + ": " + Describe(retitled.Refusal));
+        var after = AlvRules.Find(retitled.Value!.Value, "alv")!;
+        Assert.Equal(("ALV 20 mei 2024", new LocalDate(2024, 5, 20), new LocalDate(2024, 5, 1)), (after.Title, after.Date, after.NoticeDate));
+        Assert.Equal(meeting.Proposals[0].Count, after.Proposals[0].Count);
+        Assert.Equal(meeting.PresentCount, after.PresentCount);
+        Assert.Equal("ALV 'alv' gecorrigeerd: titel 'ALV' → 'ALV 20 mei 2024'.", retitled.Value.Summary);
+    }
+
+    [Fact]
+    public void A_title_is_corrected_after_the_close_and_a_proposal_with_the_meeting_title_follows_T12()
+    {
+        var created = AlvRules.CreateMeeting(AlvRecord.Empty, new CreateMeeting
+        {
+            Id = "alv", Title = "ALV 7 decmber", Date = new LocalDate(2024, 5, 20), NoticeDate = new LocalDate(2024, 5, 1),
+            Proposals = [new ProposalInput { Id = "tarief", Title = "ALV 7 decmber", DecisionType = "Overig" }, new ProposalInput { Id = "begroting", Title = "Begroting", DecisionType = "Overig" }],
+        }, Today, "bestuur", Now, Founded).Value!.Value;
+        var closedDecision = new ClosedDecision { Result = default!, ClosedBy = "b", ClosedAt = Now };
+        var record = created with { Meetings = [created.Meetings[0] with { PresentCount = 3, Proposals = [.. created.Meetings[0].Proposals.Select(p => p with { Closed = closedDecision })] }] };
+        // The statutes asked 7 days' notice then; now they ask 30 for Overig. The stored dates are history, not judged again for a title.
+        record = record with { Statutes = AlvRules.SetStatutes(record, new SetStatutes { Default = new DecisionRuleInput { MinimumNoticeDays = 30 } }).Value!.Value.Statutes };
+
+        var retitled = Update(record, title: "ALV 7 december");
+        Assert.True(retitled.IsOk, Describe(retitled.Refusal));
+        var meeting = AlvRules.Find(retitled.Value!.Value, "alv")!;
+        Assert.Equal(["ALV 7 december", "Begroting"], meeting.Proposals.Select(p => p.Title));
+        Assert.All(meeting.Proposals, p => Assert.Same(closedDecision, p.Closed));
+        Assert.Equal("ALV 'alv' gecorrigeerd: titel 'ALV 7 decmber' → 'ALV 7 december' (ook van voorstel 'tarief', dat de titel van de vergadering had).", retitled.Value.Summary);
+        Assert.Empty(retitled.Value.Value.OnlineFollowUps.IsDefault ? [] : retitled.Value.Value.OnlineFollowUps);
+        // The dates stay blocked.
+        Assert.Equal("meeting-has-records", Update(record, title: "ALV 7 december", date: new LocalDate(2024, 5, 21)).Refusal?.Code);
     }
 
     [Fact]

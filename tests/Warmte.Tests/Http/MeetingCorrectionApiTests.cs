@@ -118,9 +118,12 @@ public sealed class MeetingCorrectionApiTests(OnlineVotingFixture fixture) : ICl
         Assert.Equal(HttpStatusCode.Conflict, withOnline.Status);
         Assert.Contains("uitgegeven stemcodes voor online stemmen", withOnline.Raw);
         Assert.DoesNotContain("corrects", withOnline.Raw); // no decision on it: the advice for a wrong decision does not fit
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.Patch($"api/cooperatives/{coop}/alv/meetings/alv-online", new { title = "Andere titel" })).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.Patch($"api/cooperatives/{coop}/alv/meetings/alv-online", new { title = "Andere titel", date = "2027-03-27" })).Status);
         Assert.Equal((OnlineVotingFixture.MeetingDate, "2027-03-01", "ALV"), await Stored(admin, coop, "alv-lijst"));
         Assert.Equal((OnlineVotingFixture.MeetingDate, "2027-03-01", "ALV"), await Stored(admin, coop, "alv-online"));
+        // A title alone changes no count (tester6 T12): corrected also with codes out.
+        Assert.Equal(HttpStatusCode.OK, (await admin.Patch($"api/cooperatives/{coop}/alv/meetings/alv-online", new { title = "Andere titel" })).Status);
+        Assert.Equal((OnlineVotingFixture.MeetingDate, "2027-03-01", "Andere titel"), await Stored(admin, coop, "alv-online"));
 
         // Another cooperative's board may not touch it.
         var otherBoard = Server.Client(token: (await admin.Post("api/tokens", new { name = "Ander bestuur", role = "board:andere-coop" })).Text("token"));

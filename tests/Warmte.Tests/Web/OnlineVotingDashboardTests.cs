@@ -106,6 +106,41 @@ public sealed class OnlineVotingDashboardTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_closed_meetings_panel_shows_the_counted_electorate_and_labels_the_register_after_a_backdated_write_out_tester6_T5()
+    {
+        var admin = fixture.Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var coop = $"coop-{suffix}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{suffix}");
+        await ApiCalls.SeedMembers(admin, coop);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true } })).Status);
+        // Held today (15-01-2027 in the fixture), online voting from the notice on; L-1 and L-2 vote at the meeting, closed.
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "Winter-ALV", date = "2027-01-15", noticeDate = "2027-01-01",
+            proposals = new[] { new { id = "jaarrekening", title = "Jaarrekening 2026", decisionType = "Overig" } },
+        })).Status);
+        var opened = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new { opens = "2027-01-01", proposals = new[] { new { proposalId = "jaarrekening" } } });
+        Assert.True(opened.Status == HttpStatusCode.OK, opened.Raw);
+        foreach (var number in new[] { "L-1", "L-2" })
+            Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/jaarrekening/ballots", new { memberNumber = number, choice = "Voor" })).Status);
+        var closed = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/proposals/jaarrekening/close", new { });
+        Assert.True(closed.Status == HttpStatusCode.OK, closed.Raw);
+        var counted = closed.Body.GetProperty("closed").GetProperty("result").GetProperty("eligibleMembers").GetInt32();
+        Assert.Equal(3, counted);
+        var left = await admin.Post($"api/cooperatives/{coop}/members/L-2/leave", new { leftOn = "2027-01-10" });
+        Assert.Contains("die uitslag blijft staan", left.Raw);
+
+        var page = await fixture.SignedIn(await BrowserFixture.Token(admin, $"board:{coop}", $"Bestuur {coop}"));
+        await page.GotoAsync($"/app/decisions?id={project}");
+        var panel = page.Locator("[data-online='alv']");
+        await Expect(panel.Locator("[data-count='electorate']")).ToContainTextAsync("3");
+        await Expect(panel.Locator("[data-electorate-now='2']")).ToContainTextAsync(
+            "De uitslagen zijn geteld met 3 stemgerechtigden; volgens het register van nu waren het er 2 op de vergaderdatum.");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Only_the_own_board_gets_the_open_form_and_a_put_from_anyone_else_is_refused()
     {
         var (coop, project, _) = await MeetingWithoutOnlineVoting();

@@ -109,6 +109,9 @@ async function onlinePanels(coop, meetings, statutes) {
         ['Stemcodes uitgegeven', number(view.codesIssued), { 'data-count': 'codes' }],
         ['Online gestemd (leden)', number(view.voters), { 'data-count': 'voters' }],
       ]),
+      // Closed, and the register changed since (tester6 T5): say which figure the results used.
+      view.electorateNow != null ? h('p', { class: 'muted', 'data-electorate-now': view.electorateNow },
+        `De uitslagen zijn geteld met ${number(view.electorate)} stemgerechtigden; volgens het register van nu waren het er ${number(view.electorateNow)} op de vergaderdatum. De uitslagen blijven staan; alleen een hertelling telt opnieuw.`) : null,
       table('Opkomst per voorstel', [
         { label: 'Voorstel', value: x => title(x.id), rowHeader: true },
         { label: 'Gestemd', value: x => number(x.t.ballots) },
