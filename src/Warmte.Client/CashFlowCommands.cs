@@ -262,6 +262,10 @@ internal static class CashFlowCommands
         using var document = Commands.Parse(response);
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         context.Out.WriteLine($"Kasstroomplan '{document.RootElement.Str("name")}' vastgelegd voor {project}.");
+        // Budgets or costs above the grant are allowed; the difference is money still to find (tester T10).
+        foreach (var note in document.RootElement.Items("moneyToFindNotes"))
+            foreach (var (line, i) in Help.Wrap("Nog te vinden: " + note.GetString(), 96).Select((l, i) => (l, i)))
+                context.Out.WriteLine((i == 0 ? "" : "  ") + line);
         context.Out.WriteLine($"Bekijk het met: warmte cashflow {project}  of  warmte regimes {project}");
         return WarmteCli.Ok;
     }

@@ -123,8 +123,16 @@ internal static class CashFlowViews
             ("Verantwoord / goedgekeurd", $"{Nl.Money(state.AccountingSubmitted)} / {Nl.Money(state.AccountingApproved)}"),
             ("Onderweg", state.ExpectedPayments.IsDefaultOrEmpty
                 ? Nl.None
-                : string.Join("; ", state.ExpectedPayments.Select(e => $"{e.Tranche}: {Nl.Money(e.Amount)}, verwacht in {Month(e.Month)}"))));
+                : string.Join("; ", state.ExpectedPayments.Select(e => e.DueBeforeProjection
+                    // The date the portfolio shows, and why the line has it next month (tester T16).
+                    ? $"{e.Tranche}: {Nl.Money(e.Amount)}, verwacht op {Nl.Date(e.ExpectedOn!.Value)} (nu of te laat; deze maand telt als werkelijk, "
+                      + $"dus in de verwachting in {Month(e.Month)})"
+                    : $"{e.Tranche}: {Nl.Money(e.Amount)}, verwacht in {Month(e.Month)}"))));
         if (t.Projection is { } projection) output.WriteLine($"  Doorlooptijd financier: {LeadTimeText(projection.LeadTimes)}");
+        // Never more than is left of the grant (tester T1): which tranche counts for less, and why.
+        foreach (var cap in state.CappedTranches)
+            foreach (var (line, i) in Help.Wrap("Let op: " + cap.Text, 96).Select((l, i) => (l, i)))
+                output.WriteLine((i == 0 ? "  " : "    ") + line);
 
         output.WriteLine();
         output.WriteLine("Per maand (bedragen in hele euro's)");
@@ -220,12 +228,18 @@ internal static class CashFlowViews
         Fields(output, [.. fields]);
     }
 
+    /// <summary>The lead times; observed ones as their real median (tester T4), with the whole months the simulation uses when it rounded up.</summary>
     private static string LeadTimeText(FunderLeadTimes lead) =>
-        $"{Nl.Count(lead.RequestToApprovedMonths, "maand", "maanden")} van aanvraag tot goedgekeurde verantwoording, "
-        + $"{Nl.Count(lead.ApprovedToPaidMonths, "maand", "maanden")} tot betaling ("
+        $"{Months(lead.RequestToApprovedMedian, lead.RequestToApprovedMonths)} van aanvraag tot goedgekeurde verantwoording, "
+        + $"{Months(lead.ApprovedToPaidMedian, lead.ApprovedToPaidMonths)} tot betaling ("
         + (lead.Source == LeadTimeSource.ObservedMedian
             ? $"mediaan van {Nl.Count(lead.Observations, "waarneming", "waarnemingen")})"
             : "instelling; nog geen waarnemingen)");
+
+    private static string Months(decimal? median, int whole) =>
+        median is { } m && m != whole
+            ? $"{Nl.Number(m, 1)} maanden (gerekend als {Nl.Count(whole, "hele maand", "hele maanden")})"
+            : Nl.Count(whole, "maand", "maanden");
 
     private static void PlanFields(CashFlowPlan plan, string file, TextWriter output) => PlanFields(plan, ("Planbestand", file), output);
 
@@ -245,6 +259,8 @@ internal static class CashFlowViews
         };
         if (plan.BridgeLoan is { } bridge)
             fields.Add(("Overbruggingslening", $"tot {Nl.Money(bridge.Size)} tegen {Nl.Percent(bridge.AnnualRate)} per jaar, afgelost uit de volgende tranche"));
+        // Budgets or costs above the grant are allowed; the difference is money still to find (tester T10).
+        if (plan.MoneyToFind > 0m) fields.Add(("Nog te vinden", $"{Nl.Money(plan.MoneyToFind)}. " + string.Join(" ", plan.MoneyToFindNotes)));
         Fields(output, [.. fields]);
     }
 
@@ -378,7 +394,7 @@ internal static class CashFlowViews
         var o = result.Outlook;
         var now = today ?? o.Today;
         var basis = o.Basis == OutlookBasis.Actual
-            ? "vanaf de werkelijke stand" + (o.Today != now ? $"; verwacht vanaf {Month(o.Today)}" : "")
+            ? $"vanaf de werkelijke stand; verwacht vanaf {Month(now.PlusMonths(1))}"
             : "simulatie van het plan vanaf de start";
         output.WriteLine($"Vooruitblik per {Month(now)} ({CashFlowCommands.RegimeName(result.Regime).ToLowerInvariant()}, {basis})");
         var payment = result.Regime == Regime.Milestones ? "het volgende fasebudget" : "de volgende tranche";
@@ -396,6 +412,8 @@ internal static class CashFlowViews
             ],
             _ => GapLines(plan?.LeadTimes ?? result.LeadTimes, o, payment),
         };
+        // The cash below zero while the fixed costs run on (tester T2): said in every state.
+        if (o.CashShortText is { } short_) lines.Add(short_);
         foreach (var line in lines)
             foreach (var wrapped in Help.Wrap(line, 96)) output.WriteLine("  " + wrapped);
     }

@@ -84,6 +84,10 @@ internal static class GrantViews
             var planned = tranches.Sum(t => t.Dec("plannedAmount") ?? 0m);
             output.WriteLine($"  Totaal gepland {Nl.Money(planned)} in {Nl.Count(tranches.Count, "tranche", "tranches")}"
                              + (grant.Dec("amountGranted") is { } amount && planned < amount ? $"; nog niet ingepland {Nl.Money(amount - planned)}." : "."));
+            // What the forecast counts on is never more than is left of the grant (tester T1): said where the tranche is listed.
+            foreach (var cap in view.Items("cappedTranches"))
+                foreach (var (line, i) in Help.Wrap("Let op: " + cap.Str("text"), 96).Select((l, i) => (l, i)))
+                    output.WriteLine((i == 0 ? "  " : "    ") + line);
 
             var notes = tranches.SelectMany(Notes).ToList();
             if (notes.Count > 0)
@@ -209,9 +213,9 @@ internal static class GrantViews
             ? "Doorlooptijden bij de financier (mediaan): nog geen tranche van aanvraag tot betaling doorlopen"
             : $"Doorlooptijden bij de financier (mediaan over {Nl.Count(observations, "uitbetaalde tranche", "uitbetaalde tranches")})");
         Fields(output,
-            ("Aanvraag → goedkeuring", Days(leadTimes?.Int("requestToApprovalDays"))),
-            ("Goedkeuring → betaling", Days(leadTimes?.Int("approvalToPaymentDays"))),
-            ("Aanvraag → betaling", Days(leadTimes?.Int("requestToPaymentDays"))));
+            ("Aanvraag → goedkeuring", Days(leadTimes?.Dec("requestToApprovalDays"))),
+            ("Goedkeuring → betaling", Days(leadTimes?.Dec("approvalToPaymentDays"))),
+            ("Aanvraag → betaling", Days(leadTimes?.Dec("requestToPaymentDays"))));
     }
 
     /// <summary>The date of the latest step to <paramref name="status"/>, as the service sent it.</summary>
@@ -234,7 +238,8 @@ internal static class GrantViews
                + (documents.Count == 0 ? "" : $"; documenten: {string.Join(", ", documents)}");
     }
 
-    private static string Days(int? days) => days is { } d ? Nl.Count(d, "dag", "dagen") : Nl.None;
+    /// <summary>A median in days: "271 dagen", "13,5 dagen" (for an even count the mean of the two middle values).</summary>
+    private static string Days(decimal? days) => days is { } d ? $"{Nl.Number(d, 1)} {(d == 1m ? "dag" : "dagen")}" : Nl.None;
 
     private static int Rank(string? severity) => severity switch { "High" => 3, "Medium" => 2, "Low" => 1, _ => 0 };
 

@@ -139,6 +139,7 @@ internal static class Nl
         "tranche-request-pending" => "beoordeling duurt lang",
         "accounting-overdue" => "verantwoording te laat",
         "payment-pending" => "betaling blijft uit",
+        "cash-short" => "kas leeg",
         null or "" => None,
         _ => kind,
     };

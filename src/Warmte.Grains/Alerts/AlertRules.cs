@@ -98,6 +98,12 @@ public static class AlertRules
                     o.State == CashFlow.OutlookState.InStall
                         ? $"Het werk ligt {basis} nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".") + planNote
                         : $"Het geld is op en er komt geen tranche meer ({basis})." + planNote, "kas"));
+            // The cash goes below zero while only the fixed costs run on (tester T2): the board cannot pay its bills then,
+            // however long the runway of the work; high when that is within the runway alert's horizon.
+            if (o is { CashShortText: { } shortText, CashShortFrom: { } shortFrom })
+                alerts.Add(new Alert(projectId, "cash-short",
+                    MonthsBetween(o.Today, shortFrom) <= RunwayAlertMonths ? AlertSeverity.High : AlertSeverity.Medium, today,
+                    $"{shortText} ({basis})" + planNote, "kas"));
         }
         return [.. alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
     }
@@ -107,4 +113,6 @@ public static class AlertRules
         more.IsDefaultOrEmpty ? alerts : [.. alerts.Concat(more).OrderByDescending(a => a.Severity).ThenBy(a => a.Since)];
 
     private static int Days(LocalDate from, LocalDate to) => Period.Between(from, to, PeriodUnits.Days).Days;
+
+    private static int MonthsBetween(YearMonth from, YearMonth to) => CashFlow.LeadTimeObservation.MonthsBetween(from, to);
 }

@@ -35,8 +35,16 @@ public sealed record ProgressReport(
 [GenerateSerializer, Immutable]
 public sealed record ExpectedPayment(
     [property: Id(0)] YearMonth Month, [property: Id(1)] decimal Amount, [property: Id(2)] int Number,
-    [property: Id(3)] string? GrantId = null, [property: Id(4)] string? Scheme = null)
+    [property: Id(3)] string? GrantId = null, [property: Id(4)] string? Scheme = null,
+    [property: Id(5)] LocalDate? ExpectedOn = null)
 {
+    /// <summary>
+    /// The expected date (<see cref="PaymentExpectation.ExpectedOn"/>, the portfolio's "next payment") lies in a month before
+    /// <see cref="Month"/>: it is due today or overdue, and today's month is actual, so the projection has it next month
+    /// (tester T16: the portfolio said 07-12-2026, the cash timeline 01-2027, without a word why).
+    /// </summary>
+    public bool DueBeforeProjection => ExpectedOn is { } on && on.ToYearMonth() < Month;
+
     /// <summary>"PAW, tranche 6" (or "tranche 6" without a grant): how people name the tranche.</summary>
     public string Tranche => Scheme is { } scheme ? $"{scheme}, tranche {Number}" : $"tranche {Number}";
 }
@@ -79,6 +87,14 @@ public sealed record ActualState
     [Id(12)] public int? PlannedBeforeBookings { get; init; }
     /// <summary>The first month with booked spending, when <see cref="PlannedBeforeBookings"/> is set.</summary>
     [Id(13)] public YearMonth? BookedFrom { get; init; }
+    /// <summary>
+    /// What the plan's later tranches (those not yet requested) may still bring together: what is left of the project's grants
+    /// after what was paid and the payments on their way (the plan's grant amount when no grant is recorded). The projection
+    /// caps them at it, in order (tester T1). Null: no cap (a state built by hand).
+    /// </summary>
+    [Id(14)] public decimal? GrantLeft { get; init; }
+    /// <summary>The tranches the projection counts on for less than planned, because that is all that is left of the grant (tester T1).</summary>
+    [Id(15)] public ImmutableArray<TrancheCap> CappedTranches { get; init; } = [];
 
     /// <summary>
     /// Builds the state from what was recorded: the actual cash line up to today (<paramref name="today"/>'s
@@ -112,9 +128,13 @@ public sealed record ActualState
                 approved += accounted;
         }
         var underReview = approved;
+        var projected = grants.ToDictionary(g => g, g => GrantRemainder.Projected(g.Grant));
+        var onTheWay = 0m;
         foreach (var (view, tranche) in tranches)
         {
             if (PaymentExpectation.ExpectedOn(view, tranche, today) is not { } expectedOn) continue;
+            // Never more than is left of the grant (tester T1); a tranche nothing is left for brings nothing.
+            var amount = projected[view].GetValueOrDefault(tranche.Number, tranche.PlannedAmount);
             if (tranche.Status == TrancheStatus.VerantwoordingIngediend)
             {
                 var accountedIn = tranche.DateOf(TrancheStatus.VerantwoordingIngediend)!.Value.ToYearMonth();
@@ -122,7 +142,27 @@ public sealed record ActualState
                 approvals.Add(new ExpectedApproval(NotBefore(accountedIn.PlusMonths(lead.RequestToApprovedMonths)), underReview, tranche.Number,
                     view.Grant.Id, view.Grant.Scheme));
             }
-            payments.Add(new ExpectedPayment(NotBefore(expectedOn.ToYearMonth()), tranche.PlannedAmount, tranche.Number, view.Grant.Id, view.Grant.Scheme));
+            if (amount <= 0m) continue;
+            onTheWay += amount;
+            payments.Add(new ExpectedPayment(NotBefore(expectedOn.ToYearMonth()), amount, tranche.Number, view.Grant.Id, view.Grant.Scheme, expectedOn));
+        }
+
+        // The plan's later tranches, capped in order at what is left (the simulator applies the same cap as it requests them).
+        var left = grants.Count == 0
+            ? Math.Max(0m, plan.Grant.Amount - position.TotalReceived - onTheWay)
+            : grants.Sum(g => GrantRemainder.Left(g.Grant)) - onTheWay;
+        left = Math.Max(0m, left);
+        var caps = ImmutableArray.CreateBuilder<TrancheCap>();
+        caps.AddRange(grants.SelectMany(g => g.CappedTranches).Where(c => grants.Any(g => g.Grant.Id == c.GrantId
+            && g.Grant.Tranches.Any(t => t.Number == c.Number && t.Status != TrancheStatus.Gepland))));
+        var remaining = left;
+        var single = grants.Count == 1 ? grants[0].Grant : null;
+        for (var i = Math.Min(started, plan.Grant.Tranches.Length); i < plan.Grant.Tranches.Length; i++)
+        {
+            var planned = plan.Grant.Tranches[i];
+            var amount = Math.Min(planned, remaining);
+            remaining -= amount;
+            if (amount < planned) caps.Add(new TrancheCap(single?.Id, single?.Scheme, i + 1, planned, amount));
         }
 
         var (done, source) = progress is { } p
@@ -142,6 +182,8 @@ public sealed record ActualState
             TranchesStarted = started,
             ExpectedPayments = payments.ToImmutable(),
             ExpectedApprovals = approvals.ToImmutable(),
+            GrantLeft = left,
+            CappedTranches = caps.ToImmutable(),
         };
     }
 

@@ -112,24 +112,27 @@ public sealed record FunderLeadTimes(
         new(requestToApprovedMonths, approvedToPaidMonths, LeadTimeSource.Setting, 0);
 
     /// <summary>
-    /// The median of each step over the observations. With an even count the upper of the two middle
-    /// values: a whole month, no averaging, and a gap warning should rather err on the late side.
+    /// The median of each step over the observations (<see cref="Median"/>: for an even count the mean of the two middle
+    /// values), kept as <see cref="RequestToApprovedMedian"/> and <see cref="ApprovedToPaidMedian"/>; the simulation moves by
+    /// whole months, so it uses each median rounded up (a gap warning should rather err on the late side).
     /// </summary>
     public static FunderLeadTimes FromObservations(IReadOnlyCollection<LeadTimeObservation> observations)
     {
         if (observations.Count == 0) throw new ArgumentException("At least one observation is needed.", nameof(observations));
-        return new(
-            UpperMedian(observations.Select(o => o.RequestToApprovedMonths)),
-            UpperMedian(observations.Select(o => o.ApprovedToPaidMonths)),
-            LeadTimeSource.ObservedMedian,
-            observations.Count);
+        var toApproved = Median.Of(observations.Select(o => o.RequestToApprovedMonths))!.Value;
+        var toPaid = Median.Of(observations.Select(o => o.ApprovedToPaidMonths))!.Value;
+        return new(Median.Whole(toApproved), Median.Whole(toPaid), LeadTimeSource.ObservedMedian, observations.Count)
+        {
+            RequestToApprovedMedian = toApproved,
+            ApprovedToPaidMedian = toPaid,
+        };
     }
 
-    private static int UpperMedian(IEnumerable<int> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
+    /// <summary>With <see cref="LeadTimeSource.ObservedMedian"/>: the median months from request to approval, before rounding up (may be a half).</summary>
+    [Id(4)] public decimal? RequestToApprovedMedian { get; init; }
+
+    /// <summary>With <see cref="LeadTimeSource.ObservedMedian"/>: the median months from approval to payment, before rounding up.</summary>
+    [Id(5)] public decimal? ApprovedToPaidMedian { get; init; }
 }
 
 /// <summary>A bridge loan (overbruggingslening): drawn up to <see cref="Size"/> when cash would fall below the buffer.</summary>
@@ -186,6 +189,36 @@ public sealed record CashFlowPlan
                 for (var w = package.FromMonth; w <= Math.Min(package.ToMonth, WorkMonths); w++)
                     costs[w] += package.MonthlyCost;
         return costs;
+    }
+
+    /// <summary>
+    /// What the phase budgets ask beyond the grant (0 when they fit). Allowed (tester T10): a cooperative often pays part of the
+    /// development from member money or a second grant, as a work plan above the grant is allowed. The milestone regime pays
+    /// the budgets in full, so this is money still to find.
+    /// </summary>
+    public decimal BudgetsAboveGrant => Math.Max(0m, Phases.Sum(p => p.Budget) - Grant.Amount);
+
+    /// <summary>What the planned work costs beyond the grant and the opening balance together (0 when they cover it).</summary>
+    public decimal CostAboveFunding => Math.Max(0m, PlannedCost - Grant.Amount - OpeningBalance);
+
+    /// <summary>Money still to find: the larger of <see cref="BudgetsAboveGrant"/> and <see cref="CostAboveFunding"/> (one shortfall, not their sum).</summary>
+    public decimal MoneyToFind => Math.Max(BudgetsAboveGrant, CostAboveFunding);
+
+    /// <summary>The plan's money still to find in words (Dutch), one sentence per cause; empty when the grant covers the plan.</summary>
+    public ImmutableArray<string> MoneyToFindNotes
+    {
+        get
+        {
+            var notes = ImmutableArray.CreateBuilder<string>();
+            if (BudgetsAboveGrant > 0m)
+                notes.Add($"De fasebudgetten samen ({DutchFormat.Money(Phases.Sum(p => p.Budget))}) zijn {DutchFormat.Money(BudgetsAboveGrant)} meer dan de subsidie "
+                          + $"({DutchFormat.Money(Grant.Amount)}): dat geld is nog te vinden, bijvoorbeeld uit ledengeld of een tweede subsidie. "
+                          + "De voorfinanciering per fase rekent met de volle budgetten.");
+            if (CostAboveFunding > 0m)
+                notes.Add($"De geplande kosten ({DutchFormat.Money(PlannedCost)}) zijn {DutchFormat.Money(CostAboveFunding)} meer dan de subsidie en het beginsaldo samen "
+                          + $"({DutchFormat.Money(Grant.Amount + OpeningBalance)}): dat geld is nog te vinden; zonder dat komt het werk niet af.");
+            return notes.ToImmutable();
+        }
     }
 
     public PlanPhase PhaseOf(int workMonth) => Phases.First(p => p.Contains(Math.Clamp(workMonth, 1, WorkMonths)));

@@ -167,13 +167,38 @@ public sealed record Outlook
     /// actual one (every euro received), the work stands where the plan has it today and the plan's spending runs from there.
     /// </summary>
     [Id(10)] public bool WorkFromPlan { get; init; }
-    /// <summary>With <see cref="OutlookState.NoGapAhead"/>: the month the work is done, which the money lasts until ("Geld reikt tot het einde van het werk (mei 2031)").</summary>
+    /// <summary>
+    /// How long the money pays every bill: with <see cref="OutlookState.NoGapAhead"/> the month the work is done ("Geld reikt tot
+    /// het einde van het werk (mei 2031)"); when the cash goes below zero (<see cref="CashShortFrom"/>, tester T2) the last month
+    /// before it does, whatever the state. Null when neither: the money lasts through the stalls ahead.
+    /// </summary>
     [Id(11)] public YearMonth? MoneyLastsUntil { get; init; }
     /// <summary>
     /// With <see cref="OutlookState.StoppedAtCap"/>: <see cref="StoppedAtCapText"/>, the one sentence the cash page, the CLI and
     /// the exports show (review R8: they said "Het geld reikt tot het einde van het werk" of a simulation that never got there).
     /// </summary>
     [Id(12)] public string? Note { get; init; }
+
+    /// <summary>
+    /// The first month from today on whose cash closes below zero: in a stall the fixed costs run on, and when the balance
+    /// cannot pay them the bills go unpaid (tester T2: the table went to € -10.287 while the outlook only spoke of a stall).
+    /// Null when the cash stays at or above zero. Today itself when the balance is already below zero.
+    /// </summary>
+    [Id(13)] public YearMonth? CashShortFrom { get; init; }
+    /// <summary>With <see cref="CashShortFrom"/>: the deepest shortfall from today on (a positive amount: minus the lowest closing balance).</summary>
+    [Id(14)] public decimal? Shortfall { get; init; }
+    /// <summary>With <see cref="CashShortFrom"/>: the month of <see cref="Shortfall"/>.</summary>
+    [Id(15)] public YearMonth? ShortfallMonth { get; init; }
+
+    /// <summary>
+    /// The one sentence every view shows when the cash goes below zero ("De kas is leeg in 03-2028 (tekort € 10.286,60 in 05-2028):
+    /// de vaste kosten zijn dan niet meer te betalen."); null when it does not.
+    /// </summary>
+    public string? CashShortText => CashShortFrom is { } from && Shortfall is { } shortfall
+        ? $"De kas is leeg in {Warmte.DutchFormat.Month(from)} (tekort {Warmte.DutchFormat.Money(shortfall)}"
+          + (ShortfallMonth is { } deepest && deepest != from ? $" in {Warmte.DutchFormat.Month(deepest)}" : "")
+          + "): de vaste kosten zijn dan niet meer te betalen."
+        : null;
 
     /// <summary>What every page says of a simulation stopped at its cap.</summary>
     public static readonly string StoppedAtCapText =

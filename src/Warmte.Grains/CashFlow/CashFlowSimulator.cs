@@ -99,6 +99,8 @@ public static class CashFlowSimulator
         private decimal _bridgeOutstanding;
         private decimal _interest;
         private int _nextTranche;
+        // From the actual state: what the plan's later tranches may still bring together (tester T1); null = no cap.
+        private decimal? _grantLeft;
         private bool _requestOpen;
         private bool _finished;
         // Milestones reached and waited for (their delay), the months still to wait, and waited so far.
@@ -142,14 +144,17 @@ public static class CashFlowSimulator
             _submitted = from.AccountingSubmitted;
             _approved = from.AccountingApproved;
             _nextTranche = Math.Min(from.TranchesStarted, _plan.Grant.Tranches.Length);
+            _grantLeft = from.GrantLeft;
             foreach (var payment in from.ExpectedPayments) _payments.Add(new Payment(payment.Month, payment.Amount, payment.Number, payment.Scheme));
             foreach (var approval in from.ExpectedApprovals) _approvals.Add(new Approval(approval.Month, approval.AccountedTotal, approval.Number, approval.Scheme));
             _requestOpen = _payments.Count > 0;
+            // The outlook is read at the first projected month but dated today, the actual month (tester T16: the cash timeline
+            // said "per 12-2026" while the JSON and the exports said 2027-01); its runway counts from today inclusive.
             var first = from.Month.PlusMonths(1);
-            return Simulate(first, first, from.Stalled);
+            return Simulate(first, first, from.Stalled, from.Month);
         }
 
-        private CashFlowResult Simulate(YearMonth month, YearMonth today, bool stalledBefore)
+        private CashFlowResult Simulate(YearMonth month, YearMonth today, bool stalledBefore, YearMonth? actualMonth = null)
         {
             var completed = false;
             var capped = true; // until the loop ends on its own: done, or stalled with no money coming
@@ -162,7 +167,7 @@ public static class CashFlowSimulator
                 stalledBefore = status == MonthStatus.Stalled;
             }
             var repaidIn = completed ? SettleBridge(month) : null;
-            return Result(completed, capped, today, repaidIn);
+            return Result(completed, capped, today, repaidIn, actualMonth);
         }
 
         /// <summary>
@@ -216,7 +221,7 @@ public static class CashFlowSimulator
             var full = _fullCost[next];
             var restart = stalledBefore ? _plan.RestartCost : 0m;
             // A bridge only bridges to money that is still to come; it is not extra funding once the grant is all paid.
-            var drawRoom = _bridge is not null && (_payments.Count > 0 || _nextTranche < _plan.Grant.Tranches.Length)
+            var drawRoom = _bridge is not null && (_payments.Count > 0 || MoreTranches)
                 ? Math.Max(0m, _bridge.Size - _bridgeOutstanding)
                 : 0m;
             var draw = 0m;
@@ -358,6 +363,9 @@ public static class CashFlowSimulator
             events.Add(new CashFlowEvent(EventKind.MilestoneMet, Name: milestone.Name));
         }
 
+        /// <summary>The plan has a tranche still to request, and something is left of the grant for it.</summary>
+        private bool MoreTranches => _nextTranche < _plan.Grant.Tranches.Length && (_grantLeft is null or > 0m);
+
         /// <summary>
         /// Today's regime: the request for the next tranche goes out with the accounting of what was paid
         /// so far, once that money is spent or the work has stalled for want of it. Without the
@@ -365,11 +373,13 @@ public static class CashFlowSimulator
         /// </summary>
         private void RequestTranche(YearMonth month, bool working, List<CashFlowEvent> events)
         {
-            if (_requestOpen || _nextTranche >= _plan.Grant.Tranches.Length) return;
+            if (_requestOpen || !MoreTranches) return;
             if (_plan.Grant.WaitsForAccounting && working && _spent < _paid) return;
             var lead = _plan.LeadTimes;
             Account(month, _nextTranche, events);
-            var amount = _plan.Grant.Tranches[_nextTranche];
+            // Never more than is left of the grant (tester T1).
+            var amount = Math.Min(_plan.Grant.Tranches[_nextTranche], _grantLeft ?? decimal.MaxValue);
+            if (_grantLeft is not null) _grantLeft -= amount;
             events.Add(new CashFlowEvent(EventKind.TrancheRequested, amount, _nextTranche + 1));
             _payments.Add(new Payment(month.PlusMonths(lead.RequestToPaidMonths), amount, _nextTranche + 1));
             _nextTranche++;
@@ -386,7 +396,7 @@ public static class CashFlowSimulator
             _approvals.Add(new Approval(month.PlusMonths(_plan.LeadTimes.RequestToApprovedMonths), accountable, number));
         }
 
-        private CashFlowResult Result(bool completed, bool capped, YearMonth today, YearMonth? bridgeRepaidIn)
+        private CashFlowResult Result(bool completed, bool capped, YearMonth today, YearMonth? bridgeRepaidIn, YearMonth? actualMonth)
         {
             var months = _months.ToImmutableArray();
             var stalls = Stalls(months);
@@ -429,7 +439,7 @@ public static class CashFlowSimulator
                 },
                 Stalls = stalls,
                 Milestones = [.. _milestones],
-                Outlook = OutlookAt(today, months, stalls, completed, capped),
+                Outlook = WithCash(OutlookAt(today, months, stalls, completed, capped, actualMonth), months, actualMonth),
                 Months = months,
             };
         }
@@ -457,6 +467,45 @@ public static class CashFlowSimulator
                 });
             }
             return stalls.ToImmutable();
+        }
+
+        /// <summary>
+        /// The outlook with where the cash goes below zero from today on (tester T2), and <see cref="Outlook.MoneyLastsUntil"/>
+        /// then the month before: the first month from today whose closing balance is below zero, or today itself when the actual
+        /// balance already is.
+        /// </summary>
+        private static Outlook WithCash(Outlook outlook, ImmutableArray<MonthResult> months, YearMonth? actualMonth)
+        {
+            var first = months[0].Month;
+            var from = LeadTimeObservation.MonthsBetween(first, outlook.Today < first ? first : outlook.Today);
+            if (from >= months.Length) return outlook;
+            var ahead = months.Skip(from).ToList();
+            // From the actual state the first projected month opens at the actual balance: below zero, the cash is short today.
+            var shortNow = actualMonth is not null && ahead[0].Opening < 0m;
+            YearMonth? shortFrom = shortNow ? actualMonth : ahead.FirstOrDefault(m => m.Closing < 0m)?.Month;
+            if (shortFrom is not { } start) return outlook;
+            var deepest = ahead.MinBy(m => m.Closing)!;
+            var shortfall = Math.Max(-deepest.Closing, shortNow ? -ahead[0].Opening : 0m);
+            return outlook with
+            {
+                CashShortFrom = start,
+                Shortfall = shortfall,
+                ShortfallMonth = -deepest.Closing >= shortfall ? deepest.Month : start,
+                // Stopped at the cap, a month here would read as "lasts until the end of the work" where no runway is shown (review R8).
+                MoneyLastsUntil = outlook.State == OutlookState.StoppedAtCap ? null : start.PlusMonths(-1),
+            };
+        }
+
+        /// <param name="actualMonth">Projected from the actual state: the actual month (today), which the outlook is dated and its runway counts from; the projection's months start after it.</param>
+        private Outlook OutlookAt(YearMonth today, ImmutableArray<MonthResult> months, ImmutableArray<Stall> stalls, bool completed, bool capped, YearMonth? actualMonth)
+        {
+            var outlook = OutlookAt(today, months, stalls, completed, capped);
+            if (actualMonth is not { } actual) return outlook;
+            return outlook with
+            {
+                Today = actual,
+                RunwayMonths = outlook.State == OutlookState.GapAhead && outlook.GapStart is { } gap ? LeadTimeObservation.MonthsBetween(actual, gap) : outlook.RunwayMonths,
+            };
         }
 
         private Outlook OutlookAt(YearMonth today, ImmutableArray<MonthResult> months, ImmutableArray<Stall> stalls, bool completed, bool capped)

@@ -59,12 +59,8 @@ public static class PlanReader
         var workMonths = phases.Count > 0 ? phases[^1].LastMonth : 0;
         var packages = ReadWorkPlan(v, file.WorkPlan, phases, workMonths);
         var grant = ReadGrant(v, file.Grant);
-        if (grant is not null && phases.Count > 0 && !v.Errors.Any(e => e.Field.StartsWith("phases", StringComparison.Ordinal)))
-        {
-            var budgets = phases.Sum(p => p.Budget);
-            if (budgets > grant.Amount)
-                v.Add("phases", $"de fasebudgetten samen ({DutchFormat.Money(budgets)}) zijn meer dan de subsidie ({DutchFormat.Money(grant.Amount)}).");
-        }
+        // Phase budgets above the grant are allowed, as a work plan above it is (tester T10): the difference is money still to find
+        // (CashFlowPlan.MoneyToFind), shown with the plan.
         var leadTimes = ReadLeadTimes(v, file.LeadTimes);
         var bridge = ReadBridge(v, file.BridgeLoan);
         var margin = Whole(v, "milestoneMarginMonths", file.MilestoneMarginMonths, 0, MaxDelayMonths, required: false);

@@ -1,18 +1,20 @@
+using System.Collections.Immutable;
 using NodaTime;
 
 namespace Warmte.Grants;
 
 /// <summary>
 /// How long this funder took on this project, in days: from request to approved accounting, from
-/// approval to payment, and from request to payment — the median of the tranches that got that
-/// far. The cash timeline uses these to expect future tranches.
+/// approval to payment, and from request to payment — the median (<see cref="Median"/>: for an even
+/// count the mean of the two middle values, so it may be a half day) of the tranches that got that far.
+/// Payment dates move by the median rounded up to whole days (<see cref="Median.Whole"/>).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LeadTimes(
     [property: Id(0)] int Observations,
-    [property: Id(1)] int? RequestToApprovalDays,
-    [property: Id(2)] int? ApprovalToPaymentDays,
-    [property: Id(3)] int? RequestToPaymentDays)
+    [property: Id(1)] decimal? RequestToApprovalDays,
+    [property: Id(2)] decimal? ApprovalToPaymentDays,
+    [property: Id(3)] decimal? RequestToPaymentDays)
 {
     public static LeadTimes Of(IEnumerable<Tranche> tranches)
     {
@@ -28,18 +30,10 @@ public sealed record LeadTimes(
             if (approved is { } a2 && paid is { } p) toPayment.Add(Days(a2, p));
             if (requested is { } r2 && paid is { } p2) total.Add(Days(r2, p2));
         }
-        return new LeadTimes(total.Count, Median(toApproval), Median(toPayment), Median(total));
+        return new LeadTimes(total.Count, Median.Of(toApproval), Median.Of(toPayment), Median.Of(total));
     }
 
     private static int Days(LocalDate from, LocalDate to) => Period.Between(from, to, PeriodUnits.Days).Days;
-
-    /// <summary>The middle value; for an even count the lower of the two middle values (a whole day, no averaging).</summary>
-    private static int? Median(List<int> values)
-    {
-        if (values.Count == 0) return null;
-        values.Sort();
-        return values[(values.Count - 1) / 2];
-    }
 }
 
 /// <summary>A grant as read: the record plus what has been paid, what is outstanding, and the observed lead times.</summary>
@@ -50,5 +44,9 @@ public sealed record GrantView(
     [property: Id(2)] decimal Outstanding,
     [property: Id(3)] LeadTimes LeadTimes)
 {
-    public static GrantView Of(Grant grant) => new(grant, grant.TotalPaid, grant.Outstanding, LeadTimes.Of(grant.Tranches));
+    /// <summary>The unpaid tranches the forecast counts on for less than planned: what is left of the grant does not cover them (tester T1).</summary>
+    [Id(4)] public ImmutableArray<TrancheCap> CappedTranches { get; init; } = [];
+
+    public static GrantView Of(Grant grant) =>
+        new(grant, grant.TotalPaid, grant.Outstanding, LeadTimes.Of(grant.Tranches)) { CappedTranches = GrantRemainder.Caps(grant) };
 }

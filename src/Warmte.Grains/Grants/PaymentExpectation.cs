@@ -40,11 +40,11 @@ public static class PaymentExpectation
     public static LocalDate? ExpectedOn(GrantView view, Tranche tranche, LocalDate today)
     {
         if (tranche.Status == TrancheStatus.Uitbetaald || tranche.DateOf(TrancheStatus.Aangevraagd) is not { } requested) return null;
-        var requestToPayment = view.LeadTimes.RequestToPaymentDays ?? view.Grant.ReviewNormDays;
+        var requestToPayment = view.LeadTimes.RequestToPaymentDays is { } median ? Median.Whole(median) : view.Grant.ReviewNormDays;
         var expected = tranche.Status switch
         {
             TrancheStatus.Goedgekeurd when tranche.DateOf(TrancheStatus.Goedgekeurd) is { } approved =>
-                approved.PlusDays(view.LeadTimes.ApprovalToPaymentDays ?? ApprovalToPaymentNormDays),
+                approved.PlusDays(view.LeadTimes.ApprovalToPaymentDays is { } toPayment ? Median.Whole(toPayment) : ApprovalToPaymentNormDays),
             TrancheStatus.Afgekeurd when tranche.DateOf(TrancheStatus.Afgekeurd) is { } rejected =>
                 (rejected > today ? rejected : today).PlusDays(requestToPayment),
             TrancheStatus.VerantwoordingIngediend when Resubmitted(tranche) is { } resubmitted =>
@@ -75,7 +75,10 @@ public static class PaymentExpectation
             foreach (var tranche in view.Grant.Tranches.OrderBy(t => t.Number))
             {
                 if (ExpectedOn(view, tranche, today) is not { } on) continue;
-                if (next is null || on < next.ExpectedOn) next = new NextPayment(on, tranche.PlannedAmount, view.Grant.Id, tranche.Number);
+                // Never more than is left of the grant (tester T1); a tranche nothing is left for brings nothing.
+                var amount = GrantRemainder.ProjectedAmount(view.Grant, tranche);
+                if (amount <= 0m) continue;
+                if (next is null || on < next.ExpectedOn) next = new NextPayment(on, amount, view.Grant.Id, tranche.Number);
             }
         return next;
     }

@@ -203,5 +203,14 @@ public static class CashFlowEndpoints
 
     private static YearMonth ThisMonth(IClock clock) => AmsterdamTime.Today(clock).ToYearMonth();
 
-    private static object Info(CashFlowPlanInfo info) => new { name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt };
+    /// <summary>The saved plan's name and who saved it, with the money it still has to find beyond the grant (tester T10).</summary>
+    private static object Info(CashFlowPlanInfo info)
+    {
+        var plan = PlanReader.Read(info.PlanJson) is { IsOk: true } read ? read.Value : null;
+        return new
+        {
+            name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt,
+            moneyToFind = plan?.MoneyToFind ?? 0m, moneyToFindNotes = plan?.MoneyToFindNotes ?? [],
+        };
+    }
 }

@@ -97,15 +97,18 @@ public sealed class OneCashAnswerProperties
     /// (30 days while no approved tranche was paid); rejected → resubmitted, so today + the whole request-to-payment;
     /// never before today. Null for a tranche not requested or paid.
     /// </summary>
+    /// <summary>A median in days (it may be a half: the mean of the two middle values) as whole days, rounded up (tester T4).</summary>
+    private static int? Up(decimal? days) => days is { } d ? (int)Math.Ceiling(d) : null;
+
     private static LocalDate? Expected(GrantView view, Tranche t, LocalDate today)
     {
         if (t.Status is TrancheStatus.Gepland or TrancheStatus.Uitbetaald) return null;
         var lead = view.LeadTimes;
         var due = t.Status switch
         {
-            TrancheStatus.Goedgekeurd => t.DateOf(TrancheStatus.Goedgekeurd)!.Value.PlusDays(lead.ApprovalToPaymentDays ?? 30),
-            TrancheStatus.Afgekeurd => today.PlusDays(lead.RequestToPaymentDays ?? view.Grant.ReviewNormDays),
-            _ => t.DateOf(TrancheStatus.Aangevraagd)!.Value.PlusDays(lead.RequestToPaymentDays ?? view.Grant.ReviewNormDays),
+            TrancheStatus.Goedgekeurd => t.DateOf(TrancheStatus.Goedgekeurd)!.Value.PlusDays(Up(lead.ApprovalToPaymentDays) ?? 30),
+            TrancheStatus.Afgekeurd => today.PlusDays(Up(lead.RequestToPaymentDays) ?? view.Grant.ReviewNormDays),
+            _ => t.DateOf(TrancheStatus.Aangevraagd)!.Value.PlusDays(Up(lead.RequestToPaymentDays) ?? view.Grant.ReviewNormDays),
         };
         return due < today ? today : due;
     }
@@ -125,12 +128,12 @@ public sealed class OneCashAnswerProperties
                 Assert.True(on >= today, $"tranche {t.Number} ({t.Status}) expected {on} before today {today}");
                 if (t.Status == TrancheStatus.Goedgekeurd && view.LeadTimes.ApprovalToPaymentDays is { } toPayment)
                 {
-                    var due = t.DateOf(TrancheStatus.Goedgekeurd)!.Value.PlusDays(toPayment);
+                    var due = t.DateOf(TrancheStatus.Goedgekeurd)!.Value.PlusDays((int)Math.Ceiling(toPayment));
                     Assert.True(on <= (due < today ? today : due), $"approved tranche {t.Number} expected {on}, later than approval + {toPayment} days ({due})");
                 }
                 if (t.Status == TrancheStatus.Afgekeurd)
                 {
-                    var earliest = t.DateOf(TrancheStatus.Afgekeurd)!.Value.PlusDays(view.LeadTimes.RequestToPaymentDays ?? grant.ReviewNormDays);
+                    var earliest = t.DateOf(TrancheStatus.Afgekeurd)!.Value.PlusDays(Up(view.LeadTimes.RequestToPaymentDays) ?? grant.ReviewNormDays);
                     Assert.True(on >= earliest, $"rejected tranche {t.Number} expected {on}, before rejection + the lead ({earliest})");
                 }
             }

@@ -46,17 +46,21 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
             failures.AddRange(BusinessCaseFormulaTests.Disagreements(values, layout.BusinessCase!, project.BusinessCase.Inputs, engine, out var n)
                 .Select(f => $"{project.Project.Id}: {f}"));
             compared += n;
-            if (project.CashFlow is { } cash)
+            if (project.CashFlow is not null)
             {
+                // The actual cash line (tester T3): the actual months, then the projection from the actual state.
+                var line = project.CashTimeline!.Actual.Months.Select(a => (a.Month, a.Opening, a.Closing))
+                    .Concat((project.CashTimeline.Projection?.Months ?? []).Select(p => (p.Month, p.Opening, p.Closing))).ToList();
                 Assert.NotNull(layout.Cash);
-                for (var m = 0; m < cash.Months.Length; m++)
+                Assert.Equal(line.Count, layout.Cash!.Months);
+                for (var m = 0; m < line.Count; m++)
                 {
                     var row = layout.Cash!.FirstRow + m;
-                    foreach (var (column, expected) in new[] { (layout.Cash.OpeningColumn, cash.Months[m].Opening), (layout.Cash.ClosingColumn, cash.Months[m].Closing) })
+                    foreach (var (column, expected) in new[] { (layout.Cash.OpeningColumn, line[m].Opening), (layout.Cash.ClosingColumn, line[m].Closing) })
                     {
                         compared++;
                         if (BusinessCaseFormulaTests.Disagreement(BusinessCaseFormulaTests.Cell(values, row, column), expected) is { } why)
-                            failures.Add($"{project.Project.Id} cash {cash.Months[m].Month} column {column}: {why}");
+                            failures.Add($"{project.Project.Id} cash {line[m].Month} column {column}: {why}");
                     }
                 }
             }

@@ -95,14 +95,15 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal(2, bookings.GetArrayLength());
         Assert.Equal(83_500.50m, bookings.EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
 
-        // The export shows the plan simulated per month: the first month spends what the budget planned for it.
+        // The export shows the actual cash line (tester T3): 01-2019 spent what was booked for it (71.000 + 12.500,50), 02-2019 nothing.
         var export = TempFile(".xlsx");
         Ok(await As(Server.AdminToken, "export", "project", project, "--out", export));
         using var workbook = new XLWorkbook(export);
         var sheet = workbook.Worksheet(project);
-        var header = sheet.RowsUsed().First(r => r.Cell(1).GetString() == "Maand" && r.Cell(6).GetString() == "Uitgaven");
-        Assert.Equal(87_000m, (decimal)sheet.Cell(header.RowNumber() + 1, 6).GetDouble());
-        Assert.Equal(87_000m, (decimal)sheet.Cell(header.RowNumber() + 2, 6).GetDouble());
+        var header = sheet.RowsUsed().First(r => r.Cell(1).GetString() == "Maand" && r.Cell(7).GetString() == "Uitgaven");
+        Assert.Equal("werkelijk", sheet.Cell(header.RowNumber() + 1, 2).GetString());
+        Assert.Equal(83_500.50m, (decimal)sheet.Cell(header.RowNumber() + 1, 7).GetDouble());
+        Assert.Equal(0m, (decimal)sheet.Cell(header.RowNumber() + 2, 7).GetDouble());
 
         // The round trip: the export's "Begroting" sheet is the budget as imported, and importing the
         // exported workbook again changes nothing.

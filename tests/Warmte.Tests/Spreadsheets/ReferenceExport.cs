@@ -38,7 +38,10 @@ public static class ReferenceExport
         ImmutableArray<GrantView> grants = [GrantView.Of(grant)];
         var plan = PlanReader.Read(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json")).Value!;
         var cash = CashFlowSimulator.Simulate(plan, Regime.Tranches, Today.ToYearMonth());
-        return Project(record, "Coöperatie KetelhuisWG U.A.", CooperativeKind.HeatNetwork, Model("ketelhuiswg.json"), grants, cash);
+        // The project sheet shows the actual cash line (tester T3): tranche 1 paid, nothing booked, then the projection.
+        var timeline = ProjectCash.Timeline(new CashFacts(plan, grants, [], []), Regime.Tranches, Today);
+        return Project(record, "Coöperatie KetelhuisWG U.A.", CooperativeKind.HeatNetwork, Model("ketelhuiswg.json"), grants, cash)
+            with { CashTimeline = timeline };
     }
 
     public static ProjectExport Zonnedak()

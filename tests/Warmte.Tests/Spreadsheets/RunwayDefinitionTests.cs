@@ -74,17 +74,22 @@ public sealed class RunwayDefinitionTests(ExportServerFixture fixture) : IClassF
         Assert.Equal((null, end), (Number(outlook, "runwayMonths"), Text(outlook, "moneyLastsUntil")));
         var timeline = (await admin.Get($"api/projects/{lasting}/cash-timeline")).Body.GetProperty("outlook");
         Assert.Equal((null, end), (Number(timeline, "runwayMonths"), Text(timeline, "moneyLastsUntil")));
-        // Money that runs out keeps its number, and no "lasts until".
+        // Money that runs out keeps its number; "lasts until" is never the end of the work then: it is the month before the
+        // cash goes below zero when it does (tester T2), else nothing.
         var tightOutlook = (await admin.Get($"api/projects/{tight}/cashflow")).Body.GetProperty("outlook");
         Assert.Equal("GapAhead", tightOutlook.GetProperty("state").GetString());
         Assert.NotNull(Number(tightOutlook, "runwayMonths"));
-        Assert.Null(Text(tightOutlook, "moneyLastsUntil"));
+        var lastsUntil = Text(tightOutlook, "moneyLastsUntil");
+        Assert.NotEqual(end, lastsUntil);
+        Assert.Equal(Text(tightOutlook, "cashShortFrom") is { } shortFrom
+            ? NodaTime.Text.YearMonthPattern.Iso.Format(NodaTime.Text.YearMonthPattern.Iso.Parse(shortFrom).Value.PlusMonths(-1))
+            : null, lastsUntil);
 
         var financier = Server.Client((await admin.Post("api/tokens", new { name = "Financier", role = "financier" })).Text("token"));
         var rows = (await financier.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray()
             .ToDictionary(r => r.GetProperty("projectId").GetString()!);
         Assert.Equal((null, end), (Number(rows[lasting], "runwayMonths"), Text(rows[lasting], "moneyLastsUntil")));
-        Assert.Equal((Number(tightOutlook, "runwayMonths"), null), (Number(rows[tight], "runwayMonths"), Text(rows[tight], "moneyLastsUntil")));
+        Assert.Equal((Number(tightOutlook, "runwayMonths"), lastsUntil), (Number(rows[tight], "runwayMonths"), Text(rows[tight], "moneyLastsUntil")));
 
         var cli = await CliHarness.Run(CliHarness.Env(Server.BaseUrl, Server.AdminToken), null, "cashflow", lasting);
         Assert.True(cli.ExitCode == 0, cli.ToString());

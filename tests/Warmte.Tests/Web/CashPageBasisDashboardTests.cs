@@ -32,8 +32,8 @@ public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
         var booked = await admin.Post($"api/projects/{project}/spending", new { month = "2027-01", kind = "Design", amount = 85_000m });
         Assert.True(booked.Status == HttpStatusCode.Created, booked.Raw);
         var timeline = (await admin.Get($"api/projects/{project}/cash-timeline")).Body;
-        // The projection from the actual state starts after today: its own "today" is not the service's month.
-        Assert.Equal("2027-02", timeline.GetProperty("outlook").GetProperty("today").GetString());
+        // The projection from the actual state starts after today, but its outlook is dated today, the service's month (tester T16).
+        Assert.Equal("2027-01", timeline.GetProperty("outlook").GetProperty("today").GetString());
         var actual = timeline.GetProperty("projection").GetProperty("summary");
         var simulation = (await admin.Get($"api/projects/{project}/cashflow")).Body.GetProperty("summary");
 
@@ -60,6 +60,32 @@ public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
         await Expect(tile.Locator("dt")).ToHaveTextAsync("Windstiltes (simulatie)");
         await Expect(tile.Locator("dd")).ToHaveTextAsync($"{simulation.GetProperty("stallCount").GetInt32()} (samen {simulation.GetProperty("monthsStalled").GetInt32()} maanden)");
         await Expect(page.Locator("#cash-summary dt", new() { HasTextString = "Klaar" })).ToHaveTextAsync("Klaar (simulatie)");
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Tester T2 in a real browser: a plan followed by hand (see CashForecastTruthsTests.SmallPlan, here from the fixture's month
+    /// 01-2027): work 01–03, then a stall in which € 1.000 of organisation a month runs on with no money, so the cash closes at
+    /// −1.000 in 04-2027 … −5.000 in 08-2027. The cash page says so in the outlook box.
+    /// </summary>
+    [Fact]
+    public async Task The_cash_page_says_when_the_cash_goes_below_zero_and_by_how_much()
+    {
+        var admin = fixture.Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{suffix}", $"proj-{suffix}");
+        var plan = JsonDocument.Parse("""
+            {"formatVersion":1,"name":"Klein","startMonth":"2027-01","openingBalance":0,"cashBuffer":0,"restartCost":0,
+            "phases":[{"name":"Ontwerp","months":6,"budget":60000}],
+            "workPlan":[{"name":"Organisatie","kind":"organisation","monthlyCost":1000,"runsDuringStall":true},{"name":"Ontwerp","kind":"design","monthlyCost":9000}],
+            "grant":{"name":"S","funder":"F","amount":60000,"trancheSize":30000,"waitsForAccounting":true},
+            "leadTimes":{"requestToApprovedMonths":5,"approvedToPaidMonths":1}}
+            """).RootElement;
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan })).Status);
+        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        await page.GotoAsync($"/app/cashflow?id={project}");
+        await Expect(page.Locator(".outlook").First).ToContainTextAsync(
+            "De kas is leeg in 04-2027 (tekort € 5.000,00 in 08-2027): de vaste kosten zijn dan niet meer te betalen.");
         await page.Context.CloseAsync();
     }
 

@@ -33,6 +33,11 @@ public sealed record ProjectExport
     public ImmutableArray<GrantView> Grants { get; init; } = [];
     /// <summary>The saved cash-flow plan simulated under today's regime (tranches after accounting); null without a plan.</summary>
     public CashFlowResult? CashFlow { get; init; }
+    /// <summary>
+    /// The actual cash line (actual up to today, expected after it from the actual state), as <c>warmte cash-timeline</c> shows it:
+    /// the project sheet's "Kaspositie per maand" (tester T3). Null without a plan; then the sheet shows the plan's simulation, titled so.
+    /// </summary>
+    public CashTimeline? CashTimeline { get; init; }
     /// <summary>The project's alerts as the API gives them (<see cref="ProjectFacts.Alerts"/>), the gate-evidence alerts included.</summary>
     public ImmutableArray<Alert> Alerts { get; init; } = [];
     /// <summary>The alerts on the evidence of a passed gate (<see cref="GateEvidence"/>): they do not depend on whose grants are shown.</summary>
@@ -96,6 +101,7 @@ public static class ExportLoader
         var factsTask = ProjectFacts.LoadAsync(grains, projectId, today);
         var financingTask = grains.GetGrain<IBusinessCaseGrain>(projectId).Financing();
         var cashTask = grains.GetGrain<ICashFlowPlanGrain>(projectId).Simulate(Regime.Tranches, today.ToYearMonth());
+        var timelineTask = grains.GetGrain<ICashFlowPlanGrain>(projectId).Timeline(Regime.Tranches, today.ToYearMonth());
         if (await factsTask is not { } facts) return null;
         var cooperative = await shared.Cooperative(facts.Project.CooperativeId);
         var members = shared.Members(facts.Project.CooperativeId);
@@ -107,6 +113,7 @@ public static class ExportLoader
             && ModelReader.Read(version.ModelJson) is { IsOk: true } read)
             businessCase = new BusinessCaseExport(version.Version, version.SavedAt, version.SavedBy, read.Value!, version.Kpis);
         var cash = await cashTask;
+        var timeline = await timelineTask;
         return new ProjectExport
         {
             Project = facts.Project,
@@ -115,6 +122,7 @@ public static class ExportLoader
             BusinessCase = businessCase,
             Grants = facts.Grants,
             CashFlow = cash.IsOk ? cash.Value : null,
+            CashTimeline = timeline.IsOk ? timeline.Value : null,
             Alerts = facts.Alerts,
             GateAlerts = facts.GateAlerts.IsDefault ? [] : facts.GateAlerts,
             Members = await members,

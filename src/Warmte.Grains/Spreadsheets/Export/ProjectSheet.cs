@@ -147,23 +147,107 @@ public static class ProjectSheet
 
     private static int CashPosition(SheetCells sheet, ProjectExport p, int row, SectionResults results)
     {
-        sheet.Section(row++, "Kaspositie per maand (huidig regime: tranche na goedgekeurde verantwoording)");
         if (p.CashFlow is not { } cash)
         {
+            sheet.Section(row++, "Kaspositie per maand (huidig regime: tranche na goedgekeurde verantwoording)");
             sheet.Value(row++, 1, "Geen kasstroomplan vastgelegd.");
             return row;
         }
-        var o = cash.Outlook;
-        if (o.State == OutlookState.StoppedAtCap)
-            sheet.Value(row++, 1, $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.Note ?? Outlook.StoppedAtCapText}");
-        else sheet.Value(row++, 1,
-            $"Vooruitblik per {DutchFormat.Month(o.Today)}: "
-            + (o.RunwayMonths is { } runway ? $"{runway} {DutchFormat.Noun(runway, "maand", "maanden")} runway"
-                : o.MoneyLastsUntil is { } until ? $"geld reikt tot het einde van het werk ({DutchFormat.Month(until)})"
-                : "het werk is klaar")
-            + (o.GapStart is { } gap ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")})" : "")
-            + (o.MoneyNeededBy is { } by ? $", geld nodig uiterlijk {DutchFormat.Month(by)}" : "")
-            + (o.RequestBy is { } request ? $", aanvraag uiterlijk {DutchFormat.Month(request)}" : "") + ".");
+        // The actual cash line, as warmte cash-timeline shows it (tester T3: the sheet showed the plan simulated from its start,
+        // € -4.000 in a month whose real balance was € 57.713,40, under an outlook taken from the real state).
+        if (p.CashTimeline is { } timeline) return ActualCashLine(sheet, timeline, row, results);
+        return PlanSimulation(sheet, cash, row, results);
+    }
+
+    /// <summary>The outlook line above a cash table: runway, gap, money needed by, request by, and the cash below zero (tester T2).</summary>
+    private static string OutlookLine(Outlook o) =>
+        o.State == OutlookState.StoppedAtCap
+            ? $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.Note ?? Outlook.StoppedAtCapText}"
+            : $"Vooruitblik per {DutchFormat.Month(o.Today)}: "
+              + (o.RunwayMonths is { } runway ? $"{runway} {DutchFormat.Noun(runway, "maand", "maanden")} runway"
+                  : o.State == OutlookState.NoGapAhead && o.MoneyLastsUntil is { } until ? $"geld reikt tot het einde van het werk ({DutchFormat.Month(until)})"
+                  : "het werk is klaar")
+              + (o.GapStart is { } gap ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")})" : "")
+              + (o.MoneyNeededBy is { } by ? $", geld nodig uiterlijk {DutchFormat.Month(by)}" : "")
+              + (o.RequestBy is { } request ? $", aanvraag uiterlijk {DutchFormat.Month(request)}" : "") + "."
+              + (o.CashShortText is { } shortText ? " " + shortText : "");
+
+    private static readonly string[] CashHeader =
+        ["Maand", "Soort", "Status", "Fase", "Begin", "Ontvangen", "Uitgaven", "Eind (= begin + ontvangen − uitgaven)", "Werkmaand", "Gebeurtenissen"];
+
+    /// <summary>
+    /// The actual months up to today (tranches paid, spending booked), then the months expected from the actual state: one row
+    /// per month, opening (from the second row) and closing as formulas. The outlook above it is the project's one answer.
+    /// </summary>
+    private static int ActualCashLine(SheetCells sheet, CashTimeline t, int row, SectionResults results)
+    {
+        sheet.Section(row++, $"Kaspositie per maand: werkelijk t/m {DutchFormat.Month(t.Today)}, daarna verwacht (huidig regime: tranche na goedgekeurde verantwoording)");
+        sheet.Value(row++, 1, OutlookLine(t.Outlook));
+        foreach (var cap in t.State.CappedTranches) sheet.Value(row++, 1, "Let op: " + cap.Text);
+        if (t.Projection is { } projection)
+        {
+            sheet.Value(row++, 1, $"Windstiltes in de verwachting: {projection.Summary.StallCount}, samen {projection.Summary.MonthsStalled} "
+                                  + $"{DutchFormat.Noun(projection.Summary.MonthsStalled, "maand", "maanden")}; extra kosten door stilstand:");
+            sheet.Money(row - 1, 3, projection.Summary.ExtraCost);
+        }
+        sheet.Value(row++, 1, "Werkelijk = betaalde tranches en geboekte uitgaven; verwacht = vanaf de werkelijke stand met de aangevraagde tranches en het plan. "
+                              + "Rood gemarkeerde maanden zijn windstilte: het geld dekt het werk niet, alleen de vaste kosten lopen door. "
+                              + "Het kasstroomplan gesimuleerd vanaf de start staat op de kasstroompagina (warmte cashflow).");
+        for (var i = 0; i < CashHeader.Length; i++) sheet.Value(row, i + 1, CashHeader[i]);
+        sheet.Header(row, 1, CashHeader.Length);
+        row++;
+        var first = row;
+        void Chain(decimal opening, decimal received, decimal spent)
+        {
+            if (row == first) sheet.Money(row, 5, opening);
+            else
+            {
+                sheet.Formula(row, 5, $"H{row - 1}");
+                sheet.Format(row, 5, Euro);
+            }
+            sheet.Money(row, 6, received);
+            sheet.Money(row, 7, spent);
+            sheet.Formula(row, 8, $"E{row}+F{row}-G{row}");
+            sheet.Format(row, 8, Euro);
+        }
+        foreach (var m in t.Actual.Months)
+        {
+            sheet.Month(row, 1, m.Month);
+            sheet.Value(row, 2, "werkelijk");
+            Chain(m.Opening, m.Received, m.Spent);
+            row++;
+        }
+        var projected = t.Projection?.Months ?? [];
+        foreach (var m in projected)
+        {
+            sheet.Month(row, 1, m.Month);
+            sheet.Value(row, 2, "verwacht");
+            sheet.Value(row, 3, m.Status switch { MonthStatus.Stalled => "windstilte", MonthStatus.Waiting => "wacht op mijlpaal", _ => "werk" });
+            sheet.Value(row, 4, m.Phase);
+            Chain(m.Opening, m.Received, m.Spent);
+            sheet.Value(row, 9, m.WorkMonth);
+            sheet.Value(row, 10, string.Join("; ", m.Events.Select(EventText)));
+            if (m.Status == MonthStatus.Stalled) sheet.Fill(row, 1, CashHeader.Length - 1, StallFill);
+            row++;
+        }
+        results.Cash = new CashLayout(first, t.Actual.Months.Length + projected.Length, 5, 8);
+        // Where the table ends, and why (tester T3: it stopped at "windstilte begint" without a word).
+        sheet.Value(row++, 1, t.Projection switch
+        {
+            null => "Het werkplan is af; er valt niets meer te verwachten.",
+            { Summary.Completed: true } done => $"Het werk is volgens de verwachting klaar in {DutchFormat.Month(done.Summary.CompletedIn!.Value)}.",
+            { Outlook.State: OutlookState.StoppedAtCap } => Outlook.StoppedAtCapText,
+            var stopped => $"De verwachting stopt in {DutchFormat.Month(stopped.Months[^1].Month)}: het werk ligt stil en er komt geen geld meer; "
+                           + "zonder nieuwe financiering komt het werk niet af.",
+        });
+        return row;
+    }
+
+    /// <summary>Without the actual cash line (a caller that has only the plan): the plan simulated from its start, titled as the plan.</summary>
+    private static int PlanSimulation(SheetCells sheet, CashFlowResult cash, int row, SectionResults results)
+    {
+        sheet.Section(row++, "Kasstroomplan per maand: simulatie van het plan vanaf de start (geen werkelijke stand; huidig regime: tranche na goedgekeurde verantwoording)");
+        sheet.Value(row++, 1, OutlookLine(cash.Outlook));
         sheet.Value(row++, 1, $"Windstiltes: {cash.Summary.StallCount}, samen {cash.Summary.MonthsStalled} {DutchFormat.Noun(cash.Summary.MonthsStalled, "maand", "maanden")}; extra kosten door stilstand:");
         sheet.Money(row - 1, 3, cash.Summary.ExtraCost);
         sheet.Value(row++, 1, "Rood gemarkeerde maanden zijn windstilte: het geld dekte het werk niet, alleen de vaste kosten liepen door.");

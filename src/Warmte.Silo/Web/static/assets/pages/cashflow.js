@@ -101,8 +101,13 @@ function outlook(result, serviceMonth) {
     default:
       lines.push(o.state);
   }
+  // The cash below zero while the fixed costs run on (tester T2): the service's own sentence, in every state.
+  if (o.cashShortText) {
+    lines.push(o.cashShortText);
+    calm = false;
+  }
   return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
-    // The service's month: from the actual state the outlook's own "today" is the first projected month (after today).
+    // The service's month (the outlook is dated today on both bases since tester T16; the service month stays the source).
     h('p', {}, h('strong', {}, `Vandaag (${monthWords(serviceMonth || (result.planOutlook || o).today)}), ${regimeNames[result.regime].toLowerCase()}, `
       + (o.basis === 'Actual'
         ? (o.workFromPlan
