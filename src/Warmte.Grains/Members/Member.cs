@@ -70,6 +70,8 @@ public sealed record Member
     [Id(11)] public string? Town { get; init; }
 
     /// <summary>Whether a letter can be posted: postcode and house number (always, unless erased), street and town.</summary>
+    /// <remarks>Derived, so not written: neither into the stored member rows nor into the register's answer, which keeps its fields.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasPostalAddress => Address is not null && !string.IsNullOrEmpty(Street) && !string.IsNullOrEmpty(Town);
 
     public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is not { } left || date < left);
