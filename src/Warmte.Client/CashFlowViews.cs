@@ -238,7 +238,7 @@ internal static class CashFlowViews
 
     private static string Months(decimal? median, int whole) =>
         median is { } m && m != whole
-            ? $"{Nl.Number(m, 1)} maanden (gerekend als {Nl.Count(whole, "hele maand", "hele maanden")})"
+            ? $"{Nl.Number(m, 1)} {DutchFormat.Noun(m, "maand", "maanden")} (gerekend als {Nl.Count(whole, "hele maand", "hele maanden")})"
             : Nl.Count(whole, "maand", "maanden");
 
     private static void PlanFields(CashFlowPlan plan, string file, TextWriter output) => PlanFields(plan, ("Planbestand", file), output);

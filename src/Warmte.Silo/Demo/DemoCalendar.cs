@@ -44,8 +44,8 @@ public static class DemoCalendar
         node["startMonth"] = NodaTime.Text.YearMonthPattern.Iso.Format(start);
         if (node["assumptions"] is JsonArray assumptions)
             foreach (var assumption in assumptions.OfType<JsonObject>().Where(a => a["field"]?.GetValue<string>() == "startMonth"))
-                assumption["reasoning"] = $"Demo: het plan begint {workMonths - WorkMonthsAhead} maanden vóór vandaag ({start.Month:00}-{start.Year}), "
-                                          + $"zodat het werkprogramma van {workMonths} werkmaanden vandaag loopt, met nog {WorkMonthsAhead} werkmaanden te gaan. "
+                assumption["reasoning"] = $"Demo: het plan begint {workMonths - WorkMonthsAhead} {DutchFormat.Noun(workMonths - WorkMonthsAhead, "maand", "maanden")} vóór vandaag ({start.Month:00}-{start.Year}), "
+                                          + $"zodat het werkprogramma van {workMonths} {DutchFormat.Noun(workMonths, "werkmaand", "werkmaanden")} vandaag loopt, met nog {WorkMonthsAhead} {DutchFormat.Noun(WorkMonthsAhead, "werkmaand", "werkmaanden")} te gaan. "
                                           + "In werkelijkheid ging het PAW-geld vanaf 2020 stromen (zie de tranches); de start verschuift alleen de kalender, niet het patroon.";
         return node.ToJsonString();
     }
