@@ -131,18 +131,8 @@ internal static class Nl
         _ => severity,
     };
 
-    /// <summary>The Dutch label of an alert's kind.</summary>
-    public static string AlertKind(string? kind) => kind switch
-    {
-        "milestone-overdue" => "mijlpaal te laat",
-        "milestone-slipping" => "mijlpaal schuift",
-        "tranche-request-pending" => "beoordeling duurt lang",
-        "accounting-overdue" => "verantwoording te laat",
-        "payment-pending" => "betaling blijft uit",
-        "cash-short" => "kas leeg",
-        null or "" => None,
-        _ => kind,
-    };
+    /// <summary>The Dutch label of an alert's kind, from the one table the rules keep (<see cref="Warmte.Alerts.AlertKinds"/>).</summary>
+    public static string AlertKind(string? kind) => string.IsNullOrEmpty(kind) ? None : Warmte.Alerts.AlertKinds.Label(kind);
 
     public static string YesNo(bool? value) => value switch
     {

@@ -46,11 +46,11 @@ public static class AlertRules
             if (m.Overdue)
             {
                 var late = Days(m.PlannedOn, today);
-                alerts.Add(new Alert(projectId, "milestone-overdue", late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
+                alerts.Add(new Alert(projectId, AlertKinds.MilestoneOverdue, late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
                     $"Mijlpaal '{m.Name}' is {late} {DutchFormat.Noun(late, "dag", "dagen")} over de geplande datum {DutchFormat.Date(m.PlannedOn)}.", $"mijlpaal/{m.Key}"));
             }
             else if (m.SlipMonths > 0)
-                alerts.Add(new Alert(projectId, "milestone-slipping", m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
+                alerts.Add(new Alert(projectId, AlertKinds.MilestoneSlipping, m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
                     $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} {DutchFormat.Noun(m.SlipMonths, "maand", "maanden")}: gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}.", $"mijlpaal/{m.Key}"));
         }
 
@@ -63,17 +63,17 @@ public static class AlertRules
                 if (requested is not { } r) continue;
                 var waiting = Days(r, today);
                 if (t.Status == TrancheStatus.VerantwoordingIngediend && waiting > grant.ReviewNormDays)
-                    alerts.Add(new Alert(projectId, "tranche-request-pending",
+                    alerts.Add(new Alert(projectId, AlertKinds.TrancheRequestPending,
                         waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen).", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Aangevraagd && waiting > AccountingDueDays)
-                    alerts.Add(new Alert(projectId, "accounting-overdue", AlertSeverity.Medium, r,
+                    alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, r,
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > 30)
-                    alerts.Add(new Alert(projectId, "accounting-overdue", AlertSeverity.Medium, rejected,
+                    alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, rejected,
                         $"{grant.Scheme}, tranche {t.Number}: verantwoording afgekeurd op {DutchFormat.Date(rejected)} ({t.RejectionReason}) en nog niet opnieuw ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Goedgekeurd && t.DateOf(TrancheStatus.Goedgekeurd) is { } approved && Days(approved, today) > 30)
-                    alerts.Add(new Alert(projectId, "payment-pending", AlertSeverity.Medium, approved,
+                    alerts.Add(new Alert(projectId, AlertKinds.PaymentPending, AlertSeverity.Medium, approved,
                         $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} {DutchFormat.Noun(Days(approved, today), "dag", "dagen")} nog niet uitbetaald.", $"tranche/{grant.Id}/{t.Number}"));
             }
         }
@@ -89,19 +89,19 @@ public static class AlertRules
                     ? " Er zijn nog geen uitgaven of voortgang geboekt: gerekend met het werkelijke saldo (alle betaalde tranches) en de geplande uitgaven vanaf het punt waar het plan het werk nu heeft."
                     : "";
             if (o is { State: CashFlow.OutlookState.GapAhead, RunwayMonths: { } runway } && runway <= RunwayAlertMonths && o.GapStart is { } gap)
-                alerts.Add(new Alert(projectId, "runway-low", runway <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
+                alerts.Add(new Alert(projectId, AlertKinds.RunwayLow, runway <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
                     $"Nog {runway} {DutchFormat.Noun(runway, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")}. "
                     + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
                     + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
-                alerts.Add(new Alert(projectId, "in-stall", AlertSeverity.High, today,
+                alerts.Add(new Alert(projectId, AlertKinds.InStall, AlertSeverity.High, today,
                     o.State == CashFlow.OutlookState.InStall
                         ? $"Het werk ligt {basis} nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".") + planNote
                         : $"Het geld is op en er komt geen tranche meer ({basis})." + planNote, "kas"));
             // The cash goes below zero while only the fixed costs run on (tester T2): the board cannot pay its bills then,
             // however long the runway of the work; high when that is within the runway alert's horizon.
             if (o is { CashShortText: { } shortText, CashShortFrom: { } shortFrom })
-                alerts.Add(new Alert(projectId, "cash-short",
+                alerts.Add(new Alert(projectId, AlertKinds.CashShort,
                     MonthsBetween(o.Today, shortFrom) <= RunwayAlertMonths ? AlertSeverity.High : AlertSeverity.Medium, today,
                     $"{shortText} ({basis})" + planNote, "kas"));
         }

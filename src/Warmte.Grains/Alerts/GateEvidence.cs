@@ -23,7 +23,7 @@ namespace Warmte.Alerts;
 /// </summary>
 public static class GateEvidence
 {
-    public const string Kind = "gate-evidence-changed";
+    public const string Kind = AlertKinds.GateEvidenceChanged;
 
     /// <summary>The Go into <paramref name="gate"/> that still stands (the project is in that phase or later, not stopped), or null.</summary>
     public static PhaseTransition? StandingGo(Phase phase, IEnumerable<PhaseTransition> history, Phase gate) =>
@@ -42,7 +42,7 @@ public static class GateEvidence
             var message = d.Corrects is { } corrected
                 ? $"Het realisatiebesluit waarop {goText} rust is gecorrigeerd: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}', correctie op {corrected}: {d.Result.Describe()})."
                 : $"Het realisatiebesluit waarop {goText} rust, is volgens het ALV-register nu: {d.Result.Outcome} (ALV '{d.MeetingId}' van {DutchFormat.Date(d.MeetingDate)}, voorstel '{d.ProposalId}': {d.Result.Describe()}).";
-            alerts.Add(new Alert(projectId, Kind, AlertSeverity.High, Since(go, d.ClosedOn),
+            alerts.Add(new Alert(projectId, AlertKinds.GateEvidenceChanged, AlertSeverity.High, Since(go, d.ClosedOn),
                 message + " Het project blijft in Realisatie; neem zo nodig een nieuw besluit of een no-go.", "poort/realisatie/realisatiebesluit"));
         }
         // Without any complex (and not declared "no rented homes") there is no consent to fall: a Go of a release before
@@ -53,7 +53,7 @@ public static class GateEvidence
             var what = string.Join("; ", fallen.Select(c => $"{c.Name} nu {c.Agreed} van {c.RentedHomes} (nodig {c.Required})"));
             // The first complex to fall after the Go made it true; one of unknown date dates it at the Go.
             var since = fallen.Select(c => Since(go, c.UnmetSince)).Min();
-            alerts.Add(new Alert(projectId, Kind, AlertSeverity.Medium, since,
+            alerts.Add(new Alert(projectId, AlertKinds.GateEvidenceChanged, AlertSeverity.Medium, since,
                 $"De huurdersinstemming waarop {goText} rust, is niet meer gehaald: {what}. {WithdrawalQuestion(fallen)}Het project blijft in Realisatie.",
                 "poort/realisatie/huurdersinstemming"));
         }

@@ -123,6 +123,33 @@ public sealed class GrantCliOutputTests
     }
 
     [Fact]
+    public async Task Project_alerts_show_the_cash_alerts_with_a_Dutch_kind_never_the_raw_one()
+    {
+        var alerts = """
+            [{"projectId":"wg-terrein","kind":"in-stall","severity":"High","since":"2026-12-01","message":"Het werk ligt nu stil."},
+             {"projectId":"wg-terrein","kind":"runway-low","severity":"Medium","since":"2026-11-01","message":"Nog 2 maanden werk."},
+             {"projectId":"wg-terrein","kind":"gate-evidence-changed","severity":"Medium","since":"2026-10-01","message":"De huurdersinstemming is niet meer gehaald."}]
+            """;
+        var result = await Warmte(new FakeApi().Get("/api/projects/wg-terrein/alerts", alerts), "project", "alerts", "wg-terrein");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"hoog\s+01-12-2026\s+werk ligt stil\s+Het werk ligt nu stil", result.Out);
+        Assert.Matches(@"middel\s+01-11-2026\s+windstilte dreigt\s+Nog 2 maanden werk", result.Out);
+        Assert.Matches(@"middel\s+01-10-2026\s+poortbewijs gewijzigd\s+De huurdersinstemming", result.Out);
+        foreach (var raw in new[] { "in-stall", "runway-low", "gate-evidence-changed" }) Assert.DoesNotContain(raw, result.Out);
+    }
+
+    [Fact]
+    public async Task Every_alert_kind_reaches_the_CLI_as_its_label()
+    {
+        var kinds = global::Warmte.Alerts.AlertKinds.Labels.Keys.ToList();
+        var alerts = JsonSerializer.Serialize(kinds.Select(k => new { projectId = "p1", kind = k, severity = "Low", since = "2026-12-01", message = "x" }));
+        var result = await Warmte(new FakeApi().Get("/api/projects/p1/alerts", alerts), "project", "alerts", "p1");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // Every kind has a hyphen; none of the Dutch labels has one, so a raw kind in the output is a missing label.
+        foreach (var kind in kinds) Assert.DoesNotContain(kind, result.Out);
+    }
+
+    [Fact]
     public async Task Project_alerts_lists_severity_since_kind_and_message_or_says_there_are_none()
     {
         var alerts = """

@@ -49,7 +49,7 @@ public static class OverviewSheet
         new("Runway (maanden)", RunwayExplanation, 10, Whole),
         new("Open signalen", "Aantal open signalen (runway, verantwoording te laat, mijlpaal loopt uit, aanvraag ligt te lang).", 10, Whole),
         new("Volgende open poortvoorwaarde", "De eerste voorwaarde van de volgende fasepoort die nog niet vervuld is.", 40),
-        new("Laatste wijziging", "Datum en tijd (Amsterdam) van de laatste wijziging aan het project.", 17, "dd-mm-yyyy hh:mm"),
+        new("Laatste wijziging", "Datum en tijd (Amsterdam) van de laatste wijziging aan het project.", 17, Moment),
         new("Risico", $"Formule: ja als de min. DSCR onder die van de geldgever ligt, de bronnen de bestedingen niet dekken, de runway korter is dan {RiskRunwayMonths} maanden of er open signalen zijn. De rij kleurt dan rood.", 8),
         new("Blad", "Link naar het projectblad met de businesscase, tranches en kaspositie.", 14),
     ];
@@ -99,7 +99,7 @@ public static class OverviewSheet
             }
             if (RunwayBeforeGap(detail) is { } runway) sheet.Cell(row, RunwayColumn).SetValue(runway);
             sheet.Cell(row, ConditionColumn).SetValue(r.NextUnmetCondition ?? "");
-            if (r.LastChangeAt is { } changed) sheet.Cell(row, ChangedColumn).SetValue(changed.InZone(AmsterdamTime.Zone).LocalDateTime.ToDateTimeUnspecified());
+            if (r.LastChangeAt is { } changed) sheet.Cell(row, ChangedColumn).SetMoment(changed);
             if (r.ProjectId is not null)
             {
                 string Col(int c) => Letters(c) + row;
@@ -148,6 +148,4 @@ public static class OverviewSheet
         if (riskFormula is not null && lastRow >= 2)
             sheet.Range(2, 1, lastRow, columns.Count).AddConditionalFormat().WhenIsTrue(riskFormula).Fill.SetBackgroundColor(RiskFill);
     }
-
-    public static DateTime Local(Instant instant) => instant.InZone(AmsterdamTime.Zone).LocalDateTime.ToDateTimeUnspecified();
 }

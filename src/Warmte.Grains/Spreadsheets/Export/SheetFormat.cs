@@ -18,6 +18,8 @@ public static class SheetFormat
     public const string Whole = "0";
     public const string Date = "dd-mm-yyyy";
     public const string Month = "mm-yyyy";
+    /// <summary>A moment (export time, last change), in Amsterdam time.</summary>
+    public const string Moment = "dd-mm-yyyy hh:mm";
 
     /// <summary>Input cells: a coordinator may change these and the formulas follow.</summary>
     public static readonly XLColor InputFill = XLColor.FromHtml("#FFF2CC");
@@ -55,10 +57,21 @@ public static class SheetFormat
         cell.Style.NumberFormat.Format = Euro;
     }
 
+    /// <summary>
+    /// Every date cell goes through here: the value and its dd-mm-jjjj format together. A bare DateTime gets the
+    /// spreadsheet's built-in date format, shown per program and locale (2026/12/07, 1/30/27).
+    /// </summary>
     public static void SetDate(this IXLCell cell, LocalDate? value)
     {
         if (value is { } d) cell.SetValue(d.ToDateTimeUnspecified());
         cell.Style.NumberFormat.Format = Date;
+    }
+
+    /// <summary>A moment as its Amsterdam date and time, dd-mm-jjjj uu:mm.</summary>
+    public static void SetMoment(this IXLCell cell, Instant value)
+    {
+        cell.SetValue(value.InZone(Common.AmsterdamTime.Zone).LocalDateTime.ToDateTimeUnspecified());
+        cell.Style.NumberFormat.Format = Moment;
     }
 
     public static void SetMonth(this IXLCell cell, YearMonth value)

@@ -18,8 +18,7 @@ public static class Toelichting
         var row = 1;
         sheet.Cell(row++, 1).SetValue("Toelichting").Style.Font.SetBold().Font.SetFontSize(14);
         sheet.Cell(row, 1).SetValue("Geëxporteerd op");
-        sheet.Cell(row, 2).SetValue(OverviewSheet.Local(context.ExportedAt));
-        sheet.Cell(row++, 2).Style.NumberFormat.Format = "dd-mm-yyyy hh:mm";
+        sheet.Cell(row++, 2).SetMoment(context.ExportedAt);
         if (context.ExportedBy is { } by)
         {
             sheet.Cell(row, 1).SetValue("Door");

@@ -116,7 +116,7 @@ public static class PortfolioWorkbook
             sheet.Cell(row, 4).SetValue(r.Granted);
             sheet.Cell(row, 5).SetValue(r.Paid);
             sheet.Cell(row, 6).SetValue(r.Outstanding);
-            if (r.NextExpectedPayment is { } next) sheet.Cell(row, 7).SetValue(next.ToDateTimeUnspecified());
+            sheet.Cell(row, 7).SetDate(r.NextExpectedPayment);
             if (r.NextExpectedAmount is { } amount) sheet.Cell(row, 8).SetValue(amount);
             // The same definition as APEC's overview (tester T7): only when money runs out ahead.
             if (OverviewSheet.RunwayBeforeGap(project) is { } runway) sheet.Cell(row, 9).SetValue(runway);
