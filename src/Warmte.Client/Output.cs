@@ -121,15 +121,8 @@ internal static class Nl
         _ => status,
     };
 
-    /// <summary>The Dutch label of an alert's severity: laag, middel, hoog.</summary>
-    public static string Severity(string? severity) => severity switch
-    {
-        "Low" => "laag",
-        "Medium" => "middel",
-        "High" => "hoog",
-        null or "" => None,
-        _ => severity,
-    };
+    /// <summary>The Dutch label of an alert's severity, from the one table the rules keep (<see cref="Warmte.Alerts.AlertSeverityLabels"/>).</summary>
+    public static string Severity(string? severity) => string.IsNullOrEmpty(severity) ? None : Warmte.Alerts.AlertSeverityLabels.Label(severity);
 
     /// <summary>The Dutch label of an alert's kind, from the one table the rules keep (<see cref="Warmte.Alerts.AlertKinds"/>).</summary>
     public static string AlertKind(string? kind) => string.IsNullOrEmpty(kind) ? None : Warmte.Alerts.AlertKinds.Label(kind);

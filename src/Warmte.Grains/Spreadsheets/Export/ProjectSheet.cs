@@ -81,7 +81,7 @@ public static class ProjectSheet
         Fact("Open signalen", r => sheet.Value(r, 2, p.Alerts.Length));
         foreach (var alert in p.Alerts)
         {
-            sheet.Value(row, 2, $"{alert.Severity switch { Alerts.AlertSeverity.High => "hoog", Alerts.AlertSeverity.Medium => "middel", _ => "laag" }}: {alert.Message}");
+            sheet.Value(row, 2, $"{Alerts.AlertSeverityLabels.Label(alert.Severity)}: {alert.Message}");
             row++;
         }
         return row;

@@ -149,11 +149,5 @@ public static class PortfolioWorkbook
     /// <summary>The row of the totals (granted, paid, outstanding in columns D, E, F) for a portfolio of <paramref name="projects"/> rows.</summary>
     public static int TotalsRow(int projects) => projects + 3;
 
-    private static string Severity(AlertSeverity? severity) => severity switch
-    {
-        AlertSeverity.High => "hoog",
-        AlertSeverity.Medium => "middel",
-        AlertSeverity.Low => "laag",
-        _ => "",
-    };
+    private static string Severity(AlertSeverity? severity) => severity is { } s ? AlertSeverityLabels.Label(s) : "";
 }
