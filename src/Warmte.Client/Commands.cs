@@ -172,7 +172,7 @@ internal static class Commands
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvUpdate, DecisionCommands.AlvDelete,
-        DecisionCommands.AlvProposalAdd, DecisionCommands.AlvShow, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
+        DecisionCommands.AlvProposalAdd, DecisionCommands.AlvShow, DecisionCommands.AlvAttendance, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
         OnlineVotingCommands.Open, OnlineVotingCommands.Codes, OnlineVotingCommands.Close,
         DecisionCommands.Consent, DecisionCommands.Gates,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,

@@ -4,7 +4,7 @@ namespace Warmte.Client;
 
 /// <summary>
 /// Members, the ALV, tenant consent and the gate checklist: <c>warmte members</c>,
-/// <c>warmte alv create|update|delete|show|vote|close</c>, <c>warmte alv proposal add</c>,
+/// <c>warmte alv create|update|delete|show|attendance|vote|close</c>, <c>warmte alv proposal add</c>,
 /// <c>warmte consent</c>, <c>warmte gates</c>.
 /// </summary>
 internal static class DecisionCommands
@@ -32,6 +32,9 @@ internal static class DecisionCommands
     private static readonly OptionSpec Choice = new("choice", "stem", "Voor, Tegen of Onthouding (verplicht)");
     private static readonly OptionSpec Proxy = new("proxy", "lidnummer", "Het aanwezige lid dat bij volmacht voor --member stemt; staat er al een presentielijst, dan moet het lid daarop "
         + "staan (online gestemd hebben maakt niemand aanwezig); zonder presentielijst telt deze stem het lid als aanwezig");
+
+    private static readonly OptionSpec Present = new("present", "lidnummers",
+        "De aanwezige leden, met komma's gescheiden (verplicht), bijv. KWG-0001,KWG-0002; wie er al op staat blijft staan");
 
     public static readonly CommandSpec Members = new(
         "members",
@@ -115,6 +118,17 @@ internal static class DecisionCommands
         [Cooperative], [],
         ["warmte alv show ketelhuiswg"],
         RunAlvShow);
+
+    public static readonly CommandSpec AlvAttendance = new(
+        "alv attendance",
+        "Presentielijst van een vergadering aanvullen (bestuur)",
+        "Zet de aanwezige leden op de presentielijst van een vergadering (POST …/alv/meetings/{vergadering}/attendance), vanaf "
+        + "de vergaderdatum. Alleen leden die op de vergaderdatum lid en stemgerechtigd waren; wie er al op staat blijft staan, "
+        + "niemand gaat eraf. Staat er een presentielijst, dan kan alleen een lid dat erop staat op de vergadering een volmacht "
+        + "uitoefenen (alv vote --proxy).",
+        [Cooperative, Meeting], [Present],
+        ["warmte alv attendance ketelhuiswg alv-2024-12-14 --present KWG-0001,KWG-0002,KWG-0003"],
+        RunAlvAttendance);
 
     public static readonly CommandSpec AlvVote = new(
         "alv vote",
@@ -486,6 +500,33 @@ internal static class DecisionCommands
         return WarmteCli.Ok;
     }
 
+    private static async Task<int> RunAlvAttendance(CommandContext context)
+    {
+        var command = context.Invocation.Command;
+        var raw = Commands.Required(context, Present);
+        var parts = raw.Split(',').Select(p => p.Trim()).ToList();
+        if (parts.Any(p => p.Length == 0))
+            throw new UsageException($"Optie --present bevat een leeg lidnummer ('{raw}'); scheid de lidnummers met één komma, bijv. KWG-0001,KWG-0002.", command);
+        ApiResponse answer;
+        try
+        {
+            answer = await context.Api.PostJsonAsync($"{MeetingPath(context)}/attendance", JsonSerializer.Serialize(new { present = parts }));
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 400)
+        {
+            // The service names present[i]; say which number of --present that is.
+            var options = parts.Select((number, i) => (number, i)).ToDictionary(x => $"present[{x.i}]", x => $"lid {x.number} in --present");
+            options["present"] = "--present";
+            throw new ApiException(refused.Response) { Hint = Commands.FieldOptionHint(refused.Response, options) };
+        }
+        using var document = Commands.Parse(answer);
+        if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var total = document.RootElement.Int("presentCount") ?? 0;
+        context.Out.WriteLine($"Presentielijst van ALV '{context.Argument(1)}' bijgewerkt met {string.Join(", ", parts)}; "
+                              + $"{Nl.Count(total, "aanwezige", "aanwezigen")} in totaal.");
+        return WarmteCli.Ok;
+    }
+
     private static async Task<int> RunAlvVote(CommandContext context)
     {
         var body = new Dictionary<string, object?>
@@ -495,10 +536,30 @@ internal static class DecisionCommands
             ["proxyHolder"] = context.Option(Proxy),
         };
         var path = $"/api/cooperatives/{Coop(context)}/alv/meetings/{ApiClient.Segment(context.Argument(1))}/proposals/{ApiClient.Segment(context.Argument(2))}/ballots";
-        using var document = Commands.Parse(await context.Api.PostJsonAsync(path, JsonSerializer.Serialize(body)));
+        ApiResponse answer;
+        try
+        {
+            answer = await context.Api.PostJsonAsync(path, JsonSerializer.Serialize(body));
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 409 && body["proxyHolder"] is string holder
+                                           && HasCode(refused.Response, "proxy-holder-absent"))
+        {
+            throw new ApiException(refused.Response)
+            {
+                Hint = $"In deze opdracht: proxyHolder is --proxy. Is lid {holder} er wel, zet het lid dan eerst op de presentielijst: "
+                       + $"warmte alv attendance {context.Argument(0)} {context.Argument(1)} --present {holder}",
+            };
+        }
+        using var document = Commands.Parse(answer);
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         context.Out.WriteLine($"Stem van lid {body["memberNumber"]} vastgelegd; {Nl.Count(document.RootElement.Int("ballotCount") ?? 0, "stem", "stemmen")} op dit voorstel.");
         return WarmteCli.Ok;
+    }
+
+    private static bool HasCode(ApiResponse response, string code)
+    {
+        using var problem = response.TryParse();
+        return problem?.RootElement.Str("code") == code;
     }
 
     private static async Task<int> RunAlvClose(CommandContext context)

@@ -405,7 +405,8 @@ public static partial class AlvRules
         if (CurrentMark(proposal, book.Voter(meeting.Id, proposal.Id, holder)) is { Channel: BallotChannel.Meeting }) return null;
         var message = $"Lid {holder} staat niet op de presentielijst van deze vergadering ({meeting.PresentCount} "
             + $"{DutchFormat.Noun(meeting.PresentCount, "aanwezige", "aanwezigen")}); alleen een aanwezig lid kan op de vergadering een volmacht uitoefenen. "
-            + $"Is lid {holder} er wel, zet het lid dan eerst op de presentielijst (POST …/meetings/{meeting.Id}/attendance).";
+            + $"Is lid {holder} er wel, zet het lid dan eerst op de presentielijst "
+            + $"(warmte alv attendance <coöperatie> {meeting.Id} --present {holder}, of POST …/meetings/{meeting.Id}/attendance).";
         return Refusal.Conflict("proxy-holder-absent", message, [new FieldError("proxyHolder", message)]);
     }
 
