@@ -72,7 +72,12 @@ public sealed record Member
     /// <summary>Whether a letter can be posted: postcode and house number (always, unless erased), street and town.</summary>
     /// <remarks>Derived, so not written: neither into the stored member rows nor into the register's answer, which keeps its fields.</remarks>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool HasPostalAddress => Address is not null && !string.IsNullOrEmpty(Street) && !string.IsNullOrEmpty(Town);
+    public bool HasPostalAddress => IsPostalAddress(Address, Street, Town);
+
+    /// <summary>The one rule for a postable address (the register and the voting-code letters use it): postcode and house
+    /// number, street and town all known.</summary>
+    public static bool IsPostalAddress(DutchAddress? home, string? street, string? town) =>
+        home is not null && !string.IsNullOrEmpty(street) && !string.IsNullOrEmpty(town);
 
     public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is not { } left || date < left);
 

@@ -77,7 +77,7 @@ public sealed record IssuedCode(
     [Id(6)] public string? Town { get; init; }
 
     /// <summary>Whether the letter has a full postal address: street, house number, postcode and town.</summary>
-    public bool HasPostalAddress => Home is not null && !string.IsNullOrEmpty(Street) && !string.IsNullOrEmpty(Town);
+    public bool HasPostalAddress => Members.Member.IsPostalAddress(Home, Street, Town);
 
     public static IssuedCode For(Members.Member member, string code) =>
         new(member.Number, member.Name, member.Address?.ToString() ?? "", code) { Home = member.Address, Street = member.Street, Town = member.Town };
