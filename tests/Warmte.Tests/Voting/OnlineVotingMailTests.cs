@@ -56,11 +56,22 @@ public sealed class SmtpMaildir : IAsyncDisposable
         return new SmtpMaildir(process, port, maildir);
     }
 
-    /// <summary>Every message delivered so far (Maildir "new").</summary>
+    /// <summary>Every message delivered so far (Maildir "new"), in delivery order.</summary>
     public IReadOnlyList<MimeMessage> Messages()
     {
         var dir = Path.Combine(Maildir, "new");
-        return Directory.Exists(dir) ? [.. Directory.GetFiles(dir).Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f))] : [];
+        return Directory.Exists(dir) ? [.. Directory.GetFiles(dir).OrderBy(DeliveryNumber).Select(f => MimeMessage.Load(f))] : [];
+    }
+
+    /// <summary>
+    /// Python's Maildir names a message "seconds.M{microseconds}P{pid}Q{counter}.host" with the microseconds not
+    /// zero-padded, so the names do not sort in delivery order within one second; the one server's counter does.
+    /// </summary>
+    private static long DeliveryNumber(string file)
+    {
+        var match = Regex.Match(Path.GetFileName(file), @"P\d+Q(\d+)\.");
+        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"Unexpected Maildir file name: {file}");
     }
 
     public async Task StopAsync()
