@@ -47,9 +47,11 @@ public sealed class PortfolioCashShortTests
     private static async Task<string> SeedAsync(WarmteServer server)
     {
         var admin = server.Client();
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/umbrellas", new { id = "koepel", name = "Koepel" })).Status);
         Assert.Equal(HttpStatusCode.Created, (await admin.Post("api/cooperatives", new
         {
             id = "coop-k", statutoryName = "Coöperatie Kas U.A.", kind = "HeatNetwork", municipality = "Amsterdam", foundedOn = "2019-12-18",
+            umbrellas = new[] { "koepel" },
         })).Status);
         foreach (var project in new[] { "krap", "ruim" })
         {
@@ -137,6 +139,17 @@ public sealed class PortfolioCashShortTests
         var ruimRow = sheet.RowsUsed().Single(r => r.Cell(1).GetString() == "Warmtenet ruim");
         Assert.True(ruimRow.Cell(PortfolioWorkbook.CashShortColumn).IsEmpty());
         Assert.True(ruimRow.Cell(PortfolioWorkbook.ShortfallColumn).IsEmpty());
+
+        // The umbrella's Overzicht has the same two columns beside its runway.
+        using var apec = new XLWorkbook(new MemoryStream(await admin.GetByteArrayAsync("api/umbrellas/koepel/export.xlsx")));
+        var overview = apec.Worksheet(OverviewSheet.Name);
+        var headers = overview.Row(1).CellsUsed().Select(c => c.GetString()).ToList();
+        int Col(string header) => headers.IndexOf(header) + 1;
+        Assert.Equal(Col("Runway (maanden)") + 1, Col("Kas leeg vanaf"));
+        var krapLine = overview.RowsUsed().Single(r => r.Cell(Col("Project")).GetString() == "Warmtenet krap");
+        Assert.Equal(new DateTime(2026, 4, 1), krapLine.Cell(Col("Kas leeg vanaf")).GetDateTime());
+        Assert.Equal(Shortfall, krapLine.Cell(Col("Kastekort")).GetValue<decimal>());
+        Assert.True(overview.RowsUsed().Single(r => r.Cell(Col("Project")).GetString() == "Warmtenet ruim").Cell(Col("Kas leeg vanaf")).IsEmpty());
     }
 
     /// <summary>

@@ -93,7 +93,7 @@ public static class PortfolioWorkbook
         new("Verwacht bedrag", "Gepland bedrag van die tranche.", 18, Euro),
         new("Runway (maanden)", OverviewSheet.RunwayExplanation, 10, Whole),
         new("Kas leeg vanaf", CashShortExplanation, 10, SheetFormat.Month),
-        new("Kastekort", "Met 'Kas leeg vanaf': het diepste tekort vanaf vandaag (min het laagste eindsaldo van een maand), zoals de kasvooruitblik van het project het noemt.", 16, Euro),
+        new("Kastekort", ShortfallExplanation, 16, Euro),
         new("Open signalen", "Aantal open signalen.", 10, Whole),
         new("Ernstigste signaal", "hoog, middel of laag; een project met een hoog signaal kleurt rood.", 10),
         new("Signalen", "De open signalen zelf.", 60),
@@ -104,6 +104,10 @@ public static class PortfolioWorkbook
     public const string CashShortExplanation =
         "De eerste maand vanaf vandaag waarin de kas onder nul sluit: de vaste kosten zijn dan niet meer te betalen, hoe lang het werk ook "
         + "doorloopt (kasvooruitblik van het project, huidig regime). Leeg: de kas blijft op of boven nul, of geen plan.";
+
+    /// <summary>What "Kastekort" means (the Toelichting).</summary>
+    public const string ShortfallExplanation =
+        "Met 'Kas leeg vanaf': het diepste tekort vanaf vandaag (min het laagste eindsaldo van een maand), zoals de kasvooruitblik van het project het noemt.";
 
     /// <summary>The columns a reader looks up (1-based), named so a new column moves them in one place.</summary>
     public const int CashShortColumn = 10, ShortfallColumn = 11, AlertsColumn = 12, WorstColumn = 13, MessagesColumn = 14, SheetColumn = 15;
