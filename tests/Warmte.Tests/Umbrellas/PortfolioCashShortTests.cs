@@ -153,6 +153,25 @@ public sealed class PortfolioCashShortTests
     }
 
     /// <summary>
+    /// Within one worst severity, a project whose cash goes below zero comes before one whose does not, however many
+    /// alerts that one has, and the earliest month first; a worse severity still comes first.
+    /// </summary>
+    [Fact]
+    public void Within_a_severity_the_project_whose_cash_runs_out_soonest_comes_first()
+    {
+        var day = new LocalDate(2026, 2, 10);
+        Alert Medium(string project, string kind) => new(project, kind, AlertSeverity.Medium, day, "m", "kas");
+        PortfolioRow Row(string id, YearMonth? shortFrom, params Alert[] alerts) =>
+            new(id, id, "c", Phases.Phase.Ontwikkeling, 1m, 0m, 1m, null, null, [.. alerts], null, CashShortFrom: shortFrom, Shortfall: shortFrom is null ? null : 1m);
+        var busy = Row("busy", null, Medium("busy", "milestone-slipping"), Medium("busy", "payment-pending"), Medium("busy", "tranche-request-pending"));
+        var later = Row("later", new YearMonth(2026, 9), Medium("later", "cash-short"));
+        var sooner = Row("sooner", new YearMonth(2026, 7), Medium("sooner", "cash-short"));
+        var high = Row("high", null, new Alert("high", "in-stall", AlertSeverity.High, day, "h", "kas"));
+        var calm = Row("calm", null);
+        Assert.Equal(["high", "sooner", "later", "busy", "calm"], Portfolio.Sort([calm, busy, later, high, sooner]).Select(r => r.ProjectId));
+    }
+
+    /// <summary>
     /// A summary row as a build before the cash-short fields stored it: its outlooks without them (read back as null: "the
     /// cash stays above zero") and without <see cref="SummaryCalendar.OutlookVersion"/>, current by its counts. Right after
     /// the upgrade (sqlite 0019 / postgresql 0023 not yet applied), and when an older build wrote it after the upgrade (the
