@@ -84,7 +84,8 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            var first = ErrorOf<T>(ex);
+            var sent = ParseNode(body);
+            var first = ErrorOf<T>(ex, sent);
             var errors = new List<FieldError> { first };
             // The body is JSON but a field is wrong: leave each wrong field out and read again, so every one is named.
             if (first.Field != "body" && ParseNode(body) is { } node)
@@ -102,7 +103,7 @@ public static class RequestBody
                         }
                         catch (JsonException next)
                         {
-                            error = ErrorOf<T>(next, position: false);
+                            error = ErrorOf<T>(next, sent, position: false);
                             if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) break;
                             errors.Add(error);
                         }
@@ -125,14 +126,14 @@ public static class RequestBody
 
     /// <summary>The field error a <see cref="JsonException"/> stands for: an unknown field, a wrong value or type, or no JSON object ("body").</summary>
     /// <param name="position">Whether to say where in the body (line, position): only true for the body as sent, not for the rest read again.</param>
-    private static FieldError ErrorOf<T>(JsonException ex, bool position = true)
+    private static FieldError ErrorOf<T>(JsonException ex, System.Text.Json.Nodes.JsonNode? body, bool position = true)
     {
         var field = FieldOf(ex.Path);
         var reason = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
             ? "is geen bekend veld."
             : ex.Path is null or "$"
                 ? "is geen geldig JSON-object."
-                : $"heeft een ongeldige waarde of type{(position ? Position(ex) : "")}{Expected(typeof(T), ex.Path)}.";
+                : JsonFieldHints.Reason(typeof(T), ex.Path, body, position ? Position(ex) : "");
         if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnmappedName(ex.Message) is { } name)
             field = UnmappedPath(ex.Path, name);
         return new FieldError(field, reason);
@@ -234,63 +235,8 @@ public static class RequestBody
         return end > start ? message[(start + 1)..end] : null;
     }
 
-    /// <summary>
-    /// What the field expects, from the request type's member at <paramref name="path"/> ("; schrijf JJJJ-MM-DD, …"),
-    /// so a wrong value is answered with the form to use (tester finding A10); empty when the type is not known.
-    /// </summary>
-    internal static string Expected(Type root, string? path)
-    {
-        var type = TypeAt(root, path);
-        if (type is null) return "";
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(LocalDate)) return "; schrijf een datum als JJJJ-MM-DD, bijv. 2025-01-31";
-        if (type == typeof(YearMonth)) return "; schrijf een maand als JJJJ-MM, bijv. 2025-01";
-        if (type == typeof(Instant)) return "; schrijf een tijdstip als 2025-01-31T09:30:00Z";
-        if (type == typeof(decimal) || type == typeof(double) || type == typeof(float))
-            return "; verwacht een getal met een punt als decimaalteken en zonder aanhalingstekens, bijv. 2.5";
-        if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte))
-            return "; verwacht een geheel getal zonder aanhalingstekens, bijv. 14";
-        if (type == typeof(bool)) return "; verwacht true of false (zonder aanhalingstekens)";
-        if (type == typeof(string)) return "; verwacht tekst tussen aanhalingstekens";
-        if (type.IsEnum) return $"; kies uit {string.Join(", ", Enum.GetNames(type))}";
-        if (ElementType(type) is not null) return "; verwacht een lijst: [ … ]";
-        if (type.IsClass) return "; verwacht een object: { … }";
-        return "";
-    }
-
-    /// <summary>The .NET type of the member a JSON path ("$.members[0].joinedOn") names in <paramref name="root"/>; null when unknown.</summary>
-    private static Type? TypeAt(Type root, string? path)
-    {
-        if (path is null || !path.StartsWith('$')) return null;
-        var type = root;
-        foreach (System.Text.RegularExpressions.Match step in System.Text.RegularExpressions.Regex.Matches(
-                     path[1..], @"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]", default, TimeSpan.FromSeconds(1)))
-        {
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (step.Groups["index"].Success)
-            {
-                type = ElementType(type);
-                if (type is null) return null;
-                continue;
-            }
-            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
-            var property = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
-                .FirstOrDefault(p => string.Equals(
-                    p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), true).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name ?? p.Name,
-                    name, StringComparison.OrdinalIgnoreCase));
-            if (property is null) return null;
-            type = property.PropertyType;
-        }
-        return type == root ? null : type;
-    }
-
-    private static Type? ElementType(Type type)
-    {
-        if (type == typeof(string)) return null;
-        if (type.IsArray) return type.GetElementType();
-        return type.IsGenericType && type.GetGenericArguments() is [var element]
-               && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? element : null;
-    }
+    /// <summary>What the field expects ("; schrijf JJJJ-MM-DD, …"): <see cref="JsonFieldHints.Expected"/>, shared with the JSON files.</summary>
+    internal static string Expected(Type root, string? path) => JsonFieldHints.Expected(root, path);
 
     private static string Position(JsonException ex) =>
         ex.LineNumber is { } line ? $" (regel {line + 1}, positie {(ex.BytePositionInLine ?? 0) + 1})" : "";
