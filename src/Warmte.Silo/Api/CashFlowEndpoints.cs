@@ -207,7 +207,9 @@ public static class CashFlowEndpoints
             if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
             if (ParseRegime(regime) is not { } chosen) return Problems.Invalid("regime", "kies Tranches of Bridge.");
             return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).Timeline(chosen, ThisMonth(clock)));
-        }).WithSummary("Eén kaslijn: werkelijk tot vandaag, daarna geprojecteerd vanaf de werkelijke stand");
+        }).KnownQuery(["regime"], "het antwoord heeft altijd alle maanden, werkelijk en geprojecteerd (de samenvatting telt ze allemaal); "
+                                  + "kies de rijen zelf, zoals warmte cash-timeline --from en --months doen")
+            .WithSummary("Eén kaslijn: werkelijk tot vandaag, daarna geprojecteerd vanaf de werkelijke stand");
 
         group.MapGet("/regimes", async (string id, IGrainFactory grains, IClock clock) =>
             Slug.IsValid(id) && await grains.GetGrain<ICashFlowPlanGrain>(id).Compare(ThisMonth(clock)) is { } comparison

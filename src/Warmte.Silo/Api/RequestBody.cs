@@ -84,7 +84,8 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            var first = ErrorOf<T>(ex);
+            var sent = ParseNode(body);
+            var first = ErrorOf<T>(ex, sent);
             var errors = new List<FieldError> { first };
             // The body is JSON but a field is wrong: one walk over the parsed body names every wrong field and leaves it out,
             // then what is left is read once (for alsoCheck). Before, the body was read again per wrong field (up to 50 times).
@@ -93,14 +94,14 @@ public static class RequestBody
                 T? rest = null;
                 try
                 {
-                    var walk = new FieldWalk(Options, typeof(T));
+                    var walk = new FieldWalk(Options, typeof(T), sent);
                     walk.Object(node, Options.GetTypeInfo(typeof(T)), "$");
                     // The walk meets the reader's first error first; that one keeps its position in the body.
                     errors.AddRange(walk.Errors.Where(e => e.Field != first.Field).Take(MaxTypeErrors - errors.Count + 1));
                     if (!walk.Stopped && errors.Count <= MaxTypeErrors)
                     {
                         walk.Prune();
-                        rest = ReadRest<T>(node, errors);
+                        rest = ReadRest<T>(node, sent, errors);
                     }
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException
@@ -124,7 +125,7 @@ public static class RequestBody
     /// named and left out too, as the reader did field by field before the walk; a body-wide error (a required field left
     /// out) ends it without a value.
     /// </summary>
-    private static T? ReadRest<T>(System.Text.Json.Nodes.JsonNode node, List<FieldError> errors) where T : class
+    private static T? ReadRest<T>(System.Text.Json.Nodes.JsonNode node, System.Text.Json.Nodes.JsonNode? sent, List<FieldError> errors) where T : class
     {
         while (true)
         {
@@ -134,7 +135,7 @@ public static class RequestBody
             }
             catch (JsonException next)
             {
-                var error = ErrorOf<T>(next, position: false);
+                var error = ErrorOf<T>(next, sent, position: false);
                 if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) return null;
                 errors.Add(error);
                 if (errors.Count > MaxTypeErrors || !Remove(node, error.Field)) return null;
@@ -149,7 +150,7 @@ public static class RequestBody
     /// <see cref="Stopped"/> where the reader, reading again without the field, could not go on either: a required member
     /// left out, or a null item in a list of plain values.
     /// </summary>
-    private sealed class FieldWalk(JsonSerializerOptions options, Type root)
+    private sealed class FieldWalk(JsonSerializerOptions options, Type root, System.Text.Json.Nodes.JsonNode? sent)
     {
         private readonly List<Action> removals = [];
         public List<FieldError> Errors { get; } = [];
@@ -225,7 +226,8 @@ public static class RequestBody
                 // The error's path inside the value (a converter that reads an object) continues the value's own path.
                 var at = ex.Path is null or "$" ? path : path + ex.Path[1..];
                 var field = FieldOf(at);
-                var reason = $"heeft een ongeldige waarde of type{Expected(root, at)}.";
+                // The same reason as the reader's first error gets (a number sent as Dutch text: what to write instead).
+                var reason = JsonFieldHints.Reason(root, at, sent, "");
                 if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
                 {
                     reason = "is geen bekend veld.";
@@ -243,14 +245,14 @@ public static class RequestBody
 
     /// <summary>The field error a <see cref="JsonException"/> stands for: an unknown field, a wrong value or type, or no JSON object ("body").</summary>
     /// <param name="position">Whether to say where in the body (line, position): only true for the body as sent, not for the rest read again.</param>
-    private static FieldError ErrorOf<T>(JsonException ex, bool position = true)
+    private static FieldError ErrorOf<T>(JsonException ex, System.Text.Json.Nodes.JsonNode? body, bool position = true)
     {
         var field = FieldOf(ex.Path);
         var reason = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
             ? "is geen bekend veld."
             : ex.Path is null or "$"
                 ? "is geen geldig JSON-object."
-                : $"heeft een ongeldige waarde of type{(position ? Position(ex) : "")}{Expected(typeof(T), ex.Path)}.";
+                : JsonFieldHints.Reason(typeof(T), ex.Path, body, position ? Position(ex) : "");
         if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnmappedName(ex.Message) is { } name)
             field = UnmappedPath(ex.Path, name);
         return new FieldError(field, reason);
@@ -352,63 +354,8 @@ public static class RequestBody
         return end > start ? message[(start + 1)..end] : null;
     }
 
-    /// <summary>
-    /// What the field expects, from the request type's member at <paramref name="path"/> ("; schrijf JJJJ-MM-DD, …"),
-    /// so a wrong value is answered with the form to use (tester finding A10); empty when the type is not known.
-    /// </summary>
-    internal static string Expected(Type root, string? path)
-    {
-        var type = TypeAt(root, path);
-        if (type is null) return "";
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(LocalDate)) return "; schrijf een datum als JJJJ-MM-DD, bijv. 2025-01-31";
-        if (type == typeof(YearMonth)) return "; schrijf een maand als JJJJ-MM, bijv. 2025-01";
-        if (type == typeof(Instant)) return "; schrijf een tijdstip als 2025-01-31T09:30:00Z";
-        if (type == typeof(decimal) || type == typeof(double) || type == typeof(float))
-            return "; verwacht een getal met een punt als decimaalteken en zonder aanhalingstekens, bijv. 2.5";
-        if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte))
-            return "; verwacht een geheel getal zonder aanhalingstekens, bijv. 14";
-        if (type == typeof(bool)) return "; verwacht true of false (zonder aanhalingstekens)";
-        if (type == typeof(string)) return "; verwacht tekst tussen aanhalingstekens";
-        if (type.IsEnum) return $"; kies uit {string.Join(", ", Enum.GetNames(type))}";
-        if (ElementType(type) is not null) return "; verwacht een lijst: [ … ]";
-        if (type.IsClass) return "; verwacht een object: { … }";
-        return "";
-    }
-
-    /// <summary>The .NET type of the member a JSON path ("$.members[0].joinedOn") names in <paramref name="root"/>; null when unknown.</summary>
-    private static Type? TypeAt(Type root, string? path)
-    {
-        if (path is null || !path.StartsWith('$')) return null;
-        var type = root;
-        foreach (System.Text.RegularExpressions.Match step in System.Text.RegularExpressions.Regex.Matches(
-                     path[1..], @"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]", default, TimeSpan.FromSeconds(1)))
-        {
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (step.Groups["index"].Success)
-            {
-                type = ElementType(type);
-                if (type is null) return null;
-                continue;
-            }
-            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
-            var property = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
-                .FirstOrDefault(p => string.Equals(
-                    p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), true).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name ?? p.Name,
-                    name, StringComparison.OrdinalIgnoreCase));
-            if (property is null) return null;
-            type = property.PropertyType;
-        }
-        return type == root ? null : type;
-    }
-
-    private static Type? ElementType(Type type)
-    {
-        if (type == typeof(string)) return null;
-        if (type.IsArray) return type.GetElementType();
-        return type.IsGenericType && type.GetGenericArguments() is [var element]
-               && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? element : null;
-    }
+    /// <summary>What the field expects ("; schrijf JJJJ-MM-DD, …"): <see cref="JsonFieldHints.Expected"/>, shared with the JSON files.</summary>
+    internal static string Expected(Type root, string? path) => JsonFieldHints.Expected(root, path);
 
     private static string Position(JsonException ex) =>
         ex.LineNumber is { } line ? $" (regel {line + 1}, positie {(ex.BytePositionInLine ?? 0) + 1})" : "";
