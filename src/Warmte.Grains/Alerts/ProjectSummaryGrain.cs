@@ -225,7 +225,7 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
         {
             // The count of commits first: one that lands while the grains are read leaves the row stale.
             var changes = await store.ProjectChangesAsync(ProjectId);
-            var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock), _gate ??= new GateEvidenceCache(store), store);
+            var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock), _gate ??= new GateEvidenceCache(store));
             if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
             else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, ProjectSummaryCodec.Encode(row), changes, clock.GetCurrentInstant(), row.Funders());
             return row;
@@ -237,30 +237,13 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
         }
     }
 
-    /// <summary>
-    /// The grains keyed by the project whose facts are changes to it (the journal counts their commits against its summary):
-    /// its "last change" is the newest fact of any of them, so a grant, a booking, a progress report or a business-case
-    /// version moves it as a phase or a deliverable does (tester T10: it stayed at the project's creation).
-    /// </summary>
-    public static readonly IReadOnlyList<string> ChangeSources =
-    [
-        ProjectGrain.JournalType, Grants.GrantsGrain.JournalType, CashFlow.CashFlowPlanGrain.JournalType,
-        BusinessCase.Versions.BusinessCaseGrain.JournalType, TenantConsent.TenantConsentGrain.JournalType,
-    ];
-
-    /// <summary>
-    /// The project's summary today, read from its grains as the views did per project; null when it does not exist.
-    /// With <paramref name="store"/> the line's last change is that of the project's newest fact (<see cref="ChangeSources"/>).
-    /// </summary>
-    public static async Task<ProjectSummaryRow?> ComputeAsync(IGrainFactory grains, string projectId, LocalDate today, GateEvidenceCache? gate = null,
-        IJournalStore? store = null)
+    /// <summary>The project's summary today, read from its grains as the views did per project; null when it does not exist.</summary>
+    public static async Task<ProjectSummaryRow?> ComputeAsync(IGrainFactory grains, string projectId, LocalDate today, GateEvidenceCache? gate = null)
     {
         var line = grains.GetGrain<IProjectGrain>(projectId).GetSummary();
         var financing = grains.GetGrain<IBusinessCaseGrain>(projectId).Financing();
-        var lastFact = store?.LastEntryAtAsync(projectId, [.. ChangeSources]);
         var facts = await ProjectFacts.LoadAsync(grains, projectId, today, gate);
         if (facts is null || await line is not { } summary) return null;
-        if (lastFact is not null && await lastFact is { } last && last > summary.LastChangeAt) summary = summary with { LastChangeAt = last };
         // With a cash plan the outlook moves with the month: the next month's too, so the row lasts past the 1st.
         var nextMonth = facts.Outlook is null ? null : await grains.GetGrain<CashFlow.ICashFlowPlanGrain>(projectId).Outlook(today.ToYearMonth().PlusMonths(1));
         return ProjectSummaryRow.Of(facts, summary, await financing, nextMonth);
@@ -298,7 +281,7 @@ public static class ProjectSummaries
         var stored = await store.ReadProjectSummariesAsync(cooperativeIds);
         var queried = Stopwatch.GetTimestamp();
         var cooperatives = await cooperativesRead;
-        var summaries = await CompleteAsync(store, stored, grains, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today, log, Stopwatch.GetElapsedTime(started, queried));
+        var summaries = await CompleteAsync(stored, grains, [.. cooperatives.SelectMany(c => c.Projects).Distinct()], today, log, Stopwatch.GetElapsedTime(started, queried));
         if (log?.IsEnabled(LogLevel.Debug) == true)
             log.LogDebug("Wide read: {Cooperatives} cooperatives' snapshots {Snapshots:F1} ms (at the same time as the summaries' query)",
                 cooperatives.Count, Stopwatch.GetElapsedTime(started, snapshots).TotalMilliseconds);
@@ -326,7 +309,7 @@ public static class ProjectSummaries
         var projects = cooperatives.SelectMany(c => c.Projects).ToHashSet(StringComparer.Ordinal);
         // The rows read (of existing projects), and the projects without any row.
         List<string> wanted = [.. stored.Rows.Select(r => r.ProjectId).Where(projects.Contains), .. projects.Where(p => !stored.StoredProjectIds.Contains(p))];
-        var summaries = await CompleteAsync(store, stored.Rows, grains, wanted, today, log, Stopwatch.GetElapsedTime(started, queried));
+        var summaries = await CompleteAsync(stored.Rows, grains, wanted, today, log, Stopwatch.GetElapsedTime(started, queried));
         if (log?.IsEnabled(LogLevel.Debug) == true)
             log.LogDebug("Wide read: {Cooperatives} cooperatives' snapshots {Snapshots:F1} ms (at the same time as the summaries' query); funder {Funder}: {Rows} rows of {Stored}",
                 cooperatives.Count, Stopwatch.GetElapsedTime(started, snapshots).TotalMilliseconds, funderId, stored.Rows.Count, stored.StoredProjectIds.Count);
@@ -339,10 +322,10 @@ public static class ProjectSummaries
     {
         var started = Stopwatch.GetTimestamp();
         var stored = await store.ReadProjectSummariesAsync();
-        return await CompleteAsync(store, stored, grains, projectIds, today, log, Stopwatch.GetElapsedTime(started));
+        return await CompleteAsync(stored, grains, projectIds, today, log, Stopwatch.GetElapsedTime(started));
     }
 
-    private static async Task<IReadOnlyDictionary<string, ProjectSummaryRow>> CompleteAsync(IJournalStore store,
+    private static async Task<IReadOnlyDictionary<string, ProjectSummaryRow>> CompleteAsync(
         IReadOnlyList<StoredProjectSummary> stored, IGrainFactory grains, IReadOnlyCollection<string> projectIds, LocalDate today, ILogger? log, TimeSpan query)
     {
         var started = Stopwatch.GetTimestamp();
@@ -364,7 +347,7 @@ public static class ProjectSummaries
                 async (i, _) => recomputed[i] = await grains.GetGrain<IProjectSummaryGrain>(missing[i]).Current());
             foreach (var row in recomputed.OfType<ProjectSummaryRow>())
                 if (row.Covers(today)) rows[row.ProjectId] = row;
-                else if (await ProjectSummaryGrain.ComputeAsync(grains, row.ProjectId, today, store: store) is { } now) rows[row.ProjectId] = now; // a month began in between
+                else if (await ProjectSummaryGrain.ComputeAsync(grains, row.ProjectId, today) is { } now) rows[row.ProjectId] = now; // a month began in between
         }
         if (log?.IsEnabled(LogLevel.Debug) == true)
             log.LogDebug("Summaries read: {Rows} rows, {Bytes} bytes; query {Query:F1} ms, decode {Decode:F1} ms, recompute {Recomputed} in {Recompute:F1} ms",
