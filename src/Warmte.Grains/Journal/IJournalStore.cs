@@ -79,6 +79,13 @@ public interface IJournalStore
     /// </summary>
     Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix);
 
+    /// <summary>
+    /// The journal rows of <paramref name="kind"/> whose tag lies between <paramref name="tagFrom"/> and
+    /// <paramref name="tagTo"/>, both included, in seq order: a range on the tag index (ordinal, byte order on both
+    /// engines, as <see cref="CountByTagPrefixAsync"/>). A cash plan's bookings of a range of months (tags "2025-03").
+    /// </summary>
+    Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo);
+
     /// <summary>Current rows of a grain, ordered by entity id (ordinal), paged.</summary>
     Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query);
 

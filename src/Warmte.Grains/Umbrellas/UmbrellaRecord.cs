@@ -73,6 +73,9 @@ public sealed record ProjectFinance
     [Id(11)] public int? RunwayMonths { get; init; }
     /// <summary>The minimum DSCR the lender of the latest business case demands (its covenant); null without one.</summary>
     [Id(12)] public decimal? LenderMinDscr { get; init; }
+    /// <summary>The cash outlook's month the cash goes below zero and the deepest shortfall (as the portfolio has them); derived per day, like the runway.</summary>
+    [Id(13)] public YearMonth? CashShortFrom { get; init; }
+    [Id(14)] public decimal? Shortfall { get; init; }
 
     /// <summary>
     /// "Who needs help": the one rule behind "Risico" everywhere (the workbook writes it as a formula over the same cells):

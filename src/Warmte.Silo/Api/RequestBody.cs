@@ -86,33 +86,29 @@ public static class RequestBody
         {
             var first = ErrorOf<T>(ex);
             var errors = new List<FieldError> { first };
-            // The body is JSON but a field is wrong: leave each wrong field out and read again, so every one is named.
+            // The body is JSON but a field is wrong: one walk over the parsed body names every wrong field and leaves it out,
+            // then what is left is read once (for alsoCheck). Before, the body was read again per wrong field (up to 50 times).
             if (first.Field != "body" && ParseNode(body) is { } node)
             {
                 T? rest = null;
-                var error = first;
                 try
                 {
-                    while (errors.Count <= MaxTypeErrors && Remove(node, error.Field))
+                    var walk = new FieldWalk(Options, typeof(T));
+                    walk.Object(node, Options.GetTypeInfo(typeof(T)), "$");
+                    // The walk meets the reader's first error first; that one keeps its position in the body.
+                    errors.AddRange(walk.Errors.Where(e => e.Field != first.Field).Take(MaxTypeErrors - errors.Count + 1));
+                    if (!walk.Stopped && errors.Count <= MaxTypeErrors)
                     {
-                        try
-                        {
-                            rest = node.Deserialize<T>(Options);
-                            break;
-                        }
-                        catch (JsonException next)
-                        {
-                            error = ErrorOf<T>(next, position: false);
-                            if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) break;
-                            errors.Add(error);
-                        }
+                        walk.Prune();
+                        rest = ReadRest<T>(node, errors);
                     }
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException
                                               or System.Text.RegularExpressions.RegexMatchTimeoutException)
                 {
-                    // Text the reader took but the rest cannot be written again for the second read (a lone surrogate,
-                    // "\ud800", is refused when written): answer the errors found so far (the abuse campaign's find).
+                    // Text the reader took but that cannot be written again for a read of the parts (a lone surrogate,
+                    // "\ud800", is refused when written), or a property twice: answer the reader's own error (the abuse campaign's find).
+                    errors = [first];
                     rest = null;
                 }
                 if (rest is not null && alsoCheck is not null)
@@ -121,6 +117,128 @@ public static class RequestBody
             }
             return (null, Problems.From(Refusal.Invalid(errors)));
         }
+    }
+
+    /// <summary>
+    /// The body with the wrong fields left out, read once. Should that read still find a field the walk let through, it is
+    /// named and left out too, as the reader did field by field before the walk; a body-wide error (a required field left
+    /// out) ends it without a value.
+    /// </summary>
+    private static T? ReadRest<T>(System.Text.Json.Nodes.JsonNode node, List<FieldError> errors) where T : class
+    {
+        while (true)
+        {
+            try
+            {
+                return node.Deserialize<T>(Options);
+            }
+            catch (JsonException next)
+            {
+                var error = ErrorOf<T>(next, position: false);
+                if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) return null;
+                errors.Add(error);
+                if (errors.Count > MaxTypeErrors || !Remove(node, error.Field)) return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One walk over a parsed body along the request type's JSON contract, in document order: an unknown property, or a
+    /// value its member's type does not take (read on its own with the same options), is a field error with the path the
+    /// reader would name. A wrong property is left out, a wrong item of a list becomes null (the others keep their index).
+    /// <see cref="Stopped"/> where the reader, reading again without the field, could not go on either: a required member
+    /// left out, or a null item in a list of plain values.
+    /// </summary>
+    private sealed class FieldWalk(JsonSerializerOptions options, Type root)
+    {
+        private readonly List<Action> removals = [];
+        public List<FieldError> Errors { get; } = [];
+        public bool Stopped { get; private set; }
+        private bool Full => Stopped || Errors.Count > MaxTypeErrors;
+
+        public void Prune()
+        {
+            foreach (var remove in removals) remove();
+        }
+
+        public void Object(System.Text.Json.Nodes.JsonNode node, System.Text.Json.Serialization.Metadata.JsonTypeInfo info, string path)
+        {
+            if (node is not System.Text.Json.Nodes.JsonObject obj) return;
+            var comparison = options.PropertyNameCaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            foreach (var (key, value) in obj.ToList())
+            {
+                if (Full) return;
+                var at = Child(path, key);
+                var property = info.Properties.FirstOrDefault(p => p.Name == key) ?? info.Properties.FirstOrDefault(p => string.Equals(p.Name, key, comparison));
+                if (property is null)
+                {
+                    Errors.Add(new FieldError(FieldOf(at), "is geen bekend veld."));
+                    removals.Add(() => obj.Remove(key));
+                    continue;
+                }
+                if (!Value(value, property.PropertyType, at))
+                {
+                    removals.Add(() => obj.Remove(key));
+                    // Read again without it, the whole body is refused ("body"): the reader could not go on (a required member
+                    // inside a list item is left to the read of the rest, which names it as the reader does).
+                    if (property.IsRequired && path == "$") Stopped = true;
+                }
+            }
+        }
+
+        /// <summary>Checks one value against <paramref name="type"/>; false when it is wrong (and named).</summary>
+        private bool Value(System.Text.Json.Nodes.JsonNode? value, Type type, string path)
+        {
+            // A nullable list or object (ImmutableArray<string?>?) is walked as the list or object itself.
+            if (value is not null && Nullable.GetUnderlyingType(type) is { } underlying) type = underlying;
+            var info = options.GetTypeInfo(type);
+            switch (info.Kind)
+            {
+                case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object when value is System.Text.Json.Nodes.JsonObject:
+                    Object(value, info, path);
+                    return true;
+                case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable when value is System.Text.Json.Nodes.JsonArray array && info.ElementType is { } element:
+                    for (var i = 0; i < array.Count && !Full; i++)
+                    {
+                        if (Value(array[i], element, $"{path}[{i}]")) continue;
+                        var index = i;
+                        removals.Add(() => array[index] = null);
+                        // A list of plain values cannot hold the null: the reader would stop at the same place.
+                        if (element.IsValueType && Nullable.GetUnderlyingType(element) is null) Stopped = true;
+                    }
+                    return true;
+                case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary when value is System.Text.Json.Nodes.JsonObject map && info.ElementType is { } item:
+                    foreach (var (key, entry) in map.ToList())
+                    {
+                        if (Full) break;
+                        if (!Value(entry, item, Child(path, key))) removals.Add(() => map.Remove(key));
+                    }
+                    return true;
+            }
+            try
+            {
+                value.Deserialize(type, options);
+                return true;
+            }
+            catch (JsonException ex)
+            {
+                // The error's path inside the value (a converter that reads an object) continues the value's own path.
+                var at = ex.Path is null or "$" ? path : path + ex.Path[1..];
+                var field = FieldOf(at);
+                var reason = $"heeft een ongeldige waarde of type{Expected(root, at)}.";
+                if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+                {
+                    reason = "is geen bekend veld.";
+                    if (UnmappedName(ex.Message) is { } name) field = UnmappedPath(at, name);
+                }
+                Errors.Add(new FieldError(field, reason));
+                return false;
+            }
+        }
+
+        // As System.Text.Json writes a path: "$.name", or "$['a name']" for a name with a character that would break the path.
+        private static string Child(string path, string name) =>
+            name.AsSpan().IndexOfAny(". '/\"[]()\t\n\r\f\b\\\u0085\u2028\u2029") >= 0 ? $"{path}['{name}']" : $"{path}.{name}";
     }
 
     /// <summary>The field error a <see cref="JsonException"/> stands for: an unknown field, a wrong value or type, or no JSON object ("body").</summary>

@@ -411,6 +411,29 @@ public sealed class AdoNetJournalStore : IJournalStore
         return records;
     }
 
+    public async Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null, ReadTagRangeSql(Text("payload")),
+            ("type", grainType), ("key", grainKey), ("kind", kind), ("from", tagFrom), ("to", tagTo));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var records = new List<JournalRecord>();
+        while (await reader.ReadAsync())
+            records.Add(new JournalRecord(Convert.ToInt64(reader.GetValue(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                InstantPattern.ExtendedIso.Parse(reader.GetString(3)).Value, reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)));
+        return records;
+    }
+
+    /// <summary>
+    /// The statement of <see cref="ReadTagRangeAsync"/> (public so a test can ask the engine for its plan): equality on the
+    /// grain and kind, a closed range on tag — the columns of ix_warmte_journal_tag in its order, no LIKE; byte order on both
+    /// engines (SQLite's BINARY, the tag column's "C" collation on PostgreSQL, postgresql/0021). <paramref name="payload"/>
+    /// is the payload column as text for this engine.
+    /// </summary>
+    public static string ReadTagRangeSql(string payload = "payload") =>
+        "SELECT seq, kind, tag, at, actor, " + payload + " FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind" +
+        " AND tag >= @from AND tag <= @to ORDER BY seq";
+
     public async Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null)
     {
         await using var connection = await database.OpenAsync();

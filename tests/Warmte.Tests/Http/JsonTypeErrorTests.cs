@@ -139,6 +139,34 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     /// <summary>
+    /// Tester6 T13's reader names the wrong fields in one walk over the body (it read the body again per wrong field): in the
+    /// order sent, a wrong item of a list of texts by its index (the list is nullable: its items are still walked), and no
+    /// more than <c>RequestBody.MaxTypeErrors</c> + 1 fields for a body with more.
+    /// </summary>
+    [Fact]
+    public async Task Wrong_fields_are_named_in_the_order_sent_items_by_index_and_at_most_up_to_the_cap()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var present = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/attendance", new { present = new object[] { "L-1", 5, "L-2", true }, extra = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, present.Status);
+        Assert.Equal(["present[1]", "present[3]", "extra"], present.ErrorFields);
+        Assert.Contains("verwacht tekst tussen aanhalingstekens", present.Body.GetProperty("errors").GetProperty("present[3]")[0].GetString());
+
+        var many = await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = Enumerable.Range(1, 60).Select(i => new
+            {
+                number = $"L-{i}", name = "Lid", category = "eigenaar-bewoner", postcode = "1054 AB", huisnummer = i, joinedOn = "1-1-2020",
+            }).ToArray(),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, many.Status);
+        Assert.Equal(Enumerable.Range(0, 51).Select(i => $"members[{i}].joinedOn"), many.ErrorFields);
+        Assert.Equal(0, (await admin.Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32());
+    }
+
+    /// <summary>
     /// The abuse campaign's find on the change above: a lone surrogate ("\ud800") elsewhere in a body with a type error made
     /// the second read fail with a 500. The errors found so far are answered.
     /// </summary>

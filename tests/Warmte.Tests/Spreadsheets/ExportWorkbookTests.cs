@@ -201,7 +201,7 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["Portefeuille", "wg-terrein", "quiet", "Toelichting"], workbook.Worksheets.Select(s => s.Name));
         var sheet = workbook.Worksheet("Portefeuille");
         Assert.Equal(["Warmtenet WG-terrein", "Rustig project"], new[] { 2, 3 }.Select(r => sheet.Cell(r, 1).GetString()));
-        Assert.Equal("hoog", sheet.Cell(2, 11).GetString());
+        Assert.Equal("hoog", sheet.Cell(2, PortfolioWorkbook.WorstColumn).GetString());
 
         var values = Gnumeric.RecalculatedSheet(file, "Portefeuille");
         var totals = PortfolioWorkbook.TotalsRow(rows.Length);

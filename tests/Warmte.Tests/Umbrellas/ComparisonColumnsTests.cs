@@ -65,6 +65,9 @@ public sealed class ComparisonColumnsTests
         var portfolio = (await admin.Get("api/portfolio")).Body.GetProperty("projects").EnumerateArray().Single(p => p.GetProperty("projectId").GetString() == "zuid-net");
         int? Runway(JsonElement e) => e.TryGetProperty("runwayMonths", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetInt32() : null;
         Assert.Equal(Runway(portfolio), Runway(finance));
+        string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetRawText() : null;
+        Assert.Equal(Text(portfolio, "cashShortFrom"), Text(finance, "cashShortFrom"));
+        Assert.Equal(Text(portfolio, "shortfall"), Text(finance, "shortfall"));
         // The documented rule (docs/spreadsheet-export.md, "Risico").
         decimal? Number(string name) => finance.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : null;
         var expectedRisk = Number("minDscr") < Number("lenderMinDscr") || Number("sourcesMinusUses") < 0 || Runway(finance) < 6 || Number("openAlerts") > 0;

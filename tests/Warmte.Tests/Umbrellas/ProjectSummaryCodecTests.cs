@@ -140,6 +140,37 @@ public sealed class ProjectSummaryCodecTests
         Assert.Null(none.Finance.FinancingClosesText);
     }
 
+    /// <summary>
+    /// A row with a cash plan whose outlooks were stored before they said when the cash goes below zero (no
+    /// <see cref="SummaryCalendar.OutlookVersion"/>) reads those fields as null, "no shortage": it covers no day and is
+    /// recomputed. Stamped, it covers its month and the next; a row without a cash plan needs no stamp.
+    /// </summary>
+    [Fact]
+    public void A_row_whose_outlooks_lack_the_cash_short_figures_is_recomputed_not_answered()
+    {
+        var asOf = new LocalDate(2026, 2, 10);
+        var outlook = new Warmte.CashFlow.Outlook { Today = new YearMonth(2026, 2), State = Warmte.CashFlow.OutlookState.GapAhead };
+        var row = new ProjectSummaryRow
+        {
+            ProjectId = "krap", CooperativeId = "coop-k", AsOf = asOf,
+            Line = new ProjectSummary { Id = "krap", Name = "Krap", Phase = Phase.Ontwikkeling, PhaseSince = asOf, MonthsInPhase = 0, Woningequivalenten = 100, LastChangeAt = Instant.FromUtc(2026, 2, 1, 9, 0) },
+            Finance = new ProjectFinance { SubsidiesGranted = 60_000m, SubsidiesPaid = 0m, SubsidiesOutstanding = 60_000m, OpenAlerts = 0 },
+            Calendar = new SummaryCalendar
+            {
+                Phase = Phase.Ontwikkeling, OpenMilestones = [], Grants = [], HasCashPlan = true,
+                Outlooks = [outlook, outlook with { Today = new YearMonth(2026, 3) }],
+            },
+        };
+        var old = ProjectSummaryCodec.Decode(ProjectSummaryCodec.Encode(row with { Calendar = row.Calendar! with { OutlookVersion = 0 } }))!;
+        Assert.False(old.Covers(asOf));
+        var stamped = ProjectSummaryCodec.Decode(ProjectSummaryCodec.Encode(row with { Calendar = row.Calendar! with { OutlookVersion = SummaryCalendar.CurrentOutlookVersion } }))!;
+        Assert.True(stamped.Covers(asOf));
+        Assert.True(stamped.Covers(asOf.PlusMonths(1)));
+        Assert.False(stamped.Covers(asOf.PlusMonths(2)));
+        var noPlan = row with { Calendar = row.Calendar! with { HasCashPlan = false, Outlooks = [], OutlookVersion = 0 } };
+        Assert.True(noPlan.Covers(asOf));
+    }
+
     [Fact]
     public void A_placeholder_decodes_to_nothing() => Assert.Null(ProjectSummaryCodec.Decode([]));
 

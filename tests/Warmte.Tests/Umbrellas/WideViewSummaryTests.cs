@@ -253,7 +253,10 @@ public sealed class WideViewSummaryTests
         {
             var businessCase = await grains.GetGrain<IBusinessCaseGrain>(p.Id).Financing();
             var facts = await ProjectFacts.LoadAsync(grains, p.Id, today);
-            return (p.Id, UmbrellaRules.Finance(facts?.Grants ?? [], businessCase, facts?.Alerts.Length ?? 0) with { RunwayMonths = facts?.Outlook?.RunwayMonths });
+            return (p.Id, UmbrellaRules.Finance(facts?.Grants ?? [], businessCase, facts?.Alerts.Length ?? 0) with
+            {
+                RunwayMonths = facts?.Outlook?.RunwayMonths, CashShortFrom = facts?.Outlook?.CashShortFrom, Shortfall = facts?.Outlook?.Shortfall,
+            });
         }));
         var registers = await Task.WhenAll(umbrella.Members.Select(async m => (m, (await grains.GetGrain<Members.IMemberRegisterGrain>(m).Summary()).Members)));
         return new UmbrellaComparison
