@@ -44,11 +44,12 @@ public sealed record ProjectSummaryRow
     /// <summary>
     /// Whether the row can answer for <paramref name="day"/>: it has its inputs and, for a project with a cash plan, that month's outlook
     /// in the current form (<see cref="SummaryCalendar.OutlookVersion"/>);
-    /// and, with a business case, its lowest cash balance (a row stored by a release before it lacks the cash gap beside "financiering rond").
+    /// and, with a business case, its lowest cash balance and the lender's minimum DSCR (a row stored by a release before them lacks the cash
+    /// gap beside "financiering rond" or what "Risico" compares the DSCR with).
     /// </summary>
     public bool Covers(LocalDate day) =>
         Calendar is { } c && (!c.HasCashPlan || c.OutlookVersion >= SummaryCalendar.CurrentOutlookVersion && OutlookIndex(day) is { } i && i < c.Outlooks.Length)
-        && (Finance.FinancingCloses is null || Finance.LowestCashBalance is not null);
+        && (Finance.FinancingCloses is null || Finance.LowestCashBalance is not null && Finance.LenderMinDscr is not null);
 
     // The outlooks are stored by the month they were computed for: [0] the month of AsOf, [1] the month
     // after. Not by the outlook's own "today", which a plan that has not started or has ended sets to
@@ -68,9 +69,18 @@ public sealed record ProjectSummaryRow
     public ProjectSummary LineOn(LocalDate day) =>
         Line with { MonthsInPhase = ProjectView.MonthsSince(Line.PhaseSince, day) };
 
-    /// <summary>The money side on <paramref name="day"/> (its open alerts are that day's).</summary>
-    public ProjectFinance FinanceOn(LocalDate day) =>
-        Finance with { OpenAlerts = AlertRules.For(ProjectId, Calendar!.Phase, MilestonesOn(day), Calendar.Grants, day, OutlookOn(day)).Length + Calendar.GateAlerts.Length };
+    /// <summary>The money side on <paramref name="day"/> (its open alerts and runway are that day's).</summary>
+    public ProjectFinance FinanceOn(LocalDate day)
+    {
+        var outlook = OutlookOn(day);
+        return Finance with
+        {
+            OpenAlerts = AlertRules.For(ProjectId, Calendar!.Phase, MilestonesOn(day), Calendar.Grants, day, outlook).Length + Calendar.GateAlerts.Length,
+            RunwayMonths = outlook?.RunwayMonths,
+            CashShortFrom = outlook?.CashShortFrom,
+            Shortfall = outlook?.Shortfall,
+        };
+    }
 
     /// <summary>
     /// The portfolio row on <paramref name="day"/> a financier with <paramref name="funderScope"/> sees

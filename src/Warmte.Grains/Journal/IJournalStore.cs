@@ -150,6 +150,12 @@ public interface IJournalStore
     Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains);
 
     /// <summary>
+    /// When the newest fact of any of <paramref name="grainTypes"/> keyed by <paramref name="grainKey"/> was appended
+    /// (each grain's last journal entry, found through its snapshot's last seq); null when none has one.
+    /// </summary>
+    Task<Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes);
+
+    /// <summary>
     /// A spending row (kind <c>spending</c>) of a cash plan whose booking has id <paramref name="bookingId"/>, by the
     /// index on the booking's id (sqlite/0016, postgresql/0018); null when there is none. Every row of one booking id is
     /// of the same month (a month total, set again or removed, keeps its id and month). A correction reads the booking's

@@ -680,6 +680,27 @@ public sealed class AdoNetJournalStore : IJournalStore
         return [.. grains.Select(g => found.GetValueOrDefault((g.GrainType, g.GrainKey)))];
     }
 
+    public async Task<Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes)
+    {
+        if (grainTypes.Count == 0) return null;
+        await using var connection = await database.OpenAsync();
+        // One primary-key lookup per grain: its snapshot's last seq is its newest journal row. The instants are
+        // compared parsed: ISO text with a varying number of fraction digits does not sort as text.
+        var types = string.Join(", ", grainTypes.Select((_, i) => $"@t{i}"));
+        await using var cmd = Command(connection, null,
+            "SELECT j.at FROM warmte_snapshot s JOIN warmte_journal j ON j.grain_type = s.grain_type AND j.grain_key = s.grain_key AND j.seq = s.last_seq " +
+            $"WHERE s.grain_key = @key AND s.grain_type IN ({types})",
+            [("key", grainKey), .. grainTypes.Select((t, i) => ($"t{i}", (object?)t))]);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        Instant? last = null;
+        while (await reader.ReadAsync())
+        {
+            var at = InstantPattern.ExtendedIso.Parse(reader.GetString(0)).Value;
+            if (last is null || at > last) last = at;
+        }
+        return last;
+    }
+
     public async Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId)
     {
         await using var connection = await database.OpenAsync();

@@ -127,7 +127,10 @@ public sealed class ProjectSummaryCodecTests
         Assert.False(row.Covers(row.AsOf), "a row without the cash gap beside a business case's verdict is recomputed");
 
         // The same row as this release stores it covers the day and says the gap.
-        var now = row with { Finance = row.Finance with { LowestCashBalance = -343_905.66m, LowestCashBalanceYear = 2027 } };
+        var gapOnly = row with { Finance = row.Finance with { LowestCashBalance = -343_905.66m, LowestCashBalanceYear = 2027 } };
+        // Tester T10: without the lender's minimum DSCR "Risico" cannot compare the DSCR, so such a row is recomputed too.
+        Assert.False(gapOnly.Covers(gapOnly.AsOf), "a row without the lender's minimum DSCR is recomputed");
+        var now = gapOnly with { Finance = gapOnly.Finance with { LenderMinDscr = 1.20m } };
         Assert.True(now.Covers(now.AsOf));
         Assert.Equal("ja, overbrugging € 343.906 in 2027", now.Finance.FinancingClosesText);
         Assert.Equal(343_905.66m, now.Finance.BridgingNeeded);

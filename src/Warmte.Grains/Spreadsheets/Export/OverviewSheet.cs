@@ -21,8 +21,8 @@ public static class OverviewSheet
 {
     public const string Name = "Overzicht";
 
-    /// <summary>Fewer months of runway than this before a foreseen gap marks a project at risk.</summary>
-    public const int RiskRunwayMonths = 6;
+    /// <summary>Fewer months of runway than this before a foreseen gap marks a project at risk (the comparison's rule).</summary>
+    public const int RiskRunwayMonths = UmbrellaRules.RiskRunwayMonths;
 
     public static readonly ImmutableArray<OverviewColumn> Columns =
     [
@@ -73,7 +73,7 @@ public static class OverviewSheet
             if (r.Phase is { } phase) sheet.Cell(row, 4).SetValue(phase.ToString());
             if (r.MonthsInPhase is { } months) sheet.Cell(row, 5).SetValue(months);
             if (r.Woningequivalenten is { } weq) sheet.Cell(row, 6).SetValue(weq);
-            if (detail?.Members is { Members: > 0 } register) sheet.Cell(row, 7).SetValue(register.Members);
+            if (r.Members is { } members) sheet.Cell(row, 7).SetValue(members);
             if (r.Finance is { } f)
             {
                 if (f.Investment is { } investment) sheet.Cell(row, 8).SetValue(investment);
@@ -97,14 +97,15 @@ public static class OverviewSheet
                     sheet.Cell(row, 13).SetValue(decimal.Round(loans.Sum(l => l.Terms.Principal * l.Terms.AnnualRate) / principal, 6));
                     sheet.Cell(row, 14).SetValue(loans.Max(l => l.Terms.TermYears));
                 }
-                sheet.Cell(row, LenderColumn).SetValue(bc.Kpis.LenderMinDscr);
             }
-            if (RunwayBeforeGap(detail) is { } runway) sheet.Cell(row, RunwayColumn).SetValue(runway);
-            // The same outlook figures as the financier's portfolio (its "Kas leeg vanaf" and "Kastekort").
-            if (detail?.CashFlow?.Outlook is { CashShortFrom: { } shortFrom } outlook)
+            if (r.Finance?.LenderMinDscr is { } lenderMin) sheet.Cell(row, LenderColumn).SetValue(lenderMin);
+            // The comparison's runway (the page's and the API's), so "Risico" reads the same figure everywhere.
+            if (r.Finance?.RunwayMonths is { } runway) sheet.Cell(row, RunwayColumn).SetValue(runway);
+            // The same outlook figures as the financier's portfolio (its "Kas leeg vanaf" and "Kastekort"), from the comparison's row.
+            if (r.Finance?.CashShortFrom is { } shortFrom)
             {
                 sheet.Cell(row, CashShortColumn).SetMonth(shortFrom);
-                if (outlook.Shortfall is { } shortfall) sheet.Cell(row, ShortfallColumn).SetValue(shortfall);
+                if (r.Finance.Shortfall is { } shortfall) sheet.Cell(row, ShortfallColumn).SetValue(shortfall);
             }
             sheet.Cell(row, ConditionColumn).SetValue(r.NextUnmetCondition ?? "");
             if (r.LastChangeAt is { } changed) sheet.Cell(row, ChangedColumn).SetMoment(changed);

@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using Warmte.Alerts;
 using static Warmte.Spreadsheets.Export.SheetFormat;
@@ -17,11 +20,48 @@ public static class XlsxFile
     public static XLWorkbook New() => new() { FullCalculationOnLoad = true };
 
     /// <summary>
-    /// Saves through ClosedXML. No calculation chain: it is an optional cache that spreadsheets rebuild,
-    /// and writing it costs more than the sheets themselves for thousands of formulas.
+    /// Saves through ClosedXML, then copies the package part by part (see <see cref="CopyPart"/>).
     /// </summary>
-    public static void Save(XLWorkbook workbook, Stream stream) =>
+    public static void Save(XLWorkbook workbook, Stream stream)
+    {
+        using var raw = new MemoryStream();
+        SaveAsClosedXmlWrites(workbook, raw);
+        raw.Position = 0;
+        using var source = new ZipArchive(raw, ZipArchiveMode.Read);
+        using var target = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in source.Entries)
+        {
+            using var to = target.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
+            CopyPart(entry, to);
+        }
+    }
+
+    /// <summary>
+    /// ClosedXML's own package, not yet fit to hand out: <see cref="CopyPart"/> each entry. No calculation chain:
+    /// it is an optional cache that spreadsheets rebuild, and writing it costs more than the sheets themselves for
+    /// thousands of formulas.
+    /// </summary>
+    internal static void SaveAsClosedXmlWrites(XLWorkbook workbook, Stream stream) =>
         workbook.SaveAs(stream, new SaveOptions { GenerateCalculationChain = false, EvaluateFormulasBeforeSaving = false });
+
+    // ClosedXML 0.95 writes <tableParts count="0"/> into every sheet it writes, tables or not, and Gnumeric warns
+    // "Unexpected element 'x:tableParts'" on each (tester T14). An empty list says nothing, so it is left out.
+    private static readonly Regex EmptyTableParts = new(@"<(?:\w+:)?tableParts count=""0""\s*/>", RegexOptions.CultureInvariant);
+
+    /// <summary>Copies one part of a ClosedXML package into <paramref name="to"/>, a worksheet without its empty table list.</summary>
+    internal static void CopyPart(ZipArchiveEntry entry, Stream to)
+    {
+        using var from = entry.Open();
+        if (!entry.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) || !entry.FullName.EndsWith(".xml", StringComparison.Ordinal))
+        {
+            from.CopyTo(to);
+            return;
+        }
+        using var reader = new StreamReader(from, Encoding.UTF8);
+        var xml = EmptyTableParts.Replace(reader.ReadToEnd(), "");
+        using var writer = new StreamWriter(to, new UTF8Encoding(false), leaveOpen: true);
+        writer.Write(xml);
+    }
 
     /// <summary>The file's bytes.</summary>
     public static byte[] ToBytes(XLWorkbook workbook)
