@@ -56,7 +56,7 @@ public static class SpendingRanges
             if (t < f) return Refusal.Invalid("to", $"ligt vóór from ({SpendingLedger.Tag(f)}); de periode loopt van from tot en met to.");
             var months = MonthsFrom(f, t);
             if (months > MaxMonths)
-                return Refusal.Invalid("to", $"de periode {SpendingLedger.Tag(f)} t/m {SpendingLedger.Tag(t)} is {months} maanden; vraag er hoogstens {MaxMonths} tegelijk (bijv. from={SpendingLedger.Tag(f)}&to={SpendingLedger.Tag(f.PlusMonths(MaxMonths - 1))}).");
+                return Refusal.Invalid("to", $"de periode {SpendingLedger.Tag(f)} t/m {SpendingLedger.Tag(t)} is {months} {DutchFormat.Noun(months, "maand", "maanden")}; vraag er hoogstens {MaxMonths} tegelijk (bijv. from={SpendingLedger.Tag(f)}&to={SpendingLedger.Tag(f.PlusMonths(MaxMonths - 1))}).");
             (first, last) = (f, t);
         }
         else if (from is { } onlyFrom)
