@@ -27,6 +27,9 @@ public sealed record PortfolioRow(
     [property: Id(12)] string? CooperativeName = null,
     [property: Id(13)] YearMonth? MoneyLastsUntil = null)
 {
+    /// <summary>Why the next payment is uncertain (<see cref="Grants.PaymentExpectation.Uncertainty"/>, tester T4); null when it is not.</summary>
+    [Id(14)] public string? NextExpectedUncertainty { get; init; }
+
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }
 
@@ -53,7 +56,7 @@ public static class Portfolio
             grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
             next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths,
             next is null ? null : $"{grants.First(g => g.Grant.Id == next.GrantId).Grant.Scheme}, tranche {next.Number}",
-            MoneyLastsUntil: outlook?.MoneyLastsUntil);
+            MoneyLastsUntil: outlook?.MoneyLastsUntil) { NextExpectedUncertainty = next?.Uncertainty };
     }
 
     /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>
