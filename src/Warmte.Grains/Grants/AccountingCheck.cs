@@ -8,7 +8,8 @@ namespace Warmte.Grants;
 /// stood next to € 222.000 booked, tranche 3's € 196.000 against € 111.000 booked in its period, without a word). The checks
 /// warn, they do not refuse: the accounting is what the board sent the funder, the funder judges it, and the spending
 /// ledger may lag (bookings are entered later, a month total is imported later), so a refusal would block a true accounting.
-/// The spending is booked per month, so a period counts every month it touches. Nothing booked at all: no check. Pure.
+/// The spending is booked per month, so a period counts every month it touches. Nothing booked at all, or a period that starts
+/// before the first month with spending booked: no check (the ledger does not cover it). Pure.
 /// </summary>
 public static class AccountingCheck
 {
@@ -21,8 +22,11 @@ public static class AccountingCheck
     {
         var warnings = ImmutableArray.CreateBuilder<string>();
         var accounted = grant.Tranches.Where(t => t.Accounting is not null).OrderBy(t => t.Number).ToList();
-        // A board that books no spending here at all keeps it elsewhere: an empty ledger says nothing about the accounting.
-        if (accounted.Count == 0 || !booked.Any(b => b.Spent != 0m)) return [];
+        // A board that books no spending here at all keeps it elsewhere: an empty ledger says nothing about the accounting. Nor
+        // does it about a period that starts before the first month with spending booked (bookings that start late).
+        if (booked.Where(b => b.Spent != 0m).Select(b => (YearMonth?)b.Month).Min() is not { } firstBooked) return [];
+        accounted = [.. accounted.Where(t => t.Accounting!.PeriodFrom.ToYearMonth() >= firstBooked)];
+        if (accounted.Count == 0) return [];
         decimal Booked(IEnumerable<YearMonth> months)
         {
             var set = months.ToHashSet();

@@ -122,6 +122,11 @@ public sealed class FunderBoundaryTests
         var together = Assert.Single(AccountingCheck.Warnings(both, booked));
         Assert.StartsWith("Samen verantwoord € 320.000,00 met 2 verantwoordingen, maar in hun perioden is € 231.000,00 aan uitgaven geboekt", together);
 
+        // A period before the first month with spending booked is not checked (the bookings start later): tranche 1 of
+        // 12-2024 with nothing booked before 02-2026 gives no warning.
+        var early = Tranche(1, 100_000m, new Accounting { AmountSpent = 100_000m, PeriodFrom = new(2024, 12, 1), PeriodTo = new(2024, 12, 1) },
+            Step(TrancheStatus.Aangevraagd, new(2024, 12, 1)), Step(TrancheStatus.VerantwoordingIngediend, new(2024, 12, 1)));
+        Assert.Empty(AccountingCheck.Warnings(Grant(null, early, second), booked));
         // Covered: no warning; nothing booked at all (spending kept elsewhere): no check.
         Assert.Empty(AccountingCheck.Warnings(Grant(null, WestFirst(), second), booked));
         Assert.Empty(AccountingCheck.Warnings(grant, []));
