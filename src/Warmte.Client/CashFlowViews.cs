@@ -230,11 +230,18 @@ internal static class CashFlowViews
 
     /// <summary>The lead times; observed ones as their real median (tester T4), with the whole months the simulation uses when it rounded up.</summary>
     private static string LeadTimeText(FunderLeadTimes lead) =>
-        $"{Months(lead.RequestToApprovedMedian, lead.RequestToApprovedMonths)} van aanvraag tot goedgekeurde verantwoording, "
+        // Observed from real tranches: days, the one duration of lead times (tester T11), with the months the simulation uses.
+        lead.RequestToPaidDays is { } toPaid
+            ? $"{Days(lead.RequestToApprovedDays)} van aanvraag tot goedgekeurde verantwoording, {Days(toPaid)} van aanvraag tot betaling "
+              + $"(mediaan van {Nl.Count(lead.Observations, "waarneming", "waarnemingen")}; de maandsimulatie rekent met "
+              + $"{Nl.Count(lead.RequestToPaidMonths, "hele maand", "hele maanden")} van aanvraag tot betaling)"
+            : $"{Months(lead.RequestToApprovedMedian, lead.RequestToApprovedMonths)} van aanvraag tot goedgekeurde verantwoording, "
         + $"{Months(lead.ApprovedToPaidMedian, lead.ApprovedToPaidMonths)} tot betaling ("
         + (lead.Source == LeadTimeSource.ObservedMedian
             ? $"mediaan van {Nl.Count(lead.Observations, "waarneming", "waarnemingen")})"
             : "instelling; nog geen waarnemingen)");
+
+    private static string Days(decimal? days) => days is { } d ? $"{Nl.Number(d, 1)} {DutchFormat.Noun(d, "dag", "dagen")}" : Nl.None;
 
     private static string Months(decimal? median, int whole) =>
         median is { } m && m != whole

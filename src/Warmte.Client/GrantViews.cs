@@ -88,6 +88,10 @@ internal static class GrantViews
             foreach (var cap in view.Items("cappedTranches"))
                 foreach (var (line, i) in Help.Wrap("Let op: " + cap.Str("text"), 96).Select((l, i) => (l, i)))
                     output.WriteLine((i == 0 ? "  " : "    ") + line);
+            // More accounted than booked (tester T17): a warning, the funder judges the accounting.
+            foreach (var warning in view.Items("accountingWarnings"))
+                foreach (var (line, i) in Help.Wrap("Let op: " + warning.GetString(), 96).Select((l, i) => (l, i)))
+                    output.WriteLine((i == 0 ? "  " : "    ") + line);
 
             var notes = tranches.SelectMany(Notes).ToList();
             if (notes.Count > 0)
@@ -131,6 +135,10 @@ internal static class GrantViews
         fields.Add(("Subsidie", $"betaald {Nl.Money(view.Dec("totalPaid"))} van {Nl.Money(grant.Dec("amountGranted"))}, "
                                 + $"openstaand {Nl.Money(view.Dec("outstanding"))}"));
         Fields(output, [.. fields]);
+        // The accounting just sent claims more than was booked (tester T17): said at once, not refused.
+        foreach (var warning in view.Items("accountingWarnings"))
+            foreach (var (line, i) in Help.Wrap("Let op: " + warning.GetString(), 96).Select((l, i) => (l, i)))
+                output.WriteLine((i == 0 ? "" : "  ") + line);
     }
 
     /// <summary>
@@ -177,6 +185,8 @@ internal static class GrantViews
                 row.Str("nextExpectedPayment") is { } next
                     ? Nl.Date(next) + (row.Dec("nextExpectedAmount") is { } amount ? $" ({Nl.Money(amount)})" : "")
                       + (row.Str("nextExpectedTranche") is { } tranche ? $", {tranche}" : "")
+                      // Why, in the project's signal "beoordeling duurt lang" below (tester T4).
+                      + (row.Str("nextExpectedUncertainty") is not null ? ", onzeker" : "")
                     : "geen aangevraagd",
                 alerts.Count == 0 ? "geen" : $"{Nl.Number(alerts.Count)} ({Nl.Severity(worst)})",
                 MoneyLasts(row));
@@ -187,6 +197,8 @@ internal static class GrantViews
         output.WriteLine("  Volgende betaling: de eerstverwachte aangevraagde, nog niet betaalde tranche. Aangevraagd: aanvraagdatum plus de");
         output.WriteLine("  mediane doorlooptijd van aanvraag tot betaling (of de beoordelingsnorm); goedgekeurd: goedkeuringsdatum plus de");
         output.WriteLine("  mediane tijd van goedkeuring tot betaling (of 30 dagen); afgekeurd: opnieuw indienen, vanaf vandaag de hele doorlooptijd.");
+        output.WriteLine("  Onzeker: de beoordeling loopt over de norm; vanaf vandaag opnieuw de norm (of de langere waargenomen beoordelingstijd)");
+        output.WriteLine("  plus de tijd tot betaling, en het signaal \"beoordeling duurt lang\" zegt waarom.");
 
         var withAlerts = rows.Where(r => r.Items("alerts").Any()).ToList();
         output.WriteLine();

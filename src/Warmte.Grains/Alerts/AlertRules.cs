@@ -65,7 +65,9 @@ public static class AlertRules
                 if (t.Status == TrancheStatus.VerantwoordingIngediend && waiting > grant.ReviewNormDays)
                     alerts.Add(new Alert(projectId, AlertKinds.TrancheRequestPending,
                         waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
-                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen).", $"tranche/{grant.Id}/{t.Number}"));
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen)."
+                        // The forecast no longer counts on it next month (tester T4): said where the delay is reported.
+                        + (PaymentExpectation.Uncertainty(view, t, today) is { } uncertain ? $" De {uncertain}." : ""), $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Aangevraagd && waiting > AccountingDueDays)
                     alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, r,
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));

@@ -32,6 +32,9 @@ public sealed record PortfolioRow(
     [property: Id(15)] decimal? Shortfall = null,
     [property: Id(16)] YearMonth? ShortfallMonth = null)
 {
+    /// <summary>Why the next payment is uncertain (<see cref="Grants.PaymentExpectation.Uncertainty"/>, tester T4); null when it is not.</summary>
+    [Id(17)] public string? NextExpectedUncertainty { get; init; }
+
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }
 
@@ -59,7 +62,7 @@ public static class Portfolio
             next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths,
             next is null ? null : $"{grants.First(g => g.Grant.Id == next.GrantId).Grant.Scheme}, tranche {next.Number}",
             MoneyLastsUntil: outlook?.MoneyLastsUntil,
-            CashShortFrom: outlook?.CashShortFrom, Shortfall: outlook?.Shortfall, ShortfallMonth: outlook?.ShortfallMonth);
+            CashShortFrom: outlook?.CashShortFrom, Shortfall: outlook?.Shortfall, ShortfallMonth: outlook?.ShortfallMonth) { NextExpectedUncertainty = next?.Uncertainty };
     }
 
     /// <summary>

@@ -128,6 +128,38 @@ public sealed record FunderLeadTimes(
         };
     }
 
+    /// <summary>The average length of a month in days (365,25 / 12), to turn a duration in days into the simulation's months.</summary>
+    public const decimal DaysPerMonth = 365.25m / 12m;
+
+    /// <summary>
+    /// The lead times of real tranches (tester T11): durations in days, one per tranche that went from request to payment —
+    /// the same measure as the grant's lead times and the payment dates (<see cref="Grants.LeadTimes"/>). The medians stay in
+    /// days (<see cref="RequestToApprovedDays"/>, <see cref="RequestToPaidDays"/>); the simulation, which moves by months,
+    /// takes each as whole months rounded up (a gap warning should rather err on the late side), and approval to payment
+    /// as what the total adds. A month-number difference counted 19 days as 0 months and 11 days as 1.
+    /// </summary>
+    public static FunderLeadTimes FromDays(IReadOnlyCollection<(int RequestToApproved, int RequestToPaid)> observations)
+    {
+        if (observations.Count == 0) throw new ArgumentException("At least one observation is needed.", nameof(observations));
+        var toApproved = Median.Of(observations.Select(o => o.RequestToApproved))!.Value;
+        var toPaid = Median.Of(observations.Select(o => o.RequestToPaid))!.Value;
+        var approvedMonths = WholeMonths(toApproved);
+        return new(approvedMonths, Math.Max(0, WholeMonths(toPaid) - approvedMonths), LeadTimeSource.ObservedMedian, observations.Count)
+        {
+            RequestToApprovedDays = toApproved,
+            RequestToPaidDays = toPaid,
+        };
+    }
+
+    /// <summary>A duration in days as the whole months a simulated month moves by: rounded up (30 days is 1 month, 31 days 2).</summary>
+    public static int WholeMonths(decimal days) => (int)Math.Ceiling(days / DaysPerMonth);
+
+    /// <summary>Observed from real tranches (<see cref="FromDays"/>): the median days from request to approved accounting.</summary>
+    [Id(6)] public decimal? RequestToApprovedDays { get; init; }
+
+    /// <summary>Observed from real tranches (<see cref="FromDays"/>): the median days from request to payment.</summary>
+    [Id(7)] public decimal? RequestToPaidDays { get; init; }
+
     /// <summary>With <see cref="LeadTimeSource.ObservedMedian"/>: the median months from request to approval, before rounding up (may be a half).</summary>
     [Id(4)] public decimal? RequestToApprovedMedian { get; init; }
 

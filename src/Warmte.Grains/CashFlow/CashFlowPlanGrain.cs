@@ -461,7 +461,10 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     }
 }
 
-/// <summary>Turns a project's real tranche history into the simulator's lead times (whole months, median).</summary>
+/// <summary>
+/// Turns a project's real tranche history into the simulator's lead times: durations in days (request to approved
+/// accounting, request to payment), their medians, and the whole months the simulation moves by (tester T11).
+/// </summary>
 public static class ObservedLeadTimes
 {
     public static FunderLeadTimes? From(IEnumerable<GrantView> grants)
@@ -470,11 +473,10 @@ public static class ObservedLeadTimes
             .SelectMany(g => g.Grant.Tranches)
             .Select(t => (Requested: t.DateOf(TrancheStatus.Aangevraagd), Approved: t.DateOf(TrancheStatus.Goedgekeurd), Paid: t.DateOf(TrancheStatus.Uitbetaald)))
             .Where(t => t.Requested is not null && t.Approved is not null && t.Paid is not null)
-            .Select(t => new LeadTimeObservation(
-                YearMonth(t.Requested!.Value), YearMonth(t.Approved!.Value), YearMonth(t.Paid!.Value)))
-            .ToImmutableArray();
-        return observations.IsEmpty ? null : FunderLeadTimes.FromObservations(observations);
+            .Select(t => (Days(t.Requested!.Value, t.Approved!.Value), Days(t.Requested!.Value, t.Paid!.Value)))
+            .ToList();
+        return observations.Count == 0 ? null : FunderLeadTimes.FromDays(observations);
     }
 
-    private static YearMonth YearMonth(LocalDate date) => new(date.Year, date.Month);
+    private static int Days(LocalDate from, LocalDate to) => Period.Between(from, to, PeriodUnits.Days).Days;
 }

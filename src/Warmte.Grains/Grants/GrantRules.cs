@@ -68,10 +68,24 @@ public static class GrantRules
     /// funder's account (<see cref="Grant.FunderId"/>) is that funder's: its own financier (<c>financier:&lt;funderId&gt;</c>),
     /// a financier for every funder, or an admin changes it, as they approve and pay its tranches. A financier of one
     /// funder re-plans that funder's grants only. The board re-plans grants without a funder account (funders not in
-    /// the system, whose decision it records); a funder's plan it may send unchanged (importing its sheet again).
+    /// the system, whose decision it records). Who may write does not depend on what is sent (tester T16: an unchanged
+    /// plan of a funder's grant answered 200 to the board, any change 403).
     /// </summary>
-    public static bool BoardMayReplan(Grant grant, IReadOnlyList<PlannedTranche?> planned) =>
-        grant.FunderId is null || SamePlan(grant, planned);
+    public static bool BoardMayReplan(Grant grant) => grant.FunderId is null;
+
+    /// <summary>
+    /// Whether the cooperative's board may record this grant (tester T1). A grant that names a funder's account
+    /// (<see cref="CreateGrant.FunderId"/>) is that funder's decision: it counts in that funder's portfolio, exposure and
+    /// next payment, so only that funder's financier (whose grants get its id), a financier for every funder or an admin
+    /// records it. The board records grants of funders without an account here (no <c>funderId</c>), as before.
+    /// </summary>
+    public static bool BoardMayRecord(CreateGrant command) => command.FunderId is null;
+
+    /// <summary>The board's refusal for <see cref="BoardMayRecord"/>: who records it instead, and the board's way forward.</summary>
+    public static string BoardMayNotRecord(string funderId) =>
+        $"Een subsidie op naam van financier '{funderId}' (funderId) legt die financier zelf vast, of een financier voor alle financiers "
+        + "of een beheerder: het is zijn besluit en het telt in zijn portefeuille. Vraag de financier de subsidie vast te leggen, "
+        + "of leg haar vast zonder funderId als de financier hier geen account heeft.";
 
     /// <summary>See <see cref="BoardMayReplan"/>: a financier without a funder scope re-plans every grant, one with a scope only its funder's.</summary>
     public static bool FinancierMayReplan(Grant grant, string? funderScope) =>

@@ -47,6 +47,12 @@ public sealed record GrantView(
     /// <summary>The unpaid tranches the forecast counts on for less than planned: what is left of the grant does not cover them (tester T1).</summary>
     [Id(4)] public ImmutableArray<TrancheCap> CappedTranches { get; init; } = [];
 
+    /// <summary>
+    /// Where the accountings claim more than the spending booked (<see cref="AccountingCheck.Warnings"/>, tester T17): warnings,
+    /// not refusals. Filled by the API, which reads the project's booked spending beside the grants; empty from the grain.
+    /// </summary>
+    [Id(5)] public ImmutableArray<string> AccountingWarnings { get; init; } = [];
+
     public static GrantView Of(Grant grant) =>
         new(grant, grant.TotalPaid, grant.Outstanding, LeadTimes.Of(grant.Tranches)) { CappedTranches = GrantRemainder.Caps(grant) };
 }

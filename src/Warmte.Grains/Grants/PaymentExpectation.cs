@@ -8,7 +8,8 @@ public sealed record NextPayment(
     [property: Id(0)] LocalDate ExpectedOn,
     [property: Id(1)] decimal Amount,
     [property: Id(2)] string GrantId,
-    [property: Id(3)] int Number);
+    [property: Id(3)] int Number,
+    [property: Id(4)] string? Uncertainty = null);
 
 /// <summary>
 /// When a requested tranche is expected to be paid: the one rule every view uses (the portfolio's
@@ -26,7 +27,12 @@ public sealed record NextPayment(
 /// <item>rejected: it has to be resubmitted, so the whole request-to-payment lead starts again, from
 /// today (or the rejection date if that were later).</item>
 /// </list>
-/// A date already past is expected today (overdue: now at the earliest), never earlier.
+/// A date already past is expected today (overdue: now at the earliest), never earlier — except for an accounting
+/// whose review has run past the grant's review norm (<see cref="DaysOverReviewNorm"/>, the same measure as the alert
+/// <c>tranche-request-pending</c>): the funder has not decided in the time it set itself, so nothing says it decides
+/// today. From today it is given the longer of its norm and its observed review time again, then its approval-to-payment
+/// lead (tester T4: a tranche 281 days in review was expected "today", i.e. next month, and the forecast showed 9 months of
+/// runway for a stalled project). Such a payment is <see cref="Uncertainty">uncertain</see>, and every view says so.
 /// </summary>
 public static class PaymentExpectation
 {
@@ -44,15 +50,44 @@ public static class PaymentExpectation
         var expected = tranche.Status switch
         {
             TrancheStatus.Goedgekeurd when tranche.DateOf(TrancheStatus.Goedgekeurd) is { } approved =>
-                approved.PlusDays(view.LeadTimes.ApprovalToPaymentDays is { } toPayment ? Median.Whole(toPayment) : ApprovalToPaymentNormDays),
+                approved.PlusDays(ApprovalToPaymentDays(view)),
             TrancheStatus.Afgekeurd when tranche.DateOf(TrancheStatus.Afgekeurd) is { } rejected =>
                 (rejected > today ? rejected : today).PlusDays(requestToPayment),
             TrancheStatus.VerantwoordingIngediend when Resubmitted(tranche) is { } resubmitted =>
                 resubmitted.PlusDays(requestToPayment),
             _ => requested.PlusDays(requestToPayment),
         };
-        return expected < today ? today : expected;
+        if (expected >= today) return expected;
+        return DaysOverReviewNorm(view.Grant, tranche, today) is not null ? today.PlusDays(ReviewAgainDays(view) + ApprovalToPaymentDays(view)) : today;
     }
+
+    /// <summary>
+    /// How many days the tranche's accounting has been under review beyond the grant's review norm, counted from the request
+    /// (as the alert <c>tranche-request-pending</c> counts); null when it is not under review or not past the norm.
+    /// </summary>
+    public static int? DaysOverReviewNorm(Grant grant, Tranche tranche, LocalDate today)
+    {
+        if (tranche.Status != TrancheStatus.VerantwoordingIngediend || tranche.DateOf(TrancheStatus.Aangevraagd) is not { } requested) return null;
+        var over = Period.Between(requested, today, PeriodUnits.Days).Days - grant.ReviewNormDays;
+        return over > 0 ? over : null;
+    }
+
+    /// <summary>
+    /// Why a tranche's expected payment is uncertain, in Dutch, or null when it is not: its review ran past the norm and
+    /// it was moved out by <see cref="ExpectedOn"/> ("betaling onzeker: de beoordeling loopt 191 dagen over de norm van 90 dagen").
+    /// </summary>
+    public static string? Uncertainty(GrantView view, Tranche tranche, LocalDate today) =>
+        DaysOverReviewNorm(view.Grant, tranche, today) is { } over && ExpectedOn(view, tranche, today) is { } on && on > today
+            ? $"betaling onzeker: de beoordeling loopt {over} {DutchFormat.Noun(over, "dag", "dagen")} over de norm van {view.Grant.ReviewNormDays} dagen; "
+              + $"niet verwacht vóór {DutchFormat.Date(on)} (vanaf vandaag {ReviewAgainDays(view)} dagen beoordeling en {ApprovalToPaymentDays(view)} tot betaling)"
+            : null;
+
+    /// <summary>The review time given again to a review past its norm: the longer of the norm and the funder's observed request-to-approval median.</summary>
+    private static int ReviewAgainDays(GrantView view) =>
+        Math.Max(view.Grant.ReviewNormDays, view.LeadTimes.RequestToApprovalDays is { } observed ? Median.Whole(observed) : 0);
+
+    private static int ApprovalToPaymentDays(GrantView view) =>
+        view.LeadTimes.ApprovalToPaymentDays is { } toPayment ? Median.Whole(toPayment) : ApprovalToPaymentNormDays;
 
     /// <summary>The date an accounting was submitted again after a rejection; null when it was never rejected.</summary>
     private static LocalDate? Resubmitted(Tranche tranche)
@@ -78,7 +113,7 @@ public static class PaymentExpectation
                 // Never more than is left of the grant (tester T1); a tranche nothing is left for brings nothing.
                 var amount = GrantRemainder.ProjectedAmount(view.Grant, tranche);
                 if (amount <= 0m) continue;
-                if (next is null || on < next.ExpectedOn) next = new NextPayment(on, amount, view.Grant.Id, tranche.Number);
+                if (next is null || on < next.ExpectedOn) next = new NextPayment(on, amount, view.Grant.Id, tranche.Number, Uncertainty(view, tranche, today));
             }
         return next;
     }

@@ -44,7 +44,10 @@ public sealed class AlertRulesTests
         var urgent = Portfolio.Row(View(ProjectRulesTests.NewProject() with { Id = "urgent" }), [GrantView.Of(urgentGrant)], Today);
         Assert.Equal(["urgent", "wg-terrein"], Portfolio.Sort([quiet, urgent]).Select(r => r.ProjectId));
         Assert.Equal(AlertSeverity.High, urgent.WorstSeverity);
-        Assert.Equal(Today, urgent.NextExpectedPayment); // overdue against the norm: expected now at the earliest
+        // 200 days in review against a norm of 90 (tester T4): not "now" but from today the norm again (90 days) and, with no
+        // approved tranche paid yet, 30 days to payment: 22-11-2026 + 120 days = 22-03-2027, uncertain.
+        Assert.Equal(new LocalDate(2027, 3, 22), urgent.NextExpectedPayment);
+        Assert.StartsWith("betaling onzeker: de beoordeling loopt 110 dagen over de norm van 90 dagen", urgent.NextExpectedUncertainty);
         Assert.Equal(7_700_000m, quiet.Outstanding);
         Assert.Null(quiet.NextExpectedPayment);
     }

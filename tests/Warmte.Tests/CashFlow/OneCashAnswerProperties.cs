@@ -110,6 +110,11 @@ public sealed class OneCashAnswerProperties
             TrancheStatus.Afgekeurd => today.PlusDays(Up(lead.RequestToPaymentDays) ?? view.Grant.ReviewNormDays),
             _ => t.DateOf(TrancheStatus.Aangevraagd)!.Value.PlusDays(Up(lead.RequestToPaymentDays) ?? view.Grant.ReviewNormDays),
         };
+        // Tester T4: an accounting in review for longer than the norm (from its request) gets the longer of the norm and the
+        // observed review time again from today, then the time to payment — not "today".
+        var inReview = Period.Between(t.DateOf(TrancheStatus.Aangevraagd)!.Value, today, PeriodUnits.Days).Days;
+        if (due < today && t.Status == TrancheStatus.VerantwoordingIngediend && inReview > view.Grant.ReviewNormDays)
+            return today.PlusDays(Math.Max(view.Grant.ReviewNormDays, Up(lead.RequestToApprovalDays) ?? 0) + (Up(lead.ApprovalToPaymentDays) ?? 30));
         return due < today ? today : due;
     }
 

@@ -209,7 +209,12 @@ public sealed class GrantCliTests(CliServerFixture fixture) : IClassFixture<CliS
         var portfolio = await As(Server.AdminToken, "portfolio");
         Ok(portfolio);
         var row = Assert.Single(portfolio.Out.Split('\n'), l => l.TrimStart().StartsWith(project + "  ", StringComparison.Ordinal));
-        Assert.Matches(@"Initiatief\s+€ 2\.000\.000,00\s+€ 0,00\s+€ 2\.000\.000,00\s+\d\d-\d\d-\d{4} \(€ 1\.000\.000,00\), PAW, tranche 1\s+1 \(hoog\)", row);
+        // 100 days since the request against a norm of 30 (tester T4): not expected "now" but from today the norm again and, with
+        // no approved tranche paid yet, 30 days to payment — uncertain, and the alert says why.
+        var expected = Today.PlusDays(30 + 30).ToString("dd-MM-yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Matches(@"Initiatief\s+€ 2\.000\.000,00\s+€ 0,00\s+€ 2\.000\.000,00\s+" + expected + @" \(€ 1\.000\.000,00\), PAW, tranche 1, onzeker\s+1 \(hoog\)", row);
+        Assert.Contains("betaling onzeker: de beoordeling loopt 70 dagen over de norm van 30 dagen",
+            System.Text.RegularExpressions.Regex.Replace(portfolio.Out, @"\s+", " "));
         Assert.Contains("Signalen per project", portfolio.Out);
         Assert.Contains($"{project} (Warmtenet {project})", portfolio.Out);
 

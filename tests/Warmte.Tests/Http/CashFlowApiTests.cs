@@ -57,8 +57,14 @@ public sealed class CashFlowApiTests(ServerFixture fixture) : IClassFixture<Serv
         var result = await admin.Get($"api/projects/{project}/cashflow");
         var lead = result.Body.GetProperty("leadTimes");
         Assert.Equal("ObservedMedian", lead.GetProperty("source").GetString());
-        Assert.Equal(4, lead.GetProperty("requestToApprovedMonths").GetInt32());
-        Assert.Equal(1, lead.GetProperty("approvedToPaidMonths").GetInt32());
+        // Durations in days (tester T11): 01-02 → 03-06-2019 is 122 days, 01-02 → 01-07-2019 150 days. As whole months,
+        // rounded up (a month is 365,25 / 12 days): 122 days is just over 4 months, so 5; 150 days is 5, so approval to
+        // payment adds nothing. Before, month numbers made it 4 and 1.
+        Assert.Equal(122m, lead.GetProperty("requestToApprovedDays").GetDecimal());
+        Assert.Equal(150m, lead.GetProperty("requestToPaidDays").GetDecimal());
+        Assert.Equal(5, lead.GetProperty("requestToApprovedMonths").GetInt32());
+        Assert.Equal(0, lead.GetProperty("approvedToPaidMonths").GetInt32());
+        Assert.Equal(5, lead.GetProperty("requestToPaidMonths").GetInt32());
     }
 
     [Fact]

@@ -57,8 +57,11 @@ public sealed class FunderScopeTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.Forbidden, boardChange.Status);
         Assert.Contains(funder, boardChange.Raw);
         Assert.Equal([50_000m, 30_000m, 20_000m], await PlannedAmounts(admin, project, "lening"));
-        // ... but the same plan again (importing its sheet once more) is fine, and a grant without a funder account is its own.
-        Assert.Equal(HttpStatusCode.OK, (await board.Put($"api/projects/{project}/grants/lening/tranche-plan", Plan(50_000m, 30_000m, 20_000m))).Status);
+        // ... not even the same plan again (tester T16: 200 for an unchanged plan, 403 for a change; who may write does not depend
+        // on what is sent — importing the sheet again sends no unchanged plan); a grant without a funder account is its own.
+        var unchanged = await board.Put($"api/projects/{project}/grants/lening/tranche-plan", Plan(50_000m, 30_000m, 20_000m));
+        Assert.Equal(HttpStatusCode.Forbidden, unchanged.Status);
+        Assert.Contains($"besluit van financier '{funder}'", unchanged.Text("detail"));
         Assert.Equal(HttpStatusCode.OK, (await board.Put($"api/projects/{project}/grants/eigen/tranche-plan", Plan(70_000m, 30_000m))).Status);
         Assert.Equal([70_000m, 30_000m], await PlannedAmounts(admin, project, "eigen"));
 
@@ -68,6 +71,80 @@ public sealed class FunderScopeTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.Forbidden, (await (await Token(admin, "reader")).Put($"api/projects/{project}/grants/eigen/tranche-plan", Plan(100_000m))).Status);
         Assert.Equal([90_000m, 10_000m], await PlannedAmounts(admin, project, "rijk"));
         Assert.Equal([70_000m, 30_000m], await PlannedAmounts(admin, project, "eigen"));
+    }
+
+    [Fact]
+    public async Task A_board_cannot_record_a_grant_in_a_funders_name_and_the_funders_portfolio_stays_its_own()
+    {
+        // Tester T1: the board of zuid-net recorded "nep-gem" (€ 2.000.000) with funderId gemeente-amsterdam; the municipality's
+        // own portfolio then showed it as its commitment and the stall alert went away.
+        var admin = Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var cooperative = $"coop-{suffix}";
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, cooperative, $"proj-{suffix}");
+        var funder = $"gemeente-{suffix}";
+        var municipality = await Token(admin, $"financier:{funder}");
+        var board = await Token(admin, $"board:{cooperative}");
+        Assert.Equal(HttpStatusCode.Created, (await municipality.Post($"api/projects/{project}/grants", new
+        {
+            id = "gem-ontw", funder = "Gemeente Amsterdam", scheme = "Ontwikkeling", amountGranted = 300_000m, decidedOn = "2025-01-01",
+            tranches = new[] { new { amount = 100_000m }, new { amount = 100_000m }, new { amount = 100_000m } },
+        })).Status);
+
+        var refused = await board.Post($"api/projects/{project}/grants", new
+        {
+            id = "nep-gem", funder = "Gemeente Amsterdam", funderId = funder, scheme = "Extra lening", amountGranted = 2_000_000m,
+            decidedOn = "2026-11-01", tranches = new[] { new { amount = 2_000_000m } },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Contains($"financier '{funder}'", refused.Text("detail"));
+        Assert.Contains("zonder funderId", refused.Text("detail"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/projects/{project}/grants/nep-gem")).Status);
+        Assert.Equal(300_000m, (await municipality.Get("api/portfolio")).Body.GetProperty("granted").GetDecimal());
+
+        // A funder without an account here: the board records its decision, without a funderId, outside any funder's portfolio.
+        var own = await board.Post($"api/projects/{project}/grants", new
+        {
+            id = "fonds", funder = "Wijkfonds", scheme = "Buurtbijdrage", amountGranted = 20_000m, decidedOn = "2026-11-01",
+            tranches = new[] { new { amount = 20_000m } },
+        });
+        Assert.Equal(HttpStatusCode.Created, own.Status);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, own.Body.GetProperty("grant").GetProperty("funderId").ValueKind);
+        Assert.Equal(300_000m, (await municipality.Get("api/portfolio")).Body.GetProperty("granted").GetDecimal());
+        // An admin may record a funder's grant (e.g. entering a beschikking on the funder's behalf).
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "gem-extra", funder = "Gemeente Amsterdam", funderId = funder, scheme = "Extra", amountGranted = 10_000m, decidedOn = "2026-11-01",
+            tranches = new[] { new { amount = 10_000m } },
+        })).Status);
+    }
+
+    [Fact]
+    public async Task An_accounting_above_the_spending_booked_in_its_period_is_accepted_with_a_warning()
+    {
+        // Tester T17: "Verantwoord € 404.000" next to € 222.000 booked, without a word.
+        var admin = Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{suffix}", $"proj-{suffix}");
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "paw", funder = "Rijk", scheme = "PAW", amountGranted = 300_000m, decidedOn = "2025-01-01",
+            tranches = new[] { new { amount = 100_000m }, new { amount = 100_000m } },
+        })).Status);
+        foreach (var month in new[] { "2026-07", "2026-08" })
+            Assert.True((await admin.Post($"api/projects/{project}/spending", new { month, kind = "Organisation", amount = 50_000m })).Status
+                        is HttpStatusCode.OK or HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/projects/{project}/grants/paw/tranches/1/request", new { on = "2026-09-01" })).Status);
+        var accounted = await admin.Post($"api/projects/{project}/grants/paw/tranches/1/accounting",
+            new { on = "2026-09-02", amount = 130_000m, periodFrom = "2026-07-01", periodTo = "2026-08-31" });
+        Assert.Equal(HttpStatusCode.OK, accounted.Status);
+        var warning = Assert.Single(accounted.Body.GetProperty("accountingWarnings").EnumerateArray()).GetString();
+        Assert.Equal("Tranche 1: verantwoord € 130.000,00 over 01-07-2026 – 31-08-2026, maar in 07-2026 – 08-2026 is € 100.000,00 aan uitgaven "
+                     + "geboekt (€ 30.000,00 meer verantwoord dan geboekt). Boek de uitgaven of controleer de verantwoording.", warning);
+        // The grant as read says it too; booking the rest clears it.
+        Assert.Single((await admin.Get($"api/projects/{project}/grants/paw")).Body.GetProperty("accountingWarnings").EnumerateArray());
+        await admin.Post($"api/projects/{project}/spending", new { month = "2026-08", kind = "Advisers", amount = 30_000m });
+        Assert.Empty((await admin.Get($"api/projects/{project}/grants")).Body[0].GetProperty("accountingWarnings").EnumerateArray());
     }
 
     [Fact]

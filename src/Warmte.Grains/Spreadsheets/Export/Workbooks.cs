@@ -129,7 +129,7 @@ public static class PortfolioWorkbook
         new("Toegekend", "Som van de toegekende subsidies en voorfinancieringen.", 18, Euro),
         new("Uitbetaald", "Som van de uitbetaalde tranches.", 18, Euro),
         new("Openstaand", "Toegekend min uitbetaald.", 18, Euro),
-        new("Volgende betaling verwacht", "Eerstverwachte aangevraagde, nog niet betaalde tranche: aanvraagdatum plus de mediane doorlooptijd van aanvraag tot betaling (of de norm); goedgekeurd: goedkeuringsdatum plus de mediane tijd tot betaling (of 30 dagen); afgekeurd: vanaf vandaag opnieuw de hele doorlooptijd.", 14, Date),
+        new("Volgende betaling verwacht", "Eerstverwachte aangevraagde, nog niet betaalde tranche: aanvraagdatum plus de mediane doorlooptijd van aanvraag tot betaling (of de norm); goedgekeurd: goedkeuringsdatum plus de mediane tijd tot betaling (of 30 dagen); afgekeurd: vanaf vandaag opnieuw de hele doorlooptijd; beoordeling over de norm: onzeker, vanaf vandaag opnieuw de norm plus de tijd tot betaling (zie Signalen).", 14, Date),
         new("Verwacht bedrag", "Gepland bedrag van die tranche.", 18, Euro),
         new("Runway (maanden)", OverviewSheet.RunwayExplanation, 10, Whole),
         new("Kas leeg vanaf", CashShortExplanation, 10, SheetFormat.Month),

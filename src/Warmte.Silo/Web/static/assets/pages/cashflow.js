@@ -48,8 +48,7 @@ run(async () => {
   });
 
   main.append(
-    h('p', { class: 'muted' }, `Kasstroomplan: ${result.name}. Doorlooptijd van de financier: ${plural(result.leadTimes.requestToPaidMonths, 'maand', 'maanden')} van aanvraag tot betaling `
-      + (result.leadTimes.source === 'ObservedMedian' ? `(mediaan van ${plural(result.leadTimes.observations, 'tranche', 'tranches')} van dit project).` : '(instelling van het plan; nog geen tranche van aanvraag tot betaling gevolgd).')),
+    h('p', { class: 'muted' }, `Kasstroomplan: ${result.name}. Doorlooptijd van de financier: ${leadTimeText(result.leadTimes)}`),
     outlookHolder,
     section('Kaspositie per maand',
       h('p', { class: 'muted' }, 'Simulatie van het plan vanaf de start, met gesimuleerde aanvragen; de vooruitblik hierboven gaat uit van de werkelijke stand zodra die er is.'),
@@ -267,4 +266,17 @@ function actualPart(position) {
         { label: 'Ontvangen', value: m => euro(m.received), numeric: true },
       ], payments, { id: 'actual-payments' })
       : h('p', {}, 'Nog geen tranche uitbetaald.'));
+}
+
+// The funder's lead time: observed from real tranches in days, the one duration the payment dates use too (tester T11), with
+// the whole months the monthly simulation counts; from the plan's setting in months.
+function leadTimeText(lead) {
+  const months = plural(lead.requestToPaidMonths, 'maand', 'maanden');
+  if (lead.requestToPaidDays !== null && lead.requestToPaidDays !== undefined) {
+    const days = Number(lead.requestToPaidDays).toLocaleString('nl-NL', { maximumFractionDigits: 1 });
+    return `${days} ${Number(lead.requestToPaidDays) === 1 ? 'dag' : 'dagen'} van aanvraag tot betaling (mediaan van ${plural(lead.observations, 'tranche', 'tranches')} van dit project; de maandsimulatie rekent met ${months}).`;
+  }
+  return `${months} van aanvraag tot betaling ` + (lead.source === 'ObservedMedian'
+    ? `(mediaan van ${plural(lead.observations, 'tranche', 'tranches')} van dit project).`
+    : '(instelling van het plan; nog geen tranche van aanvraag tot betaling gevolgd).');
 }

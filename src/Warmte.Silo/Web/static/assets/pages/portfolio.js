@@ -37,7 +37,7 @@ run(async () => {
       { label: 'Toegekend', value: p => euro(p.granted), numeric: true },
       { label: 'Uitbetaald', value: p => euro(p.paid), numeric: true },
       { label: 'Nog uit te betalen', value: p => euro(p.outstanding), numeric: true },
-      { label: 'Volgende betaling verwacht', value: p => (p.nextExpectedPayment ? `${date(p.nextExpectedPayment)} (${euro(p.nextExpectedAmount)})${p.nextExpectedTranche ? `, ${p.nextExpectedTranche}` : ''}` : '–') },
+      { label: 'Volgende betaling verwacht', value: p => (p.nextExpectedPayment ? `${date(p.nextExpectedPayment)} (${euro(p.nextExpectedAmount)})${p.nextExpectedTranche ? `, ${p.nextExpectedTranche}` : ''}${p.nextExpectedUncertainty ? ', onzeker' : ''}` : '–') },
       { label: 'Geld reikt', value: p => moneyLasts(p) },
       { label: 'Ernstigste signaal', value: p => (p.worstSeverity ? h('span', { class: `badge ${p.worstSeverity}` }, severityNames[p.worstSeverity]) : 'geen') },
     ], portfolio.projects, { id: 'portfolio' })));
