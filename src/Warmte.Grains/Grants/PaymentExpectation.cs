@@ -78,8 +78,8 @@ public static class PaymentExpectation
     /// </summary>
     public static string? Uncertainty(GrantView view, Tranche tranche, LocalDate today) =>
         DaysOverReviewNorm(view.Grant, tranche, today) is { } over && ExpectedOn(view, tranche, today) is { } on && on > today
-            ? $"betaling onzeker: de beoordeling loopt {over} {DutchFormat.Noun(over, "dag", "dagen")} over de norm van {view.Grant.ReviewNormDays} dagen; "
-              + $"niet verwacht vóór {DutchFormat.Date(on)} (vanaf vandaag {ReviewAgainDays(view)} dagen beoordeling en {ApprovalToPaymentDays(view)} tot betaling)"
+            ? $"betaling onzeker: de beoordeling loopt {over} {DutchFormat.Noun(over, "dag", "dagen")} over de norm van {view.Grant.ReviewNormDays} {DutchFormat.Noun(view.Grant.ReviewNormDays, "dag", "dagen")}; "
+              + $"niet verwacht vóór {DutchFormat.Date(on)} (vanaf vandaag {ReviewAgainDays(view)} {DutchFormat.Noun(ReviewAgainDays(view), "dag", "dagen")} beoordeling en {ApprovalToPaymentDays(view)} tot betaling)"
             : null;
 
     /// <summary>The review time given again to a review past its norm: the longer of the norm and the funder's observed request-to-approval median.</summary>

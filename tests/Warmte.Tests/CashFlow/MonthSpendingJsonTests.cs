@@ -157,7 +157,7 @@ public sealed class MonthSpendingJsonTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CashFlowPlanState>($$"""{"spent": "{{spent}}"}""", WarmteJson.Default));
 
     [Fact]
-    public void Six_years_of_bookings_in_the_compact_form_stay_under_the_2_kB_TOAST_threshold_where_the_array_is_over_it()
+    public void Six_years_of_bookings_in_the_compact_form_stay_under_the_2_kB_TOAST_threshold_where_the_array_is_over_it_and_the_kinds_add_at_most_as_much_again()
     {
         // What the load generator books: 72 months from 2020-01, amounts of € 100.00 to € 99,999.99, many per month.
         var rng = new Random(15);
@@ -170,8 +170,13 @@ public sealed class MonthSpendingJsonTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Equal(72, state.Spent.Length);
         // The size of the stored state, both forms (docs/performance.md, the write comparison).
         output.WriteLine($"stored state of a 72-month plan, 5,000 bookings: {stored.Length} bytes compact, {old.Length} bytes as the array");
-        Assert.True(stored.Length < 2_000, $"{stored.Length} characters");
-        Assert.True(old.Length > 2 * stored.Length, $"old {old.Length}, new {stored.Length}");
+        var months = System.Text.Json.Nodes.JsonNode.Parse(stored)!["spent"]!.GetValue<string>();
+        Assert.True(months.Length < 2_000, $"{months.Length} characters of months");
+        Assert.True(old.Length > 2 * months.Length, $"old {old.Length}, months {months.Length}");
+        // Since the budget sheet reads spending per kind from the state (spentByKind, 7-12-2026) the months are kept once
+        // more per kind: one kind at most doubles them. That takes this state over PostgreSQL's ~2 kB TOAST threshold again
+        // (compressed at each booking); docs/storage.md names the trade-off and the way back under it.
+        Assert.True(stored.Length < 2 * months.Length + 200, $"{stored.Length} characters in all, {months.Length} of months");
     }
 
     /// <summary>The snapshot as release 61e553b and before wrote it: the months as an array of objects.</summary>
