@@ -63,9 +63,20 @@ internal static class UmbrellaCommands
         if (projects.Count == 0) return;
         output.WriteLine();
         output.WriteLine("Per project");
-        var next = new TextTable("Project", "Naam", "Eerstvolgende open voorwaarde", "Laatste wijziging");
+        // "Who needs help" (tester7 T10): the same Leden, Runway, Kas leeg and Risico as the page and the workbook.
+        var next = new TextTable("Project", "Naam", "Leden", "Runway (mnd)", "Kas leeg vanaf", "Kastekort", "Risico", "Eerstvolgende open voorwaarde", "Laatste wijziging")
+            .AlignRight(2, 3, 5);
         foreach (var row in projects)
-            next.Add(row.Str("projectId"), row.Str("projectName") ?? Nl.None, row.Str("nextUnmetCondition") ?? Nl.None, Nl.Instant(row.Str("lastChangeAt")));
+        {
+            var finance = row.Prop("finance");
+            next.Add(row.Str("projectId"), row.Str("projectName") ?? Nl.None,
+                Nl.Number(row.Int("members")),
+                Nl.Number(finance?.Int("runwayMonths")),
+                finance?.Str("cashShortFrom") is { } shortFrom ? CashFlowViews.Month(NodaTime.Text.YearMonthPattern.Iso.Parse(shortFrom).Value) : Nl.None,
+                WholeEuros(finance?.Dec("shortfall")),
+                Nl.YesNo(finance?.Bool("atRisk")),
+                row.Str("nextUnmetCondition") ?? Nl.None, Nl.Instant(row.Str("lastChangeAt")));
+        }
         next.WriteTo(output, "  ");
     }
 

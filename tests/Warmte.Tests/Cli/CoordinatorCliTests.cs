@@ -73,6 +73,12 @@ public sealed class CoordinatorCliTests(CliServerFixture fixture) : IClassFixtur
         Assert.Contains(Math.Round(finance.GetProperty("investment").GetDecimal(), 0, MidpointRounding.AwayFromZero).ToString("#,##0", Dutch), result.Out);
         Assert.Contains(finance.GetProperty("financingClosesText").GetString()!, result.Out);
         Assert.Contains("Groep bewoners die het initiatief draagt", result.Out);
+        // Who needs help (tester7 T10): the per-project table has the API's Leden, Runway, Kas leeg, Kastekort and Risico.
+        var perProject = result.Out[result.Out.IndexOf("Per project", StringComparison.Ordinal)..];
+        foreach (var header in new[] { "Leden", "Runway (mnd)", "Kas leeg vanaf", "Kastekort", "Risico" }) Assert.Contains(header, perProject);
+        var line = perProject.Split('\n').Single(l => l.TrimStart().StartsWith(project + " ", StringComparison.Ordinal));
+        var atRisk = finance.GetProperty("atRisk").GetBoolean();
+        Assert.Contains(atRisk ? "  ja  " : "  nee  ", line);
 
         var json = await Warmte(coordinator, "umbrella", "show", umbrella, "--json");
         Assert.Equal(0, json.ExitCode);
