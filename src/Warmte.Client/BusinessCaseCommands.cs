@@ -24,8 +24,9 @@ internal static class BusinessCaseCommands
     private static readonly ArgumentSpec ModelFile = new("bestand", "het modelbestand (JSON, bijv. models/ketelhuiswg.json)");
 
     public static readonly OptionSpec Rate = new("rate", "procenten",
-        "Rentes in procenten: een lijst (2,3,4) of een reeks van:tot:stap, tot en met het einde (2:7:0.5). "
-        + "Punt als decimaalteken; van −5 tot 50. Standaard de rente van de lening in het model");
+        "Rentes in procenten: een lijst (2,3,4 of \"2;5\") of een reeks van:tot:stap, tot en met het einde (2:7:0.5). "
+        + "Punt als decimaalteken; van −5 tot 50. Iets dat ook één getal met een decimale komma kan zijn (2,5: 2,5% of 2% en 5%?) "
+        + "wordt geweigerd. Standaard de rente van de lening in het model");
     public static readonly OptionSpec Term = new("term", "jaren",
         "Looptijden in hele jaren, als lijst of reeks (20,30,40 of 20:40:5). Standaard de looptijd in het model");
     public static readonly OptionSpec Type = new("type", "vormen",
@@ -86,7 +87,7 @@ internal static class BusinessCaseCommands
         [ModelFile], [Rate, Term, Type, Grace, Loan],
         [
             "warmte loan simulate models/ketelhuiswg.json --rate 2:7:0.5 --term 20,30,40 --type annuity,linear",
-            "warmte loan simulate models/ketelhuiswg.json --rate 3,4 --term 33 --type annuity --grace 0,3 --json",
+            "warmte loan simulate models/ketelhuiswg.json --rate \"3;4\" --term 33 --type annuity --grace 0,3 --json",
         ],
         RunLoanSimulate) { Offline = true };
 
@@ -141,12 +142,8 @@ internal static class BusinessCaseCommands
         var loanIndex = ParseInt(context, Loan, 0, 0, 999, "een lening-index vanaf 0, bijv. 0 voor de eerste lening");
 
         if (Load(context) is not { } model) return WarmteCli.BadInput;
-        if (model.Loans.IsEmpty)
-            throw new InputException("Het model heeft geen lening (sources.loans is leeg); er valt niets te variëren.");
-        if (loanIndex >= model.Loans.Length)
-            throw new InputException(
-                $"Het model heeft {Nl.Count(model.Loans.Length, "lening", "leningen")} (index 0 tot en met {model.Loans.Length - 1}); "
-                + $"--loan {loanIndex} bestaat niet.");
+        if (LoanGrid.LoanIndexProblem(model.Loans.Length, loanIndex, "--loan") is { } noLoan)
+            throw new InputException(model.Loans.IsEmpty ? "H" + noLoan[1..] : $"--loan {loanIndex} bestaat niet: {noLoan}");
 
         var loan = model.Loans[loanIndex];
         rates ??= [loan.Terms.AnnualRate];
@@ -245,6 +242,28 @@ internal static class BusinessCaseCommands
     /// A list ("20,30,40") and/or inclusive ranges ("2:7:0.5"; "20:40" steps by 1) of numbers with a
     /// decimal point, each within <paramref name="min"/>..<paramref name="max"/>; duplicates are dropped.
     /// </summary>
+    /// <summary>
+    /// Why a fractional list such as "2,5" cannot be read (tester7 T7): the text, or one bound of a range in it, also reads as
+    /// one Dutch number with a decimal comma (by the rule of <see cref="Amounts.TryParse"/>, the same one that refuses
+    /// "--amount 2,555"), so "2 and 5" and "2.5" are both plausible. "2,3,4" and "2.5,3" are no Dutch number and stay lists.
+    /// Null when there is no such doubt.
+    /// </summary>
+    internal static string? DecimalComma(string text)
+    {
+        foreach (var piece in text.Split(':'))
+        {
+            var unsigned = piece.Trim().TrimStart('-', '−', '+');
+            if (!unsigned.Contains(',') || !Amounts.TryParse(unsigned, out var asOne, out _)) continue;
+            var sign = piece.Trim().StartsWith('-') || piece.Trim().StartsWith('−') ? -1m : 1m;
+            var items = piece.Split(',').Select(i => i.Trim()).ToArray();
+            var one = Nl.Number(sign * asOne, 6);
+            return $"bedoelt u {one} % of {string.Join(" en ", items.Select(i => i + " %"))}? "
+                   + $"Schrijf één rente met een punt ({(sign * asOne).ToString(CultureInfo.InvariantCulture)}), "
+                   + $"en scheid meerdere rentes met een puntkomma tussen aanhalingstekens (\"{string.Join(";", items)}\").";
+        }
+        return null;
+    }
+
     internal static IReadOnlyList<decimal> Values(
         string text, OptionSpec option, CommandSpec command, decimal min, decimal max, bool whole, string what, string unit)
     {
@@ -253,8 +272,10 @@ internal static class BusinessCaseCommands
         UsageException Bad(string message) => new(message, command);
 
         if (string.IsNullOrWhiteSpace(text)) throw Bad($"Optie {name} mag niet leeg zijn; gebruik bijv. {Example()}.");
+        if (!whole && DecimalComma(text) is { } ambiguous) throw Bad($"'{Tokens.Shorten(text)}' bij {name} is dubbelzinnig: {ambiguous}");
         var values = new List<decimal>();
-        foreach (var rawItem in text.Split(','))
+        // ';' separates too, so two values that would read as one Dutch number ("2;5", not "2,5") can still be listed.
+        foreach (var rawItem in text.Split([',', ';']))
         {
             var item = rawItem.Trim();
             if (item.Length == 0)

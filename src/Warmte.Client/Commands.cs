@@ -162,8 +162,8 @@ internal static class Commands
 
     public static readonly IReadOnlyList<CommandSpec> All =
     [
-        Status, CooperativeList, CooperativeShow, CooperativeUpdate, ProjectShow, ProjectAdvance, GrantCommands.ProjectAlerts,
-        GrantCommands.GrantList, GrantCommands.GrantShow,
+        Status, CooperativeList, CooperativeShow, CooperativeUpdate, ProjectShow, ProjectAdvance, UmbrellaCommands.Show, GrantCommands.ProjectAlerts,
+        GrantCommands.GrantList, GrantCommands.GrantShow, GrantCreateCommand.Create,
         GrantCommands.TrancheRequest, GrantCommands.TrancheAccount, GrantCommands.TrancheApprove,
         GrantCommands.TrancheReject, GrantCommands.TranchePay,
         GrantCommands.Portfolio, CashFlowCommands.Project, CashFlowCommands.Regimes,

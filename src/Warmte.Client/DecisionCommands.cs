@@ -522,7 +522,13 @@ internal static class DecisionCommands
         using var document = Commands.Parse(answer);
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var total = document.RootElement.Int("presentCount") ?? 0;
-        context.Out.WriteLine($"Presentielijst van ALV '{context.Argument(1)}' bijgewerkt met {string.Join(", ", parts)}; "
+        // How many were new and how many already on the list: a list handed in twice visibly changes nothing.
+        var added = document.RootElement.Int("added");
+        var already = document.RootElement.Int("alreadyPresent");
+        var what = added is not { } a || already is not { } p ? "bijgewerkt"
+            : (a == 0 ? "niemand bijgeschreven" : $"{Nl.Count(a, "lid", "leden")} bijgeschreven")
+              + (p == 0 ? "" : $", {p} {(p == 1 ? "stond" : "stonden")} er al op");
+        context.Out.WriteLine($"Presentielijst van ALV '{context.Argument(1)}' ({string.Join(", ", parts)}): {what}; "
                               + $"{Nl.Count(total, "aanwezige", "aanwezigen")} in totaal.");
         return WarmteCli.Ok;
     }

@@ -133,6 +133,22 @@ internal static class GrantViews
         Fields(output, [.. fields]);
     }
 
+    /// <summary>
+    /// The portfolio's "Geld reikt", as the portfolio page says it: first whether the cash goes below zero (the outlook's
+    /// <c>cashShortFrom</c> and <c>shortfall</c>: the bills cannot be paid then), else the runway (a number only when the money
+    /// runs out), else until the end of the work.
+    /// </summary>
+    internal static string MoneyLasts(JsonElement row)
+    {
+        static string Month(string iso) => CashFlowViews.Month(NodaTime.Text.YearMonthPattern.Iso.Parse(iso).Value);
+        if (row.Str("cashShortFrom") is { } from)
+            return $"kas leeg vanaf {Month(from)} (tekort {Nl.Money(row.Dec("shortfall"))}"
+                   + (row.Str("shortfallMonth") is { } deepest && deepest != from ? $" in {Month(deepest)})" : ")");
+        if (row.Int("runwayMonths") is { } runway) return $"nog {Nl.Count(runway, "maand", "maanden")}";
+        if (row.Str("moneyLastsUntil") is { } until) return $"tot het einde van het werk ({Month(until)})";
+        return Nl.None;
+    }
+
     public static void Portfolio(JsonElement portfolio, TextWriter output)
     {
         var rows = portfolio.Items("projects").ToList();
@@ -145,7 +161,7 @@ internal static class GrantViews
                 : "  Nog geen projecten met een subsidie.");
             return;
         }
-        var table = new TextTable("Project", "Coöperatie", "Fase", "Toegekend", "Betaald", "Openstaand", "Volgende betaling verwacht", "Signalen")
+        var table = new TextTable("Project", "Coöperatie", "Fase", "Toegekend", "Betaald", "Openstaand", "Volgende betaling verwacht", "Signalen", "Geld reikt")
             .AlignRight(3, 4, 5);
         foreach (var row in rows)
         {
@@ -162,7 +178,8 @@ internal static class GrantViews
                     ? Nl.Date(next) + (row.Dec("nextExpectedAmount") is { } amount ? $" ({Nl.Money(amount)})" : "")
                       + (row.Str("nextExpectedTranche") is { } tranche ? $", {tranche}" : "")
                     : "geen aangevraagd",
-                alerts.Count == 0 ? "geen" : $"{Nl.Number(alerts.Count)} ({Nl.Severity(worst)})");
+                alerts.Count == 0 ? "geen" : $"{Nl.Number(alerts.Count)} ({Nl.Severity(worst)})",
+                MoneyLasts(row));
         }
         table.WriteTo(output, "  ");
         output.WriteLine($"  Totaal {Nl.Count(rows.Count, "project", "projecten")}: toegekend {Nl.Money(portfolio.Dec("granted") ?? 0m)}, "

@@ -117,7 +117,7 @@ internal static class Help
     /// <summary>The sections of the general command list, by first word.</summary>
     private static readonly (string Title, string[] Words)[] Sections =
     [
-        ("Dienst, coöperaties en projecten", ["status", "cooperative", "project", "audit"]),
+        ("Dienst, coöperaties, projecten en koepels", ["status", "cooperative", "project", "umbrella", "audit"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position", "progress", "cash-timeline"]),
         ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates", "privacy"]),

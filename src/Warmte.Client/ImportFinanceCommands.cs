@@ -175,11 +175,12 @@ internal static class ImportFinanceCommands
         {
             try
             {
+                // The listing's totals are the project's, over every month (its items are only the most recent months).
                 using var booked = Commands.Parse(await context.Api.GetAsync($"/api/projects/{project}/spending"));
-                var all = booked.RootElement.EnumerateArray().ToList();
-                if (all.Count > 0)
-                    planKeepsBookings = $"Het werkplan vervangen verandert geen geboekte uitgaven: de {Nl.Count(all.Count, "boeking", "boekingen")} "
-                                        + $"({Nl.Money(all.Sum(b => b.Dec("amount") ?? 0m))}) blijven staan en tellen mee in de kaspositie, ook in maanden die niet in het bestand staan.";
+                var count = booked.RootElement.Int("totalBookings") ?? 0;
+                if (count > 0)
+                    planKeepsBookings = $"Het werkplan vervangen verandert geen geboekte uitgaven: de {Nl.Count(count, "boeking", "boekingen")} "
+                                        + $"({Nl.Money(booked.RootElement.Dec("totalAmount") ?? 0m)}) blijven staan en tellen mee in de kaspositie, ook in maanden die niet in het bestand staan.";
             }
             catch (Exception unreachable) when (unreachable is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException)
             {

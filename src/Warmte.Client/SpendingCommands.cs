@@ -53,13 +53,17 @@ internal static class SpendingCommands
         RunCorrect);
 
     private static readonly OptionSpec ListMonth = new("month", "MM-JJJJ", "Alleen de uitgaven van deze maand (zoals book ze boekt)");
+    private static readonly OptionSpec ListFrom = new("from", "MM-JJJJ", "De uitgaven vanaf deze maand (met --to: t/m die maand, hoogstens 120 maanden; zonder: de eerste 24 maanden met boekingen vanaf deze)");
+    private static readonly OptionSpec ListTo = new("to", "MM-JJJJ", "De uitgaven t/m deze maand (zonder --from: de laatste 24 maanden met boekingen t/m deze)");
 
     public static readonly CommandSpec List = new(
         "spending list",
         "Geboekte uitgaven van een project",
-        "Toont de geboekte uitgaven (alle, of van één maand met --month): maand, soort werk, bedrag, toelichting, wie en wanneer.",
-        [Project], [ListMonth],
-        ["warmte spending list wg-terrein", "warmte spending list wg-terrein --month 12-2026"],
+        "Toont de geboekte uitgaven: maand, soort werk, bedrag, toelichting, wie en wanneer. Zonder opties de laatste 24 maanden "
+        + "met boekingen; één maand met --month, een periode met --from en --to (hoogstens 120 maanden). Staan er eerdere of latere "
+        + "boekingen, dan zegt het overzicht met welke opdracht u die ziet.",
+        [Project], [ListMonth, ListFrom, ListTo],
+        ["warmte spending list wg-terrein", "warmte spending list wg-terrein --month 12-2026", "warmte spending list wg-terrein --from 01-2024 --to 12-2025"],
         RunList);
 
     public static readonly CommandSpec Position = new(
@@ -153,14 +157,20 @@ internal static class SpendingCommands
     private static async Task<int> RunList(CommandContext context)
     {
         var project = context.Argument(0);
-        // --month in the forms every view prints (12-2026) or book takes; the service reads one month from the journal.
+        // Months in the forms every view prints (12-2026) or book takes; the service reads those months from the journal.
         var month = context.MonthOption(ListMonth);
-        var query = month is { } m ? "?month=" + YearMonthPattern.Iso.Format(m) : "";
-        using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/spending{query}"));
+        var from = context.MonthOption(ListFrom);
+        var to = context.MonthOption(ListTo);
+        if (month is not null && (from is not null || to is not null))
+            throw new UsageException("--month gaat niet samen met --from of --to: vraag één maand of een periode.", context.Invocation.Command);
+        var query = string.Join("&", new[] { ("month", month), ("from", from), ("to", to) }
+            .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={YearMonthPattern.Iso.Format(p.Item2!.Value)}"));
+        using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/spending{(query.Length == 0 ? "" : "?" + query)}"));
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
+        var answer = document.RootElement;
         var table = new TextTable("Boeking", "Maand", "Soort", "Bedrag", "Toelichting", "Geboekt door").AlignRight(3);
         var total = 0m;
-        var bookings = document.RootElement.EnumerateArray().ToList();
+        var bookings = answer.GetProperty("items").EnumerateArray().ToList();
         // What a corrected booking stands at now: its amount plus its corrections.
         var corrected = bookings.Where(b => b.Str("corrects") is not null).GroupBy(b => b.Str("corrects")!)
             .ToDictionary(g => g.Key, g => g.Sum(b => b.Dec("amount") ?? 0m));
@@ -175,18 +185,40 @@ internal static class SpendingCommands
                 : b.Str("note");
             table.Add(id, MonthName(b.Str("month")), KindName(b.Str("kind")), Nl.Money(amount), note, b.Str("bookedBy"));
         }
-        // Tester T10d: the header names the month asked for, and an empty answer says why it is empty.
+        // Tester T10d: the header names the months asked for, and an empty answer says why it is empty.
         var monthText = month is { } shown ? $"{shown.Month:00}-{shown.Year}" : null;
-        context.Out.WriteLine(monthText is null ? $"Geboekte uitgaven van {project}" : $"Geboekte uitgaven van {project} in {monthText}");
+        var (first, last) = (MonthName(answer.Str("from")), MonthName(answer.Str("to")));
+        context.Out.WriteLine(monthText is not null ? $"Geboekte uitgaven van {project} in {monthText}"
+            : first is null ? $"Geboekte uitgaven van {project}"
+            : first == last ? $"Geboekte uitgaven van {project} in {first}"
+            : $"Geboekte uitgaven van {project} van {first} t/m {last}");
         if (bookings.Count == 0)
         {
             context.Out.WriteLine(month is { } asked && asked > context.Today().ToYearMonth()
                 ? $"  {monthText} ligt in de toekomst: uitgaven worden geboekt als ze gedaan zijn, dus daar staat nog niets."
-                : monthText is null ? "  Er zijn nog geen uitgaven geboekt." : $"  In {monthText} zijn geen uitgaven geboekt.");
-            return WarmteCli.Ok;
+                : monthText is not null ? $"  In {monthText} zijn geen uitgaven geboekt."
+                : first is null || (answer.Int("totalBookings") ?? 0) == 0 ? "  Er zijn nog geen uitgaven geboekt."
+                : "  In deze maanden zijn geen uitgaven geboekt.");
         }
-        table.WriteTo(context.Out, "  ");
-        context.Out.WriteLine($"  Totaal: {Nl.Money(total)}");
+        else
+        {
+            table.WriteTo(context.Out, "  ");
+            context.Out.WriteLine($"  Totaal: {Nl.Money(total)}");
+        }
+        // The service answers a range of months, never everything: say where the rest is and how to see it.
+        var totalBookings = answer.Int("totalBookings") ?? bookings.Count;
+        if (totalBookings > bookings.Count)
+            context.Out.WriteLine($"  Het project heeft in totaal {Nl.Count(totalBookings, "boeking", "boekingen")} ({Nl.Money(answer.Dec("totalAmount") ?? 0m)}).");
+        if (answer.Str("earlier") is not null && first is not null && answer.Str("from") is { } fromText && YearMonthPattern.Iso.Parse(fromText) is { Success: true } f)
+        {
+            var before = f.Value.PlusMonths(-1);
+            context.Out.WriteLine($"  Er zijn eerdere boekingen, van vóór {first}: warmte spending list {project} --to {before.Month:00}-{before.Year}");
+        }
+        if (answer.Str("later") is not null && answer.Str("to") is { } toText && YearMonthPattern.Iso.Parse(toText) is { Success: true } t)
+        {
+            var after = t.Value.PlusMonths(1);
+            context.Out.WriteLine($"  Er zijn latere boekingen, na {last}: warmte spending list {project} --from {after.Month:00}-{after.Year}");
+        }
         return WarmteCli.Ok;
     }
 

@@ -8,7 +8,9 @@ namespace Warmte.Alerts;
 /// <summary>
 /// One funded project in the financier's portfolio. <see cref="RunwayMonths"/> is the cash outlook's runway, a number only
 /// when the money runs out; when it lasts until the work is done, <see cref="MoneyLastsUntil"/> is the month it is done. <see cref="NextExpectedTranche"/> names the next payment's
-/// tranche as people do, its own number in its grant: "PAW, tranche 6".
+/// tranche as people do, its own number in its grant: "PAW, tranche 6". <see cref="CashShortFrom"/>, <see cref="Shortfall"/> and
+/// <see cref="ShortfallMonth"/> are the outlook's own: the first month the cash closes below zero, the deepest shortfall and its month
+/// (null when the cash stays at or above zero), the figures of the project's cash-timeline.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PortfolioRow(
@@ -25,7 +27,10 @@ public sealed record PortfolioRow(
     [property: Id(10)] int? RunwayMonths,
     [property: Id(11)] string? NextExpectedTranche = null,
     [property: Id(12)] string? CooperativeName = null,
-    [property: Id(13)] YearMonth? MoneyLastsUntil = null)
+    [property: Id(13)] YearMonth? MoneyLastsUntil = null,
+    [property: Id(14)] YearMonth? CashShortFrom = null,
+    [property: Id(15)] decimal? Shortfall = null,
+    [property: Id(16)] YearMonth? ShortfallMonth = null)
 {
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }
@@ -53,13 +58,18 @@ public static class Portfolio
             grants.Sum(g => g.Grant.AmountGranted), grants.Sum(g => g.TotalPaid), grants.Sum(g => g.Outstanding),
             next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths,
             next is null ? null : $"{grants.First(g => g.Grant.Id == next.GrantId).Grant.Scheme}, tranche {next.Number}",
-            MoneyLastsUntil: outlook?.MoneyLastsUntil);
+            MoneyLastsUntil: outlook?.MoneyLastsUntil,
+            CashShortFrom: outlook?.CashShortFrom, Shortfall: outlook?.Shortfall, ShortfallMonth: outlook?.ShortfallMonth);
     }
 
-    /// <summary>Most urgent first: worst alert, then number of alerts, then the earliest expected payment.</summary>
+    /// <summary>
+    /// Most urgent first: worst alert, then the cash going below zero soonest (a project that runs short before one that does not),
+    /// then number of alerts, then the earliest expected payment.
+    /// </summary>
     public static ImmutableArray<PortfolioRow> Sort(IEnumerable<PortfolioRow> rows) =>
     [
         .. rows.OrderByDescending(r => (int?)r.WorstSeverity ?? 0)
+            .ThenBy(r => r.CashShortFrom ?? new YearMonth(9999, 12))
             .ThenByDescending(r => r.Alerts.Length)
             .ThenBy(r => r.NextExpectedPayment ?? LocalDate.MaxIsoValue)
             .ThenBy(r => r.ProjectId, StringComparer.Ordinal),

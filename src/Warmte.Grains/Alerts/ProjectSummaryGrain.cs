@@ -42,12 +42,14 @@ public sealed record ProjectSummaryRow
     [Id(5)] public SummaryCalendar? Calendar { get; init; }
 
     /// <summary>
-    /// Whether the row can answer for <paramref name="day"/>: it has its inputs and, for a project with a cash plan, that month's outlook;
-    /// and, with a business case, its lowest cash balance (a row stored by a release before it lacks the cash gap beside "financiering rond").
+    /// Whether the row can answer for <paramref name="day"/>: it has its inputs and, for a project with a cash plan, that month's outlook
+    /// in the current form (<see cref="SummaryCalendar.OutlookVersion"/>);
+    /// and, with a business case, its lowest cash balance and the lender's minimum DSCR (a row stored by a release before them lacks the cash
+    /// gap beside "financiering rond" or what "Risico" compares the DSCR with).
     /// </summary>
     public bool Covers(LocalDate day) =>
-        Calendar is { } c && (!c.HasCashPlan || OutlookIndex(day) is { } i && i < c.Outlooks.Length)
-        && (Finance.FinancingCloses is null || Finance.LowestCashBalance is not null);
+        Calendar is { } c && (!c.HasCashPlan || c.OutlookVersion >= SummaryCalendar.CurrentOutlookVersion && OutlookIndex(day) is { } i && i < c.Outlooks.Length)
+        && (Finance.FinancingCloses is null || Finance.LowestCashBalance is not null && Finance.LenderMinDscr is not null);
 
     // The outlooks are stored by the month they were computed for: [0] the month of AsOf, [1] the month
     // after. Not by the outlook's own "today", which a plan that has not started or has ended sets to
@@ -67,9 +69,18 @@ public sealed record ProjectSummaryRow
     public ProjectSummary LineOn(LocalDate day) =>
         Line with { MonthsInPhase = ProjectView.MonthsSince(Line.PhaseSince, day) };
 
-    /// <summary>The money side on <paramref name="day"/> (its open alerts are that day's).</summary>
-    public ProjectFinance FinanceOn(LocalDate day) =>
-        Finance with { OpenAlerts = AlertRules.For(ProjectId, Calendar!.Phase, MilestonesOn(day), Calendar.Grants, day, OutlookOn(day)).Length + Calendar.GateAlerts.Length };
+    /// <summary>The money side on <paramref name="day"/> (its open alerts and runway are that day's).</summary>
+    public ProjectFinance FinanceOn(LocalDate day)
+    {
+        var outlook = OutlookOn(day);
+        return Finance with
+        {
+            OpenAlerts = AlertRules.For(ProjectId, Calendar!.Phase, MilestonesOn(day), Calendar.Grants, day, outlook).Length + Calendar.GateAlerts.Length,
+            RunwayMonths = outlook?.RunwayMonths,
+            CashShortFrom = outlook?.CashShortFrom,
+            Shortfall = outlook?.Shortfall,
+        };
+    }
 
     /// <summary>
     /// The portfolio row on <paramref name="day"/> a financier with <paramref name="funderScope"/> sees
@@ -115,6 +126,7 @@ public sealed record ProjectSummaryRow
             Grants = [.. facts.Grants.Select(SummaryCalendar.Trim)],
             HasCashPlan = facts.Outlook is not null,
             Outlooks = facts.Outlook is { } now ? nextMonth is null ? [now] : [now, nextMonth] : [],
+            OutlookVersion = SummaryCalendar.CurrentOutlookVersion,
             GateAlerts = facts.GateAlerts.IsDefault ? [] : facts.GateAlerts,
         },
     };
@@ -135,6 +147,17 @@ public sealed record SummaryCalendar
     [Id(4)] public ImmutableArray<CashFlow.Outlook> Outlooks { get; init; } = [];
     /// <summary>The alerts on the evidence of a passed gate (<see cref="GateEvidence"/>): they do not move with the calendar.</summary>
     [Id(5)] public ImmutableArray<Alert> GateAlerts { get; init; } = [];
+    /// <summary>
+    /// The form of <see cref="Outlooks"/>: <see cref="CurrentOutlookVersion"/> when this build computed them. An outlook stored by a
+    /// build before the cash-short fields (<see cref="CashFlow.Outlook.CashShortFrom"/>, 709d2d7) reads those fields as null, which
+    /// would say "the cash stays above zero" of a project that runs short; a row without this stamp (0: written before it, or by an
+    /// older build started on the database after the upgrade) therefore does not <see cref="ProjectSummaryRow.Covers"/> any day and
+    /// is recomputed before it is answered. Raise it when the stored outlook gains a field whose default would say something wrong.
+    /// </summary>
+    [Id(6)] public int OutlookVersion { get; init; }
+
+    /// <summary>1: the outlooks carry <see cref="CashFlow.Outlook.CashShortFrom"/>, <see cref="CashFlow.Outlook.Shortfall"/> and <see cref="CashFlow.Outlook.ShortfallMonth"/>.</summary>
+    public const int CurrentOutlookVersion = 1;
 
     /// <summary>
     /// A grant with what the alerts and the portfolio row read of it: its terms, the totals and lead

@@ -185,7 +185,7 @@ public sealed class AlvGrain(
             : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
     }
 
-    public async Task<Outcome<Meeting>> RecordAttendance(string meetingId, RecordAttendance command, string actor)
+    public async Task<Outcome<AttendanceRecorded>> RecordAttendance(string meetingId, RecordAttendance command, string actor)
     {
         await state.EnsureLoadedAsync();
         if (AlvRules.Find(Record, meetingId) is not { } meeting) return Refusal.NotFound("Vergadering", meetingId);
@@ -200,9 +200,14 @@ public sealed class AlvGrain(
             foreach (var p in meeting.Proposals.Where(p => p.Closed is null && p.Count.Tally is null && p.Count.Extra > 0))
                 book = await WithBallots(book, meetingId, p.Id);
         }
+        // The same book the rule decided with: who of the given members was on the list before this call.
+        var alreadyPresent = numbers.Count(n => book.IsPresent(meetingId, n));
         return await Commit(AlvRules.RecordAttendance(Record, meetingId, command, eligibility, book, Today, actor, clock.GetCurrentInstant()), actor) is { } refusal
             ? refusal
-            : Outcome<Meeting>.Ok(AlvRules.Find(Record, meetingId)!);
+            : Outcome<AttendanceRecorded>.Ok(new AttendanceRecorded
+            {
+                Meeting = AlvRules.Find(Record, meetingId)!, Added = numbers.Count - alreadyPresent, AlreadyPresent = alreadyPresent,
+            });
     }
 
     public async Task<Outcome<Proposal>> CastBallot(string meetingId, string proposalId, CastBallot command, string actor)

@@ -85,7 +85,7 @@ public interface IAlvGrain : IGrainWithStringKey
 
     Task<Outcome<Meeting>> AddProposal(string meetingId, ProposalInput command, string actor);
 
-    Task<Outcome<Meeting>> RecordAttendance(string meetingId, RecordAttendance command, string actor);
+    Task<Outcome<AttendanceRecorded>> RecordAttendance(string meetingId, RecordAttendance command, string actor);
 
     Task<Outcome<Proposal>> CastBallot(string meetingId, string proposalId, CastBallot command, string actor);
 

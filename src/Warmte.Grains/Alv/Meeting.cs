@@ -327,6 +327,18 @@ public sealed record RecordAttendance
     [Id(0)] public ImmutableArray<string?>? Present { get; init; }
 }
 
+/// <summary>
+/// What recording attendance did: the meeting afterwards, how many of the given members were newly put on the list
+/// and how many were on it already (a list handed in twice changes nothing, and the board should see that it did not).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record AttendanceRecorded
+{
+    [Id(0)] public required Meeting Meeting { get; init; }
+    [Id(1)] public required int Added { get; init; }
+    [Id(2)] public required int AlreadyPresent { get; init; }
+}
+
 [GenerateSerializer, Immutable]
 public sealed record DecisionRuleInput
 {

@@ -25,6 +25,10 @@ public sealed record MeetingView
     /// or lapsed), one Dutch sentence; absent when it changed nothing.
     /// </summary>
     public string? OnlineVotingChange { get; init; }
+    /// <summary>In the answer to <c>POST …/attendance</c> only: how many of the given members were newly put on the list.</summary>
+    public int? Added { get; init; }
+    /// <summary>In the answer to <c>POST …/attendance</c> only: how many of the given members were on the list already.</summary>
+    public int? AlreadyPresent { get; init; }
 
     public static MeetingView Of(Meeting m, Statutes statutes, bool withMembers) => new()
     {

@@ -42,8 +42,21 @@ public interface ICashFlowPlanGrain : IGrainWithStringKey
     /// </summary>
     Task<Outcome<SpendingBooking>> Correct(string bookingId, CorrectSpending command, string actor, string? idempotencyKey);
 
-    /// <summary>The bookings as they stand, in the order they were made; only those of <paramref name="month"/> when given.</summary>
-    Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth? month = null);
+    /// <summary>The bookings of <paramref name="month"/> as they stand, in the order they were made.</summary>
+    Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth month);
+
+    /// <summary>
+    /// The bookings of a range of months (<see cref="SpendingRanges.Resolve"/>: one month, from–to, or the most recent
+    /// booked months), read from the journal by tag range, with where earlier and later bookings are; refused for a
+    /// range that is too wide or does not hold.
+    /// </summary>
+    Task<Outcome<SpendingListing>> Spending(YearMonth? month, YearMonth? from, YearMonth? to);
+
+    /// <summary>
+    /// Spending per month and kind of work (the project workbook's budget sheet), from the state; a snapshot from before
+    /// it was kept is filled once from the journal (<see cref="CashFlowPlanState.SpentByKind"/>).
+    /// </summary>
+    Task<ImmutableArray<MonthKindSpending>> SpendingByKind();
 
     /// <summary>Sets month totals per kind of work (a spreadsheet import), all or nothing; the same totals again change nothing.</summary>
     Task<Outcome<MonthTotalsResult>> SetTotals(ImmutableArray<MonthTotal?> totals, string actor, bool dryRun = false);
@@ -92,12 +105,30 @@ public sealed record CashFlowPlanState
     /// <summary>The board's progress reports, one per month, in month order (a later report for a month replaces it; the journal keeps both).</summary>
     public ImmutableArray<ProgressReport> Progress { get; init; } = [];
 
+    /// <summary>
+    /// Spending per kind of work and month (<see cref="SpendingLedger.ApplyByKind"/>): what the project workbook's budget
+    /// sheet shows, kept with every booking so the sheet reads no booking. Its size depends on the months and the six
+    /// kinds, not on the number of bookings. Null in a snapshot written before it existed (12-2026): unknown until
+    /// <see cref="CashFlowPlanGrain.SpendingByKind"/> fills it once from the journal; a commit leaves an unknown one unknown.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(SpentByKindJson))]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>? SpentByKind { get; init; }
+
+    /// <summary><see cref="SpentByKind"/>, or none when nothing is booked (so a new cash plan keeps it from its first booking); null when unknown.</summary>
+    public ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>? KnownSpentByKind() =>
+        SpentByKind ?? (BookingCount == 0 && Spent.IsDefaultOrEmpty ? ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>.Empty : null);
+
     /// <summary>The state after <paramref name="facts"/>.</summary>
     public CashFlowPlanState With(IEnumerable<SpendingFact> facts) => facts.Aggregate(this, (state, fact) => state with
     {
         BookingCount = state.BookingCount + SpendingLedger.CountDelta(fact),
         Spent = SpendingLedger.Apply(state.Spent, fact),
+        SpentByKind = state.KnownSpentByKind() is { } byKind ? SpendingLedger.ApplyByKind(byKind, fact) : null,
     });
+
+    /// <summary>The months that have bookings, in order.</summary>
+    public IReadOnlyList<YearMonth> BookedMonths() => [.. Spent.Select(m => m.Month)];
 }
 
 /// <summary>
@@ -314,8 +345,41 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         return Outcome<MonthTotalsResult>.Ok(result);
     }
 
-    public async Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth? month = null) =>
-        month is { } m ? await BookingsOf(m) : SpendingLedger.Bookings(await SpendingFacts(null));
+    public Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth month) => BookingsOf(month);
+
+    public async Task<Outcome<SpendingListing>> Spending(YearMonth? month, YearMonth? from, YearMonth? to)
+    {
+        await _journal.EnsureLoadedAsync();
+        var range = SpendingRanges.Resolve(State.BookedMonths(), month, from, to);
+        if (!range.IsOk) return range.Refusal!;
+        var (first, last, earlier, later) = range.Value!;
+        // A booking, its corrections and a month total's replacements share their month: the fold over a range of
+        // months gives exactly those months' part of the whole list, in the same order.
+        ImmutableArray<SpendingBooking> items = first is { } f && last is { } l
+            ? SpendingLedger.Bookings((await _journal.ReadTagRangeAsync(SpendingLedger.Kind, SpendingLedger.Tag(f), SpendingLedger.Tag(l)))
+                .Select(JournaledState<CashFlowPlanState>.Payload<SpendingFact>))
+            : [];
+        return Outcome<SpendingListing>.Ok(new SpendingListing(first, last, earlier, later,
+            State.BookingCount, State.Spent.Aggregate(0m, (sum, m) => sum + m.Amount), items));
+    }
+
+    public async Task<ImmutableArray<MonthKindSpending>> SpendingByKind()
+    {
+        await _journal.EnsureLoadedAsync();
+        if (State.KnownSpentByKind() is { } known) return SpendingLedger.Rows(known);
+        // A snapshot written before the state kept spending per kind: every booking is read once, and the state keeps
+        // the result from now on (a commit without facts; every later booking keeps it up to date).
+        var byKind = SpendingLedger.ByKind(await SpendingFacts(null));
+        try
+        {
+            await Commit(State with { SpentByKind = byKind }, [], clock.GetCurrentInstant());
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            // Another activation committed first: this answer stands; the next asks again from the state it wrote.
+        }
+        return SpendingLedger.Rows(byKind);
+    }
 
     public async Task<ActualCashPosition> Position(YearMonth today)
     {

@@ -26,6 +26,11 @@ public sealed record SpendingFact(SpendingChange Change, SpendingBooking Booking
 /// </summary>
 public sealed record MonthSpending(YearMonth Month, decimal Amount, int Bookings, ImmutableArray<int> Scales);
 
+/// <summary>What one kind of work has booked in one month (the project workbook's budget sheet): the sum and how many bookings make it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MonthKindSpending(
+    [property: Id(0)] YearMonth Month, [property: Id(1)] WorkKind Kind, [property: Id(2)] decimal Amount, [property: Id(3)] int Bookings);
+
 /// <summary>
 /// The booked spending as facts: the rules that turn a request into facts, the fold of facts into
 /// the list of bookings (what <c>GET /spending</c> shows), and the fold into the per-month
@@ -75,6 +80,38 @@ public static class SpendingLedger
         if (fact.Replaced is { } replaced) result = Remove(result, replaced);
         return fact.Change == SpendingChange.TotalRemoved ? Remove(result, fact.Booking) : Add(result, fact.Booking);
     }
+
+    /// <summary>
+    /// The spending per kind of work and month after one more fact (<see cref="CashFlowPlanState.SpentByKind"/>): per kind
+    /// the same fold as <see cref="Apply"/>, so each (month, kind) sum has the digits the sum of its bookings has; a kind
+    /// without bookings is left out.
+    /// </summary>
+    public static ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> ApplyByKind(
+        ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind, SpendingFact fact)
+    {
+        var result = byKind;
+        if (fact.Replaced is { } replaced) result = SetKind(result, replaced.Kind, Remove(KindSeries(result, replaced.Kind), replaced));
+        var kind = fact.Booking.Kind;
+        return SetKind(result, kind, fact.Change == SpendingChange.TotalRemoved
+            ? Remove(KindSeries(result, kind), fact.Booking)
+            : Add(KindSeries(result, kind), fact.Booking));
+    }
+
+    /// <summary>The spending per kind and month folded from a cash plan's spending facts (in journal order).</summary>
+    public static ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> ByKind(IEnumerable<SpendingFact> facts) =>
+        facts.Aggregate(ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>.Empty, ApplyByKind);
+
+    /// <summary>The same as rows, in month order and within a month in kind order.</summary>
+    public static ImmutableArray<MonthKindSpending> Rows(ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind) =>
+        [.. byKind.SelectMany(k => k.Value.Select(m => new MonthKindSpending(m.Month, k.Key, m.Amount, m.Bookings)))
+            .OrderBy(r => r.Month).ThenBy(r => r.Kind)];
+
+    private static ImmutableArray<MonthSpending> KindSeries(ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind, WorkKind kind) =>
+        byKind.TryGetValue(kind, out var series) ? series : [];
+
+    private static ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> SetKind(
+        ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind, WorkKind kind, ImmutableArray<MonthSpending> series) =>
+        series.IsDefaultOrEmpty ? byKind.Remove(kind) : byKind.SetItem(kind, series);
 
     /// <summary>How many bookings one fact adds (1), removes (−1) or leaves (0).</summary>
     public static int CountDelta(SpendingFact fact) => fact.Change switch

@@ -33,7 +33,26 @@ public static class JsonFile
             // For an unknown key the path already ends in that key: "$.sources.loans[0].rentevoet".
             var field = ex.Path is null or "$" ? root : ex.Path.TrimStart('$', '.');
             var unmapped = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
-            return Refusal.Invalid(field, unmapped ? $"is geen bekend veld van het {format}." : "heeft een ongeldige waarde of is geen geldige JSON.");
+            if (unmapped) return Refusal.Invalid(field, $"is geen bekend veld van het {format}.");
+            // A value of the wrong form: say which form the field takes, and what to write when the value shows it (tester7 T15).
+            var document = Parse(json);
+            return Refusal.Invalid(field, document is null || ex.Path is null or "$"
+                ? "heeft een ongeldige waarde of is geen geldige JSON."
+                : JsonFieldHints.Reason(typeof(T), ex.Path, document, ""));
+        }
+    }
+
+    /// <summary>The file as a JSON tree (comments and trailing commas allowed, as above); null when it is not JSON.</summary>
+    private static System.Text.Json.Nodes.JsonNode? Parse(string json)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: new JsonDocumentOptions
+                { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return null;
         }
     }
 }

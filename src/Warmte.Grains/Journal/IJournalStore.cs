@@ -79,6 +79,13 @@ public interface IJournalStore
     /// </summary>
     Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix);
 
+    /// <summary>
+    /// The journal rows of <paramref name="kind"/> whose tag lies between <paramref name="tagFrom"/> and
+    /// <paramref name="tagTo"/>, both included, in seq order: a range on the tag index (ordinal, byte order on both
+    /// engines, as <see cref="CountByTagPrefixAsync"/>). A cash plan's bookings of a range of months (tags "2025-03").
+    /// </summary>
+    Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo);
+
     /// <summary>Current rows of a grain, ordered by entity id (ordinal), paged.</summary>
     Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query);
 
@@ -141,6 +148,12 @@ public interface IJournalStore
     /// until its version moves (the gate evidence: <c>Alerts.GateEvidenceCache</c>).
     /// </summary>
     Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains);
+
+    /// <summary>
+    /// When the newest fact of any of <paramref name="grainTypes"/> keyed by <paramref name="grainKey"/> was appended
+    /// (each grain's last journal entry, found through its snapshot's last seq); null when none has one.
+    /// </summary>
+    Task<Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes);
 
     /// <summary>
     /// A spending row (kind <c>spending</c>) of a cash plan whose booking has id <paramref name="bookingId"/>, by the

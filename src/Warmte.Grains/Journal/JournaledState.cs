@@ -97,6 +97,10 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     /// <summary>How many rows of <paramref name="kind"/> have a tag starting with <paramref name="tagPrefix"/>, counted by the tag index.</summary>
     public Task<long> CountByTagPrefixAsync(string kind, string tagPrefix) => store.CountByTagPrefixAsync(GrainType, GrainKey, kind, tagPrefix);
 
+    /// <summary>Rows of <paramref name="kind"/> tagged from <paramref name="tagFrom"/> to <paramref name="tagTo"/> (both included), in seq order.</summary>
+    public Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string kind, string tagFrom, string tagTo) =>
+        store.ReadTagRangeAsync(GrainType, GrainKey, kind, tagFrom, tagTo);
+
     public Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(RowQuery query) => store.ReadRowsAsync(GrainType, GrainKey, query);
 
     public Task<long> CountRowsAsync(string kind, string? tag = null) => store.CountRowsAsync(GrainType, GrainKey, kind, tag);

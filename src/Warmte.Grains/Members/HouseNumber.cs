@@ -137,14 +137,22 @@ public static partial class Postcode
 /// <summary>
 /// A whole address written in one cell: "Wibautstraat 14-H", "Wibautstraat 14 H, 1091 GM Amsterdam",
 /// "1e Oosterparkstraat 9a", or postcode first as corporations export it: "1091 GM Wibautstraat 20",
-/// "1091GM Wibautstraat 20", "1091 gm, Wibautstraat 20-H". The street and place are not kept (postcode
-/// and house number identify the address); the house number is the first part after the street that
-/// starts with a digit and reads as one.
+/// "1091GM Wibautstraat 20", "1091 gm, Wibautstraat 20-H". Postcode and house number identify the
+/// address; the street (before the house number) and the town (after the postcode, or after a last
+/// comma: "Dapperstraat 14-H, Amsterdam") are read too, for the member register's postal address.
+/// The house number is the first part after the street that starts with a digit and reads as one.
 /// </summary>
 public static partial class AddressLine
 {
+    /// <summary>
+    /// What one address cell says. <see cref="Doubt"/> (Dutch) is set when the line also reads another
+    /// way ("Laan 1940 45": 1940-45 on Laan, or 45 on "Laan 1940"): the first reading is kept and the
+    /// import warns, so nothing is guessed silently.
+    /// </summary>
+    public sealed record Parts(string? HouseNumberText, string? Postcode, string? Street, string? Town, string? Problem, string? Doubt);
+
     // Optional ", 1091 GM Amsterdam" (or without comma) at the end.
-    [GeneratedRegex(@"[,\s]+(?<postcode>[1-9][0-9]{3}\s?[A-Za-z]{2})\b(?:\s+[^\d,]*)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[,\s]+(?<postcode>[1-9][0-9]{3}\s?[A-Za-z]{2})\b(?:\s+(?<town>[^\d,]*))?$", RegexOptions.CultureInvariant)]
     private static partial Regex TrailingPostcode();
 
     // "1091 GM Wibautstraat 20", "1091GM, Wibautstraat 20-H": four digits and two letters, then a space or comma.
@@ -161,9 +169,16 @@ public static partial class AddressLine
     /// </summary>
     public static (string? HouseNumberText, string? Postcode, string? Problem) Split(string? line)
     {
+        var parts = Read(line);
+        return (parts.HouseNumberText, parts.Postcode, parts.Problem);
+    }
+
+    /// <summary>Everything the line says: house number part, postcode, street and town when present, a problem or a doubt.</summary>
+    public static Parts Read(string? line)
+    {
         var t = (line ?? "").Replace('\u00A0', ' ').Trim();
-        if (t.Length == 0) return (null, null, "is verplicht.");
-        string? postcode = null;
+        if (t.Length == 0) return new(null, null, null, null, "is verplicht.", null);
+        string? postcode = null, town = null;
         var streetOptional = false;
         if (LeadingPostcode().Match(t) is { Success: true } lead)
         {
@@ -176,8 +191,9 @@ public static partial class AddressLine
             if (TrailingPostcode().Match(t) is { Success: true } again && t[..again.Index].Any(char.IsAsciiDigit))
             {
                 if (Compact(again.Groups["postcode"].Value) != Compact(postcode))
-                    return (null, postcode, $"'{Short(line!.Trim())}' heeft twee verschillende postcodes ({Short(postcode)} en {again.Groups["postcode"].Value}); "
-                                            + "geef er één (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).");
+                    return new(null, postcode, null, null, $"'{Short(line!.Trim())}' heeft twee verschillende postcodes ({Short(postcode)} en {again.Groups["postcode"].Value}); "
+                                                 + "geef er één (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).", null);
+                town = TownText(again.Groups["town"].Value);
                 t = t[..again.Index].Trim();
             }
         }
@@ -185,26 +201,60 @@ public static partial class AddressLine
         else if (TrailingPostcode().Match(t) is { Success: true } pc && t[..pc.Index].Any(char.IsAsciiDigit))
         {
             postcode = pc.Groups["postcode"].Value;
+            town = TownText(pc.Groups["town"].Value);
             t = t[..pc.Index].Trim();
         }
+        // No town after a postcode: a last comma part without digits that cannot be part of a house number
+        // ("Dapperstraat 14-H, Amsterdam"; not ", H" or ", hs", which stay with the number and are refused there).
+        if (town is null && t.LastIndexOf(',') is var comma and > 0 && t[(comma + 1)..].Trim() is { Length: > 0 } tail
+            && !tail.Any(char.IsAsciiDigit) && HouseNumber.Parse("1 " + tail).Value is null && t[..comma].Any(char.IsAsciiDigit))
+        {
+            town = TownText(tail);
+            t = t[..comma].Trim();
+        }
         if (streetOptional && t.Length > 0 && char.IsAsciiDigit(t[0]) && HouseNumber.Parse(t).Value is not null)
-            return (t, postcode, null);
+            return new(t, postcode, null, town, null, null);
         // The house number is the first digit group after the street whose rest reads as a house
         // number ("Wibautstraat 14 1" is 14 with toevoeging 1; "1e Oosterparkstraat 9a" is 9A).
         for (var i = 1; i < t.Length; i++)
         {
             if (!char.IsAsciiDigit(t[i]) || !char.IsWhiteSpace(t[i - 1])) continue;
             var candidate = t[i..];
-            if (HouseNumber.Parse(candidate).Value is not null && t[..i].Trim().Length > 0)
-                return (candidate, postcode, null);
+            var street = StreetText(t[..i]);
+            if (HouseNumber.Parse(candidate).Value is { } house && street is not null)
+                return new(candidate, postcode, street, town, null, Doubt(line!, street, candidate, house));
         }
         var whole = StreetAndNumber().Match(t);
-        if (whole.Success) return (whole.Groups["number"].Value, postcode, null); // parsed again by the caller, which names the problems
+        if (whole.Success) // parsed again by the caller, which names the problems
+            return new(whole.Groups["number"].Value, postcode, StreetText(whole.Groups["street"].Value), town, null, null);
         var shown = $"'{Short(line!.Trim())}'";
         return postcode is not null
-            ? (null, postcode, $"{shown}: postcode {Short(postcode)} gevonden maar geen huisnummer (bijv. {postcode} Wibautstraat 14-H of Wibautstraat 14-H, {postcode}).")
-            : (null, null, $"{shown} heeft geen huisnummer (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).");
+            ? new(null, postcode, null, town, $"{shown}: postcode {Short(postcode)} gevonden maar geen huisnummer (bijv. {postcode} Wibautstraat 14-H of Wibautstraat 14-H, {postcode}).", null)
+            : new(null, null, null, town, $"{shown} heeft geen huisnummer (bijv. Wibautstraat 14-H, 1091 GM Amsterdam).", null);
     }
+
+    /// <summary>
+    /// A later digit group inside the house number part that reads as a house number on its own ("1940 45", "14 1")
+    /// means the street could end in the first number: both readings are named.
+    /// </summary>
+    private static string? Doubt(string line, string street, string candidate, HouseNumber house)
+    {
+        for (var j = 1; j < candidate.Length; j++)
+        {
+            if (!char.IsAsciiDigit(candidate[j]) || !char.IsWhiteSpace(candidate[j - 1])) continue;
+            if (HouseNumber.Parse(candidate[j..]).Value is not { } other) continue;
+            return $"'{Short(line.Trim())}' is gelezen als straat {street}, huisnummer {house}; het kan ook straat "
+                   + $"{street} {candidate[..j].Trim()}, huisnummer {other} zijn. Controleer het adres, of zet straat en huisnummer "
+                   + "in aparte kolommen (Straat, Huisnummer); de rij wordt wel ingelezen.";
+        }
+        return null;
+    }
+
+    private static string? StreetText(string text) =>
+        text.Trim().TrimEnd(',').Trim() is { Length: > 0 } s ? string.Join(' ', s.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : null;
+
+    private static string? TownText(string text) =>
+        text.Trim() is { Length: > 0 } s ? string.Join(' ', s.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : null;
 
     private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
 

@@ -46,15 +46,28 @@ public sealed class ProjectGrain(
 
     public Task<string?> CooperativeId() => Task.FromResult(state.State.Record?.CooperativeId);
 
+    /// <summary>
+    /// The grains keyed by the project whose facts are changes to it (the journal counts their commits against its summary):
+    /// its last change is the newest fact of any of them, so a grant, a booking, a progress report or a business-case
+    /// version moves it as a phase or a deliverable does (tester7 T10: it stayed at the project's creation).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ChangeSources =
+    [
+        JournalType, Grants.GrantsGrain.JournalType, CashFlow.CashFlowPlanGrain.JournalType,
+        BusinessCase.Versions.BusinessCaseGrain.JournalType, TenantConsent.TenantConsentGrain.JournalType,
+    ];
+
     public async Task<ProjectSummary?> GetSummary()
     {
         if (state.State.Record is not { } p) return null;
+        var lastFact = store.LastEntryAtAsync(Id, [.. ChangeSources]);
         var view = ProjectView.Of(p, Rules, Today, await Facts(p));
+        var own = state.State.LastChangeAt ?? p.CreatedAt;
         return new ProjectSummary
         {
             Id = p.Id, Name = p.Name, Phase = p.Phase, PhaseSince = p.PhaseSince, MonthsInPhase = view.MonthsInPhase,
             Woningequivalenten = p.Woningequivalenten, NextUnmetCondition = view.NextUnmetCondition,
-            LastChangeAt = state.State.LastChangeAt ?? p.CreatedAt,
+            LastChangeAt = await lastFact is { } last && last > own ? last : own,
         };
     }
 

@@ -38,6 +38,11 @@ public sealed record UmbrellaRow
     [Id(8)] public string? NextUnmetCondition { get; init; }
     [Id(9)] public Instant? LastChangeAt { get; init; }
     [Id(10)] public ProjectFinance? Finance { get; init; }
+    /// <summary>
+    /// The cooperative's members today (its register), on its project rows; null without a project or without a register
+    /// (no members). The same "Leden" in the API, the page and the workbook (tester T10).
+    /// </summary>
+    [Id(11)] public int? Members { get; init; }
 }
 
 /// <summary>The money side of a project in the comparison: grants and the latest business case.</summary>
@@ -61,6 +66,27 @@ public sealed record ProjectFinance
     /// </summary>
     [Id(9)] public decimal? LowestCashBalance { get; init; }
     [Id(10)] public int? LowestCashBalanceYear { get; init; }
+    /// <summary>
+    /// The cash outlook's runway on the day asked (<see cref="Alerts.ProjectSummaryRow.FinanceOn"/>): months of work until the money
+    /// runs out, 0 in a stall; null when it lasts until the work is done or without a cash plan. Not stored: derived per day.
+    /// </summary>
+    [Id(11)] public int? RunwayMonths { get; init; }
+    /// <summary>The minimum DSCR the lender of the latest business case demands (its covenant); null without one.</summary>
+    [Id(12)] public decimal? LenderMinDscr { get; init; }
+    /// <summary>The cash outlook's month the cash goes below zero and the deepest shortfall (as the portfolio has them); derived per day, like the runway.</summary>
+    [Id(13)] public YearMonth? CashShortFrom { get; init; }
+    [Id(14)] public decimal? Shortfall { get; init; }
+
+    /// <summary>
+    /// "Who needs help": the one rule behind "Risico" everywhere (the workbook writes it as a formula over the same cells):
+    /// the min. DSCR below the lender's, sources short of uses, less than <see cref="UmbrellaRules.RiskRunwayMonths"/> months of
+    /// runway, or open alerts.
+    /// </summary>
+    public bool AtRisk =>
+        (MinDscr is { } dscr && LenderMinDscr is { } lender && dscr < lender)
+        || SourcesMinusUses < 0m
+        || RunwayMonths < UmbrellaRules.RiskRunwayMonths
+        || OpenAlerts > 0;
 
     /// <summary>How much bridging money the lowest year needs (0 when the cash never goes below zero); null without it.</summary>
     public decimal? BridgingNeeded => LowestCashBalance is { } lowest ? BusinessCase.Engine.CashGap.BridgingNeeded(lowest) : null;
@@ -82,6 +108,9 @@ public sealed record UmbrellaComparison
 
 public static class UmbrellaRules
 {
+    /// <summary>Fewer months of runway than this before the money runs out marks a project at risk (<see cref="ProjectFinance.AtRisk"/>).</summary>
+    public const int RiskRunwayMonths = 6;
+
     public static Outcome<Change<UmbrellaRecord>> Create(string id, CreateUmbrella command, Instant now)
     {
         var v = new Validation();
@@ -97,19 +126,24 @@ public static class UmbrellaRules
             ? new(umbrella, "umbrella.member-added", $"'{cooperativeId}' was al lid.")
             : new(umbrella with { Members = umbrella.Members.Add(cooperativeId) }, "umbrella.member-added", $"'{cooperativeId}' is lid geworden.");
 
-    /// <summary>The comparison rows, cooperatives in name order, each with its projects in name order.</summary>
-    public static ImmutableArray<UmbrellaRow> Rows(IEnumerable<CooperativeView> members, IReadOnlyDictionary<string, ProjectFinance>? finance = null) =>
+    /// <summary>
+    /// The comparison rows, cooperatives in name order, each with its projects in name order; <paramref name="registers"/>:
+    /// each cooperative's members today (by cooperative id), shown on its project rows when it has any.
+    /// </summary>
+    public static ImmutableArray<UmbrellaRow> Rows(IEnumerable<CooperativeView> members, IReadOnlyDictionary<string, ProjectFinance>? finance = null,
+        IReadOnlyDictionary<string, int>? registers = null) =>
     [
         .. members
             .OrderBy(m => m.Cooperative.StatutoryName, StringComparer.Create(DutchFormat.Culture, true))
             .SelectMany(m => m.Projects.IsEmpty
-                ? [Row(m.Cooperative, null, null)]
+                ? [Row(m.Cooperative, null, null, null)]
                 : m.Projects.OrderBy(p => p.Name, StringComparer.Create(DutchFormat.Culture, true))
-                    .Select(p => Row(m.Cooperative, p, finance?.GetValueOrDefault(p.Id)))),
+                    .Select(p => Row(m.Cooperative, p, finance?.GetValueOrDefault(p.Id), registers?.GetValueOrDefault(m.Cooperative.Id)))),
     ];
 
-    private static UmbrellaRow Row(CooperativeRecord cooperative, ProjectSummary? project, ProjectFinance? finance) => new()
+    private static UmbrellaRow Row(CooperativeRecord cooperative, ProjectSummary? project, ProjectFinance? finance, int? members) => new()
     {
+        Members = project is not null && members > 0 ? members : null,
         CooperativeId = cooperative.Id,
         CooperativeName = cooperative.StatutoryName,
         Kind = cooperative.Kind,
@@ -136,6 +170,7 @@ public static class UmbrellaRules
         FinancingCloses = businessCase?.Kpis.FinancingCloses,
         LowestCashBalance = businessCase?.Kpis.LowestCashBalance,
         LowestCashBalanceYear = businessCase?.Kpis.LowestCashBalanceYear,
+        LenderMinDscr = businessCase?.Kpis.LenderMinDscr,
         OpenAlerts = openAlerts,
     };
 }

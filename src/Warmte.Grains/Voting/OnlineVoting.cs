@@ -39,6 +39,12 @@ public sealed record OnlineVoting
 public sealed record OnlineVotingState
 {
     public OnlineVoting? Voting { get; init; }
+    /// <summary>
+    /// What a meeting follow-up did here (Dutch, the ALV's audit sentence) while the ALV has not yet taken it: committed with
+    /// the follow-up and cleared once <c>IAlvGrain.OnlineFollowedUp</c> returned, so a report that failed after this grain's
+    /// commit is made again, with the sentence, by the ALV's retry (which finds nothing left to change here).
+    /// </summary>
+    public string? UnreportedFollowUp { get; init; }
 }
 
 // ---- commands and answers ----

@@ -229,12 +229,18 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             if (OnlineVotingRules.AfterMeetingChange(voting, meeting, window, await CodesIssued()) is { } followUp)
             {
                 var now = clock.GetCurrentInstant();
-                await _state.CommitAsync(new OnlineVotingState { Voting = followUp.Next }, [Audit(now, actor, followUp.Action, followUp.Summary)], now);
+                // An earlier sentence the ALV has not taken yet goes with this one (two corrections, the first report lost).
+                var unreported = _state.State.UnreportedFollowUp is { } earlier ? $"{earlier} {followUp.Summary}" : followUp.Summary;
+                await _state.CommitAsync(_state.State with { Voting = followUp.Next, UnreportedFollowUp = unreported },
+                    [Audit(now, actor, followUp.Action, followUp.Summary)], now);
                 summary = followUp.Summary;
             }
         }
-        // Off the ALV's outbox only after this grain's commit; a crash before this line leaves it there, and the next run finds nothing left to change.
-        await Alv.OnlineFollowedUp(MeetingId, summary, actor);
+        // Off the ALV's outbox only after this grain's commit; a crash before this line leaves it there, and the next run finds
+        // nothing left to change but still reports what the first run did (UnreportedFollowUp), so the ALV's audit has the sentence.
+        await Alv.OnlineFollowedUp(MeetingId, _state.State.UnreportedFollowUp, actor);
+        if (_state.State.UnreportedFollowUp is not null)
+            await _state.CommitAsync(_state.State with { UnreportedFollowUp = null }, [], clock.GetCurrentInstant());
         return summary;
     }
 
@@ -273,7 +279,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
             await OnlineRecords(meeting), await CodesIssued());
         if (!opened.IsOk) return opened.Refusal!;
         var voting = opened.Value!;
-        await _state.CommitAsync(new OnlineVotingState { Voting = voting }, [Audit(now, actor, "online.opened",
+        await _state.CommitAsync(_state.State with { Voting = voting }, [Audit(now, actor, "online.opened",
             $"Online stemming voor '{MeetingId}' open van {DutchFormat.Date(voting.Opens)} tot en met de vergadering op {DutchFormat.Date(voting.MeetingDate)}: {string.Join(", ", voting.Proposals.Select(p => p.ProposalId))}.")], now);
         return Outcome<OnlineVotingView>.Ok(await ViewOf(voting));
     }
@@ -353,7 +359,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         // The directory first: a code it knows but this grain does not is simply not valid; the reverse would be a code nobody can use.
         await GrainFactory.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Register(this.GetPrimaryKeyString(), [.. entries.Where(e => e.Kind == "code").Select(e => e.Tag!)]);
         var updated = voting with { Generation = generation, CodesIssued = all ? codes.Count : voting.CodesIssued + newHolders };
-        await _state.CommitAsync(new OnlineVotingState { Voting = updated }, entries, now);
+        await _state.CommitAsync(_state.State with { Voting = updated }, entries, now);
     }
 
     public const string DemoCooperative = "ketelhuiswg";
@@ -385,7 +391,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var now = clock.GetCurrentInstant();
         var closed = voting with { ClosedAt = now, ClosedBy = actor };
         var voters = (await TurnoutAsClosingCounts(voting)).Voters;
-        await _state.CommitAsync(new OnlineVotingState { Voting = closed },
+        await _state.CommitAsync(_state.State with { Voting = closed },
             [Audit(now, actor, "online.closed", $"Online stemming voor '{MeetingId}' gesloten; alle stemcodes zijn verlopen. {voters} {DutchFormat.Noun(voters, "lid stemde", "leden stemden")} online.")], now);
         return Outcome<OnlineVotingView>.Ok(await ViewOf(closed));
     }

@@ -55,6 +55,7 @@ public static class AlertEndpoints
                 System.Diagnostics.Stopwatch.GetElapsedTime(read).TotalMilliseconds);
             return WideViewAnswer.Json(new PortfolioAnswer(today, scope, funded.Sum(r => r.Granted), funded.Sum(r => r.Paid), funded.Sum(r => r.Outstanding),
                 Portfolio.Sort(funded)), logs, "Portfolio", started);
-        }).WithTags("Signalen").WithSummary("Portefeuille van de financier: gefinancierde projecten, urgentste eerst");
+        }).KnownQuery([], "welke subsidies een financier ziet, volgt uit zijn token (financier:<funderId> ziet alleen die van dat fonds)")
+            .WithTags("Signalen").WithSummary("Portefeuille van de financier: gefinancierde projecten, urgentste eerst");
     }
 }

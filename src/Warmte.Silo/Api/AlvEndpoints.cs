@@ -77,8 +77,19 @@ public static class AlvEndpoints
             Write<ProposalInput, Meeting>(id, http, grains, (alv, body, actor) => alv.AddProposal(meetingId, body, actor), view: Sealed))
             .ReadsBody<ProposalInput>().WithSummary("Voorstel toevoegen: een agendapunt vóór de vergadering, of een correctie op een gesloten besluit");
 
-        group.MapPost("/meetings/{meetingId}/attendance", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
-            Write<RecordAttendance, Meeting>(id, http, grains, (alv, body, actor) => alv.RecordAttendance(meetingId, body, actor), view: Sealed))
+        group.MapPost("/meetings/{meetingId}/attendance", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
+        {
+            AttendanceRecorded? recorded = null;
+            return await Write<RecordAttendance, Meeting>(id, http, grains, async (alv, body, actor) =>
+            {
+                var outcome = await alv.RecordAttendance(meetingId, body, actor);
+                if (!outcome.IsOk) return outcome.Refusal!;
+                recorded = outcome.Value!;
+                return Outcome<Meeting>.Ok(recorded.Meeting);
+            }, view: async (alv, meeting) => await Sealed(alv, meeting) is MeetingView v
+                ? v with { Added = recorded?.Added, AlreadyPresent = recorded?.AlreadyPresent }
+                : meeting);
+        })
             .ReadsBody<RecordAttendance>().WithSummary("Presentielijst aanvullen (aanwezige leden)");
 
         group.MapPost("/meetings/{meetingId}/proposals/{proposalId}/ballots", (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>

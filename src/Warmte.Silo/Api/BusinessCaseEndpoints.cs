@@ -14,7 +14,8 @@ public sealed record SaveBusinessCaseRequest(string? Note, JsonElement? Model);
 
 public sealed record EvaluateRequest(JsonElement? Model);
 
-public sealed record LoanGridRequest(decimal[]? Rates, int[]? Terms, string[]? Types, int[]? Graces, int? Loan);
+public sealed record LoanGridRequest(
+    [property: JsonFieldHint(LoanGrid.RateForm)] decimal[]? Rates, int[]? Terms, string[]? Types, int[]? Graces, int? Loan);
 
 public sealed record MonteCarloRequest(int? Runs, int? Seed);
 
@@ -109,8 +110,8 @@ public static class BusinessCaseEndpoints
             // Omitted graces: the model loan's own grace years (as the CLI and the dashboard do), read once the model is parsed.
             var graces = body.Graces ?? [];
             var loan = body.Loan ?? 0;
-            if (rates.Length == 0) v.Add("rates", "is verplicht: rentes als fractie, bijv. [0.02, 0.03].");
-            for (var i = 0; i < rates.Length; i++) if (rates[i] is < -0.05m or > 0.5m) v.Add($"rates[{i}]", "moet tussen −0,05 en 0,5 liggen; een rente is een fractie (0,03 = 3%).");
+            if (rates.Length == 0) v.Add("rates", "is verplicht: rentes als fractie, bijv. [0.02, 0.025] voor 2% en 2,5%.");
+            for (var i = 0; i < rates.Length; i++) if (LoanGrid.RateProblem(rates[i]) is { } rateProblem) v.Add($"rates[{i}]", rateProblem);
             if (terms.Length == 0) v.Add("terms", "is verplicht: looptijden in jaren, bijv. [20, 30].");
             for (var i = 0; i < terms.Length; i++) if (terms[i] is < 1 or > 100) v.Add($"terms[{i}]", "moet tussen 1 en 100 jaar liggen.");
             for (var i = 0; i < graces.Length; i++) if (graces[i] is < 0 or > 99) v.Add($"graces[{i}]", "moet tussen 0 en 99 jaar liggen.");
@@ -130,8 +131,8 @@ public static class BusinessCaseEndpoints
             return await costly.ComputeAsync(http, () =>
             {
                 var inputs = ModelReader.Read(saved.ModelJson).Value!;
-                if (loan >= inputs.Loans.Length)
-                    return Problems.Invalid("loan", $"het model heeft {inputs.Loans.Length} {Warmte.DutchFormat.Noun(inputs.Loans.Length, "lening", "leningen")}; kies 0 tot {inputs.Loans.Length - 1}.");
+                if (LoanGrid.LoanIndexProblem(inputs.Loans.Length, loan, "loan") is { } noLoan)
+                    return Problems.Invalid("loan", $"lening {loan} bestaat niet: {noLoan}");
                 int[] gracesUsed = body.Graces is null ? [inputs.Loans[loan].Terms.GraceYears] : [.. graces.Distinct()];
                 return Answers.Ok(LoanGrid.Simulate(inputs, rates.Distinct().ToArray(), terms.Distinct().ToArray(),
                     types.Distinct().ToArray(), gracesUsed, loan, costly.Settings.ThreadsPerRequest, costly.Lane));

@@ -60,6 +60,22 @@ public sealed record SetMonthTotalsRequest(MonthTotalRequest?[]? Totals)
 }
 
 /// <summary>
+/// <c>GET …/spending</c>: the months answered (<c>from</c>, <c>to</c>; null when nothing is booked), the request that
+/// answers the bookings before them (<c>earlier</c>) and after them (<c>later</c>), null when there are none, the
+/// project's totals over every month, and the bookings in the order they were made.
+/// </summary>
+public sealed record SpendingListAnswer(
+    YearMonth? From, YearMonth? To, string? Earlier, string? Later, int TotalBookings, decimal TotalAmount,
+    System.Collections.Immutable.ImmutableArray<SpendingBooking> Items)
+{
+    public static SpendingListAnswer Of(string projectId, SpendingListing listing) => new(
+        listing.From, listing.To,
+        listing.EarlierTo is { } to ? $"/api/projects/{projectId}/spending?to={SpendingLedger.Tag(to)}" : null,
+        listing.LaterFrom is { } from ? $"/api/projects/{projectId}/spending?from={SpendingLedger.Tag(from)}" : null,
+        listing.TotalBookings, listing.TotalAmount, listing.Items);
+}
+
+/// <summary>
 /// A project's cash-flow plan and its simulation: the monthly cash line, stalls and today's
 /// outlook under each financing regime, with the funder's lead times observed on this project.
 /// </summary>
@@ -142,16 +158,20 @@ public static class CashFlowEndpoints
             return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).SetTotals(command, http.User.Actor(), dryRun.Value));
         }).ReadsBody<SetMonthTotalsRequest>().WithSummary("Maandtotalen per soort werk vastleggen (spreadsheetimport): hetzelfde nog eens verandert niets, 0 haalt weg");
 
-        group.MapGet("/spending", async (string id, string? month, IGrainFactory grains) =>
+        group.MapGet("/spending", async (string id, string? month, string? from, string? to, IGrainFactory grains) =>
         {
-            // ?month=JJJJ-MM: that month's bookings only, read from the journal by month.
+            // Never every booking of the project (issue 15): one month, a from–to range (at most 120 months), or without
+            // either the most recent 24 months with bookings; read from the journal by month range. The answer says which
+            // months it holds and where earlier and later bookings are.
             var v = new Validation();
-            var only = month is null ? null : Months.Parse(month, "month", v);
+            var one = month is null ? null : Months.Parse(month, "month", v);
+            var first = from is null ? null : Months.Parse(from, "from", v);
+            var last = to is null ? null : Months.Parse(to, "to", v);
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            return await Answers.ProjectExists(grains, id)
-                ? Answers.Ok(await grains.GetGrain<ICashFlowPlanGrain>(id).Bookings(only))
-                : Problems.NotFound("Project", id);
-        }).WithSummary("Geboekte uitgaven (alle, of van één maand met ?month=JJJJ-MM)");
+            if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
+            var listing = await grains.GetGrain<ICashFlowPlanGrain>(id).Spending(one, first, last);
+            return listing.IsOk ? Answers.Ok(SpendingListAnswer.Of(id, listing.Value!)) : Problems.From(listing.Refusal!);
+        }).WithSummary("Geboekte uitgaven van een reeks maanden (?month=JJJJ-MM, ?from=JJJJ-MM&to=JJJJ-MM, of de laatste 24 maanden met boekingen), met waar eerdere en latere staan");
 
         group.MapGet("/cash-position", async (string id, IGrainFactory grains, IClock clock) =>
         {
@@ -187,7 +207,9 @@ public static class CashFlowEndpoints
             if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
             if (ParseRegime(regime) is not { } chosen) return Problems.Invalid("regime", "kies Tranches of Bridge.");
             return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).Timeline(chosen, ThisMonth(clock)));
-        }).WithSummary("Eén kaslijn: werkelijk tot vandaag, daarna geprojecteerd vanaf de werkelijke stand");
+        }).KnownQuery(["regime"], "het antwoord heeft altijd alle maanden, werkelijk en geprojecteerd (de samenvatting telt ze allemaal); "
+                                  + "kies de rijen zelf, zoals warmte cash-timeline --from en --months doen")
+            .WithSummary("Eén kaslijn: werkelijk tot vandaag, daarna geprojecteerd vanaf de werkelijke stand");
 
         group.MapGet("/regimes", async (string id, IGrainFactory grains, IClock clock) =>
             Slug.IsValid(id) && await grains.GetGrain<ICashFlowPlanGrain>(id).Compare(ThisMonth(clock)) is { } comparison

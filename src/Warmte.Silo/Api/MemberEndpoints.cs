@@ -105,7 +105,8 @@ public static class MemberEndpoints
             // Closed meetings on or after leftOn where the member counted (tester6 T5): their results stand as counted; say so.
             var alv = grains.GetGrain<Warmte.Alv.IAlvGrain>(id);
             var counted = await alv.CountedAtClosedMeetings(left.Value.Number, leftOn);
-            var stand = counted.IsEmpty ? [] : Warmte.Alv.AlvRules.ClosedResultsStand(left.Value.Number, await alv.Meetings(), counted, AmsterdamTime.Today(clock));
+            var stand = counted.IsEmpty ? [] : Warmte.Alv.AlvRules.ClosedResultsStand(left.Value.Number, await alv.Meetings(), counted, AmsterdamTime.Today(clock),
+                await alv.Statutes());
             if (dropped.Count == 0 && stand.IsEmpty) return Answers.Ok(left.Value);
             var answer = System.Text.Json.JsonSerializer.SerializeToNode(left.Value, WarmteJson.Default)!.AsObject();
             if (dropped.Count > 0)

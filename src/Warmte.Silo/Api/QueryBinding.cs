@@ -16,6 +16,22 @@ public static partial class QueryBinding
     [GeneratedRegex("""^Required parameter "(?<type>[^"]+) (?<name>[A-Za-z_][A-Za-z0-9_]*)" was not provided""")]
     private static partial Regex NotProvided();
 
+    /// <summary>
+    /// Refuses a query parameter the endpoint does not know with a 400 naming it, instead of answering as if it was not
+    /// there (tester7: <c>/api/portfolio?funderId=x</c> and <c>cash-timeline?from=…&amp;months=…</c> were silently ignored).
+    /// <paramref name="known"/> are the parameters it reads; <paramref name="note"/> says where the asked-for thing is instead.
+    /// </summary>
+    public static RouteHandlerBuilder KnownQuery(this RouteHandlerBuilder route, string[] known, string? note = null) =>
+        route.AddEndpointFilter(async (context, next) =>
+        {
+            var unknown = context.HttpContext.Request.Query.Keys
+                .Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count == 0) return await next(context);
+            var accepted = known.Length == 0 ? "deze vraag kent geen queryparameters" : $"deze vraag kent alleen {string.Join(", ", known.Select(k => $"'{k}'"))}";
+            return Problems.From(Common.Refusal.Invalid(unknown.Select(k => new FieldError(Slug.Truncate(k),
+                $"is geen bekende queryparameter: {accepted}{(note is null ? "" : "; " + note)}.")).ToArray()));
+        });
+
     /// <summary>The refusal naming the parameter, or null when the exception is not about binding one.</summary>
     public static Refusal? RefusalOf(BadHttpRequestException bad)
     {

@@ -84,35 +84,32 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            var first = ErrorOf<T>(ex);
+            var sent = ParseNode(body);
+            var first = ErrorOf<T>(ex, sent);
             var errors = new List<FieldError> { first };
-            // The body is JSON but a field is wrong: leave each wrong field out and read again, so every one is named.
+            // The body is JSON but a field is wrong: one walk over the parsed body names every wrong field and leaves it out,
+            // then what is left is read once (for alsoCheck). Before, the body was read again per wrong field (up to 50 times).
             if (first.Field != "body" && ParseNode(body) is { } node)
             {
                 T? rest = null;
-                var error = first;
                 try
                 {
-                    while (errors.Count <= MaxTypeErrors && Remove(node, error.Field))
+                    var walk = new FieldWalk(Options, typeof(T), sent);
+                    walk.Object(node, Options.GetTypeInfo(typeof(T)), "$");
+                    // The walk meets the reader's first error first; that one keeps its position in the body.
+                    errors.AddRange(walk.Errors.Where(e => e.Field != first.Field).Take(MaxTypeErrors - errors.Count + 1));
+                    if (!walk.Stopped && errors.Count <= MaxTypeErrors)
                     {
-                        try
-                        {
-                            rest = node.Deserialize<T>(Options);
-                            break;
-                        }
-                        catch (JsonException next)
-                        {
-                            error = ErrorOf<T>(next, position: false);
-                            if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) break;
-                            errors.Add(error);
-                        }
+                        walk.Prune();
+                        rest = ReadRest<T>(node, sent, errors);
                     }
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException
                                               or System.Text.RegularExpressions.RegexMatchTimeoutException)
                 {
-                    // Text the reader took but the rest cannot be written again for the second read (a lone surrogate,
-                    // "\ud800", is refused when written): answer the errors found so far (the abuse campaign's find).
+                    // Text the reader took but that cannot be written again for a read of the parts (a lone surrogate,
+                    // "\ud800", is refused when written), or a property twice: answer the reader's own error (the abuse campaign's find).
+                    errors = [first];
                     rest = null;
                 }
                 if (rest is not null && alsoCheck is not null)
@@ -123,16 +120,139 @@ public static class RequestBody
         }
     }
 
+    /// <summary>
+    /// The body with the wrong fields left out, read once. Should that read still find a field the walk let through, it is
+    /// named and left out too, as the reader did field by field before the walk; a body-wide error (a required field left
+    /// out) ends it without a value.
+    /// </summary>
+    private static T? ReadRest<T>(System.Text.Json.Nodes.JsonNode node, System.Text.Json.Nodes.JsonNode? sent, List<FieldError> errors) where T : class
+    {
+        while (true)
+        {
+            try
+            {
+                return node.Deserialize<T>(Options);
+            }
+            catch (JsonException next)
+            {
+                var error = ErrorOf<T>(next, sent, position: false);
+                if (error.Field == "body" || errors.Any(e => e.Field == error.Field)) return null;
+                errors.Add(error);
+                if (errors.Count > MaxTypeErrors || !Remove(node, error.Field)) return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One walk over a parsed body along the request type's JSON contract, in document order: an unknown property, or a
+    /// value its member's type does not take (read on its own with the same options), is a field error with the path the
+    /// reader would name. A wrong property is left out, a wrong item of a list becomes null (the others keep their index).
+    /// <see cref="Stopped"/> where the reader, reading again without the field, could not go on either: a required member
+    /// left out, or a null item in a list of plain values.
+    /// </summary>
+    private sealed class FieldWalk(JsonSerializerOptions options, Type root, System.Text.Json.Nodes.JsonNode? sent)
+    {
+        private readonly List<Action> removals = [];
+        public List<FieldError> Errors { get; } = [];
+        public bool Stopped { get; private set; }
+        private bool Full => Stopped || Errors.Count > MaxTypeErrors;
+
+        public void Prune()
+        {
+            foreach (var remove in removals) remove();
+        }
+
+        public void Object(System.Text.Json.Nodes.JsonNode node, System.Text.Json.Serialization.Metadata.JsonTypeInfo info, string path)
+        {
+            if (node is not System.Text.Json.Nodes.JsonObject obj) return;
+            var comparison = options.PropertyNameCaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            foreach (var (key, value) in obj.ToList())
+            {
+                if (Full) return;
+                var at = Child(path, key);
+                var property = info.Properties.FirstOrDefault(p => p.Name == key) ?? info.Properties.FirstOrDefault(p => string.Equals(p.Name, key, comparison));
+                if (property is null)
+                {
+                    Errors.Add(new FieldError(FieldOf(at), "is geen bekend veld."));
+                    removals.Add(() => obj.Remove(key));
+                    continue;
+                }
+                if (!Value(value, property.PropertyType, at))
+                {
+                    removals.Add(() => obj.Remove(key));
+                    // Read again without it, the whole body is refused ("body"): the reader could not go on (a required member
+                    // inside a list item is left to the read of the rest, which names it as the reader does).
+                    if (property.IsRequired && path == "$") Stopped = true;
+                }
+            }
+        }
+
+        /// <summary>Checks one value against <paramref name="type"/>; false when it is wrong (and named).</summary>
+        private bool Value(System.Text.Json.Nodes.JsonNode? value, Type type, string path)
+        {
+            // A nullable list or object (ImmutableArray<string?>?) is walked as the list or object itself.
+            if (value is not null && Nullable.GetUnderlyingType(type) is { } underlying) type = underlying;
+            var info = options.GetTypeInfo(type);
+            switch (info.Kind)
+            {
+                case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object when value is System.Text.Json.Nodes.JsonObject:
+                    Object(value, info, path);
+                    return true;
+                case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable when value is System.Text.Json.Nodes.JsonArray array && info.ElementType is { } element:
+                    for (var i = 0; i < array.Count && !Full; i++)
+                    {
+                        if (Value(array[i], element, $"{path}[{i}]")) continue;
+                        var index = i;
+                        removals.Add(() => array[index] = null);
+                        // A list of plain values cannot hold the null: the reader would stop at the same place.
+                        if (element.IsValueType && Nullable.GetUnderlyingType(element) is null) Stopped = true;
+                    }
+                    return true;
+                case System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary when value is System.Text.Json.Nodes.JsonObject map && info.ElementType is { } item:
+                    foreach (var (key, entry) in map.ToList())
+                    {
+                        if (Full) break;
+                        if (!Value(entry, item, Child(path, key))) removals.Add(() => map.Remove(key));
+                    }
+                    return true;
+            }
+            try
+            {
+                value.Deserialize(type, options);
+                return true;
+            }
+            catch (JsonException ex)
+            {
+                // The error's path inside the value (a converter that reads an object) continues the value's own path.
+                var at = ex.Path is null or "$" ? path : path + ex.Path[1..];
+                var field = FieldOf(at);
+                // The same reason as the reader's first error gets (a number sent as Dutch text: what to write instead).
+                var reason = JsonFieldHints.Reason(root, at, sent, "");
+                if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+                {
+                    reason = "is geen bekend veld.";
+                    if (UnmappedName(ex.Message) is { } name) field = UnmappedPath(at, name);
+                }
+                Errors.Add(new FieldError(field, reason));
+                return false;
+            }
+        }
+
+        // As System.Text.Json writes a path: "$.name", or "$['a name']" for a name with a character that would break the path.
+        private static string Child(string path, string name) =>
+            name.AsSpan().IndexOfAny(". '/\"[]()\t\n\r\f\b\\\u0085\u2028\u2029") >= 0 ? $"{path}['{name}']" : $"{path}.{name}";
+    }
+
     /// <summary>The field error a <see cref="JsonException"/> stands for: an unknown field, a wrong value or type, or no JSON object ("body").</summary>
     /// <param name="position">Whether to say where in the body (line, position): only true for the body as sent, not for the rest read again.</param>
-    private static FieldError ErrorOf<T>(JsonException ex, bool position = true)
+    private static FieldError ErrorOf<T>(JsonException ex, System.Text.Json.Nodes.JsonNode? body, bool position = true)
     {
         var field = FieldOf(ex.Path);
         var reason = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
             ? "is geen bekend veld."
             : ex.Path is null or "$"
                 ? "is geen geldig JSON-object."
-                : $"heeft een ongeldige waarde of type{(position ? Position(ex) : "")}{Expected(typeof(T), ex.Path)}.";
+                : JsonFieldHints.Reason(typeof(T), ex.Path, body, position ? Position(ex) : "");
         if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnmappedName(ex.Message) is { } name)
             field = UnmappedPath(ex.Path, name);
         return new FieldError(field, reason);
@@ -234,63 +354,8 @@ public static class RequestBody
         return end > start ? message[(start + 1)..end] : null;
     }
 
-    /// <summary>
-    /// What the field expects, from the request type's member at <paramref name="path"/> ("; schrijf JJJJ-MM-DD, …"),
-    /// so a wrong value is answered with the form to use (tester finding A10); empty when the type is not known.
-    /// </summary>
-    internal static string Expected(Type root, string? path)
-    {
-        var type = TypeAt(root, path);
-        if (type is null) return "";
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(LocalDate)) return "; schrijf een datum als JJJJ-MM-DD, bijv. 2025-01-31";
-        if (type == typeof(YearMonth)) return "; schrijf een maand als JJJJ-MM, bijv. 2025-01";
-        if (type == typeof(Instant)) return "; schrijf een tijdstip als 2025-01-31T09:30:00Z";
-        if (type == typeof(decimal) || type == typeof(double) || type == typeof(float))
-            return "; verwacht een getal met een punt als decimaalteken en zonder aanhalingstekens, bijv. 2.5";
-        if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte))
-            return "; verwacht een geheel getal zonder aanhalingstekens, bijv. 14";
-        if (type == typeof(bool)) return "; verwacht true of false (zonder aanhalingstekens)";
-        if (type == typeof(string)) return "; verwacht tekst tussen aanhalingstekens";
-        if (type.IsEnum) return $"; kies uit {string.Join(", ", Enum.GetNames(type))}";
-        if (ElementType(type) is not null) return "; verwacht een lijst: [ … ]";
-        if (type.IsClass) return "; verwacht een object: { … }";
-        return "";
-    }
-
-    /// <summary>The .NET type of the member a JSON path ("$.members[0].joinedOn") names in <paramref name="root"/>; null when unknown.</summary>
-    private static Type? TypeAt(Type root, string? path)
-    {
-        if (path is null || !path.StartsWith('$')) return null;
-        var type = root;
-        foreach (System.Text.RegularExpressions.Match step in System.Text.RegularExpressions.Regex.Matches(
-                     path[1..], @"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]", default, TimeSpan.FromSeconds(1)))
-        {
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (step.Groups["index"].Success)
-            {
-                type = ElementType(type);
-                if (type is null) return null;
-                continue;
-            }
-            var name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
-            var property = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
-                .FirstOrDefault(p => string.Equals(
-                    p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), true).OfType<JsonPropertyNameAttribute>().FirstOrDefault()?.Name ?? p.Name,
-                    name, StringComparison.OrdinalIgnoreCase));
-            if (property is null) return null;
-            type = property.PropertyType;
-        }
-        return type == root ? null : type;
-    }
-
-    private static Type? ElementType(Type type)
-    {
-        if (type == typeof(string)) return null;
-        if (type.IsArray) return type.GetElementType();
-        return type.IsGenericType && type.GetGenericArguments() is [var element]
-               && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? element : null;
-    }
+    /// <summary>What the field expects ("; schrijf JJJJ-MM-DD, …"): <see cref="JsonFieldHints.Expected"/>, shared with the JSON files.</summary>
+    internal static string Expected(Type root, string? path) => JsonFieldHints.Expected(root, path);
 
     private static string Position(JsonException ex) =>
         ex.LineNumber is { } line ? $" (regel {line + 1}, positie {(ex.BytePositionInLine ?? 0) + 1})" : "";

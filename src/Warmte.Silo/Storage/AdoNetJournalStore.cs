@@ -411,6 +411,29 @@ public sealed class AdoNetJournalStore : IJournalStore
         return records;
     }
 
+    public async Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null, ReadTagRangeSql(Text("payload")),
+            ("type", grainType), ("key", grainKey), ("kind", kind), ("from", tagFrom), ("to", tagTo));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var records = new List<JournalRecord>();
+        while (await reader.ReadAsync())
+            records.Add(new JournalRecord(Convert.ToInt64(reader.GetValue(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                InstantPattern.ExtendedIso.Parse(reader.GetString(3)).Value, reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)));
+        return records;
+    }
+
+    /// <summary>
+    /// The statement of <see cref="ReadTagRangeAsync"/> (public so a test can ask the engine for its plan): equality on the
+    /// grain and kind, a closed range on tag — the columns of ix_warmte_journal_tag in its order, no LIKE; byte order on both
+    /// engines (SQLite's BINARY, the tag column's "C" collation on PostgreSQL, postgresql/0021). <paramref name="payload"/>
+    /// is the payload column as text for this engine.
+    /// </summary>
+    public static string ReadTagRangeSql(string payload = "payload") =>
+        "SELECT seq, kind, tag, at, actor, " + payload + " FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind" +
+        " AND tag >= @from AND tag <= @to ORDER BY seq";
+
     public async Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null)
     {
         await using var connection = await database.OpenAsync();
@@ -655,6 +678,27 @@ public sealed class AdoNetJournalStore : IJournalStore
         while (await reader.ReadAsync())
             found[(reader.GetString(0), reader.GetString(1))] = Convert.ToInt64(reader.GetValue(2));
         return [.. grains.Select(g => found.GetValueOrDefault((g.GrainType, g.GrainKey)))];
+    }
+
+    public async Task<Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes)
+    {
+        if (grainTypes.Count == 0) return null;
+        await using var connection = await database.OpenAsync();
+        // One primary-key lookup per grain: its snapshot's last seq is its newest journal row. The instants are
+        // compared parsed: ISO text with a varying number of fraction digits does not sort as text.
+        var types = string.Join(", ", grainTypes.Select((_, i) => $"@t{i}"));
+        await using var cmd = Command(connection, null,
+            "SELECT j.at FROM warmte_snapshot s JOIN warmte_journal j ON j.grain_type = s.grain_type AND j.grain_key = s.grain_key AND j.seq = s.last_seq " +
+            $"WHERE s.grain_key = @key AND s.grain_type IN ({types})",
+            [("key", grainKey), .. grainTypes.Select((t, i) => ($"t{i}", (object?)t))]);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        Instant? last = null;
+        while (await reader.ReadAsync())
+        {
+            var at = InstantPattern.ExtendedIso.Parse(reader.GetString(0)).Value;
+            if (last is null || at > last) last = at;
+        }
+        return last;
     }
 
     public async Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId)

@@ -65,8 +65,8 @@ public sealed class AlertSeverityLabelTests
 
         // The portfolio's "worst alert" column and the project sheet's alert line.
         var sheet = workbook.Worksheet("Portefeuille");
-        Assert.Equal(cli, sheet.Cell(2, 11).GetString());
-        var projectSheet = workbook.Worksheet(sheet.Cell(2, 13).GetString());
+        Assert.Equal(cli, sheet.Cell(2, PortfolioWorkbook.WorstColumn).GetString());
+        var projectSheet = workbook.Worksheet(sheet.Cell(2, PortfolioWorkbook.SheetColumn).GetString());
         var signals = projectSheet.RowsUsed().Single(r => r.Cell(1).GetString() == "Open signalen");
         Assert.Equal($"{cli}: Betaling blijft uit", projectSheet.Cell(signals.RowNumber() + 1, 2).GetString());
     }

@@ -25,7 +25,7 @@ public sealed class SpendingCorrectionReadsTests
     private static readonly FakeClock Clock = new(Instant.FromUtc(2026, 11, 22, 10, 0));
 
     /// <summary>The real store, with the cash plan's spending reads and booking lookups written down.</summary>
-    private sealed class RecordingStore(IJournalStore inner) : IJournalStore
+    internal sealed class RecordingStore(IJournalStore inner) : IJournalStore
     {
         public ConcurrentQueue<string> Reads { get; } = new();
 
@@ -45,6 +45,11 @@ public sealed class SpendingCorrectionReadsTests
         public Task CommitAsync(JournalCommit commit) => inner.CommitAsync(commit);
         public Task<IdempotencyRecord?> FindIdempotencyAsync(string grainType, string grainKey, string idempotencyKey) => inner.FindIdempotencyAsync(grainType, grainKey, idempotencyKey);
         public Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null) => inner.CountAsync(grainType, grainKey, kind, tag);
+        public Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo)
+        {
+            if (grainType == CashFlowPlanGrain.JournalType && kind == SpendingLedger.Kind) Reads.Enqueue($"range {tagFrom}..{tagTo}");
+            return inner.ReadTagRangeAsync(grainType, grainKey, kind, tagFrom, tagTo);
+        }
         public Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix) => inner.CountByTagPrefixAsync(grainType, grainKey, kind, tagPrefix);
         public Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query) => inner.ReadRowsAsync(grainType, grainKey, query);
         public Task<long> CountRowsAsync(string grainType, string grainKey, string kind, string? tag = null) => inner.CountRowsAsync(grainType, grainKey, kind, tag);
@@ -58,6 +63,7 @@ public sealed class SpendingCorrectionReadsTests
         public Task<IReadOnlyList<UnindexedProjectSummary>> ReadUnindexedProjectSummariesAsync(string? afterProjectId, int limit) => inner.ReadUnindexedProjectSummariesAsync(afterProjectId, limit);
         public Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows) => inner.IndexProjectSummaryFundersAsync(rows);
         public Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains) => inner.SnapshotVersionsAsync(grains);
+        public Task<NodaTime.Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes) => inner.LastEntryAtAsync(grainKey, grainTypes);
     }
 
     [Theory]
@@ -113,7 +119,7 @@ public sealed class SpendingCorrectionReadsTests
             var octoberNow = await plan.Bookings(new YearMonth(2026, 10));
             Assert.Equal(7, octoberNow.Length); // five bookings and two corrections, each once
             Assert.Equal(700m, SpendingLedger.Stands(target, octoberNow));
-            Assert.Equal(18, (await plan.Bookings()).Length); // 15 bookings, 2 corrections and the one booking under k3
+            Assert.Equal(18, (await plan.Spending(null, null, null)).Value!.Items.Length); // 15 bookings, 2 corrections and the one booking under k3
 
             // An unknown booking: 404 after one lookup and no month read.
             store.Reads.Clear();

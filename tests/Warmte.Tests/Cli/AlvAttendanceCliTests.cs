@@ -44,7 +44,7 @@ public sealed class AlvAttendanceCliTests(CliServerFixture fixture) : IClassFixt
 
         var recorded = await Run(board, "alv", "attendance", coop, "alv-2024-12-14", "--present", "L-1, L-2");
         Assert.True(recorded.Code == 0, recorded.Err);
-        Assert.Contains("Presentielijst van ALV 'alv-2024-12-14' bijgewerkt met L-1, L-2; 2 aanwezigen in totaal.", recorded.Out);
+        Assert.Contains("Presentielijst van ALV 'alv-2024-12-14' (L-1, L-2): 2 leden bijgeschreven; 2 aanwezigen in totaal.", recorded.Out);
         Assert.Equal(["L-1", "L-2"], await Attendance(admin, coop, "alv-2024-12-14"));
 
         // L-4 is not on the list: her proxy for L-3 is refused, and the hint gives the command with this cooperative and meeting.
@@ -58,11 +58,21 @@ public sealed class AlvAttendanceCliTests(CliServerFixture fixture) : IClassFixt
         // Following the hint: L-4 on the list (L-1 again changes nothing), then the proxy vote is taken.
         var added = await Run(board, "alv", "attendance", coop, "alv-2024-12-14", "--present", "L-4,L-1");
         Assert.True(added.Code == 0, added.Err);
-        Assert.Contains("3 aanwezigen in totaal.", added.Out);
+        Assert.Contains("Presentielijst van ALV 'alv-2024-12-14' (L-4, L-1): 1 lid bijgeschreven, 1 stond er al op; 3 aanwezigen in totaal.", added.Out);
+        // The same list again adds nobody, and says so (the API answers added 0, alreadyPresent 2).
+        var again = await Run(board, "alv", "attendance", coop, "alv-2024-12-14", "--present", "L-4,L-1");
+        Assert.True(again.Code == 0, again.Err);
+        Assert.Contains("Presentielijst van ALV 'alv-2024-12-14' (L-4, L-1): niemand bijgeschreven, 2 stonden er al op; 3 aanwezigen in totaal.", again.Out);
         Assert.Equal(["L-1", "L-2", "L-4"], await Attendance(admin, coop, "alv-2024-12-14"));
         var proxy = await Run(board, "alv", "vote", coop, "alv-2024-12-14", "realisatiebesluit", "--member", "L-3", "--choice", "voor", "--proxy", "L-4");
         Assert.True(proxy.Code == 0, proxy.Err);
         Assert.Contains("Stem van lid L-3 vastgelegd", proxy.Out);
+
+        // The API answer itself: one of the two is new.
+        var api = await Server.Client().Post($"api/cooperatives/{coop}/alv/meetings/alv-2024-12-14/attendance", new { present = new[] { "L-2", "L-3" } });
+        Assert.Equal(1, api.Body.GetProperty("added").GetInt32());
+        Assert.Equal(1, api.Body.GetProperty("alreadyPresent").GetInt32());
+        Assert.Equal(4, api.Body.GetProperty("presentCount").GetInt32());
     }
 
     [Fact]

@@ -252,7 +252,7 @@ public sealed class BusinessCaseCliTests
     public async Task Loan_simulate_the_models_own_terms_close_at_3_percent_but_not_at_7()
     {
         var loan = Model(Ketelhuis)["sources"]!["loans"]![0]!;
-        var result = await Warmte("loan", "simulate", Ketelhuis, "--rate", "3,7", "--term", "33", "--type", "annuity", "--json");
+        var result = await Warmte("loan", "simulate", Ketelhuis, "--rate", "3;7", "--term", "33", "--type", "annuity", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Out);
@@ -304,7 +304,7 @@ public sealed class BusinessCaseCliTests
     [InlineData("--rate|2:7:0", "groter dan 0")]
     [InlineData("--rate|2:7:-1", "groter dan 0")]
     [InlineData("--rate|drie", "geen getal")]
-    [InlineData("--rate|3;4", "geen getal")]
+    [InlineData("--rate|3;;4", "lege waarde")]
     [InlineData("--rate|60", "buiten het bereik")]
     [InlineData("--rate|-5.5", "buiten het bereik")]
     [InlineData("--rate|7:2:0.5", "vóór het begin")]
@@ -336,6 +336,43 @@ public sealed class BusinessCaseCliTests
         var result = await Warmte("loan", "simulate", Ketelhuis, "--loan", "5");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--loan 5 bestaat niet", result.Err);
+        // One loan: say what to write, not "index 0 tot en met 0" (tester7 T15).
+        Assert.Contains("het model heeft 1 lening; laat --loan weg of kies 0", result.Err);
+    }
+
+    /// <summary>Tester7 T7: "--rate 2,5" computed 2% and 5%; a list that also reads as one Dutch number is refused, as amounts are.</summary>
+    [Theory]
+    [InlineData("2,5", "bedoelt u 2,5 % of 2 % en 5 %?", "2.5", "\"2;5\"")]
+    [InlineData("1.250,50", "bedoelt u 1.250,5 % of 1.250 % en 50 %?", "1250.50", "\"1.250;50\"")]
+    [InlineData("2,5:7", "bedoelt u 2,5 % of 2 % en 5 %?", "2.5", "\"2;5\"")]
+    [InlineData("-1,5", "bedoelt u -1,5 % of -1 % en 5 %?", "-1.5", "\"-1;5\"")]
+    public async Task Loan_simulate_refuses_a_rate_list_that_may_be_one_number_with_a_decimal_comma(string rate, string question, string one, string list)
+    {
+        var result = await Warmte("loan", "simulate", Ketelhuis, "--rate", rate, "--term", "30");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("dubbelzinnig", result.Err);
+        Assert.Contains(question, result.Err);
+        Assert.Contains($"met een punt ({one})", result.Err);
+        Assert.Contains(list, result.Err);
+    }
+
+    [Fact]
+    public async Task Loan_simulate_reads_unambiguous_lists_with_commas_or_semicolons()
+    {
+        var commas = await Warmte("loan", "simulate", Ketelhuis, "--rate", "2,3,4", "--term", "30", "--type", "annuity", "--json");
+        var semicolons = await Warmte("loan", "simulate", Ketelhuis, "--rate", "2;5", "--term", "30", "--type", "annuity", "--json");
+        var dotThenComma = await Warmte("loan", "simulate", Ketelhuis, "--rate", "2.5,3", "--term", "30", "--type", "annuity", "--json");
+
+        static decimal[] Rates(CliResult r) =>
+            [.. JsonDocument.Parse(r.Out).RootElement.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("annualRate").GetDecimal()).Order()];
+        Assert.True(commas.ExitCode == 0, commas.ToString());
+        Assert.Equal([0.02m, 0.03m, 0.04m], Rates(commas));
+        Assert.True(semicolons.ExitCode == 0, semicolons.ToString());
+        Assert.Equal([0.02m, 0.05m], Rates(semicolons));
+        Assert.True(dotThenComma.ExitCode == 0, dotThenComma.ToString());
+        Assert.Equal([0.025m, 0.03m], Rates(dotThenComma));
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class MonthOptionCliTests
             Assert.True(booked.ExitCode == 0, $"--month {typed}: {booked}");
             Assert.Contains($"ontwerp in {printed}.", booked.Out);
         }
-        var months = (await server.Client().Get($"api/projects/{project}/spending")).Body.EnumerateArray()
+        var months = (await server.Client().Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray()
             .Select(b => b.GetProperty("month").GetString()).ToList();
         Assert.Equal(["2026-12", "2026-11", "2026-10", "2026-09", "2026-03"], months);
 
@@ -96,7 +96,7 @@ public sealed class MonthOptionCliTests
         var words = await Run(server, board, "spending", "book", project, "--month", "januari", "--kind", "ontwerp", "--amount", "10");
         Assert.Equal(1, words.ExitCode);
         Assert.Contains("geen maand voor --month; schrijf bijv. 12-2026, 2026-12 of dec 2026.", words.Err);
-        Assert.Equal(5, (await server.Client().Get($"api/projects/{project}/spending")).Body.GetArrayLength());
+        Assert.Equal(5, (await server.Client().Get($"api/projects/{project}/spending")).Body.GetProperty("items").GetArrayLength());
     }
 
     [Fact]

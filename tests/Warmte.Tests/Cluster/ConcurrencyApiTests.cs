@@ -44,7 +44,7 @@ public sealed class ConcurrencyApiTests
         }
         Assert.Equal(HttpStatusCode.Created, again.Status);
 
-        var bookings = (await b.Client().Get($"api/projects/{project}/spending")).Body.EnumerateArray()
+        var bookings = (await b.Client().Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray()
             .Select(x => (x.GetProperty("note").GetString(), x.GetProperty("amount").GetDecimal())).ToList();
         Assert.Equal([("boeking-a", 1_234.56m), ("boeking-b", 789.01m)], bookings);
         Assert.Equal(2_023.57m, (await b.Client().Get($"api/projects/{project}/cash-position")).Body.GetProperty("totalSpent").GetDecimal());

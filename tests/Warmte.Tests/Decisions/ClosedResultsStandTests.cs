@@ -46,7 +46,11 @@ public sealed class ClosedResultsStandTests
         var sentence = Assert.Single(AlvRules.ClosedResultsStand("OW-002", [alv], counted, new LocalDate(2026, 12, 7)));
         Assert.StartsWith("Lid OW-002 stemde op de ALV van 07-12-2026 ('alv-2026-12': 'tarief-2027' online, 'statuten' bij volmacht via lid OW-005, "
                           + "'benoeming' bij volmacht voor lid OW-003); die uitslag blijft staan; een hertelling is nodig om dat te veranderen (kan tot en met 21-12-2026", sentence);
-        Assert.Contains("--corrects alv-2026-12/<voorstel>", sentence);
+        // One command per decision, each one the service takes (RecountOnlineTests: a recount of a recount, a secret ballot).
+        Assert.Contains("warmte alv proposal add <coöperatie> alv-2026-12 --corrects alv-2026-12/tarief-2027; "
+                        + "warmte alv proposal add <coöperatie> alv-2026-12 --corrects alv-2026-12/statuten; "
+                        + "warmte alv proposal add <coöperatie> alv-2026-12 --corrects alv-2026-12/benoeming).", sentence);
+        Assert.DoesNotContain("<voorstel>", sentence);
 
         // After the recount period: the result stays as counted, and the sentence does not send the board to a recount it cannot add.
         var late = Assert.Single(AlvRules.ClosedResultsStand("OW-002", [alv], counted, new LocalDate(2026, 12, 22)));

@@ -106,6 +106,38 @@ public sealed class DutchAddressTests
         Assert.Equal((number, postcode), (text, pc));
     }
 
+    /// <summary>
+    /// Street and town from one address cell, for the member register's postal address: the street before the house
+    /// number, the town after the postcode or after a last comma (not a toevoeging after a comma: ", hs" stays with the
+    /// number). Whitespace runs become one space.
+    /// </summary>
+    [Theory]
+    [InlineData("Dapperstraat 14-H, 1093 BS Amsterdam", "14-H", "1093 BS", "Dapperstraat", "Amsterdam")]
+    [InlineData("Dapperstraat 14 H", "14 H", null, "Dapperstraat", null)]
+    [InlineData("Kerkweg 2a 1234 AB  Ons Dorp", "2a", "1234 AB", "Kerkweg", "Ons Dorp")]
+    [InlineData("1e Oosterparkstraat 9a, Amsterdam", "9a", null, "1e Oosterparkstraat", "Amsterdam")]
+    [InlineData("Eerste  Helmersstraat 7", "7", null, "Eerste Helmersstraat", null)]
+    [InlineData("1091 GM Wibautstraat 20, 1091 GM Amsterdam", "20", "1091 GM", "Wibautstraat", "Amsterdam")]
+    [InlineData("1091 GM 20-H", "20-H", "1091 GM", null, null)]
+    [InlineData("Plein 1940-1945 12, 1234 AB Ons Dorp", "12", "1234 AB", "Plein 1940-1945", "Ons Dorp")]
+    [InlineData("Dapperstraat 14, hs", "14, hs", null, "Dapperstraat", null)] // refused as a house number by the caller, not a town "hs"
+    public void A_whole_address_line_gives_its_street_and_town(string line, string number, string? postcode, string? street, string? town)
+    {
+        var parts = AddressLine.Read(line);
+        Assert.Equal((number, postcode, street, town, (string?)null), (parts.HouseNumberText, parts.Postcode, parts.Street, parts.Town, parts.Doubt));
+    }
+
+    /// <summary>A line that also reads with the first number as part of the street is read the first way and doubted, naming both readings.</summary>
+    [Theory]
+    [InlineData("Laan 1940 45, 1234 AB Ons Dorp", "straat Laan, huisnummer 1940-45; het kan ook straat Laan 1940, huisnummer 45 zijn")]
+    [InlineData("Wibautstraat 14 1", "straat Wibautstraat, huisnummer 14-1; het kan ook straat Wibautstraat 14, huisnummer 1 zijn")]
+    public void A_line_that_reads_two_ways_is_doubted(string line, string both)
+    {
+        var parts = AddressLine.Read(line);
+        Assert.Null(parts.Problem);
+        Assert.Contains(both, parts.Doubt);
+    }
+
     [Fact]
     public void An_address_line_without_a_number_says_so() =>
         Assert.Contains("heeft geen huisnummer", AddressLine.Split("Wibautstraat").Problem);

@@ -176,6 +176,44 @@ public sealed class RecountOnlineTests
         Assert.Equal("online-vote-stands", Cast(record, "hertel2", "Z-001", "Tegen").Refusal?.Code);
     }
 
+    /// <summary>
+    /// The advice after a backdated write-out (ClosedResultsStand) named "--corrects alv/&lt;voorstel&gt;" also for a proposal that is
+    /// itself a recount. It names the decision in force at the meeting: the recount (a recount of a recount is accepted, as the
+    /// command it gives shows), and no command at all for a secret ballot with online votes, which cannot be recounted.
+    /// </summary>
+    [Fact]
+    public void The_write_out_advice_names_a_recount_of_the_decision_in_force_and_the_service_accepts_it()
+    {
+        var record = Ok(AddRecount(TestersMeeting()));
+        record = Ok(Cast(record, "hertel", "Z-002", "Onthouding"));
+        record = Ok(Close(record, "hertel"));
+        static List<string> Corrects(string sentence) =>
+            [.. System.Text.RegularExpressions.Regex.Matches(sentence, @"--corrects (\S+)").Select(m => m.Groups[1].Value.TrimEnd(')', ';', '.'))];
+
+        // Counted in the recount only: that recount is corrected again.
+        var inRecount = Assert.Single(AlvRules.ClosedResultsStand("Z-002", record.Meetings,
+            [new CountedAtClose("alv", "hertel", CountedAs.Voted, BallotChannel.Meeting)], Held, record.EffectiveStatutes));
+        Assert.Equal(["alv/hertel"], Corrects(inRecount));
+        Assert.Contains("'hertel' is zelf een hertelling van alv/begroting; een nieuwe hertelling corrigeert 'hertel'", inRecount);
+        // Counted in both: one command, for the recount; the replaced original is not suggested.
+        var both = Assert.Single(AlvRules.ClosedResultsStand("Z-002", record.Meetings,
+            [new CountedAtClose("alv", "begroting", CountedAs.Voted, BallotChannel.Meeting), new CountedAtClose("alv", "hertel", CountedAs.Voted, BallotChannel.Meeting)],
+            Held, record.EffectiveStatutes));
+        Assert.Equal(["alv/hertel"], Corrects(both));
+        Assert.Contains("voor 'begroting' geldt nu de hertelling 'hertel'", both);
+        // What it suggests is taken.
+        Assert.True(AddRecount(record, id: "hertel2", corrects: Corrects(both)[0]).IsOk);
+
+        // A secret ballot with online votes: the service refuses a recount, so none is suggested.
+        var secret = Ok(Cast(Meeting(secret: true), "begroting", "Z-001", "Voor", channel: BallotChannel.Online, receipt: "7FKB-D06Z"));
+        secret = Ok(Close(Ok(Cast(secret, "begroting", "Z-002", "Tegen")), "begroting"));
+        Assert.Equal("recount-secret-online", AddRecount(secret).Refusal?.Code);
+        var none = Assert.Single(AlvRules.ClosedResultsStand("Z-002", secret.Meetings,
+            [new CountedAtClose("alv", "begroting", CountedAs.Voted, BallotChannel.Meeting)], Held, secret.EffectiveStatutes));
+        Assert.Empty(Corrects(none));
+        Assert.Contains("'begroting' is geheim gestemd, ook online, en kan niet per lid worden herteld", none);
+    }
+
     [Fact]
     public void A_secret_ballot_with_online_votes_cannot_be_recounted_per_member()
     {

@@ -72,7 +72,7 @@ public sealed class ActorNameTests(ServerFixture fixture) : IClassFixture<Server
             Assert.Equal(HttpStatusCode.OK, audit.Status);
             Assert.Contains(audit.Body.GetProperty("entries").EnumerateArray(), e => e.GetProperty("actor").GetString() == seesBoard);
             var spending = await client.Get($"api/projects/{project}/spending");
-            Assert.Equal(seesBoard, Assert.Single(spending.Body.EnumerateArray()).GetProperty("bookedBy").GetString());
+            Assert.Equal(seesBoard, Assert.Single(spending.Body.GetProperty("items").EnumerateArray()).GetProperty("bookedBy").GetString());
             var grants = await client.Get($"api/projects/{project}/grants/audit");
             Assert.Equal(seesFinancier, Assert.Single(grants.Body.GetProperty("entries").EnumerateArray()).GetProperty("actor").GetString());
             var deliverables = (await client.Get($"api/projects/{project}")).Raw;

@@ -79,8 +79,8 @@ public sealed class BusinessCaseApiTests(ServerFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, percent.Status);
         Assert.Equal(["rates[0]"], percent.ErrorFields);
         var message = percent.Body.GetProperty("errors").GetProperty("rates[0]")[0].GetString()!;
-        Assert.Contains("−0,05 en 0,5", message);
-        Assert.Contains("0,03 = 3%", message);
+        // A percentage in the fraction's place is named as such, with the fraction to write (tester7 T15).
+        Assert.Contains("Bedoelt u 2%? Schrijf dan 0.02.", message);
     }
 
     [Fact]

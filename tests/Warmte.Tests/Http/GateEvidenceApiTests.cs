@@ -3,6 +3,7 @@ using ClosedXML.Excel;
 using System.Text.Json.Nodes;
 using NodaTime;
 using NodaTime.Testing;
+using Warmte.Spreadsheets.Export;
 using Warmte.Tests.Infrastructure;
 
 namespace Warmte.Tests.Http;
@@ -205,14 +206,14 @@ public sealed class GateEvidenceApiTests : IAsyncLifetime
 
             using var portfolio = await Workbook(admin, "api/portfolio/export.xlsx");
             var sheet = portfolio.Worksheet("Portefeuille");
-            var line = sheet.RowsUsed().Single(r => r.Cell(13).GetString().Length > 0 && r.Cell(1).GetString() != "Project"
-                && portfolio.Worksheet(r.Cell(13).GetString()).Cell(1, 1).GetString().Contains($"({project})"));
-            Assert.Equal(count, line.Cell(10).GetValue<int>());
-            Assert.Equal(worstDutch, line.Cell(11).GetString());
-            Assert.Equal(string.Join(" | ", projectAlerts), line.Cell(12).GetString());
-            // The row is red exactly when the worst alert is high: the rule reads column K.
-            Assert.Contains(sheet.ConditionalFormats, f => f.Values.Any(v => v.Value.Value.Contains("$K2=\"hoog\"")));
-            var projectSheet = portfolio.Worksheet(line.Cell(13).GetString());
+            var line = sheet.RowsUsed().Single(r => r.Cell(PortfolioWorkbook.SheetColumn).GetString().Length > 0 && r.Cell(1).GetString() != "Project"
+                && portfolio.Worksheet(r.Cell(PortfolioWorkbook.SheetColumn).GetString()).Cell(1, 1).GetString().Contains($"({project})"));
+            Assert.Equal(count, line.Cell(PortfolioWorkbook.AlertsColumn).GetValue<int>());
+            Assert.Equal(worstDutch, line.Cell(PortfolioWorkbook.WorstColumn).GetString());
+            Assert.Equal(string.Join(" | ", projectAlerts), line.Cell(PortfolioWorkbook.MessagesColumn).GetString());
+            // The row is red exactly when the worst alert is high: the rule reads column M.
+            Assert.Contains(sheet.ConditionalFormats, f => f.Values.Any(v => v.Value.Value.Contains("$M2=\"hoog\"")));
+            var projectSheet = portfolio.Worksheet(line.Cell(PortfolioWorkbook.SheetColumn).GetString());
             Assert.Equal(count, projectSheet.RowsUsed().Single(r => r.Cell(1).GetString() == "Open signalen").Cell(2).GetValue<int>());
 
             using var single = await Workbook(admin, $"api/projects/{project}/export.xlsx");

@@ -14,7 +14,8 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
     [Theory]
     [InlineData("joinedOn", "01-01-2025", "schrijf een datum als JJJJ-MM-DD")]
     [InlineData("joinedOn", "2025-02-30", "schrijf een datum als JJJJ-MM-DD")]
-    [InlineData("woningequivalenten", "2,5", "een getal met een punt als decimaalteken")]
+    // A number sent as Dutch text is answered with the number to write (tester7 T15).
+    [InlineData("woningequivalenten", "2,5", "schrijf het getal zonder aanhalingstekens, zonder duizendtalpunten en met een punt als decimaalteken: 2.5.")]
     [InlineData("huisnummer", "14H", "een geheel getal")]
     [InlineData("eligibleToVote", "ja", "true of false")]
     public async Task A_value_of_the_wrong_type_is_answered_with_the_form_the_field_expects(string field, string value, string expected)
@@ -31,7 +32,7 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         Assert.Equal([field], refused.ErrorFields);
         var reason = refused.Body.GetProperty("errors").GetProperty(field)[0].GetString()!;
-        Assert.Contains("heeft een ongeldige waarde of type", reason);
+        Assert.True(reason.StartsWith("heeft een ongeldige waarde of type", StringComparison.Ordinal) || reason.StartsWith($"'{value}' is tekst", StringComparison.Ordinal), reason);
         Assert.Contains(expected, reason);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"api/cooperatives/{coop}/members/Z-050")).Status);
     }
@@ -136,6 +137,34 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal(["amount", "kind", "onbekend"], refused.ErrorFields.Order(StringComparer.Ordinal));
         Assert.Contains("is geen bekend veld", refused.Body.GetProperty("errors").GetProperty("onbekend")[0].GetString());
         Assert.Contains("verwacht een getal", refused.Body.GetProperty("errors").GetProperty("amount")[0].GetString());
+    }
+
+    /// <summary>
+    /// Tester6 T13's reader names the wrong fields in one walk over the body (it read the body again per wrong field): in the
+    /// order sent, a wrong item of a list of texts by its index (the list is nullable: its items are still walked), and no
+    /// more than <c>RequestBody.MaxTypeErrors</c> + 1 fields for a body with more.
+    /// </summary>
+    [Fact]
+    public async Task Wrong_fields_are_named_in_the_order_sent_items_by_index_and_at_most_up_to_the_cap()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        var present = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/attendance", new { present = new object[] { "L-1", 5, "L-2", true }, extra = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, present.Status);
+        Assert.Equal(["present[1]", "present[3]", "extra"], present.ErrorFields);
+        Assert.Contains("verwacht tekst tussen aanhalingstekens", present.Body.GetProperty("errors").GetProperty("present[3]")[0].GetString());
+
+        var many = await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = Enumerable.Range(1, 60).Select(i => new
+            {
+                number = $"L-{i}", name = "Lid", category = "eigenaar-bewoner", postcode = "1054 AB", huisnummer = i, joinedOn = "1-1-2020",
+            }).ToArray(),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, many.Status);
+        Assert.Equal(Enumerable.Range(0, 51).Select(i => $"members[{i}].joinedOn"), many.ErrorFields);
+        Assert.Equal(0, (await admin.Get($"api/cooperatives/{coop}/members/summary")).Body.GetProperty("members").GetInt32());
     }
 
     /// <summary>

@@ -34,14 +34,21 @@ public sealed class MeetingOnlineFollowUpApiTests : IAsyncLifetime
     private sealed class FailingFollowUps : IIncomingGrainCallFilter
     {
         private int _failNext;
+        private int _failReportNext;
 
         public bool FailAll { get; set; }
 
         public void FailOnce() => Interlocked.Exchange(ref _failNext, 1);
 
+        /// <summary>Makes the online voting's next report back to the ALV fail: after the online voting's own commit.</summary>
+        public void FailReportOnce() => Interlocked.Exchange(ref _failReportNext, 1);
+
         public Task Invoke(IIncomingGrainCallContext context)
         {
             var method = context.InterfaceMethod;
+            if (method.DeclaringType == typeof(IAlvGrain) && method.Name == nameof(IAlvGrain.OnlineFollowedUp)
+                && Interlocked.Exchange(ref _failReportNext, 0) == 1)
+                throw new InvalidOperationException("simulated failure between the online voting's commit and its report to the ALV");
             if (method.DeclaringType == typeof(IOnlineVotingGrain)
                 && method.Name is nameof(IOnlineVotingGrain.MeetingChanged) or nameof(IOnlineVotingGrain.FollowMeeting)
                 && (FailAll || Interlocked.Exchange(ref _failNext, 0) == 1))
@@ -146,6 +153,33 @@ public sealed class MeetingOnlineFollowUpApiTests : IAsyncLifetime
         await Converged(_server, coop, online);
         Assert.Single(await AuditActions(admin, coop), a => a == "alv.online-followed-up");
         // Sent once more by hand (a retry that crossed the first): nothing changes and nothing is audited again.
+        Assert.Null(await _server.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IOnlineVotingGrain>($"{coop}/alv-apr").MeetingChanged("test"));
+        Assert.Single(await AuditActions(admin, coop), a => a == "alv.online-followed-up");
+    }
+
+    /// <summary>
+    /// The online voting's report back failing after its own commit (smallfix item 5): the answer says the follow-up is under
+    /// way, and the ALV's retry, which finds nothing left to change in the online voting, still writes the audit sentence of
+    /// what the follow-up did, once.
+    /// </summary>
+    [Fact]
+    public async Task A_report_that_fails_after_the_online_commit_still_gives_the_ALV_audit_its_sentence()
+    {
+        var admin = _server.Client();
+        var (coop, online) = await Planned(admin);
+
+        _failures.FailReportOnce();
+        var answer = await admin.Patch($"api/cooperatives/{coop}/alv/meetings/alv-apr", new { date = "2027-05-01" });
+        Assert.True(answer.Status == HttpStatusCode.OK, answer.Raw);
+        Assert.Contains("wordt zo dadelijk aangepast", answer.Text("onlineVotingChange"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get(online)).Status); // the online voting's own commit went through
+
+        await Converged(_server, coop, online);
+        var audit = await admin.Get($"api/cooperatives/{coop}/alv/audit?pageSize=100");
+        var followed = Assert.Single(audit.Body.GetProperty("entries").EnumerateArray(), e => e.GetProperty("action").GetString() == "alv.online-followed-up");
+        Assert.Equal("De geplande online stemming voor 'alv-apr' is vervallen: de eerste stemdag 25-03-2027 past niet bij de nieuwe vergaderdatum 01-05-2027. "
+                     + "Open de online stemming opnieuw.", followed.GetProperty("summary").GetString());
+        // Sent once more by hand: nothing changes and nothing is audited again.
         Assert.Null(await _server.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IOnlineVotingGrain>($"{coop}/alv-apr").MeetingChanged("test"));
         Assert.Single(await AuditActions(admin, coop), a => a == "alv.online-followed-up");
     }

@@ -26,14 +26,14 @@ public sealed class SpendingAccessTests
         Assert.Equal("application/problem+json", otherBoard.ContentType);
         Assert.Contains("toegang-a", otherBoard.Raw); // names whose board books here
         Assert.Equal(HttpStatusCode.Forbidden, (await (await Token("reader")).Post($"api/projects/{project}/spending", booking)).Status);
-        Assert.Equal(0, (await admin.Get($"api/projects/{project}/spending")).Body.GetArrayLength());
+        Assert.Equal(0, (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").GetArrayLength());
 
         Assert.Equal(HttpStatusCode.NotFound, (await (await Token("board:toegang-a")).Post("api/projects/bestaat-niet/spending", booking)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Post("api/projects/bestaat-niet/spending", booking)).Status);
 
         Assert.Equal(HttpStatusCode.Created, (await (await Token("board:toegang-a")).Post($"api/projects/{project}/spending", booking)).Status);
         Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/spending", booking)).Status);
-        Assert.Equal(2, (await admin.Get($"api/projects/{project}/spending")).Body.GetArrayLength());
+        Assert.Equal(2, (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").GetArrayLength());
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class SpendingAccessTests
         Assert.Equal("kept-b-net", await ApiCalls.SeedCooperativeWithProject(admin, "kept-b", "kept-b-net"));
         Assert.Equal(HttpStatusCode.Forbidden, (await boardA.Post("api/projects/kept-b-net/spending", booking)).Status);
         Assert.Equal(HttpStatusCode.Created, (await boardB.Post("api/projects/kept-b-net/spending", booking)).Status);
-        Assert.Equal(2, (await admin.Get($"api/projects/{project}/spending")).Body.GetArrayLength());
-        Assert.Equal(1, (await admin.Get("api/projects/kept-b-net/spending")).Body.GetArrayLength());
+        Assert.Equal(2, (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, (await admin.Get("api/projects/kept-b-net/spending")).Body.GetProperty("items").GetArrayLength());
     }
 }

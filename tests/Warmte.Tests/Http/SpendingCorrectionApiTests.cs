@@ -60,7 +60,7 @@ public sealed class SpendingCorrectionApiTests
         Assert.Equal(["amount"], (await Send(board, correction, new { amount = 1.001m, reason = "tikfout" })).ErrorFields);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(board, $"{spending}/b-bestaatniet/correction", new { amount = 1m, reason = "x" })).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(board, $"api/projects/bestaat-niet/spending/{typoId}/correction", new { amount = 1m, reason = "x" })).Status);
-        Assert.Equal(2, (await admin.Get(spending)).Body.GetArrayLength());
+        Assert.Equal(2, (await admin.Get(spending)).Body.GetProperty("items").GetArrayLength());
         Assert.Equal(851_000.50m, await SpentInNovember());
 
         // The correction, sent twice with one key (a retry): booked once, answered the same.
@@ -74,7 +74,7 @@ public sealed class SpendingCorrectionApiTests
         Assert.Equal(HttpStatusCode.Conflict, (await Send(board, correction, new { amount = 80_000m, reason = "anders" }, "corr-1")).Status);
         Assert.Equal(["amount"], (await Send(board, correction, new { amount = 85_000.00m, reason = "tikfout" }, "corr-2")).ErrorFields);
 
-        var list = (await admin.Get(spending)).Body.EnumerateArray().ToList();
+        var list = (await admin.Get(spending)).Body.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(3, list.Count); // the typo stays, the correction is beside it
         Assert.Equal(850_000.00m, list[0].GetProperty("amount").GetDecimal());
         Assert.False(list[0].TryGetProperty("corrects", out _)); // an ordinary booking has no "corrects"
@@ -112,7 +112,7 @@ public sealed class SpendingCorrectionApiTests
         Assert.Equal(HttpStatusCode.OK, set.Status);
         Assert.Equal(1, set.Body.GetProperty("created").GetInt32());
         Assert.Equal(85_000.00m, await Spent());
-        var total = (await admin.Get(spending)).Body.EnumerateArray().Single(b => b.GetProperty("id").GetString() == "t-2026-11-advisers");
+        var total = (await admin.Get(spending)).Body.GetProperty("items").EnumerateArray().Single(b => b.GetProperty("id").GetString() == "t-2026-11-advisers");
         Assert.Equal(25_000.00m, total.GetProperty("amount").GetDecimal());
         // The same sheet again changes nothing; a sheet that matches the bookings removes the rest.
         var again = await admin.Put($"{spending}/totals", new { totals = new[] { new { month = "2026-11", kind = "adviseurs", amount = 85_000.00m } } });

@@ -44,7 +44,7 @@ public sealed class LoadGeneratorSmokeTests
         long bookings = 0, steps = 0;
         foreach (var project in set.AllProjectIds())
         {
-            bookings += (await admin.Get($"api/projects/{project}/spending")).Body.GetArrayLength();
+            bookings += (await admin.Get($"api/projects/{project}/spending?from=2020-01&to=2025-12")).Body.GetProperty("items").GetArrayLength(); // the load books in 72 months from 2020-01
             foreach (var grant in (await admin.Get($"api/projects/{project}/grants")).Body.EnumerateArray())
                 steps += grant.GetProperty("grant").GetProperty("tranches").EnumerateArray().Sum(t => t.GetProperty("steps").GetArrayLength());
         }

@@ -120,7 +120,7 @@ public sealed class BudgetDryRunAgreesProcessTests : IAsyncLifetime
         using var summary = JsonDocument.Parse(real.Out);
         Assert.Empty(summary.RootElement.GetProperty("planOnlyRows").EnumerateArray());
         Assert.Equal("werkplan vervangen door 1 werkpakket uit 1 rij", summary.RootElement.GetProperty("plan").GetString());
-        var spending = (await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray().ToList();
+        var spending = (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([95_000m], spending.Select(b => b.GetProperty("amount").GetDecimal())); // the refused row's Werkelijk is not booked
     }
 

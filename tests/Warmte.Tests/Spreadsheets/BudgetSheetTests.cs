@@ -25,10 +25,14 @@ public sealed class BudgetSheetTests
         Id = Guid.NewGuid().ToString("N"), Month = new YearMonth(2026, month), Kind = kind, Amount = amount, BookedBy = "bestuur", BookedAt = Instant.FromUtc(2026, 6, 1, 0, 0),
     };
 
+    /// <summary>The spending per month and kind as the cash plan's state folds it from these bookings.</summary>
+    private static IEnumerable<MonthKindSpending> Spent(params SpendingBooking[] bookings) =>
+        SpendingLedger.Rows(SpendingLedger.ByKind(bookings.Select(b => new SpendingFact(SpendingChange.Booked, b))));
+
     [Fact]
     public void Planned_months_are_calendar_months_and_spending_joins_the_row_of_its_month_and_category()
     {
-        var lines = BudgetSheet.Lines(Plan, [Booked(2, WorkKind.Design, 7_500m), Booked(2, WorkKind.Design, 250m), Booked(1, WorkKind.Advisers, 900m)]);
+        var lines = BudgetSheet.Lines(Plan, Spent(Booked(2, WorkKind.Design, 7_500m), Booked(2, WorkKind.Design, 250m), Booked(1, WorkKind.Advisers, 900m)));
 
         // January: organisation (planned) and advisers (booked only); February and March: design and organisation.
         Assert.Equal(6, lines.Length);

@@ -72,7 +72,7 @@ public sealed class BudgetSkipInvalidProcessTests
             Assert.Contains("Begroting: werkplan vervangen door 2 werkpakketten uit 2 rijen (van rij 3 alleen de Begroot: de Werkelijk is niet ingelezen).", skipped.Out);
             Assert.Contains("Werkelijke uitgaven: niets verstuurd; niet ingelezen: de Werkelijk van rij 3 (de Begroot wel).", skipped.Out);
             Assert.Equal([("design", 5, 5, 10_000m), ("advisers", 15, 15, 20_000m)], await WorkPlan());
-            var spending = (await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray().ToList();
+            var spending = (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray().ToList();
             Assert.Equal([(bookingId, 95_000m)], spending.Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("amount").GetDecimal())));
 
             // Importing the same file again changes nothing and still names the left-out cell.

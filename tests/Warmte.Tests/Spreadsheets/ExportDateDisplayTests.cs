@@ -93,6 +93,7 @@ public sealed class ExportDateDisplayTests : IDisposable
         var (code, stderr) = Gnumeric.Run("-S", "-T", "Gnumeric_stf:stf_assistant",
             "-O", "format=preserve separator=, quoting-mode=always eol=unix", xlsx, prefix + "-%n.csv");
         Assert.True(code == 0, $"ssconvert failed ({code}): {stderr}");
+        Gnumeric.AssertSilent(stderr, xlsx);
         return names.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => Csv(File.ReadAllText($"{prefix}-{x.i}.csv")));
     }
 

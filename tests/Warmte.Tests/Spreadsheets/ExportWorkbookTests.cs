@@ -107,7 +107,8 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
         var engine = BusinessCaseEngine.Evaluate(changed);
         Assert.NotEqual(BusinessCaseEngine.Evaluate(inputs).Kpis.MinDscr, engine.Kpis.MinDscr);
         var layout = Layout(new XLWorkbook(file), ketelhuis);
-        var failures = BusinessCaseFormulaTests.Disagreements(Gnumeric.RecalculatedSheet(file, "wg-terrein"), layout.BusinessCase!, changed, engine, out var compared);
+        // Saved again by ClosedXML itself (the edit above), not by the export: its empty tableParts draw Gnumeric's warning.
+        var failures = BusinessCaseFormulaTests.Disagreements(Gnumeric.RecalculatedSheet(file, "wg-terrein", exported: false), layout.BusinessCase!, changed, engine, out var compared);
         Assert.True(failures.Count == 0, $"{failures.Count} of {compared} disagree:\n" + string.Join("\n", failures.Take(40)));
     }
 
@@ -118,10 +119,10 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
         var zonnedak = ReferenceExport.Zonnedak();
         var file = Save(UmbrellaWorkbook.Write(ReferenceExport.Umbrella(ketelhuis, zonnedak), ReferenceExport.Context), "apec.xlsx");
 
-        // Gnumeric reads and writes it without errors.
+        // Gnumeric reads and writes it without errors or warnings.
         var (code, stderr) = Gnumeric.Run(file, Path.Combine(_dir.FullName, "apec.gnumeric"));
         Assert.True(code == 0, stderr);
-        Assert.DoesNotContain("error", stderr, StringComparison.OrdinalIgnoreCase);
+        Gnumeric.AssertSilent(stderr, file);
 
         // No values are cached with the formulas, so the file asks spreadsheets to calculate on opening.
         using (var zip = System.IO.Compression.ZipFile.OpenRead(file))
@@ -200,7 +201,7 @@ public sealed class ExportWorkbookTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["Portefeuille", "wg-terrein", "quiet", "Toelichting"], workbook.Worksheets.Select(s => s.Name));
         var sheet = workbook.Worksheet("Portefeuille");
         Assert.Equal(["Warmtenet WG-terrein", "Rustig project"], new[] { 2, 3 }.Select(r => sheet.Cell(r, 1).GetString()));
-        Assert.Equal("hoog", sheet.Cell(2, 11).GetString());
+        Assert.Equal("hoog", sheet.Cell(2, PortfolioWorkbook.WorstColumn).GetString());
 
         var values = Gnumeric.RecalculatedSheet(file, "Portefeuille");
         var totals = PortfolioWorkbook.TotalsRow(rows.Length);

@@ -80,7 +80,7 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal([("design", 1, 2, 75000m, false), ("organisation", 1, 2, 12000m, true)], workPlan.EnumerateArray().Select(p =>
             (p.GetProperty("kind").GetString()!, p.GetProperty("fromMonth").GetInt32(), p.GetProperty("toMonth").GetInt32(),
              p.GetProperty("monthlyCost").GetDecimal(), p.GetProperty("runsDuringStall").GetBoolean())));
-        Assert.Equal(82_500.50m, (await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
+        Assert.Equal(82_500.50m, (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
 
         var again = await As(Server.AdminToken, "import", "budget", project, file);
         Ok(again);
@@ -91,7 +91,7 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         var updated = await As(Server.AdminToken, "import", "budget", project, await FilledTemplate("budget", rows));
         Ok(updated);
         Assert.Contains("0 nieuw, 1 bijgewerkt, 1 ongewijzigd", updated.Out);
-        var bookings = (await admin.Get($"api/projects/{project}/spending")).Body;
+        var bookings = (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items");
         Assert.Equal(2, bookings.GetArrayLength());
         Assert.Equal(83_500.50m, bookings.EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
 
@@ -114,7 +114,7 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Ok(reimported);
         Assert.Contains("werkplan ongewijzigd (2 werkpakketten)", reimported.Out);
         Assert.Contains("0 nieuw, 0 bijgewerkt, 2 ongewijzigd", reimported.Out);
-        Assert.Equal(83_500.50m, (await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
+        Assert.Equal(83_500.50m, (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray().Sum(b => b.GetProperty("amount").GetDecimal()));
     }
 
     [Fact]
@@ -137,13 +137,13 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Assert.Contains("De dienst zou van 1 maandtotaal er 1 nieuw boeken, 0 bijwerken, 0 ongewijzigd laten en 0 weghalen.", dry.Out);
         Assert.Contains("03-2019 ontwerp: € 50.000,00 los geboekt (1 boeking) blijft staan en telt mee, het maandtotaal boekt alleen de rest (€ 10.000,00)", dry.Out);
         Assert.Contains("Proefrun: er is niets verstuurd.", dry.Out);
-        Assert.Equal(2, (await admin.Get($"api/projects/{project}/spending")).Body.GetArrayLength());
+        Assert.Equal(2, (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").GetArrayLength());
 
         // The real run says the same about the bookings, and keeps them.
         var real = await As(Server.AdminToken, "import", "budget", project, file);
         Ok(real);
         Assert.Contains("03-2019 ontwerp: € 50.000,00 los geboekt (1 boeking) blijft staan en telt mee", real.Out);
-        var after = (await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray().ToList();
+        var after = (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(67_000m, after.Sum(b => b.GetProperty("amount").GetDecimal()));
 
         // The API's dry run answers the same sentence; an earlier month total that changes is named with its old amount.
@@ -169,7 +169,7 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Assert.Contains("maandtotaal organisatie 02-2019 uit de begroting", row);
         Assert.Contains("€ 12.345,00", row);
         // The id is the stored key (idempotent re-import, docs/api.md): the API still answers it.
-        Assert.Equal("t-2019-02-organisation", Assert.Single((await admin.Get($"api/projects/{project}/spending")).Body.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal("t-2019-02-organisation", Assert.Single((await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
     }
 
     [Fact]
@@ -189,7 +189,7 @@ public sealed class FinanceImportCliTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal(1, outside.ExitCode);
         Assert.Contains("rij 4, kolom A (Maand): 06-2018 ligt vóór de start van het kasstroomplan (01-2019)", outside.Err);
         Assert.Contains("Er is niets verstuurd", outside.Err);
-        Assert.Equal(0, (await admin.Get($"api/projects/{project}/spending")).Body.GetArrayLength());
+        Assert.Equal(0, (await admin.Get($"api/projects/{project}/spending")).Body.GetProperty("items").GetArrayLength());
     }
 
     // Tranche, Gepland bedrag, Gepland op, Aangevraagd, Verantwoording ingediend, Verantwoord bedrag, Periode van, Periode tot,

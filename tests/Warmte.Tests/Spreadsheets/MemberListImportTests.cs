@@ -195,6 +195,45 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal(0, await MemberCount(coop));
     }
 
+    /// <summary>
+    /// A member list with the whole address in one Adres cell and no Straat or Woonplaats columns: street, house number,
+    /// postcode and town are taken from the cell (the postal address of the voting-code letter); a line that reads two ways
+    /// ("Laan 1940 45") is read the first way and warned about on its row and cell in the dry run and the real run.
+    /// </summary>
+    [Theory]
+    [InlineData("ledenlijst-adres.csv")]
+    [InlineData("ledenlijst-adres.xlsx")]
+    public async Task Street_and_town_come_from_one_address_cell_and_a_line_that_reads_two_ways_is_warned_about(string file)
+    {
+        var coop = await NewCooperative();
+        const string doubt = "rij 5, kolom D (Adres): 'Laan 1940 45, 1234 AB Ons Dorp' is gelezen als straat Laan, huisnummer 1940-45; "
+                             + "het kan ook straat Laan 1940, huisnummer 45 zijn. Controleer het adres, of zet straat en huisnummer in aparte kolommen "
+                             + "(Straat, Huisnummer); de rij wordt wel ingelezen.";
+        var dry = await Run("import", "members", coop, Fixture(file), "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains(doubt, dry.Out);
+        foreach (var row in new[] { 2, 3, 4, 6 }) Assert.DoesNotContain($"rij {row}, kolom D", dry.Out + dry.Err);
+        Assert.Equal(0, await MemberCount(coop));
+
+        var real = await Run("import", "members", coop, Fixture(file));
+        Assert.True(real.ExitCode == 0, real.ToString());
+        Assert.Contains(doubt, real.Out);
+        Assert.Equal(5, await MemberCount(coop));
+        var client = fixture.Server.Client();
+        async Task<(string?, string?, string?, int, string?, string?)> Stored(string number)
+        {
+            var m = (await client.Get($"api/cooperatives/{coop}/members/{number}")).Body;
+            var address = m.GetProperty("address");
+            string? Text(System.Text.Json.JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+            return (Text(m, "street"), Text(m, "town"), Text(address, "postcode"), address.GetProperty("huisnummer").GetInt32(), Text(address, "huisletter"), Text(address, "toevoeging"));
+        }
+        Assert.Equal(("Dapperstraat", "Amsterdam", "1093 BS", 14, null, "H"), await Stored("2001"));
+        Assert.Equal(("Dapperstraat", null, "1093 BS", 14, "H", null), await Stored("2002"));
+        Assert.Equal(("Kerkweg", "Ons Dorp", "1234 AB", 2, "A", null), await Stored("2003"));
+        Assert.Equal(("Laan", "Ons Dorp", "1234 AB", 1940, null, "45"), await Stored("2004"));
+        Assert.Equal(("1e Oosterparkstraat", "Amsterdam", "1091 GM", 9, "A", null), await Stored("2005"));
+    }
+
     [Fact]
     public async Task A_house_number_the_spreadsheet_turned_into_a_date_is_named_as_such()
     {

@@ -84,8 +84,12 @@ public static class ReferenceExport
             ],
         }).Append(new CooperativeView { Cooperative = Cooperative("oranje-energie", "Oranje Energie", CooperativeKind.Communication, []), Projects = [] });
         var finance = projects.ToDictionary(p => p.Project.Id, p => UmbrellaRules.Finance(p.Grants,
-            new FinancingStatus(p.BusinessCase!.Version, p.BusinessCase.SavedAt, p.BusinessCase.Kpis), p.Alerts.Length));
-        var comparison = new UmbrellaComparison { Id = "apec", Name = "APEC", AsOf = Today, Rows = UmbrellaRules.Rows(views, finance) };
+            new FinancingStatus(p.BusinessCase!.Version, p.BusinessCase.SavedAt, p.BusinessCase.Kpis), p.Alerts.Length) with
+            {
+                RunwayMonths = p.CashFlow?.Outlook?.RunwayMonths, CashShortFrom = p.CashFlow?.Outlook?.CashShortFrom, Shortfall = p.CashFlow?.Outlook?.Shortfall,
+            });
+        var registers = projects.Where(p => p.Members is not null).ToDictionary(p => p.Project.CooperativeId, p => p.Members!.Members);
+        var comparison = new UmbrellaComparison { Id = "apec", Name = "APEC", AsOf = Today, Rows = UmbrellaRules.Rows(views, finance, registers) };
         return new UmbrellaExport(comparison, projects.ToImmutableDictionary(p => p.Project.Id));
     }
 

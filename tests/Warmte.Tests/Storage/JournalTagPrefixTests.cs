@@ -123,6 +123,62 @@ public sealed class JournalTagPrefixTests
         Assert.Equal(60, await store.CountByTagPrefixAsync("alv", "coop", "alv-online", "alv-2/"));
     }
 
+    /// <summary>
+    /// The bookings listing's read of a range of months (<see cref="AdoNetJournalStore.ReadTagRangeAsync"/>): the rows of
+    /// those months and no others, in seq order, and a range on the tag index in the engine's plan.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_range_of_months_is_read_by_a_range_on_the_tag_index(string backend)
+    {
+        var database = await DatabaseFor(backend);
+        var store = new AdoNetJournalStore(database);
+        // Thirty months, twenty rows each, committed month after month and then once more across them.
+        var months = Enumerable.Range(0, 30).Select(i => new YearMonth(2024, 1).PlusMonths(i)).Select(m => NodaTime.Text.YearMonthPattern.Iso.Format(m)).ToList();
+        long seq = 1, version = 0;
+        foreach (var month in months)
+        {
+            await store.CommitAsync(new JournalCommit("cashplan", "p", version++, seq, "{}",
+                [.. Enumerable.Range(0, 20).Select(_ => new JournalAppend("spending", month, At, null, "{}"))], null, At));
+            seq += 20;
+        }
+        await store.CommitAsync(new JournalCommit("cashplan", "p", version, seq, "{}", [.. months.Select(m => new JournalAppend("spending", m, At, null, "{}"))], null, At));
+        // Other kinds and grains with the same tags are not read.
+        await store.CommitAsync(new JournalCommit("cashplan", "q", 0, 1, "{}", [new JournalAppend("spending", "2024-06", At, null, "{}")], null, At));
+        await store.CommitAsync(new JournalCommit("cashplan", "p", version + 1, seq + 30, "{}", [new JournalAppend("progress", "2024-06", At, null, "{}")], null, At));
+
+        var read = await store.ReadTagRangeAsync("cashplan", "p", "spending", "2024-06", "2025-05");
+        Assert.Equal(12 * 21, read.Count);
+        Assert.All(read, r => Assert.InRange(string.CompareOrdinal(r.Tag, "2024-06"), 0, int.MaxValue));
+        Assert.All(read, r => Assert.InRange(string.CompareOrdinal(r.Tag, "2025-05"), int.MinValue, 0));
+        Assert.Equal(read.Select(r => r.Seq).Order(), read.Select(r => r.Seq));
+        Assert.Equal(21, (await store.ReadTagRangeAsync("cashplan", "p", "spending", "2026-06", "2026-06")).Count);
+        Assert.Empty(await store.ReadTagRangeAsync("cashplan", "p", "spending", "2026-07", "2030-01"));
+
+        await using var connection = await database.OpenAsync();
+        if (database.IsPostgres)
+            await using (var analyze = connection.CreateCommand())
+            {
+                analyze.CommandText = "ANALYZE warmte_journal; SET enable_seqscan = off";
+                await analyze.ExecuteNonQueryAsync();
+            }
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = (database.IsPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + AdoNetJournalStore.ReadTagRangeSql(database.IsPostgres ? "payload::text" : "payload");
+        Database.Parameter(explain, "type", "cashplan");
+        Database.Parameter(explain, "key", "p");
+        Database.Parameter(explain, "kind", "spending");
+        Database.Parameter(explain, "from", "2024-06");
+        Database.Parameter(explain, "to", "2025-05");
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                plan.Add(reader.GetValue(reader.FieldCount - 1)?.ToString() ?? "");
+        var text = string.Join("\n", plan);
+        Assert.Contains("ix_warmte_journal_tag", text);
+        // The months' range is part of the index search, not a filter over every booking of the project.
+        Assert.Matches(database.IsPostgres ? @"Index Cond: .*tag >= .*tag <= " : @"tag>\? AND tag<\?", text);
+    }
+
     [Theory]
     [InlineData("m/", "m0")]
     [InlineData("alv-2026/", "alv-20260")]

@@ -69,7 +69,7 @@ public sealed class JournalUpgradeTests
 
             // The old rows of the converted grains are gone; every record is in the journal tables.
             Assert.DoesNotContain(await OldRows(database), r => r.Type is "cashplan" or "funding" or "project" or "cooperative" or "umbrella" or "alv" or "consent");
-            await RecordGrainsAnswerAsTheOldRowsSaid(api, database, records);
+            await RecordGrainsAnswerAsTheOldRowsSaid(api, database, records, old);
             foreach (var (project, json) in cashPlans)
             {
                 var bookings = json.GetProperty("bookings").EnumerateArray().ToList();
@@ -95,7 +95,16 @@ public sealed class JournalUpgradeTests
                 // Bookings: the same list, field by field, amounts as written.
                 var answer = await api.Get($"api/projects/{project}/spending");
                 Assert.Equal(HttpStatusCode.OK, answer.Status);
-                Assert.Equal(bookings.Select(Booking), answer.Body.EnumerateArray().Select(Booking));
+                Assert.Equal(bookings.Select(Booking), answer.Body.GetProperty("items").EnumerateArray().Select(Booking));
+                Assert.Equal((bookings.Count, bookings.Sum(b => b.GetProperty("amount").GetDecimal())),
+                    (answer.Body.GetProperty("totalBookings").GetInt32(), answer.Body.GetProperty("totalAmount").GetDecimal()));
+
+                // The workbook's budget sheet: per month and kind of work the fixture's bookings summed here, to the cent.
+                // The upgraded snapshot keeps the spending per kind (written by the upgrade), so the sheet reads no booking.
+                Assert.Equal(JsonValueKind.Object, (await SnapshotJson(database, "cashplan", project)).GetProperty("spentByKind").ValueKind);
+                var expectedSheet = bookings.GroupBy(b => (b.GetProperty("month").GetString()!, KindLabel(b.GetProperty("kind").GetString()!)))
+                    .ToDictionary(g => g.Key, g => g.Sum(b => b.GetProperty("amount").GetDecimal()));
+                Assert.Equal(expectedSheet.OrderBy(e => e.Key), (await BudgetSheetActuals(api, project)).OrderBy(e => e.Key));
 
                 // Position: spending per month and in total equals the fixture's bookings summed here.
                 var position = (await api.Get($"api/projects/{project}/cash-position")).Body;
@@ -107,7 +116,7 @@ public sealed class JournalUpgradeTests
                 Assert.Equal(perMonth.Count, position.GetProperty("months").EnumerateArray().Count(m => m.GetProperty("spent").GetDecimal() != 0m));
 
                 // One month at a time (new paging parameter): the month's share of the same list.
-                var march = (await api.Get($"api/projects/{project}/spending?month=2025-03")).Body.EnumerateArray().Select(Booking);
+                var march = (await api.Get($"api/projects/{project}/spending?month=2025-03")).Body.GetProperty("items").EnumerateArray().Select(Booking);
                 Assert.Equal(bookings.Where(b => b.GetProperty("month").GetString() == "2025-03").Select(Booking), march);
 
                 var reports = (await api.Get($"api/projects/{project}/progress")).Body.EnumerateArray().Select(e => e.GetRawText());
@@ -149,7 +158,7 @@ public sealed class JournalUpgradeTests
             Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
             var replayed = await Send(api, "api/projects/wg-terrein/grants/fixture-grant/tranches/1/request", "fixture-t1-request", new { on = "2025-02-01" });
             Assert.Equal(HttpStatusCode.OK, replayed.Status);
-            Assert.Equal((await api.Get($"api/projects/wg-terrein/spending")).Body.GetArrayLength(), cashPlans["wg-terrein"].GetProperty("bookings").GetArrayLength());
+            Assert.Equal((await api.Get($"api/projects/wg-terrein/spending")).Body.GetProperty("items").GetArrayLength(), cashPlans["wg-terrein"].GetProperty("bookings").GetArrayLength());
             Assert.Equal(audit.Count, (await api.Get("api/projects/wg-terrein/grants/audit")).Body.GetProperty("total").GetInt32());
 
             // And the upgraded grains take new facts.
@@ -166,8 +175,22 @@ public sealed class JournalUpgradeTests
         {
             Assert.Equal(journalRows, await StoredFixtures.Count(database, "warmte_journal", "cashplan", "wg-terrein"));
             Assert.Equal(cashPlans["wg-terrein"].GetProperty("bookings").GetArrayLength() + 1,
-                (await again.Client(FixtureToken).Get("api/projects/wg-terrein/spending")).Body.GetArrayLength());
+                (await again.Client(FixtureToken).Get("api/projects/wg-terrein/spending")).Body.GetProperty("items").GetArrayLength());
         }
+    }
+
+    /// <summary>The Dutch label of a kind of work as the budget sheet writes it ("Ontwerp" for "Design").</summary>
+    private static string KindLabel(string kind) => Warmte.Spreadsheets.Import.BudgetImport.KindLabel(Enum.Parse<Warmte.CashFlow.WorkKind>(kind));
+
+    /// <summary>The "Begroting" sheet of the project's workbook: its Werkelijk per month and kind, as the sheet holds them.</summary>
+    internal static async Task<Dictionary<(string Month, string Kind), decimal>> BudgetSheetActuals(HttpClient api, string project)
+    {
+        var response = await api.GetAsync($"api/projects/{project}/export.xlsx");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        var sheet = workbook.Worksheet(Warmte.Spreadsheets.Export.BudgetSheet.Name);
+        return sheet.RowsUsed().Skip(1).Where(r => !r.Cell(4).IsEmpty())
+            .ToDictionary(r => (r.Cell(1).GetString(), r.Cell(2).GetString()), r => decimal.Round(r.Cell(4).GetValue<decimal>(), 2));
     }
 
     /// <summary>
@@ -175,7 +198,8 @@ public sealed class JournalUpgradeTests
     /// audit journal row, the trails page newest first with the old totals, and the records answer
     /// what the old JSON held — the figures read here from that JSON.
     /// </summary>
-    private static async Task RecordGrainsAnswerAsTheOldRowsSaid(HttpClient api, Database database, Dictionary<(string Type, string Key), JsonElement> records)
+    private static async Task RecordGrainsAnswerAsTheOldRowsSaid(HttpClient api, Database database, Dictionary<(string Type, string Key), JsonElement> records,
+        List<(string Type, string Key, JsonElement Json)> old)
     {
         // (audit rows: the ALV's ballots, tallies and attendance are journal rows of their own kinds now)
         foreach (var ((type, key), json) in records)
@@ -218,15 +242,21 @@ public sealed class JournalUpgradeTests
                 project.GetProperty("deliverables").EnumerateArray().Select(d => (d.GetProperty("key").GetString(), d.GetProperty("presentOn").GetString())));
         }
 
-        // The umbrella's members, and per project its last change: the time of its last old audit entry.
+        // The umbrella's members, and per project its last change: the newest instant in the old rows of any of its grains
+        // (project, funding, cash plan, business case, consent: tester7 T10), here wg-terrein's last grant step, seconds after
+        // its last project audit entry.
         var apec = (await api.Get("api/umbrellas/apec")).Body;
         var members = records[("umbrella", "apec")].GetProperty("record").GetProperty("members").EnumerateArray().Select(m => m.GetString()).ToList();
         Assert.Equal(members.Order(), apec.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("cooperativeId").GetString()).Distinct().Order());
         foreach (var row in apec.GetProperty("rows").EnumerateArray().Where(r => r.TryGetProperty("projectId", out var p) && p.ValueKind == JsonValueKind.String))
         {
-            var lastEntry = records[("project", row.GetProperty("projectId").GetString()!)].GetProperty("audit").EnumerateArray().Last();
-            Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse(lastEntry.GetProperty("at").GetString()!).Value,
-                NodaTime.Text.InstantPattern.ExtendedIso.Parse(row.GetProperty("lastChangeAt").GetString()!).Value);
+            var projectId = row.GetProperty("projectId").GetString()!;
+            var lastEntry = records[("project", projectId)].GetProperty("audit").EnumerateArray().Last();
+            var newest = old.Where(r => r.Key == projectId && r.Type is "project" or "funding" or "cashplan" or "businesscase" or "consent")
+                .SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r.Json.GetRawText(), @"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"))
+                .Select(m => NodaTime.Text.InstantPattern.ExtendedIso.Parse(m.Value).Value).Max();
+            Assert.True(newest >= NodaTime.Text.InstantPattern.ExtendedIso.Parse(lastEntry.GetProperty("at").GetString()!).Value);
+            Assert.Equal(newest, NodaTime.Text.InstantPattern.ExtendedIso.Parse(row.GetProperty("lastChangeAt").GetString()!).Value);
         }
         // Cooperatives: their projects in order.
         var ketelhuis = (await api.Get("api/cooperatives/ketelhuiswg")).Body;

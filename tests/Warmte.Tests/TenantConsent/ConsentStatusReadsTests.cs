@@ -44,6 +44,7 @@ public sealed class ConsentStatusReadsTests
         public Task CommitAsync(JournalCommit commit) => inner.CommitAsync(commit);
         public Task<IdempotencyRecord?> FindIdempotencyAsync(string grainType, string grainKey, string idempotencyKey) => inner.FindIdempotencyAsync(grainType, grainKey, idempotencyKey);
         public Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null) => inner.CountAsync(grainType, grainKey, kind, tag);
+        public Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo) => inner.ReadTagRangeAsync(grainType, grainKey, kind, tagFrom, tagTo);
         public Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix) => inner.CountByTagPrefixAsync(grainType, grainKey, kind, tagPrefix);
         public Task<long> CountRowsAsync(string grainType, string grainKey, string kind, string? tag = null) => inner.CountRowsAsync(grainType, grainKey, kind, tag);
         public Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys) => inner.LoadManyAsync(grainType, grainKeys);
@@ -56,6 +57,7 @@ public sealed class ConsentStatusReadsTests
         public Task<IReadOnlyList<UnindexedProjectSummary>> ReadUnindexedProjectSummariesAsync(string? afterProjectId, int limit) => inner.ReadUnindexedProjectSummariesAsync(afterProjectId, limit);
         public Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows) => inner.IndexProjectSummaryFundersAsync(rows);
         public Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains) => inner.SnapshotVersionsAsync(grains);
+        public Task<NodaTime.Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes) => inner.LastEntryAtAsync(grainKey, grainTypes);
         public Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId) => inner.FindBookingAsync(grainType, grainKey, bookingId);
     }
 

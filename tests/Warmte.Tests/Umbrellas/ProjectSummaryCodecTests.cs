@@ -127,7 +127,10 @@ public sealed class ProjectSummaryCodecTests
         Assert.False(row.Covers(row.AsOf), "a row without the cash gap beside a business case's verdict is recomputed");
 
         // The same row as this release stores it covers the day and says the gap.
-        var now = row with { Finance = row.Finance with { LowestCashBalance = -343_905.66m, LowestCashBalanceYear = 2027 } };
+        var gapOnly = row with { Finance = row.Finance with { LowestCashBalance = -343_905.66m, LowestCashBalanceYear = 2027 } };
+        // Tester T10: without the lender's minimum DSCR "Risico" cannot compare the DSCR, so such a row is recomputed too.
+        Assert.False(gapOnly.Covers(gapOnly.AsOf), "a row without the lender's minimum DSCR is recomputed");
+        var now = gapOnly with { Finance = gapOnly.Finance with { LenderMinDscr = 1.20m } };
         Assert.True(now.Covers(now.AsOf));
         Assert.Equal("ja, overbrugging € 343.906 in 2027", now.Finance.FinancingClosesText);
         Assert.Equal(343_905.66m, now.Finance.BridgingNeeded);
@@ -135,6 +138,37 @@ public sealed class ProjectSummaryCodecTests
         var none = row with { Finance = row.Finance with { FinancingCloses = null, Investment = null } };
         Assert.True(none.Covers(none.AsOf));
         Assert.Null(none.Finance.FinancingClosesText);
+    }
+
+    /// <summary>
+    /// A row with a cash plan whose outlooks were stored before they said when the cash goes below zero (no
+    /// <see cref="SummaryCalendar.OutlookVersion"/>) reads those fields as null, "no shortage": it covers no day and is
+    /// recomputed. Stamped, it covers its month and the next; a row without a cash plan needs no stamp.
+    /// </summary>
+    [Fact]
+    public void A_row_whose_outlooks_lack_the_cash_short_figures_is_recomputed_not_answered()
+    {
+        var asOf = new LocalDate(2026, 2, 10);
+        var outlook = new Warmte.CashFlow.Outlook { Today = new YearMonth(2026, 2), State = Warmte.CashFlow.OutlookState.GapAhead };
+        var row = new ProjectSummaryRow
+        {
+            ProjectId = "krap", CooperativeId = "coop-k", AsOf = asOf,
+            Line = new ProjectSummary { Id = "krap", Name = "Krap", Phase = Phase.Ontwikkeling, PhaseSince = asOf, MonthsInPhase = 0, Woningequivalenten = 100, LastChangeAt = Instant.FromUtc(2026, 2, 1, 9, 0) },
+            Finance = new ProjectFinance { SubsidiesGranted = 60_000m, SubsidiesPaid = 0m, SubsidiesOutstanding = 60_000m, OpenAlerts = 0 },
+            Calendar = new SummaryCalendar
+            {
+                Phase = Phase.Ontwikkeling, OpenMilestones = [], Grants = [], HasCashPlan = true,
+                Outlooks = [outlook, outlook with { Today = new YearMonth(2026, 3) }],
+            },
+        };
+        var old = ProjectSummaryCodec.Decode(ProjectSummaryCodec.Encode(row with { Calendar = row.Calendar! with { OutlookVersion = 0 } }))!;
+        Assert.False(old.Covers(asOf));
+        var stamped = ProjectSummaryCodec.Decode(ProjectSummaryCodec.Encode(row with { Calendar = row.Calendar! with { OutlookVersion = SummaryCalendar.CurrentOutlookVersion } }))!;
+        Assert.True(stamped.Covers(asOf));
+        Assert.True(stamped.Covers(asOf.PlusMonths(1)));
+        Assert.False(stamped.Covers(asOf.PlusMonths(2)));
+        var noPlan = row with { Calendar = row.Calendar! with { HasCashPlan = false, Outlooks = [], OutlookVersion = 0 } };
+        Assert.True(noPlan.Covers(asOf));
     }
 
     [Fact]

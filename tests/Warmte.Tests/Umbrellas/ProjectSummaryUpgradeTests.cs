@@ -122,13 +122,17 @@ public sealed class ProjectSummaryUpgradeTests
     /// Rows computed before a change of the stored outlook's meaning hold the old outlook: the upgrade marks
     /// them stale and the first start recomputes them. The cash outlook became one answer per project (actual
     /// tranches and spending once recorded: project_summary_cash_answer); the runway became a number only when
-    /// money runs out (project_summary_runway_nullable: an old row would read "nog 53 maanden" where the money lasts).
+    /// money runs out (project_summary_runway_nullable: an old row would read "nog 53 maanden" where the money lasts); the
+    /// outlook says when the cash goes below zero (project_summary_cash_short: an old row would say no shortage;
+    /// PortfolioCashShortTests).
     /// </summary>
     [Theory]
     [InlineData(false, "project_summary_cash_answer")]
     [InlineData(true, "project_summary_cash_answer")]
     [InlineData(false, "project_summary_runway_nullable")]
     [InlineData(true, "project_summary_runway_nullable")]
+    [InlineData(false, "project_summary_cash_short")]
+    [InlineData(true, "project_summary_cash_short")]
     public async Task Summaries_of_a_release_before_a_change_of_the_stored_outlook_are_recomputed_at_first_start(bool postgres, string script)
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 6, 15, 9, 0));

@@ -253,12 +253,16 @@ public sealed class WideViewSummaryTests
         {
             var businessCase = await grains.GetGrain<IBusinessCaseGrain>(p.Id).Financing();
             var facts = await ProjectFacts.LoadAsync(grains, p.Id, today);
-            return (p.Id, UmbrellaRules.Finance(facts?.Grants ?? [], businessCase, facts?.Alerts.Length ?? 0));
+            return (p.Id, UmbrellaRules.Finance(facts?.Grants ?? [], businessCase, facts?.Alerts.Length ?? 0) with
+            {
+                RunwayMonths = facts?.Outlook?.RunwayMonths, CashShortFrom = facts?.Outlook?.CashShortFrom, Shortfall = facts?.Outlook?.Shortfall,
+            });
         }));
+        var registers = await Task.WhenAll(umbrella.Members.Select(async m => (m, (await grains.GetGrain<Members.IMemberRegisterGrain>(m).Summary()).Members)));
         return new UmbrellaComparison
         {
             Id = umbrella.Id, Name = umbrella.Name, AsOf = today,
-            Rows = UmbrellaRules.Rows(views, finance.ToDictionary(f => f.Item1, f => f.Item2)),
+            Rows = UmbrellaRules.Rows(views, finance.ToDictionary(f => f.Item1, f => f.Item2), registers.ToDictionary(r => r.m, r => r.Members)),
         };
     }
 }

@@ -48,7 +48,10 @@ public sealed class DashboardTests(BrowserFixture fixture)
         // the end of the work (before: "53 maanden", the months to the end of the work, read as "the money runs out then").
         var cash = (await Screens.Server.Client(Screens.FinancierToken).Get("api/projects/wg-terrein/cashflow")).Body.GetProperty("outlook");
         var lasts = financier.Locator("#portfolio tbody tr td").Nth(6); // the row header (project) is a th
-        if (cash.GetProperty("state").GetString() == "NoGapAhead")
+        // First whether the cash goes below zero (the bills cannot be paid then, whatever the runway).
+        if (cash.TryGetProperty("cashShortFrom", out var shortFrom) && shortFrom.ValueKind == JsonValueKind.String)
+            await Expect(lasts).ToHaveTextAsync(new Regex($@"^kas leeg vanaf {shortFrom.GetString()![5..]}-{shortFrom.GetString()![..4]} \(tekort €\s[\d.]+,\d\d( in \d\d-\d{{4}})?\)$"));
+        else if (cash.GetProperty("state").GetString() == "NoGapAhead")
         {
             var until = DateTime.ParseExact(cash.GetProperty("moneyLastsUntil").GetString() + "-01", "yyyy-MM-dd", Dutch).ToString("MMMM yyyy", Dutch);
             await Expect(lasts).ToHaveTextAsync($"tot het einde van het werk ({until})");

@@ -58,6 +58,41 @@ public sealed class WideTableDashboardTests(BrowserFixture fixture)
         await desk.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// Tester7 T12: at 1400 px the portfolio's project table scrolled sideways and "Ernstigste signaal" was cut off; at 390 px
+    /// the project column scrolled out of view; dates in signal texts broke at their hyphens.
+    /// </summary>
+    [Fact]
+    public async Task The_portfolio_fits_at_1400_px_keeps_the_project_column_on_a_phone_and_never_breaks_a_date()
+    {
+        var desk = await fixture.SignedIn(fixture.FinancierToken, width: 1400, height: 900);
+        await desk.GotoAsync("/app/portfolio");
+        await Expect(desk.Locator("#portfolio")).ToBeVisibleAsync();
+        var fits = await desk.EvaluateAsync<bool>("() => { const f = document.querySelector('#portfolio').closest('.table-wrap'); return f.scrollWidth <= f.clientWidth + 1; }");
+        Assert.True(fits, "the portfolio table scrolls sideways at 1400 px");
+        await desk.Context.CloseAsync();
+
+        var phone = await fixture.SignedIn(fixture.FinancierToken, width: 390, height: 844);
+        await phone.GotoAsync("/app/portfolio");
+        await Expect(phone.Locator("#portfolio")).ToBeVisibleAsync();
+        var frame = phone.Locator(".table-wrap:has(#portfolio)");
+        await frame.EvaluateAsync("f => f.scrollLeft = f.scrollWidth");
+        await phone.WaitForTimeoutAsync(100);
+        var projectVisible = await frame.EvaluateAsync<bool>(@"f => { const cell = f.querySelector('tbody th[scope=row]'); const a = cell.getBoundingClientRect(), b = f.getBoundingClientRect();
+            return a.left >= b.left - 1 && a.right <= b.right + 1; }");
+        Assert.True(projectVisible, "scrolled to the end, the project column is out of view");
+        // Every date or month in a table cell's text is inside an element that does not wrap.
+        var broken = await phone.EvaluateAsync<string[]>(@"() => { const out = []; const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+            for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+              if (!n.parentElement.closest('td, th')) continue;
+              if (getComputedStyle(n.parentElement).whiteSpace === 'nowrap') continue;
+              const m = n.textContent.match(/\d{2}-\d{4}/); if (m) out.push(n.textContent);
+            } return out; }");
+        Assert.Empty(broken);
+        await BrowserFixture.Screenshot(phone, "portfolio-phone");
+        await phone.Context.CloseAsync();
+    }
+
     private sealed record Frame(bool Scrolls, bool HintShown, bool HintInside, bool Edge, string? Label);
 
     private static async Task<List<Frame>> Read(IPage page) =>

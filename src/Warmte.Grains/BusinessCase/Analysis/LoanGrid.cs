@@ -23,6 +23,31 @@ public static class LoanGrid
 {
     public const int MaxCells = 10_000;
 
+    /// <summary>How a rate is written in the API and in model files: a fraction, not percent.</summary>
+    public const string RateForm = "verwacht een rente als fractie: een getal met een punt en zonder aanhalingstekens, bijv. 0.025 voor 2,5%";
+
+    /// <summary>
+    /// Why <paramref name="rate"/> (a fraction) is no rate to try, in Dutch; a value that fits as a percentage is named
+    /// as such, so 2.5 is answered with "bedoelt u 2,5%? schrijf 0.025" (tester7 T15). Null when it is one.
+    /// </summary>
+    public static string? RateProblem(decimal rate) =>
+        rate is >= LoanTerms.MinimumRate and <= LoanTerms.MaximumRate ? null
+        : rate / 100m is >= LoanTerms.MinimumRate and <= LoanTerms.MaximumRate
+            ? $"{rate.ToString(System.Globalization.CultureInfo.InvariantCulture)} is geen rente: een rente is een fractie. Bedoelt u {rate.ToString("0.######", DutchFormat.Culture)}%? "
+              + $"Schrijf dan {(rate / 100m).ToString(System.Globalization.CultureInfo.InvariantCulture)}."
+            : $"moet tussen {LoanTerms.MinimumRate.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} en "
+              + $"{LoanTerms.MaximumRate.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} liggen (−5% tot 50%); een rente is een fractie, bijv. 0.025 voor 2,5%.";
+
+    /// <summary>
+    /// Why <paramref name="loanIndex"/> names no loan of a model with <paramref name="loans"/> loans, in Dutch and saying what
+    /// to write instead (the API's <c>loan</c> and the CLI's <c>--loan</c> alike; tester7 T15: not "kies 0 tot 0"); null when it does.
+    /// </summary>
+    public static string? LoanIndexProblem(int loans, int loanIndex, string field) =>
+        loanIndex >= 0 && loanIndex < loans ? null
+        : loans == 0 ? "het model heeft geen lening (sources.loans is leeg); er valt niets te variëren."
+        : loans == 1 ? $"het model heeft 1 lening; laat {field} weg of kies 0 (de eerste en enige)."
+        : $"het model heeft {loans} leningen; kies {field} 0 tot en met {loans - 1} (0 is de eerste).";
+
     public static ImmutableArray<LoanGridCell> Simulate(
         Inputs x, IReadOnlyList<decimal> rates, IReadOnlyList<int> terms, IReadOnlyList<RepaymentType> types,
         IReadOnlyList<int> graces, int loanIndex = 0, int maxDegreeOfParallelism = -1, TaskScheduler? scheduler = null)

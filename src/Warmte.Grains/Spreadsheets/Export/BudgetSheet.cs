@@ -18,21 +18,22 @@ public static class BudgetSheet
     /// <summary>
     /// One row per work package per calendar month of the plan (the plan's start month is work month 1),
     /// the month's booked spending of that category in its first row (or a row of its own when the
-    /// plan has nothing of that category that month). Pure.
+    /// plan has nothing of that category that month). <paramref name="spent"/> is the spending per month and
+    /// kind as the cash plan's state keeps it (<see cref="ICashFlowPlanGrain.SpendingByKind"/>), so the sheet
+    /// reads no booking. Pure.
     /// </summary>
-    public static ImmutableArray<BudgetRow> Lines(CashFlowPlan? plan, IEnumerable<SpendingBooking> bookings)
+    public static ImmutableArray<BudgetRow> Lines(CashFlowPlan? plan, IEnumerable<MonthKindSpending> spent)
     {
         var rows = new List<BudgetRow>();
         if (plan is not null)
             foreach (var package in plan.WorkPlan)
                 for (var w = package.FromMonth; w <= Math.Min(package.ToMonth, plan.WorkMonths); w++)
                     rows.Add(new BudgetRow(plan.StartMonth.PlusMonths(w - 1), package.Kind, package.MonthlyCost, null, package.RunsDuringStall, package.Name));
-        foreach (var actual in bookings.GroupBy(b => (b.Month, b.Kind)))
+        foreach (var actual in spent.Where(s => s.Bookings > 0))
         {
-            var total = actual.Sum(b => b.Amount);
-            var index = rows.FindIndex(r => r.Month == actual.Key.Month && r.Kind == actual.Key.Kind);
-            if (index >= 0) rows[index] = rows[index] with { Actual = total };
-            else rows.Add(new BudgetRow(actual.Key.Month, actual.Key.Kind, null, total, BudgetImport.RunsDuringStallByDefault(actual.Key.Kind), null));
+            var index = rows.FindIndex(r => r.Month == actual.Month && r.Kind == actual.Kind);
+            if (index >= 0) rows[index] = rows[index] with { Actual = actual.Amount };
+            else rows.Add(new BudgetRow(actual.Month, actual.Kind, null, actual.Amount, BudgetImport.RunsDuringStallByDefault(actual.Kind), null));
         }
         return [.. rows.OrderBy(r => r.Month).ThenBy(r => r.Kind)];
     }

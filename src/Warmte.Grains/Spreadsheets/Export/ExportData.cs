@@ -93,7 +93,7 @@ public static class ExportLoader
         if (await ProjectAsync(grains, projectId, today, new PerCooperative(grains)) is not { } project) return null;
         var cashPlan = grains.GetGrain<ICashFlowPlanGrain>(projectId);
         var plan = await cashPlan.Get() is { } info && PlanReader.Read(info.PlanJson) is { IsOk: true } read ? read.Value : null;
-        return project with { Budget = BudgetSheet.Lines(plan, await cashPlan.Bookings()) };
+        return project with { Budget = BudgetSheet.Lines(plan, await cashPlan.SpendingByKind()) };
     }
 
     private static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today, PerCooperative shared)

@@ -42,7 +42,7 @@ public sealed class ExportWorkbook : IDisposable
     public void WriteTo(Stream output)
     {
         using var basis = new MemoryStream();
-        XlsxFile.Save(Workbook, basis);
+        XlsxFile.SaveAsClosedXmlWrites(Workbook, basis);
         basis.Position = 0;
         using var source = new ZipArchive(basis, ZipArchiveMode.Read);
         var parts = SheetParts(source);
@@ -66,11 +66,7 @@ public sealed class ExportWorkbook : IDisposable
                     sheet.Write(cells);
                     cells.WriteXml(to, strings, styles, selected: parts.First == sheet.Name);
                 }
-                else
-                {
-                    using var from = entry.Open();
-                    from.CopyTo(to);
-                }
+                else XlsxFile.CopyPart(entry, to);
             }
             using (var to = target.CreateEntry(stringsPath, CompressionLevel.Optimal).Open()) strings.WriteXml(to);
             using (var to = target.CreateEntry(StylesPath, CompressionLevel.Optimal).Open()) styles.WriteXml(to);

@@ -21,8 +21,8 @@ public static class OverviewSheet
 {
     public const string Name = "Overzicht";
 
-    /// <summary>Fewer months of runway than this before a foreseen gap marks a project at risk.</summary>
-    public const int RiskRunwayMonths = 6;
+    /// <summary>Fewer months of runway than this before a foreseen gap marks a project at risk (the comparison's rule).</summary>
+    public const int RiskRunwayMonths = UmbrellaRules.RiskRunwayMonths;
 
     public static readonly ImmutableArray<OverviewColumn> Columns =
     [
@@ -47,6 +47,8 @@ public static class OverviewSheet
         new("Financiering rond", "Of de financiering sluit volgens de laatst opgeslagen businesscase (bronnen dekken bestedingen, geen convenantbreuk, schuld afgelost); met het kastekort in de tijd ernaast als de kas in een jaar onder nul komt: 'ja, overbrugging € 343.906 in 2027'.", 20),
         new("Overbrugging nodig", "Hoeveel de kas in het slechtste jaar van de businesscase onder nul komt (0: nooit); zoveel overbruggingsgeld is nodig, ook als de financiering sluit.", 18, Euro),
         new("Runway (maanden)", RunwayExplanation, 10, Whole),
+        new("Kas leeg vanaf", PortfolioWorkbook.CashShortExplanation, 10, SheetFormat.Month),
+        new("Kastekort", PortfolioWorkbook.ShortfallExplanation, 16, Euro),
         new("Open signalen", "Aantal open signalen (runway, verantwoording te laat, mijlpaal loopt uit, aanvraag ligt te lang).", 10, Whole),
         new("Volgende open poortvoorwaarde", "De eerste voorwaarde van de volgende fasepoort die nog niet vervuld is.", 40),
         new("Laatste wijziging", "Datum en tijd (Amsterdam) van de laatste wijziging aan het project.", 17, Moment),
@@ -54,8 +56,8 @@ public static class OverviewSheet
         new("Blad", "Link naar het projectblad met de businesscase, tranches en kaspositie.", 14),
     ];
 
-    private const int MinDscrColumn = 15, LenderColumn = 16, SurplusColumn = 18, ClosesColumn = 19, BridgingColumn = 20, RunwayColumn = 21, AlertsColumn = 22,
-        ConditionColumn = 23, ChangedColumn = 24, RiskColumn = 25, SheetColumn = 26;
+    private const int MinDscrColumn = 15, LenderColumn = 16, SurplusColumn = 18, ClosesColumn = 19, BridgingColumn = 20, RunwayColumn = 21,
+        CashShortColumn = 22, ShortfallColumn = 23, AlertsColumn = 24, ConditionColumn = 25, ChangedColumn = 26, RiskColumn = 27, SheetColumn = 28;
 
     public static void Write(IXLWorksheet sheet, UmbrellaComparison comparison, IReadOnlyDictionary<string, ProjectExport> projects,
         IReadOnlyDictionary<string, string> sheetNames)
@@ -71,7 +73,7 @@ public static class OverviewSheet
             if (r.Phase is { } phase) sheet.Cell(row, 4).SetValue(phase.ToString());
             if (r.MonthsInPhase is { } months) sheet.Cell(row, 5).SetValue(months);
             if (r.Woningequivalenten is { } weq) sheet.Cell(row, 6).SetValue(weq);
-            if (detail?.Members is { Members: > 0 } register) sheet.Cell(row, 7).SetValue(register.Members);
+            if (r.Members is { } members) sheet.Cell(row, 7).SetValue(members);
             if (r.Finance is { } f)
             {
                 if (f.Investment is { } investment) sheet.Cell(row, 8).SetValue(investment);
@@ -95,9 +97,16 @@ public static class OverviewSheet
                     sheet.Cell(row, 13).SetValue(decimal.Round(loans.Sum(l => l.Terms.Principal * l.Terms.AnnualRate) / principal, 6));
                     sheet.Cell(row, 14).SetValue(loans.Max(l => l.Terms.TermYears));
                 }
-                sheet.Cell(row, LenderColumn).SetValue(bc.Kpis.LenderMinDscr);
             }
-            if (RunwayBeforeGap(detail) is { } runway) sheet.Cell(row, RunwayColumn).SetValue(runway);
+            if (r.Finance?.LenderMinDscr is { } lenderMin) sheet.Cell(row, LenderColumn).SetValue(lenderMin);
+            // The comparison's runway (the page's and the API's), so "Risico" reads the same figure everywhere.
+            if (r.Finance?.RunwayMonths is { } runway) sheet.Cell(row, RunwayColumn).SetValue(runway);
+            // The same outlook figures as the financier's portfolio (its "Kas leeg vanaf" and "Kastekort"), from the comparison's row.
+            if (r.Finance?.CashShortFrom is { } shortFrom)
+            {
+                sheet.Cell(row, CashShortColumn).SetMonth(shortFrom);
+                if (r.Finance.Shortfall is { } shortfall) sheet.Cell(row, ShortfallColumn).SetValue(shortfall);
+            }
             sheet.Cell(row, ConditionColumn).SetValue(r.NextUnmetCondition ?? "");
             if (r.LastChangeAt is { } changed) sheet.Cell(row, ChangedColumn).SetMoment(changed);
             if (r.ProjectId is not null)

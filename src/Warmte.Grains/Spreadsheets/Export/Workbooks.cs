@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using Warmte.Alerts;
 using static Warmte.Spreadsheets.Export.SheetFormat;
@@ -17,11 +20,48 @@ public static class XlsxFile
     public static XLWorkbook New() => new() { FullCalculationOnLoad = true };
 
     /// <summary>
-    /// Saves through ClosedXML. No calculation chain: it is an optional cache that spreadsheets rebuild,
-    /// and writing it costs more than the sheets themselves for thousands of formulas.
+    /// Saves through ClosedXML, then copies the package part by part (see <see cref="CopyPart"/>).
     /// </summary>
-    public static void Save(XLWorkbook workbook, Stream stream) =>
+    public static void Save(XLWorkbook workbook, Stream stream)
+    {
+        using var raw = new MemoryStream();
+        SaveAsClosedXmlWrites(workbook, raw);
+        raw.Position = 0;
+        using var source = new ZipArchive(raw, ZipArchiveMode.Read);
+        using var target = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in source.Entries)
+        {
+            using var to = target.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
+            CopyPart(entry, to);
+        }
+    }
+
+    /// <summary>
+    /// ClosedXML's own package, not yet fit to hand out: <see cref="CopyPart"/> each entry. No calculation chain:
+    /// it is an optional cache that spreadsheets rebuild, and writing it costs more than the sheets themselves for
+    /// thousands of formulas.
+    /// </summary>
+    internal static void SaveAsClosedXmlWrites(XLWorkbook workbook, Stream stream) =>
         workbook.SaveAs(stream, new SaveOptions { GenerateCalculationChain = false, EvaluateFormulasBeforeSaving = false });
+
+    // ClosedXML 0.95 writes <tableParts count="0"/> into every sheet it writes, tables or not, and Gnumeric warns
+    // "Unexpected element 'x:tableParts'" on each (tester T14). An empty list says nothing, so it is left out.
+    private static readonly Regex EmptyTableParts = new(@"<(?:\w+:)?tableParts count=""0""\s*/>", RegexOptions.CultureInvariant);
+
+    /// <summary>Copies one part of a ClosedXML package into <paramref name="to"/>, a worksheet without its empty table list.</summary>
+    internal static void CopyPart(ZipArchiveEntry entry, Stream to)
+    {
+        using var from = entry.Open();
+        if (!entry.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) || !entry.FullName.EndsWith(".xml", StringComparison.Ordinal))
+        {
+            from.CopyTo(to);
+            return;
+        }
+        using var reader = new StreamReader(from, Encoding.UTF8);
+        var xml = EmptyTableParts.Replace(reader.ReadToEnd(), "");
+        using var writer = new StreamWriter(to, new UTF8Encoding(false), leaveOpen: true);
+        writer.Write(xml);
+    }
 
     /// <summary>The file's bytes.</summary>
     public static byte[] ToBytes(XLWorkbook workbook)
@@ -92,11 +132,25 @@ public static class PortfolioWorkbook
         new("Volgende betaling verwacht", "Eerstverwachte aangevraagde, nog niet betaalde tranche: aanvraagdatum plus de mediane doorlooptijd van aanvraag tot betaling (of de norm); goedgekeurd: goedkeuringsdatum plus de mediane tijd tot betaling (of 30 dagen); afgekeurd: vanaf vandaag opnieuw de hele doorlooptijd.", 14, Date),
         new("Verwacht bedrag", "Gepland bedrag van die tranche.", 18, Euro),
         new("Runway (maanden)", OverviewSheet.RunwayExplanation, 10, Whole),
+        new("Kas leeg vanaf", CashShortExplanation, 10, SheetFormat.Month),
+        new("Kastekort", ShortfallExplanation, 16, Euro),
         new("Open signalen", "Aantal open signalen.", 10, Whole),
         new("Ernstigste signaal", "hoog, middel of laag; een project met een hoog signaal kleurt rood.", 10),
         new("Signalen", "De open signalen zelf.", 60),
         new("Blad", "Link naar het projectblad.", 14),
     ];
+
+    /// <summary>What "Kas leeg vanaf" means (the Toelichting).</summary>
+    public const string CashShortExplanation =
+        "De eerste maand vanaf vandaag waarin de kas onder nul sluit: de vaste kosten zijn dan niet meer te betalen, hoe lang het werk ook "
+        + "doorloopt (kasvooruitblik van het project, huidig regime). Leeg: de kas blijft op of boven nul, of geen plan.";
+
+    /// <summary>What "Kastekort" means (the Toelichting).</summary>
+    public const string ShortfallExplanation =
+        "Met 'Kas leeg vanaf': het diepste tekort vanaf vandaag (min het laagste eindsaldo van een maand), zoals de kasvooruitblik van het project het noemt.";
+
+    /// <summary>The columns a reader looks up (1-based), named so a new column moves them in one place.</summary>
+    public const int CashShortColumn = 10, ShortfallColumn = 11, AlertsColumn = 12, WorstColumn = 13, MessagesColumn = 14, SheetColumn = 15;
 
     public static ExportWorkbook Write(PortfolioExport export, ExportContext context)
     {
@@ -120,18 +174,21 @@ public static class PortfolioWorkbook
             if (r.NextExpectedAmount is { } amount) sheet.Cell(row, 8).SetValue(amount);
             // The same definition as APEC's overview (tester T7): only when money runs out ahead.
             if (OverviewSheet.RunwayBeforeGap(project) is { } runway) sheet.Cell(row, 9).SetValue(runway);
-            sheet.Cell(row, 10).SetValue(r.Alerts.Length);
-            sheet.Cell(row, 11).SetValue(Severity(r.WorstSeverity));
-            sheet.Cell(row, 12).SetValue(string.Join(" | ", r.Alerts.Select(a => a.Message)));
+            // The portfolio row's own figures (the project's outlook), as the portfolio page and the CLI show them.
+            if (r.CashShortFrom is { } shortFrom) sheet.Cell(row, CashShortColumn).SetMonth(shortFrom);
+            if (r.Shortfall is { } shortfall) sheet.Cell(row, ShortfallColumn).SetValue(shortfall);
+            sheet.Cell(row, AlertsColumn).SetValue(r.Alerts.Length);
+            sheet.Cell(row, WorstColumn).SetValue(Severity(r.WorstSeverity));
+            sheet.Cell(row, MessagesColumn).SetValue(string.Join(" | ", r.Alerts.Select(a => a.Message)));
             if (names.TryGetValue(r.ProjectId, out var target))
             {
-                sheet.Cell(row, 13).SetValue(target);
-                sheet.Cell(row, 13).Hyperlink = new XLHyperlink($"{Quoted(target)}!A1");
+                sheet.Cell(row, SheetColumn).SetValue(target);
+                sheet.Cell(row, SheetColumn).Hyperlink = new XLHyperlink($"{Quoted(target)}!A1");
             }
             row++;
         }
         var last = row - 1;
-        OverviewSheet.Finish(sheet, Columns, last, "$K2=\"hoog\"");
+        OverviewSheet.Finish(sheet, Columns, last, $"${Letters(WorstColumn)}2=\"hoog\"");
         // Totals below the filtered rows, as formulas: they follow a coordinator's corrections.
         var totals = row + 1;
         sheet.Cell(totals, 1).SetValue("Totaal").Style.Font.SetBold();

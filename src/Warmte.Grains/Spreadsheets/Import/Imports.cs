@@ -53,7 +53,11 @@ public static partial class Imports
         var warnings = new List<ImportProblem>();
         var result = RowImport.Read(sheets, MemberColumns, c =>
         {
-            var (postcode, house) = ReadAddress(c);
+            var (postcode, house, line) = ReadAddress(c);
+            // Street and town from the Adres cell when the house number came from it and the row has no Straat or
+            // Woonplaats of its own; a line that also reads another way is warned about on its row (AddressLine.Parts.Doubt).
+            if (house is not null && line?.Doubt is { } addressDoubt)
+                warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("address"), addressDoubt));
             var weq = Woningequivalenten(c);
             if (weq is { } w && MemberRules.ImplausibleWoningequivalenten(w, projectWoningequivalenten, c.Raw("woningequivalenten") as string) is { } doubt)
                 warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("woningequivalenten"), doubt));
@@ -63,7 +67,7 @@ public static partial class Imports
                 Woningequivalenten = weq, Postcode = postcode,
                 Huisnummer = house?.Number, Huisletter = house?.Letter, Toevoeging = house?.Addition,
                 JoinedOn = c.Date("joinedOn"), LeftOn = c.Date("leftOn"), EligibleToVote = c.YesNo("eligibleToVote"),
-                Email = c.Text("email"), Street = c.Text("street"), Town = c.Text("town"),
+                Email = c.Text("email"), Street = c.Text("street") ?? line?.Street, Town = c.Text("town") ?? line?.Town,
             };
         },
         (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn, foundedOn: foundedOn).Refusal),
@@ -135,13 +139,15 @@ public static partial class Imports
     /// The address of a row, from the columns there are: Postcode, Huisnummer (which may hold the
     /// whole house number: 14-H, 9A, 14 hs), Huisletter, Toevoeging, or one Adres cell. Every problem
     /// is reported on the column it came from; the postcode is returned normalised when it is valid.
+    /// <c>Line</c> is what the Adres cell said when the house number was read from it (street, town, doubt).
     /// </summary>
-    private static (string? Postcode, HouseNumber? House) ReadAddress(RowCells c)
+    private static (string? Postcode, HouseNumber? House, AddressLine.Parts? Line) ReadAddress(RowCells c)
     {
         var postcodeText = c.Text("postcode");
         string? numberText = null;
         var numberField = "huisnummer";
         var raw = c.Raw("huisnummer");
+        AddressLine.Parts? fromLine = null;
         if (raw is DateTime date)
         {
             // Day and month are what was typed (16-3 became 16 March): name that number back, not a made-up example (tester6 T14d).
@@ -152,7 +158,8 @@ public static partial class Imports
         else if (c.Has("address") && c.Text("address") is { } line)
         {
             numberField = "address";
-            var (part, postcodeInLine, problem) = AddressLine.Split(line);
+            fromLine = AddressLine.Read(line);
+            var (part, postcodeInLine, problem) = (fromLine.HouseNumberText, fromLine.Postcode, fromLine.Problem);
             if (problem is not null) { c.Problem("address", problem); c.Covered("huisnummer", "huisletter", "toevoeging", "postcode"); }
             numberText = part;
             postcodeText ??= postcodeInLine;
@@ -175,10 +182,10 @@ public static partial class Imports
         else c.Problem(postcodeField, $"'{Common.Slug.Truncate(postcodeText)}' is geen Nederlandse postcode (bijv. 1053 AB of 1053AB).");
         c.Covered("postcode");
 
-        if (numberText is null) return (postcode ?? postcodeText, null);
+        if (numberText is null) return (postcode ?? postcodeText, null, fromLine);
         var (house, problems) = HouseNumber.Parse(numberText);
         foreach (var p in problems) c.Problem(numberField, numberField == "address" ? $"'{numberText}': {p}" : p);
-        if (house is not { } h) { c.Covered("huisnummer", "huisletter", "toevoeging"); return (postcode ?? postcodeText, null); }
+        if (house is not { } h) { c.Covered("huisnummer", "huisletter", "toevoeging"); return (postcode ?? postcodeText, null, fromLine); }
 
         // Separate Huisletter / Toevoeging columns add to what the house number cell says, never contradict it.
         var letter = h.Letter;
@@ -200,7 +207,7 @@ public static partial class Imports
         var (combined, partProblems) = HouseNumber.Of(h.Number, letter, addition);
         foreach (var (part, reason) in partProblems) c.Problem(c.Has(part) ? part : numberField, reason);
         c.Covered("huisnummer", "huisletter", "toevoeging");
-        return (postcode ?? postcodeText, combined ?? h);
+        return (postcode ?? postcodeText, combined ?? h, fromLine);
     }
 
     public static readonly ImmutableArray<ColumnSpec> BallotColumns =
@@ -231,7 +238,7 @@ public static partial class Imports
     public static ImportResult<DeclarationInput> Consent(IEnumerable<Sheet> sheets) =>
         RowImport.Read(sheets, ConsentColumns, c =>
         {
-            var (postcode, house) = ReadAddress(c);
+            var (postcode, house, _) = ReadAddress(c);
             var response = Response(c.Text("response"));
             if (response is null) c.Problem("response", c.Text("response") is null ? "is leeg." : $"'{c.Text("response")}' is geen antwoord; schrijf akkoord of geweigerd.");
             var on = c.Date("on");

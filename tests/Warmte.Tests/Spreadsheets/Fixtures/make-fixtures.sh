@@ -63,6 +63,17 @@ blok_a = [
 ]
 open("akkoord-blok-a.csv", "wb").write(b"\xef\xbb\xbf" + ("\r\n".join(blok_a) + "\r\n").encode("utf-8"))
 open("stemmen-titel.csv", "wb").write(("\r\n".join(ballots) + "\r\n").encode("cp1252"))
+# The whole address in one Adres cell, no Straat or Woonplaats columns: street, house number, postcode and town are split
+# out; "Laan 1940 45" reads two ways and is warned about; "Dapperstraat 14 H" takes its postcode from the Postcode column.
+adres = [
+    "Lid nr.;Naam;Categorie;Adres;Postcode;Lid sinds",
+    "2001;Anna de Vries;huurder;Dapperstraat 14-H, 1093 BS Amsterdam;;01-03-2021",
+    "2002;Bram Smit;eigenaar;Dapperstraat 14 H;1093 BS;01-03-2021",
+    "2003;Carla Jansen;huurder;Kerkweg 2a 1234 AB  Ons Dorp;;01-03-2021",
+    "2004;Dirk Bos;huurder;Laan 1940 45, 1234 AB Ons Dorp;;01-03-2021",
+    "2005;Eva Mulder;huurder;1e Oosterparkstraat 9a, Amsterdam;1091 GM;01-03-2021",
+]
+open("ledenlijst-adres.csv", "wb").write(("\r\n".join(adres) + "\r\n").encode("cp1252"))
 PY
 
 # CSV import options: ';' (59), '"' (34), Windows-1252 (1), from line 1, column formats (1 = standard,
@@ -73,6 +84,8 @@ PY
 soffice "$profile" --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xlsx ledenlijst-penningmeester.csv >/dev/null
 soffice "$profile" --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xls ledenlijst-penningmeester.csv >/dev/null
 soffice "$profile" --headless --infilter="CSV:59,34,1,1,1/2/2/2/3/2/4/1,1043" --convert-to xls akkoord-adres.csv >/dev/null
+# Adres and Postcode as text, Lid sinds standard with nl-NL (date cells).
+soffice "$profile" --headless --infilter="CSV:59,34,1,1,1/1/2/2/3/2/4/2/5/2/6/1,1043" --convert-to xlsx ledenlijst-adres.csv >/dev/null
 # UTF-8 (76); Adres and Antwoord as text, Datum standard with nl-NL: the dates become date cells.
 soffice "$profile" --headless --infilter="CSV:59,34,76,1,1/2/2/2/3/1,1043" --convert-to xlsx akkoord-blok-a.csv >/dev/null
 printf '\357\273\277Maand;Categorie;Begroot;Werkelijk\r\n2019-05;ontwerp;10.000,00;\r\n2020-03;adviseurs;20.000,00;50.000,00\r\n' > begroting-werkelijk-geweigerd.csv

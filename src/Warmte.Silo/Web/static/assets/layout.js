@@ -140,6 +140,15 @@ export function scrollFrame(label, tableElement) {
   return frame;
 }
 
+// A date (14-12-2026) or month (12-2026) inside running text, such as a signal's message (tester7 T12).
+const DATE_IN_TEXT = /(\b(?:\d{2}-)?\d{2}-\d{4}\b)/;
+
+/** Text with its dates and months kept whole (never broken at their hyphens on a phone); the text itself unchanged. */
+export function datesWhole(text) {
+  if (!DATE_IN_TEXT.test(text)) return text;
+  return text.split(DATE_IN_TEXT).map((part, i) => (i % 2 === 1 ? h('span', { class: 'nowrap' }, part) : part)).filter(part => part !== '');
+}
+
 export function table(caption, columns, rows, { id } = {}) {
   return scrollFrame(caption,
     h('table', { id },
@@ -150,7 +159,7 @@ export function table(caption, columns, rows, { id } = {}) {
         // A date, a month or an amount is never broken at its hyphens or after "€" (tester A8, phone width).
         const whole = typeof cell === 'string' && WHOLE.test(cell);
         return i === 0 && c.rowHeader ? h('th', { scope: 'row' }, cell)
-          : h('td', { class: c.numeric ? 'num' : whole ? 'nowrap' : null }, cell);
+          : h('td', { class: c.numeric ? 'num' : whole ? 'nowrap' : null }, typeof cell === 'string' && !whole ? datesWhole(cell) : cell);
       }))))));
 }
 

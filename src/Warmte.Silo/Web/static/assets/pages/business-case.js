@@ -5,7 +5,7 @@
 // request (POST …/montecarlo): percentiles, where the base case falls and what drives the spread.
 import { api } from '../api.js';
 import { chart } from '../chart.js';
-import { euro, euroShort, instant, number, parseDecimal, percent, ratio, repaymentNames } from '../format.js';
+import { euro, euroShort, instant, number, parseDecimal, percent, plural, ratio, repaymentNames } from '../format.js';
 import { boardOf, h, isFinancier, kpis, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 run(async () => {
@@ -223,7 +223,7 @@ function loanSimulator(model, evaluate, reset, note) {
       const answer = await evaluate(changed);
       const k = answer.evaluation.kpis;
       note.replaceChildren(message(k.financingCloses ? 'ok' : 'warning',
-        `Gesimuleerd (niet bewaard): ${String(r).replace('.', ',')}% rente, ${t} jaar, ${repaymentNames[type.value].toLowerCase()}, ${g} aflossingsvrije jaren. `
+        `Gesimuleerd (niet bewaard): ${String(r).replace('.', ',')}% rente, ${t} jaar, ${repaymentNames[type.value].toLowerCase()}, ${plural(g, 'aflossingsvrij jaar', 'aflossingsvrije jaren')}. `
         + `Minimale DSCR ${ratio(k.minDscr)}; de financiering sluit ${k.financingCloses ? 'wel' : 'niet'}`
         + (k.bridgingNeeded > 0 ? `, ${k.financingCloses ? 'maar' : 'en'} in ${k.lowestCashBalanceYear} is er ${euro(k.bridgingNeeded)} tekort (overbrugging nodig).` : '.')));
     } catch (error) {

@@ -48,7 +48,7 @@ run(async () => {
   });
 
   main.append(
-    h('p', { class: 'muted' }, `Kasstroomplan: ${result.name}. Doorlooptijd van de financier: ${result.leadTimes.requestToPaidMonths} maanden van aanvraag tot betaling `
+    h('p', { class: 'muted' }, `Kasstroomplan: ${result.name}. Doorlooptijd van de financier: ${plural(result.leadTimes.requestToPaidMonths, 'maand', 'maanden')} van aanvraag tot betaling `
       + (result.leadTimes.source === 'ObservedMedian' ? `(mediaan van ${plural(result.leadTimes.observations, 'tranche', 'tranches')} van dit project).` : '(instelling van het plan; nog geen tranche van aanvraag tot betaling gevolgd).')),
     outlookHolder,
     section('Kaspositie per maand',
@@ -75,14 +75,14 @@ function outlook(result, serviceMonth) {
         break;
       }
       const lastWorking = previousMonth(o.gapStart);
-      lines.push(`Het geld reikt nog ${o.runwayMonths} ${o.runwayMonths === 1 ? 'maand' : 'maanden'} werk, tot en met ${monthWords(lastWorking)}.`);
+      lines.push(`Het geld reikt nog ${plural(o.runwayMonths, 'maand', 'maanden')} werk, tot en met ${monthWords(lastWorking)}.`);
       lines.push(`Volgende tranche nodig vóór ${monthWords(o.moneyNeededBy)}.`);
       if (o.requestBy) {
         lines.push(o.requestBy < o.today
-          ? `Met ${result.leadTimes.requestToPaidMonths} maanden van aanvraag tot betaling had de aanvraag al in ${monthWords(o.requestBy)} de deur uit gemoeten.`
-          : `Met ${result.leadTimes.requestToPaidMonths} maanden van aanvraag tot betaling moet de aanvraag uiterlijk in ${monthWords(o.requestBy)} de deur uit.`);
+          ? `Met ${plural(result.leadTimes.requestToPaidMonths, 'maand', 'maanden')} van aanvraag tot betaling had de aanvraag al in ${monthWords(o.requestBy)} de deur uit gemoeten.`
+          : `Met ${plural(result.leadTimes.requestToPaidMonths, 'maand', 'maanden')} van aanvraag tot betaling moet de aanvraag uiterlijk in ${monthWords(o.requestBy)} de deur uit.`);
       }
-      if (o.moneyExpected) lines.push(`Verwacht komt het geld in ${monthWords(o.moneyExpected)}: dan ligt het werk ${o.gapMonths} maanden stil.`);
+      if (o.moneyExpected) lines.push(`Verwacht komt het geld in ${monthWords(o.moneyExpected)}: dan ligt het werk ${plural(o.gapMonths, 'maand', 'maanden')} stil.`);
       break;
     }
     case 'NoGapAhead':
@@ -145,7 +145,7 @@ function cashChart(result, position) {
   const future = closing.map((v, i) => (months[i] >= today ? v : null));
   const bands = result.stalls.map(st => ({
     from: months.indexOf(st.start), to: months.indexOf(st.end), className: 'stall', kind: 'stall',
-    label: `Windstilte ${month(st.start)} t/m ${month(st.end)}: ${st.months} maanden, kosten ${euro(st.cost)}`,
+    label: `Windstilte ${month(st.start)} t/m ${month(st.end)}: ${plural(st.months, 'maand', 'maanden')}, kosten ${euro(st.cost)}`,
   })).filter(b => b.from >= 0 && b.to >= 0);
   const markers = [];
   result.months.forEach((m, i) => {
@@ -176,7 +176,7 @@ function cashChart(result, position) {
     id: 'cash-chart',
     title: `Kaspositie per maand, ${regimeNames[result.regime]}`,
     description: `Kaspositie aan het eind van elke maand van ${month(months[0])} tot ${month(months[months.length - 1])}. `
-      + `${result.stalls.length} windstiltes zijn gearceerd, samen ${result.summary.monthsStalled} maanden; ${markers.length} uitbetalingen zijn gemarkeerd.`,
+      + `${plural(result.stalls.length, 'windstilte is', 'windstiltes zijn')} gearceerd, samen ${plural(result.summary.monthsStalled, 'maand', 'maanden')}; ${plural(markers.length, 'uitbetaling is', 'uitbetalingen zijn')} gemarkeerd.`,
     labels: months, tickLabel: i => monthShort(months[i]), yFormat: euroShort,
     series, bands, markers, legend,
     verticals: todayIndex >= 0 ? [{ index: todayIndex, label: 'vandaag' }] : [],
@@ -193,12 +193,12 @@ function summary(result, timeline) {
   const actual = timeline && timeline.projection ? timeline.projection.summary : null;
   if (actual) {
     lines.push(h('p', { id: 'cash-summary-actual', class: 'muted' }, 'Vanaf de werkelijke stand (zie "Vanaf de werkelijke stand" hieronder): '
-      + (actual.stallCount === 0 ? 'geen windstilte meer' : `nog ${actual.stallCount} ${actual.stallCount === 1 ? 'windstilte' : 'windstiltes'} (samen ${actual.monthsStalled} maanden)`)
+      + (actual.stallCount === 0 ? 'geen windstilte meer' : `nog ${plural(actual.stallCount, 'windstilte', 'windstiltes')} (samen ${plural(actual.monthsStalled, 'maand', 'maanden')})`)
       + `, klaar ${actual.completed ? monthWords(actual.completedIn) : 'niet (geld op)'}.`));
   }
   return h('div', { class: 'cash-summary' }, lines, kpis([
-    ['Windstiltes (simulatie)', `${s.stallCount} (samen ${s.monthsStalled} maanden)`, { id: 'kpi-stalls' }],
-    ['Looptijd (simulatie)', `${s.durationMonths} maanden (${s.plannedWorkMonths} werkmaanden)`],
+    ['Windstiltes (simulatie)', `${s.stallCount} (samen ${plural(s.monthsStalled, 'maand', 'maanden')})`, { id: 'kpi-stalls' }],
+    ['Looptijd (simulatie)', `${plural(s.durationMonths, 'maand', 'maanden')} (${plural(s.plannedWorkMonths, 'werkmaand', 'werkmaanden')})`],
     ['Klaar (simulatie)', s.completed ? monthWords(s.completedIn) : 'niet (geld op)'],
     ['Extra kosten door stilstand', euro(s.extraCost)],
     ['Laagste kaspositie', `${euro(s.lowestCash)} (${month(s.lowestCashMonth)})`],
@@ -227,7 +227,7 @@ function regimeChart(comparison) {
   return chart({
     id: 'regime-chart',
     title: 'Kaspositie per maand onder de drie financieringsregimes',
-    description: comparison.results.map(r => `${regimeNames[r.regime]}: klaar in ${monthWords(r.summary.completedIn)}, ${r.summary.monthsStalled} maanden stil`).join('; ') + '.',
+    description: comparison.results.map(r => `${regimeNames[r.regime]}: klaar in ${monthWords(r.summary.completedIn)}, ${plural(r.summary.monthsStalled, 'maand', 'maanden')} stil`).join('; ') + '.',
     labels: all, tickLabel: i => monthShort(all[i]), yFormat: euroShort, series,
     legend: comparison.results.map(r => ({ shape: 'line', className: `regime-${r.regime}`, label: regimeNames[r.regime] })),
   });
@@ -264,12 +264,12 @@ function fromActual(t, serviceMonth) {
     h('p', {}, `Saldo nu ${euro(t.actual.balance)}`
       // The plan's spending where nothing is booked (testers T2, T3).
       + (t.actual.planned ? ` (met ${euro(t.actual.planned)} geplande uitgaven die nog niet geboekt zijn; geboekt saldo ${euro(t.actual.bookedBalance)})` : '')
-      + `. Werk gedaan: ${s.workMonthsDone} ${s.workMonthsDone === 1 ? 'werkmaand' : 'werkmaanden'}, ${progress}. Onderweg: ${onTheWay}.`));
+      + `. Werk gedaan: ${plural(s.workMonthsDone, 'werkmaand', 'werkmaanden')}, ${progress}. Onderweg: ${onTheWay}.`));
   if (!t.projection) return h('div', {}, fields, h('p', {}, 'Het werkplan is af; er valt niets meer te projecteren.'));
   return h('div', {}, fields,
     outlook({ outlook: t.outlook, leadTimes: t.projection.leadTimes, regime: t.regime, summary: t.projection.summary }, serviceMonth),
     h('p', { class: 'muted' }, `Klaar volgens deze projectie: ${monthWords(t.projection.summary.completedIn)}; `
-      + `nog ${t.projection.summary.monthsStalled} maanden stil in ${t.projection.summary.stallCount} windstiltes.`));
+      + `nog ${plural(t.projection.summary.monthsStalled, 'maand', 'maanden')} stil in ${plural(t.projection.summary.stallCount, 'windstilte', 'windstiltes')}.`));
 }
 
 function actualPart(position) {

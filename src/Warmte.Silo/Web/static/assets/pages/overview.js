@@ -10,7 +10,7 @@ run(async () => {
   const own = boardOf(caller);
 
   const projectLinks = p => h('ul', {},
-    h('li', {}, h('a', { href: `/app/project?id=${p.id}` }, `${p.name}`), ` – ${p.phase}, ${p.monthsInPhase} maanden in deze fase`),
+    h('li', {}, h('a', { href: `/app/project?id=${p.id}` }, `${p.name}`), ` – ${p.phase}, ${plural(p.monthsInPhase, 'maand', 'maanden')} in deze fase`),
     h('li', {}, h('a', { href: `/app/cashflow?id=${p.id}` }, 'Kaspositie'), ' · ', h('a', { href: `/app/business-case?id=${p.id}` }, 'Business case')));
 
   const card = ({ cooperative, projects }, isOwn) => h('li', { class: isOwn ? 'own' : null, 'data-cooperative': cooperative.id },

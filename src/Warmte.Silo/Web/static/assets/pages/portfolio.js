@@ -1,7 +1,7 @@
 // The financier's portfolio: funded projects with granted / paid / outstanding and the next
 // expected payment, and every open alert across them, most urgent first.
 import { api } from '../api.js';
-import { date, euro, monthWords, severityNames } from '../format.js';
+import { date, euro, month, monthWords, severityNames } from '../format.js';
 import { h, kpis, message, run, section, startPage, table } from '../layout.js';
 
 const RANK = { High: 3, Medium: 2, Low: 1 };
@@ -43,10 +43,17 @@ run(async () => {
     ], portfolio.projects, { id: 'portfolio' })));
 });
 
-// How long the money lasts: a number of months only when it runs out (runwayMonths); when it lasts, until the end of the
-// work (moneyLastsUntil) — "nog 53 maanden" there read as "the money runs out then".
+// How long the money lasts. First whether the cash goes below zero (cashShortFrom, the outlook's own month and shortfall):
+// then the bills cannot be paid, however long the work's runway. Else a number of months only when the money runs out
+// (runwayMonths); when it lasts, until the end of the work (moneyLastsUntil) — "nog 53 maanden" there read as "the money
+// runs out then".
 function moneyLasts(p) {
   const link = text => h('a', { href: `/app/cashflow?id=${p.projectId}` }, text);
+  if (p.cashShortFrom) {
+    const deepest = p.shortfallMonth && p.shortfallMonth !== p.cashShortFrom ? ` in ${month(p.shortfallMonth)}` : '';
+    return h('span', { class: 'cash-short' },
+      link(`kas leeg vanaf ${month(p.cashShortFrom)}`), ` (tekort ${euro(p.shortfall)}${deepest})`);
+  }
   if (p.runwayMonths !== null && p.runwayMonths !== undefined) return link(`nog ${p.runwayMonths} ${p.runwayMonths === 1 ? 'maand' : 'maanden'}`);
   if (p.moneyLastsUntil) return link(`tot het einde van het werk (${monthWords(p.moneyLastsUntil)})`);
   return '–';

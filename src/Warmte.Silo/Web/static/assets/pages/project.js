@@ -2,7 +2,7 @@
 // evidence, milestones planned vs actual with slips, deliverables. The board of the project's
 // cooperative (and an admin) can record a milestone here; everyone else reads.
 import { api, download } from '../api.js';
-import { date, instant, number, parseDutchDate } from '../format.js';
+import { date, instant, number, parseDutchDate, plural } from '../format.js';
 import { boardOf, canWrite, h, message, param, projectTabs, run, section, startPage, table } from '../layout.js';
 
 const ORDER = ['Initiatief', 'Haalbaarheid', 'Ontwikkeling', 'Realisatie', 'Beheer'];
@@ -105,7 +105,7 @@ function timeline(project) {
       when = `${date(started[phase])} – ${date(started[ORDER[i + 1]])}`;
     } else if (i === currentIndex) {
       state = 'huidige fase';
-      when = `sinds ${date(project.phaseSince)} (${project.monthsInPhase} maanden)`;
+      when = `sinds ${date(project.phaseSince)} (${plural(project.monthsInPhase, 'maand', 'maanden')})`;
     } else {
       state = 'nog niet';
       when = '';
@@ -140,8 +140,8 @@ function milestones(project) {
   if (!project.milestones.length) return h('p', {}, 'Nog geen mijlpalen vastgelegd.');
   const slip = m => {
     if (m.overdue) return h('span', { class: 'late' }, 'over de geplande datum');
-    if (m.slipDays > 0) return h('span', { class: 'late' }, `${m.slipDays} dagen later (${m.slipMonths} mnd) dan oorspronkelijk`);
-    if (m.slipDays < 0) return `${-m.slipDays} dagen eerder`;
+    if (m.slipDays > 0) return h('span', { class: 'late' }, `${plural(m.slipDays, 'dag', 'dagen')} later (${m.slipMonths} mnd) dan oorspronkelijk`);
+    if (m.slipDays < 0) return `${plural(-m.slipDays, 'dag', 'dagen')} eerder`;
     return 'op schema';
   };
   return table('Mijlpalen: oorspronkelijk gepland, nu gepland en werkelijk', [

@@ -1,7 +1,7 @@
 // Umbrella comparison (APEC): one row per member cooperative and project, sortable by any column
 // and filterable by text, kind and phase, with the link to the spreadsheet export.
 import { api, download } from '../api.js';
-import { date, euro, instant, kindNames, number, plural, ratio } from '../format.js';
+import { date, euro, instant, kindNames, month, number, plural, ratio } from '../format.js';
 import { h, message, param, run, scrollFrame, section, startPage } from '../layout.js';
 
 const PHASES = ['Initiatief', 'Haalbaarheid', 'Ontwikkeling', 'Realisatie', 'Beheer', 'Gestopt'];
@@ -46,6 +46,7 @@ run(async () => {
     { key: 'phase', label: 'Fase', text: r => r.phase || '–', sort: r => (r.phase ? PHASES.indexOf(r.phase) : null) },
     { key: 'months', label: 'Maanden in fase', num: true, text: r => number(r.monthsInPhase), sort: r => r.monthsInPhase },
     { key: 'weq', label: 'WEQ', num: true, text: r => number(r.woningequivalenten), sort: r => r.woningequivalenten },
+    { key: 'members', label: 'Leden', num: true, text: r => number(r.members), sort: r => r.members },
     { key: 'next', label: 'Eerstvolgende open voorwaarde', text: r => r.nextUnmetCondition || '–', sort: r => r.nextUnmetCondition },
     { key: 'granted', label: 'Subsidie toegekend', num: true, text: r => euro(r.finance?.subsidiesGranted, { wholeEuros: true }), sort: r => r.finance?.subsidiesGranted },
     { key: 'paid', label: 'Uitbetaald', num: true, text: r => euro(r.finance?.subsidiesPaid, { wholeEuros: true }), sort: r => r.finance?.subsidiesPaid },
@@ -56,7 +57,13 @@ run(async () => {
     // "ja", "nee" or "ja, overbrugging € 343.906 in 2027": the service words it (CashGap.Brief), the gap in time beside "rond".
     { key: 'closes', label: 'Financiering rond', text: r => r.finance?.financingClosesText ?? '–',
       sort: r => (r.finance?.financingCloses === null || r.finance?.financingCloses === undefined ? null : (r.finance.financingCloses ? 2 : 0) + (r.finance.bridgingNeeded > 0 ? 0 : 1)) },
+    // Runway and Risico as in the workbook's overview (tester T10): "who needs help" on the page too. Empty runway: the money
+    // lasts until the work is done, or there is no cash plan.
+    { key: 'runway', label: 'Runway (maanden)', num: true, text: r => number(r.finance?.runwayMonths), sort: r => r.finance?.runwayMonths },
+    { key: 'cashShort', label: 'Kas leeg vanaf', num: true, text: r => (r.finance?.cashShortFrom ? month(r.finance.cashShortFrom) : '–'), sort: r => r.finance?.cashShortFrom },
+    { key: 'shortfall', label: 'Kastekort', num: true, text: r => euro(r.finance?.shortfall, { wholeEuros: true }), sort: r => r.finance?.shortfall },
     { key: 'alerts', label: 'Open signalen', num: true, text: r => String(r.finance?.openAlerts ?? 0), sort: r => r.finance?.openAlerts ?? 0 },
+    { key: 'risk', label: 'Risico', text: r => (r.finance ? (r.finance.atRisk ? h('strong', { class: 'risk' }, 'ja') : 'nee') : '–'), sort: r => (r.finance ? (r.finance.atRisk ? 1 : 0) : null) },
     { key: 'changed', label: 'Laatste wijziging', text: r => instant(r.lastChangeAt), sort: r => r.lastChangeAt },
   ];
 

@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using NodaTime;
+using Warmte.Common;
+
+namespace Warmte.CashFlow;
+
+/// <summary>
+/// What <c>GET …/spending</c> answers: the bookings of the months <see cref="From"/> to <see cref="To"/> (both
+/// included; null and null when nothing is booked), the month to ask up to for earlier bookings
+/// (<see cref="EarlierTo"/>, null when nothing is booked before <see cref="From"/>) and from for later ones
+/// (<see cref="LaterFrom"/>), and the project's totals over every month, from the cash plan's state.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record SpendingListing(
+    [property: Id(0)] YearMonth? From,
+    [property: Id(1)] YearMonth? To,
+    [property: Id(2)] YearMonth? EarlierTo,
+    [property: Id(3)] YearMonth? LaterFrom,
+    [property: Id(4)] int TotalBookings,
+    [property: Id(5)] decimal TotalAmount,
+    [property: Id(6)] ImmutableArray<SpendingBooking> Items);
+
+/// <summary>The months a listing answers, and where earlier and later bookings are (see <see cref="SpendingListing"/>).</summary>
+public sealed record SpendingRange(YearMonth? From, YearMonth? To, YearMonth? EarlierTo, YearMonth? LaterFrom);
+
+/// <summary>
+/// Which months of bookings one listing reads, so that no listing reads every booking of a project (issue 15). Pure;
+/// the months that have bookings come from the cash plan's state (<see cref="CashFlowPlanState.Spent"/>).
+/// </summary>
+public static class SpendingRanges
+{
+    /// <summary>Without month, from or to: the most recent this many months that have bookings.</summary>
+    public const int DefaultBookedMonths = 24;
+
+    /// <summary>The widest from–to a listing answers, in calendar months.</summary>
+    public const int MaxMonths = 120;
+
+    /// <summary>
+    /// The range asked: <paramref name="month"/> alone; <paramref name="from"/> to <paramref name="to"/> (at most
+    /// <see cref="MaxMonths"/> calendar months); only <paramref name="to"/>: the last <see cref="DefaultBookedMonths"/>
+    /// booked months up to it; only <paramref name="from"/>: the first that many from it; nothing: the last that many
+    /// booked months, ending at the latest month with bookings (not today: a project that stood still for a year still
+    /// opens on its bookings). <paramref name="bookedMonths"/>: the months with bookings, in order.
+    /// </summary>
+    public static Outcome<SpendingRange> Resolve(IReadOnlyList<YearMonth> bookedMonths, YearMonth? month, YearMonth? from, YearMonth? to)
+    {
+        YearMonth? first, last;
+        if (month is { } one)
+        {
+            if (from is not null || to is not null)
+                return Refusal.Invalid("month", "gaat niet samen met from of to: vraag één maand (month=JJJJ-MM) of een periode (from=JJJJ-MM&to=JJJJ-MM).");
+            (first, last) = (one, one);
+        }
+        else if (from is { } f && to is { } t)
+        {
+            if (t < f) return Refusal.Invalid("to", $"ligt vóór from ({SpendingLedger.Tag(f)}); de periode loopt van from tot en met to.");
+            var months = MonthsFrom(f, t);
+            if (months > MaxMonths)
+                return Refusal.Invalid("to", $"de periode {SpendingLedger.Tag(f)} t/m {SpendingLedger.Tag(t)} is {months} {DutchFormat.Noun(months, "maand", "maanden")}; vraag er hoogstens {MaxMonths} tegelijk (bijv. from={SpendingLedger.Tag(f)}&to={SpendingLedger.Tag(f.PlusMonths(MaxMonths - 1))}).");
+            (first, last) = (f, t);
+        }
+        else if (from is { } onlyFrom)
+        {
+            var after = bookedMonths.Where(m => m >= onlyFrom).Take(DefaultBookedMonths).ToList();
+            (first, last) = (onlyFrom, after.Count == 0 ? onlyFrom : after[^1]);
+        }
+        else if (to is { } onlyTo)
+        {
+            var before = bookedMonths.Where(m => m <= onlyTo).TakeLast(DefaultBookedMonths).ToList();
+            (first, last) = (before.Count == 0 ? onlyTo : before[0], onlyTo);
+        }
+        else if (bookedMonths.Count == 0) (first, last) = (null, null);
+        else (first, last) = (bookedMonths[Math.Max(0, bookedMonths.Count - DefaultBookedMonths)], bookedMonths[^1]);
+
+        var earlier = first is { } a && bookedMonths.Count > 0 && bookedMonths[0] < a ? a.PlusMonths(-1) : (YearMonth?)null;
+        var later = last is { } z && bookedMonths.Count > 0 && bookedMonths[^1] > z ? z.PlusMonths(1) : (YearMonth?)null;
+        return Outcome<SpendingRange>.Ok(new SpendingRange(first, last, earlier, later));
+    }
+
+    /// <summary>How many calendar months <paramref name="from"/> to <paramref name="to"/> are, both included.</summary>
+    public static int MonthsFrom(YearMonth from, YearMonth to) => (to.Year - from.Year) * 12 + to.Month - from.Month + 1;
+}
