@@ -117,7 +117,9 @@ internal static class CashFlowViews
                     ? $"geschat: {Nl.Number(before)} volgens het plan tot de eerste boeking ({Month(from)}), de rest uit de geboekte uitgaven (meld de voortgang met warmte progress report)"
                     : "geschat uit de geboekte uitgaven (meld de voortgang met warmte progress report)";
         Fields(output,
-            ("Saldo nu", Nl.Money(t.Actual.Balance)),
+            ("Saldo nu", t.Actual.Planned == 0m ? Nl.Money(t.Actual.Balance)
+                // The plan's spending where nothing is booked (testers T2, T3): what the line counts, and what is booked.
+                : $"{Nl.Money(t.Actual.Balance)} met {Nl.Money(t.Actual.Planned)} geplande uitgaven die nog niet geboekt zijn (geboekt saldo {Nl.Money(t.Actual.BookedBalance)})"),
             ("Werk gedaan", $"{Nl.Count(state.WorkMonthsDone, "werkmaand", "werkmaanden")}{(planned is { } n ? $" van {Nl.Number(n)}" : "")}, {progress}"),
             ("Ontvangen / uitgegeven", $"{Nl.Money(t.Actual.TotalReceived)} / {Nl.Money(t.Actual.TotalSpent)}"),
             ("Verantwoord / goedgekeurd", $"{Nl.Money(state.AccountingSubmitted)} / {Nl.Money(state.AccountingApproved)}"),
@@ -143,7 +145,8 @@ internal static class CashFlowViews
             total++;
             if (!window.Shows(m.Month, shown)) continue;
             shown++;
-            table.Add(Month(m.Month), "werkelijk", "", "", Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing), "");
+            table.Add(Month(m.Month), m.Planned == 0m ? "werkelijk" : "werkelijk+plan", "", "", Nl.Amount(m.Opening), Nl.Amount(m.Received), Nl.Amount(m.Spent), Nl.Amount(m.Closing),
+                m.Planned == 0m ? "" : $"waarvan {Nl.Euros(m.Planned)} gepland, nog niet geboekt");
         }
         foreach (var m in t.Projection?.Months ?? [])
         {
@@ -157,6 +160,11 @@ internal static class CashFlowViews
         if (shown < total)
             output.WriteLine($"  {Nl.Count(shown, "maand", "maanden")} getoond van {Nl.Number(total)} (--from, --months); de samenvatting hieronder telt alle maanden.");
         output.WriteLine($"  {StallMark} = windstilte: de kas dekt het werk niet boven de buffer; alleen de vaste kosten lopen door.");
+        if (t.Actual.Planned != 0m)
+            foreach (var line in Help.Wrap(state.ProgressSource == ProgressSource.Planned
+                    ? "werkelijk+plan = er is nog niets geboekt: de uitgaven van het plan tot nu tellen mee, bij het werk dat het plan nu gedaan heeft."
+                    : $"werkelijk+plan = deze maand loopt nog: de vaste kosten van {Nl.Euros(t.Actual.Months[^1].Spent)} tellen mee, ook wat nog niet geboekt is.", 94))
+                output.WriteLine("  " + line);
         if (t.Projection is not { } result)
         {
             output.WriteLine();
@@ -409,18 +417,25 @@ internal static class CashFlowViews
         {
             OutlookState.Finished => ["Het werk is dan al klaar."],
             OutlookState.OutOfFunding => ["Het geld is dan al op; het werk komt zonder nieuwe financiering niet af."],
-            OutlookState.NoGapAhead => [(o.MoneyLastsUntil is { } until ? $"Het geld reikt tot het einde van het werk ({Month(until)})" : "Het geld reikt tot het einde van het werk")
+            // With the cash short the money does not reach the end of the work, however the work goes (tester T6): the month the
+            // work is done, never the month the money lasts until.
+            OutlookState.NoGapAhead when o.CashShortText is not null =>
+                [o.WorkDoneIn is { } done ? $"Er komt geen windstilte meer; het werk is klaar in {Month(done)}." : "Er komt geen windstilte meer."],
+            OutlookState.NoGapAhead => [(o.WorkDoneIn is { } until ? $"Het geld reikt tot het einde van het werk ({Month(until)})" : "Het geld reikt tot het einde van het werk")
                                         + "; er komt geen windstilte meer."],
             OutlookState.StoppedAtCap => [o.Note ?? Warmte.CashFlow.Outlook.StoppedAtCapText],
             OutlookState.InStall =>
             [
                 $"Het werk ligt stil sinds {Month(o.GapStart!.Value)} ({Nl.Count(o.GapMonths ?? 0, "maand", "maanden")} in totaal).",
-                o.MoneyExpected is { } expected ? $"Het geld wordt verwacht in {Month(expected)}." : "Er komt geen geld meer: het werk komt niet af.",
+                o.MoneyExpected is { } expected ? $"Het geld wordt verwacht in {Month(expected)}."
+                : o.MoneyToFind is { } find ? $"Er komt geen geld meer en er is geen tranche meer aan te vragen: nog te vinden {Nl.Money(find)} om het werk af te maken."
+                : "Er komt geen geld meer: het werk komt niet af.",
             ],
+            _ when o.RunsOutText is { } runsOut => [$"Nog {Nl.Count(o.RunwayMonths ?? 0, "maand", "maanden")} werk. " + runsOut],
             _ => GapLines(plan?.LeadTimes ?? result.LeadTimes, o, payment),
         };
-        // The cash below zero while the fixed costs run on (tester T2): said in every state.
-        if (o.CashShortText is { } short_) lines.Add(short_);
+        // The cash below zero while the fixed costs run on (tester T2): said in every state, first (tester T6: it takes precedence).
+        if (o.CashShortText is { } short_) lines.Insert(0, short_);
         foreach (var line in lines)
             foreach (var wrapped in Help.Wrap(line, 96)) output.WriteLine("  " + wrapped);
     }

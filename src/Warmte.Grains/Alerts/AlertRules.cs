@@ -92,13 +92,19 @@ public static class AlertRules
                     : "";
             if (o is { State: CashFlow.OutlookState.GapAhead, RunwayMonths: { } runway } && runway <= RunwayAlertMonths && o.GapStart is { } gap)
                 alerts.Add(new Alert(projectId, AlertKinds.RunwayLow, runway <= 1 ? AlertSeverity.High : AlertSeverity.Medium, today,
-                    $"Nog {runway} {DutchFormat.Noun(runway, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")}. "
-                    + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
-                    + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
+                    o.RunsOutText is { } runsOut
+                        // No tranche left to ask for (tester T5): the money to find, not a request.
+                        ? $"Nog {runway} {DutchFormat.Noun(runway, "maand", "maanden")} werk ({basis}). {runsOut}" + planNote
+                        : $"Nog {runway} {DutchFormat.Noun(runway, "maand", "maanden")} werk ({basis}); vanaf {DutchFormat.Month(gap)} dreigt een windstilte van {o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")}. "
+                          + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
+                          + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
                 alerts.Add(new Alert(projectId, AlertKinds.InStall, AlertSeverity.High, today,
                     o.State == CashFlow.OutlookState.InStall
-                        ? $"Het werk ligt {basis} nu stil (windstilte)" + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".") + planNote
+                        // Dated from when the stall began (tester T3); the money to find when no tranche is left (tester T5).
+                        ? (o.GapStart is { } since ? $"Het werk ligt stil sinds {DutchFormat.Month(since)}" : "Het werk ligt nu stil") + $" (windstilte, {basis})"
+                          + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}."
+                              : o.MoneyToFind is { } find ? $"; er komt geen betaling meer, nog te vinden {DutchFormat.Money(find)}." : ".") + planNote
                         : $"Het geld is op en er komt geen tranche meer ({basis})." + planNote, "kas"));
             // The cash goes below zero while only the fixed costs run on (tester T2): the board cannot pay its bills then,
             // however long the runway of the work; high when that is within the runway alert's horizon.

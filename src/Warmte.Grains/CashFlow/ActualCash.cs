@@ -73,13 +73,50 @@ public sealed record MonthTotalsResult(
 [GenerateSerializer, Immutable]
 public sealed record ActualMonth(
     [property: Id(0)] YearMonth Month, [property: Id(1)] decimal Opening, [property: Id(2)] decimal Received,
-    [property: Id(3)] decimal Spent, [property: Id(4)] decimal Closing);
+    [property: Id(3)] decimal Spent, [property: Id(4)] decimal Closing)
+{
+    /// <summary>
+    /// The part of <see cref="Spent"/> that is the plan's, not booked (<see cref="ProjectCash.Timeline"/>): today's fixed costs not
+    /// booked yet (tester T3), or the plan's spending when only tranches were recorded (tester T2). 0 for a month as booked.
+    /// </summary>
+    [Id(5)] public decimal Planned { get; init; }
+}
 
 [GenerateSerializer, Immutable]
 public sealed record ActualCashPosition(
     [property: Id(0)] YearMonth? From, [property: Id(1)] YearMonth Today, [property: Id(2)] decimal OpeningBalance,
     [property: Id(3)] decimal TotalReceived, [property: Id(4)] decimal TotalSpent, [property: Id(5)] decimal Balance,
-    [property: Id(6)] ImmutableArray<ActualMonth> Months);
+    [property: Id(6)] ImmutableArray<ActualMonth> Months)
+{
+    /// <summary>The plan's spending counted in <see cref="TotalSpent"/> and <see cref="Balance"/> without being booked (the months' <see cref="ActualMonth.Planned"/>).</summary>
+    [Id(7)] public decimal Planned { get; init; }
+
+    /// <summary>The balance of what was booked alone: <see cref="Balance"/> without the plan's spending.</summary>
+    public decimal BookedBalance => Balance + Planned;
+
+    /// <summary>
+    /// This position with the plan's spending per month added where nothing (or less) was booked: each month's spending grows by
+    /// its amount (marked <see cref="ActualMonth.Planned"/>), and the balances follow, so every month still closes at opening +
+    /// received − spent. Months outside the position are ignored.
+    /// </summary>
+    public ActualCashPosition WithPlanned(IReadOnlyDictionary<YearMonth, decimal> planned)
+    {
+        if (planned.Values.All(v => v == 0m)) return this;
+        var months = ImmutableArray.CreateBuilder<ActualMonth>();
+        var balance = OpeningBalance;
+        decimal extra = 0m;
+        foreach (var m in Months)
+        {
+            var add = planned.GetValueOrDefault(m.Month);
+            extra += add;
+            var spent = m.Spent + add;
+            var closing = balance + m.Received - spent;
+            months.Add(new ActualMonth(m.Month, balance, m.Received, spent, closing) { Planned = m.Planned + add });
+            balance = closing;
+        }
+        return this with { TotalSpent = TotalSpent + extra, Balance = balance, Months = months.ToImmutable(), Planned = Planned + extra };
+    }
+}
 
 /// <summary>The booked spending and the actual cash line built from it: pure.</summary>
 public static class ActualCash

@@ -95,6 +95,42 @@ public sealed record ActualState
     [Id(14)] public decimal? GrantLeft { get; init; }
     /// <summary>The tranches the projection counts on for less than planned, because that is all that is left of the grant (tester T1).</summary>
     [Id(15)] public ImmutableArray<TrancheCap> CappedTranches { get; init; } = [];
+    /// <summary>
+    /// When the work stands still at the end of <see cref="Month"/>: the month it began to (<see cref="StallStart"/>), so a stall that
+    /// goes on is dated from when it began and not from the first projected month (tester T3). Null when nothing recorded says so.
+    /// </summary>
+    [Id(16)] public YearMonth? StalledSince { get; init; }
+
+    /// <summary>
+    /// The month the work began to stand still, walking back from <paramref name="today"/>: a month stood still when the board reported
+    /// it stalled, or (without a report for it) when what was booked in it is no more than the fixed costs of the work month waited on
+    /// (only the costs that run on in a stall were paid). A month reported not stalled, or with more than the fixed costs booked, ends
+    /// the walk; so does a month with neither a report nor a booking (nothing says), except today's month, which is still under way.
+    /// Null when no month stood still by that rule, or the work is done.
+    /// </summary>
+    public static YearMonth? StallStart(CashFlowPlan plan, IEnumerable<MonthSpending> spent, IEnumerable<ProgressReport> reports, int workMonthsDone, YearMonth today)
+    {
+        if (workMonthsDone >= plan.WorkMonths) return null;
+        var fixedCost = plan.WorkMonthCosts(fixedOnly: true)[Math.Max(workMonthsDone, 0) + 1];
+        var booked = spent.Where(m => m.Bookings > 0).GroupBy(m => m.Month).ToDictionary(g => g.Key, g => g.Sum(m => m.Amount));
+        var reported = reports.GroupBy(r => r.Month).ToDictionary(g => g.Key, g => g.OrderBy(r => r.ReportedAt).Last());
+        YearMonth? since = null;
+        for (var m = today; m >= plan.StartMonth; m = m.PlusMonths(-1))
+        {
+            if (reported.TryGetValue(m, out var report))
+            {
+                if (!report.Stalled) break;
+                since = m;
+            }
+            else if (booked.TryGetValue(m, out var amount))
+            {
+                if (amount > fixedCost) break;
+                since = m;
+            }
+            else if (m != today) break;
+        }
+        return since;
+    }
 
     /// <summary>
     /// Builds the state from what was recorded: the actual cash line up to today (<paramref name="today"/>'s

@@ -191,6 +191,68 @@ public sealed record Outlook
     [Id(15)] public YearMonth? ShortfallMonth { get; init; }
 
     /// <summary>
+    /// The month the work is done in this projection, whatever the state; null when it is not done (tester T6: the views printed
+    /// <see cref="MoneyLastsUntil"/> as "the end of the work" when it was the month before the cash ran short, 7 work months early).
+    /// </summary>
+    [Id(16)] public YearMonth? WorkDoneIn { get; init; }
+    /// <summary>
+    /// When the gap ahead (or the stall now) never ends because no payment is coming and no tranche is left to request (tester T5):
+    /// what is still to find to finish the work — the planned cost of the work months not done, plus the buffer, minus the cash
+    /// there is when the money runs out. Then <see cref="GapMonths"/>, <see cref="MoneyExpected"/> and <see cref="RequestBy"/> are null:
+    /// there is no tranche to ask for.
+    /// </summary>
+    [Id(17)] public decimal? MoneyToFind { get; init; }
+
+    /// <summary>The money runs out for good at <see cref="GapStart"/>: no payment comes and no tranche is left (tester T5).</summary>
+    public bool RunsOut => MoneyToFind is not null && GapStart is not null;
+
+    /// <summary>"Het geld is op in 09-2027; nog te vinden € 112.500,00 om het werk af te maken." (tester T5); null otherwise.</summary>
+    public string? RunsOutText => RunsOut
+        ? $"Het geld is op in {Warmte.DutchFormat.Month(GapStart!.Value)}: er komt geen betaling meer en er is geen tranche meer aan te vragen; "
+          + $"nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)} om het werk af te maken."
+        : null;
+
+    /// <summary>
+    /// The outlook in one sentence, one per state, with the cash below zero first (tester T6: "Geld reikt nog 9 maanden" next to
+    /// "De kas is leeg in 12-2026"; "nog 0 maanden" for a stall; "tot het einde van het werk (11-2026)" with 7 work months to go).
+    /// Precedence: the cash short, then a stall now, then the money running out for good, then a gap ahead, then the end of the work.
+    /// </summary>
+    public string Headline => State switch
+    {
+        OutlookState.StoppedAtCap => Note ?? StoppedAtCapText,
+        OutlookState.Finished => "Het werk is klaar.",
+        _ when CashShortText is { } cashShort => cashShort + (State switch
+        {
+            OutlookState.InStall when GapStart is { } since => $" Het werk ligt stil sinds {Warmte.DutchFormat.Month(since)}.",
+            OutlookState.NoGapAhead when WorkDoneIn is { } done => $" Er komt geen windstilte meer; het werk is klaar in {Warmte.DutchFormat.Month(done)}.",
+            _ => "",
+        }),
+        OutlookState.OutOfFunding => "Het geld is op en er komt geen tranche meer: het werk komt niet af.",
+        OutlookState.InStall => (GapStart is { } s ? $"Het werk ligt stil sinds {Warmte.DutchFormat.Month(s)}" : "Het werk ligt stil")
+                                + (MoneyExpected is { } e ? $"; geld verwacht in {Warmte.DutchFormat.Month(e)}." : RunsOut ? $"; nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)}." : "."),
+        OutlookState.GapAhead when RunsOutText is { } runsOut => runsOut,
+        OutlookState.GapAhead => $"Het geld reikt nog {RunwayMonths} {Warmte.DutchFormat.Noun(RunwayMonths ?? 0, "maand", "maanden")} werk; "
+                                 + $"vanaf {Warmte.DutchFormat.Month(GapStart!.Value)} dreigt een windstilte.",
+        _ => WorkDoneIn is { } end ? $"Het geld reikt tot het einde van het werk ({Warmte.DutchFormat.Month(end)})." : "Het geld reikt tot het einde van het werk.",
+    };
+
+    /// <summary>
+    /// The short answer for a "Geld reikt" column (the portfolio, the umbrella): "kas leeg in 12-2026", "werk ligt stil (sinds 09-2026)",
+    /// "geld op in 09-2027", "nog 3 maanden", "tot het einde van het werk (05-2031)"; the same precedence as <see cref="Headline"/>.
+    /// </summary>
+    public string MoneyLastsText => State switch
+    {
+        OutlookState.StoppedAtCap => "niet berekend (simulatie gestopt)",
+        OutlookState.Finished => "werk is klaar",
+        _ when CashShortFrom is { } from => $"kas leeg in {Warmte.DutchFormat.Month(from)}",
+        OutlookState.OutOfFunding => "geld is op",
+        OutlookState.InStall => GapStart is { } since ? $"werk ligt stil (sinds {Warmte.DutchFormat.Month(since)})" : "werk ligt stil",
+        OutlookState.GapAhead when RunsOut => $"geld op in {Warmte.DutchFormat.Month(GapStart!.Value)}",
+        OutlookState.GapAhead => $"nog {RunwayMonths} {Warmte.DutchFormat.Noun(RunwayMonths ?? 0, "maand", "maanden")}",
+        _ => WorkDoneIn is { } end ? $"tot het einde van het werk ({Warmte.DutchFormat.Month(end)})" : "tot het einde van het werk",
+    };
+
+    /// <summary>
     /// The one sentence every view shows when the cash goes below zero ("De kas is leeg in 03-2028 (tekort € 10.286,60 in 05-2028):
     /// de vaste kosten zijn dan niet meer te betalen."); null when it does not.
     /// </summary>

@@ -101,6 +101,9 @@ public static class CashFlowSimulator
         private int _nextTranche;
         // From the actual state: what the plan's later tranches may still bring together (tester T1); null = no cap.
         private decimal? _grantLeft;
+        // From the actual state: the month the work began to stand still, when it stands still today (tester T3).
+        private YearMonth? _stalledSince;
+        private bool _stalledToday;
         private bool _requestOpen;
         private bool _finished;
         // Milestones reached and waited for (their delay), the months still to wait, and waited so far.
@@ -145,6 +148,8 @@ public static class CashFlowSimulator
             _approved = from.AccountingApproved;
             _nextTranche = Math.Min(from.TranchesStarted, _plan.Grant.Tranches.Length);
             _grantLeft = from.GrantLeft;
+            _stalledSince = from.StalledSince;
+            _stalledToday = from.Stalled || from.StalledSince is not null;
             foreach (var payment in from.ExpectedPayments) _payments.Add(new Payment(payment.Month, payment.Amount, payment.Number, payment.Scheme));
             foreach (var approval in from.ExpectedApprovals) _approvals.Add(new Approval(approval.Month, approval.AccountedTotal, approval.Number, approval.Scheme));
             _requestOpen = _payments.Count > 0;
@@ -501,11 +506,24 @@ public static class CashFlowSimulator
         {
             var outlook = OutlookAt(today, months, stalls, completed, capped);
             if (actualMonth is not { } actual) return outlook;
-            return outlook with
+            outlook = outlook with
             {
                 Today = actual,
                 RunwayMonths = outlook.State == OutlookState.GapAhead && outlook.GapStart is { } gap ? LeadTimeObservation.MonthsBetween(actual, gap) : outlook.RunwayMonths,
             };
+            // A stall that begins in the first projected month while nothing says the work stands still today is a gap one month
+            // ahead, not a stall now (tester T2: the plan's work in 12-2026, the stall from 01-2027; "runway 1, aanvraag uiterlijk 12-2026").
+            if (outlook is { State: OutlookState.InStall, GapStart: { } next } && next == actual.PlusMonths(1) && !_stalledToday)
+                outlook = outlook with { State = OutlookState.GapAhead, RunwayMonths = LeadTimeObservation.MonthsBetween(actual, next) };
+            // A stall that goes on from before the projection is dated from when it began (tester T3: "stil sinds 01-2027 (1 maand
+            // in totaal)" for work that stood still since 09-2026), and counted in its length.
+            if (outlook is { State: OutlookState.InStall, GapStart: { } projected } && _stalledSince is { } since && since < projected)
+                outlook = outlook with
+                {
+                    GapStart = since,
+                    GapMonths = outlook.GapMonths + LeadTimeObservation.MonthsBetween(since, projected),
+                };
+            return outlook;
         }
 
         private Outlook OutlookAt(YearMonth today, ImmutableArray<MonthResult> months, ImmutableArray<Stall> stalls, bool completed, bool capped)
@@ -524,21 +542,42 @@ public static class CashFlowSimulator
                 ? stalls.Last(s => s.Start <= at)
                 : stalls.FirstOrDefault(s => s.Start > at);
             if (gap is null && capped) return stopped;
+            var doneIn = completed ? months[^1].Month : (YearMonth?)null;
             if (gap is null)
                 // The money lasts: no runway number (it would read as "runs out then"), the month the work is done instead.
-                return new Outlook { Today = at, State = OutlookState.NoGapAhead, MoneyLastsUntil = completed ? months[^1].Month : null };
+                return new Outlook { Today = at, State = OutlookState.NoGapAhead, MoneyLastsUntil = doneIn, WorkDoneIn = doneIn };
+            // A stall that never ends with the simulation stopping on it: no payment is coming and no tranche is left to ask for
+            // (tester T5: the outlook asked for a tranche 3 of a grant of two). Then there is nothing to request and the stall has
+            // no length, but there is money to find.
+            var runsOut = gap.ResumedIn is null && !capped && ReferenceEquals(gap, stalls[^1]) && months[^1].Status == MonthStatus.Stalled;
             return new Outlook
             {
                 Today = at,
                 State = inStall ? OutlookState.InStall : OutlookState.GapAhead,
                 RunwayMonths = inStall ? 0 : LeadTimeObservation.MonthsBetween(at, gap.Start),
                 GapStart = gap.Start,
-                GapMonths = gap.Months,
+                GapMonths = runsOut ? null : gap.Months,
                 MoneyNeededBy = gap.Start,
                 MoneyExpected = gap.ResumedIn,
-                // Only a tranche is requested; a phase budget comes with the milestones.
-                RequestBy = UsesTranches ? gap.Start.PlusMonths(-_plan.LeadTimes.RequestToPaidMonths) : null,
+                // Only a tranche is requested; a phase budget comes with the milestones. None when no tranche is left.
+                RequestBy = UsesTranches && !runsOut ? gap.Start.PlusMonths(-_plan.LeadTimes.RequestToPaidMonths) : null,
+                MoneyToFind = runsOut ? MoneyToFind(months, gap) : null,
+                WorkDoneIn = doneIn,
             };
+        }
+
+        /// <summary>
+        /// What is still to find when the money runs out for good at <paramref name="gap"/>: the planned cost of the work months
+        /// not done (from the one the stall waits on), plus the buffer the board keeps, minus the cash at the start of the stall
+        /// (after what came in that month); never below zero. The fixed costs of the stall itself are not counted: found in time,
+        /// there is no stall.
+        /// </summary>
+        private decimal MoneyToFind(ImmutableArray<MonthResult> months, Stall gap)
+        {
+            var first = months.First(m => m.Month == gap.Start);
+            var remaining = 0m;
+            for (var w = gap.WorkMonth; w <= _workMonths; w++) remaining += _fullCost[w];
+            return Math.Max(0m, remaining + _plan.CashBuffer - (first.Opening + first.Received - first.BridgeRepaid));
         }
     }
 }

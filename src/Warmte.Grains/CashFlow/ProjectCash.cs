@@ -69,8 +69,18 @@ public static class ProjectCash
         // its planned spending runs from there on top of the actual balance (tester A7). Estimating it from the spending
         // booked (none) would restart the whole work programme today.
         var workFromPlan = facts.HasActuals && !facts.HasBookedWork;
+        // The plan's spending counted where nothing is booked: it goes into the cash line's months (marked Planned) so the line and
+        // the projection from it stay one line that adds up, month by month.
+        var planned = new Dictionary<YearMonth, decimal>();
         if (workFromPlan)
-            state = state with { WorkMonthsDone = PlannedWorkMonthsDone(plan, regime, month), ProgressSource = ProgressSource.Planned };
+        {
+            // The work where the plan has it today, and so the plan's spending up to today too (tester T2: the work of three planned
+            // months at € 30.000 was taken from the plan but the € 90.000 was not, so the balance kept the whole tranche and the
+            // projection spent those months' money again on months 4-6).
+            var simulated = SimulatedUpTo(plan, regime, month);
+            state = state with { WorkMonthsDone = simulated.Count(m => m.Status == MonthStatus.Working), ProgressSource = ProgressSource.Planned };
+            foreach (var m in simulated) planned[m.Month] = m.WorkCost + m.StallCost + m.RestartCost;
+        }
         else if (state.ProgressSource == ProgressSource.EstimatedFromSpending && FirstBookedMonth(facts.Spent, month) is { } first && first > plan.StartMonth)
         {
             // Bookings that start late cover only their own months: the work before them stays where the plan has it
@@ -82,6 +92,23 @@ public static class ProjectCash
                 PlannedBeforeBookings = before, BookedFrom = first,
             };
         }
+        if (!workFromPlan && month >= plan.StartMonth && state.WorkMonthsDone < plan.WorkMonths)
+        {
+            // Today's month is under way: its fixed costs come whatever is booked so far (tester T3: with nothing booked yet this
+            // month the stall's € 3.000 of December was lost, and the shortfall understated). It costs the larger of what is booked
+            // and those fixed costs; its work (the variable costs) counts only as booked or reported, so it comes with its work month
+            // in the projection and is not paid twice.
+            var bookedToday = facts.Spent.Where(m => m.Month == month && m.Bookings > 0).Sum(m => m.Amount);
+            var fixedToday = plan.WorkMonthCosts(fixedOnly: true)[state.WorkMonthsDone + 1];
+            if (fixedToday > bookedToday) planned[month] = fixedToday - bookedToday;
+        }
+        actual = actual.WithPlanned(planned);
+        state = state with
+        {
+            Cash = actual.Balance,
+            Spent = actual.TotalSpent,
+            StalledSince = ActualState.StallStart(plan, facts.Spent, facts.Progress, state.WorkMonthsDone, month),
+        };
         var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
         var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished };
         return new CashTimeline
@@ -105,8 +132,11 @@ public static class ProjectCash
 
     /// <summary>The work months the plan simulated from its start has done by the end of <paramref name="month"/> (0 before its start).</summary>
     public static int PlannedWorkMonthsDone(CashFlowPlan plan, Regime regime, YearMonth month) =>
-        CashFlowSimulator.Simulate(plan, regime == Regime.Milestones ? Regime.Tranches : regime, month).Months
-            .Count(m => m.Month <= month && m.Status == MonthStatus.Working);
+        SimulatedUpTo(plan, regime, month).Count(m => m.Status == MonthStatus.Working);
+
+    /// <summary>The months of the plan simulated from its start up to and including <paramref name="month"/> (the milestone regime as tranches).</summary>
+    private static List<MonthResult> SimulatedUpTo(CashFlowPlan plan, Regime regime, YearMonth month) =>
+        [.. CashFlowSimulator.Simulate(plan, regime == Regime.Milestones ? Regime.Tranches : regime, month).Months.Where(m => m.Month <= month)];
 
     /// <summary>Today's outlook under the current regime (tranches after accounting).</summary>
     public static Outlook Outlook(CashFacts facts, LocalDate today) => Outlook(facts, today, PaymentExpectation.Next(facts.Grants, today));

@@ -164,10 +164,11 @@ public static class ProjectSheet
         o.State == OutlookState.StoppedAtCap
             ? $"Vooruitblik per {DutchFormat.Month(o.Today)}: {o.Note ?? Outlook.StoppedAtCapText}"
             : $"Vooruitblik per {DutchFormat.Month(o.Today)}: "
-              + (o.RunwayMonths is { } runway ? $"{runway} {DutchFormat.Noun(runway, "maand", "maanden")} runway"
-                  : o.State == OutlookState.NoGapAhead && o.MoneyLastsUntil is { } until ? $"geld reikt tot het einde van het werk ({DutchFormat.Month(until)})"
-                  : "het werk is klaar")
-              + (o.GapStart is { } gap ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")})" : "")
+              // One phrase per state, the cash short first (tester T6): "werk ligt stil (sinds 09-2026)", not "0 maanden runway".
+              + o.MoneyLastsText
+              + (o.RunsOut ? $", nog te vinden {DutchFormat.Money(o.MoneyToFind!.Value)}"
+                  : o.GapStart is { } gap && o.State != OutlookState.InStall ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")})"
+                  : o.State == OutlookState.InStall && o.GapMonths is { } length ? $" ({length} {DutchFormat.Noun(length, "maand", "maanden")} in totaal)" : "")
               + (o.MoneyNeededBy is { } by ? $", geld nodig uiterlijk {DutchFormat.Month(by)}" : "")
               + (o.RequestBy is { } request ? $", aanvraag uiterlijk {DutchFormat.Month(request)}" : "") + "."
               + (o.CashShortText is { } shortText ? " " + shortText : "");
@@ -190,7 +191,9 @@ public static class ProjectSheet
                                   + $"{DutchFormat.Noun(projection.Summary.MonthsStalled, "maand", "maanden")}; extra kosten door stilstand:");
             sheet.Money(row - 1, 3, projection.Summary.ExtraCost);
         }
-        sheet.Value(row++, 1, "Werkelijk = betaalde tranches en geboekte uitgaven; verwacht = vanaf de werkelijke stand met de aangevraagde tranches en het plan. "
+        sheet.Value(row++, 1, "Werkelijk = betaalde tranches en geboekte uitgaven; werkelijk + plan = ook de geplande uitgaven die nog niet geboekt zijn "
+                              + "(de vaste kosten van de lopende maand, of zonder boekingen de uitgaven van het plan tot nu); "
+                              + "verwacht = vanaf de werkelijke stand met de aangevraagde tranches en het plan. "
                               + "Rood gemarkeerde maanden zijn windstilte: het geld dekt het werk niet, alleen de vaste kosten lopen door. "
                               + "Het kasstroomplan gesimuleerd vanaf de start staat op de kasstroompagina (warmte cashflow).");
         for (var i = 0; i < CashHeader.Length; i++) sheet.Value(row, i + 1, CashHeader[i]);
@@ -213,8 +216,10 @@ public static class ProjectSheet
         foreach (var m in t.Actual.Months)
         {
             sheet.Month(row, 1, m.Month);
-            sheet.Value(row, 2, "werkelijk");
+            sheet.Value(row, 2, m.Planned == 0m ? "werkelijk" : "werkelijk + plan");
             Chain(m.Opening, m.Received, m.Spent);
+            // The plan's spending where nothing is booked (testers T2, T3), said in the row.
+            if (m.Planned != 0m) sheet.Value(row, 10, $"waarvan {DutchFormat.Money(m.Planned)} gepland, nog niet geboekt");
             row++;
         }
         var projected = t.Projection?.Months ?? [];

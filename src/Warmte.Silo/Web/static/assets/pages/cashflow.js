@@ -67,6 +67,12 @@ function outlook(result, serviceMonth) {
   let calm = false;
   switch (o.state) {
     case 'GapAhead': {
+      // No payment comes and no tranche is left (tester T5): the service's own sentence, no request advice.
+      if (o.runsOutText) {
+        lines.push(`Het geld reikt nog ${o.runwayMonths} ${o.runwayMonths === 1 ? 'maand' : 'maanden'} werk, tot en met ${monthWords(previousMonth(o.gapStart))}.`);
+        lines.push(o.runsOutText);
+        break;
+      }
       const lastWorking = previousMonth(o.gapStart);
       lines.push(`Het geld reikt nog ${plural(o.runwayMonths, 'maand', 'maanden')} werk, tot en met ${monthWords(lastWorking)}.`);
       lines.push(`Volgende tranche nodig vóór ${monthWords(o.moneyNeededBy)}.`);
@@ -80,15 +86,21 @@ function outlook(result, serviceMonth) {
     }
     case 'NoGapAhead':
       calm = true;
-      lines.push(`Het geld reikt tot het einde van het werk${o.moneyLastsUntil ? ` (${monthWords(o.moneyLastsUntil)})` : ''}: er ligt geen windstilte meer in het verschiet.`);
+      // The month the work is done, never moneyLastsUntil (tester T6: that is the month before the cash runs short).
+      lines.push(o.cashShortText
+        ? `Er ligt geen windstilte meer in het verschiet${o.workDoneIn ? `; het werk is klaar in ${monthWords(o.workDoneIn)}` : ''}.`
+        : `Het geld reikt tot het einde van het werk${o.workDoneIn ? ` (${monthWords(o.workDoneIn)})` : ''}: er ligt geen windstilte meer in het verschiet.`);
       break;
     case 'StoppedAtCap':
       // The simulation reached its cap unfinished: the service's own sentence (review R8), not "reikt tot het einde".
       lines.push(o.note);
       break;
     case 'InStall':
-      lines.push('Het werk ligt nu stil: het wacht op de volgende tranche.');
+      // Dated from when the stall began (tester T3), and without a tranche to wait for when none is left (tester T5).
+      lines.push(`Het werk ligt stil${o.gapStart ? ` sinds ${monthWords(o.gapStart)}` : ''}: `
+        + (o.moneyToFind != null ? 'er komt geen betaling meer en er is geen tranche meer aan te vragen.' : 'het wacht op de volgende tranche.'));
       if (o.moneyExpected) lines.push(`Volgende tranche verwacht in ${monthWords(o.moneyExpected)}.`);
+      if (o.moneyToFind != null) lines.push(`Nog te vinden ${euro(o.moneyToFind)} om het werk af te maken.`);
       break;
     case 'Finished':
       calm = true;
@@ -102,7 +114,8 @@ function outlook(result, serviceMonth) {
   }
   // The cash below zero while the fixed costs run on (tester T2): the service's own sentence, in every state.
   if (o.cashShortText) {
-    lines.push(o.cashShortText);
+    // First: the cash short takes precedence over a work runway (tester T6).
+    lines.unshift(o.cashShortText);
     calm = false;
   }
   return h('div', { class: `outlook${calm ? ' calm' : ''}`, role: 'status', 'data-state': o.state },
@@ -247,7 +260,10 @@ function fromActual(t, serviceMonth) {
     ? s.expectedPayments.map(p => `${p.scheme ? `${p.scheme}, ` : ''}tranche ${p.number}: ${euro(p.amount)}, verwacht in ${monthWords(p.month)}`).join('; ')
     : 'geen tranche onderweg';
   const fields = h('div', { id: 'from-actual' },
-    h('p', {}, `Saldo nu ${euro(t.actual.balance)}. Werk gedaan: ${plural(s.workMonthsDone, 'werkmaand', 'werkmaanden')}, ${progress}. Onderweg: ${onTheWay}.`));
+    h('p', {}, `Saldo nu ${euro(t.actual.balance)}`
+      // The plan's spending where nothing is booked (testers T2, T3).
+      + (t.actual.planned ? ` (met ${euro(t.actual.planned)} geplande uitgaven die nog niet geboekt zijn; geboekt saldo ${euro(t.actual.bookedBalance)})` : '')
+      + `. Werk gedaan: ${plural(s.workMonthsDone, 'werkmaand', 'werkmaanden')}, ${progress}. Onderweg: ${onTheWay}.`));
   if (!t.projection) return h('div', {}, fields, h('p', {}, 'Het werkplan is af; er valt niets meer te projecteren.'));
   return h('div', {}, fields,
     outlook({ outlook: t.outlook, leadTimes: t.projection.leadTimes, regime: t.regime, summary: t.projection.summary }, serviceMonth),

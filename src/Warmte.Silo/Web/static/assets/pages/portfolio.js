@@ -2,7 +2,7 @@
 // expected payment, and every open alert across them, most urgent first.
 import { api } from '../api.js';
 import { date, euro, month, monthWords, severityNames } from '../format.js';
-import { h, kpis, message, run, section, startPage, table } from '../layout.js';
+import { datesWhole, h, kpis, message, run, section, startPage, table } from '../layout.js';
 
 const RANK = { High: 3, Medium: 2, Low: 1 };
 
@@ -52,7 +52,8 @@ function moneyLasts(p) {
   if (p.cashShortFrom) {
     const deepest = p.shortfallMonth && p.shortfallMonth !== p.cashShortFrom ? ` in ${month(p.shortfallMonth)}` : '';
     return h('span', { class: 'cash-short' },
-      link(`kas leeg vanaf ${month(p.cashShortFrom)}`), ` (tekort ${euro(p.shortfall)}${deepest})`);
+      // Months kept whole on a phone (tester7 T12), as in the signal texts.
+      link(datesWhole(`kas leeg vanaf ${month(p.cashShortFrom)}`)), datesWhole(` (tekort ${euro(p.shortfall)}${deepest})`));
   }
   if (p.runwayMonths !== null && p.runwayMonths !== undefined) return link(`nog ${p.runwayMonths} ${p.runwayMonths === 1 ? 'maand' : 'maanden'}`);
   if (p.moneyLastsUntil) return link(`tot het einde van het werk (${monthWords(p.moneyLastsUntil)})`);
