@@ -152,6 +152,8 @@ internal static class GrantViews
         if (row.Str("cashShortFrom") is { } from)
             return $"kas leeg vanaf {Month(from)} (tekort {Nl.Money(row.Dec("shortfall"))}"
                    + (row.Str("shortfallMonth") is { } deepest && deepest != from ? $" in {Month(deepest)})" : ")");
+        // The outlook's own short answer (tester7 T6): "werk ligt stil (sinds 09-2026)" rather than "nog 0 maanden".
+        if (row.Str("moneyLastsText") is { } text) return text;
         if (row.Int("runwayMonths") is { } runway) return $"nog {Nl.Count(runway, "maand", "maanden")}";
         if (row.Str("moneyLastsUntil") is { } until) return $"tot het einde van het werk ({Month(until)})";
         return Nl.None;

@@ -35,6 +35,12 @@ public sealed record PortfolioRow(
     /// <summary>Why the next payment is uncertain (<see cref="Grants.PaymentExpectation.Uncertainty"/>, tester T4); null when it is not.</summary>
     [Id(17)] public string? NextExpectedUncertainty { get; init; }
 
+    /// <summary>
+    /// The outlook's short answer for the "Geld reikt" column (<see cref="CashFlow.Outlook.MoneyLastsText"/>: "werk ligt stil (sinds
+    /// 09-2026)", "geld op in 09-2027", "nog 3 maanden", "tot het einde van het werk (05-2031)"); null without a cash plan (tester7 T6).
+    /// </summary>
+    [Id(18)] public string? MoneyLastsText { get; init; }
+
     public AlertSeverity? WorstSeverity => Alerts.IsEmpty ? null : Alerts.Max(a => a.Severity);
 }
 
@@ -62,7 +68,7 @@ public static class Portfolio
             next?.ExpectedOn, next?.Amount, AlertRules.For(projectId, phase, milestones, grants, today, outlook), outlook?.RunwayMonths,
             next is null ? null : $"{grants.First(g => g.Grant.Id == next.GrantId).Grant.Scheme}, tranche {next.Number}",
             MoneyLastsUntil: outlook?.MoneyLastsUntil,
-            CashShortFrom: outlook?.CashShortFrom, Shortfall: outlook?.Shortfall, ShortfallMonth: outlook?.ShortfallMonth) { NextExpectedUncertainty = next?.Uncertainty };
+            CashShortFrom: outlook?.CashShortFrom, Shortfall: outlook?.Shortfall, ShortfallMonth: outlook?.ShortfallMonth) { NextExpectedUncertainty = next?.Uncertainty, MoneyLastsText = outlook?.MoneyLastsText };
     }
 
     /// <summary>

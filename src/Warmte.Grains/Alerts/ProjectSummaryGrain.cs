@@ -156,8 +156,13 @@ public sealed record SummaryCalendar
     /// </summary>
     [Id(6)] public int OutlookVersion { get; init; }
 
-    /// <summary>1: the outlooks carry <see cref="CashFlow.Outlook.CashShortFrom"/>, <see cref="CashFlow.Outlook.Shortfall"/> and <see cref="CashFlow.Outlook.ShortfallMonth"/>.</summary>
-    public const int CurrentOutlookVersion = 1;
+    /// <summary>
+    /// 1: the outlooks carry <see cref="CashFlow.Outlook.CashShortFrom"/>, <see cref="CashFlow.Outlook.Shortfall"/> and <see cref="CashFlow.Outlook.ShortfallMonth"/>.
+    /// 2: and <see cref="CashFlow.Outlook.WorkDoneIn"/> and <see cref="CashFlow.Outlook.MoneyToFind"/> (tester7 T5/T6: without them a stored
+    /// outlook would say "tot het einde van het werk" with no month, and never "geld op"), computed by the round-7 rules (today's fixed
+    /// costs, stalls dated from their start, the plan's spending when nothing is booked).
+    /// </summary>
+    public const int CurrentOutlookVersion = 2;
 
     /// <summary>
     /// A grant with what the alerts and the portfolio row read of it: its terms, the totals and lead

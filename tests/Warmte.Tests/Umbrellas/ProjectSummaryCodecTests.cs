@@ -163,6 +163,9 @@ public sealed class ProjectSummaryCodecTests
         };
         var old = ProjectSummaryCodec.Decode(ProjectSummaryCodec.Encode(row with { Calendar = row.Calendar! with { OutlookVersion = 0 } }))!;
         Assert.False(old.Covers(asOf));
+        // Stamped 1 (cash-short figures, but before the work's end month and the money still to find: tester7 T5/T6): recomputed too.
+        var one = ProjectSummaryCodec.Decode(ProjectSummaryCodec.Encode(row with { Calendar = row.Calendar! with { OutlookVersion = 1 } }))!;
+        Assert.False(one.Covers(asOf));
         var stamped = ProjectSummaryCodec.Decode(ProjectSummaryCodec.Encode(row with { Calendar = row.Calendar! with { OutlookVersion = SummaryCalendar.CurrentOutlookVersion } }))!;
         Assert.True(stamped.Covers(asOf));
         Assert.True(stamped.Covers(asOf.PlusMonths(1)));

@@ -20,6 +20,8 @@ public sealed partial class CountWordingDashboardTests(BrowserFixture fixture)
         await Answer(page, "/cashflow\\?regime=", r =>
         {
             r["leadTimes"]!["requestToPaidMonths"] = 1;
+            r["leadTimes"]!["requestToPaidDays"] = 1;
+            r["leadTimes"]!["observations"] = 1;
             r["summary"]!["monthsStalled"] = 1;
             r["summary"]!["stallCount"] = 1;
             r["summary"]!["durationMonths"] = 1;
@@ -46,7 +48,8 @@ public sealed partial class CountWordingDashboardTests(BrowserFixture fixture)
         await page.GotoAsync("/app/cashflow?id=wg-terrein");
         await Expect(page.Locator("#from-actual")).ToBeVisibleAsync();
         var main = page.Locator("main");
-        await Expect(main).ToContainTextAsync("Doorlooptijd van de financier: 1 maand van aanvraag tot betaling");
+        // The lead time in days (tester7 T11) beside the whole months the simulation uses: both counted in the singular.
+        await Expect(main).ToContainTextAsync("Doorlooptijd van de financier: 1 dag van aanvraag tot betaling (mediaan van 1 tranche van dit project; de maandsimulatie rekent met 1 maand)");
         await Expect(main).ToContainTextAsync("Met 1 maand van aanvraag tot betaling");
         await Expect(main).ToContainTextAsync("dan ligt het werk 1 maand stil");
         await Expect(main).ToContainTextAsync("Werk gedaan: 1 werkmaand,");
