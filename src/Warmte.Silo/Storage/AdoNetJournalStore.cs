@@ -403,6 +403,12 @@ public sealed class AdoNetJournalStore : IJournalStore
             "SELECT seq, kind, tag, at, actor, " + Text("payload") + " FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind" +
             (query.Tag is null ? "" : " AND tag = @tag") + $" ORDER BY seq {order}" + limit,
             ("type", grainType), ("key", grainKey), ("kind", query.Kind), ("tag", query.Tag), ("take", query.Take), ("skip", query.Skip));
+        return await Records(cmd);
+    }
+
+    /// <summary>The journal rows a query selects as (seq, kind, tag, at, actor, payload), in its order.</summary>
+    private static async Task<IReadOnlyList<JournalRecord>> Records(System.Data.Common.DbCommand cmd)
+    {
         await using var reader = await cmd.ExecuteReaderAsync();
         var records = new List<JournalRecord>();
         while (await reader.ReadAsync())
@@ -416,12 +422,7 @@ public sealed class AdoNetJournalStore : IJournalStore
         await using var connection = await database.OpenAsync();
         await using var cmd = Command(connection, null, ReadTagRangeSql(Text("payload")),
             ("type", grainType), ("key", grainKey), ("kind", kind), ("from", tagFrom), ("to", tagTo));
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var records = new List<JournalRecord>();
-        while (await reader.ReadAsync())
-            records.Add(new JournalRecord(Convert.ToInt64(reader.GetValue(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                InstantPattern.ExtendedIso.Parse(reader.GetString(3)).Value, reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)));
-        return records;
+        return await Records(cmd);
     }
 
     /// <summary>
