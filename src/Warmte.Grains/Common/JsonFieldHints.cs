@@ -36,8 +36,10 @@ public static class JsonFieldHints
         if (numeric && ValueAt(document, path) is JsonValue value)
         {
             var whole = type != typeof(decimal) && type != typeof(double) && type != typeof(float);
-            if (value.TryGetValue<string>(out var text))
+            if (SentText(value) is { } sentText)
             {
+                // Echoed in the answer: well-formed text only (a lone surrogate cannot be written as JSON).
+                var text = Slug.WellFormed(sentText);
                 // A number sent as text, often Dutch ("9.000,00"): read it by the import's rule to say exactly what to write.
                 var (number, problem) = Warmte.Spreadsheets.Import.Cells.Decimal(text);
                 var shown = Slug.Truncate(text);
@@ -58,6 +60,22 @@ public static class JsonFieldHints
             }
         }
         return $"heeft een ongeldige waarde of type{position}{expected}.";
+    }
+
+    /// <summary>
+    /// The text of a JSON string value, or null when it is no string or its text cannot be read: an escaped lone surrogate
+    /// ("\ud800") makes the reader throw, and a refusal must stay a 400 (the abuse campaign's find).
+    /// </summary>
+    private static string? SentText(JsonValue value)
+    {
+        try
+        {
+            return value.TryGetValue<string>(out var text) ? text : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The value at a reader's path ("$.rates[0]") in <paramref name="document"/>; null when not there.</summary>

@@ -32,5 +32,41 @@ public static partial class Slug
         return value;
     }
 
-    public static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    /// <summary>
+    /// A sent value as a message may echo it: at most 40 characters, never cut inside a surrogate pair, lone surrogates
+    /// replaced by U+FFFD — a JSON writer refuses text that is not well-formed UTF-16, and a refusal must not become a 500
+    /// (the abuse campaign's "\ud800").
+    /// </summary>
+    public static string Truncate(string value)
+    {
+        var safe = WellFormed(value);
+        if (safe.Length <= 40) return safe;
+        var cut = char.IsHighSurrogate(safe[39]) ? 39 : 40;
+        return safe[..cut] + "…";
+    }
+
+    /// <summary><paramref name="value"/> with every lone surrogate replaced by U+FFFD (the same string when there is none).</summary>
+    public static string WellFormed(string value)
+    {
+        System.Text.StringBuilder? fixedUp = null;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]);
+            if (pair)
+            {
+                fixedUp?.Append(c).Append(value[i + 1]);
+                i++;
+                continue;
+            }
+            if (char.IsSurrogate(c))
+            {
+                fixedUp ??= new System.Text.StringBuilder(value.Length).Append(value, 0, i);
+                fixedUp.Append('\uFFFD');
+                continue;
+            }
+            fixedUp?.Append(c);
+        }
+        return fixedUp?.ToString() ?? value;
+    }
 }

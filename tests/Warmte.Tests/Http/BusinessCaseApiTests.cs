@@ -12,6 +12,27 @@ public sealed class BusinessCaseApiTests(ServerFixture fixture) : IClassFixture<
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
+    /// <summary>
+    /// The abuse campaign's find (session 16): a loan grid with a term sent as a lone surrogate ("\ud800") was answered 500;
+    /// it is a 400 naming the term, and nothing is computed.
+    /// </summary>
+    [Fact]
+    public async Task A_loan_grid_term_that_is_not_well_formed_text_is_a_400_naming_the_term()
+    {
+        var admin = Server.Client();
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, NewId("coop"), NewId("proj"));
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/business-cases", new { note = "v1", model = Model() })).Status);
+        foreach (var term in new[] { "\"\\ud800\"", "\"3\\udc00\"", "\"\\ud83d\"" })
+        {
+            using var answer = await admin.PostAsync($"api/projects/{project}/business-cases/1/loan-grid", new StringContent(
+                "{\"rates\":[0.03,0.05],\"terms\":[" + term + "],\"types\":[\"Annuity\"],\"graces\":[0],\"loan\":0}",
+                System.Text.Encoding.UTF8, "application/json"));
+            var body = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, body);
+            Assert.Contains("terms[0]", body);
+        }
+    }
+
     [Fact]
     public async Task A_saved_version_keeps_its_kpis_and_can_be_read_compared_and_simulated()
     {

@@ -189,4 +189,29 @@ public sealed class JsonTypeErrorTests(ServerFixture fixture) : IClassFixture<Se
         Assert.True(twice.StatusCode == HttpStatusCode.BadRequest, twiceBody);
         Assert.Contains("\"kind\"", twiceBody);
     }
+
+    /// <summary>
+    /// The abuse campaign's find after tester7 T15: a number field sent as text is echoed in the answer ("'…' is tekst");
+    /// text that is not well-formed UTF-16 (a lone surrogate) could not be written as JSON and the refusal became a 500.
+    /// The echo shows U+FFFD in its place, and a 40-character cut never splits a surrogate pair.
+    /// </summary>
+    [Fact]
+    public async Task A_number_sent_as_text_that_cannot_be_written_again_is_echoed_safely_in_a_400()
+    {
+        var admin = Server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        foreach (var text in new[] { "\\ud800", "2,5\\udc00", new string('1', 39) + "\\ud83d\\ude00" })
+        {
+            using var answer = await admin.PutAsync($"api/cooperatives/{coop}/members/Z-051", new StringContent(
+                "{\"name\":\"Jan\",\"category\":\"eigenaar-bewoner\",\"postcode\":\"1054 AB\",\"huisnummer\":\"" + text + "\",\"joinedOn\":\"2025-01-01\"}",
+                System.Text.Encoding.UTF8, "application/json"));
+            var body = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, body);
+            Assert.Contains("huisnummer", body);
+        }
+        Assert.Equal("\uFFFD", Warmte.Common.Slug.Truncate("\ud800"));
+        Assert.Equal(new string('1', 39) + "…", Warmte.Common.Slug.Truncate(new string('1', 39) + "\ud83d\ude00x"));
+        Assert.Equal("a\ud83d\ude00b", Warmte.Common.Slug.WellFormed("a\ud83d\ude00b"));
+    }
 }
