@@ -161,4 +161,3 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
         return [.. counts];
     }
 }
-
