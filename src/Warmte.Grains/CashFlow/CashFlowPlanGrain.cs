@@ -53,8 +53,9 @@ public interface ICashFlowPlanGrain : IGrainWithStringKey
     Task<Outcome<SpendingListing>> Spending(YearMonth? month, YearMonth? from, YearMonth? to);
 
     /// <summary>
-    /// Spending per month and kind of work (the project workbook's budget sheet), from the state; a snapshot from before
-    /// it was kept is filled once from the journal (<see cref="CashFlowPlanState.SpentByKind"/>).
+    /// Spending per month and kind of work (the project workbook's budget sheet), folded from the journal's bookings in
+    /// pages of months (<see cref="SpendingRanges.Pages"/>); the state keeps nothing per kind, so its size does not grow
+    /// with the months and kinds booked.
     /// </summary>
     Task<ImmutableArray<MonthKindSpending>> SpendingByKind();
 
@@ -79,7 +80,9 @@ public interface ICashFlowPlanGrain : IGrainWithStringKey
 /// size depends on the months the project runs, not on how many bookings were made: the bookings
 /// themselves are facts in the journal (<see cref="SpendingLedger"/>). The plan file (up to
 /// <see cref="CashFlowPlanGrain.MaxPlanBytes"/>) is a journal row of its own, written when it is
-/// saved, so a booking does not rewrite it.
+/// saved, so a booking does not rewrite it. Nothing per kind of work is kept (the budget sheet folds the journal,
+/// <see cref="CashFlowPlanGrain.SpendingByKind"/>): a snapshot that the build of 7-12-2026 wrote with
+/// <c>spentByKind</c> still loads (an unknown property is skipped) and loses it at its next commit.
 /// </summary>
 public sealed record CashFlowPlanState
 {
@@ -105,26 +108,11 @@ public sealed record CashFlowPlanState
     /// <summary>The board's progress reports, one per month, in month order (a later report for a month replaces it; the journal keeps both).</summary>
     public ImmutableArray<ProgressReport> Progress { get; init; } = [];
 
-    /// <summary>
-    /// Spending per kind of work and month (<see cref="SpendingLedger.ApplyByKind"/>): what the project workbook's budget
-    /// sheet shows, kept with every booking so the sheet reads no booking. Its size depends on the months and the six
-    /// kinds, not on the number of bookings. Null in a snapshot written before it existed (12-2026): unknown until
-    /// <see cref="CashFlowPlanGrain.SpendingByKind"/> fills it once from the journal; a commit leaves an unknown one unknown.
-    /// </summary>
-    [System.Text.Json.Serialization.JsonConverter(typeof(SpentByKindJson))]
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>? SpentByKind { get; init; }
-
-    /// <summary><see cref="SpentByKind"/>, or none when nothing is booked (so a new cash plan keeps it from its first booking); null when unknown.</summary>
-    public ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>? KnownSpentByKind() =>
-        SpentByKind ?? (BookingCount == 0 && Spent.IsDefaultOrEmpty ? ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>.Empty : null);
-
     /// <summary>The state after <paramref name="facts"/>.</summary>
     public CashFlowPlanState With(IEnumerable<SpendingFact> facts) => facts.Aggregate(this, (state, fact) => state with
     {
         BookingCount = state.BookingCount + SpendingLedger.CountDelta(fact),
         Spent = SpendingLedger.Apply(state.Spent, fact),
-        SpentByKind = state.KnownSpentByKind() is { } byKind ? SpendingLedger.ApplyByKind(byKind, fact) : null,
     });
 
     /// <summary>The months that have bookings, in order.</summary>
@@ -366,19 +354,13 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     public async Task<ImmutableArray<MonthKindSpending>> SpendingByKind()
     {
         await _journal.EnsureLoadedAsync();
-        if (State.KnownSpentByKind() is { } known) return SpendingLedger.Rows(known);
-        // A snapshot written before the state kept spending per kind: every booking is read once, and the state keeps
-        // the result from now on (a commit without facts; every later booking keeps it up to date).
-        var byKind = SpendingLedger.ByKind(await SpendingFacts(null));
-        try
-        {
-            await Commit(State with { SpentByKind = byKind }, [], clock.GetCurrentInstant());
-        }
-        catch (Orleans.Storage.InconsistentStateException)
-        {
-            // Another activation committed first: this answer stands; the next asks again from the state it wrote.
-        }
-        return SpendingLedger.Rows(byKind);
+        // One page of months at a time, folded and let go before the next is read: a booking, its corrections and a
+        // month total's replacements share their month, so each page's fold is exactly its months' part of the whole.
+        var rows = ImmutableArray.CreateBuilder<MonthKindSpending>();
+        foreach (var (from, to) in SpendingRanges.Pages(State.BookedMonths(), SpendingRanges.PageBookedMonths))
+            rows.AddRange(SpendingLedger.ByKind((await _journal.ReadTagRangeAsync(SpendingLedger.Kind, SpendingLedger.Tag(from), SpendingLedger.Tag(to)))
+                .Select(JournaledState<CashFlowPlanState>.Payload<SpendingFact>)));
+        return rows.ToImmutable();
     }
 
     public async Task<ActualCashPosition> Position(YearMonth today)

@@ -161,38 +161,3 @@ public sealed class MonthSpendingJson : JsonConverter<ImmutableArray<MonthSpendi
         return [.. counts];
     }
 }
-
-/// <summary>
-/// The stored form of <see cref="CashFlowPlanState.SpentByKind"/>: an object with a property per kind of work that has
-/// bookings, its months in <see cref="MonthSpendingJson"/>'s compact text,
-/// <code>{"Design":"2026-01 12345.67 17;9.5 0/3/1","Organisation":"2026-02 1250 1"}</code>
-/// Absent (not null) in a snapshot where it is not known: builds before it do not write it, and drop it when they
-/// commit, so a snapshot they wrote again reads as unknown and is filled anew.
-/// </summary>
-public sealed class SpentByKindJson : JsonConverter<ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>>
-{
-    public override ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.Null) return null;
-        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException($"spentByKind: expected an object, found {reader.TokenType}.");
-        var byKind = ImmutableSortedDictionary.CreateBuilder<WorkKind, ImmutableArray<MonthSpending>>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var name = reader.GetString()!;
-            if (!Enum.TryParse<WorkKind>(name, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
-                throw new JsonException($"spentByKind: '{name}' is no kind of work.");
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String) throw new JsonException($"spentByKind.{name}: expected a string, found {reader.TokenType}.");
-            var months = MonthSpendingJson.Parse(reader.GetString()!);
-            if (!months.IsEmpty) byKind[kind] = months;
-        }
-        return byKind.ToImmutable();
-    }
-
-    public override void Write(Utf8JsonWriter writer, ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> value, JsonSerializerOptions options)
-    {
-        writer.WriteStartObject();
-        foreach (var (kind, months) in value) writer.WriteString(kind.ToString(), MonthSpendingJson.Format(months));
-        writer.WriteEndObject();
-    }
-}

@@ -82,36 +82,23 @@ public static class SpendingLedger
     }
 
     /// <summary>
-    /// The spending per kind of work and month after one more fact (<see cref="CashFlowPlanState.SpentByKind"/>): per kind
-    /// the same fold as <see cref="Apply"/>, so each (month, kind) sum has the digits the sum of its bookings has; a kind
-    /// without bookings is left out.
+    /// The spending per month and kind of work of <paramref name="facts"/> (in journal order, every fact of each month
+    /// they name): per kind the same fold as <see cref="Apply"/>, so each sum has the digits the sum of its bookings has.
+    /// Rows in month order, within a month in kind order; a month and kind without bookings standing is left out.
     /// </summary>
-    public static ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> ApplyByKind(
-        ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind, SpendingFact fact)
+    public static ImmutableArray<MonthKindSpending> ByKind(IEnumerable<SpendingFact> facts)
     {
-        var result = byKind;
-        if (fact.Replaced is { } replaced) result = SetKind(result, replaced.Kind, Remove(KindSeries(result, replaced.Kind), replaced));
-        var kind = fact.Booking.Kind;
-        return SetKind(result, kind, fact.Change == SpendingChange.TotalRemoved
-            ? Remove(KindSeries(result, kind), fact.Booking)
-            : Add(KindSeries(result, kind), fact.Booking));
-    }
-
-    /// <summary>The spending per kind and month folded from a cash plan's spending facts (in journal order).</summary>
-    public static ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> ByKind(IEnumerable<SpendingFact> facts) =>
-        facts.Aggregate(ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>>.Empty, ApplyByKind);
-
-    /// <summary>The same as rows, in month order and within a month in kind order.</summary>
-    public static ImmutableArray<MonthKindSpending> Rows(ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind) =>
-        [.. byKind.SelectMany(k => k.Value.Select(m => new MonthKindSpending(m.Month, k.Key, m.Amount, m.Bookings)))
+        var byKind = new SortedDictionary<WorkKind, ImmutableArray<MonthSpending>>();
+        ImmutableArray<MonthSpending> Series(WorkKind kind) => byKind.TryGetValue(kind, out var series) ? series : [];
+        foreach (var fact in facts)
+        {
+            if (fact.Replaced is { } replaced) byKind[replaced.Kind] = Remove(Series(replaced.Kind), replaced);
+            var kind = fact.Booking.Kind;
+            byKind[kind] = fact.Change == SpendingChange.TotalRemoved ? Remove(Series(kind), fact.Booking) : Add(Series(kind), fact.Booking);
+        }
+        return [.. byKind.SelectMany(k => k.Value.Select(m => new MonthKindSpending(m.Month, k.Key, m.Amount, m.Bookings)))
             .OrderBy(r => r.Month).ThenBy(r => r.Kind)];
-
-    private static ImmutableArray<MonthSpending> KindSeries(ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind, WorkKind kind) =>
-        byKind.TryGetValue(kind, out var series) ? series : [];
-
-    private static ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> SetKind(
-        ImmutableSortedDictionary<WorkKind, ImmutableArray<MonthSpending>> byKind, WorkKind kind, ImmutableArray<MonthSpending> series) =>
-        series.IsDefaultOrEmpty ? byKind.Remove(kind) : byKind.SetItem(kind, series);
+    }
 
     /// <summary>How many bookings one fact adds (1), removes (−1) or leaves (0).</summary>
     public static int CountDelta(SpendingFact fact) => fact.Change switch

@@ -35,6 +35,27 @@ public static class SpendingRanges
     /// <summary>The widest from–to a listing answers, in calendar months.</summary>
     public const int MaxMonths = 120;
 
+    /// <summary>How many months with bookings one read of a fold over every month takes (the budget sheet): a year's.</summary>
+    public const int PageBookedMonths = 12;
+
+    /// <summary>
+    /// The ranges of months a fold over every booked month reads, one after the other: from the first month with
+    /// bookings to the last, without gap or overlap, each range holding at most <paramref name="bookedMonthsPerPage"/>
+    /// of <paramref name="bookedMonths"/> (the months with bookings, in order). A month between two booked ones (a stall)
+    /// belongs to the range before it, so no journal row between the first and the last booked month is left unread.
+    /// </summary>
+    public static ImmutableArray<(YearMonth From, YearMonth To)> Pages(IReadOnlyList<YearMonth> bookedMonths, int bookedMonthsPerPage)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bookedMonthsPerPage, 1);
+        var pages = ImmutableArray.CreateBuilder<(YearMonth, YearMonth)>();
+        for (var i = 0; i < bookedMonths.Count; i += bookedMonthsPerPage)
+        {
+            var next = i + bookedMonthsPerPage;
+            pages.Add((bookedMonths[i], next < bookedMonths.Count ? bookedMonths[next].PlusMonths(-1) : bookedMonths[^1]));
+        }
+        return pages.ToImmutable();
+    }
+
     /// <summary>
     /// The range asked: <paramref name="month"/> alone; <paramref name="from"/> to <paramref name="to"/> (at most
     /// <see cref="MaxMonths"/> calendar months); only <paramref name="to"/>: the last <see cref="DefaultBookedMonths"/>

@@ -13,9 +13,9 @@ namespace Warmte.Tests.CashFlow;
 
 /// <summary>
 /// The last reads of every booking of a project are gone (issue 15): the bookings listing reads a range of months from
-/// the journal by tag, and the budget sheet's spending per month and kind comes from the cash plan's state — filled once
-/// from the journal for a snapshot the release before wrote. Real cluster, both real engines, the reads recorded on
-/// their way to the store.
+/// the journal by tag, and the budget sheet folds the spending per month and kind from the journal a year of booked
+/// months at a time (the state keeps nothing per kind). Real cluster, both real engines, the reads recorded on their way
+/// to the store.
 /// </summary>
 public sealed class SpendingBoundedReadsTests
 {
@@ -47,11 +47,11 @@ public sealed class SpendingBoundedReadsTests
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public async Task A_snapshot_of_the_release_before_fills_its_spending_per_kind_once_and_the_budget_sheet_then_reads_no_booking(string backend)
+    public async Task A_snapshot_holding_spending_per_kind_still_loads_and_the_budget_sheet_folds_the_journal_in_pages_of_months(string backend)
     {
         var settings = await GrainStorageTests.Storage(backend);
         var raw = new AdoNetJournalStore(new Database(settings));
-        // The journal rows and the snapshot as the release before wrote them: months and count, no spentByKind.
+        // The journal rows and the snapshot as the build of 7-12-2026 wrote them: months, count and spentByKind.
         var total = Fact(SpendingChange.TotalSet, "t-2025-02-organisation", 2025, 2, WorkKind.Organisation, 2_000m);
         SpendingFact[] facts =
         [
@@ -65,10 +65,11 @@ public sealed class SpendingBoundedReadsTests
             Fact(SpendingChange.TotalRemoved, "t-2025-02-design", 2025, 2, WorkKind.Design, 10m),
             Fact(SpendingChange.Booked, "b-4", 2025, 3, WorkKind.Communication, 99.99m),
         ];
-        var oldState = new CashFlowPlanState().With(facts) with { SpentByKind = null };
-        var oldJson = System.Text.Json.JsonSerializer.Serialize(oldState, Warmte.Serialization.WarmteJson.Default);
-        Assert.DoesNotContain("spentByKind", oldJson);
-        await raw.CommitAsync(new JournalCommit("cashplan", "oud-soort", 0, 1, oldJson, [.. facts.Select(CashFlowPlanGrain.SpendingEntry)], null, Clock.GetCurrentInstant()));
+        var oldJson = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new CashFlowPlanState().With(facts), Warmte.Serialization.WarmteJson.Default))!.AsObject();
+        oldJson["spentByKind"] = JsonNode.Parse("""
+            {"Design":"2025-01 121.00 0/1/1","Advisers":"2025-01 79999.99 1/0/1","Communication":"2025-03 99.99 1","Organisation":"2025-02 2500.25 1"}
+            """);
+        await raw.CommitAsync(new JournalCommit("cashplan", "oud-soort", 0, 1, oldJson.ToJsonString(), [.. facts.Select(CashFlowPlanGrain.SpendingEntry)], null, Clock.GetCurrentInstant()));
 
         var (cluster, store) = await Cluster(settings);
         try
@@ -82,21 +83,63 @@ public sealed class SpendingBoundedReadsTests
                 (new YearMonth(2025, 2), WorkKind.Organisation, "2500.25"), (new YearMonth(2025, 3), WorkKind.Communication, "99.99"),
             ];
             static string Text(decimal d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // The snapshot loads (its spending per month answers) and the sheet reads the journal, one page of months.
+            Assert.Equal(85_000m + 120.5m + 0.50m - 5_000.01m + 2_500.25m + 99.99m, (await plan.Position(new YearMonth(2025, 6))).TotalSpent);
             var first = await plan.SpendingByKind();
             Assert.Equal(expected, first.Select(r => (r.Month, r.Kind, Text(r.Amount))));
-            Assert.Equal(["read (every month)"], store.Reads); // once: the fill
-            var stored = JsonNode.Parse((await raw.LoadAsync("cashplan", "oud-soort"))!.State)!;
-            Assert.Equal("2025-01 121.00 0/1/1", stored["spentByKind"]!["Design"]!.GetValue<string>());
+            Assert.Equal(["range 2025-01..2025-03"], store.Reads);
 
-            // From now on the state answers, also after a new booking and in a new activation.
+            // The next commit writes the state without it; the sheet follows the new booking, read again from the journal.
             store.Reads.Clear();
             Assert.True((await plan.Book(new BookSpending { Month = new YearMonth(2025, 3), Kind = "Communication", Amount = 0.01m }, "bestuur", null)).IsOk);
+            var stored = JsonNode.Parse((await raw.LoadAsync("cashplan", "oud-soort"))!.State)!.AsObject();
+            Assert.False(stored.ContainsKey("spentByKind"), stored.ToJsonString());
+            Assert.Equal(7, stored["bookingCount"]!.GetValue<int>()); // six standing before, and this one
             await cluster.DeactivateAsync(plan);
             var second = await plan.SpendingByKind();
-            Assert.Empty(store.Reads);
+            Assert.Equal(["range 2025-01..2025-03"], store.Reads);
             Assert.Equal("100.00", Text(second.Single(r => r.Kind == WorkKind.Communication).Amount));
             // To the cent: the rows add up to the spending the cash position counts.
             Assert.Equal((await plan.Position(new YearMonth(2025, 6))).TotalSpent, second.Sum(r => r.Amount));
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task The_budget_sheet_reads_a_year_of_booked_months_at_a_time_never_every_booking_at_once(string backend)
+    {
+        var settings = await GrainStorageTests.Storage(backend);
+        var (cluster, store) = await Cluster(settings);
+        try
+        {
+            var plan = cluster.Client.GetGrain<ICashFlowPlanGrain>("blad-pagina");
+            // 30 booked months: 2022-01 … 2022-06, a year and a half without, 2024-01 … 2025-12; a design and an adviser
+            // booking a month, and in 2024-05 a correction of the design booking.
+            var months = Enumerable.Range(0, 6).Select(i => new YearMonth(2022, 1).PlusMonths(i))
+                .Concat(Enumerable.Range(0, 24).Select(i => new YearMonth(2024, 1).PlusMonths(i))).ToList();
+            string? corrected = null;
+            foreach (var month in months)
+            {
+                var design = (await plan.Book(new BookSpending { Month = month, Kind = "Design", Amount = 1_000m }, "bestuur", null)).Value!;
+                Assert.True((await plan.Book(new BookSpending { Month = month, Kind = "Advisers", Amount = 250.25m }, "bestuur", null)).IsOk);
+                if (month == new YearMonth(2024, 5)) corrected = design.Id;
+            }
+            Assert.True((await plan.Correct(corrected!, new CorrectSpending { Amount = 900m, Reason = "factuur was lager" }, "bestuur", null)).IsOk);
+            store.Reads.Clear();
+
+            var rows = await plan.SpendingByKind();
+            // Twelve booked months a read, the stall inside the first; no read of every month.
+            Assert.Equal(["range 2022-01..2024-06", "range 2024-07..2025-06", "range 2025-07..2025-12"], store.Reads);
+            Assert.Equal(60, rows.Length);
+            Assert.Equal(months.SelectMany(m => new[] { (m, WorkKind.Design), (m, WorkKind.Advisers) }), rows.Select(r => (r.Month, r.Kind)));
+            Assert.Equal(900m, rows.Single(r => r.Month == new YearMonth(2024, 5) && r.Kind == WorkKind.Design).Amount);
+            Assert.All(rows.Where(r => r.Kind == WorkKind.Advisers), r => Assert.Equal((250.25m, 1), (r.Amount, r.Bookings)));
+            Assert.Equal(30 * 1_000m - 100m + 30 * 250.25m, rows.Sum(r => r.Amount));
         }
         finally
         {

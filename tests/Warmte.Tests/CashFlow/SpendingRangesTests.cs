@@ -7,8 +7,9 @@ using Warmte.Serialization;
 namespace Warmte.Tests.CashFlow;
 
 /// <summary>
-/// Which months a bookings listing reads (<see cref="SpendingRanges.Resolve"/>), and the spending per month and kind of
-/// work the cash plan's state keeps for the budget sheet (<see cref="SpendingLedger.ApplyByKind"/>): pure rules.
+/// Which months a bookings listing reads (<see cref="SpendingRanges.Resolve"/>), the pages of months the budget sheet's
+/// fold reads (<see cref="SpendingRanges.Pages"/>), and the spending per month and kind of work folded from the bookings
+/// (<see cref="SpendingLedger.ByKind"/>): pure rules.
 /// </summary>
 public sealed class SpendingRangesTests
 {
@@ -89,38 +90,64 @@ public sealed class SpendingRangesTests
         Assert.Equal(new SpendingRange(M(2026, 1), M(2026, 1), null, null), Ok(SpendingRanges.Resolve([], null, null, M(2026, 1))));
     }
 
-    private static SpendingBooking Booking(string id, int month, WorkKind kind, decimal amount, string? corrects = null) => new()
+    [Fact]
+    public void Pages_of_booked_months_follow_each_other_from_the_first_booked_month_to_the_last_stalls_included()
     {
-        Id = id, Month = M(2025, month), Kind = kind, Amount = amount, BookedBy = "bestuur", BookedAt = Instant.FromUtc(2025, 6, 1, 0, 0), Corrects = corrects,
+        // Twelve booked months a page: 2020-01 … 2020-06 and 2021-07 … 2021-12 (the stall between in the first page),
+        // then 2022-01 … 2022-12, then what is left up to the last booked month.
+        Assert.Equal([(M(2020, 1), M(2021, 12)), (M(2022, 1), M(2022, 12)), (M(2023, 1), M(2023, 6))], SpendingRanges.Pages(Booked, 12).AsEnumerable());
+        // One booked month a page: each page ends the month before the next booked month.
+        var single = SpendingRanges.Pages(Booked, 1);
+        Assert.Equal(30, single.Length);
+        Assert.Equal((M(2020, 6), M(2021, 6)), single[5]);
+        Assert.Equal((M(2023, 6), M(2023, 6)), single[^1]);
+        // Everything in one page; nothing booked, no page; no page size of zero.
+        Assert.Equal([(M(2020, 1), M(2023, 6))], SpendingRanges.Pages(Booked, 100).AsEnumerable());
+        Assert.Empty(SpendingRanges.Pages([], 12));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SpendingRanges.Pages(Booked, 0));
+    }
+
+    private static SpendingBooking Booking(string id, YearMonth month, WorkKind kind, decimal amount, string? corrects = null) => new()
+    {
+        Id = id, Month = month, Kind = kind, Amount = amount, BookedBy = "bestuur", BookedAt = Instant.FromUtc(2025, 6, 1, 0, 0), Corrects = corrects,
     };
 
+    private static SpendingBooking Booking(string id, int month, WorkKind kind, decimal amount, string? corrects = null) =>
+        Booking(id, M(2025, month), kind, amount, corrects);
+
     /// <summary>
-    /// Bookings, corrections and month totals set, replaced and removed, in a random order per seed: the spending per
-    /// month and kind the state keeps (fact by fact, and stored and read back as JSON) is, to the last digit, the sum of
-    /// the bookings as they then stand (<see cref="SpendingLedger.Bookings"/>), grouped by month and kind; and per month
-    /// it adds up to the month's spending the cash position uses.
+    /// Bookings, corrections and month totals set, replaced and removed, in a random order per seed, over months with
+    /// stalls between them: the budget sheet's spending per month and kind — folded from the facts in pages of booked
+    /// months, as <see cref="CashFlowPlanGrain.SpendingByKind"/> reads the journal (each page the facts tagged with its
+    /// months, in journal order) — is, to the last digit, the sum of the bookings as they then stand
+    /// (<see cref="SpendingLedger.Bookings"/>) grouped by month and kind, whatever the page size; and per month it adds up
+    /// to the month's spending the state keeps for the cash position.
     /// </summary>
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    public void The_spending_per_kind_equals_the_bookings_summed_by_month_and_kind(int seed)
+    [FsCheck.Xunit.Property(MaxTest = 60)]
+    public FsCheck.Property The_spending_per_kind_folded_in_pages_of_months_equals_the_bookings_summed_by_month_and_kind() =>
+        FsCheck.Fluent.Prop.ForAll(
+            FsCheck.Fluent.Arb.From(FsCheck.Fluent.Gen.Choose(0, int.MaxValue)),
+            FsCheck.Fluent.Arb.From(FsCheck.Fluent.Gen.Choose(1, 14)),
+            (seed, pageSize) => PagedFoldAgrees(seed, pageSize));
+
+    private static void PagedFoldAgrees(int seed, int pageSize)
     {
         var rng = new Random(seed);
         var kinds = Enum.GetValues<WorkKind>();
+        // A few months out of four years, so pages cross stalls.
+        var months = Enumerable.Range(0, 2 + rng.Next(20)).Select(_ => M(2023, 1).PlusMonths(rng.Next(48))).Distinct().ToArray();
         var facts = new List<SpendingFact>();
         var totals = new Dictionary<string, SpendingBooking>();
+        var booked = new List<SpendingBooking>();
         var state = new CashFlowPlanState();
         for (var i = 0; i < 300; i++)
         {
-            var month = 1 + rng.Next(6);
+            var month = months[rng.Next(months.Length)];
             var kind = kinds[rng.Next(kinds.Length)];
             // Amounts with 0, 1 or 2 decimals, some negative (a correction's difference).
             var amount = Math.Round((decimal)(rng.NextDouble() * 20_000 - 2_000), rng.Next(3));
             SpendingFact fact;
-            var totalId = $"t-2025-{month:00}-{kind.ToString().ToLowerInvariant()}";
+            var totalId = $"t-{SpendingLedger.Tag(month)}-{kind.ToString().ToLowerInvariant()}";
             switch (rng.Next(4))
             {
                 case 0 when totals.TryGetValue(totalId, out var before):
@@ -131,11 +158,14 @@ public sealed class SpendingRangesTests
                 case 0:
                     fact = new SpendingFact(SpendingChange.TotalSet, Booking(totalId, month, kind, Math.Abs(amount)));
                     break;
-                case 1:
-                    fact = new SpendingFact(SpendingChange.Booked, Booking($"c-{i}", month, kind, amount, corrects: "b-x"));
+                case 1 when booked.Count > 0:
+                    // A correction: a booking of its own in the corrected booking's month and kind.
+                    var corrected = booked[rng.Next(booked.Count)];
+                    fact = new SpendingFact(SpendingChange.Booked, Booking($"c-{i}", corrected.Month, corrected.Kind, amount, corrects: corrected.Id));
                     break;
                 default:
                     fact = new SpendingFact(SpendingChange.Booked, Booking($"b-{i}", month, kind, Math.Abs(amount)));
+                    booked.Add(fact.Booking);
                     break;
             }
             if (fact.Booking.Id.StartsWith("t-", StringComparison.Ordinal))
@@ -145,31 +175,39 @@ public sealed class SpendingRangesTests
             }
             facts.Add(fact);
             state = state.With([fact]);
+            // The grain folds onto the state it loaded: through the stored form now and then.
             if (i % 50 == 0) state = JsonSerializer.Deserialize<CashFlowPlanState>(JsonSerializer.Serialize(state, WarmteJson.Default), WarmteJson.Default)!;
         }
 
+        static string Text(decimal d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var expected = SpendingLedger.Bookings(facts).GroupBy(b => (b.Month, b.Kind)).OrderBy(g => g.Key.Month).ThenBy(g => g.Key.Kind)
-            .Select(g => (g.Key.Month, g.Key.Kind, Amount: g.Sum(b => b.Amount).ToString(System.Globalization.CultureInfo.InvariantCulture), Bookings: g.Count()))
+            .Select(g => (g.Key.Month, g.Key.Kind, Amount: Text(g.Sum(b => b.Amount)), Bookings: g.Count()))
             .ToList();
-        string Text(decimal d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(expected, SpendingLedger.Rows(state.SpentByKind!).Select(r => (r.Month, r.Kind, Text(r.Amount), r.Bookings)));
-        Assert.Equal(expected, SpendingLedger.Rows(SpendingLedger.ByKind(facts)).Select(r => (r.Month, r.Kind, Text(r.Amount), r.Bookings)));
+        var paged = SpendingRanges.Pages(state.BookedMonths(), pageSize)
+            .SelectMany(p => SpendingLedger.ByKind(facts.Where(f => f.Booking.Month >= p.From && f.Booking.Month <= p.To)))
+            .ToList();
+        Assert.Equal(expected, paged.Select(r => (r.Month, r.Kind, Text(r.Amount), r.Bookings)));
+        Assert.Equal(expected, SpendingLedger.ByKind(facts).Select(r => (r.Month, r.Kind, Text(r.Amount), r.Bookings)));
         foreach (var month in state.Spent)
-            Assert.Equal(month.Amount, SpendingLedger.Rows(state.SpentByKind!).Where(r => r.Month == month.Month).Sum(r => r.Amount));
+            Assert.Equal(month.Amount, paged.Where(r => r.Month == month.Month).Sum(r => r.Amount));
+        Assert.All(paged, r => Assert.Contains(r.Month, state.BookedMonths()));
     }
 
     [Fact]
-    public void A_snapshot_without_spending_per_kind_reads_as_unknown_and_stays_unknown_through_a_booking()
+    public void A_snapshot_with_spending_per_kind_from_the_build_before_still_loads_and_is_written_without_it()
     {
-        // As the release before stored it: months and count, no spentByKind.
-        var old = JsonSerializer.Deserialize<CashFlowPlanState>("""{"planInJournal":false,"bookingCount":2,"spent":"2025-01 121.00 0/1/1","progress":[]}""", WarmteJson.Default)!;
-        Assert.Null(old.SpentByKind);
-        Assert.Null(old.KnownSpentByKind());
+        // As the build of 7-12-2026 stored it: months, count, and the spending per kind of work.
+        var old = JsonSerializer.Deserialize<CashFlowPlanState>(
+            """{"planInJournal":false,"bookingCount":2,"spent":"2025-01 121.00 0/1/1","progress":[],"spentByKind":{"Design":"2025-01 121.00 0/1/1"}}""",
+            WarmteJson.Default)!;
+        Assert.Equal((2, "2025-01 121.00 0/1/1"), (old.BookingCount, MonthSpendingJson.Format(old.Spent)));
+        Assert.DoesNotContain("spentByKind", JsonSerializer.Serialize(old, WarmteJson.Default), StringComparison.OrdinalIgnoreCase);
         var after = old.With([new SpendingFact(SpendingChange.Booked, Booking("b-9", 2, WorkKind.Design, 5m))]);
-        Assert.Null(after.SpentByKind);
-        Assert.DoesNotContain("spentByKind", JsonSerializer.Serialize(after, WarmteJson.Default));
-        // A state with nothing booked knows it has nothing per kind, so a new cash plan keeps it from its first booking.
-        var fresh = new CashFlowPlanState().With([new SpendingFact(SpendingChange.Booked, Booking("b-1", 2, WorkKind.Design, 5.50m))]);
-        Assert.Contains("\"spentByKind\":{\"Design\":\"2025-02 5.50 1\"}", JsonSerializer.Serialize(fresh, WarmteJson.Default));
+        Assert.Equal("""{"planInJournal":false,"bookingCount":3,"spent":"2025-01 121.00 0/1/1;5 1","progress":[]}""", JsonSerializer.Serialize(after, WarmteJson.Default));
+
+        // The upgrade from Orleans' grain storage writes no spending per kind either.
+        var upgraded = CashFlowPlanUpgrade.From(
+            """{"bookings":[{"id":"b-1","month":"2025-01","kind":"Design","amount":120.5,"bookedBy":"bestuur","bookedAt":"2025-06-01T00:00:00Z"},{"id":"b-2","month":"2025-01","kind":"Advisers","amount":0.50,"bookedBy":"bestuur","bookedAt":"2025-06-01T00:00:00Z"}]}""");
+        Assert.Equal("""{"planInJournal":false,"bookingCount":2,"spent":"2025-01 121.00 0/1/1","progress":[]}""", upgraded.State);
     }
 }

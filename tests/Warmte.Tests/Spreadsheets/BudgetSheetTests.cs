@@ -25,9 +25,9 @@ public sealed class BudgetSheetTests
         Id = Guid.NewGuid().ToString("N"), Month = new YearMonth(2026, month), Kind = kind, Amount = amount, BookedBy = "bestuur", BookedAt = Instant.FromUtc(2026, 6, 1, 0, 0),
     };
 
-    /// <summary>The spending per month and kind as the cash plan's state folds it from these bookings.</summary>
+    /// <summary>The spending per month and kind as the cash plan folds it from these bookings' journal rows.</summary>
     private static IEnumerable<MonthKindSpending> Spent(params SpendingBooking[] bookings) =>
-        SpendingLedger.Rows(SpendingLedger.ByKind(bookings.Select(b => new SpendingFact(SpendingChange.Booked, b))));
+        SpendingLedger.ByKind(bookings.Select(b => new SpendingFact(SpendingChange.Booked, b)));
 
     [Fact]
     public void Planned_months_are_calendar_months_and_spending_joins_the_row_of_its_month_and_category()

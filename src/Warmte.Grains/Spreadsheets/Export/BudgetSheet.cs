@@ -19,8 +19,7 @@ public static class BudgetSheet
     /// One row per work package per calendar month of the plan (the plan's start month is work month 1),
     /// the month's booked spending of that category in its first row (or a row of its own when the
     /// plan has nothing of that category that month). <paramref name="spent"/> is the spending per month and
-    /// kind as the cash plan's state keeps it (<see cref="ICashFlowPlanGrain.SpendingByKind"/>), so the sheet
-    /// reads no booking. Pure.
+    /// kind, folded from the cash plan's journal in pages of months (<see cref="ICashFlowPlanGrain.SpendingByKind"/>). Pure.
     /// </summary>
     public static ImmutableArray<BudgetRow> Lines(CashFlowPlan? plan, IEnumerable<MonthKindSpending> spent)
     {
