@@ -12,6 +12,9 @@ internal sealed record ApiResponse(HttpStatusCode Status, string? MediaType, str
 
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 
+    /// <summary>The X-Total-Count header of a paged list (how many there are in all); null when the answer has none.</summary>
+    public long? TotalCount { get; init; }
+
     /// <summary>The body parsed as JSON, or null when it is empty or not JSON.</summary>
     public JsonDocument? TryParse()
     {
@@ -84,7 +87,12 @@ internal sealed class ApiClient(HttpClient http, Uri baseUrl, string? token)
 
         using var answer = await http.SendAsync(request, cancel);
         var body = await answer.Content.ReadAsStringAsync(cancel);
-        var response = new ApiResponse(answer.StatusCode, answer.Content.Headers.ContentType?.MediaType, body);
+        var response = new ApiResponse(answer.StatusCode, answer.Content.Headers.ContentType?.MediaType, body)
+        {
+            TotalCount = answer.Headers.TryGetValues("X-Total-Count", out var totals)
+                         && long.TryParse(totals.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var total)
+                ? total : null,
+        };
         return response.IsSuccess ? response : throw new ApiException(response);
     }
 

@@ -72,7 +72,7 @@ internal static class BusinessCaseCommands
         + "en rekent elke trekking door. Toont P10, P50 en P90 van de NPV en de laagste DSCR, waar het basisscenario "
         + "daartussen valt, welke invoer de spreiding het meest drijft (rangcorrelatie), de kans dat de laagste DSCR "
         + "onder 1 komt en de kans dat de financiering niet sluit. Dezelfde --seed geeft altijd dezelfde uitkomst, "
-        + "op elke computer. Werkt zonder de dienst.",
+        + "op elke computer. Werkt zonder de dienst. Op een bewaarde versie bij de dienst: warmte business-case montecarlo <project>.",
         [ModelFile], [Runs, Seed],
         ["warmte model montecarlo models/ketelhuiswg.json --runs 10000 --seed 1"],
         RunMonteCarlo) { Offline = true };
@@ -83,7 +83,7 @@ internal static class BusinessCaseCommands
         "Rekent de business case door voor elke combinatie van rente, looptijd, aflossingsvorm en aflossingsvrije "
         + "jaren op één lening van het model, en toont per combinatie de laagste DSCR, de totale rente, de NPV en "
         + $"of de financiering sluit. Hoogstens {Nl.Number(LoanGrid.MaxCells)} combinaties. Een weggelaten optie houdt "
-        + "de waarde uit het model. Werkt zonder de dienst.",
+        + "de waarde uit het model. Werkt zonder de dienst. Op een bewaarde versie bij de dienst: warmte business-case loan-grid <project>.",
         [ModelFile], [Rate, Term, Type, Grace, Loan],
         [
             "warmte loan simulate models/ketelhuiswg.json --rate 2:7:0.5 --term 20,30,40 --type annuity,linear",
@@ -127,45 +127,70 @@ internal static class BusinessCaseCommands
 
     private static async Task<int> RunLoanSimulate(CommandContext context)
     {
-        var command = context.Invocation.Command;
-        var rates = context.Option(Rate) is { } rateText
-            ? Values(rateText, Rate, command, LoanTerms.MinimumRate * 100m, LoanTerms.MaximumRate * 100m, whole: false, "Rente", "%")
-                .Select(r => r / 100m).ToList()
-            : null;
-        var terms = context.Option(Term) is { } termText
-            ? Values(termText, Term, command, 1, LoanTerms.MaximumTermYears, whole: true, "Looptijd", " jaar").Select(t => (int)t).ToList()
-            : null;
-        var types = context.Option(Type) is { } typeText ? RepaymentTypes(typeText, command) : null;
-        var graces = context.Option(Grace) is { } graceText
-            ? Values(graceText, Grace, command, 0, LoanTerms.MaximumTermYears - 1, whole: true, "Aflossingsvrij", " jaar").Select(g => (int)g).ToList()
-            : null;
-        var loanIndex = ParseInt(context, Loan, 0, 0, 999, "een lening-index vanaf 0, bijv. 0 voor de eerste lening");
-
+        var options = GridOptions.Read(context);
         if (Load(context) is not { } model) return WarmteCli.BadInput;
-        if (LoanGrid.LoanIndexProblem(model.Loans.Length, loanIndex, "--loan") is { } noLoan)
-            throw new InputException(model.Loans.IsEmpty ? "H" + noLoan[1..] : $"--loan {loanIndex} bestaat niet: {noLoan}");
-
-        var loan = model.Loans[loanIndex];
-        rates ??= [loan.Terms.AnnualRate];
-        terms ??= [loan.Terms.TermYears];
-        types ??= [loan.Terms.Type];
-        graces ??= [loan.Terms.GraceYears];
-
-        var pairs = terms.Sum(t => (long)graces.Count(g => g < t));
-        var cells = rates.Count * (long)types.Count * pairs;
-        var skipped = rates.Count * (long)types.Count * terms.Count * graces.Count - cells;
-        if (cells == 0)
-            throw new UsageException(
-                "Geen enkele combinatie blijft over: het aantal aflossingsvrije jaren (--grace) moet kleiner zijn dan de looptijd (--term).", command);
-        if (cells > LoanGrid.MaxCells)
-            throw new UsageException(TooManyCells(cells), command);
-
-        var grid = await WithProgress(context, $"{Nl.Number(cells)} combinaties doorrekenen",
-            () => LoanGrid.Simulate(model, rates, terms, types, graces, loanIndex));
-        if (context.Json) WriteJson(context, new { name = model.Name, loanIndex, lender = loan.Lender, minDscr = model.MinDscr, cells = grid });
-        else BusinessCaseViews.LoanGrid(model, loanIndex, grid, skipped, context.Out);
+        var request = options.For(model, context.Invocation.Command);
+        var grid = await WithProgress(context, $"{Nl.Number(request.Cells)} combinaties doorrekenen",
+            () => LoanGrid.Simulate(model, request.Rates, request.Terms, request.Types, request.Graces, request.LoanIndex));
+        var loan = model.Loans[request.LoanIndex];
+        if (context.Json) WriteJson(context, new { name = model.Name, loanIndex = request.LoanIndex, lender = loan.Lender, minDscr = model.MinDscr, cells = grid });
+        else BusinessCaseViews.LoanGrid(model, request.LoanIndex, grid, request.Skipped, context.Out);
         return WarmteCli.Ok;
     }
+
+    /// <summary>
+    /// The loan grid's options as typed (--rate, --term, --type, --grace, --loan), checked before any file is read or
+    /// request sent; an omitted one is null and takes the model loan's own value in <see cref="For"/>. Shared by
+    /// <c>loan simulate</c> (a file) and <c>business-case loan-grid</c> (a saved version), so both read options alike.
+    /// </summary>
+    internal sealed record GridOptions(
+        IReadOnlyList<decimal>? Rates, IReadOnlyList<int>? Terms, IReadOnlyList<RepaymentType>? Types, IReadOnlyList<int>? Graces, int LoanIndex)
+    {
+        public static GridOptions Read(CommandContext context)
+        {
+            var command = context.Invocation.Command;
+            var rates = context.Option(Rate) is { } rateText
+                ? Values(rateText, Rate, command, LoanTerms.MinimumRate * 100m, LoanTerms.MaximumRate * 100m, whole: false, "Rente", "%")
+                    .Select(r => r / 100m).ToList()
+                : null;
+            var terms = context.Option(Term) is { } termText
+                ? Values(termText, Term, command, 1, LoanTerms.MaximumTermYears, whole: true, "Looptijd", " jaar").Select(t => (int)t).ToList()
+                : null;
+            var types = context.Option(Type) is { } typeText ? RepaymentTypes(typeText, command) : null;
+            var graces = context.Option(Grace) is { } graceText
+                ? Values(graceText, Grace, command, 0, LoanTerms.MaximumTermYears - 1, whole: true, "Aflossingsvrij", " jaar").Select(g => (int)g).ToList()
+                : null;
+            var loanIndex = ParseInt(context, Loan, 0, 0, 999, "een lening-index vanaf 0, bijv. 0 voor de eerste lening");
+            return new GridOptions(rates, terms, types, graces, loanIndex);
+        }
+
+        /// <summary>The grid to compute on <paramref name="model"/>: omitted options filled from its loan, the cells counted and limited.</summary>
+        public GridRequest For(Inputs model, CommandSpec command)
+        {
+            if (LoanGrid.LoanIndexProblem(model.Loans.Length, LoanIndex, "--loan") is { } noLoan)
+                throw new InputException(model.Loans.IsEmpty ? "H" + noLoan[1..] : $"--loan {LoanIndex} bestaat niet: {noLoan}");
+            var loan = model.Loans[LoanIndex];
+            IReadOnlyList<decimal> rates = Rates ?? [loan.Terms.AnnualRate];
+            IReadOnlyList<int> terms = Terms ?? [loan.Terms.TermYears];
+            IReadOnlyList<RepaymentType> types = Types ?? [loan.Terms.Type];
+            IReadOnlyList<int> graces = Graces ?? [loan.Terms.GraceYears];
+
+            var pairs = terms.Sum(t => (long)graces.Count(g => g < t));
+            var cells = rates.Count * (long)types.Count * pairs;
+            var skipped = rates.Count * (long)types.Count * terms.Count * graces.Count - cells;
+            if (cells == 0)
+                throw new UsageException(
+                    "Geen enkele combinatie blijft over: het aantal aflossingsvrije jaren (--grace) moet kleiner zijn dan de looptijd (--term).", command);
+            if (cells > LoanGrid.MaxCells)
+                throw new UsageException(TooManyCells(cells), command);
+            return new GridRequest(rates, terms, types, graces, LoanIndex, cells, skipped);
+        }
+    }
+
+    /// <summary>A loan grid ready to compute: every dimension known, <see cref="Cells"/> combinations, <see cref="Skipped"/> dropped (grace ≥ term).</summary>
+    internal sealed record GridRequest(
+        IReadOnlyList<decimal> Rates, IReadOnlyList<int> Terms, IReadOnlyList<RepaymentType> Types, IReadOnlyList<int> Graces,
+        int LoanIndex, long Cells, long Skipped);
 
     /// <summary>The solved values shown with an evaluation.</summary>
     internal sealed record Solutions(Solution BreakEvenTariff, Solution HighestAffordableRate, Solution LargestLoan);
@@ -174,10 +199,12 @@ internal static class BusinessCaseCommands
     /// Reads and validates the model file named by the first argument. Null (after explaining why on
     /// stderr) when the model is refused; an <see cref="InputException"/> when the file cannot be read.
     /// </summary>
-    internal static Inputs? Load(CommandContext context)
+    internal static Inputs? Load(CommandContext context) => Load(context, context.Argument(0), out _);
+
+    /// <summary>As above for the file at <paramref name="path"/>; <paramref name="json"/> is its text as read.</summary>
+    internal static Inputs? Load(CommandContext context, string path, out string json)
     {
-        var path = context.Argument(0);
-        var json = ReadFile(path);
+        json = ReadFile(path);
         var outcome = ModelReader.Read(json);
         if (outcome.IsOk) return outcome.Value!;
 
@@ -220,7 +247,7 @@ internal static class BusinessCaseCommands
     /// Runs <paramref name="work"/>; when it takes longer than a second, shows the elapsed time until it is done
     /// (<see cref="Progress"/>: only on an interactive terminal's stderr, nothing in pipes, files or tests).
     /// </summary>
-    private static async Task<T> WithProgress<T>(CommandContext context, string what, Func<T> work)
+    internal static async Task<T> WithProgress<T>(CommandContext context, string what, Func<T> work)
     {
         var task = Task.Run(work);
         if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(1))) == task) return await task;
@@ -228,7 +255,7 @@ internal static class BusinessCaseCommands
             return await task;
     }
 
-    private static int ParseInt(CommandContext context, OptionSpec option, int fallback, int min, int max, string expected)
+    internal static int ParseInt(CommandContext context, OptionSpec option, int fallback, int min, int max, string expected)
     {
         if (context.Option(option) is not { } text) return fallback;
         if (!int.TryParse(text.Trim().Replace('−', '-'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)

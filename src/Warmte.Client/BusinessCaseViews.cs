@@ -8,12 +8,13 @@ namespace Warmte.Client;
 /// <summary>How the business-case results are shown to people: Dutch text, nl-NL numbers.</summary>
 internal static class BusinessCaseViews
 {
-    public static void Evaluation(Inputs model, Evaluation evaluation, BusinessCaseCommands.Solutions solutions, string file, TextWriter output)
+    public static void Evaluation(Inputs model, Evaluation evaluation, BusinessCaseCommands.Solutions solutions, string file, TextWriter output,
+        string fileLabel = "Modelbestand")
     {
         var k = evaluation.Kpis;
         output.WriteLine($"Business case: {evaluation.Name}");
         Fields(output,
-            ("Modelbestand", file),
+            (fileLabel, file),
             ("Looptijd", $"{model.StartYear}–{model.EndYear} ({Nl.Count(model.HorizonYears, "jaar", "jaar")}), prijspeil {model.PriceBaseYear}"),
             ("Bouwperiode", $"{Month(model.ConstructionStart)} t/m {Month(model.ConstructionEnd)} "
                             + $"({Nl.Count(evaluation.ConstructionMonths.Length, "maand", "maanden")})"),

@@ -171,6 +171,8 @@ internal static class Commands
         ProgressCommands.Report, ProgressCommands.List, ProgressCommands.Timeline,
         BusinessCaseCommands.ModelEvaluate, BusinessCaseCommands.ModelStress, BusinessCaseCommands.ModelMonteCarlo,
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
+        BusinessCaseVersionCommands.List, BusinessCaseVersionCommands.Show, BusinessCaseVersionCommands.Save,
+        BusinessCaseVersionCommands.LoanGridCommand, BusinessCaseVersionCommands.MonteCarloCommand,
         DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvUpdate, DecisionCommands.AlvDelete,
         DecisionCommands.AlvProposalAdd, DecisionCommands.AlvShow, DecisionCommands.AlvAttendance, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
         OnlineVotingCommands.Open, OnlineVotingCommands.Codes, OnlineVotingCommands.Close,

@@ -122,6 +122,7 @@ internal static class Help
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position", "progress", "cash-timeline"]),
         ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates", "privacy"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
+        ("Business case bij de dienst: bewaarde versies, leningraster, Monte Carlo", ["business-case"]),
         ("Spreadsheets: export (.xlsx) en import (.xlsx, .xls, .ods, .csv)", ["export", "import", "template"]),
     ];
 
