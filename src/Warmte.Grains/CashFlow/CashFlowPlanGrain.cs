@@ -411,7 +411,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     private async Task<ImmutableArray<SpendingBooking>> BookingsOf(YearMonth month) =>
         SpendingLedger.Bookings(await SpendingFacts(SpendingLedger.Tag(month)));
 
-    private async Task<IEnumerable<SpendingFact>> SpendingFacts(string? tag) =>
+    private async Task<IEnumerable<SpendingFact>> SpendingFacts(string tag) =>
         (await _journal.ReadAsync(new JournalQuery(SpendingLedger.Kind, tag))).Select(JournaledState<CashFlowPlanState>.Payload<SpendingFact>);
 
     /// <summary>"Something changed on this project": alerts follow every change (one-way; at most once a second, <see cref="CoalescedProjectChange"/>).</summary>
