@@ -101,6 +101,7 @@ public static partial class WarmteHost
         MapHttp(app);
         app.Lifetime.ApplicationStarted.Register(() => AlertWatchStartup.Start(app, loadDemoFirst: builder.Configuration.GetValue<bool>("Demo")));
         app.Lifetime.ApplicationStarted.Register(() => ProjectSummaryStartup.Start(app));
+        app.Lifetime.ApplicationStarted.Register(() => MemberCountStartup.Start(app));
         return app;
     }
 

@@ -61,7 +61,8 @@ public sealed class AdoNetJournalStore : IJournalStore
 
     public async Task CommitAsync(JournalCommit commit)
     {
-        if (Pg && commit.Rows.Count == 0)
+        // A register's commit with its members-today row goes the transaction's way (registers commit seldom).
+        if (Pg && commit.Rows.Count == 0 && commit.MemberCount is null)
         {
             await CommitInOneStatementAsync(commit);
             return;
@@ -109,6 +110,13 @@ public sealed class AdoNetJournalStore : IJournalStore
         // Counted against the project summaries it concerns, in the same batch (docs/storage.md, "Project summaries").
         if (SummaryCountSql(Pg, SummaryCountOf(commit.GrainType), afterSnapshot: false) is { } summary)
             statements.Add((summary, [("key", commit.GrainKey), ("at", at)]));
+        // A register's members today, stamped with the snapshot's new version (docs/storage.md, "Members today beside the summaries").
+        if (commit.MemberCount is { } count)
+            statements.Add(("INSERT INTO warmte_member_count (cooperative_id, register_version, as_of, members, changes, modified_at) " +
+                "VALUES (@key, @countVersion, @countAsOf, @countMembers, @countChanges, @at) ON CONFLICT (cooperative_id) DO UPDATE SET " +
+                "register_version = excluded.register_version, as_of = excluded.as_of, members = excluded.members, changes = excluded.changes, modified_at = excluded.modified_at",
+                [("key", commit.GrainKey), ("countVersion", commit.ExpectedVersion + 1), ("countAsOf", LocalDatePattern.Iso.Format(count.AsOf)),
+                 ("countMembers", count.Members), ("countChanges", count.Changes), ("at", at)]));
 
         int snapshotRows;
         if (connection is NpgsqlConnection pg)
@@ -461,6 +469,46 @@ public sealed class AdoNetJournalStore : IJournalStore
     public static string CountByTagPrefixSql(bool bounded) =>
         "SELECT COUNT(*) FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind AND tag >= @from" +
         (bounded ? " AND tag < @to" : "");
+
+    public async Task<IReadOnlyDictionary<string, StoredMemberCount>> ReadMemberCountsAsync(string registerType, IReadOnlyCollection<string> cooperativeIds)
+    {
+        var found = new Dictionary<string, StoredMemberCount>(StringComparer.Ordinal);
+        if (cooperativeIds.Count == 0) return found;
+        await using var connection = await database.OpenAsync();
+        // From the registers' snapshots (primary key), each with its count row if any: a register that never committed has
+        // no snapshot and no members; one with a snapshot but no current row is asked by the caller.
+        foreach (var chunk in cooperativeIds.Distinct().Chunk(500))
+        {
+            var names = chunk.Select((_, i) => "k" + i).ToArray();
+            await using var cmd = Command(connection, null,
+                "SELECT s.grain_key, s.version, c.register_version, c.as_of, c.members, c.changes FROM warmte_snapshot s " +
+                "LEFT JOIN warmte_member_count c ON c.cooperative_id = s.grain_key WHERE s.grain_type = @type AND s.grain_key IN ("
+                + string.Join(", ", names.Select(n => "@" + n)) + ")",
+                [("type", registerType), .. chunk.Select((key, i) => (names[i], (object?)key))]);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var asOf = reader.IsDBNull(3) ? null : LocalDatePattern.Iso.Parse(reader.GetString(3)) is { Success: true } parsed ? parsed.Value : (LocalDate?)null;
+                var count = asOf is { } day ? new MemberCountRow(day, Convert.ToInt32(reader.GetValue(4)), reader.IsDBNull(5) ? "" : reader.GetString(5)) : null;
+                found[reader.GetString(0)] = new StoredMemberCount(Convert.ToInt64(reader.GetValue(1)),
+                    reader.IsDBNull(2) ? null : Convert.ToInt64(reader.GetValue(2)), count);
+            }
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<string>> RegistersWithoutCurrentCountAsync(string registerType)
+    {
+        var keys = new List<string>();
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null,
+            "SELECT s.grain_key FROM warmte_snapshot s LEFT JOIN warmte_member_count c ON c.cooperative_id = s.grain_key " +
+            "WHERE s.grain_type = @type AND (c.register_version IS NULL OR c.register_version <> s.version) ORDER BY s.grain_key",
+            ("type", registerType));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) keys.Add(reader.GetString(0));
+        return keys;
+    }
 
     public async Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys)
     {

@@ -35,6 +35,9 @@ public sealed class SpendingCorrectionReadsTests
             return inner.ReadAsync(grainType, grainKey, query);
         }
 
+        public Task<IReadOnlyDictionary<string, StoredMemberCount>> ReadMemberCountsAsync(string registerType, IReadOnlyCollection<string> cooperativeIds) =>
+            inner.ReadMemberCountsAsync(registerType, cooperativeIds);
+        public Task<IReadOnlyList<string>> RegistersWithoutCurrentCountAsync(string registerType) => inner.RegistersWithoutCurrentCountAsync(registerType);
         public Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId)
         {
             Reads.Enqueue($"find {bookingId}");
