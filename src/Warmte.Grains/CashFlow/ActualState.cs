@@ -68,7 +68,11 @@ public sealed record ActualState
     [Id(1)] public required decimal Cash { get; init; }
     [Id(2)] public required int WorkMonthsDone { get; init; }
     [Id(3)] public required ProgressSource ProgressSource { get; init; }
-    /// <summary>The work stood still in <see cref="Month"/>: resuming costs the plan's restart cost.</summary>
+    /// <summary>
+    /// The work stands still at the end of <see cref="Month"/>: resuming costs the plan's restart cost. Set by the board's stall report for
+    /// <see cref="Month"/>, and by the cash timeline whenever <see cref="StalledSince"/> dates a stall that goes on today (one rule for the
+    /// outlook's "stil sinds" and the restart cost).
+    /// </summary>
     [Id(4)] public required bool Stalled { get; init; }
     [Id(5)] public required decimal GrantPaid { get; init; }
     [Id(6)] public required decimal Spent { get; init; }

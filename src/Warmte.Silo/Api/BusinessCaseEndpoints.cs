@@ -49,7 +49,7 @@ public static class BusinessCaseEndpoints
             var versions = await grain.ListPage((int)Math.Min(int.MaxValue, (long)(p - 1) * size), size);
             http.Response.Headers["X-Total-Count"] = versions.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Answers.Ok(versions.Versions);
-        }).WithSummary("Bewaarde versies met hun KPI's (alle, of een pagina met page en pageSize)");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Bewaarde versies met hun KPI's (alle, of een pagina met page en pageSize)");
 
         group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -97,7 +97,7 @@ public static class BusinessCaseEndpoints
                     financingCloses = new { from = a.Kpis.FinancingCloses, to = b.Kpis.FinancingCloses },
                 },
             });
-        }).WithSummary("Twee versies naast elkaar");
+        }).KnownQuery(["from", "to"]).WithSummary("Twee versies naast elkaar");
 
         group.MapPost("/{version:int}/loan-grid", async (string id, int version, HttpContext http, IGrainFactory grains, Operations.CostlyWork costly) =>
         {

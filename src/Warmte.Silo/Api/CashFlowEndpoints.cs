@@ -107,7 +107,7 @@ public static class CashFlowEndpoints
             if (!Slug.IsValid(id)) return Problems.NotFound("Project", id);
             if (ParseRegime(regime) is not { } chosen) return Problems.Invalid("regime", "kies Tranches, Milestones of Bridge.");
             return Answers.From(await grains.GetGrain<ICashFlowPlanGrain>(id).Simulate(chosen, ThisMonth(clock)));
-        }).WithSummary("Kaspositie per maand, windstiltes en de vooruitblik vanaf vandaag");
+        }).KnownQuery(["regime"]).WithSummary("Kaspositie per maand, windstiltes en de vooruitblik vanaf vandaag");
 
         group.MapPost("/spending", async (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -171,7 +171,7 @@ public static class CashFlowEndpoints
             if (!await Answers.ProjectExists(grains, id)) return Problems.NotFound("Project", id);
             var listing = await grains.GetGrain<ICashFlowPlanGrain>(id).Spending(one, first, last);
             return listing.IsOk ? Answers.Ok(SpendingListAnswer.Of(id, listing.Value!)) : Problems.From(listing.Refusal!);
-        }).WithSummary("Geboekte uitgaven van een reeks maanden (?month=JJJJ-MM, ?from=JJJJ-MM&to=JJJJ-MM, of de laatste 24 maanden met boekingen), met waar eerdere en latere staan");
+        }).KnownQuery(["month", "from", "to"]).WithSummary("Geboekte uitgaven van een reeks maanden (?month=JJJJ-MM, ?from=JJJJ-MM&to=JJJJ-MM, of de laatste 24 maanden met boekingen), met waar eerdere en latere staan");
 
         group.MapGet("/cash-position", async (string id, IGrainFactory grains, IClock clock) =>
         {
