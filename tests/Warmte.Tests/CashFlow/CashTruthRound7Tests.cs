@@ -261,6 +261,20 @@ public sealed class CashTruthRound7Tests
         Assert.Null(ActualState.StallStart(plan, Spending(("2026-11", 3_000m)), [], 24, ThisMonth));
     }
 
+    [Fact]
+    public void Today_s_month_with_only_its_fixed_costs_booked_so_far_carries_a_stall_on_but_does_not_begin_one()
+    {
+        var plan = Plan(ZuidPlan);
+        // Worked last month, the rent of this month booked on its first day: the month is under way, nothing stands still (and no restart cost).
+        Assert.Null(ActualState.StallStart(plan, Spending(("2026-11", 12_000m), ("2026-12", 3_000m)), [], 17, ThisMonth));
+        // Only fixed costs last month too: the stall began last month and goes on.
+        Assert.Equal(new YearMonth(2026, 11), ActualState.StallStart(plan, Spending(("2026-10", 12_000m), ("2026-11", 3_000m), ("2026-12", 3_000m)), [], 17, ThisMonth));
+        // The board says this month stands still: that begins it, whatever is booked.
+        Assert.Equal(ThisMonth, ActualState.StallStart(plan, Spending(("2026-11", 12_000m), ("2026-12", 3_000m)), [Report(2026, 12, 17, true)], 17, ThisMonth));
+        // More than the fixed costs booked this month: working, whatever last month was.
+        Assert.Null(ActualState.StallStart(plan, Spending(("2026-11", 3_000m), ("2026-12", 12_000m)), [], 17, ThisMonth));
+    }
+
     /// <summary>
     /// Carried from session 16: the restart cost after a stall followed only the board's stall report for today's month, not the stall the
     /// outlook dates (<c>stalledSince</c>). Zuid with a € 5.000 restart cost, tranche 3 paid on 03-12-2026: the work has stood still since
