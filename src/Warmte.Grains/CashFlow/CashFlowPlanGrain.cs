@@ -207,6 +207,8 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         var read = PlanReader.Read(planJson);
         if (!read.IsOk) return Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "plan." + e.Field }));
         await _journal.EnsureLoadedAsync();
+        // The same plan again (a retried PUT) stores nothing and answers the plan as first saved: no second plan-file row.
+        if (State.PlanInJournal && _plan is { } same && same.PlanJson == planJson) return Outcome<CashFlowPlanInfo>.Ok(same);
         var now = clock.GetCurrentInstant();
         var info = new CashFlowPlanInfo(read.Value!.Name, actor, now, planJson);
         // The file goes into its own journal row; the snapshot only says there is one.

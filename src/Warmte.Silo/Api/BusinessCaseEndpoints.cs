@@ -56,12 +56,13 @@ public static class BusinessCaseEndpoints
             if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Alleen het bestuur van '{project.CooperativeId}' of een beheerder bewaart hier een business case.");
+            if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<SaveBusinessCaseRequest>(http.Request);
             if (problem is not null) return problem;
             if (body!.Model is not { ValueKind: JsonValueKind.Object } model) return Problems.Invalid("model", "is verplicht: het model als JSON-object.");
-            var saved = await grains.GetGrain<IBusinessCaseGrain>(id).Save(model.GetRawText(), body.Note, http.User.Actor());
+            var saved = await grains.GetGrain<IBusinessCaseGrain>(id).Save(model.GetRawText(), body.Note, http.User.Actor(), key);
             return saved.IsOk ? Answers.Created(saved, $"/api/projects/{id}/business-cases/{saved.Value!.Version}") : Problems.From(saved.Refusal!);
-        }).ReadsBody<SaveBusinessCaseRequest>().WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend)");
+        }).ReadsBody<SaveBusinessCaseRequest>().WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend); met Idempotency-Key één keer");
 
         group.MapGet("/{version:int}", async (string id, int version, IGrainFactory grains) =>
         {
