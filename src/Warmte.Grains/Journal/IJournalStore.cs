@@ -101,6 +101,16 @@ public interface IJournalStore
     /// </summary>
     Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo);
 
+    /// <summary>
+    /// A cash plan's spending rows (kind <c>spending</c>) of the months <paramref name="tagFrom"/> to <paramref name="tagTo"/>
+    /// (both included, as <see cref="ReadTagRangeAsync"/>), in seq order, split by the booking's id: <see cref="SpendingRows.Totals"/>
+    /// the rows of month totals (ids "t-…": set, replaced, removed), <see cref="SpendingRows.Single"/> every other row (bookings
+    /// made one by one and corrections: each one booking of the listing). A window of <paramref name="skip"/> and
+    /// <paramref name="take"/>, so a page of the listing is read without the rows before it (<c>SpendingPages</c>).
+    /// </summary>
+    Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string grainType, string grainKey, string tagFrom, string tagTo,
+        SpendingRows which, long skip = 0, int take = int.MaxValue);
+
     /// <summary>Current rows of a grain, ordered by entity id (ordinal), paged.</summary>
     Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query);
 
@@ -186,6 +196,16 @@ public interface IJournalStore
 
     /// <summary>The registers (snapshots of <paramref name="registerType"/>) whose count row is missing or not of their snapshot's version.</summary>
     Task<IReadOnlyList<string>> RegistersWithoutCurrentCountAsync(string registerType);
+}
+
+/// <summary>Which spending rows <see cref="IJournalStore.ReadSpendingRangeAsync"/> reads.</summary>
+public enum SpendingRows
+{
+    /// <summary>Bookings made one by one and corrections (ids other than "t-…").</summary>
+    Single,
+
+    /// <summary>Month totals from the budget (ids "t-…"): set, replaced and removed.</summary>
+    Totals,
 }
 
 /// <summary>Tags of journal rows.</summary>

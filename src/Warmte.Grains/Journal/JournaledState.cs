@@ -101,6 +101,10 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     public Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string kind, string tagFrom, string tagTo) =>
         store.ReadTagRangeAsync(GrainType, GrainKey, kind, tagFrom, tagTo);
 
+    /// <summary><see cref="IJournalStore.ReadSpendingRangeAsync"/> of this grain.</summary>
+    public Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string tagFrom, string tagTo, SpendingRows which, long skip = 0, int take = int.MaxValue) =>
+        store.ReadSpendingRangeAsync(GrainType, GrainKey, tagFrom, tagTo, which, skip, take);
+
     public Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(RowQuery query) => store.ReadRowsAsync(GrainType, GrainKey, query);
 
     public Task<long> CountRowsAsync(string kind, string? tag = null) => store.CountRowsAsync(GrainType, GrainKey, kind, tag);

@@ -443,6 +443,26 @@ public sealed class AdoNetJournalStore : IJournalStore
         "SELECT seq, kind, tag, at, actor, " + payload + " FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind" +
         " AND tag >= @from AND tag <= @to ORDER BY seq";
 
+    public async Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string grainType, string grainKey, string tagFrom, string tagTo,
+        SpendingRows which, long skip = 0, int take = int.MaxValue)
+    {
+        await using var connection = await database.OpenAsync();
+        var limit = take == int.MaxValue ? (skip > 0 ? (Pg ? " OFFSET @skip" : " LIMIT -1 OFFSET @skip") : "") : " LIMIT @take OFFSET @skip";
+        await using var cmd = Command(connection, null, ReadSpendingRangeSql(Pg, which) + limit,
+            ("type", grainType), ("key", grainKey), ("from", tagFrom), ("to", tagTo), ("take", take), ("skip", skip));
+        return await Records(cmd);
+    }
+
+    /// <summary>
+    /// The statement of <see cref="ReadSpendingRangeAsync"/> without its window (public so a test can ask the engine for its
+    /// plan): the tag range of <see cref="ReadTagRangeSql"/>, and the booking's id tells month totals ("t-…") from the rest.
+    /// </summary>
+    public static string ReadSpendingRangeSql(bool postgres, SpendingRows which) =>
+        "SELECT seq, kind, tag, at, actor, " + (postgres ? "payload::text" : "payload") + " FROM warmte_journal" +
+        " WHERE grain_type = @type AND grain_key = @key AND kind = 'spending' AND tag >= @from AND tag <= @to AND " +
+        "substr(" + (postgres ? "(payload -> 'booking' ->> 'id')" : "json_extract(payload, '$.booking.id')") + ", 1, 2) " +
+        (which == SpendingRows.Totals ? "=" : "<>") + " 't-' ORDER BY seq";
+
     public async Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null)
     {
         await using var connection = await database.OpenAsync();

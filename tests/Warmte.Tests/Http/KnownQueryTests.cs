@@ -21,6 +21,7 @@ public sealed class KnownQueryTests(ServerFixture fixture) : IClassFixture<Serve
         ($"api/projects/{project}/cash-timeline", "regime=Tranches", HttpStatusCode.OK),
         ($"api/projects/{project}/spending", "from=2026-01&to=2026-06", HttpStatusCode.OK),
         ($"api/projects/{project}/spending", "month=2026-03", HttpStatusCode.OK),
+        ($"api/projects/{project}/spending", "month=2026-03&page=1&pageSize=10", HttpStatusCode.OK),
         ($"api/projects/{project}/business-cases", "page=1&pageSize=5", HttpStatusCode.OK),
         // No versions saved: the comparison's own 404, not a word about its parameters.
         ($"api/projects/{project}/business-cases/compare", "from=1&to=2", HttpStatusCode.NotFound),
