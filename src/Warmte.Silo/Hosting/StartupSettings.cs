@@ -60,17 +60,22 @@ public static class StartupSettings
     {
         var problems = new List<string>();
         foreach (var (key, type) in TypedKeys)
-            if (configuration[key] is { } value && Convert(value, type) is null)
+            if (configuration[key] is { } value && ConvertValue(value, type) is null)
                 problems.Add(Wrong(key, value, type));
         foreach (var (section, settings) in BoundSections)
             CheckSection(configuration.GetSection(section), settings, problems);
 
-        if (configuration.GetSection("Alerts")["Period"] is { } period && Convert(period, typeof(TimeSpan)) is TimeSpan p && p <= TimeSpan.Zero)
+        if (configuration.GetSection("Alerts")["Period"] is { } period && ConvertValue(period, typeof(TimeSpan)) is TimeSpan p && p <= TimeSpan.Zero)
             problems.Add($"Instelling Alerts:Period: '{period}' moet langer dan nul zijn, bijv. 1.00:00:00 (een dag).");
         if (configuration["Logging:Format"] is { Length: > 0 } format && !LogFormats.Contains(format.Trim(), StringComparer.OrdinalIgnoreCase))
             problems.Add($"Instelling Logging:Format: '{Shorten(format)}' is geen logformaat; kies uit {string.Join(" of ", LogFormats)}.");
 
         CheckUrls(configuration, problems);
+
+        // A secret: its value is never repeated in the message. Loaded only when the first voting code is hashed, after
+        // the migration, so its form is checked here (the fingerprint check against the database stays at start-up).
+        if (configuration["Voting:CodeKey"] is { Length: > 0 } codeKey && !IsBase64Key(codeKey))
+            problems.Add("Instelling Voting:CodeKey: de sleutel is geen base64 van minstens 32 bytes (maak er een met openssl rand -base64 32).");
 
         var preset = configuration["Auth:BootstrapAdminToken"];
         if (preset is not null && (preset.Length < 32 || preset.Length > 200))
@@ -91,13 +96,19 @@ public static class StartupSettings
             if (IsDictionary(property.PropertyType, out var valueType))
             {
                 foreach (var entry in child.GetChildren())
-                    if (entry.Value is { } v && Convert(v, valueType) is null)
+                    if (entry.Value is { } v && ConvertValue(v, valueType) is null)
                         problems.Add(Wrong(entry.Path, v, valueType));
                 continue;
             }
-            if (child.Value is { } value && IsSimple(property.PropertyType) && Convert(value, property.PropertyType) is null)
+            if (child.Value is { } value && IsSimple(property.PropertyType) && ConvertValue(value, property.PropertyType) is null)
                 problems.Add(Wrong(child.Path, value, property.PropertyType));
         }
+    }
+
+    private static bool IsBase64Key(string text)
+    {
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text.Trim(), bytes, out var length) && length >= 32;
     }
 
     /// <summary>Kestrel's own parse of the listen addresses (<c>--urls a;b</c>, <c>Kestrel:Endpoints:*:Url</c>), which otherwise fails only when it binds.</summary>
@@ -129,7 +140,7 @@ public static class StartupSettings
     }
 
     /// <summary>The value as the configuration binder converts it (invariant culture), or null when it cannot.</summary>
-    private static object? Convert(string value, Type type)
+    private static object? ConvertValue(string value, Type type)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
         if (value.Length == 0) return target == typeof(string) ? value : Nullable.GetUnderlyingType(type) is not null ? "" : null;

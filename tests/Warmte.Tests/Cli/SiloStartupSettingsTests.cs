@@ -50,11 +50,13 @@ public sealed partial class SiloStartupSettingsTests : IDisposable
     [InlineData("--RateLimit:PermitsPerSecond|veel", "RateLimit:PermitsPerSecond: 'veel' is geen geheel getal")]
     [InlineData("--CostLimits:MonteCarloRuns:admin|alles", "CostLimits:MonteCarloRuns:admin: 'alles' is geen geheel getal")]
     [InlineData("--Auth:BootstrapAdminToken|kort", "Auth:BootstrapAdminToken: het token is 4 tekens lang")]
+    [InlineData("--Voting:CodeKey|c2hvcnQta2V5", "Voting:CodeKey: de sleutel is geen base64 van minstens 32 bytes")]
     public async Task A_wrong_setting_value_stops_the_start_with_exit_1_naming_it_before_anything_is_made(string setting, string named)
     {
         var port = FreePort.Next();
         var result = await BuiltProgram.Silo(["--data-dir", DataDir, "--urls", $"http://127.0.0.1:{port}", .. setting.Split('|')]);
         AssertRefusedBeforeAnything(result, named, port);
+        if (setting.Contains("CodeKey", StringComparison.Ordinal)) Assert.DoesNotContain("c2hvcnQta2V5", result.Err); // a secret is not repeated
     }
 
     /// <summary>T4: Kestrel's "Invalid url" used to come after the database, the first token and the silo port.</summary>
