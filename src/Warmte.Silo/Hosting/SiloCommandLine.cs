@@ -64,10 +64,10 @@ public static class SiloCommandLine
             Shell.CompletionSources.Add(CommandLineText.Shells);
             Shell.AcceptOnlyFromAmong(CommandLineText.Shells);
             Root.Options.Add(Help);
-            Root.Options.Add(Version);
             Root.Options.Add(DataDir);
             Root.Options.Add(Demo);
             Root.Options.Add(Urls);
+            Root.Options.Add(Version);
             TokenCreate.Options.Add(Role);
             TokenCreate.Options.Add(Name);
             TokenCreate.Options.Add(NewDatabase);

@@ -176,6 +176,13 @@ public sealed partial class SiloStartupSettingsTests : IDisposable
         using var status = JsonDocument.Parse(await client.GetStringAsync("api/status"));
         Assert.Equal(number, status.RootElement.GetProperty("version").GetString());
         Assert.Equal(commit, status.RootElement.GetProperty("commit").GetString());
+        // The client's status names it after the version.
+        var cli = await BuiltProgram.Run("dotnet", [BuiltProgram.WarmteDll, "status"], new Dictionary<string, string?>
+        {
+            ["WARMTE_URL"] = silo.BaseUrl, ["WARMTE_TOKEN"] = WarmteServer.BootstrapAdminToken, ["WARMTE_CONFIG"] = "/nonexistent/warmte-config",
+        });
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Contains($"Warmtenet {number} (commit {commit[..12]}) op {silo.BaseUrl}", cli.Out);
         silo.Stop();
         Assert.Contains($"Warmte.Silo {number} (commit {commit}) starting on Sqlite", await File.ReadAllTextAsync(silo.LogPath));
     }
