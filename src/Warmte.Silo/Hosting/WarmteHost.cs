@@ -47,6 +47,9 @@ public static partial class WarmteHost
     {
         var builder = WebApplication.CreateBuilder(NormaliseArgs(args));
         configure?.Invoke(builder);
+        // Every setting's value first: a wrong one stops the start here, named in Dutch, before anything is created,
+        // bound or printed (tester8 T4/T11: a crash after the database was made and the first token printed).
+        StartupSettings.Check(builder.Configuration);
         var defaultUrls = string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]);
         if (defaultUrls) builder.WebHost.UseUrls(DefaultUrl);
         // An HTTP port in use is refused here, before the data directory or the database is touched (HttpPorts).
@@ -55,7 +58,8 @@ public static partial class WarmteHost
         // Tests with silo processes may shift the service's clock (TestClockOffset): only in the Testing environment,
         // elsewhere the key refuses the start here, before the data directory or the database is touched.
         var testClock = TestClockOffset.From(builder.Configuration, builder.Environment.EnvironmentName);
-        var storage = StorageSettings.From(builder.Configuration);
+        // The data directory is made only after every setting was read and checked (DataDirLock.Acquire, below).
+        var storage = StorageSettings.From(builder.Configuration, createDataDir: false);
         if (testClock is not null) builder.Services.TryAddSingleton<IClock>(testClock);
         builder.Services.TryAddSingleton<IClock>(NodaTime.SystemClock.Instance);
         // A query parameter that does not bind (?page=abc) throws, so WriteUnhandled can name it (Api/QueryBinding.cs).
@@ -81,6 +85,9 @@ public static partial class WarmteHost
         // Before anything touches the database: a second silo on this folder stops here (DataDirLock).
         if (storage.Provider == StorageProvider.Sqlite) app.Services.GetRequiredService<DataDirLock>();
 
+        // Which build runs on which data: the first line of every start, before an upgrade's migration lines (docs/operations.md, Upgrading).
+        app.Logger.LogInformation("Warmte.Silo {Version} (commit {Commit}) starting on {Storage} {Where}", BuildInfo.Version,
+            BuildInfo.Commit ?? "unknown", storage.Provider, storage.Provider == StorageProvider.Sqlite ? storage.DataDir : "(cluster mode)");
         if (app.Services.GetRequiredService<SiloPorts.Choice>().Note is { } portNote) app.Logger.LogWarning("{Note}", portNote);
         if (testClock is not null)
             app.Logger.LogWarning("{Key} is set: the service's clock is the {Clock}, not the real time (for tests only)", TestClockOffset.Key, testClock);
