@@ -188,6 +188,9 @@ load_env() {
   [ -f "$ENV_FILE" ] || die "no cluster in $DIR (missing cluster.env); start one first"
   # shellcheck source=/dev/null
   . "$ENV_FILE"
+  # The silo binary the cluster was started with (tester8 T8); WARMTE_SILO_DLL given now wins. A cluster.env of an
+  # older script has no SILO_DLL: the default build then.
+  DLL="${WARMTE_SILO_DLL:-${SILO_DLL:-$DLL}}"
 }
 
 save_env() {
@@ -201,6 +204,10 @@ GATEWAY_BASE=$GATEWAY_BASE
 PG_BIN=$PG_BIN
 PG_USER=$PG_USER
 EOF
+  # The silo binary (WARMTE_SILO_DLL or the Release build): restart uses the same one. Quoted: a path may hold spaces.
+  # Absolute, so that a restart from another working directory finds it.
+  if [ -f "$DLL" ]; then DLL="$(cd "$(dirname "$DLL")" && pwd)/$(basename "$DLL")"; fi
+  printf 'SILO_DLL=%q\n' "$DLL" >>"$ENV_FILE"
 }
 
 case "$COMMAND" in

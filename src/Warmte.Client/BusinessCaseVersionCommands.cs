@@ -53,8 +53,9 @@ internal static class BusinessCaseVersionCommands
         "Controleert het modelbestand op deze computer (hetzelfde formaat als models/ en de API, docs/business-case-model.md) "
         + "en bewaart het daarna bij de dienst als nieuwe versie van de business case van het project. De nieuwste versie "
         + "bepaalt de poortvoorwaarde 'financiering sluit'. Een ongeldig model wordt geweigerd met per veld de reden, "
-        + "en er wordt niets verstuurd.",
-        [Project, new ArgumentSpec("bestand", "het modelbestand (JSON, bijv. models/ketelhuiswg.json)")], [Note],
+        + "en er wordt niets verstuurd. Blijft het antwoord uit, dan noemt de foutmelding dezelfde opdracht met "
+        + "--idempotency-key <sleutel>: die bewaart de versie hoogstens één keer.",
+        [Project, new ArgumentSpec("bestand", "het modelbestand (JSON, bijv. models/ketelhuiswg.json)")], [Note, GrantCommands.IdempotencyKey],
         ["warmte business-case save wg-terrein models/ketelhuiswg.json --note \"Lening gemeente 3%\""],
         RunSave);
 
@@ -176,9 +177,13 @@ internal static class BusinessCaseVersionCommands
         using var file = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var note = context.Option(Note)?.Trim();
         var body = JsonSerializer.Serialize(new { note = string.IsNullOrEmpty(note) ? null : note, model = file.RootElement });
-        // Saving has no idempotency key at the service: after an unknown outcome, look before saving again.
-        context.RetryNote = $"Of de versie is bewaard, is niet zeker. Kijk eerst met: warmte business-case list {project}";
-        var response = await context.Api.PostJsonAsync(VersionsPath(project), body);
+        // A fresh key per invocation (or the one given): after an unknown outcome the same command with that key saves at
+        // most one version. The CLI does not retry by itself: a time-out usually means a busy service, and the user decides.
+        var key = GrantCommands.Key(context.Option(GrantCommands.IdempotencyKey), context.Invocation.Command);
+        context.RetryNote = "Of de versie is bewaard, is niet zeker. Dezelfde opdracht met deze sleutel bewaart haar hoogstens één keer:\n  "
+                            + RetryCommand(context, key);
+        var response = await context.Api.PostJsonAsync(VersionsPath(project), body,
+            new Dictionary<string, string> { [GrantCommands.IdempotencyHeader] = key });
         using var document = Commands.Parse(response);
         if (context.Json)
         {
@@ -193,6 +198,19 @@ internal static class BusinessCaseVersionCommands
             context.Out.WriteLine("  Financiering sluit: " + CashGap.Verdict(closes, k.Dec("lowestCashBalance") ?? 0m, k.Int("lowestCashBalanceYear") ?? 0));
         context.Out.WriteLine($"Bekijk haar met: warmte business-case show {project} --version {version}");
         return WarmteCli.Ok;
+    }
+
+    /// <summary>The same command line with the key spelled out (address and token come from the environment).</summary>
+    private static string RetryCommand(CommandContext context, string key)
+    {
+        var command = context.Invocation.Command;
+        var words = new List<string> { "warmte", command.Name };
+        words.AddRange(context.Invocation.Arguments.Select(a => GrantCommands.Quote(a.Trim())));
+        foreach (var option in command.Options.Where(o => o != GrantCommands.IdempotencyKey))
+            foreach (var value in context.Invocation.All(option))
+                words.AddRange(["--" + option.Name, GrantCommands.Quote(value.Trim())]);
+        words.AddRange(["--idempotency-key", GrantCommands.Quote(key)]);
+        return string.Join(' ', words);
     }
 
     private static async Task<int> RunLoanGrid(CommandContext context)

@@ -300,7 +300,7 @@ internal static class GrantCommands
         return string.Join(' ', words);
     }
 
-    private static string Quote(string word) =>
+    internal static string Quote(string word) =>
         word.Length == 0 || word.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '$' or '`' or '\\' or ';' or '&' or '|' or '<' or '>' or '(' or ')' or '*' or '?')
             ? "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
             : word;

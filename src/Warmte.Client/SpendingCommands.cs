@@ -55,15 +55,20 @@ internal static class SpendingCommands
     private static readonly OptionSpec ListMonth = new("month", "MM-JJJJ", "Alleen de uitgaven van deze maand (zoals book ze boekt)");
     private static readonly OptionSpec ListFrom = new("from", "MM-JJJJ", "De uitgaven vanaf deze maand (met --to: t/m die maand, hoogstens 120 maanden; zonder: de eerste 24 maanden met boekingen vanaf deze)");
     private static readonly OptionSpec ListTo = new("to", "MM-JJJJ", "De uitgaven t/m deze maand (zonder --from: de laatste 24 maanden met boekingen t/m deze)");
+    private static readonly OptionSpec ListPage = new("page", "nummer", "Welke pagina van de boekingen van die maanden, vanaf 1 (standaard 1)");
+    private static readonly OptionSpec ListPageSize = new("page-size", "aantal",
+        $"Boekingen per pagina, 1 tot {Warmte.CashFlow.SpendingPages.MaxPageSize} (standaard {Warmte.CashFlow.SpendingPages.DefaultPageSize}); dezelfde pagina's als de API");
 
     public static readonly CommandSpec List = new(
         "spending list",
         "Geboekte uitgaven van een project",
         "Toont de geboekte uitgaven: maand, soort werk, bedrag, toelichting, wie en wanneer. Zonder opties de laatste 24 maanden "
-        + "met boekingen; één maand met --month, een periode met --from en --to (hoogstens 120 maanden). Staan er eerdere of latere "
-        + "boekingen, dan zegt het overzicht met welke opdracht u die ziet.",
-        [Project], [ListMonth, ListFrom, ListTo],
-        ["warmte spending list wg-terrein", "warmte spending list wg-terrein --month 12-2026", "warmte spending list wg-terrein --from 01-2024 --to 12-2025"],
+        + "met boekingen; één maand met --month, een periode met --from en --to (hoogstens 120 maanden). De boekingen van die maanden "
+        + $"komen per pagina (standaard {Warmte.CashFlow.SpendingPages.DefaultPageSize}; --page en --page-size). Staan er meer pagina's, "
+        + "eerdere of latere boekingen, dan zegt het overzicht met welke opdracht u die ziet.",
+        [Project], [ListMonth, ListFrom, ListTo, ListPage, ListPageSize],
+        ["warmte spending list wg-terrein", "warmte spending list wg-terrein --month 12-2026", "warmte spending list wg-terrein --from 01-2024 --to 12-2025",
+         "warmte spending list wg-terrein --from 01-2024 --to 12-2025 --page 2 --page-size 200"],
         RunList);
 
     public static readonly CommandSpec Position = new(
@@ -163,8 +168,12 @@ internal static class SpendingCommands
         var to = context.MonthOption(ListTo);
         if (month is not null && (from is not null || to is not null))
             throw new UsageException("--month gaat niet samen met --from of --to: vraag één maand of een periode.", context.Invocation.Command);
+        var page = BusinessCaseCommands.ParseInt(context, ListPage, 1, 1, int.MaxValue, "een paginanummer vanaf 1");
+        var size = BusinessCaseCommands.ParseInt(context, ListPageSize, Warmte.CashFlow.SpendingPages.DefaultPageSize, 1, Warmte.CashFlow.SpendingPages.MaxPageSize,
+            $"een heel aantal van 1 tot {Warmte.CashFlow.SpendingPages.MaxPageSize}");
         var query = string.Join("&", new[] { ("month", month), ("from", from), ("to", to) }
-            .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={YearMonthPattern.Iso.Format(p.Item2!.Value)}"));
+            .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={YearMonthPattern.Iso.Format(p.Item2!.Value)}")
+            .Append($"page={page.ToString(System.Globalization.CultureInfo.InvariantCulture)}&pageSize={size.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
         using var document = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}/spending{(query.Length == 0 ? "" : "?" + query)}"));
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var answer = document.RootElement;
@@ -188,10 +197,17 @@ internal static class SpendingCommands
         // Tester T10d: the header names the months asked for, and an empty answer says why it is empty.
         var monthText = month is { } shown ? $"{shown.Month:00}-{shown.Year}" : null;
         var (first, last) = (MonthName(answer.Str("from")), MonthName(answer.Str("to")));
-        context.Out.WriteLine(monthText is not null ? $"Geboekte uitgaven van {project} in {monthText}"
+        // Which page of how many (only when there is more than one), so the total below is read as this page's.
+        var inMonths = answer.Int("total") ?? bookings.Count;
+        var pages = (int)Math.Max(1, ((long)inMonths + size - 1) / size);
+        var pageText = pages > 1 || page > 1 ? $" (pagina {Nl.Number(page)} van {Nl.Number(pages)}; {Nl.Count(inMonths, "boeking", "boekingen")} in deze maanden)" : "";
+        context.Out.WriteLine((monthText is not null ? $"Geboekte uitgaven van {project} in {monthText}"
             : first is null ? $"Geboekte uitgaven van {project}"
             : first == last ? $"Geboekte uitgaven van {project} in {first}"
-            : $"Geboekte uitgaven van {project} van {first} t/m {last}");
+            : $"Geboekte uitgaven van {project} van {first} t/m {last}") + pageText);
+        if (bookings.Count == 0 && inMonths > 0)
+            throw new InputException($"Pagina {Nl.Number(page)} bestaat niet: deze maanden hebben {Nl.Count(inMonths, "boeking", "boekingen")}, "
+                                     + $"{Nl.Count(pages, "pagina", "pagina's")} van {Nl.Number(size)}.");
         if (bookings.Count == 0)
         {
             context.Out.WriteLine(month is { } asked && asked > context.Today().ToYearMonth()
@@ -203,7 +219,19 @@ internal static class SpendingCommands
         else
         {
             table.WriteTo(context.Out, "  ");
-            context.Out.WriteLine($"  Totaal: {Nl.Money(total)}");
+            context.Out.WriteLine(pages > 1 ? $"  Totaal van deze pagina: {Nl.Money(total)}" : $"  Totaal: {Nl.Money(total)}");
+        }
+        // The next page of the same months, as a command to type (the service's "next" holds the months it answered).
+        if (answer.Str("next") is not null && answer.Str("from") is { } pageFrom && answer.Str("to") is { } pageTo)
+        {
+            // The months answered, as the service's next page names them; a default range wider than one request takes the options as given.
+            var span = YearMonthPattern.Iso.Parse(pageFrom) is { Success: true } a && YearMonthPattern.Iso.Parse(pageTo) is { Success: true } z
+                ? Warmte.CashFlow.SpendingRanges.MonthsFrom(a.Value, z.Value) : int.MaxValue;
+            var months = monthText is not null ? $"--month {monthText}"
+                : span <= Warmte.CashFlow.SpendingRanges.MaxMonths ? $"--from {MonthName(pageFrom)} --to {MonthName(pageTo)}"
+                : string.Join(" ", new[] { ("--from", from), ("--to", to) }.Where(o => o.Item2 is not null).Select(o => $"{o.Item1} {o.Item2!.Value.Month:00}-{o.Item2!.Value.Year}"));
+            context.Out.WriteLine($"  Volgende pagina: warmte spending list {project}{(months.Length == 0 ? "" : " " + months)} --page {page + 1}"
+                                  + (size == Warmte.CashFlow.SpendingPages.DefaultPageSize ? "" : $" --page-size {size}"));
         }
         // The service answers a range of months, never everything: say where the rest is and how to see it.
         var totalBookings = answer.Int("totalBookings") ?? bookings.Count;

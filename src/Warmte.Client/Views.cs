@@ -16,7 +16,9 @@ internal static class Views
         var caller = status.Prop("caller");
         var name = caller?.Str("name");
         var role = caller?.Str("role");
-        output.WriteLine($"{status.Str("service") ?? "Warmtenet"} {status.Str("version") ?? ""} op {baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')}"
+        // The build's commit (a silo of this release on): which build answers, as its start-up log line says.
+        var commit = status.Str("commit") is { Length: > 0 } c ? $" (commit {c[..Math.Min(12, c.Length)]})" : "";
+        output.WriteLine($"{status.Str("service") ?? "Warmtenet"} {status.Str("version") ?? ""}{commit} op {baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')}"
             .Replace("  ", " ", StringComparison.Ordinal));
         List<(string, string)> fields =
         [

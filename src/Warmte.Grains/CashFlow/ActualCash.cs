@@ -121,7 +121,13 @@ public sealed record ActualCashPosition(
 /// <summary>The booked spending and the actual cash line built from it: pure.</summary>
 public static class ActualCash
 {
-    public const int MaxBookings = 10_000;
+    /// <summary>
+    /// The most month totals one request sets (a budget sheet of a few hundred months is far below it): a limit on the
+    /// size of a request, not on a project. A project's bookings have no limit: they are journal rows and the state keeps
+    /// only counts and month sums (issue 15; the old cap of 10,000 bookings dated from when every booking lived in the
+    /// state, and it refused corrections too: tester8 T2).
+    /// </summary>
+    public const int MaxTotalsPerRequest = 10_000;
 
     /// <summary>
     /// A kind of work as a user types it: the Dutch names the budget import accepts (ontwerp,
@@ -136,7 +142,7 @@ public static class ActualCash
 
     private const string KindChoices = "kies uit ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs.";
 
-    public static Outcome<SpendingBooking> Book(BookSpending command, int existing, YearMonth thisMonth, string id, string actor, Instant now)
+    public static Outcome<SpendingBooking> Book(BookSpending command, YearMonth thisMonth, string id, string actor, Instant now)
     {
         var v = new Validation();
         if (command.Month is not { } month) { v.Add("month", "is verplicht (JJJJ-MM)."); month = thisMonth; }
@@ -150,7 +156,6 @@ public static class ActualCash
         else if (amount > 1_000_000_000m) v.Add("amount", $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(1_000_000_000m)}).");
         else if (decimal.Round(amount, 2) != amount) v.Add("amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
         var note = v.OptionalText("note", command.Note, 500);
-        if (existing >= MaxBookings) v.Add("month", $"een project heeft maximaal {MaxBookings} boekingen.");
         if (v.HasErrors) return v.ToRefusal();
         return Outcome<SpendingBooking>.Ok(new SpendingBooking { Id = id, Month = month, Kind = kind, Amount = amount, Note = note, BookedBy = actor, BookedAt = now });
     }
@@ -231,7 +236,6 @@ public static class ActualCash
             else if (bookings[index].Amount == amount && bookings[index].Note == note) unchanged++;
             else { bookings[index] = booking; updated++; }
         }
-        if (bookings.Count > MaxBookings) return Refusal.Invalid("totals", $"een project heeft maximaal {MaxBookings} boekingen.");
         var message = kept.Count == 0 ? null
             : "Al geboekte uitgaven: " + string.Join("; ", kept) + ". Losse boekingen worden nooit veranderd (corrigeren: warmte spending correct).";
         return Outcome<(ImmutableArray<SpendingBooking>, MonthTotalsResult)>.Ok(([.. bookings], new MonthTotalsResult(created, updated, unchanged, removed) { Message = message }));
@@ -243,10 +247,10 @@ public static class ActualCash
     {
         var v = new Validation();
         if (totals.Count == 0) v.Add("totals", "is verplicht: minstens één maandtotaal.");
-        if (totals.Count > MaxBookings) v.Add("totals", $"maximaal {MaxBookings} maandtotalen per keer.");
+        if (totals.Count > MaxTotalsPerRequest) v.Add("totals", $"maximaal {MaxTotalsPerRequest} maandtotalen per keer.");
         var wanted = new List<(int Index, string Id, YearMonth Month, WorkKind Kind, decimal Amount, string? Note)>();
         var seen = new Dictionary<string, int>();
-        for (var i = 0; i < totals.Count && i < MaxBookings; i++)
+        for (var i = 0; i < totals.Count && i < MaxTotalsPerRequest; i++)
         {
             var p = $"totals[{i}]";
             var t = totals[i];

@@ -68,7 +68,11 @@ public sealed record ActualState
     [Id(1)] public required decimal Cash { get; init; }
     [Id(2)] public required int WorkMonthsDone { get; init; }
     [Id(3)] public required ProgressSource ProgressSource { get; init; }
-    /// <summary>The work stood still in <see cref="Month"/>: resuming costs the plan's restart cost.</summary>
+    /// <summary>
+    /// The work stands still at the end of <see cref="Month"/>: resuming costs the plan's restart cost. Set by the board's stall report for
+    /// <see cref="Month"/>, and by the cash timeline whenever <see cref="StalledSince"/> dates a stall that goes on today (one rule for the
+    /// outlook's "stil sinds" and the restart cost).
+    /// </summary>
     [Id(4)] public required bool Stalled { get; init; }
     [Id(5)] public required decimal GrantPaid { get; init; }
     [Id(6)] public required decimal Spent { get; init; }
@@ -105,7 +109,8 @@ public sealed record ActualState
     /// The month the work began to stand still, walking back from <paramref name="today"/>: a month stood still when the board reported
     /// it stalled, or (without a report for it) when what was booked in it is no more than the fixed costs of the work month waited on
     /// (only the costs that run on in a stall were paid). A month reported not stalled, or with more than the fixed costs booked, ends
-    /// the walk; so does a month with neither a report nor a booking (nothing says), except today's month, which is still under way.
+    /// the walk; so does a month with neither a report nor a booking (nothing says), except today's month, which is still under way
+    /// (its bookings of no more than the fixed costs carry a stall on, but do not begin one).
     /// Null when no month stood still by that rule, or the work is done.
     /// </summary>
     public static YearMonth? StallStart(CashFlowPlan plan, IEnumerable<MonthSpending> spent, IEnumerable<ProgressReport> reports, int workMonthsDone, YearMonth today)
@@ -125,7 +130,9 @@ public sealed record ActualState
             else if (booked.TryGetValue(m, out var amount))
             {
                 if (amount > fixedCost) break;
-                since = m;
+                // Today's month is still under way: fixed costs booked early in it (rent, insurance) do not make it a stalled month on
+                // their own; it only carries on a stall that began before it (or one the board reported).
+                if (m != today) since = m;
             }
             else if (m != today) break;
         }

@@ -48,9 +48,10 @@ public interface ICashFlowPlanGrain : IGrainWithStringKey
     /// <summary>
     /// The bookings of a range of months (<see cref="SpendingRanges.Resolve"/>: one month, from–to, or the most recent
     /// booked months), read from the journal by tag range, with where earlier and later bookings are; refused for a
-    /// range that is too wide or does not hold.
+    /// range that is too wide or does not hold. One page of those months' bookings (<see cref="SpendingPages"/>; page from 1,
+    /// pageSize clamped to 1–<see cref="SpendingPages.MaxPageSize"/>), with how many the months hold.
     /// </summary>
-    Task<Outcome<SpendingListing>> Spending(YearMonth? month, YearMonth? from, YearMonth? to);
+    Task<Outcome<SpendingListing>> Spending(YearMonth? month, YearMonth? from, YearMonth? to, int page = 1, int pageSize = SpendingPages.DefaultPageSize);
 
     /// <summary>
     /// Spending per month and kind of work (the project workbook's budget sheet), folded from the journal's bookings in
@@ -207,6 +208,8 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         var read = PlanReader.Read(planJson);
         if (!read.IsOk) return Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "plan." + e.Field }));
         await _journal.EnsureLoadedAsync();
+        // The same plan again (a retried PUT) stores nothing and answers the plan as first saved: no second plan-file row.
+        if (State.PlanInJournal && _plan is { } same && same.PlanJson == planJson) return Outcome<CashFlowPlanInfo>.Ok(same);
         var now = clock.GetCurrentInstant();
         var info = new CashFlowPlanInfo(read.Value!.Name, actor, now, planJson);
         // The file goes into its own journal row; the snapshot only says there is one.
@@ -258,7 +261,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
     {
         await _journal.EnsureLoadedAsync();
         var now = clock.GetCurrentInstant();
-        var outcome = ActualCash.Book(command, State.BookingCount, AmsterdamTime.Today(clock).ToYearMonth(),
+        var outcome = ActualCash.Book(command, AmsterdamTime.Today(clock).ToYearMonth(),
             "b-" + Guid.NewGuid().ToString("N")[..12], actor, now);
         return await Once(outcome, idempotencyKey, (stored, _) => Same(stored, command), Fingerprint, now);
     }
@@ -278,7 +281,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         var row = await store.FindBookingAsync(JournalType, this.GetPrimaryKeyString(), bookingId);
         ImmutableArray<SpendingBooking> monthBookings = row is null ? [] : await BookingsOf(JournaledState<CashFlowPlanState>.Payload<SpendingFact>(row).Booking.Month);
         var now = clock.GetCurrentInstant();
-        var outcome = SpendingLedger.Correct(bookingId, command, monthBookings, State.BookingCount, "c-" + Guid.NewGuid().ToString("N")[..12], actor, now);
+        var outcome = SpendingLedger.Correct(bookingId, command, monthBookings, "c-" + Guid.NewGuid().ToString("N")[..12], actor, now);
         return await Once(outcome, idempotencyKey, (_, key) => key.Fingerprint == fingerprint, _ => fingerprint, now);
     }
 
@@ -324,7 +327,7 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
         foreach (var month in totals.Select(t => t?.Month).OfType<YearMonth>().Distinct())
             existing.AddRange(await BookingsOf(month));
         var now = clock.GetCurrentInstant();
-        var outcome = SpendingLedger.SetTotals(existing, State.BookingCount, totals, AmsterdamTime.Today(clock).ToYearMonth(), actor, now);
+        var outcome = SpendingLedger.SetTotals(existing, totals, AmsterdamTime.Today(clock).ToYearMonth(), actor, now);
         if (!outcome.IsOk) return outcome.Refusal!;
         var (facts, result) = outcome.Value;
         if (facts.IsEmpty || dryRun) return Outcome<MonthTotalsResult>.Ok(result);
@@ -335,20 +338,31 @@ public sealed class CashFlowPlanGrain(IJournalStore store, IClock clock) : Grain
 
     public Task<ImmutableArray<SpendingBooking>> Bookings(YearMonth month) => BookingsOf(month);
 
-    public async Task<Outcome<SpendingListing>> Spending(YearMonth? month, YearMonth? from, YearMonth? to)
+    public async Task<Outcome<SpendingListing>> Spending(YearMonth? month, YearMonth? from, YearMonth? to, int page = 1, int pageSize = SpendingPages.DefaultPageSize)
     {
         await _journal.EnsureLoadedAsync();
         var range = SpendingRanges.Resolve(State.BookedMonths(), month, from, to);
         if (!range.IsOk) return range.Refusal!;
         var (first, last, earlier, later) = range.Value!;
-        // A booking, its corrections and a month total's replacements share their month: the fold over a range of
-        // months gives exactly those months' part of the whole list, in the same order.
-        ImmutableArray<SpendingBooking> items = first is { } f && last is { } l
-            ? SpendingLedger.Bookings((await _journal.ReadTagRangeAsync(SpendingLedger.Kind, SpendingLedger.Tag(f), SpendingLedger.Tag(l)))
-                .Select(JournaledState<CashFlowPlanState>.Payload<SpendingFact>))
-            : [];
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, SpendingPages.MaxPageSize);
+        // How many bookings the months hold comes from the state; the page itself from the journal, without the rows before it.
+        var total = first is { } a && last is { } z ? State.Spent.Where(m => m.Month >= a && m.Month <= z).Sum(m => m.Bookings) : 0;
+        var skip = (long)(page - 1) * pageSize;
+        ImmutableArray<SpendingBooking> items = [];
+        if (skip < total && first is { } f && last is { } l)
+        {
+            var (tagFrom, tagTo) = (SpendingLedger.Tag(f), SpendingLedger.Tag(l));
+            var totals = SpendingLedger.Standing((await _journal.ReadSpendingRangeAsync(tagFrom, tagTo, SpendingRows.Totals))
+                .Select(r => (r.Seq, JournaledState<CashFlowPlanState>.Payload<SpendingFact>(r))));
+            var firstSingle = SpendingPages.FirstSingle(skip, totals.Length);
+            var singles = await _journal.ReadSpendingRangeAsync(tagFrom, tagTo, SpendingRows.Single, firstSingle,
+                SpendingPages.SinglesToRead(skip, totals.Length, pageSize));
+            items = SpendingPages.Page(totals, firstSingle,
+                [.. singles.Select(r => (r.Seq, JournaledState<CashFlowPlanState>.Payload<SpendingFact>(r).Booking))], skip, pageSize);
+        }
         return Outcome<SpendingListing>.Ok(new SpendingListing(first, last, earlier, later,
-            State.BookingCount, State.Spent.Aggregate(0m, (sum, m) => sum + m.Amount), items));
+            State.BookingCount, State.Spent.Aggregate(0m, (sum, m) => sum + m.Amount), items) { Page = page, PageSize = pageSize, Total = total });
     }
 
     public async Task<ImmutableArray<MonthKindSpending>> SpendingByKind()

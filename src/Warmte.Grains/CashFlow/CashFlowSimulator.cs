@@ -156,7 +156,8 @@ public static class CashFlowSimulator
             // The outlook is read at the first projected month but dated today, the actual month (tester T16: the cash timeline
             // said "per 12-2026" while the JSON and the exports said 2027-01); its runway counts from today inclusive.
             var first = from.Month.PlusMonths(1);
-            return Simulate(first, first, from.Stalled, from.Month);
+            // Resuming after a stall that goes on today pays the restart cost, however the stall is known (report or stalledSince).
+            return Simulate(first, first, _stalledToday, from.Month);
         }
 
         private CashFlowResult Simulate(YearMonth month, YearMonth today, bool stalledBefore, YearMonth? actualMonth = null)

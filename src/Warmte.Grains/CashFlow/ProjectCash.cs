@@ -103,11 +103,15 @@ public static class ProjectCash
             if (fixedToday > bookedToday) planned[month] = fixedToday - bookedToday;
         }
         actual = actual.WithPlanned(planned);
+        var stalledSince = ActualState.StallStart(plan, facts.Spent, facts.Progress, state.WorkMonthsDone, month);
         state = state with
         {
             Cash = actual.Balance,
             Spent = actual.TotalSpent,
-            StalledSince = ActualState.StallStart(plan, facts.Spent, facts.Progress, state.WorkMonthsDone, month),
+            StalledSince = stalledSince,
+            // One rule for "stands still today": the stall the outlook dates (stalledSince) is the one whose resumption pays the restart
+            // cost, not only a stall the board reported for today's month (a stall reported for last month, or read from the bookings).
+            Stalled = state.Stalled || stalledSince is not null,
         };
         var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
         var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished };

@@ -48,29 +48,36 @@ public static class SpendingLedger
     /// new total goes to the end, a replacing total takes the place of the one it replaces, a
     /// removed total leaves — the order the bookings list always had.
     /// </summary>
-    public static ImmutableArray<SpendingBooking> Bookings(IEnumerable<SpendingFact> facts)
+    public static ImmutableArray<SpendingBooking> Bookings(IEnumerable<SpendingFact> facts) =>
+        [.. Standing(facts.Select((fact, i) => ((long)i, fact))).Select(b => b.Booking)];
+
+    /// <summary>
+    /// <see cref="Bookings"/> with, for each booking, the seq of the row that put it in its place (a booking made, a total set
+    /// where none stood); a replacing total keeps the place, and so the seq, of the one it replaces. The listing's order is
+    /// the order of these seqs, which is what lets <see cref="SpendingPages"/> page it without folding the rows before a page.
+    /// </summary>
+    public static ImmutableArray<(long Seq, SpendingBooking Booking)> Standing(IEnumerable<(long Seq, SpendingFact Fact)> facts)
     {
-        var list = new List<SpendingBooking>();
+        var list = new List<(long Seq, SpendingBooking Booking)?>();
         var index = new Dictionary<string, int>();
-        var removed = 0;
-        foreach (var fact in facts)
+        foreach (var (seq, fact) in facts)
         {
             var id = fact.Booking.Id;
             switch (fact.Change)
             {
                 case SpendingChange.TotalRemoved:
-                    if (index.Remove(id, out var at)) { list[at] = null!; removed++; }
+                    if (index.Remove(id, out var at)) list[at] = null;
                     break;
                 case SpendingChange.TotalSet when index.TryGetValue(id, out var at2):
-                    list[at2] = fact.Booking;
+                    list[at2] = (list[at2]!.Value.Seq, fact.Booking);
                     break;
                 default:
                     index[id] = list.Count;
-                    list.Add(fact.Booking);
+                    list.Add((seq, fact.Booking));
                     break;
             }
         }
-        return removed == 0 ? [.. list] : [.. list.Where(b => b is not null)];
+        return [.. list.Where(b => b is not null).Select(b => b!.Value)];
     }
 
     /// <summary>The per-month aggregate after one more fact; months without bookings are left out, months stay in order.</summary>
@@ -111,11 +118,10 @@ public static class SpendingLedger
     /// <summary>
     /// The facts of a month-totals request (see <see cref="ActualCash.SetTotals"/>, whose rules and
     /// answer this follows exactly): <paramref name="monthBookings"/> holds the bookings as they stand
-    /// of the months the request names (totals, bookings made one by one and their corrections),
-    /// <paramref name="bookingCount"/> all bookings.
+    /// of the months the request names (totals, bookings made one by one and their corrections).
     /// </summary>
     public static Outcome<(ImmutableArray<SpendingFact> Facts, MonthTotalsResult Result)> SetTotals(
-        IReadOnlyList<SpendingBooking> monthBookings, int bookingCount, IReadOnlyList<MonthTotal?> totals,
+        IReadOnlyList<SpendingBooking> monthBookings, IReadOnlyList<MonthTotal?> totals,
         YearMonth thisMonth, string actor, Instant now)
     {
         // The list rule on these months alone: its answer counts are the same, and which total ids
@@ -123,8 +129,6 @@ public static class SpendingLedger
         var outcome = ActualCash.SetTotals(monthBookings, totals, thisMonth, actor, now);
         if (!outcome.IsOk) return outcome.Refusal!;
         var (after, result) = outcome.Value;
-        if (bookingCount + result.Created - result.Removed > ActualCash.MaxBookings)
-            return Refusal.Invalid("totals", $"een project heeft maximaal {ActualCash.MaxBookings} boekingen.");
         var existingTotals = monthBookings.Where(ActualCash.IsTotal).ToDictionary(b => b.Id);
         var facts = ImmutableArray.CreateBuilder<SpendingFact>();
         var afterById = after.Where(ActualCash.IsTotal).ToDictionary(b => b.Id);
@@ -146,7 +150,7 @@ public static class SpendingLedger
     /// sheet (import it again), and a correction is corrected through its booking.
     /// </summary>
     public static Outcome<SpendingBooking> Correct(
-        string bookingId, CorrectSpending command, IReadOnlyList<SpendingBooking> bookings, int bookingCount,
+        string bookingId, CorrectSpending command, IReadOnlyList<SpendingBooking> bookings,
         string id, string actor, Instant now)
     {
         var original = bookings.FirstOrDefault(b => b.Id == bookingId);
@@ -164,7 +168,6 @@ public static class SpendingLedger
         else if (amount == stands && !v.HasErrors) v.Add("amount", $"boeking {bookingId} staat al op {DutchFormat.Money(stands)}; er is niets te corrigeren.");
         var reason = v.OptionalText("reason", command.Reason, 500);
         if (reason is null && !v.Errors.Any(e => e.Field == "reason")) v.Add("reason", "is verplicht: waarom de boeking niet klopte (bijv. 'tikfout, factuur was € 85.000').");
-        if (bookingCount >= ActualCash.MaxBookings) v.Add("amount", $"een project heeft maximaal {ActualCash.MaxBookings} boekingen.");
         if (v.HasErrors) return v.ToRefusal();
         return Outcome<SpendingBooking>.Ok(new SpendingBooking
         {

@@ -56,7 +56,9 @@ public static class RecordStateExtensions
     {
         if (!outcome.IsOk) return outcome.Refusal;
         var change = outcome.Value!;
-        if (ReferenceEquals(state.State.Record ?? unchanged, change.Value)) return null; // nothing changed, nothing to store
+        // Nothing changed, nothing to store: the rule gave the record back, or an equal one (a PUT or PATCH sent again with
+        // the same values, e.g. a retry after a time-out, adds no audit row; issue 15, docs/architecture.md).
+        if (ReferenceEquals(state.State.Record ?? unchanged, change.Value) || Equals(state.State.Record, change.Value)) return null;
         // An earlier failure left the state unknown (its reload failed too): the rules may have seen a stale
         // record, so the command is refused as a conflict (409 concurrent-change) and the grain starts afresh.
         if (!state.IsLoaded)

@@ -28,7 +28,22 @@ public sealed record JournalCommit(
 {
     /// <summary>Current rows written in the same transaction (upserted, or deleted when <see cref="RowChange.Data"/> is null).</summary>
     public IReadOnlyList<RowChange> Rows { get; init; } = [];
+
+    /// <summary>
+    /// A member register's members today, upserted in the same transaction (table warmte_member_count, keyed by the
+    /// grain key, stamped with the snapshot's new version <see cref="ExpectedVersion"/> + 1); null for other grains.
+    /// </summary>
+    public MemberCountRow? MemberCount { get; init; }
 }
+
+/// <summary>A register's count as the commit stores it: members on <see cref="AsOf"/> and the later moves (<c>Members.MemberCount</c>).</summary>
+public sealed record MemberCountRow(LocalDate AsOf, int Members, string Changes);
+
+/// <summary>
+/// What <see cref="IJournalStore.ReadMemberCountsAsync"/> found for one register that has a snapshot: the snapshot's
+/// version, and the stored count row (null when there is none) with the snapshot version it was written for.
+/// </summary>
+public sealed record StoredMemberCount(long RegisterVersion, long? CountVersion, MemberCountRow? Count);
 
 /// <summary>
 /// A current row of a grain (table warmte_row): one entity (a member, a consent answer at an
@@ -85,6 +100,16 @@ public interface IJournalStore
     /// engines, as <see cref="CountByTagPrefixAsync"/>). A cash plan's bookings of a range of months (tags "2025-03").
     /// </summary>
     Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo);
+
+    /// <summary>
+    /// A cash plan's spending rows (kind <c>spending</c>) of the months <paramref name="tagFrom"/> to <paramref name="tagTo"/>
+    /// (both included, as <see cref="ReadTagRangeAsync"/>), in seq order, split by the booking's id: <see cref="SpendingRows.Totals"/>
+    /// the rows of month totals (ids "t-…": set, replaced, removed), <see cref="SpendingRows.Single"/> every other row (bookings
+    /// made one by one and corrections: each one booking of the listing). A window of <paramref name="skip"/> and
+    /// <paramref name="take"/>, so a page of the listing is read without the rows before it (<c>SpendingPages</c>).
+    /// </summary>
+    Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string grainType, string grainKey, string tagFrom, string tagTo,
+        SpendingRows which, long skip = 0, int take = int.MaxValue);
 
     /// <summary>Current rows of a grain, ordered by entity id (ordinal), paged.</summary>
     Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query);
@@ -162,6 +187,25 @@ public interface IJournalStore
     /// month from it and then only that month's rows, instead of every booking of the project.
     /// </summary>
     Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId);
+
+    /// <summary>
+    /// The members-today rows (table warmte_member_count) of the registers of <paramref name="cooperativeIds"/>, each with
+    /// its register's snapshot version, in one query; a register without a snapshot (never written) is left out.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, StoredMemberCount>> ReadMemberCountsAsync(string registerType, IReadOnlyCollection<string> cooperativeIds);
+
+    /// <summary>The registers (snapshots of <paramref name="registerType"/>) whose count row is missing or not of their snapshot's version.</summary>
+    Task<IReadOnlyList<string>> RegistersWithoutCurrentCountAsync(string registerType);
+}
+
+/// <summary>Which spending rows <see cref="IJournalStore.ReadSpendingRangeAsync"/> reads.</summary>
+public enum SpendingRows
+{
+    /// <summary>Bookings made one by one and corrections (ids other than "t-…").</summary>
+    Single,
+
+    /// <summary>Month totals from the budget (ids "t-…"): set, replaced and removed.</summary>
+    Totals,
 }
 
 /// <summary>Tags of journal rows.</summary>

@@ -57,13 +57,13 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     /// Returns the seq of the first entry (0 when there are none).
     /// </summary>
     public async Task<long> CommitAsync(TState newState, IReadOnlyList<JournalAppend> entries, Instant at, IdempotencyRecord? idempotency = null,
-        IReadOnlyList<RowChange>? rows = null)
+        IReadOnlyList<RowChange>? rows = null, MemberCountRow? memberCount = null)
     {
         // The new state was computed from State: committing it on a state loaded just now could skip a rule.
         if (!_loaded) throw new InvalidOperationException($"{GrainType}/{GrainKey}: the state is not loaded; call EnsureLoadedAsync before the rules.");
         var firstSeq = LastSeq + 1;
         var commit = new JournalCommit(GrainType, GrainKey, Version, firstSeq,
-            JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at) { Rows = rows ?? [] };
+            JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at) { Rows = rows ?? [], MemberCount = memberCount };
         try
         {
             await store.CommitAsync(commit);
@@ -100,6 +100,10 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     /// <summary>Rows of <paramref name="kind"/> tagged from <paramref name="tagFrom"/> to <paramref name="tagTo"/> (both included), in seq order.</summary>
     public Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string kind, string tagFrom, string tagTo) =>
         store.ReadTagRangeAsync(GrainType, GrainKey, kind, tagFrom, tagTo);
+
+    /// <summary><see cref="IJournalStore.ReadSpendingRangeAsync"/> of this grain.</summary>
+    public Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string tagFrom, string tagTo, SpendingRows which, long skip = 0, int take = int.MaxValue) =>
+        store.ReadSpendingRangeAsync(GrainType, GrainKey, tagFrom, tagTo, which, skip, take);
 
     public Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(RowQuery query) => store.ReadRowsAsync(GrainType, GrainKey, query);
 

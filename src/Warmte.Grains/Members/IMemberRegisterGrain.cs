@@ -26,6 +26,12 @@ public interface IMemberRegisterGrain : IGrainWithStringKey
 
     Task<MemberSummary> Summary();
 
+    /// <summary>
+    /// Stores the members-today row (warmte_member_count) for the register as it is, in a commit of its own: for a
+    /// register whose row is missing or was not written by its last commit (the start-up pass after an upgrade).
+    /// </summary>
+    Task StoreCount();
+
     /// <summary>The stored member (also one who left) with the earliest join date; null for an empty register.</summary>
     Task<FirstJoined?> FirstJoined();
 

@@ -244,6 +244,13 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
         await CommitAsync(state.State with { LastChangeAt = now }, entries, rows, now, register);
     }
 
+    public async Task StoreCount()
+    {
+        await EnsureLoadedAsync();
+        // A commit without facts: the snapshot's version moves with the row, so the row is stamped as current.
+        await CommitAsync(state.State, [], [], clock.GetCurrentInstant(), _register);
+    }
+
     public async Task<MemberRecordExport?> Export(string number)
     {
         await EnsureLoadedAsync();
@@ -282,7 +289,9 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     {
         try
         {
-            await state.CommitAsync(newState, entries, now, rows: rows);
+            // The members today beside the project summaries, in this same transaction (the umbrella comparison reads them).
+            var count = MemberCount.Of(register.Values, AmsterdamTime.DateOf(now));
+            await state.CommitAsync(newState, entries, now, rows: rows, memberCount: new MemberCountRow(count.AsOf, count.Members, count.FormatChanges()));
         }
         catch
         {

@@ -150,8 +150,11 @@ public static class ProjectRules
             v.Add("presentOn", $"{DutchFormat.Date(presentOn)} ligt in de toekomst.");
         if (v.HasErrors) return v.ToRefusal();
 
-        var deliverable = new Deliverable { Key = key, PresentOn = presentOn, Reference = reference, RecordedBy = actor, RecordedAt = now };
         var existing = project.Deliverables.FirstOrDefault(d => d.Key == key);
+        // The same again (a retried PUT) changes nothing and adds no audit row; the first recording's who and when stay.
+        if (existing is not null && existing.PresentOn == presentOn && existing.Reference == reference)
+            return Outcome<Change<ProjectRecord>>.Ok(new(project, "deliverable.recorded", ""));
+        var deliverable = new Deliverable { Key = key, PresentOn = presentOn, Reference = reference, RecordedBy = actor, RecordedAt = now };
         var updated = project with
         {
             Deliverables = existing is null ? project.Deliverables.Add(deliverable) : project.Deliverables.Replace(existing, deliverable),
@@ -201,6 +204,8 @@ public static class ProjectRules
         {
             Key = key, Name = name, BaselineOn = existing?.BaselineOn ?? plannedOn, PlannedOn = plannedOn, ActualOn = command.ActualOn,
         };
+        // The same again (a retried PUT) changes nothing and adds no audit row.
+        if (milestone == existing) return Outcome<Change<ProjectRecord>>.Ok(new(project, "milestone.updated", ""));
         var updated = project with
         {
             Milestones = existing is null ? project.Milestones.Add(milestone) : project.Milestones.Replace(existing, milestone),

@@ -59,8 +59,9 @@ public sealed class UmbrellaGrain(
         if (state.State.Record is not { } umbrella) return null;
         var today = AmsterdamTime.Today(clock);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        // The members today come from each cooperative's register ("Leden", as the workbook has them): one call per member cooperative.
-        var registers = Task.WhenAll(umbrella.Members.Select(async id => (Id: id, (await GrainFactory.GetGrain<Members.IMemberRegisterGrain>(id).Summary()).Members)));
+        // The members today ("Leden", as the workbook has them) from the rows the registers' commits keep, read beside the
+        // summaries: no register is asked while its row is current (docs/storage.md, "Members today beside the summaries").
+        var registers = Members.MemberCounts.ReadAsync(store, GrainFactory, umbrella.Members, today);
         var (cooperatives, summaries) = await ProjectSummaries.ReadCooperativesAsync(store, GrainFactory, umbrella.Members, today, _wideLog);
         var read = System.Diagnostics.Stopwatch.GetTimestamp();
         var views = cooperatives.Select(c => ProjectSummaries.View(c, summaries, today)).ToList();
@@ -70,7 +71,7 @@ public sealed class UmbrellaGrain(
             Name = umbrella.Name,
             AsOf = today,
             Rows = UmbrellaRules.Rows(views, summaries.ToDictionary(s => s.Key, s => s.Value.FinanceOn(today)),
-                (await registers).ToDictionary(r => r.Id, r => r.Members)),
+                await registers),
         };
         Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(_wideLog, "Umbrella comparison: read {Read:F1} ms, rows of the day {Derive:F1} ms",
             System.Diagnostics.Stopwatch.GetElapsedTime(started, read).TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(read).TotalMilliseconds);

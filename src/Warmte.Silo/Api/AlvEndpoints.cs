@@ -126,7 +126,7 @@ public static class AlvEndpoints
             if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
             if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
             return await Alv(grains, id).Attendance(meetingId, p, size) is { } list ? Answers.Ok(list) : Problems.NotFound("Vergadering", $"{id}/{meetingId}");
-        }).WithSummary("Presentielijst van een vergadering, per pagina (uit de journal)");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Presentielijst van een vergadering, per pagina (uit de journal)");
 
         group.MapGet("/meetings/{meetingId}/proposals/{proposalId}/ballots", async (string id, string meetingId, string proposalId, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
@@ -134,7 +134,7 @@ public static class AlvEndpoints
             if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
             if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
             return await Alv(grains, id).Ballots(meetingId, proposalId, p, size) is { } list ? Answers.Ok(list) : Problems.NotFound("Voorstel", $"{id}/{meetingId}/{proposalId}");
-        }).WithSummary("Stemmen op een voorstel, per pagina: wie (en na sluiten wat, behalve bij geheime stemming)");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Stemmen op een voorstel, per pagina: wie (en na sluiten wat, behalve bij geheime stemming)");
 
         group.MapGet("/meetings/{meetingId}/proposals/{proposalId}/tally", async (string id, string meetingId, string proposalId, HttpContext http, IGrainFactory grains) =>
         {
@@ -173,7 +173,7 @@ public static class AlvEndpoints
             if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
             if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
             return Answers.Ok(await Alv(grains, id).GetAudit(p, size));
-        }).WithSummary("Audittrail van de ALV");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Audittrail van de ALV");
     }
 
     private static IAlvGrain Alv(IGrainFactory grains, string id) => grains.GetGrain<IAlvGrain>(id);

@@ -49,19 +49,20 @@ public static class BusinessCaseEndpoints
             var versions = await grain.ListPage((int)Math.Min(int.MaxValue, (long)(p - 1) * size), size);
             http.Response.Headers["X-Total-Count"] = versions.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Answers.Ok(versions.Versions);
-        }).WithSummary("Bewaarde versies met hun KPI's (alle, of een pagina met page en pageSize)");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Bewaarde versies met hun KPI's (alle, of een pagina met page en pageSize)");
 
         group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {
             if (await Answers.Project(grains, id) is not { } project) return Problems.NotFound("Project", id);
             if (!http.User.CanWriteCooperative(project.CooperativeId))
                 return Problems.Forbidden($"Alleen het bestuur van '{project.CooperativeId}' of een beheerder bewaart hier een business case.");
+            if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<SaveBusinessCaseRequest>(http.Request);
             if (problem is not null) return problem;
             if (body!.Model is not { ValueKind: JsonValueKind.Object } model) return Problems.Invalid("model", "is verplicht: het model als JSON-object.");
-            var saved = await grains.GetGrain<IBusinessCaseGrain>(id).Save(model.GetRawText(), body.Note, http.User.Actor());
+            var saved = await grains.GetGrain<IBusinessCaseGrain>(id).Save(model.GetRawText(), body.Note, http.User.Actor(), key);
             return saved.IsOk ? Answers.Created(saved, $"/api/projects/{id}/business-cases/{saved.Value!.Version}") : Problems.From(saved.Refusal!);
-        }).ReadsBody<SaveBusinessCaseRequest>().WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend)");
+        }).ReadsBody<SaveBusinessCaseRequest>().WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend); met Idempotency-Key één keer");
 
         group.MapGet("/{version:int}", async (string id, int version, IGrainFactory grains) =>
         {
@@ -97,7 +98,7 @@ public static class BusinessCaseEndpoints
                     financingCloses = new { from = a.Kpis.FinancingCloses, to = b.Kpis.FinancingCloses },
                 },
             });
-        }).WithSummary("Twee versies naast elkaar");
+        }).KnownQuery(["from", "to"]).WithSummary("Twee versies naast elkaar");
 
         group.MapPost("/{version:int}/loan-grid", async (string id, int version, HttpContext http, IGrainFactory grains, Operations.CostlyWork costly) =>
         {

@@ -46,7 +46,7 @@ public static class ConsentEndpoints
             if (await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
             if (!http.User.CanSeePersonalDataOf(cooperativeId)) return TenantData(cooperativeId);
             return Answers.Ok(await grains.GetGrain<ITenantConsentGrain>(id).GetAudit(p, size));
-        }).WithSummary("Audittrail van de huurdersinstemming");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Audittrail van de huurdersinstemming");
 
         consent.MapGet("/complexes/{complexId}/declarations", async (string id, string complexId, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
@@ -56,7 +56,7 @@ public static class ConsentEndpoints
             return await grains.GetGrain<ITenantConsentGrain>(id).DeclarationsPage(complexId, p, size) is { } answers
                 ? Answers.Ok(answers)
                 : Problems.NotFound("Complex", complexId);
-        }).WithSummary("Antwoorden per adres van één complex, per pagina (bestuur en beheerders)");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Antwoorden per adres van één complex, per pagina (bestuur en beheerders)");
 
         var wcw = api.MapGroup("/projects/{id}/wcw").WithTags("Wet collectieve warmte");
 

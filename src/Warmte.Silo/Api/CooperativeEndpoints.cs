@@ -80,7 +80,7 @@ public static class CooperativeEndpoints
             return Slug.IsValid(id) && await grains.GetGrain<ICooperativeGrain>(id).GetAudit(p, size) is { } trail
                 ? Answers.Ok(trail)
                 : Problems.NotFound("Coöperatie", id);
-        }).WithSummary("Audittrail van een coöperatie, nieuwste eerst");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Audittrail van een coöperatie, nieuwste eerst");
     }
 
     /// <summary>Field errors from request parsing plus those the domain found, reported together.</summary>

@@ -78,7 +78,7 @@ public static class GrantEndpoints
         {
             if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
             return await Answers.Project(grains, id) is null ? Problems.NotFound("Project", id) : Answers.Ok(await grains.GetGrain<IGrantsGrain>(id).GetAudit(p, size));
-        }).WithSummary("Audittrail van de subsidies van een project");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Audittrail van de subsidies van een project");
 
         group.MapPost("/", async (string id, HttpContext http, IGrainFactory grains) =>
         {

@@ -42,7 +42,7 @@ public static class MemberEndpoints
             if (await Missing(grains, id) is { } missing) return missing;
             if (!http.User.CanSeePersonalDataOf(id)) return PersonalData(id);
             return Answers.Ok(await grains.GetGrain<IMemberRegisterGrain>(id).GetAudit(p, size));
-        }).WithSummary("Audittrail van het ledenregister");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Audittrail van het ledenregister");
 
         group.MapGet("/{number}", async (string id, string number, HttpContext http, IGrainFactory grains) =>
         {

@@ -63,7 +63,12 @@ public static class Problems
             Type = $"https://warmtenet.local/problems/{code}",
         };
         problem.Extensions["code"] = code;
-        var grouped = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
+        // Field names as the serializer's dictionary policy wrote them (camelCase), except a header's: 'Idempotency-Key'
+        // is named as the client sends it, not 'idempotency-Key'.
+        var grouped = new System.Text.Json.Nodes.JsonObject();
+        foreach (var field in errors.GroupBy(e => e.Field))
+            grouped[field.Key == Answers.IdempotencyHeader ? field.Key : JsonNamingPolicy.CamelCase.ConvertName(field.Key)] =
+                new System.Text.Json.Nodes.JsonArray([.. field.Select(e => System.Text.Json.Nodes.JsonValue.Create(e.Reason))]);
         if (grouped.Count > 0) problem.Extensions["errors"] = grouped;
         return problem;
     }

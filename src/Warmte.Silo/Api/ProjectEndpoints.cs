@@ -50,7 +50,7 @@ public static class ProjectEndpoints
             return Slug.IsValid(id) && await grains.GetGrain<IProjectGrain>(id).GetAudit(p, size) is { } trail
                 ? Answers.Ok(trail)
                 : Problems.NotFound("Project", id);
-        }).WithSummary("Audittrail van een project, nieuwste eerst");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Audittrail van een project, nieuwste eerst");
     }
 
     /// <summary>Marks a write without a request body (DELETE).</summary>

@@ -43,17 +43,38 @@ public static partial class QueryBinding
                 "int32" or "int64" or "int16" => "int",
                 var t => t,
             };
+            var value = m.Groups["value"].Value;
             var what = type switch
             {
-                "int" or "long" or "short" => "geen geheel getal",
+                "int" or "long" or "short" => WholeNumberOutOfRange(value, type) ?? "geen geheel getal",
                 "decimal" or "double" or "float" => "geen getal",
                 "bool" => "geen ja/nee (true of false)",
                 _ => "geen geldige waarde",
             };
-            return Common.Refusal.Invalid(m.Groups["name"].Value, $"'{Slug.Truncate(m.Groups["value"].Value)}' is {what}.");
+            return Common.Refusal.Invalid(m.Groups["name"].Value, $"'{Slug.Truncate(value)}' is {what}.");
         }
         if (NotProvided().Match(bad.Message) is { Success: true } missing)
             return Common.Refusal.Invalid(missing.Groups["name"].Value, "is verplicht.");
         return null;
+    }
+
+    /// <summary>
+    /// "te groot (hoogstens …)" or "te klein (minstens …)" when <paramref name="text"/> is a whole number the parameter's
+    /// type cannot hold (<c>?page=2147483648</c> is a whole number, only too large: tester8 T10); null when it is no whole number.
+    /// </summary>
+    private static string? WholeNumberOutOfRange(string text, string type)
+    {
+        if (!System.Numerics.BigInteger.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            return null;
+        var (min, max) = type switch
+        {
+            "long" => ((System.Numerics.BigInteger)long.MinValue, (System.Numerics.BigInteger)long.MaxValue),
+            "short" => (short.MinValue, short.MaxValue),
+            _ => ((System.Numerics.BigInteger)int.MinValue, (System.Numerics.BigInteger)int.MaxValue),
+        };
+        var nl = System.Globalization.CultureInfo.GetCultureInfo("nl-NL");
+        return number > max ? $"te groot (hoogstens {max.ToString("N0", nl)})"
+            : number < min ? $"te klein (minstens {min.ToString("N0", nl)})"
+            : null;
     }
 }

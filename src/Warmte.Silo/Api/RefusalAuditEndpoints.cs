@@ -27,6 +27,6 @@ public static class RefusalAuditEndpoints
             if (v.HasErrors) return Problems.From(v.ToRefusal());
             var refusals = await store.SinceAsync(from, max);
             return Answers.Ok(new { since = from, count = refusals.Count, refusals });
-        }).WithTags("Service").WithSummary("Geweigerde schrijfverzoeken van aangemelde aanroepers, oudste eerst (admin)");
+        }).KnownQuery(["since", "limit"]).WithTags("Service").WithSummary("Geweigerde schrijfverzoeken van aangemelde aanroepers, oudste eerst (admin)");
     }
 }

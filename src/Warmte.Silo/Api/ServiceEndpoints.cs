@@ -23,7 +23,9 @@ public static class ServiceEndpoints
             return Answers.Ok(new
             {
                 service = "Warmtenet",
-                version = typeof(ServiceEndpoints).Assembly.GetName().Version?.ToString(3),
+                version = Hosting.BuildInfo.Version,
+                // The git commit of the build (null when it was built without one): which build answers (tester8 T6).
+                commit = Hosting.BuildInfo.Commit,
                 storage = storage.Provider.ToString(),
                 activeSilos = silos.Count,
                 today = AmsterdamTime.Today(clock),

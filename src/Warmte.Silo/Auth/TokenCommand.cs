@@ -15,7 +15,10 @@ public static class TokenCommand
     /// <summary>`token ARGS...` as on the silo's command line (the verb "token" left out): the same parser, help and exit codes.</summary>
     public static Task<int> RunAsync(string[] args) => SiloCommandLine.RunAsync(["token", .. args]);
 
-    public static async Task<int> CreateAsync(string[] configuration, string? role, string? name, TextWriter stdout, TextWriter stderr)
+    /// <summary>The switch of <c>token create</c> that may make a new database (before the service's first start).</summary>
+    public const string NewDatabaseOption = "--new-database";
+
+    public static async Task<int> CreateAsync(string[] configuration, string? role, string? name, TextWriter stdout, TextWriter stderr, bool newDatabase = false)
     {
         role = role?.Trim();
         if (!Role.IsValid(role))
@@ -23,7 +26,8 @@ public static class TokenCommand
             stderr.WriteLine($"--role '{role}' is geen rol; kies uit {Role.Description}.");
             return SiloCommandLine.Failed;
         }
-        var (store, database) = await OpenWithDatabaseAsync(configuration);
+        if (await OpenWithDatabaseAsync(configuration, stderr, newDatabase) is not { } opened) return SiloCommandLine.Failed;
+        var (store, database) = opened;
         var created = await store.CreateAsync(name!.Trim(), role!, "token-command");
         stdout.WriteLine($"Token {created.Info.Id} voor '{created.Info.Name}' ({created.Info.Role}):");
         stdout.WriteLine(created.Token);
@@ -37,9 +41,9 @@ public static class TokenCommand
         return SiloCommandLine.Ok;
     }
 
-    public static async Task<int> ListAsync(string[] configuration, TextWriter stdout)
+    public static async Task<int> ListAsync(string[] configuration, TextWriter stdout, TextWriter stderr)
     {
-        var store = await OpenAsync(configuration);
+        if (await OpenWithDatabaseAsync(configuration, stderr, newDatabase: false) is not { Store: var store }) return SiloCommandLine.Failed;
         foreach (var t in await store.ListAsync())
             stdout.WriteLine($"{t.Id}\t{t.Role}\t{t.Name}\taangemaakt {Amsterdam(t.CreatedAt)}" + (t.RevokedAt is { } r ? $"\tingetrokken {Amsterdam(r)}" : ""));
         return SiloCommandLine.Ok;
@@ -52,7 +56,7 @@ public static class TokenCommand
 
     public static async Task<int> RevokeAsync(string[] configuration, string id, TextWriter stdout, TextWriter stderr)
     {
-        var store = await OpenAsync(configuration);
+        if (await OpenWithDatabaseAsync(configuration, stderr, newDatabase: false) is not { Store: var store }) return SiloCommandLine.Failed;
         if (await store.RevokeAsync(id))
         {
             stdout.WriteLine($"Token {id} ingetrokken.");
@@ -62,16 +66,36 @@ public static class TokenCommand
         return SiloCommandLine.Failed;
     }
 
-    private static async Task<TokenStore> OpenAsync(string[] configurationArgs) => (await OpenWithDatabaseAsync(configurationArgs)).Store;
-
-    private static async Task<(TokenStore Store, Database Database)> OpenWithDatabaseAsync(string[] configurationArgs)
+    /// <summary>
+    /// The token store of the service's database, or null (with the reason on stderr) when the data directory holds no
+    /// database: a mistyped --data-dir would otherwise get a new database no silo reads, and the token in it would work
+    /// nowhere (tester8 T5). Only <c>token create --new-database</c> makes one, as the service's first start would:
+    /// directory 0700, database file 0600 (DataPermissions).
+    /// </summary>
+    private static async Task<(TokenStore Store, Database Database)?> OpenWithDatabaseAsync(string[] configurationArgs, TextWriter stderr, bool newDatabase)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .AddCommandLine(configurationArgs)
             .Build();
-        var database = new Database(StorageSettings.From(configuration));
+        var settings = StorageSettings.From(configuration, createDataDir: false);
+        if (settings.Provider == StorageProvider.Sqlite)
+        {
+            var file = Path.Combine(settings.DataDir, DataPermissions.DatabaseFiles[0]);
+            if (!File.Exists(file))
+            {
+                if (!newDatabase)
+                {
+                    stderr.WriteLine($"Er is geen Warmtenet-database in {settings.DataDir} ({DataPermissions.DatabaseFiles[0]} ontbreekt). "
+                                     + "Geef de map van de dienst met --data-dir; of maak vóór de eerste start een nieuwe database met "
+                                     + $"token create {NewDatabaseOption}.");
+                    return null;
+                }
+                DataPermissions.Secure(settings.DataDir);
+            }
+        }
+        var database = new Database(settings);
         using var loggers = LoggerFactory.Create(_ => { });
         await new SchemaMigrator(database, SystemClock.Instance, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync();
         return (new TokenStore(database, SystemClock.Instance), database);

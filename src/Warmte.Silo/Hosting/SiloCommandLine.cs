@@ -30,6 +30,7 @@ public static class SiloCommandLine
         public readonly RootCommand Root = new("Warmtenet-dienst");
         public readonly SuggestDirective Suggest = new();
         public readonly Option<bool> Help = new("--help", "-h") { Description = "Toon deze hulp", Arity = ArgumentArity.Zero, Recursive = true };
+        public readonly Option<bool> Version = new("--version") { Description = "Toon de versie en de commit van deze build", Arity = ArgumentArity.Zero };
         public readonly Option<string> DataDir = new("--data-dir")
         {
             Description = "Map met de SQLite-database warmtenet.db (standaard ./data)", HelpName = "map", Recursive = true,
@@ -40,6 +41,12 @@ public static class SiloCommandLine
         public readonly Command TokenCreate = new("create", "Maak een token; het geheim wordt één keer getoond");
         public readonly Option<string> Role = new("--role") { Description = $"Rol van het token: {Auth.Role.Description} (verplicht)", HelpName = "rol" };
         public readonly Option<string> Name = new("--name") { Description = "Naam van wie het token gebruikt, bijv. \"Gemeente Amsterdam\" (verplicht)", HelpName = "naam" };
+        public readonly Option<bool> NewDatabase = new(TokenCommand.NewDatabaseOption)
+        {
+            Description = "Maak de database aan als de map er nog geen heeft (alleen vóór de eerste start van de dienst; zonder deze optie "
+                          + "wordt een map zonder warmtenet.db geweigerd, zodat een verkeerd getypte --data-dir geen nieuwe database maakt)",
+            Arity = ArgumentArity.Zero,
+        };
         public readonly Command TokenList = new("list", "Toon alle tokens (zonder geheim)");
         public readonly Command TokenRevoke = new("revoke", "Trek een token in");
         public readonly Argument<string> TokenId = new("token-id") { Description = "de id van het token (tok-...), zie token list" };
@@ -60,8 +67,10 @@ public static class SiloCommandLine
             Root.Options.Add(DataDir);
             Root.Options.Add(Demo);
             Root.Options.Add(Urls);
+            Root.Options.Add(Version);
             TokenCreate.Options.Add(Role);
             TokenCreate.Options.Add(Name);
+            TokenCreate.Options.Add(NewDatabase);
             TokenRevoke.Arguments.Add(TokenId);
             Token.Subcommands.Add(TokenCreate);
             Token.Subcommands.Add(TokenList);
@@ -88,6 +97,7 @@ public static class SiloCommandLine
             : command == Token || command == TokenCreate ? [
                     $"{ProgramName} token create --role board:ketelhuiswg --name \"Bestuur KetelhuisWG\"",
                     $"{ProgramName} --data-dir /srv/warmtenet token create --role financier --name \"Gemeente Amsterdam\"",
+                    $"{ProgramName} --data-dir /srv/warmtenet token create --role admin --name \"Beheer\" {TokenCommand.NewDatabaseOption}   (vóór de eerste start)",
                     $"{ProgramName} token list",
                     $"{ProgramName} token revoke tok-1a2b3c",
                 ]
@@ -125,6 +135,12 @@ public static class SiloCommandLine
             return UsageError;
         }
 
+        if (command == tree.Root && result.GetResult(tree.Version) is { Implicit: false })
+        {
+            // Read from the assembly; nothing is built, bound or opened.
+            stdout.WriteLine($"{ProgramName} {BuildInfo.Version} (commit {BuildInfo.Commit ?? "onbekend: gebouwd zonder git-gegevens"})");
+            return Ok;
+        }
         var configuration = new List<string>(overrides);
         if (result.GetValue(tree.DataDir) is { } dataDir) configuration.AddRange(["--DataDir", dataDir]);
 
@@ -137,9 +153,10 @@ public static class SiloCommandLine
         try
         {
             if (command == tree.TokenCreate)
-                return await TokenCommand.CreateAsync([.. configuration], result.GetValue(tree.Role), result.GetValue(tree.Name), stdout, stderr);
+                return await TokenCommand.CreateAsync([.. configuration], result.GetValue(tree.Role), result.GetValue(tree.Name), stdout, stderr,
+                    newDatabase: result.GetValue(tree.NewDatabase));
             if (command == tree.TokenList)
-                return await TokenCommand.ListAsync([.. configuration], stdout);
+                return await TokenCommand.ListAsync([.. configuration], stdout, stderr);
             if (command == tree.TokenRevoke)
                 return await TokenCommand.RevokeAsync([.. configuration], result.GetValue(tree.TokenId)!.Trim(), stdout, stderr);
             if (command == tree.Backup)
@@ -178,6 +195,13 @@ public static class SiloCommandLine
         {
             stderr.WriteLine($"De dienst kon niet starten: {failure.Message}");
             stderr.WriteLine("Is het adres al in gebruik (draait de dienst al)? Kies een ander adres met --urls, bijv. --urls http://localhost:5090.");
+            return Failed;
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // What the checks before the start could not see (Orleans' own option validation, a failure while it starts):
+            // exit 1 with the reason, not an unhandled exception (SIGABRT, exit 134).
+            stderr.WriteLine($"De dienst kon niet starten: {failure.GetType().Name}: {failure.Message}");
             return Failed;
         }
         return Ok;
@@ -221,7 +245,7 @@ public static class SiloCommandLine
     private static string? FlagWithValue(Tree tree, IReadOnlyList<string> args)
     {
         foreach (var arg in args.TakeWhile(a => a != "--"))
-            foreach (var flag in new Option[] { tree.Demo, tree.Help })
+            foreach (var flag in new Option[] { tree.Demo, tree.Help, tree.Version, tree.NewDatabase })
                 if (arg.StartsWith(flag.Name + "=", StringComparison.Ordinal) || arg.StartsWith(flag.Name + ":", StringComparison.Ordinal))
                     return $"Optie {flag.Name} neemt geen waarde.";
         return null;

@@ -47,6 +47,9 @@ public static partial class WarmteHost
     {
         var builder = WebApplication.CreateBuilder(NormaliseArgs(args));
         configure?.Invoke(builder);
+        // Every setting's value first: a wrong one stops the start here, named in Dutch, before anything is created,
+        // bound or printed (tester8 T4/T11: a crash after the database was made and the first token printed).
+        StartupSettings.Check(builder.Configuration);
         var defaultUrls = string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]);
         if (defaultUrls) builder.WebHost.UseUrls(DefaultUrl);
         // An HTTP port in use is refused here, before the data directory or the database is touched (HttpPorts).
@@ -55,7 +58,8 @@ public static partial class WarmteHost
         // Tests with silo processes may shift the service's clock (TestClockOffset): only in the Testing environment,
         // elsewhere the key refuses the start here, before the data directory or the database is touched.
         var testClock = TestClockOffset.From(builder.Configuration, builder.Environment.EnvironmentName);
-        var storage = StorageSettings.From(builder.Configuration);
+        // The data directory is made only after every setting was read and checked (DataDirLock.Acquire, below).
+        var storage = StorageSettings.From(builder.Configuration, createDataDir: false);
         // Tests only: a SQLite file that can be made "full" on demand (SqliteTestPageLimit); nothing to set, nowhere else.
         if (storage.Provider == StorageProvider.Sqlite && builder.Environment.IsEnvironment(TestClockOffset.Environment))
             storage = storage with { TestPageLimit = new SqliteTestPageLimit() };
@@ -84,6 +88,9 @@ public static partial class WarmteHost
         // Before anything touches the database: a second silo on this folder stops here (DataDirLock).
         if (storage.Provider == StorageProvider.Sqlite) app.Services.GetRequiredService<DataDirLock>();
 
+        // Which build runs on which data: the first line of every start, before an upgrade's migration lines (docs/operations.md, Upgrading).
+        app.Logger.LogInformation("Warmte.Silo {Version} (commit {Commit}) starting on {Storage} {Where}", BuildInfo.Version,
+            BuildInfo.Commit ?? "unknown", storage.Provider, storage.Provider == StorageProvider.Sqlite ? storage.DataDir : "(cluster mode)");
         if (app.Services.GetRequiredService<SiloPorts.Choice>().Note is { } portNote) app.Logger.LogWarning("{Note}", portNote);
         if (testClock is not null)
             app.Logger.LogWarning("{Key} is set: the service's clock is the {Clock}, not the real time (for tests only)", TestClockOffset.Key, testClock);
@@ -104,6 +111,7 @@ public static partial class WarmteHost
         MapHttp(app);
         app.Lifetime.ApplicationStarted.Register(() => AlertWatchStartup.Start(app, loadDemoFirst: builder.Configuration.GetValue<bool>("Demo")));
         app.Lifetime.ApplicationStarted.Register(() => ProjectSummaryStartup.Start(app));
+        app.Lifetime.ApplicationStarted.Register(() => MemberCountStartup.Start(app));
         return app;
     }
 

@@ -26,6 +26,8 @@ public static class OperationsSetup
         // Orleans' placement retries log every attempt at Information ("Polly[3] Execution attempt"):
         // Warning also when no appsettings.json is next to the working directory (tester F13).
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Orleans' TLS refusals with a stack trace and its watchdog's start-up race: one line, or none (OrleansLogNoise).
+        OrleansLogNoise.Add(builder.Logging);
         // The request log's two settings are checked at the start: a wrong value stops it, naming the key.
         RequestLogging.Settings(builder.Configuration);
         builder.Services.AddSingleton<RefusalAuditStore>();

@@ -85,7 +85,8 @@ public sealed class AdoNetJournalStore : IJournalStore
 
     private async Task CommitCheckedAsync(JournalCommit commit)
     {
-        if (Pg && commit.Rows.Count == 0)
+        // A register's commit with its members-today row goes the transaction's way (registers commit seldom).
+        if (Pg && commit.Rows.Count == 0 && commit.MemberCount is null)
         {
             await CommitInOneStatementAsync(commit);
             return;
@@ -133,6 +134,13 @@ public sealed class AdoNetJournalStore : IJournalStore
         // Counted against the project summaries it concerns, in the same batch (docs/storage.md, "Project summaries").
         if (SummaryCountSql(Pg, SummaryCountOf(commit.GrainType), afterSnapshot: false) is { } summary)
             statements.Add((summary, [("key", commit.GrainKey), ("at", at)]));
+        // A register's members today, stamped with the snapshot's new version (docs/storage.md, "Members today beside the summaries").
+        if (commit.MemberCount is { } count)
+            statements.Add(("INSERT INTO warmte_member_count (cooperative_id, register_version, as_of, members, changes, modified_at) " +
+                "VALUES (@key, @countVersion, @countAsOf, @countMembers, @countChanges, @at) ON CONFLICT (cooperative_id) DO UPDATE SET " +
+                "register_version = excluded.register_version, as_of = excluded.as_of, members = excluded.members, changes = excluded.changes, modified_at = excluded.modified_at",
+                [("key", commit.GrainKey), ("countVersion", commit.ExpectedVersion + 1), ("countAsOf", LocalDatePattern.Iso.Format(count.AsOf)),
+                 ("countMembers", count.Members), ("countChanges", count.Changes), ("at", at)]));
 
         int snapshotRows;
         if (connection is NpgsqlConnection pg)
@@ -459,6 +467,26 @@ public sealed class AdoNetJournalStore : IJournalStore
         "SELECT seq, kind, tag, at, actor, " + payload + " FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind" +
         " AND tag >= @from AND tag <= @to ORDER BY seq";
 
+    public async Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string grainType, string grainKey, string tagFrom, string tagTo,
+        SpendingRows which, long skip = 0, int take = int.MaxValue)
+    {
+        await using var connection = await database.OpenAsync();
+        var limit = take == int.MaxValue ? (skip > 0 ? (Pg ? " OFFSET @skip" : " LIMIT -1 OFFSET @skip") : "") : " LIMIT @take OFFSET @skip";
+        await using var cmd = Command(connection, null, ReadSpendingRangeSql(Pg, which) + limit,
+            ("type", grainType), ("key", grainKey), ("from", tagFrom), ("to", tagTo), ("take", take), ("skip", skip));
+        return await Records(cmd);
+    }
+
+    /// <summary>
+    /// The statement of <see cref="ReadSpendingRangeAsync"/> without its window (public so a test can ask the engine for its
+    /// plan): the tag range of <see cref="ReadTagRangeSql"/>, and the booking's id tells month totals ("t-…") from the rest.
+    /// </summary>
+    public static string ReadSpendingRangeSql(bool postgres, SpendingRows which) =>
+        "SELECT seq, kind, tag, at, actor, " + (postgres ? "payload::text" : "payload") + " FROM warmte_journal" +
+        " WHERE grain_type = @type AND grain_key = @key AND kind = 'spending' AND tag >= @from AND tag <= @to AND " +
+        "substr(" + (postgres ? "(payload -> 'booking' ->> 'id')" : "json_extract(payload, '$.booking.id')") + ", 1, 2) " +
+        (which == SpendingRows.Totals ? "=" : "<>") + " 't-' ORDER BY seq";
+
     public async Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null)
     {
         await using var connection = await database.OpenAsync();
@@ -485,6 +513,46 @@ public sealed class AdoNetJournalStore : IJournalStore
     public static string CountByTagPrefixSql(bool bounded) =>
         "SELECT COUNT(*) FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND kind = @kind AND tag >= @from" +
         (bounded ? " AND tag < @to" : "");
+
+    public async Task<IReadOnlyDictionary<string, StoredMemberCount>> ReadMemberCountsAsync(string registerType, IReadOnlyCollection<string> cooperativeIds)
+    {
+        var found = new Dictionary<string, StoredMemberCount>(StringComparer.Ordinal);
+        if (cooperativeIds.Count == 0) return found;
+        await using var connection = await database.OpenAsync();
+        // From the registers' snapshots (primary key), each with its count row if any: a register that never committed has
+        // no snapshot and no members; one with a snapshot but no current row is asked by the caller.
+        foreach (var chunk in cooperativeIds.Distinct().Chunk(500))
+        {
+            var names = chunk.Select((_, i) => "k" + i).ToArray();
+            await using var cmd = Command(connection, null,
+                "SELECT s.grain_key, s.version, c.register_version, c.as_of, c.members, c.changes FROM warmte_snapshot s " +
+                "LEFT JOIN warmte_member_count c ON c.cooperative_id = s.grain_key WHERE s.grain_type = @type AND s.grain_key IN ("
+                + string.Join(", ", names.Select(n => "@" + n)) + ")",
+                [("type", registerType), .. chunk.Select((key, i) => (names[i], (object?)key))]);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var asOf = reader.IsDBNull(3) ? null : LocalDatePattern.Iso.Parse(reader.GetString(3)) is { Success: true } parsed ? parsed.Value : (LocalDate?)null;
+                var count = asOf is { } day ? new MemberCountRow(day, Convert.ToInt32(reader.GetValue(4)), reader.IsDBNull(5) ? "" : reader.GetString(5)) : null;
+                found[reader.GetString(0)] = new StoredMemberCount(Convert.ToInt64(reader.GetValue(1)),
+                    reader.IsDBNull(2) ? null : Convert.ToInt64(reader.GetValue(2)), count);
+            }
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<string>> RegistersWithoutCurrentCountAsync(string registerType)
+    {
+        var keys = new List<string>();
+        await using var connection = await database.OpenAsync();
+        await using var cmd = Command(connection, null,
+            "SELECT s.grain_key FROM warmte_snapshot s LEFT JOIN warmte_member_count c ON c.cooperative_id = s.grain_key " +
+            "WHERE s.grain_type = @type AND (c.register_version IS NULL OR c.register_version <> s.version) ORDER BY s.grain_key",
+            ("type", registerType));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) keys.Add(reader.GetString(0));
+        return keys;
+    }
 
     public async Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys)
     {

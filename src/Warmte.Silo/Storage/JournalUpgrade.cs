@@ -24,6 +24,31 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
     /// <summary>Grains this run could not move (left for the next start); the step is recorded only when none.</summary>
     private int _left;
 
+    /// <summary>
+    /// What this run wrote, by the stored kind (journal rows: spending = bookings, audit, ballot, ...; current rows:
+    /// member, declaration): the upgrade's log lines carry them, so an operator can check them against the old figures
+    /// (tester8 T12) with <c>SELECT kind, COUNT(*) FROM warmte_journal GROUP BY kind</c>.
+    /// </summary>
+    private readonly SortedDictionary<string, int> _journalRows = new(StringComparer.Ordinal), _currentRows = new(StringComparer.Ordinal);
+
+    private int _keys;
+
+    private static void Count(SortedDictionary<string, int> tally, IEnumerable<string> kinds)
+    {
+        foreach (var kind in kinds) tally[kind] = tally.GetValueOrDefault(kind) + 1;
+    }
+
+    /// <summary>"audit 310, spending 42"; "none" when nothing (the log lines are English).</summary>
+    internal static string Tally(IReadOnlyDictionary<string, int> tally) =>
+        tally.Count == 0 ? "none" : string.Join(", ", tally.Select(t => $"{t.Key} {t.Value}"));
+
+    private void ResetTally()
+    {
+        _journalRows.Clear();
+        _currentRows.Clear();
+        _keys = 0;
+    }
+
     /// <summary>The converted grain types and how an old row becomes journal rows (pure functions in the grains).</summary>
     public static readonly IReadOnlyDictionary<string, Func<string, UpgradedGrain>> Converted = new Dictionary<string, Func<string, UpgradedGrain>>
     {
@@ -44,6 +69,7 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
     {
         var store = new AdoNetJournalStore(database);
         var moved = 0;
+        ResetTally();
         foreach (var (type, convert) in Converted)
         {
             var rows = new List<(string? Key, string Service)>();
@@ -61,16 +87,20 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
                 if (await MoveAsync(connection, store, type, key, service, convert, cancellationToken)) moved++;
             }
         }
-        if (moved > 0) logger.LogInformation("Journal upgrade: {Count} grain(s) moved from OrleansStorage to the journal tables", moved);
+        if (moved > 0)
+            logger.LogInformation("Journal upgrade: {Count} grain(s) moved from OrleansStorage to the journal tables; journal rows written by kind: {JournalRows}; "
+                                  + "current rows by kind: {CurrentRows}; idempotency keys: {Keys}", moved, Tally(_journalRows), Tally(_currentRows), _keys);
         if (await StartupSteps.IsDoneAsync(connection, StepName, cancellationToken))
         {
             logger.LogInformation("Journal upgrade: recorded as done on this database ({Step}); snapshot scan skipped", StepName);
             return moved;
         }
+        ResetTally();
         var split = await SplitConsentAnswersAsync(connection, store, cancellationToken);
-        if (split > 0) logger.LogInformation("Journal upgrade: consent answers of {Count} project(s) moved from the snapshot to current rows", split);
+        if (split > 0) logger.LogInformation("Journal upgrade: consent answers of {Count} project(s) moved from the snapshot to current rows ({CurrentRows})", split, Tally(_currentRows));
+        ResetTally();
         var alv = await MoveAlvHistoryAsync(connection, store, cancellationToken);
-        if (alv > 0) logger.LogInformation("Journal upgrade: ALV history (ballots, tallies, attendance) of {Count} cooperative(s) moved from the snapshot to journal rows", alv);
+        if (alv > 0) logger.LogInformation("Journal upgrade: ALV history (ballots, tallies, attendance) of {Count} cooperative(s) moved from the snapshot to journal rows ({JournalRows})", alv, Tally(_journalRows));
         if (_left == 0)
         {
             await StartupSteps.RecordAsync(connection, null, StepName, clock.GetCurrentInstant(), $"{moved} moved, {split} consent and {alv} ALV snapshots split", cancellationToken);
@@ -114,6 +144,7 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
                 await store.WriteAsync(connection, tx, new JournalCommit(TenantConsent.TenantConsentGrain.JournalType, key, version, lastSeq + 1, upgraded.State, [], null, now) { Rows = upgraded.Rows });
                 await tx.CommitAsync(cancellationToken);
                 split++;
+                Count(_currentRows, upgraded.Rows.Select(r => r.Kind));
             }
             catch (Orleans.Storage.InconsistentStateException)
             {
@@ -166,6 +197,7 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             await store.WriteAsync(connection, tx, new JournalCommit(Alv.AlvGrain.JournalType, key, version, lastSeq + 1, split.State, split.Facts, null, at));
             await tx.CommitAsync(cancellationToken);
             moved++;
+            Count(_journalRows, split.Facts.Select(f => f.Kind));
         }
         return moved;
     }
@@ -202,9 +234,10 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             }
         }
 
+        UpgradedGrain? upgraded = null;
         if (payload is not null)
         {
-            var upgraded = convert(System.Text.Encoding.UTF8.GetString(payload));
+            upgraded = convert(System.Text.Encoding.UTF8.GetString(payload));
             var now = clock.GetCurrentInstant();
             await store.WriteAsync(connection, tx, new JournalCommit(type, key, 0, 1, upgraded.State, upgraded.Entries, null, now) { Rows = upgraded.Rows });
             foreach (var idem in upgraded.Keys)
@@ -218,6 +251,13 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
         await tx.CommitAsync(cancellationToken);
+        if (upgraded is not null)
+        {
+            // Counted once committed: a rolled-back grain moved nothing.
+            Count(_journalRows, upgraded.Entries.Select(e => e.Kind));
+            Count(_currentRows, upgraded.Rows.Select(r => r.Kind));
+            _keys += upgraded.Keys.Count;
+        }
         return true;
     }
 

@@ -19,7 +19,7 @@ public sealed class ActualCashTests
     [InlineData("adviseurs", WorkKind.Advisers)]
     public void A_kind_of_work_may_be_typed_in_dutch(string typed, WorkKind expected)
     {
-        Assert.Equal(expected, ActualCash.Book(new BookSpending { Month = Today, Kind = typed, Amount = 10m }, 0, Today, "b", "t", Now).Value!.Kind);
+        Assert.Equal(expected, ActualCash.Book(new BookSpending { Month = Today, Kind = typed, Amount = 10m }, Today, "b", "t", Now).Value!.Kind);
         Assert.Equal(expected, Warmte.Spreadsheets.Import.BudgetImport.Kind(typed) ?? ActualCash.ParseKind(typed));
     }
 
@@ -27,12 +27,12 @@ public sealed class ActualCashTests
     private static readonly Instant Now = Instant.FromUtc(2026, 11, 22, 12, 0);
 
     private static SpendingBooking Booking(YearMonth month, decimal amount) =>
-        ActualCash.Book(new BookSpending { Month = month, Kind = "Organisation", Amount = amount }, 0, Today, "b", "t", Now).Value!;
+        ActualCash.Book(new BookSpending { Month = month, Kind = "Organisation", Amount = amount }, Today, "b", "t", Now).Value!;
 
     [Fact]
     public void Bookings_are_refused_for_future_months_bad_amounts_and_unknown_kinds()
     {
-        var refused = ActualCash.Book(new BookSpending { Month = Today.PlusMonths(1), Kind = "Koffie", Amount = 1.005m }, 0, Today, "b", "t", Now);
+        var refused = ActualCash.Book(new BookSpending { Month = Today.PlusMonths(1), Kind = "Koffie", Amount = 1.005m }, Today, "b", "t", Now);
         Assert.Equal(["amount", "kind", "month"], refused.Refusal!.Errors.Select(e => e.Field).Order());
     }
 

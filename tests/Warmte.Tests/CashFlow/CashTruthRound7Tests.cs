@@ -261,6 +261,54 @@ public sealed class CashTruthRound7Tests
         Assert.Null(ActualState.StallStart(plan, Spending(("2026-11", 3_000m)), [], 24, ThisMonth));
     }
 
+    [Fact]
+    public void Today_s_month_with_only_its_fixed_costs_booked_so_far_carries_a_stall_on_but_does_not_begin_one()
+    {
+        var plan = Plan(ZuidPlan);
+        // Worked last month, the rent of this month booked on its first day: the month is under way, nothing stands still (and no restart cost).
+        Assert.Null(ActualState.StallStart(plan, Spending(("2026-11", 12_000m), ("2026-12", 3_000m)), [], 17, ThisMonth));
+        // Only fixed costs last month too: the stall began last month and goes on.
+        Assert.Equal(new YearMonth(2026, 11), ActualState.StallStart(plan, Spending(("2026-10", 12_000m), ("2026-11", 3_000m), ("2026-12", 3_000m)), [], 17, ThisMonth));
+        // The board says this month stands still: that begins it, whatever is booked.
+        Assert.Equal(ThisMonth, ActualState.StallStart(plan, Spending(("2026-11", 12_000m), ("2026-12", 3_000m)), [Report(2026, 12, 17, true)], 17, ThisMonth));
+        // More than the fixed costs booked this month: working, whatever last month was.
+        Assert.Null(ActualState.StallStart(plan, Spending(("2026-11", 3_000m), ("2026-12", 12_000m)), [], 17, ThisMonth));
+    }
+
+    /// <summary>
+    /// Carried from session 16: the restart cost after a stall followed only the board's stall report for today's month, not the stall the
+    /// outlook dates (<c>stalledSince</c>). Zuid with a € 5.000 restart cost, tranche 3 paid on 03-12-2026: the work has stood still since
+    /// 09-2026 (the board reported 11-2026 stalled, nothing for 12-2026), so January 2027, the first work month after the stall, pays it.
+    /// </summary>
+    [Fact]
+    public void Carried_a_stall_dated_by_stalled_since_pays_the_restart_cost_when_the_work_resumes()
+    {
+        var zuid = Zuid();
+        var plan = Plan(ZuidPlan.Replace("\"openingBalance\": 20000,", "\"openingBalance\": 20000, \"restartCost\": 5000,"));
+        Assert.Equal(5_000m, plan.RestartCost);
+        var grant = View("gem-ontw", 300_000m,
+            Paid(1, new LocalDate(2024, 12, 1), new LocalDate(2025, 1, 5), new LocalDate(2025, 1, 15)),
+            Paid(2, new LocalDate(2025, 9, 30), new LocalDate(2026, 1, 25), new LocalDate(2026, 2, 5)),
+            Paid(3, new LocalDate(2026, 11, 20), new LocalDate(2026, 11, 28), new LocalDate(2026, 12, 3)));
+        var timeline = ProjectCash.Timeline(zuid with { Plan = plan, Grants = [grant] }, Regime.Tranches, Today);
+
+        Assert.Equal(new YearMonth(2026, 9), timeline.State.StalledSince);
+        Assert.True(timeline.State.Stalled);
+        // € 20.000 + € 300.000 − € 222.000 − € 3.000 (December's organisation) = € 95.000; January: work month 18 (€ 12.000) and
+        // the restart (€ 5.000) = € 78.000.
+        Assert.Equal(95_000m, timeline.State.Cash);
+        var january = timeline.Projection!.Months[0];
+        Assert.Equal((new YearMonth(2027, 1), MonthStatus.Working, 18, 12_000m, 5_000m, 78_000m),
+            (january.Month, january.Status, january.WorkMonth, january.WorkCost, january.RestartCost, january.Closing));
+        Assert.Contains(january.Events, e => e.Kind == EventKind.WorkResumed && e.Amount == 5_000m);
+
+        // Without anything saying the work stands still (the board reports 11-2026 as worked), no restart cost.
+        var working = ProjectCash.Timeline(zuid with { Plan = plan, Grants = [grant], Progress = [Report(2026, 11, 17, stalled: false)] }, Regime.Tranches, Today);
+        Assert.Null(working.State.StalledSince);
+        Assert.False(working.State.Stalled);
+        Assert.Equal(0m, working.Projection!.Months[0].RestartCost);
+    }
+
     /// <summary>West-net: tranche 1 paid 10-06-2025, tranche 2 approved 01-12-2026 (so expected 31-12-2026); € 112.000 booked.</summary>
     private static CashFacts West()
     {

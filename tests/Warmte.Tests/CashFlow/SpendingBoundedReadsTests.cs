@@ -170,20 +170,20 @@ public sealed class SpendingBoundedReadsTests
             Assert.Equal(48, recent.Items.Length);
             Assert.All(recent.Items, b => Assert.True(b.Month >= new YearMonth(2024, 1)));
             Assert.Equal((60, 60 * 10m + 30 * 1m), (recent.TotalBookings, recent.TotalAmount));
-            Assert.Equal(["range 2024-01..2025-12"], store.Reads);
+            Assert.Equal(["totals 2024-01..2025-12", "single 2024-01..2025-12 from 0 take 50"], store.Reads);
 
             store.Reads.Clear();
             var earlier = (await plan.Spending(null, null, recent.EarlierTo)).Value!;
             Assert.Equal((new YearMonth(2022, 1), new YearMonth(2023, 12), (YearMonth?)null, new YearMonth(2024, 1)), (earlier.From, earlier.To, earlier.EarlierTo, earlier.LaterFrom));
             Assert.Equal(12, earlier.Items.Length);
-            Assert.Equal(["range 2022-01..2023-12"], store.Reads);
+            Assert.Equal(["totals 2022-01..2023-12", "single 2022-01..2023-12 from 0 take 50"], store.Reads);
 
             // One month is that month's tag range; a range too wide is refused before anything is read.
             store.Reads.Clear();
             Assert.Equal(2, (await plan.Spending(new YearMonth(2022, 3), null, null)).Value!.Items.Length);
             var wide = await plan.Spending(null, new YearMonth(2015, 1), new YearMonth(2025, 12));
             Assert.Equal("to", Assert.Single(wide.Refusal!.Errors).Field);
-            Assert.Equal(["range 2022-03..2022-03"], store.Reads);
+            Assert.Equal(["totals 2022-03..2022-03", "single 2022-03..2022-03 from 0 take 50"], store.Reads);
         }
         finally
         {

@@ -62,7 +62,7 @@ public sealed class SpendingCorrectionProperties
                     case 0 when step.Cents > 0:
                     {
                         var booked = ActualCash.Book(new BookSpending { Month = month, Kind = Kinds[step.Kind], Amount = Euros(step.Cents) },
-                            state.BookingCount, Today, $"b-{n++}", "bestuur", Now);
+                            Today, $"b-{n++}", "bestuur", Now);
                         Assert.True(booked.IsOk);
                         Append([new SpendingFact(SpendingChange.Booked, booked.Value!)]);
                         single[booked.Value!.Id] = (month, Kinds[step.Kind], Euros(step.Cents));
@@ -75,7 +75,7 @@ public sealed class SpendingCorrectionProperties
                         var before = single[id];
                         var target = Euros(step.Cents);
                         var corrected = SpendingLedger.Correct(id, new CorrectSpending { Amount = target, Reason = "tikfout" }, List(),
-                            state.BookingCount, $"c-{n++}", "bestuur", Now);
+                            $"c-{n++}", "bestuur", Now);
                         if (target == before.Amount)
                         {
                             // Nothing to correct: refused, nothing changes.
@@ -89,7 +89,7 @@ public sealed class SpendingCorrectionProperties
                         Append([new SpendingFact(SpendingChange.Booked, c)]);
                         single[id] = before with { Amount = target };
                         // A correction is not corrected itself: its booking is.
-                        var again = SpendingLedger.Correct(c.Id, new CorrectSpending { Amount = 1m, Reason = "x" }, List(), state.BookingCount, "c-x", "bestuur", Now);
+                        var again = SpendingLedger.Correct(c.Id, new CorrectSpending { Amount = 1m, Reason = "x" }, List(), "c-x", "bestuur", Now);
                         Assert.Equal("bookingId", Assert.Single(again.Refusal!.Errors).Field);
                         break;
                     }
@@ -101,7 +101,7 @@ public sealed class SpendingCorrectionProperties
                         ImmutableArray<MonthTotal?> totals = [.. sheet.Select(t => (MonthTotal?)new MonthTotal { Month = t.Month, Kind = t.Kind, Amount = t.Amount })];
                         var months = sheet.Select(t => t.Month).ToHashSet();
                         var bookingsBefore = List();
-                        var set = SpendingLedger.SetTotals([.. bookingsBefore.Where(b => months.Contains(b.Month))], state.BookingCount, totals, Today, "bestuur", Now);
+                        var set = SpendingLedger.SetTotals([.. bookingsBefore.Where(b => months.Contains(b.Month))], totals, Today, "bestuur", Now);
                         var below = sheet.Select((t, i) => (t, i)).Where(x => x.t.Amount < SingleSum(x.t.Month, x.t.Kind)).Select(x => $"totals[{x.i}].amount").ToList();
                         if (below.Count > 0)
                         {
@@ -115,7 +115,7 @@ public sealed class SpendingCorrectionProperties
                         foreach (var (m, k, amount) in sheet)
                             Assert.Equal(amount, List().Where(b => b.Month == m && b.Kind.ToString() == k).Sum(b => b.Amount));
                         // The same sheet again changes nothing.
-                        var again = SpendingLedger.SetTotals([.. List().Where(b => months.Contains(b.Month))], state.BookingCount, totals, Today, "bestuur", Now);
+                        var again = SpendingLedger.SetTotals([.. List().Where(b => months.Contains(b.Month))], totals, Today, "bestuur", Now);
                         Assert.True(again.IsOk);
                         Assert.Empty(again.Value.Facts);
                         break;
@@ -152,35 +152,35 @@ public sealed class SpendingCorrectionProperties
     {
         var november = new YearMonth(2026, 11);
         var typo = ActualCash.Book(new BookSpending { Month = november, Kind = "adviseurs", Amount = 850_000.00m, Note = "typo, moest 85.000 zijn" },
-            0, Today, "b-typo", "bestuur", Now).Value!;
+            Today, "b-typo", "bestuur", Now).Value!;
         ImmutableArray<SpendingBooking> bookings = [typo];
 
         // The sheet says 85.000 for November's advisers: refused, naming the booking, instead of 935.000.
         ImmutableArray<MonthTotal?> sheet = [new MonthTotal { Month = november, Kind = "adviseurs", Amount = 85_000.00m }];
-        var refused = SpendingLedger.SetTotals(bookings, 1, sheet, Today, "bestuur", Now);
+        var refused = SpendingLedger.SetTotals(bookings, sheet, Today, "bestuur", Now);
         var error = Assert.Single(refused.Refusal!.Errors);
         Assert.Equal("totals[0].amount", error.Field);
         Assert.Contains("b-typo € 850.000,00", error.Reason);
         Assert.Contains("11-2026 adviseurs", error.Reason);
 
         // A negative or missing reason is refused; the correction books the difference.
-        Assert.Equal(["amount"], SpendingLedger.Correct("b-typo", new CorrectSpending { Amount = -500m, Reason = "x" }, bookings, 1, "c-1", "bestuur", Now).Refusal!.Errors.Select(e => e.Field));
-        Assert.Equal(["reason"], SpendingLedger.Correct("b-typo", new CorrectSpending { Amount = 85_000m, Reason = " " }, bookings, 1, "c-1", "bestuur", Now).Refusal!.Errors.Select(e => e.Field));
-        Assert.Equal("not-found", SpendingLedger.Correct("b-other", new CorrectSpending { Amount = 1m, Reason = "x" }, bookings, 1, "c-1", "bestuur", Now).Refusal!.Code);
-        var correction = SpendingLedger.Correct("b-typo", new CorrectSpending { Amount = 85_000.00m, Reason = "tikfout" }, bookings, 1, "c-1", "bestuur", Now).Value!;
+        Assert.Equal(["amount"], SpendingLedger.Correct("b-typo", new CorrectSpending { Amount = -500m, Reason = "x" }, bookings, "c-1", "bestuur", Now).Refusal!.Errors.Select(e => e.Field));
+        Assert.Equal(["reason"], SpendingLedger.Correct("b-typo", new CorrectSpending { Amount = 85_000m, Reason = " " }, bookings, "c-1", "bestuur", Now).Refusal!.Errors.Select(e => e.Field));
+        Assert.Equal("not-found", SpendingLedger.Correct("b-other", new CorrectSpending { Amount = 1m, Reason = "x" }, bookings, "c-1", "bestuur", Now).Refusal!.Code);
+        var correction = SpendingLedger.Correct("b-typo", new CorrectSpending { Amount = 85_000.00m, Reason = "tikfout" }, bookings, "c-1", "bestuur", Now).Value!;
         Assert.Equal(-765_000.00m, correction.Amount);
         Assert.Equal((november, WorkKind.Advisers, "b-typo", "tikfout"), (correction.Month, correction.Kind, correction.Corrects, correction.Note));
         bookings = bookings.Add(correction);
         Assert.Equal(85_000m, SpendingLedger.Stands("b-typo", bookings));
 
         // Now the sheet agrees with what stands: no total booking is needed, and a higher sheet books only the rest.
-        var agrees = SpendingLedger.SetTotals(bookings, 2, sheet, Today, "bestuur", Now);
+        var agrees = SpendingLedger.SetTotals(bookings, sheet, Today, "bestuur", Now);
         Assert.Empty(agrees.Value.Facts);
         Assert.Equal(new MonthTotalsResult(0, 0, 1, 0), agrees.Value.Result with { Message = null });
-        var higher = SpendingLedger.SetTotals(bookings, 2, [new MonthTotal { Month = november, Kind = "adviseurs", Amount = 100_000m }], Today, "bestuur", Now);
+        var higher = SpendingLedger.SetTotals(bookings, [new MonthTotal { Month = november, Kind = "adviseurs", Amount = 100_000m }], Today, "bestuur", Now);
         var total = Assert.Single(higher.Value.Facts).Booking;
         Assert.Equal(("t-2026-11-advisers", 15_000.00m), (total.Id, total.Amount));
         // A month total is changed by the sheet, not by a correction.
-        Assert.Equal("bookingId", Assert.Single(SpendingLedger.Correct(total.Id, new CorrectSpending { Amount = 1m, Reason = "x" }, bookings.Add(total), 3, "c-2", "bestuur", Now).Refusal!.Errors).Field);
+        Assert.Equal("bookingId", Assert.Single(SpendingLedger.Correct(total.Id, new CorrectSpending { Amount = 1m, Reason = "x" }, bookings.Add(total), "c-2", "bestuur", Now).Refusal!.Errors).Field);
     }
 }

@@ -35,6 +35,9 @@ public sealed class SpendingCorrectionReadsTests
             return inner.ReadAsync(grainType, grainKey, query);
         }
 
+        public Task<IReadOnlyDictionary<string, StoredMemberCount>> ReadMemberCountsAsync(string registerType, IReadOnlyCollection<string> cooperativeIds) =>
+            inner.ReadMemberCountsAsync(registerType, cooperativeIds);
+        public Task<IReadOnlyList<string>> RegistersWithoutCurrentCountAsync(string registerType) => inner.RegistersWithoutCurrentCountAsync(registerType);
         public Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId)
         {
             Reads.Enqueue($"find {bookingId}");
@@ -51,6 +54,12 @@ public sealed class SpendingCorrectionReadsTests
             return inner.ReadTagRangeAsync(grainType, grainKey, kind, tagFrom, tagTo);
         }
         public Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix) => inner.CountByTagPrefixAsync(grainType, grainKey, kind, tagPrefix);
+        public Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string grainType, string grainKey, string tagFrom, string tagTo, SpendingRows which, long skip = 0, int take = int.MaxValue)
+        {
+            if (grainType == CashFlowPlanGrain.JournalType)
+                Reads.Enqueue(which == SpendingRows.Totals ? $"totals {tagFrom}..{tagTo}" : $"single {tagFrom}..{tagTo} from {skip} take {take}");
+            return inner.ReadSpendingRangeAsync(grainType, grainKey, tagFrom, tagTo, which, skip, take);
+        }
         public Task<IReadOnlyList<CurrentRow>> ReadRowsAsync(string grainType, string grainKey, RowQuery query) => inner.ReadRowsAsync(grainType, grainKey, query);
         public Task<long> CountRowsAsync(string grainType, string grainKey, string kind, string? tag = null) => inner.CountRowsAsync(grainType, grainKey, kind, tag);
         public Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys) => inner.LoadManyAsync(grainType, grainKeys);

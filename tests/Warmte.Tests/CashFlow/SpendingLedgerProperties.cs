@@ -59,7 +59,7 @@ public sealed class SpendingLedgerProperties
                     var amount = Amount(step.Cents, step.Scale);
                     if (amount <= 0m) continue;
                     var booked = ActualCash.Book(new BookSpending { Month = Start.PlusMonths(step.Month), Kind = Kinds[step.Kind], Amount = amount },
-                        list.Length, Today, $"b-{n++}", "t", Now);
+                        Today, $"b-{n++}", "t", Now);
                     Assert.True(booked.IsOk, booked.Refusal?.Message);
                     list = list.Add(booked.Value!);
                     var fact = new SpendingFact(SpendingChange.Booked, booked.Value!);
@@ -74,7 +74,7 @@ public sealed class SpendingLedgerProperties
                 var old = ActualCash.SetTotals(list, totals, Today, "t", Now.PlusTicks(n++));
                 var months = totals.Select(t => t!.Month!.Value).ToHashSet();
                 var existing = list.Where(b => months.Contains(b.Month)).ToList();
-                var @new = SpendingLedger.SetTotals(existing, list.Length, totals, Today, "t", Now.PlusTicks(n - 1));
+                var @new = SpendingLedger.SetTotals(existing, totals, Today, "t", Now.PlusTicks(n - 1));
                 Assert.Equal(old.IsOk, @new.IsOk);
                 if (!old.IsOk) { Assert.Equal(Json(old.Refusal), Json(@new.Refusal)); continue; }
                 Assert.Equal(old.Value.Result, @new.Value.Result);

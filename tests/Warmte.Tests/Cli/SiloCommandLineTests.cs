@@ -132,7 +132,8 @@ public sealed class SiloCommandLineTests : IDisposable
     [Fact]
     public async Task Token_commands_use_the_data_dir_given_before_or_after_the_verb()
     {
-        var before = await BuiltProgram.Silo("--data-dir", DataDir, "token", "create", "--role", "admin", "--name", "Beheer Eerst");
+        // The first one makes the database (before the service's first start): --new-database (tester8 T5).
+        var before = await BuiltProgram.Silo("--data-dir", DataDir, "token", "create", "--role", "admin", "--name", "Beheer Eerst", "--new-database");
         Assert.True(before.ExitCode == 0, before.ToString());
         Assert.Matches(@"(?m)^wt_\S{20,}$", before.Out);
         Assert.True(File.Exists(Path.Combine(DataDir, "warmtenet.db")));
@@ -161,9 +162,10 @@ public sealed class SiloCommandLineTests : IDisposable
         Assert.True(known.ExitCode == 0, known.ToString());
         Assert.Matches(@"(?m)^\S+\tboard:ketelhuiswg\tBestuur Daarna\taangemaakt 01-07-2026 12:00$", known.Out);
         Assert.Matches(@"(?m)^\S+\tfinancier\tFinancier Midden\taangemaakt 15-01-2026 11:00$", known.Out);
-        // Nothing went to the default ./data of the working directory: an empty other directory has no tokens.
+        // Nothing went to the default ./data of the working directory: another directory has no database at all.
         var elsewhere = await BuiltProgram.Silo("--data-dir", Path.Combine(_work, "other"), "token", "list");
         Assert.DoesNotContain("Beheer Eerst", elsewhere.Out);
+        Assert.Contains("geen Warmtenet-database", elsewhere.Err);
 
         var id = before.Out.Split(' ')[1];
         var revoke = await BuiltProgram.Silo("token", "revoke", id, "--data-dir", DataDir);
@@ -182,7 +184,7 @@ public sealed class SiloCommandLineTests : IDisposable
     public async Task Configuration_overrides_reach_the_token_command()
     {
         var withColon = await BuiltProgram.Silo("--Storage:Provider", "Sqlite", "token", "create", "--role", "reader", "--name", "Lezer",
-            "--data-dir", DataDir);
+            "--data-dir", DataDir, "--new-database");
         Assert.True(withColon.ExitCode == 0, withColon.ToString());
         Assert.Contains("reader\tLezer", (await BuiltProgram.Silo("token", "list", "--data-dir", DataDir)).Out);
         // An override in the form --Key=value, after the verb, reaches configuration too: this one is refused by it.

@@ -372,7 +372,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var done = load.Done;
 
         // Spending: each acknowledged booking exactly once (its note is its key), the sum to the cent.
-        var bookings = (await client.Get($"api/projects/{load.Project}/spending")).Body.GetProperty("items").EnumerateArray()
+        var bookings = (await client.SpendingItems($"api/projects/{load.Project}/spending"))
             .Select(b => (Note: b.GetProperty("note").GetString()!, Amount: b.GetProperty("amount").GetDecimal())).ToList();
         var ackedBookings = done.Where(w => w.Kind == Kind.Booking).ToList();
         Assert.Equal(ackedBookings.Select(w => w.Key!).Order(), bookings.Select(b => b.Note).Order());

@@ -22,12 +22,12 @@ public sealed class LimitMessagesTests
     public void A_booking_above_the_services_limit_is_refused_naming_that_limit()
     {
         var booked = ActualCash.Book(new BookSpending { Month = new YearMonth(2026, 11), Kind = "Ontwerp", Amount = 1_000_000_000.01m },
-            0, new YearMonth(2026, 12), "b-1", "bestuur", Instant.FromUtc(2026, 12, 7, 10, 0));
+            new YearMonth(2026, 12), "b-1", "bestuur", Instant.FromUtc(2026, 12, 7, 10, 0));
         Assert.False(booked.IsOk);
         var error = Assert.Single(booked.Refusal!.Errors);
         Assert.Equal(("amount", "is onwaarschijnlijk groot (meer dan € 1.000.000.000,00)."), (error.Field, error.Reason));
         Assert.True(ActualCash.Book(new BookSpending { Month = new YearMonth(2026, 11), Kind = "Ontwerp", Amount = 1_000_000_000m },
-            0, new YearMonth(2026, 12), "b-1", "bestuur", Instant.FromUtc(2026, 12, 7, 10, 0)).IsOk);
+            new YearMonth(2026, 12), "b-1", "bestuur", Instant.FromUtc(2026, 12, 7, 10, 0)).IsOk);
     }
 
     [Theory]

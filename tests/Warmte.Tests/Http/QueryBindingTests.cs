@@ -33,6 +33,19 @@ public sealed class QueryBindingTests : IAsyncLifetime
             Assert.Equal([field], answer.ErrorFields);
             Assert.Contains("geen geheel getal", answer.Body.GetProperty("errors").GetProperty(field)[0].GetString());
         }
+        // A whole number the parameter cannot hold is called too large or too small, not "no whole number" (tester8 T10).
+        foreach (var (path, field, says) in new[]
+                 {
+                     ($"api/projects/{project}/audit?page=2147483648", "page", "'2147483648' is te groot (hoogstens 2.147.483.647)."),
+                     ($"api/projects/{project}/grants/audit?pageSize=99999999999999999999", "pageSize", "'99999999999999999999' is te groot (hoogstens 2.147.483.647)."),
+                     ($"api/projects/{project}/business-cases?page=-2147483649", "page", "'-2147483649' is te klein (minstens -2.147.483.648)."),
+                 })
+        {
+            var answer = await admin.Get(path);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+            Assert.Equal([field], answer.ErrorFields);
+            Assert.Equal(says, answer.Body.GetProperty("errors").GetProperty(field)[0].GetString());
+        }
         // A number still binds, and the endpoint's own check still answers.
         Assert.Equal(HttpStatusCode.OK, (await admin.Get($"api/projects/{project}/audit?page=1")).Status);
         Assert.Equal(["page"], (await admin.Get($"api/projects/{project}/audit?page=0")).ErrorFields);

@@ -62,10 +62,31 @@ public sealed class SpendingListApiTests
         Assert.Equal(sent.Where(b => b.Month is "2024-01" or "2024-02").Select(b => b.Amount),
             earlier.Body.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("amount").GetDecimal()));
 
-        // from–to: every booking, in the order booked; one month as before.
+        // from–to: every booking, in the order booked, a page of 50 at a time (tester8 T7): the total in the answer and in
+        // X-Total-Count, the next page as a request for the same months; walking it gives every booking once.
+        Assert.Equal(52, sent.Count);
+        using (var firstPage = await admin.GetAsync($"{spending}?from=2024-01&to=2026-05"))
+            Assert.Equal("52", Assert.Single(firstPage.Headers.GetValues("X-Total-Count")));
         var all = await admin.Get($"{spending}?from=2024-01&to=2026-05");
+        Assert.Equal((1, 50, 52), (all.Body.GetProperty("page").GetInt32(), all.Body.GetProperty("pageSize").GetInt32(), all.Body.GetProperty("total").GetInt32()));
+        Assert.Equal(50, all.Body.GetProperty("items").GetArrayLength());
+        Assert.Equal($"/api/projects/{project}/spending?from=2024-01&to=2026-05&page=2&pageSize=50", all.Text("next"));
+        var second = await admin.Get(all.Text("next"));
+        Assert.Equal((2, 2, JsonValueKind.Null), (second.Body.GetProperty("page").GetInt32(), second.Body.GetProperty("items").GetArrayLength(), second.Body.GetProperty("next").ValueKind));
+        // earlier, later and the project's totals mean what they meant, on every page.
+        Assert.Equal((all.Text("earlier"), all.Text("later"), all.Text("totalBookings"), all.Text("totalAmount")),
+            (second.Text("earlier"), second.Text("later"), second.Text("totalBookings"), second.Text("totalAmount")));
         Assert.Equal(sent.Select(b => (b.Month, b.Kind, b.Amount)),
-            all.Body.GetProperty("items").EnumerateArray().Select(b => (b.GetProperty("month").GetString()!, b.GetProperty("kind").GetString()!, b.GetProperty("amount").GetDecimal())));
+            (await admin.SpendingItems($"{spending}?from=2024-01&to=2026-05&pageSize=7"))
+            .Select(b => (b.GetProperty("month").GetString()!, b.GetProperty("kind").GetString()!, b.GetProperty("amount").GetDecimal())));
+        // The default range is paged as well: its next page names the months it answered.
+        Assert.Equal($"/api/projects/{project}/spending?from=2024-03&to=2026-05&page=2&pageSize=20", (await admin.Get($"{spending}?pageSize=20")).Text("next"));
+        // Bad paging is a 400 naming the parameter; a whole number too large for it says so.
+        Assert.Equal(["page"], (await admin.Get($"{spending}?page=0")).ErrorFields);
+        Assert.Equal(["pageSize"], (await admin.Get($"{spending}?pageSize=201")).ErrorFields);
+        var huge = await admin.Get($"{spending}?page=2147483648");
+        Assert.Equal(["page"], huge.ErrorFields);
+        Assert.Contains("te groot", huge.Body.GetProperty("errors").GetProperty("page")[0].GetString());
         var july = await admin.Get($"{spending}?month=2025-07");
         Assert.Equal(sent.Count(b => b.Month == "2025-07"), july.Body.GetProperty("items").GetArrayLength());
         Assert.Equal(("2025-07", "2025-07"), (july.Text("from"), july.Text("to")));
@@ -100,6 +121,19 @@ public sealed class SpendingListApiTests
         Assert.Equal(sent.Count(b => b.Month is "2024-01" or "2024-02"), first.Out.Split('\n').Count(l => l.TrimStart().StartsWith("b-", StringComparison.Ordinal)));
         Assert.Contains($"Er zijn latere boekingen, na 02-2024: warmte spending list {project} --from 03-2024", first.Out);
         Assert.DoesNotContain("eerdere boekingen", first.Out);
+        // Pages in the CLI: which page of how many, and the command for the next one; the last page has none.
+        var paged = await CliHarness.Run(env, null, new LocalDate(2026, 12, 6), "spending", "list", project, "--from", "01-2024", "--to", "05-2026", "--page-size", "20");
+        Assert.True(paged.ExitCode == 0, paged.ToString());
+        Assert.Contains($"Geboekte uitgaven van {project} van 01-2024 t/m 05-2026 (pagina 1 van 3; 52 boekingen in deze maanden)", paged.Out);
+        Assert.Contains($"Volgende pagina: warmte spending list {project} --from 01-2024 --to 05-2026 --page 2 --page-size 20", paged.Out);
+        var last = await CliHarness.Run(env, null, new LocalDate(2026, 12, 6), "spending", "list", project, "--from", "01-2024", "--to", "05-2026", "--page-size", "20", "--page", "3");
+        Assert.True(last.ExitCode == 0, last.ToString());
+        Assert.Equal(12, last.Out.Split('\n').Count(l => l.TrimStart().StartsWith("b-", StringComparison.Ordinal) || l.TrimStart().StartsWith("t-", StringComparison.Ordinal)));
+        Assert.DoesNotContain("Volgende pagina", last.Out);
+        var beyond = await CliHarness.Run(env, null, new LocalDate(2026, 12, 6), "spending", "list", project, "--from", "01-2024", "--to", "05-2026", "--page", "9");
+        Assert.Equal(1, beyond.ExitCode);
+        Assert.Contains("Pagina 9 bestaat niet: deze maanden hebben 52 boekingen, 2 pagina's van 50.", beyond.ToString());
+        Assert.NotEqual(0, (await CliHarness.Run(env, null, new LocalDate(2026, 12, 6), "spending", "list", project, "--page-size", "201")).ExitCode);
         var tooWide = await CliHarness.Run(env, null, new LocalDate(2026, 12, 6), "spending", "list", project, "--from", "01-2010", "--to", "12-2024");
         Assert.NotEqual(0, tooWide.ExitCode);
         Assert.Contains("120", tooWide.ToString());

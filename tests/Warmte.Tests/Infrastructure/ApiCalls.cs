@@ -32,6 +32,23 @@ public static class ApiCalls
 
     public static Task<Answer> Delete(this HttpClient client, string path) => Send(client, HttpMethod.Delete, path, null);
 
+    /// <summary>
+    /// Every booking a spending listing's months hold: <c>GET …/spending</c> answers one page (tester8 T7), so this follows
+    /// each answer's <c>next</c> until the last page.
+    /// </summary>
+    public static async Task<List<JsonElement>> SpendingItems(this HttpClient client, string path)
+    {
+        var items = new List<JsonElement>();
+        for (string? next = path; next is not null;)
+        {
+            var answer = await client.Get(next);
+            if (answer.Status != HttpStatusCode.OK) throw new InvalidOperationException($"GET {next}: {(int)answer.Status} {answer.Raw}");
+            items.AddRange(answer.Body.GetProperty("items").EnumerateArray());
+            next = answer.Body.GetProperty("next") is { ValueKind: JsonValueKind.String } link ? link.GetString() : null;
+        }
+        return items;
+    }
+
     /// <summary>Sends raw text as the JSON body, for malformed-input tests.</summary>
     public static Task<Answer> PostRaw(this HttpClient client, string path, string json) =>
         Send(client, HttpMethod.Post, path, new StringContent(json, Encoding.UTF8, "application/json"));

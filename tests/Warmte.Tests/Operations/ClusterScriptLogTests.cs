@@ -5,7 +5,8 @@ namespace Warmte.Tests.Operations;
 
 /// <summary>
 /// scripts/cluster.sh run twice in one --dir (start, stop, start, stop; one silo, its own PostgreSQL, the tests'
-/// build of the silo): each run's silo-1.log holds that run only, and the previous run's is kept as silo-1.log.1.
+/// build of the silo): each run's silo-1.log holds that run only, and the previous run's is kept as silo-1.log.1; a
+/// restart in a new shell runs the silo binary given at start (WARMTE_SILO_DLL, recorded in cluster.env).
 /// </summary>
 public sealed class ClusterScriptLogTests
 {
@@ -29,15 +30,25 @@ public sealed class ClusterScriptLogTests
             {
                 var started = await BuiltProgram.Run("bash", [script, "start", .. places], environment, TimeSpan.FromMinutes(6));
                 Assert.True(started.ExitCode == 0, $"run {run}: {started}");
+                if (run == 1)
+                {
+                    // Tester8 T8: a restart from a new shell (no WARMTE_SILO_DLL) runs the binary the cluster was started with,
+                    // recorded in cluster.env, and appends to this run's log.
+                    Assert.Contains($"SILO_DLL={BuiltProgram.SiloDll}", await File.ReadAllTextAsync(Path.Combine(dir, "cluster.env")));
+                    var newShell = new Dictionary<string, string?>(environment) { ["WARMTE_SILO_DLL"] = null };
+                    var restarted = await BuiltProgram.Run("bash", [script, "restart", "1", "--dir", dir], newShell, TimeSpan.FromMinutes(6));
+                    Assert.True(restarted.ExitCode == 0, $"restart: {restarted}");
+                }
                 var stopped = await BuiltProgram.Run("bash", [script, "stop", "--dir", dir], environment, TimeSpan.FromMinutes(3));
                 Assert.True(stopped.ExitCode == 0, $"run {run}: {stopped}");
             }
 
-            // The silo's own line at every start (ASP.NET's "Now listening on"): once in this run's log, once in the previous run's.
+            // The silo's own line at every start (ASP.NET's "Now listening on"): once in this run's log; twice in the previous
+            // run's (its start and the restart, appended).
             var listening = $"Now listening on: http://127.0.0.1:{http}";
             Assert.Equal(1, Count(await File.ReadAllTextAsync(log), listening));
             Assert.True(File.Exists(log + ".1"), "the previous run's log is kept as silo-1.log.1");
-            Assert.Equal(1, Count(await File.ReadAllTextAsync(log + ".1"), listening));
+            Assert.Equal(2, Count(await File.ReadAllTextAsync(log + ".1"), listening));
             Assert.False(File.Exists(log + ".2"));
         }
         finally

@@ -234,6 +234,36 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         Assert.Equal(("1e Oosterparkstraat", "Amsterdam", "1091 GM", 9, "A", null), await Stored("2005"));
     }
 
+    /// <summary>
+    /// Carried from session 16: a Postcode column and the postcode inside the Adres cell that disagree. The column wins (as before),
+    /// but no longer silently: the row is warned about naming the row, the column and both values, in the dry run and the real run.
+    /// A row whose two postcodes agree once written the same way (1093bs, 1093 BS) is not.
+    /// </summary>
+    [Fact]
+    public async Task A_postcode_column_that_disagrees_with_the_postcode_in_the_address_cell_is_warned_about()
+    {
+        var coop = await NewCooperative();
+        var file = TempFile(".csv");
+        File.WriteAllText(file, "Lid nr.;Naam;Categorie;Postcode;Adres;Lid sinds\n"
+                                + "1;Jan;huurder;1091 GM;Dapperstraat 14-H, 1093 BS Amsterdam;2020-01-01\n"
+                                + "2;Piet;huurder;1093bs;Dapperstraat 16, 1093 BS Amsterdam;2020-01-01\n");
+        const string warning = "rij 2, kolom D (Postcode): '1091 GM' verschilt van de postcode in kolom E (Adres) "
+                               + "('Dapperstraat 14-H, 1093 BS Amsterdam': 1093 BS); de postcode uit de kolom Postcode (1091 GM) is gebruikt. "
+                               + "Controleer het adres en maak beide gelijk, of laat de postcode in één van beide weg; de rij wordt wel ingelezen.";
+        var dry = await Run("import", "members", coop, file, "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains(warning, dry.Out);
+        Assert.DoesNotContain("rij 3, kolom D", dry.Out + dry.Err);
+        Assert.Equal(0, await MemberCount(coop));
+
+        var real = await Run("import", "members", coop, file);
+        Assert.True(real.ExitCode == 0, real.ToString());
+        Assert.Contains(warning, real.Out);
+        Assert.Equal(2, await MemberCount(coop));
+        var stored = (await fixture.Server.Client().Get($"api/cooperatives/{coop}/members/1")).Body.GetProperty("address").GetProperty("postcode").GetString();
+        Assert.Equal("1091 GM", stored);
+    }
+
     [Fact]
     public async Task A_house_number_the_spreadsheet_turned_into_a_date_is_named_as_such()
     {

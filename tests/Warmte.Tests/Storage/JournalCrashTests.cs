@@ -82,7 +82,7 @@ public sealed class JournalCrashTests
         {
             var mine = sent.Values.Where(b => b.Project == project).ToList();
             Assert.NotEmpty(mine);
-            var bookings = (await again.Get($"api/projects/{project}/spending")).Body.GetProperty("items").EnumerateArray().ToList();
+            var bookings = await again.SpendingItems($"api/projects/{project}/spending");
             Assert.Equal(mine.Count, bookings.Count);
             Assert.Equal(mine.Sum(b => b.Amount), bookings.Sum(b => b.GetProperty("amount").GetDecimal()));
             var position = (await again.Get($"api/projects/{project}/cash-position")).Body;

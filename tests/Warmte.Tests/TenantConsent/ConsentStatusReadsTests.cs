@@ -46,6 +46,8 @@ public sealed class ConsentStatusReadsTests
         public Task<long> CountAsync(string grainType, string grainKey, string kind, string? tag = null) => inner.CountAsync(grainType, grainKey, kind, tag);
         public Task<IReadOnlyList<JournalRecord>> ReadTagRangeAsync(string grainType, string grainKey, string kind, string tagFrom, string tagTo) => inner.ReadTagRangeAsync(grainType, grainKey, kind, tagFrom, tagTo);
         public Task<long> CountByTagPrefixAsync(string grainType, string grainKey, string kind, string tagPrefix) => inner.CountByTagPrefixAsync(grainType, grainKey, kind, tagPrefix);
+        public Task<IReadOnlyList<JournalRecord>> ReadSpendingRangeAsync(string grainType, string grainKey, string tagFrom, string tagTo, SpendingRows which, long skip = 0, int take = int.MaxValue) =>
+            inner.ReadSpendingRangeAsync(grainType, grainKey, tagFrom, tagTo, which, skip, take);
         public Task<long> CountRowsAsync(string grainType, string grainKey, string kind, string? tag = null) => inner.CountRowsAsync(grainType, grainKey, kind, tag);
         public Task<IReadOnlyDictionary<string, StoredSnapshot>> LoadManyAsync(string grainType, IReadOnlyCollection<string> grainKeys) => inner.LoadManyAsync(grainType, grainKeys);
         public Task<IReadOnlyList<StoredProjectSummary>> ReadProjectSummariesAsync(IReadOnlyCollection<string>? cooperativeIds = null) => inner.ReadProjectSummariesAsync(cooperativeIds);
@@ -58,6 +60,9 @@ public sealed class ConsentStatusReadsTests
         public Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows) => inner.IndexProjectSummaryFundersAsync(rows);
         public Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains) => inner.SnapshotVersionsAsync(grains);
         public Task<NodaTime.Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes) => inner.LastEntryAtAsync(grainKey, grainTypes);
+        public Task<IReadOnlyDictionary<string, StoredMemberCount>> ReadMemberCountsAsync(string registerType, IReadOnlyCollection<string> cooperativeIds) =>
+            inner.ReadMemberCountsAsync(registerType, cooperativeIds);
+        public Task<IReadOnlyList<string>> RegistersWithoutCurrentCountAsync(string registerType) => inner.RegistersWithoutCurrentCountAsync(registerType);
         public Task<JournalRecord?> FindBookingAsync(string grainType, string grainKey, string bookingId) => inner.FindBookingAsync(grainType, grainKey, bookingId);
     }
 

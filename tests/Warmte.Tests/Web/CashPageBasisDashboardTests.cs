@@ -89,6 +89,57 @@ public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// Carried from session 16: the cash page's chart drew the booked balance while the cash timeline's rows and "Saldo nu" count the
+    /// plan's spending where nothing is booked yet (today's fixed costs). The chart's actual line now has the rows' balance, month by
+    /// month, and the months with planned amounts are hatched, with the amount and a legend.
+    /// </summary>
+    [Fact]
+    public async Task The_charts_actual_line_is_the_cash_timelines_balance_with_planned_months_marked()
+    {
+        var admin = fixture.Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{suffix}", $"proj-{suffix}");
+        var plan = JsonDocument.Parse("""
+            {"formatVersion":1,"name":"Klein","startMonth":"2026-11","openingBalance":50000,"cashBuffer":0,"restartCost":0,
+            "phases":[{"name":"Ontwerp","months":6,"budget":60000}],
+            "workPlan":[{"name":"Organisatie","kind":"organisation","monthlyCost":1000,"runsDuringStall":true},{"name":"Ontwerp","kind":"design","monthlyCost":9000}],
+            "grant":{"name":"S","funder":"F","amount":60000,"trancheSize":30000,"waitsForAccounting":true},
+            "leadTimes":{"requestToApprovedMonths":5,"approvedToPaidMonths":1}}
+            """).RootElement;
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan })).Status);
+        // Two work months booked; nothing yet in the fixture's month 01-2027, so its € 1.000 organisation is planned, not booked.
+        foreach (var month in new[] { "2026-11", "2026-12" })
+        {
+            var booked = await admin.Post($"api/projects/{project}/spending", new { month, kind = "Design", amount = 10_000m });
+            Assert.True(booked.Status == HttpStatusCode.Created, booked.Raw);
+        }
+        var timeline = (await admin.Get($"api/projects/{project}/cash-timeline")).Body;
+        var rows = timeline.GetProperty("actual").GetProperty("months").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("month").GetString()!, m => (Closing: m.GetProperty("closing").GetDecimal(), Planned: m.GetProperty("planned").GetDecimal()));
+        // By hand: € 50.000 − € 10.000 − € 10.000 − € 1.000 (January's organisation, planned) = € 29.000.
+        Assert.Equal(29_000m, timeline.GetProperty("actual").GetProperty("balance").GetDecimal());
+        Assert.Equal((29_000m, 1_000m), rows["2027-01"]);
+        var labels = (await admin.Get($"api/projects/{project}/cashflow")).Body.GetProperty("months").EnumerateArray()
+            .Select(m => m.GetProperty("month").GetString()!).ToList();
+        static string Js(decimal v) => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        var expected = string.Join(";", labels.Select(l => rows.TryGetValue(l, out var r) ? Js(r.Closing) : ""));
+
+        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        await page.GotoAsync($"/app/cashflow?id={project}");
+        var chart = page.Locator("#cash-chart");
+        await Expect(chart.Locator("path[data-series=werkelijk]")).ToHaveAttributeAsync("data-values", expected);
+        // The planned months, hatched, with their amounts: here only January.
+        var planned = chart.Locator("rect[data-kind=planned]");
+        await Expect(planned).ToHaveCountAsync(rows.Count(r => r.Value.Planned > 0 && labels.Contains(r.Key)));
+        await Expect(planned.First).ToHaveAttributeAsync("data-from", "2027-01");
+        await Expect(planned.First).ToHaveAttributeAsync("data-amount", "1000");
+        await Expect(page.Locator(".legend").First).ToContainTextAsync("Gepland, nog niet geboekt");
+        // The same balance in words below the chart.
+        await Expect(page.Locator("#from-actual")).ToContainTextAsync("Saldo nu € 29.000,00 (met € 1.000,00 geplande uitgaven");
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task The_portfolio_page_names_the_cooperative_by_its_name()
     {

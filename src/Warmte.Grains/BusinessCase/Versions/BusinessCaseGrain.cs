@@ -1,8 +1,12 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using NodaTime;
 using Warmte.Common;
 using Warmte.Journal;
+using Warmte.Serialization;
 
 namespace Warmte.BusinessCase.Versions;
 
@@ -53,17 +57,39 @@ public sealed class BusinessCaseGrain(IJournalStore store, IClock clock) : Grain
         JournaledState<BusinessCaseState>.Entry(ModelKind, Tag(v.Version), v.SavedAt, v.SavedBy, new BusinessCaseModelText(v.ModelJson)),
     ];
 
-    public async Task<Outcome<BusinessCaseVersionInfo>> Save(string modelJson, string? note, string actor)
+    /// <summary>
+    /// A new version, once per idempotency key, in the shape every keyed write has (<see cref="IdempotentWrite.OnceAsync"/>):
+    /// the rules first, the key committed with the version's rows, read only when the commit is refused. A stored key
+    /// answers the version the first try saved when it stands for the same model and note, 409
+    /// <c>idempotency-key-reused</c> when not; a refused model keeps no key (a retry is judged again).
+    /// </summary>
+    public async Task<Outcome<BusinessCaseVersionInfo>> Save(string modelJson, string? note, string actor, string? idempotencyKey = null)
     {
         await _journal.EnsureLoadedAsync();
-        var outcome = BusinessCaseRules.Save(_journal.State.Count + 1, modelJson, note, actor, clock.GetCurrentInstant());
-        if (!outcome.IsOk) return outcome.Refusal!;
-        var saved = outcome.Value!;
-        var info = BusinessCaseVersionInfo.Of(saved);
-        await _journal.CommitAsync(new BusinessCaseState { Count = saved.Version, Latest = info }, Entries(saved), clock.GetCurrentInstant());
-        await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // the financing verdict moves a gate and the comparison
-        return Outcome<BusinessCaseVersionInfo>.Ok(info);
+        var now = clock.GetCurrentInstant();
+        var fingerprint = Fingerprint(modelJson, note);
+        return await IdempotentWrite.OnceAsync(BusinessCaseRules.Save(_journal.State.Count + 1, modelJson, note, actor, now), idempotencyKey,
+            // Every key of this grain is stored with the version it saved; a key without one answers nothing.
+            findKey: async key => await _journal.FindIdempotencyAsync(key) is { Answer: not null } seen ? seen : null,
+            replay: seen => seen.Fingerprint == fingerprint
+                ? Outcome<BusinessCaseVersionInfo>.Ok(JsonSerializer.Deserialize<BusinessCaseVersionInfo>(seen.Answer!, WarmteJson.Default)!)
+                : Refusal.Conflict("idempotency-key-reused", "Deze idempotency-sleutel is al gebruikt om een ander model of een andere notitie te bewaren."),
+            commit: async (saved, key) =>
+            {
+                var info = BusinessCaseVersionInfo.Of(saved);
+                await _journal.CommitAsync(new BusinessCaseState { Count = saved.Version, Latest = info }, Entries(saved), now,
+                    key is null ? null : new IdempotencyRecord(key, fingerprint, JsonSerializer.Serialize(info, WarmteJson.Default), _journal.NextSeq));
+                await Alerts.ProjectChanged.Raise(GrainFactory, ProjectId); // the financing verdict moves a gate and the comparison
+                return info;
+            });
     }
+
+    /// <summary>
+    /// What an idempotency key of a save stands for: the model text exactly as sent and the note. A hash, since a model
+    /// is tens of kilobytes and the key row only has to tell the same request from another.
+    /// </summary>
+    public static string Fingerprint(string modelJson, string? note) =>
+        "version:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(modelJson))) + ":" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(note ?? "")));
 
     public async Task<ImmutableArray<BusinessCaseVersionInfo>> List() => (await ListPage(0, BusinessCaseRules.MaxVersions)).Versions;
 

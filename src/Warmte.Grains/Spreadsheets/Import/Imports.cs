@@ -58,6 +58,8 @@ public static partial class Imports
             // Woonplaats of its own; a line that also reads another way is warned about on its row (AddressLine.Parts.Doubt).
             if (house is not null && line?.Doubt is { } addressDoubt)
                 warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("address"), addressDoubt));
+            if (PostcodeDisagreement(c, postcode, line) is { } disagreement)
+                warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("postcode"), disagreement));
             var weq = Woningequivalenten(c);
             if (weq is { } w && MemberRules.ImplausibleWoningequivalenten(w, projectWoningequivalenten, c.Raw("woningequivalenten") as string) is { } doubt)
                 warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("woningequivalenten"), doubt));
@@ -141,6 +143,20 @@ public static partial class Imports
     /// is reported on the column it came from; the postcode is returned normalised when it is valid.
     /// <c>Line</c> is what the Adres cell said when the house number was read from it (street, town, doubt).
     /// </summary>
+    /// <summary>
+    /// The Postcode column and the postcode at the end of the Adres cell say different things: the column is used, and the row is
+    /// warned about with both values, so a typo in either is seen before the voting-code letter goes to the wrong address. Null when
+    /// they agree (after normalising: 1093BS is 1093 BS), or when either is missing or not a postcode (that is a problem of its own).
+    /// </summary>
+    private static string? PostcodeDisagreement(RowCells c, string? used, AddressLine.Parts? line)
+    {
+        if (used is null || line?.Postcode is not { } inLine || c.Text("postcode") is not { } inColumn) return null;
+        if (Postcode.Normalise(inLine) is not { } fromLine || Postcode.Normalise(inColumn) is not { } fromColumn || fromLine == fromColumn) return null;
+        return $"'{Common.Slug.Truncate(inColumn)}' verschilt van de postcode in {c.ColumnLabel("address")} "
+               + $"('{Common.Slug.Truncate(c.Text("address") ?? "")}': {fromLine}); de postcode uit de kolom Postcode ({fromColumn}) is gebruikt. "
+               + "Controleer het adres en maak beide gelijk, of laat de postcode in één van beide weg; de rij wordt wel ingelezen.";
+    }
+
     private static (string? Postcode, HouseNumber? House, AddressLine.Parts? Line) ReadAddress(RowCells c)
     {
         var postcodeText = c.Text("postcode");

@@ -56,11 +56,17 @@ export function chart(options) {
   const svg = s('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-labelledby': `${titleId} ${descId}`, class: 'chart', id },
     s('title', { id: titleId }, title), s('desc', { id: descId }, description));
 
-  // Bands behind everything (stall months).
+  // Hatching for bands of planned (not booked) amounts; the legend's key uses the same pattern (one per page is enough).
+  if (bands.some(b => b.className === 'planned') && !document.getElementById('hatch-planned')) {
+    svg.append(s('defs', {}, s('pattern', { id: 'hatch-planned', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+      s('rect', { width: 8, height: 8, class: 'hatch-ground' }), s('line', { x1: 0, y1: 0, x2: 0, y2: 8, class: 'hatch-line' }))));
+  }
+
+  // Bands behind everything (stall months, planned amounts).
   for (const band of bands) {
     const rect = s('rect', {
       x: MARGIN.left + band.from * step, y: MARGIN.top, width: (band.to - band.from + 1) * step, height: plotHeight,
-      class: band.className, 'data-kind': band.kind, 'data-from': labels[band.from], 'data-to': labels[band.to],
+      class: band.className, 'data-kind': band.kind, 'data-from': labels[band.from], 'data-to': labels[band.to], 'data-amount': band.amount,
     }, s('title', {}, band.label));
     svg.append(rect);
   }
@@ -102,7 +108,9 @@ export function chart(options) {
       d += `${open ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
       open = true;
     });
-    svg.append(s('path', { d, class: `line ${sr.className || ''}${sr.dashed ? ' dashed' : ''}`, 'data-series': sr.name, fill: 'none' }));
+    // data-values: the plotted numbers, so a test can compare the chart with the table it stands for.
+    svg.append(s('path', { d, class: `line ${sr.className || ''}${sr.dashed ? ' dashed' : ''}`, 'data-series': sr.name, fill: 'none',
+      'data-values': sr.values.map(v => (v === null || v === undefined ? '' : v)).join(';') }));
   }
 
   for (const t of thresholds) {

@@ -27,8 +27,10 @@ run(async () => {
     api(`/api/projects/${encodeURIComponent(id)}/regimes`),
   ]);
   let result = firstResult;
-  // Once the board books real spending, the projection from where the project really is.
-  const timeline = position.totalSpent > 0 ? await api(`/api/projects/${encodeURIComponent(id)}/cash-timeline`) : null;
+  // Once money was received or spending booked, the projection from where the project really is; its cash line (with the plan's
+  // spending where nothing is booked yet, marked planned) is the chart's actual line.
+  const timeline = position.totalSpent > 0 || position.totalReceived > 0
+    ? await api(`/api/projects/${encodeURIComponent(id)}/cash-timeline`) : null;
   // "Vandaag" is the service's month on the whole page (tester T3): the cash position's month, never a projection's
   // first month (from the actual state that is the month after today).
   const serviceMonth = position.today;
@@ -38,7 +40,7 @@ run(async () => {
   const picker = h('select', { id: 'regime', class: 'auto' }, Object.entries(regimeNames).map(([value, text]) => h('option', { value, selected: value === regime }, text)));
   const draw = () => {
     outlookHolder.replaceChildren(outlook(result, serviceMonth));
-    chartHolder.replaceChildren(cashChart(result, position), summary(result, timeline), monthTable(result));
+    chartHolder.replaceChildren(cashChart(result, timeline), summary(result, timeline), monthTable(result));
   };
   picker.addEventListener('change', async () => {
     regime = picker.value;
@@ -134,7 +136,7 @@ function previousMonth(ym) {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
-function cashChart(result, position) {
+function cashChart(result, timeline) {
   const months = result.months.map(m => m.month);
   const today = (result.planOutlook || result.outlook).today;
   const todayIndex = months.indexOf(today);
@@ -159,10 +161,18 @@ function cashChart(result, position) {
     { name: 'tot vandaag', values: past, className: 'cash' },
     { name: 'verwacht', values: future, className: 'cash', dashed: true },
   ];
-  // The booked cash line, once the board books its real spending.
-  if (position.totalSpent > 0) {
-    const byMonth = new Map(position.months.map(m => [m.month, m.closing]));
-    series.push({ name: 'werkelijk (geboekt)', values: months.map(mo => (byMonth.has(mo) ? byMonth.get(mo) : null)), className: 'actual' });
+  // The actual cash line: the same balance as the cash timeline's rows and "Saldo nu", so with the plan's spending counted where
+  // nothing is booked yet; those months are hatched (planned, not booked), with the amount in their title.
+  const actualMonths = timeline ? timeline.actual.months : [];
+  const planned = actualMonths.filter(m => m.planned > 0 && months.includes(m.month));
+  if (actualMonths.length) {
+    const byMonth = new Map(actualMonths.map(m => [m.month, m.closing]));
+    series.push({ name: 'werkelijk', values: months.map(mo => (byMonth.has(mo) ? byMonth.get(mo) : null)), className: 'actual' });
+    for (const m of planned) {
+      const i = months.indexOf(m.month);
+      bands.push({ from: i, to: i, className: 'planned', kind: 'planned', amount: m.planned,
+        label: `${month(m.month)}: ${euro(m.planned)} geplande uitgaven, nog niet geboekt (meegeteld in de kaspositie)` });
+    }
   }
   const legend = [
     { shape: 'line', className: 'cash', label: 'Kaspositie tot vandaag' },
@@ -170,12 +180,14 @@ function cashChart(result, position) {
     { shape: 'band', className: 'stall', label: 'Windstilte (werk ligt stil)' },
     { shape: 'marker', className: 'tranche', label: 'Tranche-uitbetaling' },
   ];
-  if (position.totalSpent > 0) legend.push({ shape: 'line', className: 'actual', label: 'Werkelijk (geboekte uitgaven)' });
+  if (actualMonths.length) legend.push({ shape: 'line', className: 'actual', label: 'Werkelijk (ontvangen en uitgegeven)' });
+  if (planned.length) legend.push({ shape: 'band', className: 'planned', label: 'Gepland, nog niet geboekt (meegeteld in de werkelijke lijn)' });
   return chart({
     id: 'cash-chart',
     title: `Kaspositie per maand, ${regimeNames[result.regime]}`,
     description: `Kaspositie aan het eind van elke maand van ${month(months[0])} tot ${month(months[months.length - 1])}. `
-      + `${plural(result.stalls.length, 'windstilte is', 'windstiltes zijn')} gearceerd, samen ${plural(result.summary.monthsStalled, 'maand', 'maanden')}; ${plural(markers.length, 'uitbetaling is', 'uitbetalingen zijn')} gemarkeerd.`,
+      + `${plural(result.stalls.length, 'windstilte is', 'windstiltes zijn')} gearceerd, samen ${plural(result.summary.monthsStalled, 'maand', 'maanden')}; ${plural(markers.length, 'uitbetaling is', 'uitbetalingen zijn')} gemarkeerd.`
+      + (planned.length ? ` In ${plural(planned.length, 'maand', 'maanden')} telt de werkelijke lijn geplande uitgaven mee die nog niet geboekt zijn (schuin gestreept).` : ''),
     labels: months, tickLabel: i => monthShort(months[i]), yFormat: euroShort,
     series, bands, markers, legend,
     verticals: todayIndex >= 0 ? [{ index: todayIndex, label: 'vandaag' }] : [],
