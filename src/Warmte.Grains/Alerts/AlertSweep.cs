@@ -155,6 +155,10 @@ public sealed class AlertSweepGrain(IAlertDueStore due, IClock clock, IOptions<A
                     await due.MoveAsync(w.ProjectId, w.DueAt, AlertSweepSchedule.NextDue(w.DueAt, now, period));
                     Interlocked.Increment(ref evaluated);
                 }
+                catch (Journal.StorageFullException)
+                {
+                    // A full disk: stays due, without a warning per project per sweep (the full disk has one per episode).
+                }
                 catch (Exception e)
                 {
                     // Stays due: the next sweep tries again.

@@ -235,7 +235,15 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
     public async Task Refresh()
     {
         if (!_changed) return;
-        await Current();
+        try
+        {
+            await Current();
+        }
+        catch (Journal.StorageFullException)
+        {
+            // A full disk (one-way call: Orleans would log a warning with a stack per refresh). The full disk has its
+            // one warning per episode; the row stays stale and is computed again on the next change or read.
+        }
     }
 
     public async Task<ProjectSummaryRow?> Current()

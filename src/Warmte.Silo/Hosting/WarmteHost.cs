@@ -60,6 +60,9 @@ public static partial class WarmteHost
         var testClock = TestClockOffset.From(builder.Configuration, builder.Environment.EnvironmentName);
         // The data directory is made only after every setting was read and checked (DataDirLock.Acquire, below).
         var storage = StorageSettings.From(builder.Configuration, createDataDir: false);
+        // Tests only: a SQLite file that can be made "full" on demand (SqliteTestPageLimit); nothing to set, nowhere else.
+        if (storage.Provider == StorageProvider.Sqlite && builder.Environment.IsEnvironment(TestClockOffset.Environment))
+            storage = storage with { TestPageLimit = new SqliteTestPageLimit() };
         if (testClock is not null) builder.Services.TryAddSingleton<IClock>(testClock);
         builder.Services.TryAddSingleton<IClock>(NodaTime.SystemClock.Instance);
         // A query parameter that does not bind (?page=abc) throws, so WriteUnhandled can name it (Api/QueryBinding.cs).
@@ -211,7 +214,9 @@ public static partial class WarmteHost
             o.ConnectionString = storage.ConnectionString;
         });
         // Journaled grains (cash plan, funding) keep snapshot, history and idempotency keys in tables of their own.
-        silo.Services.AddSingleton<Journal.IJournalStore>(new AdoNetJournalStore(new Database(storage), storage.GroupCommit));
+        // A full disk: one warning per episode, /health/ready 503 while it lasts (StorageSpace, docs/operations.md).
+        silo.Services.TryAddSingleton(sp => new StorageSpace(sp.GetService<IClock>() ?? NodaTime.SystemClock.Instance, sp.GetRequiredService<ILogger<StorageSpace>>()));
+        silo.Services.AddSingleton<Journal.IJournalStore>(sp => new AdoNetJournalStore(new Database(storage), storage.GroupCommit, sp.GetRequiredService<StorageSpace>()));
         // The alert sweeps' due table (issue 15: a fixed number of reminders instead of one per project).
         silo.Services.AddSingleton<Alerts.IAlertDueStore>(new AdoNetAlertDueStore(new Database(storage)));
         silo.UseSystemTextJsonGrainStorageSerializer();
@@ -273,7 +278,8 @@ public static partial class WarmteHost
             // The middleware's own error line holds the exception's message, which for a refused query parameter is the
             // value sent (a token pasted into the URL). WriteUnhandled logs what matters itself, scrubbed; the middleware
             // keeps its line only for the unexpected (500).
-            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or InconsistentStateException || IsTransient(context.Exception),
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException or InconsistentStateException || IsTransient(context.Exception)
+                || StorageSpace.IsFull(context.Exception),
         });
         app.UseStatusCodePages(async context =>
         {
@@ -328,6 +334,15 @@ public static partial class WarmteHost
             case InconsistentStateException:
                 await Problems.Write(http, StatusCodes.Status409Conflict, "concurrent-change", "Gelijktijdige wijziging",
                     "Iemand anders wijzigde dit tegelijk; er is niets opgeslagen. Lees opnieuw en probeer het nog eens.");
+                break;
+            case var full when StorageSpace.IsFull(full):
+                // Before the transient case (Npgsql calls disk_full transient): a full disk needs a person, not a retry in 2 s.
+                // Logged once per episode by StorageSpace, not per request.
+                http.RequestServices.GetRequiredService<StorageSpace>().Answered(full!);
+                http.Response.Headers.RetryAfter = StorageSpace.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, StorageSpace.ProblemCode, "Opslag vol",
+                    "De opslag is vol; er is niets bewaard. Probeer het later opnieuw en meld het aan de beheerder van de dienst: "
+                    + "die moet ruimte maken op de schijf van de database.");
                 break;
             case BadHttpRequestException bad when QueryBinding.RefusalOf(bad) is { } named:
                 await Problems.From(named).ExecuteAsync(http);

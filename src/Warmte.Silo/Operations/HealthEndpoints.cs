@@ -6,7 +6,7 @@ namespace Warmte.Silo.Operations;
 
 /// <summary>
 /// Readiness for a load balancer or orchestrator: 200 only when this silo can take calls, that is
-/// its database answers and it is Active in the cluster's membership. /health (liveness: the process
+/// its database answers and is not full (<see cref="StorageSpace"/>) and it is Active in the cluster's membership. /health (liveness: the process
 /// serves HTTP) stays as it was.
 /// </summary>
 public static class HealthEndpoints
@@ -16,9 +16,11 @@ public static class HealthEndpoints
     public static void MapReadiness(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/ready", async (HttpContext http, Database database, IClusterMembershipService membership, ILocalSiloDetails silo,
-            Demo.DemoReadiness demo) =>
+            Demo.DemoReadiness demo, StorageSpace space) =>
         {
             var databaseCheck = await CheckDatabaseAsync(database, http.RequestAborted);
+            // A database that answers but refuses writes for lack of space is not ready either (StorageSpace: docs/operations.md).
+            if (databaseCheck == "ok" && space.NotReady) databaseCheck = "vol";
             var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
             var siloCheck = status == SiloStatus.Active ? "ok" : status.ToString();
             // With --demo: ready means the demo data is there (it is loaded after the silo starts); without, no such check.

@@ -100,6 +100,11 @@ public sealed class RefusalRecording(RequestDelegate next, RefusalAuditStore sto
             await store.RecordAsync(http.User.FindFirstValue("token_id") ?? "?", http.User.FindFirstValue(ClaimTypes.Role) ?? "?",
                 http.Request.Method, LogSafe.Path(http.Request.Path), status, http.Items[ProblemCodeItem] as string, target);
         }
+        catch (Exception ex) when (Storage.StorageSpace.IsFull(ex))
+        {
+            // A full disk: counted in its episode (one warning), not a warning per refused request.
+            http.RequestServices.GetRequiredService<Storage.StorageSpace>().Answered(ex);
+        }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
             logger.LogWarning(ex, "Could not record refused {Method} {Path} ({Status})", http.Request.Method, LogSafe.Path(http.Request.Path), status);

@@ -8,7 +8,7 @@ namespace Warmte.Silo.Operations;
 /// duration and the caller's token id and role. Never the token, the Authorization header or the
 /// query string.
 /// <para>
-/// The line's level (docs/operations.md, "Logs"): 5xx at Error; refusals (4xx) and slow requests
+/// The line's level (docs/operations.md, "Logs"): 5xx at Error (but 503 storage-full and not-ready: Information); refusals (4xx) and slow requests
 /// (at least <c>RequestLog:SlowMs</c>, default 1000 ms) at Information; other successful requests at
 /// <c>RequestLog:SuccessLevel</c> (default Information, so every request is logged as before; an
 /// operator with heavy traffic sets Debug or None and keeps failures, refusals and slow requests).
@@ -59,8 +59,12 @@ public sealed partial class RequestLogging
     }
 
     /// <summary>The level of one request's line (pure: what the docs promise).</summary>
-    public static LogLevel LevelOf(int status, bool slow, LogLevel successLevel) =>
-        status >= 500 ? LogLevel.Error
+    /// <param name="problemCode">The problem code answered, if any. Two 503s are states, not failures, and are logged
+    /// as refusals (Information): a write refused because the storage is full (StorageSpace logs one warning per
+    /// episode, not an error per request) and /health/ready's not-ready (a probe every few seconds while a disk is
+    /// full or a silo starts would otherwise be an error line each).</param>
+    public static LogLevel LevelOf(int status, bool slow, LogLevel successLevel, string? problemCode = null) =>
+        status >= 500 && problemCode is not (Storage.StorageSpace.ProblemCode or "not-ready") ? LogLevel.Error
         : status >= 400 || slow ? LogLevel.Information
         : successLevel;
 
@@ -75,7 +79,7 @@ public sealed partial class RequestLogging
         {
             var status = http.Response.StatusCode;
             var elapsed = Stopwatch.GetTimestamp() - started;
-            var level = LevelOf(status, elapsed >= _slowTicks, _successLevel);
+            var level = LevelOf(status, elapsed >= _slowTicks, _successLevel, http.Items[RefusalRecording.ProblemCodeItem] as string);
             // Nothing below is computed (path scrubbing, claims, formatting) when the line is not written.
             // None is checked here: the logger factory's filters let None through to any provider that says yes.
             if (level != LogLevel.None && _logger.IsEnabled(level))

@@ -44,6 +44,14 @@ public sealed class AdoNetAlertDueStore(Database database) : IAlertDueStore
         Database.Parameter(cmd, "project", projectId);
         Database.Parameter(cmd, "from", from.ToUnixTimeMilliseconds());
         Database.Parameter(cmd, "to", to.ToUnixTimeMilliseconds());
-        return await cmd.ExecuteNonQueryAsync() > 0;
+        try
+        {
+            return await cmd.ExecuteNonQueryAsync() > 0;
+        }
+        catch (Exception e) when (StorageSpace.IsFull(e) && e is not Journal.StorageFullException)
+        {
+            // The sweep keeps a full disk quiet (it has its one warning per episode): it must recognise it without the driver.
+            throw new Journal.StorageFullException($"The database is full; the due time was not moved ({StorageSpace.Describe(e)}).");
+        }
     }
 }

@@ -19,6 +19,7 @@ public sealed class AdoNetJournalStore : IJournalStore
 {
     private readonly Database database;
     private readonly PgGroupCommit? groupCommit;
+    private readonly StorageSpace? space;
 
     /// <param name="database">The service's database.</param>
     /// <param name="groupCommit">
@@ -26,9 +27,12 @@ public sealed class AdoNetJournalStore : IJournalStore
     /// transaction and round trip (<see cref="PgGroupCommit"/>, docs/storage.md "Group commit"); false for
     /// one transaction per commit. Ignored on SQLite.
     /// </param>
-    public AdoNetJournalStore(Database database, bool groupCommit = false)
+    /// <param name="space">Told of every commit refused for lack of space and of every commit that succeeds (a full disk:
+    /// <see cref="StorageSpace"/>); null where nobody asks (tools, tests of the store alone).</param>
+    public AdoNetJournalStore(Database database, bool groupCommit = false, StorageSpace? space = null)
     {
         this.database = database;
+        this.space = space;
         if (groupCommit && database.IsPostgres) this.groupCommit = new PgGroupCommit(database, this);
     }
 
@@ -59,7 +63,27 @@ public sealed class AdoNetJournalStore : IJournalStore
             : null;
     }
 
-    public async Task CommitAsync(JournalCommit commit)
+    public Task CommitAsync(JournalCommit commit) => Writing(() => CommitCheckedAsync(commit));
+
+    /// <summary>
+    /// A write of the store: a database that is full becomes <see cref="StorageFullException"/> (nothing was stored;
+    /// the API answers 503 storage-full, also after a grain call), and the space monitor hears of both outcomes.
+    /// </summary>
+    private async Task Writing(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception e) when (StorageSpace.IsFull(e) && e is not StorageFullException)
+        {
+            space?.Refused(e);
+            throw new StorageFullException($"The database is full; nothing was stored ({StorageSpace.Describe(e)}).");
+        }
+        space?.Written();
+    }
+
+    private async Task CommitCheckedAsync(JournalCommit commit)
     {
         // A register's commit with its members-today row goes the transaction's way (registers commit seldom).
         if (Pg && commit.Rows.Count == 0 && commit.MemberCount is null)
@@ -663,8 +687,12 @@ public sealed class AdoNetJournalStore : IJournalStore
         return await cmd.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
     }
 
-    public async Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at,
-        IReadOnlyCollection<string>? funders = null)
+    public Task WriteProjectSummaryAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at,
+        IReadOnlyCollection<string>? funders = null) =>
+        Writing(() => WriteProjectSummaryCheckedAsync(projectId, cooperativeId, asOf, summary, changes, at, funders));
+
+    private async Task WriteProjectSummaryCheckedAsync(string projectId, string cooperativeId, LocalDate asOf, byte[] summary, long changes, Instant at,
+        IReadOnlyCollection<string>? funders)
     {
         await using var connection = await database.OpenAsync();
         // The row and its funder rows together: a portfolio never sees the one without the other.

@@ -46,14 +46,40 @@ public static class BackupCommand
         command.CommandText = "VACUUM INTO @target";
         command.Parameters.AddWithValue("@target", target);
         try { await command.ExecuteNonQueryAsync(); }
-        catch
+        catch (Exception e)
         {
-            File.Delete(target); // no empty or half copy left to be mistaken for a backup
+            RemovePartial(target); // no empty or half copy left to be mistaken for a backup, nor SQLite's journal beside it
+            if (TargetFull(e))
+                return Fail(stderr, $"Warmte.Silo backup is mislukt: de schijf van het doel is vol (of neemt geen groter bestand aan); er is geen kopie gemaakt en {target} is weer weg. "
+                                    + $"Maak ruimte op die schijf of kies een doel op een andere schijf (de database is {SizeOf(source)} bytes; de kopie wordt niet groter).");
             throw;
         }
         stdout.WriteLine($"Kopie van {source} gemaakt: {target} ({new FileInfo(target).Length.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} bytes).");
         return SiloCommandLine.Ok;
     }
+
+    /// <summary>
+    /// The copy could not be written for lack of room: SQLITE_FULL (a full disk: the kernel's ENOSPC), or a write of the
+    /// copy refused (SQLITE_IOERR_WRITE, 778: e.g. a file larger than the file system or the process's limit takes).
+    /// VACUUM INTO only reads the source, so a refused write is a write of the copy.
+    /// </summary>
+    private static bool TargetFull(Exception e) =>
+        StorageSpace.IsFull(e) || e is SqliteException { SqliteExtendedErrorCode: SqliteIoErrWrite };
+
+    private const int SqliteIoErrWrite = 778;
+
+    /// <summary>The unfinished copy and the files SQLite made beside it while writing it (tester8 T9: b.db-journal stayed).</summary>
+    private static void RemovePartial(string target)
+    {
+        foreach (var file in new[] { target, target + "-journal", target + "-wal", target + "-shm" })
+        {
+            try { File.Delete(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* what cannot be removed, the error below still reports */ }
+        }
+    }
+
+    private static string SizeOf(string file) =>
+        new FileInfo(file).Length.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"));
 
     private static int Fail(TextWriter stderr, string message)
     {

@@ -17,6 +17,7 @@ public sealed class Database(StorageSettings settings)
             ? new NpgsqlConnection(Settings.ConnectionString)
             : new SqliteConnection(Settings.ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        if (Settings.TestPageLimit is { } limit) await limit.ApplyAsync(connection, cancellationToken);
         return connection;
     }
 

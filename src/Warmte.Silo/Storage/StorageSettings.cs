@@ -23,6 +23,9 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
     /// </summary>
     public bool GroupCommit { get; init; } = true;
 
+    /// <summary>Tests only (host environment Testing, SQLite): a page limit that makes the file "full" on demand; null elsewhere.</summary>
+    public SqliteTestPageLimit? TestPageLimit { get; init; }
+
     /// <param name="createDataDir">False for a command that only reads an existing data directory (backup): a mistyped
     /// --data-dir is refused, not created (tester5 T10j).</param>
     public static StorageSettings From(IConfiguration configuration, bool createDataDir = true)

@@ -26,6 +26,14 @@ public sealed class RequestLoggingTests
     public void The_level_of_a_line_follows_status_duration_and_the_setting(int status, bool slow, LogLevel setting, LogLevel expected) =>
         Assert.Equal(expected, RequestLogging.LevelOf(status, slow, setting));
 
+    [Theory]
+    [InlineData(503, "storage-full", LogLevel.Information)]   // counted in the full disk's one warning per episode
+    [InlineData(503, "not-ready", LogLevel.Information)]      // a readiness probe's answer is a state
+    [InlineData(503, "unavailable", LogLevel.Error)]
+    [InlineData(500, "internal-error", LogLevel.Error)]
+    public void A_503_that_reports_a_state_is_a_refusal_line_not_an_error(int status, string code, LogLevel expected) =>
+        Assert.Equal(expected, RequestLogging.LevelOf(status, slow: false, LogLevel.Information, code));
+
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
