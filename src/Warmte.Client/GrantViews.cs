@@ -249,9 +249,19 @@ internal static class GrantViews
             ("Aanvraag → betaling", Days(leadTimes?.Dec("requestToPaymentDays"))));
     }
 
-    /// <summary>The date of the latest step to <paramref name="status"/>, as the service sent it.</summary>
+    /// <summary>
+    /// The date of the latest step to <paramref name="status"/>, as the service sent it: the tranche's own date of it
+    /// (<c>requestedOn</c>, …; the grants list carries no steps), else from its steps (a service before these dates).
+    /// </summary>
     private static string? DateOf(JsonElement tranche, string status) =>
-        tranche.Items("steps").LastOrDefault(s => s.Str("to") == status) is { ValueKind: JsonValueKind.Object } step ? step.Str("on") : null;
+        tranche.Str(status switch
+        {
+            "Aangevraagd" => "requestedOn",
+            "VerantwoordingIngediend" => "accountedOn",
+            "Goedgekeurd" => "approvedOn",
+            "Afgekeurd" => "rejectedOn",
+            _ => "paidOn",
+        }) ?? (tranche.Items("steps").LastOrDefault(s => s.Str("to") == status) is { ValueKind: JsonValueKind.Object } step ? step.Str("on") : null);
 
     /// <summary>The accounting and rejection of a tranche, as lines of text.</summary>
     private static IEnumerable<string> Notes(JsonElement tranche)

@@ -167,8 +167,8 @@ public sealed record SummaryCalendar
     /// <summary>
     /// A grant with what the alerts and the portfolio row read of it: its terms, the totals and lead
     /// times already computed, and only the tranches that were requested and are not paid yet (the
-    /// alerts and the next expected payment look at no other), each with the last step to each status
-    /// (what <see cref="Tranche.DateOf"/> answers); the steps' actors and details, the accounting and
+    /// alerts and the next expected payment look at no other), each with the date of its last step to each status
+    /// (what <see cref="Tranche.DateOf"/> answers, as the grants state keeps it); no steps, the accounting and
     /// the conditions are left out. A plan of 100 tranches of which one is requested keeps one.
     /// </summary>
     public static GrantView Trim(GrantView view) => view with
@@ -178,12 +178,7 @@ public sealed record SummaryCalendar
             Conditions = null,
             Tranches =
             [
-                .. view.Grant.Tranches.Where(t => t.Status != TrancheStatus.Uitbetaald && t.DateOf(TrancheStatus.Aangevraagd) is not null).Select(t => t with
-                {
-                    Accounting = null,
-                    Steps = [.. t.Steps.Where((s, i) => !t.Steps.Skip(i + 1).Any(later => later.To == s.To))
-                        .Select(s => new TrancheStep { To = s.To, On = s.On, Actor = "", RecordedAt = default })],
-                }),
+                .. view.Grant.Tranches.Where(t => t.Status != TrancheStatus.Uitbetaald && t.DateOf(TrancheStatus.Aangevraagd) is not null).Select(t => t.Kept() with { Accounting = null }),
             ],
         },
     };

@@ -24,7 +24,13 @@ public sealed record Accounting
     [Id(0)] public required decimal AmountSpent { get; init; }
     [Id(1)] public required LocalDate PeriodFrom { get; init; }
     [Id(2)] public required LocalDate PeriodTo { get; init; }
-    [Id(3)] public ImmutableArray<string> Documents { get; init; } = [];
+    /// <summary>
+    /// The document references sent with it. Kept in the accounting step's journal row, not in the grants state (issue 15):
+    /// null in the state and in the grants list; the grant's own read fills it from that row.
+    /// </summary>
+    [Id(3)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableArray<string>? Documents { get; init; }
 }
 
 /// <summary>One step in a tranche's life: what happened, on which date, who entered it and when.</summary>
@@ -36,6 +42,10 @@ public sealed record TrancheStep
     [Id(2)] public required string Actor { get; init; }
     [Id(3)] public required Instant RecordedAt { get; init; }
     [Id(4)] public string? Detail { get; init; }
+    /// <summary>The accounting submitted with this step (an accounting step only), with its documents.</summary>
+    [Id(5)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Accounting? Accounting { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -48,12 +58,70 @@ public sealed record Tranche
     [Id(4)] public Accounting? Accounting { get; init; }
     [Id(5)] public string? RejectionReason { get; init; }
     [Id(6)] public decimal? PaidAmount { get; init; }
-    [Id(7)] public ImmutableArray<TrancheStep> Steps { get; init; } = [];
+    /// <summary>
+    /// Every step, oldest first — only where the journal was read for them: the grant's own read (the most recent
+    /// <see cref="GrantsGrain.StepsInGrantRead"/> per tranche). The grants state keeps no steps (issue 15: 300 rejected
+    /// accountings made it 99 KB, rewritten per step); each step is a journal row (kind <c>tranche-step</c>, tag
+    /// <c>grant/number</c>). Null in the state and in the grants list. Snapshots and summary rows written before
+    /// carry them here, and <see cref="DateOf"/> still reads them until the upgrade moves them (<see cref="GrantsUpgrade"/>).
+    /// </summary>
+    [Id(7)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableArray<TrancheStep>? Steps { get; init; }
 
-    /// <summary>The date of the latest step; later steps may not be dated before it.</summary>
-    public LocalDate? LastStepOn => Steps.IsEmpty ? null : Steps[^1].On;
+    // The date of the latest step to each status: all that the rules, lead times, forecast, alerts and exports read of
+    // the steps. Bounded (five dates), so the state does not grow with the number of steps.
+    [Id(8)] public LocalDate? RequestedOn { get; init; }
+    [Id(9)] public LocalDate? AccountedOn { get; init; }
+    [Id(10)] public LocalDate? ApprovedOn { get; init; }
+    [Id(11)] public LocalDate? RejectedOn { get; init; }
+    [Id(12)] public LocalDate? PaidOn { get; init; }
+    /// <summary>How many steps the tranche has had (its journal rows).</summary>
+    [Id(13)] public int StepCount { get; init; }
 
-    public LocalDate? DateOf(TrancheStatus status) => Steps.LastOrDefault(s => s.To == status)?.On;
+    /// <summary>
+    /// The date of the latest step; later steps may not be dated before it. Step dates never run backwards within a
+    /// tranche, so it is the latest of the kept dates.
+    /// </summary>
+    public LocalDate? LastStepOn =>
+        new[] { RequestedOn, AccountedOn, ApprovedOn, RejectedOn, PaidOn }.Max() ?? (Steps is { IsDefaultOrEmpty: false } s ? s[^1].On : null);
+
+    /// <summary>The date of the latest step to <paramref name="status"/> (null: never).</summary>
+    public LocalDate? DateOf(TrancheStatus status) =>
+        Kept(status) ?? Steps?.LastOrDefault(s => s.To == status)?.On;
+
+    private LocalDate? Kept(TrancheStatus status) => status switch
+    {
+        TrancheStatus.Aangevraagd => RequestedOn,
+        TrancheStatus.VerantwoordingIngediend => AccountedOn,
+        TrancheStatus.Goedgekeurd => ApprovedOn,
+        TrancheStatus.Afgekeurd => RejectedOn,
+        TrancheStatus.Uitbetaald => PaidOn,
+        _ => null,
+    };
+
+    /// <summary>This tranche after one more step to <paramref name="to"/> on <paramref name="on"/>: that status's date and the count.</summary>
+    public Tranche After(TrancheStatus to, LocalDate on) => (to switch
+    {
+        TrancheStatus.Aangevraagd => this with { RequestedOn = on },
+        TrancheStatus.VerantwoordingIngediend => this with { AccountedOn = on },
+        TrancheStatus.Goedgekeurd => this with { ApprovedOn = on },
+        TrancheStatus.Afgekeurd => this with { RejectedOn = on },
+        TrancheStatus.Uitbetaald => this with { PaidOn = on },
+        _ => this,
+    }) with { StepCount = StepCount + 1 };
+
+    /// <summary>
+    /// The tranche as the state keeps it: the dates and the count folded from steps it still carries (a snapshot or a
+    /// summary row written before the steps moved to the journal), no steps, and the accounting without its documents.
+    /// </summary>
+    public Tranche Kept()
+    {
+        var kept = this;
+        if (Steps is { IsDefaultOrEmpty: false } steps && StepCount == 0)
+            kept = steps.Aggregate(this with { Steps = null }, (t, step) => t.After(step.To, step.On));
+        return kept with { Steps = null, Accounting = Accounting is null ? null : Accounting with { Documents = null } };
+    }
 }
 
 /// <summary>

@@ -12,6 +12,9 @@ namespace Warmte.Grants;
 /// the total paid never exceeds the grant; amounts are positive with at most two decimals; step
 /// dates never run backwards and never lie in the future.
 /// </summary>
+/// <summary>A grant after a tranche step, and the step (for the journal: kind <c>tranche-step</c>, tag <c>grant/number</c>).</summary>
+public sealed record SteppedGrant(Change<Grant> Change, int Number, TrancheStep Step);
+
 public static class GrantRules
 {
     public const int MaxTranches = 100;
@@ -128,8 +131,20 @@ public static class GrantRules
             $"{grant.Scheme}: trancheplan bijgewerkt naar {tranches.Count} tranche(s), samen {DutchFormat.Money(total)}."));
     }
 
-    /// <summary>One step on tranche <paramref name="number"/>.</summary>
+    /// <summary>One step on tranche <paramref name="number"/>: the grant after it (see <see cref="Stepped"/>).</summary>
     public static Outcome<Change<Grant>> Step(
+        Grant grant, int number, TrancheCommand command, LocalDate today, string actor, Instant now)
+    {
+        var stepped = Stepped(grant, number, command, today, actor, now);
+        return stepped.IsOk ? stepped.Value!.Change : stepped.Refusal!;
+    }
+
+    /// <summary>
+    /// One step on tranche <paramref name="number"/>: the grant after it — the tranche's status, current accounting, rejection
+    /// reason, paid amount, the date of its latest step to each status and its step count — and the step itself, which the
+    /// grain appends to the journal (issue 15: the grants state keeps no list of steps).
+    /// </summary>
+    public static Outcome<SteppedGrant> Stepped(
         Grant grant, int number, TrancheCommand command, LocalDate today, string actor, Instant now)
     {
         var index = grant.Tranches.IndexOf(grant.Tranches.FirstOrDefault(t => t.Number == number)!);
@@ -153,8 +168,9 @@ public static class GrantRules
             _ => (new[] { TrancheStatus.Goedgekeurd }, TrancheStatus.Uitbetaald),
         };
 
-        var updated = tranche with { Status = to };
+        var updated = tranche.Kept() with { Status = to };
         string? detail = null;
+        Accounting? submitted = null;
         switch (command.Action)
         {
             case TrancheAction.SubmitAccounting:
@@ -166,11 +182,9 @@ public static class GrantRules
                 var documents = command.Documents ?? [];
                 if (documents.Length > MaxDocuments) v.Add("documents", $"maximaal {MaxDocuments} documentverwijzingen.");
                 for (var i = 0; i < documents.Length && i < MaxDocuments; i++) v.Text($"documents[{i}]", documents[i], 500);
-                updated = updated with
-                {
-                    Accounting = new Accounting { AmountSpent = spent, PeriodFrom = periodFrom, PeriodTo = periodTo, Documents = [.. documents.Select(d => d?.Trim() ?? "")] },
-                    RejectionReason = null,
-                };
+                submitted = new Accounting { AmountSpent = spent, PeriodFrom = periodFrom, PeriodTo = periodTo, Documents = [.. documents.Select(d => d?.Trim() ?? "")] };
+                // The state keeps the accounting's figures; its documents go with the step into the journal.
+                updated = updated with { Accounting = submitted with { Documents = null }, RejectionReason = null };
                 detail = $"besteed {DutchFormat.Money(spent)} in {DutchFormat.Date(periodFrom)} – {DutchFormat.Date(periodTo)}";
                 break;
             case TrancheAction.Reject:
@@ -199,10 +213,12 @@ public static class GrantRules
             return Refusal.Conflict("exceeds-grant",
                 $"Uitbetalen van {DutchFormat.Money(updated.PaidAmount.Value)} zou de toekenning overschrijden: er is nog {DutchFormat.Money(grant.Outstanding)} over van {DutchFormat.Money(grant.AmountGranted)}.");
 
-        updated = updated with { Steps = tranche.Steps.Add(new TrancheStep { To = to, On = on, Actor = actor, RecordedAt = now, Detail = detail }) };
-        return Outcome<Change<Grant>>.Ok(new(grant with { Tranches = grant.Tranches.SetItem(index, updated) },
+        updated = updated.After(to, on);
+        var step = new TrancheStep { To = to, On = on, Actor = actor, RecordedAt = now, Detail = detail, Accounting = submitted };
+        var change = new Change<Grant>(grant with { Tranches = grant.Tranches.SetItem(index, updated) },
             $"tranche.{command.Action.ToString().ToLowerInvariant()}",
-            $"{grant.Scheme}, tranche {number}: {Label(to)} op {DutchFormat.Date(on)}" + (detail is null ? "." : $" ({detail}).")));
+            $"{grant.Scheme}, tranche {number}: {Label(to)} op {DutchFormat.Date(on)}" + (detail is null ? "." : $" ({detail})."));
+        return Outcome<SteppedGrant>.Ok(new SteppedGrant(change, number, step));
     }
 
     public static string Label(TrancheStatus status) => status switch

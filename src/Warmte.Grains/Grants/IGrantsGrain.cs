@@ -13,7 +13,11 @@ public interface IGrantsGrain : IGrainWithStringKey
 {
     Task<ImmutableArray<GrantView>> Grants();
 
+    /// <summary>One grant with each tranche's steps read from the journal (the most recent <see cref="GrantsGrain.StepsInGrantRead"/> per tranche).</summary>
     Task<GrantView?> Grant(string grantId);
+
+    /// <summary>A page of one tranche's steps, oldest first; null when the grant or the tranche is unknown.</summary>
+    Task<TrancheStepPage?> Steps(string grantId, int tranche, int page, int pageSize);
 
     Task<Outcome<GrantView>> CreateGrant(CreateGrant command, string actor, string? idempotencyKey);
 

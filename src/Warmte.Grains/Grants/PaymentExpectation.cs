@@ -92,9 +92,15 @@ public static class PaymentExpectation
     /// <summary>The date an accounting was submitted again after a rejection; null when it was never rejected.</summary>
     private static LocalDate? Resubmitted(Tranche tranche)
     {
-        var rejected = tranche.Steps.Select((s, i) => (s, i)).LastOrDefault(x => x.s.To == TrancheStatus.Afgekeurd);
-        if (rejected.s is null) return null;
-        return tranche.Steps.Skip(rejected.i + 1).LastOrDefault(s => s.To == TrancheStatus.VerantwoordingIngediend)?.On;
+        if (tranche.Steps is { IsDefaultOrEmpty: false } steps)
+        {
+            var rejected = steps.Select((s, i) => (s, i)).LastOrDefault(x => x.s.To == TrancheStatus.Afgekeurd);
+            if (rejected.s is null) return null;
+            return steps.Skip(rejected.i + 1).LastOrDefault(s => s.To == TrancheStatus.VerantwoordingIngediend)?.On;
+        }
+        // From the kept dates: asked only while the accounting is under review, whose last step is that accounting, so any
+        // rejection came before it and the latest accounting is the resubmission.
+        return tranche.Status == TrancheStatus.VerantwoordingIngediend && tranche.RejectedOn is not null ? tranche.AccountedOn : null;
     }
 
     /// <summary>

@@ -72,7 +72,17 @@ public static class GrantEndpoints
         group.MapGet("/{grantId}", async (string id, string grantId, IGrainFactory grains, IClock clock) =>
             await Answers.Project(grains, id) is not null && await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } grant
                 ? Answers.Ok((await Checked(grains, id, [grant], clock))[0])
-                : Problems.NotFound("Subsidie", $"{id}/{grantId}")).WithSummary("Eén subsidie met zijn tranches en hun stappen");
+                : Problems.NotFound("Subsidie", $"{id}/{grantId}")).WithSummary("Eén subsidie met zijn tranches en hun stappen (de laatste 100 per tranche; alle via …/steps)");
+
+        group.MapGet("/{grantId}/tranches/{number:int}/steps", async (string id, string grantId, int number, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            if (await Answers.Project(grains, id) is null) return Problems.NotFound("Project", id);
+            if (await grains.GetGrain<IGrantsGrain>(id).Steps(grantId, number, p, size) is not { } steps)
+                return Problems.NotFound("Tranche", $"{id}/{grantId}/{number}");
+            http.Response.Headers["X-Total-Count"] = steps.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Answers.Ok(steps);
+        }).WithSummary("De stappen van één tranche, oudste eerst, per pagina");
 
         group.MapGet("/audit", async (string id, int? page, int? pageSize, IGrainFactory grains) =>
         {
@@ -115,7 +125,7 @@ public static class GrantEndpoints
                 return Problems.Forbidden("Het trancheplan bijwerken kan het bestuur van de coöperatie, de financier of een beheerder.");
             // Whose plan it is, decided before the body is read (tester T16: the same plan answered 200 to the board, a change 403):
             // GrantRules.BoardMayReplan / FinancierMayReplan (docs/grants-and-tranches.md). An unknown grant is the grain's 404.
-            if (await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } current)
+            if (await Kept(grains, id, grantId) is { } current)
             {
                 if (user.IsFinancier() && !GrantRules.FinancierMayReplan(current.Grant, user.FunderScope()))
                     return Problems.Forbidden($"Over het trancheplan van subsidie '{grantId}' {WhoDecides(current.Grant.FunderId, user.FunderScope())}");
@@ -142,7 +152,7 @@ public static class GrantEndpoints
             if (!boardStep && !(user.IsAdmin() || user.IsFinancier()))
                 return Problems.Forbidden("Goedkeuren, afkeuren en uitbetalen doet de financier (of een beheerder).");
             if (!boardStep && user.FunderScope() is { } scope
-                && await grains.GetGrain<IGrantsGrain>(id).Grant(grantId) is { } decided && decided.Grant.FunderId != scope)
+                && await Kept(grains, id, grantId) is { } decided && decided.Grant.FunderId != scope)
                 return Problems.Forbidden($"Over subsidie '{grantId}' {WhoDecides(decided.Grant.FunderId, scope)}");
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
             var (body, problem) = await RequestBody.ReadAsync<TrancheStepRequest>(http.Request);
@@ -155,6 +165,10 @@ public static class GrantEndpoints
             return Answers.From(stepped.Value is { } view ? Outcome<GrantView>.Ok((await Checked(grains, id, [view], clock))[0]) : stepped);
         }).ReadsBody<TrancheStepRequest>().WithSummary("Trancheslag: request, accounting, approve, reject of pay");
     }
+
+    /// <summary>A grant as the state keeps it, without reading its steps (who decides on it is all these checks need).</summary>
+    private static async Task<GrantView?> Kept(IGrainFactory grains, string projectId, string grantId) =>
+        (await grains.GetGrain<IGrantsGrain>(projectId).Grants()).FirstOrDefault(v => v.Grant.Id == grantId);
 
     /// <summary>The grants with <see cref="GrantView.AccountingWarnings"/>: their accountings against the spending booked per month up to today.</summary>
     private static async Task<ImmutableArray<GrantView>> Checked(IGrainFactory grains, string projectId, ImmutableArray<GrantView> views, IClock clock)

@@ -90,6 +90,7 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         if (moved > 0)
             logger.LogInformation("Journal upgrade: {Count} grain(s) moved from OrleansStorage to the journal tables; journal rows written by kind: {JournalRows}; "
                                   + "current rows by kind: {CurrentRows}; idempotency keys: {Keys}", moved, Tally(_journalRows), Tally(_currentRows), _keys);
+        moved += await MoveGrantStepsOnceAsync(connection, store, cancellationToken);
         if (await StartupSteps.IsDoneAsync(connection, StepName, cancellationToken))
         {
             logger.LogInformation("Journal upgrade: recorded as done on this database ({Step}); snapshot scan skipped", StepName);
@@ -107,6 +108,80 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
             logger.LogInformation("Journal upgrade: done on this database, recorded as {Step}; later starts skip the snapshot scan", StepName);
         }
         return moved + split + alv;
+    }
+
+    /// <summary>Recorded when no funding snapshot holds tranche steps any more (a scan of its own: databases already have <see cref="StepName"/>).</summary>
+    public const string GrantStepsStepName = "grant-steps-moved";
+
+    /// <summary>
+    /// funding: snapshots written before this release keep every tranche's steps (and the accounting's documents) inside
+    /// (issue 15; tester8 T1: 99 KB after 300 rejected accountings, rewritten per step). Each such snapshot is rewritten
+    /// (<see cref="Grants.GrantsUpgrade.MoveStepsJson"/>): the steps become <c>tranche-step</c> journal rows after the
+    /// grain's last seq, the snapshot keeps per tranche the date of its latest step to each status — one transaction per
+    /// project on the version read. Runs until a start finds none left, then records <see cref="GrantStepsStepName"/>.
+    /// </summary>
+    private async Task<int> MoveGrantStepsOnceAsync(DbConnection connection, AdoNetJournalStore store, CancellationToken cancellationToken)
+    {
+        if (await StartupSteps.IsDoneAsync(connection, GrantStepsStepName, cancellationToken)) return 0;
+        var candidates = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            // Only snapshots with a step inside; a tranche that never moved has an empty list, which the rewrite of its
+            // grain drops anyway (compact JSON, or jsonb's print of state stored before postgresql/0013).
+            list.CommandText = "SELECT grain_key FROM warmte_snapshot WHERE grain_type = @type AND "
+                + (store.IsPostgres
+                    ? "(state::text LIKE '%\"steps\": [%' OR state::text LIKE '%\"steps\":[%')"
+                    : "state LIKE '%\"steps\":[%'");
+            Database.Parameter(list, "type", Grants.GrantsGrain.JournalType);
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) candidates.Add(reader.GetString(0));
+        }
+        var moved = 0;
+        var left = 0;
+        foreach (var key in candidates)
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            long version, lastSeq;
+            string state;
+            await using (var read = connection.CreateCommand())
+            {
+                read.Transaction = tx;
+                read.CommandText = "SELECT version, last_seq, " + (store.IsPostgres ? "state::text" : "state") + " FROM warmte_snapshot WHERE grain_type = @type AND grain_key = @key";
+                Parameters(read, Grants.GrantsGrain.JournalType, key, null);
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken)) continue;
+                (version, lastSeq, state) = (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), reader.GetString(2));
+            }
+            if (Grants.GrantsUpgrade.MoveStepsJson(state) is not { } upgraded) { await tx.RollbackAsync(cancellationToken); continue; }
+            // The moved rows come after the grain's last fact; they carry its time (their own is in the payload, recordedAt),
+            // so the grain's last row still says when it last changed: the project's last change (LastEntryAtAsync) stays.
+            Instant? lastAt = null;
+            await using (var last = connection.CreateCommand())
+            {
+                last.Transaction = tx;
+                last.CommandText = "SELECT at FROM warmte_journal WHERE grain_type = @type AND grain_key = @key AND seq = @seq";
+                Parameters(last, Grants.GrantsGrain.JournalType, key, null);
+                Database.Parameter(last, "seq", lastSeq);
+                if (await last.ExecuteScalarAsync(cancellationToken) is string text) lastAt = InstantPattern.ExtendedIso.Parse(text).Value;
+            }
+            var entries = upgraded.Entries.Select(e => lastAt is { } l && e.At < l ? e with { At = l } : e).ToList();
+            try
+            {
+                await store.WriteAsync(connection, tx, new JournalCommit(Grants.GrantsGrain.JournalType, key, version, lastSeq + 1, upgraded.State,
+                    entries, null, clock.GetCurrentInstant()));
+                await tx.CommitAsync(cancellationToken);
+                moved++;
+            }
+            catch (Orleans.Storage.InconsistentStateException)
+            {
+                logger.LogWarning("Journal upgrade: funding/{Key} changed while its tranche steps were moved; the next start moves them", key);
+                left++;
+            }
+        }
+        if (moved > 0) logger.LogInformation("Journal upgrade: tranche steps of {Count} project(s) moved from the grants snapshot to journal rows", moved);
+        if (left == 0)
+            await StartupSteps.RecordAsync(connection, null, GrantStepsStepName, clock.GetCurrentInstant(), $"{moved} grants snapshots split", cancellationToken);
+        return moved;
     }
 
     /// <summary>
