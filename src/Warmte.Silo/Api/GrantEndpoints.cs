@@ -82,7 +82,7 @@ public static class GrantEndpoints
                 return Problems.NotFound("Tranche", $"{id}/{grantId}/{number}");
             http.Response.Headers["X-Total-Count"] = steps.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Answers.Ok(steps);
-        }).WithSummary("De stappen van één tranche, oudste eerst, per pagina");
+        }).KnownQuery(["page", "pageSize"]).WithSummary("De stappen van één tranche, oudste eerst, per pagina");
 
         group.MapGet("/audit", async (string id, int? page, int? pageSize, IGrainFactory grains) =>
         {

@@ -27,6 +27,8 @@ public sealed class KnownQueryTests(ServerFixture fixture) : IClassFixture<Serve
         ($"api/projects/{project}/business-cases/compare", "from=1&to=2", HttpStatusCode.NotFound),
         ($"api/projects/{project}/audit", "page=1&pageSize=5", HttpStatusCode.OK),
         ($"api/projects/{project}/grants/audit", "page=1&pageSize=5", HttpStatusCode.OK),
+        // No such grant: the steps' own 404, not a word about their parameters.
+        ($"api/projects/{project}/grants/geen-subsidie/tranches/1/steps", "page=1&pageSize=5", HttpStatusCode.NotFound),
         ($"api/projects/{project}/consent/audit", "page=1&pageSize=5", HttpStatusCode.OK),
         ($"api/projects/{project}/consent/complexes/geen-complex/declarations", "page=1&pageSize=5", HttpStatusCode.NotFound),
         ($"api/cooperatives/{coop}/audit", "page=1&pageSize=5", HttpStatusCode.OK),
