@@ -127,10 +127,10 @@ public sealed class RestoreWhileRunningTests
         Directory.CreateDirectory(Path.Combine(bin, "Debug"));
         Directory.CreateSymbolicLink(Path.Combine(bin, "Debug", "net10.0"), Path.GetDirectoryName(SiloProcess.SiloDll)!);
 
-        // A database to back up: the token verb creates it (no host, no port).
+        // A database to back up: the token verb creates it when asked to (no host, no port).
         var dir = WarmteServer.NewDataDir();
         var token = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { SiloProcess.SiloDll, "--data-dir", dir, "token", "create", "--role", "admin", "--name", "T8" }) token.ArgumentList.Add(a);
+        foreach (var a in new[] { SiloProcess.SiloDll, "--data-dir", dir, "token", "create", "--new-database", "--role", "admin", "--name", "T8" }) token.ArgumentList.Add(a);
         using (var made = Process.Start(token)!)
         {
             var output = await made.StandardOutput.ReadToEndAsync() + await made.StandardError.ReadToEndAsync();
