@@ -181,7 +181,17 @@ public sealed class AlertWatchGrain(
         var due = state.State.LastEvaluatedAt is not { } written || (now - written).ToTimeSpan() >= options.Value.Period / 2;
         _evaluatedAt = now;
         if (!changed && !due) return;
-        await state.CommitAsync(new AlertWatchState { LastEvaluatedAt = now, Active = active }, Cleared(cleared), now);
+        try
+        {
+            await state.CommitAsync(new AlertWatchState { LastEvaluatedAt = now, Active = active }, Cleared(cleared), now);
+        }
+        catch (Journal.StorageFullException)
+        {
+            // A full disk (mostly a one-way call after a write that fitted: Orleans would log a warning with a stack each
+            // time; the episode has its one warning). Nothing changed in the state; the next evaluation tries again.
+            _evaluatedAt = null;
+            return;
+        }
         foreach (var alert in raised)
             logger.LogWarning("Alert raised on {Project}: {Kind} ({Severity}) {Message}", ProjectId, alert.Kind, alert.Severity, alert.Message);
     }

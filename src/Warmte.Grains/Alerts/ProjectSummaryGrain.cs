@@ -249,8 +249,17 @@ public sealed class ProjectSummaryGrain(IJournalStore store, IClock clock) : Gra
             // The count of commits first: one that lands while the grains are read leaves the row stale.
             var changes = await store.ProjectChangesAsync(ProjectId);
             var row = await ComputeAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock), _gate ??= new GateEvidenceCache(store));
-            if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
-            else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, ProjectSummaryCodec.Encode(row), changes, clock.GetCurrentInstant(), row.Funders());
+            try
+            {
+                if (row is null) await store.DeleteProjectSummaryAsync(ProjectId);
+                else await store.WriteProjectSummaryAsync(ProjectId, row.CooperativeId, row.AsOf, ProjectSummaryCodec.Encode(row), changes, clock.GetCurrentInstant(), row.Funders());
+            }
+            catch (Journal.StorageFullException)
+            {
+                // A full disk refuses the stored copy, not the read: the views answer the row computed now (review17 #1); it
+                // stays stale in the table and is written on the next change or read once there is room.
+                _changed = true;
+            }
             return row;
         }
         catch
