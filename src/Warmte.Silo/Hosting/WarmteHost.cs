@@ -252,10 +252,10 @@ public static partial class WarmteHost
         // Parsed here, so a wrong setting stops the start before anything listens.
         var proxies = (section.GetSection("KnownProxies").Get<string[]>() ?? []).Select(proxy =>
             IPAddress.TryParse(proxy.Trim(), out var ip) ? ip
-                : throw new ConfigurationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address.")).ToList();
+                : throw new ConfigurationException($"ForwardedHeaders:KnownProxies: '{proxy}' is geen IP-adres.")).ToList();
         var networks = (section.GetSection("KnownNetworks").Get<string[]>() ?? []).Select(network =>
             System.Net.IPNetwork.TryParse(network.Trim(), out var net) ? net
-                : throw new ConfigurationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a network in CIDR form (10.0.0.0/24).")).ToList();
+                : throw new ConfigurationException($"ForwardedHeaders:KnownNetworks: '{network}' is geen netwerk in CIDR-vorm (10.0.0.0/24).")).ToList();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedFor;

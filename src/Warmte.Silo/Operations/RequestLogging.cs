@@ -51,10 +51,10 @@ public sealed partial class RequestLogging
         if (configuration[SuccessLevelKey] is { Length: > 0 } text
             && (!Enum.TryParse(text.Trim(), ignoreCase: true, out level) || !Enum.IsDefined(level) || int.TryParse(text, out _)))
             throw new InvalidOperationException(
-                $"{SuccessLevelKey} = '{text}': use one of Trace, Debug, Information, Warning, Error, Critical, None.");
+                $"{SuccessLevelKey} = '{text}': kies uit Trace, Debug, Information, Warning, Error, Critical, None.");
         var slowMs = 1000;
         if (configuration[SlowMsKey] is { Length: > 0 } ms && (!int.TryParse(ms.Trim(), out slowMs) || slowMs < 0))
-            throw new InvalidOperationException($"{SlowMsKey} = '{ms}': a whole number of milliseconds, 0 or more.");
+            throw new InvalidOperationException($"{SlowMsKey} = '{ms}': geef een geheel aantal milliseconden, 0 of meer.");
         return (level, slowMs);
     }
 

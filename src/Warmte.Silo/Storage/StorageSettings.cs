@@ -34,7 +34,7 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
         var providerText = configuration["Storage:Provider"];
         var provider = StorageProvider.Sqlite;
         if (!string.IsNullOrWhiteSpace(providerText) && !Enum.TryParse(providerText, ignoreCase: true, out provider))
-            throw new ConfigurationException($"Storage:Provider '{providerText}' is unknown; use Sqlite or PostgreSQL.");
+            throw new ConfigurationException($"Storage:Provider '{providerText}' is onbekend; kies Sqlite of PostgreSQL.");
 
         if (provider == StorageProvider.PostgreSQL)
         {

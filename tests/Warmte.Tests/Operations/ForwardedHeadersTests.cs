@@ -96,6 +96,6 @@ public sealed class ForwardedHeadersTests
     public async Task A_proxy_setting_that_is_not_an_address_stops_the_start_with_a_clear_message()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => WarmteServer.StartAsync(extraArgs: ["--ForwardedHeaders:KnownProxies:0", "proxy.example"]));
-        Assert.Contains("ForwardedHeaders:KnownProxies: 'proxy.example' is not an IP address", error.ToString());
+        Assert.Contains("ForwardedHeaders:KnownProxies: 'proxy.example' is geen IP-adres", error.ToString());
     }
 }
