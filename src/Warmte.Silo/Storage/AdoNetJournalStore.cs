@@ -745,7 +745,7 @@ public sealed class AdoNetJournalStore : IJournalStore
         new($"Journal commit of {commit.GrainType}/{commit.GrainKey} at version {commit.ExpectedVersion} refused: {why}.",
             commit.ExpectedVersion.ToString(), "unknown");
 
-    private static bool IsUniqueViolation(DbException e) => e switch
+    internal static bool IsUniqueViolation(DbException e) => e switch
     {
         SqliteException s => s.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
         PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
