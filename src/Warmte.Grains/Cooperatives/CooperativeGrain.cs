@@ -99,11 +99,14 @@ public sealed class CooperativeGrain(
         var created = await project.Create(Id, command, actor);
         if (!created.IsOk)
         {
-            // The project is stored before the link to it: when storing the link failed (a version
-            // conflict, a database error), the retry finds the project there and completes the link.
-            if (created.Refusal!.Code == "already-exists" && !cooperative.Projects.Contains(command.Id!)
-                && await project.Get() is { } orphan && orphan.CooperativeId == Id)
-                await Link(orphan.Id, orphan.Name, actor);
+            // The project is stored before the link to it, the link before its alert watch: when storing the link failed (a
+            // version conflict, a database error, a full disk), the retry finds the project there and completes the link; when
+            // only the watch failed, the retry registers it again (idempotent), so the sweep never misses the project.
+            if (created.Refusal!.Code == "already-exists" && await project.Get() is { } existing && existing.CooperativeId == Id)
+            {
+                if (!cooperative.Projects.Contains(command.Id!)) await Link(existing.Id, existing.Name, actor);
+                else await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(existing.Id).Watch();
+            }
             return created;
         }
         if (await Link(command.Id!, created.Value!.Name, actor) is { } refusal) return refusal;

@@ -42,6 +42,31 @@ public sealed class AlertSweepTests
         await Upgrades(database, clock => WarmteServer.StartAsync(postgres: connectionString, clock: clock));
     }
 
+    [Fact]
+    public async Task A_retried_project_creation_registers_a_watch_the_first_try_did_not_store()
+    {
+        // The first try stored the project and its link, then met a full disk at the alert watch (review17): the API
+        // answered 503, the board tries again and gets "bestaat al"; the sweep must still know the project.
+        await using var server = await WarmteServer.StartAsync();
+        var admin = server.Client();
+        var database = server.App.Services.GetRequiredService<Database>();
+        await ApiCalls.SeedCooperativeWithProject(admin, "retrycoop", "retry-project");
+        Assert.NotNull(await DueRow(database, "retry-project"));
+        await using (var connection = await database.OpenAsync())
+        await using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "DELETE FROM warmte_alert_due WHERE project_id = 'retry-project'";
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+
+        var retry = await admin.Post("api/cooperatives/retrycoop/projects", new
+        {
+            id = "retry-project", name = "Warmtenet opnieuw", woningequivalenten = 100, plannedConnections = 80, startedOn = "2018-01-01",
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, retry.Status);
+        Assert.Equal(AlertSweepSchedule.SliceOf("retry-project"), (await DueRow(database, "retry-project"))!.Value.Slice);
+    }
+
     private static async Task DueAndNotDue(string? postgres)
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 11, 22, 10, 0));
