@@ -28,7 +28,9 @@ public sealed class OrleansLogNoise(IServiceProvider services) : ILoggerProvider
     /// <summary>Where Orleans' watchdog entries are passed on (all but the start-up race).</summary>
     public const string WatchdogCategory = "Warmte.Watchdog";
 
-    private static readonly DateTime ProcessStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+    // A monotonic clock from when logging was set up (before Orleans starts its watchdog): how long the service has existed at
+    // least, with no wall-clock time read (the start-up race is about elapsed time, not a date).
+    private static readonly long LoggingSetUp = Stopwatch.GetTimestamp();
 
     private ILogger? _transport, _watchdog;
 
@@ -64,7 +66,7 @@ public sealed class OrleansLogNoise(IServiceProvider services) : ILoggerProvider
     private void WatchdogEntry(LogLevel level, EventId id, string message, Exception? exception, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
         if (level >= LogLevel.Error) return;
-        if (IsStartupRace(values, DateTime.UtcNow - ProcessStart))
+        if (IsStartupRace(values, Stopwatch.GetElapsedTime(LoggingSetUp)))
         {
             Watchdog.LogDebug("Orleans watchdog start-up report dropped (measured from the machine's boot, not a stall): {Message}", message);
             return;

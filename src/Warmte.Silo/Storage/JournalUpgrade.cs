@@ -120,6 +120,19 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
     /// grain's last seq, the snapshot keeps per tranche the date of its latest step to each status — one transaction per
     /// project on the version read. Runs until a start finds none left, then records <see cref="GrantStepsStepName"/>.
     /// </summary>
+    /// <summary>A grain's snapshot as the upgrade rewrites it (version, last seq, state as text), read inside <paramref name="tx"/>; null when gone.</summary>
+    private static async Task<(long Version, long LastSeq, string State)?> ReadSnapshotAsync(
+        DbConnection connection, DbTransaction tx, AdoNetJournalStore store, string type, string key, CancellationToken cancellationToken)
+    {
+        await using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = "SELECT version, last_seq, " + (store.IsPostgres ? "state::text" : "state") + " FROM warmte_snapshot WHERE grain_type = @type AND grain_key = @key";
+        Parameters(read, type, key, null);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), reader.GetString(2));
+    }
+
     private async Task<int> MoveGrantStepsOnceAsync(DbConnection connection, AdoNetJournalStore store, CancellationToken cancellationToken)
     {
         if (await StartupSteps.IsDoneAsync(connection, GrantStepsStepName, cancellationToken)) return 0;
@@ -141,17 +154,8 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         foreach (var key in candidates)
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            long version, lastSeq;
-            string state;
-            await using (var read = connection.CreateCommand())
-            {
-                read.Transaction = tx;
-                read.CommandText = "SELECT version, last_seq, " + (store.IsPostgres ? "state::text" : "state") + " FROM warmte_snapshot WHERE grain_type = @type AND grain_key = @key";
-                Parameters(read, Grants.GrantsGrain.JournalType, key, null);
-                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken)) continue;
-                (version, lastSeq, state) = (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), reader.GetString(2));
-            }
+            if (await ReadSnapshotAsync(connection, tx, store, Grants.GrantsGrain.JournalType, key, cancellationToken) is not { } snapshot) continue;
+            var (version, lastSeq, state) = snapshot;
             if (Grants.GrantsUpgrade.MoveStepsJson(state) is not { } upgraded) { await tx.RollbackAsync(cancellationToken); continue; }
             // The moved rows come after the grain's last fact; they carry its time (their own is in the payload, recordedAt),
             // so the grain's last row still says when it last changed: the project's last change (LastEntryAtAsync) stays.
@@ -258,17 +262,8 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
         foreach (var key in candidates)
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            long version, lastSeq;
-            string state;
-            await using (var read = connection.CreateCommand())
-            {
-                read.Transaction = tx;
-                read.CommandText = "SELECT version, last_seq, " + (store.IsPostgres ? "state::text" : "state") + " FROM warmte_snapshot WHERE grain_type = @type AND grain_key = @key";
-                Parameters(read, Alv.AlvGrain.JournalType, key, null);
-                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken)) continue;
-                (version, lastSeq, state) = (Convert.ToInt64(reader.GetValue(0)), Convert.ToInt64(reader.GetValue(1)), reader.GetString(2));
-            }
+            if (await ReadSnapshotAsync(connection, tx, store, Alv.AlvGrain.JournalType, key, cancellationToken) is not { } snapshot) continue;
+            var (version, lastSeq, state) = snapshot;
             if (Alv.AlvUpgrade.SplitJson(state) is not { } split) { await tx.RollbackAsync(cancellationToken); continue; }
             var at = split.Facts.IsEmpty ? clock.GetCurrentInstant() : split.Facts.Max(f => f.At);
             await store.WriteAsync(connection, tx, new JournalCommit(Alv.AlvGrain.JournalType, key, version, lastSeq + 1, split.State, split.Facts, null, at));
