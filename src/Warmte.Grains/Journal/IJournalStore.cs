@@ -161,6 +161,13 @@ public interface IJournalStore
     Task<IReadOnlyList<UnindexedProjectSummary>> ReadUnindexedProjectSummariesAsync(string? afterProjectId, int limit);
 
     /// <summary>
+    /// Up to <paramref name="limit"/> ids of stale rows (a commit counted since the row was computed; placeholders too), after
+    /// <paramref name="afterProjectId"/> in project order, through the partial index of unsettled rows: what the start-up pass
+    /// recomputes in the background, such as the rows of every project an upgrade step rewrote a snapshot of.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadStaleProjectSummaryIdsAsync(string? afterProjectId, int limit);
+
+    /// <summary>
     /// Records the funders of rows read by <see cref="ReadUnindexedProjectSummariesAsync"/>, each only
     /// if its row is still the one read (same computed count, still current, still not indexed); one
     /// transaction. Answers how many rows were indexed.

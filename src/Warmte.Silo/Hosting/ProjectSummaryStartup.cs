@@ -6,12 +6,19 @@ using Warmte.Silo.Storage;
 namespace Warmte.Silo.Hosting;
 
 /// <summary>
-/// Once per database, after the silo starts: builds the summary of every existing project
-/// (warmte_project_summary, the wide views' read model) so the first umbrella comparison or
-/// portfolio after an upgrade does not compute them all. Recorded as 'project-summaries-built' in
-/// warmte_startup_step; later starts skip it whatever the number of projects (new projects get
-/// their summary through ProjectChanged). Not needed for correctness: a read computes a missing
-/// summary itself. On PostgreSQL under an advisory lock, so one silo does it.
+/// After the silo starts, in the background (never holding up /health/ready), under an advisory lock on PostgreSQL so
+/// one silo does it at a time:
+/// <list type="bullet">
+/// <item>once per database, the summary of every existing project (warmte_project_summary, the wide views' read model),
+/// recorded as 'project-summaries-built' in warmte_startup_step; later starts skip it whatever the number of projects
+/// (new projects get their summary through ProjectChanged);</item>
+/// <item>at every start, every stale row (<see cref="RecomputeStaleAsync"/>): a start-up step that rewrote snapshots
+/// (grant-steps-moved, or any later one) committed through the journal's commit path, which counted each rewrite
+/// against the project's summary like any change, so the stale rows are exactly the projects it touched;</item>
+/// <item>at every start, the funder index of rows stored before it (<see cref="IndexFundersAsync"/>).</item>
+/// </list>
+/// None is needed for correctness: a read recomputes a stale or missing summary itself. They move that work from the
+/// first user after a start to the silo. docs/storage.md, "Project summaries".
 /// </summary>
 public static class ProjectSummaryStartup
 {
@@ -27,8 +34,8 @@ public static class ProjectSummaryStartup
         {
             try
             {
-                await BuildOnceAsync(app.Services.GetRequiredService<Database>(), app.Services.GetRequiredService<IGrainFactory>(),
-                    app.Services.GetRequiredService<NodaTime.IClock>(), logger, app.Lifetime.ApplicationStopping);
+                await BuildAsync(app.Services.GetRequiredService<Database>(), app.Services.GetRequiredService<Journal.IJournalStore>(),
+                    app.Services.GetRequiredService<IGrainFactory>(), app.Services.GetRequiredService<NodaTime.IClock>(), logger, app.Lifetime.ApplicationStopping);
                 await IndexFundersAsync(app.Services.GetRequiredService<Journal.IJournalStore>(), logger, app.Lifetime.ApplicationStopping);
             }
             catch (Exception ex) when (!app.Lifetime.ApplicationStopping.IsCancellationRequested)
@@ -42,39 +49,86 @@ public static class ProjectSummaryStartup
         });
     }
 
-    public static async Task BuildOnceAsync(Database database, IGrainFactory grains, NodaTime.IClock clock, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>The summaries' start-up work under the lock: every project once per database, then the stale rows.</summary>
+    public static async Task BuildAsync(Database database, Journal.IJournalStore store, IGrainFactory grains, NodaTime.IClock clock, ILogger logger,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         if (database.IsPostgres) await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey));
         try
         {
-            await using (var done = connection.CreateCommand())
-            {
-                done.CommandText = "SELECT COUNT(*) FROM warmte_startup_step WHERE name = @name";
-                Database.Parameter(done, "name", StepName);
-                if (Convert.ToInt64(await done.ExecuteScalarAsync(cancellationToken)) > 0) return;
-            }
-            var projects = await ProjectDirectory.AllProjectIdsAsync(grains);
-            var failed = 0;
-            await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = AtOnce, CancellationToken = cancellationToken }, async (p, _) =>
-            {
-                try { await grains.GetGrain<IProjectSummaryGrain>(p).Current(); }
-                catch (Exception) { Interlocked.Increment(ref failed); }
-            });
-            if (failed > 0)
-            {
-                logger.LogWarning("Project summaries not built for {Failed} of {Count} projects; the next start tries again", failed, projects.Length);
-                return;
-            }
-            await ExecuteAsync(connection, "INSERT INTO warmte_startup_step (name, done_at, detail) VALUES (@name, @at, @detail)", cancellationToken,
-                ("name", StepName), ("at", clock.GetCurrentInstant().ToString()), ("detail", $"{projects.Length} projects"));
-            logger.LogInformation("Project summaries built for {Count} projects", projects.Length);
+            await BuildOnceAsync(connection, grains, clock, logger, cancellationToken);
+            await RecomputeStaleAsync(store, grains, logger, cancellationToken);
         }
         finally
         {
             if (database.IsPostgres) await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", AdvisoryLockKey));
         }
     }
+
+    private static async Task BuildOnceAsync(DbConnection connection, IGrainFactory grains, NodaTime.IClock clock, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using (var done = connection.CreateCommand())
+        {
+            done.CommandText = "SELECT COUNT(*) FROM warmte_startup_step WHERE name = @name";
+            Database.Parameter(done, "name", StepName);
+            if (Convert.ToInt64(await done.ExecuteScalarAsync(cancellationToken)) > 0) return;
+        }
+        var projects = await ProjectDirectory.AllProjectIdsAsync(grains);
+        var failed = 0;
+        await Parallel.ForEachAsync(projects, new ParallelOptions { MaxDegreeOfParallelism = AtOnce, CancellationToken = cancellationToken }, async (p, _) =>
+        {
+            try { await grains.GetGrain<IProjectSummaryGrain>(p).Current(); }
+            catch (Exception) { Interlocked.Increment(ref failed); }
+        });
+        if (failed > 0)
+        {
+            logger.LogWarning("Project summaries not built for {Failed} of {Count} projects; the next start tries again", failed, projects.Length);
+            return;
+        }
+        await ExecuteAsync(connection, "INSERT INTO warmte_startup_step (name, done_at, detail) VALUES (@name, @at, @detail)", cancellationToken,
+            ("name", StepName), ("at", clock.GetCurrentInstant().ToString()), ("detail", $"{projects.Length} projects"));
+        logger.LogInformation("Project summaries built for {Count} projects", projects.Length);
+    }
+
+    /// <summary>
+    /// Recomputes every stale summary row through its project's grain: <see cref="StaleBatch"/> ids at a time in project
+    /// order (read on the partial index of unsettled rows), <see cref="AtOnce"/> projects at once. Stale means a commit was
+    /// counted since the row was computed, so this is exactly the rows of the projects a start-up step rewrote snapshots of
+    /// (each rewrite is a commit through the journal's commit path, counted in its transaction), plus any change whose
+    /// recomputation a stopped silo did not get to. With nothing stale it is one query. A row that cannot be computed now
+    /// stays stale and a read computes it. Answers how many rows were recomputed.
+    /// </summary>
+    public static async Task<int> RecomputeStaleAsync(Journal.IJournalStore store, IGrainFactory grains, ILogger logger, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var recomputed = 0;
+        var failed = 0;
+        string? after = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await store.ReadStaleProjectSummaryIdsAsync(after, StaleBatch);
+            if (batch.Count == 0) break;
+            if (after is null)
+                logger.LogInformation("Project summaries: stale rows found at start (e.g. snapshots rewritten by an upgrade step); recomputing them in the background, "
+                                      + "{AtOnce} at a time; until then a wide view computes the ones it needs itself", AtOnce);
+            after = batch[^1];
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = AtOnce, CancellationToken = cancellationToken }, async (p, _) =>
+            {
+                try { await grains.GetGrain<IProjectSummaryGrain>(p).Current(); Interlocked.Increment(ref recomputed); }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested) { Interlocked.Increment(ref failed); }
+            });
+            if (batch.Count < StaleBatch) break;
+        }
+        if (recomputed > 0)
+            logger.LogInformation("Project summaries: {Count} stale rows recomputed in the background in {Seconds:F1} s", recomputed,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (failed > 0)
+            logger.LogWarning("Project summaries: {Failed} stale rows could not be recomputed at start; the wide views compute them when they read them", failed);
+        return recomputed;
+    }
+
+    private const int StaleBatch = 500;
 
     /// <summary>
     /// Records the funders of the current summary rows stored before the funder index

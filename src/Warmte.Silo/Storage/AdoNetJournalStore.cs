@@ -645,6 +645,20 @@ public sealed class AdoNetJournalStore : IJournalStore
         return rows;
     }
 
+    public async Task<IReadOnlyList<string>> ReadStaleProjectSummaryIdsAsync(string? afterProjectId, int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        // Unsettled first, so both engines read the partial index; of those only the stale ones (not merely unindexed).
+        await using var cmd = Command(connection, null,
+            "SELECT project_id FROM warmte_project_summary WHERE " + Unsettled + " AND " + (Pg ? "stale" : "changes <> computed") +
+            (afterProjectId is null ? "" : " AND project_id > @after") + " ORDER BY project_id LIMIT @limit",
+            ("after", afterProjectId), ("limit", limit));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     public async Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows)
     {
         if (rows.Count == 0) return 0;

@@ -184,7 +184,10 @@ public sealed class JournalUpgrade(Database database, IClock clock, ILogger logg
                 left++;
             }
         }
-        if (moved > 0) logger.LogInformation("Journal upgrade: tranche steps of {Count} project(s) moved from the grants snapshot to journal rows", moved);
+        // Each rewrite was counted against its project's summary (the commit path), so those rows are stale now; the silo's
+        // start-up pass recomputes them in the background (ProjectSummaryStartup), not the first wide view.
+        if (moved > 0) logger.LogInformation("Journal upgrade: tranche steps of {Count} project(s) moved from the grants snapshot to journal rows; "
+                                             + "their project summaries are recomputed in the background after the start", moved);
         if (left == 0)
             await StartupSteps.RecordAsync(connection, null, GrantStepsStepName, clock.GetCurrentInstant(), $"{moved} grants snapshots split", cancellationToken);
         return moved;

@@ -70,6 +70,7 @@ public sealed class SpendingCorrectionReadsTests
         public Task DeleteProjectSummaryAsync(string projectId) => inner.DeleteProjectSummaryAsync(projectId);
         public Task<FunderProjectSummaries> ReadFunderProjectSummariesAsync(string funderId) => inner.ReadFunderProjectSummariesAsync(funderId);
         public Task<IReadOnlyList<UnindexedProjectSummary>> ReadUnindexedProjectSummariesAsync(string? afterProjectId, int limit) => inner.ReadUnindexedProjectSummariesAsync(afterProjectId, limit);
+        public Task<IReadOnlyList<string>> ReadStaleProjectSummaryIdsAsync(string? afterProjectId, int limit) => inner.ReadStaleProjectSummaryIdsAsync(afterProjectId, limit);
         public Task<int> IndexProjectSummaryFundersAsync(IReadOnlyList<(string ProjectId, long Computed, IReadOnlyCollection<string> Funders)> rows) => inner.IndexProjectSummaryFundersAsync(rows);
         public Task<IReadOnlyList<long>> SnapshotVersionsAsync(IReadOnlyList<(string GrainType, string GrainKey)> grains) => inner.SnapshotVersionsAsync(grains);
         public Task<NodaTime.Instant?> LastEntryAtAsync(string grainKey, IReadOnlyCollection<string> grainTypes) => inner.LastEntryAtAsync(grainKey, grainTypes);
