@@ -14,7 +14,7 @@ namespace Warmte.Silo.Hosting;
 /// (new projects get their summary through ProjectChanged);</item>
 /// <item>at every start, every stale row (<see cref="RecomputeStaleAsync"/>): a start-up step that rewrote snapshots
 /// (grant-steps-moved, or any later one) committed through the journal's commit path, which counted each rewrite
-/// against the project's summary like any change, so the stale rows are exactly the projects it touched;</item>
+/// against the project's summary like any change, so the stale rows include exactly the projects it touched;</item>
 /// <item>at every start, the funder index of rows stored before it (<see cref="IndexFundersAsync"/>).</item>
 /// </list>
 /// None is needed for correctness: a read recomputes a stale or missing summary itself. They move that work from the
@@ -94,7 +94,7 @@ public static class ProjectSummaryStartup
     /// <summary>
     /// Recomputes every stale summary row through its project's grain: <see cref="StaleBatch"/> ids at a time in project
     /// order (read on the partial index of unsettled rows), <see cref="AtOnce"/> projects at once. Stale means a commit was
-    /// counted since the row was computed, so this is exactly the rows of the projects a start-up step rewrote snapshots of
+    /// counted since the row was computed, so this includes exactly the rows of the projects a start-up step rewrote snapshots of
     /// (each rewrite is a commit through the journal's commit path, counted in its transaction), plus any change whose
     /// recomputation a stopped silo did not get to. With nothing stale it is one query. A row that cannot be computed now
     /// stays stale and a read computes it. Answers how many rows were recomputed.
