@@ -178,8 +178,11 @@ public static class StartupSettings
         return problems;
     }
 
-    /// <summary>Sections of the frameworks the service runs on: their keys are theirs to judge.</summary>
-    private static readonly HashSet<string> Foreign = new(StringComparer.OrdinalIgnoreCase) { "Orleans", "Logging", "Kestrel", "AllowedHosts", "urls" };
+    /// <summary>
+    /// Sections of the frameworks the service runs on: their keys are theirs to judge. "Hosting" is two letters from Voting and
+    /// Testing, but a section of its own name elsewhere in .NET, so it is never taken for a typo.
+    /// </summary>
+    private static readonly HashSet<string> Foreign = new(StringComparer.OrdinalIgnoreCase) { "Orleans", "Logging", "Kestrel", "AllowedHosts", "urls", "Hosting" };
 
     /// <summary>The Dutch sentence for an unknown key: where it came from and the known key it most likely meant.</summary>
     private static string Unknown(IConfiguration configuration, string path, string section, string key,

@@ -56,7 +56,7 @@ public sealed class UnknownSettingKeyTests : IDisposable
         Assert.Contains("bedoelt u Voting:CodeKey?", Assert.Single(FromCommandLine("--Votng:CodeKey", "x")));
         // The frameworks' own sections and anything not near one of the service's: not judged here.
         Assert.Empty(FromCommandLine("--Orleans:GatewayPort", "0", "--Orleans:Whatever", "1", "--Logging:LogLevel:Warmte", "Debug",
-            "--Kestrel:Limits:MaxConcurrentConnections", "100", "--Backup:Target", "/tmp/x", "--DataDir", "/tmp/data", "--Demo", "true"));
+            "--Kestrel:Limits:MaxConcurrentConnections", "100", "--Hosting:Something", "1", "--Backup:Target", "/tmp/x", "--DataDir", "/tmp/data", "--Demo", "true"));
     }
 
     [Fact]
