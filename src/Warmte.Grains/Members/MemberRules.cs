@@ -27,19 +27,40 @@ public static partial class MemberRules
         {
             ["eigenaar-bewoner"] = MemberCategory.EigenaarBewoner, ["eigenaarbewoner"] = MemberCategory.EigenaarBewoner,
             ["eigenaar"] = MemberCategory.EigenaarBewoner, ["owner-occupier"] = MemberCategory.EigenaarBewoner,
-            ["huurder"] = MemberCategory.Huurder, ["tenant"] = MemberCategory.Huurder,
+            ["huurder"] = MemberCategory.Huurder, ["huurder-bewoner"] = MemberCategory.Huurder, ["tenant"] = MemberCategory.Huurder,
             ["bedrijf"] = MemberCategory.Bedrijf, ["business"] = MemberCategory.Bedrijf,
             ["overig"] = MemberCategory.Overig, ["other"] = MemberCategory.Overig, ["anders"] = MemberCategory.Overig,
         }.ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static string CategoryNames => "eigenaar-bewoner, huurder, bedrijf, overig";
 
-    /// <summary>A category in any case, with stray spaces or punctuation: "HUURDER", " eigenaar ", "Eigenaar bewoner".</summary>
+    /// <summary>
+    /// A category in any case, with stray spaces or punctuation as secretaries write it: "HUURDER", "Huurder ", " eigenaar ",
+    /// "Eigenaar bewoner", "eigenaar/bewoner", "Eigenaar – bewoner" (a dash Excel's autocorrect made), "huurder.".
+    /// </summary>
     public static bool TryParseCategory(string? text, out MemberCategory category)
     {
-        var key = Regex.Replace((text ?? "").Trim(), @"[\s_\-]+", "-");
+        var key = CategoryKey(text);
         return Categories.TryGetValue(key, out category) || Categories.TryGetValue(key.Replace("-", ""), out category);
     }
+
+    /// <summary>The written category reduced to lower-case words joined by '-' ("Eigenaar / Bewoner." is "eigenaar-bewoner").</summary>
+    private static string CategoryKey(string? text) =>
+        Regex.Replace((text ?? "").Trim().TrimEnd('.').Trim().ToLowerInvariant(), @"[\s_\-/\\\u2010-\u2015]+", "-").Trim('-');
+
+    /// <summary>
+    /// Words that name a member who may be either an owner-occupier or a tenant: "bewoner" (a resident) says where someone
+    /// lives, not whether they own it, and the two count differently (tenant consent, the Wcw check), so it is never guessed.
+    /// </summary>
+    private static readonly ImmutableHashSet<string> Ambiguous =
+        ImmutableHashSet.Create(StringComparer.OrdinalIgnoreCase, "bewoner", "bewoners", "bewoonster", "resident", "occupant");
+
+    /// <summary>Why a written category is refused: an ambiguous word explained, anything else with the list to choose from.</summary>
+    public static string CategoryRefusal(string written) =>
+        Ambiguous.Contains(CategoryKey(written))
+            ? $"'{Slug.Truncate(written.Trim())}' is niet eenduidig: een bewoner kan eigenaar of huurder van de woning zijn. "
+              + "Kies eigenaar-bewoner (eigen woning) of huurder (huurwoning); voor een bedrijf bedrijf, anders overig."
+            : $"'{Slug.Truncate(written)}' is geen categorie; kies uit {CategoryNames}.";
 
     /// <summary>The postcode as the register writes it ("1051 AB"), or null when it is not a Dutch postcode.</summary>
     public static string? NormalisePostcode(string? text) => Postcode.Normalise(text);
@@ -162,7 +183,7 @@ public static partial class MemberRules
         var category = MemberCategory.Overig;
         if (string.IsNullOrWhiteSpace(input.Category)) v.Add($"{at}.category", "is verplicht.");
         else if (!TryParseCategory(input.Category, out category))
-            v.Add($"{at}.category", $"'{Slug.Truncate(input.Category)}' is geen categorie; kies uit {CategoryNames}.");
+            v.Add($"{at}.category", CategoryRefusal(input.Category));
         var weq = Woningequivalenten(v, $"{at}.woningequivalenten", input.Woningequivalenten ?? known?.Woningequivalenten ?? 1);
         var address = Address(v, at, input.Postcode, input.Huisnummer, input.Toevoeging, input.Huisletter);
         if ((input.JoinedOn ?? defaultJoinedOn) is not { } joined) { v.Add($"{at}.joinedOn", "is verplicht."); joined = today; }

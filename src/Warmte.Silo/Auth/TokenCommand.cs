@@ -79,6 +79,8 @@ public static class TokenCommand
             .AddEnvironmentVariables()
             .AddCommandLine(configurationArgs)
             .Build();
+        // A mistyped key (--Storage:Provder) would leave the verb on the wrong database without a word.
+        Hosting.StartupSettings.CheckKnownKeys(configuration);
         var settings = StorageSettings.From(configuration, createDataDir: false);
         if (settings.Provider == StorageProvider.Sqlite)
         {

@@ -83,7 +83,165 @@ public static class StartupSettings
                          + "(bijv. openssl rand -base64 36).");
         if (preset is not null && configuration["Auth:BootstrapTokenFile"] is { Length: > 0 })
             problems.Add("Instellingen Auth:BootstrapAdminToken en Auth:BootstrapTokenFile zijn allebei gezet; kies er één.");
+        problems.AddRange(UnknownKeys(configuration));
         return problems;
+    }
+
+    /// <summary>Throws a <see cref="ConfigurationException"/> naming every unknown key of the service's own sections (the verbs, which read only a few settings).</summary>
+    public static void CheckKnownKeys(IConfiguration configuration)
+    {
+        var unknown = UnknownKeys(configuration);
+        if (unknown.Count == 1) throw new ConfigurationException(unknown[0] + " Er is niets gestart, aangemaakt of gewijzigd.");
+        if (unknown.Count > 1)
+            throw new ConfigurationException($"{unknown.Count} instellingen kloppen niet; er is niets gestart, aangemaakt of gewijzigd:"
+                                             + string.Concat(unknown.Select(p => Environment.NewLine + "  - " + p)));
+    }
+
+    /// <summary>How a key under one of the service's own sections is read.</summary>
+    private enum KeyShape
+    {
+        /// <summary>One value: <c>Storage:Provider</c>.</summary>
+        Value,
+        /// <summary>A list: <c>ForwardedHeaders:KnownProxies:0</c>, <c>…:1</c>.</summary>
+        List,
+        /// <summary>Values per name: <c>CostLimits:MonteCarloRuns:admin</c> (the names are checked by the setting's owner).</summary>
+        Map,
+    }
+
+    /// <summary>
+    /// The sections the service itself reads and every key it knows in them (papercut: <c>--Storage:Provder postgresql</c>
+    /// started on SQLite without a word). Not Orleans, Logging, Kestrel, AllowedHosts or urls: those belong to the
+    /// frameworks, which read keys of their own there. A key read in code must be added here, or the start refuses it.
+    /// </summary>
+    private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyDictionary<string, KeyShape>>> OwnSections = new(() =>
+    {
+        var sections = new Dictionary<string, IReadOnlyDictionary<string, KeyShape>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (section, settings) in BoundSections.Where(b => !b.Section.StartsWith("Orleans:", StringComparison.Ordinal)))
+            sections[section] = settings.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.CanWrite || IsDictionary(p.PropertyType, out _))
+                .ToDictionary(p => p.Name, p => IsDictionary(p.PropertyType, out _) ? KeyShape.Map : KeyShape.Value, StringComparer.OrdinalIgnoreCase);
+        static IReadOnlyDictionary<string, KeyShape> Values(params string[] keys) =>
+            keys.ToDictionary(k => k, _ => KeyShape.Value, StringComparer.OrdinalIgnoreCase);
+        sections["Storage"] = Values("Provider", "ConnectionString", "GroupCommit");
+        sections["RequestLog"] = Values(Leaf(Operations.RequestLogging.SuccessLevelKey), Leaf(Operations.RequestLogging.SlowMsKey));
+        sections["ForwardedHeaders"] = new Dictionary<string, KeyShape>(StringComparer.OrdinalIgnoreCase) { ["KnownProxies"] = KeyShape.List, ["KnownNetworks"] = KeyShape.List };
+        sections["Dashboard"] = Values("Enabled", "HideTrace", "CounterUpdateIntervalMs", "HistoryLength", "SessionMinutes");
+        sections["Auth"] = Values("BootstrapAdminToken", "BootstrapTokenFile");
+        sections["Testing"] = Values(Leaf(TestClockOffset.Key), Leaf(Demo.DemoFaults.Key));
+        sections["RefusalAudit"] = Values("RetentionDays");
+        return sections;
+    });
+
+    private static string Leaf(string key) => key[(key.LastIndexOf(':') + 1)..];
+
+    /// <summary>
+    /// Every key given under one of the service's own sections that it does not read, with the nearest key it does; and a
+    /// section name one or two letters off one of them (<c>Stroage:Provider</c>). From any source: the check sees the
+    /// configuration as merged (command line, environment, appsettings.json).
+    /// </summary>
+    public static IReadOnlyList<string> UnknownKeys(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        var own = OwnSections.Value;
+        var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (path, value) in configuration.AsEnumerable().OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (value is null) continue; // a section, not a value: its values come by themselves
+            var parts = path.Split(':');
+            if (parts.Length < 2) continue; // top-level keys: every environment variable is one, so they cannot be judged
+            if (own.TryGetValue(parts[0], out var keys))
+            {
+                var section = own.Keys.First(k => k.Equals(parts[0], StringComparison.OrdinalIgnoreCase));
+                if (!keys.TryGetValue(parts[1], out var shape))
+                {
+                    if (reported.Add(parts[0] + ":" + parts[1])) problems.Add(Unknown(configuration, path, section, parts[1], own));
+                }
+                else if (shape == KeyShape.Value && parts.Length > 2)
+                {
+                    if (reported.Add(path)) problems.Add(Unknown(configuration, path, section, parts[1], own));
+                }
+                else if (shape != KeyShape.Value && parts.Length == 2 && value.Length > 0)
+                {
+                    var name = section + ":" + keys.Keys.First(k => k.Equals(parts[1], StringComparison.OrdinalIgnoreCase));
+                    problems.Add(shape == KeyShape.List
+                        ? $"Instelling {name} is een lijst en '{Shorten(value)}' zou genegeerd worden ({Source(configuration, path)}); geef elk item apart: {name}:0, {name}:1, …"
+                        : $"Instelling {name} heeft een waarde per rol en '{Shorten(value)}' zou genegeerd worden ({Source(configuration, path)}); geef ze apart, bijv. {name}:admin.");
+                }
+                continue;
+            }
+            if (Foreign.Contains(parts[0])) continue;
+            // A section name a letter or two off one of the service's own: a typo, not another program's setting.
+            var near = own.Keys.Select(k => (Key: k, Distance: Distance(k, parts[0]))).OrderBy(k => k.Distance).First();
+            if (near.Distance <= (near.Key.Length <= 5 ? 1 : 2) && reported.Add(parts[0] + ":" + parts[1]))
+                problems.Add(Unknown(configuration, path, near.Key, parts[1], own, sectionUnknown: true));
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// Sections of the frameworks the service runs on: their keys are theirs to judge. "Hosting" is two letters from Voting and
+    /// Testing, but a section of its own name elsewhere in .NET, so it is never taken for a typo.
+    /// </summary>
+    private static readonly HashSet<string> Foreign = new(StringComparer.OrdinalIgnoreCase) { "Orleans", "Logging", "Kestrel", "AllowedHosts", "urls", "Hosting" };
+
+    /// <summary>The Dutch sentence for an unknown key: where it came from and the known key it most likely meant.</summary>
+    private static string Unknown(IConfiguration configuration, string path, string section, string key,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, KeyShape>> own, bool sectionUnknown = false)
+    {
+        var keys = own[section].Keys.ToList();
+        var nearest = section + ":" + keys.OrderBy(k => Distance(k, key)).ThenBy(k => k, StringComparer.Ordinal).First();
+        var close = Close(nearest[(section.Length + 1)..], key);
+        // The right key under another of the service's sections (Mail:PublicUrl for Voting:PublicUrl) beats a far one here;
+        // only when one section has it: Mail:Enabled is not RateLimit:Enabled nor Dashboard:Enabled.
+        if (!close && own.Where(s => s.Value.ContainsKey(key)).ToList() is [var other])
+            (nearest, close) = (other.Key + ":" + other.Value.Keys.First(k => k.Equals(key, StringComparison.OrdinalIgnoreCase)), true);
+        var given = $"Instelling {path} ({Source(configuration, path)}) is onbekend{(sectionUnknown ? $" (er is geen onderdeel {path.Split(':')[0]})" : "")} en zou genegeerd worden; ";
+        return close
+            ? given + $"bedoelt u {nearest}?"
+            : given + $"onder {section} kent de dienst alleen {DutchList(keys)} (het dichtst bij: {nearest}).";
+    }
+
+    /// <summary>A slip rather than another word: a letter or two (a third of a long name) off, or the start or the whole of the other.</summary>
+    private static bool Close(string known, string given) =>
+        Distance(known, given) <= Math.Max(2, given.Length / 3)
+        || given.Length >= 4 && (known.StartsWith(given, StringComparison.OrdinalIgnoreCase) || given.StartsWith(known, StringComparison.OrdinalIgnoreCase));
+
+    private static string DutchList(IReadOnlyList<string> items) =>
+        items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " en " + items[^1];
+
+    /// <summary>Where a key in force came from: the last source that sets it wins, as in ASP.NET Core.</summary>
+    private static string Source(IConfiguration configuration, string path)
+    {
+        foreach (var provider in (configuration as IConfigurationRoot)?.Providers.Reverse() ?? [])
+        {
+            if (!provider.TryGet(path, out _)) continue;
+            return provider switch
+            {
+                Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationProvider => $"op de opdrachtregel: --{path}",
+                Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationProvider => $"omgevingsvariabele {path.Replace(":", "__")}",
+                FileConfigurationProvider file => $"in {file.Source.Path}",
+                _ => "in de instellingen",
+            };
+        }
+        return "in de instellingen";
+    }
+
+    /// <summary>Edit distance without case, a swap of two neighbouring letters counting as one (optimal string alignment).</summary>
+    public static int Distance(string a, string b)
+    {
+        a = a.ToLowerInvariant();
+        b = b.ToLowerInvariant();
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
     }
 
     /// <summary>Each key given under <paramref name="section"/> whose property has a simple type (or a dictionary of one) must convert.</summary>

@@ -22,6 +22,8 @@ public static class BackupCommand
             .AddEnvironmentVariables()
             .AddCommandLine(configurationArgs)
             .Build();
+        // A mistyped key (--Storage:Provder) would leave the verb on the wrong database without a word.
+        Hosting.StartupSettings.CheckKnownKeys(configuration);
         var storage = StorageSettings.From(configuration, createDataDir: false);
         if (storage.Provider != StorageProvider.Sqlite)
             return Fail(stderr, "backup maakt kopieën van de SQLite-opslag; voor PostgreSQL: scripts/backup.sh postgres (pg_dump).");

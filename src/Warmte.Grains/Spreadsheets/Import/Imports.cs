@@ -58,8 +58,7 @@ public static partial class Imports
             // Woonplaats of its own; a line that also reads another way is warned about on its row (AddressLine.Parts.Doubt).
             if (house is not null && line?.Doubt is { } addressDoubt)
                 warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("address"), addressDoubt));
-            if (PostcodeDisagreement(c, postcode, line) is { } disagreement)
-                warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("postcode"), disagreement));
+            WarnPostcodeDisagreement(c, postcode, line, warnings);
             var weq = Woningequivalenten(c);
             if (weq is { } w && MemberRules.ImplausibleWoningequivalenten(w, projectWoningequivalenten, c.Raw("woningequivalenten") as string) is { } doubt)
                 warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("woningequivalenten"), doubt));
@@ -138,25 +137,27 @@ public static partial class Imports
     }
 
     /// <summary>
+    /// The Postcode column and the postcode at the end of the Adres cell say different things: the column is used, and the row is
+    /// warned about with both values, so a typo in either is seen before the voting-code letter goes to the wrong address (member
+    /// list) or an answer is counted for the wrong home (consent). No warning when they agree (after normalising: 1093BS is
+    /// 1093 BS), or when either is missing or not a postcode (that is a problem of its own).
+    /// </summary>
+    private static void WarnPostcodeDisagreement(RowCells c, string? used, AddressLine.Parts? line, List<ImportProblem> warnings)
+    {
+        if (used is null || line?.Postcode is not { } inLine || c.Text("postcode") is not { } inColumn) return;
+        if (Postcode.Normalise(inLine) is not { } fromLine || Postcode.Normalise(inColumn) is not { } fromColumn || fromLine == fromColumn) return;
+        warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("postcode"),
+            $"'{Common.Slug.Truncate(inColumn)}' verschilt van de postcode in {c.ColumnLabel("address")} "
+            + $"('{Common.Slug.Truncate(c.Text("address") ?? "")}': {fromLine}); de postcode uit de kolom Postcode ({fromColumn}) is gebruikt. "
+            + "Controleer het adres en maak beide gelijk, of laat de postcode in één van beide weg; de rij wordt wel ingelezen."));
+    }
+
+    /// <summary>
     /// The address of a row, from the columns there are: Postcode, Huisnummer (which may hold the
     /// whole house number: 14-H, 9A, 14 hs), Huisletter, Toevoeging, or one Adres cell. Every problem
     /// is reported on the column it came from; the postcode is returned normalised when it is valid.
     /// <c>Line</c> is what the Adres cell said when the house number was read from it (street, town, doubt).
     /// </summary>
-    /// <summary>
-    /// The Postcode column and the postcode at the end of the Adres cell say different things: the column is used, and the row is
-    /// warned about with both values, so a typo in either is seen before the voting-code letter goes to the wrong address. Null when
-    /// they agree (after normalising: 1093BS is 1093 BS), or when either is missing or not a postcode (that is a problem of its own).
-    /// </summary>
-    private static string? PostcodeDisagreement(RowCells c, string? used, AddressLine.Parts? line)
-    {
-        if (used is null || line?.Postcode is not { } inLine || c.Text("postcode") is not { } inColumn) return null;
-        if (Postcode.Normalise(inLine) is not { } fromLine || Postcode.Normalise(inColumn) is not { } fromColumn || fromLine == fromColumn) return null;
-        return $"'{Common.Slug.Truncate(inColumn)}' verschilt van de postcode in {c.ColumnLabel("address")} "
-               + $"('{Common.Slug.Truncate(c.Text("address") ?? "")}': {fromLine}); de postcode uit de kolom Postcode ({fromColumn}) is gebruikt. "
-               + "Controleer het adres en maak beide gelijk, of laat de postcode in één van beide weg; de rij wordt wel ingelezen.";
-    }
-
     private static (string? Postcode, HouseNumber? House, AddressLine.Parts? Line) ReadAddress(RowCells c)
     {
         var postcodeText = c.Text("postcode");
@@ -251,10 +252,14 @@ public static partial class Imports
         new("on", "Datum", true, "datum", "datum antwoord", "ontvangen", "ontvangen op", "date"),
     ];
 
-    public static ImportResult<DeclarationInput> Consent(IEnumerable<Sheet> sheets) =>
-        RowImport.Read(sheets, ConsentColumns, c =>
+    public static ImportResult<DeclarationInput> Consent(IEnumerable<Sheet> sheets)
+    {
+        var warnings = new List<ImportProblem>();
+        var result = RowImport.Read(sheets, ConsentColumns, c =>
         {
-            var (postcode, house, _) = ReadAddress(c);
+            var (postcode, house, line) = ReadAddress(c);
+            // The same address columns as the member list, so the same warning (tester: a corporation's export with both).
+            WarnPostcodeDisagreement(c, postcode, line, warnings);
             var response = Response(c.Text("response"));
             if (response is null) c.Problem("response", c.Text("response") is null ? "is leeg." : $"'{c.Text("response")}' is geen antwoord; schrijf akkoord of geweigerd.");
             var on = c.Date("on");
@@ -267,6 +272,8 @@ public static partial class Imports
         // No duplicate check here: an address twice is two answers, and the later one (by date) replaces the earlier.
         // The service decides that (ConsentRules.Superseded) and the import reports which row replaced which (tester T2).
         missingColumns: mapping => MissingColumns(mapping, ConsentColumns, []));
+        return result with { Warnings = [.. warnings] };
+    }
 
     private static string? Choice(string? text) => text is null ? null : HeaderMatcher.Normalise(text) switch
     {
