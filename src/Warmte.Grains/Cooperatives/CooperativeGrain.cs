@@ -1,6 +1,7 @@
 using NodaTime;
 using Warmte.Audit;
 using Warmte.Common;
+using Warmte.Journal;
 using Warmte.Registry;
 using Warmte.Projects;
 using Warmte.Umbrellas;
@@ -32,10 +33,8 @@ public sealed class CooperativeGrain(
         {
             // Re-registering repairs a directory entry or umbrella membership lost to a crash or a
             // failed write after the cooperative was stored (each is a no-op when already there).
-            await GrainFactory.GetGrain<IRegistryGrain>(0).AddCooperative(Id);
-            foreach (var umbrella in state.State.Record.Umbrellas)
-                await GrainFactory.GetGrain<IUmbrellaGrain>(umbrella).AddMember(Id, actor);
-            return Refusal.Conflict("already-exists", $"Coöperatie '{Id}' bestaat al.");
+            await Register(actor);
+            return Refusal.Conflict("already-exists", $"Coöperatie '{Id}' bestaat al. {CompleteNote}");
         }
         if (command.Id != Id) return Refusal.Invalid("id", $"'{command.Id}' hoort niet bij deze coöperatie ('{Id}').");
 
@@ -51,10 +50,32 @@ public sealed class CooperativeGrain(
         }
         if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
 
-        await GrainFactory.GetGrain<IRegistryGrain>(0).AddCooperative(Id);
-        foreach (var umbrella in state.State.Record!.Umbrellas)
-            await GrainFactory.GetGrain<IUmbrellaGrain>(umbrella).AddMember(Id, actor);
+        await Register(actor);
         return Outcome<CooperativeView>.Ok((await Get())!);
+    }
+
+    /// <summary>The note on the 409 of a repeated creation: what an earlier try left out is stored now (docs/operations.md, "A full disk").</summary>
+    public const string CompleteNote = "Alles wat erbij hoort is vastgelegd.";
+
+    /// <summary>
+    /// The commits after the cooperative's own: the registry (the list of cooperatives), then each umbrella's membership.
+    /// Each is a no-op when already there, so a repeated creation completes what a failed one left out; a failure here
+    /// says what is stored (PartiallyStoredException), never "nothing".
+    /// </summary>
+    private async Task Register(string actor)
+    {
+        var umbrellas = state.State.Record!.Umbrellas;
+        string NotMemberOf(int from) =>
+            $"nog geen lid van {(umbrellas.Length - from == 1 ? "koepel" : "koepels")} {string.Join(", ", umbrellas.Skip(from).Select(u => $"'{u}'"))}";
+        await PartiallyStoredException.Step(() => GrainFactory.GetGrain<IRegistryGrain>(0).AddCooperative(Id),
+            () => $"De coöperatie '{Id}' is aangemaakt, maar nog niet volledig vastgelegd (ze staat nog niet in de lijst van coöperaties"
+                  + (umbrellas.Length > 0 ? $" en is {NotMemberOf(0)})." : ")."));
+        for (var i = 0; i < umbrellas.Length; i++)
+        {
+            var from = i;
+            await PartiallyStoredException.Step(() => GrainFactory.GetGrain<IUmbrellaGrain>(umbrellas[from]).AddMember(Id, actor),
+                () => $"De coöperatie '{Id}' is aangemaakt, maar nog niet volledig vastgelegd (ze is {NotMemberOf(from)}).");
+        }
     }
 
     public Task<bool> Exists() => Task.FromResult(state.State.Record is not null);
@@ -104,20 +125,32 @@ public sealed class CooperativeGrain(
             // only the watch failed, the retry registers it again (idempotent), so the sweep never misses the project.
             if (created.Refusal!.Code == "already-exists" && await project.Get() is { } existing && existing.CooperativeId == Id)
             {
-                if (!cooperative.Projects.Contains(command.Id!)) await Link(existing.Id, existing.Name, actor);
-                else await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(existing.Id).Watch();
+                if (await Complete(existing.Id, existing.Name, actor) is { } refused) return refused;
+                return created.Refusal with { Message = $"{created.Refusal.Message} {CompleteNote}" };
             }
             return created;
         }
-        if (await Link(command.Id!, created.Value!.Name, actor) is { } refusal) return refusal;
+        if (await Complete(command.Id!, created.Value!.Name, actor) is { } refusal) return refusal;
         return created;
     }
 
-    private async Task<Refusal?> Link(string projectId, string projectName, string actor)
+    /// <summary>
+    /// The commits after the project's own: its link in this cooperative (when not there yet), then its alert watch
+    /// (idempotent). A failure of either says the project exists (PartiallyStoredException); the same request again completes it.
+    /// </summary>
+    private async Task<Refusal?> Complete(string projectId, string projectName, string actor)
     {
-        var link = CooperativeRules.AddProject(state.State.Record!, projectId, projectName);
-        if (await state.ApplyAsync(link, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
-        await GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(projectId).Watch();
+        if (!state.State.Record!.Projects.Contains(projectId))
+        {
+            var link = CooperativeRules.AddProject(state.State.Record!, projectId, projectName);
+            var refused = await PartiallyStoredException.Step(() => state.ApplyAsync(link, actor, clock.GetCurrentInstant(), DeactivateOnIdle),
+                () => $"Het project '{projectId}' is aangemaakt, maar nog niet volledig vastgelegd (de koppeling aan coöperatie '{Id}' "
+                      + "en de bewaking van zijn signalen ontbreken nog).");
+            if (refused is not null) return refused;
+        }
+        await PartiallyStoredException.Step(() => GrainFactory.GetGrain<Alerts.IAlertWatchGrain>(projectId).Watch(),
+            () => $"Het project '{projectId}' is aangemaakt en aan coöperatie '{Id}' gekoppeld, maar nog niet volledig vastgelegd "
+                  + "(de bewaking van zijn signalen ontbreekt nog).");
         return null;
     }
 
@@ -128,7 +161,10 @@ public sealed class CooperativeGrain(
             return Refusal.NotFound("Koepel", umbrellaId);
         var outcome = CooperativeRules.JoinUmbrella(cooperative, umbrellaId);
         if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
-        await GrainFactory.GetGrain<IUmbrellaGrain>(umbrellaId).AddMember(Id, actor);
+        // The umbrella's side is a commit of its own; joining again (same request) stores nothing here and completes it there.
+        await PartiallyStoredException.Step(() => GrainFactory.GetGrain<IUmbrellaGrain>(umbrellaId).AddMember(Id, actor),
+            () => $"Coöperatie '{Id}' is lid van koepel '{umbrellaId}', maar dat is nog niet volledig vastgelegd "
+                  + "(de koepel heeft haar nog niet als lid en vergelijkt haar nog niet).");
         return Outcome<CooperativeView>.Ok((await Get())!);
     }
 

@@ -29,14 +29,19 @@ public sealed class UmbrellaGrain(
         if (state.State.Record is not null)
         {
             // Re-registering repairs a directory entry lost to a crash or a failed write after the umbrella was stored.
-            await GrainFactory.GetGrain<IRegistryGrain>(0).AddUmbrella(Id);
-            return Refusal.Conflict("already-exists", $"Koepel '{Id}' bestaat al.");
+            await Register();
+            return Refusal.Conflict("already-exists", $"Koepel '{Id}' bestaat al. {CooperativeGrain.CompleteNote}");
         }
         var outcome = UmbrellaRules.Create(Id, command, clock.GetCurrentInstant());
         if (await state.ApplyAsync(outcome, actor, clock.GetCurrentInstant(), DeactivateOnIdle) is { } refusal) return refusal;
-        await GrainFactory.GetGrain<IRegistryGrain>(0).AddUmbrella(Id);
+        await Register();
         return Outcome<UmbrellaRecord>.Ok(state.State.Record!);
     }
+
+    /// <summary>The commit after the umbrella's own (the list of umbrellas); a failure says the umbrella exists.</summary>
+    private Task Register() =>
+        Journal.PartiallyStoredException.Step(() => GrainFactory.GetGrain<IRegistryGrain>(0).AddUmbrella(Id),
+            () => $"De koepel '{Id}' is aangemaakt, maar nog niet volledig vastgelegd (hij staat nog niet in de lijst van koepels).");
 
     public Task<bool> Exists() => Task.FromResult(state.State.Record is not null);
 

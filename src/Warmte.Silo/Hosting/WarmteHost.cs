@@ -324,6 +324,9 @@ public static partial class WarmteHost
         api.MapDiagnosticsEndpoints();
     }
 
+    /// <summary>The problem code of a write of several commits that stopped after an earlier one landed, for another cause than a full disk.</summary>
+    public const string PartiallyStoredProblemCode = "partially-stored";
+
     /// <summary>The last line of defence: known runtime conditions get their own answer; a 500 means a bug.</summary>
     private static async Task WriteUnhandled(HttpContext http)
     {
@@ -334,6 +337,27 @@ public static partial class WarmteHost
             case InconsistentStateException:
                 await Problems.Write(http, StatusCodes.Status409Conflict, "concurrent-change", "Gelijktijdige wijziging",
                     "Iemand anders wijzigde dit tegelijk; er is niets opgeslagen. Lees opnieuw en probeer het nog eens.");
+                break;
+            case Warmte.Journal.PartiallyStoredException partly when StorageSpace.IsFull(partly.InnerException):
+                // A later commit of several met a full disk after an earlier one landed: "niets bewaard" would be false.
+                http.RequestServices.GetRequiredService<StorageSpace>().Answered(partly);
+                http.Response.Headers.RetryAfter = StorageSpace.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, StorageSpace.PartialProblemCode, "Opslag vol, deels bewaard",
+                    partly.Message + " Herhaal hetzelfde verzoek zodra er weer ruimte is; er wordt niets dubbel aangemaakt. Meld het aan de "
+                    + "beheerder van de dienst: die moet ruimte maken op de schijf van de database.");
+                break;
+            case Warmte.Journal.PartiallyStoredException partly:
+                // Any other failure of a later commit (a broken connection, a time-out, a concurrent change, a bug): the same
+                // request again completes it, so 503 with a short Retry-After; unexpected causes are still logged as errors.
+                var cause = partly.InnerException ?? partly;
+                if (IsTransient(cause) || cause is InconsistentStateException)
+                    logger.LogWarning("Partly stored on {Method} {Path}, answered 503: {ErrorType}: {Error}", http.Request.Method,
+                        LogSafe.Path(http.Request.Path), cause.GetType().Name, ScrubbedFirstLine(cause.Message));
+                else
+                    logger.LogError(cause, "Partly stored on {Method} {Path}", http.Request.Method, LogSafe.Path(http.Request.Path));
+                http.Response.Headers.RetryAfter = "2";
+                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, PartiallyStoredProblemCode, "Deels bewaard",
+                    partly.Message + " Herhaal hetzelfde verzoek over enkele seconden; er wordt niets dubbel aangemaakt.");
                 break;
             case var full when StorageSpace.IsFull(full):
                 // Before the transient case (Npgsql calls disk_full transient): a full disk needs a person, not a retry in 2 s.

@@ -8,7 +8,7 @@ namespace Warmte.Silo.Operations;
 /// duration and the caller's token id and role. Never the token, the Authorization header or the
 /// query string.
 /// <para>
-/// The line's level (docs/operations.md, "Logs"): 5xx at Error (but 503 storage-full and not-ready: Information); refusals (4xx) and slow requests
+/// The line's level (docs/operations.md, "Logs"): 5xx at Error (but 503 storage-full, storage-full-partial and not-ready: Information); refusals (4xx) and slow requests
 /// (at least <c>RequestLog:SlowMs</c>, default 1000 ms) at Information; other successful requests at
 /// <c>RequestLog:SuccessLevel</c> (default Information, so every request is logged as before; an
 /// operator with heavy traffic sets Debug or None and keeps failures, refusals and slow requests).
@@ -64,7 +64,7 @@ public sealed partial class RequestLogging
     /// episode, not an error per request) and /health/ready's not-ready (a probe every few seconds while a disk is
     /// full or a silo starts would otherwise be an error line each).</param>
     public static LogLevel LevelOf(int status, bool slow, LogLevel successLevel, string? problemCode = null) =>
-        status >= 500 && problemCode is not (Storage.StorageSpace.ProblemCode or "not-ready") ? LogLevel.Error
+        status >= 500 && problemCode is not (Storage.StorageSpace.ProblemCode or Storage.StorageSpace.PartialProblemCode or "not-ready") ? LogLevel.Error
         : status >= 400 || slow ? LogLevel.Information
         : successLevel;
 

@@ -18,6 +18,12 @@ public sealed class StorageSpace(IClock clock, ILogger<StorageSpace> logger)
     /// <summary>The problem code of a write refused because the storage is full (503).</summary>
     public const string ProblemCode = "storage-full";
 
+    /// <summary>
+    /// The problem code of a write of several commits refused by a full storage after an earlier commit landed (503): the
+    /// detail says what is stored, and that the same request again completes it (Journal.PartiallyStoredException).
+    /// </summary>
+    public const string PartialProblemCode = "storage-full-partial";
+
     /// <summary>Retry-After of a storage-full answer, in seconds: freeing space takes a person, not a moment.</summary>
     public const int RetryAfterSeconds = 60;
 
