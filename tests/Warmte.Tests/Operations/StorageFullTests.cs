@@ -48,10 +48,13 @@ public sealed class StorageFullTests : IAsyncLifetime
         return listing.Body.GetProperty("totalBookings").GetInt32();
     }
 
-    /// <summary>Log entries at Warning or above, as an operator's log filter shows them.</summary>
+    /// <summary>
+    /// Log entries at Warning or above, as an operator's log filter shows them; Orleans' own warnings left out, because on
+    /// a loaded machine it warns of slow grain calls ("took longer than …") whatever the disk does. Its errors count.
+    /// </summary>
     private string[] Warnings() =>
-        [.. _logs.Entries.Where(e => e.StartsWith("Warning", StringComparison.Ordinal) || e.StartsWith("Error", StringComparison.Ordinal)
-                                     || e.StartsWith("Critical", StringComparison.Ordinal))];
+        [.. _logs.Entries.Where(e => (e.StartsWith("Warning", StringComparison.Ordinal) && !e.StartsWith("Warning Orleans.", StringComparison.Ordinal))
+                                     || e.StartsWith("Error", StringComparison.Ordinal) || e.StartsWith("Critical", StringComparison.Ordinal))];
 
     [Fact]
     public async Task A_full_database_refuses_every_write_with_a_Dutch_503_saves_nothing_is_not_ready_logs_once_and_recovers()
