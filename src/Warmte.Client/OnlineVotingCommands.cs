@@ -39,8 +39,9 @@ internal static class OnlineVotingCommands
         + "iedereen en laat de vorige vervallen; met --members alleen voor die leden. Met --mail verstuurt de dienst de codes zelf "
         + "per mail; alleen wie de mail kreeg, krijgt een nieuwe code. De leden zonder e-mailadres (of bij wie verzenden mislukte) "
         + "houden hun vorige code en worden genoemd; wie nog geen code heeft, krijgt een brief met --members … --out. Exitcode 1 "
-        + "als een lid geen mail kreeg; is de mailserver onbereikbaar, dan wordt niets vervangen.",
-        [Cooperative, Meeting], [Out, Members, Force, Mail],
+        + "als een lid geen mail kreeg; is de mailserver onbereikbaar, dan wordt niets vervangen. Blijft het antwoord op --mail uit, "
+        + "dan noemt de foutmelding dezelfde opdracht met --idempotency-key <sleutel>: die mailt niemand opnieuw en vervangt geen code.",
+        [Cooperative, Meeting], [Out, Members, Force, Mail, GrantCommands.IdempotencyKey],
         ["warmte alv online codes ketelhuiswg alv-2027-voorjaar --out stemcodes.xlsx",
          "warmte alv online codes ketelhuiswg alv-2027-voorjaar --mail",
          "warmte alv online codes ketelhuiswg alv-2027-voorjaar --members KWG-0007 --out brief-kwg-0007.html"],
@@ -100,6 +101,8 @@ internal static class OnlineVotingCommands
             if (context.Option(Out) is not null) throw new UsageException("Kies --mail (de dienst mailt de codes) of --out (een bestand), niet beide.", command);
             return await RunMail(context);
         }
+        if (context.Option(GrantCommands.IdempotencyKey) is not null)
+            throw new UsageException("--idempotency-key hoort bij --mail: codes in een bestand (--out) kunnen niet veilig herhaald worden, een herhaling maakt nieuwe codes.", command);
         var target = Commands.Required(context, Out).Trim();
         var format = target.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx"
             : target.EndsWith(".html", StringComparison.OrdinalIgnoreCase) ? "letters"
@@ -145,10 +148,29 @@ internal static class OnlineVotingCommands
         var members = List(context.Option(Members));
         var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
         var (coop, meeting) = (context.Argument(0), context.Argument(1));
+        // A fresh key per invocation (or the one given): after no answer the same command with that key mails nobody
+        // again and replaces no code; the service answers what the first try did.
+        var key = GrantCommands.Key(context.Option(GrantCommands.IdempotencyKey), context.Invocation.Command);
+        var retry = MailRetryCommand(context, key);
+        context.RetryNote = "Of de mail is verstuurd, is niet zeker. Dezelfde opdracht met deze sleutel mailt niemand opnieuw en vervangt geen code "
+                            + "(wordt er nog verstuurd, probeer het dan over een minuut):\n  " + retry;
         ApiResponse response;
         try
         {
-            response = await context.Api.PostJsonAsync($"{Path(context)}/mail", body);
+            response = await context.Api.PostJsonAsync($"{Path(context)}/mail", body,
+                new Dictionary<string, string> { [GrantCommands.IdempotencyHeader] = key });
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "mail-in-progress")
+        {
+            throw new ApiException(refused.Response) { Hint = "Probeer het over een minuut opnieuw met:\n  " + retry };
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "idempotency-key-reused")
+        {
+            throw new ApiException(refused.Response)
+            {
+                Hint = "Deze sleutel hoort bij een mail aan andere leden. Herhaal de oorspronkelijke opdracht precies (dezelfde --members), "
+                       + "of laat --idempotency-key weg voor een nieuwe sleutel.",
+            };
         }
         catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "mail-not-configured")
         {
@@ -192,6 +214,18 @@ internal static class OnlineVotingCommands
               + $"{(letters.Count == 1 ? "die code is" : "hun codes zijn")} niet vervangen: een eerder uitgegeven code werkt nog. Wie nog geen code heeft, "
               + $"krijgt een brief met: warmte alv online codes {coop} {meeting} --members {string.Join(",", letters)} --out brieven.html");
         return unreached > 0 ? WarmteCli.BadInput : WarmteCli.Ok;
+    }
+
+    /// <summary>The same --mail command with its key spelled out (address and token come from the environment).</summary>
+    private static string MailRetryCommand(CommandContext context, string key)
+    {
+        var command = context.Invocation.Command;
+        var words = new List<string> { "warmte", command.Name };
+        words.AddRange(context.Invocation.Arguments.Select(a => GrantCommands.Quote(a.Trim())));
+        words.Add("--mail");
+        if (context.Option(Members) is { } members) words.AddRange(["--members", GrantCommands.Quote(members.Trim())]);
+        words.AddRange(["--idempotency-key", GrantCommands.Quote(key)]);
+        return string.Join(' ', words);
     }
 
     /// <summary>The stable "code" of a problem answer, if any.</summary>

@@ -66,6 +66,24 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     /// </summary>
     Task<Outcome<int>> IssueSent(ImmutableArray<IssuedCode> codes, string actor);
 
+    /// <summary>
+    /// <see cref="PrepareCodes"/> for a mail sent with an <c>Idempotency-Key</c> (<see cref="VotingMailRetry"/>): the key
+    /// is looked up first, since the mail cannot be taken back. Stored → its answer, nothing prepared; still being sent by
+    /// an earlier try → 409 <c>mail-in-progress</c>; another request under the key → 409 <c>idempotency-key-reused</c>.
+    /// Otherwise the codes, and the key counts as in flight until <see cref="IssueMailed"/> or <see cref="MailEnded"/>.
+    /// </summary>
+    Task<Outcome<PreparedMail>> PrepareMail(IssueCodes command, string key);
+
+    /// <summary>
+    /// <see cref="IssueSent"/> with the key: the codes become valid and the key's row, with <paramref name="answer"/> (the
+    /// endpoint's answer, which holds no code), is written in the same commit. Answers the answer to give: this one, or
+    /// the stored one when another try committed the key first.
+    /// </summary>
+    Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer);
+
+    /// <summary>A keyed mail that ended without <see cref="IssueMailed"/> (server unreachable, a failure): the key is free again.</summary>
+    Task MailEnded(string key);
+
     Task<Outcome<OnlineVotingView>> Close(string actor);
 
     /// <summary>
@@ -302,6 +320,60 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         return Outcome<int>.Ok(codes.Length);
     }
 
+    /// <summary>
+    /// Keyed mails being sent now, by key. Held in the activation only: a process that dies while mailing takes it along,
+    /// and then the retry prepares and mails again (the first mail's codes never became valid: docs/members-and-decisions.md).
+    /// </summary>
+    private readonly Dictionary<string, MailInFlight> _mailing = new(StringComparer.Ordinal);
+
+    public async Task<Outcome<PreparedMail>> PrepareMail(IssueCodes command, string key)
+    {
+        await _state.EnsureLoadedAsync();
+        var fingerprint = VotingMailRetry.Fingerprint(command);
+        var now = clock.GetCurrentInstant();
+        // The stored key before the rules: a retry after the voting closed still gets the first answer.
+        var before = VotingMailRetry.Before(fingerprint, _mailing.GetValueOrDefault(key), await _state.FindIdempotencyAsync(key), now);
+        if (!before.IsOk) return before.Refusal!;
+        if (before.Value is { } stored) return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, null, stored));
+        var prepared = await PrepareCodes(command);
+        if (!prepared.IsOk) return prepared.Refusal!;
+        _mailing[key] = new MailInFlight(fingerprint, now);
+        // Idle collection would forget the mark while the silo is still mailing, and a retry would mail again.
+        DelayDeactivation(VotingMailRetry.InFlightLimit.ToTimeSpan());
+        return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, prepared.Value, null));
+    }
+
+    public async Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer)
+    {
+        try
+        {
+            await _state.EnsureLoadedAsync();
+            var rules = OnlineVotingRules.MayIssue(_state.State.Voting, Today, MeetingId) is { } refusal
+                ? refusal
+                : VotingMailRetry.Sent(codes);
+            return await IdempotentWrite.OnceAsync(rules, key, _state.FindIdempotencyAsync,
+                replay: seen => VotingMailRetry.Replay(seen, fingerprint),
+                commit: async (sent, k) =>
+                {
+                    var record = new IdempotencyRecord(k!, fingerprint, VotingMailRetry.Stored(answer), sent.IsEmpty ? null : _state.NextSeq);
+                    // Nobody reached still stores the key: a retry with it answers the same and sends nothing.
+                    if (sent.IsEmpty) await _state.CommitAsync(_state.State, [], clock.GetCurrentInstant(), record);
+                    else await Commit(sent, all: false, actor, record);
+                    return answer;
+                });
+        }
+        finally
+        {
+            _mailing.Remove(key);
+        }
+    }
+
+    public Task MailEnded(string key)
+    {
+        _mailing.Remove(key);
+        return Task.CompletedTask;
+    }
+
     public async Task<Outcome<IssuedCodes>> PrepareCodes(IssueCodes command)
     {
         await _state.EnsureLoadedAsync();
@@ -337,7 +409,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     }
 
     /// <summary>Stores the hashes of these codes: from now on they work, and each member's earlier code does not.</summary>
-    private async Task Commit(IReadOnlyList<IssuedCode> codes, bool all, string actor)
+    private async Task Commit(IReadOnlyList<IssuedCode> codes, bool all, string actor, IdempotencyRecord? key = null)
     {
         var voting = _state.State.Voting!;
         var hasher = ServiceProvider.GetRequiredService<IVotingCodeHasher>();
@@ -359,7 +431,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         // The directory first: a code it knows but this grain does not is simply not valid; the reverse would be a code nobody can use.
         await GrainFactory.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Register(this.GetPrimaryKeyString(), [.. entries.Where(e => e.Kind == "code").Select(e => e.Tag!)]);
         var updated = voting with { Generation = generation, CodesIssued = all ? codes.Count : voting.CodesIssued + newHolders };
-        await _state.CommitAsync(_state.State with { Voting = updated }, entries, now);
+        await _state.CommitAsync(_state.State with { Voting = updated }, entries, now, key);
     }
 
     public const string DemoCooperative = "ketelhuiswg";

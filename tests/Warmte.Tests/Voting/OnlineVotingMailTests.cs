@@ -30,15 +30,29 @@ public sealed class SmtpMaildir : IAsyncDisposable
 
     public string Maildir { get; }
 
-    public static async Task<SmtpMaildir> StartAsync()
+    /// <param name="secondsPerMessage">
+    /// When above zero, the server waits this long before it accepts each message (a handler of its own, next to the
+    /// Maildir): a mailing that takes a while, to retry while it is still going.
+    /// </param>
+    public static async Task<SmtpMaildir> StartAsync(double secondsPerMessage = 0)
     {
         var port = FreePort.Next();
         var maildir = Path.Combine(Path.GetTempPath(), "warmte-maildir-" + Guid.NewGuid().ToString("N")[..12]);
+        string[] handler = ["aiosmtpd.handlers.Mailbox", maildir];
+        string? modules = null;
+        if (secondsPerMessage > 0)
+        {
+            modules = maildir + "-handler";
+            Directory.CreateDirectory(modules);
+            await File.WriteAllTextAsync(Path.Combine(modules, "slowmailbox.py"), SlowMailbox);
+            handler = ["slowmailbox.SlowMailbox", maildir, secondsPerMessage.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        }
         // Debian's interpreter: the package installs the module for /usr/bin/python3, not for another python on PATH.
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
+        var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", .. handler])
         {
             RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
         };
+        if (modules is not null) start.Environment["PYTHONPATH"] = modules;
         var process = Process.Start(start) ?? throw new InvalidOperationException("python3 -m aiosmtpd did not start (apt-get install python3-aiosmtpd).");
         var until = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -55,6 +69,26 @@ public sealed class SmtpMaildir : IAsyncDisposable
         }
         return new SmtpMaildir(process, port, maildir);
     }
+
+    private const string SlowMailbox = """
+        import asyncio
+        from aiosmtpd.handlers import Mailbox
+
+        class SlowMailbox(Mailbox):
+            def __init__(self, mail_dir, seconds):
+                super().__init__(mail_dir)
+                self.seconds = float(seconds)
+
+            async def handle_DATA(self, server, session, envelope):
+                await asyncio.sleep(self.seconds)
+                return await super().handle_DATA(server, session, envelope)
+
+            @classmethod
+            def from_cli(cls, parser, *args):
+                if len(args) != 2:
+                    parser.error("SlowMailbox: maildir and seconds per message")
+                return cls(args[0], args[1])
+        """;
 
     /// <summary>Every message delivered so far (Maildir "new"), in delivery order.</summary>
     public IReadOnlyList<MimeMessage> Messages()
@@ -86,6 +120,7 @@ public sealed class SmtpMaildir : IAsyncDisposable
         await StopAsync();
         _process.Dispose();
         try { Directory.Delete(Maildir, true); } catch (DirectoryNotFoundException) { }
+        try { Directory.Delete(Maildir + "-handler", true); } catch (DirectoryNotFoundException) { }
     }
 }
 
@@ -117,7 +152,7 @@ public sealed class OnlineVotingMailTests
     }
 
     /// <summary>A cooperative with the imported members and a meeting today, online voting open; returns the board's client.</summary>
-    private static async Task<HttpClient> Opened(WarmteServer server, string coop)
+    internal static async Task<HttpClient> Opened(WarmteServer server, string coop)
     {
         var admin = server.Client();
         var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
@@ -245,7 +280,7 @@ public sealed class OnlineVotingMailTests
         Assert.Equal(4, view.Body.GetProperty("codesIssued").GetInt32());
     }
 
-    private static async Task<(int Code, string Out, string Err)> Cli(WarmteServer server, string token, params string[] args)
+    internal static async Task<(int Code, string Out, string Err)> Cli(WarmteServer server, string token, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -1,0 +1,252 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NodaTime;
+using NodaTime.Testing;
+using Warmte.Journal;
+using Warmte.Serialization;
+using Warmte.Tests.Infrastructure;
+using Warmte.Voting;
+
+namespace Warmte.Tests.Voting;
+
+/// <summary>
+/// A retried voting mail (<c>POST …/online/mail</c> with an <c>Idempotency-Key</c>): the retry answers the first try's
+/// answer, mails nobody again and replaces no code, through a real SMTP server and the real SQLite (and PostgreSQL) journal.
+/// </summary>
+public sealed class VotingMailRetryTests
+{
+    private const string PublicUrl = "https://stem.voorbeeld.nl";
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private static string MailPath(string coop) => $"api/cooperatives/{coop}/alv/meetings/alv/online/mail";
+
+    private static Task<WarmteServer> Start(SmtpMaildir smtp, string? postgres = null) =>
+        WarmteServer.StartAsync(postgres: postgres, clock: new FakeClock(OnlineVotingFixture.Now), extraArgs:
+        [
+            "--Mail:Host", "127.0.0.1", "--Mail:Port", smtp.Port.ToString(), "--Mail:Security", "None",
+            "--Mail:From", "Bestuur Warmtenet <bestuur@warmtenet.example>", "--Voting:PublicUrl", PublicUrl,
+        ]);
+
+    /// <summary>One mail request with its key; the body's bytes as they came, to compare a retry byte for byte.</summary>
+    private static async Task<(HttpStatusCode Status, string Body, string? Code)> Mail(HttpClient board, string coop, string? key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, MailPath(coop)) { Content = JsonContent.Create(body) };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        using var response = await board.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        string? code = null;
+        if (!response.IsSuccessStatusCode && text.Length > 0 && JsonDocument.Parse(text).RootElement.TryGetProperty("code", out var c)) code = c.GetString();
+        return (response.StatusCode, text, code);
+    }
+
+    private static List<string> CodesIn(SmtpMaildir smtp) =>
+        [.. smtp.Messages().Select(m => Regex.Match(m.TextBody ?? "", Regex.Escape(PublicUrl) + @"/stem#([0-9A-Z-]+)").Groups[1].Value)];
+
+    /// <summary>Every code votes on the online proposal (the first mail's codes must still be valid).</summary>
+    private static async Task AllVote(WarmteServer server, IEnumerable<string> codes)
+    {
+        var member = server.Client(token: null);
+        foreach (var code in codes)
+        {
+            var vote = await member.Post("api/stem/votes", new { code, proposalId = "tarief", choice = "Voor" });
+            Assert.True(vote.Status == HttpStatusCode.OK, $"{code}: {vote.Raw}");
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) throw new Xunit.Sdk.XunitException("Not reached in 60 s: " + what);
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public Task A_retry_with_the_same_key_mails_nobody_again_and_every_first_code_still_votes_on_sqlite() => RetryWithKey(postgres: null);
+
+    [Fact]
+    public async Task A_retry_with_the_same_key_mails_nobody_again_and_every_first_code_still_votes_on_postgresql() =>
+        await RetryWithKey(await (await PostgresServer.GetAsync()).CreateDatabaseAsync());
+
+    private static async Task RetryWithKey(string? postgres)
+    {
+        await using var smtp = await SmtpMaildir.StartAsync();
+        await using var server = await Start(smtp, postgres);
+        var coop = NewId("coop");
+        var board = await OnlineVotingMailTests.Opened(server, coop);
+        var key = "mail-" + Guid.NewGuid().ToString("N");
+
+        var first = await Mail(board, coop, key, new { });
+        Assert.True(first.Status == HttpStatusCode.OK, first.Body);
+        Assert.Equal(3, smtp.Messages().Count); // M-1, M-2, M-4; M-3 has no address
+        var mailed = CodesIn(smtp);
+
+        var again = await Mail(board, coop, key, new { });
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(first.Body, again.Body); // the first answer, as it was
+        using (var answer = JsonDocument.Parse(again.Body))
+        {
+            Assert.Equal(3, answer.RootElement.GetProperty("mailed").GetInt32());
+            Assert.Equal(["M-3"], answer.RootElement.GetProperty("withoutEmail").EnumerateArray().Select(e => e.GetString()));
+        }
+        Assert.Equal(3, smtp.Messages().Count); // nobody mailed again
+        Assert.Equal(3, mailed.Distinct().Count());
+        await AllVote(server, mailed); // no code of the first mail was replaced
+
+        // The same key for another request: refused, nothing sent.
+        var other = await Mail(board, coop, key, new { members = new[] { "M-1" } });
+        Assert.Equal((HttpStatusCode.Conflict, "idempotency-key-reused"), (other.Status, other.Code));
+        Assert.Equal(3, smtp.Messages().Count);
+        // The member list in another order, or a number twice, is the same request.
+        var keyed = "mail-" + Guid.NewGuid().ToString("N");
+        var some = await Mail(board, coop, keyed, new { members = new[] { "M-1", "M-2" } });
+        Assert.True(some.Status == HttpStatusCode.OK, some.Body);
+        Assert.Equal(5, smtp.Messages().Count);
+        var reordered = await Mail(board, coop, keyed, new { members = new[] { "M-2", "M-1", "M-2" } });
+        Assert.Equal((HttpStatusCode.OK, some.Body), (reordered.Status, reordered.Body));
+        Assert.Equal(5, smtp.Messages().Count);
+
+        // The mail without a key keeps today's behaviour: it mails again.
+        var plain = await Mail(board, coop, null, new { members = new[] { "M-4" } });
+        Assert.True(plain.Status == HttpStatusCode.OK, plain.Body);
+        Assert.Equal(6, smtp.Messages().Count);
+
+        // A bad key: the same Dutch 400 as the other keyed writes, nothing sent.
+        var bad = await Mail(board, coop, new string('k', 201), new { });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Contains("Idempotency-Key", bad.Body);
+        Assert.Equal(6, smtp.Messages().Count);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_waiting_does_not_stop_the_mail_and_its_retry_gets_the_first_answer()
+    {
+        // About a second per message: the mailing outlasts the client's patience.
+        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 1);
+        await using var server = await Start(smtp);
+        var coop = NewId("coop");
+        var board = await OnlineVotingMailTests.Opened(server, coop);
+        var impatient = server.Client(board.DefaultRequestHeaders.Authorization!.Parameter);
+        impatient.Timeout = TimeSpan.FromMilliseconds(700);
+        var key = "mail-" + Guid.NewGuid().ToString("N");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Mail(impatient, coop, key, new { }));
+        // While the first try still mails: 409 in Dutch, nothing more sent.
+        var busy = await Mail(board, coop, key, new { });
+        Assert.Equal((HttpStatusCode.Conflict, "mail-in-progress"), (busy.Status, busy.Code));
+        Assert.Contains("wordt nog verstuurd; probeer het over een minuut opnieuw", busy.Body);
+        Assert.True(smtp.Messages().Count < 3, "the first try should still be mailing");
+
+        // The first try goes on without its client and commits; then the retry answers what it did.
+        await EventuallyAsync(() => smtp.Messages().Count == 3, "the three mails of the first try");
+        (HttpStatusCode Status, string Body, string? Code) retry;
+        var until = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            retry = await Mail(board, coop, key, new { });
+            if (retry.Code == "mail-in-progress") await Task.Delay(200);
+        } while (retry.Code == "mail-in-progress" && DateTime.UtcNow < until);
+        Assert.True(retry.Status == HttpStatusCode.OK, retry.Body);
+        using (var answer = JsonDocument.Parse(retry.Body))
+            Assert.Equal((3, 3), (answer.RootElement.GetProperty("issued").GetInt32(), answer.RootElement.GetProperty("mailed").GetInt32()));
+        Assert.Equal(3, smtp.Messages().Count);
+        await AllVote(server, CodesIn(smtp)); // the mails that went out while nobody waited hold valid codes
+    }
+
+    [Fact]
+    public async Task Two_tries_with_the_same_key_arriving_together_mail_once()
+    {
+        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 0.3);
+        await using var server = await Start(smtp);
+        var coop = NewId("coop");
+        var board = await OnlineVotingMailTests.Opened(server, coop);
+        var key = "mail-" + Guid.NewGuid().ToString("N");
+
+        var both = await Task.WhenAll(Mail(board, coop, key, new { }), Mail(board, coop, key, new { }));
+        var done = Assert.Single(both, b => b.Status == HttpStatusCode.OK);
+        var refused = Assert.Single(both, b => b.Status != HttpStatusCode.OK);
+        Assert.Equal((HttpStatusCode.Conflict, "mail-in-progress"), (refused.Status, refused.Code));
+        Assert.Equal(3, smtp.Messages().Count);
+        await Task.Delay(1000); // nothing else on its way
+        Assert.Equal(3, smtp.Messages().Count);
+        var later = await Mail(board, coop, key, new { });
+        Assert.Equal((HttpStatusCode.OK, done.Body), (later.Status, later.Body));
+        Assert.Equal(3, smtp.Messages().Count);
+        await AllVote(server, CodesIn(smtp));
+    }
+
+    [Fact]
+    public async Task The_cli_names_the_same_command_with_its_key_after_no_answer_and_that_command_mails_nobody_again()
+    {
+        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 1.5);
+        await using var server = await Start(smtp);
+        var coop = NewId("coop");
+        var board = await OnlineVotingMailTests.Opened(server, coop);
+        var token = board.DefaultRequestHeaders.Authorization!.Parameter!;
+
+        var timedOut = await OnlineVotingMailTests.Cli(server, token, "alv", "online", "codes", coop, "alv", "--mail", "--timeout", "1");
+        Assert.True(timedOut.Code != 0, timedOut.Out + timedOut.Err);
+        Assert.Contains("antwoordde niet binnen", timedOut.Err);
+        Assert.Contains("Of de mail is verstuurd, is niet zeker", timedOut.Err);
+        var line = Regex.Match(timedOut.Err, @"warmte alv online codes (\S+) alv --mail --idempotency-key (\S+)");
+        Assert.True(line.Success, timedOut.Err);
+        Assert.Equal(coop, line.Groups[1].Value);
+        var key = line.Groups[2].Value;
+
+        await EventuallyAsync(() => smtp.Messages().Count == 3, "the three mails of the first try");
+        (int Code, string Out, string Err) again;
+        var until = DateTime.UtcNow.AddSeconds(60);
+        do again = await OnlineVotingMailTests.Cli(server, token, "alv", "online", "codes", coop, "alv", "--mail", "--idempotency-key", key);
+        while (again.Err.Contains("wordt nog verstuurd") && DateTime.UtcNow < until && await Task.Delay(200).ContinueWith(_ => true));
+        // Exit 1: M-3 has no address and needs a letter; the answer is the first try's.
+        Assert.True(again.Code == 1, again.Out + again.Err);
+        Assert.Contains("3 uitgegeven, 3 gemaild", again.Out);
+        Assert.Contains("Zonder e-mailadres: M-3", again.Out);
+        Assert.Equal(3, smtp.Messages().Count);
+        await AllVote(server, CodesIn(smtp));
+
+        // The key belongs to the mail: with --out it is refused before anything is asked.
+        var withOut = await OnlineVotingMailTests.Cli(server, token, "alv", "online", "codes", coop, "alv", "--out", "x.xlsx", "--idempotency-key", key);
+        Assert.Equal((1, true), (withOut.Code, withOut.Err.Contains("hoort bij --mail")));
+    }
+
+    // ---- the rules (pure) ----
+
+    private static readonly Instant T0 = Instant.FromUtc(2027, 3, 20, 11, 0);
+
+    [Fact]
+    public void The_fingerprint_is_the_set_of_members_so_order_and_repeats_do_not_make_another_request()
+    {
+        static string Of(params string?[]? members) =>
+            VotingMailRetry.Fingerprint(new IssueCodes { Members = members is null ? null : [.. members] });
+        Assert.Equal(Of("M-1", "M-2"), Of("M-2", "M-1", "M-2"));
+        Assert.NotEqual(Of("M-1"), Of("M-1", "M-2"));
+        Assert.NotEqual(Of("M-1"), Of());
+        Assert.Equal(Of(), Of(null));
+    }
+
+    [Fact]
+    public void Before_mailing_a_stored_key_answers_a_mail_in_flight_is_refused_and_an_old_mark_no_longer_counts()
+    {
+        var fp = VotingMailRetry.Fingerprint(new IssueCodes());
+        var stored = new IdempotencyRecord("k", fp, VotingMailRetry.Stored("{\"mailed\": 3}"), 7);
+        Assert.Equal("{\"mailed\": 3}", VotingMailRetry.Before(fp, null, stored, T0).Value);
+        Assert.Equal("idempotency-key-reused", VotingMailRetry.Before("mail:other", null, stored, T0).Refusal!.Code);
+
+        var flying = new MailInFlight(fp, T0);
+        Assert.Equal("mail-in-progress", VotingMailRetry.Before(fp, flying, null, T0 + Duration.FromMinutes(1)).Refusal!.Code);
+        Assert.Contains("probeer het over een minuut opnieuw", VotingMailRetry.Before(fp, flying, null, T0).Refusal!.Message);
+        Assert.Equal("idempotency-key-reused", VotingMailRetry.Before("mail:other", flying, null, T0).Refusal!.Code);
+        var late = VotingMailRetry.Before(fp, flying, null, T0 + VotingMailRetry.InFlightLimit);
+        Assert.True(late.IsOk && late.Value is null);
+        var fresh = VotingMailRetry.Before(fp, null, null, T0);
+        Assert.True(fresh.IsOk && fresh.Value is null);
+    }
+}
