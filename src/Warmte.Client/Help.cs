@@ -182,6 +182,7 @@ internal static class Help
             ("0", "gelukt"),
             ("1", "ongeldige invoer: verkeerd gebruik, een ongeldig modelbestand, of de dienst weigert het verzoek (400, 404, 409)"),
             ("2", "probleem met de dienst of de aanmelding: onbereikbaar, time-out, 401, 403 of 5xx"),
+            ("3", "gedaan, maar niet voor iedereen: de stemmail bereikte niet elk lid (die leden krijgen een brief); niet opnieuw versturen"),
         ], output);
     }
 

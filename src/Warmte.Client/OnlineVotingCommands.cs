@@ -194,11 +194,12 @@ internal static class OnlineVotingCommands
             };
         }
         using var document = Commands.Parse(response);
-        // Exit 1 when any member was not reached: the board still has to send letters (tester5 T4), also with --json.
+        // Exit 3 when any member was not reached: the board still has to send letters (tester5 T4), also with --json; not 1,
+        // which reads as "failed" and invites the retry that would mail everyone again (tester9a T2).
         if (context.Json)
         {
             context.Out.WriteLine(JsonRead.Pretty(document));
-            return document.RootElement.Items("withoutEmail").Any() || document.RootElement.Items("failed").Any() ? WarmteCli.BadInput : WarmteCli.Ok;
+            return document.RootElement.Items("withoutEmail").Any() || document.RootElement.Items("failed").Any() ? WarmteCli.NotEveryoneReached : WarmteCli.Ok;
         }
         var v = document.RootElement;
         context.Out.WriteLine($"Stemcodes voor {v.Str("meetingId")}: {v.Int("issued")} uitgegeven, {v.Int("mailed")} gemaild.");
@@ -213,7 +214,7 @@ internal static class OnlineVotingCommands
             : $"  {Nl.Count(letters.Count, "lid heeft", "leden hebben")} geen mail ontvangen (geen e-mailadres of verzenden mislukt); "
               + $"{(letters.Count == 1 ? "die code is" : "hun codes zijn")} niet vervangen: een eerder uitgegeven code werkt nog. Wie nog geen code heeft, "
               + $"krijgt een brief met: warmte alv online codes {coop} {meeting} --members {string.Join(",", letters)} --out brieven.html");
-        return unreached > 0 ? WarmteCli.BadInput : WarmteCli.Ok;
+        return unreached > 0 ? WarmteCli.NotEveryoneReached : WarmteCli.Ok;
     }
 
     /// <summary>The same --mail command with its key spelled out (address and token come from the environment).</summary>

@@ -9,7 +9,7 @@ namespace Warmte.Client;
 /// The <c>warmte</c> command-line program. It talks HTTP to the service, with a bearer token; the business-case
 /// commands (<c>model</c>, <c>loan</c>) instead compute a local model file with the engine, without the service.
 /// Exit codes: 0 ok; 1 bad input (usage error, invalid model file, or HTTP 400/404/409); 2 service or sign-in problem
-/// (unreachable, time-out, 401, 403, 5xx). Usage errors are 1, not the conventional 2, because 2 already meant the
+/// (unreachable, time-out, 401, 403, 5xx); 3 done, but not every member reached (the voting mail). Usage errors are 1, not the conventional 2, because 2 already meant the
 /// service here. Failures are explained in Dutch on stderr, never as a stack trace. Parsing: <see cref="CommandLine"/>.
 /// </summary>
 public static class WarmteCli
@@ -17,6 +17,11 @@ public static class WarmteCli
     public const int Ok = 0;
     public const int BadInput = 1;
     public const int ServiceProblem = 2;
+    /// <summary>
+    /// The request was carried out, but not for everyone: the voting mail reached some members and others still need a letter
+    /// (tester9a T2). Not 1: a script or board that reads 1 as "failed" retries, and a mail sent again replaces codes.
+    /// </summary>
+    public const int NotEveryoneReached = 3;
 
     public const string UrlVariable = "WARMTE_URL";
     public const string TokenVariable = "WARMTE_TOKEN";
