@@ -272,7 +272,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var now = clock.GetCurrentInstant();
         // BW 2:38a: only where the statutes provide for electronic voting (the ALV's window rule).
         if (AlvRules.OnlineVotingWindow(await Alv.Statutes(), meeting) is not { } window)
-            return Refusal.Conflict("online-voting-off", "De statuten staan elektronisch stemmen niet toe (BW 2:38a); leg dat eerst vast in de statuten (electronic.advanceVotingAllowed).");
+            return Refusal.Conflict("online-voting-off", $"De statuten staan elektronisch stemmen niet toe (BW 2:38a); leg dat eerst vast in de statuten: warmte alv statutes {CooperativeId} --online-voting ja (of PUT …/alv/statutes met electronic.advanceVotingAllowed).");
         if (command.Opens is { } opens && opens < window.Opens)
             return Refusal.Invalid("opens", $"mag niet eerder zijn dan {DutchFormat.Date(window.Opens)}: de 30e dag vóór de vergadering, en niet vóór de oproep (BW 2:38a).");
         var opened = OnlineVotingRules.Open(_state.State.Voting, CooperativeId, meeting, command, Today, actor, now,
