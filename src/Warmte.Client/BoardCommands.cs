@@ -261,7 +261,7 @@ internal static class BoardCommands
 
     private static readonly OptionSpec Quorum = new("quorum", "deel", "Quorum: welk deel van de leden aanwezig of vertegenwoordigd moet zijn, bijv. 1/2, 50% of 0");
     private static readonly OptionSpec Majority = new("majority", "deel", "Meerderheid van de uitgebrachte stemmen, bijv. 1/2 of 2/3");
-    private static readonly OptionSpec MajorityRule = new("majority-rule", "regel", "meer-dan (meer dan de meerderheid) of minstens")
+    private static readonly OptionSpec MajorityRule = new("majority-rule", "regel", "meer-dan (meer dan het deel van --majority, gelijk is niet genoeg) of minstens (gelijk is genoeg)")
     { Suggestions = ["meer-dan", "minstens"] };
     private static readonly OptionSpec AbstentionsCount = new("abstentions-count", "ja|nee", "Tellen onthoudingen mee als uitgebrachte stem?");
     private static readonly OptionSpec MaxProxies = new("max-proxies", "aantal", "Hoeveel volmachten één aanwezige hoogstens mag hebben (0: geen volmachten)");
