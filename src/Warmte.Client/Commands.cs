@@ -162,7 +162,8 @@ internal static class Commands
 
     public static readonly IReadOnlyList<CommandSpec> All =
     [
-        Status, CooperativeList, CooperativeShow, CooperativeUpdate, ProjectShow, ProjectAdvance, UmbrellaCommands.Show, GrantCommands.ProjectAlerts,
+        Status, CooperativeList, CooperativeShow, BoardCommands.CooperativeCreate, CooperativeUpdate, BoardCommands.ProjectCreate, ProjectShow,
+        BoardCommands.ProjectDeliverable, ProjectAdvance, UmbrellaCommands.Show, GrantCommands.ProjectAlerts,
         GrantCommands.GrantList, GrantCommands.GrantShow, GrantCreateCommand.Create,
         GrantCommands.TrancheRequest, GrantCommands.TrancheAccount, GrantCommands.TrancheApprove,
         GrantCommands.TrancheReject, GrantCommands.TranchePay,
@@ -173,10 +174,10 @@ internal static class Commands
         BusinessCaseCommands.LoanSimulate, CashFlowCommands.Simulate,
         BusinessCaseVersionCommands.List, BusinessCaseVersionCommands.Show, BusinessCaseVersionCommands.Save,
         BusinessCaseVersionCommands.LoanGridCommand, BusinessCaseVersionCommands.MonteCarloCommand,
-        DecisionCommands.Members, DecisionCommands.AlvCreate, DecisionCommands.AlvUpdate, DecisionCommands.AlvDelete,
+        DecisionCommands.Members, BoardCommands.AlvStatutes, DecisionCommands.AlvCreate, DecisionCommands.AlvUpdate, DecisionCommands.AlvDelete,
         DecisionCommands.AlvProposalAdd, DecisionCommands.AlvShow, DecisionCommands.AlvAttendance, DecisionCommands.AlvVote, DecisionCommands.AlvClose,
         OnlineVotingCommands.Open, OnlineVotingCommands.Codes, OnlineVotingCommands.Close,
-        DecisionCommands.Consent, DecisionCommands.Gates,
+        DecisionCommands.Consent, BoardCommands.ConsentComplex, DecisionCommands.Gates, BoardCommands.Wcw, BoardCommands.WcwSet,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,
         ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
         AuditCommands.Refusals, CompletionCommand.Completion,
@@ -314,9 +315,15 @@ internal static class Commands
         if (response.StatusCode == 400)
             return "De velden horen bij deze opties: to = --to, decidedOn = --date, decidedBy = --by, rationale = --rationale.";
         using var problem = response.TryParse();
-        return problem?.RootElement.Str("code") == "gate-conditions-unmet"
-            ? $"Leg de ontbrekende stukken vast en bekijk de poortchecklist met: warmte project show {id}"
-            : null;
+        if (problem?.RootElement.Str("code") != "gate-conditions-unmet") return null;
+        // The documents still missing, each with the command that records it (the key is typed there, so it is shown there).
+        var keys = problem.RootElement.Prop("errors") is { ValueKind: JsonValueKind.Object } errors
+            ? errors.EnumerateObject().Select(e => e.Name).Where(n => n.StartsWith(WarmteCli.ConditionPrefix, StringComparison.Ordinal))
+                .Select(n => n[WarmteCli.ConditionPrefix.Length..]).Where(k => Warmte.Gates.GateRules.FindDeliverable(k) is not null).ToList()
+            : [];
+        var lines = keys.Select(k => $"  warmte project deliverable {id} {k} --on JJJJ-MM-DD").ToList();
+        return (lines.Count == 0 ? "" : "Leg de ontbrekende stukken vast met:" + Environment.NewLine + string.Join(Environment.NewLine, lines) + Environment.NewLine)
+               + $"De poortchecklist: warmte project show {id}";
     }
 
     /// <summary>The phase after <paramref name="phase"/>; null after Beheer, for Gestopt and for unknown text.</summary>

@@ -120,7 +120,7 @@ internal static class Help
         ("Dienst, coöperaties, projecten en koepels", ["status", "cooperative", "project", "umbrella", "audit"]),
         ("Subsidies, tranches en signalen", ["grant", "tranche", "portfolio"]),
         ("Kasstroom, uitgaven en windstiltes", ["cashflow", "regimes", "spending", "cash-position", "progress", "cash-timeline"]),
-        ("Leden, ALV en huurdersinstemming", ["members", "alv", "consent", "gates", "privacy"]),
+        ("Leden, ALV, huurdersinstemming en Wcw", ["members", "alv", "consent", "gates", "wcw", "privacy"]),
         ("Business case en leningen (zonder de dienst)", ["model", "loan"]),
         ("Business case bij de dienst: bewaarde versies, leningraster, Monte Carlo", ["business-case"]),
         ("Spreadsheets: export (.xlsx) en import (.xlsx, .xls, .ods, .csv)", ["export", "import", "template"]),

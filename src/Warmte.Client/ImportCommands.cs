@@ -374,8 +374,21 @@ internal static class ImportCommands
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
         // The rules about the complex and its stored answers live in the service (a date in the future or before the
         // proposal, an older answer than the stored one, more addresses than rented homes).
-        var sent = await CheckAndSendAsync(context, result, path, DeclarationsBody, result.Mapping is { } m ? ConsentColumnOf(m) : null, ("antwoord", "antwoorden"),
-            d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}");
+        (int? Exit, ImportResult<TenantConsent.DeclarationInput> Result, JsonDocument? Answer, List<ImportProblem> Late) sent;
+        try
+        {
+            sent = await CheckAndSendAsync(context, result, path, DeclarationsBody, result.Mapping is { } m ? ConsentColumnOf(m) : null, ("antwoord", "antwoorden"),
+                d => $"{d.Postcode} {House(d.Huisnummer, d.Huisletter, d.Toevoeging)}: {d.Response} op {(d.On is { } on ? Nl.Date(on) : Nl.None)}");
+        }
+        catch (ApiException unknown) when (unknown.Response.StatusCode == 404 && IsUnknownComplex(unknown.Response))
+        {
+            // Tester9a T7: "Complex 'wagenaar-9' bestaat niet." said nothing about how to make one.
+            throw new ApiException(unknown.Response)
+            {
+                Hint = $"Leg het complex eerst vast met: warmte consent complex {context.Argument(0)} {context.Argument(1)} "
+                       + "--name \"<naam>\" --corporation <corporatie> --rented-homes <aantal>",
+            };
+        }
         if (sent.Exit is { } exit) return exit;
         result = sent.Result;
         using var document = sent.Answer!;
@@ -465,6 +478,13 @@ internal static class ImportCommands
         var late = ServiceProblems.Map(result.Mapping!, Skipped(document.RootElement), RowsOf(result.Rows), columnOf).ToList();
         foreach (var problem in late) context.Err.WriteLine(problem.ToString());
         return (null, result.WithProblems(late), document, late);
+    }
+
+    /// <summary>A 404 about the complex (not the project): the service's "Complex '…' bestaat niet."</summary>
+    private static bool IsUnknownComplex(ApiResponse response)
+    {
+        using var problem = response.TryParse();
+        return problem?.RootElement.Str("detail")?.StartsWith("Complex ", StringComparison.Ordinal) == true;
     }
 
     private static string DeclarationsBody(ImmutableArray<ImportedRow<TenantConsent.DeclarationInput>> rows, bool skipInvalid, bool dryRun) =>

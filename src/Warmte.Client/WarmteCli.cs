@@ -179,23 +179,31 @@ public static class WarmteCli
         return exit;
     }
 
-    /// <summary>Each reason in a problem's "errors" object (field → reasons) as "  field: reason".</summary>
+    /// <summary>
+    /// Each reason in a problem's "errors" object (field → reasons) as "  field: reason". A gate condition
+    /// ("conditions.huurdersinstemming") is shown by its Dutch text alone (tester9a T11): nobody types that key; where
+    /// a document is to be recorded, the command's hint names the key with the command that records it.
+    /// </summary>
     internal static IEnumerable<string> ErrorLines(JsonElement problem)
     {
         if (problem.Prop("errors") is not { ValueKind: JsonValueKind.Object } errors) yield break;
         foreach (var field in errors.EnumerateObject())
         {
+            var prefix = field.Name.StartsWith(ConditionPrefix, StringComparison.Ordinal) ? "  " : $"  {field.Name}: ";
             if (field.Value.ValueKind == JsonValueKind.Array)
             {
                 foreach (var reason in field.Value.EnumerateArray())
-                    yield return $"  {field.Name}: {(reason.ValueKind == JsonValueKind.String ? reason.GetString() : reason.GetRawText())}";
+                    yield return prefix + (reason.ValueKind == JsonValueKind.String ? reason.GetString() : reason.GetRawText());
             }
             else if (field.Value.ValueKind == JsonValueKind.String)
-                yield return $"  {field.Name}: {field.Value.GetString()}";
+                yield return prefix + field.Value.GetString();
             else
-                yield return $"  {field.Name}: {field.Value.GetRawText()}";
+                yield return prefix + field.Value.GetRawText();
         }
     }
+
+    /// <summary>The field prefix of a gate condition in a refused gate decision.</summary>
+    internal const string ConditionPrefix = "conditions.";
 
     private static string Reason(HttpRequestException exception, Uri baseUrl)
     {

@@ -288,9 +288,12 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         await _state.EnsureLoadedAsync();
         if (await Alv.Meeting(MeetingId) is not { } meeting) return Refusal.NotFound("Vergadering", $"{CooperativeId}/{MeetingId}");
         var now = clock.GetCurrentInstant();
-        // BW 2:38a: only where the statutes provide for electronic voting (the ALV's window rule).
+        // BW 2:38a: only where the statutes provide for electronic voting (the ALV's window rule). Shown on the dashboard
+        // too: board words, the command named as such (tester9a T7, T10).
         if (AlvRules.OnlineVotingWindow(await Alv.Statutes(), meeting) is not { } window)
-            return Refusal.Conflict("online-voting-off", "De statuten staan elektronisch stemmen niet toe (BW 2:38a); leg dat eerst vast in de statuten (electronic.advanceVotingAllowed).");
+            return Refusal.Conflict("online-voting-off",
+                $"De statuten staan elektronisch stemmen niet toe (BW 2:38a). Leg eerst in de besluitregels vast dat ze het wel toestaan, "
+                + $"met het opdrachtregelprogramma: warmte alv statutes {CooperativeId} --online-voting ja.");
         if (command.Opens is { } opens && opens < window.Opens)
             return Refusal.Invalid("opens", $"mag niet eerder zijn dan {DutchFormat.Date(window.Opens)}: de 30e dag vóór de vergadering, en niet vóór de oproep (BW 2:38a).");
         var opened = OnlineVotingRules.Open(_state.State.Voting, CooperativeId, meeting, command, Today, actor, now,

@@ -50,6 +50,11 @@ public sealed record WcwAssessment
     [Id(4)] public required ImmutableArray<string> Notes { get; init; }
     [Id(5)] public required bool ProfileRecorded { get; init; }
     [Id(6)] public required string Source { get; init; }
+    /// <summary>
+    /// What the project declared, as recorded (null: nothing yet). Shown so that a client changing one criterion can send
+    /// the others back unchanged: the PUT records the whole profile (tester9a T7, <c>warmte wcw set</c>).
+    /// </summary>
+    [Id(7)] public WcwProfile? Profile { get; init; }
 }
 
 /// <summary>Checks a project against the Wet collectieve warmte: size band, then public majority or warmtegemeenschap.</summary>
@@ -69,7 +74,7 @@ public static class WcwCheck
             {
                 Connections = connections, SizeBand = band, Route = WcwRoute.Vrijgesteld, Missing = [],
                 Notes = [.. notes, $"Minder dan {t.SmallBelow} aansluitingen: de eigendomseis geldt niet."],
-                ProfileRecorded = profile is not null, Source = t.Source,
+                ProfileRecorded = profile is not null, Source = t.Source, Profile = profile,
             };
 
         var p = profile ?? new WcwProfile();
@@ -97,7 +102,7 @@ public static class WcwCheck
         {
             Connections = connections, SizeBand = band, Route = route,
             Missing = route == WcwRoute.Geen ? missing.ToImmutable() : [],
-            Notes = notes.ToImmutable(), ProfileRecorded = profile is not null, Source = t.Source,
+            Notes = notes.ToImmutable(), ProfileRecorded = profile is not null, Source = t.Source, Profile = profile,
         };
     }
 }

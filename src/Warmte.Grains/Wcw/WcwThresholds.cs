@@ -19,7 +19,7 @@ public sealed record WcwThresholds
 
     public static readonly WcwThresholds Current = new()
     {
-        Source = "Wet collectieve warmte (2025), zoals samengevat in domain.md: publiek meerderheidsbelang (>50%, bij gemengde constructies ≥51%), "
+        Source = "Wet collectieve warmte (2025): publiek meerderheidsbelang (>50%, bij gemengde constructies ≥51%), "
                  + "tenzij warmtegemeenschap; grootteklassen < 10, 10-1.500, > 1.500 aansluitingen (kavel).",
         SmallBelow = 10,
         LargeAbove = 1500,

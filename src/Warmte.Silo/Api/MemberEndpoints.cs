@@ -169,7 +169,9 @@ public static class MemberEndpoints
         Slug.IsValid(id) && await grains.GetGrain<ICooperativeGrain>(id).Exists() ? null : Problems.NotFound("Coöperatie", id);
 
     internal static IResult PersonalData(string id) =>
-        Problems.Forbidden($"Persoonsgegevens van de leden van '{id}' zijn alleen voor het bestuur van de coöperatie en beheerders; gebruik de samenvatting.");
+        // Names the summary where it is (tester9a T14: "gebruik de samenvatting" did not say which).
+        Problems.Forbidden($"Persoonsgegevens van de leden van '{id}' zijn alleen voor het bestuur van de coöperatie en beheerders. "
+                           + $"De aantallen per categorie (zonder namen) staan in de samenvatting: GET /api/cooperatives/{id}/members/summary, of warmte members {id}.");
 
     private static IResult Forbidden(string id) =>
         Problems.Forbidden($"Alleen het bestuur van '{id}' of een beheerder houdt het ledenregister bij.");

@@ -96,7 +96,8 @@ public static partial class WarmteHost
             app.Logger.LogWarning("{Key} is set: the service's clock is the {Clock}, not the real time (for tests only)", TestClockOffset.Key, testClock);
         var tightened = storage.Provider == StorageProvider.Sqlite ? DataPermissions.Secure(storage.DataDir) : [];
         foreach (var change in tightened)
-            app.Logger.LogWarning("Data file permissions were looser than owner-only and have been tightened: {Change}", change);
+            // Dutch like the other start-up messages an operator reads on the console (tester9a T14).
+            app.Logger.LogWarning("Rechten van een databestand waren ruimer dan alleen de eigenaar: {Change}", change);
         if (app.Services.GetRequiredService<SiloTransportSecurity.Settings>().Insecure)
             app.Logger.LogWarning("ONVEILIG: Orleans:Tls:Insecure=true. Silo-to-silo traffic is neither encrypted nor authenticated; "
                                   + "allowed only because every silo is on this machine (loopback). Never use this across machines.");

@@ -69,11 +69,11 @@ public static class DataPermissions
         try
         {
             File.SetUnixFileMode(path, mode & wanted);
-            changes.Add($"{path}: {Octal(mode)} -> {Octal(mode & wanted)}");
+            changes.Add($"{path}: {Octal(mode)} -> {Octal(mode & wanted)} (aangescherpt)");
         }
         catch (UnauthorizedAccessException)
         {
-            changes.Add($"{path}: {Octal(mode)}, could not be tightened (not the owner); make it {Octal(wanted)}");
+            changes.Add($"{path}: {Octal(mode)}, niet aangescherpt (de dienst is niet de eigenaar); zet het op {Octal(wanted)}");
         }
     }
 

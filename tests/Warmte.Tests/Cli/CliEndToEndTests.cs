@@ -114,8 +114,10 @@ public sealed class CliEndToEndTests(CliServerFixture fixture) : IClassFixture<C
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Out);
         Assert.Contains("(HTTP 409)", result.Err);
-        Assert.Contains("  conditions.bewonersgroep: ", result.Err);
-        Assert.Contains("  conditions.intentieverklaring: ", result.Err);
+        Assert.Contains("  Groep bewoners die het initiatief draagt: ", result.Err);
+        Assert.Contains("  Intentieverklaring (letter of intent): ", result.Err);
+        Assert.DoesNotContain("conditions.", result.Err);
+        Assert.Contains($"warmte project deliverable {project} intentieverklaring --on JJJJ-MM-DD", result.Err);
         CliHarness.AssertNoStackTrace(result);
 
         // Nothing changed: the project is still in Initiatief and the checklist shows what is missing.

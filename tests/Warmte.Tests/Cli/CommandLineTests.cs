@@ -87,7 +87,7 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData(new string[0], "Geef een opdracht op")]
     [InlineData(new[] { "frobnicate" }, "Onbekende opdracht 'frobnicate'")]
-    [InlineData(new[] { "project" }, "Geef bij 'warmte project' een opdracht op: show, advance")]
+    [InlineData(new[] { "project" }, "Geef bij 'warmte project' een opdracht op: create, show, deliverable, advance")]
     [InlineData(new[] { "project", "delete", "p1" }, "Onbekende opdracht 'warmte project delete'")]
     [InlineData(new[] { "project", "show" }, "Geef de id van het project")]
     [InlineData(new[] { "cooperative", "show" }, "Geef de id van de coöperatie")]

@@ -236,9 +236,13 @@ public sealed class OutputTests
         Assert.Equal("", result.Out);
         Assert.Contains("Niet mogelijk in de huidige toestand (HTTP 409)", result.Err);
         Assert.Contains("De poort van Ontwikkeling naar Realisatie is nog niet gehaald", result.Err);
-        Assert.Contains("  conditions.vergunningen: Vergunningen verleend: Nog niet aanwezig.", result.Err);
-        Assert.Contains("  conditions.realisatiebesluit: Realisatiebesluit door de ALV: Nog niet aanwezig.", result.Err);
-        Assert.Contains("Leg de ontbrekende stukken vast en bekijk de poortchecklist met: warmte project show p1", result.Err);
+        // The Dutch text alone (tester9a T11); the key only where it is typed: in the command that records the document.
+        Assert.Contains("  Vergunningen verleend: Nog niet aanwezig.", result.Err);
+        Assert.Contains("  Realisatiebesluit door de ALV: Nog niet aanwezig.", result.Err);
+        Assert.DoesNotContain("conditions.", result.Err);
+        Assert.Contains("  warmte project deliverable p1 vergunningen --on JJJJ-MM-DD", result.Err);
+        Assert.DoesNotContain("deliverable p1 realisatiebesluit", result.Err);
+        Assert.Contains("De poortchecklist: warmte project show p1", result.Err);
     }
 
     [Fact]

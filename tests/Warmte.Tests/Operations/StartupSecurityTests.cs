@@ -70,7 +70,7 @@ public sealed class StartupSecurityTests
         File.Delete(backup);
 
         silo.Stop();
-        Assert.Contains("have been tightened: " + dataDir + ": 0755 -> 0700", File.ReadAllText(silo.LogPath));
+        Assert.Contains("Rechten van een databestand waren ruimer dan alleen de eigenaar: " + dataDir + ": 0755 -> 0700 (aangescherpt)", File.ReadAllText(silo.LogPath));
     }
 
     private static string Mode(string path) => Convert.ToString((int)File.GetUnixFileMode(path), 8);

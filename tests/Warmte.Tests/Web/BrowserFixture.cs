@@ -117,7 +117,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Signs in through the sign-in form, as a person would, and waits for the role's start page.</summary>
     public Task<IPage> SignedIn(string token, int width = 1280, int height = 900) => SignedIn(Server, token, width, height);
 
-    private async Task<IPage> SignedIn(WarmteServer server, string token, int width, int height)
+    /// <summary>As above, on another server (e.g. an empty one).</summary>
+    public async Task<IPage> SignedIn(WarmteServer server, string token, int width, int height)
     {
         var page = await NewPage(server, width, height);
         var recorder = new PageRecorder(page);

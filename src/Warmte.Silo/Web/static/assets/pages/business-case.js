@@ -52,7 +52,7 @@ run(async () => {
     section('Kerncijfers', kpiHolder),
     section('Leningsimulator',
       h('p', {}, 'Reken de business case door met andere leenvoorwaarden. Er wordt niets bewaard; grafieken en kerncijfers hieronder en hierboven passen zich aan.'
-        + (boardOf(caller) ? ' Een nieuwe versie bewaart het bestuur met "warmte businesscase save".' : '')),
+        + (boardOf(caller) ? ' Een nieuwe versie bewaart het bestuur met het opdrachtregelprogramma warmte: warmte business-case save <project> <modelbestand>.' : '')),
       forFinancier ? simulator : h('details', {}, h('summary', {}, 'Leenvoorwaarden aanpassen'), simulator),
       simNote),
     section('Kasstroom en DSCR per jaar', chartsHolder),

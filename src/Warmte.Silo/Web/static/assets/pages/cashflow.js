@@ -19,7 +19,7 @@ run(async () => {
   // The cash position says whether there is a plan: the plan's views are asked only then (no 404 in the console).
   const position = await api(`/api/projects/${encodeURIComponent(id)}/cash-position`);
   if (position.hasPlan === false) {
-    main.append(message('warning', 'Dit project heeft nog geen kasstroomplan. Het bestuur legt het vast met "warmte cashflow save" (zie docs/cashflow-plan.md).'));
+    main.append(message('warning', 'Dit project heeft nog geen kasstroomplan (werkplan, fasebudgetten, tranches en doorlooptijden). Het bestuur legt het vast met het opdrachtregelprogramma warmte: warmte cashflow save <project> <planbestand>.'));
     return;
   }
   const [firstResult, regimes] = await Promise.all([
@@ -54,7 +54,7 @@ run(async () => {
     outlookHolder,
     section('Kaspositie per maand',
       h('p', { class: 'muted' }, 'Simulatie van het plan vanaf de start, met gesimuleerde aanvragen; de vooruitblik hierboven gaat uit van de werkelijke stand zodra die er is.'),
-      h('div', { class: 'fields' }, h('div', {}, h('label', { for: 'regime' }, 'Financieringsregime'), picker)),
+      h('div', { class: 'regime-picker' }, h('label', { for: 'regime' }, 'Financieringsregime'), picker),
       chartHolder),
     section('Regimes vergeleken', regimeChart(regimes), regimeTable(regimes)),
     section('Werkelijk ontvangen en uitgegeven', actualPart(position)),
@@ -263,11 +263,11 @@ function fromActual(t, serviceMonth) {
   const progress = s.progressSource === 'Reported' && t.progress
     ? `gemeld door het bestuur per eind ${month(t.progress.month)}`
     : s.progressSource === 'Planned'
-      ? 'volgens het plan: nog geen uitgaven of voortgang geboekt (het bestuur meldt de voortgang met warmte progress report)'
+      ? 'volgens het plan: nog geen uitgaven of voortgang geboekt (zolang het bestuur niet zelf meldt hoe ver het werk is)'
     : s.plannedBeforeBookings != null && s.bookedFrom
       // Bookings start late: the plan's estimate for the months before them (tester T8).
-      ? `geschat: ${s.plannedBeforeBookings} volgens het plan tot de eerste boeking (${month(s.bookedFrom)}), de rest uit de geboekte uitgaven (het bestuur meldt de voortgang met warmte progress report)`
-      : 'geschat uit de geboekte uitgaven (het bestuur meldt de voortgang met warmte progress report)';
+      ? `geschat: ${s.plannedBeforeBookings} volgens het plan tot de eerste boeking (${month(s.bookedFrom)}), de rest uit de geboekte uitgaven (zolang het bestuur niet zelf meldt hoe ver het werk is)`
+      : 'geschat uit de geboekte uitgaven (zolang het bestuur niet zelf meldt hoe ver het werk is)';
   const onTheWay = s.expectedPayments.length
     ? s.expectedPayments.map(p => `${p.scheme ? `${p.scheme}, ` : ''}tranche ${p.number}: ${euro(p.amount)}, verwacht in ${monthWords(p.month)}`).join('; ')
     : 'geen tranche onderweg';

@@ -514,5 +514,5 @@ function memberView(summary) {
       { label: 'Leden', value: c => number(c.members), numeric: true },
       { label: 'Woningequivalenten', value: c => number(c.woningequivalenten), numeric: true },
     ], summary.byCategory, { id: 'member-categories' }),
-    h('p', { class: 'muted' }, 'Namen en adressen van leden ziet alleen het bestuur van de coöperatie (hieronder, ingeklapt); het bestuur beheert het register met de CLI (warmte members, warmte import members) of de API.'));
+    h('p', { class: 'muted' }, 'Namen en adressen van leden ziet alleen het bestuur van de coöperatie (hieronder, ingeklapt). Het bestuur leest de ledenlijst in met het opdrachtregelprogramma warmte: warmte import members <coöperatie> <ledenlijst.xlsx>; warmte members toont het register.'));
 }

@@ -16,7 +16,8 @@ run(async () => {
   const card = ({ cooperative, projects }, isOwn) => h('li', { class: isOwn ? 'own' : null, 'data-cooperative': cooperative.id },
     h('h3', {}, cooperative.statutoryName),
     h('p', { class: 'muted' }, `${kindNames[cooperative.kind] || cooperative.kind} · ${cooperative.municipality} · opgericht ${date(cooperative.foundedOn)}`),
-    projects.length ? projects.map(projectLinks) : h('p', {}, 'Nog geen project.'));
+    projects.length ? projects.map(projectLinks)
+      : h('p', {}, 'Nog geen project.' + (isOwn ? ` Het bestuur maakt het eerste aan met het opdrachtregelprogramma warmte: warmte project create ${cooperative.id} --id <project> --name "<naam>".` : '')));
 
   if (own) {
     const mine = cooperatives.find(c => c.cooperative.id === own);
@@ -38,6 +39,22 @@ run(async () => {
     main.append(section('Andere coöperaties (alleen lezen)', h('ul', { class: 'cards' }, others.map(c => card(c, false)))));
   } else {
     main.append(h('p', { class: 'lead' }, `${plural(cooperatives.length, 'coöperatie', 'coöperaties')} met ${plural(cooperatives.reduce((n, c) => n + c.projects.length, 0), 'project', 'projecten')}.`));
+    // An empty service says how to start (tester9a T7): the dashboard shows and does not create, so it names the commands.
+    if (!cooperatives.length) main.append(startHere(caller));
     main.append(h('ul', { class: 'cards' }, cooperatives.map(c => card(c, false))));
   }
 });
+
+/** How to start on an empty service: the steps with the command-line program warmte, which the dashboard does not replace. */
+function startHere(caller) {
+  const admin = caller.role === 'admin';
+  return h('div', { id: 'start-here', class: 'message info' },
+    h('p', {}, admin
+      ? 'Er zijn nog geen coöperaties. Zo begint u, met het opdrachtregelprogramma warmte (warmte --help toont alle opdrachten):'
+      : 'Er zijn nog geen coöperaties. Een beheerder maakt ze aan met het opdrachtregelprogramma warmte:'),
+    h('ol', {},
+      h('li', {}, h('code', {}, 'warmte cooperative create --id zuidwarmte --name "Coöperatie Zuidwarmte U.A." --kind warmtenet --municipality Amsterdam'), ' (beheerder)'),
+      h('li', {}, 'een token voor het bestuur, op de server: ', h('code', {}, 'Warmte.Silo token create --role board:zuidwarmte --name "Bestuur Zuidwarmte"')),
+      h('li', {}, h('code', {}, 'warmte project create zuidwarmte --id warmtenet-zuid --name "Warmtenet Zuid" --woningequivalenten 600'), ' (bestuur)'),
+      h('li', {}, h('code', {}, 'warmte project deliverable warmtenet-zuid bewonersgroep --on 2024-03-01'), ' en de andere stukken van de poortchecklist; daarna ', h('code', {}, 'warmte project advance warmtenet-zuid --by ALV --rationale "…"'))));
+}
