@@ -51,7 +51,7 @@ public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
         var stalls = actual.GetProperty("stallCount").GetInt32();
         var months = actual.GetProperty("monthsStalled").GetInt32();
         var stallText = stalls == 0 ? "geen windstilte meer" : $"nog {stalls} {(stalls == 1 ? "windstilte" : "windstiltes")} (samen {months} maanden)";
-        var done = actual.GetProperty("completed").GetBoolean() ? Words(actual.GetProperty("completedIn").GetString()!) : "niet (geld op)";
+        var done = actual.GetProperty("completed").GetBoolean() ? Words(actual.GetProperty("completedIn").GetString()!) : "niet (geld ontbreekt)";
         await Expect(page.Locator("#cash-summary-actual")).ToHaveTextAsync(
             $"Vanaf de werkelijke stand (zie \"Vanaf de werkelijke stand\" hieronder): {stallText}, klaar {done}.");
         // The section below gives the same figures in its own words.

@@ -208,12 +208,12 @@ function summary(result, timeline) {
   if (actual) {
     lines.push(h('p', { id: 'cash-summary-actual', class: 'muted' }, 'Vanaf de werkelijke stand (zie "Vanaf de werkelijke stand" hieronder): '
       + (actual.stallCount === 0 ? 'geen windstilte meer' : `nog ${plural(actual.stallCount, 'windstilte', 'windstiltes')} (samen ${plural(actual.monthsStalled, 'maand', 'maanden')})`)
-      + `, klaar ${actual.completed ? monthWords(actual.completedIn) : 'niet (geld op)'}.`));
+      + `, klaar ${actual.completed ? monthWords(actual.completedIn) : 'niet (geld ontbreekt)'}.`));
   }
   return h('div', { class: 'cash-summary' }, lines, kpis([
     ['Windstiltes (simulatie)', `${s.stallCount} (samen ${plural(s.monthsStalled, 'maand', 'maanden')})`, { id: 'kpi-stalls' }],
     ['Looptijd (simulatie)', `${plural(s.durationMonths, 'maand', 'maanden')} (${plural(s.plannedWorkMonths, 'werkmaand', 'werkmaanden')})`],
-    ['Klaar (simulatie)', s.completed ? monthWords(s.completedIn) : 'niet (geld op)'],
+    ['Klaar (simulatie)', s.completed ? monthWords(s.completedIn) : 'niet (geld ontbreekt)'],
     ['Extra kosten door stilstand', euro(s.extraCost)],
     ['Laagste kaspositie', `${euro(s.lowestCash)} (${month(s.lowestCashMonth)})`],
     ['Hoogste blootstelling financier', `${euro(s.peakExposure)} (${month(s.peakExposureMonth)})`],
