@@ -266,6 +266,10 @@ internal static class CashFlowCommands
         foreach (var note in document.RootElement.Items("moneyToFindNotes"))
             foreach (var (line, i) in Help.Wrap("Nog te vinden: " + note.GetString(), 96).Select((l, i) => (l, i)))
                 context.Out.WriteLine((i == 0 ? "" : "  ") + line);
+        // What does not fit the project (tester9a T4): saved all the same, said before the next step.
+        foreach (var warning in document.RootElement.Items("warnings"))
+            foreach (var (line, i) in Help.Wrap("Let op: " + warning.GetString(), 96).Select((l, i) => (l, i)))
+                context.Out.WriteLine((i == 0 ? "" : "  ") + line);
         context.Out.WriteLine($"Bekijk het met: warmte cashflow {project}  of  warmte regimes {project}");
         return WarmteCli.Ok;
     }

@@ -120,8 +120,13 @@ internal static class CashFlowViews
             ("Saldo nu", t.Actual.Planned == 0m ? Nl.Money(t.Actual.Balance)
                 // The plan's spending where nothing is booked (testers T2, T3): what the line counts, and what is booked.
                 : $"{Nl.Money(t.Actual.Balance)} met {Nl.Money(t.Actual.Planned)} geplande uitgaven die nog niet geboekt zijn (geboekt saldo {Nl.Money(t.Actual.BookedBalance)})"),
+            // The plan's assumption, not a booking (tester9a T4).
+            ("Beginsaldo volgens plan", t.Actual.OpeningBalance != 0m ? $"{Nl.Money(t.Actual.OpeningBalance)} (aanname uit het kasstroomplan, niet geboekt)" : Nl.Money(0m)),
             ("Werk gedaan", $"{Nl.Count(state.WorkMonthsDone, "werkmaand", "werkmaanden")}{(planned is { } n ? $" van {Nl.Number(n)}" : "")}, {progress}"),
-            ("Ontvangen / uitgegeven", $"{Nl.Money(t.Actual.TotalReceived)} / {Nl.Money(t.Actual.TotalSpent)}"),
+            // Booked spending, the dashboard's "geboekte uitgaven" (tester9a T5: the line's total with the plan's unbooked spending
+            // read as spent); the planned part apart, labelled.
+            ("Ontvangen / geboekte uitgaven", $"{Nl.Money(t.Actual.TotalReceived)} / {Nl.Money(t.Actual.TotalSpent - t.Actual.Planned)}"
+                + (t.Actual.Planned > 0m ? $" (daarnaast {Nl.Money(t.Actual.Planned)} gepland, nog niet geboekt)" : "")),
             ("Verantwoord / goedgekeurd", $"{Nl.Money(state.AccountingSubmitted)} / {Nl.Money(state.AccountingApproved)}"),
             ("Onderweg", state.ExpectedPayments.IsDefaultOrEmpty
                 ? Nl.None
@@ -424,11 +429,12 @@ internal static class CashFlowViews
             OutlookState.NoGapAhead => [(o.WorkDoneIn is { } until ? $"Het geld reikt tot het einde van het werk ({Month(until)})" : "Het geld reikt tot het einde van het werk")
                                         + "; er komt geen windstilte meer."],
             OutlookState.StoppedAtCap => [o.Note ?? Warmte.CashFlow.Outlook.StoppedAtCapText],
+            // No payment restarts the work (tester9a T1): the outlook's own sentence, which names the payments that do still come.
+            OutlookState.InStall when o.RunsOutText is { } stillRunsOut => [stillRunsOut],
             OutlookState.InStall =>
             [
                 $"Het werk ligt stil sinds {Month(o.GapStart!.Value)} ({Nl.Count(o.GapMonths ?? 0, "maand", "maanden")} in totaal).",
                 o.MoneyExpected is { } expected ? $"Het geld wordt verwacht in {Month(expected)}."
-                : o.MoneyToFind is { } find ? $"Er komt geen geld meer en er is geen tranche meer aan te vragen: nog te vinden {Nl.Money(find)} om het werk af te maken."
                 : "Er komt geen geld meer: het werk komt niet af.",
             ],
             _ when o.RunsOutText is { } runsOut => [$"Nog {Nl.Count(o.RunwayMonths ?? 0, "maand", "maanden")} werk. " + runsOut],

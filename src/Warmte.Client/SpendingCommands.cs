@@ -257,8 +257,13 @@ internal static class SpendingCommands
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(document)); return WarmteCli.Ok; }
         var p = document.RootElement;
         context.Out.WriteLine($"Werkelijke kaspositie van {project} t/m {MonthName(p.Str("today"))}");
-        context.Out.WriteLine($"  Beginsaldo {Nl.Money(p.Dec("openingBalance") ?? 0m)}; ontvangen {Nl.Money(p.Dec("totalReceived") ?? 0m)}; "
-                              + $"uitgegeven {Nl.Money(p.Dec("totalSpent") ?? 0m)}; saldo nu {Nl.Money(p.Dec("balance") ?? 0m)}.");
+        // The opening balance is the plan's assumption, never an actual figure (tester9a T4); spending is what was booked (T5).
+        var opening = p.Dec("openingBalance") ?? 0m;
+        context.Out.WriteLine($"  {(opening != 0m ? $"Beginsaldo volgens plan (aanname, niet geboekt) {Nl.Money(opening)}" : $"Beginsaldo {Nl.Money(0m)}")}; "
+                              + $"ontvangen {Nl.Money(p.Dec("totalReceived") ?? 0m)}; geboekte uitgaven {Nl.Money(p.Dec("totalSpent") ?? 0m)}; "
+                              + $"saldo nu {Nl.Money(p.Dec("balance") ?? 0m)}.");
+        if (p.Str("openingBalanceNote") is { } note)
+            foreach (var line in Help.Wrap(note, 96)) context.Out.WriteLine("  " + line);
         var table = new TextTable("Maand", "Begin", "Ontvangen", "Uitgegeven", "Eind").AlignRight(1, 2, 3, 4);
         foreach (var m in p.GetProperty("months").EnumerateArray())
             table.Add(MonthName(m.Str("month")), Nl.Money(m.Dec("opening") ?? 0m), Nl.Money(m.Dec("received") ?? 0m), Nl.Money(m.Dec("spent") ?? 0m), Nl.Money(m.Dec("closing") ?? 0m));

@@ -100,11 +100,13 @@ public static class AlertRules
                           + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
                 alerts.Add(new Alert(projectId, AlertKinds.InStall, AlertSeverity.High, today,
-                    o.State == CashFlow.OutlookState.InStall
+                    o is { State: CashFlow.OutlookState.InStall, RunsOutText: { } stillRunsOut }
+                        // No payment restarts the work: the outlook's own sentence, which names what still comes (tester9a T1).
+                        ? $"{stillRunsOut} ({basis})" + planNote
+                    : o.State == CashFlow.OutlookState.InStall
                         // Dated from when the stall began (tester T3); the money to find when no tranche is left (tester T5).
                         ? (o.GapStart is { } since ? $"Het werk ligt stil sinds {DutchFormat.Month(since)}" : "Het werk ligt nu stil") + $" (windstilte, {basis})"
-                          + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}."
-                              : o.MoneyToFind is { } find ? $"; er komt geen betaling meer, nog te vinden {DutchFormat.Money(find)}." : ".") + planNote
+                          + (o.MoneyExpected is { } e ? $"; geld verwacht {DutchFormat.Month(e)}." : ".") + planNote
                         : $"Het geld is op en er komt geen tranche meer ({basis})." + planNote, "kas"));
             // The cash goes below zero while only the fixed costs run on (tester T2): the board cannot pay its bills then,
             // however long the runway of the work; high when that is within the runway alert's horizon.

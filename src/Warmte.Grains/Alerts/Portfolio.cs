@@ -37,7 +37,7 @@ public sealed record PortfolioRow(
 
     /// <summary>
     /// The outlook's short answer for the "Geld reikt" column (<see cref="CashFlow.Outlook.MoneyLastsText"/>: "werk ligt stil (sinds
-    /// 09-2026)", "geld op in 09-2027", "nog 3 maanden", "tot het einde van het werk (05-2031)"); null without a cash plan (tester7 T6).
+    /// 09-2026)", "werk ligt stil vanaf 09-2027, nog te vinden € 13.500,00", "nog 3 maanden", "tot het einde van het werk (05-2031)"); null without a cash plan (tester7 T6).
     /// </summary>
     [Id(18)] public string? MoneyLastsText { get; init; }
 

@@ -161,8 +161,11 @@ public sealed record SummaryCalendar
     /// 2: and <see cref="CashFlow.Outlook.WorkDoneIn"/> and <see cref="CashFlow.Outlook.MoneyToFind"/> (tester7 T5/T6: without them a stored
     /// outlook would say "tot het einde van het werk" with no month, and never "geld op"), computed by the round-7 rules (today's fixed
     /// costs, stalls dated from their start, the plan's spending when nothing is booked).
+    /// 3: and <see cref="CashFlow.Outlook.PaymentsInGap"/>, <see cref="CashFlow.Outlook.LastPaymentInGap"/> and <see cref="CashFlow.Outlook.CashBuffer"/>
+    /// (tester9a T1: without them a stored outlook says "er komt geen betaling meer" while tranches are still expected), with
+    /// <see cref="CashFlow.Outlook.MoneyToFind"/> net of those payments.
     /// </summary>
-    public const int CurrentOutlookVersion = 2;
+    public const int CurrentOutlookVersion = 3;
 
     /// <summary>
     /// A grant with what the alerts and the portfolio row read of it: its terms, the totals and lead

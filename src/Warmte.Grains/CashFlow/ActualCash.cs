@@ -91,6 +91,12 @@ public sealed record ActualCashPosition(
     /// <summary>The plan's spending counted in <see cref="TotalSpent"/> and <see cref="Balance"/> without being booked (the months' <see cref="ActualMonth.Planned"/>).</summary>
     [Id(7)] public decimal Planned { get; init; }
 
+    /// <summary>
+    /// The opening balance is the plan's assumption (beginsaldo volgens plan), not a booking (tester9a T4: the plan's € 150.000 read as
+    /// actual cash): the sentence every view of the cash line shows with it; null when there is none.
+    /// </summary>
+    public string? OpeningBalanceNote => OpeningBalance != 0m ? PlanFit.OpeningBalanceText(OpeningBalance) : null;
+
     /// <summary>The balance of what was booked alone: <see cref="Balance"/> without the plan's spending.</summary>
     public decimal BookedBalance => Balance + Planned;
 

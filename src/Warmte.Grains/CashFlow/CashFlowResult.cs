@@ -203,14 +203,46 @@ public sealed record Outlook
     /// </summary>
     [Id(17)] public decimal? MoneyToFind { get; init; }
 
-    /// <summary>The money runs out for good at <see cref="GapStart"/>: no payment comes and no tranche is left (tester T5).</summary>
+    /// <summary>
+    /// With <see cref="RunsOut"/>: the grant payments that still arrive after the gap starts (net of a bridge repaid from them), and the
+    /// month of the last one. They do not end the stall: the work month waited on costs more than the cash then holds above the buffer
+    /// (tester9a T1: tranches 2 and 3 came in 04-2027 and 12-2027 while every view said "er komt geen betaling meer"). 0 and null when
+    /// nothing comes.
+    /// </summary>
+    [Id(18)] public decimal? PaymentsInGap { get; init; }
+    [Id(19)] public YearMonth? LastPaymentInGap { get; init; }
+    /// <summary>With <see cref="RunsOut"/>: the plan's cash buffer, which a work month must leave in the bank (named in <see cref="RunsOutText"/>).</summary>
+    [Id(20)] public decimal? CashBuffer { get; init; }
+
+    /// <summary>
+    /// The work stops at <see cref="GapStart"/> and no payment restarts it before the plan's money is used up: no tranche is left to
+    /// request, and what still comes (<see cref="PaymentsInGap"/>) does not cover a work month (tester7 T5, tester9a T1).
+    /// </summary>
     public bool RunsOut => MoneyToFind is not null && GapStart is not null;
 
-    /// <summary>"Het geld is op in 09-2027; nog te vinden € 112.500,00 om het werk af te maken." (tester T5); null otherwise.</summary>
-    public string? RunsOutText => RunsOut
-        ? $"Het geld is op in {Warmte.DutchFormat.Month(GapStart!.Value)}: er komt geen betaling meer en er is geen tranche meer aan te vragen; "
-          + $"nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)} om het werk af te maken."
-        : null;
+    /// <summary>
+    /// The one sentence every view shows when <see cref="RunsOut"/>, worded on the timeline's own figures (tester9a T1): the work stands
+    /// still because the cash does not cover the next work month, "er komt geen betaling meer" only when no payment comes, otherwise
+    /// the payments that do come and why they do not restart the work; then what is still to find. Never "het geld is op": the cash
+    /// itself may stay well above zero (below zero <see cref="CashShortText"/> says so). Null otherwise.
+    /// </summary>
+    public string? RunsOutText
+    {
+        get
+        {
+            if (!RunsOut) return null;
+            var month = Warmte.DutchFormat.Month(GapStart!.Value);
+            var buffer = CashBuffer is > 0m and { } b ? $" met een buffer van {Warmte.DutchFormat.Money(b)} over" : "";
+            var text = (State == OutlookState.InStall ? $"Het werk ligt stil sinds {month}" : $"Vanaf {month} ligt het werk stil")
+                       + $": de kas dekt de volgende werkmaand niet{buffer}";
+            return PaymentsInGap is > 0m and { } coming
+                ? text + $". Wat er daarna nog binnenkomt ({Warmte.DutchFormat.Money(coming)}, de laatste betaling in "
+                  + $"{Warmte.DutchFormat.Month(LastPaymentInGap!.Value)}) is niet genoeg om het werk weer op te starten, en er is geen tranche meer aan te vragen. "
+                  + $"Nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)} om het werk af te maken (bovenop de kas en die betalingen)."
+                : text + $"; er komt geen betaling meer en er is geen tranche meer aan te vragen. "
+                  + $"Nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)} om het werk af te maken.";
+        }
+    }
 
     /// <summary>
     /// The outlook in one sentence, one per state, with the cash below zero first (tester T6: "Geld reikt nog 9 maanden" next to
@@ -228,8 +260,9 @@ public sealed record Outlook
             _ => "",
         }),
         OutlookState.OutOfFunding => "Het geld is op en er komt geen tranche meer: het werk komt niet af.",
+        OutlookState.InStall when RunsOutText is { } runsOut => runsOut,
         OutlookState.InStall => (GapStart is { } s ? $"Het werk ligt stil sinds {Warmte.DutchFormat.Month(s)}" : "Het werk ligt stil")
-                                + (MoneyExpected is { } e ? $"; geld verwacht in {Warmte.DutchFormat.Month(e)}." : RunsOut ? $"; nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)}." : "."),
+                                + (MoneyExpected is { } e ? $"; geld verwacht in {Warmte.DutchFormat.Month(e)}." : "."),
         OutlookState.GapAhead when RunsOutText is { } runsOut => runsOut,
         OutlookState.GapAhead => $"Het geld reikt nog {RunwayMonths} {Warmte.DutchFormat.Noun(RunwayMonths ?? 0, "maand", "maanden")} werk; "
                                  + $"vanaf {Warmte.DutchFormat.Month(GapStart!.Value)} dreigt een windstilte.",
@@ -238,7 +271,7 @@ public sealed record Outlook
 
     /// <summary>
     /// The short answer for a "Geld reikt" column (the portfolio, the umbrella): "kas leeg in 12-2026", "werk ligt stil (sinds 09-2026)",
-    /// "geld op in 09-2027", "nog 3 maanden", "tot het einde van het werk (05-2031)"; the same precedence as <see cref="Headline"/>.
+    /// "werk ligt stil vanaf 09-2027, nog te vinden € 13.500,00", "nog 3 maanden", "tot het einde van het werk (05-2031)"; the same precedence as <see cref="Headline"/>.
     /// </summary>
     public string MoneyLastsText => State switch
     {
@@ -246,11 +279,14 @@ public sealed record Outlook
         OutlookState.Finished => "werk is klaar",
         _ when CashShortFrom is { } from => $"kas leeg in {Warmte.DutchFormat.Month(from)}",
         OutlookState.OutOfFunding => "geld is op",
-        OutlookState.InStall => GapStart is { } since ? $"werk ligt stil (sinds {Warmte.DutchFormat.Month(since)})" : "werk ligt stil",
-        OutlookState.GapAhead when RunsOut => $"geld op in {Warmte.DutchFormat.Month(GapStart!.Value)}",
+        OutlookState.InStall => (GapStart is { } since ? $"werk ligt stil (sinds {Warmte.DutchFormat.Month(since)})" : "werk ligt stil") + ToFindSuffix,
+        // Not "geld op" (tester9a T1: next to "Volgende betaling verwacht 20-04-2027" and a balance that never went below zero).
+        OutlookState.GapAhead when RunsOut => $"werk ligt stil vanaf {Warmte.DutchFormat.Month(GapStart!.Value)}" + ToFindSuffix,
         OutlookState.GapAhead => $"nog {RunwayMonths} {Warmte.DutchFormat.Noun(RunwayMonths ?? 0, "maand", "maanden")}",
         _ => WorkDoneIn is { } end ? $"tot het einde van het werk ({Warmte.DutchFormat.Month(end)})" : "tot het einde van het werk",
     };
+
+    private string ToFindSuffix => RunsOut ? $", nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)}" : "";
 
     /// <summary>
     /// The one sentence every view shows when the cash goes below zero ("De kas is leeg in 03-2028 (tekort € 10.286,60 in 05-2028):

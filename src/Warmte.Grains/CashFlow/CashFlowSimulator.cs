@@ -551,6 +551,10 @@ public static class CashFlowSimulator
             // (tester T5: the outlook asked for a tranche 3 of a grant of two). Then there is nothing to request and the stall has
             // no length, but there is money to find.
             var runsOut = gap.ResumedIn is null && !capped && ReferenceEquals(gap, stalls[^1]) && months[^1].Status == MonthStatus.Stalled;
+            // What still comes after the gap starts and does not restart the work (tester9a T1: "er komt geen betaling meer" next to
+            // tranches 2 and 3 in the same table); net of a bridge repaid from it.
+            var laterPayments = runsOut ? months.Where(m => m.Month > gap.Start && m.GrantReceived > 0m).ToList() : [];
+            var paymentsInGap = laterPayments.Sum(m => m.GrantReceived - m.BridgeRepaid);
             return new Outlook
             {
                 Today = at,
@@ -562,7 +566,10 @@ public static class CashFlowSimulator
                 MoneyExpected = gap.ResumedIn,
                 // Only a tranche is requested; a phase budget comes with the milestones. None when no tranche is left.
                 RequestBy = UsesTranches && !runsOut ? gap.Start.PlusMonths(-_plan.LeadTimes.RequestToPaidMonths) : null,
-                MoneyToFind = runsOut ? MoneyToFind(months, gap) : null,
+                MoneyToFind = runsOut ? MoneyToFind(months, gap, paymentsInGap) : null,
+                PaymentsInGap = runsOut ? paymentsInGap : null,
+                LastPaymentInGap = laterPayments.Count > 0 ? laterPayments[^1].Month : null,
+                CashBuffer = runsOut ? _plan.CashBuffer : null,
                 WorkDoneIn = doneIn,
             };
         }
@@ -570,15 +577,16 @@ public static class CashFlowSimulator
         /// <summary>
         /// What is still to find when the money runs out for good at <paramref name="gap"/>: the planned cost of the work months
         /// not done (from the one the stall waits on), plus the buffer the board keeps, minus the cash at the start of the stall
-        /// (after what came in that month); never below zero. The fixed costs of the stall itself are not counted: found in time,
+        /// (after what came in that month), minus the payments that still come during the stall (<paramref name="paymentsInGap"/>: they
+        /// count towards the work, tester9a T1); never below zero. The fixed costs of the stall itself are not counted: found in time,
         /// there is no stall.
         /// </summary>
-        private decimal MoneyToFind(ImmutableArray<MonthResult> months, Stall gap)
+        private decimal MoneyToFind(ImmutableArray<MonthResult> months, Stall gap, decimal paymentsInGap)
         {
             var first = months.First(m => m.Month == gap.Start);
             var remaining = 0m;
             for (var w = gap.WorkMonth; w <= _workMonths; w++) remaining += _fullCost[w];
-            return Math.Max(0m, remaining + _plan.CashBuffer - (first.Opening + first.Received - first.BridgeRepaid));
+            return Math.Max(0m, remaining + _plan.CashBuffer - (first.Opening + first.Received - first.BridgeRepaid) - paymentsInGap);
         }
     }
 }

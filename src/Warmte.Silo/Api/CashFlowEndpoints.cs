@@ -1,7 +1,10 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using NodaTime;
 using Warmte.CashFlow;
 using Warmte.Common;
+using Warmte.Cooperatives;
+using Warmte.Grants;
 using Warmte.Projects;
 using Warmte.Silo.Auth;
 
@@ -111,7 +114,11 @@ public static class CashFlowEndpoints
             if (problem is not null) return problem;
             if (body!.Plan is not { ValueKind: JsonValueKind.Object } plan) return Problems.Invalid("plan", "is verplicht: het plan als JSON-object.");
             var saved = await grains.GetGrain<ICashFlowPlanGrain>(id).Save(plan.GetRawText(), http.User.Actor());
-            return saved.IsOk ? Answers.Ok(Info(saved.Value!)) : Problems.From(saved.Refusal!);
+            if (!saved.IsOk) return Problems.From(saved.Refusal!);
+            // Saved, with what does not fit the project said (tester9a T4): warnings, not a refusal.
+            var founded = await grains.GetGrain<ICooperativeGrain>(project.CooperativeId).FoundedOn();
+            var grants = await grains.GetGrain<IGrantsGrain>(id).Grants();
+            return Answers.Ok(Info(saved.Value!, read => PlanFit.Warnings(read, project.StartedOn, founded, grants)));
         }).ReadsBody<SaveCashFlowPlanRequest>().WithSummary("Kasstroomplan (ontwikkelbudget, werkplan, subsidie, doorlooptijden) vastleggen");
 
         group.MapGet("/cashflow-plan", async (string id, IGrainFactory grains) =>
@@ -249,13 +256,14 @@ public static class CashFlowEndpoints
     private static YearMonth ThisMonth(IClock clock) => AmsterdamTime.Today(clock).ToYearMonth();
 
     /// <summary>The saved plan's name and who saved it, with the money it still has to find beyond the grant (tester T10).</summary>
-    private static object Info(CashFlowPlanInfo info)
+    private static object Info(CashFlowPlanInfo info, Func<CashFlowPlan, ImmutableArray<string>> warnings)
     {
         var plan = PlanReader.Read(info.PlanJson) is { IsOk: true } read ? read.Value : null;
         return new
         {
             name = info.Name, savedBy = info.SavedBy, savedAt = info.SavedAt,
             moneyToFind = plan?.MoneyToFind ?? 0m, moneyToFindNotes = plan?.MoneyToFindNotes ?? [],
+            warnings = plan is null ? [] : warnings(plan),
         };
     }
 }

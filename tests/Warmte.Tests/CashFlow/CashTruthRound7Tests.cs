@@ -356,7 +356,10 @@ public sealed class CashTruthRound7Tests
         Assert.Null(o.RequestBy);
         Assert.Null(o.MoneyExpected);
         Assert.Null(o.GapMonths);
-        Assert.Equal("Het geld is op in 09-2027: er komt geen betaling meer en er is geen tranche meer aan te vragen; nog te vinden € 13.500,00 om het werk af te maken.", o.RunsOutText);
+        // Nothing comes after 09-2027, so here "er komt geen betaling meer" is true (tester9a T1: only then); no buffer in this plan.
+        Assert.Equal(0m, o.PaymentsInGap);
+        Assert.Equal("Vanaf 09-2027 ligt het werk stil: de kas dekt de volgende werkmaand niet; er komt geen betaling meer en er is geen tranche "
+                     + "meer aan te vragen. Nog te vinden € 13.500,00 om het werk af te maken.", o.RunsOutText);
         var cli = Cli(timeline);
         Assert.Contains(o.RunsOutText!, cli);
         Assert.DoesNotContain("de deur uit", cli);
@@ -420,7 +423,8 @@ public sealed class CashTruthRound7Tests
             new Outlook { Today = today, State = OutlookState.InStall, RunwayMonths = 0, GapStart = new YearMonth(2026, 9) }.MoneyLastsText);
         Assert.Equal("nog 9 maanden", new Outlook { Today = today, State = OutlookState.GapAhead, RunwayMonths = 9, GapStart = new YearMonth(2027, 9) }.MoneyLastsText);
         Assert.Equal("nog 1 maand", new Outlook { Today = today, State = OutlookState.GapAhead, RunwayMonths = 1, GapStart = new YearMonth(2027, 1) }.MoneyLastsText);
-        Assert.Equal("geld op in 09-2027",
+        // The work stands still, which is what the figures say (tester9a T1: "geld op" next to a balance that never went below zero).
+        Assert.Equal("werk ligt stil vanaf 09-2027, nog te vinden € 5,00",
             new Outlook { Today = today, State = OutlookState.GapAhead, RunwayMonths = 9, GapStart = new YearMonth(2027, 9), MoneyToFind = 5m }.MoneyLastsText);
         // The cash short takes precedence over a work runway (west-net: "nog 9 maanden" next to "De kas is leeg in 12-2026").
         Assert.Equal("kas leeg in 12-2026", new Outlook

@@ -41,12 +41,12 @@ public sealed class MonthTotalCorrectionCliTests
             Assert.Contains("voor 11-2026 adviseurs is een maandtotaal uit de begroting ingelezen (boeking t-2026-11-advisers, € 5.000,00", corrected.Out);
             Assert.Contains("staat 11-2026 adviseurs nu op € 5.000,00 in plaats van € 100.000,00: het ingelezen maandtotaal dekt de boekingen niet meer", corrected.Out);
             Assert.Contains($"lees het blad dan opnieuw in (warmte import budget {project} <bestand>)", corrected.Out);
-            Assert.Contains("uitgegeven € 5.000,00", (await Warmte("cash-position", project)).Out);
+            Assert.Contains("geboekte uitgaven € 5.000,00", (await Warmte("cash-position", project)).Out);
 
             // The advice works: importing the sheet again makes the month the sheet's total.
             var again = await Warmte("import", "budget", project, "werkelijk.csv");
             Assert.True(again.ExitCode == 0, again.ToString());
-            Assert.Contains("uitgegeven € 100.000,00", (await Warmte("cash-position", project)).Out);
+            Assert.Contains("geboekte uitgaven € 100.000,00", (await Warmte("cash-position", project)).Out);
 
             // The API's answer carries the same notice (here through --json, which prints it).
             var json = await Warmte("spending", "correct", project, id, "--amount", "10.000,00", "--reason", "toch een deel", "--json");

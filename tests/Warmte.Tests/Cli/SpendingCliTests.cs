@@ -41,7 +41,7 @@ public sealed class SpendingCliTests
 
         var position = await Run(server, board, "cash-position", project);
         Assert.Equal(0, position.Code);
-        Assert.Contains("uitgegeven € 85.000,25", position.Out);
+        Assert.Contains("geboekte uitgaven € 85.000,25", position.Out);
         // Months as every other cash view prints them (F6): 01-2026, never the API's 2026-01.
         Assert.Matches(@"Werkelijke kaspositie van \S+ t/m \d\d-\d{4}\r?\n", position.Out);
         Assert.Matches(@"(?m)^\s+01-2026\s", position.Out);

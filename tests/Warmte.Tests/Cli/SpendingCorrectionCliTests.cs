@@ -50,7 +50,7 @@ public sealed class SpendingCorrectionCliTests
             Assert.Contains("rij 2", refused.Err);
             Assert.Contains($"{id} € 850.000,00", refused.Err);
             Assert.Contains("warmte spending correct", refused.Err);
-            Assert.Contains("uitgegeven € 850.000,00", (await Warmte("cash-position", project)).Out);
+            Assert.Contains("geboekte uitgaven € 850.000,00", (await Warmte("cash-position", project)).Out);
 
             var corrected = await Warmte("spending", "correct", project, id, "--amount", "85.000,00", "--reason", "tikfout: factuur was € 85.000");
             Assert.True(corrected.ExitCode == 0, corrected.ToString());
@@ -72,7 +72,7 @@ public sealed class SpendingCorrectionCliTests
             Assert.Contains("1 maandtotaal: 0 nieuw, 0 bijgewerkt, 1 ongewijzigd, 0 weggehaald", agrees.Out);
 
             var position = await Warmte("cash-position", project);
-            Assert.Contains("uitgegeven € 85.000,00", position.Out);
+            Assert.Contains("geboekte uitgaven € 85.000,00", position.Out);
             Assert.Matches(@"(?m)^\s+11-2026\s.*€ 85\.000,00", position.Out);
             Assert.DoesNotContain("935.000", position.Out);
         }

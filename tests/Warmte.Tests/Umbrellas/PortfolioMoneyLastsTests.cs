@@ -10,7 +10,7 @@ namespace Warmte.Tests.Umbrellas;
 
 /// <summary>
 /// tester7 T6: the portfolio's "Geld reikt" says the outlook's own short answer: a project standing still is "werk ligt stil
-/// (sinds …)", not "nog 0 maanden"; a project whose money runs out for good "geld op in …"; the end of the work is the work's
+/// (sinds …)", not "nog 0 maanden"; a project whose work no payment restarts "werk ligt stil vanaf …, nog te vinden …" (tester9a T1); the end of the work is the work's
 /// own month, not the month before the cash runs short.
 /// </summary>
 public sealed class PortfolioMoneyLastsTests
@@ -37,7 +37,7 @@ public sealed class PortfolioMoneyLastsTests
     [Fact]
     public void Money_that_runs_out_for_good_and_the_end_of_the_work_are_each_said_once()
     {
-        Assert.Equal("geld op in 09-2027", Column(new Outlook
+        Assert.Equal("werk ligt stil vanaf 09-2027, nog te vinden € 13.500,00", Column(new Outlook
         {
             Today = new YearMonth(2026, 12), State = OutlookState.GapAhead, RunwayMonths = 9, GapStart = new YearMonth(2027, 9), MoneyToFind = 13_500m,
         }));

@@ -51,7 +51,7 @@ public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
         var stalls = actual.GetProperty("stallCount").GetInt32();
         var months = actual.GetProperty("monthsStalled").GetInt32();
         var stallText = stalls == 0 ? "geen windstilte meer" : $"nog {stalls} {(stalls == 1 ? "windstilte" : "windstiltes")} (samen {months} maanden)";
-        var done = actual.GetProperty("completed").GetBoolean() ? Words(actual.GetProperty("completedIn").GetString()!) : "niet (geld op)";
+        var done = actual.GetProperty("completed").GetBoolean() ? Words(actual.GetProperty("completedIn").GetString()!) : "niet (geld ontbreekt)";
         await Expect(page.Locator("#cash-summary-actual")).ToHaveTextAsync(
             $"Vanaf de werkelijke stand (zie \"Vanaf de werkelijke stand\" hieronder): {stallText}, klaar {done}.");
         // The section below gives the same figures in its own words.
@@ -60,6 +60,58 @@ public sealed class CashPageBasisDashboardTests(BrowserFixture fixture)
         await Expect(tile.Locator("dt")).ToHaveTextAsync("Windstiltes (simulatie)");
         await Expect(tile.Locator("dd")).ToHaveTextAsync($"{simulation.GetProperty("stallCount").GetInt32()} (samen {simulation.GetProperty("monthsStalled").GetInt32()} maanden)");
         await Expect(page.Locator("#cash-summary dt", new() { HasTextString = "Klaar" })).ToHaveTextAsync("Klaar (simulatie)");
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Tester9a T1 in a real browser: the KetelhuisWG plan on a project with a € 300.000 grant in 3 tranches, tranche 1 paid and
+    /// tranche 2 requested, spending booked. The work stops (the cash does not cover a work month above the € 150.000 buffer) and
+    /// no payment restarts it, but tranches 2 and 3 still come: the page shows the service's own sentence, which names them, and
+    /// never "er komt geen betaling meer" nor "het geld is op".
+    /// </summary>
+    [Fact]
+    public async Task The_cash_page_says_the_work_stands_still_and_names_the_payments_still_coming()
+    {
+        var admin = fixture.Server.Client();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, $"coop-{suffix}", $"proj-{suffix}");
+        var grant = await admin.Post($"api/projects/{project}/grants", new
+        {
+            id = "gem-ontw", funder = "Gemeente Amsterdam", scheme = "Ontwikkelsubsidie", amountGranted = 300_000m, decidedOn = "2026-02-15",
+            tranches = new[] { new { amount = 100_000m }, new { amount = 100_000m }, new { amount = 100_000m } },
+        });
+        Assert.True(grant.Status is HttpStatusCode.OK or HttpStatusCode.Created, grant.Raw);
+        foreach (var (step, body) in new (string, object)[]
+                 {
+                     ("1/request", new { on = "2026-03-01" }),
+                     ("1/accounting", new { on = "2026-09-01", amount = 60_000m, periodFrom = "2026-02-01", periodTo = "2026-08-31" }),
+                     ("1/approve", new { on = "2026-09-18" }),
+                     ("1/pay", new { on = "2026-10-18", amount = 100_000m }),
+                     ("2/request", new { on = "2026-10-20" }),
+                 })
+        {
+            var answer = await admin.Post($"api/projects/{project}/grants/gem-ontw/tranches/{step}", body);
+            Assert.True(answer.Status == HttpStatusCode.OK, step + ": " + answer.Raw);
+        }
+        foreach (var (month, amount) in new[] { ("2026-04", 30_000m), ("2026-06", 30_000m), ("2026-09", 35_500m) })
+            Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/projects/{project}/spending", new { month, kind = "Design", amount })).Status);
+        var plan = JsonDocument.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json"),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement;
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan })).Status);
+
+        var outlook = (await admin.Get($"api/projects/{project}/cash-timeline")).Body.GetProperty("outlook");
+        Assert.True(outlook.GetProperty("runsOut").GetBoolean(), outlook.ToString());
+        Assert.True(outlook.GetProperty("paymentsInGap").GetDecimal() > 0m, outlook.ToString());
+        var sentence = outlook.GetProperty("runsOutText").GetString()!;
+        Assert.Contains("ligt het werk stil", sentence);
+        Assert.Contains("is niet genoeg om het werk weer op te starten", sentence);
+
+        var page = await fixture.SignedIn(fixture.CoordinatorToken);
+        await page.GotoAsync($"/app/cashflow?id={project}");
+        var boxes = page.Locator(".outlook");
+        await Expect(boxes.Nth(0)).ToContainTextAsync(sentence);
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("geen betaling meer");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Het geld is op");
         await page.Context.CloseAsync();
     }
 

@@ -166,7 +166,8 @@ public static class ProjectSheet
             : $"Vooruitblik per {DutchFormat.Month(o.Today)}: "
               // One phrase per state, the cash short first (tester T6): "werk ligt stil (sinds 09-2026)", not "0 maanden runway".
               + o.MoneyLastsText
-              + (o.RunsOut ? $", nog te vinden {DutchFormat.Money(o.MoneyToFind!.Value)}"
+              // moneyLastsText names the money to find when no payment restarts the work (tester9a T1).
+              + (o.RunsOut ? ""
                   : o.GapStart is { } gap && o.State != OutlookState.InStall ? $", windstilte vanaf {DutchFormat.Month(gap)} ({o.GapMonths} {DutchFormat.Noun(o.GapMonths ?? 0, "maand", "maanden")})"
                   : o.State == OutlookState.InStall && o.GapMonths is { } length ? $" ({length} {DutchFormat.Noun(length, "maand", "maanden")} in totaal)" : "")
               + (o.MoneyNeededBy is { } by ? $", geld nodig uiterlijk {DutchFormat.Month(by)}" : "")
@@ -185,6 +186,7 @@ public static class ProjectSheet
         sheet.Section(row++, $"Kaspositie per maand: werkelijk t/m {DutchFormat.Month(t.Today)}, daarna verwacht (huidig regime: tranche na goedgekeurde verantwoording)");
         sheet.Value(row++, 1, OutlookLine(t.Outlook));
         foreach (var cap in t.State.CappedTranches) sheet.Value(row++, 1, "Let op: " + cap.Text);
+        if (t.Actual.OpeningBalanceNote is { } opening) sheet.Value(row++, 1, "Let op: " + opening);
         if (t.Projection is { } projection)
         {
             sheet.Value(row++, 1, $"Windstiltes in de verwachting: {projection.Summary.StallCount}, samen {projection.Summary.MonthsStalled} "
@@ -242,7 +244,7 @@ public static class ProjectSheet
             null => "Het werkplan is af; er valt niets meer te verwachten.",
             { Summary.Completed: true } done => $"Het werk is volgens de verwachting klaar in {DutchFormat.Month(done.Summary.CompletedIn!.Value)}.",
             { Outlook.State: OutlookState.StoppedAtCap } => Outlook.StoppedAtCapText,
-            var stopped => $"De verwachting stopt in {DutchFormat.Month(stopped.Months[^1].Month)}: het werk ligt stil en er komt geen geld meer; "
+            var stopped => $"De verwachting stopt in {DutchFormat.Month(stopped.Months[^1].Month)}: het werk ligt stil en daarna komt er geen geld meer; "
                            + "zonder nieuwe financiering komt het werk niet af.",
         });
         return row;

@@ -99,10 +99,13 @@ function outlook(result, serviceMonth) {
       break;
     case 'InStall':
       // Dated from when the stall began (tester T3), and without a tranche to wait for when none is left (tester T5).
-      lines.push(`Het werk ligt stil${o.gapStart ? ` sinds ${monthWords(o.gapStart)}` : ''}: `
-        + (o.moneyToFind != null ? 'er komt geen betaling meer en er is geen tranche meer aan te vragen.' : 'het wacht op de volgende tranche.'));
+      // No payment restarts the work: the service's own sentence, which names what still comes (tester9a T1).
+      if (o.runsOutText) {
+        lines.push(o.runsOutText);
+        break;
+      }
+      lines.push(`Het werk ligt stil${o.gapStart ? ` sinds ${monthWords(o.gapStart)}` : ''}: het wacht op de volgende tranche.`);
       if (o.moneyExpected) lines.push(`Volgende tranche verwacht in ${monthWords(o.moneyExpected)}.`);
-      if (o.moneyToFind != null) lines.push(`Nog te vinden ${euro(o.moneyToFind)} om het werk af te maken.`);
       break;
     case 'Finished':
       calm = true;
@@ -205,12 +208,12 @@ function summary(result, timeline) {
   if (actual) {
     lines.push(h('p', { id: 'cash-summary-actual', class: 'muted' }, 'Vanaf de werkelijke stand (zie "Vanaf de werkelijke stand" hieronder): '
       + (actual.stallCount === 0 ? 'geen windstilte meer' : `nog ${plural(actual.stallCount, 'windstilte', 'windstiltes')} (samen ${plural(actual.monthsStalled, 'maand', 'maanden')})`)
-      + `, klaar ${actual.completed ? monthWords(actual.completedIn) : 'niet (geld op)'}.`));
+      + `, klaar ${actual.completed ? monthWords(actual.completedIn) : 'niet (geld ontbreekt)'}.`));
   }
   return h('div', { class: 'cash-summary' }, lines, kpis([
     ['Windstiltes (simulatie)', `${s.stallCount} (samen ${plural(s.monthsStalled, 'maand', 'maanden')})`, { id: 'kpi-stalls' }],
     ['Looptijd (simulatie)', `${plural(s.durationMonths, 'maand', 'maanden')} (${plural(s.plannedWorkMonths, 'werkmaand', 'werkmaanden')})`],
-    ['Klaar (simulatie)', s.completed ? monthWords(s.completedIn) : 'niet (geld op)'],
+    ['Klaar (simulatie)', s.completed ? monthWords(s.completedIn) : 'niet (geld ontbreekt)'],
     ['Extra kosten door stilstand', euro(s.extraCost)],
     ['Laagste kaspositie', `${euro(s.lowestCash)} (${month(s.lowestCashMonth)})`],
     ['Hoogste blootstelling financier', `${euro(s.peakExposure)} (${month(s.peakExposureMonth)})`],
@@ -286,7 +289,10 @@ function fromActual(t, serviceMonth) {
 function actualPart(position) {
   const payments = position.months.filter(m => m.received > 0);
   return h('div', {},
-    h('p', {}, `Vanaf ${month(position.from)} tot en met ${month(position.today)}: ontvangen ${euro(position.totalReceived)}, geboekte uitgaven ${euro(position.totalSpent)}, saldo ${euro(position.balance)}.`
+    h('p', {}, `Vanaf ${month(position.from)} tot en met ${month(position.today)}: `
+      // The plan's opening balance is an assumption, not a booking (tester9a T4).
+      + (position.openingBalance ? `beginsaldo volgens plan ${euro(position.openingBalance)} (aanname, niet geboekt), ` : '')
+      + `ontvangen ${euro(position.totalReceived)}, geboekte uitgaven ${euro(position.totalSpent)}, saldo ${euro(position.balance)}.`
       + (position.totalSpent > 0 ? '' : ' Er zijn nog geen uitgaven geboekt; de lijn hierboven volgt daarom het plan.')),
     payments.length
       ? table('Werkelijk uitbetaalde tranches', [

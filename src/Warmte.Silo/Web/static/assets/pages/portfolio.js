@@ -55,7 +55,7 @@ function moneyLasts(p) {
       // Months kept whole on a phone (tester7 T12), as in the signal texts.
       link(datesWhole(`kas leeg vanaf ${month(p.cashShortFrom)}`)), datesWhole(` (tekort ${euro(p.shortfall)}${deepest})`));
   }
-  // The outlook's own short answer (tester7 T6): "werk ligt stil (sinds 09-2026)" rather than "nog 0 maanden", "geld op in 09-2027".
+  // The outlook's own short answer (tester7 T6): "werk ligt stil (sinds 09-2026)" rather than "nog 0 maanden", "werk ligt stil vanaf 09-2027, nog te vinden € 13.500,00".
   if (p.moneyLastsText) return link(datesWhole(p.moneyLastsText));
   if (p.runwayMonths !== null && p.runwayMonths !== undefined) return link(`nog ${p.runwayMonths} ${p.runwayMonths === 1 ? 'maand' : 'maanden'}`);
   if (p.moneyLastsUntil) return link(`tot het einde van het werk (${monthWords(p.moneyLastsUntil)})`);
