@@ -370,7 +370,9 @@ internal static class ImportCommands
 
     private static async Task<int> RunConsent(CommandContext context)
     {
-        var result = Read(context, 2, sheets => Imports.Consent(sheets));
+        // A workbook with a sheet per complex (warmte export consent) is read at the sheet named after this complex.
+        var result = Read(context, 2, sheets => Imports.Consent(Imports.SheetOf(sheets, context.Argument(1))));
+        result = Imports.WarnLetterOrAddition(result, await MemberAddressesAsync(context, context.Argument(0)));
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
         // The rules about the complex and its stored answers live in the service (a date in the future or before the
         // proposal, an older answer than the stored one, more addresses than rented homes).
@@ -394,6 +396,29 @@ internal static class ImportCommands
                                       + $"; {Nl.Count(result.BadRows, "foute rij", "foute rijen")} niet ingelezen (--skip-invalid; de meldingen staan hierboven).");
         }
         return Finish(context, result, sent: true);
+    }
+
+    /// <summary>
+    /// The addresses in the member register of the project's cooperative, for the warning about a huisletter written as a
+    /// toevoeging or the other way round (tester9a T13). Empty when the service cannot say (not reachable, a token that may not
+    /// see members' addresses): the warning is help, not a check the import depends on.
+    /// </summary>
+    private static async Task<List<(string Number, Members.DutchAddress Address)>> MemberAddressesAsync(CommandContext context, string project)
+    {
+        var found = new List<(string, Members.DutchAddress)>();
+        try
+        {
+            using var projectDocument = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}"));
+            if (projectDocument.RootElement.Str("cooperativeId") is not { } cooperative) return found;
+            using var members = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{ApiClient.Segment(cooperative)}/members"));
+            if (members.RootElement.ValueKind != JsonValueKind.Array) return found;
+            foreach (var m in members.RootElement.EnumerateArray())
+                if (m.Str("number") is { } number && m.TryGetProperty("address", out var a) && a.ValueKind == JsonValueKind.Object
+                    && a.Str("postcode") is { } postcode && a.Int("huisnummer") is { } huisnummer)
+                    found.Add((number, new Members.DutchAddress(postcode, huisnummer, a.Str("toevoeging"), a.Str("huisletter"))));
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException) { }
+        return found;
     }
 
     /// <summary>

@@ -321,6 +321,7 @@ public static partial class WarmteHost
         api.MapRefusalAuditEndpoints();
         app.MapWebPages();
         api.MapExportEndpoints();
+        api.MapRegisterExportEndpoints();
         api.MapDiagnosticsEndpoints();
     }
 
