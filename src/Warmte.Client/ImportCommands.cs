@@ -35,7 +35,10 @@ internal static class ImportCommands
         "Leest een ledenlijst (lidnummer, naam, categorie, postcode, huisnummer, lid sinds; optioneel huisletter, toevoeging, "
         + "woningequivalenten met decimale komma, uitgeschreven, stemgerechtigd, e-mail, straat, woonplaats) en registreert de leden op lidnummer: een bekend nummer "
         + "wordt bijgewerkt, nooit verdubbeld; hetzelfde bestand nog eens inlezen verandert niets. Huisnummers zoals 14-H, 14H, 9 a, "
-        + "14-III of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). Zonder kolom Lid sinds: geef --joined-on. " + Formats,
+        + "14-III of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). Zonder kolom Lid sinds: geef --joined-on. "
+        + "Een rij die in elke kolom gelijk is aan een eerdere rij van hetzelfde lid wordt één keer ingelezen (met een melding); "
+        + "hetzelfde lidnummer met andere gegevens wordt geweigerd, met de kolommen die verschillen. "
+        + "Een bestand van warmte export members kan zo weer ingelezen worden; een gewist lid ((gewist), zonder adres) wordt overgeslagen. " + Formats,
         [Cooperative, File], [DryRun, SkipInvalid, JoinedOn],
         ["warmte import members ketelhuiswg leden.xlsx --dry-run", "warmte import members ketelhuiswg leden.csv",
          "warmte import members ketelhuiswg ledenlijst-penningmeester.xlsx --joined-on 2020-01-01 --skip-invalid"],
@@ -59,6 +62,8 @@ internal static class ImportCommands
         + "(bij dezelfde datum de onderste rij), in het bestand en tegenover wat al is vastgelegd; de samenvatting noemt welke rij welke vervangt. "
         + "Vóór het versturen (ook bij --dry-run) controleert de dienst elke rij met zijn eigen regels zonder iets op te slaan: "
         + "een datum in de toekomst of vóór het voorstel aan de huurders, een ouder antwoord dan het opgeslagen, meer adressen dan huurwoningen. "
+        + "Staat een adres in het ledenregister met huisletter en toevoeging andersom (14-H tegenover 14H: volgens de BAG twee adressen), "
+        + "dan meldt de import dat, met beide adressen. Een werkmap van warmte export consent wordt gelezen op het blad met de naam van het complex. "
         + Formats,
         [Project, Complex, File], [DryRun, SkipInvalid],
         ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],

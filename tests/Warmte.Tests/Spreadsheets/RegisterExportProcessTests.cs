@@ -48,6 +48,7 @@ public sealed class RegisterExportProcessTests(ConsentImportServerFixture fixtur
         Ok(await Warmte(board, "import", "members", coop, csv));
         Ok(await Warmte(board, "member", "leave", coop, "R-005", "--on", "2026-12-06"));
         Ok(await Warmte(board, "privacy", "erase", coop, "R-005"));
+        Ok(await Warmte(board, "member", "leave", coop, "R-003", "--on", "2026-12-31")); // a notice given: the date travels too
         return (coop, project, board, folder);
     }
 
@@ -77,6 +78,8 @@ public sealed class RegisterExportProcessTests(ConsentImportServerFixture fixtur
                 Assert.Equal(["bedrijf", "12", "A", "2"], Cells(rows["R-003"], 3, 6, 7, 8));
                 Assert.Equal(2.5, rows["R-003"].Cell(4).GetDouble());
                 Assert.Equal(new DateTime(2024, 6, 15), rows["R-003"].Cell(9).GetDateTime());
+                Assert.Equal(new DateTime(2026, 12, 31), rows["R-003"].Cell(10).GetDateTime());
+                Assert.True(rows["R-001"].Cell(10).IsEmpty());
                 Assert.Equal(["jose@voorbeeld.nl", "Dapperstraat", "Amsterdam", "ja"], Cells(rows["R-001"], 12, 13, 14, 11));
                 // A name that looks like a formula stays text; a member number keeps its leading zeros.
                 Assert.Equal(Formula, rows["R-002"].Cell(2).GetString());
