@@ -179,7 +179,7 @@ internal static class Commands
         OnlineVotingCommands.Open, OnlineVotingCommands.Codes, OnlineVotingCommands.Close,
         DecisionCommands.Consent, BoardCommands.ConsentComplex, DecisionCommands.Gates, BoardCommands.Wcw, BoardCommands.WcwSet,
         ImportCommands.Members, ImportCommands.Ballots, ImportCommands.Consent, ImportFinanceCommands.Budget, ImportFinanceCommands.Tranches, ImportCommands.Template,
-        ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio,
+        ExportCommands.Apec, ExportCommands.ProjectExport, ExportCommands.Portfolio, ExportCommands.Members, ExportCommands.Consent,
         AuditCommands.Refusals, CompletionCommand.Completion,
         PrivacyCommands.Show, PrivacyCommands.Set, PrivacyCommands.Run, PrivacyCommands.Erase, PrivacyCommands.Export,
         PrivacyCommands.MemberLeave, PrivacyCommands.MemberRejoin,

@@ -48,7 +48,31 @@ internal static class ExportCommands
         ["warmte export portfolio --out portefeuille.xlsx"],
         context => Run(context, "/api/portfolio/export.xlsx"));
 
-    private static async Task<int> Run(CommandContext context, string path)
+    private static readonly ArgumentSpec Cooperative = new("coop", "de id van de coöperatie (bijv. ketelhuiswg)");
+
+    public static readonly CommandSpec Members = new(
+        "export members",
+        "Ledenregister als spreadsheet (.xlsx; bestuur)",
+        "Schrijft het ledenregister met één rij per lid (ook oud-leden) in de kolommen van warmte import members: lidnummer, naam, "
+        + "categorie, woningequivalenten, postcode, huisnummer, huisletter, toevoeging, lid sinds, uitgeschreven, stemgerechtigd, e-mail, "
+        + "straat, woonplaats. Pas het aan en lees het weer in; ongewijzigd inlezen verandert niets. Een gewist lid staat er zoals het "
+        + "register het toont, zonder persoonsgegevens. Bevat persoonsgegevens: alleen het bestuur van de coöperatie en beheerders krijgen "
+        + "het, en het bestand is alleen voor u leesbaar.",
+        [Cooperative], [Out, Force],
+        ["warmte export members ketelhuiswg --out leden.xlsx"],
+        context => Run(context, "/api/cooperatives/" + ApiClient.Segment(context.Argument(0)) + "/members/export.xlsx", personalData: true));
+
+    public static readonly CommandSpec Consent = new(
+        "export consent",
+        "Antwoorden van huurders per adres als spreadsheet (.xlsx; bestuur)",
+        "Schrijft per complex van het project een blad (met de id van het complex als naam) met per adres het antwoord en de datum, "
+        + "in de kolommen van warmte import consent, zodat een woningcorporatie haar lijst terugkrijgt en hem aangevuld weer kan "
+        + "aanleveren. Bevat persoonsgegevens: alleen het bestuur van de coöperatie en beheerders krijgen het, en het bestand is alleen voor u leesbaar.",
+        [Project], [Out, Force],
+        ["warmte export consent wg-terrein --out instemming.xlsx"],
+        context => Run(context, "/api/projects/" + ApiClient.Segment(context.Argument(0)) + "/consent/export.xlsx", personalData: true));
+
+    private static async Task<int> Run(CommandContext context, string path, bool personalData = false)
     {
         var command = context.Invocation.Command;
         var wanted = context.Option(Out);
@@ -78,6 +102,8 @@ internal static class ExportCommands
             // Write next to the target first: an interrupted download never leaves half a workbook under the real name.
             var partial = target + ".deel";
             await File.WriteAllBytesAsync(partial, bytes);
+            // Personal data: readable by the user only (0600 where the platform has modes), as the privacy export.
+            if (personalData && !OperatingSystem.IsWindows()) File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             File.Move(partial, target, overwrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -88,7 +114,8 @@ internal static class ExportCommands
         if (context.Json)
             context.Out.WriteLine(JsonSerializer.Serialize(new { file = Path.GetFullPath(target), bytes = bytes.Length }));
         else
-            context.Out.WriteLine($"Spreadsheet opgeslagen: {target} ({Size(bytes.Length)}).");
+            context.Out.WriteLine($"Spreadsheet opgeslagen: {target} ({Size(bytes.Length)})."
+                                  + (personalData ? " Bevat persoonsgegevens: deel het niet en bewaar het niet langer dan nodig." : ""));
         return WarmteCli.Ok;
     }
 

@@ -35,7 +35,10 @@ internal static class ImportCommands
         "Leest een ledenlijst (lidnummer, naam, categorie, postcode, huisnummer, lid sinds; optioneel huisletter, toevoeging, "
         + "woningequivalenten met decimale komma, uitgeschreven, stemgerechtigd, e-mail, straat, woonplaats) en registreert de leden op lidnummer: een bekend nummer "
         + "wordt bijgewerkt, nooit verdubbeld; hetzelfde bestand nog eens inlezen verandert niets. Huisnummers zoals 14-H, 14H, 9 a, "
-        + "14-III of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). Zonder kolom Lid sinds: geef --joined-on. " + Formats,
+        + "14-III of 14 hs worden herkend, ook in één kolom Adres (Wibautstraat 14-H). Zonder kolom Lid sinds: geef --joined-on. "
+        + "Een rij die in elke kolom gelijk is aan een eerdere rij van hetzelfde lid wordt één keer ingelezen (met een melding); "
+        + "hetzelfde lidnummer met andere gegevens wordt geweigerd, met de kolommen die verschillen. "
+        + "Een bestand van warmte export members kan zo weer ingelezen worden; een gewist lid ((gewist), zonder adres) wordt overgeslagen. " + Formats,
         [Cooperative, File], [DryRun, SkipInvalid, JoinedOn],
         ["warmte import members ketelhuiswg leden.xlsx --dry-run", "warmte import members ketelhuiswg leden.csv",
          "warmte import members ketelhuiswg ledenlijst-penningmeester.xlsx --joined-on 2020-01-01 --skip-invalid"],
@@ -59,6 +62,8 @@ internal static class ImportCommands
         + "(bij dezelfde datum de onderste rij), in het bestand en tegenover wat al is vastgelegd; de samenvatting noemt welke rij welke vervangt. "
         + "Vóór het versturen (ook bij --dry-run) controleert de dienst elke rij met zijn eigen regels zonder iets op te slaan: "
         + "een datum in de toekomst of vóór het voorstel aan de huurders, een ouder antwoord dan het opgeslagen, meer adressen dan huurwoningen. "
+        + "Staat een adres in het ledenregister met huisletter en toevoeging andersom (14-H tegenover 14H: volgens de BAG twee adressen), "
+        + "dan meldt de import dat, met beide adressen. Een werkmap van warmte export consent wordt gelezen op het blad met de naam van het complex. "
         + Formats,
         [Project, Complex, File], [DryRun, SkipInvalid],
         ["warmte import consent wg-terrein stadgenoot-a akkoordverklaringen.xls --dry-run"],
@@ -370,7 +375,9 @@ internal static class ImportCommands
 
     private static async Task<int> RunConsent(CommandContext context)
     {
-        var result = Read(context, 2, sheets => Imports.Consent(sheets));
+        // A workbook with a sheet per complex (warmte export consent) is read at the sheet named after this complex.
+        var result = Read(context, 2, sheets => Imports.Consent(Imports.SheetOf(sheets, context.Argument(1))));
+        result = Imports.WarnLetterOrAddition(result, await MemberAddressesAsync(context, context.Argument(0)));
         var path = $"/api/projects/{ApiClient.Segment(context.Argument(0))}/consent/complexes/{ApiClient.Segment(context.Argument(1))}/declarations";
         // The rules about the complex and its stored answers live in the service (a date in the future or before the
         // proposal, an older answer than the stored one, more addresses than rented homes).
@@ -407,6 +414,29 @@ internal static class ImportCommands
                                       + $"; {Nl.Count(result.BadRows, "foute rij", "foute rijen")} niet ingelezen (--skip-invalid; de meldingen staan hierboven).");
         }
         return Finish(context, result, sent: true);
+    }
+
+    /// <summary>
+    /// The addresses in the member register of the project's cooperative, for the warning about a huisletter written as a
+    /// toevoeging or the other way round (tester9a T13). Empty when the service cannot say (not reachable, a token that may not
+    /// see members' addresses): the warning is help, not a check the import depends on.
+    /// </summary>
+    private static async Task<List<(string Number, Members.DutchAddress Address)>> MemberAddressesAsync(CommandContext context, string project)
+    {
+        var found = new List<(string, Members.DutchAddress)>();
+        try
+        {
+            using var projectDocument = Commands.Parse(await context.Api.GetAsync($"/api/projects/{ApiClient.Segment(project)}"));
+            if (projectDocument.RootElement.Str("cooperativeId") is not { } cooperative) return found;
+            using var members = Commands.Parse(await context.Api.GetAsync($"/api/cooperatives/{ApiClient.Segment(cooperative)}/members"));
+            if (members.RootElement.ValueKind != JsonValueKind.Array) return found;
+            foreach (var m in members.RootElement.EnumerateArray())
+                if (m.Str("number") is { } number && m.TryGetProperty("address", out var a) && a.ValueKind == JsonValueKind.Object
+                    && a.Str("postcode") is { } postcode && a.Int("huisnummer") is { } huisnummer)
+                    found.Add((number, new Members.DutchAddress(postcode, huisnummer, a.Str("toevoeging"), a.Str("huisletter"))));
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException or TaskCanceledException or UnexpectedAnswerException or JsonException) { }
+        return found;
     }
 
     /// <summary>

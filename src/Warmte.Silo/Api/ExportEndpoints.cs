@@ -56,6 +56,41 @@ public static class ExportEndpoints
         }).WithTags("Export").WithSummary("Portefeuille van de financier als spreadsheet, met een blad per project");
     }
 
+    /// <summary>
+    /// The member register and a project's consent answers per complex, in the columns their imports read (tester9a T8), so a
+    /// board can check or edit them in a spreadsheet and import them again. Personal data: the cooperative's own board and
+    /// admins only (<see cref="Access.CanSeePersonalDataOf"/>), as the JSON of the same data; every other role 403. Built on
+    /// the costly lane like the other workbooks.
+    /// </summary>
+    public static void MapRegisterExportEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/cooperatives/{id}/members/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanSeePersonalDataOf(id)) return MemberEndpoints.PersonalData(id);
+            var context = Context(http, clock);
+            return await costly.RunAsync(http, async () =>
+            {
+                var name = (await grains.GetGrain<Cooperatives.ICooperativeGrain>(id).Get())?.Cooperative.StatutoryName ?? id;
+                var members = await grains.GetGrain<Members.IMemberRegisterGrain>(id).Members();
+                return await costly.Lane.Run(() => Results.File(RegisterSheets.Members(name, members, context), XlsxFile.ContentType, XlsxFile.FileName("leden-" + id, context)));
+            });
+        }).WithTags("Export").WithSummary("Ledenregister als spreadsheet, in de kolommen van de ledenimport (bestuur van de coöperatie en beheerders)");
+
+        api.MapGet("/projects/{id}/consent/export.xlsx", async (string id, HttpContext http, IGrainFactory grains, IClock clock, Operations.CostlyWork costly) =>
+        {
+            if (!Slug.IsValid(id) || await Answers.ProjectCooperative(http, id) is not { } cooperativeId) return Problems.NotFound("Project", id);
+            if (!http.User.CanSeePersonalDataOf(cooperativeId)) return ConsentEndpoints.TenantData(cooperativeId);
+            var context = Context(http, clock);
+            return await costly.RunAsync(http, async () =>
+            {
+                var name = (await grains.GetGrain<Projects.IProjectGrain>(id).GetSummary())?.Name ?? id;
+                var status = await grains.GetGrain<TenantConsent.ITenantConsentGrain>(id).Status(withAddresses: true);
+                return await costly.Lane.Run(() => Results.File(RegisterSheets.Consent(name, status, context), XlsxFile.ContentType, XlsxFile.FileName("instemming-" + id, context)));
+            });
+        }).WithTags("Export").WithSummary("Antwoorden van huurders per adres als spreadsheet, één blad per complex, in de kolommen van de instemmingsimport (bestuur en beheerders)");
+    }
+
     private static ExportContext Context(HttpContext http, IClock clock) => new(clock.GetCurrentInstant(), http.User.Actor());
 
     /// <summary>The workbook's bytes (computed here, on the caller's thread: the lane) as the answer.</summary>

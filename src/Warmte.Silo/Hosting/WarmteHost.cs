@@ -322,6 +322,7 @@ public static partial class WarmteHost
         api.MapRefusalAuditEndpoints();
         app.MapWebPages();
         api.MapExportEndpoints();
+        api.MapRegisterExportEndpoints();
         api.MapDiagnosticsEndpoints();
     }
 

@@ -51,15 +51,28 @@ public static partial class Imports
         NodaTime.LocalDate? foundedOn = null, decimal? projectWoningequivalenten = null)
     {
         var warnings = new List<ImportProblem>();
+        var erasedRows = new HashSet<int>();
+        IReadOnlyList<ImportedRow<MemberInput>> allRows = [];
         var result = RowImport.Read(sheets, MemberColumns, c =>
         {
+            var weq = Woningequivalenten(c);
+            // A row as the register export writes an erased member (AVG): name "(gewist)", no address. Read without its
+            // address; the service leaves an erased member as it is and names the row (MemberRules.ErasedRowReason).
+            if (IsErasedRow(c))
+            {
+                erasedRows.Add(c.Row.Number);
+                return new MemberInput
+                {
+                    Number = c.Text("number"), Name = c.Text("name"), Category = c.Text("category"), Woningequivalenten = weq,
+                    JoinedOn = c.Date("joinedOn"), LeftOn = c.Date("leftOn"), EligibleToVote = c.YesNo("eligibleToVote"),
+                };
+            }
             var (postcode, house, line) = ReadAddress(c);
             // Street and town from the Adres cell when the house number came from it and the row has no Straat or
             // Woonplaats of its own; a line that also reads another way is warned about on its row (AddressLine.Parts.Doubt).
             if (house is not null && line?.Doubt is { } addressDoubt)
                 warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("address"), addressDoubt));
             WarnPostcodeDisagreement(c, postcode, line, warnings);
-            var weq = Woningequivalenten(c);
             if (weq is { } w && MemberRules.ImplausibleWoningequivalenten(w, projectWoningequivalenten, c.Raw("woningequivalenten") as string) is { } doubt)
                 warnings.Add(new ImportProblem(c.SheetName, c.Row.Number, c.ColumnName("woningequivalenten"), doubt));
             return new MemberInput
@@ -71,12 +84,100 @@ public static partial class Imports
                 Email = c.Text("email"), Street = c.Text("street") ?? line?.Street, Town = c.Text("town") ?? line?.Town,
             };
         },
-        (_, rows) => DomainProblems(rows, MemberRules.Validate([.. rows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn, foundedOn: foundedOn).Refusal),
+        (_, rows) =>
+        {
+            allRows = rows;
+            // A member number twice is judged below (identical rows read once, different ones named by column); an erased
+            // member's row has no address to check: the service decides about it.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var checkedRows = rows.Where(r => !erasedRows.Contains(r.Row) && (r.Item.Number is not { } n || seen.Add(MemberRules.NormaliseNumber(n)))).ToList();
+            return DomainProblems(checkedRows, MemberRules.Validate([.. checkedRows.Select(r => (MemberInput?)r.Item)], today, defaultJoinedOn: joinedOn, foundedOn: foundedOn).Refusal);
+        },
         missingColumns: mapping => MissingColumns(mapping, MemberColumns, joinedOn is not null
             ? []
             : [("joinedOn", "voeg die kolom toe, of geef alle leden dezelfde datum met --joined-on JJJJ-MM-DD (bijv. --joined-on 2020-01-01)")]),
         checkEveryRow: true);
-        return result with { Warnings = [.. warnings] };
+        return SameNumberTwice(result with { Warnings = [.. warnings] }, allRows);
+    }
+
+    /// <summary>
+    /// The name the register shows for an erased member and no address at all: the row the register export writes for them.
+    /// </summary>
+    private static bool IsErasedRow(RowCells c) =>
+        c.Text("name") == MemberPrivacyRules.ErasedName && c.Text("postcode") is null && c.Text("huisnummer") is null && c.Text("address") is null;
+
+    /// <summary>
+    /// A member number on more than one row (tester9a T9). Rows that say the same in every column the import read (after
+    /// normalising: 1091GM is 1091 GM, HUURDER is huurder, 2,5 is 2.5) are one member copied twice: the later row is read once
+    /// with the earlier, and a warning on the earlier row names both. Rows that differ are refused on the later row, naming the
+    /// columns that differ, since only the board knows which is right. The consent import reads an address twice as a
+    /// change of mind (the later answer counts); a member list has no such order.
+    /// </summary>
+    private static ImportResult<MemberInput> SameNumberTwice(ImportResult<MemberInput> result, IReadOnlyList<ImportedRow<MemberInput>> rows)
+    {
+        if (result.Mapping is not { } mapping) return result;
+        var badRows = result.Problems.Select(p => p.Row).ToHashSet();
+        var first = new Dictionary<string, ImportedRow<MemberInput>>(StringComparer.Ordinal);
+        var dropped = new HashSet<int>();
+        var problems = new List<ImportProblem>();
+        var warnings = new List<ImportProblem>();
+        foreach (var row in rows)
+        {
+            if (row.Item.Number is not { } raw) continue;
+            var number = MemberRules.NormaliseNumber(raw);
+            if (!first.TryGetValue(number, out var earlier)) { first[number] = row; continue; }
+            var differing = DifferingFields(earlier.Item, row.Item);
+            if (differing.Count == 0 && (!badRows.Contains(row.Row) || badRows.Contains(earlier.Row)))
+            {
+                // The same cells make the same problems: those are reported on the earlier row, once.
+                dropped.Add(row.Row);
+                warnings.Add(new ImportProblem(mapping.Sheet.Name, earlier.Row, mapping.ColumnName("number"),
+                    $"rij {row.Row} is gelijk aan deze rij (lid {number}, elke kolom hetzelfde); het lid is één keer ingelezen. Haal de dubbele rij weg als u de lijst bijhoudt."));
+                continue;
+            }
+            // A part of the address read from another column (14H in Huisnummer, the whole address in Adres) is named by that column.
+            string Column(string f) => mapping.Columns.ContainsKey(f) ? f
+                : f is "huisletter" or "toevoeging" && mapping.Columns.ContainsKey("huisnummer") ? "huisnummer"
+                : f is "postcode" or "huisnummer" or "huisletter" or "toevoeging" or "street" or "town" && mapping.Columns.ContainsKey("address") ? "address" : f;
+            var columns = differing.Select(Column).Distinct().Select(f => mapping.Columns.ContainsKey(f) ? $"kolom {mapping.ColumnName(f)}" : mapping.Label(f)).ToList();
+            problems.Add(new ImportProblem(mapping.Sheet.Name, row.Row, mapping.ColumnName("number"),
+                $"lidnummer {number} staat ook al in rij {earlier.Row}, met andere gegevens in {Join(columns)}; "
+                + "één lid heeft één rij: maak de rijen gelijk of haal er één weg."));
+        }
+        if (dropped.Count == 0 && problems.Count == 0) return result;
+        var newlyBad = problems.Select(p => p.Row).Where(r => !badRows.Contains(r)).ToHashSet();
+        return result with
+        {
+            Rows = [.. result.Rows.Where(r => !dropped.Contains(r.Row) && !newlyBad.Contains(r.Row))],
+            Problems = [.. result.Problems.Where(p => !dropped.Contains(p.Row)).Concat(problems).OrderBy(p => p.Row).ThenBy(p => RowImport.ColumnOrder(p.Column))],
+            BadRows = result.BadRows - dropped.Count(badRows.Contains) + newlyBad.Count,
+            Warnings = [.. result.Warnings.Where(w => !dropped.Contains(w.Row)).Concat(warnings).OrderBy(w => w.Row)],
+        };
+    }
+
+    private static string Join(IReadOnlyList<string> parts) =>
+        parts.Count <= 1 ? string.Concat(parts) : string.Join(", ", parts.Take(parts.Count - 1)) + " en " + parts[^1];
+
+    /// <summary>The import fields (column keys) in which two rows of the same member differ, after normalising.</summary>
+    private static List<string> DifferingFields(MemberInput a, MemberInput b)
+    {
+        static string? T(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+        static string? Category(string? s) => MemberRules.TryParseCategory(s, out var c) ? c.ToString() : T(s)?.ToLowerInvariant();
+        var fields = new List<string>();
+        if (T(a.Name) != T(b.Name)) fields.Add("name");
+        if (Category(a.Category) != Category(b.Category)) fields.Add("category");
+        if ((a.Woningequivalenten ?? 1) != (b.Woningequivalenten ?? 1)) fields.Add("woningequivalenten");
+        if (a.Postcode != b.Postcode) fields.Add("postcode");
+        if (a.Huisnummer != b.Huisnummer) fields.Add("huisnummer");
+        if (a.Huisletter != b.Huisletter) fields.Add("huisletter");
+        if (a.Toevoeging != b.Toevoeging) fields.Add("toevoeging");
+        if (a.JoinedOn != b.JoinedOn) fields.Add("joinedOn");
+        if (a.LeftOn != b.LeftOn) fields.Add("leftOn");
+        if (a.EligibleToVote != b.EligibleToVote) fields.Add("eligibleToVote");
+        if (!string.Equals(T(a.Email), T(b.Email), StringComparison.OrdinalIgnoreCase)) fields.Add("email");
+        if (T(a.Street) != T(b.Street)) fields.Add("street");
+        if (T(a.Town) != T(b.Town)) fields.Add("town");
+        return fields;
     }
 
     /// <summary>
@@ -245,6 +346,16 @@ public static partial class Imports
         }, (_, rows) => Duplicates(rows, r => MemberRules.NormaliseNumber(r.MemberNumber!), "memberNumber", "lid {0} staat er al in op rij {1}; een lid stemt één keer."),
         missingColumns: mapping => MissingColumns(mapping, BallotColumns, []));
 
+    /// <summary>
+    /// The sheet named after the complex when the workbook has one (the consent export writes a sheet per complex, named by
+    /// <see cref="Export.SheetFormat.SheetName"/>); otherwise every sheet, and the header decides as before.
+    /// </summary>
+    public static IEnumerable<Sheet> SheetOf(IReadOnlyList<Sheet> sheets, string complexId)
+    {
+        var name = Export.SheetFormat.SheetName(complexId, new HashSet<string>());
+        return sheets.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)) is { } own ? [own] : sheets;
+    }
+
     public static readonly ImmutableArray<ColumnSpec> ConsentColumns =
     [
         PostcodeColumn, HouseNumberColumn, LetterColumn, AdditionColumn, AddressColumn,
@@ -274,6 +385,53 @@ public static partial class Imports
         missingColumns: mapping => MissingColumns(mapping, ConsentColumns, []));
         return result with { Warnings = [.. warnings] };
     }
+
+    /// <summary>
+    /// Consent rows whose address is, in the member register, the same home written with the huisletter and toevoeging the
+    /// other way round (tester9a T13): "Dapperstraat 14 H" is huisletter H (14H), the register's "14-H" is toevoeging H, and
+    /// per BAG those are two addresses, so the answer would not count for the member's home. Warned about on the row's
+    /// house-number column, naming both, in the dry run and the real run; the row is still read as written (only the
+    /// board knows which is right). No warning when the consent address is itself a member's address.
+    /// </summary>
+    /// <param name="members">Member number and register address of each member with an address.</param>
+    public static ImportResult<DeclarationInput> WarnLetterOrAddition(ImportResult<DeclarationInput> result, IEnumerable<(string Number, DutchAddress Address)> members)
+    {
+        if (result.Mapping is not { } mapping) return result;
+        var byNumber = members.GroupBy(m => (m.Address.Postcode, m.Address.Huisnummer)).ToDictionary(g => g.Key, g => g.ToList());
+        var column = mapping.Columns.ContainsKey("huisnummer") ? mapping.ColumnName("huisnummer") : mapping.Columns.ContainsKey("address") ? mapping.ColumnName("address") : null;
+        var warnings = new List<ImportProblem>();
+        foreach (var row in result.Rows)
+        {
+            var d = row.Item;
+            if (d.Postcode is null || d.Huisnummer is not { } number || !byNumber.TryGetValue((d.Postcode, number), out var homes)) continue;
+            var here = new DutchAddress(d.Postcode, number, d.Toevoeging, d.Huisletter);
+            if (homes.Any(h => SameAddress(h.Address, here))) continue;
+            foreach (var (member, home) in homes.Where(h => OnlyLetterAndAdditionDiffer(h.Address, here)))
+                warnings.Add(new ImportProblem(mapping.Sheet.Name, row.Row, column,
+                    $"{here} ({Parts(here)}) staat in het ledenregister als {home} ({Parts(home)}, lid {member}); volgens de BAG zijn dat twee "
+                    + $"verschillende adressen ({here.Huisnummer}H is huisletter H, {here.Huisnummer}-H toevoeging H). Controleer welk adres klopt en "
+                    + "maak de lijst of het register gelijk; de rij wordt ingelezen zoals hij er staat."));
+        }
+        return warnings.Count == 0 ? result : result with { Warnings = [.. result.Warnings.Concat(warnings).OrderBy(w => w.Row)] };
+    }
+
+    private static bool SameAddress(DutchAddress a, DutchAddress b) =>
+        a.Postcode == b.Postcode && a.Huisnummer == b.Huisnummer
+        && string.Equals(a.Huisletter ?? "", b.Huisletter ?? "", StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.Toevoeging ?? "", b.Toevoeging ?? "", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The same postcode and number, and the same characters after the number, split otherwise into huisletter and toevoeging.</summary>
+    public static bool OnlyLetterAndAdditionDiffer(DutchAddress a, DutchAddress b) =>
+        a.Postcode == b.Postcode && a.Huisnummer == b.Huisnummer && !SameAddress(a, b)
+        && string.Equals((a.Huisletter ?? "") + (a.Toevoeging ?? ""), (b.Huisletter ?? "") + (b.Toevoeging ?? ""), StringComparison.OrdinalIgnoreCase);
+
+    private static string Parts(DutchAddress a) => (a.Huisletter, a.Toevoeging) switch
+    {
+        ({ } l, { } t) => $"huisletter {l} en toevoeging {t}",
+        ({ } l, null) => $"huisletter {l}",
+        (null, { } t) => $"toevoeging {t}",
+        _ => "zonder huisletter of toevoeging",
+    };
 
     private static string? Choice(string? text) => text is null ? null : HeaderMatcher.Normalise(text) switch
     {
