@@ -501,6 +501,22 @@ public sealed class AlvGrain(
         return new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut, DeadProxy = dead, DeadProxySecret = dead is not null && secret };
     }
 
+    public async Task<CountedBallot?> CountedOnline(string meetingId, string proposalId, string voter, string? holder, VoteChoice choice, string receipt)
+    {
+        if (AlvRules.Find(Record, meetingId) is not { } meeting || meeting.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) return null;
+        var number = MemberRules.NormaliseNumber(voter);
+        var book = await WithMember(BallotBook.Empty, meetingId, proposalId, number, present: false, proxies: false);
+        // The member's current mark: a vote left out at closing or withdrawn has a newer mark saying so, and is no counted vote.
+        if (AlvRules.CurrentMark(proposal, book.Voter(meetingId, proposalId, number)) is not { Channel: BallotChannel.Online, LeftOut: null, Withdrawn: false } mark
+            || mark.ProxyHolder != holder) return null;
+        if (proposal.Closed is not null)
+            return await CheckReceipt(meetingId, proposalId, receipt) is { } check && check.Choice == choice ? new CountedBallot(mark.At) : null;
+        if (!AlvRules.IsRepeat(proposal, mark, BallotChannel.Online, choice, holder, receipt, Record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType))) return null;
+        // A vote through a holder who may not vote on the meeting date does not count (tester4 T1).
+        if (holder is not null && (await Register.Eligibility([holder], meeting.Date)).Refused.ContainsKey(holder)) return null;
+        return new CountedBallot(mark.At);
+    }
+
     public async Task<ImmutableArray<HeldProxyVote>> ProxyVotesHeldBy(string meetingId, string holder)
     {
         await state.EnsureLoadedAsync();

@@ -820,7 +820,7 @@ public static partial class AlvRules
         // Meeting.OnlineVoters stays "members who cast an online ballot": the turnout leaves out whose online vote does not
         // count, on every reading, closed or open (OnlineTurnout; tester4 T5), so closing changes nothing there.
         return Outcome<AlvChange>.Ok(new AlvChange(new Change<AlvRecord>(Replace(record, meeting, updated), "alv.proposal-closed",
-            $"Besluit '{meetingId}/{proposalId}' ({proposal.DecisionType}) gesloten. {result.Describe()}."), facts));
+            $"Besluit '{meetingId}/{proposalId}' ({proposal.DecisionType}) gesloten. {result.Describe(withMembers: true)}."), facts));
     }
 
     /// <summary>The count closing uses after leaving out who may not vote: attendance members not counted, the Dutch notes, the ballots left out.</summary>

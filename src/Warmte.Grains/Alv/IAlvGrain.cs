@@ -141,6 +141,13 @@ public interface IAlvGrain : IGrainWithStringKey
     /// <summary>Whether (and by which channel) a member's vote on a proposal is counted already; null when not.</summary>
     Task<VoteMark?> VotedBy(string meetingId, string proposalId, string memberNumber);
 
+    /// <summary>
+    /// Whether this exact online ballot (voter, holder, choice and the receipt its attempt derives) stands counted: on a closed
+    /// proposal its receipt is published under that choice, on an open one it is the member's current vote and would count.
+    /// For a resend after the codes expired or the proposal closed (tester9b T12); reads only, null when not.
+    /// </summary>
+    Task<CountedBallot?> CountedOnline(string meetingId, string proposalId, string voter, string? holder, VoteChoice choice, string receipt);
+
     /// <summary>A page (1-based) of a proposal's ballots, read from the journal; null when the proposal does not exist.</summary>
     Task<BallotPage?> Ballots(string meetingId, string proposalId, int page, int pageSize);
 

@@ -220,6 +220,10 @@ public sealed record CastResult
     [Id(4)] public Instant? RecordedAt { get; init; }
 }
 
+/// <summary>An online ballot found counted as its member's resend would cast it (<see cref="IAlvGrain.CountedOnline"/>): when it was recorded (null: an old mark).</summary>
+[GenerateSerializer, Immutable]
+public sealed record CountedBallot([property: Id(0)] Instant? RecordedAt);
+
 /// <summary>The answer to "is my receipt counted, and under which choice?" (only after the proposal closed).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReceiptCheck

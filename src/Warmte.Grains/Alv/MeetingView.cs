@@ -85,7 +85,8 @@ public sealed record ProposalView
         Tally = null,
         TallyCounts = p.Closed is not null && p.Count.Tally is { } t ? new VoteCounts(t.For, t.Against, t.Abstain) : null,
         IsClosed = p.Closed is not null,
-        Result = p.Closed?.Result, ResultText = p.Closed?.Result.Describe(),
+        // Who was left out and why names members: the own board and admins only, others get the counts (tester9b T1).
+        Result = withMembers ? p.Closed?.Result : p.Closed?.Result.WithoutMembers(), ResultText = p.Closed?.Result.Describe(withMembers),
         LawNote = p.Closed is { } closed ? LegalMinimums.Note(p.DecisionType, closed.Result.Rule, Period.DaysBetween(meeting.NoticeDate, meeting.Date)) : null,
         ClosedBy = p.Closed?.ClosedBy, ClosedAt = p.Closed?.ClosedAt,
     };

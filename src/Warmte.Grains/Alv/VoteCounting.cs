@@ -58,9 +58,35 @@ public sealed record DecisionResult
     /// </summary>
     [Id(12)] public ImmutableArray<string> LeftOut { get; init; } = [];
 
-    /// <summary>One Dutch line: "Aangenomen: 96 voor, 4 tegen, 0 onthoudingen (96,00% van 100; 2/3 vereist)"; the share through <see cref="DutchFormat.Percent"/>, always two decimals (tester T8.5).</summary>
-    public string Describe()
+    /// <summary>
+    /// <see cref="LeftOut"/> without member numbers or reasons: for everyone but the cooperative's own board and admins
+    /// (tester9b T1; who voted, through whom and who was written out when are personal data). Each note keeps its count,
+    /// the part before its first colon ("1 stem niet meegeteld"); derived, not stored, so results closed before read alike.
+    /// </summary>
+    public ImmutableArray<string> LeftOutCounts() =>
+        LeftOut.IsDefaultOrEmpty ? [] : [.. LeftOut.Select(CountOnly)];
+
+    /// <summary>This result as others than the own board may see it: <see cref="LeftOut"/> holds <see cref="LeftOutCounts"/>.</summary>
+    public DecisionResult WithoutMembers() => LeftOut.IsDefaultOrEmpty ? this : this with { LeftOut = LeftOutCounts() };
+
+    /// <summary>Who may read the member numbers is said once here, in Dutch, so a reader knows the details exist.</summary>
+    public const string MembersForBoardOnly = "lidnummers en redenen alleen voor het bestuur van de coöperatie";
+
+    private static string CountOnly(string note)
     {
+        var colon = note.IndexOf(':');
+        // Every note closing writes starts with its count ("2 stemmen niet meegeteld: …", "1 lid op de presentielijst …: …").
+        return colon > 0 && char.IsAsciiDigit(note[0]) ? $"{note[..colon]} ({MembersForBoardOnly})" : $"Niet alles is meegeteld ({MembersForBoardOnly})";
+    }
+
+    /// <summary>
+    /// One Dutch line: "Aangenomen: 96 voor, 4 tegen, 0 onthoudingen (96,00% van 100; 2/3 vereist)"; the share through
+    /// <see cref="DutchFormat.Percent"/>, always two decimals (tester T8.5). What closing left out follows as counts only, unless
+    /// <paramref name="withMembers"/> (the own board and admins: <see cref="LeftOut"/> with member numbers; tester9b T1).
+    /// </summary>
+    public string Describe(bool withMembers = false)
+    {
+        var leftOut = withMembers ? LeftOut : LeftOutCounts();
         var outcome = Outcome switch
         {
             DecisionOutcome.Aangenomen => "Aangenomen",
@@ -72,7 +98,7 @@ public sealed record DecisionResult
             $"; {PresentOrRepresented} van {EligibleMembers} stemgerechtigden aanwezig of vertegenwoordigd, quorum {Rule.Quorum}{(QuorumWaived ? " (vervalt: tweede vergadering)" : "")}";
         static string Votes(decimal votes) => votes.ToString("0.##", DutchFormat.Culture);
         return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({DutchFormat.Percent(ForPercent / 100m)} van {Votes(Denominator)}; {need}{quorum})"
-            + (LeftOut.IsDefaultOrEmpty ? "" : ". " + string.Join(". ", LeftOut));
+            + (leftOut.IsDefaultOrEmpty ? "" : ". " + string.Join(". ", leftOut));
     }
 }
 

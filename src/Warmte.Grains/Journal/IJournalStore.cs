@@ -34,6 +34,12 @@ public sealed record JournalCommit(
     /// grain key, stamped with the snapshot's new version <see cref="ExpectedVersion"/> + 1); null for other grains.
     /// </summary>
     public MemberCountRow? MemberCount { get; init; }
+
+    /// <summary>
+    /// The commit blanks personal data (an erasure, a retention run): on SQLite the store then has the write-ahead log
+    /// truncated soon after, in the background, so old frames holding the data do not outlive it (tester9b T2).
+    /// </summary>
+    public bool ErasesPersonalData { get; init; }
 }
 
 /// <summary>A register's count as the commit stores it: members on <see cref="AsOf"/> and the later moves (<c>Members.MemberCount</c>).</summary>

@@ -57,13 +57,13 @@ public sealed class JournaledState<TState>(IJournalStore store, string grainType
     /// Returns the seq of the first entry (0 when there are none).
     /// </summary>
     public async Task<long> CommitAsync(TState newState, IReadOnlyList<JournalAppend> entries, Instant at, IdempotencyRecord? idempotency = null,
-        IReadOnlyList<RowChange>? rows = null, MemberCountRow? memberCount = null)
+        IReadOnlyList<RowChange>? rows = null, MemberCountRow? memberCount = null, bool erasesPersonalData = false)
     {
         // The new state was computed from State: committing it on a state loaded just now could skip a rule.
         if (!_loaded) throw new InvalidOperationException($"{GrainType}/{GrainKey}: the state is not loaded; call EnsureLoadedAsync before the rules.");
         var firstSeq = LastSeq + 1;
         var commit = new JournalCommit(GrainType, GrainKey, Version, firstSeq,
-            JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at) { Rows = rows ?? [], MemberCount = memberCount };
+            JsonSerializer.Serialize(newState, WarmteJson.Default), entries, idempotency, at) { Rows = rows ?? [], MemberCount = memberCount, ErasesPersonalData = erasesPersonalData };
         try
         {
             await store.CommitAsync(commit);

@@ -106,16 +106,20 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
         var changed = valid.Select(m => register[m.Number]).Where(m => !_register.TryGetValue(m.Number, out var known) || known != m).ToList();
         var entries = new List<JournalAppend>(changed.Count + 1);
         var rows = new List<RowChange>(changed.Count);
+        var replacesPersonalData = false;
         foreach (var member in changed)
         {
             var before = _register.GetValueOrDefault(member.Number);
-            entries.Add(JournaledState<MemberRegisterState>.Entry(FactKind, member.Number, now, actor, MemberFact.Of(before is null ? "created" : "updated", member, before)));
+            var fact = MemberFact.Of(before is null ? "created" : "updated", member, before);
+            replacesPersonalData |= fact.NameChanged || fact.AddressChanged || fact.EmailChanged;
+            entries.Add(JournaledState<MemberRegisterState>.Entry(FactKind, member.Number, now, actor, fact));
             rows.Add(JournaledState<MemberRegisterState>.Row(RowKind, member.Number, null, member));
         }
         entries.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "members.registered",
             $"Ledenregister: {result.Created} nieuw, {result.Updated} bijgewerkt, {result.Unchanged} ongewijzigd.")));
+        // An old name, address or e-mail replaced (a move, a correction) must not outlive its row in the WAL either.
         await CommitAsync(state.State with { Members = register.Count, LastChangeAt = now }, entries, rows, now,
-            register.ToImmutableSortedDictionary(StringComparer.Ordinal));
+            register.ToImmutableSortedDictionary(StringComparer.Ordinal), erasesPersonalData: replacesPersonalData);
         return Outcome<RegistrationResult>.Ok(result);
     }
 
@@ -241,7 +245,7 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
         entries.Add(RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "members.erased",
             $"Naam en adres gewist van {erased.Count} oud-lid/leden {why}: {(numbers.Length <= 500 ? numbers : numbers[..500] + "…")}.")));
         var register = _register.SetItems(erased.Select(m => KeyValuePair.Create(m.Number, m)));
-        await CommitAsync(state.State with { LastChangeAt = now }, entries, rows, now, register);
+        await CommitAsync(state.State with { LastChangeAt = now }, entries, rows, now, register, erasesPersonalData: true);
     }
 
     public async Task StoreCount()
@@ -285,13 +289,14 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     }
 
     private async Task CommitAsync(MemberRegisterState newState, IReadOnlyList<JournalAppend> entries, IReadOnlyList<RowChange> rows, Instant now,
-        ImmutableSortedDictionary<string, Member> register)
+        ImmutableSortedDictionary<string, Member> register, bool erasesPersonalData = false)
     {
         try
         {
             // The members today beside the project summaries, in this same transaction (the umbrella comparison reads them).
             var count = MemberCount.Of(register.Values, AmsterdamTime.DateOf(now));
-            await state.CommitAsync(newState, entries, now, rows: rows, memberCount: new MemberCountRow(count.AsOf, count.Members, count.FormatChanges()));
+            await state.CommitAsync(newState, entries, now, rows: rows, memberCount: new MemberCountRow(count.AsOf, count.Members, count.FormatChanges()),
+                erasesPersonalData: erasesPersonalData);
         }
         catch
         {

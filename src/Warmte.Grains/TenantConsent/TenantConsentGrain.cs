@@ -161,7 +161,7 @@ public sealed class TenantConsentGrain(
         var now = clock.GetCurrentInstant();
         var audit = RecordStateExtensions.AuditEntryOf(null, new AuditEntry(now, actor, "consent.declarations-removed",
             $"Antwoorden per adres verwijderd na de bewaartermijn ({months} {DutchFormat.Noun(months, "maand", "maanden")} na het besluit): {string.Join(", ", due.Select(c => $"'{c.Id}' ({c.Answers})"))}; de aantallen blijven."));
-        await CommitAsync(record, [audit], rows, now);
+        await CommitAsync(record, [audit], rows, now, erasesPersonalData: true);
         return rows.Count;
     }
 
@@ -198,7 +198,7 @@ public sealed class TenantConsentGrain(
     }
 
     /// <summary>Commits the record with facts and current rows in one transaction (as <see cref="RecordStateExtensions.ApplyAsync{T}"/> does for the record alone).</summary>
-    private async Task CommitAsync(ConsentRecord record, IReadOnlyList<JournalAppend> entries, IReadOnlyList<RowChange> rows, Instant now)
+    private async Task CommitAsync(ConsentRecord record, IReadOnlyList<JournalAppend> entries, IReadOnlyList<RowChange> rows, Instant now, bool erasesPersonalData = false)
     {
         if (!state.IsLoaded)
         {
@@ -207,7 +207,7 @@ public sealed class TenantConsentGrain(
         }
         try
         {
-            await state.CommitAsync(state.State with { Record = record, LastChangeAt = now }, entries, now, rows: rows);
+            await state.CommitAsync(state.State with { Record = record, LastChangeAt = now }, entries, now, rows: rows, erasesPersonalData: erasesPersonalData);
         }
         catch
         {

@@ -523,7 +523,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     public async Task<Outcome<VoteReceipt>> Cast(string codeHash, CastOnline command)
     {
         await _state.EnsureLoadedAsync();
-        if (await MemberOf(codeHash) is not { } number) return UnknownCode;
+        // After closing a resend of a counted vote still gets its receipt (tester9b T12); every other vote the one 404.
+        if (await MemberOf(codeHash) is not { } number)
+            return await CountedResend(codeHash, command, null) is { } resent ? Outcome<VoteReceipt>.Ok(resent) : UnknownCode;
         var voting = _state.State.Voting!;
         if (!OnlineVotingRules.AcceptsVotes(voting, Today))
             return Refusal.Conflict("online-voting-not-started", $"Online stemmen kan vanaf {DutchFormat.Date(voting.Opens)}.");
@@ -558,7 +560,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         var proposal = meeting?.Proposals.FirstOrDefault(p => p.Id == proposalId);
         if (proposal is null) return UnknownCode;
         if (proposal.Closed is not null)
-            return Refusal.Conflict("proposal-closed", $"Over '{proposal.Title}' is al besloten; stemmen kan niet meer.");
+            return await CountedResend(codeHash, command, number) is { } resent ? Outcome<VoteReceipt>.Ok(resent)
+                : Refusal.Conflict("proposal-closed", $"Over '{proposal.Title}' is al besloten; stemmen kan niet meer.");
         string AlreadyVoted(string counted) => holder is null ? $"U heeft over '{proposal.Title}' al gestemd ({counted}); die stem telt."
             : $"Voor lid {voter} is over '{proposal.Title}' al gestemd ({counted}); die stem telt.";
         Refusal Refused(string counted) => Refusal.Conflict("already-voted", AlreadyVoted(counted), holder is null ? null : [new FieldError("forMember", AlreadyVoted(counted))]);
@@ -587,6 +590,31 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         return Outcome<VoteReceipt>.Ok(new VoteReceipt(proposalId!, proposal.Title, choice.ToString(), receipt, cast.Value.RecordedAt ?? clock.GetCurrentInstant()));
     }
 
+    /// <summary>
+    /// A resend (same code, proposal, choice, holder and nonce) of a vote that stands counted, when the codes have expired or the
+    /// proposal has closed: its receipt, as the first answer gave it (tester9b T12; docs/api.md "the same nonce again answers the
+    /// same receipt"). Nothing is stored. The receipt derives from the code and the nonce, so only the member's own attempt
+    /// matches, and it tells nothing the member's first answer did not; anything else is null (the caller's usual refusal).
+    /// </summary>
+    private async Task<VoteReceipt?> CountedResend(string codeHash, CastOnline command, string? number)
+    {
+        var nonce = command.Nonce?.Trim();
+        var proposalId = command.ProposalId?.Trim();
+        if (!VotingCodes.IsNonce(nonce) || _state.State.Voting is not { } voting || voting.Proposals.All(p => p.ProposalId != proposalId)) return null;
+        if (string.IsNullOrWhiteSpace(command.Choice) || int.TryParse(command.Choice, out _)
+            || !Enum.TryParse(command.Choice.Trim(), true, out VoteChoice choice) || !Enum.IsDefined(choice)) return null;
+        number ??= await MemberOf(codeHash, evenClosed: true);
+        if (number is null) return null;
+        string voter = number;
+        string? holder = null;
+        if (!string.IsNullOrWhiteSpace(command.ForMember) && MemberRules.NormaliseNumber(command.ForMember) is var giver && giver != number) (voter, holder) = (giver, number);
+        if ((await Alv.Meeting(MeetingId))?.Proposals.FirstOrDefault(p => p.Id == proposalId) is not { } proposal) return null;
+        var receipt = VotingCodes.ReceiptFor(ServiceProvider.GetRequiredService<IVotingCodeHasher>(), codeHash, this.GetPrimaryKeyString(), proposal.Id, voter, nonce!);
+        return await Alv.CountedOnline(MeetingId, proposal.Id, voter, holder, choice, receipt) is { } counted
+            ? new VoteReceipt(proposal.Id, proposal.Title, choice.ToString(), receipt, counted.RecordedAt ?? clock.GetCurrentInstant())
+            : null;
+    }
+
     public async Task<ImmutableArray<ProxyVoteCast>> ProxyVotesCastBy(string holder)
     {
         await _state.EnsureLoadedAsync();
@@ -602,21 +630,27 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     public async Task<Outcome<ImmutableArray<ReceiptAnswer>>> CheckReceipt(string receipt)
     {
         await _state.EnsureLoadedAsync();
-        if (_state.State.Voting is not { } voting || await Alv.Meeting(MeetingId) is not { } meeting) return ReceiptUnknown;
+        // Anyone may ask without a token: a meeting without online voting, one that does not exist and one whose result
+        // is not all there yet get one answer, naming nothing (tester9b T6: the titles of open proposals and which meeting
+        // ids exist were an oracle). Only a meeting whose online proposals are all closed tells "not counted".
+        if (_state.State.Voting is not { } voting || await Alv.Meeting(MeetingId) is not { } meeting) return NoResult;
         var answers = new List<ReceiptAnswer>();
-        var open = new List<string>();
+        var open = false;
         foreach (var online in voting.Proposals)
         {
             if (meeting.Proposals.FirstOrDefault(p => p.Id == online.ProposalId) is not { } proposal) continue;
-            if (proposal.Closed is null) { open.Add(proposal.Title); continue; }
+            if (proposal.Closed is null) { open = true; continue; }
             if (await Alv.CheckReceipt(MeetingId, proposal.Id, receipt) is { } check)
                 answers.Add(await WithReplacement(new ReceiptAnswer(proposal.Id, proposal.Title, check.Choice.ToString()), receipt));
         }
         if (answers.Count > 0) return Outcome<ImmutableArray<ReceiptAnswer>>.Ok([.. answers]);
-        return open.Count > 0
-            ? Refusal.Conflict("not-closed-yet", $"Nog niet alle voorstellen zijn gesloten ({string.Join(", ", open)}); controleren kan na de uitslag.")
-            : ReceiptUnknown;
+        return open ? NoResult : ReceiptUnknown;
     }
+
+    /// <summary>The receipt check's one answer for a meeting that has no result yet or no online voting at all (tester9b T6).</summary>
+    public static readonly Refusal NoResult = new(RefusalKind.NotFound, "no-result",
+        "De uitslag is er nog niet of deze stemming bestaat niet. Controleer de vergadering (votingKey) op uw stembevestiging; "
+        + "na de uitslag kunt u hier nagaan hoe uw stem is geteld.", []);
 
     /// <summary>The answer with the closed correction that replaced its decision, if any, and what that counted this receipt as.</summary>
     private async Task<ReceiptAnswer> WithReplacement(ReceiptAnswer answer, string receipt)
@@ -783,10 +817,10 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
     private static readonly Refusal ReceiptUnknown = new(RefusalKind.NotFound, "unknown-receipt",
         "Deze ontvangstcode staat niet bij de getelde stemmen van deze vergadering. Controleer de code; klopt die, neem dan contact op met het bestuur.", []);
 
-    /// <summary>The member whose current code has this hash, while voting has not closed; null otherwise.</summary>
-    private async Task<string?> MemberOf(string codeHash)
+    /// <summary>The member whose current code has this hash, while voting has not closed (or also after, <paramref name="evenClosed"/>); null otherwise.</summary>
+    private async Task<string?> MemberOf(string codeHash, bool evenClosed = false)
     {
-        if (_state.State.Voting is not { } voting || OnlineVotingRules.Status(voting, Today) == "gesloten") return null;
+        if (_state.State.Voting is not { } voting || (!evenClosed && OnlineVotingRules.Status(voting, Today) == "gesloten")) return null;
         var rows = await _state.ReadAsync(new JournalQuery("code", codeHash, NewestFirst: true, Take: 1));
         if (rows.Count == 0) return null;
         var row = JournaledState<OnlineVotingState>.Payload<CodeRow>(rows[0]);

@@ -70,7 +70,7 @@ public static class AlvEndpoints
             if (!outcome.IsOk) return Answers.From(outcome);
             // A planned online voting (no codes) lapses with its meeting, so a new meeting under the same id starts clean (tester5 T6).
             var onlineChange = await FollowOnline(grains, id, meetingId, http.User.Actor());
-            return Answers.Ok(MeetingView.Of(outcome.Value!, await alv.Statutes(), withMembers: false) with { OnlineVotingChange = onlineChange });
+            return Answers.Ok(MeetingView.Of(outcome.Value!, await alv.Statutes(), withMembers: true) with { OnlineVotingChange = onlineChange });
         }).WithSummary("Vergadering verwijderen waarop niets is vastgelegd (verkeerd ingevoerd)");
 
         group.MapPost("/meetings/{meetingId}/proposals", (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
@@ -230,10 +230,12 @@ public static class AlvEndpoints
     public const string OnlinePending =
         "De wijziging is vastgelegd; een eventuele online stemming van deze vergadering wordt zo dadelijk aangepast (dat lukte nu niet meteen; de dienst probeert het zelf opnieuw).";
 
-    private static async Task<object> Sealed(IAlvGrain alv, Meeting meeting) => MeetingView.Of(meeting, await alv.Statutes(), withMembers: false);
+    // Only writers see these answers, and a writer (CanWriteCooperative) is the own board or an admin: the roles that may read
+    // who a closed count left out (tester9b T1); totals of open proposals stay sealed all the same.
+    private static async Task<object> Sealed(IAlvGrain alv, Meeting meeting) => MeetingView.Of(meeting, await alv.Statutes(), withMembers: true);
 
     private static Func<IAlvGrain, Proposal, Task<object>> SealedProposal(string meetingId) => async (alv, proposal) =>
-        await alv.Meeting(meetingId) is { } meeting ? ProposalView.Of(meeting, proposal, await alv.Statutes(), withMembers: false) : proposal;
+        await alv.Meeting(meetingId) is { } meeting ? ProposalView.Of(meeting, proposal, await alv.Statutes(), withMembers: true) : proposal;
 }
 
 /// <summary>A list of ballots for one proposal (<c>POST …/ballots/batch</c>).</summary>

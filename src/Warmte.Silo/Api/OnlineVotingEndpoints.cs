@@ -61,7 +61,7 @@ public static class OnlineVotingEndpoints
                 // With the e-mail addresses the register has (papercut l): this route is the own board's and admins', who may see them.
                 "xlsx" => Results.File(Spreadsheets.Export.VotingCodeSheet.Write(issued, baseUrl, await MemberEmails(grains, id)),
                     Spreadsheets.Export.XlsxFile.ContentType, $"stemcodes-{meetingId}.xlsx"),
-                "letters" => Results.Text(CodeLetters.Letters(issued, baseUrl), "text/html; charset=utf-8"),
+                "letters" => Letters(http, CodeLetters.Letters(issued, baseUrl)),
                 _ => Answers.Ok(new
                 {
                     issued.MeetingId, issued.MeetingDate, issued.Opens, warning, withoutPostalAddress = unposted,
@@ -130,6 +130,14 @@ public static class OnlineVotingEndpoints
                 }));
             return result;
         }).ReadsBody<ReceiptRequest>().WithSummary("Na de uitslag: onder welke keuze uw ontvangstcode is geteld");
+    }
+
+    /// <summary>The letters as inline HTML of this origin: a strict CSP of their own (the pages' needs script; these need none).</summary>
+    private static IResult Letters(HttpContext http, string html)
+    {
+        http.Response.Headers[Microsoft.Net.Http.Headers.HeaderNames.ContentSecurityPolicy] = ApiResponseHeaders.LettersContentSecurityPolicy;
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return Results.Text(html, "text/html; charset=utf-8");
     }
 
     private static IOnlineVotingGrain Voting(IGrainFactory grains, string id, string meetingId) =>

@@ -217,7 +217,10 @@ public static partial class WarmteHost
         // Journaled grains (cash plan, funding) keep snapshot, history and idempotency keys in tables of their own.
         // A full disk: one warning per episode, /health/ready 503 while it lasts (StorageSpace, docs/operations.md).
         silo.Services.TryAddSingleton(sp => new StorageSpace(sp.GetService<IClock>() ?? NodaTime.SystemClock.Instance, sp.GetRequiredService<ILogger<StorageSpace>>()));
-        silo.Services.AddSingleton<Journal.IJournalStore>(sp => new AdoNetJournalStore(new Database(storage), storage.GroupCommit, sp.GetRequiredService<StorageSpace>()));
+        // SQLite: the WAL truncated after an erasure or a retention run (tester9b T2; WalCheckpoint).
+        silo.Services.TryAddSingleton(sp => new WalCheckpoint(new Database(storage), sp.GetService<ILogger<WalCheckpoint>>()));
+        silo.Services.AddSingleton<Journal.IJournalStore>(sp => new AdoNetJournalStore(new Database(storage), storage.GroupCommit, sp.GetRequiredService<StorageSpace>(),
+            sp.GetRequiredService<WalCheckpoint>()));
         // The alert sweeps' due table (issue 15: a fixed number of reminders instead of one per project).
         silo.Services.AddSingleton<Alerts.IAlertDueStore>(new AdoNetAlertDueStore(new Database(storage)));
         silo.UseSystemTextJsonGrainStorageSerializer();
@@ -272,6 +275,7 @@ public static partial class WarmteHost
     private static void MapHttp(WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseApiResponseHeaders(); // nosniff and no-store on every /api answer, refusals included (tester9b T8)
         app.UseWarmteRequestObservation();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

@@ -20,6 +20,7 @@ public sealed class AdoNetJournalStore : IJournalStore
     private readonly Database database;
     private readonly PgGroupCommit? groupCommit;
     private readonly StorageSpace? space;
+    private readonly WalCheckpoint? walCheckpoint;
 
     /// <param name="database">The service's database.</param>
     /// <param name="groupCommit">
@@ -29,10 +30,12 @@ public sealed class AdoNetJournalStore : IJournalStore
     /// </param>
     /// <param name="space">Told of every commit refused for lack of space and of every commit that succeeds (a full disk:
     /// <see cref="StorageSpace"/>); null where nobody asks (tools, tests of the store alone).</param>
-    public AdoNetJournalStore(Database database, bool groupCommit = false, StorageSpace? space = null)
+    /// <param name="walCheckpoint">SQLite: asked after every commit that <see cref="JournalCommit.ErasesPersonalData"/>; null: not asked.</param>
+    public AdoNetJournalStore(Database database, bool groupCommit = false, StorageSpace? space = null, WalCheckpoint? walCheckpoint = null)
     {
         this.database = database;
         this.space = space;
+        this.walCheckpoint = walCheckpoint;
         if (groupCommit && database.IsPostgres) this.groupCommit = new PgGroupCommit(database, this);
     }
 
@@ -104,6 +107,8 @@ public sealed class AdoNetJournalStore : IJournalStore
             await tx.RollbackAsync();
             throw ConflictOf(commit, uniqueViolation: true);
         }
+        // Erased data may still sit in older WAL frames: truncate the WAL soon, off this commit's path (WalCheckpoint).
+        if (commit.ErasesPersonalData) walCheckpoint?.Request();
     }
 
     /// <summary>

@@ -312,8 +312,9 @@ public sealed class OnlineVotingApiTests(OnlineVotingFixture fixture) : IClassFi
         var paper = await Member().Post("api/stem/paper", new { code = codes["L-1"] });
         Assert.Equal($"{coop}/alv", paper.Text("votingKey"));
         var early = await Member().Post("api/stem/receipt", new { meeting = $"{coop}/alv", receipt = receipt.ToLowerInvariant() });
-        Assert.Equal(HttpStatusCode.Conflict, early.Status);
-        Assert.Equal("not-closed-yet", early.Code);
+        // Before the result: the same answer as for a meeting that does not exist, naming no proposal (tester9b T6).
+        Assert.Equal(HttpStatusCode.NotFound, early.Status);
+        Assert.Equal("no-result", early.Code);
         Assert.Equal(["receipt"], (await Member().Post("api/stem/receipt", new { meeting = $"{coop}/alv", receipt = "123" })).ErrorFields);
         Assert.Equal(["meeting"], (await Member().Post("api/stem/receipt", new { meeting = "../../etc", receipt })).ErrorFields);
         Assert.Equal(HttpStatusCode.NotFound, (await Member().Post("api/stem/receipt", new { meeting = "bestaat/niet", receipt })).Status);

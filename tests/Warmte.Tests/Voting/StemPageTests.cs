@@ -94,7 +94,7 @@ public sealed class StemPageTests(BrowserFixture fixture)
         await Assertions.Expect(page.GetByLabel("Vergadering", new() { Exact = true })).ToHaveValueAsync($"{coop}/alv");
         await page.GetByLabel("Ontvangstcode", new() { Exact = true }).FillAsync(receipts[0].ToLowerInvariant());
         await page.GetByRole(AriaRole.Button, new() { Name = "Controleren" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Nog niet alle voorstellen zijn gesloten");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("De uitslag is er nog niet of deze stemming bestaat niet");
 
         // After the result the same check shows the choice each receipt is counted under.
         var admin = fixture.Server.Client();
