@@ -84,6 +84,7 @@ public sealed record Tranche
     /// Its request-to-approval time is the funder's look at a request, not its review of an accounting, so the lead times
     /// that forecast the next accounting's review leave it out.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore] // derived from the kept dates: neither state nor answer
     public bool ApprovedAsAdvance =>
         DateOf(TrancheStatus.Goedgekeurd) is not null && DateOf(TrancheStatus.VerantwoordingIngediend) is null && Accounting is null;
 
