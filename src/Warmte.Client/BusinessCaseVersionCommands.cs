@@ -196,6 +196,9 @@ internal static class BusinessCaseVersionCommands
         context.Out.WriteLine($"Business case '{info.Str("name") ?? model.Name}' bewaard als versie {Nl.Number(version)} van {project}.");
         if (kpis is { } k && k.Bool("financingCloses") is { } closes)
             context.Out.WriteLine("  Financiering sluit: " + CashGap.Verdict(closes, k.Dec("lowestCashBalance") ?? 0m, k.Int("lowestCashBalanceYear") ?? 0));
+        // The service's warnings (tester T12: a model of another size than the project), saved all the same.
+        foreach (var warning in info.Items("warnings"))
+            if (warning.ValueKind == JsonValueKind.String) context.Out.WriteLine(warning.GetString());
         context.Out.WriteLine($"Bekijk haar met: warmte business-case show {project} --version {version}");
         return WarmteCli.Ok;
     }

@@ -63,7 +63,8 @@ internal static class GrantCommands
         "tranche request",
         "Tranche aanvragen (bestuur)",
         "Legt vast dat het bestuur van de coöperatie de tranche heeft aangevraagd (gepland → aangevraagd). "
-        + "Daarna volgt de verantwoording met warmte tranche account." + IdempotencyText,
+        + "Daarna volgt de verantwoording met warmte tranche account; de eerste tranche van een subsidie met voorschot "
+        + "(standaard bij nieuwe subsidies) keurt de financier goed zonder verantwoording." + IdempotencyText,
         [Project, GrantId, Number], [StepDate, IdempotencyKey],
         [
             "warmte tranche request wg-terrein paw 2 --date 2021-03-01",
@@ -88,9 +89,11 @@ internal static class GrantCommands
         "tranche approve",
         "Verantwoording van een tranche goedkeuren (financier)",
         "Legt vast dat de financier de ingediende verantwoording heeft goedgekeurd (verantwoording ingediend → "
-        + "goedgekeurd). Daarna kan de tranche worden uitbetaald." + IdempotencyText,
+        + "goedgekeurd), of de aanvraag van de eerste tranche als voorschot op het subsidiebesluit (aangevraagd → goedgekeurd, "
+        + "zonder verantwoording; niet bij een subsidie die ook de eerste tranche pas na verantwoording betaalt). "
+        + "Daarna kan de tranche worden uitbetaald." + IdempotencyText,
         [Project, GrantId, Number], [StepDate, IdempotencyKey],
-        ["warmte tranche approve wg-terrein paw 2 --date 2021-11-20"],
+        ["warmte tranche approve wg-terrein paw 2 --date 2021-11-20", "warmte tranche approve dapperbuurt gem-ontw 1"],
         context => RunStep(context, Step.Approve));
 
     public static readonly CommandSpec TrancheReject = new(

@@ -27,6 +27,8 @@ internal static class GrantCreateCommand
         "Bedrag van een tranche, in volgorde; mag vaker (--tranche 100000 --tranche 100000). Samen het toegekende bedrag (verplicht zonder --file)")
     { Repeatable = true };
     private static readonly OptionSpec Conditions = new("conditions", "tekst", "Voorwaarden van de toekenning (optioneel)");
+    private static readonly OptionSpec NoAdvance = new("first-tranche-after-accounting", null,
+        "Ook de eerste tranche pas na goedgekeurde verantwoording (een declaratieregeling); standaard is de eerste tranche een voorschot");
 
     public static readonly CommandSpec Create = new(
         "grant create",
@@ -34,7 +36,7 @@ internal static class GrantCreateCommand
         "Legt een toegekende subsidie vast bij een project: regeling, financier, bedrag, besluitdatum en de tranches. "
         + "Uit een JSON-bestand (--file, de body van POST /api/projects/{id}/grants) of met opties. De dienst controleert "
         + "alles en beslist wie een subsidie voor welke financier mag vastleggen; een weigering komt met de reden terug.",
-        [Project], [File, Id, Scheme, Funder, FunderId, Amount, Decided, Tranche, Conditions, GrantCommands.IdempotencyKey],
+        [Project], [File, Id, Scheme, Funder, FunderId, Amount, Decided, Tranche, Conditions, NoAdvance, GrantCommands.IdempotencyKey],
         [
             "warmte grant create zuid-net --id gem-ontw --scheme \"Ontwikkelsubsidie\" --funder \"Gemeente Amsterdam\" "
             + "--funder-id gemeente-amsterdam --amount 300.000,00 --decided 2024-12-01 --tranche 100000 --tranche 100000 --tranche 100000",
@@ -49,7 +51,8 @@ internal static class GrantCreateCommand
         string body;
         if (context.Option(File) is { } path)
         {
-            var others = new[] { Id, Scheme, Funder, FunderId, Amount, Decided, Tranche, Conditions }.Where(o => context.Option(o) is not null).ToList();
+            var others = new[] { Id, Scheme, Funder, FunderId, Amount, Decided, Tranche, Conditions }.Where(o => context.Option(o) is not null)
+                .Concat(context.Invocation.Flag(NoAdvance) ? new[] { NoAdvance } : Array.Empty<OptionSpec>()).ToList();
             if (others.Count > 0)
                 throw new UsageException($"--file gaat niet samen met {string.Join(", ", others.Select(o => "--" + o.Name))}: zet alles in het bestand, of laat --file weg.", command);
             body = ReadFile(path.Trim());
@@ -70,6 +73,7 @@ internal static class GrantCreateCommand
             };
             if (context.Option(FunderId) is { } funderId) grant["funderId"] = funderId.Trim();
             if (context.Option(Conditions) is { } conditions) grant["conditions"] = conditions;
+            if (context.Invocation.Flag(NoAdvance)) grant["firstTrancheAdvance"] = false;
             body = grant.ToJsonString();
         }
 
@@ -91,6 +95,9 @@ internal static class GrantCreateCommand
                               + $"{Nl.Money(recorded.Dec("amountGranted"))} van {recorded.Str("funder") ?? Nl.None}"
                               + (recorded.Str("funderId") is { } id ? $" ({id})" : "")
                               + $", {Nl.Count(recorded.Items("tranches").Count(), "tranche", "tranches")}.");
+        context.Out.WriteLine(recorded.Bool("firstTrancheAdvance") == true
+            ? "De eerste tranche is een voorschot: na de aanvraag keurt de financier haar goed en betaalt uit; de verantwoording daarvan gaat mee met tranche 2."
+            : "Ook de eerste tranche wordt pas uitbetaald na goedgekeurde verantwoording.");
         context.Out.WriteLine($"Bekijk haar met: warmte grant show {project} {recorded.Str("id")}");
         return WarmteCli.Ok;
     }

@@ -59,6 +59,9 @@ internal static class GrantViews
                 false => "tranches worden uitbetaald zonder te wachten op de vorige verantwoording",
                 null => Nl.None,
             }),
+            ("Eerste tranche", grant.Bool("firstTrancheAdvance") == true
+                ? "voorschot op het subsidiebesluit: de financier keurt de aanvraag goed zonder verantwoording; die volgt bij tranche 2"
+                : "pas na goedgekeurde verantwoording, zoals elke tranche"),
             ("Beoordelingsnorm", norm is { } n ? Nl.Count(n, "dag", "dagen") : Nl.None),
             ("Voorwaarden", grant.Str("conditions") ?? "geen vastgelegd"));
 
@@ -75,7 +78,7 @@ internal static class GrantViews
                 table.Add(
                     Nl.Number(t.Int("number")),
                     Nl.Money(t.Dec("plannedAmount")),
-                    Nl.TrancheStatus(t.Str("status")),
+                    Nl.TrancheStatus(t.Str("status")) + (Advance(grant, t) ? " (voorschot)" : ""),
                     Nl.Date(DateOf(t, "Aangevraagd")),
                     Nl.Date(DateOf(t, "Goedgekeurd")),
                     Nl.Date(DateOf(t, "Uitbetaald")),
@@ -248,6 +251,14 @@ internal static class GrantViews
             ("Goedkeuring → betaling", Days(leadTimes?.Dec("approvalToPaymentDays"))),
             ("Aanvraag → betaling", Days(leadTimes?.Dec("requestToPaymentDays"))));
     }
+
+    /// <summary>
+    /// Tranche 1 paid or to be paid as an advance (tester T3): approved without an accounting, or requested on a grant that
+    /// pays its first tranche in advance — why its accounting date is empty.
+    /// </summary>
+    private static bool Advance(JsonElement grant, JsonElement tranche) =>
+        tranche.Int("number") == 1 && DateOf(tranche, "VerantwoordingIngediend") is null
+        && (DateOf(tranche, "Goedgekeurd") is not null || (tranche.Str("status") == "Aangevraagd" && grant.Bool("firstTrancheAdvance") == true));
 
     /// <summary>
     /// The date of the latest step to <paramref name="status"/>, as the service sent it: the tranche's own date of it

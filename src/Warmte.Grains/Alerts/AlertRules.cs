@@ -62,13 +62,17 @@ public static class AlertRules
                 var requested = t.DateOf(TrancheStatus.Aangevraagd);
                 if (requested is not { } r) continue;
                 var waiting = Days(r, today);
-                if (t.Status == TrancheStatus.VerantwoordingIngediend && waiting > grant.ReviewNormDays)
+                // An advance requested and not yet approved waits for the funder, as an accounting under review does (tester T3).
+                var advance = t.Status == TrancheStatus.Aangevraagd && GrantRules.IsAdvance(grant, t.Number);
+                if (GrantRules.AwaitsApproval(grant, t) && waiting > grant.ReviewNormDays)
                     alerts.Add(new Alert(projectId, AlertKinds.TrancheRequestPending,
                         waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
-                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen)."
+                        $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}" + (advance ? " als voorschot" : "")
+                        + $", na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen)."
                         // The forecast no longer counts on it next month (tester T4): said where the delay is reported.
                         + (PaymentExpectation.Uncertainty(view, t, today) is { } uncertain ? $" De {uncertain}." : ""), $"tranche/{grant.Id}/{t.Number}"));
-                if (t.Status == TrancheStatus.Aangevraagd && waiting > AccountingDueDays)
+                // No accounting is asked for an advance: there is no money yet to account for (tester T3).
+                if (t.Status == TrancheStatus.Aangevraagd && !advance && waiting > AccountingDueDays)
                     alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, r,
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));
                 if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > 30)

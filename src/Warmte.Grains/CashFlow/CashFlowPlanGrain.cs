@@ -467,6 +467,8 @@ public static class ObservedLeadTimes
     {
         var observations = grants
             .SelectMany(g => g.Grant.Tranches)
+            // An advance says nothing about how long an accounting's review takes (tester T3; as LeadTimes.Of).
+            .Where(t => !t.ApprovedAsAdvance)
             .Select(t => (Requested: t.DateOf(TrancheStatus.Aangevraagd), Approved: t.DateOf(TrancheStatus.Goedgekeurd), Paid: t.DateOf(TrancheStatus.Uitbetaald)))
             .Where(t => t.Requested is not null && t.Approved is not null && t.Paid is not null)
             .Select(t => (Days(t.Requested!.Value, t.Approved!.Value), Days(t.Requested!.Value, t.Paid!.Value)))

@@ -34,7 +34,9 @@ public sealed record GateFacts(
     [property: Id(3)] Alv.DecisionStatus? RealisatiebesluitOnDecisionDate = null,
     [property: Id(4)] LocalDate? DecisionDate = null,
     // Tenant consent as it stood on DecisionDate by the answers' own dates (tester A16); TenantConsent stays today's.
-    [property: Id(5)] TenantConsent.ConsentStatus? TenantConsentOnDecisionDate = null)
+    [property: Id(5)] TenantConsent.ConsentStatus? TenantConsentOnDecisionDate = null,
+    // The first saved business-case version (tester T6): the gate into Ontwikkeling counts it as the first business case.
+    [property: Id(6)] BusinessCase.Versions.BusinessCaseVersionInfo? FirstBusinessCase = null)
 {
     public static readonly GateFacts None = new();
 }

@@ -46,6 +46,11 @@ public sealed class GateRules
                 g => g.Select(d => (IGateCondition)new DeliverableCondition(d)).ToImmutableArray()))
         // Computed conditions replace the manual marks of the same key: the ALV's realisatiebesluit
         // and tenant consent come from their own registers, and the saved business case must close.
+        // Deliverables about the business case read the saved versions (tester T6): the first counts from a saved version,
+        // the board's marks of the financing proposal and financial close are checked against the latest.
+        .With(Phase.Ontwikkeling, new SavedBusinessCaseCondition(FindDeliverable(BusinessCaseDeliverables.FirstBusinessCase)!))
+        .With(Phase.Realisatie, new CheckedDeliverableCondition(FindDeliverable(BusinessCaseDeliverables.WithFinancingProposal)!))
+        .With(Phase.Realisatie, new CheckedDeliverableCondition(FindDeliverable(BusinessCaseDeliverables.FinancialClose)!))
         .With(Phase.Realisatie, new TenantConsentCondition())
         .With(Phase.Realisatie, new RealisatiebesluitCondition())
         .With(Phase.Realisatie, new FinancingClosedCondition());

@@ -80,6 +80,15 @@ public sealed record Tranche
     [Id(13)] public int StepCount { get; init; }
 
     /// <summary>
+    /// Approved without an accounting: paid (or to be paid) as an advance on the grant decision (<see cref="Grant.FirstTrancheAdvance"/>).
+    /// Its request-to-approval time is the funder's look at a request, not its review of an accounting, so the lead times
+    /// that forecast the next accounting's review leave it out.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore] // derived from the kept dates: neither state nor answer
+    public bool ApprovedAsAdvance =>
+        DateOf(TrancheStatus.Goedgekeurd) is not null && DateOf(TrancheStatus.VerantwoordingIngediend) is null && Accounting is null;
+
+    /// <summary>
     /// The date of the latest step; later steps may not be dated before it. Step dates never run backwards within a
     /// tranche, so it is the latest of the kept dates.
     /// </summary>
@@ -152,6 +161,13 @@ public sealed record Grant
     /// Null: only a financier for all funders (or an admin) decides on it.
     /// </summary>
     [Id(12)] public string? FunderId { get; init; }
+    /// <summary>
+    /// The first tranche is paid as an advance (voorschot) on the grant decision: approved from Aangevraagd without an
+    /// accounting, then paid; the accounting of that money goes with the next tranche's request (tester T3). Default on
+    /// for grants recorded from 7-12-2026; a grant stored before has no such field and reads false, so it keeps behaving
+    /// as it did (every tranche after its own accounting).
+    /// </summary>
+    [Id(13)] public bool FirstTrancheAdvance { get; init; }
 
     public const int DefaultReviewNormDays = 90;
 
@@ -183,6 +199,8 @@ public sealed record CreateGrant
     [Id(8)] public ImmutableArray<PlannedTranche>? Tranches { get; init; }
     [Id(9)] public int? ReviewNormDays { get; init; }
     [Id(10)] public string? FunderId { get; init; }
+    /// <summary>Pay the first tranche as an advance (default true); false for a funder that pays every tranche after its accounting.</summary>
+    [Id(11)] public bool? FirstTrancheAdvance { get; init; }
 }
 
 /// <summary>One step on a tranche: which, when, and the step's own details.</summary>

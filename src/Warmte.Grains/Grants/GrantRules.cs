@@ -7,7 +7,8 @@ namespace Warmte.Grants;
 
 /// <summary>
 /// The tranche rules, as pure functions: a tranche goes Gepland → Aangevraagd → Verantwoording
-/// ingediend → Goedgekeurd (or Afgekeurd, then resubmitted) → Uitbetaald; with the grant's
+/// ingediend → Goedgekeurd (or Afgekeurd, then resubmitted) → Uitbetaald; the first tranche of a grant with
+/// <see cref="Grant.FirstTrancheAdvance"/> may skip the accounting (Aangevraagd → Goedgekeurd: an advance); with the grant's
 /// default setting a tranche is paid only after the previous tranche's accounting was approved;
 /// the total paid never exceeds the grant; amounts are positive with at most two decimals; step
 /// dates never run backwards and never lie in the future.
@@ -54,6 +55,7 @@ public static class GrantRules
         {
             Id = id, ProjectId = projectId, Funder = funder, Scheme = scheme, AmountGranted = amount, DecidedOn = decidedOn,
             Conditions = conditions, EarnedBack = command.EarnedBack ?? false, PreviousAccountingFirst = command.PreviousAccountingFirst ?? true,
+            FirstTrancheAdvance = command.FirstTrancheAdvance ?? true,
             Tranches = tranches.ToImmutable(), CreatedAt = now, ReviewNormDays = norm, FunderId = funderId,
         };
         return Outcome<Change<Grant>>.Ok(new(grant, "grant.created",
@@ -131,6 +133,21 @@ public static class GrantRules
             $"{grant.Scheme}: trancheplan bijgewerkt naar {tranches.Count} tranche(s), samen {DutchFormat.Money(total)}."));
     }
 
+    /// <summary>
+    /// Whether tranche <paramref name="number"/> of <paramref name="grant"/> is paid as an advance: the first tranche of a grant
+    /// with <see cref="Grant.FirstTrancheAdvance"/>. The grant decision is its basis, so the financier approves the request
+    /// itself; there is no spending yet to account for (tester T3: a new cooperative had to pre-finance tranche 1, and was
+    /// asked to account for money it never received). The accounting of that money is the one sent with tranche 2.
+    /// </summary>
+    public static bool IsAdvance(Grant grant, int number) => grant.FirstTrancheAdvance && number == 1;
+
+    /// <summary>
+    /// The tranche waits for the funder's decision: its accounting is under review, or it is an advance requested and not yet
+    /// approved. What the review norm (<see cref="Grant.ReviewNormDays"/>) is measured against, in the alerts and the forecast.
+    /// </summary>
+    public static bool AwaitsApproval(Grant grant, Tranche tranche) =>
+        tranche.Status == TrancheStatus.VerantwoordingIngediend || (tranche.Status == TrancheStatus.Aangevraagd && IsAdvance(grant, tranche.Number));
+
     /// <summary>One step on tranche <paramref name="number"/>: the grant after it (see <see cref="Stepped"/>).</summary>
     public static Outcome<Change<Grant>> Step(
         Grant grant, int number, TrancheCommand command, LocalDate today, string actor, Instant now)
@@ -163,7 +180,10 @@ public static class GrantRules
         {
             TrancheAction.Request => (new[] { TrancheStatus.Gepland }, TrancheStatus.Aangevraagd),
             TrancheAction.SubmitAccounting => (new[] { TrancheStatus.Aangevraagd, TrancheStatus.Afgekeurd }, TrancheStatus.VerantwoordingIngediend),
-            TrancheAction.Approve => (new[] { TrancheStatus.VerantwoordingIngediend }, TrancheStatus.Goedgekeurd),
+            // An advance is approved on its request; an accounting sent with it anyway is approved as any other.
+            TrancheAction.Approve => (IsAdvance(grant, number)
+                ? new[] { TrancheStatus.VerantwoordingIngediend, TrancheStatus.Aangevraagd }
+                : new[] { TrancheStatus.VerantwoordingIngediend }, TrancheStatus.Goedgekeurd),
             TrancheAction.Reject => (new[] { TrancheStatus.VerantwoordingIngediend }, TrancheStatus.Afgekeurd),
             _ => (new[] { TrancheStatus.Goedgekeurd }, TrancheStatus.Uitbetaald),
         };
@@ -202,7 +222,8 @@ public static class GrantRules
 
         if (!from.Contains(tranche.Status))
             return Refusal.Conflict("tranche-state",
-                $"Tranche {number} staat op {Label(tranche.Status)}; {Label(to)} kan alleen vanuit {string.Join(" of ", from.Select(Label))}.");
+                $"Tranche {number} staat op {Label(tranche.Status)}; {Label(to)} kan alleen vanuit {string.Join(" of ", from.Select(Label))}."
+                + StateHint(grant, tranche, command.Action));
         if (command.Action == TrancheAction.Pay && grant.PreviousAccountingFirst
             && grant.Tranches.FirstOrDefault(t => t.Number == number - 1) is { } previous
             && previous.Status is not (TrancheStatus.Goedgekeurd or TrancheStatus.Uitbetaald))
@@ -220,6 +241,18 @@ public static class GrantRules
             $"{grant.Scheme}, tranche {number}: {Label(to)} op {DutchFormat.Date(on)}" + (detail is null ? "." : $" ({detail})."));
         return Outcome<SteppedGrant>.Ok(new SteppedGrant(change, number, step));
     }
+
+    /// <summary>What the refused step needs first, where the status alone does not say it (tester T3: whether the first tranche is an advance).</summary>
+    private static string StateHint(Grant grant, Tranche tranche, TrancheAction action) => (action, tranche.Status) switch
+    {
+        (TrancheAction.Approve, TrancheStatus.Aangevraagd) when tranche.Number == 1 =>
+            " Deze subsidie betaalt ook de eerste tranche pas na verantwoording (geen voorschot, firstTrancheAdvance uit): dien eerst de verantwoording in.",
+        (TrancheAction.Approve, TrancheStatus.Aangevraagd) =>
+            " Alleen de eerste tranche kan als voorschot zonder verantwoording worden goedgekeurd; bij deze tranche hoort de verantwoording van wat tot nu toe is besteed.",
+        (TrancheAction.Pay, TrancheStatus.Aangevraagd) when IsAdvance(grant, tranche.Number) =>
+            " De eerste tranche is een voorschot: de financier keurt de aanvraag eerst goed (warmte tranche approve), daarna volgt de uitbetaling.",
+        _ => "",
+    };
 
     public static string Label(TrancheStatus status) => status switch
     {

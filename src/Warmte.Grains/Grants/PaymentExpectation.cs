@@ -63,11 +63,12 @@ public static class PaymentExpectation
 
     /// <summary>
     /// How many days the tranche's accounting has been under review beyond the grant's review norm, counted from the request
-    /// (as the alert <c>tranche-request-pending</c> counts); null when it is not under review or not past the norm.
+    /// (as the alert <c>tranche-request-pending</c> counts); null when it is not under review or not past the norm. An advance
+    /// requested and not yet approved is under review too (<see cref="GrantRules.AwaitsApproval"/>).
     /// </summary>
     public static int? DaysOverReviewNorm(Grant grant, Tranche tranche, LocalDate today)
     {
-        if (tranche.Status != TrancheStatus.VerantwoordingIngediend || tranche.DateOf(TrancheStatus.Aangevraagd) is not { } requested) return null;
+        if (!GrantRules.AwaitsApproval(grant, tranche) || tranche.DateOf(TrancheStatus.Aangevraagd) is not { } requested) return null;
         var over = Period.Between(requested, today, PeriodUnits.Days).Days - grant.ReviewNormDays;
         return over > 0 ? over : null;
     }

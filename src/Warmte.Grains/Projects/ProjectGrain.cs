@@ -77,6 +77,13 @@ public sealed class ProjectGrain(
     /// </summary>
     private async Task<GateFacts?> Facts(ProjectRecord project, LocalDate? decidedOn = null)
     {
+        if (PhaseMachine.Next(project.Phase) == Phase.Ontwikkeling)
+        {
+            // The first business case counts from the first saved version (tester T6): one read of the versions' first row.
+            var cases = GrainFactory.GetGrain<IBusinessCaseGrain>(project.Id);
+            if (await cases.Financing() is not { } latest) return GateFacts.None;
+            return new GateFacts(Financing: latest, FirstBusinessCase: (await cases.ListPage(0, 1)).Versions.FirstOrDefault());
+        }
         if (PhaseMachine.Next(project.Phase) != Phase.Realisatie) return null;
         var financing = GrainFactory.GetGrain<IBusinessCaseGrain>(project.Id).Financing();
         var alv = GrainFactory.GetGrain<IAlvGrain>(project.CooperativeId);
@@ -108,8 +115,16 @@ public sealed class ProjectGrain(
         return await Apply(actor, p => ProjectRules.Transition(p, request, Rules, Today, actor, clock.GetCurrentInstant(), facts));
     }
 
-    public Task<Outcome<ProjectView>> RecordDeliverable(string key, RecordDeliverable command, string actor) =>
-        Apply(actor, p => ProjectRules.RecordDeliverable(p, key, command, Today, actor, clock.GetCurrentInstant()));
+    public async Task<Outcome<ProjectView>> RecordDeliverable(string key, RecordDeliverable command, string actor)
+    {
+        var recorded = await Apply(actor, p => ProjectRules.RecordDeliverable(p, key, command, Today, actor, clock.GetCurrentInstant()));
+        if (!recorded.IsOk) return recorded;
+        // A mark the saved business case contradicts is recorded with a warning, not refused (tester T6).
+        var latest = await GrainFactory.GetGrain<IBusinessCaseGrain>(Id).Financing();
+        return BusinessCaseDeliverables.Contradiction(key, latest) is { } warning
+            ? Outcome<ProjectView>.Ok(recorded.Value! with { Warnings = System.Collections.Immutable.ImmutableArray.Create(warning) })
+            : recorded;
+    }
 
     public Task<Outcome<ProjectView>> WithdrawDeliverable(string key, string actor) =>
         Apply(actor, p => ProjectRules.WithdrawDeliverable(p, key));

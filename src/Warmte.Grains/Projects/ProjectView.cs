@@ -28,6 +28,13 @@ public sealed record ProjectView
     [Id(13)] public required ImmutableArray<MilestoneStatus> Milestones { get; init; }
     [Id(14)] public required Instant CreatedAt { get; init; }
     [Id(15)] public Wcw.WcwProfile? Wcw { get; init; }
+    /// <summary>
+    /// Only in the answer to marking a deliverable: what the system's own facts say against it (tester T6: "Financiering rond"
+    /// ticked while the latest business case needs bridging). Recorded all the same; null elsewhere and left out of the JSON.
+    /// </summary>
+    [Id(16)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableArray<string>? Warnings { get; init; }
 
     /// <summary>The first unmet condition of the next gate, as "description: evidence"; null if none.</summary>
     public string? NextUnmetCondition =>

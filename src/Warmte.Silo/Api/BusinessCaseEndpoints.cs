@@ -6,6 +6,7 @@ using Warmte.BusinessCase.Model;
 using Warmte.BusinessCase.Versions;
 using Warmte.Common;
 using Warmte.Projects;
+using Warmte.Serialization;
 using Warmte.Silo.Auth;
 
 namespace Warmte.Silo.Api;
@@ -61,7 +62,14 @@ public static class BusinessCaseEndpoints
             if (problem is not null) return problem;
             if (body!.Model is not { ValueKind: JsonValueKind.Object } model) return Problems.Invalid("model", "is verplicht: het model als JSON-object.");
             var saved = await grains.GetGrain<IBusinessCaseGrain>(id).Save(model.GetRawText(), body.Note, http.User.Actor(), key);
-            return saved.IsOk ? Answers.Created(saved, $"/api/projects/{id}/business-cases/{saved.Value!.Version}") : Problems.From(saved.Refusal!);
+            if (!saved.IsOk) return Problems.From(saved.Refusal!);
+            // The version with what the board should check (tester T12): a model of another size than the project.
+            var answer = JsonSerializer.SerializeToNode(saved.Value!, WarmteJson.Default)!.AsObject();
+            var warnings = ModelReader.Read(model.GetRawText()) is { IsOk: true } read
+                ? BusinessCaseRules.Warnings(id, project.Woningequivalenten, read.Value!.Revenue.Woningequivalenten)
+                : [];
+            answer["warnings"] = new System.Text.Json.Nodes.JsonArray([.. warnings.Select(w => (System.Text.Json.Nodes.JsonNode?)w)]);
+            return Answers.Created(Outcome<System.Text.Json.Nodes.JsonObject>.Ok(answer), $"/api/projects/{id}/business-cases/{saved.Value!.Version}");
         }).ReadsBody<SaveBusinessCaseRequest>().WithSummary("Nieuwe versie bewaren (gevalideerd en doorgerekend); met Idempotency-Key één keer");
 
         group.MapGet("/{version:int}", async (string id, int version, IGrainFactory grains) =>

@@ -12,12 +12,14 @@ public sealed record PlannedTrancheRequest(decimal? Amount, string? PlannedOn);
 
 public sealed record CreateGrantRequest(
     string? Id, string? Funder, string? Scheme, decimal? AmountGranted, string? DecidedOn, string? Conditions,
-    bool? EarnedBack, bool? PreviousAccountingFirst, PlannedTrancheRequest[]? Tranches, int? ReviewNormDays, string? FunderId = null)
+    bool? EarnedBack, bool? PreviousAccountingFirst, PlannedTrancheRequest[]? Tranches, int? ReviewNormDays, string? FunderId = null,
+    bool? FirstTrancheAdvance = null)
 {
     public CreateGrant ToCommand(Validation v) => new()
     {
         Id = Id, Funder = Funder, FunderId = FunderId, Scheme = Scheme, AmountGranted = AmountGranted, DecidedOn = RequestBody.Date(v, "decidedOn", DecidedOn),
         Conditions = Conditions, EarnedBack = EarnedBack, PreviousAccountingFirst = PreviousAccountingFirst, ReviewNormDays = ReviewNormDays,
+        FirstTrancheAdvance = FirstTrancheAdvance,
         Tranches = Tranches is null ? null : [.. Tranches.Select((t, i) => new PlannedTranche
         {
             Amount = t?.Amount, PlannedOn = RequestBody.Date(v, $"tranches[{i}].plannedOn", t?.PlannedOn),

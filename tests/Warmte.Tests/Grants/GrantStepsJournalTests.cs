@@ -199,13 +199,15 @@ public sealed class GrantStepsJournalTests
             Assert.Equal(1L, await Scalar(database, $"SELECT COUNT(*) FROM warmte_startup_step WHERE name = '{JournalUpgrade.GrantStepsStepName}'"));
 
             // Each grant's own read answers the old snapshot's grant: every step in order with who and when, the accounting
-            // with its documents, amounts (without what this release adds: kept dates, the count, a step's own accounting).
+            // with its documents, amounts (without what later releases add: kept dates, the count, a step's own accounting, and
+            // the grant's firstTrancheAdvance — false for a grant stored before it, tester T3).
             foreach (var oldGrant in old.GetProperty("grants").EnumerateArray())
             {
                 var read = (await api.Get($"api/projects/wg-terrein/grants/{oldGrant.GetProperty("id").GetString()}")).Body.GetProperty("grant");
                 // Compared as JSON trees: PostgreSQL kept the old state as jsonb, which orders an object's keys its own way.
                 var expected = Json(oldGrant);
-                var actual = Json(read, "requestedOn", "accountedOn", "approvedOn", "rejectedOn", "paidOn", "stepCount", "accounting@steps");
+                Assert.False(read.GetProperty("firstTrancheAdvance").GetBoolean());
+                var actual = Json(read, "requestedOn", "accountedOn", "approvedOn", "rejectedOn", "paidOn", "stepCount", "accounting@steps", "firstTrancheAdvance");
                 Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(expected), System.Text.Json.Nodes.JsonNode.Parse(actual)),
                     $"{expected}\n{actual}");
             }

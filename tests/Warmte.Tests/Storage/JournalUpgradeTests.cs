@@ -135,11 +135,13 @@ public sealed class JournalUpgradeTests
             Assert.Equal(fund.GetProperty("idempotency").GetArrayLength(), await StoredFixtures.Count(database, "warmte_idempotency", "funding", "wg-terrein"));
             // Each grant's own read answers the old row's grant: its steps (from the journal, in order), accounting with its
             // documents, amounts. Orleans' storage left out null properties, the API writes them: compared without nulls, and
-            // without what this release adds (the dates kept per status, the step count, the step's own accounting).
+            // without what later releases add (the dates kept per status, the step count, the step's own accounting, and the
+            // grant's firstTrancheAdvance: false for a grant stored before it, so it keeps its way — tester T3).
             foreach (var oldGrant in fund.GetProperty("grants").EnumerateArray())
             {
                 var read = (await api.Get($"api/projects/wg-terrein/grants/{oldGrant.GetProperty("id").GetString()}")).Body.GetProperty("grant");
-                Assert.Equal(WithoutNulls(oldGrant), WithoutNulls(read, "requestedOn", "accountedOn", "approvedOn", "rejectedOn", "paidOn", "stepCount", "accounting@steps"));
+                Assert.False(read.GetProperty("firstTrancheAdvance").GetBoolean());
+                Assert.Equal(WithoutNulls(oldGrant), WithoutNulls(read, "requestedOn", "accountedOn", "approvedOn", "rejectedOn", "paidOn", "stepCount", "accounting@steps", "firstTrancheAdvance"));
             }
             // The list carries per tranche its count and the date of its latest step to each status, as the old steps say.
             var listed = (await api.Get("api/projects/wg-terrein/grants")).Body.EnumerateArray()

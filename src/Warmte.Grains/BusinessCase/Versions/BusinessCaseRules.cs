@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using NodaTime;
 using Warmte.BusinessCase.Engine;
@@ -31,6 +32,21 @@ public static class BusinessCaseRules
             ModelJson = Compact(modelJson), Kpis = KpiSummary.Of(inputs, kpis),
         });
     }
+
+    /// <summary>
+    /// Warnings with a saved version, in Dutch (tester T12): a model whose woningequivalenten differ from the project's was
+    /// saved without a word, and the project workbook then showed 420 at the top and 1500 in the business case. A warning,
+    /// not a refusal: a board may model a larger or smaller network on purpose (a later phase, a variant), and only it
+    /// knows which of the two numbers is right.
+    /// </summary>
+    public static ImmutableArray<string> Warnings(string projectId, int projectWoningequivalenten, int modelWoningequivalenten) =>
+        projectWoningequivalenten == modelWoningequivalenten ? [] :
+        [
+            $"Let op: dit model rekent met {DutchFormat.Number(modelWoningequivalenten)} woningequivalenten, project {projectId} heeft er "
+            + (projectWoningequivalenten == 0 ? "geen vastgelegd (0)" : DutchFormat.Number(projectWoningequivalenten))
+            + ". Klopt het model bij dit project? Pas anders het model aan (revenues.woningequivalenten) of het project "
+            + $"(PATCH /api/projects/{projectId} met woningequivalenten).",
+        ];
 
     /// <summary>Stored compactly but with every key and comment-free, so the saved file is exactly what was evaluated.</summary>
     private static string Compact(string json)

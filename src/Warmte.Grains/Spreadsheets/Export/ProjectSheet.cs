@@ -124,7 +124,7 @@ public static class ProjectSheet
                 sheet.Value(row, 2, t.Number);
                 sheet.Money(row, 3, t.PlannedAmount);
                 sheet.Date(row, 4, t.PlannedOn);
-                sheet.Value(row, 5, TrancheStatusName(t.Status));
+                sheet.Value(row, 5, TrancheStatusName(grant, t));
                 sheet.Date(row, 6, t.DateOf(TrancheStatus.Aangevraagd));
                 sheet.Date(row, 7, t.DateOf(TrancheStatus.VerantwoordingIngediend));
                 sheet.Date(row, 8, t.DateOf(TrancheStatus.Goedgekeurd));
@@ -288,6 +288,11 @@ public static class ProjectSheet
     }
 
     private static readonly XLColor ConsentMissedFill = XLColor.FromHtml("#F8D7DA");
+
+    /// <summary>The status, and "(voorschot)" for a first tranche paid as an advance (tester T3): why its accounting date is empty.</summary>
+    public static string TrancheStatusName(Grant grant, Tranche tranche) =>
+        TrancheStatusName(tranche.Status)
+        + (tranche.ApprovedAsAdvance || (tranche.Status == TrancheStatus.Aangevraagd && GrantRules.IsAdvance(grant, tranche.Number)) ? " (voorschot)" : "");
 
     public static string TrancheStatusName(TrancheStatus status) => status switch
     {

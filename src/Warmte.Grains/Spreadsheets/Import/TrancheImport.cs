@@ -183,8 +183,12 @@ public static class TrancheImport
                 (TrancheAction.Approve, "approvedOn", r.ApprovedOn, TrancheStatus.Goedgekeurd),
                 (TrancheAction.Pay, "paidOn", r.PaidOn, TrancheStatus.Uitbetaald),
             ];
+            // A first tranche paid as an advance goes from request straight to approval (tester T3); a grant still to be
+            // created gets the service's default for new grants, first tranche in advance.
+            var advance = grant is null ? r.Number == 1 : GrantRules.IsAdvance(grant, r.Number);
             foreach (var (action, field, on, status) in wanted)
             {
+                if (on is null && action == TrancheAction.SubmitAccounting && advance && r.ApprovedOn is not null) continue;
                 if (on is not { } date) break;
                 var already = existing?.DateOf(status);
                 var resubmission = action == TrancheAction.SubmitAccounting && existing?.Status == TrancheStatus.Afgekeurd
