@@ -26,7 +26,7 @@ internal sealed class Progress : IDisposable
 
     /// <summary>Shows progress on <paramref name="stderr"/> when it is the console's and not redirected; otherwise does nothing.</summary>
     public static Progress Start(TextWriter stderr, string label, long? total = null) =>
-        new(ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected ? stderr : null, label, total);
+        new(ReferenceEquals(TerminalSafeWriter.Unwrap(stderr), Console.Error) && !Console.IsErrorRedirected ? TerminalSafeWriter.Unwrap(stderr) : null, label, total);
 
     public void Report(long done)
     {

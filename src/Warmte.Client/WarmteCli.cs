@@ -47,13 +47,17 @@ public static class WarmteCli
         Settings? settings = null;
         Invocation? invocation = null;
         CommandContext? context = null;
+        // Everything the CLI writes reaches the terminal without raw control characters (tester9b T4); the shell
+        // completion script is written as it is.
+        var (rawOut, rawErr) = (stdout, stderr);
+        (stdout, stderr) = (TerminalSafeWriter.Wrap(stdout), TerminalSafeWriter.Wrap(stderr));
         try
         {
             var request = CommandLine.Parse(args);
             if (request is CompletionRequest completion)
                 return await completion.Result.InvokeAsync(new System.CommandLine.InvocationConfiguration
                 {
-                    Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+                    Output = rawOut, Error = rawErr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
                 });
             if (request is HelpRequest help)
             {

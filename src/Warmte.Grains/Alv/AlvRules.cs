@@ -329,7 +329,7 @@ public static partial class AlvRules
         if (input.ProjectId is not null) projectId = Slug.Check(v, $"{at}.projectId", input.ProjectId, example: "wg-terrein");
         if (known && type == DecisionType.Realisatiebesluit && input.ProjectId is null)
             v.Add($"{at}.projectId", "een realisatiebesluit gaat over één project: geef projectId.");
-        var reason = v.OptionalText($"{at}.correctionReason", input.CorrectionReason);
+        var reason = v.OptionalNotes($"{at}.correctionReason", input.CorrectionReason, 2000);
         if (input.Corrects is { } corrects)
         {
             var parts = corrects.Split('/');

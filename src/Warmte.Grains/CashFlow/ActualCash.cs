@@ -161,7 +161,7 @@ public static class ActualCash
         else if (amount <= 0m) v.Add("amount", "moet groter dan 0 zijn.");
         else if (amount > 1_000_000_000m) v.Add("amount", $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(1_000_000_000m)}).");
         else if (decimal.Round(amount, 2) != amount) v.Add("amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
-        var note = v.OptionalText("note", command.Note, 500);
+        var note = v.OptionalNotes("note", command.Note, 500);
         if (v.HasErrors) return v.ToRefusal();
         return Outcome<SpendingBooking>.Ok(new SpendingBooking { Id = id, Month = month, Kind = kind, Amount = amount, Note = note, BookedBy = actor, BookedAt = now });
     }
@@ -272,7 +272,7 @@ public static class ActualCash
             else if (amount < 0m) v.Add($"{p}.amount", "mag niet negatief zijn.");
             else if (amount > 1_000_000_000m) v.Add($"{p}.amount", $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(1_000_000_000m)}).");
             else if (decimal.Round(amount, 2) != amount) v.Add($"{p}.amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
-            var note = v.OptionalText($"{p}.note", t.Note, 500);
+            var note = v.OptionalNotes($"{p}.note", t.Note, 500);
             if (v.Errors.Count > before) continue;
             var id = TotalId(month, kind);
             if (seen.TryGetValue(id, out var first))

@@ -47,7 +47,7 @@ public static class PlanReader
         if (file.FormatVersion != CurrentFormatVersion)
             v.Add("formatVersion", file.FormatVersion is null ? "is verplicht (1)." : $"{file.FormatVersion} wordt niet ondersteund; dit is formaat {CurrentFormatVersion}.");
         var name = v.Text("name", file.Name);
-        var description = v.OptionalText("description", file.Description, 4000);
+        var description = v.OptionalNotes("description", file.Description, 4000);
         var start = Month(v, "startMonth", file.StartMonth, required: true);
         var today = Month(v, "today", file.Today, required: false);
         if (start is { } s && today is { } t && t < s) v.Add("today", "ligt vóór startMonth.");
@@ -71,7 +71,7 @@ public static class PlanReader
             var a = file.Assumptions![i];
             var p = $"assumptions[{i}]";
             if (a is null) { v.Add(p, "is leeg."); continue; }
-            assumptions.Add(new PlanAssumption(v.Text($"{p}.field", a.Field), v.Text($"{p}.reasoning", a.Reasoning, 4000), v.OptionalText($"{p}.source", a.Source, 1000)));
+            assumptions.Add(new PlanAssumption(v.Text($"{p}.field", a.Field), v.Notes($"{p}.reasoning", a.Reasoning, 4000), v.OptionalNotes($"{p}.source", a.Source, 1000)));
         }
 
         if (v.HasErrors) return v.ToRefusal();

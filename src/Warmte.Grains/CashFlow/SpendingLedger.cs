@@ -166,7 +166,7 @@ public static class SpendingLedger
         else if (amount > 1_000_000_000m) v.Add("amount", $"is onwaarschijnlijk groot (meer dan {DutchFormat.Money(1_000_000_000m)}).");
         else if (decimal.Round(amount, 2) != amount) v.Add("amount", "heeft meer dan 2 decimalen; bedragen zijn in euro's en centen.");
         else if (amount == stands && !v.HasErrors) v.Add("amount", $"boeking {bookingId} staat al op {DutchFormat.Money(stands)}; er is niets te corrigeren.");
-        var reason = v.OptionalText("reason", command.Reason, 500);
+        var reason = v.OptionalNotes("reason", command.Reason, 500);
         if (reason is null && !v.Errors.Any(e => e.Field == "reason")) v.Add("reason", "is verplicht: waarom de boeking niet klopte (bijv. 'tikfout, factuur was € 85.000').");
         if (v.HasErrors) return v.ToRefusal();
         return Outcome<SpendingBooking>.Ok(new SpendingBooking

@@ -54,13 +54,23 @@ public static class JsonFieldHints
                 // A JSON number the target cannot hold: too large, too small or too many digits (1e30 for a decimal).
                 var raw = Slug.Truncate(value.ToJsonString());
                 return whole && double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && Math.Floor(d) == d
-                    ? $"{raw} is te groot of te klein{position}{expected}."
+                    ? raw.AsSpan().IndexOfAny('e', 'E') >= 0 && Fits(type!, d)
+                        // 1e9 fits an int; the reader takes whole numbers written out only (tester9b T11).
+                        ? $"{raw} is in exponentnotatie geschreven{position}; schrijf het gehele getal voluit: {((long)d).ToString(CultureInfo.InvariantCulture)}."
+                        : $"{raw} is te groot of te klein{position}{expected}."
                     : whole ? $"{raw} is geen geheel getal{position}{expected}."
                     : $"{raw} is als getal niet te gebruiken (te groot, te klein of te veel cijfers){position}{expected}.";
             }
         }
         return $"heeft een ongeldige waarde of type{position}{expected}.";
     }
+
+    /// <summary>Whether the whole number <paramref name="d"/> lies within the range of the integer <paramref name="type"/>.</summary>
+    private static bool Fits(Type type, double d) =>
+        type == typeof(int) ? d is >= int.MinValue and <= int.MaxValue
+        : type == typeof(long) ? d is > -9.2e18 and < 9.2e18
+        : type == typeof(short) ? d is >= short.MinValue and <= short.MaxValue
+        : type == typeof(byte) && d is >= byte.MinValue and <= byte.MaxValue;
 
     /// <summary>
     /// The text of a JSON string value, or null when it is no string or its text cannot be read: an escaped lone surrogate

@@ -62,29 +62,62 @@ public sealed class Validation
 
     public void Add(string field, string reason) => _errors.Add(new FieldError(field, reason));
 
-    /// <summary>Requires non-blank text of at most <paramref name="maxLength"/> characters; returns it trimmed.</summary>
-    public string Text(string field, string? value, int maxLength = 200)
+    /// <summary>
+    /// Requires non-blank text of at most <paramref name="maxLength"/> characters on one line (<see cref="FreeText.OneLine"/>);
+    /// returns it trimmed.
+    /// </summary>
+    public string Text(string field, string? value, int maxLength = 200) => Required(field, value, maxLength, FreeText.OneLine);
+
+    /// <summary>Optional one-line text: null stays null, blank becomes null.</summary>
+    public string? OptionalText(string field, string? value, int maxLength = 2000) => Optional(field, value, maxLength, FreeText.OneLine);
+
+    /// <summary>Required text that may run over several lines (a rationale, a reason): <see cref="FreeText.Lines"/>.</summary>
+    public string Notes(string field, string? value, int maxLength) => Required(field, value, maxLength, FreeText.Lines);
+
+    /// <summary>Optional text that may run over several lines (a note, a description): null stays null, blank becomes null.</summary>
+    public string? OptionalNotes(string field, string? value, int maxLength) => Optional(field, value, maxLength, FreeText.Lines);
+
+    private string Required(string field, string? value, int maxLength, Func<string, string?> problem)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             Add(field, "is verplicht.");
             return string.Empty;
         }
-        var trimmed = value.Trim();
-        if (trimmed.Length > maxLength)
-            Add(field, $"is te lang (maximaal {maxLength} tekens).");
-        return trimmed;
+        return Checked(field, value.Trim(), maxLength, problem);
     }
 
-    /// <summary>Optional text: null stays null, blank becomes null.</summary>
-    public string? OptionalText(string field, string? value, int maxLength = 2000)
+    private string? Optional(string field, string? value, int maxLength, Func<string, string?> problem) =>
+        string.IsNullOrWhiteSpace(value) ? null : Checked(field, value.Trim(), maxLength, problem);
+
+    private string Checked(string field, string trimmed, int maxLength, Func<string, string?> problem)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        var trimmed = value.Trim();
         if (trimmed.Length > maxLength)
             Add(field, $"is te lang (maximaal {maxLength} tekens).");
+        else if (problem(trimmed) is { } reason)
+            Add(field, reason);
         return trimmed;
     }
 
     public Refusal ToRefusal() => Refusal.Invalid(_errors);
+}
+
+/// <summary>
+/// The one rule for free text the service stores and shows again (tester9b T4): text is shown in other organisations'
+/// terminals (the CLI), spreadsheets and pages, so a control character in it (NUL, ESC starting a terminal escape
+/// sequence, a carriage return that overwrites a line) is refused when it comes in, naming the field. One-line text
+/// (names, titles, funder, scheme, technology, a street) takes none; multi-line text (notes, reasons, descriptions)
+/// takes line breaks (\n) and nothing else.
+/// </summary>
+public static class FreeText
+{
+    public const string OneLineReason = "bevat een regeleinde of ander stuurteken; geef één regel tekst.";
+
+    public const string LinesReason = "bevat een stuurteken (zoals een tab, een escape- of nulteken of \\r); alleen regeleinden (\\n) zijn toegestaan.";
+
+    /// <summary>Why <paramref name="text"/> is not one line of text, or null when it is.</summary>
+    public static string? OneLine(string text) => text.Any(char.IsControl) ? OneLineReason : null;
+
+    /// <summary>Why <paramref name="text"/> is not text of one or more lines, or null when it is.</summary>
+    public static string? Lines(string text) => text.Any(c => char.IsControl(c) && c != '\n') ? LinesReason : null;
 }

@@ -34,7 +34,7 @@ public static class GrantRules
         var amount = Amount(v, "amountGranted", command.AmountGranted);
         if (command.DecidedOn is not { } decidedOn) { v.Add("decidedOn", "is verplicht."); decidedOn = today; }
         else if (decidedOn > today) v.Add("decidedOn", $"{DutchFormat.Date(decidedOn)} ligt in de toekomst.");
-        var conditions = v.OptionalText("conditions", command.Conditions, 4000);
+        var conditions = v.OptionalNotes("conditions", command.Conditions, 4000);
         var norm = command.ReviewNormDays ?? Grant.DefaultReviewNormDays;
         if (norm is < 1 or > 3650) v.Add("reviewNormDays", "moet tussen 1 en 3650 dagen liggen.");
         var planned = command.Tranches ?? [];
@@ -208,7 +208,7 @@ public static class GrantRules
                 detail = $"besteed {DutchFormat.Money(spent)} in {DutchFormat.Date(periodFrom)} – {DutchFormat.Date(periodTo)}";
                 break;
             case TrancheAction.Reject:
-                var reason = v.Text("reason", command.Reason, 2000);
+                var reason = v.Notes("reason", command.Reason, 2000);
                 updated = updated with { RejectionReason = reason };
                 detail = reason;
                 break;

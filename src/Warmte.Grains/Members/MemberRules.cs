@@ -258,12 +258,10 @@ public static partial class MemberRules
     /// <summary>An optional street or town: empty is none; otherwise one line of at most <see cref="MaxAddressTextLength"/> characters, trimmed.</summary>
     public static string? AddressText(Validation v, string field, string? text)
     {
+        // One line (the shared rule of free text, FreeText.OneLine, in OptionalText).
+        var before = v.Errors.Count;
         var value = v.OptionalText(field, text, MaxAddressTextLength);
-        if (value is not null && value.Any(char.IsControl))
-        {
-            v.Add(field, "bevat een regeleinde of ander stuurteken; geef één regel tekst.");
-            return null;
-        }
+        if (v.Errors.Count > before) return null;
         // A whitespace run collapses to one space: "Eerste  Helmersstraat" from a spreadsheet is the same street.
         return value is null ? null : string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }

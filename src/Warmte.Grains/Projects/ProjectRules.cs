@@ -84,7 +84,7 @@ public static class ProjectRules
         else if (!PhaseMachine.TryParse(request.To, out to))
             v.Add("to", $"'{Slug.Truncate(request.To)}' is geen fase; kies uit {PhaseMachine.AllNames}.");
         var decidedBy = v.Text("decidedBy", request.DecidedBy);
-        var rationale = v.Text("rationale", request.Rationale, 4000);
+        var rationale = v.Notes("rationale", request.Rationale, 4000);
         if (request.DecidedOn is not { } decidedOn)
         {
             v.Add("decidedOn", "is verplicht.");

@@ -71,7 +71,7 @@ public static class ConsentRules
     {
         var v = new Validation();
         if (command.NotApplicable is not { } notApplicable) { v.Add("notApplicable", "is verplicht."); notApplicable = false; }
-        var reason = notApplicable ? v.Text("reason", command.Reason, 1000) : null;
+        var reason = notApplicable ? v.Notes("reason", command.Reason, 1000) : null;
         if (notApplicable && record.Complexes.Length > 0)
             v.Add("notApplicable", $"het project heeft {record.Complexes.Length} {DutchFormat.Noun(record.Complexes.Length, "complex", "complexen")} met huurwoningen; verwijder die eerst.");
         if (v.HasErrors) return v.ToRefusal();

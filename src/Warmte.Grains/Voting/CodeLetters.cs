@@ -92,9 +92,14 @@ public static class CodeLetters
         return missing.Count <= 1 ? string.Concat(missing) : string.Join(", ", missing[..^1]) + " en " + missing[^1];
     }
 
+    /// <summary>Most member numbers the warning names (tester9b T3): the rest is counted, the sheet and the letters show each.</summary>
+    public const int MaxNamedInWarning = 10;
+
     /// <summary>
-    /// The warning for the board when letters lack a postal address: the member numbers (no names or addresses: it travels in a
-    /// response header, ASCII only) and what to do. Null when every letter can be posted.
+    /// The warning for the board when letters lack a postal address: the count, at most <see cref="MaxNamedInWarning"/>
+    /// member numbers (no names or addresses: it travels in a response header, ASCII only) and what to do. Bounded, so the
+    /// header stays far below a proxy's header buffer (nginx: 4 or 8 kB) whatever the register's size (tester9b T3: 10.5 kB
+    /// for 540 members, a 502 after every code had been replaced). Null when every letter can be posted.
     /// </summary>
     public static string? WithoutPostalAddress(IssuedCodes issued)
     {
@@ -103,8 +108,16 @@ public static class CodeLetters
         var n = issued.Codes.Length;
         var which = without.Count < n ? $"{without.Count} van de {n} brieven {(without.Count == 1 ? "heeft" : "hebben")} geen"
             : n == 1 ? "De brief heeft geen" : $"Geen van de {n} brieven heeft een";
-        return $"{which} volledig postadres (straat of woonplaats ontbreekt in het ledenregister): {string.Join(", ", without)}. "
+        var all = without.Count <= MaxNamedInWarning;
+        var named = all ? string.Join(", ", without) : string.Join(", ", without.Take(MaxNamedInWarning)) + $" en nog {without.Count - MaxNamedInWarning}";
+        var remake = all
+            ? $"maak ze opnieuw met --members {string.Join(",", without)}."
+            : $"maak ze opnieuw met --members en de lidnummers uit de kolom {MissingColumn} van het werkblad (of de gemarkeerde brieven).";
+        return $"{which} volledig postadres (straat of woonplaats ontbreekt in het ledenregister): {named}. "
                + $"Vul het adres op {(without.Count == 1 ? "die brief" : "die brieven")} met de hand in, of vul het register aan "
-               + $"(kolommen Straat en Woonplaats in de ledenlijst) en maak ze opnieuw met --members {string.Join(",", without)}.";
+               + $"(kolommen Straat en Woonplaats in de ledenlijst) en {remake}";
     }
+
+    /// <summary>The column of the codes sheet that says what a letter's postal address lacks (empty when complete).</summary>
+    public const string MissingColumn = "Postadres ontbreekt";
 }

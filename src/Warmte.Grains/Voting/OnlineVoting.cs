@@ -292,7 +292,7 @@ public static class OnlineVotingRules
             else
             {
                 // Not given: the stored explanation stays (a re-open that only moves the first day loses nothing); "" clears it.
-                var explanation = input!.Explanation is null ? was?.Explanation : v.OptionalText($"proposals[{i}].explanation", input.Explanation, 4000);
+                var explanation = input!.Explanation is null ? was?.Explanation : v.OptionalNotes($"proposals[{i}].explanation", input.Explanation, 4000);
                 proposals.Add(new OnlineProposal(id, explanation));
             }
         }

@@ -537,7 +537,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         if (string.IsNullOrWhiteSpace(command.Choice)) v.Add("choice", "is verplicht.");
         else if (!Enum.TryParse(command.Choice.Trim(), true, out choice) || !Enum.IsDefined(choice) || int.TryParse(command.Choice, out _))
             v.Add("choice", $"'{Slug.Truncate(command.Choice)}' is geen stem; kies Voor, Tegen of Onthouding.");
-        var nonce = string.IsNullOrWhiteSpace(command.Nonce) ? null : command.Nonce.Trim();
+        // Left out is no attempt id; an empty one is a wrong one (tester9b T11: "" was taken as none).
+        var nonce = command.Nonce?.Trim();
         if (nonce is not null && !VotingCodes.IsNonce(nonce))
             v.Add("nonce", "een poging-id is 16 tot 64 letters, cijfers, '-' of '_' (de pagina maakt er één per bevestiging).");
         // A proxy holder votes for the giver: the ballot is the giver's, with the holder as ProxyHolder.

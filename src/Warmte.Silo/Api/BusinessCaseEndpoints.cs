@@ -130,12 +130,13 @@ public static class BusinessCaseEndpoints
                 if (Enum.TryParse<RepaymentType>(typeTexts[i], true, out var t) && Enum.IsDefined(t) && !typeTexts[i].Any(char.IsDigit)) types.Add(t);
                 else v.Add($"types[{i}]", "kies Annuity, Linear of Bullet.");
             if (loan < 0) v.Add("loan", "moet 0 of meer zijn (de hoeveelste lening van het model, vanaf 0).");
-            if ((long)rates.Length * terms.Length * Math.Max(1, types.Count) * Math.Max(1, graces.Length) > MaxGridCells)
-                v.Add("rates", $"te veel combinaties (maximaal {MaxGridCells} cellen per verzoek).");
             if (v.HasErrors) return Problems.From(v.ToRefusal());
-            // The role's limit, before any work (issue 16); then one of the silo's places for costly work.
-            var cells = (long)rates.Distinct().Count() * terms.Distinct().Count() * types.Distinct().Count() * Math.Max(1, graces.Distinct().Count());
+            // Distinct cells count, as api.md says (a rate given twice is one column): first the role's limit, which names the
+            // caller's own number (tester9b T11: a reader was told 2,000, not its 200), then the service's (issue 16); then
+            // one of the silo's places for costly work.
+            var cells = (long)rates.Distinct().Count() * terms.Distinct().Count() * Math.Max(1, types.Distinct().Count()) * Math.Max(1, graces.Distinct().Count());
             if (costly.Refuse(http.User, "rates", "leningrastercellen", cells, s => s.LoanGridCells) is { } tooBig) return tooBig;
+            if (cells > MaxGridCells) return Problems.Invalid("rates", $"te veel combinaties (maximaal {MaxGridCells} cellen per verzoek).");
             // The model is parsed inside the place, on the lane: a request answered busy has cost only the checks above.
             return await costly.ComputeAsync(http, () =>
             {

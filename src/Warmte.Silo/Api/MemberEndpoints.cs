@@ -62,7 +62,11 @@ public static class MemberEndpoints
             if (problem is not null) return problem;
             if (body!.Members is not { } members) return Problems.Invalid("members", "is verplicht.");
             var options = new RegisterOptions { JoinedOn = body.JoinedOn, SkipInvalid = body.SkipInvalid ?? false, DryRun = body.DryRun ?? false };
-            return Answers.From(await grains.GetGrain<IMemberRegisterGrain>(id).Register(members, http.User.Actor(), options));
+            var registered = await grains.GetGrain<IMemberRegisterGrain>(id).Register(members, http.User.Actor(), options);
+            // The rows left out are listed as a refusal's errors are: the first ones and a count of the rest (tester9b T9).
+            if (registered.Value is { } result && result.Skipped.Length > Problems.MaxListedErrors)
+                registered = Outcome<RegistrationResult>.Ok(result with { Skipped = [.. Problems.Capped(result.Skipped, "members")] });
+            return Answers.From(registered);
         }).ReadsBody<RegisterMembersRequest>().WithSummary("Leden registreren of bijwerken op lidnummer, alles of niets (bulk; skipInvalid: alleen de goede, joinedOn: datum voor leden zonder, "
                        + "dryRun: alleen controleren); een veld dat ontbreekt houdt zijn waarde, een gewist lid blijft gewist (erased)");
 

@@ -53,8 +53,30 @@ public static class Problems
         }
     }
 
+    /// <summary>
+    /// Most field errors one problem document lists (tester9b T9: a 227 kB list of members with missing fields was answered
+    /// with 1.1 MB): the first ones, then one line "en nog N fouten" under "body". A type error list stops earlier
+    /// (<see cref="RequestBody.MaxTypeErrors"/>).
+    /// </summary>
+    public const int MaxListedErrors = 100;
+
+    /// <summary>The first <see cref="MaxListedErrors"/> errors, and a line on <paramref name="field"/> counting the others.</summary>
+    public static IReadOnlyList<FieldError> Capped(IEnumerable<FieldError> errors, string field = "body")
+    {
+        var list = errors as IReadOnlyList<FieldError> ?? [.. errors];
+        if (list.Count <= MaxListedErrors) return list;
+        var more = list.Count - MaxListedErrors;
+        return [.. list.Take(MaxListedErrors), new FieldError(field, NotListed(more))];
+    }
+
+    /// <summary>"en nog 6.400 fouten, niet getoond: …".</summary>
+    public static string NotListed(int more) =>
+        $"en nog {more.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"))} {(more == 1 ? "fout" : "fouten")}, niet getoond "
+        + $"(een antwoord noemt de eerste {MaxListedErrors}): verbeter deze en stuur opnieuw, of stuur minder tegelijk.";
+
     private static ProblemDetails Build(int status, string code, string title, string detail, IEnumerable<FieldError> errors)
     {
+        errors = Capped(errors);
         var problem = new ProblemDetails
         {
             Status = status,

@@ -36,6 +36,9 @@ public static class RequestBody
         WarmteJson.Configure(options);
         // A misspelt field would otherwise be silently ignored and the caller would not know.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // A field given twice is refused too (tester9b T10): the last one would win, while a proxy or a log that reads the
+        // first sees another request.
+        options.AllowDuplicateProperties = false;
         return options;
     }
 
@@ -84,6 +87,18 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
+            if (RepeatedProperty(body) is { } repeated)
+            {
+                // Named, with the reader's own first error when that is another field (a parsed body with a property twice
+                // cannot be walked for the rest).
+                var twice = new FieldError(FieldOf(repeated), "staat meer dan één keer in het verzoek; geef elk veld één keer.");
+                var reader = ErrorOf<T>(ex, null);
+                List<FieldError> found = [twice];
+                if (reader.Field != "body" && reader.Field != twice.Field && !twice.Field.StartsWith(reader.Field + ".", StringComparison.Ordinal)
+                    && !twice.Field.StartsWith(reader.Field + "[", StringComparison.Ordinal))
+                    found.Insert(0, reader);
+                return (null, Problems.From(Refusal.Invalid(found)));
+            }
             var sent = ParseNode(body);
             var first = ErrorOf<T>(ex, sent);
             var errors = new List<FieldError> { first };
@@ -256,6 +271,68 @@ public static class RequestBody
         if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && UnmappedName(ex.Message) is { } name)
             field = UnmappedPath(ex.Path, name);
         return new FieldError(field, reason);
+    }
+
+    /// <summary>
+    /// The path ("$.members", "$.members[2].name") of the first property that an object of the body has twice (names
+    /// compared as the reader compares them), or null when there is none or the body is no JSON.
+    /// </summary>
+    private static string? RepeatedProperty(byte[] body)
+    {
+        var comparer = Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions
+        {
+            AllowTrailingCommas = Options.AllowTrailingCommas, CommentHandling = JsonCommentHandling.Skip,
+            MaxDepth = Options.MaxDepth == 0 ? 64 : Options.MaxDepth,
+        });
+        var scopes = new Stack<Scope>();
+        string ValuePath() => scopes.TryPeek(out var top)
+            ? top.Names is null ? $"{top.Path}[{top.Index}]" : $"{top.Path}.{top.Current}"
+            : "$";
+        void ValueDone()
+        {
+            if (scopes.TryPeek(out var top) && top.Names is null) top.Index++;
+        }
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        scopes.Push(new Scope(ValuePath(), new HashSet<string>(comparer)));
+                        break;
+                    case JsonTokenType.StartArray:
+                        scopes.Push(new Scope(ValuePath(), null));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        scopes.Pop();
+                        ValueDone();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var top = scopes.Peek();
+                        top.Current = reader.GetString();
+                        if (!top.Names!.Add(top.Current!)) return $"{top.Path}.{top.Current}";
+                        break;
+                    default:
+                        ValueDone();
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+        return null;
+    }
+
+    private sealed class Scope(string path, HashSet<string>? names)
+    {
+        public string Path { get; } = path;
+        public HashSet<string>? Names { get; } = names;
+        public string? Current { get; set; }
+        public int Index { get; set; }
     }
 
     private static System.Text.Json.Nodes.JsonNode? ParseNode(byte[] body)

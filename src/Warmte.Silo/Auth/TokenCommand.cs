@@ -26,6 +26,12 @@ public static class TokenCommand
             stderr.WriteLine($"--role '{role}' is geen rol; kies uit {Role.Description}.");
             return SiloCommandLine.Failed;
         }
+        // The name is shown to others (audit trails, the CLI): one line, as POST /api/tokens requires (tester9b T4).
+        if (Warmte.Common.FreeText.OneLine(name ?? "") is { } notOneLine)
+        {
+            stderr.WriteLine($"--name {notOneLine}");
+            return SiloCommandLine.Failed;
+        }
         if (await OpenWithDatabaseAsync(configuration, stderr, newDatabase) is not { } opened) return SiloCommandLine.Failed;
         var (store, database) = opened;
         var created = await store.CreateAsync(name!.Trim(), role!, "token-command");

@@ -215,6 +215,9 @@ public sealed class CostlyWork : IDisposable
     /// </summary>
     public Task<IResult> ComputeAsync(HttpContext http, Func<IResult> work) => RunAsync(http, () => Lane.Run(work));
 
+    /// <summary>The problem code of the 503 a costly request gets while the silo's places for costly work are taken.</summary>
+    public const string BusyCode = "busy";
+
     public IResult Busy() => new BusyResult(Settings.RetryAfterSeconds);
 
     public void Dispose()
@@ -228,7 +231,7 @@ public sealed class CostlyWork : IDisposable
         public Task ExecuteAsync(HttpContext http)
         {
             http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "busy", "Even te druk",
+            return Problems.Write(http, StatusCodes.Status503ServiceUnavailable, BusyCode, "Even te druk",
                 $"De dienst rekent al aan zoveel zware verzoeken als hij tegelijk mag; probeer het over {retryAfterSeconds} seconden opnieuw.");
         }
     }

@@ -8,7 +8,7 @@ namespace Warmte.Silo.Operations;
 /// duration and the caller's token id and role. Never the token, the Authorization header or the
 /// query string.
 /// <para>
-/// The line's level (docs/operations.md, "Logs"): 5xx at Error (but 503 storage-full, storage-full-partial and not-ready: Information); refusals (4xx) and slow requests
+/// The line's level (docs/operations.md, "Logs"): 5xx at Error (but 503 storage-full, storage-full-partial, not-ready and busy: Information); refusals (4xx) and slow requests
 /// (at least <c>RequestLog:SlowMs</c>, default 1000 ms) at Information; other successful requests at
 /// <c>RequestLog:SuccessLevel</c> (default Information, so every request is logged as before; an
 /// operator with heavy traffic sets Debug or None and keeps failures, refusals and slow requests).
@@ -59,12 +59,13 @@ public sealed partial class RequestLogging
     }
 
     /// <summary>The level of one request's line (pure: what the docs promise).</summary>
-    /// <param name="problemCode">The problem code answered, if any. Two 503s are states, not failures, and are logged
+    /// <param name="problemCode">The problem code answered, if any. Three 503s are states, not failures, and are logged
     /// as refusals (Information): a write refused because the storage is full (StorageSpace logs one warning per
     /// episode, not an error per request) and /health/ready's not-ready (a probe every few seconds while a disk is
-    /// full or a silo starts would otherwise be an error line each).</param>
+    /// full or a silo starts would otherwise be an error line each). A 503 busy too (tester9b T7): the client is told to
+    /// retry, and any token could otherwise fill the error log with a burst of costly requests.</param>
     public static LogLevel LevelOf(int status, bool slow, LogLevel successLevel, string? problemCode = null) =>
-        status >= 500 && problemCode is not (Storage.StorageSpace.ProblemCode or Storage.StorageSpace.PartialProblemCode or "not-ready") ? LogLevel.Error
+        status >= 500 && problemCode is not (Storage.StorageSpace.ProblemCode or Storage.StorageSpace.PartialProblemCode or "not-ready" or CostlyWork.BusyCode) ? LogLevel.Error
         : status >= 400 || slow ? LogLevel.Information
         : successLevel;
 

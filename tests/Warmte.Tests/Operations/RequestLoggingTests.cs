@@ -29,6 +29,7 @@ public sealed class RequestLoggingTests
     [Theory]
     [InlineData(503, "storage-full", LogLevel.Information)]   // counted in the full disk's one warning per episode
     [InlineData(503, "not-ready", LogLevel.Information)]      // a readiness probe's answer is a state
+    [InlineData(503, "busy", LogLevel.Information)]           // tester9b T7: a client told to retry, not a failure of the service
     [InlineData(503, "unavailable", LogLevel.Error)]
     [InlineData(500, "internal-error", LogLevel.Error)]
     public void A_503_that_reports_a_state_is_a_refusal_line_not_an_error(int status, string code, LogLevel expected) =>

@@ -26,11 +26,11 @@ public sealed class CodeSheetTests
             var rows = Gnumeric.RecalculatedSheet(path, "Stemcodes");
             // The e-mail address (papercut l) and the postal parts for a window envelope come last (tester6 T8): empty where the register has none.
             Assert.Equal(["Lidnummer", "Naam", "Adres", "Stemcode", "Link", "Vergadering", "Datum vergadering", "Online stemmen vanaf",
-                "E-mail", "Straat", "Huisnummer", "Postcode", "Woonplaats"], rows[0]);
+                "E-mail", "Straat", "Huisnummer", "Postcode", "Woonplaats", "Postadres ontbreekt"], rows[0]);
             Assert.Equal(["0012", "=HYPERLINK(\"x\")", "1091 GM 14-1", "0123-4567-89AB-CDEF", "https://stem.example.nl/stem#0123-4567-89AB-CDEF", "ALV najaar", "20-12-2026", "06-12-2026",
-                "lid12@example.nl", "Wibautstraat", "14-1", "1091 GM", "Amsterdam"], rows[1]);
+                "lid12@example.nl", "Wibautstraat", "14-1", "1091 GM", "Amsterdam", ""], rows[1]);
             Assert.Equal(["1001", "Anna", "1054 AB 3-5", "E7DJ-73V1-7NMT-P3YS", "https://stem.example.nl/stem#E7DJ-73V1-7NMT-P3YS", "ALV najaar", "20-12-2026", "06-12-2026",
-                "", "", "3-5", "1054 AB", ""], rows[2]);
+                "", "", "3-5", "1054 AB", "", "straat en woonplaats"], rows[2]);
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
@@ -77,5 +77,22 @@ public sealed class PostalAddressWarningTests
         Assert.All(one + all, c => Assert.True(c < 128, "a header value must be ASCII"));
         Assert.Equal("straat", CodeLetters.MissingParts(Code("A-2", null, "Amsterdam")));
         Assert.Equal("woonplaats", CodeLetters.MissingParts(Code("A-2", "Wibautstraat", " ".Trim())));
+    }
+
+    /// <summary>
+    /// Tester9b T3: the warning travels in a response header and grew with the register (10.5 kB for 540 members, the list
+    /// twice), past nginx's default header buffer (4 or 8 kB). It now names the first ten and counts the rest.
+    /// </summary>
+    [Fact]
+    public void With_hundreds_of_letters_without_an_address_the_warning_stays_short_and_names_the_first_ten()
+    {
+        var codes = Enumerable.Range(1, 600).Select(i => Code($"KWG-{i:0000}", null, null)).ToArray();
+        var warning = CodeLetters.WithoutPostalAddress(Issued(codes))!;
+        Assert.True(warning.Length < 1024, $"{warning.Length} characters");
+        Assert.StartsWith("Geen van de 600 brieven heeft een volledig postadres (straat of woonplaats ontbreekt in het ledenregister): "
+                          + "KWG-0001, KWG-0002, KWG-0003, KWG-0004, KWG-0005, KWG-0006, KWG-0007, KWG-0008, KWG-0009, KWG-0010 en nog 590.", warning);
+        Assert.DoesNotContain("KWG-0011", warning);
+        Assert.Contains("kolom Postadres ontbreekt van het werkblad", warning);
+        Assert.All(warning, c => Assert.True(c < 128, "a header value must be ASCII"));
     }
 }

@@ -369,3 +369,40 @@ public sealed class OnlineVotingLockoutTests
         Assert.True(vote.Status == HttpStatusCode.OK, vote.Raw);
     }
 }
+
+/// <summary>Tester9b T11: an empty attempt id ("nonce": "") was taken as none; the docs say 16 to 64 characters.</summary>
+public sealed class EmptyNonceTests(OnlineVotingFixture fixture) : IClassFixture<OnlineVotingFixture>
+{
+    [Fact]
+    public async Task An_empty_nonce_is_refused_naming_the_field_and_a_vote_without_one_is_taken()
+    {
+        var server = fixture.Server;
+        var admin = server.Client();
+        var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
+        await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
+        await ApiCalls.SeedMembers(admin, coop);
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post($"api/cooperatives/{coop}/alv/meetings", new
+        {
+            id = "alv", title = "Voorjaars-ALV", date = OnlineVotingFixture.MeetingDate, noticeDate = "2027-03-01",
+            proposals = new[] { new { id = "tarief", title = "Tarief 2028", decisionType = "Tariefbesluit" } },
+        })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true } })).Status);
+        var opened = await admin.Put($"api/cooperatives/{coop}/alv/meetings/alv/online", new { opens = "2027-03-01", proposals = new[] { new { proposalId = "tarief" } } });
+        Assert.True(opened.Status == HttpStatusCode.OK, opened.Raw);
+        var issued = await admin.Post($"api/cooperatives/{coop}/alv/meetings/alv/online/codes", new { });
+        Assert.True(issued.Status == HttpStatusCode.OK, issued.Raw);
+        var code = issued.Body.GetProperty("codes")[0].GetProperty("code").GetString()!;
+        var member = server.Client(token: null);
+
+        foreach (var empty in new[] { "", "   " })
+        {
+            var refused = await member.Post("api/stem/votes", new { code, proposalId = "tarief", choice = "Voor", nonce = empty });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Equal(["nonce"], refused.ErrorFields);
+            Assert.Contains("16 tot 64", refused.Raw);
+        }
+        // Nothing was counted: the same member still votes, without an attempt id.
+        var vote = await member.Post("api/stem/votes", new { code, proposalId = "tarief", choice = "Voor" });
+        Assert.True(vote.Status == HttpStatusCode.OK, vote.Raw);
+    }
+}

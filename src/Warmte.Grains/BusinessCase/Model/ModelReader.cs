@@ -199,7 +199,7 @@ public static class ModelReader
             var a = model.Assumptions![i];
             var p = $"assumptions[{i}]";
             if (a is null) { v.Add(p, "is leeg."); continue; }
-            assumptions.Add(new AssumptionNote(v.Text($"{p}.field", a.Field), v.Text($"{p}.reasoning", a.Reasoning, 4000), v.OptionalText($"{p}.source", a.Source, 1000)));
+            assumptions.Add(new AssumptionNote(v.Text($"{p}.field", a.Field), v.Notes($"{p}.reasoning", a.Reasoning, 4000), v.OptionalNotes($"{p}.source", a.Source, 1000)));
         }
 
         var uncertainties = ImmutableArray<Uncertainty>.Empty;
@@ -251,8 +251,8 @@ public static class ModelReader
             else if (e.Distribution.Any(char.IsDigit) || !Enum.TryParse(e.Distribution, ignoreCase: true, out distribution) || !Enum.IsDefined(distribution))
                 v.Add($"{p}.distribution", $"'{Slug.Truncate(e.Distribution)}' is geen verdeling; kies uniform, triangular of pert.");
 
-            var reasoning = v.Text($"{p}.reasoning", e.Reasoning, 4000);
-            var source = v.OptionalText($"{p}.source", e.Source, 1000);
+            var reasoning = v.Notes($"{p}.reasoning", e.Reasoning, 4000);
+            var source = v.OptionalNotes($"{p}.source", e.Source, 1000);
             if (e.Low is null) v.Add($"{p}.low", "is verplicht.");
             if (e.High is null) v.Add($"{p}.high", "is verplicht.");
             if (e.MostLikely is null && distribution is Distribution.Triangular or Distribution.Pert)

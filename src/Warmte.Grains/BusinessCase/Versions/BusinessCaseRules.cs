@@ -22,7 +22,7 @@ public static class BusinessCaseRules
         if (!read.IsOk)
             return Refusal.Invalid(read.Refusal!.Errors.Select(e => e with { Field = "model." + e.Field }));
         var v = new Validation();
-        var trimmedNote = v.OptionalText("note", note, 1000);
+        var trimmedNote = v.OptionalNotes("note", note, 1000);
         if (v.HasErrors) return v.ToRefusal();
         var inputs = read.Value!;
         var kpis = BusinessCaseEngine.Evaluate(inputs).Kpis;

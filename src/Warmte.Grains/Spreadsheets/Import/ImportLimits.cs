@@ -6,7 +6,7 @@ namespace Warmte.Spreadsheets.Import;
 
 /// <summary>
 /// Caps on what one spreadsheet may hold before it is read (issue 16): sheets, rows per sheet, columns,
-/// and for .xlsx and .ods (zips) the decompressed size of their parts. The defaults are far above any member list or
+/// for .xlsx and .ods (zips) the decompressed size of their parts, and for .csv its size and the length of a cell. The defaults are far above any member list or
 /// budget; the CLI takes other values from WARMTE_IMPORT_MAX_SHEETS, _ROWS, _COLUMNS and _MB.
 /// </summary>
 public sealed record ImportLimits
@@ -19,8 +19,14 @@ public sealed record ImportLimits
 
     public int MaxColumns { get; init; } = 200;
 
-    /// <summary>All parts of an .xlsx or .ods together, decompressed.</summary>
+    /// <summary>All parts of an .xlsx or .ods together, decompressed; the bytes of a .csv (checked before it is read).</summary>
     public long MaxDecompressedBytes { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// Characters in one cell of a .csv, checked before the cells are read (tester9b T5): a spreadsheet cell holds at
+    /// most 32.767 (Excel's limit), so a longer one is a broken file (an unclosed quote) or not a list at all.
+    /// </summary>
+    public int MaxCellCharacters { get; init; } = 32_767;
 
     /// <summary>Parts (files) inside an .xlsx or .ods; a real workbook has a few dozen.</summary>
     public int MaxZipEntries { get; init; } = 10_000;

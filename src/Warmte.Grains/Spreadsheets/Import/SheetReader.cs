@@ -61,9 +61,17 @@ public static class SheetReader
                 if (ZipCheck.Check(stream, fileName, limits) is { } refused) return refused;
                 if (extension == ".ods") return OdsReader.Read(stream, fileName, limits);
             }
+            var csv = extension is ".csv" or ".txt";
+            (byte[] Utf8, string Text, char Separator) csvText = default;
+            if (csv)
+            {
+                var checkedText = CsvText.Read(stream, fileName, limits);
+                if (!checkedText.IsOk) return checkedText.Refusal!;
+                csvText = checkedText.Value;
+            }
             using var reader = extension switch
             {
-                ".csv" or ".txt" => CsvReader(stream),
+                ".csv" or ".txt" => CsvReader(csvText.Utf8!, csvText.Separator),
                 ".xlsx" or ".xls" or ".xlsm" => ExcelReaderFactory.CreateReader(stream),
                 _ => null,
             };
@@ -83,12 +91,14 @@ public static class SheetReader
                 // columns fit up to about the row limit, a million formatted rows of 16.384 columns (hours) do not.
                 long cellsRead = 0;
                 var cellBudget = 5L * limits.MaxRows * limits.MaxColumns;
+                // A .csv has no sheet: its refusals name the file (tester9b T5: it said "blad ''").
+                var where = csv ? $"'{fileName}'" : $"blad '{reader.Name}'";
                 while (reader.Read())
                 {
                     number++;
                     cellsRead += reader.FieldCount;
                     if (cellsRead > cellBudget)
-                        return Refusal.Invalid("file", $"blad '{reader.Name}' is met zijn opgemaakte lege rijen en kolommen te groot om te lezen: al {number.ToString("N0", dutch)} rijen van {reader.FieldCount.ToString("N0", dutch)} kolommen, meer cellen dan de grenzen voor een spreadsheet toelaten ({ImportLimits.RowsVariable}, {ImportLimits.ColumnsVariable}). Wis de opmaak van de lege rijen en kolommen, of kopieer alleen de gevulde cellen naar een nieuw blad, en lees het opnieuw in.");
+                        return Refusal.Invalid("file", $"{where} is met zijn opgemaakte lege rijen en kolommen te groot om te lezen: al {number.ToString("N0", dutch)} rijen van {reader.FieldCount.ToString("N0", dutch)} kolommen, meer cellen dan de grenzen voor een spreadsheet toelaten ({ImportLimits.RowsVariable}, {ImportLimits.ColumnsVariable}). Wis de opmaak van de lege rijen en kolommen, of kopieer alleen de gevulde cellen naar een nieuw blad, en lees het opnieuw in.");
                     // A whole column or row formatted in Calc or Excel widens FieldCount to 1.024 or 16.384 and can add
                     // a million empty rows: only the cells up to the last value count, as in the .ods reader.
                     var width = Width(reader);
@@ -98,15 +108,15 @@ public static class SheetReader
                         continue;
                     }
                     if (number > limits.MaxRows)
-                        return Refusal.Invalid("file", $"blad '{reader.Name}' heeft meer dan {limits.MaxRows.ToString("N0", dutch)} rijen, de grens voor een spreadsheet ({ImportLimits.RowsVariable}); splits het bestand.");
+                        return Refusal.Invalid("file", $"{where} heeft meer dan {limits.MaxRows.ToString("N0", dutch)} rijen, de grens voor een spreadsheet ({ImportLimits.RowsVariable}); splits het bestand.");
                     if (width > limits.MaxColumns)
-                        return Refusal.Invalid("file", $"blad '{reader.Name}' heeft {width.ToString("N0", dutch)} kolommen; hoogstens {limits.MaxColumns.ToString("N0", dutch)} toegestaan ({ImportLimits.ColumnsVariable}).");
+                        return Refusal.Invalid("file", $"{where} heeft {width.ToString("N0", dutch)} kolommen; hoogstens {limits.MaxColumns.ToString("N0", dutch)} toegestaan ({ImportLimits.ColumnsVariable}).");
                     for (; blankRows > 0; blankRows--) rows.Add(new SheetRow(rows.Count + 1, []));
                     var cells = new object?[width];
                     for (var i = 0; i < cells.Length; i++) cells[i] = reader.GetValue(i);
                     rows.Add(new SheetRow(number, [.. cells]));
                 }
-                sheets.Add(new Sheet(extension == ".csv" ? Path.GetFileNameWithoutExtension(fileName) : reader.Name ?? "Blad1", rows.ToImmutable()));
+                sheets.Add(new Sheet(csv ? Path.GetFileNameWithoutExtension(fileName) : reader.Name ?? "Blad1", rows.ToImmutable()));
             }
             while (reader.NextResult());
             return Outcome<ImmutableArray<Sheet>>.Ok(sheets.ToImmutable());
@@ -128,37 +138,13 @@ public static class SheetReader
         return 0;
     }
 
-    private static IExcelDataReader CsvReader(Stream stream)
-    {
-        var (utf8, text) = Utf8(stream);
-        return ExcelReaderFactory.CreateCsvReader(utf8, new ExcelReaderConfiguration
+    /// <summary>The reader of a .csv already checked and made UTF-8 by <see cref="CsvText"/>.</summary>
+    private static IExcelDataReader CsvReader(byte[] utf8, char separator) =>
+        ExcelReaderFactory.CreateCsvReader(new MemoryStream(utf8, writable: false), new ExcelReaderConfiguration
         {
             // Our own choice of separator: ExcelDataReader's scores a separator that occurs nowhere as
             // perfectly consistent, so a title line without ';' above the header made a whole file one column.
-            AutodetectSeparators = [CsvSeparator.Detect(text)],
+            AutodetectSeparators = [separator],
             FallbackEncoding = Encoding.UTF8,
         });
-    }
-
-    /// <summary>
-    /// CSV text as UTF-8 with a byte-order mark: UTF-8 files stay as they are, anything that is not
-    /// valid UTF-8 is taken to be Windows-1252 (what Excel on a Dutch Windows saves as "CSV").
-    /// </summary>
-    private static (MemoryStream Utf8, string Text) Utf8(Stream stream)
-    {
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        var bytes = buffer.ToArray();
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            text = Encoding.GetEncoding(1252).GetString(bytes);
-        }
-        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
-        return (new MemoryStream(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray()), text);
-    }
 }
