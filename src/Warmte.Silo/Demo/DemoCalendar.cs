@@ -7,7 +7,9 @@ namespace Warmte.Silo.Demo;
 /// <summary>
 /// The demo's cash story in time, from the service's today and nothing else, so a given today always gives the same
 /// demo (papercut n: the KetelhuisWG cash-flow plan started 01-2019, its 54 work months ended 06-2023, and the demo
-/// looked three years stale: the pre-financing regime "finished" in 2023, a budget for this year fell outside the plan).
+/// looked three years stale). The plan and the PAW tranche history share one calendar: the plan starts in the month the
+/// first tranche was paid (democal: a plan started "today − 42 months" put 3 of the 5 paid tranches in the plan and
+/// all 5 in the actual line, and the cash chart showed the actual line € 2 mln above the plan).
 /// Public facts (founding, realisatiebesluit, start of construction) keep their dates; only the approximations move.
 /// Pure.
 /// </summary>
@@ -19,11 +21,11 @@ public static class DemoCalendar
     /// </summary>
     public static readonly YearMonth StoryMonth = new(2027, 1);
 
-    /// <summary>Work months of the plan still ahead on today (stall-free): today falls inside the work programme with a year to go.</summary>
-    public const int WorkMonthsAhead = 12;
+    /// <summary>Payment of the first PAW tranche as written for <see cref="StoryMonth"/>: the money, and so the plan, starts there.</summary>
+    public static readonly LocalDate FirstTranchePaid = new(2020, 3, 16);
 
-    /// <summary>The plan's first month: the work programme runs through today, with <see cref="WorkMonthsAhead"/> work months after it.</summary>
-    public static YearMonth PlanStart(LocalDate today, int workMonths) => today.ToYearMonth().PlusMonths(-(workMonths - WorkMonthsAhead));
+    /// <summary>The plan's first month for <paramref name="today"/>: the month the first tranche was paid, on the tranches' calendar.</summary>
+    public static YearMonth PlanStart(LocalDate today) => Story(FirstTranchePaid, today).ToYearMonth();
 
     /// <summary>
     /// A tranche date of the story as it falls for <paramref name="today"/>: as written up to <see cref="StoryMonth"/>, and as
@@ -39,14 +41,12 @@ public static class DemoCalendar
     public static string WithStart(string planJson, LocalDate today)
     {
         var node = JsonNode.Parse(planJson, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
-        var workMonths = node["phases"]!.AsArray().Sum(p => p!["months"]!.GetValue<int>());
-        var start = PlanStart(today, workMonths);
+        var start = PlanStart(today);
         node["startMonth"] = NodaTime.Text.YearMonthPattern.Iso.Format(start);
         if (node["assumptions"] is JsonArray assumptions)
             foreach (var assumption in assumptions.OfType<JsonObject>().Where(a => a["field"]?.GetValue<string>() == "startMonth"))
-                assumption["reasoning"] = $"Demo: het plan begint {workMonths - WorkMonthsAhead} {DutchFormat.Noun(workMonths - WorkMonthsAhead, "maand", "maanden")} vóór vandaag ({start.Month:00}-{start.Year}), "
-                                          + $"zodat het werkprogramma van {workMonths} {DutchFormat.Noun(workMonths, "werkmaand", "werkmaanden")} vandaag loopt, met nog {WorkMonthsAhead} {DutchFormat.Noun(WorkMonthsAhead, "werkmaand", "werkmaanden")} te gaan. "
-                                          + "In werkelijkheid ging het PAW-geld vanaf 2020 stromen (zie de tranches); de start verschuift alleen de kalender, niet het patroon.";
+                assumption["reasoning"] = $"Demo: het plan begint in {start.Month:00}-{start.Year}, de maand waarin de eerste PAW-tranche werd uitbetaald (zie de tranches), "
+                                          + "zodat plan en werkelijke kas op één kalender staan. De start verschuift alleen de kalender, niet het patroon.";
         return node.ToJsonString();
     }
 }

@@ -169,11 +169,13 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
         }, Actor, "demo-paw-grant"));
         (int N, LocalDate Requested, LocalDate Approved, LocalDate Paid)[] history =
         [
-            (1, new LocalDate(2020, 1, 15), new LocalDate(2020, 3, 1), new LocalDate(2020, 3, 16)),
+            (1, new LocalDate(2020, 1, 15), new LocalDate(2020, 3, 1), DemoCalendar.FirstTranchePaid),
             (2, new LocalDate(2020, 10, 1), new LocalDate(2021, 8, 2), new LocalDate(2021, 9, 1)),
             (3, new LocalDate(2022, 5, 2), new LocalDate(2023, 3, 1), new LocalDate(2023, 4, 3)),
             (4, new LocalDate(2023, 12, 1), new LocalDate(2024, 9, 16), new LocalDate(2024, 10, 15)),
-            (5, new LocalDate(2025, 6, 2), new LocalDate(2026, 4, 1), new LocalDate(2026, 5, 1)),
+            // Tranche 5 paid in 03-2026, so the money arrives before the cash runs out (paid 05-2026 it left an actual
+            // dip below zero in 04-2026); request to payment stays 333 days, the median lead time.
+            (5, new LocalDate(2025, 5, 1), new LocalDate(2026, 3, 2), new LocalDate(2026, 3, 30)),
         ];
         var today = AmsterdamTime.Today(clock);
         history = [.. history.Select(h => (h.N, DemoCalendar.Story(h.Requested, today), DemoCalendar.Story(h.Approved, today), DemoCalendar.Story(h.Paid, today)))];
@@ -187,7 +189,7 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
         // Tranche 6: requested and accounted, waiting for approval today.
         await Step(funding, 6, Grants.TrancheAction.Request, DemoCalendar.Story(new LocalDate(2026, 10, 1), today));
         await Step(funding, 6, Grants.TrancheAction.SubmitAccounting, DemoCalendar.Story(new LocalDate(2026, 10, 20), today), 1_000_000m,
-            DemoCalendar.Story(new LocalDate(2026, 5, 1), today), DemoCalendar.Story(new LocalDate(2026, 10, 1), today));
+            DemoCalendar.Story(new LocalDate(2026, 4, 1), today), DemoCalendar.Story(new LocalDate(2026, 10, 1), today));
     }
 
     private static Task Step(Grants.IGrantsGrain funding, int n, Grants.TrancheAction action, LocalDate on, decimal? amount = null, LocalDate? from = null, LocalDate? to = null) =>
@@ -201,7 +203,7 @@ public sealed partial class DemoData(IGrainFactory grains, NodaTime.IClock clock
     {
         var grain = grains.GetGrain<CashFlow.ICashFlowPlanGrain>(projectId);
         if (await grain.Get() is not null) return;
-        // Dated from today (papercut n): the model file's 01-2019 start left the demo's work programme ending in 06-2023.
+        // On the tranches' calendar (democal): the model file's 01-2019 start is before the first payment of the demo's history.
         await Ensure(grain.Save(DemoCalendar.WithStart(await EmbeddedModel(planFile), AmsterdamTime.Today(clock)), Actor));
     }
 
