@@ -38,8 +38,8 @@ internal static class OnlineVotingCommands
         + "bewaart alleen een sleutel-hash: de codes staan alleen in dit bestand. Opnieuw uitvoeren maakt nieuwe codes voor "
         + "iedereen en laat de vorige vervallen; met --members alleen voor die leden. Met --mail verstuurt de dienst de codes zelf "
         + "per mail; alleen wie de mail kreeg, krijgt een nieuwe code. De leden zonder e-mailadres (of bij wie verzenden mislukte) "
-        + "houden hun vorige code en worden genoemd; wie nog geen code heeft, krijgt een brief met --members … --out. Exitcode 1 "
-        + "als een lid geen mail kreeg; is de mailserver onbereikbaar, dan wordt niets vervangen. Blijft het antwoord op --mail uit, "
+        + "houden hun vorige code en worden genoemd; wie nog geen code heeft, krijgt een brief met --members … --out. Exitcode 3 "
+        + "als een lid geen mail kreeg (niet opnieuw versturen: alleen brieven zijn nog nodig); is de mailserver onbereikbaar, dan wordt niets vervangen. Blijft het antwoord op --mail uit, "
         + "dan noemt de foutmelding dezelfde opdracht met --idempotency-key <sleutel>: die mailt niemand opnieuw en vervangt geen code.",
         [Cooperative, Meeting], [Out, Members, Force, Mail, GrantCommands.IdempotencyKey],
         ["warmte alv online codes ketelhuiswg alv-2027-voorjaar --out stemcodes.xlsx",
@@ -152,8 +152,11 @@ internal static class OnlineVotingCommands
         // again and replaces no code; the service answers what the first try did.
         var key = GrantCommands.Key(context.Option(GrantCommands.IdempotencyKey), context.Invocation.Command);
         var retry = MailRetryCommand(context, key);
+        // Honest about the one case the key cannot cover (review18 #5): mailed, but the codes never stored (the service
+        // failed in between) — then the retry mails again, and only the newest mail's codes work.
         context.RetryNote = "Of de mail is verstuurd, is niet zeker. Dezelfde opdracht met deze sleutel mailt niemand opnieuw en vervangt geen code "
-                            + "(wordt er nog verstuurd, probeer het dan over een minuut):\n  " + retry;
+                            + "als de eerste poging is vastgelegd (wordt er nog verstuurd, probeer het dan over een minuut). Is zij niet vastgelegd, "
+                            + "dan werken de codes uit die mail niet en verstuurt deze opdracht een nieuwe mail; alleen de nieuwste werkt:\n  " + retry;
         ApiResponse response;
         try
         {

@@ -76,7 +76,7 @@ public sealed class SavedBusinessCaseCondition(DeliverableDefinition definition)
         // Saved after the day judged (a gate decision dated earlier): the board may still mark when it was really there.
         return new ConditionResult(Key, Description, false,
             $"Op {DutchFormat.Date(context.AsOf)} nog niet in het systeem: {saved}. Lag de business case er toen al, leg dat vast met "
-            + $"PUT /api/projects/{context.Project.Id}/deliverables/{Key} (presentOn).",
+            + $"warmte project deliverable {context.Project.Id} {Key} --on JJJJ-MM-DD (de datum waarop hij er was).",
             marked.MetFrom is { } from && from < savedOn ? from : savedOn);
     }
 }
@@ -104,7 +104,7 @@ public sealed class CheckedDeliverableCondition(DeliverableDefinition definition
         return marked with
         {
             Evidence = $"Nog niet vastgelegd. Er zijn business-caseversies ({BusinessCaseDeliverables.Versions(latest)}); leg het besluit vast met "
-                       + $"PUT /api/projects/{context.Project.Id}/deliverables/{Key} (presentOn, reference bijv. 'versie {latest.Version}').",
+                       + $"warmte project deliverable {context.Project.Id} {Key} --on JJJJ-MM-DD --reference \"versie {latest.Version}\".",
         };
     }
 }

@@ -246,7 +246,7 @@ public static class GrantRules
     private static string StateHint(Grant grant, Tranche tranche, TrancheAction action) => (action, tranche.Status) switch
     {
         (TrancheAction.Approve, TrancheStatus.Aangevraagd) when tranche.Number == 1 =>
-            " Deze subsidie betaalt ook de eerste tranche pas na verantwoording (geen voorschot, firstTrancheAdvance uit): dien eerst de verantwoording in.",
+            " Deze subsidie betaalt ook de eerste tranche pas na verantwoording (geen voorschot: zo vastgelegd bij het aanmaken): dien eerst de verantwoording in.",
         (TrancheAction.Approve, TrancheStatus.Aangevraagd) =>
             " Alleen de eerste tranche kan als voorschot zonder verantwoording worden goedgekeurd; bij deze tranche hoort de verantwoording van wat tot nu toe is besteed.",
         (TrancheAction.Pay, TrancheStatus.Aangevraagd) when IsAdvance(grant, tranche.Number) =>

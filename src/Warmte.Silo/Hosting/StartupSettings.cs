@@ -170,7 +170,10 @@ public static class StartupSettings
                 continue;
             }
             if (Foreign.Contains(parts[0])) continue;
-            // A section name a letter or two off one of the service's own: a typo, not another program's setting.
+            // A section name a letter or two off one of the service's own: a typo, not another program's setting. Not judged
+            // for environment variables: every variable of the machine arrives here (OAUTH__…, CERTS__… are near Auth and
+            // Alerts), and another program's variable must not stop the start (review18 #7).
+            if (FromEnvironment(configuration, path)) continue;
             var near = own.Keys.Select(k => (Key: k, Distance: Distance(k, parts[0]))).OrderBy(k => k.Distance).First();
             if (near.Distance <= (near.Key.Length <= 5 ? 1 : 2) && reported.Add(parts[0] + ":" + parts[1]))
                 problems.Add(Unknown(configuration, path, near.Key, parts[1], own, sectionUnknown: true));
@@ -210,6 +213,11 @@ public static class StartupSettings
         items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " en " + items[^1];
 
     /// <summary>Where a key in force came from: the last source that sets it wins, as in ASP.NET Core.</summary>
+    /// <summary>Whether the value at <paramref name="path"/> comes from an environment variable (the last provider that has it).</summary>
+    private static bool FromEnvironment(IConfiguration configuration, string path) =>
+        (configuration as IConfigurationRoot)?.Providers.Reverse().FirstOrDefault(p => p.TryGet(path, out _))
+            is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationProvider;
+
     private static string Source(IConfiguration configuration, string path)
     {
         foreach (var provider in (configuration as IConfigurationRoot)?.Providers.Reverse() ?? [])

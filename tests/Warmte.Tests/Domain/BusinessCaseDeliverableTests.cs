@@ -51,7 +51,7 @@ public sealed class BusinessCaseDeliverableTests
         Assert.False(first.Met);
         Assert.Equal(new LocalDate(2026, 10, 5), first.MetFrom);
         Assert.Contains("Op 01-09-2026 nog niet in het systeem", first.Evidence);
-        Assert.Contains("deliverables/eerste-businesscase", first.Evidence);
+        Assert.Contains("warmte project deliverable wg-terrein eerste-businesscase --on JJJJ-MM-DD", first.Evidence);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class BusinessCaseDeliverableTests
         var project = ProjectRulesTests.NewProject() with { Phase = Phase.Ontwikkeling, PhaseSince = new LocalDate(2026, 2, 1) };
         var proposal = Condition(GateRules.Default.NextGate(new GateContext(project, Today, Saved(2, Kpis(true, 0m))))!, "businesscase-financieringsvoorstel");
         Assert.False(proposal.Met);
-        Assert.Contains("Er zijn business-caseversies (2 versies, de nieuwste versie 2 van 20-11-2026); leg het besluit vast met PUT /api/projects/wg-terrein/deliverables/businesscase-financieringsvoorstel", proposal.Evidence);
+        Assert.Contains("Er zijn business-caseversies (2 versies, de nieuwste versie 2 van 20-11-2026); leg het besluit vast met warmte project deliverable wg-terrein businesscase-financieringsvoorstel --on JJJJ-MM-DD --reference \"versie 2\"", proposal.Evidence);
     }
 
     [Fact]

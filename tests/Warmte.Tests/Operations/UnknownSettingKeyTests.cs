@@ -59,6 +59,31 @@ public sealed class UnknownSettingKeyTests : IDisposable
             "--Kestrel:Limits:MaxConcurrentConnections", "100", "--Hosting:Something", "1", "--Backup:Target", "/tmp/x", "--DataDir", "/tmp/data", "--Demo", "true"));
     }
 
+    /// <summary>
+    /// Review18 #7: every variable of the machine arrives in the configuration, so another program's <c>CERTS__PATH</c> or
+    /// <c>OAUTH__CLIENT</c> (a letter or two from Alerts and Auth) must not stop the start; an unknown key under the
+    /// service's own section from the environment (<c>Mail__Hots</c>) still does.
+    /// </summary>
+    [Fact]
+    public void Another_programs_environment_variables_near_a_section_name_do_not_stop_the_start()
+    {
+        var prefix = "WARMTE_KEYS_TEST_" + Guid.NewGuid().ToString("N")[..8] + "_";
+        Environment.SetEnvironmentVariable(prefix + "CERTS__PATH", "/etc/ssl");
+        Environment.SetEnvironmentVariable(prefix + "OAUTH__CLIENT", "x");
+        Environment.SetEnvironmentVariable(prefix + "Mail__Hots", "smtp.voorbeeld.nl");
+        try
+        {
+            var fromEnvironment = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+            Assert.Contains("bedoelt u Mail:Host?", Assert.Single(StartupSettings.Problems(fromEnvironment)));
+            // The same section typo on the command line is still named.
+            Assert.Contains("bedoelt u Alerts:", Assert.Single(FromCommandLine("--Alerst:Period", "1.00:00:00")));
+        }
+        finally
+        {
+            foreach (var name in new[] { "CERTS__PATH", "OAUTH__CLIENT", "Mail__Hots" }) Environment.SetEnvironmentVariable(prefix + name, null);
+        }
+    }
+
     [Fact]
     public void Every_key_the_service_reads_is_known()
     {

@@ -32,11 +32,12 @@ public sealed class VotingMailRetryTests
         ]);
 
     /// <summary>One mail request with its key; the body's bytes as they came, to compare a retry byte for byte.</summary>
-    private static async Task<(HttpStatusCode Status, string Body, string? Code)> Mail(HttpClient board, string coop, string? key, object body)
+    private static async Task<(HttpStatusCode Status, string Body, string? Code)> Mail(HttpClient board, string coop, string? key, object body,
+        CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, MailPath(coop)) { Content = JsonContent.Create(body) };
         if (key is not null) request.Headers.Add("Idempotency-Key", key);
-        using var response = await board.SendAsync(request);
+        using var response = await board.SendAsync(request, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         string? code = null;
@@ -128,16 +129,21 @@ public sealed class VotingMailRetryTests
     [Fact]
     public async Task A_client_that_stops_waiting_does_not_stop_the_mail_and_its_retry_gets_the_first_answer()
     {
-        // About a second per message: the mailing outlasts the client's patience.
-        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 1);
+        // Two seconds per message: the mailing outlasts the client's patience.
+        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 2);
         await using var server = await Start(smtp);
         var coop = NewId("coop");
         var board = await OnlineVotingMailTests.Opened(server, coop);
         var impatient = server.Client(board.DefaultRequestHeaders.Authorization!.Parameter);
-        impatient.Timeout = TimeSpan.FromMilliseconds(700);
         var key = "mail-" + Guid.NewGuid().ToString("N");
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Mail(impatient, coop, key, new { }));
+        // The client gives up once the first mail has arrived: the first try is then certainly mailing (on a loaded
+        // machine a fixed time-out could give up before the request reached the service; review18 #10).
+        using var patience = new CancellationTokenSource();
+        var first = Mail(impatient, coop, key, new { }, patience.Token);
+        await EventuallyAsync(() => smtp.Messages().Count >= 1, "the first mail of the first try");
+        await patience.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         // While the first try still mails: 409 in Dutch, nothing more sent.
         var busy = await Mail(board, coop, key, new { });
         Assert.Equal((HttpStatusCode.Conflict, "mail-in-progress"), (busy.Status, busy.Code));
@@ -163,16 +169,18 @@ public sealed class VotingMailRetryTests
     [Fact]
     public async Task Two_tries_with_the_same_key_arriving_together_mail_once()
     {
-        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 0.3);
+        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 1);
         await using var server = await Start(smtp);
         var coop = NewId("coop");
         var board = await OnlineVotingMailTests.Opened(server, coop);
         var key = "mail-" + Guid.NewGuid().ToString("N");
 
         var both = await Task.WhenAll(Mail(board, coop, key, new { }), Mail(board, coop, key, new { }));
-        var done = Assert.Single(both, b => b.Status == HttpStatusCode.OK);
-        var refused = Assert.Single(both, b => b.Status != HttpStatusCode.OK);
-        Assert.Equal((HttpStatusCode.Conflict, "mail-in-progress"), (refused.Status, refused.Code));
+        var done = both.First(b => b.Status == HttpStatusCode.OK);
+        // Normally the second arrives while the first mails (409); on a loaded machine it may arrive after the first's
+        // commit and get the first answer again (review18 #10). Either way: one mailing.
+        foreach (var other in both.Where(b => !ReferenceEquals(b.Body, done.Body)))
+            Assert.True(other.Code == "mail-in-progress" || (other.Status == HttpStatusCode.OK && other.Body == done.Body), other.Body);
         Assert.Equal(3, smtp.Messages().Count);
         await Task.Delay(1000); // nothing else on its way
         Assert.Equal(3, smtp.Messages().Count);
