@@ -238,7 +238,12 @@ public sealed record Outlook
             return PaymentsInGap is > 0m and { } coming
                 ? text + $". Wat er daarna nog binnenkomt ({Warmte.DutchFormat.Money(coming)}, de laatste betaling in "
                   + $"{Warmte.DutchFormat.Month(LastPaymentInGap!.Value)}) is niet genoeg om het werk weer op te starten, en er is geen tranche meer aan te vragen. "
-                  + $"Nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)} om het werk af te maken (bovenop de kas en die betalingen)."
+                  + (MoneyToFind is > 0m
+                      ? $"Nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)} om het werk af te maken (bovenop de kas en die betalingen)."
+                      // Review18 #7: the payments cover the remaining work on paper, but each comes too late or too small to pay
+                      // a work month while the stall's fixed costs eat them; "nog te vinden € 0,00" would say all is well.
+                      : "Op papier dekken de kas en die betalingen het resterende werk, maar ze komen te laat of in te kleine delen: "
+                        + "de vaste lasten tijdens de stilstand eten ze op. Nodig is geld dat eerder komt (een voorschot of overbrugging).")
                 : text + $"; er komt geen betaling meer en er is geen tranche meer aan te vragen. "
                   + $"Nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)} om het werk af te maken.";
         }
@@ -286,7 +291,7 @@ public sealed record Outlook
         _ => WorkDoneIn is { } end ? $"tot het einde van het werk ({Warmte.DutchFormat.Month(end)})" : "tot het einde van het werk",
     };
 
-    private string ToFindSuffix => RunsOut ? $", nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)}" : "";
+    private string ToFindSuffix => !RunsOut ? "" : MoneyToFind is > 0m ? $", nog te vinden {Warmte.DutchFormat.Money(MoneyToFind!.Value)}" : ", geld komt te laat";
 
     /// <summary>
     /// The one sentence every view shows when the cash goes below zero ("De kas is leeg in 03-2028 (tekort € 10.286,60 in 05-2028):

@@ -189,4 +189,22 @@ public sealed class CashTextTests
         // One month early is early.
         Assert.Contains("vóór de start van het project (01-03-2026)", Assert.Single(PlanFit.Warnings(plan, new LocalDate(2026, 3, 1), null, [Grant()])));
     }
+    /// <summary>
+    /// Review18 #7: the payments still coming cover the remaining work on paper (nothing left to find) but each comes too late
+    /// or too small while the stall's fixed costs eat it: the text must not say "nog te vinden € 0,00", as if all were well.
+    /// </summary>
+    [Fact]
+    public void Payments_that_cover_the_work_on_paper_but_come_too_late_are_not_called_nothing_to_find()
+    {
+        var outlook = new Outlook
+        {
+            Today = new YearMonth(2026, 12), State = OutlookState.GapAhead, GapStart = new YearMonth(2027, 1),
+            MoneyToFind = 0m, PaymentsInGap = 90_000m, LastPaymentInGap = new YearMonth(2028, 6), CashBuffer = 0m,
+        };
+        Assert.True(outlook.RunsOut);
+        Assert.DoesNotContain("€ 0,00", outlook.RunsOutText);
+        Assert.Contains("komen te laat of in te kleine delen", outlook.RunsOutText);
+        Assert.DoesNotContain("€ 0,00", outlook.MoneyLastsText);
+        Assert.Equal("werk ligt stil vanaf 01-2027, geld komt te laat", outlook.MoneyLastsText);
+    }
 }
