@@ -66,32 +66,36 @@ public sealed class Validation
     /// Requires non-blank text of at most <paramref name="maxLength"/> characters on one line (<see cref="FreeText.OneLine"/>);
     /// returns it trimmed.
     /// </summary>
-    public string Text(string field, string? value, int maxLength = 200) => Required(field, value, maxLength, FreeText.OneLine);
+    public string Text(string field, string? value, int maxLength = 200) => Required(field, value, maxLength, oneLine: true);
 
     /// <summary>Optional one-line text: null stays null, blank becomes null.</summary>
-    public string? OptionalText(string field, string? value, int maxLength = 2000) => Optional(field, value, maxLength, FreeText.OneLine);
+    public string? OptionalText(string field, string? value, int maxLength = 2000) => Optional(field, value, maxLength, oneLine: true);
 
     /// <summary>Required text that may run over several lines (a rationale, a reason): <see cref="FreeText.Lines"/>.</summary>
-    public string Notes(string field, string? value, int maxLength) => Required(field, value, maxLength, FreeText.Lines);
+    public string Notes(string field, string? value, int maxLength) => Required(field, value, maxLength, oneLine: false);
 
     /// <summary>Optional text that may run over several lines (a note, a description): null stays null, blank becomes null.</summary>
-    public string? OptionalNotes(string field, string? value, int maxLength) => Optional(field, value, maxLength, FreeText.Lines);
+    public string? OptionalNotes(string field, string? value, int maxLength) => Optional(field, value, maxLength, oneLine: false);
 
-    private string Required(string field, string? value, int maxLength, Func<string, string?> problem)
+    private string Required(string field, string? value, int maxLength, bool oneLine)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             Add(field, "is verplicht.");
             return string.Empty;
         }
-        return Checked(field, value.Trim(), maxLength, problem);
+        return Checked(field, value, maxLength, oneLine);
     }
 
-    private string? Optional(string field, string? value, int maxLength, Func<string, string?> problem) =>
-        string.IsNullOrWhiteSpace(value) ? null : Checked(field, value.Trim(), maxLength, problem);
+    private string? Optional(string field, string? value, int maxLength, bool oneLine) =>
+        string.IsNullOrWhiteSpace(value) ? null : Checked(field, value, maxLength, oneLine);
 
-    private string Checked(string field, string trimmed, int maxLength, Func<string, string?> problem)
+    /// <summary>Normalises the text (<see cref="FreeText.NormaliseOneLine"/>, <see cref="FreeText.NormaliseLines"/>), so
+    /// the stored value is the normalised one, then checks its length and what is left.</summary>
+    private string Checked(string field, string value, int maxLength, bool oneLine)
     {
+        var trimmed = oneLine ? FreeText.NormaliseOneLine(value) : FreeText.NormaliseLines(value);
+        Func<string, string?> problem = oneLine ? FreeText.OneLine : FreeText.Lines;
         if (trimmed.Length > maxLength)
             Add(field, $"is te lang (maximaal {maxLength} tekens).");
         else if (problem(trimmed) is { } reason)
@@ -105,19 +109,30 @@ public sealed class Validation
 /// <summary>
 /// The one rule for free text the service stores and shows again (tester9b T4): text is shown in other organisations'
 /// terminals (the CLI), spreadsheets and pages, so a control character in it (NUL, ESC starting a terminal escape
-/// sequence, a carriage return that overwrites a line) is refused when it comes in, naming the field. One-line text
-/// (names, titles, funder, scheme, technology, a street) takes none; multi-line text (notes, reasons, descriptions)
-/// takes line breaks (\n) and nothing else.
+/// sequence, a lone carriage return that overwrites a line) is refused when it comes in, naming the field. What people
+/// really write is normalised first, not refused (review18 #1): a spreadsheet cell with Alt+Enter or a pasted tab, a
+/// note with Windows line ends. One-line text (names, titles, funder, scheme, technology, a street) has every run of
+/// spaces, tabs and line breaks made one space; multi-line text (notes, reasons, descriptions) has "\r\n" and a lone
+/// "\r" made "\n" and a tab a space. Every other control character (C0, DEL, C1) is then refused.
 /// </summary>
-public static class FreeText
+public static partial class FreeText
 {
-    public const string OneLineReason = "bevat een regeleinde of ander stuurteken; geef één regel tekst.";
+    public const string OneLineReason = "bevat een stuurteken (zoals een escape- of nulteken); geef gewone tekst.";
 
-    public const string LinesReason = "bevat een stuurteken (zoals een tab, een escape- of nulteken of \\r); alleen regeleinden (\\n) zijn toegestaan.";
+    public const string LinesReason = "bevat een stuurteken (zoals een escape- of nulteken); alleen gewone tekst en regeleinden zijn toegestaan.";
+
+    /// <summary>One-line text as stored: each run of spaces, tabs and line breaks becomes one space; trimmed.</summary>
+    public static string NormaliseOneLine(string text) => Blanks().Replace(text, " ").Trim();
+
+    /// <summary>Multi-line text as stored: Windows and old Mac line ends become "\n", a tab a space; trimmed.</summary>
+    public static string NormaliseLines(string text) => text.Replace("\r\n", "\n").Replace('\r', '\n').Replace('\t', ' ').Trim();
 
     /// <summary>Why <paramref name="text"/> is not one line of text, or null when it is.</summary>
     public static string? OneLine(string text) => text.Any(char.IsControl) ? OneLineReason : null;
 
     /// <summary>Why <paramref name="text"/> is not text of one or more lines, or null when it is.</summary>
     public static string? Lines(string text) => text.Any(c => char.IsControl(c) && c != '\n') ? LinesReason : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("[ \t\r\n]+")]
+    private static partial System.Text.RegularExpressions.Regex Blanks();
 }

@@ -27,7 +27,8 @@ public static class TokenCommand
             return SiloCommandLine.Failed;
         }
         // The name is shown to others (audit trails, the CLI): one line, as POST /api/tokens requires (tester9b T4).
-        if (Warmte.Common.FreeText.OneLine(name ?? "") is { } notOneLine)
+        name = Warmte.Common.FreeText.NormaliseOneLine(name ?? "");
+        if (Warmte.Common.FreeText.OneLine(name) is { } notOneLine)
         {
             stderr.WriteLine($"--name {notOneLine}");
             return SiloCommandLine.Failed;

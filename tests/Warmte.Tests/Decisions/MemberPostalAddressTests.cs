@@ -32,11 +32,19 @@ public sealed class MemberPostalAddressTests
     }
 
     [Fact]
-    public void A_street_that_is_too_long_or_a_town_with_a_line_break_is_refused_naming_the_field()
+    public void A_street_that_is_too_long_or_a_town_with_an_escape_is_refused_naming_the_field()
     {
-        var refused = Prepare(Input(new string('x', MemberRules.MaxAddressTextLength + 1), "Amster\ndam"));
+        var refused = Prepare(Input(new string('x', MemberRules.MaxAddressTextLength + 1), "Amster\u001b[2Jdam"));
         Assert.False(refused.IsOk);
         Assert.Equal(["members[0].street", "members[0].town"], refused.Refusal!.Errors.Select(e => e.Field).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_street_and_town_typed_over_two_lines_in_a_spreadsheet_cell_are_stored_on_one_line()
+    {
+        // Alt+Enter in a cell reaches the rules as a line break (review18 #1); a pasted tab likewise.
+        var member = Assert.Single(Prepare(Input("Eerste\r\nHelmersstraat\t", "Amster\ndam")).Value!.Members);
+        Assert.Equal(("Eerste Helmersstraat", "Amster dam"), (member.Street, member.Town));
     }
 
     [Fact]

@@ -51,6 +51,42 @@ public sealed class CsvCapsTests
     }
 
     [Fact]
+    public void A_quote_inside_a_cell_is_plain_text_as_the_reader_reads_it_so_a_long_list_still_imports()
+    {
+        // Review18 #2: the pre-check counted every quote, so one stray quote mid-cell made the rest of a list over 32 KB
+        // "a cell of more than 32,767 characters". The reader opens a quote only at a cell's start.
+        var rows = Enumerable.Range(1, 1_000).Select(i => i == 3 ? "L-3;Café \"De Hoek;bedrijf;1054 AB;3\n" : $"L-{i};Lid {i};eigenaar-bewoner;1054 AB;{i}\n");
+        var text = Header + string.Concat(rows);
+        Assert.True(text.Length > 40_000);
+
+        var read = SheetReader.Read(Csv(text), "leden.csv");
+        Assert.True(read.IsOk, read.Refusal?.Errors.Single().Reason);
+        var sheet = read.Value.Single();
+        Assert.Equal(1_001, sheet.Rows.Count(r => !r.IsBlank));
+        Assert.Equal("Café \"De Hoek", sheet.Rows[3][1]);
+        Assert.Equal("L-1000", sheet.Rows[1_000][0]);
+
+        // A quoted cell with an escaped quote and a separator inside is one cell, as before.
+        var quoted = SheetReader.Read(Csv(Header + "L-1;\"Café \"\"De Hoek\"\"; achter\";bedrijf;1054 AB;1\n" + text[Header.Length..]), "leden.csv");
+        Assert.True(quoted.IsOk, quoted.Refusal?.Errors.Single().Reason);
+        Assert.Equal("Café \"De Hoek\"; achter", quoted.Value.Single().Rows[1][1]);
+    }
+
+    [Fact]
+    public void An_unclosed_quote_at_the_start_of_a_cell_in_a_long_list_still_gets_the_unclosed_quote_hint()
+    {
+        var text = Header + "L-1; \"Jan;eigenaar-bewoner;1054 AB;1\n"
+                   + string.Concat(Enumerable.Range(2, 1_000).Select(i => $"L-{i};Lid {i};eigenaar-bewoner;1054 AB;{i}\n"));
+        Assert.True(text.Length > 40_000);
+
+        var refused = SheetReader.Read(Csv(text), "leden.csv");
+        Assert.False(refused.IsOk);
+        var reason = refused.Refusal!.Errors.Single().Reason;
+        Assert.StartsWith("'leden.csv' heeft in rij 2, kolom 2 een cel van meer dan 32.767 tekens", reason);
+        Assert.Contains("Een aanhalingsteken (\") dat niet gesloten wordt", reason);
+    }
+
+    [Fact]
     public void More_rows_than_the_row_cap_are_refused_naming_the_file_not_a_sheet()
     {
         var limits = ImportLimits.Default with { MaxRows = 50 };

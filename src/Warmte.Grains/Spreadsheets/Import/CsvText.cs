@@ -56,26 +56,47 @@ public static class CsvText
     }
 
     /// <summary>
-    /// One pass over the text as the CSV reader splits it (quotes, separators, line ends): the first cell longer than the
-    /// limit, or a row with a value beyond the row limit; null when neither.
+    /// One pass over the text as the CSV reader splits it: the first cell longer than the limit, or a row with a value
+    /// beyond the row limit; null when neither. It follows the state machine of ExcelDataReader 3.6's CSV parser exactly
+    /// (review18 #2): a <c>"</c> opens a quoted value only at the start of a cell, after leading spaces (and tabs unless
+    /// the tab separates); inside it <c>""</c> is a quote and a single one closes it, the rest of the cell being plain
+    /// text. (Later ExcelDataReader versions also open a quote on <c>'</c>; 3.6 does not, nor does this scan.) A quote
+    /// inside an unquoted cell (<c>Café "De Hoek</c>) is a plain character, so it cannot make the rest of the file one
+    /// cell here while the reader reads it fine.
     /// </summary>
     private static Refusal? Scan(string text, char separator, string fileName, ImportLimits limits)
     {
         int row = 1, column = 1, cell = 0, lastRowWithValue = 0;
-        var quoted = false;
+        var state = CsvState.PreValue;
         var rowHasValue = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '"') { quoted = !quoted; continue; }
-            if (!quoted && c == separator) { column++; cell = 0; continue; }
-            if (!quoted && c is '\n' or '\r')
+            switch (state)
             {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
-                if (rowHasValue && row > limits.MaxRows) return TooManyRows(fileName, limits);
-                if (rowHasValue) lastRowWithValue = row;
-                row++; column = 1; cell = 0; rowHasValue = false;
-                continue;
+                case CsvState.QuotedValue:
+                    if (c == '"') { state = CsvState.QuotedValueQuote; continue; }
+                    break; // any other character, a separator or line end too, is part of the value
+                case CsvState.QuotedValueQuote:
+                    if (c == '"') { state = CsvState.QuotedValue; break; } // an escaped quote, one character
+                    state = CsvState.Value; // closed: the rest of the cell is a plain value
+                    goto default;
+                case CsvState.PreValue:
+                    if (c == ' ' || (c == '\t' && separator != '\t')) continue; // leading whitespace is skipped
+                    if (c == '"') { state = CsvState.QuotedValue; continue; }
+                    state = CsvState.Value;
+                    goto default;
+                default: // Value
+                    if (c == separator) { column++; cell = 0; state = CsvState.PreValue; continue; }
+                    if (c is '\n' or '\r')
+                    {
+                        if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                        if (rowHasValue && row > limits.MaxRows) return TooManyRows(fileName, limits);
+                        if (rowHasValue) lastRowWithValue = row;
+                        row++; column = 1; cell = 0; rowHasValue = false; state = CsvState.PreValue;
+                        continue;
+                    }
+                    break;
             }
             if (++cell > limits.MaxCellCharacters)
                 return Refusal.Invalid("file", $"'{fileName}' heeft in rij {Count(row)}, kolom {Count(column)} een cel van meer dan {Count(limits.MaxCellCharacters)} tekens, "
@@ -86,6 +107,8 @@ public static class CsvText
         if (rowHasValue && row > limits.MaxRows) return TooManyRows(fileName, limits);
         return null;
     }
+
+    private enum CsvState { PreValue, Value, QuotedValue, QuotedValueQuote }
 
     private static Refusal TooLarge(string fileName, ImportLimits limits) =>
         Refusal.Invalid("file", $"'{fileName}' is groter dan {Count(limits.MaxDecompressedBytes / (1024 * 1024))} MB, de grens voor een spreadsheet ({ImportLimits.MegabytesVariable}).");
