@@ -48,10 +48,11 @@ public static class BusinessCaseDeliverables
 }
 
 /// <summary>
-/// "Eerste business case" (the gate into Ontwikkeling): met when the board marked it present, or when a business-case version
-/// was saved on or before the day judged — the system's own fact, naming the version (tester T6).
+/// A deliverable the board marks that is also judged against the business case the service holds: the key and name are the
+/// deliverable's, and a subclass decides from the board's mark (as <see cref="DeliverableCondition"/> judges it) and the
+/// latest saved version (null: none saved).
 /// </summary>
-public sealed class SavedBusinessCaseCondition(DeliverableDefinition definition) : IGateCondition
+public abstract class BusinessCaseDeliverableCondition(DeliverableDefinition definition) : IGateCondition
 {
     private readonly DeliverableCondition _marked = new(definition);
 
@@ -59,10 +60,19 @@ public sealed class SavedBusinessCaseCondition(DeliverableDefinition definition)
 
     public string Description => definition.Name;
 
-    public ConditionResult Evaluate(GateContext context)
+    public ConditionResult Evaluate(GateContext context) => Evaluate(context, _marked.Evaluate(context), context.Known.Financing);
+
+    protected abstract ConditionResult Evaluate(GateContext context, ConditionResult marked, FinancingStatus? latest);
+}
+
+/// <summary>
+/// "Eerste business case" (the gate into Ontwikkeling): met when the board marked it present, or when a business-case version
+/// was saved on or before the day judged — the system's own fact, naming the version (tester T6).
+/// </summary>
+public sealed class SavedBusinessCaseCondition(DeliverableDefinition definition) : BusinessCaseDeliverableCondition(definition)
+{
+    protected override ConditionResult Evaluate(GateContext context, ConditionResult marked, FinancingStatus? latest)
     {
-        var marked = _marked.Evaluate(context);
-        var latest = context.Known.Financing;
         var first = context.Known.FirstBusinessCase;
         if (first is null || latest is null)
             return marked.Met || context.Project.Deliverables.Any(d => d.Key == Key)
@@ -86,18 +96,10 @@ public sealed class SavedBusinessCaseCondition(DeliverableDefinition definition)
 /// marked the checklist names the versions there are and how to record the decision; when marked but the latest version
 /// contradicts it (financing not closing, bridging needed), the evidence warns — the board's mark still counts (tester T6).
 /// </summary>
-public sealed class CheckedDeliverableCondition(DeliverableDefinition definition) : IGateCondition
+public sealed class CheckedDeliverableCondition(DeliverableDefinition definition) : BusinessCaseDeliverableCondition(definition)
 {
-    private readonly DeliverableCondition _marked = new(definition);
-
-    public string Key => definition.Key;
-
-    public string Description => definition.Name;
-
-    public ConditionResult Evaluate(GateContext context)
+    protected override ConditionResult Evaluate(GateContext context, ConditionResult marked, FinancingStatus? latest)
     {
-        var marked = _marked.Evaluate(context);
-        var latest = context.Known.Financing;
         if (marked.Met)
             return BusinessCaseDeliverables.Contradiction(Key, latest) is { } warning ? marked with { Evidence = $"{marked.Evidence} {warning}" } : marked;
         if (latest is null || context.Project.Deliverables.Any(d => d.Key == Key)) return marked;
