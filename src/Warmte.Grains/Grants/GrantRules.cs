@@ -22,12 +22,27 @@ public static class GrantRules
     public const int MaxDocuments = 50;
     public const decimal MaxAmount = 10_000_000_000m;
 
+    /// <summary>
+    /// Grants one project keeps, and tranches across them. Every grant lives in the project's one snapshot, rewritten by every
+    /// step and read whole by the summaries, cash plan, exports and alerts: these two bound it (a real project has a handful of
+    /// grants with about ten tranches each; KetelhuisWG: four grants, PAW in eight tranches). docs/grants-and-tranches.md.
+    /// </summary>
+    public const int MaxGrantsPerProject = 50;
+
+    /// <inheritdoc cref="MaxGrantsPerProject"/>
+    public const int MaxTranchesPerProject = 500;
+
     public static Outcome<Change<Grant>> Create(
-        string projectId, CreateGrant command, IEnumerable<string> existingIds, LocalDate today, Instant now)
+        string projectId, CreateGrant command, IReadOnlyList<Grant> existing, LocalDate today, Instant now)
     {
         var v = new Validation();
         var id = Slug.Check(v, "id", command.Id);
-        if (existingIds.Contains(id)) return Refusal.Conflict("already-exists", $"Subsidie '{id}' bestaat al bij dit project.");
+        if (existing.Any(g => g.Id == id)) return Refusal.Conflict("already-exists", $"Subsidie '{id}' bestaat al bij dit project.");
+        if (existing.Count >= MaxGrantsPerProject)
+            return Refusal.Conflict("too-many-grants",
+                $"Een project houdt maximaal {MaxGrantsPerProject} subsidies bij en dit project heeft er al {existing.Count}. "
+                + "Leg toekenningen van dezelfde regeling vast als één subsidie met meer tranches (een nieuw trancheplan van die subsidie).");
+        if (TooManyTranches(existing.Sum(g => g.Tranches.Length), command.Tranches?.Length ?? 0) is { } tooMany) return tooMany;
         var funder = v.Text("funder", command.Funder);
         var funderId = command.FunderId is null ? null : Slug.Check(v, "funderId", command.FunderId);
         var scheme = v.Text("scheme", command.Scheme);
@@ -101,8 +116,11 @@ public static class GrantRules
     /// be added at the end or fall away from the end; a tranche that has been requested keeps its
     /// plan (it is what was asked for). Together at most the amount granted.
     /// </summary>
-    public static Outcome<Change<Grant>> Replan(Grant grant, IReadOnlyList<PlannedTranche?> planned)
+    /// <param name="otherTranches">The tranches of the project's other grants (<see cref="MaxTranchesPerProject"/>).</param>
+    public static Outcome<Change<Grant>> Replan(Grant grant, IReadOnlyList<PlannedTranche?> planned, int otherTranches)
     {
+        // Only a plan that adds tranches can pass the project's limit: a project stored above it may still shrink or change its plans.
+        if (planned.Count > grant.Tranches.Length && TooManyTranches(otherTranches, planned.Count) is { } tooMany) return tooMany;
         var v = new Validation();
         if (planned.Count == 0) v.Add("tranches", "is verplicht: minstens één tranche.");
         if (planned.Count > MaxTranches) v.Add("tranches", $"maximaal {MaxTranches} tranches.");
@@ -132,6 +150,18 @@ public static class GrantRules
         return Outcome<Change<Grant>>.Ok(new(grant with { Tranches = tranches.ToImmutable() }, "grant.replanned",
             $"{grant.Scheme}: trancheplan bijgewerkt naar {tranches.Count} tranche(s), samen {DutchFormat.Money(total)}."));
     }
+
+    /// <summary>
+    /// 409 too-many-tranches when a plan of <paramref name="planned"/> tranches beside <paramref name="others"/> of the project's
+    /// other grants passes <see cref="MaxTranchesPerProject"/>; null when it fits. A plan over <see cref="MaxTranches"/> is the
+    /// field's own refusal (400 tranches), not this one.
+    /// </summary>
+    private static Refusal? TooManyTranches(int others, int planned) =>
+        planned <= MaxTranches && others + planned > MaxTranchesPerProject
+            ? Refusal.Conflict("too-many-tranches",
+                $"Een project houdt maximaal {MaxTranchesPerProject} tranches bij over al zijn subsidies samen; de andere subsidies van dit project "
+                + $"hebben er {others}, dus dit plan mag er hoogstens {Math.Max(0, MaxTranchesPerProject - others)} hebben (nu {planned}).")
+            : null;
 
     /// <summary>
     /// Whether tranche <paramref name="number"/> of <paramref name="grant"/> is paid as an advance: the first tranche of a grant

@@ -109,7 +109,7 @@ public sealed class GrantsGrain(IJournalStore store, IClock clock) : Grain, IGra
 
     public Task<Outcome<GrantView>> CreateGrant(CreateGrant command, string actor, string? idempotencyKey) =>
         Once(idempotencyKey, Fingerprint("create", command), command.Id, () =>
-            Ruled(GrantRules.Create(ProjectId, command, Current.Select(g => g.Id), AmsterdamTime.Today(clock), clock.GetCurrentInstant())),
+            Ruled(GrantRules.Create(ProjectId, command, Current, AmsterdamTime.Today(clock), clock.GetCurrentInstant())),
             actor);
 
     public Task<Outcome<GrantView>> Step(string grantId, int tranche, TrancheCommand command, string actor, string? idempotencyKey) =>
@@ -124,7 +124,7 @@ public sealed class GrantsGrain(IJournalStore store, IClock clock) : Grain, IGra
         await _journal.EnsureLoadedAsync();
         if (Current.FirstOrDefault(g => g.Id == grantId) is not { } grant) return Refusal.NotFound("Subsidie", grantId);
         if (GrantRules.SamePlan(grant, tranches)) return Outcome<GrantView>.Ok(GrantView.Of(await WithSteps(grant)));
-        return await Once(null, "", grantId, () => Ruled(GrantRules.Replan(grant, tranches)), actor);
+        return await Once(null, "", grantId, () => Ruled(GrantRules.Replan(grant, tranches, Current.Where(g => g.Id != grantId).Sum(g => g.Tranches.Length))), actor);
     }
 
     /// <summary>A page of the audit trail, newest first, read from the journal (<see cref="AuditTrail.PageAsync"/>, as the record grains).</summary>

@@ -111,6 +111,55 @@ public sealed class GrantRulesTests
         Assert.True(Do(g, 1, TrancheAction.Pay, new LocalDate(2021, 2, 1), 7_700_000m).IsOk);
     }
 
+    private static Grant Small(string id, int tranches) =>
+        GrantRules.Create("p", new CreateGrant
+        {
+            Id = id, Funder = "f", Scheme = "s", AmountGranted = 1_000m, DecidedOn = Today,
+            Tranches = [.. Enumerable.Range(0, tranches).Select(_ => new PlannedTranche { Amount = 1m })],
+        }, [], Today, Now).Value!.Value;
+
+    private static CreateGrant NewGrant(int tranches) => new()
+    {
+        Id = "nieuw", Funder = "f", Scheme = "s", AmountGranted = 1_000m, DecidedOn = Today,
+        Tranches = [.. Enumerable.Range(0, tranches).Select(_ => new PlannedTranche { Amount = 1m })],
+    };
+
+    [Fact]
+    public void A_project_takes_fifty_grants_and_refuses_the_fifty_first_with_a_409_naming_the_limit()
+    {
+        var fortyNine = Enumerable.Range(1, 49).Select(i => Small($"g-{i}", 1)).ToList();
+        Assert.True(GrantRules.Create("p", NewGrant(1), fortyNine, Today, Now).IsOk);
+        var fifty = fortyNine.Append(Small("g-50", 1)).ToList();
+        var refused = GrantRules.Create("p", NewGrant(1), fifty, Today, Now).Refusal!;
+        Assert.Equal((RefusalKind.Conflict, "too-many-grants"), (refused.Kind, refused.Code));
+        Assert.Contains("maximaal 50 subsidies", refused.Message);
+        Assert.Contains("heeft er al 50", refused.Message);
+        // The same id again is still "already exists", not the limit.
+        Assert.Equal("already-exists", GrantRules.Create("p", NewGrant(1) with { Id = "g-3" }, fifty, Today, Now).Refusal!.Code);
+    }
+
+    [Fact]
+    public void Tranches_across_a_projects_grants_stop_at_five_hundred_and_a_plan_may_always_shrink()
+    {
+        var others = Enumerable.Range(1, 5).Select(i => Small($"g-{i}", 90)).ToList(); // 450 tranches
+        Assert.True(GrantRules.Create("p", NewGrant(50), others, Today, Now).IsOk);
+        var refused = GrantRules.Create("p", NewGrant(51), others, Today, Now).Refusal!;
+        Assert.Equal((RefusalKind.Conflict, "too-many-tranches"), (refused.Kind, refused.Code));
+        Assert.Contains("maximaal 500 tranches", refused.Message);
+        Assert.Contains("hoogstens 50 hebben (nu 51)", refused.Message);
+        // Over a hundred in one plan is the field's own refusal, as before.
+        Assert.Equal("tranches", Assert.Single(GrantRules.Create("p", NewGrant(101), [], Today, Now).Refusal!.Errors).Field);
+
+        var grant = Small("eigen", 10);
+        PlannedTranche?[] Plan(int n) => [.. Enumerable.Range(0, n).Select(_ => new PlannedTranche { Amount = 1m })];
+        Assert.True(GrantRules.Replan(grant, Plan(50), otherTranches: 450).IsOk);
+        Assert.Equal("too-many-tranches", GrantRules.Replan(grant, Plan(51), otherTranches: 450).Refusal!.Code);
+        // A project stored above the limit (before it existed) may still shrink or change its plans, never grow them.
+        Assert.True(GrantRules.Replan(grant, Plan(10), otherTranches: 600).IsOk);
+        Assert.True(GrantRules.Replan(grant, Plan(4), otherTranches: 600).IsOk);
+        Assert.Equal("too-many-tranches", GrantRules.Replan(grant, Plan(11), otherTranches: 600).Refusal!.Code);
+    }
+
     [Fact]
     public void A_tranche_plan_larger_than_the_grant_is_refused()
     {

@@ -117,6 +117,37 @@ public sealed class GrantApiTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task A_project_keeps_at_most_fifty_grants_the_next_is_refused_in_Dutch_naming_the_limit_and_the_list_stays_bounded()
+    {
+        var (project, board, _) = await Setup(); // "paw", with 2 tranches
+        for (var i = 2; i <= 50; i++)
+            Assert.Equal(HttpStatusCode.Created, (await board.Post($"api/projects/{project}/grants", new
+            {
+                id = $"fonds-{i}", funder = "Klimaatfonds", scheme = "Ronde " + i, amountGranted = 10_000m, decidedOn = "2024-01-01",
+                tranches = new[] { new { amount = 10_000m } },
+            })).Status);
+
+        var refused = await board.Post($"api/projects/{project}/grants", new
+        {
+            id = "fonds-51", funder = "Klimaatfonds", scheme = "Ronde 51", amountGranted = 10_000m, decidedOn = "2024-01-01",
+            tranches = new[] { new { amount = 10_000m } },
+        });
+        Assert.Equal((HttpStatusCode.Conflict, "too-many-grants"), (refused.Status, refused.Code));
+        Assert.StartsWith("Een project houdt maximaal 50 subsidies bij en dit project heeft er al 50.", refused.Text("detail"));
+        var listed = await board.Get($"api/projects/{project}/grants");
+        Assert.Equal(HttpStatusCode.OK, listed.Status);
+        Assert.Equal(50, listed.Body.GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await board.Get($"api/projects/{project}/grants/fonds-51")).Status);
+        // A grant already there still answers as before (a retry of a creation is not a 51st grant).
+        var again = await board.Post($"api/projects/{project}/grants", new
+        {
+            id = "fonds-7", funder = "Klimaatfonds", scheme = "Ronde 7", amountGranted = 10_000m, decidedOn = "2024-01-01",
+            tranches = new[] { new { amount = 10_000m } },
+        });
+        Assert.Equal((HttpStatusCode.Conflict, "already-exists"), (again.Status, again.Code));
+    }
+
+    [Fact]
     public async Task Bad_tranche_input_is_400_naming_the_field_and_unknown_things_are_404()
     {
         var (project, board, _) = await Setup();

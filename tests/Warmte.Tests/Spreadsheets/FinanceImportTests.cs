@@ -382,17 +382,17 @@ public sealed class FinanceImportTests
     {
         var grant = PawGrant(Recorded(1, (TrancheStatus.Aangevraagd, new LocalDate(2020, 3, 15))), Recorded(2));
         PlannedTranche?[] plan = [new() { Amount = 1_000_000m }, new() { Amount = 900_000m, PlannedOn = new LocalDate(2021, 1, 1) }, new() { Amount = 800_000m }];
-        var replanned = GrantRules.Replan(grant, plan);
+        var replanned = GrantRules.Replan(grant, plan, otherTranches: 0);
         Assert.True(replanned.IsOk);
         Assert.Equal([1_000_000m, 900_000m, 800_000m], replanned.Value!.Value.Tranches.Select(t => t.PlannedAmount));
         Assert.Equal(TrancheStatus.Aangevraagd, replanned.Value.Value.Tranches[0].Status);
         Assert.True(GrantRules.SamePlan(replanned.Value.Value, plan));
 
-        var requestedChanged = GrantRules.Replan(grant, [new() { Amount = 500_000m }]);
+        var requestedChanged = GrantRules.Replan(grant, [new() { Amount = 500_000m }], otherTranches: 0);
         Assert.Equal(["tranches[0].amount"], requestedChanged.Refusal!.Errors.Select(e => e.Field));
-        var tooMuch = GrantRules.Replan(grant, [new() { Amount = 1_000_000m }, new() { Amount = 2_000_000m }]);
+        var tooMuch = GrantRules.Replan(grant, [new() { Amount = 1_000_000m }, new() { Amount = 2_000_000m }], otherTranches: 0);
         Assert.Contains("meer dan de toekenning", Assert.Single(tooMuch.Refusal!.Errors).Reason);
-        var dropRequested = GrantRules.Replan(PawGrant(Recorded(1), Recorded(2, (TrancheStatus.Aangevraagd, new LocalDate(2021, 1, 1)))), [new() { Amount = 1_000_000m }]);
+        var dropRequested = GrantRules.Replan(PawGrant(Recorded(1), Recorded(2, (TrancheStatus.Aangevraagd, new LocalDate(2021, 1, 1)))), [new() { Amount = 1_000_000m }], otherTranches: 0);
         Assert.Contains("kan niet uit het plan vervallen", Assert.Single(dropRequested.Refusal!.Errors).Reason);
     }
 }
