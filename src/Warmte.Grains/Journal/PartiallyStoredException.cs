@@ -2,7 +2,7 @@ namespace Warmte.Journal;
 
 /// <summary>
 /// A write of several commits (a project: the project, its link in the cooperative, its alert watch; a cooperative: the
-/// cooperative, the registry, its umbrellas) stopped after an earlier commit landed: the message says in Dutch what is
+/// cooperative, the registry, its umbrellas; a retention pass: the register's erasures, then each project's consent answers) stopped after an earlier commit landed: the message says in Dutch what is
 /// stored and what is missing, the inner exception why the later commit failed. Repeating the same request completes it
 /// (docs/operations.md, "A full disk"); the API answers 503 storage-full-partial or partially-stored, never "niets bewaard".
 /// A type of its own that Orleans serialises, so the API still recognises it after a grain call.
@@ -10,7 +10,13 @@ namespace Warmte.Journal;
 [GenerateSerializer, Alias("Warmte.PartiallyStoredException")]
 public sealed class PartiallyStoredException : Exception
 {
-    public PartiallyStoredException(string stored, Exception cause) : base(stored, cause) { }
+    public PartiallyStoredException(string stored, Exception cause, string? repeat = null) : base(stored, cause) => Repeat = repeat ?? CreatesNothingTwice;
+
+    /// <summary>What the same request again does, after "Herhaal hetzelfde verzoek …;"; a creation's and a join's by default.</summary>
+    public const string CreatesNothingTwice = "er wordt niets dubbel aangemaakt.";
+
+    /// <summary>What the same request again does (a retention pass erases nothing twice, it creates nothing).</summary>
+    [Id(0)] public string Repeat { get; init; } = CreatesNothingTwice;
 
     /// <summary>For Orleans' serialiser.</summary>
     public PartiallyStoredException() { }
@@ -29,7 +35,7 @@ public sealed class PartiallyStoredException : Exception
     }
 
     /// <summary>As <see cref="Step(Func{Task}, Func{string})"/>, for a step with an answer.</summary>
-    public static async Task<T> Step<T>(Func<Task<T>> step, Func<string> stored)
+    public static async Task<T> Step<T>(Func<Task<T>> step, Func<string> stored, string? repeat = null)
     {
         try
         {
@@ -37,7 +43,7 @@ public sealed class PartiallyStoredException : Exception
         }
         catch (Exception cause) when (cause is not PartiallyStoredException)
         {
-            throw new PartiallyStoredException(stored(), cause);
+            throw new PartiallyStoredException(stored(), cause, repeat);
         }
     }
 }

@@ -139,6 +139,36 @@ public static class MemberPrivacyRules
             .OrderBy(x => x.Number, StringComparer.Ordinal)];
 
     /// <summary>
+    /// What a retention pass that stopped half-way did and did not do, in Dutch (a later commit failed after earlier ones
+    /// landed: "er is niets bewaard" would be false). <paramref name="erased"/>: the former members erased; <paramref name="cleared"/>:
+    /// the projects whose consent answers were gone through, with how many answers went; <paramref name="pending"/>: the
+    /// projects not gone through yet. The same run again does the rest (docs/operations.md, "A full disk").
+    /// </summary>
+    public static string PartlyApplied(IReadOnlyList<string> erased, IReadOnlyList<(string Project, int Removed)> cleared, IReadOnlyList<string> pending)
+    {
+        var done = new List<string>();
+        if (erased.Count > 0)
+            done.Add($"naam en adres van {erased.Count} {DutchFormat.Noun(erased.Count, "oud-lid", "oud-leden")} gewist ({Listed(erased, 10)})");
+        var removed = cleared.Where(c => c.Removed > 0).ToList();
+        if (removed.Count > 0)
+            done.Add($"{removed.Sum(c => c.Removed)} {DutchFormat.Noun(removed.Sum(c => c.Removed), "antwoord", "antwoorden")} per adres van de "
+                     + $"huurdersinstemming verwijderd ({Projects(removed.Select(c => c.Project).ToList())})");
+        var notYet = pending.Count == 0 ? "" :
+            $"; de antwoorden per adres van {Projects(pending)} zijn nog niet nagelopen";
+        return $"De bewaartermijnen zijn maar deels toegepast: {(done.Count > 0 ? string.Join(" en ", done) : "niets gewist")}{notYet}.";
+    }
+
+    private static string Projects(IReadOnlyList<string> ids) =>
+        $"{DutchFormat.Noun(ids.Count, "project", "projecten")} {Listed([.. ids.Select(p => $"'{p}'")], 10)}";
+
+    /// <summary>"a, b en c"; more than <paramref name="max"/> as the first ones and "en nog n".</summary>
+    private static string Listed(IReadOnlyList<string> items, int max)
+    {
+        if (items.Count > max) return $"{string.Join(", ", items.Take(max))} en nog {items.Count - max}";
+        return items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} en {items[^1]}";
+    }
+
+    /// <summary>
     /// Whether <paramref name="left"/> plus <paramref name="months"/> (≥ 0) lies on or before <paramref name="today"/>, as
     /// <c>left.PlusMonths(months) &lt;= today</c> but without overflowing: a sum past the calendar's last month lies after any today.
     /// </summary>

@@ -61,6 +61,9 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
     public const string FactKind = "member";
     public const string RetentionReminder = "privacy-retention";
 
+    /// <summary>What repeating a retention pass that stopped half-way does (after "Herhaal hetzelfde verzoek …;").</summary>
+    public const string RetentionRepeat = "de ronde slaat over wat al gedaan is en doet de rest (anders doet de dagelijkse ronde dat vanzelf).";
+
     /// <summary>Who an automatic retention pass is in the audit trail.</summary>
     public const string RetentionActor = "systeem:bewaartermijn";
 
@@ -224,11 +227,24 @@ public sealed class MemberRegisterGrain(IJournalStore store, IClock clock) : Gra
         var today = Today;
         var due = MemberPrivacyRules.DueForErasure(_register.Values, state.State.Privacy.FormerMemberRetentionMonths, today);
         if (due.Length > 0) await EraseAsync([.. due.Select(m => MemberPrivacyRules.Erased(m, today))], actor, "na de bewaartermijn");
-        var removed = 0;
+        var erased = due.Select(m => m.Number).ToList();
+        var cleared = new List<(string Project, int Removed)>();
         if (state.State.Privacy.ConsentAnswerRetentionMonths is { } months)
-            foreach (var project in await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).ProjectIds())
-                removed += await GrainFactory.GetGrain<TenantConsent.ITenantConsentGrain>(project).ApplyRetention(months, actor);
-        return new RetentionResult([.. due.Select(m => m.Number)], removed);
+        {
+            var projects = await GrainFactory.GetGrain<Cooperatives.ICooperativeGrain>(CooperativeId).ProjectIds();
+            foreach (var project in projects)
+            {
+                var consent = GrainFactory.GetGrain<TenantConsent.ITenantConsentGrain>(project);
+                // Each project is a commit of its own: once one has landed, a later failure must say what is done (never
+                // "niets bewaard"); the same run again skips what is done and does the rest, as the daily run would.
+                var removed = erased.Count == 0 && cleared.All(c => c.Removed == 0)
+                    ? await consent.ApplyRetention(months, actor)
+                    : await PartiallyStoredException.Step(() => consent.ApplyRetention(months, actor),
+                        () => MemberPrivacyRules.PartlyApplied(erased, cleared, [.. projects.Skip(cleared.Count)]), RetentionRepeat);
+                cleared.Add((project, removed));
+            }
+        }
+        return new RetentionResult([.. erased], cleared.Sum(c => c.Removed));
     }
 
     private async Task EraseAsync(IReadOnlyList<Member> erased, string actor, string why)

@@ -349,7 +349,7 @@ public static partial class WarmteHost
                 http.RequestServices.GetRequiredService<StorageSpace>().Answered(partly);
                 http.Response.Headers.RetryAfter = StorageSpace.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, StorageSpace.PartialProblemCode, "Opslag vol, deels bewaard",
-                    partly.Message + " Herhaal hetzelfde verzoek zodra er weer ruimte is; er wordt niets dubbel aangemaakt. Meld het aan de "
+                    partly.Message + " Herhaal hetzelfde verzoek zodra er weer ruimte is; " + partly.Repeat + " Meld het aan de "
                     + "beheerder van de dienst: die moet ruimte maken op de schijf van de database.");
                 break;
             case Warmte.Journal.PartiallyStoredException partly:
@@ -363,7 +363,7 @@ public static partial class WarmteHost
                     logger.LogError(cause, "Partly stored on {Method} {Path}", http.Request.Method, LogSafe.Path(http.Request.Path));
                 http.Response.Headers.RetryAfter = "2";
                 await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, PartiallyStoredProblemCode, "Deels bewaard",
-                    partly.Message + " Herhaal hetzelfde verzoek over enkele seconden; er wordt niets dubbel aangemaakt.");
+                    partly.Message + " Herhaal hetzelfde verzoek over enkele seconden; " + partly.Repeat);
                 break;
             case var full when StorageSpace.IsFull(full):
                 // Before the transient case (Npgsql calls disk_full transient): a full disk needs a person, not a retry in 2 s.
