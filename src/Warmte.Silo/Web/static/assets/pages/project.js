@@ -51,13 +51,16 @@ run(async () => {
     historyHolder.replaceChildren(history(project));
   };
   draw();
-  const saved = updated => { project = updated; draw(); };
+  // What one form saves, the others show too (a document changes the gate's count; a Go, the documents offered first).
+  const forms = [];
+  const saved = updated => { project = updated; draw(); forms.forEach(f => f.refresh()); };
 
   // A stopped project takes no writes at all (the API refuses them), so it gets no forms.
   if (writable && project.phase !== 'Gestopt') {
+    forms.push(deliverableForm(() => project, gates, saved), gateDecisionForm(() => project, today, saved));
     main.append(section('Mijlpaal vastleggen', milestoneForm(project, saved)));
-    main.append(section('Document of besluit vastleggen', deliverableForm(() => project, gates, saved)));
-    main.append(section('Poortbesluit vastleggen', gateDecisionForm(() => project, today, saved)));
+    main.append(section('Document of besluit vastleggen', forms[0]));
+    main.append(section('Poortbesluit vastleggen', forms[1]));
   }
 
   main.append(section('Documenten en besluiten', deliverableHolder));
@@ -333,14 +336,20 @@ function deliverableForm(current, gates, onSaved) {
       return;
     }
     onSaved(updated);
-    options();
-    fill();
     const g = updated.nextGate;
     const state = g ? ` Poort ${g.from} → ${g.to}: ${g.conditions.filter(c => c.met).length} van ${g.conditions.length} voorwaarden vervuld.` : '';
     status.replaceChildren(message('ok', `'${describe.get(key) || key}' vastgelegd: aanwezig sinds ${date(on)}.${state}`),
       ...(updated.warnings || []).map(w => message('warning', `Let op: ${w}`)));
   });
+  form.refresh = () => { options(); fill(); };
   return form;
+}
+
+/** Where the project stands, above the gate-decision form; redrawn when a document is recorded. */
+function summaryText(project) {
+  const g = project.nextGate;
+  const met = g ? g.conditions.filter(c => c.met).length : 0;
+  return `Huidige fase: ${project.phase}, sinds ${date(project.phaseSince)}.` + (g ? ` Poort naar ${g.to}: ${met} van ${g.conditions.length} voorwaarden vervuld.` : '');
 }
 
 /** The phase a no-go goes back to, where the API allows one (from Haalbaarheid, Ontwikkeling and Realisatie). */
@@ -362,6 +371,7 @@ function gateDecisionForm(current, today, onSaved) {
     const next = project.nextGate ? project.nextGate.to : null;
     const back = previousPhase(project.phase);
     if (!next && !back) {
+      holder.refresh = () => {};
       holder.replaceChildren(h('p', {}, `In fase ${project.phase} volgt geen poort meer.`), ...(done ? [done] : []));
       return;
     }
@@ -380,10 +390,10 @@ function gateDecisionForm(current, today, onSaved) {
     const rationale = h('textarea', { id: 'gd-rationale', name: 'rationale', rows: '3', maxlength: '4000', 'aria-describedby': 'gd-rationale-error' });
     const rationaleError = fieldError('gd-rationale-error');
     const refusal = h('div', { id: 'gate-refusal' });
-    const met = project.nextGate ? project.nextGate.conditions.filter(c => c.met).length : 0;
+    const summary = h('p', { id: 'gate-form-summary' }, summaryText(project));
+    holder.refresh = () => { summary.textContent = summaryText(current()); };
     const form = h('form', { class: 'panel', id: 'gate-form', novalidate: true },
-      h('p', {}, `Huidige fase: ${project.phase}, sinds ${date(project.phaseSince)}.`,
-        project.nextGate ? ` Poort naar ${next}: ${met} van ${project.nextGate.conditions.length} voorwaarden vervuld.` : ''),
+      summary,
       h('fieldset', { class: 'choices' }, h('legend', {}, 'Besluit'), ...choices.filter(Boolean), toError),
       h('div', { class: 'fields' },
         h('div', {}, h('label', { for: 'gd-date' }, 'Datum van het besluit (dd-mm-jjjj)'), decidedOn,
