@@ -38,7 +38,7 @@ public sealed class ProjectFormsDashboardTests(BrowserFixture fixture)
         Assert.Empty(await page.EvaluateAsync<string[]>(
             "() => [...document.querySelectorAll('#deliverable-form input, #deliverable-form select, #gate-form input, #gate-form textarea')].filter(e => e.labels.length === 0).map(e => e.id)"));
         // The choice starts at the next gate's first open condition; a computed one (ALV decision) is never offered.
-        var choice = page.GetByLabel("Document of besluit");
+        var choice = page.GetByLabel("Document of besluit", new() { Exact = true });
         await Expect(choice).ToHaveValueAsync("bewonersgroep");
         await Expect(choice.Locator("option[value='realisatiebesluit']")).ToHaveCountAsync(0);
         await Expect(choice.Locator("option[value='vergunningen']")).ToHaveCountAsync(1);
@@ -142,7 +142,7 @@ public sealed class ProjectFormsDashboardTests(BrowserFixture fixture)
         await Expect(page.GetByLabel("Datum van het besluit (dd-mm-jjjj)")).Not.ToHaveAttributeAsync("aria-invalid", "true");
 
         // A document dated in the future: the API's reason at the date field.
-        await page.GetByLabel("Document of besluit").SelectOptionAsync("haalbaarheidsstudie");
+        await page.GetByLabel("Document of besluit", new() { Exact = true }).SelectOptionAsync("haalbaarheidsstudie");
         await page.GetByLabel("Aanwezig sinds (dd-mm-jjjj)").FillAsync("01-02-2027");
         await page.GetByRole(AriaRole.Button, new() { Name = "Als aanwezig vastleggen" }).ClickAsync();
         await Expect(page.Locator("#dl-present-error")).ToContainTextAsync("Aanwezig sinds: 01-02-2027 ligt in de toekomst.");
