@@ -303,7 +303,7 @@ function deliverableForm(current, gates, onSaved) {
   const form = h('form', { class: 'panel', id: 'deliverable-form', novalidate: true },
     h('p', {}, 'Leg vast dat een document of besluit dat een poort vraagt er is, met de datum waarop het er was. Een poortbesluit telt alleen bewijs van op of vóór zijn datum.'),
     h('div', { class: 'fields' },
-      h('div', {}, h('label', { for: 'dl-key' }, 'Document of besluit'), choose, keyError),
+      h('div', { class: 'wide' }, h('label', { for: 'dl-key' }, 'Document of besluit'), choose, keyError),
       h('div', {}, h('label', { for: 'dl-present' }, 'Aanwezig sinds (dd-mm-jjjj)'), presentOn,
         h('p', { class: 'hint', id: 'dl-present-hint' }, 'Niet in de toekomst.'), presentError),
       h('div', {}, h('label', { for: 'dl-reference' }, 'Verwijzing (mag leeg; bijv. rapport of versie)'), reference, referenceError)),
