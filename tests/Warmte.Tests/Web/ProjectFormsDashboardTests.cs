@@ -107,7 +107,8 @@ public sealed class ProjectFormsDashboardTests(BrowserFixture fixture)
         var (project, boardToken) = await OwnProject();
         var admin = fixture.Server.Client();
         Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/deliverables/bewonersgroep", new { presentOn = "2026-03-01" })).Status);
-        var page = await fixture.SignedIn(boardToken);
+        // At phone width: the forms and their messages stay within the screen.
+        var page = await fixture.SignedIn(boardToken, width: 390, height: 844);
         await page.GotoAsync($"/app/project?id={project}");
         var gateForm = page.Locator("#gate-form");
         var send = gateForm.GetByRole(AriaRole.Button, new() { Name = "Poortbesluit vastleggen" });
@@ -147,6 +148,9 @@ public sealed class ProjectFormsDashboardTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Als aanwezig vastleggen" }).ClickAsync();
         await Expect(page.Locator("#dl-present-error")).ToContainTextAsync("Aanwezig sinds: 01-02-2027 ligt in de toekomst.");
         await Expect(page.GetByLabel("Aanwezig sinds (dd-mm-jjjj)")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            "the project page scrolls sideways at 390 px with the forms and their refusals shown");
 
         var stored = (await admin.Get($"api/projects/{project}")).Body;
         Assert.Equal("Initiatief", stored.GetProperty("phase").GetString());
