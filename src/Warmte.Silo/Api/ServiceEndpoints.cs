@@ -42,7 +42,8 @@ public static class ServiceEndpoints
         {
             from = PhaseMachine.Order[PhaseMachine.Order.ToList().IndexOf(to) - 1],
             to,
-            conditions = GateRules.Default.ConditionsFor(to).Select(c => new { key = c.Key, description = c.Description }),
+            // markable: the board records it (PUT …/deliverables/{key}); the others are computed from their own registers.
+            conditions = GateRules.Default.ConditionsFor(to).Select(c => new { key = c.Key, description = c.Description, markable = GateRules.FindDeliverable(c.Key) is not null }),
         }))).WithTags("Service").WithSummary("De poorten en hun voorwaarden");
 
         var tokens = api.MapGroup("/tokens").WithTags("Tokens");
