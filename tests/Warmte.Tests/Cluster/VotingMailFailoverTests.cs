@@ -11,8 +11,8 @@ namespace Warmte.Tests.Cluster;
 
 /// <summary>
 /// Two real silo processes on one PostgreSQL database and a real, slow SMTP server: the silo running a keyed voting mail
-/// is killed mid-mailing. A retry through the other silo is first "still being sent" (until the cluster knows the silo
-/// is dead), then "interrupted" in Dutch, mails nobody until the board asks for the restart, and the restart mails
+/// is killed mid-mailing. A retry through the other silo is "still being sent" while the cluster does not yet know the
+/// silo is dead, then "interrupted" in Dutch, mails nobody until the board asks for the restart, and the restart mails
 /// everyone again with new codes that work (the first mails' codes never became valid), with an audit line.
 /// </summary>
 public sealed class VotingMailFailoverTests(ITestOutputHelper output)
@@ -118,6 +118,60 @@ public sealed class VotingMailFailoverTests(ITestOutputHelper output)
         finally
         {
             foreach (var silo in silos) await silo.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// One silo on SQLite, killed mid-mailing and started again on its file: the new process is another silo (another
+    /// generation), so the retry hears at once that the mailing was interrupted, and the restart mails working codes.
+    /// </summary>
+    [Fact]
+    public async Task On_sqlite_a_mailing_cut_off_by_a_crash_is_named_interrupted_after_the_restart_and_restarted_only_on_request()
+    {
+        await using var smtp = await SmtpMaildir.StartAsync(secondsPerMessage: 4);
+        var silo = SiloProcess.OnSqlite("sqlite silo",
+            "--Voting:RequestsPerMinutePerAddress", "1000000",
+            "--Mail:Host", "127.0.0.1", "--Mail:Port", smtp.Port.ToString(), "--Mail:Security", "None",
+            "--Mail:From", "Bestuur Warmtenet <bestuur@warmtenet.example>", "--Voting:PublicUrl", PublicUrl,
+            "--" + Warmte.Silo.Hosting.TestClockOffset.Key, ServiceClock.OffsetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        silo.HostEnvironment = Warmte.Silo.Hosting.TestClockOffset.Environment;
+        try
+        {
+            silo.Start();
+            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(240));
+            string token;
+            using (var admin = silo.Client()) token = await Setup(admin, "mailcrash");
+            var key = "mail-" + Guid.NewGuid().ToString("N");
+            using (var board = silo.Client(token))
+            {
+                board.Timeout = TimeSpan.FromMinutes(5);
+                var first = Mail(board, "mailcrash", key, new { });
+                await WaitFor("the first mail of the first try", () => Task.FromResult(smtp.Messages().Count >= 1), TimeSpan.FromSeconds(60));
+                silo.Kill();
+                await Assert.ThrowsAnyAsync<Exception>(() => first);
+            }
+            silo.Start();
+            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(240));
+            using var after = silo.Client(token);
+            var retry = await Mail(after, "mailcrash", key, new { });
+            Assert.Equal((HttpStatusCode.Conflict, "mail-interrupted"), (retry.Status, retry.Code));
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var firstTry = CodesIn(smtp);
+            Assert.InRange(firstTry.Count, 1, 2);
+
+            var restarted = await Mail(after, "mailcrash", key, new { restartInterrupted = true });
+            Assert.True(restarted.Status == HttpStatusCode.OK, restarted.Body);
+            Assert.Equal(firstTry.Count + 3, smtp.Messages().Count);
+            using var member = silo.Client(token: null);
+            foreach (var code in CodesIn(smtp).Except(firstTry))
+            {
+                var vote = await member.PostAsJsonAsync("api/stem/votes", new { code, proposalId = "tarief", choice = "Voor" });
+                Assert.True(vote.StatusCode == HttpStatusCode.OK, code + ": " + await vote.Content.ReadAsStringAsync());
+            }
+        }
+        finally
+        {
+            await silo.DisposeAsync();
         }
     }
 
