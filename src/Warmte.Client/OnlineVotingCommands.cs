@@ -17,6 +17,8 @@ internal static class OnlineVotingCommands
     private static readonly OptionSpec Members = new("members", "lidnummer,...", "Alleen voor deze leden een nieuwe code (hun oude code vervalt); standaard alle stemgerechtigden");
     private static readonly OptionSpec Force = new("force", null, "Een bestaand bestand overschrijven");
     private static readonly OptionSpec Mail = new("mail", null, "De dienst mailt elk lid met een e-mailadres zijn eigen code (Mail:* en Voting:PublicUrl ingesteld); in plaats van --out");
+    private static readonly OptionSpec Restart = new("opnieuw", null,
+        "Met --mail en de --idempotency-key van een onderbroken mailing: opnieuw mailen, met een nieuwe code voor ieder gekozen lid");
 
     public static readonly CommandSpec Open = new(
         "alv online open",
@@ -40,8 +42,10 @@ internal static class OnlineVotingCommands
         + "per mail; alleen wie de mail kreeg, krijgt een nieuwe code. De leden zonder e-mailadres (of bij wie verzenden mislukte) "
         + "houden hun vorige code en worden genoemd; wie nog geen code heeft, krijgt een brief met --members … --out. Exitcode 3 "
         + "als een lid geen mail kreeg (niet opnieuw versturen: alleen brieven zijn nog nodig); is de mailserver onbereikbaar, dan wordt niets vervangen. Blijft het antwoord op --mail uit, "
-        + "dan noemt de foutmelding dezelfde opdracht met --idempotency-key <sleutel>: die mailt niemand opnieuw en vervangt geen code.",
-        [Cooperative, Meeting], [Out, Members, Force, Mail, GrantCommands.IdempotencyKey],
+        + "dan noemt de foutmelding dezelfde opdracht met --idempotency-key <sleutel>: die mailt niemand opnieuw en vervangt geen code. "
+        + "Is die mailing onderbroken (de silo die mailde, is gestopt), dan zegt de dienst dat en mailt pas opnieuw met --opnieuw: "
+        + "de codes uit de onderbroken mailing zijn nooit geldig geworden, dus ieder gekozen lid krijgt een nieuwe.",
+        [Cooperative, Meeting], [Out, Members, Force, Mail, GrantCommands.IdempotencyKey, Restart],
         ["warmte alv online codes ketelhuiswg alv-2027-voorjaar --out stemcodes.xlsx",
          "warmte alv online codes ketelhuiswg alv-2027-voorjaar --mail",
          "warmte alv online codes ketelhuiswg alv-2027-voorjaar --members KWG-0007 --out brief-kwg-0007.html"],
@@ -101,6 +105,8 @@ internal static class OnlineVotingCommands
             if (context.Option(Out) is not null) throw new UsageException("Kies --mail (de dienst mailt de codes) of --out (een bestand), niet beide.", command);
             return await RunMail(context);
         }
+        if (context.Invocation.Flag(Restart))
+            throw new UsageException("--opnieuw hoort bij --mail: het herstart een onderbroken mailing.", command);
         if (context.Option(GrantCommands.IdempotencyKey) is not null)
             throw new UsageException("--idempotency-key hoort bij --mail: codes in een bestand (--out) kunnen niet veilig herhaald worden, een herhaling maakt nieuwe codes.", command);
         var target = Commands.Required(context, Out).Trim();
@@ -110,7 +116,13 @@ internal static class OnlineVotingCommands
         if (File.Exists(target) && !context.Invocation.Flag(Force))
             throw new InputException($"'{target}' bestaat al en wordt niet overschreven (de codes erin zouden verloren gaan); kies een andere naam of gebruik --force.");
         var members = List(context.Option(Members));
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
+        var restart = context.Invocation.Flag(Restart);
+        if (restart && context.Option(GrantCommands.IdempotencyKey) is null)
+            throw new UsageException("--opnieuw herstart de onderbroken mailing van één sleutel: geef die met --idempotency-key (de foutmelding noemt de hele opdracht).",
+                context.Invocation.Command);
+        var bodyFields = new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members };
+        if (restart) bodyFields["restartInterrupted"] = true;
+        var body = JsonSerializer.Serialize(bodyFields);
         var warnings = new List<string>();
         var (bytes, mediaType, _) = await context.Api.DownloadAsync($"{Path(context)}/codes?format={format}",
             format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html", body, warning: warnings.Add);
@@ -146,7 +158,13 @@ internal static class OnlineVotingCommands
     private static async Task<int> RunMail(CommandContext context)
     {
         var members = List(context.Option(Members));
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members });
+        var restart = context.Invocation.Flag(Restart);
+        if (restart && context.Option(GrantCommands.IdempotencyKey) is null)
+            throw new UsageException("--opnieuw herstart de onderbroken mailing van één sleutel: geef die met --idempotency-key (de foutmelding noemt de hele opdracht).",
+                context.Invocation.Command);
+        var bodyFields = new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members };
+        if (restart) bodyFields["restartInterrupted"] = true;
+        var body = JsonSerializer.Serialize(bodyFields);
         var (coop, meeting) = (context.Argument(0), context.Argument(1));
         // A fresh key per invocation (or the one given): after no answer the same command with that key mails nobody
         // again and replaces no code; the service answers what the first try did.
@@ -166,6 +184,18 @@ internal static class OnlineVotingCommands
         catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "mail-in-progress")
         {
             throw new ApiException(refused.Response) { Hint = "Probeer het over een minuut opnieuw met:\n  " + retry };
+        }
+        catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "mail-interrupted")
+        {
+            // The service's text names the API's flag; a CLI user gets the whole command.
+            using var problem = refused.Response.TryParse();
+            var detail = problem?.RootElement.Str("detail") ?? "";
+            var cut = detail.IndexOf(" Verstuur opnieuw met", StringComparison.Ordinal);
+            throw new ApiException(refused.Response)
+            {
+                Detail = (cut < 0 ? detail : detail[..cut]) + " Alleen een nieuwe mailing helpt: ieder gekozen lid met een e-mailadres krijgt dan een nieuwe code, en alleen die werkt.",
+                Hint = "Opnieuw mailen:\n  " + retry + " --opnieuw",
+            };
         }
         catch (ApiException refused) when (refused.Response.StatusCode == 409 && ProblemCode(refused.Response) == "idempotency-key-reused")
         {

@@ -69,6 +69,12 @@ public sealed record IssueCodes
 {
     /// <summary>Members to (re-)issue a code for; empty or absent: every eligible member (all earlier codes stop working).</summary>
     [Id(0)] public ImmutableArray<string?>? Members { get; init; }
+
+    /// <summary>
+    /// <c>…/online/mail</c> with an <c>Idempotency-Key</c> only: true to mail again under a key whose mailing was
+    /// interrupted (409 <c>mail-interrupted</c>), with new codes for everyone chosen. Not part of what the key stands for.
+    /// </summary>
+    [Id(1)] public bool? RestartInterrupted { get; init; }
 }
 
 /// <summary>One issued code, in plain text: it exists only in this answer (the store keeps its hash).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using Warmte.Alv;
 using Warmte.Audit;
 using Warmte.Common;
@@ -69,20 +70,23 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     /// <summary>
     /// <see cref="PrepareCodes"/> for a mail sent with an <c>Idempotency-Key</c> (<see cref="VotingMailRetry"/>): the key
     /// is looked up first, since the mail cannot be taken back. Stored → its answer, nothing prepared; still being sent by
-    /// an earlier try → 409 <c>mail-in-progress</c>; another request under the key → 409 <c>idempotency-key-reused</c>.
-    /// Otherwise the codes, and the key counts as in flight until <see cref="IssueMailed"/> or <see cref="MailEnded"/>.
+    /// a running silo → 409 <c>mail-in-progress</c>; interrupted (that silo is gone) → 409 <c>mail-interrupted</c> unless
+    /// <see cref="IssueCodes.RestartInterrupted"/> (then mailed again, and the audit says so); another request under the
+    /// key → 409 <c>idempotency-key-reused</c>. Otherwise the codes, and a durable mark (<see cref="IVotingMailings"/>) says
+    /// that <paramref name="silo"/> (the Orleans address of the silo that mails) is mailing, until
+    /// <see cref="IssueMailed"/> or <see cref="MailEnded"/>.
     /// </summary>
-    Task<Outcome<PreparedMail>> PrepareMail(IssueCodes command, string key);
+    Task<Outcome<PreparedMail>> PrepareMail(IssueCodes command, string key, string actor, string silo);
 
     /// <summary>
     /// <see cref="IssueSent"/> with the key: the codes become valid and the key's row, with <paramref name="answer"/> (the
     /// endpoint's answer, which holds no code), is written in the same commit. Answers the answer to give: this one, or
     /// the stored one when another try committed the key first.
     /// </summary>
-    Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer);
+    Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer, string silo);
 
     /// <summary>A keyed mail that ended without <see cref="IssueMailed"/> (server unreachable, a failure): the key is free again.</summary>
-    Task MailEnded(string key);
+    Task MailEnded(string key, string silo);
 
     Task<Outcome<OnlineVotingView>> Close(string actor);
 
@@ -156,7 +160,8 @@ public sealed class VotingCodeDirectoryGrain(IJournalStore store, IClock clock) 
     private sealed record DirectoryRow(string VotingKey);
 }
 
-public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain, IOnlineVotingGrain
+public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVotingMailings mailings, IClusterMembershipService membership)
+    : Grain, IOnlineVotingGrain
 {
     public const string JournalType = "online-voting";
 
@@ -323,30 +328,48 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         return Outcome<int>.Ok(codes.Length);
     }
 
-    /// <summary>
-    /// Keyed mails being sent now, by key. Held in the activation only: a process that dies while mailing takes it along,
-    /// and then the retry prepares and mails again (the first mail's codes never became valid: docs/members-and-decisions.md).
-    /// </summary>
-    private readonly Dictionary<string, MailInFlight> _mailing = new(StringComparer.Ordinal);
-
-    public async Task<Outcome<PreparedMail>> PrepareMail(IssueCodes command, string key)
+    public async Task<Outcome<PreparedMail>> PrepareMail(IssueCodes command, string key, string actor, string silo)
     {
         await _state.EnsureLoadedAsync();
         var fingerprint = VotingMailRetry.Fingerprint(command);
         var now = clock.GetCurrentInstant();
+        var mailing = await mailings.FindAsync(this.GetPrimaryKeyString(), key);
         // The stored key before the rules: a retry after the voting closed still gets the first answer.
-        var before = VotingMailRetry.Before(fingerprint, _mailing.GetValueOrDefault(key), await _state.FindIdempotencyAsync(key), now);
+        var before = VotingMailRetry.Before(fingerprint, mailing, mailing is not null && Runs(mailing.Silo), await _state.FindIdempotencyAsync(key), now,
+            command.RestartInterrupted == true);
         if (!before.IsOk) return before.Refusal!;
-        if (before.Value is { } stored) return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, null, stored));
+        if (before.Value!.StoredAnswer is { } stored) return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, null, stored));
         var prepared = await PrepareCodes(command);
         if (!prepared.IsOk) return prepared.Refusal!;
-        _mailing[key] = new MailInFlight(fingerprint, now);
-        // Idle collection would forget the mark while the silo is still mailing, and a retry would mail again.
-        DelayDeactivation(VotingMailRetry.InFlightLimit.ToTimeSpan());
+        if (before.Value.Restarted is { } interrupted)
+        {
+            var started = interrupted.StartedAt.InZone(AmsterdamTime.Zone);
+            await _state.CommitAsync(_state.State, [Audit(now, actor, "online.mail-restarted",
+                $"Onderbroken mailing van {DutchFormat.Date(started.Date)} {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} "
+                + $"(idempotency-sleutel '{key}') opnieuw gestart voor {prepared.Value!.Codes.Length} leden: wie toen al een mail kreeg, had een code die nooit "
+                + "geldig is geworden en krijgt een nieuwe.")], now);
+        }
+        // Durable, before any mail goes out: a retry through another silo, or after this activation is gone, still knows.
+        await mailings.StartAsync(this.GetPrimaryKeyString(), new MailingStarted(key, fingerprint, silo, now));
         return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, prepared.Value, null));
     }
 
-    public async Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer)
+    /// <summary>Whether the silo with this address (generation included) is still in the cluster; a restarted process is another one.</summary>
+    private bool Runs(string silo)
+    {
+        SiloAddress address;
+        try
+        {
+            address = SiloAddress.FromParsableString(silo);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException)
+        {
+            return false;
+        }
+        return membership.CurrentSnapshot.GetSiloStatus(address) is not (SiloStatus.Dead or SiloStatus.None);
+    }
+
+    public async Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer, string silo)
     {
         try
         {
@@ -367,15 +390,19 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock) : Grain
         }
         finally
         {
-            _mailing.Remove(key);
+            // After the commit the stored key answers first, so a mark left behind (a crash, a failed delete) is never read
+            // again; a failed delete must not turn a committed mailing into an error.
+            try
+            {
+                await mailings.EndAsync(this.GetPrimaryKeyString(), key, silo);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or StorageFullException or InvalidOperationException)
+            {
+            }
         }
     }
 
-    public Task MailEnded(string key)
-    {
-        _mailing.Remove(key);
-        return Task.CompletedTask;
-    }
+    public Task MailEnded(string key, string silo) => mailings.EndAsync(this.GetPrimaryKeyString(), key, silo);
 
     public async Task<Outcome<IssuedCodes>> PrepareCodes(IssueCodes command)
     {

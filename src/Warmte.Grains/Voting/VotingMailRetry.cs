@@ -17,8 +17,29 @@ namespace Warmte.Voting;
 public sealed record PreparedMail(
     [property: Id(0)] string Fingerprint, [property: Id(1)] IssuedCodes? Codes, [property: Id(2)] string? StoredAnswer);
 
-/// <summary>A keyed voting mail still being sent: which request (fingerprint) and since when.</summary>
-public sealed record MailInFlight(string Fingerprint, Instant Since);
+/// <summary>
+/// A keyed voting mail that was started and has not ended (a row of <c>warmte_voting_mailing</c>): which request
+/// (fingerprint), the silo running the mailing (its Orleans address, generation included) and when it started.
+/// </summary>
+public sealed record MailingStarted(string Key, string Fingerprint, string Silo, Instant StartedAt);
+
+/// <summary>
+/// The durable "a mailing is in progress" marks, one per meeting and key, shared by every silo (SQLite or PostgreSQL,
+/// <c>warmte_voting_mailing</c>). Durable so that a retry through another silo, or after the grain moved, still knows.
+/// </summary>
+public interface IVotingMailings
+{
+    Task<MailingStarted?> FindAsync(string votingKey, string key);
+
+    /// <summary>Records that a mailing started; replaces an interrupted one's mark under the same key.</summary>
+    Task StartAsync(string votingKey, MailingStarted mailing);
+
+    /// <summary>Removes the mark, if it is still the one <paramref name="silo"/> wrote (a restart elsewhere keeps its own).</summary>
+    Task EndAsync(string votingKey, string key, string silo);
+}
+
+/// <summary>What may happen before a keyed mail: the stored answer to give again, or mail (again, when <see cref="Restarted"/>).</summary>
+public sealed record MailGo(string? StoredAnswer, MailingStarted? Restarted);
 
 /// <summary>
 /// The rules of a retried voting mail (<c>POST …/online/mail</c> with an <c>Idempotency-Key</c>). The mail goes out
@@ -29,8 +50,8 @@ public sealed record MailInFlight(string Fingerprint, Instant Since);
 public static class VotingMailRetry
 {
     /// <summary>
-    /// How long a mail counts as still being sent. After that (the silo that sent it died, or sending hangs) a retry
-    /// prepares again; the grain stays active at least this long while a mail is in flight.
+    /// How long a mailing counts as still being sent while its silo runs. After that (sending hangs) it counts as
+    /// interrupted like one whose silo is gone.
     /// </summary>
     public static readonly Duration InFlightLimit = Duration.FromMinutes(30);
 
@@ -63,17 +84,38 @@ public static class VotingMailRetry
     public static readonly Refusal StillSending = Refusal.Conflict("mail-in-progress",
         "De mail met deze idempotency-sleutel wordt nog verstuurd; probeer het over een minuut opnieuw. Er is niets extra verstuurd en geen code vervangen.");
 
+    public const string InterruptedCode = "mail-interrupted";
+
     /// <summary>
-    /// Before preparing: a refusal (still sending, or the key stands for another request), the stored answer, or
-    /// neither (null: prepare and send). A mail in flight longer than <see cref="InFlightLimit"/> no longer counts.
+    /// The mailing under this key was interrupted (its silo is gone, or it ran past <see cref="InFlightLimit"/>): mails may
+    /// have gone out whose codes never became valid, so only a new mailing with new codes helps, and the board must ask
+    /// for it knowingly.
     /// </summary>
-    public static Outcome<string?> Before(string fingerprint, MailInFlight? inFlight, IdempotencyRecord? stored, Instant now)
+    public static Refusal Interrupted(MailingStarted mailing)
+    {
+        var started = mailing.StartedAt.InZone(AmsterdamTime.Zone);
+        return Refusal.Conflict(InterruptedCode,
+            $"De mailing met deze idempotency-sleutel is op {DutchFormat.Date(started.Date)} om {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} begonnen en onderbroken: "
+            + "de silo die mailde, draait niet meer. Leden die toen al een mail kregen, hebben een code die nooit geldig is geworden; hun eerdere code werkt nog. "
+            + "Er is nu niets verstuurd. Verstuur opnieuw met \"restartInterrupted\": true (CLI: --opnieuw): dan krijgt ieder gekozen lid met een e-mailadres "
+            + "een nieuwe mail met een nieuwe code, en alleen die werkt.");
+    }
+
+    /// <summary>
+    /// Before preparing: a refusal (still being sent by a running silo, interrupted without <paramref name="restartInterrupted"/>,
+    /// or the key stands for another request), the stored answer, or go (mail; <see cref="MailGo.Restarted"/> names the
+    /// interrupted mailing this one restarts). <paramref name="mailerRuns"/>: whether the silo of <paramref name="mailing"/>
+    /// is still a member of the cluster.
+    /// </summary>
+    public static Outcome<MailGo> Before(string fingerprint, MailingStarted? mailing, bool mailerRuns, IdempotencyRecord? stored, Instant now,
+        bool restartInterrupted)
     {
         if (stored is not null)
-            return stored.Fingerprint == fingerprint && AnswerOf(stored) is { } answer ? Outcome<string?>.Ok(answer) : KeyReused;
-        if (inFlight is not null && now - inFlight.Since < InFlightLimit)
-            return inFlight.Fingerprint == fingerprint ? StillSending : KeyReused;
-        return Outcome<string?>.Ok(null);
+            return stored.Fingerprint == fingerprint && AnswerOf(stored) is { } answer ? Outcome<MailGo>.Ok(new MailGo(answer, null)) : KeyReused;
+        if (mailing is null) return Outcome<MailGo>.Ok(new MailGo(null, null));
+        if (mailing.Fingerprint != fingerprint) return KeyReused;
+        if (mailerRuns && now - mailing.StartedAt < InFlightLimit) return StillSending;
+        return restartInterrupted ? Outcome<MailGo>.Ok(new MailGo(null, mailing)) : Interrupted(mailing);
     }
 
     /// <summary>A stored key's answer at the commit (another try committed first): its answer, or 409 for another request.</summary>

@@ -223,6 +223,8 @@ public static partial class WarmteHost
             sp.GetRequiredService<WalCheckpoint>()));
         // The alert sweeps' due table (issue 15: a fixed number of reminders instead of one per project).
         silo.Services.AddSingleton<Alerts.IAlertDueStore>(new AdoNetAlertDueStore(new Database(storage)));
+        // Keyed voting mails being sent, durable so that any silo can tell a running mailing from an interrupted one.
+        silo.Services.AddSingleton<Voting.IVotingMailings>(new AdoNetVotingMailings(new Database(storage)));
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => WarmteJson.Configure(o.JsonSerializerOptions));
         return silo;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Orleans.Runtime;
 using Warmte.Common;
 using Warmte.Serialization;
 using Warmte.Members;
@@ -21,7 +22,7 @@ public static class VotingMailEndpoints
     public static void MapOnlineVotingMail(this RouteGroupBuilder board)
     {
         board.MapPost("/mail", async (string id, string meetingId, HttpContext http, IGrainFactory grains,
-            VotingSettings voting, MailSettings mail, IMailSender sender) =>
+            VotingSettings voting, MailSettings mail, IMailSender sender, ILocalSiloDetails local) =>
         {
             if (await OnlineVotingEndpoints.Guard(id, http, grains) is { } refused) return refused;
             if (Answers.IdempotencyKey(http, out var key) is { } badKey) return badKey;
@@ -38,6 +39,8 @@ public static class VotingMailEndpoints
             // The codes are made but not yet valid: each member's earlier code keeps working until the new one was sent (tester5 T4).
             IssuedCodes issued;
             string? fingerprint = null;
+            // This silo runs the mailing: its address (with its generation) tells a retry elsewhere whether it still runs.
+            var silo = local.SiloAddress.ToParsableString();
             if (key is null)
             {
                 var outcome = await voter.PrepareCodes(body!);
@@ -47,7 +50,7 @@ public static class VotingMailEndpoints
             else
             {
                 // With a key the key is looked up before anything is sent: a mail cannot be taken back.
-                var prepared = await voter.PrepareMail(body!, key);
+                var prepared = await voter.PrepareMail(body!, key, http.User.Actor(), silo);
                 if (!prepared.IsOk) return Problems.From(prepared.Refusal!);
                 if (prepared.Value!.StoredAnswer is { } stored) return Answer(http, stored);
                 (issued, fingerprint) = (prepared.Value.Codes!, prepared.Value.Fingerprint);
@@ -98,7 +101,7 @@ public static class VotingMailEndpoints
                 }
                 else
                 {
-                    var made = await voter.IssueMailed(sent, http.User.Actor(), key, fingerprint!, answer);
+                    var made = await voter.IssueMailed(sent, http.User.Actor(), key, fingerprint!, answer, silo);
                     committed = true;
                     notMade = made.Refusal;
                     // Another try that committed this key first answers with its own answer (its codes are the valid ones).
@@ -114,7 +117,7 @@ public static class VotingMailEndpoints
             finally
             {
                 // A mail that ended before its commit (unreachable server, a failure) frees its key for the retry.
-                if (key is not null && !committed) await voter.MailEnded(key);
+                if (key is not null && !committed) await voter.MailEnded(key, silo);
             }
         }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven en per mail versturen naar leden met een e-mailadres; antwoord: aantallen, mislukte leden en leden zonder e-mailadres (die een brief nodig hebben). Nooit codes in het antwoord. Met Idempotency-Key: een herhaling krijgt het eerste antwoord en mailt niet opnieuw");
     }

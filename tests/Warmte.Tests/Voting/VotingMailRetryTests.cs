@@ -225,6 +225,105 @@ public sealed class VotingMailRetryTests
         Assert.Equal((1, true), (withOut.Code, withOut.Err.Contains("hoort bij --mail")));
     }
 
+    [Fact]
+    public Task An_interrupted_mailing_is_named_and_mailed_again_only_on_request_with_new_codes_and_an_audit_line_on_sqlite() => Interrupted(postgres: null);
+
+    [Fact]
+    public async Task An_interrupted_mailing_is_named_and_mailed_again_only_on_request_with_new_codes_and_an_audit_line_on_postgresql() =>
+        await Interrupted(await (await PostgresServer.GetAsync()).CreateDatabaseAsync());
+
+    /// <summary>
+    /// What a silo that died mid-mailing leaves behind: the durable mark of its mailing, naming a silo that is no member of
+    /// the cluster (a dead process; a restarted one has another generation). The two-silo proof with a real kill is
+    /// <c>Cluster/VotingMailFailoverTests</c>.
+    /// </summary>
+    private static async Task Interrupted(string? postgres)
+    {
+        await using var smtp = await SmtpMaildir.StartAsync();
+        await using var server = await Start(smtp, postgres);
+        var coop = NewId("coop");
+        var board = await OnlineVotingMailTests.Opened(server, coop);
+        var key = "mail-" + Guid.NewGuid().ToString("N");
+        var fingerprint = VotingMailRetry.Fingerprint(new IssueCodes());
+        // Codes the members hold from before: the interrupted mailing replaced none of them.
+        var before = await Mail(board, coop, null, new { });
+        Assert.True(before.Status == HttpStatusCode.OK, before.Body);
+        var held = CodesIn(smtp);
+        Assert.Equal(3, held.Count);
+        await Sql(server, "INSERT INTO warmte_voting_mailing (voting_key, idempotency_key, fingerprint, silo, started_at) VALUES (@v, @k, @f, @s, @at)",
+            ("v", $"{coop}/alv"), ("k", key), ("f", fingerprint), ("s", "127.0.0.1:1@1"), ("at", "2027-03-20T10:55:00Z"));
+
+        // The retry is told, in Dutch, and nothing is sent.
+        var told = await Mail(board, coop, key, new { });
+        Assert.Equal((HttpStatusCode.Conflict, "mail-interrupted"), (told.Status, told.Code));
+        Assert.Contains("op 20-03-2027 om 11:55 begonnen en onderbroken", told.Body);
+        Assert.Contains("restartInterrupted", told.Body);
+        Assert.Equal(3, smtp.Messages().Count);
+        // Another request under the key is still another request.
+        var other = await Mail(board, coop, key, new { members = new[] { "M-1" }, restartInterrupted = true });
+        Assert.Equal((HttpStatusCode.Conflict, "idempotency-key-reused"), (other.Status, other.Code));
+        Assert.Equal(3, smtp.Messages().Count);
+
+        (HttpStatusCode Status, string Body, string? Code) restarted;
+        if (postgres is null)
+        {
+            // The CLI: the same facts, and the whole command to restart with; --opnieuw needs the key and --mail.
+            var token = board.DefaultRequestHeaders.Authorization!.Parameter!;
+            var cli = await OnlineVotingMailTests.Cli(server, token, "alv", "online", "codes", coop, "alv", "--mail", "--idempotency-key", key);
+            Assert.True(cli.Code == 1, cli.Out + cli.Err);
+            Assert.Contains("begonnen en onderbroken", cli.Err);
+            Assert.Contains($"warmte alv online codes {coop} alv --mail --idempotency-key {key} --opnieuw", cli.Err);
+            var withoutKey = await OnlineVotingMailTests.Cli(server, token, "alv", "online", "codes", coop, "alv", "--mail", "--opnieuw");
+            Assert.True(withoutKey.Code == 1 && withoutKey.Err.Contains("--opnieuw herstart"), withoutKey.Out + withoutKey.Err);
+            var withOut = await OnlineVotingMailTests.Cli(server, token, "alv", "online", "codes", coop, "alv", "--out", "x.xlsx", "--opnieuw");
+            Assert.True(withOut.Code == 1 && withOut.Err.Contains("--opnieuw hoort bij --mail"), withOut.Out + withOut.Err);
+            Assert.Equal(3, smtp.Messages().Count);
+            // Asked for with --opnieuw: mailed again; exit 3, since M-3 has no address and still needs a letter.
+            var restart = await OnlineVotingMailTests.Cli(server, token, "alv", "online", "codes", coop, "alv", "--mail", "--idempotency-key", key, "--opnieuw");
+            Assert.True(restart.Code == 3, restart.Out + restart.Err);
+            Assert.Contains("3 uitgegeven, 3 gemaild", restart.Out);
+            restarted = await Mail(board, coop, key, new { });
+        }
+        // Asked for: everyone chosen is mailed again with a new code, which works; the code they held stops working.
+        else restarted = await Mail(board, coop, key, new { restartInterrupted = true });
+        Assert.True(restarted.Status == HttpStatusCode.OK, restarted.Body);
+        Assert.Equal(6, smtp.Messages().Count);
+        var fresh = CodesIn(smtp).Except(held).ToList();
+        Assert.Equal(3, fresh.Count);
+        await AllVote(server, fresh);
+        var stale = await server.Client(token: null).Post("api/stem/votes", new { code = held[0], proposalId = "tarief", choice = "Tegen" });
+        Assert.NotEqual(HttpStatusCode.OK, stale.Status);
+        // The audit says an interrupted mailing was restarted; the mark is gone; the key now answers what the restart did.
+        var audit = await Sql(server, "SELECT payload FROM warmte_journal WHERE grain_type = 'online-voting' AND grain_key = @v AND kind = 'audit'", ("v", $"{coop}/alv"));
+        Assert.Single(audit, a => a.Contains("online.mail-restarted", StringComparison.Ordinal) && a.Contains("Onderbroken mailing", StringComparison.Ordinal));
+        Assert.Empty(await Sql(server, "SELECT idempotency_key FROM warmte_voting_mailing WHERE voting_key = @v", ("v", $"{coop}/alv")));
+        var again = await Mail(board, coop, key, new { });
+        Assert.Equal((HttpStatusCode.OK, restarted.Body), (again.Status, again.Body));
+        Assert.Equal(6, smtp.Messages().Count);
+    }
+
+    /// <summary>A statement on the server's own database (SQLite file or PostgreSQL); answers the first column of each row as text.</summary>
+    internal static async Task<List<string>> Sql(WarmteServer server, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using System.Data.Common.DbConnection connection = server.PostgresConnectionString is { } pg
+            ? new Npgsql.NpgsqlConnection(pg)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDir, "warmtenet.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            command.Parameters.Add(p);
+        }
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetValue(0).ToString()!);
+        return rows;
+    }
+
     // ---- the rules (pure) ----
 
     private static readonly Instant T0 = Instant.FromUtc(2027, 3, 20, 11, 0);
@@ -241,20 +340,37 @@ public sealed class VotingMailRetryTests
     }
 
     [Fact]
-    public void Before_mailing_a_stored_key_answers_a_mail_in_flight_is_refused_and_an_old_mark_no_longer_counts()
+    public void Before_mailing_a_stored_key_answers_a_running_mailing_is_refused_and_an_interrupted_one_needs_a_restart()
     {
         var fp = VotingMailRetry.Fingerprint(new IssueCodes());
         var stored = new IdempotencyRecord("k", fp, VotingMailRetry.Stored("{\"mailed\": 3}"), 7);
-        Assert.Equal("{\"mailed\": 3}", VotingMailRetry.Before(fp, null, stored, T0).Value);
-        Assert.Equal("idempotency-key-reused", VotingMailRetry.Before("mail:other", null, stored, T0).Refusal!.Code);
+        Assert.Equal("{\"mailed\": 3}", VotingMailRetry.Before(fp, null, false, stored, T0, false).Value!.StoredAnswer);
+        Assert.Equal("idempotency-key-reused", VotingMailRetry.Before("mail:other", null, false, stored, T0, false).Refusal!.Code);
+        // A stored key wins over a mark left behind, and over the restart flag: the first answer, nothing mailed.
+        var mark = new MailingStarted("k", fp, "127.0.0.1:11111@1", T0);
+        Assert.Equal("{\"mailed\": 3}", VotingMailRetry.Before(fp, mark, false, stored, T0, true).Value!.StoredAnswer);
 
-        var flying = new MailInFlight(fp, T0);
-        Assert.Equal("mail-in-progress", VotingMailRetry.Before(fp, flying, null, T0 + Duration.FromMinutes(1)).Refusal!.Code);
-        Assert.Contains("probeer het over een minuut opnieuw", VotingMailRetry.Before(fp, flying, null, T0).Refusal!.Message);
-        Assert.Equal("idempotency-key-reused", VotingMailRetry.Before("mail:other", flying, null, T0).Refusal!.Code);
-        var late = VotingMailRetry.Before(fp, flying, null, T0 + VotingMailRetry.InFlightLimit);
-        Assert.True(late.IsOk && late.Value is null);
-        var fresh = VotingMailRetry.Before(fp, null, null, T0);
-        Assert.True(fresh.IsOk && fresh.Value is null);
+        // Its silo still runs: still being sent, whether or not a restart is asked.
+        Assert.Equal("mail-in-progress", VotingMailRetry.Before(fp, mark, true, null, T0 + Duration.FromMinutes(1), false).Refusal!.Code);
+        Assert.Equal("mail-in-progress", VotingMailRetry.Before(fp, mark, true, null, T0, true).Refusal!.Code);
+        Assert.Contains("probeer het over een minuut opnieuw", VotingMailRetry.Before(fp, mark, true, null, T0, false).Refusal!.Message);
+        Assert.Equal("idempotency-key-reused", VotingMailRetry.Before("mail:other", mark, true, null, T0, false).Refusal!.Code);
+        Assert.Equal("idempotency-key-reused", VotingMailRetry.Before("mail:other", mark, false, null, T0, true).Refusal!.Code);
+
+        // Its silo is gone, or it ran past the limit: interrupted, in Dutch with the start in Amsterdam time; mailed again only when asked.
+        var gone = VotingMailRetry.Before(fp, mark, false, null, T0 + Duration.FromMinutes(1), false).Refusal!;
+        Assert.Equal("mail-interrupted", gone.Code);
+        Assert.Contains("op 20-03-2027 om 12:00 begonnen en onderbroken", gone.Message);
+        Assert.Contains("\"restartInterrupted\": true (CLI: --opnieuw)", gone.Message);
+        Assert.Equal("mail-interrupted", VotingMailRetry.Before(fp, mark, true, null, T0 + VotingMailRetry.InFlightLimit, false).Refusal!.Code);
+        var restart = VotingMailRetry.Before(fp, mark, false, null, T0, true);
+        Assert.True(restart.IsOk && restart.Value!.StoredAnswer is null && restart.Value.Restarted == mark);
+
+        // No mark, no key: mail (the flag changes nothing then).
+        foreach (var flag in new[] { false, true })
+        {
+            var fresh = VotingMailRetry.Before(fp, null, false, null, T0, flag);
+            Assert.True(fresh.IsOk && fresh.Value!.StoredAnswer is null && fresh.Value.Restarted is null);
+        }
     }
 }
