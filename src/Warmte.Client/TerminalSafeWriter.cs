@@ -68,7 +68,8 @@ internal sealed class TerminalSafeWriter : TextWriter
         return safe.ToString();
     }
 
-    private static bool IsShown(char c) => !char.IsControl(c) || c is '\n' or '\t';
+    // A directional override or isolate stored before it was refused would reorder the line shown: written as its code too.
+    private static bool IsShown(char c) => (!char.IsControl(c) && !Warmte.Common.FreeText.IsDirectionalFormatting(c)) || c is '\n' or '\t';
 
     private static bool IsLineEnd(string text, int i) => text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n';
 

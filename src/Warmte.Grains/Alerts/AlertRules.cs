@@ -30,6 +30,15 @@ public static class AlertRules
     /// <summary>Work months of runway at or below which a coming stall is an alert.</summary>
     public const int RunwayAlertMonths = 3;
 
+    /// <summary>A rejected accounting not resubmitted after this many days is overdue again.</summary>
+    public const int ResubmitDueDays = 30;
+
+    /// <summary>An approved tranche not paid after this many days is a payment that stays out.</summary>
+    public const int PaymentDueDays = 30;
+
+    // Since (Alert.Since) is the day the condition started to hold, the same on every read and every day: derived
+    // from stored dates here; the cash forecasts (today) are dated from the watch's first raise by AlertSince.
+
     public static ImmutableArray<Alert> For(
         ProjectView project, IEnumerable<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null) =>
         For(project.Id, project.Phase, project.Milestones, grants, today, outlook);
@@ -46,11 +55,14 @@ public static class AlertRules
             if (m.Overdue)
             {
                 var late = Days(m.PlannedOn, today);
-                alerts.Add(new Alert(projectId, AlertKinds.MilestoneOverdue, late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn,
+                // Overdue from the first day after the planned date (Sinds: when the condition started, not the planned day itself).
+                alerts.Add(new Alert(projectId, AlertKinds.MilestoneOverdue, late > 90 ? AlertSeverity.High : AlertSeverity.Medium, m.PlannedOn.PlusDays(1),
                     $"Mijlpaal '{m.Name}' is {late} {DutchFormat.Noun(late, "dag", "dagen")} over de geplande datum {DutchFormat.Date(m.PlannedOn)}.", $"mijlpaal/{m.Key}"));
             }
             else if (m.SlipMonths > 0)
-                alerts.Add(new Alert(projectId, AlertKinds.MilestoneSlipping, m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.BaselineOn,
+                // Since the day the plan was moved past its baseline (kept with the milestone); unknown for a slip recorded
+                // before that day was kept: today, and the alert watch's first raise dates it (AlertSince).
+                alerts.Add(new Alert(projectId, AlertKinds.MilestoneSlipping, m.SlipMonths >= 6 ? AlertSeverity.Medium : AlertSeverity.Low, m.SlippingSince ?? today,
                     $"Mijlpaal '{m.Name}' schuift {m.SlipMonths} {DutchFormat.Noun(m.SlipMonths, "maand", "maanden")}: gepland {DutchFormat.Date(m.PlannedOn)}, oorspronkelijk {DutchFormat.Date(m.BaselineOn)}.", $"mijlpaal/{m.Key}"));
         }
 
@@ -65,21 +77,22 @@ public static class AlertRules
                 // An advance requested and not yet approved waits for the funder, as an accounting under review does (tester T3).
                 var advance = t.Status == TrancheStatus.Aangevraagd && GrantRules.IsAdvance(grant, t.Number);
                 if (GrantRules.AwaitsApproval(grant, t) && waiting > grant.ReviewNormDays)
+                    // Since the first day past the norm (counted from the request), not the request day.
                     alerts.Add(new Alert(projectId, AlertKinds.TrancheRequestPending,
-                        waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r,
+                        waiting > 2 * grant.ReviewNormDays ? AlertSeverity.High : AlertSeverity.Medium, r.PlusDays(grant.ReviewNormDays + 1),
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}" + (advance ? " als voorschot" : "")
                         + $", na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet goedgekeurd (norm {grant.ReviewNormDays} dagen)."
                         // The forecast no longer counts on it next month (tester T4): said where the delay is reported.
                         + (PaymentExpectation.Uncertainty(view, t, today) is { } uncertain ? $" De {uncertain}." : ""), $"tranche/{grant.Id}/{t.Number}"));
                 // No accounting is asked for an advance: there is no money yet to account for (tester T3).
                 if (t.Status == TrancheStatus.Aangevraagd && !advance && waiting > AccountingDueDays)
-                    alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, r,
+                    alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, r.PlusDays(AccountingDueDays + 1),
                         $"{grant.Scheme}, tranche {t.Number}: aangevraagd op {DutchFormat.Date(r)}, de verantwoording is na {waiting} {DutchFormat.Noun(waiting, "dag", "dagen")} nog niet ingediend.", $"tranche/{grant.Id}/{t.Number}"));
-                if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > 30)
-                    alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, rejected,
+                if (t.Status == TrancheStatus.Afgekeurd && t.DateOf(TrancheStatus.Afgekeurd) is { } rejected && Days(rejected, today) > ResubmitDueDays)
+                    alerts.Add(new Alert(projectId, AlertKinds.AccountingOverdue, AlertSeverity.Medium, rejected.PlusDays(ResubmitDueDays + 1),
                         $"{grant.Scheme}, tranche {t.Number}: verantwoording afgekeurd op {DutchFormat.Date(rejected)} ({t.RejectionReason}) en nog niet opnieuw ingediend.", $"tranche/{grant.Id}/{t.Number}"));
-                if (t.Status == TrancheStatus.Goedgekeurd && t.DateOf(TrancheStatus.Goedgekeurd) is { } approved && Days(approved, today) > 30)
-                    alerts.Add(new Alert(projectId, AlertKinds.PaymentPending, AlertSeverity.Medium, approved,
+                if (t.Status == TrancheStatus.Goedgekeurd && t.DateOf(TrancheStatus.Goedgekeurd) is { } approved && Days(approved, today) > PaymentDueDays)
+                    alerts.Add(new Alert(projectId, AlertKinds.PaymentPending, AlertSeverity.Medium, approved.PlusDays(PaymentDueDays + 1),
                         $"{grant.Scheme}, tranche {t.Number}: goedgekeurd op {DutchFormat.Date(approved)}, na {Days(approved, today)} {DutchFormat.Noun(Days(approved, today), "dag", "dagen")} nog niet uitbetaald.", $"tranche/{grant.Id}/{t.Number}"));
             }
         }
@@ -103,7 +116,9 @@ public static class AlertRules
                           + (o.MoneyNeededBy is { } by ? $"De volgende tranche moet uiterlijk {DutchFormat.Month(by)} binnen zijn" : "")
                           + (o.MoneyExpected is { } expected ? $"; verwacht {DutchFormat.Month(expected)}." : ".") + planNote, "kas"));
             else if (o.State is CashFlow.OutlookState.InStall or CashFlow.OutlookState.OutOfFunding)
-                alerts.Add(new Alert(projectId, AlertKinds.InStall, AlertSeverity.High, today,
+                // A stall whose first month is known holds since that month; otherwise since first seen (AlertSince).
+                alerts.Add(new Alert(projectId, AlertKinds.InStall, AlertSeverity.High,
+                    o is { State: CashFlow.OutlookState.InStall, GapStart: { } stalledSince } && stalledSince.OnDayOfMonth(1) < today ? stalledSince.OnDayOfMonth(1) : today,
                     o is { State: CashFlow.OutlookState.InStall, RunsOutText: { } stillRunsOut }
                         // No payment restarts the work: the outlook's own sentence, which names what still comes (tester9a T1).
                         ? $"{stillRunsOut} ({basis})" + planNote

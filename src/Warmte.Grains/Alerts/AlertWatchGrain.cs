@@ -50,6 +50,13 @@ public interface IAlertWatchGrain : IGrainWithStringKey
     Task Evaluate();
 
     Task<AlertHistory> History();
+
+    /// <summary>
+    /// The alerts active now, with when each was first raised (what <see cref="AlertSince"/> dates the forecasts by).
+    /// Interleaves: read by the summary and the views while this grain may itself be waiting on them (a sweep).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<WatchedAlert>> Active();
 }
 
 /// <summary>
@@ -157,7 +164,9 @@ public sealed class AlertWatchGrain(
     {
         if (AlertEvaluation.IsDeferred) return;
         await state.EnsureLoadedAsync();
-        if (await ProjectFacts.LoadAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock), _gate ??= new GateEvidenceCache(store)) is not { } facts) return;
+        // Its own record of when each alert was first raised dates the forecasts (asking itself would wait on itself).
+        if (await ProjectFacts.LoadAsync(GrainFactory, ProjectId, AmsterdamTime.Today(clock), _gate ??= new GateEvidenceCache(store),
+                AlertSince.FirstSeen(state.State.Active)) is not { } facts) return;
         var current = facts.Alerts.ToDictionary(KeyOf);
 
         var now = clock.GetCurrentInstant();
@@ -200,6 +209,12 @@ public sealed class AlertWatchGrain(
     public static IReadOnlyList<Journal.JournalAppend> Cleared(IEnumerable<WatchedAlert> cleared) =>
         [.. cleared.Select(c => Journal.JournaledState<AlertWatchState>.Entry(ClearedKind, c.Alert.Kind, c.ClearedAt ?? c.RaisedAt, null, c))];
 
+    public async Task<ImmutableArray<WatchedAlert>> Active()
+    {
+        await state.EnsureLoadedAsync();
+        return [.. state.State.Active];
+    }
+
     public async Task<AlertHistory> History()
     {
         await state.EnsureLoadedAsync();
@@ -220,7 +235,7 @@ public sealed class AlertWatchGrain(
     }
 
     /// <summary>An alert is the same alert across evaluations when its kind and subject are (its message counts days and changes).</summary>
-    private static string KeyOf(Alert alert) => $"{alert.Kind}|{alert.Subject}";
+    private static string KeyOf(Alert alert) => AlertSince.KeyOf(alert);
 }
 
 /// <summary>Moves an old alert-watch row into the journal: the active alerts stay in the snapshot, every cleared one becomes a row (oldest first). Pure.</summary>

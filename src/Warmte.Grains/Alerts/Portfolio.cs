@@ -51,8 +51,8 @@ public static class Portfolio
     /// expected (<see cref="Grants.PaymentExpectation.Next"/>: the earliest requested, unpaid tranche,
     /// after the funder's lead times for the stage it reached).
     /// </summary>
-    public static PortfolioRow Row(ProjectFacts facts) => Row(facts.Project, facts.Grants, facts.Today, facts.Outlook) is var row && !facts.GateAlerts.IsDefaultOrEmpty
-        ? row with { Alerts = AlertRules.With(row.Alerts, facts.GateAlerts) }
+    public static PortfolioRow Row(ProjectFacts facts) => Row(facts.Project, facts.Grants, facts.Today, facts.Outlook) is var row
+        ? row with { Alerts = AlertSince.Apply(facts.GateAlerts.IsDefaultOrEmpty ? row.Alerts : AlertRules.With(row.Alerts, facts.GateAlerts), facts.FirstSeen) }
         : row;
 
     public static PortfolioRow Row(ProjectView project, ImmutableArray<GrantView> grants, LocalDate today, CashFlow.Outlook? outlook = null) =>

@@ -91,7 +91,9 @@ public sealed record ProjectSummaryRow
         var grants = funderScope is null ? Calendar!.Grants : [.. Calendar!.Grants.Where(g => g.Grant.FunderId == funderScope)];
         if (grants.IsEmpty) return null;
         var row = Alerts.Portfolio.Row(ProjectId, Line.Name, CooperativeId, Calendar.Phase, MilestonesOn(day), grants, day, OutlookOn(day));
-        return Calendar.GateAlerts.IsEmpty ? row : row with { Alerts = AlertRules.With(row.Alerts, Calendar.GateAlerts) };
+        var alerts = Calendar.GateAlerts.IsEmpty ? row.Alerts : AlertRules.With(row.Alerts, Calendar.GateAlerts);
+        // The forecasts dated from when first seen (AlertSince), as the row recorded them: not "today" on every read.
+        return row with { Alerts = AlertSince.Apply(alerts, AlertSince.FirstSeen(Calendar.Observed)) };
     }
 
     /// <summary>
@@ -121,13 +123,14 @@ public sealed record ProjectSummaryRow
             OpenMilestones =
             [
                 .. facts.Project.Milestones.Where(m => !m.Done)
-                    .Select(m => new Milestone { Key = m.Key, Name = m.Name, BaselineOn = m.BaselineOn, PlannedOn = m.PlannedOn, ActualOn = m.ActualOn }),
+                    .Select(m => new Milestone { Key = m.Key, Name = m.Name, BaselineOn = m.BaselineOn, PlannedOn = m.PlannedOn, ActualOn = m.ActualOn, SlippingSince = m.SlippingSince }),
             ],
             Grants = [.. facts.Grants.Select(SummaryCalendar.Trim)],
             HasCashPlan = facts.Outlook is not null,
             Outlooks = facts.Outlook is { } now ? nextMonth is null ? [now] : [now, nextMonth] : [],
             OutlookVersion = SummaryCalendar.CurrentOutlookVersion,
             GateAlerts = facts.GateAlerts.IsDefault ? [] : facts.GateAlerts,
+            Observed = [.. facts.Alerts.Where(a => AlertSince.IsObserved(a.Kind))],
         },
     };
 }
@@ -155,6 +158,11 @@ public sealed record SummaryCalendar
     /// is recomputed before it is answered. Raise it when the stored outlook gains a field whose default would say something wrong.
     /// </summary>
     [Id(6)] public int OutlookVersion { get; init; }
+    /// <summary>
+    /// The alerts whose start is known only from when first seen (<see cref="AlertSince.IsObserved"/>), dated as at computation:
+    /// a later day's alerts keep their date instead of that day's.
+    /// </summary>
+    [Id(7)] public ImmutableArray<Alert> Observed { get; init; } = [];
 
     /// <summary>
     /// 1: the outlooks carry <see cref="CashFlow.Outlook.CashShortFrom"/>, <see cref="CashFlow.Outlook.Shortfall"/> and <see cref="CashFlow.Outlook.ShortfallMonth"/>.

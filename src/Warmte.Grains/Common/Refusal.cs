@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 
 namespace Warmte.Common;
@@ -113,7 +114,8 @@ public sealed class Validation
 /// really write is normalised first, not refused (review18 #1): a spreadsheet cell with Alt+Enter or a pasted tab, a
 /// note with Windows line ends. One-line text (names, titles, funder, scheme, technology, a street) has every run of
 /// spaces, tabs and line breaks made one space; multi-line text (notes, reasons, descriptions) has "\r\n" and a lone
-/// "\r" made "\n" and a tab a space. Every other control character (C0, DEL, C1) is then refused.
+/// "\r" made "\n" and a tab a space. Every other control character (C0, DEL, C1) is then refused, and so are the
+/// invisible format characters that make text display as other text (<see cref="RefusedFormatCharacters"/>).
 /// </summary>
 public static partial class FreeText
 {
@@ -128,10 +130,54 @@ public static partial class FreeText
     public static string NormaliseLines(string text) => text.Replace("\r\n", "\n").Replace('\r', '\n').Replace('\t', ' ').Trim();
 
     /// <summary>Why <paramref name="text"/> is not one line of text, or null when it is.</summary>
-    public static string? OneLine(string text) => text.Any(char.IsControl) ? OneLineReason : null;
+    public static string? OneLine(string text) => text.Any(char.IsControl) ? OneLineReason : Invisible(text);
 
     /// <summary>Why <paramref name="text"/> is not text of one or more lines, or null when it is.</summary>
-    public static string? Lines(string text) => text.Any(c => char.IsControl(c) && c != '\n') ? LinesReason : null;
+    public static string? Lines(string text) => text.Any(c => char.IsControl(c) && c != '\n') ? LinesReason : Invisible(text);
+
+    /// <summary>
+    /// The invisible format characters refused in free text, with their Unicode names. The explicit directional
+    /// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) make a name display as other text than it is
+    /// ("ABC" + U+202E + "fdp.exe" reads "ABCexe.pdf") in exports, letters, the CLI and the voting page; text in Arabic or Hebrew
+    /// script never needs them (the Unicode bidi algorithm orders it by itself), so they are refused. So are the
+    /// zero-width space, word joiner, invisible operators and byte-order mark: invisible, they make two different
+    /// names look the same. Kept, because real names in right-to-left scripts and Persian use them: the directional
+    /// marks (U+200E LRM, U+200F RLM, U+061C ALM), which only steer neutral characters such as digits and brackets,
+    /// and the zero-width (non-)joiners (U+200C, U+200D), which shape letters.
+    /// </summary>
+    public static readonly FrozenDictionary<char, string> RefusedFormatCharacters = new Dictionary<char, string>
+    {
+        ['\u202A'] = "LEFT-TO-RIGHT EMBEDDING",
+        ['\u202B'] = "RIGHT-TO-LEFT EMBEDDING",
+        ['\u202C'] = "POP DIRECTIONAL FORMATTING",
+        ['\u202D'] = "LEFT-TO-RIGHT OVERRIDE",
+        ['\u202E'] = "RIGHT-TO-LEFT OVERRIDE",
+        ['\u2066'] = "LEFT-TO-RIGHT ISOLATE",
+        ['\u2067'] = "RIGHT-TO-LEFT ISOLATE",
+        ['\u2068'] = "FIRST STRONG ISOLATE",
+        ['\u2069'] = "POP DIRECTIONAL ISOLATE",
+        ['\u200B'] = "ZERO WIDTH SPACE",
+        ['\u2060'] = "WORD JOINER",
+        ['\u2061'] = "FUNCTION APPLICATION",
+        ['\u2062'] = "INVISIBLE TIMES",
+        ['\u2063'] = "INVISIBLE SEPARATOR",
+        ['\u2064'] = "INVISIBLE PLUS",
+        ['\uFEFF'] = "ZERO WIDTH NO-BREAK SPACE",
+    }.ToFrozenDictionary();
+
+    /// <summary>Whether <paramref name="c"/> is an embedding, override or isolate (the characters that reorder how text displays).</summary>
+    public static bool IsDirectionalFormatting(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+
+    /// <summary>Why <paramref name="text"/> holds a refused format character (the first one, by code and name), or null.</summary>
+    public static string? Invisible(string text)
+    {
+        foreach (var c in text)
+            if (RefusedFormatCharacters.TryGetValue(c, out var name))
+                return IsDirectionalFormatting(c)
+                    ? $"bevat het onzichtbare richtingsteken U+{(int)c:X4} ({name}); daarmee wordt tekst in exports, brieven en schermen anders getoond dan hij is. Verwijder het teken; Arabische of Hebreeuwse tekst heeft het niet nodig."
+                    : $"bevat het onzichtbare teken U+{(int)c:X4} ({name}); daarmee lijken verschillende namen gelijk. Verwijder het teken.";
+        return null;
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex("[ \t\r\n]+")]
     private static partial System.Text.RegularExpressions.Regex Blanks();

@@ -14,6 +14,14 @@ public sealed record Milestone
     [Id(2)] public required LocalDate BaselineOn { get; init; }
     [Id(3)] public required LocalDate PlannedOn { get; init; }
     [Id(4)] public LocalDate? ActualOn { get; init; }
+    /// <summary>
+    /// The day the plan was first moved a month or more past the baseline, kept while it stays there (the "Sinds" of the
+    /// slip alert); null when it is not slipping, or when it slipped before this day was kept.
+    /// </summary>
+    [Id(5)] public LocalDate? SlippingSince { get; init; }
+
+    /// <summary>Whether <paramref name="plannedOn"/> lies a whole month or more past <paramref name="baselineOn"/> (what the slip alert asks).</summary>
+    public static bool Slips(LocalDate baselineOn, LocalDate plannedOn) => Period.Between(baselineOn, plannedOn, PeriodUnits.Months).Months > 0;
 }
 
 /// <summary>A milestone as read today: how far it slipped against its baseline, and whether it is overdue.</summary>
@@ -32,6 +40,8 @@ public sealed record MilestoneStatus
     /// <summary>Planned date passed without an actual date.</summary>
     [Id(7)] public required bool Overdue { get; init; }
     [Id(8)] public required bool Done { get; init; }
+    /// <summary>See <see cref="Milestone.SlippingSince"/>.</summary>
+    [Id(9)] public LocalDate? SlippingSince { get; init; }
 
     /// <summary>
     /// Done: actual vs baseline. Open: the latest of the planned date and today (a milestone that
@@ -52,6 +62,7 @@ public sealed record MilestoneStatus
             SlipMonths = Period.Between(milestone.BaselineOn, expected, PeriodUnits.Months).Months,
             Overdue = overdue,
             Done = milestone.ActualOn is not null,
+            SlippingSince = milestone.SlippingSince,
         };
     }
 }

@@ -200,9 +200,15 @@ public static class ProjectRules
             v.Add("key", $"een project heeft maximaal {MaxMilestones} mijlpalen.");
         if (v.HasErrors) return v.ToRefusal();
 
+        var baselineOn = existing?.BaselineOn ?? plannedOn;
+        // The slip's start is kept from the day the plan first moved past the baseline (the slip alert's "Sinds"),
+        // not moved by a later re-plan that keeps it slipping; cleared when the plan is back within a month.
+        var slippingSince = !Milestone.Slips(baselineOn, plannedOn) ? (LocalDate?)null
+            : existing is not null && Milestone.Slips(existing.BaselineOn, existing.PlannedOn) ? existing.SlippingSince
+            : today;
         var milestone = new Milestone
         {
-            Key = key, Name = name, BaselineOn = existing?.BaselineOn ?? plannedOn, PlannedOn = plannedOn, ActualOn = command.ActualOn,
+            Key = key, Name = name, BaselineOn = baselineOn, PlannedOn = plannedOn, ActualOn = command.ActualOn, SlippingSince = slippingSince,
         };
         // The same again (a retried PUT) changes nothing and adds no audit row.
         if (milestone == existing) return Outcome<Change<ProjectRecord>>.Ok(new(project, "milestone.updated", ""));

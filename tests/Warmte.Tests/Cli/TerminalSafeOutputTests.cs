@@ -46,4 +46,12 @@ public sealed class TerminalSafeOutputTests
         safe.Write("één".ToCharArray(), 0, 3);
         Assert.Equal("\\u001bok\\u0007" + inner.NewLine + "één", inner.ToString());
     }
+
+    [Fact]
+    public void A_directional_override_or_isolate_stored_before_it_was_refused_is_shown_as_its_code_and_rtl_marks_stay()
+    {
+        // "Jan" + RLO + "seirV ed" would display as "Jan de Vries" in the terminal.
+        Assert.Equal("Jan\\u202eseirV ed \\u2067x\\u2069", TerminalSafeWriter.Visible("Jan\u202EseirV ed \u2067x\u2069"));
+        Assert.Equal("\u05D9\u05E2\u05DC\u200F \u0645\u0631\u06CC\u0645\u200C", TerminalSafeWriter.Visible("\u05D9\u05E2\u05DC\u200F \u0645\u0631\u06CC\u0645\u200C"));
+    }
 }

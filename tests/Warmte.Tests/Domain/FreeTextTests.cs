@@ -79,4 +79,55 @@ public sealed class FreeTextTests
         Assert.Null(ok.OptionalText("technology", "   "));
         Assert.False(ok.HasErrors);
     }
+
+    [Theory]
+    [InlineData('\u202A', "LEFT-TO-RIGHT EMBEDDING")]
+    [InlineData('\u202B', "RIGHT-TO-LEFT EMBEDDING")]
+    [InlineData('\u202C', "POP DIRECTIONAL FORMATTING")]
+    [InlineData('\u202D', "LEFT-TO-RIGHT OVERRIDE")]
+    [InlineData('\u202E', "RIGHT-TO-LEFT OVERRIDE")]
+    [InlineData('\u2066', "LEFT-TO-RIGHT ISOLATE")]
+    [InlineData('\u2067', "RIGHT-TO-LEFT ISOLATE")]
+    [InlineData('\u2068', "FIRST STRONG ISOLATE")]
+    [InlineData('\u2069', "POP DIRECTIONAL ISOLATE")]
+    public void A_directional_embedding_override_or_isolate_is_refused_in_every_text_naming_the_field_and_the_character(char c, string name)
+    {
+        var v = new Validation();
+        v.Text("name", $"Jan{c}seirV ed");
+        v.OptionalText("street", $"{c}Wibautstraat");
+        v.Notes("reason", $"regel 1\nregel{c} 2", 500);
+        v.OptionalNotes("note", $"x{c}", 500);
+        Assert.Equal(["name", "street", "reason", "note"], v.Errors.Select(e => e.Field));
+        var code = $"U+{(int)c:X4}";
+        Assert.All(v.Errors, e => Assert.StartsWith($"bevat het onzichtbare richtingsteken {code} ({name});", e.Reason));
+        Assert.All(v.Errors, e => Assert.DoesNotContain(c, e.Reason)); // the message names it, it does not carry it
+    }
+
+    [Theory]
+    [InlineData('\u200B', "ZERO WIDTH SPACE")]
+    [InlineData('\u2060', "WORD JOINER")]
+    [InlineData('\u2063', "INVISIBLE SEPARATOR")]
+    [InlineData('\uFEFF', "ZERO WIDTH NO-BREAK SPACE")]
+    public void An_invisible_space_or_joiner_that_makes_two_names_look_the_same_is_refused(char c, string name)
+    {
+        var v = new Validation();
+        v.Text("name", $"Jan de{c} Vries");
+        Assert.Equal($"bevat het onzichtbare teken U+{(int)c:X4} ({name}); daarmee lijken verschillende namen gelijk. Verwijder het teken.",
+            Assert.Single(v.Errors).Reason);
+    }
+
+    [Theory]
+    [InlineData("\u05D9\u05E2\u05DC \u05DB\u05D4\u05DF")]             // Hebrew: Ya'el Cohen
+    [InlineData("\u0641\u0627\u0637\u0645\u0629 \u0627\u0644\u0632\u0647\u0631\u0627\u0621")] // Arabic: Fatima al-Zahra
+    [InlineData("\u05D3\u05D9\u05E8\u05D4 12\u200F-\u05D0")]            // Hebrew with a right-to-left mark before the dash
+    [InlineData("\u0645\u0631\u06CC\u0645\u200C\u0627\u0644\u0633\u0627\u062F\u0627\u062A")] // Persian with a zero-width non-joiner
+    [InlineData("Noor \u200E(\u0646\u0648\u0631)\u200E")]                 // left-to-right marks around a bracketed Arabic name
+    [InlineData("Ali\u061C \u0639\u0644\u064A")]                          // Arabic letter mark
+    [InlineData("Gezin \U0001F468\u200D\U0001F469\u200D\U0001F467")]       // a zero-width joiner in an emoji sequence
+    public void Names_in_right_to_left_scripts_with_their_marks_and_joiners_are_kept_as_written(string text)
+    {
+        var v = new Validation();
+        Assert.Equal(text, v.Text("name", text));
+        Assert.False(v.HasErrors, string.Join("; ", v.Errors.Select(e => e.Reason)));
+    }
 }

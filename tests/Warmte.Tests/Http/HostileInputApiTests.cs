@@ -181,4 +181,38 @@ public sealed class HostileInputApiTests(ServerFixture fixture) : IClassFixture<
         Assert.Contains("225", Reason(refused, "rates"));
         Assert.DoesNotContain("2.000", Reason(refused, "rates"));
     }
+
+    /// <summary>
+    /// A right-to-left override in a name ("Jan" + U+202E + "seirV ed" shows as "Jan de Vries") would spoof the name in exports,
+    /// letters, the CLI and the voting page: refused at the API in a project, a cooperative and a member, naming the field and
+    /// the character; a Hebrew name with its right-to-left mark is stored as written.
+    /// </summary>
+    [Fact]
+    public async Task A_directional_override_is_refused_naming_the_field_and_the_character_and_a_hebrew_name_is_kept()
+    {
+        var admin = Server.Client();
+        var coop = NewId("coop");
+        var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, NewId("proj"));
+        var refused = await admin.Patch($"api/projects/{project}", new { name = "Warmtenet \u202Enoord" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(["name"], refused.ErrorFields);
+        Assert.StartsWith("bevat het onzichtbare richtingsteken U+202E (RIGHT-TO-LEFT OVERRIDE);", Reason(refused, "name"));
+        Assert.Equal("Warmtenet " + project, (await admin.Get($"api/projects/{project}")).Text("name"));
+        Assert.Equal(["statutoryName"], (await admin.Patch($"api/cooperatives/{coop}", new { statutoryName = "Co\u2066op" })).ErrorFields);
+
+        var member = await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new[] { new { number = "L-1", name = "Jan\u202Eseirv ed", category = "huurder", postcode = "1054 AB", huisnummer = 1, joinedOn = "2020-01-01" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, member.Status);
+        Assert.Equal(["members[0].name"], member.ErrorFields);
+        Assert.Contains("U+202E (RIGHT-TO-LEFT OVERRIDE)", Reason(member, "members[0].name"));
+
+        const string hebrew = "\u05D9\u05E2\u05DC \u05DB\u05D4\u05DF\u200F";
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"api/cooperatives/{coop}/members", new
+        {
+            members = new[] { new { number = "L-2", name = hebrew, category = "huurder", postcode = "1054 AB", huisnummer = 2, joinedOn = "2020-01-01" } },
+        })).Status);
+        Assert.Equal(hebrew, (await admin.Get($"api/cooperatives/{coop}/members/L-2")).Text("name"));
+    }
 }

@@ -42,6 +42,8 @@ public sealed record ProjectExport
     public ImmutableArray<Alert> Alerts { get; init; } = [];
     /// <summary>The alerts on the evidence of a passed gate (<see cref="GateEvidence"/>): they do not depend on whose grants are shown.</summary>
     public ImmutableArray<Alert> GateAlerts { get; init; } = [];
+    /// <summary>When the alert watch first raised each forecast alert (<see cref="AlertSince"/>), so a funder's scoped alerts keep their dates.</summary>
+    public ImmutableDictionary<string, LocalDate>? FirstSeen { get; init; }
     /// <summary>Counts of the cooperative's member register (no personal data in exports).</summary>
     public Members.MemberSummary? Members { get; init; }
     /// <summary>The ALV's realisatiebesluit in force on this project; null when none was taken.</summary>
@@ -55,7 +57,7 @@ public sealed record ProjectExport
     /// What the API's alerts and portfolio row are computed from, with <paramref name="grants"/> (all, or one funder's):
     /// one source for every view (tester T7: the workbooks recomputed the alerts without the gate-evidence ones).
     /// </summary>
-    public ProjectFacts Facts(ImmutableArray<GrantView> grants, LocalDate today) => new(Project, grants, CashFlow?.Outlook, today, GateAlerts);
+    public ProjectFacts Facts(ImmutableArray<GrantView> grants, LocalDate today) => new(Project, grants, CashFlow?.Outlook, today, GateAlerts, FirstSeen);
 }
 
 /// <summary>An umbrella's comparison rows plus the detail of each project in it.</summary>
@@ -125,6 +127,7 @@ public static class ExportLoader
             CashTimeline = timeline.IsOk ? timeline.Value : null,
             Alerts = facts.Alerts,
             GateAlerts = facts.GateAlerts.IsDefault ? [] : facts.GateAlerts,
+            FirstSeen = facts.FirstSeen,
             Members = await members,
             Realisatiebesluit = await decision,
             Consent = await consent,
