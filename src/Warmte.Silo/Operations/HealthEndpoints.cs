@@ -18,7 +18,7 @@ public static class HealthEndpoints
         app.MapGet("/health/ready", async (HttpContext http, Database database, IClusterMembershipService membership, ILocalSiloDetails silo,
             Demo.DemoReadiness demo, StorageSpace space) =>
         {
-            var databaseCheck = await CheckDatabaseAsync(database, http.RequestAborted);
+            var databaseCheck = await CheckDatabaseAsync(database, space, http.RequestAborted);
             // A database that answers but refuses writes for lack of space is not ready either (StorageSpace: docs/operations.md).
             if (databaseCheck == "ok" && space.NotReady) databaseCheck = "vol";
             var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
@@ -37,7 +37,7 @@ public static class HealthEndpoints
         }).AllowAnonymous().ExcludeFromDescription();
     }
 
-    private static async Task<string> CheckDatabaseAsync(Database database, CancellationToken aborted)
+    private static async Task<string> CheckDatabaseAsync(Database database, StorageSpace space, CancellationToken aborted)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(CheckTimeout);
@@ -48,6 +48,13 @@ public static class HealthEndpoints
             cmd.CommandText = "SELECT 1";
             await cmd.ExecuteScalarAsync(timeout.Token);
             return "ok";
+        }
+        catch (Exception ex) when (StorageSpace.IsFull(ex))
+        {
+            // PostgreSQL on a full disk may refuse the new connection itself (StorageSpace.PgInitFileNotWritten): that is
+            // "vol", not "onbereikbaar", and it starts (or continues) the episode as a refused write does.
+            space.Answered(ex);
+            return "vol";
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)
         {

@@ -49,6 +49,14 @@ public static class OperationsSetup
     {
         app.UseMiddleware<RequestLogging>();
         app.UseMiddleware<RefusalRecording>();
+        // Something was stored, possibly by a grain on another silo whose journal saw it: a full-disk episode this silo
+        // started when such a silo's refusal reached it ends here (StorageSpace.Answered).
+        app.Use(async (http, next) =>
+        {
+            await next(http);
+            if (http.Response.StatusCode == StatusCodes.Status201Created)
+                http.RequestServices.GetRequiredService<Storage.StorageSpace>().Written();
+        });
     }
 
     /// <summary>After authentication (the limiter partitions by token id), before authorization.</summary>

@@ -82,7 +82,8 @@ public sealed class StorageSpace(IClock clock, ILogger<StorageSpace> logger)
     }
 
     /// <summary>
-    /// A write succeeded: ends an episode (one line with how long it lasted and how many writes were refused), when
+    /// A write succeeded (a journal's commit, or a request answered 201 Created, which a grain on another silo may have
+    /// stored): ends an episode (one line with how long it lasted and how many writes were refused), when
     /// the last refusal is at least <see cref="Settle"/> ago.
     /// </summary>
     public void Written()
@@ -104,20 +105,33 @@ public sealed class StorageSpace(IClock clock, ILogger<StorageSpace> logger)
     }
 
     /// <summary>
-    /// A write answered 503 storage-full by the API: counted here unless the journal already counted it (its
-    /// <see cref="StorageFullException"/>; one refused write, one count).
+    /// A write answered 503 storage-full by the API: counted here unless a journal already counted it (its
+    /// <see cref="StorageFullException"/>; one refused write, one count). That journal may be another silo's, where the
+    /// grain lives (the full-disk drill: the silo that took the request stayed ready and said nothing while every write it
+    /// forwarded was refused): then this silo's episode starts here too, with its warning and /health/ready 503; later
+    /// ones only keep it not ready, uncounted.
     /// </summary>
     public void Answered(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)
-            if (e is StorageFullException) return;
+        {
+            if (e is not StorageFullException) continue;
+            if (!_full)
+            {
+                Refused(error);
+                return;
+            }
+            lock (_gate) _lastRefused = clock.GetCurrentInstant();
+            return;
+        }
         Refused(error);
     }
 
     /// <summary>
     /// Whether <paramref name="error"/> (or an exception inside it) is the database saying it is full: SQLite's
     /// SQLITE_FULL (13), PostgreSQL's disk_full (53100), or <see cref="StorageFullException"/> (the journal's
-    /// translation, which crosses a grain call). PostgreSQL's out_of_memory (53200) is not: the server's memory,
+    /// translation, which crosses a grain call), and PostgreSQL's refusal of a new connection for lack of space
+    /// (<see cref="PgInitFileNotWritten"/>). PostgreSQL's out_of_memory (53200) is not: the server's memory,
     /// not its disk, and Npgsql calls it transient, so it is answered 503 unavailable.
     /// </summary>
     public static bool IsFull(Exception? error)
@@ -129,6 +143,7 @@ public sealed class StorageSpace(IClock clock, ILogger<StorageSpace> logger)
                 case StorageFullException:
                 case SqliteException { SqliteErrorCode: SqliteFull }:
                 case PostgresException { SqlState: PostgresErrorCodes.DiskFull }:
+                case PostgresException { SqlState: PostgresErrorCodes.InternalError, MessageText: PgInitFileNotWritten }:
                     return true;
                 case AggregateException aggregate when aggregate.InnerExceptions.Any(IsFull):
                     return true;
@@ -137,6 +152,14 @@ public sealed class StorageSpace(IClock clock, ILogger<StorageSpace> logger)
         }
         return false;
     }
+
+    /// <summary>
+    /// PostgreSQL's refusal of a new connection whose backend could not write its relation-cache file (relcache.c, FATAL,
+    /// SQLSTATE XX000 without the disk_full code): on a full disk every new connection ends so once the file is gone
+    /// (the full-disk drill, scripts/full-disk-drill.sh, met it on most requests). Matched on the server's English text:
+    /// with a translated lc_messages it stays an unexpected error.
+    /// </summary>
+    public const string PgInitFileNotWritten = "could not write init file";
 
     /// <summary>SQLite's primary result code for "database or disk is full".</summary>
     public const int SqliteFull = 13;
