@@ -31,7 +31,9 @@ internal static class ImportFinanceCommands
         "Leest per maand en categorie (ontwerp, businesscase, contracten, communicatie, organisatie, adviseurs) het begrote bedrag "
         + "en/of het werkelijk bestede bedrag, naast elkaar zoals in een begroting-en-realisatieoverzicht (kolommen Maand, Categorie, "
         + "Begroot, Werkelijk; optioneel Loopt door bij stilstand, Omschrijving). Begroot vervangt het werkplan van het vastgelegde "
-        + "kasstroomplan (de startmaand van het plan is werkmaand 1); Werkelijk is het totaal van die maand en categorie: wat daar al "
+        + "kasstroomplan, op de maanden van de kaslijn (warmte cash-timeline): een maand waarin daar gewerkt wordt, is die werkmaand; "
+        + "een maand waarin het werk daar stilligt (windstilte), wordt gemeld en komt niet in het werkplan; een maand na de laatste werkmaand "
+        + "wordt geweigerd. Werkelijk is het totaal van die maand en categorie: wat daar al "
         + "los geboekt is (warmte spending book) telt mee, het maandtotaal boekt de rest; ligt het onder de losse boekingen, dan "
         + "weigert de dienst de rij en noemt die boekingen (corrigeer ze met warmte spending correct). "
         + "Hetzelfde bestand nog eens inlezen verandert niets; een bijgewerkt bestand werkt bij, nooit dubbel. " + ImportCommands.Formats,
@@ -57,6 +59,18 @@ internal static class ImportFinanceCommands
         RunTranches);
 
     // ---- budget
+
+    /// <summary>"rij 7", "rijen 10 t/m 31", "rijen 2, 5 t/m 8": a year's stalled months are 20-odd rows.</summary>
+    private static string RowList(ImmutableArray<int> rows)
+    {
+        var runs = new List<(int From, int To)>();
+        foreach (var row in rows.Order())
+            if (runs.Count > 0 && runs[^1].To + 1 == row) runs[^1] = (runs[^1].From, row);
+            else runs.Add((row, row));
+        return (rows.Length == 1 ? "rij " : "rijen ") + string.Join(", ", runs.Select(r => r.From == r.To ? $"{r.From}" : $"{r.From} t/m {r.To}"));
+    }
+
+    private static (ImmutableArray<BudgetPackage>, ImmutableArray<BudgetWarning>) Placed(BudgetPlacement placement) => (placement.Packages, placement.Warnings);
 
     private static async Task<int> RunBudget(CommandContext context)
     {
@@ -101,6 +115,7 @@ internal static class ImportFinanceCommands
         string? planJson = null;
         CashFlow.CashFlowPlan? savedPlan = null;
         (YearMonth Start, int WorkMonths, ImmutableArray<CashFlow.WorkPackageEntry?> Existing)? frame = null;
+        CashFlow.WorkCalendar? calendar = null;
         var planUnchecked = false;
         if (result.Mapping is { } planMapping
             && result.Rows.Concat(BudgetImport.PlanOnly(sheetsRead, thisMonth, result)).Any(r => r.Item.Planned is > 0m))
@@ -128,11 +143,18 @@ internal static class ImportFinanceCommands
                 if (!read.IsOk) throw new InputException("Het kasstroomplan bij de dienst is niet te lezen: " + read.Refusal!.Errors[0].Reason);
                 frame = read.Value;
                 savedPlan = CashFlow.PlanReader.Read(planJson).Value;
+                // The budget frame is the cash timeline's calendar (budgetframe): the work months where the line has them, after the
+                // stalls that happened and the forecast ones; the service builds it, so the import places a month where the cash page does.
+                using (var line = Commands.Parse(await context.Api.GetAsync($"/api/projects/{project}/cash-timeline")))
+                    calendar = line.RootElement.TryGetProperty("calendar", out var c) && c.ValueKind == JsonValueKind.Object
+                        ? c.Deserialize<CashFlow.WorkCalendar>(WarmteJson.Default)
+                        : null;
+                calendar ??= CashFlow.WorkCalendar.Straight(frame.Value.Start, frame.Value.WorkMonths);
                 // A month outside the programme refuses the whole row: its Begroot cannot be placed, and its Werkelijk is
                 // not kept apart from it either (tester T4: the summary said the row's Begroot was kept while the same run
                 // refused its Maand).
                 var candidates = result.Rows.Concat(BudgetImport.PlanOnly(sheetsRead, thisMonth, result)).OrderBy(r => r.Row).ToList();
-                var (_, placement) = BudgetImport.WorkPlan(candidates, frame.Value.Start, frame.Value.WorkMonths);
+                var placement = BudgetImport.WorkPlan(candidates, calendar).Problems;
                 result = result.WithProblems(placement.Select(p => new ImportProblem(planMapping.Sheet.Name, p.Row, planMapping.ColumnName(p.Field), p.Reason)));
             }
         }
@@ -143,9 +165,10 @@ internal static class ImportFinanceCommands
         ImmutableArray<BudgetPackage> packages = [];
         string? newPlan = null;
         CashFlow.CashFlowPlan? proposedPlan = null;
-        if (frame is { } f && result.Mapping is { } m2 && planRows.Any(r => r.Item.Planned is > 0m))
+        ImmutableArray<BudgetWarning> standstills = [];
+        if (frame is not null && calendar is not null && result.Mapping is { } m2 && planRows.Any(r => r.Item.Planned is > 0m))
         {
-            (packages, _) = BudgetImport.WorkPlan(planRows, f.Start, f.WorkMonths);
+            (packages, standstills) = Placed(BudgetImport.WorkPlan(planRows, calendar));
             newPlan = BudgetImport.WithWorkPlan(planJson!, packages);
             var check = CashFlow.PlanReader.Read(newPlan);
             if (check.IsOk) proposedPlan = check.Value;
@@ -157,14 +180,17 @@ internal static class ImportFinanceCommands
                     .Select(p => p with { Reason = p.Reason.Replace("geweigerd door de dienst: ", "past niet in het kasstroomplan: ") }));
                 planOnly = BudgetImport.PlanOnly(sheetsRead, thisMonth, result);
                 planRows = result.Rows.Concat(planOnly).OrderBy(r => r.Row).ToList();
-                (packages, _) = BudgetImport.WorkPlan(planRows, f.Start, f.WorkMonths);
+                (packages, standstills) = Placed(BudgetImport.WorkPlan(planRows, calendar));
                 newPlan = BudgetImport.WithWorkPlan(planJson!, packages);
                 proposedPlan = CashFlow.PlanReader.Read(newPlan).Value;
             }
         }
         var planChanges = proposedPlan is not null && packages.Length > 0 && !BudgetImport.SameWorkPlan(frame!.Value.Existing, packages);
         // Tester T9: the plan is the file; say plainly, with both totals, what is replaced — before it happens.
-        var replacementNote = planChanges && savedPlan is not null ? BudgetImport.ReplacementNote(savedPlan, proposedPlan!) : null;
+        var replacementNote = planChanges && savedPlan is not null ? BudgetImport.ReplacementNote(savedPlan, proposedPlan!, calendar) : null;
+        // Months in which the cash timeline has the work standing still: said, not refused (their Werkelijk is booked; docs/spreadsheet-import.md).
+        var standstillNote = standstills.IsEmpty || result.Mapping is not { } wm ? null : string.Join(Environment.NewLine, standstills.Select(w =>
+            $"Let op: Blad '{wm.Sheet.Name}', {RowList(w.Rows)}, kolom {wm.ColumnName("month")}: {w.Text}"));
         var planOnlyNote = planOnly.IsEmpty ? null : string.Join(Environment.NewLine, planOnly.Select(r =>
             $"Van rij {r.Row} is alleen de Werkelijk fout: " + (skipInvalid
                 ? $"de Begroot ({Nl.Money(r.Item.Planned!.Value)}) gaat wel naar het werkplan, alleen de Werkelijk wordt niet ingelezen."
@@ -187,7 +213,7 @@ internal static class ImportFinanceCommands
                 // the dry run checks the file only when the service cannot answer
             }
         }
-        var notes = new[] { planOnlyNote, replacementNote, planKeepsBookings, dryRun ? bookedNote : null,
+        var notes = new[] { planOnlyNote, standstillNote, replacementNote, planKeepsBookings, dryRun ? bookedNote : null,
                 planUnchecked ? "De dienst was niet bereikbaar: de maanden zijn niet tegen het kasstroomplan gecontroleerd (dat gebeurt bij het versturen)." : null }
             .Where(n => n is not null).ToList();
         if (!ImportCommands.Report(context, result, b =>
@@ -218,7 +244,7 @@ internal static class ImportFinanceCommands
                     if (keptOnly.Count > 0)
                         planText += $" (van {(keptOnly.Count == 1 ? $"rij {keptOnly[0]}" : "rijen " + string.Join(", ", keptOnly))} alleen de Begroot: de Werkelijk is niet ingelezen)";
                     if (savedPlan is { WorkPlan.IsDefaultOrEmpty: false })
-                        replacedText = $"Het vorige werkplan ({BudgetImport.Extent(savedPlan)}) is vervangen door dit bestand ({BudgetImport.Extent(proposedPlan)}).";
+                        replacedText = $"Het vorige werkplan ({BudgetImport.Extent(savedPlan, calendar)}) is vervangen door dit bestand ({BudgetImport.Extent(proposedPlan, calendar)}).";
                 }
                 catch (ApiException refusal) when (refusal.Response.StatusCode is 400 or 409)
                 {
@@ -255,7 +281,7 @@ internal static class ImportFinanceCommands
         if (!planOnly.IsEmpty) totalsText = (totals.IsEmpty ? "niets verstuurd" : totalsText) + $"; niet ingelezen: de Werkelijk van {planOnlyRows} (de Begroot wel)";
         foreach (var problem in problems) context.Err.WriteLine(problem.ToString());
         if (context.Json)
-            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, totals = new { counts.Created, counts.Updated, counts.Unchanged, counts.Removed }, badRows = result.BadRows + problems.Select(p => p.Row).Distinct().Count(), planOnlyRows = planOnly.Select(r => r.Row), replaced = replacedText }, WarmteJson.Default));
+            context.Out.WriteLine(JsonSerializer.Serialize(new { plan = planText, totals = new { counts.Created, counts.Updated, counts.Unchanged, counts.Removed }, badRows = result.BadRows + problems.Select(p => p.Row).Distinct().Count(), planOnlyRows = planOnly.Select(r => r.Row), replaced = replacedText, standstills = standstills.Select(w => new { rows = w.Rows, text = w.Text }) }, WarmteJson.Default));
         else
         {
             context.Out.WriteLine($"Begroting: {planText}.");

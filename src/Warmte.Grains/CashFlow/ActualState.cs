@@ -312,4 +312,8 @@ public sealed record CashTimeline
     /// <summary>The months after today; null when the work is done.</summary>
     [Id(5)] public CashFlowResult? Projection { get; init; }
     [Id(6)] public required Outlook Outlook { get; init; }
+    /// <summary>
+    /// The work programme on the calendar as this line has it (<see cref="WorkCalendar"/>): the budget frame of the budget import and export.
+    /// </summary>
+    [Id(7)] public WorkCalendar? Calendar { get; init; }
 }

@@ -72,12 +72,13 @@ public static class ProjectCash
         // The plan's spending counted where nothing is booked: it goes into the cash line's months (marked Planned) so the line and
         // the projection from it stay one line that adds up, month by month.
         var planned = new Dictionary<YearMonth, decimal>();
+        List<MonthResult>? simulatedPast = null;
         if (workFromPlan)
         {
             // The work where the plan has it today, and so the plan's spending up to today too (tester T2: the work of three planned
             // months at € 30.000 was taken from the plan but the € 90.000 was not, so the balance kept the whole tranche and the
             // projection spent those months' money again on months 4-6).
-            var simulated = SimulatedUpTo(plan, regime, month);
+            var simulated = simulatedPast = SimulatedUpTo(plan, regime, month);
             state = state with { WorkMonthsDone = simulated.Count(m => m.Status == MonthStatus.Working), ProgressSource = ProgressSource.Planned };
             foreach (var m in simulated) planned[m.Month] = m.WorkCost + m.StallCost + m.RestartCost;
         }
@@ -115,6 +116,15 @@ public static class ProjectCash
         };
         var projection = CashFlowSimulator.SimulateFrom(plan, state, regime);
         var outlook = projection?.Outlook ?? new Outlook { Today = month, State = OutlookState.Finished };
+        // The budget frame: work months on the calendar as this line has them (past: where the plan's simulation worked, as many as
+        // are done today; after today: the projection with its stalls). Before anything is recorded, or before the plan's start,
+        // the plan simulated from its start is all there is (as for the outlook below).
+        var fromStart = !facts.HasActuals || month < plan.StartMonth
+            ? CashFlowSimulator.Simulate(plan, regime == Regime.Milestones ? Regime.Tranches : regime, month)
+            : null;
+        var calendar = fromStart is not null
+            ? WorkCalendar.From(plan, [], 0, plan.StartMonth.PlusMonths(-1), fromStart) with { Today = month }
+            : WorkCalendar.From(plan, simulatedPast ?? SimulatedUpTo(plan, regime, month), state.WorkMonthsDone, month, projection);
         return new CashTimeline
         {
             Today = month,
@@ -123,10 +133,11 @@ public static class ProjectCash
             State = state,
             Progress = progress,
             Projection = projection,
+            Calendar = calendar,
             // The one answer: from the actual state once spending or progress is recorded, else the plan's simulation (as the cash page).
             Outlook = WithoutPastRequestBy(facts.HasActuals || regime == Regime.Milestones
                 ? outlook with { Basis = OutlookBasis.Actual, NextPayment = next, WorkFromPlan = workFromPlan }
-                : CashFlowSimulator.Simulate(plan, regime, month).Outlook with { Basis = OutlookBasis.Plan, NextPayment = next }),
+                : (fromStart ?? CashFlowSimulator.Simulate(plan, regime, month)).Outlook with { Basis = OutlookBasis.Plan, NextPayment = next }),
         };
     }
 

@@ -11,7 +11,9 @@ namespace Warmte.Tests.Spreadsheets;
 /// <summary>
 /// Tester findings T4 and T9 with the built <c>warmte</c> as a separate process, on CSVs as Excel saves them (UTF-8
 /// with BOM, ';', CRLF, decimal comma), against a service dated 06-12-2026 and the KetelhuisWG development plan
-/// (start 01-2019, 54 work months, so the programme ends 06-2023; its work plan costs € 5.817.000, worked out by hand
+/// (start 01-2019, 54 work months; with nothing recorded the budget frame is the plan's simulation from its start, whose
+/// stalls between the tranches put the last work month in 2029 — read from <c>GET …/cashflow</c>'s month table, not
+/// 06-2023 as without stalls (budgetframe); its work plan costs € 5.817.000, worked out by hand
 /// from models/ketelhuiswg-ontwikkeling.json: 12.000×54 + 6.000×54 + 75.000×15 + 20.000×39 + 25.000×12 + 45.000×12
 /// + 60.000×12 + 20.000×12 + 25.000×9 + 35.000×9 + 10.000×9 + 30.000×6 + 40.000×6 + 15.000×6).
 /// T4: the dry run called a row good whose Maand (11-2026, after the programme) the real run refused; and with
@@ -59,18 +61,27 @@ public sealed class BudgetDryRunAgreesProcessTests : IAsyncLifetime
     private static List<string> Problems(CliProcessResult run) =>
         [.. run.Err.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("Blad '", StringComparison.Ordinal) && l.Contains(", rij ")).Order()];
 
-    private const string AfterTheProgramme = "rij 3, kolom A (Maand): 11-2026 ligt na het einde van het werkprogramma (54 werkmaanden, t/m 06-2023)";
+    /// <summary>The month the plan's simulation from its start (the month table of <c>GET …/cashflow</c>) does work month 54 in.</summary>
+    private async Task<string> LastWorkMonth() =>
+        (await admin.Get($"api/projects/{project}/cashflow")).Body.GetProperty("months").EnumerateArray()
+            .Single(m => m.GetProperty("status").GetString() == "Working" && m.GetProperty("workMonth").GetInt32() == 54).GetProperty("month").GetString() is { } iso
+            ? $"{iso[5..]}-{iso[..4]}" : "";
+
+    private static string AfterTheProgramme(string month) => $"rij 3, kolom A (Maand): {month} ligt na het einde van het werkprogramma (54 werkmaanden, t/m ";
 
     [Fact]
     public async Task The_dry_run_refuses_a_month_after_the_programme_as_the_real_run_does()
     {
-        var file = Sheet("b3.csv", "01-2019;ontwerp;75.000,00;", "11-2026;adviseurs;20.000,00;");
+        var file = Sheet("b3.csv", "01-2019;ontwerp;75.000,00;", "01-2035;adviseurs;20.000,00;");
         var before = await PlanJson();
+        var last = await LastWorkMonth();
+        // The model's tranches and lead times, stalls included: years after 06-2023, where it ended without them.
+        Assert.True(int.Parse(last[3..]) > 2023, last);
 
         var dry = await Warmte("import", "budget", project, file, "--dry-run");
         Assert.True(dry.ExitCode == 1, dry.ToString()); // before: "2 goede rijen, 0 foute rijen", exit 0
         Assert.Contains("1 goede rij, 1 foute rij.", dry.Out);
-        Assert.Contains(AfterTheProgramme, dry.Err);
+        Assert.Contains(AfterTheProgramme("01-2035") + $"{last} volgens de kaslijn, met de windstiltes die er waren en die verwacht worden)", dry.Err);
 
         var real = await Warmte("import", "budget", project, file);
         Assert.True(real.ExitCode == 1, real.ToString());
@@ -80,7 +91,7 @@ public sealed class BudgetDryRunAgreesProcessTests : IAsyncLifetime
         Assert.Equal(before, await PlanJson());
 
         // Good rows only: the dry run and the real run say beforehand that the plan of € 5.817.000 goes, with both totals (T9).
-        const string Replaced = "Het bestaande werkplan (€ 5.817.000,00, 01-2019 t/m 06-2023) wordt vervangen door dit bestand (€ 75.000,00, 01-2019 t/m 01-2019)";
+        var Replaced = $"Het bestaande werkplan (€ 5.817.000,00, 01-2019 t/m {last}) wordt vervangen door dit bestand (€ 75.000,00, 01-2019 t/m 01-2019)";
         var drySkip = await Warmte("import", "budget", project, file, "--dry-run", "--skip-invalid");
         Assert.Contains(Replaced, drySkip.Out);
         Assert.Equal(before, await PlanJson());
@@ -89,7 +100,7 @@ public sealed class BudgetDryRunAgreesProcessTests : IAsyncLifetime
         Assert.Contains(Replaced, skip.Out);
         Assert.Equal(Problems(drySkip), Problems(skip));
         Assert.Contains("Begroting: werkplan vervangen door 1 werkpakket uit 1 rij.", skip.Out);
-        Assert.Contains("Het vorige werkplan (€ 5.817.000,00, 01-2019 t/m 06-2023) is vervangen door dit bestand (€ 75.000,00, 01-2019 t/m 01-2019).", skip.Out);
+        Assert.Contains($"Het vorige werkplan (€ 5.817.000,00, 01-2019 t/m {last}) is vervangen door dit bestand (€ 75.000,00, 01-2019 t/m 01-2019).", skip.Out);
         var plan = JsonNode.Parse(await PlanJson())!.AsArray();
         Assert.Equal(("design", 75_000m, 1, 1), (plan.Single()!["kind"]!.GetValue<string>(), plan.Single()!["monthlyCost"]!.GetValue<decimal>(),
             plan.Single()!["fromMonth"]!.GetValue<int>(), plan.Single()!["toMonth"]!.GetValue<int>()));
@@ -102,17 +113,18 @@ public sealed class BudgetDryRunAgreesProcessTests : IAsyncLifetime
     [Fact]
     public async Task A_row_whose_month_is_refused_keeps_nothing_and_the_summary_says_so()
     {
-        // 11-2026 adviseurs: € 95.000 booked one by one, the sheet's Werkelijk 50.000 is refused, and its Maand is after the programme.
+        // 11-2026 adviseurs: € 95.000 booked one by one; the sheet's 01-2035 row's Werkelijk 50.000 is refused (a future month),
+        // and its Maand is after the programme.
         var booked = await admin.Post($"api/projects/{project}/spending", new { month = "2026-11", kind = "Advisers", amount = 95_000m });
         Assert.True(booked.Status == HttpStatusCode.Created, booked.Raw);
-        var file = Sheet("b4.csv", "01-2019;ontwerp;75.000,00;", "11-2026;adviseurs;20.000,00;50.000,00");
+        var file = Sheet("b4.csv", "01-2019;ontwerp;75.000,00;", "01-2035;adviseurs;20.000,00;50.000,00");
 
         var dry = await Warmte("import", "budget", project, file, "--dry-run", "--skip-invalid");
         var real = await Warmte("import", "budget", project, file, "--skip-invalid", "--json");
         foreach (var run in new[] { dry, real })
         {
             Assert.True(run.ExitCode == 1, run.ToString());
-            Assert.Contains(AfterTheProgramme, run.Err);
+            Assert.Contains(AfterTheProgramme("01-2035"), run.Err);
             Assert.Contains("rij 3, kolom D (Werkelijk)", run.Err);
             Assert.DoesNotContain("Van rij 3 is alleen de Werkelijk fout", run.Out + run.Err);
         }
@@ -126,9 +138,10 @@ public sealed class BudgetDryRunAgreesProcessTests : IAsyncLifetime
 
     public static TheoryData<string[]> Sheets => new()
     {
-        new[] { "01-2019;ontwerp;75.000,00;", "06-2023;organisatie;12.000,00;" },           // both inside: good
-        new[] { "12-2018;ontwerp;75.000,00;", "07-2023;organisatie;12.000,00;" },           // before the start and after the end
-        new[] { "03-2019;adviseurs;;10.000,00", "13-2019;ontwerp;1,255;", "11-2026;communicatie;5.000,00;" }, // actuals only, bad cells, after the end
+        new[] { "01-2019;ontwerp;75.000,00;", "06-2023;organisatie;12.000,00;" },           // both inside (worked or standing still): good
+        new[] { "12-2018;ontwerp;75.000,00;", "01-2031;organisatie;12.000,00;" },           // before the start and after the end
+        new[] { "06-2023;ontwerp;75.000,00;", "03-2027;organisatie;12.000,00;" },           // inside, in the past and forecast: good
+        new[] { "03-2019;adviseurs;;10.000,00", "13-2019;ontwerp;1,255;", "01-2031;communicatie;5.000,00;" }, // actuals only, bad cells, after the end
         new[] { "02-2019;ontwerp;75.000,00;", "02-2019;ontwerp;75.000,00;", "01-2030;contracten;1.000,00;" }, // a duplicate, far after the end
     };
 

@@ -30,8 +30,12 @@ public sealed class BudgetSkipInvalidProcessTests
         var admin = server.Client();
         var coop = $"coop-{Guid.NewGuid().ToString("N")[..8]}";
         var project = await ApiCalls.SeedCooperativeWithProject(admin, coop, $"proj-{Guid.NewGuid().ToString("N")[..8]}");
-        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan",
-            new { plan = JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json"), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }) })).Status);
+        // The budget frame is the cash timeline's calendar (budgetframe): with the model's tranches 03-2020 stands still. An opening
+        // balance that covers the whole programme makes the calendar the straight one this finding is about: 05-2019 is work
+        // month 5, 03-2020 work month 15.
+        var model = JsonNode.Parse(RepoFiles.Read("models", "ketelhuiswg-ontwikkeling.json"), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        model["openingBalance"] = 10_000_000m;
+        Assert.Equal(HttpStatusCode.OK, (await admin.Put($"api/projects/{project}/cashflow-plan", new { plan = model })).Status);
         var booked = await admin.Post($"api/projects/{project}/spending", new { month = "2020-03", kind = "Advisers", amount = 95_000m });
         Assert.True(booked.Status == HttpStatusCode.Created, booked.Raw);
         var bookingId = booked.Text("id");

@@ -16,18 +16,25 @@ public static class BudgetSheet
     public const string Name = "Begroting";
 
     /// <summary>
-    /// One row per work package per calendar month of the plan (the plan's start month is work month 1),
-    /// the month's booked spending of that category in its first row (or a row of its own when the
-    /// plan has nothing of that category that month). <paramref name="spent"/> is the spending per month and
-    /// kind, folded from the cash plan's journal in pages of months (<see cref="ICashFlowPlanGrain.SpendingByKind"/>). Pure.
+    /// One row per work package per work month, in the calendar month the cash timeline does that work month
+    /// (<paramref name="calendar"/>, the budget frame the import places a budget on, so an unchanged export imports as
+    /// "werkplan ongewijzigd"; without one the plan's start month is work month 1 and nothing stalls; a work month the
+    /// timeline does not reach — the money runs out first — has no month and no row), the month's booked spending of that
+    /// category in its first row (or a row of its own when the plan has nothing of that category that month).
+    /// <paramref name="spent"/> is the spending per month and kind, folded from the cash plan's journal in pages of months
+    /// (<see cref="ICashFlowPlanGrain.SpendingByKind"/>). Pure.
     /// </summary>
-    public static ImmutableArray<BudgetRow> Lines(CashFlowPlan? plan, IEnumerable<MonthKindSpending> spent)
+    public static ImmutableArray<BudgetRow> Lines(CashFlowPlan? plan, IEnumerable<MonthKindSpending> spent, WorkCalendar? calendar = null)
     {
         var rows = new List<BudgetRow>();
         if (plan is not null)
+        {
+            var frame = calendar ?? WorkCalendar.Straight(plan.StartMonth, plan.WorkMonths);
             foreach (var package in plan.WorkPlan)
                 for (var w = package.FromMonth; w <= Math.Min(package.ToMonth, plan.WorkMonths); w++)
-                    rows.Add(new BudgetRow(plan.StartMonth.PlusMonths(w - 1), package.Kind, package.MonthlyCost, null, package.RunsDuringStall, package.Name));
+                    if (frame.MonthOf(w) is { } month)
+                        rows.Add(new BudgetRow(month, package.Kind, package.MonthlyCost, null, package.RunsDuringStall, package.Name));
+        }
         foreach (var actual in spent.Where(s => s.Bookings > 0))
         {
             var index = rows.FindIndex(r => r.Month == actual.Month && r.Kind == actual.Kind);

@@ -95,7 +95,9 @@ public static class ExportLoader
         if (await ProjectAsync(grains, projectId, today, new PerCooperative(grains)) is not { } project) return null;
         var cashPlan = grains.GetGrain<ICashFlowPlanGrain>(projectId);
         var plan = await cashPlan.Get() is { } info && PlanReader.Read(info.PlanJson) is { IsOk: true } read ? read.Value : null;
-        return project with { Budget = BudgetSheet.Lines(plan, await cashPlan.SpendingByKind()) };
+        // The budget on the cash timeline's calendar, as the budget import places it (stalls that happened and the forecast ones).
+        var calendar = plan is null ? null : (await cashPlan.Timeline(Regime.Tranches, today.ToYearMonth())) is { IsOk: true } line ? line.Value!.Calendar : null;
+        return project with { Budget = BudgetSheet.Lines(plan, await cashPlan.SpendingByKind(), calendar) };
     }
 
     private static async Task<ProjectExport?> ProjectAsync(IGrainFactory grains, string projectId, LocalDate today, PerCooperative shared)

@@ -18,6 +18,18 @@ public sealed record BudgetRow(YearMonth Month, WorkKind Kind, decimal? Planned,
     public string PackageName => Name ?? BudgetImport.KindLabel(Kind);
 }
 
+/// <summary>
+/// A budget's months placed on the cash timeline's calendar: the work packages, the rows refused (their Maand has no place in the
+/// programme) and the warnings (months in which the work stands still: their Begroot is not placed, the rows stay good).
+/// </summary>
+public sealed record BudgetPlacement(
+    ImmutableArray<BudgetPackage> Packages,
+    ImmutableArray<(int Row, string Field, string Reason)> Problems,
+    ImmutableArray<BudgetWarning> Warnings);
+
+/// <summary>A warning about budget rows (on their Maand): said, not refused.</summary>
+public sealed record BudgetWarning(ImmutableArray<int> Rows, string Text);
+
 /// <summary>A work package of the cash-flow plan made from budget rows, with the rows it came from.</summary>
 public sealed record BudgetPackage(WorkPackageEntry Entry, ImmutableArray<int> Rows);
 
@@ -142,24 +154,67 @@ public static class BudgetImport
     }
 
     /// <summary>
-    /// The plan's work packages from the budgeted amounts: calendar month → work month (the plan's
-    /// start month is work month 1), consecutive months with the same category, name, amount and
-    /// stall setting merged into one package. Months outside the programme are problems.
+    /// The plan's work packages from the budgeted amounts on a plan that never stalls (work month w in the start month + w − 1):
+    /// <see cref="WorkPlan(IReadOnlyList{ImportedRow{BudgetRow}}, WorkCalendar)"/> on <see cref="WorkCalendar.Straight"/>.
     /// </summary>
     public static (ImmutableArray<BudgetPackage> Packages, ImmutableArray<(int Row, string Field, string Reason)> Problems) WorkPlan(
         IReadOnlyList<ImportedRow<BudgetRow>> rows, YearMonth startMonth, int workMonths)
     {
+        var placed = WorkPlan(rows, WorkCalendar.Straight(startMonth, workMonths));
+        return (placed.Packages, placed.Problems);
+    }
+
+    /// <summary>
+    /// The plan's work packages from the budgeted amounts, placed on the cash timeline's calendar (<see cref="WorkCalendar"/>): a
+    /// calendar month in which the line does work month w budgets work month w; consecutive work months with the same category,
+    /// name, amount and stall setting merge into one package. A month before the plan's start, after the month of its last work
+    /// month, or after the line's last month while the work is unfinished is a problem on the row's Maand. A month in which the
+    /// line has the work standing still (a windstilte, a wait for a milestone) is a warning: its Begroot is not placed (a stalled
+    /// month has no work month of its own; the line charges the fixed costs of the work month waited on), its Werkelijk is booked.
+    /// </summary>
+    public static BudgetPlacement WorkPlan(IReadOnlyList<ImportedRow<BudgetRow>> rows, WorkCalendar calendar)
+    {
         var problems = ImmutableArray.CreateBuilder<(int, string, string)>();
-        var lastMonth = startMonth.PlusMonths(workMonths - 1);
         var placed = new List<(ImportedRow<BudgetRow> Row, int WorkMonth)>();
+        var standing = new List<(ImportedRow<BudgetRow> Row, int WaitingFor)>();
         foreach (var row in rows.Where(r => r.Item.Planned is > 0m))
         {
             var month = row.Item.Month;
-            if (month < startMonth)
-                problems.Add((row.Row, "month", $"{DutchFormat.Month(month)} ligt vóór de start van het kasstroomplan ({DutchFormat.Month(startMonth)})."));
-            else if (month > lastMonth)
-                problems.Add((row.Row, "month", $"{DutchFormat.Month(month)} ligt na het einde van het werkprogramma ({workMonths} werkmaanden, t/m {DutchFormat.Month(lastMonth)}); verleng eerst de fasen van het plan."));
-            else placed.Add((row, (month.Year - startMonth.Year) * 12 + month.Month - startMonth.Month + 1));
+            var at = calendar.Place(month);
+            switch (at.Kind)
+            {
+                case PlacementKind.BeforeStart:
+                    problems.Add((row.Row, "month", $"{DutchFormat.Month(month)} ligt vóór de start van het kasstroomplan ({DutchFormat.Month(calendar.Start)})."));
+                    break;
+                case PlacementKind.AfterEnd:
+                    problems.Add((row.Row, "month", $"{DutchFormat.Month(month)} ligt na het einde van het werkprogramma ({calendar.WorkMonths} werkmaanden, "
+                                                    + $"t/m {DutchFormat.Month(at.LastWorkMonth!.Value)}{StallNote(calendar)}); verleng eerst de fasen van het plan."));
+                    break;
+                case PlacementKind.BeyondTimeline:
+                    problems.Add((row.Row, "month", $"{DutchFormat.Month(month)} ligt na de laatste maand van de kaslijn ({DutchFormat.Month(calendar.Months.IsEmpty ? calendar.Start : calendar.Months[^1].Month)}), "
+                                                    + $"en het werk is dan niet af: het staat stil op werkmaand {at.WorkMonth} van {calendar.WorkMonths} omdat er geen geld meer komt. "
+                                                    + "Zo'n maand heeft geen plaats in het werkprogramma; leg eerst de financiering vast (tranches, subsidie)."));
+                    break;
+                case PlacementKind.Standstill:
+                    standing.Add((row, at.WorkMonth));
+                    break;
+                default:
+                    placed.Add((row, at.WorkMonth));
+                    break;
+            }
+        }
+        // Work behind the plan's simulation: the line does a work month again after today that its past already has. Two rows for
+        // one work month would be paid twice; the later one is refused, and the message says how to make the line know better.
+        foreach (var twice in placed.GroupBy(p => (p.Row.Item.Kind, p.Row.Item.PackageName, p.Row.Item.RunsDuringStall, p.WorkMonth)).Where(g => g.Count() > 1).ToList())
+        {
+            var first = twice.OrderBy(p => p.Row.Item.Month).First();
+            foreach (var again in twice.Where(p => p != first))
+            {
+                problems.Add((again.Row.Row, "month", $"{DutchFormat.Month(again.Row.Item.Month)} is volgens de kaslijn opnieuw werkmaand {again.WorkMonth}, die al in "
+                                                      + $"{DutchFormat.Month(first.Row.Item.Month)} viel (rij {first.Row.Row}): het werk staat volgens de geboekte uitgaven "
+                                                      + "achter op het plan. Meld de voortgang (warmte progress report), dan weet de kaslijn hoe ver het werk is."));
+                placed.Remove(again);
+            }
         }
         var packages = ImmutableArray.CreateBuilder<BudgetPackage>();
         foreach (var group in placed.GroupBy(p => (p.Row.Item.Kind, p.Row.Item.PackageName, p.Row.Item.RunsDuringStall)))
@@ -174,7 +229,39 @@ public static class BudgetImport
             }
             if (open is { } last) packages.Add(Package(group.Key, last));
         }
-        return (packages.ToImmutable(), problems.ToImmutable());
+        return new BudgetPlacement(packages.ToImmutable(), problems.ToImmutable(), Standstills(standing, calendar));
+    }
+
+    /// <summary>", met de windstiltes van de kaslijn": said when the calendar has months standing still, so the end month is not read as start + work months.</summary>
+    private static string StallNote(WorkCalendar calendar) =>
+        calendar.Months.Any(m => !m.Working && (calendar.LastWorkMonth is not { } end || m.Month < end)) ? " volgens de kaslijn, met de windstiltes die er waren en die verwacht worden" : "";
+
+    /// <summary>One warning per stretch of consecutive budgeted months in which the line has the work standing still, naming its rows.</summary>
+    private static ImmutableArray<BudgetWarning> Standstills(List<(ImportedRow<BudgetRow> Row, int WaitingFor)> standing, WorkCalendar calendar)
+    {
+        var warnings = ImmutableArray.CreateBuilder<BudgetWarning>();
+        var byMonth = standing.GroupBy(s => s.Row.Item.Month).OrderBy(g => g.Key).ToList();
+        var i = 0;
+        while (i < byMonth.Count)
+        {
+            var j = i;
+            while (j + 1 < byMonth.Count && byMonth[j + 1].Key == byMonth[j].Key.PlusMonths(1) && byMonth[j + 1].First().WaitingFor == byMonth[i].First().WaitingFor) j++;
+            var stretch = byMonth.Skip(i).Take(j - i + 1).ToList();
+            var rows = stretch.SelectMany(g => g.Select(s => s.Row.Row)).Order().ToImmutableArray();
+            var from = stretch[0].Key;
+            var to = stretch[^1].Key;
+            var months = from == to ? DutchFormat.Month(from) : $"{DutchFormat.Month(from)} t/m {DutchFormat.Month(to)}";
+            var total = stretch.SelectMany(g => g).Sum(s => s.Row.Item.Planned!.Value);
+            var waiting = stretch[0].First().WaitingFor;
+            var past = calendar.Today is { } today && to < today ? "stond" : "staat";
+            warnings.Add(new BudgetWarning(rows,
+                $"{months}: volgens de kaslijn {past} het werk dan stil (het wacht op werkmaand {waiting} van {calendar.WorkMonths}); "
+                + $"de Begroot ({DutchFormat.Money(total)}) gaat niet in het werkplan. In een stille maand rekent de kaslijn alleen de kosten "
+                + $"die bij stilstand doorlopen (Loopt door bij stilstand) van werkmaand {waiting}; de Werkelijk van deze rijen wordt wel geboekt. "
+                + "Wordt er die maanden toch gewerkt, boek dan de uitgaven of meld de voortgang: dan schuift de kaslijn mee; lees de begroting daarna opnieuw in."));
+            i = j + 1;
+        }
+        return warnings.ToImmutable();
     }
 
     private static BudgetPackage Package((WorkKind Kind, string Name, bool Stall) key, (int From, int To, decimal Cost, List<int> Rows) range) =>
@@ -205,18 +292,22 @@ public static class BudgetImport
     /// without a word): "Het bestaande werkplan (€ 5.817.000,00, 01-2019 t/m 06-2023) wordt vervangen door dit bestand
     /// (€ 87.000,00, 01-2019 t/m 11-2026)." Null when the saved plan has no work plan (nothing is lost).
     /// </summary>
-    public static string? ReplacementNote(CashFlowPlan saved, CashFlowPlan proposed) =>
+    public static string? ReplacementNote(CashFlowPlan saved, CashFlowPlan proposed, WorkCalendar? calendar = null) =>
         saved.WorkPlan.IsDefaultOrEmpty ? null
-        : $"Het bestaande werkplan ({Extent(saved)}) wordt vervangen door dit bestand ({Extent(proposed)}): "
+        : $"Het bestaande werkplan ({Extent(saved, calendar)}) wordt vervangen door dit bestand ({Extent(proposed, calendar)}): "
           + "wat niet in het bestand staat, valt uit het werkplan.";
 
-    /// <summary>"€ 87.000,00, 01-2019 t/m 11-2026": the work plan's planned cost and the calendar months it spans.</summary>
-    public static string Extent(CashFlowPlan plan)
+    /// <summary>
+    /// "€ 87.000,00, 01-2019 t/m 11-2026": the work plan's planned cost and the calendar months it spans, on the cash timeline's
+    /// <paramref name="calendar"/> (the one the budget was placed on); without one, or for a work month it does not reach, as if nothing stalled.
+    /// </summary>
+    public static string Extent(CashFlowPlan plan, WorkCalendar? calendar = null)
     {
         var total = DutchFormat.Money(plan.PlannedCost);
         if (plan.WorkPlan.IsDefaultOrEmpty) return total;
-        var first = plan.StartMonth.PlusMonths(plan.WorkPlan.Min(p => p.FromMonth) - 1);
-        var last = plan.StartMonth.PlusMonths(plan.WorkPlan.Max(p => Math.Min(p.ToMonth, plan.WorkMonths)) - 1);
+        YearMonth MonthOf(int w) => calendar?.MonthOf(w) ?? plan.StartMonth.PlusMonths(w - 1);
+        var first = MonthOf(plan.WorkPlan.Min(p => p.FromMonth));
+        var last = MonthOf(plan.WorkPlan.Max(p => Math.Min(p.ToMonth, plan.WorkMonths)));
         return $"{total}, {DutchFormat.Month(first)} t/m {DutchFormat.Month(last)}";
     }
 

@@ -45,7 +45,7 @@ public static class Templates
         }.ToImmutableDictionary()),
         new Template("budget", "Begroting en realisatie", BudgetImport.Columns, new Dictionary<string, string>
         {
-            ["month"] = "Kalendermaand: 2025-03, 03-2025 of maart 2025 (een datum in de maand mag ook). Begroot: binnen het werkprogramma van het kasstroomplan.",
+            ["month"] = "Kalendermaand: 2025-03, 03-2025 of maart 2025 (een datum in de maand mag ook). Begroot: een maand waarin volgens de kaslijn (warmte cash-timeline) gewerkt wordt; ligt het werk die maand stil, dan meldt de import dat en gaat de Begroot niet in het werkplan (de Werkelijk wel).",
             ["kind"] = "ontwerp, businesscase, contracten, communicatie, organisatie of adviseurs (Engels mag ook).",
             ["planned"] = "Begroot bedrag voor die maand en categorie in euro's (1.234,56). Vervangt het werkplan van het kasstroomplan.",
             ["actual"] = "Werkelijk besteed in die maand en categorie (niet in de toekomst); wordt het maandtotaal van de geboekte uitgaven. 0 haalt een eerder ingelezen totaal weg.",
