@@ -429,12 +429,12 @@ public static partial class WarmteHost
         var tokens = app.Services.GetRequiredService<TokenStore>();
         var preset = app.Configuration["Auth:BootstrapAdminToken"];
         if (preset is not null && (preset.Length < 32 || preset.Length > 200))
-            throw new ConfigurationException("Auth:BootstrapAdminToken must be 32 to 200 characters long.");
+            throw new ConfigurationException("Auth:BootstrapAdminToken moet 32 tot 200 tekens lang zijn.");
         var tokenFile = app.Configuration["Auth:BootstrapTokenFile"] is { Length: > 0 } f ? Path.GetFullPath(f) : null;
         if (tokenFile is not null)
         {
             if (preset is not null)
-                throw new ConfigurationException("Set Auth:BootstrapAdminToken or Auth:BootstrapTokenFile, not both.");
+                throw new ConfigurationException("Zet Auth:BootstrapAdminToken of Auth:BootstrapTokenFile, niet allebei.");
             await WriteFirstAdminTokenFileAsync(app, tokens, tokenFile);
             return;
         }
@@ -478,11 +478,11 @@ public static partial class WarmteHost
         }
         catch (IOException e) when (File.Exists(path))
         {
-            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} exists already and is never overwritten; move it away or choose another path. ({e.Message})");
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} bestaat al en wordt nooit overschreven; verplaats het of kies een ander pad. ({e.Message})");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} cannot be created: {e.Message}");
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} kan niet worden aangemaakt: {e.Message}");
         }
         await using (file)
         {
