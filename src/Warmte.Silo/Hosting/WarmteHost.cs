@@ -158,6 +158,8 @@ public static partial class WarmteHost
             silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
             silo.AddWarmteGrainStorage(storage);
         });
+        // Registered after UseOrleans: the last registration wins over Orleans' FailFast handler (exit 134 without a word).
+        builder.Services.AddSingleton<IFatalErrorHandler, DeclaredDead>();
         builder.Services.Configure<Alerts.AlertWatchOptions>(builder.Configuration.GetSection("Alerts"));
         // Online voting (issue 17): the codes' hash key, the member API's abuse limits.
         var voting = config.GetSection("Voting").Get<Api.VotingSettings>() ?? new Api.VotingSettings();
@@ -386,7 +388,7 @@ public static partial class WarmteHost
                 logger.LogWarning("Transient failure on {Method} {Path}, answered 503: {ErrorType}: {Error}", http.Request.Method,
                     LogSafe.Path(http.Request.Path), transient!.GetType().Name, ScrubbedFirstLine(transient.Message));
                 http.Response.Headers.RetryAfter = "2";
-                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
+                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, RequestLogging.UnavailableCode, "Tijdelijk niet beschikbaar",
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
                 break;
             default:
