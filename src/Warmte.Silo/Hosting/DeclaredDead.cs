@@ -50,13 +50,15 @@ public sealed class DeclaredDead(ILogger<DeclaredDead> logger, IHostApplicationL
     public static string Message(string context, bool wasActive, int siloPort, string? lastTlsFailure)
     {
         var reason = context.Split("Reason:", 2) is [_, var r] && r.Trim().Length > 0 ? r.Trim() : context;
+        // Orleans appends the whole membership table; its first sentence is the reason.
+        if (reason.IndexOf(" Membership: [", StringComparison.Ordinal) is var table and > 0) reason = reason[..table].Trim();
         var cause = wasActive
             ? "Deze silo deed mee, maar reageerde niet op tijd op de controles van de andere silo's (bijv. na een bevriezing, een "
               + "overbelaste machine of een netwerkstoring). Start hem opnieuw; dan doet hij weer mee."
             : "Deze silo kon niet meedoen: waarschijnlijk weigeren de andere silo's zijn certificaat (Orleans:Tls:Certificate moet "
               + "zijn uitgegeven door de CA in Orleans:Tls:CaCertificates van de andere silo's), of kunnen ze zijn siloport "
               + $"{siloPort} niet bereiken (Orleans:AdvertisedIP, firewall)."
-              + (lastTlsFailure is null ? "" : $" Laatste geweigerde TLS-verbinding naar een andere silo: {lastTlsFailure}.");
+              + (lastTlsFailure is null ? "" : $" Laatste mislukte TLS-verbinding naar een andere silo: {lastTlsFailure}.");
         return $"Het cluster heeft deze silo dood verklaard; de silo stopt (exit {ExitCode}). {cause} (Orleans: {reason})";
     }
 

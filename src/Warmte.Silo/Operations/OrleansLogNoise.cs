@@ -36,6 +36,8 @@ public sealed class OrleansLogNoise(IServiceProvider services) : ILoggerProvider
     public const string CancellationCategory = "Orleans.Runtime.GrainCallCancellationManager";
     public const string MembershipAgentCategory = "Orleans.Runtime.MembershipService.MembershipAgent";
     public const string RemoteDirectoryCategory = "Orleans.Runtime.GrainDirectory.DistributedRemoteGrainDirectory";
+    public const string HandoffCategory = "Orleans.Runtime.GrainDirectory.GrainDirectoryHandoffManager";
+    public const string ManifestCategory = "Orleans.Runtime.Metadata.ClusterManifestProvider";
     public const string PollyCategory = "Polly";
 
     /// <summary>Where the one-line TLS refusals are written.</summary>
@@ -51,7 +53,7 @@ public sealed class OrleansLogNoise(IServiceProvider services) : ILoggerProvider
     private static readonly (string Category, LogLevel ConsoleFrom)[] Tamed =
     [
         (TlsCategory, LogLevel.Error), (TlsClientCategory, LogLevel.Error), (OrleansWatchdogCategory, LogLevel.Error),
-        (RemoteDirectoryCategory, LogLevel.Error), (ClientDirectoryCategory, LogLevel.None), (CancellationCategory, LogLevel.None),
+        (RemoteDirectoryCategory, LogLevel.Error), (HandoffCategory, LogLevel.Error), (ManifestCategory, LogLevel.Error), (ClientDirectoryCategory, LogLevel.None), (CancellationCategory, LogLevel.None),
         (MembershipAgentCategory, LogLevel.None), (PollyCategory, LogLevel.None),
     ];
 
@@ -90,7 +92,7 @@ public sealed class OrleansLogNoise(IServiceProvider services) : ILoggerProvider
     private void Write(string category, LogLevel level, EventId id, string message, Exception? exception, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
         if (category == TlsClientCategory && level < LogLevel.Error && exception is not null and not OperationCanceledException)
-            LastOutgoingTlsFailure = FirstLine(exception.Message);
+            LastOutgoingTlsFailure = FirstLine(exception.Message).TrimEnd('.');
         if (Tame(category, level, message, exception, values, Stopwatch.GetElapsedTime(LoggingSetUp)) is not { } line) return;
         var logger = Logger(line.Category);
         if (line.Exception is null) logger.Log(line.Level, id, "{Message}", line.Text);
@@ -118,19 +120,24 @@ public sealed class OrleansLogNoise(IServiceProvider services) : ILoggerProvider
                 return exception is OperationCanceledException || message.Contains("timed out", StringComparison.OrdinalIgnoreCase)
                     ? new Line(LogLevel.Information, TransportCategory, "Silo port: the TLS handshake of a connection to another silo timed out (a busy machine or a silo "
                                                                         + "still starting); Orleans connects again")
-                    : new Line(LogLevel.Warning, TransportCategory, $"Silo port: another silo refused this silo's TLS connection ({reason}); "
-                                                                     + "check that this silo's certificate is issued by the cluster's CA (Orleans:Tls:CaCertificates of the others)");
+                    // Either side may have refused: the peer this silo's certificate, or this silo the peer's (each checks the other).
+                    : new Line(LogLevel.Warning, TransportCategory, $"Silo port: the TLS handshake of a connection to another silo failed ({reason}); "
+                                                                     + "both silos' certificates must be issued by a CA in the other's Orleans:Tls:CaCertificates");
             case OrleansWatchdogCategory:
                 if (level >= LogLevel.Error) return null;
                 return IsStartupRace(values, processAge)
                     ? new Line(LogLevel.Debug, WatchdogCategory, $"Orleans watchdog start-up report dropped (measured from the machine's boot, not a stall): {message}")
                     : new Line(level, WatchdogCategory, message, exception);
-            case RemoteDirectoryCategory:
+            case RemoteDirectoryCategory or HandoffCategory or ManifestCategory:
+                // Warnings only (their errors stay on the console as written).
                 if (level >= LogLevel.Error) return null;
-                return message.StartsWith("Rolling upgrade", StringComparison.Ordinal)
-                    ? new Line(LogLevel.Information, ClusterCategory, "Grain directory: handing a directory partition over to another silo failed after a silo joined or "
-                                                                      + $"left; Orleans rebuilds it (Orleans calls this a rolling-upgrade diagnostic; no upgrade is running). {Reason(message, exception)}")
-                    : new Line(level, ClusterCategory, $"{Source(category)}: {message}", exception);
+                if (message.StartsWith("Rolling upgrade", StringComparison.Ordinal) && (exception is null || IsTransient(exception)))
+                    return new Line(LogLevel.Information, ClusterCategory, "Grain directory: handing a directory partition over to another silo failed after a silo joined or "
+                                                                      + $"left; Orleans rebuilds it (Orleans calls this a rolling-upgrade diagnostic; no upgrade is running). {Reason(message, exception)}");
+                if (IsTransient(exception))
+                    return new Line(LogLevel.Information, ClusterCategory,
+                        $"{Source(category)}: a call to another silo failed for now, as while a silo joins or after one died; Orleans retries. {Reason(message, exception)}");
+                return new Line(level, ClusterCategory, $"{Source(category)}: {message}", exception);
             case MembershipAgentCategory when message.StartsWith("Failed to get ping responses", StringComparison.Ordinal):
                 var attempt = values.FirstOrDefault(v => v.Key == "Attempt").Value is int n ? n : 0;
                 return new Line(attempt >= 3 ? LogLevel.Warning : LogLevel.Information, ClusterCategory,
