@@ -32,8 +32,9 @@ internal static class BoardCommands
         "cooperative create",
         "Nieuwe coöperatie aanmaken (beheerder)",
         "Maakt een coöperatie aan: id, statutaire naam, soort en gemeente. Alleen een beheerder (admin) mag dit; daarna maakt "
-        + "het bestuur haar projecten aan met warmte project create. Een token voor het bestuur maakt de beheerder op de server: "
-        + "Warmte.Silo token create --role board:<id> --name \"Bestuur …\".",
+        + "het bestuur haar projecten aan met warmte project create. Een token voor het bestuur maakt de beheerder met POST /api/tokens, "
+        + "of op de server met Warmte.Silo token create --role board:<id> --name \"Bestuur …\" en de opslaginstellingen van de dienst "
+        + "(--data-dir, of in een cluster --Storage:Provider PostgreSQL --Storage:ConnectionString …).",
         [], [CoopId, CoopName, CoopKind, CoopMunicipality, CoopFounded],
         ["warmte cooperative create --id zuidwarmte --name \"Coöperatie Zuidwarmte U.A.\" --kind warmtenet --municipality Amsterdam --founded 2024-03-01"],
         RunCooperativeCreate);
@@ -67,7 +68,11 @@ internal static class BoardCommands
         var cooperative = document.RootElement.Prop("cooperative") ?? document.RootElement;
         context.Out.WriteLine($"Coöperatie '{cooperative.Str("id") ?? id}' ({cooperative.Str("statutoryName") ?? name}) aangemaakt.");
         context.Out.WriteLine($"Volgende stap, het eerste project: warmte project create {id} --id <project> --name \"<naam>\"");
-        context.Out.WriteLine($"Een token voor het bestuur (op de server): Warmte.Silo token create --role board:{id} --name \"Bestuur {name}\"");
+        // Said for both set-ups: a cluster keeps its tokens in PostgreSQL, and a verb without those settings would look in an
+        // empty SQLite folder (tester10 T5).
+        context.Out.WriteLine($"Een token voor het bestuur: als beheerder via de API, POST /api/tokens met {{\"name\":\"Bestuur {name}\",\"role\":\"board:{id}\"}};");
+        context.Out.WriteLine($"  of op de server: Warmte.Silo token create --role board:{id} --name \"Bestuur {name}\" met de opslag van de dienst:");
+        context.Out.WriteLine("  --data-dir <map van de dienst> (één silo), of in een cluster --Storage:Provider PostgreSQL --Storage:ConnectionString \"…\" (of Storage__*).");
         return WarmteCli.Ok;
     }
 

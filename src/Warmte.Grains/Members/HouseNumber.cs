@@ -64,7 +64,7 @@ public readonly partial record struct HouseNumber(int Number, string? Letter, st
             if (lf.Groups["addition"].Success) addition = lf.Groups["addition"].Value.Trim();
         }
         else addition = rest.Trim();
-        if (addition is not null) problems.AddRange(AdditionProblems(addition));
+        if (addition is not null) problems.AddRange(AdditionProblems(addition, match.Groups["number"].Value.Trim()));
         return problems.Count > 0
             ? (null, problems.ToImmutable())
             : (new HouseNumber(number, letter, addition is null ? null : addition.ToUpperInvariant()), []);
@@ -92,15 +92,28 @@ public readonly partial record struct HouseNumber(int Number, string? Letter, st
             problems.Add(("huisletter", $"'{Short(l)}' is geen huisletter: één letter A–Z."));
         var a = Clean(addition);
         if (a.Length > 0 && a[0] is '-' or '/') a = a[1..].Trim(); // "-H" in a Toevoeging column
-        if (a.Length > 0) problems.AddRange(AdditionProblems(a).Select(p => ("toevoeging", p)));
+        if (a.Length > 0) problems.AddRange(AdditionProblems(a, number?.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(p => ("toevoeging", p)));
         return problems.Count > 0
             ? (null, problems.ToImmutable())
             : (new HouseNumber(number!.Value, l.Length == 0 ? null : l.ToUpperInvariant(), a.Length == 0 ? null : a.ToUpperInvariant()), []);
     }
 
-    private static IEnumerable<string> AdditionProblems(string addition)
+    // A floor as Amsterdam lists write it: "2 hoog", "2hoog", "2e hoog", "2-hoog". Not a BAG toevoeging; the BAG writes the floor
+    // as the toevoeging itself (14-2), and which form a building has (2, II, 2HG) is the register's, so it is not guessed.
+    [GeneratedRegex(@"^(?<floor>[0-9]{1,2})\s*(?:e\s*|ste\s*|de\s*)?-?\s*hoog$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex FloorWords();
+
+    private static IEnumerable<string> AdditionProblems(string addition, string? number)
     {
         var upper = addition.ToUpperInvariant();
+        if (FloorWords().Match(addition.Trim()) is { Success: true } floor)
+        {
+            // One message for one cell (tester10 T10), with the form to write.
+            var f = floor.Groups["floor"].Value.TrimStart('0') is { Length: > 0 } d ? d : "0";
+            yield return $"toevoeging '{Short(addition)}' is een verdieping in woorden: {f} hoog = verdieping {f}; schrijf {(number is { Length: > 0 } ? number : "<huisnummer>")}-{f} "
+                         + "(of de toevoeging zoals de BAG die kent).";
+            yield break;
+        }
         if (upper.Length == 0) yield return "de toevoeging na '-' ontbreekt.";
         else if (!AdditionChars().IsMatch(upper))
             yield return $"toevoeging '{Short(addition)}' mag alleen letters en cijfers bevatten (bijv. H, 1, III, HS).";

@@ -337,8 +337,8 @@ public static class VotingCodeKey
         {
             byte[] key;
             try { key = Convert.FromBase64String(configured); }
-            catch (FormatException) { throw new ConfigurationException("Voting:CodeKey must be base64 (32 bytes or more: openssl rand -base64 32)."); }
-            if (key.Length < 32) throw new ConfigurationException("Voting:CodeKey must be at least 32 bytes (openssl rand -base64 32).");
+            catch (FormatException) { throw new ConfigurationException("Voting:CodeKey is geen base64 (32 bytes of meer; maak er een met: openssl rand -base64 32)."); }
+            if (key.Length < 32) throw new ConfigurationException("Voting:CodeKey is korter dan 32 bytes; maak een sleutel met: openssl rand -base64 32.");
             return new HmacVotingCodeHasher(key);
         }
         var path = Path.Combine(storage.DataDir, FileName);
@@ -354,7 +354,7 @@ public static class VotingCodeKey
             catch (IOException) when (File.Exists(path)) { /* another process made it first: use theirs */ }
         }
         var stored = File.ReadAllBytes(path);
-        if (stored.Length < 32) throw new ConfigurationException($"{path} holds fewer than 32 bytes; remove it (codes issued with it stop working) or set Voting:CodeKey.");
+        if (stored.Length < 32) throw new ConfigurationException($"het sleutelbestand {path} bevat minder dan 32 bytes; verwijder het (codes die ermee zijn uitgegeven werken dan niet meer) of zet Voting:CodeKey.");
         return new HmacVotingCodeHasher(stored);
     }
 }

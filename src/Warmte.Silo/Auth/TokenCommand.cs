@@ -96,17 +96,42 @@ public static class TokenCommand
             {
                 if (!newDatabase)
                 {
-                    stderr.WriteLine($"Er is geen Warmtenet-database in {settings.DataDir} ({DataPermissions.DatabaseFiles[0]} ontbreekt). "
-                                     + "Geef de map van de dienst met --data-dir; of maak vóór de eerste start een nieuwe database met "
-                                     + $"token create {NewDatabaseOption}.");
+                    stderr.WriteLine(NoDatabaseMessage(settings.DataDir));
                     return null;
                 }
                 DataPermissions.Secure(settings.DataDir);
+                stderr.WriteLine($"Nieuwe SQLite-database in {settings.DataDir}: alleen een silo met deze --data-dir op SQLite leest dit token, "
+                                 + "geen cluster (PostgreSQL).");
             }
         }
         var database = new Database(settings);
         using var loggers = LoggerFactory.Create(_ => { });
-        await new SchemaMigrator(database, SystemClock.Instance, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync();
+        try
+        {
+            await new SchemaMigrator(database, SystemClock.Instance, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync();
+        }
+        catch (Exception e) when (settings.Provider == StorageProvider.PostgreSQL && e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // The cluster's database: name the settings the verb read, not only the driver's English reason.
+            stderr.WriteLine("De PostgreSQL-database uit Storage:ConnectionString is niet bereikbaar of weigert de aanmelding: "
+                             + $"{e.Message.Split('\n', 2)[0].Trim()}. Geef de token-opdracht dezelfde Storage:Provider en "
+                             + "Storage:ConnectionString als de silo's van het cluster (--Storage:ConnectionString \"Host=…;Database=…;Username=…;Password=…\" "
+                             + "of de omgevingsvariabele Storage__ConnectionString).");
+            return null;
+        }
         return (new TokenStore(database, SystemClock.Instance), database);
     }
+
+    /// <summary>
+    /// No SQLite file in the folder. A cluster silo's folder holds none either (its data is in PostgreSQL), so the storage
+    /// settings come first; --new-database is only for a single SQLite silo before its first start (tester10 T5: following
+    /// that advice on a cluster made a token no silo reads).
+    /// </summary>
+    public static string NoDatabaseMessage(string dataDir) =>
+        $"Er is geen Warmtenet-database in {dataDir} ({DataPermissions.DatabaseFiles[0]} ontbreekt). "
+        + "Bewaart de dienst zijn gegevens in PostgreSQL (een cluster), geef de opdracht dan dezelfde opslaginstellingen als de silo's: "
+        + "--Storage:Provider PostgreSQL --Storage:ConnectionString \"Host=…;Database=…;Username=…;Password=…\" "
+        + "(of de omgevingsvariabelen Storage__Provider en Storage__ConnectionString). "
+        + "Eén silo op SQLite: geef de map van de dienst met --data-dir. "
+        + $"Alleen vóór de eerste start van een nieuwe silo op SQLite, nooit voor een cluster: token create {NewDatabaseOption}.";
 }

@@ -35,7 +35,7 @@ public static class TestClockOffset
                 + $"start de silo met ASPNETCORE_ENVIRONMENT={Environment}. Er is niets geopend of gewijzigd.");
         if (!long.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             || Math.Abs(seconds) > 172_800)
-            throw new ConfigurationException($"{Key} '{text}' is no whole number of seconds between -172800 and 172800.");
+            throw new ConfigurationException($"{Key} '{text}' is geen geheel aantal seconden tussen -172800 en 172800.");
         return new OffsetClock(SystemClock.Instance, Duration.FromSeconds(seconds));
     }
 

@@ -56,12 +56,12 @@ public static class VotingCodeKeyCheck
                               + "codes issued under the old key no longer work and silos still using it will refuse to start");
             return;
         }
-        var source = settings.CodeKey is { Length: > 0 } ? "Voting:CodeKey" : $"the key file {Path.Combine(database.Settings.DataDir, VotingCodeKey.FileName)} (Voting:CodeKey is not set)";
+        var source = settings.CodeKey is { Length: > 0 } ? "Voting:CodeKey" : $"het sleutelbestand {Path.Combine(database.Settings.DataDir, VotingCodeKey.FileName)} (Voting:CodeKey is niet gezet)";
         throw new ConfigurationException(
-            $"Voting:CodeKey differs from the key this database's voting codes were issued with: this silo's key comes from {source}, "
-            + "and its fingerprint does not match the one stored at the first start. A code issued through one silo would be refused by another. "
-            + "Give every silo the same Voting:CodeKey (base64, e.g. from one 'openssl rand -base64 32'). To replace the key on purpose "
-            + "(every code issued so far stops working), start one silo once with --Voting:ReplaceStoredCodeKey true; see docs/operations.md.");
+            $"Voting:CodeKey verschilt van de sleutel waarmee de stemcodes in deze database zijn uitgegeven: de sleutel van deze silo komt uit {source}, "
+            + "en zijn vingerafdruk klopt niet met die bij de eerste start is opgeslagen. Een code die via de ene silo is uitgegeven, zou door een andere worden geweigerd. "
+            + "Geef elke silo dezelfde Voting:CodeKey (base64, bijv. uit één keer 'openssl rand -base64 32'). Wilt u de sleutel bewust vervangen "
+            + "(elke tot nu toe uitgegeven code werkt dan niet meer), start dan één silo één keer met --Voting:ReplaceStoredCodeKey true; zie docs/operations.md.");
     }
 
     private static async Task<string?> StoredAsync(DbConnection connection)

@@ -158,6 +158,8 @@ public static partial class WarmteHost
             silo.UseAdoNetReminderService(o => { o.Invariant = storage.Invariant; o.ConnectionString = storage.ConnectionString; });
             silo.AddWarmteGrainStorage(storage);
         });
+        // Registered after UseOrleans: the last registration wins over Orleans' FailFast handler (exit 134 without a word).
+        builder.Services.AddSingleton<IFatalErrorHandler, DeclaredDead>();
         builder.Services.Configure<Alerts.AlertWatchOptions>(builder.Configuration.GetSection("Alerts"));
         // Online voting (issue 17): the codes' hash key, the member API's abuse limits.
         var voting = config.GetSection("Voting").Get<Api.VotingSettings>() ?? new Api.VotingSettings();
@@ -388,7 +390,7 @@ public static partial class WarmteHost
                 logger.LogWarning("Transient failure on {Method} {Path}, answered 503: {ErrorType}: {Error}", http.Request.Method,
                     LogSafe.Path(http.Request.Path), transient!.GetType().Name, ScrubbedFirstLine(transient.Message));
                 http.Response.Headers.RetryAfter = "2";
-                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, "unavailable", "Tijdelijk niet beschikbaar",
+                await Problems.Write(http, StatusCodes.Status503ServiceUnavailable, RequestLogging.UnavailableCode, "Tijdelijk niet beschikbaar",
                     "De dienst kan dit nu niet verwerken; probeer het over enkele seconden opnieuw.");
                 break;
             default:
@@ -431,12 +433,12 @@ public static partial class WarmteHost
         var tokens = app.Services.GetRequiredService<TokenStore>();
         var preset = app.Configuration["Auth:BootstrapAdminToken"];
         if (preset is not null && (preset.Length < 32 || preset.Length > 200))
-            throw new ConfigurationException("Auth:BootstrapAdminToken must be 32 to 200 characters long.");
+            throw new ConfigurationException("Auth:BootstrapAdminToken moet 32 tot 200 tekens lang zijn.");
         var tokenFile = app.Configuration["Auth:BootstrapTokenFile"] is { Length: > 0 } f ? Path.GetFullPath(f) : null;
         if (tokenFile is not null)
         {
             if (preset is not null)
-                throw new ConfigurationException("Set Auth:BootstrapAdminToken or Auth:BootstrapTokenFile, not both.");
+                throw new ConfigurationException("Zet Auth:BootstrapAdminToken of Auth:BootstrapTokenFile, niet allebei.");
             await WriteFirstAdminTokenFileAsync(app, tokens, tokenFile);
             return;
         }
@@ -480,11 +482,11 @@ public static partial class WarmteHost
         }
         catch (IOException e) when (File.Exists(path))
         {
-            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} exists already and is never overwritten; move it away or choose another path. ({e.Message})");
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} bestaat al en wordt nooit overschreven; verplaats het of kies een ander pad. ({e.Message})");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} cannot be created: {e.Message}");
+            throw new ConfigurationException($"Auth:BootstrapTokenFile {path} kan niet worden aangemaakt: {e.Message}");
         }
         await using (file)
         {

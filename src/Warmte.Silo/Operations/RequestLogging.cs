@@ -58,14 +58,21 @@ public sealed partial class RequestLogging
         return (level, slowMs);
     }
 
+    /// <summary>The problem code of a 503 after a transient failure (a silo declared dead, a refused silo connection).</summary>
+    public const string UnavailableCode = "unavailable";
+
     /// <summary>The level of one request's line (pure: what the docs promise).</summary>
     /// <param name="problemCode">The problem code answered, if any. Three 503s are states, not failures, and are logged
     /// as refusals (Information): a write refused because the storage is full (StorageSpace logs one warning per
     /// episode, not an error per request) and /health/ready's not-ready (a probe every few seconds while a disk is
     /// full or a silo starts would otherwise be an error line each). A 503 busy too (tester9b T7): the client is told to
-    /// retry, and any token could otherwise fill the error log with a burst of costly requests.</param>
+    /// retry, and any token could otherwise fill the error log with a burst of costly requests. And 503 unavailable
+    /// (tester10 T8): a grain on a silo that just died, answered "retry in 2 s" during the seconds of a failover; its cause
+    /// is already one Warning line ("Transient failure on …"), and an Error line per request made a normal failover look
+    /// like a failing service.</param>
     public static LogLevel LevelOf(int status, bool slow, LogLevel successLevel, string? problemCode = null) =>
-        status >= 500 && problemCode is not (Storage.StorageSpace.ProblemCode or Storage.StorageSpace.PartialProblemCode or "not-ready" or CostlyWork.BusyCode) ? LogLevel.Error
+        status >= 500 && problemCode is not (Storage.StorageSpace.ProblemCode or Storage.StorageSpace.PartialProblemCode or "not-ready"
+            or CostlyWork.BusyCode or UnavailableCode) ? LogLevel.Error
         : status >= 400 || slow ? LogLevel.Information
         : successLevel;
 

@@ -40,11 +40,11 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
         {
             var cs = configuration["Storage:ConnectionString"];
             if (string.IsNullOrWhiteSpace(cs))
-                throw new ConfigurationException("Storage:Provider=PostgreSQL needs Storage:ConnectionString (e.g. Host=db;Database=warmtenet;Username=warmte;Password=...).");
+                throw new ConfigurationException("Storage:Provider=PostgreSQL heeft Storage:ConnectionString nodig (bijv. Host=db;Database=warmtenet;Username=warmte;Password=...).");
             var groupCommitText = configuration["Storage:GroupCommit"];
             var groupCommit = true;
             if (!string.IsNullOrWhiteSpace(groupCommitText) && !bool.TryParse(groupCommitText, out groupCommit))
-                throw new ConfigurationException($"Storage:GroupCommit '{groupCommitText}' is not true or false.");
+                throw new ConfigurationException($"Storage:GroupCommit '{groupCommitText}' is niet true of false.");
             return new StorageSettings(provider, WithoutConnectionReset(cs), dataDir) { GroupCommit = groupCommit };
         }
 
@@ -77,7 +77,7 @@ public sealed record StorageSettings(StorageProvider Provider, string Connection
         }
         catch (ArgumentException e)
         {
-            throw new ConfigurationException($"Storage:ConnectionString is not a valid PostgreSQL connection string: {e.Message}");
+            throw new ConfigurationException($"Storage:ConnectionString is geen geldige PostgreSQL-verbindingstekst: {e.Message}");
         }
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         var explicitSetting = given.Keys.Cast<string>().Any(k => k.Replace(" ", "").Equals("NoResetOnClose", StringComparison.OrdinalIgnoreCase));

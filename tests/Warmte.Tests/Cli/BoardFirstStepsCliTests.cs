@@ -43,6 +43,9 @@ public sealed class BoardFirstStepsCliTests(BoardFirstStepsServerFixture fixture
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains($"Coöperatie '{coop}' (Coöperatie Zuidwarmte U.A.) aangemaakt.", created.Out);
         Assert.Contains($"warmte project create {coop}", created.Out);
+        // Tester10 T5: the board's token is made through the API, or on the server with the service's storage (a cluster's too).
+        Assert.Contains($"POST /api/tokens met {{\"name\":\"Bestuur Coöperatie Zuidwarmte U.A.\",\"role\":\"board:{coop}\"}}", created.Out);
+        Assert.Contains("--Storage:Provider PostgreSQL --Storage:ConnectionString", created.Out);
         var token = await Server.Client().Post("api/tokens", new { name = "Bestuur Zuidwarmte", role = $"board:{coop}" });
         Assert.True(token.Status == HttpStatusCode.Created, token.Raw);
         return (coop, token.Text("token"));

@@ -146,7 +146,11 @@ public sealed partial class SiloStartupSettingsTests : IDisposable
         var result = await BuiltProgram.Silo([.. commandLine.Split('|'), "--data-dir", typo]);
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"Er is geen Warmtenet-database in {typo}", result.Err);
-        Assert.Contains("--new-database", result.Err);
+        // Tester10 T5: a cluster silo's folder holds no SQLite file either; the refusal names the cluster's storage
+        // settings, and says --new-database is never for a cluster.
+        Assert.Contains("--Storage:Provider PostgreSQL --Storage:ConnectionString", result.Err);
+        Assert.Contains("Storage__ConnectionString", result.Err);
+        Assert.Contains("nooit voor een cluster: token create --new-database", result.Err);
         Assert.DoesNotContain("wt_", result.Out);
         Assert.False(Directory.Exists(typo), "the token command made the mistyped folder");
 
@@ -155,6 +159,26 @@ public sealed partial class SiloStartupSettingsTests : IDisposable
         var empty = await BuiltProgram.Silo([.. commandLine.Split('|'), "--data-dir", typo]);
         Assert.True(empty.ExitCode == 1, empty.ToString());
         Assert.Empty(Directory.GetFileSystemEntries(typo));
+    }
+
+    /// <summary>
+    /// Tester10 T5: the token verbs pointed at a cluster's PostgreSQL that does not answer (nothing listens on the port)
+    /// say which settings they read, in Dutch, exit 1, and make nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("token|create|--role|board:helmersbuurt|--name|Bestuur")]
+    [InlineData("token|list")]
+    public async Task A_token_command_on_an_unreachable_cluster_database_names_the_storage_settings(string commandLine)
+    {
+        var port = FreePort.Next();
+        var result = await BuiltProgram.Silo([.. commandLine.Split('|'), "--data-dir", DataDir, "--Storage:Provider", "PostgreSQL",
+            "--Storage:ConnectionString", $"Host=127.0.0.1;Port={port};Database=warmtenet;Username=warmte;Password=x;Timeout=5"]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("De PostgreSQL-database uit Storage:ConnectionString is niet bereikbaar", result.Err);
+        Assert.Contains("dezelfde Storage:Provider en Storage:ConnectionString als de silo's van het cluster", result.Err);
+        Assert.DoesNotContain("--new-database", result.Err);
+        Assert.DoesNotContain("wt_", result.Out);
+        Assert.False(Directory.Exists(DataDir), "the token command made a data folder for a PostgreSQL cluster");
     }
 
     /// <summary>T5: before the first start, --new-database makes the database, readable by the service's user only.</summary>

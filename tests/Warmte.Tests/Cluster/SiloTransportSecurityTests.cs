@@ -113,6 +113,16 @@ public sealed class SiloTransportSecurityTests(ITestOutputHelper output)
                 });
                 Assert.True(exited, $"{name} still runs after 180 s:\n{rogue.Tail()}");
                 output.WriteLine($"{name}: exited without joining; log tail:\n{rogue.Tail(6)}");
+                // Tester10 T9: it ends with exit 1 and a Dutch line saying why, not Orleans' FailFast (exit 134, SIGABRT).
+                // Written dead by the others (the usual case) or out of join time: both are said and both exit 1.
+                var exitCode = await rogue.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                var rogueLog = await File.ReadAllTextAsync(rogue.LogPath);
+                Assert.True(exitCode == 1, $"{name} exited with {exitCode}:\n{rogue.Tail()}");
+                Assert.DoesNotContain("FATAL EXCEPTION", rogueLog);
+                Assert.True(rogueLog.Contains("Het cluster heeft deze silo dood verklaard; de silo stopt (exit 1). Deze silo kon niet meedoen: "
+                                              + "waarschijnlijk weigeren de andere silo's zijn certificaat", StringComparison.Ordinal)
+                            || rogueLog.Contains("De dienst kon niet starten: OrleansClusterConnectivityCheckFailedException", StringComparison.Ordinal),
+                    $"{name} did not say why it stopped:\n{rogue.Tail()}");
                 Assert.DoesNotContain(Active, await MembershipStatuses(database, rogue.SiloPort));
                 await rogue.DisposeAsync();
                 rogue = null;

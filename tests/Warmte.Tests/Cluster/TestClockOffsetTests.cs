@@ -93,7 +93,7 @@ public sealed class TestClockOffsetTests
     {
         var refusal = Assert.Throws<ConfigurationException>(() => TestClockOffset.From(Config(value), "Testing"));
         Assert.Contains(TestClockOffset.Key, refusal.Message);
-        Assert.Contains("whole number", refusal.Message);
+        Assert.Contains("is geen geheel aantal seconden tussen -172800 en 172800", refusal.Message);
     }
 
     private static IConfiguration Config(string? value) =>

@@ -53,6 +53,24 @@ public sealed class DutchAddressTests
     public void Display_follows_BAG(int number, string? letter, string? addition, string shown) =>
         Assert.Equal(shown, new HouseNumber(number, letter, addition).ToString());
 
+    /// <summary>Tester10 T10: "2 hoog" is a floor in words; one message with the form to write, not two about characters and length.</summary>
+    [Theory]
+    [InlineData("103-2 hoog", "toevoeging '2 hoog' is een verdieping in woorden: 2 hoog = verdieping 2; schrijf 103-2 ")]
+    [InlineData("7-2hoog", "toevoeging '2hoog' is een verdieping in woorden: 2 hoog = verdieping 2; schrijf 7-2 ")]
+    [InlineData("14 3e hoog", "3 hoog = verdieping 3; schrijf 14-3 ")]
+    [InlineData("14-1-hoog", "1 hoog = verdieping 1; schrijf 14-1 ")]
+    public void A_floor_written_as_n_hoog_gets_one_message_suggesting_the_number_with_the_floor(string text, string expected)
+    {
+        var (value, problems) = HouseNumber.Parse(text);
+        Assert.Null(value);
+        Assert.Contains(expected, Assert.Single(problems));
+        // The same in a separate Toevoeging column.
+        var (_, parts) = HouseNumber.Of(103, null, "2 hoog");
+        Assert.Equal(("toevoeging", "toevoeging '2 hoog' is een verdieping in woorden: 2 hoog = verdieping 2; schrijf 103-2 (of de toevoeging zoals de BAG die kent)."), Assert.Single(parts));
+        // "hoog" as a word elsewhere is not a floor: the usual messages.
+        Assert.Contains("langer dan 4 tekens", Assert.Single(HouseNumber.Parse("14-hooger").Problems));
+    }
+
     [Fact]
     public void A_bad_house_number_names_every_problem_at_once()
     {

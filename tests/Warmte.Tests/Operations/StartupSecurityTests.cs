@@ -105,7 +105,7 @@ public sealed class StartupSecurityTests
         other.PresetAdminToken = false;
         other.Start();
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => other.WaitHealthyAsync(StartTimeout));
-        Assert.Contains("exists already and is never overwritten", refused.Message);
+        Assert.Contains("bestaat al en wordt nooit overschreven", refused.Message);
         Assert.Equal(token, File.ReadAllText(tokenFile).Trim());
         Directory.Delete(dir, recursive: true);
     }

@@ -135,6 +135,32 @@ public sealed class MemberListImportTests(CliServerFixture fixture) : IClassFixt
         }
     }
 
+    /// <summary>
+    /// Tester10 T10: an Amsterdam list (nl-NL: semicolons, dd-MM-jjjj, decimal comma) with floors written "103-2 hoog" and
+    /// "7-2hoog": one message per cell that names the form to write; the good row is listed.
+    /// </summary>
+    [Fact]
+    public async Task A_floor_written_as_hoog_in_an_nl_NL_list_gets_one_message_per_cell_suggesting_the_number_and_floor()
+    {
+        var coop = await NewCooperative();
+        var csv = TempFile(".csv");
+        File.WriteAllText(csv, "Lid nr.;Naam;Categorie;Straat;Huisnr;Postcode;Woonplaats;WEQ;Lid sinds\n"
+                               + "WG-001;Jan Öztürk;eigenaar-bewoner;Tweede Helmersstraat;103-2 hoog;1054 CK;Amsterdam;1;15-03-2020\n"
+                               + "WG-002;Els Bakker;huurder;Eerste Helmersstraat;7-2hoog;1054 DZ;Amsterdam;1;01-06-2021\n"
+                               + "WG-003;Café De Hoek;bedrijf;Overtoom;103-2;1054 HN;Amsterdam;2,5;01-01-2022\n", new UTF8Encoding(true));
+        var dry = await Run("import", "members", coop, csv, "--dry-run");
+        Assert.Equal(1, dry.ExitCode);
+        var row2 = dry.Err.Split('\n').Where(l => l.Contains("rij 2,")).ToList();
+        var row3 = dry.Err.Split('\n').Where(l => l.Contains("rij 3,")).ToList();
+        Assert.Contains("kolom E (Huisnr): toevoeging '2 hoog' is een verdieping in woorden: 2 hoog = verdieping 2; schrijf 103-2", Assert.Single(row2));
+        Assert.Contains("kolom E (Huisnr): toevoeging '2hoog' is een verdieping in woorden: 2 hoog = verdieping 2; schrijf 7-2", Assert.Single(row3));
+        Assert.DoesNotContain("mag alleen letters en cijfers", dry.Err);
+        Assert.DoesNotContain("langer dan 4 tekens", dry.Err);
+        Assert.Contains("rij 4: WG-003 Café De Hoek (bedrijf), 1054 HN 103-2, 2,5 WEQ", dry.Out);
+        Assert.Equal(0, await MemberCount(coop));
+        File.Delete(csv);
+    }
+
     [Fact]
     public async Task A_join_date_column_wins_and_joined_on_fills_only_its_empty_cells()
     {

@@ -59,7 +59,8 @@ public sealed class VotingCodeKeyCheckTests
             var exit = await other.WaitForExitAsync(StartTimeout);
             Assert.NotEqual(0, exit);
             var log = File.ReadAllText(other.LogPath);
-            Assert.Contains("Voting:CodeKey differs from the key this database's voting codes were issued with", log);
+            Assert.Contains("De dienst kon niet worden opgezet: Voting:CodeKey verschilt van de sleutel waarmee de stemcodes in deze database zijn uitgegeven", log);
+            Assert.DoesNotContain("differs from", log);
             Assert.DoesNotContain(KeyA, log);
             Assert.DoesNotContain(KeyB, log);
         }
@@ -114,9 +115,9 @@ public sealed class VotingCodeKeyCheckTests
 
             // While the first runs: another key, and no key at all (each silo's own random key file: the mistake this catches).
             var other = await Assert.ThrowsAsync<ConfigurationException>(() => WarmteServer.StartAsync(postgres: database, extraArgs: ["--Voting:CodeKey", KeyB]));
-            Assert.Contains("this silo's key comes from Voting:CodeKey", other.Message);
+            Assert.Contains("de sleutel van deze silo komt uit Voting:CodeKey", other.Message);
             var keyFile = await Assert.ThrowsAsync<ConfigurationException>(() => WarmteServer.StartAsync(postgres: database, extraArgs: ["--Voting:CodeKey", ""]));
-            Assert.Contains("voting-code.key (Voting:CodeKey is not set)", keyFile.Message);
+            Assert.Contains("voting-code.key (Voting:CodeKey is niet gezet)", keyFile.Message);
             Assert.Equal(FingerprintOf(WarmteServer.ClusterCodeKey), await StoredFingerprint(database));
             // A second silo with the same key joins.
             await using var second = await WarmteServer.StartAsync(postgres: database);
