@@ -256,5 +256,7 @@ internal static class OnlineVotingCommands
         if (v.Int("electorateNow") is { } now)
             context.Out.WriteLine($"  De uitslagen zijn geteld met {v.Int("electorate")} stemgerechtigden; volgens het register van nu waren het er {now} op de vergaderdatum "
                                   + "(het register is na het sluiten gewijzigd). De uitslagen blijven staan; alleen een hertelling telt opnieuw.");
+        // Online voters not counted for a quorum (tester10 T4): said where the board opens and checks online voting.
+        if (v.Str("quorumNote") is { Length: > 0 } note) context.Out.WriteLine($"  Let op: {note}");
     }
 }
