@@ -24,7 +24,9 @@ internal static class OnlineVotingCommands
         "Opent online stemmen voor de genoemde voorstellen, van --opens tot en met de vergadering (tot het bestuur het sluit). "
         + "De statuten moeten elektronisch stemmen toestaan; vooraf stemmen kan vanaf de 30e dag vóór de vergadering (BW 2:38a). "
         + "Opnieuw uitvoeren verschuift de startdatum of voegt voorstellen toe; de toelichting van een voorstel blijft staan tenzij u "
-        + "een nieuwe geeft (--explanation). Een voorstel waarover al online gestemd is of volmacht gegeven, gaat er niet af.",
+        + "een nieuwe geeft (--explanation). Een voorstel waarover al online gestemd is of volmacht gegeven, gaat er niet af. "
+        + "Geldt er een quorum en tellen online stemmers volgens de statuten niet als aanwezig, dan zegt het dat (Let op: …) met hoe u dat "
+        + "verandert (warmte alv statutes <coop> --online-present ja, vóór de eerste stem).",
         [Cooperative, Meeting], [Proposals, Explanation, Opens],
         ["warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --opens 2027-03-01",
          "warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --explanation \"tarief=Het vastrecht stijgt met 3%.\""],
