@@ -289,7 +289,10 @@ internal static class BoardCommands
         "Legt de besluitregels van de ALV vast zoals de statuten ze geven. Alleen wat u opgeeft verandert (de standaardregel en "
         + "het elektronisch stemmen); uitzonderingen per besluitsoort blijven staan en gaan met --file (het hele JSON-object). "
         + "De wet gaat voor: een statutenwijziging vraagt minstens 2/3 en de oproeptermijn is minstens 7 dagen; een lagere "
-        + "regel weigert de dienst. Online stemmen (warmte alv online open) kan pas met --online-voting ja.",
+        + "regel weigert de dienst; zonder eigen uitzondering volgt de regel voor een statutenwijziging de standaardregel (met minstens 2/3). "
+        + "De regels van een voorstel liggen vast vanaf de eerste stem: een wijziging hier geldt niet voor open voorstellen waarop al "
+        + "gestemd is (de dienst noemt ze). Met een quorum en online stemmen: tellen online stemmers niet mee als aanwezig "
+        + "(--online-present nee), dan tellen ze niet voor het quorum. Online stemmen (warmte alv online open) kan pas met --online-voting ja.",
         [CooperativeArgument],
         [Quorum, Majority, MajorityRule, AbstentionsCount, MaxProxies, Weighting, SecondMeeting, NoticeDays, OnlineVoting, OnlinePresent, OnlineProxies, SecretBallot, StatutesFile],
         [
@@ -371,7 +374,7 @@ internal static class BoardCommands
         using var after = Commands.Parse(await context.Api.GetAsync(path));
         if (context.Json) { context.Out.WriteLine(JsonRead.Pretty(after)); return WarmteCli.Ok; }
         context.Out.WriteLine($"Besluitregels van {cooperative} vastgelegd.");
-        WriteStatutes(after.RootElement.Prop("input") ?? default, context.Out);
+        WriteStatutes(after.RootElement, context.Out);
         return WarmteCli.Ok;
     }
 
@@ -384,9 +387,13 @@ internal static class BoardCommands
         ["electronic.advanceVotersCountAsPresent"] = "--online-present", ["electronic.onlineProxiesAllowed"] = "--online-proxies",
     };
 
-    /// <summary>The statutes as they now apply, in the words of the options.</summary>
-    private static void WriteStatutes(JsonElement input, TextWriter output)
+    /// <summary>
+    /// The statutes as they now apply (the answer's rules, not <c>input</c>: a law-derived rule is shown as following the
+    /// default), in the words of the options, then the service's warnings.
+    /// </summary>
+    private static void WriteStatutes(JsonElement answer, TextWriter output)
     {
+        var input = answer.ValueKind == JsonValueKind.Object ? answer.Prop("input") ?? default : default;
         void Rule(string label, JsonElement rule) =>
             output.WriteLine($"  {label}: quorum {rule.Str("quorum") ?? Nl.None}, "
                              + $"{(rule.Str("majorityRule") == "AtLeast" ? "minstens" : "meer dan")} {rule.Str("majority") ?? Nl.None} van de stemmen, "
@@ -398,12 +405,14 @@ internal static class BoardCommands
         if (input.ValueKind != JsonValueKind.Object) return;
         if (input.Prop("default") is { } @default) Rule("Standaard", @default);
         foreach (var o in input.Items("overrides")) Rule(o.Str("decisionType") ?? "?", o);
+        foreach (var o in answer.Items("derivedOverrides")) Rule($"{o.Str("decisionType") ?? "?"} (volgt de standaardregel; de wet vraagt minstens 2/3)", o);
         var e = input.Prop("electronic");
         var secret = e?.Items("secretBallotTypes").Select(t => t.GetString()).OfType<string>().ToList() ?? [];
         output.WriteLine($"  Elektronisch stemmen vooraf: {(e?.Bool("advanceVotingAllowed") == true ? "toegestaan" : "niet toegestaan")}; "
                          + $"vooraf-stemmers tellen {(e?.Bool("advanceVotersCountAsPresent") == true ? "mee" : "niet mee")} als aanwezig; "
                          + $"volmacht online {(e?.Bool("onlineProxiesAllowed") == true ? "toegestaan" : "niet toegestaan")}; "
                          + $"geheime stemming: {(secret.Count == 0 ? "geen" : string.Join(", ", secret))}.");
+        foreach (var warning in answer.Items("warnings")) output.WriteLine($"Let op: {warning.GetString()}");
     }
 
     // ---- wcw ----

@@ -26,7 +26,9 @@ internal static class OnlineVotingCommands
         "Opent online stemmen voor de genoemde voorstellen, van --opens tot en met de vergadering (tot het bestuur het sluit). "
         + "De statuten moeten elektronisch stemmen toestaan; vooraf stemmen kan vanaf de 30e dag vóór de vergadering (BW 2:38a). "
         + "Opnieuw uitvoeren verschuift de startdatum of voegt voorstellen toe; de toelichting van een voorstel blijft staan tenzij u "
-        + "een nieuwe geeft (--explanation). Een voorstel waarover al online gestemd is of volmacht gegeven, gaat er niet af.",
+        + "een nieuwe geeft (--explanation). Een voorstel waarover al online gestemd is of volmacht gegeven, gaat er niet af. "
+        + "Geldt er een quorum en tellen online stemmers volgens de statuten niet als aanwezig, dan zegt het dat (Let op: …) met hoe u dat "
+        + "verandert (warmte alv statutes <coop> --online-present ja, vóór de eerste stem).",
         [Cooperative, Meeting], [Proposals, Explanation, Opens],
         ["warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --opens 2027-03-01",
          "warmte alv online open ketelhuiswg alv-2027-voorjaar --proposals jaarrekening,tarief --explanation \"tarief=Het vastrecht stijgt met 3%.\""],
@@ -286,5 +288,7 @@ internal static class OnlineVotingCommands
         if (v.Int("electorateNow") is { } now)
             context.Out.WriteLine($"  De uitslagen zijn geteld met {v.Int("electorate")} stemgerechtigden; volgens het register van nu waren het er {now} op de vergaderdatum "
                                   + "(het register is na het sluiten gewijzigd). De uitslagen blijven staan; alleen een hertelling telt opnieuw.");
+        // Online voters not counted for a quorum (tester10 T4): said where the board opens and checks online voting.
+        if (v.Str("quorumNote") is { Length: > 0 } note) context.Out.WriteLine($"  Let op: {note}");
     }
 }

@@ -497,7 +497,7 @@ public sealed class AlvGrain(
         if (proposal.Closed is null && mark is { ProxyHolder: { } holder, LeftOut: null })
             dead = mark.Withdrawn ? ProxyVotes.WithdrawnWhy
                 : (await Register.Eligibility([holder], AlvRules.Find(Record, meetingId)!.Date)).Refused.TryGetValue(holder, out var why) ? why.TrimEnd('.') : null;
-        var secret = Record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType);
+        var secret = proposal.Rules?.Secret ?? Record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType);
         return new VoteMark { Channel = mark.Channel, ProxyHolder = mark.ProxyHolder, LeftOut = mark.LeftOut, DeadProxy = dead, DeadProxySecret = dead is not null && secret };
     }
 
@@ -511,7 +511,7 @@ public sealed class AlvGrain(
             || mark.ProxyHolder != holder) return null;
         if (proposal.Closed is not null)
             return await CheckReceipt(meetingId, proposalId, receipt) is { } check && check.Choice == choice ? new CountedBallot(mark.At) : null;
-        if (!AlvRules.IsRepeat(proposal, mark, BallotChannel.Online, choice, holder, receipt, Record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType))) return null;
+        if (!AlvRules.IsRepeat(proposal, mark, BallotChannel.Online, choice, holder, receipt, proposal.Rules?.Secret ?? Record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType))) return null;
         // A vote through a holder who may not vote on the meeting date does not count (tester4 T1).
         if (holder is not null && (await Register.Eligibility([holder], meeting.Date)).Refused.ContainsKey(holder)) return null;
         return new CountedBallot(mark.At);

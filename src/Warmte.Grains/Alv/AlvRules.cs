@@ -74,7 +74,7 @@ public static partial class AlvRules
         if (command.Default?.DecisionType is not null) v.Add("default.decisionType", "hoort alleen bij een uitzondering (overrides).");
         var electronic = Electronic(v, command.Electronic);
         if (v.HasErrors) return v.ToRefusal();
-        var statutes = new Statutes { Default = @default, Overrides = overrides.ToImmutable(), Electronic = electronic };
+        var statutes = new Statutes { Default = @default, Overrides = overrides.ToImmutable(), Electronic = electronic, OverridesChosen = true };
         return new Change<AlvRecord>(record with { Statutes = statutes }, "alv.statutes-set",
             $"Statuten (ALV-regels) vastgelegd: standaard {Describe(@default)}"
             + string.Concat(statutes.Overrides.Select(o => $"; {o.Type}: {Describe(o.Rule)}")) + "."
@@ -116,12 +116,13 @@ public static partial class AlvRules
 
     /// <summary>
     /// The statutes in the shape <c>PUT …/alv/statutes</c> takes (tester finding A12: what GET answered could not be sent
-    /// back): every rule written out in full, so reading them in again gives the same statutes.
+    /// back): every rule written out in full, so reading them in again gives the same statutes. Only the board's own overrides:
+    /// a law-derived one (<see cref="TypedDecisionRule.Derived"/>) sent back would freeze it at today's default (tester10 T1).
     /// </summary>
     public static SetStatutes AsInput(Statutes statutes) => new()
     {
         Default = Input(statutes.Default, null),
-        Overrides = [.. statutes.Overrides.Select(o => (DecisionRuleInput?)Input(o.Rule, o.Type))],
+        Overrides = [.. statutes.Overrides.Where(o => !o.Derived).Select(o => (DecisionRuleInput?)Input(o.Rule, o.Type))],
         Electronic = new ElectronicVotingInput
         {
             AdvanceVotingAllowed = statutes.Electronic.AdvanceVotingAllowed,
@@ -130,6 +131,9 @@ public static partial class AlvRules
             SecretBallotTypes = [.. statutes.Electronic.SecretBallotTypes.Select(t => (string?)t.ToString())],
         },
     };
+
+    /// <summary>One rule in the shape PUT takes (for showing a derived rule beside <c>input</c>).</summary>
+    public static DecisionRuleInput AsInput(DecisionRule rule, DecisionType type) => Input(rule, type);
 
     private static DecisionRuleInput Input(DecisionRule rule, DecisionType? type) => new()
     {
@@ -490,20 +494,23 @@ public static partial class AlvRules
         else if (!Enum.TryParse(command.Choice.Trim(), true, out choice) || !Enum.IsDefined(choice))
             v.Add("choice", $"'{Slug.Truncate(command.Choice)}' is geen stem; kies Voor, Tegen of Onthouding.");
         var holder = string.IsNullOrWhiteSpace(command.ProxyHolder) ? null : MemberRules.NormaliseNumber(command.ProxyHolder);
-        var rule = statutes.RuleFor(proposal!.DecisionType);
+        // The proposal's rules: fixed at its first vote, else the statutes now (this ballot fixes them; tester10 T3).
+        ArgumentNullException.ThrowIfNull(proposal); // Open found it
+        var fixedRules = ProposalRules.Of(statutes, proposal, now);
+        var rule = fixedRules.Rule;
         if (holder is not null)
         {
             if (holder == number) v.Add("proxyHolder", "een lid is niet zijn eigen gevolmachtigde; laat proxyHolder weg.");
             else if (eligibility.Refused.TryGetValue(holder, out var whyHolder)) v.Add("proxyHolder", $"mag geen volmacht uitoefenen: {whyHolder}");
             else if (rule.MaxProxiesPerAttendee == 0) v.Add("proxyHolder", $"de statuten staan bij een {proposal.DecisionType} geen stemmen bij volmacht toe.");
-            else if (channel == BallotChannel.Online && !statutes.Electronic.OnlineProxiesAllowed)
+            else if (channel == BallotChannel.Online && !fixedRules.OnlineProxiesAllowed)
                 v.Add("proxyHolder", "de statuten staan geen volmacht via online stemmen toe.");
         }
         if (recount && number is not null && !v.Errors.Any(e => e.Field == "memberNumber") && !RecordedForRecount(meeting!, proposal, book, number))
             v.Add("memberNumber", NotInRecount(meeting!, proposal, number));
         if (recount && holder is not null && !v.Errors.Any(e => e.Field == "proxyHolder") && !RecordedForRecount(meeting!, proposal, book, holder))
             v.Add("proxyHolder", NotInRecount(meeting!, proposal, holder));
-        var secret = statutes.Electronic.IsSecret(proposal.DecisionType);
+        var secret = fixedRules.Secret;
         var receipt = string.IsNullOrWhiteSpace(command.Receipt) ? null : command.Receipt.Trim();
         if (receipt is not null && !IsReceipt(receipt)) v.Add("receipt", "een ontvangstcode is 8 tot 64 letters, cijfers of streepjes.");
         if (v.HasErrors) return v.ToRefusal();
@@ -541,7 +548,7 @@ public static partial class AlvRules
 
         // Present or represented: a ballot at the meeting counts its voter (and holder); an online ballot
         // only when the statutes count advance voters as present. Each member once, on top of the base list.
-        var counted = channel == BallotChannel.Meeting || statutes.Electronic.AdvanceVotersCountAsPresent;
+        var counted = channel == BallotChannel.Meeting || fixedRules.AdvanceVotersCountAsPresent;
         var extra = 0;
         if (counted)
         {
@@ -572,7 +579,7 @@ public static partial class AlvRules
                 ? [.. proposal.Count.SealedReceipts.Add(new SealedReceipt(receipt, choice)).OrderBy(r => r.Receipt, StringComparer.Ordinal)]
                 : proposal.Count.SealedReceipts,
         };
-        var updated = proposal with { Mode = proposal.Count.Tally is null ? BallotMode.Ballots : BallotMode.Tally, Count = count };
+        var updated = proposal with { Mode = proposal.Count.Tally is null ? BallotMode.Ballots : BallotMode.Tally, Count = count, Rules = fixedRules };
         var tag = AlvFacts.Tag(meetingId, proposalId);
         var facts = ImmutableArray.CreateBuilder<JournalAppend>();
         facts.Add(AlvFacts.Entry(AlvFacts.Ballot, tag, now, actor, new BallotFact
@@ -631,7 +638,8 @@ public static partial class AlvRules
         if (proposal!.Count.AtMeeting > 0)
             return Refusal.Conflict("ballots-recorded", "Op dit voorstel zijn al stemmen per lid vastgelegd; een telling erbij zou dubbel tellen.");
         var v = new Validation();
-        var rule = record.EffectiveStatutes.RuleFor(proposal.DecisionType);
+        var fixedRules = ProposalRules.Of(record.EffectiveStatutes, proposal, now);
+        var rule = fixedRules.Rule;
         var weighted = rule.Weighting == VoteWeighting.PerWoningequivalent;
         var forVotes = Count(v, "for", command.For, weighted);
         var against = Count(v, "against", command.Against, weighted);
@@ -683,7 +691,7 @@ public static partial class AlvRules
             else if (dead is { Channel: not BallotChannel.Tally }) freed.Add((field, n, dead));
         }
         if (v.HasErrors) return v.ToRefusal();
-        if (freed.Count > 0 && record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType)) return DeadProxySecret(eligibility, freed);
+        if (freed.Count > 0 && fixedRules.Secret) return DeadProxySecret(eligibility, freed);
 
         // The count can hold at most one vote per voter on the list (or their woningequivalenten when weighted).
         var voters = present.Concat(proxies.Select(p => p.Member)).ToHashSet();
@@ -711,7 +719,7 @@ public static partial class AlvRules
             // The dead proxy votes of the members the list freed are superseded: the live count recounts this proposal.
             Superseded = proposal.Count.Superseded + freed.Count,
         };
-        var updated = proposal with { Mode = BallotMode.Tally, Count = count };
+        var updated = proposal with { Mode = BallotMode.Tally, Count = count, Rules = fixedRules };
         var facts = ImmutableArray.CreateBuilder<JournalAppend>();
         facts.Add(AlvFacts.Entry(AlvFacts.Tally, AlvFacts.Tag(meetingId, proposalId), now, actor, new TallyFact { Tally = tally, Version = version }));
         foreach (var n in tally.Present)
@@ -772,7 +780,9 @@ public static partial class AlvRules
                 $"'{proposalId}' is een hertelling van {proposal.Corrects}: voer eerst de hertelde stemmen in (de telling, tally, of de stemmen per lid op de vergadering; "
                 + "de online stemmen gaan vanzelf ongewijzigd mee). "
                 + "Zonder stemmen is er niets hersteld en blijft het besluit zoals het was.");
-        var rule = record.EffectiveStatutes.RuleFor(proposal!.DecisionType);
+        // The rules fixed at the first vote (tester10 T3); a proposal closed without any vote takes the statutes as they are now.
+        ArgumentNullException.ThrowIfNull(proposal); // Open found it
+        var rule = ProposalRules.Of(record.EffectiveStatutes, proposal, now).Rule;
         var left = eligibility is null ? Outcome<Exclusion>.Ok(new Exclusion(proposal.Count, 0, [], [], [])) : Exclude(meeting!, proposal, book, eligibility);
         if (!left.IsOk) return left.Refusal!;
         var (count, notPresent, leftOut, removed, keptVoters) = left.Value!;

@@ -73,7 +73,7 @@ public static partial class AlvRules
             }
             var target = ReplacedBy([meeting], meeting.Id, id)?.Proposal ?? counted;
             if (!seen.Add(target.Id)) continue;
-            if (statutes is not null && target.Count.Online > 0 && statutes.Electronic.IsSecret(target.DecisionType))
+            if (statutes is not null && target.Count.Online > 0 && (target.Rules?.Secret ?? statutes.Electronic.IsSecret(target.DecisionType)))
             {
                 notes.Add($"'{target.Id}' is geheim gestemd, ook online, en kan niet per lid worden herteld; een nieuw besluit kan op een volgende ALV");
                 continue;

@@ -73,6 +73,35 @@ public sealed record Proposal
     [Id(9)] public ClosedDecision? Closed { get; init; }
     /// <summary>The running figures a close needs (bounded: no per-member data except sealed receipts of an open secret ballot).</summary>
     [Id(10)] public ProposalCount Count { get; init; } = ProposalCount.Empty;
+    /// <summary>
+    /// The decision rules this proposal is decided by, fixed when its first vote comes in (a ballot, online or at the meeting,
+    /// or the paper tally); null before. A later change of the statutes does not reach it (tester10 T3): closing, proxies,
+    /// secrecy and who counts as present all use these.
+    /// </summary>
+    [Id(11)] public ProposalRules? Rules { get; init; }
+}
+
+/// <summary>The statutes' rules as they stood when a proposal's first vote came in (<see cref="Proposal.Rules"/>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProposalRules
+{
+    [Id(0)] public required DecisionRule Rule { get; init; }
+    [Id(1)] public required bool AdvanceVotersCountAsPresent { get; init; }
+    [Id(2)] public required bool OnlineProxiesAllowed { get; init; }
+    [Id(3)] public required bool Secret { get; init; }
+    [Id(4)] public required Instant FixedAt { get; init; }
+
+    /// <summary>The rules of <paramref name="proposal"/>: fixed ones, else what the statutes say now (no vote yet).</summary>
+    public static ProposalRules Of(Statutes statutes, Proposal proposal, Instant now) => proposal.Rules ?? new()
+    {
+        Rule = statutes.RuleFor(proposal.DecisionType), AdvanceVotersCountAsPresent = statutes.Electronic.AdvanceVotersCountAsPresent,
+        OnlineProxiesAllowed = statutes.Electronic.OnlineProxiesAllowed, Secret = statutes.Electronic.IsSecret(proposal.DecisionType), FixedAt = now,
+    };
+
+    /// <summary>Whether these rules differ from what <paramref name="statutes"/> say now for <paramref name="type"/>.</summary>
+    public bool DifferFrom(Statutes statutes, DecisionType type) =>
+        Rule != statutes.RuleFor(type) || AdvanceVotersCountAsPresent != statutes.Electronic.AdvanceVotersCountAsPresent
+        || OnlineProxiesAllowed != statutes.Electronic.OnlineProxiesAllowed || Secret != statutes.Electronic.IsSecret(type);
 }
 
 /// <summary>

@@ -70,6 +70,8 @@ public sealed record ProposalView
     /// may correct it with a new proposal (corrects).
     /// </summary>
     public string? LawNote { get; init; }
+    /// <summary>When the proposal's decision rules were fixed (its first vote); null while nobody has voted and the statutes still apply as they change.</summary>
+    public Instant? RulesFixedAt { get; init; }
     public string? ClosedBy { get; init; }
     public Instant? ClosedAt { get; init; }
 
@@ -77,9 +79,10 @@ public sealed record ProposalView
     {
         Id = p.Id, Title = p.Title, DecisionType = p.DecisionType, ProjectId = p.ProjectId, Corrects = p.Corrects,
         CorrectionReason = p.CorrectionReason, Mode = p.Mode,
-        Rule = p.Closed?.Result.Rule ?? statutes.RuleFor(p.DecisionType),
+        Rule = p.Closed?.Result.Rule ?? p.Rules?.Rule ?? statutes.RuleFor(p.DecisionType),
         BallotCount = p.Count.Ballots, OnlineCount = p.Count.Online, ByProxyCount = p.Count.ByProxy, TallyRecorded = p.Count.Tally is not null,
-        Secret = statutes.Electronic.IsSecret(p.DecisionType),
+        Secret = p.Rules?.Secret ?? statutes.Electronic.IsSecret(p.DecisionType),
+        RulesFixedAt = p.Rules?.FixedAt,
         PresentOrRepresentedCount = AlvRules.PresentOrRepresented(meeting, p),
         Ballots = null,
         Tally = null,

@@ -90,7 +90,7 @@ public static partial class AlvRules
             if (counting is { ProxyHolder: { } used } && used == change.Holder)
                 return Refusal.Conflict("proxy-used", $"Over '{proposal.Id}' is al gestemd door lid {used} met uw volmacht; die stem telt en de volmacht kan niet meer worden ingetrokken.");
             if (dead is null || dead.Withdrawn) continue;
-            if (record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType))
+            if (proposal.Rules?.Secret ?? record.EffectiveStatutes.Electronic.IsSecret(proposal.DecisionType))
                 return DeadProxySecret(eligibility, [(null, giver, dead)]);
             if (dead is not { Channel: BallotChannel.Online } || dead.ProxyHolder != change.Holder) continue;
             facts.Add(AlvFacts.Entry(AlvFacts.VoterMark, AlvFacts.Tag(meetingId, proposal.Id, giver), now, actor, dead with { Withdrawn = true, At = null }));

@@ -127,7 +127,14 @@ public sealed record ElectronicVoting
 }
 
 [GenerateSerializer, Immutable]
-public sealed record TypedDecisionRule([property: Id(0)] DecisionType Type, [property: Id(1)] DecisionRule Rule);
+public sealed record TypedDecisionRule([property: Id(0)] DecisionType Type, [property: Id(1)] DecisionRule Rule)
+{
+    /// <summary>
+    /// True for an override the law derives from the default (a Statutenwijziging: the default with at least 2/3), added
+    /// on reading by <see cref="Statutes.WithLaw"/>; never stored, never sent back as a board's choice (tester10 T1).
+    /// </summary>
+    [Id(2)] public bool Derived { get; init; }
+}
 
 /// <summary>A cooperative's statutes as far as the ALV is concerned: a default rule and overrides per decision type.</summary>
 [GenerateSerializer, Immutable]
@@ -137,32 +144,69 @@ public sealed record Statutes
     [Id(1)] public ImmutableArray<TypedDecisionRule> Overrides { get; init; } = [];
     /// <summary>Electronic voting (issue 17); everything off unless the statutes say so.</summary>
     [Id(2)] public ElectronicVoting Electronic { get; init; } = ElectronicVoting.Off;
+    /// <summary>
+    /// True when every stored override is the board's own choice: statutes saved since law-derived overrides are no longer
+    /// offered for sending back (tester10 T1). Statutes stored before may hold a derived override frozen by a read-change-send
+    /// round trip; <see cref="IsFrozenDerivation"/> tells those apart on reading.
+    /// </summary>
+    [Id(3)] public bool OverridesChosen { get; init; }
+    /// <summary>Only in the statutes as read (<see cref="WithLaw"/>): stored overrides read as a frozen law derivation, not as a choice.</summary>
+    [Id(4)] public ImmutableArray<TypedDecisionRule> IgnoredOverrides { get; init; } = [];
+
+    /// <summary>The overrides the board chose: no derived ones, and none frozen from an earlier default (<see cref="IsFrozenDerivation"/>).</summary>
+    public IEnumerable<TypedDecisionRule> ChosenOverrides =>
+        Overrides.Where(o => !o.Derived && (OverridesChosen || !IsFrozenDerivation(o)));
 
     /// <summary>
     /// The rule a decision of this type is taken by: its override, else the default, always made at
     /// least as strict as the law (<see cref="LegalMinimums"/>): statutes can only be stricter.
     /// </summary>
     public DecisionRule RuleFor(DecisionType type) =>
-        LegalMinimums.Apply(type, Overrides.FirstOrDefault(o => o.Type == type)?.Rule ?? Default);
+        LegalMinimums.Apply(type, ChosenOverrides.FirstOrDefault(o => o.Type == type)?.Rule ?? Default);
+
+    /// <summary>
+    /// Whether an override stored before <see cref="OverridesChosen"/> existed is the law's derivation from an earlier default
+    /// rather than a board's choice. Before, GET offered the derived Statutenwijziging rule in <c>input</c> and the CLI (and the
+    /// documented round trip) sent it back, so a later change of the default left it behind (tester10 T1: quorum 1/2 for every
+    /// decision, none for a statute change). A derivation has exactly the law's majority (at least 2/3); it is read as frozen when
+    /// it is the built-in one (the defaults before any statutes were set) or when its quorum is below the default's: a statute
+    /// change with a weaker quorum than ordinary decisions is never assumed to be a choice. Anything else stays the board's.
+    /// </summary>
+    public bool IsFrozenDerivation(TypedDecisionRule o)
+    {
+        if (!LegalMinimums.TypesWithOwnMinimum.Contains(o.Type)) return false;
+        if (LegalMinimums.StatuteChangeMajority.CompareTo((long)o.Rule.Majority.Numerator, o.Rule.Majority.Denominator) != 0
+            || o.Rule.MajorityRule != LegalMinimums.StatuteChangeMajorityRule) return false;
+        // Below the default's quorum: the override's quorum compared with the default's share is negative.
+        return o.Rule == LegalMinimums.Apply(o.Type, LegalDefaults.Default)
+            || Default.Quorum.CompareTo((long)o.Rule.Quorum.Numerator, o.Rule.Quorum.Denominator) < 0;
+    }
 
     /// <summary>
     /// These statutes as they apply: every rule raised to the law, and an override for each decision
     /// type with a legal minimum of its own (Statutenwijziging) so that a reader sees the rule that
-    /// counts. What the board saved is kept as it was; this is computed on reading.
+    /// counts, marked <see cref="TypedDecisionRule.Derived"/>: it follows the default. What the board saved is kept as it
+    /// was; this is computed on reading.
     /// </summary>
     public Statutes WithLaw()
     {
-        var overrides = Overrides.Select(o => o with { Rule = LegalMinimums.Apply(o.Type, o.Rule) }).ToList();
+        var chosen = ChosenOverrides.ToList();
+        var ignored = Overrides.Where(o => !o.Derived && !chosen.Contains(o)).ToImmutableArray();
+        var overrides = chosen.Select(o => o with { Rule = LegalMinimums.Apply(o.Type, o.Rule) }).ToList();
         foreach (var type in LegalMinimums.TypesWithOwnMinimum)
             if (overrides.All(o => o.Type != type))
-                overrides.Add(new TypedDecisionRule(type, LegalMinimums.Apply(type, Default)));
-        return this with { Default = LegalMinimums.Apply(DecisionType.Overig, Default), Overrides = [.. overrides] };
+                overrides.Add(new TypedDecisionRule(type, LegalMinimums.Apply(type, Default)) { Derived = true });
+        return this with
+        {
+            Default = LegalMinimums.Apply(DecisionType.Overig, Default), Overrides = [.. overrides], OverridesChosen = true,
+            IgnoredOverrides = IgnoredOverrides.IsDefaultOrEmpty ? ignored : IgnoredOverrides,
+        };
     }
 
     /// <summary>
     /// The defaults when a cooperative has set nothing (domain brief, BW book 2): no quorum, more than
     /// half of the votes cast, abstentions not counted, one member one vote, at least 7 days' notice;
-    /// statute changes need at least two thirds of the votes cast. One volmacht per attendee and a
+    /// statute changes need at least two thirds of the votes cast (derived, <see cref="WithLaw"/>). One volmacht per attendee and a
     /// second meeting without quorum are common model-statute choices, not the law: set them.
     /// </summary>
     public static readonly Statutes LegalDefaults = new()
@@ -173,14 +217,7 @@ public sealed record Statutes
             MaxProxiesPerAttendee = 1, Weighting = VoteWeighting.OneMemberOneVote, SecondMeetingWithoutQuorum = true,
             MinimumNoticeDays = 7,
         },
-        Overrides =
-        [
-            new TypedDecisionRule(DecisionType.Statutenwijziging, new DecisionRule
-            {
-                Quorum = Share.None, Majority = new Share(2, 3), MajorityRule = MajorityRule.AtLeast, AbstentionsCount = false,
-                MaxProxiesPerAttendee = 1, Weighting = VoteWeighting.OneMemberOneVote, SecondMeetingWithoutQuorum = true,
-                MinimumNoticeDays = 7,
-            }),
-        ],
+        // The Statutenwijziging rule (at least 2/3) is derived from the default on reading (WithLaw), so it follows the default.
+        OverridesChosen = true,
     };
 }

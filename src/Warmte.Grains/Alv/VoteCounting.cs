@@ -97,7 +97,10 @@ public sealed record DecisionResult
         var quorum = Rule.Quorum == Share.None ? "" :
             $"; {PresentOrRepresented} van {EligibleMembers} stemgerechtigden aanwezig of vertegenwoordigd, quorum {Rule.Quorum}{(QuorumWaived ? " (vervalt: tweede vergadering)" : "")}";
         static string Votes(decimal votes) => votes.ToString("0.##", DutchFormat.Culture);
-        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({DutchFormat.Percent(ForPercent / 100m)} van {Votes(Denominator)}; {need}{quorum})"
+        // Nothing to take a share of (everyone abstained, or nobody voted): say that instead of "0,00% van 0" (tester10 T13).
+        var share = Denominator != 0 ? $"{DutchFormat.Percent(ForPercent / 100m)} van {Votes(Denominator)}"
+            : For + Against + Abstain == 0 ? "geen stemmen uitgebracht" : "geen stemmen voor of tegen, alleen onthoudingen";
+        return $"{outcome}: {Votes(For)} voor, {Votes(Against)} tegen, {Votes(Abstain)} {DutchFormat.Noun(Abstain, "onthouding", "onthoudingen")} ({share}; {need}{quorum})"
             + (leftOut.IsDefaultOrEmpty ? "" : ". " + string.Join(". ", leftOut));
     }
 }

@@ -126,6 +126,11 @@ public sealed record OnlineVotingView
     /// afterwards with an earlier date): the register's figure, which a recount would use. Null otherwise.
     /// </summary>
     [Id(11)] public int? ElectorateNow { get; init; }
+    /// <summary>
+    /// Dutch, or null: online voters do not count for the quorum of an open online proposal under these statutes (tester10 T4),
+    /// with how to change that.
+    /// </summary>
+    [Id(12)] public string? QuorumNote { get; init; }
 }
 
 /// <summary>The ballot paper a valid code opens: the meeting, the proposals and this member's own votes.</summary>

@@ -224,6 +224,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
             MeetingDate = voting.MeetingDate, Status = OnlineVotingRules.Status(voting, Today), ClosedAt = voting.ClosedAt,
             CodesIssued = voting.CodesIssued, Voters = turnout.Voters, VotesCast = turnout.VotesCast, Electorate = electorate,
             ElectorateNow = electorateNow,
+            QuorumNote = meeting is null ? null
+                : RuleWarnings.OnlineQuorum(await Alv.Statutes(), meeting.Proposals.Where(p => onlineIds.Contains(p.Id)), CooperativeId),
         };
     }
 
@@ -791,7 +793,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         return new ProxyContext
         {
             OnlineProxiesAllowed = statutes.Electronic.OnlineProxiesAllowed,
-            MaxPerHolder = id => open.TryGetValue(id, out var p) ? statutes.RuleFor(p.DecisionType).MaxProxiesPerAttendee : 0,
+            MaxPerHolder = id => open.TryGetValue(id, out var p) ? (p.Rules?.Rule ?? statutes.RuleFor(p.DecisionType)).MaxProxiesPerAttendee : 0,
             IsOpenProposal = open.ContainsKey,
             IsEligible = eligible,
             HasVoted = (member, id) => member == giver && voted.Contains(id),
@@ -869,7 +871,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
     {
         BallotChannel.Online when mark.ProxyHolder is not null => $"online, bij volmacht door lid {mark.ProxyHolder}",
         BallotChannel.Online => "online",
-        BallotChannel.Tally => "op de vergadering (papieren stemming)",
+        BallotChannel.Tally => "op de vergadering, bij de papieren stemming",
         _ when mark.ProxyHolder is not null => $"bij volmacht door lid {mark.ProxyHolder}",
         _ => "op de vergadering",
     };

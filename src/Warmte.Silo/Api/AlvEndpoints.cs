@@ -16,11 +16,20 @@ public static class AlvEndpoints
         var group = api.MapGroup("/cooperatives/{id}/alv").WithTags("ALV: statuten, vergaderingen en besluiten");
 
         group.MapGet("/statutes", async (string id, IGrainFactory grains) =>
-            await MemberEndpoints.Missing(grains, id) ?? Answers.Ok(StatutesAnswer(await Alv(grains, id).Statutes())))
+            await MemberEndpoints.Missing(grains, id) ?? Answers.Ok(await StatutesAnswer(Alv(grains, id), await Alv(grains, id).Statutes(), id)))
             .WithSummary("De besluitregels uit de statuten (standaard en per besluitsoort)");
 
-        group.MapPut("/statutes", (string id, HttpContext http, IGrainFactory grains) =>
-            Write<SetStatutes, Statutes>(id, http, grains, (alv, body, actor) => alv.SetStatutes(body, actor)))
+        group.MapPut("/statutes", async (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            if (!http.User.CanWriteCooperative(id)) return Forbidden(id);
+            var (body, problem) = await RequestBody.ReadAsync<SetStatutes>(http.Request);
+            if (problem is not null) return problem;
+            var alv = Alv(grains, id);
+            var outcome = await alv.SetStatutes(body!, http.User.Actor());
+            // The answer is the GET's, with its warnings: what these statutes do not reach, what they may surprise with (tester10 T3, T4).
+            return outcome.IsOk ? Answers.Ok(await StatutesAnswer(alv, outcome.Value!, id)) : Answers.From(outcome);
+        })
             .ReadsBody<SetStatutes>().WithSummary("Besluitregels vastleggen: quorum, meerderheid, onthoudingen, volmachten, weging, oproeptermijn");
 
         group.MapGet("/meetings", async (string id, HttpContext http, IGrainFactory grains) =>
@@ -179,13 +188,19 @@ public static class AlvEndpoints
     private static IAlvGrain Alv(IGrainFactory grains, string id) => grains.GetGrain<IAlvGrain>(id);
 
     /// <summary>
-    /// The statutes as they are stored, plus <c>input</c>: the same statutes in the shape PUT takes, so a caller can
-    /// read, change a field of <c>input</c> and send it back (tester finding A12).
+    /// The statutes as they apply (law-derived overrides marked <c>derived</c>), plus <c>input</c>: the board's own statutes in the
+    /// shape PUT takes, so a caller can read, change a field of <c>input</c> and send it back (tester finding A12; without the
+    /// derived overrides, which would otherwise be frozen at today's default: tester10 T1), and <c>warnings</c> (Dutch).
     /// </summary>
-    private static System.Text.Json.Nodes.JsonNode StatutesAnswer(Statutes statutes)
+    private static async Task<System.Text.Json.Nodes.JsonNode> StatutesAnswer(IAlvGrain alv, Statutes statutes, string id)
     {
         var answer = System.Text.Json.JsonSerializer.SerializeToNode(statutes, Warmte.Serialization.WarmteJson.Default)!;
+        answer.AsObject().Remove("overridesChosen"); // storage's marker; every override read here is the board's or marked derived
         answer["input"] = System.Text.Json.JsonSerializer.SerializeToNode(AlvRules.AsInput(statutes), Warmte.Serialization.WarmteJson.Default);
+        answer["derivedOverrides"] = System.Text.Json.JsonSerializer.SerializeToNode(
+            statutes.Overrides.Where(o => o.Derived).Select(o => AlvRules.AsInput(o.Rule, o.Type)).ToArray(), Warmte.Serialization.WarmteJson.Default);
+        var warnings = RuleWarnings.ForStatutes(statutes, await alv.Meetings(), id);
+        answer["warnings"] = new System.Text.Json.Nodes.JsonArray([.. warnings.Select(w => (System.Text.Json.Nodes.JsonNode?)w)]);
         return answer;
     }
 

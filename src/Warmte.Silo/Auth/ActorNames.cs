@@ -28,7 +28,10 @@ public sealed class ActorNames(TokenStore tokens, IClock clock)
         { "actor", "savedBy", "bookedBy", "reportedBy", "recordedBy" };
 
     /// <summary>Actors that are the service, not a person.</summary>
-    private static readonly IReadOnlySet<string> ServiceActors = new HashSet<string>(StringComparer.Ordinal) { Demo.DemoData.Actor };
+    // The online voting records members' own votes and proxies as "online-stemming" (the member is not a token): shown as it is to
+    // everyone, so an online vote and an online proxy read the same in the ALV audit (tester10 T13: "Gebruiker" for one of them).
+    private static readonly IReadOnlySet<string> ServiceActors = new HashSet<string>(StringComparer.Ordinal)
+        { Demo.DemoData.Actor, global::Warmte.Voting.OnlineVotingGrain.OnlineActor, global::Warmte.Voting.OnlineVotingGrain.FollowUpActor };
 
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private (Instant At, IReadOnlyDictionary<string, string[]> Roles)? _cache;

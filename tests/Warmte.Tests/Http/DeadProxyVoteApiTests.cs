@@ -228,7 +228,7 @@ public sealed class DeadProxyVoteApiTests(OnlineVotingFixture fixture) : IClassF
         Assert.Equal(((1, 1), (1, 1, 3), (1, 1, 3)), await Counts(coop));
 
         var paper = (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body;
-        Assert.Equal(("uitgebracht", "op de vergadering (papieren stemming)"), (paper.GetProperty("items")[0].GetProperty("myVote").GetString(), paper.GetProperty("items")[0].GetProperty("votedVia").GetString()));
+        Assert.Equal(("uitgebracht", "op de vergadering, bij de papieren stemming"), (paper.GetProperty("items")[0].GetProperty("myVote").GetString(), paper.GetProperty("items")[0].GetProperty("votedVia").GetString()));
         var given = paper.GetProperty("proxiesGiven")[0];
         Assert.Equal((false, true), (given.GetProperty("used").GetBoolean(), given.GetProperty("votedSelf").GetBoolean()));
         Assert.Equal(HttpStatusCode.Conflict, (await Member().Post("api/stem/proxy/withdraw", new { code = codes["L-1"], proposalIds = new[] { "vb" } })).Status);

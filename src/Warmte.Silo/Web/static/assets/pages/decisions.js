@@ -112,6 +112,8 @@ async function onlinePanels(coop, meetings, statutes) {
       // Closed, and the register changed since (tester6 T5): say which figure the results used.
       view.electorateNow != null ? h('p', { class: 'muted', 'data-electorate-now': view.electorateNow },
         `De uitslagen zijn geteld met ${number(view.electorate)} stemgerechtigden; volgens het register van nu waren het er ${number(view.electorateNow)} op de vergaderdatum. De uitslagen blijven staan; alleen een hertelling telt opnieuw.`) : null,
+      // Online voters not counted for a quorum under these statutes (tester10 T4): the service's own sentence.
+      view.quorumNote ? h('p', { class: 'message warning', 'data-quorum-note': '' }, `Let op: ${view.quorumNote}`) : null,
       table('Opkomst per voorstel', [
         { label: 'Voorstel', value: x => title(x.id), rowHeader: true },
         { label: 'Gestemd', value: x => number(x.t.ballots) },
