@@ -219,6 +219,8 @@ public static partial class WarmteHost
         // Journaled grains (cash plan, funding) keep snapshot, history and idempotency keys in tables of their own.
         // A full disk: one warning per episode, /health/ready 503 while it lasts (StorageSpace, docs/operations.md).
         silo.Services.TryAddSingleton(sp => new StorageSpace(sp.GetService<IClock>() ?? NodaTime.SystemClock.Instance, sp.GetRequiredService<ILogger<StorageSpace>>()));
+        // A database exception that leaves the silo (a call from another silo) goes as the service's own, classified here.
+        DatabaseFailureCodec.AddTo(silo.Services);
         // SQLite: the WAL truncated after an erasure or a retention run (tester9b T2; WalCheckpoint).
         silo.Services.TryAddSingleton(sp => new WalCheckpoint(new Database(storage), sp.GetService<ILogger<WalCheckpoint>>()));
         silo.Services.AddSingleton<Journal.IJournalStore>(sp => new AdoNetJournalStore(new Database(storage), storage.GroupCommit, sp.GetRequiredService<StorageSpace>(),
@@ -419,14 +421,16 @@ public static partial class WarmteHost
     /// <summary>
     /// A silo that died mid-call, a connection to a silo or to the database that broke, a time-out:
     /// nothing is stored twice on a retry (writes carry idempotency keys or repeat safely), so the
-    /// API answers 503 with Retry-After and the caller sends the same request again, to any silo.
+    /// API answers 503 with Retry-After and the caller sends the same request again, to any silo. A database's
+    /// broken connection on another silo arrives as a DatabaseFailureException of kind Unavailable (DatabaseFailureCodec).
     /// </summary>
     public static bool IsTransient(Exception? error) => error is SiloUnavailableException or OrleansMessageRejectionException
         or TimeoutException or OperationCanceledException
         or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
         or GatewayTooBusyException or ClientNotAvailableException
         or Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException
-        or System.Data.Common.DbException { IsTransient: true };
+        or System.Data.Common.DbException { IsTransient: true }
+        or Warmte.Journal.DatabaseFailureException { Kind: Warmte.Journal.DatabaseFailureKind.Unavailable };
 
     private static async Task BootstrapAdminTokenAsync(WebApplication app)
     {

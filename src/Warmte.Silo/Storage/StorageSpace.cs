@@ -130,7 +130,8 @@ public sealed class StorageSpace(IClock clock, ILogger<StorageSpace> logger)
     /// <summary>
     /// Whether <paramref name="error"/> (or an exception inside it) is the database saying it is full: SQLite's
     /// SQLITE_FULL (13), PostgreSQL's disk_full (53100), or <see cref="StorageFullException"/> (the journal's
-    /// translation, which crosses a grain call), and PostgreSQL's refusal of a new connection for lack of space
+    /// translation, which crosses a grain call) or <see cref="DatabaseFailureException"/> of kind Full (a driver's exception
+    /// that crossed from another silo, <see cref="DatabaseFailureCodec"/>), and PostgreSQL's refusal of a new connection for lack of space
     /// (<see cref="PgInitFileNotWritten"/>). PostgreSQL's out_of_memory (53200) is not: the server's memory,
     /// not its disk, and Npgsql calls it transient, so it is answered 503 unavailable.
     /// </summary>
@@ -141,6 +142,7 @@ public sealed class StorageSpace(IClock clock, ILogger<StorageSpace> logger)
             switch (error)
             {
                 case StorageFullException:
+                case DatabaseFailureException { Kind: DatabaseFailureKind.Full }:
                 case SqliteException { SqliteErrorCode: SqliteFull }:
                 case PostgresException { SqlState: PostgresErrorCodes.DiskFull }:
                 case PostgresException { SqlState: PostgresErrorCodes.InternalError, MessageText: PgInitFileNotWritten }:
