@@ -50,8 +50,11 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     [OneWay]
     Task FollowMeeting(string actor);
 
-    /// <summary>New codes in plain text, for this answer only; earlier codes of the same members stop working.</summary>
-    Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor);
+    /// <summary>
+    /// New codes in plain text, for this answer only; earlier codes of the same members stop working. The audit line names
+    /// <paramref name="channel"/> (download or letter), so a mailing stays distinguishable (tester10 T7).
+    /// </summary>
+    Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor, IssueChannel channel);
 
     /// <summary>
     /// Codes made for the members <paramref name="command"/> names (the same checks as <see cref="Issue"/>) but not yet
@@ -85,8 +88,17 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     /// </summary>
     Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer, string silo);
 
-    /// <summary>A keyed mail that ended without <see cref="IssueMailed"/> (server unreachable, a failure): the key is free again.</summary>
-    Task MailEnded(string key, string silo);
+    /// <summary>
+    /// A keyed mail that ended without <see cref="IssueMailed"/> (server unreachable, a failure): the key is free again, and
+    /// the trail says the mailing was not completed and why (<paramref name="why"/>, Dutch), after its start line.
+    /// </summary>
+    Task MailEnded(string key, string silo, string actor, string why);
+
+    /// <summary>
+    /// The online-voting trail (opened, codes issued per channel, mailings started, restarted, ended, proxies, closed), newest
+    /// first. <paramref name="withMembers"/>: the own board and admins; others get the same lines with counts instead of member numbers.
+    /// </summary>
+    Task<OnlineAuditPage> GetAudit(int page, int pageSize, bool withMembers);
 
     Task<Outcome<OnlineVotingView>> Close(string actor);
 
@@ -312,11 +324,11 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         return Outcome<OnlineVotingView>.Ok(await ViewOf(voting));
     }
 
-    public async Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor)
+    public async Task<Outcome<IssuedCodes>> Issue(IssueCodes command, string actor, IssueChannel channel)
     {
         var prepared = await PrepareCodes(command);
         if (!prepared.IsOk) return prepared;
-        await Commit(prepared.Value!.Codes, all: command.Members is not { Length: > 0 }, actor);
+        await Commit(prepared.Value!.Codes, all: command.Members is not { Length: > 0 }, actor, channel);
         return prepared;
     }
 
@@ -326,7 +338,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         if (OnlineVotingRules.MayIssue(_state.State.Voting, Today, MeetingId) is { } refusal) return refusal;
         if (codes.Any(c => VotingCodes.ParseCode(c.Code) != c.Code)) return Refusal.Invalid("codes", "bevat iets dat geen stemcode is.");
         if (codes.IsEmpty) return Outcome<int>.Ok(0);
-        await Commit(codes, all: false, actor);
+        await Commit(codes, all: false, actor, IssueChannel.Mailed);
         return Outcome<int>.Ok(codes.Length);
     }
 
@@ -343,14 +355,26 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         if (before.Value!.StoredAnswer is { } stored) return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, null, stored));
         var prepared = await PrepareCodes(command);
         if (!prepared.IsOk) return prepared.Refusal!;
+        // Only members with an address get a mail; they are the ones whose mailed code may never become valid.
+        var withEmail = (await Register.Members()).Where(m => m.Email is not null).Select(m => m.Number).ToHashSet(StringComparer.Ordinal);
+        var recipients = OnlineAudit.Members([.. prepared.Value!.Codes.Select(c => c.MemberNumber).Where(withEmail.Contains)]);
+        // Before any mail goes out, so a mailing cut off by a crash still leaves a trace; how it ended follows as its own line.
+        JournalAppend startLine;
         if (before.Value.Restarted is { } interrupted)
         {
             var started = interrupted.StartedAt.InZone(AmsterdamTime.Zone);
-            await _state.CommitAsync(_state.State, [Audit(now, actor, "online.mail-restarted",
-                $"Onderbroken mailing van {DutchFormat.Date(started.Date)} {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} "
-                + $"(idempotency-sleutel '{key}') opnieuw gestart voor {prepared.Value!.Codes.Length} leden: wie toen al een mail kreeg, had een code die nooit "
-                + "geldig is geworden en krijgt een nieuwe.")], now);
+            var what = $"Onderbroken mailing van {DutchFormat.Date(started.Date)} {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} "
+                + $"(idempotency-sleutel '{key}'): wie toen al een mail kreeg, heeft een code die nooit geldig is geworden (hooguit ";
+            const string then = "); hun eerdere code werkte nog. Nieuwe mailing met nieuwe codes gestart; of die is afgerond, zegt een volgende regel.";
+            startLine = Audit(now, actor, "online.mail-restarted", what + recipients.Board + then, what + recipients.Public + then, IssueChannel.Mailed);
         }
+        else
+        {
+            const string then = ". Hun nieuwe code werkt pas als de mailing is afgerond; of dat gebeurde, zegt een volgende regel.";
+            startLine = Audit(now, actor, "online.mail-started", $"Mailing (idempotency-sleutel '{key}') gestart aan {recipients.Board}{then}",
+                $"Mailing (idempotency-sleutel '{key}') gestart aan {recipients.Public}{then}", IssueChannel.Mailed);
+        }
+        await _state.CommitAsync(_state.State, [startLine], now);
         // Durable, before any mail goes out: a retry through another silo, or after this activation is gone, still knows.
         await mailings.StartAsync(this.GetPrimaryKeyString(), new MailingStarted(key, fingerprint, silo, now));
         return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, prepared.Value, null));
@@ -385,8 +409,11 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
                 {
                     var record = new IdempotencyRecord(k!, fingerprint, VotingMailRetry.Stored(answer), sent.IsEmpty ? null : _state.NextSeq);
                     // Nobody reached still stores the key: a retry with it answers the same and sends nothing.
-                    if (sent.IsEmpty) await _state.CommitAsync(_state.State, [], clock.GetCurrentInstant(), record);
-                    else await Commit(sent, all: false, actor, record);
+                    if (sent.IsEmpty)
+                        await _state.CommitAsync(_state.State, [Audit(clock.GetCurrentInstant(), actor, "online.codes-issued",
+                            $"Mailing (idempotency-sleutel '{k}') afgerond zonder dat een mail aankwam: geen code vervangen.", channel: IssueChannel.Mailed)],
+                            clock.GetCurrentInstant(), record);
+                    else await Commit(sent, all: false, actor, IssueChannel.Mailed, record, $"Mailing (idempotency-sleutel '{k}') afgerond. ");
                     return answer;
                 });
         }
@@ -404,7 +431,26 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         }
     }
 
-    public Task MailEnded(string key, string silo) => mailings.EndAsync(this.GetPrimaryKeyString(), key, silo);
+    public async Task MailEnded(string key, string silo, string actor, string why)
+    {
+        // The key first: freeing it for the retry matters more than the line saying why.
+        await mailings.EndAsync(this.GetPrimaryKeyString(), key, silo);
+        await _state.EnsureLoadedAsync();
+        var now = clock.GetCurrentInstant();
+        await _state.CommitAsync(_state.State, [Audit(now, actor, "online.mail-ended",
+            $"Mailing (idempotency-sleutel '{key}') niet afgerond: {why} Geen code vervangen; de codes die leden al hadden, werken nog.",
+            channel: IssueChannel.Mailed)], now);
+    }
+
+    public async Task<OnlineAuditPage> GetAudit(int page, int pageSize, bool withMembers)
+    {
+        await _state.EnsureLoadedAsync();
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, AuditTrail.MaxPageSize);
+        var total = await _state.CountAsync(RecordStateExtensions.AuditKind);
+        var rows = await _state.ReadAsync(new JournalQuery(RecordStateExtensions.AuditKind, NewestFirst: true, Skip: (long)(page - 1) * pageSize, Take: pageSize));
+        return new OnlineAuditPage(page, pageSize, (int)total, withMembers, [.. rows.Select(r => OnlineAudit.Read(r, withMembers))]);
+    }
 
     public async Task<Outcome<IssuedCodes>> PrepareCodes(IssueCodes command)
     {
@@ -441,7 +487,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
     }
 
     /// <summary>Stores the hashes of these codes: from now on they work, and each member's earlier code does not.</summary>
-    private async Task Commit(IReadOnlyList<IssuedCode> codes, bool all, string actor, IdempotencyRecord? key = null)
+    private async Task Commit(IReadOnlyList<IssuedCode> codes, bool all, string actor, IssueChannel channel, IdempotencyRecord? key = null, string lead = "")
     {
         var voting = _state.State.Voting!;
         var hasher = ServiceProvider.GetRequiredService<IVotingCodeHasher>();
@@ -457,9 +503,12 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
             entries.Add(JournaledState<OnlineVotingState>.Entry("code", hash, now, null, new CodeRow(code.MemberNumber, generation)));
             entries.Add(JournaledState<OnlineVotingState>.Entry("code-of", code.MemberNumber, now, null, new CodeOfRow(hash)));
         }
-        entries.Add(Audit(now, actor, "online.codes-issued", all
-            ? $"Stemcodes uitgegeven aan alle {codes.Count} stemgerechtigde leden; eerdere codes werken niet meer."
-            : $"Nieuwe stemcode voor {string.Join(", ", codes.Select(c => c.MemberNumber))}; hun vorige code werkt niet meer."));
+        var how = OnlineAudit.ChannelWords(channel);
+        var members = OnlineAudit.Members([.. codes.Select(c => c.MemberNumber)]);
+        entries.Add(all
+            ? Audit(now, actor, "online.codes-issued", $"{lead}Stemcodes {how} uitgegeven aan alle {codes.Count} stemgerechtigde leden; eerdere codes werken niet meer.", channel: channel)
+            : Audit(now, actor, "online.codes-issued", $"{lead}Nieuwe stemcode {how} voor {members.Board}; hun vorige code werkt niet meer.",
+                $"{lead}Nieuwe stemcode {how} voor {members.Public}; hun vorige code werkt niet meer.", channel));
         // The directory first: a code it knows but this grain does not is simply not valid; the reverse would be a code nobody can use.
         await GrainFactory.GetGrain<IVotingCodeDirectoryGrain>(VotingCodeDirectoryGrain.Key).Register(this.GetPrimaryKeyString(), [.. entries.Where(e => e.Kind == "code").Select(e => e.Tag!)]);
         var updated = voting with { Generation = generation, CodesIssued = all ? codes.Count : voting.CodesIssued + newHolders };
@@ -482,7 +531,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         [
             JournaledState<OnlineVotingState>.Entry("code", hash, now, null, new CodeRow(memberNumber, voting.Generation)),
             JournaledState<OnlineVotingState>.Entry("code-of", memberNumber, now, null, new CodeOfRow(hash)),
-            Audit(now, actor, "online.codes-issued", $"Demo: vaste stemcode voor {memberNumber}."),
+            Audit(now, actor, "online.codes-issued", $"Demo: vaste stemcode voor {memberNumber}.", $"Demo: vaste stemcode voor 1 lid ({OnlineAudit.MembersForBoardOnly})."),
         ], now);
         return Outcome<IssuedCodes>.Ok(new IssuedCodes(CooperativeId, MeetingId, "", voting.MeetingDate, voting.Opens, [], CooperativeId));
     }
@@ -721,7 +770,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         // with a dead proxy vote nothing may change (tester5 T5). Only then are her new proxies stored.
         if (await WithdrawVotesOf(number, book, given.Value!) is { } refused) return refused;
         await CommitProxies(given.Value!, number, "online.proxy-given",
-            $"Lid {number} gaf online volmacht aan lid {holder} voor {string.Join(", ", given.Value!.Of(number).Where(g => g.Holder == holder).Select(g => g.ProposalId))}.");
+            $"Lid {number} gaf online volmacht aan lid {holder} voor {string.Join(", ", given.Value!.Of(number).Where(g => g.Holder == holder).Select(g => g.ProposalId))}.",
+            $"Een lid gaf online volmacht aan een ander lid ({OnlineAudit.MembersForBoardOnly}).");
         return await Paper(codeHash);
     }
 
@@ -737,7 +787,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         if (await WithdrawVotesOf(number, book, withdrawn.Value!) is { } refused) return refused;
         var left = withdrawn.Value!.Of(number);
         await CommitProxies(withdrawn.Value!, number, "online.proxy-withdrawn",
-            $"Lid {number} trok online volmacht in" + (left.IsEmpty ? "." : $"; blijft: {string.Join(", ", left.Select(g => $"{g.ProposalId} (lid {g.Holder})"))}."));
+            $"Lid {number} trok online volmacht in" + (left.IsEmpty ? "." : $"; blijft: {string.Join(", ", left.Select(g => $"{g.ProposalId} (lid {g.Holder})"))}."),
+            $"Een lid trok online volmacht in ({OnlineAudit.MembersForBoardOnly}).");
         return await Paper(codeHash);
     }
 
@@ -772,12 +823,12 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         return _proxies = book;
     }
 
-    private async Task CommitProxies(ProxyBook book, string giver, string action, string summary)
+    private async Task CommitProxies(ProxyBook book, string giver, string action, string summary, string publicSummary)
     {
         var now = clock.GetCurrentInstant();
         // One row per give or withdraw, tagged with the giver, with the giver's whole current set: the newest counts.
         await _state.CommitAsync(_state.State,
-            [JournaledState<OnlineVotingState>.Entry("proxy", giver, now, null, new ProxyRow(book.Of(giver))), Audit(now, OnlineActor, action, summary)], now);
+            [JournaledState<OnlineVotingState>.Entry("proxy", giver, now, null, new ProxyRow(book.Of(giver))), Audit(now, OnlineActor, action, summary, publicSummary)], now);
         _proxies = book;
     }
 
@@ -881,8 +932,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         : ballot.ProxyHolder is not null ? $"bij volmacht door lid {ballot.ProxyHolder}"
         : "op de vergadering";
 
-    private static JournalAppend Audit(Instant at, string actor, string action, string summary) =>
-        RecordStateExtensions.AuditEntryOf(null, new AuditEntry(at, actor, action, summary));
+    /// <summary>An audit row; <paramref name="publicSummary"/> is the sentence without member numbers, when <paramref name="summary"/> names any.</summary>
+    private static JournalAppend Audit(Instant at, string actor, string action, string summary, string? publicSummary = null, IssueChannel? channel = null) =>
+        OnlineAudit.Row(at, actor, action, summary, publicSummary, channel);
 
     private sealed record CodeRow(string Member, int Generation);
 

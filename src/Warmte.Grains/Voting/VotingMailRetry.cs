@@ -98,7 +98,7 @@ public static class VotingMailRetry
             $"De mailing met deze idempotency-sleutel is op {DutchFormat.Date(started.Date)} om {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} begonnen en onderbroken: "
             + "de silo die mailde, draait niet meer. Leden die toen al een mail kregen, hebben een code die nooit geldig is geworden; hun eerdere code werkt nog. "
             + "Er is nu niets verstuurd. Verstuur opnieuw met \"restartInterrupted\": true (CLI: --opnieuw): dan krijgt ieder gekozen lid met een e-mailadres "
-            + "een nieuwe mail met een nieuwe code, en alleen die werkt.");
+            + "een nieuwe mail met een nieuwe code, en alleen die werkt. Voor wie de onderbroken mailing was, staat in de audittrail van de online stemming (…/online/audit).");
     }
 
     /// <summary>

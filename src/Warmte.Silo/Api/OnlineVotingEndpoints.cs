@@ -45,7 +45,7 @@ public static class OnlineVotingEndpoints
                 return Problems.Invalid("format", $"'{Slug.Truncate(format)}' is geen formaat; kies json, xlsx of letters.");
             var (body, problem) = await RequestBody.ReadAsync<IssueCodes>(http.Request);
             if (problem is not null) return problem;
-            var outcome = await Voting(grains, id, meetingId).Issue(body!, http.User.Actor());
+            var outcome = await Voting(grains, id, meetingId).Issue(body!, http.User.Actor(), format == "letters" ? IssueChannel.Letter : IssueChannel.Downloaded);
             if (!outcome.IsOk) return Problems.From(outcome.Refusal!);
             var issued = outcome.Value!;
             var baseUrl = settings.PublicUrl ?? $"{http.Request.Scheme}://{http.Request.Host}";
@@ -74,6 +74,16 @@ public static class OnlineVotingEndpoints
         }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven (alle stemgerechtigde leden, of opnieuw voor genoemde leden): json, xlsx (mail merge) of letters (HTML, afdrukken); alleen in dit antwoord leesbaar");
 
         board.MapOnlineVotingMail(); // POST …/online/mail: codes by mail (src/Warmte.Silo/Mail)
+
+        // Every role may read the trail (a notary, a financier checking the decision); member numbers only the own board and admins (tester10 T7).
+        board.MapGet("/audit", async (string id, string meetingId, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Answers.Paging(page, pageSize, out var p, out var size) is { } bad) return bad;
+            if (await MemberEndpoints.Missing(grains, id) is { } missing) return missing;
+            var voting = Voting(grains, id, meetingId);
+            if (await voting.View() is null) return Problems.NotFound("Online stemming", $"{id}/{meetingId}");
+            return Answers.Ok(await voting.GetAudit(p, size, http.User.CanSeePersonalDataOf(id)));
+        }).KnownQuery(["page", "pageSize"]).WithSummary("Audittrail van de online stemming: geopend, codes uitgegeven (kanaal: mailed, downloaded of letter), mailings gestart, hervat en niet afgerond, volmachten, gesloten; lidnummers alleen voor het bestuur van de coöperatie en beheerders");
 
         board.MapPost("/close", async (string id, string meetingId, HttpContext http, IGrainFactory grains) =>
         {

@@ -62,7 +62,7 @@ public sealed partial class DemoData
                 ],
             }, Actor));
         // Issuing again would replace every member's code, the printed ones too: only when none was issued.
-        if (view is not { CodesIssued: > 0 }) await Ensure(voting.Issue(new IssueCodes(), Actor));
+        if (view is not { CodesIssued: > 0 }) await Ensure(voting.Issue(new IssueCodes(), Actor, IssueChannel.Downloaded));
         foreach (var (member, code) in new[] { ("KWG-0001", PrintedCode), (PrintedProxyHolder, PrintedProxyHolderCode) })
             if (!(await voting.Paper(hasher.Hash(VotingCodes.ParseCode(code)!))).IsOk)
                 await Ensure(voting.IssueDemoCode(member, code, Actor));

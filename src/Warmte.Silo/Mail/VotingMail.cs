@@ -171,7 +171,8 @@ public static class VotingCodeMail
                 {link}
 
                 Deel deze code met niemand: wie de code heeft, kan namens u stemmen. Kreeg u eerder een
-                code, dan werkt alleen deze nieuwe.
+                code, dan vervangt deze die zodra de verzending is afgerond. Werkt deze code niet,
+                probeer dan uw eerdere code of neem contact op met het bestuur.
 
                 Met vriendelijke groet,
                 het bestuur van {issued.CooperativeName}

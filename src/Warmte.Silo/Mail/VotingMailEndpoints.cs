@@ -56,6 +56,8 @@ public static class VotingMailEndpoints
                 (issued, fingerprint) = (prepared.Value.Codes!, prepared.Value.Fingerprint);
             }
             var committed = false;
+            // What the trail says when the mailing ends without its commit (a crash says nothing: its start line stays alone).
+            var why = "er ging iets mis bij het versturen.";
             try
             {
                 var emails = (await grains.GetGrain<IMemberRegisterGrain>(id).Members())
@@ -71,10 +73,13 @@ public static class VotingMailEndpoints
                 // Not the request's cancellation: a client that stops waiting (a time-out) must not stop the mailing
                 // halfway, or the codes already mailed would never become valid. The retry with the key gets this answer.
                 var report = await sender.SendAsync(mails, CancellationToken.None);
-                if (report.NotReached is { } why)
+                if (report.NotReached is { } notReached)
+                {
+                    why = $"de mailserver was niet bereikbaar, er is niets verstuurd ({notReached.TrimEnd('.')}).";
                     return Problems.From(Refusal.Conflict("mail-unreachable",
-                        $"Er is niets verstuurd en geen code vervangen: {why} De stemcodes die leden al hebben, blijven werken. "
+                        $"Er is niets verstuurd en geen code vervangen: {notReached} De stemcodes die leden al hebben, blijven werken. "
                         + "Probeer het later opnieuw, of geef de codes uit als brieven of mail-merge (…/online/codes?format=letters of xlsx)."));
+                }
                 var failed = report.Failures.Select(f => f.MemberNumber).ToHashSet(StringComparer.Ordinal);
                 // Only the codes that went out become valid; whoever got no mail keeps the code they had (if any).
                 var sent = issued.Codes.Where(c => emails.ContainsKey(c.MemberNumber) && !failed.Contains(c.MemberNumber)).ToImmutableArray();
@@ -117,7 +122,7 @@ public static class VotingMailEndpoints
             finally
             {
                 // A mail that ended before its commit (unreachable server, a failure) frees its key for the retry.
-                if (key is not null && !committed) await voter.MailEnded(key, silo);
+                if (key is not null && !committed) await voter.MailEnded(key, silo, http.User.Actor(), why);
             }
         }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven en per mail versturen naar leden met een e-mailadres; antwoord: aantallen, mislukte leden en leden zonder e-mailadres (die een brief nodig hebben). Nooit codes in het antwoord. Met Idempotency-Key: een herhaling krijgt het eerste antwoord en mailt niet opnieuw");
     }

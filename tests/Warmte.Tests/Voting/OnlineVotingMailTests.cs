@@ -214,6 +214,11 @@ public sealed class OnlineVotingMailTests
             Assert.Contains($"    {code}", text); // the code on its own line too, for typing
             // Members never ask for a code: the board sends it (tester6 T14g).
             Assert.Contains("Kreeg u eerder een\n", text.ReplaceLineEndings("\n"));
+            // The mail does not promise what an interrupted mailing cannot keep: the old code stops only once the new one is stored (tester10 T2).
+            var flat = Regex.Replace(text, @"\s+", " ");
+            Assert.DoesNotContain("werkt alleen deze nieuwe", flat);
+            Assert.Contains("zodra de verzending is afgerond", flat);
+            Assert.Contains("probeer dan uw eerdere code of neem contact op met het bestuur", flat);
             Assert.DoesNotContain("Vroeg u", text);
             Assert.True(codes.Add(code));
             // The code in the mail opens that member's own ballot.

@@ -258,6 +258,8 @@ public sealed class VotingMailRetryTests
         Assert.Equal((HttpStatusCode.Conflict, "mail-interrupted"), (told.Status, told.Code));
         Assert.Contains("op 20-03-2027 om 11:55 begonnen en onderbroken", told.Body);
         Assert.Contains("restartInterrupted", told.Body);
+        // The board is told where to see whom the interrupted mailing was for (tester10 T2).
+        Assert.Contains("audittrail van de online stemming (…/online/audit)", told.Body);
         Assert.Equal(3, smtp.Messages().Count);
         // Another request under the key is still another request.
         var other = await Mail(board, coop, key, new { members = new[] { "M-1" }, restartInterrupted = true });
