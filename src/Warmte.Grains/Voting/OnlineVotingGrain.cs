@@ -76,23 +76,25 @@ public interface IOnlineVotingGrain : IGrainWithStringKey
     /// a running silo → 409 <c>mail-in-progress</c>; interrupted (that silo is gone) → 409 <c>mail-interrupted</c> unless
     /// <see cref="IssueCodes.RestartInterrupted"/> (then mailed again, and the audit says so); another request under the
     /// key → 409 <c>idempotency-key-reused</c>. Otherwise the codes, and a durable mark (<see cref="IVotingMailings"/>) says
-    /// that <paramref name="silo"/> (the Orleans address of the silo that mails) is mailing, until
-    /// <see cref="IssueMailed"/> or <see cref="MailEnded"/>.
+    /// that <paramref name="silo"/> (the Orleans address of the silo that mails) is mailing, under a new run id
+    /// (<see cref="PreparedMail.Run"/>), until <see cref="IssueMailed"/> or <see cref="MailEnded"/> with that run id.
     /// </summary>
     Task<Outcome<PreparedMail>> PrepareMail(IssueCodes command, string key, string actor, string silo);
 
     /// <summary>
     /// <see cref="IssueSent"/> with the key: the codes become valid and the key's row, with <paramref name="answer"/> (the
     /// endpoint's answer, which holds no code), is written in the same commit. Answers the answer to give: this one, or
-    /// the stored one when another try committed the key first.
+    /// the stored one when another try committed the key first. <paramref name="run"/>: the run id from
+    /// <see cref="PrepareMail"/>, whose mark it removes (only that run's).
     /// </summary>
-    Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer, string silo);
+    Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer, string run);
 
     /// <summary>
     /// A keyed mail that ended without <see cref="IssueMailed"/> (server unreachable, a failure): the key is free again, and
-    /// the trail says the mailing was not completed and why (<paramref name="why"/>, Dutch), after its start line.
+    /// the trail says the mailing was not completed and why (<paramref name="why"/>, Dutch), after its start line. Only the
+    /// mark of <paramref name="run"/> is removed: a restart under the same key keeps its own.
     /// </summary>
-    Task MailEnded(string key, string silo, string actor, string why);
+    Task MailEnded(string key, string run, string actor, string why);
 
     /// <summary>
     /// The online-voting trail (opened, codes issued per channel, mailings started, restarted, ended, proxies, closed), newest
@@ -349,7 +351,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         var now = clock.GetCurrentInstant();
         var mailing = await mailings.FindAsync(this.GetPrimaryKeyString(), key);
         // The stored key before the rules: a retry after the voting closed still gets the first answer.
-        var before = VotingMailRetry.Before(fingerprint, mailing, mailing is not null && Runs(mailing.Silo), await _state.FindIdempotencyAsync(key), now,
+        var before = VotingMailRetry.Before(fingerprint, mailing, mailing is not null && Runs(mailing, now), await _state.FindIdempotencyAsync(key), now,
             command.RestartInterrupted == true);
         if (!before.IsOk) return before.Refusal!;
         if (before.Value!.StoredAnswer is { } stored) return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, null, stored));
@@ -364,38 +366,42 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         {
             var started = interrupted.StartedAt.InZone(AmsterdamTime.Zone);
             var what = $"Onderbroken mailing van {DutchFormat.Date(started.Date)} {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} "
-                + $"(idempotency-sleutel '{key}'): wie toen al een mail kreeg, heeft een code die nooit geldig is geworden (hooguit ";
+                + $"(verzendsleutel '{key}'): wie toen al een mail kreeg, heeft een code die nooit geldig is geworden (hooguit ";
             const string then = "); hun eerdere code werkte nog. Nieuwe mailing met nieuwe codes gestart; of die is afgerond, zegt een volgende regel.";
             startLine = Audit(now, actor, "online.mail-restarted", what + recipients.Board + then, what + recipients.Public + then, IssueChannel.Mailed);
         }
         else
         {
             const string then = ". Hun nieuwe code werkt pas als de mailing is afgerond; of dat gebeurde, zegt een volgende regel.";
-            startLine = Audit(now, actor, "online.mail-started", $"Mailing (idempotency-sleutel '{key}') gestart aan {recipients.Board}{then}",
-                $"Mailing (idempotency-sleutel '{key}') gestart aan {recipients.Public}{then}", IssueChannel.Mailed);
+            startLine = Audit(now, actor, "online.mail-started", $"Mailing (verzendsleutel '{key}') gestart aan {recipients.Board}{then}",
+                $"Mailing (verzendsleutel '{key}') gestart aan {recipients.Public}{then}", IssueChannel.Mailed);
         }
         await _state.CommitAsync(_state.State, [startLine], now);
         // Durable, before any mail goes out: a retry through another silo, or after this activation is gone, still knows.
-        await mailings.StartAsync(this.GetPrimaryKeyString(), new MailingStarted(key, fingerprint, silo, now));
-        return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, prepared.Value, null));
+        // Its own run id: this run's end removes only its own mark, never a restart's under the same key.
+        var run = Guid.NewGuid().ToString("N");
+        await mailings.StartAsync(this.GetPrimaryKeyString(), new MailingStarted(key, fingerprint, silo, now, run));
+        return Outcome<PreparedMail>.Ok(new PreparedMail(fingerprint, prepared.Value, null, run));
     }
 
-    /// <summary>Whether the silo with this address (generation included) is still in the cluster; a restarted process is another one.</summary>
-    private bool Runs(string silo)
+    /// <summary>Whether the silo with this address (generation included) still runs, by this silo's view of the membership; a restarted process is another one.</summary>
+    private bool Runs(MailingStarted mailing, Instant now)
     {
         SiloAddress address;
         try
         {
-            address = SiloAddress.FromParsableString(silo);
+            address = SiloAddress.FromParsableString(mailing.Silo);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException)
         {
             return false;
         }
-        return membership.CurrentSnapshot.GetSiloStatus(address) is not (SiloStatus.Dead or SiloStatus.None);
+        var snapshot = membership.CurrentSnapshot;
+        var newer = snapshot.Members.Keys.Any(a => a.Endpoint.Equals(address.Endpoint) && a.Generation > address.Generation);
+        return VotingMailRetry.MailerRuns(snapshot.GetSiloStatus(address), newer, mailing.StartedAt, now);
     }
 
-    public async Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer, string silo)
+    public async Task<Outcome<string>> IssueMailed(ImmutableArray<IssuedCode> codes, string actor, string key, string fingerprint, string answer, string run)
     {
         try
         {
@@ -411,9 +417,9 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
                     // Nobody reached still stores the key: a retry with it answers the same and sends nothing.
                     if (sent.IsEmpty)
                         await _state.CommitAsync(_state.State, [Audit(clock.GetCurrentInstant(), actor, "online.codes-issued",
-                            $"Mailing (idempotency-sleutel '{k}') afgerond zonder dat een mail aankwam: geen code vervangen.", channel: IssueChannel.Mailed)],
+                            $"Mailing (verzendsleutel '{k}') afgerond zonder dat een mail aankwam: geen code vervangen.", channel: IssueChannel.Mailed)],
                             clock.GetCurrentInstant(), record);
-                    else await Commit(sent, all: false, actor, IssueChannel.Mailed, record, $"Mailing (idempotency-sleutel '{k}') afgerond. ");
+                    else await Commit(sent, all: false, actor, IssueChannel.Mailed, record, $"Mailing (verzendsleutel '{k}') afgerond. ");
                     return answer;
                 });
         }
@@ -423,7 +429,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
             // again; a failed delete must not turn a committed mailing into an error.
             try
             {
-                await mailings.EndAsync(this.GetPrimaryKeyString(), key, silo);
+                await mailings.EndAsync(this.GetPrimaryKeyString(), key, run);
             }
             catch (Exception e) when (e is System.Data.Common.DbException or StorageFullException or InvalidOperationException)
             {
@@ -431,14 +437,14 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         }
     }
 
-    public async Task MailEnded(string key, string silo, string actor, string why)
+    public async Task MailEnded(string key, string run, string actor, string why)
     {
         // The key first: freeing it for the retry matters more than the line saying why.
-        await mailings.EndAsync(this.GetPrimaryKeyString(), key, silo);
+        await mailings.EndAsync(this.GetPrimaryKeyString(), key, run);
         await _state.EnsureLoadedAsync();
         var now = clock.GetCurrentInstant();
         await _state.CommitAsync(_state.State, [Audit(now, actor, "online.mail-ended",
-            $"Mailing (idempotency-sleutel '{key}') niet afgerond: {why} Geen code vervangen; de codes die leden al hadden, werken nog.",
+            $"Mailing (verzendsleutel '{key}') niet afgerond: {why} Geen code vervangen; de codes die leden al hadden, werken nog.",
             channel: IssueChannel.Mailed)], now);
     }
 

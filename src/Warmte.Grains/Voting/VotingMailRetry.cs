@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NodaTime;
+using Orleans.Runtime;
 using Warmte.Common;
 using Warmte.Journal;
 using Warmte.Members;
@@ -15,13 +16,16 @@ namespace Warmte.Voting;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PreparedMail(
-    [property: Id(0)] string Fingerprint, [property: Id(1)] IssuedCodes? Codes, [property: Id(2)] string? StoredAnswer);
+    [property: Id(0)] string Fingerprint, [property: Id(1)] IssuedCodes? Codes, [property: Id(2)] string? StoredAnswer,
+    [property: Id(3)] string? Run = null);
 
 /// <summary>
 /// A keyed voting mail that was started and has not ended (a row of <c>warmte_voting_mailing</c>): which request
-/// (fingerprint), the silo running the mailing (its Orleans address, generation included) and when it started.
+/// (fingerprint), the silo running the mailing (its Orleans address, generation included), when it started, and the
+/// mailing's own run id: a restart under the same key on the same silo is another run, so the first run's end never
+/// removes the restart's mark.
 /// </summary>
-public sealed record MailingStarted(string Key, string Fingerprint, string Silo, Instant StartedAt);
+public sealed record MailingStarted(string Key, string Fingerprint, string Silo, Instant StartedAt, string Run);
 
 /// <summary>
 /// The durable "a mailing is in progress" marks, one per meeting and key, shared by every silo (SQLite or PostgreSQL,
@@ -34,8 +38,8 @@ public interface IVotingMailings
     /// <summary>Records that a mailing started; replaces an interrupted one's mark under the same key.</summary>
     Task StartAsync(string votingKey, MailingStarted mailing);
 
-    /// <summary>Removes the mark, if it is still the one <paramref name="silo"/> wrote (a restart elsewhere keeps its own).</summary>
-    Task EndAsync(string votingKey, string key, string silo);
+    /// <summary>Removes the mark, if it is still the one of mailing run <paramref name="run"/> (a restart keeps its own).</summary>
+    Task EndAsync(string votingKey, string key, string run);
 }
 
 /// <summary>What may happen before a keyed mail: the stored answer to give again, or mail (again, when <see cref="Restarted"/>).</summary>
@@ -50,10 +54,24 @@ public sealed record MailGo(string? StoredAnswer, MailingStarted? Restarted);
 public static class VotingMailRetry
 {
     /// <summary>
-    /// How long a mailing counts as still being sent while its silo runs. After that (sending hangs) it counts as
-    /// interrupted like one whose silo is gone.
+    /// How long a mailing whose silo this silo's membership view does not know yet (<see cref="SiloStatus.None"/>) still
+    /// counts as being sent: a silo that just joined can serve the mail before the gossip about it arrived here. Well
+    /// above Orleans' membership refresh; after it, a silo nobody knows is gone.
     /// </summary>
-    public static readonly Duration InFlightLimit = Duration.FromMinutes(30);
+    public static readonly Duration JoinGrace = Duration.FromMinutes(2);
+
+    /// <summary>
+    /// Whether the mailer's silo still runs, by the cluster's membership: any status but dead counts as running, whatever
+    /// the mailing's age (a large cooperative's mailing takes longer than half an hour). A silo the membership does not
+    /// know: gone when a newer generation runs on its endpoint (it restarted) or after <see cref="JoinGrace"/>; before
+    /// that, in doubt, still being sent.
+    /// </summary>
+    public static bool MailerRuns(SiloStatus status, bool newerOnSameEndpoint, Instant startedAt, Instant now) => status switch
+    {
+        SiloStatus.Dead => false,
+        SiloStatus.None => !newerOnSameEndpoint && now - startedAt < JoinGrace,
+        _ => true,
+    };
 
     /// <summary>
     /// What the key stands for: which members the mail was for (numbers as the register writes them, sorted, each
@@ -79,15 +97,15 @@ public static class VotingMailRetry
         stored.Answer is { } json ? JsonSerializer.Deserialize<string>(json) : null;
 
     public static readonly Refusal KeyReused = Refusal.Conflict("idempotency-key-reused",
-        "Deze idempotency-sleutel is al gebruikt voor een mail aan andere leden. Herhaal het oorspronkelijke verzoek precies, of gebruik een nieuwe sleutel.");
+        "Deze verzendsleutel (Idempotency-Key) is al gebruikt voor een mail aan andere leden. Herhaal het oorspronkelijke verzoek precies, of gebruik een nieuwe sleutel.");
 
     public static readonly Refusal StillSending = Refusal.Conflict("mail-in-progress",
-        "De mail met deze idempotency-sleutel wordt nog verstuurd; probeer het over een minuut opnieuw. Er is niets extra verstuurd en geen code vervangen.");
+        "De mail met deze verzendsleutel wordt nog verstuurd; probeer het over een minuut opnieuw. Er is niets extra verstuurd en geen code vervangen.");
 
     public const string InterruptedCode = "mail-interrupted";
 
     /// <summary>
-    /// The mailing under this key was interrupted (its silo is gone, or it ran past <see cref="InFlightLimit"/>): mails may
+    /// The mailing under this key was interrupted (its silo is gone from the cluster): mails may
     /// have gone out whose codes never became valid, so only a new mailing with new codes helps, and the board must ask
     /// for it knowingly.
     /// </summary>
@@ -95,7 +113,7 @@ public static class VotingMailRetry
     {
         var started = mailing.StartedAt.InZone(AmsterdamTime.Zone);
         return Refusal.Conflict(InterruptedCode,
-            $"De mailing met deze idempotency-sleutel is op {DutchFormat.Date(started.Date)} om {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} begonnen en onderbroken: "
+            $"De mailing met deze verzendsleutel is op {DutchFormat.Date(started.Date)} om {started.TimeOfDay.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} begonnen en onderbroken: "
             + "de silo die mailde, draait niet meer. Leden die toen al een mail kregen, hebben een code die nooit geldig is geworden; hun eerdere code werkt nog. "
             + "Er is nu niets verstuurd. Verstuur opnieuw met \"restartInterrupted\": true (CLI: --opnieuw): dan krijgt ieder gekozen lid met een e-mailadres "
             + "een nieuwe mail met een nieuwe code, en alleen die werkt. Voor wie de onderbroken mailing was, staat in de audittrail van de online stemming (…/online/audit).");
@@ -114,7 +132,7 @@ public static class VotingMailRetry
             return stored.Fingerprint == fingerprint && AnswerOf(stored) is { } answer ? Outcome<MailGo>.Ok(new MailGo(answer, null)) : KeyReused;
         if (mailing is null) return Outcome<MailGo>.Ok(new MailGo(null, null));
         if (mailing.Fingerprint != fingerprint) return KeyReused;
-        if (mailerRuns && now - mailing.StartedAt < InFlightLimit) return StillSending;
+        if (mailerRuns) return StillSending;
         return restartInterrupted ? Outcome<MailGo>.Ok(new MailGo(null, mailing)) : Interrupted(mailing);
     }
 

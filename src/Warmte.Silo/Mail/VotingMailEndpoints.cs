@@ -38,7 +38,7 @@ public static class VotingMailEndpoints
             var voter = grains.GetGrain<IOnlineVotingGrain>($"{id}/{meetingId}");
             // The codes are made but not yet valid: each member's earlier code keeps working until the new one was sent (tester5 T4).
             IssuedCodes issued;
-            string? fingerprint = null;
+            string? fingerprint = null, run = null;
             // This silo runs the mailing: its address (with its generation) tells a retry elsewhere whether it still runs.
             var silo = local.SiloAddress.ToParsableString();
             if (key is null)
@@ -53,7 +53,7 @@ public static class VotingMailEndpoints
                 var prepared = await voter.PrepareMail(body!, key, http.User.Actor(), silo);
                 if (!prepared.IsOk) return Problems.From(prepared.Refusal!);
                 if (prepared.Value!.StoredAnswer is { } stored) return Answer(http, stored);
-                (issued, fingerprint) = (prepared.Value.Codes!, prepared.Value.Fingerprint);
+                (issued, fingerprint, run) = (prepared.Value.Codes!, prepared.Value.Fingerprint, prepared.Value.Run!);
             }
             var committed = false;
             // What the trail says when the mailing ends without its commit (a crash says nothing: its start line stays alone).
@@ -106,7 +106,7 @@ public static class VotingMailEndpoints
                 }
                 else
                 {
-                    var made = await voter.IssueMailed(sent, http.User.Actor(), key, fingerprint!, answer, silo);
+                    var made = await voter.IssueMailed(sent, http.User.Actor(), key, fingerprint!, answer, run!);
                     committed = true;
                     notMade = made.Refusal;
                     // Another try that committed this key first answers with its own answer (its codes are the valid ones).
@@ -121,8 +121,19 @@ public static class VotingMailEndpoints
             }
             finally
             {
-                // A mail that ended before its commit (unreachable server, a failure) frees its key for the retry.
-                if (key is not null && !committed) await voter.MailEnded(key, silo, http.User.Actor(), why);
+                // A mail that ended before its commit (unreachable server, a failure) frees its key for the retry. Its own
+                // failure (a full disk) is logged, not thrown: it would replace the exception that ended the mailing.
+                if (key is not null && !committed)
+                {
+                    try
+                    {
+                        await voter.MailEnded(key, run!, http.User.Actor(), why);
+                    }
+                    catch (Exception e)
+                    {
+                        http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Warmte.Voting").LogError(e, "Ending voting mailing {Key} for {Voting} failed; its mark stays until a retry restarts it", key, $"{id}/{meetingId}");
+                    }
+                }
             }
         }).ReadsBody<IssueCodes>().WithSummary("Stemcodes uitgeven en per mail versturen naar leden met een e-mailadres; antwoord: aantallen, mislukte leden en leden zonder e-mailadres (die een brief nodig hebben). Nooit codes in het antwoord. Met Idempotency-Key: een herhaling krijgt het eerste antwoord en mailt niet opnieuw");
     }
