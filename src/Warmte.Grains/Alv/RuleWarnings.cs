@@ -30,9 +30,9 @@ public static class RuleWarnings
         foreach (var before in statutes.RulesBeforeReading)
             if (meetings.SelectMany(m => m.Proposals.Where(p => p.Closed is null && p.Rules is null && p.DecisionType == before.Type && ProposalRules.HasVotes(p))
                     .Select(p => $"{m.Id}/{p.Id}")).ToList() is { Count: > 0 } votedBefore)
-                warnings.Add($"{(votedBefore.Count == 1 ? "Het open voorstel" : "De open voorstellen")} {string.Join(", ", votedBefore)} "
-                    + $"{(votedBefore.Count == 1 ? "kreeg" : "kregen")} stemmen onder de opgeslagen regel voor {before.Type} zoals die toen gold "
-                    + $"({AlvRules.Describe(before.Rule)}) en {(votedBefore.Count == 1 ? "wordt" : "worden")} daarmee gesloten.");
+                warnings.Add($"Op {(votedBefore.Count == 1 ? "het open voorstel" : "de open voorstellen")} {string.Join(", ", votedBefore)} "
+                    + $"is gestemd onder de opgeslagen regel voor {before.Type} zoals die toen gold ({AlvRules.Describe(before.Rule)}); "
+                    + $"die regel blijft ervoor gelden, ook bij het sluiten.");
         if (statutes.Electronic.AdvanceVotingAllowed && !statutes.Electronic.AdvanceVotersCountAsPresent
             && QuorumTypes(statutes).ToList() is { Count: > 0 } withQuorum)
             warnings.Add($"Online stemmers tellen onder deze statuten niet mee voor het quorum ({string.Join(", ", withQuorum)}): wie alleen online stemt, "
