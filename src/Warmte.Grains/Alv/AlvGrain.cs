@@ -47,7 +47,7 @@ public sealed class AlvGrain(
 
     public async Task<Outcome<Statutes>> SetStatutes(SetStatutes command, string actor)
     {
-        var refusal = await Apply(AlvRules.SetStatutes(Record, command), actor);
+        var refusal = await Apply(AlvRules.SetStatutes(Record, command, clock.GetCurrentInstant()), actor);
         return refusal ?? Outcome<Statutes>.Ok(Record.EffectiveStatutes);
     }
 

@@ -48,7 +48,7 @@ public static partial class AlvRules
 
     // ---- statutes ----
 
-    public static Outcome<Change<AlvRecord>> SetStatutes(AlvRecord record, SetStatutes command)
+    public static Outcome<Change<AlvRecord>> SetStatutes(AlvRecord record, SetStatutes command, Instant now = default)
     {
         var v = new Validation();
         var baseRule = Statutes.LegalDefaults.Default;
@@ -75,7 +75,14 @@ public static partial class AlvRules
         var electronic = Electronic(v, command.Electronic);
         if (v.HasErrors) return v.ToRefusal();
         var statutes = new Statutes { Default = @default, Overrides = overrides.ToImmutable(), Electronic = electronic, OverridesChosen = true };
-        return new Change<AlvRecord>(record with { Statutes = statutes }, "alv.statutes-set",
+        // An open proposal that got votes before rules were fixed at the first vote keeps the rules it was voted under: fixed
+        // now, before these statutes replace the ones it was read with (review19 #3).
+        var read = record.EffectiveStatutes;
+        var meetings = record.Meetings.Select(m => m.Proposals.Any(p => p.Closed is null && p.Rules is null && ProposalRules.HasVotes(p))
+            ? m with { Proposals = [.. m.Proposals.Select(p => p.Closed is null && p.Rules is null && ProposalRules.HasVotes(p)
+                ? p with { Rules = ProposalRules.Of(read, p, now) } : p)] }
+            : m).ToImmutableArray();
+        return new Change<AlvRecord>(record with { Statutes = statutes, Meetings = meetings }, "alv.statutes-set",
             $"Statuten (ALV-regels) vastgelegd: standaard {Describe(@default)}"
             + string.Concat(statutes.Overrides.Select(o => $"; {o.Type}: {Describe(o.Rule)}")) + "."
             + (electronic == ElectronicVoting.Off ? "" : " " + Describe(electronic)));

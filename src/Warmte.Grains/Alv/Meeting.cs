@@ -91,12 +91,19 @@ public sealed record ProposalRules
     [Id(3)] public required bool Secret { get; init; }
     [Id(4)] public required Instant FixedAt { get; init; }
 
-    /// <summary>The rules of <paramref name="proposal"/>: fixed ones, else what the statutes say now (no vote yet).</summary>
+    /// <summary>
+    /// The rules of <paramref name="proposal"/>: fixed ones, else what the statutes say now (no vote yet).
+    /// A proposal that got votes before rules were fixed (Rules null, votes counted: before the release that fixes them) keeps the
+    /// rule the statutes were applied with then (<see cref="Statutes.RulesBeforeReading"/>; review19 #3).
+    /// </summary>
     public static ProposalRules Of(Statutes statutes, Proposal proposal, Instant now) => proposal.Rules ?? new()
     {
-        Rule = statutes.RuleFor(proposal.DecisionType), AdvanceVotersCountAsPresent = statutes.Electronic.AdvanceVotersCountAsPresent,
+        Rule = HasVotes(proposal) && statutes.RulesBeforeReading.FirstOrDefault(o => o.Type == proposal.DecisionType) is { } before
+            ? before.Rule : statutes.RuleFor(proposal.DecisionType), AdvanceVotersCountAsPresent = statutes.Electronic.AdvanceVotersCountAsPresent,
         OnlineProxiesAllowed = statutes.Electronic.OnlineProxiesAllowed, Secret = statutes.Electronic.IsSecret(proposal.DecisionType), FixedAt = now,
     };
+
+    public static bool HasVotes(Proposal p) => p.Count.Ballots > 0 || p.Count.Tally is not null;
 
     /// <summary>Whether these rules differ from what <paramref name="statutes"/> say now for <paramref name="type"/>.</summary>
     public bool DifferFrom(Statutes statutes, DecisionType type) =>

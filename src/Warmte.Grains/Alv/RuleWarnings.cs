@@ -18,6 +18,21 @@ public static class RuleWarnings
             warnings.Add($"De opgeslagen regel voor {ignored.Type} ({AlvRules.Describe(ignored.Rule)}) is wat de wet eerder uit de toenmalige standaardregel "
                 + $"afleidde, geen keuze van het bestuur; ze volgt nu de standaardregel: {AlvRules.Describe(statutes.RuleFor(ignored.Type))}. "
                 + $"Wilt u toch een eigen regel voor {ignored.Type}, leg die dan vast als uitzondering (overrides; warmte alv statutes {cooperativeId} --file).");
+        // Statutes saved before every override was the board's own choice: a kept rule for a statute change may still be a copy
+        // the old round trip froze, so the board confirms it (review19 #3).
+        foreach (var kept in statutes.KeptOverrides)
+            warnings.Add($"De opgeslagen regel voor {kept.Type} is opgeslagen vóór de statuten onderscheid maakten tussen een eigen keuze en wat de wet "
+                + $"uit de standaardregel afleidt; ze is behouden als keuze van het bestuur: {AlvRules.Describe(statutes.RuleFor(kept.Type))}"
+                + (kept.Rule.Quorum != statutes.RuleFor(kept.Type).Quorum
+                    ? $" (met het quorum van de standaardregel, {statutes.Default.Quorum}, in plaats van het opgeslagen quorum {kept.Rule.Quorum}: een statutenwijziging vraagt nooit een lager quorum dan een gewoon besluit, tenzij het bestuur dat opnieuw vastlegt)"
+                    : "")
+                + $". Klopt dat niet, leg de statuten dan opnieuw vast (warmte alv statutes {cooperativeId}); laat u de uitzondering weg, dan volgt {kept.Type} de standaardregel.");
+        foreach (var before in statutes.RulesBeforeReading)
+            if (meetings.SelectMany(m => m.Proposals.Where(p => p.Closed is null && p.Rules is null && p.DecisionType == before.Type && ProposalRules.HasVotes(p))
+                    .Select(p => $"{m.Id}/{p.Id}")).ToList() is { Count: > 0 } votedBefore)
+                warnings.Add($"Op {(votedBefore.Count == 1 ? "het open voorstel" : "de open voorstellen")} {string.Join(", ", votedBefore)} "
+                    + $"is gestemd onder de opgeslagen regel voor {before.Type} zoals die toen gold ({AlvRules.Describe(before.Rule)}); "
+                    + $"die regel blijft ervoor gelden, ook bij het sluiten.");
         if (statutes.Electronic.AdvanceVotingAllowed && !statutes.Electronic.AdvanceVotersCountAsPresent
             && QuorumTypes(statutes).ToList() is { Count: > 0 } withQuorum)
             warnings.Add($"Online stemmers tellen onder deze statuten niet mee voor het quorum ({string.Join(", ", withQuorum)}): wie alleen online stemt, "

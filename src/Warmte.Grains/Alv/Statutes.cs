@@ -152,6 +152,16 @@ public sealed record Statutes
     [Id(3)] public bool OverridesChosen { get; init; }
     /// <summary>Only in the statutes as read (<see cref="WithLaw"/>): stored overrides read as a frozen law derivation, not as a choice.</summary>
     [Id(4)] public ImmutableArray<TypedDecisionRule> IgnoredOverrides { get; init; } = [];
+    /// <summary>
+    /// Only in the statutes as read (<see cref="WithLaw"/>): stored overrides of statutes saved before <see cref="OverridesChosen"/>
+    /// existed that are kept as the board's choice although they could be a frozen derivation (warned on the statutes answer).
+    /// </summary>
+    [Id(5)] public ImmutableArray<TypedDecisionRule> KeptOverrides { get; init; } = [];
+    /// <summary>
+    /// Only in the statutes as read: each stored override as the release before this reading applied it (literally), where the
+    /// reading now differs. A proposal that got votes then and has no fixed <see cref="Proposal.Rules"/> keeps that rule.
+    /// </summary>
+    [Id(6)] public ImmutableArray<TypedDecisionRule> RulesBeforeReading { get; init; } = [];
 
     /// <summary>The overrides the board chose: no derived ones, and none frozen from an earlier default (<see cref="IsFrozenDerivation"/>).</summary>
     public IEnumerable<TypedDecisionRule> ChosenOverrides =>
@@ -178,9 +188,22 @@ public sealed record Statutes
         if (LegalMinimums.StatuteChangeMajority.CompareTo((long)o.Rule.Majority.Numerator, o.Rule.Majority.Denominator) != 0
             || o.Rule.MajorityRule != LegalMinimums.StatuteChangeMajorityRule) return false;
         // Below the default's quorum: the override's quorum compared with the default's share is negative.
-        return o.Rule == LegalMinimums.Apply(o.Type, LegalDefaults.Default)
-            || Default.Quorum.CompareTo((long)o.Rule.Quorum.Numerator, o.Rule.Quorum.Denominator) < 0;
+        // Equal to what the law derives from the default now (review19 #3: a copy frozen while the default was the same): it
+        // counts the same today, and dropping it lets it follow the default when that changes.
+        return o.Rule == LegalMinimums.Apply(o.Type, LegalDefaults.Default) || o.Rule == LegalMinimums.Apply(o.Type, Default)
+            || QuorumBelowDefault(o);
     }
+
+    private bool QuorumBelowDefault(TypedDecisionRule o) =>
+        Default.Quorum.CompareTo((long)o.Rule.Quorum.Numerator, o.Rule.Quorum.Denominator) < 0;
+
+    /// <summary>
+    /// A kept override of statutes saved before <see cref="OverridesChosen"/> existed, read safely: a statute change never
+    /// needs a weaker quorum than an ordinary decision unless the board chose that in statutes saved since (review19 #3).
+    /// </summary>
+    private DecisionRule ReadKept(TypedDecisionRule o) =>
+        !OverridesChosen && LegalMinimums.TypesWithOwnMinimum.Contains(o.Type) && QuorumBelowDefault(o)
+            ? o.Rule with { Quorum = Default.Quorum } : o.Rule;
 
     /// <summary>
     /// These statutes as they apply: every rule raised to the law, and an override for each decision
@@ -192,7 +215,11 @@ public sealed record Statutes
     {
         var chosen = ChosenOverrides.ToList();
         var ignored = Overrides.Where(o => !o.Derived && !chosen.Contains(o)).ToImmutableArray();
-        var overrides = chosen.Select(o => o with { Rule = LegalMinimums.Apply(o.Type, o.Rule) }).ToList();
+        var overrides = chosen.Select(o => o with { Rule = LegalMinimums.Apply(o.Type, ReadKept(o)) }).ToList();
+        var kept = OverridesChosen ? [] : chosen.Where(o => LegalMinimums.TypesWithOwnMinimum.Contains(o.Type)).ToImmutableArray();
+        var before = Overrides.Where(o => !o.Derived)
+            .Select(o => o with { Rule = LegalMinimums.Apply(o.Type, o.Rule) })
+            .Where(o => overrides.All(n => n.Type != o.Type || n.Rule != o.Rule)).ToImmutableArray();
         foreach (var type in LegalMinimums.TypesWithOwnMinimum)
             if (overrides.All(o => o.Type != type))
                 overrides.Add(new TypedDecisionRule(type, LegalMinimums.Apply(type, Default)) { Derived = true });
@@ -200,6 +227,8 @@ public sealed record Statutes
         {
             Default = LegalMinimums.Apply(DecisionType.Overig, Default), Overrides = [.. overrides], OverridesChosen = true,
             IgnoredOverrides = IgnoredOverrides.IsDefaultOrEmpty ? ignored : IgnoredOverrides,
+            KeptOverrides = KeptOverrides.IsDefaultOrEmpty ? kept : KeptOverrides,
+            RulesBeforeReading = RulesBeforeReading.IsDefaultOrEmpty ? before : RulesBeforeReading,
         };
     }
 

@@ -58,8 +58,11 @@ public sealed record ProxyBook(ImmutableDictionary<string, ImmutableDictionary<s
 /// <summary>What the rules need to know beyond the book: statutes, eligibility and who has voted (the ALV's records).</summary>
 public sealed record ProxyContext
 {
-    /// <summary>The statutes' Electronic.OnlineProxiesAllowed.</summary>
-    public required bool OnlineProxiesAllowed { get; init; }
+    /// <summary>
+    /// Whether a proposal takes online proxies: its fixed rules (<see cref="Alv.ProposalRules"/>) once it got a vote, else the
+    /// statutes' Electronic.OnlineProxiesAllowed, as the holder's ballot is judged (review19 #4).
+    /// </summary>
+    public required Func<string, bool> OnlineProxiesAllowed { get; init; }
 
     /// <summary>The statutes' maximum of proxies per holder for a proposal (its decision type's rule).</summary>
     public required Func<string, int> MaxPerHolder { get; init; }
@@ -86,7 +89,8 @@ public static class OnlineProxyRules
 {
     public static Outcome<ProxyBook> Give(ProxyBook book, string giver, string? holderInput, IReadOnlyList<string?>? proposalIds, ProxyContext context)
     {
-        if (!context.OnlineProxiesAllowed)
+        var asked = (proposalIds ?? []).Select(id => id?.Trim()).Where(id => !string.IsNullOrEmpty(id) && context.IsOpenProposal(id)).ToList();
+        if (asked.Count > 0 && asked.All(id => !context.OnlineProxiesAllowed(id!)))
             return Refusal.Conflict("online-proxy-off", "De statuten staan geen volmacht via online stemmen toe.",
                 [new FieldError("holder", "de statuten staan geen online volmacht toe.")]);
         // Only a member who may vote at the meeting can let another vote for them (tester A1: a member written
@@ -114,6 +118,9 @@ public static class OnlineProxyRules
         for (var i = 0; i < chosen.Count; i++)
         {
             var id = chosen[i];
+            if (!context.OnlineProxiesAllowed(id))
+                return Conflict("online-proxy-off", $"proposalIds[{i}]",
+                    $"Voor '{id}' staan de regels geen volmacht via online stemmen toe (ze liggen vast sinds de eerste stem op dit voorstel).");
             if (context.HasVoted(giver, id))
                 return Conflict("already-voted", $"proposalIds[{i}]", $"Over '{id}' is uw stem al uitgebracht; een volmacht kan alleen voor voorstellen waarop u nog niet stemde.");
             if (book.GiversTo(giver, id).Any(context.IsEligible))
@@ -144,6 +151,9 @@ public static class OnlineProxyRules
             var id = ids[i]?.Trim();
             if (string.IsNullOrEmpty(id) || !current.TryGetValue(id, out var holder))
                 return Conflict("no-proxy", $"proposalIds[{i}]", $"Voor '{Slug.Truncate(id ?? "")}' heeft u geen volmacht gegeven.");
+            if (!context.OnlineProxiesAllowed(id))
+                return Conflict("online-proxy-off", $"proposalIds[{i}]",
+                    $"Voor '{id}' staan de regels geen volmacht via online stemmen toe (ze liggen vast sinds de eerste stem op dit voorstel).");
             if (context.HasVoted(giver, id))
                 return Conflict("proxy-used", $"proposalIds[{i}]", $"Over '{id}' is al gestemd (door lid {holder} met uw volmacht, of door uzelf); die stem telt en de volmacht kan niet meer worden ingetrokken.");
             current = current.Remove(id);

@@ -597,7 +597,8 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
             CooperativeName = cooperative?.Cooperative.StatutoryName ?? CooperativeId, MeetingTitle = meeting.Title, MeetingDate = meeting.Date,
             MemberNumber = number, MemberName = member?.Name ?? number, Items = [.. items], Open = OnlineVotingRules.AcceptsVotes(voting, Today),
             VotingKey = this.GetPrimaryKeyString(),
-            ProxiesAllowed = (await Alv.Statutes()).Electronic.OnlineProxiesAllowed,
+            // Per proposal, as the holder's ballot is judged (review19 #4): offered when an open one on the paper takes them.
+            ProxiesAllowed = ProxiesOffered(await Alv.Statutes(), meeting, voting),
             ProxiesGiven = [.. await Given(number, meeting)],
             ProxiesHeld = notEligible is null ? [.. await Held(number, meeting, voting.MeetingDate)] : [],
             Eligible = notEligible is null, NotEligibleReason = notEligible,
@@ -838,6 +839,10 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
         _proxies = book;
     }
 
+    private static bool ProxiesOffered(Statutes statutes, Meeting meeting, OnlineVoting voting) =>
+        voting.Proposals.Select(o => meeting.Proposals.FirstOrDefault(p => p.Id == o.ProposalId)).Any(p => p is { Closed: null }
+            && (p.Rules?.OnlineProxiesAllowed ?? statutes.Electronic.OnlineProxiesAllowed));
+
     private async Task<ProxyContext> ProxyContextFor(OnlineVoting voting, string giver, Func<string, bool> eligible)
     {
         var statutes = await Alv.Statutes();
@@ -849,7 +854,7 @@ public sealed class OnlineVotingGrain(IJournalStore store, IClock clock, IVoting
             if ((await VotedOn(meeting, online.ProposalId, giver)).Voted) voted.Add(online.ProposalId);
         return new ProxyContext
         {
-            OnlineProxiesAllowed = statutes.Electronic.OnlineProxiesAllowed,
+            OnlineProxiesAllowed = id => open.TryGetValue(id, out var p) && (p.Rules?.OnlineProxiesAllowed ?? statutes.Electronic.OnlineProxiesAllowed),
             MaxPerHolder = id => open.TryGetValue(id, out var p) ? (p.Rules?.Rule ?? statutes.RuleFor(p.DecisionType)).MaxProxiesPerAttendee : 0,
             IsOpenProposal = open.ContainsKey,
             IsEligible = eligible,

@@ -227,4 +227,44 @@ public sealed class OnlineProxyApiTests(OnlineVotingFixture fixture) : IClassFix
         Assert.Contains("statuten", refused.Raw);
         Assert.Equal(0, (await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body.GetProperty("proxiesGiven").GetArrayLength());
     }
+    [Fact]
+    public async Task Online_proxies_follow_each_proposals_fixed_rules_like_the_holders_ballot()
+    {
+        // Review19 #4: 'tarief' got its first vote while the statutes allowed no online proxy; then the statutes turned them on.
+        var (coop, board, codes) = await Opened(proxiesAllowed: false);
+        Assert.Equal(HttpStatusCode.OK, (await Member().Post("api/stem/votes", new { code = codes["L-3"], proposalId = "tarief", choice = "Voor" })).Status);
+        var turnedOn = await board.Put($"api/cooperatives/{coop}/alv/statutes",
+            new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = true } });
+        Assert.True(turnedOn.Status == HttpStatusCode.OK, turnedOn.Raw);
+
+        Assert.True((await Member().Post("api/stem/paper", new { code = codes["L-1"] })).Body.GetProperty("proxiesAllowed").GetBoolean());
+        // Not for 'tarief': its rules were fixed at its first vote, and the holder's vote would be refused.
+        var refused = await Member().Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-2", proposalIds = new[] { "realisatiebesluit", "tarief" } });
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal("online-proxy-off", refused.Code);
+        Assert.Equal(["proposalIds[1]"], refused.ErrorFields);
+        Assert.Contains("'tarief'", refused.Raw);
+        // The proposal without votes follows the statutes now: the proxy is given and the holder votes with it.
+        var given = await Member().Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-2", proposalIds = new[] { "realisatiebesluit" } });
+        Assert.True(given.Status == HttpStatusCode.OK, given.Raw);
+        var vote = await Member().Post("api/stem/votes", new { code = codes["L-2"], proposalId = "realisatiebesluit", choice = "Voor", forMember = "L-1" });
+        Assert.True(vote.Status == HttpStatusCode.OK, vote.Raw);
+    }
+
+    [Fact]
+    public async Task An_online_proxy_stays_possible_on_a_proposal_fixed_with_proxies_after_the_statutes_turn_them_off()
+    {
+        var (coop, board, codes) = await Opened(proxiesAllowed: true);
+        Assert.Equal(HttpStatusCode.OK, (await Member().Post("api/stem/votes", new { code = codes["L-3"], proposalId = "realisatiebesluit", choice = "Voor" })).Status);
+        var turnedOff = await board.Put($"api/cooperatives/{coop}/alv/statutes", new { electronic = new { advanceVotingAllowed = true, onlineProxiesAllowed = false } });
+        Assert.True(turnedOff.Status == HttpStatusCode.OK, turnedOff.Raw);
+
+        var given = await Member().Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-2", proposalIds = new[] { "realisatiebesluit" } });
+        Assert.True(given.Status == HttpStatusCode.OK, given.Raw);
+        var vote = await Member().Post("api/stem/votes", new { code = codes["L-2"], proposalId = "realisatiebesluit", choice = "Tegen", forMember = "L-1" });
+        Assert.True(vote.Status == HttpStatusCode.OK, vote.Raw);
+        // 'tarief' has no vote yet: it follows the statutes now.
+        var refused = await Member().Post("api/stem/proxy", new { code = codes["L-1"], holder = "L-2", proposalIds = new[] { "tarief" } });
+        Assert.Equal("online-proxy-off", refused.Code);
+    }
 }

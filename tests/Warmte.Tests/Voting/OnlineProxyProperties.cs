@@ -24,7 +24,7 @@ public sealed class OnlineProxyProperties
         var usedBy = new Dictionary<(string Giver, string Proposal), string>();
         var context = new ProxyContext
         {
-            OnlineProxiesAllowed = true,
+            OnlineProxiesAllowed = _ => true,
             MaxPerHolder = Max,
             IsOpenProposal = Proposals.Contains,
             IsEligible = m => m != "L-6", // L-6 is not eligible on the meeting date
@@ -83,7 +83,7 @@ public sealed class OnlineProxyProperties
         var eligible = new HashSet<string> { "L-1", "L-2", "L-3" };
         var context = new ProxyContext
         {
-            OnlineProxiesAllowed = true, MaxPerHolder = Max, IsOpenProposal = Proposals.Contains,
+            OnlineProxiesAllowed = _ => true, MaxPerHolder = Max, IsOpenProposal = Proposals.Contains,
             IsEligible = eligible.Contains, HasVoted = (_, _) => false,
         };
         // L-3 gives L-2 the one proxy allowed on "a" while still a member; then L-3 is written out.

@@ -50,7 +50,7 @@ public sealed class ProxyOrderTests
         var book = Book(("L-1", "jaarplan", "L-2"));
         var context = new ProxyContext
         {
-            OnlineProxiesAllowed = true, MaxPerHolder = _ => 1, IsOpenProposal = _ => true, IsEligible = _ => true, HasVoted = (_, _) => false,
+            OnlineProxiesAllowed = _ => true, MaxPerHolder = _ => 1, IsOpenProposal = _ => true, IsEligible = _ => true, HasVoted = (_, _) => false,
         };
         var refused = OnlineProxyRules.Give(book, "L-2", "L-3", ["jaarplan"], context);
         Assert.False(refused.IsOk);
