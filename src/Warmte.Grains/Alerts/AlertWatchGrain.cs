@@ -54,6 +54,7 @@ public interface IAlertWatchGrain : IGrainWithStringKey
     /// <summary>
     /// The alerts active now, with when each was first raised (what <see cref="AlertSince"/> dates the forecasts by).
     /// Interleaves: read by the summary and the views while this grain may itself be waiting on them (a sweep).
+    /// Reads the state as it is and never loads it (none while a failed commit left it unknown).
     /// </summary>
     [AlwaysInterleave]
     Task<ImmutableArray<WatchedAlert>> Active();
@@ -209,11 +210,13 @@ public sealed class AlertWatchGrain(
     public static IReadOnlyList<Journal.JournalAppend> Cleared(IEnumerable<WatchedAlert> cleared) =>
         [.. cleared.Select(c => Journal.JournaledState<AlertWatchState>.Entry(ClearedKind, c.Alert.Kind, c.ClearedAt ?? c.RaisedAt, null, c))];
 
-    public async Task<ImmutableArray<WatchedAlert>> Active()
-    {
-        await state.EnsureLoadedAsync();
-        return [.. state.State.Active];
-    }
+    /// <summary>
+    /// Never loads: it interleaves with a running <see cref="Evaluate"/>, and a load here (after a failed commit left the
+    /// state unknown) could overwrite the version that evaluation commits on with an older read. With the state unknown it
+    /// answers none, and the forecasts fall back to their own dates (review19 #8).
+    /// </summary>
+    public Task<ImmutableArray<WatchedAlert>> Active() =>
+        Task.FromResult(state.IsLoaded ? state.State.Active.ToImmutableArray() : ImmutableArray<WatchedAlert>.Empty);
 
     public async Task<AlertHistory> History()
     {

@@ -22,7 +22,7 @@ namespace Warmte.Silo.Operations;
 /// stack; and the grain directory's hand-over to a silo that just left is reported as a "Rolling upgrade diagnostic"
 /// though no upgrade runs. Each becomes one line in <see cref="ClusterCategory"/>: Information for a passing state
 /// Orleans retries itself, Warning from the third join attempt on. Entries whose exception is not such a transient
-/// failure (a bug, a storage error) are passed on at their own level with their stack trace (<see cref="ClusterCategory"/>,
+/// passing peer-call failure (a bug, a database that is not reachable, a failed join's connectivity check, a time-out) are passed on at their own level with their stack trace (<see cref="ClusterCategory"/>,
 /// Orleans' text prefixed with its source), so a real failure is never hidden. The decision is <see cref="Tame"/>.</item>
 /// </list>
 /// Only the console (plain or JSON) is spared the originals; other log providers still get them as Orleans wrote them.
@@ -163,12 +163,23 @@ public sealed class OrleansLogNoise(IServiceProvider services) : ILoggerProvider
 
     private static object? Value(IReadOnlyList<KeyValuePair<string, object?>> values, string key) => values.FirstOrDefault(v => v.Key == key).Value;
 
-    /// <summary>An exception (or one inside it) that means "a silo is not reachable now", which Orleans retries itself.</summary>
+    /// <summary>
+    /// An exception (or one inside it) that means "a call to another silo failed for now", which Orleans retries itself.
+    /// Narrower than <see cref="Hosting.WarmteHost.IsTransient"/> (what the API answers 503 for): a database that is not
+    /// reachable (the membership table on PostgreSQL), a failed cluster join's connectivity check and time-outs are not a
+    /// passing peer-call failure and keep their own level and stack (review19 #5). The search stops at a database error,
+    /// so one with a socket error inside is not tamed either.
+    /// </summary>
     public static bool IsTransient(Exception? exception)
     {
         for (var depth = 0; exception is not null && depth < 8; depth++)
         {
-            if (Hosting.WarmteHost.IsTransient(exception) || exception is IOException or System.Net.Sockets.SocketException
+            if (exception is System.Data.Common.DbException or Warmte.Journal.DatabaseFailureException
+                    or Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException)
+                return false;
+            if (exception is Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+                    or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
+                    or IOException or System.Net.Sockets.SocketException
                     or Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
                 return true;
             exception = exception is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : exception.InnerException;

@@ -131,6 +131,39 @@ public sealed partial class OrleansLogNoiseTests
         Assert.Null(Tame("Orleans.Runtime.Catalog", LogLevel.Error, "x", bug));
     }
 
+    /// <summary>
+    /// Review19 #5: a membership table on PostgreSQL that is not reachable, or a join that ends because its connectivity
+    /// check failed, is no passing peer-call failure: it keeps its level and its exception, also where Orleans wraps it.
+    /// </summary>
+    [Fact]
+    public void A_database_outage_or_a_failed_join_is_not_tamed_as_a_passing_call_to_another_silo()
+    {
+        // Npgsql marks a broken connection transient; the stream error inside it is an IOException.
+        var membershipTableDown = new Npgsql.NpgsqlException("Exception while reading from stream", new EndOfStreamException("Attempted to read past the end of the stream."));
+        var refusedConnection = new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+        var fromAnotherSilo = new Warmte.Journal.DatabaseFailureException(Warmte.Journal.DatabaseFailureKind.Unavailable, "NpgsqlException: Exception while reading from stream");
+        var joinFailed = new Orleans.Runtime.MembershipService.OrleansClusterConnectivityCheckFailedException("Failed to get ping responses from 1 of 1 active silos.");
+        Assert.True(membershipTableDown.IsTransient); // what made the shared 503 predicate tame it
+        foreach (var error in new Exception[] { membershipTableDown, refusedConnection, fromAnotherSilo, joinFailed, new AggregateException(membershipTableDown),
+                     new InvalidOperationException("Error updating membership table", refusedConnection) })
+        {
+            Assert.False(OrleansLogNoise.IsTransient(error), error.GetType().Name);
+            foreach (var category in new[] { OrleansLogNoise.MembershipAgentCategory, OrleansLogNoise.ClientDirectoryCategory, OrleansLogNoise.PollyCategory })
+            {
+                var line = Tame(category, LogLevel.Error, "Failed to update table entry for this silo, will retry shortly", error);
+                Assert.Equal(LogLevel.Error, line!.Level);
+                Assert.Same(error, line.Exception);
+                Assert.DoesNotContain("a call to another silo failed for now", line.Text);
+            }
+            var warning = Tame(OrleansLogNoise.HandoffCategory, LogLevel.Warning, "Rolling upgrade diagnostic: split-partition transfer of 3 registrations failed.", error);
+            Assert.Equal(LogLevel.Warning, warning!.Level);
+            Assert.Same(error, warning.Exception);
+        }
+        // A passing peer-call failure is still tamed (the other tests cover the categories).
+        Assert.True(OrleansLogNoise.IsTransient(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionReset)));
+        Assert.True(OrleansLogNoise.IsTransient(new Orleans.Runtime.SiloUnavailableException("Silo S127.0.0.1:7111:0 is unavailable")));
+    }
+
     /// <summary>Tester10 T9: the dead silo's last words, in Dutch, with the likely cause.</summary>
     [Fact]
     public void A_silo_declared_dead_says_why_in_dutch()
