@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using NodaTime;
 using Warmte.CashFlow;
+using Warmte.Spreadsheets.Export;
 using Warmte.Spreadsheets.Import;
 
 namespace Warmte.Tests.CashFlow;
@@ -91,11 +92,49 @@ public sealed class WorkCalendarTests
     }
 
     [Fact]
-    public void A_line_that_ends_with_the_work_unfinished_has_no_end_month()
+    public void A_line_that_ends_with_the_work_unfinished_goes_on_with_the_remaining_work_months_marked_unfunded()
     {
+        // review19 #2: the line stops at "stalled, no money coming"; the calendar used to stop there too, so the budget rows after it
+        // were refused and the export dropped them. Work months 5 and 6 now follow the line's last month (08-2025), one a month.
         var calendar = WorkCalendar.From(Plan, Past, done: 4, Today, Projection(Month(2025, 7, MonthStatus.Stalled, 5), Month(2025, 8, MonthStatus.Stalled, 5)));
-        Assert.Null(calendar.LastWorkMonth);
-        Assert.Equal(new Placement(PlacementKind.BeyondTimeline, 5, null), calendar.Place(new YearMonth(2026, 1)));
+        Assert.Equal("01:w1 02:w2 03:s3 04:s3 05:w3 06:w4 07:s5 08:s5 09:w5 10:w6", Shape(calendar));
+        Assert.Equal([new YearMonth(2025, 9), new YearMonth(2025, 10)], calendar.Months.Where(m => m.Unfunded).Select(m => m.Month));
+        Assert.Equal(new YearMonth(2025, 10), calendar.LastWorkMonth);
+        Assert.Equal(new Placement(PlacementKind.Work, 5, new YearMonth(2025, 10), Unfunded: true), calendar.Place(new YearMonth(2025, 9)));
+        Assert.Equal(PlacementKind.AfterEnd, calendar.Place(new YearMonth(2026, 1)).Kind);
+
+        // The rows there are placed and named in one warning: in the plan, without money.
+        var placed = BudgetImport.WorkPlan([Row(2, 6, WorkKind.Design, 10_000m), Row(3, 9, WorkKind.Design, 10_000m), Row(4, 10, WorkKind.Design, 10_000m)], calendar);
+        Assert.Empty(placed.Problems);
+        Assert.Equal([(4, 6)], placed.Packages.Select(p => (p.Entry.FromMonth!.Value, p.Entry.ToMonth!.Value)));
+        var warning = Assert.Single(placed.Warnings);
+        Assert.Equal([3, 4], warning.Rows.ToArray());
+        Assert.StartsWith("09-2025 t/m 10-2025: na 08-2025, de laatste maand van de kaslijn, komt er volgens de kaslijn geen geld meer", warning.Text);
+    }
+
+    [Fact]
+    public void An_unchanged_export_of_an_under_funded_plan_imports_as_the_same_work_plan()
+    {
+        // Six months of 10.000 and 30.000 of subsidy in one tranche: the money runs out halfway and no more comes. The work plan is
+        // written as an import stores it (explicit work months), so "the same" is the import's own comparison.
+        var json = JsonNode.Parse("""
+            { "formatVersion": 1, "name": "Te weinig geld", "startMonth": "2025-01",
+              "phases": [ {"name":"Ontwerp","months":6,"budget":60000} ],
+              "workPlan": [ {"name":"Ontwerp","kind":"design","monthlyCost":10000,"fromMonth":1,"toMonth":6,"runsDuringStall":false} ],
+              "grant": {"name":"Subsidie","funder":"Gemeente","amount":30000,"tranches":[30000]},
+              "leadTimes": {"requestToApprovedMonths":3,"approvedToPaidMonths":1} }
+            """)!.AsObject();
+        var plan = PlanReaderTests.Read(json);
+        var line = CashFlowSimulator.Simulate(plan, Regime.Tranches);
+        Assert.True(line.Months.Count(m => m.Status == MonthStatus.Working) < 6, "the plan must run out of money before its sixth work month");
+        var calendar = WorkCalendar.From(plan, [], 0, plan.StartMonth.PlusMonths(-1), line);
+
+        var rows = BudgetSheet.Lines(plan, [], calendar);
+        Assert.Equal(6, rows.Count(r => r.Planned == 10_000m));
+        var placed = BudgetImport.WorkPlan([.. rows.Select((r, i) => new ImportedRow<BudgetRow>(i + 2, r))], calendar);
+        Assert.Empty(placed.Problems);
+        Assert.True(BudgetImport.SameWorkPlan(BudgetImport.Frame(json.ToJsonString()).Value.WorkPlan, placed.Packages));
+        Assert.Equal(60_000m, placed.Packages.Sum(p => p.Entry.MonthlyCost!.Value * (p.Entry.ToMonth!.Value - p.Entry.FromMonth!.Value + 1)));
     }
 
     private static ImportedRow<BudgetRow> Row(int row, int month, WorkKind kind, decimal planned, decimal? actual = null) =>

@@ -18,8 +18,8 @@ public static class BudgetSheet
     /// <summary>
     /// One row per work package per work month, in the calendar month the cash timeline does that work month
     /// (<paramref name="calendar"/>, the budget frame the import places a budget on, so an unchanged export imports as
-    /// "werkplan ongewijzigd"; without one the plan's start month is work month 1 and nothing stalls; a work month the
-    /// timeline does not reach — the money runs out first — has no month and no row), the month's booked spending of that
+    /// "werkplan ongewijzigd"; without one the plan's start month is work month 1 and nothing stalls; a work month after
+    /// the cash line's end — the money runs out first — is in the month the calendar places it as if the money came), the month's booked spending of that
     /// category in its first row (or a row of its own when the plan has nothing of that category that month).
     /// <paramref name="spent"/> is the spending per month and kind, folded from the cash plan's journal in pages of months
     /// (<see cref="ICashFlowPlanGrain.SpendingByKind"/>). Pure.

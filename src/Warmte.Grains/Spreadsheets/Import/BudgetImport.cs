@@ -177,6 +177,7 @@ public static class BudgetImport
         var problems = ImmutableArray.CreateBuilder<(int, string, string)>();
         var placed = new List<(ImportedRow<BudgetRow> Row, int WorkMonth)>();
         var standing = new List<(ImportedRow<BudgetRow> Row, int WaitingFor)>();
+        var unfunded = new List<ImportedRow<BudgetRow>>();
         foreach (var row in rows.Where(r => r.Item.Planned is > 0m))
         {
             var month = row.Item.Month;
@@ -200,6 +201,7 @@ public static class BudgetImport
                     break;
                 default:
                     placed.Add((row, at.WorkMonth));
+                    if (at.Unfunded) unfunded.Add(row);
                     break;
             }
         }
@@ -229,7 +231,20 @@ public static class BudgetImport
             }
             if (open is { } last) packages.Add(Package(group.Key, last));
         }
-        return new BudgetPlacement(packages.ToImmutable(), problems.ToImmutable(), Standstills(standing, calendar));
+        return new BudgetPlacement(packages.ToImmutable(), problems.ToImmutable(), Standstills(standing, calendar).AddRange(Unfunded(unfunded, calendar)));
+    }
+
+    /// <summary>One warning naming the rows placed after the cash line's last month (<see cref="CalendarMonth.Unfunded"/>): they are in the plan, without money.</summary>
+    private static IEnumerable<BudgetWarning> Unfunded(List<ImportedRow<BudgetRow>> rows, WorkCalendar calendar)
+    {
+        if (rows.Count == 0) yield break;
+        var lineEnd = calendar.Months.LastOrDefault(m => !m.Unfunded)?.Month;
+        var (from, to) = (rows.Min(r => r.Item.Month), rows.Max(r => r.Item.Month));
+        var months = from == to ? DutchFormat.Month(from) : $"{DutchFormat.Month(from)} t/m {DutchFormat.Month(to)}";
+        var end = lineEnd is { } e ? $"na {DutchFormat.Month(e)}, de laatste maand van de kaslijn" : "na het einde van de kaslijn";
+        yield return new BudgetWarning([.. rows.Select(r => r.Row).Order()],
+            $"{months}: {end}, komt er volgens de kaslijn geen geld meer en staat het werk stil. Deze werkmaanden staan in het werkplan "
+            + "alsof het geld er komt; zonder nieuwe financiering (tranches, subsidie) worden ze niet betaald.");
     }
 
     /// <summary>", met de windstiltes van de kaslijn": said when the calendar has months standing still, so the end month is not read as start + work months.</summary>
