@@ -179,8 +179,14 @@ public sealed class FormattedColumnsProcessTests : IAsyncLifetime
     [Fact]
     public async Task The_cli_imports_a_calc_budget_and_a_closedxml_budget_with_whole_columns_formatted()
     {
-        // 01-2019 is month 1 of the plan, 06-2023 month 54 (the plan starts 01-2019).
-        (string, decimal, int, int)[] expected = [("design", 75_000m, 1, 1), ("organisation", 12_000m, 54, 54)];
+        // 01-2019 is month 1 of the plan (it starts 01-2019); 06-2023 is the work month the cash line does in that calendar
+        // month (the budget frame follows the cash timeline's calendar, stalls included): asked of the timeline, not assumed.
+        var june2023 = (await admin.Get($"api/projects/{project}/cash-timeline")).Body.GetProperty("calendar").GetProperty("months")
+            .EnumerateArray().Single(m => m.GetProperty("month").GetString() == "2023-06");
+        Assert.True(june2023.GetProperty("working").GetBoolean(), june2023.ToString());
+        var workMonth = june2023.GetProperty("workMonth").GetInt32();
+        Assert.InRange(workMonth, 2, 54);
+        (string, decimal, int, int)[] expected = [("design", 75_000m, 1, 1), ("organisation", 12_000m, workMonth, workMonth)];
 
         var calc = await Warmte("import", "budget", project, Copy("begroting-kolom-opgemaakt.xlsx"));
         Assert.True(calc.ExitCode == 0, calc.ToString());
