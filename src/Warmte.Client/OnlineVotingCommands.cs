@@ -118,13 +118,8 @@ internal static class OnlineVotingCommands
         if (File.Exists(target) && !context.Invocation.Flag(Force))
             throw new InputException($"'{target}' bestaat al en wordt niet overschreven (de codes erin zouden verloren gaan); kies een andere naam of gebruik --force.");
         var members = List(context.Option(Members));
-        var restart = context.Invocation.Flag(Restart);
-        if (restart && context.Option(GrantCommands.IdempotencyKey) is null)
-            throw new UsageException("--opnieuw herstart de onderbroken mailing van één sleutel: geef die met --idempotency-key (de foutmelding noemt de hele opdracht).",
-                context.Invocation.Command);
-        var bodyFields = new Dictionary<string, object?> { ["members"] = members.Length == 0 ? null : members };
-        if (restart) bodyFields["restartInterrupted"] = true;
-        var body = JsonSerializer.Serialize(bodyFields);
+        // --opnieuw and --idempotency-key were refused above: a download is never keyed or restarted.
+        var body = JsonSerializer.Serialize(new { members = members.Length == 0 ? null : members });
         var warnings = new List<string>();
         var (bytes, mediaType, _) = await context.Api.DownloadAsync($"{Path(context)}/codes?format={format}",
             format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/html", body, warning: warnings.Add);
